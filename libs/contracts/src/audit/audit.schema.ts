@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { PageQuerySchema, pageOf } from '../common';
+
+/** Every security- or money-relevant action the platform records for compliance. */
+export const AUDIT_ACTIONS = [
+  'auth.registered',
+  'auth.login_succeeded',
+  'auth.login_failed',
+  'auth.login_throttled',
+  'auth.logged_out',
+  'auth.refresh_reuse_detected',
+  'auth.mfa_setup_started',
+  'auth.mfa_enabled',
+  'user.roles_changed',
+  'user.disabled',
+  'user.enabled',
+  'system.admin_seeded',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AuditEventSchema = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actorId: z.uuid().nullable(),
+    action: z.enum(AUDIT_ACTIONS),
+    subject: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEvent' });
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+
+export const AuditQuerySchema = PageQuerySchema.extend({
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  actorId: z.uuid().optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;
+export const AuditEventPageSchema = pageOf(AuditEventSchema).meta({ id: 'AuditEventPage' });

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { PASSWORD_MAX_LENGTH, passwordProblems, ROLES } from '@tradeloop/domain';
+import { EmailSchema, humanText } from '../common';
+
+export const RoleSchema = z.enum(ROLES);
+
+/** A user as every client sees it. Never carries hashes, MFA secrets or tokens. */
+export const UserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    displayName: z.string(),
+    roles: z.array(RoleSchema),
+    mfaEnabled: z.boolean(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof UserSchema>;
+
+export const RegisterRequestSchema = z
+  .strictObject({
+    email: EmailSchema,
+    password: z.string().max(PASSWORD_MAX_LENGTH * 4),
+    displayName: humanText(100),
+  })
+  .superRefine((body, ctx) => {
+    for (const message of passwordProblems(body.password, body.email)) {
+      ctx.addIssue({ code: 'custom', path: ['password'], message });
+    }
+  })
+  .meta({ id: 'RegisterRequest' });
+export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
+
+export const OtpSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
+
+export const LoginRequestSchema = z
+  .strictObject({
+    // Deliberately not validated as an email: a malformed address must get the same 401 as a
+    // wrong one, so the response never tells which accounts exist.
+    email: z.string().trim().min(1).max(254).transform((s) => s.toLowerCase()),
+    password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
+    otp: OtpSchema.optional(),
+  })
+  .meta({ id: 'LoginRequest' });
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const TokenPairSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Access token lifetime in seconds. */
+  expiresIn: z.number().int(),
+});
+export type TokenPair = z.infer<typeof TokenPairSchema>;
+
+export const LoginResponseSchema = TokenPairSchema.extend({ user: UserSchema }).meta({ id: 'LoginResponse' });
+export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const RefreshRequestSchema = z
+  .strictObject({ refreshToken: z.string().min(1).max(512) })
+  .meta({ id: 'RefreshRequest' });
+export type RefreshRequest = z.infer<typeof RefreshRequestSchema>;
+
+export const MfaSetupResponseSchema = z
+  .object({ otpauthUrl: z.string(), secret: z.string() })
+  .meta({ id: 'MfaSetupResponse' });
+export type MfaSetupResponse = z.infer<typeof MfaSetupResponseSchema>;
+
+export const MfaEnableRequestSchema = z.strictObject({ otp: OtpSchema }).meta({ id: 'MfaEnableRequest' });
+export type MfaEnableRequest = z.infer<typeof MfaEnableRequestSchema>;

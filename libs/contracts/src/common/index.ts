@@ -1,0 +1,3 @@
+export * from './problem.schema';
+export * from './pagination.schema';
+export * from './text.schema';

@@ -1,0 +1,8 @@
+// Request/response schemas and types shared by api, worker and web. Isomorphic: zod only.
+export * from './common';
+export * from './auth';
+export * from './users';
+export * from './audit';
+export * from './realtime';
+export * from './queue';
+export * from './health';

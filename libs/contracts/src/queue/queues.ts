@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/**
+ * Queues and job names are constants shared by producers (api) and consumers (worker); the
+ * worker refuses to start unless every job name below has exactly one handler.
+ */
+export const QUEUES = {
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOBS = {
+  purgeExpiredSessions: 'maintenance.purge-expired-sessions',
+} as const;
+export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** Payload schemas: job payloads carry ids and parameters only; state lives in the database. */
+export const JOB_PAYLOADS = {
+  [JOBS.purgeExpiredSessions]: z.strictObject({
+    /** Sessions expired or revoked longer ago than this are deleted. */
+    olderThanHours: z.number().int().min(1).max(24 * 365),
+  }),
+} as const satisfies Record<JobName, z.ZodType>;
+export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JOBS.purgeExpiredSessions]: QUEUES.maintenance,
+};

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { UserSchema } from '../auth';
+
+export const REALTIME_NAMESPACE = '/realtime';
+export const SOCKET_IO_PATH = '/socket.io';
+
+/** Server → client event names (API.md "Realtime"). */
+export const REALTIME_EVENTS = {
+  orderUpdated: 'order.updated',
+  tradeExecuted: 'trade.executed',
+  positionUpdated: 'position.updated',
+  walletUpdated: 'wallet.updated',
+  signal: 'signal',
+  killSwitch: 'risk.killswitch',
+  tick: 'tick',
+  candle: 'candle',
+  /** The user's own profile or roles changed (an admin edited them): clients re-read /auth/me. */
+  userUpdated: 'user.updated',
+} as const;
+export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENTS];
+
+/** Rooms: one per user, and one that admins join to see everyone's events. */
+export const userRoom = (userId: string): string => `user:${userId}`;
+export const ADMIN_ROOM = 'admin';
+
+/**
+ * Every event carries `seq`, increasing by one per stream (room + event), so a client that sees
+ * a jump knows it missed something and re-fetches over REST.
+ */
+export const withSeq = <T extends z.ZodObject>(schema: T) => schema.extend({ seq: z.number().int().positive() });
+
+export const UserUpdatedEventSchema = withSeq(z.object({ user: UserSchema.extend({ disabled: z.boolean() }) }));
+export type UserUpdatedEvent = z.infer<typeof UserUpdatedEventSchema>;
+
+/** Sent once after a successful connect so the client knows who the server thinks it is. */
+export const REALTIME_READY = 'ready';
+export interface RealtimeReady {
+  userId: string;
+  rooms: string[];
+}

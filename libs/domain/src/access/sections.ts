@@ -1,0 +1,24 @@
+import { hasAnyRole, type Role } from './roles';
+
+/**
+ * The product's areas and the roles that may enter each. One table used by the API's role
+ * guards and by the web app's navigation, so what the menu shows and what the server allows
+ * cannot drift apart. Admins reach everything: they operate the platform.
+ */
+export const SECTION_ROLES = {
+  trade: ['trader', 'admin'],
+  portfolio: ['trader', 'viewer', 'admin'],
+  quant: ['quant', 'admin'],
+  compliance: ['compliance', 'admin'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Section = keyof typeof SECTION_ROLES;
+export const SECTIONS = Object.keys(SECTION_ROLES) as Section[];
+
+export const canAccessSection = (roles: readonly Role[], section: Section): boolean =>
+  hasAnyRole(roles, SECTION_ROLES[section]);
+
+/** Sections in navigation order that the given roles may open. */
+export const sectionsFor = (roles: readonly Role[]): Section[] =>
+  SECTIONS.filter((s) => canAccessSection(roles, s));

@@ -1,0 +1,3 @@
+export * from './password-policy';
+export * from './admin-invariant';
+export * from './refresh-token-state';

@@ -1,0 +1,52 @@
+/**
+ * Stable, machine-readable error codes shared by every transport. The API maps each to an HTTP
+ * status in one exhaustive switch; the worker maps each to retryable vs final.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'INVALID_STATE',
+  'IDEMPOTENCY_CONFLICT',
+  'INSUFFICIENT_FUNDS',
+  'RISK_REJECTED',
+  'KILL_SWITCH_ENGAGED',
+  'RATE_LIMITED',
+  'MFA_REQUIRED',
+  'MFA_INVALID',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** One problem with one input field, in the shape of the problem document's `errors` list. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/**
+ * The only error type domain and use-case code throws. It carries a code and context, never an
+ * HTTP status: the mapping to a transport lives at the edge.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: {
+      fieldErrors?: FieldError[];
+      /** Seconds a client should wait before retrying (RATE_LIMITED). */
+      retryAfterSeconds?: number;
+      context?: Record<string, unknown>;
+    } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;

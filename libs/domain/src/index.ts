@@ -1,0 +1,4 @@
+// Pure domain rules: no framework, database or network imports (enforced by lint).
+export * from './errors';
+export * from './access';
+export * from './auth';

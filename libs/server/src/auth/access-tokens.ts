@@ -1,0 +1,60 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { DomainError } from '@tradeloop/domain';
+import { APP_CONFIG, type AppConfig } from '../config';
+
+const ISSUER = 'tradeloop';
+const AUDIENCE = 'tradeloop-api';
+
+export interface AccessClaims {
+  userId: string;
+  sessionId: string;
+}
+
+/**
+ * Short-lived HS256 access tokens. Verification pins the algorithm, issuer and audience, so
+ * `alg: none`, an RS/HS confusion or a token minted for another audience is refused.
+ * Roles are deliberately not in the token: they are read per request, so a demotion or a
+ * disabled account takes effect immediately rather than when the token expires.
+ */
+@Injectable()
+export class AccessTokens {
+  private readonly key: Uint8Array;
+  readonly ttlSeconds: number;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.key = new TextEncoder().encode(config.JWT_ACCESS_SECRET);
+    this.ttlSeconds = config.JWT_ACCESS_TTL_SECONDS;
+  }
+
+  sign(claims: AccessClaims, now = new Date()): Promise<string> {
+    const iat = Math.floor(now.getTime() / 1000);
+    return new SignJWT({ sid: claims.sessionId, typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + this.ttlSeconds)
+      .sign(this.key);
+  }
+
+  async verify(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+        throw new DomainError('UNAUTHENTICATED', 'Invalid access token');
+      }
+      return { userId: payload.sub, sessionId: payload.sid };
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      const expired = err instanceof joseErrors.JWTExpired;
+      throw new DomainError('UNAUTHENTICATED', expired ? 'Access token expired' : 'Invalid access token');
+    }
+  }
+}

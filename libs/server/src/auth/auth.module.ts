@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
+import { AccessTokens } from './access-tokens';
+import { LoginThrottle } from './login-throttle';
+import { LoginUseCase } from './login.use-case';
+import { EnableMfaUseCase, SetupMfaUseCase } from './mfa.use-case';
+import { MfaSecrets } from './mfa-secrets';
+import { PasswordHasher } from './password-hasher';
+import { RefreshSessionUseCase } from './refresh-session.use-case';
+import { RegisterUseCase } from './register.use-case';
+import { AuthenticateUseCase, GetMeUseCase, LogoutUseCase } from './session-use-cases';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
+
+const useCases = [
+  RegisterUseCase,
+  LoginUseCase,
+  RefreshSessionUseCase,
+  LogoutUseCase,
+  GetMeUseCase,
+  AuthenticateUseCase,
+  SetupMfaUseCase,
+  EnableMfaUseCase,
+];
+
+@Module({
+  imports: [AuditModule],
+  providers: [...useCases, AccessTokens, LoginThrottle, MfaSecrets, PasswordHasher, SessionsRepository, UsersRepository],
+  exports: [...useCases, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
+})
+export class AuthModule {}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Role } from '@tradeloop/domain';
+import type { User } from '@tradeloop/contracts';
+import { Db, type Sql } from '../db';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  password_hash: string;
+  mfa_enabled: boolean;
+  mfa_secret_enc: string | null;
+  mfa_pending_secret_enc: string | null;
+  mfa_last_step: string | null;
+  disabled_at: Date | null;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  roles: Role[];
+}
+
+/** The public shape of a user: whitelisted fields only, never hashes, secrets or tokens. */
+export const toUser = (row: UserRow): User => ({
+  id: row.id,
+  email: row.email,
+  displayName: row.display_name,
+  roles: row.roles,
+  mfaEnabled: row.mfa_enabled,
+  createdAt: row.created_at.toISOString(),
+});
+
+const SELECT_USER = `
+  SELECT u.*, COALESCE(ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+  FROM users u`;
+
+@Injectable()
+export class UsersRepository {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  findByEmail(email: string, sql: Sql = this.db.sql): Promise<UserRow | undefined> {
+    return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.email = $1`, [email]);
+  }
+
+  findById(id: string, sql: Sql = this.db.sql, lock = false): Promise<UserRow | undefined> {
+    return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`, [id]);
+  }
+
+  /** Inserts a user; returns undefined when the email is taken (no exception, no aborted tx). */
+  async insert(
+    sql: Sql,
+    user: { id: string; email: string; displayName: string; passwordHash: string },
+  ): Promise<boolean> {
+    const rows = await sql.rows(
+      `INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      [user.id, user.email, user.displayName, user.passwordHash],
+    );
+    return rows.length === 1;
+  }
+
+  /** Replaces a user's role set; returns the roles after the change. */
+  async setRoles(sql: Sql, userId: string, roles: readonly Role[], grantedBy: string | null): Promise<void> {
+    await sql.rows(`DELETE FROM user_roles WHERE user_id = $1 AND NOT (role = ANY($2::text[]))`, [userId, roles]);
+    await sql.rows(
+      `INSERT INTO user_roles (user_id, role, granted_by)
+       SELECT $1, r, $3 FROM unnest($2::text[]) AS r ON CONFLICT DO NOTHING`,
+      [userId, roles, grantedBy],
+    );
+    await sql.rows(`UPDATE users SET updated_at = now() WHERE id = $1`, [userId]);
+  }
+}

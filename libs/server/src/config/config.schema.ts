@@ -1,0 +1,119 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+interface VarSpec {
+  schema: z.ZodType;
+  description: string;
+  /** Never logged, never echoed back in error messages. */
+  sensitive?: boolean;
+  /** Shown in the README table; the schema's own default applies at runtime. */
+  defaultLabel?: string;
+}
+
+/**
+ * Every environment variable the platform reads, with its description. This table is the single
+ * source: it validates at start-up, and it generates the README's configuration table.
+ */
+export const CONFIG_VARS = {
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), description: 'Runtime mode.' },
+  HOST: { schema: z.string().default('0.0.0.0'), description: 'Interface the API listens on.' },
+  PORT: { schema: port.default(3000), description: 'API port; also serves the web app and Socket.IO.' },
+  DATABASE_URL: { schema: z.url({ protocol: /^postgres(ql)?$/ }), description: 'Postgres connection URL.', sensitive: true },
+  DATABASE_POOL_SIZE: { schema: int(1, 200).default(20), description: 'Max Postgres connections per process.' },
+  REDIS_URL: { schema: z.url({ protocol: /^rediss?$/ }), description: 'Redis connection URL.', sensitive: true },
+  REDIS_PREFIX: {
+    schema: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('tl'),
+    description: 'Prefix of every Redis key (queues, sockets, rate limits), so several deployments or test runs can share a Redis.',
+  },
+  JWT_ACCESS_SECRET: {
+    schema: z.string().min(32, 'must be at least 32 characters'),
+    description: 'HMAC secret signing access tokens (HS256).',
+    sensitive: true,
+  },
+  JWT_ACCESS_TTL_SECONDS: { schema: int(60, 900).default(900), description: 'Access token lifetime (max 15 min).' },
+  REFRESH_TTL_DAYS: { schema: int(1, 90).default(14), description: 'Refresh token / session lifetime.' },
+  MFA_ENCRYPTION_KEY: {
+    schema: z
+      .string()
+      .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+    description: 'AES-256-GCM key encrypting TOTP secrets at rest (32 bytes, base64).',
+    sensitive: true,
+  },
+  REGISTRATION_ENABLED: { schema: bool.default(true), description: 'Allow self-registration (`POST /auth/register`).' },
+  ADMIN_EMAIL: { schema: z.email().default('admin@tradeloop.local'), description: 'Email of the admin seeded by `npm run up`.' },
+  ADMIN_PASSWORD: {
+    schema: z.string().min(10).default('admin-change-me'),
+    description: 'Password of the seeded admin (only used when the admin does not exist yet).',
+    sensitive: true,
+  },
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: { schema: int(1, 1000).default(5), description: 'Failed logins per account before it is throttled.' },
+  LOGIN_MAX_FAILURES_PER_IP: { schema: int(1, 100000).default(30), description: 'Failed logins per client IP before it is throttled.' },
+  LOGIN_THROTTLE_WINDOW_SECONDS: { schema: int(1, 86400).default(900), description: 'Window and block time of login throttling.' },
+  BODY_LIMIT_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'Largest accepted request body (413 above).' },
+  CORS_ORIGINS: {
+    schema: z.string().default(''),
+    description: 'Comma-separated origins allowed by CORS; empty = same origin only.',
+  },
+  TRUST_PROXY: { schema: bool.default(false), description: 'Trust X-Forwarded-* (set behind a reverse proxy).' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
+  METRICS_PORT: { schema: port.optional(), description: 'Serve `/metrics` on this port instead of the API port.', defaultLabel: '(API port)' },
+  WEB_DIST_DIR: { schema: z.string().optional(), description: 'Built web app served at `/`.', defaultLabel: 'apps/web/dist' },
+  SHUTDOWN_GRACE_MS: { schema: int(0, 600000).default(25000), description: 'Time allowed for in-flight requests/jobs on SIGTERM.' },
+  WORKER_CONCURRENCY: { schema: int(1, 256).default(8), description: 'Jobs a worker runs in parallel per queue.' },
+  WORKER_HEALTH_PORT: { schema: port.default(3001), description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).' },
+} satisfies Record<string, VarSpec>;
+
+type Vars = typeof CONFIG_VARS;
+export type AppConfig = { readonly [K in keyof Vars]: z.output<Vars[K]['schema']> };
+
+const ConfigSchema = z.object(
+  Object.fromEntries(Object.entries(CONFIG_VARS).map(([k, v]) => [k, v.schema])) as {
+    [K in keyof Vars]: Vars[K]['schema'];
+  },
+);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment into a typed config, or throws a ConfigError that names every missing
+ * or malformed variable (values of sensitive ones are never echoed).
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(CONFIG_VARS)) {
+    const value = env[key];
+    input[key] = value === '' && key !== 'CORS_ORIGINS' ? undefined : value;
+  }
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const spec = (CONFIG_VARS as Record<string, VarSpec>)[key];
+        const missing = input[key] === undefined;
+        return missing
+          ? `${key} is required: ${spec?.description ?? ''}`
+          : `${key} is invalid: ${issue.message}${spec?.sensitive ? '' : ` (got "${input[key]}")`}`;
+      }),
+    );
+  }
+  return Object.freeze(parsed.data) as AppConfig;
+}
+
+/** Rows for the README's configuration table. */
+export function describeConfig(): { name: string; required: boolean; default: string; sensitive: boolean; description: string }[] {
+  return Object.entries(CONFIG_VARS as Record<string, VarSpec>).map(([name, spec]) => {
+    const probe = spec.schema.safeParse(undefined);
+    const required = !probe.success;
+    const dflt = spec.defaultLabel ?? (probe.success && probe.data !== undefined ? String(probe.data) : '');
+    return { name, required, default: spec.sensitive && !required ? '(demo value)' : dflt, sensitive: !!spec.sensitive, description: spec.description };
+  });
+}

@@ -1,0 +1,43 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * A thin SQL executor over TypeORM's EntityManager. Ledger-grade code wants to see its exact
+ * statements and locks, so repositories write SQL and get plain rows back.
+ */
+export class Sql {
+  constructor(readonly em: EntityManager) {}
+
+  async rows<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    const result: unknown = await this.em.query(text, params);
+    // TypeORM answers UPDATE/DELETE with [rows, affectedCount] and everything else with rows.
+    if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+      return result[0] as T[];
+    }
+    return result as T[];
+  }
+
+  async maybeOne<T>(text: string, params: unknown[] = []): Promise<T | undefined> {
+    const rows = await this.rows<T>(text, params);
+    return rows[0];
+  }
+
+  async one<T>(text: string, params: unknown[] = []): Promise<T> {
+    const row = await this.maybeOne<T>(text, params);
+    if (row === undefined) throw new Error('expected one row, got none');
+    return row;
+  }
+}
+
+/** Entry point to the database for use cases: plain statements, or a unit of work. */
+export class Db {
+  constructor(readonly dataSource: DataSource) {}
+
+  get sql(): Sql {
+    return new Sql(this.dataSource.manager);
+  }
+
+  /** Runs `work` in one database transaction; everything in it commits together or not at all. */
+  tx<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction((em) => work(new Sql(em)));
+  }
+}

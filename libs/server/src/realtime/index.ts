@@ -1,0 +1,2 @@
+export * from './realtime-publisher';
+export * from './realtime.module';

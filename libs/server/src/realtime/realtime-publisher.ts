@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Emitter } from '@socket.io/redis-emitter';
+import type { Redis } from 'ioredis';
+import { ADMIN_ROOM, REALTIME_NAMESPACE, userRoom, type RealtimeEvent } from '@tradeloop/contracts';
+import { APP_CONFIG, type AppConfig } from '../config';
+import type { Logger } from 'pino';
+import { REDIS } from '../infra.module';
+import { LOGGER } from '../observability';
+
+/** Key under which the Socket.IO Redis adapter and emitter exchange packets. */
+export const socketIoKey = (config: AppConfig): string => `${config.REDIS_PREFIX}:socket.io`;
+
+/**
+ * Publishes events to connected browsers from any process (api or worker) through Redis, so it
+ * does not matter which API replica holds the user's socket. Each event gets the next `seq` of
+ * its stream (room + event), assigned atomically in Redis.
+ */
+@Injectable()
+export class RealtimePublisher {
+  private readonly emitter: Emitter;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.emitter = new Emitter(redis, { key: socketIoKey(config) }).of(REALTIME_NAMESPACE);
+  }
+
+  private async nextSeq(room: string, event: string): Promise<number> {
+    return this.redis.incr(`${this.config.REDIS_PREFIX}:rt:seq:${room}:${event}`);
+  }
+
+  /**
+   * Best effort by design: the database is the truth and is already committed when this runs.
+   * A lost event shows up to the client as a `seq` gap, and it re-fetches over REST.
+   */
+  async toRoom(room: string, event: RealtimeEvent, payload: object): Promise<void> {
+    try {
+      const seq = await this.nextSeq(room, event);
+      this.emitter.to(room).emit(event, { ...payload, seq });
+    } catch (err) {
+      this.logger.warn({ room, event, err: (err as Error).message }, 'realtime publish failed');
+    }
+  }
+
+  /** Sends to the user's own room and mirrors to the admin room (admins see all). */
+  async toUser(userId: string, event: RealtimeEvent, payload: object): Promise<void> {
+    await Promise.all([
+      this.toRoom(userRoom(userId), event, payload),
+      this.toRoom(ADMIN_ROOM, event, { ...payload, userId }),
+    ]);
+  }
+}

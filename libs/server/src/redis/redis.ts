@@ -1,0 +1,31 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole = 'commands' | 'queue' | 'pubsub';
+
+/**
+ * Creates a Redis connection for one role. Queue connections must retry forever
+ * (`maxRetriesPerRequest: null`, BullMQ's requirement) so a Redis restart pauses work instead of
+ * losing it; command connections fail fast so a request gets a clear 503 instead of hanging.
+ */
+export function createRedis(url: string, role: RedisRole, connectionName: string): Redis {
+  const options: RedisOptions = {
+    connectionName,
+    lazyConnect: false,
+    enableReadyCheck: true,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    ...(role === 'commands'
+      ? { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 3000, commandTimeout: 3000 }
+      : { maxRetriesPerRequest: null }),
+  };
+  const client = new Redis(url, options);
+  // Errors surface through failed commands and readiness; an unhandled 'error' event would crash.
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Closes gracefully, falling back to a hard disconnect when Redis is unreachable. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  await Promise.race([client.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  client.disconnect();
+}

@@ -1,0 +1,3 @@
+export * from './admin-users.repository';
+export * from './update-user.use-case';
+export * from './users.module';
