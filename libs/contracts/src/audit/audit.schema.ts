@@ -14,7 +14,6 @@ export const AUDIT_ACTIONS = [
   'user.roles_changed',
   'user.disabled',
   'user.enabled',
-  'system.admin_seeded',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -27,7 +26,7 @@ export const AuditEventSchema = z
     subject: z.string().nullable(),
     details: z.record(z.string(), z.unknown()),
   })
-  .meta({ id: 'AuditEvent' });
+;
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = PageQuerySchema.extend({
@@ -37,4 +36,4 @@ export const AuditQuerySchema = PageQuerySchema.extend({
   to: z.iso.datetime().optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
-export const AuditEventPageSchema = pageOf(AuditEventSchema).meta({ id: 'AuditEventPage' });
+export const AuditEventPageSchema = pageOf(AuditEventSchema);

@@ -14,7 +14,7 @@ export const UserSchema = z
     mfaEnabled: z.boolean(),
     createdAt: z.iso.datetime(),
   })
-  .meta({ id: 'User' });
+;
 export type User = z.infer<typeof UserSchema>;
 
 export const RegisterRequestSchema = z
@@ -27,8 +27,7 @@ export const RegisterRequestSchema = z
     for (const message of passwordProblems(body.password, body.email)) {
       ctx.addIssue({ code: 'custom', path: ['password'], message });
     }
-  })
-  .meta({ id: 'RegisterRequest' });
+  });
 export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
 
 export const OtpSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
@@ -40,8 +39,7 @@ export const LoginRequestSchema = z
     email: z.string().trim().min(1).max(254).transform((s) => s.toLowerCase()),
     password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
     otp: OtpSchema.optional(),
-  })
-  .meta({ id: 'LoginRequest' });
+  });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
 export const TokenPairSchema = z.object({
@@ -52,18 +50,20 @@ export const TokenPairSchema = z.object({
 });
 export type TokenPair = z.infer<typeof TokenPairSchema>;
 
-export const LoginResponseSchema = TokenPairSchema.extend({ user: UserSchema }).meta({ id: 'LoginResponse' });
+export const LoginResponseSchema = TokenPairSchema.extend({ user: UserSchema });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
 export const RefreshRequestSchema = z
-  .strictObject({ refreshToken: z.string().min(1).max(512) })
-  .meta({ id: 'RefreshRequest' });
+  .strictObject({ refreshToken: z.string().min(1).max(512) });
 export type RefreshRequest = z.infer<typeof RefreshRequestSchema>;
 
 export const MfaSetupResponseSchema = z
   .object({ otpauthUrl: z.string(), secret: z.string() })
-  .meta({ id: 'MfaSetupResponse' });
+;
 export type MfaSetupResponse = z.infer<typeof MfaSetupResponseSchema>;
 
-export const MfaEnableRequestSchema = z.strictObject({ otp: OtpSchema }).meta({ id: 'MfaEnableRequest' });
+export const MfaEnableRequestSchema = z.strictObject({ otp: OtpSchema });
 export type MfaEnableRequest = z.infer<typeof MfaEnableRequestSchema>;
+
+export const RegisterResponseSchema = z.object({ user: UserSchema });
+export type RegisterResponse = z.infer<typeof RegisterResponseSchema>;

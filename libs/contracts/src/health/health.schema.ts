@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const HealthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+export const HealthSchema = z.object({ status: z.literal('ok') });
 
 export const DependencyStatusSchema = z.object({
   status: z.enum(['up', 'down']),
@@ -12,5 +12,5 @@ export const ReadinessSchema = z
     status: z.enum(['ready', 'not_ready', 'shutting_down']),
     checks: z.object({ postgres: DependencyStatusSchema, redis: DependencyStatusSchema, queue: DependencyStatusSchema }),
   })
-  .meta({ id: 'Readiness' });
+;
 export type Readiness = z.infer<typeof ReadinessSchema>;

@@ -22,6 +22,8 @@ export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENT
 /** Rooms: one per user, and one that admins join to see everyone's events. */
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const ADMIN_ROOM = 'admin';
+/** Every socket of one login session: closed together on logout or revocation. */
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 
 /**
  * Every event carries `seq`, increasing by one per stream (room + event), so a client that sees

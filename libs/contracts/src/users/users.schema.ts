@@ -6,7 +6,7 @@ export const AdminUserSchema = UserSchema.extend({
   disabled: z.boolean(),
   lastLoginAt: z.iso.datetime().nullable(),
   updatedAt: z.iso.datetime(),
-}).meta({ id: 'AdminUser' });
+});
 export type AdminUser = z.infer<typeof AdminUserSchema>;
 
 export const AdminUserListQuerySchema = PageQuerySchema.extend({
@@ -17,7 +17,7 @@ export const AdminUserListQuerySchema = PageQuerySchema.extend({
 });
 export type AdminUserListQuery = z.infer<typeof AdminUserListQuerySchema>;
 
-export const AdminUserPageSchema = pageOf(AdminUserSchema).meta({ id: 'AdminUserPage' });
+export const AdminUserPageSchema = pageOf(AdminUserSchema);
 
 export const AdminUserPatchSchema = z
   .strictObject({
@@ -26,8 +26,7 @@ export const AdminUserPatchSchema = z
   })
   .refine((b) => b.roles !== undefined || b.disabled !== undefined, {
     message: 'nothing to change: give roles and/or disabled',
-  })
-  .meta({ id: 'AdminUserPatch' });
+  });
 export type AdminUserPatch = z.infer<typeof AdminUserPatchSchema>;
 
 export const UserIdParamSchema = z.strictObject({ id: z.uuid({ message: 'must be a user id (uuid)' }) });

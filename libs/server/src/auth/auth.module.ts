@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
+import { RealtimeModule } from '../realtime';
 import { AccessTokens } from './access-tokens';
 import { LoginThrottle } from './login-throttle';
 import { LoginUseCase } from './login.use-case';
@@ -24,7 +25,7 @@ const useCases = [
 ];
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, RealtimeModule],
   providers: [...useCases, AccessTokens, LoginThrottle, MfaSecrets, PasswordHasher, SessionsRepository, UsersRepository],
   exports: [...useCases, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
 })

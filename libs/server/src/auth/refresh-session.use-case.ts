@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decideRefresh, DomainError } from '@tradeloop/domain';
-import type { TokenPair } from '@tradeloop/contracts';
+import { sessionRoom, type TokenPair } from '@tradeloop/contracts';
+import { RealtimePublisher } from '../realtime';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { AccessTokens } from './access-tokens';
 import { SessionsRepository } from './sessions.repository';
 
-type Outcome = { ok: true; userId: string; sessionId: string; refreshToken: string } | { ok: false; message: string };
+type Outcome =
+  | { ok: true; userId: string; sessionId: string; refreshToken: string }
+  | { ok: false; message: string; revokedSessionId?: string };
 
 /**
  * Exchanges a refresh token for a new pair and retires the old one. A retired token presented
@@ -21,6 +24,7 @@ export class RefreshSessionUseCase {
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(AccessTokens) private readonly tokens: AccessTokens,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
   ) {}
 
   async execute(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
@@ -52,7 +56,7 @@ export class RefreshSessionUseCase {
             { actorId: state.user_id, action: 'auth.refresh_reuse_detected', subject: `session:${state.session_id}`, details: { tokenId: state.token_id }, meta },
             sql,
           );
-          return { ok: false, message: 'Refresh token was already used; the session has been revoked' };
+          return { ok: false, message: 'Refresh token was already used; the session has been revoked', revokedSessionId: state.session_id };
         case 'reject':
           return { ok: false, message: `Refresh token rejected: ${decision.reason.replace('-', ' ')}` };
         default: {
@@ -61,7 +65,10 @@ export class RefreshSessionUseCase {
         }
       }
     });
-    if (!outcome.ok) throw new DomainError('UNAUTHENTICATED', outcome.message);
+    if (!outcome.ok) {
+      if (outcome.revokedSessionId) this.realtime.disconnectRoom(sessionRoom(outcome.revokedSessionId));
+      throw new DomainError('UNAUTHENTICATED', outcome.message);
+    }
     const accessToken = await this.tokens.sign({ userId: outcome.userId, sessionId: outcome.sessionId });
     return { accessToken, refreshToken: outcome.refreshToken, expiresIn: this.tokens.ttlSeconds };
   }

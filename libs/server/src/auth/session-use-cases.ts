@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@tradeloop/domain';
-import type { User } from '@tradeloop/contracts';
+import { sessionRoom, type User } from '@tradeloop/contracts';
+import { RealtimePublisher } from '../realtime';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { AccessTokens } from './access-tokens';
@@ -33,6 +34,7 @@ export class LogoutUseCase {
     @Inject(Db) private readonly db: Db,
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
   ) {}
 
   async execute(principal: Principal, meta: RequestMeta): Promise<void> {
@@ -40,6 +42,7 @@ export class LogoutUseCase {
       await this.sessions.revoke(sql, principal.sessionId, 'logout');
       await this.audit.append({ actorId: principal.userId, action: 'auth.logged_out', subject: `session:${principal.sessionId}`, meta }, sql);
     });
+    this.realtime.disconnectRoom(sessionRoom(principal.sessionId));
   }
 }
 

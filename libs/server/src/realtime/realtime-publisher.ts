@@ -51,4 +51,13 @@ export class RealtimePublisher {
       this.toRoom(ADMIN_ROOM, event, { ...payload, userId }),
     ]);
   }
+
+  /** Closes every socket in a room (a revoked session, a disabled user), on any API process. */
+  disconnectRoom(room: string): void {
+    try {
+      this.emitter.in(room).disconnectSockets(true);
+    } catch (err) {
+      this.logger.warn({ room, err: (err as Error).message }, 'realtime disconnect failed');
+    }
+  }
 }

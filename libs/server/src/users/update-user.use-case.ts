@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { assertAdminRemains, DomainError, normalizeRoles } from '@tradeloop/domain';
-import { REALTIME_EVENTS, type AdminUser, type AdminUserPatch } from '@tradeloop/contracts';
+import { REALTIME_EVENTS, userRoom, type AdminUser, type AdminUserPatch } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { SessionsRepository, UsersRepository } from '../auth';
@@ -51,6 +51,7 @@ export class UpdateUserUseCase {
       return toAdminUser((await this.users.findById(userId, sql))!);
     });
     await this.realtime.toUser(userId, REALTIME_EVENTS.userUpdated, { user: updated });
+    if (updated.disabled) this.realtime.disconnectRoom(userRoom(userId));
     return updated;
   }
 }

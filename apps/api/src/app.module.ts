@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ZodSerializerInterceptor, ZodValidationPipe } from 'nestjs-zod';
+import type { Logger } from 'pino';
+import {
+  AuditModule,
+  AuthModule,
+  InfraModule,
+  Lifecycle,
+  QueueModule,
+  RealtimeModule,
+  UsersModule,
+  type AppConfig,
+} from '@tradeloop/server';
+import { AdminJobsController } from './admin/admin-jobs.controller';
+import { AdminUsersController } from './admin/admin-users.controller';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuditController } from './compliance/audit.controller';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { RealtimeGateway } from './realtime/realtime.gateway';
+import { RealtimeRedis } from './realtime/realtime-redis';
+
+/** Composition root of the API process: wires library modules to HTTP and Socket.IO. */
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule],
+      controllers: [AuthController, AdminUsersController, AdminJobsController, AuditController, HealthController],
+      providers: [
+        { provide: Lifecycle, useValue: new Lifecycle() },
+        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: ZodSerializerInterceptor },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
+        RealtimeGateway,
+        RealtimeRedis,
+      ],
+    };
+  }
+}

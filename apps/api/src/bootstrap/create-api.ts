@@ -1,0 +1,95 @@
+import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from '@fastify/helmet';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import type { Logger } from 'pino';
+import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/server';
+import { ApiModule } from '../app.module';
+import { genRequestId, registerHttpHooks } from '../http/http-hooks';
+import { sendProblem } from '../http/problem.filter';
+import { RedisIoAdapter } from '../realtime/redis-io.adapter';
+import { RealtimeRedis } from '../realtime/realtime-redis';
+
+export interface ApiHandle {
+  app: NestFastifyApplication;
+  logger: Logger;
+  /** Separate metrics listener when METRICS_PORT is set. */
+  metricsServer?: Server;
+}
+
+const defaultWebDist = () => resolve(__dirname, '../../../web/dist');
+
+/** Builds the whole API (HTTP + Socket.IO + web app) without listening. Used by main and tests. */
+export async function createApi(config: AppConfig, logger = createLogger(config.LOG_LEVEL, 'api')): Promise<ApiHandle> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    genReqId: genRequestId,
+    logger: false,
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, logger), adapter, {
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get<Metrics>(METRICS);
+  registerHttpHooks(fastify, logger, metrics);
+  // Errors raised by Fastify itself (malformed JSON, body limits, media types) become problems too.
+  fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, logger));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] });
+
+  const webDist = config.WEB_DIST_DIR ? resolve(config.WEB_DIST_DIR) : defaultWebDist();
+  if (existsSync(join(webDist, 'index.html'))) {
+    app.useStaticAssets({ root: webDist, prefix: '/', wildcard: true, index: ['index.html'] });
+  } else {
+    logger.warn({ webDist }, 'web app not built: serving the API only');
+  }
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('Tradeloop API').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs-json' });
+
+  let metricsServer: Server | undefined;
+  const renderMetrics = async () => ({ type: metrics.registry.contentType, body: await metrics.registry.metrics() });
+  if (config.METRICS_PORT === undefined) {
+    fastify.get('/metrics', async (_req, reply) => {
+      const { type, body } = await renderMetrics();
+      return reply.type(type).send(body);
+    });
+  } else {
+    metricsServer = createServer((req, res) => {
+      if (req.url !== '/metrics') return void res.writeHead(404).end();
+      void renderMetrics().then(({ type, body }) => res.writeHead(200, { 'content-type': type }).end(body));
+    });
+  }
+
+  const io = app.get(RealtimeRedis);
+  app.useWebSocketAdapter(new RedisIoAdapter(app, io.pub, io.sub, socketIoKey(config), origins));
+  await app.init();
+  return { app, logger, metricsServer };
+}

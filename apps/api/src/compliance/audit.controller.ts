@@ -1,0 +1,23 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { AuditEventPageSchema, AuditQuerySchema } from '@tradeloop/contracts';
+import { AuditRepository } from '@tradeloop/server';
+import { Roles } from '../auth/auth.decorators';
+
+class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
+class AuditEventPageDto extends createZodDto(AuditEventPageSchema) {}
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Roles('compliance', 'admin')
+@Controller('api/v1/compliance/audit')
+export class AuditController {
+  constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
+
+  @Get()
+  @ZodResponse({ status: 200, type: AuditEventPageDto })
+  list(@Query() query: AuditQueryDto) {
+    return this.audit.list(query);
+  }
+}

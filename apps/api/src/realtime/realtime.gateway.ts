@@ -1,0 +1,49 @@
+import { Inject } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import type { Logger } from 'pino';
+import { ADMIN_ROOM, REALTIME_NAMESPACE, REALTIME_READY, sessionRoom, userRoom, type RealtimeReady } from '@tradeloop/contracts';
+import { isDomainError } from '@tradeloop/domain';
+import { AuthenticateUseCase, LOGGER, type Principal } from '@tradeloop/server';
+
+type AuthedSocket = Socket & { data: { principal?: Principal } };
+
+/**
+ * The `/realtime` namespace. The access token is checked in the handshake, before the socket is
+ * admitted: a missing, expired or forged token never gets a connected socket. Each user joins
+ * their own room; admins also join the admin room that mirrors every user's events.
+ */
+@WebSocketGateway({ namespace: REALTIME_NAMESPACE })
+export class RealtimeGateway implements OnGatewayInit<Namespace> {
+  constructor(
+    @Inject(AuthenticateUseCase) private readonly authenticate: AuthenticateUseCase,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  afterInit(nsp: Namespace): void {
+    nsp.use((socket: AuthedSocket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
+        next(new Error('UNAUTHENTICATED: missing token'));
+        return;
+      }
+      this.authenticate
+        .execute(token)
+        .then((principal) => {
+          socket.data.principal = principal;
+          next();
+        })
+        .catch((err: unknown) => {
+          if (!isDomainError(err)) this.logger.error({ err }, 'socket auth failed unexpectedly');
+          next(new Error(isDomainError(err) ? `UNAUTHENTICATED: ${err.message}` : 'UNAVAILABLE'));
+        });
+    });
+    nsp.on('connection', (socket: AuthedSocket) => {
+      const principal = socket.data.principal!;
+      const rooms = [userRoom(principal.userId), sessionRoom(principal.sessionId), ...(principal.roles.includes('admin') ? [ADMIN_ROOM] : [])];
+      void socket.join(rooms);
+      const ready: RealtimeReady = { userId: principal.userId, rooms };
+      socket.emit(REALTIME_READY, ready);
+    });
+  }
+}
