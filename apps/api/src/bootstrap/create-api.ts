@@ -11,7 +11,6 @@ import type { Logger } from 'pino';
 import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/server';
 import { ApiModule } from '../app.module';
 import { genRequestId, registerHttpHooks } from '../http/http-hooks';
-import { sendProblem } from '../http/problem.filter';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { RealtimeRedis } from '../realtime/realtime-redis';
 
@@ -41,8 +40,6 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get<Metrics>(METRICS);
   registerHttpHooks(fastify, logger, metrics);
-  // Errors raised by Fastify itself (malformed JSON, body limits, media types) become problems too.
-  fastify.setErrorHandler((err, req, reply) => sendProblem(req, reply, err, logger));
 
   await app.register(helmet, {
     contentSecurityPolicy: {

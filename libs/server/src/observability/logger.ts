@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 
 /**
@@ -25,14 +25,14 @@ export const REDACT_PATHS = [
   'secret',
 ];
 
-export function createLogger(level: string, name: string): Logger {
+export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
   return pino({
     name,
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
-  });
+  }, destination);
 }
 
 /** Routes Nest's own log calls into the same structured pino stream. */

@@ -1,0 +1,63 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  APP_CONFIG,
+  AuthModule,
+  InfraModule,
+  JOB_HANDLERS,
+  JobProducer,
+  LOGGER,
+  QueueModule,
+  WorkerHost,
+  type AppConfig,
+  type JobHandler,
+} from '@tradeloop/server';
+import { JOBS } from '@tradeloop/contracts';
+import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
+
+const HANDLERS = [PurgeExpiredSessionsHandler];
+
+/** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
+@Module({})
+export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(WorkerHost) private readonly host: WorkerHost,
+    @Inject(JobProducer) private readonly producer: JobProducer,
+  ) {}
+
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule],
+      providers: [
+        ...HANDLERS,
+        { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
+        {
+          provide: WorkerHost,
+          useFactory: (cfg: AppConfig, hs: JobHandler[], log: Logger) => new WorkerHost(cfg, hs, log),
+          inject: [APP_CONFIG, JOB_HANDLERS, LOGGER],
+        },
+      ],
+      exports: [WorkerHost],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.host.start();
+    // Schedulers are upserted by id, so every worker replica may declare them safely.
+    await this.producer.queue('maintenance').upsertJobScheduler(
+      'purge-expired-sessions-hourly',
+      { every: 3_600_000 },
+      { name: JOBS.purgeExpiredSessions, data: { olderThanHours: 24 } },
+    );
+  }
+
+  /**
+   * Drains in the `before` phase: every beforeApplicationShutdown hook completes before any
+   * onApplicationShutdown hook, which is where Infra closes Postgres and Redis that in-flight
+   * jobs still need.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.host.stop();
+  }
+}
