@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
+import { ROLES_OF_U } from './users.repository';
 
 /** Refresh tokens are 256 random bits; only their SHA-256 is stored. */
 export const newRefreshToken = (): string => randomBytes(32).toString('base64url');
@@ -95,7 +96,7 @@ export class SessionsRepository {
   findPrincipal(userId: string, sessionId: string): Promise<Principal | undefined> {
     return this.db.sql.maybeOne<Principal>(
       `SELECT u.id AS "userId", s.id AS "sessionId", u.email,
-              COALESCE(ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+              ${ROLES_OF_U} AS roles
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $2 AND s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [userId, sessionId],

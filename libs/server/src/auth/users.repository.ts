@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Role } from '@tradeloop/domain';
+import { ROLES, type Role } from '@tradeloop/domain';
 import type { User } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
 
@@ -29,9 +29,11 @@ export const toUser = (row: UserRow): User => ({
   createdAt: row.created_at.toISOString(),
 });
 
-const SELECT_USER = `
-  SELECT u.*, COALESCE(ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
-  FROM users u`;
+/** Roles of user `u` as a text[] in canonical ROLES order, for embedding in a SELECT. */
+export const ROLES_OF_U = `COALESCE(ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id
+  ORDER BY array_position('{${ROLES.join(',')}}'::text[], r.role)), '{}')`;
+
+const SELECT_USER = `SELECT u.*, ${ROLES_OF_U} AS roles FROM users u`;
 
 @Injectable()
 export class UsersRepository {

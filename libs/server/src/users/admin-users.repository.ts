@@ -3,7 +3,7 @@ import type { AdminUser, AdminUserListQuery, Page } from '@tradeloop/contracts';
 import type { AdminStanding, Role } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { toUser, type UserRow } from '../auth';
+import { ROLES_OF_U, toUser, type UserRow } from '../auth';
 
 export const toAdminUser = (row: UserRow): AdminUser => ({
   ...toUser(row),
@@ -39,7 +39,7 @@ export class AdminUsersRepository {
     }
     const rows = await this.db.sql.rows<UserRow & { created_at_exact: string }>(
       `SELECT u.*, u.created_at::text AS created_at_exact,
-              COALESCE(ARRAY(SELECT r.role FROM user_roles r WHERE r.user_id = u.id ORDER BY r.role), '{}') AS roles
+              ${ROLES_OF_U} AS roles
        FROM users u ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY u.created_at DESC, u.id DESC LIMIT ${p(q.limit + 1)}`,
       params,

@@ -1,0 +1,35 @@
+import type { ReactNode } from 'react';
+import { sectionsFor } from '@tradeloop/domain';
+import { Dialog } from '../components/Dialog';
+import { Kbd } from '../components/Kbd';
+import { useCurrentUser } from '../lib/auth';
+import { SECTION_UI } from './sections';
+
+export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const { data: user } = useCurrentUser();
+  const sections = user ? sectionsFor(user.roles) : [];
+  const rows: [ReactNode, string][] = [
+    [<Kbd key="k">/</Kbd>, 'Focus the page search'],
+    ...sections.map((section): [ReactNode, string] => [
+      <>
+        <Kbd>g</Kbd> <Kbd>{SECTION_UI[section].hotkey}</Kbd>
+      </>,
+      `Go to ${SECTION_UI[section].label}`,
+    ]),
+    [<Kbd key="k">Esc</Kbd>, 'Close a dialog or menu'],
+    [<Kbd key="k">Enter</Kbd>, 'Submit the focused form'],
+    [<Kbd key="k">?</Kbd>, 'Show this list'],
+  ];
+  return (
+    <Dialog open={open} title="Keyboard shortcuts" onClose={onClose}>
+      <dl className="shortcuts">
+        {rows.map(([keys, label]) => (
+          <div key={label} className="shortcut-row">
+            <dt>{keys}</dt>
+            <dd>{label}</dd>
+          </div>
+        ))}
+      </dl>
+    </Dialog>
+  );
+}

@@ -1,0 +1,61 @@
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { AppLayout } from './AppLayout';
+import { HomeRedirect } from './HomeRedirect';
+import { NotFoundPage } from './NotFoundPage';
+import { PublicOnly } from './PublicOnly';
+import { RequireAuth } from './RequireAuth';
+import { RequireSection } from './RequireSection';
+import { LoginPage } from '../features/auth/LoginPage';
+import { RegisterPage } from '../features/auth/RegisterPage';
+import { AccountPage } from '../features/auth/AccountPage';
+import { UsersPage } from '../features/admin/UsersPage';
+import { AuditLogPage } from '../features/compliance/AuditLogPage';
+import { TradePage } from '../features/trade/TradePage';
+import { PortfolioPage } from '../features/portfolio/PortfolioPage';
+import { QuantPage } from '../features/quant/QuantPage';
+
+export const router = createBrowserRouter([
+  {
+    element: <PublicOnly />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      { path: '/register', element: <RegisterPage /> },
+    ],
+  },
+  {
+    element: <RequireAuth />,
+    children: [
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <HomeRedirect /> },
+          { path: 'account', element: <AccountPage /> },
+          { path: 'trade', element: <RequireSection section="trade" />, children: [{ index: true, element: <TradePage /> }] },
+          {
+            path: 'portfolio',
+            element: <RequireSection section="portfolio" />,
+            children: [{ index: true, element: <PortfolioPage /> }],
+          },
+          { path: 'quant', element: <RequireSection section="quant" />, children: [{ index: true, element: <QuantPage /> }] },
+          {
+            path: 'compliance',
+            element: <RequireSection section="compliance" />,
+            children: [
+              { index: true, element: <Navigate to="audit" replace /> },
+              { path: 'audit', element: <AuditLogPage /> },
+            ],
+          },
+          {
+            path: 'admin',
+            element: <RequireSection section="admin" />,
+            children: [
+              { index: true, element: <Navigate to="users" replace /> },
+              { path: 'users', element: <UsersPage /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
