@@ -1,2 +1,3 @@
 export * from './env';
 export * from './test-context';
+export * from './processes';

@@ -5,7 +5,6 @@ interface DialogProps {
   title: string;
   onClose: () => void;
   children: ReactNode;
-  footer?: ReactNode;
   testId?: string;
 }
 
@@ -13,7 +12,7 @@ interface DialogProps {
  * A modal built on the native <dialog>: the browser traps focus, closes on Esc and restores
  * focus to the opener, so none of that is re-implemented here.
  */
-export function Dialog({ open, title, onClose, children, footer, testId }: DialogProps) {
+export function Dialog({ open, title, onClose, children, testId }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -45,7 +44,6 @@ export function Dialog({ open, title, onClose, children, footer, testId }: Dialo
             </button>
           </header>
           <div className="dialog-body">{children}</div>
-          {footer && <footer className="dialog-footer">{footer}</footer>}
         </div>
       )}
     </dialog>

@@ -54,8 +54,9 @@ async function exchange(staleRefreshToken: string | undefined): Promise<SessionT
 }
 
 /** Two tabs share one localStorage session; the Web Locks API keeps them from refreshing at once. */
-function withCrossTabLock<T>(task: () => Promise<T>): Promise<T> {
+async function withCrossTabLock(task: () => Promise<SessionTokens | null>): Promise<SessionTokens | null> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
   if (!locks) return task(); // insecure origins have no Web Locks; single-tab single-flight still holds
-  return locks.request('tradeloop.session.refresh', task);
+  const result: SessionTokens | null = await locks.request('tradeloop.session.refresh', task);
+  return result;
 }

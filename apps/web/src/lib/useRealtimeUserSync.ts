@@ -1,9 +1,15 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
-import { REALTIME_EVENTS, type User, type UserUpdatedEvent } from '@tradeloop/contracts';
+import { REALTIME_EVENTS, type User } from '@tradeloop/contracts';
 import type { RealtimeConnection } from './realtime';
 import { meQueryKey } from './auth';
+
+// Spelled out here because the contracts' `withSeq` helper erases the payload's shape in its type.
+interface UserUpdatedPayload {
+  user: User & { disabled: boolean };
+  seq: number;
+}
 
 export const adminUsersQueryKey = ['admin', 'users'] as const;
 
@@ -22,7 +28,7 @@ export function useRealtimeUserSync(connection: RealtimeConnection | null): void
     const { socket } = connection;
     let connectedBefore = false;
 
-    const onUserUpdated = (event: UserUpdatedEvent) => {
+    const onUserUpdated = (event: UserUpdatedPayload) => {
       void queryClient.invalidateQueries({ queryKey: adminUsersQueryKey });
       const me = queryClient.getQueryData<User>(meQueryKey);
       if (!me || event.user.id !== me.id) return;

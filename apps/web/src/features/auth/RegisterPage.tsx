@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type ChangeEvent, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tradeloop/domain';
 import type { RegisterRequest, RegisterResponse } from '@tradeloop/contracts';
@@ -18,7 +18,7 @@ export function RegisterPage() {
   const [otherError, setOtherError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const update = (field: keyof RegisterRequest) => (event: React.ChangeEvent<HTMLInputElement>) =>
+  const update = (field: keyof RegisterRequest) => (event: ChangeEvent<HTMLInputElement>) =>
     setForm((prev) => ({ ...prev, [field]: event.target.value }));
 
   const onSubmit = async (event: FormEvent) => {

@@ -1,0 +1,47 @@
+import { useCurrentUser } from '../../lib/auth';
+import { formatDateTime } from '../../lib/format';
+import { PageHeader } from '../../components/PageHeader';
+import { RoleChips } from '../../components/RoleChips';
+import { MfaEnrolment } from './MfaEnrolment';
+
+export function AccountPage() {
+  const { data: user } = useCurrentUser();
+  if (!user) return null;
+  return (
+    <div className="page page-narrow">
+      <PageHeader section="Account" title="Account & security" />
+      <section className="panel">
+        <h2 className="panel-title">Profile</h2>
+        <dl className="properties">
+          <dt>Name</dt>
+          <dd>{user.displayName}</dd>
+          <dt>Email</dt>
+          <dd className="mono">{user.email}</dd>
+          <dt>Roles</dt>
+          <dd>
+            <RoleChips roles={user.roles} />
+          </dd>
+          <dt>User ID</dt>
+          <dd className="mono">{user.id}</dd>
+          <dt>Member since</dt>
+          <dd className="mono">{formatDateTime(user.createdAt)}</dd>
+        </dl>
+      </section>
+      <section className="panel">
+        <h2 className="panel-title">
+          Two-factor authentication
+          <span className={`badge ${user.mfaEnabled ? 'badge-positive' : 'badge-warning'}`} data-testid="mfa-status">
+            {user.mfaEnabled ? 'On' : 'Off'}
+          </span>
+        </h2>
+        {user.mfaEnabled ? (
+          <p className="muted">
+            Sign-ins to this account need a code from your authenticator app. To move MFA to a new device, ask an administrator.
+          </p>
+        ) : (
+          <MfaEnrolment />
+        )}
+      </section>
+    </div>
+  );
+}
