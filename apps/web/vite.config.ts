@@ -3,6 +3,13 @@ import react from '@vitejs/plugin-react';
 
 const API_ORIGIN = 'http://localhost:3000';
 
+/** Long-lived vendor chunks: app deploys then do not invalidate the browser's copy of React & co. */
+const VENDOR_CHUNKS: Record<string, RegExp> = {
+  react: /node_modules\/(react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser)\//,
+  data: /node_modules\/(@tanstack|zod)\//,
+  realtime: /node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)\//,
+};
+
 export default defineConfig({
   plugins: [react()],
   resolve: {
@@ -13,6 +20,18 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          return Object.keys(VENDOR_CHUNKS).find((name) => VENDOR_CHUNKS[name]!.test(id));
+        },
+      },
+      onwarn(warning, warn) {
+        // zod ships comments Rollup cannot place; harmless and not ours to fix.
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules/zod')) return;
+        warn(warning);
+      },
+    },
   },
   server: {
     port: 5173,

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import QRCode from 'qrcode';
 import { toast } from 'sonner';
 
 /** The otpauth URL as a QR code (rendered locally: the secret never goes to a third party). */
@@ -8,7 +7,11 @@ export function MfaSecretQr({ otpauthUrl, secret }: { otpauthUrl: string; secret
 
   useEffect(() => {
     let cancelled = false;
-    QRCode.toDataURL(otpauthUrl, { margin: 1, width: 176, errorCorrectionLevel: 'M', color: { dark: '#0b0e14', light: '#ffffff' } })
+    // Loaded on demand: only the MFA enrolment screen needs the QR encoder.
+    import('qrcode')
+      .then(({ default: QRCode }) =>
+        QRCode.toDataURL(otpauthUrl, { margin: 1, width: 176, errorCorrectionLevel: 'M', color: { dark: '#0b0e14', light: '#ffffff' } }),
+      )
       .then((url) => !cancelled && setDataUrl(url))
       .catch(() => !cancelled && setDataUrl(null));
     return () => {

@@ -1,0 +1,64 @@
+// Lint is where the architecture is enforced: module boundaries by Nx tags, banned framework
+// imports in the pure domain, no process.env outside config, no focused tests.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const SERVER_FRAMEWORKS = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', 'socket.io', '@socket.io/*', 'onnxruntime-*', 'fastify', '@fastify/*', 'pino', 'prom-client'];
+const BROWSER_FRAMEWORKS = ['react', 'react-dom', 'react-router-dom', '@tanstack/*', 'socket.io-client', 'sonner', 'recharts'];
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', '**/test-results/**', '**/playwright-report/**', 'ml/**', 'models/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { '@nx': nx },
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name='only']", message: 'Focused tests must not be committed.' },
+      ],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through loadConfig() (libs/server/src/config).' }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            // Pure rules: no framework, database, queue, network or UI imports.
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'zod'] },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS] },
+            { sourceTag: 'platform:isomorphic', onlyDependOnLibsWithTags: ['platform:isomorphic'] },
+            { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', 'platform:isomorphic'], bannedExternalImports: SERVER_FRAMEWORKS },
+            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'], bannedExternalImports: BROWSER_FRAMEWORKS },
+            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+            { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
+            { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:worker', 'scope:shared'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests may be loose with types where they poke at raw responses.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', '**/e2e/**/*.ts', 'bench/**/*'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-restricted-properties': 'off' },
+  },
+  {
+    // The places that legitimately read the environment.
+    files: ['libs/server/src/config/**', 'libs/testing/src/**', 'apps/*/src/cli/**', 'infra/**', '**/*.config.ts', '**/*.mjs'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { ...reactHooks.configs.recommended.rules },
+  },
+);

@@ -1,0 +1,51 @@
+import { AdminUserListQuerySchema, AdminUserPatchSchema, EmailSchema, humanText, LoginRequestSchema, PageQuerySchema, RegisterRequestSchema } from '.';
+
+describe('contract schemas', () => {
+  it('normalises emails and rejects junk', () => {
+    expect(EmailSchema.parse('  Foo.Bar@Example.COM ')).toBe('foo.bar@example.com');
+    for (const bad of ['', 'foo', 'a@', '@b.c', 'a b@c.d', `${'a'.repeat(250)}@b.cd`]) {
+      expect(EmailSchema.safeParse(bad).success, bad).toBe(false);
+    }
+  });
+
+  it('keeps script and SQL text as data but refuses control characters', () => {
+    const name = humanText(100);
+    expect(name.parse(" <script>alert('x')</script> ")).toBe("<script>alert('x')</script>");
+    expect(name.parse("'; DROP TABLE users;--")).toBe("'; DROP TABLE users;--");
+    expect(name.safeParse('bell\u0007').success).toBe(false);
+    expect(name.safeParse('line\nbreak').success).toBe(false);
+    expect(name.safeParse('   ').success).toBe(false);
+    expect(name.safeParse('x'.repeat(101)).success).toBe(false);
+  });
+
+  it('register: strict, with password policy issues on the password field', () => {
+    const ok = RegisterRequestSchema.safeParse({ email: 'a@b.co', password: 'long-enough-pw', displayName: 'A' });
+    expect(ok.success).toBe(true);
+    const weak = RegisterRequestSchema.safeParse({ email: 'a@b.co', password: 'short', displayName: 'A' });
+    expect(weak.success).toBe(false);
+    expect(weak.error!.issues.map((i) => i.path.join('.'))).toEqual(['password']);
+    const extra = RegisterRequestSchema.safeParse({ email: 'a@b.co', password: 'long-enough-pw', displayName: 'A', roles: ['admin'] });
+    expect(extra.success).toBe(false);
+    expect(extra.error!.issues[0]!.code).toBe('unrecognized_keys');
+  });
+
+  it('login: any non-empty email string (no account enumeration), 6-digit otp', () => {
+    expect(LoginRequestSchema.parse({ email: 'Not An Email', password: 'x' }).email).toBe('not an email');
+    expect(LoginRequestSchema.safeParse({ email: 'a@b.c', password: 'x', otp: '12345' }).success).toBe(false);
+    expect(LoginRequestSchema.safeParse({ email: 'a@b.c', password: 'x', otp: '123456' }).success).toBe(true);
+  });
+
+  it('pagination bounds', () => {
+    expect(PageQuerySchema.parse({})).toEqual({ limit: 50 });
+    expect(PageQuerySchema.parse({ limit: '500' }).limit).toBe(500);
+    for (const limit of ['0', '501', '1.5', 'x', '-1']) expect(PageQuerySchema.safeParse({ limit }).success, limit).toBe(false);
+  });
+
+  it('admin user list and patch', () => {
+    expect(AdminUserListQuerySchema.parse({ disabled: 'true', role: 'quant' })).toMatchObject({ disabled: true, role: 'quant' });
+    expect(AdminUserListQuerySchema.safeParse({ role: 'root' }).success).toBe(false);
+    expect(AdminUserPatchSchema.safeParse({}).success).toBe(false);
+    expect(AdminUserPatchSchema.safeParse({ roles: [] }).success).toBe(true);
+    expect(AdminUserPatchSchema.safeParse({ roles: ['admin'], extra: 1 }).success).toBe(false);
+  });
+});

@@ -1,0 +1,59 @@
+import { ConfigError, describeConfig, loadConfig } from '.';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  REDIS_URL: 'redis://127.0.0.1:6379/0',
+  JWT_ACCESS_SECRET: 's'.repeat(40),
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('config', () => {
+  it('applies defaults', () => {
+    const c = loadConfig(valid);
+    expect(c.PORT).toBe(3000);
+    expect(c.JWT_ACCESS_TTL_SECONDS).toBe(900);
+    expect(c.REGISTRATION_ENABLED).toBe(true);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names every missing required variable', () => {
+    try {
+      loadConfig({});
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as Error).message;
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_ACCESS_SECRET', 'MFA_ENCRYPTION_KEY']) expect(msg).toContain(`${key} is required`);
+    }
+  });
+
+  it('never echoes a sensitive value, but does echo others', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ...valid, JWT_ACCESS_SECRET: 'too-short-secret', PORT: 'eighty' });
+      } catch (e) {
+        return e as Error;
+      }
+      return null;
+    })();
+    expect(err!.message).toContain('JWT_ACCESS_SECRET is invalid');
+    expect(err!.message).not.toContain('too-short-secret');
+    expect(err!.message).toContain('"eighty"');
+  });
+
+  it('caps the access token lifetime at 15 minutes', () => {
+    expect(() => loadConfig({ ...valid, JWT_ACCESS_TTL_SECONDS: '3600' })).toThrow(ConfigError);
+  });
+
+  it('parses booleans strictly', () => {
+    expect(loadConfig({ ...valid, REGISTRATION_ENABLED: 'false' }).REGISTRATION_ENABLED).toBe(false);
+    expect(() => loadConfig({ ...valid, REGISTRATION_ENABLED: 'nope' })).toThrow(ConfigError);
+  });
+
+  it('describes every variable for the README', () => {
+    const rows = describeConfig();
+    expect(rows.find((r) => r.name === 'DATABASE_URL')).toMatchObject({ required: true, sensitive: true });
+    expect(rows.find((r) => r.name === 'PORT')).toMatchObject({ required: false, default: '3000' });
+    expect(rows.every((r) => r.description.length > 5)).toBe(true);
+  });
+});
