@@ -19,7 +19,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps for error reporting, not advertised to browsers.
+    sourcemap: 'hidden',
     rollupOptions: {
       output: {
         manualChunks(id) {

@@ -1,10 +1,10 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router-dom';
-import { Toaster } from 'sonner';
 import { queryClient } from '../lib/query-client';
 import { RealtimeProvider } from '../lib/RealtimeProvider';
 import { router } from './router';
 import { SessionEffects } from './SessionEffects';
+import { ToastHost } from '../components/ToastHost';
 
 export function App() {
   return (
@@ -13,7 +13,7 @@ export function App() {
       <RealtimeProvider>
         <RouterProvider router={router} />
       </RealtimeProvider>
-      <Toaster theme="dark" position="bottom-right" richColors closeButton duration={6_000} toastOptions={{ className: 'toast' }} />
+      <ToastHost />
     </QueryClientProvider>
   );
 }

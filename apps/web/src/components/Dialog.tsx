@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { raiseToasts } from './ToastHost';
 
 interface DialogProps {
   open: boolean;
@@ -19,7 +20,10 @@ export function Dialog({ open, title, onClose, children, testId }: DialogProps) 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      raiseToasts();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 

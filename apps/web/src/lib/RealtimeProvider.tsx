@@ -1,36 +1,23 @@
-import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { connectRealtime, type ConnectionState, type RealtimeConnection } from './realtime';
-import { useSession, useSigningOut } from './auth';
+import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import type { ConnectionState, RealtimeConnection } from './realtime';
+import { getRealtimeConnection, startRealtime, subscribeRealtime } from './realtime-session';
 import { useRealtimeUserSync } from './useRealtimeUserSync';
 
-const RealtimeContext = createContext<RealtimeConnection | null>(null);
-
-/** Holds one socket for as long as a session exists; token rotation does not reconnect it. */
+/** Runs the realtime connection for the app and keeps user data in step with its events. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
-  const session = useSession();
-  const signingOut = useSigningOut();
-  const active = session !== null && !signingOut;
-  const [connection, setConnection] = useState<RealtimeConnection | null>(null);
+  useEffect(() => startRealtime(), []);
+  useRealtimeUserSync(useRealtimeConnection());
+  return <>{children}</>;
+}
 
-  useEffect(() => {
-    if (!active) return undefined;
-    const next = connectRealtime();
-    setConnection(next);
-    return () => {
-      next.close();
-      setConnection(null);
-    };
-  }, [active]);
-
-  useRealtimeUserSync(connection);
-
-  return <RealtimeContext.Provider value={connection}>{children}</RealtimeContext.Provider>;
+function useRealtimeConnection(): RealtimeConnection | null {
+  return useSyncExternalStore(subscribeRealtime, getRealtimeConnection);
 }
 
 const noConnection = () => () => undefined;
 
 export function useRealtime(): { state: ConnectionState; connection: RealtimeConnection | null } {
-  const connection = useContext(RealtimeContext);
+  const connection = useRealtimeConnection();
   const state = useSyncExternalStore(
     connection ? connection.subscribe : noConnection,
     () => connection?.getState() ?? 'offline',

@@ -2,17 +2,13 @@ import { useCallback, useSyncExternalStore } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LoginRequest, LoginResponse, User } from '@tradeloop/contracts';
 import { api } from './api';
-import { beginSignOut, clearSession, getSession, isSigningOut, setSession, subscribeSession } from './session';
+import { beginSignOut, clearSession, getSession, setSession, subscribeSession } from './session';
 
 export const meQueryKey = ['auth', 'me'] as const;
 
 /** The stored token pair (or null), re-rendering when it is set, rotated or cleared. */
 export function useSession() {
   return useSyncExternalStore(subscribeSession, getSession);
-}
-
-export function useSigningOut(): boolean {
-  return useSyncExternalStore(subscribeSession, isSigningOut);
 }
 
 /** The signed-in user as the server sees them now (roles included). */

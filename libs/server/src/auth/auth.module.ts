@@ -7,6 +7,7 @@ import { LoginUseCase } from './login.use-case';
 import { EnableMfaUseCase, SetupMfaUseCase } from './mfa.use-case';
 import { MfaSecrets } from './mfa-secrets';
 import { PasswordHasher } from './password-hasher';
+import { PrincipalCache } from './principal-cache';
 import { RefreshSessionUseCase } from './refresh-session.use-case';
 import { RegisterUseCase } from './register.use-case';
 import { AuthenticateUseCase, GetMeUseCase, LogoutUseCase } from './session-use-cases';
@@ -26,7 +27,7 @@ const useCases = [
 
 @Module({
   imports: [AuditModule, RealtimeModule],
-  providers: [...useCases, AccessTokens, LoginThrottle, MfaSecrets, PasswordHasher, SessionsRepository, UsersRepository],
-  exports: [...useCases, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
+  providers: [...useCases, PrincipalCache, AccessTokens, LoginThrottle, MfaSecrets, PasswordHasher, SessionsRepository, UsersRepository],
+  exports: [...useCases, PrincipalCache, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
 })
 export class AuthModule {}

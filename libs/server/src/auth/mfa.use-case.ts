@@ -4,6 +4,7 @@ import type { MfaSetupResponse, User } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { MfaSecrets } from './mfa-secrets';
+import { PrincipalCache } from './principal-cache';
 import type { Principal } from './sessions.repository';
 import { toUser, UsersRepository } from './users.repository';
 
@@ -41,9 +42,17 @@ export class EnableMfaUseCase {
     @Inject(UsersRepository) private readonly users: UsersRepository,
     @Inject(MfaSecrets) private readonly mfa: MfaSecrets,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(PrincipalCache) private readonly cache: PrincipalCache,
   ) {}
 
   async execute(principal: Principal, otp: string, meta: RequestMeta): Promise<User> {
+    const user = await this.enable(principal, otp, meta);
+    // Other sessions were revoked and this one's profile changed (mfaEnabled).
+    await this.cache.invalidate({ userId: principal.userId });
+    return user;
+  }
+
+  private enable(principal: Principal, otp: string, meta: RequestMeta): Promise<User> {
     return this.db.tx(async (sql) => {
       const user = await this.users.findById(principal.userId, sql, true);
       if (!user) throw new DomainError('UNAUTHENTICATED', 'User no longer exists');

@@ -6,6 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { AccessTokens } from './access-tokens';
+import { PrincipalCache } from './principal-cache';
 import { SessionsRepository } from './sessions.repository';
 
 type Outcome =
@@ -25,6 +26,7 @@ export class RefreshSessionUseCase {
     @Inject(AccessTokens) private readonly tokens: AccessTokens,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(PrincipalCache) private readonly cache: PrincipalCache,
   ) {}
 
   async execute(refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
@@ -66,7 +68,10 @@ export class RefreshSessionUseCase {
       }
     });
     if (!outcome.ok) {
-      if (outcome.revokedSessionId) this.realtime.disconnectRoom(sessionRoom(outcome.revokedSessionId));
+      if (outcome.revokedSessionId) {
+        await this.cache.invalidate({ sessionId: outcome.revokedSessionId });
+        this.realtime.disconnectRoom(sessionRoom(outcome.revokedSessionId));
+      }
       throw new DomainError('UNAUTHENTICATED', outcome.message);
     }
     const accessToken = await this.tokens.sign({ userId: outcome.userId, sessionId: outcome.sessionId });

@@ -5,8 +5,8 @@ import { RealtimePublisher } from '../realtime';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { AccessTokens } from './access-tokens';
+import { PrincipalCache } from './principal-cache';
 import { SessionsRepository, type Principal } from './sessions.repository';
-import { toUser, UsersRepository } from './users.repository';
 
 /**
  * Resolves a bearer token to a live principal. Used by the HTTP guard and the Socket.IO
@@ -18,12 +18,16 @@ export class AuthenticateUseCase {
   constructor(
     @Inject(AccessTokens) private readonly tokens: AccessTokens,
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
+    @Inject(PrincipalCache) private readonly cache: PrincipalCache,
   ) {}
 
   async execute(bearer: string): Promise<Principal> {
     const claims = await this.tokens.verify(bearer);
+    const cached = this.cache.get(claims.sessionId, claims.userId);
+    if (cached) return cached;
     const principal = await this.sessions.findPrincipal(claims.userId, claims.sessionId);
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'Session is no longer valid');
+    this.cache.set(principal);
     return principal;
   }
 }
@@ -35,6 +39,7 @@ export class LogoutUseCase {
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(PrincipalCache) private readonly cache: PrincipalCache,
   ) {}
 
   async execute(principal: Principal, meta: RequestMeta): Promise<void> {
@@ -42,17 +47,15 @@ export class LogoutUseCase {
       await this.sessions.revoke(sql, principal.sessionId, 'logout');
       await this.audit.append({ actorId: principal.userId, action: 'auth.logged_out', subject: `session:${principal.sessionId}`, meta }, sql);
     });
+    await this.cache.invalidate({ sessionId: principal.sessionId });
     this.realtime.disconnectRoom(sessionRoom(principal.sessionId));
   }
 }
 
+/** The caller's own profile, as read with their session at the start of this request. */
 @Injectable()
 export class GetMeUseCase {
-  constructor(@Inject(UsersRepository) private readonly users: UsersRepository) {}
-
-  async execute(principal: Principal): Promise<User> {
-    const row = await this.users.findById(principal.userId);
-    if (!row) throw new DomainError('UNAUTHENTICATED', 'User no longer exists');
-    return toUser(row);
+  execute(principal: Principal): User {
+    return principal.user;
   }
 }

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { Role } from '@tradeloop/domain';
+import type { User } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
-import { ROLES_OF_U } from './users.repository';
+import { ROLES_OF_U, toUser, type UserRow } from './users.repository';
 
 /** Refresh tokens are 256 random bits; only their SHA-256 is stored. */
 export const newRefreshToken = (): string => randomBytes(32).toString('base64url');
@@ -20,12 +21,20 @@ export interface RefreshTokenState {
   user_disabled_at: Date | null;
 }
 
-/** What the auth guard needs to know per request: one indexed query. */
+/**
+ * Who is calling, read once per request in one indexed query: the live session and the user
+ * behind it (which also answers GET /auth/me without a second round trip).
+ */
 export interface Principal {
   userId: string;
   sessionId: string;
   email: string;
   roles: Role[];
+  user: User;
+}
+
+interface PrincipalRow extends Pick<UserRow, 'id' | 'email' | 'display_name' | 'mfa_enabled' | 'created_at' | 'roles'> {
+  session_id: string;
 }
 
 @Injectable()
@@ -93,14 +102,15 @@ export class SessionsRepository {
   }
 
   /** The principal behind a live session, or undefined if the session or user is gone/disabled. */
-  findPrincipal(userId: string, sessionId: string): Promise<Principal | undefined> {
-    return this.db.sql.maybeOne<Principal>(
-      `SELECT u.id AS "userId", s.id AS "sessionId", u.email,
-              ${ROLES_OF_U} AS roles
+  async findPrincipal(userId: string, sessionId: string): Promise<Principal | undefined> {
+    const row = await this.db.sql.maybeOne<PrincipalRow>(
+      `SELECT u.id, u.email, u.display_name, u.mfa_enabled, u.created_at, s.id AS session_id, ${ROLES_OF_U} AS roles
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $2 AND s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [userId, sessionId],
     );
+    if (!row) return undefined;
+    return { userId: row.id, sessionId: row.session_id, email: row.email, roles: row.roles, user: toUser(row) };
   }
 
   /** Deletes sessions (and their tokens) that expired or were revoked before the cut-off. */

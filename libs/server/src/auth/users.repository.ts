@@ -20,7 +20,7 @@ export interface UserRow {
 }
 
 /** The public shape of a user: whitelisted fields only, never hashes, secrets or tokens. */
-export const toUser = (row: UserRow): User => ({
+export const toUser = (row: Pick<UserRow, 'id' | 'email' | 'display_name' | 'roles' | 'mfa_enabled' | 'created_at'>): User => ({
   id: row.id,
   email: row.email,
   displayName: row.display_name,

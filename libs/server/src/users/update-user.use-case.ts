@@ -3,7 +3,7 @@ import { assertAdminRemains, DomainError, normalizeRoles } from '@tradeloop/doma
 import { REALTIME_EVENTS, userRoom, type AdminUser, type AdminUserPatch } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
-import { SessionsRepository, UsersRepository } from '../auth';
+import { PrincipalCache, SessionsRepository, UsersRepository } from '../auth';
 import { RealtimePublisher } from '../realtime';
 import { AdminUsersRepository, toAdminUser } from './admin-users.repository';
 
@@ -21,6 +21,7 @@ export class UpdateUserUseCase {
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(PrincipalCache) private readonly cache: PrincipalCache,
   ) {}
 
   async execute(actorId: string, userId: string, patch: AdminUserPatch, meta: RequestMeta): Promise<AdminUser> {
@@ -50,6 +51,7 @@ export class UpdateUserUseCase {
       }
       return toAdminUser((await this.users.findById(userId, sql))!);
     });
+    await this.cache.invalidate({ userId });
     await this.realtime.toUser(userId, REALTIME_EVENTS.userUpdated, { user: updated });
     if (updated.disabled) this.realtime.disconnectRoom(userRoom(userId));
     return updated;

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { AdminUser } from '@tradeloop/contracts';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
+import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
@@ -18,7 +19,7 @@ export function UsersPage() {
   const query = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
 
   const users = useAdminUsers({ ...filters, query });
-  const rows = useMemo(() => users.data?.pages.flatMap((page) => page.items) ?? [], [users.data]);
+  const rows = useMemo(() => flattenPages(users.data?.pages), [users.data]);
   const searching = users.isFetching && !users.isFetchingNextPage;
 
   return (

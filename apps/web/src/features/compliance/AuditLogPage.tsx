@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
@@ -9,7 +10,7 @@ import { AuditTable } from './AuditTable';
 export function AuditLogPage() {
   const [filters, setFilters] = useState<AuditFilters>({ action: '', actorId: '' });
   const events = useAuditEvents(filters);
-  const rows = useMemo(() => events.data?.pages.flatMap((page) => page.items) ?? [], [events.data]);
+  const rows = useMemo(() => flattenPages(events.data?.pages), [events.data]);
 
   return (
     <div className="page">
