@@ -26,6 +26,8 @@ export default defineConfig({
   ...shared,
   test: {
     env: { TZ: 'UTC' },
+    // Two cores: two files at a time, each with its own database clone and Redis prefix.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     projects: [
       {
         ...shared,
@@ -47,8 +49,6 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
-          // Two cores: two files at a time, each with its own database clone and Redis prefix.
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
         },
       },
     ],

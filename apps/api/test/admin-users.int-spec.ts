@@ -137,3 +137,22 @@ describe('audit log', () => {
     await expect(sql(`TRUNCATE audit_events`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe('audit paging', () => {
+  it('walks many pages newest-first without repeats or gaps (ids compared as numbers)', async () => {
+    const compliance = await signedIn(api, ['compliance']);
+    for (let i = 0; i < 25; i += 1) await api.http.post('/api/v1/auth/login', { email: `ghost${i}@example.test`, password: 'nope-nope-nope' });
+    const ids: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = `action=auth.login_failed&limit=4${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await api.http.get(`/api/v1/compliance/audit?${qs}`, compliance.token);
+      expect(page.status).toBe(200);
+      ids.push(...page.body.items.map((e: any) => Number(e.id)));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ids.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+  });
+});

@@ -18,7 +18,7 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    if (exception instanceof NotFoundException && isSpaRequest(req)) {
+    if (exception instanceof NotFoundException && isSpaRequest(req) && typeof reply.sendFile === 'function') {
       // Deep links into the web app (/admin/users) are client-side routes: serve the shell.
       void reply.type('text/html').sendFile('index.html');
       return;

@@ -12,11 +12,11 @@ export class HttpClient {
   async request<T = any>(
     method: string,
     path: string,
-    opts: { body?: unknown; raw?: string | Buffer; token?: string; headers?: Record<string, string> } = {},
+    opts: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
   ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | Buffer | undefined;
+    let body: string | undefined;
     if (opts.raw !== undefined) body = opts.raw;
     else if (opts.body !== undefined) {
       body = JSON.stringify(opts.body);

@@ -4,7 +4,7 @@ const LABELS = { online: 'Live', connecting: 'Connecting', offline: 'Offline' } 
 const DESCRIPTIONS = {
   online: 'Realtime updates are connected',
   connecting: 'Connecting to realtime updates…',
-  offline: 'Realtime updates are disconnected; data may be stale',
+  offline: 'Realtime updates are disconnected and retrying; data may be stale',
 } as const;
 
 export function ConnectionIndicator() {

@@ -18,5 +18,8 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   return `${Math.round(seconds / 86_400)}d ago`;
 }
 
-/** First block of a uuid: enough to tell rows apart at a glance. */
-export const shortId = (id: string): string => id.split('-')[0] ?? id;
+/**
+ * The tail of a uuid: enough to tell rows apart at a glance. (The head of a v7 uuid is its
+ * timestamp, identical for ids created close together.)
+ */
+export const shortId = (id: string): string => (id.length > 8 ? `…${id.slice(-8)}` : id);

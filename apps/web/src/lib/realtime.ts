@@ -3,6 +3,8 @@ import { REALTIME_NAMESPACE, SOCKET_IO_PATH } from '@tradeloop/contracts';
 import { getSession, type SessionTokens } from './session';
 import { refreshSession } from './token-refresh';
 
+const MANUAL_RETRY_MS = 5_000;
+
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 export interface RealtimeConnection {
@@ -46,6 +48,12 @@ export function connectRealtime(): RealtimeConnection {
     },
   });
 
+  const scheduleRetry = () => {
+    window.setTimeout(() => {
+      if (!closed && !socket.connected && !socket.active) socket.connect();
+    }, MANUAL_RETRY_MS);
+  };
+
   const recoverAuth = async () => {
     if (refreshedSinceLastConnect) {
       setState('offline');
@@ -60,7 +68,7 @@ export function connectRealtime(): RealtimeConnection {
     } catch {
       // Server unreachable: retry the whole handshake later instead of spinning.
       setState('offline');
-      if (!closed) window.setTimeout(() => !closed && socket.connect(), 5_000);
+      scheduleRetry();
     }
   };
 
@@ -74,8 +82,11 @@ export function connectRealtime(): RealtimeConnection {
       void recoverAuth();
       return;
     }
-    // `active` means the manager keeps retrying on its own (transport failure, server down).
-    setState(socket.active ? 'connecting' : 'offline');
+    // Server unreachable: the manager keeps retrying with backoff while we show offline, so the
+    // indicator does not flicker with each attempt.
+    setState('offline');
+    // Refused by the server for another reason (e.g. UNAVAILABLE): no automatic retry, so ask later.
+    if (!socket.active) scheduleRetry();
   });
   socket.on('disconnect', (reason) => {
     if (closed) return;
@@ -86,9 +97,8 @@ export function connectRealtime(): RealtimeConnection {
       socket.connect();
       return;
     }
-    setState(socket.active ? 'connecting' : 'offline');
+    setState('offline');
   });
-  socket.io.on('reconnect_attempt', () => !closed && setState('connecting'));
 
   return {
     socket,

@@ -29,9 +29,9 @@ export const sessionRoom = (sessionId: string): string => `session:${sessionId}`
  * Every event carries `seq`, increasing by one per stream (room + event), so a client that sees
  * a jump knows it missed something and re-fetches over REST.
  */
-export const withSeq = <T extends z.ZodObject>(schema: T) => schema.extend({ seq: z.number().int().positive() });
+export const SeqSchema = z.number().int().positive();
 
-export const UserUpdatedEventSchema = withSeq(z.object({ user: UserSchema.extend({ disabled: z.boolean() }) }));
+export const UserUpdatedEventSchema = z.object({ user: UserSchema.extend({ disabled: z.boolean() }), seq: SeqSchema });
 export type UserUpdatedEvent = z.infer<typeof UserUpdatedEventSchema>;
 
 /** Sent once after a successful connect so the client knows who the server thinks it is. */

@@ -62,7 +62,7 @@ export class AuditRepository {
     if (query.cursor) {
       const [id] = decodeCursor('audit', query.cursor, 1);
       if (!/^\d{1,19}$/.test(id!)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor');
-      add('id < ?', id);
+      add('audit_events.id < ?::bigint', id);
     }
     if (query.action) add('action = ?', query.action);
     if (query.actorId) add('actor_id = ?', query.actorId);
@@ -70,9 +70,9 @@ export class AuditRepository {
     if (query.to) add('at < ?', query.to);
     params.push(query.limit + 1);
     const rows = await this.db.sql.rows<AuditRow>(
-      `SELECT id::text, at, actor_id, action, subject, details FROM audit_events
+      `SELECT audit_events.id::text AS id, at, actor_id, action, subject, details FROM audit_events
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY id DESC LIMIT $${params.length}`,
+       ORDER BY audit_events.id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, query.limit);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { DomainError } from '@tradeloop/domain';
 import { APP_CONFIG, type AppConfig } from '../config';
@@ -19,11 +20,12 @@ export interface AccessClaims {
  */
 @Injectable()
 export class AccessTokens {
-  private readonly key: Uint8Array;
+  // A KeyObject made once: handing jose raw bytes makes it import the key on every verify.
+  private readonly key: KeyObject;
   readonly ttlSeconds: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.key = new TextEncoder().encode(config.JWT_ACCESS_SECRET);
+    this.key = createSecretKey(Buffer.from(config.JWT_ACCESS_SECRET, 'utf8'));
     this.ttlSeconds = config.JWT_ACCESS_TTL_SECONDS;
   }
 
