@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { AdminUser, AdminUserPatch, User } from '@tradeloop/contracts';
 import { normalizeRoles, ROLES, type Role } from '@tradeloop/domain';
 import { meQueryKey } from '../../lib/auth';
+import { ErrorNotice } from '../../components/ErrorNotice';
 import { useUpdateUser } from './users-api';
 
 const ROLE_HINTS: Record<Role, string> = {
@@ -75,6 +76,8 @@ export function EditUserForm({ user, onDone }: { user: AdminUser; onDone: () => 
           </span>
         </label>
       </fieldset>
+      {/* Also inline: the toast may be hard to see behind the modal's backdrop. */}
+      {update.isError && <ErrorNotice error={update.error} />}
       <div className="dialog-footer">
         <button type="button" className="button button-ghost" onClick={onDone}>
           Cancel

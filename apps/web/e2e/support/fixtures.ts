@@ -1,0 +1,28 @@
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+export const ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password' };
+
+/** Registers a user through the public API, as a person would have. */
+export async function registerUser(request: APIRequestContext, label: string) {
+  const email = `${label}-${Date.now().toString(36)}@e2e.test`;
+  const password = `${label}-password-123`;
+  const res = await request.post('/api/v1/auth/register', { data: { email, password, displayName: `E2E ${label}` } });
+  expect(res.status()).toBe(201);
+  return { email, password, id: (await res.json()).user.id as string };
+}
+
+export async function logIn(page: Page, user: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(user.email);
+  await page.getByTestId('login-password').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+}
+
+export async function logOut(page: Page) {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('logout').click();
+  await expect(page.getByTestId('login-email')).toBeVisible();
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
