@@ -8,7 +8,11 @@ ensure_node() {
 
 ensure_npm_deps() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm dependencies (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    log "installing npm dependencies"
+    # `npm install`, not `npm ci`: the registry mirror of these machines does not serve every
+    # other-platform optional binary (e.g. @swc/core-darwin-*), so the lockfile cannot list them
+    # and `npm ci` refuses it as out of sync. With the lockfile present, install still pins
+    # every version it lists.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
