@@ -42,6 +42,6 @@ else
 fi
 
 step "browser tests (headless Chromium)"
-npx playwright test -c apps/web/playwright.config.ts
+npx playwright test -c apps/web-e2e/playwright.config.ts
 
 node infra/scripts/test-summary.mjs "$REPORTS"

@@ -6,7 +6,7 @@ const port = Number(process.env.E2E_PORT ?? 3417);
 const reportDir = process.env.TEST_REPORTS_DIR ?? '../../.local/test-reports';
 
 export default defineConfig({
-  testDir: './e2e',
+  testDir: './src',
   testMatch: '**/*.e2e.ts',
   timeout: 60_000,
   expect: { timeout: 10_000 },
@@ -26,7 +26,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node e2e/support/start-stack.mjs`,
+    command: `node src/support/start-stack.mjs`,
     url: `http://127.0.0.1:${port}/api/health/ready`,
     env: { E2E_PORT: String(port) },
     timeout: 120_000,
