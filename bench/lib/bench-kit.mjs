@@ -51,8 +51,8 @@ export function freePort() {
   });
 }
 
-export function startNode(script, env) {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+export function startNode(script, env, nodeFlags = []) {
+  const child = spawn(process.execPath, [...nodeFlags, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise((r) => child.once('exit', (code, sig) => r(code ?? sig)));
   return { child, exited, stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; } };
 }

@@ -107,12 +107,21 @@ describe('request ids, headers, CORS', () => {
     expect(res.body.requestId).toBe('req-42');
   });
 
-  it('sets security headers', async () => {
-    const res = await api.http.get('/api/health');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  it('sets API security headers on API responses, including errors', async () => {
+    for (const res of [await api.http.get('/api/health'), await api.http.get('/api/v1/auth/me')]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('strict-transport-security')).toContain('max-age=');
+    }
+  });
+
+  it("sets helmet's full set, with the SPA's CSP, on everything else", async () => {
+    const res = await api.http.get('/api/docs');
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
-    expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
-    expect(res.headers.get('strict-transport-security')).toBeTruthy();
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('allows configured origins only', async () => {

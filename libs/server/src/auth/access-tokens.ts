@@ -12,6 +12,9 @@ export interface AccessClaims {
   sessionId: string;
 }
 
+/** Verified tokens kept (by their exact string) until they expire; bounded, oldest dropped first. */
+const VERIFIED_CACHE_MAX = 20_000;
+
 /**
  * Short-lived HS256 access tokens. Verification pins the algorithm, issuer and audience, so
  * `alg: none`, an RS/HS confusion or a token minted for another audience is refused.
@@ -23,10 +26,16 @@ export class AccessTokens {
   // A KeyObject made once: handing jose raw bytes makes it import the key on every verify.
   private readonly key: KeyObject;
   readonly ttlSeconds: number;
+  // A client sends the same token for up to 15 minutes. Its signature and claims cannot change,
+  // so checking them once is enough; only expiry is re-checked on every use. (Revocation is the
+  // session lookup's job, which still runs per request.)
+  private readonly verified = new Map<string, AccessClaims & { expiresAtMs: number }>();
+  private readonly cacheVerified: boolean;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.key = createSecretKey(Buffer.from(config.JWT_ACCESS_SECRET, 'utf8'));
     this.ttlSeconds = config.JWT_ACCESS_TTL_SECONDS;
+    this.cacheVerified = config.AUTH_CACHE_TTL_MS > 0;
   }
 
   sign(claims: AccessClaims, now = new Date()): Promise<string> {
@@ -41,7 +50,24 @@ export class AccessTokens {
       .sign(this.key);
   }
 
-  async verify(token: string): Promise<AccessClaims> {
+  async verify(token: string, nowMs = Date.now()): Promise<AccessClaims> {
+    const hit = this.verified.get(token);
+    if (hit) {
+      if (hit.expiresAtMs > nowMs) return { userId: hit.userId, sessionId: hit.sessionId };
+      this.verified.delete(token);
+      throw new DomainError('UNAUTHENTICATED', 'Access token expired');
+    }
+    const claims = await this.verifySignatureAndClaims(token);
+    if (!this.cacheVerified) return { userId: claims.userId, sessionId: claims.sessionId };
+    if (this.verified.size >= VERIFIED_CACHE_MAX) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { ...claims, expiresAtMs: claims.expiresAtMs });
+    return { userId: claims.userId, sessionId: claims.sessionId };
+  }
+
+  private async verifySignatureAndClaims(token: string): Promise<AccessClaims & { expiresAtMs: number }> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -52,7 +78,7 @@ export class AccessTokens {
       if (payload.typ !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
         throw new DomainError('UNAUTHENTICATED', 'Invalid access token');
       }
-      return { userId: payload.sub, sessionId: payload.sid };
+      return { userId: payload.sub, sessionId: payload.sid, expiresAtMs: payload.exp! * 1000 };
     } catch (err) {
       if (err instanceof DomainError) throw err;
       const expired = err instanceof joseErrors.JWTExpired;

@@ -44,7 +44,7 @@ export const CONFIG_VARS = {
   },
   AUTH_CACHE_TTL_MS: {
     schema: int(0, 60_000).default(2000),
-    description: 'How long a resolved session may be reused without re-reading Postgres (0 = always read). Changes invalidate it at once.',
+    description: 'How long a resolved session may be reused without re-reading Postgres; 0 = verify the JWT and read the session on every request. Changes invalidate it at once.',
   },
   REGISTRATION_ENABLED: { schema: bool.default(true), description: 'Allow self-registration (`POST /auth/register`).' },
   ADMIN_EMAIL: { schema: z.email().default('admin@tradeloop.local'), description: 'Email of the admin seeded by `npm run up`.' },
