@@ -22,6 +22,9 @@ load_env_file "$SECRETS_FILE"
 step "lint (eslint + Nx module boundaries)"
 npm run --silent lint
 
+step "docker-compose.yml (docker compose config)"
+bash infra/scripts/check-compose.sh
+
 step "type check and build"
 npx tsc -b tsconfig.build.json
 npx tsc -p apps/web/tsconfig.json --noEmit
