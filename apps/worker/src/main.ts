@@ -45,7 +45,7 @@ async function main(): Promise<void> {
       .close()
       .then(() => {
         health.close();
-        logger.info('worker stopped');
+        logger.info('worker process exiting');
         process.exit(0);
       })
       .catch((err: unknown) => {
