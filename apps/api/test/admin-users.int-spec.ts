@@ -1,18 +1,7 @@
 import { Db } from '@tradeloop/server';
-import { createTestContext, type TestContext } from '@tradeloop/testing';
-import { createUser, login, signedIn, startTestApi, type TestApi } from './support/test-api';
+import { createUser, login, signedIn, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  api = await startTestApi(ctx.config);
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api } = useTestApi();
 
 const sql = <T>(text: string, params: unknown[] = []) => api.app.get(Db).sql.rows<T>(text, params);
 const auditFor = (subject: string) =>

@@ -1,19 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
-import type { TestContext } from '@tradeloop/testing';
-import { createTestContext } from '@tradeloop/testing';
-import { createUser, login, startTestApi, type TestApi } from './support/test-api';
+import { createUser, login, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_FAILURES_PER_IP: '1000' });
-  api = await startTestApi(ctx.config);
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api } = useTestApi({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '5', LOGIN_MAX_FAILURES_PER_IP: '1000' });
 
 describe('register', () => {
   it('creates a trader and returns only public fields', async () => {

@@ -1,18 +1,7 @@
 import { Db } from '@tradeloop/server';
-import { createTestContext, type TestContext } from '@tradeloop/testing';
-import { createUser, signedIn, startTestApi, type TestApi } from './support/test-api';
+import { createUser, signedIn, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext({ LOGIN_MAX_FAILURES_PER_IP: '4', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100' });
-  api = await startTestApi(ctx.config);
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api } = useTestApi({ LOGIN_MAX_FAILURES_PER_IP: '4', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100' });
 
 const count = async (table: string) => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).n);
 const snapshot = async () => ({ users: await count('users'), roles: await count('user_roles'), sessions: await count('sessions'), audit: await count('audit_events') });

@@ -1,17 +1,6 @@
-import { createTestContext, type TestContext } from '@tradeloop/testing';
-import { signedIn, startTestApi, type TestApi } from './support/test-api';
+import { signedIn, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext({ BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://desk.example.test' });
-  api = await startTestApi(ctx.config);
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api } = useTestApi({ BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://desk.example.test' });
 
 const isProblem = (res: { headers: Headers; body: any }, status: number, code: string) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');

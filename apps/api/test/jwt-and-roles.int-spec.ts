@@ -1,19 +1,8 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { AccessTokens } from '@tradeloop/server';
-import { createUser, login, signedIn, startTestApi, type TestApi } from './support/test-api';
+import { createUser, login, signedIn, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  api = await startTestApi(ctx.config);
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api, ctx } = useTestApi();
 
 const secret = () => new TextEncoder().encode(ctx.config.JWT_ACCESS_SECRET);
 

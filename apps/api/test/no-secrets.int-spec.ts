@@ -1,18 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
-import { createTestContext, type TestContext } from '@tradeloop/testing';
-import { createUser, login, startTestApi, type TestApi } from './support/test-api';
+import { createUser, login, useTestApi } from './support/test-api';
 
-let ctx: TestContext;
-let api: TestApi;
-
-beforeAll(async () => {
-  ctx = await createTestContext();
-  api = await startTestApi(ctx.config, { logLevel: 'trace' });
-});
-afterAll(async () => {
-  await api?.close();
-  await ctx?.cleanup();
-});
+const { api } = useTestApi({}, { logLevel: 'trace' });
 
 describe('passwords, tokens and MFA secrets never leak', () => {
   it('stay out of logs and responses across the whole auth flow, including failures', async () => {

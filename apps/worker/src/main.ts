@@ -1,21 +1,23 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { Redis } from 'ioredis';
-import { ConfigError, createLogger, Db, loadConfig, METRICS, PinoNestLogger, REDIS, WorkerHost, type Metrics } from '@tradeloop/server';
+import {
+  createLogger,
+  Db,
+  exitGracefullyOnSignals,
+  exitOnStartupFailure,
+  loadConfigOrExit,
+  METRICS,
+  PinoNestLogger,
+  REDIS,
+  WorkerHost,
+  type Metrics,
+} from '@tradeloop/server';
 import { WorkerModule } from './worker.module';
 import { createHealthServer } from './health/health-server';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`tradeloop worker: ${err.message}\nSee README.md "Configuration".\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('worker');
   const logger = createLogger(config.LOG_LEVEL, 'worker');
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
     logger: new PinoNestLogger(logger),
@@ -31,33 +33,17 @@ async function main(): Promise<void> {
   health.listen(config.WORKER_HEALTH_PORT, config.HOST);
   logger.info({ healthPort: config.WORKER_HEALTH_PORT }, 'worker started');
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'worker shutting down: finishing in-flight jobs');
-    // Hard stop only if draining outlives the grace period plus a margin for closing connections.
-    setTimeout(() => {
-      logger.error('shutdown took too long: exiting');
-      process.exit(1);
-    }, config.SHUTDOWN_GRACE_MS + 5000).unref();
-    app
-      .close()
-      .then(() => {
-        health.close();
-        logger.info('worker process exiting');
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, 'error during shutdown');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  exitGracefullyOnSignals({
+    app: 'worker',
+    logger,
+    // Draining may take the whole grace period; leave a margin for closing connections.
+    deadlineMs: config.SHUTDOWN_GRACE_MS + 5000,
+    // Readiness keeps answering (503 "draining") until the jobs in flight are done.
+    stop: async () => {
+      await app.close();
+      health.close();
+    },
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`tradeloop worker failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure('worker'));

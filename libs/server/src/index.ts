@@ -13,3 +13,4 @@ export * from './queue';
 export * from './realtime';
 export * from './health';
 export * from './common/cursor';
+export * from './process';

@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role } from '@tradeloop/domain';
 import { createLogger, RegisterUseCase, type AppConfig } from '@tradeloop/server';
 import type { LoginResponse, User } from '@tradeloop/contracts';
+import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { createApi } from '../../src/bootstrap/create-api';
 import { HttpClient } from './http-client';
 
@@ -61,4 +62,30 @@ export async function signedIn(api: TestApi, roles: Role[] = ['trader']) {
   const user = await createUser(api, { roles });
   const session = await login(api, user);
   return { user, token: session.accessToken, refreshToken: session.refreshToken };
+}
+
+/**
+ * Registers beforeAll/afterAll that give the calling test file its own database, Redis prefix
+ * and running API, and returns handles usable inside tests.
+ */
+export function useTestApi(overrides: Record<string, string> = {}, opts: { logLevel?: string } = {}): { api: TestApi; ctx: TestContext } {
+  const holder: { api?: TestApi; ctx?: TestContext } = {};
+  beforeAll(async () => {
+    holder.ctx = await createTestContext(overrides);
+    holder.api = await startTestApi(holder.ctx.config, opts);
+  });
+  afterAll(async () => {
+    await holder.api?.close();
+    await holder.ctx?.cleanup();
+  });
+  const lazy = <T extends object>(key: 'api' | 'ctx'): T =>
+    new Proxy({} as T, {
+      get(_target, prop) {
+        const target = holder[key];
+        if (!target) throw new Error(`${key} is only available inside tests (after beforeAll)`);
+        const value = (target as unknown as Record<string | symbol, unknown>)[prop];
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return { api: lazy<TestApi>('api'), ctx: lazy<TestContext>('ctx') };
 }
