@@ -2,3 +2,5 @@
 export * from './errors';
 export * from './access';
 export * from './auth';
+export * from './money';
+export * from './ledger';
