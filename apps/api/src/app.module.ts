@@ -10,6 +10,7 @@ import {
   QueueModule,
   RealtimeModule,
   UsersModule,
+  WalletModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -21,6 +22,9 @@ import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
+import { AdminWalletsController } from './wallet/admin-wallets.controller';
+import { ComplianceLedgerController } from './wallet/compliance-ledger.controller';
+import { WalletController } from './wallet/wallet.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -35,8 +39,17 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule],
-      controllers: [AuthController, AdminUsersController, AdminJobsController, AuditController, HealthController],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule],
+      controllers: [
+        AuthController,
+        AdminUsersController,
+        AdminJobsController,
+        AuditController,
+        HealthController,
+        WalletController,
+        AdminWalletsController,
+        ComplianceLedgerController,
+      ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },
         { provide: APP_PIPE, useClass: ZodValidationPipe },

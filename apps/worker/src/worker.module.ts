@@ -8,12 +8,14 @@ import {
   JobProducer,
   LOGGER,
   QueueModule,
+  WalletModule,
   WorkerHost,
   type AppConfig,
   type JobHandler,
 } from '@tradeloop/server';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
+import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 
 const HANDLERS = [PurgeExpiredSessionsHandler];
 
@@ -28,9 +30,10 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule],
       providers: [
         ...HANDLERS,
+        LedgerSealerLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -6,3 +6,4 @@ export * from './audit';
 export * from './realtime';
 export * from './queue';
 export * from './health';
+export * from './wallet';

@@ -14,3 +14,5 @@ export * from './realtime';
 export * from './health';
 export * from './common/cursor';
 export * from './process';
+export * from './idempotency';
+export * from './wallet';

@@ -14,6 +14,10 @@ export const AUDIT_ACTIONS = [
   'user.roles_changed',
   'user.disabled',
   'user.enabled',
+  'wallet.deposited',
+  'wallet.withdrawn',
+  'ledger.verified',
+  'ledger.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,3 +1,4 @@
 export * from './problem.schema';
 export * from './pagination.schema';
 export * from './text.schema';
+export * from './idempotency';

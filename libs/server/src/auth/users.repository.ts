@@ -47,14 +47,18 @@ export class UsersRepository {
     return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`, [id]);
   }
 
-  /** Inserts a user; returns undefined when the email is taken (no exception, no aborted tx). */
+  /** Inserts a user and their wallet; false when the email is taken (no exception, no aborted tx). */
   async insert(
     sql: Sql,
     user: { id: string; email: string; displayName: string; passwordHash: string },
   ): Promise<boolean> {
+    // Every user has an (empty) wallet from the moment they exist: both rows in one statement.
     const rows = await sql.rows(
-      `INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (email) DO NOTHING RETURNING id`,
+      `WITH u AS (
+         INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (email) DO NOTHING RETURNING id
+       )
+       INSERT INTO wallet_balances (user_id) SELECT id FROM u RETURNING user_id`,
       [user.id, user.email, user.displayName, user.passwordHash],
     );
     return rows.length === 1;

@@ -41,3 +41,50 @@ export class Db {
     return this.dataSource.transaction((em) => work(new Sql(em)));
   }
 }
+
+/**
+ * Runs a query through a server-side cursor (TypeORM's stream, backed by pg-query-stream) on a
+ * dedicated connection. Rows arrive in batches, so memory stays flat for any result size.
+ * `done()` returns the connection; call it when the stream ends, fails or is abandoned.
+ */
+export async function streamQuery(db: Db, text: string, params: unknown[]): Promise<{ stream: NodeJS.ReadableStream; done: () => void }> {
+  const runner = db.dataSource.createQueryRunner('slave');
+  await runner.connect();
+  let released = false;
+  const done = () => {
+    if (released) return;
+    released = true;
+    void runner.release();
+  };
+  try {
+    const stream = await runner.stream(text, params);
+    return { stream, done };
+  } catch (err) {
+    done();
+    throw err;
+  }
+}
+
+/**
+ * Runs `work` in one REPEATABLE READ, read-only transaction: every query and stream inside sees
+ * the same snapshot of the database, however long the work takes and whatever commits meanwhile.
+ */
+export async function inSnapshot<T>(
+  db: Db,
+  work: (sql: Sql, stream: (text: string, params: unknown[]) => Promise<NodeJS.ReadableStream>) => Promise<T>,
+): Promise<T> {
+  const runner = db.dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction('REPEATABLE READ');
+    await runner.query('SET TRANSACTION READ ONLY');
+    const result = await work(new Sql(runner.manager), (text, params) => runner.stream(text, params));
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw err;
+  } finally {
+    await runner.release();
+  }
+}

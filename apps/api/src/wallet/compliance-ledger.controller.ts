@@ -1,0 +1,96 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import type { FastifyReply } from 'fastify';
+import { pipeline, Transform } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { formatMoney } from '@tradeloop/domain';
+import { AuditRepository, LedgerQueries, LedgerVerifier, type EntryRow, type Principal, type RequestMeta } from '@tradeloop/server';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { ReqMeta } from '../http/request-meta';
+import {
+  ComplianceExportQueryDto,
+  ComplianceLedgerQueryDto,
+  LedgerEntryPageDto,
+  LedgerTransactionDto,
+  TransactionIdParamDto,
+  VerifyResultDto,
+} from './wallet.dtos';
+
+const CSV_COLUMNS = ['entry_id', 'transaction_id', 'created_at', 'account', 'type', 'amount', 'balance_after', 'reference'];
+
+/** Spreadsheet apps execute cells starting with these: prefix them so they stay text. */
+const defuse = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
+@ApiTags('compliance')
+@ApiBearerAuth()
+@Roles('compliance', 'admin')
+@Controller('api/v1/compliance/ledger')
+export class ComplianceLedgerController {
+  constructor(
+    @Inject(LedgerQueries) private readonly queries: LedgerQueries,
+    @Inject(LedgerVerifier) private readonly verifier: LedgerVerifier,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  @Get()
+  @ZodResponse({ status: 200, type: LedgerEntryPageDto })
+  list(@Query() query: ComplianceLedgerQueryDto) {
+    return this.queries.entries(query);
+  }
+
+  @Get('verify')
+  @ZodResponse({ status: 200, type: VerifyResultDto })
+  async verify(@CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    const result = await this.verifier.verify();
+    await this.audit.append({
+      actorId: principal.userId,
+      action: 'ledger.verified',
+      subject: 'ledger',
+      details: { ok: result.ok, transactions: result.transactionsChecked, problems: result.problems.length, chainHead: result.chainHead },
+      meta,
+    });
+    return result;
+  }
+
+  @Get('transactions/:id')
+  @ZodResponse({ status: 200, type: LedgerTransactionDto })
+  transaction(@Param() params: TransactionIdParamDto) {
+    return this.queries.transaction(params.id);
+  }
+
+  /** Streams the filtered entries as CSV, oldest first; memory stays flat for any size. */
+  @Get('export.csv')
+  @ApiProduces('text/csv')
+  async export(
+    @Query() query: ComplianceExportQueryDto,
+    @CurrentPrincipal() principal: Principal,
+    @ReqMeta() meta: RequestMeta,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.audit.append({ actorId: principal.userId, action: 'ledger.exported', subject: 'ledger', details: { filters: query }, meta });
+    const { stream, done } = await this.queries.streamEntries(query);
+    const toRecord = new Transform({
+      objectMode: true,
+      transform(row: EntryRow, _enc, cb) {
+        cb(null, [
+          row.id,
+          row.transaction_id,
+          row.created_at.toISOString(),
+          row.account,
+          row.type,
+          formatMoney(BigInt(row.amount_minor)),
+          row.balance_after_minor === null ? '' : formatMoney(BigInt(row.balance_after_minor)),
+          defuse(row.reference),
+        ]);
+      },
+    });
+    const csv = pipeline(stream, toRecord, stringify({ header: true, columns: CSV_COLUMNS }), () => done());
+    reply.raw.on('close', () => done());
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="ledger-${stamp}.csv"`)
+      .send(csv);
+  }
+}

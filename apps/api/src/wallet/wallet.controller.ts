@@ -1,0 +1,32 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { DomainError } from '@tradeloop/domain';
+import { LedgerQueries, LedgerRepository, type Principal } from '@tradeloop/server';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import { LedgerEntryPageDto, WalletDto, WalletEntriesQueryDto } from './wallet.dtos';
+
+/** The caller's own wallet. Every user has one, whatever their roles. */
+@ApiTags('wallet')
+@ApiBearerAuth()
+@Controller('api/v1/wallet')
+export class WalletController {
+  constructor(
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(LedgerQueries) private readonly queries: LedgerQueries,
+  ) {}
+
+  @Get()
+  @ZodResponse({ status: 200, type: WalletDto })
+  async wallet(@CurrentPrincipal() principal: Principal) {
+    const wallet = await this.ledger.wallet(principal.userId);
+    if (!wallet) throw new DomainError('NOT_FOUND', 'No wallet');
+    return wallet;
+  }
+
+  @Get('entries')
+  @ZodResponse({ status: 200, type: LedgerEntryPageDto })
+  entries(@CurrentPrincipal() principal: Principal, @Query() query: WalletEntriesQueryDto) {
+    return this.queries.ownEntries(principal.userId, query);
+  }
+}

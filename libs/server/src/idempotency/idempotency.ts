@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DomainError, isDomainError } from '@tradeloop/domain';
+import { IDEMPOTENCY_KEY_PATTERN } from '@tradeloop/contracts';
+import { Db, type Sql } from '../db';
+
+export interface IdempotentRequest {
+  /** Keys are scoped per caller: two users may use the same key independently. */
+  scope: string;
+  key: string;
+  /** What makes two requests "the same": method, route, target and body. */
+  fingerprint: unknown;
+}
+
+export interface StoredResponse<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+/** A business refusal remembered for a key, replayed like a success would be. */
+export interface RememberedError {
+  error: { code: string; message: string; retryAfterSeconds?: number };
+}
+
+class ConcurrentDuplicate extends Error {}
+
+/** Canonical JSON (sorted keys) so that key order in a body does not change the fingerprint. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function assertIdempotencyKey(key: unknown): string {
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new DomainError('VALIDATION_FAILED', 'This request needs an Idempotency-Key header (1–128 printable characters)', {
+      fieldErrors: [{ field: 'Idempotency-Key', message: typeof key === 'string' ? 'must be 1–128 printable ASCII characters' : 'is required' }],
+    });
+  }
+  return key;
+}
+
+/**
+ * Makes an operation safe to retry. The key is written in the same database transaction as the
+ * work, so it exists if and only if the work committed: a replay with the same body gets the
+ * original status and body and changes nothing; the same key with a different body is a 409.
+ * Business refusals (e.g. INSUFFICIENT_FUNDS) are remembered too, so a retry cannot turn an
+ * answered "no" into a later "yes".
+ */
+@Injectable()
+export class Idempotency {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  async run<T>(req: IdempotentRequest, status: number, work: (sql: Sql) => Promise<T>): Promise<StoredResponse<T>> {
+    const hash = createHash('sha256').update(canonicalJson(req.fingerprint)).digest();
+    const earlier = await this.lookup<T>(req, hash);
+    if (earlier) return earlier;
+    try {
+      const body = await this.db.tx(async (sql) => {
+        const result = await work(sql);
+        // Written last: a concurrent request with the same key waits here for our commit,
+        // then finds our row, rolls back its own work and replays our answer.
+        const inserted = await sql.rows(
+          `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT DO NOTHING RETURNING 1`,
+          [req.scope, req.key, hash, status, JSON.stringify(result)],
+        );
+        if (inserted.length === 0) throw new ConcurrentDuplicate();
+        return result;
+      });
+      return { status, body, replayed: false };
+    } catch (err) {
+      if (err instanceof ConcurrentDuplicate) return (await this.lookup<T>(req, hash))!;
+      if (isDomainError(err) && err.code !== 'VALIDATION_FAILED' && err.code !== 'SERVICE_UNAVAILABLE') {
+        await this.remember(req, hash, err);
+        const stored = await this.lookup<T>(req, hash);
+        if (stored && !isRemembered(stored.body)) return stored; // a duplicate succeeded meanwhile
+      }
+      throw err;
+    }
+  }
+
+  private async lookup<T>(req: IdempotentRequest, hash: Buffer): Promise<StoredResponse<T> | undefined> {
+    const row = await this.db.sql.maybeOne<{ request_hash: Buffer; status_code: number; response: unknown }>(
+      `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
+      [req.scope, req.key],
+    );
+    if (!row) return undefined;
+    if (!row.request_hash.equals(hash)) {
+      throw new DomainError('IDEMPOTENCY_CONFLICT', 'This Idempotency-Key was already used with a different request');
+    }
+    if (isRemembered(row.response)) {
+      const e = row.response.error;
+      throw new DomainError(e.code as DomainError['code'], e.message, { retryAfterSeconds: e.retryAfterSeconds, context: { replayed: true } });
+    }
+    return { status: row.status_code, body: row.response as T, replayed: true };
+  }
+
+  private async remember(req: IdempotentRequest, hash: Buffer, err: DomainError): Promise<void> {
+    const body: RememberedError = { error: { code: err.code, message: err.message, retryAfterSeconds: err.options.retryAfterSeconds } };
+    await this.db.sql.rows(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING`,
+      [req.scope, req.key, hash, JSON.stringify(body)],
+    );
+  }
+}
+
+const isRemembered = (v: unknown): v is RememberedError =>
+  typeof v === 'object' && v !== null && 'error' in v && typeof (v as RememberedError).error?.code === 'string';

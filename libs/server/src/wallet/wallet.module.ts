@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
+import { Idempotency } from '../idempotency';
+import { RealtimeModule } from '../realtime';
+import { LedgerQueries } from './ledger-queries';
+import { LedgerRepository } from './ledger.repository';
+import { LedgerSealer } from './ledger-sealer';
+import { LedgerVerifier } from './ledger-verifier';
+import { FundWalletUseCase, WalletService } from './wallet.use-cases';
+
+const providers = [LedgerRepository, LedgerQueries, LedgerSealer, LedgerVerifier, WalletService, FundWalletUseCase, Idempotency];
+
+@Module({ imports: [AuditModule, RealtimeModule], providers, exports: providers })
+export class WalletModule {}
