@@ -13,6 +13,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send without a bearer token and never refresh (login, register). */
   anonymous?: boolean;
+  /** Extra request headers, e.g. `Idempotency-Key`, or an `accept` other than JSON. */
+  headers?: Record<string, string>;
 }
 
 function buildUrl(path: string, query: RequestOptions['query']): string {
@@ -27,7 +29,7 @@ function buildUrl(path: string, query: RequestOptions['query']): string {
 }
 
 async function send(path: string, options: RequestOptions, accessToken: string | undefined): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   try {
@@ -44,7 +46,6 @@ async function send(path: string, options: RequestOptions, accessToken: string |
 }
 
 async function parse<T>(response: Response): Promise<T> {
-  if (!response.ok) throw await apiErrorFrom(response);
   if (response.status === 204 || response.headers.get('content-length') === '0') return undefined as T;
   return (await response.json()) as T;
 }
@@ -55,15 +56,25 @@ async function parse<T>(response: Response): Promise<T> {
  * the route guard sends the user to /login.
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const session = options.anonymous ? null : getSession();
-  const response = await send(path, options, session?.accessToken);
-  if (response.status !== 401 || !session) return parse<T>(response);
+  return parse<T>(await apiResponse(path, options));
+}
 
-  const error = await apiErrorFrom(response);
-  if (error.code !== 'UNAUTHENTICATED') throw error;
-  const refreshed = await refreshSession(session.refreshToken);
-  if (!refreshed) throw error;
-  return parse<T>(await send(path, options, refreshed.accessToken));
+/**
+ * Like `api`, with the same refresh-and-retry, but hands back the successful Response itself:
+ * for reading response headers or a body that is not JSON (a CSV download).
+ */
+export async function apiResponse(path: string, options: RequestOptions = {}): Promise<Response> {
+  const session = options.anonymous ? null : getSession();
+  let response = await send(path, options, session?.accessToken);
+  if (response.status === 401 && session) {
+    const error = await apiErrorFrom(response);
+    if (error.code !== 'UNAUTHENTICATED') throw error;
+    const refreshed = await refreshSession(session.refreshToken);
+    if (!refreshed) throw error;
+    response = await send(path, options, refreshed.accessToken);
+  }
+  if (!response.ok) throw await apiErrorFrom(response);
+  return response;
 }
 
 export const isUnauthenticated = (error: unknown): boolean =>

@@ -23,3 +23,21 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
  * timestamp, identical for ids created close together.)
  */
 export const shortId = (id: string): string => (id.length > 8 ? `…${id.slice(-8)}` : id);
+
+/**
+ * A `<input type="datetime-local">` value (local wall time, no zone) → ISO 8601 UTC, or null
+ * when empty or unreadable.
+ */
+export function localInputToIso(value: string): string | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** The browser's UTC offset as "UTC+05:30", to label local-time inputs. */
+export function utcOffsetLabel(date = new Date()): string {
+  const minutes = -date.getTimezoneOffset();
+  const sign = minutes >= 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
