@@ -5,13 +5,16 @@ import { NotFoundPage } from './NotFoundPage';
 import { PublicOnly } from './PublicOnly';
 import { RequireAuth } from './RequireAuth';
 import { RequireSection } from './RequireSection';
+import { SectionLayout } from './SectionLayout';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { AccountPage } from '../features/auth/AccountPage';
 import { UsersPage } from '../features/admin/UsersPage';
+import { FundingPage } from '../features/funding/FundingPage';
 import { AuditLogPage } from '../features/compliance/AuditLogPage';
+import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
-import { PortfolioPage } from '../features/portfolio/PortfolioPage';
+import { WalletPage } from '../features/wallet/WalletPage';
 import { QuantPage } from '../features/quant/QuantPage';
 
 export const router = createBrowserRouter([
@@ -34,23 +37,38 @@ export const router = createBrowserRouter([
           {
             path: 'portfolio',
             element: <RequireSection section="portfolio" />,
-            children: [{ index: true, element: <PortfolioPage /> }],
+            children: [
+              { index: true, element: <Navigate to="wallet" replace /> },
+              { path: 'wallet', element: <WalletPage /> },
+            ],
           },
           { path: 'quant', element: <RequireSection section="quant" />, children: [{ index: true, element: <QuantPage /> }] },
           {
             path: 'compliance',
             element: <RequireSection section="compliance" />,
             children: [
-              { index: true, element: <Navigate to="audit" replace /> },
-              { path: 'audit', element: <AuditLogPage /> },
+              {
+                element: <SectionLayout section="compliance" />,
+                children: [
+                  { index: true, element: <Navigate to="ledger" replace /> },
+                  { path: 'ledger', element: <LedgerPage /> },
+                  { path: 'audit', element: <AuditLogPage /> },
+                ],
+              },
             ],
           },
           {
             path: 'admin',
             element: <RequireSection section="admin" />,
             children: [
-              { index: true, element: <Navigate to="users" replace /> },
-              { path: 'users', element: <UsersPage /> },
+              {
+                element: <SectionLayout section="admin" />,
+                children: [
+                  { index: true, element: <Navigate to="users" replace /> },
+                  { path: 'users', element: <UsersPage /> },
+                  { path: 'funding', element: <FundingPage /> },
+                ],
+              },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -1,10 +1,23 @@
 import type { Section } from '@tradeloop/domain';
+import type { SubNavItem } from '../components/SubNav';
 
 /** How each access section appears in the UI. Who may open it lives in @tradeloop/domain. */
 export const SECTION_UI: Record<Section, { label: string; path: string; hotkey: string }> = {
   trade: { label: 'Trade', path: '/trade', hotkey: 't' },
   portfolio: { label: 'Portfolio', path: '/portfolio', hotkey: 'p' },
   quant: { label: 'Quant', path: '/quant', hotkey: 'q' },
-  compliance: { label: 'Compliance', path: '/compliance/audit', hotkey: 'c' },
-  admin: { label: 'Admin', path: '/admin/users', hotkey: 'a' },
+  compliance: { label: 'Compliance', path: '/compliance', hotkey: 'c' },
+  admin: { label: 'Admin', path: '/admin', hotkey: 'a' },
+};
+
+/** Sections with more than one page show them as tabs; the first is where the section opens. */
+export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
+  compliance: [
+    { to: '/compliance/ledger', label: 'Ledger', testId: 'subnav-ledger' },
+    { to: '/compliance/audit', label: 'Audit log', testId: 'subnav-audit' },
+  ],
+  admin: [
+    { to: '/admin/users', label: 'Users', testId: 'subnav-users' },
+    { to: '/admin/funding', label: 'Funding', testId: 'subnav-funding' },
+  ],
 };

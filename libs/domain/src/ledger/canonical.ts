@@ -15,15 +15,31 @@ export interface StoredFields {
  *   chainHash   = sha256(prevChainHash ‖ seq as 8-byte big-endian ‖ contentHash)
  */
 export function canonicalTransaction(tx: JournalTransaction, stored: StoredFields): string {
-  return JSON.stringify([
-    'v1',
-    stored.id,
-    stored.createdAt,
-    tx.type,
-    tx.userId,
-    tx.reference,
-    tx.postings.map((p) => [accountCode(p.account), p.type, p.amount.toString()]),
-  ]);
+  return canonicalText({
+    ...stored,
+    type: tx.type,
+    userId: tx.userId,
+    reference: tx.reference,
+    entries: tx.postings.map((p) => [accountCode(p.account), p.type, p.amount.toString()]),
+  });
+}
+
+/** A transaction as stored: account codes and amounts already in their text form. */
+export interface StoredTransactionText extends StoredFields {
+  type: string;
+  userId: string;
+  reference: string;
+  /** [account code, entry type, amount as an integer string], in posting order. */
+  entries: (readonly [string, string, string])[];
+}
+
+/**
+ * The canonical text from stored values, without parsing them back into a transaction:
+ * verify recomputes a million entries' hashes with this. `canonicalTransaction` goes through
+ * it too, so there is one definition of the format.
+ */
+export function canonicalText(t: StoredTransactionText): string {
+  return JSON.stringify(['v1', t.id, t.createdAt, t.type, t.userId, t.reference, t.entries]);
 }
 
 /** The chain's first `prevHash`: 32 zero bytes, hex. */

@@ -1,3 +1,5 @@
+import type { PoolClient } from 'pg';
+import QueryStream from 'pg-query-stream';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /**
@@ -78,7 +80,11 @@ export async function inSnapshot<T>(
   try {
     await runner.startTransaction('REPEATABLE READ');
     await runner.query('SET TRANSACTION READ ONLY');
-    const result = await work(new Sql(runner.manager), (text, params) => runner.stream(text, params));
+    // The query runner's own pg client, so the cursor reads inside this snapshot; batches of
+    // 5,000 rows keep round trips few on million-row scans.
+    const client = (await runner.connect()) as PoolClient;
+    const stream = async (text: string, params: unknown[]) => client.query(new QueryStream(text, params, { batchSize: 5000 }));
+    const result = await work(new Sql(runner.manager), stream);
     await runner.commitTransaction();
     return result;
   } catch (err) {

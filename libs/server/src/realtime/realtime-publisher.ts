@@ -28,7 +28,7 @@ export class RealtimePublisher {
   }
 
   private async nextSeq(room: string, event: string): Promise<number> {
-    return this.redis.incr(`${this.config.REDIS_PREFIX}:rt:seq:${room}:${event}`);
+    return this.redis.incr(this.seqKey(room, event));
   }
 
   /**
@@ -44,12 +44,31 @@ export class RealtimePublisher {
     }
   }
 
-  /** Sends to the user's own room and mirrors to the admin room (admins see all). */
+  /**
+   * Sends to the user's own room and mirrors to the admin room (admins see all). Both sequence
+   * numbers come from one pipelined round trip.
+   */
   async toUser(userId: string, event: RealtimeEvent, payload: object): Promise<void> {
-    await Promise.all([
-      this.toRoom(userRoom(userId), event, payload),
-      this.toRoom(ADMIN_ROOM, event, { ...payload, userId }),
-    ]);
+    const own = userRoom(userId);
+    try {
+      const res = await this.redis
+        .pipeline()
+        .incr(this.seqKey(own, event))
+        .incr(this.seqKey(ADMIN_ROOM, event))
+        .exec();
+      const [ownSeq, adminSeq] = (res ?? []).map(([err, v]) => {
+        if (err) throw err;
+        return Number(v);
+      });
+      this.emitter.to(own).emit(event, { ...payload, seq: ownSeq });
+      this.emitter.to(ADMIN_ROOM).emit(event, { ...payload, userId, seq: adminSeq });
+    } catch (err) {
+      this.logger.warn({ room: own, event, err: (err as Error).message }, 'realtime publish failed');
+    }
+  }
+
+  private seqKey(room: string, event: string): string {
+    return `${this.config.REDIS_PREFIX}:rt:seq:${room}:${event}`;
   }
 
   /** Closes every socket in a room (a revoked session, a disabled user), on any API process. */

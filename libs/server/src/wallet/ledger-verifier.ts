@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatMoney, parseAccountCode, type EntryType, type JournalTransaction, type Posting, type TransactionType } from '@tradeloop/domain';
+import { formatMoney } from '@tradeloop/domain';
 import type { VerifyProblem, VerifyResult } from '@tradeloop/contracts';
 import { Db, inSnapshot, type Sql } from '../db';
-import { chainHash, contentHash } from './ledger-hashing';
+import { chainHash, storedContentHash } from './ledger-hashing';
 import { LedgerSealer } from './ledger-sealer';
 
 interface Row {
@@ -10,14 +10,14 @@ interface Row {
   transaction_id: string;
   prev_hash: Buffer;
   hash: Buffer;
-  type: TransactionType;
+  type: string;
   user_id: string;
   reference: string;
-  created_at: Date;
+  created_at: string;
   content_hash: Buffer;
-  account: string;
-  entry_type: EntryType;
-  amount_minor: string;
+  accounts: string[] | null;
+  types: string[] | null;
+  amounts: string[] | null;
 }
 
 const MAX_PROBLEMS = 1000;
@@ -48,16 +48,18 @@ export class LedgerVerifier {
       let expectedSeq = 0n;
       let transactions = 0;
       let entries = 0;
-      let current: { row: Row; postings: Posting[]; sum: bigint } | undefined;
-
-      const finish = () => {
-        if (!current) return;
-        const { row, postings, sum } = current;
+      const check = (row: Row) => {
+        // A transaction whose entries were all deleted aggregates to NULL.
+        const accounts = row.accounts ?? [];
+        const types = row.types ?? [];
+        const amounts = row.amounts ?? [];
         transactions += 1;
         expectedSeq += 1n;
+        entries += amounts.length;
         const seq = BigInt(row.seq);
-        const tx: JournalTransaction = { type: row.type, userId: row.user_id, reference: row.reference, postings };
-        if (!contentHash(tx, { id: row.transaction_id, createdAt: row.created_at.toISOString() }).equals(row.content_hash)) {
+        const text = { id: row.transaction_id, createdAt: row.created_at, type: row.type, userId: row.user_id, reference: row.reference,
+          entries: accounts.map((a, i) => [a, types[i]!, amounts[i]!] as const) };
+        if (!storedContentHash(text).equals(row.content_hash)) {
           report({ kind: 'BROKEN_CONTENT_HASH', transactionId: row.transaction_id, detail: 'the transaction or its entries differ from what was hashed at commit' });
         }
         const link = chainHash(prev, seq, row.content_hash);
@@ -65,34 +67,29 @@ export class LedgerVerifier {
           report({ kind: 'BROKEN_CHAIN', transactionId: row.transaction_id, detail: `chain link ${seq} does not follow from the one before it` });
         }
         prev = row.hash;
+        let sum = 0n;
+        for (const a of amounts) sum += BigInt(a);
         if (sum !== 0n) report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `entries sum to ${formatMoney(sum)}` });
-        current = undefined;
       };
 
+      // One row per transaction in chain order, its entries aggregated in posting order; the
+      // time as the exact ISO text that was hashed (no Date round trip).
       const stream = await openStream(
-        `SELECT c.seq::text, c.transaction_id, c.prev_hash, c.hash, t.type, t.user_id, t.reference, t.created_at, t.content_hash,
-                e.account, e.type AS entry_type, e.amount_minor::text
+        `SELECT c.seq::text, c.transaction_id, c.prev_hash, c.hash, t.type, t.user_id, t.reference,
+                to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, t.content_hash,
+                e.accounts, e.types, e.amounts
          FROM ledger_chain c
          JOIN ledger_transactions t ON t.id = c.transaction_id
-         JOIN ledger_entries e ON e.transaction_id = c.transaction_id
-         ORDER BY c.seq, e.position`,
+         CROSS JOIN LATERAL (
+           SELECT array_agg(account ORDER BY position) AS accounts, array_agg(type ORDER BY position) AS types,
+                  array_agg(amount_minor::text ORDER BY position) AS amounts
+           FROM ledger_entries WHERE transaction_id = c.transaction_id
+         ) e
+         ORDER BY c.seq`,
         [],
       );
       try {
-        for await (const row of stream as AsyncIterable<Row>) {
-          if (current && current.row.seq !== row.seq) finish();
-          if (!current) current = { row, postings: [], sum: 0n };
-          const amount = BigInt(row.amount_minor);
-          const account = parseAccountCode(row.account);
-          entries += 1;
-          current.sum += amount;
-          if (!account) {
-            report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `unknown account ${row.account}` });
-            continue;
-          }
-          current.postings.push({ account, amount, type: row.entry_type });
-        }
-        finish();
+        for await (const row of stream as AsyncIterable<Row>) check(row);
       } finally {
         // Leaving the loop early would otherwise keep the cursor open on this connection.
         (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();

@@ -33,42 +33,48 @@ export class LedgerRepository {
 
   async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
     const delta = walletDelta(tx, tx.userId);
-    // The guard in WHERE refuses an overdraft without raising, so the caller's transaction stays
-    // usable; the CHECK constraints remain the last line of defence.
-    const wallet = await sql.maybeOne<WalletRow>(
-      `UPDATE wallet_balances SET cash_minor = cash_minor + $2, held_minor = held_minor + $3, updated_at = now()
-       WHERE user_id = $1 AND cash_minor + $2 >= 0 AND held_minor + $3 >= 0
-       RETURNING cash_minor::text, held_minor::text`,
-      [tx.userId, delta.cash.toString(), delta.held.toString()],
-    );
-    if (!wallet) await this.explainRefusal(sql, tx.userId, delta);
-
     const id = uuidv7();
     const createdAt = new Date().toISOString();
     const hash = contentHash(tx, { id, createdAt });
-    // Balance after each entry, for the user's own accounts, in posting order.
-    const running = { cash: BigInt(wallet!.cash_minor) - delta.cash, held: BigInt(wallet!.held_minor) - delta.held };
-    const entries = tx.postings.map((p, position) => {
-      let after: bigint | null = null;
-      if (p.account.kind === 'user') {
-        running[p.account.bucket] += p.amount;
-        after = running[p.account.bucket];
-      }
-      return { position, account: accountCode(p.account), userId: p.account.kind === 'user' ? p.account.userId : null, type: p.type, amount: p.amount, after };
-    });
+    const postings = tx.postings.map((p, position) => ({
+      position,
+      account: accountCode(p.account),
+      userId: p.account.kind === 'user' ? p.account.userId : null,
+      bucket: p.account.kind === 'user' ? p.account.bucket : null,
+      type: p.type,
+      amount: p.amount,
+    }));
 
-    const inserted = await sql.rows<{ id: string }>(
-      `WITH t AS (
+    // One statement, so it is atomic even outside an explicit transaction and costs one round
+    // trip: the guarded balance update (which refuses an overdraft without raising, leaving the
+    // caller's transaction usable; the CHECK constraints stay as the last line of defence), the
+    // transaction row, its entries with each user entry's balance-after, and the sealer's queue
+    // row. If the guard refuses, nothing else is written.
+    const rows = await sql.rows<{ cash_after: string; held_after: string; entry_ids: string[] }>(
+      `WITH w AS (
+         UPDATE wallet_balances SET cash_minor = cash_minor + $7, held_minor = held_minor + $8, updated_at = now()
+         WHERE user_id = $3 AND cash_minor + $7 >= 0 AND held_minor + $8 >= 0
+         RETURNING cash_minor, held_minor
+       ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, ingest_id
+         SELECT $1, $2, $3, $4, $5, $6 FROM w RETURNING id, ingest_id
        ), q AS (
          INSERT INTO ledger_unsealed (transaction_id, ingest_id) SELECT id, ingest_id FROM t
+       ), p AS (
+         SELECT e.*, sum(e.amount) OVER (PARTITION BY e.bucket ORDER BY e.position) AS running
+         FROM unnest($9::smallint[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::bigint[])
+           AS e(position, account, user_id, bucket, type, amount)
+       ), e AS (
+         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_minor, balance_after_minor, created_at)
+         SELECT t.id, p.position, p.account, p.user_id, p.type, p.amount,
+                CASE p.bucket WHEN 'cash' THEN w.cash_minor - $7 + p.running WHEN 'held' THEN w.held_minor - $8 + p.running END,
+                $5
+         FROM p, t, w ORDER BY p.position
+         RETURNING id, position
        )
-       INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_minor, balance_after_minor, created_at)
-       SELECT $1, e.position, e.account, e.user_id, e.type, e.amount, e.after, $5
-       FROM unnest($7::smallint[], $8::text[], $9::uuid[], $10::text[], $11::bigint[], $12::bigint[])
-         AS e(position, account, user_id, type, amount, after)
-       RETURNING id::text`,
+       SELECT w.cash_minor::text AS cash_after, w.held_minor::text AS held_after,
+              (SELECT array_agg(id::text ORDER BY position) FROM e) AS entry_ids
+       FROM w`,
       [
         id,
         tx.type,
@@ -76,16 +82,23 @@ export class LedgerRepository {
         tx.reference,
         createdAt,
         hash,
-        entries.map((e) => e.position),
-        entries.map((e) => e.account),
-        entries.map((e) => e.userId),
-        entries.map((e) => e.type),
-        entries.map((e) => e.amount.toString()),
-        entries.map((e) => (e.after === null ? null : e.after.toString())),
+        delta.cash.toString(),
+        delta.held.toString(),
+        postings.map((e) => e.position),
+        postings.map((e) => e.account),
+        postings.map((e) => e.userId),
+        postings.map((e) => e.bucket),
+        postings.map((e) => e.type),
+        postings.map((e) => e.amount.toString()),
       ],
     );
+    const written = rows[0];
+    if (!written) return this.explainRefusal(sql, tx.userId, delta);
+
+    // The same balance-after the database computed, for the response.
+    const running = { cash: BigInt(written.cash_after) - delta.cash, held: BigInt(written.held_after) - delta.held };
     return {
-      wallet: toWallet(wallet!),
+      wallet: toWallet({ cash_minor: written.cash_after, held_minor: written.held_after }),
       transaction: {
         id,
         type: tx.type,
@@ -96,13 +109,14 @@ export class LedgerRepository {
         seq: null,
         chainHash: null,
         prevChainHash: null,
-        entries: entries.map((e, i) => ({
-          id: inserted[i]!.id,
-          account: e.account,
-          type: e.type,
-          amount: formatMoney(e.amount),
-          balanceAfter: e.after === null ? null : formatMoney(e.after),
-        })),
+        entries: postings.map((e, i) => {
+          let after: bigint | null = null;
+          if (e.bucket) {
+            running[e.bucket] += e.amount;
+            after = running[e.bucket];
+          }
+          return { id: written.entry_ids[i]!, account: e.account, type: e.type, amount: formatMoney(e.amount), balanceAfter: after === null ? null : formatMoney(after) };
+        }),
       },
     };
   }

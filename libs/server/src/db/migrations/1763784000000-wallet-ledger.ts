@@ -31,8 +31,8 @@ export class WalletLedger1763784000000 implements MigrationInterface {
         -- Commit order as the sealer observed it; the chain is sealed in this order.
         ingest_id bigint GENERATED ALWAYS AS IDENTITY UNIQUE
       );
-      CREATE INDEX ledger_transactions_user_idx ON ledger_transactions (user_id, created_at DESC);
-      CREATE INDEX ledger_transactions_created_idx ON ledger_transactions (created_at);
+      -- Append-only and written in time order: BRIN indexes cost almost nothing to maintain.
+      CREATE INDEX ledger_transactions_created_idx ON ledger_transactions USING brin (created_at);
 
       CREATE TABLE ledger_entries (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -48,7 +48,7 @@ export class WalletLedger1763784000000 implements MigrationInterface {
       );
       CREATE INDEX ledger_entries_user_idx ON ledger_entries (user_id, id DESC);
       CREATE INDEX ledger_entries_type_idx ON ledger_entries (type, id DESC);
-      CREATE INDEX ledger_entries_created_idx ON ledger_entries (created_at);
+      CREATE INDEX ledger_entries_created_idx ON ledger_entries USING brin (created_at);
 
       -- The hash chain: one row per sealed transaction, in seal order.
       CREATE TABLE ledger_chain (

@@ -1,0 +1,20 @@
+import { NavLink } from 'react-router-dom';
+
+export interface SubNavItem {
+  to: string;
+  label: string;
+  testId: string;
+}
+
+/** The pages within one section, as tabs under the top bar. */
+export function SubNav({ label, items }: { label: string; items: readonly SubNavItem[] }) {
+  return (
+    <nav className="subnav" aria-label={label}>
+      {items.map((item) => (
+        <NavLink key={item.to} to={item.to} className={({ isActive }) => (isActive ? 'subnav-link active' : 'subnav-link')} data-testid={item.testId}>
+          {item.label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
