@@ -12,7 +12,7 @@ import {
   applyToWallet, canonicalTransaction, depositTx, holdTx, settleTx, accountCode, walletDelta,
 } from '@tradeloop/domain';
 import {
-  Db, LedgerRepository, LedgerSealer, LedgerVerifier, RealtimePublisher, WalletService,
+  Db, LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, RealtimePublisher, WalletService,
   createDataSource, createLogger, createRedis, contentHash, loadConfig,
 } from '@tradeloop/server';
 import { createBenchDatabase, dropDatabase, fmt, machine } from './lib/bench-kit.mjs';
@@ -76,7 +76,7 @@ const db = new Db(ds);
 const redis = createRedis(config.REDIS_URL, 'commands', 'bench-ledger');
 const logger = createLogger('warn', 'bench');
 const ledger = new LedgerRepository(db);
-const wallets = new WalletService(db, ledger, new RealtimePublisher(redis, config, logger));
+const wallets = new WalletService(db, ledger, new RealtimePublisher(redis, config, logger), new LedgerBatchWriter(db, ledger));
 const sealer = new LedgerSealer(db);
 const verifier = new LedgerVerifier(db, sealer);
 

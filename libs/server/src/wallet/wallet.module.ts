@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit';
 import { Idempotency } from '../idempotency';
 import { RealtimeModule } from '../realtime';
+import { LedgerBatchWriter } from './ledger-batch-writer';
 import { LedgerQueries } from './ledger-queries';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerSealer } from './ledger-sealer';
 import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase, WalletService } from './wallet.use-cases';
 
-const providers = [LedgerRepository, LedgerQueries, LedgerSealer, LedgerVerifier, WalletService, FundWalletUseCase, Idempotency];
+const providers = [LedgerBatchWriter, LedgerRepository, LedgerQueries, LedgerSealer, LedgerVerifier, WalletService, FundWalletUseCase, Idempotency];
 
 @Module({ imports: [AuditModule, RealtimeModule], providers, exports: providers })
 export class WalletModule {}

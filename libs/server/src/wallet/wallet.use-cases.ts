@@ -16,6 +16,7 @@ import { Db, type Sql } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { Idempotency, type StoredResponse } from '../idempotency';
 import { RealtimePublisher } from '../realtime';
+import { LedgerBatchWriter } from './ledger-batch-writer';
 import { LedgerRepository, type PostedTransaction } from './ledger.repository';
 
 /**
@@ -28,6 +29,7 @@ export class WalletService {
     @Inject(Db) private readonly db: Db,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(LedgerBatchWriter) private readonly batch: LedgerBatchWriter,
   ) {}
 
   /** Posts inside the caller's database transaction (orders will combine it with their rows). */
@@ -36,11 +38,11 @@ export class WalletService {
   }
 
   /**
-   * Posts on its own, then tells the owner's browser. A posting is a single statement, hence
-   * atomic without an explicit transaction (and one round trip instead of three).
+   * Posts on its own (group-committed with other stand-alone postings arriving at the same
+   * time), then tells the owner's browser.
    */
   async postAlone(tx: JournalTransaction): Promise<PostedTransaction> {
-    const posted = await this.ledger.post(this.db.sql, tx);
+    const posted = await this.batch.post(tx);
     await this.announce(posted);
     return posted;
   }

@@ -12,6 +12,7 @@ import { FundingUserPicker } from './FundingUserPicker';
 import { FundingForm } from './FundingForm';
 import { FundingReviewDialog } from './FundingReviewDialog';
 import { FundingResult } from './FundingResult';
+import { FundingRecentEntries } from './FundingRecentEntries';
 
 export function FundingPage() {
   const [user, setUser] = useState<AdminUser | null>(null);
@@ -67,6 +68,14 @@ export function FundingPage() {
             </>
           )}
         </section>
+        {user && (
+          <section className="panel" aria-labelledby="funding-recent-title">
+            <h2 className="panel-title" id="funding-recent-title">
+              Recent movements
+            </h2>
+            <FundingRecentEntries userId={user.id} />
+          </section>
+        )}
       </div>
       <FundingReviewDialog
         attempt={review.attempt}

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
-import { IDEMPOTENCY_HEADER, type AdminUser, type MoneyMovementResponse, type Page, type Wallet } from '@tradeloop/contracts';
+import { IDEMPOTENCY_HEADER, type AdminUser, type LedgerEntry, type MoneyMovementResponse, type Page, type Wallet } from '@tradeloop/contracts';
 import { api, apiResponse, describeError, isApiError } from '../../lib/api';
 import { formatInr } from '../../lib/money';
 import { adminUsersQueryKey } from '../../lib/useRealtimeUserSync';
@@ -34,6 +34,18 @@ export function useAdminWallet(userId: string | undefined) {
     queryKey: adminWalletQueryKey(userId ?? ''),
     queryFn: ({ signal }) => api<Wallet>(`/api/v1/admin/wallets/${encodeURIComponent(userId!)}`, { signal }),
     enabled: userId !== undefined,
+  });
+}
+
+/** Under the admin wallet key, so the admin room's `wallet.updated` for this user refreshes it too. */
+const recentEntriesQueryKey = (userId: string) => [...adminWalletQueryKey(userId), 'recent-entries'] as const;
+const RECENT_SIZE = 10;
+
+/** The user's latest ledger entries (compliance's view, which admins may read). */
+export function useRecentEntries(userId: string) {
+  return useQuery({
+    queryKey: recentEntriesQueryKey(userId),
+    queryFn: ({ signal }) => api<Page<LedgerEntry>>('/api/v1/compliance/ledger', { signal, query: { userId, limit: RECENT_SIZE } }),
   });
 }
 
@@ -71,6 +83,7 @@ export function useFundWallet() {
     },
     onSuccess: (outcome) => {
       queryClient.setQueryData(adminWalletQueryKey(outcome.user.id), outcome.response.wallet);
+      void queryClient.invalidateQueries({ queryKey: recentEntriesQueryKey(outcome.user.id) });
       void queryClient.invalidateQueries({ queryKey: ledgerQueryKey });
       const { past } = DIRECTION_LABEL[outcome.direction];
       toast.success(`${past} ${formatInr(outcome.amount)} ${outcome.direction === 'deposit' ? 'to' : 'from'} ${outcome.user.email}`, {

@@ -1,6 +1,7 @@
 import type { VerifyResult } from '@tradeloop/contracts';
 import { Money } from '../../components/Money';
 import { toPaise } from '../../lib/money';
+import { formatClock } from '../../lib/format';
 import { HashValue } from './HashValue';
 import { VerifyProblems } from './VerifyProblems';
 
@@ -27,7 +28,9 @@ export function VerifyResultCard({ result, checkedAt, onOpenTransaction, onUserC
             : `Verification found ${result.problems.length}${result.problems.length >= 1000 ? '+' : ''} problem${result.problems.length === 1 ? '' : 's'}`}
         </span>
         <span className="toolbar-spacer" />
-        <span className="muted mono">{new Date(checkedAt).toLocaleTimeString()}</span>
+        <span className="muted mono" title="When this verification ran">
+          checked {formatClock(checkedAt)}
+        </span>
         <button type="button" className="icon-button" aria-label="Dismiss verification result" onClick={onDismiss}>
           ×
         </button>

@@ -1,5 +1,5 @@
 import { useRealtime } from '../../lib/RealtimeProvider';
-import { formatDateTime } from '../../lib/format';
+import { formatClock } from '../../lib/format';
 
 const TEXT = {
   online: 'Live — balances update as money moves',
@@ -14,7 +14,7 @@ export function LiveIndicator({ updatedAt }: { updatedAt: number }) {
     <span className={`live-indicator live-${state}`} data-testid="wallet-live" data-state={state} role="status">
       <span className="live-dot" aria-hidden="true" />
       <span>{TEXT[state]}</span>
-      {updatedAt > 0 && <span className="muted mono">· as of {formatDateTime(new Date(updatedAt).toISOString()).slice(11)}</span>}
+      {updatedAt > 0 && <span className="muted mono">· as of {formatClock(updatedAt)}</span>}
     </span>
   );
 }
