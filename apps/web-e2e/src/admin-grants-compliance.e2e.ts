@@ -28,6 +28,8 @@ test('admin finds a newly registered user, grants compliance, and their next log
   await logIn(page, user);
   await expect(page.getByTestId('nav-compliance')).toBeVisible();
   await page.getByTestId('nav-compliance').click();
+  await expect(page.getByTestId('ledger-table')).toBeVisible();
+  await page.getByTestId('subnav-audit').click();
   await expect(page.getByTestId('audit-table')).toBeVisible();
   await shot(page, '03-compliance-audit');
 });

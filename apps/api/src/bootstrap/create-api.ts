@@ -43,7 +43,7 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
 
   registerSecurityHeaders(fastify);
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] });
+  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition', 'idempotent-replayed'] });
 
   const webDist = config.WEB_DIST_DIR ? resolve(config.WEB_DIST_DIR) : defaultWebDist();
   if (existsSync(join(webDist, 'index.html'))) {

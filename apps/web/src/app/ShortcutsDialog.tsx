@@ -16,7 +16,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
       </>,
       `Go to ${SECTION_UI[section].label}`,
     ]),
-    [<Kbd key="k">Esc</Kbd>, 'Close a dialog or menu'],
+    [<Kbd key="k">Esc</Kbd>, 'Close a dialog, drawer or menu'],
     [<Kbd key="k">Enter</Kbd>, 'Submit the focused form'],
     [<Kbd key="k">?</Kbd>, 'Show this list'],
   ];

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import { formatDateTime } from '../../lib/format';
+import { formatClock, formatDateTime } from '../../lib/format';
 import { EntryTypeChip } from '../../components/EntryTypeChip';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
@@ -29,8 +29,10 @@ export function FundingRecentEntries({ userId }: { userId: string }) {
           </thead>
           <tbody>
             {entries.map((entry) => (
-              <tr key={entry.id} title={entry.reference}>
-                <td className="mono nowrap muted">{formatDateTime(entry.createdAt).slice(5)}</td>
+              <tr key={entry.id} title={`${entry.reference} · ${entry.account}`}>
+                <td className="mono nowrap muted" title={formatDateTime(entry.createdAt)}>
+                  {formatClock(Date.parse(entry.createdAt))}
+                </td>
                 <td className="nowrap">
                   <EntryTypeChip type={entry.type} /> {!entry.account.endsWith(':cash') && <AccountLabel account={entry.account} />}
                 </td>

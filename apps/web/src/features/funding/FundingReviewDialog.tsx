@@ -72,9 +72,10 @@ function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClo
           This withdrawal is {formatInr(-after)} more than the available balance. The ledger never goes negative, so it would be refused.
         </div>
       )}
-      {isRetry && !error && (
-        <div className="notice notice-warning" role="note">
-          The last send got no answer. Confirming again reuses the same request key, so the money moves at most once.
+      {isRetry && (
+        <div className="notice notice-warning" role="note" data-testid="funding-retry-note">
+          The last send got no answer, so it may already have been applied (the balance above would then include it). Retrying
+          reuses the same request key: the money moves at most once.
         </div>
       )}
       {error !== null && (
