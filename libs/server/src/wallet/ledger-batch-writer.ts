@@ -26,6 +26,9 @@ const MAX_IN_FLIGHT = 2;
 export class LedgerBatchWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
+  // Users with a batch in flight wait for it: their postings commit, and are announced, in the
+  // order they were made, and two batches never queue on the same wallet row lock.
+  private readonly busyUsers = new Set<string>();
 
   constructor(
     @Inject(Db) private readonly db: Db,
@@ -45,14 +48,17 @@ export class LedgerBatchWriter {
       const rest: Pending[] = [];
       const users = new Set<string>();
       for (const p of this.queue) {
-        if (batch.length < MAX_BATCH && !users.has(p.tx.userId)) {
+        if (batch.length < MAX_BATCH && !users.has(p.tx.userId) && !this.busyUsers.has(p.tx.userId)) {
           users.add(p.tx.userId);
           batch.push(p);
         } else rest.push(p);
       }
+      if (batch.length === 0) return;
       this.queue = rest;
       this.inFlight += 1;
+      for (const u of users) this.busyUsers.add(u);
       void this.write(batch).finally(() => {
+        for (const u of users) this.busyUsers.delete(u);
         this.inFlight -= 1;
         this.pump();
       });
