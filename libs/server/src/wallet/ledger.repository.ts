@@ -31,94 +31,115 @@ export interface PostedTransaction {
 export class LedgerRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
+  /** Posts one transaction; throws INSUFFICIENT_FUNDS / NOT_FOUND when its guard refuses it. */
   async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
-    const delta = walletDelta(tx, tx.userId);
-    const id = uuidv7();
-    const createdAt = new Date().toISOString();
-    const hash = contentHash(tx, { id, createdAt });
-    const postings = tx.postings.map((p, position) => ({
-      position,
-      account: accountCode(p.account),
-      userId: p.account.kind === 'user' ? p.account.userId : null,
-      bucket: p.account.kind === 'user' ? p.account.bucket : null,
-      type: p.type,
-      amount: p.amount,
-    }));
+    const { written, ids } = await this.postMany(sql, [tx]);
+    const posted = written.get(ids[0]!);
+    if (!posted) return this.explainRefusal(sql, tx.userId, walletDelta(tx, tx.userId));
+    return posted;
+  }
 
-    // One statement, so it is atomic even outside an explicit transaction and costs one round
-    // trip: the guarded balance update (which refuses an overdraft without raising, leaving the
-    // caller's transaction usable; the CHECK constraints stay as the last line of defence), the
-    // transaction row, its entries with each user entry's balance-after, and the sealer's queue
-    // row. If the guard refuses, nothing else is written.
-    const rows = await sql.rows<{ cash_after: string; held_after: string; entry_ids: string[] }>(
-      `WITH w AS (
-         UPDATE wallet_balances SET cash_minor = cash_minor + $7, held_minor = held_minor + $8, updated_at = now()
-         WHERE user_id = $3 AND cash_minor + $7 >= 0 AND held_minor + $8 >= 0
-         RETURNING cash_minor, held_minor
+  /**
+   * Posts several transactions (for distinct users) in ONE statement, so it is atomic even
+   * outside an explicit transaction and costs one round trip: guarded balance updates (rows
+   * locked in user order; the guard refuses an overdraft without raising, leaving the caller's
+   * transaction usable, and the CHECK constraints stay as the last line of defence), then the
+   * transaction rows, the sealer's queue rows and the entries with each user entry's
+   * balance-after — only for the postings whose guard passed. Returns those, keyed by the
+   * generated ids (`ids[i]` belongs to `txs[i]`).
+   */
+  async postMany(sql: Sql, txs: JournalTransaction[]): Promise<{ written: Map<string, PostedTransaction>; ids: string[] }> {
+    const ids: string[] = [];
+    const cols = { user: [] as string[], dcash: [] as string[], dheld: [] as string[], id: [] as string[], type: [] as string[], ref: [] as string[], at: [] as string[], hash: [] as Buffer[], ord: [] as number[] };
+    const ent = { tx: [] as string[], pos: [] as number[], account: [] as string[], user: [] as (string | null)[], bucket: [] as (string | null)[], type: [] as string[], amount: [] as string[] };
+    txs.forEach((tx, ord) => {
+      const id = uuidv7();
+      const createdAt = new Date().toISOString();
+      const d = walletDelta(tx, tx.userId);
+      ids.push(id);
+      cols.user.push(tx.userId);
+      cols.dcash.push(d.cash.toString());
+      cols.dheld.push(d.held.toString());
+      cols.id.push(id);
+      cols.type.push(tx.type);
+      cols.ref.push(tx.reference);
+      cols.at.push(createdAt);
+      cols.hash.push(contentHash(tx, { id, createdAt }));
+      cols.ord.push(ord);
+      tx.postings.forEach((p, pos) => {
+        ent.tx.push(id);
+        ent.pos.push(pos);
+        ent.account.push(accountCode(p.account));
+        ent.user.push(p.account.kind === 'user' ? p.account.userId : null);
+        ent.bucket.push(p.account.kind === 'user' ? p.account.bucket : null);
+        ent.type.push(p.type);
+        ent.amount.push(p.amount.toString());
+      });
+    });
+
+    const rows = await sql.rows<{ id: string; cash_after: string; held_after: string; entry_ids: string[] }>(
+      `WITH i AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[])
+           AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord)
+       ), w AS (
+         UPDATE wallet_balances b SET cash_minor = b.cash_minor + i.dcash, held_minor = b.held_minor + i.dheld, updated_at = now()
+         FROM (SELECT * FROM i ORDER BY user_id) i
+         WHERE b.user_id = i.user_id AND b.cash_minor + i.dcash >= 0 AND b.held_minor + i.dheld >= 0
+         RETURNING i.id, b.cash_minor, b.held_minor, i.dcash, i.dheld
        ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
-         SELECT $1, $2, $3, $4, $5, $6 FROM w RETURNING id, ingest_id
+         SELECT i.id, i.type, i.user_id, i.reference, i.created_at, i.content_hash FROM i JOIN w ON w.id = i.id ORDER BY i.ord
+         RETURNING id, ingest_id
        ), q AS (
          INSERT INTO ledger_unsealed (transaction_id, ingest_id) SELECT id, ingest_id FROM t
        ), p AS (
-         SELECT e.*, sum(e.amount) OVER (PARTITION BY e.bucket ORDER BY e.position) AS running
-         FROM unnest($9::smallint[], $10::text[], $11::uuid[], $12::text[], $13::text[], $14::bigint[])
-           AS e(position, account, user_id, bucket, type, amount)
+         SELECT e.*, sum(e.amount) OVER (PARTITION BY e.tx, e.bucket ORDER BY e.position) AS running
+         FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[])
+           AS e(tx, position, account, user_id, bucket, type, amount)
        ), e AS (
          INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_minor, balance_after_minor, created_at)
-         SELECT t.id, p.position, p.account, p.user_id, p.type, p.amount,
-                CASE p.bucket WHEN 'cash' THEN w.cash_minor - $7 + p.running WHEN 'held' THEN w.held_minor - $8 + p.running END,
-                $5
-         FROM p, t, w ORDER BY p.position
-         RETURNING id, position
+         SELECT p.tx, p.position, p.account, p.user_id, p.type, p.amount,
+                CASE p.bucket WHEN 'cash' THEN w.cash_minor - w.dcash + p.running WHEN 'held' THEN w.held_minor - w.dheld + p.running END,
+                i.created_at
+         FROM p JOIN w ON w.id = p.tx JOIN i ON i.id = p.tx ORDER BY i.ord, p.position
+         RETURNING id, transaction_id, position
        )
-       SELECT w.cash_minor::text AS cash_after, w.held_minor::text AS held_after,
-              (SELECT array_agg(id::text ORDER BY position) FROM e) AS entry_ids
+       SELECT w.id, w.cash_minor::text AS cash_after, w.held_minor::text AS held_after,
+              (SELECT array_agg(e.id::text ORDER BY e.position) FROM e WHERE e.transaction_id = w.id) AS entry_ids
        FROM w`,
-      [
-        id,
-        tx.type,
-        tx.userId,
-        tx.reference,
-        createdAt,
-        hash,
-        delta.cash.toString(),
-        delta.held.toString(),
-        postings.map((e) => e.position),
-        postings.map((e) => e.account),
-        postings.map((e) => e.userId),
-        postings.map((e) => e.bucket),
-        postings.map((e) => e.type),
-        postings.map((e) => e.amount.toString()),
-      ],
+      [cols.user, cols.dcash, cols.dheld, cols.id, cols.type, cols.ref, cols.at, cols.hash, cols.ord, ent.tx, ent.pos, ent.account, ent.user, ent.bucket, ent.type, ent.amount],
     );
-    const written = rows[0];
-    if (!written) return this.explainRefusal(sql, tx.userId, delta);
 
-    // The same balance-after the database computed, for the response.
-    const running = { cash: BigInt(written.cash_after) - delta.cash, held: BigInt(written.held_after) - delta.held };
-    return {
-      wallet: toWallet({ cash_minor: written.cash_after, held_minor: written.held_after }),
-      transaction: {
-        id,
-        type: tx.type,
-        userId: tx.userId,
-        reference: tx.reference,
-        createdAt,
-        contentHash: hash.toString('hex'),
-        seq: null,
-        chainHash: null,
-        prevChainHash: null,
-        entries: postings.map((e, i) => {
-          let after: bigint | null = null;
-          if (e.bucket) {
-            running[e.bucket] += e.amount;
-            after = running[e.bucket];
-          }
-          return { id: written.entry_ids[i]!, account: e.account, type: e.type, amount: formatMoney(e.amount), balanceAfter: after === null ? null : formatMoney(after) };
-        }),
-      },
-    };
+    const written = new Map<string, PostedTransaction>();
+    for (const row of rows) {
+      const i = ids.indexOf(row.id);
+      const tx = txs[i]!;
+      const d = walletDelta(tx, tx.userId);
+      const running = { cash: BigInt(row.cash_after) - d.cash, held: BigInt(row.held_after) - d.held };
+      written.set(row.id, {
+        wallet: toWallet({ cash_minor: row.cash_after, held_minor: row.held_after }),
+        transaction: {
+          id: row.id,
+          type: tx.type,
+          userId: tx.userId,
+          reference: tx.reference,
+          createdAt: cols.at[i]!,
+          contentHash: cols.hash[i]!.toString('hex'),
+          seq: null,
+          chainHash: null,
+          prevChainHash: null,
+          entries: tx.postings.map((p, pos) => {
+            let after: bigint | null = null;
+            if (p.account.kind === 'user') {
+              running[p.account.bucket] += p.amount;
+              after = running[p.account.bucket];
+            }
+            return { id: row.entry_ids[pos]!, account: accountCode(p.account), type: p.type, amount: formatMoney(p.amount), balanceAfter: after === null ? null : formatMoney(after) };
+          }),
+        },
+      });
+    }
+    return { written, ids };
   }
 
   private async explainRefusal(sql: Sql, userId: string, delta: { cash: bigint; held: bigint }): Promise<never> {
