@@ -3,7 +3,7 @@ import type { Paise } from '../money';
 import { accountCode, houseAccount, userAccount, type AccountRef } from './accounts';
 
 /** What caused a transaction. */
-export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE'] as const;
+export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** What one entry is, within its transaction (DOMAIN.md's posting table). */
@@ -106,6 +106,35 @@ export function settleTx(userId: string, s: Settlement, reference: string): Jour
   pay(houseAccount('taxes'), s.taxes, 'TAX');
   legs.push({ from: held(userId), to: cash(userId), amount: fromHold, type: 'RELEASE' });
   return journal('SETTLE', userId, reference, legs);
+}
+
+export interface SaleSettlement {
+  /** Sale proceeds from clearing (fill quantity × fill price). */
+  proceeds: Paise;
+  fees: Paise;
+  taxes: Paise;
+}
+
+/**
+ * Settles a sale: proceeds clearing → cash (TRADE_SELL), then fees and taxes from cash. The
+ * charges may exceed the proceeds only if cash covers them (the wallet rule decides).
+ */
+export function saleSettleTx(userId: string, s: SaleSettlement, reference: string): JournalTransaction {
+  for (const [k, v] of Object.entries(s)) {
+    if (v < 0n) throw new DomainError('VALIDATION_FAILED', `Sale settlement ${k} must not be negative`);
+  }
+  return journal('SETTLE', userId, reference, [
+    { from: houseAccount('clearing'), to: cash(userId), amount: s.proceeds, type: 'TRADE_SELL' },
+    { from: cash(userId), to: houseAccount('fees'), amount: s.fees, type: 'FEE' },
+    { from: cash(userId), to: houseAccount('taxes'), amount: s.taxes, type: 'TAX' },
+  ]);
+}
+
+/** A charge on its own (e.g. a periodic fee): user cash or held → fees / taxes. */
+export function chargeTx(userId: string, kind: 'FEE' | 'TAX', amount: Paise, reference: string, from: 'cash' | 'held' = 'cash'): JournalTransaction {
+  return journal(kind, userId, reference, [
+    { from: from === 'cash' ? cash(userId) : held(userId), to: houseAccount(kind === 'FEE' ? 'fees' : 'taxes'), amount, type: kind },
+  ]);
 }
 
 /** Sum of a transaction's postings: zero by construction; checked again by verify. */

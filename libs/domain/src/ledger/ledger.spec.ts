@@ -3,6 +3,8 @@ import { DomainError } from '../errors';
 import {
   accountCode,
   applyToWallet,
+  chargeTx,
+  saleSettleTx,
   canonicalTransaction,
   depositTx,
   holdTx,
@@ -60,6 +62,25 @@ describe('posting builders', () => {
   });
 });
 
+describe('sale settlement and charges', () => {
+  it('sale: clearing → cash, then fees and taxes from cash', () => {
+    const tx = saleSettleTx(U, { proceeds: 10_000n, fees: 20n, taxes: 3n }, 'sell-1');
+    expect(tx.postings.map((p) => [accountCode(p.account), p.amount, p.type])).toEqual([
+      ['house:clearing', -10_000n, 'TRADE_SELL'],
+      [`user:${U}:cash`, 10_000n, 'TRADE_SELL'],
+      [`user:${U}:cash`, -20n, 'FEE'],
+      ['house:fees', 20n, 'FEE'],
+      [`user:${U}:cash`, -3n, 'TAX'],
+      ['house:taxes', 3n, 'TAX'],
+    ]);
+    expect(walletDelta(tx, U)).toEqual({ cash: 9_977n, held: 0n });
+  });
+  it('a charge from held or cash', () => {
+    expect(walletDelta(chargeTx(U, 'TAX', 5n, 't', 'held'), U)).toEqual({ cash: 0n, held: -5n });
+    expect(chargeTx(U, 'FEE', 5n, 'f').type).toBe('FEE');
+  });
+});
+
 describe('wallet rule: cash and held never go below zero', () => {
   it('refuses a withdrawal beyond available', () => {
     const w = applyToWallet({ cash: 0n, held: 0n }, depositTx(U, 100n, 'd'));
@@ -94,6 +115,14 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('hold' as const), u: fc.nat(1), a: amount }),
   fc.record({ kind: fc.constant('release' as const), u: fc.nat(1), a: amount }),
   fc.record({
+    kind: fc.constant('sell' as const),
+    u: fc.nat(1),
+    a: amount,
+    fees: fc.bigInt({ min: 0n, max: 5_000n }),
+    taxes: fc.bigInt({ min: 0n, max: 5_000n }),
+  }),
+  fc.record({ kind: fc.constant('fee' as const), u: fc.nat(1), a: fc.bigInt({ min: 1n, max: 5_000n }), fromHeld: fc.boolean() }),
+  fc.record({
     kind: fc.constant('settle' as const),
     u: fc.nat(1),
     a: amount,
@@ -120,6 +149,8 @@ describe('property: ledger invariants under any sequence of operations', () => {
               : o.kind === 'withdraw' ? withdrawalTx(u, o.a, `r${i}`)
               : o.kind === 'hold' ? holdTx(u, o.a, `r${i}`)
               : o.kind === 'release' ? releaseTx(u, o.a, `r${i}`)
+              : o.kind === 'sell' ? saleSettleTx(u, { proceeds: o.a, fees: o.fees, taxes: o.taxes }, `r${i}`)
+              : o.kind === 'fee' ? chargeTx(u, 'FEE', o.a, `r${i}`, o.fromHeld ? 'held' : 'cash')
               : settleTx(u, { heldAmount: o.a, cost: o.cost, fees: o.fees, taxes: o.taxes }, `r${i}`);
           } catch (e) {
             expect((e as DomainError).code).toBe('VALIDATION_FAILED'); // e.g. an all-zero settlement

@@ -23,7 +23,7 @@ export class WalletLedger1763784000000 implements MigrationInterface {
 
       CREATE TABLE ledger_transactions (
         id uuid PRIMARY KEY,
-        type text NOT NULL CHECK (type IN ('DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE')),
+        type text NOT NULL CHECK (type IN ('DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX')),
         user_id uuid NOT NULL REFERENCES users (id),
         reference text NOT NULL CHECK (length(reference) BETWEEN 1 AND 200),
         created_at timestamptz NOT NULL,
