@@ -8,9 +8,7 @@
 // 2. verify over 1,000,000 entries. Target: <= 10 s.
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import {
-  applyToWallet, canonicalTransaction, depositTx, holdTx, settleTx, accountCode, walletDelta,
-} from '@tradeloop/domain';
+import { accountCode, applyToWallet, depositTx, holdTx, settleTx } from '@tradeloop/domain';
 import {
   Db, LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, RealtimePublisher, WalletService,
   createDataSource, createLogger, createRedis, contentHash, loadConfig,
@@ -206,4 +204,3 @@ async function bulkLoad(db, users, targetEntries) {
   console.log(`bulk-loaded ${written} entries in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return written;
 }
-void walletDelta; void canonicalTransaction;

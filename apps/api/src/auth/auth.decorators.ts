@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Role, Section } from '@tradeloop/domain';
+import type { Role } from '@tradeloop/domain';
 import type { Principal } from '@tradeloop/server';
 
 export const IS_PUBLIC = 'tradeloop:public';
@@ -20,4 +20,3 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   return principal;
 });
 
-export type { Section };
