@@ -4,3 +4,4 @@ export * from './access';
 export * from './auth';
 export * from './money';
 export * from './ledger';
+export * from './market';

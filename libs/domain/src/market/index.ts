@@ -1,0 +1,4 @@
+export * from './timeframes';
+export * from './candle';
+export * from './candle-aggregator';
+export * from './resample';
