@@ -11,6 +11,7 @@ import {
   RealtimeModule,
   UsersModule,
   WalletModule,
+  MarketModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -19,6 +20,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { HealthController } from './health/health.controller';
+import { InstrumentsController } from './market/instruments.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
@@ -39,7 +41,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -49,6 +51,7 @@ export class ApiModule {
         WalletController,
         AdminWalletsController,
         ComplianceLedgerController,
+        InstrumentsController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

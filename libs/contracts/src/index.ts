@@ -7,3 +7,4 @@ export * from './realtime';
 export * from './queue';
 export * from './health';
 export * from './wallet';
+export * from './market';

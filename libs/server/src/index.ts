@@ -16,3 +16,4 @@ export * from './common/cursor';
 export * from './process';
 export * from './idempotency';
 export * from './wallet';
+export * from './market';

@@ -8,17 +8,20 @@ import {
   InfraModule,
   loadConfig,
   createLogger,
+  InstrumentsRepository,
+  MarketModule,
   RegisterUseCase,
   UsersRepository,
   type AppConfig,
 } from '@tradeloop/server';
+import { demoUniverse } from '@tradeloop/domain';
 import { seedDemo } from './seed-demo';
 
 @Module({})
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
     const logger = createLogger('warn', 'seed');
-    return { module: SeedModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule] };
+    return { module: SeedModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule, MarketModule] };
   }
 }
 
@@ -37,6 +40,8 @@ async function main(): Promise<void> {
       users: app.get(UsersRepository),
       log: (line) => process.stdout.write(`${line}\n`),
     });
+    const instruments = await app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+    process.stdout.write(`instrument master: ${instruments} demo instruments up to date\n`);
   } finally {
     await app.close();
   }

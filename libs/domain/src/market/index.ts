@@ -2,3 +2,6 @@ export * from './timeframes';
 export * from './candle';
 export * from './candle-aggregator';
 export * from './resample';
+export * from './price';
+export * from './instruments';
+export * from './demo-universe';

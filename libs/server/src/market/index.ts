@@ -1,0 +1,2 @@
+export * from './instruments.repository';
+export * from './market.module';
