@@ -21,6 +21,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
+import { CandlesController } from './market/candles.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
@@ -52,6 +53,7 @@ export class ApiModule {
         AdminWalletsController,
         ComplianceLedgerController,
         InstrumentsController,
+        CandlesController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

@@ -1,1 +1,2 @@
 export * from './instruments.schema';
+export * from './candles.schema';
