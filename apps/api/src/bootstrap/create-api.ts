@@ -75,5 +75,9 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
   const io = app.get(RealtimeRedis);
   app.useWebSocketAdapter(new RedisIoAdapter(app, io.pub, io.sub, socketIoKey(config), origins));
   await app.init();
+  // The adapter subscribed while the gateway initialised; a PING queued behind that subscribe
+  // returns only once it is active. Until then events published by other processes would be
+  // lost, so the process does not report ready (or listen) before.
+  await io.sub.ping();
   return { app, logger, metricsServer };
 }

@@ -41,9 +41,17 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
     nsp.on('connection', (socket: AuthedSocket) => {
       const principal = socket.data.principal!;
       const rooms = [userRoom(principal.userId), sessionRoom(principal.sessionId), ...(principal.roles.includes('admin') ? [ADMIN_ROOM] : [])];
-      void socket.join(rooms);
-      const ready: RealtimeReady = { userId: principal.userId, rooms };
-      socket.emit(REALTIME_READY, ready);
+      // With the Redis adapter, joining subscribes to each room's channel: only once that is
+      // done can events published by other processes reach this socket, so `ready` waits for it.
+      Promise.resolve(socket.join(rooms))
+        .then(() => {
+          const ready: RealtimeReady = { userId: principal.userId, rooms };
+          socket.emit(REALTIME_READY, ready);
+        })
+        .catch((err: unknown) => {
+          this.logger.error({ err }, 'socket could not join its rooms');
+          socket.disconnect(true);
+        });
     });
   }
 }
