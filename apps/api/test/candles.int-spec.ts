@@ -45,6 +45,16 @@ describe('GET /api/v1/market/candles', () => {
     expect(first).toMatchObject({ ts: T0, open: 1420, high: 1420.1, low: 1419.85, close: 1420.05, volume: 100n });
   });
 
+  it('defaults to the last 500 candles up to now, or up to `to`', async () => {
+    const { token } = await signedIn(api);
+    const upTo = await api.http.get(range(`symbol=RELIANCE&timeframe=1m&to=${iso(T0 + 100 * 60_000)}`), token);
+    expect(upTo.status).toBe(200);
+    expect(upTo.body.candles).toHaveLength(100);
+    expect(upTo.body.candles.at(-1).ts).toBe(iso(T0 + 99 * 60_000));
+    const recent = await api.http.get(range('symbol=RELIANCE&timeframe=1d'), token);
+    expect(recent.status).toBe(200);
+  });
+
   it('re-writing the same candles is idempotent', async () => {
     const repo = api.app.get(CandlesRepository);
     await repo.upsert('RELIANCE', '1m', bars(200));
