@@ -1,2 +1,5 @@
 export * from './instruments.schema';
 export * from './candles.schema';
+export * from './quotes.schema';
+export * from './market-stream.schema';
+export * from './watchlists.schema';
