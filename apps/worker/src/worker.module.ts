@@ -7,6 +7,7 @@ import {
   JOB_HANDLERS,
   JobProducer,
   LOGGER,
+  MarketModule,
   QueueModule,
   WalletModule,
   WorkerHost,
@@ -16,6 +17,7 @@ import {
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
+import { MarketFeedRunner } from './market/market-feed.runner';
 
 const HANDLERS = [PurgeExpiredSessionsHandler];
 
@@ -30,10 +32,11 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule, MarketModule],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
+        MarketFeedRunner,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -2,9 +2,10 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { ADMIN_ROOM, REALTIME_NAMESPACE, REALTIME_READY, sessionRoom, userRoom, type RealtimeReady } from '@tradeloop/contracts';
+import { ADMIN_ROOM, MARKET_SUBSCRIBE, MARKET_UNSUBSCRIBE, REALTIME_NAMESPACE, REALTIME_READY, sessionRoom, userRoom, type RealtimeReady, type SubscriptionAck } from '@tradeloop/contracts';
 import { isDomainError } from '@tradeloop/domain';
 import { AuthenticateUseCase, LOGGER, type Principal } from '@tradeloop/server';
+import { MarketStreamHub } from './market-stream.hub';
 
 type AuthedSocket = Socket & { data: { principal?: Principal } };
 
@@ -18,9 +19,11 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
   constructor(
     @Inject(AuthenticateUseCase) private readonly authenticate: AuthenticateUseCase,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(MarketStreamHub) private readonly market: MarketStreamHub,
   ) {}
 
   afterInit(nsp: Namespace): void {
+    this.market.attach(nsp);
     nsp.use((socket: AuthedSocket, next) => {
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {
@@ -40,6 +43,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
     });
     nsp.on('connection', (socket: AuthedSocket) => {
       const principal = socket.data.principal!;
+      this.handleMarketSubscriptions(socket);
       const rooms = [userRoom(principal.userId), sessionRoom(principal.sessionId), ...(principal.roles.includes('admin') ? [ADMIN_ROOM] : [])];
       // With the Redis adapter, joining subscribes to each room's channel: only once that is
       // done can events published by other processes reach this socket, so `ready` waits for it.
@@ -53,5 +57,23 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
           socket.disconnect(true);
         });
     });
+  }
+
+  /** `subscribe` / `unsubscribe` with an ack; a malformed request is answered, never thrown. */
+  private handleMarketSubscriptions(socket: AuthedSocket): void {
+    const handle = (op: 'subscribe' | 'unsubscribe') => (msg: unknown, ack?: unknown) => {
+      const reply = (a: SubscriptionAck) => {
+        if (typeof ack === 'function') (ack as (a: SubscriptionAck) => void)(a);
+      };
+      this.market[op](socket, msg)
+        .then(reply)
+        .catch((err: unknown) => {
+          this.logger.error({ err }, `market ${op} failed`);
+          reply({ ok: false, symbols: [], refused: [], error: 'temporarily unavailable, retry' });
+        });
+    };
+    socket.on(MARKET_SUBSCRIBE, handle('subscribe'));
+    socket.on(MARKET_UNSUBSCRIBE, handle('unsubscribe'));
+    socket.on('disconnect', () => this.market.release(socket));
   }
 }

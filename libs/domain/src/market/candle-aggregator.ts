@@ -64,6 +64,24 @@ export class CandleAggregator {
     if (ts > s.lastTs) s.lastTs = ts;
   }
 
+  /**
+   * Continues a candle built before (by an earlier feed run, or from stored history): later
+   * ticks in its bucket extend it instead of starting it afresh. Ignored when a newer candle of
+   * that timeframe is already open.
+   */
+  resume(symbol: string, timeframe: Timeframe, candle: Candle): void {
+    const i = this.timeframes.indexOf(timeframe);
+    if (i < 0) return;
+    let s = this.series.get(symbol);
+    if (!s) {
+      s = { open: this.timeframes.map(() => null), lastTs: -Infinity };
+      this.series.set(symbol, s);
+    }
+    const open = s.open[i];
+    if (open && open.ts >= candle.ts) return;
+    s.open[i] = { ...candle };
+  }
+
   /** The candle being built for a symbol and timeframe (a copy), if any tick has arrived. */
   current(symbol: string, timeframe: Timeframe): Candle | undefined {
     const i = this.timeframes.indexOf(timeframe);

@@ -6,3 +6,4 @@ export * from './aggregate-candles';
 export * from './price';
 export * from './instruments';
 export * from './demo-universe';
+export * from './simulation';

@@ -34,6 +34,20 @@ describe('CandleAggregator', () => {
     expect(agg.current('TCS', '1m')).toEqual({ ts: T0 + 60_000, open: 35_006_000, high: 35_006_000, low: 35_006_000, close: 35_006_000, volume: 3 });
   });
 
+  it('resumes a stored candle: later ticks in its bucket extend it, a newer open candle wins', () => {
+    const closed: Candle[] = [];
+    const agg = new CandleAggregator((_s, _tf, c) => closed.push({ ...c }), ['1m']);
+    agg.resume('TCS', '1m', { ts: T0, open: 100, high: 120, low: 90, close: 110, volume: 7 });
+    agg.onTick('TCS', T0 + 30_000, 125, 2);
+    expect(agg.current('TCS', '1m')).toEqual({ ts: T0, open: 100, high: 125, low: 90, close: 125, volume: 9 });
+    agg.resume('TCS', '1m', { ts: T0 - 60_000, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    expect(agg.current('TCS', '1m')?.open).toBe(100);
+    agg.onTick('TCS', T0 + 60_000, 130, 1);
+    expect(closed).toEqual([{ ts: T0, open: 100, high: 125, low: 90, close: 125, volume: 9 }]);
+    agg.resume('TCS', '5m', { ts: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 }); // not aggregated here: ignored
+    expect(agg.current('TCS', '5m')).toBeUndefined();
+  });
+
   it('invents no candles across a gap', () => {
     const closed: Candle[] = [];
     const agg = new CandleAggregator((_s, _tf, c) => closed.push({ ...c }), ['1m']);

@@ -68,6 +68,20 @@ export const CONFIG_VARS = {
   SHUTDOWN_GRACE_MS: { schema: int(0, 600000).default(25000), description: 'Time allowed for in-flight requests/jobs on SIGTERM.' },
   WORKER_CONCURRENCY: { schema: int(1, 256).default(8), description: 'Jobs a worker runs in parallel per queue.' },
   WORKER_HEALTH_PORT: { schema: port.default(3001), description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).' },
+  MARKET_FEED: {
+    schema: z.enum(['simulated', 'off']).default('simulated'),
+    description: 'Market-data source run by the worker: the simulated market, or none (a broker feed later).',
+  },
+  MARKET_FEED_SEED: { schema: int(0, 2_147_483_647).default(1), description: 'Seed of the simulated market: same seed, same price paths.' },
+  MARKET_FEED_TICKS_PER_SECOND: { schema: int(1, 100_000).default(500), description: 'Ticks per second the simulated feed generates across all instruments.' },
+  MARKET_FEED_HOURS: {
+    schema: z.enum(['always', 'nse']).default('always'),
+    description: '`nse`: the simulated market trades 09:15–15:30 IST on weekdays only; `always`: a demo market that never closes.',
+  },
+  MARKET_BACKFILL_DAYS: {
+    schema: int(0, 365).default(90),
+    description: 'Days of simulated 1-minute history `npm run up` generates for equities, indices and futures when none is stored (0 = none).',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof CONFIG_VARS;

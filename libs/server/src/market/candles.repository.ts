@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, TIMEFRAME_MS, type Candle, type Timeframe } from '@tradeloop/domain';
+import { bucketStart, DomainError, TIMEFRAME_MS, type Candle, type Timeframe } from '@tradeloop/domain';
 import { CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
 
@@ -16,9 +16,98 @@ export interface CandleColumns {
 
 const BATCH = 5_000;
 
+/** One candle of any symbol and timeframe (the feed writes many symbols at once). */
+export interface CandleRow {
+  symbol: string;
+  timeframe: Timeframe;
+  candle: Candle;
+}
+
 @Injectable()
 export class CandlesRepository {
+  /** Months whose partition is known to exist (partitions are never dropped while running). */
+  private readonly ensuredMonths = new Set<string>();
+
   constructor(@Inject(Db) private readonly db: Db) {}
+
+  private async ensurePartitions(timestamps: Iterable<number>, sql: Sql): Promise<void> {
+    const months = new Set<string>();
+    for (const ts of timestamps) months.add(new Date(ts).toISOString().slice(0, 7));
+    for (const m of months) {
+      if (this.ensuredMonths.has(m)) continue;
+      await sql.rows(`SELECT ensure_candle_partition($1::timestamptz)`, [`${m}-01T00:00:00Z`]);
+      this.ensuredMonths.add(m);
+    }
+  }
+
+  /**
+   * Writes candles of many symbols and timeframes in one statement per batch, replacing any
+   * with the same key. Duplicate keys in the input keep the last one (a later state of the same
+   * bucket), since one statement may not update a row twice.
+   */
+  async upsertMany(input: readonly CandleRow[], sql: Sql = this.db.sql): Promise<number> {
+    const latest = new Map<string, CandleRow>();
+    for (const r of input) latest.set(`${r.symbol}|${r.timeframe}|${r.candle.ts}`, r);
+    const rows = [...latest.values()];
+    let written = 0;
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH);
+      await this.ensurePartitions(batch.map((r) => r.candle.ts), sql);
+      const res = await sql.rows(
+        `INSERT INTO candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume)
+         SELECT s, tf, to_timestamp(t / 1000.0), o, h, l, c, v
+         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[]) AS x(s, tf, t, o, h, l, c, v)
+         ON CONFLICT (symbol, timeframe, ts) DO UPDATE SET open_ticks = EXCLUDED.open_ticks, high_ticks = EXCLUDED.high_ticks,
+           low_ticks = EXCLUDED.low_ticks, close_ticks = EXCLUDED.close_ticks, volume = EXCLUDED.volume
+         RETURNING 1`,
+        [
+          batch.map((r) => r.symbol),
+          batch.map((r) => r.timeframe),
+          batch.map((r) => r.candle.ts),
+          batch.map((r) => r.candle.open),
+          batch.map((r) => r.candle.high),
+          batch.map((r) => r.candle.low),
+          batch.map((r) => r.candle.close),
+          batch.map((r) => r.candle.volume),
+        ],
+      );
+      written += res.length;
+    }
+    return written;
+  }
+
+  /**
+   * Per symbol, the last traded price (close of its latest daily candle) and the previous IST
+   * day's close: where a restarted feed picks up, so charts do not jump.
+   */
+  async lastPrices(at: number): Promise<Map<string, { price: number; prevClose?: number }>> {
+    const rows = await this.db.sql.rows<{ symbol: string; close: string | null; prev: string | null }>(
+      `SELECT i.symbol,
+         (SELECT close_ticks FROM candles WHERE symbol = i.symbol AND timeframe = '1d' AND ts <= $1 ORDER BY ts DESC LIMIT 1)::text AS close,
+         (SELECT close_ticks FROM candles WHERE symbol = i.symbol AND timeframe = '1d' AND ts < $2 ORDER BY ts DESC LIMIT 1)::text AS prev
+       FROM instruments i`,
+      [new Date(at).toISOString(), new Date(bucketStart(at, '1d')).toISOString()],
+    );
+    const out = new Map<string, { price: number; prevClose?: number }>();
+    for (const r of rows) if (r.close) out.set(r.symbol, { price: Number(r.close), ...(r.prev ? { prevClose: Number(r.prev) } : {}) });
+    return out;
+  }
+
+  /** Every stored candle whose bucket contains `at`, for each timeframe: the candles a feed resumes. */
+  async candlesContaining(at: number, timeframes: readonly Timeframe[]): Promise<CandleRow[]> {
+    const starts = timeframes.map((tf) => new Date(bucketStart(at, tf)).toISOString());
+    const rows = await this.db.sql.rows<{ symbol: string; timeframe: Timeframe; t: string; o: string; h: string; l: string; c: string; v: string }>(
+      `SELECT symbol, timeframe, (extract(epoch FROM ts) * 1000)::bigint::text AS t, open_ticks::text AS o, high_ticks::text AS h,
+              low_ticks::text AS l, close_ticks::text AS c, volume::text AS v
+       FROM candles JOIN unnest($1::text[], $2::timestamptz[]) AS b(tf, start) ON timeframe = b.tf AND ts = b.start`,
+      [timeframes, starts],
+    );
+    return rows.map((r) => ({
+      symbol: r.symbol,
+      timeframe: r.timeframe,
+      candle: { ts: Number(r.t), open: Number(r.o), high: Number(r.h), low: Number(r.l), close: Number(r.c), volume: Number(r.v) },
+    }));
+  }
 
   /**
    * Writes candles in batches, replacing any with the same (symbol, timeframe, ts): writes are
@@ -28,8 +117,7 @@ export class CandlesRepository {
     let written = 0;
     for (let i = 0; i < candles.length; i += BATCH) {
       const batch = candles.slice(i, i + BATCH);
-      const months = [...new Set(batch.map((c) => new Date(c.ts).toISOString().slice(0, 7)))];
-      for (const m of months) await sql.rows(`SELECT ensure_candle_partition($1::timestamptz)`, [`${m}-01T00:00:00Z`]);
+      await this.ensurePartitions(batch.map((c) => c.ts), sql);
       const rows = await sql.rows(
         `INSERT INTO candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume)
          SELECT $1, $2, to_timestamp(t / 1000.0), o, h, l, c, v

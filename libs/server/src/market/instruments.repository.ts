@@ -50,6 +50,34 @@ export class InstrumentsRepository {
     return rows.length;
   }
 
+  /** Every instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */
+  async active(asOfDate: string): Promise<Instrument[]> {
+    const rows = await this.db.sql.rows<Row>(
+      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
+              strike_ticks::text, underlying
+       FROM instruments WHERE expiry IS NULL OR expiry >= $1::date ORDER BY symbol`,
+      [asOfDate],
+    );
+    return rows.map((r) => ({
+      symbol: r.symbol,
+      exchange: r.exchange,
+      name: r.name,
+      instrumentType: r.instrument_type,
+      lotSize: r.lot_size,
+      tickSize: Number(r.tick_size_ticks),
+      ...(r.expiry ? { expiry: r.expiry } : {}),
+      ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
+      ...(r.underlying ? { underlying: r.underlying } : {}),
+    }));
+  }
+
+  /** Which of `symbols` exist (one round trip). */
+  async existing(symbols: readonly string[]): Promise<Set<string>> {
+    if (symbols.length === 0) return new Set();
+    const rows = await this.db.sql.rows<{ symbol: string }>(`SELECT symbol FROM instruments WHERE symbol = ANY($1::text[])`, [symbols]);
+    return new Set(rows.map((r) => r.symbol));
+  }
+
   /**
    * Symbol-prefix matches first (shortest symbol first, so RELIANCE precedes its derivatives),
    * then name matches; both case-insensitive and index-backed.

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 
-export type RedisRole = 'commands' | 'queue' | 'pubsub';
+export type RedisRole = 'commands' | 'queue' | 'pubsub' | 'feed';
 
 /**
  * Creates a Redis connection for one role. Queue connections must retry forever
@@ -17,7 +17,11 @@ export function createRedis(url: string, role: RedisRole, connectionName: string
       ? // Auto-pipelining sends every command issued in the same tick in one write: under load
         // (realtime publishes per posting) socket writes were a third of the process's CPU.
         { maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 3000, commandTimeout: 3000, enableAutoPipelining: true }
-      : { maxRetriesPerRequest: null }),
+      : role === 'feed'
+        ? // Market data is perishable: while Redis is away, publishes fail at once (counted) rather than
+          // queueing stale prices to burst out later.
+          { enableOfflineQueue: false, maxRetriesPerRequest: 0, enableAutoPipelining: true }
+        : { maxRetriesPerRequest: null }),
   };
   const client = new Redis(url, options);
   // Errors surface through failed commands and readiness; an unhandled 'error' event would crash.

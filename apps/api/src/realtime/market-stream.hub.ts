@@ -1,0 +1,275 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Namespace, Socket } from 'socket.io';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Counter, Histogram } from 'prom-client';
+import {
+  candleRoom,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+  MAX_UPDATES_PER_SECOND,
+  REALTIME_EVENTS,
+  SubscriptionRequestSchema,
+  tickRoom,
+  type SubscriptionAck,
+  type SubscriptionRequest,
+} from '@tradeloop/contracts';
+import { TIMEFRAMES } from '@tradeloop/domain';
+import {
+  APP_CONFIG,
+  candleEventOf,
+  closeRedis,
+  createRedis,
+  InstrumentsRepository,
+  LOGGER,
+  marketKeys,
+  METRICS,
+  parseCandleBatch,
+  parseTickBatch,
+  QuotesStore,
+  tickEventOf,
+  type AppConfig,
+  type Metrics,
+  type WireCandle,
+  type WireTick,
+} from '@tradeloop/server';
+import { ThrottledStream } from './stream-throttle';
+
+const MIN_INTERVAL_MS = 1000 / MAX_UPDATES_PER_SECOND;
+const TRAILING_MS = 150;
+const SWEEP_MS = 20;
+/** Hot quotes older than this are re-read from Redis (the feed may have stopped). */
+const HOT_QUOTE_MAX_AGE_MS = 5_000;
+
+type Streams = Map<string, ThrottledStream>;
+const streamsOf = (socket: Socket): Streams => ((socket.data as { streams?: Streams }).streams ??= new Map());
+
+/** Detects lost batches: a jump in the batch number, or a new feed run. */
+class GapDetector {
+  generation = 0;
+  private run: string | null = null;
+  private seq = 0;
+  observe(run: string, seq: number): void {
+    if (this.run !== null && (run !== this.run || seq !== this.seq + 1)) this.generation += 1;
+    this.run = run;
+    this.seq = seq;
+  }
+}
+
+/**
+ * Market data for browsers, in each API process: one Redis subscription to the feed's tick and
+ * candle channels, fanned out to the local sockets in each per-symbol room, through a
+ * ThrottledStream per (socket, stream) so a slow client gets at most ~10 updates/s per symbol.
+ * It also keeps the latest tick of every symbol in memory: the hot path of GET /market/quotes.
+ */
+@Injectable()
+export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
+  private nsp: Namespace | null = null;
+  private readonly sub: Redis;
+  private readonly keys: ReturnType<typeof marketKeys>;
+  private readonly latestTicks = new Map<string, { tick: WireTick; at: number }>();
+  private readonly latestCandles = new Map<string, WireCandle>();
+  private readonly tickGaps = new GapDetector();
+  private readonly candleGaps = new GapDetector();
+  private readonly parked = new Set<ThrottledStream>();
+  private readonly gapOf = new WeakMap<ThrottledStream, GapDetector>();
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly m;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) metrics: Metrics,
+  ) {
+    this.keys = marketKeys(config.REDIS_PREFIX);
+    this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-api-market-sub');
+    const registers = [metrics.registry];
+    this.m = {
+      delivered: new Counter({ name: 'market_updates_delivered_total', help: 'Tick and candle events sent to sockets', labelNames: ['channel'] as const, registers }),
+      gaps: new Counter({ name: 'market_feed_gaps_total', help: 'Feed batches this process missed (Redis restart, feed restart)', labelNames: ['channel'] as const, registers }),
+      age: new Histogram({ name: 'market_tick_age_seconds', help: 'Age of a tick when sent to a socket', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers }),
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel === this.keys.ticks) this.onTickBatch(message);
+      else if (channel === this.keys.candles) this.onCandleBatch(message);
+    });
+    // ioredis re-subscribes by itself after a reconnect (Redis restart); batches lost meanwhile
+    // show up as a jump in the batch numbers.
+    await this.sub.subscribe(this.keys.ticks, this.keys.candles);
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await closeRedis(this.sub);
+  }
+
+  attach(nsp: Namespace): void {
+    this.nsp = nsp;
+  }
+
+  /** Latest quotes: from memory when fresh, otherwise from the shared Redis hash. */
+  async latest(symbols: readonly string[]): Promise<Map<string, WireTick>> {
+    const now = Date.now();
+    const out = new Map<string, WireTick>();
+    const missing: string[] = [];
+    for (const s of symbols) {
+      const hot = this.latestTicks.get(s);
+      if (hot && now - hot.at < HOT_QUOTE_MAX_AGE_MS) out.set(s, hot.tick);
+      else missing.push(s);
+    }
+    if (missing.length > 0) for (const [s, t] of await this.quotes.get(missing)) out.set(s, t);
+    return out;
+  }
+
+  async subscribe(socket: Socket, raw: unknown): Promise<SubscriptionAck> {
+    const parsed = SubscriptionRequestSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, symbols: [], refused: [], error: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+    const req = parsed.data;
+    const wanted = [...new Set(req.symbols.map((s) => s.toUpperCase()))];
+    const known = await this.instruments.existing(wanted);
+    const streams = streamsOf(socket);
+    const accepted: string[] = [];
+    const refused: SubscriptionAck['refused'] = [];
+    for (const symbol of wanted) {
+      if (!known.has(symbol)) {
+        refused.push({ symbol, reason: 'unknown symbol' });
+        continue;
+      }
+      const room = this.roomOf(req, symbol);
+      if (!streams.has(room)) {
+        if (streams.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          refused.push({ symbol, reason: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` });
+          continue;
+        }
+        const gaps = req.channel === 'ticks' ? this.tickGaps : this.candleGaps;
+        const event = req.channel === 'ticks' ? REALTIME_EVENTS.tick : REALTIME_EVENTS.candle;
+        const stream = new ThrottledStream((p) => socket.emit(event, p), gaps.generation, MIN_INTERVAL_MS, TRAILING_MS);
+        this.gapOf.set(stream, gaps);
+        streams.set(room, stream);
+        await socket.join(room);
+      }
+      accepted.push(symbol);
+    }
+    // The current state right away, so a new subscriber does not wait for the next trade.
+    if (req.channel === 'ticks') {
+      const now = Date.now();
+      for (const [symbol, tick] of await this.latest(accepted)) this.offer(streams.get(tickRoom(symbol)), { payload: tickEventOf(tick) }, now);
+    } else {
+      const tf = TIMEFRAMES.indexOf(req.timeframe!);
+      for (const symbol of accepted) {
+        const c = this.latestCandles.get(`${symbol}|${tf}`);
+        if (c) this.offer(streams.get(candleRoom(symbol, req.timeframe!)), { key: String(c[2]), payload: candleEventOf(c) }, Date.now());
+      }
+    }
+    return { ok: true, symbols: accepted, refused };
+  }
+
+  async unsubscribe(socket: Socket, raw: unknown): Promise<SubscriptionAck> {
+    const parsed = SubscriptionRequestSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, symbols: [], refused: [], error: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+    const streams = streamsOf(socket);
+    const done: string[] = [];
+    const refused: SubscriptionAck['refused'] = [];
+    for (const symbol of new Set(parsed.data.symbols.map((s) => s.toUpperCase()))) {
+      const room = this.roomOf(parsed.data, symbol);
+      const stream = streams.get(room);
+      if (!stream) {
+        refused.push({ symbol, reason: 'not subscribed' });
+        continue;
+      }
+      streams.delete(room);
+      this.parked.delete(stream);
+      await socket.leave(room);
+      done.push(symbol);
+    }
+    return { ok: true, symbols: done, refused };
+  }
+
+  /** Forgets a closed socket's parked updates (its rooms are left by Socket.IO). */
+  release(socket: Socket): void {
+    for (const stream of streamsOf(socket).values()) this.parked.delete(stream);
+    streamsOf(socket).clear();
+  }
+
+  private roomOf(req: SubscriptionRequest, symbol: string): string {
+    return req.channel === 'ticks' ? tickRoom(symbol) : candleRoom(symbol, req.timeframe!);
+  }
+
+  private onTickBatch(message: string): void {
+    const batch = parseTickBatch(message);
+    if (!batch) {
+      this.logger.warn('malformed tick batch ignored');
+      return;
+    }
+    const before = this.tickGaps.generation;
+    this.tickGaps.observe(batch.run, batch.seq);
+    if (this.tickGaps.generation !== before) this.m.gaps.inc({ channel: 'ticks' });
+    const now = Date.now();
+    const rooms = this.nsp?.adapter.rooms;
+    for (const tick of batch.ticks) {
+      this.latestTicks.set(tick[0], { tick, at: now });
+      const ids = rooms?.get(tickRoom(tick[0]));
+      if (!ids || ids.size === 0) continue;
+      const update = { payload: tickEventOf(tick) };
+      for (const id of ids) {
+        const socket = this.nsp!.sockets.get(id);
+        if (!socket) continue;
+        if (this.offer(streamsOf(socket).get(tickRoom(tick[0])), update, now)) this.m.age.observe((now - tick[1]) / 1000);
+      }
+    }
+  }
+
+  private onCandleBatch(message: string): void {
+    const batch = parseCandleBatch(message);
+    if (!batch) {
+      this.logger.warn('malformed candle batch ignored');
+      return;
+    }
+    const before = this.candleGaps.generation;
+    this.candleGaps.observe(batch.run, batch.seq);
+    if (this.candleGaps.generation !== before) this.m.gaps.inc({ channel: 'candles' });
+    const now = Date.now();
+    const rooms = this.nsp?.adapter.rooms;
+    for (const c of batch.candles) {
+      const key = `${c[0]}|${c[1]}`;
+      const prev = this.latestCandles.get(key);
+      if (!prev || prev[2] <= c[2]) this.latestCandles.set(key, c);
+      const room = candleRoom(c[0], TIMEFRAMES[c[1]]!);
+      const ids = rooms?.get(room);
+      if (!ids || ids.size === 0) continue;
+      const update = { key: String(c[2]), payload: candleEventOf(c) };
+      for (const id of ids) {
+        const socket = this.nsp!.sockets.get(id);
+        if (socket) this.offer(streamsOf(socket).get(room), update, now);
+      }
+    }
+  }
+
+  /** Returns true when the update went out now (for the latency histogram). */
+  private offer(stream: ThrottledStream | undefined, update: { key?: string; payload: object }, now: number): boolean {
+    if (!stream) return false;
+    const gaps = this.gapOf.get(stream)!;
+    const seqBefore = stream.seq;
+    if (stream.offer(update, now, gaps.generation)) this.parked.add(stream);
+    else this.parked.delete(stream);
+    const sent = stream.seq !== seqBefore;
+    if (sent) this.m.delivered.inc({ channel: gaps === this.tickGaps ? 'ticks' : 'candles' });
+    return sent && !stream.hasParked;
+  }
+
+  private sweep(): void {
+    if (this.parked.size === 0) return;
+    const now = Date.now();
+    for (const stream of this.parked) {
+      const gaps = this.gapOf.get(stream)!;
+      const seqBefore = stream.seq;
+      if (!stream.sweep(now, gaps.generation)) this.parked.delete(stream);
+      if (stream.seq !== seqBefore) this.m.delivered.inc({ channel: gaps === this.tickGaps ? 'ticks' : 'candles' });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { io, type Socket } from 'socket.io-client';
+import type { CandleEvent, SubscriptionAck, TickEvent } from '@tradeloop/contracts';
+
+/** A test client of the realtime market data: records every tick and candle with its arrival time. */
+export class MarketClient {
+  readonly socket: Socket;
+  readonly ticks: (TickEvent & { at: number })[] = [];
+  readonly candles: (CandleEvent & { at: number })[] = [];
+
+  constructor(baseUrl: string, token: string) {
+    this.socket = io(`${baseUrl}/realtime`, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+    this.socket.on('tick', (t: TickEvent) => this.ticks.push({ ...t, at: Date.now() }));
+    this.socket.on('candle', (c: CandleEvent) => this.candles.push({ ...c, at: Date.now() }));
+  }
+
+  ready(): Promise<void> {
+    return new Promise((res, rej) => {
+      const t = setTimeout(() => rej(new Error('socket not ready')), 5000);
+      this.socket.once('ready', () => {
+        clearTimeout(t);
+        res();
+      });
+      this.socket.once('connect_error', (e) => rej(e));
+    });
+  }
+
+  request(op: 'subscribe' | 'unsubscribe', msg: unknown): Promise<SubscriptionAck> {
+    return this.socket.timeout(5000).emitWithAck(op, msg) as Promise<SubscriptionAck>;
+  }
+
+  ticksOf(symbol: string) {
+    return this.ticks.filter((t) => t.symbol === symbol);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` passes (returns truthy) or the time is up. */
+export async function eventually<T>(check: () => T | Promise<T>, ms = 5000, what = 'condition'): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}

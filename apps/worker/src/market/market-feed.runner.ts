@@ -1,0 +1,70 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
+import {
+  APP_CONFIG,
+  CandlesRepository,
+  closeRedis,
+  createRedis,
+  InstrumentsRepository,
+  LOGGER,
+  MarketFeed,
+  METRICS,
+  SimulatedFeedSource,
+  type AppConfig,
+  type Metrics,
+} from '@tradeloop/server';
+
+/**
+ * Runs the market feed inside the worker process (never inside a request): the simulated market
+ * for now, a broker's feed later, behind the same MarketFeed pipeline. It resumes where the
+ * stored candles end, so a restart neither jumps prices nor rewrites today's candles from scratch.
+ */
+@Injectable()
+export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private feed: MarketFeed | null = null;
+  private redis: Redis | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(CandlesRepository) private readonly candles: CandlesRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: Metrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.MARKET_FEED === 'off') {
+      this.logger.info('market feed is off (MARKET_FEED=off)');
+      return;
+    }
+    const now = Date.now();
+    const todayIst = new Date(now + IST_OFFSET_MS).toISOString().slice(0, 10);
+    const [universe, start, resume] = await Promise.all([
+      this.instruments.active(todayIst),
+      this.candles.lastPrices(now),
+      this.candles.candlesContaining(now, TIMEFRAMES),
+    ]);
+    if (universe.length === 0) {
+      this.logger.warn('market feed not started: no instruments (run the seed)');
+      return;
+    }
+    this.redis = createRedis(this.config.REDIS_URL, 'feed', 'tradeloop-worker-feed');
+    this.feed = new MarketFeed({ redis: this.redis, candles: this.candles, prefix: this.config.REDIS_PREFIX, logger: this.logger, registry: this.metrics.registry });
+    const source = new SimulatedFeedSource({
+      seed: this.config.MARKET_FEED_SEED,
+      instruments: universe,
+      start,
+      ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND,
+      hours: this.config.MARKET_FEED_HOURS,
+    });
+    await this.feed.start(source, resume);
+    this.logger.info({ instruments: universe.length, ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND, hours: this.config.MARKET_FEED_HOURS }, 'simulated market running');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.feed?.stop();
+    if (this.redis) await closeRedis(this.redis);
+  }
+}

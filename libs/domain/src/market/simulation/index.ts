@@ -1,0 +1,4 @@
+export * from './random';
+export * from './black-scholes';
+export * from './nse-session';
+export * from './market-simulator';

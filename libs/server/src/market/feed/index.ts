@@ -1,0 +1,3 @@
+export * from './market-data-source';
+export * from './simulated-feed.source';
+export * from './market-feed';

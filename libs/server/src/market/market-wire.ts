@@ -1,0 +1,111 @@
+import { formatPrice, TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
+import type { CandleEvent, Quote, TickEvent } from '@tradeloop/contracts';
+
+/**
+ * What the feed process tells every API process, over Redis pub/sub, and what it keeps in the
+ * quotes hash. Compact positional tuples: at 10,000 ticks/s the bytes and the parse time matter.
+ */
+export const marketKeys = (prefix: string) => ({
+  /** Pub/sub: a TickBatch per feed step. */
+  ticks: `${prefix}:md:ticks`,
+  /** Pub/sub: a CandleBatch every candle interval. */
+  candles: `${prefix}:md:candles`,
+  /** Hash symbol → WireTick JSON: the latest quote of every instrument, for every process. */
+  quotes: `${prefix}:md:quotes`,
+});
+
+/** [symbol, ts ms, ltp, bid, ask, day volume, prevClose, per-symbol feed seq]; prices in 1e-4 ticks. */
+export type WireTick = [symbol: string, ts: number, ltp: number, bid: number, ask: number, volume: number, prevClose: number, seq: number];
+/** [symbol, timeframe index in TIMEFRAMES, bucket ts ms, open, high, low, close, volume]. */
+export type WireCandle = [symbol: string, tf: number, ts: number, open: number, high: number, low: number, close: number, volume: number];
+
+/**
+ * A batch carries the feed run's id and a batch number (1, 2, 3… per run). A receiver that sees
+ * the number jump, or the run change, knows it missed batches (Redis restarted, the feed
+ * restarted) and tells its clients through their stream `seq`.
+ */
+export interface TickBatch {
+  run: string;
+  seq: number;
+  ticks: WireTick[];
+}
+export interface CandleBatch {
+  run: string;
+  seq: number;
+  candles: WireCandle[];
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isWireTick = (t: unknown): t is WireTick =>
+  Array.isArray(t) && t.length === 8 && typeof t[0] === 'string' && t.slice(1).every(isInt);
+const isWireCandle = (c: unknown): c is WireCandle =>
+  Array.isArray(c) && c.length === 8 && typeof c[0] === 'string' && c.slice(1).every(isInt) && (c[1] as number) >= 0 && (c[1] as number) < TIMEFRAMES.length;
+
+/** Parses a batch from the wire; anything malformed is rejected whole (null), never half-applied. */
+export function parseTickBatch(text: string): TickBatch | null {
+  try {
+    const m = JSON.parse(text) as Partial<TickBatch>;
+    return typeof m.run === 'string' && isInt(m.seq) && Array.isArray(m.ticks) && m.ticks.every(isWireTick) ? (m as TickBatch) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseCandleBatch(text: string): CandleBatch | null {
+  try {
+    const m = JSON.parse(text) as Partial<CandleBatch>;
+    return typeof m.run === 'string' && isInt(m.seq) && Array.isArray(m.candles) && m.candles.every(isWireCandle) ? (m as CandleBatch) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseWireTick(text: string | null): WireTick | null {
+  if (!text) return null;
+  try {
+    const t: unknown = JSON.parse(text);
+    return isWireTick(t) ? t : null;
+  } catch {
+    return null;
+  }
+}
+
+export const timeframeOf = (c: WireCandle): Timeframe => TIMEFRAMES[c[1]]!;
+
+export function quoteOf(t: WireTick): Quote {
+  return {
+    symbol: t[0],
+    ltp: formatPrice(t[2]),
+    bid: formatPrice(t[3]),
+    ask: formatPrice(t[4]),
+    volume: t[5],
+    change: formatPrice(t[2] - t[6]),
+    prevClose: formatPrice(t[6]),
+    ts: new Date(t[1]).toISOString(),
+  };
+}
+
+export function tickEventOf(t: WireTick): Omit<TickEvent, 'seq'> {
+  return {
+    symbol: t[0],
+    ltp: formatPrice(t[2]),
+    bid: formatPrice(t[3]),
+    ask: formatPrice(t[4]),
+    volume: t[5],
+    change: formatPrice(t[2] - t[6]),
+    ts: new Date(t[1]).toISOString(),
+  };
+}
+
+export function candleEventOf(c: WireCandle): Omit<CandleEvent, 'seq'> {
+  return {
+    symbol: c[0],
+    timeframe: timeframeOf(c),
+    ts: new Date(c[2]).toISOString(),
+    open: formatPrice(c[3]),
+    high: formatPrice(c[4]),
+    low: formatPrice(c[5]),
+    close: formatPrice(c[6]),
+    volume: c[7],
+  };
+}
