@@ -12,6 +12,7 @@ import {
   UsersModule,
   WalletModule,
   MarketModule,
+  WatchlistsModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -28,6 +29,7 @@ import { RealtimeRedis } from './realtime/realtime-redis';
 import { AdminWalletsController } from './wallet/admin-wallets.controller';
 import { ComplianceLedgerController } from './wallet/compliance-ledger.controller';
 import { WalletController } from './wallet/wallet.controller';
+import { WatchlistsController } from './watchlists/watchlists.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -42,7 +44,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -54,6 +56,7 @@ export class ApiModule {
         ComplianceLedgerController,
         InstrumentsController,
         CandlesController,
+        WatchlistsController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

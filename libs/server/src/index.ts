@@ -17,3 +17,4 @@ export * from './process';
 export * from './idempotency';
 export * from './wallet';
 export * from './market';
+export * from './watchlists';

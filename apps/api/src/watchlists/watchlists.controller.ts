@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import {
+  AddWatchlistSymbolSchema,
+  CreateWatchlistSchema,
+  RenameWatchlistSchema,
+  ReplaceWatchlistSymbolsSchema,
+  WatchlistListSchema,
+  WatchlistSchema,
+} from '@tradeloop/contracts';
+import { WatchlistsService, type Principal } from '@tradeloop/server';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+
+class CreateWatchlistDto extends createZodDto(CreateWatchlistSchema) {}
+class RenameWatchlistDto extends createZodDto(RenameWatchlistSchema) {}
+class ReplaceWatchlistSymbolsDto extends createZodDto(ReplaceWatchlistSymbolsSchema) {}
+class AddWatchlistSymbolDto extends createZodDto(AddWatchlistSymbolSchema) {}
+class WatchlistDto extends createZodDto(WatchlistSchema) {}
+class WatchlistListDto extends createZodDto(WatchlistListSchema) {}
+
+/**
+ * The caller's own watchlists (any role). Ids are checked against the caller: another user's
+ * list, or a malformed id, is 404. Unknown symbols and limits are 400 VALIDATION_FAILED with the
+ * offending fields named; a duplicate name (case-insensitive) is 409 CONFLICT.
+ */
+@ApiTags('market')
+@ApiBearerAuth()
+@Controller('api/v1/watchlists')
+export class WatchlistsController {
+  constructor(@Inject(WatchlistsService) private readonly watchlists: WatchlistsService) {}
+
+  /** In order; a user with none gets "Watchlist 1". */
+  @Get()
+  @ZodResponse({ status: 200, type: WatchlistListDto })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.watchlists.list(principal.userId) };
+  }
+
+  @Post()
+  @ZodResponse({ status: 201, type: WatchlistDto })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWatchlistDto) {
+    return this.watchlists.create(principal.userId, body);
+  }
+
+  @Patch(':id')
+  @ZodResponse({ status: 200, type: WatchlistDto })
+  rename(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: RenameWatchlistDto) {
+    return this.watchlists.rename(principal.userId, id, body.name);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.watchlists.delete(principal.userId, id);
+  }
+
+  /** Replaces the whole ordered list: reorder or bulk edit. */
+  @Put(':id/symbols')
+  @ZodResponse({ status: 200, type: WatchlistDto })
+  replaceSymbols(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ReplaceWatchlistSymbolsDto) {
+    return this.watchlists.replaceSymbols(principal.userId, id, body.symbols);
+  }
+
+  /** Appends a symbol; one already on the list leaves it unchanged (200 either way). */
+  @Post(':id/symbols')
+  @ZodResponse({ status: 200, type: WatchlistDto })
+  addSymbol(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddWatchlistSymbolDto) {
+    return this.watchlists.addSymbol(principal.userId, id, body.symbol);
+  }
+
+  /** Removes a symbol; one not on the list leaves it unchanged (200 either way). */
+  @Delete(':id/symbols/:symbol')
+  @ZodResponse({ status: 200, type: WatchlistDto })
+  removeSymbol(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('symbol') symbol: string) {
+    return this.watchlists.removeSymbol(principal.userId, id, symbol);
+  }
+}

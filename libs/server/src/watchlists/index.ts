@@ -1,0 +1,3 @@
+export * from './watchlists.repository';
+export * from './watchlists.service';
+export * from './watchlists.module';
