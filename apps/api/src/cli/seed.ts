@@ -8,6 +8,8 @@ import {
   InfraModule,
   loadConfig,
   createLogger,
+  backfillHistory,
+  CandlesRepository,
   InstrumentsRepository,
   MarketModule,
   RegisterUseCase,
@@ -40,8 +42,26 @@ async function main(): Promise<void> {
       users: app.get(UsersRepository),
       log: (line) => process.stdout.write(`${line}\n`),
     });
-    const instruments = await app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+    const universe = demoUniverse(new Date());
+    const instruments = await app.get(InstrumentsRepository).upsert(universe);
     process.stdout.write(`instrument master: ${instruments} demo instruments up to date\n`);
+    const candles = app.get(CandlesRepository);
+    // First run only: once any candle exists (history, an import, a feed that ran) it is left alone.
+    if (config.MARKET_BACKFILL_DAYS > 0 && !(await candles.hasAny())) {
+      const started = Date.now();
+      process.stdout.write(`market history: generating ${config.MARKET_BACKFILL_DAYS} days of 1m bars (all timeframes) for the demo equities, indices and futures…\n`);
+      const res = await backfillHistory({
+        candles,
+        instruments: universe,
+        days: config.MARKET_BACKFILL_DAYS,
+        now: Date.now(),
+        seed: config.MARKET_FEED_SEED,
+        onProgress: (done, total) => {
+          if (done % 10 === 0 || done === total) process.stdout.write(`  ${done}/${total} sessions\n`);
+        },
+      });
+      process.stdout.write(`market history: ${res.candles.toLocaleString('en')} candles over ${res.sessions} sessions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
   } finally {
     await app.close();
   }

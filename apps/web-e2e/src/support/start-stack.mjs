@@ -37,6 +37,10 @@ const env = {
   ADMIN_PASSWORD: 'e2e-admin-password',
   LOG_LEVEL: 'warn',
   NODE_ENV: 'test',
+  // A few days of history are enough for charts; the live feed at the demo rate.
+  MARKET_BACKFILL_DAYS: '3',
+  MARKET_FEED_TICKS_PER_SECOND: '500',
+  MARKET_FEED_HOURS: 'always',
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));

@@ -1,4 +1,8 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { PoolClient } from 'pg';
 import { bucketStart, DomainError, TIMEFRAME_MS, type Candle, type Timeframe } from '@tradeloop/domain';
 import { CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
@@ -130,6 +134,46 @@ export class CandlesRepository {
       written += rows.length;
     }
     return written;
+  }
+
+  /**
+   * Loads a large amount of new history in one transaction with COPY (several times faster than
+   * INSERT for millions of rows): `fill` calls `write` for each chunk; the whole load commits
+   * together or not at all, so an interrupted load leaves nothing half-written. Rows must be new
+   * (COPY does not upsert): this is for an empty range, such as generated demo history.
+   */
+  async bulkLoad(months: readonly number[], fill: (write: (rows: readonly CandleRow[]) => Promise<void>) => Promise<void>): Promise<number> {
+    const runner = this.db.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    let count = 0;
+    try {
+      await runner.startTransaction();
+      for (const m of new Set(months.map((ts) => new Date(ts).toISOString().slice(0, 7)))) {
+        await runner.query(`SELECT ensure_candle_partition($1::timestamptz)`, [`${m}-01T00:00:00Z`]);
+      }
+      await fill(async (rows) => {
+        if (rows.length === 0) return;
+        const lines = rows.map((r) => {
+          const c = r.candle;
+          return `${r.symbol}\t${r.timeframe}\t${new Date(c.ts).toISOString()}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
+        });
+        const copy = client.query(copyFrom(`COPY candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume) FROM STDIN`));
+        await pipeline(Readable.from([lines.join('')]), copy);
+        count += rows.length;
+      });
+      await runner.commitTransaction();
+      return count;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Whether any candle is stored (history was generated or imported, or a feed has run). */
+  async hasAny(): Promise<boolean> {
+    return (await this.db.sql.maybeOne(`SELECT 1 FROM candles LIMIT 1`)) !== undefined;
   }
 
   /** Candles in [from, to), oldest first, as columns. Refuses ranges that could exceed the cap. */

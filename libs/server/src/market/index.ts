@@ -6,3 +6,4 @@ export * from './candle-csv';
 export * from './market-wire';
 export * from './quotes-store';
 export * from './feed';
+export * from './history-backfill';

@@ -83,8 +83,10 @@ interface SimState {
   volume: number;
   seq: number;
   weight: number;
-  /** Typical trade size in units. */
+  /** Trade size granularity in units (1 share, or the derivative's lot). */
   clip: number;
+  /** Average units traded per second of session time (scaled by the intraday profile). */
+  unitsPerSecond: number;
   spreadBps: number;
 }
 
@@ -186,6 +188,7 @@ export class MarketSimulator {
       s.day = day;
       s.volume = 0;
     }
+    const elapsed = this.t - s.lastT;
     const fair = this.fairPrice(s, ts);
     const tickSize = s.instrument.tickSize;
     const ltp = Math.max(tickSize, Math.round(fair / tickSize) * tickSize);
@@ -194,7 +197,10 @@ export class MarketSimulator {
     const below = Math.floor(this.rnd.uniform() * (spreadTicks + 1));
     const bid = Math.max(tickSize, ltp - below * tickSize);
     const ask = bid + spreadTicks * tickSize;
-    const lots = Math.max(1, Math.round(Math.exp(0.8 * this.rnd.normal()) * intradayIntensity(ts)));
+    // Volume scales with the time since the last print (so it does not depend on the tick rate),
+    // with the U-shaped day, and with volatility; lognormal noise (mean 1) on top.
+    const expected = s.unitsPerSecond * elapsed * intradayIntensity(ts) * vol;
+    const lots = Math.max(1, Math.round((expected * Math.exp(0.8 * this.rnd.normal() - 0.32)) / s.clip));
     const quantity = s.kind === 'INDEX' ? 0 : lots * s.clip;
     s.ltp = ltp;
     s.volume += quantity;
@@ -242,12 +248,14 @@ export class MarketSimulator {
     const known = start.get(instrument.symbol);
     const startPrice = known?.price ?? equityPrice.get(instrument.symbol) ?? 1_000 * PRICE_SCALE;
     let weight: number;
-    let clip = instrument.lotSize;
+    const clip = instrument.lotSize;
     let spreadBps = 3;
+    let unitsPerDay = 0;
     if (kind === 'EQ') {
-      weight = LARGE_CAPS.has(instrument.symbol) ? 4 : 1.5;
-      clip = Math.max(1, Math.round(200_000 * PRICE_SCALE / startPrice / 10)); // ~₹20k per lot of trades
-      spreadBps = LARGE_CAPS.has(instrument.symbol) ? 2 : 4;
+      const large = LARGE_CAPS.has(instrument.symbol);
+      weight = large ? 4 : 1.5;
+      spreadBps = large ? 2 : 4;
+      unitsPerDay = ((large ? 1_200 : 300) * 1e7 * PRICE_SCALE) / startPrice; // ₹1,200 / ₹300 crore a day
     } else if (kind === 'INDEX') {
       weight = 3;
       spreadBps = 0;
@@ -255,11 +263,13 @@ export class MarketSimulator {
       const order = futureRank.get(instrument.symbol) ?? 0;
       weight = order === 0 ? 6 : order === 1 ? 1.5 : 0.5;
       spreadBps = 1;
+      unitsPerDay = 100_000 * clip * (order === 0 ? 1 : order === 1 ? 0.1 : 0.02);
     } else {
       const spot = Math.exp(factor.logLevel);
       const distance = Math.abs(Math.log(instrument.strike! / spot)) / 0.0025; // ≈ strikes from ATM
       weight = 2 * Math.exp(-distance / 6) + 0.02;
       spreadBps = 40;
+      unitsPerDay = 400_000 * clip * Math.exp(-distance / 6);
     }
     const idio = kind === 'EQ' ? new StochasticVol(Math.log(perSecond(0.18 + 0.14 * u(0)))) : null;
     return {
@@ -278,6 +288,7 @@ export class MarketSimulator {
       seq: 0,
       weight,
       clip,
+      unitsPerSecond: unitsPerDay / SESSION_SECONDS,
       spreadBps,
     };
   }
