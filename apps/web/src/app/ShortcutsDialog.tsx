@@ -5,6 +5,24 @@ import { Kbd } from '../components/Kbd';
 import { useCurrentUser } from '../lib/auth';
 import { SECTION_UI } from './sections';
 
+/** Trade → Market watch, with the watchlist's rows focused. */
+const WATCHLIST_KEYS: [ReactNode, string][] = [
+  [
+    <>
+      <Kbd>↑</Kbd> <Kbd>↓</Kbd>
+    </>,
+    'Watchlist: move the selection',
+  ],
+  [<Kbd key="k">Enter</Kbd>, 'Watchlist: chart the selected instrument'],
+  [<Kbd key="k">Del</Kbd>, 'Watchlist: remove the selected instrument'],
+  [
+    <>
+      <Kbd>Alt</Kbd> <Kbd>↑</Kbd> <Kbd>↓</Kbd>
+    </>,
+    'Watchlist: move the instrument up or down',
+  ],
+];
+
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { data: user } = useCurrentUser();
   const sections = user ? sectionsFor(user.roles) : [];
@@ -16,6 +34,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
       </>,
       `Go to ${SECTION_UI[section].label}`,
     ]),
+    ...(sections.includes('trade') ? WATCHLIST_KEYS : []),
     [<Kbd key="k">Esc</Kbd>, 'Close a dialog, drawer or menu'],
     [<Kbd key="k">Enter</Kbd>, 'Submit the focused form'],
     [<Kbd key="k">?</Kbd>, 'Show this list'],

@@ -1,0 +1,281 @@
+/*
+ * Test ids:
+ *   price-chart              the chart panel; data-symbol, data-timeframe, data-state (empty|loading|error|ready),
+ *                            data-last-candle = "ts|close|volume" of the last candle, updated on every live candle,
+ *                            data-live (pending|live|refused|no-answer) for the candle subscription
+ *   chart-symbol             the symbol heading
+ *   chart-ltp                last traded price (from ticks)
+ *   chart-timeframe-<tf>     timeframe buttons 1m/5m/15m/1h/1d (aria-pressed on the current one)
+ *   chart-legend             OHLC and volume of the candle under the crosshair (else the last one);
+ *                            data-ts = that candle's ISO time
+ *   chart-canvas             the drawing surface (lightweight-charts)
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  CandlestickSeries,
+  ColorType,
+  createChart,
+  CrosshairMode,
+  HistogramSeries,
+  type IChartApi,
+  type ISeriesApi,
+  type MouseEventParams,
+  type Time,
+} from 'lightweight-charts';
+import { REALTIME_EVENTS, type CandleEvent } from '@tradeloop/contracts';
+import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { useRealtimeEvent } from '../../lib/RealtimeProvider';
+import { changePercent, direction, formatChange, formatPrice, formatVolume } from '../../lib/price';
+import { useMarketSubscription } from '../../lib/useMarketSubscription';
+import { lastCandleAttr, mergeBars, toBar, type Bar } from './chart-data';
+import type { QuoteBook } from './quote-book';
+import { candlesQueryKey, useCandles } from './trade-api';
+import { useLiveQuote } from './useLiveQuotes';
+
+const COLORS = {
+  background: '#0f131a',
+  text: '#8591a1',
+  grid: '#171d28',
+  border: '#2a3341',
+  up: '#26c281',
+  down: '#f0506e',
+  upVolume: 'rgba(38, 194, 129, 0.45)',
+  downVolume: 'rgba(240, 80, 110, 0.45)',
+  crosshair: '#5d6877',
+};
+
+interface ChartHandles {
+  chart: IChartApi;
+  candles: ISeriesApi<'Candlestick'>;
+  volume: ISeriesApi<'Histogram'>;
+}
+
+interface PriceChartProps {
+  symbol: string | null;
+  timeframe: Timeframe;
+  book: QuoteBook;
+  onTimeframe: (timeframe: Timeframe) => void;
+}
+
+const volumePoint = (bar: Bar) => ({ time: bar.time, value: bar.volume, color: bar.close >= bar.open ? COLORS.upVolume : COLORS.downVolume });
+
+export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartProps) {
+  const queryClient = useQueryClient();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const handlesRef = useRef<ChartHandles | null>(null);
+  const stream = `${symbol ?? ''}|${timeframe}`;
+  /** The (symbol, timeframe) whose bars are drawn. */
+  const drawnRef = useRef('');
+  /** Every bar drawn, by chart time: what the crosshair legend looks up. */
+  const barsRef = useRef(new Map<number, Bar>());
+  /** Live bars of the drawn stream, kept so a re-read of history cannot drop them. */
+  const liveRef = useRef(new Map<number, Bar>());
+  const [liveLast, setLiveLast] = useState<{ stream: string; bar: Bar } | null>(null);
+  const [hover, setHover] = useState<{ stream: string; bar: Bar } | null>(null);
+  const history = useCandles(symbol, timeframe);
+  const quote = useLiveQuote(book, symbol);
+
+  // The chart itself: made once, sized by its container (autoSize uses a ResizeObserver).
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return undefined;
+    const chart = createChart(container, {
+      autoSize: true,
+      layout: { background: { type: ColorType.Solid, color: COLORS.background }, textColor: COLORS.text, fontFamily: 'Inter, system-ui, sans-serif', fontSize: 11 },
+      grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
+      crosshair: { mode: CrosshairMode.Normal, vertLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' }, horzLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' } },
+      rightPriceScale: { borderColor: COLORS.border },
+      timeScale: { borderColor: COLORS.border, timeVisible: true, secondsVisible: false, rightOffset: 4 },
+    });
+    const candles = chart.addSeries(CandlestickSeries, {
+      upColor: COLORS.up,
+      downColor: COLORS.down,
+      borderVisible: false,
+      wickUpColor: COLORS.up,
+      wickDownColor: COLORS.down,
+      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
+    });
+    candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
+    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '', lastValueVisible: false, priceLineVisible: false });
+    volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    const onCrosshair = (param: MouseEventParams<Time>) => {
+      const bar = param.time !== undefined && param.point ? barsRef.current.get(param.time as number) : undefined;
+      setHover(bar ? { stream: drawnRef.current, bar } : null);
+    };
+    chart.subscribeCrosshairMove(onCrosshair);
+    handlesRef.current = { chart, candles, volume };
+    return () => {
+      chart.unsubscribeCrosshairMove(onCrosshair);
+      handlesRef.current = null;
+      chart.remove();
+    };
+  }, []);
+
+  // Another instrument or timeframe starts from nothing.
+  useEffect(() => {
+    if (drawnRef.current === stream) return;
+    drawnRef.current = stream;
+    liveRef.current = new Map();
+    barsRef.current = new Map();
+    handlesRef.current?.candles.setData([]);
+    handlesRef.current?.volume.setData([]);
+  }, [stream]);
+
+  // History (and every re-read of it) replaces the drawn bars, keeping live ones newer than it.
+  useEffect(() => {
+    const handles = handlesRef.current;
+    const data = history.data;
+    if (!handles || !data || `${data.symbol}|${data.timeframe}` !== drawnRef.current) return;
+    const bars = mergeBars(data.candles, liveRef.current.values());
+    barsRef.current = new Map(bars.map((b) => [b.time as number, b]));
+    handles.candles.setData(bars);
+    handles.volume.setData(bars.map(volumePoint));
+    handles.chart.timeScale().scrollToRealTime();
+  }, [history.data, stream]);
+
+  const onCandle = useCallback(
+    (event: CandleEvent) => {
+      if (`${event.symbol}|${event.timeframe}` !== drawnRef.current) return;
+      const bar = toBar(event);
+      const live = liveRef.current;
+      live.set(bar.time, bar);
+      // Only the newest bars can still change: keep the live map small.
+      if (live.size > 50) {
+        const times = [...live.keys()].sort((a, b) => a - b);
+        for (const t of times.slice(0, times.length - 50)) live.delete(t);
+      }
+      let newest = 0;
+      for (const t of barsRef.current.keys()) if (t > newest) newest = t;
+      // lightweight-charts can only update the last bar or append; an older one waits for a re-read.
+      if (bar.time < newest) return;
+      barsRef.current.set(bar.time, bar);
+      const handles = handlesRef.current;
+      if (handles) {
+        handles.candles.update(bar);
+        handles.volume.update(volumePoint(bar));
+      }
+      setLiveLast({ stream: drawnRef.current, bar });
+    },
+    [],
+  );
+  useRealtimeEvent(REALTIME_EVENTS.candle, onCandle);
+
+  const historyLast = useMemo(() => {
+    const data = history.data;
+    const c = data && `${data.symbol}|${data.timeframe}` === stream ? data.candles.at(-1) : undefined;
+    return c ? toBar(c) : null;
+  }, [history.data, stream]);
+  const streamLive = liveLast?.stream === stream ? liveLast.bar : null;
+  const last = streamLive && (!historyLast || streamLive.time >= historyLast.time) ? streamLive : historyLast;
+  const hovered = hover?.stream === stream ? hover.bar : null;
+
+  const refetchHistory = useCallback(() => {
+    if (symbol) void queryClient.refetchQueries({ queryKey: candlesQueryKey(symbol, timeframe) }, { cancelRefetch: false });
+  }, [queryClient, symbol, timeframe]);
+  const subscription = useMarketSubscription('candles', symbol ? [symbol] : [], timeframe, refetchHistory);
+  const live = symbol ? (subscription.statuses[symbol]?.state ?? 'pending') : 'pending';
+
+  const state = !symbol ? 'empty' : history.isError ? 'error' : history.isPending ? 'loading' : 'ready';
+  const shown = hovered ?? last;
+  const tone = direction(quote?.change);
+  const toneClass = tone > 0 ? ' up' : tone < 0 ? ' down' : '';
+  const noCandles = state === 'ready' && last === null;
+
+  return (
+    <section
+      className="chart-panel"
+      aria-label={symbol ? `${symbol} price chart` : 'Price chart'}
+      data-testid="price-chart"
+      data-symbol={symbol ?? ''}
+      data-timeframe={timeframe}
+      data-state={state}
+      data-live={live}
+      data-last-candle={lastCandleAttr(last)}
+    >
+      <header className="chart-header">
+        <div className="chart-title">
+          <h2 className="chart-symbol mono" data-testid="chart-symbol">
+            {symbol ?? 'No instrument'}
+          </h2>
+          {symbol && (
+            <span className="chart-quote">
+              <span className="chart-ltp mono" data-testid="chart-ltp">
+                {formatPrice(quote?.ltp)}
+              </span>
+              <span className={`mono${toneClass}`}>
+                {formatChange(quote?.change)} ({changePercent(quote?.ltp, quote?.change, quote?.prevClose)})
+              </span>
+            </span>
+          )}
+        </div>
+        <div className="segmented chart-timeframes" role="group" aria-label="Timeframe">
+          {TIMEFRAMES.map((tf) => (
+            <button
+              key={tf}
+              type="button"
+              className="segment"
+              aria-pressed={tf === timeframe}
+              onClick={() => onTimeframe(tf)}
+              data-testid={`chart-timeframe-${tf}`}
+            >
+              {tf}
+            </button>
+          ))}
+        </div>
+      </header>
+      <div className="chart-legend mono" data-testid="chart-legend" data-ts={shown?.ts ?? ''} aria-live="off">
+        {shown ? (
+          <>
+            <LegendValue label="O" value={formatPrice(shown.o)} />
+            <LegendValue label="H" value={formatPrice(shown.h)} />
+            <LegendValue label="L" value={formatPrice(shown.l)} />
+            <LegendValue label="C" value={formatPrice(shown.c)} tone={shown.close >= shown.open ? 'up' : 'down'} />
+            <LegendValue label="V" value={formatVolume(shown.volume)} />
+            <span className="muted">{istLabel(shown.ts, timeframe)}</span>
+          </>
+        ) : (
+          <span className="muted">{symbol ? 'OHLC appears here' : ''}</span>
+        )}
+        {symbol && live !== 'live' && live !== 'pending' && (
+          <span className="chart-live-warning text-negative">{live === 'refused' ? 'Live candles refused' : 'Live candles unavailable'}</span>
+        )}
+      </div>
+      <div className="chart-canvas" data-testid="chart-canvas">
+        <div ref={containerRef} className="chart-surface" />
+        {state === 'empty' && <div className="chart-overlay muted">Pick an instrument in the watchlist to see its chart.</div>}
+        {state === 'loading' && <div className="chart-overlay muted">Loading {symbol} candles…</div>}
+        {state === 'error' && (
+          <div className="chart-overlay">
+            <ErrorNotice error={history.error} onRetry={() => void history.refetch()} />
+          </div>
+        )}
+        {noCandles && (
+          <div className="chart-overlay muted">
+            No {timeframe} candles for {symbol} yet; they appear here as trades arrive.
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function LegendValue({ label, value, tone }: { label: string; value: string; tone?: 'up' | 'down' }) {
+  return (
+    <span className="chart-legend-item">
+      <span className="chart-legend-label">{label}</span>
+      <span className={tone ?? ''}>{value}</span>
+    </span>
+  );
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The candle's start in IST ("23 Nov 09:15", or just the date for daily candles). */
+function istLabel(iso: string, timeframe: Timeframe): string {
+  const d = new Date(Date.parse(iso) + 19_800_000);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const date = `${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  return timeframe === '1d' ? `${date} IST` : `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} IST`;
+}
