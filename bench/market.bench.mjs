@@ -1,84 +1,30 @@
-// `npm run bench -- market` — part 1 of the market-data benchmark (issue 4): the candle
-// aggregator alone, on one core, over 500 instruments × 5 timeframes, beside a naive
-// implementation that keeps each symbol's ticks and re-buckets them on every update.
-// Target: >= 500,000 ticks/s. (The end-to-end feed and the candle-query parts arrive with the
-// feed and the candle store.)
-import { bucketStart, CandleAggregator, TIMEFRAMES } from '@tradeloop/domain';
-import { fmt, machine } from './lib/bench-kit.mjs';
+// `npm run bench -- market [--part aggregator|candles|feed]` — the market-data benchmark
+// (issue 4), all three parts by default:
+//   aggregator: ticks → candles on one core vs naive re-bucketing (target ≥ 500,000 ticks/s)
+//   candles:    100,000 1m bars in one request, Arrow vs JSON (target Arrow ≤ 50 ms)
+//   feed:       10,000 ticks/s × 500 instruments, 20 clients × 25 symbols (target p99 ≤ 50 ms)
+import { benchAggregator } from './market/aggregator.mjs';
+import { benchCandles } from './market/candles-query.mjs';
+import { benchFeed } from './market/feed-e2e.mjs';
+import { createMarketStack } from './market/stack.mjs';
 
-const INSTRUMENTS = 500;
-const TICKS = Number(process.env.BENCH_TICKS ?? 5_000_000);
-const NAIVE_TICKS = Number(process.env.BENCH_NAIVE_TICKS ?? 50_000);
-const symbols = Array.from({ length: INSTRUMENTS }, (_, i) => `SYM${i}`);
-
-/** A seeded random walk: deterministic input for comparable runs. */
-function makeTicks(n) {
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
-  const sym = new Uint16Array(n);
-  const ts = new Float64Array(n);
-  const price = new Float64Array(n);
-  const qty = new Uint32Array(n);
-  const last = Array.from({ length: INSTRUMENTS }, () => 1_000_000 + Math.floor(rand() * 50_000_000));
-  let t = Date.UTC(2026, 10, 23, 3, 45);
-  for (let i = 0; i < n; i += 1) {
-    const s = Math.floor(rand() * INSTRUMENTS);
-    t += Math.floor(rand() * 4); // ~2 ms apart on average: a busy feed spanning hours
-    last[s] = Math.max(100, last[s] + Math.round((rand() - 0.5) * 500));
-    sym[i] = s;
-    ts[i] = t;
-    price[i] = last[s];
-    qty[i] = 1 + Math.floor(rand() * 100);
+const i = process.argv.indexOf('--part');
+const part = i > 0 ? process.argv[i + 1] : 'all';
+if (!['all', 'aggregator', 'candles', 'feed'].includes(part)) {
+  console.error('usage: npm run bench -- market [--part aggregator|candles|feed]');
+  process.exit(2);
+}
+const results = {};
+if (part === 'all' || part === 'aggregator') results.aggregator = (await benchAggregator()).targets;
+if (part === 'all' || part === 'candles' || part === 'feed') {
+  const stack = await createMarketStack(500);
+  try {
+    // Candles first, on a quiet machine; then the feed.
+    if (part !== 'feed') results.candles = (await benchCandles(stack)).targets;
+    if (part !== 'candles') results.feed = (await benchFeed(stack)).targets;
+  } finally {
+    await stack.close();
   }
-  return { sym, ts, price, qty, n };
 }
-
-function runAggregator(data) {
-  let closed = 0;
-  const agg = new CandleAggregator(() => {
-    closed += 1;
-  });
-  const started = performance.now();
-  for (let i = 0; i < data.n; i += 1) agg.onTick(symbols[data.sym[i]], data.ts[i], data.price[i], data.qty[i]);
-  const seconds = (performance.now() - started) / 1000;
-  return { ticksPerSecond: data.n / seconds, seconds, closed };
-}
-
-function runNaive(data) {
-  const history = new Map();
-  const started = performance.now();
-  for (let i = 0; i < data.n; i += 1) {
-    const s = symbols[data.sym[i]];
-    let h = history.get(s);
-    if (!h) history.set(s, (h = []));
-    h.push({ ts: data.ts[i], price: data.price[i], quantity: data.qty[i] });
-    // Re-bucket everything this symbol has seen, for every timeframe, on every tick.
-    for (const tf of TIMEFRAMES) {
-      const candles = new Map();
-      for (const t of h) {
-        const b = bucketStart(t.ts, tf);
-        const c = candles.get(b);
-        if (!c) candles.set(b, { open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity });
-        else {
-          if (t.price > c.high) c.high = t.price;
-          if (t.price < c.low) c.low = t.price;
-          c.close = t.price;
-          c.volume += t.quantity;
-        }
-      }
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { ticksPerSecond: data.n / seconds, seconds };
-}
-
-console.log(`bench market (aggregator): ${INSTRUMENTS} instruments × ${TIMEFRAMES.length} timeframes, on ${JSON.stringify(machine())}`);
-const data = makeTicks(TICKS);
-runAggregator(makeTicks(200_000)); // warm-up
-const agg = runAggregator(data);
-console.log(`incremental aggregator   ${fmt(agg.ticksPerSecond, 0).padStart(12)} ticks/s   (${TICKS.toLocaleString()} ticks in ${fmt(agg.seconds, 2)} s, ${agg.closed.toLocaleString()} candles closed)`);
-const naive = runNaive(makeTicks(NAIVE_TICKS));
-console.log(`naive re-bucketing       ${fmt(naive.ticksPerSecond, 0).padStart(12)} ticks/s   (${NAIVE_TICKS.toLocaleString()} ticks in ${fmt(naive.seconds, 2)} s; its cost grows with history)`);
-console.log(`ratio: ${fmt(agg.ticksPerSecond / naive.ticksPerSecond, 0)}×`);
-const targets = { aggregatorAtLeast500kTicksPerSecond: agg.ticksPerSecond >= 500_000 };
-console.log(JSON.stringify({ bench: 'market', part: 'aggregator', machine: machine(), instruments: INSTRUMENTS, timeframes: TIMEFRAMES, aggregator: agg, naive: { ...naive, ticks: NAIVE_TICKS }, targets, allTargetsMet: Object.values(targets).every(Boolean) }));
+const all = Object.values(results).flatMap((t) => Object.values(t));
+console.log(`\nmarket targets: ${all.filter(Boolean).length}/${all.length} met ${JSON.stringify(results)}`);

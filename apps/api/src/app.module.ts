@@ -23,6 +23,8 @@ import { AuditController } from './compliance/audit.controller';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
+import { QuotesController } from './market/quotes.controller';
+import { MarketStreamHub } from './realtime/market-stream.hub';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
@@ -56,6 +58,7 @@ export class ApiModule {
         ComplianceLedgerController,
         InstrumentsController,
         CandlesController,
+        QuotesController,
         WatchlistsController,
       ],
       providers: [
@@ -65,6 +68,7 @@ export class ApiModule {
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
         RealtimeGateway,
         RealtimeRedis,
+        MarketStreamHub,
       ],
     };
   }

@@ -18,6 +18,7 @@ import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { MarketFeedRunner } from './market/market-feed.runner';
+import { CandleCompactionLoop } from './market/candle-compaction.loop';
 
 const HANDLERS = [PurgeExpiredSessionsHandler];
 
@@ -37,6 +38,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         ...HANDLERS,
         LedgerSealerLoop,
         MarketFeedRunner,
+        CandleCompactionLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

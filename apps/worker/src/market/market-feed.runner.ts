@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
+import { Gauge } from 'prom-client';
 import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
 import {
   APP_CONFIG,
@@ -58,6 +59,15 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       start,
       ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND,
       hours: this.config.MARKET_FEED_HOURS,
+    });
+    // Ticks the source skipped because this process could not keep up (see SimulatedFeedSource).
+    new Gauge({
+      name: 'market_feed_source_dropped_ticks',
+      help: 'Ticks the simulated source dropped because its loop fell more than a second behind',
+      registers: [this.metrics.registry],
+      collect() {
+        this.set(source.stats.dropped);
+      },
     });
     await this.feed.start(source, resume);
     this.logger.info({ instruments: universe.length, ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND, hours: this.config.MARKET_FEED_HOURS }, 'simulated market running');

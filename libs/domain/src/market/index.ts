@@ -7,3 +7,4 @@ export * from './price';
 export * from './instruments';
 export * from './demo-universe';
 export * from './simulation';
+export * from './candle-chunks';

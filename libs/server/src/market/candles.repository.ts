@@ -1,24 +1,23 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { bucketStart, DomainError, TIMEFRAME_MS, type Candle, type Timeframe } from '@tradeloop/domain';
+import { bucketStart, DomainError, mergeCandleColumns, TIMEFRAME_MS, type Candle, type CandleColumns, type Timeframe } from '@tradeloop/domain';
+import { CandleChunksRepository, type CandleChunk } from './candle-chunks.repository';
 import { CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
+import { decodeBinaryCandles } from './candle-binary-copy';
 
-/** Columnar candles straight from Postgres: what both the JSON and the Arrow encoders read. */
-export interface CandleColumns {
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-  length: number;
-}
+/** Columnar candles (defined with the chunk codec in the domain lib). */
+export type { CandleColumns } from '@tradeloop/domain';
 
 const BATCH = 5_000;
+
+export interface BulkWriters {
+  writeRows(rows: readonly CandleRow[]): Promise<void>;
+  writeChunks(chunks: readonly CandleChunk[]): Promise<void>;
+}
 
 /** One candle of any symbol and timeframe (the feed writes many symbols at once). */
 export interface CandleRow {
@@ -32,7 +31,10 @@ export class CandlesRepository {
   /** Months whose partition is known to exist (partitions are never dropped while running). */
   private readonly ensuredMonths = new Set<string>();
 
-  constructor(@Inject(Db) private readonly db: Db) {}
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(CandleChunksRepository) private readonly chunks: CandleChunksRepository,
+  ) {}
 
   private async ensurePartitions(timestamps: Iterable<number>, sql: Sql): Promise<void> {
     const months = new Set<string>();
@@ -137,12 +139,13 @@ export class CandlesRepository {
   }
 
   /**
-   * Loads a large amount of new history in one transaction with COPY (several times faster than
-   * INSERT for millions of rows): `fill` calls `write` for each chunk; the whole load commits
-   * together or not at all, so an interrupted load leaves nothing half-written. Rows must be new
-   * (COPY does not upsert): this is for an empty range, such as generated demo history.
+   * Loads a large amount of new history in one transaction: loose rows with COPY (several times
+   * faster than INSERT for millions of rows) and closed windows straight into chunks. `fill` is
+   * called with both writers; the whole load commits together or not at all, so an interrupted
+   * load leaves nothing half-written. Rows must be new (COPY does not upsert): this is for an
+   * empty range, such as generated demo history.
    */
-  async bulkLoad(months: readonly number[], fill: (write: (rows: readonly CandleRow[]) => Promise<void>) => Promise<void>): Promise<number> {
+  async bulkLoad(months: readonly number[], fill: (io: BulkWriters) => Promise<void>): Promise<number> {
     const runner = this.db.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     let count = 0;
@@ -151,15 +154,21 @@ export class CandlesRepository {
       for (const m of new Set(months.map((ts) => new Date(ts).toISOString().slice(0, 7)))) {
         await runner.query(`SELECT ensure_candle_partition($1::timestamptz)`, [`${m}-01T00:00:00Z`]);
       }
-      await fill(async (rows) => {
-        if (rows.length === 0) return;
-        const lines = rows.map((r) => {
-          const c = r.candle;
-          return `${r.symbol}\t${r.timeframe}\t${new Date(c.ts).toISOString()}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
-        });
-        const copy = client.query(copyFrom(`COPY candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume) FROM STDIN`));
-        await pipeline(Readable.from([lines.join('')]), copy);
-        count += rows.length;
+      await fill({
+        writeRows: async (rows) => {
+          if (rows.length === 0) return;
+          const lines = rows.map((r) => {
+            const c = r.candle;
+            return `${r.symbol}\t${r.timeframe}\t${new Date(c.ts).toISOString()}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
+          });
+          const copy = client.query(copyFrom(`COPY candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume) FROM STDIN`));
+          await pipeline(Readable.from([lines.join('')]), copy);
+          count += rows.length;
+        },
+        writeChunks: async (chunks) => {
+          await this.chunks.write(chunks, client);
+          count += chunks.reduce((s, c) => s + c.columns.length, 0);
+        },
       });
       await runner.commitTransaction();
       return count;
@@ -173,7 +182,8 @@ export class CandlesRepository {
 
   /** Whether any candle is stored (history was generated or imported, or a feed has run). */
   async hasAny(): Promise<boolean> {
-    return (await this.db.sql.maybeOne(`SELECT 1 FROM candles LIMIT 1`)) !== undefined;
+    const row = await this.db.sql.one<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM candles) OR EXISTS (SELECT 1 FROM candle_chunks) AS any`);
+    return row.any;
   }
 
   /** Candles in [from, to), oldest first, as columns. Refuses ranges that could exceed the cap. */
@@ -188,24 +198,33 @@ export class CandlesRepository {
     }
     const known = await this.db.sql.maybeOne(`SELECT 1 FROM instruments WHERE symbol = $1`, [q.symbol]);
     if (!known) throw new DomainError('NOT_FOUND', `Unknown symbol ${q.symbol}`);
-    // Numbers as text → parsed once into typed arrays (no per-row objects for 100k bars).
-    const rows = await this.db.sql.rows<{ t: string; o: string; h: string; l: string; c: string; v: string }>(
-      `SELECT (extract(epoch FROM ts) * 1000)::bigint::text AS t, open_ticks::text AS o, high_ticks::text AS h,
-              low_ticks::text AS l, close_ticks::text AS c, volume::text AS v
-       FROM candles WHERE symbol = $1 AND timeframe = $2 AND ts >= $3 AND ts < $4 ORDER BY ts`,
-      [q.symbol, q.timeframe, q.from, q.to],
-    );
-    const n = rows.length;
-    const cols: CandleColumns = { ts: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n), length: n };
-    for (let i = 0; i < n; i += 1) {
-      const r = rows[i]!;
-      cols.ts[i] = Number(r.t);
-      cols.open[i] = Number(r.o);
-      cols.high[i] = Number(r.h);
-      cols.low[i] = Number(r.l);
-      cols.close[i] = Number(r.c);
-      cols.volume[i] = Number(r.v);
+    // Closed windows come from chunks, the rest (today, imports not compacted yet) from loose rows.
+    const [chunks, loose] = await Promise.all([this.chunks.read(q.symbol, q.timeframe, from, to), this.loose(q)]);
+    return mergeCandleColumns(chunks, loose, from, to);
+  }
+
+  /**
+   * Loose rows in [from, to) by binary COPY of an index-only scan (the key INCLUDEs the prices):
+   * no per-row objects or strings between Postgres and the typed arrays. COPY takes no
+   * parameters, so values are quoted by the driver (they are also already validated).
+   */
+  private async loose(q: CandleQuery): Promise<CandleColumns> {
+    const runner = this.db.dataSource.createQueryRunner('slave');
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      const lit = (v: string) => client.escapeLiteral(v);
+      const stream = client.query(
+        copyTo(
+          `COPY (SELECT (extract(epoch FROM ts) * 1000)::int8, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM candles
+                 WHERE symbol = ${lit(q.symbol)} AND timeframe = ${lit(q.timeframe)} AND ts >= ${lit(q.from)}::timestamptz AND ts < ${lit(q.to)}::timestamptz
+                 ORDER BY ts) TO STDOUT (FORMAT binary)`,
+        ),
+      );
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return decodeBinaryCandles(Buffer.concat(chunks));
+    } finally {
+      await runner.release();
     }
-    return cols;
   }
 }

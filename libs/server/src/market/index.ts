@@ -7,3 +7,5 @@ export * from './market-wire';
 export * from './quotes-store';
 export * from './feed';
 export * from './history-backfill';
+export * from './candle-binary-copy';
+export * from './candle-chunks.repository';

@@ -1,0 +1,94 @@
+// A bench stack for the market benchmarks: a migrated database with ≥ 500 instruments, and
+// helpers to start the built API and worker against it and read their Prometheus metrics.
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { demoUniverse } from '@tradeloop/domain';
+import { createBenchDatabase, dropDatabase, freePort, startNode, waitFor } from '../lib/bench-kit.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const API = join(here, '../../apps/api/dist/main.js');
+export const WORKER = join(here, '../../apps/worker/dist/main.js');
+const NODE_FLAGS = ['--max-semi-space-size=32'];
+
+export async function createMarketStack(instrumentCount = 500) {
+  const dbName = `tl_bench_market_${Date.now().toString(36)}`;
+  const databaseUrl = await createBenchDatabase(dbName);
+  const universe = demoUniverse(new Date());
+  // The demo universe has ~390–550 instruments depending on the date's expiries; pad with equities.
+  for (let i = universe.length; i < instrumentCount; i += 1) {
+    universe.push({ symbol: `BENCH${String(i).padStart(3, '0')}`, exchange: 'NSE', name: `Bench equity ${i}`, instrumentType: 'EQ', lotSize: 1, tickSize: 500 });
+  }
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const col = (k) => universe.map((i) => i[k] ?? null);
+  await db.query(
+    `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::date[], $8::bigint[], $9::text[])`,
+    [col('symbol'), col('exchange'), col('name'), col('instrumentType'), col('lotSize'), col('tickSize'), col('expiry'), col('strike'), col('underlying')],
+  );
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_PREFIX: `bench${randomBytes(3).toString('hex')}`,
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    WEB_DIST_DIR: '/nonexistent',
+    HOST: '127.0.0.1',
+  };
+  const procs = [];
+  return {
+    universe,
+    db,
+    databaseUrl,
+    async startApi(extra = {}) {
+      const port = await freePort();
+      const proc = startNode(API, { ...env, ...extra, PORT: String(port) }, NODE_FLAGS);
+      procs.push(proc);
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(`${base}/api/health/ready`);
+      return { base, proc, metrics: () => scrape(`${base}/metrics`) };
+    },
+    async startWorker(extra = {}) {
+      const port = await freePort();
+      const proc = startNode(WORKER, { ...env, ...extra, WORKER_HEALTH_PORT: String(port) }, NODE_FLAGS);
+      procs.push(proc);
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(`${base}/health/ready`);
+      return { base, proc, metrics: () => scrape(`${base}/metrics`) };
+    },
+    async close() {
+      await Promise.all(procs.map((p) => p.stop()));
+      await db.end();
+      await dropDatabase(dbName);
+    },
+  };
+}
+
+/** Prometheus text → { 'name{labels}': value } (just what the benches read). */
+export async function scrape(url) {
+  const text = await (await fetch(url)).text();
+  const out = {};
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out[line.slice(0, i).replace(/,?app="[^"]*"/, '').replace('{}', '')] = Number(line.slice(i + 1));
+  }
+  return out;
+}
+
+/** Users registered and logged in through the real API. */
+export async function makeTokens(base, n) {
+  const tokens = [];
+  for (let i = 0; i < n; i += 1) {
+    const email = `bench-md-${i}-${Date.now().toString(36)}@example.test`;
+    const password = 'bench-password-1';
+    const post = (path, body) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const reg = await post('/api/v1/auth/register', { email, password, displayName: `Bench ${i}` });
+    if (reg.status !== 201) throw new Error(`register failed: ${reg.status}`);
+    tokens.push((await (await post('/api/v1/auth/login', { email, password })).json()).accessToken);
+  }
+  return tokens;
+}
+
+export const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
