@@ -56,8 +56,8 @@ class GapDetector {
 }
 
 /**
- * Market data for browsers, in each API process: one Redis subscription to the feed's tick and
- * candle channels, fanned out to the local sockets in each per-symbol room, through a
+ * Market data for browsers, in each API process: a Redis subscription to the feed's tick channel
+ * and to the candle channels of the symbols local sockets watch, fanned out to the local sockets in each per-symbol room, through a
  * ThrottledStream per (socket, stream) so a slow client gets at most ~10 updates/s per symbol.
  * It also keeps the latest tick of every symbol in memory: the hot path of GET /market/quotes.
  */
@@ -69,9 +69,10 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   private readonly latestTicks = new Map<string, { tick: WireTick; at: number }>();
   private readonly latestCandles = new Map<string, WireCandle>();
   private readonly tickGaps = new GapDetector();
-  private readonly candleGaps = new GapDetector();
+  /** Per symbol with local candle subscribers: its channel's gap detector and subscriber count. */
+  private readonly candleSymbols = new Map<string, { gaps: GapDetector; streams: number }>();
   private readonly parked = new Set<ThrottledStream>();
-  private readonly gapOf = new WeakMap<ThrottledStream, GapDetector>();
+  private readonly meta = new WeakMap<ThrottledStream, { channel: 'ticks' | 'candles'; symbol: string; gaps: GapDetector }>();
   private sweeper: NodeJS.Timeout | null = null;
   private readonly m;
 
@@ -93,13 +94,14 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    const candlePrefix = this.keys.candles('');
     this.sub.on('message', (channel: string, message: string) => {
       if (channel === this.keys.ticks) this.onTickBatch(message);
-      else if (channel === this.keys.candles) this.onCandleBatch(message);
+      else if (channel.startsWith(candlePrefix)) this.onCandleBatch(channel.slice(candlePrefix.length), message);
     });
-    // ioredis re-subscribes by itself after a reconnect (Redis restart); batches lost meanwhile
-    // show up as a jump in the batch numbers.
-    await this.sub.subscribe(this.keys.ticks, this.keys.candles);
+    // ioredis re-subscribes by itself after a reconnect (Redis restart), candle channels
+    // included; batches lost meanwhile show up as a jump in the batch numbers.
+    await this.sub.subscribe(this.keys.ticks);
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
   }
 
@@ -146,10 +148,10 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
           refused.push({ symbol, reason: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` });
           continue;
         }
-        const gaps = req.channel === 'ticks' ? this.tickGaps : this.candleGaps;
+        const gaps = req.channel === 'ticks' ? this.tickGaps : await this.retainCandles(symbol);
         const event = req.channel === 'ticks' ? REALTIME_EVENTS.tick : REALTIME_EVENTS.candle;
         const stream = new ThrottledStream((p) => socket.emit(event, p), gaps.generation, MIN_INTERVAL_MS, TRAILING_MS);
-        this.gapOf.set(stream, gaps);
+        this.meta.set(stream, { channel: req.channel, symbol, gaps });
         streams.set(room, stream);
         await socket.join(room);
       }
@@ -183,7 +185,7 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       streams.delete(room);
-      this.parked.delete(stream);
+      this.forget(stream);
       await socket.leave(room);
       done.push(symbol);
     }
@@ -192,8 +194,31 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
 
   /** Forgets a closed socket's parked updates (its rooms are left by Socket.IO). */
   release(socket: Socket): void {
-    for (const stream of streamsOf(socket).values()) this.parked.delete(stream);
+    for (const stream of streamsOf(socket).values()) this.forget(stream);
     streamsOf(socket).clear();
+  }
+
+  /** Subscribes this process to a symbol's candle channel on its first local subscriber. */
+  private async retainCandles(symbol: string): Promise<GapDetector> {
+    let entry = this.candleSymbols.get(symbol);
+    if (!entry) {
+      entry = { gaps: new GapDetector(), streams: 0 };
+      this.candleSymbols.set(symbol, entry);
+      await this.sub.subscribe(this.keys.candles(symbol));
+    }
+    entry.streams += 1;
+    return entry.gaps;
+  }
+
+  private forget(stream: ThrottledStream): void {
+    this.parked.delete(stream);
+    const m = this.meta.get(stream);
+    if (m?.channel !== 'candles') return;
+    const entry = this.candleSymbols.get(m.symbol);
+    if (!entry || --entry.streams > 0) return;
+    this.candleSymbols.delete(m.symbol);
+    for (const tf of TIMEFRAMES.keys()) this.latestCandles.delete(`${m.symbol}|${tf}`);
+    this.sub.unsubscribe(this.keys.candles(m.symbol)).catch(() => undefined);
   }
 
   private roomOf(req: SubscriptionRequest, symbol: string): string {
@@ -224,15 +249,17 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private onCandleBatch(message: string): void {
+  private onCandleBatch(symbol: string, message: string): void {
     const batch = parseCandleBatch(message);
-    if (!batch) {
-      this.logger.warn('malformed candle batch ignored');
+    const entry = this.candleSymbols.get(symbol);
+    if (!batch || batch.candles.some((c) => c[0] !== symbol)) {
+      this.logger.warn({ symbol }, 'malformed candle batch ignored');
       return;
     }
-    const before = this.candleGaps.generation;
-    this.candleGaps.observe(batch.run, batch.seq);
-    if (this.candleGaps.generation !== before) this.m.gaps.inc({ channel: 'candles' });
+    if (!entry) return; // unsubscribed meanwhile
+    const before = entry.gaps.generation;
+    entry.gaps.observe(batch.run, batch.seq);
+    if (entry.gaps.generation !== before) this.m.gaps.inc({ channel: 'candles' });
     const now = Date.now();
     const rooms = this.nsp?.adapter.rooms;
     for (const c of batch.candles) {
@@ -253,12 +280,12 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   /** Returns true when the update went out now (for the latency histogram). */
   private offer(stream: ThrottledStream | undefined, update: { key?: string; payload: object }, now: number): boolean {
     if (!stream) return false;
-    const gaps = this.gapOf.get(stream)!;
+    const m = this.meta.get(stream)!;
     const seqBefore = stream.seq;
-    if (stream.offer(update, now, gaps.generation)) this.parked.add(stream);
+    if (stream.offer(update, now, m.gaps.generation)) this.parked.add(stream);
     else this.parked.delete(stream);
     const sent = stream.seq !== seqBefore;
-    if (sent) this.m.delivered.inc({ channel: gaps === this.tickGaps ? 'ticks' : 'candles' });
+    if (sent) this.m.delivered.inc({ channel: m.channel });
     return sent && !stream.hasParked;
   }
 
@@ -266,10 +293,10 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     if (this.parked.size === 0) return;
     const now = Date.now();
     for (const stream of this.parked) {
-      const gaps = this.gapOf.get(stream)!;
+      const m = this.meta.get(stream)!;
       const seqBefore = stream.seq;
-      if (!stream.sweep(now, gaps.generation)) this.parked.delete(stream);
-      if (stream.seq !== seqBefore) this.m.delivered.inc({ channel: gaps === this.tickGaps ? 'ticks' : 'candles' });
+      if (!stream.sweep(now, m.gaps.generation)) this.parked.delete(stream);
+      if (stream.seq !== seqBefore) this.m.delivered.inc({ channel: m.channel });
     }
   }
 }

@@ -8,8 +8,12 @@ import type { CandleEvent, Quote, TickEvent } from '@tradeloop/contracts';
 export const marketKeys = (prefix: string) => ({
   /** Pub/sub: a TickBatch per feed step. */
   ticks: `${prefix}:md:ticks`,
-  /** Pub/sub: a CandleBatch every candle interval. */
-  candles: `${prefix}:md:candles`,
+  /**
+   * Pub/sub, one channel per symbol: a CandleBatch of that symbol's changed candles every candle
+   * interval. Per symbol so an API process only receives (and parses) the symbols its sockets
+   * watch: all candles of 500 instruments would be ~20,000 tuples a second.
+   */
+  candles: (symbol: string) => `${prefix}:md:candles:${symbol}`,
   /** Hash symbol → WireTick JSON: the latest quote of every instrument, for every process. */
   quotes: `${prefix}:md:quotes`,
 });
@@ -31,6 +35,7 @@ export interface TickBatch {
 }
 export interface CandleBatch {
   run: string;
+  /** Per symbol channel: 1, 2, 3… per feed run. */
   seq: number;
   candles: WireCandle[];
 }

@@ -40,7 +40,7 @@ export class MarketFeed {
   private readonly closedSinceFlush: CandleRow[] = [];
   private readonly persistBuffer = new Map<string, CandleRow>();
   private tickSeq = 0;
-  private candleSeq = 0;
+  private readonly candleSeq = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
   private persisting: Promise<void> | null = null;
   private source: MarketDataSource | null = null;
@@ -104,10 +104,20 @@ export class MarketFeed {
     }
     this.touched.clear();
     if (rows.length > 0) {
-      for (const r of rows) this.persistBuffer.set(`${r.symbol}|${r.timeframe}|${r.candle.ts}`, r);
+      const bySymbol = new Map<string, WireCandle[]>();
+      for (const r of rows) {
+        this.persistBuffer.set(`${r.symbol}|${r.timeframe}|${r.candle.ts}`, r);
+        let list = bySymbol.get(r.symbol);
+        if (!list) bySymbol.set(r.symbol, (list = []));
+        list.push(toWireCandle(r));
+      }
       this.m.persistBacklog.set(this.persistBuffer.size);
-      const batch: CandleBatch = { run: this.run, seq: (this.candleSeq += 1), candles: rows.map(toWireCandle) };
-      this.opts.redis.publish(this.keys.candles, JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'candles' }));
+      for (const [symbol, candles] of bySymbol) {
+        const seq = (this.candleSeq.get(symbol) ?? 0) + 1;
+        this.candleSeq.set(symbol, seq);
+        const batch: CandleBatch = { run: this.run, seq, candles };
+        this.opts.redis.publish(this.keys.candles(symbol), JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'candles' }));
+      }
     }
     if (this.quotesDue.size > 0) {
       const args: string[] = [];
