@@ -53,11 +53,12 @@ export function InstrumentSearch({ listed, disabled, onAdd }: InstrumentSearchPr
     } else if (event.key === 'Enter') {
       event.preventDefault();
       if (!typed) return;
-      if (query.trim() === text.trim() && !search.isPlaceholderData) {
+      if (query.trim() === text.trim() && search.isSuccess && !search.isPlaceholderData && results.length > 0) {
         add(results[activeIndex]);
         return;
       }
-      // Typed faster than the debounce: search for exactly what is in the box, then add its best match.
+      // Typed faster than the debounce, or its search is still in flight: search for exactly what
+      // is in the box (joining a request already under way), then add its best match.
       const typedNow = text.trim();
       void queryClient
         .fetchQuery(instrumentSearchOptions(typedNow))
