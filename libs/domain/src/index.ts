@@ -5,3 +5,4 @@ export * from './auth';
 export * from './money';
 export * from './ledger';
 export * from './market';
+export * from './trading';

@@ -1,0 +1,76 @@
+import { holdTx, releaseTx, saleSettleTx, settleTx, type JournalTransaction } from '../ledger';
+import type { Paise } from '../money';
+import type { PriceTicks } from '../market';
+import { computeFees, type FeeBreakdown } from './fees';
+import { remainingQuantity, type OrderState } from './order';
+import { applyFillToPosition, type Position } from './position';
+import { DEFAULT_RESERVATION_CONFIG, reservationFor, shortMargin, type ReservationBasis, type ReservationConfig } from './reservation';
+import { tradeValue, valueToPaise } from './units';
+
+export interface FillSettlementInput {
+  readonly userId: string;
+  /** Ledger reference: the trade id. */
+  readonly reference: string;
+  /** The order before this fill, and the basis its reservation was placed on. */
+  readonly order: OrderState;
+  readonly basis: ReservationBasis;
+  readonly fill: { readonly quantity: number; readonly price: PriceTicks };
+  /** The (symbol, product) position before this fill. */
+  readonly position: Position;
+}
+
+export interface FillSettlement {
+  /** Fill quantity × fill price in paise (half-up): paid to clearing (BUY) or received (SELL). */
+  readonly value: Paise;
+  readonly charges: FeeBreakdown;
+  /** The part of the order's reservation this fill frees (its reservation before − after). */
+  readonly reservationReleased: Paise;
+  readonly marginBefore: Paise;
+  readonly marginAfter: Paise;
+  readonly position: Position;
+  /** Post in this order, with the trade, the fill and the position, in one database transaction. */
+  readonly transactions: readonly JournalTransaction[];
+}
+
+/**
+ * The money side of one fill (DOMAIN.md: TRADE_BUY/TRADE_SELL + FEE + TAX, release the unused
+ * hold, update the position). Afterwards the user's held balance is still the reservations of
+ * their open orders plus the margin of their open shorts (ledger invariant 2):
+ * - BUY: one SETTLE pays cost, fees and taxes from the freed reservation plus any short margin
+ *   the buy frees by covering, then from cash for anything beyond; the rest returns to cash.
+ * - SELL: proceeds to cash, charges from cash; then the freed reservation is released, or, if
+ *   the short's margin grew by more than it (a fill above the reserved price), the difference
+ *   is held from cash — after the proceeds have arrived.
+ */
+export function settleFill(input: FillSettlementInput, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): FillSettlement {
+  const { order, basis, fill, userId, reference } = input;
+  const product = order.product;
+  const remainingBefore = remainingQuantity(order);
+  if (fill.quantity > remainingBefore) throw new RangeError(`fill of ${fill.quantity} exceeds the ${remainingBefore} units open`);
+  const fillValue = tradeValue(fill.quantity, fill.price);
+
+  const charges = computeFees({ side: order.side, product, quantity: fill.quantity, price: fill.price, orderTurnoverBefore: order.filledValue }, config.fees);
+  const reservedBefore = reservationFor(basis, remainingBefore, order.filledValue, config);
+  const reservedAfter = reservationFor(basis, remainingBefore - fill.quantity, order.filledValue + fillValue, config);
+  // Never negative for the rules above (the remainder's estimate only shrinks); clamped so a
+  // custom schedule cannot make a fill take funds out of the reservation's accounting.
+  const reservationReleased = reservedBefore > reservedAfter ? reservedBefore - reservedAfter : 0n;
+
+  const position = applyFillToPosition(input.position, order.side, fill.quantity, fill.price);
+  const marginBefore = shortMargin(input.position, product, config);
+  const marginAfter = shortMargin(position, product, config);
+  const value = valueToPaise(fillValue);
+
+  const transactions: JournalTransaction[] = [];
+  if (order.side === 'BUY') {
+    const marginFreed = marginBefore > marginAfter ? marginBefore - marginAfter : 0n;
+    transactions.push(settleTx(userId, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference));
+  } else {
+    transactions.push(saleSettleTx(userId, { proceeds: value, fees: charges.fees, taxes: charges.taxes }, reference));
+    const marginAdded = marginAfter > marginBefore ? marginAfter - marginBefore : 0n;
+    const net = reservationReleased - marginAdded;
+    if (net > 0n) transactions.push(releaseTx(userId, net, reference));
+    else if (net < 0n) transactions.push(holdTx(userId, -net, reference));
+  }
+  return { value, charges, reservationReleased, marginBefore, marginAfter, position, transactions };
+}
