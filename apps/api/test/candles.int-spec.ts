@@ -1,6 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
-import { demoUniverse, type Candle } from '@tradeloop/domain';
-import { CandlesRepository, Db, InstrumentsRepository } from '@tradeloop/server';
+import { demoUniverse, formatPrice, type Candle } from '@tradeloop/domain';
+import { CandleChunksRepository, CandlesRepository, Db, InstrumentsRepository } from '@tradeloop/server';
 import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();
@@ -45,21 +45,42 @@ describe('GET /api/v1/market/candles', () => {
     expect(first).toMatchObject({ ts: T0, open: 1420, high: 1420.1, low: 1419.85, close: 1420.05, volume: 100n });
   });
 
-  it('defaults to the last 500 candles up to now, or up to `to`', async () => {
+  it('without from: the latest candles before `to` (default now), however long ago, from rows and chunks alike', async () => {
     const { token } = await signedIn(api);
     const upTo = await api.http.get(range(`symbol=RELIANCE&timeframe=1m&to=${iso(T0 + 100 * 60_000)}`), token);
     expect(upTo.status).toBe(200);
     expect(upTo.body.candles).toHaveLength(100);
     expect(upTo.body.candles.at(-1).ts).toBe(iso(T0 + 99 * 60_000));
-    const recent = await api.http.get(range('symbol=RELIANCE&timeframe=1d'), token);
-    expect(recent.status).toBe(200);
+    // The bars are weeks old: "now" still shows them (a chart opened on a Sunday shows Friday).
+    const latest = await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=30'), token);
+    expect(latest.body.candles.map((c: { ts: string }) => c.ts)).toEqual(bars(200).slice(170).map((b) => iso(b.ts)));
+    const dflt = await api.http.get(range('symbol=RELIANCE&timeframe=1m'), token);
+    expect(dflt.body.candles).toHaveLength(200);
+    // After compaction into chunks, plus a newer loose bar and a loose correction of a chunk bar.
+    await api.app.get(CandleChunksRepository).compact(Date.now());
+    const newer = { ts: T0 + 300 * 60_000, open: 14_300_000, high: 14_300_000, low: 14_300_000, close: 14_300_000, volume: 1 };
+    const fixed = { ...bars(200)[199]!, close: 14_399_000, high: 14_399_000 };
+    await api.app.get(CandlesRepository).upsertMany([newer, fixed].map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
+    const mixed = await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=3'), token);
+    expect(mixed.body.candles.map((c: { ts: string; close: string }) => [c.ts, c.close])).toEqual([
+      [iso(T0 + 198 * 60_000), formatPrice(bars(200)[198]!.close)],
+      [iso(T0 + 199 * 60_000), '1439.90'],
+      [iso(newer.ts), '1430.00'],
+    ]);
+    expect((await api.http.get(range(`symbol=RELIANCE&timeframe=1m&limit=5&from=${iso(T0)}`), token)).status).toBe(400);
+    expect((await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=0'), token)).status).toBe(400);
+    expect((await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=100001'), token)).status).toBe(400);
   });
 
   it('re-writing the same candles is idempotent', async () => {
     const repo = api.app.get(CandlesRepository);
+    const window = { symbol: 'RELIANCE', timeframe: '1m' as const, from: new Date(T0).toISOString(), to: new Date(T0 + 200 * 60_000).toISOString() };
+    const before = await repo.range(window);
     await repo.upsert('RELIANCE', '1m', bars(200));
-    const rows = await api.app.get(Db).sql.rows<{ n: string }>(`SELECT count(*)::text n FROM candles WHERE symbol = 'RELIANCE'`);
-    expect(rows[0]!.n).toBe('200');
+    await repo.upsert('RELIANCE', '1m', bars(200));
+    const after = await repo.range(window);
+    expect(after.length).toBe(200);
+    expect([...after.ts]).toEqual([...before.ts]);
   });
 
   it('unknown symbol 404, bad timeframe / inverted / oversized ranges 400 with the reason', async () => {

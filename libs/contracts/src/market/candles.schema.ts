@@ -1,27 +1,30 @@
 import { z } from 'zod';
-import { TIMEFRAME_MS, TIMEFRAMES } from '@tradeloop/domain';
+import { TIMEFRAMES } from '@tradeloop/domain';
 import { PriceSchema } from './instruments.schema';
 
 /** At most this many candles per request; larger ranges are refused with a clear message. */
 export const CANDLES_MAX = 100_000;
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 
-/** Without `from`, this many candles back from `to` (which defaults to now). */
+/** Without `from`, the latest this many candles up to `to` (gaps such as weekends skipped). */
 export const CANDLES_DEFAULT_COUNT = 500;
 
+/**
+ * `from`/`to` select a time range [from, to); without `from`, the latest `limit` candles before
+ * `to` (default now) are returned, however far back they are (a chart opened on a Sunday still
+ * shows Friday's session).
+ */
 export const CandleQuerySchema = z
   .strictObject({
     symbol: z.string().trim().min(1).max(40),
     timeframe: z.enum(TIMEFRAMES),
     from: z.iso.datetime().optional(),
     to: z.iso.datetime().optional(),
+    limit: z.coerce.number().int().min(1).max(CANDLES_MAX).optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
-  .transform((q) => {
-    const to = q.to ?? new Date().toISOString();
-    const from = q.from ?? new Date(Date.parse(to) - CANDLES_DEFAULT_COUNT * TIMEFRAME_MS[q.timeframe]).toISOString();
-    return { ...q, from, to };
-  });
+  .refine((q) => !(q.from && q.limit), { message: 'give either from (a time range) or limit (the latest candles), not both', path: ['limit'] })
+  .transform((q) => ({ ...q, to: q.to ?? new Date().toISOString(), limit: q.from ? undefined : (q.limit ?? CANDLES_DEFAULT_COUNT) }));
 export type CandleQuery = z.infer<typeof CandleQuerySchema>;
 
 export const CandleSchema = z.object({

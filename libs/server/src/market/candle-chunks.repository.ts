@@ -37,6 +37,26 @@ export class CandleChunksRepository {
     return rows.map((r) => decodeChunk(r.data));
   }
 
+  /** Newest-first windows before `to` until they hold `count` bars; returned oldest first. */
+  async readLatest(symbol: string, timeframe: Timeframe, to: number, count: number): Promise<CandleColumns[]> {
+    const out: CandleColumns[] = [];
+    let bars = 0;
+    const page = 8;
+    for (let offset = 0; bars < count; offset += page) {
+      const rows = await this.db.sql.rows<{ data: Buffer }>(
+        `SELECT data FROM candle_chunks WHERE symbol = $1 AND timeframe = $2 AND chunk_start < $3 ORDER BY chunk_start DESC LIMIT ${page} OFFSET ${offset}`,
+        [symbol, timeframe, new Date(to).toISOString()],
+      );
+      for (const r of rows) {
+        const c = decodeChunk(r.data);
+        out.push(c);
+        bars += c.length;
+      }
+      if (rows.length < page) break;
+    }
+    return out.reverse();
+  }
+
   /** Inserts or replaces whole chunks (history generation writes closed windows directly). */
   async write(chunks: readonly CandleChunk[], client?: PoolClient): Promise<void> {
     if (chunks.length === 0) return;

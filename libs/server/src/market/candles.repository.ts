@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import { bucketStart, DomainError, mergeCandleColumns, TIMEFRAME_MS, type Candle, type CandleColumns, type Timeframe } from '@tradeloop/domain';
+import { bucketStart, DomainError, mergeCandleColumns, sliceColumns, TIMEFRAME_MS, type Candle, type CandleColumns, type Timeframe } from '@tradeloop/domain';
 import { CandleChunksRepository, type CandleChunk } from './candle-chunks.repository';
-import { CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
+import { CANDLES_DEFAULT_COUNT, CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
 import { decodeBinaryCandles } from './candle-binary-copy';
 
@@ -186,38 +186,59 @@ export class CandlesRepository {
     return row.any;
   }
 
-  /** Candles in [from, to), oldest first, as columns. Refuses ranges that could exceed the cap. */
+  /**
+   * Candles oldest first, as columns: those in [from, to), or without `from` the latest `limit`
+   * before `to`. Refuses ranges that could exceed the cap.
+   */
   async range(q: CandleQuery): Promise<CandleColumns> {
-    const from = Date.parse(q.from);
     const to = Date.parse(q.to);
-    const most = Math.ceil((to - from) / TIMEFRAME_MS[q.timeframe]);
-    if (most > CANDLES_MAX) {
-      throw new DomainError('VALIDATION_FAILED', `The range spans up to ${most.toLocaleString('en')} ${q.timeframe} candles; at most ${CANDLES_MAX.toLocaleString('en')} per request`, {
-        fieldErrors: [{ field: 'to', message: `narrow the range or use a larger timeframe (max ${CANDLES_MAX} candles)` }],
-      });
+    if (q.from) {
+      const most = Math.ceil((to - Date.parse(q.from)) / TIMEFRAME_MS[q.timeframe]);
+      if (most > CANDLES_MAX) {
+        throw new DomainError('VALIDATION_FAILED', `The range spans up to ${most.toLocaleString('en')} ${q.timeframe} candles; at most ${CANDLES_MAX.toLocaleString('en')} per request`, {
+          fieldErrors: [{ field: 'to', message: `narrow the range or use a larger timeframe (max ${CANDLES_MAX} candles)` }],
+        });
+      }
     }
     const known = await this.db.sql.maybeOne(`SELECT 1 FROM instruments WHERE symbol = $1`, [q.symbol]);
     if (!known) throw new DomainError('NOT_FOUND', `Unknown symbol ${q.symbol}`);
+    if (!q.from) return this.latest(q.symbol, q.timeframe, to, q.limit ?? CANDLES_DEFAULT_COUNT);
+    const from = Date.parse(q.from);
     // Closed windows come from chunks, the rest (today, imports not compacted yet) from loose rows.
-    const [chunks, loose] = await Promise.all([this.chunks.read(q.symbol, q.timeframe, from, to), this.loose(q)]);
+    const [chunks, loose] = await Promise.all([
+      this.chunks.read(q.symbol, q.timeframe, from, to),
+      this.loose(q.symbol, q.timeframe, `ts >= ${iso(from)} AND ts < ${iso(to)} ORDER BY ts`),
+    ]);
     return mergeCandleColumns(chunks, loose, from, to);
   }
 
   /**
-   * Loose rows in [from, to) by binary COPY of an index-only scan (the key INCLUDEs the prices):
-   * no per-row objects or strings between Postgres and the typed arrays. COPY takes no
-   * parameters, so values are quoted by the driver (they are also already validated).
+   * The latest `count` candles before `to`. The top `count` of the union of chunks and loose
+   * rows lies within the top `count` of each, so it reads the newest `count` loose rows and
+   * newest-first chunks until they hold `count` bars.
    */
-  private async loose(q: CandleQuery): Promise<CandleColumns> {
+  private async latest(symbol: string, timeframe: Timeframe, to: number, count: number): Promise<CandleColumns> {
+    const [loose, chunks] = await Promise.all([
+      this.loose(symbol, timeframe, `ts < ${iso(to)} ORDER BY ts DESC LIMIT ${count}`).then(reverseColumns),
+      this.chunks.readLatest(symbol, timeframe, to, count),
+    ]);
+    const merged = mergeCandleColumns(chunks, loose, Number.NEGATIVE_INFINITY, to);
+    return merged.length > count ? sliceColumns(merged, merged.length - count, merged.length) : merged;
+  }
+
+  /**
+   * Loose rows by binary COPY of an index-only scan (the key INCLUDEs the prices): no per-row
+   * objects or strings between Postgres and the typed arrays. COPY takes no parameters; the
+   * caller's clause holds only numbers and quoted timestamps made here.
+   */
+  private async loose(symbol: string, timeframe: Timeframe, clause: string): Promise<CandleColumns> {
     const runner = this.db.dataSource.createQueryRunner('slave');
     const client = (await runner.connect()) as PoolClient;
     try {
-      const lit = (v: string) => client.escapeLiteral(v);
       const stream = client.query(
         copyTo(
           `COPY (SELECT (extract(epoch FROM ts) * 1000)::int8, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM candles
-                 WHERE symbol = ${lit(q.symbol)} AND timeframe = ${lit(q.timeframe)} AND ts >= ${lit(q.from)}::timestamptz AND ts < ${lit(q.to)}::timestamptz
-                 ORDER BY ts) TO STDOUT (FORMAT binary)`,
+                 WHERE symbol = ${client.escapeLiteral(symbol)} AND timeframe = ${client.escapeLiteral(timeframe)} AND ${clause}) TO STDOUT (FORMAT binary)`,
         ),
       );
       const chunks: Buffer[] = [];
@@ -227,4 +248,12 @@ export class CandlesRepository {
       await runner.release();
     }
   }
+}
+
+/** A timestamp literal for the COPY clauses (from a number: nothing user-written reaches SQL). */
+const iso = (ms: number): string => `'${new Date(ms).toISOString()}'::timestamptz`;
+
+function reverseColumns(c: CandleColumns): CandleColumns {
+  for (const col of [c.ts, c.open, c.high, c.low, c.close, c.volume]) col.subarray(0, c.length).reverse();
+  return c;
 }
