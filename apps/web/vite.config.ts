@@ -8,6 +8,7 @@ const VENDOR_CHUNKS: Record<string, RegExp> = {
   react: /node_modules\/(react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser)\//,
   data: /node_modules\/(@tanstack|zod)\//,
   realtime: /node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)\//,
+  charts: /node_modules\/(lightweight-charts|fancy-canvas)\//,
 };
 
 export default defineConfig({

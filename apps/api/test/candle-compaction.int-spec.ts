@@ -1,6 +1,6 @@
 import { candleAt, demoUniverse, type Candle } from '@tradeloop/domain';
 import { CandleChunksRepository, CandlesRepository, Db, InstrumentsRepository } from '@tradeloop/server';
-import { useTestApi } from './support/test-api';
+import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();
 const NOW = Date.parse('2026-11-20T08:00:00Z'); // Friday 13:30 IST
@@ -54,7 +54,6 @@ describe('candle compaction', () => {
   });
 
   it('serves JSON and Arrow from chunks exactly like from rows', async () => {
-    const { signedIn } = await import('./support/test-api');
     const { token } = await signedIn(api);
     const res = await api.http.get(`/api/v1/market/candles?symbol=TCS&timeframe=1m&from=${new Date(START).toISOString()}&to=${new Date(START + DAY).toISOString()}`, token);
     expect(res.status).toBe(200);

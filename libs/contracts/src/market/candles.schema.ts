@@ -24,8 +24,18 @@ export const CandleQuerySchema = z
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
   .refine((q) => !(q.from && q.limit), { message: 'give either from (a time range) or limit (the latest candles), not both', path: ['limit'] })
-  .transform((q) => ({ ...q, to: q.to ?? new Date().toISOString(), limit: q.from ? undefined : (q.limit ?? CANDLES_DEFAULT_COUNT) }));
-export type CandleQuery = z.infer<typeof CandleQuerySchema>;
+  .transform((q): CandleQuery => {
+    const to = q.to ?? new Date().toISOString();
+    return q.from ? { symbol: q.symbol, timeframe: q.timeframe, from: q.from, to } : { symbol: q.symbol, timeframe: q.timeframe, to, limit: q.limit ?? CANDLES_DEFAULT_COUNT };
+  });
+/** A time range [from, to), or the latest `limit` candles before `to`. */
+export interface CandleQuery {
+  symbol: string;
+  timeframe: (typeof TIMEFRAMES)[number];
+  from?: string;
+  to: string;
+  limit?: number;
+}
 
 export const CandleSchema = z.object({
   ts: z.iso.datetime(),
