@@ -8,3 +8,4 @@ export * from './queue';
 export * from './health';
 export * from './wallet';
 export * from './market';
+export * from './trading';

@@ -1,0 +1,2 @@
+export * from './orders.schema';
+export * from './risk.schema';

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+const MoneySchema = z.string().regex(/^\d+\.\d{2}$/);
+const MoneyInput = z.string().trim().regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
+
+/** GET /api/v1/risk/limits — money as rupee strings. */
+export const RiskLimitsSchema = z.object({
+  maxOrderValue: MoneySchema,
+  maxPositionValue: MoneySchema,
+  maxOpenOrders: z.number().int(),
+  maxDailyLoss: MoneySchema,
+  maxOrdersPerMinute: z.number().int(),
+});
+export type RiskLimitsDto = z.infer<typeof RiskLimitsSchema>;
+
+export const UpdateRiskLimitsSchema = z.strictObject({
+  maxOrderValue: MoneyInput,
+  maxPositionValue: MoneyInput,
+  maxOpenOrders: z.number().int().min(0).max(10_000),
+  maxDailyLoss: MoneyInput,
+  maxOrdersPerMinute: z.number().int().min(0).max(100_000),
+});
+export type UpdateRiskLimitsRequest = z.infer<typeof UpdateRiskLimitsSchema>;
+
+export const KillSwitchStateSchema = z.object({ engaged: z.boolean(), reason: z.string().nullable(), at: z.iso.datetime().nullable() });
+export const KillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, self: KillSwitchStateSchema });
+export type KillSwitchStatus = z.infer<typeof KillSwitchStatusSchema>;
+
+/** The caller may only engage their own switch (disengaging is an admin's call). */
+export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: z.string().trim().min(1).max(200) });
+export const AdminKillSwitchSchema = z
+  .strictObject({
+    scope: z.enum(['global', 'user']),
+    userId: z.uuid().optional(),
+    engaged: z.boolean(),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .refine((b) => (b.scope === 'user') === (b.userId !== undefined), { message: 'userId is required for scope "user" and not allowed for "global"', path: ['userId'] });
+
+export const RiskEventSchema = z.object({
+  id: z.string(),
+  userId: z.uuid().nullable(),
+  kind: z.enum(['REJECTED', 'TRIPPED', 'SWITCH_ENGAGED', 'SWITCH_RELEASED']),
+  rule: z.string(),
+  detail: z.string(),
+  orderId: z.uuid().nullable(),
+  at: z.iso.datetime(),
+});
+export type RiskEvent = z.infer<typeof RiskEventSchema>;
+export const RiskEventListSchema = z.object({ items: z.array(RiskEventSchema) });
