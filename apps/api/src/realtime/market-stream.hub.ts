@@ -34,8 +34,7 @@ import {
 } from '@tradeloop/server';
 import { ThrottledStream } from './stream-throttle';
 
-const MIN_INTERVAL_MS = 1000 / MAX_UPDATES_PER_SECOND;
-const TRAILING_MS = 150;
+const THROTTLE = { perSecond: MAX_UPDATES_PER_SECOND, burst: 3, preferFreshMs: 300 };
 const SWEEP_MS = 20;
 /** Hot quotes older than this are re-read from Redis (the feed may have stopped). */
 const HOT_QUOTE_MAX_AGE_MS = 5_000;
@@ -150,7 +149,7 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
         }
         const gaps = req.channel === 'ticks' ? this.tickGaps : await this.retainCandles(symbol);
         const event = req.channel === 'ticks' ? REALTIME_EVENTS.tick : REALTIME_EVENTS.candle;
-        const stream = new ThrottledStream((p) => socket.emit(event, p), gaps.generation, MIN_INTERVAL_MS, TRAILING_MS);
+        const stream = new ThrottledStream((p) => socket.emit(event, p), gaps.generation, THROTTLE);
         this.meta.set(stream, { channel: req.channel, symbol, gaps });
         streams.set(room, stream);
         await socket.join(room);

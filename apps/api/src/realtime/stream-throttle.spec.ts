@@ -1,60 +1,68 @@
 import { ThrottledStream } from './stream-throttle';
 
+const OPTS = { perSecond: 10, burst: 3, preferFreshMs: 300 };
 function stream(gap = 0) {
   const sent: { seq: number; v?: number }[] = [];
-  const s = new ThrottledStream((p) => sent.push(p as { seq: number; v: number }), gap, 100, 150);
+  const s = new ThrottledStream((p) => sent.push(p as { seq: number; v: number }), gap, OPTS);
   return { s, sent };
 }
 const u = (v: number, key?: string) => ({ payload: { v }, ...(key ? { key } : {}) });
 
 describe('ThrottledStream', () => {
-  it('sends the first update at once and numbers deliveries 1, 2, 3', () => {
+  it('sends at once while tokens last (a burst of 3) and numbers deliveries 1, 2, 3', () => {
     const { s, sent } = stream();
     expect(s.offer(u(1), 0, 0)).toBe(false);
-    s.offer(u(2), 100, 0);
-    s.offer(u(3), 250, 0);
+    expect(s.offer(u(2), 1, 0)).toBe(false);
+    expect(s.offer(u(3), 2, 0)).toBe(false);
+    expect(s.offer(u(4), 3, 0)).toBe(true);
     expect(sent).toEqual([{ v: 1, seq: 1 }, { v: 2, seq: 2 }, { v: 3, seq: 3 }]);
   });
 
-  it('parks updates inside the window, newest wins, and a later arrival supersedes it immediately', () => {
+  it('parks when out of tokens (newest wins) and prefers a fresh update once a token is back', () => {
     const { s, sent } = stream();
-    s.offer(u(1), 0, 0);
-    expect(s.offer(u(2), 30, 0)).toBe(true);
-    expect(s.offer(u(3), 60, 0)).toBe(true);
-    expect(s.sweep(99, 0)).toBe(true);
-    s.offer(u(4), 120, 0);
-    expect(sent.map((x) => x.v)).toEqual([1, 4]);
-    expect(sent.map((x) => x.seq)).toEqual([1, 2]); // coalescing is not a gap
+    [0, 1, 2].forEach((t) => s.offer(u(t), t, 0));
+    s.offer(u(10), 20, 0);
+    s.offer(u(11), 40, 0); // replaces 10
+    expect(s.sweep(150, 0)).toBe(true); // a token is back (~100 ms) but it waits for something fresher
+    s.offer(u(12), 160, 0); // fresh: sent at once, the parked one is superseded
+    expect(sent.map((x) => x.v)).toEqual([0, 1, 2, 12]);
+    expect(sent.map((x) => x.seq)).toEqual([1, 2, 3, 4]); // coalescing is not a gap
   });
 
-  it('flushes a parked update when the symbol goes quiet, after the trailing delay', () => {
+  it('sends the parked update when the symbol stays quiet', () => {
     const { s, sent } = stream();
-    s.offer(u(1), 0, 0);
-    s.offer(u(2), 50, 0);
-    expect(s.sweep(200, 0)).toBe(true);
-    expect(s.sweep(250, 0)).toBe(false);
-    expect(sent).toEqual([{ v: 1, seq: 1 }, { v: 2, seq: 2 }]);
+    [0, 1, 2].forEach((t) => s.offer(u(t), t, 0));
+    s.offer(u(9), 50, 0);
+    expect(s.sweep(300, 0)).toBe(true);
+    expect(s.sweep(410, 0)).toBe(false); // token back at ~100 ms + 300 ms of quiet
+    expect(sent.map((x) => x.v)).toEqual([0, 1, 2, 9]);
     expect(s.hasParked).toBe(false);
   });
 
-  it('never sends more than one update per interval however fast they come', () => {
+  it('averages at most 10 per second, at most 13 in any second, however fast updates come', () => {
     const { s, sent } = stream();
-    for (let t = 0; t < 10_000; t += 7) {
+    const at: number[] = [];
+    let n = 0;
+    const track = new ThrottledStream(() => at.push(n), 0, OPTS);
+    for (let t = 0; t < 10_000; t += 3) {
+      n = t;
       s.offer(u(t), t, 0);
       s.sweep(t, 0);
+      track.offer(u(t), t, 0);
+      track.sweep(t, 0);
     }
-    expect(sent.length).toBeLessThanOrEqual(101);
+    expect(sent.length).toBeLessThanOrEqual(103);
     expect(sent.length).toBeGreaterThanOrEqual(95);
+    for (let i = 0; i + 13 < at.length; i += 1) expect(at[i + 13]! - at[i]!).toBeGreaterThanOrEqual(1000);
   });
 
   it('does not coalesce different candles: the parked one goes out first', () => {
     const { s, sent } = stream();
-    s.offer(u(1, 'a'), 0, 0);
-    s.offer(u(2, 'a'), 10, 0);
-    s.offer(u(3, 'b'), 20, 0);
-    expect(sent.map((x) => x.v)).toEqual([1, 2]);
-    s.sweep(270, 0); // 250 ms after the forced delivery at 20
-    expect(sent.map((x) => x.v)).toEqual([1, 2, 3]);
+    [0, 1, 2].forEach((t) => s.offer(u(t, 'a'), t, 0));
+    s.offer(u(5, 'a'), 10, 0);
+    s.offer(u(6, 'b'), 20, 0);
+    expect(sent.map((x) => x.v)).toEqual([0, 1, 2, 5]);
+    expect(s.hasParked).toBe(true);
   });
 
   it('skips a seq number after the source reported lost updates', () => {
