@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import type { PoolClient } from 'pg';
 import {
   CANDLE_CHUNK_MS,
@@ -28,13 +29,44 @@ export interface CandleChunk {
 export class CandleChunksRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
+  /**
+   * Decoded chunks, shared by every request of this process. A chunk changes only when
+   * compaction folds late rows into it, which gives its row a new `xmin`: every read checks the
+   * versions (a tiny query on the chunk index) and fetches only chunks that are new or changed,
+   * so a cached chunk is never stale. Bounded by bytes; least recently used chunks go first.
+   */
+  private readonly cache = new LRUCache<string, { version: string; columns: CandleColumns }>({
+    maxSize: 256 * 1024 * 1024,
+    sizeCalculation: (v) => v.columns.length * 48 + 64,
+  });
+
   /** Chunks whose window overlaps [from, to), in time order. */
   async read(symbol: string, timeframe: Timeframe, from: number, to: number): Promise<CandleColumns[]> {
-    const rows = await this.db.sql.rows<{ data: Buffer }>(
-      `SELECT data FROM candle_chunks WHERE symbol = $1 AND timeframe = $2 AND chunk_start >= $3 AND chunk_start < $4 ORDER BY chunk_start`,
+    const index = await this.db.sql.rows<{ start: string; version: string }>(
+      `SELECT chunk_start::text AS start, xmin::text AS version FROM candle_chunks
+       WHERE symbol = $1 AND timeframe = $2 AND chunk_start >= $3 AND chunk_start < $4 ORDER BY chunk_start`,
       [symbol, timeframe, new Date(chunkStart(from, timeframe)).toISOString(), new Date(to).toISOString()],
     );
-    return rows.map((r) => decodeChunk(r.data));
+    return this.load(symbol, timeframe, index);
+  }
+
+  private async load(symbol: string, timeframe: Timeframe, index: readonly { start: string; version: string }[]): Promise<CandleColumns[]> {
+    const key = (start: string) => `${symbol}|${timeframe}|${start}`;
+    const missing = index.filter((r) => this.cache.get(key(r.start))?.version !== r.version);
+    if (missing.length > 0) {
+      const rows = await this.db.sql.rows<{ start: string; version: string; data: Buffer }>(
+        `SELECT chunk_start::text AS start, xmin::text AS version, data FROM candle_chunks
+         WHERE symbol = $1 AND timeframe = $2 AND chunk_start = ANY($3::timestamptz[])`,
+        [symbol, timeframe, missing.map((r) => r.start)],
+      );
+      for (const r of rows) this.cache.set(key(r.start), { version: r.version, columns: decodeChunk(r.data) });
+    }
+    const out: CandleColumns[] = [];
+    for (const r of index) {
+      const hit = this.cache.get(key(r.start));
+      if (hit) out.push(hit.columns); // absent only if compacted away meanwhile: the loose rows have it
+    }
+    return out;
   }
 
   /** Newest-first windows before `to` until they hold `count` bars; returned oldest first. */
@@ -43,16 +75,16 @@ export class CandleChunksRepository {
     let bars = 0;
     const page = 8;
     for (let offset = 0; bars < count; offset += page) {
-      const rows = await this.db.sql.rows<{ data: Buffer }>(
-        `SELECT data FROM candle_chunks WHERE symbol = $1 AND timeframe = $2 AND chunk_start < $3 ORDER BY chunk_start DESC LIMIT ${page} OFFSET ${offset}`,
+      const index = await this.db.sql.rows<{ start: string; version: string }>(
+        `SELECT chunk_start::text AS start, xmin::text AS version FROM candle_chunks
+         WHERE symbol = $1 AND timeframe = $2 AND chunk_start < $3 ORDER BY chunk_start DESC LIMIT ${page} OFFSET ${offset}`,
         [symbol, timeframe, new Date(to).toISOString()],
       );
-      for (const r of rows) {
-        const c = decodeChunk(r.data);
+      for (const c of await this.load(symbol, timeframe, index)) {
         out.push(c);
         bars += c.length;
       }
-      if (rows.length < page) break;
+      if (index.length < page) break;
     }
     return out.reverse();
   }
