@@ -35,6 +35,9 @@ export default tseslint.config(
             { sourceTag: 'platform:isomorphic', onlyDependOnLibsWithTags: ['platform:isomorphic'] },
             { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', 'platform:isomorphic'], bannedExternalImports: SERVER_FRAMEWORKS },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'], bannedExternalImports: BROWSER_FRAMEWORKS },
+            // Framework-free feature libs (libs/brokers): domain and contracts only, no framework, database or
+            // Redis client; storage and transport sit behind interfaces that libs/server implements.
+            { sourceTag: 'framework:none', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'pg-*', 'redis', '@redis/*'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'] },
