@@ -13,6 +13,7 @@ import {
   WalletModule,
   MarketModule,
   WatchlistsModule,
+  TradingModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -32,6 +33,9 @@ import { AdminWalletsController } from './wallet/admin-wallets.controller';
 import { ComplianceLedgerController } from './wallet/compliance-ledger.controller';
 import { WalletController } from './wallet/wallet.controller';
 import { WatchlistsController } from './watchlists/watchlists.controller';
+import { OrdersController } from './trading/orders.controller';
+import { PositionsController } from './trading/positions.controller';
+import { RiskController } from './trading/risk.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -46,7 +50,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -60,6 +64,9 @@ export class ApiModule {
         CandlesController,
         QuotesController,
         WatchlistsController,
+        OrdersController,
+        PositionsController,
+        RiskController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

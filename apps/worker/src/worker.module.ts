@@ -9,6 +9,7 @@ import {
   LOGGER,
   MarketModule,
   QueueModule,
+  TradingModule,
   WalletModule,
   WorkerHost,
   type AppConfig,
@@ -16,11 +17,15 @@ import {
 } from '@tradeloop/server';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
+import { BrokerHost } from './execution/broker-host';
+import { PlaceOrderHandler } from './execution/place-order.handler';
+import { CancelOrderHandler } from './execution/cancel-order.handler';
+import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 
-const HANDLERS = [PurgeExpiredSessionsHandler];
+const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler];
 
 /** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
 @Module({})
@@ -33,12 +38,14 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule, MarketModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule, MarketModule, TradingModule],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
         MarketFeedRunner,
         CandleCompactionLoop,
+        BrokerHost,
+        OrderReconciler,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

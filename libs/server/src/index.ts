@@ -18,3 +18,5 @@ export * from './idempotency';
 export * from './wallet';
 export * from './market';
 export * from './watchlists';
+export * from './trading';
+export * from './brokers';

@@ -18,6 +18,13 @@ export const AUDIT_ACTIONS = [
   'wallet.withdrawn',
   'ledger.verified',
   'ledger.exported',
+  'order.placed',
+  'order.cancel_requested',
+  'risk.order_rejected',
+  'risk.killswitch_engaged',
+  'risk.killswitch_released',
+  'risk.tripped',
+  'risk.limits_updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -6,11 +6,15 @@ import { z } from 'zod';
  */
 export const QUEUES = {
   maintenance: 'maintenance',
+  /** Order commands for the execution engine; job id = order id (+ command), so a retry never duplicates. */
+  orders: 'orders',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOBS = {
   purgeExpiredSessions: 'maintenance.purge-expired-sessions',
+  placeOrder: 'orders.place',
+  cancelOrder: 'orders.cancel',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -20,9 +24,13 @@ export const JOB_PAYLOADS = {
     /** Sessions expired or revoked longer ago than this are deleted. */
     olderThanHours: z.number().int().min(1).max(24 * 365),
   }),
+  [JOBS.placeOrder]: z.strictObject({ orderId: z.uuid() }),
+  [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.purgeExpiredSessions]: QUEUES.maintenance,
+  [JOBS.placeOrder]: QUEUES.orders,
+  [JOBS.cancelOrder]: QUEUES.orders,
 };

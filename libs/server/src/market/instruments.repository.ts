@@ -28,6 +28,18 @@ const toDto = (r: Row): InstrumentDto => ({
   ...(r.underlying ? { underlying: r.underlying } : {}),
 });
 
+const toInstrument = (r: Row): Instrument => ({
+  symbol: r.symbol,
+  exchange: r.exchange,
+  name: r.name,
+  instrumentType: r.instrument_type,
+  lotSize: r.lot_size,
+  tickSize: Number(r.tick_size_ticks),
+  ...(r.expiry ? { expiry: r.expiry } : {}),
+  ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
+  ...(r.underlying ? { underlying: r.underlying } : {}),
+});
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
@@ -58,17 +70,17 @@ export class InstrumentsRepository {
        FROM instruments WHERE expiry IS NULL OR expiry >= $1::date ORDER BY symbol`,
       [asOfDate],
     );
-    return rows.map((r) => ({
-      symbol: r.symbol,
-      exchange: r.exchange,
-      name: r.name,
-      instrumentType: r.instrument_type,
-      lotSize: r.lot_size,
-      tickSize: Number(r.tick_size_ticks),
-      ...(r.expiry ? { expiry: r.expiry } : {}),
-      ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
-      ...(r.underlying ? { underlying: r.underlying } : {}),
-    }));
+    return rows.map(toInstrument);
+  }
+
+  /** One instrument by symbol (domain form), or undefined. */
+  async bySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
+    const r = await sql.maybeOne<Row>(
+      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
+              strike_ticks::text, underlying FROM instruments WHERE symbol = $1`,
+      [symbol],
+    );
+    return r ? toInstrument(r) : undefined;
   }
 
   /** Which of `symbols` exist (one round trip). */

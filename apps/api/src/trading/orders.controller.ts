@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import type { FastifyReply } from 'fastify';
+import { assertIdempotencyKey, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { ReqMeta } from '../http/request-meta';
+import { OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
+
+@ApiTags('trading')
+@ApiBearerAuth()
+@Roles('trader')
+@Controller('api/v1')
+export class OrdersController {
+  constructor(
+    @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
+    @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+  ) {}
+
+  /** Accepted for execution (202): validated, risk-checked, funds held, queued. */
+  @Post('orders')
+  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'the same key and body place the order once' })
+  @ZodResponse({ status: 202, type: OrderResponseDto })
+  async create(
+    @Body() body: PlaceOrderDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @ReqMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.place.execute(principal.userId, body, assertIdempotencyKey(key), meta);
+    void reply.status(result.status);
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    return result.body;
+  }
+
+  @Get('orders')
+  @ZodResponse({ status: 200, type: OrderListDto })
+  async list(@Query() q: OrderListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return { items: await this.orders.list(principal.userId, q) };
+  }
+
+  @Get('orders/:id')
+  @ZodResponse({ status: 200, type: OrderDetailDto })
+  detail(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal) {
+    return this.orders.detail(principal.userId, p.id);
+  }
+
+  /** 202: the cancel is on record and being carried out; 409 when the order is already terminal. */
+  @Delete('orders/:id')
+  @HttpCode(202)
+  @ZodResponse({ status: 202, type: OrderResponseDto })
+  async cancel(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { order: await this.orders.cancel(principal.userId, p.id, meta) };
+  }
+
+  @Get('trades')
+  @ZodResponse({ status: 200, type: TradeListDto })
+  async trades(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.orders.trades(principal.userId) };
+  }
+}

@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ZodResponse } from 'nestjs-zod';
+import { DomainError } from '@tradeloop/domain';
+import { RiskUseCases, type Principal, type RequestMeta } from '@tradeloop/server';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { ReqMeta } from '../http/request-meta';
+import { AdminKillSwitchDto, EngageOwnKillSwitchDto, KillSwitchStatusDto, RiskEventListDto, RiskLimitsDto, UpdateRiskLimitsDto, UserIdPathDto } from './trading.dtos';
+
+@ApiTags('risk')
+@ApiBearerAuth()
+@Controller('api/v1')
+export class RiskController {
+  constructor(@Inject(RiskUseCases) private readonly risk: RiskUseCases) {}
+
+  @Get('risk/limits')
+  @Roles('trader')
+  @ZodResponse({ status: 200, type: RiskLimitsDto })
+  limits(@CurrentPrincipal() p: Principal) {
+    return this.risk.limits(p.userId);
+  }
+
+  @Put('admin/risk/limits/:userId')
+  @Roles('admin')
+  @ZodResponse({ status: 200, type: RiskLimitsDto })
+  setLimits(@Param() path: UserIdPathDto, @Body() body: UpdateRiskLimitsDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
+    return this.risk.setLimits(p.userId, path.userId, body, meta);
+  }
+
+  @Get('risk/kill-switch')
+  @Roles('trader')
+  @ZodResponse({ status: 200, type: KillSwitchStatusDto })
+  switches(@CurrentPrincipal() p: Principal) {
+    return this.risk.switches(p.userId);
+  }
+
+  /** Engages the caller's own switch: their open orders are cancelled, new exposure is refused (423). */
+  @Post('risk/kill-switch')
+  @Roles('trader')
+  @ZodResponse({ status: 200, type: KillSwitchStatusDto })
+  engageOwn(@Body() body: EngageOwnKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
+    return this.risk.setSwitch(p.userId, 'user', p.userId, true, body.reason, meta);
+  }
+
+  @Post('admin/risk/kill-switch')
+  @Roles('admin')
+  @ZodResponse({ status: 200, type: KillSwitchStatusDto })
+  admin(@Body() body: AdminKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
+    if (body.scope === 'user' && !body.userId) throw new DomainError('VALIDATION_FAILED', 'userId is required');
+    return this.risk.setSwitch(p.userId, body.scope, body.userId ?? null, body.engaged, body.reason, meta);
+  }
+
+  @Get('risk/events')
+  @Roles('trader', 'admin', 'compliance')
+  @ZodResponse({ status: 200, type: RiskEventListDto })
+  async events(@CurrentPrincipal() p: Principal) {
+    return { items: await this.risk.events(p.roles.includes('admin') || p.roles.includes('compliance') ? null : p.userId) };
+  }
+}

@@ -1,0 +1,151 @@
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { Db, InstrumentsRepository, LedgerRepository } from '@tradeloop/server';
+import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+
+/** The real worker (execution engine + mock broker + simulated feed) against this file's database. */
+const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
+const { api, ctx } = useTestApi();
+let worker: RunningProcess;
+let trader: { token: string; userId: string };
+
+const post = (body: unknown, key: string | null = randomUUID(), token = trader.token) =>
+  api.http.request('POST', '/api/v1/orders', { body, token, headers: key ? { 'idempotency-key': key } : {} });
+const order = async (id: string) => (await api.http.get(`/api/v1/orders/${id}`, trader.token)).body;
+const wallet = async () => (await api.http.get('/api/v1/wallet', trader.token)).body;
+/** A buy limit 8 % under the market: inside the 10 % price band, far from filling. */
+const farBid = async (symbol: string) => {
+  const q = (await api.http.get(`/api/v1/market/quotes?symbols=${symbol}`, trader.token)).body.items[0];
+  return (Math.floor((Number(q.ltp) * 0.92) / 0.05) * 0.05).toFixed(2);
+};
+
+beforeAll(async () => {
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+  const port = await freePort();
+  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: '2000', LOG_LEVEL: 'warn' });
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
+  const s = await signedIn(api, ['trader']);
+  trader = { token: s.token, userId: s.user.id };
+  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(trader.userId, 10_00_000_00n, 'test funding')));
+  // Quotes flowing: market orders need an LTP.
+  await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,NIFTY26DECFUT', trader.token)).body.items?.length >= 1, 10_000, 'quotes');
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+describe('orders', () => {
+  it('refuses bad orders with a 400 naming the field, before anything is held', async () => {
+    const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
+    const cases: [unknown, string][] = [
+      [{ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' }, 'quantity'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 0, product: 'CNC' }, 'quantity'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: -5, product: 'CNC' }, 'quantity'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1.5, product: 'CNC' }, 'quantity'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', quantity: 1, product: 'CNC' }, 'price'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'SL', quantity: 1, price: '1400.00', product: 'CNC' }, 'triggerPrice'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', quantity: 1, price: '1400.03', product: 'CNC' }, 'price'],
+      [{ symbol: 'NOPE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, 'symbol'],
+      [{ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', quantity: 1, price: 1400, product: 'CNC' }, 'price'],
+    ];
+    const before = await wallet();
+    for (const [body, field] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(JSON.stringify(res.body.errors ?? []), JSON.stringify(body)).toContain(field);
+    }
+    expect((await post({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, null)).status).toBe(400);
+    expect(await wallet()).toEqual(before);
+  });
+
+  it('buys at market: FILLED, a trade with its charges, a position, and the hold settled', async () => {
+    const res = await post({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 10, product: 'CNC' });
+    expect(res.status).toBe(202);
+    expect(res.body.order).toMatchObject({ status: 'PENDING', symbol: 'RELIANCE', quantity: 10, broker: 'mock' });
+    expect(Number(res.body.order.reserved)).toBeGreaterThan(0);
+    const filled = await eventually(async () => {
+      const o = await order(res.body.order.id);
+      return o.status === 'FILLED' ? o : null;
+    }, 10_000, 'FILLED');
+    expect(filled.filledQuantity).toBe(10);
+    expect(filled.reserved).toBe('0.00');
+    expect(filled.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(expect.arrayContaining(['PLACED', 'SENDING', 'ACCEPTED', 'FILL']));
+    const trades = (await api.http.get('/api/v1/trades', trader.token)).body.items.filter((t: { orderId: string }) => t.orderId === filled.id);
+    expect(trades).toHaveLength(1);
+    expect(trades[0].charges.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['stt', 'exchangeCharges', 'gst']));
+    const pos = (await api.http.get('/api/v1/positions', trader.token)).body.items.find((p: { symbol: string }) => p.symbol === 'RELIANCE');
+    expect(pos).toMatchObject({ product: 'CNC', netQuantity: 10, averagePrice: filled.averagePrice });
+    const w = await wallet();
+    expect(w.held).toBe('0.00');
+    const cost = Number(trades[0].value) + Number(trades[0].fees);
+    expect(Number(w.available)).toBeCloseTo(1_000_000 - cost, 2);
+  });
+
+  it('a far LIMIT rests OPEN with its hold; cancelling releases it; a second cancel is 409', async () => {
+    const before = await wallet();
+    const res = await post({ symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: await farBid('TCS'), quantity: 5, product: 'CNC' });
+    expect(res.status).toBe(202);
+    const id = res.body.order.id;
+    await eventually(async () => (await order(id)).status === 'OPEN', 10_000, 'OPEN');
+    expect((await wallet()).held).toBe(res.body.order.reserved);
+    const del = await api.http.request('DELETE', `/api/v1/orders/${id}`, { token: trader.token });
+    expect(del.status).toBe(202);
+    await eventually(async () => (await order(id)).status === 'CANCELLED', 10_000, 'CANCELLED');
+    expect(await wallet()).toEqual(before);
+    const again = await api.http.request('DELETE', `/api/v1/orders/${id}`, { token: trader.token });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('INVALID_STATE');
+  });
+
+  it('replays a repeated Idempotency-Key (one order), 409 for the same key with another body', async () => {
+    const key = randomUUID();
+    const body = { symbol: 'INFY', side: 'BUY', type: 'LIMIT', price: await farBid('INFY'), quantity: 1, product: 'CNC' };
+    const [a, b] = await Promise.all([post(body, key), post(body, key)]);
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.order.id).toBe(b.body.order.id);
+    const c = await post({ ...body, quantity: 2 }, key);
+    expect(c.status).toBe(409);
+    const all = (await api.http.get('/api/v1/orders?symbol=INFY', trader.token)).body.items;
+    expect(all).toHaveLength(1);
+    await api.http.request('DELETE', `/api/v1/orders/${a.body.order.id}`, { token: trader.token });
+  });
+
+  it('insufficient funds is a 422 and holds nothing', async () => {
+    const poor = await signedIn(api, ['trader']);
+    const res = await post({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: await farBid('RELIANCE'), quantity: 1, product: 'CNC' }, randomUUID(), poor.token);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
+    expect((await api.http.get('/api/v1/orders', poor.token)).body.items).toEqual([]);
+  });
+
+  it("another user's order is a 404; a malformed id a 400", async () => {
+    const other = await signedIn(api, ['trader']);
+    const mine = (await api.http.get('/api/v1/orders', trader.token)).body.items[0];
+    expect((await api.http.get(`/api/v1/orders/${mine.id}`, other.token)).status).toBe(404);
+    expect((await api.http.request('DELETE', `/api/v1/orders/${mine.id}`, { token: other.token })).status).toBe(404);
+    expect((await api.http.get('/api/v1/orders/not-an-id', other.token)).status).toBe(400);
+  });
+
+  it('the kill switch refuses new exposure with a 423 naming it, cancels open orders, lets a reducing order through', async () => {
+    const open = await post({ symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: await farBid('TCS'), quantity: 1, product: 'CNC' });
+    await eventually(async () => (await order(open.body.order.id)).status === 'OPEN', 10_000, 'OPEN');
+    const engage = await api.http.post('/api/v1/risk/kill-switch', { engaged: true, reason: 'stepping away' }, trader.token);
+    expect(engage.status).toBe(200);
+    expect(engage.body.self).toMatchObject({ engaged: true, reason: 'stepping away' });
+    await eventually(async () => (await order(open.body.order.id)).status === 'CANCELLED', 10_000, 'cancelled by the switch');
+    const refused = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' });
+    expect(refused.status).toBe(423);
+    expect(refused.body.code).toBe('KILL_SWITCH_ENGAGED');
+    // Selling part of the RELIANCE bought earlier reduces exposure: allowed.
+    const reduce = await post({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 4, product: 'CNC' });
+    expect(reduce.status).toBe(202);
+    await eventually(async () => (await order(reduce.body.order.id)).status === 'FILLED', 10_000, 'square-off filled');
+    const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
+    expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
+  });
+});

@@ -1,0 +1,91 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { MockBroker, type BrokerAdapter, type BrokerOrder } from '@tradeloop/brokers';
+import {
+  APP_CONFIG,
+  closeRedis,
+  createRedis,
+  ExecutionService,
+  InstrumentsRepository,
+  LOGGER,
+  marketKeys,
+  parseTickBatch,
+  PgMockBrokerStore,
+  type AppConfig,
+} from '@tradeloop/server';
+
+/**
+ * The broker this worker trades through — the mock broker (matching against the live feed, its
+ * books in Postgres) until a real adapter is configured — plus the plumbing around it: every
+ * tick of the feed goes to the mock's matcher, and every order update the broker pushes is
+ * applied to our order (serially per order, exactly once per fill).
+ */
+@Injectable()
+export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
+  private broker!: MockBroker;
+  private readonly sub: Redis;
+  private unsubscribe: (() => void) | null = null;
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PgMockBrokerStore) private readonly store: PgMockBrokerStore,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(ExecutionService) private readonly execution: ExecutionService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-broker-ticks');
+  }
+
+  get adapter(): BrokerAdapter {
+    return this.broker;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
+    const specs = new Map(universe.map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }]));
+    this.broker = await MockBroker.open(this.store, {
+      seed: this.config.MARKET_FEED_SEED,
+      latencyMs: 0,
+      slippageBps: 0,
+      instrument: (ref) => specs.get(ref.symbol),
+      onListenerError: (err) => this.logger.error({ err }, 'broker update listener failed'),
+    });
+    this.unsubscribe = this.broker.subscribe((update) => this.onUpdate(update));
+    const key = marketKeys(this.config.REDIS_PREFIX).ticks;
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel !== key) return;
+      const batch = parseTickBatch(message);
+      if (!batch) return;
+      for (const t of batch.ticks) void this.broker.onTick({ symbol: t[0], ts: t[1], ltp: t[2], bid: t[3], ask: t[4] });
+    });
+    await this.sub.subscribe(key);
+  }
+
+  /** Updates for one broker order are applied one after another, in arrival order. */
+  private onUpdate(update: BrokerOrder): void {
+    const id = update.brokerOrderId;
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev
+      .then(() => this.apply(update))
+      .catch((err: unknown) => this.logger.error({ err, brokerOrderId: id }, 'could not apply a broker update; the reconciler will retry'))
+      .finally(() => {
+        if (this.chains.get(id) === next) this.chains.delete(id);
+      });
+    this.chains.set(id, next);
+  }
+
+  async apply(update: BrokerOrder): Promise<void> {
+    const orderId = await this.execution.orderForBrokerId(update.brokerOrderId);
+    // Unknown yet: the placement call has not recorded the id; the reconciler catches it up.
+    if (!orderId) return;
+    await this.execution.applyReport(orderId, update.brokerOrderId, update, update.updatedAt);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.unsubscribe?.();
+    await Promise.allSettled([...this.chains.values()]);
+    await closeRedis(this.sub);
+  }
+}

@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, formatMoney, formatPrice, isTerminalStatus, positionAveragePrice, realizedPnl, unrealizedPnl, valueToPaise } from '@tradeloop/domain';
+import { JOBS, REALTIME_EVENTS, type Order, type OrderDetail, type PositionDto, type Trade } from '@tradeloop/contracts';
+import { Db } from '../db';
+import { AuditRepository, type RequestMeta } from '../audit';
+import { QuotesStore } from '../market';
+import { JobProducer } from '../queue';
+import { RealtimePublisher } from '../realtime';
+import { toOrderDto } from './order-row';
+import { TradingRepository } from './trading.repository';
+
+/** Cancel requests and the read side of orders, trades and positions. */
+@Injectable()
+export class OrderCommandsUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  /**
+   * Asks for a cancel: recorded on the order at once (so an order not yet sent is never sent),
+   * carried out by the execution engine, which moves it to CANCELLED and releases its hold.
+   * Terminal orders are a 409; another user's order is a 404.
+   */
+  async cancel(userId: string, orderId: string, meta: RequestMeta): Promise<Order> {
+    const row = await this.db.tx(async (sql) => {
+      const o = await this.trading.order(orderId, sql, { userId, lock: true });
+      if (!o) throw new DomainError('NOT_FOUND', 'No such order');
+      if (isTerminalStatus(o.status)) throw new DomainError('INVALID_STATE', `The order is ${o.status}: it can no longer be cancelled`);
+      if (o.cancel_requested) return o;
+      const updated = await this.trading.updateOrder(sql, orderId, { cancelRequested: true });
+      await this.trading.appendEvent(sql, orderId, o.status, 'CANCEL_REQUESTED', {});
+      await this.audit.append({ actorId: userId, action: 'order.cancel_requested', subject: `order:${orderId}`, details: {}, meta }, sql);
+      return updated;
+    });
+    await this.jobs.enqueue(JOBS.cancelOrder, { orderId }, { jobId: `cancel_${orderId}` });
+    const order = toOrderDto(row);
+    await this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order });
+    return order;
+  }
+
+  async detail(userId: string, orderId: string): Promise<OrderDetail> {
+    const o = await this.trading.order(orderId, this.db.sql, { userId });
+    if (!o) throw new DomainError('NOT_FOUND', 'No such order');
+    const history = await this.trading.history(orderId);
+    return { ...toOrderDto(o), history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), details: { event: h.event, ...h.details } })) };
+  }
+
+  async list(userId: string, q: { status?: string; symbol?: string; limit: number }): Promise<Order[]> {
+    return (await this.trading.listOrders(userId, q)).map(toOrderDto);
+  }
+
+  async trades(userId: string, limit = 200): Promise<Trade[]> {
+    return (await this.trading.trades(userId, limit)).map((t) => ({
+      id: t.id,
+      orderId: t.order_id,
+      symbol: t.symbol,
+      side: t.side as Trade['side'],
+      product: t.product as Trade['product'],
+      quantity: t.quantity,
+      price: formatPrice(Number(t.price_ticks)),
+      value: formatMoney(BigInt(t.value_paise)),
+      fees: formatMoney(BigInt(t.fees_paise) + BigInt(t.taxes_paise)),
+      charges: t.charges.map((c) => ({ name: c.name, kind: c.kind as 'FEE' | 'TAX', amount: c.amount })),
+      brokerTradeId: t.broker_trade_id,
+      executedAt: t.executed_at.toISOString(),
+    }));
+  }
+
+  /** Positions marked to the latest quotes. */
+  async positions(userId: string): Promise<PositionDto[]> {
+    const positions = await this.trading.positions(userId);
+    const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]);
+    return positions.map((p) => {
+      const ltp = marks.get(p.symbol)?.[2] ?? null;
+      const avg = positionAveragePrice(p);
+      return {
+        symbol: p.symbol,
+        product: p.product,
+        netQuantity: p.netQuantity,
+        averagePrice: avg === null ? null : formatPrice(avg),
+        ltp: ltp === null ? null : formatPrice(ltp),
+        unrealizedPnl: formatMoney(ltp === null || p.netQuantity === 0 ? 0n : valueToPaise(unrealizedPnl(p, ltp))),
+        realizedPnl: formatMoney(valueToPaise(realizedPnl(p))),
+      };
+    });
+  }
+}

@@ -1,0 +1,88 @@
+import { averageFillPrice, formatMoney, formatPrice, type OrderState, type OrderStatus, type Product, type OrderSide, type OrderType, type Validity, type ReservationBasis } from '@tradeloop/domain';
+import type { Order } from '@tradeloop/contracts';
+
+/** An `orders` row as Postgres returns it (bigint and numeric as text). */
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  symbol: string;
+  side: OrderSide;
+  type: OrderType;
+  product: Product;
+  validity: Validity;
+  quantity: number;
+  price_ticks: string | null;
+  trigger_ticks: string | null;
+  status: OrderStatus;
+  filled_quantity: number;
+  filled_value: string;
+  reference_price_ticks: string;
+  short_quantity: number;
+  reserved_paise: string;
+  client_tag: string | null;
+  strategy_id: string | null;
+  broker: string;
+  broker_order_ids: string[];
+  reject_reason: string | null;
+  cancel_requested: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
+  filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, broker,
+  broker_order_ids, reject_reason, cancel_requested, created_at, updated_at, version`;
+
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+/** The domain's view of the row (fills are summarised by filledQuantity / filledValue). */
+export function orderState(r: OrderRow, fills: OrderState['fills'] = []): OrderState {
+  return {
+    side: r.side,
+    type: r.type,
+    product: r.product,
+    validity: r.validity,
+    quantity: r.quantity,
+    price: num(r.price_ticks),
+    triggerPrice: num(r.trigger_ticks),
+    status: r.status,
+    filledQuantity: r.filled_quantity,
+    filledValue: BigInt(r.filled_value),
+    fills,
+    rejectReason: r.reject_reason,
+  };
+}
+
+export const reservationBasisOf = (r: OrderRow): ReservationBasis => ({
+  side: r.side,
+  product: r.product,
+  referencePrice: Number(r.reference_price_ticks),
+  shortQuantity: r.short_quantity,
+});
+
+export function toOrderDto(r: OrderRow): Order {
+  const avg = averageFillPrice({ filledQuantity: r.filled_quantity, filledValue: BigInt(r.filled_value) });
+  return {
+    id: r.id,
+    clientTag: r.client_tag,
+    symbol: r.symbol,
+    side: r.side,
+    type: r.type,
+    product: r.product,
+    validity: r.validity,
+    quantity: r.quantity,
+    filledQuantity: r.filled_quantity,
+    price: r.price_ticks === null ? null : formatPrice(Number(r.price_ticks)),
+    triggerPrice: r.trigger_ticks === null ? null : formatPrice(Number(r.trigger_ticks)),
+    averagePrice: avg === null ? null : formatPrice(avg),
+    status: r.status,
+    broker: r.broker,
+    brokerOrderId: r.broker_order_ids[0] ?? null,
+    rejectReason: r.reject_reason,
+    reserved: formatMoney(BigInt(r.reserved_paise)),
+    strategyId: r.strategy_id,
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}

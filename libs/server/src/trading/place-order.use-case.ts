@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  checkPreTradeRisk,
+  DomainError,
+  holdTx,
+  isDomainError,
+  orderReservation,
+  riskError,
+  type OrderSide,
+  type Product,
+} from '@tradeloop/domain';
+import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest } from '@tradeloop/contracts';
+import { Db, type Sql } from '../db';
+import { AuditRepository, type RequestMeta } from '../audit';
+import { Idempotency, type StoredResponse } from '../idempotency';
+import { InstrumentsRepository, QuotesStore } from '../market';
+import { JobProducer } from '../queue';
+import { RealtimePublisher } from '../realtime';
+import { LedgerRepository, WalletService } from '../wallet';
+import { toOrderDto } from './order-row';
+import { RiskRepository, switchState } from './risk.repository';
+import { TradingRepository } from './trading.repository';
+import { TradingState } from './trading-state';
+
+export const DEFAULT_BROKER = 'mock';
+
+/**
+ * Order intake (DOMAIN.md): validate against the instrument, check kill switches and the
+ * pre-trade risk rules, HOLD the reservation and persist the PENDING order — the hold and the
+ * order commit together — then enqueue it for the execution engine. Per user, intake is
+ * serialised (an advisory lock), so two concurrent orders cannot both pass a limit that only
+ * one fits. The Idempotency-Key makes a retried POST place the order once.
+ */
+@Injectable()
+export class PlaceOrderUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(Idempotency) private readonly idempotency: Idempotency,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(TradingState) private readonly state: TradingState,
+    @Inject(RiskRepository) private readonly risk: RiskRepository,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(WalletService) private readonly wallets: WalletService,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
+    const result = await this.idempotency.run<{ order: Order; walletChanged: boolean }>(
+      { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null } },
+      202,
+      (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null),
+    );
+    if (!result.replayed) {
+      const order = result.body.order;
+      // The order is committed: if the queue is unreachable (Redis restarting) it is still
+      // accepted, and the engine's reconciler enqueues it once Redis is back.
+      await this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined);
+      await this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order });
+      if (result.body.walletChanged) {
+        const wallet = await this.ledger.wallet(userId);
+        if (wallet) await this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet });
+      }
+    }
+    return { ...result, body: { order: result.body.order } };
+  }
+
+  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null): Promise<{ order: Order; walletChanged: boolean }> {
+    const symbol = body.symbol.toUpperCase();
+    const instrument = await this.instruments.bySymbol(symbol, sql);
+    if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
+    const ltp = (await this.quotes.get([symbol])).get(symbol)?.[2] ?? null;
+    const terms = this.state.validate(body, instrument, ltp);
+
+    await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
+    const [limits, switches, snapshot] = await Promise.all([
+      this.risk.limits(userId, sql),
+      this.risk.switches(userId, strategyId, sql),
+      this.state.snapshot(sql, userId),
+    ]);
+    if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
+      throw new DomainError('INVALID_STATE', `No price for ${symbol} yet: market and stop-market orders need a live quote; use a LIMIT order`);
+    }
+    const decision = checkPreTradeRisk(
+      { symbol, side: terms.side, type: terms.type, product: terms.product, quantity: terms.quantity, price: terms.price, triggerPrice: terms.triggerPrice, strategyId },
+      limits,
+      { openOrders: snapshot.openOrders, positions: snapshot.positions, dayPnl: snapshot.dayPnl, recentOrderTimes: snapshot.recentOrderTimes, now: Date.now() },
+      { global: switchState(switches.global), user: switchState(switches.user), strategy: switches.strategy ? switchState(switches.strategy) : null },
+      { ltp: ltp ?? terms.price ?? 0, lotSize: instrument.lotSize },
+    );
+    if (!decision.ok) {
+      const err = riskError(decision);
+      // Outside the order's transaction (which rolls back): the refusal itself is on record.
+      await this.recordRejection(userId, symbol, decision.rule, err.message, body, meta);
+      throw err;
+    }
+    const sellable = sellableQuantity(snapshot, symbol, terms.product);
+    const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
+    const id = uuidv7();
+    let walletChanged = false;
+    if (amount > 0n) {
+      await this.ledger.post(sql, holdTx(userId, amount, id));
+      walletChanged = true;
+    }
+    const row = await this.trading.insertOrder(sql, {
+      id,
+      userId,
+      symbol,
+      side: terms.side,
+      type: terms.type,
+      product: terms.product,
+      validity: terms.validity,
+      quantity: terms.quantity,
+      price: terms.price,
+      triggerPrice: terms.triggerPrice,
+      referencePrice: basis.referencePrice,
+      shortQuantity: basis.shortQuantity,
+      reserved: amount,
+      clientTag: body.tag ?? null,
+      strategyId,
+      broker: DEFAULT_BROKER,
+    });
+    await this.trading.appendEvent(sql, id, 'PENDING', 'PLACED', { reserved: amount.toString(), reducing: decision.reducing, ltp });
+    await this.audit.append({ actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product }, meta }, sql);
+    return { order: toOrderDto(row), walletChanged };
+  }
+
+  private async recordRejection(userId: string, symbol: string, rule: string, detail: string, body: PlaceOrderRequest, meta: RequestMeta): Promise<void> {
+    try {
+      await this.db.tx(async (sql) => {
+        await this.risk.recordEvent({ userId, kind: 'REJECTED', rule, detail, context: { symbol, side: body.side, type: body.type, quantity: body.quantity } }, sql);
+        await this.audit.append({ actorId: userId, action: 'risk.order_rejected', subject: `user:${userId}`, details: { rule, detail, symbol }, meta }, sql);
+      });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+    }
+  }
+}
+
+/** Units of (symbol, product) the user can sell without going short: long less open sells. */
+function sellableQuantity(s: { positions: { symbol: string; product: Product; netQuantity: number }[]; openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[] }, symbol: string, product: Product): number {
+  const long = s.positions.find((p) => p.symbol === symbol && p.product === product)?.netQuantity ?? 0;
+  const selling = s.openOrders.filter((o) => o.symbol === symbol && o.product === product && o.side === 'SELL').reduce((n, o) => n + o.remainingQuantity, 0);
+  return Math.max(0, long - selling);
+}
+
