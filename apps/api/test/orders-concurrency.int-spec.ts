@@ -1,0 +1,113 @@
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { Db, InstrumentsRepository, LedgerRepository, LedgerVerifier } from '@tradeloop/server';
+import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+
+const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
+const { api, ctx } = useTestApi({}, { logLevel: 'warn' });
+let worker: RunningProcess;
+const SYMBOLS = ['RELIANCE', 'TCS', 'INFY', 'ITC', 'SBIN'];
+
+beforeAll(async () => {
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+  const port = await freePort();
+  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED_TICKS_PER_SECOND: '3000', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '16' });
+  await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+/** Deterministic per-test randomness. */
+function rng(seed: number) {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+}
+
+describe('20 users, 500 orders with random cancels, all at once', () => {
+  it('keeps every invariant: ledger verifies, held = open reservations, positions = Σ fills, nothing stuck', async () => {
+    const { token: quoteToken } = await signedIn(api, ['trader']);
+    const quotes = await eventually(async () => {
+      const r = await api.http.get(`/api/v1/market/quotes?symbols=${SYMBOLS.join(',')}`, quoteToken);
+      return r.body.items?.length === SYMBOLS.length ? r.body.items : null;
+    }, 15_000, 'quotes');
+    const ltp = new Map<string, number>(quotes.map((q: { symbol: string; ltp: string }) => [q.symbol, Number(q.ltp)]));
+    const users = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const s = await signedIn(api, ['trader']);
+        await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 5_00_000_00n, 'funding')));
+        return { id: s.user.id, token: s.token };
+      }),
+    );
+    const rand = rng(42);
+    const placed: { user: (typeof users)[number]; id: string }[] = [];
+    let refused = 0;
+    await Promise.all(
+      users.map(async (user) => {
+        for (let k = 0; k < 25; k += 1) {
+          const symbol = SYMBOLS[Math.floor(rand() * SYMBOLS.length)]!;
+          const market = rand() < 0.4;
+          const price = (Math.floor((ltp.get(symbol)! * (0.93 + rand() * 0.05)) / 0.05) * 0.05).toFixed(2);
+          const body = market ? { symbol, side: 'BUY', type: 'MARKET', quantity: 1 + Math.floor(rand() * 3), product: 'CNC' } : { symbol, side: 'BUY', type: 'LIMIT', price, quantity: 1 + Math.floor(rand() * 5), product: 'CNC' };
+          const res = await api.http.request('POST', '/api/v1/orders', { body, token: user.token, headers: { 'idempotency-key': randomUUID() } });
+          if (res.status !== 202) {
+            refused += 1;
+            expect([422, 429], JSON.stringify(res.body)).toContain(res.status);
+            continue;
+          }
+          placed.push({ user, id: res.body.order.id });
+          if (!market && rand() < 0.5) {
+            const del = await api.http.request('DELETE', `/api/v1/orders/${res.body.order.id}`, { token: user.token });
+            expect([202, 409]).toContain(del.status);
+          }
+        }
+      }),
+    );
+    expect(placed.length + refused).toBe(500);
+    expect(placed.length).toBeGreaterThan(400);
+
+    // Every order leaves PENDING: resting limits OPEN, the rest terminal.
+    const db = api.app.get(Db);
+    await eventually(async () => {
+      const r = await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM orders WHERE status = 'PENDING' OR (cancel_requested AND status NOT IN ('CANCELLED', 'FILLED', 'REJECTED', 'EXPIRED'))`);
+      return r.n === '0';
+    }, 60_000, 'all orders worked');
+
+    const verify = await api.app.get(LedgerVerifier).verify();
+    expect(verify.ok, JSON.stringify(verify)).toBe(true);
+
+    // Each user: held = Σ reserved of open orders (long-only, so no short margin).
+    const held = await db.sql.rows<{ user_id: string; held: string; reserved: string }>(
+      `SELECT w.user_id, w.held_minor::text held, coalesce(sum(o.reserved_paise) FILTER (WHERE o.status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'PENDING')), 0)::text reserved
+       FROM wallet_balances w LEFT JOIN orders o ON o.user_id = w.user_id WHERE w.user_id = ANY($1::uuid[]) GROUP BY w.user_id, w.held_minor`,
+      [users.map((u) => u.id)],
+    );
+    expect(held).toHaveLength(20);
+    for (const h of held) expect(h.held, h.user_id).toBe(h.reserved);
+    // Terminal orders hold nothing.
+    const leaks = await db.sql.rows(`SELECT id FROM orders WHERE status IN ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED') AND reserved_paise <> 0`);
+    expect(leaks).toEqual([]);
+
+    // Positions = Σ fills, and every order's filled quantity = Σ its trades.
+    const mismatches = await db.sql.rows(
+      `SELECT p.user_id, p.symbol FROM positions p
+       LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t
+         USING (user_id, symbol, product)
+       WHERE p.net_quantity <> coalesce(t.q, 0)`,
+    );
+    expect(mismatches).toEqual([]);
+    const orderFills = await db.sql.rows(
+      `SELECT o.id FROM orders o LEFT JOIN (SELECT order_id, sum(quantity) q FROM trades GROUP BY 1) t ON t.order_id = o.id WHERE o.filled_quantity <> coalesce(t.q, 0)`,
+    );
+    expect(orderFills).toEqual([]);
+    // And we agree with the broker: one broker order per sent order, same fills.
+    const brokerDisagree = await db.sql.rows(
+      `SELECT o.id FROM orders o CROSS JOIN LATERAL unnest(o.broker_order_ids) b(id) JOIN mock_broker.orders m ON m.broker_order_id = b.id WHERE m.filled_quantity <> o.filled_quantity`,
+    );
+    expect(brokerDisagree).toEqual([]);
+  }, 180_000);
+});
