@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { asBrokerOrderId, BrokerError, type BrokerOrder } from '@tradeloop/brokers';
 import { JOBS, type JobPayload } from '@tradeloop/contracts';
-import { ExecutionService, LOGGER, orderState, type JobHandler, type OrderRow } from '@tradeloop/server';
+import { APP_CONFIG, ExecutionService, LOGGER, orderState, type AppConfig, type JobHandler, type OrderRow } from '@tradeloop/server';
 import { BrokerHost } from './broker-host';
 
 /**
@@ -19,6 +19,7 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
     @Inject(ExecutionService) private readonly execution: ExecutionService,
     @Inject(BrokerHost) private readonly host: BrokerHost,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async handle(payload: JobPayload<typeof JOBS.placeOrder>): Promise<string> {
@@ -27,6 +28,8 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
     if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
     try {
       const res = await this.host.adapter.placeOrder({ ...orderState(order), clientOrderId: order.id, instrument: { exchange: exchangeOf(order), symbol: order.symbol } });
+      // Fault tests: die exactly between the broker's acceptance and our write.
+      if (this.config.FAULT_INJECTION === 'crash-after-broker-accept') process.kill(process.pid, 'SIGKILL');
       await this.execution.accepted(order.id, res.brokerOrderIds, 'sent');
       await this.catchUp(order.id, res.brokerOrderIds);
       return 'sent';

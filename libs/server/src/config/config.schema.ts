@@ -78,6 +78,10 @@ export const CONFIG_VARS = {
     schema: z.enum(['always', 'nse']).default('always'),
     description: '`nse`: the simulated market trades 09:15–15:30 IST on weekdays only; `always`: a demo market that never closes.',
   },
+  FAULT_INJECTION: {
+    schema: z.enum(['none', 'crash-after-broker-accept']).default('none'),
+    description: 'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it. Never set in production.',
+  },
   MARKET_BACKFILL_DAYS: {
     schema: int(0, 365).default(90),
     description: 'Days of simulated 1-minute history `npm run up` generates for equities, indices and futures when none is stored (0 = none).',
