@@ -189,7 +189,8 @@ export class ExecutionService {
   private async run<T>(work: (sql: Sql, out: Outbox) => Promise<T>): Promise<T> {
     const out: Outbox = { userId: '', tradeIds: [], positions: false, wallet: false };
     const result = await this.db.tx((sql) => work(sql, out));
-    if (out.userId) await this.publish(out);
+    // Best effort, after the commit: a lost event shows as a seq gap and the client re-fetches.
+    if (out.userId) await this.publish(out).catch(() => undefined);
     return result;
   }
 

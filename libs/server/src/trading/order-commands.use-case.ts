@@ -74,7 +74,7 @@ export class OrderCommandsUseCase {
   /** Positions marked to the latest quotes. */
   async positions(userId: string): Promise<PositionDto[]> {
     const positions = await this.trading.positions(userId);
-    const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]);
+    const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
     return positions.map((p) => {
       const ltp = marks.get(p.symbol)?.[2] ?? null;
       const avg = positionAveragePrice(p);

@@ -73,7 +73,9 @@ export class PlaceOrderUseCase {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.bySymbol(symbol, sql);
     if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
-    const ltp = (await this.quotes.get([symbol])).get(symbol)?.[2] ?? null;
+    // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
+    // price band check); market and stop-market orders, which need a price, are refused below.
+    const ltp = await this.quotes.get([symbol]).then((m) => m.get(symbol)?.[2] ?? null, () => null);
     const terms = this.state.validate(body, instrument, ltp);
 
     await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
@@ -83,7 +85,7 @@ export class PlaceOrderUseCase {
       this.state.snapshot(sql, userId),
     ]);
     if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
-      throw new DomainError('INVALID_STATE', `No price for ${symbol} yet: market and stop-market orders need a live quote; use a LIMIT order`);
+      throw new DomainError('SERVICE_UNAVAILABLE', `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`);
     }
     const decision = checkPreTradeRisk(
       { symbol, side: terms.side, type: terms.type, product: terms.product, quantity: terms.quantity, price: terms.price, triggerPrice: terms.triggerPrice, strategyId },

@@ -60,7 +60,8 @@ export class TradingState {
       this.trading.realizedToday(sql, userId, bucketStart(now, '1d')),
     ]);
     const held = positions.filter((p) => p.netQuantity !== 0);
-    const marks = await this.quotes.get([...new Set(held.map((p) => p.symbol))]);
+    // Without quotes (Redis away) open positions count at zero unrealized P&L until prices return.
+    const marks = await this.quotes.get([...new Set(held.map((p) => p.symbol))]).catch(() => new Map<string, never>());
     let unrealized = 0n;
     for (const p of held) {
       const ltp = marks.get(p.symbol)?.[2];
