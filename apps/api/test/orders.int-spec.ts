@@ -145,6 +145,15 @@ describe('orders', () => {
     const reduce = await post({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 4, product: 'CNC' });
     expect(reduce.status).toBe(202);
     await eventually(async () => (await order(reduce.body.order.id)).status === 'FILLED', 10_000, 'square-off filled');
+    // Square-off flattens the rest (6 left), also through the engaged switch.
+    const flat = await api.http.post('/api/v1/positions/square-off', { symbol: 'RELIANCE' }, trader.token);
+    expect(flat.status).toBe(202);
+    expect(flat.body.items).toHaveLength(1);
+    expect(flat.body.items[0]).toMatchObject({ side: 'SELL', type: 'MARKET', quantity: 6 });
+    await eventually(async () => (await order(flat.body.items[0].id)).status === 'FILLED', 10_000, 'flattened');
+    const pos = (await api.http.get('/api/v1/positions', trader.token)).body.items.find((p: { symbol: string }) => p.symbol === 'RELIANCE');
+    expect(pos.netQuantity).toBe(0);
+    expect((await api.http.post('/api/v1/positions/square-off', {}, trader.token)).body.items).toEqual([]);
     const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
     expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
   });

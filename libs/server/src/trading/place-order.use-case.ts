@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -150,3 +151,32 @@ function sellableQuantity(s: { positions: { symbol: string; product: Product; ne
   return Math.max(0, long - selling);
 }
 
+
+/**
+ * Square-off (API.md): a MARKET order against each open position (or the one named), for the net
+ * quantity not already being closed by open orders, with the position's product. Each goes
+ * through the same intake as a person's order; reducing orders pass an engaged kill switch.
+ */
+@Injectable()
+export class SquareOffUseCase {
+  constructor(
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
+    @Inject(Db) private readonly db: Db,
+  ) {}
+
+  async execute(userId: string, symbol: string | undefined, requestKey: string, meta: RequestMeta): Promise<Order[]> {
+    const [positions, open] = await Promise.all([this.trading.positions(userId), this.trading.openOrders(this.db.sql, userId)]);
+    const out: Order[] = [];
+    for (const p of positions) {
+      if (p.netQuantity === 0 || (symbol && p.symbol !== symbol.toUpperCase())) continue;
+      const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
+      const closing = open.filter((o) => o.symbol === p.symbol && o.product === p.product && o.side === side).reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
+      const quantity = Math.abs(p.netQuantity) - closing;
+      if (quantity <= 0) continue;
+      const res = await this.place.execute(userId, { symbol: p.symbol, side, type: 'MARKET', quantity, product: p.product, validity: 'DAY', tag: 'squareoff' }, `sq-${createHash('sha256').update(`${requestKey}|${p.symbol}|${p.product}`).digest('hex')}`, meta);
+      out.push(res.body.order);
+    }
+    return out;
+  }
+}

@@ -4,7 +4,7 @@ import { MarketModule } from '../market';
 import { QueueModule } from '../queue';
 import { RealtimeModule } from '../realtime';
 import { WalletModule } from '../wallet';
-import { PlaceOrderUseCase } from './place-order.use-case';
+import { PlaceOrderUseCase, SquareOffUseCase } from './place-order.use-case';
 import { OrderCommandsUseCase } from './order-commands.use-case';
 import { ExecutionService } from './execution.service';
 import { RiskUseCases } from './risk.use-cases';
@@ -13,7 +13,7 @@ import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
 
-const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases];
+const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase];
 
 @Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })
 export class TradingModule {}
