@@ -1,12 +1,17 @@
 /*
  * Trade → Market watch: the user's watchlists (left) and a live price chart (right).
  *
- * URL state (shareable, survives reloads): ?list=<watchlist id>&symbol=<SYMBOL>&tf=<1m|5m|15m|1h|1d>.
+ * The order ticket docks right of the chart; orders, positions, trades and risk are tabs below.
+ *
+ * URL state (shareable, survives reloads): ?list=<watchlist id>&symbol=<SYMBOL>&tf=<1m|5m|15m|1h|1d>&tab=<orders|positions|trades|risk>.
+ *
+ * Keys: B / S open the ticket as buy / sell for the selected watchlist row (when the list has
+ * focus) or the charted instrument; Esc closes it.
  *
  * Test ids:
  *   trade-page      the page
  *   (watchlist: WatchlistPanel.tsx, WatchlistTabs.tsx, InstrumentSearch.tsx, WatchlistTable.tsx;
- *    chart: PriceChart.tsx)
+ *    chart: PriceChart.tsx; ticket: OrderTicket.tsx; tabs: TradingTabs.tsx and the tables it names)
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -18,6 +23,21 @@ import { QuoteBook } from './quote-book';
 import { useWatchlists } from './trade-api';
 import { useLiveQuotes } from './useLiveQuotes';
 import { WatchlistPanel } from './WatchlistPanel';
+import { OrderTicketPanel, type TicketState } from './OrderTicket';
+import { useKillSwitch, useOrders, usePositions, useTrades } from './orders-api';
+import { isTradingTab, TradingTabs, type TradingTab } from './TradingTabs';
+import { useTradingSync } from './useTradingSync';
+
+const EMPTY: never[] = [];
+
+const isTypingTarget = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** The watchlist's selected row while the list has focus, else null. */
+function focusedWatchlistSymbol(): string | null {
+  const list = document.activeElement?.closest('[data-testid="watchlist-rows"]');
+  return list?.querySelector<HTMLElement>('[data-selected="true"]')?.dataset.symbol ?? null;
+}
 
 export function TradePage() {
   const [params, setParams] = useSearchParams();
@@ -30,15 +50,53 @@ export function TradePage() {
   const tfParam = params.get('tf');
   const timeframe: Timeframe = isTimeframe(tfParam) ? tfParam : '1m';
   const charted = params.get('symbol') ?? active?.symbols[0] ?? null;
+  const tabParam = params.get('tab');
+  const tab: TradingTab = isTradingTab(tabParam) ? tabParam : 'orders';
+  const [ticket, setTicket] = useState<TicketState | null>(null);
 
-  // Quotes for the visible list, plus the charted instrument when it is not on it.
+  useTradingSync();
+  const orders = useOrders();
+  const positions = usePositions();
+  const trades = useTrades();
+  const killSwitch = useKillSwitch();
+  const positionItems = positions.data?.items ?? EMPTY;
+
+  // Quotes for the visible list, the charted instrument, the ticket's and the open positions'.
   const activeSymbols = active?.symbols;
+  const positionSymbols = positionItems
+    .filter((p) => p.netQuantity !== 0)
+    .map((p) => p.symbol)
+    .join(',');
+  const ticketSymbol = ticket?.symbol ?? null;
   const quoteSymbols = useMemo(() => {
     const symbols = [...(activeSymbols ?? [])];
-    if (charted && !symbols.includes(charted)) symbols.push(charted);
+    for (const s of [charted, ticketSymbol, ...(positionSymbols ? positionSymbols.split(',') : [])]) if (s && !symbols.includes(s)) symbols.push(s);
     return symbols;
-  }, [activeSymbols, charted]);
+  }, [activeSymbols, charted, ticketSymbol, positionSymbols]);
   const { quotes, subscription } = useLiveQuotes(book, quoteSymbols);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (document.querySelector('dialog[open]')) return;
+      if (event.key === 'Escape') {
+        if (ticket) {
+          event.preventDefault();
+          setTicket(null);
+        }
+        return;
+      }
+      if (isTypingTarget(event.target)) return;
+      const key = event.key.toLowerCase();
+      if (key !== 'b' && key !== 's') return;
+      const symbol = focusedWatchlistSymbol() ?? charted;
+      if (!symbol) return;
+      event.preventDefault();
+      setTicket({ symbol, side: key === 'b' ? 'BUY' : 'SELL' });
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [ticket, charted]);
 
   const update = useCallback(
     (changes: Record<string, string | null>) =>
@@ -73,7 +131,17 @@ export function TradePage() {
           onOpenChart={(symbol) => update({ symbol })}
         />
         <PriceChart symbol={charted} timeframe={timeframe} book={book} onTimeframe={(tf) => update({ tf })} />
+        <OrderTicketPanel ticket={ticket} defaultSymbol={charted} book={book} positions={positionItems} onChange={setTicket} />
       </div>
+      <TradingTabs
+        tab={tab}
+        onTab={(t) => update({ tab: t === 'orders' ? null : t })}
+        orders={{ items: orders.data?.items ?? EMPTY, loading: orders.isPending, error: orders.isError ? orders.error : null, retry: () => void orders.refetch() }}
+        positions={{ items: positionItems, loading: positions.isPending, error: positions.isError ? positions.error : null, retry: () => void positions.refetch() }}
+        trades={{ items: trades.data?.items ?? EMPTY, loading: trades.isPending, error: trades.isError ? trades.error : null, retry: () => void trades.refetch() }}
+        book={book}
+        killSwitchEngaged={killSwitch.data?.self.engaged === true || killSwitch.data?.global.engaged === true}
+      />
     </div>
   );
 }

@@ -1,0 +1,159 @@
+/*
+ * Test ids:
+ *   orders-blotter             the table (data-count)
+ *   order-row-<id>             one order (data-status, data-symbol, data-side, data-filled, data-reserved)
+ *   order-status-<id>          its status chip
+ *   order-cancel-<id>          Cancel (open orders only) → a confirmation
+ *   order-cancel-confirm       confirms the cancellation
+ *   order-cancel-error         a refused cancellation (e.g. 409: already terminal)
+ */
+import { useState } from 'react';
+import type { Order } from '@tradeloop/contracts';
+import { isTerminalStatus, type OrderStatus } from '@tradeloop/domain';
+import { Dialog } from '../../components/Dialog';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { Money } from '../../components/Money';
+import { describeError } from '../../lib/api';
+import { formatClock } from '../../lib/format';
+import { formatPrice } from '../../lib/price';
+import { useCancelOrder } from './orders-api';
+
+const STATUS_CHIP: Record<OrderStatus, string> = {
+  PENDING: 'chip-neutral',
+  OPEN: 'chip-accent',
+  TRIGGER_PENDING: 'chip-warning',
+  PARTIALLY_FILLED: 'chip-warning',
+  FILLED: 'chip-positive',
+  CANCELLED: 'chip-neutral',
+  REJECTED: 'chip-negative',
+  EXPIRED: 'chip-neutral',
+};
+
+export const isOpenOrder = (o: Order) => !isTerminalStatus(o.status);
+
+export function StatusChip({ status, testId }: { status: OrderStatus; testId?: string }) {
+  return (
+    <span className={`chip ${STATUS_CHIP[status]}`} data-testid={testId}>
+      {status.replace('_', ' ')}
+    </span>
+  );
+}
+
+export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: readonly Order[]; loading: boolean; error: unknown; onRetry: () => void }) {
+  const [cancelling, setCancelling] = useState<Order | null>(null);
+  const cancel = useCancelOrder();
+
+  if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
+  return (
+    <>
+      <div className="table-wrap trading-table-wrap">
+        <table className="table table-dense" data-testid="orders-blotter" data-count={orders.length}>
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Symbol</th>
+              <th>Side</th>
+              <th>Type</th>
+              <th>Product</th>
+              <th className="col-num">Filled / Qty</th>
+              <th className="col-num">Price</th>
+              <th className="col-num">Avg price</th>
+              <th className="col-num">Reserved</th>
+              <th>Status</th>
+              <th className="col-actions" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {orders.map((o) => (
+              <tr
+                key={o.id}
+                data-testid={`order-row-${o.id}`}
+                data-status={o.status}
+                data-symbol={o.symbol}
+                data-side={o.side}
+                data-filled={o.filledQuantity}
+                data-reserved={o.reserved}
+                className={isOpenOrder(o) ? undefined : 'row-muted'}
+              >
+                <td className="mono" title={o.createdAt}>
+                  {formatClock(Date.parse(o.createdAt))}
+                </td>
+                <td className="mono">{o.symbol}</td>
+                <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
+                <td>{o.type}</td>
+                <td>{o.product}</td>
+                <td className="col-num mono">
+                  {o.filledQuantity} / {o.quantity}
+                </td>
+                <td className="col-num mono">
+                  {o.price ? formatPrice(o.price) : o.type === 'MARKET' || o.type === 'SL-M' ? 'MKT' : '—'}
+                  {o.triggerPrice && <span className="muted"> trg {formatPrice(o.triggerPrice)}</span>}
+                </td>
+                <td className="col-num mono">{formatPrice(o.averagePrice)}</td>
+                <td className="col-num">
+                  <Money value={o.reserved} />
+                </td>
+                <td>
+                  <StatusChip status={o.status} testId={`order-status-${o.id}`} />
+                  {o.rejectReason && <span className="muted order-reason"> {o.rejectReason}</span>}
+                </td>
+                <td className="col-actions">
+                  {isOpenOrder(o) && (
+                    <button type="button" className="button button-small button-ghost" onClick={() => setCancelling(o)} data-testid={`order-cancel-${o.id}`}>
+                      Cancel
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {orders.length === 0 && !loading && <EmptyState title="No orders yet. Press B or S to open the ticket." />}
+      </div>
+      <Dialog
+        open={cancelling !== null}
+        title="Cancel order?"
+        onClose={() => {
+          setCancelling(null);
+          cancel.reset();
+        }}
+      >
+        {cancelling && (
+          <div className="stack">
+            <p>
+              {cancelling.side} {cancelling.quantity - cancelling.filledQuantity} of {cancelling.quantity} <strong className="mono">{cancelling.symbol}</strong> {cancelling.type}
+              {cancelling.price ? ` @ ${formatPrice(cancelling.price)}` : ''}. Its hold of <Money value={cancelling.reserved} /> is released.
+            </p>
+            {cancel.isError && (
+              <div className="notice notice-error" role="alert" data-testid="order-cancel-error">
+                {describeError(cancel.error)}
+              </div>
+            )}
+            <div className="dialog-footer">
+              <button type="button" className="button button-ghost" onClick={() => setCancelling(null)}>
+                Keep it
+              </button>
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={cancel.isPending}
+                onClick={() =>
+                  cancel.mutate(cancelling.id, {
+                    onSuccess: () => {
+                      setCancelling(null);
+                      cancel.reset();
+                    },
+                  })
+                }
+                data-testid="order-cancel-confirm"
+              >
+                {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
+              </button>
+            </div>
+          </div>
+        )}
+      </Dialog>
+    </>
+  );
+}
