@@ -21,6 +21,13 @@ const WATCHLIST_KEYS: [ReactNode, string][] = [
     </>,
     'Watchlist: move the instrument up or down',
   ],
+  [
+    <>
+      <Kbd>B</Kbd> <Kbd>S</Kbd>
+    </>,
+    'Trade: open the order ticket to buy / sell the selected instrument',
+  ],
+  [<Kbd key="k">Esc</Kbd>, 'Trade: close the order ticket'],
 ];
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

@@ -11,6 +11,7 @@ import { RegisterPage } from '../features/auth/RegisterPage';
 import { AccountPage } from '../features/auth/AccountPage';
 import { UsersPage } from '../features/admin/UsersPage';
 import { FundingPage } from '../features/funding/FundingPage';
+import { RiskAdminPage } from '../features/admin/RiskAdminPage';
 import { AuditLogPage } from '../features/compliance/AuditLogPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
@@ -67,6 +68,7 @@ export const router = createBrowserRouter([
                   { index: true, element: <Navigate to="users" replace /> },
                   { path: 'users', element: <UsersPage /> },
                   { path: 'funding', element: <FundingPage /> },
+                  { path: 'risk', element: <RiskAdminPage /> },
                 ],
               },
             ],

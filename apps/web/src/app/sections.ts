@@ -19,5 +19,6 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
   admin: [
     { to: '/admin/users', label: 'Users', testId: 'subnav-users' },
     { to: '/admin/funding', label: 'Funding', testId: 'subnav-funding' },
+    { to: '/admin/risk', label: 'Risk', testId: 'subnav-risk' },
   ],
 };
