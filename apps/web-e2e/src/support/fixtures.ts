@@ -26,3 +26,15 @@ export async function logOut(page: Page) {
 }
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
+
+/** Deposits `amount` (e.g. "500000.00") into a user's wallet through the admin funding API. */
+export async function fundUser(request: APIRequestContext, userId: string, amount: string, reference: string) {
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  expect(login.status()).toBe(200);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const res = await request.post(`/api/v1/admin/wallets/${userId}/deposits`, {
+    data: { amount, reference },
+    headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': crypto.randomUUID() },
+  });
+  expect(res.status(), await res.text()).toBeLessThan(300);
+}

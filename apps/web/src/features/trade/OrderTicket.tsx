@@ -22,7 +22,7 @@
  *   ticket-placed                the last placed order (data-order-id)
  *   trade-wallet-available / trade-wallet-held   the trader's balances, live
  */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { InstrumentDto, PositionDto } from '@tradeloop/contracts';
 import { ORDER_TYPES, PRODUCTS_BY_INSTRUMENT_TYPE, type OrderSide, type OrderType, type Product } from '@tradeloop/domain';
 import { Kbd } from '../../components/Kbd';
@@ -133,22 +133,19 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
   const needsTrigger = type === 'SL' || type === 'SL-M';
   const long = positions.filter((p) => p.symbol === symbol && p.product === product).reduce((a, p) => a + Math.max(0, p.netQuantity), 0);
 
-  // Prefill a price box from the LTP the first time it is shown.
   const ltp = quote?.ltp ?? null;
-  useEffect(() => {
+  /** Switching type prefills an empty price / trigger box from the LTP (on the tick). */
+  const chooseType = (t: OrderType) => {
+    setType(t);
     const ltpTicks = priceTicks(ltp);
     if (ltpTicks === null) return;
-    if (needsPrice && price === '') setPrice(ticksToText(toTick(ltpTicks, tick), decimals));
-    if (needsTrigger && trigger === '') setTrigger(ticksToText(toTick(ltpTicks, tick), decimals));
-  }, [needsPrice, needsTrigger, ltp, price, trigger, tick, decimals]);
+    const text = ticksToText(toTick(ltpTicks, tick), decimals);
+    if ((t === 'LIMIT' || t === 'SL') && price === '') setPrice(text);
+    if ((t === 'SL' || t === 'SL-M') && trigger === '') setTrigger(text);
+  };
 
-  const estimate = useMemo(
-    () =>
-      product && Number.isSafeInteger(units)
-        ? estimateOrder({ side, type, product, quantity: units, price, triggerPrice: trigger, ltp, longQuantity: long })
-        : null,
-    [side, type, product, units, price, trigger, ltp, long],
-  );
+  const estimate =
+    product && Number.isSafeInteger(units) ? estimateOrder({ side, type, product, quantity: units, price, triggerPrice: trigger, ltp, longQuantity: long }) : null;
 
   const clearErrors = (field?: Field) => {
     if (field) setFieldErrors((e) => ({ ...e, [field]: undefined }));
@@ -262,7 +259,7 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
             className="segment"
             aria-pressed={type === t}
             onClick={() => {
-              setType(t);
+              chooseType(t);
               clearErrors();
             }}
             data-testid={`ticket-type-${t}`}
@@ -335,7 +332,6 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
           </label>
         )}
       </div>
-
       <div className="field">
         <span className="label">Product</span>
         <div className="segmented" role="group" aria-label="Product">
@@ -347,6 +343,7 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
         </div>
         {fieldError('product')}
       </div>
+
 
       <Estimate estimate={estimate} side={side} />
 
@@ -382,21 +379,20 @@ function Estimate({ estimate, side }: { estimate: ReturnType<typeof estimateOrde
   return (
     <dl className="ticket-estimate" data-testid="ticket-estimate" data-hold={formatInr(estimate.hold)} data-fees={formatInr(estimate.fees.total)}>
       <div>
-        <dt>Value @ {formatPrice((estimate.referencePrice / 10_000).toFixed(estimate.referencePrice % 100 === 0 ? 2 : 4))}</dt>
+        <dt>Value @ ≈{formatPrice((Math.ceil(estimate.referencePrice / 100) / 100).toFixed(2))}</dt>
         <dd className="mono">{formatInr(estimate.notional)}</dd>
       </div>
       <div title={`Brokerage ${formatInr(lines.brokerage)} · STT ${formatInr(lines.stt)} · Exchange ${formatInr(lines.exchangeCharges)} · GST ${formatInr(lines.gst)}`}>
         <dt>Charges</dt>
         <dd className="mono">{formatInr(estimate.fees.total)}</dd>
       </div>
-      <div className="ticket-estimate-breakdown muted">
-        brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST {formatInr(lines.gst)}
-      </div>
       <div className="ticket-estimate-hold">
         <dt>{side === 'BUY' ? 'Funds held' : estimate.shortQuantity > 0 ? `Margin held (${estimate.shortQuantity} short)` : 'Funds held'}</dt>
         <dd className="mono">{formatInr(estimate.hold)}</dd>
       </div>
-      <p className="ticket-estimate-note muted">Estimate · market orders are held at LTP + 5 %; the server decides at the moment it receives the order.</p>
+      <p className="ticket-estimate-note muted" title="Brokerage MIS/NRML min(₹20, 0.03 %), CNC ₹0; STT 0.025 % sell MIS, 0.1 % CNC; exchange 0.00297 %; GST 18 % on brokerage + exchange. Market and SL-M orders are held at LTP + 5 %.">
+        Estimate · brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST {formatInr(lines.gst)}
+      </p>
     </dl>
   );
 }
@@ -416,7 +412,7 @@ function TicketBanner({ error }: { error: ApiError | Error }) {
   const fields = isApiError(error) ? error.fieldErrors.filter((fe) => !(FIELDS as readonly string[]).includes(fe.field)) : [];
   return (
     <div className={`notice ${code === 'KILL_SWITCH_ENGAGED' ? 'notice-error ticket-banner-switch' : 'notice-error'} ticket-banner`} role="alert" data-testid="ticket-error" data-code={code}>
-      <div className="stack-tight">
+      <div className="ticket-banner-body">
         <strong>{title}</strong>
         <span>{detail}</span>
         {fields.map((fe) => (

@@ -1,0 +1,126 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { fundUser, logIn, registerUser, shot } from './support/fixtures';
+
+/** Distinct successive values of an attribute seen while polling for `withinMs`, or until `enough` changes. */
+async function watchAttribute(locator: Locator, name: string, opts: { withinMs: number; enough: number }): Promise<string[]> {
+  const values: string[] = [];
+  const deadline = Date.now() + opts.withinMs;
+  while (Date.now() < deadline && values.length <= opts.enough) {
+    const value = (await locator.getAttribute(name)) ?? '';
+    if (value && value !== values.at(-1)) values.push(value);
+    await locator.page().waitForTimeout(50);
+  }
+  return values;
+}
+
+/** Places the ticket's order and returns the new order's id. */
+async function submitTicket(page: Page): Promise<string> {
+  const placedBefore = page.getByTestId('ticket-placed');
+  const before = (await placedBefore.count()) > 0 ? await placedBefore.getAttribute('data-order-id') : null;
+  // A double click must place one order: the submission's Idempotency-Key is fixed.
+  await page.getByTestId('ticket-submit').dblclick();
+  const placed = page.getByTestId('ticket-placed');
+  await expect(placed).toHaveAttribute('data-order-id', /.+/);
+  if (before) await expect(placed).not.toHaveAttribute('data-order-id', before);
+  return (await placed.getAttribute('data-order-id'))!;
+}
+
+test('a funded trader buys at market, sees the fill and live P&L, cancels a far limit, and is stopped by the kill switch', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const trader = await registerUser(request, 'orders');
+  await fundUser(request, trader.id, '500000.00', 'NEFT-E2E-ORDERS');
+
+  await logIn(page, trader);
+  await page.goto('/trade?symbol=RELIANCE');
+  await expect(page.getByTestId('trade-wallet-available')).toHaveText('₹5,00,000.00');
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+
+  // B opens the ticket as a buy for the charted instrument; Esc closes it; S as a sell.
+  await page.getByTestId('price-chart').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page.keyboard.press('b');
+  const ticket = page.getByTestId('order-ticket');
+  await expect(ticket).toHaveAttribute('data-side', 'BUY');
+  await expect(ticket).toHaveAttribute('data-symbol', 'RELIANCE');
+  await page.keyboard.press('Escape');
+  await expect(ticket).toHaveCount(0);
+  await page.keyboard.press('s');
+  await expect(ticket).toHaveAttribute('data-side', 'SELL');
+  await page.getByTestId('ticket-side-buy').click();
+  await expect(ticket).toHaveAttribute('data-side', 'BUY');
+
+  // 1 lot at market: units shown, an estimate of hold and fees before submitting.
+  await expect(ticket).toHaveAttribute('data-lot-size', '1');
+  await page.getByTestId('ticket-type-MARKET').click();
+  await page.getByTestId('ticket-quantity').fill('1');
+  await expect(page.getByTestId('ticket-units')).toHaveAttribute('data-units', '1');
+  await page.getByTestId('ticket-product-CNC').click();
+  const estimate = page.getByTestId('ticket-estimate');
+  await expect(estimate).toHaveAttribute('data-hold', /^₹[\d,]+\.\d\d$/);
+  await expect(estimate).toContainText('Estimate');
+  await shot(page, '50-ticket-market-buy');
+
+  const buyId = await submitTicket(page);
+  const buyRow = page.getByTestId(`order-row-${buyId}`);
+  await expect(buyRow).toHaveAttribute('data-status', 'FILLED', { timeout: 15_000 });
+  await expect(buyRow).toHaveAttribute('data-filled', '1');
+  await expect(page.locator('[data-testid^="order-row-"][data-symbol="RELIANCE"][data-side="BUY"]')).toHaveCount(1);
+  await shot(page, '51-blotter-filled');
+
+  // The position, and its unrealized P&L moving with the ticks.
+  await page.getByTestId('trading-tab-positions').click();
+  const position = page.getByTestId('position-row-RELIANCE');
+  await expect(position).toHaveAttribute('data-net', '1');
+  const pnl = await watchAttribute(position, 'data-unrealized', { withinMs: 10_000, enough: 1 });
+  expect(pnl.length - 1, `unrealized P&L values seen in 10 s: ${pnl.join(', ')}`).toBeGreaterThanOrEqual(1);
+  await shot(page, '52-position-live-pnl');
+  await page.getByTestId('trading-tab-trades').click();
+  await expect(page.locator(`[data-testid^="trade-row-"][data-order-id="${buyId}"]`)).toHaveCount(1);
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+
+  // A far LIMIT (8 % under the LTP, on the tick): it rests OPEN with a hold; cancelling releases it.
+  await page.getByTestId('ticket-type-LIMIT').click();
+  await page.getByTestId('trading-tab-positions').click();
+  const ltp = Number(await position.getAttribute('data-ltp'));
+  expect(ltp).toBeGreaterThan(0);
+  const farBid = (Math.floor((ltp * 0.92) / 0.05) * 0.05).toFixed(2);
+  await page.getByTestId('ticket-price').fill(farBid);
+  await expect(estimate).toHaveAttribute('data-hold', /^₹[\d,]+\.\d\d$/);
+  await page.getByTestId('trading-tab-orders').click();
+  const limitId = await submitTicket(page);
+  const limitRow = page.getByTestId(`order-row-${limitId}`);
+  await expect(limitRow).toHaveAttribute('data-status', 'OPEN', { timeout: 15_000 });
+  await expect(page.getByTestId('trade-wallet-held')).not.toHaveText('₹0.00');
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText(`₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  await shot(page, '53-limit-open-held');
+  await page.getByTestId(`order-cancel-${limitId}`).click();
+  await page.getByTestId('order-cancel-confirm').click();
+  await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 15_000 });
+  await expect(page.getByTestId(`order-cancel-${limitId}`)).toHaveCount(0);
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+  await shot(page, '54-limit-cancelled-released');
+
+  // The kill switch: confirm with a reason, see it engaged, and the next order refused, naming it.
+  await page.getByTestId('trading-tab-risk').click();
+  await expect(page.getByTestId('kill-switch-state')).toHaveAttribute('data-engaged', 'false');
+  await page.getByTestId('kill-switch-button').click();
+  await expect(page.getByTestId('kill-switch-confirm')).toBeDisabled();
+  await page.getByTestId('kill-switch-reason').fill('e2e: stepping away');
+  await shot(page, '55-kill-switch-confirm');
+  await page.getByTestId('kill-switch-confirm').click();
+  await expect(page.getByTestId('kill-switch-state')).toHaveAttribute('data-engaged', 'true');
+  await expect(page.getByTestId('kill-switch-state')).toContainText('e2e: stepping away');
+
+  await page.getByTestId('ticket-type-MARKET').click();
+  await page.getByTestId('ticket-submit').click();
+  const refusal = page.getByTestId('ticket-error');
+  await expect(refusal).toHaveAttribute('data-code', 'KILL_SWITCH_ENGAGED');
+  await expect(refusal).toContainText(/kill switch/i);
+  await expect(page.getByTestId('risk-events').locator('[data-kind="SWITCH_ENGAGED"]')).toHaveCount(1);
+  await shot(page, '56-kill-switch-refused');
+
+  // Narrow width: the screen stacks (watchlist, chart, ticket, tabs).
+  await page.setViewportSize({ width: 420, height: 900 });
+  await page.getByTestId('trading-tab-orders').click();
+  await expect(page.getByTestId('orders-blotter')).toBeVisible();
+  await shot(page, '57-narrow');
+});
