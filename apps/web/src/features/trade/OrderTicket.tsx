@@ -230,6 +230,8 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
         </button>
       </header>
 
+      {/* Refusals first, where they cannot be scrolled out of sight in a short ticket. */}
+      {banner && <TicketBanner error={banner} />}
       <SymbolField symbol={symbol} onPick={(s) => onChange({ symbol: s, side })} />
       {fieldError('symbol')}
       <div className="ticket-quote muted">
@@ -347,7 +349,6 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
 
       <Estimate estimate={estimate} side={side} />
 
-      {banner && <TicketBanner error={banner} />}
       {placed && !banner && (
         <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={placed.id}>
           Placed: {placed.text}
