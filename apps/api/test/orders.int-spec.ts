@@ -156,5 +156,6 @@ describe('orders', () => {
     expect((await api.http.post('/api/v1/positions/square-off', {}, trader.token)).body.items).toEqual([]);
     const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
     expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
+    expect(events.find((e: { kind: string }) => e.kind === 'REJECTED')).toMatchObject({ rule: 'KILL_SWITCH_USER' });
   });
 });

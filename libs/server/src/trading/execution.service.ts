@@ -63,7 +63,7 @@ export class ExecutionService {
         out.order = await this.finish(sql, o, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
         return { action: 'skip', order: out.order };
       }
-      const history = await this.trading.history(orderId);
+      const history = await this.trading.history(orderId, sql);
       const sentBefore = history.some((h) => h.event === 'SENDING');
       if (!sentBefore) await this.trading.appendEvent(sql, orderId, 'PENDING', 'SENDING', {});
       return { action: sentBefore ? 'lookup' : 'send', order: o };

@@ -51,11 +51,22 @@ export class PlaceOrderUseCase {
   ) {}
 
   async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
-    const result = await this.idempotency.run<{ order: Order; walletChanged: boolean }>(
-      { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null } },
-      202,
-      (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null),
-    );
+    let result: StoredResponse<{ order: Order; walletChanged: boolean }>;
+    // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
+    let refusal: { rule: string; detail: string } | null = null;
+    try {
+      result = await this.idempotency.run<{ order: Order; walletChanged: boolean }>(
+        { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null } },
+        202,
+        (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r)),
+      );
+    } catch (err) {
+      // The refusal is on record once, written after the order's transaction rolled back —
+      // never while holding its connection.
+      const r = refusal as { rule: string; detail: string } | null;
+      if (r) await this.recordRejection(userId, body.symbol.toUpperCase(), r.rule, r.detail, body, meta);
+      throw err;
+    }
     if (!result.replayed) {
       const order = result.body.order;
       // The order is committed: if the queue is unreachable (Redis restarting) it is still
@@ -70,7 +81,7 @@ export class PlaceOrderUseCase {
     return { ...result, body: { order: result.body.order } };
   }
 
-  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null): Promise<{ order: Order; walletChanged: boolean }> {
+  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void): Promise<{ order: Order; walletChanged: boolean }> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.bySymbol(symbol, sql);
     if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
@@ -80,11 +91,10 @@ export class PlaceOrderUseCase {
     const terms = this.state.validate(body, instrument, ltp);
 
     await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
-    const [limits, switches, snapshot] = await Promise.all([
-      this.risk.limits(userId, sql),
-      this.risk.switches(userId, strategyId, sql),
-      this.state.snapshot(sql, userId),
-    ]);
+    // One connection (the transaction's): its queries run one after another.
+    const limits = await this.risk.limits(userId, sql);
+    const switches = await this.risk.switches(userId, strategyId, sql);
+    const snapshot = await this.state.snapshot(sql, userId);
     if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
       throw new DomainError('SERVICE_UNAVAILABLE', `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`);
     }
@@ -97,8 +107,7 @@ export class PlaceOrderUseCase {
     );
     if (!decision.ok) {
       const err = riskError(decision);
-      // Outside the order's transaction (which rolls back): the refusal itself is on record.
-      await this.recordRejection(userId, symbol, decision.rule, err.message, body, meta);
+      onRefused({ rule: decision.rule, detail: err.message });
       throw err;
     }
     const sellable = sellableQuantity(snapshot, symbol, terms.product);

@@ -53,12 +53,11 @@ export class TradingState {
   }
 
   async snapshot(sql: Sql, userId: string, now = Date.now()): Promise<TradingSnapshot> {
-    const [open, positions, recent, realized] = await Promise.all([
-      this.trading.openOrders(sql, userId),
-      this.trading.positions(userId, sql),
-      this.trading.recentOrderTimes(sql, userId, now - 60_000),
-      this.trading.realizedToday(sql, userId, bucketStart(now, '1d')),
-    ]);
+    // Sequential: these share the caller's transaction connection.
+    const open = await this.trading.openOrders(sql, userId);
+    const positions = await this.trading.positions(userId, sql);
+    const recent = await this.trading.recentOrderTimes(sql, userId, now - 60_000);
+    const realized = await this.trading.realizedToday(sql, userId, bucketStart(now, '1d'));
     const held = positions.filter((p) => p.netQuantity !== 0);
     // Without quotes (Redis away) open positions count at zero unrealized P&L until prices return.
     const marks = await this.quotes.get([...new Set(held.map((p) => p.symbol))]).catch(() => new Map<string, never>());

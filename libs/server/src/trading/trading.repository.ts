@@ -134,8 +134,8 @@ export class TradingRepository {
     return this.db.sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
   }
 
-  async history(orderId: string): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
-    return this.db.sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
+  async history(orderId: string, sql: Sql = this.db.sql): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
+    return sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
   }
 
   async openOrders(sql: Sql, userId: string): Promise<OrderRow[]> {

@@ -1,0 +1,141 @@
+// `npm run bench -- orders` — issue 5: orders through the queue, the execution engine and the mock
+// broker (zero latency), from 20 users over Socket.IO: HTTP POST → `order.updated` FILLED on the
+// user's socket. Phase 1: 200 orders/s for 60 s (targets p50 ≤ 15 ms, p99 ≤ 60 ms). Phase 2: a
+// ramp to find the highest rate that holds with every invariant (target ≥ 500/s). Baseline: the
+// same intake + placement + fill done synchronously in one in-process call, no queue.
+// Market orders fill at the NEXT tick of their symbol: the feed runs at 10,000 ticks/s and the
+// orders use the most liquid names, so the wait for a tick is part of every figure.
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { createDataSource, Db, LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/server';
+import { depositTx } from '@tradeloop/domain';
+import { fmt, machine } from './lib/bench-kit.mjs';
+import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
+
+const USERS = 20;
+const RATE = Number(process.env.BENCH_ORDER_RATE ?? 200);
+const SECONDS = Number(process.env.BENCH_ORDER_SECONDS ?? 60);
+const RAMP = (process.env.BENCH_ORDER_RAMP ?? '300,400,500,600,800').split(',').map(Number);
+const RAMP_SECONDS = Number(process.env.BENCH_ORDER_RAMP_SECONDS ?? 15);
+const SYMBOLS = ['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'ICICIBANK', 'SBIN', 'ITC', 'LT'];
+
+const stack = await createMarketStack(500);
+const ds = createDataSource({ url: stack.databaseUrl, poolSize: 4, applicationName: 'bench-orders' });
+await ds.initialize();
+const db = new Db(ds);
+try {
+  const api = await stack.startApi({ DATABASE_POOL_SIZE: '30', AUTH_CACHE_TTL_MS: '5000' });
+  const worker = await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: '10000', WORKER_CONCURRENCY: '32', DATABASE_POOL_SIZE: '30' });
+  const tokens = await makeTokens(api.base, USERS);
+  const users = [];
+  for (const token of tokens) {
+    const me = await (await fetch(`${api.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
+    await db.tx((sql) => new LedgerRepository(db).post(sql, depositTx(me.user?.id ?? me.id, 100_000_000_00n, 'bench funding')));
+    users.push({ id: me.user?.id ?? me.id, token });
+  }
+  const filledAt = new Map();
+  const waiters = new Map();
+  const sockets = await Promise.all(
+    users.map(async (u) => {
+      const s = io(`${api.base}/realtime`, { path: '/socket.io', auth: { token: u.token }, transports: ['websocket'] });
+      await new Promise((res, rej) => {
+        s.once('ready', res);
+        s.once('connect_error', rej);
+      });
+      s.on('order.updated', ({ order }) => {
+        if (order.status !== 'FILLED' || filledAt.has(order.id)) return;
+        filledAt.set(order.id, performance.now());
+        waiters.get(order.id)?.();
+      });
+      return s;
+    }),
+  );
+  // Let quotes flow first.
+  await new Promise((r) => setTimeout(r, 3000));
+
+  /** Sends `rate` orders/s for `seconds`, spread over the users; returns per-order timings. */
+  async function drive(rate, seconds) {
+    const results = [];
+    const started = performance.now();
+    const total = Math.round(rate * seconds);
+    const inflight = [];
+    for (let k = 0; k < total; k += 1) {
+      const due = started + (k * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const u = users[k % USERS];
+      // Each user alternates buy and sell so positions and cash stay bounded.
+      const side = Math.floor(k / USERS) % 2 === 0 ? 'BUY' : 'SELL';
+      const body = { symbol: SYMBOLS[k % SYMBOLS.length], side, type: 'MARKET', quantity: 1, product: 'MIS' };
+      inflight.push(
+        (async () => {
+          const t0 = performance.now();
+          const res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body) });
+          const t1 = performance.now();
+          const json = await res.json();
+          if (res.status !== 202) return results.push({ ok: false, status: res.status, code: json.code });
+          const id = json.order.id;
+          if (!filledAt.has(id)) await new Promise((res2) => { waiters.set(id, res2); setTimeout(res2, 10_000); });
+          waiters.delete(id);
+          const t2 = filledAt.get(id);
+          results.push({ ok: t2 !== undefined, post: t1 - t0, filled: t2 === undefined ? Infinity : t2 - t0 });
+        })(),
+      );
+    }
+    await Promise.all(inflight);
+    const elapsed = (performance.now() - started) / 1000;
+    const ok = results.filter((r) => r.ok);
+    const filled = ok.map((r) => r.filled).sort((a, b) => a - b);
+    const post = ok.map((r) => r.post).sort((a, b) => a - b);
+    return {
+      rate, seconds, sent: total, achieved: total / elapsed, filled: ok.length, failed: results.length - ok.length,
+      refusals: [...new Set(results.filter((r) => !r.ok && r.status).map((r) => `${r.status} ${r.code}`))],
+      post: { p50: percentile(post, 50), p99: percentile(post, 99) },
+      fill: { p50: percentile(filled, 50), p95: percentile(filled, 95), p99: percentile(filled, 99), max: filled.at(-1) },
+    };
+  }
+
+  async function invariants() {
+    await new Promise((r) => setTimeout(r, 1500));
+    const stuck = await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`);
+    const held = await db.sql.rows(`SELECT w.user_id FROM wallet_balances w WHERE w.held_minor <> (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED')) + 0 AND w.user_id IN (SELECT DISTINCT user_id FROM orders)`);
+    const pos = await db.sql.rows(`SELECT p.user_id FROM positions p LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t USING (user_id, symbol, product) WHERE p.net_quantity <> coalesce(t.q, 0)`);
+    const verify = await new LedgerVerifier(db, new LedgerSealer(db)).verify();
+    return { stuckOrders: Number(stuck.n), heldMismatches: held.length, positionMismatches: pos.length, ledgerOk: verify.ok };
+  }
+
+  console.log(`bench orders: ${USERS} users, MARKET orders on ${SYMBOLS.length} liquid symbols, mock broker latency 0, feed 10,000 ticks/s; on ${JSON.stringify(machine())}`);
+  await drive(50, 3); // warm-up
+  const main = await drive(RATE, SECONDS);
+  const mainInv = await invariants();
+  const line = (r) => `${String(r.rate).padStart(4)}/s → achieved ${fmt(r.achieved, 0).padStart(4)}/s  filled ${r.filled}/${r.sent}  POST p50 ${fmt(r.post.p50)} ms  POST→FILLED p50 ${fmt(r.fill.p50)} p95 ${fmt(r.fill.p95)} p99 ${fmt(r.fill.p99)} max ${fmt(r.fill.max)} ms${r.refusals.length ? `  refusals ${r.refusals.join(', ')}` : ''}`;
+  console.log(`\n  sustained ${SECONDS} s:`);
+  console.log(`  ${line(main)}`);
+  console.log(`  invariants: ${JSON.stringify(mainInv)}`);
+  const ramp = [];
+  for (const rate of RAMP) {
+    const r = await drive(rate, RAMP_SECONDS);
+    const inv = await invariants();
+    const holds = r.failed === 0 && r.fill.p99 <= 300 && inv.ledgerOk && inv.heldMismatches === 0 && inv.positionMismatches === 0 && r.achieved >= rate * 0.95;
+    ramp.push({ ...r, invariants: inv, holds });
+    console.log(`  ramp ${line(r)}  ${holds ? 'holds' : 'does not hold'}`);
+    if (!holds) break;
+  }
+  const maxSustained = Math.max(0, ...ramp.filter((r) => r.holds).map((r) => r.rate));
+  sockets.forEach((s) => s.close());
+  await worker.proc.stop();
+  await api.proc.stop();
+  const targets = {
+    p50AtMost15ms: main.fill.p50 <= 15,
+    p99AtMost60ms: main.fill.p99 <= 60,
+    invariantsHold: mainInv.ledgerOk && mainInv.heldMismatches === 0 && mainInv.positionMismatches === 0,
+    maxSustainedAtLeast500: maxSustained >= 500,
+    under300msComparableTarget: main.fill.p99 <= 300,
+  };
+  console.log(`\n  max sustained rate with invariants holding and p99 ≤ 300 ms: ${maxSustained}/s`);
+  console.log(JSON.stringify({ bench: 'orders', machine: machine(), main, mainInvariants: mainInv, ramp, maxSustained, targets }));
+  console.log(`\norders targets: ${Object.values(targets).filter(Boolean).length}/${Object.keys(targets).length} met ${JSON.stringify(targets)}`);
+} finally {
+  await ds.destroy();
+  await stack.close();
+}
