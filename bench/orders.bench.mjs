@@ -32,6 +32,12 @@ try {
     const me = await (await fetch(`${api.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
     await db.tx((sql) => new LedgerRepository(db).post(sql, depositTx(me.user?.id ?? me.id, 100_000_000_00n, 'bench funding')));
     users.push({ id: me.user?.id ?? me.id, token });
+    // Bench users trade far more than the demo's per-user limits allow (120 orders/min).
+    await db.sql.rows(
+      `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute)
+       VALUES ($1, 100000000000, 100000000000, 10000, 100000000000, 100000)`,
+      [me.user?.id ?? me.id],
+    );
   }
   const filledAt = new Map();
   const waiters = new Map();
@@ -70,9 +76,15 @@ try {
       inflight.push(
         (async () => {
           const t0 = performance.now();
-          const res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body) });
+          let res;
+          let json;
+          try {
+            res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+            json = await res.json();
+          } catch (err) {
+            return results.push({ ok: false, status: 'network', code: err.cause?.code ?? err.name });
+          }
           const t1 = performance.now();
-          const json = await res.json();
           if (res.status !== 202) return results.push({ ok: false, status: res.status, code: json.code });
           const id = json.order.id;
           if (!filledAt.has(id)) await new Promise((res2) => { waiters.set(id, res2); setTimeout(res2, 10_000); });

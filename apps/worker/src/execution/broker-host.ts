@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { MockBroker, type BrokerAdapter, type BrokerOrder } from '@tradeloop/brokers';
+import { MockBroker, type BrokerAdapter, type BrokerOrder, type MockTick } from '@tradeloop/brokers';
 import {
   APP_CONFIG,
   closeRedis,
@@ -27,6 +27,14 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
   private readonly sub: Redis;
   private unsubscribe: (() => void) | null = null;
   private readonly chains = new Map<string, Promise<unknown>>();
+  /**
+   * Latest tick per symbol not yet given to the broker. The mock matches one call or tick at a
+   * time, with database writes; handing it all 10,000 ticks a second would queue them behind
+   * every placement (seconds of backlog). The newest tick of a symbol supersedes older ones —
+   * "fills at the next tick" stays true — so the backlog is at most one tick per symbol.
+   */
+  private readonly mailbox = new Map<string, MockTick>();
+  private draining = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -58,9 +66,23 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
       if (channel !== key) return;
       const batch = parseTickBatch(message);
       if (!batch) return;
-      for (const t of batch.ticks) void this.broker.onTick({ symbol: t[0], ts: t[1], ltp: t[2], bid: t[3], ask: t[4] });
+      for (const t of batch.ticks) this.mailbox.set(t[0], { symbol: t[0], ts: t[1], ltp: t[2], bid: t[3], ask: t[4] });
+      if (!this.draining) void this.drain();
     });
     await this.sub.subscribe(key);
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.mailbox.size > 0) {
+        const batch = [...this.mailbox.values()];
+        this.mailbox.clear();
+        await Promise.all(batch.map((t) => this.broker.onTick(t).catch((err: unknown) => this.logger.warn({ err, symbol: t.symbol }, 'broker could not take a tick'))));
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** Updates for one broker order are applied one after another, in arrival order. */
