@@ -7,6 +7,13 @@ import { toProblem } from './to-problem';
 import { genRequestId } from './http-hooks';
 
 describe('problem documents', () => {
+  it('turns an exhausted database pool into a retryable 503, not a 500', () => {
+    const p = toProblem(new Error('timeout exceeded when trying to connect'), { requestId: 'r' });
+    expect(p.body.status).toBe(503);
+    expect(p.body.code).toBe('SERVICE_UNAVAILABLE');
+    expect(p.headers['retry-after']).toBe('1');
+  });
+
   it('map every code to a 4xx/5xx status', () => {
     for (const code of ERROR_CODES) {
       const s = statusFor(code);
