@@ -22,6 +22,12 @@ afterAll(async () => {
   await ctx?.cleanup();
 });
 
+/** The other jobs' handlers: the host refuses to start without one per job name. */
+const others = (): JobHandler[] =>
+  Object.values(JOBS)
+    .filter((j) => j !== JOBS.purgeExpiredSessions)
+    .map((job) => ({ job, handle: async () => undefined }));
+
 function slowHandler(ms: number, log: string[]): JobHandler<typeof JOBS.purgeExpiredSessions> {
   return {
     job: JOBS.purgeExpiredSessions,
@@ -37,7 +43,7 @@ function slowHandler(ms: number, log: string[]): JobHandler<typeof JOBS.purgeExp
 describe('WorkerHost with real Redis', () => {
   it('runs a job the producer enqueued, and returns its result', async () => {
     const log: string[] = [];
-    const host = new WorkerHost(ctx.config, [slowHandler(10, log)], silent);
+    const host = new WorkerHost(ctx.config, [slowHandler(10, log), ...others()], silent);
     await host.start();
     try {
       const id = await producer.enqueue(JOBS.purgeExpiredSessions, { olderThanHours: 5 });
@@ -51,7 +57,7 @@ describe('WorkerHost with real Redis', () => {
 
   it('on stop, finishes the job in flight and leaves no job half-done', async () => {
     const log: string[] = [];
-    const host = new WorkerHost(ctx.config, [slowHandler(800, log)], silent);
+    const host = new WorkerHost(ctx.config, [slowHandler(800, log), ...others()], silent);
     await host.start();
     const id = await producer.enqueue(JOBS.purgeExpiredSessions, { olderThanHours: 7 });
     while (!log.includes('start:7')) await new Promise((r) => setTimeout(r, 20));
@@ -73,7 +79,7 @@ describe('WorkerHost with real Redis', () => {
   });
 
   it('does not retry a job whose payload breaks the contract', async () => {
-    const host = new WorkerHost(ctx.config, [slowHandler(1, [])], silent);
+    const host = new WorkerHost(ctx.config, [slowHandler(1, []), ...others()], silent);
     await host.start();
     try {
       const job = await producer.queue(QUEUES.maintenance).add(JOBS.purgeExpiredSessions, { olderThanHours: 'soon' }, { attempts: 5 });
@@ -87,7 +93,7 @@ describe('WorkerHost with real Redis', () => {
 
   it('refuses to boot with a missing or duplicated handler', () => {
     expect(() => new WorkerHost(ctx.config, [], silent)).toThrow(/has no handler/);
-    expect(() => new WorkerHost(ctx.config, [slowHandler(1, []), slowHandler(1, [])], silent)).toThrow(/more than one handler/);
+    expect(() => new WorkerHost(ctx.config, [slowHandler(1, []), slowHandler(1, []), ...others()], silent)).toThrow(/more than one handler/);
   });
 });
 

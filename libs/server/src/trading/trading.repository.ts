@@ -156,6 +156,15 @@ export class TradingRepository {
   }
 
   async position(sql: Sql, userId: string, symbol: string, product: Product, lock = false): Promise<Position> {
+    // FOR UPDATE locks nothing when the row does not exist yet: two first fills of the same
+    // position would both start from flat and one would be lost. Create the flat row first.
+    if (lock) {
+      await sql.rows(
+        `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+         VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0) ON CONFLICT DO NOTHING`,
+        [userId, symbol, product],
+      );
+    }
     const row = await sql.maybeOne<PositionRow>(
       `SELECT symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
        FROM positions WHERE user_id = $1 AND symbol = $2 AND product = $3${lock ? ' FOR UPDATE' : ''}`,
