@@ -4,7 +4,7 @@ import { demoUniverse, depositTx } from '@tradeloop/domain';
 import { Db, InstrumentsRepository, LedgerRepository, LedgerVerifier } from '@tradeloop/server';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
-import { eventually } from './support/market-socket';
+import { eventually, priceBelow } from './support/market-socket';
 
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
 const { api, ctx } = useTestApi({}, { logLevel: 'warn' });
@@ -35,7 +35,7 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
       const r = await api.http.get(`/api/v1/market/quotes?symbols=${SYMBOLS.join(',')}`, quoteToken);
       return r.body.items?.length === SYMBOLS.length ? r.body.items : null;
     }, 15_000, 'quotes');
-    const ltp = new Map<string, number>(quotes.map((q: { symbol: string; ltp: string }) => [q.symbol, Number(q.ltp)]));
+    const ltp = new Map<string, string>(quotes.map((q: { symbol: string; ltp: string }) => [q.symbol, q.ltp]));
     const users = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const s = await signedIn(api, ['trader']);
@@ -51,7 +51,7 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
         for (let k = 0; k < 25; k += 1) {
           const symbol = SYMBOLS[Math.floor(rand() * SYMBOLS.length)]!;
           const market = rand() < 0.4;
-          const price = (Math.floor((ltp.get(symbol)! * (0.93 + rand() * 0.05)) / 0.05) * 0.05).toFixed(2);
+          const price = priceBelow(ltp.get(symbol)!, 2 + Math.floor(rand() * 5));
           const body = market ? { symbol, side: 'BUY', type: 'MARKET', quantity: 1 + Math.floor(rand() * 3), product: 'CNC' } : { symbol, side: 'BUY', type: 'LIMIT', price, quantity: 1 + Math.floor(rand() * 5), product: 'CNC' };
           const res = await api.http.request('POST', '/api/v1/orders', { body, token: user.token, headers: { 'idempotency-key': randomUUID() } });
           if (res.status !== 202) {

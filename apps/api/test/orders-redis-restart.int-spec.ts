@@ -6,7 +6,7 @@ import { demoUniverse, depositTx } from '@tradeloop/domain';
 import { Db, InstrumentsRepository, LedgerRepository, LedgerVerifier } from '@tradeloop/server';
 import { createTestContext, freePort, startProcess, waitForHttp, type RunningProcess, type TestContext } from '@tradeloop/testing';
 import { signedIn, startTestApi, type TestApi } from './support/test-api';
-import { eventually, sleep } from './support/market-socket';
+import { eventually, priceBelow, sleep } from './support/market-socket';
 
 /** Orders keep flowing while this file's own Redis is killed and restarted. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -62,7 +62,7 @@ describe('Redis restarted while orders flow', () => {
     const s = await signedIn(api, ['trader']);
     await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 10_00_000_00n, 'funding')));
     const q = await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=TCS', s.token)).body.items?.[0], 10_000, 'quotes');
-    const far = (Math.floor((Number(q.ltp) * 0.93) / 0.05) * 0.05).toFixed(2);
+    const far = priceBelow(q.ltp, 7);
     const accepted: string[] = [];
     let flowing = true;
     const flow = (async () => {

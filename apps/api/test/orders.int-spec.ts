@@ -4,7 +4,7 @@ import { demoUniverse, depositTx } from '@tradeloop/domain';
 import { Db, InstrumentsRepository, LedgerRepository } from '@tradeloop/server';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
-import { eventually } from './support/market-socket';
+import { eventually, priceBelow } from './support/market-socket';
 
 /** The real worker (execution engine + mock broker + simulated feed) against this file's database. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -19,7 +19,7 @@ const wallet = async () => (await api.http.get('/api/v1/wallet', trader.token)).
 /** A buy limit 8 % under the market: inside the 10 % price band, far from filling. */
 const farBid = async (symbol: string) => {
   const q = (await api.http.get(`/api/v1/market/quotes?symbols=${symbol}`, trader.token)).body.items[0];
-  return (Math.floor((Number(q.ltp) * 0.92) / 0.05) * 0.05).toFixed(2);
+  return priceBelow(q.ltp, 8);
 };
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { formatPrice, parsePrice } from '@tradeloop/domain';
 import { io, type Socket } from 'socket.io-client';
 import type { CandleEvent, SubscriptionAck, TickEvent } from '@tradeloop/contracts';
 
@@ -48,4 +49,14 @@ export async function eventually<T>(check: () => T | Promise<T>, ms = 5000, what
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(25);
   }
+}
+
+/**
+ * A price `percentBelow` % under a quote's decimal LTP, on the 0.05 tick, as a decimal string —
+ * integer tick arithmetic (parsePrice/formatPrice), no floats near a price.
+ */
+export function priceBelow(ltp: string, percentBelow: number): string {
+  const ticks = parsePrice(ltp);
+  const target = (ticks * (100 - percentBelow)) / 100;
+  return formatPrice(Math.floor(target / 500) * 500);
 }

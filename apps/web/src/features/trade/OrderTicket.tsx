@@ -24,7 +24,7 @@
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { InstrumentDto, PositionDto } from '@tradeloop/contracts';
-import { ORDER_TYPES, PRODUCTS_BY_INSTRUMENT_TYPE, type OrderSide, type OrderType, type Product } from '@tradeloop/domain';
+import { formatPrice as formatTicks, ORDER_TYPES, PRODUCTS_BY_INSTRUMENT_TYPE, type OrderSide, type OrderType, type Product } from '@tradeloop/domain';
 import { Kbd } from '../../components/Kbd';
 import { Money } from '../../components/Money';
 import { isApiError, type ApiError } from '../../lib/api';
@@ -91,13 +91,9 @@ const FIELDS = ['symbol', 'quantity', 'price', 'triggerPrice', 'product'] as con
 type Field = (typeof FIELDS)[number];
 type FieldErrors = Partial<Record<Field, string>>;
 
-/** "1400.00" from ticks, for a price box prefilled from the LTP. */
-const ticksToText = (ticks: number, decimals: number) => (ticks / 10_000).toFixed(decimals);
+/** "1400.00" from integer ticks, for a price box prefilled from the LTP (string arithmetic, no floats). */
+const ticksToText = (ticks: number) => formatTicks(ticks);
 
-function decimalsOf(tickSize: string | undefined): number {
-  const frac = tickSize?.split('.')[1] ?? '00';
-  return Math.max(2, frac.replace(/0+$/, '').length);
-}
 
 /** Rounds a price (ticks) down to the instrument's tick. */
 const toTick = (ticks: number, tick: number) => (tick > 0 ? Math.floor(ticks / tick) * tick : ticks);
@@ -126,7 +122,6 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
 
   const lotSize = inst?.lotSize ?? 1;
   const tick = priceTicks(inst?.tickSize) ?? 500;
-  const decimals = decimalsOf(inst?.tickSize);
   const lotCount = /^\d+$/.test(lots.trim()) ? Number(lots.trim()) : NaN;
   const units = Number.isSafeInteger(lotCount) ? lotCount * lotSize : NaN;
   const needsPrice = type === 'LIMIT' || type === 'SL';
@@ -139,7 +134,7 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
     setType(t);
     const ltpTicks = priceTicks(ltp);
     if (ltpTicks === null) return;
-    const text = ticksToText(toTick(ltpTicks, tick), decimals);
+    const text = ticksToText(toTick(ltpTicks, tick));
     if ((t === 'LIMIT' || t === 'SL') && price === '') setPrice(text);
     if ((t === 'SL' || t === 'SL-M') && trigger === '') setTrigger(text);
   };
@@ -213,6 +208,27 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
       </span>
     ) : null;
   const invalid = (field: Field) => (fieldErrors[field] ? { 'aria-invalid': true, 'aria-describedby': `${formId}-${field}-error` } : {});
+  /** A price or trigger box: decimal text kept as typed (sent as the decimal string typed; the server parses it to integer ticks), stepping by the tick size. */
+  const priceField = (label: string, field: 'price' | 'triggerPrice', value: string, set: (v: string) => void, testId: string) => (
+    <label className="field">
+      <span className="label">{label}</span>
+      <input
+        className="input mono"
+        type="number"
+        inputMode="decimal"
+        min={0}
+        step={inst?.tickSize ?? '0.05'}
+        value={value}
+        onChange={(e) => {
+          set(e.target.value);
+          clearErrors(field);
+        }}
+        data-testid={testId}
+        {...invalid(field)}
+      />
+      {fieldError(field)}
+    </label>
+  );
 
   return (
     <form className={`order-ticket order-ticket-${side.toLowerCase()}`} onSubmit={submit} noValidate data-testid="order-ticket" data-side={side} data-symbol={symbol} data-lot-size={lotSize}>
@@ -293,46 +309,8 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
           </span>
           {fieldError('quantity')}
         </label>
-        {needsPrice && (
-          <label className="field">
-            <span className="label">Price</span>
-            <input
-              className="input mono"
-              type="number"
-              inputMode="decimal"
-              min={0}
-              step={inst?.tickSize ?? '0.05'}
-              value={price}
-              onChange={(e) => {
-                setPrice(e.target.value);
-                clearErrors('price');
-              }}
-              data-testid="ticket-price"
-              {...invalid('price')}
-            />
-            {fieldError('price')}
-          </label>
-        )}
-        {needsTrigger && (
-          <label className="field">
-            <span className="label">Trigger</span>
-            <input
-              className="input mono"
-              type="number"
-              inputMode="decimal"
-              min={0}
-              step={inst?.tickSize ?? '0.05'}
-              value={trigger}
-              onChange={(e) => {
-                setTrigger(e.target.value);
-                clearErrors('triggerPrice');
-              }}
-              data-testid="ticket-trigger"
-              {...invalid('triggerPrice')}
-            />
-            {fieldError('triggerPrice')}
-          </label>
-        )}
+        {needsPrice && priceField('Price', 'price', price, setPrice, 'ticket-price')}
+        {needsTrigger && priceField('Trigger', 'triggerPrice', trigger, setTrigger, 'ticket-trigger')}
       </div>
       <div className="field">
         <span className="label">Product</span>
@@ -380,7 +358,7 @@ function Estimate({ estimate, side }: { estimate: ReturnType<typeof estimateOrde
   return (
     <dl className="ticket-estimate" data-testid="ticket-estimate" data-hold={formatInr(estimate.hold)} data-fees={formatInr(estimate.fees.total)}>
       <div>
-        <dt>Value @ ≈{formatPrice((Math.ceil(estimate.referencePrice / 100) / 100).toFixed(2))}</dt>
+        <dt>Value @ ≈{formatPrice(formatTicks(Math.ceil(estimate.referencePrice / 100) * 100))}</dt>
         <dd className="mono">{formatInr(estimate.notional)}</dd>
       </div>
       <div title={`Brokerage ${formatInr(lines.brokerage)} · STT ${formatInr(lines.stt)} · Exchange ${formatInr(lines.exchangeCharges)} · GST ${formatInr(lines.gst)}`}>
