@@ -24,6 +24,7 @@ import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
+import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 
 const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler];
 
@@ -46,6 +47,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         CandleCompactionLoop,
         BrokerHost,
         OrderReconciler,
+        RiskMonitorLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
 import { RiskUseCases, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
-import { AdminKillSwitchDto, EngageOwnKillSwitchDto, KillSwitchStatusDto, RiskEventListDto, RiskLimitsDto, UpdateRiskLimitsDto, UserIdPathDto } from './trading.dtos';
+import { AdminKillSwitchDto, AdminKillSwitchQueryDto, AdminKillSwitchStatusDto, EngageOwnKillSwitchDto, KillSwitchStatusDto, RiskEventListDto, RiskLimitsDto, UpdateRiskLimitsDto, UserIdPathDto } from './trading.dtos';
 
 @ApiTags('risk')
 @ApiBearerAuth()
@@ -18,6 +18,14 @@ export class RiskController {
   @ZodResponse({ status: 200, type: RiskLimitsDto })
   limits(@CurrentPrincipal() p: Principal) {
     return this.risk.limits(p.userId);
+  }
+
+  /** Any user's limits, for the admin screen that edits them. */
+  @Get('admin/risk/limits/:userId')
+  @Roles('admin')
+  @ZodResponse({ status: 200, type: RiskLimitsDto })
+  limitsOf(@Param() path: UserIdPathDto) {
+    return this.risk.limitsOf(path.userId);
   }
 
   @Put('admin/risk/limits/:userId')
@@ -40,6 +48,14 @@ export class RiskController {
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   engageOwn(@Body() body: EngageOwnKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
     return this.risk.setSwitch(p.userId, 'user', p.userId, true, body.reason, meta);
+  }
+
+  /** The global switch, and with `?userId=` that user's switch (`user` is null without it). */
+  @Get('admin/risk/kill-switch')
+  @Roles('admin')
+  @ZodResponse({ status: 200, type: AdminKillSwitchStatusDto })
+  switchesFor(@Query() query: AdminKillSwitchQueryDto) {
+    return this.risk.switchesFor(query.userId);
   }
 
   @Post('admin/risk/kill-switch')

@@ -1,7 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import {
+  AdminKillSwitchQuerySchema,
   AdminKillSwitchSchema,
+  AdminKillSwitchStatusSchema,
   EngageOwnKillSwitchSchema,
   KillSwitchStatusSchema,
   ModifyOrderSchema,
@@ -35,3 +37,5 @@ export class EngageOwnKillSwitchDto extends createZodDto(EngageOwnKillSwitchSche
 export class AdminKillSwitchDto extends createZodDto(AdminKillSwitchSchema) {}
 export class RiskEventListDto extends createZodDto(RiskEventListSchema) {}
 export class UserIdPathDto extends createZodDto(z.strictObject({ userId: z.uuid('not a user id') })) {}
+export class AdminKillSwitchQueryDto extends createZodDto(AdminKillSwitchQuerySchema) {}
+export class AdminKillSwitchStatusDto extends createZodDto(AdminKillSwitchStatusSchema) {}

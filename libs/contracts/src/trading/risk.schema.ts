@@ -10,6 +10,8 @@ export const RiskLimitsSchema = z.object({
   maxOpenOrders: z.number().int(),
   maxDailyLoss: MoneySchema,
   maxOrdersPerMinute: z.number().int(),
+  /** Whether an automatic trip (max daily loss) also squares off the user's positions. */
+  squareOffOnTrip: z.boolean(),
 });
 export type RiskLimitsDto = z.infer<typeof RiskLimitsSchema>;
 
@@ -19,12 +21,19 @@ export const UpdateRiskLimitsSchema = z.strictObject({
   maxOpenOrders: z.number().int().min(0).max(10_000),
   maxDailyLoss: MoneyInput,
   maxOrdersPerMinute: z.number().int().min(0).max(100_000),
+  /** Optional so that clients written before it existed keep working: absent leaves it as it is. */
+  squareOffOnTrip: z.boolean().optional(),
 });
 export type UpdateRiskLimitsRequest = z.infer<typeof UpdateRiskLimitsSchema>;
 
 export const KillSwitchStateSchema = z.object({ engaged: z.boolean(), reason: z.string().nullable(), at: z.iso.datetime().nullable() });
 export const KillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, self: KillSwitchStateSchema });
 export type KillSwitchStatus = z.infer<typeof KillSwitchStatusSchema>;
+
+/** GET /api/v1/admin/risk/kill-switch?userId= — the global switch, and the named user's (null without userId). */
+export const AdminKillSwitchQuerySchema = z.strictObject({ userId: z.uuid({ message: 'must be a user id (uuid)' }).optional() });
+export const AdminKillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, user: KillSwitchStateSchema.nullable() });
+export type AdminKillSwitchStatus = z.infer<typeof AdminKillSwitchStatusSchema>;
 
 /** The caller may only engage their own switch (disengaging is an admin's call). */
 export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: z.string().trim().min(1).max(200) });

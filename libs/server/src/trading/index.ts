@@ -7,3 +7,7 @@ export * from './trading.module';
 export * from './order-commands.use-case';
 export * from './execution.service';
 export * from './risk.use-cases';
+export * from './position-dto';
+export * from './risk-monitor.repository';
+export * from './risk-monitor.service';
+export * from './automatic-trip.use-case';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, formatPrice, isTerminalStatus, positionAveragePrice, realizedPnl, unrealizedPnl, valueToPaise } from '@tradeloop/domain';
+import { DomainError, formatMoney, formatPrice, isTerminalStatus } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type OrderDetail, type PositionDto, type Trade } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
@@ -7,6 +7,7 @@ import { QuotesStore } from '../market';
 import { JobProducer } from '../queue';
 import { RealtimePublisher } from '../realtime';
 import { toOrderDto } from './order-row';
+import { toPositionDto } from './position-dto';
 import { TradingRepository } from './trading.repository';
 
 /** Cancel requests and the read side of orders, trades and positions. */
@@ -75,18 +76,6 @@ export class OrderCommandsUseCase {
   async positions(userId: string): Promise<PositionDto[]> {
     const positions = await this.trading.positions(userId);
     const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
-    return positions.map((p) => {
-      const ltp = marks.get(p.symbol)?.[2] ?? null;
-      const avg = positionAveragePrice(p);
-      return {
-        symbol: p.symbol,
-        product: p.product,
-        netQuantity: p.netQuantity,
-        averagePrice: avg === null ? null : formatPrice(avg),
-        ltp: ltp === null ? null : formatPrice(ltp),
-        unrealizedPnl: formatMoney(ltp === null || p.netQuantity === 0 ? 0n : valueToPaise(unrealizedPnl(p, ltp))),
-        realizedPnl: formatMoney(valueToPaise(realizedPnl(p))),
-      };
-    });
+    return positions.map((p) => toPositionDto(p, marks.get(p.symbol)?.[2] ?? null));
   }
 }

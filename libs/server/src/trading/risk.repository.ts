@@ -12,6 +12,8 @@ export interface UserRiskLimits extends RiskLimits {
   readonly maxOpenOrders: number;
   readonly maxDailyLoss: Paise;
   readonly maxOrdersPerMinute: number;
+  /** An automatic trip also squares off the user's positions. */
+  readonly squareOffOnTrip: boolean;
 }
 
 export const DEFAULT_RISK_LIMITS: UserRiskLimits = {
@@ -20,6 +22,7 @@ export const DEFAULT_RISK_LIMITS: UserRiskLimits = {
   maxOpenOrders: 50,
   maxDailyLoss: 50_000_00n,
   maxOrdersPerMinute: 120,
+  squareOffOnTrip: false,
 };
 
 export interface SwitchRow {
@@ -28,6 +31,28 @@ export interface SwitchRow {
   changed_at: Date | null;
 }
 
+/** Columns of a risk_limits row (optionally of table alias `t`) as `toLimits` reads them; the risk monitor reads them in bulk too. */
+export const limitsColumns = (t = ''): string => {
+  const c = t ? `${t}.` : '';
+  return `${c}max_order_value_paise::text a, ${c}max_position_value_paise::text b, ${c}max_open_orders c, ${c}max_daily_loss_paise::text d, ${c}max_orders_per_minute e, ${c}square_off_on_trip f`;
+};
+export interface LimitsRow {
+  a: string;
+  b: string;
+  c: number;
+  d: string;
+  e: number;
+  f: boolean;
+}
+export const toLimits = (r: LimitsRow): UserRiskLimits => ({
+  maxOrderValue: BigInt(r.a),
+  maxPositionValue: BigInt(r.b),
+  maxOpenOrders: r.c,
+  maxDailyLoss: BigInt(r.d),
+  maxOrdersPerMinute: r.e,
+  squareOffOnTrip: r.f,
+});
+
 export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED';
 
 @Injectable()
@@ -35,22 +60,18 @@ export class RiskRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async limits(userId: string, sql: Sql = this.db.sql): Promise<UserRiskLimits> {
-    const r = await sql.maybeOne<{ a: string; b: string; c: number; d: string; e: number }>(
-      `SELECT max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e
-       FROM risk_limits WHERE user_id = $1`,
-      [userId],
-    );
-    return r ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e } : DEFAULT_RISK_LIMITS;
+    const r = await sql.maybeOne<LimitsRow>(`SELECT ${limitsColumns()} FROM risk_limits WHERE user_id = $1`, [userId]);
+    return r ? toLimits(r) : DEFAULT_RISK_LIMITS;
   }
 
   async setLimits(sql: Sql, userId: string, l: UserRiskLimits, actorId: string): Promise<void> {
     await sql.rows(
-      `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute, square_off_on_trip, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id) DO UPDATE SET max_order_value_paise = EXCLUDED.max_order_value_paise, max_position_value_paise = EXCLUDED.max_position_value_paise,
          max_open_orders = EXCLUDED.max_open_orders, max_daily_loss_paise = EXCLUDED.max_daily_loss_paise,
-         max_orders_per_minute = EXCLUDED.max_orders_per_minute, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [userId, l.maxOrderValue.toString(), l.maxPositionValue.toString(), l.maxOpenOrders, l.maxDailyLoss.toString(), l.maxOrdersPerMinute, actorId],
+         max_orders_per_minute = EXCLUDED.max_orders_per_minute, square_off_on_trip = EXCLUDED.square_off_on_trip, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [userId, l.maxOrderValue.toString(), l.maxPositionValue.toString(), l.maxOpenOrders, l.maxDailyLoss.toString(), l.maxOrdersPerMinute, l.squareOffOnTrip, actorId],
     );
   }
 

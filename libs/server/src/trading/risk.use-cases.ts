@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, formatMoney, parsePositiveMoney } from '@tradeloop/domain';
-import { JOBS, REALTIME_EVENTS, type KillSwitchStatus, type RiskEvent, type RiskLimitsDto, type UpdateRiskLimitsRequest } from '@tradeloop/contracts';
+import { JOBS, REALTIME_EVENTS, type AdminKillSwitchStatus, type KillSwitchStatus, type RiskEvent, type RiskLimitsDto, type UpdateRiskLimitsRequest } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { JobProducer } from '../queue';
@@ -25,11 +25,35 @@ export class RiskUseCases {
 
   async limits(userId: string): Promise<RiskLimitsDto> {
     const l = await this.risk.limits(userId);
-    return { maxOrderValue: formatMoney(l.maxOrderValue), maxPositionValue: formatMoney(l.maxPositionValue), maxOpenOrders: l.maxOpenOrders, maxDailyLoss: formatMoney(l.maxDailyLoss), maxOrdersPerMinute: l.maxOrdersPerMinute };
+    return {
+      maxOrderValue: formatMoney(l.maxOrderValue),
+      maxPositionValue: formatMoney(l.maxPositionValue),
+      maxOpenOrders: l.maxOpenOrders,
+      maxDailyLoss: formatMoney(l.maxDailyLoss),
+      maxOrdersPerMinute: l.maxOrdersPerMinute,
+      squareOffOnTrip: l.squareOffOnTrip,
+    };
+  }
+
+  /** An admin's read of any user's limits: 404 for a user that does not exist. */
+  async limitsOf(userId: string): Promise<RiskLimitsDto> {
+    await this.assertUser(userId);
+    return this.limits(userId);
+  }
+
+  /** An admin's read of the global switch and, when named, one user's (404 if there is no such user). */
+  async switchesFor(userId: string | undefined): Promise<AdminKillSwitchStatus> {
+    if (userId) await this.assertUser(userId);
+    const s = await this.risk.switches(userId ?? '');
+    return { global: stateOf(s.global), user: userId ? stateOf(s.user) : null };
+  }
+
+  private async assertUser(userId: string): Promise<void> {
+    if (!(await this.db.sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [userId]))) throw new DomainError('NOT_FOUND', 'No such user');
   }
 
   async setLimits(actorId: string, userId: string, body: UpdateRiskLimitsRequest, meta: RequestMeta): Promise<RiskLimitsDto> {
-    const limits: UserRiskLimits = {
+    const limits: Omit<UserRiskLimits, 'squareOffOnTrip'> = {
       maxOrderValue: money(body.maxOrderValue, 'maxOrderValue'),
       maxPositionValue: money(body.maxPositionValue, 'maxPositionValue'),
       maxOpenOrders: body.maxOpenOrders,
@@ -38,7 +62,9 @@ export class RiskUseCases {
     };
     await this.db.tx(async (sql) => {
       if (!(await sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [userId]))) throw new DomainError('NOT_FOUND', 'No such user');
-      await this.risk.setLimits(sql, userId, limits, actorId);
+      // squareOffOnTrip is optional in the body: absent keeps the current setting.
+      const squareOffOnTrip = body.squareOffOnTrip ?? (await this.risk.limits(userId, sql)).squareOffOnTrip;
+      await this.risk.setLimits(sql, userId, { ...limits, squareOffOnTrip }, actorId);
       await this.audit.append({ actorId, action: 'risk.limits_updated', subject: `user:${userId}`, details: { ...body }, meta }, sql);
     });
     return this.limits(userId);

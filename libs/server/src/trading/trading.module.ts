@@ -12,8 +12,11 @@ import { PgMockBrokerStore } from '../brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
+import { AutomaticTripUseCase } from './automatic-trip.use-case';
+import { RiskMonitorRepository } from './risk-monitor.repository';
+import { RiskMonitorService } from './risk-monitor.service';
 
-const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase];
+const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase, RiskMonitorRepository, RiskMonitorService, AutomaticTripUseCase];
 
 @Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })
 export class TradingModule {}

@@ -1,0 +1,103 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { REALTIME_EVENTS } from '@tradeloop/contracts';
+import { formatMoney } from '@tradeloop/domain';
+import {
+  APP_CONFIG,
+  AutomaticTripUseCase,
+  LOGGER,
+  RealtimePublisher,
+  REDIS,
+  RiskMonitorRepository,
+  RiskMonitorService,
+  type AppConfig,
+  type ScreenedUser,
+} from '@tradeloop/server';
+import { LeaderLease } from './leader-lease';
+import { MarkThrottle } from './mark-throttle';
+
+/** A round every 500 ms: pushes at most twice a second per user, trips within about half a second. */
+export const ROUND_MS = 500;
+/** Long enough to ride out a slow round; short enough that a dead leader is replaced in seconds. */
+const LEASE_TTL_MS = 3_000;
+
+/**
+ * The risk monitor (DOMAIN.md automatic trips, API.md `position.updated`). Every round it reads
+ * who has open positions or fills today, marks them to the latest quotes, pushes the positions
+ * whose marks changed, trips the kill switch of anyone whose day's loss has reached their limit,
+ * and carries on the follow-up of earlier trips.
+ *
+ * With several worker replicas one of them runs it at a time (a Redis lease), so pushes are not
+ * doubled; a trip is once-only in the database whatever the lease does (see AutomaticTripUseCase).
+ */
+@Injectable()
+export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private readonly lease: LeaderLease;
+  private readonly throttle = new MarkThrottle(ROUND_MS);
+
+  constructor(
+    @Inject(RiskMonitorService) private readonly monitor: RiskMonitorService,
+    @Inject(AutomaticTripUseCase) private readonly trips: AutomaticTripUseCase,
+    @Inject(RiskMonitorRepository) private readonly repo: RiskMonitorRepository,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:risk:monitor:leader`, LEASE_TTL_MS);
+  }
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  /** Rounds start ROUND_MS apart (or back to back if one takes longer), never overlapping. */
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      const started = Date.now();
+      this.running = this.runOnce(started)
+        .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'risk monitor round failed; next round retries'))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.schedule(Math.max(0, ROUND_MS - (Date.now() - started)));
+        });
+    }, delayMs);
+  }
+
+  async runOnce(now = Date.now()): Promise<void> {
+    if (!(await this.lease.hold())) {
+      // Another replica leads; if we lead again later, we start pushing from scratch.
+      this.throttle.clear();
+      return;
+    }
+    const users = await this.monitor.screen(now);
+    await this.pushMarks(users, now);
+    for (const u of users.filter((x) => x.breach)) {
+      const trip = await this.trips.tripIfBreached(u.userId, now);
+      if (trip) this.logger.warn({ userId: u.userId, rule: trip.rule, dayPnl: formatMoney(u.dayPnl), cancelled: trip.cancelled.length, squareOff: trip.squareOff }, 'automatic trip: kill switch engaged');
+    }
+    for (const t of await this.repo.pendingTrips()) {
+      await this.trips.followUp(t).catch((err: unknown) => this.logger.warn({ tripId: t.id, userId: t.user_id, err: (err as Error).message }, 'trip follow-up failed; retrying next round'));
+    }
+  }
+
+  private async pushMarks(users: readonly ScreenedUser[], now: number): Promise<void> {
+    this.throttle.retain(new Set(users.filter((u) => u.positions.length > 0).map((u) => u.userId)));
+    const sends: Promise<void>[] = [];
+    for (const u of users) {
+      for (const position of this.throttle.take(u.userId, u.positions, now)) sends.push(this.realtime.toUser(u.userId, REALTIME_EVENTS.positionUpdated, { position }));
+    }
+    await Promise.all(sends);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await this.lease.release().catch(() => undefined);
+  }
+}

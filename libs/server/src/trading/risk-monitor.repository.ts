@@ -1,0 +1,133 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Paise, Position, Product, TradeValue } from '@tradeloop/domain';
+import { Db, type Sql } from '../db';
+import { DEFAULT_RISK_LIMITS, limitsColumns, toLimits, type LimitsRow, type UserRiskLimits } from './risk.repository';
+
+export type MonitoredPosition = Position & { symbol: string; product: Product };
+
+/** What the risk monitor knows about one user in a round (read in bulk, outside any lock). */
+export interface WatchedUser {
+  userId: string;
+  /** Open positions only (net quantity ≠ 0). */
+  positions: MonitoredPosition[];
+  realizedToday: TradeValue;
+  limits: UserRiskLimits;
+  switchEngaged: boolean;
+  tripsToday: { rule: string; limit: Paise }[];
+}
+
+export interface TripRow {
+  id: string;
+  user_id: string;
+  rule: string;
+  reason: string;
+  square_off: boolean;
+  tripped_at: Date;
+  square_off_attempts: number;
+}
+
+interface PositionRow {
+  user_id: string;
+  symbol: string;
+  product: Product;
+  net_quantity: number;
+  lot_cost: string;
+  lot_quantity: number;
+  lot_closed_quantity: number;
+  lot_closed_cash_flow: string;
+  realized_before_lot: string;
+}
+
+/**
+ * The risk monitor's reads and its trip records. The round's reads are a handful of set-based
+ * queries (not one per user): they run twice a second.
+ */
+@Injectable()
+export class RiskMonitorRepository {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  /** Everyone with an open position or a fill today, with what the trip decision needs. */
+  async watched(dayStart: number): Promise<WatchedUser[]> {
+    const sql = this.db.sql;
+    const positions = await sql.rows<PositionRow>(
+      `SELECT user_id, symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
+       FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product`,
+    );
+    const realized = await sql.rows<{ user_id: string; v: string }>(
+      `SELECT user_id, sum(realized_delta)::text AS v FROM trades WHERE executed_at >= $1 GROUP BY user_id`,
+      [new Date(dayStart).toISOString()],
+    );
+    const users = new Map<string, WatchedUser>();
+    const user = (id: string): WatchedUser => {
+      let u = users.get(id);
+      if (!u) users.set(id, (u = { userId: id, positions: [], realizedToday: 0n, limits: DEFAULT_RISK_LIMITS, switchEngaged: false, tripsToday: [] }));
+      return u;
+    };
+    for (const r of positions) user(r.user_id).positions.push(toPosition(r));
+    for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
+    if (users.size === 0) return [];
+
+    const state = await sql.rows<Partial<LimitsRow> & { user_id: string; engaged: boolean; trips: { rule: string; limit: string }[] }>(
+      `SELECT u.id AS user_id, ${limitsColumns('l')}, coalesce(k.engaged, false) AS engaged,
+         coalesce((SELECT json_agg(json_build_object('rule', t.rule, 'limit', t.limit_paise::text)) FROM risk_trips t WHERE t.user_id = u.id AND t.day_start = $2), '[]') AS trips
+       FROM unnest($1::uuid[]) AS u(id)
+       LEFT JOIN risk_limits l ON l.user_id = u.id
+       LEFT JOIN kill_switches k ON k.scope = 'user' AND k.scope_id = u.id::text`,
+      [[...users.keys()], new Date(dayStart).toISOString()],
+    );
+    for (const r of state) {
+      const u = user(r.user_id);
+      if (r.a !== null && r.a !== undefined) u.limits = toLimits(r as LimitsRow);
+      u.switchEngaged = r.engaged;
+      u.tripsToday = r.trips.map((t) => ({ rule: t.rule, limit: BigInt(t.limit) }));
+    }
+    return [...users.values()];
+  }
+
+  async tripsToday(sql: Sql, userId: string, dayStart: number): Promise<{ rule: string; limit: Paise }[]> {
+    const rows = await sql.rows<{ rule: string; limit: string }>(`SELECT rule, limit_paise::text AS limit FROM risk_trips WHERE user_id = $1 AND day_start = $2`, [
+      userId,
+      new Date(dayStart).toISOString(),
+    ]);
+    return rows.map((r) => ({ rule: r.rule, limit: BigInt(r.limit) }));
+  }
+
+  /** Records a trip; false when this (user, day, rule, limit) has tripped already. */
+  async insertTrip(sql: Sql, t: { id: string; userId: string; rule: string; dayStart: number; limit: Paise; dayPnl: Paise; reason: string; squareOff: boolean }): Promise<boolean> {
+    const rows = await sql.rows(
+      `INSERT INTO risk_trips (id, user_id, rule, day_start, limit_paise, day_pnl_paise, reason, square_off) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (user_id, day_start, rule, limit_paise) DO NOTHING RETURNING 1`,
+      [t.id, t.userId, t.rule, new Date(t.dayStart).toISOString(), t.limit.toString(), t.dayPnl.toString(), t.reason, t.squareOff],
+    );
+    return rows.length === 1;
+  }
+
+  /** Trips whose follow-up (cancels, square-off) has not finished, oldest first. */
+  async pendingTrips(limit = 50): Promise<TripRow[]> {
+    return this.db.sql.rows<TripRow>(
+      `SELECT id, user_id, rule, reason, square_off, tripped_at, square_off_attempts FROM risk_trips WHERE followed_up_at IS NULL ORDER BY tripped_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Counts a square-off attempt before it is made; returns the attempt's number (1, 2, …). */
+  async countSquareOffAttempt(tripId: string): Promise<number> {
+    const r = await this.db.sql.one<{ n: number }>(`UPDATE risk_trips SET square_off_attempts = square_off_attempts + 1 WHERE id = $1 RETURNING square_off_attempts AS n`, [tripId]);
+    return r.n;
+  }
+
+  async finish(tripId: string, outcome: string): Promise<void> {
+    await this.db.sql.rows(`UPDATE risk_trips SET followed_up_at = now(), outcome = $2 WHERE id = $1 AND followed_up_at IS NULL`, [tripId, outcome]);
+  }
+}
+
+const toPosition = (r: PositionRow): MonitoredPosition => ({
+  symbol: r.symbol,
+  product: r.product,
+  netQuantity: r.net_quantity,
+  lotCost: BigInt(r.lot_cost),
+  lotQuantity: r.lot_quantity,
+  lotClosedQuantity: r.lot_closed_quantity,
+  lotClosedCashFlow: BigInt(r.lot_closed_cash_flow),
+  realizedBeforeLot: BigInt(r.realized_before_lot),
+});

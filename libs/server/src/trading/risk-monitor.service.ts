@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { bucketStart, dayPnlAtMarks, decideTripOnce, type Paise } from '@tradeloop/domain';
+import type { PositionDto } from '@tradeloop/contracts';
+import { QuotesStore } from '../market';
+import { toPositionDto } from './position-dto';
+import { RiskMonitorRepository } from './risk-monitor.repository';
+
+export interface ScreenedUser {
+  userId: string;
+  /** Open positions marked to the latest quotes, as GET /positions shows them. */
+  positions: PositionDto[];
+  dayPnl: Paise;
+  /** The bulk read says the day's loss has reached the limit: worth the locked re-check. */
+  breach: boolean;
+}
+
+/**
+ * One round of the risk monitor's view: every user with an open position or a fill today, their
+ * day's P&L at the latest quotes (one Redis round trip for all symbols) and whether it looks
+ * like a trip. It only screens: AutomaticTripUseCase decides again under the user's lock.
+ */
+@Injectable()
+export class RiskMonitorService {
+  constructor(
+    @Inject(RiskMonitorRepository) private readonly repo: RiskMonitorRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+  ) {}
+
+  async screen(now = Date.now()): Promise<ScreenedUser[]> {
+    const users = await this.repo.watched(bucketStart(now, '1d'));
+    const symbols = [...new Set(users.flatMap((u) => u.positions.map((p) => p.symbol)))];
+    // Without quotes (Redis away) open positions count zero unrealized, as in the order intake.
+    const marks = await this.quotes.get(symbols).catch(() => new Map<string, never>());
+    const markOf = (symbol: string) => marks.get(symbol)?.[2];
+    return users.map((u) => {
+      const dayPnl = dayPnlAtMarks(u.realizedToday, u.positions, markOf);
+      const decision = decideTripOnce({ dayPnl, limits: u.limits, userSwitch: { engaged: u.switchEngaged }, tripsToday: u.tripsToday });
+      return { userId: u.userId, dayPnl, breach: decision.trip, positions: u.positions.map((p) => toPositionDto(p, markOf(p.symbol) ?? null)) };
+    });
+  }
+}
