@@ -9,6 +9,7 @@ import {
   LOGGER,
   MarketModule,
   QueueModule,
+  RealtimeModule,
   TradingModule,
   WalletModule,
   WorkerHost,
@@ -39,7 +40,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, WalletModule, MarketModule, TradingModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,

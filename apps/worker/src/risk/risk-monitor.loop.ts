@@ -52,20 +52,25 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.schedule(Date.now());
   }
 
-  /** Rounds start ROUND_MS apart (or back to back if one takes longer), never overlapping. */
-  private schedule(delayMs: number): void {
+  /**
+   * Rounds start ROUND_MS apart by the wall clock (or back to back if one runs longer), never
+   * overlapping. A timer may fire a millisecond early; it is re-armed rather than run, or the
+   * per-user throttle would see 499 ms and skip that user's push for a whole round.
+   */
+  private schedule(startAt: number): void {
     this.timer = setTimeout(() => {
       const started = Date.now();
+      if (started < startAt) return this.schedule(startAt);
       this.running = this.runOnce(started)
         .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'risk monitor round failed; next round retries'))
         .finally(() => {
           this.running = null;
-          if (!this.stopped) this.schedule(Math.max(0, ROUND_MS - (Date.now() - started)));
+          if (!this.stopped) this.schedule(started + ROUND_MS);
         });
-    }, delayMs);
+    }, Math.max(0, startAt - Date.now()));
   }
 
   async runOnce(now = Date.now()): Promise<void> {
