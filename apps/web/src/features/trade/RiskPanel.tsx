@@ -84,6 +84,8 @@ export function RiskPanel() {
               <dd className="mono">{limits.data.maxOpenOrders}</dd>
               <dt>Max orders / minute</dt>
               <dd className="mono">{limits.data.maxOrdersPerMinute}</dd>
+              <dt>On a daily-loss trip</dt>
+              <dd>{limits.data.squareOffOnTrip ? 'switch engaged, positions squared off' : 'switch engaged'}</dd>
             </dl>
           ) : (
             <span className="muted">Loading…</span>

@@ -114,6 +114,8 @@ export function usePlaceOrder() {
     onError: (error) => {
       // A risk or kill-switch refusal is recorded as a risk event.
       if (isApiError(error) && (error.status === 422 || error.status === 423)) void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
+      // A switch we did not know about (the global one is only announced to admins): re-read them.
+      if (isApiError(error) && error.status === 423) void queryClient.invalidateQueries({ queryKey: killSwitchQueryKey });
     },
   });
 }

@@ -1,0 +1,115 @@
+import { useState, type FormEvent } from 'react';
+import type { RiskLimitsDto } from '@tradeloop/contracts';
+import { toast } from 'sonner';
+import { describeError, isApiError } from '../../lib/api';
+import { useSaveLimits } from './risk-admin-api';
+
+const MONEY_FIELDS = [
+  ['maxOrderValue', 'Max order value (₹)'],
+  ['maxPositionValue', 'Max position value (₹)'],
+  ['maxDailyLoss', 'Max daily loss (₹)'],
+] as const;
+const COUNT_FIELDS = [
+  ['maxOpenOrders', 'Max open orders'],
+  ['maxOrdersPerMinute', 'Max orders / minute'],
+] as const;
+type LimitField = (typeof MONEY_FIELDS)[number][0] | (typeof COUNT_FIELDS)[number][0];
+type Values = Record<LimitField, string> & { squareOffOnTrip: boolean };
+
+const valuesOf = (l: RiskLimitsDto): Values => ({
+  maxOrderValue: l.maxOrderValue,
+  maxPositionValue: l.maxPositionValue,
+  maxDailyLoss: l.maxDailyLoss,
+  maxOpenOrders: String(l.maxOpenOrders),
+  maxOrdersPerMinute: String(l.maxOrdersPerMinute),
+  squareOffOnTrip: l.squareOffOnTrip,
+});
+
+/**
+ * A user's limits, prefilled with what the server holds; saving replaces them all. Money stays a
+ * decimal string end to end (the server parses it to paise); counts are whole numbers.
+ */
+export function RiskLimitsForm({ userId, email, limits }: { userId: string; email: string; limits: RiskLimitsDto }) {
+  const [values, setValues] = useState<Values>(() => valuesOf(limits));
+  const save = useSaveLimits(userId);
+  const fieldErrors = isApiError(save.error) ? save.error.fieldErrors : [];
+  const errorFor = (f: string) => fieldErrors.find((e) => e.field === f)?.message;
+  const saved = valuesOf(limits);
+  const dirty = (Object.keys(saved) as (keyof Values)[]).some((k) => String(values[k]).trim() !== String(saved[k]));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate(
+      {
+        maxOrderValue: values.maxOrderValue.trim(),
+        maxPositionValue: values.maxPositionValue.trim(),
+        maxDailyLoss: values.maxDailyLoss.trim(),
+        // A non-number becomes NaN → null in JSON: the server answers with the field's error.
+        maxOpenOrders: Number(values.maxOpenOrders.trim() || NaN),
+        maxOrdersPerMinute: Number(values.maxOrdersPerMinute.trim() || NaN),
+        squareOffOnTrip: values.squareOffOnTrip,
+      },
+      { onSuccess: () => toast.success(`Limits saved for ${email}`) },
+    );
+  };
+  const input = (f: LimitField, label: string, money: boolean) => (
+    <label key={f} className="field">
+      <span className="label">{label}</span>
+      <input
+        className="input mono"
+        inputMode={money ? 'decimal' : 'numeric'}
+        value={values[f]}
+        onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
+        aria-invalid={errorFor(f) ? true : undefined}
+        data-testid={`risk-limit-${f}`}
+        required
+      />
+      {errorFor(f) && (
+        <span className="field-error" data-testid={`risk-limit-error-${f}`}>
+          {errorFor(f)}
+        </span>
+      )}
+    </label>
+  );
+  return (
+    <form className="stack" onSubmit={submit} data-testid="risk-limits-form">
+      <div className="risk-limits-form">
+        {MONEY_FIELDS.map(([f, l]) => input(f, l, true))}
+        {COUNT_FIELDS.map(([f, l]) => input(f, l, false))}
+      </div>
+      <label className="switch-row">
+        <input
+          type="checkbox"
+          role="switch"
+          className="switch"
+          checked={values.squareOffOnTrip}
+          onChange={(e) => setValues((v) => ({ ...v, squareOffOnTrip: e.target.checked }))}
+          data-testid="risk-limit-squareOffOnTrip"
+        />
+        <span>
+          <strong>Square off on trip</strong>
+          <span className="muted"> — when the max daily loss trips their switch, also flatten their positions at market</span>
+        </span>
+      </label>
+      {save.isError && fieldErrors.length === 0 && (
+        <div className="notice notice-error" role="alert" data-testid="risk-limits-error">
+          {describeError(save.error)}
+        </div>
+      )}
+      <div className="form-actions row">
+        <button type="submit" className="button button-primary" disabled={!dirty || save.isPending} data-testid="risk-limits-save">
+          {save.isPending ? 'Saving…' : 'Save limits'}
+        </button>
+        {dirty ? (
+          <span className="muted">Unsaved changes</span>
+        ) : (
+          save.isSuccess && (
+            <span className="text-positive" role="status" data-testid="risk-limits-saved">
+              Saved
+            </span>
+          )
+        )}
+      </div>
+    </form>
+  );
+}
