@@ -31,6 +31,14 @@ describe('MarkThrottle', () => {
     expect(t.take('u1', [pos('A', '1')], 700)).toEqual([pos('A', '1')]);
   });
 
+  it('says how long until a user may be pushed again', () => {
+    const t = new MarkThrottle(500);
+    expect(t.waitMs('u1', 0)).toBe(0);
+    t.take('u1', [pos('A', '1')], 1000);
+    expect(t.waitMs('u1', 1499)).toBe(1);
+    expect(t.waitMs('u1', 1500)).toBe(0);
+  });
+
   it('forgets users no longer watched', () => {
     const t = new MarkThrottle(500);
     t.take('u1', [pos('A', '1')], 0);

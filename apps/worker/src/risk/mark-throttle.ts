@@ -31,6 +31,12 @@ export class MarkThrottle {
     return changed;
   }
 
+  /** How long until `userId` may be pushed again (0 if now). */
+  waitMs(userId: string, now: number): number {
+    const last = this.users.get(userId);
+    return last ? Math.max(0, last.at + this.minIntervalMs - now) : 0;
+  }
+
   /** Forgets users who are no longer watched (no open position), so memory follows the book. */
   retain(userIds: ReadonlySet<string>): void {
     for (const id of this.users.keys()) if (!userIds.has(id)) this.users.delete(id);

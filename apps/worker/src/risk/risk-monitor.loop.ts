@@ -21,6 +21,8 @@ import { MarkThrottle } from './mark-throttle';
 export const ROUND_MS = 500;
 /** Long enough to ride out a slow round; short enough that a dead leader is replaced in seconds. */
 const LEASE_TTL_MS = 3_000;
+/** A push due within this long waits for its turn rather than skipping a round. */
+const PUSH_SLACK_MS = 100;
 
 /**
  * The risk monitor (DOMAIN.md automatic trips, API.md `position.updated`). Every round it reads
@@ -57,8 +59,7 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Rounds start ROUND_MS apart by the wall clock (or back to back if one runs longer), never
-   * overlapping. A timer may fire a millisecond early; it is re-armed rather than run, or the
-   * per-user throttle would see 499 ms and skip that user's push for a whole round.
+   * overlapping. A timer may fire a millisecond early; it is re-armed rather than run early.
    */
   private schedule(startAt: number): void {
     this.timer = setTimeout(() => {
@@ -80,7 +81,7 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
       return;
     }
     const users = await this.monitor.screen(now);
-    await this.pushMarks(users, now);
+    await this.pushMarks(users);
     for (const u of users.filter((x) => x.breach)) {
       const trip = await this.trips.tripIfBreached(u.userId, now);
       if (trip) this.logger.warn({ userId: u.userId, rule: trip.rule, dayPnl: formatMoney(u.dayPnl), cancelled: trip.cancelled.length, squareOff: trip.squareOff }, 'automatic trip: kill switch engaged');
@@ -90,11 +91,21 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
-  private async pushMarks(users: readonly ScreenedUser[], now: number): Promise<void> {
-    this.throttle.retain(new Set(users.filter((u) => u.positions.length > 0).map((u) => u.userId)));
+  /**
+   * The throttle counts from the moment of each push, not from the round's start: a round whose
+   * reads were slow would otherwise push less than 500 ms after the previous one. A push a few
+   * milliseconds early (this round's reads were quicker) waits for its turn instead of skipping.
+   */
+  private async pushMarks(users: readonly ScreenedUser[]): Promise<void> {
+    const open = users.filter((u) => u.positions.length > 0);
+    this.throttle.retain(new Set(open.map((u) => u.userId)));
+    const now = Date.now();
+    const wait = Math.max(0, ...open.map((u) => this.throttle.waitMs(u.userId, now)).filter((ms) => ms <= PUSH_SLACK_MS));
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const at = Date.now();
     const sends: Promise<void>[] = [];
-    for (const u of users) {
-      for (const position of this.throttle.take(u.userId, u.positions, now)) sends.push(this.realtime.toUser(u.userId, REALTIME_EVENTS.positionUpdated, { position }));
+    for (const u of open) {
+      for (const position of this.throttle.take(u.userId, u.positions, at)) sends.push(this.realtime.toUser(u.userId, REALTIME_EVENTS.positionUpdated, { position }));
     }
     await Promise.all(sends);
   }
