@@ -99,7 +99,7 @@ export class AutomaticTripUseCase {
       await Promise.all(stuck.map((o) => this.jobs.enqueue(JOBS.cancelOrder, { orderId: o.id }, { jobId: `cancel_${o.id}_trip_${t.id}` }).catch(() => undefined)));
     }
     if (!t.square_off) {
-      await this.trips.finish(t.id, open.length > 0 ? 'orders still open after the wait' : 'orders cancelled');
+      await this.trips.finish(t.id, open.length > 0 ? 'orders still open after the wait' : 'no open orders left');
       return 'done';
     }
     const attempt = await this.trips.countSquareOffAttempt(t.id);
