@@ -138,9 +138,13 @@ describe('orders', () => {
     expect(engage.status).toBe(200);
     expect(engage.body.self).toMatchObject({ engaged: true, reason: 'stepping away' });
     await eventually(async () => (await order(open.body.order.id)).status === 'CANCELLED', 10_000, 'cancelled by the switch');
-    const refused = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' });
+    const refusedKey = randomUUID();
+    const refused = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, refusedKey);
     expect(refused.status).toBe(423);
     expect(refused.body.code).toBe('KILL_SWITCH_ENGAGED');
+    // A retried request gets the same answer, and the refusal stays on record once.
+    const retried = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, refusedKey);
+    expect([retried.status, retried.body.code]).toEqual([423, 'KILL_SWITCH_ENGAGED']);
     // Selling part of the RELIANCE bought earlier reduces exposure: allowed.
     const reduce = await post({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 4, product: 'CNC' });
     expect(reduce.status).toBe(202);
@@ -156,6 +160,6 @@ describe('orders', () => {
     expect((await api.http.post('/api/v1/positions/square-off', {}, trader.token)).body.items).toEqual([]);
     const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
     expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
-    expect(events.find((e: { kind: string }) => e.kind === 'REJECTED')).toMatchObject({ rule: 'KILL_SWITCH_USER' });
+    expect(events.filter((e: { kind: string }) => e.kind === 'REJECTED')).toEqual([expect.objectContaining({ rule: 'KILL_SWITCH_USER' })]);
   });
 });

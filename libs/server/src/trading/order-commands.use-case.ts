@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, formatPrice, isTerminalStatus, positionAveragePrice, realizedPnl, unrealizedPnl, valueToPaise } from '@tradeloop/domain';
+import { DomainError, isTerminalStatus } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type OrderDetail, type PositionDto, type Trade } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
@@ -7,6 +7,7 @@ import { QuotesStore } from '../market';
 import { JobProducer } from '../queue';
 import { RealtimePublisher } from '../realtime';
 import { toOrderDto } from './order-row';
+import { toPositionDto, toTradeDto } from './trading-dtos';
 import { TradingRepository } from './trading.repository';
 
 /** Cancel requests and the read side of orders, trades and positions. */
@@ -55,38 +56,13 @@ export class OrderCommandsUseCase {
   }
 
   async trades(userId: string, limit = 200): Promise<Trade[]> {
-    return (await this.trading.trades(userId, limit)).map((t) => ({
-      id: t.id,
-      orderId: t.order_id,
-      symbol: t.symbol,
-      side: t.side as Trade['side'],
-      product: t.product as Trade['product'],
-      quantity: t.quantity,
-      price: formatPrice(Number(t.price_ticks)),
-      value: formatMoney(BigInt(t.value_paise)),
-      fees: formatMoney(BigInt(t.fees_paise) + BigInt(t.taxes_paise)),
-      charges: t.charges.map((c) => ({ name: c.name, kind: c.kind as 'FEE' | 'TAX', amount: c.amount })),
-      brokerTradeId: t.broker_trade_id,
-      executedAt: t.executed_at.toISOString(),
-    }));
+    return (await this.trading.trades(userId, limit)).map(toTradeDto);
   }
 
   /** Positions marked to the latest quotes. */
   async positions(userId: string): Promise<PositionDto[]> {
     const positions = await this.trading.positions(userId);
     const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
-    return positions.map((p) => {
-      const ltp = marks.get(p.symbol)?.[2] ?? null;
-      const avg = positionAveragePrice(p);
-      return {
-        symbol: p.symbol,
-        product: p.product,
-        netQuantity: p.netQuantity,
-        averagePrice: avg === null ? null : formatPrice(avg),
-        ltp: ltp === null ? null : formatPrice(ltp),
-        unrealizedPnl: formatMoney(ltp === null || p.netQuantity === 0 ? 0n : valueToPaise(unrealizedPnl(p, ltp))),
-        realizedPnl: formatMoney(valueToPaise(realizedPnl(p))),
-      };
-    });
+    return positions.map((p) => toPositionDto(p, marks.get(p.symbol)?.[2] ?? null));
   }
 }

@@ -22,6 +22,20 @@ export const DEFAULT_RISK_LIMITS: UserRiskLimits = {
   maxOrdersPerMinute: 120,
 };
 
+/** The columns `limitsFromRow` reads, aliased short (they also travel inside JSON). */
+export const LIMITS_COLUMNS = `max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e`;
+export interface LimitsRow {
+  a: string;
+  b: string;
+  c: number;
+  d: string;
+  e: number;
+}
+
+/** A user's own limits, or the defaults when an admin never set any. */
+export const limitsFromRow = (r: LimitsRow | null | undefined): UserRiskLimits =>
+  r ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e } : DEFAULT_RISK_LIMITS;
+
 export interface SwitchRow {
   engaged: boolean;
   reason: string | null;
@@ -35,12 +49,7 @@ export class RiskRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async limits(userId: string, sql: Sql = this.db.sql): Promise<UserRiskLimits> {
-    const r = await sql.maybeOne<{ a: string; b: string; c: number; d: string; e: number }>(
-      `SELECT max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e
-       FROM risk_limits WHERE user_id = $1`,
-      [userId],
-    );
-    return r ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e } : DEFAULT_RISK_LIMITS;
+    return limitsFromRow(await sql.maybeOne<LimitsRow>(`SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1`, [userId]));
   }
 
   async setLimits(sql: Sql, userId: string, l: UserRiskLimits, actorId: string): Promise<void> {
