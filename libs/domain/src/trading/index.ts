@@ -8,3 +8,4 @@ export * from './position';
 export * from './reservation';
 export * from './settlement';
 export * from './risk';
+export * from './order-modification';

@@ -3,6 +3,9 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   applyBrokerUpdate,
   FEE_LINE_KIND,
+  holdTx,
+  isDomainError,
+  planModification,
   type FeeLine,
   formatMoney,
   isTerminalStatus,
@@ -105,6 +108,52 @@ export class ExecutionService {
   async cancelledLocally(orderId: string): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
       if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0) await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+    });
+  }
+
+  /**
+   * The broker applied the order's pending modification: its terms and reservation basis
+   * change, and the hold follows the new reservation of what is left (more held, or some
+   * released). Should the money for a larger hold be gone meanwhile, the order — already
+   * bigger at the broker — is cancelled rather than left under-funded.
+   */
+  async modified(orderId: string): Promise<{ cancel: boolean }> {
+    let cancel = false;
+    await this.change(orderId, async (sql, d, out) => {
+      const change = d.row.pending_modification;
+      if (!change) return;
+      d.change({ pendingModification: null });
+      if (isTerminalStatus(d.row.status)) return d.event(d.row.status, 'MODIFY_REJECTED', { reason: `the order is ${d.row.status}` });
+      const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
+      // No price band here: the broker has taken the change already.
+      const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
+      const before = BigInt(d.row.reserved_paise);
+      let reserved = plan.reservation;
+      try {
+        if (reserved > before) out.wallet = (await this.ledger.post(sql, holdTx(d.row.user_id, reserved - before, d.row.id))).wallet;
+      } catch (err) {
+        if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
+        cancel = true;
+        reserved = before;
+      }
+      if (reserved < before) out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, before - reserved, d.row.id))).wallet;
+      d.change({ quantity: plan.terms.quantity, price: plan.terms.price, triggerPrice: plan.terms.triggerPrice, referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
+      d.event(d.row.status, 'MODIFIED', { ...change, reserved: formatMoney(reserved) });
+      if (cancel) {
+        d.change({ cancelRequested: true });
+        d.event(d.row.status, 'CANCEL_REQUESTED', { reason: 'the larger hold the modification needs is no longer available' });
+      }
+    });
+    return { cancel };
+  }
+
+  /** The broker refused the pending modification: the order stays as it was. */
+  async modificationRejected(orderId: string, reason: string): Promise<void> {
+    await this.change(orderId, (_sql, d) => {
+      if (!d.row.pending_modification) return Promise.resolve();
+      d.change({ pendingModification: null });
+      d.event(d.row.status, 'MODIFY_REJECTED', { reason });
+      return Promise.resolve();
     });
   }
 

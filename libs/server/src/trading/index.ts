@@ -6,4 +6,5 @@ export * from './place-order.use-case';
 export * from './trading.module';
 export * from './order-commands.use-case';
 export * from './execution.service';
+export * from './modify-order.use-case';
 export * from './risk.use-cases';

@@ -47,6 +47,9 @@ export class OrderDraft {
     if (set.quantity !== undefined) r.quantity = set.quantity;
     if (set.price !== undefined) r.price_ticks = set.price === null ? null : String(set.price);
     if (set.triggerPrice !== undefined) r.trigger_ticks = set.triggerPrice === null ? null : String(set.triggerPrice);
+    if (set.referencePrice !== undefined) r.reference_price_ticks = String(set.referencePrice);
+    if (set.shortQuantity !== undefined) r.short_quantity = set.shortQuantity;
+    if (set.pendingModification !== undefined) r.pending_modification = set.pendingModification;
     this.row = r;
   }
 

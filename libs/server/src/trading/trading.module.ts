@@ -12,8 +12,9 @@ import { PgMockBrokerStore } from '../brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
+import { ModifyOrderUseCase } from './modify-order.use-case';
 
-const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase];
+const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase, ModifyOrderUseCase];
 
 @Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })
 export class TradingModule {}

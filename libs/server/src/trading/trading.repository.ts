@@ -76,6 +76,9 @@ export type OrderChanges = Partial<{
   quantity: number;
   price: number | null;
   triggerPrice: number | null;
+  referencePrice: number;
+  shortQuantity: number;
+  pendingModification: { quantity?: number; price?: number; triggerPrice?: number } | null;
 }>;
 
 export interface OrderEventInsert {
@@ -95,6 +98,9 @@ const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: stri
   quantity: (v: number) => ({ col: 'quantity', value: v }),
   price: (v: number | null) => ({ col: 'price_ticks', value: v }),
   triggerPrice: (v: number | null) => ({ col: 'trigger_ticks', value: v }),
+  referencePrice: (v: number) => ({ col: 'reference_price_ticks', value: v }),
+  shortQuantity: (v: number) => ({ col: 'short_quantity', value: v }),
+  pendingModification: (v: object | null) => ({ col: 'pending_modification', value: v === null ? null : JSON.stringify(v) }),
 };
 
 /** `col = $n, ` for each change, numbered after the statement's first `before` parameters. */
