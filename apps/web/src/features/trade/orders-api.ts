@@ -3,6 +3,7 @@ import {
   IDEMPOTENCY_HEADER,
   type InstrumentDto,
   type KillSwitchStatus,
+  type ModifyOrderRequest,
   type Order,
   type PlaceOrderRequest,
   type PositionDto,
@@ -115,6 +116,15 @@ export function usePlaceOrder() {
       // A risk or kill-switch refusal is recorded as a risk event.
       if (isApiError(error) && (error.status === 422 || error.status === 423)) void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
     },
+  });
+}
+
+/** PATCH /orders/:id: only the fields that change. */
+export function useModifyOrder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, change }: { id: string; change: ModifyOrderRequest }) => api<{ order: Order }>(`/api/v1/orders/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
   });
 }
 
