@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { createDataSource, Db, LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/server';
-import { depositTx } from '@tradeloop/domain';
+import { depositTx, shortMargin } from '@tradeloop/domain';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
 
@@ -25,7 +25,7 @@ await ds.initialize();
 const db = new Db(ds);
 try {
   const api = await stack.startApi({ DATABASE_POOL_SIZE: '30', AUTH_CACHE_TTL_MS: '5000' });
-  const worker = await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: '10000', WORKER_CONCURRENCY: '32', DATABASE_POOL_SIZE: '30' });
+  const worker = await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '10000', WORKER_CONCURRENCY: '32', DATABASE_POOL_SIZE: '30' });
   const tokens = await makeTokens(api.base, USERS);
   const users = [];
   for (const token of tokens) {
@@ -110,7 +110,19 @@ try {
   async function invariants() {
     await new Promise((r) => setTimeout(r, 1500));
     const stuck = await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`);
-    const held = await db.sql.rows(`SELECT w.user_id FROM wallet_balances w WHERE w.held_minor <> (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED')) + 0 AND w.user_id IN (SELECT DISTINCT user_id FROM orders)`);
+    // Ledger invariant 2: held = Σ reservations of open orders + the margin of open shorts.
+    const wallets = await db.sql.rows(
+      `SELECT w.user_id, w.held_minor::text held, (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'))::text reserved
+       FROM wallet_balances w WHERE w.user_id = ANY($1::uuid[])`,
+      [users.map((u) => u.id)],
+    );
+    const positions = await db.sql.rows(`SELECT user_id, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text FROM positions WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
+    const margin = new Map();
+    for (const p of positions) {
+      const pos = { netQuantity: p.net_quantity, lotCost: BigInt(p.lot_cost), lotQuantity: p.lot_quantity, lotClosedQuantity: p.lot_closed_quantity, lotClosedCashFlow: BigInt(p.lot_closed_cash_flow), realizedBeforeLot: BigInt(p.realized_before_lot) };
+      margin.set(p.user_id, (margin.get(p.user_id) ?? 0n) + shortMargin(pos, p.product));
+    }
+    const held = wallets.filter((w) => BigInt(w.held) !== BigInt(w.reserved) + (margin.get(w.user_id) ?? 0n));
     const pos = await db.sql.rows(`SELECT p.user_id FROM positions p LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t USING (user_id, symbol, product) WHERE p.net_quantity <> coalesce(t.q, 0)`);
     const verify = await new LedgerVerifier(db, new LedgerSealer(db)).verify();
     return { stuckOrders: Number(stuck.n), heldMismatches: held.length, positionMismatches: pos.length, ledgerOk: verify.ok };

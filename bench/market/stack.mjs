@@ -10,7 +10,8 @@ import { createBenchDatabase, dropDatabase, freePort, startNode, waitFor } from 
 const here = dirname(fileURLToPath(import.meta.url));
 export const API = join(here, '../../apps/api/dist/main.js');
 export const WORKER = join(here, '../../apps/worker/dist/main.js');
-const NODE_FLAGS = ['--max-semi-space-size=32'];
+// BENCH_NODE_FLAGS adds flags to the API and worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run).
+const NODE_FLAGS = ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
 export async function createMarketStack(instrumentCount = 500) {
   const dbName = `tl_bench_market_${Date.now().toString(36)}`;

@@ -102,6 +102,42 @@ describe('orders', () => {
     expect(again.body.code).toBe('INVALID_STATE');
   });
 
+  it('modifies a resting LIMIT once the broker confirms: new terms, the hold follows; bad changes are 400/404/409/422', async () => {
+    const before = await wallet();
+    const res = await post({ symbol: 'HDFCBANK', side: 'BUY', type: 'LIMIT', price: await farBid('HDFCBANK'), quantity: 5, product: 'CNC' });
+    const id = res.body.order.id;
+    await eventually(async () => (await order(id)).status === 'OPEN', 10_000, 'OPEN');
+    const patch = (body: unknown, orderId = id, token = trader.token) => api.http.request('PATCH', `/api/v1/orders/${orderId}`, { body, token });
+    // Bad changes: nothing to change, a field LIMIT has not, off the tick, not a number, unknown order.
+    expect((await patch({})).status).toBe(400);
+    expect((await patch({ triggerPrice: '100.00' })).body.errors[0].field).toBe('triggerPrice');
+    expect((await patch({ price: '100.03' })).body.errors[0].field).toBe('price');
+    expect((await patch({ quantity: 2.5 })).status).toBe(400);
+    expect((await patch({ quantity: 2 }, randomUUID())).status).toBe(404);
+    const other = await signedIn(api, ['trader']);
+    expect((await patch({ quantity: 2 }, id, other.token)).status).toBe(404);
+    // More than the wallet can hold: 422, nothing changes.
+    expect((await patch({ quantity: 10_000_000 })).body.code).toBe('INSUFFICIENT_FUNDS');
+    // A lower price and two more units.
+    const lower = await farBid('HDFCBANK');
+    const ok = await patch({ price: lower, quantity: 7 });
+    expect(ok.status).toBe(202);
+    await eventually(async () => (await order(id)).quantity === 7, 10_000, 'modified');
+    const after = await order(id);
+    expect(after).toMatchObject({ status: 'OPEN', price: lower, quantity: 7 });
+    expect(after.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(expect.arrayContaining(['MODIFY_REQUESTED', 'MODIFIED']));
+    expect((await wallet()).held).toBe(after.reserved);
+    // Made marketable, it fills at the next tick; then it is terminal: 409.
+    const q = (await api.http.get('/api/v1/market/quotes?symbols=HDFCBANK', trader.token)).body.items[0];
+    const through = (await patch({ price: priceBelow(q.ltp, -5) })).status;
+    expect(through).toBe(202);
+    await eventually(async () => (await order(id)).status === 'FILLED', 10_000, 'FILLED');
+    const late = await patch({ quantity: 9 });
+    expect([late.status, late.body.code]).toEqual([409, 'INVALID_STATE']);
+    const w = await wallet();
+    expect(w.held).toBe(before.held);
+  });
+
   it('replays a repeated Idempotency-Key (one order), 409 for the same key with another body', async () => {
     const key = randomUUID();
     const body = { symbol: 'INFY', side: 'BUY', type: 'LIMIT', price: await farBid('INFY'), quantity: 1, product: 'CNC' };
@@ -138,9 +174,13 @@ describe('orders', () => {
     expect(engage.status).toBe(200);
     expect(engage.body.self).toMatchObject({ engaged: true, reason: 'stepping away' });
     await eventually(async () => (await order(open.body.order.id)).status === 'CANCELLED', 10_000, 'cancelled by the switch');
-    const refused = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' });
+    const refusedKey = randomUUID();
+    const refused = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, refusedKey);
     expect(refused.status).toBe(423);
     expect(refused.body.code).toBe('KILL_SWITCH_ENGAGED');
+    // A retried request gets the same answer, and the refusal stays on record once.
+    const retried = await post({ symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, refusedKey);
+    expect([retried.status, retried.body.code]).toEqual([423, 'KILL_SWITCH_ENGAGED']);
     // Selling part of the RELIANCE bought earlier reduces exposure: allowed.
     const reduce = await post({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 4, product: 'CNC' });
     expect(reduce.status).toBe(202);
@@ -156,6 +196,6 @@ describe('orders', () => {
     expect((await api.http.post('/api/v1/positions/square-off', {}, trader.token)).body.items).toEqual([]);
     const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
     expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
-    expect(events.find((e: { kind: string }) => e.kind === 'REJECTED')).toMatchObject({ rule: 'KILL_SWITCH_USER' });
+    expect(events.filter((e: { kind: string }) => e.kind === 'REJECTED')).toEqual([expect.objectContaining({ rule: 'KILL_SWITCH_USER' })]);
   });
 });

@@ -25,7 +25,7 @@ async function submitTicket(page: Page): Promise<string> {
   return (await placed.getAttribute('data-order-id'))!;
 }
 
-test('a funded trader buys at market, sees the fill and live P&L, cancels a far limit, and is stopped by the kill switch', async ({ page, request }) => {
+test('a funded trader buys at market, sees the fill and live P&L, modifies and cancels a far limit, and is stopped by the kill switch', async ({ page, request }) => {
   test.setTimeout(120_000);
   const trader = await registerUser(request, 'orders');
   await fundUser(request, trader.id, '500000.00', 'NEFT-E2E-ORDERS');
@@ -92,6 +92,18 @@ test('a funded trader buys at market, sees the fill and live P&L, cancels a far 
   await expect(page.getByTestId('trade-wallet-held')).not.toHaveText('₹0.00');
   await expect(page.getByTestId('trade-wallet-held')).toHaveText(`₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
   await shot(page, '53-limit-open-held');
+  // Modify it: one more unit, ₹1 lower. The row takes the new terms once the broker confirms; the hold follows.
+  const reservedBefore = (await limitRow.getAttribute('data-reserved'))!;
+  await page.getByTestId(`order-modify-${limitId}`).click();
+  const units = Number(await page.getByTestId('order-modify-quantity').inputValue());
+  await page.getByTestId('order-modify-quantity').fill(String(units + 1));
+  await page.getByTestId('order-modify-price').fill((Number(farBid) - 1).toFixed(2));
+  await shot(page, '53b-limit-modify');
+  await page.getByTestId('order-modify-confirm').click();
+  await expect(limitRow).toContainText(`0 / ${units + 1}`, { timeout: 15_000 });
+  await expect(limitRow).not.toHaveAttribute('data-reserved', reservedBefore);
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText(`₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  await shot(page, '53c-limit-modified');
   await page.getByTestId(`order-cancel-${limitId}`).click();
   await page.getByTestId('order-cancel-confirm').click();
   await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 15_000 });

@@ -21,13 +21,14 @@ import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handl
 import { BrokerHost } from './execution/broker-host';
 import { PlaceOrderHandler } from './execution/place-order.handler';
 import { CancelOrderHandler } from './execution/cancel-order.handler';
+import { ModifyOrderHandler } from './execution/modify-order.handler';
 import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 
-const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler];
+const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler, ModifyOrderHandler];
 
 /** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
 @Module({})

@@ -93,6 +93,11 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // Every quote read in this process (quotes route, order intake, positions) starts here.
+    this.quotes.attachHot((symbol) => {
+      const hot = this.latestTicks.get(symbol);
+      return hot && Date.now() - hot.at < HOT_QUOTE_MAX_AGE_MS ? hot.tick : undefined;
+    });
     const candlePrefix = this.keys.candles('');
     this.sub.on('message', (channel: string, message: string) => {
       if (channel === this.keys.ticks) this.onTickBatch(message);
@@ -113,18 +118,9 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     this.nsp = nsp;
   }
 
-  /** Latest quotes: from memory when fresh, otherwise from the shared Redis hash. */
-  async latest(symbols: readonly string[]): Promise<Map<string, WireTick>> {
-    const now = Date.now();
-    const out = new Map<string, WireTick>();
-    const missing: string[] = [];
-    for (const s of symbols) {
-      const hot = this.latestTicks.get(s);
-      if (hot && now - hot.at < HOT_QUOTE_MAX_AGE_MS) out.set(s, hot.tick);
-      else missing.push(s);
-    }
-    if (missing.length > 0) for (const [s, t] of await this.quotes.get(missing)) out.set(s, t);
-    return out;
+  /** Latest quotes: from memory when fresh (see onModuleInit), otherwise from the shared Redis hash. */
+  latest(symbols: readonly string[]): Promise<Map<string, WireTick>> {
+    return this.quotes.get(symbols);
   }
 
   async subscribe(socket: Socket, raw: unknown): Promise<SubscriptionAck> {

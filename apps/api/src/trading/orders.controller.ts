@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
-import { assertIdempotencyKey, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { assertIdempotencyKey, ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
-import { OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
+import { ModifyOrderDto, OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
 
 @ApiTags('trading')
 @ApiBearerAuth()
@@ -15,6 +15,7 @@ export class OrdersController {
   constructor(
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+    @Inject(ModifyOrderUseCase) private readonly modifyOrder: ModifyOrderUseCase,
   ) {}
 
   /** Accepted for execution (202): validated, risk-checked, funds held, queued. */
@@ -44,6 +45,18 @@ export class OrdersController {
   @ZodResponse({ status: 200, type: OrderDetailDto })
   detail(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal) {
     return this.orders.detail(principal.userId, p.id);
+  }
+
+  /**
+   * 202: the change is checked (400), affordable (422) and on record as pending; the order takes
+   * it once the broker confirms. 409 when the order is terminal, not yet at the broker, being
+   * cancelled, or already being modified.
+   */
+  @Patch('orders/:id')
+  @HttpCode(202)
+  @ZodResponse({ status: 202, type: OrderResponseDto })
+  async modify(@Param() p: OrderIdPathDto, @Body() body: ModifyOrderDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { order: await this.modifyOrder.execute(principal.userId, p.id, body, meta) };
   }
 
   /** 202: the cancel is on record and being carried out; 409 when the order is already terminal. */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { MockBroker, type BrokerAdapter, type BrokerOrder, type MockTick } from '@tradeloop/brokers';
 import {
   APP_CONFIG,
@@ -35,6 +36,12 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
    */
   private readonly mailbox = new Map<string, MockTick>();
   private draining = false;
+  /** Our order id per broker order id, once this process has seen the acceptance recorded. */
+  private readonly owners = new LRUCache<string, string>({ max: 100_000 });
+  /** Placements in flight: their correlation tag → our order id. */
+  private readonly placing = new Map<string, string>();
+  /** Latest update per broker id of a placement in flight, until the placement adopts it. */
+  private readonly kept = new Map<string, BrokerOrder>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -85,6 +92,43 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * A placement of our order `orderId` is about to be sent: updates carrying its tag are kept
+   * (not applied) until `adopt` — they may arrive before the broker's answer, when nothing in
+   * the database links the broker's id to our order yet.
+   */
+  expectPlacement(orderId: string): void {
+    this.placing.set(this.broker.correlationTag(orderId), orderId);
+  }
+
+  /** The updates kept so far for these broker ids (the latest of each), handed to the caller. */
+  takeKept(brokerOrderIds: readonly string[]): BrokerOrder[] {
+    const out: BrokerOrder[] = [];
+    for (const id of brokerOrderIds) {
+      const u = this.kept.get(id);
+      if (u) out.push(u);
+      this.kept.delete(id);
+    }
+    return out;
+  }
+
+  /**
+   * The acceptance is recorded: from now on updates for these ids are applied to `orderId`
+   * directly, and any kept since `takeKept` are applied now.
+   */
+  adopt(orderId: string, brokerOrderIds: readonly string[]): void {
+    this.placing.delete(this.broker.correlationTag(orderId));
+    for (const id of brokerOrderIds) this.owners.set(id, orderId);
+    for (const u of this.takeKept(brokerOrderIds)) this.onUpdate(u);
+  }
+
+  /** The placement ended without an acceptance recorded here: stop keeping its updates. */
+  forgetPlacement(orderId: string): void {
+    const tag = this.broker.correlationTag(orderId);
+    this.placing.delete(tag);
+    for (const [id, u] of this.kept) if (u.tag === tag) this.kept.delete(id);
+  }
+
   /** Updates for one broker order are applied one after another, in arrival order. */
   private onUpdate(update: BrokerOrder): void {
     const id = update.brokerOrderId;
@@ -99,10 +143,19 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
   }
 
   async apply(update: BrokerOrder): Promise<void> {
-    const orderId = await this.execution.orderForBrokerId(update.brokerOrderId);
-    // Unknown yet: the placement call has not recorded the id; the reconciler catches it up.
-    if (!orderId) return;
-    await this.execution.applyReport(orderId, update.brokerOrderId, update, update.updatedAt);
+    const id = update.brokerOrderId;
+    let orderId = this.owners.get(id);
+    if (!orderId) {
+      if (update.tag !== null && this.placing.has(update.tag)) {
+        this.kept.set(id, update);
+        return;
+      }
+      orderId = await this.execution.orderForBrokerId(id);
+      // Unknown: placed by an earlier process whose write is not there yet; the reconciler catches it up.
+      if (!orderId) return;
+      this.owners.set(id, orderId);
+    }
+    await this.execution.applyReport(orderId, id, update, update.updatedAt);
   }
 
   async onApplicationShutdown(): Promise<void> {

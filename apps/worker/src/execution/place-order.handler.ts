@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { asBrokerOrderId, BrokerError, type BrokerOrder } from '@tradeloop/brokers';
+import { BrokerError, type BrokerOrder } from '@tradeloop/brokers';
 import { JOBS, type JobPayload } from '@tradeloop/contracts';
 import { APP_CONFIG, ExecutionService, LOGGER, orderState, type AppConfig, type JobHandler, type OrderRow } from '@tradeloop/server';
 import { BrokerHost } from './broker-host';
@@ -25,13 +25,13 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
   async handle(payload: JobPayload<typeof JOBS.placeOrder>): Promise<string> {
     const { action, order } = await this.execution.beginSend(payload.orderId);
     if (action === 'skip' || !order) return 'skipped';
-    if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
+    this.host.expectPlacement(order.id);
     try {
+      if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
       const res = await this.host.adapter.placeOrder({ ...orderState(order), clientOrderId: order.id, instrument: { exchange: exchangeOf(order), symbol: order.symbol } });
       // Fault tests: die exactly between the broker's acceptance and our write.
       if (this.config.FAULT_INJECTION === 'crash-after-broker-accept') process.kill(process.pid, 'SIGKILL');
-      await this.execution.accepted(order.id, res.brokerOrderIds, 'sent');
-      await this.catchUp(order.id, res.brokerOrderIds);
+      await this.accept(order, res.brokerOrderIds, 'sent');
       return 'sent';
     } catch (err) {
       if (!(err instanceof BrokerError)) throw err;
@@ -42,6 +42,9 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
       if (err.kind === 'ambiguous' && (await this.adoptExisting(order))) return 'adopted';
       this.logger.warn({ orderId: order.id, kind: err.kind, err: err.message }, 'placement failed; will retry');
       throw err;
+    } finally {
+      // Accepted or not, nothing is kept for this placement any longer (adopt already took its updates).
+      this.host.forgetPlacement(order.id);
     }
   }
 
@@ -49,18 +52,20 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
   private async adoptExisting(order: OrderRow): Promise<boolean> {
     const found = await this.host.adapter.findOrdersByTag({ clientOrderId: order.id, instrument: { exchange: exchangeOf(order), symbol: order.symbol }, side: order.side, quantity: order.quantity, sentAfter: order.created_at.getTime() });
     if (found.orders.length === 0) return false;
-    const ids = found.orders.map((o) => o.brokerOrderId);
-    await this.execution.accepted(order.id, ids, 'found-by-tag');
-    await this.catchUp(order.id, ids, found.orders);
+    await this.accept(order, found.orders.map((o) => o.brokerOrderId), 'found-by-tag', found.orders);
     return true;
   }
 
-  /** Updates pushed before the ids were recorded found no order: apply the current state now. */
-  private async catchUp(orderId: string, ids: readonly string[], known?: readonly BrokerOrder[]): Promise<void> {
-    for (const id of ids) {
-      const o = known?.find((k) => k.brokerOrderId === id) ?? (await this.host.adapter.getOrder(asBrokerOrderId(id)));
-      await this.execution.applyReport(orderId, id, o, o.updatedAt);
-    }
+  /**
+   * Records the acceptance together with what the broker already reported (an order that met a
+   * marketable book fills as it arrives), then routes later updates straight to the order.
+   */
+  private async accept(order: OrderRow, ids: readonly string[], how: 'sent' | 'found-by-tag', known: readonly BrokerOrder[] = []): Promise<void> {
+    const reports = new Map<string, BrokerOrder>();
+    for (const o of known) reports.set(o.brokerOrderId, o);
+    for (const o of this.host.takeKept(ids)) if (!reports.has(o.brokerOrderId) || reports.get(o.brokerOrderId)!.updatedAt <= o.updatedAt) reports.set(o.brokerOrderId, o);
+    await this.execution.accepted(order.id, ids, how, [...reports.values()].map((report) => ({ brokerOrderId: report.brokerOrderId, report })));
+    this.host.adopt(order.id, ids);
   }
 }
 

@@ -16,10 +16,12 @@ export class InMemoryMockBrokerStore implements MockBrokerStore {
     return this.sequences[name];
   }
 
-  async insertOrder(order: MockOrderRecord): Promise<void> {
+  async insertOrder(order: MockOrderRecord, trades: readonly MockTradeRecord[] = []): Promise<void> {
     if (this.orders.has(order.brokerOrderId)) throw new Error(`duplicate key: order ${order.brokerOrderId}`);
     if (order.version !== 1) throw new Error('a new order has version 1');
+    this.checkTrades(order, trades);
     this.orders.set(order.brokerOrderId, Object.freeze({ ...order }));
+    this.addTrades(trades);
   }
 
   async updateOrder(order: MockOrderRecord, expectedVersion: number, newTrades: readonly MockTradeRecord[]): Promise<boolean> {
@@ -27,16 +29,24 @@ export class InMemoryMockBrokerStore implements MockBrokerStore {
     if (!current || current.version !== expectedVersion) return false;
     if (order.version !== expectedVersion + 1) throw new Error('an update moves the version by one');
     // All checks before any write: like the transaction, all or nothing.
-    for (const t of newTrades) {
+    this.checkTrades(order, newTrades);
+    this.orders.set(order.brokerOrderId, Object.freeze({ ...order }));
+    this.addTrades(newTrades);
+    return true;
+  }
+
+  private checkTrades(order: MockOrderRecord, trades: readonly MockTradeRecord[]): void {
+    for (const t of trades) {
       if (this.tradeIds.has(t.tradeId)) throw new Error(`duplicate key: trade ${t.tradeId}`);
       if (t.brokerOrderId !== order.brokerOrderId) throw new Error('a trade belongs to the order it is written with');
     }
-    this.orders.set(order.brokerOrderId, Object.freeze({ ...order }));
-    for (const t of newTrades) {
+  }
+
+  private addTrades(trades: readonly MockTradeRecord[]): void {
+    for (const t of trades) {
       this.tradeIds.add(t.tradeId);
       this.trades.push(Object.freeze({ ...t }));
     }
-    return true;
   }
 
   async getOrder(brokerOrderId: string): Promise<MockOrderRecord | null> {

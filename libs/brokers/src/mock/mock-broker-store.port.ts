@@ -80,8 +80,11 @@ export type MockSequenceName = 'order' | 'trade';
 export interface MockBrokerStore {
   /** The next value of a counter, starting at 1, never handed out twice even across restarts: `SELECT nextval(…)`. */
   nextSequence(name: MockSequenceName): Promise<number>;
-  /** `INSERT INTO mock_broker_orders …` (version 1). */
-  insertOrder(order: MockOrderRecord): Promise<void>;
+  /**
+   * `INSERT INTO mock_broker_orders …` (version 1), with the trades it made on arrival (an
+   * order that met a marketable book fills as it is accepted) — in ONE statement or transaction.
+   */
+  insertOrder(order: MockOrderRecord, trades?: readonly MockTradeRecord[]): Promise<void>;
   /**
    * In ONE transaction: `UPDATE mock_broker_orders SET … , version = $new WHERE broker_order_id
    * = $id AND version = $expectedVersion`; only if that changed exactly one row, `INSERT INTO

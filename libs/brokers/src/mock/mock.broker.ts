@@ -73,6 +73,15 @@ export interface MockBrokerConfig {
    * tick `ts` seen — deterministic, and wall-clock time whenever the feed is live.
    */
   readonly clock?: () => number;
+  /**
+   * At zero latency an order reaches the exchange as it is accepted and meets the book standing
+   * there: the symbol's latest quote, when that quote is live — at most this many milliseconds
+   * old by `wallClock`. Default 1000. null: every order waits for the next tick (as it always
+   * does with latency, and with a stale book such as a closed market's).
+   */
+  readonly standingQuoteMaxAgeMs?: number | null;
+  /** Wall time (epoch ms) for the standing-quote freshness check; default Date.now. */
+  readonly wallClock?: () => number;
   /** The client-tag rule the mock enforces; default Kite's (20 alphanumerics), so our ids are hashed. */
   readonly tagRule?: TagRule;
   /** A subscriber threw: the mock carries on. */
@@ -96,7 +105,8 @@ const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Numb
  * A broker that matches our orders against the market-data feed (DOMAIN.md "Broker adapters"):
  * - the host calls `onTick` for every tick of the live feed; the mock keeps the latest quote;
  * - MARKET fills at the first tick at or after acceptance + latency: a buy at the ask, a sell at
- *   the bid, with slippage; LIMIT rests until the book crosses it (buy: ask ≤ limit; sell: bid ≥
+ *   the bid, with slippage; at zero latency an order meets the book standing at acceptance (the
+ *   latest quote, if live) — see `standingQuoteMaxAgeMs`; LIMIT rests until the book crosses it (buy: ask ≤ limit; sell: bid ≥
  *   limit) and fills at the limit or better; SL arms at its trigger (on the LTP) and then acts as
  *   a LIMIT; SL-M triggers and fills like a MARKET, on the same tick;
  * - IOC: whatever the first tick the order sees cannot fill is cancelled; DAY orders still
@@ -118,7 +128,8 @@ export class MockBroker implements BrokerAdapter {
   private readonly listeners = new Set<OrderUpdateListener>();
   private readonly faults: MockPlacementFault[] = [];
   private queue: Promise<unknown> = Promise.resolve();
-  private pending = 0;
+  /** Placements queued or running, per symbol: a tick of that symbol must wait its turn behind them. */
+  private readonly placing = new Map<string, number>();
   private marketTime = 0;
   private readonly tagRule: TagRule;
 
@@ -167,8 +178,9 @@ export class MockBroker implements BrokerAdapter {
     const last = this.quoteBySymbol.get(t.symbol);
     if (!last || t.ts >= last.ts) this.quoteBySymbol.set(t.symbol, t);
     if (t.ts > this.marketTime) this.marketTime = t.ts;
-    // Nothing to match and nothing queued that could add an order: skip the queue (the hot path).
-    if (this.pending === 0 && !this.openBySymbol.get(t.symbol)?.length) return Promise.resolve();
+    // Nothing to match and no placement queued that could add an order on this symbol: skip
+    // the queue (the hot path — most ticks, even while other symbols' orders are being placed).
+    if (!this.placing.has(t.symbol) && !this.openBySymbol.get(t.symbol)?.length) return Promise.resolve();
     return this.serial(() => this.match(t));
   }
 
@@ -196,48 +208,66 @@ export class MockBroker implements BrokerAdapter {
   }
 
   placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
-    return this.serial(async () => {
-      const fault = this.faults.shift();
-      if (fault === 'refused-before-send') {
-        throw new BrokerError('retryable', 'mock place: connect ECONNREFUSED', { broker: this.broker, operation: 'place', code: 'ECONNREFUSED' });
-      }
-      this.validatePlacement(request);
-      const seq = await this.store.nextSequence('order');
-      const id = orderIdFor(seq);
-      const now = this.now();
-      const accepted: MockOrderRecord = {
-        brokerOrderId: id,
-        seq,
-        tag: this.correlationTag(request.clientOrderId),
-        exchange: request.instrument.exchange,
-        symbol: request.instrument.symbol,
-        side: request.side,
-        type: request.type,
-        product: request.product,
-        validity: request.validity,
-        quantity: request.quantity,
-        price: hasLimitPrice(request.type) ? request.price : null,
-        triggerPrice: hasTriggerPrice(request.type) ? request.triggerPrice : null,
-        status: hasTriggerPrice(request.type) ? 'TRIGGER_PENDING' : 'OPEN',
-        filledQuantity: 0,
-        filledValue: 0n,
-        fillCount: 0,
-        rejectReason: null,
-        acceptedAt: now,
-        liveAt: now + (this.config.latencyMs ?? 0),
-        updatedAt: now,
-        version: 1,
-      };
-      const reason = this.rejectionFor(accepted);
-      const record: MockOrderRecord = reason === null ? accepted : { ...accepted, status: 'REJECTED', rejectReason: reason };
-      await this.store.insertOrder(record);
-      this.cache(record);
-      this.emit(record);
-      if (fault === 'timeout-after-accept') {
-        throw new BrokerError('ambiguous', 'mock place: request timed out after it was sent', { broker: this.broker, operation: 'place', code: 'ETIMEDOUT' });
-      }
-      return { brokerOrderIds: [asBrokerOrderId(id)], failedSlices: [] };
+    const symbol = request.instrument?.symbol;
+    this.placing.set(symbol, (this.placing.get(symbol) ?? 0) + 1);
+    return this.serial(() => this.place(request)).finally(() => {
+      const left = (this.placing.get(symbol) ?? 1) - 1;
+      if (left > 0) this.placing.set(symbol, left);
+      else this.placing.delete(symbol);
     });
+  }
+
+  private async place(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
+    const fault = this.faults.shift();
+    if (fault === 'refused-before-send') {
+      throw new BrokerError('retryable', 'mock place: connect ECONNREFUSED', { broker: this.broker, operation: 'place', code: 'ECONNREFUSED' });
+    }
+    this.validatePlacement(request);
+    const seq = await this.store.nextSequence('order');
+    const id = orderIdFor(seq);
+    const now = this.now();
+    const accepted: MockOrderRecord = {
+      brokerOrderId: id,
+      seq,
+      tag: this.correlationTag(request.clientOrderId),
+      exchange: request.instrument.exchange,
+      symbol: request.instrument.symbol,
+      side: request.side,
+      type: request.type,
+      product: request.product,
+      validity: request.validity,
+      quantity: request.quantity,
+      price: hasLimitPrice(request.type) ? request.price : null,
+      triggerPrice: hasTriggerPrice(request.type) ? request.triggerPrice : null,
+      status: hasTriggerPrice(request.type) ? 'TRIGGER_PENDING' : 'OPEN',
+      filledQuantity: 0,
+      filledValue: 0n,
+      fillCount: 0,
+      rejectReason: null,
+      acceptedAt: now,
+      liveAt: now + (this.config.latencyMs ?? 0),
+      updatedAt: now,
+      version: 1,
+    };
+    const reason = this.rejectionFor(accepted);
+    let record: MockOrderRecord = reason === null ? accepted : { ...accepted, status: 'REJECTED', rejectReason: reason };
+    let trades: MockTradeRecord[] = [];
+    const book = reason === null ? this.standingQuote(record) : null;
+    if (book) {
+      // Written with its arrival fill, still version 1: the order's first state is this one.
+      const met = await this.evaluate(record, book);
+      if (met) {
+        record = { ...met.order, version: 1 };
+        trades = met.trades;
+      }
+    }
+    await this.store.insertOrder(record, trades);
+    this.cache(record);
+    this.emit(record);
+    if (fault === 'timeout-after-accept') {
+      throw new BrokerError('ambiguous', 'mock place: request timed out after it was sent', { broker: this.broker, operation: 'place', code: 'ETIMEDOUT' });
+    }
+    return { brokerOrderIds: [asBrokerOrderId(id)], failedSlices: [] };
   }
 
   modifyOrder(brokerOrderId: BrokerOrderId, changes: OrderModification): Promise<void> {
@@ -379,14 +409,23 @@ export class MockBroker implements BrokerAdapter {
     };
   }
 
+  /**
+   * The quote an order arriving now meets, stamped with its arrival time; null when the order
+   * must wait for the next tick (latency, the option is off, or the book is stale).
+   */
+  private standingQuote(o: MockOrderRecord): MockTick | null {
+    const maxAge = this.config.standingQuoteMaxAgeMs === undefined ? 1000 : this.config.standingQuoteMaxAgeMs;
+    if (maxAge === null || o.liveAt > o.acceptedAt) return null;
+    const q = this.quoteBySymbol.get(o.symbol);
+    if (!q || (this.config.wallClock ?? Date.now)() - q.ts > maxAge) return null;
+    return { ...q, ts: Math.max(q.ts, o.liveAt) };
+  }
+
   // ---------------------------------------------------------------- state
 
   /** Runs `work` after everything before it: calls and ticks take effect in call order. */
   private serial<T>(work: () => Promise<T>): Promise<T> {
-    this.pending += 1;
-    const run = this.queue.then(work).finally(() => {
-      this.pending -= 1;
-    });
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }

@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS = [
   'ledger.exported',
   'order.placed',
   'order.cancel_requested',
+  'order.modify_requested',
   'risk.order_rejected',
   'risk.killswitch_engaged',
   'risk.killswitch_released',

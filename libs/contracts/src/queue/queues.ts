@@ -15,6 +15,7 @@ export const JOBS = {
   purgeExpiredSessions: 'maintenance.purge-expired-sessions',
   placeOrder: 'orders.place',
   cancelOrder: 'orders.cancel',
+  modifyOrder: 'orders.modify',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -26,6 +27,7 @@ export const JOB_PAYLOADS = {
   }),
   [JOBS.placeOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),
+  [JOBS.modifyOrder]: z.strictObject({ orderId: z.uuid() }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -33,4 +35,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.purgeExpiredSessions]: QUEUES.maintenance,
   [JOBS.placeOrder]: QUEUES.orders,
   [JOBS.cancelOrder]: QUEUES.orders,
+  [JOBS.modifyOrder]: QUEUES.orders,
 };

@@ -8,4 +8,5 @@ export * from './position';
 export * from './reservation';
 export * from './settlement';
 export * from './risk';
+export * from './order-modification';
 export * from './risk-monitor';

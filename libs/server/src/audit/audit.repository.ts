@@ -38,18 +38,8 @@ export class AuditRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async append(record: AuditRecord, sql: Sql = this.db.sql): Promise<void> {
-    await sql.rows(
-      `INSERT INTO audit_events (actor_id, action, subject, details, request_id, ip)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6::inet)`,
-      [
-        record.actorId,
-        record.action,
-        record.subject ?? null,
-        JSON.stringify(record.details ?? {}),
-        record.meta?.requestId ?? null,
-        normaliseIp(record.meta?.ip),
-      ],
-    );
+    const { text, params } = auditInsert(record, 1);
+    await sql.rows(text, params);
   }
 
   async list(query: AuditQuery): Promise<Page<AuditEvent>> {
@@ -88,6 +78,18 @@ export class AuditRepository {
       nextCursor: rows.length > query.limit ? encodeCursor('audit', [page[page.length - 1]!.id]) : null,
     };
   }
+}
+
+/**
+ * The INSERT of one audit event with its parameters numbered from `first`: a statement of its
+ * own, or a data-modifying CTE inside the statement that makes the change (one round trip).
+ */
+export function auditInsert(record: AuditRecord, first: number): { text: string; params: unknown[] } {
+  const n = (i: number) => `$${first + i}`;
+  return {
+    text: `INSERT INTO audit_events (actor_id, action, subject, details, request_id, ip) VALUES (${n(0)}, ${n(1)}, ${n(2)}, ${n(3)}::jsonb, ${n(4)}, ${n(5)}::inet)`,
+    params: [record.actorId, record.action, record.subject ?? null, JSON.stringify(record.details ?? {}), record.meta?.requestId ?? null, normaliseIp(record.meta?.ip)],
+  };
 }
 
 function normaliseIp(ip: string | undefined): string | null {

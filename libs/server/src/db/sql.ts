@@ -1,21 +1,24 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
 import QueryStream from 'pg-query-stream';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+
+/** Something that runs one statement: the pool (each statement on any free connection) or one client. */
+interface Queryable {
+  query(text: string, params?: unknown[]): Promise<QueryResult>;
+}
 
 /**
- * A thin SQL executor over TypeORM's EntityManager. Ledger-grade code wants to see its exact
- * statements and locks, so repositories write SQL and get plain rows back.
+ * A thin SQL executor straight over node-postgres (the pool TypeORM opened). Ledger-grade code
+ * wants to see its exact statements and locks, so repositories write SQL and get plain rows
+ * back. It bypasses TypeORM's query runner on purpose: on the order path every statement is a
+ * round trip, and the runner's per-query bookkeeping cost more CPU than the statement itself.
  */
 export class Sql {
-  constructor(readonly em: EntityManager) {}
+  constructor(private readonly target: Queryable) {}
 
   async rows<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const result: unknown = await this.em.query(text, params);
-    // TypeORM answers UPDATE/DELETE with [rows, affectedCount] and everything else with rows.
-    if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-      return result[0] as T[];
-    }
-    return result as T[];
+    const result = await this.target.query(text, params);
+    return result.rows as T[];
   }
 
   async maybeOne<T>(text: string, params: unknown[] = []): Promise<T | undefined> {
@@ -32,15 +35,45 @@ export class Sql {
 
 /** Entry point to the database for use cases: plain statements, or a unit of work. */
 export class Db {
+  private pool: Pool | null = null;
+
   constructor(readonly dataSource: DataSource) {}
 
-  get sql(): Sql {
-    return new Sql(this.dataSource.manager);
+  /** The pg pool behind the data source (its size and timeouts are set in createDataSource). */
+  private get pg(): Pool {
+    if (!this.pool) {
+      const driver = this.dataSource.driver as unknown as { master?: Pool };
+      if (!driver.master) throw new Error('the data source is not initialised');
+      this.pool = driver.master;
+    }
+    return this.pool;
   }
 
-  /** Runs `work` in one database transaction; everything in it commits together or not at all. */
-  tx<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((em) => work(new Sql(em)));
+  get sql(): Sql {
+    return new Sql(this.pg);
+  }
+
+  /**
+   * Runs `work` in one database transaction; everything in it commits together or not at all.
+   * `lock`: a transaction-scoped advisory lock on this key, taken in the same round trip as
+   * BEGIN (serialises work per key, e.g. one user's order intake).
+   */
+  async tx<T>(work: (sql: Sql) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
+    const client = await this.pg.connect();
+    let broken = false;
+    try {
+      // A simple-protocol query may hold two statements; the key is escaped as a literal.
+      await client.query(opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(opts.lock)}))`);
+      const result = await work(new Sql(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      // A failed ROLLBACK means the connection is unusable: destroy it rather than pool it.
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 }
 
@@ -84,7 +117,7 @@ export async function inSnapshot<T>(
     // 5,000 rows keep round trips few on million-row scans.
     const client = (await runner.connect()) as PoolClient;
     const stream = async (text: string, params: unknown[]) => client.query(new QueryStream(text, params, { batchSize: 5000 }));
-    const result = await work(new Sql(runner.manager), stream);
+    const result = await work(new Sql(client), stream);
     await runner.commitTransaction();
     return result;
   } catch (err) {

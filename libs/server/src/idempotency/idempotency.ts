@@ -54,10 +54,17 @@ export function assertIdempotencyKey(key: unknown): string {
 export class Idempotency {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  async run<T>(req: IdempotentRequest, status: number, work: (sql: Sql) => Promise<T>): Promise<StoredResponse<T>> {
+  /**
+   * `optimistic`: skip the look-up before the work — a replay is then found when its key row
+   * conflicts (the work rolls back) or when the work fails; one round trip less on the hot path
+   * (order intake), the same answers. `lock`: see Db.tx.
+   */
+  async run<T>(req: IdempotentRequest, status: number, work: (sql: Sql) => Promise<T>, opts: { optimistic?: boolean; lock?: string } = {}): Promise<StoredResponse<T>> {
     const hash = createHash('sha256').update(canonicalJson(req.fingerprint)).digest();
-    const earlier = await this.lookup<T>(req, hash);
-    if (earlier) return earlier;
+    if (!opts.optimistic) {
+      const earlier = await this.lookup<T>(req, hash);
+      if (earlier) return earlier;
+    }
     try {
       const body = await this.db.tx(async (sql) => {
         const result = await work(sql);
@@ -70,10 +77,15 @@ export class Idempotency {
         );
         if (inserted.length === 0) throw new ConcurrentDuplicate();
         return result;
-      });
+      }, { lock: opts.lock });
       return { status, body, replayed: false };
     } catch (err) {
       if (err instanceof ConcurrentDuplicate) return (await this.lookup<T>(req, hash))!;
+      if (opts.optimistic) {
+        // The work failed: if the key was used before, that earlier answer (or a 409) wins.
+        const earlier = await this.lookup<T>(req, hash, true);
+        if (earlier) return earlier;
+      }
       if (isDomainError(err) && err.code !== 'VALIDATION_FAILED' && err.code !== 'SERVICE_UNAVAILABLE') {
         await this.remember(req, hash, err);
         const stored = await this.lookup<T>(req, hash);
@@ -83,7 +95,8 @@ export class Idempotency {
     }
   }
 
-  private async lookup<T>(req: IdempotentRequest, hash: Buffer): Promise<StoredResponse<T> | undefined> {
+  /** `earlierRequest`: a remembered refusal found here answered a request made before this one (context `earlierRequest`). */
+  private async lookup<T>(req: IdempotentRequest, hash: Buffer, earlierRequest = false): Promise<StoredResponse<T> | undefined> {
     const row = await this.db.sql.maybeOne<{ request_hash: Buffer; status_code: number; response: unknown }>(
       `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [req.scope, req.key],
@@ -94,7 +107,7 @@ export class Idempotency {
     }
     if (isRemembered(row.response)) {
       const e = row.response.error;
-      throw new DomainError(e.code as DomainError['code'], e.message, { retryAfterSeconds: e.retryAfterSeconds, context: { replayed: true } });
+      throw new DomainError(e.code as DomainError['code'], e.message, { retryAfterSeconds: e.retryAfterSeconds, context: { replayed: true, ...(earlierRequest ? { earlierRequest: true } : {}) } });
     }
     return { status: row.status_code, body: row.response as T, replayed: true };
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { formatPrice, type Instrument } from '@tradeloop/domain';
 import type { InstrumentDto, InstrumentQuery } from '@tradeloop/contracts';
 import { Db } from '../db';
@@ -44,11 +45,31 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
 export class InstrumentsRepository {
+  /**
+   * Instruments on the order path (intake, fills) by symbol. Tick and lot sizes change only
+   * with the exchange's daily instrument file, so a minute-old copy is as good as a round trip;
+   * this process's own imports clear it at once.
+   */
+  private readonly recent = new LRUCache<string, Instrument>({ max: 20_000, ttl: 60_000 });
+
   constructor(@Inject(Db) private readonly db: Db) {}
+
+  /**
+   * `bySymbol`, answered from a copy at most a minute old. Inside a transaction pass its `sql`:
+   * a miss must not wait for a second pooled connection while holding one.
+   */
+  async cachedBySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
+    const hit = this.recent.get(symbol);
+    if (hit) return hit;
+    const fresh = await this.bySymbol(symbol, sql);
+    if (fresh) this.recent.set(symbol, fresh);
+    return fresh;
+  }
 
   /** Inserts or updates instruments by symbol (seeding and imports are idempotent). */
   async upsert(instruments: readonly Instrument[]): Promise<number> {
     if (instruments.length === 0) return 0;
+    this.recent.clear();
     const col = <K extends keyof Instrument>(k: K) => instruments.map((i) => i[k] ?? null);
     const rows = await this.db.sql.rows(
       `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)

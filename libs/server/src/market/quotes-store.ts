@@ -19,11 +19,27 @@ export class QuotesStore {
     this.key = marketKeys(config.REDIS_PREFIX).quotes;
   }
 
-  /** Latest ticks of the given symbols (missing ones are absent from the map). One round trip. */
+  private hot: ((symbol: string) => WireTick | undefined) | null = null;
+
+  /**
+   * A process that receives the live feed itself (the API's stream hub) answers from memory
+   * first: `lookup` returns a symbol's latest tick while it is fresh, else undefined.
+   */
+  attachHot(lookup: (symbol: string) => WireTick | undefined): void {
+    this.hot = lookup;
+  }
+
+  /** Latest ticks of the given symbols (missing ones are absent from the map): memory, then one Redis round trip. */
   async get(symbols: readonly string[]): Promise<Map<string, WireTick>> {
     const out = new Map<string, WireTick>();
-    if (symbols.length === 0) return out;
-    const values = await this.redis.hmget(this.key, ...symbols);
+    const missing: string[] = [];
+    for (const s of symbols) {
+      const t = this.hot?.(s);
+      if (t) out.set(s, t);
+      else missing.push(s);
+    }
+    if (missing.length === 0) return out;
+    const values = await this.redis.hmget(this.key, ...missing);
     values.forEach((v) => {
       const t = parseWireTick(v);
       if (t) out.set(t[0], t);

@@ -54,9 +54,8 @@ export class AutomaticTripUseCase {
     const trip = await this.db.tx(async (sql): Promise<Trip | null> => {
       // The intake's lock: no order slips in between this decision and the engaged switch.
       await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
-      const limits = await this.risk.limits(userId, sql);
-      const switches = await this.risk.switches(userId, null, sql);
-      const snapshot = await this.state.snapshot(sql, userId, now);
+      // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
+      const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
       const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
       const d = decideTripOnce({ dayPnl: snapshot.dayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
       if (!d.trip) return null;

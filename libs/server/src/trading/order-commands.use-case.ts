@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, formatPrice, isTerminalStatus } from '@tradeloop/domain';
+import { DomainError, isTerminalStatus } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type OrderDetail, type PositionDto, type Trade } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
@@ -7,7 +7,7 @@ import { QuotesStore } from '../market';
 import { JobProducer } from '../queue';
 import { RealtimePublisher } from '../realtime';
 import { toOrderDto } from './order-row';
-import { toPositionDto } from './position-dto';
+import { toPositionDto, toTradeDto } from './trading-dtos';
 import { TradingRepository } from './trading.repository';
 
 /** Cancel requests and the read side of orders, trades and positions. */
@@ -56,20 +56,7 @@ export class OrderCommandsUseCase {
   }
 
   async trades(userId: string, limit = 200): Promise<Trade[]> {
-    return (await this.trading.trades(userId, limit)).map((t) => ({
-      id: t.id,
-      orderId: t.order_id,
-      symbol: t.symbol,
-      side: t.side as Trade['side'],
-      product: t.product as Trade['product'],
-      quantity: t.quantity,
-      price: formatPrice(Number(t.price_ticks)),
-      value: formatMoney(BigInt(t.value_paise)),
-      fees: formatMoney(BigInt(t.fees_paise) + BigInt(t.taxes_paise)),
-      charges: t.charges.map((c) => ({ name: c.name, kind: c.kind as 'FEE' | 'TAX', amount: c.amount })),
-      brokerTradeId: t.broker_trade_id,
-      executedAt: t.executed_at.toISOString(),
-    }));
+    return (await this.trading.trades(userId, limit)).map(toTradeDto);
   }
 
   /** Positions marked to the latest quotes. */

@@ -25,6 +25,8 @@ export interface OrderRow {
   broker_order_ids: string[];
   reject_reason: string | null;
   cancel_requested: boolean;
+  /** A change asked for and not yet confirmed by the broker (ticks and units). */
+  pending_modification: { quantity?: number; price?: number; triggerPrice?: number } | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -32,7 +34,7 @@ export interface OrderRow {
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
   filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, broker,
-  broker_order_ids, reject_reason, cancel_requested, created_at, updated_at, version`;
+  broker_order_ids, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 

@@ -11,14 +11,14 @@ import {
   type OrderSide,
   type Product,
 } from '@tradeloop/domain';
-import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest } from '@tradeloop/contracts';
+import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { Idempotency, type StoredResponse } from '../idempotency';
 import { InstrumentsRepository, QuotesStore } from '../market';
 import { JobProducer } from '../queue';
 import { RealtimePublisher } from '../realtime';
-import { LedgerRepository, WalletService } from '../wallet';
+import { LedgerRepository } from '../wallet';
 import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -44,57 +44,55 @@ export class PlaceOrderUseCase {
     @Inject(TradingState) private readonly state: TradingState,
     @Inject(RiskRepository) private readonly risk: RiskRepository,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
-    @Inject(WalletService) private readonly wallets: WalletService,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
   async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
-    let result: StoredResponse<{ order: Order; walletChanged: boolean }>;
+    let result: StoredResponse<{ order: Order; wallet: Wallet | null }>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
     let refusal: { rule: string; detail: string } | null = null;
     try {
-      result = await this.idempotency.run<{ order: Order; walletChanged: boolean }>(
+      result = await this.idempotency.run<{ order: Order; wallet: Wallet | null }>(
         { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null } },
         202,
         (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r)),
+        // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
+        { optimistic: true, lock: `orders:${userId}` },
       );
     } catch (err) {
       // The refusal is on record once, written after the order's transaction rolled back —
       // never while holding its connection.
       const r = refusal as { rule: string; detail: string } | null;
-      if (r) await this.recordRejection(userId, body.symbol.toUpperCase(), r.rule, r.detail, body, meta);
+      // A replayed key answers with the refusal of its earlier request: that one is on record already.
+      const replayed = isDomainError(err) && (err.options.context as { earlierRequest?: boolean } | undefined)?.earlierRequest === true;
+      if (r && !replayed) await this.recordRejection(userId, body.symbol.toUpperCase(), r.rule, r.detail, body, meta);
       throw err;
     }
     if (!result.replayed) {
       const order = result.body.order;
       // The order is committed: if the queue is unreachable (Redis restarting) it is still
       // accepted, and the engine's reconciler enqueues it once Redis is back.
-      await this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined);
-      await this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order });
-      if (result.body.walletChanged) {
-        const wallet = await this.ledger.wallet(userId);
-        if (wallet) await this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet });
-      }
+      // Enqueued and announced together (the events go out while the job is being added).
+      const wallet = result.body.wallet;
+      await Promise.all([
+        this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined),
+        this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
+        wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
+      ]);
     }
     return { ...result, body: { order: result.body.order } };
   }
 
-  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void): Promise<{ order: Order; walletChanged: boolean }> {
+  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void): Promise<{ order: Order; wallet: Wallet | null }> {
     const symbol = body.symbol.toUpperCase();
-    const instrument = await this.instruments.bySymbol(symbol, sql);
+    const instrument = await this.instruments.cachedBySymbol(symbol, sql);
     if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
+    const { limits, switches, snapshot, ltp } = await this.state.forIntake(sql, userId, strategyId, symbol);
     // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
     // price band check); market and stop-market orders, which need a price, are refused below.
-    const ltp = await this.quotes.get([symbol]).then((m) => m.get(symbol)?.[2] ?? null, () => null);
     const terms = this.state.validate(body, instrument, ltp);
-
-    await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
-    // One connection (the transaction's): its queries run one after another.
-    const limits = await this.risk.limits(userId, sql);
-    const switches = await this.risk.switches(userId, strategyId, sql);
-    const snapshot = await this.state.snapshot(sql, userId);
     if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
       throw new DomainError('SERVICE_UNAVAILABLE', `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`);
     }
@@ -113,32 +111,31 @@ export class PlaceOrderUseCase {
     const sellable = sellableQuantity(snapshot, symbol, terms.product);
     const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
     const id = uuidv7();
-    let walletChanged = false;
-    if (amount > 0n) {
-      await this.ledger.post(sql, holdTx(userId, amount, id));
-      walletChanged = true;
-    }
-    const row = await this.trading.insertOrder(sql, {
-      id,
-      userId,
-      symbol,
-      side: terms.side,
-      type: terms.type,
-      product: terms.product,
-      validity: terms.validity,
-      quantity: terms.quantity,
-      price: terms.price,
-      triggerPrice: terms.triggerPrice,
-      referencePrice: basis.referencePrice,
-      shortQuantity: basis.shortQuantity,
-      reserved: amount,
-      clientTag: body.tag ?? null,
-      strategyId,
-      broker: DEFAULT_BROKER,
-    });
-    await this.trading.appendEvent(sql, id, 'PENDING', 'PLACED', { reserved: amount.toString(), reducing: decision.reducing, ltp });
-    await this.audit.append({ actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product }, meta }, sql);
-    return { order: toOrderDto(row), walletChanged };
+    const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(userId, amount, id))).wallet : null;
+    const row = await this.trading.insertOrder(
+      sql,
+      {
+        id,
+        userId,
+        symbol,
+        side: terms.side,
+        type: terms.type,
+        product: terms.product,
+        validity: terms.validity,
+        quantity: terms.quantity,
+        price: terms.price,
+        triggerPrice: terms.triggerPrice,
+        referencePrice: basis.referencePrice,
+        shortQuantity: basis.shortQuantity,
+        reserved: amount,
+        clientTag: body.tag ?? null,
+        strategyId,
+        broker: DEFAULT_BROKER,
+      },
+      { reserved: amount.toString(), reducing: decision.reducing, ltp },
+      { actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product }, meta },
+    );
+    return { order: toOrderDto(row), wallet };
   }
 
   private async recordRejection(userId: string, symbol: string, rule: string, detail: string, body: PlaceOrderRequest, meta: RequestMeta): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Paise, Position, Product, TradeValue } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
-import { DEFAULT_RISK_LIMITS, limitsColumns, toLimits, type LimitsRow, type UserRiskLimits } from './risk.repository';
+import { DEFAULT_RISK_LIMITS, LIMITS_COLUMNS, limitsFromRow, type LimitsRow, type UserRiskLimits } from './risk.repository';
 
 export type MonitoredPosition = Position & { symbol: string; product: Product };
 
@@ -67,17 +67,17 @@ export class RiskMonitorRepository {
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 
-    const state = await sql.rows<Partial<LimitsRow> & { user_id: string; engaged: boolean; trips: { rule: string; limit: string }[] }>(
-      `SELECT u.id AS user_id, ${limitsColumns('l')}, coalesce(k.engaged, false) AS engaged,
+    const state = await sql.rows<{ user_id: string; limits: LimitsRow | null; engaged: boolean; trips: { rule: string; limit: string }[] }>(
+      `SELECT u.id AS user_id, (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = u.id) l) AS limits,
+         coalesce(k.engaged, false) AS engaged,
          coalesce((SELECT json_agg(json_build_object('rule', t.rule, 'limit', t.limit_paise::text)) FROM risk_trips t WHERE t.user_id = u.id AND t.day_start = $2), '[]') AS trips
        FROM unnest($1::uuid[]) AS u(id)
-       LEFT JOIN risk_limits l ON l.user_id = u.id
        LEFT JOIN kill_switches k ON k.scope = 'user' AND k.scope_id = u.id::text`,
       [[...users.keys()], new Date(dayStart).toISOString()],
     );
     for (const r of state) {
       const u = user(r.user_id);
-      if (r.a !== null && r.a !== undefined) u.limits = toLimits(r as LimitsRow);
+      u.limits = limitsFromRow(r.limits);
       u.switchEngaged = r.engaged;
       u.tripsToday = r.trips.map((t) => ({ rule: t.rule, limit: BigInt(t.limit) }));
     }

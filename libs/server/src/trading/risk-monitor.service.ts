@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { bucketStart, dayPnlAtMarks, decideTripOnce, type Paise } from '@tradeloop/domain';
 import type { PositionDto } from '@tradeloop/contracts';
 import { QuotesStore } from '../market';
-import { toPositionDto } from './position-dto';
+import { toPositionDto } from './trading-dtos';
 import { RiskMonitorRepository } from './risk-monitor.repository';
 
 export interface ScreenedUser {

@@ -25,17 +25,8 @@ export const DEFAULT_RISK_LIMITS: UserRiskLimits = {
   squareOffOnTrip: false,
 };
 
-export interface SwitchRow {
-  engaged: boolean;
-  reason: string | null;
-  changed_at: Date | null;
-}
-
-/** Columns of a risk_limits row (optionally of table alias `t`) as `toLimits` reads them; the risk monitor reads them in bulk too. */
-export const limitsColumns = (t = ''): string => {
-  const c = t ? `${t}.` : '';
-  return `${c}max_order_value_paise::text a, ${c}max_position_value_paise::text b, ${c}max_open_orders c, ${c}max_daily_loss_paise::text d, ${c}max_orders_per_minute e, ${c}square_off_on_trip f`;
-};
+/** The columns `limitsFromRow` reads, aliased short (they also travel inside JSON). */
+export const LIMITS_COLUMNS = `max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e, square_off_on_trip f`;
 export interface LimitsRow {
   a: string;
   b: string;
@@ -44,14 +35,18 @@ export interface LimitsRow {
   e: number;
   f: boolean;
 }
-export const toLimits = (r: LimitsRow): UserRiskLimits => ({
-  maxOrderValue: BigInt(r.a),
-  maxPositionValue: BigInt(r.b),
-  maxOpenOrders: r.c,
-  maxDailyLoss: BigInt(r.d),
-  maxOrdersPerMinute: r.e,
-  squareOffOnTrip: r.f,
-});
+
+/** A user's own limits, or the defaults when an admin never set any. */
+export const limitsFromRow = (r: LimitsRow | null | undefined): UserRiskLimits =>
+  r
+    ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e, squareOffOnTrip: r.f }
+    : DEFAULT_RISK_LIMITS;
+
+export interface SwitchRow {
+  engaged: boolean;
+  reason: string | null;
+  changed_at: Date | null;
+}
 
 export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED';
 
@@ -60,8 +55,7 @@ export class RiskRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async limits(userId: string, sql: Sql = this.db.sql): Promise<UserRiskLimits> {
-    const r = await sql.maybeOne<LimitsRow>(`SELECT ${limitsColumns()} FROM risk_limits WHERE user_id = $1`, [userId]);
-    return r ? toLimits(r) : DEFAULT_RISK_LIMITS;
+    return limitsFromRow(await sql.maybeOne<LimitsRow>(`SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1`, [userId]));
   }
 
   async setLimits(sql: Sql, userId: string, l: UserRiskLimits, actorId: string): Promise<void> {

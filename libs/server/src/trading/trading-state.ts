@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   bucketStart,
   parsePrice,
-  remainingQuantity,
   unrealizedPnl,
   validateOrder,
   valueToPaise,
@@ -16,8 +15,8 @@ import {
 import type { PlaceOrderRequest } from '@tradeloop/contracts';
 import type { Sql } from '../db';
 import { QuotesStore } from '../market';
-import { orderState } from './order-row';
-import { TradingRepository } from './trading.repository';
+import { limitsFromRow, LIMITS_COLUMNS, type LimitsRow, type SwitchRow, type UserRiskLimits } from './risk.repository';
+import { OPEN_STATUSES, toPosition, type PositionRow } from './trading.repository';
 
 export interface TradingSnapshot {
   openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[];
@@ -27,13 +26,27 @@ export interface TradingSnapshot {
   recentOrderTimes: number[];
 }
 
+export interface IntakeState {
+  limits: UserRiskLimits;
+  switches: { global: SwitchRow; user: SwitchRow; strategy: SwitchRow | null };
+  /** Last traded price of the order's symbol, null when unknown (or Redis is away). */
+  ltp: PriceTicks | null;
+  snapshot: TradingSnapshot;
+}
+
+interface IntakeRow {
+  limits: LimitsRow | null;
+  switches: (SwitchRow & { scope: string })[];
+  open_orders: { symbol: string; product: Product; side: OrderSide; remaining: number }[];
+  positions: PositionRow[];
+  recent: string[];
+  realized: string;
+}
+
 /** What the risk rules and the reservation need to know about a user, read in their transaction. */
 @Injectable()
 export class TradingState {
-  constructor(
-    @Inject(TradingRepository) private readonly trading: TradingRepository,
-    @Inject(QuotesStore) private readonly quotes: QuotesStore,
-  ) {}
+  constructor(@Inject(QuotesStore) private readonly quotes: QuotesStore) {}
 
   /** Parses the request's prices and checks it against the instrument (400 with every field named). */
   validate(body: Pick<PlaceOrderRequest, 'side' | 'type' | 'product' | 'validity' | 'quantity' | 'price' | 'triggerPrice'>, instrument: Instrument, ltp: PriceTicks | null): OrderTerms {
@@ -52,25 +65,48 @@ export class TradingState {
     );
   }
 
-  async snapshot(sql: Sql, userId: string, now = Date.now()): Promise<TradingSnapshot> {
-    // Sequential: these share the caller's transaction connection.
-    const open = await this.trading.openOrders(sql, userId);
-    const positions = await this.trading.positions(userId, sql);
-    const recent = await this.trading.recentOrderTimes(sql, userId, now - 60_000);
-    const realized = await this.trading.realizedToday(sql, userId, bucketStart(now, '1d'));
-    const held = positions.filter((p) => p.netQuantity !== 0);
-    // Without quotes (Redis away) open positions count at zero unrealized P&L until prices return.
-    const marks = await this.quotes.get([...new Set(held.map((p) => p.symbol))]).catch(() => new Map<string, never>());
+  /**
+   * Everything intake decides with — the user's limits, the switches that apply, open orders,
+   * positions, orders of the last minute, realized P&L today — in ONE statement (one round trip
+   * on the order's connection, under its per-user lock), plus the marks: the LTP of `symbol`
+   * and of every open position, in one Redis read. Without Redis the LTPs are null and open
+   * positions count at zero unrealized P&L until prices return.
+   */
+  async forIntake(sql: Sql, userId: string, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
+    const r = await sql.one<IntakeRow>(
+      `SELECT
+         (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,
+         (SELECT coalesce(json_agg(json_build_object('scope', scope, 'engaged', engaged, 'reason', reason, 'changed_at', changed_at)), '[]')
+            FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1::text) OR (scope = 'strategy' AND scope_id = $2)) AS switches,
+         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'side', side, 'remaining', quantity - filled_quantity)), '[]')
+            FROM orders WHERE user_id = $1 AND status = ANY($3::text[])) AS open_orders,
+         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost', lot_cost::text,
+              'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow', lot_closed_cash_flow::text,
+              'realized_before_lot', realized_before_lot::text)), '[]')
+            FROM positions WHERE user_id = $1 AND net_quantity <> 0) AS positions,
+         (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = $1 AND created_at > $4) AS recent,
+         (SELECT coalesce(sum(realized_delta), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
+      [userId, strategyId ?? '', OPEN_STATUSES, new Date(now - 60_000).toISOString(), new Date(bucketStart(now, '1d')).toISOString()],
+    );
+    const positions = r.positions.map((p) => ({ ...toPosition(p), symbol: p.symbol, product: p.product }));
+    const quotes = await this.quotes.get([...new Set([symbol, ...positions.map((p) => p.symbol)])]).catch(() => new Map<string, never>());
     let unrealized = 0n;
-    for (const p of held) {
-      const ltp = marks.get(p.symbol)?.[2];
-      if (ltp !== undefined) unrealized += unrealizedPnl(p, ltp);
+    for (const p of positions) {
+      const mark = quotes.get(p.symbol)?.[2];
+      if (mark !== undefined) unrealized += unrealizedPnl(p, mark);
     }
+    const off: SwitchRow = { engaged: false, reason: null, changed_at: null };
+    const find = (scope: string) => r.switches.find((x) => x.scope === scope) ?? off;
     return {
-      openOrders: open.map((o) => ({ symbol: o.symbol, product: o.product, side: o.side, remainingQuantity: remainingQuantity(orderState(o)) })),
-      positions: positions.map((p) => ({ symbol: p.symbol, product: p.product, netQuantity: p.netQuantity })),
-      dayPnl: valueToPaise(realized + unrealized),
-      recentOrderTimes: recent,
+      limits: limitsFromRow(r.limits),
+      switches: { global: find('global'), user: find('user'), strategy: strategyId ? find('strategy') : null },
+      ltp: quotes.get(symbol)?.[2] ?? null,
+      snapshot: {
+        openOrders: r.open_orders.map((o) => ({ symbol: o.symbol, product: o.product, side: o.side, remainingQuantity: o.remaining })),
+        positions: positions.map((p) => ({ symbol: p.symbol, product: p.product, netQuantity: p.netQuantity })),
+        dayPnl: valueToPaise(BigInt(r.realized) + unrealized),
+        recentOrderTimes: r.recent.map(Number),
+      },
     };
   }
 }

@@ -6,6 +6,7 @@
  *   order-cancel-<id>          Cancel (open orders only) → a confirmation
  *   order-cancel-confirm       confirms the cancellation
  *   order-cancel-error         a refused cancellation (e.g. 409: already terminal)
+ *   order-modify-<id>          Modify (working orders at the broker) → ModifyOrderDialog
  */
 import { useState } from 'react';
 import type { Order } from '@tradeloop/contracts';
@@ -17,6 +18,7 @@ import { Money } from '../../components/Money';
 import { describeError } from '../../lib/api';
 import { formatClock } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
+import { ModifyOrderDialog } from './ModifyOrderDialog';
 import { useCancelOrder } from './orders-api';
 
 const STATUS_CHIP: Record<OrderStatus, string> = {
@@ -42,6 +44,7 @@ export function StatusChip({ status, testId }: { status: OrderStatus; testId?: s
 
 export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: readonly Order[]; loading: boolean; error: unknown; onRetry: () => void }) {
   const [cancelling, setCancelling] = useState<Order | null>(null);
+  const [modifying, setModifying] = useState<Order | null>(null);
   const cancel = useCancelOrder();
 
   if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
@@ -99,6 +102,11 @@ export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: rea
                   {o.rejectReason && <span className="muted order-reason"> {o.rejectReason}</span>}
                 </td>
                 <td className="col-actions">
+                  {isOpenOrder(o) && o.status !== 'PENDING' && o.type !== 'MARKET' && (
+                    <button type="button" className="button button-small button-ghost" onClick={() => setModifying(o)} data-testid={`order-modify-${o.id}`}>
+                      Modify
+                    </button>
+                  )}
                   {isOpenOrder(o) && (
                     <button type="button" className="button button-small button-ghost" onClick={() => setCancelling(o)} data-testid={`order-cancel-${o.id}`}>
                       Cancel
@@ -111,6 +119,7 @@ export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: rea
         </table>
         {orders.length === 0 && !loading && <EmptyState title="No orders yet. Press B or S to open the ticket." />}
       </div>
+      <ModifyOrderDialog order={modifying} onClose={() => setModifying(null)} />
       <Dialog
         open={cancelling !== null}
         title="Cancel order?"

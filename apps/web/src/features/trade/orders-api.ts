@@ -3,6 +3,7 @@ import {
   IDEMPOTENCY_HEADER,
   type InstrumentDto,
   type KillSwitchStatus,
+  type ModifyOrderRequest,
   type Order,
   type PlaceOrderRequest,
   type PositionDto,
@@ -117,6 +118,15 @@ export function usePlaceOrder() {
       // A switch we did not know about (the global one is only announced to admins): re-read them.
       if (isApiError(error) && error.status === 423) void queryClient.invalidateQueries({ queryKey: killSwitchQueryKey });
     },
+  });
+}
+
+/** PATCH /orders/:id: only the fields that change. */
+export function useModifyOrder() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, change }: { id: string; change: ModifyOrderRequest }) => api<{ order: Order }>(`/api/v1/orders/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
   });
 }
 
