@@ -11,6 +11,7 @@ import { createDataSource, Db, LedgerRepository, LedgerVerifier, LedgerSealer } 
 import { depositTx, shortMargin } from '@tradeloop/domain';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
+import { inRequestPath } from './orders/in-request-baseline.mjs';
 
 const USERS = 20;
 const RATE = Number(process.env.BENCH_ORDER_RATE ?? 200);
@@ -59,40 +60,19 @@ try {
   // Let quotes flow first.
   await new Promise((r) => setTimeout(r, 3000));
 
-  /** Sends `rate` orders/s for `seconds`, spread over the users; returns per-order timings. */
-  async function drive(rate, seconds) {
+  /** Order k of a run: user, symbol and side (each user alternates buy and sell so positions and cash stay bounded). */
+  const orderAt = (k) => ({ user: users[k % USERS], body: { symbol: SYMBOLS[k % SYMBOLS.length], side: Math.floor(k / USERS) % 2 === 0 ? 'BUY' : 'SELL', type: 'MARKET', quantity: 1, product: 'MIS' } });
+
+  /** Starts `one(k)` at `rate`/s for `seconds` (open loop: late answers do not slow the sender); summarises the timings. */
+  async function schedule(rate, seconds, one) {
     const results = [];
     const started = performance.now();
     const total = Math.round(rate * seconds);
     const inflight = [];
     for (let k = 0; k < total; k += 1) {
-      const due = started + (k * 1000) / rate;
-      const wait = due - performance.now();
+      const wait = started + (k * 1000) / rate - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const u = users[k % USERS];
-      // Each user alternates buy and sell so positions and cash stay bounded.
-      const side = Math.floor(k / USERS) % 2 === 0 ? 'BUY' : 'SELL';
-      const body = { symbol: SYMBOLS[k % SYMBOLS.length], side, type: 'MARKET', quantity: 1, product: 'MIS' };
-      inflight.push(
-        (async () => {
-          const t0 = performance.now();
-          let res;
-          let json;
-          try {
-            res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-            json = await res.json();
-          } catch (err) {
-            return results.push({ ok: false, status: 'network', code: err.cause?.code ?? err.name });
-          }
-          const t1 = performance.now();
-          if (res.status !== 202) return results.push({ ok: false, status: res.status, code: json.code });
-          const id = json.order.id;
-          if (!filledAt.has(id)) await new Promise((res2) => { waiters.set(id, res2); setTimeout(res2, 10_000); });
-          waiters.delete(id);
-          const t2 = filledAt.get(id);
-          results.push({ ok: t2 !== undefined, post: t1 - t0, filled: t2 === undefined ? Infinity : t2 - t0 });
-        })(),
-      );
+      inflight.push(one(k).then((r) => results.push(r)));
     }
     await Promise.all(inflight);
     const elapsed = (performance.now() - started) / 1000;
@@ -106,6 +86,45 @@ try {
       fill: { p50: percentile(filled, 50), p95: percentile(filled, 95), p99: percentile(filled, 99), max: filled.at(-1) },
     };
   }
+
+  /** The product path: HTTP POST → queue → engine → mock broker → FILLED on the user's socket. */
+  const drive = (rate, seconds) =>
+    schedule(rate, seconds, async (k) => {
+      const { user: u, body } = orderAt(k);
+      const t0 = performance.now();
+      let res;
+      let json;
+      try {
+        res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+        json = await res.json();
+      } catch (err) {
+        return { ok: false, status: 'network', code: err.cause?.code ?? err.name };
+      }
+      const t1 = performance.now();
+      if (res.status !== 202) return { ok: false, status: res.status, code: json.code };
+      const id = json.order.id;
+      if (!filledAt.has(id)) await new Promise((res2) => { waiters.set(id, res2); setTimeout(res2, 10_000); });
+      waiters.delete(id);
+      const t2 = filledAt.get(id);
+      return { ok: t2 !== undefined, post: t1 - t0, filled: t2 === undefined ? Infinity : t2 - t0 };
+    });
+
+  /** The in-request baseline: the same intake, placement and fill in one synchronous call, no queue. */
+  const baseDs = createDataSource({ url: stack.databaseUrl, poolSize: 30, applicationName: 'bench-orders-baseline' });
+  await baseDs.initialize();
+  const baselinePath = await inRequestPath({ db: new Db(baseDs), redisUrl: process.env.REDIS_URL, redisPrefix: stack.redisPrefix });
+  const baseline = (rate, seconds) =>
+    schedule(rate, seconds, async (k) => {
+      const { user, body } = orderAt(k);
+      const t0 = performance.now();
+      try {
+        const status = await baselinePath.placeAndFill(user.id, body);
+        const t = performance.now() - t0;
+        return status === 'FILLED' ? { ok: true, post: t, filled: t } : { ok: false, status: 'not filled', code: status };
+      } catch (err) {
+        return { ok: false, status: 'error', code: err.code ?? err.message };
+      }
+    });
 
   async function invariants() {
     await new Promise((r) => setTimeout(r, 1500));
@@ -128,7 +147,7 @@ try {
     return { stuckOrders: Number(stuck.n), heldMismatches: held.length, positionMismatches: pos.length, ledgerOk: verify.ok };
   }
 
-  console.log(`bench orders: ${USERS} users, MARKET orders on ${SYMBOLS.length} liquid symbols, mock broker latency 0, feed 10,000 ticks/s; on ${JSON.stringify(machine())}`);
+  console.log(`bench orders: ${USERS} users, MARKET orders on ${SYMBOLS.length} liquid symbols, mock broker latency 0, feed ${process.env.BENCH_FEED_TPS ?? '10000'} ticks/s; on ${JSON.stringify(machine())}`);
   await drive(50, 3); // warm-up
   const main = await drive(RATE, SECONDS);
   const mainInv = await invariants();
@@ -146,6 +165,16 @@ try {
     if (!holds) break;
   }
   const maxSustained = Math.max(0, ...ramp.filter((r) => r.holds).map((r) => r.rate));
+  // Side by side at the main rate: the in-request baseline (intake + broker + fill in one call).
+  await baseline(20, 2); // warm-up
+  const base = await baseline(RATE, Math.min(SECONDS, 20));
+  const baseInv = await invariants();
+  console.log(`\n  side by side at ${RATE}/s (fill latency from the call; the queued path from the HTTP POST to FILLED on the socket):`);
+  console.log(`  queued path        p50 ${fmt(main.fill.p50).padStart(7)}  p99 ${fmt(main.fill.p99).padStart(7)} ms  achieved ${fmt(main.achieved, 0)}/s`);
+  console.log(`  in-request (base)  p50 ${fmt(base.fill.p50).padStart(7)}  p99 ${fmt(base.fill.p99).padStart(7)} ms  achieved ${fmt(base.achieved, 0)}/s  ${base.refusals.join(', ')}`);
+  console.log(`  comparable target  p99 ≤ 300 ms;  ours p50 ≤ 15 / p99 ≤ 60 ms.  baseline invariants: ${JSON.stringify(baseInv)}`);
+  await baselinePath.close();
+  await baseDs.destroy();
   sockets.forEach((s) => s.close());
   await worker.proc.stop();
   await api.proc.stop();
@@ -157,7 +186,7 @@ try {
     under300msComparableTarget: main.fill.p99 <= 300,
   };
   console.log(`\n  max sustained rate with invariants holding and p99 ≤ 300 ms: ${maxSustained}/s`);
-  console.log(JSON.stringify({ bench: 'orders', machine: machine(), main, mainInvariants: mainInv, ramp, maxSustained, targets }));
+  console.log(JSON.stringify({ bench: 'orders', machine: machine(), main, mainInvariants: mainInv, ramp, maxSustained, baseline: base, baselineInvariants: baseInv, targets }));
   console.log(`\norders targets: ${Object.values(targets).filter(Boolean).length}/${Object.keys(targets).length} met ${JSON.stringify(targets)}`);
 } finally {
   await ds.destroy();

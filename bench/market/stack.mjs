@@ -42,6 +42,7 @@ export async function createMarketStack(instrumentCount = 500) {
     universe,
     db,
     databaseUrl,
+    redisPrefix: env.REDIS_PREFIX,
     async startApi(extra = {}) {
       const port = await freePort();
       const proc = startNode(API, { ...env, ...extra, PORT: String(port) }, NODE_FLAGS);
