@@ -51,8 +51,21 @@ export async function inRequestPath({ db, redisUrl, redisPrefix }) {
     const known = res.brokerOrderIds.map((b) => reports.get(b)).filter(Boolean);
     res.brokerOrderIds.forEach((b) => reports.delete(b));
     const row = await execution.accepted(id, res.brokerOrderIds, 'sent', known.map((report) => ({ brokerOrderId: report.brokerOrderId, report })));
+    if (row?.status !== 'FILLED') {
+      // No live quote to meet (this mock gets no feed of its own): cancel, so nothing is left working.
+      for (const b of res.brokerOrderIds) {
+        await broker.cancelOrder(b).catch(() => undefined);
+        const state = await broker.getOrder(b);
+        await execution.applyReport(id, b, state, state.updatedAt);
+      }
+    }
     return row?.status;
   }
 
-  return { placeAndFill, close: () => closeRedis(redis) };
+  // Events published fire-and-forget must leave before the connection closes.
+  const close = async () => {
+    await new Promise((r) => setTimeout(r, 1000));
+    await closeRedis(redis);
+  };
+  return { placeAndFill, close };
 }
