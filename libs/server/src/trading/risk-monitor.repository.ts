@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Paise, Position, Product, TradeValue } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
 import { DEFAULT_RISK_LIMITS, LIMITS_COLUMNS, limitsFromRow, type LimitsRow, type UserRiskLimits } from './risk.repository';
+import { toPosition, type PositionRow } from './trading.repository';
 
 export type MonitoredPosition = Position & { symbol: string; product: Product };
 
@@ -26,17 +27,6 @@ export interface TripRow {
   square_off_attempts: number;
 }
 
-interface PositionRow {
-  user_id: string;
-  symbol: string;
-  product: Product;
-  net_quantity: number;
-  lot_cost: string;
-  lot_quantity: number;
-  lot_closed_quantity: number;
-  lot_closed_cash_flow: string;
-  realized_before_lot: string;
-}
 
 /**
  * The risk monitor's reads and its trip records. The round's reads are a handful of set-based
@@ -49,7 +39,7 @@ export class RiskMonitorRepository {
   /** Everyone with an open position or a fill today, with what the trip decision needs. */
   async watched(dayStart: number): Promise<WatchedUser[]> {
     const sql = this.db.sql;
-    const positions = await sql.rows<PositionRow>(
+    const positions = await sql.rows<PositionRow & { user_id: string }>(
       `SELECT user_id, symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
        FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product`,
     );
@@ -63,7 +53,7 @@ export class RiskMonitorRepository {
       if (!u) users.set(id, (u = { userId: id, positions: [], realizedToday: 0n, limits: DEFAULT_RISK_LIMITS, switchEngaged: false, tripsToday: [] }));
       return u;
     };
-    for (const r of positions) user(r.user_id).positions.push(toPosition(r));
+    for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), symbol: r.symbol, product: r.product });
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 
@@ -121,13 +111,3 @@ export class RiskMonitorRepository {
   }
 }
 
-const toPosition = (r: PositionRow): MonitoredPosition => ({
-  symbol: r.symbol,
-  product: r.product,
-  netQuantity: r.net_quantity,
-  lotCost: BigInt(r.lot_cost),
-  lotQuantity: r.lot_quantity,
-  lotClosedQuantity: r.lot_closed_quantity,
-  lotClosedCashFlow: BigInt(r.lot_closed_cash_flow),
-  realizedBeforeLot: BigInt(r.realized_before_lot),
-});
