@@ -6,3 +6,4 @@ export * from './money';
 export * from './ledger';
 export * from './market';
 export * from './trading';
+export * from './features';
