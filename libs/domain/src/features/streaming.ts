@@ -51,17 +51,16 @@ export class Ema {
 /** Wilder's smoothing (RSI, ATR): an EMA with alpha = 1 / period, seeded with the simple mean. */
 export const wilderAverage = (period: number): Ema => new Ema(period, 1 / period);
 
-/** A fresh-recompute every this many updates bounds the drift of the sliding sums. */
+/** An exact recompute every this many updates bounds the drift of the sliding sums. */
 const REFRESH_EVERY = 1024;
-/** Below this variance-to-mean² ratio the window is recomputed exactly (flat windows read 0, not 1e-20). */
-const FLAT_RATIO = 1e-12;
 
 /**
  * Mean and population standard deviation (divisor n, as Bollinger bands and technicalindicators'
- * SD use) of the last `size` inputs: a ring buffer with sliding Welford updates. Rounding drift is
- * removed by an exact two-pass recompute every 1,024 updates (amortised O(size / 1024)) and
- * whenever the variance is within 1e-12 of zero relative to the mean², so a window of identical
- * values has a variance of exactly 0 — which callers treat as "undefined", never as tiny.
+ * SD use) of the last `size` inputs: a ring buffer with sliding Welford updates, O(1) each.
+ * Rounding drift is removed by an exact two-pass recompute every 1,024 updates (amortised
+ * O(size / 1024)). A window of identical inputs is recognised exactly (by the run of equal
+ * inputs) and reads variance 0 and mean = that input: sliding sums would leave rounding noise
+ * from earlier, larger inputs there, and a z-score of noise over noise looks like a real value.
  */
 export class RollingStats {
   private readonly buf: Float64Array;
@@ -70,6 +69,9 @@ export class RollingStats {
   private m = 0;
   private m2 = 0;
   private sinceExact = 0;
+  private last = Number.NaN;
+  /** How many of the latest inputs are equal to `last`. */
+  private run = 0;
 
   constructor(readonly size: number) {
     assertPeriod(size, 'window');
@@ -86,9 +88,9 @@ export class RollingStats {
     return this.m;
   }
 
-  /** Population variance of the window (0 when it holds fewer than two inputs or identical ones). */
+  /** Population variance of the window (exactly 0 when it holds one input or identical ones). */
   get variance(): number {
-    return this.count === 0 ? 0 : this.m2 / this.count;
+    return this.count === 0 || this.m2 <= 0 ? 0 : this.m2 / this.count;
   }
 
   /** Population standard deviation of the window. */
@@ -112,30 +114,26 @@ export class RollingStats {
     }
     this.buf[this.next] = x;
     this.next = this.next + 1 === this.size ? 0 : this.next + 1;
+    this.run = x === this.last ? this.run + 1 : 1;
+    this.last = x;
     this.sinceExact += 1;
-    if (this.sinceExact >= REFRESH_EVERY || this.m2 <= FLAT_RATIO * this.count * this.m * this.m) this.recompute();
+    if (this.run >= this.count) {
+      this.m = x;
+      this.m2 = 0;
+    } else if (this.sinceExact >= REFRESH_EVERY) {
+      this.recompute();
+    }
   }
 
   private recompute(): void {
     const n = this.count;
-    const first = this.buf[0]!;
     let sum = 0;
-    let flat = true;
-    for (let i = 0; i < n; i += 1) {
-      const v = this.buf[i]!;
-      sum += v;
-      if (v !== first) flat = false;
-    }
-    if (flat) {
-      this.m = first;
-      this.m2 = 0;
-    } else {
-      const mean = sum / n;
-      let m2 = 0;
-      for (let i = 0; i < n; i += 1) m2 += (this.buf[i]! - mean) ** 2;
-      this.m = mean;
-      this.m2 = m2;
-    }
+    for (let i = 0; i < n; i += 1) sum += this.buf[i]!;
+    const mean = sum / n;
+    let m2 = 0;
+    for (let i = 0; i < n; i += 1) m2 += (this.buf[i]! - mean) ** 2;
+    this.m = mean;
+    this.m2 = m2;
     this.sinceExact = 0;
   }
 }
