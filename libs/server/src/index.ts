@@ -20,3 +20,4 @@ export * from './market';
 export * from './watchlists';
 export * from './trading';
 export * from './brokers';
+export * from './ml';

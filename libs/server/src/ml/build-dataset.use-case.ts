@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  assertHorizon,
+  buildSymbolRows,
+  DomainError,
+  emptyColumns,
+  FEATURE_SET_V1,
+  isTimeframe,
+  mergeCandleColumns,
+  mergeSymbolRows,
+  TIMEFRAME_MS,
+  TIMEFRAMES,
+  type CandleColumns,
+  type DatasetColumns,
+  type FeatureSet,
+  type FieldError,
+  type Timeframe,
+} from '@tradeloop/domain';
+import { CANDLES_MAX } from '@tradeloop/contracts';
+import { CandlesRepository, InstrumentsRepository } from '../market';
+import type { DatasetDescription } from './dataset-arrow';
+
+/** What to build: symbols, the range [from, to) in epoch ms, bar timeframe and label horizon (bars). */
+export interface DatasetRequest {
+  symbols: readonly string[];
+  from: number;
+  to: number;
+  timeframe: Timeframe;
+  horizon: number;
+}
+
+/** Per symbol, where its bars went. */
+export interface SymbolReport {
+  symbol: string;
+  bars: number;
+  rows: number;
+  warmup: number;
+  nonFinite: number;
+  /** Feature name → rows it made non-finite (only features that did). */
+  nonFiniteByFeature: Record<string, number>;
+  beyondHorizon: number;
+}
+
+export interface BuiltDataset {
+  description: DatasetDescription;
+  data: DatasetColumns;
+  report: SymbolReport[];
+}
+
+/** Checks a request's shape; throws VALIDATION_FAILED listing every problem at once. */
+export function validateDatasetRequest(r: DatasetRequest): void {
+  const errors: FieldError[] = [];
+  if (r.symbols.length === 0) errors.push({ field: 'symbols', message: 'give at least one symbol' });
+  if (new Set(r.symbols).size !== r.symbols.length) errors.push({ field: 'symbols', message: 'a symbol is listed twice' });
+  if (!isTimeframe(r.timeframe)) errors.push({ field: 'timeframe', message: `must be one of ${TIMEFRAMES.join(', ')}` });
+  if (!Number.isFinite(r.from)) errors.push({ field: 'from', message: 'not a valid time' });
+  if (!Number.isFinite(r.to)) errors.push({ field: 'to', message: 'not a valid time' });
+  if (Number.isFinite(r.from) && Number.isFinite(r.to) && r.from >= r.to) errors.push({ field: 'from', message: 'must be before to' });
+  try {
+    assertHorizon(r.horizon);
+  } catch {
+    errors.push({ field: 'horizon', message: 'must be a positive whole number of bars' });
+  }
+  if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { fieldErrors: errors });
+}
+
+/**
+ * Builds a training dataset from stored candles: for each symbol, its closed bars in the range
+ * (chunks and loose rows merged by the candles repository) go through the feature set's one
+ * implementation and are labelled; the rows of all symbols are merged by ts, then symbol.
+ * A bar is used when it lies wholly inside [from, to) and had closed by `now`.
+ */
+@Injectable()
+export class BuildDatasetUseCase {
+  constructor(
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(CandlesRepository) private readonly candles: CandlesRepository,
+  ) {}
+
+  async execute(req: DatasetRequest, opts: { now?: number; featureSet?: FeatureSet } = {}): Promise<BuiltDataset> {
+    validateDatasetRequest(req);
+    const featureSet = opts.featureSet ?? FEATURE_SET_V1;
+    const symbols = [...req.symbols].sort();
+    const known = await this.instruments.existing(symbols);
+    const unknown = symbols.filter((s) => !known.has(s));
+    if (unknown.length > 0) {
+      throw new DomainError('VALIDATION_FAILED', `Unknown symbol${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, {
+        fieldErrors: [{ field: 'symbols', message: `not in the instrument master: ${unknown.join(', ')}` }],
+      });
+    }
+    const now = opts.now ?? Date.now();
+    const parts = [];
+    for (const symbol of symbols) {
+      const bars = await this.closedBars(symbol, req, now);
+      parts.push(buildSymbolRows(symbol, bars, req.horizon, featureSet));
+    }
+    const report = parts.map((p) => ({
+      symbol: p.symbol,
+      bars: p.stats.bars,
+      rows: p.length,
+      warmup: p.stats.warmup,
+      nonFinite: p.stats.nonFinite,
+      nonFiniteByFeature: Object.fromEntries(featureSet.features.map((f, i) => [f, p.stats.nonFiniteByFeature[i]!] as const).filter(([, n]) => n > 0)),
+      beyondHorizon: p.stats.beyondHorizon,
+    }));
+    const data = mergeSymbolRows(parts);
+    return { description: { featureSet, timeframe: req.timeframe, horizon: req.horizon, symbols, from: req.from, to: req.to, createdAt: now }, data, report };
+  }
+
+  /**
+   * The symbol's bars of the timeframe that start at or after `from` and end by `to` and by
+   * `now` (an unfinished bar is never a training row), read in pages under the candle API's cap.
+   */
+  private async closedBars(symbol: string, req: DatasetRequest, now: number): Promise<CandleColumns> {
+    const size = TIMEFRAME_MS[req.timeframe];
+    const end = Math.min(req.to, now) - size + 1; // last admissible bar start + 1
+    const pages: CandleColumns[] = [];
+    const span = CANDLES_MAX * size;
+    for (let from = req.from; from < end; from += span) {
+      const to = Math.min(end, from + span);
+      pages.push(await this.candles.range({ symbol, timeframe: req.timeframe, from: new Date(from).toISOString(), to: new Date(to).toISOString() }));
+    }
+    if (pages.length === 1) return pages[0]!;
+    // Pages are disjoint and in order: the chunk merge concatenates them.
+    return mergeCandleColumns(pages, emptyColumns(0), req.from, end);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './dataset-arrow';
+export * from './build-dataset.use-case';
+export * from './dataset.module';
