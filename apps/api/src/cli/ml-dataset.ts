@@ -1,10 +1,9 @@
 import 'reflect-metadata';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { isDomainError } from '@tradeloop/domain';
-import { BuildDatasetUseCase, createLogger, datasetToArrowFile, InfraModule, loadConfigOrExit, MlDatasetModule, type AppConfig, type SymbolReport } from '@tradeloop/server';
+import { BuildDatasetUseCase, createLogger, InfraModule, loadConfigOrExit, MlDatasetModule, writeDatasetArrowFile, type AppConfig, type SymbolReport } from '@tradeloop/server';
 import { DATASET_USAGE, defaultDatasetPath, parseDatasetArgs } from './ml-dataset-args';
 
 @Module({})
@@ -60,20 +59,15 @@ async function main(): Promise<void> {
     }
     const { featureSet } = built.description;
     printReport(built.report, featureSet.params.warmupBars);
-    if (built.data.length === 0) {
+    if (built.rows === 0) {
       process.stderr.write('ml:dataset: no rows to write (see the table above); nothing written\n');
       process.exitCode = 1;
       return;
     }
-    const bytes = datasetToArrowFile(built.data, built.description);
     const out = resolve(args.out ?? defaultDatasetPath(process.cwd(), args.timeframe, args.horizon, featureSet.version));
-    mkdirSync(dirname(out), { recursive: true });
-    // Written beside the target and renamed: a reader never sees half a file.
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, out);
+    const written = writeDatasetArrowFile(out, built.parts, built.description);
     const seconds = (performance.now() - started) / 1000;
-    say(`wrote ${out}: ${built.data.length.toLocaleString('en')} rows × ${featureSet.features.length} features (feature set ${featureSet.name} ${featureSet.version}), ${(bytes.length / 2 ** 20).toFixed(1)} MiB in ${seconds.toFixed(1)} s`);
+    say(`wrote ${out}: ${written.rows.toLocaleString('en')} rows × ${featureSet.features.length} features (feature set ${featureSet.name} ${featureSet.version}), ${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${seconds.toFixed(1)} s`);
   } finally {
     await app.close();
   }

@@ -7,11 +7,10 @@ import {
   FEATURE_SET_V1,
   isTimeframe,
   mergeCandleColumns,
-  mergeSymbolRows,
   TIMEFRAME_MS,
   TIMEFRAMES,
   type CandleColumns,
-  type DatasetColumns,
+  type SymbolRows,
   type FeatureSet,
   type FieldError,
   type Timeframe,
@@ -43,7 +42,10 @@ export interface SymbolReport {
 
 export interface BuiltDataset {
   description: DatasetDescription;
-  data: DatasetColumns;
+  /** Labelled rows per symbol; `writeDatasetArrowFile` merges them by ts, then symbol. */
+  parts: SymbolRows[];
+  /** Rows in all. */
+  rows: number;
   report: SymbolReport[];
 }
 
@@ -67,7 +69,7 @@ export function validateDatasetRequest(r: DatasetRequest): void {
 /**
  * Builds a training dataset from stored candles: for each symbol, its closed bars in the range
  * (chunks and loose rows merged by the candles repository) go through the feature set's one
- * implementation and are labelled; the rows of all symbols are merged by ts, then symbol.
+ * implementation and are labelled (merging them by ts, then symbol, happens as they are written).
  * A bar is used when it lies wholly inside [from, to) and had closed by `now`.
  */
 @Injectable()
@@ -103,8 +105,8 @@ export class BuildDatasetUseCase {
       nonFiniteByFeature: Object.fromEntries(featureSet.features.map((f, i) => [f, p.stats.nonFiniteByFeature[i]!] as const).filter(([, n]) => n > 0)),
       beyondHorizon: p.stats.beyondHorizon,
     }));
-    const data = mergeSymbolRows(parts);
-    return { description: { featureSet, timeframe: req.timeframe, horizon: req.horizon, symbols, from: req.from, to: req.to, createdAt: now }, data, report };
+    const rows = parts.reduce((n, p) => n + p.length, 0);
+    return { description: { featureSet, timeframe: req.timeframe, horizon: req.horizon, symbols, from: req.from, to: req.to, createdAt: now }, parts, rows, report };
   }
 
   /**

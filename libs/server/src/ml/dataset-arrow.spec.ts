@@ -1,6 +1,10 @@
 import { tableFromIPC, TimeUnit, type Table, type Timestamp } from 'apache-arrow';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildSymbolRows, columnsFromCandles, FEATURE_SET_V1, mergeSymbolRows, type Candle } from '@tradeloop/domain';
-import { datasetToArrowFile, DATASET_GENERATOR, type DatasetDescription } from './dataset-arrow';
+import { datasetToArrowFile, DATASET_BATCH_ROWS, DATASET_GENERATOR, writeDatasetArrow, type DatasetDescription } from './dataset-arrow';
+import { writeDatasetArrowFile } from './dataset-file';
 
 function walk(n: number, seed: number, start: number): Candle[] {
   let x = seed;
@@ -19,7 +23,7 @@ const data = mergeSymbolRows(parts);
 const description: DatasetDescription = { featureSet: FEATURE_SET_V1, timeframe: '5m', horizon: 12, symbols: ['INFY', 'TCS'], from: t0, to: t0 + 86_400_000 * 2, createdAt: Date.UTC(2026, 10, 25) };
 
 describe('dataset Arrow file', () => {
-  const bytes = datasetToArrowFile(data, description);
+  const bytes = datasetToArrowFile(parts, description);
   const table: Table = tableFromIPC(bytes);
 
   it('is an Arrow IPC file (magic ARROW1 at both ends), not a stream', () => {
@@ -67,10 +71,37 @@ describe('dataset Arrow file', () => {
   });
 
   it('writes an empty dataset with the same schema', () => {
-    const none = { ...mergeSymbolRows([]), features: FEATURE_SET_V1.features.map(() => new Float64Array(0)) };
-    const empty = tableFromIPC(datasetToArrowFile(none, description));
+    const empty = tableFromIPC(datasetToArrowFile([], description));
     expect(empty.numRows).toBe(0);
     expect(empty.schema.fields).toHaveLength(FEATURE_SET_V1.features.length + 4);
     expect(empty.schema.metadata.get('rows')).toBe('0');
+  });
+
+  it('streams a dataset larger than one batch through the reused batch, identically to the in-memory merge', () => {
+    const big = [buildSymbolRows('AAA', columnsFromCandles(walk(DATASET_BATCH_ROWS / 2 + 500, 3, t0)), 12), buildSymbolRows('BBB', columnsFromCandles(walk(DATASET_BATCH_ROWS / 2 + 700, 4, t0)), 12)];
+    const want = mergeSymbolRows(big);
+    expect(want.length).toBeGreaterThan(DATASET_BATCH_ROWS);
+    const dir = mkdtempSync(join(tmpdir(), 'tl-arrow-'));
+    const path = join(dir, 'sub', 'big.arrow');
+    const written = writeDatasetArrowFile(path, big, { ...description, symbols: ['AAA', 'BBB'] });
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['big.arrow']); // no temporary file left behind
+    const file = readFileSync(path);
+    expect(written).toEqual({ rows: want.length, bytes: file.length });
+    const t = tableFromIPC(file);
+    expect(t.batches).toHaveLength(2);
+    expect(t.numRows).toBe(want.length);
+    const sym = t.getChild('symbol')!.toArray() as string[];
+    expect(sym.every((s, r) => s === want.symbols[want.symbolIndex[r]!])).toBe(true);
+    FEATURE_SET_V1.features.forEach((name, f) => expect(Array.from(t.getChild(name)!.toArray() as Float64Array)).toEqual(Array.from(want.features[f]!)));
+    expect(Array.from(t.getChild('label')!.toArray() as Int8Array)).toEqual(Array.from(want.label));
+    const ts = t.getChild('ts')!;
+    expect(Array.from({ length: t.numRows }, (_, r) => Number(ts.get(r)))).toEqual(Array.from(want.ts));
+  });
+
+  it('hands out chunks that are only valid during the call (the batch is reused)', () => {
+    const chunks: Uint8Array[] = [];
+    writeDatasetArrow(parts, description, (c) => chunks.push(c));
+    // Without copying, later batches would overwrite earlier chunks; the copying helper is what tests use.
+    expect(chunks.length).toBeGreaterThan(10);
   });
 });

@@ -1,3 +1,4 @@
 export * from './dataset-arrow';
+export * from './dataset-file';
 export * from './build-dataset.use-case';
 export * from './dataset.module';
