@@ -19,6 +19,9 @@ import { CANDLES_MAX } from '@tradeloop/contracts';
 import { CandlesRepository, InstrumentsRepository } from '../market';
 import type { DatasetDescription } from './dataset-arrow';
 
+/** Symbols read ahead of the one being computed (each read holds a pooled connection briefly). */
+const READ_AHEAD = 3;
+
 /** What to build: symbols, the range [from, to) in epoch ms, bar timeframe and label horizon (bars). */
 export interface DatasetRequest {
   symbols: readonly string[];
@@ -91,10 +94,17 @@ export class BuildDatasetUseCase {
       });
     }
     const now = opts.now ?? Date.now();
-    const parts = [];
-    for (const symbol of symbols) {
-      const bars = await this.closedBars(symbol, req, now);
-      parts.push(buildSymbolRows(symbol, bars, req.horizon, featureSet));
+    const parts: SymbolRows[] = [];
+    // Reads run a few symbols ahead of the feature computation, so Postgres works while we compute.
+    const reads = new Map<number, Promise<CandleColumns>>();
+    const read = (i: number) => {
+      if (i < symbols.length && !reads.has(i)) reads.set(i, this.closedBars(symbols[i]!, req, now));
+    };
+    for (let i = 0; i < symbols.length; i += 1) {
+      for (let j = i; j < i + READ_AHEAD; j += 1) read(j);
+      const bars = await reads.get(i)!;
+      reads.delete(i);
+      parts.push(buildSymbolRows(symbols[i]!, bars, req.horizon, featureSet));
     }
     const report = parts.map((p) => ({
       symbol: p.symbol,
