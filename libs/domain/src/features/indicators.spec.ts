@@ -134,7 +134,7 @@ describe('edge series', () => {
     expect(EMA.calculate({ period: 21, values: c })).toHaveLength(14);
   });
 
-  it('a flat series: RSI 50 (theirs says 100), ATR 0, MACD 0, %B undefined (theirs: NaN too)', () => {
+  it('a flat series: RSI 50 (theirs says 100), ATR 0, MACD 0 (theirs has no signal), %B undefined (theirs: NaN too)', () => {
     const bars = constantBars(60);
     const c = closes(bars);
     const r = new Rsi(14);
@@ -151,6 +151,7 @@ describe('edge series', () => {
     expect(RSI.calculate({ period: 14, values: c }).at(-1)).toBe(100);
     expect(a.value).toBe(0);
     expect([m.line, m.signal, m.histogram]).toEqual([0, 0, 0]);
+    expect(MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }).at(-1)).toEqual({ MACD: 0, signal: undefined, histogram: 0 });
     expect(b.pctB).toBeNaN();
     expect(BollingerBands.calculate({ period: 20, stdDev: 2, values: c }).at(-1)!.pb).toBeNaN();
   });
