@@ -1,12 +1,11 @@
 import { DomainError } from '../errors';
 import type { Candle } from '../market/candle';
-import { IST_OFFSET_MS } from '../market/timeframes';
+import { istDayFraction, istDayOfWeek } from './calendar';
 import { FEATURE_SET_V1, type FeatureSet } from './feature-set';
 import { Atr, Bollinger, Macd, Rsi } from './indicators';
 import { Ema, LagBuffer, RollingStats } from './streaming';
 
 const TWO_PI = 2 * Math.PI;
-const DAY_MS = 86_400_000;
 
 /** Why bars produced no row so far. */
 export interface FeatureStateStats {
@@ -118,13 +117,10 @@ export class FeatureState {
     const vs = this.volume.std;
     out[k++] = (volume - this.volume.mean) / vs;
     out[k++] = fast / slow;
-    // istDayFraction and istDayOfWeek, sharing one division (this runs per bar per symbol).
-    const local = ts + IST_OFFSET_MS;
-    const day = Math.floor(local / DAY_MS);
-    const angle = (TWO_PI * (local - day * DAY_MS)) / DAY_MS;
+    const angle = TWO_PI * istDayFraction(ts);
     out[k++] = Math.sin(angle);
     out[k++] = Math.cos(angle);
-    out[k++] = (((day + 3) % 7) + 7) % 7;
+    out[k++] = istDayOfWeek(ts);
     // One pass to find trouble; the per-feature count is only built on the (rare) bad row.
     let sum = 0;
     for (let i = offset; i < k; i += 1) sum += out[i]! * 0;

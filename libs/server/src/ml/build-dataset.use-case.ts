@@ -98,7 +98,11 @@ export class BuildDatasetUseCase {
     // Reads run a few symbols ahead of the feature computation, so Postgres works while we compute.
     const reads = new Map<number, Promise<CandleColumns>>();
     const read = (i: number) => {
-      if (i < symbols.length && !reads.has(i)) reads.set(i, this.closedBars(symbols[i]!, req, now));
+      if (i >= symbols.length || reads.has(i)) return;
+      const p = this.closedBars(symbols[i]!, req, now);
+      // A read still ahead when an earlier one fails is never awaited: keep its rejection handled.
+      p.catch(() => undefined);
+      reads.set(i, p);
     };
     for (let i = 0; i < symbols.length; i += 1) {
       for (let j = i; j < i + READ_AHEAD; j += 1) read(j);
