@@ -9,3 +9,4 @@ export * from './health';
 export * from './wallet';
 export * from './market';
 export * from './trading';
+export * from './ml';

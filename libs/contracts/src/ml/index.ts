@@ -1,0 +1,2 @@
+export * from './model-card.schema';
+export * from './models.schema';
