@@ -11,9 +11,9 @@ VENV="$ML_DIR/.venv"
 STAMP="$VENV/.tradeloop-stamp"
 MIN_PY="3.11"
 
-py_ok() { # usable interpreter: new enough, with venv + ensurepip (Debian splits them into python3-venv)
+py_ok() { # new enough, with the venv module
   command -v "$1" >/dev/null 2>&1 &&
-    "$1" -c "import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= tuple(map(int, '$MIN_PY'.split('.'))) else 1)" >/dev/null 2>&1
+    "$1" -c "import sys, venv; sys.exit(0 if sys.version_info >= tuple(map(int, '$MIN_PY'.split('.'))) else 1)" >/dev/null 2>&1
 }
 
 pick_python() {
@@ -26,7 +26,7 @@ pick_python() {
 
 PY="$(pick_python || true)"
 if [ -z "$PY" ]; then
-  # A fresh Debian/Ubuntu machine: python3 may be missing, or present without venv/ensurepip.
+  # A fresh Debian/Ubuntu machine: python3 may be missing.
   apt_install python3 python3-venv
   PY="$(pick_python || true)"
   [ -n "$PY" ] || die "ml: need Python >= $MIN_PY with the venv module (set TRADELOOP_PYTHON to one)"
@@ -44,7 +44,12 @@ current && exit 0
 
 log "ml: building ml/.venv with $PY_ID and the pinned requirements (cached afterwards)"
 rm -rf "$VENV"
-"$PY" -m venv "$VENV"
+if ! "$PY" -m venv "$VENV" >/dev/null 2>&1; then
+  # Debian's system Python ships venv without ensurepip/pip until python3-venv is installed.
+  rm -rf "$VENV"
+  apt_install python3-venv
+  "$PY" -m venv "$VENV"
+fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
   --only-binary=:all: -r "$ML_DIR/requirements-dev.txt"
 echo "$WANT" > "$STAMP"

@@ -6,11 +6,9 @@ import pytest
 
 from tradeloop_ml.dataset import load_dataset
 from tradeloop_ml.synthetic import make_table, write_arrow_file
-from tradeloop_ml.train import LgbmParams, TrainConfig, run_training
+from tradeloop_ml.train import run_training
 
-# Small and quick: 3 symbols × 4 sessions × 375 one-minute bars ≈ 4.4k rows.
-SMALL = dict(n_days=4, bars_per_day=375, symbols=("AAA", "BBB", "CCC"), seed=7)
-FAST = TrainConfig(folds=3, holdout=0.2, lgbm=LgbmParams(n_estimators=60), n_jobs=2)
+from .helpers import FAST, SMALL
 
 
 @pytest.fixture

@@ -24,10 +24,12 @@ def test_core_fields(card, small, trained):
     assert card["threshold"] == {"buy": trained.thresholds["model"]["buy"], "sell": trained.thresholds["model"]["sell"]}
     assert card["trainedAt"] == "2025-02-01T00:00:00.000Z"
     assert card["trainer"]["package"] == "tradeloop_ml" and card["trainer"]["libraries"]["lightgbm"] == "4.7.0"
-    m = card["metrics"]
+    wf = card["metrics"]["walkForward"]
     for kind in ("model", "baseline"):
-        assert len(m[kind]["folds"]) == m["folds"] and {"auc", "sharpe", "turnover"} <= set(m[kind]["mean"])
-    assert m["feeBps"] == 5.0 and m["annualization"]["barsPerYear"] == 375 * 252
+        assert len(wf[kind]["folds"]) == wf["folds"] and {"auc", "sharpe", "turnover"} <= set(wf[kind]["mean"])
+    trading = card["metrics"]["trading"]
+    assert trading["feeBps"] == 5.0 and trading["annualization"]["barsPerYear"] == 375 * 252
+    assert {"model", "baseline", "train", "holdout"} <= set(card["metrics"]["holdout"])
     assert card["dataset"]["sha256"] == small.sha256 and card["dataset"]["metadata"] == small.metadata
     assert card["onnx"]["input"] == {"name": "features", "type": "float32", "shape": ["N", len(small.features)],
                                      "layout": "one row per (symbol, bar), columns in `features` order"}

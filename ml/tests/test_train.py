@@ -5,7 +5,7 @@ from tradeloop_ml.dataset import load_dataset
 from tradeloop_ml.synthetic import make_table
 from tradeloop_ml.train import MEAN_KEYS, predict_p1, run_training
 
-from .conftest import FAST, SMALL
+from .helpers import FAST, SMALL
 
 FOLD_KEYS = {"fold", "train", "validation", "auc", "logLoss", "accuracy", "rows", "sharpe", "turnover", "hitRate",
              "exposure", "trades", "meanReturnBps", "totalReturn", "decisions"}
@@ -13,7 +13,7 @@ FOLD_KEYS = {"fold", "train", "validation", "auc", "logLoss", "accuracy", "rows"
 
 def test_model_beats_baseline_and_coin_flip_on_a_planted_signal(trained):
     m = trained.metrics
-    model, base = m["model"]["mean"], m["baseline"]["mean"]
+    model, base = m["walkForward"]["model"]["mean"], m["walkForward"]["baseline"]["mean"]
     assert model["auc"] > 0.65 and base["auc"] > 0.53  # both find signal; trees find more
     assert model["auc"] > base["auc"] + 0.05
     assert model["logLoss"] < base["logLoss"] < np.log(2)
@@ -23,8 +23,9 @@ def test_model_beats_baseline_and_coin_flip_on_a_planted_signal(trained):
 
 
 def test_per_fold_metrics_for_both_models(trained):
-    m = trained.metrics
-    assert m["folds"] == 3 and m["purgeBars"] == 1 and m["embargoBars"] == 1 and m["feeBps"] == 5.0
+    m = trained.metrics["walkForward"]
+    assert m["folds"] == 3 and m["purgeBars"] == 1 and m["embargoBars"] == 1
+    assert trained.metrics["trading"]["feeBps"] == 5.0
     for kind in ("model", "baseline"):
         folds = m[kind]["folds"]
         assert [f["fold"] for f in folds] == [0, 1, 2]
@@ -41,7 +42,7 @@ def test_per_fold_metrics_for_both_models(trained):
 def test_no_signal_no_skill(tmp_path, write):
     ds = load_dataset(write(make_table(**{**SMALL, "strength": 0.0, "seed": 11})))
     m = run_training(ds, FAST).metrics
-    assert abs(m["model"]["mean"]["auc"] - 0.5) < 0.05
+    assert abs(m["walkForward"]["model"]["mean"]["auc"] - 0.5) < 0.05
     assert abs(m["holdout"]["model"]["auc"] - 0.5) < 0.06
 
 

@@ -170,16 +170,18 @@ def _summary(a: argparse.Namespace, card: dict, out: Path) -> None:
     if a.quiet:
         return
     m = card["metrics"]
+    wf, ho = m["walkForward"], m["holdout"]
     cols = ("auc", "logLoss", "hitRate", "sharpe", "turnover")
     print(f"{'':18}" + "".join(f"{c:>10}" for c in cols))
     for kind in ("model", "baseline"):
-        for row in m[kind]["folds"]:
+        for row in wf[kind]["folds"]:
             print(f"{kind + ' fold ' + str(row['fold']):18}" + "".join(f"{_fmt(row.get(c)):>10}" for c in cols))
-        print(f"{kind + ' mean':18}" + "".join(f"{_fmt(m[kind]['mean'].get(c)):>10}" for c in cols))
-        if m["holdout"]:
-            print(f"{kind + ' holdout':18}" + "".join(f"{_fmt(m['holdout'][kind].get(c)):>10}" for c in cols))
+        print(f"{kind + ' mean':18}" + "".join(f"{_fmt(wf[kind]['mean'].get(c)):>10}" for c in cols))
+        if ho:
+            print(f"{kind + ' holdout':18}" + "".join(f"{_fmt(ho[kind].get(c)):>10}" for c in cols))
     t = card["threshold"]
-    print(f"thresholds (validation folds only): buy >= {t['buy']}, sell <= {t['sell']}; fee {m['feeBps']} bps")
+    print(f"thresholds (validation folds only): buy >= {t['buy']}, sell <= {t['sell']}; "
+          f"fee {m['trading']['feeBps']} bps; Sharpe annualised with {m['trading']['annualization']['barsPerYear']:.0f} bars/year")
     print(f"wrote {out}/model.onnx, card.json, golden.json", flush=True)
 
 

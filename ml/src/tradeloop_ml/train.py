@@ -119,6 +119,10 @@ def _mean(rows: list[dict], keys: tuple[str, ...]) -> dict:
 MEAN_KEYS = ("auc", "logLoss", "accuracy", "hitRate", "sharpe", "turnover", "exposure", "meanReturnBps")
 
 
+def _f(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.4f}"
+
+
 def _log(msg: str, quiet: bool) -> None:
     if not quiet:
         print(msg, file=sys.stderr, flush=True)
@@ -161,7 +165,7 @@ def run_training(ds: Dataset, cfg: TrainConfig = TrainConfig(), quiet: bool = Tr
                 **classification_metrics(y[va], p),
             })
         _log(f"fold {fold.index}: train {int(tr.sum())} rows, validation {int(va.sum())} rows, "
-             f"AUC model {fold_rows['model'][-1]['auc']:.4f} baseline {fold_rows['baseline'][-1]['auc']:.4f}", quiet)
+             f"AUC model {_f(fold_rows['model'][-1]['auc'])} baseline {_f(fold_rows['baseline'][-1]['auc'])}", quiet)
 
     # Thresholds from validation panels only; then the trading metrics of each fold with them.
     thresholds = {k: choose_thresholds(panels[k], cfg.fee_bps, bars_year) for k in panels}
@@ -190,33 +194,36 @@ def run_training(ds: Dataset, cfg: TrainConfig = TrainConfig(), quiet: bool = Tr
             t = thresholds[kind]
             holdout[kind] = {**classification_metrics(y[ho], p),
                              **trading_metrics(panel, t["buy"], t["sell"], cfg.fee_bps, bars_year)}
-        _log(f"holdout: AUC model {holdout['model']['auc']:.4f} baseline {holdout['baseline']['auc']:.4f}; "
-             f"Sharpe model {holdout['model']['sharpe']} baseline {holdout['baseline']['sharpe']}", quiet)
+        _log(f"holdout: AUC model {_f(holdout['model']['auc'])} baseline {_f(holdout['baseline']['auc'])}; "
+             f"Sharpe model {_f(holdout['model']['sharpe'])} baseline {_f(holdout['baseline']['sharpe'])}", quiet)
 
     final_model = fit_lightgbm(X, y, cfg.lgbm, cfg.seed, cfg.n_jobs)
     final_baseline = fit_logistic(X, y, cfg.seed)
 
     metrics = {
-        "scheme": "walk-forward, expanding window, purged + embargoed, over distinct timestamps",
-        "folds": len(folds),
-        "purgeBars": h,
-        "embargoBars": embargo,
-        "initialTrainFraction": cfg.initial_train,
-        "holdoutFraction": cfg.holdout,
-        "feeBps": cfg.fee_bps,
-        "feeModel": "fee_bps/1e4 × |Δsignal| per symbol per decision (a flip pays twice)",
-        "decisionEveryBars": h,
-        "annualization": annualization,
-        "sharpeDefinition": "mean/std(ddof=1) of per-decision equal-weight portfolio returns × sqrt(barsPerYear / horizon)",
-        "turnoverDefinition": "mean over decisions of Σ|Δsignal| / symbols (fraction of capital traded per decision)",
-        "hitRateDefinition": "share of non-HOLD decisions with signal × forward_return > 0",
-        "note": "fold trading metrics use thresholds chosen on these same validation folds (in-sample for "
-                "the threshold choice); the holdout uses them out of sample",
-        "model": {"kind": "lightgbm", "folds": fold_rows["model"], "mean": _mean(fold_rows["model"], MEAN_KEYS)},
-        "baseline": {"kind": "logistic-regression", "folds": fold_rows["baseline"],
-                     "mean": _mean(fold_rows["baseline"], MEAN_KEYS), "threshold": {
-                         "buy": thresholds["baseline"]["buy"], "sell": thresholds["baseline"]["sell"]}},
-        "holdout": holdout,
+        "walkForward": {
+            "scheme": "expanding window, purged + embargoed, folds over distinct timestamps",
+            "folds": len(folds),
+            "purgeBars": h,
+            "embargoBars": embargo,
+            "initialTrainFraction": cfg.initial_train,
+            "model": {"kind": "lightgbm", "folds": fold_rows["model"], "mean": _mean(fold_rows["model"], MEAN_KEYS)},
+            "baseline": {"kind": "logistic-regression", "folds": fold_rows["baseline"],
+                         "mean": _mean(fold_rows["baseline"], MEAN_KEYS),
+                         "threshold": {"buy": thresholds["baseline"]["buy"], "sell": thresholds["baseline"]["sell"]}},
+            "note": "fold trading metrics use the thresholds chosen on these same validation folds (in-sample for "
+                    "the threshold choice only); the holdout uses them out of sample",
+        },
+        "holdout": None if holdout is None else {"fraction": cfg.holdout, **holdout},
+        "trading": {
+            "feeBps": cfg.fee_bps,
+            "feeModel": "fee_bps/1e4 × |Δsignal| per symbol per decision (entering from flat pays once, a flip twice)",
+            "decisionEveryBars": h,
+            "annualization": annualization,
+            "sharpe": "mean/std(ddof=1) of per-decision equal-weight portfolio returns × sqrt(barsPerYear / horizon)",
+            "turnover": "mean over decisions of Σ|Δsignal| / symbols (fraction of capital traded per decision)",
+            "hitRate": "share of non-HOLD (symbol, decision) cells with signal × forward_return > 0",
+        },
     }
     return TrainingResult(
         model=final_model,
