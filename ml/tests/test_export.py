@@ -1,0 +1,46 @@
+import numpy as np
+import onnx
+import pytest
+
+from tradeloop_ml.export import ParityError, check_parity, run_onnx, session, to_onnx
+from tradeloop_ml.train import predict_p1
+
+
+@pytest.fixture(scope="module")
+def onx(trained, small):
+    return to_onnx(trained.model, small.features, {"name": "t", "version": "1", "featureSetVersion": "synthetic-v1"})
+
+
+def test_io_contract(onx, small):
+    sess = session(onx)
+    (inp,) = sess.get_inputs()
+    assert (inp.name, inp.type, inp.shape) == ("features", "tensor(float)", ["N", len(small.features)])
+    outs = [(o.name, o.type, o.shape) for o in sess.get_outputs()]
+    assert outs == [("score", "tensor(float)", ["N"]), ("probabilities", "tensor(float)", ["N", 2]),
+                    ("label", "tensor(int64)", ["N"])]
+    props = {p.key: p.value for p in onx.metadata_props}
+    assert props["featureSetVersion"] == "synthetic-v1" and props["name"] == "t"
+    onnx.checker.check_model(onx, full_check=True)
+
+
+@pytest.mark.parametrize("n", [1, 7])
+def test_outputs_for_small_batches(onx, small, trained, n):
+    out = run_onnx(session(onx), small.X32[:n])
+    assert out["score"].shape == (n,) and out["probabilities"].shape == (n, 2) and out["label"].shape == (n,)
+    np.testing.assert_array_equal(out["score"], out["probabilities"][:, 1])
+    np.testing.assert_allclose(out["probabilities"].sum(axis=1), 1, atol=1e-6)
+    np.testing.assert_allclose(out["score"], predict_p1(trained.model, small.X32[:n]), atol=1e-5)
+
+
+def test_parity_lightgbm_and_baseline(onx, trained, small):
+    X = small.X32[trained.validation_rows]
+    r = check_parity(onx, predict_p1(trained.model, X), X)
+    assert r["rows"] == X.shape[0] and r["maxAbsDiff"] <= 1e-5
+    base = to_onnx(trained.baseline, small.features)
+    assert check_parity(base, predict_p1(trained.baseline, X), X)["maxAbsDiff"] <= 1e-5
+
+
+def test_parity_failure_is_an_error(onx, trained, small):
+    X = small.X32[:50]
+    with pytest.raises(ParityError, match="exceeds"):
+        check_parity(onx, predict_p1(trained.model, X) + 1e-4, X)
