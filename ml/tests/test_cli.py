@@ -84,7 +84,13 @@ def test_parity_failure_writes_nothing(small_path, tmp_path, monkeypatch, capsys
     assert not out.exists()
 
 
-@pytest.mark.parametrize("bad", ["../x", "a/b", "", "-x"])
+@pytest.mark.parametrize("bad", ["../x", "a/b", "", "-x", "Upper", "a_b", "a.b"])
 def test_rejects_unsafe_names(small_path, bad):
     with pytest.raises(SystemExit):
         cli.parse_args(["--dataset", str(small_path), "--name", bad, "--version", "1"])
+
+
+@pytest.mark.parametrize("bad", ["../1", "a/b", "", "x" * 41])
+def test_rejects_unsafe_versions(small_path, bad):
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--dataset", str(small_path), "--name", "m", "--version", bad])
