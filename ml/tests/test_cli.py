@@ -13,7 +13,7 @@ from tradeloop_ml.export import ParityError, run_onnx, session
 from tradeloop_ml.synthetic import make_table
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-FAST_ARGS = ["--folds", "3", "--n-estimators", "40", "--quiet"]
+FAST_ARGS = ["--folds", "3", "--n-estimators", "40", "--n-jobs", "1", "--quiet"]
 
 
 def test_end_to_end_as_a_module(small_path, small, tmp_path):
@@ -21,7 +21,7 @@ def test_end_to_end_as_a_module(small_path, small, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.run(
         [sys.executable, "-m", "tradeloop_ml.train", "--dataset", str(small_path), "--name", "demo-lgbm",
-         "--version", "1", "--out", str(out), "--folds", "3", "--n-estimators", "40"],
+         "--version", "1", "--out", str(out), "--folds", "3", "--n-estimators", "40", "--n-jobs", "1"],
         capture_output=True, text=True, env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr

@@ -54,7 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     m.add_argument("--learning-rate", type=float, default=lg.learning_rate)
     m.add_argument("--num-leaves", type=int, default=lg.num_leaves)
     m.add_argument("--min-child-samples", type=int, default=lg.min_child_samples)
-    m.add_argument("--n-jobs", type=int, default=d.n_jobs, help="LightGBM threads (results are identical for any value)")
+    m.add_argument("--n-jobs", type=int, default=d.n_jobs, help="LightGBM threads (deterministic mode: 1 and 2 give the same model; use 1 on a busy machine)")
     ap.add_argument("--golden-rows", type=int, default=8, help="evenly spaced rows in golden.json (+ the min/max score rows)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
