@@ -23,7 +23,9 @@ def test_core_fields(card, small, trained):
     assert card["target"] == "label"
     assert card["threshold"] == {"buy": trained.thresholds["model"]["buy"], "sell": trained.thresholds["model"]["sell"]}
     assert card["trainedAt"] == "2025-02-01T00:00:00.000Z"
-    assert card["trainer"]["package"] == "tradeloop_ml" and card["trainer"]["libraries"]["lightgbm"] == "4.7.0"
+    assert card["trainer"].startswith("tradeloop_ml 0.1.0 (lightgbm 4.7.0")
+    assert card["trainerDetails"]["libraries"]["lightgbm"] == "4.7.0"
+    assert "close[t+h] / close[t] - 1" in card["targetDefinition"]
     wf = card["metrics"]["walkForward"]
     for kind in ("model", "baseline"):
         assert len(wf[kind]["folds"]) == wf["folds"] and {"auc", "sharpe", "turnover"} <= set(wf[kind]["mean"])
@@ -73,5 +75,8 @@ def test_validate_card_reports_problems(card):
     assert any("threshold" in p for p in validate_card(bad))
     bad = {**card, "features": list(reversed(card["features"]))}
     assert any("order" in p for p in validate_card(bad))
+    assert any("feature names must match" in p for p in validate_card({**card, "features": ["Ret1", *card["features"][1:]]}))
+    assert any("'name'" in p for p in validate_card({**card, "name": "Demo_1"}))
+    assert any("'trainer'" in p for p in validate_card({**card, "trainer": {"package": "x"}}))
     bad = {k: v for k, v in card.items() if k != "featureSetVersion"}
     assert validate_card(bad) == ["missing 'featureSetVersion'"]

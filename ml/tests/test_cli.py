@@ -13,7 +13,7 @@ from tradeloop_ml.export import ParityError, run_onnx, session
 from tradeloop_ml.synthetic import make_table
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-FAST_ARGS = ["--folds", "3", "--n-estimators", "40", "--quiet"]
+FAST_ARGS = ["--folds", "3", "--n-estimators", "40", "--n-jobs", "1", "--quiet"]
 
 
 def test_end_to_end_as_a_module(small_path, small, tmp_path):
@@ -21,7 +21,7 @@ def test_end_to_end_as_a_module(small_path, small, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     proc = subprocess.run(
         [sys.executable, "-m", "tradeloop_ml.train", "--dataset", str(small_path), "--name", "demo-lgbm",
-         "--version", "1", "--out", str(out), "--folds", "3", "--n-estimators", "40"],
+         "--version", "1", "--out", str(out), "--folds", "3", "--n-estimators", "40", "--n-jobs", "1"],
         capture_output=True, text=True, env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
@@ -84,7 +84,13 @@ def test_parity_failure_writes_nothing(small_path, tmp_path, monkeypatch, capsys
     assert not out.exists()
 
 
-@pytest.mark.parametrize("bad", ["../x", "a/b", "", "-x"])
+@pytest.mark.parametrize("bad", ["../x", "a/b", "", "-x", "Upper", "a_b", "a.b"])
 def test_rejects_unsafe_names(small_path, bad):
     with pytest.raises(SystemExit):
         cli.parse_args(["--dataset", str(small_path), "--name", bad, "--version", "1"])
+
+
+@pytest.mark.parametrize("bad", ["../1", "a/b", "", "x" * 41])
+def test_rejects_unsafe_versions(small_path, bad):
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--dataset", str(small_path), "--name", "m", "--version", bad])

@@ -17,6 +17,7 @@ proportions floored at 1e-4.
 from __future__ import annotations
 
 import platform
+import re
 import sys
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -32,6 +33,13 @@ DECILES = tuple(np.round(np.arange(0.1, 0.91, 0.1), 2))
 LIBRARIES = ("lightgbm", "scikit-learn", "numpy", "scipy", "pyarrow", "onnx", "onnxmltools", "skl2onnx", "onnxruntime")
 CORE_FIELDS = ("name", "version", "featureSetVersion", "features", "target", "horizon", "threshold", "metrics",
                "trainedAt", "trainer")
+# The server's zod schema (libs/contracts ml/model-card.schema.ts) accepts these; keep them in step.
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+VERSION_MAX = 40
+FEATURE_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+TARGET_DEFINITION = ("label = 1 if the close `horizon` bars later (in the symbol's own series) is strictly higher "
+                     "than this bar's close, else 0; forward_return = close[t+h] / close[t] - 1 "
+                     "(as built by npm run ml:dataset); score = P(label = 1)")
 
 
 def bin_index(x: np.ndarray, edges: list[float] | np.ndarray) -> np.ndarray:
@@ -97,6 +105,7 @@ def build_card(*, name: str, version_: str, ds: Dataset, result, onnx_info: dict
     """Assembles card.json from the dataset, the training result and the export/parity details."""
     t = result.thresholds["model"]
     cfg = result.config
+    libs = library_versions()
     meta = ds.metadata
     return {
         "cardVersion": CARD_VERSION,
@@ -106,8 +115,7 @@ def build_card(*, name: str, version_: str, ds: Dataset, result, onnx_info: dict
         "featureSetVersion": ds.feature_set_version,
         "features": list(ds.features),
         "target": "label",
-        "targetDefinition": meta.get("labelDefinition") or meta.get("label")
-                            or "the dataset's 'label' column (1 = up) over `horizon` bars; score = P(label = 1)",
+        "targetDefinition": meta.get("labelDefinition") or TARGET_DEFINITION,
         "horizon": ds.horizon,
         "timeframe": ds.timeframe,
         "threshold": {"buy": t["buy"], "sell": t["sell"]},
@@ -138,11 +146,12 @@ def build_card(*, name: str, version_: str, ds: Dataset, result, onnx_info: dict
         },
         "featureDistribution": feature_distribution(ds.X, ds.features),
         "trainedAt": trained_at or iso_now(),
-        "trainer": {
+        "trainer": f"tradeloop_ml {__version__} (lightgbm {libs['lightgbm']}, python {platform.python_version()})",
+        "trainerDetails": {
             "package": "tradeloop_ml",
             "version": __version__,
             "python": platform.python_version(),
-            "libraries": library_versions(),
+            "libraries": libs,
             "command": argv if argv is not None else sys.argv,
         },
     }
@@ -153,8 +162,23 @@ def validate_card(card: dict) -> list[str]:
     problems = [f"missing '{k}'" for k in CORE_FIELDS if k not in card]
     if problems:
         return problems
-    if not (isinstance(card["features"], list) and card["features"] and all(isinstance(f, str) for f in card["features"])):
+    if not (isinstance(card["name"], str) and NAME_RE.match(card["name"])):
+        problems.append(f"'name' must match {NAME_RE.pattern}")
+    if not (isinstance(card["version"], str) and 0 < len(card["version"].strip()) <= VERSION_MAX):
+        problems.append(f"'version' must be 1..{VERSION_MAX} characters")
+    feats = card["features"]
+    if not (isinstance(feats, list) and feats and all(isinstance(f, str) for f in feats)):
         problems.append("'features' must be a non-empty list of names")
+    else:
+        bad = [f for f in feats if not FEATURE_RE.match(f)]
+        if bad:
+            problems.append(f"feature names must match {FEATURE_RE.pattern}: {', '.join(bad[:5])}")
+        if len(set(feats)) != len(feats):
+            problems.append("feature names must be unique")
+    if not (isinstance(card["trainer"], str) and 0 < len(card["trainer"]) <= 200):
+        problems.append("'trainer' must be a string of at most 200 characters")
+    if not (isinstance(card["target"], str) and 0 < len(card["target"]) <= 200):
+        problems.append("'target' must be a string of at most 200 characters")
     th = card["threshold"]
     if not (isinstance(th, dict) and {"buy", "sell"} <= set(th) and 0 <= th["sell"] < th["buy"] <= 1):
         problems.append("'threshold' must be {buy, sell} with 0 <= sell < buy <= 1")

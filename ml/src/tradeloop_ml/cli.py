@@ -18,13 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .card import build_card, validate_card
+from .card import FEATURE_RE, build_card, validate_card
 from .dataset import Dataset, DatasetError, load_dataset
 from .export import INPUT_NAME, PARITY_TOLERANCE, ParityError, check_parity, io_contract, run_onnx, session, to_onnx
 from .metrics import signals
 from .train import LgbmParams, TrainConfig, predict_p1, run_training
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# What the server's card schema accepts (and safe as directory names).
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+VERSION_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 OUTPUT_FILES = ("model.onnx", "card.json", "golden.json")
 
 
@@ -35,7 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Walk-forward training of a LightGBM signal model (+ logistic baseline), ONNX export, model card.",
     )
     ap.add_argument("--dataset", required=True, help="Arrow IPC file from `npm run ml:dataset`")
-    ap.add_argument("--name", required=True, help="model name, e.g. momentum-lgbm")
+    ap.add_argument("--name", required=True, help="model name: lowercase letters, digits, '-' (e.g. momentum-lgbm)")
     ap.add_argument("--version", required=True, help="model version, e.g. 1 or 2026-01-15")
     ap.add_argument("--out", help="output directory (default: $TRADELOOP_MODELS_DIR|./models /<name>/<version>)")
     ap.add_argument("--force", action="store_true", help="overwrite an existing model in --out")
@@ -52,13 +54,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     m.add_argument("--learning-rate", type=float, default=lg.learning_rate)
     m.add_argument("--num-leaves", type=int, default=lg.num_leaves)
     m.add_argument("--min-child-samples", type=int, default=lg.min_child_samples)
-    m.add_argument("--n-jobs", type=int, default=d.n_jobs, help="LightGBM threads (results are identical for any value)")
+    m.add_argument("--n-jobs", type=int, default=d.n_jobs, help="LightGBM threads (deterministic mode: 1 and 2 give the same model; use 1 on a busy machine)")
     ap.add_argument("--golden-rows", type=int, default=8, help="evenly spaced rows in golden.json (+ the min/max score rows)")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args(argv)
-    for key in ("name", "version"):
-        if not NAME_RE.match(getattr(a, key)):
-            ap.error(f"--{key} must match {NAME_RE.pattern} (it becomes a directory name)")
+    if not NAME_RE.match(a.name):
+        ap.error(f"--name must match {NAME_RE.pattern} (lowercase letters, digits, '-'; it becomes a directory name)")
+    if not VERSION_RE.match(a.version):
+        ap.error(f"--version must match {VERSION_RE.pattern} (it becomes a directory name)")
     return a
 
 
@@ -103,6 +106,9 @@ def train_to_dir(a: argparse.Namespace, argv: list[str]) -> dict:
         raise FileExistsError(f"{out} already holds a model; a version is immutable (use a new --version, or --force)")
 
     ds = load_dataset(a.dataset)
+    bad = [f for f in ds.features if not FEATURE_RE.match(f)]
+    if bad:
+        raise ValueError(f"feature names must match {FEATURE_RE.pattern} for the server's card schema: {', '.join(bad)}")
     cfg = TrainConfig(
         folds=a.folds, holdout=a.holdout, initial_train=a.initial_train, embargo=a.embargo, fee_bps=a.fee_bps,
         seed=a.seed, days_per_year=a.days_per_year, n_jobs=a.n_jobs,

@@ -33,6 +33,51 @@ class ParityError(RuntimeError):
     """ONNX and native predictions disagree by more than the tolerance."""
 
 
+def _floor_float32(t: float) -> float:
+    """The largest float32 value <= t (as a double)."""
+    t32 = np.float32(t)
+    if float(t32) > t:
+        t32 = np.nextafter(t32, np.float32(-np.inf), dtype=np.float32)
+    return float(t32)
+
+
+def snap_thresholds_to_float32(model) -> int:
+    """Rewrites a fitted LightGBM model's split values to float32-representable ones, in place.
+
+    LightGBM stores split values as doubles (often the midpoint of two neighbouring training
+    values); ONNX's TreeEnsemble stores them as float32. When two neighbouring float32 inputs
+    sit one ulp apart, the midpoint rounds onto one of them and that value goes left in ONNX
+    but right natively — seen on real feature data as 0.13 differences in probability. For a
+    float32 input x, ``x <= t`` holds exactly when ``x <= floor32(t)`` (the largest float32 not
+    above t), so replacing t by floor32(t) changes no native prediction on float32 inputs and
+    makes the ONNX comparison exact. Returns the number of split values changed.
+    """
+    text = model.booster_.model_to_string()
+    lines = text.split("\n")
+    changed = 0
+    for i, line in enumerate(lines):
+        if line.startswith("tree_sizes="):
+            lines[i] = None  # byte sizes of the trees, stale once values change; optional for the parser
+            continue
+        if line.startswith("num_cat=") and line != "num_cat=0":
+            raise ValueError("categorical splits are not supported by the float32 snapping")
+        if line.startswith("decision_type="):
+            for dt in map(int, line[len("decision_type="):].split()):
+                if dt & 1 or (dt >> 2) & 3 == 1:  # categorical, or zero-as-missing
+                    raise ValueError(f"unsupported LightGBM decision_type {dt}")
+        if line.startswith("threshold="):
+            values = [float(v) for v in line[len("threshold="):].split()]
+            snapped = [_floor_float32(v) for v in values]
+            changed += sum(a != b for a, b in zip(values, snapped))
+            lines[i] = "threshold=" + " ".join(repr(v) for v in snapped)
+        if line == "end of trees":
+            break
+    import lightgbm as lgb
+
+    model._Booster = lgb.Booster(model_str="\n".join(line for line in lines if line is not None))
+    return changed
+
+
 def _convert(model, n_features: int) -> onnx.ModelProto:
     import lightgbm as lgb
 

@@ -28,9 +28,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .dataset import Dataset
+from .export import snap_thresholds_to_float32
 from .metrics import Panel, bars_per_year, classification_metrics, trading_metrics
 from .thresholds import choose_thresholds
-from .walk_forward import Fold, holdout_split, walk_forward_folds
+from .walk_forward import Fold, holdout_split, label_end_bars, walk_forward_folds
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ def fit_lightgbm(X: np.ndarray, y: np.ndarray, params: LgbmParams, seed: int, n_
         verbose=-1,
         **asdict(params),
     )
-    return model.fit(np.asarray(X, dtype=np.float32), y)
+    model.fit(np.asarray(X, dtype=np.float32), y)
+    # Served on float32 inputs: make the split values float32 too (no prediction changes; see export).
+    snap_thresholds_to_float32(model)
+    return model
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, seed: int) -> Pipeline:
@@ -135,6 +139,7 @@ def run_training(ds: Dataset, cfg: TrainConfig = TrainConfig(), quiet: bool = Tr
     h = ds.horizon
     embargo = cfg.embargo_bars(h)
     bars_year, annualization = bars_per_year(ds.ts, cfg.days_per_year)
+    label_end = label_end_bars(ts_idx, ds.symbol, h, bars.size)
 
     split = holdout_split(bars.size, cfg.holdout, h, embargo)
     dev_lo, dev_hi = split.development
@@ -146,7 +151,7 @@ def run_training(ds: Dataset, cfg: TrainConfig = TrainConfig(), quiet: bool = Tr
     panels = {"model": [], "baseline": []}
     validation_rows = np.zeros(ds.rows, dtype=bool)
     for fold in folds:
-        tr = fold.train_rows(ts_idx)
+        tr = fold.train_rows(ts_idx, label_end)
         va = fold.validation_rows(ts_idx)
         validation_rows |= va
         if np.unique(y[tr]).size < 2:
@@ -177,7 +182,8 @@ def run_training(ds: Dataset, cfg: TrainConfig = TrainConfig(), quiet: bool = Tr
     holdout = None
     holdout_rows = None
     if split.holdout is not None:
-        tr = (ts_idx >= split.holdout_train[0]) & (ts_idx < split.holdout_train[1])
+        tr = ((ts_idx >= split.holdout_train[0]) & (ts_idx < split.holdout_train[1])
+              & (label_end + embargo < split.holdout[0]))
         ho = (ts_idx >= split.holdout[0]) & (ts_idx < split.holdout[1])
         holdout_rows = ho
         holdout = {

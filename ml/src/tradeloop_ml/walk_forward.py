@@ -9,7 +9,9 @@ Layout of fold k (expanding window; nothing after the validation window is ever 
     0                     te            te+E      vs              ve
 
 - purge: a row at bar i has a label built from bars (i, i+h]. It overlaps the validation window
-  when i + h >= vs, so bars [vs - h, vs) are dropped from training.
+  when i + h >= vs, so bars [vs - h, vs) are dropped from training. Row masks also apply the
+  rule per row with the row's own label end (:func:`label_end_bars`), which is later than i + h
+  for a symbol with missing bars.
 - embargo: E more bars are dropped in front of the purge. De Prado's embargo drops training rows
   that *follow* a test window, because serially correlated features carry test-window information
   into them; a walk-forward fold trains only on the past, so the one boundary where that can
@@ -43,12 +45,40 @@ class Fold:
         """Bars dropped between training and validation (embargo then purge)."""
         return (self.train[1], self.validation[0])
 
-    def train_rows(self, ts_idx: np.ndarray) -> np.ndarray:
-        """Boolean row mask of the training rows, given each row's timestamp position."""
-        return (ts_idx >= self.train[0]) & (ts_idx < self.train[1])
+    def train_rows(self, ts_idx: np.ndarray, label_end: np.ndarray | None = None) -> np.ndarray:
+        """Boolean row mask of the training rows, given each row's timestamp position.
+
+        With `label_end` (see :func:`label_end_bars`) the purge is per row: a row trains only if
+        its own label window ends more than `embargo` bars before validation. That also covers
+        a symbol with missing bars, whose h-th next bar lies further than h positions ahead.
+        """
+        if label_end is None:
+            return (ts_idx >= self.train[0]) & (ts_idx < self.train[1])
+        return (ts_idx >= self.train[0]) & (ts_idx < self.train[1]) & (label_end + self.embargo < self.validation[0])
 
     def validation_rows(self, ts_idx: np.ndarray) -> np.ndarray:
         return (ts_idx >= self.validation[0]) & (ts_idx < self.validation[1])
+
+
+def label_end_bars(ts_idx: np.ndarray, symbol: np.ndarray, horizon: int, n_bars: int) -> np.ndarray:
+    """Timestamp position where each row's label window ends: its symbol's `horizon`-th next row.
+
+    The dataset builder labels a row with the close `horizon` bars later in the symbol's own
+    series; rows are a subset of those bars, so the `horizon`-th next *row* is at or after the
+    true end (conservative). A row without one gets `n_bars` (treated as overlapping anything
+    after it).
+    """
+    ts_idx = np.asarray(ts_idx)
+    order = np.lexsort((ts_idx, np.asarray(symbol).astype(str)))  # by symbol, then time
+    sym_sorted = np.asarray(symbol).astype(str)[order]
+    end_sorted = np.full(order.size, n_bars, dtype=np.int64)
+    if order.size > horizon:
+        same = sym_sorted[horizon:] == sym_sorted[:-horizon]
+        later = ts_idx[order[horizon:]]
+        end_sorted[:-horizon] = np.where(same, later, n_bars)
+    out = np.empty_like(end_sorted)
+    out[order] = end_sorted
+    return out
 
 
 @dataclass(frozen=True)
