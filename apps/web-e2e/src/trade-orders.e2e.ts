@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { formatPrice, parsePrice } from '@tradeloop/domain';
 import { fundUser, logIn, registerUser, shot } from './support/fixtures';
 
 /** Distinct successive values of an attribute seen while polling for `withinMs`, or until `enough` changes. */
@@ -80,9 +81,11 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   // A far LIMIT (8 % under the LTP, on the tick): it rests OPEN with a hold; cancelling releases it.
   await page.getByTestId('ticket-type-LIMIT').click();
   await page.getByTestId('trading-tab-positions').click();
-  const ltp = Number(await position.getAttribute('data-ltp'));
+  // Prices in integer ticks (₹0.05 = 500 ticks), never floats.
+  const ltp = parsePrice((await position.getAttribute('data-ltp'))!);
   expect(ltp).toBeGreaterThan(0);
-  const farBid = (Math.floor((ltp * 0.92) / 0.05) * 0.05).toFixed(2);
+  const farBidTicks = Math.floor((ltp * 92) / 100 / 500) * 500;
+  const farBid = formatPrice(farBidTicks);
   await page.getByTestId('ticket-price').fill(farBid);
   await expect(estimate).toHaveAttribute('data-hold', /^₹[\d,]+\.\d\d$/);
   await page.getByTestId('trading-tab-orders').click();
@@ -97,7 +100,7 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await page.getByTestId(`order-modify-${limitId}`).click();
   const units = Number(await page.getByTestId('order-modify-quantity').inputValue());
   await page.getByTestId('order-modify-quantity').fill(String(units + 1));
-  await page.getByTestId('order-modify-price').fill((Number(farBid) - 1).toFixed(2));
+  await page.getByTestId('order-modify-price').fill(formatPrice(farBidTicks - 10_000));
   await shot(page, '53b-limit-modify');
   await page.getByTestId('order-modify-confirm').click();
   await expect(limitRow).toContainText(`0 / ${units + 1}`, { timeout: 15_000 });

@@ -3,7 +3,7 @@ import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
-import { demoUniverse } from '@tradeloop/domain';
+import { demoUniverse, formatMoney, parsePrice, valueToPaise } from '@tradeloop/domain';
 import {
   AutomaticTripUseCase,
   createLogger,
@@ -137,8 +137,9 @@ describe('risk monitor with two replicas', () => {
     const position = PositionSchema.strict().parse(pushes.at(-1)!.payload.position);
     expect(position).toMatchObject({ symbol: 'RELIANCE', product: 'CNC', netQuantity: 10, averagePrice: '1400.00', realizedPnl: '0.00' });
     // unrealized = (ltp − 1400) × 10, in rupees with 2 decimals.
-    const mark = Math.round(Number(position.ltp) * TICK);
-    expect(position.unrealizedPnl).toBe((((mark - AVG) * 10) / TICK).toFixed(2));
+    // Integer ticks and paise only: mark − average, × 10 units, in paise.
+    const mark = parsePrice(position.ltp);
+    expect(position.unrealizedPnl).toBe(formatMoney(valueToPaise(BigInt(mark - AVG) * 10n)));
   });
 
   it('trips a breach exactly once, even with both replicas and three extra callers racing', async () => {
