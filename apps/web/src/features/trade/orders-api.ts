@@ -12,6 +12,9 @@ import {
   type Trade,
 } from '@tradeloop/contracts';
 import { api, isApiError } from '../../lib/api';
+import { mergeFetchedOrders, upsertOrder, type OrderList } from './order-list';
+
+export { upsertOrder } from './order-list';
 
 /** Query keys of the trading data, shared with the realtime sync that keeps them current. */
 export const ordersQueryKey = ['trading', 'orders'] as const;
@@ -27,7 +30,9 @@ const ORDERS_LIMIT = 200;
 export function useOrders() {
   return useQuery({
     queryKey: ordersQueryKey,
-    queryFn: ({ signal }) => api<{ items: Order[] }>('/api/v1/orders', { signal, query: { limit: ORDERS_LIMIT } }),
+    queryFn: ({ signal }) => api<OrderList>('/api/v1/orders', { signal, query: { limit: ORDERS_LIMIT } }),
+    // A re-read must not undo a newer copy that a realtime event brought while it was in flight.
+    structuralSharing: (cached, fetched) => mergeFetchedOrders(cached as OrderList | undefined, fetched as OrderList),
     staleTime: 30_000,
   });
 }
@@ -86,15 +91,6 @@ export function useInstrument(symbol: string | null) {
   return useQuery({ ...instrumentQueryOptions(symbol ?? ''), enabled: symbol !== null && symbol !== '' });
 }
 
-/** Puts `order` into the cached list (replacing an older copy of it), newest first. */
-export function upsertOrder(list: { items: Order[] } | undefined, order: Order): { items: Order[] } | undefined {
-  if (!list) return list;
-  const existing = list.items.find((o) => o.id === order.id);
-  if (existing && Date.parse(existing.updatedAt) > Date.parse(order.updatedAt)) return list;
-  const items = existing ? list.items.map((o) => (o.id === order.id ? order : o)) : [order, ...list.items];
-  return { items };
-}
-
 /** The request body (validity defaults to DAY on the server). */
 export type PlaceOrderBody = Omit<PlaceOrderRequest, 'validity'> & { validity?: PlaceOrderRequest['validity'] };
 
@@ -126,7 +122,9 @@ export function useModifyOrder() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, change }: { id: string; change: ModifyOrderRequest }) => api<{ order: Order }>(`/api/v1/orders/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
-    onSettled: () => void queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
+    // The answer is the order with its change pending; the confirmation arrives as `order.updated`.
+    onSuccess: ({ order }) => void queryClient.setQueryData<OrderList>(ordersQueryKey, (list) => upsertOrder(list, order)),
+    onError: () => void queryClient.invalidateQueries({ queryKey: ordersQueryKey }),
   });
 }
 
