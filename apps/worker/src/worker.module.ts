@@ -24,6 +24,7 @@ import { CancelOrderHandler } from './execution/cancel-order.handler';
 import { ModifyOrderHandler } from './execution/modify-order.handler';
 import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
+import { BarCloseBus } from './ml/bar-close.bus';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
@@ -45,6 +46,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
+        BarCloseBus,
         MarketFeedRunner,
         CandleCompactionLoop,
         BrokerHost,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
 import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
+import { BarCloseBus, BucketGatherer } from '../ml/bar-close.bus';
 import {
   APP_CONFIG,
   CandlesRepository,
@@ -26,6 +27,7 @@ import {
 export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private feed: MarketFeed | null = null;
   private redis: Redis | null = null;
+  private gatherer: BucketGatherer | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,6 +35,7 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(CandlesRepository) private readonly candles: CandlesRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(BarCloseBus) private readonly bus: BarCloseBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -52,7 +55,18 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       return;
     }
     this.redis = createRedis(this.config.REDIS_URL, 'feed', 'tradeloop-worker-feed');
-    this.feed = new MarketFeed({ redis: this.redis, candles: this.candles, prefix: this.config.REDIS_PREFIX, logger: this.logger, registry: this.metrics.registry });
+    // Closed bars, gathered per bucket across the universe, go to the signal engine and strategies.
+    const gatherer = new BucketGatherer(new Set(TIMEFRAMES), (bars) => void this.bus.emitBars(bars));
+    this.gatherer = gatherer;
+    this.bus.onError = (err, what) => this.logger.error({ err: (err as Error).message, what }, 'a bar-close listener failed');
+    this.feed = new MarketFeed({
+      redis: this.redis,
+      candles: this.candles,
+      prefix: this.config.REDIS_PREFIX,
+      logger: this.logger,
+      registry: this.metrics.registry,
+      onCandlesClosed: (rows) => gatherer.add(rows),
+    });
     const source = new SimulatedFeedSource({
       seed: this.config.MARKET_FEED_SEED,
       instruments: universe,
@@ -75,6 +89,7 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.feed?.stop();
+    this.gatherer?.stop();
     if (this.redis) await closeRedis(this.redis);
   }
 }

@@ -18,6 +18,11 @@ export interface MarketFeedOptions {
   candleIntervalMs?: number;
   /** Candle writes to Postgres, at most this often (ms). */
   persistIntervalMs?: number;
+  /**
+   * Candles that closed in one source batch, called synchronously right after it (the live
+   * feature/signal loop and strategies listen here; they must not block).
+   */
+  onCandlesClosed?: (rows: readonly CandleRow[]) => void;
 }
 
 const TF_INDEX = new Map<Timeframe, number>(TIMEFRAMES.map((tf, i) => [tf, i]));
@@ -38,6 +43,7 @@ export class MarketFeed {
   private readonly touched = new Set<string>();
   private readonly quotesDue = new Map<string, WireTick>();
   private readonly closedSinceFlush: CandleRow[] = [];
+  private readonly closedInBatch: CandleRow[] = [];
   private readonly persistBuffer = new Map<string, CandleRow>();
   private tickSeq = 0;
   private readonly candleSeq = new Map<string, number>();
@@ -48,7 +54,11 @@ export class MarketFeed {
 
   constructor(private readonly opts: MarketFeedOptions) {
     this.keys = marketKeys(opts.prefix);
-    this.aggregator = new CandleAggregator((symbol, timeframe, candle) => this.closedSinceFlush.push({ symbol, timeframe, candle: { ...candle } }));
+    this.aggregator = new CandleAggregator((symbol, timeframe, candle) => {
+      const row = { symbol, timeframe, candle: { ...candle } };
+      this.closedSinceFlush.push(row);
+      this.closedInBatch.push(row);
+    });
     const registers = opts.registry ? [opts.registry] : [];
     this.m = {
       ticks: new Counter({ name: 'market_feed_ticks_total', help: 'Ticks received from the market-data source', registers }),
@@ -90,6 +100,14 @@ export class MarketFeed {
       this.touched.add(t.symbol);
     }
     this.m.ticks.inc(ticks.length);
+    if (this.closedInBatch.length > 0) {
+      const closed = this.closedInBatch.splice(0);
+      try {
+        this.opts.onCandlesClosed?.(closed);
+      } catch (err) {
+        this.opts.logger.error({ err: (err as Error).message }, 'a closed-candle listener failed');
+      }
+    }
     const batch: TickBatch = { run: this.run, seq: (this.tickSeq += 1), ticks: wire };
     this.opts.redis.publish(this.keys.ticks, JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'ticks' }));
   }
