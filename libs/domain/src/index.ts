@@ -7,3 +7,4 @@ export * from './ledger';
 export * from './market';
 export * from './trading';
 export * from './features';
+export * from './signals';
