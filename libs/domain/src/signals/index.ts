@@ -1,1 +1,2 @@
 export * from './signal-rule';
+export * from './drift';
