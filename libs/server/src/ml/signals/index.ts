@@ -1,0 +1,3 @@
+export * from './live-model';
+export * from './signals.repository';
+export * from './signal-engine';
