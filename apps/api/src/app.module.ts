@@ -14,6 +14,7 @@ import {
   MarketModule,
   WatchlistsModule,
   TradingModule,
+  SignalsModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -36,6 +37,7 @@ import { WatchlistsController } from './watchlists/watchlists.controller';
 import { OrdersController } from './trading/orders.controller';
 import { PositionsController } from './trading/positions.controller';
 import { RiskController } from './trading/risk.controller';
+import { SignalsController } from './ml/signals.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -50,7 +52,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -67,6 +69,7 @@ export class ApiModule {
         OrdersController,
         PositionsController,
         RiskController,
+        SignalsController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

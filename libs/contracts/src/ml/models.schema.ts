@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ModelCardSchema, SIGNAL_SIDES } from './model-card.schema';
+import { pageOf, PageQuerySchema } from '../common/pagination.schema';
 
 /** Lifecycle (API.md): staging → shadow (records signals, never trades) → production (one per name) → archived. */
 export const MODEL_STAGES = ['staging', 'shadow', 'production', 'archived'] as const;
@@ -61,3 +62,41 @@ export const CreateStrategySchema = z.strictObject({
   mode: z.enum(STRATEGY_MODES),
 }).refine((s) => s.kind !== 'ml-signal' || s.modelId !== undefined, { message: 'an ml-signal strategy needs a modelId', path: ['modelId'] });
 export type CreateStrategyRequest = z.infer<typeof CreateStrategySchema>;
+
+/** `GET /signals?symbol=&modelId=&limit=&cursor=`, newest first. */
+export const SignalListQuerySchema = PageQuerySchema.extend({
+  symbol: z.string().trim().min(1).max(40).optional(),
+  modelId: z.uuid('not a model id').optional(),
+});
+export type SignalListQuery = z.infer<typeof SignalListQuerySchema>;
+export const SignalListSchema = pageOf(SignalSchema);
+
+/** One signal with what it was computed from: the compliance walk order → signal → model → features. */
+export const SignalDetailSchema = SignalSchema.extend({
+  modelName: z.string(),
+  timeframe: z.string(),
+  /** Close of the bar the features were computed on. */
+  close: z.string(),
+  features: z.record(z.string(), z.number()),
+  createdAt: z.iso.datetime(),
+});
+export type SignalDetailDto = z.infer<typeof SignalDetailSchema>;
+
+/** `GET /signals/compare?modelId=&otherModelId=&symbol=`: two models on the same bars (shadow vs production). */
+export const SignalCompareQuerySchema = z.strictObject({
+  modelId: z.uuid('not a model id'),
+  otherModelId: z.uuid('not a model id'),
+  symbol: z.string().trim().min(1).max(40).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const SignalCompareSchema = z.object({
+  bars: z.number().int(),
+  /** Share of those bars where both gave the same verdict (null when there were none). */
+  agreement: z.number().nullable(),
+  items: z.array(z.object({ symbol: z.string(), ts: z.iso.datetime(), a: SignalSchema, b: SignalSchema })),
+});
+export type SignalCompareDto = z.infer<typeof SignalCompareSchema>;
+
+/** The realtime `signal` event (quant, admin and compliance users get every model's signals). */
+export const SignalEventSchema = z.object({ signal: SignalSchema, seq: z.number().int().positive() });
+export type SignalEvent = z.infer<typeof SignalEventSchema>;

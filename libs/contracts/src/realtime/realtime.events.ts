@@ -22,6 +22,9 @@ export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENT
 /** Rooms: one per user, and one that admins join to see everyone's events. */
 export const userRoom = (userId: string): string => `user:${userId}`;
 export const ADMIN_ROOM = 'admin';
+/** Every model's signals: joined by quant, admin and compliance users (signals belong to no one user). */
+export const SIGNALS_ROOM = 'signals';
+export const SIGNALS_ROOM_ROLES = ['quant', 'admin', 'compliance'] as const;
 /** Every socket of one login session: closed together on logout or revocation. */
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 

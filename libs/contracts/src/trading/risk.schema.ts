@@ -49,7 +49,7 @@ export const AdminKillSwitchSchema = z
 export const RiskEventSchema = z.object({
   id: z.string(),
   userId: z.uuid().nullable(),
-  kind: z.enum(['REJECTED', 'TRIPPED', 'SWITCH_ENGAGED', 'SWITCH_RELEASED']),
+  kind: z.enum(['REJECTED', 'TRIPPED', 'SWITCH_ENGAGED', 'SWITCH_RELEASED', 'DRIFT']),
   rule: z.string(),
   detail: z.string(),
   orderId: z.uuid().nullable(),

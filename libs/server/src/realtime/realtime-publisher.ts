@@ -45,6 +45,22 @@ export class RealtimePublisher {
   }
 
   /**
+   * Many events of one stream in one round trip: the stream's seq is advanced by their number at
+   * once, and each event gets its own seq in order.
+   */
+  async toRoomMany(room: string, event: RealtimeEvent, payloads: readonly object[]): Promise<void> {
+    if (payloads.length === 0) return;
+    try {
+      const last = await this.redis.incrby(this.seqKey(room, event), payloads.length);
+      const first = last - payloads.length + 1;
+      const to = this.emitter.to(room);
+      payloads.forEach((payload, i) => to.emit(event, { ...payload, seq: first + i }));
+    } catch (err) {
+      this.logger.warn({ room, event, count: payloads.length, err: (err as Error).message }, 'realtime publish failed');
+    }
+  }
+
+  /**
    * Sends to the user's own room and mirrors to the admin room (admins see all). Both sequence
    * numbers come from one pipelined round trip.
    */

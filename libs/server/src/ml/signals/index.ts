@@ -1,3 +1,5 @@
 export * from './live-model';
 export * from './signals.repository';
 export * from './signal-engine';
+export * from './signal-queries.use-case';
+export * from './signals.module';

@@ -31,9 +31,11 @@ export interface SignalQuery {
 export interface SignalDetail extends SignalDto {
   modelName: string;
   timeframe: string;
-  close: number;
-  /** Feature values by name, as fed to the model (float32). */
+  closeTicks: number;
+  /** The input the model was fed (float32), in the order of `featureNames`. */
   features: number[];
+  /** The model card's input names (null if the model is no longer registered). */
+  featureNames: string[] | null;
   createdAt: string;
 }
 
@@ -143,9 +145,21 @@ export class SignalsRepository {
 
   /** One signal with the features it was computed from (the compliance walk order → signal → features). */
   async detail(id: string): Promise<SignalDetail | undefined> {
-    const row = await this.db.sql.maybeOne<SignalRow & { features: number[] }>(`SELECT ${COLUMNS}, features FROM signals WHERE id = $1`, [id]);
+    const row = await this.db.sql.maybeOne<SignalRow & { features: number[]; names: string[] | null }>(
+      `SELECT ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.features, (SELECT m.card->'features' FROM models m WHERE m.id = s.model_id) AS names
+         FROM signals s WHERE s.id = $1`,
+      [id],
+    );
     if (!row) return undefined;
-    return { ...toSignalDto(row), modelName: row.model_name, timeframe: row.timeframe, close: Number(row.close_ticks), features: row.features, createdAt: row.created_at.toISOString() };
+    return {
+      ...toSignalDto(row),
+      modelName: row.model_name,
+      timeframe: row.timeframe,
+      closeTicks: Number(row.close_ticks),
+      features: row.features,
+      featureNames: row.names,
+      createdAt: row.created_at.toISOString(),
+    };
   }
 
   /**

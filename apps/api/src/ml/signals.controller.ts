@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { SignalCompareQuerySchema, SignalCompareSchema, SignalDetailSchema, SignalListQuerySchema, SignalListSchema } from '@tradeloop/contracts';
+import { SignalQueriesUseCase } from '@tradeloop/server';
+import { Roles } from '../auth/auth.decorators';
+
+class SignalListQueryDto extends createZodDto(SignalListQuerySchema) {}
+class SignalListDto extends createZodDto(SignalListSchema) {}
+class SignalDetailDto extends createZodDto(SignalDetailSchema) {}
+class SignalCompareQueryDto extends createZodDto(SignalCompareQuerySchema) {}
+class SignalCompareDto extends createZodDto(SignalCompareSchema) {}
+class SignalIdPathDto extends createZodDto(z.strictObject({ id: z.uuid('not a signal id') })) {}
+
+/** Stored model signals: quants study them, compliance walks order → signal → model → features. */
+@ApiTags('ml')
+@ApiBearerAuth()
+@Roles('quant', 'admin', 'compliance')
+@Controller('api/v1/signals')
+export class SignalsController {
+  constructor(@Inject(SignalQueriesUseCase) private readonly signals: SignalQueriesUseCase) {}
+
+  @Get()
+  @ZodResponse({ status: 200, type: SignalListDto })
+  list(@Query() q: SignalListQueryDto) {
+    return this.signals.list(q);
+  }
+
+  /** Two models' verdicts on the same bars (a shadow model against production). */
+  @Get('compare')
+  @ZodResponse({ status: 200, type: SignalCompareDto })
+  compare(@Query() q: SignalCompareQueryDto) {
+    return this.signals.compare(q);
+  }
+
+  @Get(':id')
+  @ZodResponse({ status: 200, type: SignalDetailDto })
+  detail(@Param() p: SignalIdPathDto) {
+    return this.signals.detail(p.id);
+  }
+}
