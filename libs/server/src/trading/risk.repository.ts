@@ -48,7 +48,7 @@ export interface SwitchRow {
   changed_at: Date | null;
 }
 
-export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED';
+export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED' | 'DRIFT';
 
 @Injectable()
 export class RiskRepository {
@@ -103,9 +103,18 @@ export class RiskRepository {
     ]);
   }
 
+  /** Whether a drift alert for this model and feature was recorded on `day` (UTC, YYYY-MM-DD). */
+  async hasDriftEvent(modelId: string, feature: string, day: string): Promise<boolean> {
+    const row = await this.db.sql.maybeOne(
+      `SELECT 1 FROM risk_events WHERE kind = 'DRIFT' AND context->>'modelId' = $1 AND context->>'feature' = $2 AND context->>'day' = $3 LIMIT 1`,
+      [modelId, feature, day],
+    );
+    return row !== undefined;
+  }
+
   async events(userId: string | null, limit: number): Promise<{ id: string; user_id: string | null; kind: RiskEventKind; rule: string; detail: string; order_id: string | null; at: Date }[]> {
     return userId
-      ? this.db.sql.rows(`SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events WHERE user_id = $1 OR user_id IS NULL ORDER BY id DESC LIMIT $2`, [userId, limit])
+      ? this.db.sql.rows(`SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events WHERE user_id = $1 OR (user_id IS NULL AND kind <> 'DRIFT') ORDER BY id DESC LIMIT $2`, [userId, limit])
       : this.db.sql.rows(`SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events ORDER BY id DESC LIMIT $1`, [limit]);
   }
 }

@@ -3,3 +3,4 @@ export * from './signals.repository';
 export * from './signal-engine';
 export * from './signal-queries.use-case';
 export * from './signals.module';
+export * from './tokens';
