@@ -15,6 +15,7 @@ import {
   WatchlistsModule,
   TradingModule,
   SignalsModule,
+  ModelRegistryModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -38,6 +39,7 @@ import { OrdersController } from './trading/orders.controller';
 import { PositionsController } from './trading/positions.controller';
 import { RiskController } from './trading/risk.controller';
 import { SignalsController } from './ml/signals.controller';
+import { ModelsController } from './ml/models.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -52,7 +54,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule, ModelRegistryModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -70,6 +72,7 @@ export class ApiModule {
         PositionsController,
         RiskController,
         SignalsController,
+        ModelsController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

@@ -11,6 +11,8 @@ import {
   QueueModule,
   RealtimeModule,
   TradingModule,
+  SignalsModule,
+  ModelRegistryModule,
   WalletModule,
   WorkerHost,
   type AppConfig,
@@ -25,6 +27,7 @@ import { ModifyOrderHandler } from './execution/modify-order.handler';
 import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { BarCloseBus } from './ml/bar-close.bus';
+import { SignalEngineRunner } from './ml/signal-engine.runner';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
@@ -42,11 +45,12 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule, SignalsModule, ModelRegistryModule],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
         BarCloseBus,
+        SignalEngineRunner,
         MarketFeedRunner,
         CandleCompactionLoop,
         BrokerHost,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -42,6 +43,8 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
   registerHttpHooks(fastify, logger, metrics);
 
   registerSecurityHeaders(fastify);
+  // Model uploads (POST /models): two parts, the .onnx and its card; nothing else is multipart.
+  await app.register(fastifyMultipart as never, { limits: { fileSize: config.MODEL_UPLOAD_MAX_BYTES, files: 2, fields: 2, parts: 2, fieldSize: 1024 * 1024 } });
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition', 'idempotent-replayed'] });
 

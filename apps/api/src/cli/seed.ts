@@ -12,18 +12,23 @@ import {
   CandlesRepository,
   InstrumentsRepository,
   MarketModule,
+  ModelRegistryModule,
+  ModelsRepository,
+  PromoteModelUseCase,
+  RegisterModelUseCase,
   RegisterUseCase,
   UsersRepository,
   type AppConfig,
 } from '@tradeloop/server';
 import { demoUniverse } from '@tradeloop/domain';
+import { seedDemoModel } from './seed-model';
 import { seedDemo } from './seed-demo';
 
 @Module({})
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
     const logger = createLogger('warn', 'seed');
-    return { module: SeedModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule, MarketModule] };
+    return { module: SeedModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule, MarketModule, ModelRegistryModule] };
   }
 }
 
@@ -62,6 +67,12 @@ async function main(): Promise<void> {
       });
       process.stdout.write(`market history: ${res.candles.toLocaleString('en')} candles over ${res.sessions} sessions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     }
+    await seedDemoModel({
+      register: app.get(RegisterModelUseCase),
+      promote: app.get(PromoteModelUseCase),
+      models: app.get(ModelsRepository),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
   } finally {
     await app.close();
   }

@@ -24,6 +24,7 @@ export function statusFor(code: ErrorCode): number {
       return 415;
     case 'INSUFFICIENT_FUNDS':
     case 'RISK_REJECTED':
+    case 'MODEL_REJECTED':
       return 422;
     case 'KILL_SWITCH_ENGAGED':
       return 423;

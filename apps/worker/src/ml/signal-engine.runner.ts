@@ -99,6 +99,7 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
         if (key === this.lastModels) return;
         this.lastModels = key;
         await this.engine?.setModels(models);
+        await this.scorer.retain?.(models);
       })
       .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'reading live models failed; retrying on the next poll'));
   }

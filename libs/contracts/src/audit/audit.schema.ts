@@ -26,6 +26,11 @@ export const AUDIT_ACTIONS = [
   'risk.killswitch_released',
   'risk.tripped',
   'risk.limits_updated',
+  'model.registered',
+  'model.stage_changed',
+  'strategy.created',
+  'strategy.started',
+  'strategy.stopped',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

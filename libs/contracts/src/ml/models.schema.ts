@@ -17,16 +17,19 @@ export const ModelSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 export type ModelDto = z.infer<typeof ModelSchema>;
-export const ModelDetailSchema = ModelSchema.extend({ card: ModelCardSchema, checksum: z.string(), sizeBytes: z.number().int() });
+export const ModelStageChangeSchema = z.object({ from: z.enum(MODEL_STAGES).nullable(), to: z.enum(MODEL_STAGES), actorId: z.uuid().nullable(), reason: z.string(), at: z.iso.datetime() });
+export const ModelDetailSchema = ModelSchema.extend({ card: ModelCardSchema, checksum: z.string(), sizeBytes: z.number().int(), stages: z.array(ModelStageChangeSchema) });
 
 export const PromoteModelSchema = z.strictObject({ stage: z.enum(MODEL_STAGES) });
 export type PromoteModelRequest = z.infer<typeof PromoteModelSchema>;
 
 /** `POST /models/:id/predict`: a symbol (its live features) or the raw features by name. */
-export const PredictRequestSchema = z.union([
-  z.strictObject({ symbol: z.string().trim().min(1).max(40) }),
-  z.strictObject({ features: z.record(z.string(), z.number()) }),
-]);
+export const PredictRequestSchema = z
+  .strictObject({
+    symbol: z.string().trim().min(1).max(40).optional(),
+    features: z.record(z.string().max(64), z.number()).optional(),
+  })
+  .refine((r) => (r.symbol === undefined) !== (r.features === undefined), { message: 'send either symbol or features, not both', path: ['symbol'] });
 export type PredictRequest = z.infer<typeof PredictRequestSchema>;
 
 export const PredictResponseSchema = z.object({

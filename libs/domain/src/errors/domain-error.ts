@@ -12,6 +12,8 @@ export const ERROR_CODES = [
   'IDEMPOTENCY_CONFLICT',
   'INSUFFICIENT_FUNDS',
   'RISK_REJECTED',
+  // A model file or card that is well formed but unusable (does not load, wrong inputs, other feature set).
+  'MODEL_REJECTED',
   'KILL_SWITCH_ENGAGED',
   'RATE_LIMITED',
   'MFA_REQUIRED',

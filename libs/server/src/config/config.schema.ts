@@ -86,6 +86,11 @@ export const CONFIG_VARS = {
     schema: int(0, 365).default(90),
     description: 'Days of simulated 1-minute history `npm run up` generates for equities, indices and futures when none is stored (0 = none).',
   },
+  MODEL_REGISTRY_DIR: {
+    schema: z.string().min(1).default('models/registry'),
+    description: 'Where uploaded .onnx models are stored (relative paths from the working directory; the database keeps each file\'s SHA-256).',
+  },
+  MODEL_UPLOAD_MAX_BYTES: { schema: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024), description: 'Largest .onnx file `POST /api/v1/models` accepts.' },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof CONFIG_VARS;

@@ -3,3 +3,4 @@ export * from './dataset-file';
 export * from './build-dataset.use-case';
 export * from './dataset.module';
 export * from './signals';
+export * from './registry';

@@ -156,7 +156,8 @@ export class SignalsRepository {
       modelName: row.model_name,
       timeframe: row.timeframe,
       closeTicks: Number(row.close_ticks),
-      features: row.features,
+      // real[] arrives as text: its shortest form reads back as the same float32.
+      features: row.features.map((v) => Math.fround(v)),
       featureNames: row.names,
       createdAt: row.created_at.toISOString(),
     };
