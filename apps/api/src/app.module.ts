@@ -16,6 +16,7 @@ import {
   TradingModule,
   SignalsModule,
   ModelRegistryModule,
+  StrategiesModule,
   type AppConfig,
 } from '@tradeloop/server';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -40,6 +41,7 @@ import { PositionsController } from './trading/positions.controller';
 import { RiskController } from './trading/risk.controller';
 import { SignalsController } from './ml/signals.controller';
 import { ModelsController } from './ml/models.controller';
+import { StrategiesController } from './ml/strategies.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -54,7 +56,7 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule, ModelRegistryModule],
+      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule, ModelRegistryModule, StrategiesModule],
       controllers: [
         AuthController,
         AdminUsersController,
@@ -73,6 +75,7 @@ export class ApiModule {
         RiskController,
         SignalsController,
         ModelsController,
+        StrategiesController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

@@ -13,6 +13,7 @@ import {
   TradingModule,
   SignalsModule,
   ModelRegistryModule,
+  StrategiesModule,
   WalletModule,
   WorkerHost,
   type AppConfig,
@@ -28,6 +29,7 @@ import { OrderReconciler } from './execution/order-reconciler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { BarCloseBus } from './ml/bar-close.bus';
 import { SignalEngineRunner } from './ml/signal-engine.runner';
+import { StrategyRunner } from './strategies/strategy-runner';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
@@ -45,12 +47,13 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule, SignalsModule, ModelRegistryModule],
+      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule, SignalsModule, ModelRegistryModule, StrategiesModule],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
         BarCloseBus,
         SignalEngineRunner,
+        StrategyRunner,
         MarketFeedRunner,
         CandleCompactionLoop,
         BrokerHost,

@@ -8,3 +8,4 @@ export * from './market';
 export * from './trading';
 export * from './features';
 export * from './signals';
+export * from './strategies';

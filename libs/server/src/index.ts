@@ -21,3 +21,4 @@ export * from './watchlists';
 export * from './trading';
 export * from './brokers';
 export * from './ml';
+export * from './strategies';

@@ -55,16 +55,65 @@ export type SignalDto = z.infer<typeof SignalSchema>;
 
 export const STRATEGY_KINDS = ['ml-signal', 'sma-crossover'] as const;
 export const STRATEGY_MODES = ['paper', 'live'] as const;
+export const STRATEGY_STATUSES = ['stopped', 'running'] as const;
 
-export const CreateStrategySchema = z.strictObject({
-  name: z.string().trim().min(1).max(80),
-  kind: z.enum(STRATEGY_KINDS),
-  symbols: z.array(z.string().trim().min(1).max(40)).min(1).max(50),
-  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
-  modelId: z.uuid().optional(),
-  mode: z.enum(STRATEGY_MODES),
-}).refine((s) => s.kind !== 'ml-signal' || s.modelId !== undefined, { message: 'an ml-signal strategy needs a modelId', path: ['modelId'] });
+const Units = z.number().int().min(1).max(1_000_000);
+/** `sma-crossover` params: SMAs of the close on `timeframe` bars; long `quantity` after an upward cross. */
+export const SmaCrossoverParamsSchema = z
+  .strictObject({
+    fast: z.number().int().min(1).max(500),
+    slow: z.number().int().min(2).max(1000),
+    quantity: Units,
+    allowShort: z.boolean().default(false),
+    timeframe: z.enum(['1m', '5m', '15m', '1h', '1d']).default('1m'),
+  })
+  .refine((p) => p.fast < p.slow, { message: 'fast must be shorter than slow', path: ['fast'] });
+/** `ml-signal` params: long `quantity` on BUY; flat (or short) on SELL. */
+export const MlSignalParamsSchema = z.strictObject({ quantity: Units, allowShort: z.boolean().default(false) });
+
+export const CreateStrategySchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(80),
+    kind: z.enum(STRATEGY_KINDS),
+    symbols: z
+      .array(z.string().trim().toUpperCase().min(1).max(40))
+      .min(1)
+      .max(50)
+      .refine((s) => new Set(s).size === s.length, 'symbols must be distinct'),
+    /** Checked against the kind's own schema (400 naming `params.<field>`). */
+    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    modelId: z.uuid('not a model id').optional(),
+    mode: z.enum(STRATEGY_MODES),
+    /** Per-symbol position limit of this strategy, in units (default 10 × the order quantity). */
+    maxPositionUnits: Units.optional(),
+  })
+  .refine((s) => s.kind !== 'ml-signal' || s.modelId !== undefined, { message: 'an ml-signal strategy needs a modelId', path: ['modelId'] })
+  .refine((s) => s.kind === 'ml-signal' || s.modelId === undefined, { message: 'only an ml-signal strategy takes a modelId', path: ['modelId'] });
 export type CreateStrategyRequest = z.infer<typeof CreateStrategySchema>;
+
+export const StrategyPositionSchema = z.object({ symbol: z.string(), netQuantity: z.number().int(), averagePrice: z.string().nullable(), lastPrice: z.string().nullable(), unrealizedPnl: z.string() });
+export const StrategySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  kind: z.enum(STRATEGY_KINDS),
+  symbols: z.array(z.string()),
+  params: z.record(z.string(), z.unknown()),
+  modelId: z.uuid().nullable(),
+  mode: z.enum(STRATEGY_MODES),
+  status: z.enum(STRATEGY_STATUSES),
+  maxPositionUnits: z.number().int(),
+  killSwitch: z.object({ engaged: z.boolean(), reason: z.string().nullable() }),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.iso.datetime().nullable(),
+  /** P&L of the strategy's own fills (weighted average, before charges), at the latest prices. */
+  pnl: z.object({ realized: z.string(), unrealized: z.string(), total: z.string(), charges: z.string() }),
+  positions: z.array(StrategyPositionSchema),
+  orders: z.number().int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type StrategyDto = z.infer<typeof StrategySchema>;
+export const StrategyKillSwitchSchema = z.strictObject({ engaged: z.boolean(), reason: z.string().trim().min(1).max(200).optional() });
 
 /** `GET /signals?symbol=&modelId=&limit=&cursor=`, newest first. */
 export const SignalListQuerySchema = PageQuerySchema.extend({

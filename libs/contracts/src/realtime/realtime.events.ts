@@ -11,6 +11,8 @@ export const REALTIME_EVENTS = {
   positionUpdated: 'position.updated',
   walletUpdated: 'wallet.updated',
   signal: 'signal',
+  /** A strategy of the user started, stopped, had its switch pulled, or its P&L moved. */
+  strategyUpdated: 'strategy.updated',
   killSwitch: 'risk.killswitch',
   tick: 'tick',
   candle: 'candle',

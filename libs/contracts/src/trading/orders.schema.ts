@@ -49,6 +49,8 @@ export const OrderSchema = z.object({
   /** Funds held for the unfilled remainder (and short margin), in rupees. */
   reserved: MoneySchema,
   strategyId: z.string().nullable(),
+  /** The model signal a strategy placed this order for (GET /signals/:id leads to the model and features). */
+  signalId: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

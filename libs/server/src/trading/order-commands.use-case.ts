@@ -51,7 +51,7 @@ export class OrderCommandsUseCase {
     return { ...toOrderDto(o), history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), details: { event: h.event, ...h.details } })) };
   }
 
-  async list(userId: string, q: { status?: string; symbol?: string; limit: number }): Promise<Order[]> {
+  async list(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<Order[]> {
     return (await this.trading.listOrders(userId, q)).map(toOrderDto);
   }
 

@@ -21,6 +21,7 @@ export interface OrderRow {
   reserved_paise: string;
   client_tag: string | null;
   strategy_id: string | null;
+  signal_id: string | null;
   broker: string;
   broker_order_ids: string[];
   reject_reason: string | null;
@@ -33,7 +34,7 @@ export interface OrderRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
-  filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, broker,
+  filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
   broker_order_ids, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -84,6 +85,7 @@ export function toOrderDto(r: OrderRow): Order {
     rejectReason: r.reject_reason,
     reserved: formatMoney(BigInt(r.reserved_paise)),
     strategyId: r.strategy_id,
+    signalId: r.signal_id,
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };

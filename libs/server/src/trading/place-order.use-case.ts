@@ -49,15 +49,15 @@ export class PlaceOrderUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
-  async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
+  async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string; signalId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
     let result: StoredResponse<{ order: Order; wallet: Wallet | null }>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
     let refusal: { rule: string; detail: string } | null = null;
     try {
       result = await this.idempotency.run<{ order: Order; wallet: Wallet | null }>(
-        { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null } },
+        { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null, signalId: opts.signalId ?? null } },
         202,
-        (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r)),
+        (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
         { optimistic: true, lock: `orders:${userId}` },
       );
@@ -85,7 +85,7 @@ export class PlaceOrderUseCase {
     return { ...result, body: { order: result.body.order } };
   }
 
-  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void): Promise<{ order: Order; wallet: Wallet | null }> {
+  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void, signalId: string | null = null): Promise<{ order: Order; wallet: Wallet | null }> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
     if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
@@ -130,10 +130,11 @@ export class PlaceOrderUseCase {
         reserved: amount,
         clientTag: body.tag ?? null,
         strategyId,
+        signalId,
         broker: DEFAULT_BROKER,
       },
       { reserved: amount.toString(), reducing: decision.reducing, ltp },
-      { actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product }, meta },
+      { actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product, ...(strategyId ? { strategyId } : {}), ...(signalId ? { signalId } : {}) }, meta },
     );
     return { order: toOrderDto(row), wallet };
   }

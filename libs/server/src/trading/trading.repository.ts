@@ -43,6 +43,7 @@ export interface NewOrderRow {
   reserved: bigint;
   clientTag: string | null;
   strategyId: string | null;
+  signalId?: string | null;
   broker: string;
 }
 
@@ -167,18 +168,18 @@ export class TradingRepository {
    * event, in one statement.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, details: Record<string, unknown>, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 18);
+    const a = auditInsert(audit, 19);
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
-           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16)
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'PLACED', $17 FROM o
        ), a AS (${a.text})
        SELECT * FROM o`,
-      [o.id, o.userId, o.symbol, o.side, o.type, o.product, o.validity, o.quantity, o.price, o.triggerPrice, o.referencePrice, o.shortQuantity, o.reserved.toString(), o.clientTag, o.strategyId, o.broker, JSON.stringify(details), ...a.params],
+      [o.id, o.userId, o.symbol, o.side, o.type, o.product, o.validity, o.quantity, o.price, o.triggerPrice, o.referencePrice, o.shortQuantity, o.reserved.toString(), o.clientTag, o.strategyId, o.broker, JSON.stringify(details), o.signalId ?? null, ...a.params],
     );
     return row!;
   }
@@ -258,7 +259,7 @@ export class TradingRepository {
     return row!;
   }
 
-  async listOrders(userId: string, q: { status?: string; symbol?: string; limit: number }): Promise<OrderRow[]> {
+  async listOrders(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<OrderRow[]> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (q.status === 'open') where.push(`status = ANY('{${OPEN_STATUSES.join(',')}}')`);
@@ -269,6 +270,10 @@ export class TradingRepository {
     if (q.symbol) {
       params.push(q.symbol.toUpperCase());
       where.push(`symbol = $${params.length}`);
+    }
+    if (q.strategyId) {
+      params.push(q.strategyId);
+      where.push(`strategy_id = $${params.length}`);
     }
     params.push(q.limit);
     return this.db.sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);

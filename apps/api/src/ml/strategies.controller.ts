@@ -1,0 +1,76 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import { z } from 'zod';
+import { CreateStrategySchema, OrderListQuerySchema, OrderListSchema, StrategyKillSwitchSchema, StrategySchema } from '@tradeloop/contracts';
+import { OrderCommandsUseCase, StrategyCommandsUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { ReqMeta } from '../http/request-meta';
+
+class CreateStrategyDto extends createZodDto(CreateStrategySchema) {}
+class StrategyDto extends createZodDto(StrategySchema) {}
+class StrategyResponseDto extends createZodDto(z.object({ strategy: StrategySchema })) {}
+class StrategyListDto extends createZodDto(z.object({ items: z.array(StrategySchema) })) {}
+class StrategyIdPathDto extends createZodDto(z.strictObject({ id: z.uuid('not a strategy id') })) {}
+class StrategyKillSwitchDto extends createZodDto(StrategyKillSwitchSchema) {}
+class StrategyOrdersQueryDto extends createZodDto(OrderListQuerySchema) {}
+class StrategyOrdersDto extends createZodDto(OrderListSchema) {}
+
+/** A quant's strategies: configure, start / stop, pull the strategy's own kill switch, watch its P&L and orders. */
+@ApiTags('ml')
+@ApiBearerAuth()
+@Roles('quant')
+@Controller('api/v1/strategies')
+export class StrategiesController {
+  constructor(
+    @Inject(StrategyCommandsUseCase) private readonly strategies: StrategyCommandsUseCase,
+    @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+  ) {}
+
+  @Post()
+  @ZodResponse({ status: 201, type: StrategyResponseDto })
+  async create(@Body() body: CreateStrategyDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { strategy: await this.strategies.create(principal.userId, body, meta) };
+  }
+
+  @Get()
+  @ZodResponse({ status: 200, type: StrategyListDto })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.strategies.list(principal.userId) };
+  }
+
+  @Get(':id')
+  @ZodResponse({ status: 200, type: StrategyDto })
+  get(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal) {
+    return this.strategies.get(principal.userId, p.id);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: StrategyResponseDto })
+  async start(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { strategy: await this.strategies.setRunning(principal.userId, p.id, true, meta) };
+  }
+
+  @Post(':id/stop')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: StrategyResponseDto })
+  async stop(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { strategy: await this.strategies.setRunning(principal.userId, p.id, false, meta) };
+  }
+
+  /** `{ engaged: true, reason }` stops the strategy placing anything and cancels its working orders. */
+  @Post(':id/kill-switch')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: StrategyResponseDto })
+  async killSwitch(@Param() p: StrategyIdPathDto, @Body() body: StrategyKillSwitchDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return { strategy: await this.strategies.setKillSwitch(principal.userId, p.id, body.engaged, body.reason ?? (body.engaged ? 'strategy kill switch' : 'released'), meta) };
+  }
+
+  @Get(':id/orders')
+  @ZodResponse({ status: 200, type: StrategyOrdersDto })
+  async ordersOf(@Param() p: StrategyIdPathDto, @Query() q: StrategyOrdersQueryDto, @CurrentPrincipal() principal: Principal) {
+    await this.strategies.get(principal.userId, p.id);
+    return { items: await this.orders.list(principal.userId, { ...q, strategyId: p.id }) };
+  }
+}
