@@ -25,6 +25,7 @@ const KIND_CHIP: Record<RiskEvent['kind'], string> = {
   TRIPPED: 'chip-negative',
   SWITCH_ENGAGED: 'chip-negative',
   SWITCH_RELEASED: 'chip-positive',
+  DRIFT: 'chip-warning',
 };
 
 export function RiskPanel() {
