@@ -95,20 +95,15 @@ export class SignalsRepository {
   async insertMany(signals: readonly NewSignal[], sql: Sql = this.db.sql): Promise<SignalDto[]> {
     if (signals.length === 0) return [];
     await this.ensurePartitions(new Set(signals.map((s) => s.ts)), sql);
-    const width = signals[0]!.features.length;
-    const flat = new Array<number>(signals.length * width);
-    signals.forEach((s, i) => {
-      if (s.features.length !== width) throw new RangeError('signals of one batch must have the same number of features');
-      for (let j = 0; j < width; j += 1) flat[i * width + j] = s.features[j]!;
-    });
-    const rows = await sql.rows<SignalRow>(
+    // Each vector travels as an array literal: slicing one long real[] per row costs O(rows²).
+    // String(float32 value) is a decimal that reads back as exactly that float32.
+    const inserted = await sql.rows<{ id: string }>(
       `INSERT INTO signals (id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks, features, features_hash)
-       SELECT u.id, u.model_id, u.model_name, u.model_version, u.stage, u.symbol, u.timeframe, to_timestamp(u.ts / 1000.0), u.score, u.signal, u.close_ticks,
-              ($12::real[])[((u.n - 1) * $13 + 1):(u.n * $13)], u.features_hash
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::int8[], $14::text[])
-              WITH ORDINALITY AS u(id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks, features_hash, n)
+       SELECT u.id, u.model_id, u.model_name, u.model_version, u.stage, u.symbol, u.timeframe, to_timestamp(u.ts / 1000.0), u.score, u.signal, u.close_ticks, u.features::real[], u.features_hash
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::int8[], $12::text[], $13::text[])
+              AS u(id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks, features, features_hash)
        ON CONFLICT (model_id, symbol, timeframe, ts) DO NOTHING
-       RETURNING ${COLUMNS}`,
+       RETURNING id`,
       [
         signals.map((s) => s.id),
         signals.map((s) => s.modelId),
@@ -121,12 +116,15 @@ export class SignalsRepository {
         signals.map((s) => s.score),
         signals.map((s) => s.signal),
         signals.map((s) => s.closeTicks),
-        flat,
-        width,
+        signals.map((s) => `{${Array.prototype.join.call(s.features, ',')}}`),
         signals.map((s) => s.featuresHash),
       ],
     );
-    return rows.map(toSignalDto);
+    // Only what was new goes on (a bar already recorded is not repeated); built from what was sent.
+    const fresh = new Set(inserted.map((r) => r.id));
+    return signals
+      .filter((s) => fresh.has(s.id))
+      .map((s) => ({ id: s.id, modelId: s.modelId, modelVersion: s.modelVersion, stage: s.stage, symbol: s.symbol, ts: new Date(s.ts).toISOString(), score: s.score, signal: s.signal, featuresHash: s.featuresHash }));
   }
 
   async list(q: SignalQuery): Promise<SignalDto[]> {
