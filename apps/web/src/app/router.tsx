@@ -16,7 +16,10 @@ import { AuditLogPage } from '../features/compliance/AuditLogPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { WalletPage } from '../features/wallet/WalletPage';
-import { QuantPage } from '../features/quant/QuantPage';
+import { ModelDetailPage } from '../features/quant/ModelDetailPage';
+import { ModelsPage } from '../features/quant/ModelsPage';
+import { SignalsPage } from '../features/quant/SignalsPage';
+import { StrategiesPage } from '../features/quant/StrategiesPage';
 
 export const router = createBrowserRouter([
   {
@@ -43,7 +46,22 @@ export const router = createBrowserRouter([
               { path: 'wallet', element: <WalletPage /> },
             ],
           },
-          { path: 'quant', element: <RequireSection section="quant" />, children: [{ index: true, element: <QuantPage /> }] },
+          {
+            path: 'quant',
+            element: <RequireSection section="quant" />,
+            children: [
+              {
+                element: <SectionLayout section="quant" />,
+                children: [
+                  { index: true, element: <Navigate to="models" replace /> },
+                  { path: 'models', element: <ModelsPage /> },
+                  { path: 'models/:modelId', element: <ModelDetailPage /> },
+                  { path: 'signals', element: <SignalsPage /> },
+                  { path: 'strategies', element: <StrategiesPage /> },
+                ],
+              },
+            ],
+          },
           {
             path: 'compliance',
             element: <RequireSection section="compliance" />,

@@ -12,6 +12,11 @@ export const SECTION_UI: Record<Section, { label: string; path: string; hotkey: 
 
 /** Sections with more than one page show them as tabs; the first is where the section opens. */
 export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
+  quant: [
+    { to: '/quant/models', label: 'Models', testId: 'subnav-models' },
+    { to: '/quant/signals', label: 'Signals', testId: 'subnav-signals' },
+    { to: '/quant/strategies', label: 'Strategies', testId: 'subnav-strategies' },
+  ],
   compliance: [
     { to: '/compliance/ledger', label: 'Ledger', testId: 'subnav-ledger' },
     { to: '/compliance/audit', label: 'Audit log', testId: 'subnav-audit' },
