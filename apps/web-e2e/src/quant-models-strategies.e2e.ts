@@ -1,0 +1,157 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
+
+const DEMO = join(__dirname, '../../../models/demo-momentum/1');
+const SYMBOLS = ['INFY', 'TCS', 'RELIANCE'];
+
+async function upload(page: Page, card: string) {
+  await page.getByTestId('model-upload-onnx').setInputFiles(join(DEMO, 'model.onnx'));
+  await page.getByTestId('model-upload-card').setInputFiles(card);
+  await page.getByTestId('model-upload-submit').click();
+}
+
+test('a quant uploads a model, promotes it to production, runs an ml-signal paper strategy on it and sees its signals and orders', async ({ page, request }, testInfo) => {
+  // Signals are computed at each 1-minute bar close: allow a couple of bars after the strategy starts.
+  test.setTimeout(240_000);
+  const quant = await registerUser(request, 'quant');
+  await grantRoles(request, quant.id, ['trader', 'quant']);
+  await fundUser(request, quant.id, '1000000.00', 'NEFT-E2E-QUANT');
+
+  // The shipped demo card under a new version (the seed registered v1 and put it in production).
+  // Its thresholds are moved to 0 so that every score is a BUY: the strategy's first orders then
+  // follow from the first bar close instead of depending on what the model thinks of the market.
+  const card = JSON.parse(readFileSync(join(DEMO, 'card.json'), 'utf8')) as Record<string, unknown>;
+  const version = `e2e-${Date.now().toString(36)}`;
+  const cardPath = testInfo.outputPath('card.json');
+  writeFileSync(cardPath, JSON.stringify({ ...card, version, threshold: { buy: 0, sell: 0 } }));
+  const { featureSetVersion: _omitted, ...incomplete } = card;
+  const badCardPath = testInfo.outputPath('card-incomplete.json');
+  writeFileSync(badCardPath, JSON.stringify({ ...incomplete, version: `${version}-bad` }));
+
+  await logIn(page, quant);
+  await expect(page.getByTestId('nav-quant')).toBeVisible();
+  await page.getByTestId('nav-quant').click();
+  await expect(page.getByTestId('models-page')).toBeVisible();
+  const seeded = page.locator('[data-testid^="model-row-"][data-name="demo-momentum"][data-version="1"]');
+  await expect(seeded).toHaveAttribute('data-stage', 'production');
+
+  // Refusals come back as problem documents, shown with their fields.
+  await upload(page, badCardPath);
+  await expect(page.getByTestId('model-upload-error')).toHaveAttribute('data-code', 'VALIDATION_FAILED');
+  await expect(page.getByTestId('model-upload-field-error').filter({ hasText: 'card.featureSetVersion' })).toBeVisible();
+  await shot(page, '80-quant-model-upload-refused');
+  await upload(page, join(DEMO, 'card.json'));
+  await expect(page.getByTestId('model-upload-error')).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(page.getByTestId('model-upload-error')).toContainText('already registered');
+
+  // The real upload: registered in staging.
+  await upload(page, cardPath);
+  const done = page.getByTestId('model-upload-done');
+  await expect(done).toBeVisible();
+  const modelId = (await done.getAttribute('data-model-id'))!;
+  await expect(page.getByTestId(`model-row-${modelId}`)).toHaveAttribute('data-stage', 'staging');
+  await shot(page, '81-quant-models');
+
+  // Detail: the card and the per-fold walk-forward charts.
+  await page.getByTestId('model-upload-open').click();
+  const detail = page.getByTestId('model-detail');
+  await expect(detail).toHaveAttribute('data-model-id', modelId);
+  await expect(page.getByTestId('model-card-timeframe')).toHaveText('1m');
+  await expect(page.getByTestId('model-card-horizon')).toHaveText('15 bars');
+  await expect(page.getByTestId('model-card-features')).toHaveAttribute('data-count', String((card.features as string[]).length));
+  await expect(page.getByTestId('walk-forward')).toHaveAttribute('data-folds', '4');
+  for (const metric of ['auc', 'logLoss', 'hitRate', 'sharpe']) await expect(page.getByTestId(`wf-chart-${metric}`).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await shot(page, '82-quant-model-detail');
+
+  // Promote to production, confirming; the dialog says it replaces v1.
+  await page.getByTestId('model-promote').click();
+  await expect(page.getByTestId('promote-confirm')).toBeDisabled();
+  await page.getByTestId('promote-stage-production').check();
+  await expect(page.getByTestId('promote-replaces')).toContainText('v1 is archived');
+  await shot(page, '83-quant-promote-dialog');
+  await page.getByTestId('promote-confirm').click();
+  await expect(page.getByTestId('promote-dialog')).not.toBeVisible();
+  await expect(page.getByTestId('model-detail-stage')).toHaveAttribute('data-stage', 'production');
+  await page.getByTestId('subnav-models').click();
+  await expect(seeded).toHaveAttribute('data-stage', 'archived');
+  await expect(page.getByTestId(`model-row-${modelId}`)).toHaveAttribute('data-stage', 'production');
+
+  // An ml-signal paper strategy on that model, started.
+  await page.getByTestId('subnav-strategies').click();
+  const name = `e2e momentum ${version}`;
+  await page.getByTestId('strategy-name').fill(name);
+  await page.getByTestId('strategy-kind-ml-signal').click();
+  await page.getByTestId('strategy-symbols').fill(SYMBOLS.join(', '));
+  await page.getByTestId('strategy-model').selectOption(modelId);
+  await page.getByTestId('strategy-param-quantity').fill('1');
+  await page.getByTestId('strategy-mode-paper').click();
+  await page.getByTestId('strategy-create-submit').click();
+  const strategy = page.locator(`article[data-name="${name}"]`);
+  await expect(strategy).toHaveAttribute('data-status', 'stopped');
+  const strategyId = (await strategy.getAttribute('data-testid'))!.replace('strategy-', '');
+  await page.getByTestId(`strategy-start-${strategyId}`).click();
+  await expect(strategy).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId(`strategy-state-${strategyId}`)).toHaveText('running');
+  await page.getByTestId(`strategy-orders-toggle-${strategyId}`).click();
+
+  // Its orders, placed at the next bar close from the production model's BUYs.
+  const orders = page.getByTestId(`strategy-orders-${strategyId}`).locator('[data-testid^="strategy-order-"]');
+  await expect(orders.first()).toBeVisible({ timeout: 100_000 });
+  await expect(orders.first()).toHaveAttribute('data-side', 'BUY');
+  expect(SYMBOLS).toContain(await orders.first().getAttribute('data-symbol'));
+  await expect(page.getByTestId(`strategy-orders-count-${strategyId}`)).not.toHaveText('0');
+  await shot(page, '84-quant-strategy-orders');
+
+  // The model's signals in the list (live and over REST), and as markers on the chart.
+  await page.getByTestId('subnav-signals').click();
+  await page.getByTestId('signals-filter-model').selectOption(modelId);
+  const rows = page.getByTestId('signals-table').locator(`[data-model-id="${modelId}"]`);
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-signal', 'BUY');
+  await expect(rows.first()).toHaveAttribute('data-stage', 'production');
+  await expect(page.getByTestId('signals-table').locator(`tr:not([data-model-id="${modelId}"])`).filter({ has: page.locator('td') })).toHaveCount(0);
+  await page.getByTestId('signals-filter-symbol').fill('infy');
+  await page.getByTestId('signals-filter-symbol').press('Enter');
+  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-symbol', 'INFY');
+  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('signals-table').locator('tbody tr').first()).toHaveAttribute('data-symbol', 'INFY');
+  await expect(page.getByTestId('signal-chart')).not.toHaveAttribute('data-buy', '0');
+  await shot(page, '85-quant-signals');
+
+  // The strategy's own kill switch stops it placing orders.
+  await page.getByTestId('subnav-strategies').click();
+  await page.getByTestId(`strategy-kill-${strategyId}`).click();
+  await expect(page.getByTestId('strategy-kill-confirm')).toBeDisabled();
+  await page.getByTestId('strategy-kill-reason').fill('e2e: enough');
+  await page.getByTestId('strategy-kill-confirm').click();
+  await expect(strategy).toHaveAttribute('data-kill-engaged', 'true');
+  await expect(strategy).toHaveAttribute('data-state', 'halted');
+  await shot(page, '86-quant-strategy-halted');
+
+  // Narrow screens.
+  await page.setViewportSize({ width: 420, height: 860 });
+  await shot(page, '87-quant-strategies-narrow');
+  await page.goto(`/quant/models/${modelId}`);
+  await expect(page.getByTestId('walk-forward')).toBeVisible();
+  await shot(page, '88-quant-model-detail-narrow');
+  await page.goto(`/quant/signals?modelId=${modelId}`);
+  await expect(page.getByTestId('signals-table').locator('tbody tr').first()).toBeVisible();
+  await shot(page, '89-quant-signals-narrow');
+  await logOut(page);
+});
+
+test('a trader sees no Quant section and is refused its pages', async ({ page, request }) => {
+  const trader = await registerUser(request, 'notquant');
+  await logIn(page, trader);
+  await expect(page.getByTestId('nav-trade')).toBeVisible();
+  await expect(page.getByTestId('nav-quant')).toHaveCount(0);
+  for (const path of ['/quant', '/quant/models', '/quant/signals', '/quant/strategies']) {
+    await page.goto(path);
+    await expect(page.getByTestId('forbidden')).toBeVisible();
+    await expect(page.getByTestId('forbidden')).toContainText('No access to Quant');
+    await expect(page.getByTestId('models-page')).toHaveCount(0);
+  }
+  await shot(page, '90-trader-quant-forbidden');
+});
