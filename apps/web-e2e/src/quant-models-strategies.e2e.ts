@@ -112,11 +112,16 @@ test('a quant uploads a model, promotes it to production, runs an ml-signal pape
   await expect(rows.first()).toHaveAttribute('data-signal', 'BUY');
   await expect(rows.first()).toHaveAttribute('data-stage', 'production');
   await expect(page.getByTestId('signals-table').locator(`tr:not([data-model-id="${modelId}"])`).filter({ has: page.locator('td') })).toHaveCount(0);
-  await page.getByTestId('signals-filter-symbol').fill('infy');
+  // Filtered to the symbol of the newest one (typed in lower case), its chart carries the BUY markers.
+  const symbol = (await rows.first().getAttribute('data-symbol'))!;
+  await page.getByTestId('signals-filter-symbol').fill(symbol.toLowerCase());
   await page.getByTestId('signals-filter-symbol').press('Enter');
-  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-symbol', 'INFY');
+  await expect(page).toHaveURL(new RegExp(`symbol=${symbol}`));
+  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-symbol', symbol);
   await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-state', 'ready');
-  await expect(page.getByTestId('signals-table').locator('tbody tr').first()).toHaveAttribute('data-symbol', 'INFY');
+  const symbolRows = page.getByTestId('signals-table').locator('tbody tr');
+  await expect(symbolRows.first()).toHaveAttribute('data-symbol', symbol);
+  await expect(page.getByTestId('signals-table').locator(`tbody tr:not([data-symbol="${symbol}"])`)).toHaveCount(0);
   await expect(page.getByTestId('signal-chart')).not.toHaveAttribute('data-buy', '0');
   await shot(page, '85-quant-signals');
 
