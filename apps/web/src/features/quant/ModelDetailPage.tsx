@@ -84,7 +84,10 @@ export function ModelDetailPage() {
           </h2>
           <dl className="properties">
             <dt>Target</dt>
-            <dd>{card.target}</dd>
+            <dd>
+              <span className="mono">{card.target}</span>
+              {str(card.targetDefinition) && <span className="muted"> — {str(card.targetDefinition)}</span>}
+            </dd>
             <dt>Horizon</dt>
             <dd className="mono" data-testid="model-card-horizon">
               {card.horizon} bars

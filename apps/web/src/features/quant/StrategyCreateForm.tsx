@@ -8,8 +8,8 @@ type Kind = (typeof STRATEGY_KINDS)[number];
 type Mode = (typeof STRATEGY_MODES)[number];
 
 const KIND_HINT: Record<Kind, string> = {
-  'ml-signal': 'Long `quantity` on a BUY from the model’s production signals; flat (or short) on SELL.',
-  'sma-crossover': 'Long `quantity` when the fast SMA of the close crosses above the slow one.',
+  'ml-signal': 'Long the quantity on a BUY from the model’s production signals; flat (or short) on SELL.',
+  'sma-crossover': 'Long the quantity when the fast SMA of the close crosses above the slow one.',
 };
 
 
@@ -62,7 +62,7 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
       </label>
       <div className="field">
         <span className="label">Kind</span>
-        <div className="segmented" role="group" aria-label="Kind">
+        <div className="segmented quant-segmented" role="group" aria-label="Kind">
           {STRATEGY_KINDS.map((k) => (
             <button key={k} type="button" className="segment" aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`strategy-kind-${k}`}>
               {k}
@@ -128,7 +128,7 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
       </fieldset>
       <div className="field">
         <span className="label">Mode</span>
-        <div className="segmented" role="group" aria-label="Mode">
+        <div className="segmented quant-segmented" role="group" aria-label="Mode">
           {STRATEGY_MODES.map((m) => (
             <button key={m} type="button" className="segment" aria-pressed={mode === m} onClick={() => setMode(m)} data-testid={`strategy-mode-${m}`}>
               {m}

@@ -27,7 +27,7 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
                   <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }} barGap={2}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} />
-                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={['auto', 'auto']} tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
+                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={[(min: number) => Math.min(min, m.reference), (max: number) => Math.max(max, m.reference)]} tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
                     <Tooltip
                       cursor={{ fill: 'rgba(255,255,255,0.04)' }}
                       contentStyle={{ background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 }}
@@ -46,7 +46,7 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
         })}
       </div>
       <div className="table-wrap">
-        <table className="table table-dense" data-testid="wf-table">
+        <table className="table table-dense wf-table" data-testid="wf-table">
           <thead>
             <tr>
               <th>Fold</th>
