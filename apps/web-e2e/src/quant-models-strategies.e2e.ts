@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
+import { ADMIN, fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
 
 const DEMO = join(__dirname, '../../../models/demo-momentum/1');
 const SYMBOLS = ['INFY', 'TCS', 'RELIANCE'];
@@ -159,4 +159,21 @@ test('a trader sees no Quant section and is refused its pages', async ({ page, r
     await expect(page.getByTestId('models-page')).toHaveCount(0);
   }
   await shot(page, '90-trader-quant-forbidden');
+});
+
+test('an admin reads the Quant area but cannot upload, promote or run strategies (those are the quant role’s)', async ({ page }) => {
+  await logIn(page, ADMIN);
+  await page.getByTestId('nav-quant').click();
+  await expect(page.getByTestId('models-page')).toBeVisible();
+  const production = page.locator('[data-testid^="model-row-"][data-stage="production"]');
+  await expect(production.first()).toBeVisible();
+  await expect(page.getByTestId('model-upload-form')).toHaveCount(0);
+  await production.first().locator('a').click();
+  await expect(page.getByTestId('walk-forward')).toBeVisible();
+  await expect(page.getByTestId('model-promote')).toHaveCount(0);
+  await page.getByTestId('subnav-signals').click();
+  await expect(page.getByTestId('signals-table')).toBeVisible();
+  await page.getByTestId('subnav-strategies').click();
+  await expect(page.getByTestId('strategies-quant-only')).toBeVisible();
+  await expect(page.getByTestId('strategy-create-form')).toHaveCount(0);
 });
