@@ -14,13 +14,14 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import type { SignalDto, SignalSide } from '@tradeloop/contracts';
+import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
 import { SignalChart } from './SignalChart';
 import { StageChip } from './StageChip';
-import { useModels, useSignals, useSignalsSync } from './quant-api';
+import { useModel, useModels, useSignals, useSignalsSync } from './quant-api';
 
 const SIDE_CHIP: Record<SignalSide, string> = { BUY: 'chip-positive', SELL: 'chip-negative', HOLD: 'chip-neutral' };
 
@@ -45,6 +46,10 @@ export function SignalsPage() {
   const items = useMemo(() => signals.data?.items ?? [], [signals.data]);
   const modelsById = useMemo(() => new Map((models.data?.items ?? []).map((m) => [m.id, m])), [models.data]);
   const chartSymbol = symbol ?? (picked && items.some((s) => s.symbol === picked) ? picked : (items[0]?.symbol ?? null));
+  // Signals are computed at closes of the model's own timeframe (its card): the chart uses it.
+  const chartModel = useModel(modelId ?? items.find((s) => s.symbol === chartSymbol)?.modelId ?? null);
+  const cardTimeframe = chartModel.data?.card.timeframe;
+  const timeframe: Timeframe = TIMEFRAMES.find((tf) => tf === cardTimeframe) ?? '1m';
 
   const setFilter = (key: 'symbol' | 'modelId', value: string) => {
     const next = new URLSearchParams(params);
@@ -91,7 +96,7 @@ export function SignalsPage() {
         <span className="muted">Computed at each bar close; newest first.</span>
       </div>
       <div className="signals-grid">
-        <SignalChart symbol={chartSymbol} timeframe="1m" signals={items} />
+        <SignalChart symbol={chartSymbol} timeframe={timeframe} signals={items} />
         <section aria-label="Signals">
           {signals.isError ? (
             <ErrorNotice error={signals.error} onRetry={() => void signals.refetch()} />

@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { FOLD_METRICS, formatMetric, type WalkForward } from './walk-forward';
+import { FOLD_METRICS, formatMetric, metricDomain, type WalkForward } from './walk-forward';
 
 const COLORS = { model: '#3d8bfd', baseline: '#5d6877', grid: '#171d28', axis: '#8591a1', reference: '#e8b339' };
 
@@ -27,7 +27,8 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
                   <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }} barGap={2}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} />
-                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={[(min: number) => Math.min(min, m.reference), (max: number) => Math.max(max, m.reference)]} tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
+                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={metricDomain(data.flatMap((d) => [d.model, d.baseline]), m.reference)}
+                      allowDataOverflow tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
                     <Tooltip
                       cursor={{ fill: 'rgba(255,255,255,0.04)' }}
                       contentStyle={{ background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 }}

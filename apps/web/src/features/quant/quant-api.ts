@@ -38,10 +38,11 @@ export function useModels() {
   });
 }
 
-export function useModel(id: string) {
+export function useModel(id: string | null) {
   return useQuery({
-    queryKey: modelKey(id),
-    queryFn: ({ signal }) => api<ModelDetail>(`/api/v1/models/${encodeURIComponent(id)}`, { signal }),
+    queryKey: modelKey(id ?? ''),
+    queryFn: ({ signal }) => api<ModelDetail>(`/api/v1/models/${encodeURIComponent(id!)}`, { signal }),
+    enabled: id !== null && id !== '',
   });
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractWalkForward, formatMetric } from './walk-forward';
+import { extractWalkForward, formatMetric, metricDomain } from './walk-forward';
 
 const fold = (index: number, extra: Record<string, unknown> = {}) => ({
   fold: index,
@@ -67,5 +67,28 @@ describe('formatMetric', () => {
     expect(formatMetric(0.50432, 3)).toBe('0.504');
     expect(formatMetric(-5.8737, 2)).toBe('-5.87');
     expect(formatMetric(null, 2)).toBe('—');
+  });
+});
+
+describe('metricDomain', () => {
+  it('holds every value and the reference, the lowest bar above the floor, on round steps', () => {
+    const [lo, hi] = metricDomain([0.468, 0.515, null, 0.489], 0.5);
+    expect(lo).toBeLessThan(0.468);
+    expect(hi).toBeGreaterThanOrEqual(0.515);
+    expect(lo).toBeCloseTo(0.46, 10);
+    expect(hi).toBeCloseTo(0.52, 10);
+  });
+
+  it('takes the zero line into a range of negative Sharpes', () => {
+    const [lo, hi] = metricDomain([-13.73, -5.38, -4.56], 0);
+    expect(lo).toBeLessThanOrEqual(-13.73);
+    expect(hi).toBeGreaterThanOrEqual(0);
+    expect(Number.isInteger(lo) && Number.isInteger(hi)).toBe(true);
+  });
+
+  it('copes with a single value equal to the reference', () => {
+    const [lo, hi] = metricDomain([0.5], 0.5);
+    expect(lo).toBeLessThan(0.5);
+    expect(hi).toBeGreaterThan(0.5);
   });
 });

@@ -79,3 +79,21 @@ export function extractWalkForward(metrics: unknown): WalkForward | null {
 
 /** A metric for a table cell: fixed digits, an em dash for none. */
 export const formatMetric = (value: number | null, digits: number): string => (value === null ? '—' : value.toFixed(digits));
+
+/**
+ * The y-axis range of one metric's chart: every value and the no-skill reference inside, with a
+ * margin so the smallest bar still shows, rounded outwards to a step of 1, 2 or 5 × 10^k.
+ */
+export function metricDomain(values: readonly (number | null)[], reference: number): [number, number] {
+  const all = [...values.filter((v): v is number => v !== null), reference];
+  let lo = Math.min(...all);
+  let hi = Math.max(...all);
+  const span = hi - lo || Math.abs(hi) || 1;
+  lo -= span * 0.15;
+  hi += span * 0.1;
+  const raw = (hi - lo) / 5;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const round = (v: number) => Number(v.toFixed(12));
+  return [round(Math.floor(lo / step) * step), round(Math.ceil(hi / step) * step)];
+}
