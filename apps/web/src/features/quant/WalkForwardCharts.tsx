@@ -1,5 +1,5 @@
 import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { FOLD_METRICS, formatMetric, metricDomain, type WalkForward } from './walk-forward';
+import { FOLD_METRICS, formatMetric, metricAxis, type WalkForward } from './walk-forward';
 
 const COLORS = { model: '#3d8bfd', baseline: '#5d6877', grid: '#171d28', axis: '#8591a1', reference: '#e8b339' };
 
@@ -16,6 +16,7 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
       <div className="wf-grid">
         {FOLD_METRICS.map((m) => {
           const data = wf.folds.map((f) => ({ label: f.label, model: f.model[m.key], baseline: f.baseline[m.key] }));
+          const axis = metricAxis(data.flatMap((d) => [d.model, d.baseline]), m.reference);
           return (
             <figure key={m.key} className="wf-chart" data-testid={`wf-chart-${m.key}`} aria-label={`${m.label} per fold`}>
               <figcaption>
@@ -27,7 +28,8 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
                   <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }} barGap={2}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} />
-                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={metricDomain(data.flatMap((d) => [d.model, d.baseline]), m.reference)}
+                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={axis.domain}
+                      ticks={axis.ticks}
                       allowDataOverflow tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
                     <Tooltip
                       cursor={{ fill: 'rgba(255,255,255,0.04)' }}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { extractWalkForward, formatMetric, metricDomain } from './walk-forward';
+import { extractWalkForward, formatMetric, metricAxis } from './walk-forward';
 
 const fold = (index: number, extra: Record<string, unknown> = {}) => ({
   fold: index,
@@ -70,25 +70,22 @@ describe('formatMetric', () => {
   });
 });
 
-describe('metricDomain', () => {
+describe('metricAxis', () => {
   it('holds every value and the reference, the lowest bar above the floor, on round steps', () => {
-    const [lo, hi] = metricDomain([0.468, 0.515, null, 0.489], 0.5);
-    expect(lo).toBeLessThan(0.468);
-    expect(hi).toBeGreaterThanOrEqual(0.515);
-    expect(lo).toBeCloseTo(0.46, 10);
-    expect(hi).toBeCloseTo(0.52, 10);
+    const { domain, ticks } = metricAxis([0.468, 0.515, null, 0.489], 0.5);
+    expect(domain).toEqual([0.46, 0.52]);
+    expect(ticks).toEqual([0.46, 0.48, 0.5, 0.52]);
   });
 
   it('takes the zero line into a range of negative Sharpes', () => {
-    const [lo, hi] = metricDomain([-13.73, -5.38, -4.56], 0);
-    expect(lo).toBeLessThanOrEqual(-13.73);
-    expect(hi).toBeGreaterThanOrEqual(0);
-    expect(Number.isInteger(lo) && Number.isInteger(hi)).toBe(true);
+    const { domain, ticks } = metricAxis([-13.73, -5.38, -4.56], 0);
+    expect(domain).toEqual([-20, 5]);
+    expect(ticks).toEqual([-20, -15, -10, -5, 0, 5]);
   });
 
   it('copes with a single value equal to the reference', () => {
-    const [lo, hi] = metricDomain([0.5], 0.5);
-    expect(lo).toBeLessThan(0.5);
-    expect(hi).toBeGreaterThan(0.5);
+    const { domain } = metricAxis([0.5], 0.5);
+    expect(domain[0]).toBeLessThan(0.5);
+    expect(domain[1]).toBeGreaterThan(0.5);
   });
 });

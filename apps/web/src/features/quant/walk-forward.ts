@@ -81,10 +81,11 @@ export function extractWalkForward(metrics: unknown): WalkForward | null {
 export const formatMetric = (value: number | null, digits: number): string => (value === null ? '—' : value.toFixed(digits));
 
 /**
- * The y-axis range of one metric's chart: every value and the no-skill reference inside, with a
- * margin so the smallest bar still shows, rounded outwards to a step of 1, 2 or 5 × 10^k.
+ * The y-axis of one metric's chart: every value and the no-skill reference inside, with a margin
+ * so the smallest bar still shows, rounded outwards to a step of 1, 2 or 5 × 10^k, and the ticks
+ * on that step.
  */
-export function metricDomain(values: readonly (number | null)[], reference: number): [number, number] {
+export function metricAxis(values: readonly (number | null)[], reference: number): { domain: [number, number]; ticks: number[] } {
   const all = [...values.filter((v): v is number => v !== null), reference];
   let lo = Math.min(...all);
   let hi = Math.max(...all);
@@ -95,5 +96,8 @@ export function metricDomain(values: readonly (number | null)[], reference: numb
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
   const round = (v: number) => Number(v.toFixed(12));
-  return [round(Math.floor(lo / step) * step), round(Math.ceil(hi / step) * step)];
+  const first = Math.floor(lo / step);
+  const last = Math.ceil(hi / step);
+  const ticks = Array.from({ length: last - first + 1 }, (_, i) => round((first + i) * step));
+  return { domain: [ticks[0]!, ticks.at(-1)!], ticks };
 }
