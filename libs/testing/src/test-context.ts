@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
@@ -43,6 +46,8 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     WEB_DIST_DIR: '/nonexistent',
     SHUTDOWN_GRACE_MS: '10000',
     HOST: '127.0.0.1',
+    // Uploaded models of this file, out of the repository.
+    MODEL_REGISTRY_DIR: join(tmpdir(), `tl-registry-${suffix}`),
     ...overrides,
   };
   const config = loadConfig(env);
@@ -52,6 +57,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     databaseUrl,
     async cleanup() {
       await deleteRedisPrefix(redisUrl, prefix);
+      await rm(env.MODEL_REGISTRY_DIR!, { recursive: true, force: true });
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   CandlesRepository,
   InstrumentsRepository,
   MarketModule,
+  ModelArtifactStore,
   ModelRegistryModule,
   ModelsRepository,
   PromoteModelUseCase,
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       register: app.get(RegisterModelUseCase),
       promote: app.get(PromoteModelUseCase),
       models: app.get(ModelsRepository),
+      artifacts: app.get(ModelArtifactStore),
       log: (line) => process.stdout.write(`${line}\n`),
     });
   } finally {

@@ -3,6 +3,8 @@
 // SIGTERM (Playwright's shutdown).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -41,6 +43,8 @@ const env = {
   MARKET_BACKFILL_DAYS: '3',
   MARKET_FEED_TICKS_PER_SECOND: '500',
   MARKET_FEED_HOURS: 'always',
+  // Uploaded models (the seeded demo model among them), outside the repository.
+  MODEL_REGISTRY_DIR: join(tmpdir(), `tl-e2e-registry-${run}`),
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));
@@ -58,6 +62,7 @@ async function stop() {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map(finished));
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+  rmSync(env.MODEL_REGISTRY_DIR, { recursive: true, force: true });
   process.exit(0);
 }
 process.on('SIGTERM', stop);

@@ -56,7 +56,10 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     }
     this.redis = createRedis(this.config.REDIS_URL, 'feed', 'tradeloop-worker-feed');
     // Closed bars, gathered per bucket across the universe, go to the signal engine and strategies.
-    const gatherer = new BucketGatherer(new Set(TIMEFRAMES), (bars) => void this.bus.emitBars(bars));
+    const gatherer = new BucketGatherer(new Set(TIMEFRAMES), (bars) => void this.bus.emitBars(bars), {
+      openIn: (tf, ts) => this.feed?.openIn(tf, ts) ?? [],
+      universe: () => this.feed?.symbolCount ?? Number.POSITIVE_INFINITY,
+    });
     this.gatherer = gatherer;
     this.bus.onError = (err, what) => this.logger.error({ err: (err as Error).message, what }, 'a bar-close listener failed');
     this.feed = new MarketFeed({

@@ -10,21 +10,28 @@ describe('BucketGatherer', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('hands a bucket on after the grace the first time, then as soon as every symbol seen before has closed', () => {
+  it('hands a bucket on after the grace, completed with the candles no tick has closed yet', () => {
     const out: ClosedBars[] = [];
-    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), 250);
+    const still = [row('C', 0)];
+    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), { graceMs: 250, openIn: (tf, ts) => still.filter((r) => r.timeframe === tf && r.candle.ts === ts), universe: () => 3 });
     g.add([row('A', 0), row('B', 0)]);
     expect(out).toHaveLength(0);
     vi.advanceTimersByTime(250);
-    expect(out.map((b) => [b.ts, [...b.bars.keys()]])).toEqual([[0, ['A', 'B']]]);
+    expect(out.map((b) => [b.ts, [...b.bars.keys()]])).toEqual([[0, ['A', 'B', 'C']]]);
+  });
+
+  it('goes at once when every symbol of the feed has closed the bucket', () => {
+    const out: ClosedBars[] = [];
+    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), { graceMs: 250, universe: () => 2 });
     g.add([row('B', 60_000)]);
+    expect(out).toHaveLength(0);
     g.add([row('A', 60_000)]);
-    expect(out.map((b) => b.ts)).toEqual([0, 60_000]);
+    expect(out.map((b) => b.ts)).toEqual([60_000]);
   });
 
   it('drops and counts a bar that closes after its bucket was handed on, and ignores other timeframes', () => {
     const out: ClosedBars[] = [];
-    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), 250);
+    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), { graceMs: 250 });
     g.add([row('A', 0), row('A', 0, '5m')]);
     vi.advanceTimersByTime(250);
     g.add([row('B', 0)]);
@@ -34,17 +41,16 @@ describe('BucketGatherer', () => {
     expect([...out[0]!.bars.keys()]).toEqual(['A']);
   });
 
-  it('a quiet symbol does not hold the bucket back past the grace', () => {
+  it('a closed bar wins over the open copy of the same symbol, and stop() cancels pending buckets', () => {
     const out: ClosedBars[] = [];
-    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), 250);
-    g.add([row('A', 0), row('B', 0)]);
+    const g = new BucketGatherer(new Set(['1m']), (b) => out.push(b), { graceMs: 250, openIn: () => [{ symbol: 'A', timeframe: '1m', candle: candle(0, 1) }] });
+    g.add([row('A', 0)]);
     vi.advanceTimersByTime(250);
+    expect(out[0]!.bars.get('A')!.close).toBe(100);
     g.add([row('A', 60_000)]);
-    vi.advanceTimersByTime(249);
-    expect(out).toHaveLength(1);
-    vi.advanceTimersByTime(1);
-    expect(out.map((b) => [...b.bars.keys()])).toEqual([['A', 'B'], ['A']]);
     g.stop();
+    vi.advanceTimersByTime(1000);
+    expect(out).toHaveLength(1);
   });
 });
 

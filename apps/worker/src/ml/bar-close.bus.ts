@@ -27,22 +27,31 @@ type Listener<T> = (value: T) => void | Promise<void>;
 /** How long after a bucket's first close the stragglers may still join it. */
 export const BUCKET_GRACE_MS = 250;
 
+export interface GathererOptions {
+  graceMs?: number;
+  /** The feed's candles of a bucket that no tick has closed yet (rarely traded symbols). */
+  openIn?: (timeframe: Timeframe, ts: number) => CandleRow[];
+  /** How many symbols the feed has: a bucket every one of them closed goes at once. */
+  universe?: () => number;
+}
+
 /**
- * Gathers closed candles per bucket and hands each bucket on once: when every symbol seen in the
- * previous bucket has closed, or BUCKET_GRACE_MS after its first close (a quiet symbol must not
- * hold the others back). Bars closing after their bucket was handed on are dropped and counted
- * (`late`); they are still stored as candles by the feed.
+ * Gathers closed candles per bucket and hands each bucket on once: as soon as every symbol of
+ * the feed has closed it, or BUCKET_GRACE_MS after its first close. Then the clock is past the
+ * bucket's end, so the candles still open in it (symbols whose next tick has not come yet) are
+ * complete: they are taken from the feed, and a rarely traded symbol gets its bar like the rest.
+ * A bar closing after its bucket was handed on is dropped and counted (`late`); it is still
+ * stored as a candle by the feed.
  */
 export class BucketGatherer {
   private readonly open = new Map<string, { timeframe: Timeframe; ts: number; bars: Map<string, Candle>; timer: NodeJS.Timeout }>();
-  private readonly expected = new Map<Timeframe, number>();
   private readonly done = new Map<Timeframe, number>();
   late = 0;
 
   constructor(
     private readonly timeframes: ReadonlySet<Timeframe>,
     private readonly emit: (bars: ClosedBars) => void,
-    private readonly graceMs = BUCKET_GRACE_MS,
+    private readonly opts: GathererOptions = {},
   ) {}
 
   add(rows: readonly CandleRow[]): void {
@@ -55,11 +64,11 @@ export class BucketGatherer {
       const key = `${r.timeframe}|${r.candle.ts}`;
       let b = this.open.get(key);
       if (!b) {
-        b = { timeframe: r.timeframe, ts: r.candle.ts, bars: new Map(), timer: setTimeout(() => this.flush(key), this.graceMs) };
+        b = { timeframe: r.timeframe, ts: r.candle.ts, bars: new Map(), timer: setTimeout(() => this.flush(key), this.opts.graceMs ?? BUCKET_GRACE_MS) };
         this.open.set(key, b);
       }
       b.bars.set(r.symbol, r.candle);
-      if (b.bars.size >= (this.expected.get(r.timeframe) ?? Infinity)) this.flush(key);
+      if (b.bars.size >= (this.opts.universe?.() ?? Infinity)) this.flush(key);
     }
   }
 
@@ -68,7 +77,7 @@ export class BucketGatherer {
     if (!b) return;
     clearTimeout(b.timer);
     this.open.delete(key);
-    this.expected.set(b.timeframe, b.bars.size);
+    for (const r of this.opts.openIn?.(b.timeframe, b.ts) ?? []) if (!b.bars.has(r.symbol)) b.bars.set(r.symbol, r.candle);
     this.done.set(b.timeframe, Math.max(this.done.get(b.timeframe) ?? -Infinity, b.ts));
     this.emit({ timeframe: b.timeframe, ts: b.ts, bars: b.bars, closedAt: performance.now() });
   }

@@ -45,5 +45,6 @@ export const CandleSchema = z.object({
   close: PriceSchema,
   volume: z.number().int(),
 });
+export type CandleDto = z.infer<typeof CandleSchema>;
 export const CandleSeriesSchema = z.object({ symbol: z.string(), timeframe: z.enum(TIMEFRAMES), candles: z.array(CandleSchema) });
 export type CandleSeries = z.infer<typeof CandleSeriesSchema>;

@@ -19,6 +19,7 @@ export const ModelSchema = z.object({
 export type ModelDto = z.infer<typeof ModelSchema>;
 export const ModelStageChangeSchema = z.object({ from: z.enum(MODEL_STAGES).nullable(), to: z.enum(MODEL_STAGES), actorId: z.uuid().nullable(), reason: z.string(), at: z.iso.datetime() });
 export const ModelDetailSchema = ModelSchema.extend({ card: ModelCardSchema, checksum: z.string(), sizeBytes: z.number().int(), stages: z.array(ModelStageChangeSchema) });
+export type ModelDetailDto = z.infer<typeof ModelDetailSchema>;
 
 export const PromoteModelSchema = z.strictObject({ stage: z.enum(MODEL_STAGES) });
 export type PromoteModelRequest = z.infer<typeof PromoteModelSchema>;

@@ -89,6 +89,27 @@ export class CandleAggregator {
     return c ? { ...c } : undefined;
   }
 
+  /**
+   * Every symbol's candle still open in the bucket starting at `ts` (copies). Once the clock is
+   * past the bucket's end they are complete even though no later tick has closed them yet: a
+   * symbol that trades rarely must not miss its bar.
+   */
+  openIn(timeframe: Timeframe, ts: number): [symbol: string, candle: Candle][] {
+    const i = this.timeframes.indexOf(timeframe);
+    if (i < 0) return [];
+    const out: [string, Candle][] = [];
+    for (const [symbol, s] of this.series) {
+      const c = s.open[i];
+      if (c && c.ts === ts) out.push([symbol, { ...c }]);
+    }
+    return out;
+  }
+
+  /** Symbols that have had a tick. */
+  get symbolCount(): number {
+    return this.series.size;
+  }
+
   /** Closes and emits every open candle (end of session, shutdown). */
   flush(): void {
     for (const [symbol, s] of this.series) {

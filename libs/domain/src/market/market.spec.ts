@@ -34,6 +34,20 @@ describe('CandleAggregator', () => {
     expect(agg.current('TCS', '1m')).toEqual({ ts: T0 + 60_000, open: 35_006_000, high: 35_006_000, low: 35_006_000, close: 35_006_000, volume: 3 });
   });
 
+  it('lists the candles still open in a bucket (no later tick closed them), per timeframe, as copies', () => {
+    const agg = new CandleAggregator(() => undefined, ['1m', '5m']);
+    agg.onTick('TCS', T0 + 1_000, 35_000_000, 1);
+    agg.onTick('INFY', T0 + 2_000, 15_000_000, 1);
+    agg.onTick('INFY', T0 + 61_000, 15_001_000, 1);
+    expect(agg.openIn('1m', T0).map(([s]) => s)).toEqual(['TCS']);
+    expect(agg.openIn('1m', T0 + 60_000).map(([s]) => s)).toEqual(['INFY']);
+    expect(agg.openIn('5m', T0).map(([s]) => s).sort()).toEqual(['INFY', 'TCS']);
+    expect(agg.openIn('1h', T0)).toEqual([]);
+    agg.openIn('1m', T0)[0]![1].close = 1;
+    expect(agg.current('TCS', '1m')!.close).toBe(35_000_000);
+    expect(agg.symbolCount).toBe(2);
+  });
+
   it('resumes a stored candle: later ticks in its bucket extend it, a newer open candle wins', () => {
     const closed: Candle[] = [];
     const agg = new CandleAggregator((_s, _tf, c) => closed.push({ ...c }), ['1m']);

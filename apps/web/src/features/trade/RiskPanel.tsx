@@ -25,7 +25,6 @@ const KIND_CHIP: Record<RiskEvent['kind'], string> = {
   TRIPPED: 'chip-negative',
   SWITCH_ENGAGED: 'chip-negative',
   SWITCH_RELEASED: 'chip-positive',
-  /** A model input drifting from its training distribution (admins see these; traders' own lists leave them out). */
   DRIFT: 'chip-warning',
 };
 

@@ -79,6 +79,16 @@ export class MarketFeed {
     this.opts.logger.info({ source: source.name, run: this.run }, 'market feed started');
   }
 
+  /** Candles of the bucket starting at `ts` that no tick has closed yet (see CandleAggregator.openIn). */
+  openIn(timeframe: Timeframe, ts: number): CandleRow[] {
+    return this.aggregator.openIn(timeframe, ts).map(([symbol, candle]) => ({ symbol, timeframe, candle }));
+  }
+
+  /** Symbols the feed has seen. */
+  get symbolCount(): number {
+    return this.aggregator.symbolCount;
+  }
+
   /** Stops the source, then publishes and writes what is pending: no candle is lost on a clean stop. */
   async stop(): Promise<void> {
     await this.source?.stop();
