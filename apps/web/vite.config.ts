@@ -9,6 +9,8 @@ const VENDOR_CHUNKS: Record<string, RegExp> = {
   data: /node_modules\/(@tanstack|zod)\//,
   realtime: /node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)\//,
   charts: /node_modules\/(lightweight-charts|fancy-canvas)\//,
+  // recharts (Quant's walk-forward charts) and what it brings: d3 pieces, redux toolkit.
+  recharts: /node_modules\/(recharts|victory-vendor|d3-[a-z-]+|internmap|decimal\.js-light|es-toolkit|eventemitter3|immer|redux|redux-thunk|reselect|react-redux|@reduxjs|tiny-invariant|clsx)\//,
 };
 
 export default defineConfig({

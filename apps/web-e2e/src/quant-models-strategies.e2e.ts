@@ -1,107 +1,179 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { ADMIN, fundUser, logIn, registerUser, shot } from './support/fixtures';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
 
-const MODEL_DIR = join(__dirname, '../../../models/demo-momentum/1');
+const DEMO = join(__dirname, '../../../models/demo-momentum/1');
+const SYMBOLS = ['INFY', 'TCS', 'RELIANCE'];
 
-async function grantRoles(request: APIRequestContext, userId: string, roles: string[]) {
-  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const res = await request.patch(`/api/v1/admin/users/${userId}`, { data: { roles }, headers: { authorization: `Bearer ${accessToken}` } });
-  expect(res.status(), await res.text()).toBe(200);
+async function upload(page: Page, card: string) {
+  await page.getByTestId('model-upload-onnx').setInputFiles(join(DEMO, 'model.onnx'));
+  await page.getByTestId('model-upload-card').setInputFiles(card);
+  await page.getByTestId('model-upload-submit').click();
 }
 
-test('a quant uploads a model, promotes it, runs an ml-signal paper strategy, and sees its signals and orders; a trader sees no Quant pages', async ({ page, request }) => {
+test('a quant uploads a model, promotes it to production, runs an ml-signal paper strategy on it and sees its signals and orders', async ({ page, request }, testInfo) => {
+  // Signals are computed at each 1-minute bar close: allow a couple of bars after the strategy starts.
   test.setTimeout(240_000);
   const quant = await registerUser(request, 'quant');
-  await grantRoles(request, quant.id, ['quant']);
+  await grantRoles(request, quant.id, ['trader', 'quant']);
   await fundUser(request, quant.id, '1000000.00', 'NEFT-E2E-QUANT');
 
+  // The shipped demo card under a new version (the seed registered v1 and put it in production).
+  // Its thresholds are moved to 0 so that every score is a BUY: the strategy's first orders then
+  // follow from the first bar close instead of depending on what the model thinks of the market.
+  const card = JSON.parse(readFileSync(join(DEMO, 'card.json'), 'utf8')) as Record<string, unknown>;
+  const version = `e2e-${Date.now().toString(36)}`;
+  const cardPath = testInfo.outputPath('card.json');
+  writeFileSync(cardPath, JSON.stringify({ ...card, version, threshold: { buy: 0, sell: 0 } }));
+  const { featureSetVersion: _omitted, ...incomplete } = card;
+  const badCardPath = testInfo.outputPath('card-incomplete.json');
+  writeFileSync(badCardPath, JSON.stringify({ ...incomplete, version: `${version}-bad` }));
+
   await logIn(page, quant);
+  await expect(page.getByTestId('nav-quant')).toBeVisible();
   await page.getByTestId('nav-quant').click();
   await expect(page.getByTestId('models-page')).toBeVisible();
-  // The seeded demo model is in production.
-  await expect(page.locator('[data-testid^="model-row-"][data-name="demo-momentum"][data-stage="production"]')).toHaveCount(1);
+  const seeded = page.locator('[data-testid^="model-row-"][data-name="demo-momentum"][data-version="1"]');
+  await expect(seeded).toHaveAttribute('data-stage', 'production');
 
-  // Upload the shipped model under a new version, with thresholds that make every bar a BUY
-  // (the demo model has no edge on a simulated market: this test is about the plumbing).
-  const version = `e2e-${Date.now().toString(36)}`;
-  const card = { ...JSON.parse(readFileSync(join(MODEL_DIR, 'card.json'), 'utf8')), version, threshold: { buy: 0, sell: 0 } };
-  await page.getByTestId('model-upload-file').setInputFiles(join(MODEL_DIR, 'model.onnx'));
-  await page.getByTestId('model-upload-card').setInputFiles({ name: 'card.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(card)) });
-  await page.getByTestId('model-upload-submit').click();
-  const row = page.locator(`[data-testid^="model-row-"][data-version="${version}"]`);
-  await expect(row).toHaveAttribute('data-stage', 'staging');
-  const modelId = (await row.getAttribute('data-testid'))!.replace('model-row-', '');
-  await expect(page.getByTestId('model-detail')).toHaveAttribute('data-model-id', modelId);
-  await expect(page.getByTestId('model-fold-charts')).toHaveAttribute('data-folds', '5');
-  await expect(page.getByTestId('model-fold-chart-auc').locator('.recharts-bar-rectangle').first()).toBeVisible();
-  await shot(page, '60-quant-model-uploaded');
+  // Refusals come back as problem documents, shown with their fields.
+  await upload(page, badCardPath);
+  await expect(page.getByTestId('model-upload-error')).toHaveAttribute('data-code', 'VALIDATION_FAILED');
+  await expect(page.getByTestId('model-upload-field-error').filter({ hasText: 'card.featureSetVersion' })).toBeVisible();
+  await shot(page, '80-quant-model-upload-refused');
+  await upload(page, join(DEMO, 'card.json'));
+  await expect(page.getByTestId('model-upload-error')).toHaveAttribute('data-code', 'CONFLICT');
+  await expect(page.getByTestId('model-upload-error')).toContainText('already registered');
 
-  // A corrupt file is refused with the server's reason.
-  await page.getByTestId('model-upload-file').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model at all') });
-  await page.getByTestId('model-upload-card').setInputFiles({ name: 'card.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...card, version: `${version}-x` })) });
-  await page.getByTestId('model-upload-submit').click();
-  await expect(page.getByTestId('model-upload-error')).toContainText(/onnxruntime/);
+  // The real upload: registered in staging.
+  await upload(page, cardPath);
+  const done = page.getByTestId('model-upload-done');
+  await expect(done).toBeVisible();
+  const modelId = (await done.getAttribute('data-model-id'))!;
+  await expect(page.getByTestId(`model-row-${modelId}`)).toHaveAttribute('data-stage', 'staging');
+  await shot(page, '81-quant-models');
 
-  // Promote to production, confirming that it replaces the demo model.
-  await page.getByTestId(`model-promote-${modelId}`).click();
-  await expect(page.getByTestId('model-promote-stage-production')).toHaveAttribute('aria-checked', 'true');
-  await expect(page.getByTestId('model-promote-replaces')).toContainText('v1');
-  await shot(page, '61-quant-promote-confirm');
-  await page.getByTestId('model-promote-confirm').click();
-  await expect(row).toHaveAttribute('data-stage', 'production');
-  await expect(page.locator('[data-testid^="model-row-"][data-name="demo-momentum"][data-version="1"]')).toHaveAttribute('data-stage', 'archived');
+  // Detail: the card and the per-fold walk-forward charts.
+  await page.getByTestId('model-upload-open').click();
+  const detail = page.getByTestId('model-detail');
+  await expect(detail).toHaveAttribute('data-model-id', modelId);
+  await expect(page.getByTestId('model-card-timeframe')).toHaveText('1m');
+  await expect(page.getByTestId('model-card-horizon')).toHaveText('15 bars');
+  await expect(page.getByTestId('model-card-features')).toHaveAttribute('data-count', String((card.features as string[]).length));
+  await expect(page.getByTestId('walk-forward')).toHaveAttribute('data-folds', '4');
+  for (const metric of ['auc', 'logLoss', 'hitRate', 'sharpe']) await expect(page.getByTestId(`wf-chart-${metric}`).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await shot(page, '82-quant-model-detail');
 
-  // An ml-signal paper strategy on three liquid names, following that model.
+  // Promote to production, confirming; the dialog says it replaces v1.
+  await page.getByTestId('model-promote').click();
+  await expect(page.getByTestId('promote-confirm')).toBeDisabled();
+  await page.getByTestId('promote-stage-production').check();
+  await expect(page.getByTestId('promote-replaces')).toContainText('v1 is archived');
+  await shot(page, '83-quant-promote-dialog');
+  await page.getByTestId('promote-confirm').click();
+  await expect(page.getByTestId('promote-dialog')).not.toBeVisible();
+  await expect(page.getByTestId('model-detail-stage')).toHaveAttribute('data-stage', 'production');
+  await page.getByTestId('subnav-models').click();
+  await expect(seeded).toHaveAttribute('data-stage', 'archived');
+  await expect(page.getByTestId(`model-row-${modelId}`)).toHaveAttribute('data-stage', 'production');
+
+  // An ml-signal paper strategy on that model, started.
   await page.getByTestId('subnav-strategies').click();
-  const name = `follow ${version}`;
+  const name = `e2e momentum ${version}`;
   await page.getByTestId('strategy-name').fill(name);
   await page.getByTestId('strategy-kind-ml-signal').click();
-  await page.getByTestId('strategy-symbols').fill('RELIANCE, TCS, INFY');
+  await page.getByTestId('strategy-symbols').fill(SYMBOLS.join(', '));
   await page.getByTestId('strategy-model').selectOption(modelId);
-  await page.getByTestId('strategy-quantity').fill('1');
+  await page.getByTestId('strategy-param-quantity').fill('1');
   await page.getByTestId('strategy-mode-paper').click();
   await page.getByTestId('strategy-create-submit').click();
-  const strategy = page.locator(`[data-testid^="strategy-row-"][data-name="${name}"]`);
+  const strategy = page.locator(`article[data-name="${name}"]`);
   await expect(strategy).toHaveAttribute('data-status', 'stopped');
-  const strategyId = (await strategy.getAttribute('data-testid'))!.replace('strategy-row-', '');
+  const strategyId = (await strategy.getAttribute('data-testid'))!.replace('strategy-', '');
   await page.getByTestId(`strategy-start-${strategyId}`).click();
   await expect(strategy).toHaveAttribute('data-status', 'running');
-  await shot(page, '62-quant-strategy-running');
+  await expect(page.getByTestId(`strategy-state-${strategyId}`)).toHaveText('running');
+  await page.getByTestId(`strategy-orders-toggle-${strategyId}`).click();
 
-  // Signals of the new model arrive at the next 1-minute close (pushed live).
+  // Its orders, placed at the next bar close from the production model's BUYs.
+  const orders = page.getByTestId(`strategy-orders-${strategyId}`).locator('[data-testid^="strategy-order-"]');
+  await expect(orders.first()).toBeVisible({ timeout: 100_000 });
+  await expect(orders.first()).toHaveAttribute('data-side', 'BUY');
+  expect(SYMBOLS).toContain(await orders.first().getAttribute('data-symbol'));
+  await expect(page.getByTestId(`strategy-orders-count-${strategyId}`)).not.toHaveText('0');
+  await shot(page, '84-quant-strategy-orders');
+
+  // The model's signals in the list (live and over REST), and as markers on the chart.
   await page.getByTestId('subnav-signals').click();
   await page.getByTestId('signals-filter-model').selectOption(modelId);
-  await expect(page.locator(`[data-testid^="signal-row-"][data-model-id="${modelId}"][data-signal="BUY"]`).first()).toBeVisible({ timeout: 130_000 });
-  await page.getByTestId('signals-filter-symbol').fill('RELIANCE');
-  await expect(page.getByTestId('signals-chart')).toBeVisible();
-  await expect(page.getByTestId('signals-chart')).not.toHaveAttribute('data-markers', '0', { timeout: 15_000 });
-  await shot(page, '63-quant-signals');
+  const rows = page.getByTestId('signals-table').locator(`[data-model-id="${modelId}"]`);
+  await expect(rows.first()).toBeVisible();
+  await expect(rows.first()).toHaveAttribute('data-signal', 'BUY');
+  await expect(rows.first()).toHaveAttribute('data-stage', 'production');
+  await expect(page.getByTestId('signals-table').locator(`tr:not([data-model-id="${modelId}"])`).filter({ has: page.locator('td') })).toHaveCount(0);
+  // Filtered to the symbol of the newest one (typed in lower case), its chart carries the BUY markers.
+  const symbol = (await rows.first().getAttribute('data-symbol'))!;
+  await page.getByTestId('signals-filter-symbol').fill(symbol.toLowerCase());
+  await page.getByTestId('signals-filter-symbol').press('Enter');
+  await expect(page).toHaveURL(new RegExp(`symbol=${symbol}`));
+  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-symbol', symbol);
+  await expect(page.getByTestId('signal-chart')).toHaveAttribute('data-state', 'ready');
+  const symbolRows = page.getByTestId('signals-table').locator('tbody tr');
+  await expect(symbolRows.first()).toHaveAttribute('data-symbol', symbol);
+  await expect(page.getByTestId('signals-table').locator(`tbody tr:not([data-symbol="${symbol}"])`)).toHaveCount(0);
+  await expect(page.getByTestId('signal-chart')).not.toHaveAttribute('data-buy', '0');
+  await shot(page, '85-quant-signals');
 
-  // …and the strategy turned them into orders, each tied to its signal (the next close at the latest).
+  // The strategy's own kill switch stops it placing orders.
   await page.getByTestId('subnav-strategies').click();
-  await expect(strategy).not.toHaveAttribute('data-orders', '0', { timeout: 75_000 });
-  await page.getByTestId(`strategy-open-${strategyId}`).click();
-  const orders = page.getByTestId(`strategy-orders-${strategyId}`).locator('[data-testid^="strategy-order-"]');
-  await expect(orders.first()).toBeVisible();
-  await expect(orders.first()).not.toHaveAttribute('data-signal-id', '');
-  await expect(page.getByTestId(`strategy-orders-${strategyId}`).locator('[data-status="FILLED"]').first()).toBeVisible({ timeout: 20_000 });
-  await shot(page, '64-quant-strategy-orders');
+  await page.getByTestId(`strategy-kill-${strategyId}`).click();
+  await expect(page.getByTestId('strategy-kill-confirm')).toBeDisabled();
+  await page.getByTestId('strategy-kill-reason').fill('e2e: enough');
+  await page.getByTestId('strategy-kill-confirm').click();
+  await expect(strategy).toHaveAttribute('data-kill-engaged', 'true');
+  await expect(strategy).toHaveAttribute('data-state', 'halted');
+  await shot(page, '86-quant-strategy-halted');
 
-  // Narrow width stacks the page.
-  await page.setViewportSize({ width: 420, height: 900 });
-  await shot(page, '65-quant-strategies-narrow');
-  await page.setViewportSize({ width: 1280, height: 800 });
+  // Narrow screens.
+  await page.setViewportSize({ width: 420, height: 860 });
+  await shot(page, '87-quant-strategies-narrow');
+  await page.goto(`/quant/models/${modelId}`);
+  await expect(page.getByTestId('walk-forward')).toBeVisible();
+  await shot(page, '88-quant-model-detail-narrow');
+  await page.goto(`/quant/signals?modelId=${modelId}`);
+  await expect(page.getByTestId('signals-table').locator('tbody tr').first()).toBeVisible();
+  await shot(page, '89-quant-signals-narrow');
+  await logOut(page);
+});
 
-  // A trader: no Quant in the navigation, and the pages refuse.
-  await page.getByTestId('user-menu').click();
-  await page.getByTestId('logout').click();
-  const trader = await registerUser(request, 'trader-noquant');
+test('a trader sees no Quant section and is refused its pages', async ({ page, request }) => {
+  const trader = await registerUser(request, 'notquant');
   await logIn(page, trader);
+  await expect(page.getByTestId('nav-trade')).toBeVisible();
   await expect(page.getByTestId('nav-quant')).toHaveCount(0);
-  await page.goto('/quant/models');
-  await expect(page.getByTestId('forbidden')).toBeVisible();
-  await expect(page.getByTestId('models-page')).toHaveCount(0);
+  for (const path of ['/quant', '/quant/models', '/quant/signals', '/quant/strategies']) {
+    await page.goto(path);
+    await expect(page.getByTestId('forbidden')).toBeVisible();
+    await expect(page.getByTestId('forbidden')).toContainText('No access to Quant');
+    await expect(page.getByTestId('models-page')).toHaveCount(0);
+  }
+  await shot(page, '90-trader-quant-forbidden');
+});
+
+test('an admin reads the Quant area but cannot upload, promote or run strategies (those are the quant role’s)', async ({ page }) => {
+  await logIn(page, ADMIN);
+  await page.getByTestId('nav-quant').click();
+  await expect(page.getByTestId('models-page')).toBeVisible();
+  const production = page.locator('[data-testid^="model-row-"][data-stage="production"]');
+  await expect(production.first()).toBeVisible();
+  await expect(page.getByTestId('model-upload-form')).toHaveCount(0);
+  await production.first().locator('a').click();
+  await expect(page.getByTestId('walk-forward')).toBeVisible();
+  await expect(page.getByTestId('model-promote')).toHaveCount(0);
+  await page.getByTestId('subnav-signals').click();
+  await expect(page.getByTestId('signals-table')).toBeVisible();
+  await page.getByTestId('subnav-strategies').click();
+  await expect(page.getByTestId('strategies-quant-only')).toBeVisible();
+  await expect(page.getByTestId('strategy-create-form')).toHaveCount(0);
 });

@@ -38,3 +38,12 @@ export async function fundUser(request: APIRequestContext, userId: string, amoun
   });
   expect(res.status(), await res.text()).toBeLessThan(300);
 }
+
+/** Sets a user's roles through the admin API (PATCH /admin/users/:id), as an admin would. */
+export async function grantRoles(request: APIRequestContext, userId: string, roles: string[]) {
+  const login = await request.post('/api/v1/auth/login', { data: ADMIN });
+  expect(login.status()).toBe(200);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const res = await request.patch(`/api/v1/admin/users/${userId}`, { data: { roles }, headers: { authorization: `Bearer ${accessToken}` } });
+  expect(res.status(), await res.text()).toBe(200);
+}

@@ -16,6 +16,7 @@ import { AuditLogPage } from '../features/compliance/AuditLogPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { WalletPage } from '../features/wallet/WalletPage';
+import { ModelDetailPage } from '../features/quant/ModelDetailPage';
 import { ModelsPage } from '../features/quant/ModelsPage';
 import { SignalsPage } from '../features/quant/SignalsPage';
 import { StrategiesPage } from '../features/quant/StrategiesPage';
@@ -54,6 +55,7 @@ export const router = createBrowserRouter([
                 children: [
                   { index: true, element: <Navigate to="models" replace /> },
                   { path: 'models', element: <ModelsPage /> },
+                  { path: 'models/:modelId', element: <ModelDetailPage /> },
                   { path: 'signals', element: <SignalsPage /> },
                   { path: 'strategies', element: <StrategiesPage /> },
                 ],

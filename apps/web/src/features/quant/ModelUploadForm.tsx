@@ -1,62 +1,98 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router-dom';
+import type { ModelDto } from '@tradeloop/contracts';
 import { describeError, isApiError } from '../../lib/api';
 import { useUploadModel } from './quant-api';
 
-/** Upload an .onnx and its card; the server's checks come back as field errors. */
-export function ModelUploadForm({ onUploaded }: { onUploaded: (id: string) => void }) {
+/**
+ * The .onnx and its card, sent as one multipart upload. The server checks both (card schema,
+ * feature-set version, the graph loads and scores); its refusal is shown with every field error.
+ */
+export function ModelUploadForm() {
   const [model, setModel] = useState<File | null>(null);
   const [card, setCard] = useState<File | null>(null);
-  const form = useRef<HTMLFormElement>(null);
+  const [uploaded, setUploaded] = useState<ModelDto | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const upload = useUploadModel();
-  const fieldErrors = isApiError(upload.error) ? upload.error.fieldErrors : [];
+  const error = upload.error;
+  const fieldErrors = isApiError(error) ? error.fieldErrors : [];
+  const modelErrors = fieldErrors.filter((f) => f.field === 'model');
+  const cardErrors = fieldErrors.filter((f) => f.field !== 'model');
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!model || !card || upload.isPending) return;
+    setUploaded(null);
+    upload.mutate(
+      { model, card },
+      {
+        onSuccess: (result) => {
+          setUploaded(result.model);
+          setModel(null);
+          setCard(null);
+          formRef.current?.reset();
+        },
+      },
+    );
+  };
+
   return (
-    <form
-      ref={form}
-      className="panel stack upload-form"
-      data-testid="model-upload-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!model || !card) return;
-        upload.mutate(
-          { model, card },
-          {
-            onSuccess: ({ model: m }) => {
-              form.current?.reset();
-              setModel(null);
-              setCard(null);
-              onUploaded(m.id);
-            },
-          },
-        );
-      }}
-    >
-      <h2 className="panel-title">Register a model</h2>
+    <form ref={formRef} className="stack" onSubmit={submit} data-testid="model-upload-form" noValidate>
       <label className="field">
         <span className="label">Model (.onnx)</span>
-        <input className="input" type="file" accept=".onnx" onChange={(e) => setModel(e.target.files?.[0] ?? null)} data-testid="model-upload-file" />
+        <input
+          className="input input-file"
+          type="file"
+          accept=".onnx,application/octet-stream"
+          aria-invalid={modelErrors.length > 0 || undefined}
+          onChange={(e) => setModel(e.target.files?.[0] ?? null)}
+          data-testid="model-upload-onnx"
+        />
+        {modelErrors.map((f) => (
+          <span key={f.message} className="field-error">
+            {f.message}
+          </span>
+        ))}
       </label>
       <label className="field">
-        <span className="label">Model card (card.json)</span>
-        <input className="input" type="file" accept=".json,application/json" onChange={(e) => setCard(e.target.files?.[0] ?? null)} data-testid="model-upload-card" />
+        <span className="label">Model card (.json)</span>
+        <input
+          className="input input-file"
+          type="file"
+          accept=".json,application/json"
+          aria-invalid={cardErrors.length > 0 || undefined}
+          onChange={(e) => setCard(e.target.files?.[0] ?? null)}
+          data-testid="model-upload-card"
+        />
+        <span className="field-hint">Written by <span className="mono">npm run ml:train</span> beside the .onnx. Its name and version must be new.</span>
       </label>
       {upload.isError && (
-        <div className="notice notice-error" role="alert" data-testid="model-upload-error">
-          {describeError(upload.error)}
-          {fieldErrors.length > 0 && (
-            <ul className="field-error-list">
-              {fieldErrors.map((f) => (
-                <li key={f.field + f.message}>
-                  <span className="mono">{f.field}</span>: {f.message}
+        <div className="notice notice-error upload-problem" role="alert" data-testid="model-upload-error" data-code={isApiError(error) ? error.code : ''}>
+          <span>{describeError(error)}</span>
+          {cardErrors.length > 0 && (
+            <ul className="problem-fields">
+              {cardErrors.map((f) => (
+                <li key={`${f.field}:${f.message}`} data-testid="model-upload-field-error" data-field={f.field}>
+                  <span className="mono">{f.field}</span> {f.message}
                 </li>
               ))}
             </ul>
           )}
         </div>
       )}
-      <p className="muted">It enters in staging after the server checks that it loads, matches its card and this server’s feature set.</p>
+      {uploaded && (
+        <div className="notice notice-success" role="status" data-testid="model-upload-done" data-model-id={uploaded.id}>
+          <span>
+            Registered <strong className="mono">{uploaded.name}</strong> v{uploaded.version} in staging.
+          </span>
+          <Link to={`/quant/models/${uploaded.id}`} className="button button-small" data-testid="model-upload-open">
+            Open
+          </Link>
+        </div>
+      )}
       <div className="form-actions">
         <button type="submit" className="button button-primary" disabled={!model || !card || upload.isPending} data-testid="model-upload-submit">
-          {upload.isPending ? 'Checking…' : 'Upload'}
+          {upload.isPending ? 'Uploading…' : 'Upload model'}
         </button>
       </div>
     </form>

@@ -1,39 +1,51 @@
+import { useEffect } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   REALTIME_EVENTS,
   type CreateStrategyRequest,
+  type ModelCard,
   type ModelDto,
   type ModelStage,
   type Order,
   type SignalDto,
-  type SignalEvent,
   type StrategyDto,
-  type ModelDetailDto,
 } from '@tradeloop/contracts';
 import { api } from '../../lib/api';
-import { useRealtimeEvent } from '../../lib/RealtimeProvider';
+import { useRealtime } from '../../lib/RealtimeProvider';
+import { mergeSignals, type SignalFilter } from './signal-list';
 
-export type ModelDetail = ModelDetailDto;
-
+/** Quant reads and writes (API.md "ML, models, signals, strategies"). */
 export const modelsQueryKey = ['quant', 'models'] as const;
-export const modelQueryKey = (id: string) => ['quant', 'models', id] as const;
-export const signalsQueryKey = (symbol: string, modelId: string) => ['quant', 'signals', symbol, modelId] as const;
+const modelKey = (id: string) => [...modelsQueryKey, id] as const;
+export const signalsQueryKey = ['quant', 'signals'] as const;
+const signalsKey = (f: SignalFilter) => [...signalsQueryKey, f.symbol ?? '', f.modelId ?? ''] as const;
 export const strategiesQueryKey = ['quant', 'strategies'] as const;
-export const strategyOrdersQueryKey = (id: string) => ['quant', 'strategies', id, 'orders'] as const;
+const strategyOrdersKey = (id: string) => [...strategiesQueryKey, id, 'orders'] as const;
+
+export interface ModelStageChange {
+  from: ModelStage | null;
+  to: ModelStage;
+  actorId: string | null;
+  reason: string;
+  at: string;
+}
+export type ModelDetail = ModelDto & { card: ModelCard & Record<string, unknown>; checksum: string; sizeBytes: number; stages?: ModelStageChange[] };
 
 export function useModels() {
-  return useQuery({ queryKey: modelsQueryKey, queryFn: ({ signal }) => api<{ items: ModelDto[] }>('/api/v1/models', { signal }) });
+  return useQuery({
+    queryKey: modelsQueryKey,
+    queryFn: ({ signal }) => api<{ items: ModelDto[] }>('/api/v1/models', { signal }),
+  });
 }
 
 export function useModel(id: string | null) {
   return useQuery({
-    queryKey: modelQueryKey(id ?? ''),
+    queryKey: modelKey(id ?? ''),
     queryFn: ({ signal }) => api<ModelDetail>(`/api/v1/models/${encodeURIComponent(id!)}`, { signal }),
-    enabled: id !== null,
+    enabled: id !== null && id !== '',
   });
 }
 
-/** POST /models (multipart): the .onnx and its card. */
 export function useUploadModel() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -52,63 +64,140 @@ export function usePromoteModel() {
   return useMutation({
     mutationFn: ({ id, stage }: { id: string; stage: ModelStage }) =>
       api<{ model: ModelDto; replaced: ModelDto | null }>(`/api/v1/models/${encodeURIComponent(id)}/promote`, { method: 'POST', body: { stage } }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['quant', 'models'] }),
+    // Promotion may archive another model of the name: every model is re-read.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: modelsQueryKey }),
   });
 }
 
-const SIGNALS_SHOWN = 200;
-
-/** The newest signals (optionally of one symbol / model); `signal` events keep them current. */
-export function useSignals(symbol: string, modelId: string) {
-  const queryClient = useQueryClient();
-  const key = signalsQueryKey(symbol, modelId);
-  useRealtimeEvent<SignalEvent>(REALTIME_EVENTS.signal, (e) => {
-    if ((symbol && e.signal.symbol !== symbol) || (modelId && e.signal.modelId !== modelId)) return;
-    queryClient.setQueryData<{ items: SignalDto[] }>(key, (list) => (list && !list.items.some((s) => s.id === e.signal.id) ? { items: [e.signal, ...list.items].slice(0, SIGNALS_SHOWN) } : list));
-  });
+export function useSignals(filter: SignalFilter) {
   return useQuery({
-    queryKey: key,
-    queryFn: ({ signal }) => api<{ items: SignalDto[] }>('/api/v1/signals', { signal, query: { symbol, modelId, limit: SIGNALS_SHOWN } }),
+    queryKey: signalsKey(filter),
+    queryFn: ({ signal }) => api<{ items: SignalDto[]; nextCursor: string | null }>('/api/v1/signals', { signal, query: { symbol: filter.symbol, modelId: filter.modelId, limit: 200 } }),
   });
 }
 
-/** The caller's strategies; `strategy.updated` replaces the one that changed. */
-export function useStrategies() {
+interface SignalEvent {
+  signal: SignalDto;
+  seq: number;
+}
+
+/**
+ * Live `signal` events (the signals room: quant, admin, compliance) go into every cached signals
+ * list whose filter they match; a `seq` gap or a reconnect re-reads the lists over REST.
+ */
+export function useSignalsSync(): void {
   const queryClient = useQueryClient();
-  useRealtimeEvent<{ strategy: StrategyDto }>(REALTIME_EVENTS.strategyUpdated, ({ strategy }) => {
-    queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => (list ? { items: list.items.map((s) => (s.id === strategy.id ? strategy : s)) } : list));
-    void queryClient.invalidateQueries({ queryKey: strategyOrdersQueryKey(strategy.id) });
-  });
-  return useQuery({ queryKey: strategiesQueryKey, queryFn: ({ signal }) => api<{ items: StrategyDto[] }>('/api/v1/strategies', { signal }), refetchInterval: 10_000 });
+  const { connection } = useRealtime();
+  useEffect(() => {
+    if (!connection) return undefined;
+    const { socket } = connection;
+    let lastSeq: number | null = null;
+    let connectedBefore = socket.connected;
+    const onSignal = (event: SignalEvent) => {
+      if (lastSeq !== null && event.seq > lastSeq + 1) void queryClient.invalidateQueries({ queryKey: signalsQueryKey });
+      lastSeq = Math.max(event.seq, lastSeq ?? 0);
+      for (const [key, data] of queryClient.getQueriesData<{ items: SignalDto[]; nextCursor: string | null }>({ queryKey: signalsQueryKey })) {
+        if (!data) continue;
+        const filter: SignalFilter = { symbol: (key[2] as string) || undefined, modelId: (key[3] as string) || undefined };
+        queryClient.setQueryData(key, { ...data, items: mergeSignals(data.items, [event.signal], filter) });
+      }
+    };
+    const onConnect = () => {
+      if (connectedBefore) {
+        lastSeq = null;
+        void queryClient.invalidateQueries({ queryKey: signalsQueryKey });
+      }
+      connectedBefore = true;
+    };
+    socket.on(REALTIME_EVENTS.signal, onSignal);
+    socket.on('connect', onConnect);
+    return () => {
+      socket.off(REALTIME_EVENTS.signal, onSignal);
+      socket.off('connect', onConnect);
+    };
+  }, [connection, queryClient]);
 }
 
-export function useStrategyOrders(id: string | null) {
+export function useStrategies(enabled = true) {
   return useQuery({
-    queryKey: strategyOrdersQueryKey(id ?? ''),
-    queryFn: ({ signal }) => api<{ items: Order[] }>(`/api/v1/strategies/${encodeURIComponent(id!)}/orders`, { signal, query: { limit: 50 } }),
-    enabled: id !== null,
-    refetchInterval: 5_000,
+    queryKey: strategiesQueryKey,
+    queryFn: ({ signal }) => api<{ items: StrategyDto[] }>('/api/v1/strategies', { signal }),
+    enabled,
   });
 }
+
+export function useStrategyOrders(id: string) {
+  return useQuery({
+    queryKey: strategyOrdersKey(id),
+    queryFn: ({ signal }) => api<{ items: Order[] }>(`/api/v1/strategies/${encodeURIComponent(id)}/orders`, { signal, query: { limit: 100 } }),
+  });
+}
+
+const upsertStrategy = (list: { items: StrategyDto[] } | undefined, s: StrategyDto) => {
+  if (!list) return list;
+  const exists = list.items.some((x) => x.id === s.id);
+  return { items: exists ? list.items.map((x) => (x.id === s.id ? s : x)) : [s, ...list.items] };
+};
 
 export function useCreateStrategy() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateStrategyRequest) => api<{ strategy: StrategyDto }>('/api/v1/strategies', { method: 'POST', body }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: strategiesQueryKey }),
+    onSuccess: ({ strategy }) => queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, strategy)),
   });
 }
 
-export type StrategyAction = { id: string } & ({ kind: 'start' } | { kind: 'stop' } | { kind: 'kill-switch'; engaged: boolean; reason?: string });
+export type StrategyCommand = { action: 'start' | 'stop' } | { action: 'kill-switch'; engaged: boolean; reason?: string };
 
-export function useStrategyAction() {
+export function useStrategyCommand() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (a: StrategyAction) =>
-      api<{ strategy: StrategyDto }>(`/api/v1/strategies/${encodeURIComponent(a.id)}/${a.kind}`, {
+    mutationFn: ({ id, command }: { id: string; command: StrategyCommand }) =>
+      api<{ strategy: StrategyDto }>(`/api/v1/strategies/${encodeURIComponent(id)}/${command.action}`, {
         method: 'POST',
-        ...(a.kind === 'kill-switch' ? { body: { engaged: a.engaged, ...(a.reason ? { reason: a.reason } : {}) } } : {}),
+        body: command.action === 'kill-switch' ? { engaged: command.engaged, ...(command.reason ? { reason: command.reason } : {}) } : undefined,
       }),
-    onSuccess: ({ strategy }) => queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => (list ? { items: list.items.map((s) => (s.id === strategy.id ? strategy : s)) } : list)),
+    onSuccess: ({ strategy }) => {
+      queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, strategy));
+      void queryClient.invalidateQueries({ queryKey: strategyOrdersKey(strategy.id) });
+    },
   });
+}
+
+/**
+ * `strategy.updated` (the user's own strategies: started, stopped, switch pulled, P&L moved)
+ * replaces the cached copy and re-reads its orders; `order.updated` re-reads the orders of the
+ * strategy it is tagged with. A reconnect re-reads everything.
+ */
+export function useStrategiesSync(): void {
+  const queryClient = useQueryClient();
+  const { connection } = useRealtime();
+  useEffect(() => {
+    if (!connection) return undefined;
+    const { socket } = connection;
+    let connectedBefore = socket.connected;
+    const onStrategy = (event: { strategy: StrategyDto }) => {
+      queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, event.strategy));
+      void queryClient.invalidateQueries({ queryKey: strategyOrdersKey(event.strategy.id) });
+    };
+    const onOrder = (event: { order: Order & { strategyId?: string | null } }) => {
+      const id = event.order.strategyId;
+      if (id) {
+        void queryClient.invalidateQueries({ queryKey: strategyOrdersKey(id) });
+        void queryClient.invalidateQueries({ queryKey: strategiesQueryKey, exact: true });
+      }
+    };
+    const onConnect = () => {
+      if (connectedBefore) void queryClient.invalidateQueries({ queryKey: strategiesQueryKey });
+      connectedBefore = true;
+    };
+    socket.on(REALTIME_EVENTS.strategyUpdated, onStrategy);
+    socket.on(REALTIME_EVENTS.orderUpdated, onOrder);
+    socket.on('connect', onConnect);
+    return () => {
+      socket.off(REALTIME_EVENTS.strategyUpdated, onStrategy);
+      socket.off(REALTIME_EVENTS.orderUpdated, onOrder);
+      socket.off('connect', onConnect);
+    };
+  }, [connection, queryClient]);
 }

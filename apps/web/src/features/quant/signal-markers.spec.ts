@@ -1,20 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import type { CandleDto as Candle, SignalDto } from '@tradeloop/contracts';
-import { chartPoints } from './signal-markers';
+import type { SignalDto } from '@tradeloop/contracts';
+import { chartTime } from '../trade/chart-data';
+import { signalMarkers } from './signal-markers';
 
-const candle = (ts: string, close: string): Candle => ({ ts, open: close, high: close, low: close, close, volume: 1 }) as Candle;
-const signal = (ts: string, verdict: SignalDto['signal']): SignalDto => ({ id: ts + verdict, modelId: 'm', modelVersion: '1', stage: 'production', symbol: 'A', ts, score: 0.5, signal: verdict, featuresHash: 'h' });
+const iso = (minute: number, second = 0) => new Date(Date.UTC(2026, 10, 22, 9, minute, second)).toISOString();
+const sig = (id: string, ts: string, signal: SignalDto['signal'], symbol = 'INFY'): SignalDto => ({
+  id,
+  modelId: '0190a000-0000-7000-8000-000000000001',
+  modelVersion: '1',
+  stage: 'production',
+  symbol,
+  ts,
+  score: signal === 'BUY' ? 0.71 : 0.3,
+  signal,
+  featuresHash: 'h',
+});
+const bars = [0, 1, 2, 3].map((m) => chartTime(iso(m)));
 
-describe('chartPoints', () => {
-  it('marks BUY and SELL on the close of their bar; HOLD and bars off the chart are not marked', () => {
-    const points = chartPoints(
-      [candle('2026-11-22T09:00:00.000Z', '100.50'), candle('2026-11-22T09:01:00.000Z', '101.00'), candle('2026-11-22T09:02:00.000Z', '99.00')],
-      [signal('2026-11-22T09:00:00.000Z', 'BUY'), signal('2026-11-22T09:01:00.000Z', 'HOLD'), signal('2026-11-22T09:02:00.000Z', 'SELL'), signal('2026-11-22T08:00:00.000Z', 'BUY')],
-    );
-    expect(points.map((p) => [p.close, p.buy, p.sell])).toEqual([
-      [100.5, 100.5, undefined],
-      [101, undefined, undefined],
-      [99, undefined, 99],
+describe('signalMarkers', () => {
+  it('puts BUY below and SELL above the bar of the signal, oldest first; HOLD and other symbols draw nothing', () => {
+    const markers = signalMarkers([sig('s', iso(2), 'SELL'), sig('b', iso(1), 'BUY'), sig('h', iso(3), 'HOLD'), sig('t', iso(0), 'BUY', 'TCS')], 'INFY', bars);
+    expect(markers.map((m) => [m.id, m.time, m.position, m.shape, m.text])).toEqual([
+      ['b', bars[1], 'belowBar', 'arrowUp', 'B 0.71'],
+      ['s', bars[2], 'aboveBar', 'arrowDown', 'S 0.30'],
     ]);
+  });
+
+  it('snaps a signal inside a bar to that bar and drops one before the first bar', () => {
+    const markers = signalMarkers([sig('mid', iso(2, 40), 'BUY'), sig('late', iso(9), 'BUY'), sig('early', iso(-1 + 0, -5), 'SELL')], 'INFY', bars);
+    expect(markers.map((m) => [m.id, m.time])).toEqual([
+      ['mid', bars[2]],
+      ['late', bars[3]],
+    ]);
+  });
+
+  it('is empty without bars', () => {
+    expect(signalMarkers([sig('b', iso(1), 'BUY')], 'INFY', [])).toEqual([]);
   });
 });
