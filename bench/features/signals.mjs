@@ -15,6 +15,8 @@ const MODEL_DIR = join(import.meta.dirname, '../../models/demo-momentum/1');
 const SYMBOLS = Number(process.env.BENCH_SIGNAL_SYMBOLS ?? 500);
 const PRIME = 520;
 const CLOSES = Number(process.env.BENCH_SIGNAL_CLOSES ?? 150);
+/** Pause between closes (ms): 0 = back to back (capacity); live, a 1m model closes once a minute. */
+const PAUSE_MS = Number(process.env.BENCH_SIGNAL_PAUSE_MS ?? 0);
 
 async function run(label, db, redis, session, card, oneByOne) {
   const prefix = `bench${Date.now().toString(36)}`;
@@ -59,6 +61,7 @@ async function run(label, db, redis, session, card, oneByOne) {
     const out = await engine.onBucket({ timeframe: '1m', ts: series[0].columns.ts[i], bars, closedAt: t0 });
     ms.push(performance.now() - t0);
     stored += out.signals.length;
+    if (PAUSE_MS > 0) await new Promise((r) => setTimeout(r, PAUSE_MS));
   }
   const sorted = (a) => [...a].sort((x, y) => x - y);
   const [all, st, pu] = [sorted(ms), sorted(storeMs), sorted(publishMs)];
