@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { REALTIME_EVENTS, SignalEventSchema, type SignalEvent } from '@tradeloop/contracts';
-import { demoUniverse, FEATURE_SET_V1, FeatureState } from '@tradeloop/domain';
+import { candleAt, demoUniverse, FEATURE_SET_V1, FeatureState } from '@tradeloop/domain';
 import { backfillHistory, CandlesRepository, InstrumentsRepository } from '@tradeloop/server';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { MarketClient, eventually, sleep } from './support/market-socket';
@@ -83,7 +83,7 @@ describe('live signals', () => {
         expect(c.ts[c.length - 1]).toBe(Date.parse(e.signal.ts));
         const state = new FeatureState();
         let row: Float64Array | null = null;
-        for (let i = 0; i < c.length; i += 1) row = state.update({ ts: c.ts[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! });
+        for (let i = 0; i < c.length; i += 1) row = state.update(candleAt(c, i));
         expect(row, `${e.signal.symbol}: a feature row from the stored candles`).not.toBeNull();
         const expected = card.features.map((name) => Math.fround(row![FEATURE_SET_V1.features.indexOf(name)]!));
         // real[] comes back as text; the shortest text of a float32 reads back as the same float32.

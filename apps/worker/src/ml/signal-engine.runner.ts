@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS, SIGNALS_ROOM } from '@tradeloop/contracts';
-import { IST_OFFSET_MS, type Candle, type Timeframe } from '@tradeloop/domain';
+import { candleAt, IST_OFFSET_MS, type Candle, type Timeframe } from '@tradeloop/domain';
 import {
   APP_CONFIG,
   CandlesRepository,
@@ -120,7 +120,7 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
         const symbol = symbols[next++]!;
         const c = await this.candles.range({ symbol, timeframe, to, limit: count });
         if (c.length === 0) continue;
-        out.set(symbol, Array.from({ length: c.length }, (_, i) => ({ ts: c.ts[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
+        out.set(symbol, Array.from({ length: c.length }, (_, i) => candleAt(c, i)));
       }
     };
     await Promise.all(Array.from({ length: PRIME_CONCURRENCY }, worker));

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
-import { bucketStart, isDomainError, MlSignalStrategy, SmaCrossover, type Candle, type MlSignalParams, type OrderIntent, type SmaCrossoverParams, type Strategy, type Timeframe } from '@tradeloop/domain';
+import { bucketStart, candleAt, isDomainError, MlSignalStrategy, SmaCrossover, type Candle, type MlSignalParams, type OrderIntent, type SmaCrossoverParams, type Strategy, type Timeframe } from '@tradeloop/domain';
 import {
   APP_CONFIG,
   CandlesRepository,
@@ -113,7 +113,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     const to = new Date(bucketStart(Date.now(), params.timeframe)).toISOString();
     for (const symbol of row.symbols) {
       const c = await this.candles.range({ symbol, timeframe: params.timeframe, to, limit: params.slow + 2 });
-      const bars: Candle[] = Array.from({ length: c.length }, (_, i) => ({ ts: c.ts[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! }));
+      const bars: Candle[] = Array.from({ length: c.length }, (_, i) => candleAt(c, i));
       s.warm(symbol, bars);
     }
     return s;

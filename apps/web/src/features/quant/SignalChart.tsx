@@ -1,11 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
-  CandlestickSeries,
-  ColorType,
-  createChart,
   createSeriesMarkers,
-  CrosshairMode,
   type IChartApi,
   type ISeriesApi,
   type ISeriesMarkersPluginApi,
@@ -17,10 +13,10 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { useRealtimeEvent } from '../../lib/RealtimeProvider';
 import { useMarketSubscription } from '../../lib/useMarketSubscription';
 import { mergeBars, toBar, type Bar } from '../trade/chart-data';
+import { createCandleChart } from '../trade/candle-chart';
 import { candlesQueryKey, useCandles } from '../trade/trade-api';
 import { signalMarkers } from './signal-markers';
 
-const COLORS = { background: '#0f131a', text: '#8591a1', grid: '#171d28', border: '#2a3341', up: '#26c281', down: '#f0506e', crosshair: '#5d6877' };
 
 interface Handles {
   chart: IChartApi;
@@ -50,22 +46,7 @@ export function SignalChart({ symbol, timeframe, signals }: { symbol: string | n
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return undefined;
-    const chart = createChart(container, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: COLORS.background }, textColor: COLORS.text, fontFamily: 'Inter, system-ui, sans-serif', fontSize: 11 },
-      grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
-      crosshair: { mode: CrosshairMode.Normal, vertLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' }, horzLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' } },
-      rightPriceScale: { borderColor: COLORS.border },
-      timeScale: { borderColor: COLORS.border, timeVisible: true, secondsVisible: false, rightOffset: 4 },
-    });
-    const candles = chart.addSeries(CandlestickSeries, {
-      upColor: COLORS.up,
-      downColor: COLORS.down,
-      borderVisible: false,
-      wickUpColor: COLORS.up,
-      wickDownColor: COLORS.down,
-      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
-    });
+    const { chart, candles } = createCandleChart(container);
     const markers = createSeriesMarkers(candles, []);
     handlesRef.current = { chart, candles, markers };
     return () => {

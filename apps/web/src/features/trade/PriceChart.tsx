@@ -13,10 +13,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import {
-  CandlestickSeries,
-  ColorType,
-  createChart,
-  CrosshairMode,
   HistogramSeries,
   type IChartApi,
   type ISeriesApi,
@@ -31,20 +27,11 @@ import { changePercent, direction, formatChange, formatPrice, formatVolume } fro
 import { useMarketSubscription } from '../../lib/useMarketSubscription';
 import { lastCandleAttr, mergeBars, toBar, type Bar } from './chart-data';
 import type { QuoteBook } from './quote-book';
+import { CHART_COLORS, createCandleChart } from './candle-chart';
 import { candlesQueryKey, useCandles } from './trade-api';
 import { useLiveQuote } from './useLiveQuotes';
 
-const COLORS = {
-  background: '#0f131a',
-  text: '#8591a1',
-  grid: '#171d28',
-  border: '#2a3341',
-  up: '#26c281',
-  down: '#f0506e',
-  upVolume: 'rgba(38, 194, 129, 0.45)',
-  downVolume: 'rgba(240, 80, 110, 0.45)',
-  crosshair: '#5d6877',
-};
+const COLORS = CHART_COLORS;
 
 interface ChartHandles {
   chart: IChartApi;
@@ -81,22 +68,7 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return undefined;
-    const chart = createChart(container, {
-      autoSize: true,
-      layout: { background: { type: ColorType.Solid, color: COLORS.background }, textColor: COLORS.text, fontFamily: 'Inter, system-ui, sans-serif', fontSize: 11 },
-      grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
-      crosshair: { mode: CrosshairMode.Normal, vertLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' }, horzLine: { color: COLORS.crosshair, labelBackgroundColor: '#1c2431' } },
-      rightPriceScale: { borderColor: COLORS.border },
-      timeScale: { borderColor: COLORS.border, timeVisible: true, secondsVisible: false, rightOffset: 4 },
-    });
-    const candles = chart.addSeries(CandlestickSeries, {
-      upColor: COLORS.up,
-      downColor: COLORS.down,
-      borderVisible: false,
-      wickUpColor: COLORS.up,
-      wickDownColor: COLORS.down,
-      priceFormat: { type: 'price', precision: 2, minMove: 0.01 },
-    });
+    const { chart, candles } = createCandleChart(container);
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
     const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '', lastValueVisible: false, priceLineVisible: false });
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PredictRequest, PredictResponse } from '@tradeloop/contracts';
-import { DomainError, FEATURE_SET_V1, FeatureState, signalOf, type FieldError } from '@tradeloop/domain';
+import { candleAt, DomainError, FEATURE_SET_V1, FeatureState, signalOf, type FieldError } from '@tradeloop/domain';
 import { CandlesRepository } from '../../market';
 import { compileModel } from '../signals/live-model';
 import { PRIME_BARS } from '../signals/signal-engine';
@@ -44,7 +44,7 @@ export class PredictUseCase {
       const c = await this.candles.range({ symbol, timeframe: compiled.timeframe, to: new Date(Date.now() + 1).toISOString(), limit: PRIME_BARS });
       const state = new FeatureState(FEATURE_SET_V1);
       let row: Float64Array | null = null;
-      for (let i = 0; i < c.length; i += 1) row = state.update({ ts: c.ts[i]!, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! });
+      for (let i = 0; i < c.length; i += 1) row = state.update(candleAt(c, i));
       if (!row) {
         throw new DomainError('INVALID_STATE', `${symbol} has no complete feature row on ${compiled.timeframe} bars yet (${c.length} stored; ${FEATURE_SET_V1.params.warmupBars} needed, and every feature finite)`);
       }
