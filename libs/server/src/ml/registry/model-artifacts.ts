@@ -6,6 +6,9 @@ import { APP_CONFIG, type AppConfig } from '../../config';
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** A card's name or version as one path segment: nothing in it can climb out (`/`, `..`). */
+export const safeSegment = (s: string): string => encodeURIComponent(s).replace(/^\.+$/, (dots) => '%2E'.repeat(dots.length));
+
 /**
  * The .onnx files of registered models, under MODEL_REGISTRY_DIR as `<name>/<version>/<sha256>.onnx`.
  * Written to a temporary name and renamed, so a crash never leaves a half-written model where a
@@ -22,7 +25,7 @@ export class ModelArtifactStore {
   /** Stores the bytes; returns the path relative to the registry root. */
   async put(name: string, version: string, bytes: Uint8Array): Promise<{ artifact: string; checksum: string }> {
     const checksum = sha256Hex(bytes);
-    const artifact = join(name, encodeURIComponent(version), `${checksum}.onnx`);
+    const artifact = join(safeSegment(name), safeSegment(version), `${checksum}.onnx`);
     const target = this.pathOf(artifact);
     await mkdir(dirname(target), { recursive: true });
     const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
