@@ -28,6 +28,14 @@ describe('ModelArtifactStore', () => {
     await expect(s.read(artifact, checksum)).rejects.toThrow(/checksum/);
   });
 
+  it('refuses at start a registry directory it cannot create or write', async () => {
+    const { root } = store();
+    const file = join(root, 'not-a-dir');
+    writeFileSync(file, 'x');
+    await expect(new ModelArtifactStore({ MODEL_REGISTRY_DIR: join(file, 'models') } as AppConfig).onModuleInit()).rejects.toThrow(/MODEL_REGISTRY_DIR .* is not a writable directory/);
+    await expect(store().s.onModuleInit()).resolves.toBeUndefined();
+  });
+
   it('keeps names and versions to one path segment', () => {
     expect(safeSegment('..')).toBe('%2E%2E');
     expect(safeSegment('.')).toBe('%2E');

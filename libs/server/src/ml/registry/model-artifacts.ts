@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config';
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -15,11 +16,21 @@ export const safeSegment = (s: string): string => encodeURIComponent(s).replace(
  * loader could find it; read back only when the checksum still matches the database.
  */
 @Injectable()
-export class ModelArtifactStore {
+export class ModelArtifactStore implements OnModuleInit {
   readonly root: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.root = isAbsolute(config.MODEL_REGISTRY_DIR) ? config.MODEL_REGISTRY_DIR : resolve(process.cwd(), config.MODEL_REGISTRY_DIR);
+  }
+
+  /** A registry directory the process cannot write stops it at start, not at the first upload. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await mkdir(this.root, { recursive: true });
+      await access(this.root, constants.R_OK | constants.W_OK);
+    } catch (err) {
+      throw new Error(`MODEL_REGISTRY_DIR ${this.root} is not a writable directory: ${(err as Error).message}`);
+    }
   }
 
   /** Stores the bytes; returns the path relative to the registry root. */
