@@ -43,7 +43,7 @@ async function run(label, db, redis, session, card, oneByOne) {
     },
     publish: async (s) => {
       const t0 = performance.now();
-      await publisher.toRoomMany('signals', 'signal', s.map((signal) => ({ signal })));
+      await publisher.toRoomBatched('signals', 'signal', s.map((signal) => ({ signal })));
       publishMs.push(performance.now() - t0);
     },
     history: async () => new Map(series.map(({ symbol, columns: c }) => [symbol, Array.from({ length: PRIME }, (_, i) => ({ ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] }))])),

@@ -29,6 +29,7 @@ import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
 import { QuotesController } from './market/quotes.controller';
 import { MarketStreamHub } from './realtime/market-stream.hub';
+import { RealtimeBatchFanout } from './realtime/batch-fanout';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
@@ -85,6 +86,7 @@ export class ApiModule {
         RealtimeGateway,
         RealtimeRedis,
         MarketStreamHub,
+        RealtimeBatchFanout,
       ],
     };
   }

@@ -11,7 +11,7 @@ const MINUTE = 60_000;
 
 function signal(modelId: string, symbol: string, i: number, verdict: NewSignal['signal'], stage: NewSignal['stage'] = 'production'): NewSignal {
   const features = Float32Array.from([i / 100, -i / 100, 0.5]);
-  return { id: uuidv7(), modelId, modelName: 'demo', modelVersion: stage === 'shadow' ? '2' : '1', stage, symbol, timeframe: '1m', ts: T0 + i * MINUTE, score: verdict === 'BUY' ? 0.7 : verdict === 'SELL' ? 0.3 : 0.5, signal: verdict, closeTicks: 25_000_000 + i, features, featuresHash: hashFeatures(features) };
+  return { id: uuidv7({ msecs: T0 + i * MINUTE }), modelId, modelName: 'demo', modelVersion: stage === 'shadow' ? '2' : '1', stage, symbol, timeframe: '1m', ts: T0 + i * MINUTE, score: verdict === 'BUY' ? 0.7 : verdict === 'SELL' ? 0.3 : 0.5, signal: verdict, closeTicks: 25_000_000 + i, features, featuresHash: hashFeatures(features) };
 }
 
 describe('signals API', () => {
@@ -29,7 +29,7 @@ describe('signals API', () => {
     const stored = await repo.insertMany(rows);
     expect(stored).toHaveLength(90);
     // The same bars again (a restarted worker): nothing new, nothing changed.
-    expect(await repo.insertMany(rows.slice(0, 10).map((r) => ({ ...r, id: uuidv7(), score: 0.99 })))).toEqual([]);
+    expect(await repo.insertMany(rows.slice(0, 10).map((r) => ({ ...r, id: uuidv7({ msecs: r.ts }), score: 0.99 })))).toEqual([]);
     quant = await signedIn(api, ['quant']);
   });
 

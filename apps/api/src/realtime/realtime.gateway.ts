@@ -6,6 +6,7 @@ import { ADMIN_ROOM, SIGNALS_ROOM, SIGNALS_ROOM_ROLES, MARKET_SUBSCRIBE, MARKET_
 import { isDomainError } from '@tradeloop/domain';
 import { AuthenticateUseCase, LOGGER, type Principal } from '@tradeloop/server';
 import { MarketStreamHub } from './market-stream.hub';
+import { RealtimeBatchFanout } from './batch-fanout';
 
 type AuthedSocket = Socket & { data: { principal?: Principal } };
 
@@ -20,10 +21,12 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
     @Inject(AuthenticateUseCase) private readonly authenticate: AuthenticateUseCase,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(MarketStreamHub) private readonly market: MarketStreamHub,
+    @Inject(RealtimeBatchFanout) private readonly batches: RealtimeBatchFanout,
   ) {}
 
   afterInit(nsp: Namespace): void {
     this.market.attach(nsp);
+    this.batches.attach(nsp);
     nsp.use((socket: AuthedSocket, next) => {
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token !== 'string' || token.length === 0 || token.length > 4096) {

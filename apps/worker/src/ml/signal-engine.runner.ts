@@ -66,7 +66,7 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
     this.engine = new SignalEngine({
       score: (model, rows, n) => this.scorer.score(model, rows, n),
       store: (s) => this.signals.insertMany(s),
-      publish: (s) => this.realtime.toRoomMany(SIGNALS_ROOM, REALTIME_EVENTS.signal, s.map((signal) => ({ signal }))),
+      publish: (s) => this.realtime.toRoomBatched(SIGNALS_ROOM, REALTIME_EVENTS.signal, s.map((signal) => ({ signal }))),
       history: (tf, before, count) => this.history(tf, before, count),
       drift: (a) => this.recordDrift(a),
       logger: this.logger,

@@ -5,7 +5,7 @@ import type { ModelCard, SignalDto } from '@tradeloop/contracts';
 import { FEATURE_SET_V1, FeatureState, type Candle, type Timeframe } from '@tradeloop/domain';
 import { hashFeatures, SignalEngine, DRIFT_MIN_VALUES, type DriftAlert } from './signal-engine';
 import type { LiveModelSource } from './live-model';
-import type { NewSignal } from './signals.repository';
+import { barTimeOf, type NewSignal } from './signals.repository';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 4, 0);
@@ -119,6 +119,7 @@ describe('SignalEngine', () => {
     expect(a.score).toBeCloseTo(1 / (1 + Math.exp(-fed[0]! * 10)), 6);
     expect(a.signal).toBe(a.score >= 0.6 ? 'BUY' : a.score <= 0.4 ? 'SELL' : 'HOLD');
     expect(a.closeTicks).toBe(bars.A[200]!.close);
+    expect(barTimeOf(a.id)).toBe(T0 + 200 * MINUTE);
     expect(h.published.map((s) => s.id).sort()).toEqual(out.signals.map((s) => s.id).sort());
   });
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { v7 as uuidv7 } from 'uuid';
 import type { Logger } from 'pino';
@@ -192,8 +192,11 @@ export class SignalEngine<M extends LiveModelSource = LiveModelSource> {
       out.closes.set(symbol, bar.close);
     }
 
-    // 2. Each model scores all ready rows at once.
+    // 2. Each model scores all ready rows at once. Ids take their random bits from one buffer
+    // per bucket: a system call per id cost ~2 ms per 500 signals.
     const fresh: NewSignal[] = [];
+    const random = randomFillSync(Buffer.allocUnsafe(16 * symbols.length * runs.length));
+    let nextId = 0;
     for (const run of runs) {
       const model = run.compiled.source;
       if (nonFinite > 0) this.m.skipped.inc({ model: model.name, reason: 'non_finite_features' }, nonFinite);
@@ -212,8 +215,10 @@ export class SignalEngine<M extends LiveModelSource = LiveModelSource> {
           continue;
         }
         const features = input.slice(k * cols, (k + 1) * cols);
+        const r = (nextId += 1) * 16;
         fresh.push({
-          id: uuidv7(),
+          // Stamped with the bar time: the id alone leads to its stored batch (SignalsRepository.detail).
+          id: uuidv7({ msecs: bucket.ts, random: random.subarray(r - 16, r) }),
           modelId: model.id,
           modelName: model.name,
           modelVersion: model.version,
@@ -235,8 +240,16 @@ export class SignalEngine<M extends LiveModelSource = LiveModelSource> {
     out.signals = await this.deps.store(fresh);
     await this.deps.publish(out.signals);
     if (bucket.closedAt !== undefined) this.m.latency.observe((performance.now() - bucket.closedAt) / 1000);
+    // Counted per label set, not per signal (a label lookup per inc adds up over 500 signals).
     const names = new Map(runs.map((r) => [r.compiled.source.id, r.compiled.source.name]));
-    for (const s of out.signals) this.m.signals.inc({ model: names.get(s.modelId) ?? s.modelId, stage: s.stage, signal: s.signal });
+    const counts = new Map<string, { model: string; stage: string; signal: string; n: number }>();
+    for (const s of out.signals) {
+      const key = `${s.modelId}|${s.stage}|${s.signal}`;
+      const c = counts.get(key);
+      if (c) c.n += 1;
+      else counts.set(key, { model: names.get(s.modelId) ?? s.modelId, stage: s.stage, signal: s.signal, n: 1 });
+    }
+    for (const c of counts.values()) this.m.signals.inc({ model: c.model, stage: c.stage, signal: c.signal }, c.n);
     await this.checkDrift(runs, bucket.ts);
     return out;
   }

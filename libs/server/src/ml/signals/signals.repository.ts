@@ -42,20 +42,14 @@ export interface SignalDetail extends SignalDto {
 interface SignalRow {
   id: string;
   model_id: string;
-  model_name: string;
   model_version: string;
   stage: ModelStage;
   symbol: string;
-  timeframe: string;
   ts: Date;
   score: number;
   signal: SignalVerdict;
-  close_ticks: string;
   features_hash: string;
-  created_at: Date;
 }
-
-const COLUMNS = `id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks::text, features_hash, created_at`;
 
 export const toSignalDto = (r: SignalRow): SignalDto => ({
   id: r.id,
@@ -63,15 +57,29 @@ export const toSignalDto = (r: SignalRow): SignalDto => ({
   modelVersion: r.model_version,
   stage: r.stage,
   symbol: r.symbol,
-  ts: r.ts.toISOString(),
+  ts: new Date(r.ts).toISOString(),
   score: r.score,
   signal: r.signal,
   featuresHash: r.features_hash,
 });
 
 /**
- * Signals storage: one multi-row statement per bar close, reads newest first by keyset.
- * Partitions (one per month of bar time) are created on first use, as for candles.
+ * The bar time a signal id carries: signal ids are UUIDv7 whose 48-bit timestamp is the bar's
+ * start (SignalEngine), so one signal is found through the bar-time index, without an index over
+ * every id.
+ */
+export const barTimeOf = (id: string): number => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+
+/** Each signal of the batches in `b`, as a row (`n` = its position in the batch, from 1). */
+const UNNESTED = `CROSS JOIN LATERAL unnest(b.ids, b.symbols, b.scores, b.verdicts, b.hashes) WITH ORDINALITY AS u(id, symbol, score, signal, features_hash, n)`;
+const SIGNAL_COLUMNS = `u.id, b.model_id, b.model_version, b.stage, u.symbol, b.ts, u.score, u.signal, u.features_hash`;
+
+/**
+ * Signals storage: the signals of one model for one bar close are ONE row (arrays over the
+ * bucket's symbols), so storing a bucket of 500 symbols is one small insert, not 500 rows with
+ * four index entries each (docs/adr/0012-live-signals.md). Reads unnest the batches, newest
+ * bar first; one signal is found by its id through a GIN index. Partitions (a month of bar
+ * time each) are created on first use.
  */
 @Injectable()
 export class SignalsRepository {
@@ -83,59 +91,80 @@ export class SignalsRepository {
     for (const ts of timestamps) {
       const month = new Date(ts).toISOString().slice(0, 7);
       if (this.months.has(month)) continue;
-      await sql.rows(`SELECT ensure_signal_partition($1::timestamptz)`, [`${month}-01T00:00:00Z`]);
+      await sql.rows(`SELECT ensure_signal_batch_partition($1::timestamptz)`, [`${month}-01T00:00:00Z`]);
       this.months.add(month);
     }
   }
 
   /**
-   * Stores the signals of one bar close in one statement and returns those that were new: a bar
-   * already recorded for a model and symbol (a re-run after a restart) is left as it was.
+   * Stores the signals of a bar close, one row per model, and returns those that were new: a
+   * model's bucket already recorded (a re-run after a restart, a second feed) is left as it was.
    */
   async insertMany(signals: readonly NewSignal[], sql: Sql = this.db.sql): Promise<SignalDto[]> {
     if (signals.length === 0) return [];
+    const batches = new Map<string, NewSignal[]>();
+    for (const s of signals) {
+      const key = `${s.modelId}|${s.timeframe}|${s.ts}`;
+      let list = batches.get(key);
+      if (!list) batches.set(key, (list = []));
+      list.push(s);
+    }
     await this.ensurePartitions(new Set(signals.map((s) => s.ts)), sql);
-    // Each vector travels as an array literal: slicing one long real[] per row costs O(rows²).
-    // String(float32 value) is a decimal that reads back as exactly that float32.
-    const inserted = await sql.rows<{ id: string }>(
-      `INSERT INTO signals (id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks, features, features_hash)
-       SELECT u.id, u.model_id, u.model_name, u.model_version, u.stage, u.symbol, u.timeframe, to_timestamp(u.ts / 1000.0), u.score, u.signal, u.close_ticks, u.features::real[], u.features_hash
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[], $11::int8[], $12::text[], $13::text[])
-              AS u(id, model_id, model_name, model_version, stage, symbol, timeframe, ts, score, signal, close_ticks, features, features_hash)
-       ON CONFLICT (model_id, symbol, timeframe, ts) DO NOTHING
-       RETURNING id`,
-      [
-        signals.map((s) => s.id),
-        signals.map((s) => s.modelId),
-        signals.map((s) => s.modelName),
-        signals.map((s) => s.modelVersion),
-        signals.map((s) => s.stage),
-        signals.map((s) => s.symbol),
-        signals.map((s) => s.timeframe),
-        signals.map((s) => s.ts),
-        signals.map((s) => s.score),
-        signals.map((s) => s.signal),
-        signals.map((s) => s.closeTicks),
-        signals.map((s) => `{${Array.prototype.join.call(s.features, ',')}}`),
-        signals.map((s) => s.featuresHash),
-      ],
-    );
-    // Only what was new goes on (a bar already recorded is not repeated); built from what was sent.
-    const fresh = new Set(inserted.map((r) => r.id));
-    return signals
-      .filter((s) => fresh.has(s.id))
-      .map((s) => ({ id: s.id, modelId: s.modelId, modelVersion: s.modelVersion, stage: s.stage, symbol: s.symbol, ts: new Date(s.ts).toISOString(), score: s.score, signal: s.signal, featuresHash: s.featuresHash }));
+    const fresh: SignalDto[] = [];
+    for (const list of batches.values()) {
+      const first = list[0]!;
+      const width = first.features.length;
+      const flat = new Float32Array(list.length * width);
+      list.forEach((s, i) => {
+        if (barTimeOf(s.id) !== s.ts) throw new RangeError(`signal id ${s.id} is not stamped with its bar time`);
+        if (s.features.length !== width) throw new RangeError('the signals of one model and bar must have the same number of features');
+        flat.set(s.features, i * width);
+      });
+      const inserted = await sql.rows(
+        `INSERT INTO signal_batches (model_id, model_name, model_version, stage, timeframe, ts, ids, symbols, scores, verdicts, close_ticks, width, features, hashes)
+         VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7::uuid[], $8::text[], $9::float8[], $10::text[], $11::int8[], $12, $13::bytea, $14::text[])
+         ON CONFLICT (model_id, timeframe, ts) DO NOTHING RETURNING 1`,
+        [
+          first.modelId,
+          first.modelName,
+          first.modelVersion,
+          first.stage,
+          first.timeframe,
+          first.ts,
+          // Array literals built here: none of these values needs escaping except symbols (quoted),
+          // and the driver's per-element escaping was a visible share of a 500-signal insert.
+          `{${list.map((s) => s.id).join(',')}}`,
+          `{${list.map((s) => `"${s.symbol.replace(/["\\]/g, '\\$&')}"`).join(',')}}`,
+          `{${list.map((s) => s.score).join(',')}}`,
+          `{${list.map((s) => s.signal).join(',')}}`,
+          `{${list.map((s) => s.closeTicks).join(',')}}`,
+          width,
+          // The float32 bytes themselves (little-endian, as every platform we run on).
+          Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength),
+          `{${list.map((s) => s.featuresHash).join(',')}}`,
+        ],
+      );
+      if (inserted.length === 0) continue;
+      for (const s of list) {
+        fresh.push({ id: s.id, modelId: s.modelId, modelVersion: s.modelVersion, stage: s.stage, symbol: s.symbol, ts: new Date(s.ts).toISOString(), score: s.score, signal: s.signal, featuresHash: s.featuresHash });
+      }
+    }
+    return fresh;
   }
 
   async list(q: SignalQuery): Promise<SignalDto[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (v: unknown) => `$${params.push(v)}`;
-    if (q.symbol) where.push(`symbol = ${param(q.symbol)}`);
-    if (q.modelId) where.push(`model_id = ${param(q.modelId)}`);
-    if (q.before) where.push(`(ts, id) < (${param(new Date(q.before.ts))}::timestamptz, ${param(q.before.id)}::uuid)`);
+    if (q.modelId) where.push(`b.model_id = ${param(q.modelId)}`);
+    if (q.before) where.push(`b.ts <= ${param(new Date(q.before.ts))}::timestamptz`);
+    const outer: string[] = [];
+    if (q.symbol) outer.push(`u.symbol = ${param(q.symbol)}`);
+    if (q.before) outer.push(`(b.ts, u.id) < (${param(new Date(q.before.ts))}::timestamptz, ${param(q.before.id)}::uuid)`);
     const rows = await this.db.sql.rows<SignalRow>(
-      `SELECT ${COLUMNS} FROM signals ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ts DESC, id DESC LIMIT ${param(q.limit)}`,
+      `SELECT ${SIGNAL_COLUMNS} FROM signal_batches b ${UNNESTED}
+        ${[...where, ...outer].length ? `WHERE ${[...where, ...outer].join(' AND ')}` : ''}
+        ORDER BY b.ts DESC, u.id DESC LIMIT ${param(q.limit)}`,
       params,
     );
     return rows.map(toSignalDto);
@@ -143,10 +172,13 @@ export class SignalsRepository {
 
   /** One signal with the features it was computed from (the compliance walk order → signal → features). */
   async detail(id: string): Promise<SignalDetail | undefined> {
-    const row = await this.db.sql.maybeOne<SignalRow & { features: number[]; names: string[] | null }>(
-      `SELECT ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}, s.features, (SELECT m.card->'features' FROM models m WHERE m.id = s.model_id) AS names
-         FROM signals s WHERE s.id = $1`,
-      [id],
+    const row = await this.db.sql.maybeOne<SignalRow & { model_name: string; timeframe: string; close_ticks: string; features: Buffer; names: string[] | null; created_at: Date }>(
+      `SELECT ${SIGNAL_COLUMNS}, b.model_name, b.timeframe, b.close_ticks[u.n]::text AS close_ticks, b.created_at,
+              substring(b.features FROM ((u.n - 1) * b.width * 4 + 1)::int FOR (b.width * 4)) AS features,
+              (SELECT m.card->'features' FROM models m WHERE m.id = b.model_id) AS names
+         FROM signal_batches b ${UNNESTED}
+        WHERE b.ts = to_timestamp($2 / 1000.0) AND u.id = $1::uuid`,
+      [id, barTimeOf(id)],
     );
     if (!row) return undefined;
     return {
@@ -154,29 +186,30 @@ export class SignalsRepository {
       modelName: row.model_name,
       timeframe: row.timeframe,
       closeTicks: Number(row.close_ticks),
-      // real[] arrives as text: its shortest form reads back as the same float32.
-      features: row.features.map((v) => Math.fround(v)),
+      features: Array.from(new Float32Array(Uint8Array.from(row.features).buffer)),
       featureNames: row.names,
       createdAt: row.created_at.toISOString(),
     };
   }
 
   /**
-   * Two models' signals on the same bars (a shadow model against production): per bar both
-   * verdicts, newest first, and how often they agreed over the bars returned.
+   * Two models' signals on the same bars (a shadow model against production): per bar and
+   * symbol both verdicts, newest first.
    */
   async compare(modelId: string, otherModelId: string, opts: { symbol?: string; limit: number }): Promise<{ rows: { symbol: string; ts: string; a: SignalDto; b: SignalDto }[] }> {
     const params: unknown[] = [modelId, otherModelId, opts.limit];
-    const symbolClause = opts.symbol ? `AND a.symbol = $${params.push(opts.symbol)}` : '';
+    const symbolClause = opts.symbol ? `AND u.symbol = $${params.push(opts.symbol)}` : '';
     const rows = await this.db.sql.rows<{ a: SignalRow; b: SignalRow }>(
-      `SELECT row_to_json(a) AS a, row_to_json(b) AS b
-         FROM (SELECT ${COLUMNS} FROM signals WHERE model_id = $1) a
-         JOIN (SELECT ${COLUMNS} FROM signals WHERE model_id = $2) b ON b.symbol = a.symbol AND b.timeframe = a.timeframe AND b.ts = a.ts
-        WHERE true ${symbolClause}
-        ORDER BY a.ts DESC, a.symbol LIMIT $3`,
+      `SELECT json_build_object('id', u.id, 'model_id', b.model_id, 'model_version', b.model_version, 'stage', b.stage, 'symbol', u.symbol, 'ts', b.ts, 'score', u.score, 'signal', u.signal, 'features_hash', u.features_hash) AS a,
+              json_build_object('id', v.id, 'model_id', o.model_id, 'model_version', o.model_version, 'stage', o.stage, 'symbol', v.symbol, 'ts', o.ts, 'score', v.score, 'signal', v.signal, 'features_hash', v.features_hash) AS b
+         FROM signal_batches b
+         JOIN signal_batches o ON o.model_id = $2 AND o.timeframe = b.timeframe AND o.ts = b.ts
+         ${UNNESTED}
+         CROSS JOIN LATERAL unnest(o.ids, o.symbols, o.scores, o.verdicts, o.hashes) AS v(id, symbol, score, signal, features_hash)
+        WHERE b.model_id = $1 AND v.symbol = u.symbol ${symbolClause}
+        ORDER BY b.ts DESC, u.symbol LIMIT $3`,
       params,
     );
-    const revive = (r: SignalRow): SignalDto => toSignalDto({ ...r, ts: new Date(r.ts), created_at: new Date(r.created_at) });
-    return { rows: rows.map((r) => ({ symbol: r.a.symbol, ts: new Date(r.a.ts).toISOString(), a: revive(r.a), b: revive(r.b) })) };
+    return { rows: rows.map((r) => ({ symbol: r.a.symbol, ts: new Date(r.a.ts).toISOString(), a: toSignalDto(r.a), b: toSignalDto(r.b) })) };
   }
 }
