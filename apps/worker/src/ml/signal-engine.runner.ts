@@ -65,7 +65,7 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
     if (this.config.MARKET_FEED === 'off') return;
     this.engine = new SignalEngine({
       score: (model, rows, n) => this.scorer.score(model, rows, n),
-      store: (s) => this.signals.insertMany(s),
+      store: (batches) => this.signals.insertBatches(batches),
       publish: (s) => this.realtime.toRoomBatched(SIGNALS_ROOM, REALTIME_EVENTS.signal, s.map((signal) => ({ signal }))),
       history: (tf, before, count) => this.history(tf, before, count),
       drift: (a) => this.recordDrift(a),

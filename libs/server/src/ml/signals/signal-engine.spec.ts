@@ -5,7 +5,7 @@ import type { ModelCard, SignalDto } from '@tradeloop/contracts';
 import { FEATURE_SET_V1, FeatureState, type Candle, type Timeframe } from '@tradeloop/domain';
 import { hashFeatures, SignalEngine, DRIFT_MIN_VALUES, type DriftAlert } from './signal-engine';
 import type { LiveModelSource } from './live-model';
-import { barTimeOf, type NewSignal } from './signals.repository';
+import { barTimeOf, unpackBatch, type NewSignal } from './signals.repository';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 4, 0);
@@ -59,7 +59,8 @@ function harness(history: Map<string, Candle[]>, now = T0 + 200 * MINUTE) {
       const cols = m.card.features.length;
       return Float32Array.from({ length: n }, (_, i) => 1 / (1 + Math.exp(-rows[i * cols]! * 10)));
     },
-    store: async (signals) => {
+    store: async (batches) => {
+      const signals = batches.flatMap(unpackBatch);
       const fresh = signals.filter((s) => !stored.some((o) => o.modelId === s.modelId && o.symbol === s.symbol && o.ts === s.ts));
       stored.push(...fresh);
       return fresh.map((s) => ({ id: s.id, modelId: s.modelId, modelVersion: s.modelVersion, stage: s.stage, symbol: s.symbol, ts: new Date(s.ts).toISOString(), score: s.score, signal: s.signal, featuresHash: s.featuresHash }));

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelStage, SignalDto } from '@tradeloop/contracts';
 import type { SignalVerdict, Timeframe } from '@tradeloop/domain';
+import { parse as parseUuid } from 'uuid';
 import { Db, type Sql } from '../../db';
 
 /** A signal about to be stored; `features` are the exact float32 values the model was fed. */
@@ -18,6 +19,28 @@ export interface NewSignal {
   closeTicks: number;
   features: Float32Array;
   featuresHash: string;
+}
+
+/**
+ * One model's signals of one bar close, packed by column as they are stored: `ids` 16 bytes
+ * per signal (UUIDv7 stamped with `ts`), `hashes` 32 bytes per signal (SHA-256 of its row of
+ * `features`), `features` `width` float32 values per signal.
+ */
+export interface NewSignalBatch {
+  modelId: string;
+  modelName: string;
+  modelVersion: string;
+  stage: ModelStage;
+  timeframe: Timeframe;
+  ts: number;
+  width: number;
+  ids: Uint8Array;
+  symbols: string[];
+  scores: Float64Array;
+  verdicts: SignalVerdict[];
+  closeTicks: number[];
+  features: Float32Array;
+  hashes: Uint8Array;
 }
 
 export interface SignalQuery {
@@ -70,16 +93,122 @@ export const toSignalDto = (r: SignalRow): SignalDto => ({
  */
 export const barTimeOf = (id: string): number => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
 
-/** Each signal of the batches in `b`, as a row (`n` = its position in the batch, from 1). */
-const UNNESTED = `CROSS JOIN LATERAL unnest(b.ids, b.symbols, b.scores, b.verdicts, b.hashes) WITH ORDINALITY AS u(id, symbol, score, signal, features_hash, n)`;
+/**
+ * Each signal of the batch `b` as a row `u` (id, symbol, score, signal, features_hash, n = its
+ * position from 1). The packed ids and hashes are detoasted once per batch (the OFFSET 0 fence
+ * keeps the planner from re-reading them per signal) and sliced in memory.
+ */
+const unnested = (b: string, u: string): string => `
+  CROSS JOIN LATERAL (SELECT ${b}.ids || ''::bytea AS ids, ${b}.hashes || ''::bytea AS hashes OFFSET 0) ${u}_packed
+  CROSS JOIN LATERAL (
+    SELECT encode(substring(${u}_packed.ids FROM ((t.n - 1) * 16 + 1)::int FOR 16), 'hex')::uuid AS id, t.symbol, t.score, t.signal,
+           encode(substring(${u}_packed.hashes FROM ((t.n - 1) * 32 + 1)::int FOR 32), 'hex') AS features_hash, t.n
+      FROM unnest(${b}.symbols, ${b}.scores, ${b}.verdicts) WITH ORDINALITY AS t(symbol, score, signal, n)) ${u}`;
+const UNNESTED = unnested('b', 'u');
 const SIGNAL_COLUMNS = `u.id, b.model_id, b.model_version, b.stage, u.symbol, b.ts, u.score, u.signal, u.features_hash`;
 
+/** Groups signals by model and bar into packed batches (the form the engine builds directly). */
+export function batchesOf(signals: readonly NewSignal[]): NewSignalBatch[] {
+  const groups = new Map<string, NewSignal[]>();
+  for (const s of signals) {
+    const key = `${s.modelId}|${s.timeframe}|${s.ts}`;
+    let list = groups.get(key);
+    if (!list) groups.set(key, (list = []));
+    list.push(s);
+  }
+  return [...groups.values()].map((list) => {
+    const first = list[0]!;
+    const width = first.features.length;
+    const batch = emptyBatch(first, list.length, width);
+    list.forEach((s, i) => {
+      if (s.features.length !== width) throw new RangeError('the signals of one model and bar must have the same number of features');
+      batch.ids.set(parseUuid(s.id), i * 16);
+      batch.hashes.set(Buffer.from(s.featuresHash, 'hex'), i * 32);
+      batch.features.set(s.features, i * width);
+      batch.symbols.push(s.symbol);
+      batch.scores[i] = s.score;
+      batch.verdicts.push(s.signal);
+      batch.closeTicks.push(s.closeTicks);
+    });
+    return batch;
+  });
+}
+
+/** A batch of `n` signals of one model and bar, its columns allocated and empty. */
+export function emptyBatch(model: Pick<NewSignal, 'modelId' | 'modelName' | 'modelVersion' | 'stage' | 'timeframe' | 'ts'>, n: number, width: number): NewSignalBatch {
+  return {
+    modelId: model.modelId,
+    modelName: model.modelName,
+    modelVersion: model.modelVersion,
+    stage: model.stage,
+    timeframe: model.timeframe,
+    ts: model.ts,
+    width,
+    ids: new Uint8Array(n * 16),
+    symbols: [],
+    scores: new Float64Array(n),
+    verdicts: [],
+    closeTicks: [],
+    features: new Float32Array(n * width),
+    hashes: new Uint8Array(n * 32),
+  };
+}
+
+/** The batch's signals one by one (the inverse of `batchesOf`). */
+export function unpackBatch(b: NewSignalBatch): NewSignal[] {
+  return signalsOfBatch(b).map((s, i) => ({
+    id: s.id,
+    modelId: b.modelId,
+    modelName: b.modelName,
+    modelVersion: b.modelVersion,
+    stage: b.stage,
+    symbol: s.symbol,
+    timeframe: b.timeframe,
+    ts: b.ts,
+    score: s.score,
+    signal: s.signal,
+    closeTicks: b.closeTicks[i]!,
+    features: b.features.slice(i * b.width, (i + 1) * b.width),
+    featuresHash: s.featuresHash,
+  }));
+}
+
+/** The signals of a stored batch as the API and the `signal` event show them. */
+export function signalsOfBatch(b: NewSignalBatch): SignalDto[] {
+  const ts = new Date(b.ts).toISOString();
+  const hashes = Buffer.from(b.hashes.buffer, b.hashes.byteOffset, b.hashes.byteLength).toString('hex');
+  // The ids' hex in one call, cut into the 8-4-4-4-12 form (a formatter call per id validates each).
+  const ids = Buffer.from(b.ids.buffer, b.ids.byteOffset, b.ids.byteLength).toString('hex');
+  const idAt = (i: number) => {
+    const h = ids.slice(i * 32, i * 32 + 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  };
+  return b.symbols.map((symbol, i) => ({
+    id: idAt(i),
+    modelId: b.modelId,
+    modelVersion: b.modelVersion,
+    stage: b.stage,
+    symbol,
+    ts,
+    score: b.scores[i]!,
+    signal: b.verdicts[i]!,
+    featuresHash: hashes.slice(i * 64, i * 64 + 64),
+  }));
+}
+
+/** Whether each id of the batch carries the batch's bar time in its first 48 bits (UUIDv7). */
+function stampedWithBarTime(b: NewSignalBatch): boolean {
+  const ids = Buffer.from(b.ids.buffer, b.ids.byteOffset, b.ids.byteLength);
+  for (let at = 0; at < ids.length; at += 16) if (ids.readUIntBE(at, 6) !== b.ts) return false;
+  return true;
+}
+
 /**
- * Signals storage: the signals of one model for one bar close are ONE row (arrays over the
- * bucket's symbols), so storing a bucket of 500 symbols is one small insert, not 500 rows with
- * four index entries each (docs/adr/0012-live-signals.md). Reads unnest the batches, newest
- * bar first; one signal is found by its id through a GIN index. Partitions (a month of bar
- * time each) are created on first use.
+ * Signals storage: the signals of one model for one bar close are ONE row (docs/adr/0012),
+ * packed: ids 16 bytes and feature hashes 32 bytes each in one `bytea`, the exact float32
+ * inputs in another, the rest as arrays, all stored uncompressed (nothing in them compresses).
+ * Reads unnest the batches, newest bar first; one signal is found from its id, which carries
+ * its bar time. Partitions (a month of bar time each) are created on first use.
  */
 @Injectable()
 export class SignalsRepository {
@@ -87,69 +216,64 @@ export class SignalsRepository {
 
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  private async ensurePartitions(timestamps: Iterable<number>, sql: Sql): Promise<void> {
-    for (const ts of timestamps) {
-      const month = new Date(ts).toISOString().slice(0, 7);
-      if (this.months.has(month)) continue;
-      await sql.rows(`SELECT ensure_signal_batch_partition($1::timestamptz)`, [`${month}-01T00:00:00Z`]);
-      this.months.add(month);
-    }
+  private async ensurePartition(ts: number, sql: Sql): Promise<void> {
+    const month = new Date(ts).toISOString().slice(0, 7);
+    if (this.months.has(month)) return;
+    await sql.rows(`SELECT ensure_signal_batch_partition($1::timestamptz)`, [`${month}-01T00:00:00Z`]);
+    this.months.add(month);
+  }
+
+  /** Stores loose signals (grouped into batches); returns those that were new. */
+  insertMany(signals: readonly NewSignal[], sql: Sql = this.db.sql): Promise<SignalDto[]> {
+    return this.insertBatches(batchesOf(signals), sql);
+  }
+
+  /** Stores each batch (one row per model and bar); returns the signals that were new. */
+  async insertBatches(batches: readonly NewSignalBatch[], sql: Sql = this.db.sql): Promise<SignalDto[]> {
+    const fresh: SignalDto[] = [];
+    for (const batch of batches) fresh.push(...(await this.insertBatch(batch, sql)));
+    return fresh;
   }
 
   /**
-   * Stores the signals of a bar close, one row per model, and returns those that were new: a
-   * model's bucket already recorded (a re-run after a restart, a second feed) is left as it was.
+   * Stores one model's signals of a bar close as one row and returns them, or nothing when that
+   * model's bucket was already recorded (a re-run after a restart, a second feed): it is left
+   * as it was.
    */
-  async insertMany(signals: readonly NewSignal[], sql: Sql = this.db.sql): Promise<SignalDto[]> {
-    if (signals.length === 0) return [];
-    const batches = new Map<string, NewSignal[]>();
-    for (const s of signals) {
-      const key = `${s.modelId}|${s.timeframe}|${s.ts}`;
-      let list = batches.get(key);
-      if (!list) batches.set(key, (list = []));
-      list.push(s);
+  async insertBatch(b: NewSignalBatch, sql: Sql = this.db.sql): Promise<SignalDto[]> {
+    const n = b.symbols.length;
+    if (n === 0) return [];
+    if (b.ids.length !== n * 16 || b.hashes.length !== n * 32 || b.features.length !== n * b.width || b.verdicts.length !== n || b.closeTicks.length !== n || b.scores.length < n) {
+      throw new RangeError('a signal batch must have one id, hash, score, verdict, close and feature row per symbol');
     }
-    await this.ensurePartitions(new Set(signals.map((s) => s.ts)), sql);
-    const fresh: SignalDto[] = [];
-    for (const list of batches.values()) {
-      const first = list[0]!;
-      const width = first.features.length;
-      const flat = new Float32Array(list.length * width);
-      list.forEach((s, i) => {
-        if (barTimeOf(s.id) !== s.ts) throw new RangeError(`signal id ${s.id} is not stamped with its bar time`);
-        if (s.features.length !== width) throw new RangeError('the signals of one model and bar must have the same number of features');
-        flat.set(s.features, i * width);
-      });
-      const inserted = await sql.rows(
-        `INSERT INTO signal_batches (model_id, model_name, model_version, stage, timeframe, ts, ids, symbols, scores, verdicts, close_ticks, width, features, hashes)
-         VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7::uuid[], $8::text[], $9::float8[], $10::text[], $11::int8[], $12, $13::bytea, $14::text[])
-         ON CONFLICT (model_id, timeframe, ts) DO NOTHING RETURNING 1`,
-        [
-          first.modelId,
-          first.modelName,
-          first.modelVersion,
-          first.stage,
-          first.timeframe,
-          first.ts,
-          // Array literals built here: none of these values needs escaping except symbols (quoted),
-          // and the driver's per-element escaping was a visible share of a 500-signal insert.
-          `{${list.map((s) => s.id).join(',')}}`,
-          `{${list.map((s) => `"${s.symbol.replace(/["\\]/g, '\\$&')}"`).join(',')}}`,
-          `{${list.map((s) => s.score).join(',')}}`,
-          `{${list.map((s) => s.signal).join(',')}}`,
-          `{${list.map((s) => s.closeTicks).join(',')}}`,
-          width,
-          // The float32 bytes themselves (little-endian, as every platform we run on).
-          Buffer.from(flat.buffer, flat.byteOffset, flat.byteLength),
-          `{${list.map((s) => s.featuresHash).join(',')}}`,
-        ],
-      );
-      if (inserted.length === 0) continue;
-      for (const s of list) {
-        fresh.push({ id: s.id, modelId: s.modelId, modelVersion: s.modelVersion, stage: s.stage, symbol: s.symbol, ts: new Date(s.ts).toISOString(), score: s.score, signal: s.signal, featuresHash: s.featuresHash });
-      }
-    }
-    return fresh;
+    if (!stampedWithBarTime(b)) throw new RangeError('every signal id of a batch must be stamped with its bar time');
+    await this.ensurePartition(b.ts, sql);
+    const bytes = (a: Uint8Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const inserted = await sql.rows(
+      `INSERT INTO signal_batches (model_id, model_name, model_version, stage, timeframe, ts, ids, symbols, scores, verdicts, close_ticks, width, features, hashes)
+       VALUES ($1, $2, $3, $4, $5, to_timestamp($6 / 1000.0), $7, $8::text[], $9::float8[], $10::text[], $11::int8[], $12, $13, $14)
+       ON CONFLICT (model_id, timeframe, ts) DO NOTHING RETURNING 1`,
+      [
+        b.modelId,
+        b.modelName,
+        b.modelVersion,
+        b.stage,
+        b.timeframe,
+        b.ts,
+        bytes(b.ids),
+        // Array literals built here: none of these values needs escaping except symbols (quoted),
+        // and the driver's per-element escaping was a visible share of a 500-signal insert.
+        `{${b.symbols.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`,
+        `{${Array.prototype.slice.call(b.scores, 0, n).join(',')}}`,
+        `{${b.verdicts.join(',')}}`,
+        `{${b.closeTicks.join(',')}}`,
+        b.width,
+        // The float32 bytes themselves (little-endian, as every platform we run on).
+        bytes(b.features),
+        bytes(b.hashes),
+      ],
+    );
+    return inserted.length === 0 ? [] : signalsOfBatch(b);
   }
 
   async list(q: SignalQuery): Promise<SignalDto[]> {
@@ -205,7 +329,7 @@ export class SignalsRepository {
          FROM signal_batches b
          JOIN signal_batches o ON o.model_id = $2 AND o.timeframe = b.timeframe AND o.ts = b.ts
          ${UNNESTED}
-         CROSS JOIN LATERAL unnest(o.ids, o.symbols, o.scores, o.verdicts, o.hashes) AS v(id, symbol, score, signal, features_hash)
+         ${unnested('o', 'v')}
         WHERE b.model_id = $1 AND v.symbol = u.symbol ${symbolClause}
         ORDER BY b.ts DESC, u.symbol LIMIT $3`,
       params,
