@@ -64,9 +64,12 @@ export class RealtimePublisher {
   async toRoomBatched(room: string, event: RealtimeEvent, payloads: readonly object[]): Promise<void> {
     if (payloads.length === 0) return;
     try {
-      const last = await this.redis.incrby(this.seqKey(room, event), payloads.length);
-      const batch: RealtimeBatch = { room, event, first: last - payloads.length + 1, payloads: payloads as object[] };
-      await this.redis.publish(realtimeBatchChannel(this.config), JSON.stringify(batch));
+      const reserving = this.redis.incrby(this.seqKey(room, event), payloads.length);
+      // Encoded while Redis reserves the seq range (the command is already on the wire).
+      const head = JSON.stringify({ room, event } satisfies Omit<RealtimeBatch, 'first' | 'payloads'>).slice(0, -1);
+      const body = JSON.stringify(payloads);
+      const last = await reserving;
+      await this.redis.publish(realtimeBatchChannel(this.config), `${head},"first":${last - payloads.length + 1},"payloads":${body}}`);
     } catch (err) {
       this.logger.warn({ room, event, count: payloads.length, err: (err as Error).message }, 'realtime publish failed');
     }
