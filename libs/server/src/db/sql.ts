@@ -1,10 +1,30 @@
-import type { Pool, PoolClient, QueryResult } from 'pg';
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
 
 /** Something that runs one statement: the pool (each statement on any free connection) or one client. */
 interface Queryable {
-  query(text: string, params?: unknown[]): Promise<QueryResult>;
+  query(config: QueryConfig): Promise<QueryResult>;
+}
+
+/**
+ * Statements are prepared once per connection (named by a hash of their text) instead of being
+ * parsed, analysed and planned on every execution: the order path's statements are multi-CTE
+ * inserts whose planning cost about as much as running them. Distinct texts are capped so
+ * statements built with varying shapes cannot grow each backend's cache without bound; past
+ * the cap new texts run unnamed (planned each time, as before).
+ */
+const PREPARED_MAX = 2_000;
+const preparedNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_MAX) {
+    name = `tl_${createHash('sha1').update(text).digest('base64url')}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 /**
@@ -17,7 +37,7 @@ export class Sql {
   constructor(private readonly target: Queryable) {}
 
   async rows<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const result = await this.target.query(text, params);
+    const result = await this.target.query({ name: statementName(text), text, values: params });
     return result.rows as T[];
   }
 

@@ -203,11 +203,19 @@ export class CandlesRepository {
     const known = await this.db.sql.maybeOne(`SELECT 1 FROM instruments WHERE symbol = $1`, [q.symbol]);
     if (!known) throw new DomainError('NOT_FOUND', `Unknown symbol ${q.symbol}`);
     if (!q.from) return this.latest(q.symbol, q.timeframe, to, q.limit ?? CANDLES_DEFAULT_COUNT);
-    const from = Date.parse(q.from);
+    return this.readRange(q.symbol, q.timeframe, Date.parse(q.from), to);
+  }
+
+  /**
+   * Every candle of a known symbol with `from` ≤ ts < `to`, however many: for internal readers
+   * (the dataset builder) that checked the symbol themselves and need a whole range in one read
+   * rather than in API-sized pages.
+   */
+  async readRange(symbol: string, timeframe: Timeframe, from: number, to: number): Promise<CandleColumns> {
     // Closed windows come from chunks, the rest (today, imports not compacted yet) from loose rows.
     const [chunks, loose] = await Promise.all([
-      this.chunks.read(q.symbol, q.timeframe, from, to),
-      this.loose(q.symbol, q.timeframe, `ts >= ${iso(from)} AND ts < ${iso(to)} ORDER BY ts`),
+      this.chunks.read(symbol, timeframe, from, to),
+      this.loose(symbol, timeframe, `ts >= ${iso(from)} AND ts < ${iso(to)} ORDER BY ts`),
     ]);
     return mergeCandleColumns(chunks, loose, from, to);
   }

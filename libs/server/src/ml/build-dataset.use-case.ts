@@ -3,10 +3,8 @@ import {
   assertHorizon,
   buildSymbolRows,
   DomainError,
-  emptyColumns,
   FEATURE_SET_V1,
   isTimeframe,
-  mergeCandleColumns,
   TIMEFRAME_MS,
   TIMEFRAMES,
   type CandleColumns,
@@ -15,7 +13,6 @@ import {
   type FieldError,
   type Timeframe,
 } from '@tradeloop/domain';
-import { CANDLES_MAX } from '@tradeloop/contracts';
 import { CandlesRepository, InstrumentsRepository } from '../market';
 import type { DatasetDescription } from './dataset-arrow';
 
@@ -125,19 +122,10 @@ export class BuildDatasetUseCase {
 
   /**
    * The symbol's bars of the timeframe that start at or after `from` and end by `to` and by
-   * `now` (an unfinished bar is never a training row), read in pages under the candle API's cap.
+   * `now` (an unfinished bar is never a training row), in one read (the symbol was checked).
    */
-  private async closedBars(symbol: string, req: DatasetRequest, now: number): Promise<CandleColumns> {
-    const size = TIMEFRAME_MS[req.timeframe];
-    const end = Math.min(req.to, now) - size + 1; // last admissible bar start + 1
-    const pages: CandleColumns[] = [];
-    const span = CANDLES_MAX * size;
-    for (let from = req.from; from < end; from += span) {
-      const to = Math.min(end, from + span);
-      pages.push(await this.candles.range({ symbol, timeframe: req.timeframe, from: new Date(from).toISOString(), to: new Date(to).toISOString() }));
-    }
-    if (pages.length === 1) return pages[0]!;
-    // Pages are disjoint and in order: the chunk merge concatenates them.
-    return mergeCandleColumns(pages, emptyColumns(0), req.from, end);
+  private closedBars(symbol: string, req: DatasetRequest, now: number): Promise<CandleColumns> {
+    const end = Math.min(req.to, now) - TIMEFRAME_MS[req.timeframe] + 1; // last admissible bar start + 1
+    return this.candles.readRange(symbol, req.timeframe, req.from, Math.max(req.from, end));
   }
 }
