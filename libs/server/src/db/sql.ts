@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import QueryStream from 'pg-query-stream';
 import type { DataSource } from 'typeorm';
 
@@ -71,6 +72,26 @@ export class Db {
 
   get sql(): Sql {
     return new Sql(this.pg);
+  }
+
+  /**
+   * The whole output of a `COPY (…) TO STDOUT (FORMAT binary)` statement, as bytes. COPY takes
+   * no parameters: build the statement from numbers and `escapeLiteral`ed values only. Binary
+   * COPY moves bytea and int8 as their bytes — no hex text or strings to parse.
+   */
+  async copyOut(statement: string): Promise<Buffer> {
+    const client = await this.pg.connect();
+    let broken = false;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyTo(statement))) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    } catch (err) {
+      broken = true;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import type { PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import {
   CANDLE_CHUNK_MS,
   chunkStart,
@@ -13,6 +13,7 @@ import {
   type Timeframe,
 } from '@tradeloop/domain';
 import { Db } from '../db';
+import { decodeBinaryChunkRows } from './candle-binary-copy';
 
 export interface CandleChunk {
   symbol: string;
@@ -54,10 +55,13 @@ export class CandleChunksRepository {
     const key = (start: string) => `${symbol}|${timeframe}|${start}`;
     const missing = index.filter((r) => this.cache.get(key(r.start))?.version !== r.version);
     if (missing.length > 0) {
-      const rows = await this.db.sql.rows<{ start: string; version: string; data: Buffer }>(
-        `SELECT chunk_start::text AS start, xmin::text AS version, data FROM candle_chunks
-         WHERE symbol = $1 AND timeframe = $2 AND chunk_start = ANY($3::timestamptz[])`,
-        [symbol, timeframe, missing.map((r) => r.start)],
+      // By binary COPY: the packed columns arrive as their bytes, not as hex text twice their size.
+      const rows = decodeBinaryChunkRows(
+        await this.db.copyOut(
+          `COPY (SELECT chunk_start::text, xmin::text, data FROM candle_chunks
+                  WHERE symbol = ${escapeLiteral(symbol)} AND timeframe = ${escapeLiteral(timeframe)}
+                    AND chunk_start = ANY(${escapeLiteral(`{${missing.map((r) => `"${r.start}"`).join(',')}}`)}::timestamptz[])) TO STDOUT (FORMAT binary)`,
+        ),
       );
       for (const r of rows) this.cache.set(key(r.start), { version: r.version, columns: decodeChunk(r.data) });
     }
@@ -77,8 +81,9 @@ export class CandleChunksRepository {
     for (let offset = 0; bars < count; offset += page) {
       const index = await this.db.sql.rows<{ start: string; version: string }>(
         `SELECT chunk_start::text AS start, xmin::text AS version FROM candle_chunks
-         WHERE symbol = $1 AND timeframe = $2 AND chunk_start < $3 ORDER BY chunk_start DESC LIMIT ${page} OFFSET ${offset}`,
-        [symbol, timeframe, new Date(to).toISOString()],
+         WHERE symbol = $1 AND timeframe = $2 AND chunk_start < $3 ORDER BY chunk_start DESC LIMIT $4 OFFSET $5`,
+        // Paging as parameters: one prepared statement, not one per page.
+        [symbol, timeframe, new Date(to).toISOString(), page, offset],
       );
       for (const c of await this.load(symbol, timeframe, index)) {
         out.push(c);

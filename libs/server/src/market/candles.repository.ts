@@ -1,8 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { bucketStart, DomainError, mergeCandleColumns, sliceColumns, TIMEFRAME_MS, type Candle, type CandleColumns, type Timeframe } from '@tradeloop/domain';
 import { CandleChunksRepository, type CandleChunk } from './candle-chunks.repository';
 import { CANDLES_DEFAULT_COUNT, CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
@@ -240,21 +240,12 @@ export class CandlesRepository {
    * caller's clause holds only numbers and quoted timestamps made here.
    */
   private async loose(symbol: string, timeframe: Timeframe, clause: string): Promise<CandleColumns> {
-    const runner = this.db.dataSource.createQueryRunner('slave');
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      const stream = client.query(
-        copyTo(
-          `COPY (SELECT (extract(epoch FROM ts) * 1000)::int8, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM candles
-                 WHERE symbol = ${client.escapeLiteral(symbol)} AND timeframe = ${client.escapeLiteral(timeframe)} AND ${clause}) TO STDOUT (FORMAT binary)`,
-        ),
-      );
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return decodeBinaryCandles(Buffer.concat(chunks));
-    } finally {
-      await runner.release();
-    }
+    return decodeBinaryCandles(
+      await this.db.copyOut(
+        `COPY (SELECT (extract(epoch FROM ts) * 1000)::int8, open_ticks, high_ticks, low_ticks, close_ticks, volume FROM candles
+               WHERE symbol = ${escapeLiteral(symbol)} AND timeframe = ${escapeLiteral(timeframe)} AND ${clause}) TO STDOUT (FORMAT binary)`,
+      ),
+    );
   }
 }
 
