@@ -28,14 +28,14 @@ describe('GET /api/v1/admin/risk/limits/:userId', () => {
 
     const put = await api.http.request('PUT', path, { token: admin.token, body: { ...LIMITS, squareOffOnTrip: true } });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ ...LIMITS, squareOffOnTrip: true });
-    expect((await api.http.get(path, admin.token)).body).toEqual({ ...LIMITS, squareOffOnTrip: true });
+    expect(put.body).toEqual({ ...LIMITS, squareOffOnTrip: true, maxDrawdown: null });
+    expect((await api.http.get(path, admin.token)).body).toEqual({ ...LIMITS, squareOffOnTrip: true, maxDrawdown: null });
 
     // A client that predates the field: its PUT changes the limits and keeps the setting.
     const older = await api.http.request('PUT', path, { token: admin.token, body: { ...LIMITS, maxOpenOrders: 8 } });
-    expect(older.body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true });
+    expect(older.body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true, maxDrawdown: null });
     // The trader reads the same through their own route.
-    expect((await api.http.get('/api/v1/risk/limits', trader.token)).body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true });
+    expect((await api.http.get('/api/v1/risk/limits', trader.token)).body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true, maxDrawdown: null });
   });
 
   it('403 for a non-admin, 401 without a token, 404 for an unknown user, 400 for a malformed id or a bad flag', async () => {

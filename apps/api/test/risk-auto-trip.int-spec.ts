@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { demoUniverse, depositTx } from '@tradeloop/domain';
-import { Db, InstrumentsRepository, LedgerRepository } from '@tradeloop/server';
+import { Db, InstrumentsRepository, LedgerRepository, RiskMonitorRepository } from '@tradeloop/server';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
@@ -104,6 +104,57 @@ describe('automatic trip on max daily loss', () => {
     const orders = (await api.http.get('/api/v1/orders?symbol=INFY', t.token)).body.items;
     expect(orders.find((o: { clientTag: string | null }) => o.clientTag === 'squareoff')).toMatchObject({ side: 'SELL', type: 'MARKET', quantity: 5, status: 'FILLED' });
     expect((await api.http.get('/api/v1/risk/kill-switch', t.token)).body.self.engaged).toBe(true);
+  });
+});
+
+describe('automatic trip on max drawdown', () => {
+  const put = (userId: string, body: object) => api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, { token: admin.token, body: { ...LIMITS, maxDailyLoss: '1000000.00', ...body } });
+
+  it('is an optional limit: absent keeps it, null removes it, it must be positive', async () => {
+    const t = await fundedTrader();
+    expect((await api.http.get('/api/v1/risk/limits', t.token)).body.maxDrawdown).toBeNull();
+    expect((await put(t.id, { maxDrawdown: '2500.50' })).body.maxDrawdown).toBe('2500.50');
+    expect((await put(t.id, {})).body.maxDrawdown).toBe('2500.50');
+    expect((await api.http.get('/api/v1/risk/limits', t.token)).body.maxDrawdown).toBe('2500.50');
+    for (const bad of ['0', '-5', '1.001', 'lots']) {
+      const r = await put(t.id, { maxDrawdown: bad });
+      expect(r.status, bad).toBe(400);
+      expect(r.body.errors.map((e: { field: string }) => e.field), JSON.stringify(r.body)).toContain('maxDrawdown');
+    }
+    expect((await api.http.get('/api/v1/risk/limits', t.token)).body.maxDrawdown).toBe('2500.50');
+    expect((await put(t.id, { maxDrawdown: null })).body.maxDrawdown).toBeNull();
+  });
+
+  it("trips when the day's P&L falls the limit below its best, naming MAX_DRAWDOWN (daily loss not reached)", async () => {
+    const t = await fundedTrader();
+    // The day starts flat (peak 0); a market buy fills at the ask, above the mark: a drawdown of at least ₹0.01.
+    expect((await put(t.id, { maxDrawdown: '0.01', squareOffOnTrip: false })).status).toBe(200);
+    const buy = await post(t.token, { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 4, product: 'CNC' });
+    expect(buy.status).toBe(202);
+    await filled(t.token, buy.body.order.id, 'market buy filled');
+    const status = await eventually(async () => {
+      const s = (await api.http.get('/api/v1/risk/kill-switch', t.token)).body;
+      return s.self.engaged ? s : null;
+    }, 20_000, 'the drawdown trip');
+    expect(status.self.reason).toMatch(/^Drawdown ₹\d+\.\d\d from today's best P&L reached the limit of ₹0\.01$/);
+    const tripped = (await api.http.get('/api/v1/risk/events', t.token)).body.items.filter((e: { kind: string }) => e.kind === 'TRIPPED');
+    expect(tripped).toEqual([expect.objectContaining({ rule: 'MAX_DRAWDOWN' })]);
+    const audit = (await api.http.get('/api/v1/compliance/audit?action=risk.tripped', admin.token)).body.items.filter((a: { subject: string }) => a.subject === `user:${t.id}`);
+    expect(audit).toEqual([expect.objectContaining({ details: expect.objectContaining({ rule: 'MAX_DRAWDOWN', limit: '0.01', peakDayPnl: expect.stringMatching(/^\d+\.\d\d$/) }) })]);
+    expect((await post(t.token, { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' })).status).toBe(423);
+  });
+
+  it('the recorded day peak only rises', async () => {
+    const t = await fundedTrader();
+    const repo = api.app.get(RiskMonitorRepository);
+    const db = api.app.get(Db);
+    const day = Date.UTC(2026, 10, 23);
+    await repo.raisePeaks(day, [{ userId: t.id, peak: 500n }]);
+    await repo.raisePeaks(day, [{ userId: t.id, peak: 300n }]);
+    expect(await repo.peakDayPnl(db.sql, t.id, day)).toBe(500n);
+    await repo.raisePeaks(day, [{ userId: t.id, peak: 900n }]);
+    expect(await repo.peakDayPnl(db.sql, t.id, day)).toBe(900n);
+    expect(await repo.peakDayPnl(db.sql, t.id, day + 86_400_000)).toBe(0n);
   });
 });
 

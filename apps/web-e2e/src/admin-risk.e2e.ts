@@ -32,6 +32,7 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await expect(page.getByTestId('user-kill-switch-state')).toHaveAttribute('data-engaged', 'false');
   await expect(page.getByTestId('risk-limit-maxDailyLoss')).toHaveValue('50000.00');
   await expect(page.getByTestId('risk-limit-squareOffOnTrip')).not.toBeChecked();
+  await expect(page.getByTestId('risk-limit-maxDrawdown')).toHaveValue('');
   await expect(page.getByTestId('risk-limits-save')).toBeDisabled();
   await shot(page, '60-risk-admin-user-picked');
 
@@ -42,6 +43,10 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await page.getByTestId('risk-limit-maxOrderValue').fill('250000.00');
   await page.getByTestId('risk-limit-maxDailyLoss').fill('15000.50');
   await page.getByTestId('risk-limit-maxOpenOrders').fill('12');
+  await page.getByTestId('risk-limit-maxDrawdown').fill('0');
+  await page.getByTestId('risk-limits-save').click();
+  await expect(page.getByTestId('risk-limit-error-maxDrawdown')).toBeVisible();
+  await page.getByTestId('risk-limit-maxDrawdown').fill('7500');
   await page.getByTestId('risk-limit-squareOffOnTrip').check();
   await page.getByTestId('risk-limits-save').click();
   await expect(page.getByTestId('risk-limits-saved')).toBeVisible();
@@ -52,6 +57,7 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await expect(page.getByTestId('risk-limit-maxOrderValue')).toHaveValue('250000.00');
   await expect(page.getByTestId('risk-limit-maxDailyLoss')).toHaveValue('15000.50');
   await expect(page.getByTestId('risk-limit-maxOpenOrders')).toHaveValue('12');
+  await expect(page.getByTestId('risk-limit-maxDrawdown')).toHaveValue('7500.00');
   await expect(page.getByTestId('risk-limit-squareOffOnTrip')).toBeChecked();
 
   // The global switch, behind a confirmation with a reason.

@@ -10,7 +10,9 @@ export const RiskLimitsSchema = z.object({
   maxOpenOrders: z.number().int(),
   maxDailyLoss: MoneySchema,
   maxOrdersPerMinute: z.number().int(),
-  /** Whether an automatic trip (max daily loss) also squares off the user's positions. */
+  /** How much of the day's best P&L (realized + unrealized) may be given back before the user's switch trips; null = no limit. */
+  maxDrawdown: MoneySchema.nullable(),
+  /** Whether an automatic trip (max daily loss or max drawdown) also squares off the user's positions. */
   squareOffOnTrip: z.boolean(),
 });
 export type RiskLimitsDto = z.infer<typeof RiskLimitsSchema>;
@@ -23,6 +25,8 @@ export const UpdateRiskLimitsSchema = z.strictObject({
   maxOrdersPerMinute: z.number().int().min(0).max(100_000),
   /** Optional so that clients written before it existed keep working: absent leaves it as it is. */
   squareOffOnTrip: z.boolean().optional(),
+  /** Optional like squareOffOnTrip (absent keeps it); null removes the limit; otherwise a positive amount. */
+  maxDrawdown: MoneyInput.nullable().optional(),
 });
 export type UpdateRiskLimitsRequest = z.infer<typeof UpdateRiskLimitsSchema>;
 

@@ -34,8 +34,7 @@ export function decideTripOnce(input: {
   readonly limits: Pick<RiskLimits, 'maxDailyLoss' | 'maxDrawdown'>;
   readonly userSwitch: KillSwitchState;
   readonly tripsToday: readonly { readonly rule: string; readonly limit: Paise }[];
-  readonly equity?: Paise;
-  readonly peakEquity?: Paise;
+  readonly peakDayPnl?: Paise;
 }): AutomaticTrip {
   const d = decideAutomaticTrip(input);
   if (!d.trip) return d;

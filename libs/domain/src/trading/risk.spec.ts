@@ -4,6 +4,7 @@ import {
   checkPreTradeRisk,
   decideAutomaticTrip,
   isExposureReducing,
+  peakOf,
   percent,
   RISK_RULES,
   type KillSwitches,
@@ -203,10 +204,29 @@ describe('automatic trips', () => {
     expect(decideAutomaticTrip({ dayPnl: -paise(9_999), limits, userSwitch: { engaged: false } })).toEqual({ trip: false });
     expect(decideAutomaticTrip({ dayPnl: -paise(20_000), limits, userSwitch: { engaged: true } })).toEqual({ trip: false });
   });
-  it('a drawdown from the equity peak trips when configured', () => {
-    const base = { dayPnl: 0n, userSwitch: { engaged: false } };
-    expect(decideAutomaticTrip({ ...base, limits, equity: paise(75_000), peakEquity: paise(100_000) })).toMatchObject({ trip: true, rule: 'MAX_DRAWDOWN' });
-    expect(decideAutomaticTrip({ ...base, limits, equity: paise(75_001), peakEquity: paise(100_000) })).toEqual({ trip: false });
-    expect(decideAutomaticTrip({ ...base, limits: { maxDailyLoss: null }, equity: 0n, peakEquity: paise(100_000) })).toEqual({ trip: false });
+  it("a drawdown from today's best P&L trips when configured, at the limit and not before", () => {
+    const off = { engaged: false };
+    // Up ₹1,00,000 at best, now up ₹75,000: ₹25,000 given back.
+    expect(decideAutomaticTrip({ dayPnl: paise(75_000), peakDayPnl: paise(100_000), limits, userSwitch: off })).toEqual({
+      trip: true,
+      rule: 'MAX_DRAWDOWN',
+      reason: "Drawdown ₹25000.00 from today's best P&L reached the limit of ₹25000.00",
+    });
+    expect(decideAutomaticTrip({ dayPnl: paise(75_001), peakDayPnl: paise(100_000), limits, userSwitch: off })).toEqual({ trip: false });
+    // The peak never falls below zero (the day starts flat) and rises with the P&L itself.
+    expect(decideAutomaticTrip({ dayPnl: -paise(5_000), peakDayPnl: 0n, limits: { maxDailyLoss: null, maxDrawdown: paise(5_000) }, userSwitch: off })).toMatchObject({ trip: true, rule: 'MAX_DRAWDOWN' });
+    expect(decideAutomaticTrip({ dayPnl: paise(200_000), peakDayPnl: paise(100_000), limits, userSwitch: off })).toEqual({ trip: false });
+    // Not configured, no peak known, or the switch already engaged: no trip.
+    expect(decideAutomaticTrip({ dayPnl: 0n, peakDayPnl: paise(100_000), limits: { maxDailyLoss: null }, userSwitch: off })).toEqual({ trip: false });
+    expect(decideAutomaticTrip({ dayPnl: 0n, limits, userSwitch: off })).toEqual({ trip: false });
+    expect(decideAutomaticTrip({ dayPnl: 0n, peakDayPnl: paise(100_000), limits, userSwitch: { engaged: true } })).toEqual({ trip: false });
+  });
+  it('daily loss is checked before drawdown (its name is the one reported)', () => {
+    expect(decideAutomaticTrip({ dayPnl: -paise(30_000), peakDayPnl: 0n, limits, userSwitch: { engaged: false } })).toMatchObject({ rule: 'MAX_DAILY_LOSS' });
+  });
+  it('the day peak only rises and starts at zero', () => {
+    expect(peakOf(0n, -paise(10))).toBe(0n);
+    expect(peakOf(paise(50), paise(20))).toBe(paise(50));
+    expect(peakOf(paise(50), paise(70))).toBe(paise(70));
   });
 });

@@ -11,7 +11,7 @@ export interface RiskLimits {
   readonly maxOpenOrders: number | null;
   readonly maxDailyLoss: Paise | null;
   readonly maxOrdersPerMinute: number | null;
-  /** DOMAIN.md's automatic trips also name max drawdown; not part of API.md's limits yet. */
+  /** DOMAIN.md's second automatic trip (see decideAutomaticTrip); an addition to API.md's limits. */
   readonly maxDrawdown?: Paise | null;
 }
 
@@ -238,28 +238,38 @@ export function assertPreTradeRisk(...args: Parameters<typeof checkPreTradeRisk>
   return { reducing: d.reducing };
 }
 
+/** Today's peak P&L after seeing `dayPnl`: it only rises, and a day starts at zero. */
+export function peakOf(peakSoFar: Paise, dayPnl: Paise): Paise {
+  const p = peakSoFar > dayPnl ? peakSoFar : dayPnl;
+  return p > 0n ? p : 0n;
+}
+
 export type TripDecision = { readonly trip: false } | { readonly trip: true; readonly rule: 'MAX_DAILY_LOSS' | 'MAX_DRAWDOWN'; readonly reason: string };
 
 /**
- * DOMAIN.md automatic trips: a breach of max daily loss (or max drawdown, when configured and
- * the equity peak is known) engages the user's kill switch. An engaged switch is not tripped
- * again, so a breach produces one risk event rather than one per tick.
+ * DOMAIN.md automatic trips: a breach of max daily loss, or of max drawdown — how much of the
+ * day's best P&L has been given back (peak of today's realized + unrealized P&L, at least zero,
+ * minus today's P&L now; deposits and withdrawals are not P&L, so they never trip it) — engages
+ * the user's kill switch. An engaged switch is not tripped again, so a breach produces one risk
+ * event rather than one per tick.
  */
 export function decideAutomaticTrip(input: {
   readonly dayPnl: Paise;
   readonly limits: Pick<RiskLimits, 'maxDailyLoss' | 'maxDrawdown'>;
   readonly userSwitch: KillSwitchState;
-  /** Account equity now and its peak, for the drawdown rule. */
-  readonly equity?: Paise;
-  readonly peakEquity?: Paise;
+  /** The highest day P&L seen today (the drawdown rule needs it; without it the rule is not checked). */
+  readonly peakDayPnl?: Paise;
 }): TripDecision {
   if (input.userSwitch.engaged) return { trip: false };
   const { maxDailyLoss, maxDrawdown } = input.limits;
   if (maxDailyLoss !== null && dailyLossBreached(input.dayPnl, maxDailyLoss)) {
     return { trip: true, rule: 'MAX_DAILY_LOSS', reason: `Daily loss ₹${formatMoney(-input.dayPnl)} reached the limit of ₹${formatMoney(maxDailyLoss)}` };
   }
-  if (maxDrawdown != null && input.equity !== undefined && input.peakEquity !== undefined && input.peakEquity - input.equity >= maxDrawdown) {
-    return { trip: true, rule: 'MAX_DRAWDOWN', reason: `Drawdown ₹${formatMoney(input.peakEquity - input.equity)} reached the limit of ₹${formatMoney(maxDrawdown)}` };
+  if (maxDrawdown != null && input.peakDayPnl !== undefined) {
+    const drawdown = peakOf(input.peakDayPnl, input.dayPnl) - input.dayPnl;
+    if (drawdown >= maxDrawdown) {
+      return { trip: true, rule: 'MAX_DRAWDOWN', reason: `Drawdown ₹${formatMoney(drawdown)} from today's best P&L reached the limit of ₹${formatMoney(maxDrawdown)}` };
+    }
   }
   return { trip: false };
 }

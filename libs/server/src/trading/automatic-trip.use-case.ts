@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { bucketStart, decideTripOnce, formatMoney, type OrderStatus } from '@tradeloop/domain';
+import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderStatus } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
@@ -57,13 +57,15 @@ export class AutomaticTripUseCase {
       // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
       const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
       const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
-      const d = decideTripOnce({ dayPnl: snapshot.dayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
+      // The peak the monitor recorded, raised by what the intake's read sees now.
+      const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);
+      const d = decideTripOnce({ dayPnl: snapshot.dayPnl, peakDayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
       if (!d.trip) return null;
       const id = uuidv7();
       const squareOff = limits.squareOffOnTrip;
       if (!(await this.trips.insertTrip(sql, { id, userId, rule: d.rule, dayStart, limit: d.limit, dayPnl: snapshot.dayPnl, reason: d.reason, squareOff }))) return null;
       await this.risk.setSwitch(sql, 'user', userId, true, d.reason, null);
-      const details = { rule: d.rule, reason: d.reason, dayPnl: formatMoney(snapshot.dayPnl), limit: formatMoney(d.limit), squareOff, tripId: id };
+      const details = { rule: d.rule, reason: d.reason, dayPnl: formatMoney(snapshot.dayPnl), peakDayPnl: formatMoney(peakDayPnl), limit: formatMoney(d.limit), squareOff, tripId: id };
       await this.risk.recordEvent({ userId, kind: 'TRIPPED', rule: d.rule, detail: d.reason, context: details }, sql);
       await this.audit.append({ actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META }, sql);
       const open = await sql.rows<{ id: string; status: OrderStatus }>(

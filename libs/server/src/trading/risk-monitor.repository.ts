@@ -15,6 +15,8 @@ export interface WatchedUser {
   limits: UserRiskLimits;
   switchEngaged: boolean;
   tripsToday: { rule: string; limit: Paise }[];
+  /** The best day P&L recorded today (0 when none yet). */
+  peakDayPnl: Paise;
 }
 
 export interface TripRow {
@@ -50,17 +52,18 @@ export class RiskMonitorRepository {
     const users = new Map<string, WatchedUser>();
     const user = (id: string): WatchedUser => {
       let u = users.get(id);
-      if (!u) users.set(id, (u = { userId: id, positions: [], realizedToday: 0n, limits: DEFAULT_RISK_LIMITS, switchEngaged: false, tripsToday: [] }));
+      if (!u) users.set(id, (u = { userId: id, positions: [], realizedToday: 0n, limits: DEFAULT_RISK_LIMITS, switchEngaged: false, tripsToday: [], peakDayPnl: 0n }));
       return u;
     };
     for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), symbol: r.symbol, product: r.product });
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 
-    const state = await sql.rows<{ user_id: string; limits: LimitsRow | null; engaged: boolean; trips: { rule: string; limit: string }[] }>(
+    const state = await sql.rows<{ user_id: string; limits: LimitsRow | null; engaged: boolean; trips: { rule: string; limit: string }[]; peak: string | null }>(
       `SELECT u.id AS user_id, (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = u.id) l) AS limits,
          coalesce(k.engaged, false) AS engaged,
-         coalesce((SELECT json_agg(json_build_object('rule', t.rule, 'limit', t.limit_paise::text)) FROM risk_trips t WHERE t.user_id = u.id AND t.day_start = $2), '[]') AS trips
+         coalesce((SELECT json_agg(json_build_object('rule', t.rule, 'limit', t.limit_paise::text)) FROM risk_trips t WHERE t.user_id = u.id AND t.day_start = $2), '[]') AS trips,
+         (SELECT p.peak_paise::text FROM risk_pnl_peaks p WHERE p.user_id = u.id AND p.day_start = $2) AS peak
        FROM unnest($1::uuid[]) AS u(id)
        LEFT JOIN kill_switches k ON k.scope = 'user' AND k.scope_id = u.id::text`,
       [[...users.keys()], new Date(dayStart).toISOString()],
@@ -70,8 +73,30 @@ export class RiskMonitorRepository {
       u.limits = limitsFromRow(r.limits);
       u.switchEngaged = r.engaged;
       u.tripsToday = r.trips.map((t) => ({ rule: t.rule, limit: BigInt(t.limit) }));
+      u.peakDayPnl = r.peak === null ? 0n : BigInt(r.peak);
     }
     return [...users.values()];
+  }
+
+  /**
+   * Raises users' recorded day peaks to the given values (never lowers one: two monitors or a
+   * late round cannot undo a higher peak), in one statement.
+   */
+  async raisePeaks(dayStart: number, peaks: readonly { userId: string; peak: Paise }[], sql: Sql = this.db.sql): Promise<void> {
+    if (peaks.length === 0) return;
+    await sql.rows(
+      `INSERT INTO risk_pnl_peaks (user_id, day_start, peak_paise)
+       SELECT u, $1, p FROM unnest($2::uuid[], $3::bigint[]) AS t(u, p)
+       ON CONFLICT (user_id, day_start) DO UPDATE SET peak_paise = EXCLUDED.peak_paise, updated_at = now()
+       WHERE risk_pnl_peaks.peak_paise < EXCLUDED.peak_paise`,
+      [new Date(dayStart).toISOString(), peaks.map((p) => p.userId), peaks.map((p) => p.peak.toString())],
+    );
+  }
+
+  /** The user's recorded best day P&L today (0 when none). */
+  async peakDayPnl(sql: Sql, userId: string, dayStart: number): Promise<Paise> {
+    const r = await sql.maybeOne<{ p: string }>(`SELECT peak_paise::text AS p FROM risk_pnl_peaks WHERE user_id = $1 AND day_start = $2`, [userId, new Date(dayStart).toISOString()]);
+    return r ? BigInt(r.p) : 0n;
   }
 
   async tripsToday(sql: Sql, userId: string, dayStart: number): Promise<{ rule: string; limit: Paise }[]> {

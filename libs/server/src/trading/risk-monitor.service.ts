@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { bucketStart, dayPnlAtMarks, decideTripOnce, type Paise } from '@tradeloop/domain';
+import { bucketStart, dayPnlAtMarks, decideTripOnce, peakOf, type Paise } from '@tradeloop/domain';
 import type { PositionDto } from '@tradeloop/contracts';
 import { QuotesStore } from '../market';
 import { toPositionDto } from './trading-dtos';
@@ -10,7 +10,7 @@ export interface ScreenedUser {
   /** Open positions marked to the latest quotes, as GET /positions shows them. */
   positions: PositionDto[];
   dayPnl: Paise;
-  /** The bulk read says the day's loss has reached the limit: worth the locked re-check. */
+  /** The bulk read says a limit (daily loss or drawdown) is breached: worth the locked re-check. */
   breach: boolean;
 }
 
@@ -27,15 +27,22 @@ export class RiskMonitorService {
   ) {}
 
   async screen(now = Date.now()): Promise<ScreenedUser[]> {
-    const users = await this.repo.watched(bucketStart(now, '1d'));
+    const dayStart = bucketStart(now, '1d');
+    const users = await this.repo.watched(dayStart);
     const symbols = [...new Set(users.flatMap((u) => u.positions.map((p) => p.symbol)))];
     // Without quotes (Redis away) open positions count zero unrealized, as in the order intake.
     const marks = await this.quotes.get(symbols).catch(() => new Map<string, never>());
     const markOf = (symbol: string) => marks.get(symbol)?.[2];
-    return users.map((u) => {
+    const raised: { userId: string; peak: Paise }[] = [];
+    const screened = users.map((u) => {
       const dayPnl = dayPnlAtMarks(u.realizedToday, u.positions, markOf);
-      const decision = decideTripOnce({ dayPnl, limits: u.limits, userSwitch: { engaged: u.switchEngaged }, tripsToday: u.tripsToday });
+      // The day's best P&L as of this round: the drawdown rule measures from it.
+      const peakDayPnl = peakOf(u.peakDayPnl, dayPnl);
+      if (peakDayPnl > u.peakDayPnl) raised.push({ userId: u.userId, peak: peakDayPnl });
+      const decision = decideTripOnce({ dayPnl, peakDayPnl, limits: u.limits, userSwitch: { engaged: u.switchEngaged }, tripsToday: u.tripsToday });
       return { userId: u.userId, dayPnl, breach: decision.trip, positions: u.positions.map((p) => toPositionDto(p, markOf(p.symbol) ?? null)) };
     });
+    await this.repo.raisePeaks(dayStart, raised);
+    return screened;
   }
 }

@@ -12,6 +12,8 @@ export interface UserRiskLimits extends RiskLimits {
   readonly maxOpenOrders: number;
   readonly maxDailyLoss: Paise;
   readonly maxOrdersPerMinute: number;
+  /** How much of the day's best P&L may be given back before the switch trips; null = no limit. */
+  readonly maxDrawdown: Paise | null;
   /** An automatic trip also squares off the user's positions. */
   readonly squareOffOnTrip: boolean;
 }
@@ -22,11 +24,12 @@ export const DEFAULT_RISK_LIMITS: UserRiskLimits = {
   maxOpenOrders: 50,
   maxDailyLoss: 50_000_00n,
   maxOrdersPerMinute: 120,
+  maxDrawdown: null,
   squareOffOnTrip: false,
 };
 
 /** The columns `limitsFromRow` reads, aliased short (they also travel inside JSON). */
-export const LIMITS_COLUMNS = `max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e, square_off_on_trip f`;
+export const LIMITS_COLUMNS = `max_order_value_paise::text a, max_position_value_paise::text b, max_open_orders c, max_daily_loss_paise::text d, max_orders_per_minute e, square_off_on_trip f, max_drawdown_paise::text g`;
 export interface LimitsRow {
   a: string;
   b: string;
@@ -34,12 +37,13 @@ export interface LimitsRow {
   d: string;
   e: number;
   f: boolean;
+  g: string | null;
 }
 
 /** A user's own limits, or the defaults when an admin never set any. */
 export const limitsFromRow = (r: LimitsRow | null | undefined): UserRiskLimits =>
   r
-    ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e, squareOffOnTrip: r.f }
+    ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e, maxDrawdown: r.g === null ? null : BigInt(r.g), squareOffOnTrip: r.f }
     : DEFAULT_RISK_LIMITS;
 
 export interface SwitchRow {
@@ -60,12 +64,13 @@ export class RiskRepository {
 
   async setLimits(sql: Sql, userId: string, l: UserRiskLimits, actorId: string): Promise<void> {
     await sql.rows(
-      `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute, square_off_on_trip, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute, square_off_on_trip, max_drawdown_paise, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (user_id) DO UPDATE SET max_order_value_paise = EXCLUDED.max_order_value_paise, max_position_value_paise = EXCLUDED.max_position_value_paise,
          max_open_orders = EXCLUDED.max_open_orders, max_daily_loss_paise = EXCLUDED.max_daily_loss_paise,
-         max_orders_per_minute = EXCLUDED.max_orders_per_minute, square_off_on_trip = EXCLUDED.square_off_on_trip, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [userId, l.maxOrderValue.toString(), l.maxPositionValue.toString(), l.maxOpenOrders, l.maxDailyLoss.toString(), l.maxOrdersPerMinute, l.squareOffOnTrip, actorId],
+         max_orders_per_minute = EXCLUDED.max_orders_per_minute, square_off_on_trip = EXCLUDED.square_off_on_trip,
+         max_drawdown_paise = EXCLUDED.max_drawdown_paise, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [userId, l.maxOrderValue.toString(), l.maxPositionValue.toString(), l.maxOpenOrders, l.maxDailyLoss.toString(), l.maxOrdersPerMinute, l.squareOffOnTrip, l.maxDrawdown?.toString() ?? null, actorId],
     );
   }
 

@@ -31,6 +31,7 @@ export class RiskUseCases {
       maxOpenOrders: l.maxOpenOrders,
       maxDailyLoss: formatMoney(l.maxDailyLoss),
       maxOrdersPerMinute: l.maxOrdersPerMinute,
+      maxDrawdown: l.maxDrawdown === null ? null : formatMoney(l.maxDrawdown),
       squareOffOnTrip: l.squareOffOnTrip,
     };
   }
@@ -53,7 +54,7 @@ export class RiskUseCases {
   }
 
   async setLimits(actorId: string, userId: string, body: UpdateRiskLimitsRequest, meta: RequestMeta): Promise<RiskLimitsDto> {
-    const limits: Omit<UserRiskLimits, 'squareOffOnTrip'> = {
+    const limits: Omit<UserRiskLimits, 'squareOffOnTrip' | 'maxDrawdown'> = {
       maxOrderValue: money(body.maxOrderValue, 'maxOrderValue'),
       maxPositionValue: money(body.maxPositionValue, 'maxPositionValue'),
       maxOpenOrders: body.maxOpenOrders,
@@ -62,9 +63,11 @@ export class RiskUseCases {
     };
     await this.db.tx(async (sql) => {
       if (!(await sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [userId]))) throw new DomainError('NOT_FOUND', 'No such user');
-      // squareOffOnTrip is optional in the body: absent keeps the current setting.
-      const squareOffOnTrip = body.squareOffOnTrip ?? (await this.risk.limits(userId, sql)).squareOffOnTrip;
-      await this.risk.setLimits(sql, userId, { ...limits, squareOffOnTrip }, actorId);
+      // squareOffOnTrip and maxDrawdown are optional in the body: absent keeps the current setting.
+      const current = await this.risk.limits(userId, sql);
+      const squareOffOnTrip = body.squareOffOnTrip ?? current.squareOffOnTrip;
+      const maxDrawdown = body.maxDrawdown === undefined ? current.maxDrawdown : body.maxDrawdown === null ? null : parsePositiveMoney(body.maxDrawdown, 'maxDrawdown');
+      await this.risk.setLimits(sql, userId, { ...limits, squareOffOnTrip, maxDrawdown }, actorId);
       await this.audit.append({ actorId, action: 'risk.limits_updated', subject: `user:${userId}`, details: { ...body }, meta }, sql);
     });
     return this.limits(userId);

@@ -14,7 +14,9 @@ const COUNT_FIELDS = [
   ['maxOrdersPerMinute', 'Max orders / minute'],
 ] as const;
 type LimitField = (typeof MONEY_FIELDS)[number][0] | (typeof COUNT_FIELDS)[number][0];
-type Values = Record<LimitField, string> & { squareOffOnTrip: boolean };
+/** Optional limits: empty means none. */
+type OptionalField = 'maxDrawdown';
+type Values = Record<LimitField | OptionalField, string> & { squareOffOnTrip: boolean };
 
 const valuesOf = (l: RiskLimitsDto): Values => ({
   maxOrderValue: l.maxOrderValue,
@@ -22,6 +24,7 @@ const valuesOf = (l: RiskLimitsDto): Values => ({
   maxDailyLoss: l.maxDailyLoss,
   maxOpenOrders: String(l.maxOpenOrders),
   maxOrdersPerMinute: String(l.maxOrdersPerMinute),
+  maxDrawdown: l.maxDrawdown ?? '',
   squareOffOnTrip: l.squareOffOnTrip,
 });
 
@@ -47,12 +50,19 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
         // A non-number becomes NaN → null in JSON: the server answers with the field's error.
         maxOpenOrders: Number(values.maxOpenOrders.trim() || NaN),
         maxOrdersPerMinute: Number(values.maxOrdersPerMinute.trim() || NaN),
+        maxDrawdown: values.maxDrawdown.trim() === '' ? null : values.maxDrawdown.trim(),
         squareOffOnTrip: values.squareOffOnTrip,
       },
-      { onSuccess: () => toast.success(`Limits saved for ${email}`) },
+      {
+        // The form shows what the server stored ("7500" is saved as "7500.00"), so it is not dirty.
+        onSuccess: (stored) => {
+          setValues(valuesOf(stored));
+          toast.success(`Limits saved for ${email}`);
+        },
+      },
     );
   };
-  const input = (f: LimitField, label: string, money: boolean) => (
+  const input = (f: LimitField | OptionalField, label: string, money: boolean, optional = false) => (
     <label key={f} className="field">
       <span className="label">{label}</span>
       <input
@@ -62,7 +72,9 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
         onChange={(e) => setValues((v) => ({ ...v, [f]: e.target.value }))}
         aria-invalid={errorFor(f) ? true : undefined}
         data-testid={`risk-limit-${f}`}
-        required
+        placeholder={optional ? 'none' : undefined}
+        title={f === 'maxDrawdown' ? "How much of the day's best P&L may be given back before their switch trips; empty for none" : undefined}
+        required={!optional}
       />
       {errorFor(f) && (
         <span className="field-error" data-testid={`risk-limit-error-${f}`}>
@@ -76,6 +88,7 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
       <div className="risk-limits-form">
         {MONEY_FIELDS.map(([f, l]) => input(f, l, true))}
         {COUNT_FIELDS.map(([f, l]) => input(f, l, false))}
+        {input('maxDrawdown', 'Max drawdown (₹)', true, true)}
       </div>
       <label className="switch-row">
         <input
@@ -88,7 +101,7 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
         />
         <span>
           <strong>Square off on trip</strong>
-          <span className="muted"> — when the max daily loss trips their switch, also flatten their positions at market</span>
+          <span className="muted"> — when max daily loss or max drawdown trips their switch, also flatten their positions at market</span>
         </span>
       </label>
       {save.isError && fieldErrors.length === 0 && (

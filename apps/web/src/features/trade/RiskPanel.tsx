@@ -81,11 +81,13 @@ export function RiskPanel() {
               <dd>
                 <Money value={limits.data.maxDailyLoss} />
               </dd>
+              <dt>Max drawdown from the day's best</dt>
+              <dd data-testid="risk-limit-max-drawdown">{limits.data.maxDrawdown === null ? <span className="muted">none</span> : <Money value={limits.data.maxDrawdown} />}</dd>
               <dt>Max open orders</dt>
               <dd className="mono">{limits.data.maxOpenOrders}</dd>
               <dt>Max orders / minute</dt>
               <dd className="mono">{limits.data.maxOrdersPerMinute}</dd>
-              <dt>On a daily-loss trip</dt>
+              <dt>On an automatic trip</dt>
               <dd>{limits.data.squareOffOnTrip ? 'switch engaged, positions squared off' : 'switch engaged'}</dd>
             </dl>
           ) : (
