@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderSide } from '@tradeloop/domain';
+import type { OrderSide, Paise, PriceTicks } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
 
 export interface StrategyRow {
@@ -74,7 +74,7 @@ export class StrategiesRepository {
   }
 
   /** The strategy's fills, oldest first, and their charges. */
-  async fills(id: string): Promise<{ symbol: string; side: OrderSide; quantity: number; price: number; charges: bigint }[]> {
+  async fills(id: string): Promise<{ symbol: string; side: OrderSide; quantity: number; price: PriceTicks; charges: Paise }[]> {
     const rows = await this.db.sql.rows<{ symbol: string; side: OrderSide; quantity: number; price_ticks: string; charges: string }>(
       `SELECT t.symbol, t.side, t.quantity, t.price_ticks::text, (t.fees_paise + t.taxes_paise)::text AS charges
          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.strategy_id = $1 ORDER BY t.executed_at, t.id`,

@@ -1,5 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   createSeriesMarkers,
   type IChartApi,
@@ -7,16 +6,12 @@ import {
   type ISeriesMarkersPluginApi,
   type Time,
 } from 'lightweight-charts';
-import { REALTIME_EVENTS, type CandleEvent, type SignalDto } from '@tradeloop/contracts';
+import type { SignalDto } from '@tradeloop/contracts';
 import type { Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useRealtimeEvent } from '../../lib/RealtimeProvider';
-import { useMarketSubscription } from '../../lib/useMarketSubscription';
-import { mergeBars, toBar, type Bar } from '../trade/chart-data';
 import { createCandleChart } from '../trade/candle-chart';
-import { candlesQueryKey, useCandles } from '../trade/trade-api';
+import { useLiveCandles } from '../trade/useLiveCandles';
 import { signalMarkers } from './signal-markers';
-
 
 interface Handles {
   chart: IChartApi;
@@ -32,16 +27,11 @@ interface Handles {
  * data-buy / data-sell counts), signal-chart-canvas.
  */
 export function SignalChart({ symbol, timeframe, signals }: { symbol: string | null; timeframe: Timeframe; signals: readonly SignalDto[] }) {
-  const queryClient = useQueryClient();
   const containerRef = useRef<HTMLDivElement>(null);
   const handlesRef = useRef<Handles | null>(null);
-  const stream = `${symbol ?? ''}|${timeframe}`;
-  const drawnRef = useRef('');
-  const liveRef = useRef(new Map<number, Bar>());
   const [barTimes, setBarTimes] = useState<number[]>([]);
   /** The drawn bars' times, for the live-candle handler (state would be stale in its closure). */
   const timesRef = useRef<number[]>([]);
-  const history = useCandles(symbol, timeframe);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -55,46 +45,28 @@ export function SignalChart({ symbol, timeframe, signals }: { symbol: string | n
     };
   }, []);
 
-  useEffect(() => {
-    if (drawnRef.current === stream) return;
-    drawnRef.current = stream;
-    liveRef.current = new Map();
-    handlesRef.current?.candles.setData([]);
-    timesRef.current = [];
-    setBarTimes([]);
-  }, [stream]);
-
-  useEffect(() => {
-    const handles = handlesRef.current;
-    const data = history.data;
-    if (!handles || !data || `${data.symbol}|${data.timeframe}` !== drawnRef.current) return;
-    const bars = mergeBars(data.candles, liveRef.current.values());
-    handles.candles.setData(bars);
-    handles.chart.timeScale().scrollToRealTime();
-    timesRef.current = bars.map((b) => b.time);
-    setBarTimes(timesRef.current);
-  }, [history.data, stream]);
-
-  const onCandle = useCallback((event: CandleEvent) => {
-    if (`${event.symbol}|${event.timeframe}` !== drawnRef.current) return;
-    const bar = toBar(event);
-    liveRef.current.set(bar.time, bar);
-    const times = timesRef.current;
-    const newest = times.at(-1) ?? 0;
-    // lightweight-charts only updates the last bar or appends; an older one waits for a re-read.
-    if (bar.time < newest) return;
-    handlesRef.current?.candles.update(bar);
-    if (bar.time > newest) {
-      timesRef.current = [...times, bar.time];
+  const { history } = useLiveCandles(symbol, timeframe, {
+    reset: () => {
+      handlesRef.current?.candles.setData([]);
+      timesRef.current = [];
+      setBarTimes([]);
+    },
+    history: (bars) => {
+      const handles = handlesRef.current;
+      if (!handles) return;
+      handles.candles.setData(bars);
+      handles.chart.timeScale().scrollToRealTime();
+      timesRef.current = bars.map((b) => b.time);
       setBarTimes(timesRef.current);
-    }
-  }, []);
-  useRealtimeEvent(REALTIME_EVENTS.candle, onCandle);
-
-  const refetch = useCallback(() => {
-    if (symbol) void queryClient.refetchQueries({ queryKey: candlesQueryKey(symbol, timeframe) }, { cancelRefetch: false });
-  }, [queryClient, symbol, timeframe]);
-  useMarketSubscription('candles', symbol ? [symbol] : [], timeframe, refetch);
+    },
+    live: (bar) => {
+      handlesRef.current?.candles.update(bar);
+      if (bar.time > (timesRef.current.at(-1) ?? 0)) {
+        timesRef.current = [...timesRef.current, bar.time];
+        setBarTimes(timesRef.current);
+      }
+    },
+  });
 
   const markers = useMemo(() => (symbol ? signalMarkers(signals, symbol, barTimes) : []), [signals, symbol, barTimes]);
   useEffect(() => {

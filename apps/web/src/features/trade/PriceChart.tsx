@@ -10,8 +10,7 @@
  *                            data-ts = that candle's ISO time
  *   chart-canvas             the drawing surface (lightweight-charts)
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   HistogramSeries,
   type IChartApi,
@@ -19,16 +18,13 @@ import {
   type MouseEventParams,
   type Time,
 } from 'lightweight-charts';
-import { REALTIME_EVENTS, type CandleEvent } from '@tradeloop/contracts';
 import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { useRealtimeEvent } from '../../lib/RealtimeProvider';
 import { changePercent, direction, formatChange, formatPrice, formatVolume } from '../../lib/price';
-import { useMarketSubscription } from '../../lib/useMarketSubscription';
-import { lastCandleAttr, mergeBars, toBar, type Bar } from './chart-data';
+import { lastCandleAttr, toBar, type Bar } from './chart-data';
 import type { QuoteBook } from './quote-book';
 import { CHART_COLORS, createCandleChart } from './candle-chart';
-import { candlesQueryKey, useCandles } from './trade-api';
+import { useLiveCandles } from './useLiveCandles';
 import { useLiveQuote } from './useLiveQuotes';
 
 const COLORS = CHART_COLORS;
@@ -49,19 +45,14 @@ interface PriceChartProps {
 const volumePoint = (bar: Bar) => ({ time: bar.time, value: bar.volume, color: bar.close >= bar.open ? COLORS.upVolume : COLORS.downVolume });
 
 export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartProps) {
-  const queryClient = useQueryClient();
   const containerRef = useRef<HTMLDivElement>(null);
   const handlesRef = useRef<ChartHandles | null>(null);
-  const stream = `${symbol ?? ''}|${timeframe}`;
   /** The (symbol, timeframe) whose bars are drawn. */
   const drawnRef = useRef('');
   /** Every bar drawn, by chart time: what the crosshair legend looks up. */
   const barsRef = useRef(new Map<number, Bar>());
-  /** Live bars of the drawn stream, kept so a re-read of history cannot drop them. */
-  const liveRef = useRef(new Map<number, Bar>());
   const [liveLast, setLiveLast] = useState<{ stream: string; bar: Bar } | null>(null);
   const [hover, setHover] = useState<{ stream: string; bar: Bar } | null>(null);
-  const history = useCandles(symbol, timeframe);
   const quote = useLiveQuote(book, symbol);
 
   // The chart itself: made once, sized by its container (autoSize uses a ResizeObserver).
@@ -85,54 +76,31 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
     };
   }, []);
 
-  // Another instrument or timeframe starts from nothing.
-  useEffect(() => {
-    if (drawnRef.current === stream) return;
-    drawnRef.current = stream;
-    liveRef.current = new Map();
-    barsRef.current = new Map();
-    handlesRef.current?.candles.setData([]);
-    handlesRef.current?.volume.setData([]);
-  }, [stream]);
-
-  // History (and every re-read of it) replaces the drawn bars, keeping live ones newer than it.
-  useEffect(() => {
-    const handles = handlesRef.current;
-    const data = history.data;
-    if (!handles || !data || `${data.symbol}|${data.timeframe}` !== drawnRef.current) return;
-    const bars = mergeBars(data.candles, liveRef.current.values());
-    barsRef.current = new Map(bars.map((b) => [b.time as number, b]));
-    handles.candles.setData(bars);
-    handles.volume.setData(bars.map(volumePoint));
-    handles.chart.timeScale().scrollToRealTime();
-  }, [history.data, stream]);
-
-  const onCandle = useCallback(
-    (event: CandleEvent) => {
-      if (`${event.symbol}|${event.timeframe}` !== drawnRef.current) return;
-      const bar = toBar(event);
-      const live = liveRef.current;
-      live.set(bar.time, bar);
-      // Only the newest bars can still change: keep the live map small.
-      if (live.size > 50) {
-        const times = [...live.keys()].sort((a, b) => a - b);
-        for (const t of times.slice(0, times.length - 50)) live.delete(t);
-      }
-      let newest = 0;
-      for (const t of barsRef.current.keys()) if (t > newest) newest = t;
-      // lightweight-charts can only update the last bar or append; an older one waits for a re-read.
-      if (bar.time < newest) return;
+  const { stream, history, subscription } = useLiveCandles(symbol, timeframe, {
+    reset: (drawn) => {
+      drawnRef.current = drawn;
+      barsRef.current = new Map();
+      handlesRef.current?.candles.setData([]);
+      handlesRef.current?.volume.setData([]);
+    },
+    history: (bars) => {
+      const handles = handlesRef.current;
+      if (!handles) return;
+      barsRef.current = new Map(bars.map((b) => [b.time as number, b]));
+      handles.candles.setData(bars);
+      handles.volume.setData(bars.map(volumePoint));
+      handles.chart.timeScale().scrollToRealTime();
+    },
+    live: (bar, drawn) => {
       barsRef.current.set(bar.time, bar);
       const handles = handlesRef.current;
       if (handles) {
         handles.candles.update(bar);
         handles.volume.update(volumePoint(bar));
       }
-      setLiveLast({ stream: drawnRef.current, bar });
+      setLiveLast({ stream: drawn, bar });
     },
-    [],
-  );
-  useRealtimeEvent(REALTIME_EVENTS.candle, onCandle);
+  });
 
   const historyLast = useMemo(() => {
     const data = history.data;
@@ -143,10 +111,6 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
   const last = streamLive && (!historyLast || streamLive.time >= historyLast.time) ? streamLive : historyLast;
   const hovered = hover?.stream === stream ? hover.bar : null;
 
-  const refetchHistory = useCallback(() => {
-    if (symbol) void queryClient.refetchQueries({ queryKey: candlesQueryKey(symbol, timeframe) }, { cancelRefetch: false });
-  }, [queryClient, symbol, timeframe]);
-  const subscription = useMarketSubscription('candles', symbol ? [symbol] : [], timeframe, refetchHistory);
   const live = symbol ? (subscription.statuses[symbol]?.state ?? 'pending') : 'pending';
 
   const state = !symbol ? 'empty' : history.isError ? 'error' : history.isPending ? 'loading' : 'ready';

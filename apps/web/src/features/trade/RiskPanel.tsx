@@ -81,7 +81,7 @@ export function RiskPanel() {
               <dd>
                 <Money value={limits.data.maxDailyLoss} />
               </dd>
-              <dt>Max drawdown from the day's best</dt>
+              <dt title="How much of the day's best P&L may be given back before your switch trips">Max drawdown</dt>
               <dd data-testid="risk-limit-max-drawdown">{limits.data.maxDrawdown === null ? <span className="muted">none</span> : <Money value={limits.data.maxDrawdown} />}</dd>
               <dt>Max open orders</dt>
               <dd className="mono">{limits.data.maxOpenOrders}</dd>
