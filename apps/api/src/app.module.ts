@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { ZodValidationPipe } from 'nestjs-zod';
 import type { Logger } from 'pino';
 import {
   AuditModule,
@@ -30,6 +29,7 @@ import { CandlesController } from './market/candles.controller';
 import { QuotesController } from './market/quotes.controller';
 import { MarketStreamHub } from './realtime/market-stream.hub';
 import { RealtimeBatchFanout } from './realtime/batch-fanout';
+import { ContractPipe } from './http/contract.pipe';
 import { ProblemFilter } from './http/problem.filter';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RealtimeRedis } from './realtime/realtime-redis';
@@ -80,7 +80,7 @@ export class ApiModule {
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },
-        { provide: APP_PIPE, useClass: ZodValidationPipe },
+        { provide: APP_PIPE, useClass: ContractPipe },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useValue: new ProblemFilter(logger) },
         RealtimeGateway,

@@ -42,7 +42,6 @@ describe('orders', () => {
   it('refuses bad orders with a 400 naming the field, before anything is held', async () => {
     const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
     const cases: [unknown, string][] = [
-      [{ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' }, 'quantity'],
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 0, product: 'CNC' }, 'quantity'],
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: -5, product: 'CNC' }, 'quantity'],
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1.5, product: 'CNC' }, 'quantity'],
@@ -61,6 +60,19 @@ describe('orders', () => {
     }
     expect((await post({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, null)).status).toBe(400);
     expect(await wallet()).toEqual(before);
+  });
+
+  it('refuses a quantity that is not a whole number of lots with the risk rule LOT_SIZE (422), holding nothing', async () => {
+    const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
+    const before = await wallet();
+    const res = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.code).toBe('RISK_REJECTED');
+    expect(res.body.detail).toMatch(/^LOT_SIZE: /);
+    expect(await wallet()).toEqual(before);
+    const orders = await api.http.get(`/api/v1/orders?symbol=${fut.symbol}`, trader.token);
+    expect(orders.body.items).toEqual([]);
   });
 
   it('buys at market: FILLED, a trade with its charges, a position, and the hold settled', async () => {

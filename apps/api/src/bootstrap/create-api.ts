@@ -10,6 +10,7 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
 import type { Logger } from 'pino';
 import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/server';
 import { ApiModule } from '../app.module';
+import { clientErrorHandler, routerErrorHandler } from '../http/framework-errors';
 import { genRequestId, registerHttpHooks } from '../http/http-hooks';
 import { registerSecurityHeaders } from '../http/security-headers';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
@@ -33,6 +34,9 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
     logger: false,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // The HTTP layer's own refusals are problem documents too.
+    frameworkErrors: routerErrorHandler,
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, logger), adapter, {
     logger: new PinoNestLogger(logger),

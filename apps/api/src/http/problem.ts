@@ -18,8 +18,12 @@ export function statusFor(code: ErrorCode): number {
     case 'INVALID_STATE':
     case 'IDEMPOTENCY_CONFLICT':
       return 409;
+    case 'REQUEST_TIMEOUT':
+      return 408;
     case 'PAYLOAD_TOO_LARGE':
       return 413;
+    case 'URI_TOO_LONG':
+      return 414;
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 415;
     case 'INSUFFICIENT_FUNDS':
@@ -30,6 +34,8 @@ export function statusFor(code: ErrorCode): number {
       return 423;
     case 'RATE_LIMITED':
       return 429;
+    case 'HEADERS_TOO_LARGE':
+      return 431;
     case 'SERVICE_UNAVAILABLE':
       return 503;
     case 'INTERNAL':
@@ -46,12 +52,15 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  408: 'Request Timeout',
   409: 'Conflict',
-  413: 'Payload Too Large',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

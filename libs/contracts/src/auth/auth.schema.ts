@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, passwordProblems, ROLES } from '@tradeloop/domain';
-import { EmailSchema, humanText } from '../common';
+import { EmailSchema, humanText, trimmedText } from '../common';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -36,7 +36,7 @@ export const LoginRequestSchema = z
   .strictObject({
     // Deliberately not validated as an email: a malformed address must get the same 401 as a
     // wrong one, so the response never tells which accounts exist.
-    email: z.string().trim().min(1).max(254).transform((s) => s.toLowerCase()),
+    email: trimmedText(254).transform((s) => s.toLowerCase()),
     password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
     otp: OtpSchema.optional(),
   });

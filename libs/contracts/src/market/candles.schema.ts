@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 import { TIMEFRAMES } from '@tradeloop/domain';
 import { PriceSchema } from './instruments.schema';
 
@@ -16,7 +17,7 @@ export const CANDLES_DEFAULT_COUNT = 500;
  */
 export const CandleQuerySchema = z
   .strictObject({
-    symbol: z.string().trim().min(1).max(40),
+    symbol: trimmedText(40),
     timeframe: z.enum(TIMEFRAMES),
     from: z.iso.datetime().optional(),
     to: z.iso.datetime().optional(),

@@ -20,7 +20,7 @@ export type InstrumentDto = z.infer<typeof InstrumentSchema>;
 
 export const InstrumentQuerySchema = z.strictObject({
   /** Symbol prefix or words of the name, case-insensitive. Empty lists the first instruments. */
-  query: z.string().trim().max(64).optional(),
+  query: z.string().max(64).trim().optional(),
   exchange: z.enum(EXCHANGES).optional(),
   instrumentType: z.enum(INSTRUMENT_TYPES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 import { TIMEFRAMES } from '@tradeloop/domain';
 import { SeqSchema } from '../realtime/realtime.events';
 import { PriceSchema } from './instruments.schema';
@@ -18,7 +19,7 @@ export const MAX_UPDATES_PER_SECOND = 10;
 export const SubscriptionRequestSchema = z
   .strictObject({
     channel: z.enum(MARKET_CHANNELS),
-    symbols: z.array(z.string().trim().min(1).max(40)).min(1).max(QUOTES_MAX_SYMBOLS),
+    symbols: z.array(trimmedText(40)).min(1).max(QUOTES_MAX_SYMBOLS),
     timeframe: z.enum(TIMEFRAMES).optional(),
   })
   .refine((r) => r.channel !== 'candles' || r.timeframe !== undefined, { message: 'candles need a timeframe', path: ['timeframe'] })

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 import { PriceSchema } from './instruments.schema';
 
 /** Most symbols one quotes request (or one subscribe call) may name. */
 export const QUOTES_MAX_SYMBOLS = 200;
 
-const SymbolSchema = z.string().trim().min(1).max(40);
+const SymbolSchema = trimmedText(40);
 
 /** `?symbols=RELIANCE,TCS`: comma-separated, de-duplicated, order kept. */
 export const QuotesQuerySchema = z.strictObject({

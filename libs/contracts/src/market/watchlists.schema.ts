@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 
 export const WATCHLISTS_MAX_PER_USER = 10;
 export const WATCHLIST_MAX_SYMBOLS = 100;
 
-const NameSchema = z.string().trim().min(1, 'must not be empty').max(40, 'at most 40 characters');
-const SymbolSchema = z.string().trim().min(1).max(40);
+const NameSchema = trimmedText(40);
+const SymbolSchema = trimmedText(40);
 
 /** A user's named, ordered list of instruments. */
 export const WatchlistSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 
 /** A model or feature name as it travels between the Python trainer, the card and the server. */
 const FeatureName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'snake_case, at most 64 characters');
@@ -12,19 +13,19 @@ const Probability = z.number().min(0).max(1);
 export const ModelCardSchema = z
   .looseObject({
     name: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and -'),
-    version: z.string().trim().min(1).max(40),
-    featureSetVersion: z.string().trim().min(1).max(64),
+    version: trimmedText(40),
+    featureSetVersion: trimmedText(64),
     features: z
       .array(FeatureName)
       .min(1)
       .max(512)
       .refine((f) => new Set(f).size === f.length, 'feature names must be unique'),
-    target: z.string().trim().min(1).max(200),
+    target: trimmedText(200),
     horizon: z.number().int().positive().max(10_000),
     threshold: z.strictObject({ buy: Probability, sell: Probability }).refine((t) => t.sell <= t.buy, 'sell threshold must not exceed the buy threshold'),
     metrics: z.looseObject({}),
     trainedAt: z.iso.datetime({ offset: true }),
-    trainer: z.string().trim().min(1).max(200),
+    trainer: trimmedText(200),
   });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
 

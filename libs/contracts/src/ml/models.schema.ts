@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 import { ModelCardSchema, SIGNAL_SIDES } from './model-card.schema';
 import { pageOf, PageQuerySchema } from '../common/pagination.schema';
 
@@ -27,7 +28,7 @@ export type PromoteModelRequest = z.infer<typeof PromoteModelSchema>;
 /** `POST /models/:id/predict`: a symbol (its live features) or the raw features by name. */
 export const PredictRequestSchema = z
   .strictObject({
-    symbol: z.string().trim().min(1).max(40).optional(),
+    symbol: trimmedText(40).optional(),
     features: z.record(z.string().max(64), z.number()).optional(),
   })
   .refine((r) => (r.symbol === undefined) !== (r.features === undefined), { message: 'send either symbol or features, not both', path: ['symbol'] });
@@ -74,10 +75,10 @@ export const MlSignalParamsSchema = z.strictObject({ quantity: Units, allowShort
 
 export const CreateStrategySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(80),
+    name: trimmedText(80),
     kind: z.enum(STRATEGY_KINDS),
     symbols: z
-      .array(z.string().trim().toUpperCase().min(1).max(40))
+      .array(trimmedText(40).toUpperCase())
       .min(1)
       .max(50)
       .refine((s) => new Set(s).size === s.length, 'symbols must be distinct'),
@@ -114,11 +115,11 @@ export const StrategySchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 export type StrategyDto = z.infer<typeof StrategySchema>;
-export const StrategyKillSwitchSchema = z.strictObject({ engaged: z.boolean(), reason: z.string().trim().min(1).max(200).optional() });
+export const StrategyKillSwitchSchema = z.strictObject({ engaged: z.boolean(), reason: trimmedText(200).optional() });
 
 /** `GET /signals?symbol=&modelId=&limit=&cursor=`, newest first. */
 export const SignalListQuerySchema = PageQuerySchema.extend({
-  symbol: z.string().trim().min(1).max(40).optional(),
+  symbol: trimmedText(40).optional(),
   modelId: z.uuid('not a model id').optional(),
 });
 export type SignalListQuery = z.infer<typeof SignalListQuerySchema>;
@@ -139,7 +140,7 @@ export type SignalDetailDto = z.infer<typeof SignalDetailSchema>;
 export const SignalCompareQuerySchema = z.strictObject({
   modelId: z.uuid('not a model id'),
   otherModelId: z.uuid('not a model id'),
-  symbol: z.string().trim().min(1).max(40).optional(),
+  symbol: trimmedText(40).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const SignalCompareSchema = z.object({

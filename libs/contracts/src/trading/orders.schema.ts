@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, PRODUCTS, VALIDITIES } from '@tradeloop/domain';
 import { PriceSchema } from '../market/instruments.schema';
 
 const MoneySchema = z.string().regex(/^-?\d+\.\d{2}$/);
 /** Prices arrive as decimal strings (API.md); numbers are refused so no float ever becomes money. */
-const PriceInput = z.string().trim().max(20);
+const PriceInput = z.string().max(20).trim();
 
 /** POST /api/v1/orders. Field rules that need the instrument (lot size, tick size) run later. */
 export const PlaceOrderSchema = z.strictObject({
-  symbol: z.string().trim().min(1).max(40),
+  symbol: trimmedText(40),
   side: z.enum(ORDER_SIDES),
   type: z.enum(ORDER_TYPES),
   quantity: z.number().int('must be a whole number of units').positive('must be greater than zero').max(10_000_000),
@@ -16,7 +17,7 @@ export const PlaceOrderSchema = z.strictObject({
   triggerPrice: PriceInput.optional(),
   product: z.enum(PRODUCTS),
   validity: z.enum(VALIDITIES).default('DAY'),
-  tag: z.string().trim().min(1).max(20).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+  tag: trimmedText(20).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderSchema>;
 
@@ -62,7 +63,7 @@ export type OrderDetail = z.infer<typeof OrderDetailSchema>;
 
 export const OrderListQuerySchema = z.strictObject({
   status: z.enum([...ORDER_STATUSES, 'open']).optional(),
-  symbol: z.string().trim().max(40).optional(),
+  symbol: z.string().max(40).trim().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export const OrderListSchema = z.object({ items: z.array(OrderSchema) });
@@ -96,4 +97,4 @@ export const PositionSchema = z.object({
 });
 export type PositionDto = z.infer<typeof PositionSchema>;
 export const PositionListSchema = z.object({ items: z.array(PositionSchema) });
-export const SquareOffSchema = z.strictObject({ symbol: z.string().trim().min(1).max(40).optional() });
+export const SquareOffSchema = z.strictObject({ symbol: trimmedText(40).optional() });

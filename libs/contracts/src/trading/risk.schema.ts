@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { trimmedText } from '../common';
 
 const MoneySchema = z.string().regex(/^\d+\.\d{2}$/);
-const MoneyInput = z.string().trim().regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
+const MoneyInput = z.string().max(20).trim().regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
 
 /** GET /api/v1/risk/limits — money as rupee strings. */
 export const RiskLimitsSchema = z.object({
@@ -40,13 +41,13 @@ export const AdminKillSwitchStatusSchema = z.object({ global: KillSwitchStateSch
 export type AdminKillSwitchStatus = z.infer<typeof AdminKillSwitchStatusSchema>;
 
 /** The caller may only engage their own switch (disengaging is an admin's call). */
-export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: z.string().trim().min(1).max(200) });
+export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: trimmedText(200) });
 export const AdminKillSwitchSchema = z
   .strictObject({
     scope: z.enum(['global', 'user']),
     userId: z.uuid().optional(),
     engaged: z.boolean(),
-    reason: z.string().trim().min(1).max(200),
+    reason: trimmedText(200),
   })
   .refine((b) => (b.scope === 'user') === (b.userId !== undefined), { message: 'userId is required for scope "user" and not allowed for "global"', path: ['userId'] });
 

@@ -11,7 +11,7 @@ export type AdminUser = z.infer<typeof AdminUserSchema>;
 
 export const AdminUserListQuerySchema = PageQuerySchema.extend({
   /** Case-insensitive substring of email or display name. */
-  query: z.string().trim().max(100).optional(),
+  query: z.string().max(100).trim().optional(),
   role: RoleSchema.optional(),
   disabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });

@@ -20,6 +20,11 @@ export const ERROR_CODES = [
   'MFA_INVALID',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  // Refusals of the HTTP layer itself, before any route: a path parameter or URL too long, headers
+  // too large, a request that did not arrive in time.
+  'URI_TOO_LONG',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;

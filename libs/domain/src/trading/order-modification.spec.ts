@@ -37,6 +37,19 @@ describe('planModification', () => {
     expect(fieldsOf(() => planModification(order, basis, { quantity: 4 }, INFY, LTP))).toEqual(['VALIDATION_FAILED', 'quantity']);
   });
 
+  it('holds a new quantity to whole lots: the risk rule LOT_SIZE (422), not a field error', () => {
+    const lots = { ...INFY, lotSize: 25 };
+    const { order, basis } = working({ quantity: 50 });
+    expect(planModification(order, basis, { quantity: 75 }, lots, LTP).terms.quantity).toBe(75);
+    try {
+      planModification(order, basis, { quantity: 60 }, lots, LTP);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as DomainError).code).toBe('RISK_REJECTED');
+      expect((e as DomainError).message).toMatch(/^LOT_SIZE: Quantity 60 is not a multiple of the lot size 25/);
+    }
+  });
+
   it('keeps a MARKET-type reference (SL-M) and moves only the trigger', () => {
     const { order, basis } = working({ type: 'SL-M', price: null, triggerPrice: rs(1510) }, { status: 'TRIGGER_PENDING' });
     const plan = planModification(order, basis, { triggerPrice: rs(1520) }, INFY, LTP);

@@ -3,6 +3,7 @@ import type { Instrument, PriceTicks } from '../market';
 import type { Paise } from '../money';
 import { hasLimitPrice, type OrderState, type OrderTerms } from './order';
 import { validateModification, type OrderModification } from './order-validation';
+import { lotSizeRejection, riskError } from './risk';
 import { DEFAULT_RESERVATION_CONFIG, reservationFor, type ReservationBasis, type ReservationConfig } from './reservation';
 
 export interface ModificationPlan {
@@ -17,7 +18,7 @@ export interface ModificationPlan {
 /**
  * Checks a change to a working order (validateModification, and the order must be at the
  * broker) and works out what it will hold once the broker confirms it. Throws INVALID_STATE
- * (409) or VALIDATION_FAILED (400, every field named).
+ * (409), VALIDATION_FAILED (400, every field named) or RISK_REJECTED (422, rule LOT_SIZE).
  *
  * The reservation basis follows the change: a LIMIT / SL order is reserved at its new limit; a
  * MARKET / SL-M one keeps the reference fixed at placement. For a SELL, units added extend the
@@ -35,6 +36,8 @@ export function planModification(
   // Only an order working at the broker can be changed there (a PENDING one is still on its way).
   if (order.status === 'PENDING') throw new DomainError('INVALID_STATE', 'The order is still being sent to the broker: modify it once it is open');
   const terms = validateModification(order, change, instrument, { ltp: market.ltp });
+  const lots = lotSizeRejection(terms.quantity, instrument.lotSize);
+  if (lots) throw riskError(lots);
   const shortQuantity = order.side === 'SELL' ? Math.max(0, basis.shortQuantity + (terms.quantity - order.quantity)) : 0;
   if (shortQuantity > 0 && config.marginRates[order.product] === undefined) {
     throw new DomainError('VALIDATION_FAILED', 'Invalid modification', { fieldErrors: [{ field: 'quantity', message: `${order.product} cannot sell short: at most ${terms.quantity - shortQuantity} units can be sold` }] });

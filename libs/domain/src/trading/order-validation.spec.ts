@@ -50,9 +50,9 @@ describe('validateOrder: quantity and prices', () => {
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('quantity %s is refused', (quantity) => {
     expect(fieldErrors(() => validateOrder({ ...BUY_LIMIT, quantity }, RELIANCE))).toEqual([{ field: 'quantity', message: 'must be a positive whole number of units' }]);
   });
-  it('quantity must be a whole number of lots', () => {
+  it('whole lots are the risk rule LOT_SIZE, not a field check', () => {
     const fut = { side: 'BUY', type: 'MARKET', product: 'NRML', quantity: 100 } as const;
-    expect(fieldErrors(() => validateOrder(fut, NIFTY_FUT))).toEqual([{ field: 'quantity', message: 'must be a multiple of the lot size (65)' }]);
+    expect(validateOrder(fut, NIFTY_FUT).quantity).toBe(100);
     expect(validateOrder({ ...fut, quantity: 130 }, NIFTY_FUT).quantity).toBe(130);
   });
   it('prices must be positive and on the tick size', () => {

@@ -52,8 +52,7 @@ const given = (v: unknown): boolean => v !== undefined && v !== null;
 /**
  * Checks an order against its instrument and returns its terms (validity defaulted to DAY,
  * absent prices as null), or throws VALIDATION_FAILED listing every problem by field.
- * The lot-size rule lives here too, so a bad quantity is a 400 with the field named rather
- * than a risk rejection.
+ * Whole lots are not checked here: that is the risk rule LOT_SIZE (422, DOMAIN.md's order).
  */
 export function validateOrder(req: OrderRequest, instrument: Instrument, market: ValidationMarket = {}): OrderTerms {
   const errors: FieldError[] = [];
@@ -71,7 +70,6 @@ export function validateOrder(req: OrderRequest, instrument: Instrument, market:
   else if (!allowed.includes(req.product)) fail('product', `${req.product} is not available for ${describe(instrument.instrumentType)}; use ${allowed.join(' or ')}`);
 
   if (!isPositiveInt(req.quantity)) fail('quantity', 'must be a positive whole number of units');
-  else if (req.quantity % instrument.lotSize !== 0) fail('quantity', `must be a multiple of the lot size (${instrument.lotSize})`);
 
   const tick = formatPrice(instrument.tickSize);
   const checkPrice = (field: 'price' | 'triggerPrice', v: unknown): v is PriceTicks => {

@@ -204,11 +204,25 @@ export function checkPreTradeRisk(order: RiskOrder, limits: RiskLimits, state: R
     });
   }
 
-  if (!Number.isSafeInteger(order.quantity) || order.quantity <= 0 || order.quantity % market.lotSize !== 0) {
-    return reject('LOT_SIZE', `Quantity ${order.quantity} is not a multiple of the lot size ${market.lotSize}`, { quantity: order.quantity, lotSize: market.lotSize });
-  }
+  const lots = lotSizeRejection(order.quantity, market.lotSize);
+  if (lots) return lots;
 
   return { ok: true, reducing };
+}
+
+/**
+ * The last pre-trade rule on its own: a quantity must be a whole number of lots. A change to a
+ * working order's quantity (planModification) is held to it as well.
+ */
+export function lotSizeRejection(quantity: number, lotSize: number): Extract<RiskDecision, { ok: false }> | null {
+  if (Number.isSafeInteger(quantity) && quantity > 0 && quantity % lotSize === 0) return null;
+  return {
+    ok: false,
+    rule: 'LOT_SIZE',
+    code: 'RISK_REJECTED',
+    message: `Quantity ${quantity} is not a multiple of the lot size ${lotSize}`,
+    details: { rule: 'LOT_SIZE', quantity, lotSize },
+  };
 }
 
 /** |price − ltp| > band × ltp, exactly. A price exactly on the band passes. */

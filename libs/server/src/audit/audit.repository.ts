@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@tradeloop/domain';
 import type { AuditAction, AuditEvent, AuditQuery, Page } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { cursorCodec, CursorKeys } from '../common/cursor';
+
+/** Newest first on the event id. */
+const AUDIT_CURSOR = cursorCodec('audit', [CursorKeys.bigintId]);
 
 /** Who did something and from where: captured at the edge, written with the event. */
 export interface RequestMeta {
@@ -50,8 +52,7 @@ export class AuditRepository {
       where.push(clause.replace('?', `$${params.length}`));
     };
     if (query.cursor) {
-      const [id] = decodeCursor('audit', query.cursor, 1);
-      if (!/^\d{1,19}$/.test(id!)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor');
+      const [id] = AUDIT_CURSOR.decode(query.cursor);
       add('audit_events.id < ?::bigint', id);
     }
     if (query.action) add('action = ?', query.action);
@@ -75,7 +76,7 @@ export class AuditRepository {
         subject: r.subject,
         details: r.details,
       })),
-      nextCursor: rows.length > query.limit ? encodeCursor('audit', [page[page.length - 1]!.id]) : null,
+      nextCursor: rows.length > query.limit ? AUDIT_CURSOR.encode([page[page.length - 1]!.id]) : null,
     };
   }
 }

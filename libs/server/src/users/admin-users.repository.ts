@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AdminUser, AdminUserListQuery, Page } from '@tradeloop/contracts';
 import type { AdminStanding, Role } from '@tradeloop/domain';
 import { Db, type Sql } from '../db';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { cursorCodec, CursorKeys } from '../common/cursor';
 import { ROLES_OF_U, toUser, type UserRow } from '../auth';
 
 export const toAdminUser = (row: UserRow): AdminUser => ({
@@ -13,6 +13,9 @@ export const toAdminUser = (row: UserRow): AdminUser => ({
 });
 
 /** Escapes LIKE wildcards so a search for "50%" or "a_b" means exactly that. */
+/** Newest first on (created_at, id); created_at as Postgres prints it in UTC, microseconds kept. */
+const USERS_CURSOR = cursorCodec('users', [CursorKeys.pgTimestampUtc, CursorKeys.uuid]);
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
@@ -34,11 +37,11 @@ export class AdminUsersRepository {
     if (q.role) where.push(`EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ${p(q.role)})`);
     if (q.disabled !== undefined) where.push(q.disabled ? 'u.disabled_at IS NOT NULL' : 'u.disabled_at IS NULL');
     if (q.cursor) {
-      const [createdAt, id] = decodeCursor('users', q.cursor, 2);
+      const [createdAt, id] = USERS_CURSOR.decode(q.cursor);
       where.push(`(u.created_at, u.id) < (${p(createdAt)}::timestamptz, ${p(id)}::uuid)`);
     }
     const rows = await this.db.sql.rows<UserRow & { created_at_exact: string }>(
-      `SELECT u.*, u.created_at::text AS created_at_exact,
+      `SELECT u.*, to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS created_at_exact,
               ${ROLES_OF_U} AS roles
        FROM users u ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY u.created_at DESC, u.id DESC LIMIT ${p(q.limit + 1)}`,
@@ -50,7 +53,7 @@ export class AdminUsersRepository {
       items: page.map(toAdminUser),
       // The cursor keeps Postgres' microsecond timestamp; a JS Date would drop to milliseconds
       // and skip or repeat rows created within the same millisecond.
-      nextCursor: rows.length > q.limit && last ? encodeCursor('users', [last.created_at_exact, last.id]) : null,
+      nextCursor: rows.length > q.limit && last ? USERS_CURSOR.encode([last.created_at_exact, last.id]) : null,
     };
   }
 

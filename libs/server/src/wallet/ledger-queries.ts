@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, formatMoney } from '@tradeloop/domain';
 import type { ComplianceExportQuery, ComplianceLedgerQuery, LedgerEntry, LedgerTransaction, Page, PageQuery } from '@tradeloop/contracts';
 import { Db, streamQuery } from '../db';
-import { decodeCursor, encodeCursor } from '../common/cursor';
+import { cursorCodec, CursorKeys, type CursorCodec } from '../common/cursor';
+
+/** Newest first on the entry id: a user's own entries (`wallet`) and compliance's view (`ledger`). */
+const ENTRY_CURSORS = {
+  wallet: cursorCodec('wallet', [CursorKeys.bigintId]),
+  ledger: cursorCodec('ledger', [CursorKeys.bigintId]),
+} satisfies Record<string, CursorCodec<[string]>>;
 import { toLedgerEntry, type EntryRow } from './ledger.repository';
 
 const ENTRY_COLUMNS = `e.id::text, e.transaction_id, e.account, e.type, e.amount_minor::text, e.balance_after_minor::text, t.reference, e.created_at`;
@@ -18,11 +24,10 @@ export class LedgerQueries {
   }
 
   /** Every entry, filtered, newest first; keyset pages on the entry id. */
-  async entries(q: ComplianceLedgerQuery, list = 'ledger'): Promise<Page<LedgerEntry>> {
+  async entries(q: ComplianceLedgerQuery, list: keyof typeof ENTRY_CURSORS = 'ledger'): Promise<Page<LedgerEntry>> {
     const { where, params } = filters(q);
     if (q.cursor) {
-      const [id] = decodeCursor(list, q.cursor, 1);
-      if (!/^\d{1,19}$/.test(id!)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor');
+      const [id] = ENTRY_CURSORS[list].decode(q.cursor);
       params.push(id);
       where.push(`e.id < $${params.length}::bigint`);
     }
@@ -35,7 +40,7 @@ export class LedgerQueries {
     const page = rows.slice(0, q.limit);
     return {
       items: page.map(toLedgerEntry),
-      nextCursor: rows.length > q.limit ? encodeCursor(list, [page[page.length - 1]!.id]) : null,
+      nextCursor: rows.length > q.limit ? ENTRY_CURSORS[list].encode([page[page.length - 1]!.id]) : null,
     };
   }
 

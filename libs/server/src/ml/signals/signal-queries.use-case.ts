@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, formatPrice } from '@tradeloop/domain';
 import type { Page, SignalCompareDto, SignalDetailDto, SignalDto, SignalListQuery } from '@tradeloop/contracts';
-import { decodeCursor, encodeCursor } from '../../common/cursor';
+import { cursorCodec, CursorKeys } from '../../common/cursor';
+
+/** Newest first on (bar time in ms, id). */
+const SIGNALS_CURSOR = cursorCodec('signals', [CursorKeys.epochMs, CursorKeys.uuid]);
 import { SignalsRepository } from './signals.repository';
 
 /** Reads of stored signals: the list, one signal with its features, two models side by side. */
@@ -12,13 +15,12 @@ export class SignalQueriesUseCase {
   async list(q: SignalListQuery): Promise<Page<SignalDto>> {
     let before: { ts: number; id: string } | undefined;
     if (q.cursor) {
-      const [ts, id] = decodeCursor('signals', q.cursor, 2);
-      if (!Number.isFinite(Number(ts)) || !/^[0-9a-f-]{36}$/.test(id!)) throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', { fieldErrors: [{ field: 'cursor', message: 'is not a cursor issued by this list' }] });
-      before = { ts: Number(ts), id: id! };
+      const [ts, id] = SIGNALS_CURSOR.decode(q.cursor);
+      before = { ts, id };
     }
     const items = await this.signals.list({ symbol: q.symbol, modelId: q.modelId, limit: q.limit, before });
     const last = items.at(-1);
-    return { items, nextCursor: items.length === q.limit && last ? encodeCursor('signals', [Date.parse(last.ts), last.id]) : null };
+    return { items, nextCursor: items.length === q.limit && last ? SIGNALS_CURSOR.encode([Date.parse(last.ts), last.id]) : null };
   }
 
   async detail(id: string): Promise<SignalDetailDto> {
