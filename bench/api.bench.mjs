@@ -27,6 +27,9 @@ const baseEnv = {
   WEB_DIST_DIR: '/nonexistent',
   DATABASE_POOL_SIZE: '20',
   HOST: '127.0.0.1',
+  // Every connection's user is registered from this one address.
+  REGISTER_MAX_PER_IP: '100000',
+  REGISTER_MAX_GLOBAL: '100000',
 };
 
 async function withServer(script, env, fn) {

@@ -36,6 +36,9 @@ export async function createMarketStack(instrumentCount = 500) {
     NODE_ENV: 'production',
     WEB_DIST_DIR: '/nonexistent',
     HOST: '127.0.0.1',
+    // Every bench user is registered from this one address.
+    REGISTER_MAX_PER_IP: '100000',
+    REGISTER_MAX_GLOBAL: '100000',
   };
   const procs = [];
   return {

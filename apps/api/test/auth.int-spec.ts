@@ -16,13 +16,23 @@ describe('register', () => {
     expect(res.text).not.toMatch(/argon2|password/i);
   });
 
-  it('refuses a duplicate email with 409, case-insensitively', async () => {
+  it('answers a duplicate email (case-insensitively) exactly like a fresh one, and creates nothing', async () => {
     const body = { email: 'dup@example.test', password: 'a-long-enough-password', displayName: 'Dup' };
-    expect((await api.http.post('/api/v1/auth/register', body)).status).toBe(201);
-    const again = await api.http.post('/api/v1/auth/register', { ...body, email: 'DUP@example.test' });
-    expect(again.status).toBe(409);
-    expect(again.body.code).toBe('CONFLICT');
-    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    const first = await api.http.post('/api/v1/auth/register', body);
+    expect(first.status).toBe(201);
+    const again = await api.http.post('/api/v1/auth/register', { ...body, email: 'DUP@example.test', password: 'another-long-password', displayName: 'Dup Again' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
+    expect(Object.keys(again.body)).toEqual(['user']);
+    expect(Object.keys(again.body.user).sort()).toEqual(Object.keys(first.body.user).sort());
+    expect(again.body.user).toMatchObject({ email: 'dup@example.test', displayName: 'Dup Again', roles: ['trader'], mfaEnabled: false });
+    expect(again.body.user.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(again.body.user.id).not.toBe(first.body.user.id);
+    expect(Date.parse(again.body.user.createdAt)).toBeGreaterThanOrEqual(Date.parse(first.body.user.createdAt));
+
+    // The original account is untouched: its password works, the duplicate's does not.
+    expect((await api.http.post('/api/v1/auth/login', { email: body.email, password: body.password })).status).toBe(200);
+    expect((await api.http.post('/api/v1/auth/login', { email: body.email, password: 'another-long-password' })).status).toBe(401);
   });
 
   it('rejects short passwords and bad emails with field errors', async () => {

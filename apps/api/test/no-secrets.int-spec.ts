@@ -14,10 +14,18 @@ describe('passwords, tokens and MFA secrets never leak', () => {
     const setup = await api.http.post('/api/v1/auth/mfa/setup', undefined, refreshed.body.accessToken);
     const otp = new TOTP({ secret: Secret.fromBase32(setup.body.secret) }).generate();
     await api.http.post('/api/v1/auth/mfa/enable', { otp }, refreshed.body.accessToken);
+    // Turning MFA off (a wrong password first) and changing the password (a wrong current one first).
+    const token = refreshed.body.accessToken;
+    const offCode = new TOTP({ secret: Secret.fromBase32(setup.body.secret) }).generate({ timestamp: Date.now() + 30_000 });
+    expect((await api.http.post('/api/v1/auth/mfa/disable', { otp: offCode, password: 'Wrong-Passw0rd-Guess' }, token)).status).toBe(401);
+    expect((await api.http.post('/api/v1/auth/mfa/disable', { otp: offCode, password }, token)).status).toBe(200);
+    const newPassword = 'N3w-Secret-Passw0rd!';
+    expect((await api.http.post('/api/v1/auth/password', { currentPassword: 'Wrong-Passw0rd-Guess', newPassword }, token)).status).toBe(401);
+    expect((await api.http.post('/api/v1/auth/password', { currentPassword: password, newPassword }, token)).status).toBe(204);
     await api.http.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken }); // reuse → 401
     await api.http.request('POST', '/api/v1/auth/login', { raw: `{"password":"${password}"`, headers: { 'content-type': 'application/json' } });
 
-    const secrets = [password, 'Wrong-Passw0rd-Guess', session.accessToken, session.refreshToken, refreshed.body.refreshToken, refreshed.body.accessToken, setup.body.secret, otp];
+    const secrets = [password, newPassword, 'Wrong-Passw0rd-Guess', session.accessToken, session.refreshToken, refreshed.body.refreshToken, refreshed.body.accessToken, setup.body.secret, otp, offCode];
     const logText = api.logs.join('');
     expect(api.logs.length).toBeGreaterThan(5);
     for (const s of secrets) expect(logText).not.toContain(s);

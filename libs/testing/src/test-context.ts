@@ -48,6 +48,10 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     HOST: '127.0.0.1',
     // Uploaded models of this file, out of the repository.
     MODEL_REGISTRY_DIR: join(tmpdir(), `tl-registry-${suffix}`),
+    // Test files register many users from 127.0.0.1; the registration limits have their own test
+    // (apps/api/test/register-limits.int-spec.ts), which passes small budgets as overrides.
+    REGISTER_MAX_PER_IP: '100000',
+    REGISTER_MAX_GLOBAL: '1000000',
     ...overrides,
   };
   const config = loadConfig(env);

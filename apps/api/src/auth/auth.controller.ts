@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import {
+  ChangePasswordUseCase,
+  DisableMfaUseCase,
   EnableMfaUseCase,
   GetMeUseCase,
   LoginUseCase,
@@ -12,11 +14,14 @@ import {
   type Principal,
   type RequestMeta,
 } from '@tradeloop/server';
+import { ApiProblems } from '../http/api-problems';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Public } from './auth.decorators';
 import {
+  ChangePasswordDto,
   LoginDto,
   LoginResponseDto,
+  MfaDisableDto,
   MfaEnableDto,
   MfaSetupResponseDto,
   RefreshDto,
@@ -37,11 +42,15 @@ export class AuthController {
     @Inject(GetMeUseCase) private readonly getMe: GetMeUseCase,
     @Inject(SetupMfaUseCase) private readonly setupMfa: SetupMfaUseCase,
     @Inject(EnableMfaUseCase) private readonly enableMfa: EnableMfaUseCase,
+    @Inject(DisableMfaUseCase) private readonly disableMfa: DisableMfaUseCase,
+    @Inject(ChangePasswordUseCase) private readonly changePasswordOf: ChangePasswordUseCase,
   ) {}
 
+  /** 201 with a user for a new email and for a taken one alike (nothing is created then). */
   @Public()
   @Post('register')
   @ZodResponse({ status: 201, type: RegisterResponseDto })
+  @ApiProblems(403, 429)
   async register(@Body() body: RegisterDto, @ReqMeta() meta: RequestMeta) {
     return { user: await this.registerUser.execute(body, meta) };
   }
@@ -81,10 +90,32 @@ export class AuthController {
     return this.setupMfa.execute(principal, meta);
   }
 
+  /** Revokes the user's other sessions. */
   @ApiBearerAuth()
   @Post('mfa/enable')
   @ZodResponse({ status: 200, type: UserDto })
+  @ApiProblems(409)
   mfaEnable(@CurrentPrincipal() principal: Principal, @Body() body: MfaEnableDto, @ReqMeta() meta: RequestMeta) {
     return this.enableMfa.execute(principal, body.otp, meta);
+  }
+
+  /** Needs a current code and the password; revokes the user's other sessions. */
+  @ApiBearerAuth()
+  @Post('mfa/disable')
+  @HttpCode(200)
+  @ZodResponse({ status: 200, type: UserDto })
+  @ApiProblems(409, 429)
+  mfaDisable(@CurrentPrincipal() principal: Principal, @Body() body: MfaDisableDto, @ReqMeta() meta: RequestMeta) {
+    return this.disableMfa.execute(principal, body, meta);
+  }
+
+  /** Needs the current password; revokes the user's other sessions, keeps the caller's. */
+  @ApiBearerAuth()
+  @Post('password')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Password changed; every other session of the user is revoked' })
+  @ApiProblems(409, 429)
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    await this.changePasswordOf.execute(principal, body, meta);
   }
 }

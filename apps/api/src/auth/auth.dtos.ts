@@ -1,7 +1,9 @@
 import { createZodDto } from 'nestjs-zod';
 import {
+  ChangePasswordRequestSchema,
   LoginRequestSchema,
   LoginResponseSchema,
+  MfaDisableRequestSchema,
   MfaEnableRequestSchema,
   MfaSetupResponseSchema,
   RefreshRequestSchema,
@@ -22,3 +24,5 @@ export class TokenPairDto extends createZodDto(TokenPairSchema) {}
 export class UserDto extends createZodDto(UserSchema) {}
 export class MfaSetupResponseDto extends createZodDto(MfaSetupResponseSchema) {}
 export class MfaEnableDto extends createZodDto(MfaEnableRequestSchema) {}
+export class MfaDisableDto extends createZodDto(MfaDisableRequestSchema) {}
+export class ChangePasswordDto extends createZodDto(ChangePasswordRequestSchema) {}

@@ -9,6 +9,7 @@ export function statusFor(code: ErrorCode): number {
     case 'UNAUTHENTICATED':
     case 'MFA_REQUIRED':
     case 'MFA_INVALID':
+    case 'PASSWORD_INVALID':
       return 401;
     case 'FORBIDDEN':
       return 403;

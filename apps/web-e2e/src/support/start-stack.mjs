@@ -45,6 +45,9 @@ const env = {
   MARKET_FEED_HOURS: 'always',
   // Uploaded models (the seeded demo model among them), outside the repository.
   MODEL_REGISTRY_DIR: join(tmpdir(), `tl-e2e-registry-${run}`),
+  // Every browser test registers its users from 127.0.0.1 through the public API.
+  REGISTER_MAX_PER_IP: '10000',
+  REGISTER_MAX_GLOBAL: '100000',
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));

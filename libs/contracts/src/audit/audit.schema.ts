@@ -4,6 +4,8 @@ import { PageQuerySchema, pageOf } from '../common';
 /** Every security- or money-relevant action the platform records for compliance. */
 export const AUDIT_ACTIONS = [
   'auth.registered',
+  'auth.register_duplicate',
+  'auth.register_throttled',
   'auth.login_succeeded',
   'auth.login_failed',
   'auth.login_throttled',
@@ -11,6 +13,10 @@ export const AUDIT_ACTIONS = [
   'auth.refresh_reuse_detected',
   'auth.mfa_setup_started',
   'auth.mfa_enabled',
+  'auth.mfa_disabled',
+  'auth.mfa_disable_failed',
+  'auth.password_changed',
+  'auth.password_change_failed',
   'user.roles_changed',
   'user.disabled',
   'user.enabled',

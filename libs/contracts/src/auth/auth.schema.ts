@@ -65,5 +65,31 @@ export type MfaSetupResponse = z.infer<typeof MfaSetupResponseSchema>;
 export const MfaEnableRequestSchema = z.strictObject({ otp: OtpSchema });
 export type MfaEnableRequest = z.infer<typeof MfaEnableRequestSchema>;
 
+/** The account's password, asked again to confirm a sensitive change: any string the login would take. */
+const CurrentPasswordSchema = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+
+/** Turning MFA off needs both factors: a current code from the authenticator and the password. */
+export const MfaDisableRequestSchema = z.strictObject({ otp: OtpSchema, password: CurrentPasswordSchema });
+export type MfaDisableRequest = z.infer<typeof MfaDisableRequestSchema>;
+
+/**
+ * A new password under the registration policy (the rule that it is not the email address is
+ * checked by the server, which knows the email), different from the current one.
+ */
+export const ChangePasswordRequestSchema = z
+  .strictObject({
+    currentPassword: CurrentPasswordSchema,
+    newPassword: z.string().max(PASSWORD_MAX_LENGTH * 4),
+  })
+  .superRefine((body, ctx) => {
+    for (const message of passwordProblems(body.newPassword)) {
+      ctx.addIssue({ code: 'custom', path: ['newPassword'], message });
+    }
+    if (body.newPassword === body.currentPassword) {
+      ctx.addIssue({ code: 'custom', path: ['newPassword'], message: 'must differ from the current password' });
+    }
+  });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
 export const RegisterResponseSchema = z.object({ user: UserSchema });
 export type RegisterResponse = z.infer<typeof RegisterResponseSchema>;

@@ -22,11 +22,12 @@ export function passwordProblems(password: string, email?: string): string[] {
   return problems;
 }
 
-export function assertAcceptablePassword(password: string, email?: string): void {
+/** Throws VALIDATION_FAILED naming `field` (the request's name for the password) with every problem. */
+export function assertAcceptablePassword(password: string, email?: string, field = 'password'): void {
   const problems = passwordProblems(password, email);
   if (problems.length > 0) {
     throw new DomainError('VALIDATION_FAILED', 'Password is not acceptable', {
-      fieldErrors: problems.map((message) => ({ field: 'password', message })),
+      fieldErrors: problems.map((message) => ({ field, message })),
     });
   }
 }

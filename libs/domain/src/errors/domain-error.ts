@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'MFA_REQUIRED',
   'MFA_INVALID',
+  // The account's password, asked again to confirm a sensitive change (MFA off, new password),
+  // was wrong. Not UNAUTHENTICATED: the access token is fine, and clients refresh on that code.
+  'PASSWORD_INVALID',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   // Refusals of the HTTP layer itself, before any route: a path parameter or URL too long, headers

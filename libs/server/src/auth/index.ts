@@ -8,5 +8,6 @@ export * from './login.use-case';
 export * from './refresh-session.use-case';
 export * from './session-use-cases';
 export * from './mfa.use-case';
+export * from './change-password.use-case';
 export * from './principal-cache';
 export * from './auth.module';

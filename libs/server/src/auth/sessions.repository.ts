@@ -93,6 +93,29 @@ export class SessionsRepository {
     ]);
   }
 
+  /** Whether the session is neither revoked nor expired (read inside a change's transaction). */
+  async isLive(sql: Sql, sessionId: string): Promise<boolean> {
+    const row = await sql.maybeOne<{ id: string }>(
+      `SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`,
+      [sessionId],
+    );
+    return row !== undefined;
+  }
+
+  /**
+   * Revokes every live session of the user except `keepSessionId` (the caller's); returns the
+   * revoked ids, so their sockets can be closed and cached principals dropped after commit.
+   * Their refresh tokens stop working with them (a refresh checks the session).
+   */
+  async revokeOthers(sql: Sql, userId: string, keepSessionId: string, reason: string): Promise<string[]> {
+    const rows = await sql.rows<{ id: string }>(
+      `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
+       WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
+      [userId, keepSessionId, reason],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async revokeAllForUser(sql: Sql, userId: string, reason: string): Promise<number> {
     const rows = await sql.rows(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,

@@ -64,6 +64,28 @@ export class UsersRepository {
     return rows.length === 1;
   }
 
+  async setPasswordHash(sql: Sql, userId: string, passwordHash: string): Promise<void> {
+    await sql.rows(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  /** MFA on with the pending secret, recording the step of the code that proved it (spent). */
+  async enableMfa(sql: Sql, userId: string, step: number): Promise<void> {
+    await sql.rows(
+      `UPDATE users SET mfa_enabled = true, mfa_secret_enc = mfa_pending_secret_enc, mfa_pending_secret_enc = NULL,
+              mfa_last_step = $2, updated_at = now() WHERE id = $1`,
+      [userId, step],
+    );
+  }
+
+  /** MFA off: the secret (and any pending one) is forgotten, so re-enrolling starts afresh. */
+  async disableMfa(sql: Sql, userId: string): Promise<void> {
+    await sql.rows(
+      `UPDATE users SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL,
+              updated_at = now() WHERE id = $1`,
+      [userId],
+    );
+  }
+
   /** Replaces a user's role set; returns the roles after the change. */
   async setRoles(sql: Sql, userId: string, roles: readonly Role[], grantedBy: string | null): Promise<void> {
     await sql.rows(`DELETE FROM user_roles WHERE user_id = $1 AND NOT (role = ANY($2::text[]))`, [userId, roles]);

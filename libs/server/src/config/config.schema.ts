@@ -56,6 +56,15 @@ export const CONFIG_VARS = {
   LOGIN_MAX_FAILURES_PER_ACCOUNT: { schema: int(1, 1000).default(5), description: 'Failed logins per account before it is throttled.' },
   LOGIN_MAX_FAILURES_PER_IP: { schema: int(1, 100000).default(30), description: 'Failed logins per client IP before it is throttled.' },
   LOGIN_THROTTLE_WINDOW_SECONDS: { schema: int(1, 86400).default(900), description: 'Window and block time of login throttling.' },
+  REGISTER_MAX_PER_IP: {
+    schema: int(1, 100000).default(5),
+    description: 'Registration attempts (`POST /auth/register` bodies that pass validation) per client IP per window; 429 above.',
+  },
+  REGISTER_MAX_GLOBAL: {
+    schema: int(1, 10_000_000).default(500),
+    description: 'Registration attempts from all clients together per window; 429 above (bounds mass sign-ups from many IPs).',
+  },
+  REGISTER_WINDOW_SECONDS: { schema: int(1, 86400).default(3600), description: 'Window of the registration limits.' },
   BODY_LIMIT_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'Largest accepted request body (413 above).' },
   CORS_ORIGINS: {
     schema: z.string().default(''),

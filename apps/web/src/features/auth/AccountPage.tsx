@@ -2,6 +2,8 @@ import { useCurrentUser } from '../../lib/auth';
 import { formatDateTime } from '../../lib/format';
 import { PageHeader } from '../../components/PageHeader';
 import { RoleChips } from '../../components/RoleChips';
+import { ChangePasswordForm } from './ChangePasswordForm';
+import { MfaDisable } from './MfaDisable';
 import { MfaEnrolment } from './MfaEnrolment';
 
 export function AccountPage() {
@@ -34,13 +36,11 @@ export function AccountPage() {
             {user.mfaEnabled ? 'On' : 'Off'}
           </span>
         </h2>
-        {user.mfaEnabled ? (
-          <p className="muted">
-            Sign-ins to this account need a code from your authenticator app. To move MFA to a new device, ask an administrator.
-          </p>
-        ) : (
-          <MfaEnrolment />
-        )}
+        {user.mfaEnabled ? <MfaDisable /> : <MfaEnrolment />}
+      </section>
+      <section className="panel">
+        <h2 className="panel-title">Change password</h2>
+        <ChangePasswordForm />
       </section>
     </div>
   );

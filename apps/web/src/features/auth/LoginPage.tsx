@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useLocation } from 'react-router-dom';
 import { useLogin } from '../../lib/auth';
 import { isApiError } from '../../lib/api';
 import { lastSessionEndReason } from '../../lib/session';
@@ -7,11 +7,13 @@ import { AuthLayout } from './AuthLayout';
 import { FormField } from './FormField';
 import { OtpStep } from './OtpStep';
 import { loginErrorMessage } from './login-errors';
+import type { RegisteredState } from './RegisterPage';
 
 /** Email and password, then a one-time code when the account has MFA. */
 export function LoginPage() {
   const login = useLogin();
-  const [email, setEmail] = useState('');
+  const registeredEmail = (useLocation().state as Partial<RegisteredState> | null)?.registeredEmail;
+  const [email, setEmail] = useState(registeredEmail ?? '');
   const [password, setPassword] = useState('');
   const [needsOtp, setNeedsOtp] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -63,7 +65,12 @@ export function LoginPage() {
         </>
       }
     >
-      {expiredNotice && !error && (
+      {registeredEmail && !error && (
+        <div className="notice notice-success" role="status" data-testid="login-registered">
+          Registration received for {registeredEmail}. Sign in with the password you chose.
+        </div>
+      )}
+      {expiredNotice && !registeredEmail && !error && (
         <div className="notice notice-warning" role="status">
           Your session has ended. Sign in again to continue.
         </div>
@@ -73,7 +80,7 @@ export function LoginPage() {
           label="Email"
           type="email"
           autoComplete="username"
-          autoFocus
+          autoFocus={!registeredEmail}
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
@@ -83,6 +90,7 @@ export function LoginPage() {
           label="Password"
           type="password"
           autoComplete="current-password"
+          autoFocus={!!registeredEmail}
           required
           value={password}
           onChange={(e) => setPassword(e.target.value)}

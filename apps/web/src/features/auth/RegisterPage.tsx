@@ -1,18 +1,27 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { PASSWORD_MIN_LENGTH } from '@tradeloop/domain';
 import type { RegisterRequest, RegisterResponse } from '@tradeloop/contracts';
 import { api, isApiError, type ApiError } from '../../lib/api';
-import { useLogin } from '../../lib/auth';
 import { AuthLayout } from './AuthLayout';
 import { FormField } from './FormField';
 import { loginErrorMessage } from './login-errors';
 
 const FIELDS = ['email', 'displayName', 'password'] as const;
 
-/** Self-registration (role trader), then straight into a signed-in session. */
+/** What the sign-in page is told after a registration was accepted. */
+export interface RegisteredState {
+  registeredEmail: string;
+}
+
+/**
+ * Self-registration (role trader), then the sign-in page. The server answers a taken email
+ * exactly like a new one (and creates nothing), so this page shows the same thing in both cases
+ * and does not sign in by itself: whether the password then works is the sign-in page's answer,
+ * the same for every wrong password.
+ */
 export function RegisterPage() {
-  const login = useLogin();
+  const navigate = useNavigate();
   const [form, setForm] = useState<RegisterRequest>({ email: '', displayName: '', password: '' });
   const [problem, setProblem] = useState<ApiError | null>(null);
   const [otherError, setOtherError] = useState<string | null>(null);
@@ -27,8 +36,9 @@ export function RegisterPage() {
     setProblem(null);
     setOtherError(null);
     try {
-      await api<RegisterResponse>('/api/v1/auth/register', { method: 'POST', body: form, anonymous: true });
-      await login({ email: form.email, password: form.password });
+      const { user } = await api<RegisterResponse>('/api/v1/auth/register', { method: 'POST', body: form, anonymous: true });
+      const state: RegisteredState = { registeredEmail: user.email };
+      navigate('/login', { state });
     } catch (err) {
       if (isApiError(err)) setProblem(err);
       else setOtherError(loginErrorMessage(err));
