@@ -10,7 +10,7 @@ const SERVER_FRAMEWORKS = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', 's
 const BROWSER_FRAMEWORKS = ['react', 'react-dom', 'react-router-dom', '@tanstack/*', 'socket.io-client', 'sonner', 'recharts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', '**/test-results/**', '**/playwright-report/**', 'ml/**', 'models/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', '**/test-results/**', '**/playwright-report/**', 'ml/**', 'models/**', '**/.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

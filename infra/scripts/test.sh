@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: everything, against real Postgres and Redis and a real Chromium.
-#   lint → type check (+ build) → unit → integration → Python → browser
+#   lint → type check (+ build) → unit → integration → schema fuzzer → Python → browser
 # Fails fast; the last line sums every runner's results as "tests: N passed, N failed".
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -36,6 +36,10 @@ npx vitest run --project unit --reporter=default --reporter=json --outputFile.js
 
 step "integration tests (real Postgres + Redis)"
 npx vitest run --project int --reporter=default --reporter=json --outputFile.json="$REPORTS/int.json"
+
+step "schema fuzzer (Schemathesis against the built API, four roles)"
+bash apps/api/fuzz/setup.sh
+node apps/api/fuzz/run.mjs --report-dir "$REPORTS"
 
 step "Python tests"
 if [ -f ml/pyproject.toml ]; then

@@ -40,7 +40,6 @@ afterAll(async () => {
 
 describe('orders', () => {
   it('refuses bad orders with a 400 naming the field, before anything is held', async () => {
-    const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
     const cases: [unknown, string][] = [
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 0, product: 'CNC' }, 'quantity'],
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: -5, product: 'CNC' }, 'quantity'],

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import * as contracts from '.';
 import { AdminUserListQuerySchema, AdminUserPatchSchema, EmailSchema, humanText, LoginRequestSchema, PageQuerySchema, RegisterRequestSchema } from '.';
 
 describe('contract schemas', () => {
@@ -47,5 +49,34 @@ describe('contract schemas', () => {
     expect(AdminUserPatchSchema.safeParse({}).success).toBe(false);
     expect(AdminUserPatchSchema.safeParse({ roles: [] }).success).toBe(true);
     expect(AdminUserPatchSchema.safeParse({ roles: ['admin'], extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('contracts as JSON Schema (the OpenAPI document is generated from them)', () => {
+  /** Every schema the package exports, as JSON Schema for what it takes in and what it gives out. */
+  const exported = Object.entries(contracts as Record<string, unknown>).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType);
+
+  it('never use a JSON Schema type list, which @nestjs/swagger misreads as an array (use orNull)', () => {
+    expect(exported.length).toBeGreaterThan(50);
+    const offenders: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}/${i}`));
+      else if (node && typeof node === 'object') {
+        if (Array.isArray((node as { type?: unknown }).type)) offenders.push(path);
+        for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
+      }
+    };
+    for (const [name, schema] of exported) {
+      for (const io of ['input', 'output'] as const) {
+        let json: unknown;
+        try {
+          json = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+        } catch {
+          continue; // transforms without a JSON form (not part of a request or response body)
+        }
+        walk(json, `${name}(${io})`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { AdminUsersRepository, UpdateUserUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { ApiProblems } from '../http/api-problems';
 
 class AdminUserListQueryDto extends createZodDto(AdminUserListQuerySchema) {}
 class AdminUserPageDto extends createZodDto(AdminUserPageSchema) {}
@@ -35,6 +36,7 @@ export class AdminUsersController {
   }
 
   @Patch(':id')
+  @ApiProblems(409)
   @ZodResponse({ status: 200, type: AdminUserDto })
   update(
     @Param() params: UserIdParamDto,

@@ -57,6 +57,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @ApiProblems(401, 429)
   @ZodResponse({ status: 200, type: LoginResponseDto })
   login(@Body() body: LoginDto, @ReqMeta() meta: RequestMeta) {
     return this.loginUser.execute(body, meta);
@@ -64,6 +65,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @ApiProblems(401)
   @ZodResponse({ status: 200, type: TokenPairDto })
   refresh(@Body() body: RefreshDto, @ReqMeta() meta: RequestMeta) {
     return this.refreshSession.execute(body.refreshToken, meta);
@@ -85,6 +87,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Post('mfa/setup')
+  @ApiProblems(409)
   @ZodResponse({ status: 200, type: MfaSetupResponseDto })
   mfaSetup(@CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
     return this.setupMfa.execute(principal, meta);

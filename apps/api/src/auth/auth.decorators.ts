@@ -1,7 +1,8 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '@tradeloop/domain';
 import type { Principal } from '@tradeloop/server';
+import { ApiProblems } from '../http/api-problems';
 
 export const IS_PUBLIC = 'tradeloop:public';
 export const REQUIRED_ROLES = 'tradeloop:roles';
@@ -10,7 +11,7 @@ export const REQUIRED_ROLES = 'tradeloop:roles';
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** Caller must hold at least one of these roles, else 403. */
-export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(REQUIRED_ROLES, roles), ApiProblems(403));
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
 

@@ -5,12 +5,12 @@ import { join, resolve } from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/server';
 import { ApiModule } from '../app.module';
 import { clientErrorHandler, routerErrorHandler } from '../http/framework-errors';
+import { buildOpenApiDocument } from '../http/openapi';
 import { genRequestId, registerHttpHooks } from '../http/http-hooks';
 import { registerSecurityHeaders } from '../http/security-headers';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
@@ -59,11 +59,7 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
     logger.warn({ webDist }, 'web app not built: serving the API only');
   }
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Tradeloop API').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('api/docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
 
   let metricsServer: Server | undefined;
   const renderMetrics = async () => ({ type: metrics.registry.contentType, body: await metrics.registry.metrics() });

@@ -7,7 +7,7 @@ import { problem } from './problem';
 
 /**
  * Refusals made by the HTTP layer before any route runs are problem documents like every other
- * error (docs/api.md, "Errors"): Fastify's router (a percent-encoding that does not decode, a
+ * error (docs/adr/0013-hostile-input.md): Fastify's router (a percent-encoding that does not decode, a
  * path parameter over `maxParamLength`) and Node's HTTP parser (headers too large, a control
  * character in a header, a request that is not HTTP, one that took too long to arrive).
  */

@@ -4,6 +4,7 @@ import { createZodDto } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import { ARROW_STREAM_TYPE, CandleQuerySchema, CandleSeriesSchema, type CandleSeries } from '@tradeloop/contracts';
 import { candlesToArrow, candlesToJson, CandlesRepository } from '@tradeloop/server';
+import { ApiProblems } from '../http/api-problems';
 
 class CandleQueryDto extends createZodDto(CandleQuerySchema) {}
 class CandleSeriesDto extends createZodDto(CandleSeriesSchema) {}
@@ -16,6 +17,7 @@ export class CandlesController {
 
   /** JSON by default; the same rows as an Arrow IPC stream with `Accept: application/vnd.apache.arrow.stream`. */
   @Get()
+  @ApiProblems(404)
   @ApiProduces('application/json', ARROW_STREAM_TYPE)
   @ApiOkResponse({ type: CandleSeriesDto })
   async range(

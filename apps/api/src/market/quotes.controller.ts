@@ -5,6 +5,7 @@ import { QuoteListSchema, QuotesQuerySchema, type QuoteList } from '@tradeloop/c
 import { DomainError } from '@tradeloop/domain';
 import { InstrumentsRepository, quoteOf } from '@tradeloop/server';
 import { MarketStreamHub } from '../realtime/market-stream.hub';
+import { ApiProblems } from '../http/api-problems';
 
 class QuotesQueryDto extends createZodDto(QuotesQuerySchema) {}
 class QuoteListDto extends createZodDto(QuoteListSchema) {}
@@ -20,6 +21,7 @@ export class QuotesController {
 
   /** Latest quotes in the order asked; unknown symbols are a 404 naming them all. */
   @Get()
+  @ApiProblems(404)
   @ApiOkResponse({ type: QuoteListDto })
   async list(@Query() query: QuotesQueryDto): Promise<QuoteList> {
     const symbols = query.symbols.map((s) => s.toUpperCase());

@@ -8,6 +8,7 @@ import { DomainError } from '@tradeloop/domain';
 import { ModelsRepository, PredictUseCase, PromoteModelUseCase, RegisterModelUseCase, toModelDto, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
+import { ApiProblems } from '../http/api-problems';
 
 class ModelResponseDto extends createZodDto(z.object({ model: ModelSchema })) {}
 class ModelListDto extends createZodDto(z.object({ items: z.array(ModelSchema) })) {}
@@ -34,6 +35,7 @@ export class ModelsController {
 
   /** multipart/form-data: `model` = the .onnx file, `card` = the JSON model card (a file or a field). 201 in `staging`. */
   @Post()
+  @ApiProblems(409, 422)
   @Roles('quant')
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['model', 'card'], properties: { model: { type: 'string', format: 'binary' }, card: { type: 'string', format: 'binary' } } } })
@@ -90,6 +92,7 @@ export class ModelsController {
 
   /** Moves the model to `stage`; to production it replaces (archives) the current production model of its name. */
   @Post(':id/promote')
+  @ApiProblems(409)
   @HttpCode(200)
   @Roles('quant')
   @ZodResponse({ status: 200, type: PromoteResponseDto })
@@ -98,6 +101,7 @@ export class ModelsController {
   }
 
   @Post(':id/predict')
+  @ApiProblems(422)
   @HttpCode(200)
   @Roles('quant', 'admin')
   @ZodResponse({ status: 200, type: PredictResponseDto })

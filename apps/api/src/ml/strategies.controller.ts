@@ -6,6 +6,7 @@ import { CreateStrategySchema, OrderListQuerySchema, OrderListSchema, StrategyKi
 import { OrderCommandsUseCase, StrategyCommandsUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
+import { ApiProblems } from '../http/api-problems';
 
 class CreateStrategyDto extends createZodDto(CreateStrategySchema) {}
 class StrategyDto extends createZodDto(StrategySchema) {}
@@ -28,6 +29,7 @@ export class StrategiesController {
   ) {}
 
   @Post()
+  @ApiProblems(409, 422)
   @ZodResponse({ status: 201, type: StrategyResponseDto })
   async create(@Body() body: CreateStrategyDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
     return { strategy: await this.strategies.create(principal.userId, body, meta) };
@@ -46,6 +48,7 @@ export class StrategiesController {
   }
 
   @Post(':id/start')
+  @ApiProblems(409, 423)
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async start(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
@@ -53,6 +56,7 @@ export class StrategiesController {
   }
 
   @Post(':id/stop')
+  @ApiProblems(409)
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async stop(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
@@ -61,6 +65,7 @@ export class StrategiesController {
 
   /** `{ engaged: true, reason }` stops the strategy placing anything and cancels its working orders. */
   @Post(':id/kill-switch')
+  @ApiProblems(409)
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async killSwitch(@Param() p: StrategyIdPathDto, @Body() body: StrategyKillSwitchDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {

@@ -6,6 +6,7 @@ import { assertIdempotencyKey, ModifyOrderUseCase, OrderCommandsUseCase, PlaceOr
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { ModifyOrderDto, OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
+import { ApiProblems } from '../http/api-problems';
 
 @ApiTags('trading')
 @ApiBearerAuth()
@@ -20,6 +21,7 @@ export class OrdersController {
 
   /** Accepted for execution (202): validated, risk-checked, funds held, queued. */
   @Post('orders')
+  @ApiProblems(409, 422, 423)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'the same key and body place the order once' })
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async create(
@@ -53,6 +55,7 @@ export class OrdersController {
    * cancelled, or already being modified.
    */
   @Patch('orders/:id')
+  @ApiProblems(409, 422)
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async modify(@Param() p: OrderIdPathDto, @Body() body: ModifyOrderDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
@@ -61,6 +64,7 @@ export class OrdersController {
 
   /** 202: the cancel is on record and being carried out; 409 when the order is already terminal. */
   @Delete('orders/:id')
+  @ApiProblems(409)
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async cancel(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {

@@ -6,6 +6,7 @@ import { assertIdempotencyKey, OrderCommandsUseCase, SquareOffUseCase, type Prin
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { OrderListDto, PositionListDto, SquareOffDto } from './trading.dtos';
+import { ApiProblems } from '../http/api-problems';
 
 @ApiTags('trading')
 @ApiBearerAuth()
@@ -29,6 +30,7 @@ export class PositionsController {
    * Idempotency-Key is optional here: with one, a retried square-off places nothing twice.
    */
   @Post('square-off')
+  @ApiProblems(409, 422)
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderListDto })
   async flatten(@Body() body: SquareOffDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {

@@ -6,6 +6,7 @@ import { RiskUseCases, type Principal, type RequestMeta } from '@tradeloop/serve
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { AdminKillSwitchDto, AdminKillSwitchQueryDto, AdminKillSwitchStatusDto, EngageOwnKillSwitchDto, KillSwitchStatusDto, RiskEventListDto, RiskLimitsDto, UpdateRiskLimitsDto, UserIdPathDto } from './trading.dtos';
+import { ApiProblems } from '../http/api-problems';
 
 @ApiTags('risk')
 @ApiBearerAuth()
@@ -44,6 +45,7 @@ export class RiskController {
 
   /** Engages the caller's own switch: their open orders are cancelled, new exposure is refused (423). */
   @Post('risk/kill-switch')
+  @ApiProblems(409)
   @Roles('trader')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   engageOwn(@Body() body: EngageOwnKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
@@ -59,6 +61,7 @@ export class RiskController {
   }
 
   @Post('admin/risk/kill-switch')
+  @ApiProblems(409)
   @Roles('admin')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   admin(@Body() body: AdminKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {

@@ -7,6 +7,7 @@ import { assertIdempotencyKey, FundWalletUseCase, LedgerRepository, type Princip
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { MoneyMovementDto, MoneyMovementResponseDto, UserIdPathDto, WalletDto } from './wallet.dtos';
+import { ApiProblems } from '../http/api-problems';
 
 const IDEMPOTENCY_DOC = { name: 'Idempotency-Key', required: true, description: '1–128 printable characters; the same key and body replay the original answer' };
 
@@ -31,6 +32,7 @@ export class AdminWalletsController {
   }
 
   @Post('deposits')
+  @ApiProblems(409)
   @ApiHeader(IDEMPOTENCY_DOC)
   @ZodResponse({ status: 201, type: MoneyMovementResponseDto })
   deposit(
@@ -45,6 +47,7 @@ export class AdminWalletsController {
   }
 
   @Post('withdrawals')
+  @ApiProblems(409, 422)
   @ApiHeader(IDEMPOTENCY_DOC)
   @ZodResponse({ status: 201, type: MoneyMovementResponseDto })
   withdraw(

@@ -11,6 +11,7 @@ import {
 } from '@tradeloop/contracts';
 import { WatchlistsService, type Principal } from '@tradeloop/server';
 import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ApiProblems } from '../http/api-problems';
 
 class CreateWatchlistDto extends createZodDto(CreateWatchlistSchema) {}
 class RenameWatchlistDto extends createZodDto(RenameWatchlistSchema) {}
@@ -38,12 +39,14 @@ export class WatchlistsController {
   }
 
   @Post()
+  @ApiProblems(409)
   @ZodResponse({ status: 201, type: WatchlistDto })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWatchlistDto) {
     return this.watchlists.create(principal.userId, body);
   }
 
   @Patch(':id')
+  @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   rename(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: RenameWatchlistDto) {
     return this.watchlists.rename(principal.userId, id, body.name);
@@ -57,6 +60,7 @@ export class WatchlistsController {
 
   /** Replaces the whole ordered list: reorder or bulk edit. */
   @Put(':id/symbols')
+  @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   replaceSymbols(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ReplaceWatchlistSymbolsDto) {
     return this.watchlists.replaceSymbols(principal.userId, id, body.symbols);
@@ -64,6 +68,7 @@ export class WatchlistsController {
 
   /** Appends a symbol; one already on the list leaves it unchanged (200 either way). */
   @Post(':id/symbols')
+  @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   addSymbol(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddWatchlistSymbolDto) {
     return this.watchlists.addSymbol(principal.userId, id, body.symbol);

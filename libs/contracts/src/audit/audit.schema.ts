@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf } from '../common';
+import { PageQuerySchema, pageOf, orNull } from '../common';
 
 /** Every security- or money-relevant action the platform records for compliance. */
 export const AUDIT_ACTIONS = [
@@ -46,7 +46,7 @@ export const AuditEventSchema = z
     at: z.iso.datetime(),
     actorId: z.uuid().nullable(),
     action: z.enum(AUDIT_ACTIONS),
-    subject: z.string().nullable(),
+    subject: orNull(z.string(), 'the event concerns no single record'),
     details: z.record(z.string(), z.unknown()),
   })
 ;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orNull } from './text.schema';
 
 export const LIMIT_MAX = 500;
 export const LIMIT_DEFAULT = 50;
@@ -11,7 +12,7 @@ export const PageQuerySchema = z.strictObject({
 export type PageQuery = z.infer<typeof PageQuerySchema>;
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+  z.object({ items: z.array(item), nextCursor: orNull(z.string(), 'this is the last page') });
 
 export interface Page<T> {
   items: T[];

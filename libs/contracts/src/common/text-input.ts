@@ -1,7 +1,7 @@
 import type { FieldError } from '@tradeloop/domain';
 
 /**
- * The one rule for every text that enters the API (docs/api.md, "Text"): well-formed Unicode
+ * The one rule for every text that enters the API (docs/adr/0013-hostile-input.md): well-formed Unicode
  * without NUL. Postgres refuses NUL in `text` and `jsonb`, and a lone UTF-16 surrogate is not a
  * character at all (it would be stored as U+FFFD, so what we hash is not what we store).
  * Lengths are each field's own rule, checked by its schema on the text as sent.

@@ -23,3 +23,11 @@ export const EmailSchema = z
   .trim()
   .pipe(z.email({ message: 'must be a valid email address' }))
   .transform((s) => s.toLowerCase());
+
+/**
+ * `T | null` for a response field, with what null means. A bare `z.string().nullable()` becomes
+ * the JSON Schema type list `["string", "null"]`, which @nestjs/swagger misreads as an array of
+ * strings in the OpenAPI document; with a description the branch stays its own schema
+ * (`anyOf: [T, null]`). contracts.spec.ts refuses type lists anywhere in the contracts.
+ */
+export const orNull = <T extends z.ZodType>(schema: T, whenNull: string) => schema.meta({ description: `null: ${whenNull}` }).nullable();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trimmedText } from '../common';
+import { trimmedText, orNull } from '../common';
 import { ModelCardSchema, SIGNAL_SIDES } from './model-card.schema';
 import { pageOf, PageQuerySchema } from '../common/pagination.schema';
 
@@ -83,7 +83,7 @@ export const CreateStrategySchema = z
       .max(50)
       .refine((s) => new Set(s).size === s.length, 'symbols must be distinct'),
     /** Checked against the kind's own schema (400 naming `params.<field>`). */
-    params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    params: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.boolean()])).default({}),
     modelId: z.uuid('not a model id').optional(),
     mode: z.enum(STRATEGY_MODES),
     /** Per-symbol position limit of this strategy, in units (default 10 × the order quantity). */
@@ -93,7 +93,7 @@ export const CreateStrategySchema = z
   .refine((s) => s.kind === 'ml-signal' || s.modelId === undefined, { message: 'only an ml-signal strategy takes a modelId', path: ['modelId'] });
 export type CreateStrategyRequest = z.infer<typeof CreateStrategySchema>;
 
-export const StrategyPositionSchema = z.object({ symbol: z.string(), netQuantity: z.number().int(), averagePrice: z.string().nullable(), lastPrice: z.string().nullable(), unrealizedPnl: z.string() });
+export const StrategyPositionSchema = z.object({ symbol: z.string(), netQuantity: z.number().int(), averagePrice: orNull(z.string(), 'flat'), lastPrice: orNull(z.string(), 'no price yet'), unrealizedPnl: z.string() });
 export const StrategySchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -104,8 +104,8 @@ export const StrategySchema = z.object({
   mode: z.enum(STRATEGY_MODES),
   status: z.enum(STRATEGY_STATUSES),
   maxPositionUnits: z.number().int(),
-  killSwitch: z.object({ engaged: z.boolean(), reason: z.string().nullable() }),
-  lastError: z.string().nullable(),
+  killSwitch: z.object({ engaged: z.boolean(), reason: orNull(z.string(), 'never engaged') }),
+  lastError: orNull(z.string(), 'no error'),
   lastErrorAt: z.iso.datetime().nullable(),
   /** P&L of the strategy's own fills (weighted average, before charges), at the latest prices. */
   pnl: z.object({ realized: z.string(), unrealized: z.string(), total: z.string(), charges: z.string() }),
@@ -146,7 +146,7 @@ export const SignalCompareQuerySchema = z.strictObject({
 export const SignalCompareSchema = z.object({
   bars: z.number().int(),
   /** Share of those bars where both gave the same verdict (null when there were none). */
-  agreement: z.number().nullable(),
+  agreement: orNull(z.number(), 'no bar in common'),
   items: z.array(z.object({ symbol: z.string(), ts: z.iso.datetime(), a: SignalSchema, b: SignalSchema })),
 });
 export type SignalCompareDto = z.infer<typeof SignalCompareSchema>;

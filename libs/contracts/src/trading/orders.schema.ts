@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trimmedText } from '../common';
+import { trimmedText, orNull } from '../common';
 import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, PRODUCTS, VALIDITIES } from '@tradeloop/domain';
 import { PriceSchema } from '../market/instruments.schema';
 
@@ -32,7 +32,7 @@ export type ModifyOrderRequest = z.infer<typeof ModifyOrderSchema>;
 
 export const OrderSchema = z.object({
   id: z.uuid(),
-  clientTag: z.string().nullable(),
+  clientTag: orNull(z.string(), 'no tag was given'),
   symbol: z.string(),
   side: z.enum(ORDER_SIDES),
   type: z.enum(ORDER_TYPES),
@@ -45,13 +45,13 @@ export const OrderSchema = z.object({
   averagePrice: PriceSchema.nullable(),
   status: z.enum(ORDER_STATUSES),
   broker: z.string(),
-  brokerOrderId: z.string().nullable(),
-  rejectReason: z.string().nullable(),
+  brokerOrderId: orNull(z.string(), 'not yet at the broker'),
+  rejectReason: orNull(z.string(), 'not rejected'),
   /** Funds held for the unfilled remainder (and short margin), in rupees. */
   reserved: MoneySchema,
-  strategyId: z.string().nullable(),
+  strategyId: orNull(z.string(), 'placed by a person'),
   /** The model signal a strategy placed this order for (GET /signals/:id leads to the model and features). */
-  signalId: z.string().nullable(),
+  signalId: orNull(z.string(), 'not placed on a signal'),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trimmedText } from '../common';
+import { trimmedText, orNull } from '../common';
 
 const MoneySchema = z.string().regex(/^\d+\.\d{2}$/);
 const MoneyInput = z.string().max(20).trim().regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
@@ -31,7 +31,7 @@ export const UpdateRiskLimitsSchema = z.strictObject({
 });
 export type UpdateRiskLimitsRequest = z.infer<typeof UpdateRiskLimitsSchema>;
 
-export const KillSwitchStateSchema = z.object({ engaged: z.boolean(), reason: z.string().nullable(), at: z.iso.datetime().nullable() });
+export const KillSwitchStateSchema = z.object({ engaged: z.boolean(), reason: orNull(z.string(), 'never engaged'), at: z.iso.datetime().nullable() });
 export const KillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, self: KillSwitchStateSchema });
 export type KillSwitchStatus = z.infer<typeof KillSwitchStatusSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENTRY_TYPES, MONEY_PROBLEM_MESSAGES, TRANSACTION_TYPES, tryParsePositiveMoney } from '@tradeloop/domain';
-import { humanText, PageQuerySchema, pageOf } from '../common';
+import { humanText, PageQuerySchema, pageOf, orNull } from '../common';
 
 /** A money amount as the API carries it: a decimal string with 2 places, e.g. "1500.00". */
 export const MoneySchema = z.string().regex(/^-?\d+\.\d{2}$/);
@@ -46,9 +46,9 @@ export const LedgerTransactionSchema = z.object({
   /** sha256 of the canonical transaction, hex. */
   contentHash: z.string(),
   /** Position in the hash chain and the chain hash, once sealed (null for a few ms after commit). */
-  seq: z.string().nullable(),
-  chainHash: z.string().nullable(),
-  prevChainHash: z.string().nullable(),
+  seq: orNull(z.string(), 'not yet sealed into the chain'),
+  chainHash: orNull(z.string(), 'not yet sealed into the chain'),
+  prevChainHash: orNull(z.string(), 'first in the chain, or not yet sealed'),
   entries: z.array(LedgerEntrySchema.omit({ transactionId: true, reference: true, createdAt: true })),
 });
 export type LedgerTransaction = z.infer<typeof LedgerTransactionSchema>;

@@ -7,7 +7,7 @@ import { DomainError } from '@tradeloop/domain';
  *
  * Each list declares its cursor once, with a schema for its keys (`cursorCodec`), and decodes
  * through it: a tampered cursor — a key of the wrong type, out of range, not a date — is a 400
- * naming `cursor`, never a value that reaches SQL (docs/api.md, "Lists").
+ * naming `cursor`, never a value that reaches SQL (docs/adr/0013-hostile-input.md).
  */
 export interface CursorCodec<Keys extends unknown[]> {
   readonly list: string;
