@@ -54,6 +54,7 @@ export class RiskController {
 
   /** The global switch, and with `?userId=` that user's switch (`user` is null without it). */
   @Get('admin/risk/kill-switch')
+  @ApiProblems(404)
   @Roles('admin')
   @ZodResponse({ status: 200, type: AdminKillSwitchStatusDto })
   switchesFor(@Query() query: AdminKillSwitchQueryDto) {
