@@ -103,3 +103,25 @@ def flatmap_path_parameters(context, path_parameters):
     if isinstance(path_parameters, dict) and path_parameters:
         return _hostile(path_parameters, URL_INJECTIONS)
     return st.just(path_parameters)
+
+
+_LONE_SURROGATE = __import__("re").compile("[\ud800-\udfff]")
+
+
+def _url_safe(value: Any) -> Any:
+    """A lone surrogate cannot be put in a URL (it has no UTF-8 form): NUL, equally hostile, instead."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\x00", value)
+    if isinstance(value, list):
+        return [_url_safe(v) for v in value]
+    return value
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    # The stateful phase carries values from one request into another's path or query (API
+    # links), including a surrogate injected into a JSON body; the URL cannot hold it.
+    if case.path_parameters:
+        case.path_parameters = {k: _url_safe(v) for k, v in case.path_parameters.items()}
+    if case.query:
+        case.query = {k: _url_safe(v) for k, v in case.query.items()}

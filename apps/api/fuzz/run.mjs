@@ -23,7 +23,7 @@ const root = resolve(here, '../../..');
 const { values: args } = parseArgs({
   options: {
     'report-dir': { type: 'string', default: join(root, '.local/test-reports') },
-    'max-examples': { type: 'string', default: process.env.FUZZ_MAX_EXAMPLES ?? '12' },
+    'max-examples': { type: 'string', default: process.env.FUZZ_MAX_EXAMPLES ?? '50' },
     seed: { type: 'string', default: process.env.FUZZ_SEED ?? '20261206' },
     roles: { type: 'string', default: 'trader,quant,compliance,admin' },
     port: { type: 'string', default: process.env.FUZZ_PORT ?? '3491' },

@@ -82,6 +82,8 @@ describe('model registry: uploads', () => {
       ['empty file', { model: new Uint8Array(0), card: card() }, 400, 'model'],
       ['card is not JSON', { model: onnx, card: '{"name": ' }, 400, 'card'],
       ['card misses a field', { model: onnx, card: noHorizon }, 400, 'card.horizon'],
+      ['card text with NUL (jsonb refuses it)', { model: onnx, card: card({ trainer: 'ml/train\u0000.py' }) }, 400, 'card.trainer'],
+      ['card text with a lone surrogate', { model: onnx, card: card({ target: 'up\ud800' }) }, 400, 'card.target'],
       ['card thresholds inverted', { model: onnx, card: card({ threshold: { buy: 0.4, sell: 0.6 } }) }, 400, 'card.threshold'],
       ['other feature-set version', { model: onnx, card: card({ featureSetVersion: 'ffffffffffffffff' }) }, 422, 'card.featureSetVersion'],
       ['card lists a feature the server lacks', { model: onnx, card: card({ features: [...baseCard.features.slice(0, 12), 'moon_phase'] }) }, 422, 'card.features'],

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { ModelCardSchema, type ModelCard, type ModelDto } from '@tradeloop/contracts';
+import { ModelCardSchema, textInputProblems, type ModelCard, type ModelDto } from '@tradeloop/contracts';
 import { DomainError, FEATURE_SET_V1, type FieldError } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '../../audit';
 import { Db } from '../../db';
@@ -41,6 +41,9 @@ export class RegisterModelUseCase {
     } catch {
       throw new DomainError('VALIDATION_FAILED', 'The card is not JSON', { fieldErrors: [{ field: 'card', message: 'must be a JSON model card' }] });
     }
+    // The card arrives as a file, not through the contract pipe: the same text rule, here.
+    const textErrors = textInputProblems(raw, 'card');
+    if (textErrors.length > 0) throw new DomainError('VALIDATION_FAILED', 'The model card contains text that cannot be accepted', { fieldErrors: textErrors });
     const parsed = ModelCardSchema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: FieldError[] = parsed.error.issues.map((i) => ({ field: ['card', ...i.path.map(String)].join('.'), message: i.message }));
