@@ -128,8 +128,14 @@ function junitCases(xml) {
 }
 
 const py = join(here, '.venv/bin/schemathesis');
-function schemathesis(role, token, docPath) {
-  const junit = join(work, `${role}.xml`);
+/**
+ * One Schemathesis run. Two per role: the generated phases with the hostile hooks, then the
+ * stateful phase (API links carrying one response's values into the next request) without them —
+ * Schemathesis re-validates linked cases with a validator that cannot hold a lone surrogate.
+ */
+function schemathesis(role, token, docPath, { phases, hostile }) {
+  const name = `${role}-${hostile ? 'generated' : 'stateful'}`;
+  const junit = join(work, `${name}.xml`);
   const argv = [
     'run',
     docPath,
@@ -148,6 +154,8 @@ function schemathesis(role, token, docPath) {
     '--request-timeout',
     '30',
     '--no-color',
+    '--phases',
+    phases,
     '--report',
     'junit',
     '--report-junit-path',
@@ -156,12 +164,12 @@ function schemathesis(role, token, docPath) {
   ];
   return new Promise((resolveRun) => {
     const started = Date.now();
-    const child = spawn(py, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: 'hostile_hooks', PYTHONPATH: here }, cwd: work });
+    const child = spawn(py, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: hostile ? 'hostile_hooks' : '', PYTHONPATH: here }, cwd: work });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('exit', (code) => {
-      writeFileSync(join(work, `${role}.log`), out);
+      writeFileSync(join(work, `${name}.log`), out);
       let xml = '';
       try {
         xml = readFileSync(junit, 'utf8');
@@ -203,12 +211,21 @@ try {
   const tokens = {};
   for (const role of roles) tokens[role] = await login(ROLE_USERS[role]);
   for (const role of roles) {
-    const r = await schemathesis(role, tokens[role], docPath);
+    const generated = await schemathesis(role, tokens[role], docPath, { phases: 'examples,coverage,fuzzing', hostile: true });
+    const stateful = await schemathesis(role, tokens[role], docPath, { phases: 'stateful', hostile: false });
+    const r = {
+      role,
+      code: Math.max(generated.code ?? 1, stateful.code ?? 1),
+      out: `${generated.out}\n${stateful.out}`,
+      cases: generated.cases,
+      statefulOk: stateful.code === 0 && !stateful.cases.some((c) => c.failed),
+      seconds: generated.seconds + stateful.seconds,
+    };
     results.push(r);
-    const failed = r.cases.filter((c) => c.failed);
-    const exercised = new Set(r.cases.filter((c) => !c.skipped && expected.includes(c.name)).map((c) => c.name));
+    const failed = [...generated.cases, ...stateful.cases.map((c) => ({ ...c, name: `stateful: ${c.name}` }))].filter((c) => c.failed);
+    const exercised = new Set(generated.cases.filter((c) => !c.skipped && expected.includes(c.name)).map((c) => c.name));
     const missing = expected.filter((o) => !exercised.has(o));
-    const summary = /(\d+) generated/.exec(r.out)?.[0] ?? '';
+    const summary = `${[...r.out.matchAll(/(\d+) generated/g)].reduce((a, m) => a + Number(m[1]), 0)} generated`;
     console.log(`fuzz ${role}: ${exercised.size}/${expected.length} operations, ${failed.length} failing, ${summary || 'cases n/a'}, ${r.seconds.toFixed(0)} s (exit ${r.code})`);
     for (const c of failed) console.log(`  FAILED ${c.name}\n${c.text.replace(/<[^>]+>/g, '').split('\n').slice(0, 40).map((l) => `    ${l}`).join('\n')}`);
     if (missing.length) console.log(`  not exercised: ${missing.join(', ')}`);
@@ -217,7 +234,7 @@ try {
     r.failedCount = failed.length;
     r.missing = missing;
   }
-  const cases = results.map((r) => Number(/(\d+) generated/.exec(r.out)?.[1] ?? 0)).reduce((a, b) => a + b, 0);
+  const cases = results.map((r) => [...r.out.matchAll(/(\d+) generated/g)].reduce((a, m) => a + Number(m[1]), 0)).reduce((a, b) => a + b, 0);
   const ok = results.every((r) => r.ok);
   const report = {
     operationsInDocument: all.length,
@@ -235,6 +252,7 @@ try {
       const bad = !c || c.failed || c.skipped;
       return `<testcase classname="fuzz.${r.role}" name="${o.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}">${bad ? `<failure message="${!c || c.skipped ? 'not exercised' : 'failed'}"/>` : ''}</testcase>`;
     }),
+    `<testcase classname="fuzz.${r.role}" name="stateful (API links)">${r.statefulOk ? '' : '<failure message="failed"/>'}</testcase>`,
   ]);
   const failures = junitAll.filter((t) => t.includes('<failure')).length;
   writeFileSync(join(reportDir, 'fuzz.xml'), `<?xml version="1.0"?>\n<testsuite name="fuzz" tests="${junitAll.length}" failures="${failures}" errors="0" skipped="0">\n${junitAll.join('\n')}\n</testsuite>\n`);
