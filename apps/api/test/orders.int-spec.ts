@@ -62,16 +62,28 @@ describe('orders', () => {
   });
 
   it('refuses a quantity that is not a whole number of lots with the risk rule LOT_SIZE (422), holding nothing', async () => {
+    // One NIFTY future lot is worth more than the default order limit, which is checked first:
+    // a trader of its own (so its risk events stay out of the other tests) with room for it.
     const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
-    const before = await wallet();
-    const res = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' });
+    const admin = await signedIn(api, ['admin']);
+    const s = await signedIn(api, ['trader']);
+    await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 1_00_00_000_00n, 'test funding')));
+    const limits = { maxOrderValue: '100000000.00', maxPositionValue: '100000000.00', maxOpenOrders: 50, maxDailyLoss: '1000000.00', maxOrdersPerMinute: 100 };
+    expect((await api.http.request('PUT', `/api/v1/admin/risk/limits/${s.user.id}`, { body: limits, token: admin.token })).status).toBe(200);
+    const funds = async () => (await api.http.get('/api/v1/wallet', s.token)).body;
+    const before = await funds();
+    const res = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' }, randomUUID(), s.token);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.code).toBe('RISK_REJECTED');
     expect(res.body.detail).toMatch(/^LOT_SIZE: /);
-    expect(await wallet()).toEqual(before);
-    const orders = await api.http.get(`/api/v1/orders?symbol=${fut.symbol}`, trader.token);
-    expect(orders.body.items).toEqual([]);
+    expect(await funds()).toEqual(before);
+    expect((await api.http.get('/api/v1/orders', s.token)).body.items).toEqual([]);
+    const events = (await api.http.get('/api/v1/risk/events', s.token)).body.items;
+    expect(events.map((e: { rule: string }) => e.rule)).toEqual(['LOT_SIZE']);
+    // A whole number of lots passes the rule (and is placed).
+    const ok = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize, product: 'NRML' }, randomUUID(), s.token);
+    expect(ok.status).toBe(202);
   });
 
   it('buys at market: FILLED, a trade with its charges, a position, and the hold settled', async () => {

@@ -141,6 +141,10 @@ describe('POST /api/v1/watchlists', () => {
     [{ name: '' }, 'name'],
     [{ name: '   ' }, 'name'],
     [{ name: 'x'.repeat(41) }, 'name'],
+    // The limit is on the name as sent: leading spaces do not buy room past it.
+    [{ name: `   ${'x'.repeat(40)}` }, 'name'],
+    [{ name: '\t \u00a0\u3000 ' }, 'name'],
+    [{ name: 'ok', symbols: [' '] }, 'symbols.0'],
     [{ name: 42 }, 'name'],
     [{ name: 'ok', symbols: 'TCS' }, 'symbols'],
     [{ name: 'ok', symbols: [''] }, 'symbols.0'],
@@ -154,6 +158,17 @@ describe('POST /api/v1/watchlists', () => {
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect((await rowCounts(user.id)).lists).toBe(0);
+  });
+
+  it('a rename is held to the same rules: over the limit with leading spaces, or only spaces, is 400', async () => {
+    const { token } = await signedIn(api);
+    const list = (await create(token, { name: 'Keep' })).body;
+    for (const name of [`  ${'y'.repeat(39)}`, '    ']) {
+      const res = await rename(token, list.id, { name });
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('name');
+    }
+    expect((await get(token)).body.items.map((w: { name: string }) => w.name)).toEqual(['Keep']);
   });
 
   it('malformed JSON is 400, not 500', async () => {
