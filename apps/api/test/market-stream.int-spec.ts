@@ -50,6 +50,9 @@ describe('market-data subscriptions over Socket.IO', () => {
       { channel: 'ticks', symbols: ['TCS'], timeframe: '1m' },
       'subscribe me',
       null,
+      // Text that cannot be stored or looked up: refused before the instrument lookup.
+      { channel: 'ticks', symbols: ['TC\u0000S'] },
+      { channel: 'ticks', symbols: ['\ud800'] },
     ]) {
       const ack = await c.request('subscribe', bad);
       expect(ack.ok).toBe(false);

@@ -9,6 +9,7 @@ import {
   MAX_UPDATES_PER_SECOND,
   REALTIME_EVENTS,
   SubscriptionRequestSchema,
+  textInputProblems,
   tickRoom,
   type SubscriptionAck,
   type SubscriptionRequest,
@@ -40,6 +41,19 @@ const SWEEP_MS = 20;
 const HOT_QUOTE_MAX_AGE_MS = 5_000;
 
 type Streams = Map<string, ThrottledStream>;
+/**
+ * A subscribe / unsubscribe message, checked like every HTTP input (docs/adr/0013-hostile-input.md):
+ * the text rule first (a NUL would reach the instrument lookup's SQL), then the schema.
+ */
+function parseSubscription(raw: unknown): { success: true; data: SubscriptionRequest } | { success: false; refusal: SubscriptionAck } {
+  const refuse = (error: string) => ({ success: false as const, refusal: { ok: false, symbols: [], refused: [], error } });
+  const textErrors = textInputProblems(raw);
+  if (textErrors.length > 0) return refuse(textErrors.map((e) => `${e.field}: ${e.message}`).join('; '));
+  const parsed = SubscriptionRequestSchema.safeParse(raw);
+  if (!parsed.success) return refuse(parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; '));
+  return { success: true, data: parsed.data };
+}
+
 const streamsOf = (socket: Socket): Streams => ((socket.data as { streams?: Streams }).streams ??= new Map());
 
 /** Detects lost batches: a jump in the batch number, or a new feed run. */
@@ -124,8 +138,8 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async subscribe(socket: Socket, raw: unknown): Promise<SubscriptionAck> {
-    const parsed = SubscriptionRequestSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, symbols: [], refused: [], error: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+    const parsed = parseSubscription(raw);
+    if (!parsed.success) return parsed.refusal;
     const req = parsed.data;
     const wanted = [...new Set(req.symbols.map((s) => s.toUpperCase()))];
     const known = await this.instruments.existing(wanted);
@@ -167,8 +181,8 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   async unsubscribe(socket: Socket, raw: unknown): Promise<SubscriptionAck> {
-    const parsed = SubscriptionRequestSchema.safeParse(raw);
-    if (!parsed.success) return { ok: false, symbols: [], refused: [], error: parsed.error.issues.map((i) => `${i.path.join('.') || 'request'}: ${i.message}`).join('; ') };
+    const parsed = parseSubscription(raw);
+    if (!parsed.success) return parsed.refusal;
     const streams = streamsOf(socket);
     const done: string[] = [];
     const refused: SubscriptionAck['refused'] = [];
