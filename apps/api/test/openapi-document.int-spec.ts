@@ -49,6 +49,14 @@ describe('/api/docs-json', () => {
     expect(statuses('post', '/api/v1/admin/wallets/{userId}/withdrawals')).toEqual(expect.arrayContaining([409, 422]));
   });
 
+  it('documents the Idempotency-Key header where it is read: required for money and orders, optional for square-off', () => {
+    const header = (method: string, path: string) => (doc.paths[path]![method] as unknown as { parameters?: { in: string; name: string; required?: boolean }[] }).parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+    for (const [method, path] of [['post', '/api/v1/orders'], ['post', '/api/v1/admin/wallets/{userId}/deposits'], ['post', '/api/v1/admin/wallets/{userId}/withdrawals']] as const) {
+      expect(header(method, path), path).toMatchObject({ required: true });
+    }
+    expect(header('post', '/api/v1/positions/square-off')).toMatchObject({ required: false });
+  });
+
   it('types nextCursor as a string or null (not an array), and other nullable strings alike', () => {
     const page = doc.components.schemas.AdminUserPageDto_Output;
     expect(page.properties.nextCursor.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'string' }), { type: 'null' }]));

@@ -1,12 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import type { FastifyReply } from 'fastify';
-import { assertIdempotencyKey, ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { ModifyOrderDto, OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
 import { ApiProblems } from '../http/api-problems';
+import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key';
 
 @ApiTags('trading')
 @ApiBearerAuth()
@@ -22,19 +22,14 @@ export class OrdersController {
   /** Accepted for execution (202): validated, risk-checked, funds held, queued. */
   @Post('orders')
   @ApiProblems(409, 422, 423)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'the same key and body place the order once' })
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async create(
     @Body() body: PlaceOrderDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey({ description: 'the same key and body place the order once' }) idem: IdempotentRequest,
     @CurrentPrincipal() principal: Principal,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.place.execute(principal.userId, body, assertIdempotencyKey(key), meta);
-    void reply.status(result.status);
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return result.body;
+    return idem.respond(await this.place.execute(principal.userId, body, idem.key, meta));
   }
 
   @Get('orders')

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import { assertIdempotencyKey, OrderCommandsUseCase, SquareOffUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { OrderCommandsUseCase, SquareOffUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { OrderListDto, PositionListDto, SquareOffDto } from './trading.dtos';
 import { ApiProblems } from '../http/api-problems';
+import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key';
 
 @ApiTags('trading')
 @ApiBearerAuth()
@@ -33,8 +34,12 @@ export class PositionsController {
   @ApiProblems(409, 422)
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderListDto })
-  async flatten(@Body() body: SquareOffDto, @Headers('idempotency-key') key: string | undefined, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    const requestKey = key === undefined ? randomUUID() : assertIdempotencyKey(key);
-    return { items: await this.squareOff.execute(principal.userId, body.symbol, requestKey, meta) };
+  async flatten(
+    @Body() body: SquareOffDto,
+    @IdempotencyKey({ required: false, description: 'optional: with one, a retried square-off places nothing twice' }) idem: IdempotentRequest<string | null>,
+    @CurrentPrincipal() principal: Principal,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return { items: await this.squareOff.execute(principal.userId, body.symbol, idem.key ?? randomUUID(), meta) };
   }
 }

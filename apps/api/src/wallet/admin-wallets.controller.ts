@@ -1,15 +1,15 @@
-import { Body, Controller, Get, Headers, Inject, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Inject, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import type { FastifyReply } from 'fastify';
 import { DomainError } from '@tradeloop/domain';
-import { assertIdempotencyKey, FundWalletUseCase, LedgerRepository, type Principal, type RequestMeta } from '@tradeloop/server';
+import { FundWalletUseCase, LedgerRepository, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { MoneyMovementDto, MoneyMovementResponseDto, UserIdPathDto, WalletDto } from './wallet.dtos';
 import { ApiProblems } from '../http/api-problems';
+import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key';
 
-const IDEMPOTENCY_DOC = { name: 'Idempotency-Key', required: true, description: '1–128 printable characters; the same key and body replay the original answer' };
+const IDEMPOTENCY_DOC = { description: '1–128 printable characters; the same key and body replay the original answer' };
 
 /** Admins move money in and out of users' wallets. */
 @ApiTags('admin')
@@ -33,46 +33,27 @@ export class AdminWalletsController {
 
   @Post('deposits')
   @ApiProblems(409)
-  @ApiHeader(IDEMPOTENCY_DOC)
   @ZodResponse({ status: 201, type: MoneyMovementResponseDto })
-  deposit(
+  async deposit(
     @Param() params: UserIdPathDto,
     @Body() body: MoneyMovementDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey(IDEMPOTENCY_DOC) idem: IdempotentRequest,
     @CurrentPrincipal() principal: Principal,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.move('deposit', params.userId, body, key, principal, meta, reply);
+    return idem.respond(await this.fund.execute('deposit', principal.userId, params.userId, body, idem.key, meta));
   }
 
   @Post('withdrawals')
   @ApiProblems(409, 422)
-  @ApiHeader(IDEMPOTENCY_DOC)
   @ZodResponse({ status: 201, type: MoneyMovementResponseDto })
-  withdraw(
+  async withdraw(
     @Param() params: UserIdPathDto,
     @Body() body: MoneyMovementDto,
-    @Headers('idempotency-key') key: string | undefined,
+    @IdempotencyKey(IDEMPOTENCY_DOC) idem: IdempotentRequest,
     @CurrentPrincipal() principal: Principal,
     @ReqMeta() meta: RequestMeta,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.move('withdrawal', params.userId, body, key, principal, meta, reply);
-  }
-
-  private async move(
-    direction: 'deposit' | 'withdrawal',
-    userId: string,
-    body: MoneyMovementDto,
-    key: string | undefined,
-    principal: Principal,
-    meta: RequestMeta,
-    reply: FastifyReply,
-  ) {
-    const result = await this.fund.execute(direction, principal.userId, userId, body, assertIdempotencyKey(key), meta);
-    void reply.status(result.status);
-    if (result.replayed) void reply.header('idempotent-replayed', 'true');
-    return result.body;
+    return idem.respond(await this.fund.execute('withdrawal', principal.userId, params.userId, body, idem.key, meta));
   }
 }
