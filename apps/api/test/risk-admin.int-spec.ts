@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AdminKillSwitchStatusSchema, RiskLimitsSchema } from '@tradeloop/contracts';
 import { signedIn, useTestApi } from './support/test-api';
 
-/** Admin reads of a user's risk limits and kill switch (API.md "Risk", additions). */
+/** Admin reads of a user's risk limits and kill switch (docs/api.md "Risk"). */
 const { api } = useTestApi();
 let admin: { token: string };
 let trader: { token: string; user: { id: string } };

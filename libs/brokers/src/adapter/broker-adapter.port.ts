@@ -22,7 +22,7 @@ import type { RateLimits } from './rate-limiter';
  * `listTrades` on reconnect, after a restart and periodically (BROKERS.md 4.5).
  */
 export interface BrokerAdapter {
-  /** `kite`, `upstox`, `openalgo`, `mock`: recorded on our orders (API.md `order.broker`). */
+  /** `kite`, `upstox`, `openalgo`, `mock`: recorded on our orders (docs/api.md "Orders, trades, positions": `order.broker`). */
   readonly broker: string;
   readonly capabilities: BrokerCapabilities;
 
@@ -93,7 +93,7 @@ export interface PlaceOrderResult {
   readonly failedSlices: readonly BrokerError[];
 }
 
-/** API.md PATCH: what may change on a working order. Absent fields stay as they are. */
+/** docs/api.md `PATCH /api/v1/orders/{id}`: what may change on a working order. Absent fields stay as they are. */
 export interface OrderModification {
   readonly quantity?: number;
   readonly price?: PriceTicks;

@@ -5,7 +5,7 @@ import { SeqSchema } from '../realtime/realtime.events';
 import { PriceSchema } from './instruments.schema';
 import { PriceChangeSchema, QUOTES_MAX_SYMBOLS } from './quotes.schema';
 
-/** Client → server market-data subscription messages (API.md "Realtime"). */
+/** Client → server market-data subscription messages (docs/api.md "Realtime"). */
 export const MARKET_SUBSCRIBE = 'subscribe';
 export const MARKET_UNSUBSCRIBE = 'unsubscribe';
 export const MARKET_CHANNELS = ['ticks', 'candles'] as const;

@@ -3,7 +3,7 @@ import { trimmedText, orNull } from '../common';
 import { ModelCardSchema, SIGNAL_SIDES } from './model-card.schema';
 import { pageOf, PageQuerySchema } from '../common/pagination.schema';
 
-/** Lifecycle (API.md): staging → shadow (records signals, never trades) → production (one per name) → archived. */
+/** Lifecycle (docs/api.md "ML: models, signals, strategies"): staging → shadow (records signals, never trades) → production (one per name) → archived. */
 export const MODEL_STAGES = ['staging', 'shadow', 'production', 'archived'] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 

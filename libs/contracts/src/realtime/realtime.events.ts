@@ -4,7 +4,7 @@ import { UserSchema } from '../auth';
 export const REALTIME_NAMESPACE = '/realtime';
 export const SOCKET_IO_PATH = '/socket.io';
 
-/** Server → client event names (API.md "Realtime"). */
+/** Server → client event names (docs/api.md "Realtime"). */
 export const REALTIME_EVENTS = {
   orderUpdated: 'order.updated',
   tradeExecuted: 'trade.executed',

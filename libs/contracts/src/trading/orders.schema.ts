@@ -4,7 +4,7 @@ import { ORDER_SIDES, ORDER_STATUSES, ORDER_TYPES, PRODUCTS, VALIDITIES } from '
 import { PriceSchema } from '../market/instruments.schema';
 
 const MoneySchema = z.string().regex(/^-?\d+\.\d{2}$/);
-/** Prices arrive as decimal strings (API.md); numbers are refused so no float ever becomes money. */
+/** Prices arrive as decimal strings (docs/api.md "Conventions"); numbers are refused so no float ever becomes money. */
 const PriceInput = z.string().max(20).trim();
 
 /** POST /api/v1/orders. Field rules that need the instrument (lot size, tick size) run later. */

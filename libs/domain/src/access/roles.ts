@@ -2,7 +2,7 @@
 export const ROLES = ['admin', 'trader', 'quant', 'compliance', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Role given to self-registered users (API.md: "New users get role trader"). */
+/** Role given to self-registered users (docs/api.md "Auth and users": registration gives role `trader`). */
 export const DEFAULT_ROLE: Role = 'trader';
 
 export const isRole = (value: unknown): value is Role =>

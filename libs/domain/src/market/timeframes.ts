@@ -1,4 +1,4 @@
-/** Candle timeframes the platform serves (API.md: 1m|5m|15m|1h|1d). */
+/** Candle timeframes the platform serves (docs/api.md "Market data": 1m|5m|15m|1h|1d). */
 export const TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 

@@ -13,7 +13,7 @@ export type OrderEvent =
   /** A stop order (SL, SL-M) accepted and waiting for its trigger. */
   | { readonly type: 'ARMED' }
   | { readonly type: 'FILL'; readonly fill: OrderFill }
-  /** A modification the broker confirmed (API.md: PATCH quantity, price, triggerPrice). */
+  /** A modification the broker confirmed (docs/api.md `PATCH /api/v1/orders/{id}`: quantity, price, triggerPrice). */
   | { readonly type: 'MODIFIED'; readonly quantity?: number; readonly price?: PriceTicks; readonly triggerPrice?: PriceTicks }
   | { readonly type: 'CANCELLED' }
   | { readonly type: 'REJECTED'; readonly reason: string }

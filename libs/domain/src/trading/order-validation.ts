@@ -115,7 +115,7 @@ export function validateOrder(req: OrderRequest, instrument: Instrument, market:
 
 const describe = (t: InstrumentType): string => (t === 'EQ' ? 'equities' : t === 'FUT' ? 'futures' : 'options');
 
-/** API.md PATCH body: any of quantity, price, triggerPrice. */
+/** docs/api.md `PATCH /api/v1/orders/{id}` body: any of quantity, price, triggerPrice. */
 export interface OrderModification {
   readonly quantity?: number;
   readonly price?: PriceTicks;
@@ -124,7 +124,7 @@ export interface OrderModification {
 
 /**
  * Checks a modification of a live order and returns the terms it would have: INVALID_STATE when
- * the order can no longer be modified (API.md: 409), VALIDATION_FAILED when the merged order is
+ * the order can no longer be modified (docs/api.md: 409), VALIDATION_FAILED when the merged order is
  * invalid or its quantity would not exceed what has already filled.
  */
 export function validateModification(order: OrderState, patch: OrderModification, instrument: Instrument, market: ValidationMarket = {}): OrderTerms {

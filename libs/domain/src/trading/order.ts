@@ -1,7 +1,7 @@
 import type { PriceTicks } from '../market';
 import { divideToPrice, type TradeValue } from './units';
 
-/** API.md: the order vocabulary, spelled exactly as the public contract spells it. */
+/** docs/api.md "Orders, trades, positions": the order vocabulary, spelled exactly as the public contract spells it. */
 export const ORDER_SIDES = ['BUY', 'SELL'] as const;
 export type OrderSide = (typeof ORDER_SIDES)[number];
 
@@ -16,13 +16,13 @@ export const VALIDITIES = ['DAY', 'IOC'] as const;
 export type Validity = (typeof VALIDITIES)[number];
 
 /**
- * API.md: `PENDING` (accepted, queued) → `OPEN` (at broker) | `TRIGGER_PENDING` →
+ * docs/api.md "Orders, trades, positions": `PENDING` (accepted, queued) → `OPEN` (at broker) | `TRIGGER_PENDING` →
  * `PARTIALLY_FILLED` → `FILLED`; or `CANCELLED` | `REJECTED` | `EXPIRED`.
  */
 export const ORDER_STATUSES = ['PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** Terminal states never change again (API.md). */
+/** Terminal states never change again (docs/api.md "Orders, trades, positions"). */
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'];
 export const isTerminalStatus = (s: OrderStatus): boolean => TERMINAL_STATUSES.includes(s);
 

@@ -4,7 +4,7 @@ import { formatPrice, type PriceTicks } from '../market';
 import { sideSign, type OrderSide, type OrderType, type Product } from './order';
 import { percent, RATE_SCALE, tradeValue, valueToPaise, type Rate } from './units';
 
-/** A user's limits (API.md `GET /risk/limits`), in paise and counts; null means no limit. */
+/** A user's limits (docs/api.md `GET /api/v1/risk/limits`), in paise and counts; null means no limit. */
 export interface RiskLimits {
   readonly maxOrderValue: Paise | null;
   readonly maxPositionValue: Paise | null;
@@ -102,7 +102,7 @@ export type RiskDecision =
   | {
       readonly ok: false;
       readonly rule: RiskRule;
-      /** API.md: 423 KILL_SWITCH_ENGAGED for the switches, 422 RISK_REJECTED for the rest. */
+      /** docs/api.md "Risk": 423 KILL_SWITCH_ENGAGED for the switches, 422 RISK_REJECTED for the rest. */
       readonly code: Extract<ErrorCode, 'RISK_REJECTED' | 'KILL_SWITCH_ENGAGED'>;
       readonly message: string;
       /** JSON-safe details for the risk event (amounts as decimal strings). */
@@ -237,7 +237,7 @@ const formatRate = (r: Rate): string => {
 /** A loss that has reached the limit is a breach (no loss at all never is, even with a limit of 0). */
 const dailyLossBreached = (dayPnl: Paise, maxDailyLoss: Paise): boolean => dayPnl < 0n && -dayPnl >= maxDailyLoss;
 
-/** The error for a failed decision, with the rule in the detail (API.md) and the context. */
+/** The error for a failed decision, with the rule in the detail (docs/api.md "Risk") and the context. */
 export function riskError(decision: Extract<RiskDecision, { ok: false }>): DomainError {
   return new DomainError(decision.code, `${decision.rule}: ${decision.message}`, {
     context: { ...decision.details },

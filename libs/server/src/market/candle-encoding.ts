@@ -5,7 +5,7 @@ import type { CandleColumns } from '@tradeloop/domain';
 
 const PRICE_SCALE = 10_000;
 
-/** JSON form: ISO times, prices as decimal strings (API.md conventions). */
+/** JSON form: ISO times, prices as decimal strings (docs/api.md "Conventions"). */
 export function candlesToJson(symbol: string, timeframe: CandleSeries['timeframe'], c: CandleColumns): CandleSeries {
   const candles = new Array(c.length);
   for (let i = 0; i < c.length; i += 1) {
@@ -37,7 +37,7 @@ function toInt64(src: Float64Array, n: number): BigInt64Array {
 }
 
 /**
- * Arrow IPC stream with API.md's columns: ts timestamp[ms], open/high/low/close float64 (rupees),
+ * Arrow IPC stream with the columns of docs/api.md "Market data": ts timestamp[ms], open/high/low/close float64 (rupees),
  * volume int64. Built from typed arrays directly — no per-row objects.
  */
 export function candlesToArrow(c: CandleColumns): Uint8Array {

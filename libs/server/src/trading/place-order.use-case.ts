@@ -160,7 +160,7 @@ function sellableQuantity(s: { positions: { symbol: string; product: Product; ne
 
 
 /**
- * Square-off (API.md): a MARKET order against each open position (or the one named), for the net
+ * Square-off (docs/api.md "Orders, trades, positions"): a MARKET order against each open position (or the one named), for the net
  * quantity not already being closed by open orders, with the position's product. Each goes
  * through the same intake as a person's order; reducing orders pass an engaged kill switch.
  */

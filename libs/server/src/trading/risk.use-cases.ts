@@ -11,7 +11,7 @@ import { TradingRepository } from './trading.repository';
 const stateOf = (r: SwitchRow) => ({ engaged: r.engaged, reason: r.reason, at: r.changed_at ? r.changed_at.toISOString() : null });
 const money = (v: string, field: string) => (v === '0' || /^0(\.0{1,2})?$/.test(v) ? 0n : parsePositiveMoney(v, field));
 
-/** Limits, kill switches and risk events (API.md "Risk"). */
+/** Limits, kill switches and risk events (docs/api.md "Risk"). */
 @Injectable()
 export class RiskUseCases {
   constructor(

@@ -65,7 +65,7 @@ export class WalletService {
 }
 
 /**
- * An admin moves money into or out of a user's wallet (API.md: deposits, withdrawals). The
+ * An admin moves money into or out of a user's wallet (docs/api.md "Wallet and ledger": deposits, withdrawals). The
  * Idempotency-Key makes a double-click or a retried request land exactly once.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import { api } from '../../lib/api';
 import { useRealtime } from '../../lib/RealtimeProvider';
 import { riskEventsQueryKey } from '../trade/orders-api';
 
-/** Admin → Risk reads and writes (API.md "Risk", admin routes). */
+/** Admin → Risk reads and writes (docs/api.md "Risk", admin routes). */
 export const adminRiskQueryKey = ['admin', 'risk'] as const;
 const limitsKey = (userId: string) => [...adminRiskQueryKey, 'limits', userId] as const;
 const switchesKey = (userId: string | null) => [...adminRiskQueryKey, 'kill-switch', userId ?? 'global'] as const;

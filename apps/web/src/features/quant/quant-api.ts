@@ -14,7 +14,7 @@ import { api } from '../../lib/api';
 import { useRealtime } from '../../lib/RealtimeProvider';
 import { mergeSignals, type SignalFilter } from './signal-list';
 
-/** Quant reads and writes (API.md "ML, models, signals, strategies"). */
+/** Quant reads and writes (docs/api.md "ML: models, signals, strategies"). */
 export const modelsQueryKey = ['quant', 'models'] as const;
 const modelKey = (id: string) => [...modelsQueryKey, id] as const;
 export const signalsQueryKey = ['quant', 'signals'] as const;
