@@ -4,7 +4,7 @@ import type { BrokerOrderId, BrokerTradeId, InstrumentRef, TagRule } from './ide
 import type { RateLimits } from './rate-limiter';
 
 /**
- * The one interface every broker implements (DOMAIN.md "Broker adapters", BROKERS.md 4): the
+ * The one interface every broker implements (docs/domain.md, "Broker adapters"; docs/brokers.md 4): the
  * engine never knows which broker it talks to. Prices are integer ticks (1/10000 rupee),
  * quantities our units, instruments our canonical (exchange, symbol); each adapter maps its
  * broker's symbols, products, statuses and errors to these, and throws only `BrokerError`.
@@ -19,7 +19,7 @@ import type { RateLimits } from './rate-limiter';
  * - The mock pushes every change as it happens.
  * Push is never trusted alone: the same change can arrive twice or not at all, so consumers
  * dedupe on (brokerOrderId, status, filledQuantity) and reconcile with `listOrders` /
- * `listTrades` on reconnect, after a restart and periodically (BROKERS.md 4.5).
+ * `listTrades` on reconnect, after a restart and periodically (docs/brokers.md 4.5).
  */
 export interface BrokerAdapter {
   /** `kite`, `upstox`, `openalgo`, `mock`: recorded on our orders (docs/api.md "Orders, trades, positions": `order.broker`). */
@@ -29,7 +29,7 @@ export interface BrokerAdapter {
   /**
    * Sends an order tagged with our order id (as `correlationTag(clientOrderId)`). Resolves with
    * the broker's id(s) once the broker has accepted the request — which does not mean the
-   * exchange has (BROKERS.md 1.2): the outcome arrives as updates. A broker that slices an
+   * exchange has (docs/brokers.md 1.2): the outcome arrives as updates. A broker that slices an
    * order over the freeze limit returns several ids, some slices possibly failed.
    * On an `ambiguous` BrokerError the order may exist: call `findOrdersByTag` before ANY resend.
    */

@@ -1,5 +1,5 @@
 /**
- * How a failed broker call may be handled (BROKERS.md 4.9):
+ * How a failed broker call may be handled (docs/brokers.md 4.9):
  * - `retryable`: nothing reached the broker (connection refused, DNS), or a read failed: try again
  *   with backoff.
  * - `final`: the broker understood and refused (validation, unknown order, order already
@@ -63,7 +63,7 @@ export const isBrokerError = (e: unknown): e is BrokerError => e instanceof Brok
 
 const isWrite = (op: BrokerOperation): boolean => op !== 'read';
 
-/** Applied to a 429 that carries no usable Retry-After (Kite and Upstox send none; BROKERS.md 2.5). */
+/** Applied to a 429 that carries no usable Retry-After (Kite and Upstox send none; docs/brokers.md 2.5). */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1_000;
 
 /** What an adapter knows about a failed HTTP exchange that did produce a response. */
@@ -78,7 +78,7 @@ export interface HttpFailure {
 /**
  * The kind of an HTTP error response. A 5xx (and 408) after a write was sent is ambiguous:
  * Kite's 502/503/504 and Upstox's 500/503 say nothing about whether the order was taken
- * (BROKERS.md 4.6: never auto-retry a 5xx on placement). 401/403 are the session; 429 the rate
+ * (docs/brokers.md 4.6: never auto-retry a 5xx on placement). 401/403 are the session; 429 the rate
  * limit; every other 4xx a refusal that a retry would repeat.
  * Adapters refine this with their own codes first where the status alone misleads (Kite's
  * PermissionException is a 403 that is not an expired session).

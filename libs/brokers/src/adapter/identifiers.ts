@@ -11,7 +11,7 @@ export const asBrokerTradeId = (id: string): BrokerTradeId => id as BrokerTradeI
 
 /**
  * Our canonical instrument identity: our symbol and exchange (libs/domain `Instrument`). Adapters
- * translate it to whatever the broker orders by (BROKERS.md 4.1: Kite exchange + tradingsymbol,
+ * translate it to whatever the broker orders by (docs/brokers.md 4.1: Kite exchange + tradingsymbol,
  * Upstox `instrument_key`, OpenAlgo exchange + its own symbol) through an `InstrumentMapper`.
  */
 export interface InstrumentRef {
@@ -25,7 +25,7 @@ export const instrumentKey = (ref: InstrumentRef): string => `${ref.exchange}:${
 export const sameInstrument = (a: InstrumentRef, b: InstrumentRef): boolean => a.exchange === b.exchange && a.symbol === b.symbol;
 
 /**
- * What a broker accepts as a client tag (BROKERS.md 4.6). Kite: at most 20 alphanumerics.
+ * What a broker accepts as a client tag (docs/brokers.md 4.6). Kite: at most 20 alphanumerics.
  * Upstox: about 40 characters, charset unconfirmed, so we keep to alphanumerics there too.
  * OpenAlgo has no client tag at all (its adapters hard-code the broker tag): capability `null`.
  */

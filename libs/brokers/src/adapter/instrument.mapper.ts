@@ -3,7 +3,7 @@ import { instrumentKey, type InstrumentRef } from './identifiers';
 
 /**
  * How one broker names one of our instruments. Rebuilt daily from the broker's master
- * (BROKERS.md 1.7, 2.7, 3.7); never derived by formatting strings, since weekly option codes
+ * (docs/brokers.md 1.7, 2.7, 3.7); never derived by formatting strings, since weekly option codes
  * differ between brokers and have changed without notice (4.1).
  */
 export interface BrokerInstrument {
@@ -14,7 +14,7 @@ export interface BrokerInstrument {
   /** Streaming / history token where the broker has a separate one (Kite `instrument_token`). */
   readonly token?: string | null;
   /**
-   * Whether order quantities are counted in units or lots at this broker (BROKERS.md 4.3: Kite
+   * Whether order quantities are counted in units or lots at this broker (docs/brokers.md 4.3: Kite
    * and Upstox count MCX in lots). Ours are always units.
    */
   readonly quantityUnit: 'units' | 'lots';

@@ -4,7 +4,7 @@ import { BrokerError } from './broker.errors';
 /**
  * Product codes both ways. Ours are Kite's (MIS intraday, CNC delivery, NRML carry-forward:
  * libs/domain `PRODUCTS`). Reading back may need the instrument: Upstox's `D` means delivery
- * for cash and carry-forward for derivatives (BROKERS.md 4.2).
+ * for cash and carry-forward for derivatives (docs/brokers.md 4.2).
  */
 export interface ProductMapping {
   toBroker(product: Product): string;
@@ -37,7 +37,7 @@ export const UPSTOX_PRODUCTS: ProductMapping = Object.freeze({
 
 /**
  * Order types need no table: Kite, Upstox and OpenAlgo all spell MARKET, LIMIT, SL and SL-M as
- * we do, with the same price/trigger rules (BROKERS.md 4.2). Reading back, anything else is unknown.
+ * we do, with the same price/trigger rules (docs/brokers.md 4.2). Reading back, anything else is unknown.
  */
 export function orderTypeFromBroker(code: string): OrderType | null {
   const c = upper(code);

@@ -6,7 +6,7 @@ export interface RateWindow {
   readonly perMs: number;
 }
 
-/** Separate buckets for orders, quotes and everything else (BROKERS.md 4.10). */
+/** Separate buckets for orders, quotes and everything else (docs/brokers.md 4.10). */
 export const RATE_BUCKETS = ['orders', 'quotes', 'other'] as const;
 export type RateBucket = (typeof RATE_BUCKETS)[number];
 /** Every window of a bucket applies at once (Upstox: 10/s AND 500/min AND 2000/30 min). */
@@ -16,7 +16,7 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 
 /**
- * Kite (BROKERS.md 1.6, third-party and conflicting): orders 10/s and 200/min (a newer post says
+ * Kite (docs/brokers.md 1.6, third-party and conflicting): orders 10/s and 200/min (a newer post says
  * 400; we keep the lower), quotes 1/s, everything else 10/s. The per-day order cap is an RMS
  * limit across platforms and is not enforced here.
  */
@@ -26,14 +26,14 @@ export const KITE_RATE_LIMITS: RateLimits = Object.freeze({
   other: [{ limit: 10, perMs: SECOND }],
 });
 
-/** Upstox (BROKERS.md 2.6): regular algos 10/s, others 50/s; both 500/min and 2000/30 min. */
+/** Upstox (docs/brokers.md 2.6): regular algos 10/s, others 50/s; both 500/min and 2000/30 min. */
 export const UPSTOX_RATE_LIMITS: RateLimits = Object.freeze({
   orders: [{ limit: 10, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
   quotes: [{ limit: 50, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
   other: [{ limit: 50, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
 });
 
-/** OpenAlgo defaults (BROKERS.md 3.6, configurable per install): orders 10/s, the rest 50/s. */
+/** OpenAlgo defaults (docs/brokers.md 3.6, configurable per install): orders 10/s, the rest 50/s. */
 export const OPENALGO_RATE_LIMITS: RateLimits = Object.freeze({
   orders: [{ limit: 10, perMs: SECOND }],
   quotes: [{ limit: 50, perMs: SECOND }],

@@ -13,7 +13,7 @@ const table = (groups: Partial<Record<BrokerReportStatus, readonly string[]>>): 
   return Object.freeze(out);
 };
 
-/** BROKERS.md 1.4 / 4.4. Transient "modify/cancel pending" states are still working orders. */
+/** docs/brokers.md 1.4 / 4.4. Transient "modify/cancel pending" states are still working orders. */
 export const KITE_STATUSES: StatusTable = table({
   PENDING_SUBMIT: ['PUT ORDER REQ RECEIVED', 'PUT ORDER REQUEST RECEIVED', 'VALIDATION PENDING', 'OPEN PENDING', 'AMO REQ RECEIVED'],
   OPEN: ['OPEN', 'MODIFIED', 'MODIFY VALIDATION PENDING', 'MODIFY PENDING', 'CANCEL PENDING'],
@@ -23,7 +23,7 @@ export const KITE_STATUSES: StatusTable = table({
   REJECTED: ['REJECTED'],
 });
 
-/** BROKERS.md 2.4 / 4.4: Upstox's 17 lower-case statuses. "not modified"/"not cancelled" leave the order working. */
+/** docs/brokers.md 2.4 / 4.4: Upstox's 17 lower-case statuses. "not modified"/"not cancelled" leave the order working. */
 export const UPSTOX_STATUSES: StatusTable = table({
   PENDING_SUBMIT: ['put order req received', 'validation pending', 'open pending', 'after market order req received', 'modify after market order req received'],
   OPEN: ['open', 'modified', 'not modified', 'modify pending', 'modify validation pending', 'cancel pending', 'not cancelled'],
@@ -33,7 +33,7 @@ export const UPSTOX_STATUSES: StatusTable = table({
   REJECTED: ['rejected'],
 });
 
-/** BROKERS.md 3.6 / 4.4: OpenAlgo's lossy set (`pending` is a stop waiting for its trigger). */
+/** docs/brokers.md 3.6 / 4.4: OpenAlgo's lossy set (`pending` is a stop waiting for its trigger). */
 export const OPENALGO_STATUSES: StatusTable = table({
   OPEN: ['open'],
   TRIGGER_PENDING: ['trigger pending', 'pending'],
@@ -58,7 +58,7 @@ export const isTerminalReport = (s: BrokerReportStatus): boolean => TERMINAL.has
 
 /**
  * A raw status in canonical form, case-insensitively. Anything unknown is UNKNOWN: non-terminal,
- * reconcile again (BROKERS.md 4.4). No broker has a partial-fill status: a working order with
+ * reconcile again (docs/brokers.md 4.4). No broker has a partial-fill status: a working order with
  * some quantity filled becomes PARTIALLY_FILLED here.
  */
 export function normaliseStatus(raw: string, statuses: StatusTable, fill?: { readonly filledQuantity: number; readonly quantity: number }): BrokerReportStatus {
@@ -124,7 +124,7 @@ export function combineSliceReports(quantity: number, slices: readonly BrokerOrd
 }
 
 /**
- * The key consumers dedupe updates on (BROKERS.md 4.5): the same transition can arrive over
+ * The key consumers dedupe updates on (docs/brokers.md 4.5): the same transition can arrive over
  * the WebSocket, a postback and a poll.
  */
 export const orderUpdateKey = (o: Pick<BrokerOrder, 'brokerOrderId' | 'status' | 'filledQuantity'>): string => `${o.brokerOrderId}|${o.status}|${o.filledQuantity}`;

@@ -102,7 +102,7 @@ const tradeIdFor = (seq: number): string => `MT${String(seq).padStart(10, '0')}`
 const isPositiveInt = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n > 0;
 
 /**
- * A broker that matches our orders against the market-data feed (DOMAIN.md "Broker adapters"):
+ * A broker that matches our orders against the market-data feed (docs/domain.md, "Broker adapters"):
  * - the host calls `onTick` for every tick of the live feed; the mock keeps the latest quote;
  * - MARKET fills at the first tick at or after acceptance + latency: a buy at the ask, a sell at
  *   the bid, with slippage; at zero latency an order meets the book standing at acceptance (the

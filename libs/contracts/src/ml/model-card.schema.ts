@@ -6,7 +6,7 @@ const FeatureName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'snake_case, at m
 const Probability = z.number().min(0).max(1);
 
 /**
- * The model card (DOMAIN.md "Signals from models"), written by `npm run ml:train` beside the
+ * The model card (docs/domain.md, "Signals from models"), written by `npm run ml:train` beside the
  * .onnx. Required fields are checked strictly; anything else the trainer adds (dataset hash,
  * library versions, the training distribution for drift monitoring…) is kept as given.
  */

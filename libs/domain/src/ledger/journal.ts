@@ -6,7 +6,7 @@ import { accountCode, houseAccount, userAccount, type AccountRef } from './accou
 export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
-/** What one entry is, within its transaction (DOMAIN.md's posting table). */
+/** What one entry is, within its transaction (the posting table in docs/domain.md, "Ledger"). */
 export const ENTRY_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'TRADE_BUY', 'TRADE_SELL', 'FEE', 'TAX'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 

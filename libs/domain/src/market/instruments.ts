@@ -2,7 +2,7 @@ import type { PriceTicks } from './price';
 
 export const INSTRUMENT_TYPES = ['EQ', 'INDEX', 'FUT', 'CE', 'PE'] as const;
 export type InstrumentType = (typeof INSTRUMENT_TYPES)[number];
-/** NSE cash and indices; NFO derivatives (Kite's segments, BROKERS.md). */
+/** NSE cash and indices; NFO derivatives (Kite's segments, docs/brokers.md 1.2). */
 export const EXCHANGES = ['NSE', 'NFO'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
 
@@ -21,14 +21,14 @@ export interface Instrument {
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-// Weekly option month codes: 1–9 for Jan–Sep, O/N/D for Oct–Dec (BROKERS.md, Kite).
+// Weekly option month codes: 1–9 for Jan–Sep, O/N/D for Oct–Dec (docs/brokers.md 1.7).
 const WEEKLY_MONTH = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'O', 'N', 'D'];
 
 const parts = (isoDate: string) => {
   const [y, m, d] = isoDate.split('-').map(Number) as [number, number, number];
   return { yy: String(y % 100).padStart(2, '0'), m, dd: String(d).padStart(2, '0') };
 };
-// Strikes print in rupees without trailing zeros: 24350, 292.5 (BROKERS.md examples).
+// Strikes print in rupees without trailing zeros: 24350, 292.5 (docs/brokers.md 1.7, 3.7).
 const strikeText = (strike: PriceTicks) => String(strike / 10_000);
 
 /** `NIFTY26NOVFUT`: monthly future, Kite style. */

@@ -1,6 +1,6 @@
 import { DomainError } from '../errors';
 
-/** Prices are integer 1/10000ths of a rupee (DOMAIN.md), held in a JS number (exact < 2^53). */
+/** Prices are integer 1/10000ths of a rupee (docs/domain.md, "Money and units"), held in a JS number (exact < 2^53). */
 export type PriceTicks = number;
 export const PRICE_SCALE = 10_000;
 

@@ -1,4 +1,4 @@
-/** A model's verdict on one bar (DOMAIN.md "Signals from models"). */
+/** A model's verdict on one bar (docs/domain.md, "Signals from models"). */
 export type SignalVerdict = 'BUY' | 'SELL' | 'HOLD';
 
 export interface SignalThresholds {

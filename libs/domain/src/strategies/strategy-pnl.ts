@@ -22,7 +22,7 @@ export interface StrategyPnl {
 
 /**
  * A strategy's own P&L: its fills per symbol through the same weighted-average position rules as
- * a user's positions (DOMAIN.md), realized exactly, open quantity marked at `marks` (a symbol
+ * a user's positions (docs/domain.md, "Fills and positions"), realized exactly, open quantity marked at `marks` (a symbol
  * without a mark counts no unrealized P&L). Charges are reported beside, not netted.
  */
 export function strategyPnl(fills: readonly StrategyFill[], marks: ReadonlyMap<string, PriceTicks | null>): StrategyPnl {

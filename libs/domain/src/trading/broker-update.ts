@@ -4,14 +4,14 @@ import { isTerminalStatus, remainingQuantity, type OrderFill, type OrderState, t
 import { applyOrderEvent, type OrderEvent } from './order-transitions';
 
 /**
- * The canonical statuses an adapter reports (BROKERS.md 4.4), plus EXPIRED for brokers (and the
+ * The canonical statuses an adapter reports (docs/brokers.md 4.4), plus EXPIRED for brokers (and the
  * mock) that report end-of-day expiry. PARTIALLY_FILLED is accepted although no broker sends it.
  */
 export const BROKER_REPORT_STATUSES = ['PENDING_SUBMIT', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
 export type BrokerReportStatus = (typeof BROKER_REPORT_STATUSES)[number];
 
 /**
- * What a broker says about one of our orders. Fill fields are CUMULATIVE (BROKERS.md 4.5: no
+ * What a broker says about one of our orders. Fill fields are CUMULATIVE (docs/brokers.md 4.5: no
  * broker pushes per-trade fills on the order channel).
  */
 export interface BrokerOrderReport {
@@ -35,7 +35,7 @@ export interface BrokerUpdateResult {
   readonly events: readonly OrderEvent[];
   /**
    * `stale`: the report is behind what we already know (reports arrive over two channels and
-   * out of order, BROKERS.md 4.5) and changes nothing. `unchanged`: nothing new.
+   * out of order, docs/brokers.md 4.5) and changes nothing. `unchanged`: nothing new.
    */
   readonly outcome: 'applied' | 'unchanged' | 'stale';
 }
@@ -132,7 +132,7 @@ function statusEventFor(order: OrderState, report: BrokerOrderReport): OrderEven
   if (isTerminalStatus(order.status)) return null;
   switch (report.status) {
     case 'PENDING_SUBMIT':
-    case 'UNKNOWN': // BROKERS.md 4.4: treat as non-terminal and reconcile again.
+    case 'UNKNOWN': // docs/brokers.md 4.4: treat as non-terminal and reconcile again.
       return null;
     case 'TRIGGER_PENDING':
       return order.status === 'PENDING' ? { type: 'ARMED' } : null;

@@ -39,7 +39,7 @@ describe('units', () => {
   });
 });
 
-describe('fee schedule: worked examples (DOMAIN.md defaults)', () => {
+describe('fee schedule: worked examples (docs/domain.md defaults)', () => {
   it('MIS buy, brokerage capped: 100 × ₹1,420.00', () => {
     // Turnover ₹1,42,000.00 = 1,42,00,000 paise.
     // Brokerage 0.03 % = 4,260 paise (₹42.60) → capped at ₹20 = 2,000.

@@ -3,7 +3,7 @@ import type { PriceTicks } from '../market';
 import type { OrderSide, Product } from './order';
 import { applyRateToPaise, applyRateToValue, percent, tradeValue, type Rate, type TradeValue } from './units';
 
-/** Charges that depend on the product (DOMAIN.md "Fees"). */
+/** Charges that depend on the product (docs/domain.md, "Fees"). */
 export interface ProductCharges {
   /** Brokerage as a share of turnover… */
   readonly brokerageRate: Rate;
@@ -15,7 +15,7 @@ export interface ProductCharges {
   readonly stampDutyBuyRate: Rate;
 }
 
-/** One configurable schedule (DOMAIN.md): per-product charges plus turnover-wide ones. */
+/** One configurable schedule (docs/domain.md, "Fees"): per-product charges plus turnover-wide ones. */
 export interface FeeSchedule {
   readonly products: Readonly<Record<Product, ProductCharges>>;
   readonly exchangeChargesRate: Rate;
@@ -33,7 +33,7 @@ const MIS_CHARGES: ProductCharges = {
 };
 
 /**
- * DOMAIN.md's defaults. The spec gives MIS and CNC; NRML (carry-forward derivatives) is charged
+ * The defaults of docs/domain.md, "Fees". The spec gives MIS and CNC; NRML (carry-forward derivatives) is charged
  * like MIS, the other non-delivery product, until a schedule says otherwise. SEBI fees and stamp
  * duty are not in the spec's defaults, so they are zero here, but they are lines of their own so
  * a configured schedule can charge them without a code change.
@@ -53,7 +53,7 @@ export const FEE_LINES = ['brokerage', 'exchangeCharges', 'sebiFees', 'stt', 'st
 export type FeeLine = (typeof FEE_LINES)[number];
 
 /**
- * Where each line is posted. DOMAIN.md lists STT, exchange transaction charges and GST under
+ * Where each line is posted. docs/domain.md ("Fees") lists STT, exchange transaction charges and GST under
  * "Taxes", so everything collected for the exchange or the state goes to `taxes`; only the
  * brokerage, which the platform earns, goes to `fees`.
  */
@@ -82,7 +82,7 @@ export interface FillChargesInput {
 export interface FeeBreakdown {
   /** quantity × price, exact (ticks·units). */
   readonly turnover: TradeValue;
-  /** Each line in paise, rounded half-up on its own (DOMAIN.md: kept separately for audit). */
+  /** Each line in paise, rounded half-up on its own (docs/domain.md, "Fees": kept separately for audit). */
   readonly lines: Readonly<Record<FeeLine, Paise>>;
   /** Σ lines posted as FEE, and Σ lines posted as TAX (see FEE_LINE_KIND). */
   readonly fees: Paise;
@@ -92,7 +92,7 @@ export interface FeeBreakdown {
 
 /**
  * The charges on one fill, itemised, in paise. Each percentage is applied to the exact turnover
- * and rounded half-up to the paisa once (DOMAIN.md); GST is applied to the rounded lines it
+ * and rounded half-up to the paisa once (docs/domain.md, "Fees"); GST is applied to the rounded lines it
  * taxes, as a contract note shows it.
  */
 export function computeFees(input: FillChargesInput, schedule: FeeSchedule = DEFAULT_FEE_SCHEDULE): FeeBreakdown {

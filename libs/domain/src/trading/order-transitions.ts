@@ -67,7 +67,7 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, Readonly<Partial<Re
     EXPIRED: 'EXPIRED',
   },
   PARTIALLY_FILLED: {
-    // No broker has a partial-fill status (BROKERS.md 4.4): they keep reporting OPEN.
+    // No broker has a partial-fill status (docs/brokers.md 4.4): they keep reporting OPEN.
     OPENED: 'PARTIALLY_FILLED',
     FILL: 'BY_FILL',
     MODIFIED: 'SAME',

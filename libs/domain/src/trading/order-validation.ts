@@ -35,7 +35,7 @@ export interface ValidationMarket {
 
 /**
  * Products by instrument type: CNC is delivery of cash equities, NRML carries derivatives
- * overnight, MIS is intraday for both (BROKERS.md 4.2: delivery ↔ cash, carry-forward ↔
+ * overnight, MIS is intraday for both (docs/brokers.md 4.2: delivery ↔ cash, carry-forward ↔
  * derivatives). Indices are quote-only.
  */
 export const PRODUCTS_BY_INSTRUMENT_TYPE: Readonly<Record<InstrumentType, readonly Product[]>> = {
@@ -52,7 +52,7 @@ const given = (v: unknown): boolean => v !== undefined && v !== null;
 /**
  * Checks an order against its instrument and returns its terms (validity defaulted to DAY,
  * absent prices as null), or throws VALIDATION_FAILED listing every problem by field.
- * Whole lots are not checked here: that is the risk rule LOT_SIZE (422, DOMAIN.md's order).
+ * Whole lots are not checked here: that is the risk rule LOT_SIZE (422, docs/domain.md, "Risk").
  */
 export function validateOrder(req: OrderRequest, instrument: Instrument, market: ValidationMarket = {}): OrderTerms {
   const errors: FieldError[] = [];

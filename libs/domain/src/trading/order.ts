@@ -8,7 +8,7 @@ export type OrderSide = (typeof ORDER_SIDES)[number];
 export const ORDER_TYPES = ['MARKET', 'LIMIT', 'SL', 'SL-M'] as const;
 export type OrderType = (typeof ORDER_TYPES)[number];
 
-/** Kite's product codes (BROKERS.md 4.2): MIS intraday, CNC delivery, NRML carry-forward. */
+/** Kite's product codes (docs/brokers.md 4.2): MIS intraday, CNC delivery, NRML carry-forward. */
 export const PRODUCTS = ['MIS', 'CNC', 'NRML'] as const;
 export type Product = (typeof PRODUCTS)[number];
 

@@ -94,7 +94,7 @@ const gcd = (a: bigint, b: bigint): bigint => {
   return x || 1n;
 };
 
-/** DOMAIN.md's formulas, in exact rationals: avg = weighted average of the open quantity. */
+/** The formulas of docs/domain.md ("Fills and positions"), in exact rationals: avg = weighted average of the open quantity. */
 function specRealized(fills: Fill[]): { num: bigint; den: bigint } {
   let net = 0;
   let avgNum = 0n; // avg = avgNum / avgDen
@@ -168,7 +168,7 @@ describe('property: positions', () => {
     );
   });
 
-  it("agrees with DOMAIN.md's formula to within a tick·unit per fill", () => {
+  it("agrees with docs/domain.md's formula to within a tick·unit per fill", () => {
     fc.assert(
       fc.property(fc.array(fillArb, { maxLength: 30 }), (fills) => {
         const { num, den } = specRealized(fills);

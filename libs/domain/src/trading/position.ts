@@ -4,7 +4,7 @@ import { sideSign, type OrderSide } from './order';
 import { divideToPrice, tradeValue, valueToPaise, type TradeValue } from './units';
 
 /**
- * A net position in one (symbol, product): DOMAIN.md's weighted-average method, kept in exact
+ * A net position in one (symbol, product): the weighted-average method of docs/domain.md ("Fills and positions"), kept in exact
  * integers (ticks·units).
  *
  * The open quantity forms one "lot" whose average price is lotCost / lotQuantity, fixed when the
@@ -46,12 +46,12 @@ const removedCost = (p: Position): TradeValue =>
 export const openCost = (p: Position): TradeValue => p.lotCost - removedCost(p);
 
 /**
- * Realized P&L: DOMAIN.md's realized += (exitPrice − avgPrice) × closedQty × sign(position
+ * Realized P&L: docs/domain.md's ("Fills and positions") realized += (exitPrice − avgPrice) × closedQty × sign(position
  * before), summed over every reduction, exactly.
  */
 export const realizedPnl = (p: Position): TradeValue => p.realizedBeforeLot + p.lotClosedCashFlow - removedCost(p);
 
-/** DOMAIN.md: (ltp − avgPrice) × netQuantity, i.e. the open quantity at the mark less its cost. */
+/** docs/domain.md, "Fills and positions": (ltp − avgPrice) × netQuantity, i.e. the open quantity at the mark less its cost. */
 export const unrealizedPnl = (p: Position, mark: PriceTicks): TradeValue => tradeValue(p.netQuantity, mark) - openCost(p);
 
 /** Realized + unrealized: equals every trade's cash flow plus the open quantity at the mark. */
@@ -113,7 +113,7 @@ export const positionFromFills = (fills: readonly { side: OrderSide; quantity: n
   fills.reduce((p, f) => applyFillToPosition(p, f.side, f.quantity, f.price), FLAT_POSITION);
 
 /**
- * Today's P&L (DOMAIN.md risk: realized + unrealized today): the change in mark-to-market P&L
+ * Today's P&L (docs/domain.md, "Risk": realized + unrealized today): the change in mark-to-market P&L
  * from the start of the day (position then, marked at the previous close) to now. In paise.
  */
 export function dayPnl(start: { position: Position; mark: PriceTicks }, now: { position: Position; mark: PriceTicks }): Paise {

@@ -6,7 +6,7 @@ import type { OrderSide, OrderTerms, Product } from './order';
 import { openCost, type Position } from './position';
 import { applyRateToValueCeil, percent, RATE_SCALE, tradeValue, valueToPaiseCeil, type Rate, type TradeValue } from './units';
 
-/** What decides how much an order holds (DOMAIN.md "Orders → fills → positions"). */
+/** What decides how much an order holds (docs/domain.md, "Holds and margin"). */
 export interface ReservationConfig {
   readonly fees: FeeSchedule;
   /** Added to the reference price of MARKET and SL-M orders, whose fill price is unknown. */
@@ -19,7 +19,7 @@ export interface ReservationConfig {
 }
 
 /**
- * DOMAIN.md's margin defaults (MIS 20 %, NRML 100 %, no CNC shorts). The spec leaves the market
+ * Margin defaults (docs/domain.md, "Holds and margin"): MIS 20 %, NRML 100 %, no CNC shorts. The spec leaves the market
  * buffer to configuration; 5 % covers a liquid instrument's move between placing and filling,
  * and a fill beyond it is still settled (the excess comes from cash).
  */
@@ -75,7 +75,7 @@ export function referencePrice(terms: Pick<OrderTerms, 'side' | 'type' | 'price'
 
 /**
  * The basis of a new order's reservation. Refuses (VALIDATION_FAILED on `quantity`) a sell that
- * would open a short in a product that cannot be shorted (DOMAIN.md: CNC shorts are rejected).
+ * would open a short in a product that cannot be shorted (docs/domain.md, "Holds and margin": CNC shorts are rejected).
  */
 export function reservationBasis(terms: OrderTerms, market: ReservationMarket, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): ReservationBasis {
   const sellable = Math.max(0, market.sellableQuantity);
@@ -89,7 +89,7 @@ export function reservationBasis(terms: OrderTerms, market: ReservationMarket, c
 }
 
 /**
- * The amount an order holds for its unfilled remainder (DOMAIN.md hold rules):
+ * The amount an order holds for its unfilled remainder (docs/domain.md, "Holds and margin"):
  * - BUY (every product: no leverage on longs): remainder × reference price, rounded up, plus
  *   the estimated charges of buying it (with the brokerage cap counted against what has filled).
  * - SELL: nothing for the units that close a long; margin = notional × the product's rate for

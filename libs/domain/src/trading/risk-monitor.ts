@@ -8,7 +8,7 @@ import { valueToPaise, type TradeValue } from './units';
  * Today's P&L exactly as the pre-trade MAX_DAILY_LOSS rule counts it: realized P&L of today's
  * fills plus the unrealized P&L of open positions at their marks, in paise. A position whose
  * symbol has no mark counts zero (quotes unavailable), as in the order intake. Charges are not
- * in it: DOMAIN.md defines the day's loss as realized + unrealized.
+ * in it: docs/domain.md ("Risk") defines the day's loss as realized + unrealized.
  */
 export function dayPnlAtMarks(realizedToday: TradeValue, positions: readonly (Position & { readonly symbol: string })[], markOf: (symbol: string) => PriceTicks | undefined): Paise {
   let unrealized = 0n;

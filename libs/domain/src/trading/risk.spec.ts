@@ -115,7 +115,7 @@ describe('pre-trade risk: each rule', () => {
 });
 
 describe('pre-trade risk: order of the rules', () => {
-  it('runs in DOMAIN.md order and names the first failure', () => {
+  it('runs in docs/domain.md order and names the first failure', () => {
     expect(RISK_RULES).toEqual(['KILL_SWITCH_GLOBAL', 'KILL_SWITCH_USER', 'KILL_SWITCH_STRATEGY', 'MAX_ORDER_VALUE', 'MAX_OPEN_ORDERS', 'MAX_POSITION_VALUE', 'MAX_ORDERS_PER_MINUTE', 'MAX_DAILY_LOSS', 'PRICE_BAND', 'LOT_SIZE']);
     // An order breaking everything, with each rule lifted in turn, reports the next one.
     const all: Partial<RiskState> = {

@@ -57,7 +57,7 @@ export interface RiskMarket {
 }
 
 export interface RiskConfig {
-  /** DOMAIN.md price band: a LIMIT more than this far from the LTP is refused. */
+  /** Price band (docs/domain.md, "Risk"): a LIMIT more than this far from the LTP is refused. */
   readonly priceBand: Rate;
 }
 
@@ -67,7 +67,7 @@ export interface RiskConfig {
  */
 export const DEFAULT_RISK_CONFIG: RiskConfig = Object.freeze({ priceBand: percent('10') });
 
-/** DOMAIN.md's rules, in the order they run; a rejection names the first that fails. */
+/** The pre-trade rules (docs/domain.md, "Risk"), in the order they run; a rejection names the first that fails. */
 export const RISK_RULES = [
   'KILL_SWITCH_GLOBAL',
   'KILL_SWITCH_USER',
@@ -84,7 +84,7 @@ export type RiskRule = (typeof RISK_RULES)[number];
 
 /**
  * Rules an exposure-reducing order skips: they guard against new exposure or further loss,
- * which such an order cannot add, and square-off must always work (DOMAIN.md). Rate, price
+ * which such an order cannot add, and square-off must always work (docs/domain.md, "Risk"). Rate, price
  * band and lot size still apply: they guard against runaway loops and typing mistakes.
  */
 export const RULES_WAIVED_FOR_REDUCING: readonly RiskRule[] = [
@@ -128,7 +128,7 @@ export function isExposureReducing(order: Pick<RiskOrder, 'symbol' | 'product' |
 }
 
 /**
- * Runs the pre-trade rules in DOMAIN.md's order and returns the first failure, or ok.
+ * Runs the pre-trade rules in their order (docs/domain.md, "Risk") and returns the first failure, or ok.
  * Order value and position value use the order's limit price, else its trigger (SL-M), else
  * the LTP. Position value is per symbol across products, counting open orders on the same side
  * as if filled: the worst case this order can lead to.
@@ -261,7 +261,7 @@ export function peakOf(peakSoFar: Paise, dayPnl: Paise): Paise {
 export type TripDecision = { readonly trip: false } | { readonly trip: true; readonly rule: 'MAX_DAILY_LOSS' | 'MAX_DRAWDOWN'; readonly reason: string };
 
 /**
- * DOMAIN.md automatic trips: a breach of max daily loss, or of max drawdown — how much of the
+ * Automatic trips (docs/domain.md, "Risk"): a breach of max daily loss, or of max drawdown — how much of the
  * day's best P&L has been given back (peak of today's realized + unrealized P&L, at least zero,
  * minus today's P&L now; deposits and withdrawals are not P&L, so they never trip it) — engages
  * the user's kill switch. An engaged switch is not tripped again, so a breach produces one risk

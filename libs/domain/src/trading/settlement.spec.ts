@@ -88,7 +88,7 @@ describe('settling fills (worked examples)', () => {
 });
 
 // A user trades one instrument in one product: orders are placed (HOLD), filled in pieces at
-// any price (settleFill) and cancelled (RELEASE). After every step DOMAIN.md's ledger invariants hold:
+// any price (settleFill) and cancelled (RELEASE). After every step the ledger invariants (docs/domain.md, "Ledger") hold:
 //  2. held = the reservations of the open orders + the margin of the open short, exactly;
 //  3. cash + held = deposits − fees − taxes + realized P&L − cost of the open position.
 type Op =

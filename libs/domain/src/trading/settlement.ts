@@ -33,7 +33,7 @@ export interface FillSettlement {
 }
 
 /**
- * The money side of one fill (DOMAIN.md: TRADE_BUY/TRADE_SELL + FEE + TAX, release the unused
+ * The money side of one fill (docs/domain.md, "Fills and positions": TRADE_BUY/TRADE_SELL + FEE + TAX, release the unused
  * hold, update the position). Afterwards the user's held balance is still the reservations of
  * their open orders plus the margin of their open shorts (ledger invariant 2):
  * - BUY: one SETTLE pays cost, fees and taxes from the freed reservation plus any short margin

@@ -21,7 +21,7 @@ export function tradeValue(quantity: number, price: PriceTicks): TradeValue {
   return BigInt(quantity) * BigInt(price);
 }
 
-/** A value in paise, halves away from zero (DOMAIN.md: round half-up to the paisa). */
+/** A value in paise, halves away from zero (docs/domain.md, "Money and units": round half-up to the paisa). */
 export const valueToPaise = (v: TradeValue): Paise => mulDivRoundHalfUp(v, 1n, TICKS_PER_PAISA);
 
 /**

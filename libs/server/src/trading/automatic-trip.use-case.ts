@@ -29,7 +29,7 @@ export interface Trip {
 }
 
 /**
- * DOMAIN.md automatic trips. `tripIfBreached` re-checks a breach the monitor saw, under the
+ * Automatic trips (docs/domain.md, "Risk"). `tripIfBreached` re-checks a breach the monitor saw, under the
  * order intake's per-user lock, and in one transaction engages the user's switch, records the
  * trip (unique per user, day, rule and limit: two replicas or a restart trip once), a TRIPPED
  * risk event, an audit event, and asks for every open order to be cancelled. `followUp` then

@@ -27,7 +27,7 @@ import { TradingState } from './trading-state';
 export const DEFAULT_BROKER = 'mock';
 
 /**
- * Order intake (DOMAIN.md): validate against the instrument, check kill switches and the
+ * Order intake (docs/domain.md, "Orders and their states"): validate against the instrument, check kill switches and the
  * pre-trade risk rules, HOLD the reservation and persist the PENDING order — the hold and the
  * order commit together — then enqueue it for the execution engine. Per user, intake is
  * serialised (an advisory lock), so two concurrent orders cannot both pass a limit that only

@@ -39,8 +39,8 @@ export interface OrderEstimate {
 }
 
 /**
- * A client-side estimate of what an order holds and costs (DOMAIN.md fee schedule and hold
- * rules, through the same pure functions the server uses). Null while the ticket is incomplete.
+ * A client-side estimate of what an order holds and costs (docs/domain.md, "Fees" and
+ * "Holds and margin", through the same pure functions the server uses). Null while the ticket is incomplete.
  * It is an estimate: the server decides with the LTP at the moment it receives the order.
  */
 export function estimateOrder(input: EstimateInput): OrderEstimate | null {

@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Orders, their history, trades (fills), positions, risk limits, kill switches and risk events
- * (DOMAIN.md "Orders → fills → positions", "Risk"). Prices in 1/10000-rupee ticks, money in
+ * (docs/domain.md, "Orders and their states", "Fills and positions", "Risk"). Prices in 1/10000-rupee ticks, money in
  * paise, trade values (quantity × ticks) as numeric: never floats.
  *
  * Exactly-once fills: a trade is unique per (broker, broker_trade_id), and it is inserted in the

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Automatic trips (DOMAIN.md "Risk"): the worker's risk monitor engages a user's kill switch when
+ * Automatic trips (docs/domain.md, "Risk"): the worker's risk monitor engages a user's kill switch when
  * their day's loss reaches the limit, and may square off their positions.
  *
  * - `risk_limits.square_off_on_trip`: whether a trip also flattens the user's positions.

@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * DOMAIN.md's second automatic trip, max drawdown: a per-user limit (null = none, the default)
+ * The second automatic trip (docs/domain.md, "Risk"), max drawdown: a per-user limit (null = none, the default)
  * on how much of the day's best P&L may be given back, and the day's peak P&L per user that the
  * risk monitor keeps (it only rises; a new day starts a new row, so the peak starts at zero).
  */
