@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 // Code comments cite the project's specs. Those specs live in docs/ (docs/domain.md,
 // docs/brokers.md, ...); a citation by bare name ("DOMAIN.md") points at a file outside the
 // repository that a reader cannot open. Every name here must be cited as docs/<lower-case name>.
-const SPEC_NAMES = ['DOMAIN.md', 'BROKERS.md'];
+const SPEC_NAMES = ['DOMAIN.md', 'BROKERS.md', 'API.md'];
 
 /**
  * Bare citations not re-pointed yet, each on a line that also cites another spec being moved in
