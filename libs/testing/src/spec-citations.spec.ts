@@ -6,14 +6,6 @@ import { join, relative } from 'node:path';
 // repository that a reader cannot open. Every name here must be cited as docs/<lower-case name>.
 const SPEC_NAMES = ['DOMAIN.md', 'BROKERS.md', 'API.md'];
 
-/**
- * Bare citations not re-pointed yet, each on a line that also cites another spec being moved in
- * a separate step: { file, line text that identifies it }. Remove an entry once its line is fixed.
- */
-const PENDING: readonly { readonly file: string; readonly text: string }[] = [
-  { file: 'apps/worker/src/risk/risk-monitor.loop.ts', text: 'The risk monitor (DOMAIN.md automatic trips, API.md' },
-  { file: 'libs/domain/src/trading/risk.ts', text: "DOMAIN.md's second automatic trip (see decideAutomaticTrip); an addition to API.md" },
-];
 
 const ROOT = join(__dirname, '../../..');
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|py|sh)$/;
@@ -48,7 +40,6 @@ describe('spec citations stay inside the repository', () => {
           .split('\n')
           .forEach((line, i) => {
             if (!BARE.test(line)) return;
-            if (PENDING.some((p) => p.file === file && line.includes(p.text))) return;
             found.push(`${file}:${i + 1}: ${line.trim()}`);
           });
       }

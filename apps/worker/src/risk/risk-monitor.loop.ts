@@ -25,7 +25,7 @@ const LEASE_TTL_MS = 3_000;
 const PUSH_SLACK_MS = 100;
 
 /**
- * The risk monitor (DOMAIN.md automatic trips, API.md `position.updated`). Every round it reads
+ * The risk monitor (docs/domain.md, "Risk": automatic trips; docs/api.md, "Realtime": `position.updated`). Every round it reads
  * who has open positions or fills today, marks them to the latest quotes, pushes the positions
  * whose marks changed, trips the kill switch of anyone whose day's loss has reached their limit,
  * and carries on the follow-up of earlier trips.

@@ -11,7 +11,7 @@ export interface RiskLimits {
   readonly maxOpenOrders: number | null;
   readonly maxDailyLoss: Paise | null;
   readonly maxOrdersPerMinute: number | null;
-  /** DOMAIN.md's second automatic trip (see decideAutomaticTrip); an addition to API.md's limits. */
+  /** The second automatic trip of docs/domain.md, "Risk" (see decideAutomaticTrip); a field of the risk limits in docs/api.md, "Risk". */
   readonly maxDrawdown?: Paise | null;
 }
 
