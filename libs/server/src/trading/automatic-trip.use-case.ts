@@ -11,6 +11,7 @@ import { RiskMonitorRepository, type TripRow } from './risk-monitor.repository';
 import { RiskRepository, switchState } from './risk.repository';
 import { OPEN_STATUSES, TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
+import { intakeLockKey } from './intake-lock';
 
 /** Audit and order history say the system acted, not a person. */
 export const RISK_MONITOR_META: RequestMeta = { requestId: 'risk-monitor' };
@@ -51,9 +52,8 @@ export class AutomaticTripUseCase {
 
   async tripIfBreached(userId: string, now = Date.now()): Promise<Trip | null> {
     const dayStart = bucketStart(now, '1d');
+    // Under the intake's lock: no order slips in between this decision and the engaged switch.
     const trip = await this.db.tx(async (sql): Promise<Trip | null> => {
-      // The intake's lock: no order slips in between this decision and the engaged switch.
-      await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('orders:' || $1))`, [userId]);
       // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
       const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
       const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
@@ -75,7 +75,7 @@ export class AutomaticTripUseCase {
       );
       for (const o of open) await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'automatic trip', rule: d.rule });
       return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled: open.map((o) => o.id) };
-    });
+    }, { lock: intakeLockKey(userId) });
     if (!trip) return null;
     // After the commit, as the kill-switch use case does; a lost publish shows as a seq gap.
     await this.realtime.toUser(userId, REALTIME_EVENTS.killSwitch, { scope: 'user', userId, engaged: true, reason: trip.reason, automatic: true, rule: trip.rule });

@@ -23,6 +23,7 @@ import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
+import { intakeLockKey } from './intake-lock';
 
 export const DEFAULT_BROKER = 'mock';
 
@@ -59,7 +60,7 @@ export class PlaceOrderUseCase {
         202,
         (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
-        { optimistic: true, lock: `orders:${userId}` },
+        { optimistic: true, lock: intakeLockKey(userId) },
       );
     } catch (err) {
       // The refusal is on record once, written after the order's transaction rolled back —
