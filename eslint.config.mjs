@@ -6,11 +6,42 @@ import nx from '@nx/eslint-plugin';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const SERVER_FRAMEWORKS = ['@nestjs/*', 'typeorm', 'pg', 'ioredis', 'bullmq', 'socket.io', '@socket.io/*', 'onnxruntime-*', 'fastify', '@fastify/*', 'pino', 'prom-client'];
+const SERVER_FRAMEWORKS = [
+  '@nestjs/*',
+  'typeorm',
+  'pg',
+  'ioredis',
+  'bullmq',
+  'socket.io',
+  '@socket.io/*',
+  'onnxruntime-*',
+  'fastify',
+  '@fastify/*',
+  'pino',
+  'prom-client',
+];
+/** One constraint per server context: it may depend on the pure libs, itself and the contexts listed. */
+const contextRules = (allowed) =>
+  Object.entries(allowed).map(([context, below]) => ({
+    sourceTag: `context:${context}`,
+    onlyDependOnLibsWithTags: ['type:domain', 'type:contract', `context:${context}`, ...below.map((c) => `context:${c}`)],
+  }));
 const BROWSER_FRAMEWORKS = ['react', 'react-dom', 'react-router-dom', '@tanstack/*', 'socket.io-client', 'sonner', 'recharts'];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.local/**', '.nx/**', '**/test-results/**', '**/playwright-report/**', 'ml/**', 'models/**', '**/.venv/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.local/**',
+      '.nx/**',
+      '**/test-results/**',
+      '**/playwright-report/**',
+      'ml/**',
+      'models/**',
+      '**/.venv/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -20,9 +51,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name='only']", message: 'Focused tests must not be committed.' },
+        {
+          selector: "CallExpression[callee.object.name=/^(it|describe|test)$/][callee.property.name='only']",
+          message: 'Focused tests must not be committed.',
+        },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through loadConfig() (libs/server/src/config).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig() (libs/server/src/config).' },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -30,14 +67,46 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             // Pure rules: no framework, database, queue, network or UI imports.
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'zod'] },
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain'],
+              bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'zod'],
+            },
+            {
+              sourceTag: 'type:contract',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
+              bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS],
+            },
             { sourceTag: 'platform:isomorphic', onlyDependOnLibsWithTags: ['platform:isomorphic'] },
-            { sourceTag: 'platform:browser', onlyDependOnLibsWithTags: ['platform:browser', 'platform:isomorphic'], bannedExternalImports: SERVER_FRAMEWORKS },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'], bannedExternalImports: BROWSER_FRAMEWORKS },
+            {
+              sourceTag: 'platform:browser',
+              onlyDependOnLibsWithTags: ['platform:browser', 'platform:isomorphic'],
+              bannedExternalImports: SERVER_FRAMEWORKS,
+            },
+            {
+              sourceTag: 'type:feature',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'],
+              bannedExternalImports: BROWSER_FRAMEWORKS,
+            },
             // Framework-free feature libs (libs/brokers): domain and contracts only, no framework, database or
             // Redis client; storage and transport sit behind interfaces that libs/server implements.
-            { sourceTag: 'framework:none', onlyDependOnLibsWithTags: ['type:domain', 'type:contract'], bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'pg-*', 'redis', '@redis/*'] },
+            {
+              sourceTag: 'framework:none',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
+              bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'pg-*', 'redis', '@redis/*'],
+            },
+            // Server contexts (docs/architecture.md): each may use the ones below it, never one above.
+            // platform ← identity ← wallet, market ← trading ← risk, strategies; ml ← market.
+            ...contextRules({
+              platform: [],
+              identity: ['platform'],
+              wallet: ['platform', 'identity'],
+              market: ['platform', 'identity'],
+              trading: ['platform', 'identity', 'wallet', 'market', 'brokers'],
+              risk: ['platform', 'identity', 'market', 'trading'],
+              ml: ['platform', 'identity', 'market'],
+              strategies: ['platform', 'identity', 'market', 'trading'],
+            }),
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contract', 'type:domain'] },

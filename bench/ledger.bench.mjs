@@ -10,8 +10,18 @@ import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { accountCode, applyToWallet, depositTx, holdTx, settleTx } from '@tradeloop/domain';
 import {
-  Db, LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, RealtimePublisher, WalletService,
-  createDataSource, createLogger, createRedis, contentHash, loadConfig,
+  Db,
+  LedgerBatchWriter,
+  LedgerRepository,
+  LedgerSealer,
+  LedgerVerifier,
+  RealtimePublisher,
+  WalletService,
+  createDataSource,
+  createLogger,
+  createRedis,
+  contentHash,
+  loadConfig,
 } from '@tradeloop/server';
 import { createBenchDatabase, dropDatabase, fmt, machine } from './lib/bench-kit.mjs';
 
@@ -24,8 +34,17 @@ const dbName = `tl_bench_ledger_${Date.now().toString(36)}`;
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 function summarize(label, latencies, seconds) {
   const sorted = Float64Array.from(latencies).sort();
-  const r = { label, transactions: latencies.length, tps: latencies.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
-  console.log(`${label.padEnd(44)} ${fmt(r.tps, 0).padStart(7)} tx/s   p50 ${fmt(r.p50, 2)} ms   p99 ${fmt(r.p99, 2)} ms   (${r.transactions} tx)`);
+  const r = {
+    label,
+    transactions: latencies.length,
+    tps: latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+  console.log(
+    `${label.padEnd(44)} ${fmt(r.tps, 0).padStart(7)} tx/s   p50 ${fmt(r.p50, 2)} ms   p99 ${fmt(r.p99, 2)} ms   (${r.transactions} tx)`,
+  );
   return r;
 }
 
@@ -67,7 +86,12 @@ async function createUsers(db, n) {
 }
 
 const url = await createBenchDatabase(dbName);
-const config = loadConfig({ ...process.env, DATABASE_URL: url, REDIS_PREFIX: `benchl${randomBytes(3).toString('hex')}`, LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  ...process.env,
+  DATABASE_URL: url,
+  REDIS_PREFIX: `benchl${randomBytes(3).toString('hex')}`,
+  LOG_LEVEL: 'warn',
+});
 const ds = createDataSource({ url, poolSize: CLIENTS + 8, applicationName: 'bench-ledger' });
 await ds.initialize();
 const db = new Db(ds);
@@ -105,7 +129,9 @@ try {
   await sealerLoop;
   const real = summarize('ledger: hold → settle (entries, hashes, chain)', ledgerRun.latencies, ledgerRun.seconds);
   const verifyAfter = await verifier.verify();
-  console.log(`verify after the run: ok=${verifyAfter.ok}, ${verifyAfter.transactionsChecked} tx, ${verifyAfter.entriesChecked} entries, trial balance ${verifyAfter.trialBalance}, ${verifyAfter.durationMs} ms`);
+  console.log(
+    `verify after the run: ok=${verifyAfter.ok}, ${verifyAfter.transactionsChecked} tx, ${verifyAfter.entriesChecked} entries, trial balance ${verifyAfter.trialBalance}, ${verifyAfter.durationMs} ms`,
+  );
 
   // Naive baseline: a bare balance row.
   await db.sql.rows(`CREATE TABLE naive_balances (user_id uuid PRIMARY KEY, balance bigint NOT NULL)`);
@@ -130,7 +156,9 @@ try {
   const loaded = await bulkLoad(db, users, Math.max(0, VERIFY_ENTRIES - existing));
   await sealer.sealAll({ wait: true });
   const big = await verifier.verify();
-  console.log(`verify over ${big.entriesChecked} entries / ${big.transactionsChecked} transactions: ok=${big.ok} in ${big.durationMs} ms (bulk-loaded ${loaded} entries)`);
+  console.log(
+    `verify over ${big.entriesChecked} entries / ${big.transactionsChecked} transactions: ok=${big.ok} in ${big.durationMs} ms (bulk-loaded ${loaded} entries)`,
+  );
 
   const targets = {
     tpsAtLeast2000: real.tps >= 2000,
@@ -138,13 +166,21 @@ try {
     verifyOkAfterRun: verifyAfter.ok,
     verify1MUnder10s: big.ok && big.entriesChecked >= 1_000_000 && big.durationMs <= 10_000,
   };
-  console.log(JSON.stringify({
-    bench: 'ledger', machine: machine(), clients: CLIENTS, users: USERS, durationS: DURATION,
-    ledger: { ...real, errors: ledgerRun.errors }, naive: { ...naive, errors: naiveRun.errors },
-    verifyAfterRun: { ok: verifyAfter.ok, durationMs: verifyAfter.durationMs, transactions: verifyAfter.transactionsChecked },
-    verifyLarge: { ok: big.ok, entries: big.entriesChecked, transactions: big.transactionsChecked, durationMs: big.durationMs },
-    targets, allTargetsMet: Object.values(targets).every(Boolean),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'ledger',
+      machine: machine(),
+      clients: CLIENTS,
+      users: USERS,
+      durationS: DURATION,
+      ledger: { ...real, errors: ledgerRun.errors },
+      naive: { ...naive, errors: naiveRun.errors },
+      verifyAfterRun: { ok: verifyAfter.ok, durationMs: verifyAfter.durationMs, transactions: verifyAfter.transactionsChecked },
+      verifyLarge: { ok: big.ok, entries: big.entriesChecked, transactions: big.transactionsChecked, durationMs: big.durationMs },
+      targets,
+      allTargetsMet: Object.values(targets).every(Boolean),
+    }),
+  );
 } finally {
   await ds.destroy();
   redis.disconnect();
@@ -165,9 +201,12 @@ async function bulkLoad(db, users, targetEntries) {
       const u = users[(written + i) % users.length];
       const w = balances.get(u);
       const ref = `bulk-${written}-${i}`;
-      const tx = w.cash < 200_000n ? depositTx(u, 10_000_000n, ref)
-        : w.held > 0n ? settleTx(u, { heldAmount: w.held, cost: w.held - 500n, fees: 300n, taxes: 54n }, ref)
-        : holdTx(u, 150_000n, ref);
+      const tx =
+        w.cash < 200_000n
+          ? depositTx(u, 10_000_000n, ref)
+          : w.held > 0n
+            ? settleTx(u, { heldAmount: w.held, cost: w.held - 500n, fees: 300n, taxes: 54n }, ref)
+            : holdTx(u, 150_000n, ref);
       balances.set(u, applyToWallet(w, tx));
       txs.push(tx);
       written += tx.postings.length;
@@ -177,11 +216,20 @@ async function bulkLoad(db, users, targetEntries) {
     for (const tx of txs) {
       const id = uuidv7();
       const at = new Date().toISOString();
-      rows.id.push(id); rows.type.push(tx.type); rows.user.push(tx.userId); rows.ref.push(tx.reference); rows.at.push(at);
+      rows.id.push(id);
+      rows.type.push(tx.type);
+      rows.user.push(tx.userId);
+      rows.ref.push(tx.reference);
+      rows.at.push(at);
       rows.hash.push(contentHash(tx, { id, createdAt: at }));
       tx.postings.forEach((p, pos) => {
-        e.tx.push(id); e.pos.push(pos); e.account.push(accountCode(p.account));
-        e.user.push(p.account.kind === 'user' ? p.account.userId : null); e.type.push(p.type); e.amount.push(p.amount.toString()); e.at.push(at);
+        e.tx.push(id);
+        e.pos.push(pos);
+        e.account.push(accountCode(p.account));
+        e.user.push(p.account.kind === 'user' ? p.account.userId : null);
+        e.type.push(p.type);
+        e.amount.push(p.amount.toString());
+        e.at.push(at);
       });
     }
     await db.tx(async (sql) => {
@@ -199,7 +247,11 @@ async function bulkLoad(db, users, targetEntries) {
     });
   }
   for (const [u, d] of balances) {
-    await db.sql.rows(`UPDATE wallet_balances SET cash_minor = cash_minor + $2, held_minor = held_minor + $3 WHERE user_id = $1`, [u, d.cash.toString(), d.held.toString()]);
+    await db.sql.rows(`UPDATE wallet_balances SET cash_minor = cash_minor + $2, held_minor = held_minor + $3 WHERE user_id = $1`, [
+      u,
+      d.cash.toString(),
+      d.held.toString(),
+    ]);
   }
   console.log(`bulk-loaded ${written} entries in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return written;

@@ -15,7 +15,14 @@ import { machine } from './lib/bench-kit.mjs';
 
 const i = process.argv.indexOf('--part');
 const part = i > 0 ? process.argv[i + 1] : 'all';
-const parts = { live: benchLive, dataset: benchDataset, compare: benchCompare, db: benchDb, inference: benchInference, signals: benchSignals };
+const parts = {
+  live: benchLive,
+  dataset: benchDataset,
+  compare: benchCompare,
+  db: benchDb,
+  inference: benchInference,
+  signals: benchSignals,
+};
 if (part !== 'all' && !(part in parts)) {
   console.error('usage: npm run bench -- ml [--part live|dataset|compare|db|inference|signals]');
   process.exit(2);

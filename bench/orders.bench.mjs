@@ -26,7 +26,11 @@ await ds.initialize();
 const db = new Db(ds);
 try {
   const api = await stack.startApi({ DATABASE_POOL_SIZE: '30', AUTH_CACHE_TTL_MS: '5000' });
-  const worker = await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '10000', WORKER_CONCURRENCY: '32', DATABASE_POOL_SIZE: '30' });
+  const worker = await stack.startWorker({
+    MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '10000',
+    WORKER_CONCURRENCY: '32',
+    DATABASE_POOL_SIZE: '30',
+  });
   const tokens = await makeTokens(api.base, USERS);
   const users = [];
   for (const token of tokens) {
@@ -61,7 +65,16 @@ try {
   await new Promise((r) => setTimeout(r, 3000));
 
   /** Order k of a run: user, symbol and side (each user alternates buy and sell so positions and cash stay bounded). */
-  const orderAt = (k) => ({ user: users[k % USERS], body: { symbol: SYMBOLS[k % SYMBOLS.length], side: Math.floor(k / USERS) % 2 === 0 ? 'BUY' : 'SELL', type: 'MARKET', quantity: 1, product: 'MIS' } });
+  const orderAt = (k) => ({
+    user: users[k % USERS],
+    body: {
+      symbol: SYMBOLS[k % SYMBOLS.length],
+      side: Math.floor(k / USERS) % 2 === 0 ? 'BUY' : 'SELL',
+      type: 'MARKET',
+      quantity: 1,
+      product: 'MIS',
+    },
+  });
 
   /** Starts `one(k)` at `rate`/s for `seconds` (open loop: late answers do not slow the sender); summarises the timings. */
   async function schedule(rate, seconds, one) {
@@ -80,7 +93,12 @@ try {
     const filled = ok.map((r) => r.filled).sort((a, b) => a - b);
     const post = ok.map((r) => r.post).sort((a, b) => a - b);
     return {
-      rate, seconds, sent: total, achieved: total / elapsed, filled: ok.length, failed: results.length - ok.length,
+      rate,
+      seconds,
+      sent: total,
+      achieved: total / elapsed,
+      filled: ok.length,
+      failed: results.length - ok.length,
       refusals: [...new Set(results.filter((r) => !r.ok && r.status).map((r) => `${r.status} ${r.code}`))],
       post: { p50: percentile(post, 50), p99: percentile(post, 99) },
       fill: { p50: percentile(filled, 50), p95: percentile(filled, 95), p99: percentile(filled, 99), max: filled.at(-1) },
@@ -95,7 +113,12 @@ try {
       let res;
       let json;
       try {
-        res = await fetch(`${api.base}/api/v1/orders`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+        res = await fetch(`${api.base}/api/v1/orders`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(15_000),
+        });
         json = await res.json();
       } catch (err) {
         return { ok: false, status: 'network', code: err.cause?.code ?? err.name };
@@ -103,7 +126,11 @@ try {
       const t1 = performance.now();
       if (res.status !== 202) return { ok: false, status: res.status, code: json.code };
       const id = json.order.id;
-      if (!filledAt.has(id)) await new Promise((res2) => { waiters.set(id, res2); setTimeout(res2, 10_000); });
+      if (!filledAt.has(id))
+        await new Promise((res2) => {
+          waiters.set(id, res2);
+          setTimeout(res2, 10_000);
+        });
       waiters.delete(id);
       const t2 = filledAt.get(id);
       return { ok: t2 !== undefined, post: t1 - t0, filled: t2 === undefined ? Infinity : t2 - t0 };
@@ -130,7 +157,10 @@ try {
     // Let the backlog drain (at most a minute): a run's invariants are checked once its orders settled.
     const deadline = Date.now() + 60_000;
     await new Promise((r) => setTimeout(r, 1500));
-    while (Date.now() < deadline && Number((await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`)).n) > 0) {
+    while (
+      Date.now() < deadline &&
+      Number((await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`)).n) > 0
+    ) {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const stuck = await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`);
@@ -140,27 +170,48 @@ try {
        FROM wallet_balances w WHERE w.user_id = ANY($1::uuid[])`,
       [users.map((u) => u.id)],
     );
-    const positions = await db.sql.rows(`SELECT user_id, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text FROM positions WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
+    const positions = await db.sql.rows(
+      `SELECT user_id, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text FROM positions WHERE user_id = ANY($1::uuid[])`,
+      [users.map((u) => u.id)],
+    );
     const margin = new Map();
     for (const p of positions) {
-      const pos = { netQuantity: p.net_quantity, lotCost: BigInt(p.lot_cost), lotQuantity: p.lot_quantity, lotClosedQuantity: p.lot_closed_quantity, lotClosedCashFlow: BigInt(p.lot_closed_cash_flow), realizedBeforeLot: BigInt(p.realized_before_lot) };
+      const pos = {
+        netQuantity: p.net_quantity,
+        lotCost: BigInt(p.lot_cost),
+        lotQuantity: p.lot_quantity,
+        lotClosedQuantity: p.lot_closed_quantity,
+        lotClosedCashFlow: BigInt(p.lot_closed_cash_flow),
+        realizedBeforeLot: BigInt(p.realized_before_lot),
+      };
       margin.set(p.user_id, (margin.get(p.user_id) ?? 0n) + shortMargin(pos, p.product));
     }
     const held = wallets.filter((w) => BigInt(w.held) !== BigInt(w.reserved) + (margin.get(w.user_id) ?? 0n));
-    const pos = await db.sql.rows(`SELECT p.user_id FROM positions p LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t USING (user_id, symbol, product) WHERE p.net_quantity <> coalesce(t.q, 0)`);
+    const pos = await db.sql.rows(
+      `SELECT p.user_id FROM positions p LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t USING (user_id, symbol, product) WHERE p.net_quantity <> coalesce(t.q, 0)`,
+    );
     const verify = await new LedgerVerifier(db, new LedgerSealer(db)).verify();
     return { stuckOrders: Number(stuck.n), heldMismatches: held.length, positionMismatches: pos.length, ledgerOk: verify.ok };
   }
 
-  console.log(`bench orders: ${USERS} users, MARKET orders on ${SYMBOLS.length} liquid symbols, mock broker latency 0, feed ${process.env.BENCH_FEED_TPS ?? '10000'} ticks/s; on ${JSON.stringify(machine())}`);
+  console.log(
+    `bench orders: ${USERS} users, MARKET orders on ${SYMBOLS.length} liquid symbols, mock broker latency 0, feed ${process.env.BENCH_FEED_TPS ?? '10000'} ticks/s; on ${JSON.stringify(machine())}`,
+  );
   await drive(20, 3); // warm-up
-  const line = (r) => `${String(r.rate).padStart(4)}/s → achieved ${fmt(r.achieved, 0).padStart(4)}/s  filled ${r.filled}/${r.sent}  POST p50 ${fmt(r.post.p50)} ms  POST→FILLED p50 ${fmt(r.fill.p50)} p95 ${fmt(r.fill.p95)} p99 ${fmt(r.fill.p99)} max ${fmt(r.fill.max)} ms${r.refusals.length ? `  refusals ${r.refusals.join(', ')}` : ''}`;
+  const line = (r) =>
+    `${String(r.rate).padStart(4)}/s → achieved ${fmt(r.achieved, 0).padStart(4)}/s  filled ${r.filled}/${r.sent}  POST p50 ${fmt(r.post.p50)} ms  POST→FILLED p50 ${fmt(r.fill.p50)} p95 ${fmt(r.fill.p95)} p99 ${fmt(r.fill.p99)} max ${fmt(r.fill.max)} ms${r.refusals.length ? `  refusals ${r.refusals.join(', ')}` : ''}`;
   // The ramp first, on a quiet system: the highest rate that holds (every order filled, p99 ≤ 300 ms, invariants).
   const ramp = [];
   for (const rate of RAMP) {
     const r = await drive(rate, RAMP_SECONDS);
     const inv = await invariants();
-    const holds = r.failed === 0 && r.fill.p99 <= 300 && inv.ledgerOk && inv.heldMismatches === 0 && inv.positionMismatches === 0 && r.achieved >= rate * 0.95;
+    const holds =
+      r.failed === 0 &&
+      r.fill.p99 <= 300 &&
+      inv.ledgerOk &&
+      inv.heldMismatches === 0 &&
+      inv.positionMismatches === 0 &&
+      r.achieved >= rate * 0.95;
     ramp.push({ ...r, invariants: inv, holds });
     console.log(`  ramp ${line(r)}  ${holds ? 'holds' : 'does not hold'}`);
     if (!holds) break;
@@ -176,8 +227,12 @@ try {
   const base = await baseline(RATE, Math.min(SECONDS, 20));
   const baseInv = await invariants();
   console.log(`\n  side by side at ${RATE}/s (fill latency from the call; the queued path from the HTTP POST to FILLED on the socket):`);
-  console.log(`  queued path        p50 ${fmt(main.fill.p50).padStart(7)}  p99 ${fmt(main.fill.p99).padStart(7)} ms  achieved ${fmt(main.achieved, 0)}/s`);
-  console.log(`  in-request (base)  p50 ${fmt(base.fill.p50).padStart(7)}  p99 ${fmt(base.fill.p99).padStart(7)} ms  achieved ${fmt(base.achieved, 0)}/s  ${base.refusals.join(', ')}`);
+  console.log(
+    `  queued path        p50 ${fmt(main.fill.p50).padStart(7)}  p99 ${fmt(main.fill.p99).padStart(7)} ms  achieved ${fmt(main.achieved, 0)}/s`,
+  );
+  console.log(
+    `  in-request (base)  p50 ${fmt(base.fill.p50).padStart(7)}  p99 ${fmt(base.fill.p99).padStart(7)} ms  achieved ${fmt(base.achieved, 0)}/s  ${base.refusals.join(', ')}`,
+  );
   console.log(`  comparable target  p99 ≤ 300 ms;  ours p50 ≤ 15 / p99 ≤ 60 ms.  baseline invariants: ${JSON.stringify(baseInv)}`);
   const calm = ramp.filter((r) => r.holds).at(-1);
   let calmBase = null;
@@ -185,7 +240,9 @@ try {
     calmBase = await baseline(calm.rate, RAMP_SECONDS);
     console.log(`  and at ${calm.rate}/s, the highest rate that holds:`);
     console.log(`  queued path        p50 ${fmt(calm.fill.p50).padStart(7)}  p99 ${fmt(calm.fill.p99).padStart(7)} ms`);
-    console.log(`  in-request (base)  p50 ${fmt(calmBase.fill.p50).padStart(7)}  p99 ${fmt(calmBase.fill.p99).padStart(7)} ms  ${calmBase.refusals.join(', ')}`);
+    console.log(
+      `  in-request (base)  p50 ${fmt(calmBase.fill.p50).padStart(7)}  p99 ${fmt(calmBase.fill.p99).padStart(7)} ms  ${calmBase.refusals.join(', ')}`,
+    );
   }
   await baselinePath.close();
   await baseDs.destroy();
@@ -200,8 +257,23 @@ try {
     under300msComparableTarget: main.fill.p99 <= 300,
   };
   console.log(`\n  max sustained rate with invariants holding and p99 ≤ 300 ms: ${maxSustained}/s`);
-  console.log(JSON.stringify({ bench: 'orders', machine: machine(), main, mainInvariants: mainInv, ramp, maxSustained, baseline: base, baselineInvariants: baseInv, baselineAtMaxSustained: calmBase, targets }));
-  console.log(`\norders targets: ${Object.values(targets).filter(Boolean).length}/${Object.keys(targets).length} met ${JSON.stringify(targets)}`);
+  console.log(
+    JSON.stringify({
+      bench: 'orders',
+      machine: machine(),
+      main,
+      mainInvariants: mainInv,
+      ramp,
+      maxSustained,
+      baseline: base,
+      baselineInvariants: baseInv,
+      baselineAtMaxSustained: calmBase,
+      targets,
+    }),
+  );
+  console.log(
+    `\norders targets: ${Object.values(targets).filter(Boolean).length}/${Object.keys(targets).length} met ${JSON.stringify(targets)}`,
+  );
 } finally {
   await ds.destroy();
   await stack.close();

@@ -7,10 +7,12 @@ const API_ORIGIN = 'http://localhost:3000';
 const VENDOR_CHUNKS: Record<string, RegExp> = {
   react: /node_modules\/(react|react-dom|scheduler|react-router|react-router-dom|cookie|set-cookie-parser)\//,
   data: /node_modules\/(@tanstack|zod)\//,
-  realtime: /node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)\//,
+  realtime:
+    /node_modules\/(socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|debug|ms|xmlhttprequest-ssl)\//,
   charts: /node_modules\/(lightweight-charts|fancy-canvas)\//,
   // recharts (Quant's walk-forward charts) and what it brings: d3 pieces, redux toolkit.
-  recharts: /node_modules\/(recharts|victory-vendor|d3-[a-z-]+|internmap|decimal\.js-light|es-toolkit|eventemitter3|immer|redux|redux-thunk|reselect|react-redux|@reduxjs|tiny-invariant|clsx)\//,
+  recharts:
+    /node_modules\/(recharts|victory-vendor|d3-[a-z-]+|internmap|decimal\.js-light|es-toolkit|eventemitter3|immer|redux|redux-thunk|reselect|react-redux|@reduxjs|tiny-invariant|clsx)\//,
 };
 
 export default defineConfig({

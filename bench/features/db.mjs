@@ -6,7 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkStart, sliceColumns } from '@tradeloop/domain';
-import { BuildDatasetUseCase, CandleChunksRepository, CandlesRepository, createDataSource, Db, InstrumentsRepository, writeDatasetArrowFile } from '@tradeloop/server';
+import {
+  BuildDatasetUseCase,
+  CandleChunksRepository,
+  CandlesRepository,
+  createDataSource,
+  Db,
+  InstrumentsRepository,
+  writeDatasetArrowFile,
+} from '@tradeloop/server';
 import { createBenchDatabase, dropDatabase, fmt, machine } from '../lib/bench-kit.mjs';
 import { makeSeries } from './series.mjs';
 
@@ -36,7 +44,9 @@ export async function benchDb() {
   try {
     const db = new Db(ds);
     const series = makeSeries(SYMBOLS, BARS, 13);
-    await new InstrumentsRepository(db).upsert(series.map((s) => ({ symbol: s.symbol, exchange: 'NSE', name: s.symbol, instrumentType: 'EQ', lotSize: 1, tickSize: 500 })));
+    await new InstrumentsRepository(db).upsert(
+      series.map((s) => ({ symbol: s.symbol, exchange: 'NSE', name: s.symbol, instrumentType: 'EQ', lotSize: 1, tickSize: 500 })),
+    );
     const candles = new CandlesRepository(db, new CandleChunksRepository(db));
     const chunks = chunksOf(series);
     await candles.bulkLoad([series[0].columns.ts[0]], (io) => io.writeChunks(chunks));
@@ -50,11 +60,21 @@ export async function benchDb() {
       return { rows: written.rows, buildMs: t1 - t0, writeMs: performance.now() - t1, totalMs: performance.now() - t0 };
     };
     // A fresh repository (empty chunk cache) is what the CLI process starts with.
-    const cold = await build(new BuildDatasetUseCase(new InstrumentsRepository(db), new CandlesRepository(db, new CandleChunksRepository(db))), 'cold.arrow');
+    const cold = await build(
+      new BuildDatasetUseCase(new InstrumentsRepository(db), new CandlesRepository(db, new CandleChunksRepository(db))),
+      'cold.arrow',
+    );
     const warm = await build(new BuildDatasetUseCase(new InstrumentsRepository(db), candles), 'warm.arrow');
-    console.log(`\nbench ml (db): ${SYMBOLS} symbols × ${BARS.toLocaleString()} 5m bars (${chunks.length.toLocaleString()} chunks) in Postgres → Arrow file, on ${JSON.stringify(machine())}`);
-    for (const [label, r] of [['cold (as the CLI runs)', cold], ['warm (chunks cached)', warm]]) {
-      console.log(`  ${label.padEnd(24)} read + features ${fmt(r.buildMs, 0).padStart(6)} ms   write ${fmt(r.writeMs, 0).padStart(5)} ms   total ${fmt(r.totalMs, 0).padStart(6)} ms   ${fmt((r.rows / r.totalMs) * 1000, 0).padStart(10)} rows/s (${r.rows.toLocaleString()} rows)`);
+    console.log(
+      `\nbench ml (db): ${SYMBOLS} symbols × ${BARS.toLocaleString()} 5m bars (${chunks.length.toLocaleString()} chunks) in Postgres → Arrow file, on ${JSON.stringify(machine())}`,
+    );
+    for (const [label, r] of [
+      ['cold (as the CLI runs)', cold],
+      ['warm (chunks cached)', warm],
+    ]) {
+      console.log(
+        `  ${label.padEnd(24)} read + features ${fmt(r.buildMs, 0).padStart(6)} ms   write ${fmt(r.writeMs, 0).padStart(5)} ms   total ${fmt(r.totalMs, 0).padStart(6)} ms   ${fmt((r.rows / r.totalMs) * 1000, 0).padStart(10)} rows/s (${r.rows.toLocaleString()} rows)`,
+      );
     }
     return { cold, warm, targets: {} };
   } finally {

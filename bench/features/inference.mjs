@@ -25,7 +25,12 @@ export function featureRows(card, symbols = SYMBOLS) {
   let n = 0;
   for (const { symbol, columns: c } of makeSeries(symbols, 300, 5)) {
     let row = null;
-    for (let i = 0; i < c.length; i += 1) row = engine.update(symbol, { ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] }, out);
+    for (let i = 0; i < c.length; i += 1)
+      row = engine.update(
+        symbol,
+        { ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] },
+        out,
+      );
     if (!row) continue;
     for (let j = 0; j < width; j += 1) rows[n * width + j] = row[cols[j]];
     n += 1;
@@ -68,9 +73,13 @@ export async function benchInference() {
   await session.release();
   const r = { rows: n, single: stats(single), batch: stats(batch), oneByOne: stats(oneByOne) };
   const trees = card.training?.lightgbm?.n_estimators ?? '?';
-  console.log(`\nbench ml (inference): demo model (${width} inputs, ${trees} trees), onnxruntime-node, 1 intra-op thread, on ${JSON.stringify(machine())}`);
+  console.log(
+    `\nbench ml (inference): demo model (${width} inputs, ${trees} trees), onnxruntime-node, 1 intra-op thread, on ${JSON.stringify(machine())}`,
+  );
   console.log(`  one symbol                p50 ${fmt(r.single.p50, 3)} ms   p99 ${fmt(r.single.p99, 3)} ms   (target p99 <= 1 ms)`);
   console.log(`  batch of ${n}, one call     p50 ${fmt(r.batch.p50, 3)} ms   p99 ${fmt(r.batch.p99, 3)} ms   (target p99 <= 5 ms)`);
-  console.log(`  ${n} one-by-one calls      p50 ${fmt(r.oneByOne.p50, 2)} ms   p99 ${fmt(r.oneByOne.p99, 2)} ms   → batching is ${fmt(r.oneByOne.p50 / r.batch.p50, 1)}× faster`);
+  console.log(
+    `  ${n} one-by-one calls      p50 ${fmt(r.oneByOne.p50, 2)} ms   p99 ${fmt(r.oneByOne.p99, 2)} ms   → batching is ${fmt(r.oneByOne.p50 / r.batch.p50, 1)}× faster`,
+  );
   return { ...r, targets: { inferenceSingleP99: r.single.p99 <= 1, inferenceBatchP99: r.batch.p99 <= 5 } };
 }

@@ -40,7 +40,11 @@ export function benchLive() {
   }
   ms.sort((a, b) => a - b);
   const r = { p50: percentile(ms, 50), p99: percentile(ms, 99), max: ms.at(-1), mean: ms.reduce((a, b) => a + b, 0) / ms.length, rows };
-  console.log(`\nbench ml (live): FeatureEngine, ${SYMBOLS} symbols per bar close, ${CLOSES.toLocaleString()} closes after ${PRIME} bars of priming, on ${JSON.stringify(machine())}`);
-  console.log(`  per bar close   p50 ${fmt(r.p50, 3)} ms   p99 ${fmt(r.p99, 3)} ms   max ${fmt(r.max, 3)} ms   mean ${fmt(r.mean, 3)} ms (${fmt((r.mean * 1000) / SYMBOLS, 2)} µs per symbol)`);
+  console.log(
+    `\nbench ml (live): FeatureEngine, ${SYMBOLS} symbols per bar close, ${CLOSES.toLocaleString()} closes after ${PRIME} bars of priming, on ${JSON.stringify(machine())}`,
+  );
+  console.log(
+    `  per bar close   p50 ${fmt(r.p50, 3)} ms   p99 ${fmt(r.p99, 3)} ms   max ${fmt(r.max, 3)} ms   mean ${fmt(r.mean, 3)} ms (${fmt((r.mean * 1000) / SYMBOLS, 2)} µs per symbol)`,
+  );
   return { ...r, targets: { liveP99AtMost2ms: r.p99 <= 2 } };
 }

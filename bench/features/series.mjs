@@ -3,7 +3,7 @@
 /** `symbols` × `bars` 5m bars, NSE-session spaced (75 bars a day), as one set of columns per symbol. */
 export function makeSeries(symbols, bars, seed = 7) {
   let s = seed >>> 0;
-  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const first = Date.UTC(2025, 0, 6, 3, 45); // a Monday, 09:15 IST
   const out = [];
   for (let k = 0; k < symbols; k += 1) {

@@ -30,7 +30,13 @@ async function run(label, db, redis, session, card, oneByOne) {
   /** performance.now() when the current close's signals were stored and pushed. */
   let pushedAt = 0;
   const width = card.features.length;
-  const model = { id: '00000000-0000-7000-8000-000000000001', name: card.name, version: label, stage: 'production', card: { ...card, timeframe: '1m' } };
+  const model = {
+    id: '00000000-0000-7000-8000-000000000001',
+    name: card.name,
+    version: label,
+    stage: 'production',
+    card: { ...card, timeframe: '1m' },
+  };
   const engine = new SignalEngine({
     score: async (_m, rows, n) => {
       const t0 = performance.now();
@@ -51,11 +57,28 @@ async function run(label, db, redis, session, card, oneByOne) {
     },
     publish: async (s) => {
       const t0 = performance.now();
-      await publisher.toRoomBatched('signals', 'signal', s.map((signal) => ({ signal })));
+      await publisher.toRoomBatched(
+        'signals',
+        'signal',
+        s.map((signal) => ({ signal })),
+      );
       pushedAt = performance.now();
       publishMs.push(pushedAt - t0);
     },
-    history: async () => new Map(series.map(({ symbol, columns: c }) => [symbol, Array.from({ length: PRIME }, (_, i) => ({ ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] }))])),
+    history: async () =>
+      new Map(
+        series.map(({ symbol, columns: c }) => [
+          symbol,
+          Array.from({ length: PRIME }, (_, i) => ({
+            ts: c.ts[i],
+            open: c.open[i],
+            high: c.high[i],
+            low: c.low[i],
+            close: c.close[i],
+            volume: c.volume[i],
+          })),
+        ]),
+      ),
     drift: async () => undefined,
     logger: silent,
     registry: new Registry(),
@@ -66,7 +89,12 @@ async function run(label, db, redis, session, card, oneByOne) {
   const wholeMs = [];
   let stored = 0;
   for (let i = PRIME; i < PRIME + CLOSES; i += 1) {
-    const bars = new Map(series.map(({ symbol, columns: c }) => [symbol, { ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] }]));
+    const bars = new Map(
+      series.map(({ symbol, columns: c }) => [
+        symbol,
+        { ts: c.ts[i], open: c.open[i], high: c.high[i], low: c.low[i], close: c.close[i], volume: c.volume[i] },
+      ]),
+    );
     const t0 = performance.now();
     const out = await engine.onBucket({ timeframe: '1m', ts: series[0].columns.ts[i], bars, closedAt: t0 });
     // The target's span: bar close → signals stored and pushed. After the push the engine still
@@ -108,11 +136,22 @@ export async function benchSignals() {
     const batched = await run('batched', db, redis, session, card, false);
     const single = await run('one-by-one', db, redis, session, card, true);
     await session.release();
-    console.log(`\nbench ml (signals): bar close → ${SYMBOLS} signals stored (Postgres) and pushed (Redis), ${CLOSES} closes, on ${JSON.stringify(machine())}`);
-    for (const [label, r] of [['one inference call', batched], ['one call per symbol', single]]) {
-      console.log(`  ${label.padEnd(20)} p50 ${fmt(r.p50, 2)} ms   p95 ${fmt(r.p95, 2)} ms   p99 ${fmt(r.p99, 2)} ms   (${fmt(r.signalsPerClose, 0)} signals per close)`);
-      console.log(`  ${''.padEnd(20)}   of which inference p50 ${fmt(r.scoreP50, 2)} / p99 ${fmt(r.scoreP99, 2)} ms, INSERT p50 ${fmt(r.storeP50, 2)} / p99 ${fmt(r.storeP99, 2)} ms, publish p50 ${fmt(r.publishP50, 2)} / p99 ${fmt(r.publishP99, 2)} ms`);
-      console.log(`  ${''.padEnd(20)}   whole close incl. the drift update after the push: p50 ${fmt(r.wholeP50, 2)} / p99 ${fmt(r.wholeP99, 2)} ms`);
+    console.log(
+      `\nbench ml (signals): bar close → ${SYMBOLS} signals stored (Postgres) and pushed (Redis), ${CLOSES} closes, on ${JSON.stringify(machine())}`,
+    );
+    for (const [label, r] of [
+      ['one inference call', batched],
+      ['one call per symbol', single],
+    ]) {
+      console.log(
+        `  ${label.padEnd(20)} p50 ${fmt(r.p50, 2)} ms   p95 ${fmt(r.p95, 2)} ms   p99 ${fmt(r.p99, 2)} ms   (${fmt(r.signalsPerClose, 0)} signals per close)`,
+      );
+      console.log(
+        `  ${''.padEnd(20)}   of which inference p50 ${fmt(r.scoreP50, 2)} / p99 ${fmt(r.scoreP99, 2)} ms, INSERT p50 ${fmt(r.storeP50, 2)} / p99 ${fmt(r.storeP99, 2)} ms, publish p50 ${fmt(r.publishP50, 2)} / p99 ${fmt(r.publishP99, 2)} ms`,
+      );
+      console.log(
+        `  ${''.padEnd(20)}   whole close incl. the drift update after the push: p50 ${fmt(r.wholeP50, 2)} / p99 ${fmt(r.wholeP99, 2)} ms`,
+      );
     }
     console.log('  (target: p99 <= 20 ms with the batched call)');
     return { batched, oneByOne: single, targets: { barCloseToSignalP99: batched.p99 <= 20 } };

@@ -3,7 +3,18 @@
 // pool) — without Nest's guards, pipes, interceptors and serialisation. The ratio between the
 // two is the framework's cost.
 import Fastify from 'fastify';
-import { AccessTokens, AuthenticateUseCase, Db, GetMeUseCase, PrincipalCache, SessionsRepository, createDataSource, createLogger, createRedis, loadConfig } from '@tradeloop/server';
+import {
+  AccessTokens,
+  AuthenticateUseCase,
+  Db,
+  GetMeUseCase,
+  PrincipalCache,
+  SessionsRepository,
+  createDataSource,
+  createLogger,
+  createRedis,
+  loadConfig,
+} from '@tradeloop/server';
 
 const config = loadConfig();
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'bench-bare' });

@@ -52,9 +52,19 @@ export function freePort() {
 }
 
 export function startNode(script, env, nodeFlags = []) {
-  const child = spawn(process.execPath, [...nodeFlags, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeFlags, script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise((r) => child.once('exit', (code, sig) => r(code ?? sig)));
-  return { child, exited, stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; } };
+  return {
+    child,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 export async function waitFor(url, timeoutMs = 30_000) {

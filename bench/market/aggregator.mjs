@@ -12,7 +12,7 @@ const symbols = Array.from({ length: INSTRUMENTS }, (_, i) => `SYM${i}`);
 /** A seeded random walk: deterministic input for comparable runs. */
 function makeTicks(n) {
   let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const sym = new Uint16Array(n);
   const ts = new Float64Array(n);
   const price = new Float64Array(n);
@@ -75,11 +75,27 @@ export async function benchAggregator() {
   const data = makeTicks(TICKS);
   runAggregator(makeTicks(200_000)); // warm-up
   const agg = runAggregator(data);
-  console.log(`incremental aggregator   ${fmt(agg.ticksPerSecond, 0).padStart(12)} ticks/s   (${TICKS.toLocaleString()} ticks in ${fmt(agg.seconds, 2)} s, ${agg.closed.toLocaleString()} candles closed)`);
+  console.log(
+    `incremental aggregator   ${fmt(agg.ticksPerSecond, 0).padStart(12)} ticks/s   (${TICKS.toLocaleString()} ticks in ${fmt(agg.seconds, 2)} s, ${agg.closed.toLocaleString()} candles closed)`,
+  );
   const naive = runNaive(makeTicks(NAIVE_TICKS));
-  console.log(`naive re-bucketing       ${fmt(naive.ticksPerSecond, 0).padStart(12)} ticks/s   (${NAIVE_TICKS.toLocaleString()} ticks in ${fmt(naive.seconds, 2)} s; its cost grows with history)`);
+  console.log(
+    `naive re-bucketing       ${fmt(naive.ticksPerSecond, 0).padStart(12)} ticks/s   (${NAIVE_TICKS.toLocaleString()} ticks in ${fmt(naive.seconds, 2)} s; its cost grows with history)`,
+  );
   console.log(`ratio: ${fmt(agg.ticksPerSecond / naive.ticksPerSecond, 0)}×`);
   const targets = { aggregatorAtLeast500kTicksPerSecond: agg.ticksPerSecond >= 500_000 };
-  console.log(JSON.stringify({ bench: 'market', part: 'aggregator', machine: machine(), instruments: INSTRUMENTS, timeframes: TIMEFRAMES, aggregator: agg, naive: { ...naive, ticks: NAIVE_TICKS }, targets, allTargetsMet: Object.values(targets).every(Boolean) }));
+  console.log(
+    JSON.stringify({
+      bench: 'market',
+      part: 'aggregator',
+      machine: machine(),
+      instruments: INSTRUMENTS,
+      timeframes: TIMEFRAMES,
+      aggregator: agg,
+      naive: { ...naive, ticks: NAIVE_TICKS },
+      targets,
+      allTargetsMet: Object.values(targets).every(Boolean),
+    }),
+  );
   return { aggregator: agg, naive, targets };
 }

@@ -11,7 +11,8 @@ const RUNS = Number(process.env.BENCH_CANDLE_RUNS ?? 30);
 export async function benchCandles(stack) {
   const start = Date.UTC(2026, 5, 1, 3, 45);
   const end = start + BARS * 60_000;
-  for (let m = start - 31 * 86_400_000; m <= end + 31 * 86_400_000; m += 28 * 86_400_000) await stack.db.query(`SELECT ensure_candle_partition($1)`, [new Date(m)]);
+  for (let m = start - 31 * 86_400_000; m <= end + 31 * 86_400_000; m += 28 * 86_400_000)
+    await stack.db.query(`SELECT ensure_candle_partition($1)`, [new Date(m)]);
   await stack.db.query(
     `INSERT INTO candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume)
      SELECT 'RELIANCE', '1m', to_timestamp($1 / 1000.0) + make_interval(mins => g), 14200000 + g % 1000, 14210000 + g % 1000, 14190000 + g % 1000, 14205000 + g % 1000, 100 + g % 50
@@ -52,15 +53,34 @@ export async function benchCandles(stack) {
   const arrow = await measure('application/vnd.apache.arrow.stream');
   const json = await measure('application/json');
   await api.proc.stop();
-  console.log(`\nbench market (candles): ${BARS.toLocaleString()} 1m bars of RELIANCE per request, ${RUNS} requests each, on ${JSON.stringify(machine())}`);
+  console.log(
+    `\nbench market (candles): ${BARS.toLocaleString()} 1m bars of RELIANCE per request, ${RUNS} requests each, on ${JSON.stringify(machine())}`,
+  );
   console.log(`  stored as chunks (after compaction of ${windows} windows in ${fmt(compactMs / 1000)} s):`);
-  console.log(`    Arrow IPC   p50 ${fmt(arrow.p50).padStart(7)} ms   p99 ${fmt(arrow.p99).padStart(7)} ms   ${(arrow.bytes / 1e6).toFixed(2)} MB   (first, cold: ${fmt(arrow.first)} ms)`);
-  console.log(`    JSON        p50 ${fmt(json.p50).padStart(7)} ms   p99 ${fmt(json.p99).padStart(7)} ms   ${(json.bytes / 1e6).toFixed(2)} MB`);
+  console.log(
+    `    Arrow IPC   p50 ${fmt(arrow.p50).padStart(7)} ms   p99 ${fmt(arrow.p99).padStart(7)} ms   ${(arrow.bytes / 1e6).toFixed(2)} MB   (first, cold: ${fmt(arrow.first)} ms)`,
+  );
+  console.log(
+    `    JSON        p50 ${fmt(json.p50).padStart(7)} ms   p99 ${fmt(json.p99).padStart(7)} ms   ${(json.bytes / 1e6).toFixed(2)} MB`,
+  );
   console.log(`  stored as loose rows (before compaction: 100k rows through an index-only scan + binary COPY):`);
   console.log(`    Arrow IPC   p50 ${fmt(looseArrow.p50).padStart(7)} ms   p99 ${fmt(looseArrow.p99).padStart(7)} ms`);
   console.log(`    JSON        p50 ${fmt(looseJson.p50).padStart(7)} ms   p99 ${fmt(looseJson.p99).padStart(7)} ms`);
   console.log(`  Arrow is ${fmt(json.p50 / arrow.p50)}× faster at the median and ${fmt(json.bytes / arrow.bytes)}× smaller`);
   const targets = { arrowP50AtMost50ms: arrow.p50 <= 50 };
-  console.log(JSON.stringify({ bench: 'market', part: 'candles', machine: machine(), bars: BARS, runs: RUNS, arrow, json, loose: { arrow: looseArrow, json: looseJson }, compaction: { windows, ms: compactMs }, targets }));
+  console.log(
+    JSON.stringify({
+      bench: 'market',
+      part: 'candles',
+      machine: machine(),
+      bars: BARS,
+      runs: RUNS,
+      arrow,
+      json,
+      loose: { arrow: looseArrow, json: looseJson },
+      compaction: { windows, ms: compactMs },
+      targets,
+    }),
+  );
   return { arrow, json, targets };
 }

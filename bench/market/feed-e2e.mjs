@@ -16,7 +16,7 @@ const WARMUP_MS = 5_000;
 
 function pickSymbols(universe, seed) {
   let s = seed;
-  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const out = new Set();
   while (out.size < PER_CLIENT) out.add(universe[Math.floor(rand() * universe.length)].symbol);
   return [...out];
@@ -25,7 +25,11 @@ function pickSymbols(universe, seed) {
 export async function benchFeed(stack) {
   const api = await stack.startApi();
   const tokens = await makeTokens(api.base, CLIENTS);
-  const worker = await stack.startWorker({ MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: String(RATE), MARKET_FEED_HOURS: 'always' });
+  const worker = await stack.startWorker({
+    MARKET_FEED: 'simulated',
+    MARKET_FEED_TICKS_PER_SECOND: String(RATE),
+    MARKET_FEED_HOURS: 'always',
+  });
   let measuring = false;
   const latencies = [];
   const perStreamSecond = new Map(); // `${client}|${symbol}|${second}` → count
@@ -79,8 +83,11 @@ export async function benchFeed(stack) {
   const generated = (w1.market_feed_ticks_total - w0.market_feed_ticks_total) / elapsed;
   const dropped = w1.market_feed_source_dropped_ticks ?? 0;
   const written = (w1.market_feed_candles_written_total - w0.market_feed_candles_written_total) / elapsed;
-  const publishFailures = Object.entries(w1).filter(([k]) => k.startsWith('market_feed_publish_failures_total')).reduce((s, [, v]) => s + v, 0);
-  const delivered = (a1['market_updates_delivered_total{channel="ticks"}'] - (a0['market_updates_delivered_total{channel="ticks"}'] ?? 0)) / elapsed;
+  const publishFailures = Object.entries(w1)
+    .filter(([k]) => k.startsWith('market_feed_publish_failures_total'))
+    .reduce((s, [, v]) => s + v, 0);
+  const delivered =
+    (a1['market_updates_delivered_total{channel="ticks"}'] - (a0['market_updates_delivered_total{channel="ticks"}'] ?? 0)) / elapsed;
   const sorted = latencies.sort((x, y) => x - y);
   const lat = { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
   const maxPerStreamSecond = Math.max(0, ...perStreamSecond.values());
@@ -88,10 +95,16 @@ export async function benchFeed(stack) {
   const meanPerStreamSecond = events / Math.max(1, streamSeconds);
   const maxLag = { worker: Math.max(...lagW), api: Math.max(...lagA) };
 
-  console.log(`\nbench market (feed): ${RATE.toLocaleString()} ticks/s over ${stack.universe.length} instruments for ${SECONDS} s; ${CLIENTS} clients × ${PER_CLIENT} symbols; on ${JSON.stringify(machine())}`);
-  console.log(`  feed (worker)   generated ${fmt(generated, 0)} ticks/s, dropped ${dropped}, publish failures ${publishFailures}, candles written ${fmt(written, 0)}/s (max backlog ${maxBacklog}), event-loop lag p99 max ${fmt(maxLag.worker)} ms`);
+  console.log(
+    `\nbench market (feed): ${RATE.toLocaleString()} ticks/s over ${stack.universe.length} instruments for ${SECONDS} s; ${CLIENTS} clients × ${PER_CLIENT} symbols; on ${JSON.stringify(machine())}`,
+  );
+  console.log(
+    `  feed (worker)   generated ${fmt(generated, 0)} ticks/s, dropped ${dropped}, publish failures ${publishFailures}, candles written ${fmt(written, 0)}/s (max backlog ${maxBacklog}), event-loop lag p99 max ${fmt(maxLag.worker)} ms`,
+  );
   console.log(`  fan-out (API)   delivered ${fmt(delivered, 0)} tick events/s, event-loop lag p99 max ${fmt(maxLag.api)} ms`);
-  console.log(`  clients         ${events.toLocaleString()} live ticks; latency p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms; max ${maxPerStreamSecond} updates in any clock second of one stream (mean ${fmt(meanPerStreamSecond)} over active stream-seconds); seq gaps ${gaps}`);
+  console.log(
+    `  clients         ${events.toLocaleString()} live ticks; latency p50 ${lat.p50} ms, p95 ${lat.p95} ms, p99 ${lat.p99} ms, max ${lat.max} ms; max ${maxPerStreamSecond} updates in any clock second of one stream (mean ${fmt(meanPerStreamSecond)} over active stream-seconds); seq gaps ${gaps}`,
+  );
   const targets = {
     feedKeepsUp: generated >= RATE * 0.98 && dropped === 0,
     noProcessBehind: maxLag.worker < 100 && maxLag.api < 100 && maxBacklog < 20_000,
@@ -99,6 +112,29 @@ export async function benchFeed(stack) {
     coalescedToAbout10PerSecond: maxPerStreamSecond <= 13, // 10/s plus a burst of 3
     noSeqGaps: gaps === 0,
   };
-  console.log(JSON.stringify({ bench: 'market', part: 'feed', machine: machine(), rate: RATE, seconds: SECONDS, instruments: stack.universe.length, clients: CLIENTS, perClient: PER_CLIENT, generated, dropped, publishFailures, candlesWrittenPerSecond: written, maxBacklog, maxLag, delivered, latency: lat, events, maxPerStreamSecond, gaps, targets }));
+  console.log(
+    JSON.stringify({
+      bench: 'market',
+      part: 'feed',
+      machine: machine(),
+      rate: RATE,
+      seconds: SECONDS,
+      instruments: stack.universe.length,
+      clients: CLIENTS,
+      perClient: PER_CLIENT,
+      generated,
+      dropped,
+      publishFailures,
+      candlesWrittenPerSecond: written,
+      maxBacklog,
+      maxLag,
+      delivered,
+      latency: lat,
+      events,
+      maxPerStreamSecond,
+      gaps,
+      targets,
+    }),
+  );
   return { targets };
 }

@@ -19,7 +19,14 @@ export async function createMarketStack(instrumentCount = 500) {
   const universe = demoUniverse(new Date());
   // The demo universe has ~390–550 instruments depending on the date's expiries; pad with equities.
   for (let i = universe.length; i < instrumentCount; i += 1) {
-    universe.push({ symbol: `BENCH${String(i).padStart(3, '0')}`, exchange: 'NSE', name: `Bench equity ${i}`, instrumentType: 'EQ', lotSize: 1, tickSize: 500 });
+    universe.push({
+      symbol: `BENCH${String(i).padStart(3, '0')}`,
+      exchange: 'NSE',
+      name: `Bench equity ${i}`,
+      instrumentType: 'EQ',
+      lotSize: 1,
+      tickSize: 500,
+    });
   }
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
@@ -27,7 +34,17 @@ export async function createMarketStack(instrumentCount = 500) {
   await db.query(
     `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::date[], $8::bigint[], $9::text[])`,
-    [col('symbol'), col('exchange'), col('name'), col('instrumentType'), col('lotSize'), col('tickSize'), col('expiry'), col('strike'), col('underlying')],
+    [
+      col('symbol'),
+      col('exchange'),
+      col('name'),
+      col('instrumentType'),
+      col('lotSize'),
+      col('tickSize'),
+      col('expiry'),
+      col('strike'),
+      col('underlying'),
+    ],
   );
   const env = {
     DATABASE_URL: databaseUrl,
@@ -77,7 +94,12 @@ export async function scrape(url) {
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue;
     const i = line.lastIndexOf(' ');
-    out[line.slice(0, i).replace(/,?app="[^"]*"/, '').replace('{}', '')] = Number(line.slice(i + 1));
+    out[
+      line
+        .slice(0, i)
+        .replace(/,?app="[^"]*"/, '')
+        .replace('{}', '')
+    ] = Number(line.slice(i + 1));
   }
   return out;
 }
@@ -88,7 +110,8 @@ export async function makeTokens(base, n) {
   for (let i = 0; i < n; i += 1) {
     const email = `bench-md-${i}-${Date.now().toString(36)}@example.test`;
     const password = 'bench-password-1';
-    const post = (path, body) => fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (path, body) =>
+      fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const reg = await post('/api/v1/auth/register', { email, password, displayName: `Bench ${i}` });
     if (reg.status !== 201) throw new Error(`register failed: ${reg.status}`);
     tokens.push((await (await post('/api/v1/auth/login', { email, password })).json()).accessToken);

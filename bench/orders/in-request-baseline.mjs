@@ -32,9 +32,23 @@ export async function inRequestPath({ db, redisUrl, redisPrefix }) {
   const ledger = new LedgerRepository(db);
   const realtime = new RealtimePublisher(redis, config, silent);
   const noQueue = { enqueue: async () => undefined };
-  const place = new PlaceOrderUseCase(db, new Idempotency(db), instruments, quotes, trading, new TradingState(quotes), new RiskRepository(db), ledger, noQueue, realtime, new AuditRepository(db));
+  const place = new PlaceOrderUseCase(
+    db,
+    new Idempotency(db),
+    instruments,
+    quotes,
+    trading,
+    new TradingState(quotes),
+    new RiskRepository(db),
+    ledger,
+    noQueue,
+    realtime,
+    new AuditRepository(db),
+  );
   const execution = new ExecutionService(db, trading, ledger, instruments, quotes, realtime);
-  const specs = new Map((await instruments.active(new Date().toISOString().slice(0, 10))).map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }]));
+  const specs = new Map(
+    (await instruments.active(new Date().toISOString().slice(0, 10))).map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }]),
+  );
   const broker = await MockBroker.open(new PgMockBrokerStore(db), { seed: 11, instrument: (ref) => specs.get(ref.symbol) });
   const reports = new Map();
   broker.subscribe((u) => reports.set(u.brokerOrderId, u));
@@ -50,7 +64,12 @@ export async function inRequestPath({ db, redisUrl, redisPrefix }) {
     const res = await broker.placeOrder({ ...orderState(order), clientOrderId: id, instrument: { exchange: 'NSE', symbol: body.symbol } });
     const known = res.brokerOrderIds.map((b) => reports.get(b)).filter(Boolean);
     res.brokerOrderIds.forEach((b) => reports.delete(b));
-    const row = await execution.accepted(id, res.brokerOrderIds, 'sent', known.map((report) => ({ brokerOrderId: report.brokerOrderId, report })));
+    const row = await execution.accepted(
+      id,
+      res.brokerOrderIds,
+      'sent',
+      known.map((report) => ({ brokerOrderId: report.brokerOrderId, report })),
+    );
     if (row?.status !== 'FILLED') {
       // No live quote to meet (this mock gets no feed of its own): cancel, so nothing is left working.
       for (const b of res.brokerOrderIds) {

@@ -101,7 +101,11 @@ async function waitReady(deadlineMs = 60_000) {
 }
 
 async function login(user) {
-  const res = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
   if (res.status !== 200) throw new Error(`login of ${user.email} failed: ${res.status} ${await res.text()}`);
   return (await res.json()).accessToken;
 }
@@ -110,7 +114,8 @@ async function login(user) {
 function operationsOf(doc) {
   const ops = [];
   for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']) if (item[method]) ops.push(`${method.toUpperCase()} ${path}`);
+    for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'])
+      if (item[method]) ops.push(`${method.toUpperCase()} ${path}`);
   }
   return ops;
 }
@@ -122,7 +127,16 @@ function junitCases(xml) {
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const name = /\bname="([^"]*)"/.exec(m[1])?.[1] ?? '';
     const inner = m[3] ?? '';
-    cases.push({ name: name.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'), failed: /<(failure|error)\b/.test(inner), skipped: /<skipped\b/.test(inner), text: inner });
+    cases.push({
+      name: name
+        .replace(/&amp;/g, '&')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"'),
+      failed: /<(failure|error)\b/.test(inner),
+      skipped: /<skipped\b/.test(inner),
+      text: inner,
+    });
   }
   return cases;
 }
@@ -164,7 +178,11 @@ function schemathesis(role, token, docPath, { phases, hostile }) {
   ];
   return new Promise((resolveRun) => {
     const started = Date.now();
-    const child = spawn(py, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: hostile ? 'hostile_hooks' : '', PYTHONPATH: here }, cwd: work });
+    const child = spawn(py, argv, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: hostile ? 'hostile_hooks' : '', PYTHONPATH: here },
+      cwd: work,
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -199,7 +217,8 @@ try {
   writeFileSync(docPath, JSON.stringify(doc));
   const all = operationsOf(doc);
   const excluded = new Set(EXCLUDED.map((e) => e.operation));
-  for (const e of excluded) if (!all.includes(e)) throw new Error(`exclusion "${e}" names no operation of the document: update exclusions.mjs`);
+  for (const e of excluded)
+    if (!all.includes(e)) throw new Error(`exclusion "${e}" names no operation of the document: update exclusions.mjs`);
   const expected = all.filter((o) => !excluded.has(o));
 
   const results = [];
@@ -226,20 +245,39 @@ try {
     const exercised = new Set(generated.cases.filter((c) => !c.skipped && expected.includes(c.name)).map((c) => c.name));
     const missing = expected.filter((o) => !exercised.has(o));
     const summary = `${[...r.out.matchAll(/(\d+) generated/g)].reduce((a, m) => a + Number(m[1]), 0)} generated`;
-    console.log(`fuzz ${role}: ${exercised.size}/${expected.length} operations, ${failed.length} failing, ${summary || 'cases n/a'}, ${r.seconds.toFixed(0)} s (exit ${r.code})`);
-    for (const c of failed) console.log(`  FAILED ${c.name}\n${c.text.replace(/<[^>]+>/g, '').split('\n').slice(0, 40).map((l) => `    ${l}`).join('\n')}`);
+    console.log(
+      `fuzz ${role}: ${exercised.size}/${expected.length} operations, ${failed.length} failing, ${summary || 'cases n/a'}, ${r.seconds.toFixed(0)} s (exit ${r.code})`,
+    );
+    for (const c of failed)
+      console.log(
+        `  FAILED ${c.name}\n${c.text
+          .replace(/<[^>]+>/g, '')
+          .split('\n')
+          .slice(0, 40)
+          .map((l) => `    ${l}`)
+          .join('\n')}`,
+      );
     if (missing.length) console.log(`  not exercised: ${missing.join(', ')}`);
     r.ok = r.code === 0 && failed.length === 0 && missing.length === 0;
     r.exercised = exercised.size;
     r.failedCount = failed.length;
     r.missing = missing;
   }
-  const cases = results.map((r) => [...r.out.matchAll(/(\d+) generated/g)].reduce((a, m) => a + Number(m[1]), 0)).reduce((a, b) => a + b, 0);
+  const cases = results
+    .map((r) => [...r.out.matchAll(/(\d+) generated/g)].reduce((a, m) => a + Number(m[1]), 0))
+    .reduce((a, b) => a + b, 0);
   const ok = results.every((r) => r.ok);
   const report = {
     operationsInDocument: all.length,
     excluded: [...excluded],
-    roles: results.map((r) => ({ role: r.role, operations: r.exercised, failures: r.failedCount, missing: r.missing, seconds: Math.round(r.seconds), exit: r.code })),
+    roles: results.map((r) => ({
+      role: r.role,
+      operations: r.exercised,
+      failures: r.failedCount,
+      missing: r.missing,
+      seconds: Math.round(r.seconds),
+      exit: r.code,
+    })),
     cases,
     seconds: Math.round((Date.now() - t0) / 1000),
     ok,
@@ -255,8 +293,13 @@ try {
     `<testcase classname="fuzz.${r.role}" name="stateful (API links)">${r.statefulOk ? '' : '<failure message="failed"/>'}</testcase>`,
   ]);
   const failures = junitAll.filter((t) => t.includes('<failure')).length;
-  writeFileSync(join(reportDir, 'fuzz.xml'), `<?xml version="1.0"?>\n<testsuite name="fuzz" tests="${junitAll.length}" failures="${failures}" errors="0" skipped="0">\n${junitAll.join('\n')}\n</testsuite>\n`);
-  console.log(`fuzz: ${all.length} operations in the document, ${excluded.size} excluded; ${cases} cases generated over ${results.length} roles in ${report.seconds} s; ${ok ? 'no failures' : 'FAILED'}`);
+  writeFileSync(
+    join(reportDir, 'fuzz.xml'),
+    `<?xml version="1.0"?>\n<testsuite name="fuzz" tests="${junitAll.length}" failures="${failures}" errors="0" skipped="0">\n${junitAll.join('\n')}\n</testsuite>\n`,
+  );
+  console.log(
+    `fuzz: ${all.length} operations in the document, ${excluded.size} excluded; ${cases} cases generated over ${results.length} roles in ${report.seconds} s; ${ok ? 'no failures' : 'FAILED'}`,
+  );
   exitCode = ok ? 0 : 1;
 } catch (err) {
   console.error(`fuzz: ${err instanceof Error ? err.stack : String(err)}`);

@@ -57,7 +57,21 @@ export class ApiModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [InfraModule.forRoot(config, { appName: 'api', logger }), AuthModule, UsersModule, AuditModule, QueueModule, RealtimeModule, WalletModule, MarketModule, WatchlistsModule, TradingModule, SignalsModule, ModelRegistryModule, StrategiesModule],
+      imports: [
+        InfraModule.forRoot(config, { appName: 'api', logger }),
+        AuthModule,
+        UsersModule,
+        AuditModule,
+        QueueModule,
+        RealtimeModule,
+        WalletModule,
+        MarketModule,
+        WatchlistsModule,
+        TradingModule,
+        SignalsModule,
+        ModelRegistryModule,
+        StrategiesModule,
+      ],
       controllers: [
         AuthController,
         AdminUsersController,

@@ -5,7 +5,10 @@ const { api } = useTestApi();
 
 const sql = <T>(text: string, params: unknown[] = []) => api.app.get(Db).sql.rows<T>(text, params);
 const auditFor = (subject: string) =>
-  sql<{ action: string; actor_id: string; details: any }>(`SELECT action, actor_id, details FROM audit_events WHERE subject = $1 ORDER BY id`, [subject]);
+  sql<{ action: string; actor_id: string; details: any }>(
+    `SELECT action, actor_id, details FROM audit_events WHERE subject = $1 ORDER BY id`,
+    [subject],
+  );
 
 describe('admin user management', () => {
   it('lists, searches and filters users with stable cursor pages', async () => {
@@ -28,7 +31,17 @@ describe('admin user management', () => {
     const byRole = await api.http.get('/api/v1/admin/users?role=admin&limit=500', admin.token);
     expect(byRole.body.items.every((u: any) => u.roles.includes('admin'))).toBe(true);
     const item = byRole.body.items[0];
-    expect(Object.keys(item).sort()).toEqual(['createdAt', 'disabled', 'displayName', 'email', 'id', 'lastLoginAt', 'mfaEnabled', 'roles', 'updatedAt']);
+    expect(Object.keys(item).sort()).toEqual([
+      'createdAt',
+      'disabled',
+      'displayName',
+      'email',
+      'id',
+      'lastLoginAt',
+      'mfaEnabled',
+      'roles',
+      'updatedAt',
+    ]);
   });
 
   it('search treats LIKE wildcards and SQL as plain text', async () => {
@@ -119,7 +132,11 @@ describe('audit log', () => {
     await api.http.post('/api/v1/auth/login', { email: user.email, password: 'not-the-password' });
     const page = await api.http.get('/api/v1/compliance/audit?action=auth.login_failed&limit=1', compliance.token);
     expect(page.status).toBe(200);
-    expect(page.body.items[0]).toMatchObject({ action: 'auth.login_failed', subject: `email:${user.email}`, details: { reason: 'bad_credentials' } });
+    expect(page.body.items[0]).toMatchObject({
+      action: 'auth.login_failed',
+      subject: `email:${user.email}`,
+      details: { reason: 'bad_credentials' },
+    });
     expect(page.body.nextCursor === null || typeof page.body.nextCursor === 'string').toBe(true);
     await expect(sql(`UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/append-only/);
     await expect(sql(`DELETE FROM audit_events`)).rejects.toThrow(/append-only/);
@@ -130,7 +147,8 @@ describe('audit log', () => {
 describe('audit paging', () => {
   it('walks many pages newest-first without repeats or gaps (ids compared as numbers)', async () => {
     const compliance = await signedIn(api, ['compliance']);
-    for (let i = 0; i < 25; i += 1) await api.http.post('/api/v1/auth/login', { email: `ghost${i}@example.test`, password: 'nope-nope-nope' });
+    for (let i = 0; i < 25; i += 1)
+      await api.http.post('/api/v1/auth/login', { email: `ghost${i}@example.test`, password: 'nope-nope-nope' });
     const ids: number[] = [];
     let cursor: string | null = null;
     do {

@@ -11,7 +11,12 @@ describe('register', () => {
       displayName: 'New Trader',
     });
     expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: 'new.trader@example.test', displayName: 'New Trader', roles: ['trader'], mfaEnabled: false });
+    expect(res.body.user).toMatchObject({
+      email: 'new.trader@example.test',
+      displayName: 'New Trader',
+      roles: ['trader'],
+      mfaEnabled: false,
+    });
     expect(Object.keys(res.body.user).sort()).toEqual(['createdAt', 'displayName', 'email', 'id', 'mfaEnabled', 'roles']);
     expect(res.text).not.toMatch(/argon2|password/i);
   });
@@ -20,7 +25,12 @@ describe('register', () => {
     const body = { email: 'dup@example.test', password: 'a-long-enough-password', displayName: 'Dup' };
     const first = await api.http.post('/api/v1/auth/register', body);
     expect(first.status).toBe(201);
-    const again = await api.http.post('/api/v1/auth/register', { ...body, email: 'DUP@example.test', password: 'another-long-password', displayName: 'Dup Again' });
+    const again = await api.http.post('/api/v1/auth/register', {
+      ...body,
+      email: 'DUP@example.test',
+      password: 'another-long-password',
+      displayName: 'Dup Again',
+    });
     expect(again.status).toBe(201);
     expect(again.headers.get('content-type')).toBe(first.headers.get('content-type'));
     expect(Object.keys(again.body)).toEqual(['user']);
@@ -117,7 +127,11 @@ describe('TOTP MFA', () => {
     expect(setup.body.otpauthUrl).toMatch(/^otpauth:\/\/totp\//);
     const totp = new TOTP({ secret: Secret.fromBase32(setup.body.secret) });
 
-    const wrong = await api.http.post('/api/v1/auth/mfa/enable', { otp: '000000' === totp.generate() ? '111111' : '000000' }, session.accessToken);
+    const wrong = await api.http.post(
+      '/api/v1/auth/mfa/enable',
+      { otp: '000000' === totp.generate() ? '111111' : '000000' },
+      session.accessToken,
+    );
     expect(wrong.status).toBe(400);
     const enable = await api.http.post('/api/v1/auth/mfa/enable', { otp: totp.generate() }, session.accessToken);
     expect(enable.status).toBe(200);

@@ -4,7 +4,12 @@ import { createUser, signedIn, useTestApi } from './support/test-api';
 const { api } = useTestApi({ LOGIN_MAX_FAILURES_PER_IP: '4', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100' });
 
 const count = async (table: string) => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).n);
-const snapshot = async () => ({ users: await count('users'), roles: await count('user_roles'), sessions: await count('sessions'), audit: await count('audit_events') });
+const snapshot = async () => ({
+  users: await count('users'),
+  roles: await count('user_roles'),
+  sessions: await count('sessions'),
+  audit: await count('audit_events'),
+});
 
 const HOSTILE = [
   "'; DROP TABLE users; --",
@@ -57,18 +62,25 @@ describe('failed operations leave no partial state', () => {
   it('a duplicate registration answers like a fresh one but writes no user, role or session, only its audit event', async () => {
     const user = await createUser(api);
     const before = await snapshot();
-    const res = await api.http.post('/api/v1/auth/register', { email: user.email.toUpperCase(), password: 'another-long-password', displayName: 'Dup' });
+    const res = await api.http.post('/api/v1/auth/register', {
+      email: user.email.toUpperCase(),
+      password: 'another-long-password',
+      displayName: 'Dup',
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email: user.email, displayName: 'Dup', roles: ['trader'], mfaEnabled: false });
     expect(res.body.user.id).not.toBe(user.id);
     expect(await snapshot()).toEqual({ ...before, audit: before.audit + 1 });
-    const event = await api.app.get(Db).sql.one<{ actor_id: string | null; subject: string }>(
-      `SELECT actor_id, subject FROM audit_events WHERE action = 'auth.register_duplicate' ORDER BY id DESC LIMIT 1`,
-    );
+    const event = await api.app.get(Db).sql.one<{
+      actor_id: string | null;
+      subject: string;
+    }>(`SELECT actor_id, subject FROM audit_events WHERE action = 'auth.register_duplicate' ORDER BY id DESC LIMIT 1`);
     expect(event).toEqual({ actor_id: null, subject: `email:${user.email}` });
     // Nothing about the account changed: the original password still works, the new one does not
     // (checked on the stored hash: a failed login here would spend this file's small IP budget).
-    const { password_hash: hash } = await api.app.get(Db).sql.one<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [user.id]);
+    const { password_hash: hash } = await api.app
+      .get(Db)
+      .sql.one<{ password_hash: string }>(`SELECT password_hash FROM users WHERE id = $1`, [user.id]);
     expect(await api.app.get(PasswordHasher).verify(hash, 'another-long-password')).toBe(false);
     expect((await api.http.post('/api/v1/auth/login', { email: user.email, password: user.password })).status).toBe(200);
   });

@@ -19,10 +19,15 @@ for (let d = 0; d < 5; d += 1) {
 }
 
 const read = async (): Promise<Candle[]> => {
-  const c = await api.app.get(CandlesRepository).range({ symbol: 'TCS', timeframe: '1m', from: new Date(START).toISOString(), to: new Date(NOW).toISOString() });
+  const c = await api.app
+    .get(CandlesRepository)
+    .range({ symbol: 'TCS', timeframe: '1m', from: new Date(START).toISOString(), to: new Date(NOW).toISOString() });
   return Array.from({ length: c.length }, (_, i) => candleAt(c, i));
 };
-const count = async (table: string) => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text n FROM ${table} WHERE symbol = 'TCS' AND timeframe = '1m'`)).n);
+const count = async (table: string) =>
+  Number(
+    (await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text n FROM ${table} WHERE symbol = 'TCS' AND timeframe = '1m'`)).n,
+  );
 
 beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date(NOW)));
@@ -55,9 +60,19 @@ describe('candle compaction', () => {
 
   it('serves JSON and Arrow from chunks exactly like from rows', async () => {
     const { token } = await signedIn(api);
-    const res = await api.http.get(`/api/v1/market/candles?symbol=TCS&timeframe=1m&from=${new Date(START).toISOString()}&to=${new Date(START + DAY).toISOString()}`, token);
+    const res = await api.http.get(
+      `/api/v1/market/candles?symbol=TCS&timeframe=1m&from=${new Date(START).toISOString()}&to=${new Date(START + DAY).toISOString()}`,
+      token,
+    );
     expect(res.status).toBe(200);
     expect(res.body.candles).toHaveLength(375);
-    expect(res.body.candles[0]).toEqual({ ts: new Date(bars[0]!.ts).toISOString(), open: '1400.00', high: '1400.10', low: '1399.90', close: '1400.05', volume: 10 });
+    expect(res.body.candles[0]).toEqual({
+      ts: new Date(bars[0]!.ts).toISOString(),
+      open: '1400.00',
+      high: '1400.10',
+      low: '1399.90',
+      close: '1400.05',
+      volume: 10,
+    });
   });
 });

@@ -27,7 +27,9 @@ describe('GET /api/v1/market/candles', () => {
     expect(res.status).toBe(200);
     expect(res.body.candles).toHaveLength(200);
     expect(res.body.candles[0]).toEqual({ ts: iso(T0), open: '1420.00', high: '1420.10', low: '1419.85', close: '1420.05', volume: 100 });
-    const parts = await api.app.get(Db).sql.rows<{ n: string }>(`SELECT count(*)::text n FROM pg_inherits WHERE inhparent = 'candles'::regclass`);
+    const parts = await api.app
+      .get(Db)
+      .sql.rows<{ n: string }>(`SELECT count(*)::text n FROM pg_inherits WHERE inhparent = 'candles'::regclass`);
     expect(Number(parts[0]!.n)).toBeGreaterThanOrEqual(2);
   });
 
@@ -39,7 +41,12 @@ describe('GET /api/v1/market/candles', () => {
     const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
     expect(table.numRows).toBe(200);
     expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
-      'ts:Timestamp<MILLISECOND>', 'open:Float64', 'high:Float64', 'low:Float64', 'close:Float64', 'volume:Int64',
+      'ts:Timestamp<MILLISECOND>',
+      'open:Float64',
+      'high:Float64',
+      'low:Float64',
+      'close:Float64',
+      'volume:Int64',
     ]);
     const first = table.get(0)!.toJSON();
     expect(first).toMatchObject({ ts: T0, open: 1420, high: 1420.1, low: 1419.85, close: 1420.05, volume: 100n });
@@ -53,14 +60,20 @@ describe('GET /api/v1/market/candles', () => {
     expect(upTo.body.candles.at(-1).ts).toBe(iso(T0 + 99 * 60_000));
     // The bars are weeks old: "now" still shows them (a chart opened on a Sunday shows Friday).
     const latest = await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=30'), token);
-    expect(latest.body.candles.map((c: { ts: string }) => c.ts)).toEqual(bars(200).slice(170).map((b) => iso(b.ts)));
+    expect(latest.body.candles.map((c: { ts: string }) => c.ts)).toEqual(
+      bars(200)
+        .slice(170)
+        .map((b) => iso(b.ts)),
+    );
     const dflt = await api.http.get(range('symbol=RELIANCE&timeframe=1m'), token);
     expect(dflt.body.candles).toHaveLength(200);
     // After compaction into chunks, plus a newer loose bar and a loose correction of a chunk bar.
     await api.app.get(CandleChunksRepository).compact(Date.now());
     const newer = { ts: T0 + 300 * 60_000, open: 14_300_000, high: 14_300_000, low: 14_300_000, close: 14_300_000, volume: 1 };
     const fixed = { ...bars(200)[199]!, close: 14_399_000, high: 14_399_000 };
-    await api.app.get(CandlesRepository).upsertMany([newer, fixed].map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
+    await api.app
+      .get(CandlesRepository)
+      .upsertMany([newer, fixed].map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
     const mixed = await api.http.get(range('symbol=RELIANCE&timeframe=1m&limit=3'), token);
     expect(mixed.body.candles.map((c: { ts: string; close: string }) => [c.ts, c.close])).toEqual([
       [iso(T0 + 198 * 60_000), formatPrice(bars(200)[198]!.close)],
@@ -74,7 +87,12 @@ describe('GET /api/v1/market/candles', () => {
 
   it('re-writing the same candles is idempotent', async () => {
     const repo = api.app.get(CandlesRepository);
-    const window = { symbol: 'RELIANCE', timeframe: '1m' as const, from: new Date(T0).toISOString(), to: new Date(T0 + 200 * 60_000).toISOString() };
+    const window = {
+      symbol: 'RELIANCE',
+      timeframe: '1m' as const,
+      from: new Date(T0).toISOString(),
+      to: new Date(T0 + 200 * 60_000).toISOString(),
+    };
     const before = await repo.range(window);
     await repo.upsert('RELIANCE', '1m', bars(200));
     await repo.upsert('RELIANCE', '1m', bars(200));

@@ -37,7 +37,8 @@ describe('the API process killed in the middle of a burst of deposits', () => {
     const port = await freePort();
     let api = await startApi(port);
     const password = 'crash-test-password';
-    const reg = async (email: string) => (await api.post('/api/v1/auth/register', { email, password, displayName: email })).body.user.id as string;
+    const reg = async (email: string) =>
+      (await api.post('/api/v1/auth/register', { email, password, displayName: email })).body.user.id as string;
     const adminId = await reg('crash-admin@example.test');
     const userId = await reg('crash-user@example.test');
     await query(`INSERT INTO user_roles (user_id, role) VALUES ($1, 'admin')`, [adminId]);
@@ -73,7 +74,11 @@ describe('the API process killed in the middle of a burst of deposits', () => {
     expect(acked.size).toBeLessThan(N);
 
     const counts = async () =>
-      new Map((await query<{ reference: string; n: string }>(`SELECT reference, count(*)::text n FROM ledger_transactions GROUP BY reference`)).map((r) => [r.reference, Number(r.n)]));
+      new Map(
+        (
+          await query<{ reference: string; n: string }>(`SELECT reference, count(*)::text n FROM ledger_transactions GROUP BY reference`)
+        ).map((r) => [r.reference, Number(r.n)]),
+      );
     const afterCrash = await counts();
     for (const i of acked) expect(afterCrash.get(`burst-${i}`), `acknowledged burst-${i}`).toBe(1);
     for (const n of afterCrash.values()) expect(n).toBe(1);

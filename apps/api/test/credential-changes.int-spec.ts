@@ -79,15 +79,17 @@ const revocation = async (userId: string) =>
     .then((rows) => rows.map((r) => r.revoked_reason));
 
 const userRow = (userId: string) =>
-  api.app
-    .get(Db)
-    .sql.one<{ password_hash: string; mfa_enabled: boolean; mfa_secret_enc: string | null; updated_at: Date }>(
-      `SELECT password_hash, mfa_enabled, mfa_secret_enc, updated_at FROM users WHERE id = $1`,
-      [userId],
-    );
+  api.app.get(Db).sql.one<{
+    password_hash: string;
+    mfa_enabled: boolean;
+    mfa_secret_enc: string | null;
+    updated_at: Date;
+  }>(`SELECT password_hash, mfa_enabled, mfa_secret_enc, updated_at FROM users WHERE id = $1`, [userId]);
 
 const auditActions = async (userId: string) =>
-  (await api.app.get(Db).sql.rows<{ action: string }>(`SELECT action FROM audit_events WHERE actor_id = $1 ORDER BY id`, [userId])).map((r) => r.action);
+  (await api.app.get(Db).sql.rows<{ action: string }>(`SELECT action FROM audit_events WHERE actor_id = $1 ORDER BY id`, [userId])).map(
+    (r) => r.action,
+  );
 
 const PERIOD_MS = 30_000;
 /**
@@ -115,7 +117,11 @@ async function enableMfa(caller: Session, step: number): Promise<TOTP> {
   const setup = await api.http.post('/api/v1/auth/mfa/setup', undefined, caller.accessToken);
   expect(setup.status).toBe(200);
   const totp = new TOTP({ secret: Secret.fromBase32(setup.body.secret) });
-  const enabled = await api.http.post('/api/v1/auth/mfa/enable', { otp: totp.generate({ timestamp: step - PERIOD_MS }) }, caller.accessToken);
+  const enabled = await api.http.post(
+    '/api/v1/auth/mfa/enable',
+    { otp: totp.generate({ timestamp: step - PERIOD_MS }) },
+    caller.accessToken,
+  );
   expect(enabled.status).toBe(200);
   return totp;
 }
@@ -148,7 +154,11 @@ describe('turning MFA on', () => {
     const { user, caller, other, otherSocket } = await twoSessions();
     const setup = await api.http.post('/api/v1/auth/mfa/setup', undefined, caller.accessToken);
     const step = await freshStep();
-    const res = await api.http.post('/api/v1/auth/mfa/enable', { otp: wrongCode(new TOTP({ secret: Secret.fromBase32(setup.body.secret) }), step) }, caller.accessToken);
+    const res = await api.http.post(
+      '/api/v1/auth/mfa/enable',
+      { otp: wrongCode(new TOTP({ secret: Secret.fromBase32(setup.body.secret) }), step) },
+      caller.accessToken,
+    );
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ field: 'otp' })]);
     expect((await userRow(user.id)).mfa_enabled).toBe(false);
@@ -172,12 +182,20 @@ describe('turning MFA off', () => {
     const nextCode = totp.generate({ timestamp: step + PERIOD_MS });
     const before = await userRow(user.id);
 
-    const badPassword = await api.http.post('/api/v1/auth/mfa/disable', { otp: nextCode, password: 'not-the-password-1' }, caller.accessToken);
+    const badPassword = await api.http.post(
+      '/api/v1/auth/mfa/disable',
+      { otp: nextCode, password: 'not-the-password-1' },
+      caller.accessToken,
+    );
     expect(badPassword.status).toBe(401);
     expect(badPassword.body.code).toBe('PASSWORD_INVALID');
     expect(badPassword.body.errors).toEqual([{ field: 'password', message: expect.any(String) }]);
 
-    const badCode = await api.http.post('/api/v1/auth/mfa/disable', { otp: wrongCode(totp, step), password: user.password }, caller.accessToken);
+    const badCode = await api.http.post(
+      '/api/v1/auth/mfa/disable',
+      { otp: wrongCode(totp, step), password: user.password },
+      caller.accessToken,
+    );
     expect(badCode.status).toBe(401);
     expect(badCode.body.code).toBe('MFA_INVALID');
     expect(badCode.body.errors).toEqual([{ field: 'otp', message: expect.any(String) }]);
@@ -186,7 +204,12 @@ describe('turning MFA off', () => {
     expect(replay.status).toBe(401);
     expect(replay.body.code).toBe('MFA_INVALID');
 
-    for (const body of [{ otp: nextCode }, { password: user.password }, { otp: nextCode, password: user.password, extra: 1 }, { otp: 'abcdef', password: user.password }]) {
+    for (const body of [
+      { otp: nextCode },
+      { password: user.password },
+      { otp: nextCode, password: user.password, extra: 1 },
+      { otp: 'abcdef', password: user.password },
+    ]) {
       const res = await api.http.post('/api/v1/auth/mfa/disable', body, caller.accessToken);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -204,14 +227,22 @@ describe('turning MFA off', () => {
     const caller = await login(api, user);
     const step = await freshStep();
     const totp = await enableMfa(caller, step);
-    const otherRes = await api.http.post('/api/v1/auth/login', { email: user.email, password: user.password, otp: totp.generate({ timestamp: step }) });
+    const otherRes = await api.http.post('/api/v1/auth/login', {
+      email: user.email,
+      password: user.password,
+      otp: totp.generate({ timestamp: step }),
+    });
     expect(otherRes.status).toBe(200);
     const other: Session = otherRes.body;
     const otherSocket = await connect(api, other.accessToken);
     const callerSocket = await connect(api, caller.accessToken);
     const closed = closedByServer(otherSocket);
 
-    const res = await api.http.post('/api/v1/auth/mfa/disable', { otp: totp.generate({ timestamp: step + PERIOD_MS }), password: user.password }, caller.accessToken);
+    const res = await api.http.post(
+      '/api/v1/auth/mfa/disable',
+      { otp: totp.generate({ timestamp: step + PERIOD_MS }), password: user.password },
+      caller.accessToken,
+    );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: user.id, email: user.email, mfaEnabled: false });
 
@@ -235,7 +266,11 @@ describe('changing the password', () => {
   it('ends every other session, keeps the caller’s, and only the new password signs in', async () => {
     const { user, caller, other, callerSocket, otherSocket } = await twoSessions();
     const closed = closedByServer(otherSocket);
-    const res = await api.http.post('/api/v1/auth/password', { currentPassword: user.password, newPassword: 'a-brand-new-password' }, caller.accessToken);
+    const res = await api.http.post(
+      '/api/v1/auth/password',
+      { currentPassword: user.password, newPassword: 'a-brand-new-password' },
+      caller.accessToken,
+    );
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
 
@@ -252,7 +287,11 @@ describe('changing the password', () => {
     const { user, caller, other, otherSocket } = await twoSessions();
     const before = await userRow(user.id);
 
-    const wrong = await api.http.post('/api/v1/auth/password', { currentPassword: 'not-the-password-1', newPassword: 'a-brand-new-password' }, caller.accessToken);
+    const wrong = await api.http.post(
+      '/api/v1/auth/password',
+      { currentPassword: 'not-the-password-1', newPassword: 'a-brand-new-password' },
+      caller.accessToken,
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('PASSWORD_INVALID');
     expect(wrong.body.errors).toEqual([{ field: 'currentPassword', message: expect.any(String) }]);
@@ -284,10 +323,18 @@ describe('changing the password', () => {
     const user = await createUser(api);
     const caller = await login(api, user);
     for (let i = 0; i < 5; i += 1) {
-      const res = await api.http.post('/api/v1/auth/password', { currentPassword: `wrong-password-${i}`, newPassword: 'a-brand-new-password' }, caller.accessToken);
+      const res = await api.http.post(
+        '/api/v1/auth/password',
+        { currentPassword: `wrong-password-${i}`, newPassword: 'a-brand-new-password' },
+        caller.accessToken,
+      );
       expect(res.status).toBe(401);
     }
-    const blocked = await api.http.post('/api/v1/auth/password', { currentPassword: user.password, newPassword: 'a-brand-new-password' }, caller.accessToken);
+    const blocked = await api.http.post(
+      '/api/v1/auth/password',
+      { currentPassword: user.password, newPassword: 'a-brand-new-password' },
+      caller.accessToken,
+    );
     expect(blocked.status).toBe(429);
     expect(blocked.body.code).toBe('RATE_LIMITED');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);

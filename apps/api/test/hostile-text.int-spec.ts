@@ -26,7 +26,9 @@ async function databaseState(): Promise<Record<string, string>> {
   );
   const state: Record<string, string> = {};
   for (const { name } of tables) {
-    const row = await db.sql.one<{ n: string; h: string | null }>(`SELECT count(*)::text AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM ${name} t`);
+    const row = await db.sql.one<{ n: string; h: string | null }>(
+      `SELECT count(*)::text AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS h FROM ${name} t`,
+    );
     state[name] = `${row.n}:${row.h ?? ''}`;
   }
   return state;
@@ -38,7 +40,10 @@ function expectBadRequest(res: HttpResponse<any>, field: string, label: string) 
   expect(res.status, `${label}: ${res.text.slice(0, 300)}`).toBe(400);
   expect(res.headers.get('content-type'), label).toContain('application/problem+json');
   expect(res.body.code, label).toBe('VALIDATION_FAILED');
-  expect((res.body.errors ?? []).map((e: { field: string }) => e.field), label).toContain(field);
+  expect(
+    (res.body.errors ?? []).map((e: { field: string }) => e.field),
+    label,
+  ).toContain(field);
 }
 
 beforeAll(async () => {
@@ -59,22 +64,78 @@ describe('text that cannot be stored is a 400 naming the field, with nothing sto
   const order = { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' };
   // [label, method, path, body, field, who]
   const cases = (): [string, string, string, unknown, string, () => string | undefined][] => [
-    ['login email (no login needed)', 'POST', '/api/v1/auth/login', { email: 'a\u0000@example.com', password: 'xyyyyyyyyy1' }, 'email', () => undefined],
+    [
+      'login email (no login needed)',
+      'POST',
+      '/api/v1/auth/login',
+      { email: 'a\u0000@example.com', password: 'xyyyyyyyyy1' },
+      'email',
+      () => undefined,
+    ],
     ['login password', 'POST', '/api/v1/auth/login', { email: 'a@example.com', password: 'xyyyy\u0000yyyy1' }, 'password', () => undefined],
-    ['register display name', 'POST', '/api/v1/auth/register', { email: 'nul@example.com', password: 'long-enough-pw-1', displayName: 'a\u0000b' }, 'displayName', () => undefined],
+    [
+      'register display name',
+      'POST',
+      '/api/v1/auth/register',
+      { email: 'nul@example.com', password: 'long-enough-pw-1', displayName: 'a\u0000b' },
+      'displayName',
+      () => undefined,
+    ],
     ['watchlist name', 'POST', '/api/v1/watchlists', { name: 'a\u0000b' }, 'name', () => trader.token],
     ['watchlist rename', 'PATCH', `/api/v1/watchlists/${watchlistId}`, { name: 'a\u0000b' }, 'name', () => trader.token],
     ['watchlist add symbol', 'POST', `/api/v1/watchlists/${watchlistId}/symbols`, { symbol: 'TC\u0000S' }, 'symbol', () => trader.token],
-    ['watchlist replace symbols', 'PUT', `/api/v1/watchlists/${watchlistId}/symbols`, { symbols: ['\u0000'] }, 'symbols.0', () => trader.token],
+    [
+      'watchlist replace symbols',
+      'PUT',
+      `/api/v1/watchlists/${watchlistId}/symbols`,
+      { symbols: ['\u0000'] },
+      'symbols.0',
+      () => trader.token,
+    ],
     ['order symbol', 'POST', '/api/v1/orders', { ...order, symbol: 'TCS\u0000' }, 'symbol', () => trader.token],
     ['own kill switch reason', 'POST', '/api/v1/risk/kill-switch', { engaged: true, reason: 'a\u0000b' }, 'reason', () => trader.token],
-    ['admin kill switch reason', 'POST', '/api/v1/admin/risk/kill-switch', { scope: 'user', userId: trader.userId, engaged: true, reason: 'a\u0000b' }, 'reason', () => admin.token],
-    ['strategy name', 'POST', '/api/v1/strategies', { name: 'a\u0000b', kind: 'ml-signal', symbols: ['INFY'], params: {}, mode: 'paper' }, 'name', () => quant.token],
+    [
+      'admin kill switch reason',
+      'POST',
+      '/api/v1/admin/risk/kill-switch',
+      { scope: 'user', userId: trader.userId, engaged: true, reason: 'a\u0000b' },
+      'reason',
+      () => admin.token,
+    ],
+    [
+      'strategy name',
+      'POST',
+      '/api/v1/strategies',
+      { name: 'a\u0000b', kind: 'ml-signal', symbols: ['INFY'], params: {}, mode: 'paper' },
+      'name',
+      () => quant.token,
+    ],
     ['predict symbol', 'POST', `/api/v1/models/${randomUUID()}/predict`, { symbol: '\u0000' }, 'symbol', () => quant.token],
-    ['deposit reference, lone high surrogate', 'POST', `/api/v1/admin/wallets/${trader.userId}/deposits`, { amount: '100.00', reference: '\ud800' }, 'reference', () => admin.token],
-    ['withdrawal reference, lone low surrogate', 'POST', `/api/v1/admin/wallets/${trader.userId}/withdrawals`, { amount: '100.00', reference: 'x\udc00y' }, 'reference', () => admin.token],
+    [
+      'deposit reference, lone high surrogate',
+      'POST',
+      `/api/v1/admin/wallets/${trader.userId}/deposits`,
+      { amount: '100.00', reference: '\ud800' },
+      'reference',
+      () => admin.token,
+    ],
+    [
+      'withdrawal reference, lone low surrogate',
+      'POST',
+      `/api/v1/admin/wallets/${trader.userId}/withdrawals`,
+      { amount: '100.00', reference: 'x\udc00y' },
+      'reference',
+      () => admin.token,
+    ],
     ['a key with NUL', 'POST', '/api/v1/watchlists', { name: 'ok', 'sym\u0000bols': [] }, 'sym\\u0000bols', () => trader.token],
-    ['NUL deep in a strategy param', 'POST', '/api/v1/strategies', { name: 'n', kind: 'ml-signal', symbols: ['INFY'], params: { a: { b: ['\u0000'] } }, mode: 'paper' }, 'params.a.b.0', () => quant.token],
+    [
+      'NUL deep in a strategy param',
+      'POST',
+      '/api/v1/strategies',
+      { name: 'n', kind: 'ml-signal', symbols: ['INFY'], params: { a: { b: ['\u0000'] } }, mode: 'paper' },
+      'params.a.b.0',
+      () => quant.token,
+    ],
     ['watchlist remove symbol (path)', 'DELETE', `/api/v1/watchlists/${watchlistId}/symbols/%00`, undefined, 'symbol', () => trader.token],
     ['instruments query', 'GET', '/api/v1/instruments?query=%00', undefined, 'query', () => trader.token],
     ['quotes symbols', 'GET', '/api/v1/market/quotes?symbols=%00', undefined, 'symbols', () => trader.token],

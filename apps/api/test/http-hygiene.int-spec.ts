@@ -4,12 +4,21 @@ const { api } = useTestApi({ BODY_LIMIT_BYTES: '4096', CORS_ORIGINS: 'https://de
 
 const isProblem = (res: { headers: Headers; body: any }, status: number, code: string) => {
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, code, type: expect.stringMatching(/^urn:tradeloop:problem:/), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringMatching(/^urn:tradeloop:problem:/),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 };
 
 describe('bad input gets a problem document, never a 500', () => {
   it('malformed JSON → 400', async () => {
-    const res = await api.http.request('POST', '/api/v1/auth/login', { raw: '{"email": "a@b.c",', headers: { 'content-type': 'application/json' } });
+    const res = await api.http.request('POST', '/api/v1/auth/login', {
+      raw: '{"email": "a@b.c",',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     isProblem(res, 400, 'VALIDATION_FAILED');
   });
@@ -115,7 +124,11 @@ describe('request ids, headers, CORS', () => {
 
   it('allows configured origins only', async () => {
     const allowed = await api.http.request('OPTIONS', '/api/v1/auth/login', {
-      headers: { origin: 'https://desk.example.test', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://desk.example.test',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://desk.example.test');
     const denied = await api.http.request('OPTIONS', '/api/v1/auth/login', {
@@ -130,7 +143,10 @@ describe('operations endpoints', () => {
     expect((await api.http.get('/api/health')).body).toEqual({ status: 'ok' });
     const ready = await api.http.get('/api/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ready', checks: { postgres: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } } });
+    expect(ready.body).toMatchObject({
+      status: 'ready',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' }, queue: { status: 'up' } },
+    });
   });
 
   it('metrics expose request durations by route template and status', async () => {
@@ -146,7 +162,14 @@ describe('operations endpoints', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toMatch(/^3\./);
-    for (const path of ['/api/v1/auth/login', '/api/v1/auth/register', '/api/v1/auth/refresh', '/api/v1/auth/me', '/api/v1/admin/users', '/api/v1/admin/users/{id}']) {
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/auth/register',
+      '/api/v1/auth/refresh',
+      '/api/v1/auth/me',
+      '/api/v1/admin/users',
+      '/api/v1/admin/users/{id}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     const ref: string = doc.paths['/api/v1/auth/login'].post.requestBody.content['application/json'].schema.$ref;

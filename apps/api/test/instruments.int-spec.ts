@@ -13,7 +13,14 @@ describe('GET /api/v1/instruments', () => {
     const { token } = await signedIn(api);
     const res = await api.http.get('/api/v1/instruments?query=nifty&limit=5', token);
     expect(res.status).toBe(200);
-    expect(res.body.items[0]).toEqual({ symbol: 'NIFTY', exchange: 'NSE', name: 'Nifty 50', instrumentType: 'INDEX', lotSize: 1, tickSize: '0.05' });
+    expect(res.body.items[0]).toEqual({
+      symbol: 'NIFTY',
+      exchange: 'NSE',
+      name: 'Nifty 50',
+      instrumentType: 'INDEX',
+      lotSize: 1,
+      tickSize: '0.05',
+    });
     expect(res.body.items.map((i: any) => i.symbol)).toContain('NIFTY26NOVFUT');
   });
 
@@ -23,7 +30,8 @@ describe('GET /api/v1/instruments', () => {
     expect(byName.body.items.map((i: any) => i.symbol)).toEqual(['TCS']);
     const calls = await api.http.get('/api/v1/instruments?query=BANKNIFTY&exchange=NFO&instrumentType=CE&limit=500', token);
     expect(calls.body.items.length).toBeGreaterThanOrEqual(41);
-    for (const i of calls.body.items) expect(i).toMatchObject({ exchange: 'NFO', instrumentType: 'CE', optionType: 'CE', lotSize: 30, underlying: 'BANKNIFTY' });
+    for (const i of calls.body.items)
+      expect(i).toMatchObject({ exchange: 'NFO', instrumentType: 'CE', optionType: 'CE', lotSize: 30, underlying: 'BANKNIFTY' });
     expect(calls.body.items[0].strike).toMatch(/^\d+\.00$/);
     expect(calls.body.items[0].expiry).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });

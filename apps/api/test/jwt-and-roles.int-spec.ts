@@ -48,11 +48,18 @@ describe('access tokens that must be refused', () => {
   it('right key but wrong audience, issuer or type', async () => {
     const { user, token } = await signedIn(api);
     const sid = (await api.app.get(AccessTokens).verify(token)).sessionId;
-    const base = () => new SignJWT({ sid, typ: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuedAt().setExpirationTime('5m');
+    const base = () =>
+      new SignJWT({ sid, typ: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id).setIssuedAt().setExpirationTime('5m');
     await expect401(await base().setIssuer('tradeloop').setAudience('someone-else').sign(secret()), 'audience');
     await expect401(await base().setIssuer('evil').setAudience('tradeloop-api').sign(secret()), 'issuer');
-    const refreshTyped = await new SignJWT({ sid, typ: 'refresh' }).setProtectedHeader({ alg: 'HS256' }).setSubject(user.id)
-      .setIssuer('tradeloop').setAudience('tradeloop-api').setIssuedAt().setExpirationTime('5m').sign(secret());
+    const refreshTyped = await new SignJWT({ sid, typ: 'refresh' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer('tradeloop')
+      .setAudience('tradeloop-api')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(secret());
     await expect401(refreshTyped, 'type');
   });
 
@@ -76,7 +83,9 @@ describe('roles', () => {
     const admin = await api.http.get('/api/v1/admin/users', token);
     expect(admin.status).toBe(403);
     expect(admin.body.code).toBe('FORBIDDEN');
-    expect((await api.http.patch('/api/v1/admin/users/00000000-0000-4000-8000-000000000000', { roles: ['admin'] }, token)).status).toBe(403);
+    expect((await api.http.patch('/api/v1/admin/users/00000000-0000-4000-8000-000000000000', { roles: ['admin'] }, token)).status).toBe(
+      403,
+    );
     expect((await api.http.post('/api/v1/admin/jobs/purge-expired-sessions', undefined, token)).status).toBe(403);
     expect((await api.http.get('/api/v1/compliance/audit', token)).status).toBe(403);
   });
@@ -98,7 +107,13 @@ describe('roles', () => {
 
   it('no route is reachable without a token except the public ones', async () => {
     const doc = (await api.http.get('/api/docs-json')).body;
-    const publicRoutes = new Set(['/api/v1/auth/register', '/api/v1/auth/login', '/api/v1/auth/refresh', '/api/health', '/api/health/ready']);
+    const publicRoutes = new Set([
+      '/api/v1/auth/register',
+      '/api/v1/auth/login',
+      '/api/v1/auth/refresh',
+      '/api/health',
+      '/api/health/ready',
+    ]);
     for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (publicRoutes.has(path)) continue;
       for (const method of Object.keys(methods)) {

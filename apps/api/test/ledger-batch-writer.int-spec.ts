@@ -10,7 +10,9 @@ describe('group-committed postings', () => {
     const users = await Promise.all(Array.from({ length: 8 }, () => createUser(api)));
     await Promise.all(users.map((u) => wallets().postAlone(depositTx(u.id, 100_000n, `fund-${u.id}`))));
     // Per user: 40 holds of 3,000 against 100,000 → exactly 33 fit; then releases and settles.
-    const holds = await Promise.allSettled(users.flatMap((u) => Array.from({ length: 40 }, (_, i) => wallets().postAlone(holdTx(u.id, 3_000n, `h-${i}`)))));
+    const holds = await Promise.allSettled(
+      users.flatMap((u) => Array.from({ length: 40 }, (_, i) => wallets().postAlone(holdTx(u.id, 3_000n, `h-${i}`)))),
+    );
     const ok = holds.filter((r) => r.status === 'fulfilled');
     const refused = holds.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok).toHaveLength(8 * 33);
@@ -21,10 +23,10 @@ describe('group-committed postings', () => {
         wallets().postAlone(settleTx(u.id, { heldAmount: 6_000n, cost: 5_500n, fees: 20n, taxes: 4n }, 'set')),
       ]),
     );
-    const rows = await api.app.get(Db).sql.rows<{ cash: string; held: string }>(
-      `SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = ANY($1::uuid[])`,
-      [users.map((u) => u.id)],
-    );
+    const rows = await api.app.get(Db).sql.rows<{
+      cash: string;
+      held: string;
+    }>(`SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
     // 100,000 − 33×3,000 = 1,000 cash; held 99,000 − 9,000 − 6,000 = 84,000; cash +9,000 +476.
     for (const r of rows) expect(r).toEqual({ cash: '10476', held: '84000' });
     const verify = await api.app.get(LedgerVerifier).verify();

@@ -38,7 +38,9 @@ describe('hold, release, settle', () => {
     await expect(wallets().release(user.id, 1n, 'order-2')).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     await expect(wallets().hold(user.id, 43_054n, 'order-3')).rejects.toBeInstanceOf(DomainError);
     await expect(wallets().hold(user.id, 43_053n, 'order-4')).resolves.toBeDefined();
-    const types = await sql<{ type: string }>(`SELECT e.type FROM ledger_entries e WHERE e.transaction_id = $1 ORDER BY position`, [afterSettle.transaction.id]);
+    const types = await sql<{ type: string }>(`SELECT e.type FROM ledger_entries e WHERE e.transaction_id = $1 ORDER BY position`, [
+      afterSettle.transaction.id,
+    ]);
     expect(types.map((t) => t.type)).toEqual(['TRADE_BUY', 'TRADE_BUY', 'FEE', 'FEE', 'TAX', 'TAX', 'RELEASE', 'RELEASE']);
   });
 
@@ -46,7 +48,10 @@ describe('hold, release, settle', () => {
     const user = await funded(10_000n);
     const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => wallets().hold(user.id, 1_000n, `o${i}`)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
-    const [w] = await sql<{ cash: string; held: string }>(`SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = $1`, [user.id]);
+    const [w] = await sql<{ cash: string; held: string }>(
+      `SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = $1`,
+      [user.id],
+    );
     expect(w).toEqual({ cash: '0', held: '10000' });
   });
 });
@@ -68,7 +73,9 @@ describe('the database itself refuses to rewrite history', () => {
 
   it('balances cannot go negative even by direct SQL', async () => {
     const user = await funded(100n);
-    await expect(sql(`UPDATE wallet_balances SET cash_minor = -1 WHERE user_id = $1`, [user.id])).rejects.toThrow(/wallet_cash_not_negative/);
+    await expect(sql(`UPDATE wallet_balances SET cash_minor = -1 WHERE user_id = $1`, [user.id])).rejects.toThrow(
+      /wallet_cash_not_negative/,
+    );
   });
 });
 
@@ -85,19 +92,27 @@ describe('verify', () => {
     expect(Number(res.body.chainHead.seq)).toBe(res.body.transactionsChecked);
   });
 
-  it('names the transaction whose entry was altered behind the application\'s back', async () => {
+  it("names the transaction whose entry was altered behind the application's back", async () => {
     const a = await signedIn(api, ['compliance']);
     const user = await funded(50_000n);
     const victim = await wallets().hold(user.id, 5_000n, 'tampered');
     await api.app.get(LedgerSealer).sealAll({ wait: true });
-    await tamper(`UPDATE ledger_entries SET amount_minor = amount_minor * 2 WHERE transaction_id = $1 AND amount_minor > 0`, [victim.transaction.id], 'ledger_entries');
+    await tamper(
+      `UPDATE ledger_entries SET amount_minor = amount_minor * 2 WHERE transaction_id = $1 AND amount_minor > 0`,
+      [victim.transaction.id],
+      'ledger_entries',
+    );
     const res = await api.http.get('/api/v1/compliance/ledger/verify', a.token);
     expect(res.body.ok).toBe(false);
     const kinds = res.body.problems.filter((p: any) => p.transactionId === victim.transaction.id).map((p: any) => p.kind);
     expect(kinds).toEqual(expect.arrayContaining(['BROKEN_CONTENT_HASH', 'UNBALANCED_TRANSACTION']));
     expect(res.body.problems.some((p: any) => p.kind === 'BALANCE_MISMATCH' && p.userId === user.id)).toBe(true);
     // Put it back so later tests see an honest ledger again.
-    await tamper(`UPDATE ledger_entries SET amount_minor = amount_minor / 2 WHERE transaction_id = $1 AND amount_minor > 0`, [victim.transaction.id], 'ledger_entries');
+    await tamper(
+      `UPDATE ledger_entries SET amount_minor = amount_minor / 2 WHERE transaction_id = $1 AND amount_minor > 0`,
+      [victim.transaction.id],
+      'ledger_entries',
+    );
     expect((await api.http.get('/api/v1/compliance/ledger/verify', a.token)).body.ok).toBe(true);
   });
 

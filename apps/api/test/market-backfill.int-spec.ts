@@ -7,7 +7,9 @@ const NOW = Date.parse('2026-11-20T08:00:00Z'); // Friday 13:30 IST: mid-session
 const universe = demoUniverse(new Date(NOW));
 
 async function series(symbol: string, timeframe: Timeframe): Promise<Candle[]> {
-  const c = await api.app.get(CandlesRepository).range({ symbol, timeframe, from: new Date(NOW - 30 * 86_400_000).toISOString(), to: new Date(NOW + 86_400_000).toISOString() });
+  const c = await api.app
+    .get(CandlesRepository)
+    .range({ symbol, timeframe, from: new Date(NOW - 30 * 86_400_000).toISOString(), to: new Date(NOW + 86_400_000).toISOString() });
   return Array.from({ length: c.length }, (_, i) => candleAt(c, i));
 }
 
@@ -34,12 +36,20 @@ describe('history backfill', () => {
     for (const tf of ['5m', '15m', '1h', '1d'] as const) {
       expect(await series('RELIANCE', tf)).toEqual(aggregateCandles(m1, tf));
     }
-    const { n } = (await api.app.get(Db).sql.rows<{ n: string }>(`SELECT count(DISTINCT symbol)::text n FROM (SELECT symbol FROM candles UNION SELECT symbol FROM candle_chunks) s`))[0]!;
+    const { n } = (
+      await api.app.get(Db).sql.rows<{
+        n: string;
+      }>(`SELECT count(DISTINCT symbol)::text n FROM (SELECT symbol FROM candles UNION SELECT symbol FROM candle_chunks) s`)
+    )[0]!;
     expect(Number(n)).toBe(universe.filter((i) => ['EQ', 'INDEX', 'FUT'].includes(i.instrumentType)).length);
-    const options = await api.app.get(Db).sql.rows(`SELECT 1 FROM candle_chunks c JOIN instruments i USING (symbol) WHERE i.instrument_type IN ('CE', 'PE') LIMIT 1`);
+    const options = await api.app
+      .get(Db)
+      .sql.rows(`SELECT 1 FROM candle_chunks c JOIN instruments i USING (symbol) WHERE i.instrument_type IN ('CE', 'PE') LIMIT 1`);
     expect(options).toEqual([]);
     // Closed windows went straight into chunks; only the windows containing NOW are loose rows.
-    const loose = await api.app.get(Db).sql.rows<{ timeframe: string; n: string }>(`SELECT timeframe, count(DISTINCT symbol)::text n FROM candles GROUP BY 1 ORDER BY 1`);
+    const loose = await api.app
+      .get(Db)
+      .sql.rows<{ timeframe: string; n: string }>(`SELECT timeframe, count(DISTINCT symbol)::text n FROM candles GROUP BY 1 ORDER BY 1`);
     expect(loose.map((r) => r.timeframe).sort()).toEqual(['15m', '1d', '1h', '1m', '5m']);
     expect(await chunkRows()).toBeGreaterThan(0);
   });

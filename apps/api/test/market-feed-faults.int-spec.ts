@@ -21,20 +21,26 @@ let workerHealth: number;
 const clients: MarketClient[] = [];
 
 async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(async () => {
-    try {
-      const { Redis } = await import('ioredis');
-      const r = new Redis({ port: redisPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      r.on('error', () => undefined);
-      await r.connect();
-      const pong = await r.ping();
-      r.disconnect();
-      return pong === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 10_000, 'redis up');
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  await eventually(
+    async () => {
+      try {
+        const { Redis } = await import('ioredis');
+        const r = new Redis({ port: redisPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        r.on('error', () => undefined);
+        await r.connect();
+        const pong = await r.ping();
+        r.disconnect();
+        return pong === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    10_000,
+    'redis up',
+  );
 }
 
 function killRedis(): Promise<void> {
@@ -47,7 +53,13 @@ function killRedis(): Promise<void> {
 }
 
 async function startWorker(): Promise<void> {
-  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(workerHealth), MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: '2000', LOG_LEVEL: 'warn' });
+  worker = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(workerHealth),
+    MARKET_FEED: 'simulated',
+    MARKET_FEED_TICKS_PER_SECOND: '2000',
+    LOG_LEVEL: 'warn',
+  });
   await waitForHttp(`http://127.0.0.1:${workerHealth}/health/ready`, worker);
 }
 
@@ -90,17 +102,25 @@ describe('market feed faults', () => {
     await startRedis();
 
     // Ticks resume on the same socket, with one skipped seq number marking the outage.
-    const ticks = await eventually(() => {
-      const t = c.ticksOf('RELIANCE');
-      return t.length >= before + 5 ? t : null;
-    }, 15_000, 'ticks after the restart');
+    const ticks = await eventually(
+      () => {
+        const t = c.ticksOf('RELIANCE');
+        return t.length >= before + 5 ? t : null;
+      },
+      15_000,
+      'ticks after the restart',
+    );
     const jumps = ticks.slice(1).map((t, i) => t.seq - ticks[i]!.seq);
     expect(jumps.filter((j) => j !== 1)).toEqual([2]);
     expect(jumps.slice(before).every((j) => j === 1)).toBe(true);
 
     // The shared quotes are back, the worker never died and counted what Redis refused.
     const { token } = await signedIn(api);
-    await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE', token)).body.items?.length === 1, 5000, 'quotes');
+    await eventually(
+      async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE', token)).body.items?.length === 1,
+      5000,
+      'quotes',
+    );
     expect(worker!.child.exitCode).toBeNull();
     const metrics = await (await fetch(`http://127.0.0.1:${workerHealth}/metrics`)).text();
     const failures = /market_feed_publish_failures_total\{[^}]*kind="ticks"[^}]*\} (\d+)/.exec(metrics);
@@ -116,10 +136,14 @@ describe('market feed faults', () => {
     const lastBefore = Number(c.ticksOf('TCS').at(-1)!.ltp);
     const n = c.ticksOf('TCS').length;
     await startWorker();
-    const after = await eventually(() => {
-      const t = c.ticksOf('TCS');
-      return t.length >= n + 2 ? t.slice(n) : null;
-    }, 10_000, 'ticks from the new worker');
+    const after = await eventually(
+      () => {
+        const t = c.ticksOf('TCS');
+        return t.length >= n + 2 ? t.slice(n) : null;
+      },
+      10_000,
+      'ticks from the new worker',
+    );
     expect(Math.abs(Number(after[0]!.ltp) / lastBefore - 1)).toBeLessThan(0.01);
     expect(after[0]!.seq).toBe(c.ticksOf('TCS')[n - 1]!.seq + 2);
   }, 60_000);

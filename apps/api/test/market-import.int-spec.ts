@@ -28,7 +28,8 @@ describe('npm run market:import', () => {
   it('imports 1m bars with every timeframe rolled up, and re-importing changes nothing', async () => {
     const lines = ['timestamp,open,high,low,close,volume'];
     const start = Date.UTC(2026, 10, 23, 3, 45);
-    for (let i = 0; i < 120; i += 1) lines.push(`${new Date(start + i * 60_000).toISOString()},${1420 + i},${1421 + i},${1419 + i},${1420.5 + i},${10 + i}`);
+    for (let i = 0; i < 120; i += 1)
+      lines.push(`${new Date(start + i * 60_000).toISOString()},${1420 + i},${1421 + i},${1419 + i},${1420.5 + i},${10 + i}`);
     const file = join(dir, 'TCS.csv');
     writeFileSync(file, lines.join('\n'));
     const first = await importFile(file);
@@ -38,15 +39,19 @@ describe('npm run market:import', () => {
     expect(first.out).toContain('TCS 1d: 1 candles');
     const again = await importFile(file);
     expect(again.code).toBe(0);
-    const rows = await api.app.get(Db).sql.rows<{ timeframe: string; n: string }>(
-      `SELECT timeframe, count(*)::text n FROM candles WHERE symbol = 'TCS' GROUP BY timeframe ORDER BY timeframe`,
-    );
+    const rows = await api.app.get(Db).sql.rows<{
+      timeframe: string;
+      n: string;
+    }>(`SELECT timeframe, count(*)::text n FROM candles WHERE symbol = 'TCS' GROUP BY timeframe ORDER BY timeframe`);
     expect(Object.fromEntries(rows.map((r) => [r.timeframe, r.n]))).toEqual({ '15m': '8', '1d': '1', '1h': '3', '1m': '120', '5m': '24' });
   });
 
   it('refuses a file with bad rows, naming each line, and writes nothing', async () => {
     const file = join(dir, 'INFY.csv');
-    writeFileSync(file, 'timestamp,open,high,low,close,volume\n2026-11-23T09:15:00+05:30,1,2,0.5,1.5,10\nnot-a-time,1,2,0.5,1.5,10\n2026-11-23T09:17:00+05:30,1,2,0.5,1.5,x\n');
+    writeFileSync(
+      file,
+      'timestamp,open,high,low,close,volume\n2026-11-23T09:15:00+05:30,1,2,0.5,1.5,10\nnot-a-time,1,2,0.5,1.5,10\n2026-11-23T09:17:00+05:30,1,2,0.5,1.5,x\n',
+    );
     const r = await importFile(file);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/line 3: timestamp "not-a-time"/);

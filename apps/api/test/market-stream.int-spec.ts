@@ -1,6 +1,14 @@
 import { CandleEventSchema, QuoteListSchema, TickEventSchema } from '@tradeloop/contracts';
 import { bucketStart, demoUniverse } from '@tradeloop/domain';
-import { CandlesRepository, createLogger, createRedis, closeRedis, InstrumentsRepository, MarketFeed, SimulatedFeedSource } from '@tradeloop/server';
+import {
+  CandlesRepository,
+  createLogger,
+  createRedis,
+  closeRedis,
+  InstrumentsRepository,
+  MarketFeed,
+  SimulatedFeedSource,
+} from '@tradeloop/server';
 import type { Redis } from 'ioredis';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, MarketClient, sleep } from './support/market-socket';
@@ -22,7 +30,12 @@ beforeAll(async () => {
   const universe = demoUniverse(new Date());
   await api.app.get(InstrumentsRepository).upsert(universe);
   feedRedis = createRedis(ctx.config.REDIS_URL, 'feed', 'test-feed');
-  feed = new MarketFeed({ redis: feedRedis, candles: api.app.get(CandlesRepository), prefix: ctx.config.REDIS_PREFIX, logger: createLogger('silent', 'worker') });
+  feed = new MarketFeed({
+    redis: feedRedis,
+    candles: api.app.get(CandlesRepository),
+    prefix: ctx.config.REDIS_PREFIX,
+    logger: createLogger('silent', 'worker'),
+  });
   // 3,000 ticks/s: RELIANCE alone trades ~60 times a second, well above the 10/s a client gets.
   await feed.start(new SimulatedFeedSource({ seed: 9, instruments: universe, ticksPerSecond: 3000, hours: 'always' }));
 });
@@ -79,7 +92,10 @@ describe('market-data subscriptions over Socket.IO', () => {
       });
       // Never more than 13 (10 a second plus the burst of 3) within any second (50 ms for jitter).
       for (let i = 1; i + 13 < ticks.length; i += 1) expect(ticks[i + 13]!.at - ticks[i]!.at).toBeGreaterThanOrEqual(950);
-      const ages = ticks.slice(1).map((t) => t.at - Date.parse(t.ts)).sort((a, b) => a - b);
+      const ages = ticks
+        .slice(1)
+        .map((t) => t.at - Date.parse(t.ts))
+        .sort((a, b) => a - b);
       expect(ages[Math.floor(ages.length / 2)]!).toBeLessThan(100);
     }
     expect(c.ticks.every((t) => t.symbol === 'RELIANCE' || t.symbol === 'NIFTY')).toBe(true);
@@ -108,10 +124,14 @@ describe('market-data subscriptions over Socket.IO', () => {
 
   it('serves quotes from the feed; unknown symbols are a 404 naming them, bad lists a 400', async () => {
     const { token } = await signedIn(api);
-    const res = await eventually(async () => {
-      const r = await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,TCS', token);
-      return r.body.items?.length === 2 ? r : null;
-    }, 3000, 'quotes');
+    const res = await eventually(
+      async () => {
+        const r = await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,TCS', token);
+        return r.body.items?.length === 2 ? r : null;
+      },
+      3000,
+      'quotes',
+    );
     const body = QuoteListSchema.parse(res.body);
     expect(body.items.map((q) => q.symbol)).toEqual(['RELIANCE', 'TCS']);
     const q = body.items[0]!;
@@ -122,7 +142,13 @@ describe('market-data subscriptions over Socket.IO', () => {
     const unknown = await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,FOO,BAR', token);
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toContain('FOO, BAR');
-    for (const bad of ['', 'symbols=', 'symbols=,,', `symbols=${Array.from({ length: 201 }, (_, i) => `S${i}`).join(',')}`, 'symbols=TCS&x=1']) {
+    for (const bad of [
+      '',
+      'symbols=',
+      'symbols=,,',
+      `symbols=${Array.from({ length: 201 }, (_, i) => `S${i}`).join(',')}`,
+      'symbols=TCS&x=1',
+    ]) {
       const r = await api.http.get(`/api/v1/market/quotes?${bad}`, token);
       expect(r.status, bad).toBe(400);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
@@ -132,10 +158,14 @@ describe('market-data subscriptions over Socket.IO', () => {
 
   it('writes the live candles to Postgres within about a second', async () => {
     const { token } = await signedIn(api);
-    const res = await eventually(async () => {
-      const r = await api.http.get('/api/v1/market/candles?symbol=RELIANCE&timeframe=1m', token);
-      return r.body.candles?.length > 0 ? r : null;
-    }, 4000, 'stored candles');
+    const res = await eventually(
+      async () => {
+        const r = await api.http.get('/api/v1/market/candles?symbol=RELIANCE&timeframe=1m', token);
+        return r.body.candles?.length > 0 ? r : null;
+      },
+      4000,
+      'stored candles',
+    );
     const last = res.body.candles.at(-1);
     expect(Date.parse(last.ts)).toBe(bucketStart(Date.now(), '1m'));
   });

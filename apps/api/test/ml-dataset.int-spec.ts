@@ -7,8 +7,25 @@ import { join, resolve } from 'node:path';
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { buildSymbolRows, columnsFromCandles, demoUniverse, FEATURE_SET_V1, mergeSymbolRows, type Candle, type DatasetColumns } from '@tradeloop/domain';
-import { BuildDatasetUseCase, CandleChunksRepository, CandlesRepository, createLogger, InfraModule, InstrumentsRepository, MlDatasetModule, type AppConfig } from '@tradeloop/server';
+import {
+  buildSymbolRows,
+  columnsFromCandles,
+  demoUniverse,
+  FEATURE_SET_V1,
+  mergeSymbolRows,
+  type Candle,
+  type DatasetColumns,
+} from '@tradeloop/domain';
+import {
+  BuildDatasetUseCase,
+  CandleChunksRepository,
+  CandlesRepository,
+  createLogger,
+  InfraModule,
+  InstrumentsRepository,
+  MlDatasetModule,
+  type AppConfig,
+} from '@tradeloop/server';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 
 const CLI = resolve(__dirname, '../dist/cli/ml-dataset.js');
@@ -21,14 +38,21 @@ const TO = '2026-11-06T12:00:00+05:30'; // Friday, mid-session: the rest of Frid
 /** Five sessions of 5m bars (09:15–15:30 IST, 75 bars each): a deterministic walk per symbol. */
 function sessions(seed: number, start: number, volume: (i: number) => number): Candle[] {
   let x = seed;
-  const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32;
   let close = start;
   const bars: Candle[] = [];
   for (let d = 0; d < 5; d += 1) {
     for (let m = 0; m < 75; m += 1) {
       const open = close;
-      close = Math.round(open * (1 + (rand() - 0.5) * 0.006) / 500) * 500; // whole 5 paise
-      bars.push({ ts: FIRST_SESSION + d * DAY + m * 300_000, open, high: Math.max(open, close) + 500, low: Math.min(open, close) - 500, close, volume: volume(bars.length) });
+      close = Math.round((open * (1 + (rand() - 0.5) * 0.006)) / 500) * 500; // whole 5 paise
+      bars.push({
+        ts: FIRST_SESSION + d * DAY + m * 300_000,
+        open,
+        high: Math.max(open, close) + 500,
+        low: Math.min(open, close) - 500,
+        close,
+        volume: volume(bars.length),
+      });
     }
   }
   return bars;
@@ -43,7 +67,10 @@ const FIXED = { ...TCS[200]!, close: TCS[200]!.close + 50_000, high: TCS[200]!.h
 @Module({})
 class DatasetTestModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: DatasetTestModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('silent', 'test') }), MlDatasetModule] };
+    return {
+      module: DatasetTestModule,
+      imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('silent', 'test') }), MlDatasetModule],
+    };
   }
 }
 
@@ -55,7 +82,11 @@ beforeAll(async () => {
   app = await NestFactory.createApplicationContext(DatasetTestModule.forRoot(ctx.config), { logger: false });
   await app.get(InstrumentsRepository).upsert(demoUniverse(new Date('2026-11-01T00:00:00Z')));
   const candles = app.get(CandlesRepository);
-  for (const [symbol, bars] of [['TCS', TCS], ['INFY', INFY], ['NIFTY', NIFTY]] as const) {
+  for (const [symbol, bars] of [
+    ['TCS', TCS],
+    ['INFY', INFY],
+    ['NIFTY', NIFTY],
+  ] as const) {
     await candles.upsertMany(bars.map((candle) => ({ symbol, timeframe: '5m' as const, candle })));
   }
   await app.get(CandleChunksRepository).compact(Date.parse('2026-11-20T00:00:00Z'));
@@ -80,8 +111,13 @@ function runCli(args: string[]): Promise<{ code: number; out: string }> {
 /** What the file must hold: the same bars (with the correction) through the domain code in memory. */
 function expected(): DatasetColumns {
   const end = Date.parse(TO);
-  const inRange = (bars: Candle[]) => columnsFromCandles(bars.map((b) => (b.ts === FIXED.ts && bars === TCS ? FIXED : b)).filter((b) => b.ts + 300_000 <= end));
-  return mergeSymbolRows([buildSymbolRows('TCS', inRange(TCS), 12), buildSymbolRows('INFY', inRange(INFY), 12), buildSymbolRows('NIFTY', inRange(NIFTY), 12)]);
+  const inRange = (bars: Candle[]) =>
+    columnsFromCandles(bars.map((b) => (b.ts === FIXED.ts && bars === TCS ? FIXED : b)).filter((b) => b.ts + 300_000 <= end));
+  return mergeSymbolRows([
+    buildSymbolRows('TCS', inRange(TCS), 12),
+    buildSymbolRows('INFY', inRange(INFY), 12),
+    buildSymbolRows('NIFTY', inRange(NIFTY), 12),
+  ]);
 }
 
 describe('npm run ml:dataset', () => {
@@ -89,7 +125,21 @@ describe('npm run ml:dataset', () => {
   let table: Table;
 
   it('writes the Arrow file and reports per symbol, naming why the index has no rows', async () => {
-    const r = await runCli(['--symbols', 'tcs,INFY', 'NIFTY', '--from', FROM, '--to', TO, '--timeframe', '5m', '--horizon', '12', '--out', out]);
+    const r = await runCli([
+      '--symbols',
+      'tcs,INFY',
+      'NIFTY',
+      '--from',
+      FROM,
+      '--to',
+      TO,
+      '--timeframe',
+      '5m',
+      '--horizon',
+      '12',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/wrote .*ds\.arrow: [\d,]+ rows × 13 features \(feature set v1 [0-9a-f]{16}\)/);
     expect(r.out).toMatch(/NIFTY\s+333\s+0\s+99\s+0\s+234 \(volume_z_20 234\)/);
@@ -132,7 +182,9 @@ describe('npm run ml:dataset', () => {
       expect(sym[r]).toBe(want.symbols[want.symbolIndex[r]!]);
       expect(Number(ts.get(r))).toBe(want.ts[r]);
     }
-    FEATURE_SET_V1.features.forEach((name, f) => expect(Array.from(table.getChild(name)!.toArray() as Float64Array)).toEqual(Array.from(want.features[f]!)));
+    FEATURE_SET_V1.features.forEach((name, f) =>
+      expect(Array.from(table.getChild(name)!.toArray() as Float64Array)).toEqual(Array.from(want.features[f]!)),
+    );
     expect(Array.from(table.getChild('forward_return')!.toArray() as Float64Array)).toEqual(Array.from(want.forwardReturn));
     expect(Array.from(table.getChild('label')!.toArray() as Int8Array)).toEqual(Array.from(want.label));
     // Sorted by ts, then symbol; the first row is INFY's 100th bar.
@@ -145,7 +197,9 @@ describe('npm run ml:dataset', () => {
 
   it('leaves out bars not closed yet', async () => {
     const now = Date.parse('2026-11-06T10:02:00+05:30'); // the 10:00 bar is still open
-    const built = await app.get(BuildDatasetUseCase).execute({ symbols: ['TCS'], from: Date.parse(FROM), to: Date.parse(TO), timeframe: '5m', horizon: 1 }, { now });
+    const built = await app
+      .get(BuildDatasetUseCase)
+      .execute({ symbols: ['TCS'], from: Date.parse(FROM), to: Date.parse(TO), timeframe: '5m', horizon: 1 }, { now });
     expect(built.report[0]!.bars).toBe(4 * 75 + 9); // 09:15 … 09:55 on Friday
   });
 

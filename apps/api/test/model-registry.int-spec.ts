@@ -15,7 +15,11 @@ const REGISTRY_DIR = mkdtempSync(join(tmpdir(), 'tl-registry-'));
 const { api, ctx } = useTestApi({ MODEL_REGISTRY_DIR: REGISTRY_DIR, MODEL_UPLOAD_MAX_BYTES: '400000' });
 const onnx = readFileSync(join(MODEL_DIR, 'model.onnx'));
 const baseCard = JSON.parse(readFileSync(join(MODEL_DIR, 'card.json'), 'utf8')) as Record<string, unknown> & { features: string[] };
-const golden = JSON.parse(readFileSync(join(MODEL_DIR, 'golden.json'), 'utf8')) as { input: { data: number[][] }; expected: { score: number[] }; tolerance: number };
+const golden = JSON.parse(readFileSync(join(MODEL_DIR, 'golden.json'), 'utf8')) as {
+  input: { data: number[][] };
+  expected: { score: number[] };
+  tolerance: number;
+};
 
 let quant: { token: string };
 let trader: { token: string };
@@ -41,13 +45,19 @@ async function upload(u: Upload): Promise<{ status: number; body: any; contentTy
     else form.append('card', new Blob([text], { type: 'application/json' }), 'card.json');
   }
   if (u.extra) form.append('notes', 'hello');
-  const res = await fetch(`${api.url}/api/v1/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${u.token ?? quant.token}` } });
+  const res = await fetch(`${api.url}/api/v1/models`, {
+    method: 'POST',
+    body: form,
+    headers: { authorization: `Bearer ${u.token ?? quant.token}` },
+  });
   return { status: res.status, body: await res.json(), contentType: res.headers.get('content-type') };
 }
 
 const card = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ ...baseCard, version: randomUUID().slice(0, 8), ...over });
-const promote = (id: string, stage: string, token = quant.token) => api.http.request('POST', `/api/v1/models/${id}/promote`, { body: { stage }, token });
-const filesIn = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesIn(join(dir, f)) : [join(dir, f)]));
+const promote = (id: string, stage: string, token = quant.token) =>
+  api.http.request('POST', `/api/v1/models/${id}/promote`, { body: { stage }, token });
+const filesIn = (dir: string): string[] =>
+  readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? filesIn(join(dir, f)) : [join(dir, f)]));
 const count = async (): Promise<number> => {
   const db = new Client({ connectionString: ctx.databaseUrl });
   await db.connect();
@@ -62,7 +72,12 @@ describe('model registry: uploads', () => {
   it('registers a valid model in staging, with its checksum; the file is stored under MODEL_REGISTRY_DIR', async () => {
     const res = await upload({ model: onnx, card: card({ version: 'a1' }) });
     expect(res.status).toBe(201);
-    expect(res.body.model).toMatchObject({ name: 'demo-momentum', version: 'a1', stage: 'staging', featureSetVersion: baseCard.featureSetVersion });
+    expect(res.body.model).toMatchObject({
+      name: 'demo-momentum',
+      version: 'a1',
+      stage: 'staging',
+      featureSetVersion: baseCard.featureSetVersion,
+    });
     const detail = await api.http.get(`/api/v1/models/${res.body.model.id}`, quant.token);
     expect(detail.body.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(detail.body.sizeBytes).toBe(onnx.byteLength);
@@ -86,7 +101,12 @@ describe('model registry: uploads', () => {
       ['card text with a lone surrogate', { model: onnx, card: card({ target: 'up\ud800' }) }, 400, 'card.target'],
       ['card thresholds inverted', { model: onnx, card: card({ threshold: { buy: 0.4, sell: 0.6 } }) }, 400, 'card.threshold'],
       ['other feature-set version', { model: onnx, card: card({ featureSetVersion: 'ffffffffffffffff' }) }, 422, 'card.featureSetVersion'],
-      ['card lists a feature the server lacks', { model: onnx, card: card({ features: [...baseCard.features.slice(0, 12), 'moon_phase'] }) }, 422, 'card.features'],
+      [
+        'card lists a feature the server lacks',
+        { model: onnx, card: card({ features: [...baseCard.features.slice(0, 12), 'moon_phase'] }) },
+        422,
+        'card.features',
+      ],
       ['input shape differs from the card', { model: onnx, card: card({ features: baseCard.features.slice(0, 12) }) }, 422, 'model'],
       ['no model part', { card: card() }, 400, 'model'],
       ['no card part', { model: onnx }, 400, 'card'],
@@ -97,7 +117,11 @@ describe('model registry: uploads', () => {
       const res = await upload(u);
       expect(res.status, what).toBe(status);
       expect(res.contentType, what).toContain('application/problem+json');
-      if (field) expect(res.body.errors?.map((e: { field: string }) => e.field), what).toContain(field);
+      if (field)
+        expect(
+          res.body.errors?.map((e: { field: string }) => e.field),
+          what,
+        ).toContain(field);
     }
     const json = await api.http.request('POST', '/api/v1/models', { body: { model: 'x' }, token: quant.token });
     expect(json.status).toBe(415);
@@ -126,7 +150,8 @@ describe('model registry: uploads', () => {
 });
 
 describe('model registry: stages', () => {
-  const register = async (version: string, name = 'stage-test') => (await upload({ model: onnx, card: card({ name, version }) })).body.model.id as string;
+  const register = async (version: string, name = 'stage-test') =>
+    (await upload({ model: onnx, card: card({ name, version }) })).body.model.id as string;
   const stageOf = async (id: string) => (await api.http.get(`/api/v1/models/${id}`, quant.token)).body.stage;
 
   it('staging → shadow → production; a newer version replaces it; rolling back is one step; each change is audited', async () => {
@@ -146,7 +171,10 @@ describe('model registry: stages', () => {
     expect((await promote(v1, 'live')).status).toBe(400);
     const detail = (await api.http.get(`/api/v1/models/${v1}`, quant.token)).body;
     expect(detail.stages.map((s: { to: string }) => s.to)).toEqual(['staging', 'shadow', 'production', 'archived', 'production']);
-    const audit = await api.http.get(`/api/v1/compliance/audit?action=model.stage_changed&limit=50`, (await signedIn(api, ['compliance'])).token);
+    const audit = await api.http.get(
+      `/api/v1/compliance/audit?action=model.stage_changed&limit=50`,
+      (await signedIn(api, ['compliance'])).token,
+    );
     const subjects = audit.body.items.map((e: { subject: string }) => e.subject);
     expect(subjects.filter((s: string) => s === `model:${v1}`)).toHaveLength(4);
   });
@@ -190,10 +218,19 @@ describe('model registry: predict', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     // NaN / Infinity cannot be written in JSON; 1e999 parses to Infinity and is refused too.
-    const inf = await api.http.request('POST', `/api/v1/models/${id}/predict`, { raw: `{"features": {"ret_1": 1e999}}`, token: quant.token, headers: { 'content-type': 'application/json' } });
+    const inf = await api.http.request('POST', `/api/v1/models/${id}/predict`, {
+      raw: `{"features": {"ret_1": 1e999}}`,
+      token: quant.token,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(inf.status).toBe(400);
-    expect((await api.http.request('POST', `/api/v1/models/${id}/predict`, { body: { symbol: 'RELIANCE', features: full }, token: quant.token })).status).toBe(400);
+    expect(
+      (await api.http.request('POST', `/api/v1/models/${id}/predict`, { body: { symbol: 'RELIANCE', features: full }, token: quant.token }))
+        .status,
+    ).toBe(400);
     expect((await api.http.request('POST', `/api/v1/models/${id}/predict`, { body: {}, token: quant.token })).status).toBe(400);
-    expect((await api.http.request('POST', `/api/v1/models/${id}/predict`, { body: { symbol: 'NOSUCH' }, token: quant.token })).status).toBe(404);
+    expect(
+      (await api.http.request('POST', `/api/v1/models/${id}/predict`, { body: { symbol: 'NOSUCH' }, token: quant.token })).status,
+    ).toBe(404);
   });
 });

@@ -20,12 +20,28 @@ describe('passwords, tokens and MFA secrets never leak', () => {
     expect((await api.http.post('/api/v1/auth/mfa/disable', { otp: offCode, password: 'Wrong-Passw0rd-Guess' }, token)).status).toBe(401);
     expect((await api.http.post('/api/v1/auth/mfa/disable', { otp: offCode, password }, token)).status).toBe(200);
     const newPassword = 'N3w-Secret-Passw0rd!';
-    expect((await api.http.post('/api/v1/auth/password', { currentPassword: 'Wrong-Passw0rd-Guess', newPassword }, token)).status).toBe(401);
+    expect((await api.http.post('/api/v1/auth/password', { currentPassword: 'Wrong-Passw0rd-Guess', newPassword }, token)).status).toBe(
+      401,
+    );
     expect((await api.http.post('/api/v1/auth/password', { currentPassword: password, newPassword }, token)).status).toBe(204);
     await api.http.post('/api/v1/auth/refresh', { refreshToken: session.refreshToken }); // reuse → 401
-    await api.http.request('POST', '/api/v1/auth/login', { raw: `{"password":"${password}"`, headers: { 'content-type': 'application/json' } });
+    await api.http.request('POST', '/api/v1/auth/login', {
+      raw: `{"password":"${password}"`,
+      headers: { 'content-type': 'application/json' },
+    });
 
-    const secrets = [password, newPassword, 'Wrong-Passw0rd-Guess', session.accessToken, session.refreshToken, refreshed.body.refreshToken, refreshed.body.accessToken, setup.body.secret, otp, offCode];
+    const secrets = [
+      password,
+      newPassword,
+      'Wrong-Passw0rd-Guess',
+      session.accessToken,
+      session.refreshToken,
+      refreshed.body.refreshToken,
+      refreshed.body.accessToken,
+      setup.body.secret,
+      otp,
+      offCode,
+    ];
     const logText = api.logs.join('');
     expect(api.logs.length).toBeGreaterThan(5);
     for (const s of secrets) expect(logText).not.toContain(s);

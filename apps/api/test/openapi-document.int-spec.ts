@@ -9,7 +9,11 @@ const { api } = useTestApi();
 type Op = { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>; security?: unknown[] };
 let doc: { openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, any> } };
 const operations = () =>
-  Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([m]) => ['get', 'put', 'post', 'patch', 'delete'].includes(m)).map(([method, op]) => ({ path, method, op })));
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([m]) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
+      .map(([method, op]) => ({ path, method, op })),
+  );
 
 beforeAll(async () => {
   const res = await api.http.get('/api/docs-json');
@@ -20,7 +24,10 @@ beforeAll(async () => {
 describe('/api/docs-json', () => {
   it('is OpenAPI 3.1 with a Problem schema', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.schemas.Problem).toMatchObject({ type: 'object', required: expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']) });
+    expect(doc.components.schemas.Problem).toMatchObject({
+      type: 'object',
+      required: expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']),
+    });
   });
 
   it('lists the problem responses of every operation, as application/problem+json', () => {
@@ -28,7 +35,8 @@ describe('/api/docs-json', () => {
     for (const { path, method, op } of operations()) {
       const label = `${method.toUpperCase()} ${path}`;
       const problems = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
-      for (const [status, r] of problems) expect(r.content?.['application/problem+json']?.schema?.$ref, `${label} ${status}`).toBe('#/components/schemas/Problem');
+      for (const [status, r] of problems)
+        expect(r.content?.['application/problem+json']?.schema?.$ref, `${label} ${status}`).toBe('#/components/schemas/Problem');
       const statuses = problems.map(([s]) => Number(s));
       expect(statuses, label).toContain(400);
       expect(statuses, label).toContain(503);
@@ -50,8 +58,15 @@ describe('/api/docs-json', () => {
   });
 
   it('documents the Idempotency-Key header where it is read: required for money and orders, optional for square-off', () => {
-    const header = (method: string, path: string) => (doc.paths[path]![method] as unknown as { parameters?: { in: string; name: string; required?: boolean }[] }).parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
-    for (const [method, path] of [['post', '/api/v1/orders'], ['post', '/api/v1/admin/wallets/{userId}/deposits'], ['post', '/api/v1/admin/wallets/{userId}/withdrawals']] as const) {
+    const header = (method: string, path: string) =>
+      (doc.paths[path]![method] as unknown as { parameters?: { in: string; name: string; required?: boolean }[] }).parameters?.find(
+        (p) => p.in === 'header' && p.name === 'Idempotency-Key',
+      );
+    for (const [method, path] of [
+      ['post', '/api/v1/orders'],
+      ['post', '/api/v1/admin/wallets/{userId}/deposits'],
+      ['post', '/api/v1/admin/wallets/{userId}/withdrawals'],
+    ] as const) {
       expect(header(method, path), path).toMatchObject({ required: true });
     }
     expect(header('post', '/api/v1/positions/square-off')).toMatchObject({ required: false });
@@ -59,7 +74,9 @@ describe('/api/docs-json', () => {
 
   it('types nextCursor as a string or null (not an array), and other nullable strings alike', () => {
     const page = doc.components.schemas.AdminUserPageDto_Output;
-    expect(page.properties.nextCursor.anyOf).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'string' }), { type: 'null' }]));
+    expect(page.properties.nextCursor.anyOf).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'string' }), { type: 'null' }]),
+    );
     const order = doc.components.schemas.OrderDetailDto_Output;
     for (const field of ['brokerOrderId', 'rejectReason', 'clientTag']) {
       expect(order.properties[field].type, field).not.toBe('array');

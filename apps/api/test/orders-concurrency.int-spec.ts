@@ -14,7 +14,13 @@ const SYMBOLS = ['RELIANCE', 'TCS', 'INFY', 'ITC', 'SBIN'];
 beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   const port = await freePort();
-  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED_TICKS_PER_SECOND: '3000', LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '16' });
+  worker = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(port),
+    MARKET_FEED_TICKS_PER_SECOND: '3000',
+    LOG_LEVEL: 'warn',
+    WORKER_CONCURRENCY: '16',
+  });
   await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
 }, 60_000);
 
@@ -25,16 +31,20 @@ afterAll(async () => {
 /** Deterministic per-test randomness. */
 function rng(seed: number) {
   let s = seed;
-  return () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
 describe('20 users, 500 orders with random cancels, all at once', () => {
   it('keeps every invariant: ledger verifies, held = open reservations, positions = Σ fills, nothing stuck', async () => {
     const { token: quoteToken } = await signedIn(api, ['trader']);
-    const quotes = await eventually(async () => {
-      const r = await api.http.get(`/api/v1/market/quotes?symbols=${SYMBOLS.join(',')}`, quoteToken);
-      return r.body.items?.length === SYMBOLS.length ? r.body.items : null;
-    }, 15_000, 'quotes');
+    const quotes = await eventually(
+      async () => {
+        const r = await api.http.get(`/api/v1/market/quotes?symbols=${SYMBOLS.join(',')}`, quoteToken);
+        return r.body.items?.length === SYMBOLS.length ? r.body.items : null;
+      },
+      15_000,
+      'quotes',
+    );
     const ltp = new Map<string, string>(quotes.map((q: { symbol: string; ltp: string }) => [q.symbol, q.ltp]));
     const users = await Promise.all(
       Array.from({ length: 20 }, async () => {
@@ -52,8 +62,14 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
           const symbol = SYMBOLS[Math.floor(rand() * SYMBOLS.length)]!;
           const market = rand() < 0.4;
           const price = priceBelow(ltp.get(symbol)!, 2 + Math.floor(rand() * 5));
-          const body = market ? { symbol, side: 'BUY', type: 'MARKET', quantity: 1 + Math.floor(rand() * 3), product: 'CNC' } : { symbol, side: 'BUY', type: 'LIMIT', price, quantity: 1 + Math.floor(rand() * 5), product: 'CNC' };
-          const res = await api.http.request('POST', '/api/v1/orders', { body, token: user.token, headers: { 'idempotency-key': randomUUID() } });
+          const body = market
+            ? { symbol, side: 'BUY', type: 'MARKET', quantity: 1 + Math.floor(rand() * 3), product: 'CNC' }
+            : { symbol, side: 'BUY', type: 'LIMIT', price, quantity: 1 + Math.floor(rand() * 5), product: 'CNC' };
+          const res = await api.http.request('POST', '/api/v1/orders', {
+            body,
+            token: user.token,
+            headers: { 'idempotency-key': randomUUID() },
+          });
           if (res.status !== 202) {
             refused += 1;
             expect([422, 429], JSON.stringify(res.body)).toContain(res.status);
@@ -72,10 +88,16 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
 
     // Every order leaves PENDING: resting limits OPEN, the rest terminal.
     const db = api.app.get(Db);
-    await eventually(async () => {
-      const r = await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM orders WHERE status = 'PENDING' OR (cancel_requested AND status NOT IN ('CANCELLED', 'FILLED', 'REJECTED', 'EXPIRED'))`);
-      return r.n === '0';
-    }, 60_000, 'all orders worked');
+    await eventually(
+      async () => {
+        const r = await db.sql.one<{ n: string }>(
+          `SELECT count(*)::text n FROM orders WHERE status = 'PENDING' OR (cancel_requested AND status NOT IN ('CANCELLED', 'FILLED', 'REJECTED', 'EXPIRED'))`,
+        );
+        return r.n === '0';
+      },
+      60_000,
+      'all orders worked',
+    );
 
     const verify = await api.app.get(LedgerVerifier).verify();
     expect(verify.ok, JSON.stringify(verify)).toBe(true);
@@ -89,7 +111,9 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
     expect(held).toHaveLength(20);
     for (const h of held) expect(h.held, h.user_id).toBe(h.reserved);
     // Terminal orders hold nothing.
-    const leaks = await db.sql.rows(`SELECT id FROM orders WHERE status IN ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED') AND reserved_paise <> 0`);
+    const leaks = await db.sql.rows(
+      `SELECT id FROM orders WHERE status IN ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED') AND reserved_paise <> 0`,
+    );
     expect(leaks).toEqual([]);
 
     // Positions = Σ fills, and every order's filled quantity = Σ its trades.
@@ -106,11 +130,15 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
     expect(orderFills).toEqual([]);
     // And we agree with the broker: same fills. Eventually: a resting limit may fill at the
     // broker a moment before its update is applied here.
-    await eventually(async () => {
-      const disagree = await db.sql.rows(
-        `SELECT o.id FROM orders o CROSS JOIN LATERAL unnest(o.broker_order_ids) b(id) JOIN mock_broker.orders m ON m.broker_order_id = b.id WHERE m.filled_quantity <> o.filled_quantity`,
-      );
-      return disagree.length === 0;
-    }, 15_000, 'agreement with the broker');
+    await eventually(
+      async () => {
+        const disagree = await db.sql.rows(
+          `SELECT o.id FROM orders o CROSS JOIN LATERAL unnest(o.broker_order_ids) b(id) JOIN mock_broker.orders m ON m.broker_order_id = b.id WHERE m.filled_quantity <> o.filled_quantity`,
+        );
+        return disagree.length === 0;
+      },
+      15_000,
+      'agreement with the broker',
+    );
   }, 180_000);
 });

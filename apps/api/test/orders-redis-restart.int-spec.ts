@@ -17,19 +17,25 @@ let api: TestApi;
 let worker: RunningProcess;
 
 async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await eventually(async () => {
-    const r = new Redis({ port: redisPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    r.on('error', () => undefined);
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      r.disconnect();
-    }
-  }, 10_000, 'redis up');
+  redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  await eventually(
+    async () => {
+      const r = new Redis({ port: redisPort, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      r.on('error', () => undefined);
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } catch {
+        return false;
+      } finally {
+        r.disconnect();
+      }
+    },
+    10_000,
+    'redis up',
+  );
 }
 const killRedis = () =>
   new Promise<void>((res) => {
@@ -46,7 +52,12 @@ beforeAll(async () => {
   ctx = await createTestContext({ REDIS_URL: `redis://127.0.0.1:${redisPort}/0`, AUTH_CACHE_TTL_MS: '60000' });
   api = await startTestApi(ctx.config, { logLevel: 'silent' });
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
-  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(healthPort), MARKET_FEED_TICKS_PER_SECOND: '2000', LOG_LEVEL: 'silent' });
+  worker = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(healthPort),
+    MARKET_FEED_TICKS_PER_SECOND: '2000',
+    LOG_LEVEL: 'silent',
+  });
   await waitForHttp(`http://127.0.0.1:${healthPort}/health/ready`, worker);
 }, 60_000);
 
@@ -61,17 +72,26 @@ describe('Redis restarted while orders flow', () => {
   it('loses nothing: every order ends terminal or resting, consistent with the broker; money invariants hold', async () => {
     const s = await signedIn(api, ['trader']);
     await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 10_00_000_00n, 'funding')));
-    const q = await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=TCS', s.token)).body.items?.[0], 10_000, 'quotes');
+    const q = await eventually(
+      async () => (await api.http.get('/api/v1/market/quotes?symbols=TCS', s.token)).body.items?.[0],
+      10_000,
+      'quotes',
+    );
     const far = priceBelow(q.ltp, 7);
     const accepted: string[] = [];
     let flowing = true;
     const flow = (async () => {
       for (let k = 0; flowing; k += 1) {
         const key = randomUUID();
-        const body = k % 3 === 0 ? { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' } : { symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: far, quantity: 1, product: 'CNC' };
+        const body =
+          k % 3 === 0
+            ? { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }
+            : { symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: far, quantity: 1, product: 'CNC' };
         // A client retries with the same key until it has an answer: 202, or a clear refusal.
         for (let attempt = 0; attempt < 50; attempt += 1) {
-          const res = await api.http.request('POST', '/api/v1/orders', { body, token: s.token, headers: { 'idempotency-key': key } }).catch(() => null);
+          const res = await api.http
+            .request('POST', '/api/v1/orders', { body, token: s.token, headers: { 'idempotency-key': key } })
+            .catch(() => null);
           if (res?.status === 202) {
             if (!accepted.includes(res.body.order.id)) accepted.push(res.body.order.id);
             break;
@@ -92,12 +112,22 @@ describe('Redis restarted while orders flow', () => {
     expect(accepted.length).toBeGreaterThan(20);
 
     const db = api.app.get(Db);
-    await eventually(async () => (await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM orders WHERE status = 'PENDING'`)).n === '0', 40_000, 'no order left PENDING');
-    const ours = await db.sql.rows<{ id: string; status: string; filled_quantity: number; broker_order_ids: string[] }>(`SELECT id, status, filled_quantity, broker_order_ids FROM orders WHERE user_id = $1`, [s.user.id]);
+    await eventually(
+      async () => (await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM orders WHERE status = 'PENDING'`)).n === '0',
+      40_000,
+      'no order left PENDING',
+    );
+    const ours = await db.sql.rows<{ id: string; status: string; filled_quantity: number; broker_order_ids: string[] }>(
+      `SELECT id, status, filled_quantity, broker_order_ids FROM orders WHERE user_id = $1`,
+      [s.user.id],
+    );
     expect(ours.map((o) => o.id).sort()).toEqual([...accepted].sort());
     for (const o of ours) {
       expect(o.broker_order_ids, o.id).toHaveLength(1);
-      const b = await db.sql.one<{ status: string; filled_quantity: number }>(`SELECT status, filled_quantity FROM mock_broker.orders WHERE broker_order_id = $1`, [o.broker_order_ids[0]]);
+      const b = await db.sql.one<{ status: string; filled_quantity: number }>(
+        `SELECT status, filled_quantity FROM mock_broker.orders WHERE broker_order_id = $1`,
+        [o.broker_order_ids[0]],
+      );
       expect({ id: o.id, filled: o.filled_quantity }).toEqual({ id: o.id, filled: b.filled_quantity });
     }
     const brokerOrders = await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM mock_broker.orders`);

@@ -25,13 +25,23 @@ const farBid = async (symbol: string) => {
 beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   const port = await freePort();
-  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: '2000', LOG_LEVEL: 'warn' });
+  worker = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(port),
+    MARKET_FEED: 'simulated',
+    MARKET_FEED_TICKS_PER_SECOND: '2000',
+    LOG_LEVEL: 'warn',
+  });
   await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
   const s = await signedIn(api, ['trader']);
   trader = { token: s.token, userId: s.user.id };
   await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(trader.userId, 10_00_000_00n, 'test funding')));
   // Quotes flowing: market orders need an LTP.
-  await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,NIFTY26DECFUT', trader.token)).body.items?.length >= 1, 10_000, 'quotes');
+  await eventually(
+    async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,NIFTY26DECFUT', trader.token)).body.items?.length >= 1,
+    10_000,
+    'quotes',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -68,11 +78,23 @@ describe('orders', () => {
     const admin = await signedIn(api, ['admin']);
     const s = await signedIn(api, ['trader']);
     await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 1_00_00_000_00n, 'test funding')));
-    const limits = { maxOrderValue: '100000000.00', maxPositionValue: '100000000.00', maxOpenOrders: 50, maxDailyLoss: '1000000.00', maxOrdersPerMinute: 100 };
-    expect((await api.http.request('PUT', `/api/v1/admin/risk/limits/${s.user.id}`, { body: limits, token: admin.token })).status).toBe(200);
+    const limits = {
+      maxOrderValue: '100000000.00',
+      maxPositionValue: '100000000.00',
+      maxOpenOrders: 50,
+      maxDailyLoss: '1000000.00',
+      maxOrdersPerMinute: 100,
+    };
+    expect((await api.http.request('PUT', `/api/v1/admin/risk/limits/${s.user.id}`, { body: limits, token: admin.token })).status).toBe(
+      200,
+    );
     const funds = async () => (await api.http.get('/api/v1/wallet', s.token)).body;
     const before = await funds();
-    const res = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' }, randomUUID(), s.token);
+    const res = await post(
+      { symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' },
+      randomUUID(),
+      s.token,
+    );
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body.code).toBe('RISK_REJECTED');
@@ -82,7 +104,11 @@ describe('orders', () => {
     const events = (await api.http.get('/api/v1/risk/events', s.token)).body.items;
     expect(events.map((e: { rule: string }) => e.rule)).toEqual(['LOT_SIZE']);
     // A whole number of lots passes the rule (and is placed).
-    const ok = await post({ symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize, product: 'NRML' }, randomUUID(), s.token);
+    const ok = await post(
+      { symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize, product: 'NRML' },
+      randomUUID(),
+      s.token,
+    );
     expect(ok.status).toBe(202);
   });
 
@@ -91,14 +117,22 @@ describe('orders', () => {
     expect(res.status).toBe(202);
     expect(res.body.order).toMatchObject({ status: 'PENDING', symbol: 'RELIANCE', quantity: 10, broker: 'mock' });
     expect(Number(res.body.order.reserved)).toBeGreaterThan(0);
-    const filled = await eventually(async () => {
-      const o = await order(res.body.order.id);
-      return o.status === 'FILLED' ? o : null;
-    }, 10_000, 'FILLED');
+    const filled = await eventually(
+      async () => {
+        const o = await order(res.body.order.id);
+        return o.status === 'FILLED' ? o : null;
+      },
+      10_000,
+      'FILLED',
+    );
     expect(filled.filledQuantity).toBe(10);
     expect(filled.reserved).toBe('0.00');
-    expect(filled.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(expect.arrayContaining(['PLACED', 'SENDING', 'ACCEPTED', 'FILL']));
-    const trades = (await api.http.get('/api/v1/trades', trader.token)).body.items.filter((t: { orderId: string }) => t.orderId === filled.id);
+    expect(filled.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(
+      expect.arrayContaining(['PLACED', 'SENDING', 'ACCEPTED', 'FILL']),
+    );
+    const trades = (await api.http.get('/api/v1/trades', trader.token)).body.items.filter(
+      (t: { orderId: string }) => t.orderId === filled.id,
+    );
     expect(trades).toHaveLength(1);
     expect(trades[0].charges.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['stt', 'exchangeCharges', 'gst']));
     const pos = (await api.http.get('/api/v1/positions', trader.token)).body.items.find((p: { symbol: string }) => p.symbol === 'RELIANCE');
@@ -127,10 +161,18 @@ describe('orders', () => {
 
   it('modifies a resting LIMIT once the broker confirms: new terms, the hold follows; bad changes are 400/404/409/422', async () => {
     const before = await wallet();
-    const res = await post({ symbol: 'HDFCBANK', side: 'BUY', type: 'LIMIT', price: await farBid('HDFCBANK'), quantity: 5, product: 'CNC' });
+    const res = await post({
+      symbol: 'HDFCBANK',
+      side: 'BUY',
+      type: 'LIMIT',
+      price: await farBid('HDFCBANK'),
+      quantity: 5,
+      product: 'CNC',
+    });
     const id = res.body.order.id;
     await eventually(async () => (await order(id)).status === 'OPEN', 10_000, 'OPEN');
-    const patch = (body: unknown, orderId = id, token = trader.token) => api.http.request('PATCH', `/api/v1/orders/${orderId}`, { body, token });
+    const patch = (body: unknown, orderId = id, token = trader.token) =>
+      api.http.request('PATCH', `/api/v1/orders/${orderId}`, { body, token });
     // Bad changes: nothing to change, a field LIMIT has not, off the tick, not a number, unknown order.
     expect((await patch({})).status).toBe(400);
     expect((await patch({ triggerPrice: '100.00' })).body.errors[0].field).toBe('triggerPrice');
@@ -148,7 +190,9 @@ describe('orders', () => {
     await eventually(async () => (await order(id)).quantity === 7, 10_000, 'modified');
     const after = await order(id);
     expect(after).toMatchObject({ status: 'OPEN', price: lower, quantity: 7 });
-    expect(after.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(expect.arrayContaining(['MODIFY_REQUESTED', 'MODIFIED']));
+    expect(after.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(
+      expect.arrayContaining(['MODIFY_REQUESTED', 'MODIFIED']),
+    );
     expect((await wallet()).held).toBe(after.reserved);
     // Made marketable, it fills at the next tick; then it is terminal: 409.
     const q = (await api.http.get('/api/v1/market/quotes?symbols=HDFCBANK', trader.token)).body.items[0];
@@ -178,7 +222,11 @@ describe('orders', () => {
 
   it('insufficient funds is a 422 and holds nothing', async () => {
     const poor = await signedIn(api, ['trader']);
-    const res = await post({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: await farBid('RELIANCE'), quantity: 1, product: 'CNC' }, randomUUID(), poor.token);
+    const res = await post(
+      { symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: await farBid('RELIANCE'), quantity: 1, product: 'CNC' },
+      randomUUID(),
+      poor.token,
+    );
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
     expect((await api.http.get('/api/v1/orders', poor.token)).body.items).toEqual([]);

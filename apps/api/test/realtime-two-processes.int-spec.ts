@@ -92,7 +92,12 @@ describe('Socket.IO across two API processes (Redis adapter)', () => {
 
   it('refuses connections without a valid token', async () => {
     for (const token of [undefined, '', 'not-a-jwt', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.']) {
-      const socket = io(`${b.baseUrl}/realtime`, { path: '/socket.io', auth: token === undefined ? {} : { token }, transports: ['websocket'], reconnection: false });
+      const socket = io(`${b.baseUrl}/realtime`, {
+        path: '/socket.io',
+        auth: token === undefined ? {} : { token },
+        transports: ['websocket'],
+        reconnection: false,
+      });
       sockets.push(socket);
       const err = await once<Error>(socket, 'connect_error');
       expect(err.message).toMatch(/^UNAUTHENTICATED/);
@@ -100,7 +105,7 @@ describe('Socket.IO across two API processes (Redis adapter)', () => {
     }
   });
 
-  it('logging out on one process closes that session\'s socket on the other', async () => {
+  it("logging out on one process closes that session's socket on the other", async () => {
     const user = await registerAndLogin(a, 'rt-logout@example.test');
     const token = await tokenFor(a, user);
     const socket = connect(b, token);

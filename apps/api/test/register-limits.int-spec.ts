@@ -17,9 +17,10 @@ const register = (ip: string, body: Record<string, unknown> = {}) => {
 };
 const users = async () => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*) AS n FROM users`)).n);
 const throttledEvents = async () =>
-  api.app.get(Db).sql.rows<{ subject: string; details: { ip: string; limit: string } }>(
-    `SELECT subject, details FROM audit_events WHERE action = 'auth.register_throttled' ORDER BY id`,
-  );
+  api.app.get(Db).sql.rows<{
+    subject: string;
+    details: { ip: string; limit: string };
+  }>(`SELECT subject, details FROM audit_events WHERE action = 'auth.register_throttled' ORDER BY id`);
 
 const expectLimited = (res: Awaited<ReturnType<typeof register>>) => {
   expect(res.status).toBe(429);
@@ -69,6 +70,9 @@ describe('registration limits', () => {
     expect(await users()).toBe(before);
     const events = await throttledEvents();
     expect(events.map((e) => e.details.limit)).toEqual(['ip', 'ip', 'ip', 'ip', 'ip', 'global', 'global']);
-    expect(events.at(-1)).toMatchObject({ subject: expect.stringMatching(/^email:limits-\d+@example\.test$/), details: { ip: '192.0.2.12' } });
+    expect(events.at(-1)).toMatchObject({
+      subject: expect.stringMatching(/^email:limits-\d+@example\.test$/),
+      details: { ip: '192.0.2.12' },
+    });
   });
 });

@@ -7,7 +7,13 @@ const { api } = useTestApi();
 let admin: { token: string };
 let trader: { token: string; user: { id: string } };
 
-const LIMITS = { maxOrderValue: '200000.00', maxPositionValue: '500000.00', maxOpenOrders: 7, maxDailyLoss: '2500.50', maxOrdersPerMinute: 30 };
+const LIMITS = {
+  maxOrderValue: '200000.00',
+  maxPositionValue: '500000.00',
+  maxOpenOrders: 7,
+  maxDailyLoss: '2500.50',
+  maxOrdersPerMinute: 30,
+};
 const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, code: string) => {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -35,7 +41,12 @@ describe('GET /api/v1/admin/risk/limits/:userId', () => {
     const older = await api.http.request('PUT', path, { token: admin.token, body: { ...LIMITS, maxOpenOrders: 8 } });
     expect(older.body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true, maxDrawdown: null });
     // The trader reads the same through their own route.
-    expect((await api.http.get('/api/v1/risk/limits', trader.token)).body).toEqual({ ...LIMITS, maxOpenOrders: 8, squareOffOnTrip: true, maxDrawdown: null });
+    expect((await api.http.get('/api/v1/risk/limits', trader.token)).body).toEqual({
+      ...LIMITS,
+      maxOpenOrders: 8,
+      squareOffOnTrip: true,
+      maxDrawdown: null,
+    });
   });
 
   it('403 for a non-admin, 401 without a token, 404 for an unknown user, 400 for a malformed id or a bad flag', async () => {
@@ -45,7 +56,10 @@ describe('GET /api/v1/admin/risk/limits/:userId', () => {
     const bad = await api.http.get('/api/v1/admin/risk/limits/not-a-user', admin.token);
     expectProblem(bad, 400, 'VALIDATION_FAILED');
     expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'userId' })]);
-    const flag = await api.http.request('PUT', `/api/v1/admin/risk/limits/${trader.user.id}`, { token: admin.token, body: { ...LIMITS, squareOffOnTrip: 'yes' } });
+    const flag = await api.http.request('PUT', `/api/v1/admin/risk/limits/${trader.user.id}`, {
+      token: admin.token,
+      body: { ...LIMITS, squareOffOnTrip: 'yes' },
+    });
     expectProblem(flag, 400, 'VALIDATION_FAILED');
     expect(flag.body.errors).toEqual([expect.objectContaining({ field: 'squareOffOnTrip' })]);
   });
@@ -59,7 +73,11 @@ describe('GET /api/v1/admin/risk/kill-switch', () => {
 
     const path = `/api/v1/admin/risk/kill-switch?userId=${trader.user.id}`;
     expect((await api.http.get(path, admin.token)).body.user).toEqual({ engaged: false, reason: null, at: null });
-    const engage = await api.http.post('/api/v1/admin/risk/kill-switch', { scope: 'user', userId: trader.user.id, engaged: true, reason: 'margin call' }, admin.token);
+    const engage = await api.http.post(
+      '/api/v1/admin/risk/kill-switch',
+      { scope: 'user', userId: trader.user.id, engaged: true, reason: 'margin call' },
+      admin.token,
+    );
     expect(engage.status).toBe(200);
     const after = await api.http.get(path, admin.token);
     expect(after.body.user).toMatchObject({ engaged: true, reason: 'margin call' });
@@ -67,9 +85,15 @@ describe('GET /api/v1/admin/risk/kill-switch', () => {
     expect(after.body.global.engaged).toBe(false);
 
     await api.http.post('/api/v1/admin/risk/kill-switch', { scope: 'global', engaged: true, reason: 'exchange outage' }, admin.token);
-    expect((await api.http.get('/api/v1/admin/risk/kill-switch', admin.token)).body.global).toMatchObject({ engaged: true, reason: 'exchange outage' });
+    expect((await api.http.get('/api/v1/admin/risk/kill-switch', admin.token)).body.global).toMatchObject({
+      engaged: true,
+      reason: 'exchange outage',
+    });
     await api.http.post('/api/v1/admin/risk/kill-switch', { scope: 'global', engaged: false, reason: 'resolved' }, admin.token);
-    expect((await api.http.get('/api/v1/admin/risk/kill-switch', admin.token)).body.global).toMatchObject({ engaged: false, reason: 'resolved' });
+    expect((await api.http.get('/api/v1/admin/risk/kill-switch', admin.token)).body.global).toMatchObject({
+      engaged: false,
+      reason: 'resolved',
+    });
   });
 
   it('403 for a non-admin, 404 for an unknown user, 400 for a malformed id or an unknown parameter', async () => {

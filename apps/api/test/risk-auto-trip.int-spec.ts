@@ -24,20 +24,36 @@ async function fundedTrader() {
   await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 10_00_000_00n, 'test funding')));
   return { token: s.token, id: s.user.id };
 }
-const post = (token: string, body: unknown) => api.http.request('POST', '/api/v1/orders', { body, token, headers: { 'idempotency-key': randomUUID() } });
+const post = (token: string, body: unknown) =>
+  api.http.request('POST', '/api/v1/orders', { body, token, headers: { 'idempotency-key': randomUUID() } });
 const order = async (token: string, id: string) => (await api.http.get(`/api/v1/orders/${id}`, token)).body;
-const filled = (token: string, id: string, what: string) => eventually(async () => ((await order(token, id)).status === 'FILLED' ? true : null), 15_000, what);
-const position = async (token: string, symbol: string) => (await api.http.get('/api/v1/positions', token)).body.items.find((p: { symbol: string }) => p.symbol === symbol);
+const filled = (token: string, id: string, what: string) =>
+  eventually(async () => ((await order(token, id)).status === 'FILLED' ? true : null), 15_000, what);
+const position = async (token: string, symbol: string) =>
+  (await api.http.get('/api/v1/positions', token)).body.items.find((p: { symbol: string }) => p.symbol === symbol);
 const setLimits = (userId: string, maxDailyLoss: string, squareOffOnTrip: boolean) =>
-  api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, { token: admin.token, body: { ...LIMITS, maxDailyLoss, squareOffOnTrip } });
+  api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, {
+    token: admin.token,
+    body: { ...LIMITS, maxDailyLoss, squareOffOnTrip },
+  });
 
 beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   const port = await freePort();
-  worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: '2000', LOG_LEVEL: 'warn' });
+  worker = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(port),
+    MARKET_FEED: 'simulated',
+    MARKET_FEED_TICKS_PER_SECOND: '2000',
+    LOG_LEVEL: 'warn',
+  });
   await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
   admin = await signedIn(api, ['admin']);
-  await eventually(async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,TCS,INFY', admin.token)).body.items?.length === 3, 15_000, 'quotes');
+  await eventually(
+    async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,TCS,INFY', admin.token)).body.items?.length === 3,
+    15_000,
+    'quotes',
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -48,7 +64,14 @@ describe('automatic trip on max daily loss', () => {
   it('engages the switch, records the trip, cancels open orders and releases their holds; new exposure gets 423, square-off passes', async () => {
     const t = await fundedTrader();
     const tcs = (await api.http.get('/api/v1/market/quotes?symbols=TCS', t.token)).body.items[0];
-    const limit = await post(t.token, { symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: priceBelow(tcs.ltp, 8), quantity: 2, product: 'CNC' });
+    const limit = await post(t.token, {
+      symbol: 'TCS',
+      side: 'BUY',
+      type: 'LIMIT',
+      price: priceBelow(tcs.ltp, 8),
+      quantity: 2,
+      product: 'CNC',
+    });
     expect(limit.status).toBe(202);
     await eventually(async () => (await order(t.token, limit.body.order.id)).status === 'OPEN', 10_000, 'OPEN');
     expect((await api.http.get('/api/v1/wallet', t.token)).body.held).not.toBe('0.00');
@@ -59,17 +82,30 @@ describe('automatic trip on max daily loss', () => {
     await filled(t.token, buy.body.order.id, 'market buy filled');
     const filledAt = Date.now();
 
-    const status = await eventually(async () => {
-      const s = (await api.http.get('/api/v1/risk/kill-switch', t.token)).body;
-      return s.self.engaged ? s : null;
-    }, 20_000, 'the automatic trip');
-    console.info(`tripped ${Date.now() - filledAt} ms after the fill was seen; position then: ${JSON.stringify(await position(t.token, 'RELIANCE'))}`);
+    const status = await eventually(
+      async () => {
+        const s = (await api.http.get('/api/v1/risk/kill-switch', t.token)).body;
+        return s.self.engaged ? s : null;
+      },
+      20_000,
+      'the automatic trip',
+    );
+    console.info(
+      `tripped ${Date.now() - filledAt} ms after the fill was seen; position then: ${JSON.stringify(await position(t.token, 'RELIANCE'))}`,
+    );
     expect(status.self.reason).toMatch(/^Daily loss ₹\d+\.\d\d reached the limit of ₹0\.01$/);
 
     const tripped = (await api.http.get('/api/v1/risk/events', t.token)).body.items.filter((e: { kind: string }) => e.kind === 'TRIPPED');
     expect(tripped).toEqual([expect.objectContaining({ userId: t.id, rule: 'MAX_DAILY_LOSS', detail: status.self.reason })]);
-    const audit = (await api.http.get('/api/v1/compliance/audit?action=risk.tripped', admin.token)).body.items.filter((a: { subject: string }) => a.subject === `user:${t.id}`);
-    expect(audit).toEqual([expect.objectContaining({ actorId: null, details: expect.objectContaining({ rule: 'MAX_DAILY_LOSS', limit: '0.01', squareOff: false }) })]);
+    const audit = (await api.http.get('/api/v1/compliance/audit?action=risk.tripped', admin.token)).body.items.filter(
+      (a: { subject: string }) => a.subject === `user:${t.id}`,
+    );
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actorId: null,
+        details: expect.objectContaining({ rule: 'MAX_DAILY_LOSS', limit: '0.01', squareOff: false }),
+      }),
+    ]);
 
     // The resting LIMIT is cancelled by the engine and its hold released.
     await eventually(async () => (await order(t.token, limit.body.order.id)).status === 'CANCELLED', 15_000, 'LIMIT cancelled by the trip');
@@ -91,7 +127,9 @@ describe('automatic trip on max daily loss', () => {
     expect((await position(t.token, 'RELIANCE')).netQuantity).toBe(0);
     // Still exactly one trip: the engaged switch, and the day's record, stop a second one.
     await sleep(1000);
-    expect((await api.http.get('/api/v1/risk/events', t.token)).body.items.filter((e: { kind: string }) => e.kind === 'TRIPPED')).toHaveLength(1);
+    expect(
+      (await api.http.get('/api/v1/risk/events', t.token)).body.items.filter((e: { kind: string }) => e.kind === 'TRIPPED'),
+    ).toHaveLength(1);
   });
 
   it('with squareOffOnTrip the positions are flattened through the normal intake', async () => {
@@ -102,13 +140,22 @@ describe('automatic trip on max daily loss', () => {
     await filled(t.token, buy.body.order.id, 'market buy filled');
     await eventually(async () => (await position(t.token, 'INFY'))?.netQuantity === 0, 25_000, 'flattened by the trip');
     const orders = (await api.http.get('/api/v1/orders?symbol=INFY', t.token)).body.items;
-    expect(orders.find((o: { clientTag: string | null }) => o.clientTag === 'squareoff')).toMatchObject({ side: 'SELL', type: 'MARKET', quantity: 5, status: 'FILLED' });
+    expect(orders.find((o: { clientTag: string | null }) => o.clientTag === 'squareoff')).toMatchObject({
+      side: 'SELL',
+      type: 'MARKET',
+      quantity: 5,
+      status: 'FILLED',
+    });
     expect((await api.http.get('/api/v1/risk/kill-switch', t.token)).body.self.engaged).toBe(true);
   });
 });
 
 describe('automatic trip on max drawdown', () => {
-  const put = (userId: string, body: object) => api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, { token: admin.token, body: { ...LIMITS, maxDailyLoss: '1000000.00', ...body } });
+  const put = (userId: string, body: object) =>
+    api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, {
+      token: admin.token,
+      body: { ...LIMITS, maxDailyLoss: '1000000.00', ...body },
+    });
 
   it('is an optional limit: absent keeps it, null removes it, it must be positive', async () => {
     const t = await fundedTrader();
@@ -119,7 +166,10 @@ describe('automatic trip on max drawdown', () => {
     for (const bad of ['0', '-5', '1.001', 'lots']) {
       const r = await put(t.id, { maxDrawdown: bad });
       expect(r.status, bad).toBe(400);
-      expect(r.body.errors.map((e: { field: string }) => e.field), JSON.stringify(r.body)).toContain('maxDrawdown');
+      expect(
+        r.body.errors.map((e: { field: string }) => e.field),
+        JSON.stringify(r.body),
+      ).toContain('maxDrawdown');
     }
     expect((await api.http.get('/api/v1/risk/limits', t.token)).body.maxDrawdown).toBe('2500.50');
     expect((await put(t.id, { maxDrawdown: null })).body.maxDrawdown).toBeNull();
@@ -132,15 +182,25 @@ describe('automatic trip on max drawdown', () => {
     const buy = await post(t.token, { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 4, product: 'CNC' });
     expect(buy.status).toBe(202);
     await filled(t.token, buy.body.order.id, 'market buy filled');
-    const status = await eventually(async () => {
-      const s = (await api.http.get('/api/v1/risk/kill-switch', t.token)).body;
-      return s.self.engaged ? s : null;
-    }, 20_000, 'the drawdown trip');
+    const status = await eventually(
+      async () => {
+        const s = (await api.http.get('/api/v1/risk/kill-switch', t.token)).body;
+        return s.self.engaged ? s : null;
+      },
+      20_000,
+      'the drawdown trip',
+    );
     expect(status.self.reason).toMatch(/^Drawdown ₹\d+\.\d\d from today's best P&L reached the limit of ₹0\.01$/);
     const tripped = (await api.http.get('/api/v1/risk/events', t.token)).body.items.filter((e: { kind: string }) => e.kind === 'TRIPPED');
     expect(tripped).toEqual([expect.objectContaining({ rule: 'MAX_DRAWDOWN' })]);
-    const audit = (await api.http.get('/api/v1/compliance/audit?action=risk.tripped', admin.token)).body.items.filter((a: { subject: string }) => a.subject === `user:${t.id}`);
-    expect(audit).toEqual([expect.objectContaining({ details: expect.objectContaining({ rule: 'MAX_DRAWDOWN', limit: '0.01', peakDayPnl: expect.stringMatching(/^\d+\.\d\d$/) }) })]);
+    const audit = (await api.http.get('/api/v1/compliance/audit?action=risk.tripped', admin.token)).body.items.filter(
+      (a: { subject: string }) => a.subject === `user:${t.id}`,
+    );
+    expect(audit).toEqual([
+      expect.objectContaining({
+        details: expect.objectContaining({ rule: 'MAX_DRAWDOWN', limit: '0.01', peakDayPnl: expect.stringMatching(/^\d+\.\d\d$/) }),
+      }),
+    ]);
     expect((await post(t.token, { symbol: 'TCS', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' })).status).toBe(423);
   });
 
@@ -163,7 +223,12 @@ describe('mark-to-market pushes', () => {
     const t = await fundedTrader();
     const buy = await post(t.token, { symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 3, product: 'CNC' });
     await filled(t.token, buy.body.order.id, 'market buy filled');
-    const socket: Socket = io(`${api.url}/realtime`, { path: '/socket.io', auth: { token: t.token }, transports: ['websocket'], reconnection: false });
+    const socket: Socket = io(`${api.url}/realtime`, {
+      path: '/socket.io',
+      auth: { token: t.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     const seen: { at: number; position: unknown; seq: number }[] = [];
     socket.on(REALTIME_EVENTS.positionUpdated, (e: { position: unknown; seq: number }) => seen.push({ at: Date.now(), ...e }));
     await new Promise<void>((res, rej) => {
@@ -185,7 +250,13 @@ describe('mark-to-market pushes', () => {
       const dto = PositionSchema.strict().parse(window.at(-1)!.position);
       const rest = await position(t.token, 'RELIANCE');
       expect(Object.keys(dto).sort()).toEqual(Object.keys(rest).sort());
-      expect(dto).toMatchObject({ symbol: 'RELIANCE', product: 'CNC', netQuantity: 3, averagePrice: rest.averagePrice, realizedPnl: rest.realizedPnl });
+      expect(dto).toMatchObject({
+        symbol: 'RELIANCE',
+        product: 'CNC',
+        netQuantity: 3,
+        averagePrice: rest.averagePrice,
+        realizedPnl: rest.realizedPnl,
+      });
       // seq counts this stream's events one by one: no gaps.
       expect(window.slice(1).every((e, i) => e.seq === window[i]!.seq + 1)).toBe(true);
     } finally {

@@ -44,7 +44,9 @@ describe('signal batches packing migration', () => {
 
       const repo = new SignalsRepository(new Db(ds));
       const listed = await repo.list({ modelId, limit: 10 });
-      expect(listed.map((s) => [s.id, s.symbol, s.signal, s.featuresHash]).sort()).toEqual(ids.map((id, i) => [id, 'ABC'[i], ['BUY', 'HOLD', 'SELL'][i], hashes[i]]).sort());
+      expect(listed.map((s) => [s.id, s.symbol, s.signal, s.featuresHash]).sort()).toEqual(
+        ids.map((id, i) => [id, 'ABC'[i], ['BUY', 'HOLD', 'SELL'][i], hashes[i]]).sort(),
+      );
       for (const [i, id] of ids.entries()) {
         const d = await repo.detail(id);
         expect(d).toMatchObject({ id, symbol: 'ABC'[i], closeTicks: i + 1, featuresHash: hashes[i] });

@@ -9,9 +9,29 @@ const { api } = useTestApi();
 const T0 = Date.UTC(2026, 10, 23, 4, 0);
 const MINUTE = 60_000;
 
-function signal(modelId: string, symbol: string, i: number, verdict: NewSignal['signal'], stage: NewSignal['stage'] = 'production'): NewSignal {
+function signal(
+  modelId: string,
+  symbol: string,
+  i: number,
+  verdict: NewSignal['signal'],
+  stage: NewSignal['stage'] = 'production',
+): NewSignal {
   const features = Float32Array.from([i / 100, -i / 100, 0.5]);
-  return { id: uuidv7({ msecs: T0 + i * MINUTE }), modelId, modelName: 'demo', modelVersion: stage === 'shadow' ? '2' : '1', stage, symbol, timeframe: '1m', ts: T0 + i * MINUTE, score: verdict === 'BUY' ? 0.7 : verdict === 'SELL' ? 0.3 : 0.5, signal: verdict, closeTicks: 25_000_000 + i, features, featuresHash: hashFeatures(features) };
+  return {
+    id: uuidv7({ msecs: T0 + i * MINUTE }),
+    modelId,
+    modelName: 'demo',
+    modelVersion: stage === 'shadow' ? '2' : '1',
+    stage,
+    symbol,
+    timeframe: '1m',
+    ts: T0 + i * MINUTE,
+    score: verdict === 'BUY' ? 0.7 : verdict === 'SELL' ? 0.3 : 0.5,
+    signal: verdict,
+    closeTicks: 25_000_000 + i,
+    features,
+    featuresHash: hashFeatures(features),
+  };
 }
 
 describe('signals API', () => {
@@ -37,7 +57,10 @@ describe('signals API', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await api.http.get(`/api/v1/signals?symbol=RELIANCE&modelId=${prod}&limit=7${cursor ? `&cursor=${cursor}` : ''}`, quant.token);
+      const res = await api.http.get(
+        `/api/v1/signals?symbol=RELIANCE&modelId=${prod}&limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+        quant.token,
+      );
       expect(res.status).toBe(200);
       const page = SignalListSchema.parse(res.body);
       expect(page.items.every((s) => s.symbol === 'RELIANCE' && s.modelId === prod)).toBe(true);
@@ -67,13 +90,22 @@ describe('signals API', () => {
     const res = await api.http.get(`/api/v1/signals/compare?modelId=${prod}&otherModelId=${shadow}&symbol=RELIANCE&limit=30`, quant.token);
     expect(res.status).toBe(200);
     expect(res.body.bars).toBe(30);
-    const agree = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'BUY' : 'HOLD') === (i % 2 === 0 ? 'BUY' : 'HOLD')).filter(Boolean).length;
+    const agree = Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'BUY' : 'HOLD') === (i % 2 === 0 ? 'BUY' : 'HOLD')).filter(
+      Boolean,
+    ).length;
     expect(res.body.agreement).toBeCloseTo(agree / 30, 10);
     expect(res.body.items[0]).toMatchObject({ symbol: 'RELIANCE', a: { stage: 'production' }, b: { stage: 'shadow' } });
   });
 
   it('bad queries are 400 problem documents; unknown ids 404; traders 403', async () => {
-    for (const q of ['limit=0', 'limit=501', 'modelId=nope', 'cursor=garbage', 'extra=1', `cursor=${Buffer.from(JSON.stringify(['users', 'x', 'y'])).toString('base64url')}`]) {
+    for (const q of [
+      'limit=0',
+      'limit=501',
+      'modelId=nope',
+      'cursor=garbage',
+      'extra=1',
+      `cursor=${Buffer.from(JSON.stringify(['users', 'x', 'y'])).toString('base64url')}`,
+    ]) {
       const res = await api.http.get(`/api/v1/signals?${q}`, quant.token);
       expect(res.status, q).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');

@@ -42,7 +42,9 @@ describe('live signals', () => {
 
     const quant = await signedIn(api, ['quant']);
     const model = await upload(quant.token, 'live-test');
-    expect((await api.http.request('POST', `/api/v1/models/${model.id}/promote`, { body: { stage: 'production' }, token: quant.token })).status).toBe(200);
+    expect(
+      (await api.http.request('POST', `/api/v1/models/${model.id}/promote`, { body: { stage: 'production' }, token: quant.token })).status,
+    ).toBe(200);
 
     const trader = await signedIn(api, ['trader']);
     const quantSocket = new MarketClient(api.url, quant.token);
@@ -55,7 +57,13 @@ describe('live signals', () => {
     await ready;
 
     const port = await freePort();
-    worker = startProcess(WORKER_MAIN, { ...ctx.env, WORKER_HEALTH_PORT: String(port), MARKET_FEED: 'simulated', MARKET_FEED_TICKS_PER_SECOND: '300', LOG_LEVEL: 'warn' });
+    worker = startProcess(WORKER_MAIN, {
+      ...ctx.env,
+      WORKER_HEALTH_PORT: String(port),
+      MARKET_FEED: 'simulated',
+      MARKET_FEED_TICKS_PER_SECOND: '300',
+      LOG_LEVEL: 'warn',
+    });
     await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
 
     // The next 1m close (≤ 60 s away), plus the gathering grace.
@@ -63,7 +71,9 @@ describe('live signals', () => {
     const bucket = pushed[0]!.signal.ts;
     const ofBucket = pushed.filter((e) => e.signal.ts === bucket);
     expect(ofBucket.map((e) => e.signal.symbol).sort()).toEqual([...SYMBOLS].sort());
-    expect(ofBucket.every((e) => e.signal.modelId === model.id && e.signal.stage === 'production' && e.signal.modelVersion === 'live-test')).toBe(true);
+    expect(
+      ofBucket.every((e) => e.signal.modelId === model.id && e.signal.stage === 'production' && e.signal.modelVersion === 'live-test'),
+    ).toBe(true);
     expect(new Set(ofBucket.map((e) => e.seq)).size).toBe(SYMBOLS.length);
     expect(traderGot).toEqual([]);
 
@@ -76,7 +86,9 @@ describe('live signals', () => {
         const stored = (await api.app.get(SignalsRepository).detail(e.signal.id))!;
         expect(stored).toMatchObject({ score: e.signal.score, signal: e.signal.signal, featuresHash: e.signal.featuresHash });
         // History is stored as chunks and loose rows: read it the way the dataset builder does.
-        const c = await api.app.get(CandlesRepository).range({ symbol: e.signal.symbol, timeframe: '1m', to: new Date(Date.parse(e.signal.ts) + 1).toISOString(), limit: 500 });
+        const c = await api.app
+          .get(CandlesRepository)
+          .range({ symbol: e.signal.symbol, timeframe: '1m', to: new Date(Date.parse(e.signal.ts) + 1).toISOString(), limit: 500 });
         expect(c.ts[c.length - 1]).toBe(Date.parse(e.signal.ts));
         const state = new FeatureState();
         let row: Float64Array | null = null;

@@ -23,16 +23,45 @@ beforeAll(async () => {
 });
 
 const create = (body: unknown, token = quant.token) => api.http.request('POST', '/api/v1/strategies', { body, token });
-const ml = (over: Record<string, unknown> = {}) => ({ name: `s-${randomUUID().slice(0, 8)}`, kind: 'ml-signal', symbols: ['RELIANCE', 'tcs'], params: { quantity: 2 }, modelId, mode: 'paper', ...over });
+const ml = (over: Record<string, unknown> = {}) => ({
+  name: `s-${randomUUID().slice(0, 8)}`,
+  kind: 'ml-signal',
+  symbols: ['RELIANCE', 'tcs'],
+  params: { quantity: 2 },
+  modelId,
+  mode: 'paper',
+  ...over,
+});
 
 describe('strategies API', () => {
   it('creates a stopped strategy with defaults filled in and zero P&L', async () => {
     const res = await create(ml());
     expect(res.status).toBe(201);
     const s = StrategySchema.parse(res.body.strategy);
-    expect(s).toMatchObject({ kind: 'ml-signal', symbols: ['RELIANCE', 'TCS'], params: { quantity: 2, allowShort: false }, status: 'stopped', mode: 'paper', maxPositionUnits: 20, killSwitch: { engaged: false }, pnl: { realized: '0.00', unrealized: '0.00', total: '0.00' }, orders: 0 });
-    const sma = await create({ name: `sma-${randomUUID().slice(0, 6)}`, kind: 'sma-crossover', symbols: ['INFY'], params: { fast: 5, slow: 20, quantity: 1 }, mode: 'paper', maxPositionUnits: 4 });
-    expect(sma.body.strategy).toMatchObject({ params: { fast: 5, slow: 20, quantity: 1, allowShort: false, timeframe: '1m' }, maxPositionUnits: 4, modelId: null });
+    expect(s).toMatchObject({
+      kind: 'ml-signal',
+      symbols: ['RELIANCE', 'TCS'],
+      params: { quantity: 2, allowShort: false },
+      status: 'stopped',
+      mode: 'paper',
+      maxPositionUnits: 20,
+      killSwitch: { engaged: false },
+      pnl: { realized: '0.00', unrealized: '0.00', total: '0.00' },
+      orders: 0,
+    });
+    const sma = await create({
+      name: `sma-${randomUUID().slice(0, 6)}`,
+      kind: 'sma-crossover',
+      symbols: ['INFY'],
+      params: { fast: 5, slow: 20, quantity: 1 },
+      mode: 'paper',
+      maxPositionUnits: 4,
+    });
+    expect(sma.body.strategy).toMatchObject({
+      params: { fast: 5, slow: 20, quantity: 1, allowShort: false, timeframe: '1m' },
+      maxPositionUnits: 4,
+      modelId: null,
+    });
   });
 
   it('refuses bad strategies with the field named, and stores none of them', async () => {
@@ -49,7 +78,12 @@ describe('strategies API', () => {
       ['quantity missing', ml({ params: {} }), 400, 'params.quantity'],
       ['quantity zero', ml({ params: { quantity: 0 } }), 400, 'params.quantity'],
       ['unknown param', ml({ params: { quantity: 1, leverage: 10 } }), 400, 'params'],
-      ['fast not below slow', { name: 'x', kind: 'sma-crossover', symbols: ['INFY'], params: { fast: 20, slow: 5, quantity: 1 }, mode: 'paper' }, 400, 'params.fast'],
+      [
+        'fast not below slow',
+        { name: 'x', kind: 'sma-crossover', symbols: ['INFY'], params: { fast: 20, slow: 5, quantity: 1 }, mode: 'paper' },
+        400,
+        'params.fast',
+      ],
       ['bad mode', ml({ mode: 'yolo' }), 400, 'mode'],
       ['unknown field', ml({ leverage: 3 }), 400, ''],
       ['empty name', ml({ name: ' ' }), 400, 'name'],
@@ -58,7 +92,11 @@ describe('strategies API', () => {
       const res = await create(body);
       expect(res.status, what).toBe(status);
       expect(res.headers.get('content-type'), what).toContain('application/problem+json');
-      if (field) expect(res.body.errors?.map((e: { field: string }) => e.field), what).toContain(field);
+      if (field)
+        expect(
+          res.body.errors?.map((e: { field: string }) => e.field),
+          what,
+        ).toContain(field);
     }
     const name = `dup-${randomUUID().slice(0, 6)}`;
     expect((await create(ml({ name }))).status).toBe(201);
@@ -71,7 +109,10 @@ describe('strategies API', () => {
     const start = await api.http.request('POST', `/api/v1/strategies/${id}/start`, { token: quant.token });
     expect(start.status).toBe(200);
     expect(start.body.strategy.status).toBe('running');
-    const ks = await api.http.request('POST', `/api/v1/strategies/${id}/kill-switch`, { body: { engaged: true, reason: 'test: enough' }, token: quant.token });
+    const ks = await api.http.request('POST', `/api/v1/strategies/${id}/kill-switch`, {
+      body: { engaged: true, reason: 'test: enough' },
+      token: quant.token,
+    });
     expect(ks.body.strategy.killSwitch).toEqual({ engaged: true, reason: 'test: enough' });
     const stop = await api.http.request('POST', `/api/v1/strategies/${id}/stop`, { token: quant.token });
     expect(stop.body.strategy.status).toBe('stopped');
@@ -82,7 +123,9 @@ describe('strategies API', () => {
     const list = await api.http.get('/api/v1/strategies', quant.token);
     expect(list.body.items.find((s: { id: string }) => s.id === id)).toMatchObject({ status: 'stopped', killSwitch: { engaged: true } });
     expect((await api.http.get(`/api/v1/strategies/${id}/orders`, quant.token)).body.items).toEqual([]);
-    const actions = await api.app.get(Db).sql.rows<{ action: string }>(`SELECT action FROM audit_events WHERE subject = $1 ORDER BY id`, [`strategy:${id}`]);
+    const actions = await api.app
+      .get(Db)
+      .sql.rows<{ action: string }>(`SELECT action FROM audit_events WHERE subject = $1 ORDER BY id`, [`strategy:${id}`]);
     expect(actions.map((a) => a.action)).toEqual(['strategy.created', 'strategy.started', 'risk.killswitch_engaged', 'strategy.stopped']);
   });
 

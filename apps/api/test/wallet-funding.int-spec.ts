@@ -5,10 +5,13 @@ import { createUser, login, signedIn, useTestApi } from './support/test-api';
 const { api } = useTestApi();
 
 const sql = <T>(text: string, params: unknown[] = []) => api.app.get(Db).sql.rows<T>(text, params);
-const snapshot = async () => (await sql<{ t: string; e: string; k: string; a: string }>(
-  `SELECT (SELECT count(*) FROM ledger_transactions)::text t, (SELECT count(*) FROM ledger_entries)::text e,
+const snapshot = async () =>
+  (
+    await sql<{ t: string; e: string; k: string; a: string }>(
+      `SELECT (SELECT count(*) FROM ledger_transactions)::text t, (SELECT count(*) FROM ledger_entries)::text e,
           (SELECT count(*) FROM idempotency_keys)::text k, (SELECT count(*) FROM audit_events)::text a`,
-))[0];
+    )
+  )[0];
 let keyN = 0;
 const key = () => `key-${Date.now()}-${keyN++}`;
 
@@ -16,7 +19,11 @@ async function admin() {
   return signedIn(api, ['admin']);
 }
 function move(token: string, userId: string, dir: 'deposits' | 'withdrawals', body: unknown, idem: string | null = key()) {
-  return api.http.request('POST', `/api/v1/admin/wallets/${userId}/${dir}`, { body, token, headers: idem === null ? {} : { 'idempotency-key': idem } });
+  return api.http.request('POST', `/api/v1/admin/wallets/${userId}/${dir}`, {
+    body,
+    token,
+    headers: idem === null ? {} : { 'idempotency-key': idem },
+  });
 }
 
 describe('deposits and withdrawals', () => {
@@ -26,13 +33,19 @@ describe('deposits and withdrawals', () => {
     const res = await move(a.token, trader.user.id, 'deposits', { amount: '100000.00', reference: 'NEFT-1' });
     expect(res.status).toBe(201);
     expect(res.body.wallet).toEqual({ currency: 'INR', available: '100000.00', held: '0.00', total: '100000.00' });
-    expect(res.body.transaction.entries.map((e: any) => [e.account.split(':')[0], e.amount])).toEqual([['house', '-100000.00'], ['user', '100000.00']]);
+    expect(res.body.transaction.entries.map((e: any) => [e.account.split(':')[0], e.amount])).toEqual([
+      ['house', '-100000.00'],
+      ['user', '100000.00'],
+    ]);
     const own = await api.http.get('/api/v1/wallet', trader.token);
     expect(own.body.available).toBe('100000.00');
     const entries = await api.http.get('/api/v1/wallet/entries', trader.token);
     expect(entries.body.items).toHaveLength(1);
     expect(entries.body.items[0]).toMatchObject({ type: 'DEPOSIT', amount: '100000.00', balanceAfter: '100000.00', reference: 'NEFT-1' });
-    const audit = await sql<{ action: string; actor_id: string }>(`SELECT action, actor_id FROM audit_events WHERE subject = $1 AND action LIKE 'wallet.%'`, [`user:${trader.user.id}`]);
+    const audit = await sql<{ action: string; actor_id: string }>(
+      `SELECT action, actor_id FROM audit_events WHERE subject = $1 AND action LIKE 'wallet.%'`,
+      [`user:${trader.user.id}`],
+    );
     expect(audit).toEqual([{ action: 'wallet.deposited', actor_id: a.user.id }]);
   });
 
@@ -112,7 +125,9 @@ describe('deposits and withdrawals', () => {
     const a = await admin();
     const user = await createUser(api);
     const k = key();
-    const results = await Promise.all(Array.from({ length: 20 }, () => move(a.token, user.id, 'deposits', { amount: '7.00', reference: 'dbl' }, k)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => move(a.token, user.id, 'deposits', { amount: '7.00', reference: 'dbl' }, k)),
+    );
     expect(results.every((r) => r.status === 201)).toBe(true);
     expect(new Set(results.map((r) => r.body.transaction.id)).size).toBe(1);
     expect((await api.http.get(`/api/v1/admin/wallets/${user.id}`, a.token)).body.available).toBe('7.00');
@@ -122,7 +137,9 @@ describe('deposits and withdrawals', () => {
     const a = await admin();
     const user = await createUser(api);
     await move(a.token, user.id, 'deposits', { amount: '1000.00', reference: 'seed' });
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => move(a.token, user.id, 'withdrawals', { amount: '100.00', reference: `w${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => move(a.token, user.id, 'withdrawals', { amount: '100.00', reference: `w${i}` })),
+    );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(10);
     expect(statuses.filter((s) => s === 422)).toHaveLength(40);
@@ -161,7 +178,12 @@ describe('realtime', () => {
     const a = await admin();
     const user = await createUser(api);
     const session = await login(api, user);
-    const socket = io(`${api.url}/realtime`, { path: '/socket.io', auth: { token: session.accessToken }, transports: ['websocket'], reconnection: false });
+    const socket = io(`${api.url}/realtime`, {
+      path: '/socket.io',
+      auth: { token: session.accessToken },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     try {
       await new Promise((r) => socket.once('ready', r));
       const got = new Promise<any>((r) => socket.once('wallet.updated', r));

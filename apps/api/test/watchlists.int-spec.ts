@@ -173,7 +173,11 @@ describe('POST /api/v1/watchlists', () => {
 
   it('malformed JSON is 400, not 500', async () => {
     const { token } = await signedIn(api);
-    const res = await api.http.request('POST', '/api/v1/watchlists', { raw: '{"name":', token, headers: { 'content-type': 'application/json' } });
+    const res = await api.http.request('POST', '/api/v1/watchlists', {
+      raw: '{"name":',
+      token,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -245,7 +249,11 @@ describe('symbols of a list', () => {
     expect(repeat.body.errors[0]).toEqual({ field: 'symbols', message: 'symbols must not repeat' });
     const unknown = await replace(token, list.id, { symbols: ['RELIANCE', 'ZZZZ'] });
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'Unknown symbol: ZZZZ', errors: [{ field: 'symbols.1', message: 'unknown symbol "ZZZZ"' }] });
+    expect(unknown.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'Unknown symbol: ZZZZ',
+      errors: [{ field: 'symbols.1', message: 'unknown symbol "ZZZZ"' }],
+    });
     const tooMany = await replace(token, list.id, { symbols: SYMBOLS.slice(0, WATCHLIST_MAX_SYMBOLS + 1) });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors[0]).toEqual({ field: 'symbols', message: `at most ${WATCHLIST_MAX_SYMBOLS} symbols` });
@@ -273,7 +281,11 @@ describe('symbols of a list', () => {
     const [list] = (await get(token)).body.items;
     const unknown = await add(token, list.id, { symbol: 'RELIANCEX' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'Unknown symbol: RELIANCEX', errors: [{ field: 'symbol', message: 'unknown symbol "RELIANCEX"' }] });
+    expect(unknown.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      detail: 'Unknown symbol: RELIANCEX',
+      errors: [{ field: 'symbol', message: 'unknown symbol "RELIANCEX"' }],
+    });
     for (const body of [{}, { symbol: '' }, { symbol: ['TCS'] }, { symbol: 'TCS', position: 0 }]) {
       expect((await add(token, list.id, body)).status, JSON.stringify(body)).toBe(400);
     }

@@ -73,7 +73,10 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await logIn(page, trader);
   await page.goto('/trade?symbol=RELIANCE');
   await expect(page.getByTestId('trade-wallet-available')).toHaveText('₹5,00,000.00');
-  await page.getByTestId('price-chart').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .getByTestId('price-chart')
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
   await page.keyboard.press('b');
   await expect(page.getByTestId('order-ticket')).toHaveAttribute('data-side', 'BUY');
   await page.getByTestId('ticket-type-MARKET').click();

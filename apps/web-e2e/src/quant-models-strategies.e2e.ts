@@ -12,7 +12,10 @@ async function upload(page: Page, card: string) {
   await page.getByTestId('model-upload-submit').click();
 }
 
-test('a quant uploads a model, promotes it to production, runs an ml-signal paper strategy on it and sees its signals and orders', async ({ page, request }, testInfo) => {
+test('a quant uploads a model, promotes it to production, runs an ml-signal paper strategy on it and sees its signals and orders', async ({
+  page,
+  request,
+}, testInfo) => {
   // Signals are computed at each 1-minute bar close: allow a couple of bars after the strategy starts.
   test.setTimeout(240_000);
   const quant = await registerUser(request, 'quant');
@@ -66,7 +69,8 @@ test('a quant uploads a model, promotes it to production, runs an ml-signal pape
   await expect(page.getByTestId('model-card-horizon')).toHaveText('15 bars');
   await expect(page.getByTestId('model-card-features')).toHaveAttribute('data-count', String((card.features as string[]).length));
   await expect(page.getByTestId('walk-forward')).toHaveAttribute('data-folds', '4');
-  for (const metric of ['auc', 'logLoss', 'hitRate', 'sharpe']) await expect(page.getByTestId(`wf-chart-${metric}`).locator('.recharts-bar-rectangle').first()).toBeVisible();
+  for (const metric of ['auc', 'logLoss', 'hitRate', 'sharpe'])
+    await expect(page.getByTestId(`wf-chart-${metric}`).locator('.recharts-bar-rectangle').first()).toBeVisible();
   await shot(page, '82-quant-model-detail');
 
   // Promote to production, confirming; the dialog names the version it replaces.
@@ -118,7 +122,12 @@ test('a quant uploads a model, promotes it to production, runs an ml-signal pape
   await expect(rows.first()).toBeVisible();
   await expect(rows.first()).toHaveAttribute('data-signal', 'BUY');
   await expect(rows.first()).toHaveAttribute('data-stage', 'production');
-  await expect(page.getByTestId('signals-table').locator(`tr:not([data-model-id="${modelId}"])`).filter({ has: page.locator('td') })).toHaveCount(0);
+  await expect(
+    page
+      .getByTestId('signals-table')
+      .locator(`tr:not([data-model-id="${modelId}"])`)
+      .filter({ has: page.locator('td') }),
+  ).toHaveCount(0);
   // Filtered to the traded symbol (typed in lower case), its chart carries the BUY markers. The URL
   // is compared decoded: `M&M` stands there as `M%26M`.
   await page.getByTestId('signals-filter-symbol').fill(symbol.toLowerCase());

@@ -26,7 +26,10 @@ async function submitTicket(page: Page): Promise<string> {
   return (await placed.getAttribute('data-order-id'))!;
 }
 
-test('a funded trader buys at market, sees the fill and live P&L, modifies and cancels a far limit, and is stopped by the kill switch', async ({ page, request }) => {
+test('a funded trader buys at market, sees the fill and live P&L, modifies and cancels a far limit, and is stopped by the kill switch', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const trader = await registerUser(request, 'orders');
   await fundUser(request, trader.id, '500000.00', 'NEFT-E2E-ORDERS');
@@ -37,7 +40,10 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
 
   // B opens the ticket as a buy for the charted instrument; Esc closes it; S as a sell.
-  await page.getByTestId('price-chart').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+  await page
+    .getByTestId('price-chart')
+    .click({ position: { x: 5, y: 5 } })
+    .catch(() => undefined);
   await page.keyboard.press('b');
   const ticket = page.getByTestId('order-ticket');
   await expect(ticket).toHaveAttribute('data-side', 'BUY');
@@ -93,7 +99,9 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   const limitRow = page.getByTestId(`order-row-${limitId}`);
   await expect(limitRow).toHaveAttribute('data-status', 'OPEN', { timeout: 15_000 });
   await expect(page.getByTestId('trade-wallet-held')).not.toHaveText('₹0.00');
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText(`₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText(
+    `₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+  );
   await shot(page, '53-limit-open-held');
   // Modify it: one more unit, ₹1 lower. The row takes the new terms once the broker confirms; the hold follows.
   const reservedBefore = (await limitRow.getAttribute('data-reserved'))!;
@@ -105,7 +113,9 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await page.getByTestId('order-modify-confirm').click();
   await expect(limitRow).toContainText(`0 / ${units + 1}`, { timeout: 15_000 });
   await expect(limitRow).not.toHaveAttribute('data-reserved', reservedBefore);
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText(`₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText(
+    `₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+  );
   await shot(page, '53c-limit-modified');
   await page.getByTestId(`order-cancel-${limitId}`).click();
   await page.getByTestId('order-cancel-confirm').click();

@@ -52,6 +52,10 @@ test('admin deposits ₹1,00,000; the trader sees it live; compliance verifies a
   expect(csv.split('\n')[0]).toBe('entry_id,transaction_id,created_at,account,type,amount,balance_after,reference');
   expect(csv).toContain('NEFT-E2E-1');
 
-  const wallet = await request.get(`/api/v1/wallet`, { headers: { authorization: `Bearer ${(await (await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } })).json()).accessToken}` } });
+  const wallet = await request.get(`/api/v1/wallet`, {
+    headers: {
+      authorization: `Bearer ${(await (await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } })).json()).accessToken}`,
+    },
+  });
   expect((await wallet.json()).available).toBe('100000.00');
 });

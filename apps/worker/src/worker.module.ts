@@ -47,7 +47,18 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [InfraModule.forRoot(config, { appName: 'worker', logger }), AuthModule, QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule, SignalsModule, ModelRegistryModule, StrategiesModule],
+      imports: [
+        InfraModule.forRoot(config, { appName: 'worker', logger }),
+        AuthModule,
+        QueueModule,
+        RealtimeModule,
+        WalletModule,
+        MarketModule,
+        TradingModule,
+        SignalsModule,
+        ModelRegistryModule,
+        StrategiesModule,
+      ],
       providers: [
         ...HANDLERS,
         LedgerSealerLoop,
@@ -73,11 +84,13 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     await this.host.start();
     // Schedulers are upserted by id, so every worker replica may declare them safely.
-    await this.producer.queue('maintenance').upsertJobScheduler(
-      'purge-expired-sessions-hourly',
-      { every: 3_600_000 },
-      { name: JOBS.purgeExpiredSessions, data: { olderThanHours: 24 } },
-    );
+    await this.producer
+      .queue('maintenance')
+      .upsertJobScheduler(
+        'purge-expired-sessions-hourly',
+        { every: 3_600_000 },
+        { name: JOBS.purgeExpiredSessions, data: { olderThanHours: 24 } },
+      );
   }
 
   /**

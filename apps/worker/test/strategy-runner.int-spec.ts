@@ -41,7 +41,13 @@ const T0 = Date.UTC(2026, 10, 23, 4, 0);
 
 function makeModule() {
   @Module({
-    imports: [InfraModule.forRoot(ctx.config, { appName: 'worker', logger: pino({ level: 'silent' }) }), AuthModule, WalletModule, TradingModule, StrategiesModule],
+    imports: [
+      InfraModule.forRoot(ctx.config, { appName: 'worker', logger: pino({ level: 'silent' }) }),
+      AuthModule,
+      WalletModule,
+      TradingModule,
+      StrategiesModule,
+    ],
     providers: [BarCloseBus],
     exports: [BarCloseBus],
   })
@@ -52,8 +58,20 @@ function makeModule() {
 /** A runner as a worker process would have it (its own memory), on the shared bus. */
 async function newRunner(): Promise<StrategyRunner> {
   const g = <T>(t: unknown) => app.get(t as never) as T;
-  const { StrategiesRepository, PlaceOrderUseCase, CandlesRepository, RiskRepository, RealtimePublisher, LOGGER, APP_CONFIG } = await import('@tradeloop/server');
-  const r = new StrategyRunner(g(APP_CONFIG), new BarCloseBus(), g(StrategiesRepository), g(StrategyCommandsUseCase), g(PlaceOrderUseCase), g(CandlesRepository), g(RiskRepository), g(RealtimePublisher), g(REDIS), g(LOGGER));
+  const { StrategiesRepository, PlaceOrderUseCase, CandlesRepository, RiskRepository, RealtimePublisher, LOGGER, APP_CONFIG } =
+    await import('@tradeloop/server');
+  const r = new StrategyRunner(
+    g(APP_CONFIG),
+    new BarCloseBus(),
+    g(StrategiesRepository),
+    g(StrategyCommandsUseCase),
+    g(PlaceOrderUseCase),
+    g(CandlesRepository),
+    g(RiskRepository),
+    g(RealtimePublisher),
+    g(REDIS),
+    g(LOGGER),
+  );
   runners.push(r);
   return r;
 }
@@ -63,7 +81,9 @@ beforeAll(async () => {
   app = await NestFactory.createApplicationContext(makeModule(), { logger: false });
   db = app.get(Db);
   await app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
-  const user = await app.get(RegisterUseCase).createUser({ email: `quant-${randomUUID()}@example.test`, password: 'pw-strategy-runner-1', displayName: 'Quant' }, ['quant'], meta);
+  const user = await app
+    .get(RegisterUseCase)
+    .createUser({ email: `quant-${randomUUID()}@example.test`, password: 'pw-strategy-runner-1', displayName: 'Quant' }, ['quant'], meta);
   userId = user.id;
   await db.tx((sql) => app.get(LedgerRepository).post(sql, depositTx(userId, 50_00_000_00n, 'test funding')));
   modelId = randomUUID();
@@ -73,8 +93,16 @@ beforeAll(async () => {
   );
   // Live quotes, as the feed writes them (market orders need a price).
   const redis = app.get<Redis>(REDIS);
-  for (const [symbol, ltp] of [['RELIANCE', 14_000_000], ['TCS', 35_000_000], ['INFY', 15_000_000]] as const) {
-    await redis.hset(marketKeys(ctx.config.REDIS_PREFIX).quotes, symbol, JSON.stringify([symbol, Date.now(), ltp, ltp - 500, ltp + 500, 1000, ltp, 1]));
+  for (const [symbol, ltp] of [
+    ['RELIANCE', 14_000_000],
+    ['TCS', 35_000_000],
+    ['INFY', 15_000_000],
+  ] as const) {
+    await redis.hset(
+      marketKeys(ctx.config.REDIS_PREFIX).quotes,
+      symbol,
+      JSON.stringify([symbol, Date.now(), ltp, ltp - 500, ltp + 500, 1000, ltp, 1]),
+    );
   }
 }, 60_000);
 
@@ -84,13 +112,32 @@ afterAll(async () => {
   await ctx?.cleanup();
 });
 
-const signal = (over: Partial<SignalDto>): SignalDto => ({ id: uuidv7(), modelId, modelVersion: '1', stage: 'production', symbol: 'RELIANCE', ts: new Date(T0).toISOString(), score: 0.9, signal: 'BUY', featuresHash: 'f'.repeat(64), ...over });
+const signal = (over: Partial<SignalDto>): SignalDto => ({
+  id: uuidv7(),
+  modelId,
+  modelVersion: '1',
+  stage: 'production',
+  symbol: 'RELIANCE',
+  ts: new Date(T0).toISOString(),
+  score: 0.9,
+  signal: 'BUY',
+  featuresHash: 'f'.repeat(64),
+  ...over,
+});
 const batch = (signals: SignalDto[]) => ({ timeframe: '1m' as const, ts: T0, signals, closes: new Map<string, number>() });
 const ordersOf = (strategyId: string) =>
-  db.sql.rows<{ id: string; symbol: string; side: string; quantity: number; signal_id: string | null; strategy_id: string; product: string; type: string }>(
-    `SELECT id, symbol, side, quantity, signal_id, strategy_id, product, type FROM orders WHERE strategy_id = $1 ORDER BY created_at`,
-    [strategyId],
-  );
+  db.sql.rows<{
+    id: string;
+    symbol: string;
+    side: string;
+    quantity: number;
+    signal_id: string | null;
+    strategy_id: string;
+    product: string;
+    type: string;
+  }>(`SELECT id, symbol, side, quantity, signal_id, strategy_id, product, type FROM orders WHERE strategy_id = $1 ORDER BY created_at`, [
+    strategyId,
+  ]);
 
 async function startStrategy(body: Parameters<StrategyCommandsUseCase['create']>[1]) {
   const s = await app.get(StrategyCommandsUseCase).create(userId, body, meta);
@@ -99,7 +146,10 @@ async function startStrategy(body: Parameters<StrategyCommandsUseCase['create']>
 }
 
 /** Runs a runner's step and waits for its queue to drain. */
-async function deliver(r: StrategyRunner, what: { signals?: ReturnType<typeof batch>; bars?: { timeframe: '1m'; ts: number; bars: Map<string, Candle>; closedAt: number } }) {
+async function deliver(
+  r: StrategyRunner,
+  what: { signals?: ReturnType<typeof batch>; bars?: { timeframe: '1m'; ts: number; bars: Map<string, Candle>; closedAt: number } },
+) {
   const bus = (r as unknown as { bus: BarCloseBus }).bus;
   if (what.signals) await bus.emitSignals(what.signals);
   if (what.bars) await bus.emitBars(what.bars);
@@ -107,7 +157,14 @@ async function deliver(r: StrategyRunner, what: { signals?: ReturnType<typeof ba
 
 describe('strategy runner', () => {
   it('turns a production BUY signal into one MARKET order through the intake, tagged with strategy and signal; a repeat and a restarted runner add nothing', async () => {
-    const s = await startStrategy({ name: `ml-${randomUUID().slice(0, 6)}`, kind: 'ml-signal', symbols: ['RELIANCE', 'TCS'], params: { quantity: 3 }, modelId, mode: 'paper' });
+    const s = await startStrategy({
+      name: `ml-${randomUUID().slice(0, 6)}`,
+      kind: 'ml-signal',
+      symbols: ['RELIANCE', 'TCS'],
+      params: { quantity: 3 },
+      modelId,
+      mode: 'paper',
+    });
     const r1 = await newRunner();
     await r1.onApplicationBootstrap();
     const buy = signal({ symbol: 'RELIANCE' });
@@ -116,7 +173,17 @@ describe('strategy runner', () => {
     const other = signal({ symbol: 'INFY' });
     await deliver(r1, { signals: batch([buy, hold, shadow, other]) });
     let orders = await ordersOf(s.id);
-    expect(orders).toEqual([expect.objectContaining({ symbol: 'RELIANCE', side: 'BUY', quantity: 3, signal_id: buy.id, strategy_id: s.id, type: 'MARKET', product: 'MIS' })]);
+    expect(orders).toEqual([
+      expect.objectContaining({
+        symbol: 'RELIANCE',
+        side: 'BUY',
+        quantity: 3,
+        signal_id: buy.id,
+        strategy_id: s.id,
+        type: 'MARKET',
+        product: 'MIS',
+      }),
+    ]);
     await deliver(r1, { signals: batch([buy]) });
     // The worker restarts mid-bar: a new runner sees the same signal again.
     await r1.beforeApplicationShutdown();
@@ -126,26 +193,58 @@ describe('strategy runner', () => {
     orders = await ordersOf(s.id);
     expect(orders).toHaveLength(1);
     // The next bar's SELL flattens what is held or working.
-    await deliver(r2, { signals: batch([signal({ symbol: 'RELIANCE', signal: 'SELL', score: 0.1, ts: new Date(T0 + 60_000).toISOString() })]) });
+    await deliver(r2, {
+      signals: batch([signal({ symbol: 'RELIANCE', signal: 'SELL', score: 0.1, ts: new Date(T0 + 60_000).toISOString() })]),
+    });
     orders = await ordersOf(s.id);
     expect(orders.map((o) => `${o.side} ${o.quantity}`)).toEqual(['BUY 3', 'SELL 3']);
-    const audit = await db.sql.rows<{ details: { strategyId?: string; signalId?: string } }>(`SELECT details FROM audit_events WHERE action = 'order.placed' AND subject = $1`, [`order:${orders[0]!.id}`]);
+    const audit = await db.sql.rows<{ details: { strategyId?: string; signalId?: string } }>(
+      `SELECT details FROM audit_events WHERE action = 'order.placed' AND subject = $1`,
+      [`order:${orders[0]!.id}`],
+    );
     expect(audit[0]!.details).toMatchObject({ strategyId: s.id, signalId: buy.id });
     await r2.beforeApplicationShutdown();
   });
 
   it('a refused order (position limit, the strategy’s own kill switch) is recorded and the strategy keeps running', async () => {
-    const limited = await startStrategy({ name: `lim-${randomUUID().slice(0, 6)}`, kind: 'ml-signal', symbols: ['INFY'], params: { quantity: 5 }, modelId, mode: 'paper', maxPositionUnits: 3 });
-    const switched = await startStrategy({ name: `ks-${randomUUID().slice(0, 6)}`, kind: 'ml-signal', symbols: ['TCS'], params: { quantity: 1 }, modelId, mode: 'paper' });
+    const limited = await startStrategy({
+      name: `lim-${randomUUID().slice(0, 6)}`,
+      kind: 'ml-signal',
+      symbols: ['INFY'],
+      params: { quantity: 5 },
+      modelId,
+      mode: 'paper',
+      maxPositionUnits: 3,
+    });
+    const switched = await startStrategy({
+      name: `ks-${randomUUID().slice(0, 6)}`,
+      kind: 'ml-signal',
+      symbols: ['TCS'],
+      params: { quantity: 1 },
+      modelId,
+      mode: 'paper',
+    });
     await app.get(StrategyCommandsUseCase).setKillSwitch(userId, switched.id, true, 'test: halt this one', meta);
     const r = await newRunner();
     await r.onApplicationBootstrap();
-    await deliver(r, { signals: batch([signal({ symbol: 'INFY', ts: new Date(T0 + 120_000).toISOString() }), signal({ symbol: 'TCS', ts: new Date(T0 + 120_000).toISOString() })]) });
+    await deliver(r, {
+      signals: batch([
+        signal({ symbol: 'INFY', ts: new Date(T0 + 120_000).toISOString() }),
+        signal({ symbol: 'TCS', ts: new Date(T0 + 120_000).toISOString() }),
+      ]),
+    });
     expect(await ordersOf(limited.id)).toEqual([]);
     expect(await ordersOf(switched.id)).toEqual([]);
-    const [l, k] = await Promise.all([app.get(StrategyCommandsUseCase).get(userId, limited.id), app.get(StrategyCommandsUseCase).get(userId, switched.id)]);
+    const [l, k] = await Promise.all([
+      app.get(StrategyCommandsUseCase).get(userId, limited.id),
+      app.get(StrategyCommandsUseCase).get(userId, switched.id),
+    ]);
     expect(l).toMatchObject({ status: 'running', lastError: expect.stringContaining('limit is 3') });
-    expect(k).toMatchObject({ status: 'running', killSwitch: { engaged: true }, lastError: expect.stringContaining('KILL_SWITCH_ENGAGED') });
+    expect(k).toMatchObject({
+      status: 'running',
+      killSwitch: { engaged: true },
+      lastError: expect.stringContaining('KILL_SWITCH_ENGAGED'),
+    });
     const events = await db.sql.rows<{ rule: string }>(`SELECT rule FROM risk_events WHERE user_id = $1 ORDER BY id`, [userId]);
     expect(events.map((e) => e.rule)).toEqual(expect.arrayContaining(['STRATEGY_POSITION_LIMIT', 'STRATEGY_KILL_SWITCH']));
     // Released, the same strategy trades on the next bar.
@@ -156,13 +255,26 @@ describe('strategy runner', () => {
   });
 
   it('sma-crossover buys on the bar its fast average crosses above the slow one', async () => {
-    const s = await startStrategy({ name: `sma-${randomUUID().slice(0, 6)}`, kind: 'sma-crossover', symbols: ['RELIANCE'], params: { fast: 2, slow: 3, quantity: 2 }, mode: 'paper' });
+    const s = await startStrategy({
+      name: `sma-${randomUUID().slice(0, 6)}`,
+      kind: 'sma-crossover',
+      symbols: ['RELIANCE'],
+      params: { fast: 2, slow: 3, quantity: 2 },
+      mode: 'paper',
+    });
     const r = await newRunner();
     await r.onApplicationBootstrap();
     const closes = [14_000_000, 13_900_000, 13_800_000, 13_700_000, 14_200_000];
     for (const [i, close] of closes.entries()) {
       const ts = T0 + (10 + i) * 60_000;
-      await deliver(r, { bars: { timeframe: '1m', ts, bars: new Map([['RELIANCE', { ts, open: close, high: close, low: close, close, volume: 10 }]]), closedAt: performance.now() } });
+      await deliver(r, {
+        bars: {
+          timeframe: '1m',
+          ts,
+          bars: new Map([['RELIANCE', { ts, open: close, high: close, low: close, close, volume: 10 }]]),
+          closedAt: performance.now(),
+        },
+      });
     }
     expect((await ordersOf(s.id)).map((o) => `${o.side} ${o.quantity}`)).toEqual(['BUY 2']);
     await r.beforeApplicationShutdown();

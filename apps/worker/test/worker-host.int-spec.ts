@@ -93,7 +93,9 @@ describe('WorkerHost with real Redis', () => {
 
   it('refuses to boot with a missing or duplicated handler', () => {
     expect(() => new WorkerHost(ctx.config, [], silent)).toThrow(/has no handler/);
-    expect(() => new WorkerHost(ctx.config, [slowHandler(1, []), slowHandler(1, []), ...others()], silent)).toThrow(/more than one handler/);
+    expect(() => new WorkerHost(ctx.config, [slowHandler(1, []), slowHandler(1, []), ...others()], silent)).toThrow(
+      /more than one handler/,
+    );
   });
 });
 

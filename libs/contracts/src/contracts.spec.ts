@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import * as contracts from '.';
-import { AdminUserListQuerySchema, AdminUserPatchSchema, EmailSchema, humanText, LoginRequestSchema, PageQuerySchema, RegisterRequestSchema } from '.';
+import {
+  AdminUserListQuerySchema,
+  AdminUserPatchSchema,
+  EmailSchema,
+  humanText,
+  LoginRequestSchema,
+  PageQuerySchema,
+  RegisterRequestSchema,
+} from '.';
 
 describe('contract schemas', () => {
   it('normalises emails and rejects junk', () => {

@@ -37,7 +37,11 @@ export class InfraModule implements OnApplicationShutdown {
         {
           provide: Db,
           useFactory: async () => {
-            const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: `tradeloop-${options.appName}` });
+            const ds = createDataSource({
+              url: config.DATABASE_URL,
+              poolSize: config.DATABASE_POOL_SIZE,
+              applicationName: `tradeloop-${options.appName}`,
+            });
             await ds.initialize();
             return new Db(ds);
           },

@@ -6,7 +6,6 @@ import { join, relative } from 'node:path';
 // repository that a reader cannot open. Every name here must be cited as docs/<lower-case name>.
 const SPEC_NAMES = ['DOMAIN.md', 'BROKERS.md', 'API.md'];
 
-
 const ROOT = join(__dirname, '../../..');
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs|py|sh)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', 'coverage']);

@@ -118,7 +118,11 @@ export class AuthController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Password changed; every other session of the user is revoked' })
   @ApiProblems(409, 429)
-  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+  async changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+    @ReqMeta() meta: RequestMeta,
+  ): Promise<void> {
     await this.changePasswordOf.execute(principal, body, meta);
   }
 }

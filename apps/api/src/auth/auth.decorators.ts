@@ -20,4 +20,3 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
   if (!principal) throw new Error('CurrentPrincipal used on a public route');
   return principal;
 });
-

@@ -48,9 +48,17 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
 
   registerSecurityHeaders(fastify);
   // Model uploads (POST /models): two parts, the .onnx and its card; nothing else is multipart.
-  await app.register(fastifyMultipart as never, { limits: { fileSize: config.MODEL_UPLOAD_MAX_BYTES, files: 3, fields: 3, parts: 4, fieldSize: 1024 * 1024 } });
-  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
-  app.enableCors({ origin: origins.length ? origins : false, allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition', 'idempotent-replayed'] });
+  await app.register(fastifyMultipart as never, {
+    limits: { fileSize: config.MODEL_UPLOAD_MAX_BYTES, files: 3, fields: 3, parts: 4, fieldSize: 1024 * 1024 },
+  });
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  app.enableCors({
+    origin: origins.length ? origins : false,
+    allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition', 'idempotent-replayed'],
+  });
 
   const webDist = config.WEB_DIST_DIR ? resolve(config.WEB_DIST_DIR) : defaultWebDist();
   if (existsSync(join(webDist, 'index.html'))) {

@@ -4,12 +4,24 @@ import { basename } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { aggregateCandles, TIMEFRAMES } from '@tradeloop/domain';
-import { CandlesRepository, createLogger, Db, InfraModule, loadConfigOrExit, MarketModule, parseCandleCsv, type AppConfig } from '@tradeloop/server';
+import {
+  CandlesRepository,
+  createLogger,
+  Db,
+  InfraModule,
+  loadConfigOrExit,
+  MarketModule,
+  parseCandleCsv,
+  type AppConfig,
+} from '@tradeloop/server';
 
 @Module({})
 class ImportModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ImportModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'import') }), MarketModule] };
+    return {
+      module: ImportModule,
+      imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'import') }), MarketModule],
+    };
   }
 }
 

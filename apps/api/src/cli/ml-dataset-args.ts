@@ -96,7 +96,8 @@ export function parseDatasetArgs(argv: readonly string[]): ParsedDatasetArgs {
   };
   const from = time('from');
   const to = time('to');
-  if (from !== undefined && to !== undefined && from >= to) errors.push(`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`);
+  if (from !== undefined && to !== undefined && from >= to)
+    errors.push(`--from (${new Date(from).toISOString()}) must be before --to (${new Date(to).toISOString()})`);
   const tf = one('timeframe') ?? '5m';
   if (!isTimeframe(tf)) errors.push(`--timeframe "${tf}" is not one of ${TIMEFRAMES.join(', ')}`);
   const h = one('horizon') ?? '12';

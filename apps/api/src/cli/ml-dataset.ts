@@ -3,13 +3,25 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { isDomainError } from '@tradeloop/domain';
-import { BuildDatasetUseCase, createLogger, InfraModule, loadConfigOrExit, MlDatasetModule, writeDatasetArrowFile, type AppConfig, type SymbolReport } from '@tradeloop/server';
+import {
+  BuildDatasetUseCase,
+  createLogger,
+  InfraModule,
+  loadConfigOrExit,
+  MlDatasetModule,
+  writeDatasetArrowFile,
+  type AppConfig,
+  type SymbolReport,
+} from '@tradeloop/server';
 import { DATASET_USAGE, defaultDatasetPath, parseDatasetArgs } from './ml-dataset-args';
 
 @Module({})
 class DatasetCliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: DatasetCliModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'ml-dataset') }), MlDatasetModule] };
+    return {
+      module: DatasetCliModule,
+      imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'ml-dataset') }), MlDatasetModule],
+    };
   }
 }
 
@@ -18,9 +30,16 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 function printReport(report: readonly SymbolReport[], warmupBars: number): void {
   say('symbol         bars     rows  warm-up  no-horizon  non-finite');
   for (const r of report) {
-    const why = Object.entries(r.nonFiniteByFeature).map(([f, n]) => `${f} ${n}`).join(', ');
-    say(`${r.symbol.padEnd(12)} ${String(r.bars).padStart(6)} ${String(r.rows).padStart(8)} ${String(r.warmup).padStart(8)} ${String(r.beyondHorizon).padStart(11)}  ${r.nonFinite}${why ? ` (${why})` : ''}`);
-    if (r.bars > 0 && r.rows === 0) say(`  ! ${r.symbol}: no rows — ${r.bars < warmupBars ? `fewer bars than the warm-up (${warmupBars})` : 'every row had a non-finite feature (an index has no volume, a suspended stock a flat price)'}`);
+    const why = Object.entries(r.nonFiniteByFeature)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
+    say(
+      `${r.symbol.padEnd(12)} ${String(r.bars).padStart(6)} ${String(r.rows).padStart(8)} ${String(r.warmup).padStart(8)} ${String(r.beyondHorizon).padStart(11)}  ${r.nonFinite}${why ? ` (${why})` : ''}`,
+    );
+    if (r.bars > 0 && r.rows === 0)
+      say(
+        `  ! ${r.symbol}: no rows — ${r.bars < warmupBars ? `fewer bars than the warm-up (${warmupBars})` : 'every row had a non-finite feature (an index has no volume, a suspended stock a flat price)'}`,
+      );
     if (r.bars === 0) say(`  ! ${r.symbol}: no closed bars of this timeframe in the range`);
   }
 }
@@ -67,7 +86,9 @@ async function main(): Promise<void> {
     const out = resolve(args.out ?? defaultDatasetPath(process.cwd(), args.timeframe, args.horizon, featureSet.version));
     const written = writeDatasetArrowFile(out, built.parts, built.description);
     const seconds = (performance.now() - started) / 1000;
-    say(`wrote ${out}: ${written.rows.toLocaleString('en')} rows × ${featureSet.features.length} features (feature set ${featureSet.name} ${featureSet.version}), ${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${seconds.toFixed(1)} s`);
+    say(
+      `wrote ${out}: ${written.rows.toLocaleString('en')} rows × ${featureSet.features.length} features (feature set ${featureSet.name} ${featureSet.version}), ${(written.bytes / 2 ** 20).toFixed(1)} MiB in ${seconds.toFixed(1)} s`,
+    );
   } finally {
     await app.close();
   }

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex, type ModelArtifactStore, type ModelsRepository, type PromoteModelUseCase, type RegisterModelUseCase } from '@tradeloop/server';
+import {
+  sha256Hex,
+  type ModelArtifactStore,
+  type ModelsRepository,
+  type PromoteModelUseCase,
+  type RegisterModelUseCase,
+} from '@tradeloop/server';
 
 /** The demo model shipped in the repository (npm run ml:demo rebuilds it). */
 export const DEMO_MODEL_DIR = join(__dirname, '../../../../models/demo-momentum/1');
@@ -10,7 +16,16 @@ export const DEMO_MODEL_DIR = join(__dirname, '../../../../models/demo-momentum/
  * production, once: if the registry already holds that name and version, it is left as it is
  * (a quant may have archived or replaced it since).
  */
-export async function seedDemoModel(deps: { register: RegisterModelUseCase; promote: PromoteModelUseCase; models: ModelsRepository; artifacts: ModelArtifactStore; log: (line: string) => void }, dir = DEMO_MODEL_DIR): Promise<void> {
+export async function seedDemoModel(
+  deps: {
+    register: RegisterModelUseCase;
+    promote: PromoteModelUseCase;
+    models: ModelsRepository;
+    artifacts: ModelArtifactStore;
+    log: (line: string) => void;
+  },
+  dir = DEMO_MODEL_DIR,
+): Promise<void> {
   const modelFile = join(dir, 'model.onnx');
   const cardFile = join(dir, 'card.json');
   if (!existsSync(modelFile) || !existsSync(cardFile)) {

@@ -29,7 +29,10 @@ import { seedDemo } from './seed-demo';
 class SeedModule {
   static forRoot(config: AppConfig): DynamicModule {
     const logger = createLogger('warn', 'seed');
-    return { module: SeedModule, imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule, MarketModule, ModelRegistryModule] };
+    return {
+      module: SeedModule,
+      imports: [InfraModule.forRoot(config, { appName: 'cli', logger }), AuthModule, AuditModule, MarketModule, ModelRegistryModule],
+    };
   }
 }
 
@@ -55,7 +58,9 @@ async function main(): Promise<void> {
     // First run only: once any candle exists (history, an import, a feed that ran) it is left alone.
     if (config.MARKET_BACKFILL_DAYS > 0 && !(await candles.hasAny())) {
       const started = Date.now();
-      process.stdout.write(`market history: generating ${config.MARKET_BACKFILL_DAYS} days of 1m bars (all timeframes) for the demo equities, indices and futures…\n`);
+      process.stdout.write(
+        `market history: generating ${config.MARKET_BACKFILL_DAYS} days of 1m bars (all timeframes) for the demo equities, indices and futures…\n`,
+      );
       const res = await backfillHistory({
         candles,
         instruments: universe,
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
           if (done % 10 === 0 || done === total) process.stdout.write(`  ${done}/${total} sessions\n`);
         },
       });
-      process.stdout.write(`market history: ${res.candles.toLocaleString('en')} candles over ${res.sessions} sessions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stdout.write(
+        `market history: ${res.candles.toLocaleString('en')} candles over ${res.sessions} sessions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
     await seedDemoModel({
       register: app.get(RegisterModelUseCase),

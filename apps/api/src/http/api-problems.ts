@@ -11,7 +11,7 @@ const DESCRIPTIONS: Record<ProblemStatus, string> = {
   400: 'The request is invalid (every field named in `errors`)',
   401: 'Not authenticated: no, an expired or a revoked access token',
   403: 'The caller lacks the role this needs',
-  404: 'No such resource (or not the caller\'s)',
+  404: "No such resource (or not the caller's)",
   408: 'The request did not arrive in time',
   409: 'Conflicts with the current state (or an Idempotency-Key used with another body)',
   413: 'The body is larger than the server accepts',

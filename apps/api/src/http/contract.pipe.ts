@@ -20,7 +20,8 @@ export class ContractPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (CHECKED.has(metadata.type)) {
       const errors = textInputProblems(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
-      if (errors.length > 0) throw new DomainError('VALIDATION_FAILED', 'The request contains text that cannot be accepted', { fieldErrors: errors });
+      if (errors.length > 0)
+        throw new DomainError('VALIDATION_FAILED', 'The request contains text that cannot be accepted', { fieldErrors: errors });
     }
     return this.zod.transform(value, metadata);
   }

@@ -20,7 +20,12 @@ const ROUTER_ERRORS: Record<string, [ErrorCode, string]> = {
 export function routerErrorHandler(err: Error & { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
   const [code, detail] = ROUTER_ERRORS[err.code ?? ''] ?? (['VALIDATION_FAILED', 'The request could not be routed'] as const);
   const body = problem(code, detail, { requestId: String(req.id) });
-  void reply.status(body.status).header('x-request-id', String(req.id)).header('cache-control', 'no-store').type(PROBLEM_CONTENT_TYPE).send(body);
+  void reply
+    .status(body.status)
+    .header('x-request-id', String(req.id))
+    .header('cache-control', 'no-store')
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(body);
 }
 
 /** What the parser's error codes mean for the client. Anything else is a malformed request. */

@@ -37,7 +37,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('Tradeloop API')
-      .setDescription('Errors are RFC 9457 problem documents (application/problem+json); see docs/adr/0013-hostile-input.md in the repository.')
+      .setDescription(
+        'Errors are RFC 9457 problem documents (application/problem+json); see docs/adr/0013-hostile-input.md in the repository.',
+      )
       .setVersion('1')
       .setOpenAPIVersion('3.1.0')
       .addBearerAuth()

@@ -66,7 +66,11 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export function problem(code: ErrorCode, detail: string, extra: { errors?: FieldError[]; instance?: string; requestId?: string } = {}): Problem {
+export function problem(
+  code: ErrorCode,
+  detail: string,
+  extra: { errors?: FieldError[]; instance?: string; requestId?: string } = {},
+): Problem {
   const status = statusFor(code);
   return {
     type: `urn:tradeloop:problem:${code.toLowerCase().replace(/_/g, '-')}`,

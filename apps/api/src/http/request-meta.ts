@@ -9,6 +9,6 @@ export const requestMetaOf = (req: FastifyRequest): RequestMeta => ({
 });
 
 /** Request id, client IP and user agent, for audit events written by the use case. */
-export const ReqMeta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta =>
-  requestMetaOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+export const ReqMeta = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): RequestMeta => requestMetaOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );

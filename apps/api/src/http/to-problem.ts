@@ -67,12 +67,20 @@ export function toProblem(err: unknown, ctx: { instance?: string; requestId?: st
   }
   const status = (err as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { body: problem(NEST_STATUS_CODES[status] ?? 'VALIDATION_FAILED', 'The request could not be processed', ctx), headers: {}, unexpected: false };
+    return {
+      body: problem(NEST_STATUS_CODES[status] ?? 'VALIDATION_FAILED', 'The request could not be processed', ctx),
+      headers: {},
+      unexpected: false,
+    };
   }
   // Overload, not a bug: every database connection was busy for the pool's whole wait. The
   // request did nothing (it never got a connection), so retrying is safe.
   if (err instanceof Error && err.message === 'timeout exceeded when trying to connect') {
-    return { body: problem('SERVICE_UNAVAILABLE', 'The service is overloaded right now; retry shortly', ctx), headers: { 'retry-after': '1' }, unexpected: true };
+    return {
+      body: problem('SERVICE_UNAVAILABLE', 'The service is overloaded right now; retry shortly', ctx),
+      headers: { 'retry-after': '1' },
+      unexpected: true,
+    };
   }
   return { body: problem('INTERNAL', 'An unexpected error occurred; it has been logged', ctx), headers: {}, unexpected: true };
 }

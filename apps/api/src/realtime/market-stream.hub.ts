@@ -100,9 +100,24 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-api-market-sub');
     const registers = [metrics.registry];
     this.m = {
-      delivered: new Counter({ name: 'market_updates_delivered_total', help: 'Tick and candle events sent to sockets', labelNames: ['channel'] as const, registers }),
-      gaps: new Counter({ name: 'market_feed_gaps_total', help: 'Feed batches this process missed (Redis restart, feed restart)', labelNames: ['channel'] as const, registers }),
-      age: new Histogram({ name: 'market_tick_age_seconds', help: 'Age of a tick when sent to a socket', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers }),
+      delivered: new Counter({
+        name: 'market_updates_delivered_total',
+        help: 'Tick and candle events sent to sockets',
+        labelNames: ['channel'] as const,
+        registers,
+      }),
+      gaps: new Counter({
+        name: 'market_feed_gaps_total',
+        help: 'Feed batches this process missed (Redis restart, feed restart)',
+        labelNames: ['channel'] as const,
+        registers,
+      }),
+      age: new Histogram({
+        name: 'market_tick_age_seconds',
+        help: 'Age of a tick when sent to a socket',
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+        registers,
+      }),
     };
   }
 
@@ -169,7 +184,8 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     // The current state right away, so a new subscriber does not wait for the next trade.
     if (req.channel === 'ticks') {
       const now = Date.now();
-      for (const [symbol, tick] of await this.latest(accepted)) this.offer(streams.get(tickRoom(symbol)), { payload: tickEventOf(tick) }, now);
+      for (const [symbol, tick] of await this.latest(accepted))
+        this.offer(streams.get(tickRoom(symbol)), { payload: tickEventOf(tick) }, now);
     } else {
       const tf = TIMEFRAMES.indexOf(req.timeframe!);
       for (const symbol of accepted) {

@@ -2,7 +2,19 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import type { Logger } from 'pino';
-import { ADMIN_ROOM, SIGNALS_ROOM, SIGNALS_ROOM_ROLES, MARKET_SUBSCRIBE, MARKET_UNSUBSCRIBE, REALTIME_NAMESPACE, REALTIME_READY, sessionRoom, userRoom, type RealtimeReady, type SubscriptionAck } from '@tradeloop/contracts';
+import {
+  ADMIN_ROOM,
+  SIGNALS_ROOM,
+  SIGNALS_ROOM_ROLES,
+  MARKET_SUBSCRIBE,
+  MARKET_UNSUBSCRIBE,
+  REALTIME_NAMESPACE,
+  REALTIME_READY,
+  sessionRoom,
+  userRoom,
+  type RealtimeReady,
+  type SubscriptionAck,
+} from '@tradeloop/contracts';
 import { isDomainError } from '@tradeloop/domain';
 import { AuthenticateUseCase, LOGGER, type Principal } from '@tradeloop/server';
 import { MarketStreamHub } from './market-stream.hub';
@@ -51,7 +63,9 @@ export class RealtimeGateway implements OnGatewayInit<Namespace> {
         userRoom(principal.userId),
         sessionRoom(principal.sessionId),
         ...(principal.roles.includes('admin') ? [ADMIN_ROOM] : []),
-        ...((SIGNALS_ROOM_ROLES as readonly string[]).some((r) => (principal.roles as readonly string[]).includes(r)) ? [SIGNALS_ROOM] : []),
+        ...((SIGNALS_ROOM_ROLES as readonly string[]).some((r) => (principal.roles as readonly string[]).includes(r))
+          ? [SIGNALS_ROOM]
+          : []),
       ];
       // With the Redis adapter, joining subscribes to each room's channel: only once that is
       // done can events published by other processes reach this socket, so `ready` waits for it.

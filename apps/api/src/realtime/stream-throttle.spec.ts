@@ -15,7 +15,11 @@ describe('ThrottledStream', () => {
     expect(s.offer(u(2), 1, 0)).toBe(false);
     expect(s.offer(u(3), 2, 0)).toBe(false);
     expect(s.offer(u(4), 3, 0)).toBe(true);
-    expect(sent).toEqual([{ v: 1, seq: 1 }, { v: 2, seq: 2 }, { v: 3, seq: 3 }]);
+    expect(sent).toEqual([
+      { v: 1, seq: 1 },
+      { v: 2, seq: 2 },
+      { v: 3, seq: 3 },
+    ]);
   });
 
   it('parks when out of tokens (newest wins) and prefers a fresh update once a token is back', () => {

@@ -4,7 +4,16 @@ import { ZodResponse } from 'nestjs-zod';
 import { ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
-import { ModifyOrderDto, OrderDetailDto, OrderIdPathDto, OrderListDto, OrderListQueryDto, OrderResponseDto, PlaceOrderDto, TradeListDto } from './trading.dtos';
+import {
+  ModifyOrderDto,
+  OrderDetailDto,
+  OrderIdPathDto,
+  OrderListDto,
+  OrderListQueryDto,
+  OrderResponseDto,
+  PlaceOrderDto,
+  TradeListDto,
+} from './trading.dtos';
 import { ApiProblems } from '../http/api-problems';
 import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key';
 
@@ -53,7 +62,12 @@ export class OrdersController {
   @ApiProblems(409, 422)
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderResponseDto })
-  async modify(@Param() p: OrderIdPathDto, @Body() body: ModifyOrderDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+  async modify(
+    @Param() p: OrderIdPathDto,
+    @Body() body: ModifyOrderDto,
+    @CurrentPrincipal() principal: Principal,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return { order: await this.modifyOrder.execute(principal.userId, p.id, body, meta) };
   }
 

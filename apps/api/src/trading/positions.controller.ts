@@ -36,7 +36,8 @@ export class PositionsController {
   @ZodResponse({ status: 202, type: OrderListDto })
   async flatten(
     @Body() body: SquareOffDto,
-    @IdempotencyKey({ required: false, description: 'optional: with one, a retried square-off places nothing twice' }) idem: IdempotentRequest<string | null>,
+    @IdempotencyKey({ required: false, description: 'optional: with one, a retried square-off places nothing twice' })
+    idem: IdempotentRequest<string | null>,
     @CurrentPrincipal() principal: Principal,
     @ReqMeta() meta: RequestMeta,
   ) {

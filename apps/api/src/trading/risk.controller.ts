@@ -5,7 +5,17 @@ import { DomainError } from '@tradeloop/domain';
 import { RiskUseCases, type Principal, type RequestMeta } from '@tradeloop/server';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
-import { AdminKillSwitchDto, AdminKillSwitchQueryDto, AdminKillSwitchStatusDto, EngageOwnKillSwitchDto, KillSwitchStatusDto, RiskEventListDto, RiskLimitsDto, UpdateRiskLimitsDto, UserIdPathDto } from './trading.dtos';
+import {
+  AdminKillSwitchDto,
+  AdminKillSwitchQueryDto,
+  AdminKillSwitchStatusDto,
+  EngageOwnKillSwitchDto,
+  KillSwitchStatusDto,
+  RiskEventListDto,
+  RiskLimitsDto,
+  UpdateRiskLimitsDto,
+  UserIdPathDto,
+} from './trading.dtos';
 import { ApiProblems } from '../http/api-problems';
 
 @ApiTags('risk')
@@ -32,7 +42,12 @@ export class RiskController {
   @Put('admin/risk/limits/:userId')
   @Roles('admin')
   @ZodResponse({ status: 200, type: RiskLimitsDto })
-  setLimits(@Param() path: UserIdPathDto, @Body() body: UpdateRiskLimitsDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
+  setLimits(
+    @Param() path: UserIdPathDto,
+    @Body() body: UpdateRiskLimitsDto,
+    @CurrentPrincipal() p: Principal,
+    @ReqMeta() meta: RequestMeta,
+  ) {
     return this.risk.setLimits(p.userId, path.userId, body, meta);
   }
 

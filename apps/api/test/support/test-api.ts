@@ -43,11 +43,9 @@ export async function createUser(
   counter += 1;
   const password = opts.password ?? `pw-${counter}-correct-horse`;
   const email = opts.email ?? `user${counter}-${Date.now().toString(36)}@example.test`;
-  const user = await api.app.get(RegisterUseCase).createUser(
-    { email, password, displayName: opts.displayName ?? `User ${counter}` },
-    opts.roles ?? ['trader'],
-    { requestId: 'test' },
-  );
+  const user = await api.app
+    .get(RegisterUseCase)
+    .createUser({ email, password, displayName: opts.displayName ?? `User ${counter}` }, opts.roles ?? ['trader'], { requestId: 'test' });
   return { ...user, password };
 }
 

@@ -44,6 +44,9 @@ export async function grantRoles(request: APIRequestContext, userId: string, rol
   const login = await request.post('/api/v1/auth/login', { data: ADMIN });
   expect(login.status()).toBe(200);
   const { accessToken } = (await login.json()) as { accessToken: string };
-  const res = await request.patch(`/api/v1/admin/users/${userId}`, { data: { roles }, headers: { authorization: `Bearer ${accessToken}` } });
+  const res = await request.patch(`/api/v1/admin/users/${userId}`, {
+    data: { roles },
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
   expect(res.status(), await res.text()).toBe(200);
 }

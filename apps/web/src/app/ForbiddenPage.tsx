@@ -8,8 +8,8 @@ export function ForbiddenPage({ section }: { section: Section }) {
       <p className="status-code mono">403</p>
       <h1>No access to {SECTION_UI[section].label}</h1>
       <p className="muted">
-        This section needs one of the roles <span className="mono">{SECTION_ROLES[section].join(', ')}</span>. Ask an
-        administrator if you should have it.
+        This section needs one of the roles <span className="mono">{SECTION_ROLES[section].join(', ')}</span>. Ask an administrator if you
+        should have it.
       </p>
       <Link className="button" to="/">
         Go to your start page

@@ -11,7 +11,12 @@ export function SubNav({ label, items }: { label: string; items: readonly SubNav
   return (
     <nav className="subnav" aria-label={label}>
       {items.map((item) => (
-        <NavLink key={item.to} to={item.to} className={({ isActive }) => (isActive ? 'subnav-link active' : 'subnav-link')} data-testid={item.testId}>
+        <NavLink
+          key={item.to}
+          to={item.to}
+          className={({ isActive }) => (isActive ? 'subnav-link active' : 'subnav-link')}
+          data-testid={item.testId}
+        >
           {item.label}
         </NavLink>
       ))}

@@ -51,7 +51,11 @@ export function WalletBalances({ wallet, testIdPrefix, compact = false }: Wallet
               {tile.label}
               {delta !== undefined && wallet && (
                 // Re-keyed by the new value so the animation replays for every change.
-                <span key={wallet[tile.key]} className={`balance-delta ${delta > 0n ? 'money-positive' : 'money-negative'}`} data-testid={`${testIdPrefix}-${tile.key}-delta`}>
+                <span
+                  key={wallet[tile.key]}
+                  className={`balance-delta ${delta > 0n ? 'money-positive' : 'money-negative'}`}
+                  data-testid={`${testIdPrefix}-${tile.key}-delta`}
+                >
                   {formatSignedInr(delta)}
                 </span>
               )}

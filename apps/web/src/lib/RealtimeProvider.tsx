@@ -21,10 +21,7 @@ const noConnection = () => () => undefined;
 
 export function useRealtime(): { state: ConnectionState; connection: RealtimeConnection | null } {
   const connection = useRealtimeConnection();
-  const state = useSyncExternalStore(
-    connection ? connection.subscribe : noConnection,
-    () => connection?.getState() ?? 'offline',
-  );
+  const state = useSyncExternalStore(connection ? connection.subscribe : noConnection, () => connection?.getState() ?? 'offline');
   return { state, connection };
 }
 

@@ -79,5 +79,4 @@ export async function apiResponse(path: string, options: RequestOptions = {}): P
   return response;
 }
 
-export const isUnauthenticated = (error: unknown): boolean =>
-  error instanceof ApiError && error.status === 401;
+export const isUnauthenticated = (error: unknown): boolean => error instanceof ApiError && error.status === 401;

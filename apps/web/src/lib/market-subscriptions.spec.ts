@@ -136,7 +136,12 @@ describe('market subscriptions', () => {
     const f = fakeSocket();
     f.connect();
     const subs = new MarketSubscriptions(f.socket);
-    subs.acquire('ticks', Array.from({ length: 450 }, (_, i) => `S${i}`), undefined, () => undefined);
+    subs.acquire(
+      'ticks',
+      Array.from({ length: 450 }, (_, i) => `S${i}`),
+      undefined,
+      () => undefined,
+    );
     await flush();
     expect(f.sent.map((s) => s.request.symbols.length)).toEqual([200, 200, 50]);
   });

@@ -137,7 +137,10 @@ export class MarketSubscriptions {
       this.socket.timeout(ACK_TIMEOUT_MS).emit(event, request, (err: Error | null, ack?: SubscriptionAck) => {
         const keys = chunk.map((s) => streamKey(channel, s, timeframe)).filter((k) => this.sent.has(k));
         if (err || !ack) {
-          this.setStatuses(keys.map((k) => [k, { state: 'no-answer' }]), []);
+          this.setStatuses(
+            keys.map((k) => [k, { state: 'no-answer' }]),
+            [],
+          );
           return;
         }
         const refused = new Map(ack.refused.map((r) => [streamKey(channel, r.symbol, timeframe), r.reason]));

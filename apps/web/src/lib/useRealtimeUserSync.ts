@@ -13,8 +13,7 @@ interface UserUpdatedPayload {
 
 export const adminUsersQueryKey = ['admin', 'users'] as const;
 
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /**
  * Keeps the signed-in user and the admin user list in step with `user.updated` events, so a

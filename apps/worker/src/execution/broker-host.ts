@@ -85,7 +85,11 @@ export class BrokerHost implements OnModuleInit, OnApplicationShutdown {
       while (this.mailbox.size > 0) {
         const batch = [...this.mailbox.values()];
         this.mailbox.clear();
-        await Promise.all(batch.map((t) => this.broker.onTick(t).catch((err: unknown) => this.logger.warn({ err, symbol: t.symbol }, 'broker could not take a tick'))));
+        await Promise.all(
+          batch.map((t) =>
+            this.broker.onTick(t).catch((err: unknown) => this.logger.warn({ err, symbol: t.symbol }, 'broker could not take a tick')),
+          ),
+        );
       }
     } finally {
       this.draining = false;

@@ -27,7 +27,10 @@ export class ModifyOrderHandler implements JobHandler<typeof JOBS.modifyOrder> {
     const change = order?.pending_modification;
     if (!order || !change) return 'nothing to do';
     if (isTerminalStatus(order.status) || order.broker_order_ids.length !== 1) {
-      await this.execution.modificationRejected(order.id, isTerminalStatus(order.status) ? `the order is ${order.status}` : 'a sliced order cannot be modified');
+      await this.execution.modificationRejected(
+        order.id,
+        isTerminalStatus(order.status) ? `the order is ${order.status}` : 'a sliced order cannot be modified',
+      );
       return 'refused here';
     }
     const id = order.broker_order_ids[0]!;

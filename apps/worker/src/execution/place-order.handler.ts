@@ -28,7 +28,11 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
     this.host.expectPlacement(order.id);
     try {
       if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
-      const res = await this.host.adapter.placeOrder({ ...orderState(order), clientOrderId: order.id, instrument: { exchange: exchangeOf(order), symbol: order.symbol } });
+      const res = await this.host.adapter.placeOrder({
+        ...orderState(order),
+        clientOrderId: order.id,
+        instrument: { exchange: exchangeOf(order), symbol: order.symbol },
+      });
       // Fault tests: die exactly between the broker's acceptance and our write.
       if (this.config.FAULT_INJECTION === 'crash-after-broker-accept') process.kill(process.pid, 'SIGKILL');
       await this.accept(order, res.brokerOrderIds, 'sent');
@@ -50,9 +54,20 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
 
   /** Looks the order up by its tag; adopts what the broker has. True when found. */
   private async adoptExisting(order: OrderRow): Promise<boolean> {
-    const found = await this.host.adapter.findOrdersByTag({ clientOrderId: order.id, instrument: { exchange: exchangeOf(order), symbol: order.symbol }, side: order.side, quantity: order.quantity, sentAfter: order.created_at.getTime() });
+    const found = await this.host.adapter.findOrdersByTag({
+      clientOrderId: order.id,
+      instrument: { exchange: exchangeOf(order), symbol: order.symbol },
+      side: order.side,
+      quantity: order.quantity,
+      sentAfter: order.created_at.getTime(),
+    });
     if (found.orders.length === 0) return false;
-    await this.accept(order, found.orders.map((o) => o.brokerOrderId), 'found-by-tag', found.orders);
+    await this.accept(
+      order,
+      found.orders.map((o) => o.brokerOrderId),
+      'found-by-tag',
+      found.orders,
+    );
     return true;
   }
 
@@ -60,11 +75,22 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
    * Records the acceptance together with what the broker already reported (an order that met a
    * marketable book fills as it arrives), then routes later updates straight to the order.
    */
-  private async accept(order: OrderRow, ids: readonly string[], how: 'sent' | 'found-by-tag', known: readonly BrokerOrder[] = []): Promise<void> {
+  private async accept(
+    order: OrderRow,
+    ids: readonly string[],
+    how: 'sent' | 'found-by-tag',
+    known: readonly BrokerOrder[] = [],
+  ): Promise<void> {
     const reports = new Map<string, BrokerOrder>();
     for (const o of known) reports.set(o.brokerOrderId, o);
-    for (const o of this.host.takeKept(ids)) if (!reports.has(o.brokerOrderId) || reports.get(o.brokerOrderId)!.updatedAt <= o.updatedAt) reports.set(o.brokerOrderId, o);
-    await this.execution.accepted(order.id, ids, how, [...reports.values()].map((report) => ({ brokerOrderId: report.brokerOrderId, report })));
+    for (const o of this.host.takeKept(ids))
+      if (!reports.has(o.brokerOrderId) || reports.get(o.brokerOrderId)!.updatedAt <= o.updatedAt) reports.set(o.brokerOrderId, o);
+    await this.execution.accepted(
+      order.id,
+      ids,
+      how,
+      [...reports.values()].map((report) => ({ brokerOrderId: report.brokerOrderId, report })),
+    );
     this.host.adopt(order.id, ids);
   }
 }

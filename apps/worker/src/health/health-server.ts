@@ -22,7 +22,10 @@ export function createHealthServer(deps: { db: Db; redis: Redis; host: WorkerHos
       void Promise.all([probe(() => deps.db.dataSource.query('SELECT 1')), probe(() => deps.redis.ping())]).then(([postgres, redis]) => {
         const running = deps.host.state === 'running';
         const ok = running && postgres.status === 'up' && redis.status === 'up';
-        send(ok ? 200 : 503, { status: ok ? 'ready' : running ? 'not_ready' : deps.host.state, checks: { postgres, redis, worker: deps.host.state } });
+        send(ok ? 200 : 503, {
+          status: ok ? 'ready' : running ? 'not_ready' : deps.host.state,
+          checks: { postgres, redis, worker: deps.host.state },
+        });
       });
       return;
     }

@@ -87,7 +87,10 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       },
     });
     await this.feed.start(source, resume);
-    this.logger.info({ instruments: universe.length, ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND, hours: this.config.MARKET_FEED_HOURS }, 'simulated market running');
+    this.logger.info(
+      { instruments: universe.length, ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND, hours: this.config.MARKET_FEED_HOURS },
+      'simulated market running',
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -35,7 +35,17 @@ const TICK = 10_000; // ticks per rupee
 const AVG = 1400 * TICK;
 
 function replica(config: AppConfig) {
-  @Module({ imports: [InfraModule.forRoot(config, { appName: 'worker', logger: createLogger('silent', 'worker') }), QueueModule, RealtimeModule, WalletModule, MarketModule, TradingModule], providers: [RiskMonitorLoop] })
+  @Module({
+    imports: [
+      InfraModule.forRoot(config, { appName: 'worker', logger: createLogger('silent', 'worker') }),
+      QueueModule,
+      RealtimeModule,
+      WalletModule,
+      MarketModule,
+      TradingModule,
+    ],
+    providers: [RiskMonitorLoop],
+  })
   class ReplicaModule {}
   return NestFactory.createApplicationContext(ReplicaModule, { logger: false, abortOnError: false });
 }
@@ -77,7 +87,10 @@ async function stopAll(): Promise<void> {
 const db = () => apps[0]!.get(Db);
 async function newUser(): Promise<string> {
   const id = randomUUID();
-  await db().sql.rows(`INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, 'Risk test', 'x')`, [id, `${id}@example.test`]);
+  await db().sql.rows(`INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, 'Risk test', 'x')`, [
+    id,
+    `${id}@example.test`,
+  ]);
   return id;
 }
 /** A long of `qty` RELIANCE CNC at ₹1,400.00 average. */
@@ -89,7 +102,19 @@ async function holdLong(userId: string, qty: number): Promise<void> {
   );
 }
 async function setLimits(userId: string, maxDailyLoss: string, squareOffOnTrip = false): Promise<void> {
-  await apps[0]!.get(RiskUseCases).setLimits(userId, userId, { maxOrderValue: '1000000.00', maxPositionValue: '2500000.00', maxOpenOrders: 50, maxDailyLoss, maxOrdersPerMinute: 120, squareOffOnTrip }, {});
+  await apps[0]!.get(RiskUseCases).setLimits(
+    userId,
+    userId,
+    {
+      maxOrderValue: '1000000.00',
+      maxPositionValue: '2500000.00',
+      maxOpenOrders: 50,
+      maxDailyLoss,
+      maxOrdersPerMinute: 120,
+      squareOffOnTrip,
+    },
+    {},
+  );
 }
 const count = async (sqlText: string, params: unknown[]) => Number((await db().sql.one<{ n: string }>(sqlText, params)).n);
 
@@ -131,7 +156,9 @@ describe('risk monitor with two replicas', () => {
     expect(pushes.length).toBeGreaterThanOrEqual(Math.floor(seconds * 2) - 2);
     expect(pushes.length).toBeLessThanOrEqual(Math.ceil(seconds * 2));
     const gaps = pushes.slice(1).map((p, i) => p.at - pushes[i]!.at);
-    console.info(`MTM pushes: ${pushes.length} in ${seconds.toFixed(2)} s = ${perSecond.toFixed(2)}/s, closest two ${Math.min(...gaps)} ms apart; replicas: ${[...new Set(pushes.map((p) => p.replica))].join(',')}`);
+    console.info(
+      `MTM pushes: ${pushes.length} in ${seconds.toFixed(2)} s = ${perSecond.toFixed(2)}/s, closest two ${Math.min(...gaps)} ms apart; replicas: ${[...new Set(pushes.map((p) => p.replica))].join(',')}`,
+    );
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(490);
     expect(new Set(pushes.map((p) => p.replica)).size).toBe(1);
     const position = PositionSchema.strict().parse(pushes.at(-1)!.payload.position);
@@ -158,21 +185,37 @@ describe('risk monitor with two replicas', () => {
     await sleep(1500);
     expect(await count(`SELECT count(*) AS n FROM risk_trips WHERE user_id = $1`, [userId])).toBe(1);
     expect(extra.filter(Boolean).length).toBeLessThanOrEqual(1);
-    expect(await count(`SELECT count(*) AS n FROM risk_events WHERE user_id = $1 AND kind = 'TRIPPED' AND rule = 'MAX_DAILY_LOSS'`, [userId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM audit_events WHERE subject = $1 AND action = 'risk.tripped' AND actor_id IS NULL`, [`user:${userId}`])).toBe(1);
-    const sw = await db().sql.one<{ engaged: boolean; reason: string }>(`SELECT engaged, reason FROM kill_switches WHERE scope = 'user' AND scope_id = $1`, [userId]);
+    expect(
+      await count(`SELECT count(*) AS n FROM risk_events WHERE user_id = $1 AND kind = 'TRIPPED' AND rule = 'MAX_DAILY_LOSS'`, [userId]),
+    ).toBe(1);
+    expect(
+      await count(`SELECT count(*) AS n FROM audit_events WHERE subject = $1 AND action = 'risk.tripped' AND actor_id IS NULL`, [
+        `user:${userId}`,
+      ]),
+    ).toBe(1);
+    const sw = await db().sql.one<{ engaged: boolean; reason: string }>(
+      `SELECT engaged, reason FROM kill_switches WHERE scope = 'user' AND scope_id = $1`,
+      [userId],
+    );
     expect(sw.engaged).toBe(true);
     expect(sw.reason).toMatch(/^Daily loss ₹\d+\.\d\d reached the limit of ₹500\.00$/);
     expect(sent.filter((s) => s.userId === userId && s.event === REALTIME_EVENTS.killSwitch)).toHaveLength(1);
     // The open order was asked to cancel in the trip's transaction, by the system.
     expect(await count(`SELECT count(*) AS n FROM orders WHERE id = $1 AND cancel_requested`, [orderId])).toBe(1);
-    expect(await count(`SELECT count(*) AS n FROM order_events WHERE order_id = $1 AND event = 'CANCEL_REQUESTED' AND details->>'by' = 'automatic trip'`, [orderId])).toBe(1);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM order_events WHERE order_id = $1 AND event = 'CANCEL_REQUESTED' AND details->>'by' = 'automatic trip'`,
+        [orderId],
+      ),
+    ).toBe(1);
 
     // Nothing cancels it here (no execution engine): the follow-up waits, then gives up on waiting.
     const [row] = (await apps[0]!.get(RiskMonitorRepository).pendingTrips()).filter((t) => t.user_id === userId);
     expect(await trips.followUp(row!, row!.tripped_at.getTime() + 1000)).toBe('waiting');
     expect(await trips.followUp(row!, row!.tripped_at.getTime() + 11_000)).toBe('done');
-    expect((await db().sql.one<{ outcome: string }>(`SELECT outcome FROM risk_trips WHERE id = $1`, [row!.id])).outcome).toBe('orders still open after the wait');
+    expect((await db().sql.one<{ outcome: string }>(`SELECT outcome FROM risk_trips WHERE id = $1`, [row!.id])).outcome).toBe(
+      'orders still open after the wait',
+    );
   });
 
   it('survives a restart without tripping again; a released switch stays released until the limit changes', async () => {
@@ -191,7 +234,9 @@ describe('risk monitor with two replicas', () => {
     await apps[0]!.get(RiskUseCases).setSwitch(userId, 'user', userId, false, 'reviewed by risk desk', {});
     await sleep(1500);
     expect(await tripped()).toBe(1);
-    const released = await db().sql.one<{ engaged: boolean }>(`SELECT engaged FROM kill_switches WHERE scope = 'user' AND scope_id = $1`, [userId]);
+    const released = await db().sql.one<{ engaged: boolean }>(`SELECT engaged FROM kill_switches WHERE scope = 'user' AND scope_id = $1`, [
+      userId,
+    ]);
     expect(released.engaged).toBe(false);
 
     // A new limit is a new decision: breached too, so it trips again.
@@ -205,7 +250,8 @@ describe('risk monitor with two replicas', () => {
     const userId = await newUser();
     await holdLong(userId, 7);
     await setLimits(userId, '10.00', true);
-    const outcome = async () => (await db().sql.maybeOne<{ outcome: string | null }>(`SELECT outcome FROM risk_trips WHERE user_id = $1`, [userId]))?.outcome ?? null;
+    const outcome = async () =>
+      (await db().sql.maybeOne<{ outcome: string | null }>(`SELECT outcome FROM risk_trips WHERE user_id = $1`, [userId]))?.outcome ?? null;
     for (let i = 0; i < 50 && !(await outcome()); i += 1) await sleep(100);
     expect(await outcome()).toBe('squared off with 1 order(s)');
     // Through the normal intake: a MARKET sell of the whole position, accepted despite the engaged switch.

@@ -62,16 +62,19 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
    * overlapping. A timer may fire a millisecond early; it is re-armed rather than run early.
    */
   private schedule(startAt: number): void {
-    this.timer = setTimeout(() => {
-      const started = Date.now();
-      if (started < startAt) return this.schedule(startAt);
-      this.running = this.runOnce(started)
-        .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'risk monitor round failed; next round retries'))
-        .finally(() => {
-          this.running = null;
-          if (!this.stopped) this.schedule(started + ROUND_MS);
-        });
-    }, Math.max(0, startAt - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        const started = Date.now();
+        if (started < startAt) return this.schedule(startAt);
+        this.running = this.runOnce(started)
+          .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'risk monitor round failed; next round retries'))
+          .finally(() => {
+            this.running = null;
+            if (!this.stopped) this.schedule(started + ROUND_MS);
+          });
+      },
+      Math.max(0, startAt - Date.now()),
+    );
   }
 
   async runOnce(now = Date.now()): Promise<void> {
@@ -84,10 +87,18 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
     await this.pushMarks(users);
     for (const u of users.filter((x) => x.breach)) {
       const trip = await this.trips.tripIfBreached(u.userId, now);
-      if (trip) this.logger.warn({ userId: u.userId, rule: trip.rule, dayPnl: formatMoney(u.dayPnl), cancelled: trip.cancelled.length, squareOff: trip.squareOff }, 'automatic trip: kill switch engaged');
+      if (trip)
+        this.logger.warn(
+          { userId: u.userId, rule: trip.rule, dayPnl: formatMoney(u.dayPnl), cancelled: trip.cancelled.length, squareOff: trip.squareOff },
+          'automatic trip: kill switch engaged',
+        );
     }
     for (const t of await this.repo.pendingTrips()) {
-      await this.trips.followUp(t).catch((err: unknown) => this.logger.warn({ tripId: t.id, userId: t.user_id, err: (err as Error).message }, 'trip follow-up failed; retrying next round'));
+      await this.trips
+        .followUp(t)
+        .catch((err: unknown) =>
+          this.logger.warn({ tripId: t.id, userId: t.user_id, err: (err as Error).message }, 'trip follow-up failed; retrying next round'),
+        );
     }
   }
 
@@ -105,7 +116,8 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
     const at = Date.now();
     const sends: Promise<void>[] = [];
     for (const u of open) {
-      for (const position of this.throttle.take(u.userId, u.positions, at)) sends.push(this.realtime.toUser(u.userId, REALTIME_EVENTS.positionUpdated, { position }));
+      for (const position of this.throttle.take(u.userId, u.positions, at))
+        sends.push(this.realtime.toUser(u.userId, REALTIME_EVENTS.positionUpdated, { position }));
     }
     await Promise.all(sends);
   }

@@ -2,7 +2,19 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
-import { bucketStart, candleAt, isDomainError, MlSignalStrategy, SmaCrossover, type Candle, type MlSignalParams, type OrderIntent, type SmaCrossoverParams, type Strategy, type Timeframe } from '@tradeloop/domain';
+import {
+  bucketStart,
+  candleAt,
+  isDomainError,
+  MlSignalStrategy,
+  SmaCrossover,
+  type Candle,
+  type MlSignalParams,
+  type OrderIntent,
+  type SmaCrossoverParams,
+  type Strategy,
+  type Timeframe,
+} from '@tradeloop/domain';
 import {
   APP_CONFIG,
   CandlesRepository,
@@ -73,7 +85,9 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
   }
 
   private serially(work: () => Promise<void>): Promise<void> {
-    this.chain = this.chain.then(work).catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'strategy runner step failed'));
+    this.chain = this.chain
+      .then(work)
+      .catch((err: unknown) => this.logger.error({ err: (err as Error).message }, 'strategy runner step failed'));
     return this.chain;
   }
 
@@ -136,11 +150,16 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     for (const r of this.running.values()) {
       if (r.row.kind !== 'ml-signal') continue;
       // Shadow models record signals and never trade.
-      const mine = batch.signals.filter((s) => s.modelId === r.row.model_id && s.stage === 'production' && r.row.symbols.includes(s.symbol));
+      const mine = batch.signals.filter(
+        (s) => s.modelId === r.row.model_id && s.stage === 'production' && r.row.symbols.includes(s.symbol),
+      );
       if (mine.length === 0) continue;
       const exposure = await this.strategies.exposure(r.row.id);
       for (const s of mine) {
-        const intent = r.strategy.onSignal({ id: s.id, symbol: s.symbol, ts: Date.parse(s.ts), signal: s.signal, score: s.score }, exposure.get(s.symbol) ?? 0);
+        const intent = r.strategy.onSignal(
+          { id: s.id, symbol: s.symbol, ts: Date.parse(s.ts), signal: s.signal, score: s.score },
+          exposure.get(s.symbol) ?? 0,
+        );
         if (intent) await this.act(r.row, intent, Date.parse(s.ts), exposure);
       }
     }
@@ -152,7 +171,13 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     const after = position + (intent.side === 'BUY' ? intent.quantity : -intent.quantity);
     if (Math.abs(after) > row.max_position_units && Math.abs(after) > Math.abs(position)) {
       const detail = `${row.name}: ${intent.side} ${intent.quantity} ${intent.symbol} would hold ${after} units; the strategy's limit is ${row.max_position_units}`;
-      await this.risk.recordEvent({ userId: row.user_id, kind: 'REJECTED', rule: 'STRATEGY_POSITION_LIMIT', detail, context: { strategyId: row.id, symbol: intent.symbol, side: intent.side, quantity: intent.quantity } });
+      await this.risk.recordEvent({
+        userId: row.user_id,
+        kind: 'REJECTED',
+        rule: 'STRATEGY_POSITION_LIMIT',
+        detail,
+        context: { strategyId: row.id, symbol: intent.symbol, side: intent.side, quantity: intent.quantity },
+      });
       await this.strategies.recordError(row.id, detail);
       await this.announce(row);
       return;
@@ -161,13 +186,32 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     try {
       const res = await this.place.execute(
         row.user_id,
-        { symbol: intent.symbol, side: intent.side, type: 'MARKET', quantity: intent.quantity, product: 'MIS', validity: 'DAY', tag: 'strategy' },
+        {
+          symbol: intent.symbol,
+          side: intent.side,
+          type: 'MARKET',
+          quantity: intent.quantity,
+          product: 'MIS',
+          validity: 'DAY',
+          tag: 'strategy',
+        },
         key,
         { requestId: `strategy-${row.id}`, userAgent: `strategy ${row.kind}` },
         { strategyId: row.id, ...(intent.signalId ? { signalId: intent.signalId } : {}) },
       );
       if (!res.replayed) exposure.set(intent.symbol, after);
-      this.logger.info({ strategy: row.id, symbol: intent.symbol, side: intent.side, quantity: intent.quantity, order: res.body.order.id, replayed: res.replayed, reason: intent.reason }, 'strategy order placed');
+      this.logger.info(
+        {
+          strategy: row.id,
+          symbol: intent.symbol,
+          side: intent.side,
+          quantity: intent.quantity,
+          order: res.body.order.id,
+          replayed: res.replayed,
+          reason: intent.reason,
+        },
+        'strategy order placed',
+      );
     } catch (err) {
       if (!isDomainError(err)) throw err;
       // Risk refusals are on record as risk events already (the intake writes them); the strategy keeps running.

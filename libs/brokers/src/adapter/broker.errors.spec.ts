@@ -10,7 +10,8 @@ import {
 } from './broker.errors';
 
 /** What Node's fetch throws: a TypeError whose cause carries the errno code. */
-const fetchFailure = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ${code}`), { code }) });
+const fetchFailure = (code: string) =>
+  Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(`connect ${code}`), { code }) });
 
 describe('classifying broker failures', () => {
   it('treats a 5xx or 408 after a write was sent as ambiguous, and as retryable for a read', () => {
@@ -33,7 +34,9 @@ describe('classifying broker failures', () => {
     expect(classifyTransportError('place', { code: 'UND_ERR_CONNECT_TIMEOUT' })).toBe('retryable');
     expect(classifyTransportError('place', fetchFailure('ECONNRESET'))).toBe('ambiguous');
     expect(classifyTransportError('place', fetchFailure('ETIMEDOUT'))).toBe('ambiguous');
-    expect(classifyTransportError('cancel', new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe('ambiguous');
+    expect(classifyTransportError('cancel', new DOMException('The operation was aborted due to timeout', 'TimeoutError'))).toBe(
+      'ambiguous',
+    );
     expect(classifyTransportError('place', new Error('something odd'))).toBe('ambiguous');
     expect(classifyTransportError('read', fetchFailure('ECONNRESET'))).toBe('retryable');
   });
@@ -42,7 +45,15 @@ describe('classifying broker failures', () => {
     const e = brokerErrorFromHttp('kite', 'place', { status: 400, code: 'InputException', message: 'Invalid `tradingsymbol`' });
     expect(e).toBeInstanceOf(BrokerError);
     expect(isBrokerError(e)).toBe(true);
-    expect(e).toMatchObject({ kind: 'final', broker: 'kite', operation: 'place', code: 'InputException', brokerMessage: 'Invalid `tradingsymbol`', httpStatus: 400, canRetry: false });
+    expect(e).toMatchObject({
+      kind: 'final',
+      broker: 'kite',
+      operation: 'place',
+      code: 'InputException',
+      brokerMessage: 'Invalid `tradingsymbol`',
+      httpStatus: 400,
+      canRetry: false,
+    });
     const cause = fetchFailure('ECONNREFUSED');
     const t = brokerErrorFromTransport('upstox', 'place', cause);
     expect(t).toMatchObject({ kind: 'retryable', code: 'ECONNREFUSED', canRetry: true });

@@ -102,9 +102,17 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 /** A BrokerError for an HTTP error response. */
-export function brokerErrorFromHttp(broker: string, operation: BrokerOperation, failure: HttpFailure, nowMs: number = Date.now()): BrokerError {
+export function brokerErrorFromHttp(
+  broker: string,
+  operation: BrokerOperation,
+  failure: HttpFailure,
+  nowMs: number = Date.now(),
+): BrokerError {
   const kind = classifyHttpStatus(operation, failure.status);
-  const retryAfterMs = kind === 'rate_limited' ? (parseRetryAfter(failure.retryAfter, nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS) : parseRetryAfter(failure.retryAfter, nowMs);
+  const retryAfterMs =
+    kind === 'rate_limited'
+      ? (parseRetryAfter(failure.retryAfter, nowMs) ?? DEFAULT_RATE_LIMIT_WAIT_MS)
+      : parseRetryAfter(failure.retryAfter, nowMs);
   const text = failure.message ?? `HTTP ${failure.status}`;
   return new BrokerError(kind, `${broker} ${operation}: ${text}`, {
     broker,
@@ -120,7 +128,16 @@ export function brokerErrorFromHttp(broker: string, operation: BrokerOperation, 
  * Transport errors that happen before a single byte of the request leaves: the broker cannot
  * have acted on it. (undici's connect timeout included: the connection never opened.)
  */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EADDRNOTAVAIL', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 /** The first errno-style code (and name) on an error or its `cause` chain: fetch wraps them. */
 function transportCode(err: unknown): string | null {
@@ -150,5 +167,10 @@ export function classifyTransportError(operation: BrokerOperation, err: unknown)
 export function brokerErrorFromTransport(broker: string, operation: BrokerOperation, err: unknown): BrokerError {
   const kind = classifyTransportError(operation, err);
   const message = err instanceof Error ? err.message : String(err);
-  return new BrokerError(kind, `${broker} ${operation}: ${message}`, { broker, operation, code: transportCode(err) ?? 'TRANSPORT', brokerMessage: null }, { cause: err });
+  return new BrokerError(
+    kind,
+    `${broker} ${operation}: ${message}`,
+    { broker, operation, code: transportCode(err) ?? 'TRANSPORT', brokerMessage: null },
+    { cause: err },
+  );
 }

@@ -34,7 +34,10 @@ export interface InstrumentMapper {
 export function toBrokerQuantity(units: number, instrument: BrokerInstrument, broker: string): number {
   if (instrument.quantityUnit === 'units') return units;
   if (units % instrument.lotSize !== 0) {
-    throw new BrokerError('final', `${units} units is not a whole number of ${instrument.lotSize}-unit lots`, { broker, code: 'QUANTITY_NOT_IN_LOTS' });
+    throw new BrokerError('final', `${units} units is not a whole number of ${instrument.lotSize}-unit lots`, {
+      broker,
+      code: 'QUANTITY_NOT_IN_LOTS',
+    });
   }
   return units / instrument.lotSize;
 }
@@ -72,7 +75,11 @@ export class InstrumentMap implements InstrumentMapper {
 
   toBroker(ref: InstrumentRef): BrokerInstrument {
     const found = this.ours.get(instrumentKey(ref));
-    if (!found) throw new BrokerError('final', `${this.broker} has no instrument for ${instrumentKey(ref)}`, { broker: this.broker, code: 'INSTRUMENT_NOT_MAPPED' });
+    if (!found)
+      throw new BrokerError('final', `${this.broker} has no instrument for ${instrumentKey(ref)}`, {
+        broker: this.broker,
+        code: 'INSTRUMENT_NOT_MAPPED',
+      });
     return found;
   }
 
@@ -87,5 +94,6 @@ export class InstrumentMap implements InstrumentMapper {
  */
 export const IDENTITY_INSTRUMENTS: InstrumentMapper = Object.freeze({
   toBroker: (ref: InstrumentRef): BrokerInstrument => ({ exchange: ref.exchange, symbol: ref.symbol, quantityUnit: 'units', lotSize: 1 }),
-  fromBroker: (exchange: string, symbol: string): InstrumentRef | null => (exchange === 'NSE' || exchange === 'NFO' ? { exchange, symbol } : null),
+  fromBroker: (exchange: string, symbol: string): InstrumentRef | null =>
+    exchange === 'NSE' || exchange === 'NFO' ? { exchange, symbol } : null,
 });

@@ -36,7 +36,9 @@ describe('correlation tags', () => {
   });
 
   it('gives different ids different tags', () => {
-    fc.assert(fc.property(fc.uuid(), fc.uuid(), (a, b) => a === b || correlationTag(a, KITE_TAG_RULE) !== correlationTag(b, KITE_TAG_RULE)));
+    fc.assert(
+      fc.property(fc.uuid(), fc.uuid(), (a, b) => a === b || correlationTag(a, KITE_TAG_RULE) !== correlationTag(b, KITE_TAG_RULE)),
+    );
   });
 });
 
@@ -62,7 +64,12 @@ describe('status normalisation', () => {
 });
 
 describe('sliced orders', () => {
-  const r = (status: BrokerOrderReport['status'], filledQuantity = 0, averagePrice: number | null = null, rejectReason?: string): BrokerOrderReport => ({ status, filledQuantity, averagePrice, rejectReason });
+  const r = (
+    status: BrokerOrderReport['status'],
+    filledQuantity = 0,
+    averagePrice: number | null = null,
+    rejectReason?: string,
+  ): BrokerOrderReport => ({ status, filledQuantity, averagePrice, rejectReason });
 
   it('combine into one cumulative report at the quantity-weighted average', () => {
     // 1800 + 1800 + 400 of a 4000-unit order; two slices partly done.
@@ -73,11 +80,19 @@ describe('sliced orders', () => {
       averagePriceStep: 2, // that rounding widens the band by a tick
       rejectReason: null,
     });
-    expect(combineSliceReports(4000, [r('FILLED', 2000, 1_000_000), r('FILLED', 2000, 1_000_500)])).toMatchObject({ status: 'FILLED', filledQuantity: 4000, averagePrice: 1_000_250, averagePriceStep: 1 });
+    expect(combineSliceReports(4000, [r('FILLED', 2000, 1_000_000), r('FILLED', 2000, 1_000_500)])).toMatchObject({
+      status: 'FILLED',
+      filledQuantity: 4000,
+      averagePrice: 1_000_250,
+      averagePriceStep: 1,
+    });
   });
 
   it('settle on one status once every slice is done', () => {
-    expect(combineSliceReports(200, [r('REJECTED', 0, null, 'RMS:Margin Exceeds'), r('REJECTED')])).toMatchObject({ status: 'REJECTED', rejectReason: 'RMS:Margin Exceeds' });
+    expect(combineSliceReports(200, [r('REJECTED', 0, null, 'RMS:Margin Exceeds'), r('REJECTED')])).toMatchObject({
+      status: 'REJECTED',
+      rejectReason: 'RMS:Margin Exceeds',
+    });
     expect(combineSliceReports(200, [r('FILLED', 100, 1_000_000), r('REJECTED')]).status).toBe('CANCELLED');
     expect(combineSliceReports(200, [r('FILLED', 100, 1_000_000), r('EXPIRED')]).status).toBe('EXPIRED');
     // A slice refused at placement never shows up: the rest of the order can never fill.
@@ -89,7 +104,10 @@ describe('sliced orders', () => {
   it('feed the domain exactly, slice fills being on the instrument’s tick', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ q: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1_800, max: 2_200 }) }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.record({ q: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1_800, max: 2_200 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         (fills) => {
           const quantity = fills.reduce((s, f) => s + f.q, 0);
           // Each fill is its own slice, reported one after another; prices on a 500-tick grid.
@@ -133,14 +151,22 @@ describe('product, order type, validity and instrument mapping', () => {
 
   it('looks instruments up both ways, by symbol or token, and converts lots', () => {
     const map = new InstrumentMap('upstox', [
-      { ref: { exchange: 'NFO', symbol: 'NIFTY26NOVFUT' }, broker: { exchange: 'NSE_FO', symbol: 'NSE_FO|43919', token: '43919', quantityUnit: 'units', lotSize: 75 } },
-      { ref: { exchange: 'NSE', symbol: 'INFY' }, broker: { exchange: 'NSE_EQ', symbol: 'NSE_EQ|INE009A01021', quantityUnit: 'units', lotSize: 1 } },
+      {
+        ref: { exchange: 'NFO', symbol: 'NIFTY26NOVFUT' },
+        broker: { exchange: 'NSE_FO', symbol: 'NSE_FO|43919', token: '43919', quantityUnit: 'units', lotSize: 75 },
+      },
+      {
+        ref: { exchange: 'NSE', symbol: 'INFY' },
+        broker: { exchange: 'NSE_EQ', symbol: 'NSE_EQ|INE009A01021', quantityUnit: 'units', lotSize: 1 },
+      },
     ]);
     expect(map.toBroker({ exchange: 'NSE', symbol: 'INFY' }).symbol).toBe('NSE_EQ|INE009A01021');
     expect(map.fromBroker('NSE_FO', 'NSE_FO|43919')).toEqual({ exchange: 'NFO', symbol: 'NIFTY26NOVFUT' });
     expect(map.fromBroker('NSE_FO', '43919')).toEqual({ exchange: 'NFO', symbol: 'NIFTY26NOVFUT' });
     expect(map.fromBroker('NSE_FO', '1')).toBeNull();
-    expect(() => map.toBroker({ exchange: 'NSE', symbol: 'TCS' })).toThrow(expect.objectContaining({ kind: 'final', code: 'INSTRUMENT_NOT_MAPPED' }));
+    expect(() => map.toBroker({ exchange: 'NSE', symbol: 'TCS' })).toThrow(
+      expect.objectContaining({ kind: 'final', code: 'INSTRUMENT_NOT_MAPPED' }),
+    );
     const mcx = { exchange: 'MCX', symbol: 'CRUDEOIL26DECFUT', quantityUnit: 'lots' as const, lotSize: 100 };
     expect(toBrokerQuantity(300, mcx, 'kite')).toBe(3);
     expect(fromBrokerQuantity(3, mcx)).toBe(300);
@@ -151,11 +177,31 @@ describe('product, order type, validity and instrument mapping', () => {
 
 describe('correlating without tags', () => {
   const o = (over: Partial<BrokerOrder>): BrokerOrder =>
-    ({ brokerOrderId: 'x', instrument: { exchange: 'NSE', symbol: 'INFY' }, side: 'BUY', quantity: 10, placedAt: 1_000, status: 'OPEN', filledQuantity: 0, ...over }) as BrokerOrder;
+    ({
+      brokerOrderId: 'x',
+      instrument: { exchange: 'NSE', symbol: 'INFY' },
+      side: 'BUY',
+      quantity: 10,
+      placedAt: 1_000,
+      status: 'OPEN',
+      filledQuantity: 0,
+      ...over,
+    }) as BrokerOrder;
 
   it('matches instrument, side, quantity and time, and keys dedupe on id, status and filled quantity', () => {
-    const probe = { clientOrderId: 'c1', instrument: { exchange: 'NSE' as const, symbol: 'INFY' }, side: 'BUY' as const, quantity: 10, sentAfter: 900 };
-    const orders = [o({ brokerOrderId: 'a' as never }), o({ brokerOrderId: 'b' as never, placedAt: 800 }), o({ brokerOrderId: 'c' as never, side: 'SELL' }), o({ brokerOrderId: 'd' as never, quantity: 11 })];
+    const probe = {
+      clientOrderId: 'c1',
+      instrument: { exchange: 'NSE' as const, symbol: 'INFY' },
+      side: 'BUY' as const,
+      quantity: 10,
+      sentAfter: 900,
+    };
+    const orders = [
+      o({ brokerOrderId: 'a' as never }),
+      o({ brokerOrderId: 'b' as never, placedAt: 800 }),
+      o({ brokerOrderId: 'c' as never, side: 'SELL' }),
+      o({ brokerOrderId: 'd' as never, quantity: 11 }),
+    ];
     expect(matchOrdersHeuristically(orders, probe).map((x) => x.brokerOrderId)).toEqual(['a']);
     expect(orderUpdateKey(orders[0]!)).toBe('a|OPEN|0');
   });

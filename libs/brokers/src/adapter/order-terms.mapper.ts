@@ -55,6 +55,10 @@ export const OPENALGO_VALIDITIES: readonly Validity[] = Object.freeze(['DAY']);
 /** Throws a final BrokerError (nothing was sent) when the broker cannot express this validity. */
 export function assertValiditySupported(broker: string, supported: readonly Validity[], validity: Validity): void {
   if (!supported.includes(validity)) {
-    throw new BrokerError('final', `${broker} does not support ${validity} orders`, { broker, operation: 'place', code: 'VALIDITY_NOT_SUPPORTED' });
+    throw new BrokerError('final', `${broker} does not support ${validity} orders`, {
+      broker,
+      operation: 'place',
+      code: 'VALIDITY_NOT_SUPPORTED',
+    });
   }
 }

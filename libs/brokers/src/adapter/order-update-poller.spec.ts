@@ -21,7 +21,11 @@ describe('OrderUpdatePoller', () => {
     poller.subscribe((u) => seen.push(`${u.brokerOrderId}:${u.status}:${u.filledQuantity}:${u.price}`));
     expect(await poller.pollOnce()).toBe(2);
     expect(await poller.pollOnce()).toBe(0);
-    book = [order('a', { status: 'PARTIALLY_FILLED', filledQuantity: 4, averagePrice: 1_000_000 }), order('b', { price: 990_000 }), order('c')];
+    book = [
+      order('a', { status: 'PARTIALLY_FILLED', filledQuantity: 4, averagePrice: 1_000_000 }),
+      order('b', { price: 990_000 }),
+      order('c'),
+    ];
     expect(await poller.pollOnce()).toBe(3);
     expect(seen).toEqual(['a:OPEN:0:1000000', 'b:OPEN:0:1000000', 'a:PARTIALLY_FILLED:4:1000000', 'b:OPEN:0:990000', 'c:OPEN:0:1000000']);
   });

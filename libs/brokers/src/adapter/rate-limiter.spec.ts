@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { AdapterRateLimiter, BrokerError, KITE_RATE_LIMITS, UPSTOX_RATE_LIMITS, WindowTokenBucket, type RateLimiterClock, type RateWindow } from '.';
+import {
+  AdapterRateLimiter,
+  BrokerError,
+  KITE_RATE_LIMITS,
+  UPSTOX_RATE_LIMITS,
+  WindowTokenBucket,
+  type RateLimiterClock,
+  type RateWindow,
+} from '.';
 
 /** A clock the limiter sleeps on: sleeping advances it, so tests run instantly and exactly. */
 function fakeClock(start = 0): RateLimiterClock & { t: number } {
@@ -26,19 +34,24 @@ function maxInWindow(times: number[], perMs: number): number {
 describe('WindowTokenBucket', () => {
   it('never admits more than the limit in any window, however requests arrive', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 10, max: 2_000 }), fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 200 }), (limit, perMs, gaps) => {
-        const bucket = new WindowTokenBucket({ limit, perMs });
-        const admitted: number[] = [];
-        let now = 0;
-        for (const gap of gaps) {
-          now += gap;
-          if (bucket.waitMs(now) === 0) {
-            bucket.take(now);
-            admitted.push(now);
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 10, max: 2_000 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 200 }),
+        (limit, perMs, gaps) => {
+          const bucket = new WindowTokenBucket({ limit, perMs });
+          const admitted: number[] = [];
+          let now = 0;
+          for (const gap of gaps) {
+            now += gap;
+            if (bucket.waitMs(now) === 0) {
+              bucket.take(now);
+              admitted.push(now);
+            }
           }
-        }
-        expect(maxInWindow(admitted, perMs)).toBeLessThanOrEqual(limit);
-      }),
+          expect(maxInWindow(admitted, perMs)).toBeLessThanOrEqual(limit);
+        },
+      ),
     );
   });
 

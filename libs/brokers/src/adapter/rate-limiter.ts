@@ -21,16 +21,31 @@ const MINUTE = 60 * SECOND;
  * limit across platforms and is not enforced here.
  */
 export const KITE_RATE_LIMITS: RateLimits = Object.freeze({
-  orders: [{ limit: 10, perMs: SECOND }, { limit: 200, perMs: MINUTE }],
+  orders: [
+    { limit: 10, perMs: SECOND },
+    { limit: 200, perMs: MINUTE },
+  ],
   quotes: [{ limit: 1, perMs: SECOND }],
   other: [{ limit: 10, perMs: SECOND }],
 });
 
 /** Upstox (docs/brokers.md 2.6): regular algos 10/s, others 50/s; both 500/min and 2000/30 min. */
 export const UPSTOX_RATE_LIMITS: RateLimits = Object.freeze({
-  orders: [{ limit: 10, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
-  quotes: [{ limit: 50, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
-  other: [{ limit: 50, perMs: SECOND }, { limit: 500, perMs: MINUTE }, { limit: 2000, perMs: 30 * MINUTE }],
+  orders: [
+    { limit: 10, perMs: SECOND },
+    { limit: 500, perMs: MINUTE },
+    { limit: 2000, perMs: 30 * MINUTE },
+  ],
+  quotes: [
+    { limit: 50, perMs: SECOND },
+    { limit: 500, perMs: MINUTE },
+    { limit: 2000, perMs: 30 * MINUTE },
+  ],
+  other: [
+    { limit: 50, perMs: SECOND },
+    { limit: 500, perMs: MINUTE },
+    { limit: 2000, perMs: 30 * MINUTE },
+  ],
 });
 
 /** OpenAlgo defaults (docs/brokers.md 3.6, configurable per install): orders 10/s, the rest 50/s. */
@@ -56,7 +71,8 @@ export class WindowTokenBucket {
   private count = 0;
 
   constructor(readonly window: RateWindow) {
-    if (!Number.isSafeInteger(window.limit) || window.limit < 1 || !(window.perMs > 0)) throw new RangeError('a rate window needs limit ≥ 1 and perMs > 0');
+    if (!Number.isSafeInteger(window.limit) || window.limit < 1 || !(window.perMs > 0))
+      throw new RangeError('a rate window needs limit ≥ 1 and perMs > 0');
     this.spentAt = new Array<number>(window.limit).fill(0);
   }
 
@@ -111,7 +127,11 @@ export interface AdapterRateLimiterOptions {
  */
 export class AdapterRateLimiter {
   private readonly buckets: Record<RateBucket, WindowTokenBucket[]>;
-  private readonly lines: Record<RateBucket, Promise<void>> = { orders: Promise.resolve(), quotes: Promise.resolve(), other: Promise.resolve() };
+  private readonly lines: Record<RateBucket, Promise<void>> = {
+    orders: Promise.resolve(),
+    quotes: Promise.resolve(),
+    other: Promise.resolve(),
+  };
   private readonly blockedUntil: Record<RateBucket, number> = { orders: 0, quotes: 0, other: 0 };
   private readonly clock: RateLimiterClock;
   private readonly maxWaitMs: number;
@@ -121,7 +141,11 @@ export class AdapterRateLimiter {
     limits: RateLimits,
     options: AdapterRateLimiterOptions = {},
   ) {
-    this.buckets = { orders: limits.orders.map((w) => new WindowTokenBucket(w)), quotes: limits.quotes.map((w) => new WindowTokenBucket(w)), other: limits.other.map((w) => new WindowTokenBucket(w)) };
+    this.buckets = {
+      orders: limits.orders.map((w) => new WindowTokenBucket(w)),
+      quotes: limits.quotes.map((w) => new WindowTokenBucket(w)),
+      other: limits.other.map((w) => new WindowTokenBucket(w)),
+    };
     this.clock = options.clock ?? SYSTEM_CLOCK;
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
   }
@@ -154,7 +178,11 @@ export class AdapterRateLimiter {
         return;
       }
       if (wait > this.maxWaitMs) {
-        throw new BrokerError('rate_limited', `${this.broker}: ${bucket} rate limit, next slot in ${wait} ms`, { broker: this.broker, code: 'LOCAL_RATE_LIMIT', retryAfterMs: wait });
+        throw new BrokerError('rate_limited', `${this.broker}: ${bucket} rate limit, next slot in ${wait} ms`, {
+          broker: this.broker,
+          code: 'LOCAL_RATE_LIMIT',
+          retryAfterMs: wait,
+        });
       }
       await this.clock.sleep(wait);
     }

@@ -25,7 +25,13 @@ export const KITE_STATUSES: StatusTable = table({
 
 /** docs/brokers.md 2.4 / 4.4: Upstox's 17 lower-case statuses. "not modified"/"not cancelled" leave the order working. */
 export const UPSTOX_STATUSES: StatusTable = table({
-  PENDING_SUBMIT: ['put order req received', 'validation pending', 'open pending', 'after market order req received', 'modify after market order req received'],
+  PENDING_SUBMIT: [
+    'put order req received',
+    'validation pending',
+    'open pending',
+    'after market order req received',
+    'modify after market order req received',
+  ],
   OPEN: ['open', 'modified', 'not modified', 'modify pending', 'modify validation pending', 'cancel pending', 'not cancelled'],
   TRIGGER_PENDING: ['trigger pending'],
   FILLED: ['complete'],
@@ -61,14 +67,24 @@ export const isTerminalReport = (s: BrokerReportStatus): boolean => TERMINAL.has
  * reconcile again (docs/brokers.md 4.4). No broker has a partial-fill status: a working order with
  * some quantity filled becomes PARTIALLY_FILLED here.
  */
-export function normaliseStatus(raw: string, statuses: StatusTable, fill?: { readonly filledQuantity: number; readonly quantity: number }): BrokerReportStatus {
+export function normaliseStatus(
+  raw: string,
+  statuses: StatusTable,
+  fill?: { readonly filledQuantity: number; readonly quantity: number },
+): BrokerReportStatus {
   const status = statuses[raw.trim().toLowerCase()] ?? 'UNKNOWN';
   if (fill && status === 'OPEN' && fill.filledQuantity > 0 && fill.filledQuantity < fill.quantity) return 'PARTIALLY_FILLED';
   return status;
 }
 
 // How far along a working slice is, to pick the status of a sliced order that is still working.
-const WORKING_RANK: Partial<Record<BrokerReportStatus, number>> = { UNKNOWN: 0, PENDING_SUBMIT: 1, TRIGGER_PENDING: 2, OPEN: 3, PARTIALLY_FILLED: 3 };
+const WORKING_RANK: Partial<Record<BrokerReportStatus, number>> = {
+  UNKNOWN: 0,
+  PENDING_SUBMIT: 1,
+  TRIGGER_PENDING: 2,
+  OPEN: 3,
+  PARTIALLY_FILLED: 3,
+};
 
 /**
  * One cumulative report for our order from the broker orders it was sliced into (Kite
@@ -127,7 +143,8 @@ export function combineSliceReports(quantity: number, slices: readonly BrokerOrd
  * The key consumers dedupe updates on (docs/brokers.md 4.5): the same transition can arrive over
  * the WebSocket, a postback and a poll.
  */
-export const orderUpdateKey = (o: Pick<BrokerOrder, 'brokerOrderId' | 'status' | 'filledQuantity'>): string => `${o.brokerOrderId}|${o.status}|${o.filledQuantity}`;
+export const orderUpdateKey = (o: Pick<BrokerOrder, 'brokerOrderId' | 'status' | 'filledQuantity'>): string =>
+  `${o.brokerOrderId}|${o.status}|${o.filledQuantity}`;
 
 /**
  * For brokers without client tags (OpenAlgo): the orders that could be the one we sent — same
@@ -135,4 +152,10 @@ export const orderUpdateKey = (o: Pick<BrokerOrder, 'brokerOrderId' | 'status' |
  * cannot tell: the caller must not guess and should raise it for a person to resolve.
  */
 export const matchOrdersHeuristically = (orders: readonly BrokerOrder[], probe: CorrelationProbe): BrokerOrder[] =>
-  orders.filter((o) => sameInstrument(o.instrument, probe.instrument) && o.side === probe.side && o.quantity === probe.quantity && o.placedAt >= probe.sentAfter);
+  orders.filter(
+    (o) =>
+      sameInstrument(o.instrument, probe.instrument) &&
+      o.side === probe.side &&
+      o.quantity === probe.quantity &&
+      o.placedAt >= probe.sentAfter,
+  );

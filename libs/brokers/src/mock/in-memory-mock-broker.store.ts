@@ -1,4 +1,10 @@
-import { isMockOrderOpen, type MockBrokerStore, type MockOrderRecord, type MockSequenceName, type MockTradeRecord } from './mock-broker-store.port';
+import {
+  isMockOrderOpen,
+  type MockBrokerStore,
+  type MockOrderRecord,
+  type MockSequenceName,
+  type MockTradeRecord,
+} from './mock-broker-store.port';
 
 /**
  * The mock broker's state in memory, for tests. It outlives any MockBroker built on it, so a

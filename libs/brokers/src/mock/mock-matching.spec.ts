@@ -4,20 +4,25 @@ import { fillPlan, limitFillPrice, marketFillPrice, mockDraw, sliceQuantity, sto
 describe('mock matching rules', () => {
   it('prices marketable orders at the touch plus slippage, away from the trader, on the grid', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 400_000 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 100 }), (bidTicks, spread, bps) => {
-        const tick = 500;
-        const q = { bid: bidTicks * tick, ask: (bidTicks + spread) * tick };
-        const buy = marketFillPrice('BUY', q, bps, tick);
-        const sell = marketFillPrice('SELL', q, bps, tick);
-        expect(buy % tick).toBe(0);
-        expect(sell % tick).toBe(0);
-        expect(buy).toBeGreaterThanOrEqual(q.ask);
-        expect(sell).toBeLessThanOrEqual(q.bid);
-        expect(sell).toBeGreaterThanOrEqual(tick);
-        if (bps === 0) expect([buy, sell]).toEqual([q.ask, q.bid]);
-        // Slippage stays within bps of the touch, plus the rounding to one tick.
-        expect(buy - q.ask).toBeLessThanOrEqual(Math.ceil((q.ask * bps) / 10_000) + tick);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 400_000 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 100 }),
+        (bidTicks, spread, bps) => {
+          const tick = 500;
+          const q = { bid: bidTicks * tick, ask: (bidTicks + spread) * tick };
+          const buy = marketFillPrice('BUY', q, bps, tick);
+          const sell = marketFillPrice('SELL', q, bps, tick);
+          expect(buy % tick).toBe(0);
+          expect(sell % tick).toBe(0);
+          expect(buy).toBeGreaterThanOrEqual(q.ask);
+          expect(sell).toBeLessThanOrEqual(q.bid);
+          expect(sell).toBeGreaterThanOrEqual(tick);
+          if (bps === 0) expect([buy, sell]).toEqual([q.ask, q.bid]);
+          // Slippage stays within bps of the touch, plus the rounding to one tick.
+          expect(buy - q.ask).toBeLessThanOrEqual(Math.ceil((q.ask * bps) / 10_000) + tick);
+        },
+      ),
     );
   });
 
@@ -51,24 +56,30 @@ describe('mock matching rules', () => {
 
   it('plans partial fills within the configured number of slices, in whole lots, summing to the order', () => {
     fc.assert(
-      fc.property(fc.integer(), fc.integer({ min: 1, max: 40 }), fc.constantFrom(1, 25, 75), fc.integer({ min: 2, max: 6 }), (seed, lots, lotSize, maxSlices) => {
-        const id = `MO${seed}`;
-        const plan = fillPlan(seed, id, { probability: 1, maxSlices });
-        expect(plan.partial).toBe(true);
-        expect(plan.slices).toBeGreaterThanOrEqual(2);
-        expect(plan.slices).toBeLessThanOrEqual(maxSlices);
-        let remaining = lots * lotSize;
-        let fills = 0;
-        while (remaining > 0) {
-          const q = sliceQuantity(remaining, lotSize, plan, fills, mockDraw(seed, id, 'slice', fills));
-          expect(q).toBeGreaterThan(0);
-          expect(q % lotSize).toBe(0);
-          remaining -= q;
-          fills += 1;
-        }
-        expect(remaining).toBe(0);
-        expect(fills).toBeLessThanOrEqual(plan.slices);
-      }),
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(1, 25, 75),
+        fc.integer({ min: 2, max: 6 }),
+        (seed, lots, lotSize, maxSlices) => {
+          const id = `MO${seed}`;
+          const plan = fillPlan(seed, id, { probability: 1, maxSlices });
+          expect(plan.partial).toBe(true);
+          expect(plan.slices).toBeGreaterThanOrEqual(2);
+          expect(plan.slices).toBeLessThanOrEqual(maxSlices);
+          let remaining = lots * lotSize;
+          let fills = 0;
+          while (remaining > 0) {
+            const q = sliceQuantity(remaining, lotSize, plan, fills, mockDraw(seed, id, 'slice', fills));
+            expect(q).toBeGreaterThan(0);
+            expect(q % lotSize).toBe(0);
+            remaining -= q;
+            fills += 1;
+          }
+          expect(remaining).toBe(0);
+          expect(fills).toBeLessThanOrEqual(plan.slices);
+        },
+      ),
     );
     expect(fillPlan(1, 'MO1', null)).toEqual({ partial: false, slices: 1 });
     expect(fillPlan(1, 'MO1', { probability: 1, maxSlices: 1 })).toEqual({ partial: false, slices: 1 });

@@ -18,7 +18,12 @@ const slippage = (price: PriceTicks, bps: number): number => (bps > 0 ? Math.cei
  * rounded AWAY from the trader onto the tick grid (slippage never improves a price), and never
  * below one tick.
  */
-export function marketFillPrice(side: OrderSide, quote: Pick<MockTick, 'bid' | 'ask'>, slippageBps: number, tickSize: PriceTicks): PriceTicks {
+export function marketFillPrice(
+  side: OrderSide,
+  quote: Pick<MockTick, 'bid' | 'ask'>,
+  slippageBps: number,
+  tickSize: PriceTicks,
+): PriceTicks {
   if (side === 'BUY') {
     const raw = quote.ask + slippage(quote.ask, slippageBps);
     return Math.ceil(raw / tickSize) * tickSize;
@@ -32,19 +37,31 @@ export function marketFillPrice(side: OrderSide, quote: Pick<MockTick, 'bid' | '
  * sell: bid ≥ limit) and then fills at the market price, capped at the limit: at the limit or better.
  * Null while it does not cross.
  */
-export function limitFillPrice(side: OrderSide, limit: PriceTicks, quote: Pick<MockTick, 'bid' | 'ask'>, slippageBps: number, tickSize: PriceTicks): PriceTicks | null {
+export function limitFillPrice(
+  side: OrderSide,
+  limit: PriceTicks,
+  quote: Pick<MockTick, 'bid' | 'ask'>,
+  slippageBps: number,
+  tickSize: PriceTicks,
+): PriceTicks | null {
   if (side === 'BUY') return quote.ask <= limit ? Math.min(limit, marketFillPrice(side, quote, slippageBps, tickSize)) : null;
   return quote.bid >= limit ? Math.max(limit, marketFillPrice(side, quote, slippageBps, tickSize)) : null;
 }
 
 /** Stops trigger on the last traded price, as exchanges do: a buy stop at or above its trigger, a sell stop at or below. */
-export const stopTriggered = (side: OrderSide, trigger: PriceTicks, ltp: PriceTicks): boolean => (side === 'BUY' ? ltp >= trigger : ltp <= trigger);
+export const stopTriggered = (side: OrderSide, trigger: PriceTicks, ltp: PriceTicks): boolean =>
+  side === 'BUY' ? ltp >= trigger : ltp <= trigger;
 
 /**
  * The fill price of a WORKING order (a stop already triggered): MARKET and SL-M at the market,
  * LIMIT and SL (a triggered SL is a limit order) at their limit or better; null when it does not cross.
  */
-export function workingFillPrice(order: { readonly side: OrderSide; readonly type: OrderType; readonly price: PriceTicks | null }, quote: Pick<MockTick, 'bid' | 'ask'>, slippageBps: number, tickSize: PriceTicks): PriceTicks | null {
+export function workingFillPrice(
+  order: { readonly side: OrderSide; readonly type: OrderType; readonly price: PriceTicks | null },
+  quote: Pick<MockTick, 'bid' | 'ask'>,
+  slippageBps: number,
+  tickSize: PriceTicks,
+): PriceTicks | null {
   if (order.type === 'MARKET' || order.type === 'SL-M') return marketFillPrice(order.side, quote, slippageBps, tickSize);
   if (order.price === null) throw new RangeError(`a ${order.type} order needs a price`);
   return limitFillPrice(order.side, order.price, quote, slippageBps, tickSize);

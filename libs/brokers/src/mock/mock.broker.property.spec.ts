@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { applyBrokerUpdate, applyOrderEvent, hasLimitPrice, newOrder, type OrderState, type OrderType, type Validity } from '@tradeloop/domain';
+import {
+  applyBrokerUpdate,
+  applyOrderEvent,
+  hasLimitPrice,
+  newOrder,
+  type OrderState,
+  type OrderType,
+  type Validity,
+} from '@tradeloop/domain';
 import { BrokerError, type BrokerOrder, type BrokerTrade, type InstrumentRef } from '../adapter';
 import { InMemoryMockBrokerStore, marketFillPrice, MockBroker, type MockBrokerConfig, type MockOrderRecord, type MockTick } from '.';
 
@@ -13,13 +21,31 @@ const ref = (i: number): InstrumentRef => ({ exchange: 'NSE', symbol: SYMBOLS[i 
 
 type Step =
   | { kind: 'tick'; symbol: number; move: number; spread: number; below: number }
-  | { kind: 'place'; symbol: number; side: 'BUY' | 'SELL'; type: OrderType; validity: Validity; quantity: number; offset: number; gap: number }
+  | {
+      kind: 'place';
+      symbol: number;
+      side: 'BUY' | 'SELL';
+      type: OrderType;
+      validity: Validity;
+      quantity: number;
+      offset: number;
+      gap: number;
+    }
   | { kind: 'modify'; pick: number; priceMove: number; addQuantity: number }
   | { kind: 'cancel'; pick: number }
   | { kind: 'expire' };
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 60, arbitrary: fc.record({ kind: fc.constant('tick' as const), symbol: fc.nat(1), move: fc.integer({ min: -3, max: 3 }), spread: fc.integer({ min: 1, max: 3 }), below: fc.nat(3) }) },
+  {
+    weight: 60,
+    arbitrary: fc.record({
+      kind: fc.constant('tick' as const),
+      symbol: fc.nat(1),
+      move: fc.integer({ min: -3, max: 3 }),
+      spread: fc.integer({ min: 1, max: 3 }),
+      below: fc.nat(3),
+    }),
+  },
   {
     weight: 30,
     arbitrary: fc.record({
@@ -33,7 +59,15 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       gap: fc.nat(3),
     }),
   },
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('modify' as const), pick: fc.nat(), priceMove: fc.integer({ min: -3, max: 3 }), addQuantity: fc.integer({ min: 1, max: 50 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      kind: fc.constant('modify' as const),
+      pick: fc.nat(),
+      priceMove: fc.integer({ min: -3, max: 3 }),
+      addQuantity: fc.integer({ min: 1, max: 50 }),
+    }),
+  },
   { weight: 10, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
 );
@@ -42,7 +76,10 @@ const configArb = fc.record({
   seed: fc.integer(),
   latencyMs: fc.constantFrom(0, 0, 150, 400),
   slippageBps: fc.constantFrom(0, 0, 5, 25),
-  partialFills: fc.option(fc.record({ probability: fc.double({ min: 0, max: 1, noNaN: true }), maxSlices: fc.integer({ min: 2, max: 5 }) }), { nil: null }),
+  partialFills: fc.option(
+    fc.record({ probability: fc.double({ min: 0, max: 1, noNaN: true }), maxSlices: fc.integer({ min: 2, max: 5 }) }),
+    { nil: null },
+  ),
   rejections: fc.option(fc.record({ probability: fc.double({ min: 0, max: 0.4, noNaN: true }) }), { nil: null }),
 });
 
@@ -61,12 +98,20 @@ type SessionConfig = Omit<MockBrokerConfig, 'instrument' | 'clock'>;
  * `crashAt`, the broker is dropped before that step and a new one opened on the same store (the
  * worker restarting); with `wallClock`, mock time is the harness's clock instead of market time.
  */
-async function play(config: SessionConfig, steps: readonly Step[], options: { crashAt?: number; wallClock?: boolean } = {}): Promise<Session> {
+async function play(
+  config: SessionConfig,
+  steps: readonly Step[],
+  options: { crashAt?: number; wallClock?: boolean } = {},
+): Promise<Session> {
   const store = new InMemoryMockBrokerStore();
   let ts = 1_700_000_000_000;
   const updates: BrokerOrder[] = [];
   const open = async () => {
-    const b = await MockBroker.open(store, { ...config, instrument: () => ({ tickSize: TICK_SIZE, lotSize: 1 }), ...(options.wallClock ? { clock: () => ts } : {}) });
+    const b = await MockBroker.open(store, {
+      ...config,
+      instrument: () => ({ tickSize: TICK_SIZE, lotSize: 1 }),
+      ...(options.wallClock ? { clock: () => ts } : {}),
+    });
     b.subscribe((u) => updates.push(u));
     return b;
   };
@@ -95,9 +140,24 @@ async function play(config: SessionConfig, steps: readonly Step[], options: { cr
           const sign = s.side === 'BUY' ? 1 : -1;
           // Stops mostly on the untriggered side (offset > 0 away from the market), sometimes not (rejected).
           const trigger = s.type === 'SL' || s.type === 'SL-M' ? Math.max(TICK_SIZE, last + sign * s.offset * TICK_SIZE) : null;
-          const price = s.type === 'LIMIT' ? Math.max(TICK_SIZE, last + s.offset * TICK_SIZE) : s.type === 'SL' ? Math.max(TICK_SIZE, trigger! + sign * s.gap * TICK_SIZE) : null;
+          const price =
+            s.type === 'LIMIT'
+              ? Math.max(TICK_SIZE, last + s.offset * TICK_SIZE)
+              : s.type === 'SL'
+                ? Math.max(TICK_SIZE, trigger! + sign * s.gap * TICK_SIZE)
+                : null;
           n += 1;
-          const r = await broker.placeOrder({ clientOrderId: `c${n}`, instrument: ref(s.symbol), side: s.side, type: s.type, product: 'MIS', validity: s.validity, quantity: s.quantity, price, triggerPrice: trigger });
+          const r = await broker.placeOrder({
+            clientOrderId: `c${n}`,
+            instrument: ref(s.symbol),
+            side: s.side,
+            type: s.type,
+            product: 'MIS',
+            validity: s.validity,
+            quantity: s.quantity,
+            price,
+            triggerPrice: trigger,
+          });
           ids.push(...r.brokerOrderIds);
           break;
         }
@@ -105,7 +165,10 @@ async function play(config: SessionConfig, steps: readonly Step[], options: { cr
           if (ids.length === 0) break;
           const o = await broker.getOrder(ids[s.pick % ids.length] as never);
           // Quantities stay below 450, so a cumulative average pins each fill to one price tick (see the last property).
-          const changes = hasLimitPrice(o.type) && s.priceMove !== 0 ? { price: Math.max(TICK_SIZE, o.price! + s.priceMove * TICK_SIZE) } : { quantity: Math.min(450, o.quantity + s.addQuantity) };
+          const changes =
+            hasLimitPrice(o.type) && s.priceMove !== 0
+              ? { price: Math.max(TICK_SIZE, o.price! + s.priceMove * TICK_SIZE) }
+              : { quantity: Math.min(450, o.quantity + s.addQuantity) };
           await broker.modifyOrder(o.brokerOrderId, changes);
           break;
         }
@@ -267,7 +330,15 @@ describe('MockBroker properties', () => {
         const { updates, orders } = await play(config, steps);
         for (const o of orders) {
           const mine = updates.filter((x) => x.brokerOrderId === o.brokerOrderId);
-          let state: OrderState = newOrder({ side: o.side, type: o.type, product: o.product, validity: o.validity, quantity: mine[0]!.quantity, price: null, triggerPrice: null });
+          let state: OrderState = newOrder({
+            side: o.side,
+            type: o.type,
+            product: o.product,
+            validity: o.validity,
+            quantity: mine[0]!.quantity,
+            price: null,
+            triggerPrice: null,
+          });
           for (const u of mine) {
             if (u.quantity !== state.quantity) state = applyOrderEvent(state, { type: 'MODIFIED', quantity: u.quantity });
             state = applyBrokerUpdate(state, u, { tickSize: TICK_SIZE }).order;

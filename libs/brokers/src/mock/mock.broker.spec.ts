@@ -11,7 +11,13 @@ const INSTRUMENTS: Record<string, { tickSize: number; lotSize: number }> = {
 // ₹1500.00 and friends, in ticks of 1/10000 rupee.
 const P = (rupees: number): number => Math.round(rupees * 10_000);
 
-const tick = (ts: number, bid: number, ask: number, ltp = bid, symbol = 'INFY'): MockTick => ({ symbol, ts, bid: P(bid), ask: P(ask), ltp: P(ltp) });
+const tick = (ts: number, bid: number, ask: number, ltp = bid, symbol = 'INFY'): MockTick => ({
+  symbol,
+  ts,
+  bid: P(bid),
+  ask: P(ask),
+  ltp: P(ltp),
+});
 
 let nextClientId = 0;
 const order = (over: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest => ({
@@ -64,7 +70,12 @@ describe('MockBroker market orders', () => {
     expect(t1).toMatchObject({ brokerOrderId: buy, side: 'BUY', quantity: 10, price: P(1500.3), ts: 1_100 });
     expect(t2).toMatchObject({ brokerOrderId: sell, side: 'SELL', quantity: 4, price: P(1499.9), ts: 1_200 });
     expect(t1!.tradeId).not.toBe(t2!.tradeId);
-    expect(await broker.getOrder(buy)).toMatchObject({ status: 'FILLED', filledQuantity: 10, averagePrice: P(1500.3), rawStatus: 'FILLED' });
+    expect(await broker.getOrder(buy)).toMatchObject({
+      status: 'FILLED',
+      filledQuantity: 10,
+      averagePrice: P(1500.3),
+      rawStatus: 'FILLED',
+    });
     // Pushed: accepted, then the cumulative fill.
     expect(updates.filter((u) => u.brokerOrderId === buy).map((u) => [u.status, u.filledQuantity])).toEqual([
       ['OPEN', 0],
@@ -237,7 +248,10 @@ describe('MockBroker validity, cancellation and expiry', () => {
     const e = await brokerError(broker.cancelOrder(filled));
     expect(e).toMatchObject({ kind: 'final', code: 'ORDER_TERMINAL', operation: 'cancel', broker: 'mock' });
     expect(await brokerError(broker.cancelOrder(resting))).toMatchObject({ kind: 'final', code: 'ORDER_TERMINAL' });
-    expect(await brokerError(broker.cancelOrder(asBrokerOrderId('MO9999999999')))).toMatchObject({ kind: 'final', code: 'ORDER_NOT_FOUND' });
+    expect(await brokerError(broker.cancelOrder(asBrokerOrderId('MO9999999999')))).toMatchObject({
+      kind: 'final',
+      code: 'ORDER_NOT_FOUND',
+    });
     expect(await brokerError(broker.getOrder(asBrokerOrderId('nope')))).toMatchObject({ kind: 'final', code: 'ORDER_NOT_FOUND' });
   });
 
@@ -286,7 +300,15 @@ describe('MockBroker partial fills and rejections', () => {
     const { broker, updates } = await setup({ partialFills: { probability: 1, maxSlices: 5 }, seed: 11 });
     const id = await place(broker, order({ quantity: 137 }));
     for (let i = 0; i < 8; i += 1) await broker.onTick(tick(10 + i, 1500 + i * 0.35, 1500.05 + i * 0.35));
-    let state: OrderState = newOrder({ side: 'BUY', type: 'MARKET', product: 'MIS', validity: 'DAY', quantity: 137, price: null, triggerPrice: null });
+    let state: OrderState = newOrder({
+      side: 'BUY',
+      type: 'MARKET',
+      product: 'MIS',
+      validity: 'DAY',
+      quantity: 137,
+      price: null,
+      triggerPrice: null,
+    });
     for (const u of updates) state = applyBrokerUpdate(state, u, { tickSize: 500 }).order;
     const trades = await broker.listTrades();
     expect(state.status).toBe('FILLED');
@@ -340,7 +362,12 @@ describe('MockBroker as an external system', () => {
     const found = await after.broker.findOrdersByTag(probe);
     expect(found.method).toBe('tag');
     expect(found.orders).toHaveLength(1);
-    expect(found.orders[0]).toMatchObject({ status: 'OPEN', quantity: 10, price: P(1499), tag: after.broker.correlationTag(req.clientOrderId) });
+    expect(found.orders[0]).toMatchObject({
+      status: 'OPEN',
+      quantity: 10,
+      price: P(1499),
+      tag: after.broker.correlationTag(req.clientOrderId),
+    });
     // Kite's tag is at most 20 alphanumerics: our UUID travels as its digest.
     expect(found.orders[0]!.tag).toMatch(/^[A-Za-z0-9]{20}$/);
     expect((await after.broker.findOrdersByTag({ ...probe, clientOrderId: 'someone-else' })).orders).toEqual([]);
@@ -358,7 +385,10 @@ describe('MockBroker as an external system', () => {
     const req = order();
     broker.injectPlacementFault('refused-before-send');
     expect(await brokerError(broker.placeOrder(req))).toMatchObject({ kind: 'retryable', code: 'ECONNREFUSED' });
-    expect((await broker.findOrdersByTag({ clientOrderId: req.clientOrderId, instrument: INFY, side: 'BUY', quantity: 10, sentAfter: 0 })).orders).toEqual([]);
+    expect(
+      (await broker.findOrdersByTag({ clientOrderId: req.clientOrderId, instrument: INFY, side: 'BUY', quantity: 10, sentAfter: 0 }))
+        .orders,
+    ).toEqual([]);
     await place(broker, req);
     expect(await broker.listOrders()).toHaveLength(1);
   });
@@ -391,7 +421,9 @@ describe('MockBroker as an external system', () => {
     ]);
     // 1,00,000 − 15,001 + 6,040 = 91,039.00 cash; ₹2,000 blocked for the resting buy.
     expect(await broker.funds()).toEqual({ availableCash: 8_903_900n, usedMargin: 200_000n });
-    expect(await broker.quotes([INFY, { exchange: 'NSE', symbol: 'TCS' }])).toEqual([{ instrument: INFY, ltp: P(1510), bid: P(1510), ask: P(1510.1), ts: 3 }]);
+    expect(await broker.quotes([INFY, { exchange: 'NSE', symbol: 'TCS' }])).toEqual([
+      { instrument: INFY, ltp: P(1510), bid: P(1510), ask: P(1510.1), ts: 3 },
+    ]);
   });
 
   it('a subscriber that throws neither stops the broker nor the other subscribers', async () => {

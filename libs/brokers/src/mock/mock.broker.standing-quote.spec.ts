@@ -21,7 +21,12 @@ const order = (over: Partial<PlaceOrderRequest> = {}): PlaceOrderRequest => ({
 
 async function setup(config: Partial<MockBrokerConfig> = {}, wall = 10_000) {
   const store = new InMemoryMockBrokerStore();
-  const broker = await MockBroker.open(store, { seed: 3, instrument: () => ({ tickSize: 500, lotSize: 1 }), wallClock: () => wall, ...config });
+  const broker = await MockBroker.open(store, {
+    seed: 3,
+    instrument: () => ({ tickSize: 500, lotSize: 1 }),
+    wallClock: () => wall,
+    ...config,
+  });
   const updates: BrokerOrder[] = [];
   broker.subscribe((u) => updates.push(u));
   await broker.onTick(tick(9_900, 1500, 1500.1));
@@ -42,7 +47,10 @@ describe('MockBroker at zero latency: the standing book', () => {
     expect(sell).toMatchObject({ status: 'FILLED', averagePrice: P(1500) });
     expect(updates.map((u) => u.status)).toEqual(['FILLED', 'FILLED']);
     const trades = await store.listTrades();
-    expect(trades.map((t) => [t.quantity, t.price])).toEqual([[10, P(1500.1)], [4, P(1500)]]);
+    expect(trades.map((t) => [t.quantity, t.price])).toEqual([
+      [10, P(1500.1)],
+      [4, P(1500)],
+    ]);
     expect((await store.listOrders()).every((o) => o.version === 1)).toBe(true);
   });
 
@@ -57,7 +65,10 @@ describe('MockBroker at zero latency: the standing book', () => {
 
   it('cancels an IOC that the standing book cannot fill, on arrival', async () => {
     const { broker } = await setup();
-    expect(await placed(broker, order({ type: 'LIMIT', price: P(1499), validity: 'IOC' }))).toMatchObject({ status: 'CANCELLED', filledQuantity: 0 });
+    expect(await placed(broker, order({ type: 'LIMIT', price: P(1499), validity: 'IOC' }))).toMatchObject({
+      status: 'CANCELLED',
+      filledQuantity: 0,
+    });
   });
 
   it('waits for the next tick when the book is stale, latency is set, or the option is off', async () => {

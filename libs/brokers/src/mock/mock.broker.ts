@@ -35,11 +35,34 @@ import type {
   Unsubscribe,
 } from '../adapter/broker-adapter.port';
 import { BrokerError, type BrokerOperation } from '../adapter/broker.errors';
-import { asBrokerOrderId, asBrokerTradeId, correlationTag, KITE_TAG_RULE, type BrokerOrderId, type InstrumentRef, type TagRule } from '../adapter/identifiers';
+import {
+  asBrokerOrderId,
+  asBrokerTradeId,
+  correlationTag,
+  KITE_TAG_RULE,
+  type BrokerOrderId,
+  type InstrumentRef,
+  type TagRule,
+} from '../adapter/identifiers';
 import { NO_RATE_LIMITS } from '../adapter/rate-limiter';
 import { MOCK_STATUSES, normaliseStatus } from '../adapter/status.mapper';
-import { isMockOrderOpen, type MockBrokerStore, type MockOrderRecord, type MockOrderStatus, type MockTradeRecord } from './mock-broker-store.port';
-import { fillPlan, MOCK_REJECTION_REASONS, mockDraw, sliceQuantity, stopTriggered, workingFillPrice, type MockTick, type PartialFillConfig } from './mock-matching';
+import {
+  isMockOrderOpen,
+  type MockBrokerStore,
+  type MockOrderRecord,
+  type MockOrderStatus,
+  type MockTradeRecord,
+} from './mock-broker-store.port';
+import {
+  fillPlan,
+  MOCK_REJECTION_REASONS,
+  mockDraw,
+  sliceQuantity,
+  stopTriggered,
+  workingFillPrice,
+  type MockTick,
+  type PartialFillConfig,
+} from './mock-matching';
 
 /** What the mock needs to know of an instrument; see `MockBrokerConfig.instrument`. */
 export interface MockInstrumentInfo {
@@ -138,7 +161,8 @@ export class MockBroker implements BrokerAdapter {
     private readonly config: MockBrokerConfig,
   ) {
     if (!Number.isFinite(config.seed)) throw new RangeError('seed must be a number');
-    if ((config.latencyMs ?? 0) < 0 || (config.slippageBps ?? 0) < 0) throw new RangeError('latencyMs and slippageBps must not be negative');
+    if ((config.latencyMs ?? 0) < 0 || (config.slippageBps ?? 0) < 0)
+      throw new RangeError('latencyMs and slippageBps must not be negative');
     this.tagRule = config.tagRule ?? KITE_TAG_RULE;
     this.capabilities = Object.freeze({
       updates: 'push',
@@ -171,7 +195,13 @@ export class MockBroker implements BrokerAdapter {
    * not await must still attach a handler.
    */
   onTick(tick: MockTick): Promise<void> {
-    if (!isPositiveInt(tick.ltp) || !isPositiveInt(tick.bid) || !isPositiveInt(tick.ask) || tick.ask < tick.bid || !Number.isFinite(tick.ts)) {
+    if (
+      !isPositiveInt(tick.ltp) ||
+      !isPositiveInt(tick.bid) ||
+      !isPositiveInt(tick.ask) ||
+      tick.ask < tick.bid ||
+      !Number.isFinite(tick.ts)
+    ) {
       return Promise.reject(new RangeError(`invalid tick for ${tick.symbol}: bid ${tick.bid}, ask ${tick.ask}, ltp ${tick.ltp}`));
     }
     const t: MockTick = Object.freeze({ symbol: tick.symbol, ts: tick.ts, ltp: tick.ltp, bid: tick.bid, ask: tick.ask });
@@ -220,7 +250,11 @@ export class MockBroker implements BrokerAdapter {
   private async place(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
     const fault = this.faults.shift();
     if (fault === 'refused-before-send') {
-      throw new BrokerError('retryable', 'mock place: connect ECONNREFUSED', { broker: this.broker, operation: 'place', code: 'ECONNREFUSED' });
+      throw new BrokerError('retryable', 'mock place: connect ECONNREFUSED', {
+        broker: this.broker,
+        operation: 'place',
+        code: 'ECONNREFUSED',
+      });
     }
     this.validatePlacement(request);
     const seq = await this.store.nextSequence('order');
@@ -265,7 +299,11 @@ export class MockBroker implements BrokerAdapter {
     this.cache(record);
     this.emit(record);
     if (fault === 'timeout-after-accept') {
-      throw new BrokerError('ambiguous', 'mock place: request timed out after it was sent', { broker: this.broker, operation: 'place', code: 'ETIMEDOUT' });
+      throw new BrokerError('ambiguous', 'mock place: request timed out after it was sent', {
+        broker: this.broker,
+        operation: 'place',
+        code: 'ETIMEDOUT',
+      });
     }
     return { brokerOrderIds: [asBrokerOrderId(id)], failedSlices: [] };
   }
@@ -277,13 +315,17 @@ export class MockBroker implements BrokerAdapter {
       const quantity = changes.quantity ?? o.quantity;
       const price = changes.price ?? o.price;
       const triggerPrice = changes.triggerPrice ?? o.triggerPrice;
-      if (changes.quantity === undefined && changes.price === undefined && changes.triggerPrice === undefined) throw this.refusal('modify', 'INVALID_INPUT', 'Nothing to modify');
+      if (changes.quantity === undefined && changes.price === undefined && changes.triggerPrice === undefined)
+        throw this.refusal('modify', 'INVALID_INPUT', 'Nothing to modify');
       if (changes.quantity !== undefined) {
         this.checkQuantity('modify', quantity, info);
-        if (quantity <= o.filledQuantity) throw this.refusal('modify', 'INVALID_QUANTITY', `Quantity ${quantity} must exceed the ${o.filledQuantity} already filled`);
+        if (quantity <= o.filledQuantity)
+          throw this.refusal('modify', 'INVALID_QUANTITY', `Quantity ${quantity} must exceed the ${o.filledQuantity} already filled`);
       }
-      if (changes.price !== undefined && !hasLimitPrice(o.type)) throw this.refusal('modify', 'INVALID_PRICE', `A ${o.type} order has no price to modify`);
-      if (changes.triggerPrice !== undefined && !hasTriggerPrice(o.type)) throw this.refusal('modify', 'INVALID_TRIGGER', `A ${o.type} order has no trigger price to modify`);
+      if (changes.price !== undefined && !hasLimitPrice(o.type))
+        throw this.refusal('modify', 'INVALID_PRICE', `A ${o.type} order has no price to modify`);
+      if (changes.triggerPrice !== undefined && !hasTriggerPrice(o.type))
+        throw this.refusal('modify', 'INVALID_TRIGGER', `A ${o.type} order has no trigger price to modify`);
       this.checkPrices('modify', { side: o.side, type: o.type, price, triggerPrice }, info);
       await this.commitOrThrow(o, { ...o, quantity, price, triggerPrice, updatedAt: this.now() }, 'modify');
     });
@@ -305,7 +347,10 @@ export class MockBroker implements BrokerAdapter {
   }
 
   findOrdersByTag(probe: CorrelationProbe): Promise<CorrelationResult> {
-    return this.serial(async () => ({ method: 'tag', orders: (await this.store.findOrdersByTag(this.correlationTag(probe.clientOrderId))).map(toBrokerOrder) }));
+    return this.serial(async () => ({
+      method: 'tag',
+      orders: (await this.store.findOrdersByTag(this.correlationTag(probe.clientOrderId))).map(toBrokerOrder),
+    }));
   }
 
   listOrders(): Promise<BrokerOrder[]> {
@@ -322,7 +367,11 @@ export class MockBroker implements BrokerAdapter {
       const byKey = new Map<string, { instrument: InstrumentRef; product: MockTradeRecord['product']; position: Position }>();
       for (const t of await this.store.listTrades()) {
         const key = `${t.exchange}:${t.symbol}|${t.product}`;
-        const entry = byKey.get(key) ?? { instrument: { exchange: t.exchange, symbol: t.symbol }, product: t.product, position: FLAT_POSITION };
+        const entry = byKey.get(key) ?? {
+          instrument: { exchange: t.exchange, symbol: t.symbol },
+          product: t.product,
+          position: FLAT_POSITION,
+        };
         byKey.set(key, { ...entry, position: applyFillToPosition(entry.position, t.side, t.quantity, t.price) });
       }
       return [...byKey.values()].map(({ instrument, product, position }) => ({
@@ -358,7 +407,14 @@ export class MockBroker implements BrokerAdapter {
     const out: BrokerQuote[] = [];
     for (const instrument of instruments) {
       const q = this.quoteBySymbol.get(instrument.symbol);
-      if (q) out.push({ instrument: { exchange: instrument.exchange, symbol: instrument.symbol }, ltp: q.ltp, bid: q.bid, ask: q.ask, ts: q.ts });
+      if (q)
+        out.push({
+          instrument: { exchange: instrument.exchange, symbol: instrument.symbol },
+          ltp: q.ltp,
+          bid: q.bid,
+          ask: q.ask,
+          ts: q.ts,
+        });
     }
     return out;
   }
@@ -398,13 +454,37 @@ export class MockBroker implements BrokerAdapter {
     }
     const remaining = o.quantity - o.filledQuantity;
     const plan = fillPlan(this.config.seed, o.brokerOrderId, this.config.partialFills);
-    const quantity = sliceQuantity(remaining, info.lotSize, plan, o.fillCount, mockDraw(this.config.seed, o.brokerOrderId, 'slice', o.fillCount));
+    const quantity = sliceQuantity(
+      remaining,
+      info.lotSize,
+      plan,
+      o.fillCount,
+      mockDraw(this.config.seed, o.brokerOrderId, 'slice', o.fillCount),
+    );
     const seq = await this.store.nextSequence('trade');
-    const trade: MockTradeRecord = { tradeId: tradeIdFor(seq), seq, brokerOrderId: o.brokerOrderId, exchange: o.exchange, symbol: o.symbol, side: o.side, product: o.product, quantity, price, ts: tick.ts };
+    const trade: MockTradeRecord = {
+      tradeId: tradeIdFor(seq),
+      seq,
+      brokerOrderId: o.brokerOrderId,
+      exchange: o.exchange,
+      symbol: o.symbol,
+      side: o.side,
+      product: o.product,
+      quantity,
+      price,
+      ts: tick.ts,
+    };
     const filledQuantity = o.filledQuantity + quantity;
     status = filledQuantity === o.quantity ? 'FILLED' : o.validity === 'IOC' ? 'CANCELLED' : 'OPEN';
     return {
-      order: { ...o, status, filledQuantity, filledValue: o.filledValue + tradeValue(quantity, price), fillCount: o.fillCount + 1, updatedAt: tick.ts },
+      order: {
+        ...o,
+        status,
+        filledQuantity,
+        filledValue: o.filledValue + tradeValue(quantity, price),
+        fillCount: o.fillCount + 1,
+        updatedAt: tick.ts,
+      },
       trades: [trade],
     };
   }
@@ -454,7 +534,11 @@ export class MockBroker implements BrokerAdapter {
 
   private async commitOrThrow(prev: MockOrderRecord, next: MockOrderRecord, operation: BrokerOperation): Promise<void> {
     if (!(await this.commit(prev, next, []))) {
-      throw new BrokerError('retryable', `Order ${prev.brokerOrderId} changed concurrently; try again`, { broker: this.broker, operation, code: 'CONCURRENT_UPDATE' });
+      throw new BrokerError('retryable', `Order ${prev.brokerOrderId} changed concurrently; try again`, {
+        broker: this.broker,
+        operation,
+        code: 'CONCURRENT_UPDATE',
+      });
     }
   }
 
@@ -491,7 +575,11 @@ export class MockBroker implements BrokerAdapter {
     const o = await this.store.getOrder(brokerOrderId);
     if (!o) throw this.notFound(operation, brokerOrderId);
     if (!isMockOrderOpen(o.status)) {
-      throw this.refusal(operation, 'ORDER_TERMINAL', `Order ${brokerOrderId} is ${o.status} and can no longer be ${operation === 'cancel' ? 'cancelled' : 'modified'}`);
+      throw this.refusal(
+        operation,
+        'ORDER_TERMINAL',
+        `Order ${brokerOrderId} is ${o.status} and can no longer be ${operation === 'cancel' ? 'cancelled' : 'modified'}`,
+      );
     }
     return o;
   }
@@ -511,29 +599,54 @@ export class MockBroker implements BrokerAdapter {
   }
 
   private validatePlacement(r: PlaceOrderRequest): void {
-    if (typeof r.clientOrderId !== 'string' || r.clientOrderId === '') throw this.refusal('place', 'INVALID_INPUT', 'A client order id is required');
-    if (!ORDER_SIDES.includes(r.side) || !ORDER_TYPES.includes(r.type) || !PRODUCTS.includes(r.product) || !VALIDITIES.includes(r.validity)) {
-      throw this.refusal('place', 'INVALID_INPUT', `Invalid side, type, product or validity: ${r.side} ${r.type} ${r.product} ${r.validity}`);
+    if (typeof r.clientOrderId !== 'string' || r.clientOrderId === '')
+      throw this.refusal('place', 'INVALID_INPUT', 'A client order id is required');
+    if (
+      !ORDER_SIDES.includes(r.side) ||
+      !ORDER_TYPES.includes(r.type) ||
+      !PRODUCTS.includes(r.product) ||
+      !VALIDITIES.includes(r.validity)
+    ) {
+      throw this.refusal(
+        'place',
+        'INVALID_INPUT',
+        `Invalid side, type, product or validity: ${r.side} ${r.type} ${r.product} ${r.validity}`,
+      );
     }
     const info = this.infoOf(r.instrument);
     this.checkQuantity('place', r.quantity, info);
-    if (!hasLimitPrice(r.type) && r.price !== null && r.price !== undefined) throw this.refusal('place', 'INVALID_PRICE', `A ${r.type} order takes no price`);
-    if (!hasTriggerPrice(r.type) && r.triggerPrice !== null && r.triggerPrice !== undefined) throw this.refusal('place', 'INVALID_TRIGGER', `A ${r.type} order takes no trigger price`);
+    if (!hasLimitPrice(r.type) && r.price !== null && r.price !== undefined)
+      throw this.refusal('place', 'INVALID_PRICE', `A ${r.type} order takes no price`);
+    if (!hasTriggerPrice(r.type) && r.triggerPrice !== null && r.triggerPrice !== undefined)
+      throw this.refusal('place', 'INVALID_TRIGGER', `A ${r.type} order takes no trigger price`);
     this.checkPrices('place', r, info);
   }
 
   private checkQuantity(operation: BrokerOperation, quantity: number, info: MockInstrumentInfo): void {
     if (!isPositiveInt(quantity)) throw this.refusal(operation, 'INVALID_QUANTITY', `Quantity must be a positive integer, got ${quantity}`);
-    if (quantity % info.lotSize !== 0) throw this.refusal(operation, 'INVALID_QUANTITY', `Quantity ${quantity} is not a multiple of the lot size ${info.lotSize}`);
+    if (quantity % info.lotSize !== 0)
+      throw this.refusal(operation, 'INVALID_QUANTITY', `Quantity ${quantity} is not a multiple of the lot size ${info.lotSize}`);
   }
 
-  private checkPrices(operation: BrokerOperation, o: { side: string; type: PlaceOrderRequest['type']; price: PriceTicks | null; triggerPrice: PriceTicks | null }, info: MockInstrumentInfo): void {
+  private checkPrices(
+    operation: BrokerOperation,
+    o: { side: string; type: PlaceOrderRequest['type']; price: PriceTicks | null; triggerPrice: PriceTicks | null },
+    info: MockInstrumentInfo,
+  ): void {
     const onGrid = (p: PriceTicks | null): p is PriceTicks => isPositiveInt(p) && p % info.tickSize === 0;
-    if (hasLimitPrice(o.type) && !onGrid(o.price)) throw this.refusal(operation, 'INVALID_PRICE', `Price must be a positive multiple of the tick size ${info.tickSize}`);
-    if (hasTriggerPrice(o.type) && !onGrid(o.triggerPrice)) throw this.refusal(operation, 'INVALID_TRIGGER', `Trigger price must be a positive multiple of the tick size ${info.tickSize}`);
+    if (hasLimitPrice(o.type) && !onGrid(o.price))
+      throw this.refusal(operation, 'INVALID_PRICE', `Price must be a positive multiple of the tick size ${info.tickSize}`);
+    if (hasTriggerPrice(o.type) && !onGrid(o.triggerPrice))
+      throw this.refusal(operation, 'INVALID_TRIGGER', `Trigger price must be a positive multiple of the tick size ${info.tickSize}`);
     // An SL order's limit must be on the far side of its trigger, or it could never fill once armed.
     if (o.type === 'SL' && (o.side === 'BUY' ? o.price! < o.triggerPrice! : o.price! > o.triggerPrice!)) {
-      throw this.refusal(operation, 'INVALID_TRIGGER', o.side === 'BUY' ? 'Trigger price must not exceed the limit price of a stop-loss buy' : 'Trigger price must not be below the limit price of a stop-loss sell');
+      throw this.refusal(
+        operation,
+        'INVALID_TRIGGER',
+        o.side === 'BUY'
+          ? 'Trigger price must not exceed the limit price of a stop-loss buy'
+          : 'Trigger price must not be below the limit price of a stop-loss sell',
+      );
     }
   }
 
@@ -544,7 +657,9 @@ export class MockBroker implements BrokerAdapter {
   private rejectionFor(o: MockOrderRecord): string | null {
     const ltp = this.quoteBySymbol.get(o.symbol)?.ltp;
     if (o.triggerPrice !== null && ltp !== undefined && stopTriggered(o.side, o.triggerPrice, ltp)) {
-      return o.side === 'BUY' ? 'Trigger price for stop-loss buy orders should be higher than the last traded price' : 'Trigger price for stop-loss sell orders should be lower than the last traded price';
+      return o.side === 'BUY'
+        ? 'Trigger price for stop-loss buy orders should be higher than the last traded price'
+        : 'Trigger price for stop-loss sell orders should be lower than the last traded price';
     }
     const p = this.config.rejections?.probability ?? 0;
     if (p > 0 && mockDraw(this.config.seed, o.brokerOrderId, 'reject') < p) {
@@ -559,7 +674,13 @@ export class MockBroker implements BrokerAdapter {
   }
 
   private notFound(operation: BrokerOperation, id: string): BrokerError {
-    return new BrokerError('final', `Order ${id} not found`, { broker: this.broker, operation, code: 'ORDER_NOT_FOUND', brokerMessage: `Order ${id} not found`, httpStatus: 404 });
+    return new BrokerError('final', `Order ${id} not found`, {
+      broker: this.broker,
+      operation,
+      code: 'ORDER_NOT_FOUND',
+      brokerMessage: `Order ${id} not found`,
+      httpStatus: 404,
+    });
   }
 }
 

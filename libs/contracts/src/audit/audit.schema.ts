@@ -40,16 +40,14 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AuditEventSchema = z
-  .object({
-    id: z.string(),
-    at: z.iso.datetime(),
-    actorId: z.uuid().nullable(),
-    action: z.enum(AUDIT_ACTIONS),
-    subject: orNull(z.string(), 'the event concerns no single record'),
-    details: z.record(z.string(), z.unknown()),
-  })
-;
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  actorId: z.uuid().nullable(),
+  action: z.enum(AUDIT_ACTIONS),
+  subject: orNull(z.string(), 'the event concerns no single record'),
+  details: z.record(z.string(), z.unknown()),
+});
 export type AuditEvent = z.infer<typeof AuditEventSchema>;
 
 export const AuditQuerySchema = PageQuerySchema.extend({

@@ -5,16 +5,14 @@ import { EmailSchema, humanText, trimmedText } from '../common';
 export const RoleSchema = z.enum(ROLES);
 
 /** A user as every client sees it. Never carries hashes, MFA secrets or tokens. */
-export const UserSchema = z
-  .object({
-    id: z.uuid(),
-    email: z.string(),
-    displayName: z.string(),
-    roles: z.array(RoleSchema),
-    mfaEnabled: z.boolean(),
-    createdAt: z.iso.datetime(),
-  })
-;
+export const UserSchema = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  displayName: z.string(),
+  roles: z.array(RoleSchema),
+  mfaEnabled: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
 export type User = z.infer<typeof UserSchema>;
 
 export const RegisterRequestSchema = z
@@ -32,14 +30,16 @@ export type RegisterRequest = z.infer<typeof RegisterRequestSchema>;
 
 export const OtpSchema = z.string().regex(/^\d{6}$/, 'must be 6 digits');
 
-export const LoginRequestSchema = z
-  .strictObject({
-    // Deliberately not validated as an email: a malformed address must get the same 401 as a
-    // wrong one, so the response never tells which accounts exist.
-    email: trimmedText(254).transform((s) => s.toLowerCase()),
-    password: z.string().min(1).max(PASSWORD_MAX_LENGTH * 4),
-    otp: OtpSchema.optional(),
-  });
+export const LoginRequestSchema = z.strictObject({
+  // Deliberately not validated as an email: a malformed address must get the same 401 as a
+  // wrong one, so the response never tells which accounts exist.
+  email: trimmedText(254).transform((s) => s.toLowerCase()),
+  password: z
+    .string()
+    .min(1)
+    .max(PASSWORD_MAX_LENGTH * 4),
+  otp: OtpSchema.optional(),
+});
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
 export const TokenPairSchema = z.object({
@@ -53,20 +53,20 @@ export type TokenPair = z.infer<typeof TokenPairSchema>;
 export const LoginResponseSchema = TokenPairSchema.extend({ user: UserSchema });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
 
-export const RefreshRequestSchema = z
-  .strictObject({ refreshToken: z.string().min(1).max(512) });
+export const RefreshRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 export type RefreshRequest = z.infer<typeof RefreshRequestSchema>;
 
-export const MfaSetupResponseSchema = z
-  .object({ otpauthUrl: z.string(), secret: z.string() })
-;
+export const MfaSetupResponseSchema = z.object({ otpauthUrl: z.string(), secret: z.string() });
 export type MfaSetupResponse = z.infer<typeof MfaSetupResponseSchema>;
 
 export const MfaEnableRequestSchema = z.strictObject({ otp: OtpSchema });
 export type MfaEnableRequest = z.infer<typeof MfaEnableRequestSchema>;
 
 /** The account's password, asked again to confirm a sensitive change: any string the login would take. */
-const CurrentPasswordSchema = z.string().min(1).max(PASSWORD_MAX_LENGTH * 4);
+const CurrentPasswordSchema = z
+  .string()
+  .min(1)
+  .max(PASSWORD_MAX_LENGTH * 4);
 
 /** Turning MFA off needs both factors: a current code from the authenticator and the password. */
 export const MfaDisableRequestSchema = z.strictObject({ otp: OtpSchema, password: CurrentPasswordSchema });

@@ -7,10 +7,8 @@ export const DependencyStatusSchema = z.object({
   latencyMs: z.number().optional(),
   error: z.string().optional(),
 });
-export const ReadinessSchema = z
-  .object({
-    status: z.enum(['ready', 'not_ready', 'shutting_down']),
-    checks: z.object({ postgres: DependencyStatusSchema, redis: DependencyStatusSchema, queue: DependencyStatusSchema }),
-  })
-;
+export const ReadinessSchema = z.object({
+  status: z.enum(['ready', 'not_ready', 'shutting_down']),
+  checks: z.object({ postgres: DependencyStatusSchema, redis: DependencyStatusSchema, queue: DependencyStatusSchema }),
+});
 export type Readiness = z.infer<typeof ReadinessSchema>;

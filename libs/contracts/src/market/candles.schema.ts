@@ -24,10 +24,15 @@ export const CandleQuerySchema = z
     limit: z.coerce.number().int().min(1).max(CANDLES_MAX).optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
-  .refine((q) => !(q.from && q.limit), { message: 'give either from (a time range) or limit (the latest candles), not both', path: ['limit'] })
+  .refine((q) => !(q.from && q.limit), {
+    message: 'give either from (a time range) or limit (the latest candles), not both',
+    path: ['limit'],
+  })
   .transform((q): CandleQuery => {
     const to = q.to ?? new Date().toISOString();
-    return q.from ? { symbol: q.symbol, timeframe: q.timeframe, from: q.from, to } : { symbol: q.symbol, timeframe: q.timeframe, to, limit: q.limit ?? CANDLES_DEFAULT_COUNT };
+    return q.from
+      ? { symbol: q.symbol, timeframe: q.timeframe, from: q.from, to }
+      : { symbol: q.symbol, timeframe: q.timeframe, to, limit: q.limit ?? CANDLES_DEFAULT_COUNT };
   });
 /** A time range [from, to), or the latest `limit` candles before `to`. */
 export interface CandleQuery {

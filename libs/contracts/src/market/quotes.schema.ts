@@ -11,7 +11,14 @@ const SymbolSchema = trimmedText(40);
 export const QuotesQuerySchema = z.strictObject({
   symbols: z
     .string()
-    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(SymbolSchema).min(1, 'name at least one symbol').max(QUOTES_MAX_SYMBOLS, `at most ${QUOTES_MAX_SYMBOLS} symbols`)),
 });
 export type QuotesQuery = z.infer<typeof QuotesQuerySchema>;

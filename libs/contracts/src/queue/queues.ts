@@ -23,7 +23,11 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const JOB_PAYLOADS = {
   [JOBS.purgeExpiredSessions]: z.strictObject({
     /** Sessions expired or revoked longer ago than this are deleted. */
-    olderThanHours: z.number().int().min(1).max(24 * 365),
+    olderThanHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365),
   }),
   [JOBS.placeOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),

@@ -17,7 +17,9 @@ export const PlaceOrderSchema = z.strictObject({
   triggerPrice: PriceInput.optional(),
   product: z.enum(PRODUCTS),
   validity: z.enum(VALIDITIES).default('DAY'),
-  tag: trimmedText(20).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').optional(),
+  tag: trimmedText(20)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .optional(),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderSchema>;
 
@@ -27,7 +29,9 @@ export const ModifyOrderSchema = z
     price: PriceInput.optional(),
     triggerPrice: PriceInput.optional(),
   })
-  .refine((m) => m.quantity !== undefined || m.price !== undefined || m.triggerPrice !== undefined, { message: 'change at least one of quantity, price, triggerPrice' });
+  .refine((m) => m.quantity !== undefined || m.price !== undefined || m.triggerPrice !== undefined, {
+    message: 'change at least one of quantity, price, triggerPrice',
+  });
 export type ModifyOrderRequest = z.infer<typeof ModifyOrderSchema>;
 
 export const OrderSchema = z.object({
@@ -57,7 +61,11 @@ export const OrderSchema = z.object({
 });
 export type Order = z.infer<typeof OrderSchema>;
 
-export const OrderHistoryEntrySchema = z.object({ status: z.enum(ORDER_STATUSES), at: z.iso.datetime(), details: z.record(z.string(), z.unknown()) });
+export const OrderHistoryEntrySchema = z.object({
+  status: z.enum(ORDER_STATUSES),
+  at: z.iso.datetime(),
+  details: z.record(z.string(), z.unknown()),
+});
 export const OrderDetailSchema = OrderSchema.extend({ history: z.array(OrderHistoryEntrySchema) });
 export type OrderDetail = z.infer<typeof OrderDetailSchema>;
 

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { trimmedText, orNull } from '../common';
 
 const MoneySchema = z.string().regex(/^\d+\.\d{2}$/);
-const MoneyInput = z.string().max(20).trim().regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
+const MoneyInput = z
+  .string()
+  .max(20)
+  .trim()
+  .regex(/^(0|[1-9]\d{0,12})(\.\d{1,2})?$/, 'a rupee amount such as "500000.00"');
 
 /** GET /api/v1/risk/limits — money as rupee strings. */
 export const RiskLimitsSchema = z.object({
@@ -31,7 +35,11 @@ export const UpdateRiskLimitsSchema = z.strictObject({
 });
 export type UpdateRiskLimitsRequest = z.infer<typeof UpdateRiskLimitsSchema>;
 
-export const KillSwitchStateSchema = z.object({ engaged: z.boolean(), reason: orNull(z.string(), 'never engaged'), at: z.iso.datetime().nullable() });
+export const KillSwitchStateSchema = z.object({
+  engaged: z.boolean(),
+  reason: orNull(z.string(), 'never engaged'),
+  at: z.iso.datetime().nullable(),
+});
 export const KillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, self: KillSwitchStateSchema });
 export type KillSwitchStatus = z.infer<typeof KillSwitchStatusSchema>;
 
@@ -49,7 +57,10 @@ export const AdminKillSwitchSchema = z
     engaged: z.boolean(),
     reason: trimmedText(200),
   })
-  .refine((b) => (b.scope === 'user') === (b.userId !== undefined), { message: 'userId is required for scope "user" and not allowed for "global"', path: ['userId'] });
+  .refine((b) => (b.scope === 'user') === (b.userId !== undefined), {
+    message: 'userId is required for scope "user" and not allowed for "global"',
+    path: ['userId'],
+  });
 
 export const RiskEventSchema = z.object({
   id: z.string(),

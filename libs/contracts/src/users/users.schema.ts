@@ -13,7 +13,10 @@ export const AdminUserListQuerySchema = PageQuerySchema.extend({
   /** Case-insensitive substring of email or display name. */
   query: z.string().max(100).trim().optional(),
   role: RoleSchema.optional(),
-  disabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  disabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export type AdminUserListQuery = z.infer<typeof AdminUserListQuerySchema>;
 

@@ -6,10 +6,14 @@ import { humanText, PageQuerySchema, pageOf, orNull } from '../common';
 export const MoneySchema = z.string().regex(/^-?\d+\.\d{2}$/);
 
 /** A client-entered positive amount: strict decimal string (see domain/money). */
-export const PositiveAmountSchema = z.unknown().superRefine((value, ctx) => {
-  const r = tryParsePositiveMoney(value);
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: MONEY_PROBLEM_MESSAGES[r.problem] });
-}).transform((v) => v as string).meta({ type: 'string', example: '1500.00' });
+export const PositiveAmountSchema = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const r = tryParsePositiveMoney(value);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: MONEY_PROBLEM_MESSAGES[r.problem] });
+  })
+  .transform((v) => v as string)
+  .meta({ type: 'string', example: '1500.00' });
 
 export const WalletSchema = z.object({
   currency: z.literal('INR'),

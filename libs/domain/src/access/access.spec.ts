@@ -25,7 +25,10 @@ describe('sections', () => {
     [['quant'], ['quant']],
     [['compliance'], ['compliance']],
     [['admin'], ['trade', 'portfolio', 'quant', 'compliance', 'admin']],
-    [['trader', 'compliance'], ['trade', 'portfolio', 'compliance']],
+    [
+      ['trader', 'compliance'],
+      ['trade', 'portfolio', 'compliance'],
+    ],
     [[], []],
   ] as const)('%j sees %j', (roles, sections) => {
     expect(sectionsFor(roles)).toEqual(sections);

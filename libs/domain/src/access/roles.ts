@@ -5,8 +5,7 @@ export type Role = (typeof ROLES)[number];
 /** Role given to self-registered users (docs/api.md "Auth and users": registration gives role `trader`). */
 export const DEFAULT_ROLE: Role = 'trader';
 
-export const isRole = (value: unknown): value is Role =>
-  typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
 /** Deduplicates and orders roles canonically so stored and compared role sets are stable. */
 export function normalizeRoles(roles: readonly Role[]): Role[] {

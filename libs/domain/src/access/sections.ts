@@ -16,9 +16,7 @@ export const SECTION_ROLES = {
 export type Section = keyof typeof SECTION_ROLES;
 export const SECTIONS = Object.keys(SECTION_ROLES) as Section[];
 
-export const canAccessSection = (roles: readonly Role[], section: Section): boolean =>
-  hasAnyRole(roles, SECTION_ROLES[section]);
+export const canAccessSection = (roles: readonly Role[], section: Section): boolean => hasAnyRole(roles, SECTION_ROLES[section]);
 
 /** Sections in navigation order that the given roles may open. */
-export const sectionsFor = (roles: readonly Role[]): Section[] =>
-  SECTIONS.filter((s) => canAccessSection(roles, s));
+export const sectionsFor = (roles: readonly Role[]): Section[] => SECTIONS.filter((s) => canAccessSection(roles, s));

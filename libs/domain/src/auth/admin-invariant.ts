@@ -13,19 +13,14 @@ export interface UserChange {
   disabled?: boolean;
 }
 
-const isActiveAdmin = (u: { roles: readonly Role[]; disabled: boolean }): boolean =>
-  !u.disabled && u.roles.includes('admin');
+const isActiveAdmin = (u: { roles: readonly Role[]; disabled: boolean }): boolean => !u.disabled && u.roles.includes('admin');
 
 /**
  * The platform must always keep at least one enabled admin, or nobody could fund wallets, lift
  * kill switches or repair roles. `activeAdmins` must be read under a lock that serialises admin
  * changes, otherwise two admins demoting each other concurrently would both pass.
  */
-export function assertAdminRemains(
-  activeAdmins: readonly AdminStanding[],
-  target: AdminStanding,
-  change: UserChange,
-): void {
+export function assertAdminRemains(activeAdmins: readonly AdminStanding[], target: AdminStanding, change: UserChange): void {
   const after = {
     roles: change.roles ?? target.roles,
     disabled: change.disabled ?? target.disabled,

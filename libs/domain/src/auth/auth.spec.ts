@@ -48,22 +48,28 @@ describe('at least one active admin remains', () => {
   it('property: applying any allowed change never leaves zero active admins', () => {
     const standing = fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd'), admin: fc.boolean(), disabled: fc.boolean() });
     fc.assert(
-      fc.property(fc.uniqueArray(standing, { selector: (s) => s.id, minLength: 1 }), fc.nat(), fc.boolean(), fc.boolean(), (users, pick, keepAdmin, disable) => {
-        const all = users.map((u) => ({ id: u.id, roles: u.admin ? (['admin'] as const) : (['trader'] as const), disabled: u.disabled }));
-        const active = all.filter((u) => !u.disabled && u.roles.includes('admin' as never));
-        if (active.length === 0) return; // the invariant only protects a state that holds it
-        const target = all[pick % all.length]!;
-        const change = { roles: keepAdmin ? (['admin'] as const) : (['trader'] as const), disabled: disable };
-        let allowed = true;
-        try {
-          assertAdminRemains(active, target, change);
-        } catch {
-          allowed = false;
-        }
-        if (!allowed) return;
-        const after = all.map((u) => (u.id === target.id ? { ...u, roles: change.roles, disabled: change.disabled } : u));
-        expect(after.some((u) => !u.disabled && u.roles.includes('admin' as never))).toBe(true);
-      }),
+      fc.property(
+        fc.uniqueArray(standing, { selector: (s) => s.id, minLength: 1 }),
+        fc.nat(),
+        fc.boolean(),
+        fc.boolean(),
+        (users, pick, keepAdmin, disable) => {
+          const all = users.map((u) => ({ id: u.id, roles: u.admin ? (['admin'] as const) : (['trader'] as const), disabled: u.disabled }));
+          const active = all.filter((u) => !u.disabled && u.roles.includes('admin' as never));
+          if (active.length === 0) return; // the invariant only protects a state that holds it
+          const target = all[pick % all.length]!;
+          const change = { roles: keepAdmin ? (['admin'] as const) : (['trader'] as const), disabled: disable };
+          let allowed = true;
+          try {
+            assertAdminRemains(active, target, change);
+          } catch {
+            allowed = false;
+          }
+          if (!allowed) return;
+          const after = all.map((u) => (u.id === target.id ? { ...u, roles: change.roles, disabled: change.disabled } : u));
+          expect(after.some((u) => !u.disabled && u.roles.includes('admin' as never))).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -10,7 +10,11 @@ const W = FEATURE_SET_V1.features.length;
 function byTs(rows: SymbolRows): Map<number, { features: number[]; forwardReturn: number; label: number }> {
   const m = new Map<number, { features: number[]; forwardReturn: number; label: number }>();
   for (let r = 0; r < rows.length; r += 1) {
-    m.set(rows.ts[r]!, { features: Array.from(rows.features.subarray(r * W, (r + 1) * W)), forwardReturn: rows.forwardReturn[r]!, label: rows.label[r]! });
+    m.set(rows.ts[r]!, {
+      features: Array.from(rows.features.subarray(r * W, (r + 1) * W)),
+      forwardReturn: rows.forwardReturn[r]!,
+      label: rows.label[r]!,
+    });
   }
   return m;
 }
@@ -21,7 +25,14 @@ function perturbAfter(bars: Candle[], k: number, seed: number): Candle[] {
   return bars.map((b, i) => {
     if (i <= k) return b;
     const close = Math.max(1, Math.round(b.close * (0.5 + rand())));
-    return { ts: b.ts + Math.floor(rand() * 1_000), open: close, high: close + 1 + Math.round(rand() * 1e5), low: Math.max(1, close - Math.round(rand() * 1e5)), close, volume: Math.round(rand() * 1e6) };
+    return {
+      ts: b.ts + Math.floor(rand() * 1_000),
+      open: close,
+      high: close + 1 + Math.round(rand() * 1e5),
+      low: Math.max(1, close - Math.round(rand() * 1e5)),
+      close,
+      volume: Math.round(rand() * 1e6),
+    };
   });
 }
 
@@ -36,7 +47,10 @@ describe('labels', () => {
     // Only bar 99 (the first after warm-up) would have a row, but it has no bar 3 later.
     expect(rows.length).toBe(0);
     expect(rows.stats.beyondHorizon).toBe(1);
-    const longer = [...randomBars(99, { seed: 42 }), ...closesTail.map((c, j) => ({ ...base[j]!, ts: Date.UTC(2027, 0, 1) + j * 300_000, open: c, high: c + 1, low: c - 1, close: c }))];
+    const longer = [
+      ...randomBars(99, { seed: 42 }),
+      ...closesTail.map((c, j) => ({ ...base[j]!, ts: Date.UTC(2027, 0, 1) + j * 300_000, open: c, high: c + 1, low: c - 1, close: c })),
+    ];
     const r = buildSymbolRows('X', columns(longer), 3);
     // Bars 99, 100, 101 (closes 100, 101, 102) have rows; 102–104 lack a bar 3 later.
     expect(r.length).toBe(3);
@@ -70,28 +84,31 @@ describe('no look-ahead', () => {
   const bars = randomBars(800, { seed: 44, gapChance: 0.01 });
   const original = byTs(buildSymbolRows('X', columns(bars), horizon));
 
-  it.each([99, 150, 400, 700])('changing every bar after index %i changes no feature at or before it, nor any label whose horizon ends by then', (k) => {
-    const changed = byTs(buildSymbolRows('X', columns(perturbAfter(bars, k, k)), horizon));
-    let compared = 0;
-    let labelsCompared = 0;
-    for (let i = 99; i <= k; i += 1) {
-      const ts = bars[i]!.ts;
-      const a = original.get(ts);
-      const b = changed.get(ts);
-      if (i + horizon <= k) {
-        expect(b).toEqual(a); // features, forward return and label
-        labelsCompared += 1;
-      } else if (a && b) {
-        expect(b.features).toEqual(a.features); // the label looks past k, the features do not
+  it.each([99, 150, 400, 700])(
+    'changing every bar after index %i changes no feature at or before it, nor any label whose horizon ends by then',
+    (k) => {
+      const changed = byTs(buildSymbolRows('X', columns(perturbAfter(bars, k, k)), horizon));
+      let compared = 0;
+      let labelsCompared = 0;
+      for (let i = 99; i <= k; i += 1) {
+        const ts = bars[i]!.ts;
+        const a = original.get(ts);
+        const b = changed.get(ts);
+        if (i + horizon <= k) {
+          expect(b).toEqual(a); // features, forward return and label
+          labelsCompared += 1;
+        } else if (a && b) {
+          expect(b.features).toEqual(a.features); // the label looks past k, the features do not
+        }
+        compared += 1;
       }
-      compared += 1;
-    }
-    expect(compared).toBe(k - 98);
-    expect(labelsCompared).toBe(Math.max(0, k - horizon - 98));
-    // The perturbation is real: some later row differs.
-    const later = [...changed.entries()].filter(([ts]) => ts > bars[k]!.ts);
-    expect(later.some(([ts, row]) => JSON.stringify(row) !== JSON.stringify(original.get(ts)))).toBe(true);
-  });
+      expect(compared).toBe(k - 98);
+      expect(labelsCompared).toBe(Math.max(0, k - horizon - 98));
+      // The perturbation is real: some later row differs.
+      const later = [...changed.entries()].filter(([ts]) => ts > bars[k]!.ts);
+      expect(later.some(([ts, row]) => JSON.stringify(row) !== JSON.stringify(original.get(ts)))).toBe(true);
+    },
+  );
 
   it('holds for any cut, horizon and perturbation (property)', () => {
     const short = randomBars(220, { seed: 45 });

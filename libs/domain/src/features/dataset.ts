@@ -32,7 +32,8 @@ export interface DatasetColumns {
 
 /** Throws unless `horizon` is a positive integer number of bars. */
 export function assertHorizon(horizon: number): void {
-  if (!Number.isSafeInteger(horizon) || horizon < 1) throw new RangeError(`horizon must be a positive integer number of bars, got ${horizon}`);
+  if (!Number.isSafeInteger(horizon) || horizon < 1)
+    throw new RangeError(`horizon must be a positive integer number of bars, got ${horizon}`);
 }
 
 /**
@@ -42,7 +43,12 @@ export function assertHorizon(horizon: number): void {
  * this symbol's own series, across session gaps. Rows with fewer than h bars after them are
  * dropped; so are warm-up bars and bars with a non-finite feature (counted in `stats`).
  */
-export function buildSymbolRows(symbol: string, candles: CandleColumns, horizon: number, featureSet: FeatureSet = FEATURE_SET_V1): SymbolRows {
+export function buildSymbolRows(
+  symbol: string,
+  candles: CandleColumns,
+  horizon: number,
+  featureSet: FeatureSet = FEATURE_SET_V1,
+): SymbolRows {
   assertHorizon(horizon);
   const n = candles.length;
   const state = new FeatureState(featureSet);
@@ -68,7 +74,8 @@ export function buildSymbolRows(symbol: string, candles: CandleColumns, horizon:
   // The last h bars still go through the state (its counters report them) but cannot be rows.
   const scratch = new Float64Array(w);
   let beyondHorizon = 0;
-  for (let i = Math.max(0, last); i < n; i += 1) if (state.updateAt(ts[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, scratch, 0)) beyondHorizon += 1;
+  for (let i = Math.max(0, last); i < n; i += 1)
+    if (state.updateAt(ts[i]!, high[i]!, low[i]!, close[i]!, volume[i]!, scratch, 0)) beyondHorizon += 1;
   return {
     symbol,
     length: rows,
@@ -114,7 +121,8 @@ export class MergedRows {
 
   constructor(parts: readonly SymbolRows[]) {
     this.parts = [...parts].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
-    for (let i = 1; i < this.parts.length; i += 1) if (this.parts[i]!.symbol === this.parts[i - 1]!.symbol) throw new RangeError(`symbol ${this.parts[i]!.symbol} given twice`);
+    for (let i = 1; i < this.parts.length; i += 1)
+      if (this.parts[i]!.symbol === this.parts[i - 1]!.symbol) throw new RangeError(`symbol ${this.parts[i]!.symbol} given twice`);
     this.width = this.parts[0]?.width ?? 0;
     if (this.parts.some((p) => p.width !== this.width)) throw new RangeError('parts have different feature widths');
     this.symbols = this.parts.map((p) => p.symbol);

@@ -62,7 +62,11 @@ describe('feature set v1', () => {
   });
 
   it('hashes a canonical description holding every definition, parameter and rule', () => {
-    const c = JSON.parse(FEATURE_SET_V1.canonical) as { features: { name: string; formula: string; params: object }[]; warmupBars: number; nonFinite: string };
+    const c = JSON.parse(FEATURE_SET_V1.canonical) as {
+      features: { name: string; formula: string; params: object }[];
+      warmupBars: number;
+      nonFinite: string;
+    };
     expect(c.features.map((f) => f.name)).toEqual(FEATURE_SET_V1.features);
     expect(c.features.find((f) => f.name === 'macd_hist_rel')!.params).toEqual({ fast: 12, slow: 26, signal: 9 });
     expect(c.warmupBars).toBe(100);

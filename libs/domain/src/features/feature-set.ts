@@ -80,17 +80,42 @@ export function featureDefinitions(p: FeatureParams): FeatureDefinition[] {
   const { macd, bollinger: bb, emaRatio: er } = p;
   return [
     ...p.returnLags.map((lag) => ({ name: `ret_${lag}`, formula: 'ln(close[t] / close[t-lag])', params: { lag } })),
-    { name: `vol_${p.volatilityWindow}`, formula: 'population std of ret_1 over the last window bars (this one included)', params: { window: p.volatilityWindow } },
-    { name: `rsi_${p.rsiPeriod}`, formula: "Wilder RSI of close in [0,100]; averages seeded with the mean of the first period changes; no losses → 100; flat → 50", params: { period: p.rsiPeriod } },
+    {
+      name: `vol_${p.volatilityWindow}`,
+      formula: 'population std of ret_1 over the last window bars (this one included)',
+      params: { window: p.volatilityWindow },
+    },
+    {
+      name: `rsi_${p.rsiPeriod}`,
+      formula: 'Wilder RSI of close in [0,100]; averages seeded with the mean of the first period changes; no losses → 100; flat → 50',
+      params: { period: p.rsiPeriod },
+    },
     {
       name: 'macd_hist_rel',
-      formula: '(line − EMA_signal(line)) / close, line = EMA_fast(close) − EMA_slow(close); each EMA alpha 2/(n+1) seeded with its first n inputs’ mean',
+      formula:
+        '(line − EMA_signal(line)) / close, line = EMA_fast(close) − EMA_slow(close); each EMA alpha 2/(n+1) seeded with its first n inputs’ mean',
       params: { fast: macd.fast, slow: macd.slow, signal: macd.signal },
     },
-    { name: 'bb_pctb', formula: '(close − (SMA − width·σ)) / (2·width·σ) over period closes, σ population; flat window → not finite', params: { period: bb.period, width: bb.width } },
-    { name: `atr_${p.atrPeriod}_rel`, formula: 'Wilder ATR of true range (first bar has none), seeded with the mean of the first period ranges, / close', params: { period: p.atrPeriod } },
-    { name: `volume_z_${p.volumeWindow}`, formula: '(volume − mean) / σ over the last window volumes (this one included), σ population; flat → not finite', params: { window: p.volumeWindow } },
-    { name: `ema_${er.fast}_${er.slow}_ratio`, formula: 'EMA_fast(close) / EMA_slow(close), alpha 2/(n+1), SMA-seeded', params: { fast: er.fast, slow: er.slow } },
+    {
+      name: 'bb_pctb',
+      formula: '(close − (SMA − width·σ)) / (2·width·σ) over period closes, σ population; flat window → not finite',
+      params: { period: bb.period, width: bb.width },
+    },
+    {
+      name: `atr_${p.atrPeriod}_rel`,
+      formula: 'Wilder ATR of true range (first bar has none), seeded with the mean of the first period ranges, / close',
+      params: { period: p.atrPeriod },
+    },
+    {
+      name: `volume_z_${p.volumeWindow}`,
+      formula: '(volume − mean) / σ over the last window volumes (this one included), σ population; flat → not finite',
+      params: { window: p.volumeWindow },
+    },
+    {
+      name: `ema_${er.fast}_${er.slow}_ratio`,
+      formula: 'EMA_fast(close) / EMA_slow(close), alpha 2/(n+1), SMA-seeded',
+      params: { fast: er.fast, slow: er.slow },
+    },
     { name: 'tod_sin', formula: 'sin(2π · elapsed fraction of the day at the bar start ts)', params: { timezone: IST } },
     { name: 'tod_cos', formula: 'cos(2π · elapsed fraction of the day at the bar start ts)', params: { timezone: IST } },
     { name: 'dow', formula: 'day of week of the bar start ts, Monday = 0 … Sunday = 6', params: { timezone: IST } },
@@ -134,7 +159,8 @@ function validate(p: FeatureParams): void {
   if (!(p.bollinger.width > 0)) throw new RangeError('bollinger.width must be positive');
   if (p.macd.fast >= p.macd.slow || p.emaRatio.fast >= p.emaRatio.slow) throw new RangeError('fast periods must be shorter than slow ones');
   const min = minimumWarmupBars(p);
-  if (!Number.isSafeInteger(p.warmupBars) || p.warmupBars < min) throw new RangeError(`warmupBars must be an integer ≥ ${min} for these parameters`);
+  if (!Number.isSafeInteger(p.warmupBars) || p.warmupBars < min)
+    throw new RangeError(`warmupBars must be an integer ≥ ${min} for these parameters`);
 }
 
 /**
@@ -153,7 +179,14 @@ export function defineFeatureSet(name: string, params: FeatureParams): FeatureSe
     features: definitions,
   });
   const version = bytesToHex(sha256(utf8ToBytes(canonical))).slice(0, 16);
-  return Object.freeze({ name, version, features: Object.freeze(definitions.map((d) => d.name)), params, definitions: Object.freeze(definitions), canonical });
+  return Object.freeze({
+    name,
+    version,
+    features: Object.freeze(definitions.map((d) => d.name)),
+    params,
+    definitions: Object.freeze(definitions),
+    canonical,
+  });
 }
 
 /** Feature set v1: what datasets are built with and what model cards are checked against. */

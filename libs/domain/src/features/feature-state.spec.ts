@@ -16,7 +16,14 @@ function reference(bars: Candle[]) {
   const c = bars.map((b) => b.close);
   const v = bars.map((b) => b.volume);
   const rsi = RSI.calculate({ period: 14, values: c });
-  const macd = MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
+  const macd = MACD.calculate({
+    values: c,
+    fastPeriod: 12,
+    slowPeriod: 26,
+    signalPeriod: 9,
+    SimpleMAOscillator: false,
+    SimpleMASignal: false,
+  });
   const bb = BollingerBands.calculate({ period: 20, stdDev: 2, values: c });
   const atr = ATR.calculate({ period: 14, high: bars.map((b) => b.high), low: bars.map((b) => b.low), close: c });
   const e8 = EMA.calculate({ period: 8, values: c });
@@ -69,7 +76,10 @@ describe('FeatureState', () => {
   it.each([
     ['a random walk', randomBars(600, { seed: 23 })],
     ['jumps and overnight gaps', randomBars(600, { seed: 24, gapChance: 0.05 })],
-    ['1-minute bars across midnight and a weekend', randomBars(600, { seed: 25, stepMs: 60_000 * 17, from: Date.UTC(2026, 10, 27, 15, 0) })],
+    [
+      '1-minute bars across midnight and a weekend',
+      randomBars(600, { seed: 25, stepMs: 60_000 * 17, from: Date.UTC(2026, 10, 27, 15, 0) }),
+    ],
   ])('computes every feature as the references do — %s', (_name, bars) => {
     const ref = reference(bars);
     const s = new FeatureState();
@@ -131,7 +141,11 @@ describe('FeatureState', () => {
 
 describe('FeatureEngine (live) and the dataset batch path', () => {
   it('give bit-identical rows for the same bars, with symbols interleaved', () => {
-    const series = { AAA: randomBars(400, { seed: 31 }), BBB: randomBars(400, { seed: 32, gapChance: 0.02 }), CCC: randomBars(250, { seed: 33 }) };
+    const series = {
+      AAA: randomBars(400, { seed: 31 }),
+      BBB: randomBars(400, { seed: 32, gapChance: 0.02 }),
+      CCC: randomBars(250, { seed: 33 }),
+    };
     const engine = new FeatureEngine();
     const live = new Map<string, Float64Array[]>();
     for (let i = 0; i < 400; i += 1) {
@@ -146,7 +160,8 @@ describe('FeatureEngine (live) and the dataset batch path', () => {
       const batch = buildSymbolRows(sym, columns(bars), 1);
       const rows = live.get(sym)!;
       expect(batch.length).toBe(rows.length - 1);
-      for (let r = 0; r < batch.length; r += 1) expect(Array.from(batch.features.subarray(r * F.length, (r + 1) * F.length))).toEqual(Array.from(rows[r]!));
+      for (let r = 0; r < batch.length; r += 1)
+        expect(Array.from(batch.features.subarray(r * F.length, (r + 1) * F.length))).toEqual(Array.from(rows[r]!));
     }
     expect(engine.symbols.sort()).toEqual(['AAA', 'BBB', 'CCC']);
     expect(engine.stateOf('CCC').stats.rows).toBe(151);

@@ -61,7 +61,8 @@ export class FeatureState {
     this.emaSlow = new Ema(p.emaRatio.slow);
     this.width = featureSet.features.length;
     // The writes in updateAt follow featureDefinitions(); a set built any other way cannot run here.
-    if (this.width !== this.lags.length + 10) throw new RangeError(`feature set ${featureSet.name} does not have the layout FeatureState computes`);
+    if (this.width !== this.lags.length + 10)
+      throw new RangeError(`feature set ${featureSet.name} does not have the layout FeatureState computes`);
     this.warmup = p.warmupBars;
     this.stats = { bars: 0, rows: 0, warmup: 0, nonFinite: 0, nonFiniteByFeature: new Uint32Array(this.width) };
   }
@@ -85,10 +86,14 @@ export class FeatureState {
    */
   updateAt(ts: number, high: number, low: number, close: number, volume: number, out: Float64Array, offset: number): boolean {
     if (!(ts > this.lastTs) || !Number.isFinite(ts)) {
-      throw new DomainError('VALIDATION_FAILED', `Bars must arrive in increasing time order (got ${ts} after ${this.lastTs})`, { context: { ts, lastTs: this.lastTs } });
+      throw new DomainError('VALIDATION_FAILED', `Bars must arrive in increasing time order (got ${ts} after ${this.lastTs})`, {
+        context: { ts, lastTs: this.lastTs },
+      });
     }
     if (!(close > 0 && high > 0 && low > 0 && volume >= 0) || !Number.isFinite(close + high + low + volume)) {
-      throw new DomainError('VALIDATION_FAILED', 'A bar needs positive finite prices and a finite volume ≥ 0', { context: { ts, high, low, close, volume } });
+      throw new DomainError('VALIDATION_FAILED', 'A bar needs positive finite prices and a finite volume ≥ 0', {
+        context: { ts, high, low, close, volume },
+      });
     }
     this.lastTs = ts;
     const lnc = Math.log(close);

@@ -70,15 +70,37 @@ describe.each(SERIES)('indicators vs technicalindicators — %s', (_name, bars) 
   it('MACD(12,26,9) with EMAs: line, signal and histogram', () => {
     const m = new Macd(12, 26, 9);
     const rows = c.map((x) => (m.update(x), { line: m.line, signal: m.signal, hist: m.histogram }));
-    const theirs = MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
+    const theirs = MACD.calculate({
+      values: c,
+      fastPeriod: 12,
+      slowPeriod: 26,
+      signalPeriod: 9,
+      SimpleMAOscillator: false,
+      SimpleMASignal: false,
+    });
     const ours = rows.filter((r) => !Number.isNaN(r.line));
     expect(ours.length).toBe(c.length - 25);
     // Price-scale tolerance: the line is a difference of two large averages.
     const scale = 1e-12 * Math.max(...c);
-    expectClose(ours.map((r) => r.line), theirs.map((t) => t.MACD!), 0, scale);
+    expectClose(
+      ours.map((r) => r.line),
+      theirs.map((t) => t.MACD!),
+      0,
+      scale,
+    );
     const withSignal = theirs.filter((t) => t.signal !== undefined);
-    expectClose(defined(ours.map((r) => r.signal)), withSignal.map((t) => t.signal!), 0, scale);
-    expectClose(defined(ours.map((r) => r.hist)), withSignal.map((t) => t.histogram!), 0, scale);
+    expectClose(
+      defined(ours.map((r) => r.signal)),
+      withSignal.map((t) => t.signal!),
+      0,
+      scale,
+    );
+    expectClose(
+      defined(ours.map((r) => r.hist)),
+      withSignal.map((t) => t.histogram!),
+      0,
+      scale,
+    );
     expect(rows.findIndex((r) => !Number.isNaN(r.hist))).toBe(33);
   });
 
@@ -86,7 +108,12 @@ describe.each(SERIES)('indicators vs technicalindicators — %s', (_name, bars) 
     const b = new Bollinger(20, 2);
     const ours = defined(c.map((x) => b.update(x)));
     const theirs = BollingerBands.calculate({ period: 20, stdDev: 2, values: c });
-    expectClose(ours, theirs.map((t) => t.pb), 1e-8, 1e-8);
+    expectClose(
+      ours,
+      theirs.map((t) => t.pb),
+      1e-8,
+      1e-8,
+    );
   });
 
   it('rolling mean and population std of volume and of log returns (their SMA / SD, and two-pass)', () => {
@@ -151,7 +178,11 @@ describe('edge series', () => {
     expect(RSI.calculate({ period: 14, values: c }).at(-1)).toBe(100);
     expect(a.value).toBe(0);
     expect([m.line, m.signal, m.histogram]).toEqual([0, 0, 0]);
-    expect(MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }).at(-1)).toEqual({ MACD: 0, signal: undefined, histogram: 0 });
+    expect(
+      MACD.calculate({ values: c, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false }).at(
+        -1,
+      ),
+    ).toEqual({ MACD: 0, signal: undefined, histogram: 0 });
     expect(b.pctB).toBeNaN();
     expect(BollingerBands.calculate({ period: 20, stdDev: 2, values: c }).at(-1)!.pb).toBeNaN();
   });
@@ -183,18 +214,22 @@ describe('edge series', () => {
 
   it('rolling stats equal a two-pass computation for any input (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 30 }), (xs, size) => {
-        const s = new RollingStats(size);
-        xs.forEach((x) => s.update(x));
-        const win = xs.slice(-size);
-        const mean = win.reduce((a, b) => a + b, 0) / win.length;
-        const variance = win.reduce((a, b) => a + (b - mean) ** 2, 0) / win.length;
-        // Sliding sums carry rounding from every input since the last exact recompute, so the
-        // error scales with the largest input seen, not only those still in the window.
-        const scale = Math.max(1, ...xs.map(Math.abs));
-        expect(Math.abs(s.mean - mean)).toBeLessThanOrEqual(1e-9 * scale);
-        expect(Math.abs(s.variance - variance)).toBeLessThanOrEqual(1e-9 * scale * scale);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        (xs, size) => {
+          const s = new RollingStats(size);
+          xs.forEach((x) => s.update(x));
+          const win = xs.slice(-size);
+          const mean = win.reduce((a, b) => a + b, 0) / win.length;
+          const variance = win.reduce((a, b) => a + (b - mean) ** 2, 0) / win.length;
+          // Sliding sums carry rounding from every input since the last exact recompute, so the
+          // error scales with the largest input seen, not only those still in the window.
+          const scale = Math.max(1, ...xs.map(Math.abs));
+          expect(Math.abs(s.mean - mean)).toBeLessThanOrEqual(1e-9 * scale);
+          expect(Math.abs(s.variance - variance)).toBeLessThanOrEqual(1e-9 * scale * scale);
+        },
+      ),
     );
   });
 

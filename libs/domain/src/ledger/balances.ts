@@ -29,7 +29,11 @@ export function walletDelta(tx: JournalTransaction, userId: string): WalletBalan
 export function applyToWallet(wallet: WalletBalances, tx: JournalTransaction): WalletBalances {
   const d = walletDelta(tx, tx.userId);
   const next = { cash: wallet.cash + d.cash, held: wallet.held + d.held };
-  if (next.cash < 0n) throw new DomainError('INSUFFICIENT_FUNDS', 'Not enough available funds', { context: { shortBy: (-next.cash).toString() } });
-  if (next.held < 0n) throw new DomainError('INSUFFICIENT_FUNDS', 'Not enough held funds to settle or release', { context: { shortBy: (-next.held).toString() } });
+  if (next.cash < 0n)
+    throw new DomainError('INSUFFICIENT_FUNDS', 'Not enough available funds', { context: { shortBy: (-next.cash).toString() } });
+  if (next.held < 0n)
+    throw new DomainError('INSUFFICIENT_FUNDS', 'Not enough held funds to settle or release', {
+      context: { shortBy: (-next.held).toString() },
+    });
   return next;
 }

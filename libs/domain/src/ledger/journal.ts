@@ -131,7 +131,13 @@ export function saleSettleTx(userId: string, s: SaleSettlement, reference: strin
 }
 
 /** A charge on its own (e.g. a periodic fee): user cash or held → fees / taxes. */
-export function chargeTx(userId: string, kind: 'FEE' | 'TAX', amount: Paise, reference: string, from: 'cash' | 'held' = 'cash'): JournalTransaction {
+export function chargeTx(
+  userId: string,
+  kind: 'FEE' | 'TAX',
+  amount: Paise,
+  reference: string,
+  from: 'cash' | 'held' = 'cash',
+): JournalTransaction {
   return journal(kind, userId, reference, [
     { from: from === 'cash' ? cash(userId) : held(userId), to: houseAccount(kind === 'FEE' ? 'fees' : 'taxes'), amount, type: kind },
   ]);

@@ -145,13 +145,19 @@ describe('property: ledger invariants under any sequence of operations', () => {
           let tx: JournalTransaction;
           try {
             tx =
-              o.kind === 'deposit' ? depositTx(u, o.a, `r${i}`)
-              : o.kind === 'withdraw' ? withdrawalTx(u, o.a, `r${i}`)
-              : o.kind === 'hold' ? holdTx(u, o.a, `r${i}`)
-              : o.kind === 'release' ? releaseTx(u, o.a, `r${i}`)
-              : o.kind === 'sell' ? saleSettleTx(u, { proceeds: o.a, fees: o.fees, taxes: o.taxes }, `r${i}`)
-              : o.kind === 'fee' ? chargeTx(u, 'FEE', o.a, `r${i}`, o.fromHeld ? 'held' : 'cash')
-              : settleTx(u, { heldAmount: o.a, cost: o.cost, fees: o.fees, taxes: o.taxes }, `r${i}`);
+              o.kind === 'deposit'
+                ? depositTx(u, o.a, `r${i}`)
+                : o.kind === 'withdraw'
+                  ? withdrawalTx(u, o.a, `r${i}`)
+                  : o.kind === 'hold'
+                    ? holdTx(u, o.a, `r${i}`)
+                    : o.kind === 'release'
+                      ? releaseTx(u, o.a, `r${i}`)
+                      : o.kind === 'sell'
+                        ? saleSettleTx(u, { proceeds: o.a, fees: o.fees, taxes: o.taxes }, `r${i}`)
+                        : o.kind === 'fee'
+                          ? chargeTx(u, 'FEE', o.a, `r${i}`, o.fromHeld ? 'held' : 'cash')
+                          : settleTx(u, { heldAmount: o.a, cost: o.cost, fees: o.fees, taxes: o.taxes }, `r${i}`);
           } catch (e) {
             expect((e as DomainError).code).toBe('VALIDATION_FAILED'); // e.g. an all-zero settlement
             return;
@@ -183,7 +189,9 @@ describe('property: ledger invariants under any sequence of operations', () => {
         const houseTotal = [...house.values()].reduce((a, b) => a + b, 0n);
         expect(walletsTotal + houseTotal).toBe(0n);
         // What the users hold is exactly what came in from outside, minus what was paid out.
-        expect(walletsTotal).toBe(-(house.get('external') ?? 0n) - (house.get('clearing') ?? 0n) - (house.get('fees') ?? 0n) - (house.get('taxes') ?? 0n));
+        expect(walletsTotal).toBe(
+          -(house.get('external') ?? 0n) - (house.get('clearing') ?? 0n) - (house.get('fees') ?? 0n) - (house.get('taxes') ?? 0n),
+        );
       }),
       { numRuns: 300 },
     );

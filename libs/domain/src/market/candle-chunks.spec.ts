@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import type { Candle } from './candle';
-import { candleAt, chunkCapacity, chunkStart, columnsFromCandles, decodeChunk, emptyColumns, encodeChunk, isClosedChunk, mergeCandleColumns, type CandleColumns } from './candle-chunks';
+import {
+  candleAt,
+  chunkCapacity,
+  chunkStart,
+  columnsFromCandles,
+  decodeChunk,
+  emptyColumns,
+  encodeChunk,
+  isClosedChunk,
+  mergeCandleColumns,
+  type CandleColumns,
+} from './candle-chunks';
 import { TIMEFRAMES } from './timeframes';
 
 const toCandles = (c: CandleColumns): Candle[] => Array.from({ length: c.length }, (_, i) => candleAt(c, i));
@@ -34,7 +45,14 @@ describe('candle chunks', () => {
     const b = columnsFromCandles([bar(40), bar(50)]);
     const loose = columnsFromCandles([bar(5, 7), bar(20, 9), bar(35, 8), bar(60, 6)]);
     expect(toCandles(mergeCandleColumns([a, b], loose, 0, 100)).map((c) => [c.ts, c.open])).toEqual([
-      [5, 7], [10, 100], [20, 9], [30, 100], [35, 8], [40, 100], [50, 100], [60, 6],
+      [5, 7],
+      [10, 100],
+      [20, 9],
+      [30, 100],
+      [35, 8],
+      [40, 100],
+      [50, 100],
+      [60, 6],
     ]);
     expect(toCandles(mergeCandleColumns([a, b], loose, 20, 50)).map((c) => c.ts)).toEqual([20, 30, 35, 40]);
     expect(mergeCandleColumns([], emptyColumns(), 0, 10).length).toBe(0);
@@ -43,19 +61,27 @@ describe('candle chunks', () => {
   it('equals a map-based merge for any chunks and loose bars (property)', () => {
     const tsSet = fc.uniqueArray(fc.integer({ min: 0, max: 500 }), { maxLength: 80 }).map((xs) => xs.sort((x, y) => x - y));
     fc.assert(
-      fc.property(tsSet, tsSet, fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 6 }), (chunkTs, looseTs, x, y, k) => {
-        const [from, to] = x <= y ? [x, y] : [y, x];
-        // Split the chunk bars into k disjoint consecutive chunks.
-        const size = Math.ceil(chunkTs.length / k) || 1;
-        const chunks: CandleColumns[] = [];
-        for (let i = 0; i < chunkTs.length; i += size) chunks.push(columnsFromCandles(chunkTs.slice(i, i + size).map((t) => bar(t, 100))));
-        const loose = columnsFromCandles(looseTs.map((t) => bar(t, 200)));
-        const expected = new Map<number, Candle>();
-        for (const t of chunkTs) expected.set(t, bar(t, 100));
-        for (const t of looseTs) expected.set(t, bar(t, 200));
-        const want = [...expected.values()].filter((c) => c.ts >= from && c.ts < to).sort((p, q) => p.ts - q.ts);
-        expect(toCandles(mergeCandleColumns(chunks, loose, from, to))).toEqual(want);
-      }),
+      fc.property(
+        tsSet,
+        tsSet,
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 0, max: 500 }),
+        fc.integer({ min: 1, max: 6 }),
+        (chunkTs, looseTs, x, y, k) => {
+          const [from, to] = x <= y ? [x, y] : [y, x];
+          // Split the chunk bars into k disjoint consecutive chunks.
+          const size = Math.ceil(chunkTs.length / k) || 1;
+          const chunks: CandleColumns[] = [];
+          for (let i = 0; i < chunkTs.length; i += size)
+            chunks.push(columnsFromCandles(chunkTs.slice(i, i + size).map((t) => bar(t, 100))));
+          const loose = columnsFromCandles(looseTs.map((t) => bar(t, 200)));
+          const expected = new Map<number, Candle>();
+          for (const t of chunkTs) expected.set(t, bar(t, 100));
+          for (const t of looseTs) expected.set(t, bar(t, 200));
+          const want = [...expected.values()].filter((c) => c.ts >= from && c.ts < to).sort((p, q) => p.ts - q.ts);
+          expect(toCandles(mergeCandleColumns(chunks, loose, from, to))).toEqual(want);
+        },
+      ),
     );
   });
 });

@@ -168,7 +168,8 @@ export function sliceColumns(c: CandleColumns, start: number, end: number): Cand
 }
 
 /** Windows of the timeframe that end at or before `ts`'s window: complete, safe to compact. */
-export const isClosedChunk = (start: number, timeframe: Timeframe, now: number): boolean => start + CANDLE_CHUNK_MS[timeframe] <= chunkStart(now, timeframe);
+export const isClosedChunk = (start: number, timeframe: Timeframe, now: number): boolean =>
+  start + CANDLE_CHUNK_MS[timeframe] <= chunkStart(now, timeframe);
 
 /** Bars per chunk at most (a window's length in bars). */
 export const chunkCapacity = (timeframe: Timeframe): number => CANDLE_CHUNK_MS[timeframe] / TIMEFRAME_MS[timeframe];

@@ -5,23 +5,56 @@ const FIVE_PAISE = 500;
 
 /** Fifty NSE equities with approximate recent prices (₹), for the simulated feed's start. */
 export const DEMO_EQUITIES: readonly (readonly [symbol: string, name: string, price: number])[] = [
-  ['RELIANCE', 'Reliance Industries', 1420], ['TCS', 'Tata Consultancy Services', 3450], ['HDFCBANK', 'HDFC Bank', 1720],
-  ['INFY', 'Infosys', 1560], ['ICICIBANK', 'ICICI Bank', 1380], ['HINDUNILVR', 'Hindustan Unilever', 2420],
-  ['ITC', 'ITC', 415], ['SBIN', 'State Bank of India', 810], ['BHARTIARTL', 'Bharti Airtel', 1890],
-  ['KOTAKBANK', 'Kotak Mahindra Bank', 2080], ['LT', 'Larsen & Toubro', 3620], ['AXISBANK', 'Axis Bank', 1150],
-  ['ASIANPAINT', 'Asian Paints', 2380], ['MARUTI', 'Maruti Suzuki India', 12450], ['SUNPHARMA', 'Sun Pharmaceutical', 1690],
-  ['TITAN', 'Titan Company', 3380], ['BAJFINANCE', 'Bajaj Finance', 920], ['ULTRACEMCO', 'UltraTech Cement', 11900],
-  ['NESTLEIND', 'Nestle India', 1190], ['WIPRO', 'Wipro', 252], ['HCLTECH', 'HCL Technologies', 1520],
-  ['TECHM', 'Tech Mahindra', 1480], ['POWERGRID', 'Power Grid Corporation', 290], ['NTPC', 'NTPC', 335],
-  ['ONGC', 'Oil & Natural Gas Corporation', 245], ['TATAMOTORS', 'Tata Motors', 690], ['TATASTEEL', 'Tata Steel', 165],
-  ['JSWSTEEL', 'JSW Steel', 1060], ['ADANIENT', 'Adani Enterprises', 2380], ['ADANIPORTS', 'Adani Ports & SEZ', 1410],
-  ['COALINDIA', 'Coal India', 385], ['BAJAJFINSV', 'Bajaj Finserv', 2010], ['HDFCLIFE', 'HDFC Life Insurance', 760],
-  ['SBILIFE', 'SBI Life Insurance', 1820], ['GRASIM', 'Grasim Industries', 2790], ['DRREDDY', "Dr. Reddy's Laboratories", 1270],
-  ['CIPLA', 'Cipla', 1510], ['DIVISLAB', "Divi's Laboratories", 6150], ['EICHERMOT', 'Eicher Motors', 6900],
-  ['HEROMOTOCO', 'Hero MotoCorp', 5400], ['BRITANNIA', 'Britannia Industries', 5900], ['APOLLOHOSP', 'Apollo Hospitals', 7500],
-  ['INDUSINDBK', 'IndusInd Bank', 760], ['M&M', 'Mahindra & Mahindra', 3600], ['BPCL', 'Bharat Petroleum', 340],
-  ['TATACONSUM', 'Tata Consumer Products', 1150], ['SHRIRAMFIN', 'Shriram Finance', 680], ['HINDALCO', 'Hindalco Industries', 780],
-  ['TRENT', 'Trent', 4800], ['BEL', 'Bharat Electronics', 410],
+  ['RELIANCE', 'Reliance Industries', 1420],
+  ['TCS', 'Tata Consultancy Services', 3450],
+  ['HDFCBANK', 'HDFC Bank', 1720],
+  ['INFY', 'Infosys', 1560],
+  ['ICICIBANK', 'ICICI Bank', 1380],
+  ['HINDUNILVR', 'Hindustan Unilever', 2420],
+  ['ITC', 'ITC', 415],
+  ['SBIN', 'State Bank of India', 810],
+  ['BHARTIARTL', 'Bharti Airtel', 1890],
+  ['KOTAKBANK', 'Kotak Mahindra Bank', 2080],
+  ['LT', 'Larsen & Toubro', 3620],
+  ['AXISBANK', 'Axis Bank', 1150],
+  ['ASIANPAINT', 'Asian Paints', 2380],
+  ['MARUTI', 'Maruti Suzuki India', 12450],
+  ['SUNPHARMA', 'Sun Pharmaceutical', 1690],
+  ['TITAN', 'Titan Company', 3380],
+  ['BAJFINANCE', 'Bajaj Finance', 920],
+  ['ULTRACEMCO', 'UltraTech Cement', 11900],
+  ['NESTLEIND', 'Nestle India', 1190],
+  ['WIPRO', 'Wipro', 252],
+  ['HCLTECH', 'HCL Technologies', 1520],
+  ['TECHM', 'Tech Mahindra', 1480],
+  ['POWERGRID', 'Power Grid Corporation', 290],
+  ['NTPC', 'NTPC', 335],
+  ['ONGC', 'Oil & Natural Gas Corporation', 245],
+  ['TATAMOTORS', 'Tata Motors', 690],
+  ['TATASTEEL', 'Tata Steel', 165],
+  ['JSWSTEEL', 'JSW Steel', 1060],
+  ['ADANIENT', 'Adani Enterprises', 2380],
+  ['ADANIPORTS', 'Adani Ports & SEZ', 1410],
+  ['COALINDIA', 'Coal India', 385],
+  ['BAJAJFINSV', 'Bajaj Finserv', 2010],
+  ['HDFCLIFE', 'HDFC Life Insurance', 760],
+  ['SBILIFE', 'SBI Life Insurance', 1820],
+  ['GRASIM', 'Grasim Industries', 2790],
+  ['DRREDDY', "Dr. Reddy's Laboratories", 1270],
+  ['CIPLA', 'Cipla', 1510],
+  ['DIVISLAB', "Divi's Laboratories", 6150],
+  ['EICHERMOT', 'Eicher Motors', 6900],
+  ['HEROMOTOCO', 'Hero MotoCorp', 5400],
+  ['BRITANNIA', 'Britannia Industries', 5900],
+  ['APOLLOHOSP', 'Apollo Hospitals', 7500],
+  ['INDUSINDBK', 'IndusInd Bank', 760],
+  ['M&M', 'Mahindra & Mahindra', 3600],
+  ['BPCL', 'Bharat Petroleum', 340],
+  ['TATACONSUM', 'Tata Consumer Products', 1150],
+  ['SHRIRAMFIN', 'Shriram Finance', 680],
+  ['HINDALCO', 'Hindalco Industries', 780],
+  ['TRENT', 'Trent', 4800],
+  ['BEL', 'Bharat Electronics', 410],
 ];
 
 /** Index levels and derivative specs. Lot sizes are demo values; real ones come from the broker's master. */
@@ -36,7 +69,14 @@ export const DEMO_INDICES = [
  * the current monthly one. Deterministic for a given date.
  */
 export function demoUniverse(asOf: Date): Instrument[] {
-  const out: Instrument[] = DEMO_EQUITIES.map(([symbol, name]) => ({ symbol, exchange: 'NSE', name, instrumentType: 'EQ', lotSize: 1, tickSize: FIVE_PAISE }));
+  const out: Instrument[] = DEMO_EQUITIES.map(([symbol, name]) => ({
+    symbol,
+    exchange: 'NSE',
+    name,
+    instrumentType: 'EQ',
+    lotSize: 1,
+    tickSize: FIVE_PAISE,
+  }));
   const y = asOf.getUTCFullYear();
   const m = asOf.getUTCMonth() + 1;
   const today = asOf.toISOString().slice(0, 10);
@@ -47,7 +87,16 @@ export function demoUniverse(asOf: Date): Instrument[] {
   for (const idx of DEMO_INDICES) {
     out.push({ symbol: idx.symbol, exchange: 'NSE', name: idx.name, instrumentType: 'INDEX', lotSize: 1, tickSize: FIVE_PAISE });
     for (const expiry of monthlies.slice(0, 3)) {
-      out.push({ symbol: futureSymbol(idx.symbol, expiry), exchange: 'NFO', name: `${idx.name} future ${expiry}`, instrumentType: 'FUT', lotSize: idx.lotSize, tickSize: FIVE_PAISE * 2, expiry, underlying: idx.symbol });
+      out.push({
+        symbol: futureSymbol(idx.symbol, expiry),
+        exchange: 'NFO',
+        name: `${idx.name} future ${expiry}`,
+        instrumentType: 'FUT',
+        lotSize: idx.lotSize,
+        tickSize: FIVE_PAISE * 2,
+        expiry,
+        underlying: idx.symbol,
+      });
     }
     const atm = Math.round(idx.level / idx.strikeStep) * idx.strikeStep;
     const weeklies = nextTuesdays(asOf, 2).filter((d) => d !== monthlies[0]);

@@ -31,7 +31,14 @@ describe('CandleAggregator', () => {
     expect(closed).toEqual([]);
     agg.onTick('TCS', T0 + 60_000, 35_006_000, 3);
     expect(closed).toEqual([{ ts: T0, open: 35_000_000, high: 35_010_000, low: 34_990_000, close: 35_005_000, volume: 18 }]);
-    expect(agg.current('TCS', '1m')).toEqual({ ts: T0 + 60_000, open: 35_006_000, high: 35_006_000, low: 35_006_000, close: 35_006_000, volume: 3 });
+    expect(agg.current('TCS', '1m')).toEqual({
+      ts: T0 + 60_000,
+      open: 35_006_000,
+      high: 35_006_000,
+      low: 35_006_000,
+      close: 35_006_000,
+      volume: 3,
+    });
   });
 
   it('lists the candles still open in a bucket (no later tick closed them), per timeframe, as copies', () => {
@@ -41,7 +48,12 @@ describe('CandleAggregator', () => {
     agg.onTick('INFY', T0 + 61_000, 15_001_000, 1);
     expect(agg.openIn('1m', T0).map(([s]) => s)).toEqual(['TCS']);
     expect(agg.openIn('1m', T0 + 60_000).map(([s]) => s)).toEqual(['INFY']);
-    expect(agg.openIn('5m', T0).map(([s]) => s).sort()).toEqual(['INFY', 'TCS']);
+    expect(
+      agg
+        .openIn('5m', T0)
+        .map(([s]) => s)
+        .sort(),
+    ).toEqual(['INFY', 'TCS']);
     expect(agg.openIn('1h', T0)).toEqual([]);
     agg.openIn('1m', T0)[0]![1].close = 1;
     expect(agg.current('TCS', '1m')!.close).toBe(35_000_000);
@@ -85,14 +97,27 @@ describe('CandleAggregator', () => {
     agg.onTick('B', T0, 200, 1);
     expect(agg.current('A', '1d')!.close).toBe(100);
     expect(agg.current('B', '1d')!.close).toBe(200);
-    for (const [p, q] of [[0, 1], [-1, 1], [1.5, 1], [100, -1], [Number.NaN, 1]] as const) {
+    for (const [p, q] of [
+      [0, 1],
+      [-1, 1],
+      [1.5, 1],
+      [100, -1],
+      [Number.NaN, 1],
+    ] as const) {
       expect(() => agg.onTick('A', T0, p, q)).toThrow(DomainError);
     }
   });
 
   it('property: equals a batch resample of the same ticks, for every timeframe', () => {
     const ticks = fc
-      .array(fc.record({ dt: fc.integer({ min: 0, max: 400_000 }), price: fc.integer({ min: 1, max: 10_000_000 }), quantity: fc.integer({ min: 0, max: 1000 }) }), { minLength: 1, maxLength: 300 })
+      .array(
+        fc.record({
+          dt: fc.integer({ min: 0, max: 400_000 }),
+          price: fc.integer({ min: 1, max: 10_000_000 }),
+          quantity: fc.integer({ min: 0, max: 1000 }),
+        }),
+        { minLength: 1, maxLength: 300 },
+      )
       .map((xs) => {
         let ts = T0 - 3_600_000 * 10;
         return xs.map(({ dt, price, quantity }): Tick => ({ ts: (ts += dt), price, quantity }));

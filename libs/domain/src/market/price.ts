@@ -15,7 +15,8 @@ export function parsePrice(input: unknown, field = 'price'): PriceTicks {
     });
   }
   const ticks = Number(m[1]) * PRICE_SCALE + Number((m[2] ?? '').padEnd(4, '0'));
-  if (ticks <= 0) throw new DomainError('VALIDATION_FAILED', `Invalid ${field}`, { fieldErrors: [{ field, message: 'must be greater than zero' }] });
+  if (ticks <= 0)
+    throw new DomainError('VALIDATION_FAILED', `Invalid ${field}`, { fieldErrors: [{ field, message: 'must be greater than zero' }] });
   return ticks;
 }
 

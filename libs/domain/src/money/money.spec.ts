@@ -76,11 +76,16 @@ describe('mulDivRoundHalfUp', () => {
   });
   it('property: within half a unit of the exact quotient', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), fc.bigInt({ min: 1n, max: 10n ** 6n }), (a, b, c) => {
-        const r = mulDivRoundHalfUp(a, b, c);
-        const diff2 = 2n * (r * c - a * b); // 2 × (r − exact) × c
-        expect(diff2 <= c && diff2 >= -c).toBe(true);
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        fc.bigInt({ min: 1n, max: 10n ** 6n }),
+        (a, b, c) => {
+          const r = mulDivRoundHalfUp(a, b, c);
+          const diff2 = 2n * (r * c - a * b); // 2 × (r − exact) × c
+          expect(diff2 <= c && diff2 >= -c).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -46,7 +46,9 @@ export const MONEY_PROBLEM_MESSAGES: Record<MoneyParseProblem, string> = {
 export function parsePositiveMoney(input: unknown, field = 'amount'): Paise {
   const r = tryParsePositiveMoney(input);
   if (!r.ok) {
-    throw new DomainError('VALIDATION_FAILED', `Invalid ${field}`, { fieldErrors: [{ field, message: MONEY_PROBLEM_MESSAGES[r.problem] }] });
+    throw new DomainError('VALIDATION_FAILED', `Invalid ${field}`, {
+      fieldErrors: [{ field, message: MONEY_PROBLEM_MESSAGES[r.problem] }],
+    });
   }
   return r.paise;
 }

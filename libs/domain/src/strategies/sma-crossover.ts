@@ -30,13 +30,23 @@ export class SmaCrossover implements Strategy {
   private readonly states = new Map<string, SymbolState>();
 
   constructor(readonly params: SmaCrossoverParams) {
-    if (!Number.isInteger(params.fast) || !Number.isInteger(params.slow) || params.fast < 1 || params.slow <= params.fast) throw new RangeError('sma-crossover needs integers 1 ≤ fast < slow');
+    if (!Number.isInteger(params.fast) || !Number.isInteger(params.slow) || params.fast < 1 || params.slow <= params.fast)
+      throw new RangeError('sma-crossover needs integers 1 ≤ fast < slow');
     if (!Number.isInteger(params.quantity) || params.quantity < 1) throw new RangeError('sma-crossover needs a positive integer quantity');
   }
 
   private state(symbol: string): SymbolState {
     let s = this.states.get(symbol);
-    if (!s) this.states.set(symbol, (s = { fast: new RollingStats(this.params.fast), slow: new RollingStats(this.params.slow), side: 0, lastTs: Number.NEGATIVE_INFINITY }));
+    if (!s)
+      this.states.set(
+        symbol,
+        (s = {
+          fast: new RollingStats(this.params.fast),
+          slow: new RollingStats(this.params.slow),
+          side: 0,
+          lastTs: Number.NEGATIVE_INFINITY,
+        }),
+      );
     return s;
   }
 
@@ -63,7 +73,12 @@ export class SmaCrossover implements Strategy {
     const cross = this.step(symbol, bar);
     if (cross === 0) return null;
     const target = cross > 0 ? this.params.quantity : this.params.allowShort ? -this.params.quantity : 0;
-    return intentToward(symbol, position, target, `SMA ${this.params.fast} crossed ${cross > 0 ? 'above' : 'below'} SMA ${this.params.slow}`);
+    return intentToward(
+      symbol,
+      position,
+      target,
+      `SMA ${this.params.fast} crossed ${cross > 0 ? 'above' : 'below'} SMA ${this.params.slow}`,
+    );
   }
 
   onSignal(_signal: SignalInput, _position: number): OrderIntent | null {

@@ -4,7 +4,8 @@ import { MlSignalStrategy } from './ml-signal';
 import { SmaCrossover } from './sma-crossover';
 import { intentToward, type SignalInput } from './strategy';
 
-const bars = (closes: number[], from = 0): Candle[] => closes.map((close, i) => ({ ts: (from + i) * 60_000, open: close, high: close, low: close, close, volume: 1 }));
+const bars = (closes: number[], from = 0): Candle[] =>
+  closes.map((close, i) => ({ ts: (from + i) * 60_000, open: close, high: close, low: close, close, volume: 1 }));
 
 describe('intentToward', () => {
   it('buys or sells the difference, and asks for nothing at the target', () => {
@@ -59,11 +60,23 @@ describe('SmaCrossover', () => {
 });
 
 describe('MlSignalStrategy', () => {
-  const sig = (signal: SignalInput['signal'], ts = 60_000, symbol = 'A'): SignalInput => ({ id: `s-${ts}-${signal}`, symbol, ts, signal, score: 0.7 });
+  const sig = (signal: SignalInput['signal'], ts = 60_000, symbol = 'A'): SignalInput => ({
+    id: `s-${ts}-${signal}`,
+    symbol,
+    ts,
+    signal,
+    score: 0.7,
+  });
 
   it('BUY → quantity long, SELL → flat, HOLD → nothing; the order carries the signal id', () => {
     const s = new MlSignalStrategy({ quantity: 4, allowShort: false });
-    expect(s.onSignal(sig('BUY', 1), 0)).toEqual({ symbol: 'A', side: 'BUY', quantity: 4, reason: 'model signal BUY (score 0.7000)', signalId: 's-1-BUY' });
+    expect(s.onSignal(sig('BUY', 1), 0)).toEqual({
+      symbol: 'A',
+      side: 'BUY',
+      quantity: 4,
+      reason: 'model signal BUY (score 0.7000)',
+      signalId: 's-1-BUY',
+    });
     expect(s.onSignal(sig('HOLD', 2), 4)).toBeNull();
     expect(s.onSignal(sig('BUY', 3), 4)).toBeNull();
     expect(s.onSignal(sig('SELL', 4), 4)).toMatchObject({ side: 'SELL', quantity: 4 });

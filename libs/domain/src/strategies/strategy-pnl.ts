@@ -45,5 +45,10 @@ export function strategyPnl(fills: readonly StrategyFill[], marks: ReadonlyMap<s
     unrealized += open;
     positions.push({ symbol, netQuantity: p.netQuantity, averagePrice: positionAveragePrice(p), mark, unrealized: valueToPaise(open) });
   }
-  return { realized: valueToPaise(realized), unrealized: valueToPaise(unrealized), charges, positions: positions.sort((a, b) => a.symbol.localeCompare(b.symbol)) };
+  return {
+    realized: valueToPaise(realized),
+    unrealized: valueToPaise(unrealized),
+    charges,
+    positions: positions.sort((a, b) => a.symbol.localeCompare(b.symbol)),
+  };
 }

@@ -2,9 +2,30 @@ import fc from 'fast-check';
 import { DomainError } from '../errors';
 import { applyBrokerUpdate, applyOrderEvent, derivedFillId, newOrder, type BrokerOrderReport, type OrderState, type OrderTerms } from '.';
 
-const BUY_100: OrderTerms = { side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity: 100, price: 1_001_000, triggerPrice: null };
-const SL_BUY: OrderTerms = { side: 'BUY', type: 'SL', product: 'MIS', validity: 'DAY', quantity: 10, price: 1_010_000, triggerPrice: 1_005_000 };
-const r = (status: BrokerOrderReport['status'], filledQuantity = 0, averagePrice: number | null = null, rejectReason?: string): BrokerOrderReport => ({ status, filledQuantity, averagePrice, rejectReason });
+const BUY_100: OrderTerms = {
+  side: 'BUY',
+  type: 'LIMIT',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 100,
+  price: 1_001_000,
+  triggerPrice: null,
+};
+const SL_BUY: OrderTerms = {
+  side: 'BUY',
+  type: 'SL',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 10,
+  price: 1_010_000,
+  triggerPrice: 1_005_000,
+};
+const r = (
+  status: BrokerOrderReport['status'],
+  filledQuantity = 0,
+  averagePrice: number | null = null,
+  rejectReason?: string,
+): BrokerOrderReport => ({ status, filledQuantity, averagePrice, rejectReason });
 
 const TICK = { tickSize: 500 };
 function apply(o: OrderState, ...reports: BrokerOrderReport[]): OrderState {
@@ -74,7 +95,10 @@ describe('cumulative broker reports', () => {
   });
 
   it('REJECTED after fills closes the remainder as CANCELLED; without fills it is a rejection', () => {
-    expect(apply(newOrder(BUY_100), r('REJECTED', 0, null, 'Margin shortfall'))).toMatchObject({ status: 'REJECTED', rejectReason: 'Margin shortfall' });
+    expect(apply(newOrder(BUY_100), r('REJECTED', 0, null, 'Margin shortfall'))).toMatchObject({
+      status: 'REJECTED',
+      rejectReason: 'Margin shortfall',
+    });
     expect(apply(newOrder(BUY_100), r('REJECTED'))).toMatchObject({ status: 'REJECTED', rejectReason: 'Rejected by the broker' });
     expect(apply(newOrder(BUY_100), r('REJECTED', 20, 1_000_000))).toMatchObject({ status: 'CANCELLED', filledQuantity: 20 });
   });
@@ -124,7 +148,10 @@ describe('cumulative broker reports', () => {
   });
 });
 
-const executionsArb = fc.array(fc.record({ q: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1_990, max: 2_010 }).map((k) => k * 500) }), { minLength: 1, maxLength: 8 });
+const executionsArb = fc.array(
+  fc.record({ q: fc.integer({ min: 1, max: 40 }), p: fc.integer({ min: 1_990, max: 2_010 }).map((k) => k * 500) }),
+  { minLength: 1, maxLength: 8 },
+);
 
 /** The broker's own reports: cumulative quantity and its average (rounded to `step`) after each execution. */
 function brokerReports(executions: { q: number; p: number }[], step: number): BrokerOrderReport[] {
@@ -154,7 +181,7 @@ describe('property: fills derived from cumulative reports', () => {
     );
   });
 
-  it('delivered late, twice or out of order, end inside the broker\'s reported band', () => {
+  it("delivered late, twice or out of order, end inside the broker's reported band", () => {
     fc.assert(
       fc.property(executionsArb, fc.constantFrom(1, 100), fc.array(fc.nat(), { maxLength: 30 }), (executions, step, picks) => {
         const quantity = executions.reduce((a, e) => a + e.q, 0);

@@ -7,7 +7,17 @@ import { applyOrderEvent, type OrderEvent } from './order-transitions';
  * The canonical statuses an adapter reports (docs/brokers.md 4.4), plus EXPIRED for brokers (and the
  * mock) that report end-of-day expiry. PARTIALLY_FILLED is accepted although no broker sends it.
  */
-export const BROKER_REPORT_STATUSES = ['PENDING_SUBMIT', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED', 'UNKNOWN'] as const;
+export const BROKER_REPORT_STATUSES = [
+  'PENDING_SUBMIT',
+  'OPEN',
+  'TRIGGER_PENDING',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELLED',
+  'REJECTED',
+  'EXPIRED',
+  'UNKNOWN',
+] as const;
 export type BrokerReportStatus = (typeof BROKER_REPORT_STATUSES)[number];
 
 /**
@@ -62,11 +72,18 @@ export const derivedFillId = (cumulativeQuantity: number): string => `cum:${cumu
  * Use one fill source per order: either these derived fills or the broker's trade book, never
  * both, or the same execution would be counted twice under two ids.
  */
-export function applyBrokerUpdate(order: OrderState, report: BrokerOrderReport, instrument: { readonly tickSize: PriceTicks } = { tickSize: 1 }): BrokerUpdateResult {
+export function applyBrokerUpdate(
+  order: OrderState,
+  report: BrokerOrderReport,
+  instrument: { readonly tickSize: PriceTicks } = { tickSize: 1 },
+): BrokerUpdateResult {
   const cum = report.filledQuantity;
-  if (!Number.isSafeInteger(cum) || cum < 0) throw new DomainError('VALIDATION_FAILED', `Reported filled quantity must be a non-negative integer, got ${cum}`);
+  if (!Number.isSafeInteger(cum) || cum < 0)
+    throw new DomainError('VALIDATION_FAILED', `Reported filled quantity must be a non-negative integer, got ${cum}`);
   if (cum > order.quantity) {
-    throw new DomainError('INVALID_STATE', `Broker reports ${cum} filled of a ${order.quantity}-unit order`, { context: { reason: 'OVERFILL', quantity: order.quantity, reported: cum } });
+    throw new DomainError('INVALID_STATE', `Broker reports ${cum} filled of a ${order.quantity}-unit order`, {
+      context: { reason: 'OVERFILL', quantity: order.quantity, reported: cum },
+    });
   }
   // Cumulative quantity only grows: a smaller one is an older report.
   if (cum < order.filledQuantity) return { order, fill: null, events: [], outcome: 'stale' };
@@ -120,10 +137,25 @@ const ceilDiv = (a: bigint, b: bigint): bigint => -floorDiv(-a, b);
 // How far along each status is. A report of an earlier stage than ours is stale. A partially
 // filled order is at the OPEN stage because brokers report it as OPEN (its quantities tell).
 const ORDER_STAGE: Readonly<Record<OrderStatus, number>> = {
-  PENDING: 0, TRIGGER_PENDING: 1, OPEN: 2, PARTIALLY_FILLED: 2, FILLED: 3, CANCELLED: 3, REJECTED: 3, EXPIRED: 3,
+  PENDING: 0,
+  TRIGGER_PENDING: 1,
+  OPEN: 2,
+  PARTIALLY_FILLED: 2,
+  FILLED: 3,
+  CANCELLED: 3,
+  REJECTED: 3,
+  EXPIRED: 3,
 };
 const REPORT_STAGE: Readonly<Record<BrokerReportStatus, number | null>> = {
-  PENDING_SUBMIT: 0, TRIGGER_PENDING: 1, OPEN: 2, PARTIALLY_FILLED: 2, FILLED: 3, CANCELLED: 3, REJECTED: 3, EXPIRED: 3, UNKNOWN: null,
+  PENDING_SUBMIT: 0,
+  TRIGGER_PENDING: 1,
+  OPEN: 2,
+  PARTIALLY_FILLED: 2,
+  FILLED: 3,
+  CANCELLED: 3,
+  REJECTED: 3,
+  EXPIRED: 3,
+  UNKNOWN: null,
 };
 
 /** The status event a report implies for an order whose fills are already up to date. */
@@ -141,15 +173,21 @@ function statusEventFor(order: OrderState, report: BrokerOrderReport): OrderEven
       return order.status === 'PENDING' || order.status === 'TRIGGER_PENDING' ? { type: 'OPENED' } : null;
     case 'FILLED':
       // The fill event already moved a fully filled order to FILLED; anything else disagrees.
-      throw new DomainError('INVALID_STATE', `Broker reports the order complete with ${report.filledQuantity} of ${order.quantity} filled`, {
-        context: { reason: 'ILLEGAL_TRANSITION', remaining: remainingQuantity(order) },
-      });
+      throw new DomainError(
+        'INVALID_STATE',
+        `Broker reports the order complete with ${report.filledQuantity} of ${order.quantity} filled`,
+        {
+          context: { reason: 'ILLEGAL_TRANSITION', remaining: remainingQuantity(order) },
+        },
+      );
     case 'CANCELLED':
       return { type: 'CANCELLED' };
     case 'REJECTED':
       // Part of it traded, so it was accepted: what the broker calls a rejection is the end of
       // the remainder. Keep the fills and close it as cancelled.
-      return order.filledQuantity > 0 ? { type: 'CANCELLED' } : { type: 'REJECTED', reason: report.rejectReason || 'Rejected by the broker' };
+      return order.filledQuantity > 0
+        ? { type: 'CANCELLED' }
+        : { type: 'REJECTED', reason: report.rejectReason || 'Rejected by the broker' };
     case 'EXPIRED':
       return { type: 'EXPIRED' };
   }

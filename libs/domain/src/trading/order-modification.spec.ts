@@ -1,10 +1,28 @@
 import { DomainError } from '../errors';
 import type { Instrument } from '../market';
-import { newOrder, orderReservation, planModification, reservationFor, tradeValue, type OrderState, type OrderTerms, type ReservationBasis } from '.';
+import {
+  newOrder,
+  orderReservation,
+  planModification,
+  reservationFor,
+  tradeValue,
+  type OrderState,
+  type OrderTerms,
+  type ReservationBasis,
+} from '.';
 
 const rs = (r: number) => Math.round(r * 10_000); // rupees → ticks
 const INFY: Instrument = { symbol: 'INFY', exchange: 'NSE', name: 'Infosys', instrumentType: 'EQ', lotSize: 1, tickSize: 500 };
-const terms = (t: Partial<OrderTerms> = {}): OrderTerms => ({ side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity: 10, price: rs(1500), triggerPrice: null, ...t });
+const terms = (t: Partial<OrderTerms> = {}): OrderTerms => ({
+  side: 'BUY',
+  type: 'LIMIT',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 10,
+  price: rs(1500),
+  triggerPrice: null,
+  ...t,
+});
 const working = (t: Partial<OrderTerms> = {}, o: Partial<OrderState> = {}): { order: OrderState; basis: ReservationBasis } => {
   const order = { ...newOrder(terms(t)), status: 'OPEN' as const, ...o };
   return { order, basis: orderReservation(terms(t), { ltp: rs(1500), sellableQuantity: 0 }).basis };
@@ -72,12 +90,22 @@ describe('planModification', () => {
 
   it('refuses what cannot be changed: terminal or not yet at the broker (409), bad fields (400)', () => {
     const { order, basis } = working();
-    expect(fieldsOf(() => planModification({ ...order, status: 'FILLED' }, basis, { price: rs(1490) }, INFY, LTP))[0]).toBe('INVALID_STATE');
-    expect(fieldsOf(() => planModification({ ...order, status: 'PENDING' }, basis, { price: rs(1490) }, INFY, LTP))[0]).toBe('INVALID_STATE');
+    expect(fieldsOf(() => planModification({ ...order, status: 'FILLED' }, basis, { price: rs(1490) }, INFY, LTP))[0]).toBe(
+      'INVALID_STATE',
+    );
+    expect(fieldsOf(() => planModification({ ...order, status: 'PENDING' }, basis, { price: rs(1490) }, INFY, LTP))[0]).toBe(
+      'INVALID_STATE',
+    );
     expect(fieldsOf(() => planModification(order, basis, {}, INFY, LTP))[0]).toBe('VALIDATION_FAILED');
-    expect(fieldsOf(() => planModification(order, basis, { triggerPrice: rs(1490) }, INFY, LTP))).toEqual(['VALIDATION_FAILED', 'triggerPrice']);
+    expect(fieldsOf(() => planModification(order, basis, { triggerPrice: rs(1490) }, INFY, LTP))).toEqual([
+      'VALIDATION_FAILED',
+      'triggerPrice',
+    ]);
     expect(fieldsOf(() => planModification(order, basis, { price: rs(1490) + 1 }, INFY, LTP))).toEqual(['VALIDATION_FAILED', 'price']);
     const market = working({ type: 'MARKET', price: null });
-    expect(fieldsOf(() => planModification(market.order, market.basis, { price: rs(1490) }, INFY, LTP))).toEqual(['VALIDATION_FAILED', 'price']);
+    expect(fieldsOf(() => planModification(market.order, market.basis, { price: rs(1490) }, INFY, LTP))).toEqual([
+      'VALIDATION_FAILED',
+      'price',
+    ]);
   });
 });

@@ -34,14 +34,23 @@ export function planModification(
   config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
 ): ModificationPlan {
   // Only an order working at the broker can be changed there (a PENDING one is still on its way).
-  if (order.status === 'PENDING') throw new DomainError('INVALID_STATE', 'The order is still being sent to the broker: modify it once it is open');
+  if (order.status === 'PENDING')
+    throw new DomainError('INVALID_STATE', 'The order is still being sent to the broker: modify it once it is open');
   const terms = validateModification(order, change, instrument, { ltp: market.ltp });
   const lots = lotSizeRejection(terms.quantity, instrument.lotSize);
   if (lots) throw riskError(lots);
   const shortQuantity = order.side === 'SELL' ? Math.max(0, basis.shortQuantity + (terms.quantity - order.quantity)) : 0;
   if (shortQuantity > 0 && config.marginRates[order.product] === undefined) {
-    throw new DomainError('VALIDATION_FAILED', 'Invalid modification', { fieldErrors: [{ field: 'quantity', message: `${order.product} cannot sell short: at most ${terms.quantity - shortQuantity} units can be sold` }] });
+    throw new DomainError('VALIDATION_FAILED', 'Invalid modification', {
+      fieldErrors: [
+        { field: 'quantity', message: `${order.product} cannot sell short: at most ${terms.quantity - shortQuantity} units can be sold` },
+      ],
+    });
   }
-  const next: ReservationBasis = Object.freeze({ ...basis, referencePrice: hasLimitPrice(order.type) ? terms.price! : basis.referencePrice, shortQuantity });
+  const next: ReservationBasis = Object.freeze({
+    ...basis,
+    referencePrice: hasLimitPrice(order.type) ? terms.price! : basis.referencePrice,
+    shortQuantity,
+  });
   return { terms, basis: next, reservation: reservationFor(next, terms.quantity - order.filledQuantity, order.filledValue, config) };
 }

@@ -17,8 +17,24 @@ import {
   type OrderTerms,
 } from '.';
 
-const LIMIT_BUY: OrderTerms = { side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity: 100, price: 1_000_000, triggerPrice: null };
-const SL_SELL: OrderTerms = { side: 'SELL', type: 'SL', product: 'MIS', validity: 'DAY', quantity: 50, price: 990_000, triggerPrice: 995_000 };
+const LIMIT_BUY: OrderTerms = {
+  side: 'BUY',
+  type: 'LIMIT',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 100,
+  price: 1_000_000,
+  triggerPrice: null,
+};
+const SL_SELL: OrderTerms = {
+  side: 'SELL',
+  type: 'SL',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 50,
+  price: 990_000,
+  triggerPrice: 995_000,
+};
 const fill = (id: string, quantity: number, price: number): OrderEvent => ({ type: 'FILL', fill: { id, quantity, price } });
 
 /** The DomainError code and context.reason an action throws. */
@@ -133,13 +149,19 @@ describe('illegal transitions', () => {
 
   it('refuses REJECTED after a fill and ARMED once working', () => {
     const partial = applyOrderEvent(newOrder(LIMIT_BUY), fill('t1', 10, 1_000_000));
-    expect(failure(() => applyOrderEvent(partial, { type: 'REJECTED', reason: 'x' }))).toEqual({ code: 'INVALID_STATE', reason: 'ILLEGAL_TRANSITION' });
+    expect(failure(() => applyOrderEvent(partial, { type: 'REJECTED', reason: 'x' }))).toEqual({
+      code: 'INVALID_STATE',
+      reason: 'ILLEGAL_TRANSITION',
+    });
     const open = applyOrderEvent(newOrder(SL_SELL), { type: 'OPENED' });
     expect(failure(() => applyOrderEvent(open, { type: 'ARMED' }))).toEqual({ code: 'INVALID_STATE', reason: 'ILLEGAL_TRANSITION' });
   });
 
   it('only stop orders can wait for a trigger', () => {
-    expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'ARMED' }))).toEqual({ code: 'INVALID_STATE', reason: 'ILLEGAL_TRANSITION' });
+    expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'ARMED' }))).toEqual({
+      code: 'INVALID_STATE',
+      reason: 'ILLEGAL_TRANSITION',
+    });
   });
 
   it('a fill cannot exceed the quantity', () => {
@@ -150,7 +172,15 @@ describe('illegal transitions', () => {
 
   it('malformed fills are refused', () => {
     const o = newOrder(LIMIT_BUY);
-    for (const [q, p] of [[0, 1_000_000], [-1, 1_000_000], [1.5, 1_000_000], [1, 0], [1, -5], [1, 10.5], [Number.NaN, 1]] as const) {
+    for (const [q, p] of [
+      [0, 1_000_000],
+      [-1, 1_000_000],
+      [1.5, 1_000_000],
+      [1, 0],
+      [1, -5],
+      [1, 10.5],
+      [Number.NaN, 1],
+    ] as const) {
       expect(failure(() => applyOrderEvent(o, fill('t', q, p))).code).toBe('VALIDATION_FAILED');
     }
     expect(failure(() => applyOrderEvent(o, fill('', 1, 1))).code).toBe('VALIDATION_FAILED');
@@ -174,13 +204,19 @@ describe('duplicate fills', () => {
 
 describe('modifications', () => {
   it('changes quantity, price and trigger while working', () => {
-    const o = replayOrder(newOrder(SL_SELL), [{ type: 'ARMED' }, { type: 'MODIFIED', quantity: 75, price: 985_000, triggerPrice: 990_000 }]);
+    const o = replayOrder(newOrder(SL_SELL), [
+      { type: 'ARMED' },
+      { type: 'MODIFIED', quantity: 75, price: 985_000, triggerPrice: 990_000 },
+    ]);
     expect(o).toMatchObject({ status: 'TRIGGER_PENDING', quantity: 75, price: 985_000, triggerPrice: 990_000 });
   });
 
   it('the quantity must stay above what has filled', () => {
     const o = applyOrderEvent(newOrder(LIMIT_BUY), fill('t1', 40, 1_000_000));
-    expect(failure(() => applyOrderEvent(o, { type: 'MODIFIED', quantity: 40 }))).toEqual({ code: 'INVALID_STATE', reason: 'QUANTITY_NOT_ABOVE_FILLED' });
+    expect(failure(() => applyOrderEvent(o, { type: 'MODIFIED', quantity: 40 }))).toEqual({
+      code: 'INVALID_STATE',
+      reason: 'QUANTITY_NOT_ABOVE_FILLED',
+    });
     const m = applyOrderEvent(o, { type: 'MODIFIED', quantity: 41 });
     expect(m.status).toBe('PARTIALLY_FILLED');
     expect(applyOrderEvent(m, fill('t2', 1, 1_000_000)).status).toBe('FILLED');
@@ -189,7 +225,9 @@ describe('modifications', () => {
   it('refuses a price the order type does not carry, and malformed values', () => {
     const market = newOrder({ ...LIMIT_BUY, type: 'MARKET', price: null });
     expect(failure(() => applyOrderEvent(market, { type: 'MODIFIED', price: 1_000_000 })).code).toBe('VALIDATION_FAILED');
-    expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'MODIFIED', triggerPrice: 1_000_000 })).code).toBe('VALIDATION_FAILED');
+    expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'MODIFIED', triggerPrice: 1_000_000 })).code).toBe(
+      'VALIDATION_FAILED',
+    );
     expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'MODIFIED', quantity: 0 })).code).toBe('VALIDATION_FAILED');
     expect(failure(() => applyOrderEvent(newOrder(LIMIT_BUY), { type: 'MODIFIED', price: -1 })).code).toBe('VALIDATION_FAILED');
   });
@@ -197,8 +235,21 @@ describe('modifications', () => {
 
 // Any sequence of events, each applied only if allowed, keeps the order's invariants.
 const eventArb: fc.Arbitrary<OrderEvent> = fc.oneof(
-  fc.constantFrom<OrderEvent>({ type: 'OPENED' }, { type: 'ARMED' }, { type: 'CANCELLED' }, { type: 'EXPIRED' }, { type: 'REJECTED', reason: 'r' }),
-  fc.record({ type: fc.constant('FILL' as const), fill: fc.record({ id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'), quantity: fc.integer({ min: 1, max: 60 }), price: fc.integer({ min: 990_000, max: 1_010_000 }) }) }),
+  fc.constantFrom<OrderEvent>(
+    { type: 'OPENED' },
+    { type: 'ARMED' },
+    { type: 'CANCELLED' },
+    { type: 'EXPIRED' },
+    { type: 'REJECTED', reason: 'r' },
+  ),
+  fc.record({
+    type: fc.constant('FILL' as const),
+    fill: fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+      quantity: fc.integer({ min: 1, max: 60 }),
+      price: fc.integer({ min: 990_000, max: 1_010_000 }),
+    }),
+  }),
   fc.record({ type: fc.constant('MODIFIED' as const), quantity: fc.integer({ min: 1, max: 150 }) }),
 );
 

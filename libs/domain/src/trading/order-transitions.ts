@@ -1,6 +1,14 @@
 import { DomainError } from '../errors';
 import type { PriceTicks } from '../market';
-import { hasLimitPrice, hasTriggerPrice, isTerminalStatus, remainingQuantity, type OrderFill, type OrderState, type OrderStatus } from './order';
+import {
+  hasLimitPrice,
+  hasTriggerPrice,
+  isTerminalStatus,
+  remainingQuantity,
+  type OrderFill,
+  type OrderState,
+  type OrderStatus,
+} from './order';
 import { tradeValue } from './units';
 
 /**
@@ -102,14 +110,22 @@ export function applyOrderEvent(order: OrderState, event: OrderEvent): OrderStat
     const seen = order.fills.find((f) => f.id === event.fill.id);
     if (seen) {
       if (seen.quantity === event.fill.quantity && seen.price === event.fill.price) return order;
-      throw invalid('FILL_CONFLICT', `Fill ${event.fill.id} was already applied with different quantity or price`, { fillId: event.fill.id });
+      throw invalid('FILL_CONFLICT', `Fill ${event.fill.id} was already applied with different quantity or price`, {
+        fillId: event.fill.id,
+      });
     }
   }
   const target = ORDER_TRANSITIONS[order.status][event.type];
   if (target === undefined) {
     throw isTerminalStatus(order.status)
-      ? invalid('ORDER_TERMINAL', `Order is ${order.status}; it cannot change any more (${event.type})`, { status: order.status, event: event.type })
-      : invalid('ILLEGAL_TRANSITION', `Order is ${order.status}; ${event.type} is not allowed`, { status: order.status, event: event.type });
+      ? invalid('ORDER_TERMINAL', `Order is ${order.status}; it cannot change any more (${event.type})`, {
+          status: order.status,
+          event: event.type,
+        })
+      : invalid('ILLEGAL_TRANSITION', `Order is ${order.status}; ${event.type} is not allowed`, {
+          status: order.status,
+          event: event.type,
+        });
   }
   switch (event.type) {
     case 'OPENED':
@@ -117,7 +133,11 @@ export function applyOrderEvent(order: OrderState, event: OrderEvent): OrderStat
     case 'EXPIRED':
       return next(order, target, {});
     case 'ARMED':
-      if (!hasTriggerPrice(order.type)) throw invalid('ILLEGAL_TRANSITION', `A ${order.type} order has no trigger to wait for`, { status: order.status, event: event.type });
+      if (!hasTriggerPrice(order.type))
+        throw invalid('ILLEGAL_TRANSITION', `A ${order.type} order has no trigger to wait for`, {
+          status: order.status,
+          event: event.type,
+        });
       return next(order, target, {});
     case 'REJECTED':
       return next(order, target, { rejectReason: event.reason || 'Rejected' });
@@ -140,7 +160,11 @@ function applyFill(order: OrderState, fill: OrderFill): OrderState {
   if (!isPositiveInt(fill.price)) throw badEvent(`Fill price must be a positive integer number of ticks, got ${fill.price}`);
   const remaining = remainingQuantity(order);
   if (fill.quantity > remaining) {
-    throw invalid('OVERFILL', `Fill of ${fill.quantity} exceeds the ${remaining} units still open`, { fillId: fill.id, quantity: order.quantity, filledQuantity: order.filledQuantity });
+    throw invalid('OVERFILL', `Fill of ${fill.quantity} exceeds the ${remaining} units still open`, {
+      fillId: fill.id,
+      quantity: order.quantity,
+      filledQuantity: order.filledQuantity,
+    });
   }
   const filledQuantity = order.filledQuantity + fill.quantity;
   return Object.freeze({
@@ -158,7 +182,9 @@ function applyModification(order: OrderState, m: Extract<OrderEvent, { type: 'MO
     if (!isPositiveInt(m.quantity)) throw badEvent(`Quantity must be a positive integer, got ${m.quantity}`);
     // Brokers refuse a quantity at or below what has traded: there would be nothing left to work.
     if (m.quantity <= order.filledQuantity) {
-      throw invalid('QUANTITY_NOT_ABOVE_FILLED', `Quantity ${m.quantity} must exceed the ${order.filledQuantity} units already filled`, { filledQuantity: order.filledQuantity });
+      throw invalid('QUANTITY_NOT_ABOVE_FILLED', `Quantity ${m.quantity} must exceed the ${order.filledQuantity} units already filled`, {
+        filledQuantity: order.filledQuantity,
+      });
     }
     changes.quantity = m.quantity;
   }

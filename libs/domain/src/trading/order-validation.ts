@@ -67,7 +67,8 @@ export function validateOrder(req: OrderRequest, instrument: Instrument, market:
   const allowed = PRODUCTS_BY_INSTRUMENT_TYPE[instrument.instrumentType];
   if (allowed.length === 0) fail('symbol', `${instrument.symbol} is an index and cannot be traded; trade its futures or options`);
   else if (!PRODUCTS.includes(req.product)) fail('product', `must be one of ${PRODUCTS.join(', ')}`);
-  else if (!allowed.includes(req.product)) fail('product', `${req.product} is not available for ${describe(instrument.instrumentType)}; use ${allowed.join(' or ')}`);
+  else if (!allowed.includes(req.product))
+    fail('product', `${req.product} is not available for ${describe(instrument.instrumentType)}; use ${allowed.join(' or ')}`);
 
   if (!isPositiveInt(req.quantity)) fail('quantity', 'must be a positive whole number of units');
 
@@ -102,8 +103,10 @@ export function validateOrder(req: OrderRequest, instrument: Instrument, market:
     // rise (trigger above LTP), a SELL stop for a fall (below LTP).
     const ltp = market.ltp;
     if (hasTriggerPrice(req.type) && triggerPrice !== null && ltp !== undefined && ltp !== null) {
-      if (req.side === 'BUY' && triggerPrice <= ltp) fail('triggerPrice', `must be above the last traded price (${formatPrice(ltp)}) for a BUY stop-loss`);
-      if (req.side === 'SELL' && triggerPrice >= ltp) fail('triggerPrice', `must be below the last traded price (${formatPrice(ltp)}) for a SELL stop-loss`);
+      if (req.side === 'BUY' && triggerPrice <= ltp)
+        fail('triggerPrice', `must be above the last traded price (${formatPrice(ltp)}) for a BUY stop-loss`);
+      if (req.side === 'SELL' && triggerPrice >= ltp)
+        fail('triggerPrice', `must be below the last traded price (${formatPrice(ltp)}) for a SELL stop-loss`);
     }
     // IOC means "now or never"; a stop rests until triggered, so the two contradict.
     if (validity === 'IOC' && hasTriggerPrice(req.type)) fail('validity', `IOC is not available for ${req.type} orders`);
@@ -127,16 +130,27 @@ export interface OrderModification {
  * the order can no longer be modified (docs/api.md: 409), VALIDATION_FAILED when the merged order is
  * invalid or its quantity would not exceed what has already filled.
  */
-export function validateModification(order: OrderState, patch: OrderModification, instrument: Instrument, market: ValidationMarket = {}): OrderTerms {
+export function validateModification(
+  order: OrderState,
+  patch: OrderModification,
+  instrument: Instrument,
+  market: ValidationMarket = {},
+): OrderTerms {
   if (!canApply(order.status, 'MODIFIED')) {
-    throw new DomainError('INVALID_STATE', `Order is ${order.status} and can no longer be modified`, { context: { reason: 'ILLEGAL_TRANSITION', status: order.status } });
+    throw new DomainError('INVALID_STATE', `Order is ${order.status} and can no longer be modified`, {
+      context: { reason: 'ILLEGAL_TRANSITION', status: order.status },
+    });
   }
   if (patch.quantity === undefined && patch.price === undefined && patch.triggerPrice === undefined) {
-    throw new DomainError('VALIDATION_FAILED', 'Nothing to modify', { fieldErrors: [{ field: 'quantity', message: 'give at least one of quantity, price, triggerPrice' }] });
+    throw new DomainError('VALIDATION_FAILED', 'Nothing to modify', {
+      fieldErrors: [{ field: 'quantity', message: 'give at least one of quantity, price, triggerPrice' }],
+    });
   }
   const fieldErrors: FieldError[] = [];
-  if (patch.price !== undefined && !hasLimitPrice(order.type)) fieldErrors.push({ field: 'price', message: `a ${order.type} order has no limit price` });
-  if (patch.triggerPrice !== undefined && !hasTriggerPrice(order.type)) fieldErrors.push({ field: 'triggerPrice', message: `a ${order.type} order has no trigger price` });
+  if (patch.price !== undefined && !hasLimitPrice(order.type))
+    fieldErrors.push({ field: 'price', message: `a ${order.type} order has no limit price` });
+  if (patch.triggerPrice !== undefined && !hasTriggerPrice(order.type))
+    fieldErrors.push({ field: 'triggerPrice', message: `a ${order.type} order has no trigger price` });
   if (patch.quantity !== undefined && isPositiveInt(patch.quantity) && patch.quantity <= order.filledQuantity) {
     fieldErrors.push({ field: 'quantity', message: `must exceed the ${order.filledQuantity} units already filled` });
   }

@@ -19,7 +19,16 @@ export type Validity = (typeof VALIDITIES)[number];
  * docs/api.md "Orders, trades, positions": `PENDING` (accepted, queued) → `OPEN` (at broker) | `TRIGGER_PENDING` →
  * `PARTIALLY_FILLED` → `FILLED`; or `CANCELLED` | `REJECTED` | `EXPIRED`.
  */
-export const ORDER_STATUSES = ['PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'] as const;
+export const ORDER_STATUSES = [
+  'PENDING',
+  'OPEN',
+  'TRIGGER_PENDING',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELLED',
+  'REJECTED',
+  'EXPIRED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Terminal states never change again (docs/api.md "Orders, trades, positions"). */

@@ -62,7 +62,8 @@ export const positionAveragePrice = (p: Position): PriceTicks | null =>
   p.netQuantity === 0 ? null : Math.abs(divideToPrice(p.lotCost, BigInt(p.lotQuantity)));
 
 /** |netQuantity| × price: the position's gross value at that price. */
-export const positionValue = (p: Pick<Position, 'netQuantity'>, price: PriceTicks): TradeValue => tradeValue(Math.abs(p.netQuantity), price);
+export const positionValue = (p: Pick<Position, 'netQuantity'>, price: PriceTicks): TradeValue =>
+  tradeValue(Math.abs(p.netQuantity), price);
 
 /** The position after one fill: it grows, shrinks, closes, or flips through zero. */
 export function applyFillToPosition(p: Position, side: OrderSide, quantity: number, price: PriceTicks): Position {

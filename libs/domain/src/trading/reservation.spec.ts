@@ -14,7 +14,16 @@ import {
 } from '.';
 
 const rs = (r: number) => Math.round(r * 10_000); // rupees → ticks
-const terms = (t: Partial<OrderTerms>): OrderTerms => ({ side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity: 10, price: rs(415), triggerPrice: null, ...t });
+const terms = (t: Partial<OrderTerms>): OrderTerms => ({
+  side: 'BUY',
+  type: 'LIMIT',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 10,
+  price: rs(415),
+  triggerPrice: null,
+  ...t,
+});
 const FLAT = { ltp: rs(415), sellableQuantity: 0 };
 
 describe('reference price', () => {
@@ -30,7 +39,9 @@ describe('reference price', () => {
   it('rounds the buffered price up to a tick', () => {
     // 100.0001 × 1.05 = 105.000105 → 105.0002.
     expect(referencePrice(terms({ type: 'MARKET', price: null }), 1_000_001)).toBe(1_050_002);
-    expect(referencePrice(terms({ type: 'MARKET', price: null }), rs(100), { ...DEFAULT_RESERVATION_CONFIG, marketBuffer: 0n })).toBe(rs(100));
+    expect(referencePrice(terms({ type: 'MARKET', price: null }), rs(100), { ...DEFAULT_RESERVATION_CONFIG, marketBuffer: 0n })).toBe(
+      rs(100),
+    );
   });
   it('a MARKET order needs an LTP', () => {
     expect(() => referencePrice(terms({ type: 'MARKET', price: null }), null)).toThrow(DomainError);
@@ -75,7 +86,9 @@ describe('order reservation (the HOLD at placement)', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as DomainError).code).toBe('VALIDATION_FAILED');
-      expect((e as DomainError).options.fieldErrors).toEqual([{ field: 'quantity', message: 'CNC cannot sell short: at most 10 units can be sold' }]);
+      expect((e as DomainError).options.fieldErrors).toEqual([
+        { field: 'quantity', message: 'CNC cannot sell short: at most 10 units can be sold' },
+      ]);
     }
   });
 });

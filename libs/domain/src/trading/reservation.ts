@@ -60,7 +60,11 @@ export interface ReservationMarket {
  * otherwise the LTP — or a BUY stop's trigger when above the LTP, since a buy stop fills at or
  * above its trigger — plus the market buffer, rounded up to a tick.
  */
-export function referencePrice(terms: Pick<OrderTerms, 'side' | 'type' | 'price' | 'triggerPrice'>, ltp: PriceTicks | null, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): PriceTicks {
+export function referencePrice(
+  terms: Pick<OrderTerms, 'side' | 'type' | 'price' | 'triggerPrice'>,
+  ltp: PriceTicks | null,
+  config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
+): PriceTicks {
   if (terms.type === 'LIMIT' || terms.type === 'SL') {
     if (terms.price === null) throw new DomainError('VALIDATION_FAILED', `A ${terms.type} order needs a price`);
     return terms.price;
@@ -77,7 +81,11 @@ export function referencePrice(terms: Pick<OrderTerms, 'side' | 'type' | 'price'
  * The basis of a new order's reservation. Refuses (VALIDATION_FAILED on `quantity`) a sell that
  * would open a short in a product that cannot be shorted (docs/domain.md, "Holds and margin": CNC shorts are rejected).
  */
-export function reservationBasis(terms: OrderTerms, market: ReservationMarket, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): ReservationBasis {
+export function reservationBasis(
+  terms: OrderTerms,
+  market: ReservationMarket,
+  config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
+): ReservationBasis {
   const sellable = Math.max(0, market.sellableQuantity);
   const shortQuantity = terms.side === 'SELL' ? Math.max(0, terms.quantity - sellable) : 0;
   if (shortQuantity > 0 && config.marginRates[terms.product] === undefined) {
@@ -85,7 +93,12 @@ export function reservationBasis(terms: OrderTerms, market: ReservationMarket, c
       fieldErrors: [{ field: 'quantity', message: `${terms.product} cannot sell short: at most ${sellable} units can be sold` }],
     });
   }
-  return Object.freeze({ side: terms.side, product: terms.product, referencePrice: referencePrice(terms, market.ltp, config), shortQuantity });
+  return Object.freeze({
+    side: terms.side,
+    product: terms.product,
+    referencePrice: referencePrice(terms, market.ltp, config),
+    shortQuantity,
+  });
 }
 
 /**
@@ -97,12 +110,21 @@ export function reservationBasis(terms: OrderTerms, market: ReservationMarket, c
  * At placement, remaining = quantity and filledValue = 0. The difference between two calls, one
  * before and one after a fill (or a cancellation), is what that event frees.
  */
-export function reservationFor(basis: ReservationBasis, remainingQuantity: number, filledValue: TradeValue, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): Paise {
-  if (!Number.isSafeInteger(remainingQuantity) || remainingQuantity < 0) throw new RangeError(`remaining quantity must be a non-negative integer, got ${remainingQuantity}`);
+export function reservationFor(
+  basis: ReservationBasis,
+  remainingQuantity: number,
+  filledValue: TradeValue,
+  config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
+): Paise {
+  if (!Number.isSafeInteger(remainingQuantity) || remainingQuantity < 0)
+    throw new RangeError(`remaining quantity must be a non-negative integer, got ${remainingQuantity}`);
   if (remainingQuantity === 0) return 0n;
   if (basis.side === 'BUY') {
     const notional = valueToPaiseCeil(tradeValue(remainingQuantity, basis.referencePrice));
-    const fees = computeFees({ side: 'BUY', product: basis.product, quantity: remainingQuantity, price: basis.referencePrice, orderTurnoverBefore: filledValue }, config.fees);
+    const fees = computeFees(
+      { side: 'BUY', product: basis.product, quantity: remainingQuantity, price: basis.referencePrice, orderTurnoverBefore: filledValue },
+      config.fees,
+    );
     return notional + fees.total;
   }
   const shortRemaining = Math.min(remainingQuantity, basis.shortQuantity);
@@ -110,7 +132,11 @@ export function reservationFor(basis: ReservationBasis, remainingQuantity: numbe
 }
 
 /** A new order's basis and the amount to HOLD for it. */
-export function orderReservation(terms: OrderTerms, market: ReservationMarket, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): { basis: ReservationBasis; amount: Paise } {
+export function orderReservation(
+  terms: OrderTerms,
+  market: ReservationMarket,
+  config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
+): { basis: ReservationBasis; amount: Paise } {
   const basis = reservationBasis(terms, market, config);
   return { basis, amount: reservationFor(basis, terms.quantity, 0n, config) };
 }

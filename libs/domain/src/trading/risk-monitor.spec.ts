@@ -51,11 +51,23 @@ describe('decideTripOnce', () => {
   it('trips once a day per limit: a released switch is not overruled, a changed limit is a new decision', () => {
     const tripsToday = [{ rule: 'MAX_DAILY_LOSS', limit: paise(1000) }];
     expect(decideTripOnce({ dayPnl: -paise(5000), limits, userSwitch: off, tripsToday })).toEqual({ trip: false });
-    expect(decideTripOnce({ dayPnl: -paise(5000), limits: { maxDailyLoss: paise(2000) }, userSwitch: off, tripsToday })).toMatchObject({ trip: true, limit: paise(2000) });
-    expect(decideTripOnce({ dayPnl: -paise(5000), limits: { maxDailyLoss: paise(2000) }, userSwitch: off, tripsToday: [{ rule: 'MAX_DRAWDOWN', limit: paise(2000) }] })).toMatchObject({ trip: true });
+    expect(decideTripOnce({ dayPnl: -paise(5000), limits: { maxDailyLoss: paise(2000) }, userSwitch: off, tripsToday })).toMatchObject({
+      trip: true,
+      limit: paise(2000),
+    });
+    expect(
+      decideTripOnce({
+        dayPnl: -paise(5000),
+        limits: { maxDailyLoss: paise(2000) },
+        userSwitch: off,
+        tripsToday: [{ rule: 'MAX_DRAWDOWN', limit: paise(2000) }],
+      }),
+    ).toMatchObject({ trip: true });
   });
 
   it('no limit, no trip', () => {
-    expect(decideTripOnce({ dayPnl: -paise(1e9), limits: { maxDailyLoss: null }, userSwitch: off, tripsToday: [] })).toEqual({ trip: false });
+    expect(decideTripOnce({ dayPnl: -paise(1e9), limits: { maxDailyLoss: null }, userSwitch: off, tripsToday: [] })).toEqual({
+      trip: false,
+    });
   });
 });

@@ -10,7 +10,11 @@ import { valueToPaise, type TradeValue } from './units';
  * symbol has no mark counts zero (quotes unavailable), as in the order intake. Charges are not
  * in it: docs/domain.md ("Risk") defines the day's loss as realized + unrealized.
  */
-export function dayPnlAtMarks(realizedToday: TradeValue, positions: readonly (Position & { readonly symbol: string })[], markOf: (symbol: string) => PriceTicks | undefined): Paise {
+export function dayPnlAtMarks(
+  realizedToday: TradeValue,
+  positions: readonly (Position & { readonly symbol: string })[],
+  markOf: (symbol: string) => PriceTicks | undefined,
+): Paise {
   let unrealized = 0n;
   for (const p of positions) {
     if (p.netQuantity === 0) continue;

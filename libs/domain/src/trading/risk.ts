@@ -42,7 +42,12 @@ export interface RiskOrder {
 /** What the user has right now. */
 export interface RiskState {
   /** Non-terminal orders with their unfilled quantity. */
-  readonly openOrders: readonly { readonly symbol: string; readonly product: Product; readonly side: OrderSide; readonly remainingQuantity: number }[];
+  readonly openOrders: readonly {
+    readonly symbol: string;
+    readonly product: Product;
+    readonly side: OrderSide;
+    readonly remainingQuantity: number;
+  }[];
   readonly positions: readonly { readonly symbol: string; readonly product: Product; readonly netQuantity: number }[];
   /** Realized + unrealized P&L today, paise (negative is a loss). */
   readonly dayPnl: Paise;
@@ -118,8 +123,13 @@ const WINDOW_MS = 60_000;
  * direction it does not exceed the position. Counting those orders keeps a burst of "reducing"
  * orders from adding up to a flip into new exposure.
  */
-export function isExposureReducing(order: Pick<RiskOrder, 'symbol' | 'product' | 'side' | 'quantity'>, state: Pick<RiskState, 'openOrders' | 'positions'>): boolean {
-  const net = state.positions.filter((p) => p.symbol === order.symbol && p.product === order.product).reduce((a, p) => a + p.netQuantity, 0);
+export function isExposureReducing(
+  order: Pick<RiskOrder, 'symbol' | 'product' | 'side' | 'quantity'>,
+  state: Pick<RiskState, 'openOrders' | 'positions'>,
+): boolean {
+  const net = state.positions
+    .filter((p) => p.symbol === order.symbol && p.product === order.product)
+    .reduce((a, p) => a + p.netQuantity, 0);
   if (net === 0 || Math.sign(net) === sideSign(order.side)) return false;
   const working = state.openOrders
     .filter((o) => o.symbol === order.symbol && o.product === order.product && o.side === order.side)
@@ -133,11 +143,23 @@ export function isExposureReducing(order: Pick<RiskOrder, 'symbol' | 'product' |
  * the LTP. Position value is per symbol across products, counting open orders on the same side
  * as if filled: the worst case this order can lead to.
  */
-export function checkPreTradeRisk(order: RiskOrder, limits: RiskLimits, state: RiskState, switches: KillSwitches, market: RiskMarket, config: RiskConfig = DEFAULT_RISK_CONFIG): RiskDecision {
+export function checkPreTradeRisk(
+  order: RiskOrder,
+  limits: RiskLimits,
+  state: RiskState,
+  switches: KillSwitches,
+  market: RiskMarket,
+  config: RiskConfig = DEFAULT_RISK_CONFIG,
+): RiskDecision {
   const reducing = isExposureReducing(order, state);
   const refPrice = order.price ?? order.triggerPrice ?? market.ltp;
   const waived = (rule: RiskRule) => reducing && RULES_WAIVED_FOR_REDUCING.includes(rule);
-  const reject = (rule: RiskRule, message: string, details: Record<string, string | number> = {}, extra: { retryAfterSeconds?: number } = {}): RiskDecision => ({
+  const reject = (
+    rule: RiskRule,
+    message: string,
+    details: Record<string, string | number> = {},
+    extra: { retryAfterSeconds?: number } = {},
+  ): RiskDecision => ({
     ok: false,
     rule,
     code: rule.startsWith('KILL_SWITCH') ? 'KILL_SWITCH_ENGAGED' : 'RISK_REJECTED',
@@ -153,33 +175,49 @@ export function checkPreTradeRisk(order: RiskOrder, limits: RiskLimits, state: R
   ];
   for (const [rule, sw, text] of switchChecks) {
     if (sw?.engaged && !waived(rule)) {
-      return reject(rule, `${text}${sw.reason ? `: ${sw.reason}` : ''}; only orders that reduce a position are accepted`, sw.reason ? { reason: sw.reason } : {});
+      return reject(
+        rule,
+        `${text}${sw.reason ? `: ${sw.reason}` : ''}; only orders that reduce a position are accepted`,
+        sw.reason ? { reason: sw.reason } : {},
+      );
     }
   }
 
   if (limits.maxOrderValue !== null && !waived('MAX_ORDER_VALUE')) {
     const value = valueToPaise(tradeValue(order.quantity, refPrice));
     if (value > limits.maxOrderValue) {
-      return reject('MAX_ORDER_VALUE', `Order value ₹${formatMoney(value)} exceeds the limit of ₹${formatMoney(limits.maxOrderValue)}`, { value: formatMoney(value), limit: formatMoney(limits.maxOrderValue) });
+      return reject('MAX_ORDER_VALUE', `Order value ₹${formatMoney(value)} exceeds the limit of ₹${formatMoney(limits.maxOrderValue)}`, {
+        value: formatMoney(value),
+        limit: formatMoney(limits.maxOrderValue),
+      });
     }
   }
 
   if (limits.maxOpenOrders !== null && !waived('MAX_OPEN_ORDERS') && state.openOrders.length + 1 > limits.maxOpenOrders) {
-    return reject('MAX_OPEN_ORDERS', `You already have ${state.openOrders.length} open orders; the limit is ${limits.maxOpenOrders}`, { open: state.openOrders.length, limit: limits.maxOpenOrders });
+    return reject('MAX_OPEN_ORDERS', `You already have ${state.openOrders.length} open orders; the limit is ${limits.maxOpenOrders}`, {
+      open: state.openOrders.length,
+      limit: limits.maxOpenOrders,
+    });
   }
 
   if (limits.maxPositionValue !== null && !waived('MAX_POSITION_VALUE')) {
     const sign = sideSign(order.side);
     const net = state.positions.filter((p) => p.symbol === order.symbol).reduce((a, p) => a + p.netQuantity, 0);
-    const working = state.openOrders.filter((o) => o.symbol === order.symbol && o.side === order.side).reduce((a, o) => a + o.remainingQuantity, 0);
+    const working = state.openOrders
+      .filter((o) => o.symbol === order.symbol && o.side === order.side)
+      .reduce((a, o) => a + o.remainingQuantity, 0);
     const projected = net + sign * (working + order.quantity);
     const value = valueToPaise(tradeValue(Math.abs(projected), refPrice));
     if (value > limits.maxPositionValue) {
-      return reject('MAX_POSITION_VALUE', `Position in ${order.symbol} would be worth ₹${formatMoney(value)}, above the limit of ₹${formatMoney(limits.maxPositionValue)}`, {
-        value: formatMoney(value),
-        limit: formatMoney(limits.maxPositionValue),
-        projectedQuantity: projected,
-      });
+      return reject(
+        'MAX_POSITION_VALUE',
+        `Position in ${order.symbol} would be worth ₹${formatMoney(value)}, above the limit of ₹${formatMoney(limits.maxPositionValue)}`,
+        {
+          value: formatMoney(value),
+          limit: formatMoney(limits.maxPositionValue),
+          projectedQuantity: projected,
+        },
+      );
     }
   }
 
@@ -189,19 +227,32 @@ export function checkPreTradeRisk(order: RiskOrder, limits: RiskLimits, state: R
       // The window frees a slot when the oldest order that would still count leaves it.
       const oldest = recent[recent.length - limits.maxOrdersPerMinute] ?? state.now;
       const retryAfterSeconds = Math.max(1, Math.ceil((oldest + WINDOW_MS - state.now) / 1000));
-      return reject('MAX_ORDERS_PER_MINUTE', `${recent.length} orders in the last minute; the limit is ${limits.maxOrdersPerMinute}`, { recent: recent.length, limit: limits.maxOrdersPerMinute }, { retryAfterSeconds });
+      return reject(
+        'MAX_ORDERS_PER_MINUTE',
+        `${recent.length} orders in the last minute; the limit is ${limits.maxOrdersPerMinute}`,
+        { recent: recent.length, limit: limits.maxOrdersPerMinute },
+        { retryAfterSeconds },
+      );
     }
   }
 
   if (limits.maxDailyLoss !== null && !waived('MAX_DAILY_LOSS') && dailyLossBreached(state.dayPnl, limits.maxDailyLoss)) {
-    return reject('MAX_DAILY_LOSS', `Today's loss of ₹${formatMoney(-state.dayPnl)} has reached the limit of ₹${formatMoney(limits.maxDailyLoss)}`, { dayPnl: formatMoney(state.dayPnl), limit: formatMoney(limits.maxDailyLoss) });
+    return reject(
+      'MAX_DAILY_LOSS',
+      `Today's loss of ₹${formatMoney(-state.dayPnl)} has reached the limit of ₹${formatMoney(limits.maxDailyLoss)}`,
+      { dayPnl: formatMoney(state.dayPnl), limit: formatMoney(limits.maxDailyLoss) },
+    );
   }
 
   if (order.type === 'LIMIT' && order.price !== null && outsideBand(order.price, market.ltp, config.priceBand)) {
-    return reject('PRICE_BAND', `Limit ${formatPrice(order.price)} is more than ${formatRate(config.priceBand)} % from the last traded price ${formatPrice(market.ltp)}`, {
-      price: formatPrice(order.price),
-      ltp: formatPrice(market.ltp),
-    });
+    return reject(
+      'PRICE_BAND',
+      `Limit ${formatPrice(order.price)} is more than ${formatRate(config.priceBand)} % from the last traded price ${formatPrice(market.ltp)}`,
+      {
+        price: formatPrice(order.price),
+        ltp: formatPrice(market.ltp),
+      },
+    );
   }
 
   const lots = lotSizeRejection(order.quantity, market.lotSize);
@@ -226,7 +277,8 @@ export function lotSizeRejection(quantity: number, lotSize: number): Extract<Ris
 }
 
 /** |price − ltp| > band × ltp, exactly. A price exactly on the band passes. */
-const outsideBand = (price: PriceTicks, ltp: PriceTicks, band: Rate): boolean => BigInt(Math.abs(price - ltp)) * RATE_SCALE > band * BigInt(ltp);
+const outsideBand = (price: PriceTicks, ltp: PriceTicks, band: Rate): boolean =>
+  BigInt(Math.abs(price - ltp)) * RATE_SCALE > band * BigInt(ltp);
 
 const formatRate = (r: Rate): string => {
   const whole = r / 1_000_000n;
@@ -258,7 +310,9 @@ export function peakOf(peakSoFar: Paise, dayPnl: Paise): Paise {
   return p > 0n ? p : 0n;
 }
 
-export type TripDecision = { readonly trip: false } | { readonly trip: true; readonly rule: 'MAX_DAILY_LOSS' | 'MAX_DRAWDOWN'; readonly reason: string };
+export type TripDecision =
+  | { readonly trip: false }
+  | { readonly trip: true; readonly rule: 'MAX_DAILY_LOSS' | 'MAX_DRAWDOWN'; readonly reason: string };
 
 /**
  * Automatic trips (docs/domain.md, "Risk"): a breach of max daily loss, or of max drawdown — how much of the
@@ -277,12 +331,20 @@ export function decideAutomaticTrip(input: {
   if (input.userSwitch.engaged) return { trip: false };
   const { maxDailyLoss, maxDrawdown } = input.limits;
   if (maxDailyLoss !== null && dailyLossBreached(input.dayPnl, maxDailyLoss)) {
-    return { trip: true, rule: 'MAX_DAILY_LOSS', reason: `Daily loss ₹${formatMoney(-input.dayPnl)} reached the limit of ₹${formatMoney(maxDailyLoss)}` };
+    return {
+      trip: true,
+      rule: 'MAX_DAILY_LOSS',
+      reason: `Daily loss ₹${formatMoney(-input.dayPnl)} reached the limit of ₹${formatMoney(maxDailyLoss)}`,
+    };
   }
   if (maxDrawdown != null && input.peakDayPnl !== undefined) {
     const drawdown = peakOf(input.peakDayPnl, input.dayPnl) - input.dayPnl;
     if (drawdown >= maxDrawdown) {
-      return { trip: true, rule: 'MAX_DRAWDOWN', reason: `Drawdown ₹${formatMoney(drawdown)} from today's best P&L reached the limit of ₹${formatMoney(maxDrawdown)}` };
+      return {
+        trip: true,
+        rule: 'MAX_DRAWDOWN',
+        reason: `Drawdown ₹${formatMoney(drawdown)} from today's best P&L reached the limit of ₹${formatMoney(maxDrawdown)}`,
+      };
     }
   }
   return { trip: false };

@@ -23,11 +23,24 @@ import {
 
 const U = '01a20000-0000-7000-8000-000000000001';
 const rs = (r: number) => Math.round(r * 10_000);
-const terms = (t: Partial<OrderTerms>): OrderTerms => ({ side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity: 10, price: rs(415), triggerPrice: null, ...t });
-const net = (txs: readonly { postings: readonly unknown[] }[]) => txs.reduce((a, tx) => {
-  const d = walletDelta(tx as never, U);
-  return { cash: a.cash + d.cash, held: a.held + d.held };
-}, { cash: 0n, held: 0n });
+const terms = (t: Partial<OrderTerms>): OrderTerms => ({
+  side: 'BUY',
+  type: 'LIMIT',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 10,
+  price: rs(415),
+  triggerPrice: null,
+  ...t,
+});
+const net = (txs: readonly { postings: readonly unknown[] }[]) =>
+  txs.reduce(
+    (a, tx) => {
+      const d = walletDelta(tx as never, U);
+      return { cash: a.cash + d.cash, held: a.held + d.held };
+    },
+    { cash: 0n, held: 0n },
+  );
 
 describe('settling fills (worked examples)', () => {
   it('a LIMIT buy filled in two parts, the first below the limit', () => {
@@ -37,14 +50,28 @@ describe('settling fills (worked examples)', () => {
     // Fill 1: 50 @ 1,419 costs 70,95,000 + brokerage 2,000 (2,128.5 capped) + exchange 211 + GST 398 = 70,97,609.
     // The reservation falls from 1,42,02,858 to 71,00,249 (see reservation.spec): 71,02,609 freed,
     // of which 5,000 (₹1 × 50 below the limit) returns to cash.
-    const s1 = settleFill({ userId: U, reference: 'trade-1', order, basis, fill: { quantity: 50, price: rs(1419) }, position: FLAT_POSITION });
+    const s1 = settleFill({
+      userId: U,
+      reference: 'trade-1',
+      order,
+      basis,
+      fill: { quantity: 50, price: rs(1419) },
+      position: FLAT_POSITION,
+    });
     expect(s1.value).toBe(7_095_000n);
     expect([s1.charges.fees, s1.charges.taxes]).toEqual([2_000n, 609n]);
     expect(s1.reservationReleased).toBe(7_102_609n);
     expect(net(s1.transactions)).toEqual({ cash: 5_000n, held: -7_102_609n });
     order = applyOrderEvent(order, { type: 'FILL', fill: { id: 'trade-1', quantity: 50, price: rs(1419) } });
     // Fill 2: 50 @ 1,420 costs 71,00,000 + exchange 211 + GST 38 (no brokerage left under the cap): exactly what is held.
-    const s2 = settleFill({ userId: U, reference: 'trade-2', order, basis, fill: { quantity: 50, price: rs(1420) }, position: s1.position });
+    const s2 = settleFill({
+      userId: U,
+      reference: 'trade-2',
+      order,
+      basis,
+      fill: { quantity: 50, price: rs(1420) },
+      position: s1.position,
+    });
     expect(s2.charges.lines.brokerage).toBe(0n);
     expect(net(s2.transactions)).toEqual({ cash: 0n, held: -7_100_249n });
     expect(s2.position.netQuantity).toBe(100);
@@ -56,7 +83,14 @@ describe('settling fills (worked examples)', () => {
     expect(amount).toBe(83_000n); // 20 % × ₹4,150
     // Filled at 416: margin 20 % × ₹4,160 = 83,200, 200 more than reserved, held from the proceeds.
     // Charges: brokerage 124.8 → 125, exchange 12.36 → 12, STT 104, GST 18 % × 137 = 24.66 → 25: 266.
-    const s = settleFill({ userId: U, reference: 'trade-3', order: newOrder(t), basis, fill: { quantity: 10, price: rs(416) }, position: FLAT_POSITION });
+    const s = settleFill({
+      userId: U,
+      reference: 'trade-3',
+      order: newOrder(t),
+      basis,
+      fill: { quantity: 10, price: rs(416) },
+      position: FLAT_POSITION,
+    });
     expect([s.marginBefore, s.marginAfter]).toEqual([0n, 83_200n]);
     expect(s.charges.total).toBe(266n);
     expect(s.transactions.map((tx) => tx.type)).toEqual(['SETTLE', 'HOLD']);
@@ -69,7 +103,14 @@ describe('settling fills (worked examples)', () => {
     const { basis, amount } = orderReservation(t, { ltp: rs(410), sellableQuantity: 0 });
     // 4,10,000 + brokerage 123 + exchange 12 + GST 24 = 4,10,159.
     expect(amount).toBe(410_159n);
-    const s = settleFill({ userId: U, reference: 'trade-4', order: newOrder(t), basis, fill: { quantity: 10, price: rs(410) }, position: short });
+    const s = settleFill({
+      userId: U,
+      reference: 'trade-4',
+      order: newOrder(t),
+      basis,
+      fill: { quantity: 10, price: rs(410) },
+      position: short,
+    });
     expect([s.marginBefore, s.marginAfter]).toEqual([83_200n, 0n]);
     // Held pays 4,10,159 for the trade and returns the 83,200 margin to cash.
     expect(net(s.transactions)).toEqual({ cash: 83_200n, held: -493_359n });
@@ -81,7 +122,14 @@ describe('settling fills (worked examples)', () => {
     const t = terms({ side: 'SELL', product: 'CNC', quantity: 10, price: rs(415) });
     const { basis, amount } = orderReservation(t, { ltp: rs(415), sellableQuantity: 10 });
     expect(amount).toBe(0n);
-    const s = settleFill({ userId: U, reference: 'trade-5', order: newOrder(t), basis, fill: { quantity: 10, price: rs(415) }, position: long });
+    const s = settleFill({
+      userId: U,
+      reference: 'trade-5',
+      order: newOrder(t),
+      basis,
+      fill: { quantity: 10, price: rs(415) },
+      position: long,
+    });
     expect(s.transactions.map((tx) => tx.type)).toEqual(['SETTLE']);
     expect(net(s.transactions).held).toBe(0n);
   });
@@ -97,7 +145,13 @@ type Op =
   | { kind: 'cancel'; pick: number };
 const priceArb = fc.integer({ min: 1_800, max: 2_200 }).map((k) => k * 500); // ₹90–₹110 on a 5-paise tick
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('place' as const), side: fc.constantFrom('BUY' as const, 'SELL' as const), market: fc.boolean(), quantity: fc.integer({ min: 1, max: 60 }), price: priceArb }),
+  fc.record({
+    kind: fc.constant('place' as const),
+    side: fc.constantFrom('BUY' as const, 'SELL' as const),
+    market: fc.boolean(),
+    quantity: fc.integer({ min: 1, max: 60 }),
+    price: priceArb,
+  }),
   fc.record({ kind: fc.constant('fill' as const), pick: fc.nat(), quantity: fc.integer({ min: 1, max: 60 }), price: priceArb }),
   fc.record({ kind: fc.constant('fill' as const), pick: fc.nat(), quantity: fc.integer({ min: 1, max: 60 }), price: priceArb }),
   fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
@@ -119,7 +173,13 @@ describe('property: ledger invariants 2 and 3 through orders, fills and cancella
         for (const op of ops) {
           n += 1;
           if (op.kind === 'place') {
-            const t = terms({ side: op.side, product, quantity: op.quantity, type: op.market ? 'MARKET' : 'LIMIT', price: op.market ? null : op.price });
+            const t = terms({
+              side: op.side,
+              product,
+              quantity: op.quantity,
+              type: op.market ? 'MARKET' : 'LIMIT',
+              price: op.market ? null : op.price,
+            });
             const selling = open.filter((o) => o.order.side === 'SELL').reduce((a, o) => a + remainingQuantity(o.order), 0);
             let r;
             try {

@@ -49,7 +49,10 @@ export function settleFill(input: FillSettlementInput, config: ReservationConfig
   if (fill.quantity > remainingBefore) throw new RangeError(`fill of ${fill.quantity} exceeds the ${remainingBefore} units open`);
   const fillValue = tradeValue(fill.quantity, fill.price);
 
-  const charges = computeFees({ side: order.side, product, quantity: fill.quantity, price: fill.price, orderTurnoverBefore: order.filledValue }, config.fees);
+  const charges = computeFees(
+    { side: order.side, product, quantity: fill.quantity, price: fill.price, orderTurnoverBefore: order.filledValue },
+    config.fees,
+  );
   const reservedBefore = reservationFor(basis, remainingBefore, order.filledValue, config);
   const reservedAfter = reservationFor(basis, remainingBefore - fill.quantity, order.filledValue + fillValue, config);
   // Never negative for the rules above (the remainder's estimate only shrinks); clamped so a
@@ -64,7 +67,9 @@ export function settleFill(input: FillSettlementInput, config: ReservationConfig
   const transactions: JournalTransaction[] = [];
   if (order.side === 'BUY') {
     const marginFreed = marginBefore > marginAfter ? marginBefore - marginAfter : 0n;
-    transactions.push(settleTx(userId, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference));
+    transactions.push(
+      settleTx(userId, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference),
+    );
   } else {
     transactions.push(saleSettleTx(userId, { proceeds: value, fees: charges.fees, taxes: charges.taxes }, reference));
     const marginAdded = marginAfter > marginBefore ? marginAfter - marginBefore : 0n;

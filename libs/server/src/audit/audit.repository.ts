@@ -89,7 +89,14 @@ export function auditInsert(record: AuditRecord, first: number): { text: string;
   const n = (i: number) => `$${first + i}`;
   return {
     text: `INSERT INTO audit_events (actor_id, action, subject, details, request_id, ip) VALUES (${n(0)}, ${n(1)}, ${n(2)}, ${n(3)}::jsonb, ${n(4)}, ${n(5)}::inet)`,
-    params: [record.actorId, record.action, record.subject ?? null, JSON.stringify(record.details ?? {}), record.meta?.requestId ?? null, normaliseIp(record.meta?.ip)],
+    params: [
+      record.actorId,
+      record.action,
+      record.subject ?? null,
+      JSON.stringify(record.details ?? {}),
+      record.meta?.requestId ?? null,
+      normaliseIp(record.meta?.ip),
+    ],
   };
 }
 

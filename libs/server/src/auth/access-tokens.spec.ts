@@ -23,10 +23,18 @@ describe('access tokens', () => {
     const tokens = new AccessTokens(config);
     const t = await tokens.sign({ userId: 'u1', sessionId: 's1' });
     const [h, p, sig] = t.split('.');
-    const evilPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'admin' })).toString('base64url');
+    const evilPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'admin' })).toString(
+      'base64url',
+    );
     await expect(tokens.verify(`${h}.${evilPayload}.${sig}`)).rejects.toThrow(/Invalid/);
-    const other = await new SignJWT({ sid: 's1', typ: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u1')
-      .setIssuer('tradeloop').setAudience('tradeloop-api').setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode('x'.repeat(40)));
+    const other = await new SignJWT({ sid: 's1', typ: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('u1')
+      .setIssuer('tradeloop')
+      .setAudience('tradeloop-api')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('x'.repeat(40)));
     await expect(tokens.verify(other)).rejects.toThrow(/Invalid/);
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${p}.`;
     await expect(tokens.verify(none)).rejects.toThrow(/Invalid/);

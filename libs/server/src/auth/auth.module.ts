@@ -32,7 +32,18 @@ const useCases = [
 
 @Module({
   imports: [AuditModule, RealtimeModule],
-  providers: [...useCases, PrincipalCache, AccessTokens, LoginThrottle, RegistrationThrottle, CredentialChanges, MfaSecrets, PasswordHasher, SessionsRepository, UsersRepository],
+  providers: [
+    ...useCases,
+    PrincipalCache,
+    AccessTokens,
+    LoginThrottle,
+    RegistrationThrottle,
+    CredentialChanges,
+    MfaSecrets,
+    PasswordHasher,
+    SessionsRepository,
+    UsersRepository,
+  ],
   exports: [...useCases, PrincipalCache, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
 })
 export class AuthModule {}

@@ -43,7 +43,10 @@ export class ChangePasswordUseCase {
       if (row.password_hash !== current.password_hash) throw new DomainError('CONFLICT', 'The password was changed meanwhile; try again');
       await this.users.setPasswordHash(sql, row.id, passwordHash);
       const ids = await this.changes.endOtherSessions(sql, principal, 'password_changed');
-      await this.audit.append({ actorId: row.id, action: 'auth.password_changed', subject: `user:${row.id}`, details: { revokedSessions: ids.length }, meta }, sql);
+      await this.audit.append(
+        { actorId: row.id, action: 'auth.password_changed', subject: `user:${row.id}`, details: { revokedSessions: ids.length }, meta },
+        sql,
+      );
       return ids;
     });
     await this.changes.recordSuccess(current);

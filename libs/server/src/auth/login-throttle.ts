@@ -44,10 +44,7 @@ export class LoginThrottle {
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
-    await Promise.all([
-      this.byAccount.consume(email).catch(swallowLimit),
-      this.byIp.consume(ip).catch(swallowLimit),
-    ]);
+    await Promise.all([this.byAccount.consume(email).catch(swallowLimit), this.byIp.consume(ip).catch(swallowLimit)]);
   }
 
   /** A successful login clears the account's counter (not the IP's: one good password must

@@ -55,7 +55,13 @@ export class LoginUseCase {
       const created = await this.sessions.create(sql, { userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent });
       await sql.rows(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
       await this.audit.append(
-        { actorId: user.id, action: 'auth.login_succeeded', subject: `user:${user.id}`, details: { sessionId: created.sessionId, mfa: user.mfa_enabled }, meta },
+        {
+          actorId: user.id,
+          action: 'auth.login_succeeded',
+          subject: `user:${user.id}`,
+          details: { sessionId: created.sessionId, mfa: user.mfa_enabled },
+          meta,
+        },
         sql,
       );
       return created;
@@ -71,10 +77,12 @@ export class LoginUseCase {
     // Recording the step atomically refuses a replay of the same code, even by a parallel request.
     const accepted =
       step !== null &&
-      (await this.db.sql.rows(
-        `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
-        [user.id, step],
-      )).length === 1;
+      (
+        await this.db.sql.rows(
+          `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
+          [user.id, step],
+        )
+      ).length === 1;
     if (!accepted) {
       await this.fail(user.email, ip, user, 'mfa_invalid', meta);
       throw new DomainError('MFA_INVALID', 'The one-time code is invalid or was already used');

@@ -58,7 +58,10 @@ export class EnableMfaUseCase {
       }
       await this.users.enableMfa(sql, row.id, step);
       const revokedIds = await this.changes.endOtherSessions(sql, principal, 'mfa_enabled');
-      await this.audit.append({ actorId: row.id, action: 'auth.mfa_enabled', subject: `user:${row.id}`, details: { revokedSessions: revokedIds.length }, meta }, sql);
+      await this.audit.append(
+        { actorId: row.id, action: 'auth.mfa_enabled', subject: `user:${row.id}`, details: { revokedSessions: revokedIds.length }, meta },
+        sql,
+      );
       return { user: toUser({ ...row, mfa_enabled: true }), revoked: revokedIds };
     });
     // Other sessions were revoked and this one's profile changed (mfaEnabled).
@@ -96,7 +99,10 @@ export class DisableMfaUseCase {
       if (step === null || (row.mfa_last_step !== null && step <= Number(row.mfa_last_step))) return { ok: false as const };
       await this.users.disableMfa(sql, row.id);
       const revoked = await this.changes.endOtherSessions(sql, principal, 'mfa_disabled');
-      await this.audit.append({ actorId: row.id, action: 'auth.mfa_disabled', subject: `user:${row.id}`, details: { revokedSessions: revoked.length }, meta }, sql);
+      await this.audit.append(
+        { actorId: row.id, action: 'auth.mfa_disabled', subject: `user:${row.id}`, details: { revokedSessions: revoked.length }, meta },
+        sql,
+      );
       return { ok: true as const, user: toUser({ ...row, mfa_enabled: false }), revoked };
     });
     if (!outcome.ok) {

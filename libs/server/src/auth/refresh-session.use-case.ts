@@ -55,7 +55,13 @@ export class RefreshSessionUseCase {
         case 'reuse-detected':
           await this.sessions.revoke(sql, state.session_id, 'refresh_token_reuse');
           await this.audit.append(
-            { actorId: state.user_id, action: 'auth.refresh_reuse_detected', subject: `session:${state.session_id}`, details: { tokenId: state.token_id }, meta },
+            {
+              actorId: state.user_id,
+              action: 'auth.refresh_reuse_detected',
+              subject: `session:${state.session_id}`,
+              details: { tokenId: state.token_id },
+              meta,
+            },
             sql,
           );
           return { ok: false, message: 'Refresh token was already used; the session has been revoked', revokedSessionId: state.session_id };

@@ -57,7 +57,14 @@ export class RegisterUseCase {
         sql,
       );
       // Shaped like the fresh account the caller would have got; never stored.
-      return { id: uuidv7(), email: input.email, displayName: input.displayName, roles, mfaEnabled: false, createdAt: new Date().toISOString() };
+      return {
+        id: uuidv7(),
+        email: input.email,
+        displayName: input.displayName,
+        roles,
+        mfaEnabled: false,
+        createdAt: new Date().toISOString(),
+      };
     });
   }
 
@@ -80,12 +87,21 @@ export class RegisterUseCase {
   }
 
   /** The user, their wallet, roles and `auth.registered` event; undefined when the email is taken. */
-  private async insert(sql: Sql, input: RegisterRequest, passwordHash: string, roles: Role[], meta: RequestMeta): Promise<User | undefined> {
+  private async insert(
+    sql: Sql,
+    input: RegisterRequest,
+    passwordHash: string,
+    roles: Role[],
+    meta: RequestMeta,
+  ): Promise<User | undefined> {
     const id = uuidv7();
     const inserted = await this.users.insert(sql, { id, email: input.email, displayName: input.displayName, passwordHash });
     if (!inserted) return undefined;
     await this.users.setRoles(sql, id, roles, null);
-    await this.audit.append({ actorId: id, action: 'auth.registered', subject: `user:${id}`, details: { email: input.email, roles }, meta }, sql);
+    await this.audit.append(
+      { actorId: id, action: 'auth.registered', subject: `user:${id}`, details: { email: input.email, roles }, meta },
+      sql,
+    );
     const row = await this.users.findById(id, sql);
     return toUser(row!);
   }

@@ -45,7 +45,10 @@ export class LogoutUseCase {
   async execute(principal: Principal, meta: RequestMeta): Promise<void> {
     await this.db.tx(async (sql) => {
       await this.sessions.revoke(sql, principal.sessionId, 'logout');
-      await this.audit.append({ actorId: principal.userId, action: 'auth.logged_out', subject: `session:${principal.sessionId}`, meta }, sql);
+      await this.audit.append(
+        { actorId: principal.userId, action: 'auth.logged_out', subject: `session:${principal.sessionId}`, meta },
+        sql,
+      );
     });
     await this.cache.invalidate({ sessionId: principal.sessionId });
     this.realtime.disconnectRoom(sessionRoom(principal.sessionId));

@@ -46,10 +46,13 @@ export class SessionsRepository {
     s: { userId: string; expiresAt: Date; ip?: string; userAgent?: string },
   ): Promise<{ sessionId: string; refreshToken: string }> {
     const sessionId = uuidv7();
-    await sql.rows(
-      `INSERT INTO sessions (id, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4::inet, $5)`,
-      [sessionId, s.userId, s.expiresAt, s.ip ?? null, s.userAgent?.slice(0, 512) ?? null],
-    );
+    await sql.rows(`INSERT INTO sessions (id, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4::inet, $5)`, [
+      sessionId,
+      s.userId,
+      s.expiresAt,
+      s.ip ?? null,
+      s.userAgent?.slice(0, 512) ?? null,
+    ]);
     const { token: refreshToken } = await this.issueToken(sql, sessionId, s.expiresAt);
     return { sessionId, refreshToken };
   }
@@ -87,18 +90,14 @@ export class SessionsRepository {
   }
 
   async revoke(sql: Sql, sessionId: string, reason: string): Promise<void> {
-    await sql.rows(`UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [
-      sessionId,
-      reason,
-    ]);
+    await sql.rows(`UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL`, [sessionId, reason]);
   }
 
   /** Whether the session is neither revoked nor expired (read inside a change's transaction). */
   async isLive(sql: Sql, sessionId: string): Promise<boolean> {
-    const row = await sql.maybeOne<{ id: string }>(
-      `SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`,
-      [sessionId],
-    );
+    const row = await sql.maybeOne<{ id: string }>(`SELECT id FROM sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`, [
+      sessionId,
+    ]);
     return row !== undefined;
   }
 

@@ -48,10 +48,7 @@ export class UsersRepository {
   }
 
   /** Inserts a user and their wallet; false when the email is taken (no exception, no aborted tx). */
-  async insert(
-    sql: Sql,
-    user: { id: string; email: string; displayName: string; passwordHash: string },
-  ): Promise<boolean> {
+  async insert(sql: Sql, user: { id: string; email: string; displayName: string; passwordHash: string }): Promise<boolean> {
     // Every user has an (empty) wallet from the moment they exist: both rows in one statement.
     const rows = await sql.rows(
       `WITH u AS (

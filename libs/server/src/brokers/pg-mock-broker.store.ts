@@ -95,7 +95,18 @@ function tradeInsert(trades: readonly MockTradeRecord[], first: number): { text:
   const col = <T>(f: (t: MockTradeRecord) => T) => trades.map(f);
   return {
     text,
-    params: [col((t) => t.tradeId), col((t) => t.seq), col((t) => t.brokerOrderId), col((t) => t.exchange), col((t) => t.symbol), col((t) => t.side), col((t) => t.product), col((t) => t.quantity), col((t) => t.price), col((t) => t.ts)],
+    params: [
+      col((t) => t.tradeId),
+      col((t) => t.seq),
+      col((t) => t.brokerOrderId),
+      col((t) => t.exchange),
+      col((t) => t.symbol),
+      col((t) => t.side),
+      col((t) => t.product),
+      col((t) => t.quantity),
+      col((t) => t.price),
+      col((t) => t.ts),
+    ],
   };
 }
 
@@ -107,14 +118,19 @@ function tradeInsert(trades: readonly MockTradeRecord[], first: number): { text:
 @Injectable()
 export class PgMockBrokerStore implements MockBrokerStore {
   /** The unused rest of the last block fetched from each sequence (a restart abandons it: gaps, never repeats). */
-  private readonly blocks: Record<MockSequenceName, { next: number; end: number }> = { order: { next: 0, end: 0 }, trade: { next: 0, end: 0 } };
+  private readonly blocks: Record<MockSequenceName, { next: number; end: number }> = {
+    order: { next: 0, end: 0 },
+    trade: { next: 0, end: 0 },
+  };
 
   constructor(@Inject(Db) private readonly db: Db) {}
 
   async nextSequence(name: MockSequenceName): Promise<number> {
     const block = this.blocks[name];
     if (block.next >= block.end) {
-      const r = await this.db.sql.one<{ v: string }>(`SELECT nextval('mock_broker.${name === 'order' ? 'order_seq' : 'trade_seq'}')::text AS v`);
+      const r = await this.db.sql.one<{ v: string }>(
+        `SELECT nextval('mock_broker.${name === 'order' ? 'order_seq' : 'trade_seq'}')::text AS v`,
+      );
       // Two callers can both find the block empty: each keeps the block it fetched.
       if (block.next >= block.end) {
         block.next = Number(r.v);
@@ -135,8 +151,30 @@ export class PgMockBrokerStore implements MockBrokerStore {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING 1
        )${trades.length > 0 ? `, t AS (${t.text})` : ''}
        SELECT 1 FROM o`,
-      [o.brokerOrderId, o.seq, o.tag, o.exchange, o.symbol, o.side, o.type, o.product, o.validity, o.quantity, o.price, o.triggerPrice, o.status,
-        o.filledQuantity, o.filledValue.toString(), o.fillCount, o.rejectReason, o.acceptedAt, o.liveAt, o.updatedAt, o.version, ...(trades.length > 0 ? t.params : [])],
+      [
+        o.brokerOrderId,
+        o.seq,
+        o.tag,
+        o.exchange,
+        o.symbol,
+        o.side,
+        o.type,
+        o.product,
+        o.validity,
+        o.quantity,
+        o.price,
+        o.triggerPrice,
+        o.status,
+        o.filledQuantity,
+        o.filledValue.toString(),
+        o.fillCount,
+        o.rejectReason,
+        o.acceptedAt,
+        o.liveAt,
+        o.updatedAt,
+        o.version,
+        ...(trades.length > 0 ? t.params : []),
+      ],
     );
   }
 
@@ -150,7 +188,22 @@ export class PgMockBrokerStore implements MockBrokerStore {
          WHERE broker_order_id = $1 AND version = $2 RETURNING 1
        )${newTrades.length > 0 ? `, t AS (${t.text} WHERE EXISTS (SELECT 1 FROM u))` : ''}
        SELECT 1 FROM u`,
-      [o.brokerOrderId, expectedVersion, o.quantity, o.price, o.triggerPrice, o.status, o.filledQuantity, o.filledValue.toString(), o.fillCount, o.rejectReason, o.liveAt, o.updatedAt, o.version, ...(newTrades.length > 0 ? t.params : [])],
+      [
+        o.brokerOrderId,
+        expectedVersion,
+        o.quantity,
+        o.price,
+        o.triggerPrice,
+        o.status,
+        o.filledQuantity,
+        o.filledValue.toString(),
+        o.fillCount,
+        o.rejectReason,
+        o.liveAt,
+        o.updatedAt,
+        o.version,
+        ...(newTrades.length > 0 ? t.params : []),
+      ],
     );
     return rows.length === 1;
   }
@@ -161,7 +214,9 @@ export class PgMockBrokerStore implements MockBrokerStore {
   }
 
   async findOrdersByTag(tag: string): Promise<MockOrderRecord[]> {
-    return (await this.db.sql.rows<OrderRow>(`SELECT ${ORDER_COLS} FROM mock_broker.orders WHERE tag = $1 ORDER BY seq`, [tag])).map(toOrder);
+    return (await this.db.sql.rows<OrderRow>(`SELECT ${ORDER_COLS} FROM mock_broker.orders WHERE tag = $1 ORDER BY seq`, [tag])).map(
+      toOrder,
+    );
   }
 
   async listOrders(filter: { readonly openOnly?: boolean } = {}): Promise<MockOrderRecord[]> {
@@ -171,7 +226,9 @@ export class PgMockBrokerStore implements MockBrokerStore {
 
   async listTrades(filter: { readonly brokerOrderId?: string } = {}): Promise<MockTradeRecord[]> {
     const rows = filter.brokerOrderId
-      ? await this.db.sql.rows<TradeRow>(`SELECT ${TRADE_COLS} FROM mock_broker.trades WHERE broker_order_id = $1 ORDER BY seq`, [filter.brokerOrderId])
+      ? await this.db.sql.rows<TradeRow>(`SELECT ${TRADE_COLS} FROM mock_broker.trades WHERE broker_order_id = $1 ORDER BY seq`, [
+          filter.brokerOrderId,
+        ])
       : await this.db.sql.rows<TradeRow>(`SELECT ${TRADE_COLS} FROM mock_broker.trades ORDER BY seq`);
     return rows.map(toTrade);
   }

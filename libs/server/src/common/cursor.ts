@@ -56,9 +56,17 @@ export const CursorKeys = {
    * so microseconds survive; a real calendar date and time, or refused.
    */
   pgTimestampUtc: z.string().refine((s) => {
-      if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/.test(s)) return false;
-      const [y, mo, d, h, mi, se] = s.slice(0, 19).split(/[- :]/).map(Number) as [number, number, number, number, number, number];
-      const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
-      return y >= 1970 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
-    }),
+    if (!/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/.test(s)) return false;
+    const [y, mo, d, h, mi, se] = s.slice(0, 19).split(/[- :]/).map(Number) as [number, number, number, number, number, number];
+    const t = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+    return (
+      y >= 1970 &&
+      t.getUTCFullYear() === y &&
+      t.getUTCMonth() === mo - 1 &&
+      t.getUTCDate() === d &&
+      t.getUTCHours() === h &&
+      t.getUTCMinutes() === mi &&
+      t.getUTCSeconds() === se
+    );
+  }),
 } as const;

@@ -25,7 +25,10 @@ export const CONFIG_VARS = {
   DATABASE_POOL_SIZE: { schema: int(1, 200).default(20), description: 'Max Postgres connections per process.' },
   REDIS_URL: { schema: z.url({ protocol: /^rediss?$/ }), description: 'Redis connection URL.', sensitive: true },
   REDIS_PREFIX: {
-    schema: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('tl'),
+    schema: z
+      .string()
+      .regex(/^[a-z0-9:_-]{1,40}$/)
+      .default('tl'),
     description: 'Prefix of every Redis key (queues, sockets, rate limits), so several deployments or test runs can share a Redis.',
   },
   JWT_ACCESS_SECRET: {
@@ -36,15 +39,14 @@ export const CONFIG_VARS = {
   JWT_ACCESS_TTL_SECONDS: { schema: int(60, 900).default(900), description: 'Access token lifetime (max 15 min).' },
   REFRESH_TTL_DAYS: { schema: int(1, 90).default(14), description: 'Refresh token / session lifetime.' },
   MFA_ENCRYPTION_KEY: {
-    schema: z
-      .string()
-      .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+    schema: z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
     description: 'AES-256-GCM key encrypting TOTP secrets at rest (32 bytes, base64).',
     sensitive: true,
   },
   AUTH_CACHE_TTL_MS: {
     schema: int(0, 60_000).default(2000),
-    description: 'How long a resolved session may be reused without re-reading Postgres; 0 = verify the JWT and read the session on every request. Changes invalidate it at once.',
+    description:
+      'How long a resolved session may be reused without re-reading Postgres; 0 = verify the JWT and read the session on every request. Changes invalidate it at once.',
   },
   REGISTRATION_ENABLED: { schema: bool.default(true), description: 'Allow self-registration (`POST /auth/register`).' },
   ADMIN_EMAIL: { schema: z.email().default('admin@tradeloop.local'), description: 'Email of the admin seeded by `npm run up`.' },
@@ -71,35 +73,54 @@ export const CONFIG_VARS = {
     description: 'Comma-separated origins allowed by CORS; empty = same origin only.',
   },
   TRUST_PROXY: { schema: bool.default(false), description: 'Trust X-Forwarded-* (set behind a reverse proxy).' },
-  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), description: 'pino log level.' },
-  METRICS_PORT: { schema: port.optional(), description: 'Serve `/metrics` on this port instead of the API port.', defaultLabel: '(API port)' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    description: 'pino log level.',
+  },
+  METRICS_PORT: {
+    schema: port.optional(),
+    description: 'Serve `/metrics` on this port instead of the API port.',
+    defaultLabel: '(API port)',
+  },
   WEB_DIST_DIR: { schema: z.string().optional(), description: 'Built web app served at `/`.', defaultLabel: 'apps/web/dist' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600000).default(25000), description: 'Time allowed for in-flight requests/jobs on SIGTERM.' },
   WORKER_CONCURRENCY: { schema: int(1, 256).default(8), description: 'Jobs a worker runs in parallel per queue.' },
-  WORKER_HEALTH_PORT: { schema: port.default(3001), description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).' },
+  WORKER_HEALTH_PORT: {
+    schema: port.default(3001),
+    description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).',
+  },
   MARKET_FEED: {
     schema: z.enum(['simulated', 'off']).default('simulated'),
     description: 'Market-data source run by the worker: the simulated market, or none (a broker feed later).',
   },
   MARKET_FEED_SEED: { schema: int(0, 2_147_483_647).default(1), description: 'Seed of the simulated market: same seed, same price paths.' },
-  MARKET_FEED_TICKS_PER_SECOND: { schema: int(1, 100_000).default(500), description: 'Ticks per second the simulated feed generates across all instruments.' },
+  MARKET_FEED_TICKS_PER_SECOND: {
+    schema: int(1, 100_000).default(500),
+    description: 'Ticks per second the simulated feed generates across all instruments.',
+  },
   MARKET_FEED_HOURS: {
     schema: z.enum(['always', 'nse']).default('always'),
     description: '`nse`: the simulated market trades 09:15–15:30 IST on weekdays only; `always`: a demo market that never closes.',
   },
   FAULT_INJECTION: {
     schema: z.enum(['none', 'crash-after-broker-accept']).default('none'),
-    description: 'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it. Never set in production.',
+    description:
+      'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it. Never set in production.',
   },
   MARKET_BACKFILL_DAYS: {
     schema: int(0, 365).default(90),
-    description: 'Days of simulated 1-minute history `npm run up` generates for equities, indices and futures when none is stored (0 = none).',
+    description:
+      'Days of simulated 1-minute history `npm run up` generates for equities, indices and futures when none is stored (0 = none).',
   },
   MODEL_REGISTRY_DIR: {
     schema: z.string().min(1).default('models/registry'),
-    description: 'Where uploaded .onnx models are stored (relative paths from the working directory; the database keeps each file\'s SHA-256).',
+    description:
+      "Where uploaded .onnx models are stored (relative paths from the working directory; the database keeps each file's SHA-256).",
   },
-  MODEL_UPLOAD_MAX_BYTES: { schema: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024), description: 'Largest .onnx file `POST /api/v1/models` accepts.' },
+  MODEL_UPLOAD_MAX_BYTES: {
+    schema: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024),
+    description: 'Largest .onnx file `POST /api/v1/models` accepts.',
+  },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof CONFIG_VARS;
@@ -150,6 +171,12 @@ export function describeConfig(): { name: string; required: boolean; default: st
     const probe = spec.schema.safeParse(undefined);
     const required = !probe.success;
     const dflt = spec.defaultLabel ?? (probe.success && probe.data !== undefined ? String(probe.data) : '');
-    return { name, required, default: spec.sensitive && !required ? '(demo value)' : dflt, sensitive: !!spec.sensitive, description: spec.description };
+    return {
+      name,
+      required,
+      default: spec.sensitive && !required ? '(demo value)' : dflt,
+      sensitive: !!spec.sensitive,
+      description: spec.description,
+    };
   });
 }

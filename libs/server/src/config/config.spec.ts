@@ -23,7 +23,8 @@ describe('config', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const msg = (e as Error).message;
-      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_ACCESS_SECRET', 'MFA_ENCRYPTION_KEY']) expect(msg).toContain(`${key} is required`);
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_ACCESS_SECRET', 'MFA_ENCRYPTION_KEY'])
+        expect(msg).toContain(`${key} is required`);
     }
   });
 

@@ -104,7 +104,9 @@ export class Db {
     let broken = false;
     try {
       // A simple-protocol query may hold two statements; the key is escaped as a literal.
-      await client.query(opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(opts.lock)}))`);
+      await client.query(
+        opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(opts.lock)}))`,
+      );
       const result = await work(new Sql(client));
       await client.query('COMMIT');
       return result;

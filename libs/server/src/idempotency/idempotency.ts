@@ -29,7 +29,10 @@ class ConcurrentDuplicate extends Error {}
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -37,7 +40,9 @@ function canonicalJson(value: unknown): string {
 export function assertIdempotencyKey(key: unknown): string {
   if (typeof key !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     throw new DomainError('VALIDATION_FAILED', 'This request needs an Idempotency-Key header (1–128 printable characters)', {
-      fieldErrors: [{ field: 'Idempotency-Key', message: typeof key === 'string' ? 'must be 1–128 printable ASCII characters' : 'is required' }],
+      fieldErrors: [
+        { field: 'Idempotency-Key', message: typeof key === 'string' ? 'must be 1–128 printable ASCII characters' : 'is required' },
+      ],
     });
   }
   return key;
@@ -59,25 +64,33 @@ export class Idempotency {
    * conflicts (the work rolls back) or when the work fails; one round trip less on the hot path
    * (order intake), the same answers. `lock`: see Db.tx.
    */
-  async run<T>(req: IdempotentRequest, status: number, work: (sql: Sql) => Promise<T>, opts: { optimistic?: boolean; lock?: string } = {}): Promise<StoredResponse<T>> {
+  async run<T>(
+    req: IdempotentRequest,
+    status: number,
+    work: (sql: Sql) => Promise<T>,
+    opts: { optimistic?: boolean; lock?: string } = {},
+  ): Promise<StoredResponse<T>> {
     const hash = createHash('sha256').update(canonicalJson(req.fingerprint)).digest();
     if (!opts.optimistic) {
       const earlier = await this.lookup<T>(req, hash);
       if (earlier) return earlier;
     }
     try {
-      const body = await this.db.tx(async (sql) => {
-        const result = await work(sql);
-        // Written last: a concurrent request with the same key waits here for our commit,
-        // then finds our row, rolls back its own work and replays our answer.
-        const inserted = await sql.rows(
-          `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+      const body = await this.db.tx(
+        async (sql) => {
+          const result = await work(sql);
+          // Written last: a concurrent request with the same key waits here for our commit,
+          // then finds our row, rolls back its own work and replays our answer.
+          const inserted = await sql.rows(
+            `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT DO NOTHING RETURNING 1`,
-          [req.scope, req.key, hash, status, JSON.stringify(result)],
-        );
-        if (inserted.length === 0) throw new ConcurrentDuplicate();
-        return result;
-      }, { lock: opts.lock });
+            [req.scope, req.key, hash, status, JSON.stringify(result)],
+          );
+          if (inserted.length === 0) throw new ConcurrentDuplicate();
+          return result;
+        },
+        { lock: opts.lock },
+      );
       return { status, body, replayed: false };
     } catch (err) {
       if (err instanceof ConcurrentDuplicate) return (await this.lookup<T>(req, hash))!;
@@ -107,7 +120,10 @@ export class Idempotency {
     }
     if (isRemembered(row.response)) {
       const e = row.response.error;
-      throw new DomainError(e.code as DomainError['code'], e.message, { retryAfterSeconds: e.retryAfterSeconds, context: { replayed: true, ...(earlierRequest ? { earlierRequest: true } : {}) } });
+      throw new DomainError(e.code as DomainError['code'], e.message, {
+        retryAfterSeconds: e.retryAfterSeconds,
+        context: { replayed: true, ...(earlierRequest ? { earlierRequest: true } : {}) },
+      });
     }
     return { status: row.status_code, body: row.response as T, replayed: true };
   }

@@ -42,10 +42,12 @@ describe('binary COPY decoding', () => {
 
   it('reads chunk rows (text, text, bytea) with the bytes as stored', () => {
     const data = Buffer.from(new Float64Array([1, 2, 3, 4, 5, 6]).buffer);
-    const rows = decodeBinaryChunkRows(copyStream([
-      [Buffer.from('2025-01-06 03:45:00+00'), Buffer.from('731'), data],
-      [Buffer.from('2025-01-13 03:45:00+00'), Buffer.from('732'), Buffer.alloc(0)],
-    ]));
+    const rows = decodeBinaryChunkRows(
+      copyStream([
+        [Buffer.from('2025-01-06 03:45:00+00'), Buffer.from('731'), data],
+        [Buffer.from('2025-01-13 03:45:00+00'), Buffer.from('732'), Buffer.alloc(0)],
+      ]),
+    );
     expect(rows.map((r) => [r.start, r.version, r.data.length])).toEqual([
       ['2025-01-06 03:45:00+00', '731', 48],
       ['2025-01-13 03:45:00+00', '732', 0],

@@ -15,7 +15,14 @@ export function decodeBinaryCandles(buf: Buffer): CandleColumns {
   const headerExt = buf.readUInt32BE(15);
   let off = 19 + headerExt;
   const n = Math.floor((buf.length - off - 2) / ROW_BYTES);
-  const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)] as const;
+  const cols = [
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+    new Float64Array(n),
+  ] as const;
   for (let i = 0; i < n; i += 1) {
     if (buf.readInt16BE(off) !== FIELDS) throw new Error(`unexpected field count at row ${i}`);
     off += 2;

@@ -35,7 +35,14 @@ describe('candle CSV', () => {
 
   it('rolls 1m bars up to 5m', () => {
     const base = Date.UTC(2026, 10, 23, 3, 45);
-    const bars = Array.from({ length: 7 }, (_, i) => ({ ts: base + i * 60_000, open: 100 + i, high: 110 + i, low: 90 + i, close: 101 + i, volume: 1 }));
+    const bars = Array.from({ length: 7 }, (_, i) => ({
+      ts: base + i * 60_000,
+      open: 100 + i,
+      high: 110 + i,
+      low: 90 + i,
+      close: 101 + i,
+      volume: 1,
+    }));
     expect(aggregateCandles(bars, '5m')).toEqual([
       { ts: base, open: 100, high: 114, low: 90, close: 105, volume: 5 },
       { ts: base + 300_000, open: 105, high: 116, low: 95, close: 107, volume: 2 },

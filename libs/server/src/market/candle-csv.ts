@@ -42,7 +42,12 @@ export function parseCandleCsv(text: string): { candles: Candle[]; problems: Csv
     if (seen.has(ts)) problems.push({ line, message: 'duplicate timestamp in this file' });
     seen.add(ts);
     const prices: number[] = [];
-    for (const [name, value] of [['open', o], ['high', h], ['low', l], ['close', c]] as const) {
+    for (const [name, value] of [
+      ['open', o],
+      ['high', h],
+      ['low', l],
+      ['close', c],
+    ] as const) {
       try {
         prices.push(parsePrice(value, name));
       } catch {

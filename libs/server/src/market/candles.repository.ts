@@ -3,7 +3,16 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { from as copyFrom } from 'pg-copy-streams';
 import { escapeLiteral, type PoolClient } from 'pg';
-import { bucketStart, DomainError, mergeCandleColumns, sliceColumns, TIMEFRAME_MS, type Candle, type CandleColumns, type Timeframe } from '@tradeloop/domain';
+import {
+  bucketStart,
+  DomainError,
+  mergeCandleColumns,
+  sliceColumns,
+  TIMEFRAME_MS,
+  type Candle,
+  type CandleColumns,
+  type Timeframe,
+} from '@tradeloop/domain';
 import { CandleChunksRepository, type CandleChunk } from './candle-chunks.repository';
 import { CANDLES_DEFAULT_COUNT, CANDLES_MAX, type CandleQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '../db';
@@ -58,7 +67,10 @@ export class CandlesRepository {
     let written = 0;
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
-      await this.ensurePartitions(batch.map((r) => r.candle.ts), sql);
+      await this.ensurePartitions(
+        batch.map((r) => r.candle.ts),
+        sql,
+      );
       const res = await sql.rows(
         `INSERT INTO candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume)
          SELECT s, tf, to_timestamp(t / 1000.0), o, h, l, c, v
@@ -102,7 +114,16 @@ export class CandlesRepository {
   /** Every stored candle whose bucket contains `at`, for each timeframe: the candles a feed resumes. */
   async candlesContaining(at: number, timeframes: readonly Timeframe[]): Promise<CandleRow[]> {
     const starts = timeframes.map((tf) => new Date(bucketStart(at, tf)).toISOString());
-    const rows = await this.db.sql.rows<{ symbol: string; timeframe: Timeframe; t: string; o: string; h: string; l: string; c: string; v: string }>(
+    const rows = await this.db.sql.rows<{
+      symbol: string;
+      timeframe: Timeframe;
+      t: string;
+      o: string;
+      h: string;
+      l: string;
+      c: string;
+      v: string;
+    }>(
       `SELECT symbol, timeframe, (extract(epoch FROM ts) * 1000)::bigint::text AS t, open_ticks::text AS o, high_ticks::text AS h,
               low_ticks::text AS l, close_ticks::text AS c, volume::text AS v
        FROM candles JOIN unnest($1::text[], $2::timestamptz[]) AS b(tf, start) ON timeframe = b.tf AND ts = b.start`,
@@ -123,7 +144,10 @@ export class CandlesRepository {
     let written = 0;
     for (let i = 0; i < candles.length; i += BATCH) {
       const batch = candles.slice(i, i + BATCH);
-      await this.ensurePartitions(batch.map((c) => c.ts), sql);
+      await this.ensurePartitions(
+        batch.map((c) => c.ts),
+        sql,
+      );
       const rows = await sql.rows(
         `INSERT INTO candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume)
          SELECT $1, $2, to_timestamp(t / 1000.0), o, h, l, c, v
@@ -131,7 +155,16 @@ export class CandlesRepository {
          ON CONFLICT (symbol, timeframe, ts) DO UPDATE SET open_ticks = EXCLUDED.open_ticks, high_ticks = EXCLUDED.high_ticks,
            low_ticks = EXCLUDED.low_ticks, close_ticks = EXCLUDED.close_ticks, volume = EXCLUDED.volume
          RETURNING 1`,
-        [symbol, timeframe, batch.map((c) => c.ts), batch.map((c) => c.open), batch.map((c) => c.high), batch.map((c) => c.low), batch.map((c) => c.close), batch.map((c) => c.volume)],
+        [
+          symbol,
+          timeframe,
+          batch.map((c) => c.ts),
+          batch.map((c) => c.open),
+          batch.map((c) => c.high),
+          batch.map((c) => c.low),
+          batch.map((c) => c.close),
+          batch.map((c) => c.volume),
+        ],
       );
       written += rows.length;
     }
@@ -161,7 +194,9 @@ export class CandlesRepository {
             const c = r.candle;
             return `${r.symbol}\t${r.timeframe}\t${new Date(c.ts).toISOString()}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\n`;
           });
-          const copy = client.query(copyFrom(`COPY candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume) FROM STDIN`));
+          const copy = client.query(
+            copyFrom(`COPY candles (symbol, timeframe, ts, open_ticks, high_ticks, low_ticks, close_ticks, volume) FROM STDIN`),
+          );
           await pipeline(Readable.from([lines.join('')]), copy);
           count += rows.length;
         },
@@ -182,7 +217,9 @@ export class CandlesRepository {
 
   /** Whether any candle is stored (history was generated or imported, or a feed has run). */
   async hasAny(): Promise<boolean> {
-    const row = await this.db.sql.one<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM candles) OR EXISTS (SELECT 1 FROM candle_chunks) AS any`);
+    const row = await this.db.sql.one<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM candles) OR EXISTS (SELECT 1 FROM candle_chunks) AS any`,
+    );
     return row.any;
   }
 
@@ -195,9 +232,13 @@ export class CandlesRepository {
     if (q.from) {
       const most = Math.ceil((to - Date.parse(q.from)) / TIMEFRAME_MS[q.timeframe]);
       if (most > CANDLES_MAX) {
-        throw new DomainError('VALIDATION_FAILED', `The range spans up to ${most.toLocaleString('en')} ${q.timeframe} candles; at most ${CANDLES_MAX.toLocaleString('en')} per request`, {
-          fieldErrors: [{ field: 'to', message: `narrow the range or use a larger timeframe (max ${CANDLES_MAX} candles)` }],
-        });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `The range spans up to ${most.toLocaleString('en')} ${q.timeframe} candles; at most ${CANDLES_MAX.toLocaleString('en')} per request`,
+          {
+            fieldErrors: [{ field: 'to', message: `narrow the range or use a larger timeframe (max ${CANDLES_MAX} candles)` }],
+          },
+        );
       }
     }
     const known = await this.db.sql.maybeOne(`SELECT 1 FROM instruments WHERE symbol = $1`, [q.symbol]);

@@ -43,7 +43,8 @@ export async function backfillHistory(opts: BackfillOptions): Promise<{ candles:
   let ready: CandleChunk[] = [];
   const loose: CandleRow[] = [];
   const settle = (w: { symbol: string; timeframe: Timeframe; start: number; candles: Candle[] }) => {
-    if (isClosedChunk(w.start, w.timeframe, opts.now)) ready.push({ symbol: w.symbol, timeframe: w.timeframe, start: w.start, columns: columnsFromCandles(w.candles) });
+    if (isClosedChunk(w.start, w.timeframe, opts.now))
+      ready.push({ symbol: w.symbol, timeframe: w.timeframe, start: w.start, columns: columnsFromCandles(w.candles) });
     else for (const candle of w.candles) loose.push({ symbol: w.symbol, timeframe: w.timeframe, candle });
   };
   const agg = new CandleAggregator((symbol, timeframe, candle) => {

@@ -78,7 +78,17 @@ export class InstrumentsRepository {
          lot_size = EXCLUDED.lot_size, tick_size_ticks = EXCLUDED.tick_size_ticks, expiry = EXCLUDED.expiry,
          strike_ticks = EXCLUDED.strike_ticks, underlying = EXCLUDED.underlying, updated_at = now()
        RETURNING symbol`,
-      [col('symbol'), col('exchange'), col('name'), col('instrumentType'), col('lotSize'), col('tickSize'), col('expiry'), col('strike'), col('underlying')],
+      [
+        col('symbol'),
+        col('exchange'),
+        col('name'),
+        col('instrumentType'),
+        col('lotSize'),
+        col('tickSize'),
+        col('expiry'),
+        col('strike'),
+        col('underlying'),
+      ],
     );
     return rows.length;
   }

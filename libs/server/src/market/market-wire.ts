@@ -41,10 +41,14 @@ export interface CandleBatch {
 }
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
-const isWireTick = (t: unknown): t is WireTick =>
-  Array.isArray(t) && t.length === 8 && typeof t[0] === 'string' && t.slice(1).every(isInt);
+const isWireTick = (t: unknown): t is WireTick => Array.isArray(t) && t.length === 8 && typeof t[0] === 'string' && t.slice(1).every(isInt);
 const isWireCandle = (c: unknown): c is WireCandle =>
-  Array.isArray(c) && c.length === 8 && typeof c[0] === 'string' && c.slice(1).every(isInt) && (c[1] as number) >= 0 && (c[1] as number) < TIMEFRAMES.length;
+  Array.isArray(c) &&
+  c.length === 8 &&
+  typeof c[0] === 'string' &&
+  c.slice(1).every(isInt) &&
+  (c[1] as number) >= 0 &&
+  (c[1] as number) < TIMEFRAMES.length;
 
 /** Parses a batch from the wire; anything malformed is rejected whole (null), never half-applied. */
 export function parseTickBatch(text: string): TickBatch | null {
@@ -59,7 +63,9 @@ export function parseTickBatch(text: string): TickBatch | null {
 export function parseCandleBatch(text: string): CandleBatch | null {
   try {
     const m = JSON.parse(text) as Partial<CandleBatch>;
-    return typeof m.run === 'string' && isInt(m.seq) && Array.isArray(m.candles) && m.candles.every(isWireCandle) ? (m as CandleBatch) : null;
+    return typeof m.run === 'string' && isInt(m.seq) && Array.isArray(m.candles) && m.candles.every(isWireCandle)
+      ? (m as CandleBatch)
+      : null;
   } catch {
     return null;
   }

@@ -4,5 +4,8 @@ import { QuotesStore } from './quotes-store';
 import { CandleChunksRepository } from './candle-chunks.repository';
 import { InstrumentsRepository } from './instruments.repository';
 
-@Module({ providers: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore], exports: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore] })
+@Module({
+  providers: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore],
+  exports: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore],
+})
 export class MarketModule {}

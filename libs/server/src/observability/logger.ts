@@ -26,13 +26,16 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {
-  return pino({
-    name,
-    level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  }, destination);
+  return pino(
+    {
+      name,
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination,
+  );
 }
 
 /** Routes Nest's own log calls into the same structured pino stream. */
@@ -45,13 +48,21 @@ export class PinoNestLogger implements LoggerService {
     else if (typeof message === 'object' && message !== null) this.logger[level]({ ...extra, ...message });
     else this.logger[level](extra, String(message));
   }
-  log(message: unknown, ...rest: unknown[]) { this.write('info', message, rest); }
+  log(message: unknown, ...rest: unknown[]) {
+    this.write('info', message, rest);
+  }
   error(message: unknown, ...rest: unknown[]) {
     // Nest passes (message, stack, context): keep the stack as a field, not as the context.
     const [stack, context] = rest;
     this.logger.error({ context, stack: typeof stack === 'string' ? stack : undefined }, String(message));
   }
-  warn(message: unknown, ...rest: unknown[]) { this.write('warn', message, rest); }
-  debug(message: unknown, ...rest: unknown[]) { this.write('debug', message, rest); }
-  verbose(message: unknown, ...rest: unknown[]) { this.write('trace', message, rest); }
+  warn(message: unknown, ...rest: unknown[]) {
+    this.write('warn', message, rest);
+  }
+  debug(message: unknown, ...rest: unknown[]) {
+    this.write('debug', message, rest);
+  }
+  verbose(message: unknown, ...rest: unknown[]) {
+    this.write('trace', message, rest);
+  }
 }

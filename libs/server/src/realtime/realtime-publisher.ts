@@ -82,11 +82,7 @@ export class RealtimePublisher {
   async toUser(userId: string, event: RealtimeEvent, payload: object): Promise<void> {
     const own = userRoom(userId);
     try {
-      const res = await this.redis
-        .pipeline()
-        .incr(this.seqKey(own, event))
-        .incr(this.seqKey(ADMIN_ROOM, event))
-        .exec();
+      const res = await this.redis.pipeline().incr(this.seqKey(own, event)).incr(this.seqKey(ADMIN_ROOM, event)).exec();
       const [ownSeq, adminSeq] = (res ?? []).map(([err, v]) => {
         if (err) throw err;
         return Number(v);

@@ -8,5 +8,9 @@ import { StrategiesRepository } from './strategies.repository';
 import { StrategyCommandsUseCase } from './strategy-commands.use-case';
 
 /** Strategies: their configuration and state (API), and what the worker's runner reads. */
-@Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule], providers: [StrategiesRepository, StrategyCommandsUseCase], exports: [StrategiesRepository, StrategyCommandsUseCase] })
+@Module({
+  imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
+  providers: [StrategiesRepository, StrategyCommandsUseCase],
+  exports: [StrategiesRepository, StrategyCommandsUseCase],
+})
 export class StrategiesModule {}

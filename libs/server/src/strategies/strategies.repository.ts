@@ -29,7 +29,20 @@ const FROM = `strategies s LEFT JOIN kill_switches k ON k.scope = 'strategy' AND
 export class StrategiesRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  async insert(sql: Sql, s: { id: string; userId: string; name: string; kind: string; symbols: string[]; params: object; modelId: string | null; mode: string; maxPositionUnits: number }): Promise<StrategyRow | null> {
+  async insert(
+    sql: Sql,
+    s: {
+      id: string;
+      userId: string;
+      name: string;
+      kind: string;
+      symbols: string[];
+      params: object;
+      modelId: string | null;
+      mode: string;
+      maxPositionUnits: number;
+    },
+  ): Promise<StrategyRow | null> {
     const inserted = await sql.maybeOne<{ id: string }>(
       `INSERT INTO strategies (id, user_id, name, kind, symbols, params, model_id, mode, max_position_units)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, name) DO NOTHING RETURNING id`,
@@ -51,12 +64,18 @@ export class StrategiesRepository {
   }
 
   async setStatus(sql: Sql, id: string, status: 'stopped' | 'running'): Promise<boolean> {
-    const r = await sql.rows(`UPDATE strategies SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 RETURNING id`, [id, status]);
+    const r = await sql.rows(`UPDATE strategies SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 RETURNING id`, [
+      id,
+      status,
+    ]);
     return r.length > 0;
   }
 
   async recordError(id: string, message: string | null): Promise<void> {
-    await this.db.sql.rows(`UPDATE strategies SET last_error = $2, last_error_at = CASE WHEN $2::text IS NULL THEN last_error_at ELSE now() END WHERE id = $1`, [id, message]);
+    await this.db.sql.rows(
+      `UPDATE strategies SET last_error = $2, last_error_at = CASE WHEN $2::text IS NULL THEN last_error_at ELSE now() END WHERE id = $1`,
+      [id, message],
+    );
   }
 
   /**
@@ -80,7 +99,13 @@ export class StrategiesRepository {
          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.strategy_id = $1 ORDER BY t.executed_at, t.id`,
       [id],
     );
-    return rows.map((r) => ({ symbol: r.symbol, side: r.side, quantity: r.quantity, price: Number(r.price_ticks), charges: BigInt(r.charges) }));
+    return rows.map((r) => ({
+      symbol: r.symbol,
+      side: r.side,
+      quantity: r.quantity,
+      price: Number(r.price_ticks),
+      charges: BigInt(r.charges),
+    }));
   }
 
   async orderCount(id: string): Promise<number> {

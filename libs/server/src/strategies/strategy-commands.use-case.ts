@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { JOBS, MlSignalParamsSchema, REALTIME_EVENTS, SmaCrossoverParamsSchema, type CreateStrategyRequest, type StrategyDto } from '@tradeloop/contracts';
+import {
+  JOBS,
+  MlSignalParamsSchema,
+  REALTIME_EVENTS,
+  SmaCrossoverParamsSchema,
+  type CreateStrategyRequest,
+  type StrategyDto,
+} from '@tradeloop/contracts';
 import { DomainError, formatMoney, formatPrice, strategyPnl, type FieldError, type OrderStatus } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { Db } from '../db';
@@ -17,7 +24,10 @@ export const LIVE_BROKER_CONFIGURED = false;
 export function strategyParams(kind: CreateStrategyRequest['kind'], params: unknown): Record<string, unknown> & { quantity: number } {
   const parsed = (kind === 'sma-crossover' ? SmaCrossoverParamsSchema : MlSignalParamsSchema).safeParse(params);
   if (!parsed.success) {
-    const fieldErrors: FieldError[] = parsed.error.issues.map((i) => ({ field: ['params', ...i.path.map(String)].join('.'), message: i.message }));
+    const fieldErrors: FieldError[] = parsed.error.issues.map((i) => ({
+      field: ['params', ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
     throw new DomainError('VALIDATION_FAILED', `Invalid ${kind} params: ${fieldErrors.map((f) => f.field).join(', ')}`, { fieldErrors });
   }
   return parsed.data;
@@ -44,10 +54,16 @@ export class StrategyCommandsUseCase {
   async create(userId: string, req: CreateStrategyRequest, meta: RequestMeta): Promise<StrategyDto> {
     const params = strategyParams(req.kind, req.params);
     const unknown: FieldError[] = [];
-    for (const [i, symbol] of req.symbols.entries()) if (!(await this.instruments.cachedBySymbol(symbol))) unknown.push({ field: `symbols.${i}`, message: `no instrument ${symbol}` });
-    if (unknown.length) throw new DomainError('VALIDATION_FAILED', `Unknown symbols: ${unknown.map((u) => u.message.slice(14)).join(', ')}`, { fieldErrors: unknown });
+    for (const [i, symbol] of req.symbols.entries())
+      if (!(await this.instruments.cachedBySymbol(symbol))) unknown.push({ field: `symbols.${i}`, message: `no instrument ${symbol}` });
+    if (unknown.length)
+      throw new DomainError('VALIDATION_FAILED', `Unknown symbols: ${unknown.map((u) => u.message.slice(14)).join(', ')}`, {
+        fieldErrors: unknown,
+      });
     if (req.modelId && !(await this.db.sql.maybeOne(`SELECT 1 FROM models WHERE id = $1`, [req.modelId]))) {
-      throw new DomainError('VALIDATION_FAILED', 'No such model', { fieldErrors: [{ field: 'modelId', message: 'no registered model has this id' }] });
+      throw new DomainError('VALIDATION_FAILED', 'No such model', {
+        fieldErrors: [{ field: 'modelId', message: 'no registered model has this id' }],
+      });
     }
     const row = await this.db.tx(async (sql) => {
       const r = await this.strategies.insert(sql, {
@@ -62,7 +78,24 @@ export class StrategyCommandsUseCase {
         maxPositionUnits: req.maxPositionUnits ?? Math.min(1_000_000, params.quantity * 10),
       });
       if (!r) throw new DomainError('CONFLICT', `You already have a strategy named "${req.name}"`);
-      await this.audit.append({ actorId: userId, action: 'strategy.created', subject: `strategy:${r.id}`, details: { name: r.name, kind: r.kind, symbols: r.symbols, params, modelId: r.model_id, mode: r.mode, maxPositionUnits: r.max_position_units }, meta }, sql);
+      await this.audit.append(
+        {
+          actorId: userId,
+          action: 'strategy.created',
+          subject: `strategy:${r.id}`,
+          details: {
+            name: r.name,
+            kind: r.kind,
+            symbols: r.symbols,
+            params,
+            modelId: r.model_id,
+            mode: r.mode,
+            maxPositionUnits: r.max_position_units,
+          },
+          meta,
+        },
+        sql,
+      );
       return r;
     });
     return this.dto(row);
@@ -79,11 +112,23 @@ export class StrategyCommandsUseCase {
   async setRunning(userId: string, id: string, running: boolean, meta: RequestMeta): Promise<StrategyDto> {
     const s = await this.owned(userId, id);
     if (running && s.mode === 'live' && !LIVE_BROKER_CONFIGURED) {
-      throw new DomainError('INVALID_STATE', 'A live strategy needs a live broker connection, and none is configured for strategies: run it in paper mode');
+      throw new DomainError(
+        'INVALID_STATE',
+        'A live strategy needs a live broker connection, and none is configured for strategies: run it in paper mode',
+      );
     }
     await this.db.tx(async (sql) => {
       if (await this.strategies.setStatus(sql, id, running ? 'running' : 'stopped')) {
-        await this.audit.append({ actorId: userId, action: running ? 'strategy.started' : 'strategy.stopped', subject: `strategy:${id}`, details: { name: s.name }, meta }, sql);
+        await this.audit.append(
+          {
+            actorId: userId,
+            action: running ? 'strategy.started' : 'strategy.stopped',
+            subject: `strategy:${id}`,
+            details: { name: s.name },
+            meta,
+          },
+          sql,
+        );
       }
     });
     const dto = await this.get(userId, id);
@@ -96,8 +141,26 @@ export class StrategyCommandsUseCase {
     await this.owned(userId, id);
     const cancel = await this.db.tx(async (sql) => {
       if (!(await this.risk.setSwitch(sql, 'strategy', id, engaged, reason, userId))) return [];
-      await this.risk.recordEvent({ userId, kind: engaged ? 'SWITCH_ENGAGED' : 'SWITCH_RELEASED', rule: 'STRATEGY_KILL_SWITCH', detail: reason, context: { strategyId: id } }, sql);
-      await this.audit.append({ actorId: userId, action: engaged ? 'risk.killswitch_engaged' : 'risk.killswitch_released', subject: `strategy:${id}`, details: { reason }, meta }, sql);
+      await this.risk.recordEvent(
+        {
+          userId,
+          kind: engaged ? 'SWITCH_ENGAGED' : 'SWITCH_RELEASED',
+          rule: 'STRATEGY_KILL_SWITCH',
+          detail: reason,
+          context: { strategyId: id },
+        },
+        sql,
+      );
+      await this.audit.append(
+        {
+          actorId: userId,
+          action: engaged ? 'risk.killswitch_engaged' : 'risk.killswitch_released',
+          subject: `strategy:${id}`,
+          details: { reason },
+          meta,
+        },
+        sql,
+      );
       if (!engaged) return [];
       const open = await sql.rows<{ id: string; status: OrderStatus }>(
         `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
@@ -139,8 +202,19 @@ export class StrategyCommandsUseCase {
       killSwitch: { engaged: r.switch_engaged, reason: r.switch_engaged ? r.switch_reason : null },
       lastError: r.last_error,
       lastErrorAt: r.last_error_at?.toISOString() ?? null,
-      pnl: { realized: formatMoney(pnl.realized), unrealized: formatMoney(pnl.unrealized), total: formatMoney(pnl.realized + pnl.unrealized), charges: formatMoney(pnl.charges) },
-      positions: pnl.positions.map((p) => ({ symbol: p.symbol, netQuantity: p.netQuantity, averagePrice: p.averagePrice === null ? null : formatPrice(p.averagePrice), lastPrice: p.mark === null ? null : formatPrice(p.mark), unrealizedPnl: formatMoney(p.unrealized) })),
+      pnl: {
+        realized: formatMoney(pnl.realized),
+        unrealized: formatMoney(pnl.unrealized),
+        total: formatMoney(pnl.realized + pnl.unrealized),
+        charges: formatMoney(pnl.charges),
+      },
+      positions: pnl.positions.map((p) => ({
+        symbol: p.symbol,
+        netQuantity: p.netQuantity,
+        averagePrice: p.averagePrice === null ? null : formatPrice(p.averagePrice),
+        lastPrice: p.mark === null ? null : formatPrice(p.mark),
+        unrealizedPnl: formatMoney(p.unrealized),
+      })),
       orders,
       createdAt: r.created_at.toISOString(),
       updatedAt: r.updated_at.toISOString(),

@@ -53,34 +53,70 @@ export class AutomaticTripUseCase {
   async tripIfBreached(userId: string, now = Date.now()): Promise<Trip | null> {
     const dayStart = bucketStart(now, '1d');
     // Under the intake's lock: no order slips in between this decision and the engaged switch.
-    const trip = await this.db.tx(async (sql): Promise<Trip | null> => {
-      // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
-      const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
-      const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
-      // The peak the monitor recorded, raised by what the intake's read sees now.
-      const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);
-      const d = decideTripOnce({ dayPnl: snapshot.dayPnl, peakDayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
-      if (!d.trip) return null;
-      const id = uuidv7();
-      const squareOff = limits.squareOffOnTrip;
-      if (!(await this.trips.insertTrip(sql, { id, userId, rule: d.rule, dayStart, limit: d.limit, dayPnl: snapshot.dayPnl, reason: d.reason, squareOff }))) return null;
-      await this.risk.setSwitch(sql, 'user', userId, true, d.reason, null);
-      const details = { rule: d.rule, reason: d.reason, dayPnl: formatMoney(snapshot.dayPnl), peakDayPnl: formatMoney(peakDayPnl), limit: formatMoney(d.limit), squareOff, tripId: id };
-      await this.risk.recordEvent({ userId, kind: 'TRIPPED', rule: d.rule, detail: d.reason, context: details }, sql);
-      await this.audit.append({ actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META }, sql);
-      const open = await sql.rows<{ id: string; status: OrderStatus }>(
-        `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
+    const trip = await this.db.tx(
+      async (sql): Promise<Trip | null> => {
+        // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
+        const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
+        const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
+        // The peak the monitor recorded, raised by what the intake's read sees now.
+        const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);
+        const d = decideTripOnce({ dayPnl: snapshot.dayPnl, peakDayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
+        if (!d.trip) return null;
+        const id = uuidv7();
+        const squareOff = limits.squareOffOnTrip;
+        if (
+          !(await this.trips.insertTrip(sql, {
+            id,
+            userId,
+            rule: d.rule,
+            dayStart,
+            limit: d.limit,
+            dayPnl: snapshot.dayPnl,
+            reason: d.reason,
+            squareOff,
+          }))
+        )
+          return null;
+        await this.risk.setSwitch(sql, 'user', userId, true, d.reason, null);
+        const details = {
+          rule: d.rule,
+          reason: d.reason,
+          dayPnl: formatMoney(snapshot.dayPnl),
+          peakDayPnl: formatMoney(peakDayPnl),
+          limit: formatMoney(d.limit),
+          squareOff,
+          tripId: id,
+        };
+        await this.risk.recordEvent({ userId, kind: 'TRIPPED', rule: d.rule, detail: d.reason, context: details }, sql);
+        await this.audit.append(
+          { actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META },
+          sql,
+        );
+        const open = await sql.rows<{ id: string; status: OrderStatus }>(
+          `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
          WHERE user_id = $1 AND status = ANY($2::text[]) AND NOT cancel_requested RETURNING id, status`,
-        [userId, OPEN_STATUSES],
-      );
-      for (const o of open) await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'automatic trip', rule: d.rule });
-      return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled: open.map((o) => o.id) };
-    }, { lock: intakeLockKey(userId) });
+          [userId, OPEN_STATUSES],
+        );
+        for (const o of open)
+          await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'automatic trip', rule: d.rule });
+        return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled: open.map((o) => o.id) };
+      },
+      { lock: intakeLockKey(userId) },
+    );
     if (!trip) return null;
     // After the commit, as the kill-switch use case does; a lost publish shows as a seq gap.
-    await this.realtime.toUser(userId, REALTIME_EVENTS.killSwitch, { scope: 'user', userId, engaged: true, reason: trip.reason, automatic: true, rule: trip.rule });
+    await this.realtime.toUser(userId, REALTIME_EVENTS.killSwitch, {
+      scope: 'user',
+      userId,
+      engaged: true,
+      reason: trip.reason,
+      automatic: true,
+      rule: trip.rule,
+    });
     // The same job the DELETE route enqueues. If Redis is away, followUp sends them again.
-    await Promise.all(trip.cancelled.map((id) => this.jobs.enqueue(JOBS.cancelOrder, { orderId: id }, { jobId: `cancel_${id}` }).catch(() => undefined)));
+    await Promise.all(
+      trip.cancelled.map((id) => this.jobs.enqueue(JOBS.cancelOrder, { orderId: id }, { jobId: `cancel_${id}` }).catch(() => undefined)),
+    );
     return trip;
   }
 
@@ -97,7 +133,11 @@ export class AutomaticTripUseCase {
     if (open.length > 0 && waited < CANCEL_WAIT_MS) return 'waiting';
     if (open.length > 0) {
       const stuck = open.filter((o) => o.cancel_requested);
-      await Promise.all(stuck.map((o) => this.jobs.enqueue(JOBS.cancelOrder, { orderId: o.id }, { jobId: `cancel_${o.id}_trip_${t.id}` }).catch(() => undefined)));
+      await Promise.all(
+        stuck.map((o) =>
+          this.jobs.enqueue(JOBS.cancelOrder, { orderId: o.id }, { jobId: `cancel_${o.id}_trip_${t.id}` }).catch(() => undefined),
+        ),
+      );
     }
     if (!t.square_off) {
       await this.trips.finish(t.id, open.length > 0 ? 'orders still open after the wait' : 'no open orders left');

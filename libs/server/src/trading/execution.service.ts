@@ -86,7 +86,12 @@ export class ExecutionService {
    * trigger); `reports` the broker already pushed (an order that filled on arrival) are applied
    * in the same transaction.
    */
-  async accepted(orderId: string, brokerOrderIds: readonly string[], how: 'sent' | 'found-by-tag', reports: readonly BrokerReportFor[] = []): Promise<OrderRow | undefined> {
+  async accepted(
+    orderId: string,
+    brokerOrderIds: readonly string[],
+    how: 'sent' | 'found-by-tag',
+    reports: readonly BrokerReportFor[] = [],
+  ): Promise<OrderRow | undefined> {
     return this.change(orderId, async (sql, d, out) => {
       if (d.row.broker_order_ids.length > 0 || isTerminalStatus(d.row.status)) return d.row;
       const status: OrderStatus = d.row.type === 'SL' || d.row.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
@@ -107,7 +112,8 @@ export class ExecutionService {
   /** Cancelled while still ours (never sent). */
   async cancelledLocally(orderId: string): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
-      if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0) await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+      if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0)
+        await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
     });
   }
 
@@ -137,7 +143,14 @@ export class ExecutionService {
         reserved = before;
       }
       if (reserved < before) out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, before - reserved, d.row.id))).wallet;
-      d.change({ quantity: plan.terms.quantity, price: plan.terms.price, triggerPrice: plan.terms.triggerPrice, referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
+      d.change({
+        quantity: plan.terms.quantity,
+        price: plan.terms.price,
+        triggerPrice: plan.terms.triggerPrice,
+        referencePrice: plan.basis.referencePrice,
+        shortQuantity: plan.basis.shortQuantity,
+        reserved,
+      });
       d.event(d.row.status, 'MODIFIED', { ...change, reserved: formatMoney(reserved) });
       if (cancel) {
         d.change({ cancelRequested: true });
@@ -159,7 +172,9 @@ export class ExecutionService {
 
   /** Finds our order for a broker order id. */
   async orderForBrokerId(brokerOrderId: string): Promise<string | undefined> {
-    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [brokerOrderId]);
+    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [
+      brokerOrderId,
+    ]);
     return r?.id;
   }
 
@@ -170,12 +185,24 @@ export class ExecutionService {
    * the locked order row, so each broker fill is applied once (the trade's unique broker fill
    * id is the backstop).
    */
-  async applyReport(orderId: string, brokerOrderId: string, report: BrokerOrderReport, executedAt: number): Promise<'applied' | 'unchanged' | 'stale'> {
+  async applyReport(
+    orderId: string,
+    brokerOrderId: string,
+    report: BrokerOrderReport,
+    executedAt: number,
+  ): Promise<'applied' | 'unchanged' | 'stale'> {
     const outcome = await this.change(orderId, (sql, d, out) => this.applyTo(sql, d, brokerOrderId, report, executedAt, out));
     return outcome ?? 'unchanged';
   }
 
-  private async applyTo(sql: Sql, d: OrderDraft, brokerOrderId: string, report: BrokerOrderReport, executedAt: number, out: Outbox): Promise<'applied' | 'unchanged' | 'stale'> {
+  private async applyTo(
+    sql: Sql,
+    d: OrderDraft,
+    brokerOrderId: string,
+    report: BrokerOrderReport,
+    executedAt: number,
+    out: Outbox,
+  ): Promise<'applied' | 'unchanged' | 'stale'> {
     const o = d.row;
     const instrument = await this.instruments.cachedBySymbol(o.symbol, sql);
     const before = orderState(o);
@@ -200,7 +227,11 @@ export class ExecutionService {
         value: s.value,
         fees: s.charges.fees,
         taxes: s.charges.taxes,
-        charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({ name, kind: FEE_LINE_KIND[name], amount: formatMoney(amount) })),
+        charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({
+          name,
+          kind: FEE_LINE_KIND[name],
+          amount: formatMoney(amount),
+        })),
         realizedDelta: realizedPnl(s.position) - realizedPnl(position),
         broker: o.broker,
         brokerTradeId: `${brokerOrderId}:${fill.id}`,
@@ -212,12 +243,24 @@ export class ExecutionService {
       const filledValue = BigInt(o.filled_value) + BigInt(fill.quantity) * BigInt(fill.price);
       reserved = reservationFor(reservationBasisOf(o), o.quantity - filledQuantity, filledValue);
       d.change({ filledQuantity, filledValue, reserved });
-      out.trades.push(toTradeDto({ ...trade, order_id: trade.orderId, price_ticks: String(trade.price), value_paise: trade.value.toString(), fees_paise: trade.fees.toString(), taxes_paise: trade.taxes.toString(), broker_trade_id: trade.brokerTradeId, executed_at: trade.executedAt }));
+      out.trades.push(
+        toTradeDto({
+          ...trade,
+          order_id: trade.orderId,
+          price_ticks: String(trade.price),
+          value_paise: trade.value.toString(),
+          fees_paise: trade.fees.toString(),
+          taxes_paise: trade.taxes.toString(),
+          broker_trade_id: trade.brokerTradeId,
+          executed_at: trade.executedAt,
+        }),
+      );
       out.positions.set(`${o.symbol}|${o.product}`, { ...s.position, symbol: o.symbol, product: o.product });
     }
     const status = result.order.status;
     d.change({ status, rejectReason: result.order.rejectReason });
-    for (const e of result.events) d.event(status, e.type, e.type === 'FILL' ? { quantity: e.fill.quantity, price: e.fill.price, fillId: e.fill.id } : {});
+    for (const e of result.events)
+      d.event(status, e.type, e.type === 'FILL' ? { quantity: e.fill.quantity, price: e.fill.price, fillId: e.fill.id } : {});
     if (isTerminalStatus(status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
     return 'applied';
   }
@@ -249,7 +292,10 @@ export class ExecutionService {
       const r = await work(sql, d, out);
       if (d.dirty) {
         out.userId = o.user_id;
-        out.order = await this.trading.saveOrder(sql, orderId, d.changes, d.events, { trades: d.trades, positions: [...d.positions.values()] });
+        out.order = await this.trading.saveOrder(sql, orderId, d.changes, d.events, {
+          trades: d.trades,
+          positions: [...d.positions.values()],
+        });
       }
       return r;
     });
@@ -266,7 +312,12 @@ export class ExecutionService {
     if (out.positions.size > 0) {
       const positions = [...out.positions.values()];
       const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
-      for (const p of positions) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.positionUpdated, { position: toPositionDto(p, marks.get(p.symbol)?.[2] ?? null) }));
+      for (const p of positions)
+        tasks.push(
+          this.realtime.toUser(out.userId, REALTIME_EVENTS.positionUpdated, {
+            position: toPositionDto(p, marks.get(p.symbol)?.[2] ?? null),
+          }),
+        );
     }
     await Promise.all(tasks);
   }

@@ -37,7 +37,8 @@ export class ModifyOrderUseCase {
       const o = await this.trading.order(orderId, sql, { userId, lock: true });
       if (!o) throw new DomainError('NOT_FOUND', 'No such order');
       if (o.cancel_requested) throw new DomainError('INVALID_STATE', 'The order is being cancelled: it can no longer be modified');
-      if (o.pending_modification) throw new DomainError('INVALID_STATE', 'An earlier modification of this order is still being carried out; retry in a moment');
+      if (o.pending_modification)
+        throw new DomainError('INVALID_STATE', 'An earlier modification of this order is still being carried out; retry in a moment');
       const instrument = await this.instruments.cachedBySymbol(o.symbol, sql);
       if (!instrument) throw new DomainError('INVALID_STATE', `${o.symbol} is no longer traded`);
       const ltp = (await this.quotes.get([o.symbol]).catch(() => new Map<string, never>())).get(o.symbol)?.[2] ?? null;
@@ -46,10 +47,19 @@ export class ModifyOrderUseCase {
       const extra = plan.reservation - BigInt(o.reserved_paise);
       if (extra > 0n) {
         const w = await sql.one<{ cash: string }>(`SELECT cash_minor::text AS cash FROM wallet_balances WHERE user_id = $1`, [userId]);
-        if (BigInt(w.cash) < extra) throw new DomainError('INSUFFICIENT_FUNDS', `This change needs ${formatMoney(extra)} more on hold; available is ${formatMoney(BigInt(w.cash))}`);
+        if (BigInt(w.cash) < extra)
+          throw new DomainError(
+            'INSUFFICIENT_FUNDS',
+            `This change needs ${formatMoney(extra)} more on hold; available is ${formatMoney(BigInt(w.cash))}`,
+          );
       }
-      const updated = await this.trading.saveOrder(sql, orderId, { pendingModification: change }, [{ status: o.status, event: 'MODIFY_REQUESTED', details: { ...change } }]);
-      await this.audit.append({ actorId: userId, action: 'order.modify_requested', subject: `order:${orderId}`, details: { ...change }, meta }, sql);
+      const updated = await this.trading.saveOrder(sql, orderId, { pendingModification: change }, [
+        { status: o.status, event: 'MODIFY_REQUESTED', details: { ...change } },
+      ]);
+      await this.audit.append(
+        { actorId: userId, action: 'order.modify_requested', subject: `order:${orderId}`, details: { ...change }, meta },
+        sql,
+      );
       return updated;
     });
     await this.jobs.enqueue(JOBS.modifyOrder, { orderId }, { jobId: `modify_${orderId}_${row.version}` });

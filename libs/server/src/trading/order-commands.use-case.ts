@@ -48,7 +48,10 @@ export class OrderCommandsUseCase {
     const o = await this.trading.order(orderId, this.db.sql, { userId });
     if (!o) throw new DomainError('NOT_FOUND', 'No such order');
     const history = await this.trading.history(orderId);
-    return { ...toOrderDto(o), history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), details: { event: h.event, ...h.details } })) };
+    return {
+      ...toOrderDto(o),
+      history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), details: { event: h.event, ...h.details } })),
+    };
   }
 
   async list(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<Order[]> {

@@ -1,4 +1,15 @@
-import { averageFillPrice, formatMoney, formatPrice, type OrderState, type OrderStatus, type Product, type OrderSide, type OrderType, type Validity, type ReservationBasis } from '@tradeloop/domain';
+import {
+  averageFillPrice,
+  formatMoney,
+  formatPrice,
+  type OrderState,
+  type OrderStatus,
+  type Product,
+  type OrderSide,
+  type OrderType,
+  type Validity,
+  type ReservationBasis,
+} from '@tradeloop/domain';
 import type { Order } from '@tradeloop/contracts';
 
 /** An `orders` row as Postgres returns it (bigint and numeric as text). */

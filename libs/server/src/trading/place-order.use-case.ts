@@ -50,13 +50,23 @@ export class PlaceOrderUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
-  async execute(userId: string, body: PlaceOrderRequest, key: string, meta: RequestMeta, opts: { strategyId?: string; signalId?: string } = {}): Promise<StoredResponse<{ order: Order }>> {
+  async execute(
+    userId: string,
+    body: PlaceOrderRequest,
+    key: string,
+    meta: RequestMeta,
+    opts: { strategyId?: string; signalId?: string } = {},
+  ): Promise<StoredResponse<{ order: Order }>> {
     let result: StoredResponse<{ order: Order; wallet: Wallet | null }>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
     let refusal: { rule: string; detail: string } | null = null;
     try {
       result = await this.idempotency.run<{ order: Order; wallet: Wallet | null }>(
-        { scope: userId, key, fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null, signalId: opts.signalId ?? null } },
+        {
+          scope: userId,
+          key,
+          fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null, signalId: opts.signalId ?? null },
+        },
         202,
         (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
@@ -86,22 +96,55 @@ export class PlaceOrderUseCase {
     return { ...result, body: { order: result.body.order } };
   }
 
-  private async place(sql: Sql, userId: string, body: PlaceOrderRequest, meta: RequestMeta, strategyId: string | null, onRefused: (r: { rule: string; detail: string }) => void, signalId: string | null = null): Promise<{ order: Order; wallet: Wallet | null }> {
+  private async place(
+    sql: Sql,
+    userId: string,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+    strategyId: string | null,
+    onRefused: (r: { rule: string; detail: string }) => void,
+    signalId: string | null = null,
+  ): Promise<{ order: Order; wallet: Wallet | null }> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
-    if (!instrument) throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, { fieldErrors: [{ field: 'symbol', message: 'no such instrument' }] });
+    if (!instrument)
+      throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, {
+        fieldErrors: [{ field: 'symbol', message: 'no such instrument' }],
+      });
     const { limits, switches, snapshot, ltp } = await this.state.forIntake(sql, userId, strategyId, symbol);
     // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
     // price band check); market and stop-market orders, which need a price, are refused below.
     const terms = this.state.validate(body, instrument, ltp);
     if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
-      throw new DomainError('SERVICE_UNAVAILABLE', `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`);
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`,
+      );
     }
     const decision = checkPreTradeRisk(
-      { symbol, side: terms.side, type: terms.type, product: terms.product, quantity: terms.quantity, price: terms.price, triggerPrice: terms.triggerPrice, strategyId },
+      {
+        symbol,
+        side: terms.side,
+        type: terms.type,
+        product: terms.product,
+        quantity: terms.quantity,
+        price: terms.price,
+        triggerPrice: terms.triggerPrice,
+        strategyId,
+      },
       limits,
-      { openOrders: snapshot.openOrders, positions: snapshot.positions, dayPnl: snapshot.dayPnl, recentOrderTimes: snapshot.recentOrderTimes, now: Date.now() },
-      { global: switchState(switches.global), user: switchState(switches.user), strategy: switches.strategy ? switchState(switches.strategy) : null },
+      {
+        openOrders: snapshot.openOrders,
+        positions: snapshot.positions,
+        dayPnl: snapshot.dayPnl,
+        recentOrderTimes: snapshot.recentOrderTimes,
+        now: Date.now(),
+      },
+      {
+        global: switchState(switches.global),
+        user: switchState(switches.user),
+        strategy: switches.strategy ? switchState(switches.strategy) : null,
+      },
       { ltp: ltp ?? terms.price ?? 0, lotSize: instrument.lotSize },
     );
     if (!decision.ok) {
@@ -135,16 +178,43 @@ export class PlaceOrderUseCase {
         broker: DEFAULT_BROKER,
       },
       { reserved: amount.toString(), reducing: decision.reducing, ltp },
-      { actorId: userId, action: 'order.placed', subject: `order:${id}`, details: { symbol, side: terms.side, type: terms.type, quantity: terms.quantity, product: terms.product, ...(strategyId ? { strategyId } : {}), ...(signalId ? { signalId } : {}) }, meta },
+      {
+        actorId: userId,
+        action: 'order.placed',
+        subject: `order:${id}`,
+        details: {
+          symbol,
+          side: terms.side,
+          type: terms.type,
+          quantity: terms.quantity,
+          product: terms.product,
+          ...(strategyId ? { strategyId } : {}),
+          ...(signalId ? { signalId } : {}),
+        },
+        meta,
+      },
     );
     return { order: toOrderDto(row), wallet };
   }
 
-  private async recordRejection(userId: string, symbol: string, rule: string, detail: string, body: PlaceOrderRequest, meta: RequestMeta): Promise<void> {
+  private async recordRejection(
+    userId: string,
+    symbol: string,
+    rule: string,
+    detail: string,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+  ): Promise<void> {
     try {
       await this.db.tx(async (sql) => {
-        await this.risk.recordEvent({ userId, kind: 'REJECTED', rule, detail, context: { symbol, side: body.side, type: body.type, quantity: body.quantity } }, sql);
-        await this.audit.append({ actorId: userId, action: 'risk.order_rejected', subject: `user:${userId}`, details: { rule, detail, symbol }, meta }, sql);
+        await this.risk.recordEvent(
+          { userId, kind: 'REJECTED', rule, detail, context: { symbol, side: body.side, type: body.type, quantity: body.quantity } },
+          sql,
+        );
+        await this.audit.append(
+          { actorId: userId, action: 'risk.order_rejected', subject: `user:${userId}`, details: { rule, detail, symbol }, meta },
+          sql,
+        );
       });
     } catch (err) {
       if (!isDomainError(err)) throw err;
@@ -153,12 +223,20 @@ export class PlaceOrderUseCase {
 }
 
 /** Units of (symbol, product) the user can sell without going short: long less open sells. */
-function sellableQuantity(s: { positions: { symbol: string; product: Product; netQuantity: number }[]; openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[] }, symbol: string, product: Product): number {
+function sellableQuantity(
+  s: {
+    positions: { symbol: string; product: Product; netQuantity: number }[];
+    openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[];
+  },
+  symbol: string,
+  product: Product,
+): number {
   const long = s.positions.find((p) => p.symbol === symbol && p.product === product)?.netQuantity ?? 0;
-  const selling = s.openOrders.filter((o) => o.symbol === symbol && o.product === product && o.side === 'SELL').reduce((n, o) => n + o.remainingQuantity, 0);
+  const selling = s.openOrders
+    .filter((o) => o.symbol === symbol && o.product === product && o.side === 'SELL')
+    .reduce((n, o) => n + o.remainingQuantity, 0);
   return Math.max(0, long - selling);
 }
-
 
 /**
  * Square-off (docs/api.md "Orders, trades, positions"): a MARKET order against each open position (or the one named), for the net
@@ -179,10 +257,17 @@ export class SquareOffUseCase {
     for (const p of positions) {
       if (p.netQuantity === 0 || (symbol && p.symbol !== symbol.toUpperCase())) continue;
       const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
-      const closing = open.filter((o) => o.symbol === p.symbol && o.product === p.product && o.side === side).reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
+      const closing = open
+        .filter((o) => o.symbol === p.symbol && o.product === p.product && o.side === side)
+        .reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
       const quantity = Math.abs(p.netQuantity) - closing;
       if (quantity <= 0) continue;
-      const res = await this.place.execute(userId, { symbol: p.symbol, side, type: 'MARKET', quantity, product: p.product, validity: 'DAY', tag: 'squareoff' }, `sq-${createHash('sha256').update(`${requestKey}|${p.symbol}|${p.product}`).digest('hex')}`, meta);
+      const res = await this.place.execute(
+        userId,
+        { symbol: p.symbol, side, type: 'MARKET', quantity, product: p.product, validity: 'DAY', tag: 'squareoff' },
+        `sq-${createHash('sha256').update(`${requestKey}|${p.symbol}|${p.product}`).digest('hex')}`,
+        meta,
+      );
       out.push(res.body.order);
     }
     return out;

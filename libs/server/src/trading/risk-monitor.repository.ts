@@ -29,7 +29,6 @@ export interface TripRow {
   square_off_attempts: number;
 }
 
-
 /**
  * The risk monitor's reads and its trip records. The round's reads are a handful of set-based
  * queries (not one per user): they run twice a second.
@@ -52,14 +51,32 @@ export class RiskMonitorRepository {
     const users = new Map<string, WatchedUser>();
     const user = (id: string): WatchedUser => {
       let u = users.get(id);
-      if (!u) users.set(id, (u = { userId: id, positions: [], realizedToday: 0n, limits: DEFAULT_RISK_LIMITS, switchEngaged: false, tripsToday: [], peakDayPnl: 0n }));
+      if (!u)
+        users.set(
+          id,
+          (u = {
+            userId: id,
+            positions: [],
+            realizedToday: 0n,
+            limits: DEFAULT_RISK_LIMITS,
+            switchEngaged: false,
+            tripsToday: [],
+            peakDayPnl: 0n,
+          }),
+        );
       return u;
     };
     for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), symbol: r.symbol, product: r.product });
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 
-    const state = await sql.rows<{ user_id: string; limits: LimitsRow | null; engaged: boolean; trips: { rule: string; limit: string }[]; peak: string | null }>(
+    const state = await sql.rows<{
+      user_id: string;
+      limits: LimitsRow | null;
+      engaged: boolean;
+      trips: { rule: string; limit: string }[];
+      peak: string | null;
+    }>(
       `SELECT u.id AS user_id, (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = u.id) l) AS limits,
          coalesce(k.engaged, false) AS engaged,
          coalesce((SELECT json_agg(json_build_object('rule', t.rule, 'limit', t.limit_paise::text)) FROM risk_trips t WHERE t.user_id = u.id AND t.day_start = $2), '[]') AS trips,
@@ -95,20 +112,26 @@ export class RiskMonitorRepository {
 
   /** The user's recorded best day P&L today (0 when none). */
   async peakDayPnl(sql: Sql, userId: string, dayStart: number): Promise<Paise> {
-    const r = await sql.maybeOne<{ p: string }>(`SELECT peak_paise::text AS p FROM risk_pnl_peaks WHERE user_id = $1 AND day_start = $2`, [userId, new Date(dayStart).toISOString()]);
+    const r = await sql.maybeOne<{ p: string }>(`SELECT peak_paise::text AS p FROM risk_pnl_peaks WHERE user_id = $1 AND day_start = $2`, [
+      userId,
+      new Date(dayStart).toISOString(),
+    ]);
     return r ? BigInt(r.p) : 0n;
   }
 
   async tripsToday(sql: Sql, userId: string, dayStart: number): Promise<{ rule: string; limit: Paise }[]> {
-    const rows = await sql.rows<{ rule: string; limit: string }>(`SELECT rule, limit_paise::text AS limit FROM risk_trips WHERE user_id = $1 AND day_start = $2`, [
-      userId,
-      new Date(dayStart).toISOString(),
-    ]);
+    const rows = await sql.rows<{ rule: string; limit: string }>(
+      `SELECT rule, limit_paise::text AS limit FROM risk_trips WHERE user_id = $1 AND day_start = $2`,
+      [userId, new Date(dayStart).toISOString()],
+    );
     return rows.map((r) => ({ rule: r.rule, limit: BigInt(r.limit) }));
   }
 
   /** Records a trip; false when this (user, day, rule, limit) has tripped already. */
-  async insertTrip(sql: Sql, t: { id: string; userId: string; rule: string; dayStart: number; limit: Paise; dayPnl: Paise; reason: string; squareOff: boolean }): Promise<boolean> {
+  async insertTrip(
+    sql: Sql,
+    t: { id: string; userId: string; rule: string; dayStart: number; limit: Paise; dayPnl: Paise; reason: string; squareOff: boolean },
+  ): Promise<boolean> {
     const rows = await sql.rows(
       `INSERT INTO risk_trips (id, user_id, rule, day_start, limit_paise, day_pnl_paise, reason, square_off) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (user_id, day_start, rule, limit_paise) DO NOTHING RETURNING 1`,
@@ -127,12 +150,17 @@ export class RiskMonitorRepository {
 
   /** Counts a square-off attempt before it is made; returns the attempt's number (1, 2, …). */
   async countSquareOffAttempt(tripId: string): Promise<number> {
-    const r = await this.db.sql.one<{ n: number }>(`UPDATE risk_trips SET square_off_attempts = square_off_attempts + 1 WHERE id = $1 RETURNING square_off_attempts AS n`, [tripId]);
+    const r = await this.db.sql.one<{ n: number }>(
+      `UPDATE risk_trips SET square_off_attempts = square_off_attempts + 1 WHERE id = $1 RETURNING square_off_attempts AS n`,
+      [tripId],
+    );
     return r.n;
   }
 
   async finish(tripId: string, outcome: string): Promise<void> {
-    await this.db.sql.rows(`UPDATE risk_trips SET followed_up_at = now(), outcome = $2 WHERE id = $1 AND followed_up_at IS NULL`, [tripId, outcome]);
+    await this.db.sql.rows(`UPDATE risk_trips SET followed_up_at = now(), outcome = $2 WHERE id = $1 AND followed_up_at IS NULL`, [
+      tripId,
+      outcome,
+    ]);
   }
 }
-

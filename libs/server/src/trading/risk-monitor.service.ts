@@ -39,8 +39,19 @@ export class RiskMonitorService {
       // The day's best P&L as of this round: the drawdown rule measures from it.
       const peakDayPnl = peakOf(u.peakDayPnl, dayPnl);
       if (peakDayPnl > u.peakDayPnl) raised.push({ userId: u.userId, peak: peakDayPnl });
-      const decision = decideTripOnce({ dayPnl, peakDayPnl, limits: u.limits, userSwitch: { engaged: u.switchEngaged }, tripsToday: u.tripsToday });
-      return { userId: u.userId, dayPnl, breach: decision.trip, positions: u.positions.map((p) => toPositionDto(p, markOf(p.symbol) ?? null)) };
+      const decision = decideTripOnce({
+        dayPnl,
+        peakDayPnl,
+        limits: u.limits,
+        userSwitch: { engaged: u.switchEngaged },
+        tripsToday: u.tripsToday,
+      });
+      return {
+        userId: u.userId,
+        dayPnl,
+        breach: decision.trip,
+        positions: u.positions.map((p) => toPositionDto(p, markOf(p.symbol) ?? null)),
+      };
     });
     await this.repo.raisePeaks(dayStart, raised);
     return screened;

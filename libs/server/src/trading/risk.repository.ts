@@ -43,7 +43,15 @@ export interface LimitsRow {
 /** A user's own limits, or the defaults when an admin never set any. */
 export const limitsFromRow = (r: LimitsRow | null | undefined): UserRiskLimits =>
   r
-    ? { maxOrderValue: BigInt(r.a), maxPositionValue: BigInt(r.b), maxOpenOrders: r.c, maxDailyLoss: BigInt(r.d), maxOrdersPerMinute: r.e, maxDrawdown: r.g === null ? null : BigInt(r.g), squareOffOnTrip: r.f }
+    ? {
+        maxOrderValue: BigInt(r.a),
+        maxPositionValue: BigInt(r.b),
+        maxOpenOrders: r.c,
+        maxDailyLoss: BigInt(r.d),
+        maxOrdersPerMinute: r.e,
+        maxDrawdown: r.g === null ? null : BigInt(r.g),
+        squareOffOnTrip: r.f,
+      }
     : DEFAULT_RISK_LIMITS;
 
 export interface SwitchRow {
@@ -70,12 +78,26 @@ export class RiskRepository {
          max_open_orders = EXCLUDED.max_open_orders, max_daily_loss_paise = EXCLUDED.max_daily_loss_paise,
          max_orders_per_minute = EXCLUDED.max_orders_per_minute, square_off_on_trip = EXCLUDED.square_off_on_trip,
          max_drawdown_paise = EXCLUDED.max_drawdown_paise, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-      [userId, l.maxOrderValue.toString(), l.maxPositionValue.toString(), l.maxOpenOrders, l.maxDailyLoss.toString(), l.maxOrdersPerMinute, l.squareOffOnTrip, l.maxDrawdown?.toString() ?? null, actorId],
+      [
+        userId,
+        l.maxOrderValue.toString(),
+        l.maxPositionValue.toString(),
+        l.maxOpenOrders,
+        l.maxDailyLoss.toString(),
+        l.maxOrdersPerMinute,
+        l.squareOffOnTrip,
+        l.maxDrawdown?.toString() ?? null,
+        actorId,
+      ],
     );
   }
 
   /** The global and the user's (and a strategy's) switches; absent rows are disengaged. */
-  async switches(userId: string, strategyId: string | null = null, sql: Sql = this.db.sql): Promise<{ global: SwitchRow; user: SwitchRow; strategy: SwitchRow | null }> {
+  async switches(
+    userId: string,
+    strategyId: string | null = null,
+    sql: Sql = this.db.sql,
+  ): Promise<{ global: SwitchRow; user: SwitchRow; strategy: SwitchRow | null }> {
     const rows = await sql.rows<SwitchRow & { scope: string; scope_id: string }>(
       `SELECT scope, scope_id, engaged, reason, changed_at FROM kill_switches
        WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1) OR (scope = 'strategy' AND scope_id = $2)`,
@@ -87,8 +109,18 @@ export class RiskRepository {
   }
 
   /** Sets a switch; returns whether it changed. */
-  async setSwitch(sql: Sql, scope: 'global' | 'user' | 'strategy', scopeId: string, engaged: boolean, reason: string, actorId: string | null): Promise<boolean> {
-    const before = await sql.maybeOne<{ engaged: boolean }>(`SELECT engaged FROM kill_switches WHERE scope = $1 AND scope_id = $2 FOR UPDATE`, [scope, scopeId]);
+  async setSwitch(
+    sql: Sql,
+    scope: 'global' | 'user' | 'strategy',
+    scopeId: string,
+    engaged: boolean,
+    reason: string,
+    actorId: string | null,
+  ): Promise<boolean> {
+    const before = await sql.maybeOne<{ engaged: boolean }>(
+      `SELECT engaged FROM kill_switches WHERE scope = $1 AND scope_id = $2 FOR UPDATE`,
+      [scope, scopeId],
+    );
     await sql.rows(
       `INSERT INTO kill_switches (scope, scope_id, engaged, reason, changed_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (scope, scope_id) DO UPDATE SET engaged = EXCLUDED.engaged, reason = EXCLUDED.reason, changed_by = EXCLUDED.changed_by, changed_at = now()`,
@@ -97,7 +129,10 @@ export class RiskRepository {
     return (before?.engaged ?? false) !== engaged;
   }
 
-  async recordEvent(e: { userId: string | null; kind: RiskEventKind; rule: string; detail: string; orderId?: string | null; context?: unknown }, sql: Sql = this.db.sql): Promise<void> {
+  async recordEvent(
+    e: { userId: string | null; kind: RiskEventKind; rule: string; detail: string; orderId?: string | null; context?: unknown },
+    sql: Sql = this.db.sql,
+  ): Promise<void> {
     await sql.rows(`INSERT INTO risk_events (user_id, kind, rule, detail, order_id, context) VALUES ($1, $2, $3, $4, $5, $6)`, [
       e.userId,
       e.kind,
@@ -117,9 +152,17 @@ export class RiskRepository {
     return row !== undefined;
   }
 
-  async events(userId: string | null, limit: number): Promise<{ id: string; user_id: string | null; kind: RiskEventKind; rule: string; detail: string; order_id: string | null; at: Date }[]> {
+  async events(
+    userId: string | null,
+    limit: number,
+  ): Promise<
+    { id: string; user_id: string | null; kind: RiskEventKind; rule: string; detail: string; order_id: string | null; at: Date }[]
+  > {
     return userId
-      ? this.db.sql.rows(`SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events WHERE user_id = $1 OR (user_id IS NULL AND kind <> 'DRIFT') ORDER BY id DESC LIMIT $2`, [userId, limit])
+      ? this.db.sql.rows(
+          `SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events WHERE user_id = $1 OR (user_id IS NULL AND kind <> 'DRIFT') ORDER BY id DESC LIMIT $2`,
+          [userId, limit],
+        )
       : this.db.sql.rows(`SELECT id::text, user_id, kind, rule, detail, order_id, at FROM risk_events ORDER BY id DESC LIMIT $1`, [limit]);
   }
 }

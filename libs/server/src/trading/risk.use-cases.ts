@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, formatMoney, parsePositiveMoney } from '@tradeloop/domain';
-import { JOBS, REALTIME_EVENTS, type AdminKillSwitchStatus, type KillSwitchStatus, type RiskEvent, type RiskLimitsDto, type UpdateRiskLimitsRequest } from '@tradeloop/contracts';
+import {
+  JOBS,
+  REALTIME_EVENTS,
+  type AdminKillSwitchStatus,
+  type KillSwitchStatus,
+  type RiskEvent,
+  type RiskLimitsDto,
+  type UpdateRiskLimitsRequest,
+} from '@tradeloop/contracts';
 import { Db } from '../db';
 import { AuditRepository, type RequestMeta } from '../audit';
 import { JobProducer } from '../queue';
@@ -66,7 +74,12 @@ export class RiskUseCases {
       // squareOffOnTrip and maxDrawdown are optional in the body: absent keeps the current setting.
       const current = await this.risk.limits(userId, sql);
       const squareOffOnTrip = body.squareOffOnTrip ?? current.squareOffOnTrip;
-      const maxDrawdown = body.maxDrawdown === undefined ? current.maxDrawdown : body.maxDrawdown === null ? null : parsePositiveMoney(body.maxDrawdown, 'maxDrawdown');
+      const maxDrawdown =
+        body.maxDrawdown === undefined
+          ? current.maxDrawdown
+          : body.maxDrawdown === null
+            ? null
+            : parsePositiveMoney(body.maxDrawdown, 'maxDrawdown');
       await this.risk.setLimits(sql, userId, { ...limits, squareOffOnTrip, maxDrawdown }, actorId);
       await this.audit.append({ actorId, action: 'risk.limits_updated', subject: `user:${userId}`, details: { ...body }, meta }, sql);
     });
@@ -83,13 +96,38 @@ export class RiskUseCases {
    * everyone's for the global switch); it halts new exposure only — orders that reduce a
    * position still pass. A trader may engage their own switch; only an admin releases it.
    */
-  async setSwitch(actorId: string, scope: 'global' | 'user', userId: string | null, engaged: boolean, reason: string, meta: RequestMeta): Promise<KillSwitchStatus> {
+  async setSwitch(
+    actorId: string,
+    scope: 'global' | 'user',
+    userId: string | null,
+    engaged: boolean,
+    reason: string,
+    meta: RequestMeta,
+  ): Promise<KillSwitchStatus> {
     const cancel: string[] = await this.db.tx(async (sql) => {
-      if (scope === 'user' && !(await sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [userId]))) throw new DomainError('NOT_FOUND', 'No such user');
+      if (scope === 'user' && !(await sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [userId])))
+        throw new DomainError('NOT_FOUND', 'No such user');
       const changed = await this.risk.setSwitch(sql, scope, scope === 'user' ? userId! : '', engaged, reason, actorId);
       if (!changed) return [];
-      await this.risk.recordEvent({ userId: scope === 'user' ? userId : null, kind: engaged ? 'SWITCH_ENGAGED' : 'SWITCH_RELEASED', rule: scope === 'global' ? 'GLOBAL_KILL_SWITCH' : 'USER_KILL_SWITCH', detail: reason }, sql);
-      await this.audit.append({ actorId, action: engaged ? 'risk.killswitch_engaged' : 'risk.killswitch_released', subject: scope === 'global' ? 'global' : `user:${userId}`, details: { reason }, meta }, sql);
+      await this.risk.recordEvent(
+        {
+          userId: scope === 'user' ? userId : null,
+          kind: engaged ? 'SWITCH_ENGAGED' : 'SWITCH_RELEASED',
+          rule: scope === 'global' ? 'GLOBAL_KILL_SWITCH' : 'USER_KILL_SWITCH',
+          detail: reason,
+        },
+        sql,
+      );
+      await this.audit.append(
+        {
+          actorId,
+          action: engaged ? 'risk.killswitch_engaged' : 'risk.killswitch_released',
+          subject: scope === 'global' ? 'global' : `user:${userId}`,
+          details: { reason },
+          meta,
+        },
+        sql,
+      );
       if (!engaged) return [];
       const open = await sql.rows<{ id: string }>(
         `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
@@ -107,6 +145,14 @@ export class RiskUseCases {
   }
 
   async events(userId: string | null, limit = 100): Promise<RiskEvent[]> {
-    return (await this.risk.events(userId, limit)).map((e) => ({ id: e.id, userId: e.user_id, kind: e.kind, rule: e.rule, detail: e.detail, orderId: e.order_id, at: e.at.toISOString() }));
+    return (await this.risk.events(userId, limit)).map((e) => ({
+      id: e.id,
+      userId: e.user_id,
+      kind: e.kind,
+      rule: e.rule,
+      detail: e.detail,
+      orderId: e.order_id,
+      at: e.at.toISOString(),
+    }));
   }
 }

@@ -1,4 +1,14 @@
-import { formatMoney, formatPrice, positionAveragePrice, realizedPnl, unrealizedPnl, valueToPaise, type Position, type PriceTicks, type Product } from '@tradeloop/domain';
+import {
+  formatMoney,
+  formatPrice,
+  positionAveragePrice,
+  realizedPnl,
+  unrealizedPnl,
+  valueToPaise,
+  type Position,
+  type PriceTicks,
+  type Product,
+} from '@tradeloop/domain';
 import type { PositionDto, Trade } from '@tradeloop/contracts';
 
 /** A `trades` row as Postgres returns it (bigint as text). */

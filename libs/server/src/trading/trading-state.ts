@@ -49,7 +49,11 @@ export class TradingState {
   constructor(@Inject(QuotesStore) private readonly quotes: QuotesStore) {}
 
   /** Parses the request's prices and checks it against the instrument (400 with every field named). */
-  validate(body: Pick<PlaceOrderRequest, 'side' | 'type' | 'product' | 'validity' | 'quantity' | 'price' | 'triggerPrice'>, instrument: Instrument, ltp: PriceTicks | null): OrderTerms {
+  validate(
+    body: Pick<PlaceOrderRequest, 'side' | 'type' | 'product' | 'validity' | 'quantity' | 'price' | 'triggerPrice'>,
+    instrument: Instrument,
+    ltp: PriceTicks | null,
+  ): OrderTerms {
     return validateOrder(
       {
         side: body.side,

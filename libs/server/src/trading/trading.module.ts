@@ -17,7 +17,21 @@ import { AutomaticTripUseCase } from './automatic-trip.use-case';
 import { RiskMonitorRepository } from './risk-monitor.repository';
 import { RiskMonitorService } from './risk-monitor.service';
 
-const PROVIDERS = [TradingRepository, RiskRepository, TradingState, PlaceOrderUseCase, OrderCommandsUseCase, ExecutionService, PgMockBrokerStore, RiskUseCases, SquareOffUseCase, ModifyOrderUseCase, RiskMonitorRepository, RiskMonitorService, AutomaticTripUseCase];
+const PROVIDERS = [
+  TradingRepository,
+  RiskRepository,
+  TradingState,
+  PlaceOrderUseCase,
+  OrderCommandsUseCase,
+  ExecutionService,
+  PgMockBrokerStore,
+  RiskUseCases,
+  SquareOffUseCase,
+  ModifyOrderUseCase,
+  RiskMonitorRepository,
+  RiskMonitorService,
+  AutomaticTripUseCase,
+];
 
 @Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })
 export class TradingModule {}

@@ -127,16 +127,46 @@ export interface PositionSave {
 /** INSERT of `trades` (parameters numbered from `first`): a statement, or a CTE. */
 function tradesInsert(trades: readonly TradeInsert[], first: number): { text: string; params: unknown[] } {
   const col = <T>(f: (t: TradeInsert) => T) => trades.map(f);
-  const types = ['uuid', 'uuid', 'uuid', 'text', 'text', 'text', 'int', 'bigint', 'bigint', 'bigint', 'bigint', 'text', 'bigint', 'text', 'text', 'timestamptz'];
+  const types = [
+    'uuid',
+    'uuid',
+    'uuid',
+    'text',
+    'text',
+    'text',
+    'int',
+    'bigint',
+    'bigint',
+    'bigint',
+    'bigint',
+    'text',
+    'bigint',
+    'text',
+    'text',
+    'timestamptz',
+  ];
   return {
     text: `INSERT INTO trades (id, order_id, user_id, symbol, side, product, quantity, price_ticks, value_paise, fees_paise, taxes_paise, charges,
          realized_delta, broker, broker_trade_id, executed_at)
        SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11::jsonb, c12, c13, c14, c15
        FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) AS x(${types.map((_, i) => `c${i}`).join(', ')})`,
     params: [
-      col((t) => t.id), col((t) => t.orderId), col((t) => t.userId), col((t) => t.symbol), col((t) => t.side), col((t) => t.product), col((t) => t.quantity), col((t) => t.price),
-      col((t) => t.value.toString()), col((t) => t.fees.toString()), col((t) => t.taxes.toString()), col((t) => JSON.stringify(t.charges)), col((t) => t.realizedDelta.toString()),
-      col((t) => t.broker), col((t) => t.brokerTradeId), col((t) => t.executedAt.toISOString()),
+      col((t) => t.id),
+      col((t) => t.orderId),
+      col((t) => t.userId),
+      col((t) => t.symbol),
+      col((t) => t.side),
+      col((t) => t.product),
+      col((t) => t.quantity),
+      col((t) => t.price),
+      col((t) => t.value.toString()),
+      col((t) => t.fees.toString()),
+      col((t) => t.taxes.toString()),
+      col((t) => JSON.stringify(t.charges)),
+      col((t) => t.realizedDelta.toString()),
+      col((t) => t.broker),
+      col((t) => t.brokerTradeId),
+      col((t) => t.executedAt.toISOString()),
     ],
   };
 }
@@ -152,8 +182,15 @@ function positionsUpsert(rows: readonly PositionSave[], first: number): { text: 
          lot_quantity = EXCLUDED.lot_quantity, lot_closed_quantity = EXCLUDED.lot_closed_quantity,
          lot_closed_cash_flow = EXCLUDED.lot_closed_cash_flow, realized_before_lot = EXCLUDED.realized_before_lot, updated_at = now()`,
     params: [
-      col((r) => r.userId), col((r) => r.symbol), col((r) => r.product), col((r) => r.position.netQuantity), col((r) => r.position.lotCost.toString()), col((r) => r.position.lotQuantity),
-      col((r) => r.position.lotClosedQuantity), col((r) => r.position.lotClosedCashFlow.toString()), col((r) => r.position.realizedBeforeLot.toString()),
+      col((r) => r.userId),
+      col((r) => r.symbol),
+      col((r) => r.product),
+      col((r) => r.position.netQuantity),
+      col((r) => r.position.lotCost.toString()),
+      col((r) => r.position.lotQuantity),
+      col((r) => r.position.lotClosedQuantity),
+      col((r) => r.position.lotClosedCashFlow.toString()),
+      col((r) => r.position.realizedBeforeLot.toString()),
     ],
   };
 }
@@ -179,13 +216,38 @@ export class TradingRepository {
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'PLACED', $17 FROM o
        ), a AS (${a.text})
        SELECT * FROM o`,
-      [o.id, o.userId, o.symbol, o.side, o.type, o.product, o.validity, o.quantity, o.price, o.triggerPrice, o.referencePrice, o.shortQuantity, o.reserved.toString(), o.clientTag, o.strategyId, o.broker, JSON.stringify(details), o.signalId ?? null, ...a.params],
+      [
+        o.id,
+        o.userId,
+        o.symbol,
+        o.side,
+        o.type,
+        o.product,
+        o.validity,
+        o.quantity,
+        o.price,
+        o.triggerPrice,
+        o.referencePrice,
+        o.shortQuantity,
+        o.reserved.toString(),
+        o.clientTag,
+        o.strategyId,
+        o.broker,
+        JSON.stringify(details),
+        o.signalId ?? null,
+        ...a.params,
+      ],
     );
     return row!;
   }
 
   async appendEvent(sql: Sql, orderId: string, status: OrderStatus, event: string, details: Record<string, unknown> = {}): Promise<void> {
-    await sql.rows(`INSERT INTO order_events (order_id, status, event, details) VALUES ($1, $2, $3, $4)`, [orderId, status, event, JSON.stringify(details)]);
+    await sql.rows(`INSERT INTO order_events (order_id, status, event, details) VALUES ($1, $2, $3, $4)`, [
+      orderId,
+      status,
+      event,
+      JSON.stringify(details),
+    ]);
   }
 
   /**
@@ -214,8 +276,19 @@ export class TradingRepository {
    * written in the order given. A trade seen before is a unique violation: the caller's order
    * lock and cumulative fill ids make that impossible, so it aborts the transaction loudly.
    */
-  async saveOrder(sql: Sql, id: string, set: OrderChanges, events: readonly OrderEventInsert[], fills: { trades: readonly TradeInsert[]; positions: readonly PositionSave[] } = { trades: [], positions: [] }): Promise<OrderRow> {
-    const params: unknown[] = [id, events.map((e) => e.status), events.map((e) => e.event), events.map((e) => JSON.stringify(e.details ?? {}))];
+  async saveOrder(
+    sql: Sql,
+    id: string,
+    set: OrderChanges,
+    events: readonly OrderEventInsert[],
+    fills: { trades: readonly TradeInsert[]; positions: readonly PositionSave[] } = { trades: [], positions: [] },
+  ): Promise<OrderRow> {
+    const params: unknown[] = [
+      id,
+      events.map((e) => e.status),
+      events.map((e) => e.event),
+      events.map((e) => JSON.stringify(e.details ?? {})),
+    ];
     const { assignments, params: setParams } = orderAssignments(set, params.length);
     params.push(...setParams);
     const ctes: string[] = [];
@@ -255,7 +328,10 @@ export class TradingRepository {
   /** Applies column changes and bumps the version; returns the new row. */
   async updateOrder(sql: Sql, id: string, set: OrderChanges): Promise<OrderRow> {
     const { assignments, params } = orderAssignments(set, 1);
-    const [row] = await sql.rows<OrderRow>(`UPDATE orders SET ${assignments}updated_at = clock_timestamp(), version = version + 1 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`, [id, ...params]);
+    const [row] = await sql.rows<OrderRow>(
+      `UPDATE orders SET ${assignments}updated_at = clock_timestamp(), version = version + 1 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
+      [id, ...params],
+    );
     return row!;
   }
 
@@ -276,15 +352,24 @@ export class TradingRepository {
       where.push(`strategy_id = $${params.length}`);
     }
     params.push(q.limit);
-    return this.db.sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+    return this.db.sql.rows<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
   }
 
-  async history(orderId: string, sql: Sql = this.db.sql): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
+  async history(
+    orderId: string,
+    sql: Sql = this.db.sql,
+  ): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
     return sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
   }
 
   async openOrders(sql: Sql, userId: string): Promise<OrderRow[]> {
-    return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [userId, OPEN_STATUSES]);
+    return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [
+      userId,
+      OPEN_STATUSES,
+    ]);
   }
 
   /** Orders still to be worked by the engine (any user), oldest first: for recovery sweeps. */
@@ -296,7 +381,10 @@ export class TradingRepository {
   }
 
   async recentOrderTimes(sql: Sql, userId: string, sinceMs: number): Promise<number[]> {
-    const rows = await sql.rows<{ t: string }>(`SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS t FROM orders WHERE user_id = $1 AND created_at > $2`, [userId, new Date(sinceMs).toISOString()]);
+    const rows = await sql.rows<{ t: string }>(
+      `SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS t FROM orders WHERE user_id = $1 AND created_at > $2`,
+      [userId, new Date(sinceMs).toISOString()],
+    );
     return rows.map((r) => Number(r.t));
   }
 
@@ -336,7 +424,10 @@ export class TradingRepository {
 
   /** Σ realized P&L change of today's (IST) fills, ticks·units. */
   async realizedToday(sql: Sql, userId: string, dayStart: number): Promise<bigint> {
-    const row = await sql.one<{ v: string }>(`SELECT coalesce(sum(realized_delta), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`, [userId, new Date(dayStart).toISOString()]);
+    const row = await sql.one<{ v: string }>(
+      `SELECT coalesce(sum(realized_delta), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`,
+      [userId, new Date(dayStart).toISOString()],
+    );
     return BigInt(row.v);
   }
 }

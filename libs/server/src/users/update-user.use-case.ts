@@ -45,7 +45,13 @@ export class UpdateUserUseCase {
         // A disabled user must lose access now, not when their refresh token expires.
         const revoked = patch.disabled ? await this.sessions.revokeAllForUser(sql, userId, 'user_disabled') : 0;
         await this.audit.append(
-          { actorId, action: patch.disabled ? 'user.disabled' : 'user.enabled', subject: `user:${userId}`, details: { sessionsRevoked: revoked }, meta },
+          {
+            actorId,
+            action: patch.disabled ? 'user.disabled' : 'user.enabled',
+            subject: `user:${userId}`,
+            details: { sessionsRevoked: revoked },
+            meta,
+          },
           sql,
         );
       }

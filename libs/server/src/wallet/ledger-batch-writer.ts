@@ -73,7 +73,10 @@ export class LedgerBatchWriter {
     let written: Map<string, PostedTransaction>;
     let ids: string[];
     try {
-      ({ written, ids } = await this.ledger.postMany(this.db.sql, batch.map((p) => p.tx)));
+      ({ written, ids } = await this.ledger.postMany(
+        this.db.sql,
+        batch.map((p) => p.tx),
+      ));
     } catch {
       // The whole batch failed (deadlock, lost connection…): nothing of it committed. Retry
       // each posting alone so every caller gets its own answer.

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { canonicalText, canonicalTransaction, type JournalTransaction, type StoredFields, type StoredTransactionText } from '@tradeloop/domain';
+import {
+  canonicalText,
+  canonicalTransaction,
+  type JournalTransaction,
+  type StoredFields,
+  type StoredTransactionText,
+} from '@tradeloop/domain';
 
 /** sha256(utf8(canonical transaction)): detects any edit of a transaction or its entries. */
 export function contentHash(tx: JournalTransaction, stored: StoredFields): Buffer {

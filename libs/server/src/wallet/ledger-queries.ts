@@ -47,15 +47,28 @@ export class LedgerQueries {
   /** One transaction with its entries, content hash and place in the chain. */
   async transaction(id: string): Promise<LedgerTransaction> {
     const t = await this.db.sql.maybeOne<{
-      id: string; type: LedgerTransaction['type']; user_id: string; reference: string; created_at: Date;
-      content_hash: Buffer; seq: string | null; hash: Buffer | null; prev_hash: Buffer | null;
+      id: string;
+      type: LedgerTransaction['type'];
+      user_id: string;
+      reference: string;
+      created_at: Date;
+      content_hash: Buffer;
+      seq: string | null;
+      hash: Buffer | null;
+      prev_hash: Buffer | null;
     }>(
       `SELECT t.id, t.type, t.user_id, t.reference, t.created_at, t.content_hash, c.seq::text, c.hash, c.prev_hash
        FROM ledger_transactions t LEFT JOIN ledger_chain c ON c.transaction_id = t.id WHERE t.id = $1`,
       [id],
     );
     if (!t) throw new DomainError('NOT_FOUND', 'No such transaction');
-    const entries = await this.db.sql.rows<{ id: string; account: string; type: LedgerEntry['type']; amount_minor: string; balance_after_minor: string | null }>(
+    const entries = await this.db.sql.rows<{
+      id: string;
+      account: string;
+      type: LedgerEntry['type'];
+      amount_minor: string;
+      balance_after_minor: string | null;
+    }>(
       `SELECT id::text, account, type, amount_minor::text, balance_after_minor::text FROM ledger_entries WHERE transaction_id = $1 ORDER BY position`,
       [id],
     );

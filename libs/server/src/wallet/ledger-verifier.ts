@@ -57,19 +57,34 @@ export class LedgerVerifier {
         expectedSeq += 1n;
         entries += amounts.length;
         const seq = BigInt(row.seq);
-        const text = { id: row.transaction_id, createdAt: row.created_at, type: row.type, userId: row.user_id, reference: row.reference,
-          entries: accounts.map((a, i) => [a, types[i]!, amounts[i]!] as const) };
+        const text = {
+          id: row.transaction_id,
+          createdAt: row.created_at,
+          type: row.type,
+          userId: row.user_id,
+          reference: row.reference,
+          entries: accounts.map((a, i) => [a, types[i]!, amounts[i]!] as const),
+        };
         if (!storedContentHash(text).equals(row.content_hash)) {
-          report({ kind: 'BROKEN_CONTENT_HASH', transactionId: row.transaction_id, detail: 'the transaction or its entries differ from what was hashed at commit' });
+          report({
+            kind: 'BROKEN_CONTENT_HASH',
+            transactionId: row.transaction_id,
+            detail: 'the transaction or its entries differ from what was hashed at commit',
+          });
         }
         const link = chainHash(prev, seq, row.content_hash);
         if (seq !== expectedSeq || !row.prev_hash.equals(prev) || !row.hash.equals(link)) {
-          report({ kind: 'BROKEN_CHAIN', transactionId: row.transaction_id, detail: `chain link ${seq} does not follow from the one before it` });
+          report({
+            kind: 'BROKEN_CHAIN',
+            transactionId: row.transaction_id,
+            detail: `chain link ${seq} does not follow from the one before it`,
+          });
         }
         prev = row.hash;
         let sum = 0n;
         for (const a of amounts) sum += BigInt(a);
-        if (sum !== 0n) report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `entries sum to ${formatMoney(sum)}` });
+        if (sum !== 0n)
+          report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `entries sum to ${formatMoney(sum)}` });
       };
 
       // One row per transaction in chain order, its entries aggregated in posting order; the
@@ -126,7 +141,11 @@ export class LedgerVerifier {
        WHERE c.transaction_id IS NULL AND t.created_at < now() - interval '5 seconds' LIMIT 100`,
     );
     for (const m of missing) {
-      report({ kind: 'UNSEALED_TRANSACTION', transactionId: m.id, detail: m.queued ? 'committed but not sealed after 5 s' : 'not in the chain and not queued for it' });
+      report({
+        kind: 'UNSEALED_TRANSACTION',
+        transactionId: m.id,
+        detail: m.queued ? 'committed but not sealed after 5 s' : 'not in the chain and not queued for it',
+      });
     }
   }
 
@@ -140,11 +159,18 @@ export class LedgerVerifier {
       `SELECT user_id, cash_minor::text, held_minor::text FROM wallet_balances`,
     );
     for (const w of wallets) {
-      for (const [bucket, stored] of [['cash', BigInt(w.cash_minor)], ['held', BigInt(w.held_minor)]] as const) {
+      for (const [bucket, stored] of [
+        ['cash', BigInt(w.cash_minor)],
+        ['held', BigInt(w.held_minor)],
+      ] as const) {
         const fromEntries = userSums.get(`user:${w.user_id}:${bucket}`) ?? 0n;
         if (stored < 0n) report({ kind: 'NEGATIVE_BALANCE', userId: w.user_id, detail: `${bucket} is ${formatMoney(stored)}` });
         if (stored !== fromEntries) {
-          report({ kind: 'BALANCE_MISMATCH', userId: w.user_id, detail: `${bucket} is ${formatMoney(stored)} but its entries sum to ${formatMoney(fromEntries)}` });
+          report({
+            kind: 'BALANCE_MISMATCH',
+            userId: w.user_id,
+            detail: `${bucket} is ${formatMoney(stored)} but its entries sum to ${formatMoney(fromEntries)}`,
+          });
         }
       }
     }

@@ -50,8 +50,26 @@ export class LedgerRepository {
    */
   async postMany(sql: Sql, txs: JournalTransaction[]): Promise<{ written: Map<string, PostedTransaction>; ids: string[] }> {
     const ids: string[] = [];
-    const cols = { user: [] as string[], dcash: [] as string[], dheld: [] as string[], id: [] as string[], type: [] as string[], ref: [] as string[], at: [] as string[], hash: [] as Buffer[], ord: [] as number[] };
-    const ent = { tx: [] as string[], pos: [] as number[], account: [] as string[], user: [] as (string | null)[], bucket: [] as (string | null)[], type: [] as string[], amount: [] as string[] };
+    const cols = {
+      user: [] as string[],
+      dcash: [] as string[],
+      dheld: [] as string[],
+      id: [] as string[],
+      type: [] as string[],
+      ref: [] as string[],
+      at: [] as string[],
+      hash: [] as Buffer[],
+      ord: [] as number[],
+    };
+    const ent = {
+      tx: [] as string[],
+      pos: [] as number[],
+      account: [] as string[],
+      user: [] as (string | null)[],
+      bucket: [] as (string | null)[],
+      type: [] as string[],
+      amount: [] as string[],
+    };
     txs.forEach((tx, ord) => {
       const id = uuidv7();
       const createdAt = new Date().toISOString();
@@ -107,7 +125,24 @@ export class LedgerRepository {
        SELECT w.id, w.cash_minor::text AS cash_after, w.held_minor::text AS held_after,
               (SELECT array_agg(e.id::text ORDER BY e.position) FROM e WHERE e.transaction_id = w.id) AS entry_ids
        FROM w`,
-      [cols.user, cols.dcash, cols.dheld, cols.id, cols.type, cols.ref, cols.at, cols.hash, cols.ord, ent.tx, ent.pos, ent.account, ent.user, ent.bucket, ent.type, ent.amount],
+      [
+        cols.user,
+        cols.dcash,
+        cols.dheld,
+        cols.id,
+        cols.type,
+        cols.ref,
+        cols.at,
+        cols.hash,
+        cols.ord,
+        ent.tx,
+        ent.pos,
+        ent.account,
+        ent.user,
+        ent.bucket,
+        ent.type,
+        ent.amount,
+      ],
     );
 
     const written = new Map<string, PostedTransaction>();
@@ -134,7 +169,13 @@ export class LedgerRepository {
               running[p.account.bucket] += p.amount;
               after = running[p.account.bucket];
             }
-            return { id: row.entry_ids[pos]!, account: accountCode(p.account), type: p.type, amount: formatMoney(p.amount), balanceAfter: after === null ? null : formatMoney(after) };
+            return {
+              id: row.entry_ids[pos]!,
+              account: accountCode(p.account),
+              type: p.type,
+              amount: formatMoney(p.amount),
+              balanceAfter: after === null ? null : formatMoney(after),
+            };
           }),
         },
       });
@@ -147,7 +188,10 @@ export class LedgerRepository {
     if (!w) throw new DomainError('NOT_FOUND', 'User has no wallet');
     const shortCash = -(BigInt(w.cash_minor) + delta.cash);
     if (shortCash > 0n) {
-      throw new DomainError('INSUFFICIENT_FUNDS', `Available balance is ${formatMoney(BigInt(w.cash_minor))}; this needs ${formatMoney(shortCash)} more`);
+      throw new DomainError(
+        'INSUFFICIENT_FUNDS',
+        `Available balance is ${formatMoney(BigInt(w.cash_minor))}; this needs ${formatMoney(shortCash)} more`,
+      );
     }
     throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_minor))}, less than this movement needs`);
   }

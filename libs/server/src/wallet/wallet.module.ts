@@ -9,7 +9,16 @@ import { LedgerSealer } from './ledger-sealer';
 import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase, WalletService } from './wallet.use-cases';
 
-const providers = [LedgerBatchWriter, LedgerRepository, LedgerQueries, LedgerSealer, LedgerVerifier, WalletService, FundWalletUseCase, Idempotency];
+const providers = [
+  LedgerBatchWriter,
+  LedgerRepository,
+  LedgerQueries,
+  LedgerSealer,
+  LedgerVerifier,
+  WalletService,
+  FundWalletUseCase,
+  Idempotency,
+];
 
 @Module({ imports: [AuditModule, RealtimeModule], providers, exports: providers })
 export class WalletModule {}

@@ -80,7 +80,11 @@ export class WatchlistsRepository {
   }
 
   async rename(sql: Sql, userId: string, id: string, name: string): Promise<boolean> {
-    const rows = await sql.rows(`UPDATE watchlists SET name = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING id`, [id, userId, name]);
+    const rows = await sql.rows(`UPDATE watchlists SET name = $3, updated_at = now() WHERE id = $1 AND user_id = $2 RETURNING id`, [
+      id,
+      userId,
+      name,
+    ]);
     return rows.length === 1;
   }
 

@@ -93,9 +93,13 @@ export class WatchlistsService {
       if (current.includes(symbol)) return false;
       await this.assertKnown(sql, [symbol], 'symbol');
       if (current.length >= WATCHLIST_MAX_SYMBOLS) {
-        throw new DomainError('VALIDATION_FAILED', `This watchlist already holds ${current.length} symbols, the most allowed (${WATCHLIST_MAX_SYMBOLS})`, {
-          fieldErrors: [{ field: 'symbol', message: `the watchlist is full (at most ${WATCHLIST_MAX_SYMBOLS} symbols)` }],
-        });
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `This watchlist already holds ${current.length} symbols, the most allowed (${WATCHLIST_MAX_SYMBOLS})`,
+          {
+            fieldErrors: [{ field: 'symbol', message: `the watchlist is full (at most ${WATCHLIST_MAX_SYMBOLS} symbols)` }],
+          },
+        );
       }
       await this.repo.appendItem(sql, id, symbol);
       return true;
@@ -124,7 +128,9 @@ export class WatchlistsService {
       field: field === 'symbol' ? 'symbol' : `symbols.${symbols.indexOf(s)}`,
       message: `unknown symbol "${s}"`,
     }));
-    throw new DomainError('VALIDATION_FAILED', `Unknown ${unknown.length === 1 ? 'symbol' : 'symbols'}: ${unknown.join(', ')}`, { fieldErrors });
+    throw new DomainError('VALIDATION_FAILED', `Unknown ${unknown.length === 1 ? 'symbol' : 'symbols'}: ${unknown.join(', ')}`, {
+      fieldErrors,
+    });
   }
 }
 
@@ -139,4 +145,6 @@ function assertNoRepeats(symbols: readonly string[]): void {
 }
 
 const nameConflict = (name: string) =>
-  new DomainError('CONFLICT', `You already have a watchlist named "${name}"`, { fieldErrors: [{ field: 'name', message: 'is already used by another of your watchlists' }] });
+  new DomainError('CONFLICT', `You already have a watchlist named "${name}"`, {
+    fieldErrors: [{ field: 'name', message: 'is already used by another of your watchlists' }],
+  });

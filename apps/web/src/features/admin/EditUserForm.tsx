@@ -29,8 +29,7 @@ export function EditUserForm({ user, onDone }: { user: AdminUser; onDone: () => 
   };
   const dirty = Object.keys(patch).length > 0;
 
-  const toggleRole = (role: Role) =>
-    setRoles((prev) => (prev.includes(role) ? prev.filter((r) => r !== role) : [...prev, role]));
+  const toggleRole = (role: Role) => setRoles((prev) => (prev.includes(role) ? prev.filter((r) => r !== role) : [...prev, role]));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

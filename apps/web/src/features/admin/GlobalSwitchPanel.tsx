@@ -26,11 +26,21 @@ export function GlobalSwitchPanel({ onChange }: { onChange: (c: SwitchChange) =>
           <span className="toolbar-spacer" />
           {global &&
             (engaged ? (
-              <button type="button" className="button" onClick={() => onChange({ scope: 'global', engaged: false })} data-testid="global-kill-switch-release">
+              <button
+                type="button"
+                className="button"
+                onClick={() => onChange({ scope: 'global', engaged: false })}
+                data-testid="global-kill-switch-release"
+              >
                 Release global switch
               </button>
             ) : (
-              <button type="button" className="button button-danger" onClick={() => onChange({ scope: 'global', engaged: true })} data-testid="global-kill-switch-engage">
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={() => onChange({ scope: 'global', engaged: true })}
+                data-testid="global-kill-switch-engage"
+              >
                 Halt all trading
               </button>
             ))}

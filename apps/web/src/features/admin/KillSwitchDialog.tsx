@@ -34,7 +34,14 @@ export function KillSwitchDialog({ change, onClose }: { change: SwitchChange | n
           </p>
           <label className="field">
             <span className="label">Reason (recorded in the audit log)</span>
-            <input className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoFocus data-testid="admin-kill-switch-reason" />
+            <input
+              className="input"
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              autoFocus
+              data-testid="admin-kill-switch-reason"
+            />
           </label>
           {mutation.isError && (
             <div className="notice notice-error" role="alert" data-testid="admin-kill-switch-error">
@@ -45,7 +52,12 @@ export function KillSwitchDialog({ change, onClose }: { change: SwitchChange | n
             <button type="button" className="button button-ghost" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className={`button ${change.engaged ? 'button-danger' : 'button-primary'}`} disabled={!reason.trim() || mutation.isPending} data-testid="admin-kill-switch-confirm">
+            <button
+              type="submit"
+              className={`button ${change.engaged ? 'button-danger' : 'button-primary'}`}
+              disabled={!reason.trim() || mutation.isPending}
+              data-testid="admin-kill-switch-confirm"
+            >
               {mutation.isPending ? 'Saving…' : change.engaged ? 'Engage' : 'Release'}
             </button>
           </div>

@@ -38,7 +38,11 @@ export function RiskAdminPage() {
 
   return (
     <div className="page" data-testid="risk-admin-page">
-      <PageHeader section="Admin" title="Risk" meta={<span className="muted">Per-user limits and kill switches. Every change is audited.</span>} />
+      <PageHeader
+        section="Admin"
+        title="Risk"
+        meta={<span className="muted">Per-user limits and kill switches. Every change is audited.</span>}
+      />
       <GlobalSwitchPanel onChange={setChange} />
       <div className="risk-admin-grid">
         <section className="panel" aria-labelledby="risk-user-title">
@@ -51,11 +55,19 @@ export function RiskAdminPage() {
           <h2 className="panel-title" id="risk-limits-title">
             <span className="step">2</span> Kill switch and limits
           </h2>
-          {user ? <UserRiskPanel key={user.id} user={user} onChange={setChange} /> : <EmptyState title="Pick a user on the left to see their switch and limits." />}
+          {user ? (
+            <UserRiskPanel key={user.id} user={user} onChange={setChange} />
+          ) : (
+            <EmptyState title="Pick a user on the left to see their switch and limits." />
+          )}
         </section>
       </div>
       <h2 className="section-title">Risk events (all users)</h2>
-      {events.isError ? <ErrorNotice error={events.error} onRetry={() => void events.refetch()} /> : <RiskEventsTable events={events.data?.items ?? []} loading={events.isPending} showUser />}
+      {events.isError ? (
+        <ErrorNotice error={events.error} onRetry={() => void events.refetch()} />
+      ) : (
+        <RiskEventsTable events={events.data?.items ?? []} loading={events.isPending} showUser />
+      )}
       <KillSwitchDialog change={change} onClose={() => setChange(null)} />
     </div>
   );

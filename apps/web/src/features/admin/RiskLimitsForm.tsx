@@ -73,7 +73,9 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
         aria-invalid={errorFor(f) ? true : undefined}
         data-testid={`risk-limit-${f}`}
         placeholder={optional ? 'none' : undefined}
-        title={f === 'maxDrawdown' ? "How much of the day's best P&L may be given back before their switch trips; empty for none" : undefined}
+        title={
+          f === 'maxDrawdown' ? "How much of the day's best P&L may be given back before their switch trips; empty for none" : undefined
+        }
         required={!optional}
       />
       {errorFor(f) && (

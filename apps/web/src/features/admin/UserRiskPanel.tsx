@@ -42,7 +42,12 @@ export function UserRiskPanel({ user, onChange }: { user: AdminUser; onChange: (
                   Release
                 </button>
               ) : (
-                <button type="button" className="button button-danger button-small" onClick={() => change(true)} data-testid="user-kill-switch-engage">
+                <button
+                  type="button"
+                  className="button button-danger button-small"
+                  onClick={() => change(true)}
+                  data-testid="user-kill-switch-engage"
+                >
                   Engage
                 </button>
               ))}

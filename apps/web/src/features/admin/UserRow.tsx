@@ -27,7 +27,13 @@ export function UserRow({ user, onEdit }: { user: AdminUser; onEdit: (user: Admi
       </td>
       <td className="mono muted">{formatDateTime(user.createdAt)}</td>
       <td className="col-actions">
-        <button type="button" className="button button-small" onClick={() => onEdit(user)} data-testid="edit-user" aria-label={`Edit ${user.email}`}>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => onEdit(user)}
+          data-testid="edit-user"
+          aria-label={`Edit ${user.email}`}
+        >
           Edit
         </button>
       </td>

@@ -24,11 +24,7 @@ export function UsersPage() {
 
   return (
     <div className="page">
-      <PageHeader
-        section="Admin"
-        title="Users"
-        meta={searching ? <span className="spinner" aria-label="Loading" /> : null}
-      />
+      <PageHeader section="Admin" title="Users" meta={searching ? <span className="spinner" aria-label="Loading" /> : null} />
       <UserFiltersBar search={search} onSearchChange={setSearch} filters={filters} onFiltersChange={setFilters} />
       {users.isError && <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />}
       <UsersTable users={rows} loading={users.isPending} onEdit={setEditing} />

@@ -28,7 +28,8 @@ export function useSwitches(userId: string | null) {
 export function useSaveLimits(userId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateRiskLimitsRequest) => api<RiskLimitsDto>(`/api/v1/admin/risk/limits/${encodeURIComponent(userId)}`, { method: 'PUT', body }),
+    mutationFn: (body: UpdateRiskLimitsRequest) =>
+      api<RiskLimitsDto>(`/api/v1/admin/risk/limits/${encodeURIComponent(userId)}`, { method: 'PUT', body }),
     onSuccess: (limits) => queryClient.setQueryData(limitsKey(userId), limits),
   });
 }
@@ -45,7 +46,10 @@ export function useSetSwitch() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (c: SwitchChange & { reason: string }) =>
-      api<unknown>('/api/v1/admin/risk/kill-switch', { method: 'POST', body: { scope: c.scope, ...(c.userId ? { userId: c.userId } : {}), engaged: c.engaged, reason: c.reason } }),
+      api<unknown>('/api/v1/admin/risk/kill-switch', {
+        method: 'POST',
+        body: { scope: c.scope, ...(c.userId ? { userId: c.userId } : {}), engaged: c.engaged, reason: c.reason },
+      }),
     onSuccess: () => invalidate(queryClient),
   });
 }

@@ -101,7 +101,12 @@ export function LoginPage() {
             {error}
           </div>
         )}
-        <button type="submit" className="button button-primary button-block" disabled={busy || !email || !password} data-testid="login-submit">
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          disabled={busy || !email || !password}
+          data-testid="login-submit"
+        >
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

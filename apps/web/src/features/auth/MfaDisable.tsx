@@ -39,7 +39,9 @@ export function MfaDisable() {
   if (!open) {
     return (
       <div className="row security-row">
-        <p className="muted">Sign-ins to this account need a code from your authenticator app. To move it to a new device, turn it off and set it up again.</p>
+        <p className="muted">
+          Sign-ins to this account need a code from your authenticator app. To move it to a new device, turn it off and set it up again.
+        </p>
         <button type="button" className="button" onClick={() => setOpen(true)} data-testid="mfa-disable-start">
           Turn off two-factor authentication
         </button>
@@ -84,7 +86,12 @@ export function MfaDisable() {
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="button button-danger" disabled={disable.isPending || otp.length !== 6 || !password} data-testid="mfa-disable">
+        <button
+          type="submit"
+          className="button button-danger"
+          disabled={disable.isPending || otp.length !== 6 || !password}
+          data-testid="mfa-disable"
+        >
           {disable.isPending ? 'Turning off…' : 'Turn off MFA'}
         </button>
         <button type="button" className="button button-ghost" onClick={close}>

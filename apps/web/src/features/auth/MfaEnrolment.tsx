@@ -36,7 +36,13 @@ export function MfaEnrolment() {
           Protect this account with a time-based code from an authenticator app (1Password, Google Authenticator, Authy…).
         </p>
         <div>
-          <button type="button" className="button button-primary" onClick={() => setup.mutate()} disabled={setup.isPending} data-testid="mfa-setup">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => setup.mutate()}
+            disabled={setup.isPending}
+            data-testid="mfa-setup"
+          >
             {setup.isPending ? 'Preparing…' : 'Set up authenticator app'}
           </button>
         </div>

@@ -31,7 +31,11 @@ export function MfaSecretQr({ otpauthUrl, secret }: { otpauthUrl: string; secret
   return (
     <div className="mfa-secret">
       <div className="qr-frame">
-        {dataUrl ? <img src={dataUrl} width={176} height={176} alt="QR code for your authenticator app" data-testid="mfa-qr" /> : <span className="muted">Rendering…</span>}
+        {dataUrl ? (
+          <img src={dataUrl} width={176} height={176} alt="QR code for your authenticator app" data-testid="mfa-qr" />
+        ) : (
+          <span className="muted">Rendering…</span>
+        )}
       </div>
       <div className="mfa-secret-text">
         <span className="label">Secret</span>

@@ -64,8 +64,26 @@ export function RegisterPage() {
       }
     >
       <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate>
-        <FormField label="Email" type="email" autoComplete="email" autoFocus required value={form.email} onChange={update('email')} errors={fieldErrors('email')} data-testid="register-email" />
-        <FormField label="Display name" autoComplete="name" required value={form.displayName} onChange={update('displayName')} errors={fieldErrors('displayName')} data-testid="register-name" />
+        <FormField
+          label="Email"
+          type="email"
+          autoComplete="email"
+          autoFocus
+          required
+          value={form.email}
+          onChange={update('email')}
+          errors={fieldErrors('email')}
+          data-testid="register-email"
+        />
+        <FormField
+          label="Display name"
+          autoComplete="name"
+          required
+          value={form.displayName}
+          onChange={update('displayName')}
+          errors={fieldErrors('displayName')}
+          data-testid="register-name"
+        />
         <FormField
           label="Password"
           type="password"

@@ -7,6 +7,7 @@ export function loginErrorMessage(error: unknown): string {
       ? `Too many failed attempts. Try again in ${error.retryAfterSeconds} s.`
       : 'Too many failed attempts. Try again shortly.';
   }
-  if (isApiError(error) && error.code === 'MFA_INVALID') return 'That code is invalid or was already used. Wait for the next code and try again.';
+  if (isApiError(error) && error.code === 'MFA_INVALID')
+    return 'That code is invalid or was already used. Wait for the next code and try again.';
   return describeError(error);
 }

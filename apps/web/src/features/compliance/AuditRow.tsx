@@ -23,7 +23,12 @@ export function AuditRow({ event, onActorClick }: { event: AuditEvent; onActorCl
       </td>
       <td className="mono nowrap">
         {event.actorId ? (
-          <button type="button" className="link-button" title={`Show only events by ${event.actorId}`} onClick={() => onActorClick(event.actorId!)}>
+          <button
+            type="button"
+            className="link-button"
+            title={`Show only events by ${event.actorId}`}
+            onClick={() => onActorClick(event.actorId!)}
+          >
             {shortId(event.actorId)}
           </button>
         ) : (

@@ -14,7 +14,9 @@ export function AuditTable({ events, loading, onActorClick }: AuditTableProps) {
       <table className="table" data-testid="audit-table">
         <thead>
           <tr>
-            <th scope="col" className="col-num">#</th>
+            <th scope="col" className="col-num">
+              #
+            </th>
             <th scope="col">Time</th>
             <th scope="col">Action</th>
             <th scope="col">Actor</th>

@@ -78,7 +78,11 @@ export function FundingForm({ user, disabled, onReview }: FundingFormProps) {
             data-testid="funding-amount"
           />
         </div>
-        <div id={`${ids.amount}-desc`} className={shown.amount ? 'field-error' : 'field-hint'} data-testid={shown.amount ? 'funding-amount-error' : undefined}>
+        <div
+          id={`${ids.amount}-desc`}
+          className={shown.amount ? 'field-error' : 'field-hint'}
+          data-testid={shown.amount ? 'funding-amount-error' : undefined}
+        >
           {shown.amount ?? 'Plain decimal, up to 2 places, e.g. 1500 or 1500.50'}
         </div>
       </div>
@@ -97,7 +101,8 @@ export function FundingForm({ user, disabled, onReview }: FundingFormProps) {
           data-testid="funding-reference"
         />
         <div id={`${ids.reference}-desc`} className={shown.reference ? 'field-error' : 'field-hint'}>
-          {shown.reference ?? `Why the money moves; recorded with the transaction and shown to compliance (${reference.trim().length}/${REFERENCE_MAX})`}
+          {shown.reference ??
+            `Why the money moves; recorded with the transaction and shown to compliance (${reference.trim().length}/${REFERENCE_MAX})`}
         </div>
       </div>
       <div className="form-actions">

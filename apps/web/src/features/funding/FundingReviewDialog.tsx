@@ -26,7 +26,15 @@ export function FundingReviewDialog({ attempt, ...rest }: FundingReviewDialogPro
   );
 }
 
-function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClose }: FundingReviewDialogProps & { attempt: FundingAttempt }) {
+function ReviewBody({
+  attempt,
+  wallet,
+  pending,
+  error,
+  isRetry,
+  onConfirm,
+  onClose,
+}: FundingReviewDialogProps & { attempt: FundingAttempt }) {
   const label = DIRECTION_LABEL[attempt.direction];
   const amount = toPaise(attempt.amount);
   const available = wallet ? toPaise(wallet.available) : null;
@@ -44,7 +52,10 @@ function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClo
       <dl className="review-sheet">
         <dt>Direction</dt>
         <dd>
-          <span className={`chip ${attempt.direction === 'deposit' ? 'chip-positive' : 'chip-negative'}`} data-testid="funding-review-direction">
+          <span
+            className={`chip ${attempt.direction === 'deposit' ? 'chip-positive' : 'chip-negative'}`}
+            data-testid="funding-review-direction"
+          >
             {label.noun.toUpperCase()}
           </span>
         </dd>
@@ -55,7 +66,9 @@ function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClo
         <dt>Reference</dt>
         <dd className="review-reference">{attempt.reference}</dd>
         <dt>Available now</dt>
-        <dd>{available === null ? <span className="muted">Loading…</span> : <Money value={available} testId="funding-review-available" />}</dd>
+        <dd>
+          {available === null ? <span className="muted">Loading…</span> : <Money value={available} testId="funding-review-available" />}
+        </dd>
         <dt>Available after</dt>
         <dd>
           {after === null ? (
@@ -74,8 +87,8 @@ function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClo
       )}
       {isRetry && (
         <div className="notice notice-warning" role="note" data-testid="funding-retry-note">
-          The last send got no answer, so it may already have been applied (the balance above would then include it). Retrying
-          reuses the same request key: the money moves at most once.
+          The last send got no answer, so it may already have been applied (the balance above would then include it). Retrying reuses the
+          same request key: the money moves at most once.
         </div>
       )}
       {error !== null && (
@@ -84,8 +97,11 @@ function ReviewBody({ attempt, wallet, pending, error, isRetry, onConfirm, onClo
         </div>
       )}
       <p className="field-hint">
-        Request key <span className="mono" data-testid="funding-idempotency-key" title={attempt.idempotencyKey}>{shortId(attempt.idempotencyKey)}</span> — sent as
-        Idempotency-Key; repeating this confirm cannot post twice.
+        Request key{' '}
+        <span className="mono" data-testid="funding-idempotency-key" title={attempt.idempotencyKey}>
+          {shortId(attempt.idempotencyKey)}
+        </span>{' '}
+        — sent as Idempotency-Key; repeating this confirm cannot post twice.
       </p>
       <div className="dialog-footer">
         <button type="button" className="button button-ghost" onClick={onClose} disabled={pending}>

@@ -1,6 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
-import { IDEMPOTENCY_HEADER, type AdminUser, type LedgerEntry, type MoneyMovementResponse, type Page, type Wallet } from '@tradeloop/contracts';
+import {
+  IDEMPOTENCY_HEADER,
+  type AdminUser,
+  type LedgerEntry,
+  type MoneyMovementResponse,
+  type Page,
+  type Wallet,
+} from '@tradeloop/contracts';
 import { api, apiResponse, describeError, isApiError } from '../../lib/api';
 import { formatInr } from '../../lib/money';
 import { adminUsersQueryKey } from '../../lib/useRealtimeUserSync';

@@ -35,7 +35,9 @@ export function TransactionEntries({ entries }: { entries: LedgerTransaction['en
               <td className="col-money">
                 <Money value={entry.amount} signed />
               </td>
-              <td className="col-money">{entry.balanceAfter === null ? <span className="muted">—</span> : <Money value={entry.balanceAfter} />}</td>
+              <td className="col-money">
+                {entry.balanceAfter === null ? <span className="muted">—</span> : <Money value={entry.balanceAfter} />}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -42,7 +42,12 @@ export function VerifyProblems({ problems, onOpenTransaction, onUserClick }: Ver
               </td>
               <td className="mono nowrap">
                 {problem.userId ? (
-                  <button type="button" className="link-button mono" title={`Show ${problem.userId}'s entries`} onClick={() => onUserClick(problem.userId!)}>
+                  <button
+                    type="button"
+                    className="link-button mono"
+                    title={`Show ${problem.userId}'s entries`}
+                    onClick={() => onUserClick(problem.userId!)}
+                  >
                     {shortId(problem.userId)}
                   </button>
                 ) : (

@@ -17,7 +17,12 @@ interface VerifyResultCardProps {
 export function VerifyResultCard({ result, checkedAt, onOpenTransaction, onUserClick, onDismiss }: VerifyResultCardProps) {
   const trialZero = toPaise(result.trialBalance) === 0n;
   return (
-    <section className={`panel verify-card ${result.ok ? 'verify-ok' : 'verify-failed'}`} data-testid="verify-result" data-ok={String(result.ok)} aria-live="polite">
+    <section
+      className={`panel verify-card ${result.ok ? 'verify-ok' : 'verify-failed'}`}
+      data-testid="verify-result"
+      data-ok={String(result.ok)}
+      aria-live="polite"
+    >
       <header className="panel-title">
         <span className={`verify-badge ${result.ok ? 'verify-badge-ok' : 'verify-badge-failed'}`} data-testid="verify-status">
           {result.ok ? '✓ OK' : '✕ FAILED'}

@@ -80,7 +80,10 @@ export function useVerifyLedger() {
     onSuccess: (result) => {
       const summary = `${result.transactionsChecked.toLocaleString('en-IN')} transactions, ${result.entriesChecked.toLocaleString('en-IN')} entries in ${Math.round(result.durationMs)} ms`;
       if (result.ok) toast.success('Ledger verified', { description: summary });
-      else toast.error(`Ledger verification found ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, { description: summary });
+      else
+        toast.error(`Ledger verification found ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}`, {
+          description: summary,
+        });
     },
     onError: (error) => {
       toast.error('Verification did not run', { description: describeError(error) });

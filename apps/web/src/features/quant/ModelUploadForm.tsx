@@ -64,10 +64,17 @@ export function ModelUploadForm() {
           onChange={(e) => setCard(e.target.files?.[0] ?? null)}
           data-testid="model-upload-card"
         />
-        <span className="field-hint">Written by <span className="mono">npm run ml:train</span> beside the .onnx. Its name and version must be new.</span>
+        <span className="field-hint">
+          Written by <span className="mono">npm run ml:train</span> beside the .onnx. Its name and version must be new.
+        </span>
       </label>
       {upload.isError && (
-        <div className="notice notice-error upload-problem" role="alert" data-testid="model-upload-error" data-code={isApiError(error) ? error.code : ''}>
+        <div
+          className="notice notice-error upload-problem"
+          role="alert"
+          data-testid="model-upload-error"
+          data-code={isApiError(error) ? error.code : ''}
+        >
           <span>{describeError(error)}</span>
           {cardErrors.length > 0 && (
             <ul className="problem-fields">
@@ -91,7 +98,12 @@ export function ModelUploadForm() {
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={!model || !card || upload.isPending} data-testid="model-upload-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={!model || !card || upload.isPending}
+          data-testid="model-upload-submit"
+        >
           {upload.isPending ? 'Uploading…' : 'Upload model'}
         </button>
       </div>

@@ -29,7 +29,11 @@ export function ModelsPage() {
 
   return (
     <div className="page" data-testid="models-page">
-      <PageHeader section="Quant" title="Models" meta={<span className="muted">The model registry: one production model per name, every stage change audited.</span>} />
+      <PageHeader
+        section="Quant"
+        title="Models"
+        meta={<span className="muted">The model registry: one production model per name, every stage change audited.</span>}
+      />
       <div className={isQuant ? 'quant-grid' : ''}>
         <section className="panel-flush" aria-labelledby="models-list-title">
           <h2 className="section-title" id="models-list-title">
@@ -51,7 +55,14 @@ export function ModelsPage() {
                 </thead>
                 <tbody>
                   {items.map((m) => (
-                    <tr key={m.id} data-testid={`model-row-${m.id}`} data-name={m.name} data-version={m.version} data-stage={m.stage} className={m.stage === 'archived' ? 'row-muted' : undefined}>
+                    <tr
+                      key={m.id}
+                      data-testid={`model-row-${m.id}`}
+                      data-name={m.name}
+                      data-version={m.version}
+                      data-stage={m.stage}
+                      className={m.stage === 'archived' ? 'row-muted' : undefined}
+                    >
                       <td>
                         <Link to={`/quant/models/${m.id}`} className="tx-link mono" data-testid={`model-link-${m.id}`}>
                           {m.name}
@@ -68,7 +79,9 @@ export function ModelsPage() {
                 </tbody>
               </table>
               {models.isPending && <p className="table-placeholder muted">Loading models…</p>}
-              {models.isSuccess && items.length === 0 && <EmptyState title="No models registered yet.">{isQuant ? 'Upload one with the form.' : 'A quant uploads them.'}</EmptyState>}
+              {models.isSuccess && items.length === 0 && (
+                <EmptyState title="No models registered yet.">{isQuant ? 'Upload one with the form.' : 'A quant uploads them.'}</EmptyState>
+              )}
             </div>
           )}
         </section>

@@ -15,7 +15,15 @@ const STAGE_EFFECT: Record<ModelStage, string> = {
  * The confirmation every stage change goes through. Promoting to production says which model it
  * replaces: there is one production model per name, and the current one is archived.
  */
-export function PromoteDialog({ model, production, onClose }: { model: ModelDto | null; production: ModelDto | null; onClose: () => void }) {
+export function PromoteDialog({
+  model,
+  production,
+  onClose,
+}: {
+  model: ModelDto | null;
+  production: ModelDto | null;
+  onClose: () => void;
+}) {
   const choices = MODEL_STAGES.filter((s) => s !== model?.stage);
   const [stage, setStage] = useState<ModelStage | null>(null);
   const promote = usePromoteModel();
@@ -29,7 +37,12 @@ export function PromoteDialog({ model, production, onClose }: { model: ModelDto 
   const rollBack = chosen === 'production' && model?.stage === 'archived';
 
   return (
-    <Dialog open={model !== null} title={model ? `Change the stage of ${model.name} v${model.version}` : ''} onClose={close} testId="promote-dialog">
+    <Dialog
+      open={model !== null}
+      title={model ? `Change the stage of ${model.name} v${model.version}` : ''}
+      onClose={close}
+      testId="promote-dialog"
+    >
       {model && (
         <form
           className="stack"
@@ -44,7 +57,14 @@ export function PromoteDialog({ model, production, onClose }: { model: ModelDto 
           <div className="stage-choices" role="radiogroup" aria-label="New stage">
             {choices.map((s) => (
               <label key={s} className={`stage-choice${chosen === s ? ' selected' : ''}`}>
-                <input type="radio" name="stage" value={s} checked={chosen === s} onChange={() => setStage(s)} data-testid={`promote-stage-${s}`} />
+                <input
+                  type="radio"
+                  name="stage"
+                  value={s}
+                  checked={chosen === s}
+                  onChange={() => setStage(s)}
+                  data-testid={`promote-stage-${s}`}
+                />
                 <span className="stage-choice-name mono">{s}</span>
                 <span className="muted">{STAGE_EFFECT[s]}</span>
               </label>
@@ -54,12 +74,13 @@ export function PromoteDialog({ model, production, onClose }: { model: ModelDto 
             <div className="notice notice-warning" data-testid="promote-replaces">
               {replaces ? (
                 <span>
-                  This replaces the current production model of <strong className="mono">{model.name}</strong>: v{replaces.version} is archived, and running strategies switch to v
-                  {model.version} at the next bar.
+                  This replaces the current production model of <strong className="mono">{model.name}</strong>: v{replaces.version} is
+                  archived, and running strategies switch to v{model.version} at the next bar.
                 </span>
               ) : (
                 <span>
-                  There is no production model of <strong className="mono">{model.name}</strong> now; this one becomes it. Only one model per name can be in production.
+                  There is no production model of <strong className="mono">{model.name}</strong> now; this one becomes it. Only one model
+                  per name can be in production.
                 </span>
               )}
               {rollBack && <span> (a roll back to an archived version)</span>}
@@ -74,7 +95,12 @@ export function PromoteDialog({ model, production, onClose }: { model: ModelDto 
             <button type="button" className="button button-ghost" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className={`button ${chosen === 'archived' ? 'button-danger' : 'button-primary'}`} disabled={!chosen || promote.isPending} data-testid="promote-confirm">
+            <button
+              type="submit"
+              className={`button ${chosen === 'archived' ? 'button-danger' : 'button-primary'}`}
+              disabled={!chosen || promote.isPending}
+              data-testid="promote-confirm"
+            >
               {promote.isPending ? 'Saving…' : chosen ? `Move to ${chosen}` : 'Pick a stage'}
             </button>
           </div>

@@ -1,11 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  createSeriesMarkers,
-  type IChartApi,
-  type ISeriesApi,
-  type ISeriesMarkersPluginApi,
-  type Time,
-} from 'lightweight-charts';
+import { createSeriesMarkers, type IChartApi, type ISeriesApi, type ISeriesMarkersPluginApi, type Time } from 'lightweight-charts';
 import type { SignalDto } from '@tradeloop/contracts';
 import type { Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -26,7 +20,15 @@ interface Handles {
  * Test ids: signal-chart (data-symbol, data-state empty|loading|error|ready, data-markers = markers drawn,
  * data-buy / data-sell counts), signal-chart-canvas.
  */
-export function SignalChart({ symbol, timeframe, signals }: { symbol: string | null; timeframe: Timeframe; signals: readonly SignalDto[] }) {
+export function SignalChart({
+  symbol,
+  timeframe,
+  signals,
+}: {
+  symbol: string | null;
+  timeframe: Timeframe;
+  signals: readonly SignalDto[];
+}) {
   const containerRef = useRef<HTMLDivElement>(null);
   const handlesRef = useRef<Handles | null>(null);
   const [barTimes, setBarTimes] = useState<number[]>([]);
@@ -99,7 +101,9 @@ export function SignalChart({ symbol, timeframe, signals }: { symbol: string | n
       </header>
       <div className="chart-canvas" data-testid="signal-chart-canvas">
         <div ref={containerRef} className="chart-surface" />
-        {state === 'empty' && <div className="chart-overlay muted">Filter by a symbol (or click one in the list) to see its chart with signals.</div>}
+        {state === 'empty' && (
+          <div className="chart-overlay muted">Filter by a symbol (or click one in the list) to see its chart with signals.</div>
+        )}
         {state === 'loading' && <div className="chart-overlay muted">Loading {symbol} candles…</div>}
         {state === 'error' && (
           <div className="chart-overlay">

@@ -83,7 +83,12 @@ export function SignalsPage() {
         </label>
         <label className="inline-field">
           <span className="label">Model</span>
-          <select className="select" value={modelId ?? ''} onChange={(e) => setFilter('modelId', e.target.value)} data-testid="signals-filter-model">
+          <select
+            className="select"
+            value={modelId ?? ''}
+            onChange={(e) => setFilter('modelId', e.target.value)}
+            data-testid="signals-filter-model"
+          >
             <option value="">All models</option>
             {(models.data?.items ?? []).map((m) => (
               <option key={m.id} value={m.id}>
@@ -116,13 +121,21 @@ export function SignalsPage() {
                 </thead>
                 <tbody>
                   {items.map((s) => (
-                    <SignalRow key={s.id} signal={s} modelLabel={modelLabel(s, modelsById.get(s.modelId)?.name)} selected={s.symbol === chartSymbol} onPick={() => setPicked(s.symbol)} />
+                    <SignalRow
+                      key={s.id}
+                      signal={s}
+                      modelLabel={modelLabel(s, modelsById.get(s.modelId)?.name)}
+                      selected={s.symbol === chartSymbol}
+                      onPick={() => setPicked(s.symbol)}
+                    />
                   ))}
                 </tbody>
               </table>
               {signals.isPending && <p className="table-placeholder muted">Loading signals…</p>}
               {signals.isSuccess && items.length === 0 && (
-                <EmptyState title="No signals yet.">A production or shadow model scores every symbol of its universe at each bar close; they appear here live.</EmptyState>
+                <EmptyState title="No signals yet.">
+                  A production or shadow model scores every symbol of its universe at each bar close; they appear here live.
+                </EmptyState>
               )}
             </div>
           )}
@@ -134,7 +147,17 @@ export function SignalsPage() {
 
 const modelLabel = (s: SignalDto, name: string | undefined) => `${name ?? s.modelId.slice(-8)} v${s.modelVersion}`;
 
-function SignalRow({ signal: s, modelLabel: label, selected, onPick }: { signal: SignalDto; modelLabel: string; selected: boolean; onPick: () => void }) {
+function SignalRow({
+  signal: s,
+  modelLabel: label,
+  selected,
+  onPick,
+}: {
+  signal: SignalDto;
+  modelLabel: string;
+  selected: boolean;
+  onPick: () => void;
+}) {
   return (
     <tr
       className={`row-clickable${selected ? ' row-selected' : ''}`}

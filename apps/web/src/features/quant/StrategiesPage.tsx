@@ -42,7 +42,8 @@ export function StrategiesPage() {
       <div className="page" data-testid="strategies-page">
         <PageHeader section="Quant" title="Strategies" />
         <div className="notice notice-warning" data-testid="strategies-quant-only">
-          Strategies belong to quant users: creating, running and watching them needs the <span className="mono">quant</span> role, which your account does not have.
+          Strategies belong to quant users: creating, running and watching them needs the <span className="mono">quant</span> role, which
+          your account does not have.
         </div>
       </div>
     );
@@ -60,7 +61,11 @@ function QuantStrategies() {
 
   return (
     <div className="page" data-testid="strategies-page">
-      <PageHeader section="Quant" title="Strategies" meta={<span className="muted">Orders go through the same risk checks, wallet and kill switches as a person’s.</span>} />
+      <PageHeader
+        section="Quant"
+        title="Strategies"
+        meta={<span className="muted">Orders go through the same risk checks, wallet and kill switches as a person’s.</span>}
+      />
       <div className="quant-grid quant-grid-form-first">
         <section className="panel" aria-labelledby="strategy-create-title">
           <h2 className="panel-title" id="strategy-create-title">
@@ -77,10 +82,17 @@ function QuantStrategies() {
           ) : (
             <div className="stack" data-testid="strategies-list" data-count={items.length}>
               {items.map((s) => (
-                <StrategyCard key={s.id} strategy={s} model={s.modelId ? modelsById.get(s.modelId) : undefined} onKill={() => setKilling(s)} />
+                <StrategyCard
+                  key={s.id}
+                  strategy={s}
+                  model={s.modelId ? modelsById.get(s.modelId) : undefined}
+                  onKill={() => setKilling(s)}
+                />
               ))}
               {strategies.isPending && <p className="table-placeholder muted">Loading strategies…</p>}
-              {strategies.isSuccess && items.length === 0 && <EmptyState title="No strategies yet.">Create one with the form; it starts stopped.</EmptyState>}
+              {strategies.isSuccess && items.length === 0 && (
+                <EmptyState title="No strategies yet.">Create one with the form; it starts stopped.</EmptyState>
+              )}
             </div>
           )}
         </section>
@@ -117,7 +129,13 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
         </div>
         <div className="strategy-actions">
           {running ? (
-            <button type="button" className="button button-small" disabled={command.isPending} onClick={() => command.mutate({ id: s.id, command: { action: 'stop' } })} data-testid={`strategy-stop-${s.id}`}>
+            <button
+              type="button"
+              className="button button-small"
+              disabled={command.isPending}
+              onClick={() => command.mutate({ id: s.id, command: { action: 'stop' } })}
+              data-testid={`strategy-stop-${s.id}`}
+            >
               Stop
             </button>
           ) : (
@@ -132,7 +150,12 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
               Start
             </button>
           )}
-          <button type="button" className={`button button-small ${s.killSwitch.engaged ? '' : 'button-danger'}`} onClick={onKill} data-testid={`strategy-kill-${s.id}`}>
+          <button
+            type="button"
+            className={`button button-small ${s.killSwitch.engaged ? '' : 'button-danger'}`}
+            onClick={onKill}
+            data-testid={`strategy-kill-${s.id}`}
+          >
             {s.killSwitch.engaged ? 'Release switch' : 'Kill switch'}
           </button>
         </div>
@@ -204,7 +227,13 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
             ))}
         </div>
       )}
-      <button type="button" className="link-button" aria-expanded={showOrders} onClick={() => setShowOrders((v) => !v)} data-testid={`strategy-orders-toggle-${s.id}`}>
+      <button
+        type="button"
+        className="link-button"
+        aria-expanded={showOrders}
+        onClick={() => setShowOrders((v) => !v)}
+        data-testid={`strategy-orders-toggle-${s.id}`}
+      >
         {showOrders ? 'Hide orders' : `Show orders (${s.orders})`}
       </button>
       {showOrders && <StrategyOrders strategyId={s.id} />}

@@ -12,7 +12,6 @@ const KIND_HINT: Record<Kind, string> = {
   'sma-crossover': 'Long the quantity when the fast SMA of the close crosses above the slow one.',
 };
 
-
 /**
  * A new strategy (created stopped). Params are per kind; the server checks them against the
  * kind's schema and its field errors (`params.quantity`, `modelId`, …) are shown on the fields.
@@ -36,8 +35,17 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
     e.preventDefault();
     if (create.isPending) return;
     const params: CreateStrategyRequest['params'] =
-      kind === 'ml-signal' ? { quantity: Number(quantity), allowShort } : { fast: Number(fast), slow: Number(slow), quantity: Number(quantity), allowShort };
-    const body: CreateStrategyRequest = { name: name.trim(), kind, symbols: parseSymbols(symbols), params, mode, ...(kind === 'ml-signal' && modelId ? { modelId } : {}) };
+      kind === 'ml-signal'
+        ? { quantity: Number(quantity), allowShort }
+        : { fast: Number(fast), slow: Number(slow), quantity: Number(quantity), allowShort };
+    const body: CreateStrategyRequest = {
+      name: name.trim(),
+      kind,
+      symbols: parseSymbols(symbols),
+      params,
+      mode,
+      ...(kind === 'ml-signal' && modelId ? { modelId } : {}),
+    };
     create.mutate(body, {
       onSuccess: () => {
         setName('');
@@ -57,14 +65,28 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
     <form className="stack" onSubmit={submit} data-testid="strategy-create-form" noValidate>
       <label className="field">
         <span className="label">Name</span>
-        <input className="input" value={name} maxLength={80} onChange={(e) => setName(e.target.value)} aria-invalid={errorsFor('name').length > 0 || undefined} data-testid="strategy-name" />
+        <input
+          className="input"
+          value={name}
+          maxLength={80}
+          onChange={(e) => setName(e.target.value)}
+          aria-invalid={errorsFor('name').length > 0 || undefined}
+          data-testid="strategy-name"
+        />
         {fieldErrors('name')}
       </label>
       <div className="field">
         <span className="label">Kind</span>
         <div className="segmented quant-segmented" role="group" aria-label="Kind">
           {STRATEGY_KINDS.map((k) => (
-            <button key={k} type="button" className="segment" aria-pressed={kind === k} onClick={() => setKind(k)} data-testid={`strategy-kind-${k}`}>
+            <button
+              key={k}
+              type="button"
+              className="segment"
+              aria-pressed={kind === k}
+              onClick={() => setKind(k)}
+              data-testid={`strategy-kind-${k}`}
+            >
               {k}
             </button>
           ))}
@@ -86,7 +108,13 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
       {kind === 'ml-signal' && (
         <label className="field">
           <span className="label">Model</span>
-          <select className="select" value={modelId} onChange={(e) => setModelId(e.target.value)} aria-invalid={errorsFor('modelId').length > 0 || undefined} data-testid="strategy-model">
+          <select
+            className="select"
+            value={modelId}
+            onChange={(e) => setModelId(e.target.value)}
+            aria-invalid={errorsFor('modelId').length > 0 || undefined}
+            data-testid="strategy-model"
+          >
             <option value="">Pick a model…</option>
             {usable.map((m) => (
               <option key={m.id} value={m.id}>
@@ -105,24 +133,47 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
             <>
               <label className="field">
                 <span className="label">Fast SMA</span>
-                <input className="input mono" inputMode="numeric" value={fast} onChange={(e) => setFast(e.target.value)} data-testid="strategy-param-fast" />
+                <input
+                  className="input mono"
+                  inputMode="numeric"
+                  value={fast}
+                  onChange={(e) => setFast(e.target.value)}
+                  data-testid="strategy-param-fast"
+                />
                 {fieldErrors('params.fast')}
               </label>
               <label className="field">
                 <span className="label">Slow SMA</span>
-                <input className="input mono" inputMode="numeric" value={slow} onChange={(e) => setSlow(e.target.value)} data-testid="strategy-param-slow" />
+                <input
+                  className="input mono"
+                  inputMode="numeric"
+                  value={slow}
+                  onChange={(e) => setSlow(e.target.value)}
+                  data-testid="strategy-param-slow"
+                />
                 {fieldErrors('params.slow')}
               </label>
             </>
           )}
           <label className="field">
             <span className="label">Quantity (units)</span>
-            <input className="input mono" inputMode="numeric" value={quantity} onChange={(e) => setQuantity(e.target.value)} data-testid="strategy-param-quantity" />
+            <input
+              className="input mono"
+              inputMode="numeric"
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+              data-testid="strategy-param-quantity"
+            />
             {fieldErrors('params.quantity')}
           </label>
         </div>
         <label className="check-row">
-          <input type="checkbox" checked={allowShort} onChange={(e) => setAllowShort(e.target.checked)} data-testid="strategy-param-allowShort" />
+          <input
+            type="checkbox"
+            checked={allowShort}
+            onChange={(e) => setAllowShort(e.target.checked)}
+            data-testid="strategy-param-allowShort"
+          />
           <span>Allow short (SELL goes short instead of flat)</span>
         </label>
       </fieldset>
@@ -130,20 +181,41 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
         <span className="label">Mode</span>
         <div className="segmented quant-segmented" role="group" aria-label="Mode">
           {STRATEGY_MODES.map((m) => (
-            <button key={m} type="button" className="segment" aria-pressed={mode === m} onClick={() => setMode(m)} data-testid={`strategy-mode-${m}`}>
+            <button
+              key={m}
+              type="button"
+              className="segment"
+              aria-pressed={mode === m}
+              onClick={() => setMode(m)}
+              data-testid={`strategy-mode-${m}`}
+            >
               {m}
             </button>
           ))}
         </div>
-        <span className="field-hint">{mode === 'paper' ? 'Orders go to the paper broker: simulated fills, no real money.' : 'Live orders need a live broker connection.'}</span>
+        <span className="field-hint">
+          {mode === 'paper'
+            ? 'Orders go to the paper broker: simulated fills, no real money.'
+            : 'Live orders need a live broker connection.'}
+        </span>
       </div>
       {create.isError && (
-        <div className="notice notice-error" role="alert" data-testid="strategy-create-error" data-code={isApiError(error) ? error.code : ''}>
+        <div
+          className="notice notice-error"
+          role="alert"
+          data-testid="strategy-create-error"
+          data-code={isApiError(error) ? error.code : ''}
+        >
           {describeError(error)}
         </div>
       )}
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={create.isPending || !name.trim() || parseSymbols(symbols).length === 0} data-testid="strategy-create-submit">
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={create.isPending || !name.trim() || parseSymbols(symbols).length === 0}
+          data-testid="strategy-create-submit"
+        >
           {create.isPending ? 'Creating…' : 'Create strategy'}
         </button>
       </div>

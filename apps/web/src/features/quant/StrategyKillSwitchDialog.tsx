@@ -15,14 +15,22 @@ export function StrategyKillSwitchDialog({ strategy, onClose }: { strategy: Stra
     onClose();
   };
   return (
-    <Dialog open={strategy !== null} title={strategy ? `${engage ? 'Pull' : 'Release'} the kill switch of ${strategy.name}?` : ''} onClose={close} testId="strategy-kill-dialog">
+    <Dialog
+      open={strategy !== null}
+      title={strategy ? `${engage ? 'Pull' : 'Release'} the kill switch of ${strategy.name}?` : ''}
+      onClose={close}
+      testId="strategy-kill-dialog"
+    >
       {strategy && (
         <form
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
             if (command.isPending || (engage && !reason.trim())) return;
-            command.mutate({ id: strategy.id, command: { action: 'kill-switch', engaged: engage, reason: reason.trim() || undefined } }, { onSuccess: close });
+            command.mutate(
+              { id: strategy.id, command: { action: 'kill-switch', engaged: engage, reason: reason.trim() || undefined } },
+              { onSuccess: close },
+            );
           }}
         >
           <p>
@@ -32,7 +40,14 @@ export function StrategyKillSwitchDialog({ strategy, onClose }: { strategy: Stra
           </p>
           <label className="field">
             <span className="label">Reason (recorded in the audit log){engage ? '' : ', optional'}</span>
-            <input className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} autoFocus data-testid="strategy-kill-reason" />
+            <input
+              className="input"
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              autoFocus
+              data-testid="strategy-kill-reason"
+            />
           </label>
           {command.isError && (
             <div className="notice notice-error" role="alert" data-testid="strategy-kill-error">
@@ -43,7 +58,12 @@ export function StrategyKillSwitchDialog({ strategy, onClose }: { strategy: Stra
             <button type="button" className="button button-ghost" onClick={close}>
               Cancel
             </button>
-            <button type="submit" className={`button ${engage ? 'button-danger' : 'button-primary'}`} disabled={command.isPending || (engage && !reason.trim())} data-testid="strategy-kill-confirm">
+            <button
+              type="submit"
+              className={`button ${engage ? 'button-danger' : 'button-primary'}`}
+              disabled={command.isPending || (engage && !reason.trim())}
+              data-testid="strategy-kill-confirm"
+            >
               {command.isPending ? 'Saving…' : engage ? 'Pull the switch' : 'Release'}
             </button>
           </div>

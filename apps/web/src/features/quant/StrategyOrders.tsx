@@ -48,7 +48,9 @@ export function StrategyOrders({ strategyId }: { strategyId: string }) {
         </tbody>
       </table>
       {orders.isPending && <p className="table-placeholder muted">Loading orders…</p>}
-      {orders.isSuccess && items.length === 0 && <EmptyState title="No orders yet.">A running strategy places them at bar closes, when its rule says so.</EmptyState>}
+      {orders.isSuccess && items.length === 0 && (
+        <EmptyState title="No orders yet.">A running strategy places them at bar closes, when its rule says so.</EmptyState>
+      )}
     </div>
   );
 }

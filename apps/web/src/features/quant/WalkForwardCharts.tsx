@@ -16,7 +16,10 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
       <div className="wf-grid">
         {FOLD_METRICS.map((m) => {
           const data = wf.folds.map((f) => ({ label: f.label, model: f.model[m.key], baseline: f.baseline[m.key] }));
-          const axis = metricAxis(data.flatMap((d) => [d.model, d.baseline]), m.reference);
+          const axis = metricAxis(
+            data.flatMap((d) => [d.model, d.baseline]),
+            m.reference,
+          );
           return (
             <figure key={m.key} className="wf-chart" data-testid={`wf-chart-${m.key}`} aria-label={`${m.label} per fold`}>
               <figcaption>
@@ -28,9 +31,15 @@ export function WalkForwardCharts({ wf }: { wf: WalkForward }) {
                   <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -12 }} barGap={2}>
                     <CartesianGrid stroke={COLORS.grid} vertical={false} />
                     <XAxis dataKey="label" tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} />
-                    <YAxis tick={{ fill: COLORS.axis, fontSize: 11 }} stroke={COLORS.grid} domain={axis.domain}
+                    <YAxis
+                      tick={{ fill: COLORS.axis, fontSize: 11 }}
+                      stroke={COLORS.grid}
+                      domain={axis.domain}
                       ticks={axis.ticks}
-                      allowDataOverflow tickFormatter={(v: number) => formatMetric(v, m.digits)} width={56} />
+                      allowDataOverflow
+                      tickFormatter={(v: number) => formatMetric(v, m.digits)}
+                      width={56}
+                    />
                     <Tooltip
                       cursor={{ fill: 'rgba(255,255,255,0.04)' }}
                       contentStyle={{ background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 }}

@@ -29,7 +29,12 @@ export interface ModelStageChange {
   reason: string;
   at: string;
 }
-export type ModelDetail = ModelDto & { card: ModelCard & Record<string, unknown>; checksum: string; sizeBytes: number; stages?: ModelStageChange[] };
+export type ModelDetail = ModelDto & {
+  card: ModelCard & Record<string, unknown>;
+  checksum: string;
+  sizeBytes: number;
+  stages?: ModelStageChange[];
+};
 
 export function useModels() {
   return useQuery({
@@ -63,7 +68,10 @@ export function usePromoteModel() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, stage }: { id: string; stage: ModelStage }) =>
-      api<{ model: ModelDto; replaced: ModelDto | null }>(`/api/v1/models/${encodeURIComponent(id)}/promote`, { method: 'POST', body: { stage } }),
+      api<{ model: ModelDto; replaced: ModelDto | null }>(`/api/v1/models/${encodeURIComponent(id)}/promote`, {
+        method: 'POST',
+        body: { stage },
+      }),
     // Promotion may archive another model of the name: every model is re-read.
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: modelsQueryKey }),
   });
@@ -72,7 +80,11 @@ export function usePromoteModel() {
 export function useSignals(filter: SignalFilter) {
   return useQuery({
     queryKey: signalsKey(filter),
-    queryFn: ({ signal }) => api<{ items: SignalDto[]; nextCursor: string | null }>('/api/v1/signals', { signal, query: { symbol: filter.symbol, modelId: filter.modelId, limit: 200 } }),
+    queryFn: ({ signal }) =>
+      api<{ items: SignalDto[]; nextCursor: string | null }>('/api/v1/signals', {
+        signal,
+        query: { symbol: filter.symbol, modelId: filter.modelId, limit: 200 },
+      }),
   });
 }
 
@@ -96,7 +108,9 @@ export function useSignalsSync(): void {
     const onSignal = (event: SignalEvent) => {
       if (lastSeq !== null && event.seq > lastSeq + 1) void queryClient.invalidateQueries({ queryKey: signalsQueryKey });
       lastSeq = Math.max(event.seq, lastSeq ?? 0);
-      for (const [key, data] of queryClient.getQueriesData<{ items: SignalDto[]; nextCursor: string | null }>({ queryKey: signalsQueryKey })) {
+      for (const [key, data] of queryClient.getQueriesData<{ items: SignalDto[]; nextCursor: string | null }>({
+        queryKey: signalsQueryKey,
+      })) {
         if (!data) continue;
         const filter: SignalFilter = { symbol: (key[2] as string) || undefined, modelId: (key[3] as string) || undefined };
         queryClient.setQueryData(key, { ...data, items: mergeSignals(data.items, [event.signal], filter) });
@@ -129,7 +143,8 @@ export function useStrategies(enabled = true) {
 export function useStrategyOrders(id: string) {
   return useQuery({
     queryKey: strategyOrdersKey(id),
-    queryFn: ({ signal }) => api<{ items: Order[] }>(`/api/v1/strategies/${encodeURIComponent(id)}/orders`, { signal, query: { limit: 100 } }),
+    queryFn: ({ signal }) =>
+      api<{ items: Order[] }>(`/api/v1/strategies/${encodeURIComponent(id)}/orders`, { signal, query: { limit: 100 } }),
   });
 }
 
@@ -143,7 +158,8 @@ export function useCreateStrategy() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateStrategyRequest) => api<{ strategy: StrategyDto }>('/api/v1/strategies', { method: 'POST', body }),
-    onSuccess: ({ strategy }) => queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, strategy)),
+    onSuccess: ({ strategy }) =>
+      queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, strategy)),
   });
 }
 
@@ -155,7 +171,10 @@ export function useStrategyCommand() {
     mutationFn: ({ id, command }: { id: string; command: StrategyCommand }) =>
       api<{ strategy: StrategyDto }>(`/api/v1/strategies/${encodeURIComponent(id)}/${command.action}`, {
         method: 'POST',
-        body: command.action === 'kill-switch' ? { engaged: command.engaged, ...(command.reason ? { reason: command.reason } : {}) } : undefined,
+        body:
+          command.action === 'kill-switch'
+            ? { engaged: command.engaged, ...(command.reason ? { reason: command.reason } : {}) }
+            : undefined,
       }),
     onSuccess: ({ strategy }) => {
       queryClient.setQueryData<{ items: StrategyDto[] }>(strategiesQueryKey, (list) => upsertStrategy(list, strategy));

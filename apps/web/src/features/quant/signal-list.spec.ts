@@ -40,7 +40,10 @@ describe('mergeSignals', () => {
   });
 
   it('leaves out live signals the filter excludes', () => {
-    const merged = mergeSignals([], [sig('a', 1, { symbol: 'TCS' }), sig('b', 2), sig('c', 3, { modelId: M2 })], { symbol: 'INFY', modelId: M1 });
+    const merged = mergeSignals([], [sig('a', 1, { symbol: 'TCS' }), sig('b', 2), sig('c', 3, { modelId: M2 })], {
+      symbol: 'INFY',
+      modelId: M1,
+    });
     expect(merged.map((s) => s.id)).toEqual(['b']);
   });
 

@@ -10,7 +10,8 @@ export const matchesSignalFilter = (s: SignalDto, f: SignalFilter): boolean =>
   (!f.symbol || s.symbol === f.symbol.trim().toUpperCase()) && (!f.modelId || s.modelId === f.modelId);
 
 /** Newest first: bar time, then id (a uuid v7 sorts by creation) so equal times keep one order. */
-const newerFirst = (a: SignalDto, b: SignalDto): number => (a.ts === b.ts ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.ts < b.ts ? 1 : -1);
+const newerFirst = (a: SignalDto, b: SignalDto): number =>
+  a.ts === b.ts ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.ts < b.ts ? 1 : -1;
 
 /**
  * Adds live signals to a list read over REST: the filter's own only, each id once (an event

@@ -19,7 +19,11 @@ const bars = [0, 1, 2, 3].map((m) => chartTime(iso(m)));
 
 describe('signalMarkers', () => {
   it('puts BUY below and SELL above the bar of the signal, oldest first; HOLD and other symbols draw nothing', () => {
-    const markers = signalMarkers([sig('s', iso(2), 'SELL'), sig('b', iso(1), 'BUY'), sig('h', iso(3), 'HOLD'), sig('t', iso(0), 'BUY', 'TCS')], 'INFY', bars);
+    const markers = signalMarkers(
+      [sig('s', iso(2), 'SELL'), sig('b', iso(1), 'BUY'), sig('h', iso(3), 'HOLD'), sig('t', iso(0), 'BUY', 'TCS')],
+      'INFY',
+      bars,
+    );
     expect(markers.map((m) => [m.id, m.time, m.position, m.shape, m.text])).toEqual([
       ['b', bars[1], 'belowBar', 'arrowUp', 'B 0.71'],
       ['s', bars[2], 'aboveBar', 'arrowDown', 'S 0.30'],
@@ -27,7 +31,11 @@ describe('signalMarkers', () => {
   });
 
   it('snaps a signal inside a bar to that bar and drops one before the first bar', () => {
-    const markers = signalMarkers([sig('mid', iso(2, 40), 'BUY'), sig('late', iso(9), 'BUY'), sig('early', iso(-1 + 0, -5), 'SELL')], 'INFY', bars);
+    const markers = signalMarkers(
+      [sig('mid', iso(2, 40), 'BUY'), sig('late', iso(9), 'BUY'), sig('early', iso(-1 + 0, -5), 'SELL')],
+      'INFY',
+      bars,
+    );
     expect(markers.map((m) => [m.id, m.time])).toEqual([
       ['mid', bars[2]],
       ['late', bars[3]],

@@ -1,7 +1,14 @@
 import type { StrategyDto } from '@tradeloop/contracts';
 
 /** Symbols typed as "INFY, tcs RELIANCE": upper-cased, each once, in the order typed. */
-export const parseSymbols = (text: string): string[] => [...new Set(text.split(/[\s,]+/).map((s) => s.trim().toUpperCase()).filter(Boolean))];
+export const parseSymbols = (text: string): string[] => [
+  ...new Set(
+    text
+      .split(/[\s,]+/)
+      .map((s) => s.trim().toUpperCase())
+      .filter(Boolean),
+  ),
+];
 
 /** Params as one short line, keys in a fixed order: "quantity 5 · allowShort no". */
 export function formatParams(params: StrategyDto['params']): string {

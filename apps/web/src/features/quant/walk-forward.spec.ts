@@ -28,7 +28,12 @@ describe('extractWalkForward', () => {
     expect(wf!.modelKind).toBe('lightgbm');
     expect(wf!.baselineKind).toBe('logistic-regression');
     expect(wf!.folds.map((f) => f.label)).toEqual(['Fold 1', 'Fold 2']);
-    expect(wf!.folds[0]).toMatchObject({ fold: 0, from: '2026-09-20T07:30:00.000Z', model: { auc: 0.5, sharpe: -1 }, baseline: { auc: 0.48, hitRate: null } });
+    expect(wf!.folds[0]).toMatchObject({
+      fold: 0,
+      from: '2026-09-20T07:30:00.000Z',
+      model: { auc: 0.5, sharpe: -1 },
+      baseline: { auc: 0.48, hitRate: null },
+    });
     // Matched by fold index, not by position in the array.
     expect(wf!.folds[1]!.baseline).toEqual({ auc: 0.49, logLoss: 0.7, hitRate: 0.51, sharpe: 0.3 });
     expect(wf!.modelMean.sharpe).toBe(-1.5);
@@ -49,7 +54,9 @@ describe('extractWalkForward', () => {
   });
 
   it('reads the shipped demo model’s card', () => {
-    const card = JSON.parse(readFileSync(join(__dirname, '../../../../../models/demo-momentum/1/card.json'), 'utf8')) as { metrics: unknown };
+    const card = JSON.parse(readFileSync(join(__dirname, '../../../../../models/demo-momentum/1/card.json'), 'utf8')) as {
+      metrics: unknown;
+    };
     const wf = extractWalkForward(card.metrics)!;
     expect(wf.folds.length).toBeGreaterThan(1);
     for (const f of wf.folds) {

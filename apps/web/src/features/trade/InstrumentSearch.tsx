@@ -135,7 +135,9 @@ export function InstrumentSearch({ listed, disabled, onAdd }: InstrumentSearchPr
             })}
           </ul>
           {search.isError && <p className="wl-search-hint text-negative">{describeError(search.error)}</p>}
-          {settled && results.length === 0 && !search.isError && <p className="wl-search-hint muted">No instrument matches “{text.trim()}”.</p>}
+          {settled && results.length === 0 && !search.isError && (
+            <p className="wl-search-hint muted">No instrument matches “{text.trim()}”.</p>
+          )}
           {!settled && results.length === 0 && !search.isError && <p className="wl-search-hint muted">Searching…</p>}
         </div>
       )}

@@ -43,7 +43,8 @@ function ModifyForm({ order, onDone }: { order: Order; onDone: () => void }) {
     e.preventDefault();
     if (!unchanged) modify.mutate({ id: order.id, change }, { onSuccess: onDone });
   };
-  const fieldError = (field: string) => (isApiError(modify.error) ? modify.error.fieldErrors.find((f) => f.field === field)?.message : undefined);
+  const fieldError = (field: string) =>
+    isApiError(modify.error) ? modify.error.fieldErrors.find((f) => f.field === field)?.message : undefined;
 
   return (
     <form className="stack" onSubmit={submit} noValidate>
@@ -53,20 +54,46 @@ function ModifyForm({ order, onDone }: { order: Order; onDone: () => void }) {
       </p>
       <label className="field">
         <span className="label">Quantity (units)</span>
-        <input className="input mono" type="number" inputMode="numeric" min={order.filledQuantity + 1} value={quantity} onChange={(e) => setQuantity(e.target.value)} data-testid="order-modify-quantity" />
+        <input
+          className="input mono"
+          type="number"
+          inputMode="numeric"
+          min={order.filledQuantity + 1}
+          value={quantity}
+          onChange={(e) => setQuantity(e.target.value)}
+          data-testid="order-modify-quantity"
+        />
         {fieldError('quantity') && <span className="field-error">{fieldError('quantity')}</span>}
       </label>
       {hasPrice && (
         <label className="field">
           <span className="label">Price</span>
-          <input className="input mono" type="number" inputMode="decimal" min={0} step="0.05" value={price} onChange={(e) => setPrice(e.target.value)} data-testid="order-modify-price" />
+          <input
+            className="input mono"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="0.05"
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+            data-testid="order-modify-price"
+          />
           {fieldError('price') && <span className="field-error">{fieldError('price')}</span>}
         </label>
       )}
       {hasTrigger && (
         <label className="field">
           <span className="label">Trigger</span>
-          <input className="input mono" type="number" inputMode="decimal" min={0} step="0.05" value={trigger} onChange={(e) => setTrigger(e.target.value)} data-testid="order-modify-trigger" />
+          <input
+            className="input mono"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="0.05"
+            value={trigger}
+            onChange={(e) => setTrigger(e.target.value)}
+            data-testid="order-modify-trigger"
+          />
           {fieldError('triggerPrice') && <span className="field-error">{fieldError('triggerPrice')}</span>}
         </label>
       )}

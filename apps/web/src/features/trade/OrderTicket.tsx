@@ -24,7 +24,14 @@
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { InstrumentDto, PositionDto } from '@tradeloop/contracts';
-import { formatPrice as formatTicks, ORDER_TYPES, PRODUCTS_BY_INSTRUMENT_TYPE, type OrderSide, type OrderType, type Product } from '@tradeloop/domain';
+import {
+  formatPrice as formatTicks,
+  ORDER_TYPES,
+  PRODUCTS_BY_INSTRUMENT_TYPE,
+  type OrderSide,
+  type OrderType,
+  type Product,
+} from '@tradeloop/domain';
 import { Kbd } from '../../components/Kbd';
 import { Money } from '../../components/Money';
 import { isApiError, type ApiError } from '../../lib/api';
@@ -73,10 +80,22 @@ export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onCha
         <div className="ticket-closed">
           <p className="muted">{defaultSymbol ? `Place an order for ${defaultSymbol}` : 'Chart an instrument to place an order.'}</p>
           <div className="ticket-closed-actions">
-            <button type="button" className="button ticket-buy-button" disabled={!defaultSymbol} onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'BUY' })} data-testid="ticket-open-buy">
+            <button
+              type="button"
+              className="button ticket-buy-button"
+              disabled={!defaultSymbol}
+              onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'BUY' })}
+              data-testid="ticket-open-buy"
+            >
               Buy <Kbd>B</Kbd>
             </button>
-            <button type="button" className="button ticket-sell-button" disabled={!defaultSymbol} onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'SELL' })} data-testid="ticket-open-sell">
+            <button
+              type="button"
+              className="button ticket-sell-button"
+              disabled={!defaultSymbol}
+              onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'SELL' })}
+              data-testid="ticket-open-sell"
+            >
               Sell <Kbd>S</Kbd>
             </button>
           </div>
@@ -94,11 +113,20 @@ type FieldErrors = Partial<Record<Field, string>>;
 /** "1400.00" from integer ticks, for a price box prefilled from the LTP (string arithmetic, no floats). */
 const ticksToText = (ticks: number) => formatTicks(ticks);
 
-
 /** Rounds a price (ticks) down to the instrument's tick. */
 const toTick = (ticks: number, tick: number) => (tick > 0 ? Math.floor(ticks / tick) * tick : ticks);
 
-function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketState; book: QuoteBook; positions: readonly PositionDto[]; onChange: (t: TicketState | null) => void }) {
+function OrderTicket({
+  ticket,
+  book,
+  positions,
+  onChange,
+}: {
+  ticket: TicketState;
+  book: QuoteBook;
+  positions: readonly PositionDto[];
+  onChange: (t: TicketState | null) => void;
+}) {
   const { symbol, side } = ticket;
   const instrument = useInstrument(symbol);
   const inst: InstrumentDto | null | undefined = instrument.data;
@@ -140,7 +168,9 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
   };
 
   const estimate =
-    product && Number.isSafeInteger(units) ? estimateOrder({ side, type, product, quantity: units, price, triggerPrice: trigger, ltp, longQuantity: long }) : null;
+    product && Number.isSafeInteger(units)
+      ? estimateOrder({ side, type, product, quantity: units, price, triggerPrice: trigger, ltp, longQuantity: long })
+      : null;
 
   const clearErrors = (field?: Field) => {
     if (field) setFieldErrors((e) => ({ ...e, [field]: undefined }));
@@ -189,7 +219,8 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
               if (field && !next[field]) next[field] = fe.message;
             }
             setFieldErrors(next);
-            if (Object.keys(next).length === 0 || error.fieldErrors.some((fe) => !(FIELDS as readonly string[]).includes(fe.field))) setBanner(error);
+            if (Object.keys(next).length === 0 || error.fieldErrors.some((fe) => !(FIELDS as readonly string[]).includes(fe.field)))
+              setBanner(error);
           } else {
             setBanner(error);
           }
@@ -231,17 +262,44 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
   );
 
   return (
-    <form className={`order-ticket order-ticket-${side.toLowerCase()}`} onSubmit={submit} noValidate data-testid="order-ticket" data-side={side} data-symbol={symbol} data-lot-size={lotSize}>
+    <form
+      className={`order-ticket order-ticket-${side.toLowerCase()}`}
+      onSubmit={submit}
+      noValidate
+      data-testid="order-ticket"
+      data-side={side}
+      data-symbol={symbol}
+      data-lot-size={lotSize}
+    >
       <header className="ticket-header">
         <div className="segmented ticket-sides" role="group" aria-label="Side">
-          <button type="button" className="segment segment-buy" aria-pressed={side === 'BUY'} onClick={() => onChange({ symbol, side: 'BUY' })} data-testid="ticket-side-buy">
+          <button
+            type="button"
+            className="segment segment-buy"
+            aria-pressed={side === 'BUY'}
+            onClick={() => onChange({ symbol, side: 'BUY' })}
+            data-testid="ticket-side-buy"
+          >
             Buy
           </button>
-          <button type="button" className="segment segment-sell" aria-pressed={side === 'SELL'} onClick={() => onChange({ symbol, side: 'SELL' })} data-testid="ticket-side-sell">
+          <button
+            type="button"
+            className="segment segment-sell"
+            aria-pressed={side === 'SELL'}
+            onClick={() => onChange({ symbol, side: 'SELL' })}
+            data-testid="ticket-side-sell"
+          >
             Sell
           </button>
         </div>
-        <button type="button" className="icon-button" aria-label="Close the ticket (Esc)" title="Close (Esc)" onClick={() => onChange(null)} data-testid="ticket-close">
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close the ticket (Esc)"
+          title="Close (Esc)"
+          onClick={() => onChange(null)}
+          data-testid="ticket-close"
+        >
           ×
         </button>
       </header>
@@ -316,14 +374,21 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
         <span className="label">Product</span>
         <div className="segmented" role="group" aria-label="Product">
           {products.map((p) => (
-            <button key={p} type="button" className="segment" aria-pressed={product === p} onClick={() => setProduct(p)} data-testid={`ticket-product-${p}`} title={PRODUCT_HINT[p]}>
+            <button
+              key={p}
+              type="button"
+              className="segment"
+              aria-pressed={product === p}
+              onClick={() => setProduct(p)}
+              data-testid={`ticket-product-${p}`}
+              title={PRODUCT_HINT[p]}
+            >
               {p}
             </button>
           ))}
         </div>
         {fieldError('product')}
       </div>
-
 
       <Estimate estimate={estimate} side={side} />
 
@@ -333,8 +398,15 @@ function OrderTicket({ ticket, book, positions, onChange }: { ticket: TicketStat
         </p>
       )}
 
-      <button type="submit" className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`} disabled={place.isPending} data-testid="ticket-submit">
-        {place.isPending ? 'Placing…' : `${side === 'BUY' ? 'Buy' : 'Sell'} ${Number.isSafeInteger(lotCount) && lotCount > 0 ? `${lotCount} lot${lotCount === 1 ? '' : 's'}` : ''} ${symbol}`}
+      <button
+        type="submit"
+        className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`}
+        disabled={place.isPending}
+        data-testid="ticket-submit"
+      >
+        {place.isPending
+          ? 'Placing…'
+          : `${side === 'BUY' ? 'Buy' : 'Sell'} ${Number.isSafeInteger(lotCount) && lotCount > 0 ? `${lotCount} lot${lotCount === 1 ? '' : 's'}` : ''} ${symbol}`}
       </button>
     </form>
   );
@@ -356,21 +428,34 @@ function Estimate({ estimate, side }: { estimate: ReturnType<typeof estimateOrde
   }
   const { lines } = estimate.fees;
   return (
-    <dl className="ticket-estimate" data-testid="ticket-estimate" data-hold={formatInr(estimate.hold)} data-fees={formatInr(estimate.fees.total)}>
+    <dl
+      className="ticket-estimate"
+      data-testid="ticket-estimate"
+      data-hold={formatInr(estimate.hold)}
+      data-fees={formatInr(estimate.fees.total)}
+    >
       <div>
         <dt>Value @ ≈{formatPrice(formatTicks(Math.ceil(estimate.referencePrice / 100) * 100))}</dt>
         <dd className="mono">{formatInr(estimate.notional)}</dd>
       </div>
-      <div title={`Brokerage ${formatInr(lines.brokerage)} · STT ${formatInr(lines.stt)} · Exchange ${formatInr(lines.exchangeCharges)} · GST ${formatInr(lines.gst)}`}>
+      <div
+        title={`Brokerage ${formatInr(lines.brokerage)} · STT ${formatInr(lines.stt)} · Exchange ${formatInr(lines.exchangeCharges)} · GST ${formatInr(lines.gst)}`}
+      >
         <dt>Charges</dt>
         <dd className="mono">{formatInr(estimate.fees.total)}</dd>
       </div>
       <div className="ticket-estimate-hold">
-        <dt>{side === 'BUY' ? 'Funds held' : estimate.shortQuantity > 0 ? `Margin held (${estimate.shortQuantity} short)` : 'Funds held'}</dt>
+        <dt>
+          {side === 'BUY' ? 'Funds held' : estimate.shortQuantity > 0 ? `Margin held (${estimate.shortQuantity} short)` : 'Funds held'}
+        </dt>
         <dd className="mono">{formatInr(estimate.hold)}</dd>
       </div>
-      <p className="ticket-estimate-note muted" title="Brokerage MIS/NRML min(₹20, 0.03 %), CNC ₹0; STT 0.025 % sell MIS, 0.1 % CNC; exchange 0.00297 %; GST 18 % on brokerage + exchange. Market and SL-M orders are held at LTP + 5 %.">
-        Estimate · brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST {formatInr(lines.gst)}
+      <p
+        className="ticket-estimate-note muted"
+        title="Brokerage MIS/NRML min(₹20, 0.03 %), CNC ₹0; STT 0.025 % sell MIS, 0.1 % CNC; exchange 0.00297 %; GST 18 % on brokerage + exchange. Market and SL-M orders are held at LTP + 5 %."
+      >
+        Estimate · brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST{' '}
+        {formatInr(lines.gst)}
       </p>
     </dl>
   );
@@ -386,11 +471,17 @@ const BANNER_TITLE: Record<string, string> = {
 
 function TicketBanner({ error }: { error: ApiError | Error }) {
   const code = isApiError(error) ? error.code : 'ERROR';
-  const title = BANNER_TITLE[code] ?? (isApiError(error) && error.status === 400 ? 'The order was not accepted' : 'Could not place the order');
+  const title =
+    BANNER_TITLE[code] ?? (isApiError(error) && error.status === 400 ? 'The order was not accepted' : 'Could not place the order');
   const detail = isApiError(error) ? error.detail : error.message;
   const fields = isApiError(error) ? error.fieldErrors.filter((fe) => !(FIELDS as readonly string[]).includes(fe.field)) : [];
   return (
-    <div className={`notice ${code === 'KILL_SWITCH_ENGAGED' ? 'notice-error ticket-banner-switch' : 'notice-error'} ticket-banner`} role="alert" data-testid="ticket-error" data-code={code}>
+    <div
+      className={`notice ${code === 'KILL_SWITCH_ENGAGED' ? 'notice-error ticket-banner-switch' : 'notice-error'} ticket-banner`}
+      role="alert"
+      data-testid="ticket-error"
+      data-code={code}
+    >
       <div className="ticket-banner-body">
         <strong>{title}</strong>
         <span>{detail}</span>
@@ -444,7 +535,14 @@ function SymbolField({ symbol, onPick }: { symbol: string; onPick: (symbol: stri
       {results.length > 0 && (
         <ul className="ticket-symbol-list" role="listbox" aria-label="Matching instruments">
           {results.map((i) => (
-            <li key={i.symbol} role="option" aria-selected={i.symbol === symbol} onMouseDown={(e) => e.preventDefault()} onClick={() => pick(i.symbol)} data-testid={`ticket-symbol-option-${i.symbol}`}>
+            <li
+              key={i.symbol}
+              role="option"
+              aria-selected={i.symbol === symbol}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => pick(i.symbol)}
+              data-testid={`ticket-symbol-option-${i.symbol}`}
+            >
               <span className="mono">{i.symbol}</span> <span className="muted">{i.name}</span>
             </li>
           ))}

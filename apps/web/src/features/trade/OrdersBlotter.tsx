@@ -42,7 +42,17 @@ export function StatusChip({ status, testId }: { status: OrderStatus; testId?: s
   );
 }
 
-export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: readonly Order[]; loading: boolean; error: unknown; onRetry: () => void }) {
+export function OrdersBlotter({
+  orders,
+  loading,
+  error,
+  onRetry,
+}: {
+  orders: readonly Order[];
+  loading: boolean;
+  error: unknown;
+  onRetry: () => void;
+}) {
   const [cancelling, setCancelling] = useState<Order | null>(null);
   const [modifying, setModifying] = useState<Order | null>(null);
   const cancel = useCancelOrder();
@@ -103,12 +113,22 @@ export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: rea
                 </td>
                 <td className="col-actions">
                   {isOpenOrder(o) && o.status !== 'PENDING' && o.type !== 'MARKET' && (
-                    <button type="button" className="button button-small button-ghost" onClick={() => setModifying(o)} data-testid={`order-modify-${o.id}`}>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost"
+                      onClick={() => setModifying(o)}
+                      data-testid={`order-modify-${o.id}`}
+                    >
                       Modify
                     </button>
                   )}
                   {isOpenOrder(o) && (
-                    <button type="button" className="button button-small button-ghost" onClick={() => setCancelling(o)} data-testid={`order-cancel-${o.id}`}>
+                    <button
+                      type="button"
+                      className="button button-small button-ghost"
+                      onClick={() => setCancelling(o)}
+                      data-testid={`order-cancel-${o.id}`}
+                    >
                       Cancel
                     </button>
                   )}
@@ -131,8 +151,10 @@ export function OrdersBlotter({ orders, loading, error, onRetry }: { orders: rea
         {cancelling && (
           <div className="stack">
             <p>
-              {cancelling.side} {cancelling.quantity - cancelling.filledQuantity} of {cancelling.quantity} <strong className="mono">{cancelling.symbol}</strong> {cancelling.type}
-              {cancelling.price ? ` @ ${formatPrice(cancelling.price)}` : ''}. Its hold of <Money value={cancelling.reserved} /> is released.
+              {cancelling.side} {cancelling.quantity - cancelling.filledQuantity} of {cancelling.quantity}{' '}
+              <strong className="mono">{cancelling.symbol}</strong> {cancelling.type}
+              {cancelling.price ? ` @ ${formatPrice(cancelling.price)}` : ''}. Its hold of <Money value={cancelling.reserved} /> is
+              released.
             </p>
             {cancel.isError && (
               <div className="notice notice-error" role="alert" data-testid="order-cancel-error">

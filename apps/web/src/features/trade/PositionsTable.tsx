@@ -97,7 +97,17 @@ export function PositionsTable({
   );
 }
 
-function PositionRow({ position: p, idSuffix, book, onSquareOff }: { position: PositionDto; idSuffix: string; book: QuoteBook; onSquareOff: () => void }) {
+function PositionRow({
+  position: p,
+  idSuffix,
+  book,
+  onSquareOff,
+}: {
+  position: PositionDto;
+  idSuffix: string;
+  book: QuoteBook;
+  onSquareOff: () => void;
+}) {
   const quote = useLiveQuote(book, p.symbol);
   // The server's figures stand until a tick newer than them arrives (ticks move `moves`).
   const [baseline, setBaseline] = useState<{ position: PositionDto; moves: number }>({ position: p, moves: quote?.moves ?? 0 });
@@ -130,7 +140,12 @@ function PositionRow({ position: p, idSuffix, book, onSquareOff }: { position: P
       </td>
       <td className="col-actions">
         {p.netQuantity !== 0 && (
-          <button type="button" className="button button-small button-ghost" onClick={onSquareOff} data-testid={`position-squareoff-${idSuffix}`}>
+          <button
+            type="button"
+            className="button button-small button-ghost"
+            onClick={onSquareOff}
+            data-testid={`position-squareoff-${idSuffix}`}
+          >
             Square off
           </button>
         )}
@@ -173,7 +188,16 @@ function SquareOffDialog({ position, onClose }: { position: PositionDto | null; 
               onClick={() =>
                 key &&
                 place.mutate(
-                  { body: { symbol: position.symbol, side, type: 'MARKET', quantity: Math.abs(position.netQuantity), product: position.product }, idempotencyKey: key.key },
+                  {
+                    body: {
+                      symbol: position.symbol,
+                      side,
+                      type: 'MARKET',
+                      quantity: Math.abs(position.netQuantity),
+                      product: position.product,
+                    },
+                    idempotencyKey: key.key,
+                  },
                   { onSuccess: close },
                 )
               }

@@ -11,13 +11,7 @@
  *   chart-canvas             the drawing surface (lightweight-charts)
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  HistogramSeries,
-  type IChartApi,
-  type ISeriesApi,
-  type MouseEventParams,
-  type Time,
-} from 'lightweight-charts';
+import { HistogramSeries, type IChartApi, type ISeriesApi, type MouseEventParams, type Time } from 'lightweight-charts';
 import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { changePercent, direction, formatChange, formatPrice, formatVolume } from '../../lib/price';
@@ -42,7 +36,11 @@ interface PriceChartProps {
   onTimeframe: (timeframe: Timeframe) => void;
 }
 
-const volumePoint = (bar: Bar) => ({ time: bar.time, value: bar.volume, color: bar.close >= bar.open ? COLORS.upVolume : COLORS.downVolume });
+const volumePoint = (bar: Bar) => ({
+  time: bar.time,
+  value: bar.volume,
+  color: bar.close >= bar.open ? COLORS.upVolume : COLORS.downVolume,
+});
 
 export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
@@ -61,7 +59,12 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
     if (!container) return undefined;
     const { chart, candles } = createCandleChart(container);
     candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.26 } });
-    const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: '', lastValueVisible: false, priceLineVisible: false });
+    const volume = chart.addSeries(HistogramSeries, {
+      priceFormat: { type: 'volume' },
+      priceScaleId: '',
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
     volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     const onCrosshair = (param: MouseEventParams<Time>) => {
       const bar = param.time !== undefined && param.point ? barsRef.current.get(param.time as number) : undefined;
@@ -175,7 +178,9 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
           <span className="muted">{symbol ? 'OHLC appears here' : ''}</span>
         )}
         {symbol && live !== 'live' && live !== 'pending' && (
-          <span className="chart-live-warning text-negative">{live === 'refused' ? 'Live candles refused' : 'Live candles unavailable'}</span>
+          <span className="chart-live-warning text-negative">
+            {live === 'refused' ? 'Live candles refused' : 'Live candles unavailable'}
+          </span>
         )}
       </div>
       <div className="chart-canvas" data-testid="chart-canvas">

@@ -50,14 +50,28 @@ export function RiskPanel() {
                 </span>
                 {self?.engaged && (
                   <span className="muted">
-                    {self.reason ?? 'no reason'} · {formatDateTime(self.at)} · new exposure is refused; only reducing orders are accepted. An admin can release it.
+                    {self.reason ?? 'no reason'} · {formatDateTime(self.at)} · new exposure is refused; only reducing orders are accepted.
+                    An admin can release it.
                   </span>
                 )}
               </div>
               <div className="muted" data-testid="kill-switch-global" data-engaged={global ? String(global.engaged) : ''}>
-                Platform-wide: {global === undefined ? '—' : global.engaged ? <strong className="text-negative">HALTED ({global.reason ?? 'no reason'})</strong> : 'normal'}
+                Platform-wide:{' '}
+                {global === undefined ? (
+                  '—'
+                ) : global.engaged ? (
+                  <strong className="text-negative">HALTED ({global.reason ?? 'no reason'})</strong>
+                ) : (
+                  'normal'
+                )}
               </div>
-              <button type="button" className="button button-danger" disabled={!self || self.engaged} onClick={() => setConfirming(true)} data-testid="kill-switch-button">
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={!self || self.engaged}
+                onClick={() => setConfirming(true)}
+                data-testid="kill-switch-button"
+              >
                 {self?.engaged ? 'Kill switch engaged' : 'Engage kill switch'}
               </button>
             </>
@@ -82,7 +96,9 @@ export function RiskPanel() {
                 <Money value={limits.data.maxDailyLoss} />
               </dd>
               <dt title="How much of the day's best P&L may be given back before your switch trips">Max drawdown</dt>
-              <dd data-testid="risk-limit-max-drawdown">{limits.data.maxDrawdown === null ? <span className="muted">none</span> : <Money value={limits.data.maxDrawdown} />}</dd>
+              <dd data-testid="risk-limit-max-drawdown">
+                {limits.data.maxDrawdown === null ? <span className="muted">none</span> : <Money value={limits.data.maxDrawdown} />}
+              </dd>
               <dt>Max open orders</dt>
               <dd className="mono">{limits.data.maxOpenOrders}</dd>
               <dt>Max orders / minute</dt>
@@ -96,13 +112,25 @@ export function RiskPanel() {
         </section>
       </div>
       <h3 className="section-title">Risk events</h3>
-      {events.isError ? <ErrorNotice error={events.error} onRetry={() => void events.refetch()} /> : <RiskEventsTable events={events.data?.items ?? []} loading={events.isPending} />}
+      {events.isError ? (
+        <ErrorNotice error={events.error} onRetry={() => void events.refetch()} />
+      ) : (
+        <RiskEventsTable events={events.data?.items ?? []} loading={events.isPending} />
+      )}
       <EngageDialog open={confirming} onClose={() => setConfirming(false)} />
     </div>
   );
 }
 
-export function RiskEventsTable({ events, loading, showUser = false }: { events: readonly RiskEvent[]; loading: boolean; showUser?: boolean }) {
+export function RiskEventsTable({
+  events,
+  loading,
+  showUser = false,
+}: {
+  events: readonly RiskEvent[];
+  loading: boolean;
+  showUser?: boolean;
+}) {
   return (
     <div className="table-wrap">
       <table className="table table-dense" data-testid="risk-events" data-count={events.length}>
@@ -151,12 +179,20 @@ function EngageDialog({ open, onClose }: { open: boolean; onClose: () => void })
     <Dialog open={open} title="Engage your kill switch?" onClose={close} testId="kill-switch-dialog">
       <form className="stack" onSubmit={submit}>
         <p>
-          All your open orders are cancelled and every new order that adds exposure is refused. Orders that reduce a position are still accepted.{' '}
-          <strong>You cannot release it yourself</strong>: an admin has to.
+          All your open orders are cancelled and every new order that adds exposure is refused. Orders that reduce a position are still
+          accepted. <strong>You cannot release it yourself</strong>: an admin has to.
         </p>
         <label className="field">
           <span className="label">Reason</span>
-          <input className="input" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} placeholder="e.g. stepping away, losses for the day" autoFocus data-testid="kill-switch-reason" />
+          <input
+            className="input"
+            value={reason}
+            maxLength={200}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="e.g. stepping away, losses for the day"
+            autoFocus
+            data-testid="kill-switch-reason"
+          />
         </label>
         {engage.isError && (
           <div className="notice notice-error" role="alert" data-testid="kill-switch-error">
@@ -167,7 +203,12 @@ function EngageDialog({ open, onClose }: { open: boolean; onClose: () => void })
           <button type="button" className="button button-ghost" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="button button-danger" disabled={!reason.trim() || engage.isPending} data-testid="kill-switch-confirm">
+          <button
+            type="submit"
+            className="button button-danger"
+            disabled={!reason.trim() || engage.isPending}
+            data-testid="kill-switch-confirm"
+          >
             {engage.isPending ? 'Engaging…' : 'Engage kill switch'}
           </button>
         </div>

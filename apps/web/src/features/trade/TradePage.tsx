@@ -70,7 +70,8 @@ export function TradePage() {
   const ticketSymbol = ticket?.symbol ?? null;
   const quoteSymbols = useMemo(() => {
     const symbols = [...(activeSymbols ?? [])];
-    for (const s of [charted, ticketSymbol, ...(positionSymbols ? positionSymbols.split(',') : [])]) if (s && !symbols.includes(s)) symbols.push(s);
+    for (const s of [charted, ticketSymbol, ...(positionSymbols ? positionSymbols.split(',') : [])])
+      if (s && !symbols.includes(s)) symbols.push(s);
     return symbols;
   }, [activeSymbols, charted, ticketSymbol, positionSymbols]);
   const { quotes, subscription } = useLiveQuotes(book, quoteSymbols);
@@ -136,9 +137,24 @@ export function TradePage() {
       <TradingTabs
         tab={tab}
         onTab={(t) => update({ tab: t === 'orders' ? null : t })}
-        orders={{ items: orders.data?.items ?? EMPTY, loading: orders.isPending, error: orders.isError ? orders.error : null, retry: () => void orders.refetch() }}
-        positions={{ items: positionItems, loading: positions.isPending, error: positions.isError ? positions.error : null, retry: () => void positions.refetch() }}
-        trades={{ items: trades.data?.items ?? EMPTY, loading: trades.isPending, error: trades.isError ? trades.error : null, retry: () => void trades.refetch() }}
+        orders={{
+          items: orders.data?.items ?? EMPTY,
+          loading: orders.isPending,
+          error: orders.isError ? orders.error : null,
+          retry: () => void orders.refetch(),
+        }}
+        positions={{
+          items: positionItems,
+          loading: positions.isPending,
+          error: positions.isError ? positions.error : null,
+          retry: () => void positions.refetch(),
+        }}
+        trades={{
+          items: trades.data?.items ?? EMPTY,
+          loading: trades.isPending,
+          error: trades.isError ? trades.error : null,
+          retry: () => void trades.refetch(),
+        }}
         book={book}
         killSwitchEngaged={killSwitch.data?.self.engaged === true || killSwitch.data?.global.engaged === true}
       />

@@ -10,7 +10,17 @@ import { Money } from '../../components/Money';
 import { formatDateTime, shortId } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
 
-export function TradesTable({ trades, loading, error, onRetry }: { trades: readonly Trade[]; loading: boolean; error: unknown; onRetry: () => void }) {
+export function TradesTable({
+  trades,
+  loading,
+  error,
+  onRetry,
+}: {
+  trades: readonly Trade[];
+  loading: boolean;
+  error: unknown;
+  onRetry: () => void;
+}) {
   if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
   return (
     <div className="table-wrap trading-table-wrap">

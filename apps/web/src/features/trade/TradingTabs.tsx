@@ -80,7 +80,15 @@ export function TradingTabs({ tab, onTab, orders, positions, trades, book, killS
       </div>
       <div className="trading-tab-panel" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`}>
         {tab === 'orders' && <OrdersBlotter orders={orders.items} loading={orders.loading} error={orders.error} onRetry={orders.retry} />}
-        {tab === 'positions' && <PositionsTable positions={positions.items} book={book} loading={positions.loading} error={positions.error} onRetry={positions.retry} />}
+        {tab === 'positions' && (
+          <PositionsTable
+            positions={positions.items}
+            book={book}
+            loading={positions.loading}
+            error={positions.error}
+            onRetry={positions.retry}
+          />
+        )}
         {tab === 'trades' && <TradesTable trades={trades.items} loading={trades.loading} error={trades.error} onRetry={trades.retry} />}
         {tab === 'risk' && <RiskPanel />}
       </div>

@@ -29,13 +29,25 @@ interface WatchlistPanelProps {
   onOpenChart: (symbol: string) => void;
 }
 
-export function WatchlistPanel({ lists, active, book, statuses, quotesError, onRetryQuotes, charted, onActivate, onOpenChart }: WatchlistPanelProps) {
+export function WatchlistPanel({
+  lists,
+  active,
+  book,
+  statuses,
+  quotesError,
+  onRetryQuotes,
+  charted,
+  onActivate,
+  onOpenChart,
+}: WatchlistPanelProps) {
   const change = useWatchlistChange();
   const [selection, setSelection] = useState<{ listId: string | null; index: number }>({ listId: null, index: 0 });
   const symbols = active?.symbols ?? [];
   // The selection belongs to one list; another list starts at its charted row or the top.
   const selected =
-    selection.listId === active?.id ? Math.min(selection.index, Math.max(symbols.length - 1, 0)) : Math.max(0, charted ? symbols.indexOf(charted) : 0);
+    selection.listId === active?.id
+      ? Math.min(selection.index, Math.max(symbols.length - 1, 0))
+      : Math.max(0, charted ? symbols.indexOf(charted) : 0);
   const select = (index: number) => setSelection({ listId: active?.id ?? null, index });
 
   const add = (instrument: InstrumentDto) => {
@@ -114,14 +126,24 @@ function WatchlistFooter({ symbols, statuses }: { symbols: readonly string[]; st
   const states = symbols.map((s) => statuses[s]?.state ?? 'pending');
   const refused = symbols.filter((s) => statuses[s]?.state === 'refused');
   const state: keyof typeof LIVE_TEXT =
-    connection !== 'online' ? 'offline' : states.some((s) => s === 'live') ? 'live' : states.some((s) => s === 'no-answer') ? 'no-answer' : 'pending';
+    connection !== 'online'
+      ? 'offline'
+      : states.some((s) => s === 'live')
+        ? 'live'
+        : states.some((s) => s === 'no-answer')
+          ? 'no-answer'
+          : 'pending';
   return (
     <footer className="wl-status">
       <span className="muted">
         {symbols.length} {symbols.length === 1 ? 'instrument' : 'instruments'}
       </span>
       {symbols.length > 0 && (
-        <span className={`live-indicator live-${state === 'live' ? 'online' : state === 'offline' ? 'offline' : 'connecting'}`} data-testid="watchlist-live-status" data-state={state}>
+        <span
+          className={`live-indicator live-${state === 'live' ? 'online' : state === 'offline' ? 'offline' : 'connecting'}`}
+          data-testid="watchlist-live-status"
+          data-state={state}
+        >
           <span className="live-dot" aria-hidden="true" />
           {LIVE_TEXT[state]}
         </span>

@@ -28,7 +28,18 @@ interface WatchlistTableProps {
   onMove: (from: number, to: number) => void;
 }
 
-export function WatchlistTable({ listName, symbols, book, statuses, selected, charted, onSelect, onOpen, onRemove, onMove }: WatchlistTableProps) {
+export function WatchlistTable({
+  listName,
+  symbols,
+  book,
+  statuses,
+  selected,
+  charted,
+  onSelect,
+  onOpen,
+  onRemove,
+  onMove,
+}: WatchlistTableProps) {
   const listId = useId();
   const bodyRef = useRef<HTMLDivElement>(null);
   const current = symbols[selected];

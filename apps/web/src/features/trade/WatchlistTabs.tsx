@@ -106,7 +106,12 @@ export function WatchlistTabs({ lists, activeId, busy, onActivate, onCreate, onR
         </button>
       </div>
 
-      <Dialog open={editing !== null} title={editing?.mode === 'rename' ? 'Rename watchlist' : 'New watchlist'} onClose={() => setEditing(null)} testId="watchlist-name-dialog">
+      <Dialog
+        open={editing !== null}
+        title={editing?.mode === 'rename' ? 'Rename watchlist' : 'New watchlist'}
+        onClose={() => setEditing(null)}
+        testId="watchlist-name-dialog"
+      >
         {editing && (
           <NameForm
             key={editing.mode === 'rename' ? editing.list.id : 'new'}
@@ -122,8 +127,8 @@ export function WatchlistTabs({ lists, activeId, busy, onActivate, onCreate, onR
         {deleting && (
           <div className="stack">
             <p>
-              Delete <strong>{deleting.name}</strong> and its {deleting.symbols.length} {deleting.symbols.length === 1 ? 'instrument' : 'instruments'}? This cannot be
-              undone.
+              Delete <strong>{deleting.name}</strong> and its {deleting.symbols.length}{' '}
+              {deleting.symbols.length === 1 ? 'instrument' : 'instruments'}? This cannot be undone.
             </p>
             <div className="dialog-footer">
               <button type="button" className="button" onClick={() => setDeleting(null)}>
@@ -148,7 +153,17 @@ export function WatchlistTabs({ lists, activeId, busy, onActivate, onCreate, onR
   );
 }
 
-function NameForm({ initial, submitLabel, onSubmit, onDone }: { initial: string; submitLabel: string; onSubmit: (name: string) => Promise<unknown>; onDone: () => void }) {
+function NameForm({
+  initial,
+  submitLabel,
+  onSubmit,
+  onDone,
+}: {
+  initial: string;
+  submitLabel: string;
+  onSubmit: (name: string) => Promise<unknown>;
+  onDone: () => void;
+}) {
   const [name, setName] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);

@@ -18,9 +18,18 @@ export function createCandleChart(container: HTMLElement): { chart: IChartApi; c
   const c = CHART_COLORS;
   const chart = createChart(container, {
     autoSize: true,
-    layout: { background: { type: ColorType.Solid, color: c.background }, textColor: c.text, fontFamily: 'Inter, system-ui, sans-serif', fontSize: 11 },
+    layout: {
+      background: { type: ColorType.Solid, color: c.background },
+      textColor: c.text,
+      fontFamily: 'Inter, system-ui, sans-serif',
+      fontSize: 11,
+    },
     grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
-    crosshair: { mode: CrosshairMode.Normal, vertLine: { color: c.crosshair, labelBackgroundColor: '#1c2431' }, horzLine: { color: c.crosshair, labelBackgroundColor: '#1c2431' } },
+    crosshair: {
+      mode: CrosshairMode.Normal,
+      vertLine: { color: c.crosshair, labelBackgroundColor: '#1c2431' },
+      horzLine: { color: c.crosshair, labelBackgroundColor: '#1c2431' },
+    },
     rightPriceScale: { borderColor: c.border },
     timeScale: { borderColor: c.border, timeVisible: true, secondsVisible: false, rightOffset: 4 },
   });

@@ -11,7 +11,10 @@ describe('upsertOrder', () => {
     const list = { items: [order('b', 2, 2), order('a', 1, 1)] };
     expect(upsertOrder(list, order('c', 3, 3))!.items.map((o) => o.id)).toEqual(['c', 'b', 'a']);
     const replaced = upsertOrder(list, { ...order('a', 1, 5), quantity: 2 })!;
-    expect(replaced.items.map((o) => [o.id, o.quantity])).toEqual([['b', 1], ['a', 2]]);
+    expect(replaced.items.map((o) => [o.id, o.quantity])).toEqual([
+      ['b', 1],
+      ['a', 2],
+    ]);
   });
 
   it('ignores a copy older than the cached one and leaves an absent list alone', () => {

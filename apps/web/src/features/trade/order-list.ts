@@ -5,7 +5,8 @@ export interface OrderList {
 }
 
 /** Later of two copies of one order; a tie goes to `candidate` (the copy that arrived last). */
-const newer = (current: Order, candidate: Order): Order => (Date.parse(current.updatedAt) > Date.parse(candidate.updatedAt) ? current : candidate);
+const newer = (current: Order, candidate: Order): Order =>
+  Date.parse(current.updatedAt) > Date.parse(candidate.updatedAt) ? current : candidate;
 
 /** Puts `order` into the cached list (replacing an older copy of it), newest first. */
 export function upsertOrder(list: OrderList | undefined, order: Order): OrderList | undefined {

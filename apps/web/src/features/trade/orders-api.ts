@@ -110,7 +110,8 @@ export function usePlaceOrder() {
     },
     onError: (error) => {
       // A risk or kill-switch refusal is recorded as a risk event.
-      if (isApiError(error) && (error.status === 422 || error.status === 423)) void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
+      if (isApiError(error) && (error.status === 422 || error.status === 423))
+        void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
       // A switch we did not know about (the global one is only announced to admins): re-read them.
       if (isApiError(error) && error.status === 423) void queryClient.invalidateQueries({ queryKey: killSwitchQueryKey });
     },
@@ -121,7 +122,8 @@ export function usePlaceOrder() {
 export function useModifyOrder() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, change }: { id: string; change: ModifyOrderRequest }) => api<{ order: Order }>(`/api/v1/orders/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
+    mutationFn: ({ id, change }: { id: string; change: ModifyOrderRequest }) =>
+      api<{ order: Order }>(`/api/v1/orders/${encodeURIComponent(id)}`, { method: 'PATCH', body: change }),
     // The answer is the order with its change pending; the confirmation arrives as `order.updated`.
     onSuccess: ({ order }) => void queryClient.setQueryData<OrderList>(ordersQueryKey, (list) => upsertOrder(list, order)),
     onError: () => void queryClient.invalidateQueries({ queryKey: ordersQueryKey }),

@@ -12,8 +12,26 @@ beforeEach(() => {
 afterEach(() => vi.unstubAllGlobals());
 const nextFrame = () => frames.splice(0).forEach((fn) => fn());
 
-const quote = (ltp: string, ts: string, change = '1.00'): Quote => ({ symbol: 'RELIANCE', ltp, bid: ltp, ask: ltp, volume: 10, change, prevClose: '1400.00', ts });
-const tick = (ltp: string, ts: string, seq = 1, change = '1.00'): TickEvent => ({ symbol: 'RELIANCE', ltp, bid: ltp, ask: ltp, volume: 11, change, ts, seq });
+const quote = (ltp: string, ts: string, change = '1.00'): Quote => ({
+  symbol: 'RELIANCE',
+  ltp,
+  bid: ltp,
+  ask: ltp,
+  volume: 10,
+  change,
+  prevClose: '1400.00',
+  ts,
+});
+const tick = (ltp: string, ts: string, seq = 1, change = '1.00'): TickEvent => ({
+  symbol: 'RELIANCE',
+  ltp,
+  bid: ltp,
+  ask: ltp,
+  volume: 11,
+  change,
+  ts,
+  seq,
+});
 
 describe('quote book', () => {
   it('keeps the newest update, counts LTP moves and their direction', () => {

@@ -62,12 +62,27 @@ export class QuoteBook {
       move = after > before ? 'up' : after < before ? 'down' : move;
       moves += 1;
     }
-    if (current && current.ltp === update.ltp && current.change === update.change && current.volume === update.volume && current.prevClose === prevClose) {
+    if (
+      current &&
+      current.ltp === update.ltp &&
+      current.change === update.change &&
+      current.volume === update.volume &&
+      current.prevClose === prevClose
+    ) {
       // Nothing visible changed; keep the newer time without waking anyone.
       this.quotes.set(update.symbol, { ...current, ts: update.ts });
       return;
     }
-    this.quotes.set(update.symbol, { symbol: update.symbol, ltp: update.ltp, change: update.change, prevClose, volume: update.volume, ts: update.ts, move, moves });
+    this.quotes.set(update.symbol, {
+      symbol: update.symbol,
+      ltp: update.ltp,
+      change: update.change,
+      prevClose,
+      volume: update.volume,
+      ts: update.ts,
+      move,
+      moves,
+    });
     this.markDirty(update.symbol);
   }
 

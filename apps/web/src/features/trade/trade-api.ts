@@ -81,7 +81,8 @@ function send(change: ListChange): Promise<Watchlist | undefined> {
 
 /** What the cached lists look like right after `change`, before the server answers (remove, reorder). */
 function optimistic(lists: Watchlist[], change: ListChange): Watchlist[] | null {
-  if (change.kind === 'remove') return lists.map((w) => (w.id === change.id ? { ...w, symbols: w.symbols.filter((s) => s !== change.symbol) } : w));
+  if (change.kind === 'remove')
+    return lists.map((w) => (w.id === change.id ? { ...w, symbols: w.symbols.filter((s) => s !== change.symbol) } : w));
   if (change.kind === 'replace') return lists.map((w) => (w.id === change.id ? { ...w, symbols: change.symbols } : w));
   if (change.kind === 'delete') return lists.filter((w) => w.id !== change.id);
   return null;
@@ -120,7 +121,8 @@ export function useWatchlistChange() {
       return { before };
     },
     onError: (error, change, context) => {
-      if (!othersPending() && context?.before && optimistic(context.before.items, change)) queryClient.setQueryData(watchlistsQueryKey, context.before);
+      if (!othersPending() && context?.before && optimistic(context.before.items, change))
+        queryClient.setQueryData(watchlistsQueryKey, context.before);
       toast.error(FAILURE[change.kind], { description: describeError(error) });
     },
     onSuccess: (result, change) => {

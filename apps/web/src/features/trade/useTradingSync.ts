@@ -61,7 +61,9 @@ export function useTradingSync(): void {
       queryClient.setQueryData<{ items: PositionDto[] }>(positionsQueryKey, (list) => {
         if (!list) return list;
         const exists = list.items.some((p) => samePosition(p, event.position));
-        return { items: exists ? list.items.map((p) => (samePosition(p, event.position) ? event.position : p)) : [...list.items, event.position] };
+        return {
+          items: exists ? list.items.map((p) => (samePosition(p, event.position) ? event.position : p)) : [...list.items, event.position],
+        };
       });
     };
     const onKillSwitch = () => {
@@ -71,7 +73,8 @@ export function useTradingSync(): void {
     const onConnect = () => {
       if (connectedBefore) {
         lastSeq.clear();
-        for (const queryKey of [ordersQueryKey, tradesQueryKey, positionsQueryKey, killSwitchQueryKey, riskEventsQueryKey]) void queryClient.invalidateQueries({ queryKey });
+        for (const queryKey of [ordersQueryKey, tradesQueryKey, positionsQueryKey, killSwitchQueryKey, riskEventsQueryKey])
+          void queryClient.invalidateQueries({ queryKey });
       }
       connectedBefore = true;
     };

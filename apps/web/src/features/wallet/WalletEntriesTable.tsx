@@ -39,7 +39,9 @@ export function WalletEntriesTable({ entries, loading }: WalletEntriesTableProps
       </table>
       {loading && <div className="table-placeholder muted">Loading entries…</div>}
       {!loading && entries.length === 0 && (
-        <EmptyState title="No money has moved in this wallet yet.">Deposits and withdrawals made by an administrator appear here as they happen.</EmptyState>
+        <EmptyState title="No money has moved in this wallet yet.">
+          Deposits and withdrawals made by an administrator appear here as they happen.
+        </EmptyState>
       )}
     </div>
   );

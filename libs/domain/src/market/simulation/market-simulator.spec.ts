@@ -31,7 +31,9 @@ const logReturns = (p: number[]) => p.slice(1).map((x, i) => Math.log(x / p[i]!)
 const corr = (a: number[], b: number[]) => {
   const ma = a.reduce((s, x) => s + x, 0) / a.length;
   const mb = b.reduce((s, x) => s + x, 0) / b.length;
-  let sab = 0, saa = 0, sbb = 0;
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
   for (let i = 0; i < a.length; i += 1) {
     sab += (a[i]! - ma) * (b[i]! - mb);
     saa += (a[i]! - ma) ** 2;
@@ -68,7 +70,9 @@ describe('MarketSimulator', () => {
     const counts = new Map<string, number>();
     for (const t of ticks) counts.set(t.symbol, (counts.get(t.symbol) ?? 0) + 1);
     expect(counts.get('RELIANCE')!).toBeGreaterThan(counts.get('BEL') ?? 0);
-    expect(new Set(ticks.map((t) => universe.find((i) => i.symbol === t.symbol)!.instrumentType))).toEqual(new Set(['EQ', 'INDEX', 'FUT', 'CE', 'PE']));
+    expect(new Set(ticks.map((t) => universe.find((i) => i.symbol === t.symbol)!.instrumentType))).toEqual(
+      new Set(['EQ', 'INDEX', 'FUT', 'CE', 'PE']),
+    );
   });
 
   it('moves equities with their index (positive correlation), banks with BANKNIFTY', () => {
@@ -91,7 +95,9 @@ describe('MarketSimulator', () => {
   it('keeps futures above the index (carry) and options consistent with the index', () => {
     const sim = new MarketSimulator({ seed: 3, instruments: universe });
     const at = (s: string) => universe.findIndex((i) => i.symbol === s);
-    const futs = universe.filter((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY').sort((a, b) => a.expiry!.localeCompare(b.expiry!));
+    const futs = universe
+      .filter((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')
+      .sort((a, b) => a.expiry!.localeCompare(b.expiry!));
     const calls = universe.filter((i) => i.instrumentType === 'CE' && i.underlying === 'NIFTY' && i.expiry === futs[0]!.expiry);
     sim.advance(1);
     const index = sim.tick(at('NIFTY'), T0).ltp;
@@ -104,7 +110,9 @@ describe('MarketSimulator', () => {
     for (const c of callPrices) expect(c.p).toBeGreaterThanOrEqual(Math.max(0, index - c.strike) - 10_000);
     // Put–call parity at the money within a few rupees (spreads and rounding).
     const atm = callPrices.reduce((best, c) => (Math.abs(c.strike - index) < Math.abs(best.strike - index) ? c : best));
-    const put = universe.find((i) => i.instrumentType === 'PE' && i.expiry === futs[0]!.expiry && i.strike === atm.strike && i.underlying === 'NIFTY')!;
+    const put = universe.find(
+      (i) => i.instrumentType === 'PE' && i.expiry === futs[0]!.expiry && i.strike === atm.strike && i.underlying === 'NIFTY',
+    )!;
     const putPrice = sim.tick(at(put.symbol), T0).ltp;
     const years = (Date.parse(`${put.expiry}T10:00:00Z`) - T0) / 1000 / (365 * 86_400);
     const parity = index - atm.strike * Math.exp(-0.065 * years);
@@ -112,7 +120,11 @@ describe('MarketSimulator', () => {
   });
 
   it('starts from given prices and reports the previous close; a new IST day rolls prevClose and volume', () => {
-    const sim = new MarketSimulator({ seed: 1, instruments: universe.filter((i) => i.symbol === 'TCS'), start: new Map([['TCS', { price: 30_000_000, prevClose: 29_900_000 }]]) });
+    const sim = new MarketSimulator({
+      seed: 1,
+      instruments: universe.filter((i) => i.symbol === 'TCS'),
+      start: new Map([['TCS', { price: 30_000_000, prevClose: 29_900_000 }]]),
+    });
     const first = sim.next(T0, 10);
     expect(Math.abs(first.ltp - 30_000_000)).toBeLessThan(300_000);
     expect(first.prevClose).toBe(29_900_000);

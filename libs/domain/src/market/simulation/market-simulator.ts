@@ -152,7 +152,10 @@ export class MarketSimulator {
     const bank = this.factors.get('BANKNIFTY')!;
     const zMarket = this.rnd.normal();
     const zBank = 0.75 * zMarket + 0.66 * this.rnd.normal(); // ρ ≈ 0.75
-    for (const [f, z] of [[nifty, zMarket], [bank, zBank]] as const) {
+    for (const [f, z] of [
+      [nifty, zMarket],
+      [bank, zBank],
+    ] as const) {
       const sigma = f.vol.step(dt, this.rnd);
       f.logLevel += -0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * z;
     }
@@ -239,11 +242,23 @@ export class MarketSimulator {
     }
   }
 
-  private initialState(instrument: Instrument, start: StartPrices, equityPrice: Map<string, number>, futureRank: Map<string, number>): SimState {
+  private initialState(
+    instrument: Instrument,
+    start: StartPrices,
+    equityPrice: Map<string, number>,
+    futureRank: Map<string, number>,
+  ): SimState {
     const h = hash32(instrument.symbol);
     const u = (k: number) => ((h >>> k) & 0xff) / 255; // stable per-symbol parameters
     const kind = instrument.instrumentType;
-    const factorSymbol = kind === 'EQ' ? (BANK_NAMES.has(instrument.symbol) ? 'BANKNIFTY' : 'NIFTY') : kind === 'INDEX' ? instrument.symbol : (instrument.underlying ?? 'NIFTY');
+    const factorSymbol =
+      kind === 'EQ'
+        ? BANK_NAMES.has(instrument.symbol)
+          ? 'BANKNIFTY'
+          : 'NIFTY'
+        : kind === 'INDEX'
+          ? instrument.symbol
+          : (instrument.underlying ?? 'NIFTY');
     const factor = this.factors.get(factorSymbol) ?? this.factors.get('NIFTY')!;
     const known = start.get(instrument.symbol);
     const startPrice = known?.price ?? equityPrice.get(instrument.symbol) ?? 1_000 * PRICE_SCALE;

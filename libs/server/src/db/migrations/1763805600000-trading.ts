@@ -178,6 +178,8 @@ export class Trading1763805600000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP SCHEMA mock_broker CASCADE; DROP TABLE risk_events, kill_switches, risk_limits, positions, trades, order_events, orders`);
+    await q.query(
+      `DROP SCHEMA mock_broker CASCADE; DROP TABLE risk_events, kill_switches, risk_limits, positions, trades, order_events, orders`,
+    );
   }
 }

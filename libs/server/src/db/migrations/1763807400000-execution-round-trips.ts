@@ -18,7 +18,9 @@ export class ExecutionRoundTrips1763807400000 implements MigrationInterface {
     await q.query(`ALTER SEQUENCE mock_broker.trade_seq INCREMENT BY 64`);
     await q.query(`ALTER TABLE orders ADD COLUMN send_attempts int NOT NULL DEFAULT 0 CHECK (send_attempts >= 0)`);
     // Orders already marked SENDING by the previous engine count as attempted once.
-    await q.query(`UPDATE orders o SET send_attempts = 1 WHERE EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.event = 'SENDING')`);
+    await q.query(
+      `UPDATE orders o SET send_attempts = 1 WHERE EXISTS (SELECT 1 FROM order_events e WHERE e.order_id = o.id AND e.event = 'SENDING')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

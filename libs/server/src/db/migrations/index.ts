@@ -16,4 +16,21 @@ import { SignalBatchesPacked1763812200000 } from './1763812200000-signal-batches
 import { RiskDrawdown1763812800000 } from './1763812800000-risk-drawdown';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
-export const MIGRATIONS = [Foundation1763776800000, WalletLedger1763784000000, Instruments1763791200000, Candles1763794800000, Watchlists1763798400000, CandleChunks1763802000000, Trading1763805600000, ExecutionRoundTrips1763807400000, OrderModification1763808000000, RiskTrips1763809200000, ModelRegistry1763810400000, Signals1763810700000, Strategies1763811000000, SignalBatches1763811600000, SignalBatchesPacked1763812200000, RiskDrawdown1763812800000];
+export const MIGRATIONS = [
+  Foundation1763776800000,
+  WalletLedger1763784000000,
+  Instruments1763791200000,
+  Candles1763794800000,
+  Watchlists1763798400000,
+  CandleChunks1763802000000,
+  Trading1763805600000,
+  ExecutionRoundTrips1763807400000,
+  OrderModification1763808000000,
+  RiskTrips1763809200000,
+  ModelRegistry1763810400000,
+  Signals1763810700000,
+  Strategies1763811000000,
+  SignalBatches1763811600000,
+  SignalBatchesPacked1763812200000,
+  RiskDrawdown1763812800000,
+];

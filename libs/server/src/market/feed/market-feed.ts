@@ -62,9 +62,18 @@ export class MarketFeed {
     const registers = opts.registry ? [opts.registry] : [];
     this.m = {
       ticks: new Counter({ name: 'market_feed_ticks_total', help: 'Ticks received from the market-data source', registers }),
-      publishFailures: new Counter({ name: 'market_feed_publish_failures_total', help: 'Tick/candle batches or quote writes that Redis refused (e.g. while restarting)', labelNames: ['kind'] as const, registers }),
+      publishFailures: new Counter({
+        name: 'market_feed_publish_failures_total',
+        help: 'Tick/candle batches or quote writes that Redis refused (e.g. while restarting)',
+        labelNames: ['kind'] as const,
+        registers,
+      }),
       candlesWritten: new Counter({ name: 'market_feed_candles_written_total', help: 'Candle rows upserted into Postgres', registers }),
-      persistFailures: new Counter({ name: 'market_feed_persist_failures_total', help: 'Candle writes that failed (retried with the next batch)', registers }),
+      persistFailures: new Counter({
+        name: 'market_feed_persist_failures_total',
+        help: 'Candle writes that failed (retried with the next batch)',
+        registers,
+      }),
       persistBacklog: new Gauge({ name: 'market_feed_persist_backlog', help: 'Candles waiting to be written', registers }),
     };
   }
@@ -144,7 +153,9 @@ export class MarketFeed {
         const seq = (this.candleSeq.get(symbol) ?? 0) + 1;
         this.candleSeq.set(symbol, seq);
         const batch: CandleBatch = { run: this.run, seq, candles };
-        this.opts.redis.publish(this.keys.candles(symbol), JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'candles' }));
+        this.opts.redis
+          .publish(this.keys.candles(symbol), JSON.stringify(batch))
+          .catch(() => this.m.publishFailures.inc({ kind: 'candles' }));
       }
     }
     if (this.quotesDue.size > 0) {
