@@ -58,7 +58,7 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read configuration through loadConfig() (libs/server/src/config).' },
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig() (libs/platform/src/config).' },
       ],
       '@nx/enforce-module-boundaries': [
         'error',
@@ -89,7 +89,7 @@ export default tseslint.config(
               bannedExternalImports: BROWSER_FRAMEWORKS,
             },
             // Framework-free feature libs (libs/brokers): domain and contracts only, no framework, database or
-            // Redis client; storage and transport sit behind interfaces that libs/server implements.
+            // Redis client; storage and transport sit behind interfaces that the server contexts (libs/trading) implement.
             {
               sourceTag: 'framework:none',
               onlyDependOnLibsWithTags: ['type:domain', 'type:contract'],
@@ -125,7 +125,7 @@ export default tseslint.config(
   },
   {
     // The places that legitimately read the environment.
-    files: ['libs/server/src/config/**', 'libs/testing/src/**', 'apps/*/src/cli/**', 'infra/**', '**/*.config.ts', '**/*.mjs'],
+    files: ['libs/platform/src/config/**', 'libs/testing/src/**', 'apps/*/src/cli/**', 'infra/**', '**/*.config.ts', '**/*.mjs'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

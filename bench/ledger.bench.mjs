@@ -9,20 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { accountCode, applyToWallet, depositTx, holdTx, settleTx } from '@tradeloop/domain';
-import {
-  Db,
-  LedgerBatchWriter,
-  LedgerRepository,
-  LedgerSealer,
-  LedgerVerifier,
-  RealtimePublisher,
-  WalletService,
-  createDataSource,
-  createLogger,
-  createRedis,
-  contentHash,
-  loadConfig,
-} from '@tradeloop/server';
+import { Db, RealtimePublisher, createDataSource, createLogger, createRedis, loadConfig } from '@tradeloop/platform';
+import { LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, WalletService, contentHash } from '@tradeloop/wallet';
 import { createBenchDatabase, dropDatabase, fmt, machine } from './lib/bench-kit.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);

@@ -7,7 +7,8 @@
 // orders use the most liquid names, so the wait for a tick is part of every figure.
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
-import { createDataSource, Db, LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/server';
+import { createDataSource, Db } from '@tradeloop/platform';
+import { LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/wallet';
 import { depositTx, shortMargin } from '@tradeloop/domain';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSymbolRows, FEATURE_SET_V1 } from '@tradeloop/domain';
-import { writeDatasetArrowFile } from '@tradeloop/server';
+import { writeDatasetArrowFile } from '@tradeloop/ml';
 import { fmt, machine } from '../lib/bench-kit.mjs';
 import { makeSeries } from './series.mjs';
 

@@ -6,15 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chunkStart, sliceColumns } from '@tradeloop/domain';
-import {
-  BuildDatasetUseCase,
-  CandleChunksRepository,
-  CandlesRepository,
-  createDataSource,
-  Db,
-  InstrumentsRepository,
-  writeDatasetArrowFile,
-} from '@tradeloop/server';
+import { createDataSource, Db } from '@tradeloop/platform';
+import { CandleChunksRepository, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { BuildDatasetUseCase, writeDatasetArrowFile } from '@tradeloop/ml';
 import { createBenchDatabase, dropDatabase, fmt, machine } from '../lib/bench-kit.mjs';
 import { makeSeries } from './series.mjs';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FeatureEngine, FEATURE_SET_V1 } from '@tradeloop/domain';
-import { openSession, runScores } from '@tradeloop/server';
+import { openSession, runScores } from '@tradeloop/ml';
 import { fmt, machine } from '../lib/bench-kit.mjs';
 import { makeSeries, percentile } from './series.mjs';
 

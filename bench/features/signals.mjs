@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { createDataSource, Db, openSession, RealtimePublisher, runScores, SignalEngine, SignalsRepository } from '@tradeloop/server';
+import { createDataSource, Db, RealtimePublisher } from '@tradeloop/platform';
+import { openSession, runScores, SignalEngine, SignalsRepository } from '@tradeloop/ml';
 import { createBenchDatabase, dropDatabase, fmt, machine } from '../lib/bench-kit.mjs';
 import { makeSeries, percentile } from './series.mjs';
 

@@ -3,18 +3,8 @@
 // pool) — without Nest's guards, pipes, interceptors and serialisation. The ratio between the
 // two is the framework's cost.
 import Fastify from 'fastify';
-import {
-  AccessTokens,
-  AuthenticateUseCase,
-  Db,
-  GetMeUseCase,
-  PrincipalCache,
-  SessionsRepository,
-  createDataSource,
-  createLogger,
-  createRedis,
-  loadConfig,
-} from '@tradeloop/server';
+import { Db, createDataSource, createLogger, createRedis, loadConfig } from '@tradeloop/platform';
+import { AccessTokens, AuthenticateUseCase, GetMeUseCase, PrincipalCache, SessionsRepository } from '@tradeloop/identity';
 
 const config = loadConfig();
 const ds = createDataSource({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'bench-bare' });

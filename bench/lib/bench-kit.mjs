@@ -19,7 +19,7 @@ export function withDatabase(url, database) {
 
 /** A fresh, migrated database for one benchmark run (dropped by `dropDatabase`). */
 export async function createBenchDatabase(name) {
-  const { createDataSource, runMigrations } = await import('@tradeloop/server');
+  const { createDataSource, runMigrations } = await import('@tradeloop/platform');
   const admin = new pg.Client({ connectionString: withDatabase(process.env.DATABASE_URL, 'postgres') });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

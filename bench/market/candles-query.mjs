@@ -1,7 +1,8 @@
 // Market-data benchmark, part "candles": 100,000 1m bars of one symbol in one request, as Arrow
 // IPC and as JSON, through the real API (auth, validation, Postgres, encoding). Target: Arrow
 // <= 50 ms.
-import { CandleChunksRepository, createDataSource, Db } from '@tradeloop/server';
+import { createDataSource, Db } from '@tradeloop/platform';
+import { CandleChunksRepository } from '@tradeloop/market';
 import { fmt, machine } from '../lib/bench-kit.mjs';
 import { makeTokens, percentile } from './stack.mjs';
 

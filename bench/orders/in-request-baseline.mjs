@@ -3,23 +3,19 @@
 // worker — with the same use cases, the same database and a mock broker on the same books.
 import { randomUUID } from 'node:crypto';
 import { MockBroker } from '@tradeloop/brokers';
+import { createRedis, closeRedis, Idempotency, RealtimePublisher } from '@tradeloop/platform';
+import { AuditRepository } from '@tradeloop/identity';
+import { LedgerRepository } from '@tradeloop/wallet';
+import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import {
-  AuditRepository,
-  createRedis,
-  closeRedis,
   ExecutionService,
-  Idempotency,
-  InstrumentsRepository,
-  LedgerRepository,
   orderState,
   PgMockBrokerStore,
   PlaceOrderUseCase,
-  QuotesStore,
-  RealtimePublisher,
   RiskRepository,
   TradingRepository,
   TradingState,
-} from '@tradeloop/server';
+} from '@tradeloop/trading';
 
 const silent = { warn() {}, error() {}, info() {}, debug() {} };
 

@@ -1,23 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
-import {
-  AuditModule,
-  AuthModule,
-  InfraModule,
-  Lifecycle,
-  QueueModule,
-  RealtimeModule,
-  UsersModule,
-  WalletModule,
-  MarketModule,
-  WatchlistsModule,
-  TradingModule,
-  SignalsModule,
-  ModelRegistryModule,
-  StrategiesModule,
-  type AppConfig,
-} from '@tradeloop/server';
+import { InfraModule, Lifecycle, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
+import { AuditModule, AuthModule, UsersModule } from '@tradeloop/identity';
+import { WalletModule } from '@tradeloop/wallet';
+import { MarketModule, WatchlistsModule } from '@tradeloop/market';
+import { TradingModule } from '@tradeloop/trading';
+import { RiskModule } from '@tradeloop/risk';
+import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
+import { StrategiesModule } from '@tradeloop/strategies';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -68,6 +59,7 @@ export class ApiModule {
         MarketModule,
         WatchlistsModule,
         TradingModule,
+        RiskModule,
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { exitGracefullyOnSignals, exitOnStartupFailure, Lifecycle, loadConfigOrExit } from '@tradeloop/server';
+import { exitGracefullyOnSignals, exitOnStartupFailure, Lifecycle, loadConfigOrExit } from '@tradeloop/platform';
 import { createApi } from './bootstrap/create-api';
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Db } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
 import { createUser, login, signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

@@ -1,4 +1,5 @@
-import { Db, PasswordHasher } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { PasswordHasher } from '@tradeloop/identity';
 import { createUser, signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi({ LOGIN_MAX_FAILURES_PER_IP: '4', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100' });

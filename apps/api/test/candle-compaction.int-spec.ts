@@ -1,5 +1,6 @@
 import { candleAt, demoUniverse, type Candle } from '@tradeloop/domain';
-import { CandleChunksRepository, CandlesRepository, Db, InstrumentsRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { CandleChunksRepository, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

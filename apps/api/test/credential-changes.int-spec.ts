@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import { io, type Socket } from 'socket.io-client';
-import { Db } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
 import { MARKET_SUBSCRIBE } from '@tradeloop/contracts';
 import { eventually } from './support/market-socket';
 import { createUser, login, useTestApi, type TestApi } from './support/test-api';

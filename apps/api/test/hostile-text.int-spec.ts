@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { demoUniverse, depositTx } from '@tradeloop/domain';
-import { Db, InstrumentsRepository, LedgerRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { LedgerRepository } from '@tradeloop/wallet';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 import type { HttpResponse } from './support/http-client';
 

@@ -1,5 +1,5 @@
 import { demoUniverse } from '@tradeloop/domain';
-import { InstrumentsRepository } from '@tradeloop/server';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

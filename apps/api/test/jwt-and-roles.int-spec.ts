@@ -1,5 +1,5 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { AccessTokens } from '@tradeloop/server';
+import { AccessTokens } from '@tradeloop/identity';
 import { createUser, login, signedIn, useTestApi } from './support/test-api';
 
 const { api, ctx } = useTestApi();

@@ -1,5 +1,6 @@
 import { depositTx, holdTx, releaseTx, settleTx } from '@tradeloop/domain';
-import { Db, LedgerVerifier, WalletService } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { LedgerVerifier, WalletService } from '@tradeloop/wallet';
 import { createUser, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DomainError } from '@tradeloop/domain';
-import { Db, LedgerSealer, WalletService } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { LedgerSealer, WalletService } from '@tradeloop/wallet';
 import { createUser, signedIn, useTestApi } from './support/test-api';
 
 const { api, ctx } = useTestApi();

@@ -1,5 +1,6 @@
 import { aggregateCandles, candleAt, demoUniverse, isNseOpen, type Candle, type Timeframe } from '@tradeloop/domain';
-import { backfillHistory, CandlesRepository, Db, InstrumentsRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { backfillHistory, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { demoUniverse } from '@tradeloop/domain';
-import { InstrumentsRepository } from '@tradeloop/server';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { createTestContext, freePort, startProcess, waitForHttp, type RunningProcess, type TestContext } from '@tradeloop/testing';
 import { signedIn, startTestApi, type TestApi } from './support/test-api';
 import { eventually, MarketClient, sleep } from './support/market-socket';

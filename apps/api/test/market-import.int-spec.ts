@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { demoUniverse } from '@tradeloop/domain';
-import { Db, InstrumentsRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { useTestApi } from './support/test-api';
 
 const { api, ctx } = useTestApi();

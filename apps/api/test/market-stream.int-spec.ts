@@ -1,14 +1,7 @@
 import { CandleEventSchema, QuoteListSchema, TickEventSchema } from '@tradeloop/contracts';
 import { bucketStart, demoUniverse } from '@tradeloop/domain';
-import {
-  CandlesRepository,
-  createLogger,
-  createRedis,
-  closeRedis,
-  InstrumentsRepository,
-  MarketFeed,
-  SimulatedFeedSource,
-} from '@tradeloop/server';
+import { createLogger, createRedis, closeRedis } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource } from '@tradeloop/market';
 import type { Redis } from 'ioredis';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, MarketClient, sleep } from './support/market-socket';

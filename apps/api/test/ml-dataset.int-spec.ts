@@ -16,16 +16,9 @@ import {
   type Candle,
   type DatasetColumns,
 } from '@tradeloop/domain';
-import {
-  BuildDatasetUseCase,
-  CandleChunksRepository,
-  CandlesRepository,
-  createLogger,
-  InfraModule,
-  InstrumentsRepository,
-  MlDatasetModule,
-  type AppConfig,
-} from '@tradeloop/server';
+import { createLogger, InfraModule, type AppConfig } from '@tradeloop/platform';
+import { CandleChunksRepository, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { BuildDatasetUseCase, MlDatasetModule } from '@tradeloop/ml';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 
 const CLI = resolve(__dirname, '../dist/cli/ml-dataset.js');

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { demoUniverse, depositTx } from '@tradeloop/domain';
-import { Db, InstrumentsRepository, LedgerRepository, LedgerVerifier } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';

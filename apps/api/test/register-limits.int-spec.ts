@@ -1,4 +1,4 @@
-import { Db } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
 import { useTestApi } from './support/test-api';
 
 // Small budgets, and client IPs taken from X-Forwarded-For (TRUST_PROXY), so one test process can

@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import type { DataSource, MigrationInterface } from 'typeorm';
-import { createDataSource, Db, hashFeatures, MIGRATIONS, SignalsRepository } from '@tradeloop/server';
+import { createDataSource, Db, MIGRATIONS } from '@tradeloop/platform';
+import { hashFeatures, SignalsRepository } from '@tradeloop/ml';
 
 /**
  * 1763812200000 packs ids and hashes into bytes: rows stored before it must read back exactly

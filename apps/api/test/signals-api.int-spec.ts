@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { SignalDetailSchema, SignalListSchema } from '@tradeloop/contracts';
-import { hashFeatures, SignalsRepository, type NewSignal } from '@tradeloop/server';
+import { hashFeatures, SignalsRepository, type NewSignal } from '@tradeloop/ml';
 import { signedIn, useTestApi } from './support/test-api';
 
 /** The signals API over rows the live engine stores (the engine itself: signals-live.int-spec). */

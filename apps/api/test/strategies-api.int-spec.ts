@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { demoUniverse } from '@tradeloop/domain';
 import { StrategySchema } from '@tradeloop/contracts';
-import { Db, InstrumentsRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 
 /** Strategies over HTTP: what is refused (and never stored), the lifecycle, the switch, ownership. */

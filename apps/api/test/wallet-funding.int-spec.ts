@@ -1,5 +1,5 @@
 import { io } from 'socket.io-client';
-import { Db } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
 import { createUser, login, signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

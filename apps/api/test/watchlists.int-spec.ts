@@ -1,6 +1,7 @@
 import { demoUniverse } from '@tradeloop/domain';
 import { WATCHLIST_MAX_SYMBOLS, WATCHLISTS_MAX_PER_USER } from '@tradeloop/contracts';
-import { Db, InstrumentsRepository } from '@tradeloop/server';
+import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();

@@ -12,7 +12,7 @@ import {
   REDIS,
   WorkerHost,
   type Metrics,
-} from '@tradeloop/server';
+} from '@tradeloop/platform';
 import { WorkerModule } from './worker.module';
 import { createHealthServer } from './health/health-server';
 

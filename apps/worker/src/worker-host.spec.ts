@@ -1,5 +1,5 @@
 import { JOBS } from '@tradeloop/contracts';
-import { indexHandlers, type JobHandler } from '@tradeloop/server';
+import { indexHandlers, type JobHandler } from '@tradeloop/platform';
 
 const handlerFor = (job: JobHandler['job']): JobHandler => ({ job, handle: async () => undefined });
 const handler = () => handlerFor(JOBS.purgeExpiredSessions);

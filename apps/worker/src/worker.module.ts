@@ -2,23 +2,23 @@ import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type B
 import type { Logger } from 'pino';
 import {
   APP_CONFIG,
-  AuthModule,
   InfraModule,
   JOB_HANDLERS,
   JobProducer,
   LOGGER,
-  MarketModule,
   QueueModule,
   RealtimeModule,
-  TradingModule,
-  SignalsModule,
-  ModelRegistryModule,
-  StrategiesModule,
-  WalletModule,
   WorkerHost,
   type AppConfig,
   type JobHandler,
-} from '@tradeloop/server';
+} from '@tradeloop/platform';
+import { AuthModule } from '@tradeloop/identity';
+import { WalletModule } from '@tradeloop/wallet';
+import { MarketModule } from '@tradeloop/market';
+import { TradingModule } from '@tradeloop/trading';
+import { RiskModule } from '@tradeloop/risk';
+import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
+import { StrategiesModule } from '@tradeloop/strategies';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
 import { BrokerHost } from './execution/broker-host';
@@ -55,6 +55,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         WalletModule,
         MarketModule,
         TradingModule,
+        RiskModule,
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
-import { createDataSource, createMetrics, Db, type WorkerHost } from '@tradeloop/server';
+import { createDataSource, createMetrics, Db, type WorkerHost } from '@tradeloop/platform';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { createHealthServer } from '../src/health/health-server';
 

@@ -7,20 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { SignalDto } from '@tradeloop/contracts';
 import { demoUniverse, depositTx, type Candle } from '@tradeloop/domain';
-import {
-  AuthModule,
-  Db,
-  InfraModule,
-  InstrumentsRepository,
-  LedgerRepository,
-  marketKeys,
-  REDIS,
-  RegisterUseCase,
-  StrategiesModule,
-  StrategyCommandsUseCase,
-  TradingModule,
-  WalletModule,
-} from '@tradeloop/server';
+import { Db, InfraModule, REDIS } from '@tradeloop/platform';
+import { AuthModule, RegisterUseCase } from '@tradeloop/identity';
+import { LedgerRepository, WalletModule } from '@tradeloop/wallet';
+import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
+import { TradingModule } from '@tradeloop/trading';
+import { StrategiesModule, StrategyCommandsUseCase } from '@tradeloop/strategies';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { BarCloseBus } from '../src/ml/bar-close.bus';
 import { StrategyRunner } from '../src/strategies/strategy-runner';
@@ -58,8 +50,10 @@ function makeModule() {
 /** A runner as a worker process would have it (its own memory), on the shared bus. */
 async function newRunner(): Promise<StrategyRunner> {
   const g = <T>(t: unknown) => app.get(t as never) as T;
-  const { StrategiesRepository, PlaceOrderUseCase, CandlesRepository, RiskRepository, RealtimePublisher, LOGGER, APP_CONFIG } =
-    await import('@tradeloop/server');
+  const { RealtimePublisher, LOGGER, APP_CONFIG } = await import('@tradeloop/platform');
+  const { CandlesRepository } = await import('@tradeloop/market');
+  const { PlaceOrderUseCase, RiskRepository } = await import('@tradeloop/trading');
+  const { StrategiesRepository } = await import('@tradeloop/strategies');
   const r = new StrategyRunner(
     g(APP_CONFIG),
     new BarCloseBus(),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import pino from 'pino';
 import { JOBS, QUEUES } from '@tradeloop/contracts';
-import { JobProducer, queueConnection, queuePrefix, WorkerHost, type JobHandler } from '@tradeloop/server';
+import { JobProducer, queueConnection, queuePrefix, WorkerHost, type JobHandler } from '@tradeloop/platform';
 import { createTestContext, freePort, startProcess, waitForHttp, type TestContext } from '@tradeloop/testing';
 
 let ctx: TestContext;

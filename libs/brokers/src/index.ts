@@ -1,5 +1,5 @@
 // Broker adapters: the one interface every broker implements, its helpers (errors, mappings,
 // rate limits, polling), and the mock broker. Node only; no framework, database or Redis imports
-// (enforced by lint): storage sits behind interfaces that libs/server implements.
+// (enforced by lint): storage sits behind interfaces that the server contexts implement (libs/trading).
 export * from './adapter';
 export * from './mock';

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
-import { createDataSource, runMigrations } from '@tradeloop/server';
+import { createDataSource, runMigrations } from '@tradeloop/platform';
 import { serviceUrls, withDatabase } from './env';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { loadConfig, type AppConfig } from '@tradeloop/server';
+import { loadConfig, type AppConfig } from '@tradeloop/platform';
 import { serviceUrls, withDatabase } from './env';
 
 export interface TestContext {

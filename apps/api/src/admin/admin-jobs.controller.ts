@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { JOBS } from '@tradeloop/contracts';
-import { JobProducer } from '@tradeloop/server';
+import { JobProducer } from '@tradeloop/platform';
 import { Roles } from '../auth/auth.decorators';
 
 /** Operator actions that run in the worker; the API only enqueues them. */

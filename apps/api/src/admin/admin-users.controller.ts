@@ -8,7 +8,7 @@ import {
   AdminUserSchema,
   UserIdParamSchema,
 } from '@tradeloop/contracts';
-import { AdminUsersRepository, UpdateUserUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { AdminUsersRepository, UpdateUserUseCase, type Principal, type RequestMeta } from '@tradeloop/identity';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';

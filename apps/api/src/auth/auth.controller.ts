@@ -13,7 +13,7 @@ import {
   SetupMfaUseCase,
   type Principal,
   type RequestMeta,
-} from '@tradeloop/server';
+} from '@tradeloop/identity';
 import { ApiProblems } from '../http/api-problems';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Public } from './auth.decorators';

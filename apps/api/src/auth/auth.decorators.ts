@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '@tradeloop/domain';
-import type { Principal } from '@tradeloop/server';
+import type { Principal } from '@tradeloop/identity';
 import { ApiProblems } from '../http/api-problems';
 
 export const IS_PUBLIC = 'tradeloop:public';

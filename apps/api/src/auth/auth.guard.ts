@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError, hasAnyRole, type Role } from '@tradeloop/domain';
-import { AuthenticateUseCase } from '@tradeloop/server';
+import { AuthenticateUseCase } from '@tradeloop/identity';
 import { IS_PUBLIC, REQUIRED_ROLES, type AuthedRequest } from './auth.decorators';
 
 /**

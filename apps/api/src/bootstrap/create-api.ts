@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/server';
+import { createLogger, METRICS, PinoNestLogger, socketIoKey, type AppConfig, type Metrics } from '@tradeloop/platform';
 import { ApiModule } from '../app.module';
 import { clientErrorHandler, routerErrorHandler } from '../http/framework-errors';
 import { buildOpenApiDocument } from '../http/openapi';

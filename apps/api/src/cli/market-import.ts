@@ -4,16 +4,8 @@ import { basename } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { aggregateCandles, TIMEFRAMES } from '@tradeloop/domain';
-import {
-  CandlesRepository,
-  createLogger,
-  Db,
-  InfraModule,
-  loadConfigOrExit,
-  MarketModule,
-  parseCandleCsv,
-  type AppConfig,
-} from '@tradeloop/server';
+import { createLogger, Db, InfraModule, loadConfigOrExit, type AppConfig } from '@tradeloop/platform';
+import { CandlesRepository, MarketModule, parseCandleCsv } from '@tradeloop/market';
 
 @Module({})
 class ImportModule {

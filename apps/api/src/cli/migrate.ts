@@ -1,4 +1,4 @@
-import { ConfigError, createDataSource, runMigrations } from '@tradeloop/server';
+import { ConfigError, createDataSource, runMigrations } from '@tradeloop/platform';
 
 /** `npm run db:migrate`: applies pending migrations. Needs DATABASE_URL only. */
 async function main(): Promise<void> {

@@ -3,16 +3,8 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { isDomainError } from '@tradeloop/domain';
-import {
-  BuildDatasetUseCase,
-  createLogger,
-  InfraModule,
-  loadConfigOrExit,
-  MlDatasetModule,
-  writeDatasetArrowFile,
-  type AppConfig,
-  type SymbolReport,
-} from '@tradeloop/server';
+import { createLogger, InfraModule, loadConfigOrExit, type AppConfig } from '@tradeloop/platform';
+import { BuildDatasetUseCase, MlDatasetModule, writeDatasetArrowFile, type SymbolReport } from '@tradeloop/ml';
 import { DATASET_USAGE, defaultDatasetPath, parseDatasetArgs } from './ml-dataset-args';
 
 @Module({})

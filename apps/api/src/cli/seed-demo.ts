@@ -1,5 +1,5 @@
 import type { Role } from '@tradeloop/domain';
-import type { RegisterUseCase, UsersRepository } from '@tradeloop/server';
+import type { RegisterUseCase, UsersRepository } from '@tradeloop/identity';
 
 export interface SeedDeps {
   adminEmail: string;

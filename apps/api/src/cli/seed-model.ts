@@ -6,7 +6,7 @@ import {
   type ModelsRepository,
   type PromoteModelUseCase,
   type RegisterModelUseCase,
-} from '@tradeloop/server';
+} from '@tradeloop/ml';
 
 /** The demo model shipped in the repository (npm run ml:demo rebuilds it). */
 export const DEMO_MODEL_DIR = join(__dirname, '../../../../models/demo-momentum/1');

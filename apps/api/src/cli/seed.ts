@@ -1,26 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
-import {
-  AuditModule,
-  AuthModule,
-  ConfigError,
-  InfraModule,
-  loadConfig,
-  createLogger,
-  backfillHistory,
-  CandlesRepository,
-  InstrumentsRepository,
-  MarketModule,
-  ModelArtifactStore,
-  ModelRegistryModule,
-  ModelsRepository,
-  PromoteModelUseCase,
-  RegisterModelUseCase,
-  RegisterUseCase,
-  UsersRepository,
-  type AppConfig,
-} from '@tradeloop/server';
+import { ConfigError, InfraModule, loadConfig, createLogger, type AppConfig } from '@tradeloop/platform';
+import { AuditModule, AuthModule, RegisterUseCase, UsersRepository } from '@tradeloop/identity';
+import { backfillHistory, CandlesRepository, InstrumentsRepository, MarketModule } from '@tradeloop/market';
+import { ModelArtifactStore, ModelRegistryModule, ModelsRepository, PromoteModelUseCase, RegisterModelUseCase } from '@tradeloop/ml';
 import { demoUniverse } from '@tradeloop/domain';
 import { seedDemoModel } from './seed-model';
 import { seedDemo } from './seed-demo';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { AuditEventPageSchema, AuditQuerySchema } from '@tradeloop/contracts';
-import { AuditRepository } from '@tradeloop/server';
+import { AuditRepository } from '@tradeloop/identity';
 import { Roles } from '../auth/auth.decorators';
 
 class AuditQueryDto extends createZodDto(AuditQuerySchema) {}

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Readiness } from '@tradeloop/contracts';
-import { Db, JobProducer, Lifecycle, probe, REDIS } from '@tradeloop/server';
+import { Db, JobProducer, Lifecycle, probe, REDIS } from '@tradeloop/platform';
 import { Public } from '../auth/auth.decorators';
 
 @ApiTags('health')

@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_HEADER } from '@tradeloop/contracts';
-import { assertIdempotencyKey } from '@tradeloop/server';
+import { assertIdempotencyKey } from '@tradeloop/platform';
 
 /** What an idempotent use case returns: the status and body to send (the original ones on a replay). */
 export interface IdempotentOutcome<T> {

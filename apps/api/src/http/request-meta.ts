@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { RequestMeta } from '@tradeloop/server';
+import type { RequestMeta } from '@tradeloop/identity';
 
 export const requestMetaOf = (req: FastifyRequest): RequestMeta => ({
   requestId: String(req.id),

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import { createZodDto } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import { ARROW_STREAM_TYPE, CandleQuerySchema, CandleSeriesSchema, type CandleSeries } from '@tradeloop/contracts';
-import { candlesToArrow, candlesToJson, CandlesRepository } from '@tradeloop/server';
+import { candlesToArrow, candlesToJson, CandlesRepository } from '@tradeloop/market';
 import { ApiProblems } from '../http/api-problems';
 
 class CandleQueryDto extends createZodDto(CandleQuerySchema) {}

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { InstrumentListSchema, InstrumentQuerySchema } from '@tradeloop/contracts';
-import { InstrumentsRepository } from '@tradeloop/server';
+import { InstrumentsRepository } from '@tradeloop/market';
 
 class InstrumentQueryDto extends createZodDto(InstrumentQuerySchema) {}
 class InstrumentListDto extends createZodDto(InstrumentListSchema) {}

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
 import { QuoteListSchema, QuotesQuerySchema, type QuoteList } from '@tradeloop/contracts';
 import { DomainError } from '@tradeloop/domain';
-import { InstrumentsRepository, quoteOf } from '@tradeloop/server';
+import { InstrumentsRepository, quoteOf } from '@tradeloop/market';
 import { MarketStreamHub } from '../realtime/market-stream.hub';
 import { ApiProblems } from '../http/api-problems';
 

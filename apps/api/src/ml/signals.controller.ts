@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { SignalCompareQuerySchema, SignalCompareSchema, SignalDetailSchema, SignalListQuerySchema, SignalListSchema } from '@tradeloop/contracts';
-import { SignalQueriesUseCase } from '@tradeloop/server';
+import { SignalQueriesUseCase } from '@tradeloop/ml';
 import { Roles } from '../auth/auth.decorators';
 
 class SignalListQueryDto extends createZodDto(SignalListQuerySchema) {}

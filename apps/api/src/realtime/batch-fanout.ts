@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Namespace } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { APP_CONFIG, closeRedis, createRedis, LOGGER, realtimeBatchChannel, type AppConfig, type RealtimeBatch } from '@tradeloop/server';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, realtimeBatchChannel, type AppConfig, type RealtimeBatch } from '@tradeloop/platform';
 
 /**
  * Emits the event batches published with RealtimePublisher.toRoomBatched to this process's own

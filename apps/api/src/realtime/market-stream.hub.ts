@@ -15,24 +15,18 @@ import {
   type SubscriptionRequest,
 } from '@tradeloop/contracts';
 import { TIMEFRAMES } from '@tradeloop/domain';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
 import {
-  APP_CONFIG,
   candleEventOf,
-  closeRedis,
-  createRedis,
   InstrumentsRepository,
-  LOGGER,
   marketKeys,
-  METRICS,
   parseCandleBatch,
   parseTickBatch,
   QuotesStore,
   tickEventOf,
-  type AppConfig,
-  type Metrics,
   type WireCandle,
   type WireTick,
-} from '@tradeloop/server';
+} from '@tradeloop/market';
 import { ThrottledStream } from './stream-throttle';
 
 const THROTTLE = { perSecond: MAX_UPDATES_PER_SECOND, burst: 3, preferFreshMs: 300 };

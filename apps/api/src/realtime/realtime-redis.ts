@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { APP_CONFIG, closeRedis, createRedis, type AppConfig } from '@tradeloop/server';
+import { APP_CONFIG, closeRedis, createRedis, type AppConfig } from '@tradeloop/platform';
 
 /** The publish/subscribe connection pair the Socket.IO Redis adapter needs, closed on shutdown. */
 @Injectable()

@@ -16,7 +16,8 @@ import {
   type SubscriptionAck,
 } from '@tradeloop/contracts';
 import { isDomainError } from '@tradeloop/domain';
-import { AuthenticateUseCase, LOGGER, type Principal } from '@tradeloop/server';
+import { LOGGER } from '@tradeloop/platform';
+import { AuthenticateUseCase, type Principal } from '@tradeloop/identity';
 import { MarketStreamHub } from './market-stream.hub';
 import { RealtimeBatchFanout } from './batch-fanout';
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
-import { ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase, type Principal, type RequestMeta } from '@tradeloop/server';
+import { type Principal, type RequestMeta } from '@tradeloop/identity';
+import { ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase } from '@tradeloop/trading';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {

@@ -2,7 +2,8 @@ import { Body, Controller, Get, Inject, Param, Post, Put, Query } from '@nestjs/
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
-import { RiskUseCases, type Principal, type RequestMeta } from '@tradeloop/server';
+import { type Principal, type RequestMeta } from '@tradeloop/identity';
+import { RiskUseCases } from '@tradeloop/risk';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {

@@ -5,7 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { pipeline, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { formatMoney } from '@tradeloop/domain';
-import { AuditRepository, LedgerQueries, LedgerVerifier, type EntryRow, type Principal, type RequestMeta } from '@tradeloop/server';
+import { AuditRepository, type Principal, type RequestMeta } from '@tradeloop/identity';
+import { LedgerQueries, LedgerVerifier, type EntryRow } from '@tradeloop/wallet';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
-import { LedgerQueries, LedgerRepository, type Principal } from '@tradeloop/server';
+import { type Principal } from '@tradeloop/identity';
+import { LedgerQueries, LedgerRepository } from '@tradeloop/wallet';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { LedgerEntryPageDto, WalletDto, WalletEntriesQueryDto } from './wallet.dtos';
 

@@ -9,7 +9,8 @@ import {
   WatchlistListSchema,
   WatchlistSchema,
 } from '@tradeloop/contracts';
-import { WatchlistsService, type Principal } from '@tradeloop/server';
+import { type Principal } from '@tradeloop/identity';
+import { WatchlistsService } from '@tradeloop/market';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';
 

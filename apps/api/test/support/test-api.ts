@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Role } from '@tradeloop/domain';
-import { createLogger, RegisterUseCase, type AppConfig } from '@tradeloop/server';
+import { createLogger, type AppConfig } from '@tradeloop/platform';
+import { RegisterUseCase } from '@tradeloop/identity';
 import type { LoginResponse, User } from '@tradeloop/contracts';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { createApi } from '../../src/bootstrap/create-api';

@@ -3,18 +3,9 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { MockBroker, type BrokerAdapter, type BrokerOrder, type MockTick } from '@tradeloop/brokers';
-import {
-  APP_CONFIG,
-  closeRedis,
-  createRedis,
-  ExecutionService,
-  InstrumentsRepository,
-  LOGGER,
-  marketKeys,
-  parseTickBatch,
-  PgMockBrokerStore,
-  type AppConfig,
-} from '@tradeloop/server';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, type AppConfig } from '@tradeloop/platform';
+import { InstrumentsRepository, marketKeys, parseTickBatch } from '@tradeloop/market';
+import { ExecutionService, PgMockBrokerStore } from '@tradeloop/trading';
 
 /**
  * The broker this worker trades through — the mock broker (matching against the live feed, its

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { asBrokerOrderId, BrokerError } from '@tradeloop/brokers';
 import { JOBS, type JobPayload } from '@tradeloop/contracts';
 import { isTerminalStatus } from '@tradeloop/domain';
-import { ExecutionService, TradingRepository, type JobHandler } from '@tradeloop/server';
+import { type JobHandler } from '@tradeloop/platform';
+import { ExecutionService, TradingRepository } from '@tradeloop/trading';
 import { BrokerHost } from './broker-host';
 
 /**

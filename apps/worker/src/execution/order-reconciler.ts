@@ -2,7 +2,8 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Logger } from 'pino';
 import { JOBS } from '@tradeloop/contracts';
 import { asBrokerOrderId } from '@tradeloop/brokers';
-import { ExecutionService, JobProducer, LOGGER, TradingRepository } from '@tradeloop/server';
+import { JobProducer, LOGGER } from '@tradeloop/platform';
+import { ExecutionService, TradingRepository } from '@tradeloop/trading';
 import { BrokerHost } from './broker-host';
 
 const EVERY_MS = 10_000;

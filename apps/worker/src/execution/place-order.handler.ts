@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BrokerError, type BrokerOrder } from '@tradeloop/brokers';
 import { JOBS, type JobPayload } from '@tradeloop/contracts';
-import { APP_CONFIG, ExecutionService, LOGGER, orderState, type AppConfig, type JobHandler, type OrderRow } from '@tradeloop/server';
+import { APP_CONFIG, LOGGER, type AppConfig, type JobHandler } from '@tradeloop/platform';
+import { ExecutionService, orderState, type OrderRow } from '@tradeloop/trading';
 import { BrokerHost } from './broker-host';
 
 /**

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Redis } from 'ioredis';
-import { probe, type Db, type Metrics, type WorkerHost } from '@tradeloop/server';
+import { probe, type Db, type Metrics, type WorkerHost } from '@tradeloop/platform';
 
 /**
  * The worker's own small HTTP surface: liveness, readiness (Postgres, Redis, and whether the

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { JOBS, type JobPayload } from '@tradeloop/contracts';
-import { LOGGER, SessionsRepository, type JobHandler } from '@tradeloop/server';
+import { LOGGER, type JobHandler } from '@tradeloop/platform';
+import { SessionsRepository } from '@tradeloop/identity';
 
 /** Deletes long-ended sessions and their refresh tokens so the tables stay small. Idempotent. */
 @Injectable()

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LedgerSealer, LOGGER } from '@tradeloop/server';
+import { LOGGER } from '@tradeloop/platform';
+import { LedgerSealer } from '@tradeloop/wallet';
 
 const INTERVAL_MS = 200;
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CandleChunksRepository, LOGGER } from '@tradeloop/server';
+import { LOGGER } from '@tradeloop/platform';
+import { CandleChunksRepository } from '@tradeloop/market';
 
 const EVERY_MS = 5 * 60_000;
 

@@ -4,19 +4,8 @@ import type { Redis } from 'ioredis';
 import { Gauge } from 'prom-client';
 import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
 import { BarCloseBus, BucketGatherer } from '../ml/bar-close.bus';
-import {
-  APP_CONFIG,
-  CandlesRepository,
-  closeRedis,
-  createRedis,
-  InstrumentsRepository,
-  LOGGER,
-  MarketFeed,
-  METRICS,
-  SimulatedFeedSource,
-  type AppConfig,
-  type Metrics,
-} from '@tradeloop/server';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource } from '@tradeloop/market';
 
 /**
  * Runs the market feed inside the worker process (never inside a request): the simulated market

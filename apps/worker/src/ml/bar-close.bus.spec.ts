@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Candle } from '@tradeloop/domain';
-import type { CandleRow } from '@tradeloop/server';
+import type { CandleRow } from '@tradeloop/market';
 import { BarCloseBus, BucketGatherer, type ClosedBars } from './bar-close.bus';
 
 const candle = (ts: number, close = 100): Candle => ({ ts, open: close, high: close, low: close, close, volume: 1 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Candle, Timeframe } from '@tradeloop/domain';
 import type { SignalDto } from '@tradeloop/contracts';
-import type { CandleRow } from '@tradeloop/server';
+import type { CandleRow } from '@tradeloop/market';
 
 /** Every symbol's closed bar of one bucket (timeframe + start), gathered across the universe. */
 export interface ClosedBars {

@@ -3,28 +3,10 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS, SIGNALS_ROOM } from '@tradeloop/contracts';
 import { candleAt, IST_OFFSET_MS, type Candle, type Timeframe } from '@tradeloop/domain';
-import {
-  APP_CONFIG,
-  CandlesRepository,
-  closeRedis,
-  createRedis,
-  InstrumentsRepository,
-  LIVE_MODELS,
-  LOGGER,
-  METRICS,
-  MODEL_SCORER,
-  modelsChangedChannel,
-  RealtimePublisher,
-  RiskRepository,
-  SignalEngine,
-  SignalsRepository,
-  type AppConfig,
-  type DriftAlert,
-  type LiveModels,
-  type LiveModelSource,
-  type Metrics,
-  type ModelScorer,
-} from '@tradeloop/server';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, RealtimePublisher, type AppConfig, type Metrics } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { RiskRepository } from '@tradeloop/trading';
+import { LIVE_MODELS, MODEL_SCORER, modelsChangedChannel, SignalEngine, SignalsRepository, type DriftAlert, type LiveModels, type LiveModelSource, type ModelScorer } from '@tradeloop/ml';
 import { BarCloseBus } from './bar-close.bus';
 
 /** The registry is re-read this often even without a change message (a lost message, a restart). */

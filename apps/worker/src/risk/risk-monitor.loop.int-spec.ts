@@ -4,23 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { demoUniverse, formatMoney, parsePrice, valueToPaise } from '@tradeloop/domain';
-import {
-  AutomaticTripUseCase,
-  createLogger,
-  Db,
-  InfraModule,
-  InstrumentsRepository,
-  marketKeys,
-  MarketModule,
-  QueueModule,
-  RealtimeModule,
-  RealtimePublisher,
-  RiskMonitorRepository,
-  RiskUseCases,
-  TradingModule,
-  WalletModule,
-  type AppConfig,
-} from '@tradeloop/server';
+import { createLogger, Db, InfraModule, QueueModule, RealtimeModule, RealtimePublisher, type AppConfig } from '@tradeloop/platform';
+import { WalletModule } from '@tradeloop/wallet';
+import { InstrumentsRepository, marketKeys, MarketModule } from '@tradeloop/market';
+import { TradingModule } from '@tradeloop/trading';
+import { AutomaticTripUseCase, RiskModule, RiskMonitorRepository, RiskUseCases } from '@tradeloop/risk';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { RiskMonitorLoop } from './risk-monitor.loop';
 
@@ -43,6 +31,7 @@ function replica(config: AppConfig) {
       WalletModule,
       MarketModule,
       TradingModule,
+      RiskModule,
     ],
     providers: [RiskMonitorLoop],
   })

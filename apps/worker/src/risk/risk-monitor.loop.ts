@@ -3,17 +3,8 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { formatMoney } from '@tradeloop/domain';
-import {
-  APP_CONFIG,
-  AutomaticTripUseCase,
-  LOGGER,
-  RealtimePublisher,
-  REDIS,
-  RiskMonitorRepository,
-  RiskMonitorService,
-  type AppConfig,
-  type ScreenedUser,
-} from '@tradeloop/server';
+import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
+import { AutomaticTripUseCase, RiskMonitorRepository, RiskMonitorService, type ScreenedUser } from '@tradeloop/risk';
 import { LeaderLease } from './leader-lease';
 import { MarkThrottle } from './mark-throttle';
 

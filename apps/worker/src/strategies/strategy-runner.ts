@@ -15,19 +15,10 @@ import {
   type Strategy,
   type Timeframe,
 } from '@tradeloop/domain';
-import {
-  APP_CONFIG,
-  CandlesRepository,
-  LOGGER,
-  PlaceOrderUseCase,
-  RealtimePublisher,
-  REDIS,
-  RiskRepository,
-  StrategiesRepository,
-  StrategyCommandsUseCase,
-  type AppConfig,
-  type StrategyRow,
-} from '@tradeloop/server';
+import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
+import { CandlesRepository } from '@tradeloop/market';
+import { PlaceOrderUseCase, RiskRepository } from '@tradeloop/trading';
+import { StrategiesRepository, StrategyCommandsUseCase, type StrategyRow } from '@tradeloop/strategies';
 import { BarCloseBus, type ClosedBars, type SignalBatch } from '../ml/bar-close.bus';
 import { LeaderLease } from '../risk/leader-lease';
 

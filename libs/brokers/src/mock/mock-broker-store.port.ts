@@ -57,7 +57,7 @@ export type MockSequenceName = 'order' | 'trade';
 /**
  * Where the mock broker keeps its state. The mock must behave like an external system: killing
  * our worker must not lose the orders "at the broker", so in the running system this is Postgres
- * (implemented in libs/server) and a restarted worker's mock picks up where the old one stopped.
+ * (implemented in libs/trading) and a restarted worker's mock picks up where the old one stopped.
  * `InMemoryMockBrokerStore` is the test double.
  *
  * Every method is one simple statement (or one short transaction), e.g.:

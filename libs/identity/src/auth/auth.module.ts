@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit';
+import { RealtimeModule } from '@tradeloop/platform';
+import { AccessTokens } from './access-tokens';
+import { ChangePasswordUseCase } from './change-password.use-case';
+import { CredentialChanges } from './credential-changes';
+import { LoginThrottle } from './login-throttle';
+import { LoginUseCase } from './login.use-case';
+import { DisableMfaUseCase, EnableMfaUseCase, SetupMfaUseCase } from './mfa.use-case';
+import { MfaSecrets } from './mfa-secrets';
+import { PasswordHasher } from './password-hasher';
+import { PrincipalCache } from './principal-cache';
+import { RefreshSessionUseCase } from './refresh-session.use-case';
+import { RegisterUseCase } from './register.use-case';
+import { RegistrationThrottle } from './registration-throttle';
+import { AuthenticateUseCase, GetMeUseCase, LogoutUseCase } from './session-use-cases';
+import { SessionsRepository } from './sessions.repository';
+import { UsersRepository } from './users.repository';
+
+const useCases = [
+  RegisterUseCase,
+  LoginUseCase,
+  RefreshSessionUseCase,
+  LogoutUseCase,
+  GetMeUseCase,
+  AuthenticateUseCase,
+  SetupMfaUseCase,
+  EnableMfaUseCase,
+  DisableMfaUseCase,
+  ChangePasswordUseCase,
+];
+
+@Module({
+  imports: [AuditModule, RealtimeModule],
+  providers: [
+    ...useCases,
+    PrincipalCache,
+    AccessTokens,
+    LoginThrottle,
+    RegistrationThrottle,
+    CredentialChanges,
+    MfaSecrets,
+    PasswordHasher,
+    SessionsRepository,
+    UsersRepository,
+  ],
+  exports: [...useCases, PrincipalCache, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
+})
+export class AuthModule {}

@@ -1,0 +1,155 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
+import { formatPrice, type Instrument } from '@tradeloop/domain';
+import type { InstrumentDto, InstrumentQuery } from '@tradeloop/contracts';
+import { Db } from '@tradeloop/platform';
+
+interface Row {
+  symbol: string;
+  exchange: Instrument['exchange'];
+  name: string;
+  instrument_type: Instrument['instrumentType'];
+  lot_size: number;
+  tick_size_ticks: string;
+  expiry: string | null;
+  strike_ticks: string | null;
+  underlying: string | null;
+}
+
+const toDto = (r: Row): InstrumentDto => ({
+  symbol: r.symbol,
+  exchange: r.exchange,
+  name: r.name,
+  instrumentType: r.instrument_type,
+  lotSize: r.lot_size,
+  tickSize: formatPrice(Number(r.tick_size_ticks)),
+  ...(r.expiry ? { expiry: r.expiry } : {}),
+  ...(r.strike_ticks ? { strike: formatPrice(Number(r.strike_ticks)) } : {}),
+  ...(r.instrument_type === 'CE' || r.instrument_type === 'PE' ? { optionType: r.instrument_type } : {}),
+  ...(r.underlying ? { underlying: r.underlying } : {}),
+});
+
+const toInstrument = (r: Row): Instrument => ({
+  symbol: r.symbol,
+  exchange: r.exchange,
+  name: r.name,
+  instrumentType: r.instrument_type,
+  lotSize: r.lot_size,
+  tickSize: Number(r.tick_size_ticks),
+  ...(r.expiry ? { expiry: r.expiry } : {}),
+  ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
+  ...(r.underlying ? { underlying: r.underlying } : {}),
+});
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class InstrumentsRepository {
+  /**
+   * Instruments on the order path (intake, fills) by symbol. Tick and lot sizes change only
+   * with the exchange's daily instrument file, so a minute-old copy is as good as a round trip;
+   * this process's own imports clear it at once.
+   */
+  private readonly recent = new LRUCache<string, Instrument>({ max: 20_000, ttl: 60_000 });
+
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  /**
+   * `bySymbol`, answered from a copy at most a minute old. Inside a transaction pass its `sql`:
+   * a miss must not wait for a second pooled connection while holding one.
+   */
+  async cachedBySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
+    const hit = this.recent.get(symbol);
+    if (hit) return hit;
+    const fresh = await this.bySymbol(symbol, sql);
+    if (fresh) this.recent.set(symbol, fresh);
+    return fresh;
+  }
+
+  /** Inserts or updates instruments by symbol (seeding and imports are idempotent). */
+  async upsert(instruments: readonly Instrument[]): Promise<number> {
+    if (instruments.length === 0) return 0;
+    this.recent.clear();
+    const col = <K extends keyof Instrument>(k: K) => instruments.map((i) => i[k] ?? null);
+    const rows = await this.db.sql.rows(
+      `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::date[], $8::bigint[], $9::text[])
+       ON CONFLICT (symbol) DO UPDATE SET exchange = EXCLUDED.exchange, name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type,
+         lot_size = EXCLUDED.lot_size, tick_size_ticks = EXCLUDED.tick_size_ticks, expiry = EXCLUDED.expiry,
+         strike_ticks = EXCLUDED.strike_ticks, underlying = EXCLUDED.underlying, updated_at = now()
+       RETURNING symbol`,
+      [
+        col('symbol'),
+        col('exchange'),
+        col('name'),
+        col('instrumentType'),
+        col('lotSize'),
+        col('tickSize'),
+        col('expiry'),
+        col('strike'),
+        col('underlying'),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** Every instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */
+  async active(asOfDate: string): Promise<Instrument[]> {
+    const rows = await this.db.sql.rows<Row>(
+      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
+              strike_ticks::text, underlying
+       FROM instruments WHERE expiry IS NULL OR expiry >= $1::date ORDER BY symbol`,
+      [asOfDate],
+    );
+    return rows.map(toInstrument);
+  }
+
+  /** One instrument by symbol (domain form), or undefined. */
+  async bySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
+    const r = await sql.maybeOne<Row>(
+      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
+              strike_ticks::text, underlying FROM instruments WHERE symbol = $1`,
+      [symbol],
+    );
+    return r ? toInstrument(r) : undefined;
+  }
+
+  /** Which of `symbols` exist (one round trip). */
+  async existing(symbols: readonly string[]): Promise<Set<string>> {
+    if (symbols.length === 0) return new Set();
+    const rows = await this.db.sql.rows<{ symbol: string }>(`SELECT symbol FROM instruments WHERE symbol = ANY($1::text[])`, [symbols]);
+    return new Set(rows.map((r) => r.symbol));
+  }
+
+  /**
+   * Symbol-prefix matches first (shortest symbol first, so RELIANCE precedes its derivatives),
+   * then name matches; both case-insensitive and index-backed.
+   */
+  async search(q: InstrumentQuery): Promise<InstrumentDto[]> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    // A bare `ORDER BY 0` would mean "column 0": without a query there is simply no rank term.
+    let rank = '';
+    if (q.query) {
+      const text = q.query.toLowerCase();
+      const prefix = p(`${likeEscape(q.query.toUpperCase())}%`);
+      const words = p(`%${likeEscape(text)}%`);
+      where.push(`(symbol LIKE ${prefix} OR lower(name) LIKE ${words})`);
+      rank = `CASE WHEN symbol LIKE ${prefix} THEN 0 ELSE 1 END, `;
+    }
+    if (q.exchange) where.push(`exchange = ${p(q.exchange)}`);
+    if (q.instrumentType) where.push(`instrument_type = ${p(q.instrumentType)}`);
+    const rows = await this.db.sql.rows<Row>(
+      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
+              strike_ticks::text, underlying
+       FROM instruments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${rank}length(symbol), symbol LIMIT ${p(q.limit)}`,
+      params,
+    );
+    return rows.map(toDto);
+  }
+}

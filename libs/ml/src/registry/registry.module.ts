@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@tradeloop/identity';
+import { MarketModule } from '@tradeloop/market';
+import { LIVE_MODELS, MODEL_SCORER } from '../signals/tokens';
+import { InferenceService } from './inference.service';
+import { ModelArtifactStore } from './model-artifacts';
+import { ModelsRepository } from './models.repository';
+import { PredictUseCase } from './predict.use-case';
+import { PromoteModelUseCase } from './promote-model.use-case';
+import { RegisterModelUseCase } from './register-model.use-case';
+
+/** The model registry and inference, for the API and the worker (which uses LIVE_MODELS and MODEL_SCORER). */
+@Module({
+  imports: [AuditModule, MarketModule],
+  providers: [
+    ModelArtifactStore,
+    ModelsRepository,
+    InferenceService,
+    RegisterModelUseCase,
+    PromoteModelUseCase,
+    PredictUseCase,
+    { provide: LIVE_MODELS, useExisting: ModelsRepository },
+    { provide: MODEL_SCORER, useExisting: InferenceService },
+  ],
+  exports: [ModelArtifactStore, ModelsRepository, InferenceService, RegisterModelUseCase, PromoteModelUseCase, PredictUseCase, LIVE_MODELS, MODEL_SCORER],
+})
+export class ModelRegistryModule {}

@@ -1,0 +1,159 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderStatus } from '@tradeloop/domain';
+import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
+import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
+import {
+  SquareOffUseCase,
+  RiskRepository,
+  switchState,
+  OPEN_STATUSES,
+  TradingRepository,
+  TradingState,
+  intakeLockKey,
+} from '@tradeloop/trading';
+import { RiskMonitorRepository, type TripRow } from './risk-monitor.repository';
+
+/** Audit and order history say the system acted, not a person. */
+export const RISK_MONITOR_META: RequestMeta = { requestId: 'risk-monitor' };
+/** How long a square-off waits for the trip's cancels, whose same-side orders it would otherwise count as already closing. */
+export const CANCEL_WAIT_MS = 10_000;
+/** A square-off refused this many times (no quote, funds to cover a short…) is given up and logged. */
+export const MAX_SQUARE_OFF_ATTEMPTS = 5;
+
+export interface Trip {
+  tripId: string;
+  userId: string;
+  rule: string;
+  reason: string;
+  squareOff: boolean;
+  cancelled: string[];
+}
+
+/**
+ * Automatic trips (docs/domain.md, "Risk"). `tripIfBreached` re-checks a breach the monitor saw, under the
+ * order intake's per-user lock, and in one transaction engages the user's switch, records the
+ * trip (unique per user, day, rule and limit: two replicas or a restart trip once), a TRIPPED
+ * risk event, an audit event, and asks for every open order to be cancelled. `followUp` then
+ * finishes the job, one idempotent step per call, until the trip row says it is done.
+ */
+@Injectable()
+export class AutomaticTripUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(RiskRepository) private readonly risk: RiskRepository,
+    @Inject(RiskMonitorRepository) private readonly trips: RiskMonitorRepository,
+    @Inject(TradingState) private readonly state: TradingState,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(SquareOffUseCase) private readonly squareOff: SquareOffUseCase,
+  ) {}
+
+  async tripIfBreached(userId: string, now = Date.now()): Promise<Trip | null> {
+    const dayStart = bucketStart(now, '1d');
+    // Under the intake's lock: no order slips in between this decision and the engaged switch.
+    const trip = await this.db.tx(
+      async (sql): Promise<Trip | null> => {
+        // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
+        const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
+        const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
+        // The peak the monitor recorded, raised by what the intake's read sees now.
+        const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);
+        const d = decideTripOnce({ dayPnl: snapshot.dayPnl, peakDayPnl, limits, userSwitch: switchState(switches.user), tripsToday });
+        if (!d.trip) return null;
+        const id = uuidv7();
+        const squareOff = limits.squareOffOnTrip;
+        if (
+          !(await this.trips.insertTrip(sql, {
+            id,
+            userId,
+            rule: d.rule,
+            dayStart,
+            limit: d.limit,
+            dayPnl: snapshot.dayPnl,
+            reason: d.reason,
+            squareOff,
+          }))
+        )
+          return null;
+        await this.risk.setSwitch(sql, 'user', userId, true, d.reason, null);
+        const details = {
+          rule: d.rule,
+          reason: d.reason,
+          dayPnl: formatMoney(snapshot.dayPnl),
+          peakDayPnl: formatMoney(peakDayPnl),
+          limit: formatMoney(d.limit),
+          squareOff,
+          tripId: id,
+        };
+        await this.risk.recordEvent({ userId, kind: 'TRIPPED', rule: d.rule, detail: d.reason, context: details }, sql);
+        await this.audit.append(
+          { actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META },
+          sql,
+        );
+        const open = await sql.rows<{ id: string; status: OrderStatus }>(
+          `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
+         WHERE user_id = $1 AND status = ANY($2::text[]) AND NOT cancel_requested RETURNING id, status`,
+          [userId, OPEN_STATUSES],
+        );
+        for (const o of open)
+          await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'automatic trip', rule: d.rule });
+        return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled: open.map((o) => o.id) };
+      },
+      { lock: intakeLockKey(userId) },
+    );
+    if (!trip) return null;
+    // After the commit, as the kill-switch use case does; a lost publish shows as a seq gap.
+    await this.realtime.toUser(userId, REALTIME_EVENTS.killSwitch, {
+      scope: 'user',
+      userId,
+      engaged: true,
+      reason: trip.reason,
+      automatic: true,
+      rule: trip.rule,
+    });
+    // The same job the DELETE route enqueues. If Redis is away, followUp sends them again.
+    await Promise.all(
+      trip.cancelled.map((id) => this.jobs.enqueue(JOBS.cancelOrder, { orderId: id }, { jobId: `cancel_${id}` }).catch(() => undefined)),
+    );
+    return trip;
+  }
+
+  /**
+   * One step of a trip's follow-up: waits (up to CANCEL_WAIT_MS) for the user's open orders to
+   * finish, re-sending cancels that are still open when the wait ends, then squares off when the
+   * trip says so, under an Idempotency-Key per attempt (a refusal is remembered per key, so a
+   * retry needs a new one; square-off already counts orders placed by an earlier attempt).
+   * Returns 'waiting' to be called again; throws to be retried next round.
+   */
+  async followUp(t: TripRow, now = Date.now()): Promise<'done' | 'waiting'> {
+    const open = await this.trading.openOrders(this.db.sql, t.user_id);
+    const waited = now - t.tripped_at.getTime();
+    if (open.length > 0 && waited < CANCEL_WAIT_MS) return 'waiting';
+    if (open.length > 0) {
+      const stuck = open.filter((o) => o.cancel_requested);
+      await Promise.all(
+        stuck.map((o) =>
+          this.jobs.enqueue(JOBS.cancelOrder, { orderId: o.id }, { jobId: `cancel_${o.id}_trip_${t.id}` }).catch(() => undefined),
+        ),
+      );
+    }
+    if (!t.square_off) {
+      await this.trips.finish(t.id, open.length > 0 ? 'orders still open after the wait' : 'no open orders left');
+      return 'done';
+    }
+    const attempt = await this.trips.countSquareOffAttempt(t.id);
+    try {
+      const orders = await this.squareOff.execute(t.user_id, undefined, `trip:${t.id}:${attempt}`, RISK_MONITOR_META);
+      await this.trips.finish(t.id, `squared off with ${orders.length} order(s)`);
+      return 'done';
+    } catch (err) {
+      if (attempt < MAX_SQUARE_OFF_ATTEMPTS) throw err;
+      await this.trips.finish(t.id, `square-off gave up after ${attempt} attempts: ${(err as Error).message}`.slice(0, 500));
+      return 'done';
+    }
+  }
+}

@@ -1,3 +1,0 @@
-export * from './strategies.repository';
-export * from './strategy-commands.use-case';
-export * from './strategies.module';

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { OrderSide, Paise, PriceTicks } from '@tradeloop/domain';
+import { Db, type Sql } from '@tradeloop/platform';
+
+export interface StrategyRow {
+  id: string;
+  user_id: string;
+  name: string;
+  kind: 'ml-signal' | 'sma-crossover';
+  symbols: string[];
+  params: Record<string, unknown>;
+  model_id: string | null;
+  mode: 'paper' | 'live';
+  status: 'stopped' | 'running';
+  max_position_units: number;
+  last_error: string | null;
+  last_error_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  switch_engaged: boolean;
+  switch_reason: string | null;
+}
+
+const COLUMNS = `s.id, s.user_id, s.name, s.kind, s.symbols, s.params, s.model_id, s.mode, s.status, s.max_position_units, s.last_error, s.last_error_at, s.created_at, s.updated_at,
+  coalesce(k.engaged, false) AS switch_engaged, k.reason AS switch_reason`;
+const FROM = `strategies s LEFT JOIN kill_switches k ON k.scope = 'strategy' AND k.scope_id = s.id::text`;
+
+@Injectable()
+export class StrategiesRepository {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  async insert(
+    sql: Sql,
+    s: {
+      id: string;
+      userId: string;
+      name: string;
+      kind: string;
+      symbols: string[];
+      params: object;
+      modelId: string | null;
+      mode: string;
+      maxPositionUnits: number;
+    },
+  ): Promise<StrategyRow | null> {
+    const inserted = await sql.maybeOne<{ id: string }>(
+      `INSERT INTO strategies (id, user_id, name, kind, symbols, params, model_id, mode, max_position_units)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, name) DO NOTHING RETURNING id`,
+      [s.id, s.userId, s.name, s.kind, s.symbols, JSON.stringify(s.params), s.modelId, s.mode, s.maxPositionUnits],
+    );
+    return inserted ? (await this.byId(s.id, sql))! : null;
+  }
+
+  async byId(id: string, sql: Sql = this.db.sql): Promise<StrategyRow | undefined> {
+    return sql.maybeOne<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [id]);
+  }
+
+  async ofUser(userId: string): Promise<StrategyRow[]> {
+    return this.db.sql.rows<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.user_id = $1 ORDER BY s.created_at DESC`, [userId]);
+  }
+
+  async running(): Promise<StrategyRow[]> {
+    return this.db.sql.rows<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.status = 'running' ORDER BY s.created_at`);
+  }
+
+  async setStatus(sql: Sql, id: string, status: 'stopped' | 'running'): Promise<boolean> {
+    const r = await sql.rows(`UPDATE strategies SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 RETURNING id`, [
+      id,
+      status,
+    ]);
+    return r.length > 0;
+  }
+
+  async recordError(id: string, message: string | null): Promise<void> {
+    await this.db.sql.rows(
+      `UPDATE strategies SET last_error = $2, last_error_at = CASE WHEN $2::text IS NULL THEN last_error_at ELSE now() END WHERE id = $1`,
+      [id, message],
+    );
+  }
+
+  /**
+   * The strategy's net units per symbol: filled quantity of its orders plus what its working
+   * orders would still add, so an intent is never sized twice while an order is in flight.
+   */
+  async exposure(id: string): Promise<Map<string, number>> {
+    const rows = await this.db.sql.rows<{ symbol: string; net: string }>(
+      `SELECT symbol, sum(CASE side WHEN 'BUY' THEN 1 ELSE -1 END *
+               (filled_quantity + CASE WHEN status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED') AND NOT cancel_requested THEN quantity - filled_quantity ELSE 0 END))::text AS net
+         FROM orders WHERE strategy_id = $1 GROUP BY symbol`,
+      [id],
+    );
+    return new Map(rows.map((r) => [r.symbol, Number(r.net)]));
+  }
+
+  /** The strategy's fills, oldest first, and their charges. */
+  async fills(id: string): Promise<{ symbol: string; side: OrderSide; quantity: number; price: PriceTicks; charges: Paise }[]> {
+    const rows = await this.db.sql.rows<{ symbol: string; side: OrderSide; quantity: number; price_ticks: string; charges: string }>(
+      `SELECT t.symbol, t.side, t.quantity, t.price_ticks::text, (t.fees_paise + t.taxes_paise)::text AS charges
+         FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.strategy_id = $1 ORDER BY t.executed_at, t.id`,
+      [id],
+    );
+    return rows.map((r) => ({
+      symbol: r.symbol,
+      side: r.side,
+      quantity: r.quantity,
+      price: Number(r.price_ticks),
+      charges: BigInt(r.charges),
+    }));
+  }
+
+  async orderCount(id: string): Promise<number> {
+    return Number((await this.db.sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM orders WHERE strategy_id = $1`, [id])).n);
+  }
+}

@@ -1,0 +1,323 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  applyBrokerUpdate,
+  FEE_LINE_KIND,
+  holdTx,
+  isDomainError,
+  planModification,
+  type FeeLine,
+  formatMoney,
+  isTerminalStatus,
+  realizedPnl,
+  releaseTx,
+  remainingQuantity,
+  reservationFor,
+  settleFill,
+  type BrokerOrderReport,
+  type OrderStatus,
+  type Position,
+  type Product,
+} from '@tradeloop/domain';
+import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
+import { Db, type Sql, RealtimePublisher } from '@tradeloop/platform';
+import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
+import { LedgerRepository } from '@tradeloop/wallet';
+import { OrderDraft } from './order-draft';
+import { orderState, reservationBasisOf, toOrderDto, type OrderRow } from './order-row';
+import { toPositionDto, toTradeDto } from './trading-dtos';
+import { TradingRepository } from './trading.repository';
+
+/** What to tell the owner once a transaction has committed (all built in hand: no re-reads). */
+interface Outbox {
+  userId: string;
+  order?: OrderRow;
+  trades: Trade[];
+  positions: Map<string, Position & { symbol: string; product: Product }>;
+  wallet: Wallet | null;
+}
+
+/** A broker report for one of the order's broker ids. */
+export interface BrokerReportFor {
+  brokerOrderId: string;
+  report: BrokerOrderReport & { updatedAt: number };
+}
+
+/**
+ * The execution engine's database side. Every change to an order happens in one transaction
+ * with the order row locked: its history entries, and for a fill the trade (unique per broker
+ * fill), the ledger postings, the hold released and the position — so a fill reported twice, or
+ * re-read after a crash, is applied exactly once. Steps build an OrderDraft saved in one
+ * statement; events go out after the commit, from what the transaction already knows.
+ */
+@Injectable()
+export class ExecutionService {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+  ) {}
+
+  /**
+   * Before the broker call: records that the order is being sent (so a retry after a crash
+   * looks the order up at the broker before sending again). Returns what to do: `send`,
+   * `lookup` (an earlier attempt may have reached the broker), or `skip` (terminal, already at
+   * the broker, or cancelled before it left — then it is CANCELLED here).
+   */
+  async beginSend(orderId: string): Promise<{ action: 'send' | 'skip' | 'lookup'; order: OrderRow | undefined }> {
+    const marked = await this.trading.markSending(orderId);
+    if (marked) return { action: marked.send_attempts > 1 ? 'lookup' : 'send', order: marked };
+    // Not sendable: missing, terminal, at the broker already — or cancelled before it left.
+    const order = await this.change(orderId, async (sql, d, out) => {
+      if (d.row.cancel_requested && d.row.broker_order_ids.length === 0 && !isTerminalStatus(d.row.status)) {
+        await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+      }
+      return d.row;
+    });
+    return { action: 'skip', order };
+  }
+
+  /**
+   * The broker took the order: its ids are recorded and it is OPEN (or waiting for its
+   * trigger); `reports` the broker already pushed (an order that filled on arrival) are applied
+   * in the same transaction.
+   */
+  async accepted(
+    orderId: string,
+    brokerOrderIds: readonly string[],
+    how: 'sent' | 'found-by-tag',
+    reports: readonly BrokerReportFor[] = [],
+  ): Promise<OrderRow | undefined> {
+    return this.change(orderId, async (sql, d, out) => {
+      if (d.row.broker_order_ids.length > 0 || isTerminalStatus(d.row.status)) return d.row;
+      const status: OrderStatus = d.row.type === 'SL' || d.row.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
+      d.change({ status, brokerOrderIds: [...brokerOrderIds] });
+      d.event(status, 'ACCEPTED', { brokerOrderIds, how });
+      for (const r of reports) await this.applyTo(sql, d, r.brokerOrderId, r.report, r.report.updatedAt, out);
+      return d.row;
+    });
+  }
+
+  /** A final refusal (by us or the broker): REJECTED, hold released. */
+  async rejected(orderId: string, reason: string): Promise<void> {
+    await this.change(orderId, async (sql, d, out) => {
+      if (!isTerminalStatus(d.row.status)) await this.finish(sql, d, 'REJECTED', 'REJECTED', reason, out);
+    });
+  }
+
+  /** Cancelled while still ours (never sent). */
+  async cancelledLocally(orderId: string): Promise<void> {
+    await this.change(orderId, async (sql, d, out) => {
+      if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0)
+        await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+    });
+  }
+
+  /**
+   * The broker applied the order's pending modification: its terms and reservation basis
+   * change, and the hold follows the new reservation of what is left (more held, or some
+   * released). Should the money for a larger hold be gone meanwhile, the order — already
+   * bigger at the broker — is cancelled rather than left under-funded.
+   */
+  async modified(orderId: string): Promise<{ cancel: boolean }> {
+    let cancel = false;
+    await this.change(orderId, async (sql, d, out) => {
+      const change = d.row.pending_modification;
+      if (!change) return;
+      d.change({ pendingModification: null });
+      if (isTerminalStatus(d.row.status)) return d.event(d.row.status, 'MODIFY_REJECTED', { reason: `the order is ${d.row.status}` });
+      const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
+      // No price band here: the broker has taken the change already.
+      const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
+      const before = BigInt(d.row.reserved_paise);
+      let reserved = plan.reservation;
+      try {
+        if (reserved > before) out.wallet = (await this.ledger.post(sql, holdTx(d.row.user_id, reserved - before, d.row.id))).wallet;
+      } catch (err) {
+        if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
+        cancel = true;
+        reserved = before;
+      }
+      if (reserved < before) out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, before - reserved, d.row.id))).wallet;
+      d.change({
+        quantity: plan.terms.quantity,
+        price: plan.terms.price,
+        triggerPrice: plan.terms.triggerPrice,
+        referencePrice: plan.basis.referencePrice,
+        shortQuantity: plan.basis.shortQuantity,
+        reserved,
+      });
+      d.event(d.row.status, 'MODIFIED', { ...change, reserved: formatMoney(reserved) });
+      if (cancel) {
+        d.change({ cancelRequested: true });
+        d.event(d.row.status, 'CANCEL_REQUESTED', { reason: 'the larger hold the modification needs is no longer available' });
+      }
+    });
+    return { cancel };
+  }
+
+  /** The broker refused the pending modification: the order stays as it was. */
+  async modificationRejected(orderId: string, reason: string): Promise<void> {
+    await this.change(orderId, (_sql, d) => {
+      if (!d.row.pending_modification) return Promise.resolve();
+      d.change({ pendingModification: null });
+      d.event(d.row.status, 'MODIFY_REJECTED', { reason });
+      return Promise.resolve();
+    });
+  }
+
+  /** Finds our order for a broker order id. */
+  async orderForBrokerId(brokerOrderId: string): Promise<string | undefined> {
+    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [
+      brokerOrderId,
+    ]);
+    return r?.id;
+  }
+
+  /**
+   * Applies a broker report (cumulative fills, status): a new fill becomes a trade with its
+   * ledger postings and position; a terminal status releases what is still held. Stale or
+   * repeated reports change nothing: fills are derived from the cumulative quantity against
+   * the locked order row, so each broker fill is applied once (the trade's unique broker fill
+   * id is the backstop).
+   */
+  async applyReport(
+    orderId: string,
+    brokerOrderId: string,
+    report: BrokerOrderReport,
+    executedAt: number,
+  ): Promise<'applied' | 'unchanged' | 'stale'> {
+    const outcome = await this.change(orderId, (sql, d, out) => this.applyTo(sql, d, brokerOrderId, report, executedAt, out));
+    return outcome ?? 'unchanged';
+  }
+
+  private async applyTo(
+    sql: Sql,
+    d: OrderDraft,
+    brokerOrderId: string,
+    report: BrokerOrderReport,
+    executedAt: number,
+    out: Outbox,
+  ): Promise<'applied' | 'unchanged' | 'stale'> {
+    const o = d.row;
+    const instrument = await this.instruments.cachedBySymbol(o.symbol, sql);
+    const before = orderState(o);
+    const result = applyBrokerUpdate(before, report, { tickSize: instrument?.tickSize ?? 1 });
+    if (result.outcome !== 'applied') return result.outcome;
+    let reserved = BigInt(o.reserved_paise);
+    if (result.fill) {
+      const fill = result.fill;
+      // Locked on the first fill of this change; later fills in it continue from the draft.
+      const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.symbol, o.product));
+      const tradeId = uuidv7();
+      const s = settleFill({ userId: o.user_id, reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
+      const trade = {
+        id: tradeId,
+        orderId: o.id,
+        userId: o.user_id,
+        symbol: o.symbol,
+        side: o.side,
+        product: o.product,
+        quantity: fill.quantity,
+        price: fill.price,
+        value: s.value,
+        fees: s.charges.fees,
+        taxes: s.charges.taxes,
+        charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({
+          name,
+          kind: FEE_LINE_KIND[name],
+          amount: formatMoney(amount),
+        })),
+        realizedDelta: realizedPnl(s.position) - realizedPnl(position),
+        broker: o.broker,
+        brokerTradeId: `${brokerOrderId}:${fill.id}`,
+        executedAt: new Date(executedAt),
+      };
+      for (const tx of s.transactions) out.wallet = (await this.ledger.post(sql, tx)).wallet;
+      d.fill(trade, { userId: o.user_id, symbol: o.symbol, product: o.product, position: s.position });
+      const filledQuantity = o.filled_quantity + fill.quantity;
+      const filledValue = BigInt(o.filled_value) + BigInt(fill.quantity) * BigInt(fill.price);
+      reserved = reservationFor(reservationBasisOf(o), o.quantity - filledQuantity, filledValue);
+      d.change({ filledQuantity, filledValue, reserved });
+      out.trades.push(
+        toTradeDto({
+          ...trade,
+          order_id: trade.orderId,
+          price_ticks: String(trade.price),
+          value_paise: trade.value.toString(),
+          fees_paise: trade.fees.toString(),
+          taxes_paise: trade.taxes.toString(),
+          broker_trade_id: trade.brokerTradeId,
+          executed_at: trade.executedAt,
+        }),
+      );
+      out.positions.set(`${o.symbol}|${o.product}`, { ...s.position, symbol: o.symbol, product: o.product });
+    }
+    const status = result.order.status;
+    d.change({ status, rejectReason: result.order.rejectReason });
+    for (const e of result.events)
+      d.event(status, e.type, e.type === 'FILL' ? { quantity: e.fill.quantity, price: e.fill.price, fillId: e.fill.id } : {});
+    if (isTerminalStatus(status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
+    return 'applied';
+  }
+
+  private async finish(sql: Sql, d: OrderDraft, status: OrderStatus, event: string, reason: string, out: Outbox): Promise<void> {
+    d.change({ status, rejectReason: status === 'REJECTED' ? reason : d.row.reject_reason });
+    d.event(status, event, { reason });
+    const reserved = BigInt(d.row.reserved_paise);
+    if (reserved > 0n) await this.releaseRest(sql, d, reserved, out);
+  }
+
+  /** Gives back what an order that will not fill further still holds. */
+  private async releaseRest(sql: Sql, d: OrderDraft, reserved: bigint, out: Outbox): Promise<void> {
+    out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, reserved, d.row.id))).wallet;
+    d.change({ reserved: 0n });
+    d.event(d.row.status, 'HOLD_RELEASED', { amount: formatMoney(reserved), remaining: remainingQuantity(orderState(d.row)) });
+  }
+
+  /**
+   * Locks the order, lets `work` build its draft, saves the draft (one statement) and commits;
+   * then tells the owner. Undefined when the order does not exist.
+   */
+  private async change<T>(orderId: string, work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>): Promise<T | undefined> {
+    const out: Outbox = { userId: '', trades: [], positions: new Map(), wallet: null };
+    const result = await this.db.tx(async (sql) => {
+      const o = await this.trading.order(orderId, sql, { lock: true });
+      if (!o) return undefined;
+      const d = new OrderDraft(o);
+      const r = await work(sql, d, out);
+      if (d.dirty) {
+        out.userId = o.user_id;
+        out.order = await this.trading.saveOrder(sql, orderId, d.changes, d.events, {
+          trades: d.trades,
+          positions: [...d.positions.values()],
+        });
+      }
+      return r;
+    });
+    // Best effort, after the commit: a lost event shows as a seq gap and the client re-fetches.
+    if (out.userId) await this.publish(out).catch(() => undefined);
+    return result;
+  }
+
+  private async publish(out: Outbox): Promise<void> {
+    const tasks: Promise<void>[] = [];
+    if (out.order) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.orderUpdated, { order: toOrderDto(out.order) }));
+    for (const trade of out.trades) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.tradeExecuted, { trade }));
+    if (out.wallet) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.walletUpdated, { wallet: out.wallet }));
+    if (out.positions.size > 0) {
+      const positions = [...out.positions.values()];
+      const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
+      for (const p of positions)
+        tasks.push(
+          this.realtime.toUser(out.userId, REALTIME_EVENTS.positionUpdated, {
+            position: toPositionDto(p, marks.get(p.symbol)?.[2] ?? null),
+          }),
+        );
+    }
+    await Promise.all(tasks);
+  }
+}

@@ -1,0 +1,19 @@
+// Context: trading (docs/architecture.md). Order intake (validation, pre-trade risk, reservation,
+// the per-user intake lock), execution (broker placement, reports, fills, settlement), positions,
+// and the risk controls intake enforces (limits, kill switches, risk events: RiskRepository).
+// Depends on platform, identity (audit), wallet (ledger postings), market (instruments, quotes)
+// and the framework-free broker adapters.
+import 'reflect-metadata';
+
+export * from './order-row';
+export * from './trading-dtos';
+export * from './trading.repository';
+export * from './risk.repository';
+export * from './trading-state';
+export * from './intake-lock';
+export * from './place-order.use-case';
+export * from './trading.module';
+export * from './order-commands.use-case';
+export * from './execution.service';
+export * from './modify-order.use-case';
+export * from './brokers';

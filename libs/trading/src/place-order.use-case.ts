@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  checkPreTradeRisk,
+  DomainError,
+  holdTx,
+  isDomainError,
+  orderReservation,
+  riskError,
+  type OrderSide,
+  type Product,
+} from '@tradeloop/domain';
+import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
+import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
+import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
+import { LedgerRepository } from '@tradeloop/wallet';
+import { toOrderDto } from './order-row';
+import { RiskRepository, switchState } from './risk.repository';
+import { TradingRepository } from './trading.repository';
+import { TradingState } from './trading-state';
+import { intakeLockKey } from './intake-lock';
+
+export const DEFAULT_BROKER = 'mock';
+
+/**
+ * Order intake (docs/domain.md, "Orders and their states"): validate against the instrument, check kill switches and the
+ * pre-trade risk rules, HOLD the reservation and persist the PENDING order — the hold and the
+ * order commit together — then enqueue it for the execution engine. Per user, intake is
+ * serialised (an advisory lock), so two concurrent orders cannot both pass a limit that only
+ * one fits. The Idempotency-Key makes a retried POST place the order once.
+ */
+@Injectable()
+export class PlaceOrderUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(Idempotency) private readonly idempotency: Idempotency,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(TradingState) private readonly state: TradingState,
+    @Inject(RiskRepository) private readonly risk: RiskRepository,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+  ) {}
+
+  async execute(
+    userId: string,
+    body: PlaceOrderRequest,
+    key: string,
+    meta: RequestMeta,
+    opts: { strategyId?: string; signalId?: string } = {},
+  ): Promise<StoredResponse<{ order: Order }>> {
+    let result: StoredResponse<{ order: Order; wallet: Wallet | null }>;
+    // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
+    let refusal: { rule: string; detail: string } | null = null;
+    try {
+      result = await this.idempotency.run<{ order: Order; wallet: Wallet | null }>(
+        {
+          scope: userId,
+          key,
+          fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null, signalId: opts.signalId ?? null },
+        },
+        202,
+        (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null),
+        // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
+        { optimistic: true, lock: intakeLockKey(userId) },
+      );
+    } catch (err) {
+      // The refusal is on record once, written after the order's transaction rolled back —
+      // never while holding its connection.
+      const r = refusal as { rule: string; detail: string } | null;
+      // A replayed key answers with the refusal of its earlier request: that one is on record already.
+      const replayed = isDomainError(err) && (err.options.context as { earlierRequest?: boolean } | undefined)?.earlierRequest === true;
+      if (r && !replayed) await this.recordRejection(userId, body.symbol.toUpperCase(), r.rule, r.detail, body, meta);
+      throw err;
+    }
+    if (!result.replayed) {
+      const order = result.body.order;
+      // The order is committed: if the queue is unreachable (Redis restarting) it is still
+      // accepted, and the engine's reconciler enqueues it once Redis is back.
+      // Enqueued and announced together (the events go out while the job is being added).
+      const wallet = result.body.wallet;
+      await Promise.all([
+        this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined),
+        this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
+        wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
+      ]);
+    }
+    return { ...result, body: { order: result.body.order } };
+  }
+
+  private async place(
+    sql: Sql,
+    userId: string,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+    strategyId: string | null,
+    onRefused: (r: { rule: string; detail: string }) => void,
+    signalId: string | null = null,
+  ): Promise<{ order: Order; wallet: Wallet | null }> {
+    const symbol = body.symbol.toUpperCase();
+    const instrument = await this.instruments.cachedBySymbol(symbol, sql);
+    if (!instrument)
+      throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, {
+        fieldErrors: [{ field: 'symbol', message: 'no such instrument' }],
+      });
+    const { limits, switches, snapshot, ltp } = await this.state.forIntake(sql, userId, strategyId, symbol);
+    // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
+    // price band check); market and stop-market orders, which need a price, are refused below.
+    const terms = this.state.validate(body, instrument, ltp);
+    if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        `No live price for ${symbol} right now: market and stop-market orders need one. Retry shortly, or use a LIMIT order`,
+      );
+    }
+    const decision = checkPreTradeRisk(
+      {
+        symbol,
+        side: terms.side,
+        type: terms.type,
+        product: terms.product,
+        quantity: terms.quantity,
+        price: terms.price,
+        triggerPrice: terms.triggerPrice,
+        strategyId,
+      },
+      limits,
+      {
+        openOrders: snapshot.openOrders,
+        positions: snapshot.positions,
+        dayPnl: snapshot.dayPnl,
+        recentOrderTimes: snapshot.recentOrderTimes,
+        now: Date.now(),
+      },
+      {
+        global: switchState(switches.global),
+        user: switchState(switches.user),
+        strategy: switches.strategy ? switchState(switches.strategy) : null,
+      },
+      { ltp: ltp ?? terms.price ?? 0, lotSize: instrument.lotSize },
+    );
+    if (!decision.ok) {
+      const err = riskError(decision);
+      onRefused({ rule: decision.rule, detail: err.message });
+      throw err;
+    }
+    const sellable = sellableQuantity(snapshot, symbol, terms.product);
+    const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
+    const id = uuidv7();
+    const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(userId, amount, id))).wallet : null;
+    const row = await this.trading.insertOrder(
+      sql,
+      {
+        id,
+        userId,
+        symbol,
+        side: terms.side,
+        type: terms.type,
+        product: terms.product,
+        validity: terms.validity,
+        quantity: terms.quantity,
+        price: terms.price,
+        triggerPrice: terms.triggerPrice,
+        referencePrice: basis.referencePrice,
+        shortQuantity: basis.shortQuantity,
+        reserved: amount,
+        clientTag: body.tag ?? null,
+        strategyId,
+        signalId,
+        broker: DEFAULT_BROKER,
+      },
+      { reserved: amount.toString(), reducing: decision.reducing, ltp },
+      {
+        actorId: userId,
+        action: 'order.placed',
+        subject: `order:${id}`,
+        details: {
+          symbol,
+          side: terms.side,
+          type: terms.type,
+          quantity: terms.quantity,
+          product: terms.product,
+          ...(strategyId ? { strategyId } : {}),
+          ...(signalId ? { signalId } : {}),
+        },
+        meta,
+      },
+    );
+    return { order: toOrderDto(row), wallet };
+  }
+
+  private async recordRejection(
+    userId: string,
+    symbol: string,
+    rule: string,
+    detail: string,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+  ): Promise<void> {
+    try {
+      await this.db.tx(async (sql) => {
+        await this.risk.recordEvent(
+          { userId, kind: 'REJECTED', rule, detail, context: { symbol, side: body.side, type: body.type, quantity: body.quantity } },
+          sql,
+        );
+        await this.audit.append(
+          { actorId: userId, action: 'risk.order_rejected', subject: `user:${userId}`, details: { rule, detail, symbol }, meta },
+          sql,
+        );
+      });
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+    }
+  }
+}
+
+/** Units of (symbol, product) the user can sell without going short: long less open sells. */
+function sellableQuantity(
+  s: {
+    positions: { symbol: string; product: Product; netQuantity: number }[];
+    openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[];
+  },
+  symbol: string,
+  product: Product,
+): number {
+  const long = s.positions.find((p) => p.symbol === symbol && p.product === product)?.netQuantity ?? 0;
+  const selling = s.openOrders
+    .filter((o) => o.symbol === symbol && o.product === product && o.side === 'SELL')
+    .reduce((n, o) => n + o.remainingQuantity, 0);
+  return Math.max(0, long - selling);
+}
+
+/**
+ * Square-off (docs/api.md "Orders, trades, positions"): a MARKET order against each open position (or the one named), for the net
+ * quantity not already being closed by open orders, with the position's product. Each goes
+ * through the same intake as a person's order; reducing orders pass an engaged kill switch.
+ */
+@Injectable()
+export class SquareOffUseCase {
+  constructor(
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
+    @Inject(Db) private readonly db: Db,
+  ) {}
+
+  async execute(userId: string, symbol: string | undefined, requestKey: string, meta: RequestMeta): Promise<Order[]> {
+    const [positions, open] = await Promise.all([this.trading.positions(userId), this.trading.openOrders(this.db.sql, userId)]);
+    const out: Order[] = [];
+    for (const p of positions) {
+      if (p.netQuantity === 0 || (symbol && p.symbol !== symbol.toUpperCase())) continue;
+      const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
+      const closing = open
+        .filter((o) => o.symbol === p.symbol && o.product === p.product && o.side === side)
+        .reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
+      const quantity = Math.abs(p.netQuantity) - closing;
+      if (quantity <= 0) continue;
+      const res = await this.place.execute(
+        userId,
+        { symbol: p.symbol, side, type: 'MARKET', quantity, product: p.product, validity: 'DAY', tag: 'squareoff' },
+        `sq-${createHash('sha256').update(`${requestKey}|${p.symbol}|${p.product}`).digest('hex')}`,
+        meta,
+      );
+      out.push(res.body.order);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  bucketStart,
+  parsePrice,
+  unrealizedPnl,
+  validateOrder,
+  valueToPaise,
+  type Instrument,
+  type OrderSide,
+  type OrderTerms,
+  type Paise,
+  type PriceTicks,
+  type Product,
+} from '@tradeloop/domain';
+import type { PlaceOrderRequest } from '@tradeloop/contracts';
+import type { Sql } from '@tradeloop/platform';
+import { QuotesStore } from '@tradeloop/market';
+import { limitsFromRow, LIMITS_COLUMNS, type LimitsRow, type SwitchRow, type UserRiskLimits } from './risk.repository';
+import { OPEN_STATUSES, toPosition, type PositionRow } from './trading.repository';
+
+export interface TradingSnapshot {
+  openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[];
+  positions: { symbol: string; product: Product; netQuantity: number }[];
+  /** Realized today + unrealized now, paise (negative is a loss). */
+  dayPnl: Paise;
+  recentOrderTimes: number[];
+}
+
+export interface IntakeState {
+  limits: UserRiskLimits;
+  switches: { global: SwitchRow; user: SwitchRow; strategy: SwitchRow | null };
+  /** Last traded price of the order's symbol, null when unknown (or Redis is away). */
+  ltp: PriceTicks | null;
+  snapshot: TradingSnapshot;
+}
+
+interface IntakeRow {
+  limits: LimitsRow | null;
+  switches: (SwitchRow & { scope: string })[];
+  open_orders: { symbol: string; product: Product; side: OrderSide; remaining: number }[];
+  positions: PositionRow[];
+  recent: string[];
+  realized: string;
+}
+
+/** What the risk rules and the reservation need to know about a user, read in their transaction. */
+@Injectable()
+export class TradingState {
+  constructor(@Inject(QuotesStore) private readonly quotes: QuotesStore) {}
+
+  /** Parses the request's prices and checks it against the instrument (400 with every field named). */
+  validate(
+    body: Pick<PlaceOrderRequest, 'side' | 'type' | 'product' | 'validity' | 'quantity' | 'price' | 'triggerPrice'>,
+    instrument: Instrument,
+    ltp: PriceTicks | null,
+  ): OrderTerms {
+    return validateOrder(
+      {
+        side: body.side,
+        type: body.type,
+        product: body.product,
+        validity: body.validity ?? 'DAY',
+        quantity: body.quantity,
+        price: body.price === undefined ? null : parsePrice(body.price, 'price'),
+        triggerPrice: body.triggerPrice === undefined ? null : parsePrice(body.triggerPrice, 'triggerPrice'),
+      },
+      instrument,
+      { ltp },
+    );
+  }
+
+  /**
+   * Everything intake decides with — the user's limits, the switches that apply, open orders,
+   * positions, orders of the last minute, realized P&L today — in ONE statement (one round trip
+   * on the order's connection, under its per-user lock), plus the marks: the LTP of `symbol`
+   * and of every open position, in one Redis read. Without Redis the LTPs are null and open
+   * positions count at zero unrealized P&L until prices return.
+   */
+  async forIntake(sql: Sql, userId: string, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
+    const r = await sql.one<IntakeRow>(
+      `SELECT
+         (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,
+         (SELECT coalesce(json_agg(json_build_object('scope', scope, 'engaged', engaged, 'reason', reason, 'changed_at', changed_at)), '[]')
+            FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1::text) OR (scope = 'strategy' AND scope_id = $2)) AS switches,
+         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'side', side, 'remaining', quantity - filled_quantity)), '[]')
+            FROM orders WHERE user_id = $1 AND status = ANY($3::text[])) AS open_orders,
+         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost', lot_cost::text,
+              'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow', lot_closed_cash_flow::text,
+              'realized_before_lot', realized_before_lot::text)), '[]')
+            FROM positions WHERE user_id = $1 AND net_quantity <> 0) AS positions,
+         (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = $1 AND created_at > $4) AS recent,
+         (SELECT coalesce(sum(realized_delta), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
+      [userId, strategyId ?? '', OPEN_STATUSES, new Date(now - 60_000).toISOString(), new Date(bucketStart(now, '1d')).toISOString()],
+    );
+    const positions = r.positions.map((p) => ({ ...toPosition(p), symbol: p.symbol, product: p.product }));
+    const quotes = await this.quotes.get([...new Set([symbol, ...positions.map((p) => p.symbol)])]).catch(() => new Map<string, never>());
+    let unrealized = 0n;
+    for (const p of positions) {
+      const mark = quotes.get(p.symbol)?.[2];
+      if (mark !== undefined) unrealized += unrealizedPnl(p, mark);
+    }
+    const off: SwitchRow = { engaged: false, reason: null, changed_at: null };
+    const find = (scope: string) => r.switches.find((x) => x.scope === scope) ?? off;
+    return {
+      limits: limitsFromRow(r.limits),
+      switches: { global: find('global'), user: find('user'), strategy: strategyId ? find('strategy') : null },
+      ltp: quotes.get(symbol)?.[2] ?? null,
+      snapshot: {
+        openOrders: r.open_orders.map((o) => ({ symbol: o.symbol, product: o.product, side: o.side, remainingQuantity: o.remaining })),
+        positions: positions.map((p) => ({ symbol: p.symbol, product: p.product, netQuantity: p.netQuantity })),
+        dayPnl: valueToPaise(BigInt(r.realized) + unrealized),
+        recentOrderTimes: r.recent.map(Number),
+      },
+    };
+  }
+}

@@ -1,0 +1,433 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type OrderStatus, type Position, type Product } from '@tradeloop/domain';
+import { auditInsert, type AuditRecord } from '@tradeloop/identity';
+import { Db, type Sql } from '@tradeloop/platform';
+import { ORDER_COLUMNS, type OrderRow } from './order-row';
+import type { TradeRow } from './trading-dtos';
+
+export const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
+
+export interface PositionRow {
+  symbol: string;
+  product: Product;
+  net_quantity: number;
+  lot_cost: string;
+  lot_quantity: number;
+  lot_closed_quantity: number;
+  lot_closed_cash_flow: string;
+  realized_before_lot: string;
+}
+
+export const toPosition = (r: PositionRow): Position => ({
+  netQuantity: r.net_quantity,
+  lotCost: BigInt(r.lot_cost),
+  lotQuantity: r.lot_quantity,
+  lotClosedQuantity: r.lot_closed_quantity,
+  lotClosedCashFlow: BigInt(r.lot_closed_cash_flow),
+  realizedBeforeLot: BigInt(r.realized_before_lot),
+});
+
+export interface NewOrderRow {
+  id: string;
+  userId: string;
+  symbol: string;
+  side: string;
+  type: string;
+  product: string;
+  validity: string;
+  quantity: number;
+  price: number | null;
+  triggerPrice: number | null;
+  referencePrice: number;
+  shortQuantity: number;
+  reserved: bigint;
+  clientTag: string | null;
+  strategyId: string | null;
+  signalId?: string | null;
+  broker: string;
+}
+
+export interface TradeInsert {
+  id: string;
+  orderId: string;
+  userId: string;
+  symbol: string;
+  side: string;
+  product: string;
+  quantity: number;
+  price: number;
+  value: bigint;
+  fees: bigint;
+  taxes: bigint;
+  charges: unknown;
+  realizedDelta: bigint;
+  broker: string;
+  brokerTradeId: string;
+  executedAt: Date;
+}
+
+export type OrderChanges = Partial<{
+  status: OrderStatus;
+  filledQuantity: number;
+  filledValue: bigint;
+  reserved: bigint;
+  brokerOrderIds: string[];
+  rejectReason: string | null;
+  cancelRequested: boolean;
+  quantity: number;
+  price: number | null;
+  triggerPrice: number | null;
+  referencePrice: number;
+  shortQuantity: number;
+  pendingModification: { quantity?: number; price?: number; triggerPrice?: number } | null;
+}>;
+
+export interface OrderEventInsert {
+  status: OrderStatus;
+  event: string;
+  details?: Record<string, unknown>;
+}
+
+const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: string; value: unknown }> = {
+  status: (v: OrderStatus) => ({ col: 'status', value: v }),
+  filledQuantity: (v: number) => ({ col: 'filled_quantity', value: v }),
+  filledValue: (v: bigint) => ({ col: 'filled_value', value: v.toString() }),
+  reserved: (v: bigint) => ({ col: 'reserved_paise', value: v.toString() }),
+  brokerOrderIds: (v: string[]) => ({ col: 'broker_order_ids', value: v }),
+  rejectReason: (v: string | null) => ({ col: 'reject_reason', value: v }),
+  cancelRequested: (v: boolean) => ({ col: 'cancel_requested', value: v }),
+  quantity: (v: number) => ({ col: 'quantity', value: v }),
+  price: (v: number | null) => ({ col: 'price_ticks', value: v }),
+  triggerPrice: (v: number | null) => ({ col: 'trigger_ticks', value: v }),
+  referencePrice: (v: number) => ({ col: 'reference_price_ticks', value: v }),
+  shortQuantity: (v: number) => ({ col: 'short_quantity', value: v }),
+  pendingModification: (v: object | null) => ({ col: 'pending_modification', value: v === null ? null : JSON.stringify(v) }),
+};
+
+/** `col = $n, ` for each change, numbered after the statement's first `before` parameters. */
+function orderAssignments(set: OrderChanges, before: number): { assignments: string; params: unknown[] } {
+  const params: unknown[] = [];
+  let assignments = '';
+  for (const [key, value] of Object.entries(set) as [keyof OrderChanges, never][]) {
+    if (value === undefined) continue;
+    const { col, value: v } = ORDER_CHANGE_COLUMNS[key](value);
+    params.push(v);
+    assignments += `${col} = $${before + params.length}, `;
+  }
+  return { assignments, params };
+}
+
+export interface PositionSave {
+  userId: string;
+  symbol: string;
+  product: Product;
+  position: Position;
+}
+
+/** INSERT of `trades` (parameters numbered from `first`): a statement, or a CTE. */
+function tradesInsert(trades: readonly TradeInsert[], first: number): { text: string; params: unknown[] } {
+  const col = <T>(f: (t: TradeInsert) => T) => trades.map(f);
+  const types = [
+    'uuid',
+    'uuid',
+    'uuid',
+    'text',
+    'text',
+    'text',
+    'int',
+    'bigint',
+    'bigint',
+    'bigint',
+    'bigint',
+    'text',
+    'bigint',
+    'text',
+    'text',
+    'timestamptz',
+  ];
+  return {
+    text: `INSERT INTO trades (id, order_id, user_id, symbol, side, product, quantity, price_ticks, value_paise, fees_paise, taxes_paise, charges,
+         realized_delta, broker, broker_trade_id, executed_at)
+       SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11::jsonb, c12, c13, c14, c15
+       FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) AS x(${types.map((_, i) => `c${i}`).join(', ')})`,
+    params: [
+      col((t) => t.id),
+      col((t) => t.orderId),
+      col((t) => t.userId),
+      col((t) => t.symbol),
+      col((t) => t.side),
+      col((t) => t.product),
+      col((t) => t.quantity),
+      col((t) => t.price),
+      col((t) => t.value.toString()),
+      col((t) => t.fees.toString()),
+      col((t) => t.taxes.toString()),
+      col((t) => JSON.stringify(t.charges)),
+      col((t) => t.realizedDelta.toString()),
+      col((t) => t.broker),
+      col((t) => t.brokerTradeId),
+      col((t) => t.executedAt.toISOString()),
+    ],
+  };
+}
+
+/** UPSERT of position states (parameters numbered from `first`): a statement, or a CTE. */
+function positionsUpsert(rows: readonly PositionSave[], first: number): { text: string; params: unknown[] } {
+  const col = <T>(f: (r: PositionSave) => T) => rows.map(f);
+  const types = ['uuid', 'text', 'text', 'int', 'bigint', 'int', 'int', 'bigint', 'bigint'];
+  return {
+    text: `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+       SELECT * FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')})
+       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = EXCLUDED.net_quantity, lot_cost = EXCLUDED.lot_cost,
+         lot_quantity = EXCLUDED.lot_quantity, lot_closed_quantity = EXCLUDED.lot_closed_quantity,
+         lot_closed_cash_flow = EXCLUDED.lot_closed_cash_flow, realized_before_lot = EXCLUDED.realized_before_lot, updated_at = now()`,
+    params: [
+      col((r) => r.userId),
+      col((r) => r.symbol),
+      col((r) => r.product),
+      col((r) => r.position.netQuantity),
+      col((r) => r.position.lotCost.toString()),
+      col((r) => r.position.lotQuantity),
+      col((r) => r.position.lotClosedQuantity),
+      col((r) => r.position.lotClosedCashFlow.toString()),
+      col((r) => r.position.realizedBeforeLot.toString()),
+    ],
+  };
+}
+
+/** Orders, their history, trades and positions: plain SQL, inside the caller's transaction. */
+@Injectable()
+export class TradingRepository {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  /**
+   * A new PENDING order, the first entry of its history (PLACED, with `details`) and its audit
+   * event, in one statement.
+   */
+  async insertOrder(sql: Sql, o: NewOrderRow, details: Record<string, unknown>, audit: AuditRecord): Promise<OrderRow> {
+    const a = auditInsert(audit, 19);
+    const [row] = await sql.rows<OrderRow>(
+      `WITH o AS (
+         INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18)
+         RETURNING ${ORDER_COLUMNS}
+       ), e AS (
+         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'PLACED', $17 FROM o
+       ), a AS (${a.text})
+       SELECT * FROM o`,
+      [
+        o.id,
+        o.userId,
+        o.symbol,
+        o.side,
+        o.type,
+        o.product,
+        o.validity,
+        o.quantity,
+        o.price,
+        o.triggerPrice,
+        o.referencePrice,
+        o.shortQuantity,
+        o.reserved.toString(),
+        o.clientTag,
+        o.strategyId,
+        o.broker,
+        JSON.stringify(details),
+        o.signalId ?? null,
+        ...a.params,
+      ],
+    );
+    return row!;
+  }
+
+  async appendEvent(sql: Sql, orderId: string, status: OrderStatus, event: string, details: Record<string, unknown> = {}): Promise<void> {
+    await sql.rows(`INSERT INTO order_events (order_id, status, event, details) VALUES ($1, $2, $3, $4)`, [
+      orderId,
+      status,
+      event,
+      JSON.stringify(details),
+    ]);
+  }
+
+  /**
+   * Marks a sendable order (PENDING, not at the broker, no cancel asked) as being sent: bumps its
+   * send attempts and records SENDING, in one statement. Undefined when the order is not
+   * sendable. The UPDATE re-reads the row once it holds the lock, so of two concurrent callers
+   * the second sees attempt 2 and must look the order up at the broker before sending.
+   */
+  async markSending(orderId: string): Promise<(OrderRow & { send_attempts: number }) | undefined> {
+    return this.db.sql.maybeOne(
+      `WITH o AS (
+         UPDATE orders SET send_attempts = send_attempts + 1, updated_at = clock_timestamp()
+         WHERE id = $1 AND status = 'PENDING' AND cardinality(broker_order_ids) = 0 AND NOT cancel_requested
+         RETURNING ${ORDER_COLUMNS}, send_attempts
+       ), e AS (
+         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'SENDING', json_build_object('attempt', send_attempts) FROM o
+       )
+       SELECT * FROM o`,
+      [orderId],
+    );
+  }
+
+  /**
+   * Saves an order's new state and appends its history entries — with the trades and position
+   * states of the fills the change made — in one statement; returns the new row. `events` are
+   * written in the order given. A trade seen before is a unique violation: the caller's order
+   * lock and cumulative fill ids make that impossible, so it aborts the transaction loudly.
+   */
+  async saveOrder(
+    sql: Sql,
+    id: string,
+    set: OrderChanges,
+    events: readonly OrderEventInsert[],
+    fills: { trades: readonly TradeInsert[]; positions: readonly PositionSave[] } = { trades: [], positions: [] },
+  ): Promise<OrderRow> {
+    const params: unknown[] = [
+      id,
+      events.map((e) => e.status),
+      events.map((e) => e.event),
+      events.map((e) => JSON.stringify(e.details ?? {})),
+    ];
+    const { assignments, params: setParams } = orderAssignments(set, params.length);
+    params.push(...setParams);
+    const ctes: string[] = [];
+    if (fills.trades.length > 0) {
+      const t = tradesInsert(fills.trades, params.length + 1);
+      params.push(...t.params);
+      ctes.push(`t AS (${t.text})`);
+    }
+    if (fills.positions.length > 0) {
+      const p = positionsUpsert(fills.positions, params.length + 1);
+      params.push(...p.params);
+      ctes.push(`p AS (${p.text})`);
+    }
+    const [row] = await sql.rows<OrderRow>(
+      `WITH u AS (
+         UPDATE orders SET ${assignments}updated_at = clock_timestamp(), version = version + 1 WHERE id = $1 RETURNING ${ORDER_COLUMNS}
+       ), e AS (
+         INSERT INTO order_events (order_id, status, event, details)
+         SELECT $1, x.status, x.event, x.details::jsonb FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(status, event, details, n) ORDER BY x.n
+       )${ctes.map((c) => `, ${c}`).join('')}
+       SELECT * FROM u`,
+      params,
+    );
+    return row!;
+  }
+
+  async order(id: string, sql: Sql = this.db.sql, opts: { userId?: string; lock?: boolean } = {}): Promise<OrderRow | undefined> {
+    const params: unknown[] = [id];
+    let where = 'id = $1';
+    if (opts.userId) {
+      params.push(opts.userId);
+      where += ' AND user_id = $2';
+    }
+    return sql.maybeOne<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where}${opts.lock ? ' FOR UPDATE' : ''}`, params);
+  }
+
+  /** Applies column changes and bumps the version; returns the new row. */
+  async updateOrder(sql: Sql, id: string, set: OrderChanges): Promise<OrderRow> {
+    const { assignments, params } = orderAssignments(set, 1);
+    const [row] = await sql.rows<OrderRow>(
+      `UPDATE orders SET ${assignments}updated_at = clock_timestamp(), version = version + 1 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
+      [id, ...params],
+    );
+    return row!;
+  }
+
+  async listOrders(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<OrderRow[]> {
+    const params: unknown[] = [userId];
+    const where = ['user_id = $1'];
+    if (q.status === 'open') where.push(`status = ANY('{${OPEN_STATUSES.join(',')}}')`);
+    else if (q.status) {
+      params.push(q.status);
+      where.push(`status = $${params.length}`);
+    }
+    if (q.symbol) {
+      params.push(q.symbol.toUpperCase());
+      where.push(`symbol = $${params.length}`);
+    }
+    if (q.strategyId) {
+      params.push(q.strategyId);
+      where.push(`strategy_id = $${params.length}`);
+    }
+    params.push(q.limit);
+    return this.db.sql.rows<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  async history(
+    orderId: string,
+    sql: Sql = this.db.sql,
+  ): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
+    return sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
+  }
+
+  async openOrders(sql: Sql, userId: string): Promise<OrderRow[]> {
+    return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [
+      userId,
+      OPEN_STATUSES,
+    ]);
+  }
+
+  /** Orders still to be worked by the engine (any user), oldest first: for recovery sweeps. */
+  async unfinished(olderThanMs: number, limit = 500): Promise<OrderRow[]> {
+    return this.db.sql.rows<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE status = ANY($1::text[]) AND updated_at < now() - make_interval(secs => $2) ORDER BY created_at LIMIT $3`,
+      [OPEN_STATUSES, olderThanMs / 1000, limit],
+    );
+  }
+
+  async recentOrderTimes(sql: Sql, userId: string, sinceMs: number): Promise<number[]> {
+    const rows = await sql.rows<{ t: string }>(
+      `SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS t FROM orders WHERE user_id = $1 AND created_at > $2`,
+      [userId, new Date(sinceMs).toISOString()],
+    );
+    return rows.map((r) => Number(r.t));
+  }
+
+  /**
+   * The position row, locked for the rest of the transaction — created flat first if it does
+   * not exist (FOR UPDATE locks nothing on a missing row: two first fills of one position would
+   * both start from flat and one would be lost). One statement: the no-op DO UPDATE takes the
+   * lock and returns the row as it is once the lock is ours.
+   */
+  async lockPosition(sql: Sql, userId: string, symbol: string, product: Product): Promise<Position> {
+    const row = await sql.one<PositionRow>(
+      `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+       VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0)
+       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
+       RETURNING symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text`,
+      [userId, symbol, product],
+    );
+    return toPosition(row);
+  }
+
+  async positions(userId: string, sql: Sql = this.db.sql): Promise<(Position & { symbol: string; product: Product })[]> {
+    const rows = await sql.rows<PositionRow>(
+      `SELECT symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
+       FROM positions WHERE user_id = $1 ORDER BY symbol, product`,
+      [userId],
+    );
+    return rows.map((r) => ({ ...toPosition(r), symbol: r.symbol, product: r.product }));
+  }
+
+  async trades(userId: string, limit: number): Promise<TradeRow[]> {
+    return this.db.sql.rows(
+      `SELECT id, order_id, symbol, side, product, quantity, price_ticks::text, value_paise::text, fees_paise::text, taxes_paise::text, charges, broker_trade_id, executed_at
+       FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`,
+      [userId, limit],
+    );
+  }
+
+  /** Σ realized P&L change of today's (IST) fills, ticks·units. */
+  async realizedToday(sql: Sql, userId: string, dayStart: number): Promise<bigint> {
+    const row = await sql.one<{ v: string }>(
+      `SELECT coalesce(sum(realized_delta), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`,
+      [userId, new Date(dayStart).toISOString()],
+    );
+    return BigInt(row.v);
+  }
+}

@@ -1,0 +1,12 @@
+// Context: wallet (docs/architecture.md). The ledger: double-entry postings with group commit,
+// the hash chain sealer and verifier, funding. Depends on platform and identity (audit).
+import 'reflect-metadata';
+
+export * from './ledger-hashing';
+export * from './ledger.repository';
+export * from './ledger-batch-writer';
+export * from './ledger-queries';
+export * from './ledger-sealer';
+export * from './ledger-verifier';
+export * from './wallet.use-cases';
+export * from './wallet.module';
