@@ -1,6 +1,7 @@
 import type { LedgerEntry } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
-import { LedgerRow } from './LedgerRow';
+import { EntriesTable, type EntryColumn } from '../../components/ledger/EntriesTable';
+import { entryColumns } from '../../components/ledger/entry-columns';
 
 interface LedgerTableProps {
   entries: LedgerEntry[];
@@ -10,42 +11,41 @@ interface LedgerTableProps {
   onUserClick: (userId: string) => void;
 }
 
+/** Every entry, with whose account it is; the whole row opens its transaction (click, Enter or Space). */
 export function LedgerTable({ entries, loading, selectedTransactionId, onOpen, onUserClick }: LedgerTableProps) {
+  const columns: EntryColumn<LedgerEntry>[] = [
+    entryColumns.seq(),
+    entryColumns.time(),
+    entryColumns.type(),
+    entryColumns.account({ showOwner: true, onOwnerClick: onUserClick }),
+    entryColumns.amount(),
+    entryColumns.balanceAfter(),
+    entryColumns.reference(),
+    entryColumns.transaction({ link: true }),
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table table-dense" data-testid="ledger-table">
-        <thead>
-          <tr>
-            <th scope="col" className="col-num">
-              #
-            </th>
-            <th scope="col">Time</th>
-            <th scope="col">Type</th>
-            <th scope="col">Account</th>
-            <th scope="col" className="col-money">
-              Amount
-            </th>
-            <th scope="col" className="col-money">
-              Balance after
-            </th>
-            <th scope="col">Reference</th>
-            <th scope="col">Transaction</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <LedgerRow
-              key={entry.id}
-              entry={entry}
-              selected={entry.transactionId === selectedTransactionId}
-              onOpen={onOpen}
-              onUserClick={onUserClick}
-            />
-          ))}
-        </tbody>
-      </table>
-      {loading && <div className="table-placeholder muted">Loading ledger entries…</div>}
-      {!loading && entries.length === 0 && <EmptyState title="No ledger entries match these filters." />}
-    </div>
+    <EntriesTable
+      entries={entries}
+      columns={columns}
+      testId="ledger-table"
+      dense
+      rowProps={(entry) => ({
+        'data-testid': 'ledger-row',
+        'data-entry-id': entry.id,
+        'data-transaction-id': entry.transactionId,
+        className: `row-clickable${entry.transactionId === selectedTransactionId ? ' row-selected' : ''}`,
+        tabIndex: 0,
+        'aria-label': `Entry ${entry.id}, ${entry.type} ${entry.amount} on ${entry.account}; open transaction`,
+        onClick: () => onOpen(entry.transactionId),
+        onKeyDown: (event) => {
+          if (event.target !== event.currentTarget || (event.key !== 'Enter' && event.key !== ' ')) return;
+          event.preventDefault();
+          onOpen(entry.transactionId);
+        },
+      })}
+      loading={loading}
+      loadingText="Loading ledger entries…"
+      empty={<EmptyState title="No ledger entries match these filters." />}
+    />
   );
 }

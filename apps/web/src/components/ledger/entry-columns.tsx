@@ -1,0 +1,97 @@
+import type { LedgerEntry } from '@tradeloop/contracts';
+import { formatClock, formatDateTime, shortId } from '../../lib/format';
+import { AccountLabel } from '../AccountLabel';
+import { EntryTypeChip } from '../EntryTypeChip';
+import { Money } from '../Money';
+import type { EntryColumn } from './EntriesTable';
+
+type Entry = Pick<LedgerEntry, 'id' | 'account' | 'type' | 'amount' | 'balanceAfter'>;
+type Dated = Pick<LedgerEntry, 'createdAt'>;
+
+/** The columns the entries tables pick from; each names what differs between the tables. */
+export const entryColumns = {
+  /** The entry's sequence number. */
+  seq: (): EntryColumn<Entry> => ({
+    key: 'seq',
+    header: '#',
+    headerClassName: 'col-num',
+    className: 'mono muted col-num',
+    render: (entry) => entry.id,
+  }),
+
+  time: (): EntryColumn<Dated> => ({
+    key: 'time',
+    header: 'Time',
+    className: 'mono nowrap',
+    render: (entry) => formatDateTime(entry.createdAt),
+  }),
+
+  /** Time of day only, the full date and time in the title. */
+  clock: (): EntryColumn<Dated> => ({
+    key: 'time',
+    header: 'Time',
+    className: 'mono nowrap muted',
+    title: (entry) => formatDateTime(entry.createdAt),
+    render: (entry) => formatClock(Date.parse(entry.createdAt)),
+  }),
+
+  /** The type chip; `withAccount` adds the account after it unless it is the user's cash. */
+  type: ({ withAccount = false }: { withAccount?: boolean } = {}): EntryColumn<Entry> => ({
+    key: 'type',
+    header: 'Type',
+    className: withAccount ? 'nowrap' : undefined,
+    render: (entry) =>
+      withAccount ? (
+        <>
+          <EntryTypeChip type={entry.type} /> {!entry.account.endsWith(':cash') && <AccountLabel account={entry.account} />}
+        </>
+      ) : (
+        <EntryTypeChip type={entry.type} />
+      ),
+  }),
+
+  account: ({
+    showOwner = false,
+    onOwnerClick,
+  }: { showOwner?: boolean; onOwnerClick?: (userId: string) => void } = {}): EntryColumn<Entry> => ({
+    key: 'account',
+    header: 'Account',
+    className: showOwner ? 'nowrap' : undefined,
+    render: (entry) => <AccountLabel account={entry.account} showOwner={showOwner} onOwnerClick={onOwnerClick} />,
+  }),
+
+  amount: ({ testId }: { testId?: string } = {}): EntryColumn<Entry> => ({
+    key: 'amount',
+    header: 'Amount',
+    headerClassName: 'col-money',
+    className: 'col-money',
+    render: (entry) => <Money value={entry.amount} signed testId={testId} />,
+  }),
+
+  /** The account's balance after the entry; a dash where there is none (house accounts). */
+  balanceAfter: ({ header = 'Balance after', mutedDash = true }: { header?: string; mutedDash?: boolean } = {}): EntryColumn<Entry> => ({
+    key: 'balanceAfter',
+    header,
+    headerClassName: 'col-money',
+    className: 'col-money',
+    render: (entry) =>
+      entry.balanceAfter === null ? mutedDash ? <span className="muted">—</span> : '—' : <Money value={entry.balanceAfter} />,
+  }),
+
+  reference: (): EntryColumn<Pick<LedgerEntry, 'reference'>> => ({
+    key: 'reference',
+    header: 'Reference',
+    className: 'col-reference',
+    title: (entry) => entry.reference,
+    render: (entry) => entry.reference,
+  }),
+
+  /** The transaction's short id, the full one in the title; `link` styles it as what opens it. */
+  transaction: ({ link = false }: { link?: boolean } = {}): EntryColumn<Pick<LedgerEntry, 'transactionId'>> => ({
+    key: 'transaction',
+    header: 'Transaction',
+    className: link ? 'mono nowrap' : 'mono muted nowrap',
+    title: (entry) => entry.transactionId,
+    render: (entry) => (link ? <span className="tx-link">{shortId(entry.transactionId)}</span> : shortId(entry.transactionId)),
+  }),
+};
