@@ -96,7 +96,7 @@ export default tseslint.config(
               bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'pg-*', 'redis', '@redis/*'],
             },
             // Server contexts (docs/architecture.md): each may use the ones below it, never one above.
-            // platform ← identity ← wallet, market ← trading ← risk, strategies; ml ← market.
+            // platform ← identity ← wallet, market ← trading ← risk, strategies; market ← ml ← strategies.
             ...contextRules({
               platform: [],
               identity: ['platform'],
@@ -105,7 +105,7 @@ export default tseslint.config(
               trading: ['platform', 'identity', 'wallet', 'market', 'brokers'],
               risk: ['platform', 'identity', 'market', 'trading'],
               ml: ['platform', 'identity', 'market'],
-              strategies: ['platform', 'identity', 'market', 'trading'],
+              strategies: ['platform', 'identity', 'market', 'trading', 'ml'],
             }),
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },

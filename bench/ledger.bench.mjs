@@ -1,6 +1,6 @@
 // `npm run bench -- ledger`
 // 1. 32 concurrent clients post hold → settle pairs for 200 users for 30 s through the real
-//    ledger path (WalletService: wallet row lock, entries, content hash, sealer queue, realtime),
+//    ledger path (PostTransactionUseCase: wallet row lock, entries, content hash, sealer queue, realtime),
 //    with the sealer running as the worker runs it; verify must be ok at the end.
 //    Beside it, a naive baseline: one balance row per user, SELECT … FOR UPDATE + UPDATE, no
 //    entries, no hashes, no chain — so the cost of the guarantees is visible.
@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import { accountCode, applyToWallet, depositTx, holdTx, settleTx } from '@tradeloop/domain';
 import { Db, RealtimePublisher, createDataSource, createLogger, createRedis, loadConfig } from '@tradeloop/platform';
-import { LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, WalletService, contentHash } from '@tradeloop/wallet';
+import { LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, PostTransactionUseCase, contentHash } from '@tradeloop/wallet';
 import { createBenchDatabase, dropDatabase, fmt, machine } from './lib/bench-kit.mjs';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 30);
@@ -86,14 +86,14 @@ const db = new Db(ds);
 const redis = createRedis(config.REDIS_URL, 'commands', 'bench-ledger');
 const logger = createLogger('warn', 'bench');
 const ledger = new LedgerRepository(db);
-const wallets = new WalletService(db, ledger, new RealtimePublisher(redis, config, logger), new LedgerBatchWriter(db, ledger));
+const postTx = new PostTransactionUseCase(new LedgerBatchWriter(db, ledger), new RealtimePublisher(redis, config, logger));
 const sealer = new LedgerSealer(db);
 const verifier = new LedgerVerifier(db, sealer);
 
 try {
   console.log(`bench ledger: ${CLIENTS} clients, ${USERS} users, ${DURATION} s, on ${JSON.stringify(machine())}`);
   const users = await createUsers(db, USERS);
-  for (const u of users) await wallets.postAlone(depositTx(u, 1_000_000_000n, `fund-${u}`));
+  for (const u of users) await postTx.execute(depositTx(u, 1_000_000_000n, `fund-${u}`));
 
   // The worker's sealer, running alongside as in production.
   let sealing = true;
@@ -109,9 +109,9 @@ try {
     const u = users[Math.floor(Math.random() * users.length)];
     const ref = `order-${k++}`;
     const held = 100_000n + BigInt(Math.floor(Math.random() * 100_000));
-    await timed(record, () => wallets.hold(u, held, ref));
+    await timed(record, () => postTx.execute(holdTx(u, held, ref)));
     const cost = held - 2_000n;
-    await timed(record, () => wallets.settle(u, { heldAmount: held, cost, fees: 600n, taxes: 108n }, ref));
+    await timed(record, () => postTx.execute(settleTx(u, { heldAmount: held, cost, fees: 600n, taxes: 108n }, ref)));
   });
   sealing = false;
   await sealerLoop;

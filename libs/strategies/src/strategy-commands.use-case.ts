@@ -13,6 +13,7 @@ import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { RiskRepository, TradingRepository } from '@tradeloop/trading';
+import { ModelsRepository } from '@tradeloop/ml';
 import { StrategiesRepository, type StrategyRow } from './strategies.repository';
 
 /** Strategies only trade through the mock broker until a live broker is configured for them. */
@@ -47,6 +48,7 @@ export class StrategyCommandsUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(ModelsRepository) private readonly models: ModelsRepository,
   ) {}
 
   async create(userId: string, req: CreateStrategyRequest, meta: RequestMeta): Promise<StrategyDto> {
@@ -58,7 +60,7 @@ export class StrategyCommandsUseCase {
       throw new DomainError('VALIDATION_FAILED', `Unknown symbols: ${unknown.map((u) => u.message.slice(14)).join(', ')}`, {
         fieldErrors: unknown,
       });
-    if (req.modelId && !(await this.db.sql.maybeOne(`SELECT 1 FROM models WHERE id = $1`, [req.modelId]))) {
+    if (req.modelId && !(await this.models.exists(req.modelId))) {
       throw new DomainError('VALIDATION_FAILED', 'No such model', {
         fieldErrors: [{ field: 'modelId', message: 'no registered model has this id' }],
       });

@@ -8,5 +8,6 @@ export * from './ledger-batch-writer';
 export * from './ledger-queries';
 export * from './ledger-sealer';
 export * from './ledger-verifier';
-export * from './wallet.use-cases';
+export * from './post-transaction.use-case';
+export * from './fund-wallet.use-case';
 export * from './wallet.module';

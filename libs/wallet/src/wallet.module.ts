@@ -6,7 +6,8 @@ import { LedgerQueries } from './ledger-queries';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerSealer } from './ledger-sealer';
 import { LedgerVerifier } from './ledger-verifier';
-import { FundWalletUseCase, WalletService } from './wallet.use-cases';
+import { FundWalletUseCase } from './fund-wallet.use-case';
+import { PostTransactionUseCase } from './post-transaction.use-case';
 
 const providers = [
   LedgerBatchWriter,
@@ -14,7 +15,7 @@ const providers = [
   LedgerQueries,
   LedgerSealer,
   LedgerVerifier,
-  WalletService,
+  PostTransactionUseCase,
   FundWalletUseCase,
   Idempotency,
 ];

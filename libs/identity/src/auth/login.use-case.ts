@@ -52,7 +52,7 @@ export class LoginUseCase {
     const expiresAt = new Date(Date.now() + this.config.REFRESH_TTL_DAYS * 86_400_000);
     const { sessionId, refreshToken } = await this.db.tx(async (sql) => {
       const created = await this.sessions.create(sql, { userId: user.id, expiresAt, ip: meta.ip, userAgent: meta.userAgent });
-      await sql.rows(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
+      await this.users.recordLogin(sql, user.id);
       await this.audit.append(
         {
           actorId: user.id,
@@ -74,14 +74,7 @@ export class LoginUseCase {
     if (!otp) throw new DomainError('MFA_REQUIRED', 'A one-time code from your authenticator app is required');
     const step = this.mfa.matchStep(this.mfa.decrypt(user.mfa_secret_enc!), otp);
     // Recording the step atomically refuses a replay of the same code, even by a parallel request.
-    const accepted =
-      step !== null &&
-      (
-        await this.db.sql.rows(
-          `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
-          [user.id, step],
-        )
-      ).length === 1;
+    const accepted = step !== null && (await this.users.spendMfaStep(user.id, step));
     if (!accepted) {
       await this.fail(user.email, ip, user, 'mfa_invalid', meta);
       throw new DomainError('MFA_INVALID', 'The one-time code is invalid or was already used');

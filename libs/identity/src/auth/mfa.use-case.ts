@@ -24,7 +24,7 @@ export class SetupMfaUseCase {
       if (!user) throw new DomainError('UNAUTHENTICATED', 'User no longer exists');
       if (user.mfa_enabled) throw new DomainError('CONFLICT', 'MFA is already enabled for this account');
       const { secret, otpauthUrl } = this.mfa.generate(user.email);
-      await sql.rows(`UPDATE users SET mfa_pending_secret_enc = $2, updated_at = now() WHERE id = $1`, [user.id, this.mfa.encrypt(secret)]);
+      await this.users.setPendingMfaSecret(sql, user.id, this.mfa.encrypt(secret));
       await this.audit.append({ actorId: user.id, action: 'auth.mfa_setup_started', subject: `user:${user.id}`, meta }, sql);
       return { secret, otpauthUrl };
     });

@@ -65,6 +65,27 @@ export class UsersRepository {
     await sql.rows(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
   }
 
+  async recordLogin(sql: Sql, userId: string): Promise<void> {
+    await sql.rows(`UPDATE users SET last_login_at = now() WHERE id = $1`, [userId]);
+  }
+
+  /**
+   * Spends a one-time code's time step: true when it is later than the last one spent. Atomic, so
+   * the same code replayed — even by a parallel request — is refused.
+   */
+  async spendMfaStep(userId: string, step: number, sql: Sql = this.db.sql): Promise<boolean> {
+    const rows = await sql.rows(
+      `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
+      [userId, step],
+    );
+    return rows.length === 1;
+  }
+
+  /** Stores the (encrypted) secret of an MFA enrolment awaiting its first code. */
+  async setPendingMfaSecret(sql: Sql, userId: string, secretEnc: string): Promise<void> {
+    await sql.rows(`UPDATE users SET mfa_pending_secret_enc = $2, updated_at = now() WHERE id = $1`, [userId, secretEnc]);
+  }
+
   /** MFA on with the pending secret, recording the step of the code that proved it (spent). */
   async enableMfa(sql: Sql, userId: string, step: number): Promise<void> {
     await sql.rows(

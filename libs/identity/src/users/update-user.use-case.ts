@@ -11,6 +11,9 @@ import { AdminUsersRepository, toAdminUser } from './admin-users.repository';
  * admin are refused; the check runs under a transaction-scoped advisory lock so two admins
  * demoting each other at the same moment cannot both succeed.
  */
+/** The advisory lock every change to who is an admin holds (AdminUsersRepository.activeAdmins). */
+export const ADMIN_SET_LOCK = 'tradeloop:admin-set';
+
 @Injectable()
 export class UpdateUserUseCase {
   constructor(
@@ -24,38 +27,41 @@ export class UpdateUserUseCase {
   ) {}
 
   async execute(actorId: string, userId: string, patch: AdminUserPatch, meta: RequestMeta): Promise<AdminUser> {
-    const updated = await this.db.tx(async (sql) => {
-      await sql.rows(`SELECT pg_advisory_xact_lock(hashtext('tradeloop:admin-set'))`);
-      const before = await this.users.findById(userId, sql, true);
-      if (!before) throw new DomainError('NOT_FOUND', 'User not found');
-      const roles = patch.roles ? normalizeRoles(patch.roles) : undefined;
-      const standing = { id: before.id, roles: before.roles, disabled: before.disabled_at !== null };
-      assertAdminRemains(await this.adminUsers.activeAdmins(sql), standing, { roles, disabled: patch.disabled });
+    // One admin-set change at a time, so two demotions cannot each see the other admin remaining.
+    const updated = await this.db.tx(
+      async (sql) => {
+        const before = await this.users.findById(userId, sql, true);
+        if (!before) throw new DomainError('NOT_FOUND', 'User not found');
+        const roles = patch.roles ? normalizeRoles(patch.roles) : undefined;
+        const standing = { id: before.id, roles: before.roles, disabled: before.disabled_at !== null };
+        assertAdminRemains(await this.adminUsers.activeAdmins(sql), standing, { roles, disabled: patch.disabled });
 
-      if (roles && roles.join() !== before.roles.join()) {
-        await this.users.setRoles(sql, userId, roles, actorId);
-        await this.audit.append(
-          { actorId, action: 'user.roles_changed', subject: `user:${userId}`, details: { before: before.roles, after: roles }, meta },
-          sql,
-        );
-      }
-      if (patch.disabled !== undefined && patch.disabled !== standing.disabled) {
-        await this.adminUsers.setDisabled(sql, userId, patch.disabled);
-        // A disabled user must lose access now, not when their refresh token expires.
-        const revoked = patch.disabled ? await this.sessions.revokeAllForUser(sql, userId, 'user_disabled') : 0;
-        await this.audit.append(
-          {
-            actorId,
-            action: patch.disabled ? 'user.disabled' : 'user.enabled',
-            subject: `user:${userId}`,
-            details: { sessionsRevoked: revoked },
-            meta,
-          },
-          sql,
-        );
-      }
-      return toAdminUser((await this.users.findById(userId, sql))!);
-    });
+        if (roles && roles.join() !== before.roles.join()) {
+          await this.users.setRoles(sql, userId, roles, actorId);
+          await this.audit.append(
+            { actorId, action: 'user.roles_changed', subject: `user:${userId}`, details: { before: before.roles, after: roles }, meta },
+            sql,
+          );
+        }
+        if (patch.disabled !== undefined && patch.disabled !== standing.disabled) {
+          await this.adminUsers.setDisabled(sql, userId, patch.disabled);
+          // A disabled user must lose access now, not when their refresh token expires.
+          const revoked = patch.disabled ? await this.sessions.revokeAllForUser(sql, userId, 'user_disabled') : 0;
+          await this.audit.append(
+            {
+              actorId,
+              action: patch.disabled ? 'user.disabled' : 'user.enabled',
+              subject: `user:${userId}`,
+              details: { sessionsRevoked: revoked },
+              meta,
+            },
+            sql,
+          );
+        }
+        return toAdminUser((await this.users.findById(userId, sql))!);
+      },
+      { lock: ADMIN_SET_LOCK },
+    );
     await this.cache.invalidate({ userId });
     await this.realtime.toUser(userId, REALTIME_EVENTS.userUpdated, { user: updated });
     if (updated.disabled) this.realtime.disconnectRoom(userRoom(userId));

@@ -78,8 +78,17 @@ export class ModelsRepository {
 
   async setStage(sql: Sql, id: string, from: ModelStage | null, to: ModelStage, actorId: string | null, reason: string): Promise<ModelRow> {
     const row = await sql.one<ModelRow>(`UPDATE models SET stage = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, to]);
-    await sql.rows(`INSERT INTO model_stage_changes (model_id, from_stage, to_stage, actor_id, reason) VALUES ($1, $2, $3, $4, $5)`, [id, from, to, actorId, reason]);
+    await this.recordStageChange(sql, id, from, to, actorId, reason);
     return row;
+  }
+
+  /** One line of a model's stage history (registration is the change from nothing to staging). */
+  async recordStageChange(sql: Sql, id: string, from: ModelStage | null, to: ModelStage, actorId: string | null, reason: string): Promise<void> {
+    await sql.rows(`INSERT INTO model_stage_changes (model_id, from_stage, to_stage, actor_id, reason) VALUES ($1, $2, $3, $4, $5)`, [id, from, to, actorId, reason]);
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.db.sql.maybeOne(`SELECT 1 FROM models WHERE id = $1`, [id])) !== undefined;
   }
 
   async stageHistory(id: string): Promise<{ from_stage: ModelStage | null; to_stage: ModelStage; actor_id: string | null; reason: string; at: Date }[]> {

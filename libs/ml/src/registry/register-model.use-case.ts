@@ -78,7 +78,7 @@ export class RegisterModelUseCase {
           createdBy: actorId,
         });
         if (!r) return null;
-        await sql.rows(`INSERT INTO model_stage_changes (model_id, from_stage, to_stage, actor_id, reason) VALUES ($1, NULL, 'staging', $2, 'registered')`, [r.id, actorId]);
+        await this.models.recordStageChange(sql, r.id, null, 'staging', actorId, 'registered');
         await this.audit.append({ actorId, action: 'model.registered', subject: `model:${r.id}`, details: { name: r.name, version: r.version, checksum, sizeBytes: r.size_bytes, featureSetVersion: r.feature_set_version }, meta }, sql);
         return r;
       });
