@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { raiseToasts } from './ToastHost';
 
 interface DialogProps {
@@ -7,13 +7,15 @@ interface DialogProps {
   onClose: () => void;
   children: ReactNode;
   testId?: string;
+  /** What takes focus when it opens (e.g. the field to fill in); by default the browser's pick, the first focusable element. */
+  initialFocus?: RefObject<HTMLElement | null>;
 }
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, closes on Esc and restores
  * focus to the opener, so none of that is re-implemented here.
  */
-export function Dialog({ open, title, onClose, children, testId }: DialogProps) {
+export function Dialog({ open, title, onClose, children, testId, initialFocus }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -22,16 +24,18 @@ export function Dialog({ open, title, onClose, children, testId }: DialogProps) 
     if (!dialog) return;
     if (open && !dialog.open) {
       dialog.showModal();
+      initialFocus?.current?.focus();
       raiseToasts();
     }
     if (!open && dialog.open) dialog.close();
-  }, [open]);
+  }, [open, initialFocus]);
 
   return (
     <dialog
       ref={ref}
       className="dialog"
       aria-labelledby={titleId}
+      aria-modal="true"
       data-testid={testId}
       onClose={onClose}
       onMouseDown={(event) => {

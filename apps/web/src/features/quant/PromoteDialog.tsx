@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { MODEL_STAGES, type ModelDto, type ModelStage } from '@tradeloop/contracts';
-import { Dialog } from '../../components/Dialog';
-import { describeError } from '../../lib/api';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { usePromoteModel } from './quant-api';
 
 const STAGE_EFFECT: Record<ModelStage, string> = {
@@ -37,20 +36,23 @@ export function PromoteDialog({
   const rollBack = chosen === 'production' && model?.stage === 'archived';
 
   return (
-    <Dialog
+    <ConfirmDialog
       open={model !== null}
       title={model ? `Change the stage of ${model.name} v${model.version}` : ''}
       onClose={close}
       testId="promote-dialog"
+      onConfirm={() => model && chosen && promote.mutate({ id: model.id, stage: chosen }, { onSuccess: close })}
+      canConfirm={chosen !== null}
+      pending={promote.isPending}
+      pendingLabel="Saving…"
+      confirmLabel={chosen ? `Move to ${chosen}` : 'Pick a stage'}
+      tone={chosen === 'archived' ? 'danger' : 'primary'}
+      confirmTestId="promote-confirm"
+      error={promote.error}
+      errorTestId="promote-error"
     >
       {model && (
-        <form
-          className="stack"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (chosen && !promote.isPending) promote.mutate({ id: model.id, stage: chosen }, { onSuccess: close });
-          }}
-        >
+        <>
           <p className="muted">
             Now in <strong>{model.stage}</strong>. Move it to:
           </p>
@@ -86,26 +88,8 @@ export function PromoteDialog({
               {rollBack && <span> (a roll back to an archived version)</span>}
             </div>
           )}
-          {promote.isError && (
-            <div className="notice notice-error" role="alert" data-testid="promote-error">
-              {describeError(promote.error)}
-            </div>
-          )}
-          <div className="dialog-footer">
-            <button type="button" className="button button-ghost" onClick={close}>
-              Cancel
-            </button>
-            <button
-              type="submit"
-              className={`button ${chosen === 'archived' ? 'button-danger' : 'button-primary'}`}
-              disabled={!chosen || promote.isPending}
-              data-testid="promote-confirm"
-            >
-              {promote.isPending ? 'Saving…' : chosen ? `Move to ${chosen}` : 'Pick a stage'}
-            </button>
-          </div>
-        </form>
+        </>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -11,11 +11,10 @@
 import { useState } from 'react';
 import type { Order } from '@tradeloop/contracts';
 import { isTerminalStatus, type OrderStatus } from '@tradeloop/domain';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { describeError } from '../../lib/api';
 import { formatClock } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
 import { ModifyOrderDialog } from './ModifyOrderDialog';
@@ -56,6 +55,10 @@ export function OrdersBlotter({
   const [cancelling, setCancelling] = useState<Order | null>(null);
   const [modifying, setModifying] = useState<Order | null>(null);
   const cancel = useCancelOrder();
+  const closeCancel = () => {
+    setCancelling(null);
+    cancel.reset();
+  };
 
   if (error) return <ErrorNotice error={error} onRetry={onRetry} />;
   return (
@@ -140,51 +143,28 @@ export function OrdersBlotter({
         {orders.length === 0 && !loading && <EmptyState title="No orders yet. Press B or S to open the ticket." />}
       </div>
       <ModifyOrderDialog order={modifying} onClose={() => setModifying(null)} />
-      <Dialog
+      <ConfirmDialog
         open={cancelling !== null}
         title="Cancel order?"
-        onClose={() => {
-          setCancelling(null);
-          cancel.reset();
-        }}
+        onClose={closeCancel}
+        onConfirm={() => cancelling && cancel.mutate(cancelling.id, { onSuccess: closeCancel })}
+        pending={cancel.isPending}
+        pendingLabel="Cancelling…"
+        confirmLabel="Cancel order"
+        tone="danger"
+        cancelLabel="Keep it"
+        confirmTestId="order-cancel-confirm"
+        error={cancel.error}
+        errorTestId="order-cancel-error"
       >
         {cancelling && (
-          <div className="stack">
-            <p>
-              {cancelling.side} {cancelling.quantity - cancelling.filledQuantity} of {cancelling.quantity}{' '}
-              <strong className="mono">{cancelling.symbol}</strong> {cancelling.type}
-              {cancelling.price ? ` @ ${formatPrice(cancelling.price)}` : ''}. Its hold of <Money value={cancelling.reserved} /> is
-              released.
-            </p>
-            {cancel.isError && (
-              <div className="notice notice-error" role="alert" data-testid="order-cancel-error">
-                {describeError(cancel.error)}
-              </div>
-            )}
-            <div className="dialog-footer">
-              <button type="button" className="button button-ghost" onClick={() => setCancelling(null)}>
-                Keep it
-              </button>
-              <button
-                type="button"
-                className="button button-danger"
-                disabled={cancel.isPending}
-                onClick={() =>
-                  cancel.mutate(cancelling.id, {
-                    onSuccess: () => {
-                      setCancelling(null);
-                      cancel.reset();
-                    },
-                  })
-                }
-                data-testid="order-cancel-confirm"
-              >
-                {cancel.isPending ? 'Cancelling…' : 'Cancel order'}
-              </button>
-            </div>
-          </div>
+          <p>
+            {cancelling.side} {cancelling.quantity - cancelling.filledQuantity} of {cancelling.quantity}{' '}
+            <strong className="mono">{cancelling.symbol}</strong> {cancelling.type}
+            {cancelling.price ? ` @ ${formatPrice(cancelling.price)}` : ''}. Its hold of <Money value={cancelling.reserved} /> is released.
+          </p>
         )}
-      </Dialog>
+      </ConfirmDialog>
     </>
   );
 }

@@ -12,11 +12,10 @@
  */
 import { useState } from 'react';
 import type { PositionDto } from '@tradeloop/contracts';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { describeError } from '../../lib/api';
 import { toDecimalString, toPaise } from '../../lib/money';
 import { formatPrice, priceTicks } from '../../lib/price';
 import { usePlaceOrder } from './orders-api';
@@ -164,50 +163,40 @@ function SquareOffDialog({ position, onClose }: { position: PositionDto | null; 
     onClose();
   };
   const side = position && position.netQuantity > 0 ? 'SELL' : 'BUY';
+  const units = position ? Math.abs(position.netQuantity) : 0;
   return (
-    <Dialog open={position !== null} title="Square off position?" onClose={close} testId="position-squareoff-dialog">
+    <ConfirmDialog
+      open={position !== null}
+      title="Square off position?"
+      onClose={close}
+      testId="position-squareoff-dialog"
+      onConfirm={() =>
+        position &&
+        key &&
+        place.mutate(
+          {
+            body: { symbol: position.symbol, side, type: 'MARKET', quantity: units, product: position.product },
+            idempotencyKey: key.key,
+          },
+          { onSuccess: close },
+        )
+      }
+      canConfirm={key !== null}
+      pending={place.isPending}
+      pendingLabel="Placing…"
+      confirmLabel={`${side} ${units} at market`}
+      tone="danger"
+      cancelLabel="Keep it"
+      confirmTestId="position-squareoff-confirm"
+      error={place.error}
+      errorTestId="position-squareoff-error"
+    >
       {position && (
-        <div className="stack">
-          <p>
-            Places a <strong>{side}</strong> MARKET order for <span className="mono">{Math.abs(position.netQuantity)}</span> units of{' '}
-            <strong className="mono">{position.symbol}</strong> ({position.product}).
-          </p>
-          {place.isError && (
-            <div className="notice notice-error" role="alert" data-testid="position-squareoff-error">
-              {describeError(place.error)}
-            </div>
-          )}
-          <div className="dialog-footer">
-            <button type="button" className="button button-ghost" onClick={close}>
-              Keep it
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={place.isPending || !key}
-              onClick={() =>
-                key &&
-                place.mutate(
-                  {
-                    body: {
-                      symbol: position.symbol,
-                      side,
-                      type: 'MARKET',
-                      quantity: Math.abs(position.netQuantity),
-                      product: position.product,
-                    },
-                    idempotencyKey: key.key,
-                  },
-                  { onSuccess: close },
-                )
-              }
-              data-testid="position-squareoff-confirm"
-            >
-              {place.isPending ? 'Placing…' : `${side} ${Math.abs(position.netQuantity)} at market`}
-            </button>
-          </div>
-        </div>
+        <p>
+          Places a <strong>{side}</strong> MARKET order for <span className="mono">{units}</span> units of{' '}
+          <strong className="mono">{position.symbol}</strong> ({position.product}).
+        </p>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }

@@ -10,13 +10,12 @@
  *   risk-limits           own limits
  *   risk-events           the events table (data-count); rows risk-event-<id> (data-kind, data-rule)
  */
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { RiskEvent } from '@tradeloop/contracts';
-import { Dialog } from '../../components/Dialog';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { describeError } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { useEngageKillSwitch, useKillSwitch, useRiskEvents, useRiskLimits } from './orders-api';
 
@@ -164,55 +163,30 @@ export function RiskEventsTable({
 
 function EngageDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const engage = useEngageKillSwitch();
-  const [reason, setReason] = useState('');
   const close = () => {
     engage.reset();
-    setReason('');
     onClose();
   };
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!reason.trim() || engage.isPending) return;
-    engage.mutate(reason.trim(), { onSuccess: close });
-  };
   return (
-    <Dialog open={open} title="Engage your kill switch?" onClose={close} testId="kill-switch-dialog">
-      <form className="stack" onSubmit={submit}>
-        <p>
-          All your open orders are cancelled and every new order that adds exposure is refused. Orders that reduce a position are still
-          accepted. <strong>You cannot release it yourself</strong>: an admin has to.
-        </p>
-        <label className="field">
-          <span className="label">Reason</span>
-          <input
-            className="input"
-            value={reason}
-            maxLength={200}
-            onChange={(e) => setReason(e.target.value)}
-            placeholder="e.g. stepping away, losses for the day"
-            autoFocus
-            data-testid="kill-switch-reason"
-          />
-        </label>
-        {engage.isError && (
-          <div className="notice notice-error" role="alert" data-testid="kill-switch-error">
-            {describeError(engage.error)}
-          </div>
-        )}
-        <div className="dialog-footer">
-          <button type="button" className="button button-ghost" onClick={close}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className="button button-danger"
-            disabled={!reason.trim() || engage.isPending}
-            data-testid="kill-switch-confirm"
-          >
-            {engage.isPending ? 'Engaging…' : 'Engage kill switch'}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <ConfirmDialog
+      open={open}
+      title="Engage your kill switch?"
+      onClose={close}
+      testId="kill-switch-dialog"
+      reason={{ label: 'Reason', required: true, placeholder: 'e.g. stepping away, losses for the day', testId: 'kill-switch-reason' }}
+      onConfirm={(reason) => engage.mutate(reason, { onSuccess: close })}
+      pending={engage.isPending}
+      pendingLabel="Engaging…"
+      confirmLabel="Engage kill switch"
+      tone="danger"
+      confirmTestId="kill-switch-confirm"
+      error={engage.error}
+      errorTestId="kill-switch-error"
+    >
+      <p>
+        All your open orders are cancelled and every new order that adds exposure is refused. Orders that reduce a position are still
+        accepted. <strong>You cannot release it yourself</strong>: an admin has to.
+      </p>
+    </ConfirmDialog>
   );
 }
