@@ -1,6 +1,5 @@
 import { ROLES } from '@tradeloop/domain';
-import { PAGE_SEARCH_ATTRIBUTE } from '../../app/useGlobalHotkeys';
-import { Kbd } from '../../components/Kbd';
+import { FilterBar, FilterSearch, FilterSelect } from '../../components/FilterBar';
 import type { UserFilters } from './users-api';
 
 interface UserFiltersBarProps {
@@ -10,57 +9,37 @@ interface UserFiltersBarProps {
   onFiltersChange: (next: Omit<UserFilters, 'query'>) => void;
 }
 
+const STATUSES = [
+  { value: 'active', label: 'Active' },
+  { value: 'disabled', label: 'Disabled' },
+] as const;
+
 export function UserFiltersBar({ search, onSearchChange, filters, onFiltersChange }: UserFiltersBarProps) {
   return (
-    <div className="toolbar" role="search">
-      <div className="search-box">
-        <input
-          type="search"
-          className="input"
-          placeholder="Search email or name"
-          aria-label="Search users by email or name"
-          value={search}
-          onChange={(e) => onSearchChange(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape' && search) {
-              e.preventDefault();
-              onSearchChange('');
-            }
-          }}
-          data-testid="user-search"
-          {...{ [PAGE_SEARCH_ATTRIBUTE]: '' }}
-        />
-        {!search && <Kbd>/</Kbd>}
-      </div>
-      <label className="inline-field">
-        <span>Role</span>
-        <select
-          className="select"
-          value={filters.role}
-          onChange={(e) => onFiltersChange({ ...filters, role: e.target.value as UserFilters['role'] })}
-          data-testid="role-filter"
-        >
-          <option value="">All roles</option>
-          {ROLES.map((role) => (
-            <option key={role} value={role}>
-              {role}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-field">
-        <span>Status</span>
-        <select
-          className="select"
-          value={filters.status}
-          onChange={(e) => onFiltersChange({ ...filters, status: e.target.value as UserFilters['status'] })}
-          data-testid="status-filter"
-        >
-          <option value="">Any</option>
-          <option value="active">Active</option>
-          <option value="disabled">Disabled</option>
-        </select>
-      </label>
-    </div>
+    <FilterBar>
+      <FilterSearch
+        value={search}
+        onChange={onSearchChange}
+        placeholder="Search email or name"
+        label="Search users by email or name"
+        testId="user-search"
+      />
+      <FilterSelect
+        label="Role"
+        value={filters.role}
+        onChange={(role) => onFiltersChange({ ...filters, role })}
+        options={ROLES}
+        anyLabel="All roles"
+        testId="role-filter"
+      />
+      <FilterSelect
+        label="Status"
+        value={filters.status}
+        onChange={(status) => onFiltersChange({ ...filters, status })}
+        options={STATUSES}
+        anyLabel="Any"
+        testId="status-filter"
+      />
+    </FilterBar>
   );
 }

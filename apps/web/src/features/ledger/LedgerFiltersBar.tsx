@@ -1,7 +1,5 @@
-import type { FormEvent } from 'react';
-import { ENTRY_TYPES, type EntryType } from '@tradeloop/domain';
-import { PAGE_SEARCH_ATTRIBUTE } from '../../app/useGlobalHotkeys';
-import { Kbd } from '../../components/Kbd';
+import { ENTRY_TYPES } from '@tradeloop/domain';
+import { FilterBar, FilterField, FilterRefresh, FilterSearch, FilterSelect, FilterSpacer } from '../../components/FilterBar';
 import { utcOffsetLabel } from '../../lib/format';
 import { EMPTY_FILTERS, filterProblems, type LedgerFilters } from './ledger-api';
 
@@ -16,52 +14,29 @@ interface LedgerFiltersBarProps {
 export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: LedgerFiltersBarProps) {
   const problems = filterProblems(filters);
   const active = filters.userId || filters.type || filters.from || filters.to;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onRefresh();
-  };
 
   return (
-    <form className="toolbar" role="search" aria-label="Ledger filters" onSubmit={submit}>
-      <div className="search-box search-box-wide">
-        <input
-          type="search"
-          className="input mono"
-          placeholder="User ID (uuid)"
-          aria-label="Filter by user ID"
-          aria-invalid={problems.userId ? true : undefined}
-          value={filters.userId}
-          onChange={(e) => onChange({ ...filters, userId: e.target.value })}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape' && filters.userId) {
-              e.preventDefault();
-              onChange({ ...filters, userId: '' });
-            }
-          }}
-          spellCheck={false}
-          data-testid="ledger-user-filter"
-          {...{ [PAGE_SEARCH_ATTRIBUTE]: '' }}
-        />
-        {!filters.userId && <Kbd>/</Kbd>}
-      </div>
-      <label className="inline-field">
-        <span>Type</span>
-        <select
-          className="select"
-          value={filters.type}
-          onChange={(e) => onChange({ ...filters, type: e.target.value as EntryType | '' })}
-          data-testid="ledger-type-filter"
-        >
-          <option value="">All types</option>
-          {ENTRY_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {type}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-field">
-        <span>From</span>
+    <FilterBar label="Ledger filters" onSubmit={onRefresh}>
+      <FilterSearch
+        value={filters.userId}
+        onChange={(userId) => onChange({ ...filters, userId })}
+        placeholder="User ID (uuid)"
+        label="Filter by user ID"
+        invalid={Boolean(problems.userId)}
+        wide
+        mono
+        spellCheck={false}
+        testId="ledger-user-filter"
+      />
+      <FilterSelect
+        label="Type"
+        value={filters.type}
+        onChange={(type) => onChange({ ...filters, type })}
+        options={ENTRY_TYPES}
+        anyLabel="All types"
+        testId="ledger-type-filter"
+      />
+      <FilterField label="From">
         <input
           type="datetime-local"
           className="input input-datetime"
@@ -70,9 +45,8 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
           aria-invalid={problems.range ? true : undefined}
           data-testid="ledger-from"
         />
-      </label>
-      <label className="inline-field" title="Entries strictly before this moment">
-        <span>To</span>
+      </FilterField>
+      <FilterField label="To" title="Entries strictly before this moment">
         <input
           type="datetime-local"
           className="input input-datetime"
@@ -81,7 +55,7 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
           aria-invalid={problems.range ? true : undefined}
           data-testid="ledger-to"
         />
-      </label>
+      </FilterField>
       <span className="field-hint" title="Dates are your local time; they are sent to the server in UTC">
         {utcOffsetLabel()}
       </span>
@@ -91,10 +65,8 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
           Clear
         </button>
       )}
-      <div className="toolbar-spacer" />
-      <button type="submit" className="button" disabled={refreshing}>
-        {refreshing ? 'Refreshing…' : 'Refresh'}
-      </button>
-    </form>
+      <FilterSpacer />
+      <FilterRefresh refreshing={refreshing} />
+    </FilterBar>
   );
 }
