@@ -1,0 +1,66 @@
+import type { OrderSide } from '@tradeloop/domain';
+import { formatPrice } from '../../../lib/price';
+import type { OrderTicketForm } from './useOrderTicketForm';
+
+/** The BUY / SELL toggle and the close button. */
+export function TicketHeader({ side, onSide, onClose }: { side: OrderSide; onSide: (side: OrderSide) => void; onClose: () => void }) {
+  return (
+    <header className="ticket-header">
+      <div className="segmented ticket-sides" role="group" aria-label="Side">
+        <button
+          type="button"
+          className="segment segment-buy"
+          aria-pressed={side === 'BUY'}
+          onClick={() => onSide('BUY')}
+          data-testid="ticket-side-buy"
+        >
+          Buy
+        </button>
+        <button
+          type="button"
+          className="segment segment-sell"
+          aria-pressed={side === 'SELL'}
+          onClick={() => onSide('SELL')}
+          data-testid="ticket-side-sell"
+        >
+          Sell
+        </button>
+      </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Close the ticket (Esc)"
+        title="Close (Esc)"
+        onClick={onClose}
+        data-testid="ticket-close"
+      >
+        ×
+      </button>
+    </header>
+  );
+}
+
+/** The instrument's type, lot and tick, and its live LTP. */
+export function TicketQuote({ form }: { form: Pick<OrderTicketForm, 'inst' | 'instrument' | 'ltp'> }) {
+  const { inst, instrument, ltp } = form;
+  return (
+    <div className="ticket-quote muted">
+      {inst ? (
+        <>
+          <span title={inst.name}>{inst.instrumentType}</span>
+          <span>
+            lot <span className="mono">{inst.lotSize}</span>
+          </span>
+          <span>
+            tick <span className="mono">{inst.tickSize}</span>
+          </span>
+        </>
+      ) : (
+        <span>{instrument.isPending ? 'Loading…' : instrument.isError ? 'Could not load the instrument' : 'Unknown instrument'}</span>
+      )}
+      <span className="ticket-ltp">
+        LTP <span className="mono">{formatPrice(ltp)}</span>
+      </span>
+    </div>
+  );
+}
