@@ -10,3 +10,4 @@ export * from './settlement';
 export * from './risk';
 export * from './order-modification';
 export * from './risk-monitor';
+export * from './order-history';

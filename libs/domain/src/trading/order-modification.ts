@@ -39,18 +39,35 @@ export function planModification(
   const terms = validateModification(order, change, instrument, { ltp: market.ltp });
   const lots = lotSizeRejection(terms.quantity, instrument.lotSize);
   if (lots) throw riskError(lots);
-  const shortQuantity = order.side === 'SELL' ? Math.max(0, basis.shortQuantity + (terms.quantity - order.quantity)) : 0;
-  if (shortQuantity > 0 && config.marginRates[order.product] === undefined) {
+  const next = basisAfterModification(order, basis, terms);
+  if (next.shortQuantity > 0 && config.marginRates[order.product] === undefined) {
     throw new DomainError('VALIDATION_FAILED', 'Invalid modification', {
       fieldErrors: [
-        { field: 'quantity', message: `${order.product} cannot sell short: at most ${terms.quantity - shortQuantity} units can be sold` },
+        {
+          field: 'quantity',
+          message: `${order.product} cannot sell short: at most ${terms.quantity - next.shortQuantity} units can be sold`,
+        },
       ],
     });
   }
-  const next: ReservationBasis = Object.freeze({
+  return { terms, basis: next, reservation: reservationFor(next, terms.quantity - order.filledQuantity, order.filledValue, config) };
+}
+
+/**
+ * The reservation basis once a modification has taken an order from `order`'s terms to `terms`
+ * (see planModification): a LIMIT / SL order is reserved at its new limit, a MARKET / SL-M one
+ * keeps its reference; for a SELL, units added extend the short part and units removed shrink
+ * it first. Also how a replayed history (order-history.ts) follows a MODIFIED entry.
+ */
+export function basisAfterModification(
+  order: Pick<OrderTerms, 'side' | 'type' | 'quantity'>,
+  basis: ReservationBasis,
+  terms: Pick<OrderTerms, 'quantity' | 'price'>,
+): ReservationBasis {
+  const shortQuantity = order.side === 'SELL' ? Math.max(0, basis.shortQuantity + (terms.quantity - order.quantity)) : 0;
+  return Object.freeze({
     ...basis,
     referencePrice: hasLimitPrice(order.type) ? terms.price! : basis.referencePrice,
     shortQuantity,
   });
-  return { terms, basis: next, reservation: reservationFor(next, terms.quantity - order.filledQuantity, order.filledValue, config) };
 }

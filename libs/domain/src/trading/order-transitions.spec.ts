@@ -8,7 +8,7 @@ import {
   newOrder,
   ORDER_STATUSES,
   ORDER_TRANSITIONS,
-  replayOrder,
+  applyOrderEvents,
   TERMINAL_STATUSES,
   type OrderEvent,
   type OrderEventType,
@@ -61,7 +61,7 @@ const EVENT_SAMPLES: Record<OrderEventType, OrderEvent> = {
 
 describe('order lifecycle', () => {
   it('PENDING → OPEN → PARTIALLY_FILLED → FILLED, with the exact average', () => {
-    const o = replayOrder(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000), fill('t2', 20, 1_000_500)]);
+    const o = applyOrderEvents(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000), fill('t2', 20, 1_000_500)]);
     expect(o.status).toBe('PARTIALLY_FILLED');
     expect(o.filledQuantity).toBe(30);
     // 10 × 100.00 + 20 × 100.05 = 3001.00 for 30 units: 100.0333… → 100.0333 (half-up to a tick).
@@ -75,13 +75,13 @@ describe('order lifecycle', () => {
 
   it('averages round half-up to a tick', () => {
     // 1 × 100.0001 + 1 × 100.0002 = 200.0003 / 2 = 100.00015 → 100.0002.
-    const o = replayOrder(newOrder(LIMIT_BUY), [fill('a', 1, 1_000_001), fill('b', 1, 1_000_002)]);
+    const o = applyOrderEvents(newOrder(LIMIT_BUY), [fill('a', 1, 1_000_001), fill('b', 1, 1_000_002)]);
     expect(averageFillPrice(o)).toBe(1_000_002);
     expect(averageFillPrice(newOrder(LIMIT_BUY))).toBeNull();
   });
 
   it('a stop order waits for its trigger, then works and fills', () => {
-    const o = replayOrder(newOrder(SL_SELL), [{ type: 'ARMED' }, { type: 'ARMED' }, { type: 'OPENED' }, fill('t1', 50, 990_000)]);
+    const o = applyOrderEvents(newOrder(SL_SELL), [{ type: 'ARMED' }, { type: 'ARMED' }, { type: 'OPENED' }, fill('t1', 50, 990_000)]);
     expect(o.status).toBe('FILLED');
   });
 
@@ -92,12 +92,12 @@ describe('order lifecycle', () => {
   });
 
   it('brokers keep reporting OPEN for a partially filled order: it stays PARTIALLY_FILLED', () => {
-    const o = replayOrder(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000), { type: 'OPENED' }]);
+    const o = applyOrderEvents(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000), { type: 'OPENED' }]);
     expect(o.status).toBe('PARTIALLY_FILLED');
   });
 
   it('cancel or expiry after partial fills keeps the fills', () => {
-    const partial = replayOrder(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000)]);
+    const partial = applyOrderEvents(newOrder(LIMIT_BUY), [{ type: 'OPENED' }, fill('t1', 10, 1_000_000)]);
     for (const e of [{ type: 'CANCELLED' }, { type: 'EXPIRED' }] as const) {
       const o = applyOrderEvent(partial, e);
       expect(o.status).toBe(e.type);
@@ -204,7 +204,7 @@ describe('duplicate fills', () => {
 
 describe('modifications', () => {
   it('changes quantity, price and trigger while working', () => {
-    const o = replayOrder(newOrder(SL_SELL), [
+    const o = applyOrderEvents(newOrder(SL_SELL), [
       { type: 'ARMED' },
       { type: 'MODIFIED', quantity: 75, price: 985_000, triggerPrice: 990_000 },
     ]);
@@ -280,7 +280,7 @@ describe('property: order invariants under any event sequence', () => {
           if (s === 'PENDING' || s === 'OPEN' || s === 'TRIGGER_PENDING' || s === 'REJECTED') expect(o.filledQuantity).toBe(0);
         }
         // An order is rebuilt by replaying its accepted events.
-        expect(replayOrder(newOrder(terms), history)).toEqual(o);
+        expect(applyOrderEvents(newOrder(terms), history)).toEqual(o);
       }),
       { numRuns: 500 },
     );

@@ -201,8 +201,11 @@ function applyModification(order: OrderState, m: Extract<OrderEvent, { type: 'MO
   return next(order, 'SAME', changes);
 }
 
-/** Rebuilds an order from its terms' initial state and its event history. */
-export const replayOrder = (initial: OrderState, events: readonly OrderEvent[]): OrderState => events.reduce(applyOrderEvent, initial);
+/**
+ * Applies events in order (an order's domain events only; its stored history, with the facts
+ * around them, is replayed by `replayOrder` in order-history.ts).
+ */
+export const applyOrderEvents = (initial: OrderState, events: readonly OrderEvent[]): OrderState => events.reduce(applyOrderEvent, initial);
 
 /** Whether `event` would be accepted in `status` by the table alone (e.g. to answer 409 early). */
 export const canApply = (status: OrderStatus, event: OrderEventType): boolean => ORDER_TRANSITIONS[status][event] !== undefined;
