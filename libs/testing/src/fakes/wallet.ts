@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { accountCode, applyToWallet, DomainError, formatMoney, type JournalTransaction, type Paise } from '@tradeloop/domain';
+import type { Wallet } from '@tradeloop/contracts';
+import type { Sql } from '@tradeloop/platform';
+import { toWallet, type LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
+import type { FakeDb } from './db';
+
+/**
+ * Wallet balances and the postings made, in memory. A posting applies the domain's own balance
+ * rule (`applyToWallet`: neither cash nor held below zero); a refused one throws the same codes as
+ * LedgerRepository.post (INSUFFICIENT_FUNDS, NOT_FOUND without a wallet). Entries carry no
+ * balance-after and the transaction no content hash: those are the repository's SQL, tested there.
+ */
+export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 'wallet'> {
+  readonly balances = new Map<string, { cash: Paise; held: Paise }>();
+  readonly posted: PostedTransaction[] = [];
+
+  constructor(private readonly db: FakeDb) {}
+
+  /** Opens a user's wallet (outside any transaction), as registration does. */
+  open(userId: string, cash: Paise = 0n, held: Paise = 0n): void {
+    this.balances.set(userId, { cash, held });
+  }
+
+  async wallet(userId: string, _sql?: Sql): Promise<Wallet | undefined> {
+    const b = this.balances.get(userId);
+    return b && toWallet({ cash_minor: b.cash.toString(), held_minor: b.held.toString() });
+  }
+
+  async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
+    const before = this.balances.get(tx.userId);
+    if (!before) throw new DomainError('NOT_FOUND', 'User has no wallet');
+    const after = applyToWallet(before, tx);
+    this.balances.set(tx.userId, after);
+    const posted: PostedTransaction = {
+      wallet: toWallet({ cash_minor: after.cash.toString(), held_minor: after.held.toString() }),
+      transaction: {
+        id: randomUUID(),
+        type: tx.type,
+        userId: tx.userId,
+        reference: tx.reference,
+        createdAt: new Date().toISOString(),
+        contentHash: '',
+        seq: null,
+        chainHash: null,
+        prevChainHash: null,
+        entries: tx.postings.map((p) => ({
+          id: randomUUID(),
+          account: accountCode(p.account),
+          type: p.type,
+          amount: formatMoney(p.amount),
+          balanceAfter: null,
+        })),
+      },
+    };
+    this.posted.push(posted);
+    this.db.onRollback(sql, () => {
+      this.balances.set(tx.userId, before);
+      this.posted.splice(this.posted.indexOf(posted), 1);
+    });
+    return posted;
+  }
+
+  /** Like the repository: postings whose guard refuses them are left out of `written`, not thrown. */
+  async postMany(sql: Sql, txs: JournalTransaction[]): Promise<{ written: Map<string, PostedTransaction>; ids: string[] }> {
+    const written = new Map<string, PostedTransaction>();
+    const ids: string[] = [];
+    for (const tx of txs) {
+      try {
+        const posted = await this.post(sql, tx);
+        written.set(posted.transaction.id, posted);
+        ids.push(posted.transaction.id);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        ids.push(randomUUID());
+      }
+    }
+    return { written, ids };
+  }
+}
