@@ -1,5 +1,6 @@
 import { describeAccount } from '../lib/ledger';
 import { shortId } from '../lib/format';
+import './AccountLabel.css';
 
 interface AccountLabelProps {
   account: string;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
+import './CopyButton.css';
 
 /** Copies a value (a hash, an id) to the clipboard and confirms in place for a moment. */
 export function CopyButton({ value, label }: { value: string; label: string }) {

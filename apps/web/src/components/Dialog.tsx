@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { raiseToasts } from './ToastHost';
+import './Dialog.css';
 
 interface DialogProps {
   open: boolean;

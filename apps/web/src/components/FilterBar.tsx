@@ -1,6 +1,7 @@
 import type { FormEvent, ReactNode } from 'react';
 import { PAGE_SEARCH_ATTRIBUTE } from '../app/useGlobalHotkeys';
 import { Kbd } from './Kbd';
+import './FilterBar.css';
 
 /**
  * A list page's filters: one row (a search landmark) that wraps on narrow screens. With

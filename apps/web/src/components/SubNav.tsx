@@ -1,4 +1,5 @@
 import { NavLink } from 'react-router-dom';
+import './SubNav.css';
 
 export interface SubNavItem {
   to: string;

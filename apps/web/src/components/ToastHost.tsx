@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { Toaster } from 'sonner';
+import './ToastHost.css';
 
 const HOST_ID = 'toast-host';
 

@@ -3,6 +3,7 @@ import type { Wallet } from '@tradeloop/contracts';
 import type { Paise } from '@tradeloop/domain';
 import { formatSignedInr, toPaise } from '../lib/money';
 import { Money } from './Money';
+import './WalletBalances.css';
 
 interface WalletBalancesProps {
   wallet: Wallet | undefined;

@@ -1,4 +1,5 @@
 import type { HTMLAttributes, ReactNode } from 'react';
+import './EntriesTable.css';
 
 /** One column of an entries table: its header and how each entry fills its cell. */
 export interface EntryColumn<E> {

@@ -1,6 +1,7 @@
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../lib/format';
 import { useSwitches, type SwitchChange } from './risk-admin-api';
+import '../trade/risk.css';
 
 /** The platform-wide switch as the server reports it, with the button that changes it. */
 export function GlobalSwitchPanel({ onChange }: { onChange: (c: SwitchChange) => void }) {

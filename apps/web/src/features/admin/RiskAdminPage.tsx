@@ -29,6 +29,7 @@ import { GlobalSwitchPanel } from './GlobalSwitchPanel';
 import { KillSwitchDialog } from './KillSwitchDialog';
 import { UserRiskPanel } from './UserRiskPanel';
 import { useRiskAdminSync, type SwitchChange } from './risk-admin-api';
+import './admin.css';
 
 export function RiskAdminPage() {
   const [user, setUser] = useState<AdminUser | null>(null);

@@ -4,6 +4,8 @@ import { RoleChips } from '../../components/RoleChips';
 import { formatDateTime } from '../../lib/format';
 import { RiskLimitsForm } from './RiskLimitsForm';
 import { useSwitches, useUserLimits, type SwitchChange } from './risk-admin-api';
+import '../funding/funding.css';
+import '../trade/risk.css';
 
 /** The picked user: who they are, their kill switch as the server reports it, and their limits. */
 export function UserRiskPanel({ user, onChange }: { user: AdminUser; onChange: (c: SwitchChange) => void }) {

@@ -5,6 +5,7 @@ import { RoleChips } from '../../components/RoleChips';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { MfaDisable } from './MfaDisable';
 import { MfaEnrolment } from './MfaEnrolment';
+import './auth.css';
 
 export function AccountPage() {
   const { data: user } = useCurrentUser();

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './auth.css';
 
 /** The centred card that login and registration share. */
 export function AuthLayout({

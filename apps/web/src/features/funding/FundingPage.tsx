@@ -13,6 +13,7 @@ import { FundingForm } from './FundingForm';
 import { FundingReviewDialog } from './FundingReviewDialog';
 import { FundingResult } from './FundingResult';
 import { FundingRecentEntries } from './FundingRecentEntries';
+import './funding.css';
 
 export function FundingPage() {
   const [user, setUser] = useState<AdminUser | null>(null);

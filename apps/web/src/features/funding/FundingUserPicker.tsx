@@ -6,6 +6,8 @@ import { RoleChips } from '../../components/RoleChips';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { useUserLookup } from './funding-api';
+import './funding.css';
+import '../../components/FilterBar.css';
 
 const SEARCH_DEBOUNCE_MS = 250;
 

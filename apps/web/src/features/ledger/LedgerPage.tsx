@@ -11,6 +11,7 @@ import { LedgerFiltersBar } from './LedgerFiltersBar';
 import { LedgerTable } from './LedgerTable';
 import { TransactionDrawer } from './TransactionDrawer';
 import { VerifyResultCard } from './VerifyResultCard';
+import './ledger.css';
 
 /** `?userId=` and `?type=` preset the filters (links from elsewhere); `?tx=` opens a transaction. */
 function filtersFromUrl(params: URLSearchParams): LedgerFilters {

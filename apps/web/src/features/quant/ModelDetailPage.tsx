@@ -24,6 +24,7 @@ import { useIsQuant } from './useIsQuant';
 import { useModel, useModels } from './quant-api';
 import { extractWalkForward } from './walk-forward';
 import { WalkForwardCharts } from './WalkForwardCharts';
+import './quant.css';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 const formatBytes = (n: number) => (n >= 1_048_576 ? `${(n / 1_048_576).toFixed(1)} MB` : `${(n / 1024).toFixed(1)} kB`);

@@ -21,6 +21,7 @@ import { ModelUploadForm } from './ModelUploadForm';
 import { StageChip } from './StageChip';
 import { useIsQuant } from './useIsQuant';
 import { useModels } from './quant-api';
+import './quant.css';
 
 export function ModelsPage() {
   const models = useModels();

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { createCandleChart } from '../trade/candle-chart';
 import { useLiveCandles } from '../trade/useLiveCandles';
 import { signalMarkers } from './signal-markers';
+import '../trade/trade.css';
 
 interface Handles {
   chart: IChartApi;

@@ -22,6 +22,8 @@ import { formatDateTime } from '../../lib/format';
 import { SignalChart } from './SignalChart';
 import { StageChip } from './StageChip';
 import { useModel, useModels, useSignals, useSignalsSync } from './quant-api';
+import './quant.css';
+import '../../components/FilterBar.css';
 
 const SIDE_CHIP: Record<SignalSide, string> = { BUY: 'chip-positive', SELL: 'chip-negative', HOLD: 'chip-neutral' };
 

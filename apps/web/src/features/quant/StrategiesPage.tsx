@@ -32,6 +32,7 @@ import { StrategyOrders } from './StrategyOrders';
 import { formatParams, strategyState, type StrategyState } from './strategy-format';
 import { useIsQuant } from './useIsQuant';
 import { useModels, useStrategies, useStrategiesSync, useStrategyCommand } from './quant-api';
+import './quant.css';
 
 const STATE_CHIP: Record<StrategyState, string> = { running: 'chip-positive', stopped: 'chip-neutral', halted: 'chip-negative' };
 

@@ -12,6 +12,7 @@ import { Kbd } from '../../components/Kbd';
 import { describeError } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { instrumentSearchOptions, useInstrumentSearch } from './trade-api';
+import '../../components/FilterBar.css';
 
 const SEARCH_DEBOUNCE_MS = 200;
 

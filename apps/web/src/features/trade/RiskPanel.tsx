@@ -18,6 +18,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { formatDateTime } from '../../lib/format';
 import { useEngageKillSwitch, useKillSwitch, useRiskEvents, useRiskLimits } from './orders-api';
+import './risk.css';
 
 const KIND_CHIP: Record<RiskEvent['kind'], string> = {
   REJECTED: 'chip-warning',

@@ -27,6 +27,7 @@ import { OrderTicketPanel, type TicketState } from './OrderTicket';
 import { useKillSwitch, useOrders, usePositions, useTrades } from './orders-api';
 import { isTradingTab, TradingTabs, type TradingTab } from './TradingTabs';
 import { useTradingSync } from './useTradingSync';
+import './trade.css';
 
 const EMPTY: never[] = [];
 
