@@ -1,5 +1,6 @@
 // Pure domain rules: no framework, database or network imports (enforced by lint).
 export * from './errors';
+export * from './units';
 export * from './access';
 export * from './auth';
 export * from './money';

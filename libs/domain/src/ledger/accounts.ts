@@ -1,3 +1,5 @@
+import type { AccountId, UserId } from '../units';
+
 /**
  * Ledger accounts. Each user has `cash` (available) and `held` (reserved for open orders and
  * margin). The house has `external` (money entering or leaving the platform), `clearing`
@@ -8,13 +10,13 @@ export type UserBucket = (typeof USER_BUCKETS)[number];
 export const HOUSE_ACCOUNTS = ['external', 'clearing', 'fees', 'taxes'] as const;
 export type HouseAccount = (typeof HOUSE_ACCOUNTS)[number];
 
-export type AccountRef = { kind: 'user'; userId: string; bucket: UserBucket } | { kind: 'house'; name: HouseAccount };
+export type AccountRef = { kind: 'user'; userId: UserId; bucket: UserBucket } | { kind: 'house'; name: HouseAccount };
 
-export const userAccount = (userId: string, bucket: UserBucket): AccountRef => ({ kind: 'user', userId, bucket });
+export const userAccount = (userId: UserId, bucket: UserBucket): AccountRef => ({ kind: 'user', userId, bucket });
 export const houseAccount = (name: HouseAccount): AccountRef => ({ kind: 'house', name });
 
 /** Stable text form stored with every entry: `user:<uuid>:cash`, `house:fees`. */
-export function accountCode(a: AccountRef): string {
+export function accountCode(a: AccountRef): AccountId {
   return a.kind === 'user' ? `user:${a.userId}:${a.bucket}` : `house:${a.name}`;
 }
 

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
+import type { UserId } from '../units';
 import type { JournalTransaction } from './journal';
 
 export interface WalletBalances {
@@ -11,7 +12,7 @@ export interface WalletBalances {
  * The change a transaction makes to one user's cash and held. Postings on house accounts and
  * on other users are not part of this user's wallet.
  */
-export function walletDelta(tx: JournalTransaction, userId: string): WalletBalances {
+export function walletDelta(tx: JournalTransaction, userId: UserId): WalletBalances {
   let cash = 0n;
   let held = 0n;
   for (const p of tx.postings) {

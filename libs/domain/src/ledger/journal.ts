@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
+import type { UserId } from '../units';
 import { accountCode, houseAccount, userAccount, type AccountRef } from './accounts';
 
 /** What caused a transaction. */
@@ -25,7 +26,7 @@ export interface JournalTransaction {
   /** What caused it: a deposit id, an order id, a trade id… */
   readonly reference: string;
   /** The user whose wallet it touches. */
-  readonly userId: string;
+  readonly userId: UserId;
   readonly postings: readonly Posting[];
 }
 
@@ -41,7 +42,7 @@ interface Leg {
  * The only way to make a transaction: from legs, each of which debits one account and credits
  * another by the same positive amount. A transaction that does not sum to zero cannot exist.
  */
-function journal(type: TransactionType, userId: string, reference: string, legs: Leg[]): JournalTransaction {
+function journal(type: TransactionType, userId: UserId, reference: string, legs: Leg[]): JournalTransaction {
   if (!reference || reference.length > 200) throw new DomainError('VALIDATION_FAILED', 'A transaction needs a reference (1–200 chars)');
   const nonEmpty = legs.filter((l) => l.amount !== 0n);
   if (nonEmpty.length === 0) throw new DomainError('VALIDATION_FAILED', 'A transaction must move a positive amount');
@@ -56,23 +57,23 @@ function journal(type: TransactionType, userId: string, reference: string, legs:
   return Object.freeze({ type, userId, reference, postings: Object.freeze(postings) });
 }
 
-const cash = (u: string) => userAccount(u, 'cash');
-const held = (u: string) => userAccount(u, 'held');
+const cash = (u: UserId) => userAccount(u, 'cash');
+const held = (u: UserId) => userAccount(u, 'held');
 
 /** Money enters the platform: external → user.cash. */
-export const depositTx = (userId: string, amount: Paise, reference: string) =>
+export const depositTx = (userId: UserId, amount: Paise, reference: string) =>
   journal('DEPOSIT', userId, reference, [{ from: houseAccount('external'), to: cash(userId), amount, type: 'DEPOSIT' }]);
 
 /** Money leaves the platform: user.cash → external. */
-export const withdrawalTx = (userId: string, amount: Paise, reference: string) =>
+export const withdrawalTx = (userId: UserId, amount: Paise, reference: string) =>
   journal('WITHDRAWAL', userId, reference, [{ from: cash(userId), to: houseAccount('external'), amount, type: 'WITHDRAWAL' }]);
 
 /** Reserve funds for an order: user.cash → user.held. */
-export const holdTx = (userId: string, amount: Paise, reference: string) =>
+export const holdTx = (userId: UserId, amount: Paise, reference: string) =>
   journal('HOLD', userId, reference, [{ from: cash(userId), to: held(userId), amount, type: 'HOLD' }]);
 
 /** Give reserved funds back: user.held → user.cash. */
-export const releaseTx = (userId: string, amount: Paise, reference: string) =>
+export const releaseTx = (userId: UserId, amount: Paise, reference: string) =>
   journal('RELEASE', userId, reference, [{ from: held(userId), to: cash(userId), amount, type: 'RELEASE' }]);
 
 export interface Settlement {
@@ -89,7 +90,7 @@ export interface Settlement {
  * from cash for anything beyond it (a fill above the held estimate); what is left of the hold
  * goes back to cash. All in one transaction.
  */
-export function settleTx(userId: string, s: Settlement, reference: string): JournalTransaction {
+export function settleTx(userId: UserId, s: Settlement, reference: string): JournalTransaction {
   for (const [k, v] of Object.entries(s)) {
     if (v < 0n) throw new DomainError('VALIDATION_FAILED', `Settlement ${k} must not be negative`);
   }
@@ -119,7 +120,7 @@ export interface SaleSettlement {
  * Settles a sale: proceeds clearing → cash (TRADE_SELL), then fees and taxes from cash. The
  * charges may exceed the proceeds only if cash covers them (the wallet rule decides).
  */
-export function saleSettleTx(userId: string, s: SaleSettlement, reference: string): JournalTransaction {
+export function saleSettleTx(userId: UserId, s: SaleSettlement, reference: string): JournalTransaction {
   for (const [k, v] of Object.entries(s)) {
     if (v < 0n) throw new DomainError('VALIDATION_FAILED', `Sale settlement ${k} must not be negative`);
   }
@@ -132,7 +133,7 @@ export function saleSettleTx(userId: string, s: SaleSettlement, reference: strin
 
 /** A charge on its own (e.g. a periodic fee): user cash or held → fees / taxes. */
 export function chargeTx(
-  userId: string,
+  userId: UserId,
   kind: 'FEE' | 'TAX',
   amount: Paise,
   reference: string,

@@ -1,7 +1,8 @@
 import { DomainError } from '../errors';
+import type { Unit } from '../units';
 
 /** Prices are integer 1/10000ths of a rupee (docs/domain.md, "Money and units"), held in a JS number (exact < 2^53). */
-export type PriceTicks = number;
+export type PriceTicks = Unit<number, 'PriceTicks'>;
 export const PRICE_SCALE = 10_000;
 
 const PRICE_PATTERN = /^(0|[1-9][0-9]{0,10})(?:\.([0-9]{1,4}))?$/;

@@ -1,10 +1,11 @@
 import { DomainError } from '../errors';
+import type { Unit } from '../units';
 
 /**
  * Money is an integer count of paise (1/100 INR) held in a bigint. It is built only from
  * bigint or from a strictly validated decimal string, and it never passes through a float.
  */
-export type Paise = bigint;
+export type Paise = Unit<bigint, 'Paise'>;
 
 export const CURRENCY = 'INR';
 /** Decimal places of INR amounts in the API. */

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import { mulDivRoundHalfUp, type Paise } from '../money';
 import type { PriceTicks } from '../market';
+import type { Quantity, Unit } from '../units';
 
 /**
  * Quantity × price in ticks·units (1/10000 rupee per unit): exact, and a bigint because a
@@ -8,13 +9,13 @@ import type { PriceTicks } from '../market';
  * P&L are kept in this unit so that splitting a fill never changes a result; money leaves
  * it only at the edge, through `valueToPaise`.
  */
-export type TradeValue = bigint;
+export type TradeValue = Unit<bigint, 'TradeValue'>;
 
 /** 100 ticks make one paisa. */
 export const TICKS_PER_PAISA = 100n;
 
 /** qty × price, exactly. Both must be safe integers (quantities are units, prices ticks). */
-export function tradeValue(quantity: number, price: PriceTicks): TradeValue {
+export function tradeValue(quantity: Quantity, price: PriceTicks): TradeValue {
   if (!Number.isSafeInteger(quantity) || !Number.isSafeInteger(price)) {
     throw new RangeError(`quantity and price must be safe integers, got ${quantity} × ${price}`);
   }
