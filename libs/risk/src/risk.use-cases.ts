@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, parsePositiveMoney } from '@tradeloop/domain';
+import { DomainError, formatMoney, parsePositiveMoney, type OrderStatus } from '@tradeloop/domain';
 import {
   JOBS,
   REALTIME_EVENTS,
@@ -126,12 +126,13 @@ export class RiskUseCases {
         sql,
       );
       if (!engaged) return [];
-      const open = await sql.rows<{ id: string }>(
+      const open = await sql.rows<{ id: string; status: OrderStatus }>(
         `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
-         WHERE status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED') ${scope === 'user' ? 'AND user_id = $1' : ''} RETURNING id`,
+         WHERE status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED') ${scope === 'user' ? 'AND user_id = $1' : ''} RETURNING id, status`,
         scope === 'user' ? [userId] : [],
       );
-      for (const o of open) await this.trading.appendEvent(sql, o.id, 'PENDING', 'CANCEL_REQUESTED', { by: 'kill switch' });
+      // Each entry carries the order's own status (a cancel request does not change it).
+      for (const o of open) await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'kill switch' });
       return open.map((o) => o.id);
     });
     for (const id of cancel) await this.jobs.enqueue(JOBS.cancelOrder, { orderId: id }, { jobId: `cancel_${id}` });

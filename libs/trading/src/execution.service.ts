@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   applyBrokerUpdate,
   FEE_LINE_KIND,
+  historyEventOf,
   holdTx,
   isDomainError,
   planModification,
@@ -15,7 +16,8 @@ import {
   reservationFor,
   settleFill,
   type BrokerOrderReport,
-  type OrderStatus,
+  type OrderFill,
+  type OrderHistoryEvent,
   type Position,
   type Product,
 } from '@tradeloop/domain';
@@ -49,6 +51,11 @@ export interface BrokerReportFor {
  * fill), the ledger postings, the hold released and the position — so a fill reported twice, or
  * re-read after a crash, is applied exactly once. Steps build an OrderDraft saved in one
  * statement; events go out after the commit, from what the transaction already knows.
+ *
+ * Every status change is a typed history entry applied through the transition table
+ * (OrderDraft.record → applyOrderEvent): the acknowledgement is ACCEPTED (OPENED, or ARMED for a
+ * stop), our own refusals and cancellations CANCELLED / REJECTED, broker reports the events
+ * applyBrokerUpdate derives. So the stored history replays to the row (domain replayOrder).
  */
 @Injectable()
 export class ExecutionService {
@@ -73,7 +80,7 @@ export class ExecutionService {
     // Not sendable: missing, terminal, at the broker already — or cancelled before it left.
     const order = await this.change(orderId, async (sql, d, out) => {
       if (d.row.cancel_requested && d.row.broker_order_ids.length === 0 && !isTerminalStatus(d.row.status)) {
-        await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+        await this.finish(sql, d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
       }
       return d.row;
     });
@@ -93,9 +100,9 @@ export class ExecutionService {
   ): Promise<OrderRow | undefined> {
     return this.change(orderId, async (sql, d, out) => {
       if (d.row.broker_order_ids.length > 0 || isTerminalStatus(d.row.status)) return d.row;
-      const status: OrderStatus = d.row.type === 'SL' || d.row.type === 'SL-M' ? 'TRIGGER_PENDING' : 'OPEN';
-      d.change({ status, brokerOrderIds: [...brokerOrderIds] });
-      d.event(status, 'ACCEPTED', { brokerOrderIds, how });
+      // OPENED, or ARMED for a stop (acceptanceEvent), through the table.
+      d.change({ brokerOrderIds: [...brokerOrderIds] });
+      d.record({ event: 'ACCEPTED', details: { brokerOrderIds: [...brokerOrderIds], how } });
       for (const r of reports) await this.applyTo(sql, d, r.brokerOrderId, r.report, r.report.updatedAt, out);
       return d.row;
     });
@@ -104,7 +111,7 @@ export class ExecutionService {
   /** A final refusal (by us or the broker): REJECTED, hold released. */
   async rejected(orderId: string, reason: string): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
-      if (!isTerminalStatus(d.row.status)) await this.finish(sql, d, 'REJECTED', 'REJECTED', reason, out);
+      if (!isTerminalStatus(d.row.status)) await this.finish(sql, d, { event: 'REJECTED', details: { reason } }, out);
     });
   }
 
@@ -112,7 +119,7 @@ export class ExecutionService {
   async cancelledLocally(orderId: string): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
       if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0)
-        await this.finish(sql, d, 'CANCELLED', 'CANCELLED', 'cancelled before it was sent', out);
+        await this.finish(sql, d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
     });
   }
 
@@ -128,7 +135,8 @@ export class ExecutionService {
       const change = d.row.pending_modification;
       if (!change) return;
       d.change({ pendingModification: null });
-      if (isTerminalStatus(d.row.status)) return d.event(d.row.status, 'MODIFY_REJECTED', { reason: `the order is ${d.row.status}` });
+      if (isTerminalStatus(d.row.status))
+        return d.record({ event: 'MODIFY_REJECTED', details: { reason: `the order is ${d.row.status}` } });
       const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
       // No price band here: the broker has taken the change already.
       const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
@@ -142,18 +150,12 @@ export class ExecutionService {
         reserved = before;
       }
       if (reserved < before) out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, before - reserved, d.row.id))).wallet;
-      d.change({
-        quantity: plan.terms.quantity,
-        price: plan.terms.price,
-        triggerPrice: plan.terms.triggerPrice,
-        referencePrice: plan.basis.referencePrice,
-        shortQuantity: plan.basis.shortQuantity,
-        reserved,
-      });
-      d.event(d.row.status, 'MODIFIED', { ...change, reserved: formatMoney(reserved) });
+      d.change({ referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
+      // The new terms through the table (MODIFIED): the same terms the plan checked.
+      d.record({ event: 'MODIFIED', details: { ...change, reserved } });
       if (cancel) {
         d.change({ cancelRequested: true });
-        d.event(d.row.status, 'CANCEL_REQUESTED', { reason: 'the larger hold the modification needs is no longer available' });
+        d.record({ event: 'CANCEL_REQUESTED', details: { reason: 'the larger hold the modification needs is no longer available' } });
       }
     });
     return { cancel };
@@ -164,7 +166,7 @@ export class ExecutionService {
     await this.change(orderId, (_sql, d) => {
       if (!d.row.pending_modification) return Promise.resolve();
       d.change({ pendingModification: null });
-      d.event(d.row.status, 'MODIFY_REJECTED', { reason });
+      d.record({ event: 'MODIFY_REJECTED', details: { reason } });
       return Promise.resolve();
     });
   }
@@ -202,71 +204,81 @@ export class ExecutionService {
     executedAt: number,
     out: Outbox,
   ): Promise<'applied' | 'unchanged' | 'stale'> {
-    const o = d.row;
-    const instrument = await this.instruments.cachedBySymbol(o.symbol, sql);
-    const before = orderState(o);
-    const result = applyBrokerUpdate(before, report, { tickSize: instrument?.tickSize ?? 1 });
+    const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
+    const result = applyBrokerUpdate(orderState(d.row), report, { tickSize: instrument?.tickSize ?? 1 });
     if (result.outcome !== 'applied') return result.outcome;
-    let reserved = BigInt(o.reserved_paise);
-    if (result.fill) {
-      const fill = result.fill;
-      // Locked on the first fill of this change; later fills in it continue from the draft.
-      const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.symbol, o.product));
-      const tradeId = uuidv7();
-      const s = settleFill({ userId: o.user_id, reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
-      const trade = {
-        id: tradeId,
-        orderId: o.id,
-        userId: o.user_id,
-        symbol: o.symbol,
-        side: o.side,
-        product: o.product,
-        quantity: fill.quantity,
-        price: fill.price,
-        value: s.value,
-        fees: s.charges.fees,
-        taxes: s.charges.taxes,
-        charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({
-          name,
-          kind: FEE_LINE_KIND[name],
-          amount: formatMoney(amount),
-        })),
-        realizedDelta: realizedPnl(s.position) - realizedPnl(position),
-        broker: o.broker,
-        brokerTradeId: `${brokerOrderId}:${fill.id}`,
-        executedAt: new Date(executedAt),
-      };
-      for (const tx of s.transactions) out.wallet = (await this.ledger.post(sql, tx)).wallet;
-      d.fill(trade, { userId: o.user_id, symbol: o.symbol, product: o.product, position: s.position });
-      const filledQuantity = o.filled_quantity + fill.quantity;
-      const filledValue = BigInt(o.filled_value) + BigInt(fill.quantity) * BigInt(fill.price);
-      reserved = reservationFor(reservationBasisOf(o), o.quantity - filledQuantity, filledValue);
-      d.change({ filledQuantity, filledValue, reserved });
-      out.trades.push(
-        toTradeDto({
-          ...trade,
-          order_id: trade.orderId,
-          price_ticks: String(trade.price),
-          value_paise: trade.value.toString(),
-          fees_paise: trade.fees.toString(),
-          taxes_paise: trade.taxes.toString(),
-          broker_trade_id: trade.brokerTradeId,
-          executed_at: trade.executedAt,
-        }),
-      );
-      out.positions.set(`${o.symbol}|${o.product}`, { ...s.position, symbol: o.symbol, product: o.product });
+    // The events the report implies, each through the table as it is recorded.
+    for (const e of result.events) {
+      if (e.type === 'FILL') await this.settle(sql, d, brokerOrderId, e.fill, executedAt, out);
+      else if (e.type === 'MODIFIED') throw new Error('a broker report never modifies an order');
+      else d.record(historyEventOf(e));
     }
-    const status = result.order.status;
-    d.change({ status, rejectReason: result.order.rejectReason });
-    for (const e of result.events)
-      d.event(status, e.type, e.type === 'FILL' ? { quantity: e.fill.quantity, price: e.fill.price, fillId: e.fill.id } : {});
-    if (isTerminalStatus(status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
+    const reserved = BigInt(d.row.reserved_paise);
+    if (isTerminalStatus(d.row.status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
     return 'applied';
   }
 
-  private async finish(sql: Sql, d: OrderDraft, status: OrderStatus, event: string, reason: string, out: Outbox): Promise<void> {
-    d.change({ status, rejectReason: status === 'REJECTED' ? reason : d.row.reject_reason });
-    d.event(status, event, { reason });
+  /**
+   * One fill: its trade, ledger postings and position, the FILL entry (through the table), and
+   * the hold brought down to the reservation of what is left.
+   */
+  private async settle(sql: Sql, d: OrderDraft, brokerOrderId: string, fill: OrderFill, executedAt: number, out: Outbox): Promise<void> {
+    const o = d.row;
+    const before = orderState(o);
+    // Locked on the first fill of this change; later fills in it continue from the draft.
+    const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.symbol, o.product));
+    const tradeId = uuidv7();
+    const s = settleFill({ userId: o.user_id, reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
+    const trade = {
+      id: tradeId,
+      orderId: o.id,
+      userId: o.user_id,
+      symbol: o.symbol,
+      side: o.side,
+      product: o.product,
+      quantity: fill.quantity,
+      price: fill.price,
+      value: s.value,
+      fees: s.charges.fees,
+      taxes: s.charges.taxes,
+      charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({
+        name,
+        kind: FEE_LINE_KIND[name],
+        amount: formatMoney(amount),
+      })),
+      realizedDelta: realizedPnl(s.position) - realizedPnl(position),
+      broker: o.broker,
+      brokerTradeId: `${brokerOrderId}:${fill.id}`,
+      executedAt: new Date(executedAt),
+    };
+    for (const tx of s.transactions) out.wallet = (await this.ledger.post(sql, tx)).wallet;
+    d.fill(trade, { userId: o.user_id, symbol: o.symbol, product: o.product, position: s.position });
+    d.record({ event: 'FILL', details: { fillId: fill.id, quantity: fill.quantity, price: fill.price } });
+    const after = d.row;
+    d.change({ reserved: reservationFor(reservationBasisOf(after), after.quantity - after.filled_quantity, BigInt(after.filled_value)) });
+    out.trades.push(
+      toTradeDto({
+        ...trade,
+        order_id: trade.orderId,
+        price_ticks: String(trade.price),
+        value_paise: trade.value.toString(),
+        fees_paise: trade.fees.toString(),
+        taxes_paise: trade.taxes.toString(),
+        broker_trade_id: trade.brokerTradeId,
+        executed_at: trade.executedAt,
+      }),
+    );
+    out.positions.set(`${o.symbol}|${o.product}`, { ...s.position, symbol: o.symbol, product: o.product });
+  }
+
+  /** Our own end of an order (never sent, or refused for good): through the table, then what it holds goes back. */
+  private async finish(
+    sql: Sql,
+    d: OrderDraft,
+    entry: Extract<OrderHistoryEvent, { event: 'CANCELLED' | 'REJECTED' }>,
+    out: Outbox,
+  ): Promise<void> {
+    d.record(entry);
     const reserved = BigInt(d.row.reserved_paise);
     if (reserved > 0n) await this.releaseRest(sql, d, reserved, out);
   }
@@ -275,7 +287,7 @@ export class ExecutionService {
   private async releaseRest(sql: Sql, d: OrderDraft, reserved: bigint, out: Outbox): Promise<void> {
     out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, reserved, d.row.id))).wallet;
     d.change({ reserved: 0n });
-    d.event(d.row.status, 'HOLD_RELEASED', { amount: formatMoney(reserved), remaining: remainingQuantity(orderState(d.row)) });
+    d.record({ event: 'HOLD_RELEASED', details: { amount: reserved, remaining: remainingQuantity(orderState(d.row)) } });
   }
 
   /**

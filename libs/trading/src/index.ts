@@ -16,4 +16,5 @@ export * from './trading.module';
 export * from './order-commands.use-case';
 export * from './execution.service';
 export * from './modify-order.use-case';
+export * from './order-history.verifier';
 export * from './brokers';

@@ -1,6 +1,15 @@
-import type { OrderStatus } from '@tradeloop/domain';
-import type { OrderRow } from './order-row';
+import { applyOrderEvent, transitionOf, type OrderHistoryEvent } from '@tradeloop/domain';
+import { orderState, type OrderRow } from './order-row';
 import type { OrderChanges, OrderEventInsert, PositionSave, TradeInsert } from './trading.repository';
+
+/**
+ * The columns a step may set itself. Status, reject reason, terms and fill sums are the
+ * transition table's: they change only through `record`, by the entry's transition.
+ */
+export type DraftChanges = Omit<
+  OrderChanges,
+  'status' | 'rejectReason' | 'quantity' | 'price' | 'triggerPrice' | 'filledQuantity' | 'filledValue'
+>;
 
 /**
  * An order being changed inside one transaction: the row as it will be, the column changes and
@@ -34,7 +43,36 @@ export class OrderDraft {
     this.positions.set(`${position.symbol}|${position.product}`, position);
   }
 
-  change(set: OrderChanges): void {
+  change(set: DraftChanges): void {
+    this.set(set);
+  }
+
+  /**
+   * Appends `entry` to the order's history. An entry that is a transition (OPENED, ARMED,
+   * ACCEPTED, FILL, MODIFIED, CANCELLED, REJECTED, EXPIRED) is applied through the transition
+   * table first — which throws INVALID_STATE for one the order's status does not allow — and
+   * the row takes the new status, terms and fill sums. The entry is stored with the status
+   * after it.
+   */
+  record(entry: OrderHistoryEvent): void {
+    const transition = transitionOf(entry, this.row);
+    if (transition) {
+      const before = orderState(this.row);
+      const after = applyOrderEvent(before, transition);
+      const set: OrderChanges = {};
+      if (after.status !== before.status) set.status = after.status;
+      if (after.rejectReason !== before.rejectReason) set.rejectReason = after.rejectReason;
+      if (after.quantity !== before.quantity) set.quantity = after.quantity;
+      if (after.price !== before.price) set.price = after.price;
+      if (after.triggerPrice !== before.triggerPrice) set.triggerPrice = after.triggerPrice;
+      if (after.filledQuantity !== before.filledQuantity) set.filledQuantity = after.filledQuantity;
+      if (after.filledValue !== before.filledValue) set.filledValue = after.filledValue;
+      this.set(set);
+    }
+    this.events.push({ status: this.row.status, ...entry });
+  }
+
+  private set(set: OrderChanges): void {
     Object.assign(this.changes, set);
     const r = { ...this.row };
     if (set.status !== undefined) r.status = set.status;
@@ -51,9 +89,5 @@ export class OrderDraft {
     if (set.shortQuantity !== undefined) r.short_quantity = set.shortQuantity;
     if (set.pendingModification !== undefined) r.pending_modification = set.pendingModification;
     this.row = r;
-  }
-
-  event(status: OrderStatus, event: string, details: Record<string, unknown> = {}): void {
-    this.events.push({ status, event, details });
   }
 }

@@ -155,10 +155,8 @@ export class PlaceOrderUseCase {
     const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(userId, amount, id))).wallet : null;
     const row = await this.trading.insertOrder(
       sql,
+      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, broker: DEFAULT_BROKER },
       {
-        id,
-        userId,
-        symbol,
         side: terms.side,
         type: terms.type,
         product: terms.product,
@@ -169,12 +167,9 @@ export class PlaceOrderUseCase {
         referencePrice: basis.referencePrice,
         shortQuantity: basis.shortQuantity,
         reserved: amount,
-        clientTag: body.tag ?? null,
-        strategyId,
-        signalId,
-        broker: DEFAULT_BROKER,
+        reducing: decision.reducing,
+        ltp,
       },
-      { reserved: amount.toString(), reducing: decision.reducing, ltp },
       {
         actorId: userId,
         action: 'order.placed',

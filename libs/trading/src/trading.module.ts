@@ -11,6 +11,7 @@ import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { TradingState } from './trading-state';
 import { ModifyOrderUseCase } from './modify-order.use-case';
+import { OrderHistoryVerifier } from './order-history.verifier';
 
 const PROVIDERS = [
   TradingRepository,
@@ -22,6 +23,7 @@ const PROVIDERS = [
   PgMockBrokerStore,
   SquareOffUseCase,
   ModifyOrderUseCase,
+  OrderHistoryVerifier,
 ];
 
 @Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })

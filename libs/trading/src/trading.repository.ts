@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type OrderStatus, type Position, type Product } from '@tradeloop/domain';
+import {
+  encodeOrderHistoryDetails,
+  type OrderHistoryDetails,
+  type OrderHistoryEvent,
+  type OrderHistoryEventType,
+  type OrderPlacedDetails,
+  type OrderStatus,
+  type Position,
+  type Product,
+} from '@tradeloop/domain';
 import { auditInsert, type AuditRecord } from '@tradeloop/identity';
 import { Db, type Sql } from '@tradeloop/platform';
 import { ORDER_COLUMNS, type OrderRow } from './order-row';
@@ -27,20 +36,11 @@ export const toPosition = (r: PositionRow): Position => ({
   realizedBeforeLot: BigInt(r.realized_before_lot),
 });
 
+/** A new order's own columns; its terms, reservation basis and hold come from its PLACED entry. */
 export interface NewOrderRow {
   id: string;
   userId: string;
   symbol: string;
-  side: string;
-  type: string;
-  product: string;
-  validity: string;
-  quantity: number;
-  price: number | null;
-  triggerPrice: number | null;
-  referencePrice: number;
-  shortQuantity: number;
-  reserved: bigint;
   clientTag: string | null;
   strategyId: string | null;
   signalId?: string | null;
@@ -82,11 +82,10 @@ export type OrderChanges = Partial<{
   pendingModification: { quantity?: number; price?: number; triggerPrice?: number } | null;
 }>;
 
-export interface OrderEventInsert {
-  status: OrderStatus;
-  event: string;
-  details?: Record<string, unknown>;
-}
+/** One history entry to write: a typed event (domain order-history.ts) and the order's status after it. */
+export type OrderEventInsert = OrderHistoryEvent & { readonly status: OrderStatus };
+
+const storedDetails = (e: OrderHistoryEvent): string => JSON.stringify(encodeOrderHistoryDetails(e));
 
 const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: string; value: unknown }> = {
   status: (v: OrderStatus) => ({ col: 'status', value: v }),
@@ -201,11 +200,12 @@ export class TradingRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /**
-   * A new PENDING order, the first entry of its history (PLACED, with `details`) and its audit
-   * event, in one statement.
+   * A new PENDING order, the first entry of its history (PLACED) and its audit event, in one
+   * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
-  async insertOrder(sql: Sql, o: NewOrderRow, details: Record<string, unknown>, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 19);
+  async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
+    const a = auditInsert(audit, 20);
+    const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
@@ -213,40 +213,48 @@ export class TradingRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
-         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'PLACED', $17 FROM o
+         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
        ), a AS (${a.text})
        SELECT * FROM o`,
       [
         o.id,
         o.userId,
         o.symbol,
-        o.side,
-        o.type,
-        o.product,
-        o.validity,
-        o.quantity,
-        o.price,
-        o.triggerPrice,
-        o.referencePrice,
-        o.shortQuantity,
-        o.reserved.toString(),
+        placed.side,
+        placed.type,
+        placed.product,
+        placed.validity,
+        placed.quantity,
+        placed.price,
+        placed.triggerPrice,
+        placed.referencePrice,
+        placed.shortQuantity,
+        placed.reserved.toString(),
         o.clientTag,
         o.strategyId,
         o.broker,
-        JSON.stringify(details),
+        storedDetails(entry),
         o.signalId ?? null,
+        entry.event,
         ...a.params,
       ],
     );
     return row!;
   }
 
-  async appendEvent(sql: Sql, orderId: string, status: OrderStatus, event: string, details: Record<string, unknown> = {}): Promise<void> {
+  /** Appends one history entry (the order row is the caller's to change, in the same transaction). */
+  async appendEvent<E extends OrderHistoryEventType>(
+    sql: Sql,
+    orderId: string,
+    status: OrderStatus,
+    event: E,
+    details: OrderHistoryDetails<E>,
+  ): Promise<void> {
     await sql.rows(`INSERT INTO order_events (order_id, status, event, details) VALUES ($1, $2, $3, $4)`, [
       orderId,
       status,
       event,
-      JSON.stringify(details),
+      storedDetails({ event, details } as OrderHistoryEvent),
     ]);
   }
 
@@ -263,10 +271,11 @@ export class TradingRepository {
          WHERE id = $1 AND status = 'PENDING' AND cardinality(broker_order_ids) = 0 AND NOT cancel_requested
          RETURNING ${ORDER_COLUMNS}, send_attempts
        ), e AS (
-         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', 'SENDING', json_build_object('attempt', send_attempts) FROM o
+         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $2, json_build_object('attempt', send_attempts) FROM o
        )
        SELECT * FROM o`,
-      [orderId],
+      // The SENDING entry's details, { attempt }, are built here: the attempt is the UPDATE's.
+      [orderId, 'SENDING' satisfies OrderHistoryEventType],
     );
   }
 
@@ -283,12 +292,7 @@ export class TradingRepository {
     events: readonly OrderEventInsert[],
     fills: { trades: readonly TradeInsert[]; positions: readonly PositionSave[] } = { trades: [], positions: [] },
   ): Promise<OrderRow> {
-    const params: unknown[] = [
-      id,
-      events.map((e) => e.status),
-      events.map((e) => e.event),
-      events.map((e) => JSON.stringify(e.details ?? {})),
-    ];
+    const params: unknown[] = [id, events.map((e) => e.status), events.map((e) => e.event), events.map(storedDetails)];
     const { assignments, params: setParams } = orderAssignments(set, params.length);
     params.push(...setParams);
     const ctes: string[] = [];

@@ -14,6 +14,7 @@ import { Strategies1763811000000 } from './1763811000000-strategies';
 import { SignalBatches1763811600000 } from './1763811600000-signal-batches';
 import { SignalBatchesPacked1763812200000 } from './1763812200000-signal-batches-packed';
 import { RiskDrawdown1763812800000 } from './1763812800000-risk-drawdown';
+import { OrderHistoryTyped1763813400000 } from './1763813400000-order-history-typed';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SignalBatches1763811600000,
   SignalBatchesPacked1763812200000,
   RiskDrawdown1763812800000,
+  OrderHistoryTyped1763813400000,
 ];
