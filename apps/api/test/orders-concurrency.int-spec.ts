@@ -7,6 +7,7 @@ import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
 const { api, ctx } = useTestApi({}, { logLevel: 'warn' });
@@ -143,4 +144,8 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
       'agreement with the broker',
     );
   }, 180_000);
+
+  it('every order, with the engine still working the resting ones, replays from its stored history to its row', async () => {
+    await expectEveryOrderReplays(api.app.get(Db), 400);
+  });
 });

@@ -7,6 +7,7 @@ import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
 const { api, ctx } = useTestApi({}, { logLevel: 'silent' });
@@ -87,4 +88,8 @@ describe('execution faults', () => {
       await worker.stop();
     }
   }, 90_000);
+
+  it('the order adopted after the crash replays from its stored history to its row', async () => {
+    await expectEveryOrderReplays(api.app.get(Db), 1);
+  });
 });

@@ -9,6 +9,7 @@ import { InstrumentsRepository } from '@tradeloop/market';
 import { createTestContext, freePort, startProcess, waitForHttp, type RunningProcess, type TestContext } from '@tradeloop/testing';
 import { signedIn, startTestApi, type TestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 /** Orders keep flowing while this file's own Redis is killed and restarted. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -142,4 +143,8 @@ describe('Redis restarted while orders flow', () => {
     );
     expect(w.held).toBe(w.reserved);
   }, 120_000);
+
+  it('every order placed across the restart replays from its stored history to its row', async () => {
+    await expectEveryOrderReplays(api.app.get(Db), 20);
+  });
 });

@@ -7,6 +7,7 @@ import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 /** The real worker (execution engine + mock broker + simulated feed) against this file's database. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -272,5 +273,9 @@ describe('orders', () => {
     const events = (await api.http.get('/api/v1/risk/events', trader.token)).body.items;
     expect(events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['SWITCH_ENGAGED', 'REJECTED']));
     expect(events.filter((e: { kind: string }) => e.kind === 'REJECTED')).toEqual([expect.objectContaining({ rule: 'KILL_SWITCH_USER' })]);
+  });
+
+  it('every order this file made replays from its stored history to its row', async () => {
+    await expectEveryOrderReplays(api.app.get(Db), 9);
   });
 });

@@ -10,6 +10,7 @@ import { RiskMonitorRepository } from '@tradeloop/risk';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 /**
  * The automatic trip end to end: the real worker (risk monitor, execution engine, mock broker,
@@ -265,5 +266,11 @@ describe('mark-to-market pushes', () => {
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('order histories', () => {
+  it('every order (cancelled by the trips, squared off) replays from its stored history to its row', async () => {
+    await expectEveryOrderReplays(api.app.get(Db), 4);
   });
 });
