@@ -18,12 +18,12 @@ type Level = 'warn' | 'info' | 'error' | 'debug';
 /** A logger that keeps what it is given, to assert that a failure was logged rather than thrown. */
 export class FakeLogger implements Pick<Logger, Level> {
   readonly lines: { level: Level; args: unknown[] }[] = [];
-  readonly warn = this.level('warn');
-  readonly info = this.level('info');
-  readonly error = this.level('error');
-  readonly debug = this.level('debug');
+  readonly warn = this.lineFor('warn');
+  readonly info = this.lineFor('info');
+  readonly error = this.lineFor('error');
+  readonly debug = this.lineFor('debug');
 
-  private level(level: Level): Logger[Level] {
+  private lineFor(level: Level): Logger[Level] {
     return ((...args: unknown[]) => void this.lines.push({ level, args })) as Logger[Level];
   }
 }

@@ -68,14 +68,14 @@ export class FakeStrategies implements Pick<StrategiesRepository, 'insert' | 'by
 
 /** Instruments by symbol, as the cached look-up answers. */
 export class FakeInstruments implements Pick<InstrumentsRepository, 'cachedBySymbol'> {
-  readonly bySymbol = new Map<string, Instrument>();
+  readonly instruments = new Map<string, Instrument>();
 
   constructor(instruments: Instrument[] = []) {
-    for (const i of instruments) this.bySymbol.set(i.symbol, i);
+    for (const i of instruments) this.instruments.set(i.symbol, i);
   }
 
   async cachedBySymbol(symbol: string, _sql?: Sql): Promise<Instrument | undefined> {
-    return this.bySymbol.get(symbol);
+    return this.instruments.get(symbol);
   }
 }
 

@@ -1,0 +1,218 @@
+import { REALTIME_EVENTS, type CreateStrategyRequest } from '@tradeloop/contracts';
+import { demoUniverse } from '@tradeloop/domain';
+import type { AuditRepository } from '@tradeloop/identity';
+import type { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
+import type { ModelsRepository } from '@tradeloop/ml';
+import type { Db, RealtimePublisher } from '@tradeloop/platform';
+import { StrategyCommandsUseCase, type StrategiesRepository } from '@tradeloop/strategies';
+import { FakeAudit, FakeDb, FakeInstruments, FakeModels, FakeQuotes, FakeRealtime, FakeStrategies, port, untouchable } from '../../fakes';
+import { fieldsOf, refusal } from '../refusal';
+
+/**
+ * Creating, starting and stopping strategies: the rules that do not reach trading. The kill switch
+ * (which cancels orders through trading) and P&L from fills (trading's position rules) are left to
+ * the integration tests; trading's repositories and the job queue here throw if touched.
+ */
+type Deps = ConstructorParameters<typeof StrategyCommandsUseCase>;
+
+const QUANT = 'quant-1';
+const meta = { requestId: 'req-1' };
+
+function setup() {
+  const db = new FakeDb();
+  const strategies = new FakeStrategies(db);
+  const instruments = new FakeInstruments(demoUniverse(new Date('2025-03-14T00:00:00Z')));
+  const models = new FakeModels(db);
+  const audit = new FakeAudit(db);
+  const realtime = new FakeRealtime(db);
+  const commands = new StrategyCommandsUseCase(
+    port<Db>(db),
+    port<StrategiesRepository>(strategies),
+    port<InstrumentsRepository>(instruments),
+    port<QuotesStore>(new FakeQuotes()),
+    untouchable<Deps[4]>('RiskRepository'),
+    untouchable<Deps[5]>('TradingRepository'),
+    port<AuditRepository>(audit),
+    untouchable<Deps[7]>('JobProducer'),
+    port<RealtimePublisher>(realtime),
+    port<ModelsRepository>(models),
+  );
+  const model = models.add({ name: 'momentum', version: '1', card: { featureSetVersion: 'x' } as never });
+  return { db, strategies, models, audit, realtime, commands, model };
+}
+
+const ml = (w: ReturnType<typeof setup>, over: Partial<CreateStrategyRequest> = {}): CreateStrategyRequest =>
+  ({
+    name: 'momentum paper',
+    kind: 'ml-signal',
+    symbols: ['RELIANCE', 'TCS'],
+    params: { quantity: 2 },
+    modelId: w.model.id,
+    mode: 'paper',
+    ...over,
+  }) as CreateStrategyRequest;
+
+describe('StrategyCommandsUseCase.create', () => {
+  it('creates a stopped strategy with its kind’s defaults filled in, audited in its transaction', async () => {
+    const w = setup();
+    const dto = await w.commands.create(QUANT, ml(w), meta);
+
+    expect(dto).toMatchObject({
+      name: 'momentum paper',
+      kind: 'ml-signal',
+      symbols: ['RELIANCE', 'TCS'],
+      params: { quantity: 2, allowShort: false },
+      modelId: w.model.id,
+      mode: 'paper',
+      status: 'stopped',
+      maxPositionUnits: 20, // ten times the quantity
+      killSwitch: { engaged: false, reason: null },
+      orders: 0,
+    });
+    expect(w.strategies.rows.get(dto.id)).toMatchObject({ user_id: QUANT, params: { quantity: 2, allowShort: false } });
+    expect(w.audit.records).toEqual([
+      expect.objectContaining({
+        actorId: QUANT,
+        action: 'strategy.created',
+        subject: `strategy:${dto.id}`,
+        details: {
+          name: 'momentum paper',
+          kind: 'ml-signal',
+          symbols: ['RELIANCE', 'TCS'],
+          params: { quantity: 2, allowShort: false },
+          modelId: w.model.id,
+          mode: 'paper',
+          maxPositionUnits: 20,
+        },
+        inTransaction: true,
+      }),
+    ]);
+    expect(w.db.transactions).toEqual([{ lock: undefined, state: 'committed' }]);
+  });
+
+  it('fills sma-crossover defaults, keeps a given position limit, and caps the default one at 1,000,000 units', async () => {
+    const w = setup();
+    const sma = await w.commands.create(
+      QUANT,
+      {
+        name: 'sma',
+        kind: 'sma-crossover',
+        symbols: ['INFY'],
+        params: { fast: 5, slow: 20, quantity: 1 },
+        mode: 'paper',
+        maxPositionUnits: 4,
+      } as CreateStrategyRequest,
+      meta,
+    );
+    const big = await w.commands.create(QUANT, ml(w, { name: 'big', params: { quantity: 1_000_000 } }), meta);
+
+    expect(sma).toMatchObject({
+      params: { fast: 5, slow: 20, quantity: 1, allowShort: false, timeframe: '1m' },
+      maxPositionUnits: 4,
+      modelId: null,
+    });
+    expect(big.maxPositionUnits).toBe(1_000_000);
+  });
+
+  it.each([
+    ['quantity missing', { params: {} }, 'params.quantity'],
+    ['quantity zero', { params: { quantity: 0 } }, 'params.quantity'],
+    ['an unknown param', { params: { quantity: 1, leverage: 10 } }, 'params'],
+    ['fast not below slow', { kind: 'sma-crossover', params: { fast: 20, slow: 5, quantity: 1 }, modelId: undefined }, 'params.fast'],
+  ] as const)('refuses %s (VALIDATION_FAILED naming the field) and stores nothing', async (_what, over, field) => {
+    const w = setup();
+    const err = await refusal(w.commands.create(QUANT, ml(w, over as Partial<CreateStrategyRequest>), meta));
+
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(fieldsOf(err)).toContain(field);
+    expect(w.strategies.rows.size).toBe(0);
+    expect(w.db.transactions).toEqual([]);
+  });
+
+  it('refuses unknown symbols, naming each by its position', async () => {
+    const w = setup();
+    const err = await refusal(w.commands.create(QUANT, ml(w, { symbols: ['NOPE', 'RELIANCE', 'ALSO_NOT'] }), meta));
+
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(fieldsOf(err)).toEqual(['symbols.0', 'symbols.2']);
+    expect(err.message).toBe('Unknown symbols: NOPE, ALSO_NOT');
+    expect(w.strategies.rows.size).toBe(0);
+  });
+
+  it('refuses a model that is not registered (VALIDATION_FAILED on modelId)', async () => {
+    const w = setup();
+    const err = await refusal(w.commands.create(QUANT, ml(w, { modelId: '00000000-0000-7000-8000-000000000000' }), meta));
+
+    expect(err.code).toBe('VALIDATION_FAILED');
+    expect(fieldsOf(err)).toEqual(['modelId']);
+    expect(w.strategies.rows.size).toBe(0);
+  });
+
+  it('refuses a second strategy of the same name for the same user (CONFLICT), leaving no audit record; another user may use it', async () => {
+    const w = setup();
+    await w.commands.create(QUANT, ml(w), meta);
+    const err = await refusal(w.commands.create(QUANT, ml(w), meta));
+    await w.commands.create('quant-2', ml(w), meta);
+
+    expect(err.code).toBe('CONFLICT');
+    expect(w.db.rolledBack).toBe(1);
+    expect(w.strategies.rows.size).toBe(2);
+    expect(w.audit.actions()).toEqual(['strategy.created', 'strategy.created']);
+  });
+});
+
+describe('StrategyCommandsUseCase.setRunning', () => {
+  it('starts and stops a strategy, auditing each change and telling its owner after commit', async () => {
+    const w = setup();
+    const { id } = await w.commands.create(QUANT, ml(w), meta);
+    const started = await w.commands.setRunning(QUANT, id, true, meta);
+    const stopped = await w.commands.setRunning(QUANT, id, false, meta);
+
+    expect([started.status, stopped.status]).toEqual(['running', 'stopped']);
+    expect(w.audit.records.filter((r) => r.subject === `strategy:${id}`).map((r) => [r.action, r.details])).toEqual([
+      ['strategy.created', expect.anything()],
+      ['strategy.started', { name: 'momentum paper' }],
+      ['strategy.stopped', { name: 'momentum paper' }],
+    ]);
+    expect(
+      w.realtime
+        .of(REALTIME_EVENTS.strategyUpdated)
+        .map((m) => [m.to, (m.payload as { strategy: { status: string } }).strategy.status, m.openTransactions]),
+    ).toEqual([
+      [QUANT, 'running', 0],
+      [QUANT, 'stopped', 0],
+    ]);
+  });
+
+  it('starting a running strategy changes and audits nothing', async () => {
+    const w = setup();
+    const { id } = await w.commands.create(QUANT, ml(w), meta);
+    await w.commands.setRunning(QUANT, id, true, meta);
+    await w.commands.setRunning(QUANT, id, true, meta);
+
+    expect(w.audit.of('strategy.started')).toHaveLength(1);
+  });
+
+  it('refuses to start a live strategy without a live broker (INVALID_STATE), changing nothing', async () => {
+    const w = setup();
+    const { id } = await w.commands.create(QUANT, ml(w, { mode: 'live' }), meta);
+    const err = await refusal(w.commands.setRunning(QUANT, id, true, meta));
+
+    expect(err.code).toBe('INVALID_STATE');
+    expect(err.message).toMatch(/live broker/);
+    expect(w.strategies.rows.get(id)!.status).toBe('stopped');
+    expect(w.audit.of('strategy.started')).toEqual([]);
+    expect(w.realtime.messages).toEqual([]);
+  });
+
+  it('another user’s strategy, like an unknown id, is NOT_FOUND', async () => {
+    const w = setup();
+    const { id } = await w.commands.create(QUANT, ml(w), meta);
+
+    expect((await refusal(w.commands.setRunning('quant-2', id, true, meta))).code).toBe('NOT_FOUND');
+    expect((await refusal(w.commands.get('quant-2', id))).code).toBe('NOT_FOUND');
+    expect((await refusal(w.commands.setRunning(QUANT, '00000000-0000-7000-8000-000000000000', true, meta))).code).toBe('NOT_FOUND');
+    expect(w.strategies.rows.get(id)!.status).toBe('stopped');
+    expect(await w.commands.list('quant-2')).toEqual([]);
+  });
+});
