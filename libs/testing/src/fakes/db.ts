@@ -11,6 +11,8 @@ interface OpenTx {
   record: FakeTx;
   /** What to do to forget this transaction's writes, newest last. */
   undo: (() => void)[];
+  /** Advisory locks taken inside the transaction (re-entrant, as in Postgres), released when it ends. */
+  held: Map<string, () => void>;
 }
 
 /**
@@ -40,6 +42,8 @@ const refuseStatements = {
  */
 export class FakeDb implements Pick<Db, 'tx' | 'sql'> {
   readonly transactions: FakeTx[] = [];
+  /** Keys of the advisory locks repositories took with `advisoryLock`, in order. */
+  readonly advisoryLocks: string[] = [];
   private readonly open = new Map<Sql, OpenTx>();
   private readonly ended = new WeakSet<Sql>();
   private readonly lockTails = new Map<string, Promise<void>>();
@@ -54,7 +58,7 @@ export class FakeDb implements Pick<Db, 'tx' | 'sql'> {
     const record: FakeTx = { lock: opts.lock, state: 'open' };
     this.transactions.push(record);
     const sql = new Sql(refuseStatements);
-    const open: OpenTx = { record, undo: [] };
+    const open: OpenTx = { record, undo: [], held: new Map() };
     this.open.set(sql, open);
     try {
       const result = await work(sql);
@@ -67,8 +71,23 @@ export class FakeDb implements Pick<Db, 'tx' | 'sql'> {
     } finally {
       this.open.delete(sql);
       this.ended.add(sql);
+      for (const r of open.held.values()) r();
       release?.();
     }
+  }
+
+  /**
+   * For fakes of repositories that take a transaction-scoped advisory lock themselves
+   * (`SELECT pg_advisory_xact_lock(…)`): waits for the key, holds it until the transaction of
+   * `sql` ends. Through an autocommit handle it is released at once, as after one statement.
+   */
+  async advisoryLock(sql: Sql, key: string): Promise<void> {
+    this.advisoryLocks.push(key);
+    const open = this.open.get(sql);
+    if (open?.held.has(key)) return;
+    const release = await this.acquire(key);
+    if (open) open.held.set(key, release);
+    else release();
   }
 
   /**

@@ -58,6 +58,28 @@ describe('FakeDb', () => {
   });
 });
 
+describe('FakeDb.advisoryLock', () => {
+  it('is held to the end of the transaction that took it, and re-entrant within it', async () => {
+    const db = new FakeDb();
+    const order: string[] = [];
+    const first = db.tx(async (sql) => {
+      await db.advisoryLock(sql, 'u');
+      await db.advisoryLock(sql, 'u'); // the same transaction again: no wait
+      order.push('first holds');
+      await new Promise((r) => setImmediate(r));
+      order.push('first ends');
+    });
+    const second = db.tx(async (sql) => {
+      await db.advisoryLock(sql, 'u');
+      order.push('second holds');
+    });
+    await Promise.all([first, second]);
+
+    expect(order).toEqual(['first holds', 'first ends', 'second holds']);
+    expect(db.advisoryLocks).toEqual(['u', 'u', 'u']);
+  });
+});
+
 describe('port helpers', () => {
   it('untouchable throws on use, naming the dependency', () => {
     const risk = untouchable<{ setSwitch(): void }>('RiskRepository');

@@ -13,3 +13,4 @@ export * from './wallet';
 export * from './idempotency';
 export * from './ml';
 export * from './strategies';
+export * from './watchlists';
