@@ -171,28 +171,53 @@ export interface FakeSession {
   id: string;
   userId: string;
   expiresAt: Date;
+  lastSeenAt: Date | null;
   ip: string | null;
   userAgent: string | null;
+  /** The session's first refresh token. */
   refreshToken: string;
   revokedAt: Date | null;
   revokedReason: string | null;
 }
 
-/** Sessions (with their first refresh token). */
-export class FakeSessions implements Pick<SessionsRepository, 'create' | 'revoke' | 'isLive' | 'revokeOthers' | 'revokeAllForUser'> {
+export interface FakeRefreshToken {
+  id: string;
+  sessionId: string;
+  token: string;
+  expiresAt: Date;
+  rotatedAt: Date | null;
+  replacedBy: string | null;
+}
+
+/** Sessions and their refresh tokens. With `users`, token look-ups see the user's email and disabled state. */
+export class FakeSessions
+  implements
+    Pick<
+      SessionsRepository,
+      'create' | 'issueToken' | 'findTokenForUpdate' | 'markRotated' | 'touch' | 'revoke' | 'isLive' | 'revokeOthers' | 'revokeAllForUser'
+    >
+{
   readonly rows = new Map<string, FakeSession>();
+  /** By token string (the real table keeps only its hash). */
+  readonly tokens = new Map<string, FakeRefreshToken>();
 
-  constructor(private readonly db: FakeDb) {}
+  constructor(
+    private readonly db: FakeDb,
+    private readonly users?: FakeUsers,
+  ) {}
 
-  /** Seeds a live session (outside any transaction). */
+  /** Seeds a live session with one refresh token (outside any transaction). */
   add(userId: string, expiresAt = new Date(Date.now() + 86_400_000)): FakeSession {
+    const id = randomUUID();
+    const token = this.storeToken(id, expiresAt);
     const s: FakeSession = {
-      id: randomUUID(),
+      id,
       userId,
       expiresAt,
+      lastSeenAt: null,
       ip: null,
       userAgent: null,
-      refreshToken: randomBytes(32).toString('base64url'),
+      refreshToken: token.token,
       revokedAt: null,
       revokedReason: null,
     };
@@ -213,8 +238,44 @@ export class FakeSessions implements Pick<SessionsRepository, 'create' | 'revoke
     const stored = this.rows.get(row.id)!;
     stored.ip = s.ip ?? null;
     stored.userAgent = s.userAgent?.slice(0, 512) ?? null;
-    this.db.onRollback(sql, () => this.rows.delete(row.id));
+    this.db.onRollback(sql, () => {
+      this.rows.delete(row.id);
+      this.tokens.delete(row.refreshToken);
+    });
     return { sessionId: row.id, refreshToken: row.refreshToken };
+  }
+
+  async issueToken(sql: Sql, sessionId: string, expiresAt: Date): Promise<{ id: string; token: string }> {
+    const t = this.storeToken(sessionId, expiresAt);
+    this.db.onRollback(sql, () => this.tokens.delete(t.token));
+    return { id: t.id, token: t.token };
+  }
+
+  async findTokenForUpdate(_sql: Sql, token: string): ReturnType<SessionsRepository['findTokenForUpdate']> {
+    const t = this.tokens.get(token);
+    const s = t && this.rows.get(t.sessionId);
+    if (!t || !s) return undefined;
+    const user = this.users?.get(s.userId);
+    return {
+      token_id: t.id,
+      session_id: s.id,
+      user_id: s.userId,
+      email: user?.email ?? '',
+      token_expires_at: t.expiresAt,
+      rotated_at: t.rotatedAt,
+      session_revoked_at: s.revokedAt,
+      user_disabled_at: user?.disabled_at ?? null,
+    };
+  }
+
+  async markRotated(sql: Sql, tokenId: string, replacedBy: string | null): Promise<void> {
+    const t = [...this.tokens.values()].find((x) => x.id === tokenId);
+    if (t) write(this.db, sql, t, { rotatedAt: new Date(), replacedBy });
+  }
+
+  async touch(sql: Sql, sessionId: string, expiresAt: Date): Promise<void> {
+    const s = this.rows.get(sessionId);
+    if (s) write(this.db, sql, s, { lastSeenAt: new Date(), expiresAt });
   }
 
   async revoke(sql: Sql, sessionId: string, reason: string): Promise<void> {
@@ -245,6 +306,19 @@ export class FakeSessions implements Pick<SessionsRepository, 'create' | 'revoke
       n += 1;
     }
     return n;
+  }
+
+  private storeToken(sessionId: string, expiresAt: Date): FakeRefreshToken {
+    const t: FakeRefreshToken = {
+      id: randomUUID(),
+      sessionId,
+      token: randomBytes(32).toString('base64url'),
+      expiresAt,
+      rotatedAt: null,
+      replacedBy: null,
+    };
+    this.tokens.set(t.token, t);
+    return t;
   }
 
   private live(s: FakeSession): boolean {
