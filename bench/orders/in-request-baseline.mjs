@@ -14,7 +14,7 @@ import {
   PlaceOrderUseCase,
   RiskRepository,
   TradingRepository,
-  TradingState,
+  IntakeReadModel,
 } from '@tradeloop/trading';
 
 const silent = { warn() {}, error() {}, info() {}, debug() {} };
@@ -34,7 +34,7 @@ export async function inRequestPath({ db, redisUrl, redisPrefix }) {
     instruments,
     quotes,
     trading,
-    new TradingState(quotes),
+    new IntakeReadModel(quotes),
     new RiskRepository(db),
     ledger,
     noQueue,

@@ -1,18 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderStatus } from '@tradeloop/domain';
+import { bucketStart, decideTripOnce, formatMoney, peakOf } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
-import {
-  SquareOffUseCase,
-  RiskRepository,
-  switchState,
-  OPEN_STATUSES,
-  TradingRepository,
-  TradingState,
-  intakeLockKey,
-} from '@tradeloop/trading';
+import { SquareOffUseCase, RiskRepository, switchState, TradingRepository, IntakeReadModel, intakeLockKey } from '@tradeloop/trading';
 import { RiskMonitorRepository, type TripRow } from './risk-monitor.repository';
 
 /** Audit and order history say the system acted, not a person. */
@@ -44,7 +36,7 @@ export class AutomaticTripUseCase {
     @Inject(Db) private readonly db: Db,
     @Inject(RiskRepository) private readonly risk: RiskRepository,
     @Inject(RiskMonitorRepository) private readonly trips: RiskMonitorRepository,
-    @Inject(TradingState) private readonly state: TradingState,
+    @Inject(IntakeReadModel) private readonly intake: IntakeReadModel,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(JobProducer) private readonly jobs: JobProducer,
@@ -58,7 +50,7 @@ export class AutomaticTripUseCase {
     const trip = await this.db.tx(
       async (sql): Promise<Trip | null> => {
         // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
-        const { limits, switches, snapshot } = await this.state.forIntake(sql, userId, null, '', now);
+        const { limits, switches, snapshot } = await this.intake.read(sql, userId, null, '', now);
         const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
         // The peak the monitor recorded, raised by what the intake's read sees now.
         const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);
@@ -94,14 +86,8 @@ export class AutomaticTripUseCase {
           { actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META },
           sql,
         );
-        const open = await sql.rows<{ id: string; status: OrderStatus }>(
-          `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
-         WHERE user_id = $1 AND status = ANY($2::text[]) AND NOT cancel_requested RETURNING id, status`,
-          [userId, OPEN_STATUSES],
-        );
-        for (const o of open)
-          await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'automatic trip', rule: d.rule });
-        return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled: open.map((o) => o.id) };
+        const cancelled = await this.trading.requestCancelOfOpenOrders(sql, { userId }, { by: 'automatic trip', rule: d.rule });
+        return { tripId: id, userId, rule: d.rule, reason: d.reason, squareOff, cancelled };
       },
       { lock: intakeLockKey(userId) },
     );
@@ -129,6 +115,11 @@ export class AutomaticTripUseCase {
    * retry needs a new one; square-off already counts orders placed by an earlier attempt).
    * Returns 'waiting' to be called again; throws to be retried next round.
    */
+  /** Trips whose follow-up (square-off, release of the switch's effects) is not finished yet. */
+  pendingTrips(): Promise<TripRow[]> {
+    return this.trips.pendingTrips();
+  }
+
   async followUp(t: TripRow, now = Date.now()): Promise<'done' | 'waiting'> {
     const open = await this.trading.openOrders(this.db.sql, t.user_id);
     const waited = now - t.tripped_at.getTime();

@@ -3,7 +3,9 @@
 // trip (which squares off). Reads and commands trading; trading never imports risk.
 import 'reflect-metadata';
 
-export * from './risk.use-cases';
+export * from './risk-queries';
+export * from './set-risk-limits.use-case';
+export * from './set-kill-switch.use-case';
 export * from './risk-monitor.repository';
 export * from './risk-monitor.service';
 export * from './automatic-trip.use-case';

@@ -1,15 +1,30 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '@tradeloop/identity';
+import { AuditModule, AuthModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { TradingModule } from '@tradeloop/trading';
 import { AutomaticTripUseCase } from './automatic-trip.use-case';
 import { RiskMonitorRepository } from './risk-monitor.repository';
 import { RiskMonitorService } from './risk-monitor.service';
-import { RiskUseCases } from './risk.use-cases';
+import { GetAdminKillSwitchesQuery, GetKillSwitchesQuery, GetRiskLimitsQuery, ListRiskEventsQuery } from './risk-queries';
+import { SetKillSwitchUseCase } from './set-kill-switch.use-case';
+import { SetRiskLimitsUseCase } from './set-risk-limits.use-case';
 
-const PROVIDERS = [RiskUseCases, RiskMonitorRepository, RiskMonitorService, AutomaticTripUseCase];
+const USE_CASES = [
+  GetRiskLimitsQuery,
+  SetRiskLimitsUseCase,
+  GetKillSwitchesQuery,
+  GetAdminKillSwitchesQuery,
+  SetKillSwitchUseCase,
+  ListRiskEventsQuery,
+  RiskMonitorService,
+  AutomaticTripUseCase,
+];
 
 /** Risk administration and surveillance, on top of trading (whose intake enforces the limits). */
-@Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule], providers: PROVIDERS, exports: PROVIDERS })
+@Module({
+  imports: [AuditModule, AuthModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
+  providers: [...USE_CASES, RiskMonitorRepository],
+  exports: USE_CASES,
+})
 export class RiskModule {}

@@ -8,7 +8,7 @@ import {
   type CreateStrategyRequest,
   type StrategyDto,
 } from '@tradeloop/contracts';
-import { DomainError, formatMoney, formatPrice, strategyPnl, type FieldError, type OrderStatus } from '@tradeloop/domain';
+import { DomainError, formatMoney, formatPrice, strategyPnl, type FieldError } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
@@ -162,13 +162,7 @@ export class StrategyCommandsUseCase {
         sql,
       );
       if (!engaged) return [];
-      const open = await sql.rows<{ id: string; status: OrderStatus }>(
-        `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
-          WHERE strategy_id = $1 AND status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED') AND NOT cancel_requested RETURNING id, status`,
-        [id],
-      );
-      for (const o of open) await this.trading.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', { by: 'strategy kill switch' });
-      return open.map((o) => o.id);
+      return this.trading.requestCancelOfOpenOrders(sql, { strategyId: id }, { by: 'strategy kill switch' });
     });
     for (const orderId of cancel) await this.jobs.enqueue(JOBS.cancelOrder, { orderId }, { jobId: `cancel_${orderId}` });
     const dto = await this.get(userId, id);

@@ -19,7 +19,8 @@ import { LedgerRepository } from '@tradeloop/wallet';
 import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
 import { TradingRepository } from './trading.repository';
-import { TradingState } from './trading-state';
+import { IntakeReadModel } from './intake.read-model';
+import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
 
 export const DEFAULT_BROKER = 'mock';
@@ -39,7 +40,7 @@ export class PlaceOrderUseCase {
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(QuotesStore) private readonly quotes: QuotesStore,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
-    @Inject(TradingState) private readonly state: TradingState,
+    @Inject(IntakeReadModel) private readonly intake: IntakeReadModel,
     @Inject(RiskRepository) private readonly risk: RiskRepository,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
     @Inject(JobProducer) private readonly jobs: JobProducer,
@@ -108,10 +109,10 @@ export class PlaceOrderUseCase {
       throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, {
         fieldErrors: [{ field: 'symbol', message: 'no such instrument' }],
       });
-    const { limits, switches, snapshot, ltp } = await this.state.forIntake(sql, userId, strategyId, symbol);
+    const { limits, switches, snapshot, ltp } = await this.intake.read(sql, userId, strategyId, symbol);
     // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
     // price band check); market and stop-market orders, which need a price, are refused below.
-    const terms = this.state.validate(body, instrument, ltp);
+    const terms = validateOrderRequest(body, instrument, ltp);
     if (ltp === null && terms.type !== 'LIMIT' && terms.type !== 'SL') {
       throw new DomainError(
         'SERVICE_UNAVAILABLE',

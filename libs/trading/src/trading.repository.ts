@@ -4,6 +4,7 @@ import {
   type OrderHistoryDetails,
   type OrderHistoryEvent,
   type OrderHistoryEventType,
+  type CancelRequestDetails,
   type OrderPlacedDetails,
   type OrderStatus,
   type Position,
@@ -367,6 +368,35 @@ export class TradingRepository {
     sql: Sql = this.db.sql,
   ): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
     return sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
+  }
+
+  /**
+   * Marks every open order in `scope` (one user's, one strategy's, or everyone's) as
+   * cancel-requested and records who asked, each entry with the order's own status (a request does
+   * not change it); in the caller's transaction. Returns the ids: the caller enqueues their cancel
+   * jobs after the commit. Orders already asked to cancel are skipped, unless `again` (the kill
+   * switch asks again, so a cancel that went missing is re-driven).
+   */
+  async requestCancelOfOpenOrders(
+    sql: Sql,
+    scope: { userId: string } | { strategyId: string } | 'all',
+    request: CancelRequestDetails,
+    opts: { again?: boolean } = {},
+  ): Promise<string[]> {
+    const params: unknown[] = [OPEN_STATUSES];
+    const where = ['status = ANY($1::text[])'];
+    if (scope !== 'all') {
+      params.push('userId' in scope ? scope.userId : scope.strategyId);
+      where.push(`${'userId' in scope ? 'user_id' : 'strategy_id'} = $2`);
+    }
+    if (!opts.again) where.push('NOT cancel_requested');
+    const open = await sql.rows<{ id: string; status: OrderStatus }>(
+      `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
+        WHERE ${where.join(' AND ')} RETURNING id, status`,
+      params,
+    );
+    for (const o of open) await this.appendEvent(sql, o.id, o.status, 'CANCEL_REQUESTED', request);
+    return open.map((o) => o.id);
   }
 
   async openOrders(sql: Sql, userId: string): Promise<OrderRow[]> {

@@ -4,7 +4,7 @@ import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { CreateStrategySchema, OrderListQuerySchema, OrderListSchema, StrategyKillSwitchSchema, StrategySchema } from '@tradeloop/contracts';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { OrderCommandsUseCase } from '@tradeloop/trading';
+import { ListOrdersQuery } from '@tradeloop/trading';
 import { StrategyCommandsUseCase } from '@tradeloop/strategies';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
@@ -27,7 +27,7 @@ class StrategyOrdersDto extends createZodDto(OrderListSchema) {}
 export class StrategiesController {
   constructor(
     @Inject(StrategyCommandsUseCase) private readonly strategies: StrategyCommandsUseCase,
-    @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+    @Inject(ListOrdersQuery) private readonly listOrders: ListOrdersQuery,
   ) {}
 
   @Post()
@@ -78,6 +78,6 @@ export class StrategiesController {
   @ZodResponse({ status: 200, type: StrategyOrdersDto })
   async ordersOf(@Param() p: StrategyIdPathDto, @Query() q: StrategyOrdersQueryDto, @CurrentPrincipal() principal: Principal) {
     await this.strategies.get(principal.userId, p.id);
-    return { items: await this.orders.list(principal.userId, { ...q, strategyId: p.id }) };
+    return { items: await this.listOrders.execute(principal.userId, { ...q, strategyId: p.id }) };
   }
 }

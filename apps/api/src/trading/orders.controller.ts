@@ -2,7 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { ModifyOrderUseCase, OrderCommandsUseCase, PlaceOrderUseCase } from '@tradeloop/trading';
+import {
+  CancelOrderUseCase,
+  GetOrderQuery,
+  ListOrdersQuery,
+  ListTradesQuery,
+  ModifyOrderUseCase,
+  PlaceOrderUseCase,
+} from '@tradeloop/trading';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {
@@ -25,7 +32,10 @@ import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key'
 export class OrdersController {
   constructor(
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
-    @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+    @Inject(CancelOrderUseCase) private readonly cancelOrder: CancelOrderUseCase,
+    @Inject(GetOrderQuery) private readonly getOrder: GetOrderQuery,
+    @Inject(ListOrdersQuery) private readonly listOrders: ListOrdersQuery,
+    @Inject(ListTradesQuery) private readonly listTrades: ListTradesQuery,
     @Inject(ModifyOrderUseCase) private readonly modifyOrder: ModifyOrderUseCase,
   ) {}
 
@@ -45,13 +55,13 @@ export class OrdersController {
   @Get('orders')
   @ZodResponse({ status: 200, type: OrderListDto })
   async list(@Query() q: OrderListQueryDto, @CurrentPrincipal() principal: Principal) {
-    return { items: await this.orders.list(principal.userId, q) };
+    return { items: await this.listOrders.execute(principal.userId, q) };
   }
 
   @Get('orders/:id')
   @ZodResponse({ status: 200, type: OrderDetailDto })
   detail(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal) {
-    return this.orders.detail(principal.userId, p.id);
+    return this.getOrder.execute(principal.userId, p.id);
   }
 
   /**
@@ -78,12 +88,12 @@ export class OrdersController {
   @HttpCode(202)
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async cancel(@Param() p: OrderIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    return { order: await this.orders.cancel(principal.userId, p.id, meta) };
+    return { order: await this.cancelOrder.execute(principal.userId, p.id, meta) };
   }
 
   @Get('trades')
   @ZodResponse({ status: 200, type: TradeListDto })
   async trades(@CurrentPrincipal() principal: Principal) {
-    return { items: await this.orders.trades(principal.userId) };
+    return { items: await this.listTrades.execute(principal.userId) };
   }
 }

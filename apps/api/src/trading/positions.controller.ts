@@ -3,7 +3,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { OrderCommandsUseCase, SquareOffUseCase } from '@tradeloop/trading';
+import { ListPositionsQuery, SquareOffUseCase } from '@tradeloop/trading';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { OrderListDto, PositionListDto, SquareOffDto } from './trading.dtos';
@@ -16,7 +16,7 @@ import { IdempotencyKey, type IdempotentRequest } from '../http/idempotency-key'
 @Controller('api/v1/positions')
 export class PositionsController {
   constructor(
-    @Inject(OrderCommandsUseCase) private readonly orders: OrderCommandsUseCase,
+    @Inject(ListPositionsQuery) private readonly positions: ListPositionsQuery,
     @Inject(SquareOffUseCase) private readonly squareOff: SquareOffUseCase,
   ) {}
 
@@ -24,7 +24,7 @@ export class PositionsController {
   @Get()
   @ZodResponse({ status: 200, type: PositionListDto })
   async list(@CurrentPrincipal() principal: Principal) {
-    return { items: await this.orders.positions(principal.userId) };
+    return { items: await this.positions.execute(principal.userId) };
   }
 
   /**

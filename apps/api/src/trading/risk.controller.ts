@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { RiskUseCases } from '@tradeloop/risk';
+import {
+  GetAdminKillSwitchesQuery,
+  GetKillSwitchesQuery,
+  GetRiskLimitsQuery,
+  ListRiskEventsQuery,
+  SetKillSwitchUseCase,
+  SetRiskLimitsUseCase,
+} from '@tradeloop/risk';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {
@@ -23,13 +30,20 @@ import { ApiProblems } from '../http/api-problems';
 @ApiBearerAuth()
 @Controller('api/v1')
 export class RiskController {
-  constructor(@Inject(RiskUseCases) private readonly risk: RiskUseCases) {}
+  constructor(
+    @Inject(GetRiskLimitsQuery) private readonly getLimits: GetRiskLimitsQuery,
+    @Inject(SetRiskLimitsUseCase) private readonly setRiskLimits: SetRiskLimitsUseCase,
+    @Inject(GetKillSwitchesQuery) private readonly getSwitches: GetKillSwitchesQuery,
+    @Inject(GetAdminKillSwitchesQuery) private readonly getAdminSwitches: GetAdminKillSwitchesQuery,
+    @Inject(SetKillSwitchUseCase) private readonly setSwitch: SetKillSwitchUseCase,
+    @Inject(ListRiskEventsQuery) private readonly listEvents: ListRiskEventsQuery,
+  ) {}
 
   @Get('risk/limits')
   @Roles('trader')
   @ZodResponse({ status: 200, type: RiskLimitsDto })
   limits(@CurrentPrincipal() p: Principal) {
-    return this.risk.limits(p.userId);
+    return this.getLimits.execute(p.userId);
   }
 
   /** Any user's limits, for the admin screen that edits them. */
@@ -37,7 +51,7 @@ export class RiskController {
   @Roles('admin')
   @ZodResponse({ status: 200, type: RiskLimitsDto })
   limitsOf(@Param() path: UserIdPathDto) {
-    return this.risk.limitsOf(path.userId);
+    return this.getLimits.execute(path.userId, { mustExist: true });
   }
 
   @Put('admin/risk/limits/:userId')
@@ -49,14 +63,14 @@ export class RiskController {
     @CurrentPrincipal() p: Principal,
     @ReqMeta() meta: RequestMeta,
   ) {
-    return this.risk.setLimits(p.userId, path.userId, body, meta);
+    return this.setRiskLimits.execute(p.userId, path.userId, body, meta);
   }
 
   @Get('risk/kill-switch')
   @Roles('trader')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   switches(@CurrentPrincipal() p: Principal) {
-    return this.risk.switches(p.userId);
+    return this.getSwitches.execute(p.userId);
   }
 
   /** Engages the caller's own switch: their open orders are cancelled, new exposure is refused (423). */
@@ -65,7 +79,7 @@ export class RiskController {
   @Roles('trader')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   engageOwn(@Body() body: EngageOwnKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
-    return this.risk.setSwitch(p.userId, 'user', p.userId, true, body.reason, meta);
+    return this.setSwitch.execute(p.userId, 'user', p.userId, true, body.reason, meta);
   }
 
   /** The global switch, and with `?userId=` that user's switch (`user` is null without it). */
@@ -74,7 +88,7 @@ export class RiskController {
   @Roles('admin')
   @ZodResponse({ status: 200, type: AdminKillSwitchStatusDto })
   switchesFor(@Query() query: AdminKillSwitchQueryDto) {
-    return this.risk.switchesFor(query.userId);
+    return this.getAdminSwitches.execute(query.userId);
   }
 
   @Post('admin/risk/kill-switch')
@@ -83,13 +97,13 @@ export class RiskController {
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   admin(@Body() body: AdminKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
     if (body.scope === 'user' && !body.userId) throw new DomainError('VALIDATION_FAILED', 'userId is required');
-    return this.risk.setSwitch(p.userId, body.scope, body.userId ?? null, body.engaged, body.reason, meta);
+    return this.setSwitch.execute(p.userId, body.scope, body.userId ?? null, body.engaged, body.reason, meta);
   }
 
   @Get('risk/events')
   @Roles('trader', 'admin', 'compliance')
   @ZodResponse({ status: 200, type: RiskEventListDto })
   async events(@CurrentPrincipal() p: Principal) {
-    return { items: await this.risk.events(p.roles.includes('admin') || p.roles.includes('compliance') ? null : p.userId) };
+    return { items: await this.listEvents.execute(p.roles.includes('admin') || p.roles.includes('compliance') ? null : p.userId) };
   }
 }

@@ -8,7 +8,7 @@ import { createLogger, Db, InfraModule, QueueModule, RealtimeModule, RealtimePub
 import { WalletModule } from '@tradeloop/wallet';
 import { InstrumentsRepository, marketKeys, MarketModule } from '@tradeloop/market';
 import { TradingModule } from '@tradeloop/trading';
-import { AutomaticTripUseCase, RiskModule, RiskMonitorRepository, RiskUseCases } from '@tradeloop/risk';
+import { AutomaticTripUseCase, RiskModule, RiskMonitorRepository, SetKillSwitchUseCase, SetRiskLimitsUseCase } from '@tradeloop/risk';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { RiskMonitorLoop } from './risk-monitor.loop';
 
@@ -91,7 +91,7 @@ async function holdLong(userId: string, qty: number): Promise<void> {
   );
 }
 async function setLimits(userId: string, maxDailyLoss: string, squareOffOnTrip = false): Promise<void> {
-  await apps[0]!.get(RiskUseCases).setLimits(
+  await apps[0]!.get(SetRiskLimitsUseCase).execute(
     userId,
     userId,
     {
@@ -220,7 +220,7 @@ describe('risk monitor with two replicas', () => {
     await sleep(1500);
     expect(await tripped()).toBe(1);
 
-    await apps[0]!.get(RiskUseCases).setSwitch(userId, 'user', userId, false, 'reviewed by risk desk', {});
+    await apps[0]!.get(SetKillSwitchUseCase).execute(userId, 'user', userId, false, 'reviewed by risk desk', {});
     await sleep(1500);
     expect(await tripped()).toBe(1);
     const released = await db().sql.one<{ engaged: boolean }>(`SELECT engaged FROM kill_switches WHERE scope = 'user' AND scope_id = $1`, [

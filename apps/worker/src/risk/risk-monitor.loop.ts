@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { formatMoney } from '@tradeloop/domain';
 import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
-import { AutomaticTripUseCase, RiskMonitorRepository, RiskMonitorService, type ScreenedUser } from '@tradeloop/risk';
+import { AutomaticTripUseCase, RiskMonitorService, type ScreenedUser } from '@tradeloop/risk';
 import { LeaderLease } from './leader-lease';
 import { MarkThrottle } from './mark-throttle';
 
@@ -35,7 +35,6 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(RiskMonitorService) private readonly monitor: RiskMonitorService,
     @Inject(AutomaticTripUseCase) private readonly trips: AutomaticTripUseCase,
-    @Inject(RiskMonitorRepository) private readonly repo: RiskMonitorRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -84,7 +83,7 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
           'automatic trip: kill switch engaged',
         );
     }
-    for (const t of await this.repo.pendingTrips()) {
+    for (const t of await this.trips.pendingTrips()) {
       await this.trips
         .followUp(t)
         .catch((err: unknown) =>

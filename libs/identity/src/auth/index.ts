@@ -10,4 +10,5 @@ export * from './session-use-cases';
 export * from './mfa.use-case';
 export * from './change-password.use-case';
 export * from './principal-cache';
+export * from './credential-changes';
 export * from './auth.module';

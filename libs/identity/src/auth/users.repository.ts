@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ROLES, type Role } from '@tradeloop/domain';
+import { ROLES, type Role, type UserId } from '@tradeloop/domain';
 import type { User } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 
 export interface UserRow {
-  id: string;
+  id: UserId;
   email: string;
   display_name: string;
   password_hash: string;
@@ -43,12 +43,12 @@ export class UsersRepository {
     return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.email = $1`, [email]);
   }
 
-  findById(id: string, sql: Sql = this.db.sql, lock = false): Promise<UserRow | undefined> {
+  findById(id: UserId, sql: Sql = this.db.sql, lock = false): Promise<UserRow | undefined> {
     return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`, [id]);
   }
 
   /** Inserts a user and their wallet; false when the email is taken (no exception, no aborted tx). */
-  async insert(sql: Sql, user: { id: string; email: string; displayName: string; passwordHash: string }): Promise<boolean> {
+  async insert(sql: Sql, user: { id: UserId; email: string; displayName: string; passwordHash: string }): Promise<boolean> {
     // Every user has an (empty) wallet from the moment they exist: both rows in one statement.
     const rows = await sql.rows(
       `WITH u AS (
@@ -61,11 +61,15 @@ export class UsersRepository {
     return rows.length === 1;
   }
 
-  async setPasswordHash(sql: Sql, userId: string, passwordHash: string): Promise<void> {
+  async setPasswordHash(sql: Sql, userId: UserId, passwordHash: string): Promise<void> {
     await sql.rows(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
   }
 
-  async recordLogin(sql: Sql, userId: string): Promise<void> {
+  async exists(id: UserId, sql: Sql = this.db.sql): Promise<boolean> {
+    return (await sql.maybeOne(`SELECT 1 FROM users WHERE id = $1`, [id])) !== undefined;
+  }
+
+  async recordLogin(sql: Sql, userId: UserId): Promise<void> {
     await sql.rows(`UPDATE users SET last_login_at = now() WHERE id = $1`, [userId]);
   }
 
@@ -73,7 +77,7 @@ export class UsersRepository {
    * Spends a one-time code's time step: true when it is later than the last one spent. Atomic, so
    * the same code replayed — even by a parallel request — is refused.
    */
-  async spendMfaStep(userId: string, step: number, sql: Sql = this.db.sql): Promise<boolean> {
+  async spendMfaStep(userId: UserId, step: number, sql: Sql = this.db.sql): Promise<boolean> {
     const rows = await sql.rows(
       `UPDATE users SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2) RETURNING id`,
       [userId, step],
@@ -82,12 +86,12 @@ export class UsersRepository {
   }
 
   /** Stores the (encrypted) secret of an MFA enrolment awaiting its first code. */
-  async setPendingMfaSecret(sql: Sql, userId: string, secretEnc: string): Promise<void> {
+  async setPendingMfaSecret(sql: Sql, userId: UserId, secretEnc: string): Promise<void> {
     await sql.rows(`UPDATE users SET mfa_pending_secret_enc = $2, updated_at = now() WHERE id = $1`, [userId, secretEnc]);
   }
 
   /** MFA on with the pending secret, recording the step of the code that proved it (spent). */
-  async enableMfa(sql: Sql, userId: string, step: number): Promise<void> {
+  async enableMfa(sql: Sql, userId: UserId, step: number): Promise<void> {
     await sql.rows(
       `UPDATE users SET mfa_enabled = true, mfa_secret_enc = mfa_pending_secret_enc, mfa_pending_secret_enc = NULL,
               mfa_last_step = $2, updated_at = now() WHERE id = $1`,
@@ -96,7 +100,7 @@ export class UsersRepository {
   }
 
   /** MFA off: the secret (and any pending one) is forgotten, so re-enrolling starts afresh. */
-  async disableMfa(sql: Sql, userId: string): Promise<void> {
+  async disableMfa(sql: Sql, userId: UserId): Promise<void> {
     await sql.rows(
       `UPDATE users SET mfa_enabled = false, mfa_secret_enc = NULL, mfa_pending_secret_enc = NULL, mfa_last_step = NULL,
               updated_at = now() WHERE id = $1`,
@@ -105,7 +109,7 @@ export class UsersRepository {
   }
 
   /** Replaces a user's role set; returns the roles after the change. */
-  async setRoles(sql: Sql, userId: string, roles: readonly Role[], grantedBy: string | null): Promise<void> {
+  async setRoles(sql: Sql, userId: UserId, roles: readonly Role[], grantedBy: string | null): Promise<void> {
     await sql.rows(`DELETE FROM user_roles WHERE user_id = $1 AND NOT (role = ANY($2::text[]))`, [userId, roles]);
     await sql.rows(
       `INSERT INTO user_roles (user_id, role, granted_by)

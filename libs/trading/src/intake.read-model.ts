@@ -1,18 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  bucketStart,
-  parsePrice,
-  unrealizedPnl,
-  validateOrder,
-  valueToPaise,
-  type Instrument,
-  type OrderSide,
-  type OrderTerms,
-  type Paise,
-  type PriceTicks,
-  type Product,
-} from '@tradeloop/domain';
-import type { PlaceOrderRequest } from '@tradeloop/contracts';
+import { bucketStart, unrealizedPnl, valueToPaise, type OrderSide, type Paise, type PriceTicks, type Product } from '@tradeloop/domain';
 import type { Sql } from '@tradeloop/platform';
 import { QuotesStore } from '@tradeloop/market';
 import { limitsFromRow, LIMITS_COLUMNS, type LimitsRow, type SwitchRow, type UserRiskLimits } from './risk.repository';
@@ -43,31 +30,15 @@ interface IntakeRow {
   realized: string;
 }
 
-/** What the risk rules and the reservation need to know about a user, read in their transaction. */
+/**
+ * The intake read model: what the risk rules and the reservation need to know about a user —
+ * read from five tables (risk_limits, kill_switches, orders, positions, trades) in one statement
+ * inside the order's transaction, under the user's intake lock — plus the marks from the quote
+ * store. Used by order intake and by the automatic trip, which decide with the same picture.
+ */
 @Injectable()
-export class TradingState {
+export class IntakeReadModel {
   constructor(@Inject(QuotesStore) private readonly quotes: QuotesStore) {}
-
-  /** Parses the request's prices and checks it against the instrument (400 with every field named). */
-  validate(
-    body: Pick<PlaceOrderRequest, 'side' | 'type' | 'product' | 'validity' | 'quantity' | 'price' | 'triggerPrice'>,
-    instrument: Instrument,
-    ltp: PriceTicks | null,
-  ): OrderTerms {
-    return validateOrder(
-      {
-        side: body.side,
-        type: body.type,
-        product: body.product,
-        validity: body.validity ?? 'DAY',
-        quantity: body.quantity,
-        price: body.price === undefined ? null : parsePrice(body.price, 'price'),
-        triggerPrice: body.triggerPrice === undefined ? null : parsePrice(body.triggerPrice, 'triggerPrice'),
-      },
-      instrument,
-      { ltp },
-    );
-  }
 
   /**
    * Everything intake decides with — the user's limits, the switches that apply, open orders,
@@ -76,7 +47,7 @@ export class TradingState {
    * and of every open position, in one Redis read. Without Redis the LTPs are null and open
    * positions count at zero unrealized P&L until prices return.
    */
-  async forIntake(sql: Sql, userId: string, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
+  async read(sql: Sql, userId: string, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
     const r = await sql.one<IntakeRow>(
       `SELECT
          (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,

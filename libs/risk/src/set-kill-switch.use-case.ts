@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@tradeloop/domain';
+import { JOBS, REALTIME_EVENTS, type KillSwitchStatus } from '@tradeloop/contracts';
+import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { AuditRepository, UsersRepository, type RequestMeta } from '@tradeloop/identity';
+import { RiskRepository, TradingRepository } from '@tradeloop/trading';
+import { GetKillSwitchesQuery } from './risk-queries';
+
+/**
+ * Engages or releases a kill switch. Engaging cancels the open orders it covers (the user's, or
+ * everyone's for the global switch); it halts new exposure only — orders that reduce a position
+ * still pass. A trader may engage their own switch; only an admin releases it.
+ */
+@Injectable()
+export class SetKillSwitchUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(RiskRepository) private readonly risk: RiskRepository,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(UsersRepository) private readonly users: UsersRepository,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(GetKillSwitchesQuery) private readonly switches: GetKillSwitchesQuery,
+  ) {}
+
+  async execute(
+    actorId: string,
+    scope: 'global' | 'user',
+    userId: string | null,
+    engaged: boolean,
+    reason: string,
+    meta: RequestMeta,
+  ): Promise<KillSwitchStatus> {
+    const cancel: string[] = await this.db.tx(async (sql) => {
+      if (scope === 'user' && !(await this.users.exists(userId!, sql))) throw new DomainError('NOT_FOUND', 'No such user');
+      const changed = await this.risk.setSwitch(sql, scope, scope === 'user' ? userId! : '', engaged, reason, actorId);
+      if (!changed) return [];
+      await this.risk.recordEvent(
+        {
+          userId: scope === 'user' ? userId : null,
+          kind: engaged ? 'SWITCH_ENGAGED' : 'SWITCH_RELEASED',
+          rule: scope === 'global' ? 'GLOBAL_KILL_SWITCH' : 'USER_KILL_SWITCH',
+          detail: reason,
+        },
+        sql,
+      );
+      await this.audit.append(
+        {
+          actorId,
+          action: engaged ? 'risk.killswitch_engaged' : 'risk.killswitch_released',
+          subject: scope === 'global' ? 'global' : `user:${userId}`,
+          details: { reason },
+          meta,
+        },
+        sql,
+      );
+      if (!engaged) return [];
+      return this.trading.requestCancelOfOpenOrders(
+        sql,
+        scope === 'user' ? { userId: userId! } : 'all',
+        { by: 'kill switch' },
+        { again: true },
+      );
+    });
+    for (const id of cancel) await this.jobs.enqueue(JOBS.cancelOrder, { orderId: id }, { jobId: `cancel_${id}` });
+    const payload = { scope, userId, engaged, reason };
+    if (scope === 'user') await this.realtime.toUser(userId!, REALTIME_EVENTS.killSwitch, payload);
+    else await this.realtime.toRoom('admin', REALTIME_EVENTS.killSwitch, payload);
+    return this.switches.execute(scope === 'user' ? userId! : actorId);
+  }
+}

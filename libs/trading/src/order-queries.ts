@@ -1,0 +1,64 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@tradeloop/domain';
+import type { Order, OrderDetail, PositionDto, Trade } from '@tradeloop/contracts';
+import { Db } from '@tradeloop/platform';
+import { QuotesStore } from '@tradeloop/market';
+import { toOrderDto } from './order-row';
+import { toPositionDto, toTradeDto } from './trading-dtos';
+import { TradingRepository } from './trading.repository';
+
+// The read side of trading: one query per operation, each answering for the calling user only.
+
+/** One of the user's orders with its history (docs/api.md `GET /api/v1/orders/{id}`); another user's order is a 404. */
+@Injectable()
+export class GetOrderQuery {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+  ) {}
+
+  async execute(userId: string, orderId: string): Promise<OrderDetail> {
+    const o = await this.trading.order(orderId, this.db.sql, { userId });
+    if (!o) throw new DomainError('NOT_FOUND', 'No such order');
+    const history = await this.trading.history(orderId);
+    return {
+      ...toOrderDto(o),
+      history: history.map((h) => ({ status: h.status, at: h.at.toISOString(), details: { event: h.event, ...h.details } })),
+    };
+  }
+}
+
+/** The user's orders, newest first, filtered by status, symbol or strategy. */
+@Injectable()
+export class ListOrdersQuery {
+  constructor(@Inject(TradingRepository) private readonly trading: TradingRepository) {}
+
+  async execute(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<Order[]> {
+    return (await this.trading.listOrders(userId, q)).map(toOrderDto);
+  }
+}
+
+/** The user's trades, newest first. */
+@Injectable()
+export class ListTradesQuery {
+  constructor(@Inject(TradingRepository) private readonly trading: TradingRepository) {}
+
+  async execute(userId: string, limit = 200): Promise<Trade[]> {
+    return (await this.trading.trades(userId, limit)).map(toTradeDto);
+  }
+}
+
+/** The user's positions, marked to the latest quotes (unmarked while the quote store is away). */
+@Injectable()
+export class ListPositionsQuery {
+  constructor(
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+  ) {}
+
+  async execute(userId: string): Promise<PositionDto[]> {
+    const positions = await this.trading.positions(userId);
+    const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
+    return positions.map((p) => toPositionDto(p, marks.get(p.symbol)?.[2] ?? null));
+  }
+}
