@@ -1,8 +1,25 @@
 // Units as types: these lines are checked by the type checker (`tsc -p tsconfig.spec.json`, part of
 // `npm test`); each @ts-expect-error fails the check if the compiler ever accepts the mix again.
+import { holdTx } from './ledger';
 import { formatMoney, type Paise } from './money';
 import { formatPrice, type PriceTicks } from './market';
-import { tradeValue, valueToPaise, type TradeValue } from './trading';
+import {
+  applyFillToPosition,
+  applyRateToPaise,
+  computeFees,
+  divideToPrice,
+  FLAT_POSITION,
+  lotSizeRejection,
+  newOrder,
+  percent,
+  reservationFor,
+  settleFill,
+  tradeValue,
+  valueToPaise,
+  type OrderTerms,
+  type ReservationBasis,
+  type TradeValue,
+} from './trading';
 import type { AccountId, OrderId, Quantity, UserId } from './units';
 
 const paise = 1_500_00n as Paise;
@@ -43,5 +60,54 @@ describe('units as types', () => {
     expect(takesQuantity(5)).toBe(5);
     expect(takesUser(userId)).toBe(userId);
     expect(formatPrice(price)).toBe('243.50');
+  });
+
+  it('refuses a mix in the domain signatures that move money and positions', () => {
+    const rate = percent('18');
+    const terms: OrderTerms = { side: 'BUY', type: 'LIMIT', product: 'MIS', validity: 'DAY', quantity, price, triggerPrice: null };
+    const basis: ReservationBasis = { side: 'BUY', product: 'MIS', referencePrice: price, shortQuantity: 0 };
+    // Type-checked, never run: with the units mixed the arguments are nonsense.
+    const mixes = () => {
+      // @ts-expect-error a trade value is not the paise a hold reserves: convert with valueToPaise(Ceil)
+      holdTx(userId, value, 'ref');
+      // @ts-expect-error an order id is not the user whose wallet a hold touches
+      holdTx(orderId, paise, 'ref');
+      // @ts-expect-error a price is not a fill quantity
+      applyFillToPosition(FLAT_POSITION, 'BUY', price, price);
+      // @ts-expect-error a fill quantity is not its price
+      applyFillToPosition(FLAT_POSITION, 'BUY', quantity, quantity);
+      // @ts-expect-error an order's filled value is a trade value, not paise
+      reservationFor(basis, quantity, paise);
+      // @ts-expect-error a price is not the remaining quantity
+      reservationFor(basis, price, value);
+      // @ts-expect-error an order's turnover so far is a trade value, not paise
+      computeFees({ side: 'BUY', product: 'MIS', quantity, price, orderTurnoverBefore: paise });
+      settleFill({
+        userId,
+        reference: 'trade-1',
+        order: newOrder(terms),
+        basis,
+        // @ts-expect-error the fill of a settlement: a price where its quantity goes
+        fill: { quantity: price, price },
+        position: FLAT_POSITION,
+      });
+      settleFill({
+        // @ts-expect-error a settlement's user is a user id, not an order id
+        userId: orderId,
+        reference: 'trade-1',
+        order: newOrder(terms),
+        basis,
+        fill: { quantity, price },
+        position: FLAT_POSITION,
+      });
+      // @ts-expect-error a rate and an amount swapped
+      applyRateToPaise(rate, paise);
+      // @ts-expect-error money divided by a quantity is not a price: only a trade value is
+      divideToPrice(paise, quantity);
+      // @ts-expect-error a tick size is not a lot size
+      lotSizeRejection(quantity, price);
+    };
+    expect(mixes).toBeTypeOf('function');
+    expect(valueToPaise(tradeValue(quantity, divideToPrice(value, quantity)))).toBe(valueToPaise(value));
   });
 });

@@ -1,4 +1,14 @@
-import type { BrokerOrderReport, OrderSide, OrderTerms, OrderType, Paise, PriceTicks, Product, Validity } from '@tradeloop/domain';
+import type {
+  BrokerOrderReport,
+  OrderSide,
+  OrderTerms,
+  OrderType,
+  Paise,
+  PriceTicks,
+  Product,
+  Quantity,
+  Validity,
+} from '@tradeloop/domain';
 import type { BrokerError } from './broker.errors';
 import type { BrokerOrderId, BrokerTradeId, InstrumentRef, TagRule } from './identifiers';
 import type { RateLimits } from './rate-limiter';
@@ -95,7 +105,7 @@ export interface PlaceOrderResult {
 
 /** docs/api.md `PATCH /api/v1/orders/{id}`: what may change on a working order. Absent fields stay as they are. */
 export interface OrderModification {
-  readonly quantity?: number;
+  readonly quantity?: Quantity;
   readonly price?: PriceTicks;
   readonly triggerPrice?: PriceTicks;
 }
@@ -115,7 +125,7 @@ export interface BrokerOrder extends BrokerOrderReport {
   readonly type: OrderType;
   readonly product: Product;
   readonly validity: Validity;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks | null;
   readonly triggerPrice: PriceTicks | null;
   /** The broker's status string, before normalisation (for the order's history and for support). */
@@ -132,7 +142,7 @@ export interface BrokerTrade {
   readonly instrument: InstrumentRef;
   readonly side: OrderSide;
   readonly product: Product;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks;
   /** Exchange fill time, epoch ms. */
   readonly ts: number;
@@ -142,7 +152,7 @@ export interface BrokerPosition {
   readonly instrument: InstrumentRef;
   readonly product: Product;
   /** Positive long, negative short, in units. */
-  readonly netQuantity: number;
+  readonly netQuantity: Quantity;
   /** Average price of the open quantity; null when flat. */
   readonly averagePrice: PriceTicks | null;
   readonly lastPrice: PriceTicks | null;
@@ -173,7 +183,7 @@ export interface CorrelationProbe {
   readonly clientOrderId: string;
   readonly instrument: InstrumentRef;
   readonly side: OrderSide;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   /** Epoch ms just before the first send: the heuristic match ignores older orders. */
   readonly sentAfter: number;
 }

@@ -1,4 +1,4 @@
-import type { Exchange, OrderSide, OrderType, PriceTicks, Product, TradeValue, Validity } from '@tradeloop/domain';
+import type { Exchange, OrderSide, OrderType, PriceTicks, Product, Quantity, TradeValue, Validity } from '@tradeloop/domain';
 
 /** The mock's own order statuses: the canonical report names, as a real broker's raw statuses. */
 export const MOCK_ORDER_STATUSES = ['OPEN', 'TRIGGER_PENDING', 'FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'] as const;
@@ -18,11 +18,11 @@ export interface MockOrderRecord {
   readonly type: OrderType;
   readonly product: Product;
   readonly validity: Validity;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks | null;
   readonly triggerPrice: PriceTicks | null;
   readonly status: MockOrderStatus;
-  readonly filledQuantity: number;
+  readonly filledQuantity: Quantity;
   /** Σ trade quantity × price (ticks·units), exact: the average is filledValue / filledQuantity. */
   readonly filledValue: TradeValue;
   /** Trades so far: with the seed, it decides the size of the next partial fill. */
@@ -46,7 +46,7 @@ export interface MockTradeRecord {
   readonly symbol: string;
   readonly side: OrderSide;
   readonly product: Product;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks;
   /** The `ts` of the tick it filled on. */
   readonly ts: number;

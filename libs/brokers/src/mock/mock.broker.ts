@@ -701,7 +701,7 @@ export function toBrokerOrder(o: MockOrderRecord): BrokerOrder {
     status: normaliseStatus(o.status, MOCK_STATUSES, o),
     filledQuantity: o.filledQuantity,
     // Rounded half-up to one tick: the default averagePriceStep of 1 tells applyBrokerUpdate so.
-    averagePrice: o.filledQuantity > 0 ? divideToPrice(o.filledValue, BigInt(o.filledQuantity)) : null,
+    averagePrice: o.filledQuantity > 0 ? divideToPrice(o.filledValue, o.filledQuantity) : null,
     averagePriceStep: 1,
     rejectReason: o.rejectReason,
     rawStatus: o.status,

@@ -1,3 +1,4 @@
+import type { Quantity } from '../units';
 import type { PriceTicks } from './price';
 
 export const INSTRUMENT_TYPES = ['EQ', 'INDEX', 'FUT', 'CE', 'PE'] as const;
@@ -12,7 +13,7 @@ export interface Instrument {
   name: string;
   instrumentType: InstrumentType;
   /** Orders must be a multiple of this many units. */
-  lotSize: number;
+  lotSize: Quantity;
   tickSize: PriceTicks;
   /** Expiry date (IST calendar day, YYYY-MM-DD) for derivatives. */
   expiry?: string;

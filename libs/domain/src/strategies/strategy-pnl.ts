@@ -1,13 +1,14 @@
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
 import type { OrderSide } from '../trading/order';
+import type { Quantity } from '../units';
 import { positionAveragePrice, positionFromFills, realizedPnl, unrealizedPnl } from '../trading/position';
-import { valueToPaise } from '../trading/units';
+import { valueToPaise, type TradeValue } from '../trading/units';
 
 export interface StrategyFill {
   symbol: string;
   side: OrderSide;
-  quantity: number;
+  quantity: Quantity;
   price: PriceTicks;
   /** Fees and taxes of the fill, in paise. */
   charges: Paise;
@@ -17,7 +18,7 @@ export interface StrategyPnl {
   realized: Paise;
   unrealized: Paise;
   charges: Paise;
-  positions: { symbol: string; netQuantity: number; averagePrice: PriceTicks | null; mark: PriceTicks | null; unrealized: Paise }[];
+  positions: { symbol: string; netQuantity: Quantity; averagePrice: PriceTicks | null; mark: PriceTicks | null; unrealized: Paise }[];
 }
 
 /**
@@ -27,21 +28,21 @@ export interface StrategyPnl {
  */
 export function strategyPnl(fills: readonly StrategyFill[], marks: ReadonlyMap<string, PriceTicks | null>): StrategyPnl {
   const bySymbol = new Map<string, StrategyFill[]>();
-  let charges = 0n;
+  let charges: Paise = 0n;
   for (const f of fills) {
     let list = bySymbol.get(f.symbol);
     if (!list) bySymbol.set(f.symbol, (list = []));
     list.push(f);
     charges += f.charges;
   }
-  let realized = 0n;
-  let unrealized = 0n;
+  let realized: TradeValue = 0n;
+  let unrealized: TradeValue = 0n;
   const positions: StrategyPnl['positions'] = [];
   for (const [symbol, list] of bySymbol) {
     const p = positionFromFills(list);
     realized += realizedPnl(p);
     const mark = marks.get(symbol) ?? null;
-    const open = mark !== null && p.netQuantity !== 0 ? unrealizedPnl(p, mark) : 0n;
+    const open: TradeValue = mark !== null && p.netQuantity !== 0 ? unrealizedPnl(p, mark) : 0n;
     unrealized += open;
     positions.push({ symbol, netQuantity: p.netQuantity, averagePrice: positionAveragePrice(p), mark, unrealized: valueToPaise(open) });
   }

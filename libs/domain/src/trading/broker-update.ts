@@ -1,5 +1,6 @@
 import { DomainError } from '../errors';
 import type { PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import { isTerminalStatus, remainingQuantity, type OrderFill, type OrderState, type OrderStatus } from './order';
 import { applyOrderEvent, type OrderEvent } from './order-transitions';
 
@@ -26,7 +27,7 @@ export type BrokerReportStatus = (typeof BROKER_REPORT_STATUSES)[number];
  */
 export interface BrokerOrderReport {
   readonly status: BrokerReportStatus;
-  readonly filledQuantity: number;
+  readonly filledQuantity: Quantity;
   /** Average price of everything filled so far, in ticks; ignored while nothing is filled. */
   readonly averagePrice: PriceTicks | null;
   /**
@@ -51,7 +52,7 @@ export interface BrokerUpdateResult {
 }
 
 /** Id of a fill derived from cumulative quantities: unique within the order and stable under redelivery. */
-export const derivedFillId = (cumulativeQuantity: number): string => `cum:${cumulativeQuantity}`;
+export const derivedFillId = (cumulativeQuantity: Quantity): string => `cum:${cumulativeQuantity}`;
 
 /**
  * Turns a cumulative broker report into events and applies them through the transition table.
@@ -106,7 +107,7 @@ export function applyBrokerUpdate(
 
 function derivedFillPrice(order: OrderState, report: BrokerOrderReport, tickSize: PriceTicks): PriceTicks {
   const avg = report.averagePrice;
-  const step = report.averagePriceStep ?? 1;
+  const step: PriceTicks = report.averagePriceStep ?? 1;
   if (avg === null || !Number.isSafeInteger(avg) || avg <= 0) {
     throw new DomainError('VALIDATION_FAILED', `A report with ${report.filledQuantity} filled needs a positive average price`);
   }

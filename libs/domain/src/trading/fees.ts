@@ -1,5 +1,6 @@
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import type { OrderSide, Product } from './order';
 import { applyRateToPaise, applyRateToValue, percent, tradeValue, type Rate, type TradeValue } from './units';
 
@@ -69,7 +70,7 @@ export const FEE_LINE_KIND: Readonly<Record<FeeLine, 'FEE' | 'TAX'>> = {
 export interface FillChargesInput {
   readonly side: OrderSide;
   readonly product: Product;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks;
   /**
    * Turnover of the same order's earlier fills (its filledValue). The brokerage cap is per
@@ -99,10 +100,10 @@ export function computeFees(input: FillChargesInput, schedule: FeeSchedule = DEF
   const c = schedule.products[input.product];
   const turnover = tradeValue(input.quantity, input.price);
   if (turnover < 0n) throw new RangeError('turnover must not be negative');
-  const before = input.orderTurnoverBefore ?? 0n;
+  const before: TradeValue = input.orderTurnoverBefore ?? 0n;
   const buy = input.side === 'BUY';
 
-  const brokerage = cappedBrokerage(before + turnover, c) - cappedBrokerage(before, c);
+  const brokerage: Paise = cappedBrokerage(before + turnover, c) - cappedBrokerage(before, c);
   const exchangeCharges = applyRateToValue(turnover, schedule.exchangeChargesRate);
   const sebiFees = applyRateToValue(turnover, schedule.sebiFeesRate);
   const stt = applyRateToValue(turnover, buy ? c.sttBuyRate : c.sttSellRate);
@@ -110,8 +111,8 @@ export function computeFees(input: FillChargesInput, schedule: FeeSchedule = DEF
   const gst = applyRateToPaise(brokerage + exchangeCharges + sebiFees, schedule.gstRate);
 
   const lines: Record<FeeLine, Paise> = { brokerage, exchangeCharges, sebiFees, stt, stampDuty, gst };
-  let fees = 0n;
-  let taxes = 0n;
+  let fees: Paise = 0n;
+  let taxes: Paise = 0n;
   for (const line of FEE_LINES) {
     if (FEE_LINE_KIND[line] === 'FEE') fees += lines[line];
     else taxes += lines[line];

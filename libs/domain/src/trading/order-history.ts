@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import type { PriceTicks } from '../market';
 import { formatMoney, type Paise } from '../money';
+import type { Quantity } from '../units';
 import {
   hasTriggerPrice,
   newOrder,
@@ -39,7 +40,7 @@ export type OrderHistoryEvent =
   | { readonly event: 'ACCEPTED'; readonly details: { readonly brokerOrderIds: readonly string[]; readonly how: AcceptedHow } }
   | { readonly event: 'OPENED'; readonly details: NoDetails }
   | { readonly event: 'ARMED'; readonly details: NoDetails }
-  | { readonly event: 'FILL'; readonly details: { readonly fillId: string; readonly quantity: number; readonly price: PriceTicks } }
+  | { readonly event: 'FILL'; readonly details: { readonly fillId: string; readonly quantity: Quantity; readonly price: PriceTicks } }
   | { readonly event: 'CANCEL_REQUESTED'; readonly details: CancelRequestDetails }
   /** A change asked for (PATCH), pending until the broker confirms or refuses it. */
   | { readonly event: 'MODIFY_REQUESTED'; readonly details: OrderModification }
@@ -51,7 +52,7 @@ export type OrderHistoryEvent =
   | { readonly event: 'REJECTED'; readonly details: { readonly reason: string } }
   | { readonly event: 'EXPIRED'; readonly details: NoDetails }
   /** What an order that will not fill further still held, given back; `remaining` unfilled units. */
-  | { readonly event: 'HOLD_RELEASED'; readonly details: { readonly amount: Paise; readonly remaining: number } };
+  | { readonly event: 'HOLD_RELEASED'; readonly details: { readonly amount: Paise; readonly remaining: Quantity } };
 
 export type OrderHistoryEventType = OrderHistoryEvent['event'];
 export type OrderHistoryDetails<E extends OrderHistoryEventType> = Extract<OrderHistoryEvent, { event: E }>['details'];
@@ -74,7 +75,7 @@ export interface CancelRequestDetails {
 export interface OrderPlacedDetails extends OrderTerms {
   /** The reservation basis (ReservationBasis without side and product, which are in the terms). */
   readonly referencePrice: PriceTicks;
-  readonly shortQuantity: number;
+  readonly shortQuantity: Quantity;
   /** The hold placed with the order. */
   readonly reserved: Paise;
   /** Whether the order reduced exposure at intake (so an engaged kill switch let it through). */
@@ -178,7 +179,7 @@ const modificationOf = (m: OrderModification): OrderModification => ({
  */
 export interface ReplayedOrder extends OrderState {
   readonly referencePrice: PriceTicks;
-  readonly shortQuantity: number;
+  readonly shortQuantity: Quantity;
   readonly reserved: Paise;
   readonly brokerOrderIds: readonly string[];
   readonly cancelRequested: boolean;

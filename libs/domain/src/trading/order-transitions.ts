@@ -9,6 +9,7 @@ import {
   type OrderState,
   type OrderStatus,
 } from './order';
+import type { Quantity } from '../units';
 import { tradeValue } from './units';
 
 /**
@@ -22,7 +23,7 @@ export type OrderEvent =
   | { readonly type: 'ARMED' }
   | { readonly type: 'FILL'; readonly fill: OrderFill }
   /** A modification the broker confirmed (docs/api.md `PATCH /api/v1/orders/{id}`: quantity, price, triggerPrice). */
-  | { readonly type: 'MODIFIED'; readonly quantity?: number; readonly price?: PriceTicks; readonly triggerPrice?: PriceTicks }
+  | { readonly type: 'MODIFIED'; readonly quantity?: Quantity; readonly price?: PriceTicks; readonly triggerPrice?: PriceTicks }
   | { readonly type: 'CANCELLED' }
   | { readonly type: 'REJECTED'; readonly reason: string }
   | { readonly type: 'EXPIRED' };
@@ -166,7 +167,7 @@ function applyFill(order: OrderState, fill: OrderFill): OrderState {
       filledQuantity: order.filledQuantity,
     });
   }
-  const filledQuantity = order.filledQuantity + fill.quantity;
+  const filledQuantity: Quantity = order.filledQuantity + fill.quantity;
   return Object.freeze({
     ...order,
     status: filledQuantity === order.quantity ? 'FILLED' : 'PARTIALLY_FILLED',
@@ -177,7 +178,7 @@ function applyFill(order: OrderState, fill: OrderFill): OrderState {
 }
 
 function applyModification(order: OrderState, m: Extract<OrderEvent, { type: 'MODIFIED' }>): OrderState {
-  const changes: { quantity?: number; price?: PriceTicks; triggerPrice?: PriceTicks } = {};
+  const changes: { quantity?: Quantity; price?: PriceTicks; triggerPrice?: PriceTicks } = {};
   if (m.quantity !== undefined) {
     if (!isPositiveInt(m.quantity)) throw badEvent(`Quantity must be a positive integer, got ${m.quantity}`);
     // Brokers refuse a quantity at or below what has traded: there would be nothing left to work.

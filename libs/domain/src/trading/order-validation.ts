@@ -15,6 +15,7 @@ import {
   type Validity,
 } from './order';
 import { canApply } from './order-transitions';
+import type { Quantity } from '../units';
 
 /** An order as a client asks for it, with prices already parsed to ticks. */
 export interface OrderRequest {
@@ -23,7 +24,7 @@ export interface OrderRequest {
   readonly product: Product;
   /** DAY when absent. */
   readonly validity?: Validity | null;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price?: PriceTicks | null;
   readonly triggerPrice?: PriceTicks | null;
 }
@@ -120,7 +121,7 @@ const describe = (t: InstrumentType): string => (t === 'EQ' ? 'equities' : t ===
 
 /** docs/api.md `PATCH /api/v1/orders/{id}` body: any of quantity, price, triggerPrice. */
 export interface OrderModification {
-  readonly quantity?: number;
+  readonly quantity?: Quantity;
   readonly price?: PriceTicks;
   readonly triggerPrice?: PriceTicks;
 }

@@ -1,4 +1,5 @@
 import type { PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import { divideToPrice, type TradeValue } from './units';
 
 /** docs/api.md "Orders, trades, positions": the order vocabulary, spelled exactly as the public contract spells it. */
@@ -45,7 +46,7 @@ export const sideSign = (side: OrderSide): 1 | -1 => (side === 'BUY' ? 1 : -1);
 /** One execution against an order. `id` is the broker's trade id (or a derived one, see broker-update). */
 export interface OrderFill {
   readonly id: string;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks;
 }
 
@@ -55,7 +56,7 @@ export interface OrderTerms {
   readonly type: OrderType;
   readonly product: Product;
   readonly validity: Validity;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   /** Limit price (LIMIT, SL); null otherwise. */
   readonly price: PriceTicks | null;
   /** Trigger price (SL, SL-M); null otherwise. */
@@ -68,7 +69,7 @@ export interface OrderTerms {
  */
 export interface OrderState extends OrderTerms {
   readonly status: OrderStatus;
-  readonly filledQuantity: number;
+  readonly filledQuantity: Quantity;
   /** Σ fill quantity × fill price, ticks·units: the exact numerator of the average fill price. */
   readonly filledValue: TradeValue;
   readonly fills: readonly OrderFill[];
@@ -80,12 +81,12 @@ export function newOrder(terms: OrderTerms): OrderState {
   return Object.freeze({ ...terms, status: 'PENDING', filledQuantity: 0, filledValue: 0n, fills: Object.freeze([]), rejectReason: null });
 }
 
-export const remainingQuantity = (o: Pick<OrderState, 'quantity' | 'filledQuantity'>): number => o.quantity - o.filledQuantity;
+export const remainingQuantity = (o: Pick<OrderState, 'quantity' | 'filledQuantity'>): Quantity => o.quantity - o.filledQuantity;
 
 /**
  * The average fill price in ticks, rounded half-up to one tick (1/10000 rupee, the API's
  * precision); null before the first fill. The exact average is filledValue / filledQuantity.
  */
 export function averageFillPrice(o: Pick<OrderState, 'filledQuantity' | 'filledValue'>): PriceTicks | null {
-  return o.filledQuantity === 0 ? null : divideToPrice(o.filledValue, BigInt(o.filledQuantity));
+  return o.filledQuantity === 0 ? null : divideToPrice(o.filledValue, o.filledQuantity);
 }

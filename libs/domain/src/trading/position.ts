@@ -1,5 +1,6 @@
 import { mulDivRoundHalfUp, type Paise } from '../money';
 import type { PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import { sideSign, type OrderSide } from './order';
 import { divideToPrice, tradeValue, valueToPaise, type TradeValue } from './units';
 
@@ -17,13 +18,13 @@ import { divideToPrice, tradeValue, valueToPaise, type TradeValue } from './unit
  */
 export interface Position {
   /** Positive long, negative short, in units. */
-  readonly netQuantity: number;
+  readonly netQuantity: Quantity;
   /** Signed cost of the lot when it last opened or grew: Σ quantity × price, negative for a short. */
   readonly lotCost: TradeValue;
   /** |netQuantity| when the lot last opened or grew. */
-  readonly lotQuantity: number;
+  readonly lotQuantity: Quantity;
   /** Units of the lot closed since, and the signed cash those closing trades moved (+ received). */
-  readonly lotClosedQuantity: number;
+  readonly lotClosedQuantity: Quantity;
   readonly lotClosedCashFlow: TradeValue;
   /** Realized P&L of everything before the current lot. */
   readonly realizedBeforeLot: TradeValue;
@@ -59,20 +60,20 @@ export const markToMarketPnl = (p: Position, mark: PriceTicks): TradeValue => re
 
 /** Weighted average price of the open quantity, rounded half-up to a tick; null when flat. */
 export const positionAveragePrice = (p: Position): PriceTicks | null =>
-  p.netQuantity === 0 ? null : Math.abs(divideToPrice(p.lotCost, BigInt(p.lotQuantity)));
+  p.netQuantity === 0 ? null : Math.abs(divideToPrice(p.lotCost, p.lotQuantity));
 
 /** |netQuantity| × price: the position's gross value at that price. */
 export const positionValue = (p: Pick<Position, 'netQuantity'>, price: PriceTicks): TradeValue =>
   tradeValue(Math.abs(p.netQuantity), price);
 
 /** The position after one fill: it grows, shrinks, closes, or flips through zero. */
-export function applyFillToPosition(p: Position, side: OrderSide, quantity: number, price: PriceTicks): Position {
+export function applyFillToPosition(p: Position, side: OrderSide, quantity: Quantity, price: PriceTicks): Position {
   if (!Number.isSafeInteger(quantity) || quantity <= 0) throw new RangeError(`fill quantity must be a positive integer, got ${quantity}`);
   if (!Number.isSafeInteger(price) || price <= 0) throw new RangeError(`fill price must be a positive integer, got ${price}`);
   const sign = sideSign(side);
   if (p.netQuantity === 0 || Math.sign(p.netQuantity) === sign) return grow(p, sign, quantity, price);
 
-  const closing = Math.min(quantity, Math.abs(p.netQuantity));
+  const closing: Quantity = Math.min(quantity, Math.abs(p.netQuantity));
   const reduced: Position = {
     ...p,
     netQuantity: p.netQuantity + sign * closing,
@@ -86,7 +87,7 @@ export function applyFillToPosition(p: Position, side: OrderSide, quantity: numb
 }
 
 /** Opening or adding: the closed part of the current lot is banked and a new average formed. */
-function grow(p: Position, sign: 1 | -1, quantity: number, price: PriceTicks): Position {
+function grow(p: Position, sign: 1 | -1, quantity: Quantity, price: PriceTicks): Position {
   const banked = bank(p);
   return Object.freeze({
     ...banked,
@@ -110,7 +111,7 @@ function bank(p: Position): Position {
 }
 
 /** A position built from its fills, oldest first. */
-export const positionFromFills = (fills: readonly { side: OrderSide; quantity: number; price: PriceTicks }[]): Position =>
+export const positionFromFills = (fills: readonly { side: OrderSide; quantity: Quantity; price: PriceTicks }[]): Position =>
   fills.reduce((p, f) => applyFillToPosition(p, f.side, f.quantity, f.price), FLAT_POSITION);
 
 /**

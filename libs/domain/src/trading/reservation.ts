@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import { computeFees, DEFAULT_FEE_SCHEDULE, type FeeSchedule } from './fees';
 import type { OrderSide, OrderTerms, Product } from './order';
 import { openCost, type Position } from './position';
@@ -42,7 +43,7 @@ export interface ReservationBasis {
    * SELL: the units that open or extend a short (beyond the long it can sell). They are the
    * last to fill, because a sell first closes the long. Always 0 for a BUY.
    */
-  readonly shortQuantity: number;
+  readonly shortQuantity: Quantity;
 }
 
 export interface ReservationMarket {
@@ -52,7 +53,7 @@ export interface ReservationMarket {
    * Units of this (symbol, product) the user can sell without going short: the long quantity
    * less what open SELL orders already intend to sell. 0 when flat or short.
    */
-  readonly sellableQuantity: number;
+  readonly sellableQuantity: Quantity;
 }
 
 /**
@@ -72,7 +73,7 @@ export function referencePrice(
   if (ltp === null || !Number.isSafeInteger(ltp) || ltp <= 0) {
     throw new DomainError('VALIDATION_FAILED', `No last traded price to reserve a ${terms.type} order against`);
   }
-  const base = terms.side === 'BUY' && terms.triggerPrice !== null && terms.triggerPrice > ltp ? terms.triggerPrice : ltp;
+  const base: PriceTicks = terms.side === 'BUY' && terms.triggerPrice !== null && terms.triggerPrice > ltp ? terms.triggerPrice : ltp;
   const buffered = BigInt(base) * (RATE_SCALE + config.marketBuffer);
   return Number((buffered + RATE_SCALE - 1n) / RATE_SCALE);
 }
@@ -86,8 +87,8 @@ export function reservationBasis(
   market: ReservationMarket,
   config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
 ): ReservationBasis {
-  const sellable = Math.max(0, market.sellableQuantity);
-  const shortQuantity = terms.side === 'SELL' ? Math.max(0, terms.quantity - sellable) : 0;
+  const sellable: Quantity = Math.max(0, market.sellableQuantity);
+  const shortQuantity: Quantity = terms.side === 'SELL' ? Math.max(0, terms.quantity - sellable) : 0;
   if (shortQuantity > 0 && config.marginRates[terms.product] === undefined) {
     throw new DomainError('VALIDATION_FAILED', 'Invalid order', {
       fieldErrors: [{ field: 'quantity', message: `${terms.product} cannot sell short: at most ${sellable} units can be sold` }],
@@ -112,7 +113,7 @@ export function reservationBasis(
  */
 export function reservationFor(
   basis: ReservationBasis,
-  remainingQuantity: number,
+  remainingQuantity: Quantity,
   filledValue: TradeValue,
   config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
 ): Paise {
@@ -127,7 +128,7 @@ export function reservationFor(
     );
     return notional + fees.total;
   }
-  const shortRemaining = Math.min(remainingQuantity, basis.shortQuantity);
+  const shortRemaining: Quantity = Math.min(remainingQuantity, basis.shortQuantity);
   return applyRateToValueCeil(tradeValue(shortRemaining, basis.referencePrice), marginRate(basis.product, config));
 }
 

@@ -15,7 +15,7 @@ export function dayPnlAtMarks(
   positions: readonly (Position & { readonly symbol: string })[],
   markOf: (symbol: string) => PriceTicks | undefined,
 ): Paise {
-  let unrealized = 0n;
+  let unrealized: TradeValue = 0n;
   for (const p of positions) {
     if (p.netQuantity === 0) continue;
     const mark = markOf(p.symbol);

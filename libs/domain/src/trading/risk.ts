@@ -1,6 +1,7 @@
 import { DomainError, type ErrorCode } from '../errors';
 import { formatMoney, type Paise } from '../money';
 import { formatPrice, type PriceTicks } from '../market';
+import type { Quantity } from '../units';
 import { sideSign, type OrderSide, type OrderType, type Product } from './order';
 import { percent, RATE_SCALE, tradeValue, valueToPaise, type Rate } from './units';
 
@@ -33,7 +34,7 @@ export interface RiskOrder {
   readonly side: OrderSide;
   readonly type: OrderType;
   readonly product: Product;
-  readonly quantity: number;
+  readonly quantity: Quantity;
   readonly price: PriceTicks | null;
   readonly triggerPrice: PriceTicks | null;
   readonly strategyId?: string | null;
@@ -46,9 +47,9 @@ export interface RiskState {
     readonly symbol: string;
     readonly product: Product;
     readonly side: OrderSide;
-    readonly remainingQuantity: number;
+    readonly remainingQuantity: Quantity;
   }[];
-  readonly positions: readonly { readonly symbol: string; readonly product: Product; readonly netQuantity: number }[];
+  readonly positions: readonly { readonly symbol: string; readonly product: Product; readonly netQuantity: Quantity }[];
   /** Realized + unrealized P&L today, paise (negative is a loss). */
   readonly dayPnl: Paise;
   /** When the user's recent orders were placed (epoch ms); older than a minute is ignored. */
@@ -58,7 +59,7 @@ export interface RiskState {
 
 export interface RiskMarket {
   readonly ltp: PriceTicks;
-  readonly lotSize: number;
+  readonly lotSize: Quantity;
 }
 
 export interface RiskConfig {
@@ -127,11 +128,11 @@ export function isExposureReducing(
   order: Pick<RiskOrder, 'symbol' | 'product' | 'side' | 'quantity'>,
   state: Pick<RiskState, 'openOrders' | 'positions'>,
 ): boolean {
-  const net = state.positions
+  const net: Quantity = state.positions
     .filter((p) => p.symbol === order.symbol && p.product === order.product)
     .reduce((a, p) => a + p.netQuantity, 0);
   if (net === 0 || Math.sign(net) === sideSign(order.side)) return false;
-  const working = state.openOrders
+  const working: Quantity = state.openOrders
     .filter((o) => o.symbol === order.symbol && o.product === order.product && o.side === order.side)
     .reduce((a, o) => a + o.remainingQuantity, 0);
   return order.quantity + working <= Math.abs(net);
@@ -152,7 +153,7 @@ export function checkPreTradeRisk(
   config: RiskConfig = DEFAULT_RISK_CONFIG,
 ): RiskDecision {
   const reducing = isExposureReducing(order, state);
-  const refPrice = order.price ?? order.triggerPrice ?? market.ltp;
+  const refPrice: PriceTicks = order.price ?? order.triggerPrice ?? market.ltp;
   const waived = (rule: RiskRule) => reducing && RULES_WAIVED_FOR_REDUCING.includes(rule);
   const reject = (
     rule: RiskRule,
@@ -202,11 +203,11 @@ export function checkPreTradeRisk(
 
   if (limits.maxPositionValue !== null && !waived('MAX_POSITION_VALUE')) {
     const sign = sideSign(order.side);
-    const net = state.positions.filter((p) => p.symbol === order.symbol).reduce((a, p) => a + p.netQuantity, 0);
-    const working = state.openOrders
+    const net: Quantity = state.positions.filter((p) => p.symbol === order.symbol).reduce((a, p) => a + p.netQuantity, 0);
+    const working: Quantity = state.openOrders
       .filter((o) => o.symbol === order.symbol && o.side === order.side)
       .reduce((a, o) => a + o.remainingQuantity, 0);
-    const projected = net + sign * (working + order.quantity);
+    const projected: Quantity = net + sign * (working + order.quantity);
     const value = valueToPaise(tradeValue(Math.abs(projected), refPrice));
     if (value > limits.maxPositionValue) {
       return reject(
@@ -265,7 +266,7 @@ export function checkPreTradeRisk(
  * The last pre-trade rule on its own: a quantity must be a whole number of lots. A change to a
  * working order's quantity (planModification) is held to it as well.
  */
-export function lotSizeRejection(quantity: number, lotSize: number): Extract<RiskDecision, { ok: false }> | null {
+export function lotSizeRejection(quantity: Quantity, lotSize: Quantity): Extract<RiskDecision, { ok: false }> | null {
   if (Number.isSafeInteger(quantity) && quantity > 0 && quantity % lotSize === 0) return null;
   return {
     ok: false,
@@ -338,7 +339,7 @@ export function decideAutomaticTrip(input: {
     };
   }
   if (maxDrawdown != null && input.peakDayPnl !== undefined) {
-    const drawdown = peakOf(input.peakDayPnl, input.dayPnl) - input.dayPnl;
+    const drawdown: Paise = peakOf(input.peakDayPnl, input.dayPnl) - input.dayPnl;
     if (drawdown >= maxDrawdown) {
       return {
         trip: true,

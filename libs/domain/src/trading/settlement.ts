@@ -1,6 +1,7 @@
 import { holdTx, releaseTx, saleSettleTx, settleTx, type JournalTransaction } from '../ledger';
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
+import type { Quantity, UserId } from '../units';
 import { computeFees, type FeeBreakdown } from './fees';
 import { remainingQuantity, type OrderState } from './order';
 import { applyFillToPosition, type Position } from './position';
@@ -8,13 +9,13 @@ import { DEFAULT_RESERVATION_CONFIG, reservationFor, shortMargin, type Reservati
 import { tradeValue, valueToPaise } from './units';
 
 export interface FillSettlementInput {
-  readonly userId: string;
+  readonly userId: UserId;
   /** Ledger reference: the trade id. */
   readonly reference: string;
   /** The order before this fill, and the basis its reservation was placed on. */
   readonly order: OrderState;
   readonly basis: ReservationBasis;
-  readonly fill: { readonly quantity: number; readonly price: PriceTicks };
+  readonly fill: { readonly quantity: Quantity; readonly price: PriceTicks };
   /** The (symbol, product) position before this fill. */
   readonly position: Position;
 }
@@ -57,7 +58,7 @@ export function settleFill(input: FillSettlementInput, config: ReservationConfig
   const reservedAfter = reservationFor(basis, remainingBefore - fill.quantity, order.filledValue + fillValue, config);
   // Never negative for the rules above (the remainder's estimate only shrinks); clamped so a
   // custom schedule cannot make a fill take funds out of the reservation's accounting.
-  const reservationReleased = reservedBefore > reservedAfter ? reservedBefore - reservedAfter : 0n;
+  const reservationReleased: Paise = reservedBefore > reservedAfter ? reservedBefore - reservedAfter : 0n;
 
   const position = applyFillToPosition(input.position, order.side, fill.quantity, fill.price);
   const marginBefore = shortMargin(input.position, product, config);
@@ -66,14 +67,14 @@ export function settleFill(input: FillSettlementInput, config: ReservationConfig
 
   const transactions: JournalTransaction[] = [];
   if (order.side === 'BUY') {
-    const marginFreed = marginBefore > marginAfter ? marginBefore - marginAfter : 0n;
+    const marginFreed: Paise = marginBefore > marginAfter ? marginBefore - marginAfter : 0n;
     transactions.push(
       settleTx(userId, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference),
     );
   } else {
     transactions.push(saleSettleTx(userId, { proceeds: value, fees: charges.fees, taxes: charges.taxes }, reference));
-    const marginAdded = marginAfter > marginBefore ? marginAfter - marginBefore : 0n;
-    const net = reservationReleased - marginAdded;
+    const marginAdded: Paise = marginAfter > marginBefore ? marginAfter - marginBefore : 0n;
+    const net: Paise = reservationReleased - marginAdded;
     if (net > 0n) transactions.push(releaseTx(userId, net, reference));
     else if (net < 0n) transactions.push(holdTx(userId, -net, reference));
   }

@@ -38,8 +38,9 @@ export function valueToPaiseCeil(v: TradeValue): Paise {
  * A rate as an integer count of 10⁻⁸ (one millionth of a percent), so every rate in the fee
  * schedule (0.00297 %, 0.025 %, 18 %) is exact: `percent('0.00297')` is 2970n.
  */
-export type Rate = bigint;
-export const RATE_SCALE = 100_000_000n;
+export type Rate = Unit<bigint, 'Rate'>;
+/** 100 %: the scale of a Rate. */
+export const RATE_SCALE: Rate = 100_000_000n;
 
 const PERCENT_PATTERN = /^(0|[1-9][0-9]{0,5})(?:\.([0-9]{1,6}))?$/;
 
@@ -63,7 +64,10 @@ export function applyRateToValueCeil(v: TradeValue, rate: Rate): Paise {
   return (v * rate + d - 1n) / d;
 }
 
-/** round(a / b) half away from zero for bigint ticks, returned as a price (a number). */
-export function divideToPrice(a: bigint, b: bigint): PriceTicks {
-  return Number(mulDivRoundHalfUp(a, 1n, b));
+/**
+ * A trade value per unit: round(value / quantity) half away from zero, a price in ticks (an
+ * average fill price, a lot's average cost). The one way from a TradeValue back to a price.
+ */
+export function divideToPrice(value: TradeValue, quantity: Quantity): PriceTicks {
+  return Number(mulDivRoundHalfUp(value, 1n, BigInt(quantity)));
 }

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { DomainError } from '@tradeloop/domain';
+import { DomainError, type UserId } from '@tradeloop/domain';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 
 const ISSUER = 'tradeloop';
 const AUDIENCE = 'tradeloop-api';
 
 export interface AccessClaims {
-  userId: string;
+  userId: UserId;
   sessionId: string;
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { Role } from '@tradeloop/domain';
+import type { Role, UserId } from '@tradeloop/domain';
 import type { User } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 import { ROLES_OF_U, toUser, type UserRow } from './users.repository';
@@ -13,7 +13,7 @@ export const hashToken = (token: string): Buffer => createHash('sha256').update(
 export interface RefreshTokenState {
   token_id: string;
   session_id: string;
-  user_id: string;
+  user_id: UserId;
   email: string;
   token_expires_at: Date;
   rotated_at: Date | null;
@@ -26,7 +26,7 @@ export interface RefreshTokenState {
  * behind it (which also answers GET /auth/me without a second round trip).
  */
 export interface Principal {
-  userId: string;
+  userId: UserId;
   sessionId: string;
   email: string;
   roles: Role[];
@@ -43,7 +43,7 @@ export class SessionsRepository {
 
   async create(
     sql: Sql,
-    s: { userId: string; expiresAt: Date; ip?: string; userAgent?: string },
+    s: { userId: UserId; expiresAt: Date; ip?: string; userAgent?: string },
   ): Promise<{ sessionId: string; refreshToken: string }> {
     const sessionId = uuidv7();
     await sql.rows(`INSERT INTO sessions (id, user_id, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4::inet, $5)`, [
@@ -106,7 +106,7 @@ export class SessionsRepository {
    * revoked ids, so their sockets can be closed and cached principals dropped after commit.
    * Their refresh tokens stop working with them (a refresh checks the session).
    */
-  async revokeOthers(sql: Sql, userId: string, keepSessionId: string, reason: string): Promise<string[]> {
+  async revokeOthers(sql: Sql, userId: UserId, keepSessionId: string, reason: string): Promise<string[]> {
     const rows = await sql.rows<{ id: string }>(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $3
        WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL RETURNING id`,
@@ -115,7 +115,7 @@ export class SessionsRepository {
     return rows.map((r) => r.id);
   }
 
-  async revokeAllForUser(sql: Sql, userId: string, reason: string): Promise<number> {
+  async revokeAllForUser(sql: Sql, userId: UserId, reason: string): Promise<number> {
     const rows = await sql.rows(
       `UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
       [userId, reason],
@@ -124,7 +124,7 @@ export class SessionsRepository {
   }
 
   /** The principal behind a live session, or undefined if the session or user is gone/disabled. */
-  async findPrincipal(userId: string, sessionId: string): Promise<Principal | undefined> {
+  async findPrincipal(userId: UserId, sessionId: string): Promise<Principal | undefined> {
     const row = await this.db.sql.maybeOne<PrincipalRow>(
       `SELECT u.id, u.email, u.display_name, u.mfa_enabled, u.created_at, s.id AS session_id, ${ROLES_OF_U} AS roles
        FROM sessions s JOIN users u ON u.id = s.user_id
