@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { bucketStart, decideTripOnce, formatMoney, peakOf } from '@tradeloop/domain';
+import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderId, type UserId } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
@@ -16,11 +16,11 @@ export const MAX_SQUARE_OFF_ATTEMPTS = 5;
 
 export interface Trip {
   tripId: string;
-  userId: string;
+  userId: UserId;
   rule: string;
   reason: string;
   squareOff: boolean;
-  cancelled: string[];
+  cancelled: OrderId[];
 }
 
 /**
@@ -44,7 +44,7 @@ export class AutomaticTripUseCase {
     @Inject(SquareOffUseCase) private readonly squareOff: SquareOffUseCase,
   ) {}
 
-  async tripIfBreached(userId: string, now = Date.now()): Promise<Trip | null> {
+  async tripIfBreached(userId: UserId, now = Date.now()): Promise<Trip | null> {
     const dayStart = bucketStart(now, '1d');
     // Under the intake's lock: no order slips in between this decision and the engaged switch.
     const trip = await this.db.tx(

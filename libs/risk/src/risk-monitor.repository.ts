@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Paise, Position, Product, TradeValue } from '@tradeloop/domain';
+import type { Paise, Position, Product, TradeValue, UserId } from '@tradeloop/domain';
 import { Db, type Sql } from '@tradeloop/platform';
 import {
   DEFAULT_RISK_LIMITS,
@@ -15,7 +15,7 @@ export type MonitoredPosition = Position & { symbol: string; product: Product };
 
 /** What the risk monitor knows about one user in a round (read in bulk, outside any lock). */
 export interface WatchedUser {
-  userId: string;
+  userId: UserId;
   /** Open positions only (net quantity ≠ 0). */
   positions: MonitoredPosition[];
   realizedToday: TradeValue;
@@ -28,7 +28,7 @@ export interface WatchedUser {
 
 export interface TripRow {
   id: string;
-  user_id: string;
+  user_id: UserId;
   rule: string;
   reason: string;
   square_off: boolean;
@@ -47,16 +47,16 @@ export class RiskMonitorRepository {
   /** Everyone with an open position or a fill today, with what the trip decision needs. */
   async watched(dayStart: number): Promise<WatchedUser[]> {
     const sql = this.db.sql;
-    const positions = await sql.rows<PositionRow & { user_id: string }>(
+    const positions = await sql.rows<PositionRow & { user_id: UserId }>(
       `SELECT user_id, symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
        FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product`,
     );
-    const realized = await sql.rows<{ user_id: string; v: string }>(
+    const realized = await sql.rows<{ user_id: UserId; v: string }>(
       `SELECT user_id, sum(realized_delta)::text AS v FROM trades WHERE executed_at >= $1 GROUP BY user_id`,
       [new Date(dayStart).toISOString()],
     );
-    const users = new Map<string, WatchedUser>();
-    const user = (id: string): WatchedUser => {
+    const users = new Map<UserId, WatchedUser>();
+    const user = (id: UserId): WatchedUser => {
       let u = users.get(id);
       if (!u)
         users.set(
@@ -78,7 +78,7 @@ export class RiskMonitorRepository {
     if (users.size === 0) return [];
 
     const state = await sql.rows<{
-      user_id: string;
+      user_id: UserId;
       limits: LimitsRow | null;
       engaged: boolean;
       trips: { rule: string; limit: string }[];
@@ -106,7 +106,7 @@ export class RiskMonitorRepository {
    * Raises users' recorded day peaks to the given values (never lowers one: two monitors or a
    * late round cannot undo a higher peak), in one statement.
    */
-  async raisePeaks(dayStart: number, peaks: readonly { userId: string; peak: Paise }[], sql: Sql = this.db.sql): Promise<void> {
+  async raisePeaks(dayStart: number, peaks: readonly { userId: UserId; peak: Paise }[], sql: Sql = this.db.sql): Promise<void> {
     if (peaks.length === 0) return;
     await sql.rows(
       `INSERT INTO risk_pnl_peaks (user_id, day_start, peak_paise)
@@ -118,7 +118,7 @@ export class RiskMonitorRepository {
   }
 
   /** The user's recorded best day P&L today (0 when none). */
-  async peakDayPnl(sql: Sql, userId: string, dayStart: number): Promise<Paise> {
+  async peakDayPnl(sql: Sql, userId: UserId, dayStart: number): Promise<Paise> {
     const r = await sql.maybeOne<{ p: string }>(`SELECT peak_paise::text AS p FROM risk_pnl_peaks WHERE user_id = $1 AND day_start = $2`, [
       userId,
       new Date(dayStart).toISOString(),
@@ -126,7 +126,7 @@ export class RiskMonitorRepository {
     return r ? BigInt(r.p) : 0n;
   }
 
-  async tripsToday(sql: Sql, userId: string, dayStart: number): Promise<{ rule: string; limit: Paise }[]> {
+  async tripsToday(sql: Sql, userId: UserId, dayStart: number): Promise<{ rule: string; limit: Paise }[]> {
     const rows = await sql.rows<{ rule: string; limit: string }>(
       `SELECT rule, limit_paise::text AS limit FROM risk_trips WHERE user_id = $1 AND day_start = $2`,
       [userId, new Date(dayStart).toISOString()],
@@ -137,7 +137,7 @@ export class RiskMonitorRepository {
   /** Records a trip; false when this (user, day, rule, limit) has tripped already. */
   async insertTrip(
     sql: Sql,
-    t: { id: string; userId: string; rule: string; dayStart: number; limit: Paise; dayPnl: Paise; reason: string; squareOff: boolean },
+    t: { id: string; userId: UserId; rule: string; dayStart: number; limit: Paise; dayPnl: Paise; reason: string; squareOff: boolean },
   ): Promise<boolean> {
     const rows = await sql.rows(
       `INSERT INTO risk_trips (id, user_id, rule, day_start, limit_paise, day_pnl_paise, reason, square_off) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { bucketStart, dayPnlAtMarks, decideTripOnce, peakOf, type Paise } from '@tradeloop/domain';
+import { bucketStart, dayPnlAtMarks, decideTripOnce, peakOf, type Paise, type UserId } from '@tradeloop/domain';
 import type { PositionDto } from '@tradeloop/contracts';
 import { QuotesStore } from '@tradeloop/market';
 import { toPositionDto } from '@tradeloop/trading';
 import { RiskMonitorRepository } from './risk-monitor.repository';
 
 export interface ScreenedUser {
-  userId: string;
+  userId: UserId;
   /** Open positions marked to the latest quotes, as GET /positions shows them. */
   positions: PositionDto[];
   dayPnl: Paise;
@@ -33,7 +33,7 @@ export class RiskMonitorService {
     // Without quotes (Redis away) open positions count zero unrealized, as in the order intake.
     const marks = await this.quotes.get(symbols).catch(() => new Map<string, never>());
     const markOf = (symbol: string) => marks.get(symbol)?.[2];
-    const raised: { userId: string; peak: Paise }[] = [];
+    const raised: { userId: UserId; peak: Paise }[] = [];
     const screened = users.map((u) => {
       const dayPnl = dayPnlAtMarks(u.realizedToday, u.positions, markOf);
       // The day's best P&L as of this round: the drawdown rule measures from it.

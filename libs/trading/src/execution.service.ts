@@ -18,8 +18,11 @@ import {
   type BrokerOrderReport,
   type OrderFill,
   type OrderHistoryEvent,
+  type OrderId,
+  type Paise,
   type Position,
   type Product,
+  type UserId,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql, RealtimePublisher } from '@tradeloop/platform';
@@ -32,7 +35,7 @@ import { TradingRepository } from './trading.repository';
 
 /** What to tell the owner once a transaction has committed (all built in hand: no re-reads). */
 interface Outbox {
-  userId: string;
+  userId: UserId;
   order?: OrderRow;
   trades: Trade[];
   positions: Map<string, Position & { symbol: string; product: Product }>;
@@ -74,7 +77,7 @@ export class ExecutionService {
    * `lookup` (an earlier attempt may have reached the broker), or `skip` (terminal, already at
    * the broker, or cancelled before it left — then it is CANCELLED here).
    */
-  async beginSend(orderId: string): Promise<{ action: 'send' | 'skip' | 'lookup'; order: OrderRow | undefined }> {
+  async beginSend(orderId: OrderId): Promise<{ action: 'send' | 'skip' | 'lookup'; order: OrderRow | undefined }> {
     const marked = await this.trading.markSending(orderId);
     if (marked) return { action: marked.send_attempts > 1 ? 'lookup' : 'send', order: marked };
     // Not sendable: missing, terminal, at the broker already — or cancelled before it left.
@@ -93,7 +96,7 @@ export class ExecutionService {
    * in the same transaction.
    */
   async accepted(
-    orderId: string,
+    orderId: OrderId,
     brokerOrderIds: readonly string[],
     how: 'sent' | 'found-by-tag',
     reports: readonly BrokerReportFor[] = [],
@@ -109,14 +112,14 @@ export class ExecutionService {
   }
 
   /** A final refusal (by us or the broker): REJECTED, hold released. */
-  async rejected(orderId: string, reason: string): Promise<void> {
+  async rejected(orderId: OrderId, reason: string): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
       if (!isTerminalStatus(d.row.status)) await this.finish(sql, d, { event: 'REJECTED', details: { reason } }, out);
     });
   }
 
   /** Cancelled while still ours (never sent). */
-  async cancelledLocally(orderId: string): Promise<void> {
+  async cancelledLocally(orderId: OrderId): Promise<void> {
     await this.change(orderId, async (sql, d, out) => {
       if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0)
         await this.finish(sql, d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
@@ -129,7 +132,7 @@ export class ExecutionService {
    * released). Should the money for a larger hold be gone meanwhile, the order — already
    * bigger at the broker — is cancelled rather than left under-funded.
    */
-  async modified(orderId: string): Promise<{ cancel: boolean }> {
+  async modified(orderId: OrderId): Promise<{ cancel: boolean }> {
     let cancel = false;
     await this.change(orderId, async (sql, d, out) => {
       const change = d.row.pending_modification;
@@ -140,8 +143,8 @@ export class ExecutionService {
       const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
       // No price band here: the broker has taken the change already.
       const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
-      const before = BigInt(d.row.reserved_paise);
-      let reserved = plan.reservation;
+      const before: Paise = BigInt(d.row.reserved_paise);
+      let reserved: Paise = plan.reservation;
       try {
         if (reserved > before) out.wallet = (await this.ledger.post(sql, holdTx(d.row.user_id, reserved - before, d.row.id))).wallet;
       } catch (err) {
@@ -162,7 +165,7 @@ export class ExecutionService {
   }
 
   /** The broker refused the pending modification: the order stays as it was. */
-  async modificationRejected(orderId: string, reason: string): Promise<void> {
+  async modificationRejected(orderId: OrderId, reason: string): Promise<void> {
     await this.change(orderId, (_sql, d) => {
       if (!d.row.pending_modification) return Promise.resolve();
       d.change({ pendingModification: null });
@@ -187,7 +190,7 @@ export class ExecutionService {
    * id is the backstop).
    */
   async applyReport(
-    orderId: string,
+    orderId: OrderId,
     brokerOrderId: string,
     report: BrokerOrderReport,
     executedAt: number,
@@ -213,7 +216,7 @@ export class ExecutionService {
       else if (e.type === 'MODIFIED') throw new Error('a broker report never modifies an order');
       else d.record(historyEventOf(e));
     }
-    const reserved = BigInt(d.row.reserved_paise);
+    const reserved: Paise = BigInt(d.row.reserved_paise);
     if (isTerminalStatus(d.row.status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
     return 'applied';
   }
@@ -241,7 +244,7 @@ export class ExecutionService {
       value: s.value,
       fees: s.charges.fees,
       taxes: s.charges.taxes,
-      charges: (Object.entries(s.charges.lines) as [FeeLine, bigint][]).map(([name, amount]) => ({
+      charges: (Object.entries(s.charges.lines) as [FeeLine, Paise][]).map(([name, amount]) => ({
         name,
         kind: FEE_LINE_KIND[name],
         amount: formatMoney(amount),
@@ -279,12 +282,12 @@ export class ExecutionService {
     out: Outbox,
   ): Promise<void> {
     d.record(entry);
-    const reserved = BigInt(d.row.reserved_paise);
+    const reserved: Paise = BigInt(d.row.reserved_paise);
     if (reserved > 0n) await this.releaseRest(sql, d, reserved, out);
   }
 
   /** Gives back what an order that will not fill further still holds. */
-  private async releaseRest(sql: Sql, d: OrderDraft, reserved: bigint, out: Outbox): Promise<void> {
+  private async releaseRest(sql: Sql, d: OrderDraft, reserved: Paise, out: Outbox): Promise<void> {
     out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, reserved, d.row.id))).wallet;
     d.change({ reserved: 0n });
     d.record({ event: 'HOLD_RELEASED', details: { amount: reserved, remaining: remainingQuantity(orderState(d.row)) } });
@@ -294,7 +297,7 @@ export class ExecutionService {
    * Locks the order, lets `work` build its draft, saves the draft (one statement) and commits;
    * then tells the owner. Undefined when the order does not exist.
    */
-  private async change<T>(orderId: string, work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>): Promise<T | undefined> {
+  private async change<T>(orderId: OrderId, work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>): Promise<T | undefined> {
     const out: Outbox = { userId: '', trades: [], positions: new Map(), wallet: null };
     const result = await this.db.tx(async (sql) => {
       const o = await this.trading.order(orderId, sql, { lock: true });

@@ -1,13 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { bucketStart, unrealizedPnl, valueToPaise, type OrderSide, type Paise, type PriceTicks, type Product } from '@tradeloop/domain';
+import {
+  bucketStart,
+  unrealizedPnl,
+  valueToPaise,
+  type OrderSide,
+  type Paise,
+  type PriceTicks,
+  type Product,
+  type Quantity,
+  type TradeValue,
+  type UserId,
+} from '@tradeloop/domain';
 import type { Sql } from '@tradeloop/platform';
 import { QuotesStore } from '@tradeloop/market';
 import { limitsFromRow, LIMITS_COLUMNS, type LimitsRow, type SwitchRow, type UserRiskLimits } from './risk.repository';
 import { OPEN_STATUSES, toPosition, type PositionRow } from './trading.repository';
 
 export interface TradingSnapshot {
-  openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: number }[];
-  positions: { symbol: string; product: Product; netQuantity: number }[];
+  openOrders: { symbol: string; product: Product; side: OrderSide; remainingQuantity: Quantity }[];
+  positions: { symbol: string; product: Product; netQuantity: Quantity }[];
   /** Realized today + unrealized now, paise (negative is a loss). */
   dayPnl: Paise;
   recentOrderTimes: number[];
@@ -24,7 +35,7 @@ export interface IntakeState {
 interface IntakeRow {
   limits: LimitsRow | null;
   switches: (SwitchRow & { scope: string })[];
-  open_orders: { symbol: string; product: Product; side: OrderSide; remaining: number }[];
+  open_orders: { symbol: string; product: Product; side: OrderSide; remaining: Quantity }[];
   positions: PositionRow[];
   recent: string[];
   realized: string;
@@ -47,7 +58,7 @@ export class IntakeReadModel {
    * and of every open position, in one Redis read. Without Redis the LTPs are null and open
    * positions count at zero unrealized P&L until prices return.
    */
-  async read(sql: Sql, userId: string, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
+  async read(sql: Sql, userId: UserId, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
     const r = await sql.one<IntakeRow>(
       `SELECT
          (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,
@@ -65,7 +76,7 @@ export class IntakeReadModel {
     );
     const positions = r.positions.map((p) => ({ ...toPosition(p), symbol: p.symbol, product: p.product }));
     const quotes = await this.quotes.get([...new Set([symbol, ...positions.map((p) => p.symbol)])]).catch(() => new Map<string, never>());
-    let unrealized = 0n;
+    let unrealized: TradeValue = 0n;
     for (const p of positions) {
       const mark = quotes.get(p.symbol)?.[2];
       if (mark !== undefined) unrealized += unrealizedPnl(p, mark);

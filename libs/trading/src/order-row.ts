@@ -9,26 +9,30 @@ import {
   type OrderType,
   type Validity,
   type ReservationBasis,
+  type OrderId,
+  type PriceTicks,
+  type Quantity,
+  type UserId,
 } from '@tradeloop/domain';
 import type { Order } from '@tradeloop/contracts';
 
 /** An `orders` row as Postgres returns it (bigint and numeric as text). */
 export interface OrderRow {
-  id: string;
-  user_id: string;
+  id: OrderId;
+  user_id: UserId;
   symbol: string;
   side: OrderSide;
   type: OrderType;
   product: Product;
   validity: Validity;
-  quantity: number;
+  quantity: Quantity;
   price_ticks: string | null;
   trigger_ticks: string | null;
   status: OrderStatus;
-  filled_quantity: number;
+  filled_quantity: Quantity;
   filled_value: string;
   reference_price_ticks: string;
-  short_quantity: number;
+  short_quantity: Quantity;
   reserved_paise: string;
   client_tag: string | null;
   strategy_id: string | null;
@@ -38,7 +42,7 @@ export interface OrderRow {
   reject_reason: string | null;
   cancel_requested: boolean;
   /** A change asked for and not yet confirmed by the broker (ticks and units). */
-  pending_modification: { quantity?: number; price?: number; triggerPrice?: number } | null;
+  pending_modification: { quantity?: Quantity; price?: PriceTicks; triggerPrice?: PriceTicks } | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -48,7 +52,7 @@ export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity
   filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
   broker_order_ids, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
-const num = (v: string | null): number | null => (v === null ? null : Number(v));
+const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));
 
 /** The domain's view of the row (fills are summarised by filledQuantity / filledValue). */
 export function orderState(r: OrderRow, fills: OrderState['fills'] = []): OrderState {
@@ -58,8 +62,8 @@ export function orderState(r: OrderRow, fills: OrderState['fills'] = []): OrderS
     product: r.product,
     validity: r.validity,
     quantity: r.quantity,
-    price: num(r.price_ticks),
-    triggerPrice: num(r.trigger_ticks),
+    price: ticks(r.price_ticks),
+    triggerPrice: ticks(r.trigger_ticks),
     status: r.status,
     filledQuantity: r.filled_quantity,
     filledValue: BigInt(r.filled_value),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { KillSwitchState, Paise, RiskLimits } from '@tradeloop/domain';
+import type { KillSwitchState, OrderId, Paise, RiskLimits, UserId } from '@tradeloop/domain';
 import { Db, type Sql } from '@tradeloop/platform';
 
 /**
@@ -66,11 +66,11 @@ export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_
 export class RiskRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  async limits(userId: string, sql: Sql = this.db.sql): Promise<UserRiskLimits> {
+  async limits(userId: UserId, sql: Sql = this.db.sql): Promise<UserRiskLimits> {
     return limitsFromRow(await sql.maybeOne<LimitsRow>(`SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1`, [userId]));
   }
 
-  async setLimits(sql: Sql, userId: string, l: UserRiskLimits, actorId: string): Promise<void> {
+  async setLimits(sql: Sql, userId: UserId, l: UserRiskLimits, actorId: UserId): Promise<void> {
     await sql.rows(
       `INSERT INTO risk_limits (user_id, max_order_value_paise, max_position_value_paise, max_open_orders, max_daily_loss_paise, max_orders_per_minute, square_off_on_trip, max_drawdown_paise, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
@@ -94,7 +94,7 @@ export class RiskRepository {
 
   /** The global and the user's (and a strategy's) switches; absent rows are disengaged. */
   async switches(
-    userId: string,
+    userId: UserId,
     strategyId: string | null = null,
     sql: Sql = this.db.sql,
   ): Promise<{ global: SwitchRow; user: SwitchRow; strategy: SwitchRow | null }> {
@@ -130,7 +130,7 @@ export class RiskRepository {
   }
 
   async recordEvent(
-    e: { userId: string | null; kind: RiskEventKind; rule: string; detail: string; orderId?: string | null; context?: unknown },
+    e: { userId: UserId | null; kind: RiskEventKind; rule: string; detail: string; orderId?: OrderId | null; context?: unknown },
     sql: Sql = this.db.sql,
   ): Promise<void> {
     await sql.rows(`INSERT INTO risk_events (user_id, kind, rule, detail, order_id, context) VALUES ($1, $2, $3, $4, $5, $6)`, [
@@ -153,10 +153,10 @@ export class RiskRepository {
   }
 
   async events(
-    userId: string | null,
+    userId: UserId | null,
     limit: number,
   ): Promise<
-    { id: string; user_id: string | null; kind: RiskEventKind; rule: string; detail: string; order_id: string | null; at: Date }[]
+    { id: string; user_id: UserId | null; kind: RiskEventKind; rule: string; detail: string; order_id: OrderId | null; at: Date }[]
   > {
     return userId
       ? this.db.sql.rows(

@@ -6,9 +6,16 @@ import {
   type OrderHistoryEventType,
   type CancelRequestDetails,
   type OrderPlacedDetails,
+  type OrderId,
+  type OrderModification,
   type OrderStatus,
+  type Paise,
   type Position,
+  type PriceTicks,
   type Product,
+  type Quantity,
+  type TradeValue,
+  type UserId,
 } from '@tradeloop/domain';
 import { auditInsert, type AuditRecord } from '@tradeloop/identity';
 import { Db, type Sql } from '@tradeloop/platform';
@@ -20,10 +27,10 @@ export const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', 'OPEN', 'TRIGGE
 export interface PositionRow {
   symbol: string;
   product: Product;
-  net_quantity: number;
+  net_quantity: Quantity;
   lot_cost: string;
-  lot_quantity: number;
-  lot_closed_quantity: number;
+  lot_quantity: Quantity;
+  lot_closed_quantity: Quantity;
   lot_closed_cash_flow: string;
   realized_before_lot: string;
 }
@@ -39,8 +46,8 @@ export const toPosition = (r: PositionRow): Position => ({
 
 /** A new order's own columns; its terms, reservation basis and hold come from its PLACED entry. */
 export interface NewOrderRow {
-  id: string;
-  userId: string;
+  id: OrderId;
+  userId: UserId;
   symbol: string;
   clientTag: string | null;
   strategyId: string | null;
@@ -50,18 +57,18 @@ export interface NewOrderRow {
 
 export interface TradeInsert {
   id: string;
-  orderId: string;
-  userId: string;
+  orderId: OrderId;
+  userId: UserId;
   symbol: string;
   side: string;
   product: string;
-  quantity: number;
-  price: number;
-  value: bigint;
-  fees: bigint;
-  taxes: bigint;
+  quantity: Quantity;
+  price: PriceTicks;
+  value: Paise;
+  fees: Paise;
+  taxes: Paise;
   charges: unknown;
-  realizedDelta: bigint;
+  realizedDelta: TradeValue;
   broker: string;
   brokerTradeId: string;
   executedAt: Date;
@@ -69,18 +76,18 @@ export interface TradeInsert {
 
 export type OrderChanges = Partial<{
   status: OrderStatus;
-  filledQuantity: number;
-  filledValue: bigint;
-  reserved: bigint;
+  filledQuantity: Quantity;
+  filledValue: TradeValue;
+  reserved: Paise;
   brokerOrderIds: string[];
   rejectReason: string | null;
   cancelRequested: boolean;
-  quantity: number;
-  price: number | null;
-  triggerPrice: number | null;
-  referencePrice: number;
-  shortQuantity: number;
-  pendingModification: { quantity?: number; price?: number; triggerPrice?: number } | null;
+  quantity: Quantity;
+  price: PriceTicks | null;
+  triggerPrice: PriceTicks | null;
+  referencePrice: PriceTicks;
+  shortQuantity: Quantity;
+  pendingModification: OrderModification | null;
 }>;
 
 /** One history entry to write: a typed event (domain order-history.ts) and the order's status after it. */
@@ -90,17 +97,17 @@ const storedDetails = (e: OrderHistoryEvent): string => JSON.stringify(encodeOrd
 
 const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: string; value: unknown }> = {
   status: (v: OrderStatus) => ({ col: 'status', value: v }),
-  filledQuantity: (v: number) => ({ col: 'filled_quantity', value: v }),
-  filledValue: (v: bigint) => ({ col: 'filled_value', value: v.toString() }),
-  reserved: (v: bigint) => ({ col: 'reserved_paise', value: v.toString() }),
+  filledQuantity: (v: Quantity) => ({ col: 'filled_quantity', value: v }),
+  filledValue: (v: TradeValue) => ({ col: 'filled_value', value: v.toString() }),
+  reserved: (v: Paise) => ({ col: 'reserved_paise', value: v.toString() }),
   brokerOrderIds: (v: string[]) => ({ col: 'broker_order_ids', value: v }),
   rejectReason: (v: string | null) => ({ col: 'reject_reason', value: v }),
   cancelRequested: (v: boolean) => ({ col: 'cancel_requested', value: v }),
-  quantity: (v: number) => ({ col: 'quantity', value: v }),
-  price: (v: number | null) => ({ col: 'price_ticks', value: v }),
-  triggerPrice: (v: number | null) => ({ col: 'trigger_ticks', value: v }),
-  referencePrice: (v: number) => ({ col: 'reference_price_ticks', value: v }),
-  shortQuantity: (v: number) => ({ col: 'short_quantity', value: v }),
+  quantity: (v: Quantity) => ({ col: 'quantity', value: v }),
+  price: (v: PriceTicks | null) => ({ col: 'price_ticks', value: v }),
+  triggerPrice: (v: PriceTicks | null) => ({ col: 'trigger_ticks', value: v }),
+  referencePrice: (v: PriceTicks) => ({ col: 'reference_price_ticks', value: v }),
+  shortQuantity: (v: Quantity) => ({ col: 'short_quantity', value: v }),
   pendingModification: (v: object | null) => ({ col: 'pending_modification', value: v === null ? null : JSON.stringify(v) }),
 };
 
@@ -118,7 +125,7 @@ function orderAssignments(set: OrderChanges, before: number): { assignments: str
 }
 
 export interface PositionSave {
-  userId: string;
+  userId: UserId;
   symbol: string;
   product: Product;
   position: Position;
@@ -246,7 +253,7 @@ export class TradingRepository {
   /** Appends one history entry (the order row is the caller's to change, in the same transaction). */
   async appendEvent<E extends OrderHistoryEventType>(
     sql: Sql,
-    orderId: string,
+    orderId: OrderId,
     status: OrderStatus,
     event: E,
     details: OrderHistoryDetails<E>,
@@ -265,7 +272,7 @@ export class TradingRepository {
    * sendable. The UPDATE re-reads the row once it holds the lock, so of two concurrent callers
    * the second sees attempt 2 and must look the order up at the broker before sending.
    */
-  async markSending(orderId: string): Promise<(OrderRow & { send_attempts: number }) | undefined> {
+  async markSending(orderId: OrderId): Promise<(OrderRow & { send_attempts: number }) | undefined> {
     return this.db.sql.maybeOne(
       `WITH o AS (
          UPDATE orders SET send_attempts = send_attempts + 1, updated_at = clock_timestamp()
@@ -288,7 +295,7 @@ export class TradingRepository {
    */
   async saveOrder(
     sql: Sql,
-    id: string,
+    id: OrderId,
     set: OrderChanges,
     events: readonly OrderEventInsert[],
     fills: { trades: readonly TradeInsert[]; positions: readonly PositionSave[] } = { trades: [], positions: [] },
@@ -320,7 +327,7 @@ export class TradingRepository {
     return row!;
   }
 
-  async order(id: string, sql: Sql = this.db.sql, opts: { userId?: string; lock?: boolean } = {}): Promise<OrderRow | undefined> {
+  async order(id: OrderId, sql: Sql = this.db.sql, opts: { userId?: UserId; lock?: boolean } = {}): Promise<OrderRow | undefined> {
     const params: unknown[] = [id];
     let where = 'id = $1';
     if (opts.userId) {
@@ -331,7 +338,7 @@ export class TradingRepository {
   }
 
   /** Applies column changes and bumps the version; returns the new row. */
-  async updateOrder(sql: Sql, id: string, set: OrderChanges): Promise<OrderRow> {
+  async updateOrder(sql: Sql, id: OrderId, set: OrderChanges): Promise<OrderRow> {
     const { assignments, params } = orderAssignments(set, 1);
     const [row] = await sql.rows<OrderRow>(
       `UPDATE orders SET ${assignments}updated_at = clock_timestamp(), version = version + 1 WHERE id = $1 RETURNING ${ORDER_COLUMNS}`,
@@ -340,7 +347,7 @@ export class TradingRepository {
     return row!;
   }
 
-  async listOrders(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<OrderRow[]> {
+  async listOrders(userId: UserId, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<OrderRow[]> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (q.status === 'open') where.push(`status = ANY('{${OPEN_STATUSES.join(',')}}')`);
@@ -364,7 +371,7 @@ export class TradingRepository {
   }
 
   async history(
-    orderId: string,
+    orderId: OrderId,
     sql: Sql = this.db.sql,
   ): Promise<{ status: OrderStatus; event: string; details: Record<string, unknown>; at: Date }[]> {
     return sql.rows(`SELECT status, event, details, at FROM order_events WHERE order_id = $1 ORDER BY id`, [orderId]);
@@ -379,10 +386,10 @@ export class TradingRepository {
    */
   async requestCancelOfOpenOrders(
     sql: Sql,
-    scope: { userId: string } | { strategyId: string } | 'all',
+    scope: { userId: UserId } | { strategyId: string } | 'all',
     request: CancelRequestDetails,
     opts: { again?: boolean } = {},
-  ): Promise<string[]> {
+  ): Promise<OrderId[]> {
     const params: unknown[] = [OPEN_STATUSES];
     const where = ['status = ANY($1::text[])'];
     if (scope !== 'all') {
@@ -390,7 +397,7 @@ export class TradingRepository {
       where.push(`${'userId' in scope ? 'user_id' : 'strategy_id'} = $2`);
     }
     if (!opts.again) where.push('NOT cancel_requested');
-    const open = await sql.rows<{ id: string; status: OrderStatus }>(
+    const open = await sql.rows<{ id: OrderId; status: OrderStatus }>(
       `UPDATE orders SET cancel_requested = true, updated_at = clock_timestamp(), version = version + 1
         WHERE ${where.join(' AND ')} RETURNING id, status`,
       params,
@@ -399,7 +406,7 @@ export class TradingRepository {
     return open.map((o) => o.id);
   }
 
-  async openOrders(sql: Sql, userId: string): Promise<OrderRow[]> {
+  async openOrders(sql: Sql, userId: UserId): Promise<OrderRow[]> {
     return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [
       userId,
       OPEN_STATUSES,
@@ -414,7 +421,7 @@ export class TradingRepository {
     );
   }
 
-  async recentOrderTimes(sql: Sql, userId: string, sinceMs: number): Promise<number[]> {
+  async recentOrderTimes(sql: Sql, userId: UserId, sinceMs: number): Promise<number[]> {
     const rows = await sql.rows<{ t: string }>(
       `SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS t FROM orders WHERE user_id = $1 AND created_at > $2`,
       [userId, new Date(sinceMs).toISOString()],
@@ -428,7 +435,7 @@ export class TradingRepository {
    * both start from flat and one would be lost). One statement: the no-op DO UPDATE takes the
    * lock and returns the row as it is once the lock is ours.
    */
-  async lockPosition(sql: Sql, userId: string, symbol: string, product: Product): Promise<Position> {
+  async lockPosition(sql: Sql, userId: UserId, symbol: string, product: Product): Promise<Position> {
     const row = await sql.one<PositionRow>(
       `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
        VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0)
@@ -439,7 +446,7 @@ export class TradingRepository {
     return toPosition(row);
   }
 
-  async positions(userId: string, sql: Sql = this.db.sql): Promise<(Position & { symbol: string; product: Product })[]> {
+  async positions(userId: UserId, sql: Sql = this.db.sql): Promise<(Position & { symbol: string; product: Product })[]> {
     const rows = await sql.rows<PositionRow>(
       `SELECT symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
        FROM positions WHERE user_id = $1 ORDER BY symbol, product`,
@@ -448,7 +455,7 @@ export class TradingRepository {
     return rows.map((r) => ({ ...toPosition(r), symbol: r.symbol, product: r.product }));
   }
 
-  async trades(userId: string, limit: number): Promise<TradeRow[]> {
+  async trades(userId: UserId, limit: number): Promise<TradeRow[]> {
     return this.db.sql.rows(
       `SELECT id, order_id, symbol, side, product, quantity, price_ticks::text, value_paise::text, fees_paise::text, taxes_paise::text, charges, broker_trade_id, executed_at
        FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`,
@@ -457,7 +464,7 @@ export class TradingRepository {
   }
 
   /** Σ realized P&L change of today's (IST) fills, ticks·units. */
-  async realizedToday(sql: Sql, userId: string, dayStart: number): Promise<bigint> {
+  async realizedToday(sql: Sql, userId: UserId, dayStart: number): Promise<TradeValue> {
     const row = await sql.one<{ v: string }>(
       `SELECT coalesce(sum(realized_delta), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`,
       [userId, new Date(dayStart).toISOString()],

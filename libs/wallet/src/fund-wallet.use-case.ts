@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { depositTx, DomainError, parsePositiveMoney, withdrawalTx } from '@tradeloop/domain';
+import { depositTx, DomainError, parsePositiveMoney, withdrawalTx, type UserId } from '@tradeloop/domain';
 import type { MoneyMovementRequest, MoneyMovementResponse } from '@tradeloop/contracts';
 import { Idempotency, type StoredResponse, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
@@ -21,8 +21,8 @@ export class FundWalletUseCase {
 
   async execute(
     direction: 'deposit' | 'withdrawal',
-    actorId: string,
-    userId: string,
+    actorId: UserId,
+    userId: UserId,
     body: MoneyMovementRequest,
     key: string,
     meta: RequestMeta,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney } from '@tradeloop/domain';
+import { DomainError, formatMoney, type UserId } from '@tradeloop/domain';
 import type { ComplianceExportQuery, ComplianceLedgerQuery, LedgerEntry, LedgerTransaction, Page, PageQuery } from '@tradeloop/contracts';
 import { Db, streamQuery, cursorCodec, CursorKeys, type CursorCodec } from '@tradeloop/platform';
 
@@ -18,7 +18,7 @@ export class LedgerQueries {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /** A user's own entries (their cash and held accounts), newest first. */
-  ownEntries(userId: string, page: PageQuery): Promise<Page<LedgerEntry>> {
+  ownEntries(userId: UserId, page: PageQuery): Promise<Page<LedgerEntry>> {
     return this.entries({ ...page, userId }, 'wallet');
   }
 
@@ -48,7 +48,7 @@ export class LedgerQueries {
     const t = await this.db.sql.maybeOne<{
       id: string;
       type: LedgerTransaction['type'];
-      user_id: string;
+      user_id: UserId;
       reference: string;
       created_at: Date;
       content_hash: Buffer;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { formatMoney } from '@tradeloop/domain';
+import { formatMoney, type UserId } from '@tradeloop/domain';
 import type { VerifyProblem, VerifyResult } from '@tradeloop/contracts';
 import { Db, inSnapshot, type Sql } from '@tradeloop/platform';
 import { chainHash, storedContentHash } from './ledger-hashing';
@@ -11,7 +11,7 @@ interface Row {
   prev_hash: Buffer;
   hash: Buffer;
   type: string;
-  user_id: string;
+  user_id: UserId;
   reference: string;
   created_at: string;
   content_hash: Buffer;
@@ -155,7 +155,7 @@ export class LedgerVerifier {
       `SELECT account, SUM(amount_minor)::text AS total FROM ledger_entries WHERE user_id IS NOT NULL GROUP BY account`,
     );
     const userSums = new Map(sums.map((r) => [r.account, BigInt(r.total)]));
-    const wallets = await sql.rows<{ user_id: string; cash_minor: string; held_minor: string }>(
+    const wallets = await sql.rows<{ user_id: UserId; cash_minor: string; held_minor: string }>(
       `SELECT user_id, cash_minor::text, held_minor::text FROM wallet_balances`,
     );
     for (const w of wallets) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { accountCode, DomainError, formatMoney, walletDelta, type JournalTransaction } from '@tradeloop/domain';
+import { accountCode, DomainError, formatMoney, walletDelta, type JournalTransaction, type UserId } from '@tradeloop/domain';
 import type { LedgerEntry, LedgerTransaction, Wallet } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 import { contentHash } from './ledger-hashing';
@@ -183,7 +183,7 @@ export class LedgerRepository {
     return { written, ids };
   }
 
-  private async explainRefusal(sql: Sql, userId: string, delta: { cash: bigint; held: bigint }): Promise<never> {
+  private async explainRefusal(sql: Sql, userId: UserId, delta: { cash: bigint; held: bigint }): Promise<never> {
     const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     if (!w) throw new DomainError('NOT_FOUND', 'User has no wallet');
     const shortCash = -(BigInt(w.cash_minor) + delta.cash);
@@ -196,7 +196,7 @@ export class LedgerRepository {
     throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_minor))}, less than this movement needs`);
   }
 
-  async wallet(userId: string, sql: Sql = this.db.sql): Promise<Wallet | undefined> {
+  async wallet(userId: UserId, sql: Sql = this.db.sql): Promise<Wallet | undefined> {
     const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     return w && toWallet(w);
   }
