@@ -11,7 +11,7 @@ import { Db, InfraModule, REDIS } from '@tradeloop/platform';
 import { AuthModule, RegisterUseCase } from '@tradeloop/identity';
 import { LedgerRepository, WalletModule } from '@tradeloop/wallet';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
-import { TradingModule } from '@tradeloop/trading';
+import { OrderHistoryVerifier, TradingModule } from '@tradeloop/trading';
 import { StrategiesModule, StrategyCommandsUseCase } from '@tradeloop/strategies';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { BarCloseBus } from '../src/ml/bar-close.bus';
@@ -272,5 +272,11 @@ describe('strategy runner', () => {
     }
     expect((await ordersOf(s.id)).map((o) => `${o.side} ${o.quantity}`)).toEqual(['BUY 2']);
     await r.beforeApplicationShutdown();
+  });
+
+  it('every order the strategies made (including those their kill switch asked to cancel) replays from its history to its row', async () => {
+    const result = await new OrderHistoryVerifier(app.get(Db)).verify();
+    expect(result.problems).toEqual([]);
+    expect(result.ordersChecked).toBeGreaterThanOrEqual(2);
   });
 });

@@ -176,10 +176,7 @@ export class ExecutionService {
 
   /** Finds our order for a broker order id. */
   async orderForBrokerId(brokerOrderId: string): Promise<string | undefined> {
-    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [
-      brokerOrderId,
-    ]);
-    return r?.id;
+    return this.trading.orderIdForBrokerId(brokerOrderId);
   }
 
   /**

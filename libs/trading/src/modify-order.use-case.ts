@@ -4,6 +4,7 @@ import { JOBS, REALTIME_EVENTS, type ModifyOrderRequest, type Order } from '@tra
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
+import { LedgerRepository } from '@tradeloop/wallet';
 import { orderState, reservationBasisOf, toOrderDto } from './order-row';
 import { TradingRepository } from './trading.repository';
 
@@ -23,6 +24,7 @@ export class ModifyOrderUseCase {
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
   ) {}
 
   async execute(userId: string, orderId: string, body: ModifyOrderRequest, meta: RequestMeta): Promise<Order> {
@@ -44,11 +46,11 @@ export class ModifyOrderUseCase {
       // The hold grows only once the broker confirms; the money must be there now.
       const extra = plan.reservation - BigInt(o.reserved_paise);
       if (extra > 0n) {
-        const w = await sql.one<{ cash: string }>(`SELECT cash_minor::text AS cash FROM wallet_balances WHERE user_id = $1`, [userId]);
-        if (BigInt(w.cash) < extra)
+        const available = await this.ledger.availableCash(sql, userId);
+        if (available < extra)
           throw new DomainError(
             'INSUFFICIENT_FUNDS',
-            `This change needs ${formatMoney(extra)} more on hold; available is ${formatMoney(BigInt(w.cash))}`,
+            `This change needs ${formatMoney(extra)} more on hold; available is ${formatMoney(available)}`,
           );
       }
       const updated = await this.trading.saveOrder(sql, orderId, { pendingModification: change }, [

@@ -14,22 +14,32 @@ import { IntakeReadModel } from './intake.read-model';
 import { ModifyOrderUseCase } from './modify-order.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
 
-const PROVIDERS = [
-  TradingRepository,
-  RiskRepository,
-  IntakeReadModel,
+/** What the API and the worker call: one class per operation. */
+const USE_CASES = [
   PlaceOrderUseCase,
+  SquareOffUseCase,
+  ModifyOrderUseCase,
   CancelOrderUseCase,
   GetOrderQuery,
   ListOrdersQuery,
   ListTradesQuery,
   ListPositionsQuery,
+  // The engine's side of an order (broker acceptance, reports, fills), driven by the worker's jobs.
   ExecutionService,
-  PgMockBrokerStore,
-  SquareOffUseCase,
-  ModifyOrderUseCase,
-  OrderHistoryVerifier,
 ];
 
-@Module({ imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule], providers: PROVIDERS, exports: PROVIDERS })
+/**
+ * The ports other contexts use, each for a named reason (docs/architecture.md): the risk controls
+ * store (risk's use cases, strategies and the worker's runners record risk events and set
+ * switches), the order store (risk and strategies request cancels in their own transactions; the
+ * worker's handlers read the order they work on), the intake read model (the automatic trip
+ * decides with intake's picture) and the mock broker's store (the worker's broker host).
+ */
+const PORTS = [RiskRepository, TradingRepository, IntakeReadModel, PgMockBrokerStore];
+
+@Module({
+  imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
+  providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier],
+  exports: [...USE_CASES, ...PORTS],
+})
 export class TradingModule {}

@@ -406,6 +406,14 @@ export class TradingRepository {
     return open.map((o) => o.id);
   }
 
+  /** Our order for one of its broker order ids. */
+  async orderIdForBrokerId(brokerOrderId: string): Promise<string | undefined> {
+    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [
+      brokerOrderId,
+    ]);
+    return r?.id;
+  }
+
   async openOrders(sql: Sql, userId: UserId): Promise<OrderRow[]> {
     return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [
       userId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { accountCode, DomainError, formatMoney, walletDelta, type JournalTransaction, type UserId } from '@tradeloop/domain';
+import { accountCode, DomainError, formatMoney, walletDelta, type JournalTransaction, type UserId, type Paise } from '@tradeloop/domain';
 import type { LedgerEntry, LedgerTransaction, Wallet } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 import { contentHash } from './ledger-hashing';
@@ -194,6 +194,12 @@ export class LedgerRepository {
       );
     }
     throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_minor))}, less than this movement needs`);
+  }
+
+  /** The user's available (not held) cash, in paise; 0 when the user has no wallet. */
+  async availableCash(sql: Sql, userId: string): Promise<Paise> {
+    const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
+    return w ? BigInt(w.cash_minor) : 0n;
   }
 
   async wallet(userId: UserId, sql: Sql = this.db.sql): Promise<Wallet | undefined> {

@@ -9,16 +9,19 @@ import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase } from './fund-wallet.use-case';
 import { PostTransactionUseCase } from './post-transaction.use-case';
 
-const providers = [
-  LedgerBatchWriter,
-  LedgerRepository,
-  LedgerQueries,
-  LedgerSealer,
-  LedgerVerifier,
-  PostTransactionUseCase,
-  FundWalletUseCase,
-  Idempotency,
-];
+/** What the API and the worker call: postings, funding, the ledger's reads, sealing and verifying. */
+const USE_CASES = [PostTransactionUseCase, FundWalletUseCase, LedgerQueries, LedgerSealer, LedgerVerifier];
 
-@Module({ imports: [AuditModule, RealtimeModule], providers, exports: providers })
+/**
+ * Ports: the ledger itself, for postings inside another context's transaction (an order's hold,
+ * a fill's settlement) and the wallet reads that go with them; idempotent request handling, which
+ * funding and order intake share.
+ */
+const PORTS = [LedgerRepository, Idempotency];
+
+@Module({
+  imports: [AuditModule, RealtimeModule],
+  providers: [...USE_CASES, ...PORTS, LedgerBatchWriter],
+  exports: [...USE_CASES, ...PORTS],
+})
 export class WalletModule {}

@@ -44,6 +44,8 @@ const useCases = [
     SessionsRepository,
     UsersRepository,
   ],
-  exports: [...useCases, PrincipalCache, AccessTokens, MfaSecrets, SessionsRepository, UsersRepository],
+  // Beyond the use cases: what users/ (UpdateUserUseCase) and risk (user existence) need, and the
+  // sessions store the worker's purge job works on.
+  exports: [...useCases, PrincipalCache, SessionsRepository, UsersRepository],
 })
 export class AuthModule {}
