@@ -110,6 +110,8 @@ async function play(
     const b = await MockBroker.open(store, {
       ...config,
       instrument: () => ({ tickSize: TICK_SIZE, lotSize: 1 }),
+      // Orders wait for the next tick: the standing-quote rule would read the real wall clock.
+      standingQuoteMaxAgeMs: null,
       ...(options.wallClock ? { clock: () => ts } : {}),
     });
     b.subscribe((u) => updates.push(u));
@@ -189,7 +191,11 @@ async function play(
 }
 
 const sessionArb = fc.tuple(configArb, fc.array(stepArb, { minLength: 5, maxLength: 120 }));
-const RUNS = { numRuns: 150 };
+// A fixed seed: every run plays the same sessions, so no outcome depends on the draw. Unseeded,
+// the first property's coverage tallies were left to chance: partial fills (about 5 orders in 150
+// sessions) came out 0 in about 1 run in 25 and failed it. To explore, change the seed locally.
+const SEED = 20240611;
+const RUNS = { seed: SEED, numRuns: 150 };
 
 describe('MockBroker properties', () => {
   it('never overfills, and each order’s trades add up to its cumulative quantity and value', async () => {
@@ -301,7 +307,7 @@ describe('MockBroker properties', () => {
         expect(b.orders).toEqual(a.orders);
         expect(b.errors).toEqual(a.errors);
       }),
-      { numRuns: 60 },
+      { seed: SEED, numRuns: 60 },
     );
   });
 
@@ -320,7 +326,7 @@ describe('MockBroker properties', () => {
         expect(crashed.updates).toEqual(whole.updates);
         expect(crashed.errors).toEqual(whole.errors);
       }),
-      { numRuns: 80 },
+      { seed: SEED, numRuns: 80 },
     );
   });
 
