@@ -228,14 +228,14 @@ async function bulkLoad(db, users, targetEntries) {
         [rows.id, rows.type, rows.user, rows.ref, rows.at, rows.hash],
       );
       await sql.rows(
-        `INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_minor, created_at)
+        `INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, created_at)
          SELECT * FROM unnest($1::uuid[], $2::smallint[], $3::text[], $4::uuid[], $5::text[], $6::bigint[], $7::timestamptz[])`,
         [e.tx, e.pos, e.account, e.user, e.type, e.amount, e.at],
       );
     });
   }
   for (const [u, d] of balances) {
-    await db.sql.rows(`UPDATE wallet_balances SET cash_minor = cash_minor + $2, held_minor = held_minor + $3 WHERE user_id = $1`, [
+    await db.sql.rows(`UPDATE wallet_balances SET cash_paise = cash_paise + $2, held_paise = held_paise + $3 WHERE user_id = $1`, [
       u,
       d.cash.toString(),
       d.held.toString(),

@@ -167,23 +167,23 @@ try {
     const stuck = await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`);
     // Ledger invariant 2: held = Σ reservations of open orders + the margin of open shorts.
     const wallets = await db.sql.rows(
-      `SELECT w.user_id, w.held_minor::text held, (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'))::text reserved
+      `SELECT w.user_id, w.held_paise::text held, (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'))::text reserved
        FROM wallet_balances w WHERE w.user_id = ANY($1::uuid[])`,
       [users.map((u) => u.id)],
     );
     const positions = await db.sql.rows(
-      `SELECT user_id, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text FROM positions WHERE user_id = ANY($1::uuid[])`,
+      `SELECT user_id, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text FROM positions WHERE user_id = ANY($1::uuid[])`,
       [users.map((u) => u.id)],
     );
     const margin = new Map();
     for (const p of positions) {
       const pos = {
         netQuantity: p.net_quantity,
-        lotCost: BigInt(p.lot_cost),
+        lotCost: BigInt(p.lot_cost_tick_units),
         lotQuantity: p.lot_quantity,
         lotClosedQuantity: p.lot_closed_quantity,
-        lotClosedCashFlow: BigInt(p.lot_closed_cash_flow),
-        realizedBeforeLot: BigInt(p.realized_before_lot),
+        lotClosedCashFlow: BigInt(p.lot_closed_cash_flow_tick_units),
+        realizedBeforeLot: BigInt(p.realized_before_lot_tick_units),
       };
       margin.set(p.user_id, (margin.get(p.user_id) ?? 0n) + shortMargin(pos, p.product));
     }

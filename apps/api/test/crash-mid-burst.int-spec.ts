@@ -93,7 +93,7 @@ describe('the API process killed in the middle of a burst of deposits', () => {
     const afterRetry = await counts();
     expect(afterRetry.size).toBe(N);
     for (const n of afterRetry.values()) expect(n).toBe(1);
-    const [w] = await query<{ cash: string }>(`SELECT cash_minor::text cash FROM wallet_balances WHERE user_id = $1`, [userId]);
+    const [w] = await query<{ cash: string }>(`SELECT cash_paise::text cash FROM wallet_balances WHERE user_id = $1`, [userId]);
     expect(w!.cash).toBe(String(N * 1000));
 
     const verify = await api.get('/api/v1/compliance/ledger/verify', token);

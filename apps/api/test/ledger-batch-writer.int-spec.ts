@@ -27,7 +27,7 @@ describe('group-committed postings', () => {
     const rows = await api.app.get(Db).sql.rows<{
       cash: string;
       held: string;
-    }>(`SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
+    }>(`SELECT cash_paise::text cash, held_paise::text held FROM wallet_balances WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.id)]);
     // 100,000 − 33×3,000 = 1,000 cash; held 99,000 − 9,000 − 6,000 = 84,000; cash +9,000 +476.
     for (const r of rows) expect(r).toEqual({ cash: '10476', held: '84000' });
     const verify = await api.app.get(LedgerVerifier).verify();

@@ -50,7 +50,7 @@ describe('hold, release, settle', () => {
     const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => post(holdTx(user.id, 1_000n, `o${i}`))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const [w] = await sql<{ cash: string; held: string }>(
-      `SELECT cash_minor::text cash, held_minor::text held FROM wallet_balances WHERE user_id = $1`,
+      `SELECT cash_paise::text cash, held_paise::text held FROM wallet_balances WHERE user_id = $1`,
       [user.id],
     );
     expect(w).toEqual({ cash: '0', held: '10000' });
@@ -59,7 +59,7 @@ describe('hold, release, settle', () => {
 
 describe('the database itself refuses to rewrite history', () => {
   it.each([
-    [`UPDATE ledger_entries SET amount_minor = amount_minor + 1`],
+    [`UPDATE ledger_entries SET amount_paise = amount_paise + 1`],
     [`DELETE FROM ledger_entries`],
     [`TRUNCATE ledger_entries CASCADE`],
     [`UPDATE ledger_transactions SET reference = 'x'`],
@@ -74,7 +74,7 @@ describe('the database itself refuses to rewrite history', () => {
 
   it('balances cannot go negative even by direct SQL', async () => {
     const user = await funded(100n);
-    await expect(sql(`UPDATE wallet_balances SET cash_minor = -1 WHERE user_id = $1`, [user.id])).rejects.toThrow(
+    await expect(sql(`UPDATE wallet_balances SET cash_paise = -1 WHERE user_id = $1`, [user.id])).rejects.toThrow(
       /wallet_cash_not_negative/,
     );
   });
@@ -99,7 +99,7 @@ describe('verify', () => {
     const victim = await post(holdTx(user.id, 5_000n, 'tampered'));
     await api.app.get(LedgerSealer).sealAll({ wait: true });
     await tamper(
-      `UPDATE ledger_entries SET amount_minor = amount_minor * 2 WHERE transaction_id = $1 AND amount_minor > 0`,
+      `UPDATE ledger_entries SET amount_paise = amount_paise * 2 WHERE transaction_id = $1 AND amount_paise > 0`,
       [victim.transaction.id],
       'ledger_entries',
     );
@@ -110,7 +110,7 @@ describe('verify', () => {
     expect(res.body.problems.some((p: any) => p.kind === 'BALANCE_MISMATCH' && p.userId === user.id)).toBe(true);
     // Put it back so later tests see an honest ledger again.
     await tamper(
-      `UPDATE ledger_entries SET amount_minor = amount_minor / 2 WHERE transaction_id = $1 AND amount_minor > 0`,
+      `UPDATE ledger_entries SET amount_paise = amount_paise / 2 WHERE transaction_id = $1 AND amount_paise > 0`,
       [victim.transaction.id],
       'ledger_entries',
     );

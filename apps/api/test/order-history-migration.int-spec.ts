@@ -50,7 +50,7 @@ async function legacyOrder(
   const r = {
     status: 'OPEN',
     filled_quantity: 0,
-    filled_value: '0',
+    filled_value_tick_units: '0',
     reserved_paise: amount.toString(),
     broker_order_ids: [],
     reject_reason: null,
@@ -64,7 +64,7 @@ async function legacyOrder(
   };
   await db.sql.rows(
     `INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status, filled_quantity,
-       filled_value, reference_price_ticks, short_quantity, reserved_paise, broker, broker_order_ids, reject_reason, cancel_requested,
+       filled_value_tick_units, reference_price_ticks, short_quantity, reserved_paise, broker, broker_order_ids, reject_reason, cancel_requested,
        send_attempts, pending_modification)
      VALUES ($1, $2, 'RELIANCE', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, 'mock', $15, $16, $17, $18, $19)`,
     [
@@ -79,7 +79,7 @@ async function legacyOrder(
       t.triggerPrice,
       r.status,
       r.filled_quantity,
-      r.filled_value,
+      r.filled_value_tick_units,
       r.reference_price_ticks,
       r.reserved_paise,
       r.broker_order_ids,
@@ -100,7 +100,7 @@ async function legacyOrder(
   for (const tr of trades)
     await db.sql.rows(
       `INSERT INTO trades (id, order_id, user_id, symbol, side, product, quantity, price_ticks, value_paise, fees_paise, taxes_paise, charges,
-         realized_delta, broker, broker_trade_id, executed_at)
+         realized_delta_tick_units, broker, broker_trade_id, executed_at)
        VALUES ($1, $2, $3, 'RELIANCE', $4, $5, $6, $7, 0, 0, 0, '[]', 0, 'mock', $8, now())`,
       [randomUUID(), id, userId, t.side, t.product, tr.quantity, tr.price, tr.brokerTradeId],
     );
@@ -138,7 +138,7 @@ describe('order history typing migration', () => {
         {
           status: 'CANCELLED',
           filled_quantity: 4,
-          filled_value: (4n * BigInt(1400 * TICK)).toString(),
+          filled_value_tick_units: (4n * BigInt(1400 * TICK)).toString(),
           reserved_paise: '0',
           broker_order_ids: ['MO1'],
           cancel_requested: true,

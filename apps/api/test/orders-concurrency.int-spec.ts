@@ -107,8 +107,8 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
 
     // Each user: held = Σ reserved of open orders (long-only, so no short margin).
     const held = await db.sql.rows<{ user_id: string; held: string; reserved: string }>(
-      `SELECT w.user_id, w.held_minor::text held, coalesce(sum(o.reserved_paise) FILTER (WHERE o.status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'PENDING')), 0)::text reserved
-       FROM wallet_balances w LEFT JOIN orders o ON o.user_id = w.user_id WHERE w.user_id = ANY($1::uuid[]) GROUP BY w.user_id, w.held_minor`,
+      `SELECT w.user_id, w.held_paise::text held, coalesce(sum(o.reserved_paise) FILTER (WHERE o.status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'PENDING')), 0)::text reserved
+       FROM wallet_balances w LEFT JOIN orders o ON o.user_id = w.user_id WHERE w.user_id = ANY($1::uuid[]) GROUP BY w.user_id, w.held_paise`,
       [users.map((u) => u.id)],
     );
     expect(held).toHaveLength(20);

@@ -137,7 +137,7 @@ describe('Redis restarted while orders flow', () => {
     expect(Number(brokerOrders.n)).toBe(ours.length);
     expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
     const w = await db.sql.one<{ held: string; reserved: string }>(
-      `SELECT (SELECT held_minor::text FROM wallet_balances WHERE user_id = $1) held,
+      `SELECT (SELECT held_paise::text FROM wallet_balances WHERE user_id = $1) held,
               (SELECT coalesce(sum(reserved_paise), 0)::text FROM orders WHERE user_id = $1 AND status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED')) reserved`,
       [s.user.id],
     );

@@ -48,11 +48,11 @@ export class RiskMonitorRepository {
   async watched(dayStart: number): Promise<WatchedUser[]> {
     const sql = this.db.sql;
     const positions = await sql.rows<PositionRow & { user_id: UserId }>(
-      `SELECT user_id, symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
+      `SELECT user_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
        FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product`,
     );
     const realized = await sql.rows<{ user_id: UserId; v: string }>(
-      `SELECT user_id, sum(realized_delta)::text AS v FROM trades WHERE executed_at >= $1 GROUP BY user_id`,
+      `SELECT user_id, sum(realized_delta_tick_units)::text AS v FROM trades WHERE executed_at >= $1 GROUP BY user_id`,
       [new Date(dayStart).toISOString()],
     );
     const users = new Map<UserId, WatchedUser>();

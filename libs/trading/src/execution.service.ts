@@ -255,7 +255,9 @@ export class ExecutionService {
     d.fill(trade, { userId: o.user_id, symbol: o.symbol, product: o.product, position: s.position });
     d.record({ event: 'FILL', details: { fillId: fill.id, quantity: fill.quantity, price: fill.price } });
     const after = d.row;
-    d.change({ reserved: reservationFor(reservationBasisOf(after), after.quantity - after.filled_quantity, BigInt(after.filled_value)) });
+    d.change({
+      reserved: reservationFor(reservationBasisOf(after), after.quantity - after.filled_quantity, BigInt(after.filled_value_tick_units)),
+    });
     out.trades.push(
       toTradeDto({
         ...trade,

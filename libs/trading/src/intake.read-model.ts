@@ -66,12 +66,12 @@ export class IntakeReadModel {
             FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1::text) OR (scope = 'strategy' AND scope_id = $2)) AS switches,
          (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'side', side, 'remaining', quantity - filled_quantity)), '[]')
             FROM orders WHERE user_id = $1 AND status = ANY($3::text[])) AS open_orders,
-         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost', lot_cost::text,
-              'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow', lot_closed_cash_flow::text,
-              'realized_before_lot', realized_before_lot::text)), '[]')
+         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost_tick_units', lot_cost_tick_units::text,
+              'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow_tick_units', lot_closed_cash_flow_tick_units::text,
+              'realized_before_lot_tick_units', realized_before_lot_tick_units::text)), '[]')
             FROM positions WHERE user_id = $1 AND net_quantity <> 0) AS positions,
          (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = $1 AND created_at > $4) AS recent,
-         (SELECT coalesce(sum(realized_delta), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
+         (SELECT coalesce(sum(realized_delta_tick_units), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
       [userId, strategyId ?? '', OPEN_STATUSES, new Date(now - 60_000).toISOString(), new Date(bucketStart(now, '1d')).toISOString()],
     );
     const positions = r.positions.map((p) => ({ ...toPosition(p), symbol: p.symbol, product: p.product }));

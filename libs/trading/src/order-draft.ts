@@ -77,7 +77,7 @@ export class OrderDraft {
     const r = { ...this.row };
     if (set.status !== undefined) r.status = set.status;
     if (set.filledQuantity !== undefined) r.filled_quantity = set.filledQuantity;
-    if (set.filledValue !== undefined) r.filled_value = set.filledValue.toString();
+    if (set.filledValue !== undefined) r.filled_value_tick_units = set.filledValue.toString();
     if (set.reserved !== undefined) r.reserved_paise = set.reserved.toString();
     if (set.brokerOrderIds !== undefined) r.broker_order_ids = set.brokerOrderIds;
     if (set.rejectReason !== undefined) r.reject_reason = set.rejectReason;

@@ -95,7 +95,7 @@ export function orderHistoryProblems(row: OrderRow & { send_attempts: number; hi
   same('price', ticks(row.price_ticks), o.price);
   same('triggerPrice', ticks(row.trigger_ticks), o.triggerPrice);
   same('filledQuantity', row.filled_quantity, o.filledQuantity);
-  same('filledValue', row.filled_value, o.filledValue.toString());
+  same('filledValue', row.filled_value_tick_units, o.filledValue.toString());
   same('rejectReason', row.reject_reason, o.rejectReason);
   same('referencePrice', Number(row.reference_price_ticks), o.referencePrice);
   same('shortQuantity', row.short_quantity, o.shortQuantity);

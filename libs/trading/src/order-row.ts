@@ -30,7 +30,7 @@ export interface OrderRow {
   trigger_ticks: string | null;
   status: OrderStatus;
   filled_quantity: Quantity;
-  filled_value: string;
+  filled_value_tick_units: string;
   reference_price_ticks: string;
   short_quantity: Quantity;
   reserved_paise: string;
@@ -49,7 +49,7 @@ export interface OrderRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
-  filled_quantity, filled_value::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
+  filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
   broker_order_ids, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));
@@ -66,7 +66,7 @@ export function orderState(r: OrderRow, fills: OrderState['fills'] = []): OrderS
     triggerPrice: ticks(r.trigger_ticks),
     status: r.status,
     filledQuantity: r.filled_quantity,
-    filledValue: BigInt(r.filled_value),
+    filledValue: BigInt(r.filled_value_tick_units),
     fills,
     rejectReason: r.reject_reason,
   };
@@ -80,7 +80,7 @@ export const reservationBasisOf = (r: OrderRow): ReservationBasis => ({
 });
 
 export function toOrderDto(r: OrderRow): Order {
-  const avg = averageFillPrice({ filledQuantity: r.filled_quantity, filledValue: BigInt(r.filled_value) });
+  const avg = averageFillPrice({ filledQuantity: r.filled_quantity, filledValue: BigInt(r.filled_value_tick_units) });
   return {
     id: r.id,
     clientTag: r.client_tag,

@@ -28,20 +28,20 @@ export interface PositionRow {
   symbol: string;
   product: Product;
   net_quantity: Quantity;
-  lot_cost: string;
+  lot_cost_tick_units: string;
   lot_quantity: Quantity;
   lot_closed_quantity: Quantity;
-  lot_closed_cash_flow: string;
-  realized_before_lot: string;
+  lot_closed_cash_flow_tick_units: string;
+  realized_before_lot_tick_units: string;
 }
 
 export const toPosition = (r: PositionRow): Position => ({
   netQuantity: r.net_quantity,
-  lotCost: BigInt(r.lot_cost),
+  lotCost: BigInt(r.lot_cost_tick_units),
   lotQuantity: r.lot_quantity,
   lotClosedQuantity: r.lot_closed_quantity,
-  lotClosedCashFlow: BigInt(r.lot_closed_cash_flow),
-  realizedBeforeLot: BigInt(r.realized_before_lot),
+  lotClosedCashFlow: BigInt(r.lot_closed_cash_flow_tick_units),
+  realizedBeforeLot: BigInt(r.realized_before_lot_tick_units),
 });
 
 /** A new order's own columns; its terms, reservation basis and hold come from its PLACED entry. */
@@ -98,7 +98,7 @@ const storedDetails = (e: OrderHistoryEvent): string => JSON.stringify(encodeOrd
 const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: string; value: unknown }> = {
   status: (v: OrderStatus) => ({ col: 'status', value: v }),
   filledQuantity: (v: Quantity) => ({ col: 'filled_quantity', value: v }),
-  filledValue: (v: TradeValue) => ({ col: 'filled_value', value: v.toString() }),
+  filledValue: (v: TradeValue) => ({ col: 'filled_value_tick_units', value: v.toString() }),
   reserved: (v: Paise) => ({ col: 'reserved_paise', value: v.toString() }),
   brokerOrderIds: (v: string[]) => ({ col: 'broker_order_ids', value: v }),
   rejectReason: (v: string | null) => ({ col: 'reject_reason', value: v }),
@@ -154,7 +154,7 @@ function tradesInsert(trades: readonly TradeInsert[], first: number): { text: st
   ];
   return {
     text: `INSERT INTO trades (id, order_id, user_id, symbol, side, product, quantity, price_ticks, value_paise, fees_paise, taxes_paise, charges,
-         realized_delta, broker, broker_trade_id, executed_at)
+         realized_delta_tick_units, broker, broker_trade_id, executed_at)
        SELECT c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11::jsonb, c12, c13, c14, c15
        FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')}) AS x(${types.map((_, i) => `c${i}`).join(', ')})`,
     params: [
@@ -183,11 +183,11 @@ function positionsUpsert(rows: readonly PositionSave[], first: number): { text: 
   const col = <T>(f: (r: PositionSave) => T) => rows.map(f);
   const types = ['uuid', 'text', 'text', 'int', 'bigint', 'int', 'int', 'bigint', 'bigint'];
   return {
-    text: `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+    text: `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
        SELECT * FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')})
-       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = EXCLUDED.net_quantity, lot_cost = EXCLUDED.lot_cost,
+       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = EXCLUDED.net_quantity, lot_cost_tick_units = EXCLUDED.lot_cost_tick_units,
          lot_quantity = EXCLUDED.lot_quantity, lot_closed_quantity = EXCLUDED.lot_closed_quantity,
-         lot_closed_cash_flow = EXCLUDED.lot_closed_cash_flow, realized_before_lot = EXCLUDED.realized_before_lot, updated_at = now()`,
+         lot_closed_cash_flow_tick_units = EXCLUDED.lot_closed_cash_flow_tick_units, realized_before_lot_tick_units = EXCLUDED.realized_before_lot_tick_units, updated_at = now()`,
     params: [
       col((r) => r.userId),
       col((r) => r.symbol),
@@ -445,10 +445,10 @@ export class TradingRepository {
    */
   async lockPosition(sql: Sql, userId: UserId, symbol: string, product: Product): Promise<Position> {
     const row = await sql.one<PositionRow>(
-      `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+      `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
        VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0)
        ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
-       RETURNING symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text`,
+       RETURNING symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text`,
       [userId, symbol, product],
     );
     return toPosition(row);
@@ -456,7 +456,7 @@ export class TradingRepository {
 
   async positions(userId: UserId, sql: Sql = this.db.sql): Promise<(Position & { symbol: string; product: Product })[]> {
     const rows = await sql.rows<PositionRow>(
-      `SELECT symbol, product, net_quantity, lot_cost::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow::text, realized_before_lot::text
+      `SELECT symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
        FROM positions WHERE user_id = $1 ORDER BY symbol, product`,
       [userId],
     );
@@ -474,7 +474,7 @@ export class TradingRepository {
   /** Σ realized P&L change of today's (IST) fills, ticks·units. */
   async realizedToday(sql: Sql, userId: UserId, dayStart: number): Promise<TradeValue> {
     const row = await sql.one<{ v: string }>(
-      `SELECT coalesce(sum(realized_delta), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`,
+      `SELECT coalesce(sum(realized_delta_tick_units), 0)::text AS v FROM trades WHERE user_id = $1 AND executed_at >= $2`,
       [userId, new Date(dayStart).toISOString()],
     );
     return BigInt(row.v);

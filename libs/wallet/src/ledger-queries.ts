@@ -10,7 +10,7 @@ const ENTRY_CURSORS = {
 } satisfies Record<string, CursorCodec<[string]>>;
 import { toLedgerEntry, type EntryRow } from './ledger.repository';
 
-const ENTRY_COLUMNS = `e.id::text, e.transaction_id, e.account, e.type, e.amount_minor::text, e.balance_after_minor::text, t.reference, e.created_at`;
+const ENTRY_COLUMNS = `e.id::text, e.transaction_id, e.account, e.type, e.amount_paise::text, e.balance_after_paise::text, t.reference, e.created_at`;
 
 /** Reads of the ledger: a user's own entries, compliance's filtered view, drill-down, export. */
 @Injectable()
@@ -65,10 +65,10 @@ export class LedgerQueries {
       id: string;
       account: string;
       type: LedgerEntry['type'];
-      amount_minor: string;
-      balance_after_minor: string | null;
+      amount_paise: string;
+      balance_after_paise: string | null;
     }>(
-      `SELECT id::text, account, type, amount_minor::text, balance_after_minor::text FROM ledger_entries WHERE transaction_id = $1 ORDER BY position`,
+      `SELECT id::text, account, type, amount_paise::text, balance_after_paise::text FROM ledger_entries WHERE transaction_id = $1 ORDER BY position`,
       [id],
     );
     return {
@@ -85,8 +85,8 @@ export class LedgerQueries {
         id: e.id,
         account: e.account,
         type: e.type,
-        amount: formatMoney(BigInt(e.amount_minor)),
-        balanceAfter: e.balance_after_minor === null ? null : formatMoney(BigInt(e.balance_after_minor)),
+        amount: formatMoney(BigInt(e.amount_paise)),
+        balanceAfter: e.balance_after_paise === null ? null : formatMoney(BigInt(e.balance_after_paise)),
       })),
     };
   }

@@ -97,7 +97,7 @@ export class LedgerVerifier {
          JOIN ledger_transactions t ON t.id = c.transaction_id
          CROSS JOIN LATERAL (
            SELECT array_agg(account ORDER BY position) AS accounts, array_agg(type ORDER BY position) AS types,
-                  array_agg(amount_minor::text ORDER BY position) AS amounts
+                  array_agg(amount_paise::text ORDER BY position) AS amounts
            FROM ledger_entries WHERE transaction_id = c.transaction_id
          ) e
          ORDER BY c.seq`,
@@ -117,7 +117,7 @@ export class LedgerVerifier {
       }
       await this.checkBalances(sql, report);
       // The trial balance covers every committed entry, sealed or not.
-      const all = await sql.one<{ total: string }>(`SELECT COALESCE(SUM(amount_minor), 0)::text AS total FROM ledger_entries`);
+      const all = await sql.one<{ total: string }>(`SELECT COALESCE(SUM(amount_paise), 0)::text AS total FROM ledger_entries`);
       const trial = BigInt(all.total);
       if (trial !== 0n) report({ kind: 'UNBALANCED_TRANSACTION', detail: `the whole ledger sums to ${formatMoney(trial)}` });
       return { head, transactions, entries, trial };
@@ -152,16 +152,16 @@ export class LedgerVerifier {
   /** Stored balances must equal the sum of entries (same snapshot), and never be negative. */
   private async checkBalances(sql: Sql, report: (p: VerifyProblem) => void) {
     const sums = await sql.rows<{ account: string; total: string }>(
-      `SELECT account, SUM(amount_minor)::text AS total FROM ledger_entries WHERE user_id IS NOT NULL GROUP BY account`,
+      `SELECT account, SUM(amount_paise)::text AS total FROM ledger_entries WHERE user_id IS NOT NULL GROUP BY account`,
     );
     const userSums = new Map(sums.map((r) => [r.account, BigInt(r.total)]));
-    const wallets = await sql.rows<{ user_id: UserId; cash_minor: string; held_minor: string }>(
-      `SELECT user_id, cash_minor::text, held_minor::text FROM wallet_balances`,
+    const wallets = await sql.rows<{ user_id: UserId; cash_paise: string; held_paise: string }>(
+      `SELECT user_id, cash_paise::text, held_paise::text FROM wallet_balances`,
     );
     for (const w of wallets) {
       for (const [bucket, stored] of [
-        ['cash', BigInt(w.cash_minor)],
-        ['held', BigInt(w.held_minor)],
+        ['cash', BigInt(w.cash_paise)],
+        ['held', BigInt(w.held_paise)],
       ] as const) {
         const fromEntries = userSums.get(`user:${w.user_id}:${bucket}`) ?? 0n;
         if (stored < 0n) report({ kind: 'NEGATIVE_BALANCE', userId: w.user_id, detail: `${bucket} is ${formatMoney(stored)}` });

@@ -6,13 +6,23 @@ import { Db, type Sql } from '@tradeloop/platform';
 import { contentHash } from './ledger-hashing';
 
 export interface WalletRow {
+  cash_paise: string;
+  held_paise: string;
+}
+
+/**
+ * The wallet row under its names before migration 1763814000000 (`*_minor`). Only libs/testing's
+ * FakeLedger still builds one; remove this once it passes `cash_paise` / `held_paise`.
+ * @deprecated use WalletRow
+ */
+export interface LegacyWalletRow {
   cash_minor: string;
   held_minor: string;
 }
 
-export const toWallet = (w: WalletRow): Wallet => {
-  const cash = BigInt(w.cash_minor);
-  const held = BigInt(w.held_minor);
+export const toWallet = (w: WalletRow | LegacyWalletRow): Wallet => {
+  const cash: Paise = BigInt('cash_paise' in w ? w.cash_paise : w.cash_minor);
+  const held: Paise = BigInt('held_paise' in w ? w.held_paise : w.held_minor);
   return { currency: 'INR', available: formatMoney(cash), held: formatMoney(held), total: formatMoney(cash + held) };
 };
 
@@ -100,10 +110,10 @@ export class LedgerRepository {
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[])
            AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord)
        ), w AS (
-         UPDATE wallet_balances b SET cash_minor = b.cash_minor + i.dcash, held_minor = b.held_minor + i.dheld, updated_at = now()
+         UPDATE wallet_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
          FROM (SELECT * FROM i ORDER BY user_id) i
-         WHERE b.user_id = i.user_id AND b.cash_minor + i.dcash >= 0 AND b.held_minor + i.dheld >= 0
-         RETURNING i.id, b.cash_minor, b.held_minor, i.dcash, i.dheld
+         WHERE b.user_id = i.user_id AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
+         RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
        ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
          SELECT i.id, i.type, i.user_id, i.reference, i.created_at, i.content_hash FROM i JOIN w ON w.id = i.id ORDER BY i.ord
@@ -115,14 +125,14 @@ export class LedgerRepository {
          FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[])
            AS e(tx, position, account, user_id, bucket, type, amount)
        ), e AS (
-         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_minor, balance_after_minor, created_at)
+         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, balance_after_paise, created_at)
          SELECT p.tx, p.position, p.account, p.user_id, p.type, p.amount,
-                CASE p.bucket WHEN 'cash' THEN w.cash_minor - w.dcash + p.running WHEN 'held' THEN w.held_minor - w.dheld + p.running END,
+                CASE p.bucket WHEN 'cash' THEN w.cash_paise - w.dcash + p.running WHEN 'held' THEN w.held_paise - w.dheld + p.running END,
                 i.created_at
          FROM p JOIN w ON w.id = p.tx JOIN i ON i.id = p.tx ORDER BY i.ord, p.position
          RETURNING id, transaction_id, position
        )
-       SELECT w.id, w.cash_minor::text AS cash_after, w.held_minor::text AS held_after,
+       SELECT w.id, w.cash_paise::text AS cash_after, w.held_paise::text AS held_after,
               (SELECT array_agg(e.id::text ORDER BY e.position) FROM e WHERE e.transaction_id = w.id) AS entry_ids
        FROM w`,
       [
@@ -152,7 +162,7 @@ export class LedgerRepository {
       const d = walletDelta(tx, tx.userId);
       const running = { cash: BigInt(row.cash_after) - d.cash, held: BigInt(row.held_after) - d.held };
       written.set(row.id, {
-        wallet: toWallet({ cash_minor: row.cash_after, held_minor: row.held_after }),
+        wallet: toWallet({ cash_paise: row.cash_after, held_paise: row.held_after }),
         transaction: {
           id: row.id,
           type: tx.type,
@@ -184,26 +194,26 @@ export class LedgerRepository {
   }
 
   private async explainRefusal(sql: Sql, userId: UserId, delta: { cash: bigint; held: bigint }): Promise<never> {
-    const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
+    const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     if (!w) throw new DomainError('NOT_FOUND', 'User has no wallet');
-    const shortCash = -(BigInt(w.cash_minor) + delta.cash);
+    const shortCash = -(BigInt(w.cash_paise) + delta.cash);
     if (shortCash > 0n) {
       throw new DomainError(
         'INSUFFICIENT_FUNDS',
-        `Available balance is ${formatMoney(BigInt(w.cash_minor))}; this needs ${formatMoney(shortCash)} more`,
+        `Available balance is ${formatMoney(BigInt(w.cash_paise))}; this needs ${formatMoney(shortCash)} more`,
       );
     }
-    throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_minor))}, less than this movement needs`);
+    throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_paise))}, less than this movement needs`);
   }
 
   /** The user's available (not held) cash, in paise; 0 when the user has no wallet. */
   async availableCash(sql: Sql, userId: string): Promise<Paise> {
-    const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
-    return w ? BigInt(w.cash_minor) : 0n;
+    const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
+    return w ? BigInt(w.cash_paise) : 0n;
   }
 
   async wallet(userId: UserId, sql: Sql = this.db.sql): Promise<Wallet | undefined> {
-    const w = await sql.maybeOne<WalletRow>(`SELECT cash_minor::text, held_minor::text FROM wallet_balances WHERE user_id = $1`, [userId]);
+    const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     return w && toWallet(w);
   }
 }
@@ -213,8 +223,8 @@ export interface EntryRow {
   transaction_id: string;
   account: string;
   type: LedgerEntry['type'];
-  amount_minor: string;
-  balance_after_minor: string | null;
+  amount_paise: string;
+  balance_after_paise: string | null;
   reference: string;
   created_at: Date;
 }
@@ -224,8 +234,8 @@ export const toLedgerEntry = (r: EntryRow): LedgerEntry => ({
   transactionId: r.transaction_id,
   account: r.account,
   type: r.type,
-  amount: formatMoney(BigInt(r.amount_minor)),
-  balanceAfter: r.balance_after_minor === null ? null : formatMoney(BigInt(r.balance_after_minor)),
+  amount: formatMoney(BigInt(r.amount_paise)),
+  balanceAfter: r.balance_after_paise === null ? null : formatMoney(BigInt(r.balance_after_paise)),
   reference: r.reference,
   createdAt: r.created_at.toISOString(),
 });

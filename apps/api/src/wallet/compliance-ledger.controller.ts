@@ -80,8 +80,8 @@ export class ComplianceLedgerController {
           row.created_at.toISOString(),
           row.account,
           row.type,
-          formatMoney(BigInt(row.amount_minor)),
-          row.balance_after_minor === null ? '' : formatMoney(BigInt(row.balance_after_minor)),
+          formatMoney(BigInt(row.amount_paise)),
+          row.balance_after_paise === null ? '' : formatMoney(BigInt(row.balance_after_paise)),
           defuse(row.reference),
         ]);
       },

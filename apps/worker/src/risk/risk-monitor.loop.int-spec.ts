@@ -85,7 +85,7 @@ async function newUser(): Promise<string> {
 /** A long of `qty` RELIANCE CNC at ₹1,400.00 average. */
 async function holdLong(userId: string, qty: number): Promise<void> {
   await db().sql.rows(
-    `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost, lot_quantity, lot_closed_quantity, lot_closed_cash_flow, realized_before_lot)
+    `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
      VALUES ($1, 'RELIANCE', 'CNC', $2, $3, $2, 0, 0, 0)`,
     [userId, qty, (BigInt(qty) * BigInt(AVG)).toString()],
   );

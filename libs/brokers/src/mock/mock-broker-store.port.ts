@@ -63,12 +63,12 @@ export type MockSequenceName = 'order' | 'trade';
  * Every method is one simple statement (or one short transaction), e.g.:
  *
  *   mock_broker_orders(broker_order_id text PK, seq bigint UNIQUE, tag text, exchange, symbol,
- *     side, type, product, validity, quantity int, price bigint NULL, trigger_price bigint NULL,
- *     status text, filled_quantity int, filled_value bigint, fill_count int, reject_reason text,
+ *     side, type, product, validity, quantity int, price_ticks bigint NULL, trigger_ticks bigint NULL,
+ *     status text, filled_quantity int, filled_value_tick_units numeric, fill_count int, reject_reason text,
  *     accepted_at / live_at / updated_at bigint (epoch ms), version int)
  *     + INDEX (tag) + partial INDEX (seq) WHERE status IN ('OPEN','TRIGGER_PENDING')
  *   mock_broker_trades(trade_id text PK, seq bigint UNIQUE, broker_order_id text REFERENCES
- *     mock_broker_orders, exchange, symbol, side, product, quantity int, price bigint, ts bigint)
+ *     mock_broker_orders, exchange, symbol, side, product, quantity int, price_ticks bigint, ts bigint)
  *   two SEQUENCEs (or a counters table) for `nextSequence`.
  *
  * Conventions: after the insert only quantity, price, trigger price, status, the fill fields,

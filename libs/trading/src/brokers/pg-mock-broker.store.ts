@@ -13,11 +13,11 @@ interface OrderRow {
   product: MockOrderRecord['product'];
   validity: MockOrderRecord['validity'];
   quantity: number;
-  price: string | null;
-  trigger_price: string | null;
+  price_ticks: string | null;
+  trigger_ticks: string | null;
   status: MockOrderRecord['status'];
   filled_quantity: number;
-  filled_value: string;
+  filled_value_tick_units: string;
   fill_count: number;
   reject_reason: string | null;
   accepted_at: string;
@@ -26,9 +26,9 @@ interface OrderRow {
   version: number;
 }
 
-const ORDER_COLS = `broker_order_id, seq::text, tag, exchange, symbol, side, type, product, validity, quantity, price::text, trigger_price::text, status,
-  filled_quantity, filled_value::text, fill_count, reject_reason, accepted_at::text, live_at::text, updated_at::text, version`;
-const TRADE_COLS = `trade_id, seq::text, broker_order_id, exchange, symbol, side, product, quantity, price::text, ts::text`;
+const ORDER_COLS = `broker_order_id, seq::text, tag, exchange, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
+  filled_quantity, filled_value_tick_units::text, fill_count, reject_reason, accepted_at::text, live_at::text, updated_at::text, version`;
+const TRADE_COLS = `trade_id, seq::text, broker_order_id, exchange, symbol, side, product, quantity, price_ticks::text, ts::text`;
 
 const toOrder = (r: OrderRow): MockOrderRecord => ({
   brokerOrderId: r.broker_order_id,
@@ -41,11 +41,11 @@ const toOrder = (r: OrderRow): MockOrderRecord => ({
   product: r.product,
   validity: r.validity,
   quantity: r.quantity,
-  price: r.price === null ? null : Number(r.price),
-  triggerPrice: r.trigger_price === null ? null : Number(r.trigger_price),
+  price: r.price_ticks === null ? null : Number(r.price_ticks),
+  triggerPrice: r.trigger_ticks === null ? null : Number(r.trigger_ticks),
   status: r.status,
   filledQuantity: r.filled_quantity,
-  filledValue: BigInt(r.filled_value),
+  filledValue: BigInt(r.filled_value_tick_units),
   fillCount: r.fill_count,
   rejectReason: r.reject_reason,
   acceptedAt: Number(r.accepted_at),
@@ -63,7 +63,7 @@ interface TradeRow {
   side: MockTradeRecord['side'];
   product: MockTradeRecord['product'];
   quantity: number;
-  price: string;
+  price_ticks: string;
   ts: string;
 }
 const toTrade = (r: TradeRow): MockTradeRecord => ({
@@ -75,7 +75,7 @@ const toTrade = (r: TradeRow): MockTradeRecord => ({
   side: r.side,
   product: r.product,
   quantity: r.quantity,
-  price: Number(r.price),
+  price: Number(r.price_ticks),
   ts: Number(r.ts),
 });
 
@@ -86,7 +86,7 @@ const toTrade = (r: TradeRow): MockTradeRecord => ({
 /** Sequence values fetched per round trip: the sequences step by this much (migration 1763807400000-execution-round-trips). */
 export const MOCK_SEQUENCE_BLOCK = 64;
 
-const TRADE_INSERT = `INSERT INTO mock_broker.trades (trade_id, seq, broker_order_id, exchange, symbol, side, product, quantity, price, ts)
+const TRADE_INSERT = `INSERT INTO mock_broker.trades (trade_id, seq, broker_order_id, exchange, symbol, side, product, quantity, price_ticks, ts)
   SELECT * FROM unnest($TRADES_1::text[], $TRADES_2::bigint[], $TRADES_3::text[], $TRADES_4::text[], $TRADES_5::text[], $TRADES_6::text[], $TRADES_7::text[], $TRADES_8::int[], $TRADES_9::bigint[], $TRADES_10::bigint[])`;
 
 /** `TRADE_INSERT` with its parameters numbered from `first`, and their values. */
@@ -146,8 +146,8 @@ export class PgMockBrokerStore implements MockBrokerStore {
     const t = tradeInsert(trades, 22);
     await this.db.sql.rows(
       `WITH o AS (
-         INSERT INTO mock_broker.orders (broker_order_id, seq, tag, exchange, symbol, side, type, product, validity, quantity, price, trigger_price, status,
-           filled_quantity, filled_value, fill_count, reject_reason, accepted_at, live_at, updated_at, version)
+         INSERT INTO mock_broker.orders (broker_order_id, seq, tag, exchange, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
+           filled_quantity, filled_value_tick_units, fill_count, reject_reason, accepted_at, live_at, updated_at, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING 1
        )${trades.length > 0 ? `, t AS (${t.text})` : ''}
        SELECT 1 FROM o`,
@@ -183,7 +183,7 @@ export class PgMockBrokerStore implements MockBrokerStore {
     // The trades are inserted only when the versioned update matched (the WHERE EXISTS).
     const rows = await this.db.sql.rows(
       `WITH u AS (
-         UPDATE mock_broker.orders SET quantity = $3, price = $4, trigger_price = $5, status = $6, filled_quantity = $7, filled_value = $8,
+         UPDATE mock_broker.orders SET quantity = $3, price_ticks = $4, trigger_ticks = $5, status = $6, filled_quantity = $7, filled_value_tick_units = $8,
            fill_count = $9, reject_reason = $10, live_at = $11, updated_at = $12, version = $13
          WHERE broker_order_id = $1 AND version = $2 RETURNING 1
        )${newTrades.length > 0 ? `, t AS (${t.text} WHERE EXISTS (SELECT 1 FROM u))` : ''}

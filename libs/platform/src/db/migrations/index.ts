@@ -15,6 +15,7 @@ import { SignalBatches1763811600000 } from './1763811600000-signal-batches';
 import { SignalBatchesPacked1763812200000 } from './1763812200000-signal-batches-packed';
 import { RiskDrawdown1763812800000 } from './1763812800000-risk-drawdown';
 import { OrderHistoryTyped1763813400000 } from './1763813400000-order-history-typed';
+import { UnitColumnNames1763814000000 } from './1763814000000-unit-column-names';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   SignalBatchesPacked1763812200000,
   RiskDrawdown1763812800000,
   OrderHistoryTyped1763813400000,
+  UnitColumnNames1763814000000,
 ];
