@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney } from '@tradeloop/domain';
+import { DomainError, formatMoney, type UserId } from '@tradeloop/domain';
 import type { AdminKillSwitchStatus, KillSwitchStatus, RiskEvent, RiskLimitsDto } from '@tradeloop/contracts';
 import { UsersRepository } from '@tradeloop/identity';
 import { RiskRepository, type SwitchRow, type UserRiskLimits } from '@tradeloop/trading';
@@ -30,7 +30,7 @@ export class GetRiskLimitsQuery {
     @Inject(UsersRepository) private readonly users: UsersRepository,
   ) {}
 
-  async execute(userId: string, opts: { mustExist?: boolean } = {}): Promise<RiskLimitsDto> {
+  async execute(userId: UserId, opts: { mustExist?: boolean } = {}): Promise<RiskLimitsDto> {
     if (opts.mustExist && !(await this.users.exists(userId))) throw new DomainError('NOT_FOUND', 'No such user');
     return riskLimitsDto(await this.risk.limits(userId));
   }
@@ -41,7 +41,7 @@ export class GetRiskLimitsQuery {
 export class GetKillSwitchesQuery {
   constructor(@Inject(RiskRepository) private readonly risk: RiskRepository) {}
 
-  async execute(userId: string): Promise<KillSwitchStatus> {
+  async execute(userId: UserId): Promise<KillSwitchStatus> {
     const s = await this.risk.switches(userId);
     return { global: switchStateDto(s.global), self: switchStateDto(s.user) };
   }
@@ -55,7 +55,7 @@ export class GetAdminKillSwitchesQuery {
     @Inject(UsersRepository) private readonly users: UsersRepository,
   ) {}
 
-  async execute(userId: string | undefined): Promise<AdminKillSwitchStatus> {
+  async execute(userId: UserId | undefined): Promise<AdminKillSwitchStatus> {
     if (userId && !(await this.users.exists(userId))) throw new DomainError('NOT_FOUND', 'No such user');
     const s = await this.risk.switches(userId ?? '');
     return { global: switchStateDto(s.global), user: userId ? switchStateDto(s.user) : null };
@@ -67,7 +67,7 @@ export class GetAdminKillSwitchesQuery {
 export class ListRiskEventsQuery {
   constructor(@Inject(RiskRepository) private readonly risk: RiskRepository) {}
 
-  async execute(userId: string | null, limit = 100): Promise<RiskEvent[]> {
+  async execute(userId: UserId | null, limit = 100): Promise<RiskEvent[]> {
     return (await this.risk.events(userId, limit)).map((e) => ({
       id: e.id,
       userId: e.user_id,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@tradeloop/domain';
+import { DomainError, type UserId } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type KillSwitchStatus } from '@tradeloop/contracts';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, UsersRepository, type RequestMeta } from '@tradeloop/identity';
@@ -25,9 +25,9 @@ export class SetKillSwitchUseCase {
   ) {}
 
   async execute(
-    actorId: string,
+    actorId: UserId,
     scope: 'global' | 'user',
-    userId: string | null,
+    userId: UserId | null,
     engaged: boolean,
     reason: string,
     meta: RequestMeta,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, parsePositiveMoney } from '@tradeloop/domain';
+import { DomainError, parsePositiveMoney, type UserId } from '@tradeloop/domain';
 import type { RiskLimitsDto, UpdateRiskLimitsRequest } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
 import { AuditRepository, UsersRepository, type RequestMeta } from '@tradeloop/identity';
@@ -18,7 +18,7 @@ export class SetRiskLimitsUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
-  async execute(actorId: string, userId: string, body: UpdateRiskLimitsRequest, meta: RequestMeta): Promise<RiskLimitsDto> {
+  async execute(actorId: UserId, userId: UserId, body: UpdateRiskLimitsRequest, meta: RequestMeta): Promise<RiskLimitsDto> {
     const limits: Omit<UserRiskLimits, 'squareOffOnTrip' | 'maxDrawdown'> = {
       maxOrderValue: money(body.maxOrderValue, 'maxOrderValue'),
       maxPositionValue: money(body.maxPositionValue, 'maxPositionValue'),

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderSide, Paise, PriceTicks } from '@tradeloop/domain';
+import type { OrderSide, Paise, PriceTicks, Quantity, UserId } from '@tradeloop/domain';
 import { Db, type Sql } from '@tradeloop/platform';
 
 export interface StrategyRow {
   id: string;
-  user_id: string;
+  user_id: UserId;
   name: string;
   kind: 'ml-signal' | 'sma-crossover';
   symbols: string[];
@@ -33,7 +33,7 @@ export class StrategiesRepository {
     sql: Sql,
     s: {
       id: string;
-      userId: string;
+      userId: UserId;
       name: string;
       kind: string;
       symbols: string[];
@@ -55,7 +55,7 @@ export class StrategiesRepository {
     return sql.maybeOne<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.id = $1`, [id]);
   }
 
-  async ofUser(userId: string): Promise<StrategyRow[]> {
+  async ofUser(userId: UserId): Promise<StrategyRow[]> {
     return this.db.sql.rows<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.user_id = $1 ORDER BY s.created_at DESC`, [userId]);
   }
 
@@ -93,7 +93,7 @@ export class StrategiesRepository {
   }
 
   /** The strategy's fills, oldest first, and their charges. */
-  async fills(id: string): Promise<{ symbol: string; side: OrderSide; quantity: number; price: PriceTicks; charges: Paise }[]> {
+  async fills(id: string): Promise<{ symbol: string; side: OrderSide; quantity: Quantity; price: PriceTicks; charges: Paise }[]> {
     const rows = await this.db.sql.rows<{ symbol: string; side: OrderSide; quantity: number; price_ticks: string; charges: string }>(
       `SELECT t.symbol, t.side, t.quantity, t.price_ticks::text, (t.fees_paise + t.taxes_paise)::text AS charges
          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.strategy_id = $1 ORDER BY t.executed_at, t.id`,

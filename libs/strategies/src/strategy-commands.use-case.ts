@@ -8,7 +8,7 @@ import {
   type CreateStrategyRequest,
   type StrategyDto,
 } from '@tradeloop/contracts';
-import { DomainError, formatMoney, formatPrice, strategyPnl, type FieldError } from '@tradeloop/domain';
+import { DomainError, formatMoney, formatPrice, strategyPnl, type FieldError, type UserId } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
@@ -51,7 +51,7 @@ export class StrategyCommandsUseCase {
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
   ) {}
 
-  async create(userId: string, req: CreateStrategyRequest, meta: RequestMeta): Promise<StrategyDto> {
+  async create(userId: UserId, req: CreateStrategyRequest, meta: RequestMeta): Promise<StrategyDto> {
     const params = strategyParams(req.kind, req.params);
     const unknown: FieldError[] = [];
     for (const [i, symbol] of req.symbols.entries())
@@ -101,15 +101,15 @@ export class StrategyCommandsUseCase {
     return this.dto(row);
   }
 
-  async list(userId: string): Promise<StrategyDto[]> {
+  async list(userId: UserId): Promise<StrategyDto[]> {
     return Promise.all((await this.strategies.ofUser(userId)).map((r) => this.dto(r)));
   }
 
-  async get(userId: string, id: string): Promise<StrategyDto> {
+  async get(userId: UserId, id: string): Promise<StrategyDto> {
     return this.dto(await this.owned(userId, id));
   }
 
-  async setRunning(userId: string, id: string, running: boolean, meta: RequestMeta): Promise<StrategyDto> {
+  async setRunning(userId: UserId, id: string, running: boolean, meta: RequestMeta): Promise<StrategyDto> {
     const s = await this.owned(userId, id);
     if (running && s.mode === 'live' && !LIVE_BROKER_CONFIGURED) {
       throw new DomainError(
@@ -137,7 +137,7 @@ export class StrategyCommandsUseCase {
   }
 
   /** The strategy's own switch: engaged, it places nothing new and its working orders are cancelled. */
-  async setKillSwitch(userId: string, id: string, engaged: boolean, reason: string, meta: RequestMeta): Promise<StrategyDto> {
+  async setKillSwitch(userId: UserId, id: string, engaged: boolean, reason: string, meta: RequestMeta): Promise<StrategyDto> {
     await this.owned(userId, id);
     const cancel = await this.db.tx(async (sql) => {
       if (!(await this.risk.setSwitch(sql, 'strategy', id, engaged, reason, userId))) return [];
@@ -170,7 +170,7 @@ export class StrategyCommandsUseCase {
     return dto;
   }
 
-  private async owned(userId: string, id: string): Promise<StrategyRow> {
+  private async owned(userId: UserId, id: string): Promise<StrategyRow> {
     const s = await this.strategies.byId(id);
     if (!s || s.user_id !== userId) throw new DomainError('NOT_FOUND', 'No such strategy');
     return s;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, isTerminalStatus } from '@tradeloop/domain';
+import { DomainError, isTerminalStatus, type OrderId, type UserId } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order } from '@tradeloop/contracts';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
@@ -21,7 +21,7 @@ export class CancelOrderUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
   ) {}
 
-  async execute(userId: string, orderId: string, meta: RequestMeta): Promise<Order> {
+  async execute(userId: UserId, orderId: OrderId, meta: RequestMeta): Promise<Order> {
     const row = await this.db.tx(async (sql) => {
       const o = await this.trading.order(orderId, sql, { userId, lock: true });
       if (!o) throw new DomainError('NOT_FOUND', 'No such order');

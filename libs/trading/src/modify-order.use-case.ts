@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, parsePrice, planModification, type OrderModification } from '@tradeloop/domain';
+import {
+  DomainError,
+  formatMoney,
+  parsePrice,
+  planModification,
+  type OrderId,
+  type OrderModification,
+  type UserId,
+} from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type ModifyOrderRequest, type Order } from '@tradeloop/contracts';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
@@ -27,7 +35,7 @@ export class ModifyOrderUseCase {
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
   ) {}
 
-  async execute(userId: string, orderId: string, body: ModifyOrderRequest, meta: RequestMeta): Promise<Order> {
+  async execute(userId: UserId, orderId: OrderId, body: ModifyOrderRequest, meta: RequestMeta): Promise<Order> {
     const change: OrderModification = {
       ...(body.quantity !== undefined ? { quantity: body.quantity } : {}),
       ...(body.price !== undefined ? { price: parsePrice(body.price, 'price') } : {}),

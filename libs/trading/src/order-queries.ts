@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@tradeloop/domain';
+import { DomainError, type OrderId, type UserId } from '@tradeloop/domain';
 import type { Order, OrderDetail, PositionDto, Trade } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
 import { QuotesStore } from '@tradeloop/market';
@@ -17,7 +17,7 @@ export class GetOrderQuery {
     @Inject(TradingRepository) private readonly trading: TradingRepository,
   ) {}
 
-  async execute(userId: string, orderId: string): Promise<OrderDetail> {
+  async execute(userId: UserId, orderId: OrderId): Promise<OrderDetail> {
     const o = await this.trading.order(orderId, this.db.sql, { userId });
     if (!o) throw new DomainError('NOT_FOUND', 'No such order');
     const history = await this.trading.history(orderId);
@@ -33,7 +33,7 @@ export class GetOrderQuery {
 export class ListOrdersQuery {
   constructor(@Inject(TradingRepository) private readonly trading: TradingRepository) {}
 
-  async execute(userId: string, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<Order[]> {
+  async execute(userId: UserId, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<Order[]> {
     return (await this.trading.listOrders(userId, q)).map(toOrderDto);
   }
 }
@@ -43,7 +43,7 @@ export class ListOrdersQuery {
 export class ListTradesQuery {
   constructor(@Inject(TradingRepository) private readonly trading: TradingRepository) {}
 
-  async execute(userId: string, limit = 200): Promise<Trade[]> {
+  async execute(userId: UserId, limit = 200): Promise<Trade[]> {
     return (await this.trading.trades(userId, limit)).map(toTradeDto);
   }
 }
@@ -56,7 +56,7 @@ export class ListPositionsQuery {
     @Inject(QuotesStore) private readonly quotes: QuotesStore,
   ) {}
 
-  async execute(userId: string): Promise<PositionDto[]> {
+  async execute(userId: UserId): Promise<PositionDto[]> {
     const positions = await this.trading.positions(userId);
     const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
     return positions.map((p) => toPositionDto(p, marks.get(p.symbol)?.[2] ?? null));

@@ -10,6 +10,7 @@ import {
   riskError,
   type OrderSide,
   type Product,
+  type UserId,
 } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
@@ -49,7 +50,7 @@ export class PlaceOrderUseCase {
   ) {}
 
   async execute(
-    userId: string,
+    userId: UserId,
     body: PlaceOrderRequest,
     key: string,
     meta: RequestMeta,
@@ -96,7 +97,7 @@ export class PlaceOrderUseCase {
 
   private async place(
     sql: Sql,
-    userId: string,
+    userId: UserId,
     body: PlaceOrderRequest,
     meta: RequestMeta,
     strategyId: string | null,
@@ -191,7 +192,7 @@ export class PlaceOrderUseCase {
   }
 
   private async recordRejection(
-    userId: string,
+    userId: UserId,
     symbol: string,
     rule: string,
     detail: string,
@@ -244,7 +245,7 @@ export class SquareOffUseCase {
     @Inject(Db) private readonly db: Db,
   ) {}
 
-  async execute(userId: string, symbol: string | undefined, requestKey: string, meta: RequestMeta): Promise<Order[]> {
+  async execute(userId: UserId, symbol: string | undefined, requestKey: string, meta: RequestMeta): Promise<Order[]> {
     const [positions, open] = await Promise.all([this.trading.positions(userId), this.trading.openOrders(this.db.sql, userId)]);
     const out: Order[] = [];
     for (const p of positions) {

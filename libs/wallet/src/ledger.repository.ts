@@ -207,7 +207,7 @@ export class LedgerRepository {
   }
 
   /** The user's available (not held) cash, in paise; 0 when the user has no wallet. */
-  async availableCash(sql: Sql, userId: string): Promise<Paise> {
+  async availableCash(sql: Sql, userId: UserId): Promise<Paise> {
     const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     return w ? BigInt(w.cash_paise) : 0n;
   }
