@@ -35,7 +35,17 @@ export class RealtimePublisher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.emitter = new Emitter(redis, { key: socketIoKey(config) }).of(REALTIME_NAMESPACE);
+    // The emitter publishes and drops the promise: while Redis restarts, a publish fails
+    // (MaxRetriesPerRequestError) as an unhandled rejection, which ends a Node process. Every
+    // emit, and disconnectRoom, publishes through this handler instead.
+    const publisher = {
+      publish: (channel: string, message: string | Buffer): Promise<number> =>
+        redis.publish(channel, message).catch((err: unknown) => {
+          this.logger.warn({ channel, err: (err as Error).message }, 'realtime publish failed');
+          return 0;
+        }),
+    };
+    this.emitter = new Emitter(publisher, { key: socketIoKey(config) }).of(REALTIME_NAMESPACE);
   }
 
   private async nextSeq(room: string, event: string): Promise<number> {
