@@ -11,6 +11,7 @@ import {
   FLAT_POSITION,
   lotSizeRejection,
   newOrder,
+  paiseToValue,
   percent,
   reservationFor,
   settleFill,
@@ -56,6 +57,7 @@ describe('units as types', () => {
 
   it('converts only through the named functions, and accepts unit-less literals', () => {
     expect(formatMoney(valueToPaise(value))).toBe('2435.00');
+    expect(valueToPaise(paiseToValue(paise))).toBe(paise);
     expect(takesPaise(100n)).toBe(100n);
     expect(takesQuantity(5)).toBe(5);
     expect(takesUser(userId)).toBe(userId);

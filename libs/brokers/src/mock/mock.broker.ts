@@ -8,8 +8,8 @@ import {
   ORDER_TYPES,
   positionAveragePrice,
   PRODUCTS,
+  paiseToValue,
   realizedPnl,
-  TICKS_PER_PAISA,
   tradeValue,
   VALIDITIES,
   valueToPaise,
@@ -17,6 +17,7 @@ import {
   type Paise,
   type Position,
   type PriceTicks,
+  type TradeValue,
 } from '@tradeloop/domain';
 import type {
   BrokerAdapter,
@@ -391,9 +392,9 @@ export class MockBroker implements BrokerAdapter {
    */
   funds(): Promise<BrokerFunds> {
     return this.serial(async () => {
-      let cash = (this.config.initialCash ?? ONE_CRORE_PAISE) * TICKS_PER_PAISA;
+      let cash: TradeValue = paiseToValue(this.config.initialCash ?? ONE_CRORE_PAISE);
       for (const t of await this.store.listTrades()) cash += (t.side === 'SELL' ? 1n : -1n) * tradeValue(t.quantity, t.price);
-      let blocked = 0n;
+      let blocked: TradeValue = 0n;
       for (const o of [...this.openBySymbol.values()].flat()) {
         const at = o.price ?? o.triggerPrice ?? this.quoteBySymbol.get(o.symbol)?.ask ?? null;
         if (o.side === 'BUY' && at !== null) blocked += tradeValue(o.quantity - o.filledQuantity, at);

@@ -22,6 +22,9 @@ export function tradeValue(quantity: Quantity, price: PriceTicks): TradeValue {
   return BigInt(quantity) * BigInt(price);
 }
 
+/** An amount of money as a trade value (exact: a paisa is 100 ticks·units). */
+export const paiseToValue = (p: Paise): TradeValue => p * TICKS_PER_PAISA;
+
 /** A value in paise, halves away from zero (docs/domain.md, "Money and units": round half-up to the paisa). */
 export const valueToPaise = (v: TradeValue): Paise => mulDivRoundHalfUp(v, 1n, TICKS_PER_PAISA);
 
