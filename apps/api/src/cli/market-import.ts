@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { aggregateCandles, TIMEFRAMES } from '@tradeloop/domain';
 import { createLogger, Db, InfraModule, loadConfigOrExit, type AppConfig } from '@tradeloop/platform';
-import { CandlesRepository, MarketModule, parseCandleCsv } from '@tradeloop/market';
+import { CandlesRepository, InstrumentsRepository, MarketModule, parseCandleCsv } from '@tradeloop/market';
 
 @Module({})
 class ImportModule {
@@ -50,15 +50,14 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('market:import');
   const app = await NestFactory.createApplicationContext(ImportModule.forRoot(config), { logger: false });
   try {
-    const db = app.get(Db);
-    const known = await db.sql.maybeOne(`SELECT 1 FROM instruments WHERE symbol = $1`, [symbol]);
-    if (!known) {
+    const known = await app.get(InstrumentsRepository).existing([symbol]);
+    if (!known.has(symbol)) {
       process.stderr.write(`unknown symbol ${symbol}: add it to the instrument master first (or pass --symbol)\n`);
       process.exitCode = 1;
       return;
     }
     const repo = app.get(CandlesRepository);
-    await db.tx(async (sql) => {
+    await app.get(Db).tx(async (sql) => {
       for (const tf of TIMEFRAMES) {
         const rows = tf === '1m' ? candles : aggregateCandles(candles, tf);
         const n = await repo.upsert(symbol, tf, rows, sql);

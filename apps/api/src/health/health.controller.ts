@@ -27,7 +27,7 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const [postgres, redis, queue] = await Promise.all([
-      probe(() => this.db.dataSource.query('SELECT 1')),
+      probe(() => this.db.ping()),
       probe(() => this.redis.ping()),
       probe(() => this.jobs.ping()),
     ]);

@@ -19,7 +19,7 @@ export function createHealthServer(deps: { db: Db; redis: Redis; host: WorkerHos
       return;
     }
     if (url === '/health/ready') {
-      void Promise.all([probe(() => deps.db.dataSource.query('SELECT 1')), probe(() => deps.redis.ping())]).then(([postgres, redis]) => {
+      void Promise.all([probe(() => deps.db.ping()), probe(() => deps.redis.ping())]).then(([postgres, redis]) => {
         const running = deps.host.state === 'running';
         const ok = running && postgres.status === 'up' && redis.status === 'up';
         send(ok ? 200 : 503, {

@@ -60,6 +60,11 @@ export class Db {
 
   constructor(readonly dataSource: DataSource) {}
 
+  /** A round trip to the database (readiness probes). */
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
   /** The pg pool behind the data source (its size and timeouts are set in createDataSource). */
   private get pg(): Pool {
     if (!this.pool) {
