@@ -14,6 +14,9 @@ beforeAll(async () => {
   await ds.initialize();
   db = new Db(ds);
   redis = new Redis(ctx.config.REDIS_URL);
+  // Connected before the first probe: what is under test is the state mapping, not a cold connect.
+  await db.ping();
+  await redis.ping();
 });
 afterAll(async () => {
   await db?.dataSource.destroy();
@@ -22,7 +25,14 @@ afterAll(async () => {
 });
 
 async function readiness(state: WorkerHost['state']) {
-  const server = createHealthServer({ db, redis, host: { state } as WorkerHost, metrics: createMetrics('worker-test') });
+  // A probe deadline far above any machine's load: the 2 s default is the production setting, not this test's subject.
+  const server = createHealthServer({
+    db,
+    redis,
+    host: { state } as WorkerHost,
+    metrics: createMetrics('worker-test'),
+    probeTimeoutMs: 30_000,
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/health/ready`);

@@ -6,7 +6,14 @@ import { probe, type Db, type Metrics, type WorkerHost } from '@tradeloop/platfo
  * The worker's own small HTTP surface: liveness, readiness (Postgres, Redis, and whether the
  * host is running rather than draining) and Prometheus metrics.
  */
-export function createHealthServer(deps: { db: Db; redis: Redis; host: WorkerHost; metrics: Metrics }): Server {
+export function createHealthServer(deps: {
+  db: Db;
+  redis: Redis;
+  host: WorkerHost;
+  metrics: Metrics;
+  /** How long a dependency may take to answer before it counts as down (default 2 s). */
+  probeTimeoutMs?: number;
+}): Server {
   return createServer((req, res) => {
     const send = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
@@ -19,14 +26,16 @@ export function createHealthServer(deps: { db: Db; redis: Redis; host: WorkerHos
       return;
     }
     if (url === '/health/ready') {
-      void Promise.all([probe(() => deps.db.ping()), probe(() => deps.redis.ping())]).then(([postgres, redis]) => {
-        const running = deps.host.state === 'running';
-        const ok = running && postgres.status === 'up' && redis.status === 'up';
-        send(ok ? 200 : 503, {
-          status: ok ? 'ready' : running ? 'not_ready' : deps.host.state,
-          checks: { postgres, redis, worker: deps.host.state },
-        });
-      });
+      void Promise.all([probe(() => deps.db.ping(), deps.probeTimeoutMs), probe(() => deps.redis.ping(), deps.probeTimeoutMs)]).then(
+        ([postgres, redis]) => {
+          const running = deps.host.state === 'running';
+          const ok = running && postgres.status === 'up' && redis.status === 'up';
+          send(ok ? 200 : 503, {
+            status: ok ? 'ready' : running ? 'not_ready' : deps.host.state,
+            checks: { postgres, redis, worker: deps.host.state },
+          });
+        },
+      );
       return;
     }
     send(404, { status: 404, code: 'NOT_FOUND' });
