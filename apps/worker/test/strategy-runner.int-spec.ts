@@ -12,7 +12,14 @@ import { AuthModule, RegisterUseCase } from '@tradeloop/identity';
 import { LedgerRepository, WalletModule } from '@tradeloop/wallet';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { OrderHistoryVerifier, TradingModule } from '@tradeloop/trading';
-import { StrategiesModule, StrategyCommandsUseCase } from '@tradeloop/strategies';
+import {
+  CreateStrategyUseCase,
+  GetStrategyQuery,
+  SetStrategyKillSwitchUseCase,
+  SetStrategyRunningUseCase,
+  StrategiesModule,
+  StrategyView,
+} from '@tradeloop/strategies';
 import { createTestContext, type TestContext } from '@tradeloop/testing';
 import { BarCloseBus } from '../src/ml/bar-close.bus';
 import { StrategyRunner } from '../src/strategies/strategy-runner';
@@ -58,7 +65,7 @@ async function newRunner(): Promise<StrategyRunner> {
     g(APP_CONFIG),
     new BarCloseBus(),
     g(StrategiesRepository),
-    g(StrategyCommandsUseCase),
+    g(StrategyView),
     g(PlaceOrderUseCase),
     g(CandlesRepository),
     g(RiskRepository),
@@ -133,9 +140,9 @@ const ordersOf = (strategyId: string) =>
     strategyId,
   ]);
 
-async function startStrategy(body: Parameters<StrategyCommandsUseCase['create']>[1]) {
-  const s = await app.get(StrategyCommandsUseCase).create(userId, body, meta);
-  await app.get(StrategyCommandsUseCase).setRunning(userId, s.id, true, meta);
+async function startStrategy(body: Parameters<CreateStrategyUseCase['execute']>[1]) {
+  const s = await app.get(CreateStrategyUseCase).execute(userId, body, meta);
+  await app.get(SetStrategyRunningUseCase).execute(userId, s.id, true, meta);
   return s;
 }
 
@@ -218,7 +225,7 @@ describe('strategy runner', () => {
       modelId,
       mode: 'paper',
     });
-    await app.get(StrategyCommandsUseCase).setKillSwitch(userId, switched.id, true, 'test: halt this one', meta);
+    await app.get(SetStrategyKillSwitchUseCase).execute(userId, switched.id, true, 'test: halt this one', meta);
     const r = await newRunner();
     await r.onApplicationBootstrap();
     await deliver(r, {
@@ -230,8 +237,8 @@ describe('strategy runner', () => {
     expect(await ordersOf(limited.id)).toEqual([]);
     expect(await ordersOf(switched.id)).toEqual([]);
     const [l, k] = await Promise.all([
-      app.get(StrategyCommandsUseCase).get(userId, limited.id),
-      app.get(StrategyCommandsUseCase).get(userId, switched.id),
+      app.get(GetStrategyQuery).execute(userId, limited.id),
+      app.get(GetStrategyQuery).execute(userId, switched.id),
     ]);
     expect(l).toMatchObject({ status: 'running', lastError: expect.stringContaining('limit is 3') });
     expect(k).toMatchObject({
@@ -242,7 +249,7 @@ describe('strategy runner', () => {
     const events = await db.sql.rows<{ rule: string }>(`SELECT rule FROM risk_events WHERE user_id = $1 ORDER BY id`, [userId]);
     expect(events.map((e) => e.rule)).toEqual(expect.arrayContaining(['STRATEGY_POSITION_LIMIT', 'STRATEGY_KILL_SWITCH']));
     // Released, the same strategy trades on the next bar.
-    await app.get(StrategyCommandsUseCase).setKillSwitch(userId, switched.id, false, 'test: resume', meta);
+    await app.get(SetStrategyKillSwitchUseCase).execute(userId, switched.id, false, 'test: resume', meta);
     await deliver(r, { signals: batch([signal({ symbol: 'TCS', ts: new Date(T0 + 180_000).toISOString() })]) });
     expect(await ordersOf(switched.id)).toHaveLength(1);
     await r.beforeApplicationShutdown();

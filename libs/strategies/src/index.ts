@@ -1,7 +1,12 @@
 // Context: strategies (docs/architecture.md). Strategy configuration and state; the worker's runner
-// turns signals into orders through trading's intake. Depends on platform, identity, market, trading.
+// turns signals into orders through trading's intake. Depends on platform, identity, market, trading, ml.
 import 'reflect-metadata';
 
 export * from './strategies.repository';
-export * from './strategy-commands.use-case';
+export * from './strategy-params';
+export * from './strategy-view';
+export * from './strategy-queries';
+export * from './create-strategy.use-case';
+export * from './set-strategy-running.use-case';
+export * from './set-strategy-kill-switch.use-case';
 export * from './strategies.module';

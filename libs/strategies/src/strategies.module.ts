@@ -5,12 +5,24 @@ import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { TradingModule } from '@tradeloop/trading';
 import { ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesRepository } from './strategies.repository';
-import { StrategyCommandsUseCase } from './strategy-commands.use-case';
+import { CreateStrategyUseCase } from './create-strategy.use-case';
+import { SetStrategyKillSwitchUseCase } from './set-strategy-kill-switch.use-case';
+import { SetStrategyRunningUseCase } from './set-strategy-running.use-case';
+import { GetStrategyQuery, ListStrategiesQuery } from './strategy-queries';
+import { StrategyView } from './strategy-view';
+
+const USE_CASES = [CreateStrategyUseCase, SetStrategyRunningUseCase, SetStrategyKillSwitchUseCase, ListStrategiesQuery, GetStrategyQuery];
+
+/**
+ * Ports: the strategy store (the worker's runner reads running strategies and records their
+ * errors) and the strategy view (the runner announces a strategy in the API shape).
+ */
+const PORTS = [StrategiesRepository, StrategyView];
 
 /** Strategies: their configuration and state (API), and what the worker's runner reads. */
 @Module({
   imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, ModelRegistryModule],
-  providers: [StrategiesRepository, StrategyCommandsUseCase],
-  exports: [StrategiesRepository, StrategyCommandsUseCase],
+  providers: [...USE_CASES, ...PORTS],
+  exports: [...USE_CASES, ...PORTS],
 })
 export class StrategiesModule {}

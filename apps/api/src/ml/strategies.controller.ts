@@ -5,7 +5,13 @@ import { z } from 'zod';
 import { CreateStrategySchema, OrderListQuerySchema, OrderListSchema, StrategyKillSwitchSchema, StrategySchema } from '@tradeloop/contracts';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
 import { ListOrdersQuery } from '@tradeloop/trading';
-import { StrategyCommandsUseCase } from '@tradeloop/strategies';
+import {
+  CreateStrategyUseCase,
+  GetStrategyQuery,
+  ListStrategiesQuery,
+  SetStrategyKillSwitchUseCase,
+  SetStrategyRunningUseCase,
+} from '@tradeloop/strategies';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { ApiProblems } from '../http/api-problems';
@@ -26,7 +32,11 @@ class StrategyOrdersDto extends createZodDto(OrderListSchema) {}
 @Controller('api/v1/strategies')
 export class StrategiesController {
   constructor(
-    @Inject(StrategyCommandsUseCase) private readonly strategies: StrategyCommandsUseCase,
+    @Inject(CreateStrategyUseCase) private readonly createStrategy: CreateStrategyUseCase,
+    @Inject(ListStrategiesQuery) private readonly listStrategies: ListStrategiesQuery,
+    @Inject(GetStrategyQuery) private readonly getStrategy: GetStrategyQuery,
+    @Inject(SetStrategyRunningUseCase) private readonly setRunning: SetStrategyRunningUseCase,
+    @Inject(SetStrategyKillSwitchUseCase) private readonly setKillSwitch: SetStrategyKillSwitchUseCase,
     @Inject(ListOrdersQuery) private readonly listOrders: ListOrdersQuery,
   ) {}
 
@@ -34,19 +44,19 @@ export class StrategiesController {
   @ApiProblems(409, 422)
   @ZodResponse({ status: 201, type: StrategyResponseDto })
   async create(@Body() body: CreateStrategyDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    return { strategy: await this.strategies.create(principal.userId, body, meta) };
+    return { strategy: await this.createStrategy.execute(principal.userId, body, meta) };
   }
 
   @Get()
   @ZodResponse({ status: 200, type: StrategyListDto })
   async list(@CurrentPrincipal() principal: Principal) {
-    return { items: await this.strategies.list(principal.userId) };
+    return { items: await this.listStrategies.execute(principal.userId) };
   }
 
   @Get(':id')
   @ZodResponse({ status: 200, type: StrategyDto })
   get(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal) {
-    return this.strategies.get(principal.userId, p.id);
+    return this.getStrategy.execute(principal.userId, p.id);
   }
 
   @Post(':id/start')
@@ -54,7 +64,7 @@ export class StrategiesController {
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async start(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    return { strategy: await this.strategies.setRunning(principal.userId, p.id, true, meta) };
+    return { strategy: await this.setRunning.execute(principal.userId, p.id, true, meta) };
   }
 
   @Post(':id/stop')
@@ -62,7 +72,7 @@ export class StrategiesController {
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async stop(@Param() p: StrategyIdPathDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    return { strategy: await this.strategies.setRunning(principal.userId, p.id, false, meta) };
+    return { strategy: await this.setRunning.execute(principal.userId, p.id, false, meta) };
   }
 
   /** `{ engaged: true, reason }` stops the strategy placing anything and cancels its working orders. */
@@ -71,13 +81,13 @@ export class StrategiesController {
   @HttpCode(200)
   @ZodResponse({ status: 200, type: StrategyResponseDto })
   async killSwitch(@Param() p: StrategyIdPathDto, @Body() body: StrategyKillSwitchDto, @CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    return { strategy: await this.strategies.setKillSwitch(principal.userId, p.id, body.engaged, body.reason ?? (body.engaged ? 'strategy kill switch' : 'released'), meta) };
+    return { strategy: await this.setKillSwitch.execute(principal.userId, p.id, body.engaged, body.reason ?? (body.engaged ? 'strategy kill switch' : 'released'), meta) };
   }
 
   @Get(':id/orders')
   @ZodResponse({ status: 200, type: StrategyOrdersDto })
   async ordersOf(@Param() p: StrategyIdPathDto, @Query() q: StrategyOrdersQueryDto, @CurrentPrincipal() principal: Principal) {
-    await this.strategies.get(principal.userId, p.id);
+    await this.getStrategy.execute(principal.userId, p.id);
     return { items: await this.listOrders.execute(principal.userId, { ...q, strategyId: p.id }) };
   }
 }

@@ -18,7 +18,7 @@ import {
 import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
 import { CandlesRepository } from '@tradeloop/market';
 import { PlaceOrderUseCase, RiskRepository } from '@tradeloop/trading';
-import { StrategiesRepository, StrategyCommandsUseCase, type StrategyRow } from '@tradeloop/strategies';
+import { StrategiesRepository, StrategyView, type StrategyRow } from '@tradeloop/strategies';
 import { BarCloseBus, type ClosedBars, type SignalBatch } from '../ml/bar-close.bus';
 import { LeaderLease } from '../risk/leader-lease';
 
@@ -56,7 +56,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BarCloseBus) private readonly bus: BarCloseBus,
     @Inject(StrategiesRepository) private readonly strategies: StrategiesRepository,
-    @Inject(StrategyCommandsUseCase) private readonly commands: StrategyCommandsUseCase,
+    @Inject(StrategyView) private readonly view: StrategyView,
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(CandlesRepository) private readonly candles: CandlesRepository,
     @Inject(RiskRepository) private readonly risk: RiskRepository,
@@ -213,7 +213,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
 
   private async announce(row: StrategyRow): Promise<void> {
     const fresh = await this.strategies.byId(row.id);
-    if (fresh) await this.realtime.toUser(row.user_id, REALTIME_EVENTS.strategyUpdated, { strategy: await this.commands.dto(fresh) });
+    if (fresh) await this.realtime.toUser(row.user_id, REALTIME_EVENTS.strategyUpdated, { strategy: await this.view.dto(fresh) });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -4,16 +4,22 @@ import type { AuditRepository } from '@tradeloop/identity';
 import type { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import type { ModelsRepository } from '@tradeloop/ml';
 import type { Db, RealtimePublisher } from '@tradeloop/platform';
-import { StrategyCommandsUseCase, type StrategiesRepository } from '@tradeloop/strategies';
-import { FakeAudit, FakeDb, FakeInstruments, FakeModels, FakeQuotes, FakeRealtime, FakeStrategies, port, untouchable } from '../../fakes';
+import {
+  CreateStrategyUseCase,
+  GetStrategyQuery,
+  ListStrategiesQuery,
+  SetStrategyRunningUseCase,
+  StrategyView,
+  type StrategiesRepository,
+} from '@tradeloop/strategies';
+import { FakeAudit, FakeDb, FakeInstruments, FakeModels, FakeQuotes, FakeRealtime, FakeStrategies, port } from '../../fakes';
 import { fieldsOf, refusal } from '../refusal';
 
 /**
  * Creating, starting and stopping strategies: the rules that do not reach trading. The kill switch
  * (which cancels orders through trading) and P&L from fills (trading's position rules) are left to
- * the integration tests; trading's repositories and the job queue here throw if touched.
+ * the integration tests; these use cases do not take trading's repositories or the job queue at all.
  */
-type Deps = ConstructorParameters<typeof StrategyCommandsUseCase>;
 
 const QUANT = 'quant-1';
 const meta = { requestId: 'req-1' };
@@ -25,18 +31,31 @@ function setup() {
   const models = new FakeModels(db);
   const audit = new FakeAudit(db);
   const realtime = new FakeRealtime(db);
-  const commands = new StrategyCommandsUseCase(
+  const view = new StrategyView(port<StrategiesRepository>(strategies), port<QuotesStore>(new FakeQuotes()));
+  const create = new CreateStrategyUseCase(
     port<Db>(db),
     port<StrategiesRepository>(strategies),
     port<InstrumentsRepository>(instruments),
-    port<QuotesStore>(new FakeQuotes()),
-    untouchable<Deps[4]>('RiskRepository'),
-    untouchable<Deps[5]>('TradingRepository'),
-    port<AuditRepository>(audit),
-    untouchable<Deps[7]>('JobProducer'),
-    port<RealtimePublisher>(realtime),
     port<ModelsRepository>(models),
+    port<AuditRepository>(audit),
+    view,
   );
+  const running = new SetStrategyRunningUseCase(
+    port<Db>(db),
+    port<StrategiesRepository>(strategies),
+    port<AuditRepository>(audit),
+    port<RealtimePublisher>(realtime),
+    view,
+  );
+  const list = new ListStrategiesQuery(port<StrategiesRepository>(strategies), view);
+  const get = new GetStrategyQuery(view);
+  // One operation per class; the tests speak of them by operation.
+  const commands = {
+    create: (...a: Parameters<CreateStrategyUseCase['execute']>) => create.execute(...a),
+    setRunning: (...a: Parameters<SetStrategyRunningUseCase['execute']>) => running.execute(...a),
+    list: (...a: Parameters<ListStrategiesQuery['execute']>) => list.execute(...a),
+    get: (...a: Parameters<GetStrategyQuery['execute']>) => get.execute(...a),
+  };
   const model = models.add({ name: 'momentum', version: '1', card: { featureSetVersion: 'x' } as never });
   return { db, strategies, models, audit, realtime, commands, model };
 }
@@ -52,7 +71,7 @@ const ml = (w: ReturnType<typeof setup>, over: Partial<CreateStrategyRequest> = 
     ...over,
   }) as CreateStrategyRequest;
 
-describe('StrategyCommandsUseCase.create', () => {
+describe('CreateStrategyUseCase', () => {
   it('creates a stopped strategy with its kind’s defaults filled in, audited in its transaction', async () => {
     const w = setup();
     const dto = await w.commands.create(QUANT, ml(w), meta);
@@ -161,7 +180,7 @@ describe('StrategyCommandsUseCase.create', () => {
   });
 });
 
-describe('StrategyCommandsUseCase.setRunning', () => {
+describe('SetStrategyRunningUseCase', () => {
   it('starts and stops a strategy, auditing each change and telling its owner after commit', async () => {
     const w = setup();
     const { id } = await w.commands.create(QUANT, ml(w), meta);

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { StrategyDto } from '@tradeloop/contracts';
+import { DomainError, formatMoney, formatPrice, strategyPnl, type UserId } from '@tradeloop/domain';
+import { QuotesStore } from '@tradeloop/market';
+import { StrategiesRepository, type StrategyRow } from './strategies.repository';
+
+/**
+ * How a strategy is read: its owner's only (another user's is "not found"), in the API shape with
+ * P&L from its own fills at the latest prices. Shared by the strategy use cases and the runner.
+ */
+@Injectable()
+export class StrategyView {
+  constructor(
+    @Inject(StrategiesRepository) private readonly strategies: StrategiesRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+  ) {}
+
+  async owned(userId: UserId, id: string): Promise<StrategyRow> {
+    const s = await this.strategies.byId(id);
+    if (!s || s.user_id !== userId) throw new DomainError('NOT_FOUND', 'No such strategy');
+    return s;
+  }
+
+  /** The API shape, with P&L from the strategy's own fills at the latest prices. */
+  async dto(r: StrategyRow): Promise<StrategyDto> {
+    const [fills, orders] = await Promise.all([this.strategies.fills(r.id), this.strategies.orderCount(r.id)]);
+    const symbols = [...new Set(fills.map((f) => f.symbol))];
+    const quotes = symbols.length ? await this.quotes.get(symbols).catch(() => new Map()) : new Map();
+    const marks = new Map(symbols.map((s) => [s, (quotes.get(s)?.[2] as number | undefined) ?? null]));
+    const pnl = strategyPnl(fills, marks);
+    return {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      symbols: r.symbols,
+      params: r.params,
+      modelId: r.model_id,
+      mode: r.mode,
+      status: r.status,
+      maxPositionUnits: r.max_position_units,
+      killSwitch: { engaged: r.switch_engaged, reason: r.switch_engaged ? r.switch_reason : null },
+      lastError: r.last_error,
+      lastErrorAt: r.last_error_at?.toISOString() ?? null,
+      pnl: {
+        realized: formatMoney(pnl.realized),
+        unrealized: formatMoney(pnl.unrealized),
+        total: formatMoney(pnl.realized + pnl.unrealized),
+        charges: formatMoney(pnl.charges),
+      },
+      positions: pnl.positions.map((p) => ({
+        symbol: p.symbol,
+        netQuantity: p.netQuantity,
+        averagePrice: p.averagePrice === null ? null : formatPrice(p.averagePrice),
+        lastPrice: p.mark === null ? null : formatPrice(p.mark),
+        unrealizedPnl: formatMoney(p.unrealized),
+      })),
+      orders,
+      createdAt: r.created_at.toISOString(),
+      updatedAt: r.updated_at.toISOString(),
+    };
+  }
+}
