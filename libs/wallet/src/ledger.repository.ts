@@ -10,19 +10,9 @@ export interface WalletRow {
   held_paise: string;
 }
 
-/**
- * The wallet row under its names before migration 1763814000000 (`*_minor`). Only libs/testing's
- * FakeLedger still builds one; remove this once it passes `cash_paise` / `held_paise`.
- * @deprecated use WalletRow
- */
-export interface LegacyWalletRow {
-  cash_minor: string;
-  held_minor: string;
-}
-
-export const toWallet = (w: WalletRow | LegacyWalletRow): Wallet => {
-  const cash: Paise = BigInt('cash_paise' in w ? w.cash_paise : w.cash_minor);
-  const held: Paise = BigInt('held_paise' in w ? w.held_paise : w.held_minor);
+export const toWallet = (w: WalletRow): Wallet => {
+  const cash: Paise = BigInt(w.cash_paise);
+  const held: Paise = BigInt(w.held_paise);
   return { currency: 'INR', available: formatMoney(cash), held: formatMoney(held), total: formatMoney(cash + held) };
 };
 

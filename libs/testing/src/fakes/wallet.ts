@@ -24,7 +24,7 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
 
   async wallet(userId: string, _sql?: Sql): Promise<Wallet | undefined> {
     const b = this.balances.get(userId);
-    return b && toWallet({ cash_minor: b.cash.toString(), held_minor: b.held.toString() });
+    return b && toWallet({ cash_paise: b.cash.toString(), held_paise: b.held.toString() });
   }
 
   async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
@@ -33,7 +33,7 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
     const after = applyToWallet(before, tx);
     this.balances.set(tx.userId, after);
     const posted: PostedTransaction = {
-      wallet: toWallet({ cash_minor: after.cash.toString(), held_minor: after.held.toString() }),
+      wallet: toWallet({ cash_paise: after.cash.toString(), held_paise: after.held.toString() }),
       transaction: {
         id: randomUUID(),
         type: tx.type,
