@@ -10,7 +10,15 @@ import {
   WatchlistSchema,
 } from '@tradeloop/contracts';
 import { type Principal } from '@tradeloop/identity';
-import { WatchlistsService } from '@tradeloop/market';
+import {
+  AddWatchlistSymbolUseCase,
+  CreateWatchlistUseCase,
+  DeleteWatchlistUseCase,
+  ListWatchlistsUseCase,
+  RemoveWatchlistSymbolUseCase,
+  RenameWatchlistUseCase,
+  ReplaceWatchlistSymbolsUseCase,
+} from '@tradeloop/market';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';
 
@@ -30,33 +38,41 @@ class WatchlistListDto extends createZodDto(WatchlistListSchema) {}
 @ApiBearerAuth()
 @Controller('api/v1/watchlists')
 export class WatchlistsController {
-  constructor(@Inject(WatchlistsService) private readonly watchlists: WatchlistsService) {}
+  constructor(
+    @Inject(ListWatchlistsUseCase) private readonly listLists: ListWatchlistsUseCase,
+    @Inject(CreateWatchlistUseCase) private readonly createList: CreateWatchlistUseCase,
+    @Inject(RenameWatchlistUseCase) private readonly renameList: RenameWatchlistUseCase,
+    @Inject(DeleteWatchlistUseCase) private readonly deleteList: DeleteWatchlistUseCase,
+    @Inject(ReplaceWatchlistSymbolsUseCase) private readonly replaceSymbolsUseCase: ReplaceWatchlistSymbolsUseCase,
+    @Inject(AddWatchlistSymbolUseCase) private readonly addSymbolUseCase: AddWatchlistSymbolUseCase,
+    @Inject(RemoveWatchlistSymbolUseCase) private readonly removeSymbolUseCase: RemoveWatchlistSymbolUseCase,
+  ) {}
 
   /** In order; a user with none gets "Watchlist 1". */
   @Get()
   @ZodResponse({ status: 200, type: WatchlistListDto })
   async list(@CurrentPrincipal() principal: Principal) {
-    return { items: await this.watchlists.list(principal.userId) };
+    return { items: await this.listLists.execute(principal.userId) };
   }
 
   @Post()
   @ApiProblems(409)
   @ZodResponse({ status: 201, type: WatchlistDto })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateWatchlistDto) {
-    return this.watchlists.create(principal.userId, body);
+    return this.createList.execute(principal.userId, body);
   }
 
   @Patch(':id')
   @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   rename(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: RenameWatchlistDto) {
-    return this.watchlists.rename(principal.userId, id, body.name);
+    return this.renameList.execute(principal.userId, id, body.name);
   }
 
   @Delete(':id')
   @HttpCode(204)
   async delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
-    await this.watchlists.delete(principal.userId, id);
+    await this.deleteList.execute(principal.userId, id);
   }
 
   /** Replaces the whole ordered list: reorder or bulk edit. */
@@ -64,7 +80,7 @@ export class WatchlistsController {
   @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   replaceSymbols(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ReplaceWatchlistSymbolsDto) {
-    return this.watchlists.replaceSymbols(principal.userId, id, body.symbols);
+    return this.replaceSymbolsUseCase.execute(principal.userId, id, body.symbols);
   }
 
   /** Appends a symbol; one already on the list leaves it unchanged (200 either way). */
@@ -72,13 +88,13 @@ export class WatchlistsController {
   @ApiProblems(409)
   @ZodResponse({ status: 200, type: WatchlistDto })
   addSymbol(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: AddWatchlistSymbolDto) {
-    return this.watchlists.addSymbol(principal.userId, id, body.symbol);
+    return this.addSymbolUseCase.execute(principal.userId, id, body.symbol);
   }
 
   /** Removes a symbol; one not on the list leaves it unchanged (200 either way). */
   @Delete(':id/symbols/:symbol')
   @ZodResponse({ status: 200, type: WatchlistDto })
   removeSymbol(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('symbol') symbol: string) {
-    return this.watchlists.removeSymbol(principal.userId, id, symbol);
+    return this.removeSymbolUseCase.execute(principal.userId, id, symbol);
   }
 }

@@ -1,3 +1,4 @@
 export * from './watchlists.repository';
-export * from './watchlists.service';
+export * from './watchlist-rules';
+export * from './watchlist-use-cases';
 export * from './watchlists.module';

@@ -1,5 +1,14 @@
 import { WATCHLIST_MAX_SYMBOLS, WATCHLISTS_MAX_PER_USER } from '@tradeloop/contracts';
-import { DEFAULT_WATCHLIST_NAME, WatchlistsService } from '@tradeloop/market';
+import {
+  AddWatchlistSymbolUseCase,
+  CreateWatchlistUseCase,
+  DEFAULT_WATCHLIST_NAME,
+  DeleteWatchlistUseCase,
+  ListWatchlistsUseCase,
+  RemoveWatchlistSymbolUseCase,
+  RenameWatchlistUseCase,
+  ReplaceWatchlistSymbolsUseCase,
+} from '@tradeloop/market';
 import type { Db } from '@tradeloop/platform';
 import { FakeDb, FakeWatchlists, port } from '../../fakes';
 import { fieldsOf, refusal } from '../refusal';
@@ -11,11 +20,22 @@ const MISSING = '0190f5f0-0000-7000-8000-0000000000ff';
 function setup() {
   const db = new FakeDb();
   const repo = new FakeWatchlists(db, new Set(['RELIANCE', 'TCS', 'INFY', 'HDFCBANK']));
-  const service = new WatchlistsService(port<Db>(db), repo);
+  const d = port<Db>(db);
+  // One use case per operation; the tests speak of them by operation.
+  const service = {
+    list: (userId: string) => new ListWatchlistsUseCase(d, repo).execute(userId),
+    create: (userId: string, input: { name: string; symbols: string[] }) => new CreateWatchlistUseCase(d, repo).execute(userId, input),
+    rename: (userId: string, id: string, name: string) => new RenameWatchlistUseCase(d, repo).execute(userId, id, name),
+    delete: (userId: string, id: string) => new DeleteWatchlistUseCase(d, repo).execute(userId, id),
+    replaceSymbols: (userId: string, id: string, symbols: string[]) =>
+      new ReplaceWatchlistSymbolsUseCase(d, repo).execute(userId, id, symbols),
+    addSymbol: (userId: string, id: string, symbol: string) => new AddWatchlistSymbolUseCase(d, repo).execute(userId, id, symbol),
+    removeSymbol: (userId: string, id: string, symbol: string) => new RemoveWatchlistSymbolUseCase(d, repo).execute(userId, id, symbol),
+  };
   return { db, repo, service };
 }
 
-describe('WatchlistsService', () => {
+describe('watchlist use cases', () => {
   it('gives a user with no lists one default list, under their lock, and the same one on every later read', async () => {
     const w = setup();
     const first = await w.service.list(ALICE);
