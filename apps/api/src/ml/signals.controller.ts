@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { z } from 'zod';
 import { SignalCompareQuerySchema, SignalCompareSchema, SignalDetailSchema, SignalListQuerySchema, SignalListSchema } from '@tradeloop/contracts';
-import { SignalQueriesUseCase } from '@tradeloop/ml';
+import { CompareModelSignalsQuery, GetSignalQuery, ListSignalsQuery } from '@tradeloop/ml';
 import { Roles } from '../auth/auth.decorators';
 
 class SignalListQueryDto extends createZodDto(SignalListQuerySchema) {}
@@ -19,24 +19,28 @@ class SignalIdPathDto extends createZodDto(z.strictObject({ id: z.uuid('not a si
 @Roles('quant', 'admin', 'compliance')
 @Controller('api/v1/signals')
 export class SignalsController {
-  constructor(@Inject(SignalQueriesUseCase) private readonly signals: SignalQueriesUseCase) {}
+  constructor(
+    @Inject(ListSignalsQuery) private readonly listSignals: ListSignalsQuery,
+    @Inject(GetSignalQuery) private readonly getSignal: GetSignalQuery,
+    @Inject(CompareModelSignalsQuery) private readonly compareSignals: CompareModelSignalsQuery,
+  ) {}
 
   @Get()
   @ZodResponse({ status: 200, type: SignalListDto })
   list(@Query() q: SignalListQueryDto) {
-    return this.signals.list(q);
+    return this.listSignals.execute(q);
   }
 
   /** Two models' verdicts on the same bars (a shadow model against production). */
   @Get('compare')
   @ZodResponse({ status: 200, type: SignalCompareDto })
   compare(@Query() q: SignalCompareQueryDto) {
-    return this.signals.compare(q);
+    return this.compareSignals.execute(q);
   }
 
   @Get(':id')
   @ZodResponse({ status: 200, type: SignalDetailDto })
   detail(@Param() p: SignalIdPathDto) {
-    return this.signals.detail(p.id);
+    return this.getSignal.execute(p.id);
   }
 }

@@ -1,6 +1,6 @@
 export * from './live-model';
 export * from './signals.repository';
 export * from './signal-engine';
-export * from './signal-queries.use-case';
+export * from './signal-queries';
 export * from './signals.module';
 export * from './tokens';

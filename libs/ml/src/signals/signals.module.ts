@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
-import { SignalQueriesUseCase } from './signal-queries.use-case';
+import { CompareModelSignalsQuery, GetSignalQuery, ListSignalsQuery } from './signal-queries';
 import { SignalsRepository } from './signals.repository';
 
-/** Stored signals: the repository the live engine writes through, and the reads the API serves. */
-@Module({ providers: [SignalsRepository, SignalQueriesUseCase], exports: [SignalsRepository, SignalQueriesUseCase] })
+const QUERIES = [ListSignalsQuery, GetSignalQuery, CompareModelSignalsQuery];
+
+/** Stored signals: the reads the API serves, and (a port) the repository the worker's live engine writes through. */
+@Module({ providers: [SignalsRepository, ...QUERIES], exports: [...QUERIES, SignalsRepository] })
 export class SignalsModule {}

@@ -2,17 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, formatPrice } from '@tradeloop/domain';
 import type { Page, SignalCompareDto, SignalDetailDto, SignalDto, SignalListQuery } from '@tradeloop/contracts';
 import { cursorCodec, CursorKeys } from '@tradeloop/platform';
+import { SignalsRepository } from './signals.repository';
+
+// Reads of stored signals, one query per operation.
 
 /** Newest first on (bar time in ms, id). */
 const SIGNALS_CURSOR = cursorCodec('signals', [CursorKeys.epochMs, CursorKeys.uuid]);
-import { SignalsRepository } from './signals.repository';
 
-/** Reads of stored signals: the list, one signal with its features, two models side by side. */
+/** A page of signals, newest first, by symbol and model. */
 @Injectable()
-export class SignalQueriesUseCase {
+export class ListSignalsQuery {
   constructor(@Inject(SignalsRepository) private readonly signals: SignalsRepository) {}
 
-  async list(q: SignalListQuery): Promise<Page<SignalDto>> {
+  async execute(q: SignalListQuery): Promise<Page<SignalDto>> {
     let before: { ts: number; id: string } | undefined;
     if (q.cursor) {
       const [ts, id] = SIGNALS_CURSOR.decode(q.cursor);
@@ -22,8 +24,14 @@ export class SignalQueriesUseCase {
     const last = items.at(-1);
     return { items, nextCursor: items.length === q.limit && last ? SIGNALS_CURSOR.encode([Date.parse(last.ts), last.id]) : null };
   }
+}
 
-  async detail(id: string): Promise<SignalDetailDto> {
+/** One signal with its features by name. */
+@Injectable()
+export class GetSignalQuery {
+  constructor(@Inject(SignalsRepository) private readonly signals: SignalsRepository) {}
+
+  async execute(id: string): Promise<SignalDetailDto> {
     const d = await this.signals.detail(id);
     if (!d) throw new DomainError('NOT_FOUND', 'No such signal');
     const names = d.featureNames ?? d.features.map((_, j) => `f${j}`);
@@ -44,8 +52,14 @@ export class SignalQueriesUseCase {
       createdAt: d.createdAt,
     };
   }
+}
 
-  async compare(q: { modelId: string; otherModelId: string; symbol?: string; limit: number }): Promise<SignalCompareDto> {
+/** Two models side by side on the same bars, with how often they agree. */
+@Injectable()
+export class CompareModelSignalsQuery {
+  constructor(@Inject(SignalsRepository) private readonly signals: SignalsRepository) {}
+
+  async execute(q: { modelId: string; otherModelId: string; symbol?: string; limit: number }): Promise<SignalCompareDto> {
     if (q.modelId === q.otherModelId) throw new DomainError('VALIDATION_FAILED', 'Compare two different models', { fieldErrors: [{ field: 'otherModelId', message: 'must differ from modelId' }] });
     const { rows } = await this.signals.compare(q.modelId, q.otherModelId, { symbol: q.symbol, limit: q.limit });
     const same = rows.filter((r) => r.a.signal === r.b.signal).length;
