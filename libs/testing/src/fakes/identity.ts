@@ -42,6 +42,7 @@ export class FakeUsers
       | 'enableMfa'
       | 'disableMfa'
       | 'setRoles'
+      | 'exists'
     >
 {
   readonly rows = new Map<string, UserRow>();
@@ -76,6 +77,10 @@ export class FakeUsers
   get(id: string): UserRow | undefined {
     const row = this.rows.get(id);
     return row && { ...row, roles: [...row.roles] };
+  }
+
+  async exists(id: string, _sql?: Sql): Promise<boolean> {
+    return this.rows.has(id);
   }
 
   async findByEmail(email: string, _sql?: Sql): Promise<UserRow | undefined> {

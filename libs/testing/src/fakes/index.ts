@@ -14,3 +14,4 @@ export * from './idempotency';
 export * from './ml';
 export * from './strategies';
 export * from './watchlists';
+export * from './trading';
