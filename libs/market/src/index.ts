@@ -6,6 +6,7 @@ export * from './instruments.repository';
 export * from './candles.repository';
 export * from './candle-encoding';
 export * from './market.module';
+export * from './market-queries';
 export * from './candle-csv';
 export * from './market-wire';
 export * from './quotes-store';

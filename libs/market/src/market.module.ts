@@ -3,9 +3,16 @@ import { CandlesRepository } from './candles.repository';
 import { QuotesStore } from './quotes-store';
 import { CandleChunksRepository } from './candle-chunks.repository';
 import { InstrumentsRepository } from './instruments.repository';
+import { GetCandlesQuery, SearchInstrumentsQuery } from './market-queries';
 
-@Module({
-  providers: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore],
-  exports: [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore],
-})
+const QUERIES = [SearchInstrumentsQuery, GetCandlesQuery];
+
+/**
+ * Ports: market data is read by every context above it — instruments (intake, execution, the feed),
+ * candles (the feed writes them; datasets, predictions and strategies read them; compaction rewrites
+ * their chunks) and the live quote store (marks, LTPs).
+ */
+const PORTS = [InstrumentsRepository, CandlesRepository, CandleChunksRepository, QuotesStore];
+
+@Module({ providers: [...QUERIES, ...PORTS], exports: [...QUERIES, ...PORTS] })
 export class MarketModule {}

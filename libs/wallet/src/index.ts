@@ -10,4 +10,5 @@ export * from './ledger-sealer';
 export * from './ledger-verifier';
 export * from './post-transaction.use-case';
 export * from './fund-wallet.use-case';
+export * from './ledger-compliance.use-cases';
 export * from './wallet.module';

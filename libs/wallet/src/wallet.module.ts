@@ -8,9 +8,19 @@ import { LedgerSealer } from './ledger-sealer';
 import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase } from './fund-wallet.use-case';
 import { PostTransactionUseCase } from './post-transaction.use-case';
+import { ExportLedgerUseCase, GetWalletQuery, VerifyLedgerUseCase } from './ledger-compliance.use-cases';
 
 /** What the API and the worker call: postings, funding, the ledger's reads, sealing and verifying. */
-const USE_CASES = [PostTransactionUseCase, FundWalletUseCase, LedgerQueries, LedgerSealer, LedgerVerifier];
+const USE_CASES = [
+  PostTransactionUseCase,
+  FundWalletUseCase,
+  GetWalletQuery,
+  LedgerQueries,
+  VerifyLedgerUseCase,
+  ExportLedgerUseCase,
+  // The worker's sealing loop.
+  LedgerSealer,
+];
 
 /**
  * Ports: the ledger itself, for postings inside another context's transaction (an order's hold,
@@ -21,7 +31,7 @@ const PORTS = [LedgerRepository, Idempotency];
 
 @Module({
   imports: [AuditModule, RealtimeModule],
-  providers: [...USE_CASES, ...PORTS, LedgerBatchWriter],
+  providers: [...USE_CASES, ...PORTS, LedgerBatchWriter, LedgerVerifier],
   exports: [...USE_CASES, ...PORTS],
 })
 export class WalletModule {}

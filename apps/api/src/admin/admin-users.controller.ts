@@ -8,7 +8,7 @@ import {
   AdminUserSchema,
   UserIdParamSchema,
 } from '@tradeloop/contracts';
-import { AdminUsersRepository, UpdateUserUseCase, type Principal, type RequestMeta } from '@tradeloop/identity';
+import { ListUsersQuery, UpdateUserUseCase, type Principal, type RequestMeta } from '@tradeloop/identity';
 import { ReqMeta } from '../http/request-meta';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';
@@ -25,14 +25,14 @@ class UserIdParamDto extends createZodDto(UserIdParamSchema) {}
 @Controller('api/v1/admin/users')
 export class AdminUsersController {
   constructor(
-    @Inject(AdminUsersRepository) private readonly users: AdminUsersRepository,
+    @Inject(ListUsersQuery) private readonly listUsers: ListUsersQuery,
     @Inject(UpdateUserUseCase) private readonly updateUser: UpdateUserUseCase,
   ) {}
 
   @Get()
   @ZodResponse({ status: 200, type: AdminUserPageDto })
   list(@Query() query: AdminUserListQueryDto) {
-    return this.users.list(query);
+    return this.listUsers.execute(query);
   }
 
   @Patch(':id')

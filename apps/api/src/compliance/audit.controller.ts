@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import { AuditEventPageSchema, AuditQuerySchema } from '@tradeloop/contracts';
-import { AuditRepository } from '@tradeloop/identity';
+import { ListAuditEventsQuery } from '@tradeloop/identity';
 import { Roles } from '../auth/auth.decorators';
 
 class AuditQueryDto extends createZodDto(AuditQuerySchema) {}
@@ -13,11 +13,11 @@ class AuditEventPageDto extends createZodDto(AuditEventPageSchema) {}
 @Roles('compliance', 'admin')
 @Controller('api/v1/compliance/audit')
 export class AuditController {
-  constructor(@Inject(AuditRepository) private readonly audit: AuditRepository) {}
+  constructor(@Inject(ListAuditEventsQuery) private readonly listEvents: ListAuditEventsQuery) {}
 
   @Get()
   @ZodResponse({ status: 200, type: AuditEventPageDto })
   list(@Query() query: AuditQueryDto) {
-    return this.audit.list(query);
+    return this.listEvents.execute(query);
   }
 }

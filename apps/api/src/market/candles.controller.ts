@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import { createZodDto } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import { ARROW_STREAM_TYPE, CandleQuerySchema, CandleSeriesSchema, type CandleSeries } from '@tradeloop/contracts';
-import { candlesToArrow, candlesToJson, CandlesRepository } from '@tradeloop/market';
+import { candlesToArrow, candlesToJson, GetCandlesQuery } from '@tradeloop/market';
 import { ApiProblems } from '../http/api-problems';
 
 class CandleQueryDto extends createZodDto(CandleQuerySchema) {}
@@ -13,7 +13,7 @@ class CandleSeriesDto extends createZodDto(CandleSeriesSchema) {}
 @ApiBearerAuth()
 @Controller('api/v1/market/candles')
 export class CandlesController {
-  constructor(@Inject(CandlesRepository) private readonly candles: CandlesRepository) {}
+  constructor(@Inject(GetCandlesQuery) private readonly candles: GetCandlesQuery) {}
 
   /** JSON by default; the same rows as an Arrow IPC stream with `Accept: application/vnd.apache.arrow.stream`. */
   @Get()
@@ -25,7 +25,7 @@ export class CandlesController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CandleSeries | Buffer> {
-    const columns = await this.candles.range(query);
+    const columns = await this.candles.execute(query);
     if (accept?.includes(ARROW_STREAM_TYPE)) {
       void reply.type(ARROW_STREAM_TYPE);
       const bytes = candlesToArrow(columns);

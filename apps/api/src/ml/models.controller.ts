@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { ModelDetailSchema, ModelSchema, PredictRequestSchema, PredictResponseSchema, PromoteModelSchema } from '@tradeloop/contracts';
 import { DomainError } from '@tradeloop/domain';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { ModelsRepository, PredictUseCase, PromoteModelUseCase, RegisterModelUseCase, toModelDto } from '@tradeloop/ml';
+import { GetModelQuery, ListModelsQuery, PredictUseCase, PromoteModelUseCase, RegisterModelUseCase } from '@tradeloop/ml';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { ApiProblems } from '../http/api-problems';
@@ -31,7 +31,8 @@ export class ModelsController {
     @Inject(RegisterModelUseCase) private readonly register: RegisterModelUseCase,
     @Inject(PromoteModelUseCase) private readonly promoteModel: PromoteModelUseCase,
     @Inject(PredictUseCase) private readonly predictor: PredictUseCase,
-    @Inject(ModelsRepository) private readonly models: ModelsRepository,
+    @Inject(ListModelsQuery) private readonly listModels: ListModelsQuery,
+    @Inject(GetModelQuery) private readonly getModel: GetModelQuery,
   ) {}
 
   /** multipart/form-data: `model` = the .onnx file, `card` = the JSON model card (a file or a field). 201 in `staging`. */
@@ -72,23 +73,14 @@ export class ModelsController {
   @Roles('quant', 'admin', 'compliance')
   @ZodResponse({ status: 200, type: ModelListDto })
   async list() {
-    return { items: (await this.models.list()).map(toModelDto) };
+    return { items: await this.listModels.execute() };
   }
 
   @Get(':id')
   @Roles('quant', 'admin', 'compliance')
   @ZodResponse({ status: 200, type: ModelDetailDto })
   async detail(@Param() p: ModelIdPathDto) {
-    const row = await this.models.byId(p.id);
-    if (!row) throw new DomainError('NOT_FOUND', 'No such model');
-    const stages = await this.models.stageHistory(p.id);
-    return {
-      ...toModelDto(row),
-      card: row.card,
-      checksum: row.checksum,
-      sizeBytes: row.size_bytes,
-      stages: stages.map((s) => ({ from: s.from_stage, to: s.to_stage, actorId: s.actor_id, reason: s.reason, at: s.at.toISOString() })),
-    };
+    return this.getModel.execute(p.id);
   }
 
   /** Moves the model to `stage`; to production it replaces (archives) the current production model of its name. */

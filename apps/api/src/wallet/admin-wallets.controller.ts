@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
 import { type Principal, type RequestMeta } from '@tradeloop/identity';
-import { FundWalletUseCase, LedgerRepository } from '@tradeloop/wallet';
+import { FundWalletUseCase, GetWalletQuery } from '@tradeloop/wallet';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import { MoneyMovementDto, MoneyMovementResponseDto, UserIdPathDto, WalletDto } from './wallet.dtos';
@@ -20,14 +20,14 @@ const IDEMPOTENCY_DOC = { description: '1–128 printable characters; the same k
 export class AdminWalletsController {
   constructor(
     @Inject(FundWalletUseCase) private readonly fund: FundWalletUseCase,
-    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(GetWalletQuery) private readonly getWallet: GetWalletQuery,
   ) {}
 
   /** The user's balances, for the funding screen's confirm step. */
   @Get()
   @ZodResponse({ status: 200, type: WalletDto })
   async wallet(@Param() params: UserIdPathDto) {
-    const wallet = await this.ledger.wallet(params.userId);
+    const wallet = await this.getWallet.execute(params.userId);
     if (!wallet) throw new DomainError('NOT_FOUND', 'No such user');
     return wallet;
   }

@@ -5,8 +5,8 @@ import type { FastifyReply } from 'fastify';
 import { pipeline, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { formatMoney } from '@tradeloop/domain';
-import { AuditRepository, type Principal, type RequestMeta } from '@tradeloop/identity';
-import { LedgerQueries, LedgerVerifier, type EntryRow } from '@tradeloop/wallet';
+import type { Principal, RequestMeta } from '@tradeloop/identity';
+import { ExportLedgerUseCase, LedgerQueries, VerifyLedgerUseCase, type EntryRow } from '@tradeloop/wallet';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
 import {
@@ -30,8 +30,8 @@ const defuse = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 export class ComplianceLedgerController {
   constructor(
     @Inject(LedgerQueries) private readonly queries: LedgerQueries,
-    @Inject(LedgerVerifier) private readonly verifier: LedgerVerifier,
-    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(VerifyLedgerUseCase) private readonly verifyLedger: VerifyLedgerUseCase,
+    @Inject(ExportLedgerUseCase) private readonly exportLedger: ExportLedgerUseCase,
   ) {}
 
   @Get()
@@ -42,16 +42,8 @@ export class ComplianceLedgerController {
 
   @Get('verify')
   @ZodResponse({ status: 200, type: VerifyResultDto })
-  async verify(@CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
-    const result = await this.verifier.verify();
-    await this.audit.append({
-      actorId: principal.userId,
-      action: 'ledger.verified',
-      subject: 'ledger',
-      details: { ok: result.ok, transactions: result.transactionsChecked, problems: result.problems.length, chainHead: result.chainHead },
-      meta,
-    });
-    return result;
+  verify(@CurrentPrincipal() principal: Principal, @ReqMeta() meta: RequestMeta) {
+    return this.verifyLedger.execute(principal.userId, meta);
   }
 
   @Get('transactions/:id')
@@ -69,8 +61,7 @@ export class ComplianceLedgerController {
     @ReqMeta() meta: RequestMeta,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.audit.append({ actorId: principal.userId, action: 'ledger.exported', subject: 'ledger', details: { filters: query }, meta });
-    const { stream, done } = await this.queries.streamEntries(query);
+    const { stream, done } = await this.exportLedger.execute(principal.userId, query, meta);
     const toRecord = new Transform({
       objectMode: true,
       transform(row: EntryRow, _enc, cb) {

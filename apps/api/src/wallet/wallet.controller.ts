@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
 import { type Principal } from '@tradeloop/identity';
-import { LedgerQueries, LedgerRepository } from '@tradeloop/wallet';
+import { LedgerQueries, GetWalletQuery } from '@tradeloop/wallet';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { LedgerEntryPageDto, WalletDto, WalletEntriesQueryDto } from './wallet.dtos';
 
@@ -13,14 +13,14 @@ import { LedgerEntryPageDto, WalletDto, WalletEntriesQueryDto } from './wallet.d
 @Controller('api/v1/wallet')
 export class WalletController {
   constructor(
-    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(GetWalletQuery) private readonly getWallet: GetWalletQuery,
     @Inject(LedgerQueries) private readonly queries: LedgerQueries,
   ) {}
 
   @Get()
   @ZodResponse({ status: 200, type: WalletDto })
   async wallet(@CurrentPrincipal() principal: Principal) {
-    const wallet = await this.ledger.wallet(principal.userId);
+    const wallet = await this.getWallet.execute(principal.userId);
     if (!wallet) throw new DomainError('NOT_FOUND', 'No wallet');
     return wallet;
   }

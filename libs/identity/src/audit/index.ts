@@ -1,2 +1,3 @@
 export * from './audit.repository';
+export * from './list-audit-events.query';
 export * from './audit.module';

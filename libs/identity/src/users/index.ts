@@ -1,3 +1,4 @@
 export * from './admin-users.repository';
 export * from './update-user.use-case';
+export * from './list-users.query';
 export * from './users.module';

@@ -4,10 +4,11 @@ import { AuthModule } from '../auth';
 import { RealtimeModule } from '@tradeloop/platform';
 import { AdminUsersRepository } from './admin-users.repository';
 import { UpdateUserUseCase } from './update-user.use-case';
+import { ListUsersQuery } from './list-users.query';
 
 @Module({
   imports: [AuthModule, AuditModule, RealtimeModule],
-  providers: [AdminUsersRepository, UpdateUserUseCase],
-  exports: [AdminUsersRepository, UpdateUserUseCase],
+  providers: [AdminUsersRepository, UpdateUserUseCase, ListUsersQuery],
+  exports: [UpdateUserUseCase, ListUsersQuery],
 })
 export class UsersModule {}

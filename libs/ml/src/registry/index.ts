@@ -5,4 +5,5 @@ export * from './inference.service';
 export * from './register-model.use-case';
 export * from './promote-model.use-case';
 export * from './predict.use-case';
+export * from './model-queries';
 export * from './registry.module';

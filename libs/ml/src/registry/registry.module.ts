@@ -8,6 +8,7 @@ import { ModelsRepository } from './models.repository';
 import { PredictUseCase } from './predict.use-case';
 import { PromoteModelUseCase } from './promote-model.use-case';
 import { RegisterModelUseCase } from './register-model.use-case';
+import { GetModelQuery, ListModelsQuery } from './model-queries';
 
 /** The model registry and inference, for the API and the worker (which uses LIVE_MODELS and MODEL_SCORER). */
 @Module({
@@ -19,9 +20,13 @@ import { RegisterModelUseCase } from './register-model.use-case';
     RegisterModelUseCase,
     PromoteModelUseCase,
     PredictUseCase,
+    ListModelsQuery,
+    GetModelQuery,
     { provide: LIVE_MODELS, useExisting: ModelsRepository },
     { provide: MODEL_SCORER, useExisting: InferenceService },
   ],
-  exports: [ModelArtifactStore, ModelsRepository, InferenceService, RegisterModelUseCase, PromoteModelUseCase, PredictUseCase, LIVE_MODELS, MODEL_SCORER],
+  // Use cases and queries; the worker's live engine takes LIVE_MODELS and MODEL_SCORER; strategies ask ModelsRepository
+  // whether a model exists; the seed CLI stores the demo model through ModelArtifactStore.
+  exports: [RegisterModelUseCase, PromoteModelUseCase, PredictUseCase, ListModelsQuery, GetModelQuery, LIVE_MODELS, MODEL_SCORER, ModelsRepository, ModelArtifactStore],
 })
 export class ModelRegistryModule {}
