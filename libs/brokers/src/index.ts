@@ -3,3 +3,4 @@
 // (enforced by lint): storage sits behind interfaces that the server contexts implement (libs/trading).
 export * from './adapter';
 export * from './mock';
+export * from './kite';

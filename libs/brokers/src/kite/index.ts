@@ -1,0 +1,6 @@
+// The Kite Connect v3 protocol (docs/brokers.md 1): login and checksums, order forms, envelopes and
+// order objects. Pure functions, no I/O; the adapter that sends them is still to come.
+export * from './kite-auth';
+export * from './kite-prices';
+export * from './kite-orders';
+export * from './kite-responses';
