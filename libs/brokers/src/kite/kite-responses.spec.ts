@@ -99,6 +99,9 @@ describe('Kite envelope', () => {
       'Incorrect `api_key` or `access_token`.',
     ]);
     expect(e.broker).toBe('kite');
+    // The error type decides, not only the status: a TokenException is the session at any status.
+    expect(kiteErrorKind('read', 400, 'TokenException')).toBe('auth');
+    expect(kiteErrorKind('place', 500, 'TokenException')).toBe('auth');
   });
 
   it('403 PermissionException is not the session: final', () => {
