@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Kite's login page (BROKERS.md 1.1); the adapter may be pointed at a fake's root instead. */
+/** Kite's login page (docs/brokers.md 1.1); the adapter may be pointed at a fake's root instead. */
 export const KITE_LOGIN_ROOT = 'https://kite.zerodha.com/connect/login';
 /** Sent on every Kite call, the token exchange included. */
 export const KITE_VERSION_HEADER = Object.freeze({ 'X-Kite-Version': '3' });

@@ -8,11 +8,11 @@ import { ticksToKitePrice } from './kite-prices';
 
 export const KITE = 'kite';
 
-/** The varieties we send (BROKERS.md 1.2): regular, and after-market orders. CO, iceberg and auction are not offered. */
+/** The varieties we send (docs/brokers.md 1.2): regular, and after-market orders. CO, iceberg and auction are not offered. */
 export const KITE_VARIETIES = ['regular', 'amo'] as const;
 export type KiteVariety = (typeof KITE_VARIETIES)[number];
 
-/** Kite's exchange codes (BROKERS.md 1.2). The exchange comes from the instrument mapping, never from the symbol. */
+/** Kite's exchange codes (docs/brokers.md 1.2). The exchange comes from the instrument mapping, never from the symbol. */
 export const KITE_EXCHANGES: readonly string[] = Object.freeze(['NSE', 'BSE', 'NFO', 'CDS', 'BCD', 'BFO', 'MCX']);
 
 export interface KitePlaceInput {
@@ -87,7 +87,7 @@ function checkExchange(operation: BrokerOperation, instrument: BrokerInstrument)
 }
 
 /**
- * The form body of `POST /orders/:variety` (BROKERS.md 1.2). Throws a `final` BrokerError, before
+ * The form body of `POST /orders/:variety` (docs/brokers.md 1.2). Throws a `final` BrokerError, before
  * anything is sent, for terms Kite cannot take as they are.
  */
 export function kitePlaceForm(input: KitePlaceInput): URLSearchParams {

@@ -26,7 +26,7 @@ export interface KiteHttpResponse {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Kite error types whose meaning decides the kind whatever the HTTP status (BROKERS.md 1.5). */
+/** Kite error types whose meaning decides the kind whatever the HTTP status (docs/brokers.md 1.5). */
 const SESSION_ERRORS = new Set(['TokenException']);
 /** The OMS was not reached or its answer not understood: a write may or may not have happened. */
 const TRANSIENT_ERRORS = new Set(['NetworkException', 'DataException']);
@@ -94,7 +94,7 @@ export function kiteInvalidResponse(operation: BrokerOperation, detail: string, 
 
 /**
  * The `data` of a Kite envelope (`{status:"success",data}`), or the BrokerError its failure
- * means (`{status:"error",error_type,message,data}` and the HTTP status, BROKERS.md 1.5). An error
+ * means (`{status:"error",error_type,message,data}` and the HTTP status, docs/brokers.md 1.5). An error
  * status with a body that is not the envelope (a proxy's HTML 502) goes by the status alone.
  */
 export function parseKiteEnvelope(operation: BrokerOperation, response: KiteHttpResponse, nowMs: number = Date.now()): unknown {
@@ -155,7 +155,7 @@ export function parseKitePlaceResult(data: unknown): PlaceOrderResult & { readon
 const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
 const KITE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
-/** `2022-03-03 09:24:25` (IST, no zone: BROKERS.md 1.3) → epoch ms; null when it is not that form or no such time. */
+/** `2022-03-03 09:24:25` (IST, no zone: docs/brokers.md 1.3) → epoch ms; null when it is not that form or no such time. */
 export function parseKiteTimestamp(value: unknown): number | null {
   if (typeof value !== 'string') return null;
   const m = KITE_TIME.exec(value.trim());
@@ -314,7 +314,7 @@ export function parseKiteTickerText(text: string, context: KiteOrderContext): Br
 }
 
 /**
- * A postback request body: checked against our api_secret first (BROKERS.md 1.4), then read as
+ * A postback request body: checked against our api_secret first (docs/brokers.md 1.4), then read as
  * an order. A body that is not JSON or whose checksum does not match is refused with a `final`
  * BrokerError (`POSTBACK_INVALID` / `POSTBACK_CHECKSUM_MISMATCH`): it must not be applied.
  */
