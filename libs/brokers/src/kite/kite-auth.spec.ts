@@ -1,3 +1,4 @@
+import { KITE_POSTBACK as postback, KITE_POSTBACK_DIGEST as POSTBACK_DIGEST } from './kite.fixture';
 import {
   KITE_LOGIN_ROOT,
   kiteAuthHeader,
@@ -11,45 +12,6 @@ import {
 
 // Digests computed outside this code (python3 hashlib.sha256), not with the function under test.
 const SESSION_DIGEST = '63e932da1ec8a1f054270c46dbb0ab4b07b0a2b424641f1c5c7b221b2d9ebdf7'; // 'xxxxxx' + 'yyyyyy' + 'zzzzzz'
-const POSTBACK_DIGEST = 'ad3df4dedf453d66b2307aa1847f0026f912346f75a28ea9089514ece6a6b652'; // order id + timestamp + 'test_secret'
-
-// kiteconnect-mocks postback.json, with the checksum our test secret gives it.
-const postback = {
-  user_id: 'AB1234',
-  unfilled_quantity: 0,
-  app_id: 1234,
-  checksum: POSTBACK_DIGEST,
-  placed_by: 'AB1234',
-  order_id: '220303000308932',
-  exchange_order_id: '1000000001482421',
-  parent_order_id: null,
-  status: 'COMPLETE',
-  status_message: null,
-  status_message_raw: null,
-  order_timestamp: '2022-03-03 09:24:25',
-  exchange_update_timestamp: '2022-03-03 09:24:25',
-  exchange_timestamp: '2022-03-03 09:24:25',
-  variety: 'regular',
-  exchange: 'NSE',
-  tradingsymbol: 'SBIN',
-  instrument_token: 779521,
-  order_type: 'MARKET',
-  transaction_type: 'BUY',
-  validity: 'DAY',
-  product: 'CNC',
-  quantity: 1,
-  disclosed_quantity: 0,
-  price: 0,
-  trigger_price: 0,
-  average_price: 470,
-  filled_quantity: 1,
-  pending_quantity: 0,
-  cancelled_quantity: 0,
-  market_protection: 0,
-  meta: {},
-  tag: null,
-  guid: 'XXXXXX',
-};
 
 describe('Kite login URL', () => {
   it('carries v=3 and the api key', () => {
