@@ -9,4 +9,5 @@ export * from './health';
 export * from './wallet';
 export * from './market';
 export * from './trading';
+export * from './brokers';
 export * from './ml';

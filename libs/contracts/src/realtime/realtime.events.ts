@@ -18,6 +18,8 @@ export const REALTIME_EVENTS = {
   candle: 'candle',
   /** The user's own profile or roles changed (an admin edited them): clients re-read /auth/me. */
   userUpdated: 'user.updated',
+  /** A broker account the user owns or is assigned changed (status, name, default…): `{ account, seq }`. */
+  brokerAccount: 'broker.account',
 } as const;
 export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENTS];
 
