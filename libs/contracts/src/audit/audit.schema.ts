@@ -37,6 +37,18 @@ export const AUDIT_ACTIONS = [
   'strategy.created',
   'strategy.started',
   'strategy.stopped',
+  'broker_account.created',
+  'broker_account.updated',
+  'broker_account.deleted',
+  'broker_account.disabled',
+  'broker_account.enabled',
+  'broker_account.paper_balance_set',
+  'broker_account.login_started',
+  'broker_account.login_succeeded',
+  'broker_account.login_failed',
+  'broker_account.needs_login',
+  'broker_account.postback_rejected',
+  'broker_account.credentials_reencrypted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
