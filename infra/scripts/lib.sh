@@ -35,6 +35,11 @@ ensure_secrets() {
       echo "LOCAL_REDIS_PASSWORD=$(node -e 'process.stdout.write(require("crypto").randomBytes(18).toString("hex"))')"
     } > "$SECRETS_FILE"
   fi
+  # Secrets added after the file was first generated are appended once (the rest stay as they are).
+  if ! grep -q '^BROKER_CREDENTIALS_KEYS=' "$SECRETS_FILE"; then
+    log "adding BROKER_CREDENTIALS_KEYS to ${SECRETS_FILE#$ROOT/}"
+    echo "BROKER_CREDENTIALS_KEYS=local1:$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')" >> "$SECRETS_FILE"
+  fi
 }
 
 # Exports every KEY=value of a file unless the variable is already set in the environment.

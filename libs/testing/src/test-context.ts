@@ -42,6 +42,7 @@ export async function createTestContext(overrides: Record<string, string> = {}):
     REDIS_PREFIX: prefix,
     JWT_ACCESS_SECRET: randomBytes(32).toString('base64url'),
     MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    BROKER_CREDENTIALS_KEYS: `t1:${randomBytes(32).toString('base64')}`,
     LOG_LEVEL: 'silent',
     WEB_DIST_DIR: '/nonexistent',
     SHUTDOWN_GRACE_MS: '10000',

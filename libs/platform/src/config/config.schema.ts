@@ -13,6 +13,33 @@ interface VarSpec {
   defaultLabel?: string;
 }
 
+/** `id:<base64 of 32 bytes>` pairs, comma-separated: the broker credentials key ring. */
+export function parseKeyRing(text: string): Map<string, Buffer> {
+  const ring = new Map<string, Buffer>();
+  for (const part of text.split(',')) {
+    const entry = part.trim();
+    if (entry === '') continue;
+    const colon = entry.indexOf(':');
+    const id = colon > 0 ? entry.slice(0, colon) : '';
+    const key = Buffer.from(entry.slice(colon + 1), 'base64');
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new Error('each entry must be `id:<base64 key>` with an id of letters, digits, _ or -');
+    if (key.length !== 32) throw new Error(`key "${id}" must be 32 bytes, base64-encoded`);
+    if (ring.has(id)) throw new Error(`key id "${id}" appears twice`);
+    ring.set(id, key);
+  }
+  if (ring.size === 0) throw new Error('must hold at least one key');
+  return ring;
+}
+
+function brokerKeyRingProblem(text: string): string | null {
+  try {
+    parseKeyRing(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
 /**
  * Every environment variable the platform reads, with its description. This table is the single
  * source: it validates at start-up, and it generates the README's configuration table.
@@ -42,6 +69,36 @@ export const CONFIG_VARS = {
     schema: z.string().refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
     description: 'AES-256-GCM key encrypting TOTP secrets at rest (32 bytes, base64).',
     sensitive: true,
+  },
+  BROKER_CREDENTIALS_KEYS: {
+    schema: z.string().superRefine((s, ctx) => {
+      const problem = brokerKeyRingProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    description:
+      'Key ring encrypting broker credentials and access tokens at rest (AES-256-GCM): `id:<32 bytes base64>` pairs, comma-separated (`k1:…,k2:…`). Reads accept every key in the ring; keep an old key until the re-encrypt job (`npm run brokers:reencrypt` or `POST /api/v1/admin/jobs/reencrypt-broker-credentials`) has moved every value off it.',
+    sensitive: true,
+  },
+  BROKER_CREDENTIALS_KEY_ID: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,32}$/)
+      .optional(),
+    description: 'Id of the ring key new values are encrypted under; must be in `BROKER_CREDENTIALS_KEYS`.',
+    defaultLabel: '(the first key of the ring)',
+    sensitive: true,
+  },
+  USER_BROKER_ACCOUNTS: {
+    schema: bool.default(true),
+    description: 'Users may add live broker accounts for themselves; `false`: only admins register (firm) accounts.',
+  },
+  KITE_API_ROOT: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://api.kite.trade'),
+    description: 'Root of the Kite Connect REST API (a local fake in tests).',
+  },
+  KITE_LOGIN_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://kite.zerodha.com/connect/login'),
+    description: "Kite's login page the daily login sends the browser to.",
   },
   AUTH_CACHE_TTL_MS: {
     schema: int(0, 60_000).default(2000),
@@ -161,6 +218,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           : `${key} is invalid: ${issue.message}${spec?.sensitive ? '' : ` (got "${input[key]}")`}`;
       }),
     );
+  }
+  const ringIds = [...parseKeyRing(parsed.data.BROKER_CREDENTIALS_KEYS).keys()];
+  const activeKey = parsed.data.BROKER_CREDENTIALS_KEY_ID;
+  if (activeKey !== undefined && !ringIds.includes(activeKey)) {
+    throw new ConfigError([`BROKER_CREDENTIALS_KEY_ID is invalid: names no key of BROKER_CREDENTIALS_KEYS (ids: ${ringIds.join(', ')})`]);
   }
   return Object.freeze(parsed.data) as AppConfig;
 }

@@ -1,10 +1,11 @@
-import { ConfigError, describeConfig, loadConfig } from '.';
+import { ConfigError, describeConfig, loadConfig, parseKeyRing } from '.';
 
 const valid = {
   DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
   REDIS_URL: 'redis://127.0.0.1:6379/0',
   JWT_ACCESS_SECRET: 's'.repeat(40),
   MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  BROKER_CREDENTIALS_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
 };
 
 describe('config', () => {
@@ -23,7 +24,7 @@ describe('config', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const msg = (e as Error).message;
-      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_ACCESS_SECRET', 'MFA_ENCRYPTION_KEY'])
+      for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_ACCESS_SECRET', 'MFA_ENCRYPTION_KEY', 'BROKER_CREDENTIALS_KEYS'])
         expect(msg).toContain(`${key} is required`);
     }
   });
@@ -49,6 +50,28 @@ describe('config', () => {
   it('parses booleans strictly', () => {
     expect(loadConfig({ ...valid, REGISTRATION_ENABLED: 'false' }).REGISTRATION_ENABLED).toBe(false);
     expect(() => loadConfig({ ...valid, REGISTRATION_ENABLED: 'nope' })).toThrow(ConfigError);
+  });
+
+  it('broker credentials key ring: id:base64 pairs of 32-byte keys, the active id in the ring, never echoed', () => {
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const two = `${valid.BROKER_CREDENTIALS_KEYS}, k2:${k2}`;
+    expect(loadConfig({ ...valid, BROKER_CREDENTIALS_KEYS: two, BROKER_CREDENTIALS_KEY_ID: 'k2' }).BROKER_CREDENTIALS_KEY_ID).toBe('k2');
+    expect([...parseKeyRing(two).keys()]).toEqual(['k1', 'k2']);
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...valid, ...env });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return null;
+    };
+    expect(problem({ BROKER_CREDENTIALS_KEY_ID: 'k9' })).toContain('BROKER_CREDENTIALS_KEY_ID is invalid');
+    const short = `k1:${Buffer.alloc(16, 3).toString('base64')}`;
+    const msg = problem({ BROKER_CREDENTIALS_KEYS: short });
+    expect(msg).toContain('BROKER_CREDENTIALS_KEYS is invalid');
+    expect(msg).not.toContain(short);
+    expect(problem({ BROKER_CREDENTIALS_KEYS: `nokeyid` })).toContain('BROKER_CREDENTIALS_KEYS is invalid');
+    expect(problem({ BROKER_CREDENTIALS_KEYS: `${valid.BROKER_CREDENTIALS_KEYS},${valid.BROKER_CREDENTIALS_KEYS}` })).toContain('twice');
   });
 
   it('describes every variable for the README', () => {

@@ -12,6 +12,7 @@ export function fakeConfig(overrides: Record<string, string> = {}): AppConfig {
     REDIS_PREFIX: 'fake',
     JWT_ACCESS_SECRET: 'unit-tests-only-secret-0123456789abcdef',
     MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    BROKER_CREDENTIALS_KEYS: `unit:${Buffer.alloc(32, 9).toString('base64')}`,
     LOG_LEVEL: 'silent',
     ...overrides,
   });
