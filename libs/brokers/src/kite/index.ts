@@ -4,3 +4,4 @@ export * from './kite-auth';
 export * from './kite-prices';
 export * from './kite-orders';
 export * from './kite-responses';
+export * from './kite-ticks';
