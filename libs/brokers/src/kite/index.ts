@@ -4,9 +4,5 @@ export * from './kite-auth';
 export * from './kite-prices';
 export * from './kite-orders';
 export * from './kite-responses';
-export * from './kite-session';
 export * from './kite-ticks';
-// Transport (issue 14, part 5): the REST client, the ticker client and the adapter.
-export * from './kite-http';
-export * from './kite-ticker.client';
-export * from './kite.adapter';
+export * from './kite-session';
