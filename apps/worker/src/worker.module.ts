@@ -21,7 +21,8 @@ import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesModule } from '@tradeloop/strategies';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
-import { BrokerHost } from './execution/broker-host';
+import { MockFeedBridge } from './execution/mock-feed.bridge';
+import { BrokerSessions } from './execution/broker-sessions';
 import { PlaceOrderHandler } from './execution/place-order.handler';
 import { CancelOrderHandler } from './execution/cancel-order.handler';
 import { ModifyOrderHandler } from './execution/modify-order.handler';
@@ -68,7 +69,8 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         StrategyRunner,
         MarketFeedRunner,
         CandleCompactionLoop,
-        BrokerHost,
+        MockFeedBridge,
+        BrokerSessions,
         OrderReconciler,
         RiskMonitorLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },

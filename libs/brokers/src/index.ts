@@ -4,3 +4,4 @@
 export * from './adapter';
 export * from './mock';
 export * from './kite';
+export * from './execution';

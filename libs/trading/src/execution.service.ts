@@ -15,6 +15,7 @@ import {
   remainingQuantity,
   reservationFor,
   settleFill,
+  type AcceptedHow,
   type BrokerOrderReport,
   type OrderFill,
   type OrderHistoryEvent,
@@ -25,6 +26,7 @@ import {
   type UserId,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
+import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
 import { Db, type Sql, RealtimePublisher } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository } from '@tradeloop/wallet';
@@ -98,7 +100,7 @@ export class ExecutionService {
   async accepted(
     orderId: OrderId,
     brokerOrderIds: readonly string[],
-    how: 'sent' | 'found-by-tag',
+    how: AcceptedHow,
     reports: readonly BrokerReportFor[] = [],
   ): Promise<OrderRow | undefined> {
     return this.change(orderId, async (sql, d, out) => {
@@ -204,12 +206,25 @@ export class ExecutionService {
     executedAt: number,
     out: Outbox,
   ): Promise<'applied' | 'unchanged' | 'stale'> {
+    let applied: BrokerOrderReport = report;
+    let fillKey = brokerOrderId;
+    const ids = d.row.broker_order_ids;
+    if (ids.length > 1) {
+      // Sliced: this slice's report joins the others' last ones, and the combination is applied.
+      if (!ids.includes(brokerOrderId)) return 'unchanged';
+      const merged = mergeSliceReport(d.row.broker_slices ?? {}, brokerOrderId, { ...report, updatedAt: executedAt });
+      if (!merged.changed) return 'unchanged';
+      d.change({ brokerSlices: merged.book });
+      applied = combinedSliceReport(d.row.quantity, ids, merged.book);
+      // Fills of a sliced order are numbered on the combined quantity: one key space, whichever slice reported.
+      fillKey = ids[0]!;
+    }
     const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
-    const result = applyBrokerUpdate(orderState(d.row), report, { tickSize: instrument?.tickSize ?? 1 });
+    const result = applyBrokerUpdate(orderState(d.row), applied, { tickSize: instrument?.tickSize ?? 1 });
     if (result.outcome !== 'applied') return result.outcome;
     // The events the report implies, each through the table as it is recorded.
     for (const e of result.events) {
-      if (e.type === 'FILL') await this.settle(sql, d, brokerOrderId, e.fill, executedAt, out);
+      if (e.type === 'FILL') await this.settle(sql, d, fillKey, e.fill, executedAt, out);
       else if (e.type === 'MODIFIED') throw new Error('a broker report never modifies an order');
       else d.record(historyEventOf(e));
     }

@@ -17,6 +17,7 @@ export * from './trading.module';
 export * from './cancel-order.use-case';
 export * from './order-queries';
 export * from './execution.service';
+export * from './execution-book';
 export * from './modify-order.use-case';
 export * from './order-history.verifier';
 export * from './brokers';

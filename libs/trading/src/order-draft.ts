@@ -80,6 +80,7 @@ export class OrderDraft {
     if (set.filledValue !== undefined) r.filled_value_tick_units = set.filledValue.toString();
     if (set.reserved !== undefined) r.reserved_paise = set.reserved.toString();
     if (set.brokerOrderIds !== undefined) r.broker_order_ids = set.brokerOrderIds;
+    if (set.brokerSlices !== undefined) r.broker_slices = set.brokerSlices;
     if (set.rejectReason !== undefined) r.reject_reason = set.rejectReason;
     if (set.cancelRequested !== undefined) r.cancel_requested = set.cancelRequested;
     if (set.quantity !== undefined) r.quantity = set.quantity;

@@ -15,6 +15,7 @@ import {
   type UserId,
 } from '@tradeloop/domain';
 import type { Order } from '@tradeloop/contracts';
+import type { SliceBook } from '@tradeloop/brokers';
 
 /** An `orders` row as Postgres returns it (bigint and numeric as text). */
 export interface OrderRow {
@@ -39,6 +40,8 @@ export interface OrderRow {
   signal_id: string | null;
   broker: string;
   broker_order_ids: string[];
+  /** The latest report of each slice, for an order the broker sliced; null otherwise (libs/brokers slice-book.ts). */
+  broker_slices: SliceBook | null;
   reject_reason: string | null;
   cancel_requested: boolean;
   /** A change asked for and not yet confirmed by the broker (ticks and units). */
@@ -50,7 +53,7 @@ export interface OrderRow {
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
   filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
-  broker_order_ids, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
+  broker_order_ids, broker_slices, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));
 

@@ -7,6 +7,7 @@ import { PlaceOrderUseCase, SquareOffUseCase } from './place-order.use-case';
 import { CancelOrderUseCase } from './cancel-order.use-case';
 import { GetOrderQuery, ListOrdersQuery, ListPositionsQuery, ListTradesQuery } from './order-queries';
 import { ExecutionService } from './execution.service';
+import { PgExecutionBook } from './execution-book';
 import { PgMockBrokerStore } from './brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -26,6 +27,8 @@ const USE_CASES = [
   ListPositionsQuery,
   // The engine's side of an order (broker acceptance, reports, fills), driven by the worker's jobs.
   ExecutionService,
+  // The same, as the port the broker-facing execution protocol (libs/brokers OrderExecution) drives.
+  PgExecutionBook,
 ];
 
 /**

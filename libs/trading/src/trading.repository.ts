@@ -17,6 +17,7 @@ import {
   type TradeValue,
   type UserId,
 } from '@tradeloop/domain';
+import type { SliceBook } from '@tradeloop/brokers';
 import { auditInsert, type AuditRecord } from '@tradeloop/identity';
 import { Db, type Sql } from '@tradeloop/platform';
 import { ORDER_COLUMNS, type OrderRow } from './order-row';
@@ -80,6 +81,7 @@ export type OrderChanges = Partial<{
   filledValue: TradeValue;
   reserved: Paise;
   brokerOrderIds: string[];
+  brokerSlices: SliceBook;
   rejectReason: string | null;
   cancelRequested: boolean;
   quantity: Quantity;
@@ -101,6 +103,7 @@ const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: stri
   filledValue: (v: TradeValue) => ({ col: 'filled_value_tick_units', value: v.toString() }),
   reserved: (v: Paise) => ({ col: 'reserved_paise', value: v.toString() }),
   brokerOrderIds: (v: string[]) => ({ col: 'broker_order_ids', value: v }),
+  brokerSlices: (v: SliceBook) => ({ col: 'broker_slices', value: JSON.stringify(v) }),
   rejectReason: (v: string | null) => ({ col: 'reject_reason', value: v }),
   cancelRequested: (v: boolean) => ({ col: 'cancel_requested', value: v }),
   quantity: (v: Quantity) => ({ col: 'quantity', value: v }),

@@ -1,19 +1,18 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { JOBS } from '@tradeloop/contracts';
-import { asBrokerOrderId } from '@tradeloop/brokers';
 import { JobProducer, LOGGER } from '@tradeloop/platform';
-import { ExecutionService, TradingRepository } from '@tradeloop/trading';
-import { BrokerHost } from './broker-host';
+import { TradingRepository } from '@tradeloop/trading';
+import { BrokerSessions } from './broker-sessions';
 
 const EVERY_MS = 10_000;
 
 /**
- * Brings our orders in line with the broker's truth, at start and every 10 s: an order at the
- * broker gets the broker's current state applied (a fill pushed while we were down, or lost, is
- * applied now — once, by its fill id); a PENDING order that has waited is put back on the queue
- * (its job looks it up by tag before sending anything). This is what makes a worker killed
- * between the broker's acceptance and our database write end in exactly the broker's truth.
+ * Brings our orders in line with the brokers' truth, at start and every 10 s: each account's
+ * session reads its broker's book and applies it (a fill pushed while we were down, or lost, is
+ * applied now — once); a PENDING order that has waited is put back on the queue (its job looks it
+ * up by tag before sending anything). This is what makes a worker killed between the broker's
+ * acceptance and our database write end in exactly the broker's truth.
  */
 @Injectable()
 export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -22,8 +21,7 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
 
   constructor(
     @Inject(TradingRepository) private readonly trading: TradingRepository,
-    @Inject(ExecutionService) private readonly execution: ExecutionService,
-    @Inject(BrokerHost) private readonly host: BrokerHost,
+    @Inject(BrokerSessions) private readonly sessions: BrokerSessions,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -44,6 +42,7 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
   async runOnce(olderThanMs = 2_000): Promise<{ checked: number; requeued: number }> {
     const orders = await this.trading.unfinished(olderThanMs);
     let requeued = 0;
+    const atBroker = new Map<Awaited<ReturnType<BrokerSessions['forOrder']>>, { id: string; brokerOrderIds: string[] }[]>();
     for (const o of orders) {
       if (o.broker_order_ids.length === 0) {
         // A fresh job id: the original (completed or failed) one would be ignored by the queue.
@@ -51,11 +50,12 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
         requeued += 1;
         continue;
       }
-      for (const id of o.broker_order_ids) {
-        const state = await this.host.adapter.getOrder(asBrokerOrderId(id));
-        await this.execution.applyReport(o.id, id, state, state.updatedAt);
-      }
+      const session = await this.sessions.forOrder(o.id);
+      const list = atBroker.get(session) ?? [];
+      list.push({ id: o.id, brokerOrderIds: o.broker_order_ids });
+      atBroker.set(session, list);
     }
+    for (const [session, list] of atBroker) await session.reconcile(list);
     return { checked: orders.length, requeued };
   }
 

@@ -58,7 +58,7 @@ export type OrderHistoryEventType = OrderHistoryEvent['event'];
 export type OrderHistoryDetails<E extends OrderHistoryEventType> = Extract<OrderHistoryEvent, { event: E }>['details'];
 
 export type NoDetails = Readonly<Record<string, never>>;
-export type AcceptedHow = 'sent' | 'found-by-tag';
+export type AcceptedHow = 'sent' | 'found-by-tag' | 'found-by-heuristic';
 
 /** Who asked for a cancel when it was not the owner (whose own request carries nothing). */
 export const CANCEL_REQUESTERS = ['kill switch', 'automatic trip', 'strategy kill switch'] as const;
@@ -365,7 +365,10 @@ export function decodeOrderHistoryEvent(event: string, details: unknown): OrderH
       case 'ACCEPTED':
         return {
           event: 'ACCEPTED',
-          details: { brokerOrderIds: r.strings('brokerOrderIds'), how: r.oneOf('how', ['sent', 'found-by-tag'] as const) },
+          details: {
+            brokerOrderIds: r.strings('brokerOrderIds'),
+            how: r.oneOf('how', ['sent', 'found-by-tag', 'found-by-heuristic'] as const),
+          },
         };
       case 'OPENED':
       case 'ARMED':

@@ -16,6 +16,8 @@ import { SignalBatchesPacked1763812200000 } from './1763812200000-signal-batches
 import { RiskDrawdown1763812800000 } from './1763812800000-risk-drawdown';
 import { OrderHistoryTyped1763813400000 } from './1763813400000-order-history-typed';
 import { UnitColumnNames1763814000000 } from './1763814000000-unit-column-names';
+import { OrderBrokerSlices1763814300000 } from './1763814300000-order-broker-slices';
+import { BrokerAccounts1763814600000 } from './1763814600000-broker-accounts';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -37,4 +39,6 @@ export const MIGRATIONS = [
   RiskDrawdown1763812800000,
   OrderHistoryTyped1763813400000,
   UnitColumnNames1763814000000,
+  OrderBrokerSlices1763814300000,
+  BrokerAccounts1763814600000,
 ];

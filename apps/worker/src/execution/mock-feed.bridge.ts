@@ -1,0 +1,92 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import { MockBroker, type MockTick } from '@tradeloop/brokers';
+import { APP_CONFIG, closeRedis, createRedis, LOGGER, type AppConfig } from '@tradeloop/platform';
+import { InstrumentsRepository, marketKeys, parseTickBatch } from '@tradeloop/market';
+import { PgMockBrokerStore } from '@tradeloop/trading';
+
+/**
+ * The mock broker (paper accounts) and its market: one MockBroker over its Postgres books,
+ * matching against our own live feed. Every tick batch on the feed's channel reaches its matcher.
+ *
+ * The mock matches one call or tick at a time, with database writes; handing it all 10,000 ticks
+ * a second would queue them behind every placement (seconds of backlog). So the newest tick of a
+ * symbol supersedes older ones not yet given to it — "fills at the next tick" stays true — and the
+ * backlog is at most one tick per symbol.
+ */
+@Injectable()
+export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
+  private mock!: MockBroker;
+  private opened!: (m: MockBroker) => void;
+  private failed!: (err: unknown) => void;
+  /** Settles once the mock's books are open (module init hooks run concurrently: its users await this). */
+  readonly ready = new Promise<MockBroker>((resolve, reject) => {
+    this.opened = resolve;
+    this.failed = reject;
+  });
+  private readonly sub: Redis;
+  private readonly mailbox = new Map<string, MockTick>();
+  private draining = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PgMockBrokerStore) private readonly store: PgMockBrokerStore,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-broker-ticks');
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.open();
+      this.opened(this.mock);
+    } catch (err) {
+      this.failed(err);
+      throw err;
+    }
+  }
+
+  private async open(): Promise<void> {
+    const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
+    const specs = new Map(universe.map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }]));
+    this.mock = await MockBroker.open(this.store, {
+      seed: this.config.MARKET_FEED_SEED,
+      latencyMs: 0,
+      slippageBps: 0,
+      instrument: (ref) => specs.get(ref.symbol),
+      onListenerError: (err) => this.logger.error({ err }, 'broker update listener failed'),
+    });
+    const key = marketKeys(this.config.REDIS_PREFIX).ticks;
+    this.sub.on('message', (channel: string, message: string) => {
+      if (channel !== key) return;
+      const batch = parseTickBatch(message);
+      if (!batch) return;
+      for (const t of batch.ticks) this.mailbox.set(t[0], { symbol: t[0], ts: t[1], ltp: t[2], bid: t[3], ask: t[4] });
+      if (!this.draining) void this.drain();
+    });
+    await this.sub.subscribe(key);
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.mailbox.size > 0) {
+        const batch = [...this.mailbox.values()];
+        this.mailbox.clear();
+        await Promise.all(
+          batch.map((t) =>
+            this.mock.onTick(t).catch((err: unknown) => this.logger.warn({ err, symbol: t.symbol }, 'broker could not take a tick')),
+          ),
+        );
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await closeRedis(this.sub);
+  }
+}
