@@ -6,3 +6,7 @@ export * from './kite-orders';
 export * from './kite-responses';
 export * from './kite-ticks';
 export * from './kite-session';
+// Transport (issue 14, part 5): the REST client, the ticker client and the adapter.
+export * from './kite-http';
+export * from './kite-ticker.client';
+export * from './kite.adapter';

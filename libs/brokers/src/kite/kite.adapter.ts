@@ -1,0 +1,672 @@
+import { ORDER_TYPES, PRODUCTS, type OrderType, type Paise, type PriceTicks } from '@tradeloop/domain';
+import type {
+  BrokerAdapter,
+  BrokerCapabilities,
+  BrokerFunds,
+  BrokerOrder,
+  BrokerPosition,
+  BrokerQuote,
+  BrokerTrade,
+  CorrelationProbe,
+  CorrelationResult,
+  OrderModification,
+  OrderUpdateListener,
+  PlaceOrderRequest,
+  PlaceOrderResult,
+  Unsubscribe,
+} from '../adapter/broker-adapter.port';
+import { BrokerError, isBrokerError, type BrokerOperation } from '../adapter/broker.errors';
+import {
+  asBrokerOrderId,
+  asBrokerTradeId,
+  correlationTag,
+  KITE_TAG_RULE,
+  type BrokerOrderId,
+  type InstrumentRef,
+} from '../adapter/identifiers';
+import { fromBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
+import { KITE_PRODUCTS, KITE_VALIDITIES } from '../adapter/order-terms.mapper';
+import { AdapterRateLimiter, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
+import { isTerminalReport } from '../adapter/status.mapper';
+import { KiteHttpClient, type KiteFetch, type KiteMethod } from './kite-http';
+import { KITE, kiteModifyForm, kiteOrderPath, kitePlaceForm, kitePlacePath, type KiteVariety } from './kite-orders';
+import { kitePriceToTicks } from './kite-prices';
+import {
+  kiteInvalidResponse,
+  parseKiteOrder,
+  parseKiteOrderBook,
+  parseKitePlaceResult,
+  parseKitePostback,
+  parseKiteTimestamp,
+} from './kite-responses';
+import { KiteTickerClient, type KiteTickerBackoff, type KiteTickerOptions } from './kite-ticker.client';
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+
+/**
+ * Kite's limits as issue 14 states them (docs/brokers.md 1.6; third-party and conflicting): orders
+ * 10/s, 400/min and 5,000/day per account; quotes 1/s; everything else 10/s. The adapter's
+ * default; the stricter `KITE_RATE_LIMITS` (200/min) can be passed instead. Enforced per
+ * adapter instance — one instance per account — before anything is sent.
+ */
+export const KITE_ACCOUNT_RATE_LIMITS: RateLimits = Object.freeze({
+  orders: [
+    { limit: 10, perMs: SECOND },
+    { limit: 400, perMs: MINUTE },
+    { limit: 5_000, perMs: 24 * 60 * MINUTE },
+  ],
+  quotes: [{ limit: 1, perMs: SECOND }],
+  other: [{ limit: 10, perMs: SECOND }],
+});
+
+/** Full quotes per `GET /quote` (docs/brokers.md 1.3, 4.10). */
+export const KITE_MAX_QUOTE_BATCH = 500;
+
+/** What a Kite placement may add to our terms: the variety (AMO) and autoslice (docs/brokers.md 1.2). */
+export interface KitePlaceOrderRequest extends PlaceOrderRequest {
+  readonly variety?: KiteVariety;
+  readonly autoslice?: boolean;
+  readonly marketProtection?: number;
+}
+
+export interface KiteAdapterOptions {
+  readonly apiKey: string;
+  /** From the login flow (the session exchange is the accounts' owner's); this adapter only uses it. */
+  readonly accessToken: string;
+  /** Default `https://api.kite.trade` (`KITE_API_ROOT`). */
+  readonly apiRoot?: string;
+  /** Default `wss://ws.kite.trade`. */
+  readonly wsRoot?: string;
+  /** Our (exchange, symbol) ↔ Kite exchange + tradingsymbol (+ instrument_token), lots for MCX. */
+  readonly instruments: InstrumentMapper;
+  /** Default `KITE_ACCOUNT_RATE_LIMITS`. */
+  readonly rateLimits?: RateLimits;
+  /** Per REST request. Default 7 s. A placement that times out is ambiguous. */
+  readonly timeoutMs?: number;
+  /** The rate limiter's clock (and Retry-After dates). Default: wall time and real sleeps. */
+  readonly clock?: RateLimiterClock;
+  /** Default: the global fetch. */
+  readonly fetch?: KiteFetch;
+  /** Longest a call waits for the limiter before failing `rate_limited`. Default 5 s. */
+  readonly maxRateWaitMs?: number;
+  /** How often an idempotent read is retried after a 429 (each after the back-off). Default 3. */
+  readonly readRetriesOn429?: number;
+  /** For `ingestPostback`: the app's api_secret (checksums). Without it postbacks are refused. */
+  readonly apiSecret?: string;
+  /** Varieties and autoslice when the request does not say. Defaults `regular`, no autoslice. */
+  readonly defaultVariety?: KiteVariety;
+  readonly autoslice?: boolean;
+  /**
+   * The session is gone (TokenException at any HTTP status, or the ticker refused with 403): the
+   * owner turns the account to `needs_login`. Called once; every later call fails `auth` without
+   * being sent (no loops on an expired token).
+   */
+  readonly onAuthLost?: (error: BrokerError) => void;
+  /**
+   * The ticker (re)connected: frames may have been lost while it was down, so the owner should
+   * reconcile (`reconcile()`, or its own listOrders/listTrades pass). Also called on the first connect.
+   */
+  readonly onReconnect?: (info: { readonly attempt: number; readonly reconnect: boolean }) => void;
+  /** A listener threw, or a frame or postback could not be read: reported, never rethrown. */
+  readonly onError?: (error: unknown) => void;
+  /** Ticker tuning (stall detection, backoff, jitter source, tick decoder). */
+  readonly ticker?: {
+    readonly enabled?: boolean;
+    readonly stallMs?: number;
+    readonly backoff?: KiteTickerBackoff;
+    readonly random?: () => number;
+    readonly decodeTicks?: KiteTickerOptions['decodeTicks'];
+  };
+}
+
+/** What modify and cancel need to know of an order we may not have placed ourselves. */
+interface OrderShape {
+  readonly variety: KiteVariety;
+  readonly type: OrderType;
+  readonly instrument: InstrumentRef;
+}
+
+const RANK_OF_WORKING: Readonly<Record<string, number>> = {
+  UNKNOWN: 0,
+  PENDING_SUBMIT: 1,
+  TRIGGER_PENDING: 2,
+  OPEN: 3,
+  PARTIALLY_FILLED: 4,
+};
+const rank = (o: BrokerOrder): number => (isTerminalReport(o.status) ? 5 : (RANK_OF_WORKING[o.status] ?? 0));
+
+/** Everything that makes two snapshots of one order different to a listener. */
+const snapshotKey = (o: BrokerOrder): string =>
+  `${o.brokerOrderId}|${o.status}|${o.filledQuantity}|${o.averagePrice ?? ''}|${o.quantity}|${o.price ?? ''}|${o.triggerPrice ?? ''}|${o.rawStatus}`;
+
+/** How many orders the dedup remembers; the oldest are forgotten first (a day's book is far smaller). */
+const DEDUP_CAPACITY = 20_000;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Zerodha Kite Connect v3 behind `BrokerAdapter` (docs/brokers.md 1 and 4). One instance per
+ * account: its own rate limiter, REST session and ticker socket.
+ *
+ * - Writes are sent once. A timeout, a 5xx, Network/DataException or an unreadable 200 after a
+ *   placement is `ambiguous`: the caller runs `findOrdersByTag` (exact, on our tag) before any
+ *   resend. A 429 is never retried for a write here (it surfaces as `rate_limited`, the limiter
+ *   holds the bucket for the wait); idempotent reads back off and retry.
+ * - Updates: the ticker's order frames and `ingestPostback` (the API's postback endpoint) go
+ *   through the same `feedUpdate`, which drops duplicates and anything behind what a listener
+ *   has already seen of that order, so each listener sees one monotonic history per order.
+ * - Money: rupee decimals become bigint paise by decimal-string arithmetic, prices integer ticks.
+ */
+export class KiteAdapter implements BrokerAdapter {
+  readonly broker = KITE;
+  readonly capabilities: BrokerCapabilities;
+
+  private readonly http: KiteHttpClient;
+  private readonly limiter: AdapterRateLimiter;
+  private readonly clock: RateLimiterClock | null;
+  private readonly listeners = new Set<OrderUpdateListener>();
+  private readonly lastSeen = new Map<string, BrokerOrder>();
+  private readonly seenKeys = new Map<string, string>();
+  private readonly shapes = new Map<string, OrderShape>();
+  private ticker: KiteTickerClient | null = null;
+  private authError: BrokerError | null = null;
+  private closed = false;
+
+  constructor(private readonly options: KiteAdapterOptions) {
+    const rateLimits = options.rateLimits ?? KITE_ACCOUNT_RATE_LIMITS;
+    this.clock = options.clock ?? null;
+    this.http = new KiteHttpClient({
+      apiKey: options.apiKey,
+      accessToken: options.accessToken,
+      ...(options.apiRoot === undefined ? {} : { apiRoot: options.apiRoot }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      now: () => this.now(),
+    });
+    this.limiter = new AdapterRateLimiter(KITE, rateLimits, {
+      ...(options.clock ? { clock: options.clock } : {}),
+      maxWaitMs: options.maxRateWaitMs ?? 5_000,
+    });
+    this.capabilities = Object.freeze({
+      updates: 'push',
+      tag: KITE_TAG_RULE,
+      validities: KITE_VALIDITIES,
+      orderTypes: ORDER_TYPES,
+      products: PRODUCTS,
+      slicing: true,
+      maxQuoteBatch: KITE_MAX_QUOTE_BATCH,
+      rateLimits,
+    });
+  }
+
+  /** The REST client (the bench times a raw fetch of the same request beside the adapter). */
+  get httpClient(): KiteHttpClient {
+    return this.http;
+  }
+
+  /** The session was lost (TokenException / ticker 403): the error, else null. */
+  get sessionLost(): BrokerError | null {
+    return this.authError;
+  }
+
+  correlationTag(clientOrderId: string): string {
+    return correlationTag(clientOrderId, KITE_TAG_RULE);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async placeOrder(request: KitePlaceOrderRequest): Promise<PlaceOrderResult> {
+    const variety = request.variety ?? this.options.defaultVariety ?? 'regular';
+    const instrument = this.options.instruments.toBroker(request.instrument);
+    // Refusals of the terms come before anything is sent.
+    const form = kitePlaceForm({
+      terms: request,
+      instrument,
+      variety,
+      tag: this.correlationTag(request.clientOrderId),
+      ...((request.autoslice ?? this.options.autoslice) ? { autoslice: true } : {}),
+      ...(request.marketProtection === undefined ? {} : { marketProtection: request.marketProtection }),
+    });
+    const data = await this.call('orders', 'place', 'POST', kitePlacePath(variety), { form });
+    const result = parseKitePlaceResult(data);
+    const shape: OrderShape = { variety, type: request.type, instrument: request.instrument };
+    for (const id of result.brokerOrderIds) this.remember(id, shape);
+    return { brokerOrderIds: result.brokerOrderIds, failedSlices: result.failedSlices };
+  }
+
+  async modifyOrder(brokerOrderId: BrokerOrderId, changes: OrderModification): Promise<void> {
+    const shape = await this.shapeOf(brokerOrderId, 'modify');
+    const form = kiteModifyForm({ type: shape.type, instrument: this.options.instruments.toBroker(shape.instrument), changes });
+    await this.call('orders', 'modify', 'PUT', kiteOrderPath(shape.variety, brokerOrderId), { form });
+  }
+
+  async cancelOrder(brokerOrderId: BrokerOrderId): Promise<void> {
+    const shape = await this.shapeOf(brokerOrderId, 'cancel');
+    await this.call('orders', 'cancel', 'DELETE', kiteOrderPath(shape.variety, brokerOrderId));
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async getOrder(brokerOrderId: BrokerOrderId): Promise<BrokerOrder> {
+    const { order } = await this.readOrder(brokerOrderId, 'read');
+    return order;
+  }
+
+  async findOrdersByTag(probe: CorrelationProbe): Promise<CorrelationResult> {
+    const tag = this.correlationTag(probe.clientOrderId);
+    const orders = (await this.listOrders()).filter((o) => o.tag === tag);
+    return { method: 'tag', orders };
+  }
+
+  async listOrders(): Promise<BrokerOrder[]> {
+    const data = await this.call('other', 'read', 'GET', '/orders');
+    const { orders } = parseKiteOrderBook(data, { instruments: this.options.instruments });
+    if (Array.isArray(data)) {
+      for (const raw of data as unknown[]) {
+        if (!isObject(raw) || typeof raw.order_id !== 'string') continue;
+        const order = orders.find((o) => o.brokerOrderId === raw.order_id);
+        if (order && (raw.variety === 'regular' || raw.variety === 'amo'))
+          this.remember(order.brokerOrderId, { variety: raw.variety, type: order.type, instrument: order.instrument });
+      }
+    }
+    return orders.sort((a, b) => a.placedAt - b.placedAt);
+  }
+
+  async listTrades(): Promise<BrokerTrade[]> {
+    const data = await this.call('other', 'read', 'GET', '/trades');
+    if (!Array.isArray(data)) throw kiteInvalidResponse('read', 'trade list is not a list');
+    const trades: BrokerTrade[] = [];
+    for (const raw of data as unknown[]) {
+      const t = this.parseTrade(raw);
+      if (t) trades.push(t);
+    }
+    return trades.sort((a, b) => a.ts - b.ts);
+  }
+
+  async listPositions(): Promise<BrokerPosition[]> {
+    const data = await this.call('other', 'read', 'GET', '/portfolio/positions');
+    if (!isObject(data) || !Array.isArray(data.net)) throw kiteInvalidResponse('read', 'positions without a net list');
+    const out: BrokerPosition[] = [];
+    for (const raw of data.net as unknown[]) {
+      if (!isObject(raw) || typeof raw.exchange !== 'string' || typeof raw.tradingsymbol !== 'string') {
+        throw kiteInvalidResponse('read', 'a position without exchange or tradingsymbol');
+      }
+      const ref = this.options.instruments.fromBroker(raw.exchange, raw.tradingsymbol);
+      const product = typeof raw.product === 'string' ? KITE_PRODUCTS.fromBroker(raw.product, 'EQ') : null;
+      if (ref === null || product === null) continue; // not an instrument or product we trade
+      const instrument = this.options.instruments.toBroker(ref);
+      const q = raw.quantity;
+      if (typeof q !== 'number' || !Number.isSafeInteger(q)) throw kiteInvalidResponse('read', `position quantity ${String(q)}`);
+      const netQuantity = q < 0 ? -fromBrokerQuantity(-q, instrument) : fromBrokerQuantity(q, instrument);
+      const realised = kiteDecimalToScaled(raw.realised ?? 0, 2);
+      if (realised === null) throw kiteInvalidResponse('read', `position realised ${String(raw.realised)}`);
+      out.push({
+        instrument: ref,
+        product,
+        netQuantity,
+        averagePrice: netQuantity === 0 ? null : kitePriceRounded(raw.average_price),
+        lastPrice: kitePriceRounded(raw.last_price),
+        realisedPnl: realised as Paise,
+      });
+    }
+    return out;
+  }
+
+  /** Equity segment of `GET /user/margins`: `net` is what new orders can use, `utilised.debits` what is blocked. */
+  async funds(): Promise<BrokerFunds> {
+    const data = await this.call('other', 'read', 'GET', '/user/margins');
+    const equity = isObject(data) ? data.equity : null;
+    if (!isObject(equity)) throw kiteInvalidResponse('read', 'margins without an equity segment');
+    const utilised = isObject(equity.utilised) ? equity.utilised : null;
+    const available = kiteDecimalToScaled(equity.net, 2);
+    const used = utilised ? kiteDecimalToScaled(utilised.debits, 2) : null;
+    if (available === null || used === null) throw kiteInvalidResponse('read', 'margins without net or utilised.debits');
+    return { availableCash: available as Paise, usedMargin: used as Paise };
+  }
+
+  /** `GET /quote?i=EXCHANGE:TRADINGSYMBOL…` in batches of ≤ 500, each through the quotes bucket (1/s). */
+  async quotes(instruments: readonly InstrumentRef[]): Promise<BrokerQuote[]> {
+    const byKey = new Map<string, InstrumentRef>();
+    for (const ref of instruments) {
+      const b = this.options.instruments.toBroker(ref);
+      byKey.set(`${b.exchange}:${b.symbol}`, { exchange: ref.exchange, symbol: ref.symbol });
+    }
+    const keys = [...byKey.keys()];
+    const out: BrokerQuote[] = [];
+    for (let i = 0; i < keys.length; i += KITE_MAX_QUOTE_BATCH) {
+      const batch = keys.slice(i, i + KITE_MAX_QUOTE_BATCH);
+      const query = new URLSearchParams();
+      for (const k of batch) query.append('i', k);
+      const data = await this.call('quotes', 'read', 'GET', '/quote', { query });
+      if (!isObject(data)) throw kiteInvalidResponse('read', 'quote reply is not an object');
+      for (const k of batch) {
+        const q = data[k];
+        const ref = byKey.get(k)!;
+        if (!isObject(q)) continue; // no quote for it: left out
+        const ltp = kitePriceRounded(q.last_price);
+        if (ltp === null) continue;
+        const depth = isObject(q.depth) ? q.depth : null;
+        const best = (side: unknown): PriceTicks | null => {
+          if (!Array.isArray(side) || !isObject(side[0])) return null;
+          return kitePriceRounded(side[0].price);
+        };
+        out.push({
+          instrument: ref,
+          ltp,
+          bid: depth ? best(depth.buy) : null,
+          ask: depth ? best(depth.sell) : null,
+          ts: parseKiteTimestamp(q.timestamp) ?? parseKiteTimestamp(q.last_trade_time) ?? this.now(),
+        });
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- updates
+
+  subscribe(listener: OrderUpdateListener): Unsubscribe {
+    this.listeners.add(listener);
+    this.startTicker();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** The ticker, created on first use (`subscribe`), for market-data subscriptions too. Null when disabled or closed. */
+  startTicker(): KiteTickerClient | null {
+    if (this.ticker || this.closed || this.options.ticker?.enabled === false || this.authError) return this.ticker;
+    const t = this.options.ticker;
+    const ticker = new KiteTickerClient({
+      apiKey: this.options.apiKey,
+      accessToken: this.options.accessToken,
+      instruments: this.options.instruments,
+      ...(this.options.wsRoot === undefined ? {} : { wsRoot: this.options.wsRoot }),
+      ...(t?.stallMs === undefined ? {} : { stallMs: t.stallMs }),
+      ...(t?.backoff === undefined ? {} : { backoff: t.backoff }),
+      ...(t?.random === undefined ? {} : { random: t.random }),
+      ...(t?.decodeTicks === undefined ? {} : { decodeTicks: t.decodeTicks }),
+    });
+    ticker.on('order', (o) => this.feedUpdate(o));
+    ticker.on('problem', (e) => this.report(e));
+    ticker.on('connect', (info) => {
+      try {
+        this.options.onReconnect?.(info);
+      } catch (e) {
+        this.report(e);
+      }
+    });
+    ticker.on('authLost', ({ status }) =>
+      this.lose(
+        new BrokerError('auth', `kite ticker: the session was refused (HTTP ${status})`, {
+          broker: KITE,
+          operation: 'read',
+          code: 'TokenException',
+          httpStatus: status,
+        }),
+      ),
+    );
+    this.ticker = ticker;
+    ticker.connect();
+    return ticker;
+  }
+
+  /**
+   * One update, from whichever channel (ticker frame, postback, a reconcile pass): delivered to
+   * every listener unless it is a duplicate or behind what was already delivered for that order
+   * (fewer fills, an earlier status, an older timestamp, anything after a terminal state).
+   * Returns whether it was delivered.
+   */
+  feedUpdate(order: BrokerOrder): boolean {
+    const id = order.brokerOrderId as string;
+    const key = snapshotKey(order);
+    if (this.seenKeys.get(id) === key) return false;
+    const last = this.lastSeen.get(id);
+    if (last) {
+      if (isTerminalReport(last.status)) return false;
+      if (order.filledQuantity < last.filledQuantity) return false;
+      if (order.updatedAt < last.updatedAt) return false;
+      if (order.filledQuantity === last.filledQuantity && rank(order) < rank(last)) return false;
+    }
+    this.lastSeen.delete(id);
+    this.seenKeys.delete(id);
+    this.lastSeen.set(id, order);
+    this.seenKeys.set(id, key);
+    if (this.lastSeen.size > DEDUP_CAPACITY) {
+      const oldest = this.lastSeen.keys().next().value as string;
+      this.lastSeen.delete(oldest);
+      this.seenKeys.delete(oldest);
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(order);
+      } catch (e) {
+        this.report(e);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A postback request body (the API's postback endpoint hands it over raw): checksum verified
+   * with `apiSecret`, read as an order, and fed to the same path as ticker frames. A bad checksum
+   * or body is a `final` BrokerError (`POSTBACK_CHECKSUM_MISMATCH` / `POSTBACK_INVALID`): the
+   * endpoint answers 401 and records it; nothing is applied.
+   */
+  ingestPostback(rawBody: string): BrokerOrder {
+    const secret = this.options.apiSecret;
+    if (!secret)
+      throw new BrokerError('final', 'kite postback: no api_secret configured to verify it', {
+        broker: KITE,
+        operation: 'read',
+        code: 'POSTBACK_SECRET_MISSING',
+      });
+    const order = parseKitePostback(rawBody, secret, { instruments: this.options.instruments });
+    this.feedUpdate(order);
+    return order;
+  }
+
+  /**
+   * Reads the order book and feeds every order through `feedUpdate`: what the ticker lost while
+   * it was down reaches the listeners (in order, deduplicated). Returns the book.
+   */
+  async reconcile(): Promise<BrokerOrder[]> {
+    const orders = await this.listOrders();
+    for (const o of orders) this.feedUpdate(o);
+    return orders;
+  }
+
+  /** Releases the ticker socket and its timers; later calls still work over REST. */
+  close(): void {
+    this.closed = true;
+    this.ticker?.close();
+    this.ticker = null;
+    this.listeners.clear();
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  private now(): number {
+    return this.clock ? this.clock.now() : Date.now();
+  }
+
+  private report(e: unknown): void {
+    try {
+      this.options.onError?.(e);
+    } catch {
+      // the reporter itself must not break the adapter
+    }
+  }
+
+  private lose(error: BrokerError): void {
+    if (this.authError) return;
+    this.authError = error;
+    this.ticker?.close();
+    try {
+      this.options.onAuthLost?.(error);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  private remember(id: string, shape: OrderShape): void {
+    this.shapes.delete(id);
+    this.shapes.set(id, shape);
+    if (this.shapes.size > DEDUP_CAPACITY) this.shapes.delete(this.shapes.keys().next().value as string);
+  }
+
+  /** Variety and type of an order, from our placement or the broker's history. */
+  private async shapeOf(brokerOrderId: BrokerOrderId, operation: BrokerOperation): Promise<OrderShape> {
+    const known = this.shapes.get(brokerOrderId);
+    if (known) return known;
+    const { order, variety } = await this.readOrder(brokerOrderId, operation);
+    const shape = { variety, type: order.type, instrument: order.instrument };
+    this.remember(brokerOrderId, shape);
+    return shape;
+  }
+
+  /** `GET /orders/:id`: the order's snapshots, oldest first; the last is its state now. */
+  private async readOrder(brokerOrderId: BrokerOrderId, purpose: BrokerOperation): Promise<{ order: BrokerOrder; variety: KiteVariety }> {
+    const notFound = (detail: string, cause?: BrokerError): BrokerError =>
+      new BrokerError(
+        'final',
+        `kite ${purpose}: order ${brokerOrderId} not found`,
+        {
+          broker: KITE,
+          operation: purpose,
+          code: 'ORDER_NOT_FOUND',
+          brokerMessage: cause?.brokerMessage ?? detail,
+          httpStatus: cause?.httpStatus ?? null,
+        },
+        cause ? { cause } : undefined,
+      );
+    if (brokerOrderId === '') throw notFound('empty order id');
+    let data: unknown;
+    try {
+      data = await this.call('other', 'read', 'GET', `/orders/${encodeURIComponent(brokerOrderId)}`);
+    } catch (e) {
+      if (isBrokerError(e) && e.kind === 'final') throw notFound(e.message, e);
+      throw e;
+    }
+    if (!Array.isArray(data) || data.length === 0) throw notFound('no history');
+    const last = data[data.length - 1] as unknown;
+    const order = parseKiteOrder(last, { instruments: this.options.instruments });
+    const v = isObject(last) ? last.variety : undefined;
+    return { order, variety: v === 'amo' ? 'amo' : 'regular' };
+  }
+
+  /**
+   * One REST call through the rate limiter. A lost session fails fast (nothing sent); a
+   * TokenException marks the session lost; a 429 holds the bucket for its wait and — for reads
+   * only — is retried.
+   */
+  private async call(
+    bucket: RateBucket,
+    operation: BrokerOperation,
+    method: KiteMethod,
+    path: string,
+    extra: { form?: URLSearchParams; query?: URLSearchParams } = {},
+  ): Promise<unknown> {
+    const retries = operation === 'read' ? (this.options.readRetriesOn429 ?? 3) : 0;
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.authError) throw this.authFailFast(operation);
+      await this.limiter.acquire(bucket);
+      try {
+        return await this.http.request({ method, path, operation, ...extra });
+      } catch (e) {
+        if (!isBrokerError(e)) throw e;
+        if (e.kind === 'auth') this.lose(e);
+        if (e.kind === 'rate_limited') {
+          this.limiter.backOff(bucket, e.retryAfterMs ?? 1_000);
+          if (attempt < retries) continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private authFailFast(operation: BrokerOperation): BrokerError {
+    const lost = this.authError!;
+    return new BrokerError(
+      'auth',
+      `kite ${operation}: the session is gone; log in again (not sent)`,
+      {
+        broker: KITE,
+        operation,
+        code: lost.code,
+        brokerMessage: lost.brokerMessage,
+        httpStatus: lost.httpStatus,
+      },
+      { cause: lost },
+    );
+  }
+
+  private parseTrade(raw: unknown): BrokerTrade | null {
+    if (!isObject(raw)) throw kiteInvalidResponse('read', 'trade is not an object');
+    const { trade_id: tradeId, order_id: orderId, exchange, tradingsymbol } = raw;
+    if (typeof tradeId !== 'string' || typeof orderId !== 'string' || typeof exchange !== 'string' || typeof tradingsymbol !== 'string')
+      throw kiteInvalidResponse('read', 'trade without ids or instrument');
+    const ref = this.options.instruments.fromBroker(exchange, tradingsymbol);
+    const product = typeof raw.product === 'string' ? KITE_PRODUCTS.fromBroker(raw.product, 'EQ') : null;
+    if (ref === null || product === null) return null;
+    const instrument: BrokerInstrument = this.options.instruments.toBroker(ref);
+    const side = raw.transaction_type;
+    if (side !== 'BUY' && side !== 'SELL') throw kiteInvalidResponse('read', `trade ${tradeId}: side ${String(side)}`);
+    const q = raw.quantity;
+    if (typeof q !== 'number' || !Number.isSafeInteger(q) || q <= 0) throw kiteInvalidResponse('read', `trade ${tradeId}: quantity`);
+    const price = kitePriceToTicks(raw.average_price ?? raw.price);
+    if (price === null || price <= 0) throw kiteInvalidResponse('read', `trade ${tradeId}: price ${String(raw.average_price)}`);
+    const ts =
+      parseKiteTimestamp(raw.fill_timestamp) ??
+      parseKiteTimestamp(raw.exchange_timestamp) ??
+      parseKiteTimestamp(raw.order_timestamp) ??
+      this.now();
+    return {
+      tradeId: asBrokerTradeId(tradeId),
+      brokerOrderId: asBrokerOrderId(orderId),
+      instrument: ref,
+      side,
+      product,
+      quantity: fromBrokerQuantity(q, instrument),
+      price,
+      ts,
+    };
+  }
+}
+
+const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/;
+
+/**
+ * A Kite decimal (JSON number or string, rupees) × 10^scale as a bigint, rounded half away from
+ * zero, by decimal-string arithmetic only: `kiteDecimalToScaled(1532.555, 2)` is 153256n paise.
+ * A JS number's shortest form (`String(n)`) is the literal Kite wrote for any value with at
+ * most 15 significant digits (docs/brokers.md 4.11). Null for anything that is not a number.
+ */
+export function kiteDecimalToScaled(value: unknown, scale: number): bigint | null {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return null;
+    text = String(value);
+  } else if (typeof value === 'string') text = value.trim();
+  else return null;
+  const m = DECIMAL.exec(text);
+  if (!m) return null;
+  const negative = m[1] === '-';
+  const frac = m[3] ?? '';
+  const digits = BigInt(`${m[2]}${frac}`);
+  const shift = Number(m[4] ?? '0') - frac.length + scale;
+  let scaled: bigint;
+  if (shift >= 0) scaled = digits * 10n ** BigInt(shift);
+  else {
+    const div = 10n ** BigInt(-shift);
+    scaled = (2n * digits + div) / (2n * div);
+  }
+  return negative ? -scaled : scaled;
+}
+
+/** A Kite price in ticks, rounded to the nearest tick (position averages carry more decimals); null when absent, zero or unreadable. */
+function kitePriceRounded(value: unknown): PriceTicks | null {
+  const scaled = kiteDecimalToScaled(value, 4);
+  if (scaled === null || scaled <= 0n || scaled > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(scaled);
+}
