@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { Outlet } from 'react-router-dom';
+import { BrokerLoginBanner } from '../features/brokers/BrokerLoginBanner';
 import { TopBar } from './TopBar';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { useGlobalHotkeys } from './useGlobalHotkeys';
@@ -15,6 +16,7 @@ export function AppLayout() {
         Skip to content
       </a>
       <TopBar onShowShortcuts={showShortcuts} />
+      <BrokerLoginBanner />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -74,6 +74,9 @@ export function UserMenu() {
           <Link className="menu-item" to="/account" onClick={() => setOpen(false)} data-testid="nav-account">
             Account &amp; security
           </Link>
+          <Link className="menu-item" to="/account/brokers" onClick={() => setOpen(false)} data-testid="nav-brokers">
+            Broker accounts
+          </Link>
           <button type="button" className="menu-item menu-item-danger" onClick={() => void signOut()} data-testid="logout">
             Log out
           </button>

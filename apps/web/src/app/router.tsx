@@ -9,6 +9,8 @@ import { SectionLayout } from './SectionLayout';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { AccountPage } from '../features/auth/AccountPage';
+import { BrokersPage } from '../features/brokers/BrokersPage';
+import { AccountLayout } from './AccountLayout';
 import { UsersPage } from '../features/admin/UsersPage';
 import { FundingPage } from '../features/funding/FundingPage';
 import { RiskAdminPage } from '../features/admin/RiskAdminPage';
@@ -36,7 +38,14 @@ export const router = createBrowserRouter([
         element: <AppLayout />,
         children: [
           { index: true, element: <HomeRedirect /> },
-          { path: 'account', element: <AccountPage /> },
+          {
+            path: 'account',
+            element: <AccountLayout />,
+            children: [
+              { index: true, element: <AccountPage /> },
+              { path: 'brokers', element: <BrokersPage /> },
+            ],
+          },
           { path: 'trade', element: <RequireSection section="trade" />, children: [{ index: true, element: <TradePage /> }] },
           {
             path: 'portfolio',

@@ -27,3 +27,9 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
     { to: '/admin/risk', label: 'Risk', testId: 'subnav-risk' },
   ],
 };
+
+/** Account pages (every signed-in user, not a section): the user's own settings. */
+export const ACCOUNT_PAGES: readonly SubNavItem[] = [
+  { to: '/account', label: 'Profile & security', testId: 'subnav-account-security', end: true },
+  { to: '/account/brokers', label: 'Brokers', testId: 'subnav-account-brokers' },
+];

@@ -5,6 +5,8 @@ export interface SubNavItem {
   to: string;
   label: string;
   testId: string;
+  /** Active only on exactly this path (a parent path whose child pages are tabs too). */
+  end?: boolean;
 }
 
 /** The pages within one section, as tabs under the top bar. */
@@ -15,6 +17,7 @@ export function SubNav({ label, items }: { label: string; items: readonly SubNav
         <NavLink
           key={item.to}
           to={item.to}
+          end={item.end}
           className={({ isActive }) => (isActive ? 'subnav-link active' : 'subnav-link')}
           data-testid={item.testId}
         >

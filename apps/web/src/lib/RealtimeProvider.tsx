@@ -1,15 +1,17 @@
 import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import type { ConnectionState, RealtimeConnection } from './realtime';
 import { getRealtimeConnection, startRealtime, subscribeRealtime } from './realtime-session';
+import { useRealtimeBrokerAccountSync } from './useRealtimeBrokerAccountSync';
 import { useRealtimeUserSync } from './useRealtimeUserSync';
 import { useRealtimeWalletSync } from './useRealtimeWalletSync';
 
-/** Runs the realtime connection for the app and keeps user and wallet data in step with its events. */
+/** Runs the realtime connection for the app and keeps user, wallet and broker-account data in step with its events. */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
   useEffect(() => startRealtime(), []);
   const connection = useRealtimeConnection();
   useRealtimeUserSync(connection);
   useRealtimeWalletSync(connection);
+  useRealtimeBrokerAccountSync(connection);
   return <>{children}</>;
 }
 

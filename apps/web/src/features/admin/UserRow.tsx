@@ -2,7 +2,15 @@ import type { AdminUser } from '@tradeloop/contracts';
 import { RoleChips } from '../../components/RoleChips';
 import { formatDateTime, formatRelative } from '../../lib/format';
 
-export function UserRow({ user, onEdit }: { user: AdminUser; onEdit: (user: AdminUser) => void }) {
+export function UserRow({
+  user,
+  onEdit,
+  onBrokers,
+}: {
+  user: AdminUser;
+  onEdit: (user: AdminUser) => void;
+  onBrokers: (user: AdminUser) => void;
+}) {
   return (
     <tr data-testid="user-row" data-user-id={user.id} className={user.disabled ? 'row-muted' : undefined}>
       <td className="mono" data-testid="user-email">
@@ -27,6 +35,15 @@ export function UserRow({ user, onEdit }: { user: AdminUser; onEdit: (user: Admi
       </td>
       <td className="mono muted">{formatDateTime(user.createdAt)}</td>
       <td className="col-actions">
+        <button
+          type="button"
+          className="button button-small button-ghost"
+          onClick={() => onBrokers(user)}
+          data-testid="user-brokers"
+          aria-label={`Broker accounts of ${user.email}`}
+        >
+          Brokers
+        </button>{' '}
         <button
           type="button"
           className="button button-small"

@@ -9,6 +9,7 @@ import { useAdminUsers, type UserFilters } from './users-api';
 import { UserFiltersBar } from './UserFiltersBar';
 import { UsersTable } from './UsersTable';
 import { EditUserDialog } from './EditUserDialog';
+import { UserBrokerAccountsDrawer } from './UserBrokerAccountsDrawer';
 
 const SEARCH_DEBOUNCE_MS = 250;
 
@@ -16,6 +17,7 @@ export function UsersPage() {
   const [search, setSearch] = useState('');
   const [filters, setFilters] = useState<Omit<UserFilters, 'query'>>({ role: '', status: '' });
   const [editing, setEditing] = useState<AdminUser | null>(null);
+  const [brokersOf, setBrokersOf] = useState<AdminUser | null>(null);
   const query = useDebouncedValue(search, SEARCH_DEBOUNCE_MS);
 
   const users = useAdminUsers({ ...filters, query });
@@ -27,7 +29,7 @@ export function UsersPage() {
       <PageHeader section="Admin" title="Users" meta={searching ? <span className="spinner" aria-label="Loading" /> : null} />
       <UserFiltersBar search={search} onSearchChange={setSearch} filters={filters} onFiltersChange={setFilters} />
       {users.isError && <ErrorNotice error={users.error} onRetry={() => void users.refetch()} />}
-      <UsersTable users={rows} loading={users.isPending} onEdit={setEditing} />
+      <UsersTable users={rows} loading={users.isPending} onEdit={setEditing} onBrokers={setBrokersOf} />
       {!users.isPending && (
         <LoadMore
           hasMore={users.hasNextPage}
@@ -38,6 +40,7 @@ export function UsersPage() {
         />
       )}
       <EditUserDialog user={editing} onClose={() => setEditing(null)} />
+      <UserBrokerAccountsDrawer user={brokersOf} onClose={() => setBrokersOf(null)} />
     </div>
   );
 }

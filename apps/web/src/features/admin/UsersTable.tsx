@@ -6,9 +6,10 @@ interface UsersTableProps {
   users: AdminUser[];
   loading: boolean;
   onEdit: (user: AdminUser) => void;
+  onBrokers: (user: AdminUser) => void;
 }
 
-export function UsersTable({ users, loading, onEdit }: UsersTableProps) {
+export function UsersTable({ users, loading, onEdit, onBrokers }: UsersTableProps) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="users-table">
@@ -28,7 +29,7 @@ export function UsersTable({ users, loading, onEdit }: UsersTableProps) {
         </thead>
         <tbody>
           {users.map((user) => (
-            <UserRow key={user.id} user={user} onEdit={onEdit} />
+            <UserRow key={user.id} user={user} onEdit={onEdit} onBrokers={onBrokers} />
           ))}
         </tbody>
       </table>

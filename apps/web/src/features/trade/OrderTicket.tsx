@@ -5,6 +5,8 @@
  *   order-ticket                 the open ticket (data-side, data-symbol, data-lot-size)
  *   ticket-open-buy / -sell      the Buy / Sell buttons shown while the ticket is closed (keys B / S)
  *   ticket-close                 closes the ticket (also Esc)
+ *   ticket-account               the broker account (default preselected; data-account-id, data-status);
+ *                                ticket-account-login logs in to a picked account that needs it
  *   ticket-symbol                the instrument box (prefilled from the charted / selected row)
  *   ticket-symbol-option-<SYM>   a search match
  *   ticket-side-buy / -sell      BUY / SELL toggle (aria-pressed)
@@ -18,19 +20,29 @@
  *   ticket-submit                places the order (one Idempotency-Key per submission)
  *   ticket-field-error-<field>   a field's error (symbol, quantity, price, triggerPrice, product)
  *   ticket-error                 banner for refusals (data-code: INSUFFICIENT_FUNDS, RISK_REJECTED,
- *                                KILL_SWITCH_ENGAGED, …) and other failures
+ *                                KILL_SWITCH_ENGAGED, BROKER_LOGIN_REQUIRED, ACCOUNT_DISABLED, …) and
+ *                                other failures; ticket-error-login logs in to the refused account
  *   ticket-placed                the last placed order (data-order-id)
  *   trade-wallet-available / trade-wallet-held   the trader's balances, live
+ *
+ * The submit button sits in a footer that sticks to the bottom of the panel, so it stays in sight
+ * however tall the ticket grows.
  *
  * The form's state and submission: ticket/useOrderTicketForm.ts (its pure logic in
  * ticket/order-ticket-form.ts); the pieces it is drawn with: ticket/*.tsx.
  */
-import type { PositionDto } from '@tradeloop/contracts';
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { BrokerAccount, PositionDto } from '@tradeloop/contracts';
+import { isApiError } from '../../lib/api';
 import { Kbd } from '../../components/Kbd';
 import { Money } from '../../components/Money';
+import { useBrokerAccounts, useBrokerLogin } from '../brokers/broker-accounts-api';
+import { hasBrowserLogin, loginLabel, preselectedAccount, sortAccounts } from '../brokers/broker-account-view';
 import { useWallet } from '../wallet/wallet-api';
 import type { QuoteBook } from './quote-book';
 import { SymbolField } from './ticket/SymbolField';
+import { LoginButton, TicketAccount } from './ticket/TicketAccount';
 import { TicketBanner } from './ticket/TicketBanner';
 import { TicketEstimate } from './ticket/TicketEstimate';
 import { FieldError, TicketProduct, TicketQuantityRow, TicketTypes } from './ticket/TicketFields';
@@ -51,6 +63,11 @@ interface OrderTicketProps {
 /** The ticket column: live balances, then either the open ticket or Buy / Sell buttons. */
 export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onChange }: OrderTicketProps) {
   const wallet = useWallet();
+  // The account picked stays picked across instruments and sides while the page is open.
+  const brokerAccounts = useBrokerAccounts();
+  const [accountChoice, setAccountChoice] = useState<string | null>(null);
+  const accounts = sortAccounts(brokerAccounts.data?.items ?? []);
+  const account = accounts.find((a) => a.id === accountChoice) ?? preselectedAccount(accounts);
   return (
     <aside className="ticket-panel" aria-label="Order ticket">
       <div className="ticket-funds">
@@ -64,7 +81,16 @@ export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onCha
         </span>
       </div>
       {ticket ? (
-        <OrderTicket key={ticket.symbol} ticket={ticket} book={book} positions={positions} onChange={onChange} />
+        <OrderTicket
+          key={ticket.symbol}
+          ticket={ticket}
+          book={book}
+          positions={positions}
+          onChange={onChange}
+          accounts={accounts}
+          account={account}
+          onAccount={setAccountChoice}
+        />
       ) : (
         <div className="ticket-closed">
           <p className="muted">{defaultSymbol ? `Place an order for ${defaultSymbol}` : 'Chart an instrument to place an order.'}</p>
@@ -99,14 +125,22 @@ function OrderTicket({
   book,
   positions,
   onChange,
+  accounts,
+  account,
+  onAccount,
 }: {
   ticket: TicketState;
   book: QuoteBook;
   positions: readonly PositionDto[];
   onChange: (t: TicketState | null) => void;
+  accounts: readonly BrokerAccount[];
+  account: BrokerAccount | null;
+  onAccount: (id: string) => void;
 }) {
-  const form = useOrderTicketForm({ ticket, book, positions });
+  const form = useOrderTicketForm({ ticket, book, positions, accountId: account?.id ?? null });
   const { symbol, side } = form;
+  const loginRefused = form.banner !== null && isApiError(form.banner) && form.banner.code === 'BROKER_LOGIN_REQUIRED';
+  const disabledRefused = form.banner !== null && isApiError(form.banner) && form.banner.code === 'ACCOUNT_DISABLED';
   return (
     <form
       className={`order-ticket order-ticket-${side.toLowerCase()}`}
@@ -119,7 +153,19 @@ function OrderTicket({
     >
       <TicketHeader side={side} onSide={(s) => onChange({ symbol, side: s })} onClose={() => onChange(null)} />
       {/* Refusals first, where they cannot be scrolled out of sight in a short ticket. */}
-      {form.banner && <TicketBanner error={form.banner} />}
+      {form.banner && (
+        <TicketBanner
+          error={form.banner}
+          action={
+            loginRefused && account && hasBrowserLogin(account.kind) ? (
+              <RefusedLogin account={account} />
+            ) : disabledRefused ? (
+              <Link to="/account/brokers">Manage broker accounts</Link>
+            ) : undefined
+          }
+        />
+      )}
+      {accounts.length > 0 && <TicketAccount accounts={accounts} account={account} onPick={onAccount} offerLogin={!loginRefused} />}
       <SymbolField symbol={symbol} onPick={(s) => onChange({ symbol: s, side })} />
       <FieldError form={form} field="symbol" />
       <TicketQuote form={form} />
@@ -127,19 +173,36 @@ function OrderTicket({
       <TicketQuantityRow form={form} />
       <TicketProduct form={form} />
       <TicketEstimate estimate={form.estimate} side={side} />
-      {form.placed && !form.banner && (
-        <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={form.placed.id}>
-          Placed: {form.placed.text}
-        </p>
-      )}
-      <button
-        type="submit"
-        className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`}
-        disabled={form.pending}
-        data-testid="ticket-submit"
-      >
-        {form.pending ? 'Placing…' : form.submitLabel}
-      </button>
+      <div className="ticket-footer">
+        {form.placed && !form.banner && (
+          <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={form.placed.id}>
+            Placed: {form.placed.text}
+          </p>
+        )}
+        <button
+          type="submit"
+          className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`}
+          disabled={form.pending}
+          data-testid="ticket-submit"
+        >
+          {form.pending ? 'Placing…' : form.submitLabel}
+        </button>
+      </div>
     </form>
+  );
+}
+
+/** The refused account's login, one click from the refusal. */
+function RefusedLogin({ account }: { account: BrokerAccount }) {
+  const login = useBrokerLogin();
+  return (
+    <span className="ticket-banner-action">
+      <LoginButton
+        label={loginLabel(account.kind)}
+        pending={login.isPending}
+        onClick={() => login.mutate(account.id)}
+        testId="ticket-error-login"
+      />
+    </span>
   );
 }

@@ -12,6 +12,7 @@ import {
   type Trade,
 } from '@tradeloop/contracts';
 import { api, isApiError } from '../../lib/api';
+import { brokerAccountsQueryKey } from '../../lib/broker-account-keys';
 import { mergeFetchedOrders, upsertOrder, type OrderList } from './order-list';
 
 export { upsertOrder } from './order-list';
@@ -91,8 +92,12 @@ export function useInstrument(symbol: string | null) {
   return useQuery({ ...instrumentQueryOptions(symbol ?? ''), enabled: symbol !== null && symbol !== '' });
 }
 
-/** The request body (validity defaults to DAY on the server). */
-export type PlaceOrderBody = Omit<PlaceOrderRequest, 'validity'> & { validity?: PlaceOrderRequest['validity'] };
+/** The request body (validity defaults to DAY on the server; the account to the user's default). */
+export type PlaceOrderBody = Omit<PlaceOrderRequest, 'validity' | 'accountId'> & {
+  validity?: PlaceOrderRequest['validity'];
+  /** The broker account to trade (GET /broker-accounts). */
+  accountId?: string;
+};
 
 export interface PlaceOrderInput {
   body: PlaceOrderBody;
@@ -114,6 +119,9 @@ export function usePlaceOrder() {
         void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
       // A switch we did not know about (the global one is only announced to admins): re-read them.
       if (isApiError(error) && error.status === 423) void queryClient.invalidateQueries({ queryKey: killSwitchQueryKey });
+      // The account's session lapsed or it was disabled elsewhere: the selector and the banner re-read it.
+      if (isApiError(error) && (error.code === 'BROKER_LOGIN_REQUIRED' || error.code === 'ACCOUNT_DISABLED'))
+        void queryClient.invalidateQueries({ queryKey: brokerAccountsQueryKey, exact: true });
     },
   });
 }

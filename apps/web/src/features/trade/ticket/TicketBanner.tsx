@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import type { ApiError } from '../../../lib/api';
 import { describeRefusal } from './order-ticket-form';
 
-/** A refusal or failure of the last submission, with the server's words. */
-export function TicketBanner({ error }: { error: ApiError | Error }) {
+/** A refusal or failure of the last submission, with the server's words (and, for a lapsed broker session, the way out). */
+export function TicketBanner({ error, action }: { error: ApiError | Error; action?: ReactNode }) {
   const { code, title, detail, fields } = describeRefusal(error);
   return (
     <div
@@ -19,6 +20,7 @@ export function TicketBanner({ error }: { error: ApiError | Error }) {
             {fe.field}: {fe.message}
           </span>
         ))}
+        {action}
       </div>
     </div>
   );

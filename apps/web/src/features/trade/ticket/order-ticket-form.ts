@@ -78,9 +78,17 @@ export function validateTicket({ symbol, instrument, draft, product }: TicketChe
   return errors;
 }
 
-/** The request: units, and the price / trigger only for the types that take them, as typed (trimmed). */
-export function orderBody(symbol: string, side: OrderSide, draft: TicketDraft, units: number, product: Product): PlaceOrderBody {
+/** The request: the account picked, units, and the price / trigger only for the types that take them, as typed (trimmed). */
+export function orderBody(
+  symbol: string,
+  side: OrderSide,
+  draft: TicketDraft,
+  units: number,
+  product: Product,
+  accountId: string | null = null,
+): PlaceOrderBody {
   return {
+    ...(accountId ? { accountId } : {}),
     symbol,
     side,
     type: draft.type,
@@ -110,6 +118,8 @@ const BANNER_TITLE: Record<string, string> = {
   INSUFFICIENT_FUNDS: 'Insufficient funds',
   RATE_LIMITED: 'Too many orders',
   CONFLICT: 'Conflicting request',
+  BROKER_LOGIN_REQUIRED: 'Broker login required',
+  ACCOUNT_DISABLED: 'Account disabled',
 };
 
 /** The banner's code, title, detail and the refused fields the ticket has no box for. */

@@ -39,10 +39,13 @@ export function useOrderTicketForm({
   ticket,
   book,
   positions,
+  accountId,
 }: {
   ticket: TicketState;
   book: QuoteBook;
   positions: readonly PositionDto[];
+  /** The broker account picked (null: the server's default, e.g. while the accounts load). */
+  accountId: string | null;
 }) {
   const { symbol, side } = ticket;
   const instrument = useInstrument(symbol);
@@ -65,7 +68,11 @@ export function useOrderTicketForm({
   const lotCount = parseLots(draft.lots);
   const units = unitsFor(lotCount, lotSize);
   const ltp = quote?.ltp ?? null;
-  const long = longQuantity(positions, symbol, product);
+  // Positions are per account: a sell closes what the picked account holds.
+  const accountPositions = accountId
+    ? positions.filter((p: PositionDto & { accountId?: string }) => p.accountId === undefined || p.accountId === accountId)
+    : positions;
+  const long = longQuantity(accountPositions, symbol, product);
   const estimate =
     product && Number.isSafeInteger(units)
       ? estimateOrder({
@@ -93,7 +100,7 @@ export function useOrderTicketForm({
     setBanner(null);
     if (Object.keys(errors).length > 0 || !product) return;
 
-    const body = orderBody(symbol, side, draft, units, product);
+    const body = orderBody(symbol, side, draft, units, product, accountId);
     const fingerprint = JSON.stringify(body);
     const key = unresolved.current?.fingerprint === fingerprint ? unresolved.current.key : crypto.randomUUID();
     unresolved.current = { fingerprint, key };

@@ -1,0 +1,102 @@
+import type { BrokerAccount } from '@tradeloop/contracts';
+import {
+  accountOptionLabel,
+  accountsNeedingLogin,
+  fundsRows,
+  humanizeKey,
+  loginOutcome,
+  positionRows,
+  preselectedAccount,
+  sortAccounts,
+} from './broker-account-view';
+
+const account = (over: Partial<BrokerAccount>): BrokerAccount => ({
+  id: '00000000-0000-4000-8000-000000000001',
+  kind: 'kite',
+  name: 'Zerodha main',
+  status: 'connected',
+  statusReason: null,
+  isDefault: false,
+  credentials: { apiKey: '••••1234', apiSecret: '••••abcd' },
+  tokenExpiresAt: null,
+  ownerUserId: '00000000-0000-4000-8000-0000000000aa',
+  assignedUserIds: [],
+  paperBalance: null,
+  createdAt: '2026-12-06T10:00:00.000Z',
+  updatedAt: '2026-12-06T10:00:00.000Z',
+  ...over,
+});
+
+const paper = account({
+  id: '00000000-0000-4000-8000-000000000002',
+  kind: 'paper',
+  name: 'Paper',
+  credentials: {},
+  paperBalance: '100000.00',
+});
+
+describe('broker account view', () => {
+  it('labels paper as virtual money, the default, and a status that stops trading', () => {
+    expect(accountOptionLabel({ ...paper, isDefault: true })).toBe('Paper (paper · virtual money) · default');
+    expect(accountOptionLabel(account({ status: 'needs_login' }))).toBe('Zerodha main (Zerodha Kite) — needs login');
+    expect(accountOptionLabel(account({ status: 'disabled' }))).toBe('Zerodha main (Zerodha Kite) — disabled');
+  });
+
+  it('preselects the default, else the first connected, else the first', () => {
+    const kite = account({ status: 'needs_login' });
+    expect(preselectedAccount([kite, { ...paper, isDefault: true }])?.id).toBe(paper.id);
+    expect(preselectedAccount([kite, paper])?.id).toBe(paper.id);
+    expect(preselectedAccount([kite])?.id).toBe(kite.id);
+    expect(preselectedAccount([])).toBeNull();
+  });
+
+  it('sorts the default first, then paper, then by name', () => {
+    const b = account({ id: '00000000-0000-4000-8000-000000000003', name: 'B' });
+    const a = account({ id: '00000000-0000-4000-8000-000000000004', name: 'A', isDefault: true });
+    expect(sortAccounts([b, paper, a]).map((x) => x.name)).toEqual(['A', 'Paper', 'B']);
+  });
+
+  it('finds the accounts whose browser login lapsed (not disabled or errored ones)', () => {
+    const lapsed = account({ status: 'needs_login' });
+    expect(accountsNeedingLogin([lapsed, account({ status: 'error' }), account({ status: 'disabled' }), paper])).toEqual([lapsed]);
+  });
+
+  it('reads the login callback outcome', () => {
+    expect(loginOutcome(new URLSearchParams('login=ok'))).toEqual({ ok: true, reason: null });
+    expect(loginOutcome(new URLSearchParams('login=failed&reason=state+expired'))).toEqual({ ok: false, reason: 'state expired' });
+    expect(loginOutcome(new URLSearchParams('login=maybe'))).toBeNull();
+    expect(loginOutcome(new URLSearchParams(''))).toBeNull();
+  });
+
+  it('shows the broker funds with money in rupees, Indian grouping, no floats', () => {
+    expect(fundsRows({ availableCash: '1234567.50', usedMargin: '0.00', segment: 'equity', nested: { x: 1 } })).toEqual([
+      { key: 'availableCash', label: 'Available cash', value: '₹12,34,567.50' },
+      { key: 'usedMargin', label: 'Used margin', value: '₹0.00' },
+      { key: 'segment', label: 'Segment', value: 'equity' },
+    ]);
+    expect(fundsRows({ funds: { available_cash: '10.00' } })).toEqual([
+      { key: 'available_cash', label: 'Available cash', value: '₹10.00' },
+    ]);
+    expect(fundsRows(null)).toEqual([]);
+    expect(humanizeKey('realisedPnl')).toBe('Realised pnl');
+  });
+
+  it('reads broker positions by whatever names the fields go by', () => {
+    const rows = positionRows({
+      items: [{ instrument: { symbol: 'RELIANCE' }, product: 'CNC', netQuantity: 5, averagePrice: '1420.05', realisedPnl: '-12.50' }],
+    });
+    expect(rows).toEqual([
+      {
+        key: 'RELIANCE-CNC-0',
+        symbol: 'RELIANCE',
+        product: 'CNC',
+        netQuantity: '5',
+        averagePrice: '1,420.05',
+        lastPrice: '—',
+        pnl: '-₹12.50',
+      },
+    ]);
+    expect(positionRows([{ tradingsymbol: 'INFY', quantity: -1 }])[0]).toMatchObject({ symbol: 'INFY', netQuantity: '-1' });
+    expect(positionRows({ nope: true })).toEqual([]);
+  });
+});

@@ -1,0 +1,113 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BrokerAccount, BrokerAccountList, BrokerKind, BrokerLoginUrl, UpdateBrokerAccountRequest } from '@tradeloop/contracts';
+import { api, isApiError } from '../../lib/api';
+import { brokerAccountsQueryKey, upsertAccount } from '../../lib/broker-account-keys';
+
+export { brokerAccountsQueryKey };
+export const brokerViewQueryKey = (id: string, part: BrokerViewPart) => ['broker-accounts', id, 'view', part] as const;
+export const adminBrokerAccountsQueryKey = (userId: string) => ['admin', 'users', userId, 'broker-accounts'] as const;
+
+const base = '/api/v1/broker-accounts';
+const one = (id: string) => `${base}/${encodeURIComponent(id)}`;
+
+/** The caller's accounts (own and assigned). `broker.account` events keep them current. */
+export function useBrokerAccounts(enabled = true) {
+  return useQuery({
+    queryKey: brokerAccountsQueryKey,
+    queryFn: ({ signal }) => api<BrokerAccountList>(base, { signal }),
+    staleTime: 60_000,
+    enabled,
+    // An API without broker accounts (404) is not worth three retries.
+    retry: (count, error) => count < 2 && !(isApiError(error) && error.status === 404),
+  });
+}
+
+export interface CreateBrokerAccountInput {
+  kind: BrokerKind;
+  name: string;
+  credentials: Record<string, string>;
+  isDefault?: boolean;
+}
+
+export function useCreateBrokerAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateBrokerAccountInput) => api<BrokerAccount>(base, { method: 'POST', body }),
+    onSuccess: (account) => {
+      queryClient.setQueryData<BrokerAccountList>(brokerAccountsQueryKey, (list) => upsertAccount(list, account));
+      void queryClient.invalidateQueries({ queryKey: brokerAccountsQueryKey, exact: true });
+    },
+  });
+}
+
+export function useUpdateBrokerAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UpdateBrokerAccountRequest }) =>
+      api<BrokerAccount>(one(id), { method: 'PATCH', body: patch }),
+    onSuccess: (account) => {
+      queryClient.setQueryData<BrokerAccountList>(brokerAccountsQueryKey, (list) => upsertAccount(list, account));
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: brokerAccountsQueryKey, exact: true }),
+  });
+}
+
+export function useDeleteBrokerAccount() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(one(id), { method: 'DELETE' }),
+    onSuccess: (_r, id) => {
+      queryClient.setQueryData<BrokerAccountList>(
+        brokerAccountsQueryKey,
+        (list) => list && { items: list.items.filter((a) => a.id !== id) },
+      );
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: brokerAccountsQueryKey, exact: true }),
+  });
+}
+
+export function useSetPaperBalance() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, amount }: { id: string; amount: string }) =>
+      api<BrokerAccount | undefined>(`${one(id)}/paper-balance`, { method: 'POST', body: { amount } }),
+    onSuccess: (account) => {
+      if (account && typeof account === 'object' && 'id' in account)
+        queryClient.setQueryData<BrokerAccountList>(brokerAccountsQueryKey, (list) => upsertAccount(list, account));
+    },
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: brokerAccountsQueryKey, exact: true }),
+  });
+}
+
+/**
+ * Starts the broker's login: asks for the login URL (with its single-use state) and sends the
+ * browser there. The broker returns it to /account/brokers?login=ok|failed.
+ */
+export function useBrokerLogin() {
+  return useMutation({
+    mutationFn: (id: string) => api<BrokerLoginUrl>(`${one(id)}/login`),
+    onSuccess: ({ url }) => window.location.assign(url),
+  });
+}
+
+export type BrokerViewPart = 'funds' | 'positions' | 'orders';
+
+/** The broker's own view of the account (its funds, positions, orders): only for a connected live account. */
+export function useBrokerView(id: string, part: BrokerViewPart, enabled: boolean) {
+  return useQuery({
+    queryKey: brokerViewQueryKey(id, part),
+    queryFn: ({ signal }) => api<unknown>(`${one(id)}/${part}`, { signal }),
+    enabled,
+    retry: false,
+    staleTime: 15_000,
+  });
+}
+
+/** An admin's look at one user's accounts: status and masked credentials, never secrets. */
+export function useAdminUserBrokerAccounts(userId: string | null) {
+  return useQuery({
+    queryKey: adminBrokerAccountsQueryKey(userId ?? ''),
+    queryFn: ({ signal }) => api<BrokerAccountList>(`/api/v1/admin/users/${encodeURIComponent(userId!)}/broker-accounts`, { signal }),
+    enabled: userId !== null,
+  });
+}
