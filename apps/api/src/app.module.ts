@@ -9,9 +9,11 @@ import { TradingModule } from '@tradeloop/trading';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesModule } from '@tradeloop/strategies';
+import { AccountsModule } from '@tradeloop/accounts';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
+import { AdminBrokerAccountsController, BrokerAccountsController, KiteCallbacksController } from './brokers/broker-accounts.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { HealthController } from './health/health.controller';
@@ -63,6 +65,7 @@ export class ApiModule {
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,
+        AccountsModule,
       ],
       controllers: [
         AuthController,
@@ -83,6 +86,9 @@ export class ApiModule {
         SignalsController,
         ModelsController,
         StrategiesController,
+        BrokerAccountsController,
+        KiteCallbacksController,
+        AdminBrokerAccountsController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

@@ -16,6 +16,8 @@ export const JOBS = {
   placeOrder: 'orders.place',
   cancelOrder: 'orders.cancel',
   modifyOrder: 'orders.modify',
+  /** An order update a broker pushed to us (a verified Kite postback), for the execution engine to apply. */
+  brokerUpdate: 'orders.broker-update',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -32,6 +34,12 @@ export const JOB_PAYLOADS = {
   [JOBS.placeOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.modifyOrder]: z.strictObject({ orderId: z.uuid() }),
+  [JOBS.brokerUpdate]: z.strictObject({
+    accountId: z.uuid(),
+    source: z.enum(['kite-postback']),
+    /** The broker's message as received (checksum already verified). */
+    body: z.record(z.string(), z.unknown()),
+  }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -40,4 +48,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.placeOrder]: QUEUES.orders,
   [JOBS.cancelOrder]: QUEUES.orders,
   [JOBS.modifyOrder]: QUEUES.orders,
+  [JOBS.brokerUpdate]: QUEUES.orders,
 };

@@ -23,6 +23,19 @@ export const REDACT_PATHS = [
   'accessToken',
   'otp',
   'secret',
+  // Broker credentials and sessions (docs/api.md "Broker accounts"), at the top, one and two levels down
+  // (a body, or a request or error holding a body).
+  ...[
+    'credentials',
+    'apiKey',
+    'apiSecret',
+    'clientSecret',
+    'access_token',
+    'request_token',
+    'enctoken',
+    'public_token',
+    'refresh_token',
+  ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 export function createLogger(level: string, name: string, destination?: DestinationStream): Logger {

@@ -1,0 +1,209 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { createZodDto, ZodResponse } from 'nestjs-zod';
+import {
+  AdminUpdateBrokerAccountSchema,
+  BrokerAccountIdParamSchema,
+  BrokerAccountListSchema,
+  BrokerAccountSchema,
+  BrokerLoginUrlSchema,
+  CreateBrokerAccountSchema,
+  KiteCallbackQuerySchema,
+  PaperBalanceRequestSchema,
+  UpdateBrokerAccountSchema,
+} from '@tradeloop/contracts';
+import {
+  AdminListUserBrokerAccountsQuery,
+  AdminSetBrokerAccountDisabledUseCase,
+  CompleteKiteLoginUseCase,
+  CreateBrokerAccountUseCase,
+  DeleteBrokerAccountUseCase,
+  GetBrokerAccountQuery,
+  ListBrokerAccountsQuery,
+  ReceiveKitePostbackUseCase,
+  ReencryptBrokerCredentialsUseCase,
+  SetPaperBalanceUseCase,
+  StartKiteLoginUseCase,
+  UpdateBrokerAccountUseCase,
+  type AccountActor,
+} from '@tradeloop/accounts';
+import type { Principal, RequestMeta } from '@tradeloop/identity';
+import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
+import { ApiProblems } from '../http/api-problems';
+import { ReqMeta } from '../http/request-meta';
+
+class BrokerAccountDto extends createZodDto(BrokerAccountSchema) {}
+class BrokerAccountListDto extends createZodDto(BrokerAccountListSchema) {}
+class CreateBrokerAccountDto extends createZodDto(CreateBrokerAccountSchema) {}
+class UpdateBrokerAccountDto extends createZodDto(UpdateBrokerAccountSchema) {}
+class AdminUpdateBrokerAccountDto extends createZodDto(AdminUpdateBrokerAccountSchema) {}
+class PaperBalanceDto extends createZodDto(PaperBalanceRequestSchema) {}
+class BrokerLoginUrlDto extends createZodDto(BrokerLoginUrlSchema) {}
+class BrokerAccountIdPathDto extends createZodDto(BrokerAccountIdParamSchema) {}
+class KiteCallbackQueryDto extends createZodDto(KiteCallbackQuerySchema) {}
+
+const actorOf = (principal: Principal, meta?: RequestMeta): AccountActor => ({
+  userId: principal.userId,
+  isAdmin: principal.roles.includes('admin'),
+  meta,
+});
+
+/**
+ * The caller's broker accounts (docs/api.md "Broker accounts"): their own and the firm accounts
+ * assigned to them (admins also see and manage firm accounts). Credentials go in, only their
+ * masked form comes out. Another user's account, or a malformed id, is 404.
+ */
+@ApiTags('brokers')
+@ApiBearerAuth()
+@Roles('trader', 'admin')
+@Controller('api/v1/broker-accounts')
+export class BrokerAccountsController {
+  constructor(
+    @Inject(ListBrokerAccountsQuery) private readonly listAccounts: ListBrokerAccountsQuery,
+    @Inject(GetBrokerAccountQuery) private readonly getAccount: GetBrokerAccountQuery,
+    @Inject(CreateBrokerAccountUseCase) private readonly createAccount: CreateBrokerAccountUseCase,
+    @Inject(UpdateBrokerAccountUseCase) private readonly updateAccount: UpdateBrokerAccountUseCase,
+    @Inject(DeleteBrokerAccountUseCase) private readonly deleteAccount: DeleteBrokerAccountUseCase,
+    @Inject(SetPaperBalanceUseCase) private readonly setPaperBalance: SetPaperBalanceUseCase,
+    @Inject(StartKiteLoginUseCase) private readonly startKiteLogin: StartKiteLoginUseCase,
+  ) {}
+
+  /** Own and assigned accounts, oldest first; the paper account always among them. */
+  @Get()
+  @ZodResponse({ status: 200, type: BrokerAccountListDto })
+  async list(@CurrentPrincipal() principal: Principal) {
+    return { items: await this.listAccounts.execute(actorOf(principal)) };
+  }
+
+  @Get(':id')
+  @ApiProblems(404)
+  @ZodResponse({ status: 200, type: BrokerAccountDto })
+  get(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto) {
+    return this.getAccount.execute(actorOf(principal), p.id);
+  }
+
+  /** 403 when users may not add their own (`USER_BROKER_ACCOUNTS=false`) or a non-admin sends assignedUserIds; 409 for `paper`. */
+  @Post()
+  @ApiProblems(403, 409)
+  @ZodResponse({ status: 201, type: BrokerAccountDto })
+  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateBrokerAccountDto, @ReqMeta() meta: RequestMeta) {
+    return this.createAccount.execute(actorOf(principal, meta), body);
+  }
+
+  /** New credentials replace the old whole and end the broker session (log in again). */
+  @Patch(':id')
+  @ApiProblems(403, 404)
+  @ZodResponse({ status: 200, type: BrokerAccountDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param() p: BrokerAccountIdPathDto,
+    @Body() body: UpdateBrokerAccountDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.updateAccount.execute(actorOf(principal, meta), p.id, body);
+  }
+
+  /** 409 for the paper account and for an account with orders still working. */
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiProblems(403, 404, 409)
+  async remove(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto, @ReqMeta() meta: RequestMeta): Promise<void> {
+    await this.deleteAccount.execute(actorOf(principal, meta), p.id);
+  }
+
+  /** Sets a paper account's virtual balance (409 for any other kind). */
+  @Post(':id/paper-balance')
+  @HttpCode(200)
+  @ApiProblems(403, 404, 409)
+  @ZodResponse({ status: 200, type: BrokerAccountDto })
+  paperBalance(
+    @CurrentPrincipal() principal: Principal,
+    @Param() p: BrokerAccountIdPathDto,
+    @Body() body: PaperBalanceDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.setPaperBalance.execute(actorOf(principal, meta), p.id, body.amount);
+  }
+
+  /** Where to send the browser for the daily broker login (Kite); the state in it is single use and lasts 10 minutes. */
+  @Get(':id/login')
+  @ApiProblems(404, 409)
+  @ZodResponse({ status: 200, type: BrokerLoginUrlDto })
+  login(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto, @ReqMeta() meta: RequestMeta) {
+    return this.startKiteLogin.execute(actorOf(principal, meta), p.id);
+  }
+}
+
+/**
+ * What Kite calls (no bearer token): the login callback, where the browser arrives with our
+ * single-use `state`, and order postbacks, authenticated by their checksum.
+ */
+@ApiTags('brokers')
+@Controller('api/v1/brokers/kite')
+export class KiteCallbacksController {
+  constructor(
+    @Inject(CompleteKiteLoginUseCase) private readonly completeLogin: CompleteKiteLoginUseCase,
+    @Inject(ReceiveKitePostbackUseCase) private readonly receivePostback: ReceiveKitePostbackUseCase,
+  ) {}
+
+  /** 302 to `/account/brokers?login=ok|failed&reason=…`; a missing, foreign, expired or replayed state is 400 (nothing stored). */
+  @Public()
+  @Get('callback')
+  @ApiProblems(400)
+  async callback(@Query() q: KiteCallbackQueryDto, @ReqMeta() meta: RequestMeta, @Res() reply: FastifyReply): Promise<void> {
+    const { redirect } = await this.completeLogin.execute(q, meta);
+    await reply.header('cache-control', 'no-store').redirect(redirect, 302);
+  }
+
+  /** A verified postback is queued for the execution engine (200 at once); a bad checksum is 401 and audited. */
+  @Public()
+  @Post('postback')
+  @HttpCode(200)
+  @ApiProblems(401)
+  async postback(@Body() body: unknown, @ReqMeta() meta: RequestMeta): Promise<{ received: true }> {
+    await this.receivePostback.execute(body, meta);
+    return { received: true };
+  }
+}
+
+/** Admins: a user's accounts (never secrets), disabling any account, and key rotation. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@Roles('admin')
+@Controller('api/v1/admin')
+export class AdminBrokerAccountsController {
+  constructor(
+    @Inject(AdminListUserBrokerAccountsQuery) private readonly listForUser: AdminListUserBrokerAccountsQuery,
+    @Inject(AdminSetBrokerAccountDisabledUseCase) private readonly setDisabled: AdminSetBrokerAccountDisabledUseCase,
+    @Inject(ReencryptBrokerCredentialsUseCase) private readonly reencrypt: ReencryptBrokerCredentialsUseCase,
+  ) {}
+
+  @Get('users/:id/broker-accounts')
+  @ApiProblems(404)
+  @ZodResponse({ status: 200, type: BrokerAccountListDto })
+  async userAccounts(@Param('id') userId: string) {
+    return { items: await this.listForUser.execute(userId) };
+  }
+
+  @Patch('broker-accounts/:id')
+  @ApiProblems(404)
+  @ZodResponse({ status: 200, type: BrokerAccountDto })
+  disable(
+    @CurrentPrincipal() principal: Principal,
+    @Param() p: BrokerAccountIdPathDto,
+    @Body() body: AdminUpdateBrokerAccountDto,
+    @ReqMeta() meta: RequestMeta,
+  ) {
+    return this.setDisabled.execute(actorOf(principal, meta), p.id, body.disabled);
+  }
+
+  /** Re-encrypts every broker secret not under BROKER_CREDENTIALS_KEY_ID (rotation; safe to run concurrently). */
+  @Post('jobs/reencrypt-broker-credentials')
+  @HttpCode(200)
+  async reencryptCredentials(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ reencrypted: number; failed: number; remaining: number; activeKeyId: string }> {
+    return this.reencrypt.execute({ actorId: principal.userId });
+  }
+}

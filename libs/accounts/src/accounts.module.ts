@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
+import { AuditModule } from '@tradeloop/identity';
+import { BrokerAccountsRepository } from './broker-accounts.repository';
+import { BrokerAccountEvents } from './broker-account-events';
+import { BrokerAccountDirectory } from './broker-account-directory';
+import { TradingAccounts } from './trading-accounts';
+import {
+  AdminListUserBrokerAccountsQuery,
+  AdminSetBrokerAccountDisabledUseCase,
+  CreateBrokerAccountUseCase,
+  DeleteBrokerAccountUseCase,
+  GetBrokerAccountQuery,
+  ListBrokerAccountsQuery,
+  SetPaperBalanceUseCase,
+  UpdateBrokerAccountUseCase,
+} from './broker-account-use-cases';
+import { CredentialsCipher } from './credentials-cipher';
+import { CompleteKiteLoginUseCase, KITE_SESSION_FETCH, StartKiteLoginUseCase } from './kite-login-use-cases';
+import { ReceiveKitePostbackUseCase } from './kite-postback.use-case';
+import { ReencryptBrokerCredentialsUseCase } from './reencrypt-credentials.use-case';
+
+const USE_CASES = [
+  ListBrokerAccountsQuery,
+  GetBrokerAccountQuery,
+  CreateBrokerAccountUseCase,
+  UpdateBrokerAccountUseCase,
+  DeleteBrokerAccountUseCase,
+  SetPaperBalanceUseCase,
+  AdminListUserBrokerAccountsQuery,
+  AdminSetBrokerAccountDisabledUseCase,
+  StartKiteLoginUseCase,
+  CompleteKiteLoginUseCase,
+  ReceiveKitePostbackUseCase,
+  ReencryptBrokerCredentialsUseCase,
+];
+
+/**
+ * Broker accounts (docs/api.md "Broker accounts"). Exports its use cases plus one port for order
+ * intake and execution: `BrokerAccountDirectory` (forExecution, defaultFor, canTrade,
+ * markNeedsLogin, markConnected, expireSessions). The cipher is built from the key ring at start:
+ * a missing or malformed BROKER_CREDENTIALS_KEYS has stopped the process before (config).
+ */
+@Module({
+  imports: [AuditModule, QueueModule, RealtimeModule],
+  providers: [
+    { provide: CredentialsCipher, useFactory: (config: AppConfig) => CredentialsCipher.fromConfig(config), inject: [APP_CONFIG] },
+    { provide: KITE_SESSION_FETCH, useValue: null },
+    BrokerAccountsRepository,
+    BrokerAccountEvents,
+    BrokerAccountDirectory,
+    TradingAccounts,
+    ...USE_CASES,
+  ],
+  // TradingAccounts: order intake checks the order's account inside its own transaction (libs/trading).
+  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts],
+})
+export class AccountsModule {}

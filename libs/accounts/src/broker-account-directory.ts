@@ -1,0 +1,105 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { BrokerKind } from '@tradeloop/contracts';
+import { AuditRepository } from '@tradeloop/identity';
+import { BrokerAccountsRepository, type StoredStatus } from './broker-accounts.repository';
+import { BrokerAccountEvents } from './broker-account-events';
+import { CredentialsCipher, secretAad } from './credentials-cipher';
+
+/** What the execution engine needs to trade an account: decrypted credentials and session. Never leaves the server. */
+export interface ExecutionAccount {
+  id: string;
+  kind: BrokerKind;
+  /** null for a firm account. */
+  ownerUserId: string | null;
+  status: StoredStatus;
+  disabled: boolean;
+  /** The kind's fields (kite: apiKey, apiSecret); empty for paper. */
+  credentials: Record<string, string>;
+  accessToken: string | null;
+  tokenExpiresAt: Date | null;
+}
+
+/**
+ * The accounts port for order intake and execution (libs/trading, apps/worker): which account an
+ * order goes to, whether the user may trade it, its decrypted session, and the status changes the
+ * engine observes. Status changes are audited and published (`broker.account`).
+ */
+@Injectable()
+export class BrokerAccountDirectory {
+  constructor(
+    @Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository,
+    @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
+    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(BrokerAccountEvents) private readonly events: BrokerAccountEvents,
+  ) {}
+
+  /** The account with decrypted secrets; a session past its expiry is ended first (needs_login, published). Undefined when unknown. */
+  async forExecution(accountId: string, now = new Date()): Promise<ExecutionAccount | undefined> {
+    const expired = await this.repo.expireSessions(now, { accountIds: [accountId] });
+    if (expired.length) await this.events.changed(expired);
+    const s = await this.repo.secrets(accountId);
+    if (!s) return undefined;
+    const credentials = s.credentialsCiphertext
+      ? (JSON.parse(this.cipher.decrypt(s.credentialsCiphertext, secretAad(s.id, 'credentials'))) as Record<string, string>)
+      : {};
+    const accessToken = s.accessTokenCiphertext ? this.cipher.decrypt(s.accessTokenCiphertext, secretAad(s.id, 'access_token')) : null;
+    return {
+      id: s.id,
+      kind: s.kind,
+      ownerUserId: s.ownerUserId,
+      status: s.status,
+      disabled: s.disabled,
+      credentials,
+      accessToken,
+      tokenExpiresAt: s.tokenExpiresAt,
+    };
+  }
+
+  /** The user's default account id (their paper account, created now, when they have chosen none). */
+  async defaultFor(userId: string): Promise<string> {
+    const current = await this.repo.defaultOf(userId);
+    if (current) return current;
+    await this.repo.ensurePaperAccount(userId, uuidv7());
+    return (await this.repo.defaultOf(userId))!;
+  }
+
+  /** Whether the user owns the account or it is assigned to them (status and disabled are the caller's to check: 409s). */
+  canTrade(userId: string, accountId: string): Promise<boolean> {
+    return this.repo.canTrade(userId, accountId);
+  }
+
+  /**
+   * The broker said the session is gone (TokenException, a 403) or it expired: status
+   * needs_login, token wiped, audited and published. A repeat with the same reason changes nothing.
+   */
+  async markNeedsLogin(accountId: string, reason: string): Promise<boolean> {
+    const changed = await this.repo.markNeedsLogin(accountId, reason);
+    if (changed) {
+      await this.audit.append({ actorId: null, action: 'broker_account.needs_login', subject: accountId, details: { reason } });
+      await this.events.changed([accountId]);
+    }
+    return changed;
+  }
+
+  /** A new broker session (the login callback, or a token obtained elsewhere): encrypted, with its expiry; status connected; published. */
+  async markConnected(
+    accountId: string,
+    session: { accessToken: string; expiresAt: Date; brokerUserId?: string | null },
+  ): Promise<boolean> {
+    const changed = await this.repo.markConnected(accountId, {
+      accessTokenCiphertext: this.cipher.encrypt(session.accessToken, secretAad(accountId, 'access_token')),
+      expiresAt: session.expiresAt,
+      brokerUserId: session.brokerUserId ?? null,
+    });
+    if (changed) await this.events.changed([accountId]);
+    return changed;
+  }
+
+  /** Ends every session whose expiry has passed (the worker may run this periodically; reads do it on the way). Returns the ids. */
+  async expireSessions(now = new Date()): Promise<string[]> {
+    const ids = await this.repo.expireSessions(now);
+    if (ids.length) await this.events.changed(ids);
+    return ids;
+  }
+}
