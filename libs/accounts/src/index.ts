@@ -12,4 +12,3 @@ export * from './reencrypt-credentials.use-case';
 export * from './ports';
 export * from './token-expiry';
 export type { AccountRecord, StoredStatus } from './broker-accounts.repository';
-export * from './trading-accounts';
