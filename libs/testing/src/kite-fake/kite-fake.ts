@@ -321,8 +321,8 @@ function parseCount(text: string | undefined): number | null {
 
 /**
  * The fake. `start()` listens on 127.0.0.1 (a free port); everything else is the control
- * surface tests use. Events: `request` (FakeKiteRequest), `order` (the order object after each
- * change), `ticker` (`connect`/`message`/`close` with details), `postback` (FakeKitePostback).
+ * surface tests use. Events: `request` (FakeKiteRequest), `fault` ({route, fault, request}, once a
+ * scripted fault has been applied), `order` (the order object after each change), `ticker` (`connect`/`message`/`close` with details), `postback` (FakeKitePostback).
  */
 export class FakeKite extends EventEmitter {
   readonly apiKey: string;
@@ -372,6 +372,7 @@ export class FakeKite extends EventEmitter {
   private heldFrame: string | null = null;
   private postbackUrl: string | null;
   private readonly inFlightPostbacks = new Set<Promise<void>>();
+  private postbackChain: Promise<void> = Promise.resolve();
   private readonly feeds = new Set<NodeJS.Timeout>();
 
   constructor(options: FakeKiteOptions = {}) {
@@ -888,7 +889,11 @@ export class FakeKite extends EventEmitter {
                 : 'Something went wrong.');
       return sendError(spec.status, errorType, message);
     };
-    if (fault !== null && !afterAccept) return applyFault(fault);
+    if (fault !== null && !afterAccept) {
+      applyFault(fault);
+      this.emit('fault', { route, fault, request: entry });
+      return;
+    }
 
     if (this.opts.enforceRateLimits && this.overLimit(route)) return sendError(429, 'NetworkException', 'Too many requests');
 
@@ -907,7 +912,11 @@ export class FakeKite extends EventEmitter {
       status = e.status;
       payload = { status: 'error', message: e.message, error_type: e.errorType, data: null };
     }
-    if (fault !== null) return applyFault(fault);
+    if (fault !== null) {
+      applyFault(fault);
+      this.emit('fault', { route, fault, request: entry });
+      return;
+    }
     send(status, payload);
   }
 
@@ -1723,7 +1732,9 @@ export class FakeKite extends EventEmitter {
         .digest('hex'),
       ...wire,
     };
-    const p = fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    // One at a time, in the order the changes happened: tests can then assert the sequence.
+    const p = this.postbackChain
+      .then(() => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }))
       .then(
         async (r) => {
           await r.arrayBuffer();
@@ -1736,6 +1747,7 @@ export class FakeKite extends EventEmitter {
         this.postbacks.push(entry);
         this.emit('postback', entry);
       });
+    this.postbackChain = p;
     this.inFlightPostbacks.add(p);
     void p.finally(() => this.inFlightPostbacks.delete(p));
   }
