@@ -471,6 +471,24 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     expect(errors.every((e) => e instanceof Error && e.message === 'listener bug')).toBe(true);
   });
 
+  it('an UPDATE event (modification, partial fill) is not a state: the order is re-read and that snapshot delivered', async () => {
+    make();
+    stub.handle((_req, res) => success(res, [kiteOrderJson({ order_id: '8', status: 'OPEN', filled_quantity: 4, average_price: 1500.5 })]));
+    const seen: BrokerOrder[] = [];
+    adapter.subscribe((o) => seen.push(o));
+    const conn = await ws.connection(1);
+    // A modification: nothing filled, so the status (OPEN or TRIGGER PENDING) is read back.
+    conn.socket.send(frame({ order_id: '8', status: 'UPDATE', price: 1501 }));
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).toMatchObject({ brokerOrderId: '8', status: 'PARTIALLY_FILLED', filledQuantity: 4, rawStatus: 'OPEN' });
+    expect(stub.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /orders/8']);
+    // A partial fill says so itself: delivered at once, no read.
+    conn.socket.send(frame({ order_id: '8', status: 'UPDATE', filled_quantity: 6, average_price: 1500.5 }));
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect(seen[1]).toMatchObject({ status: 'PARTIALLY_FILLED', filledQuantity: 6, rawStatus: 'UPDATE' });
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('a postback with a bad checksum is refused and applies nothing', () => {
     make({ ticker: { enabled: false } });
     const seen: BrokerOrder[] = [];

@@ -169,6 +169,8 @@ export class KiteAdapter implements BrokerAdapter {
   private readonly lastSeen = new Map<string, BrokerOrder>();
   private readonly seenKeys = new Map<string, string>();
   private readonly shapes = new Map<string, OrderShape>();
+  /** Re-reads of orders announced by an `UPDATE` event, one chain per order so they apply in order. */
+  private readonly refreshing = new Map<string, Promise<void>>();
   private ticker: KiteTickerClient | null = null;
   private authError: BrokerError | null = null;
   private closed = false;
@@ -387,7 +389,7 @@ export class KiteAdapter implements BrokerAdapter {
       ...(t?.random === undefined ? {} : { random: t.random }),
       ...(t?.decodeTicks === undefined ? {} : { decodeTicks: t.decodeTicks }),
     });
-    ticker.on('order', (o) => this.feedUpdate(o));
+    ticker.on('order', (o) => this.onPushed(o));
     ticker.on('problem', (e) => this.report(e));
     ticker.on('connect', (info) => {
       try {
@@ -462,8 +464,40 @@ export class KiteAdapter implements BrokerAdapter {
         code: 'POSTBACK_SECRET_MISSING',
       });
     const order = parseKitePostback(rawBody, secret, { instruments: this.options.instruments });
-    this.feedUpdate(order);
+    this.onPushed(order);
     return order;
+  }
+
+  /**
+   * A pushed order (ticker frame or postback). Kite says `UPDATE` instead of the status for a
+   * modification or a partial fill (docs/brokers.md 1.4, 4.4): an event, not a state, so the order
+   * is re-read over REST and that snapshot is fed instead. Re-reads of one order run one after
+   * another, so a later one never lands before an earlier one.
+   */
+  private onPushed(order: BrokerOrder): void {
+    if (order.status !== 'UNKNOWN') {
+      this.feedUpdate(order);
+      return;
+    }
+    // Only working orders get an UPDATE; one that has filled in part is PARTIALLY_FILLED whatever
+    // else it is (a stop with fills has triggered), so that much needs no read (docs/brokers.md 4.4).
+    if (order.rawStatus.toUpperCase() === 'UPDATE' && order.filledQuantity > 0 && order.filledQuantity < order.quantity) {
+      this.feedUpdate({ ...order, status: 'PARTIALLY_FILLED' });
+      return;
+    }
+    const id = order.brokerOrderId as string;
+    const previous = this.refreshing.get(id) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      try {
+        this.feedUpdate(await this.getOrder(order.brokerOrderId));
+      } catch (e) {
+        this.report(e);
+      }
+    });
+    this.refreshing.set(id, next);
+    void next.finally(() => {
+      if (this.refreshing.get(id) === next) this.refreshing.delete(id);
+    });
   }
 
   /**

@@ -41,6 +41,10 @@ export type PlacementFault =
   | 'timeout-before-accept'
   /** Connection refused: nothing reached the broker. */
   | 'refused'
+  /** The connection is reset before the broker acted on the request. */
+  | 'reset-before-accept'
+  /** The broker takes the order, then the connection is reset before the answer. */
+  | 'reset-after-accept'
   /** 429: refused by the rate limit. */
   | 'rate-limited'
   /** 502 from the gateway. */
@@ -59,13 +63,15 @@ export interface ConformanceChaos {
   partialFillsNext?(parts: readonly number[]): void;
   /** From now on the broker sends no order update frames (the book still changes). */
   suppressUpdates?(suppress: boolean): void;
-  /** Sends these raw snapshots of an order to the adapter's push channel as they are (duplicates, out of order). */
-  pushRawUpdates?(brokerOrderId: BrokerOrderId, snapshots: readonly RawUpdate[]): Promise<void>;
-  /** Ticker faults: silence (socket left open) or a close. Resolve once done. */
+  /** From now on each update frame is sent twice and pairs of frames are swapped; off flushes what is held. */
+  disorderUpdates?(on: boolean): void;
+  /** Ticker faults: silence (socket left open, no heartbeat) or a close. Resolve once the adapter has noticed. */
   stallTicker?(): Promise<void>;
   closeTicker?(): Promise<void>;
-  /** Market-data subscriptions the broker's socket has seen, one list per connection, in order. */
-  tickerSubscriptions?(): readonly (readonly number[])[];
+  /** Market-data tokens the broker's open sockets are subscribed to now. */
+  tickerSubscribedNow?(): readonly number[];
+  /** How many ticker connections the broker has accepted so far. */
+  tickerConnects?(): number;
   /** The adapter's `onReconnect` calls so far (reconnect: true for all but the first). */
   readonly reconnects?: readonly { readonly reconnect: boolean }[];
   /** Subscribes market data for this token through the adapter's socket. */
@@ -74,13 +80,6 @@ export interface ConformanceChaos {
   reconcile?(): Promise<unknown>;
   /** How many placements reached the broker (its request log). */
   placementsReceived?(): number;
-}
-
-/** One status update for `pushRawUpdates`, in our terms (the harness renders the broker's frame). */
-export interface RawUpdate {
-  readonly status: BrokerReportStatus;
-  readonly filledQuantity: number;
-  readonly averagePrice: PriceTicks | null;
 }
 
 export interface ConformanceHarness {
@@ -127,6 +126,8 @@ interface CaseContext {
 // ---------------------------------------------------------------- helpers
 
 const BASE_PRICE: PriceTicks = 10_000_000; // ₹1000.00
+/** A market-data token for the ticker cases (Kite's INFY). */
+const TICKER_TOKEN = 408065;
 const QTY = 2;
 
 let clientSeq = 0;
@@ -497,6 +498,8 @@ function chaosCases(): ConformanceCase[] {
     placement('chaos: timeout on place, taken → found by tag → adopted', 'timeout-after-accept', ['ambiguous'], true),
     placement('chaos: timeout on place, not taken → not found → sent once more', 'timeout-before-accept', ['ambiguous'], false),
     placement('chaos: connection refused on place → retryable → sent once more', 'refused', ['retryable'], false),
+    placement('chaos: connection reset on place, not taken → not found → sent once more', 'reset-before-accept', ['ambiguous'], false),
+    placement('chaos: connection reset on place, taken → found by tag → adopted', 'reset-after-accept', ['ambiguous'], true),
     placement('chaos: 429 on place → rate limited, not sent twice', 'rate-limited', ['rate_limited'], false),
     placement('chaos: 502 on place → ambiguous → resolved by tag', 'server-error', ['ambiguous'], null),
     placement('chaos: 200 with a non-JSON body on place → ambiguous → resolved by tag', 'invalid-response', ['ambiguous'], null),
@@ -564,26 +567,25 @@ function chaosCases(): ConformanceCase[] {
     },
     {
       name: 'chaos: duplicate and out-of-order update frames → deduplicated, monotonic',
-      applies: needs('pushRawUpdates'),
+      applies: needs('disorderUpdates'),
       run: async (ctx) => {
         const { h } = ctx;
         await market(h, BASE_PRICE);
+        h.chaos!.disorderUpdates!(true);
         const req = restingBuy(h);
         const id = await placeOne(ctx, req);
         await until(h, id, 'OPEN');
-        await vi.waitFor(() => expect(ctx.updates.some((u) => u.brokerOrderId === id)).toBe(true), { timeout: 4_000 });
-        const open = { status: 'OPEN' as const, filledQuantity: 0, averagePrice: null };
-        await h.chaos!.pushRawUpdates!(id, [open, open, open]);
-        // Then the order really fills, and stale snapshots arrive after the fill.
+        await h.adapter.modifyOrder(id, { price: req.price! + h.tickSize });
+        await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).price).toBe(req.price! + h.tickSize), { timeout: 4_000 });
         await h.adapter.modifyOrder(id, { price: BASE_PRICE + h.tickSize });
         await market(h, BASE_PRICE);
         await until(h, id, 'FILLED');
-        await h.chaos!.pushRawUpdates!(id, [open, { status: 'PARTIALLY_FILLED', filledQuantity: 1, averagePrice: BASE_PRICE }, open]);
+        h.chaos!.disorderUpdates!(false);
         await vi.waitFor(() => expect(ctx.updates.filter((u) => u.brokerOrderId === id).at(-1)?.status).toBe('FILLED'), { timeout: 4_000 });
         const seen = ctx.updates.filter((u) => u.brokerOrderId === id);
-        expect(seen.filter((u) => u.status === 'OPEN' && u.filledQuantity === 0 && u.price === req.price).length, 'each state once').toBe(
-          1,
-        );
+        const keys = seen.map((u) => `${u.status}|${u.filledQuantity}|${u.price}`);
+        expect(new Set(keys).size, `each state once: ${keys.join(', ')}`).toBe(keys.length);
+        expect(seen.filter((u) => u.status === 'FILLED')).toHaveLength(1);
         expect(seen.at(-1)!.status).toBe('FILLED');
         ctx.expectNet('MIS', req.quantity);
       },
@@ -591,22 +593,28 @@ function chaosCases(): ConformanceCase[] {
     ...(['stall', 'close'] as const).map(
       (how): ConformanceCase => ({
         name: `chaos: ticker ${how === 'stall' ? 'stalls silently' : 'closed'} → reconnect, resubscribe, reconcile callback`,
-        applies: needs(how === 'stall' ? 'stallTicker' : 'closeTicker', 'tickerSubscriptions', 'reconnects', 'subscribeTicks'),
+        applies: needs(
+          how === 'stall' ? 'stallTicker' : 'closeTicker',
+          'tickerSubscribedNow',
+          'tickerConnects',
+          'reconnects',
+          'subscribeTicks',
+        ),
         run: async (ctx) => {
           const { h } = ctx;
           const c = h.chaos!;
           await market(h, BASE_PRICE);
-          c.subscribeTicks!(408065);
-          await vi.waitFor(() => expect(c.tickerSubscriptions!().at(-1)).toContain(408065), { timeout: 4_000 });
-          const connections = c.tickerSubscriptions!().length;
+          c.subscribeTicks!(TICKER_TOKEN);
+          await vi.waitFor(() => expect(c.tickerSubscribedNow!()).toContain(TICKER_TOKEN), { timeout: 4_000 });
+          const connects = c.tickerConnects!();
           const reconnectsBefore = c.reconnects!.length;
           await (how === 'stall' ? c.stallTicker!() : c.closeTicker!());
           await vi.waitFor(
             () => {
-              expect(c.reconnects!.length).toBeGreaterThan(reconnectsBefore);
+              expect(c.tickerConnects!(), 'a new socket').toBeGreaterThan(connects);
+              expect(c.reconnects!.length, 'the owner was asked to reconcile').toBeGreaterThan(reconnectsBefore);
               expect(c.reconnects!.at(-1)!.reconnect).toBe(true);
-              expect(c.tickerSubscriptions!().length).toBeGreaterThan(connections);
-              expect(c.tickerSubscriptions!().at(-1), 'resubscribed on the new socket').toContain(408065);
+              expect(c.tickerSubscribedNow!(), 'resubscribed on the new socket').toContain(TICKER_TOKEN);
             },
             { timeout: 8_000, interval: 20 },
           );

@@ -1,0 +1,181 @@
+import {
+  InstrumentMap,
+  KiteAdapter,
+  kitePriceToTicks,
+  parseKiteOrderBook,
+  type BrokerError,
+  type BrokerPosition,
+  type InstrumentMapping,
+  type KiteDisconnectReason,
+  type RateLimiterClock,
+} from '@tradeloop/brokers';
+import { EXCHANGES, type Exchange, type OrderSide, type Product } from '@tradeloop/domain';
+import { FAKE_KITE_INSTRUMENTS, FakeKite, type FakeKiteFault } from '../kite-fake';
+import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
+
+/** Our instruments ↔ the fake's table (NSE and NFO, tradable ones). */
+const INSTRUMENTS = new InstrumentMap(
+  'kite',
+  FAKE_KITE_INSTRUMENTS.filter((i) => i.tradable && (EXCHANGES as readonly string[]).includes(i.exchange)).map(
+    (i): InstrumentMapping => ({
+      ref: { exchange: i.exchange as Exchange, symbol: i.tradingsymbol },
+      broker: {
+        exchange: i.exchange,
+        symbol: i.tradingsymbol,
+        token: String(i.instrumentToken),
+        quantityUnit: 'units',
+        lotSize: i.lotSize,
+      },
+    }),
+  ),
+);
+const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
+
+const FAULTS: Readonly<Partial<Record<PlacementFault, FakeKiteFault>>> = {
+  'timeout-after-accept': 'timeout-after-accept',
+  'timeout-before-accept': 'timeout-before-accept',
+  'reset-before-accept': 'reset',
+  'reset-after-accept': 'reset-after-accept',
+  'rate-limited': 429,
+  'server-error': 502,
+  'invalid-response': 'html-after-accept',
+};
+const CHAOS = [
+  'failNextPlacement',
+  'expireSession',
+  'authLost',
+  'partialFillsNext',
+  'suppressUpdates',
+  'reconcile',
+  'disorderUpdates',
+  'stallTicker',
+  'closeTicker',
+  'tickerSubscribedNow',
+  'tickerConnects',
+  'reconnects',
+  'subscribeTicks',
+];
+
+/**
+ * KiteAdapter against the local fake Kite (HTTP + WebSocket on loopback). The broker's truth is
+ * the fake's own book (its order book, trade book and positions, read from the fake object, not
+ * over HTTP). The adapter is set up as the worker would run it, with test-sized timings: a
+ * 300 ms request timeout, the ticker's stall limit at 400 ms (the fake beats every 50 ms), and a
+ * rate-limiter clock that moves time on instead of sleeping (limits still apply, waits are free).
+ * Its owner's reconcile on every (re)connect is `adapter.reconcile()`.
+ */
+describeBrokerConformance(
+  'kite',
+  async ({ caseName }): Promise<ConformanceHarness> => {
+    const fake = new FakeKite({ heartbeatMs: 50, ...(caseName.includes('partial fills') ? { fillPerQuote: 2 } : {}) });
+    const endpoints = await fake.start();
+    const accessToken = fake.createSession();
+    let skew = 0;
+    const clock: RateLimiterClock = {
+      now: () => Date.now() + skew,
+      sleep: async (ms) => {
+        skew += ms;
+      },
+    };
+    const authLost: BrokerError[] = [];
+    const reconnects: { reconnect: boolean }[] = [];
+    let tickerConnects = 0;
+    fake.on('ticker', (e: { kind: string }) => {
+      if (e.kind === 'connect') tickerConnects += 1;
+    });
+    const adapter: KiteAdapter = new KiteAdapter({
+      apiKey: fake.apiKey,
+      accessToken,
+      apiRoot: endpoints.apiRoot,
+      wsRoot: endpoints.wsUrl,
+      instruments: INSTRUMENTS,
+      clock,
+      timeoutMs: 300,
+      apiSecret: fake.apiSecret,
+      onAuthLost: (e) => authLost.push(e),
+      onReconnect: (info) => {
+        reconnects.push(info);
+        void adapter.reconcile().catch(() => undefined);
+      },
+      ticker: { stallMs: 400, backoff: { initialMs: 20, maxMs: 200 }, random: () => 0.5 },
+    });
+    const ticker = adapter.startTicker()!;
+    await new Promise<void>((resolve) => ticker.once('connect', () => resolve()));
+    const disconnected = (reason: KiteDisconnectReason) =>
+      new Promise<void>((resolve) => {
+        const on = (d: { reason: KiteDisconnectReason }) => {
+          if (d.reason !== reason) return;
+          ticker.off('disconnect', on);
+          resolve();
+        };
+        ticker.on('disconnect', on);
+      });
+    const instrument = fake.instrument('NSE', 'INFY');
+
+    return {
+      adapter,
+      instrument: INFY,
+      tickSize: instrument.tickSize,
+      lotSize: instrument.lotSize,
+      shortAllowed: () => true,
+      setQuote: async (q) => fake.setQuote('NSE', 'INFY', q),
+      truth: async () => {
+        const orders = parseKiteOrderBook(fake.orderBook(), { instruments: INSTRUMENTS }).orders;
+        const trades = fake.tradeBook().map((t) => ({
+          tradeId: String(t.trade_id) as never,
+          brokerOrderId: String(t.order_id) as never,
+          side: t.transaction_type as OrderSide,
+          quantity: Number(t.quantity),
+          price: kitePriceToTicks(t.average_price)!,
+        }));
+        const positions = fake.positionsJson().net.map(
+          (p): Pick<BrokerPosition, 'instrument' | 'product' | 'netQuantity'> => ({
+            instrument: INSTRUMENTS.fromBroker(String(p.exchange), String(p.tradingsymbol))!,
+            product: p.product as Product,
+            netQuantity: Number(p.quantity),
+          }),
+        );
+        return { orders, trades, positions };
+      },
+      chaos: {
+        placementFaults: Object.keys(FAULTS) as PlacementFault[],
+        failNextPlacement: (fault) => fake.failNext('place', FAULTS[fault]!),
+        expireSession: () => fake.expireSession(),
+        authLost,
+        placementsReceived: () => fake.requests.filter((r) => r.route === 'place').length,
+        // This case's fake fills at most 2 units per quote (set at construction above).
+        partialFillsNext: () => undefined,
+        suppressUpdates: (on) => fake.dropNextOrderFrames(on ? Number.MAX_SAFE_INTEGER : 0),
+        disorderUpdates: (on) => {
+          fake.duplicateOrderFrames(on);
+          fake.reorderOrderFrames(on);
+        },
+        stallTicker: async () => {
+          const noticed = disconnected('stall');
+          fake.stallTicker();
+          await noticed;
+          fake.resumeTicker();
+        },
+        closeTicker: async () => {
+          const noticed = disconnected('close');
+          fake.closeTicker(1011, 'going away');
+          await noticed;
+        },
+        tickerSubscribedNow: () => fake.tickerSubscriptions().flatMap((m) => [...m.keys()]),
+        tickerConnects: () => tickerConnects,
+        reconnects,
+        subscribeTicks: (token) => ticker.subscribe([token], 'quote'),
+        reconcile: () => adapter.reconcile(),
+      },
+      close: async () => {
+        adapter.close();
+        await fake.stop();
+      },
+    };
+  },
+  {
+    shortAllowed: () => true,
+    chaos: new Set(CHAOS),
+    placementFaults: new Set(Object.keys(FAULTS) as PlacementFault[]),
+  },
+);
