@@ -468,6 +468,29 @@ describe('FakeKite: orders through the book', () => {
     expect(result.failedSlices.map((e: BrokerError) => e.code)).toEqual(['MarginException']);
   });
 
+  it('MCX counts lots: 2 lots of a 100-barrel contract move commodity funds by 200 × the price, equity untouched', async () => {
+    h.kite.setQuote('MCX', 'CRUDEOIL26DECFUT', { ltp: 60_000_000 }); // ₹6,000
+    const margins = async (segment: string): Promise<number> =>
+      ((await h.call('GET', `/user/margins/${segment}`)).json.data as { net: number }).net;
+    const [commodity, equity] = [await margins('commodity'), await margins('equity')];
+    const r = await h.place({ exchange: 'MCX', tradingsymbol: 'CRUDEOIL26DECFUT', product: 'NRML', quantity: '2' });
+    expect(r.status).toBe(200);
+    expect(h.kite.positionsJson().net).toEqual([
+      expect.objectContaining({
+        exchange: 'MCX',
+        quantity: 2,
+        multiplier: 100,
+        average_price: 6000,
+        value: -1_200_000,
+        buy_value: 1_200_000,
+      }),
+    ]);
+    expect(commodity - (await margins('commodity'))).toBe(1_200_000);
+    expect(await margins('equity')).toBe(equity);
+    const unknown = await h.call('GET', '/gtt/triggers');
+    expect([unknown.status, unknown.json.error_type]).toEqual([404, 'GeneralException']);
+  });
+
   it('"M&M" round-trips through the form, the order book, quotes and the ticker', async () => {
     const ticker = await h.ticker();
     const token = h.kite.instrument('NSE', 'M&M').instrumentToken;
