@@ -113,6 +113,9 @@ describe('roles', () => {
       '/api/v1/auth/refresh',
       '/api/health',
       '/api/health/ready',
+      // The browser arrives from Kite (the state authenticates); Kite posts postbacks (the checksum does).
+      '/api/v1/brokers/kite/callback',
+      '/api/v1/brokers/kite/postback',
     ]);
     for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (publicRoutes.has(path)) continue;

@@ -22,6 +22,19 @@ describe('API process', () => {
     expect(out).not.toContain(ctx.env.MFA_ENCRYPTION_KEY);
   });
 
+  it('stops naming BROKER_CREDENTIALS_KEYS when the broker credentials key is missing, or names a key not in the ring', async () => {
+    const env = { ...ctx.env };
+    delete (env as Record<string, string | undefined>).BROKER_CREDENTIALS_KEYS;
+    const proc = startProcess(API_MAIN, env);
+    expect(await proc.exited).toBe(2);
+    expect(proc.output.join('')).toContain('BROKER_CREDENTIALS_KEYS is required');
+    const wrongId = startProcess(API_MAIN, { ...ctx.env, BROKER_CREDENTIALS_KEY_ID: 'nope' });
+    expect(await wrongId.exited).toBe(2);
+    const out = wrongId.output.join('');
+    expect(out).toContain('BROKER_CREDENTIALS_KEY_ID is invalid');
+    expect(out).not.toContain(ctx.env.BROKER_CREDENTIALS_KEYS!.split(':')[1]!);
+  });
+
   it('refuses a malformed secret without echoing it', async () => {
     const proc = startProcess(API_MAIN, { ...ctx.env, MFA_ENCRYPTION_KEY: 'short-key-value' });
     expect(await proc.exited).toBe(2);

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { createLogger, InfraModule, loadConfigOrExit, type AppConfig } from '@tradeloop/platform';
+import { AccountsModule, ReencryptBrokerCredentialsUseCase } from '@tradeloop/accounts';
+
+@Module({})
+class ReencryptModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ReencryptModule,
+      imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'reencrypt') }), AccountsModule],
+    };
+  }
+}
+
+/**
+ * `npm run brokers:reencrypt [-- --batch 100]`: key rotation (docs/api.md "Broker accounts"). Moves
+ * every broker secret not under BROKER_CREDENTIALS_KEY_ID to that key, in batches; safe beside
+ * running processes and other runs. Exit 1 while anything is left (e.g. a key missing from the ring).
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const batchAt = args.indexOf('--batch');
+  const batchSize = batchAt >= 0 ? Number(args[batchAt + 1]) : 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
+    process.stderr.write('usage: npm run brokers:reencrypt -- [--batch 1..1000]\n');
+    process.exit(2);
+  }
+  const config = loadConfigOrExit('brokers:reencrypt');
+  const app = await NestFactory.createApplicationContext(ReencryptModule.forRoot(config), { logger: false });
+  try {
+    const r = await app.get(ReencryptBrokerCredentialsUseCase).execute({ batchSize });
+    process.stdout.write(
+      `re-encrypted ${r.reencrypted} account(s) under key ${r.activeKeyId}; failed ${r.failed}; remaining ${r.remaining}\n`,
+    );
+    if (r.remaining > 0) process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`re-encrypt failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
