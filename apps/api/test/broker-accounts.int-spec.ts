@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { JOBS, QUEUES } from '@tradeloop/contracts';
+import { createHash, randomBytes } from 'node:crypto';
+import { JOBS, QUEUES, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { kitePostbackChecksum } from '@tradeloop/brokers';
-import { Db, JobProducer, createLogger } from '@tradeloop/platform';
+import { Db, JobProducer, RealtimePublisher, createLogger } from '@tradeloop/platform';
 import { AuditRepository } from '@tradeloop/identity';
 import {
   BrokerAccountDirectory,
+  BrokerAccountsRepository,
   CredentialsCipher,
   ReencryptBrokerCredentialsUseCase,
   kiteTokenExpiry,
@@ -28,7 +29,6 @@ async function startKiteStub(): Promise<void> {
       const form = Object.fromEntries(new URLSearchParams(body));
       kite.calls.push({ path: req.url ?? '', version: String(req.headers['x-kite-version']), ...form });
       res.setHeader('content-type', 'application/json');
-      const { createHash } = require('node:crypto') as typeof import('node:crypto');
       const expected = createHash('sha256')
         .update(GOOD.apiKey + form.request_token + GOOD.apiSecret)
         .digest('hex');
@@ -50,31 +50,16 @@ async function startKiteStub(): Promise<void> {
   kite.root = `http://127.0.0.1:${(kite.server!.address() as AddressInfo).port}`;
 }
 
-const stubPort = 40_000 + Math.floor(Math.random() * 20_000);
-const { api, ctx } = useTestApi(
-  { KITE_API_ROOT: `http://127.0.0.1:${stubPort}`, KITE_LOGIN_URL: 'https://kite.example.test/connect/login' },
-  { logLevel: 'trace' },
-);
-
+// The stub starts first (hooks run in the order registered), so the API is configured with its address.
+const overrides: Record<string, string> = { KITE_LOGIN_URL: 'https://kite.example.test/connect/login' };
 beforeAll(async () => {
   await startKiteStub();
-  // The API was configured with a fixed port: forward it to the stub's ephemeral one.
-  const { createServer: net } = await import('node:net');
-  const fwd = net((sock) => {
-    const { connect } = require('node:net') as typeof import('node:net');
-    const up = connect((kite.server!.address() as AddressInfo).port, '127.0.0.1');
-    sock.pipe(up).pipe(sock);
-    sock.on('error', () => up.destroy());
-    up.on('error', () => sock.destroy());
-  });
-  await new Promise<void>((r) => fwd.listen(stubPort, '127.0.0.1', r));
-  forwarder = fwd;
+  overrides.KITE_API_ROOT = kite.root;
 });
-let forwarder: import('node:net').Server | null = null;
-afterAll(async () => {
-  forwarder?.close();
+afterAll(() => {
   kite.server?.close();
 });
+const { api, ctx } = useTestApi(overrides, { logLevel: 'trace' });
 
 const sql = <T>(text: string, params: unknown[] = []) => api.app.get(Db).sql.rows<T>(text, params);
 const auditOf = (subject: string) =>
@@ -373,8 +358,21 @@ describe('session expiry and the execution port', () => {
     expect(await dir.canTrade(user.id, acc.id)).toBe(true);
     const stranger = await signedIn(api);
     expect(await dir.canTrade(stranger.user.id, acc.id)).toBe(false);
-    expect(await dir.markNeedsLogin(acc.id, 'Kite: TokenException')).toBe(true);
-    expect(await dir.markNeedsLogin(acc.id, 'Kite: TokenException')).toBe(false);
+    const published = vi.spyOn(api.app.get(RealtimePublisher), 'toUser');
+    try {
+      expect(await dir.markNeedsLogin(acc.id, 'Kite: TokenException')).toBe(true);
+      expect(await dir.markNeedsLogin(acc.id, 'Kite: TokenException')).toBe(false);
+      // One broker.account event, to the owner, with their view of the account.
+      expect(published.mock.calls.filter((c) => c[1] === REALTIME_EVENTS.brokerAccount)).toEqual([
+        [
+          user.id,
+          'broker.account',
+          { account: expect.objectContaining({ id: acc.id, status: 'needs_login', statusReason: 'Kite: TokenException' }) },
+        ],
+      ]);
+    } finally {
+      published.mockRestore();
+    }
     const view = (await api.http.get(`/api/v1/broker-accounts/${acc.id}`, token)).body;
     expect(view).toMatchObject({ status: 'needs_login', statusReason: 'Kite: TokenException', tokenExpiresAt: null });
     expect((await dir.forExecution(acc.id))!.accessToken).toBeNull();
@@ -491,7 +489,6 @@ describe('key rotation', () => {
     const k2 = randomBytes(32).toString('base64');
     const rotated = CredentialsCipher.fromConfig({ BROKER_CREDENTIALS_KEYS: `${t1},k2:${k2}`, BROKER_CREDENTIALS_KEY_ID: 'k2' });
     const db = api.app.get(Db);
-    const { BrokerAccountsRepository } = await import('../../../libs/accounts/src/broker-accounts.repository');
     const repo = new BrokerAccountsRepository(db);
     const job = new ReencryptBrokerCredentialsUseCase(db, repo, rotated, api.app.get(AuditRepository));
     // Two runs at once (batches of 2): each row is done by one of them (SKIP LOCKED), none fails, none is left.
@@ -511,8 +508,7 @@ describe('key rotation', () => {
     expect(onlyK2.decrypt(row!.t, secretAad(acc.id, 'access_token'))).toBe('access-rt-rot');
     expect(await job.execute()).toEqual({ reencrypted: 0, failed: 0, remaining: 0, activeKeyId: 'k2' });
     // A process whose ring lacks k2 cannot move those values: it says so and leaves them as they are.
-    const { BrokerAccountsRepository: Repo } = await import('../../../libs/accounts/src/broker-accounts.repository');
-    const t1Only = new ReencryptBrokerCredentialsUseCase(db, new Repo(db), api.app.get(CredentialsCipher), api.app.get(AuditRepository));
+    const t1Only = new ReencryptBrokerCredentialsUseCase(db, repo, api.app.get(CredentialsCipher), api.app.get(AuditRepository));
     const stuck = await t1Only.execute({ batchSize: 3 });
     expect(stuck.reencrypted).toBe(0);
     expect(stuck.failed).toBeGreaterThan(0);

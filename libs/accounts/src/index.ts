@@ -11,4 +11,4 @@ export * from './kite-postback.use-case';
 export * from './reencrypt-credentials.use-case';
 export * from './ports';
 export * from './token-expiry';
-export type { AccountRecord, StoredStatus } from './broker-accounts.repository';
+export { BrokerAccountsRepository, type AccountRecord, type AccountSecrets, type StoredStatus } from './broker-accounts.repository';
