@@ -265,9 +265,11 @@ export class KiteAdapter implements BrokerAdapter {
     const data = await this.call('other', 'read', 'GET', '/orders');
     const { orders } = parseKiteOrderBook(data, { instruments: this.options.instruments });
     if (Array.isArray(data)) {
+      // Remember each order's variety: a later modify or cancel then needs no read.
+      const byId = new Map(orders.map((o) => [o.brokerOrderId as string, o]));
       for (const raw of data as unknown[]) {
         if (!isObject(raw) || typeof raw.order_id !== 'string') continue;
-        const order = orders.find((o) => o.brokerOrderId === raw.order_id);
+        const order = byId.get(raw.order_id);
         if (order && (raw.variety === 'regular' || raw.variety === 'amo'))
           this.remember(order.brokerOrderId, { variety: raw.variety, type: order.type, instrument: order.instrument });
       }
