@@ -8,7 +8,7 @@
 // 2. verify over 1,000,000 entries. Target: <= 10 s.
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import { accountCode, applyToWallet, depositTx, holdTx, settleTx } from '@tradeloop/domain';
+import { accountCode, applyToWallet, depositTx, holdTx, settleTx, walletBook } from '@tradeloop/domain';
 import { Db, RealtimePublisher, createDataSource, createLogger, createRedis, loadConfig } from '@tradeloop/platform';
 import { LedgerBatchWriter, LedgerRepository, LedgerSealer, LedgerVerifier, PostTransactionUseCase, contentHash } from '@tradeloop/wallet';
 import { createBenchDatabase, dropDatabase, fmt, machine } from './lib/bench-kit.mjs';
@@ -93,7 +93,7 @@ const verifier = new LedgerVerifier(db, sealer);
 try {
   console.log(`bench ledger: ${CLIENTS} clients, ${USERS} users, ${DURATION} s, on ${JSON.stringify(machine())}`);
   const users = await createUsers(db, USERS);
-  for (const u of users) await postTx.execute(depositTx(u, 1_000_000_000n, `fund-${u}`));
+  for (const u of users) await postTx.execute(depositTx(walletBook(u), 1_000_000_000n, `fund-${u}`));
 
   // The worker's sealer, running alongside as in production.
   let sealing = true;
@@ -109,9 +109,9 @@ try {
     const u = users[Math.floor(Math.random() * users.length)];
     const ref = `order-${k++}`;
     const held = 100_000n + BigInt(Math.floor(Math.random() * 100_000));
-    await timed(record, () => postTx.execute(holdTx(u, held, ref)));
+    await timed(record, () => postTx.execute(holdTx(walletBook(u), held, ref)));
     const cost = held - 2_000n;
-    await timed(record, () => postTx.execute(settleTx(u, { heldAmount: held, cost, fees: 600n, taxes: 108n }, ref)));
+    await timed(record, () => postTx.execute(settleTx(walletBook(u), { heldAmount: held, cost, fees: 600n, taxes: 108n }, ref)));
   });
   sealing = false;
   await sealerLoop;
@@ -191,10 +191,10 @@ async function bulkLoad(db, users, targetEntries) {
       const ref = `bulk-${written}-${i}`;
       const tx =
         w.cash < 200_000n
-          ? depositTx(u, 10_000_000n, ref)
+          ? depositTx(walletBook(u), 10_000_000n, ref)
           : w.held > 0n
-            ? settleTx(u, { heldAmount: w.held, cost: w.held - 500n, fees: 300n, taxes: 54n }, ref)
-            : holdTx(u, 150_000n, ref);
+            ? settleTx(walletBook(u), { heldAmount: w.held, cost: w.held - 500n, fees: 300n, taxes: 54n }, ref)
+            : holdTx(walletBook(u), 150_000n, ref);
       balances.set(u, applyToWallet(w, tx));
       txs.push(tx);
       written += tx.postings.length;

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { createDataSource, Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/wallet';
-import { depositTx, shortMargin } from '@tradeloop/domain';
+import { depositTx, shortMargin, walletBook } from '@tradeloop/domain';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
 import { inRequestPath } from './orders/in-request-baseline.mjs';
@@ -36,7 +36,7 @@ try {
   const users = [];
   for (const token of tokens) {
     const me = await (await fetch(`${api.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
-    await db.tx((sql) => new LedgerRepository(db).post(sql, depositTx(me.user?.id ?? me.id, 100_000_000_00n, 'bench funding')));
+    await db.tx((sql) => new LedgerRepository(db).post(sql, depositTx(walletBook(me.user?.id ?? me.id), 100_000_000_00n, 'bench funding')));
     users.push({ id: me.user?.id ?? me.id, token });
     // Bench users trade far more than the demo's per-user limits allow (120 orders/min).
     await db.sql.rows(

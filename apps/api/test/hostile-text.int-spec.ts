@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -56,7 +56,9 @@ beforeAll(async () => {
   admin = { token: a.token, userId: a.user.id };
   const q = await signedIn(api, ['quant', 'trader']);
   quant = { token: q.token, userId: q.user.id };
-  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(trader.userId, 1_000_000_00n, 'test funding')));
+  await api.app
+    .get(Db)
+    .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(trader.userId), 1_000_000_00n, 'test funding')));
   const wl = await api.http.post('/api/v1/watchlists', { name: 'Mine', symbols: ['INFY'] }, trader.token);
   expect(wl.status).toBe(201);
   watchlistId = wl.body.id;

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DomainError, holdTx, releaseTx, settleTx, type JournalTransaction } from '@tradeloop/domain';
+import { DomainError, holdTx, releaseTx, settleTx, walletBook, type JournalTransaction } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerSealer, PostTransactionUseCase } from '@tradeloop/wallet';
 import { createUser, signedIn, useTestApi } from './support/test-api';
@@ -26,19 +26,21 @@ async function tamper(statement: string, params: unknown[], table: string) {
 
 async function funded(amount = 10_000n) {
   const user = await createUser(api);
-  await post((await import('@tradeloop/domain')).depositTx(user.id, amount, ref()));
+  await post((await import('@tradeloop/domain')).depositTx(walletBook(user.id), amount, ref()));
   return user;
 }
 
 describe('hold, release, settle', () => {
   it('move money between cash, held and the house, balanced and never negative', async () => {
     const user = await funded(100_000n); // ₹1,000.00
-    await post(holdTx(user.id, 60_000n, 'order-1'));
-    const afterSettle = await post(settleTx(user.id, { heldAmount: 60_000n, cost: 55_000n, fees: 1_650n, taxes: 297n }, 'order-1'));
+    await post(holdTx(walletBook(user.id), 60_000n, 'order-1'));
+    const afterSettle = await post(
+      settleTx(walletBook(user.id), { heldAmount: 60_000n, cost: 55_000n, fees: 1_650n, taxes: 297n }, 'order-1'),
+    );
     expect(afterSettle.wallet).toEqual({ currency: 'INR', available: '430.53', held: '0.00', total: '430.53' });
-    await expect(post(releaseTx(user.id, 1n, 'order-2'))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
-    await expect(post(holdTx(user.id, 43_054n, 'order-3'))).rejects.toBeInstanceOf(DomainError);
-    await expect(post(holdTx(user.id, 43_053n, 'order-4'))).resolves.toBeDefined();
+    await expect(post(releaseTx(walletBook(user.id), 1n, 'order-2'))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await expect(post(holdTx(walletBook(user.id), 43_054n, 'order-3'))).rejects.toBeInstanceOf(DomainError);
+    await expect(post(holdTx(walletBook(user.id), 43_053n, 'order-4'))).resolves.toBeDefined();
     const types = await sql<{ type: string }>(`SELECT e.type FROM ledger_entries e WHERE e.transaction_id = $1 ORDER BY position`, [
       afterSettle.transaction.id,
     ]);
@@ -47,7 +49,7 @@ describe('hold, release, settle', () => {
 
   it('many concurrent holds on one wallet never reserve more than it has', async () => {
     const user = await funded(10_000n);
-    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => post(holdTx(user.id, 1_000n, `o${i}`))));
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => post(holdTx(walletBook(user.id), 1_000n, `o${i}`))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
     const [w] = await sql<{ cash: string; held: string }>(
       `SELECT cash_paise::text cash, held_paise::text held FROM wallet_balances WHERE user_id = $1`,
@@ -84,8 +86,8 @@ describe('verify', () => {
   it('is ok on an honest ledger, with a zero trial balance and every transaction chained', async () => {
     const a = await signedIn(api, ['compliance']);
     const user = await funded(50_000n);
-    await post(holdTx(user.id, 10_000n, 'o'));
-    await post(releaseTx(user.id, 10_000n, 'o'));
+    await post(holdTx(walletBook(user.id), 10_000n, 'o'));
+    await post(releaseTx(walletBook(user.id), 10_000n, 'o'));
     const res = await api.http.get('/api/v1/compliance/ledger/verify', a.token);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, trialBalance: '0.00', problems: [] });
@@ -96,7 +98,7 @@ describe('verify', () => {
   it("names the transaction whose entry was altered behind the application's back", async () => {
     const a = await signedIn(api, ['compliance']);
     const user = await funded(50_000n);
-    const victim = await post(holdTx(user.id, 5_000n, 'tampered'));
+    const victim = await post(holdTx(walletBook(user.id), 5_000n, 'tampered'));
     await api.app.get(LedgerSealer).sealAll({ wait: true });
     await tamper(
       `UPDATE ledger_entries SET amount_paise = amount_paise * 2 WHERE transaction_id = $1 AND amount_paise > 0`,
@@ -120,7 +122,7 @@ describe('verify', () => {
   it('detects an edited reference, a forged chain link and a doctored balance', async () => {
     const a = await signedIn(api, ['compliance']);
     const user = await funded(10_000n);
-    const tx = await post(holdTx(user.id, 1_000n, 'honest'));
+    const tx = await post(holdTx(walletBook(user.id), 1_000n, 'honest'));
     await api.app.get(LedgerSealer).sealAll({ wait: true });
 
     await tamper(`UPDATE ledger_transactions SET reference = 'forged' WHERE id = $1`, [tx.transaction.id], 'ledger_transactions');
@@ -139,7 +141,7 @@ describe('compliance ledger', () => {
   it('filters by user and type and pages by cursor without repeats', async () => {
     const c = await signedIn(api, ['compliance']);
     const user = await funded(100_000n);
-    for (let i = 0; i < 7; i += 1) await post(holdTx(user.id, 100n, `h${i}`));
+    for (let i = 0; i < 7; i += 1) await post(holdTx(walletBook(user.id), 100n, `h${i}`));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -159,7 +161,7 @@ describe('compliance ledger', () => {
   it('drills into a transaction with its hash and chain link', async () => {
     const c = await signedIn(api, ['compliance']);
     const user = await funded(1_000n);
-    const tx = await post(holdTx(user.id, 500n, 'drill'));
+    const tx = await post(holdTx(walletBook(user.id), 500n, 'drill'));
     await api.app.get(LedgerSealer).sealAll({ wait: true });
     const res = await api.http.get(`/api/v1/compliance/ledger/transactions/${tx.transaction.id}`, c.token);
     expect(res.status).toBe(200);
@@ -172,7 +174,7 @@ describe('compliance ledger', () => {
   it('exports every matching entry as CSV, with formula-looking references defused', async () => {
     const c = await signedIn(api, ['compliance']);
     const user = await funded(1_000_000n);
-    for (let i = 0; i < 300; i += 1) await post(holdTx(user.id, 1n, i === 0 ? '=HYPERLINK("evil")' : `h${i}`));
+    for (let i = 0; i < 300; i += 1) await post(holdTx(walletBook(user.id), 1n, i === 0 ? '=HYPERLINK("evil")' : `h${i}`));
     const res = await api.http.get(`/api/v1/compliance/ledger/export.csv?userId=${user.id}`, c.token);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { demoUniverse, depositTx, formatPrice, type BrokerOrderReport, type BrokerReportStatus } from '@tradeloop/domain';
+import { demoUniverse, depositTx, formatPrice, walletBook, type BrokerOrderReport, type BrokerReportStatus } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
@@ -27,7 +27,7 @@ const placedIds: string[] = [];
 
 async function fundedTrader(rupeesAmount: bigint) {
   const s = await signedIn(api, ['trader']);
-  await db.tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, rupeesAmount * 100n, 'test funding')));
+  await db.tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), rupeesAmount * 100n, 'test funding')));
   return { token: s.token, id: s.user.id };
 }
 async function place(body: Record<string, unknown>, token = trader.token): Promise<string> {

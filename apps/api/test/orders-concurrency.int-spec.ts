@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -52,7 +52,9 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
     const users = await Promise.all(
       Array.from({ length: 20 }, async () => {
         const s = await signedIn(api, ['trader']);
-        await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 5_00_000_00n, 'funding')));
+        await api.app
+          .get(Db)
+          .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 5_00_000_00n, 'funding')));
         return { id: s.user.id, token: s.token };
       }),
     );

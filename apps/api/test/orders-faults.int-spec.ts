@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   const s = await signedIn(api, ['trader']);
   trader = { id: s.user.id, token: s.token };
-  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(trader.id, 10_00_000_00n, 'funding')));
+  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(trader.id), 10_00_000_00n, 'funding')));
 }, 60_000);
 
 describe('execution faults', () => {

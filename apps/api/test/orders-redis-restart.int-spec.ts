@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -74,7 +74,7 @@ afterAll(async () => {
 describe('Redis restarted while orders flow', () => {
   it('loses nothing: every order ends terminal or resting, consistent with the broker; money invariants hold', async () => {
     const s = await signedIn(api, ['trader']);
-    await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 10_00_000_00n, 'funding')));
+    await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 10_00_000_00n, 'funding')));
     const q = await eventually(
       async () => (await api.http.get('/api/v1/market/quotes?symbols=TCS', s.token)).body.items?.[0],
       10_000,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -38,7 +38,9 @@ beforeAll(async () => {
   await waitForHttp(`http://127.0.0.1:${port}/health/ready`, worker);
   const s = await signedIn(api, ['trader']);
   trader = { token: s.token, userId: s.user.id };
-  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(trader.userId, 10_00_000_00n, 'test funding')));
+  await api.app
+    .get(Db)
+    .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(trader.userId), 10_00_000_00n, 'test funding')));
   // Quotes flowing: market orders need an LTP.
   await eventually(
     async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,NIFTY26DECFUT', trader.token)).body.items?.length >= 1,
@@ -80,7 +82,9 @@ describe('orders', () => {
     const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
     const admin = await signedIn(api, ['admin']);
     const s = await signedIn(api, ['trader']);
-    await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 1_00_00_000_00n, 'test funding')));
+    await api.app
+      .get(Db)
+      .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 1_00_00_000_00n, 'test funding')));
     const limits = {
       maxOrderValue: '100000000.00',
       maxPositionValue: '100000000.00',

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -25,7 +25,9 @@ const LIMITS = { maxOrderValue: '1000000.00', maxPositionValue: '2500000.00', ma
 
 async function fundedTrader() {
   const s = await signedIn(api, ['trader']);
-  await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(s.user.id, 10_00_000_00n, 'test funding')));
+  await api.app
+    .get(Db)
+    .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 10_00_000_00n, 'test funding')));
   return { token: s.token, id: s.user.id };
 }
 const post = (token: string, body: unknown) =>

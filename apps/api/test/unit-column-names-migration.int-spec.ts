@@ -1,4 +1,4 @@
-import { demoUniverse, depositTx, holdTx, settleTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, holdTx, settleTx, walletBook } from '@tradeloop/domain';
 import { Db, MIGRATIONS } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { LedgerVerifier, PostTransactionUseCase } from '@tradeloop/wallet';
@@ -78,9 +78,9 @@ describe('unit column names migration', () => {
     await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
     const user = await createUser(api);
     const post = api.app.get(PostTransactionUseCase);
-    await post.execute(depositTx(user.id, 1_00_000_00n, 'deposit-1'));
-    await post.execute(holdTx(user.id, 14_000_00n, 'order-1'));
-    await post.execute(settleTx(user.id, { heldAmount: 14_000_00n, cost: 13_990_00n, fees: 20_00n, taxes: 5_14n }, 'trade-1'));
+    await post.execute(depositTx(walletBook(user.id), 1_00_000_00n, 'deposit-1'));
+    await post.execute(holdTx(walletBook(user.id), 14_000_00n, 'order-1'));
+    await post.execute(settleTx(walletBook(user.id), { heldAmount: 14_000_00n, cost: 13_990_00n, fees: 20_00n, taxes: 5_14n }, 'trade-1'));
     await db().sql.rows(
       `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity,
          lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
@@ -122,6 +122,6 @@ describe('unit column names migration', () => {
     // Same transactions, same hashes, same chain head; and the ledger still takes postings.
     const again = await verifier.verify();
     expect(again).toMatchObject({ ok: true, transactionsChecked: verified.transactionsChecked, chainHead: verified.chainHead });
-    await expect(post.execute(holdTx(user.id, 1_00n, 'order-2'))).resolves.toMatchObject({ wallet: { held: '1.00' } });
+    await expect(post.execute(holdTx(walletBook(user.id), 1_00n, 'order-2'))).resolves.toMatchObject({ wallet: { held: '1.00' } });
   });
 });

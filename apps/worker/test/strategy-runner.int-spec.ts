@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { SignalDto } from '@tradeloop/contracts';
-import { demoUniverse, depositTx, type Candle } from '@tradeloop/domain';
+import { demoUniverse, depositTx, walletBook, type Candle } from '@tradeloop/domain';
 import { Db, InfraModule, REDIS } from '@tradeloop/platform';
 import { AuthModule, RegisterUseCase } from '@tradeloop/identity';
 import { LedgerRepository, WalletModule } from '@tradeloop/wallet';
@@ -86,7 +86,7 @@ beforeAll(async () => {
     .get(RegisterUseCase)
     .createUser({ email: `quant-${randomUUID()}@example.test`, password: 'pw-strategy-runner-1', displayName: 'Quant' }, ['quant'], meta);
   userId = user.id;
-  await db.tx((sql) => app.get(LedgerRepository).post(sql, depositTx(userId, 50_00_000_00n, 'test funding')));
+  await db.tx((sql) => app.get(LedgerRepository).post(sql, depositTx(walletBook(userId), 50_00_000_00n, 'test funding')));
   modelId = randomUUID();
   await db.sql.rows(
     `INSERT INTO models (id, name, version, stage, feature_set_version, card, checksum, size_bytes, artifact) VALUES ($1, 'm', '1', 'production', 'x', '{}', $2, 1, 'x')`,

@@ -1,6 +1,6 @@
 // Units as types: these lines are checked by the type checker (`tsc -p tsconfig.spec.json`, part of
 // `npm test`); each @ts-expect-error fails the check if the compiler ever accepts the mix again.
-import { holdTx } from './ledger';
+import { holdTx, paperBook, walletBook } from './ledger';
 import { formatMoney, type Paise } from './money';
 import { formatPrice, type PriceTicks } from './market';
 import {
@@ -71,9 +71,11 @@ describe('units as types', () => {
     // Type-checked, never run: with the units mixed the arguments are nonsense.
     const mixes = () => {
       // @ts-expect-error a trade value is not the paise a hold reserves: convert with valueToPaise(Ceil)
-      holdTx(userId, value, 'ref');
+      holdTx(walletBook(userId), value, 'ref');
       // @ts-expect-error an order id is not the user whose wallet a hold touches
-      holdTx(orderId, paise, 'ref');
+      holdTx(walletBook(orderId), paise, 'ref');
+      // @ts-expect-error a user id is not the broker account whose paper book a hold touches
+      holdTx(paperBook(userId, userId), paise, 'ref');
       // @ts-expect-error a price is not a fill quantity
       applyFillToPosition(FLAT_POSITION, 'BUY', price, price);
       // @ts-expect-error a fill quantity is not its price
@@ -85,7 +87,7 @@ describe('units as types', () => {
       // @ts-expect-error an order's turnover so far is a trade value, not paise
       computeFees({ side: 'BUY', product: 'MIS', quantity, price, orderTurnoverBefore: paise });
       settleFill({
-        userId,
+        book: walletBook(userId),
         reference: 'trade-1',
         order: newOrder(terms),
         basis,
@@ -95,7 +97,7 @@ describe('units as types', () => {
       });
       settleFill({
         // @ts-expect-error a settlement's user is a user id, not an order id
-        userId: orderId,
+        book: walletBook(orderId),
         reference: 'trade-1',
         order: newOrder(terms),
         basis,

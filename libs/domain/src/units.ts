@@ -18,7 +18,9 @@ export type Unit<T, Name extends string> = T & { readonly [UNIT]?: Name };
 export type UserId = Unit<string, 'UserId'>;
 /** An order's id (a UUIDv7). */
 export type OrderId = Unit<string, 'OrderId'>;
-/** A ledger account's stable code: `user:<uuid>:cash`, `house:fees` (see accountCode). */
+/** A broker account's id (a UUID): the key of its paper book in the ledger (docs/domain.md, "Accounts and books"). */
+export type BrokerAccountId = Unit<string, 'BrokerAccountId'>;
+/** A ledger account's stable code: `user:<uuid>:cash`, `house:fees`, `paper:<uuid>:cash`, `paper:fees` (see accountCode). */
 export type AccountId = Unit<string, 'AccountId'>;
 /** A number of units of an instrument (shares, contracts × lot size): a safe integer. */
 export type Quantity = Unit<number, 'Quantity'>;

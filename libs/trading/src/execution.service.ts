@@ -24,6 +24,7 @@ import {
   type Position,
   type Product,
   type UserId,
+  walletBook,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
@@ -148,13 +149,15 @@ export class ExecutionService {
       const before: Paise = BigInt(d.row.reserved_paise);
       let reserved: Paise = plan.reservation;
       try {
-        if (reserved > before) out.wallet = (await this.ledger.post(sql, holdTx(d.row.user_id, reserved - before, d.row.id))).wallet;
+        if (reserved > before)
+          out.wallet = (await this.ledger.post(sql, holdTx(walletBook(d.row.user_id), reserved - before, d.row.id))).wallet;
       } catch (err) {
         if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
         cancel = true;
         reserved = before;
       }
-      if (reserved < before) out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, before - reserved, d.row.id))).wallet;
+      if (reserved < before)
+        out.wallet = (await this.ledger.post(sql, releaseTx(walletBook(d.row.user_id), before - reserved, d.row.id))).wallet;
       d.change({ referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
       // The new terms through the table (MODIFIED): the same terms the plan checked.
       d.record({ event: 'MODIFIED', details: { ...change, reserved } });
@@ -243,7 +246,7 @@ export class ExecutionService {
     // Locked on the first fill of this change; later fills in it continue from the draft.
     const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.symbol, o.product));
     const tradeId = uuidv7();
-    const s = settleFill({ userId: o.user_id, reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
+    const s = settleFill({ book: walletBook(o.user_id), reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
     const trade = {
       id: tradeId,
       orderId: o.id,
@@ -302,7 +305,7 @@ export class ExecutionService {
 
   /** Gives back what an order that will not fill further still holds. */
   private async releaseRest(sql: Sql, d: OrderDraft, reserved: Paise, out: Outbox): Promise<void> {
-    out.wallet = (await this.ledger.post(sql, releaseTx(d.row.user_id, reserved, d.row.id))).wallet;
+    out.wallet = (await this.ledger.post(sql, releaseTx(walletBook(d.row.user_id), reserved, d.row.id))).wallet;
     d.change({ reserved: 0n });
     d.record({ event: 'HOLD_RELEASED', details: { amount: reserved, remaining: remainingQuantity(orderState(d.row)) } });
   }

@@ -11,6 +11,7 @@ import {
   type OrderSide,
   type Product,
   type UserId,
+  walletBook,
 } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
@@ -154,7 +155,7 @@ export class PlaceOrderUseCase {
     const sellable = sellableQuantity(snapshot, symbol, terms.product);
     const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
     const id = uuidv7();
-    const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(userId, amount, id))).wallet : null;
+    const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(walletBook(userId), amount, id))).wallet : null;
     const row = await this.trading.insertOrder(
       sql,
       { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, broker: DEFAULT_BROKER },

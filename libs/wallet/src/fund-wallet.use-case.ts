@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { depositTx, DomainError, parsePositiveMoney, withdrawalTx, type UserId } from '@tradeloop/domain';
+import { depositTx, DomainError, parsePositiveMoney, walletBook, withdrawalTx, type UserId } from '@tradeloop/domain';
 import type { MoneyMovementRequest, MoneyMovementResponse } from '@tradeloop/contracts';
 import { Idempotency, type StoredResponse, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
@@ -33,7 +33,9 @@ export class FundWalletUseCase {
       201,
       async (sql) => {
         if (!(await this.ledger.wallet(userId, sql))) throw new DomainError('NOT_FOUND', 'No such user');
-        const tx = direction === 'deposit' ? depositTx(userId, amount, body.reference) : withdrawalTx(userId, amount, body.reference);
+        // Real money only: deposits and withdrawals exist in the wallet book alone (docs/domain.md, "Accounts and books").
+        const book = walletBook(userId);
+        const tx = direction === 'deposit' ? depositTx(book, amount, body.reference) : withdrawalTx(book, amount, body.reference);
         const posted = await this.ledger.post(sql, tx);
         await this.audit.append(
           {
@@ -45,7 +47,7 @@ export class FundWalletUseCase {
           },
           sql,
         );
-        return posted;
+        return { transaction: posted.transaction, wallet: posted.wallet };
       },
     );
     if (!result.replayed) await announceWallet(this.realtime, result.body);

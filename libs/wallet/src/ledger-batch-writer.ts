@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JournalTransaction } from '@tradeloop/domain';
+import { bookKey, type Book, type JournalTransaction } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, type PostedTransaction } from './ledger.repository';
 
@@ -17,7 +17,8 @@ const MAX_IN_FLIGHT = 1;
  * Group commit for stand-alone postings. Postings that arrive while earlier ones are being
  * written are written together: one statement, one commit, one WAL flush for the whole batch.
  * Each transaction keeps its own guard (refused ones are answered on their own) and its own
- * content hash; a user appears at most once per batch so their balance moves in order.
+ * content hash; a book (a user's wallet, or a paper account) appears at most once per batch so
+ * its balance moves in order.
  * If a batch fails as a whole (e.g. a deadlock with another process), each posting in it is
  * retried alone, so a batch can never take a good posting down with a bad one.
  */
@@ -25,18 +26,18 @@ const MAX_IN_FLIGHT = 1;
 export class LedgerBatchWriter {
   private queue: Pending[] = [];
   private inFlight = 0;
-  // Users with a batch in flight wait for it: their postings commit, and are announced, in the
-  // order they were made, and two batches never queue on the same wallet row lock.
-  private readonly busyUsers = new Set<string>();
+  // Books with a batch in flight wait for it: their postings commit, and are announced, in the
+  // order they were made, and two batches never queue on the same balance row lock.
+  private readonly busyBooks = new Set<string>();
 
   constructor(
     @Inject(Db) private readonly db: Db,
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
   ) {}
 
-  post(tx: JournalTransaction): Promise<PostedTransaction> {
+  post<B extends Book>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ tx, resolve, reject });
+      this.queue.push({ tx, resolve: resolve as (p: PostedTransaction) => void, reject });
       this.pump();
     });
   }
@@ -45,19 +46,20 @@ export class LedgerBatchWriter {
     while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
       const batch: Pending[] = [];
       const rest: Pending[] = [];
-      const users = new Set<string>();
+      const books = new Set<string>();
       for (const p of this.queue) {
-        if (batch.length < MAX_BATCH && !users.has(p.tx.userId) && !this.busyUsers.has(p.tx.userId)) {
-          users.add(p.tx.userId);
+        const key = bookKey(p.tx.book);
+        if (batch.length < MAX_BATCH && !books.has(key) && !this.busyBooks.has(key)) {
+          books.add(key);
           batch.push(p);
         } else rest.push(p);
       }
       if (batch.length === 0) return;
       this.queue = rest;
       this.inFlight += 1;
-      for (const u of users) this.busyUsers.add(u);
+      for (const b of books) this.busyBooks.add(b);
       void this.write(batch).finally(() => {
-        for (const u of users) this.busyUsers.delete(u);
+        for (const b of books) this.busyBooks.delete(b);
         this.inFlight -= 1;
         this.pump();
       });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, formatMoney, type UserId } from '@tradeloop/domain';
+import { DomainError, formatMoney, type BookKind, type UserId } from '@tradeloop/domain';
 import type { ComplianceExportQuery, ComplianceLedgerQuery, LedgerEntry, LedgerTransaction, Page, PageQuery } from '@tradeloop/contracts';
 import { Db, streamQuery, cursorCodec, CursorKeys, type CursorCodec } from '@tradeloop/platform';
 
@@ -17,9 +17,12 @@ const ENTRY_COLUMNS = `e.id::text, e.transaction_id, e.account, e.type, e.amount
 export class LedgerQueries {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  /** A user's own entries (their cash and held accounts), newest first. */
+  /**
+   * A user's own entries (their real cash and held accounts), newest first. Never paper money:
+   * paper entries carry no user_id, and the wallet book is asked for explicitly besides.
+   */
   ownEntries(userId: UserId, page: PageQuery): Promise<Page<LedgerEntry>> {
-    return this.entries({ ...page, userId }, 'wallet');
+    return this.entries({ ...page, userId, book: 'wallet' }, 'wallet');
   }
 
   /** Every entry, filtered, newest first; keyset pages on the entry id. */
@@ -106,7 +109,7 @@ export class LedgerQueries {
   }
 }
 
-function filters(q: { userId?: string; type?: string; from?: string; to?: string }) {
+function filters(q: { userId?: string; book?: BookKind; paperAccountId?: string; type?: string; from?: string; to?: string }) {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (clause: string, value: unknown) => {
@@ -114,6 +117,10 @@ function filters(q: { userId?: string; type?: string; from?: string; to?: string
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (q.userId) add('e.user_id = ?', q.userId);
+  // The book of an entry is its paper_account_id (set on every entry of a paper transaction, verify checks it against the codes).
+  if (q.book === 'wallet') where.push('e.paper_account_id IS NULL');
+  if (q.book === 'paper') where.push('e.paper_account_id IS NOT NULL');
+  if (q.paperAccountId) add('e.paper_account_id = ?', q.paperAccountId);
   if (q.type) add('e.type = ?', q.type);
   if (q.from) add('e.created_at >= ?', q.from);
   if (q.to) add('e.created_at < ?', q.to);

@@ -18,6 +18,27 @@ interface Row {
   accounts: string[] | null;
   types: string[] | null;
   amounts: string[] | null;
+  /** Each entry's stored owner columns, in posting order: derived from the account codes, checked against them. */
+  users: (string | null)[] | null;
+  papers: (string | null)[] | null;
+}
+
+const UUID_LENGTH = 36;
+const PAPER_PREFIX = 'paper:';
+
+/**
+ * The book an entry's account code belongs to (docs/domain.md, "Accounts and books"), and the
+ * owner columns it must have been stored with: `user:<id>:…` → the wallet of <id>; `house:…` →
+ * the wallet's house; `paper:<account>:…` → that paper account; `paper:<house>` → a paper book's
+ * house (owned by the transaction's paper account).
+ */
+function entryBook(code: string): { paper: boolean; user: string | null; account: string | null } {
+  if (code.startsWith('user:')) return { paper: false, user: code.slice(5, 5 + UUID_LENGTH), account: null };
+  if (code.startsWith(PAPER_PREFIX)) {
+    const own = code.length > PAPER_PREFIX.length + UUID_LENGTH;
+    return { paper: true, user: null, account: own ? code.slice(PAPER_PREFIX.length, PAPER_PREFIX.length + UUID_LENGTH) : null };
+  }
+  return { paper: false, user: null, account: null };
 }
 
 const MAX_PROBLEMS = 1000;
@@ -26,7 +47,11 @@ const MAX_PROBLEMS = 1000;
  * Recomputes everything the ledger promises, from the rows themselves, in one streaming pass:
  * each transaction's content hash and its link in the chain, that each transaction and the
  * whole ledger sum to zero, that every transaction is chained, and that the stored wallet
- * balances equal the sum of their entries and are not negative.
+ * balances equal the sum of their entries and are not negative. Paper books are covered exactly
+ * like the wallet (same chain, same hashes, same sums — docs/domain.md, "Accounts and books"),
+ * plus what keeps them apart: each transaction stays in one book, each entry's stored owner
+ * columns (`user_id`, `paper_account_id`) agree with its account code, each book sums to zero,
+ * and a paper book's transactions all belong to its owner.
  */
 @Injectable()
 export class LedgerVerifier {
@@ -48,6 +73,8 @@ export class LedgerVerifier {
       let expectedSeq = 0n;
       let transactions = 0;
       let entries = 0;
+      // Paper account → the users its transactions were made for (one expected: its owner).
+      const paperUsers = new Map<string, Set<string>>();
       const check = (row: Row) => {
         // A transaction whose entries were all deleted aggregates to NULL.
         const accounts = row.accounts ?? [];
@@ -85,6 +112,38 @@ export class LedgerVerifier {
         for (const a of amounts) sum += BigInt(a);
         if (sum !== 0n)
           report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `entries sum to ${formatMoney(sum)}` });
+        checkBook(row, accounts);
+      };
+      const checkBook = (row: Row, accounts: string[]) => {
+        const users = row.users ?? [];
+        const papers = row.papers ?? [];
+        const books = accounts.map(entryBook);
+        const owners = new Set<string>();
+        let paper = 0;
+        for (const b of books) {
+          if (b.paper) paper += 1;
+          if (b.user) owners.add(`wallet:${b.user}`);
+          if (b.account) owners.add(`paper:${b.account}`);
+        }
+        const owner = [...owners][0];
+        if ((paper > 0 && paper < books.length) || owners.size > 1 || (owner?.startsWith('wallet:') && owner !== `wallet:${row.user_id}`)) {
+          report({ kind: 'BOOK_MISMATCH', transactionId: row.transaction_id, detail: 'its entries are not all in one book' });
+          return;
+        }
+        const account = paper > 0 ? (books.find((b) => b.account)?.account ?? null) : null;
+        if (account) {
+          const seen = paperUsers.get(account) ?? new Set<string>();
+          seen.add(row.user_id);
+          paperUsers.set(account, seen);
+        }
+        const stored = books.every((b, i) => (users[i] ?? null) === b.user && (papers[i] ?? null) === (b.paper ? account : null));
+        if (!stored) {
+          report({
+            kind: 'BOOK_MISMATCH',
+            transactionId: row.transaction_id,
+            detail: "an entry's stored user or paper account differs from its account code",
+          });
+        }
       };
 
       // One row per transaction in chain order, its entries aggregated in posting order; the
@@ -92,12 +151,13 @@ export class LedgerVerifier {
       const stream = await openStream(
         `SELECT c.seq::text, c.transaction_id, c.prev_hash, c.hash, t.type, t.user_id, t.reference,
                 to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, t.content_hash,
-                e.accounts, e.types, e.amounts
+                e.accounts, e.types, e.amounts, e.users, e.papers
          FROM ledger_chain c
          JOIN ledger_transactions t ON t.id = c.transaction_id
          CROSS JOIN LATERAL (
            SELECT array_agg(account ORDER BY position) AS accounts, array_agg(type ORDER BY position) AS types,
-                  array_agg(amount_paise::text ORDER BY position) AS amounts
+                  array_agg(amount_paise::text ORDER BY position) AS amounts,
+                  array_agg(user_id::text ORDER BY position) AS users, array_agg(paper_account_id::text ORDER BY position) AS papers
            FROM ledger_entries WHERE transaction_id = c.transaction_id
          ) e
          ORDER BY c.seq`,
@@ -115,11 +175,22 @@ export class LedgerVerifier {
       if (BigInt(head.seq) !== expectedSeq || !head.hash.equals(prev)) {
         report({ kind: 'CHAIN_HEAD_MISMATCH', detail: `head says ${head.seq}, the chain ends at ${expectedSeq}` });
       }
-      await this.checkBalances(sql, report);
-      // The trial balance covers every committed entry, sealed or not.
-      const all = await sql.one<{ total: string }>(`SELECT COALESCE(SUM(amount_paise), 0)::text AS total FROM ledger_entries`);
+      await this.checkBalances(sql, report, paperUsers);
+      // The trial balance covers every committed entry, sealed or not; each book on its own too.
+      const all = await sql.one<{ total: string; paper: string }>(
+        `SELECT COALESCE(SUM(amount_paise), 0)::text AS total,
+                COALESCE(SUM(amount_paise) FILTER (WHERE account LIKE 'paper:%'), 0)::text AS paper
+         FROM ledger_entries`,
+      );
       const trial = BigInt(all.total);
+      const paperTrial = BigInt(all.paper);
       if (trial !== 0n) report({ kind: 'UNBALANCED_TRANSACTION', detail: `the whole ledger sums to ${formatMoney(trial)}` });
+      if (paperTrial !== 0n) {
+        report({
+          kind: 'UNBALANCED_TRANSACTION',
+          detail: `the paper books sum to ${formatMoney(paperTrial)}, the wallet book to ${formatMoney(trial - paperTrial)}`,
+        });
+      }
       return { head, transactions, entries, trial };
     });
     return {
@@ -149,30 +220,54 @@ export class LedgerVerifier {
     }
   }
 
-  /** Stored balances must equal the sum of entries (same snapshot), and never be negative. */
-  private async checkBalances(sql: Sql, report: (p: VerifyProblem) => void) {
+  /**
+   * Stored balances — wallets and paper books alike — must equal the sum of their entries (same
+   * snapshot) and never be negative; an account with entries has a balance row; a paper book
+   * belongs to the user its transactions were made for.
+   */
+  private async checkBalances(sql: Sql, report: (p: VerifyProblem) => void, paperUsers: Map<string, Set<string>>) {
     const sums = await sql.rows<{ account: string; total: string }>(
-      `SELECT account, SUM(amount_paise)::text AS total FROM ledger_entries WHERE user_id IS NOT NULL GROUP BY account`,
+      `SELECT account, SUM(amount_paise)::text AS total FROM ledger_entries WHERE account NOT LIKE 'house:%' GROUP BY account`,
     );
-    const userSums = new Map(sums.map((r) => [r.account, BigInt(r.total)]));
+    const ownSums = new Map(sums.map((r) => [r.account, BigInt(r.total)]));
+    const compare = (code: string, stored: bigint, userId: UserId, what: string) => {
+      const fromEntries = ownSums.get(code) ?? 0n;
+      ownSums.delete(code);
+      if (stored < 0n) report({ kind: 'NEGATIVE_BALANCE', userId, detail: `${what} is ${formatMoney(stored)}` });
+      if (stored !== fromEntries) {
+        report({
+          kind: 'BALANCE_MISMATCH',
+          userId,
+          detail: `${what} is ${formatMoney(stored)} but its entries sum to ${formatMoney(fromEntries)}`,
+        });
+      }
+    };
     const wallets = await sql.rows<{ user_id: UserId; cash_paise: string; held_paise: string }>(
       `SELECT user_id, cash_paise::text, held_paise::text FROM wallet_balances`,
     );
     for (const w of wallets) {
-      for (const [bucket, stored] of [
-        ['cash', BigInt(w.cash_paise)],
-        ['held', BigInt(w.held_paise)],
-      ] as const) {
-        const fromEntries = userSums.get(`user:${w.user_id}:${bucket}`) ?? 0n;
-        if (stored < 0n) report({ kind: 'NEGATIVE_BALANCE', userId: w.user_id, detail: `${bucket} is ${formatMoney(stored)}` });
-        if (stored !== fromEntries) {
-          report({
-            kind: 'BALANCE_MISMATCH',
-            userId: w.user_id,
-            detail: `${bucket} is ${formatMoney(stored)} but its entries sum to ${formatMoney(fromEntries)}`,
-          });
-        }
+      compare(`user:${w.user_id}:cash`, BigInt(w.cash_paise), w.user_id, 'cash');
+      compare(`user:${w.user_id}:held`, BigInt(w.held_paise), w.user_id, 'held');
+    }
+    const papers = await sql.rows<{ account_id: string; user_id: UserId; cash_paise: string; held_paise: string }>(
+      `SELECT account_id, user_id, cash_paise::text, held_paise::text FROM paper_balances`,
+    );
+    for (const p of papers) {
+      compare(`paper:${p.account_id}:cash`, BigInt(p.cash_paise), p.user_id, `paper account ${p.account_id} cash`);
+      compare(`paper:${p.account_id}:held`, BigInt(p.held_paise), p.user_id, `paper account ${p.account_id} held`);
+      const users = paperUsers.get(p.account_id);
+      paperUsers.delete(p.account_id);
+      if (users && (users.size > 1 || !users.has(p.user_id))) {
+        report({ kind: 'BOOK_MISMATCH', userId: p.user_id, detail: `paper account ${p.account_id} has transactions of another user` });
       }
+    }
+    for (const account of paperUsers.keys()) {
+      report({ kind: 'BOOK_MISMATCH', detail: `paper account ${account} has transactions but no paper balance` });
+    }
+    // What is left has entries but no balance row (the paper house's accounts are not stored).
+    for (const [code, total] of ownSums) {
+      if (/^paper:[a-z]+$/.test(code)) continue;
+      if (total !== 0n) report({ kind: 'BALANCE_MISMATCH', detail: `${code} has entries summing to ${formatMoney(total)} but no balance` });
     }
   }
 }

@@ -1,6 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { accountCode, DomainError, formatMoney, walletDelta, type JournalTransaction, type UserId, type Paise } from '@tradeloop/domain';
+import {
+  accountCode,
+  bookDelta,
+  DomainError,
+  formatMoney,
+  validateTransaction,
+  type Book,
+  type BrokerAccountId,
+  type JournalTransaction,
+  type PaperBook,
+  type Paise,
+  type UserId,
+  type WalletBook,
+} from '@tradeloop/domain';
 import type { LedgerEntry, LedgerTransaction, Wallet } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 import { contentHash } from './ledger-hashing';
@@ -16,36 +29,59 @@ export const toWallet = (w: WalletRow): Wallet => {
   return { currency: 'INR', available: formatMoney(cash), held: formatMoney(held), total: formatMoney(cash + held) };
 };
 
-export interface PostedTransaction {
+/**
+ * A posting as written. `balances` are those of the book posted to (the wallet, or the paper
+ * account's); `wallet` is the real wallet after it — for a paper posting there is none, so paper
+ * money can never be announced or answered as the wallet (docs/domain.md, "Accounts and books").
+ */
+export interface PostedTransaction<B extends Book = Book> {
   transaction: LedgerTransaction;
-  wallet: Wallet;
+  book: B;
+  balances: Wallet;
+  wallet: B extends WalletBook ? Wallet : undefined;
+}
+
+/** A paper account's book: its owner and its balances (the same shape as a wallet). */
+export interface PaperBalance {
+  accountId: BrokerAccountId;
+  userId: UserId;
+  balances: Wallet;
+  cash: Paise;
+  held: Paise;
+}
+
+interface PaperRow extends WalletRow {
+  user_id: UserId;
 }
 
 /**
- * Writes ledger transactions. One call = one wallet balance update, one transaction row and its
- * entries, and a row in the sealer's queue — all inside the caller's database transaction, so
- * they commit together or not at all. The wallet row lock serialises writers per user; writers
- * for different users never wait for each other.
+ * Writes ledger transactions. One call = one balance update (the user's wallet row, or the paper
+ * account's row for a paper posting), one transaction row and its entries, and a row in the
+ * sealer's queue — all inside the caller's database transaction, so they commit together or not
+ * at all. The balance row lock serialises writers per book; writers for different books (two
+ * users, or a user's wallet and their paper account) never wait for each other.
  */
 @Injectable()
 export class LedgerRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /** Posts one transaction; throws INSUFFICIENT_FUNDS / NOT_FOUND when its guard refuses it. */
-  async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
+  async post<B extends Book>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     const { written, ids } = await this.postMany(sql, [tx]);
     const posted = written.get(ids[0]!);
-    if (!posted) return this.explainRefusal(sql, tx.userId, walletDelta(tx, tx.userId));
-    return posted;
+    if (!posted) return this.explainRefusal(sql, tx);
+    return posted as PostedTransaction<B>;
   }
 
   /**
-   * Posts several transactions (for distinct users) in ONE statement, so it is atomic even
-   * outside an explicit transaction and costs one round trip: guarded balance updates (rows
-   * locked in user order; the guard refuses an overdraft without raising, leaving the caller's
-   * transaction usable, and the CHECK constraints stay as the last line of defence), then the
-   * transaction rows, the sealer's queue rows and the entries with each user entry's
-   * balance-after — only for the postings whose guard passed. Returns those, keyed by the
+   * Posts several transactions (for distinct books) in ONE statement, so it is atomic even
+   * outside an explicit transaction and costs one round trip: guarded balance updates (wallet
+   * rows locked in user order, paper rows in account order, each paper row only for its owner;
+   * the guard refuses an overdraft without raising, leaving the caller's transaction usable, and
+   * the CHECK constraints stay as the last line of defence), then the transaction rows, the
+   * sealer's queue rows and the entries with each own-account entry's balance-after — only for
+   * the postings whose guard passed. Every transaction is checked against the journal's rules
+   * first (one book per transaction, sums to zero). Returns those written, keyed by the
    * generated ids (`ids[i]` belongs to `txs[i]`).
    */
   async postMany(sql: Sql, txs: JournalTransaction[]): Promise<{ written: Map<string, PostedTransaction>; ids: string[] }> {
@@ -60,6 +96,7 @@ export class LedgerRepository {
       at: [] as string[],
       hash: [] as Buffer[],
       ord: [] as number[],
+      paper: [] as (string | null)[],
     };
     const ent = {
       tx: [] as string[],
@@ -69,11 +106,14 @@ export class LedgerRepository {
       bucket: [] as (string | null)[],
       type: [] as string[],
       amount: [] as string[],
+      paper: [] as (string | null)[],
     };
     txs.forEach((tx, ord) => {
+      validateTransaction(tx);
       const id = uuidv7();
       const createdAt = new Date().toISOString();
-      const d = walletDelta(tx, tx.userId);
+      const d = bookDelta(tx);
+      const paper = tx.book.kind === 'paper' ? tx.book.accountId : null;
       ids.push(id);
       cols.user.push(tx.userId);
       cols.dcash.push(d.cash.toString());
@@ -84,26 +124,37 @@ export class LedgerRepository {
       cols.at.push(createdAt);
       cols.hash.push(contentHash(tx, { id, createdAt }));
       cols.ord.push(ord);
+      cols.paper.push(paper);
       tx.postings.forEach((p, pos) => {
         ent.tx.push(id);
         ent.pos.push(pos);
         ent.account.push(accountCode(p.account));
+        // user_id names the real wallet an entry is on: never set for paper money.
         ent.user.push(p.account.kind === 'user' ? p.account.userId : null);
-        ent.bucket.push(p.account.kind === 'user' ? p.account.bucket : null);
+        ent.bucket.push(p.account.kind === 'user' || p.account.kind === 'paper' ? p.account.bucket : null);
         ent.type.push(p.type);
         ent.amount.push(p.amount.toString());
+        ent.paper.push(paper);
       });
     });
 
     const rows = await sql.rows<{ id: string; cash_after: string; held_after: string; entry_ids: string[] }>(
       `WITH i AS (
-         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[])
-           AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord)
-       ), w AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[], $17::uuid[])
+           AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord, paper_account_id)
+       ), ww AS (
          UPDATE wallet_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
-         FROM (SELECT * FROM i ORDER BY user_id) i
+         FROM (SELECT * FROM i WHERE i.paper_account_id IS NULL ORDER BY user_id) i
          WHERE b.user_id = i.user_id AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
          RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
+       ), pw AS (
+         UPDATE paper_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
+         FROM (SELECT * FROM i WHERE i.paper_account_id IS NOT NULL ORDER BY paper_account_id) i
+         WHERE b.account_id = i.paper_account_id AND b.user_id = i.user_id
+           AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
+         RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
+       ), w AS (
+         SELECT * FROM ww UNION ALL SELECT * FROM pw
        ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
          SELECT i.id, i.type, i.user_id, i.reference, i.created_at, i.content_hash FROM i JOIN w ON w.id = i.id ORDER BY i.ord
@@ -112,13 +163,13 @@ export class LedgerRepository {
          INSERT INTO ledger_unsealed (transaction_id, ingest_id) SELECT id, ingest_id FROM t
        ), p AS (
          SELECT e.*, sum(e.amount) OVER (PARTITION BY e.tx, e.bucket ORDER BY e.position) AS running
-         FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[])
-           AS e(tx, position, account, user_id, bucket, type, amount)
+         FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[], $18::uuid[])
+           AS e(tx, position, account, user_id, bucket, type, amount, paper_account_id)
        ), e AS (
-         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, balance_after_paise, created_at)
+         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, balance_after_paise, created_at, paper_account_id)
          SELECT p.tx, p.position, p.account, p.user_id, p.type, p.amount,
                 CASE p.bucket WHEN 'cash' THEN w.cash_paise - w.dcash + p.running WHEN 'held' THEN w.held_paise - w.dheld + p.running END,
-                i.created_at
+                i.created_at, p.paper_account_id
          FROM p JOIN w ON w.id = p.tx JOIN i ON i.id = p.tx ORDER BY i.ord, p.position
          RETURNING id, transaction_id, position
        )
@@ -142,6 +193,8 @@ export class LedgerRepository {
         ent.bucket,
         ent.type,
         ent.amount,
+        cols.paper,
+        ent.paper,
       ],
     );
 
@@ -149,10 +202,13 @@ export class LedgerRepository {
     for (const row of rows) {
       const i = ids.indexOf(row.id);
       const tx = txs[i]!;
-      const d = walletDelta(tx, tx.userId);
+      const d = bookDelta(tx);
       const running = { cash: BigInt(row.cash_after) - d.cash, held: BigInt(row.held_after) - d.held };
+      const balances = toWallet({ cash_paise: row.cash_after, held_paise: row.held_after });
       written.set(row.id, {
-        wallet: toWallet({ cash_paise: row.cash_after, held_paise: row.held_after }),
+        book: tx.book,
+        balances,
+        wallet: tx.book.kind === 'wallet' ? balances : undefined,
         transaction: {
           id: row.id,
           type: tx.type,
@@ -165,7 +221,7 @@ export class LedgerRepository {
           prevChainHash: null,
           entries: tx.postings.map((p, pos) => {
             let after: bigint | null = null;
-            if (p.account.kind === 'user') {
+            if (p.account.kind === 'user' || p.account.kind === 'paper') {
               running[p.account.bucket] += p.amount;
               after = running[p.account.bucket];
             }
@@ -178,35 +234,101 @@ export class LedgerRepository {
             };
           }),
         },
-      });
+      } as PostedTransaction);
     }
     return { written, ids };
   }
 
-  private async explainRefusal(sql: Sql, userId: UserId, delta: { cash: bigint; held: bigint }): Promise<never> {
-    const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
-    if (!w) throw new DomainError('NOT_FOUND', 'User has no wallet');
+  private async explainRefusal(sql: Sql, tx: JournalTransaction): Promise<never> {
+    const delta = bookDelta(tx);
+    let w: WalletRow;
+    let what = 'balance';
+    if (tx.book.kind === 'wallet') {
+      const row = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [
+        tx.userId,
+      ]);
+      if (!row) throw new DomainError('NOT_FOUND', 'User has no wallet');
+      w = row;
+    } else {
+      // A paper account whose balance was never set has nothing in it: a refusal for funds.
+      const row = await this.paperRow(sql, tx.book.accountId);
+      if (row && row.user_id !== tx.userId) throw new DomainError('NOT_FOUND', 'No such paper account');
+      w = row ?? { cash_paise: '0', held_paise: '0' };
+      what = 'paper balance';
+    }
     const shortCash = -(BigInt(w.cash_paise) + delta.cash);
     if (shortCash > 0n) {
       throw new DomainError(
         'INSUFFICIENT_FUNDS',
-        `Available balance is ${formatMoney(BigInt(w.cash_paise))}; this needs ${formatMoney(shortCash)} more`,
+        `Available ${what} is ${formatMoney(BigInt(w.cash_paise))}; this needs ${formatMoney(shortCash)} more`,
       );
     }
-    throw new DomainError('INSUFFICIENT_FUNDS', `Held balance is ${formatMoney(BigInt(w.held_paise))}, less than this movement needs`);
+    throw new DomainError('INSUFFICIENT_FUNDS', `Held ${what} is ${formatMoney(BigInt(w.held_paise))}, less than this movement needs`);
   }
 
-  /** The user's available (not held) cash, in paise; 0 when the user has no wallet. */
+  /** The user's available (not held) real cash, in paise; 0 when the user has no wallet. */
   async availableCash(sql: Sql, userId: UserId): Promise<Paise> {
     const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     return w ? BigInt(w.cash_paise) : 0n;
   }
 
+  /** The user's real wallet. Never paper money: paper balances live in their own table. */
   async wallet(userId: UserId, sql: Sql = this.db.sql): Promise<Wallet | undefined> {
     const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [userId]);
     return w && toWallet(w);
   }
+
+  /** Cash and held of a book: the wallet, or the paper account (zero when its book was never opened). */
+  async balances(sql: Sql, book: Book): Promise<{ cash: Paise; held: Paise } | undefined> {
+    if (book.kind === 'wallet') {
+      const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [
+        book.userId,
+      ]);
+      return w && { cash: BigInt(w.cash_paise), held: BigInt(w.held_paise) };
+    }
+    const p = await this.paperRow(sql, book.accountId);
+    if (p && p.user_id !== book.userId) return undefined;
+    return p ? { cash: BigInt(p.cash_paise), held: BigInt(p.held_paise) } : { cash: 0n, held: 0n };
+  }
+
+  /** A paper account's book, or undefined when it was never opened. */
+  async paperBalance(accountId: BrokerAccountId, sql: Sql = this.db.sql): Promise<PaperBalance | undefined> {
+    const p = await this.paperRow(sql, accountId);
+    return p && toPaperBalance(accountId, p);
+  }
+
+  /**
+   * Opens a paper account's book (idempotent) and locks its balance row for the rest of the
+   * caller's transaction. NOT_FOUND when the account's book belongs to another user: a paper
+   * book has one owner for ever.
+   */
+  async lockPaperBook(sql: Sql, book: PaperBook): Promise<PaperBalance> {
+    await sql.rows(`INSERT INTO paper_balances (account_id, user_id) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`, [
+      book.accountId,
+      book.userId,
+    ]);
+    const p = await sql.one<PaperRow>(
+      `SELECT user_id, cash_paise::text, held_paise::text FROM paper_balances WHERE account_id = $1 FOR UPDATE`,
+      [book.accountId],
+    );
+    if (p.user_id !== book.userId) throw new DomainError('NOT_FOUND', 'No such paper account');
+    return toPaperBalance(book.accountId, p);
+  }
+
+  private paperRow(sql: Sql, accountId: BrokerAccountId): Promise<PaperRow | undefined> {
+    return sql.maybeOne<PaperRow>(`SELECT user_id, cash_paise::text, held_paise::text FROM paper_balances WHERE account_id = $1`, [
+      accountId,
+    ]);
+  }
 }
+
+const toPaperBalance = (accountId: BrokerAccountId, p: PaperRow): PaperBalance => ({
+  accountId,
+  userId: p.user_id,
+  balances: toWallet(p),
+  cash: BigInt(p.cash_paise),
+  held: BigInt(p.held_paise),
+});
 
 export interface EntryRow {
   id: string;

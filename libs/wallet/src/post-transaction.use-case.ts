@@ -1,19 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JournalTransaction } from '@tradeloop/domain';
+import type { Book, JournalTransaction } from '@tradeloop/domain';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { RealtimePublisher } from '@tradeloop/platform';
 import { LedgerBatchWriter } from './ledger-batch-writer';
 import type { PostedTransaction } from './ledger.repository';
 
-/** Tells the owner's browser the wallet after a posting (best effort: after the commit). */
-export async function announceWallet(realtime: RealtimePublisher, posted: PostedTransaction): Promise<void> {
+/**
+ * Tells the owner's browser the wallet after a posting (best effort: after the commit). A paper
+ * posting is not the wallet: nothing is announced as one (docs/domain.md, "Accounts and books").
+ */
+export async function announceWallet(
+  realtime: RealtimePublisher,
+  posted: Pick<PostedTransaction, 'transaction' | 'wallet'>,
+): Promise<void> {
+  if (!posted.wallet) return;
   await realtime.toUser(posted.transaction.userId, REALTIME_EVENTS.walletUpdated, { wallet: posted.wallet });
 }
 
 /**
  * Posts one journal transaction on its own — one ledger transaction, atomic, concurrency-safe per
- * user (the wallet row lock), group-committed with other stand-alone postings arriving at the same
- * time — then announces the wallet to its owner. Postings that belong to an order's own database
+ * book (the balance row lock), group-committed with other stand-alone postings arriving at the same
+ * time — then announces the wallet to its owner (a wallet posting; paper postings announce nothing). Postings that belong to an order's own database
  * transaction go through LedgerRepository.post inside that transaction instead.
  */
 @Injectable()
@@ -23,7 +30,7 @@ export class PostTransactionUseCase {
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
   ) {}
 
-  async execute(tx: JournalTransaction): Promise<PostedTransaction> {
+  async execute<B extends Book>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     const posted = await this.batch.post(tx);
     await announceWallet(this.realtime, posted);
     return posted;

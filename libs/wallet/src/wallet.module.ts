@@ -8,12 +8,15 @@ import { LedgerSealer } from './ledger-sealer';
 import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase } from './fund-wallet.use-case';
 import { PostTransactionUseCase } from './post-transaction.use-case';
+import { SetPaperBalanceUseCase } from './set-paper-balance.use-case';
 import { ExportLedgerUseCase, GetWalletQuery, VerifyLedgerUseCase } from './ledger-compliance.use-cases';
 
 /** What the API and the worker call: postings, funding, the ledger's reads, sealing and verifying. */
 const USE_CASES = [
   PostTransactionUseCase,
   FundWalletUseCase,
+  // The owner sets a paper account's virtual balance (the broker accounts' route calls it).
+  SetPaperBalanceUseCase,
   GetWalletQuery,
   LedgerQueries,
   VerifyLedgerUseCase,

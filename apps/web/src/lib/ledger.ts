@@ -15,6 +15,9 @@ export function describeAccount(code: string): AccountView {
   const ref = parseAccountCode(code);
   if (!ref) return { bucket: 'house', label: code, userId: null };
   if (ref.kind === 'user') return { bucket: ref.bucket, label: ref.bucket, userId: ref.userId };
+  // A paper account's own cash/held, or the paper books' house: virtual money, labelled as such.
+  if (ref.kind === 'paper') return { bucket: ref.bucket, label: `paper ${ref.bucket}`, userId: null };
+  if (ref.kind === 'paperHouse') return { bucket: 'house', label: `paper:${ref.name}`, userId: null };
   return { bucket: 'house', label: `house:${ref.name}`, userId: null };
 }
 
@@ -28,6 +31,7 @@ export const ENTRY_TYPE_TONE: Record<EntryType, 'positive' | 'negative' | 'warni
   TRADE_SELL: 'accent',
   FEE: 'neutral',
   TAX: 'neutral',
+  SET_BALANCE: 'neutral',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENTRY_TYPES, MONEY_PROBLEM_MESSAGES, TRANSACTION_TYPES, tryParsePositiveMoney } from '@tradeloop/domain';
+import { BOOK_KINDS, ENTRY_TYPES, MONEY_PROBLEM_MESSAGES, TRANSACTION_TYPES, tryParsePositiveMoney } from '@tradeloop/domain';
 import { humanText, PageQuerySchema, pageOf, orNull } from '../common';
 
 /** A money amount as the API carries it: a decimal string with 2 places, e.g. "1500.00". */
@@ -70,7 +70,12 @@ export type MoneyMovementResponse = z.infer<typeof MoneyMovementResponseSchema>;
 export const WalletEntriesQuerySchema = PageQuerySchema;
 
 export const ComplianceLedgerQuerySchema = PageQuerySchema.extend({
+  /** Entries on this user's real wallet accounts (a paper book's entries are found by `paperAccountId`). */
   userId: z.uuid().optional(),
+  /** Only the real wallet book, or only paper books (docs/domain.md, "Accounts and books"); both when absent. */
+  book: z.enum(BOOK_KINDS).optional(),
+  /** Every entry of one paper account's book, its `paper:*` house legs included. */
+  paperAccountId: z.uuid().optional(),
   type: EntryTypeSchema.optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -87,6 +92,9 @@ export const VERIFY_PROBLEM_KINDS = [
   'BALANCE_MISMATCH',
   'UNSEALED_TRANSACTION',
   'CHAIN_HEAD_MISMATCH',
+  // A transaction spanning the wallet and a paper book (or two owners), an entry whose stored
+  // owner columns disagree with its account code, or a paper book with another user's transactions.
+  'BOOK_MISMATCH',
 ] as const;
 
 export const VerifyProblemSchema = z.object({

@@ -1,28 +1,57 @@
-import type { AccountId, UserId } from '../units';
+import type { AccountId, BrokerAccountId, UserId } from '../units';
 
 /**
- * Ledger accounts. Each user has `cash` (available) and `held` (reserved for open orders and
- * margin). The house has `external` (money entering or leaving the platform), `clearing`
- * (counterparty of trade settlement), `fees` and `taxes`.
+ * Ledger accounts, in two kinds of book (docs/domain.md, "Ledger" and "Accounts and books").
+ *
+ * The real book (the wallet): each user has `cash` (available) and `held` (reserved for open
+ * orders and margin). The house has `external` (money entering or leaving the platform),
+ * `clearing` (counterparty of trade settlement), `fees` and `taxes`.
+ *
+ * Paper books: each paper broker account has its own `cash` and `held`, keyed by the broker
+ * account's id, and the paper books share one paper house (`paper:external`, `paper:clearing`,
+ * `paper:fees`, `paper:taxes`) that real money never touches. One shared paper house rather
+ * than one per account: house balances are never stored (verify derives them), so a shared one
+ * costs no hot row, mirrors the real book's shape, and keeps the account codes few; what a
+ * per-account house would add (each account's book sums to zero) already holds because every
+ * transaction stays inside one account's book and sums to zero.
  */
 export const USER_BUCKETS = ['cash', 'held'] as const;
 export type UserBucket = (typeof USER_BUCKETS)[number];
 export const HOUSE_ACCOUNTS = ['external', 'clearing', 'fees', 'taxes'] as const;
 export type HouseAccount = (typeof HOUSE_ACCOUNTS)[number];
 
-export type AccountRef = { kind: 'user'; userId: UserId; bucket: UserBucket } | { kind: 'house'; name: HouseAccount };
+export type AccountRef =
+  | { kind: 'user'; userId: UserId; bucket: UserBucket }
+  | { kind: 'house'; name: HouseAccount }
+  | { kind: 'paper'; accountId: BrokerAccountId; bucket: UserBucket }
+  | { kind: 'paperHouse'; name: HouseAccount };
 
 export const userAccount = (userId: UserId, bucket: UserBucket): AccountRef => ({ kind: 'user', userId, bucket });
 export const houseAccount = (name: HouseAccount): AccountRef => ({ kind: 'house', name });
+export const paperAccount = (accountId: BrokerAccountId, bucket: UserBucket): AccountRef => ({ kind: 'paper', accountId, bucket });
+export const paperHouseAccount = (name: HouseAccount): AccountRef => ({ kind: 'paperHouse', name });
 
-/** Stable text form stored with every entry: `user:<uuid>:cash`, `house:fees`. */
+/** Stable text form stored with every entry: `user:<uuid>:cash`, `house:fees`, `paper:<uuid>:held`, `paper:clearing`. */
 export function accountCode(a: AccountRef): AccountId {
-  return a.kind === 'user' ? `user:${a.userId}:${a.bucket}` : `house:${a.name}`;
+  switch (a.kind) {
+    case 'user':
+      return `user:${a.userId}:${a.bucket}`;
+    case 'house':
+      return `house:${a.name}`;
+    case 'paper':
+      return `paper:${a.accountId}:${a.bucket}`;
+    case 'paperHouse':
+      return `paper:${a.name}`;
+  }
 }
 
 export function parseAccountCode(code: string): AccountRef | null {
   const user = /^user:([0-9a-f-]{36}):(cash|held)$/.exec(code);
   if (user) return userAccount(user[1]!, user[2] as UserBucket);
   const house = /^house:(external|clearing|fees|taxes)$/.exec(code);
-  return house ? houseAccount(house[1] as HouseAccount) : null;
+  if (house) return houseAccount(house[1] as HouseAccount);
+  const paper = /^paper:([0-9a-f-]{36}):(cash|held)$/.exec(code);
+  if (paper) return paperAccount(paper[1]!, paper[2] as UserBucket);
+  const paperHouse = /^paper:(external|clearing|fees|taxes)$/.exec(code);
+  return paperHouse ? paperHouseAccount(paperHouse[1] as HouseAccount) : null;
 }

@@ -1,4 +1,5 @@
 export * from './accounts';
+export * from './books';
 export * from './journal';
 export * from './balances';
 export * from './canonical';

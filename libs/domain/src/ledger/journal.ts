@@ -1,15 +1,27 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
 import type { UserId } from '../units';
-import { accountCode, houseAccount, userAccount, type AccountRef } from './accounts';
+import { accountCode, type AccountRef } from './accounts';
+import { bookAccount, bookHouse, inBook, isOwnAccount, type Book, type BookKind, type PaperBook, type WalletBook } from './books';
 
-/** What caused a transaction. */
-export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX'] as const;
+/**
+ * What caused a transaction. `SET_BALANCE` exists only in paper books (the owner sets or resets
+ * the paper account's virtual cash); `DEPOSIT` and `WITHDRAWAL` only in the wallet (admins move
+ * real money), see `BOOK_ONLY_TYPES`.
+ */
+export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX', 'SET_BALANCE'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** What one entry is, within its transaction (the posting table in docs/domain.md, "Ledger"). */
-export const ENTRY_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'TRADE_BUY', 'TRADE_SELL', 'FEE', 'TAX'] as const;
+export const ENTRY_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'TRADE_BUY', 'TRADE_SELL', 'FEE', 'TAX', 'SET_BALANCE'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
+
+/** Transaction and entry types that belong to one kind of book only. */
+export const BOOK_ONLY_TYPES: Readonly<Record<string, BookKind>> = Object.freeze({
+  DEPOSIT: 'wallet',
+  WITHDRAWAL: 'wallet',
+  SET_BALANCE: 'paper',
+});
 
 /**
  * One side of a movement. `amount` is signed from the account's point of view: positive adds
@@ -21,11 +33,13 @@ export interface Posting {
   readonly type: EntryType;
 }
 
-export interface JournalTransaction {
+export interface JournalTransaction<B extends Book = Book> {
   readonly type: TransactionType;
   /** What caused it: a deposit id, an order id, a trade id… */
   readonly reference: string;
-  /** The user whose wallet it touches. */
+  /** The book it is kept in: every posting is on this book's accounts. */
+  readonly book: B;
+  /** The user whose book it is (the wallet's owner, or the paper account's owner): `book.userId`. */
   readonly userId: UserId;
   readonly postings: readonly Posting[];
 }
@@ -38,11 +52,47 @@ interface Leg {
   type: EntryType;
 }
 
+const describeBook = (book: Book) => (book.kind === 'wallet' ? `the wallet of ${book.userId}` : `the paper book of ${book.accountId}`);
+
+/**
+ * The journal's rules for any transaction, however it was made (the builders below apply them;
+ * the ledger repository applies them again before writing):
+ * - a reference of 1–200 characters, at least one posting, no zero posting, postings summing to zero;
+ * - one book: every posting is on the book's own cash/held or on the book's house — a real and a
+ *   paper account never meet in one transaction, nor two users' wallets, nor two paper accounts;
+ * - it moves money of the book's owner (at least one posting on the book's own cash or held), and
+ *   its user is the book's user;
+ * - wallet-only types (DEPOSIT, WITHDRAWAL) never in a paper book, SET_BALANCE never in the wallet.
+ */
+export function validateTransaction(tx: JournalTransaction): void {
+  const fail = (message: string): never => {
+    throw new DomainError('VALIDATION_FAILED', message);
+  };
+  if (!tx.reference || tx.reference.length > 200) fail('A transaction needs a reference (1–200 chars)');
+  if (tx.userId !== tx.book.userId) fail('A transaction belongs to the user of its book');
+  if (tx.postings.length === 0) fail('A transaction must move a positive amount');
+  const onlyIn = BOOK_ONLY_TYPES[tx.type];
+  if (onlyIn && onlyIn !== tx.book.kind) fail(`A ${tx.type} transaction belongs in the ${onlyIn} book only`);
+  let sum = 0n;
+  let own = false;
+  for (const p of tx.postings) {
+    if (p.amount === 0n) fail('A posting must move a non-zero amount');
+    if (!inBook(tx.book, p.account)) fail(`A transaction stays in one book: ${accountCode(p.account)} is not in ${describeBook(tx.book)}`);
+    const entryOnlyIn = BOOK_ONLY_TYPES[p.type];
+    if (entryOnlyIn && entryOnlyIn !== tx.book.kind) fail(`A ${p.type} entry belongs in the ${entryOnlyIn} book only`);
+    if (isOwnAccount(tx.book, p.account)) own = true;
+    sum += p.amount;
+  }
+  if (sum !== 0n) fail('A transaction must sum to zero');
+  if (!own) fail(`A transaction must move money of ${describeBook(tx.book)}`);
+}
+
 /**
  * The only way to make a transaction: from legs, each of which debits one account and credits
- * another by the same positive amount. A transaction that does not sum to zero cannot exist.
+ * another by the same positive amount, within one book. A transaction that does not sum to zero,
+ * or that mixes books, cannot exist.
  */
-function journal(type: TransactionType, userId: UserId, reference: string, legs: Leg[]): JournalTransaction {
+function journal<B extends Book>(type: TransactionType, book: B, reference: string, legs: Leg[]): JournalTransaction<B> {
   if (!reference || reference.length > 200) throw new DomainError('VALIDATION_FAILED', 'A transaction needs a reference (1–200 chars)');
   const nonEmpty = legs.filter((l) => l.amount !== 0n);
   if (nonEmpty.length === 0) throw new DomainError('VALIDATION_FAILED', 'A transaction must move a positive amount');
@@ -54,27 +104,46 @@ function journal(type: TransactionType, userId: UserId, reference: string, legs:
     { account: l.from, amount: -l.amount, type: l.type },
     { account: l.to, amount: l.amount, type: l.type },
   ]);
-  return Object.freeze({ type, userId, reference, postings: Object.freeze(postings) });
+  const tx: JournalTransaction<B> = Object.freeze({ type, book, userId: book.userId, reference, postings: Object.freeze(postings) });
+  validateTransaction(tx);
+  return tx;
 }
 
-const cash = (u: UserId) => userAccount(u, 'cash');
-const held = (u: UserId) => userAccount(u, 'held');
+const cash = (b: Book) => bookAccount(b, 'cash');
+const held = (b: Book) => bookAccount(b, 'held');
 
-/** Money enters the platform: external → user.cash. */
-export const depositTx = (userId: UserId, amount: Paise, reference: string) =>
-  journal('DEPOSIT', userId, reference, [{ from: houseAccount('external'), to: cash(userId), amount, type: 'DEPOSIT' }]);
+/** Real money enters the platform: external → user.cash. Wallet only: admins move real money. */
+export const depositTx = (book: WalletBook, amount: Paise, reference: string) =>
+  journal('DEPOSIT', book, reference, [{ from: bookHouse(book, 'external'), to: cash(book), amount, type: 'DEPOSIT' }]);
 
-/** Money leaves the platform: user.cash → external. */
-export const withdrawalTx = (userId: UserId, amount: Paise, reference: string) =>
-  journal('WITHDRAWAL', userId, reference, [{ from: cash(userId), to: houseAccount('external'), amount, type: 'WITHDRAWAL' }]);
+/** Real money leaves the platform: user.cash → external. Wallet only. */
+export const withdrawalTx = (book: WalletBook, amount: Paise, reference: string) =>
+  journal('WITHDRAWAL', book, reference, [{ from: cash(book), to: bookHouse(book, 'external'), amount, type: 'WITHDRAWAL' }]);
 
-/** Reserve funds for an order: user.cash → user.held. */
-export const holdTx = (userId: UserId, amount: Paise, reference: string) =>
-  journal('HOLD', userId, reference, [{ from: cash(userId), to: held(userId), amount, type: 'HOLD' }]);
+/** Reserve funds for an order: cash → held of the book. */
+export const holdTx = <B extends Book>(book: B, amount: Paise, reference: string) =>
+  journal('HOLD', book, reference, [{ from: cash(book), to: held(book), amount, type: 'HOLD' }]);
 
-/** Give reserved funds back: user.held → user.cash. */
-export const releaseTx = (userId: UserId, amount: Paise, reference: string) =>
-  journal('RELEASE', userId, reference, [{ from: held(userId), to: cash(userId), amount, type: 'RELEASE' }]);
+/** Give reserved funds back: held → cash of the book. */
+export const releaseTx = <B extends Book>(book: B, amount: Paise, reference: string) =>
+  journal('RELEASE', book, reference, [{ from: held(book), to: cash(book), amount, type: 'RELEASE' }]);
+
+/**
+ * Sets a paper account's available cash to `newCash` (its owner's set or reset): the difference
+ * moves between `paper:external` and the account's cash. Held money is not touched — a reset
+ * releases nothing: what open paper orders (and the margin of open paper shorts) hold stays held
+ * and settles or comes back to cash as those orders fill or end (docs/domain.md, "Accounts and
+ * books"). Refuses a negative amount, and an unchanged one (nothing to move).
+ */
+export function setPaperBalanceTx(book: PaperBook, currentCash: Paise, newCash: Paise, reference: string): JournalTransaction<PaperBook> {
+  if (currentCash < 0n || newCash < 0n) throw new DomainError('VALIDATION_FAILED', 'A paper balance is never negative');
+  if (newCash === currentCash) throw new DomainError('VALIDATION_FAILED', 'The paper balance is already that amount');
+  const leg: Leg =
+    newCash > currentCash
+      ? { from: bookHouse(book, 'external'), to: cash(book), amount: newCash - currentCash, type: 'SET_BALANCE' }
+      : { from: cash(book), to: bookHouse(book, 'external'), amount: currentCash - newCash, type: 'SET_BALANCE' };
+  return journal('SET_BALANCE', book, reference, [leg]);
+}
 
 export interface Settlement {
   /** The part of the user's hold this settlement consumes. */
@@ -86,11 +155,11 @@ export interface Settlement {
 }
 
 /**
- * Settles a hold: cost → clearing, fees → fees, taxes → taxes, paid from the hold first and
- * from cash for anything beyond it (a fill above the held estimate); what is left of the hold
- * goes back to cash. All in one transaction.
+ * Settles a hold: cost → clearing, fees → fees, taxes → taxes (the book's house), paid from the
+ * hold first and from cash for anything beyond it (a fill above the held estimate); what is left
+ * of the hold goes back to cash. All in one transaction.
  */
-export function settleTx(userId: UserId, s: Settlement, reference: string): JournalTransaction {
+export function settleTx<B extends Book>(book: B, s: Settlement, reference: string): JournalTransaction<B> {
   for (const [k, v] of Object.entries(s)) {
     if (v < 0n) throw new DomainError('VALIDATION_FAILED', `Settlement ${k} must not be negative`);
   }
@@ -99,14 +168,14 @@ export function settleTx(userId: UserId, s: Settlement, reference: string): Jour
   const pay = (to: AccountRef, amount: Paise, type: EntryType) => {
     const fromHeld = amount < fromHold ? amount : fromHold;
     fromHold -= fromHeld;
-    legs.push({ from: held(userId), to, amount: fromHeld, type });
-    legs.push({ from: cash(userId), to, amount: amount - fromHeld, type });
+    legs.push({ from: held(book), to, amount: fromHeld, type });
+    legs.push({ from: cash(book), to, amount: amount - fromHeld, type });
   };
-  pay(houseAccount('clearing'), s.cost, 'TRADE_BUY');
-  pay(houseAccount('fees'), s.fees, 'FEE');
-  pay(houseAccount('taxes'), s.taxes, 'TAX');
-  legs.push({ from: held(userId), to: cash(userId), amount: fromHold, type: 'RELEASE' });
-  return journal('SETTLE', userId, reference, legs);
+  pay(bookHouse(book, 'clearing'), s.cost, 'TRADE_BUY');
+  pay(bookHouse(book, 'fees'), s.fees, 'FEE');
+  pay(bookHouse(book, 'taxes'), s.taxes, 'TAX');
+  legs.push({ from: held(book), to: cash(book), amount: fromHold, type: 'RELEASE' });
+  return journal('SETTLE', book, reference, legs);
 }
 
 export interface SaleSettlement {
@@ -118,29 +187,29 @@ export interface SaleSettlement {
 
 /**
  * Settles a sale: proceeds clearing → cash (TRADE_SELL), then fees and taxes from cash. The
- * charges may exceed the proceeds only if cash covers them (the wallet rule decides).
+ * charges may exceed the proceeds only if cash covers them (the balance rule decides).
  */
-export function saleSettleTx(userId: UserId, s: SaleSettlement, reference: string): JournalTransaction {
+export function saleSettleTx<B extends Book>(book: B, s: SaleSettlement, reference: string): JournalTransaction<B> {
   for (const [k, v] of Object.entries(s)) {
     if (v < 0n) throw new DomainError('VALIDATION_FAILED', `Sale settlement ${k} must not be negative`);
   }
-  return journal('SETTLE', userId, reference, [
-    { from: houseAccount('clearing'), to: cash(userId), amount: s.proceeds, type: 'TRADE_SELL' },
-    { from: cash(userId), to: houseAccount('fees'), amount: s.fees, type: 'FEE' },
-    { from: cash(userId), to: houseAccount('taxes'), amount: s.taxes, type: 'TAX' },
+  return journal('SETTLE', book, reference, [
+    { from: bookHouse(book, 'clearing'), to: cash(book), amount: s.proceeds, type: 'TRADE_SELL' },
+    { from: cash(book), to: bookHouse(book, 'fees'), amount: s.fees, type: 'FEE' },
+    { from: cash(book), to: bookHouse(book, 'taxes'), amount: s.taxes, type: 'TAX' },
   ]);
 }
 
-/** A charge on its own (e.g. a periodic fee): user cash or held → fees / taxes. */
-export function chargeTx(
-  userId: UserId,
+/** A charge on its own (e.g. a periodic fee): the book's cash or held → its fees / taxes. */
+export function chargeTx<B extends Book>(
+  book: B,
   kind: 'FEE' | 'TAX',
   amount: Paise,
   reference: string,
   from: 'cash' | 'held' = 'cash',
-): JournalTransaction {
-  return journal(kind, userId, reference, [
-    { from: from === 'cash' ? cash(userId) : held(userId), to: houseAccount(kind === 'FEE' ? 'fees' : 'taxes'), amount, type: kind },
+): JournalTransaction<B> {
+  return journal(kind, book, reference, [
+    { from: from === 'cash' ? cash(book) : held(book), to: bookHouse(book, kind === 'FEE' ? 'fees' : 'taxes'), amount, type: kind },
   ]);
 }
 

@@ -16,13 +16,15 @@ import {
   withdrawalTx,
   type JournalTransaction,
   type WalletBalances,
+  walletBook,
 } from '.';
 
 const U = '01a20000-0000-7000-8000-000000000001';
+const W = walletBook(U);
 
 describe('posting builders', () => {
   it('deposit: external → cash', () => {
-    const tx = depositTx(U, 10_000n, 'dep-1');
+    const tx = depositTx(W, 10_000n, 'dep-1');
     expect(tx.postings.map((p) => [accountCode(p.account), p.amount, p.type])).toEqual([
       ['house:external', -10_000n, 'DEPOSIT'],
       [`user:${U}:cash`, 10_000n, 'DEPOSIT'],
@@ -31,30 +33,30 @@ describe('posting builders', () => {
   });
 
   it('settle pays from the hold first, then cash, and releases the rest', () => {
-    const under = settleTx(U, { heldAmount: 1_000n, cost: 900n, fees: 20n, taxes: 5n }, 'order-1');
+    const under = settleTx(W, { heldAmount: 1_000n, cost: 900n, fees: 20n, taxes: 5n }, 'order-1');
     expect(walletDelta(under, U)).toEqual({ cash: 75n, held: -1_000n });
-    const over = settleTx(U, { heldAmount: 1_000n, cost: 990n, fees: 20n, taxes: 5n }, 'order-2');
+    const over = settleTx(W, { heldAmount: 1_000n, cost: 990n, fees: 20n, taxes: 5n }, 'order-2');
     expect(walletDelta(over, U)).toEqual({ cash: -15n, held: -1_000n });
     expect(over.postings.filter((p) => p.type === 'RELEASE')).toHaveLength(0);
     for (const tx of [under, over]) expect(sumPostings(tx)).toBe(0n);
   });
 
   it('refuses zero, negative and reference-less movements', () => {
-    expect(() => depositTx(U, 0n, 'r')).toThrow(DomainError);
-    expect(() => depositTx(U, -1n, 'r')).toThrow(DomainError);
-    expect(() => holdTx(U, 5n, '')).toThrow(DomainError);
-    expect(() => settleTx(U, { heldAmount: 0n, cost: 0n, fees: 0n, taxes: 0n }, 'r')).toThrow(DomainError);
-    expect(() => settleTx(U, { heldAmount: 5n, cost: -1n, fees: 0n, taxes: 0n }, 'r')).toThrow(DomainError);
+    expect(() => depositTx(W, 0n, 'r')).toThrow(DomainError);
+    expect(() => depositTx(W, -1n, 'r')).toThrow(DomainError);
+    expect(() => holdTx(W, 5n, '')).toThrow(DomainError);
+    expect(() => settleTx(W, { heldAmount: 0n, cost: 0n, fees: 0n, taxes: 0n }, 'r')).toThrow(DomainError);
+    expect(() => settleTx(W, { heldAmount: 5n, cost: -1n, fees: 0n, taxes: 0n }, 'r')).toThrow(DomainError);
   });
 
   it('is immutable', () => {
-    const tx = depositTx(U, 1n, 'r');
+    const tx = depositTx(W, 1n, 'r');
     expect(Object.isFrozen(tx)).toBe(true);
     expect(Object.isFrozen(tx.postings)).toBe(true);
   });
 
   it('account codes round-trip', () => {
-    for (const p of settleTx(U, { heldAmount: 10n, cost: 1n, fees: 1n, taxes: 1n }, 'r').postings) {
+    for (const p of settleTx(W, { heldAmount: 10n, cost: 1n, fees: 1n, taxes: 1n }, 'r').postings) {
       expect(parseAccountCode(accountCode(p.account))).toEqual(p.account);
     }
     expect(parseAccountCode('house:bank')).toBeNull();
@@ -64,7 +66,7 @@ describe('posting builders', () => {
 
 describe('sale settlement and charges', () => {
   it('sale: clearing → cash, then fees and taxes from cash', () => {
-    const tx = saleSettleTx(U, { proceeds: 10_000n, fees: 20n, taxes: 3n }, 'sell-1');
+    const tx = saleSettleTx(W, { proceeds: 10_000n, fees: 20n, taxes: 3n }, 'sell-1');
     expect(tx.postings.map((p) => [accountCode(p.account), p.amount, p.type])).toEqual([
       ['house:clearing', -10_000n, 'TRADE_SELL'],
       [`user:${U}:cash`, 10_000n, 'TRADE_SELL'],
@@ -76,31 +78,31 @@ describe('sale settlement and charges', () => {
     expect(walletDelta(tx, U)).toEqual({ cash: 9_977n, held: 0n });
   });
   it('a charge from held or cash', () => {
-    expect(walletDelta(chargeTx(U, 'TAX', 5n, 't', 'held'), U)).toEqual({ cash: 0n, held: -5n });
-    expect(chargeTx(U, 'FEE', 5n, 'f').type).toBe('FEE');
+    expect(walletDelta(chargeTx(W, 'TAX', 5n, 't', 'held'), U)).toEqual({ cash: 0n, held: -5n });
+    expect(chargeTx(W, 'FEE', 5n, 'f').type).toBe('FEE');
   });
 });
 
 describe('wallet rule: cash and held never go below zero', () => {
   it('refuses a withdrawal beyond available', () => {
-    const w = applyToWallet({ cash: 0n, held: 0n }, depositTx(U, 100n, 'd'));
-    expect(() => applyToWallet(w, withdrawalTx(U, 101n, 'w'))).toThrow(/Not enough available/);
-    expect(applyToWallet(w, withdrawalTx(U, 100n, 'w'))).toEqual({ cash: 0n, held: 0n });
+    const w = applyToWallet({ cash: 0n, held: 0n }, depositTx(W, 100n, 'd'));
+    expect(() => applyToWallet(w, withdrawalTx(W, 101n, 'w'))).toThrow(/Not enough available/);
+    expect(applyToWallet(w, withdrawalTx(W, 100n, 'w'))).toEqual({ cash: 0n, held: 0n });
   });
   it('refuses releasing more than is held', () => {
-    expect(() => applyToWallet({ cash: 0n, held: 5n }, releaseTx(U, 6n, 'r'))).toThrow(/held/);
+    expect(() => applyToWallet({ cash: 0n, held: 5n }, releaseTx(W, 6n, 'r'))).toThrow(/held/);
   });
 });
 
 describe('canonical form', () => {
   it('changes with any field', () => {
-    const tx = depositTx(U, 100n, 'd');
+    const tx = depositTx(W, 100n, 'd');
     const base = canonicalTransaction(tx, { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' });
-    expect(canonicalTransaction(depositTx(U, 101n, 'd'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
-    expect(canonicalTransaction(depositTx(U, 100n, 'e'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
+    expect(canonicalTransaction(depositTx(W, 101n, 'd'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
+    expect(canonicalTransaction(depositTx(W, 100n, 'e'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
     expect(canonicalTransaction(tx, { id: 'b', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
     expect(canonicalTransaction(tx, { id: 'a', createdAt: '2026-11-22T00:00:00.001Z' })).not.toBe(base);
-    expect(canonicalTransaction(withdrawalTx(U, 100n, 'd'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
+    expect(canonicalTransaction(withdrawalTx(W, 100n, 'd'), { id: 'a', createdAt: '2026-11-22T00:00:00.000Z' })).not.toBe(base);
   });
 });
 
@@ -146,18 +148,18 @@ describe('property: ledger invariants under any sequence of operations', () => {
           try {
             tx =
               o.kind === 'deposit'
-                ? depositTx(u, o.a, `r${i}`)
+                ? depositTx(walletBook(u), o.a, `r${i}`)
                 : o.kind === 'withdraw'
-                  ? withdrawalTx(u, o.a, `r${i}`)
+                  ? withdrawalTx(walletBook(u), o.a, `r${i}`)
                   : o.kind === 'hold'
-                    ? holdTx(u, o.a, `r${i}`)
+                    ? holdTx(walletBook(u), o.a, `r${i}`)
                     : o.kind === 'release'
-                      ? releaseTx(u, o.a, `r${i}`)
+                      ? releaseTx(walletBook(u), o.a, `r${i}`)
                       : o.kind === 'sell'
-                        ? saleSettleTx(u, { proceeds: o.a, fees: o.fees, taxes: o.taxes }, `r${i}`)
+                        ? saleSettleTx(walletBook(u), { proceeds: o.a, fees: o.fees, taxes: o.taxes }, `r${i}`)
                         : o.kind === 'fee'
-                          ? chargeTx(u, 'FEE', o.a, `r${i}`, o.fromHeld ? 'held' : 'cash')
-                          : settleTx(u, { heldAmount: o.a, cost: o.cost, fees: o.fees, taxes: o.taxes }, `r${i}`);
+                          ? chargeTx(walletBook(u), 'FEE', o.a, `r${i}`, o.fromHeld ? 'held' : 'cash')
+                          : settleTx(walletBook(u), { heldAmount: o.a, cost: o.cost, fees: o.fees, taxes: o.taxes }, `r${i}`);
           } catch (e) {
             expect((e as DomainError).code).toBe('VALIDATION_FAILED'); // e.g. an all-zero settlement
             return;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DomainError } from '../errors';
-import { applyToWallet, depositTx, holdTx, releaseTx, walletDelta, type WalletBalances } from '../ledger';
+import { applyToWallet, depositTx, holdTx, releaseTx, walletBook, walletDelta, type WalletBalances } from '../ledger';
 import {
   applyFillToPosition,
   applyOrderEvent,
@@ -51,7 +51,7 @@ describe('settling fills (worked examples)', () => {
     // The reservation falls from 1,42,02,858 to 71,00,249 (see reservation.spec): 71,02,609 freed,
     // of which 5,000 (₹1 × 50 below the limit) returns to cash.
     const s1 = settleFill({
-      userId: U,
+      book: walletBook(U),
       reference: 'trade-1',
       order,
       basis,
@@ -65,7 +65,7 @@ describe('settling fills (worked examples)', () => {
     order = applyOrderEvent(order, { type: 'FILL', fill: { id: 'trade-1', quantity: 50, price: rs(1419) } });
     // Fill 2: 50 @ 1,420 costs 71,00,000 + exchange 211 + GST 38 (no brokerage left under the cap): exactly what is held.
     const s2 = settleFill({
-      userId: U,
+      book: walletBook(U),
       reference: 'trade-2',
       order,
       basis,
@@ -84,7 +84,7 @@ describe('settling fills (worked examples)', () => {
     // Filled at 416: margin 20 % × ₹4,160 = 83,200, 200 more than reserved, held from the proceeds.
     // Charges: brokerage 124.8 → 125, exchange 12.36 → 12, STT 104, GST 18 % × 137 = 24.66 → 25: 266.
     const s = settleFill({
-      userId: U,
+      book: walletBook(U),
       reference: 'trade-3',
       order: newOrder(t),
       basis,
@@ -104,7 +104,7 @@ describe('settling fills (worked examples)', () => {
     // 4,10,000 + brokerage 123 + exchange 12 + GST 24 = 4,10,159.
     expect(amount).toBe(410_159n);
     const s = settleFill({
-      userId: U,
+      book: walletBook(U),
       reference: 'trade-4',
       order: newOrder(t),
       basis,
@@ -123,7 +123,7 @@ describe('settling fills (worked examples)', () => {
     const { basis, amount } = orderReservation(t, { ltp: rs(415), sellableQuantity: 10 });
     expect(amount).toBe(0n);
     const s = settleFill({
-      userId: U,
+      book: walletBook(U),
       reference: 'trade-5',
       order: newOrder(t),
       basis,
@@ -162,7 +162,7 @@ describe('property: ledger invariants 2 and 3 through orders, fills and cancella
     fc.assert(
       fc.property(fc.constantFrom<Product>('MIS', 'NRML', 'CNC'), fc.array(opArb, { maxLength: 60 }), (product, ops) => {
         const DEPOSIT = 1_000_000_000_000n;
-        let wallet: WalletBalances = applyToWallet({ cash: 0n, held: 0n }, depositTx(U, DEPOSIT, 'dep'));
+        let wallet: WalletBalances = applyToWallet({ cash: 0n, held: 0n }, depositTx(walletBook(U), DEPOSIT, 'dep'));
         let position: Position = FLAT_POSITION;
         let open: { order: OrderState; basis: ReservationBasis }[] = [];
         let charges = 0n;
@@ -189,18 +189,25 @@ describe('property: ledger invariants 2 and 3 through orders, fills and cancella
               expect((e as DomainError).code).toBe('VALIDATION_FAILED');
               continue;
             }
-            if (r.amount > 0n) post([holdTx(U, r.amount, `o${n}`)]);
+            if (r.amount > 0n) post([holdTx(walletBook(U), r.amount, `o${n}`)]);
             open.push({ order: newOrder(t), basis: r.basis });
           } else if (open.length > 0) {
             const i = op.pick % open.length;
             const { order, basis } = open[i]!;
             if (op.kind === 'cancel') {
               const rest = reservationFor(basis, remainingQuantity(order), order.filledValue);
-              if (rest > 0n) post([releaseTx(U, rest, `c${n}`)]);
+              if (rest > 0n) post([releaseTx(walletBook(U), rest, `c${n}`)]);
               open.splice(i, 1);
             } else {
               const quantity = Math.min(op.quantity, remainingQuantity(order));
-              const s = settleFill({ userId: U, reference: `t${n}`, order, basis, fill: { quantity, price: op.price }, position });
+              const s = settleFill({
+                book: walletBook(U),
+                reference: `t${n}`,
+                order,
+                basis,
+                fill: { quantity, price: op.price },
+                position,
+              });
               post(s.transactions);
               charges += s.charges.total;
               expect(s.position).toEqual(applyFillToPosition(position, order.side, quantity, op.price));

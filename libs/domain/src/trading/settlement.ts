@@ -1,15 +1,16 @@
-import { holdTx, releaseTx, saleSettleTx, settleTx, type JournalTransaction } from '../ledger';
+import { holdTx, releaseTx, saleSettleTx, settleTx, type Book, type JournalTransaction } from '../ledger';
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
-import type { Quantity, UserId } from '../units';
+import type { Quantity } from '../units';
 import { computeFees, type FeeBreakdown } from './fees';
 import { remainingQuantity, type OrderState } from './order';
 import { applyFillToPosition, type Position } from './position';
 import { DEFAULT_RESERVATION_CONFIG, reservationFor, shortMargin, type ReservationBasis, type ReservationConfig } from './reservation';
 import { tradeValue, valueToPaise } from './units';
 
-export interface FillSettlementInput {
-  readonly userId: UserId;
+export interface FillSettlementInput<B extends Book = Book> {
+  /** The book the order's money is kept in: the owner's wallet, or their paper account's book. */
+  readonly book: B;
   /** Ledger reference: the trade id. */
   readonly reference: string;
   /** The order before this fill, and the basis its reservation was placed on. */
@@ -20,7 +21,7 @@ export interface FillSettlementInput {
   readonly position: Position;
 }
 
-export interface FillSettlement {
+export interface FillSettlement<B extends Book = Book> {
   /** Fill quantity × fill price in paise (half-up): paid to clearing (BUY) or received (SELL). */
   readonly value: Paise;
   readonly charges: FeeBreakdown;
@@ -30,7 +31,7 @@ export interface FillSettlement {
   readonly marginAfter: Paise;
   readonly position: Position;
   /** Post in this order, with the trade, the fill and the position, in one database transaction. */
-  readonly transactions: readonly JournalTransaction[];
+  readonly transactions: readonly JournalTransaction<B>[];
 }
 
 /**
@@ -43,8 +44,11 @@ export interface FillSettlement {
  *   the short's margin grew by more than it (a fill above the reserved price), the difference
  *   is held from cash — after the proceeds have arrived.
  */
-export function settleFill(input: FillSettlementInput, config: ReservationConfig = DEFAULT_RESERVATION_CONFIG): FillSettlement {
-  const { order, basis, fill, userId, reference } = input;
+export function settleFill<B extends Book>(
+  input: FillSettlementInput<B>,
+  config: ReservationConfig = DEFAULT_RESERVATION_CONFIG,
+): FillSettlement<B> {
+  const { order, basis, fill, book, reference } = input;
   const product = order.product;
   const remainingBefore = remainingQuantity(order);
   if (fill.quantity > remainingBefore) throw new RangeError(`fill of ${fill.quantity} exceeds the ${remainingBefore} units open`);
@@ -65,18 +69,18 @@ export function settleFill(input: FillSettlementInput, config: ReservationConfig
   const marginAfter = shortMargin(position, product, config);
   const value = valueToPaise(fillValue);
 
-  const transactions: JournalTransaction[] = [];
+  const transactions: JournalTransaction<B>[] = [];
   if (order.side === 'BUY') {
     const marginFreed: Paise = marginBefore > marginAfter ? marginBefore - marginAfter : 0n;
     transactions.push(
-      settleTx(userId, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference),
+      settleTx(book, { heldAmount: reservationReleased + marginFreed, cost: value, fees: charges.fees, taxes: charges.taxes }, reference),
     );
   } else {
-    transactions.push(saleSettleTx(userId, { proceeds: value, fees: charges.fees, taxes: charges.taxes }, reference));
+    transactions.push(saleSettleTx(book, { proceeds: value, fees: charges.fees, taxes: charges.taxes }, reference));
     const marginAdded: Paise = marginAfter > marginBefore ? marginAfter - marginBefore : 0n;
     const net: Paise = reservationReleased - marginAdded;
-    if (net > 0n) transactions.push(releaseTx(userId, net, reference));
-    else if (net < 0n) transactions.push(holdTx(userId, -net, reference));
+    if (net > 0n) transactions.push(releaseTx(book, net, reference));
+    else if (net < 0n) transactions.push(holdTx(book, -net, reference));
   }
   return { value, charges, reservationReleased, marginBefore, marginAfter, position, transactions };
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { accountCode, applyToWallet, DomainError, formatMoney, type JournalTransaction, type Paise } from '@tradeloop/domain';
+import { accountCode, applyToWallet, DomainError, formatMoney, type Book, type JournalTransaction, type Paise } from '@tradeloop/domain';
 import type { Wallet } from '@tradeloop/contracts';
 import type { Sql } from '@tradeloop/platform';
 import { toWallet, type LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
 import type { FakeDb } from './db';
 
 /**
- * Wallet balances and the postings made, in memory. A posting applies the domain's own balance
- * rule (`applyToWallet`: neither cash nor held below zero); a refused one throws the same codes as
- * LedgerRepository.post (INSUFFICIENT_FUNDS, NOT_FOUND without a wallet). Entries carry no
+ * Wallet (and paper book) balances and the postings made, in memory. A posting applies the domain's
+ * own balance rule (`applyToWallet`: neither cash nor held below zero) to the balances of its book;
+ * a refused one throws the same codes as LedgerRepository.post (INSUFFICIENT_FUNDS, NOT_FOUND
+ * without a wallet; a paper book never opened has nothing in it). Entries carry no
  * balance-after and the transaction no content hash: those are the repository's SQL, tested there.
  */
 export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 'wallet'> {
@@ -27,13 +28,22 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
     return b && toWallet({ cash_paise: b.cash.toString(), held_paise: b.held.toString() });
   }
 
-  async post(sql: Sql, tx: JournalTransaction): Promise<PostedTransaction> {
-    const before = this.balances.get(tx.userId);
+  /** Opens a paper account's book with `cash` in it. */
+  openPaper(accountId: string, cash: Paise = 0n, held: Paise = 0n): void {
+    this.balances.set(`paper:${accountId}`, { cash, held });
+  }
+
+  async post<B extends Book>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
+    const key = tx.book.kind === 'wallet' ? tx.userId : `paper:${tx.book.accountId}`;
+    const before = this.balances.get(key) ?? (tx.book.kind === 'paper' ? { cash: 0n, held: 0n } : undefined);
     if (!before) throw new DomainError('NOT_FOUND', 'User has no wallet');
     const after = applyToWallet(before, tx);
-    this.balances.set(tx.userId, after);
-    const posted: PostedTransaction = {
-      wallet: toWallet({ cash_paise: after.cash.toString(), held_paise: after.held.toString() }),
+    this.balances.set(key, after);
+    const balances = toWallet({ cash_paise: after.cash.toString(), held_paise: after.held.toString() });
+    const posted = {
+      book: tx.book,
+      balances,
+      wallet: tx.book.kind === 'wallet' ? balances : undefined,
       transaction: {
         id: randomUUID(),
         type: tx.type,
@@ -52,10 +62,10 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
           balanceAfter: null,
         })),
       },
-    };
+    } as PostedTransaction<B>;
     this.posted.push(posted);
     this.db.onRollback(sql, () => {
-      this.balances.set(tx.userId, before);
+      this.balances.set(key, before);
       this.posted.splice(this.posted.indexOf(posted), 1);
     });
     return posted;

@@ -1,5 +1,5 @@
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
-import { depositTx, withdrawalTx } from '@tradeloop/domain';
+import { depositTx, walletBook, withdrawalTx } from '@tradeloop/domain';
 import type { Db, RealtimePublisher } from '@tradeloop/platform';
 import { LedgerBatchWriter, PostTransactionUseCase, type LedgerRepository } from '@tradeloop/wallet';
 import { FakeDb, FakeLedger, FakeRealtime, port } from '../../fakes';
@@ -20,7 +20,7 @@ function setup() {
 describe('PostTransactionUseCase', () => {
   it('posts the transaction, then announces the owner’s new wallet', async () => {
     const w = setup();
-    const posted = await w.post.execute(depositTx('alice', 2_500n, 'NEFT-1'));
+    const posted = await w.post.execute(depositTx(walletBook('alice'), 2_500n, 'NEFT-1'));
 
     expect(w.ledger.balances.get('alice')).toEqual({ cash: 12_500n, held: 0n });
     expect(posted.wallet).toEqual({ currency: 'INR', available: '125.00', held: '0.00', total: '125.00' });
@@ -31,8 +31,8 @@ describe('PostTransactionUseCase', () => {
 
   it('does not announce a posting the ledger refuses, and passes its refusal on', async () => {
     const w = setup();
-    const short = await refusal(w.post.execute(withdrawalTx('bob', 501n, 'too much')));
-    const nobody = await refusal(w.post.execute(depositTx('carol', 100n, 'no wallet')));
+    const short = await refusal(w.post.execute(withdrawalTx(walletBook('bob'), 501n, 'too much')));
+    const nobody = await refusal(w.post.execute(depositTx(walletBook('carol'), 100n, 'no wallet')));
 
     expect(short.code).toBe('INSUFFICIENT_FUNDS');
     expect(nobody.code).toBe('NOT_FOUND');
@@ -45,9 +45,9 @@ describe('PostTransactionUseCase', () => {
     const w = setup();
     w.ledger.open('carol', 0n);
     const results = await Promise.allSettled([
-      w.post.execute(depositTx('alice', 1n, 'first, alone')),
-      w.post.execute(withdrawalTx('bob', 9_999n, 'refused in the batch')),
-      w.post.execute(depositTx('carol', 300n, 'posted in the batch')),
+      w.post.execute(depositTx(walletBook('alice'), 1n, 'first, alone')),
+      w.post.execute(withdrawalTx(walletBook('bob'), 9_999n, 'refused in the batch')),
+      w.post.execute(depositTx(walletBook('carol'), 300n, 'posted in the batch')),
     ]);
 
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -59,9 +59,9 @@ describe('PostTransactionUseCase', () => {
   it('announces one user’s postings in the order they were made, the last with the final wallet', async () => {
     const w = setup();
     await Promise.all([
-      w.post.execute(withdrawalTx('alice', 1_000n, 'one')),
-      w.post.execute(withdrawalTx('alice', 2_000n, 'two')),
-      w.post.execute(depositTx('alice', 500n, 'three')),
+      w.post.execute(withdrawalTx(walletBook('alice'), 1_000n, 'one')),
+      w.post.execute(withdrawalTx(walletBook('alice'), 2_000n, 'two')),
+      w.post.execute(depositTx(walletBook('alice'), 500n, 'three')),
     ]);
 
     const available = w.realtime.messages.map((m) => (m.payload as { wallet: { available: string } }).wallet.available);
