@@ -5,7 +5,7 @@ import { describeError } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { Money } from '../../components/Money';
 import { useBrokerLogin, useUpdateBrokerAccount } from './broker-accounts-api';
-import { CREDENTIAL_LABEL, hasBrowserLogin, KIND_LABEL, loginLabel } from './broker-account-view';
+import { asSentence, CREDENTIAL_LABEL, hasBrowserLogin, KIND_LABEL, loginLabel } from './broker-account-view';
 import { BrokerOwnView } from './BrokerOwnView';
 import { BrokerStatus, MaskedCredentials } from './BrokerStatus';
 
@@ -69,12 +69,12 @@ export function BrokerAccountCard({ account, onEdit, onDelete }: CardProps) {
 
       {account.status === 'needs_login' && (
         <p className="notice notice-warning broker-card-notice">
-          {account.statusReason ?? 'The daily session has ended.'} Orders for this account are refused until you log in.
+          {asSentence(account.statusReason ?? 'The daily session has ended')} Orders for this account are refused until you log in.
         </p>
       )}
       {account.status === 'error' && (
         <p className="notice notice-error broker-card-notice" data-testid="broker-account-error">
-          {account.statusReason ?? 'The broker refused this account.'}
+          {asSentence(account.statusReason ?? 'The broker refused this account')}
           {live && ' Check the credentials (Edit) and log in again.'}
         </p>
       )}

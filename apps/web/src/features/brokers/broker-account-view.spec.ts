@@ -1,7 +1,9 @@
+import { describe, expect, it } from 'vitest';
 import type { BrokerAccount } from '@tradeloop/contracts';
 import {
   accountOptionLabel,
   accountsNeedingLogin,
+  asSentence,
   fundsRows,
   humanizeKey,
   loginOutcome,
@@ -37,7 +39,8 @@ const paper = account({
 
 describe('broker account view', () => {
   it('labels paper as virtual money, the default, and a status that stops trading', () => {
-    expect(accountOptionLabel({ ...paper, isDefault: true })).toBe('Paper (paper · virtual money) · default');
+    expect(accountOptionLabel({ ...paper, isDefault: true })).toBe('Paper · virtual money · default');
+    expect(accountOptionLabel({ ...paper, name: 'Practice' })).toBe('Practice (paper · virtual money)');
     expect(accountOptionLabel(account({ status: 'needs_login' }))).toBe('Zerodha main (Zerodha Kite) — needs login');
     expect(accountOptionLabel(account({ status: 'disabled' }))).toBe('Zerodha main (Zerodha Kite) — disabled');
   });
@@ -50,10 +53,16 @@ describe('broker account view', () => {
     expect(preselectedAccount([])).toBeNull();
   });
 
-  it('sorts the default first, then paper, then by name', () => {
+  it('sorts the default first, then those needing attention, then paper, then by name', () => {
     const b = account({ id: '00000000-0000-4000-8000-000000000003', name: 'B' });
     const a = account({ id: '00000000-0000-4000-8000-000000000004', name: 'A', isDefault: true });
-    expect(sortAccounts([b, paper, a]).map((x) => x.name)).toEqual(['A', 'Paper', 'B']);
+    const c = account({ id: '00000000-0000-4000-8000-000000000005', name: 'C', status: 'needs_login' });
+    expect(sortAccounts([b, paper, c, a]).map((x) => x.name)).toEqual(['A', 'C', 'Paper', 'B']);
+  });
+
+  it('ends a reason with one full stop', () => {
+    expect(asSentence('Session expired at 06:00 IST')).toBe('Session expired at 06:00 IST.');
+    expect(asSentence('Refused by Kite.')).toBe('Refused by Kite.');
   });
 
   it('finds the accounts whose browser login lapsed (not disabled or errored ones)', () => {

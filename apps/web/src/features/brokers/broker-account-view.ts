@@ -50,21 +50,32 @@ export const accountsNeedingLogin = (accounts: readonly BrokerAccount[]) =>
 
 /** The ticket's label for an account: its name, what it is, and why it may not trade now. */
 export function accountOptionLabel(account: Pick<BrokerAccount, 'name' | 'kind' | 'status' | 'isDefault'>): string {
-  const kind = account.kind === 'paper' ? 'paper · virtual money' : KIND_LABEL[account.kind];
+  const what =
+    account.kind === 'paper'
+      ? /paper/i.test(account.name)
+        ? `${account.name} · virtual money`
+        : `${account.name} (paper · virtual money)`
+      : `${account.name} (${KIND_LABEL[account.kind]})`;
   const status = account.status === 'connected' ? '' : ` — ${STATUS_VIEW[account.status].label.toLowerCase()}`;
-  return `${account.name} (${kind})${account.isDefault ? ' · default' : ''}${status}`;
+  return `${what}${account.isDefault ? ' · default' : ''}${status}`;
 }
+
+/** A reason as a sentence: its own final stop, or one added. */
+export const asSentence = (text: string) => (/[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 /** The account preselected in the ticket: the default, else the first that can trade, else the first. */
 export function preselectedAccount(accounts: readonly BrokerAccount[]): BrokerAccount | null {
   return accounts.find((a) => a.isDefault) ?? accounts.find((a) => a.status === 'connected') ?? accounts[0] ?? null;
 }
 
-/** Default first, then paper, then by name: a stable order for the list and the selector. */
+const needsAttention = (a: BrokerAccount) => a.status === 'needs_login' || a.status === 'error';
+
+/** Default first, then those needing attention, then paper, then by name: a stable order for the list and the selector. */
 export function sortAccounts(accounts: readonly BrokerAccount[]): BrokerAccount[] {
   return [...accounts].sort(
     (a, b) =>
       Number(b.isDefault) - Number(a.isDefault) ||
+      Number(needsAttention(b)) - Number(needsAttention(a)) ||
       Number(b.kind === 'paper') - Number(a.kind === 'paper') ||
       a.name.localeCompare(b.name) ||
       a.id.localeCompare(b.id),

@@ -165,7 +165,9 @@ function OrderTicket({
           }
         />
       )}
-      {accounts.length > 0 && <TicketAccount accounts={accounts} account={account} onPick={onAccount} offerLogin={!loginRefused} />}
+      {accounts.length > 0 && (
+        <TicketAccount accounts={accounts} account={account} onPick={onAccount} offerLogin={!loginRefused && !disabledRefused} />
+      )}
       <SymbolField symbol={symbol} onPick={(s) => onChange({ symbol: s, side })} />
       <FieldError form={form} field="symbol" />
       <TicketQuote form={form} />

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import type { BrokerAccount } from '@tradeloop/contracts';
 import { describeError } from '../../../lib/api';
 import { useBrokerLogin } from '../../brokers/broker-accounts-api';
-import { accountOptionLabel, hasBrowserLogin, loginLabel, STATUS_VIEW } from '../../brokers/broker-account-view';
+import { accountOptionLabel, asSentence, hasBrowserLogin, loginLabel, STATUS_VIEW } from '../../brokers/broker-account-view';
 
 /**
  * The broker account the order goes through (the default preselected; paper says it is virtual
@@ -20,13 +20,13 @@ export function TicketAccount({
   accounts: readonly BrokerAccount[];
   account: BrokerAccount | null;
   onPick: (id: string) => void;
-  /** False while the refusal banner already offers the login. */
+  /** False while the refusal banner already says why the account cannot trade. */
   offerLogin?: boolean;
 }) {
   const hintId = useId();
   const blocked = account !== null && account.status !== 'connected';
   return (
-    <div className="field ticket-account">
+    <div className="ticket-account">
       <label className="label" htmlFor={`${hintId}-select`}>
         Account
       </label>
@@ -35,7 +35,7 @@ export function TicketAccount({
         className={`select ticket-account-select${account?.kind === 'paper' ? ' ticket-account-paper' : ''}`}
         value={account?.id ?? ''}
         onChange={(e) => onPick(e.target.value)}
-        aria-describedby={blocked ? hintId : undefined}
+        aria-describedby={blocked && offerLogin ? hintId : undefined}
         data-testid="ticket-account"
         data-account-id={account?.id ?? ''}
         data-status={account?.status ?? ''}
@@ -46,30 +46,27 @@ export function TicketAccount({
           </option>
         ))}
       </select>
-      {blocked && account && <AccountBlocked id={hintId} account={account} offerLogin={offerLogin} />}
+      {blocked && account && offerLogin && <AccountBlocked id={hintId} account={account} />}
     </div>
   );
 }
 
 /** Why the picked account cannot trade now, and the way out. */
-function AccountBlocked({ id, account, offerLogin }: { id: string; account: BrokerAccount; offerLogin: boolean }) {
+function AccountBlocked({ id, account }: { id: string; account: BrokerAccount }) {
   const login = useBrokerLogin();
   const needsLogin = account.status === 'needs_login' && hasBrowserLogin(account.kind);
   return (
     <div id={id} className={`ticket-account-hint ticket-account-hint-${STATUS_VIEW[account.status].tone}`}>
       <span>
-        {STATUS_VIEW[account.status].label}
-        {account.statusReason ? `: ${account.statusReason}` : ''} — orders are refused.
+        {asSentence(`${STATUS_VIEW[account.status].label}${account.statusReason ? `: ${account.statusReason}` : ''}`)} Orders are refused.
       </span>
       {needsLogin ? (
-        offerLogin && (
-          <LoginButton
-            label={loginLabel(account.kind)}
-            pending={login.isPending}
-            onClick={() => login.mutate(account.id)}
-            testId="ticket-account-login"
-          />
-        )
+        <LoginButton
+          label={loginLabel(account.kind)}
+          pending={login.isPending}
+          onClick={() => login.mutate(account.id)}
+          testId="ticket-account-login"
+        />
       ) : (
         <Link to="/account/brokers">Brokers</Link>
       )}
