@@ -750,6 +750,16 @@ describe('FakeKite: ticker', () => {
     // Frames keep their order on one socket: had the stalled tick been sent, it would come first.
     expect(ticker.ticks()[0]?.lastPrice).toBe(8_100_000);
     expect(ticker.closed).toBeNull();
+    // Pings go unanswered while stalled and are answered after: the pong that comes is the later one.
+    const pongs: string[] = [];
+    const pong = new Promise<void>((resolve) => ticker.ws.on('pong', (d) => (pongs.push(d.toString()), resolve())));
+    h.kite.stallTicker();
+    ticker.ws.ping('while-stalled');
+    await h.kite.waitFor('ticker-ping', (d: string) => d === 'while-stalled');
+    h.kite.resumeTicker();
+    ticker.ws.ping('after');
+    await pong;
+    expect(pongs).toEqual(['after']);
     await ticker.next((f) => typeof f !== 'string' && f.length === 1);
   });
 

@@ -322,7 +322,8 @@ function parseCount(text: string | undefined): number | null {
 /**
  * The fake. `start()` listens on 127.0.0.1 (a free port); everything else is the control
  * surface tests use. Events: `request` (FakeKiteRequest), `fault` ({route, fault, request}, once a
- * scripted fault has been applied), `order` (the order object after each change), `ticker` (`connect`/`message`/`close` with details), `postback` (FakeKitePostback).
+ * scripted fault has been applied), `order` (the order object after each change), `ticker` (`connect`/`message`/`close` with details), `ticker-ping` (a client's ping payload, answered
+ * unless stalled), `postback` (FakeKitePostback).
  */
 export class FakeKite extends EventEmitter {
   readonly apiKey: string;
@@ -408,7 +409,8 @@ export class FakeKite extends EventEmitter {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    this.wss = new WebSocketServer({ noServer: true });
+    // Pongs by hand: a stalled ticker must not answer pings either.
+    this.wss = new WebSocketServer({ noServer: true, autoPong: false });
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     this.server = server;
@@ -571,7 +573,7 @@ export class FakeKite extends EventEmitter {
     this.latencyMs[route] = ms;
   }
 
-  /** The ticker keeps its connections open but sends nothing at all (no ticks, no heartbeats, no order frames). */
+  /** The ticker keeps its connections open but sends nothing at all (no ticks, no heartbeats, no order frames, no pongs). */
   stallTicker(): void {
     this.stalled = true;
   }
@@ -1779,6 +1781,10 @@ export class FakeKite extends EventEmitter {
       ws.on('close', (code) => {
         this.clients.delete(client);
         this.emit('ticker', { kind: 'close', code });
+      });
+      ws.on('ping', (data) => {
+        if (!this.stalled) ws.pong(data);
+        this.emit('ticker-ping', data.toString());
       });
       ws.on('error', () => undefined);
       this.emit('ticker', { kind: 'connect' });
