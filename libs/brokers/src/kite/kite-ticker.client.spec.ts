@@ -2,6 +2,9 @@ import { InstrumentMap } from '../adapter';
 import { KiteTickerClient, kiteReconnectDelayMs, type KiteTickerOptions } from './kite-ticker.client';
 import { kiteOrderJson, nextEvent, startWsStub, type WsStub } from './kite-stub.fixture';
 
+/** Waits for a condition, with room for a loaded machine (vitest's default is 1 s). */
+const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const instruments = new InstrumentMap('kite', [
   {
     ref: { exchange: 'NSE', symbol: 'INFY' },
@@ -36,7 +39,7 @@ describe('KiteTickerClient', () => {
       accessToken: 'tt',
       wsRoot: ws.url,
       instruments,
-      stallMs: 2_000,
+      stallMs: 30_000, // the stub sends no heartbeats; only the stall tests set it low
       backoff: { initialMs: 10, maxMs: 40 },
       random: () => 0,
       ...over,
@@ -104,7 +107,7 @@ describe('KiteTickerClient', () => {
     c.subscribe([256265], 'ltp');
     c.connect();
     const first = await ws.connection(1);
-    await vi.waitFor(() => expect(first.received.length).toBe(3));
+    await waitFor(() => expect(first.received.length).toBe(3));
     expect(first.received.map((m) => JSON.parse(m))).toEqual([
       { a: 'subscribe', v: [408065, 738561, 256265] },
       { a: 'mode', v: ['full', [408065, 738561]] },
@@ -119,7 +122,7 @@ describe('KiteTickerClient', () => {
     expect(await reconnecting).toEqual({ attempt: 1, delayMs: 5 });
     expect(await reconnected).toEqual({ attempt: 2, reconnect: true });
     const second = await ws.connection(2);
-    await vi.waitFor(() => expect(second.received.length).toBe(3));
+    await waitFor(() => expect(second.received.length).toBe(3));
     expect(second.received).toEqual(first.received);
     expect(c.connectCount).toBe(2);
   });
@@ -133,7 +136,7 @@ describe('KiteTickerClient', () => {
     // The server keeps the socket open but sends nothing.
     expect(await disconnected).toMatchObject({ reason: 'stall', code: null });
     const second = await ws.connection(2);
-    await vi.waitFor(() => expect(second.received.length).toBe(2));
+    await waitFor(() => expect(second.received.length).toBe(2));
     expect(second.received.map((m) => JSON.parse(m))).toEqual([
       { a: 'subscribe', v: [408065] },
       { a: 'mode', v: ['quote', [408065]] },
@@ -156,10 +159,10 @@ describe('KiteTickerClient', () => {
     const c = make({ stallMs: 5_000, timers });
     c.connect();
     const conn = await ws.connection(1);
-    await vi.waitFor(() => expect(armed).toHaveLength(1));
+    await waitFor(() => expect(armed).toHaveLength(1));
     for (let i = 1; i <= 3; i += 1) {
       conn.socket.send(Buffer.from([0]), { binary: true });
-      await vi.waitFor(() => expect(armed).toHaveLength(1 + i));
+      await waitFor(() => expect(armed).toHaveLength(1 + i));
     }
     // Each heartbeat cleared the previous stall timer and armed a fresh 5 s one.
     expect(armed.map((t) => [t.ms, t.cleared])).toEqual([
@@ -196,10 +199,10 @@ describe('KiteTickerClient', () => {
     const c = make();
     c.connect();
     const conn = await ws.connection(1);
-    await vi.waitFor(() => expect(c.connected).toBe(true));
+    await waitFor(() => expect(c.connected).toBe(true));
     c.subscribe([5], 'ltp');
     c.unsubscribe([5]);
-    await vi.waitFor(() => expect(conn.received.length).toBe(3));
+    await waitFor(() => expect(conn.received.length).toBe(3));
     expect(conn.received.map((m) => JSON.parse(m))).toEqual([
       { a: 'subscribe', v: [5] },
       { a: 'mode', v: ['ltp', [5]] },

@@ -3,6 +3,9 @@ import { kitePostbackChecksum } from './kite-auth';
 import { KiteAdapter, kiteDecimalToScaled, type KiteAdapterOptions } from './kite.adapter';
 import { failure, json, kiteOrderJson, startHttpStub, startWsStub, success, type HttpStub, type WsStub } from './kite-stub.fixture';
 
+/** Waits for a condition, with room for a loaded machine (vitest's default is 1 s). */
+const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
 const instruments = new InstrumentMap('kite', [
   {
     ref: { exchange: 'NSE', symbol: 'INFY' },
@@ -155,6 +158,9 @@ describe('KiteAdapter over REST', () => {
     make({ timeoutMs: 50 });
     expect(await caught(adapter.placeOrder(request()))).toMatchObject({ kind: 'ambiguous', operation: 'place' });
     expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    // Resolved as a restarted worker would: a fresh adapter on the same session (its reads get the
+    // normal timeout; 50 ms is only for the placement that hangs).
+    make();
     const found = await adapter.findOrdersByTag({
       clientOrderId: request().clientOrderId,
       instrument: INFY,
@@ -417,7 +423,7 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
       wsRoot: ws.url,
       instruments,
       apiSecret: SECRET,
-      ticker: { stallMs: 5_000, backoff: { initialMs: 10, maxMs: 20 }, random: () => 0 },
+      ticker: { stallMs: 30_000, backoff: { initialMs: 10, maxMs: 20 }, random: () => 0 },
       ...over,
     });
     return adapter;
@@ -438,7 +444,7 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     });
     adapter.subscribe((o) => seen.push(o));
     const conn = await ws.connection(1);
-    await vi.waitFor(() => expect(reconnects).toEqual([{ attempt: 1, reconnect: false }]));
+    await waitFor(() => expect(reconnects).toEqual([{ attempt: 1, reconnect: false }]));
 
     conn.socket.send(frame({ order_id: '1', status: 'OPEN' }));
     conn.socket.send(frame({ order_id: '1', status: 'OPEN' })); // duplicate
@@ -446,7 +452,7 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     conn.socket.send(frame({ order_id: '1', status: 'OPEN', filled_quantity: 3, average_price: 1500.5 })); // late
     conn.socket.send(frame({ order_id: '1', status: 'VALIDATION PENDING' })); // late
     conn.socket.send(frame({ order_id: '1', status: 'COMPLETE', filled_quantity: 10, average_price: 1500.5 }));
-    await vi.waitFor(() => expect(seen.at(-1)?.status).toBe('FILLED'));
+    await waitFor(() => expect(seen.at(-1)?.status).toBe('FILLED'));
     // The same COMPLETE by postback: already seen.
     expect(
       adapter.ingestPostback(postback({ order_id: '1', status: 'COMPLETE', filled_quantity: 10, average_price: 1500.5 })),
@@ -458,7 +464,7 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     adapter.ingestPostback(postback({ order_id: '2', status: 'CANCELLED' }));
     conn.socket.send(frame({ order_id: '2', status: 'CANCELLED' }));
     conn.socket.send(frame({ order_id: '3', status: 'OPEN' })); // a marker that everything before it was handled
-    await vi.waitFor(() => expect(seen.at(-1)?.brokerOrderId).toBe('3'));
+    await waitFor(() => expect(seen.at(-1)?.brokerOrderId).toBe('3'));
 
     expect(seen.map((o) => [o.brokerOrderId, o.status, o.filledQuantity])).toEqual([
       ['1', 'OPEN', 0],
@@ -479,12 +485,12 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     const conn = await ws.connection(1);
     // A modification: nothing filled, so the status (OPEN or TRIGGER PENDING) is read back.
     conn.socket.send(frame({ order_id: '8', status: 'UPDATE', price: 1501 }));
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    await waitFor(() => expect(seen).toHaveLength(1));
     expect(seen[0]).toMatchObject({ brokerOrderId: '8', status: 'PARTIALLY_FILLED', filledQuantity: 4, rawStatus: 'OPEN' });
     expect(stub.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /orders/8']);
     // A partial fill says so itself: delivered at once, no read.
     conn.socket.send(frame({ order_id: '8', status: 'UPDATE', filled_quantity: 6, average_price: 1500.5 }));
-    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    await waitFor(() => expect(seen).toHaveLength(2));
     expect(seen[1]).toMatchObject({ status: 'PARTIALLY_FILLED', filledQuantity: 6, rawStatus: 'UPDATE' });
     expect(stub.requests).toHaveLength(1);
   });
@@ -511,9 +517,9 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     adapter.subscribe((o) => seen.push(o));
     const first = await ws.connection(1);
     first.socket.send(frame({ order_id: '1', status: 'OPEN' }));
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    await waitFor(() => expect(seen).toHaveLength(1));
     first.socket.terminate();
-    await vi.waitFor(() => expect(reconnects.map((r) => r.reconnect)).toEqual([false, true]));
+    await waitFor(() => expect(reconnects.map((r) => r.reconnect)).toEqual([false, true]));
     // The fill happened while the socket was down; the book has it.
     stub.handle((_req, res) =>
       success(res, [kiteOrderJson({ order_id: '1', status: 'COMPLETE', filled_quantity: 10, average_price: 1500.5 })]),
@@ -528,7 +534,7 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     const lost: BrokerError[] = [];
     make({ onAuthLost: (e) => lost.push(e) });
     adapter.subscribe(() => undefined);
-    await vi.waitFor(() => expect(lost).toHaveLength(1));
+    await waitFor(() => expect(lost).toHaveLength(1));
     expect(lost[0]).toMatchObject({ kind: 'auth', httpStatus: 403 });
     expect(await caught(adapter.listOrders())).toMatchObject({ kind: 'auth' });
     expect(stub.requests).toHaveLength(0);

@@ -187,7 +187,7 @@ async function until(
       last = await statusOf(h, id);
       expect(wanted).toContain(last.status);
     },
-    { timeout: 4_000, interval: 10 },
+    { timeout: 10_000, interval: 10 },
   );
   return last!;
 }
@@ -299,7 +299,7 @@ async function assertTruth(ctx: CaseContext, expectedNet: ReadonlyMap<Product, n
           expect(seen && project(seen), `last update of ${id}`).toEqual(book);
         }
       },
-      { timeout: 4_000, interval: 10 },
+      { timeout: 10_000, interval: 10 },
     );
   }
   // And what it saw of each order moved forward only.
@@ -401,12 +401,12 @@ function tradingCases(): ConformanceCase[] {
           // Closer, still not marketable: the order stays working with its new terms.
           if (type === 'LIMIT') {
             await h.adapter.modifyOrder(id, { price: req.price! + 10 * t });
-            await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).price).toBe(req.price! + 10 * t), { timeout: 4_000 });
+            await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).price).toBe(req.price! + 10 * t), { timeout: 10_000 });
             await h.adapter.modifyOrder(id, { price: q.ask });
           } else {
             const trigger = q.ltp + 5 * t;
             await h.adapter.modifyOrder(id, type === 'SL' ? { triggerPrice: trigger, price: trigger + 5 * t } : { triggerPrice: trigger });
-            await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).triggerPrice).toBe(trigger), { timeout: 4_000 });
+            await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).triggerPrice).toBe(trigger), { timeout: 10_000 });
             await market(h, trigger + t);
           }
           await market(h, current(h).ltp);
@@ -514,7 +514,7 @@ function chaosCases(): ConformanceCase[] {
         h.chaos!.expireSession!();
         const e = await caught(h.adapter.listOrders());
         expect(e.kind).toBe('auth');
-        await vi.waitFor(() => expect(h.chaos!.authLost!.length).toBeGreaterThanOrEqual(1), { timeout: 4_000 });
+        await vi.waitFor(() => expect(h.chaos!.authLost!.length).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
         expect(h.chaos!.authLost![0]!.kind).toBe('auth');
         const before = h.chaos!.placementsReceived?.();
         expect((await caught(h.adapter.placeOrder(restingBuy(h)))).kind).toBe('auth');
@@ -551,7 +551,7 @@ function chaosCases(): ConformanceCase[] {
         await market(h, BASE_PRICE);
         const req = request(h, { side: 'BUY', type: 'LIMIT', product: 'MIS', price: BASE_PRICE - 5 * h.tickSize });
         const id = await placeOne(ctx, req);
-        await vi.waitFor(() => expect(ctx.updates.some((u) => u.brokerOrderId === id)).toBe(true), { timeout: 4_000 });
+        await vi.waitFor(() => expect(ctx.updates.some((u) => u.brokerOrderId === id)).toBe(true), { timeout: 10_000 });
         h.chaos!.suppressUpdates!(true);
         await market(h, BASE_PRICE - 10 * h.tickSize);
         await market(h, BASE_PRICE - 10 * h.tickSize);
@@ -576,12 +576,14 @@ function chaosCases(): ConformanceCase[] {
         const id = await placeOne(ctx, req);
         await until(h, id, 'OPEN');
         await h.adapter.modifyOrder(id, { price: req.price! + h.tickSize });
-        await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).price).toBe(req.price! + h.tickSize), { timeout: 4_000 });
+        await vi.waitFor(async () => expect((await h.adapter.getOrder(id)).price).toBe(req.price! + h.tickSize), { timeout: 10_000 });
         await h.adapter.modifyOrder(id, { price: BASE_PRICE + h.tickSize });
         await market(h, BASE_PRICE);
         await until(h, id, 'FILLED');
         h.chaos!.disorderUpdates!(false);
-        await vi.waitFor(() => expect(ctx.updates.filter((u) => u.brokerOrderId === id).at(-1)?.status).toBe('FILLED'), { timeout: 4_000 });
+        await vi.waitFor(() => expect(ctx.updates.filter((u) => u.brokerOrderId === id).at(-1)?.status).toBe('FILLED'), {
+          timeout: 10_000,
+        });
         const seen = ctx.updates.filter((u) => u.brokerOrderId === id);
         const keys = seen.map((u) => `${u.status}|${u.filledQuantity}|${u.price}`);
         expect(new Set(keys).size, `each state once: ${keys.join(', ')}`).toBe(keys.length);
@@ -605,7 +607,7 @@ function chaosCases(): ConformanceCase[] {
           const c = h.chaos!;
           await market(h, BASE_PRICE);
           c.subscribeTicks!(TICKER_TOKEN);
-          await vi.waitFor(() => expect(c.tickerSubscribedNow!()).toContain(TICKER_TOKEN), { timeout: 4_000 });
+          await vi.waitFor(() => expect(c.tickerSubscribedNow!()).toContain(TICKER_TOKEN), { timeout: 10_000 });
           const connects = c.tickerConnects!();
           const reconnectsBefore = c.reconnects!.length;
           await (how === 'stall' ? c.stallTicker!() : c.closeTicker!());
@@ -616,11 +618,11 @@ function chaosCases(): ConformanceCase[] {
               expect(c.reconnects!.at(-1)!.reconnect).toBe(true);
               expect(c.tickerSubscribedNow!(), 'resubscribed on the new socket').toContain(TICKER_TOKEN);
             },
-            { timeout: 8_000, interval: 20 },
+            { timeout: 10_000, interval: 20 },
           );
           // Updates flow on the new socket.
           const id = await placeOne(ctx, restingBuy(h));
-          await vi.waitFor(() => expect(ctx.updates.some((u) => u.brokerOrderId === id)).toBe(true), { timeout: 4_000 });
+          await vi.waitFor(() => expect(ctx.updates.some((u) => u.brokerOrderId === id)).toBe(true), { timeout: 10_000 });
           ctx.expectNet('MIS', 0);
         },
       }),
@@ -674,7 +676,7 @@ export function describeBrokerConformance(
         } finally {
           unsubscribe();
         }
-      }, 20_000);
+      }, 30_000);
     }
   });
 }

@@ -60,7 +60,7 @@ const CHAOS = [
  * KiteAdapter against the local fake Kite (HTTP + WebSocket on loopback). The broker's truth is
  * the fake's own book (its order book, trade book and positions, read from the fake object, not
  * over HTTP). The adapter is set up as the worker would run it, with test-sized timings: a
- * 300 ms request timeout, the ticker's stall limit at 400 ms (the fake beats every 50 ms), and a
+ * 1 s request timeout, the ticker's stall limit at 1 s (the fake beats every 50 ms), and a
  * rate-limiter clock that moves time on instead of sleeping (limits still apply, waits are free).
  * Its owner's reconcile on every (re)connect is `adapter.reconcile()`.
  */
@@ -90,14 +90,14 @@ describeBrokerConformance(
       wsRoot: endpoints.wsUrl,
       instruments: INSTRUMENTS,
       clock,
-      timeoutMs: 300,
+      timeoutMs: 1_000,
       apiSecret: fake.apiSecret,
       onAuthLost: (e) => authLost.push(e),
       onReconnect: (info) => {
         reconnects.push(info);
         void adapter.reconcile().catch(() => undefined);
       },
-      ticker: { stallMs: 400, backoff: { initialMs: 20, maxMs: 200 }, random: () => 0.5 },
+      ticker: { stallMs: 1_000, backoff: { initialMs: 20, maxMs: 200 }, random: () => 0.5 },
     });
     const ticker = adapter.startTicker()!;
     await new Promise<void>((resolve) => ticker.once('connect', () => resolve()));
