@@ -633,7 +633,8 @@ function chaosCases(): ConformanceCase[] {
 /** Every case of the kit, in table order. */
 export const CONFORMANCE_CASES: readonly ConformanceCase[] = [...tradingCases(), ...chaosCases()];
 
-export type CaseResult = 'pass' | 'fail' | 'n/a';
+/** `not run`: registered but filtered out of this run (`-t`); `n/a`: the harness cannot do it. */
+export type CaseResult = 'pass' | 'fail' | 'n/a' | 'not run';
 
 /**
  * Registers the suite: `conformance <name>: <case>` for every case that applies to the harness
@@ -652,7 +653,7 @@ export function describeBrokerConformance(
     chaos: capabilities.chaos,
     placementFaults: capabilities.placementFaults,
   };
-  const results = new Map<string, CaseResult>(CONFORMANCE_CASES.map((c) => [c.name, c.applies(caps) ? 'fail' : 'n/a']));
+  const results = new Map<string, CaseResult>(CONFORMANCE_CASES.map((c) => [c.name, c.applies(caps) ? 'not run' : 'n/a']));
   describe(`conformance ${name}`, () => {
     let harness: ConformanceHarness | null = null;
     afterEach(async () => {
@@ -673,6 +674,9 @@ export function describeBrokerConformance(
           await c.run(ctx);
           if (!c.name.startsWith('chaos: token expiry')) await assertTruth(ctx, net);
           results.set(c.name, 'pass');
+        } catch (e) {
+          results.set(c.name, 'fail');
+          throw e;
         } finally {
           unsubscribe();
         }
