@@ -539,6 +539,49 @@ describe('FakeKite: orders through the book', () => {
   });
 });
 
+describe('FakeKite: response shapes', () => {
+  // Field names of Zerodha's kiteconnect-mocks fixtures (orders.json, trades.json, positions.json,
+  // holdings.json, margins.json, quote.json, profile.json): the fake must send at least these.
+  const FIELDS = {
+    order:
+      'account_id placed_by order_id exchange_order_id parent_order_id status status_message status_message_raw order_timestamp exchange_update_timestamp exchange_timestamp variety modified exchange tradingsymbol instrument_token order_type transaction_type validity validity_ttl product quantity disclosed_quantity price trigger_price average_price filled_quantity pending_quantity cancelled_quantity market_protection meta tag tags guid',
+    trade:
+      'trade_id order_id exchange_order_id tradingsymbol exchange instrument_token product average_price quantity transaction_type fill_timestamp order_timestamp exchange_timestamp',
+    position:
+      'tradingsymbol exchange instrument_token product quantity overnight_quantity multiplier average_price close_price last_price value pnl m2m unrealised realised buy_quantity buy_price buy_value buy_m2m sell_quantity sell_price sell_value sell_m2m day_buy_quantity day_buy_price day_buy_value day_sell_quantity day_sell_price day_sell_value',
+    holding:
+      'tradingsymbol exchange instrument_token isin product price quantity used_quantity t1_quantity realised_quantity authorised_quantity authorised_date authorisation opening_quantity short_quantity collateral_quantity collateral_type discrepancy average_price last_price close_price pnl day_change day_change_percentage mtf',
+    margins: 'enabled net available utilised',
+    available: 'adhoc_margin cash opening_balance live_balance collateral intraday_payin',
+    utilised:
+      'debits exposure m2m_realised m2m_unrealised option_premium payout span holding_sales turnover liquid_collateral stock_collateral delivery',
+    quote:
+      'instrument_token timestamp last_trade_time last_price last_quantity buy_quantity sell_quantity volume average_price oi oi_day_high oi_day_low net_change lower_circuit_limit upper_circuit_limit ohlc depth',
+    profile: 'user_id user_type email user_name user_shortname broker exchanges products order_types avatar_url meta',
+  };
+  const missing = (fields: string, o: unknown): string[] => fields.split(' ').filter((f) => !(f in (o as object)));
+
+  it('orders, trades, positions, holdings, margins, quotes and the profile carry every field of Zerodha’s mocks', async () => {
+    h = await new Harness().start();
+    await h.login();
+    h.kite.setQuote('NSE', 'INFY', { ltp: 15_000_000 });
+    await h.place({});
+    const get = async (path: string): Promise<unknown> => (await h.call('GET', path)).json.data;
+    expect(missing(FIELDS.order, ((await get('/orders')) as unknown[])[0])).toEqual([]);
+    expect(missing(FIELDS.trade, ((await get('/trades')) as unknown[])[0])).toEqual([]);
+    expect(missing(FIELDS.position, ((await get('/portfolio/positions')) as { net: unknown[] }).net[0])).toEqual([]);
+    expect(missing(FIELDS.holding, ((await get('/portfolio/holdings')) as unknown[])[0])).toEqual([]);
+    const equity = (await get('/user/margins/equity')) as { available: unknown; utilised: unknown };
+    expect([
+      missing(FIELDS.margins, equity),
+      missing(FIELDS.available, equity.available),
+      missing(FIELDS.utilised, equity.utilised),
+    ]).toEqual([[], [], []]);
+    expect(missing(FIELDS.quote, ((await get('/quote?i=NSE:INFY')) as Record<string, unknown>)['NSE:INFY'])).toEqual([]);
+    expect(missing(FIELDS.profile, await get('/user/profile'))).toEqual([]);
+  });
+});
+
 describe('FakeKite: scripted HTTP faults', () => {
   beforeEach(async () => {
     h = await new Harness().start();

@@ -1219,6 +1219,8 @@ export class FakeKite extends EventEmitter {
         pnl: rupees(BigInt(h.quantity) * BigInt(last - h.averagePrice)),
         day_change: rupees(last - close),
         day_change_percentage: 0,
+        short_quantity: 0,
+        authorisation: {},
         mtf: { quantity: 0, used_quantity: 0, average_price: 0, value: 0, initial_margin: 0 },
       };
     });
