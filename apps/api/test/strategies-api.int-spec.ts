@@ -105,7 +105,7 @@ describe('strategies API', () => {
     expect(Number((await db.sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM strategies`)).n)).toBe(Number(before) + 1);
   });
 
-  it('starts, stops, pulls its own kill switch; a live strategy cannot start without a live broker; each change is audited', async () => {
+  it('starts, stops, pulls its own kill switch; a live strategy cannot start while its broker account needs a login; each change is audited', async () => {
     const { id } = (await create(ml())).body.strategy;
     const start = await api.http.request('POST', `/api/v1/strategies/${id}/start`, { token: quant.token });
     expect(start.status).toBe(200);
@@ -117,10 +117,22 @@ describe('strategies API', () => {
     expect(ks.body.strategy.killSwitch).toEqual({ engaged: true, reason: 'test: enough' });
     const stop = await api.http.request('POST', `/api/v1/strategies/${id}/stop`, { token: quant.token });
     expect(stop.body.strategy.status).toBe('stopped');
-    const live = (await create(ml({ mode: 'live' }))).body.strategy;
+    // A live strategy names the live account it trades (400 without one); it cannot start while that account needs a login.
+    const noAccount = await create(ml({ name: `live-${randomUUID().slice(0, 6)}`, mode: 'live' }));
+    expect(noAccount.status).toBe(400);
+    expect(JSON.stringify(noAccount.body.errors)).toContain('accountId');
+    const kite = await api.http.post(
+      '/api/v1/broker-accounts',
+      { kind: 'kite', name: 'Quant Kite', credentials: { apiKey: 'quantapikey1', apiSecret: 'quantapisecret1' } },
+      quant.token,
+    );
+    expect(kite.body).toMatchObject({ status: 'needs_login' });
+    const live = (await create(ml({ name: `live-${randomUUID().slice(0, 6)}`, mode: 'live', accountId: kite.body.id }))).body.strategy;
+    expect(live.accountId).toBe(kite.body.id);
     const refused = await api.http.request('POST', `/api/v1/strategies/${live.id}/start`, { token: quant.token });
     expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/live broker/);
+    expect(refused.body.code).toBe('BROKER_LOGIN_REQUIRED');
+    expect(refused.body.detail).toContain('Quant Kite');
     const list = await api.http.get('/api/v1/strategies', quant.token);
     expect(list.body.items.find((s: { id: string }) => s.id === id)).toMatchObject({ status: 'stopped', killSwitch: { engaged: true } });
     expect((await api.http.get(`/api/v1/strategies/${id}/orders`, quant.token)).body.items).toEqual([]);

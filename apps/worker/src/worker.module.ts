@@ -16,6 +16,7 @@ import { AuthModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
 import { MarketModule } from '@tradeloop/market';
 import { TradingModule } from '@tradeloop/trading';
+import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesModule } from '@tradeloop/strategies';
@@ -27,6 +28,7 @@ import { PlaceOrderHandler } from './execution/place-order.handler';
 import { CancelOrderHandler } from './execution/cancel-order.handler';
 import { ModifyOrderHandler } from './execution/modify-order.handler';
 import { OrderReconciler } from './execution/order-reconciler';
+import { BrokerUpdateHandler } from './execution/broker-update.handler';
 import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { BarCloseBus } from './ml/bar-close.bus';
 import { SignalEngineRunner } from './ml/signal-engine.runner';
@@ -35,7 +37,7 @@ import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 
-const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler, ModifyOrderHandler];
+const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler, ModifyOrderHandler, BrokerUpdateHandler];
 
 /** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
 @Module({})
@@ -55,6 +57,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         RealtimeModule,
         WalletModule,
         MarketModule,
+        AccountsModule,
         TradingModule,
         RiskModule,
         SignalsModule,

@@ -4,6 +4,7 @@ import { AuditModule } from '@tradeloop/identity';
 import { BrokerAccountsRepository } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
 import { BrokerAccountDirectory } from './broker-account-directory';
+import { TradingAccounts } from './trading-accounts';
 import {
   AdminListUserBrokerAccountsQuery,
   AdminSetBrokerAccountDisabledUseCase,
@@ -48,8 +49,10 @@ const USE_CASES = [
     BrokerAccountsRepository,
     BrokerAccountEvents,
     BrokerAccountDirectory,
+    TradingAccounts,
     ...USE_CASES,
   ],
-  exports: [...USE_CASES, BrokerAccountDirectory],
+  // TradingAccounts: order intake checks the order's account inside its own transaction (libs/trading).
+  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts],
 })
 export class AccountsModule {}

@@ -12,3 +12,4 @@ export * from './reencrypt-credentials.use-case';
 export * from './ports';
 export * from './token-expiry';
 export { BrokerAccountsRepository, type AccountRecord, type AccountSecrets, type StoredStatus } from './broker-accounts.repository';
+export * from './trading-accounts';

@@ -50,7 +50,7 @@ export class AutomaticTripUseCase {
     const trip = await this.db.tx(
       async (sql): Promise<Trip | null> => {
         // The intake's own read: limits, switches and day P&L exactly as the pre-trade rules see them.
-        const { limits, switches, snapshot } = await this.intake.read(sql, userId, null, '', now);
+        const { limits, switches, snapshot } = await this.intake.read(sql, userId, null, '', null, now);
         const tripsToday = await this.trips.tripsToday(sql, userId, dayStart);
         // The peak the monitor recorded, raised by what the intake's read sees now.
         const peakDayPnl = peakOf(await this.trips.peakDayPnl(sql, userId, dayStart), snapshot.dayPnl);

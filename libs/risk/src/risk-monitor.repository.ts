@@ -11,7 +11,7 @@ import {
   type PositionRow,
 } from '@tradeloop/trading';
 
-export type MonitoredPosition = Position & { symbol: string; product: Product };
+export type MonitoredPosition = Position & { accountId: string; symbol: string; product: Product };
 
 /** What the risk monitor knows about one user in a round (read in bulk, outside any lock). */
 export interface WatchedUser {
@@ -48,8 +48,8 @@ export class RiskMonitorRepository {
   async watched(dayStart: number): Promise<WatchedUser[]> {
     const sql = this.db.sql;
     const positions = await sql.rows<PositionRow & { user_id: UserId }>(
-      `SELECT user_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
-       FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product`,
+      `SELECT user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
+       FROM positions WHERE net_quantity <> 0 ORDER BY user_id, symbol, product, account_id`,
     );
     const realized = await sql.rows<{ user_id: UserId; v: string }>(
       `SELECT user_id, sum(realized_delta_tick_units)::text AS v FROM trades WHERE executed_at >= $1 GROUP BY user_id`,
@@ -73,7 +73,7 @@ export class RiskMonitorRepository {
         );
       return u;
     };
-    for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), symbol: r.symbol, product: r.product });
+    for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), accountId: r.account_id, symbol: r.symbol, product: r.product });
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 

@@ -4,6 +4,7 @@ import type { CreateStrategyRequest, StrategyDto } from '@tradeloop/contracts';
 import { DomainError, type FieldError, type UserId } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { Db } from '@tradeloop/platform';
+import { TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { ModelsRepository } from '@tradeloop/ml';
 import { StrategiesRepository } from './strategies.repository';
@@ -20,6 +21,7 @@ export class CreateStrategyUseCase {
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(StrategyView) private readonly view: StrategyView,
+    @Inject(TradingAccounts) private readonly accounts: TradingAccounts,
   ) {}
 
   async execute(userId: UserId, req: CreateStrategyRequest, meta: RequestMeta): Promise<StrategyDto> {
@@ -37,6 +39,7 @@ export class CreateStrategyUseCase {
       });
     }
     const row = await this.db.tx(async (sql) => {
+      const accountId = await this.accounts.forStrategy(sql, userId, req.mode, req.accountId);
       const r = await this.strategies.insert(sql, {
         id: uuidv7(),
         userId,
@@ -46,6 +49,7 @@ export class CreateStrategyUseCase {
         params,
         modelId: req.modelId ?? null,
         mode: req.mode,
+        accountId,
         maxPositionUnits: req.maxPositionUnits ?? Math.min(1_000_000, params.quantity * 10),
       });
       if (!r) throw new DomainError('CONFLICT', `You already have a strategy named "${req.name}"`);
@@ -61,6 +65,7 @@ export class CreateStrategyUseCase {
             params,
             modelId: r.model_id,
             mode: r.mode,
+            accountId: r.account_id,
             maxPositionUnits: r.max_position_units,
           },
           meta,

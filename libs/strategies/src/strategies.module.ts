@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '@tradeloop/accounts';
 import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
@@ -21,7 +22,7 @@ const PORTS = [StrategiesRepository, StrategyView];
 
 /** Strategies: their configuration and state (API), and what the worker's runner reads. */
 @Module({
-  imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, ModelRegistryModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, ModelRegistryModule],
   providers: [...USE_CASES, ...PORTS],
   exports: [...USE_CASES, ...PORTS],
 })

@@ -11,6 +11,7 @@ export interface StrategyRow {
   params: Record<string, unknown>;
   model_id: string | null;
   mode: 'paper' | 'live';
+  account_id: string | null;
   status: 'stopped' | 'running';
   max_position_units: number;
   last_error: string | null;
@@ -21,7 +22,7 @@ export interface StrategyRow {
   switch_reason: string | null;
 }
 
-const COLUMNS = `s.id, s.user_id, s.name, s.kind, s.symbols, s.params, s.model_id, s.mode, s.status, s.max_position_units, s.last_error, s.last_error_at, s.created_at, s.updated_at,
+const COLUMNS = `s.id, s.user_id, s.name, s.kind, s.symbols, s.params, s.model_id, s.mode, s.account_id, s.status, s.max_position_units, s.last_error, s.last_error_at, s.created_at, s.updated_at,
   coalesce(k.engaged, false) AS switch_engaged, k.reason AS switch_reason`;
 const FROM = `strategies s LEFT JOIN kill_switches k ON k.scope = 'strategy' AND k.scope_id = s.id::text`;
 
@@ -40,13 +41,14 @@ export class StrategiesRepository {
       params: object;
       modelId: string | null;
       mode: string;
+      accountId: string;
       maxPositionUnits: number;
     },
   ): Promise<StrategyRow | null> {
     const inserted = await sql.maybeOne<{ id: string }>(
-      `INSERT INTO strategies (id, user_id, name, kind, symbols, params, model_id, mode, max_position_units)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (user_id, name) DO NOTHING RETURNING id`,
-      [s.id, s.userId, s.name, s.kind, s.symbols, JSON.stringify(s.params), s.modelId, s.mode, s.maxPositionUnits],
+      `INSERT INTO strategies (id, user_id, name, kind, symbols, params, model_id, mode, max_position_units, account_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, name) DO NOTHING RETURNING id`,
+      [s.id, s.userId, s.name, s.kind, s.symbols, JSON.stringify(s.params), s.modelId, s.mode, s.maxPositionUnits, s.accountId],
     );
     return inserted ? (await this.byId(s.id, sql))! : null;
   }

@@ -1,9 +1,6 @@
 import { MlSignalParamsSchema, SmaCrossoverParamsSchema, type CreateStrategyRequest } from '@tradeloop/contracts';
 import { DomainError, type FieldError } from '@tradeloop/domain';
 
-/** Strategies only trade through the mock broker until a live broker is configured for them. */
-export const LIVE_BROKER_CONFIGURED = false;
-
 /** The kind's own params, validated (400 naming `params.<field>`), with defaults filled in. */
 export function strategyParams(kind: CreateStrategyRequest['kind'], params: unknown): Record<string, unknown> & { quantity: number } {
   const parsed = (kind === 'sma-crossover' ? SmaCrossoverParamsSchema : MlSignalParamsSchema).safeParse(params);

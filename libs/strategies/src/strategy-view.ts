@@ -36,6 +36,7 @@ export class StrategyView {
       params: r.params,
       modelId: r.model_id,
       mode: r.mode,
+      accountId: r.account_id,
       status: r.status,
       maxPositionUnits: r.max_position_units,
       killSwitch: { engaged: r.switch_engaged, reason: r.switch_engaged ? r.switch_reason : null },

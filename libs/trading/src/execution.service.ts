@@ -21,8 +21,6 @@ import {
   type OrderHistoryEvent,
   type OrderId,
   type Paise,
-  type Position,
-  type Product,
   type UserId,
   walletBook,
 } from '@tradeloop/domain';
@@ -34,14 +32,14 @@ import { LedgerRepository } from '@tradeloop/wallet';
 import { OrderDraft } from './order-draft';
 import { orderState, reservationBasisOf, toOrderDto, type OrderRow } from './order-row';
 import { toPositionDto, toTradeDto } from './trading-dtos';
-import { TradingRepository } from './trading.repository';
+import { positionKey, TradingRepository, type AccountPosition } from './trading.repository';
 
 /** What to tell the owner once a transaction has committed (all built in hand: no re-reads). */
 interface Outbox {
   userId: UserId;
   order?: OrderRow;
   trades: Trade[];
-  positions: Map<string, Position & { symbol: string; product: Product }>;
+  positions: Map<string, AccountPosition>;
   wallet: Wallet | null;
 }
 
@@ -244,7 +242,7 @@ export class ExecutionService {
     const o = d.row;
     const before = orderState(o);
     // Locked on the first fill of this change; later fills in it continue from the draft.
-    const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.symbol, o.product));
+    const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.account_id, o.symbol, o.product));
     const tradeId = uuidv7();
     const s = settleFill({ book: walletBook(o.user_id), reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
     const trade = {
@@ -270,7 +268,7 @@ export class ExecutionService {
       executedAt: new Date(executedAt),
     };
     for (const tx of s.transactions) out.wallet = (await this.ledger.post(sql, tx)).wallet;
-    d.fill(trade, { userId: o.user_id, symbol: o.symbol, product: o.product, position: s.position });
+    d.fill(trade, { userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product, position: s.position });
     d.record({ event: 'FILL', details: { fillId: fill.id, quantity: fill.quantity, price: fill.price } });
     const after = d.row;
     d.change({
@@ -288,7 +286,12 @@ export class ExecutionService {
         executed_at: trade.executedAt,
       }),
     );
-    out.positions.set(`${o.symbol}|${o.product}`, { ...s.position, symbol: o.symbol, product: o.product });
+    out.positions.set(positionKey({ accountId: o.account_id, symbol: o.symbol, product: o.product }), {
+      ...s.position,
+      accountId: o.account_id,
+      symbol: o.symbol,
+      product: o.product,
+    });
   }
 
   /** Our own end of an order (never sent, or refused for good): through the table, then what it holds goes back. */

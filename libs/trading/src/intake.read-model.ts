@@ -52,29 +52,47 @@ export class IntakeReadModel {
   constructor(@Inject(QuotesStore) private readonly quotes: QuotesStore) {}
 
   /**
+   * Positions and open orders are the order's account's (`accountId`; null: all the user's): what
+   * an order can reduce, sell or add to is held at one broker — a Kite sell does not close a paper
+   * long. The day's P&L (realized and marked) and the order rate are the user's, across accounts. (docs/domain.md "Accounts and books".)
+   *
    * Everything intake decides with — the user's limits, the switches that apply, open orders,
    * positions, orders of the last minute, realized P&L today — in ONE statement (one round trip
    * on the order's connection, under its per-user lock), plus the marks: the LTP of `symbol`
    * and of every open position, in one Redis read. Without Redis the LTPs are null and open
    * positions count at zero unrealized P&L until prices return.
    */
-  async read(sql: Sql, userId: UserId, strategyId: string | null, symbol: string, now = Date.now()): Promise<IntakeState> {
+  async read(
+    sql: Sql,
+    userId: UserId,
+    strategyId: string | null,
+    symbol: string,
+    accountId: string | null,
+    now = Date.now(),
+  ): Promise<IntakeState> {
     const r = await sql.one<IntakeRow>(
       `SELECT
          (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,
          (SELECT coalesce(json_agg(json_build_object('scope', scope, 'engaged', engaged, 'reason', reason, 'changed_at', changed_at)), '[]')
             FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1::text) OR (scope = 'strategy' AND scope_id = $2)) AS switches,
          (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'side', side, 'remaining', quantity - filled_quantity)), '[]')
-            FROM orders WHERE user_id = $1 AND status = ANY($3::text[])) AS open_orders,
-         (SELECT coalesce(json_agg(json_build_object('symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost_tick_units', lot_cost_tick_units::text,
+            FROM orders WHERE user_id = $1 AND ($6::uuid IS NULL OR account_id = $6) AND status = ANY($3::text[])) AS open_orders,
+         (SELECT coalesce(json_agg(json_build_object('account_id', account_id, 'symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost_tick_units', lot_cost_tick_units::text,
               'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow_tick_units', lot_closed_cash_flow_tick_units::text,
               'realized_before_lot_tick_units', realized_before_lot_tick_units::text)), '[]')
             FROM positions WHERE user_id = $1 AND net_quantity <> 0) AS positions,
          (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = $1 AND created_at > $4) AS recent,
          (SELECT coalesce(sum(realized_delta_tick_units), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
-      [userId, strategyId ?? '', OPEN_STATUSES, new Date(now - 60_000).toISOString(), new Date(bucketStart(now, '1d')).toISOString()],
+      [
+        userId,
+        strategyId ?? '',
+        OPEN_STATUSES,
+        new Date(now - 60_000).toISOString(),
+        new Date(bucketStart(now, '1d')).toISOString(),
+        accountId,
+      ],
     );
-    const positions = r.positions.map((p) => ({ ...toPosition(p), symbol: p.symbol, product: p.product }));
+    const positions = r.positions.map((p) => ({ ...toPosition(p), accountId: p.account_id, symbol: p.symbol, product: p.product }));
     const quotes = await this.quotes.get([...new Set([symbol, ...positions.map((p) => p.symbol)])]).catch(() => new Map<string, never>());
     let unrealized: TradeValue = 0n;
     for (const p of positions) {
@@ -89,7 +107,9 @@ export class IntakeReadModel {
       ltp: quotes.get(symbol)?.[2] ?? null,
       snapshot: {
         openOrders: r.open_orders.map((o) => ({ symbol: o.symbol, product: o.product, side: o.side, remainingQuantity: o.remaining })),
-        positions: positions.map((p) => ({ symbol: p.symbol, product: p.product, netQuantity: p.netQuantity })),
+        positions: positions
+          .filter((p) => accountId === null || p.accountId === accountId)
+          .map((p) => ({ symbol: p.symbol, product: p.product, netQuantity: p.netQuantity })),
         dayPnl: valueToPaise(BigInt(r.realized) + unrealized),
         recentOrderTimes: r.recent.map(Number),
       },

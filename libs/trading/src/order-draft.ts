@@ -1,6 +1,6 @@
 import { applyOrderEvent, transitionOf, type OrderHistoryEvent } from '@tradeloop/domain';
 import { orderState, type OrderRow } from './order-row';
-import type { OrderChanges, OrderEventInsert, PositionSave, TradeInsert } from './trading.repository';
+import { positionKey, type OrderChanges, type OrderEventInsert, type PositionSave, type TradeInsert } from './trading.repository';
 
 /**
  * The columns a step may set itself. Status, reject reason, terms and fill sums are the
@@ -35,12 +35,12 @@ export class OrderDraft {
 
   /** The order's position as this change has left it so far, if a fill in it moved it. */
   position(): PositionSave | undefined {
-    return this.positions.get(`${this.row.symbol}|${this.row.product}`);
+    return this.positions.get(positionKey({ accountId: this.row.account_id, symbol: this.row.symbol, product: this.row.product }));
   }
 
   fill(trade: TradeInsert, position: PositionSave): void {
     this.trades.push(trade);
-    this.positions.set(`${position.symbol}|${position.product}`, position);
+    this.positions.set(positionKey(position), position);
   }
 
   change(set: DraftChanges): void {

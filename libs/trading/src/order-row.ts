@@ -38,6 +38,8 @@ export interface OrderRow {
   client_tag: string | null;
   strategy_id: string | null;
   signal_id: string | null;
+  /** The broker account the order goes through. */
+  account_id: string;
   broker: string;
   broker_order_ids: string[];
   /** The latest report of each slice, for an order the broker sliced; null otherwise (libs/brokers slice-book.ts). */
@@ -52,7 +54,7 @@ export interface OrderRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
-  filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, broker,
+  filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, account_id, broker,
   broker_order_ids, broker_slices, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));
@@ -98,6 +100,7 @@ export function toOrderDto(r: OrderRow): Order {
     triggerPrice: r.trigger_ticks === null ? null : formatPrice(Number(r.trigger_ticks)),
     averagePrice: avg === null ? null : formatPrice(avg),
     status: r.status,
+    accountId: r.account_id,
     broker: r.broker,
     brokerOrderId: r.broker_order_ids[0] ?? null,
     rejectReason: r.reject_reason,

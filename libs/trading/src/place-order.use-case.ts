@@ -16,6 +16,7 @@ import {
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
+import { TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { toOrderDto } from './order-row';
@@ -24,8 +25,6 @@ import { TradingRepository } from './trading.repository';
 import { IntakeReadModel } from './intake.read-model';
 import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
-
-export const DEFAULT_BROKER = 'mock';
 
 /**
  * Order intake (docs/domain.md, "Orders and their states"): validate against the instrument, check kill switches and the
@@ -48,6 +47,7 @@ export class PlaceOrderUseCase {
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(TradingAccounts) private readonly accounts: TradingAccounts,
   ) {}
 
   async execute(
@@ -111,7 +111,9 @@ export class PlaceOrderUseCase {
       throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, {
         fieldErrors: [{ field: 'symbol', message: 'no such instrument' }],
       });
-    const { limits, switches, snapshot, ltp } = await this.intake.read(sql, userId, strategyId, symbol);
+    // The account first: an order for an account the user may not trade, or cannot trade now, goes no further.
+    const account = await this.accounts.forOrder(sql, userId, body.accountId);
+    const { limits, switches, snapshot, ltp } = await this.intake.read(sql, userId, strategyId, symbol, account.id);
     // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
     // price band check); market and stop-market orders, which need a price, are refused below.
     const terms = validateOrderRequest(body, instrument, ltp);
@@ -158,7 +160,7 @@ export class PlaceOrderUseCase {
     const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(walletBook(userId), amount, id))).wallet : null;
     const row = await this.trading.insertOrder(
       sql,
-      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, broker: DEFAULT_BROKER },
+      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, accountId: account.id, broker: account.broker },
       {
         side: terms.side,
         type: terms.type,
@@ -183,6 +185,7 @@ export class PlaceOrderUseCase {
           type: terms.type,
           quantity: terms.quantity,
           product: terms.product,
+          accountId: account.id,
           ...(strategyId ? { strategyId } : {}),
           ...(signalId ? { signalId } : {}),
         },

@@ -46,9 +46,10 @@ export function toTradeDto(t: TradeRow): Trade {
 }
 
 /** A position marked at `ltp` (null: no price known, unrealized P&L shown as zero). */
-export function toPositionDto(p: Position & { symbol: string; product: Product }, ltp: PriceTicks | null): PositionDto {
+export function toPositionDto(p: Position & { accountId: string; symbol: string; product: Product }, ltp: PriceTicks | null): PositionDto {
   const avg = positionAveragePrice(p);
   return {
+    accountId: p.accountId,
     symbol: p.symbol,
     product: p.product,
     netQuantity: p.netQuantity,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '@tradeloop/identity';
+import { AccountsModule } from '@tradeloop/accounts';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { WalletModule } from '@tradeloop/wallet';
@@ -41,7 +42,7 @@ const USE_CASES = [
 const PORTS = [RiskRepository, TradingRepository, IntakeReadModel, PgMockBrokerStore];
 
 @Module({
-  imports: [AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
   providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier],
   exports: [...USE_CASES, ...PORTS],
 })

@@ -26,6 +26,7 @@ import type { TradeRow } from './trading-dtos';
 export const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
 
 export interface PositionRow {
+  account_id: string;
   symbol: string;
   product: Product;
   net_quantity: Quantity;
@@ -36,7 +37,14 @@ export interface PositionRow {
   realized_before_lot_tick_units: string;
 }
 
-export const toPosition = (r: PositionRow): Position => ({
+/** A position as it is held: per account, symbol and product. */
+export type AccountPosition = Position & { accountId: string; symbol: string; product: Product };
+
+/** Map key of a position: account, symbol, product. */
+export const positionKey = (p: { accountId: string; symbol: string; product: Product }): string =>
+  `${p.accountId}|${p.symbol}|${p.product}`;
+
+export const toPosition = (r: Omit<PositionRow, 'account_id'>): Position => ({
   netQuantity: r.net_quantity,
   lotCost: BigInt(r.lot_cost_tick_units),
   lotQuantity: r.lot_quantity,
@@ -53,6 +61,8 @@ export interface NewOrderRow {
   clientTag: string | null;
   strategyId: string | null;
   signalId?: string | null;
+  /** The broker account it goes through, and that account's broker (`mock` for paper). */
+  accountId: string;
   broker: string;
 }
 
@@ -129,6 +139,7 @@ function orderAssignments(set: OrderChanges, before: number): { assignments: str
 
 export interface PositionSave {
   userId: UserId;
+  accountId: string;
   symbol: string;
   product: Product;
   position: Position;
@@ -184,15 +195,16 @@ function tradesInsert(trades: readonly TradeInsert[], first: number): { text: st
 /** UPSERT of position states (parameters numbered from `first`): a statement, or a CTE. */
 function positionsUpsert(rows: readonly PositionSave[], first: number): { text: string; params: unknown[] } {
   const col = <T>(f: (r: PositionSave) => T) => rows.map(f);
-  const types = ['uuid', 'text', 'text', 'int', 'bigint', 'int', 'int', 'bigint', 'bigint'];
+  const types = ['uuid', 'uuid', 'text', 'text', 'int', 'bigint', 'int', 'int', 'bigint', 'bigint'];
   return {
-    text: `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
+    text: `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
        SELECT * FROM unnest(${types.map((t, i) => `$${first + i}::${t}[]`).join(', ')})
-       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = EXCLUDED.net_quantity, lot_cost_tick_units = EXCLUDED.lot_cost_tick_units,
+       ON CONFLICT (user_id, account_id, symbol, product) DO UPDATE SET net_quantity = EXCLUDED.net_quantity, lot_cost_tick_units = EXCLUDED.lot_cost_tick_units,
          lot_quantity = EXCLUDED.lot_quantity, lot_closed_quantity = EXCLUDED.lot_closed_quantity,
          lot_closed_cash_flow_tick_units = EXCLUDED.lot_closed_cash_flow_tick_units, realized_before_lot_tick_units = EXCLUDED.realized_before_lot_tick_units, updated_at = now()`,
     params: [
       col((r) => r.userId),
+      col((r) => r.accountId),
       col((r) => r.symbol),
       col((r) => r.product),
       col((r) => r.position.netQuantity),
@@ -215,13 +227,13 @@ export class TradingRepository {
    * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 20);
+    const a = auditInsert(audit, 21);
     const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
-           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18)
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
@@ -247,6 +259,7 @@ export class TradingRepository {
         storedDetails(entry),
         o.signalId ?? null,
         entry.event,
+        o.accountId,
         ...a.params,
       ],
     );
@@ -432,6 +445,14 @@ export class TradingRepository {
     );
   }
 
+  /** One account's orders still working at its broker (they carry broker ids), oldest first: reconciled after a reconnect. */
+  async unfinishedOfAccount(accountId: string, limit = 5_000): Promise<OrderRow[]> {
+    return this.db.sql.rows<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE account_id = $1 AND status = ANY($2::text[]) AND cardinality(broker_order_ids) > 0 ORDER BY created_at LIMIT $3`,
+      [accountId, OPEN_STATUSES, limit],
+    );
+  }
+
   async recentOrderTimes(sql: Sql, userId: UserId, sinceMs: number): Promise<number[]> {
     const rows = await sql.rows<{ t: string }>(
       `SELECT (extract(epoch FROM created_at) * 1000)::bigint::text AS t FROM orders WHERE user_id = $1 AND created_at > $2`,
@@ -446,24 +467,24 @@ export class TradingRepository {
    * both start from flat and one would be lost). One statement: the no-op DO UPDATE takes the
    * lock and returns the row as it is once the lock is ours.
    */
-  async lockPosition(sql: Sql, userId: UserId, symbol: string, product: Product): Promise<Position> {
+  async lockPosition(sql: Sql, userId: UserId, accountId: string, symbol: string, product: Product): Promise<Position> {
     const row = await sql.one<PositionRow>(
-      `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
-       VALUES ($1, $2, $3, 0, 0, 0, 0, 0, 0)
-       ON CONFLICT (user_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
-       RETURNING symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text`,
-      [userId, symbol, product],
+      `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
+       VALUES ($1, $4, $2, $3, 0, 0, 0, 0, 0, 0)
+       ON CONFLICT (user_id, account_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
+       RETURNING account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text`,
+      [userId, symbol, product, accountId],
     );
     return toPosition(row);
   }
 
-  async positions(userId: UserId, sql: Sql = this.db.sql): Promise<(Position & { symbol: string; product: Product })[]> {
+  async positions(userId: UserId, sql: Sql = this.db.sql): Promise<AccountPosition[]> {
     const rows = await sql.rows<PositionRow>(
-      `SELECT symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
-       FROM positions WHERE user_id = $1 ORDER BY symbol, product`,
+      `SELECT account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
+       FROM positions WHERE user_id = $1 ORDER BY symbol, product, account_id`,
       [userId],
     );
-    return rows.map((r) => ({ ...toPosition(r), symbol: r.symbol, product: r.product }));
+    return rows.map((r) => ({ ...toPosition(r), accountId: r.account_id, symbol: r.symbol, product: r.product }));
   }
 
   async trades(userId: UserId, limit: number): Promise<TradeRow[]> {

@@ -18,6 +18,8 @@ export function statusFor(code: ErrorCode): number {
     case 'CONFLICT':
     case 'INVALID_STATE':
     case 'IDEMPOTENCY_CONFLICT':
+    case 'BROKER_LOGIN_REQUIRED':
+    case 'ACCOUNT_DISABLED':
       return 409;
     case 'REQUEST_TIMEOUT':
       return 408;

@@ -1,49 +1,171 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { OrderExecution } from '@tradeloop/brokers';
+import { BrokerError, InstrumentMap, KiteAdapter, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
+import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
-import { PgExecutionBook } from '@tradeloop/trading';
+import { InstrumentsRepository } from '@tradeloop/market';
+import { PgExecutionBook, TradingRepository } from '@tradeloop/trading';
+import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
+
+interface LiveSession {
+  readonly execution: OrderExecution;
+  readonly adapter: BrokerAdapter & { close?: () => void };
+  /** The access token it was built with: a new login replaces the session. */
+  readonly token: string;
+}
 
 /**
  * The execution protocol instance per broker account this worker trades through
  * (libs/brokers `OrderExecution`: send once, adopt, combine slices, dedup, reconcile), each with
- * its own adapter, rate limiter and update subscription. The engine asks for an order's account's
- * session and never learns which broker is behind it. Paper accounts all trade through the one
- * mock broker, so they share its session.
+ * its own adapter — its own rate limiter, REST session and update socket. The engine asks for an
+ * order's account's session and never learns which broker is behind it.
+ *
+ * - Paper accounts all trade through the one mock broker, so they share its session.
+ * - A live account's session is built from its decrypted credentials and today's access token
+ *   when first needed, and rebuilt after a new login. A broker that says the session is gone
+ *   (Kite TokenException) turns the account to `needs_login` (published to its owner) and the
+ *   session is dropped: its orders wait, and the reconciler carries on after the next login.
  */
 @Injectable()
 export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   private paper!: OrderExecution;
+  private readonly live = new Map<string, LiveSession>();
+  private readonly building = new Map<string, Promise<OrderExecution>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MockFeedBridge) private readonly mock: MockFeedBridge,
     @Inject(PgExecutionBook) private readonly book: PgExecutionBook,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(BrokerAccountDirectory) private readonly accounts: BrokerAccountDirectory,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.paper = new OrderExecution(await this.mock.ready, this.book, {
+    this.paper = this.execution(await this.mock.ready);
+    this.paper.start();
+  }
+
+  /** The session that trades an order's account. */
+  async forOrder(orderId: string): Promise<OrderExecution> {
+    const order = await this.trading.order(orderId as OrderId);
+    if (!order || order.broker === 'mock') return this.paper;
+    return this.forAccount(order.account_id);
+  }
+
+  /**
+   * A live account's session. Throws an `auth` BrokerError while the account cannot trade (needs
+   * a login, disabled, unknown): the job fails and is retried; the order waits, visibly PENDING.
+   */
+  async forAccount(accountId: string): Promise<OrderExecution> {
+    const account = await this.accounts.forExecution(accountId);
+    if (!account)
+      throw new BrokerError('final', `broker account ${accountId} does not exist`, { broker: 'unknown', code: 'ACCOUNT_NOT_FOUND' });
+    if (account.kind === 'paper') return this.paper;
+    if (account.disabled || account.status !== 'connected' || !account.accessToken) {
+      await this.drop(accountId);
+      throw new BrokerError('auth', `broker account ${accountId} is ${account.disabled ? 'disabled' : account.status}`, {
+        broker: account.kind,
+        code: 'ACCOUNT_NOT_CONNECTED',
+      });
+    }
+    const current = this.live.get(accountId);
+    if (current && current.token === account.accessToken) return current.execution;
+    const pending = this.building.get(accountId);
+    if (pending) return pending;
+    const build = this.build(account)
+      .then(async (s) => {
+        await this.drop(accountId);
+        this.live.set(accountId, s);
+        return s.execution;
+      })
+      .finally(() => this.building.delete(accountId));
+    this.building.set(accountId, build);
+    return build;
+  }
+
+  /** Every open session (paper first), for reconciliation. */
+  all(): OrderExecution[] {
+    return [this.paper, ...[...this.live.values()].map((s) => s.execution)];
+  }
+
+  /** A live account's adapter (its session built if needed): for updates that arrive out of band, such as postbacks. */
+  async adapterOf(accountId: string): Promise<BrokerAdapter> {
+    const execution = await this.forAccount(accountId);
+    return execution.adapter;
+  }
+
+  private execution(adapter: BrokerAdapter): OrderExecution {
+    return new OrderExecution(adapter, this.book, {
       onError: (err, context) => this.logger.error({ err, ...context }, 'could not apply a broker update; the reconciler will retry'),
       // Fault tests: die exactly between the broker's acceptance and our write.
       afterBrokerAccept:
         this.config.FAULT_INJECTION === 'crash-after-broker-accept' ? () => process.kill(process.pid, 'SIGKILL') : undefined,
     });
-    this.paper.start();
   }
 
-  /** The session that trades an order's account. */
-  forOrder(_orderId: string): Promise<OrderExecution> {
-    return Promise.resolve(this.paper);
+  private async build(account: ExecutionAccount): Promise<LiveSession> {
+    if (account.kind !== 'kite') {
+      throw new BrokerError('final', `${account.kind} accounts cannot trade yet`, { broker: account.kind, code: 'BROKER_NOT_SUPPORTED' });
+    }
+    const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
+    // Kite trades our NSE/NFO symbols under the same tradingsymbol; quantities in units (docs/brokers.md 1.7).
+    const instruments = new InstrumentMap(
+      'kite',
+      universe.map((i) => ({
+        ref: { exchange: i.exchange, symbol: i.symbol },
+        broker: { exchange: i.exchange, symbol: i.symbol, quantityUnit: 'units' as const, lotSize: i.lotSize },
+      })),
+    );
+    const accountId = account.id;
+    let execution: OrderExecution | null = null;
+    const adapter = new KiteAdapter({
+      apiKey: account.credentials['apiKey']!,
+      apiSecret: account.credentials['apiSecret']!,
+      accessToken: account.accessToken!,
+      apiRoot: this.config.KITE_API_ROOT,
+      wsRoot: this.config.KITE_WS_ROOT,
+      timeoutMs: this.config.KITE_REQUEST_TIMEOUT_MS,
+      instruments,
+      onAuthLost: (err) => {
+        this.logger.warn({ accountId, err: err.message }, 'broker session lost; the account needs a login');
+        void this.accounts
+          .markNeedsLogin(accountId, err.brokerMessage ?? err.message)
+          .catch((e: unknown) => this.logger.error({ err: e, accountId }, 'could not mark the account as needing a login'))
+          .finally(() => void this.drop(accountId));
+      },
+      onReconnect: () => void this.reconcileAccount(accountId, () => execution),
+      onError: (err) => this.logger.warn({ err, accountId }, 'kite adapter reported an error'),
+    });
+    execution = this.execution(adapter);
+    execution.start();
+    adapter.startTicker();
+    return { execution, adapter, token: account.accessToken! };
   }
 
-  /** Every open session, for reconciliation. */
-  all(): OrderExecution[] {
-    return [this.paper];
+  /** After a (re)connect frames may have been lost: the account's unfinished orders are read back from the broker. */
+  private async reconcileAccount(accountId: string, session: () => OrderExecution | null): Promise<void> {
+    const execution = session();
+    if (!execution) return;
+    try {
+      const open = await this.trading.unfinishedOfAccount(accountId);
+      await execution.reconcile(open.map((o) => ({ id: o.id, brokerOrderIds: o.broker_order_ids })));
+    } catch (err) {
+      this.logger.warn({ err, accountId }, 'reconciliation after a reconnect failed; the periodic one retries');
+    }
+  }
+
+  private async drop(accountId: string): Promise<void> {
+    const s = this.live.get(accountId);
+    if (!s) return;
+    this.live.delete(accountId);
+    s.adapter.close?.();
+    await s.execution.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.all().map((s) => s.stop()));
+    await Promise.allSettled([this.paper.stop(), ...[...this.live.keys()].map((id) => this.drop(id))]);
   }
 }

@@ -50,12 +50,24 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
         requeued += 1;
         continue;
       }
-      const session = await this.sessions.forOrder(o.id);
+      // An account that cannot trade now (it needs a login) is skipped: its orders wait for the next login.
+      const session = await this.sessions.forOrder(o.id).catch(() => null);
+      if (!session) continue;
       const list = atBroker.get(session) ?? [];
       list.push({ id: o.id, brokerOrderIds: o.broker_order_ids });
       atBroker.set(session, list);
     }
-    for (const [session, list] of atBroker) await session.reconcile(list);
+    for (const [session, list] of atBroker) {
+      try {
+        await session.reconcile(list);
+      } catch (err) {
+        // One broker being down does not hold up the others.
+        this.logger.warn(
+          { err: (err as Error).message, broker: session.adapter.broker },
+          'reconciliation of an account failed; next round retries',
+        );
+      }
+    }
     return { checked: orders.length, requeued };
   }
 

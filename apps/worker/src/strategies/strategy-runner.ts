@@ -185,6 +185,8 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
           product: 'MIS',
           validity: 'DAY',
           tag: 'strategy',
+          // The strategy's own account: never the user's default, which may be live while the strategy is paper.
+          ...(row.account_id ? { accountId: row.account_id } : {}),
         },
         key,
         { requestId: `strategy-${row.id}`, userAgent: `strategy ${row.kind}` },

@@ -116,7 +116,7 @@ class MemoryBook implements ExecutionBook {
 
   cancelledLocally(orderId: string) {
     const o = this.get(orderId);
-    if (o.ids.length === 0 && !isTerminalStatus(o.state.status)) o.state = applyOrderEvent(o.state, { type: 'CANCELLED', reason: 'local' });
+    if (o.ids.length === 0 && !isTerminalStatus(o.state.status)) o.state = applyOrderEvent(o.state, { type: 'CANCELLED' });
     return Promise.resolve();
   }
 

@@ -88,7 +88,10 @@ export const CreateStrategySchema = z
     mode: z.enum(STRATEGY_MODES),
     /** Per-symbol position limit of this strategy, in units (default 10 × the order quantity). */
     maxPositionUnits: Units.optional(),
+    /** The broker account it trades: a live account for `live` (required); the owner's paper account for `paper` (the default). */
+    accountId: z.uuid('must be a broker account id').optional(),
   })
+  .refine((s) => s.mode !== 'live' || s.accountId !== undefined, { message: 'a live strategy needs the live broker account it trades', path: ['accountId'] })
   .refine((s) => s.kind !== 'ml-signal' || s.modelId !== undefined, { message: 'an ml-signal strategy needs a modelId', path: ['modelId'] })
   .refine((s) => s.kind === 'ml-signal' || s.modelId === undefined, { message: 'only an ml-signal strategy takes a modelId', path: ['modelId'] });
 export type CreateStrategyRequest = z.infer<typeof CreateStrategySchema>;
@@ -102,6 +105,8 @@ export const StrategySchema = z.object({
   params: z.record(z.string(), z.unknown()),
   modelId: z.uuid().nullable(),
   mode: z.enum(STRATEGY_MODES),
+  /** The broker account its orders go through. */
+  accountId: orNull(z.uuid(), 'a live strategy created before broker accounts: set one to start it'),
   status: z.enum(STRATEGY_STATUSES),
   maxPositionUnits: z.number().int(),
   killSwitch: z.object({ engaged: z.boolean(), reason: orNull(z.string(), 'never engaged') }),

@@ -20,6 +20,8 @@ export const PlaceOrderSchema = z.strictObject({
   tag: trimmedText(20)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
     .optional(),
+  /** The broker account to trade (GET /broker-accounts); the user's default account when absent. */
+  accountId: z.uuid('must be a broker account id').optional(),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderSchema>;
 
@@ -48,6 +50,9 @@ export const OrderSchema = z.object({
   triggerPrice: PriceSchema.nullable(),
   averagePrice: PriceSchema.nullable(),
   status: z.enum(ORDER_STATUSES),
+  /** The broker account the order goes through. */
+  accountId: z.uuid(),
+  /** That account's broker: `mock` (paper), `kite`, `upstox`, `openalgo`. */
   broker: z.string(),
   brokerOrderId: orNull(z.string(), 'not yet at the broker'),
   rejectReason: orNull(z.string(), 'not rejected'),
@@ -95,6 +100,8 @@ export type Trade = z.infer<typeof TradeSchema>;
 export const TradeListSchema = z.object({ items: z.array(TradeSchema) });
 
 export const PositionSchema = z.object({
+  /** Positions are per broker account. */
+  accountId: z.uuid(),
   symbol: z.string(),
   product: z.enum(PRODUCTS),
   netQuantity: z.number().int(),

@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   // A model file or card that is well formed but unusable (does not load, wrong inputs, other feature set).
   'MODEL_REJECTED',
   'KILL_SWITCH_ENGAGED',
+  // An order for a broker account whose broker session has ended (log in again) or that is disabled.
+  'BROKER_LOGIN_REQUIRED',
+  'ACCOUNT_DISABLED',
   'RATE_LIMITED',
   'MFA_REQUIRED',
   'MFA_INVALID',

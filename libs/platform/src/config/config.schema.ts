@@ -100,6 +100,14 @@ export const CONFIG_VARS = {
     schema: z.url({ protocol: /^https?$/ }).default('https://kite.zerodha.com/connect/login'),
     description: "Kite's login page the daily login sends the browser to.",
   },
+  KITE_WS_ROOT: {
+    schema: z.url({ protocol: /^wss?$/ }).default('wss://ws.kite.trade'),
+    description: 'Root of the Kite ticker WebSocket (order updates of live Kite accounts; a local fake in tests).',
+  },
+  KITE_REQUEST_TIMEOUT_MS: {
+    schema: int(500, 60_000).default(7_000),
+    description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',
+  },
   AUTH_CACHE_TTL_MS: {
     schema: int(0, 60_000).default(2000),
     description:

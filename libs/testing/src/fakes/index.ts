@@ -15,3 +15,4 @@ export * from './ml';
 export * from './strategies';
 export * from './watchlists';
 export * from './trading';
+export * from './accounts';

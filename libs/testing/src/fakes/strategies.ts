@@ -25,6 +25,7 @@ export class FakeStrategies implements Pick<StrategiesRepository, 'insert' | 'by
       params: structuredClone(s.params) as Record<string, unknown>,
       model_id: s.modelId,
       mode: s.mode as StrategyRow['mode'],
+      account_id: s.accountId,
       status: 'stopped',
       max_position_units: s.maxPositionUnits,
       last_error: null,

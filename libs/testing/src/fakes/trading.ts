@@ -6,8 +6,6 @@ import type {
   OrderHistoryEventType,
   OrderId,
   OrderStatus,
-  Position,
-  Product,
   UserId,
 } from '@tradeloop/domain';
 import type { JobProducer, Sql } from '@tradeloop/platform';
@@ -22,8 +20,10 @@ import {
   type TradeRow,
   type TradingRepository,
   type UserRiskLimits,
+  type AccountPosition,
 } from '@tradeloop/trading';
 import type { FakeDb } from './db';
+import { fakePaperAccountId } from './accounts';
 
 let seq = 0;
 /** A fresh UUID (v4 layout, counter-based: deterministic within a run, valid for the job contracts). */
@@ -75,7 +75,7 @@ export class FakeTrading
   /** Ids of orders read with `lock: true` (SELECT … FOR UPDATE), in order, and whether inside a transaction. */
   readonly lockedReads: { id: OrderId; inTransaction: boolean }[] = [];
   readonly tradesOf = new Map<UserId, TradeRow[]>();
-  readonly positionsOf = new Map<UserId, (Position & { symbol: string; product: Product })[]>();
+  readonly positionsOf = new Map<UserId, AccountPosition[]>();
 
   constructor(private readonly db: FakeDb) {}
 
@@ -99,6 +99,7 @@ export class FakeTrading
       short_quantity: 0,
       reserved_paise: '1500000',
       client_tag: null,
+      account_id: fakePaperAccountId(o.user_id),
       strategy_id: null,
       signal_id: null,
       broker: 'mock',
@@ -206,7 +207,7 @@ export class FakeTrading
       .map((t) => structuredClone(t));
   }
 
-  async positions(userId: UserId, _sql?: Sql): Promise<(Position & { symbol: string; product: Product })[]> {
+  async positions(userId: UserId, _sql?: Sql): Promise<AccountPosition[]> {
     return (this.positionsOf.get(userId) ?? [])
       .slice()
       .sort((a, b) => (a.symbol === b.symbol ? a.product.localeCompare(b.product) : a.symbol.localeCompare(b.symbol)))

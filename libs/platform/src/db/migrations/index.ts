@@ -18,6 +18,7 @@ import { OrderHistoryTyped1763813400000 } from './1763813400000-order-history-ty
 import { UnitColumnNames1763814000000 } from './1763814000000-unit-column-names';
 import { OrderBrokerSlices1763814300000 } from './1763814300000-order-broker-slices';
 import { BrokerAccounts1763814600000 } from './1763814600000-broker-accounts';
+import { OrderAccounts1763815200000 } from './1763815200000-order-accounts';
 import { PaperBook1763815800000 } from './1763815800000-paper-book';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   UnitColumnNames1763814000000,
   OrderBrokerSlices1763814300000,
   BrokerAccounts1763814600000,
+  OrderAccounts1763815200000,
   PaperBook1763815800000,
 ];

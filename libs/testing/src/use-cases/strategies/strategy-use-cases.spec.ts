@@ -12,7 +12,19 @@ import {
   StrategyView,
   type StrategiesRepository,
 } from '@tradeloop/strategies';
-import { FakeAudit, FakeDb, FakeInstruments, FakeModels, FakeQuotes, FakeRealtime, FakeStrategies, port } from '../../fakes';
+import type { TradingAccounts } from '@tradeloop/accounts';
+import {
+  FakeAudit,
+  FakeDb,
+  FakeInstruments,
+  FakeModels,
+  FakeQuotes,
+  FakeRealtime,
+  FakeStrategies,
+  FakeTradingAccounts,
+  fakePaperAccountId,
+  port,
+} from '../../fakes';
 import { fieldsOf, refusal } from '../refusal';
 
 /**
@@ -31,6 +43,7 @@ function setup() {
   const models = new FakeModels(db);
   const audit = new FakeAudit(db);
   const realtime = new FakeRealtime(db);
+  const accounts = new FakeTradingAccounts();
   const view = new StrategyView(port<StrategiesRepository>(strategies), port<QuotesStore>(new FakeQuotes()));
   const create = new CreateStrategyUseCase(
     port<Db>(db),
@@ -39,6 +52,7 @@ function setup() {
     port<ModelsRepository>(models),
     port<AuditRepository>(audit),
     view,
+    port<TradingAccounts>(accounts),
   );
   const running = new SetStrategyRunningUseCase(
     port<Db>(db),
@@ -46,6 +60,7 @@ function setup() {
     port<AuditRepository>(audit),
     port<RealtimePublisher>(realtime),
     view,
+    port<TradingAccounts>(accounts),
   );
   const list = new ListStrategiesQuery(port<StrategiesRepository>(strategies), view);
   const get = new GetStrategyQuery(view);
@@ -57,7 +72,7 @@ function setup() {
     get: (...a: Parameters<GetStrategyQuery['execute']>) => get.execute(...a),
   };
   const model = models.add({ name: 'momentum', version: '1', card: { featureSetVersion: 'x' } as never });
-  return { db, strategies, models, audit, realtime, commands, model };
+  return { db, strategies, models, audit, realtime, commands, model, accounts };
 }
 
 const ml = (w: ReturnType<typeof setup>, over: Partial<CreateStrategyRequest> = {}): CreateStrategyRequest =>
@@ -101,6 +116,7 @@ describe('CreateStrategyUseCase', () => {
           params: { quantity: 2, allowShort: false },
           modelId: w.model.id,
           mode: 'paper',
+          accountId: fakePaperAccountId(QUANT),
           maxPositionUnits: 20,
         },
         inTransaction: true,
@@ -212,13 +228,35 @@ describe('SetStrategyRunningUseCase', () => {
     expect(w.audit.of('strategy.started')).toHaveLength(1);
   });
 
-  it('refuses to start a live strategy without a live broker (INVALID_STATE), changing nothing', async () => {
+  it('a paper strategy trades its owner’s paper account; a live one needs a live account of theirs (400 naming accountId)', async () => {
     const w = setup();
-    const { id } = await w.commands.create(QUANT, ml(w, { mode: 'live' }), meta);
+    expect((await w.commands.create(QUANT, ml(w), meta)).accountId).toBe(fakePaperAccountId(QUANT));
+    expect(fieldsOf(await refusal(w.commands.create(QUANT, ml(w, { name: 'a', mode: 'live' }), meta)))).toEqual(['accountId']);
+    const paper = fakePaperAccountId(QUANT);
+    expect(fieldsOf(await refusal(w.commands.create(QUANT, ml(w, { name: 'b', mode: 'live', accountId: paper }), meta)))).toEqual([
+      'accountId',
+    ]);
+    const theirs = w.accounts.add({ id: '0190c5e2-7a7e-7c2b-9d3f-00000000aaaa', userId: 'someone-else', kind: 'kite', name: 'Theirs' });
+    expect(fieldsOf(await refusal(w.commands.create(QUANT, ml(w, { name: 'c', mode: 'live', accountId: theirs.id }), meta)))).toEqual([
+      'accountId',
+    ]);
+    expect(w.strategies.rows.size).toBe(1);
+  });
+
+  it('refuses to start a live strategy whose account needs a login (BROKER_LOGIN_REQUIRED), changing nothing', async () => {
+    const w = setup();
+    const kite = w.accounts.add({
+      id: '0190c5e2-7a7e-7c2b-9d3f-00000000bbbb',
+      userId: QUANT,
+      kind: 'kite',
+      name: 'Zerodha',
+      status: 'needs_login',
+    });
+    const { id } = await w.commands.create(QUANT, ml(w, { mode: 'live', accountId: kite.id }), meta);
     const err = await refusal(w.commands.setRunning(QUANT, id, true, meta));
 
-    expect(err.code).toBe('INVALID_STATE');
-    expect(err.message).toMatch(/live broker/);
+    expect(err.code).toBe('BROKER_LOGIN_REQUIRED');
+    expect(err.message).toMatch(/Zerodha/);
     expect(w.strategies.rows.get(id)!.status).toBe('stopped');
     expect(w.audit.of('strategy.started')).toEqual([]);
     expect(w.realtime.messages).toEqual([]);

@@ -10,7 +10,7 @@ import {
   type TradeRow,
   type TradingRepository,
 } from '@tradeloop/trading';
-import { FakeDb, FakeQuotes, FakeTrading, port } from '../../fakes';
+import { FakeDb, FakeQuotes, FakeTrading, fakePaperAccountId, port } from '../../fakes';
 import { refusal } from '../refusal';
 
 const NOW = new Date('2025-03-14T09:26:53.000Z');
@@ -56,6 +56,7 @@ const trade = (id: string, s: number, over: Partial<TradeRow> = {}): TradeRow =>
 
 /** 10 INFY bought at 1500.00 (ticks·units: 10 × 15 000 000). */
 const longInfy = {
+  accountId: fakePaperAccountId(ALICE),
   symbol: 'INFY',
   product: 'CNC' as const,
   netQuantity: 10,
@@ -67,6 +68,7 @@ const longInfy = {
 };
 /** 5 TCS sold short at 4000.00, 2 bought back at 3900.00 (realized 200.00). */
 const shortTcs = {
+  accountId: fakePaperAccountId(ALICE),
   symbol: 'TCS',
   product: 'MIS' as const,
   netQuantity: -3,
@@ -185,6 +187,7 @@ describe('ListPositionsQuery', () => {
 
     expect(await w.listPositions.execute(ALICE)).toEqual([
       {
+        accountId: fakePaperAccountId(ALICE),
         symbol: 'INFY',
         product: 'CNC',
         netQuantity: 10,
@@ -194,6 +197,7 @@ describe('ListPositionsQuery', () => {
         realizedPnl: '0.00',
       },
       {
+        accountId: fakePaperAccountId(ALICE),
         symbol: 'TCS',
         product: 'MIS',
         netQuantity: -3,
@@ -211,7 +215,16 @@ describe('ListPositionsQuery', () => {
     w.trading.positionsOf.set(ALICE, [longInfy]);
 
     expect(await w.listPositions.execute(ALICE)).toEqual([
-      { symbol: 'INFY', product: 'CNC', netQuantity: 10, averagePrice: '1500.00', ltp: null, unrealizedPnl: '0.00', realizedPnl: '0.00' },
+      {
+        accountId: fakePaperAccountId(ALICE),
+        symbol: 'INFY',
+        product: 'CNC',
+        netQuantity: 10,
+        averagePrice: '1500.00',
+        ltp: null,
+        unrealizedPnl: '0.00',
+        realizedPnl: '0.00',
+      },
     ]);
   });
 

@@ -1,0 +1,225 @@
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { Db } from '@tradeloop/platform';
+import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
+import { InstrumentsRepository } from '@tradeloop/market';
+import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
+import { FakeKite } from '@tradeloop/testing/kite-fake';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+import { expectEveryOrderReplays } from './support/order-replay';
+
+/**
+ * A Kite account end to end (issue 14): a trader adds it, logs in through Kite's login page and
+ * callback, trades it from the same order API as paper — and the broker's truth (the fake Kite's
+ * own book) ends up exactly in our orders, trades, positions and ledger, through faults too.
+ * The worker is a real process; Kite is the loopback fake (libs/testing/src/kite-fake).
+ */
+const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
+// Kite's app registration points its redirect at our callback; the test plays the browser.
+const fake = new FakeKite({ redirectUrl: 'http://browser.invalid/api/v1/brokers/kite/callback', heartbeatMs: 200 });
+const env: Record<string, string> = {};
+beforeAll(async () => {
+  const e = await fake.start();
+  Object.assign(env, { KITE_API_ROOT: e.apiRoot, KITE_LOGIN_URL: e.loginUrl, KITE_WS_ROOT: e.wsUrl });
+});
+afterAll(() => fake.stop());
+
+const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
+let healthPort: number;
+let trader: { id: string; token: string };
+let worker: RunningProcess | null = null;
+
+const startWorker = async (extra: Record<string, string> = {}) => {
+  const w = startProcess(WORKER_MAIN, {
+    ...ctx.env,
+    WORKER_HEALTH_PORT: String(healthPort),
+    MARKET_FEED_TICKS_PER_SECOND: '200',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  });
+  await waitForHttp(`http://127.0.0.1:${healthPort}/health/ready`, w);
+  return w;
+};
+
+const place = (body: Record<string, unknown>) =>
+  api.http.request('POST', '/api/v1/orders', { body, token: trader.token, headers: { 'idempotency-key': randomUUID() } });
+
+const orderOf = async (id: string) => (await api.http.get(`/api/v1/orders/${id}`, trader.token)).body;
+
+const untilStatus = (id: string, status: string, ms = 15_000) =>
+  eventually(
+    async () => {
+      const o = await orderOf(id);
+      return o.status === status ? o : null;
+    },
+    ms,
+    `order ${id} ${status}`,
+  );
+
+/** Plays the browser: our login URL → Kite's login page → Kite's redirect → our callback. Returns the callback's redirect. */
+async function logIn(accountId: string): Promise<URL> {
+  const { body } = await api.http.get(`/api/v1/broker-accounts/${accountId}/login`, trader.token);
+  const atKite = await fetch(body.url, { redirect: 'manual' });
+  expect(atKite.status).toBe(302);
+  const back = new URL(atKite.headers.get('location')!);
+  const cb = await fetch(`${api.http.baseUrl}${back.pathname}${back.search}`, { redirect: 'manual' });
+  expect(cb.status).toBe(302);
+  return new URL(cb.headers.get('location')!, api.http.baseUrl);
+}
+
+let accountId: string;
+
+beforeAll(async () => {
+  healthPort = await freePort();
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+  const s = await signedIn(api, ['trader']);
+  trader = { id: s.user.id, token: s.token };
+  await api.app
+    .get(Db)
+    .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx({ kind: 'wallet', userId: trader.id }, 10_00_000_00n, 'funding')));
+  // RELIANCE at ₹2,500.00 / 2,500.10 at the fake's exchange.
+  fake.setQuote('NSE', 'RELIANCE', { ltp: 25_000_000, bid: 25_000_000, ask: 25_001_000 });
+  worker = await startWorker();
+}, 90_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+describe('a Kite account, end to end', () => {
+  it('is added masked and needing a login; orders for it are refused with a 409 naming it until the trader logs in', async () => {
+    const res = await api.http.post(
+      '/api/v1/broker-accounts',
+      { kind: 'kite', name: 'Zerodha main', credentials: { apiKey: fake.apiKey, apiSecret: fake.apiSecret } },
+      trader.token,
+    );
+    expect(res.status).toBe(201);
+    accountId = res.body.id;
+    expect(res.body).toMatchObject({ kind: 'kite', status: 'needs_login' });
+    expect(JSON.stringify(res.body)).not.toContain(fake.apiSecret);
+
+    const refused = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC', accountId });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('BROKER_LOGIN_REQUIRED');
+    expect(refused.body.detail).toContain('Zerodha main');
+
+    const outcome = await logIn(accountId);
+    expect(outcome.searchParams.get('login')).toBe('ok');
+    const account = (await api.http.get('/api/v1/broker-accounts', trader.token)).body.items.find(
+      (a: { id: string }) => a.id === accountId,
+    );
+    expect(account).toMatchObject({ status: 'connected' });
+    expect(account.tokenExpiresAt).not.toBeNull();
+  });
+
+  it('a market order goes to Kite once, fills there, and the fill is ours: order, trade, position and ledger', async () => {
+    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 3, product: 'CNC', accountId });
+    expect(res.status).toBe(202);
+    expect(res.body.order).toMatchObject({ accountId, broker: 'kite' });
+    const filled = await untilStatus(res.body.order.id, 'FILLED');
+    expect(fake.ordersPlaced()).toBe(1);
+    const atKite = fake.order(filled.brokerOrderId)!;
+    expect(atKite).toMatchObject({ status: 'COMPLETE', filled_quantity: 3 });
+    // Kite's average price, to the paisa, is our fill's.
+    expect(Number(filled.averagePrice)).toBe(atKite['average_price']);
+    const trades = (await api.http.get('/api/v1/trades', trader.token)).body.items.filter(
+      (t: { orderId: string }) => t.orderId === filled.id,
+    );
+    expect(trades.map((t: { quantity: number }) => t.quantity)).toEqual([3]);
+    const positions = (await api.http.get('/api/v1/positions', trader.token)).body.items;
+    expect(
+      positions.find((p: { accountId: string; symbol: string }) => p.accountId === accountId && p.symbol === 'RELIANCE'),
+    ).toMatchObject({
+      netQuantity: 3,
+    });
+    const kitePosition = fake.positionsJson().net.find((p) => p['tradingsymbol'] === 'RELIANCE');
+    expect(kitePosition?.['quantity']).toBe(3);
+  });
+
+  it('a resting limit order is cancelled at Kite and its hold comes back', async () => {
+    const before = (await api.http.get('/api/v1/wallet', trader.token)).body;
+    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: '2400.00', quantity: 2, product: 'CNC', accountId });
+    expect(res.status).toBe(202);
+    const open = await untilStatus(res.body.order.id, 'OPEN');
+    expect(fake.order(open.brokerOrderId)).toMatchObject({ status: 'OPEN' });
+    const del = await api.http.request('DELETE', `/api/v1/orders/${open.id}`, { token: trader.token });
+    expect(del.status).toBeLessThan(300);
+    await untilStatus(open.id, 'CANCELLED');
+    expect(fake.order(open.brokerOrderId)).toMatchObject({ status: 'CANCELLED' });
+    const after = (await api.http.get('/api/v1/wallet', trader.token)).body;
+    expect(after.held).toBe(before.held);
+  });
+
+  it('a postback with a bad checksum is a 401 and changes nothing', async () => {
+    const res = await api.http.request('POST', '/api/v1/brokers/kite/postback', {
+      raw: JSON.stringify({ order_id: '1', order_timestamp: '2026-12-06 10:00:00', checksum: 'bad', status: 'COMPLETE' }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('Kite expiring the session mid-day turns the account to needs_login; the order waits, then goes once after the next login', async () => {
+    fake.expireSession({ closeTicker: true });
+    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC', accountId });
+    expect(res.status).toBe(202);
+    const id = res.body.order.id;
+    await eventually(
+      async () => {
+        const a = (await api.http.get('/api/v1/broker-accounts', trader.token)).body.items.find((x: { id: string }) => x.id === accountId);
+        return a.status === 'needs_login' ? a : null;
+      },
+      15_000,
+      'needs_login',
+    );
+    expect((await orderOf(id)).status).toBe('PENDING');
+    const refused = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC', accountId });
+    expect(refused.status).toBe(409);
+    const placedBefore = fake.ordersPlaced();
+    expect((await logIn(accountId)).searchParams.get('login')).toBe('ok');
+    await untilStatus(id, 'FILLED', 30_000);
+    expect(fake.ordersPlaced()).toBe(placedBefore + 1);
+  });
+
+  it('a worker killed between Kite accepting an order and our write ends in exactly Kite’s truth', async () => {
+    await worker!.stop();
+    worker = await startWorker({ FAULT_INJECTION: 'crash-after-broker-accept' });
+    const placedBefore = fake.ordersPlaced();
+    const res = await place({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 2, product: 'CNC', accountId });
+    expect(res.status).toBe(202);
+    expect(await worker.exited).toBe('SIGKILL');
+    expect(fake.ordersPlaced()).toBe(placedBefore + 1);
+    worker = await startWorker();
+    const filled = await untilStatus(res.body.order.id, 'FILLED', 30_000);
+    expect(fake.ordersPlaced()).toBe(placedBefore + 1);
+    expect(
+      filled.history.some(
+        (h: { details: { event: string; how?: string } }) => h.details.event === 'ACCEPTED' && h.details.how === 'found-by-tag',
+      ),
+    ).toBe(true);
+  });
+
+  it('after everything: our book equals Kite’s, every order replays, the ledger verifies', async () => {
+    const db = api.app.get(Db);
+    const ours = await db.sql.rows<{ broker_order_ids: string[]; status: string; filled_quantity: number }>(
+      `SELECT broker_order_ids, status, filled_quantity FROM orders WHERE account_id = $1 AND cardinality(broker_order_ids) > 0`,
+      [accountId],
+    );
+    const KITE_STATUS: Record<string, string> = { COMPLETE: 'FILLED', CANCELLED: 'CANCELLED', REJECTED: 'REJECTED', OPEN: 'OPEN' };
+    for (const o of ours) {
+      const k = fake.order(o.broker_order_ids[0]!)!;
+      expect(KITE_STATUS[k['status'] as string]).toBe(o.status);
+      expect(k['filled_quantity']).toBe(o.filled_quantity);
+    }
+    expect(ours.length).toBe(fake.orderBook().length);
+    const net = fake.positionsJson().net.find((p) => p['tradingsymbol'] === 'RELIANCE');
+    const [position] = await db.sql.rows<{ net_quantity: number }>(
+      `SELECT net_quantity FROM positions WHERE account_id = $1 AND symbol = 'RELIANCE' AND product = 'CNC'`,
+      [accountId],
+    );
+    expect(position!.net_quantity).toBe(net!['quantity']);
+    await expectEveryOrderReplays(db);
+    expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
+  });
+});
