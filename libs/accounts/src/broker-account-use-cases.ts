@@ -41,7 +41,7 @@ export class ListBrokerAccountsQuery {
   ) {}
 
   async execute(actor: AccountActor, now = new Date()): Promise<BrokerAccount[]> {
-    await this.repo.ensurePaperAccount(actor.userId, uuidv7());
+    if (!(await this.repo.paperAccountOf(actor.userId))) await this.repo.ensurePaperAccount(actor.userId, uuidv7());
     const expired = await this.repo.expireSessions(now, { userId: actor.userId });
     if (expired.length) await this.events.changed(expired);
     return (await this.repo.listVisible(actor.userId, { includeFirm: actor.isAdmin })).map((a) => a.view);

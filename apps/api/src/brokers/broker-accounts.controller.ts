@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import {
@@ -150,6 +150,7 @@ export class KiteCallbacksController {
   /** 302 to `/account/brokers?login=ok|failed&reason=…`; a missing, foreign, expired or replayed state is 400 (nothing stored). */
   @Public()
   @Get('callback')
+  @ApiResponse({ status: 302, description: 'To the web app: `Location: /account/brokers?login=ok|failed&reason=…`' })
   @ApiProblems(400)
   async callback(@Query() q: KiteCallbackQueryDto, @ReqMeta() meta: RequestMeta, @Res() reply: FastifyReply): Promise<void> {
     const { redirect } = await this.completeLogin.execute(q, meta);
@@ -160,6 +161,15 @@ export class KiteCallbacksController {
   @Public()
   @Post('postback')
   @HttpCode(200)
+  @ApiResponse({
+    status: 200,
+    description: 'Verified and queued for the execution engine',
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { received: { type: 'boolean', enum: [true] } }, required: ['received'] },
+      },
+    },
+  })
   @ApiProblems(401)
   async postback(@Body() body: unknown, @ReqMeta() meta: RequestMeta): Promise<{ received: true }> {
     await this.receivePostback.execute(body, meta);
@@ -201,6 +211,24 @@ export class AdminBrokerAccountsController {
   /** Re-encrypts every broker secret not under BROKER_CREDENTIALS_KEY_ID (rotation; safe to run concurrently). */
   @Post('jobs/reencrypt-broker-credentials')
   @HttpCode(200)
+  @ApiResponse({
+    status: 200,
+    description: 'Counts of the run; `remaining` 0 means the old key can leave the ring',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          properties: {
+            reencrypted: { type: 'integer' },
+            failed: { type: 'integer' },
+            remaining: { type: 'integer' },
+            activeKeyId: { type: 'string' },
+          },
+          required: ['reencrypted', 'failed', 'remaining', 'activeKeyId'],
+        },
+      },
+    },
+  })
   async reencryptCredentials(
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ reencrypted: number; failed: number; remaining: number; activeKeyId: string }> {
