@@ -279,7 +279,7 @@ export class LedgerRepository {
   }
 
   /** Cash and held of a book: the wallet, or the paper account (zero when its book was never opened). */
-  async balances(sql: Sql, book: Book): Promise<{ cash: Paise; held: Paise } | undefined> {
+  async bookBalances(sql: Sql, book: Book): Promise<{ cash: Paise; held: Paise } | undefined> {
     if (book.kind === 'wallet') {
       const w = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [
         book.userId,

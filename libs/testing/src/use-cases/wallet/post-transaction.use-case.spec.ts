@@ -1,5 +1,5 @@
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
-import { depositTx, walletBook, withdrawalTx } from '@tradeloop/domain';
+import { depositTx, holdTx, paperBook, walletBook, withdrawalTx } from '@tradeloop/domain';
 import type { Db, RealtimePublisher } from '@tradeloop/platform';
 import { LedgerBatchWriter, PostTransactionUseCase, type LedgerRepository } from '@tradeloop/wallet';
 import { FakeDb, FakeLedger, FakeRealtime, port } from '../../fakes';
@@ -66,5 +66,33 @@ describe('PostTransactionUseCase', () => {
 
     const available = w.realtime.messages.map((m) => (m.payload as { wallet: { available: string } }).wallet.available);
     expect(available).toEqual(['90.00', '70.00', '75.00']);
+  });
+
+  it('a paper posting moves the paper book only and is never announced as the wallet (docs/domain.md, "Accounts and books")', async () => {
+    const w = setup();
+    w.ledger.openPaper('paper-alice', 5_000n);
+    const [paper, real] = await Promise.all([
+      w.post.execute(holdTx(paperBook('paper-alice', 'alice'), 4_000n, 'paper order')),
+      w.post.execute(holdTx(walletBook('alice'), 1_000n, 'real order')),
+    ]);
+
+    expect(paper.wallet).toBeUndefined();
+    expect(paper.balances).toEqual({ currency: 'INR', available: '10.00', held: '40.00', total: '50.00' });
+    expect(w.ledger.balances.get('paper:paper-alice')).toEqual({ cash: 1_000n, held: 4_000n });
+    expect(w.ledger.balances.get('alice')).toEqual({ cash: 9_000n, held: 1_000n });
+    expect(w.realtime.messages).toEqual([
+      { kind: 'user', to: 'alice', event: REALTIME_EVENTS.walletUpdated, payload: { wallet: real.wallet }, openTransactions: 0 },
+    ]);
+  });
+
+  it('a paper posting beyond the paper balance is refused even while the real wallet could pay', async () => {
+    const w = setup();
+    w.ledger.openPaper('paper-bob', 100n);
+    const refused = await refusal(w.post.execute(holdTx(paperBook('paper-bob', 'bob'), 101n, 'paper order')));
+
+    expect(refused.code).toBe('INSUFFICIENT_FUNDS');
+    expect(w.ledger.balances.get('paper:paper-bob')).toEqual({ cash: 100n, held: 0n });
+    expect(w.ledger.balances.get('bob')).toEqual({ cash: 500n, held: 0n });
+    expect(w.realtime.messages).toEqual([]);
   });
 });
