@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, depositTx } from '@tradeloop/domain';
+import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -70,6 +70,8 @@ async function logIn(accountId: string): Promise<URL> {
 }
 
 let accountId: string;
+/** RELIANCE's LTP in ticks when the file started (ours and Kite's). */
+let ltp: number;
 
 beforeAll(async () => {
   healthPort = await freePort();
@@ -79,9 +81,15 @@ beforeAll(async () => {
   await api.app
     .get(Db)
     .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx({ kind: 'wallet', userId: trader.id }, 10_00_000_00n, 'funding')));
-  // RELIANCE at ₹2,500.00 / 2,500.10 at the fake's exchange.
-  fake.setQuote('NSE', 'RELIANCE', { ltp: 25_000_000, bid: 25_000_000, ask: 25_001_000 });
   worker = await startWorker();
+  // Market orders need our LTP (the simulated feed); Kite's book is set at the same price, so the hold covers the fill.
+  const quote = await eventually(
+    async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE', trader.token)).body.items?.[0] ?? null,
+    15_000,
+    'quotes',
+  );
+  ltp = parsePrice(quote.ltp);
+  fake.setQuote('NSE', 'RELIANCE', { ltp, bid: ltp, ask: ltp + 500 });
 }, 90_000);
 
 afterAll(async () => {
@@ -140,7 +148,9 @@ describe('a Kite account, end to end', () => {
 
   it('a resting limit order is cancelled at Kite and its hold comes back', async () => {
     const before = (await api.http.get('/api/v1/wallet', trader.token)).body;
-    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: '2400.00', quantity: 2, product: 'CNC', accountId });
+    // 3 % under the market, on the 5-paise grid: inside the price band, far from a fill.
+    const price = formatPrice(Math.floor((ltp * 97) / 100 / 500) * 500);
+    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price, quantity: 2, product: 'CNC', accountId });
     expect(res.status).toBe(202);
     const open = await untilStatus(res.body.order.id, 'OPEN');
     expect(fake.order(open.brokerOrderId)).toMatchObject({ status: 'OPEN' });
