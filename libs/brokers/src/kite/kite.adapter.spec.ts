@@ -1,5 +1,6 @@
 import { asBrokerOrderId, BrokerError, InstrumentMap, type BrokerOrder, type PlaceOrderRequest } from '../adapter';
 import { kitePostbackChecksum } from './kite-auth';
+import { parseKiteOrder } from './kite-responses';
 import { KiteAdapter, kiteDecimalToScaled, type KiteAdapterOptions } from './kite.adapter';
 import { failure, json, kiteOrderJson, startHttpStub, startWsStub, success, type HttpStub, type WsStub } from './kite-stub.fixture';
 
@@ -493,6 +494,27 @@ describe('KiteAdapter updates (ticker and postbacks)', () => {
     await waitFor(() => expect(seen).toHaveLength(2));
     expect(seen[1]).toMatchObject({ status: 'PARTIALLY_FILLED', filledQuantity: 6, rawStatus: 'UPDATE' });
     expect(stub.requests).toHaveLength(1);
+  });
+
+  it('feedUpdate: a stop modified passes through MODIFY PENDING and comes back TRIGGER PENDING; late and repeated states are dropped', () => {
+    make({ ticker: { enabled: false } });
+    const seen: BrokerOrder[] = [];
+    adapter.subscribe((o) => seen.push(o));
+    const o = (over: Record<string, unknown>) =>
+      parseKiteOrder(kiteOrderJson({ order_id: '9', order_type: 'SL-M', price: 0, trigger_price: 1510, ...over }), { instruments });
+    expect(adapter.feedUpdate(o({ status: 'TRIGGER PENDING' }))).toBe(true);
+    expect(adapter.feedUpdate(o({ status: 'MODIFY PENDING' }))).toBe(true);
+    expect(adapter.feedUpdate(o({ status: 'TRIGGER PENDING', trigger_price: 1505 }))).toBe(true);
+    expect(adapter.feedUpdate(o({ status: 'TRIGGER PENDING', trigger_price: 1505 }))).toBe(false);
+    expect(adapter.feedUpdate(o({ status: 'VALIDATION PENDING' }))).toBe(false);
+    expect(adapter.feedUpdate(o({ status: 'COMPLETE', filled_quantity: 10, average_price: 1506, trigger_price: 1505 }))).toBe(true);
+    expect(adapter.feedUpdate(o({ status: 'CANCELLED' }))).toBe(false);
+    expect(seen.map((u) => [u.status, u.triggerPrice])).toEqual([
+      ['TRIGGER_PENDING', 15_100_000],
+      ['OPEN', 15_100_000],
+      ['TRIGGER_PENDING', 15_050_000],
+      ['FILLED', 15_050_000],
+    ]);
   });
 
   it('a postback with a bad checksum is refused and applies nothing', () => {

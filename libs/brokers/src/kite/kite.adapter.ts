@@ -127,10 +127,14 @@ interface OrderShape {
   readonly instrument: InstrumentRef;
 }
 
+/**
+ * How far along an order is, for dropping late snapshots. TRIGGER_PENDING and OPEN rank alike:
+ * a stop being modified passes through `MODIFY PENDING` (OPEN) and comes back TRIGGER PENDING.
+ */
 const RANK_OF_WORKING: Readonly<Record<string, number>> = {
   UNKNOWN: 0,
   PENDING_SUBMIT: 1,
-  TRIGGER_PENDING: 2,
+  TRIGGER_PENDING: 3,
   OPEN: 3,
   PARTIALLY_FILLED: 4,
 };
