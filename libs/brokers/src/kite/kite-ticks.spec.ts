@@ -12,6 +12,9 @@ import {
 // Zerodha's own fixtures (kiteconnect-mocks ticker_*.packet: one packet each, base64, without the
 // frame header), never produced by an encoder of ours.
 
+// Room for a loaded machine (2 cores shared with other suites): the fuzz case does real work.
+vi.setConfig({ testTimeout: 30_000 });
+
 /** kiteconnect-mocks ticker_full.packet (NSE INFY, token 408065, 2021-07-05 10:41:27 IST). */
 const MOCK_FULL_PACKET =
   'AAY6AQACZroAAAAHAAJlbQASMhcAA+m7AAWKAQACZPMAAmc8AAJhyQACZGxg4pR/AAAAAAAAAAAAAAAAYOKUfwAAAAUAAmacAAEAAAAAAIwAAmZ0AAIAAAAAAAIAAmZvAAEAAAAAANsAAmZqAAcAAAAAADIAAmZlAAEAAAAAAKwAAma6AAMAAAAAACwAAma/AAMAAAAAAS4AAmbJAAMAAAAAAI0AAmbOAAIAAAAAAtQAAmbTAAUAAA==';

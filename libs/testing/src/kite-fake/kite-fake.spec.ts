@@ -20,6 +20,9 @@ import { FakeKite, type FakeKiteEndpoints, type FakeKiteRequest } from './kite-f
 // the ws client: what it answers must be what the real Kite answers (docs/brokers.md 1, 5). No
 // sleeps: every wait is on an event, with a timeout only as a guard.
 
+// Room for a loaded machine (2 cores shared with other suites); every wait below has its own guard.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+
 const T0 = Date.parse('2026-12-07T04:00:00Z'); // 09:30 IST
 const context = { instruments: IDENTITY_INSTRUMENTS };
 
@@ -127,7 +130,7 @@ class Probe {
     ws.on('error', () => undefined);
   }
 
-  next(match: (f: Buffer | string) => boolean, timeoutMs = 3000): Promise<Buffer | string> {
+  next(match: (f: Buffer | string) => boolean, timeoutMs = 10_000): Promise<Buffer | string> {
     const seen = this.frames.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
@@ -142,7 +145,7 @@ class Probe {
     });
   }
 
-  closedWith(timeoutMs = 3000): Promise<number> {
+  closedWith(timeoutMs = 10_000): Promise<number> {
     if (this.closed) return Promise.resolve(this.closed.code);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('ticker did not close')), timeoutMs);

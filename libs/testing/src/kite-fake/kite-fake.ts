@@ -685,7 +685,7 @@ export class FakeKite extends EventEmitter {
   }
 
   /** Resolves with the first event of that name whose argument passes `match`; rejects after `timeoutMs` (a guard, not a wait). */
-  waitFor<T = unknown>(event: string, match: (value: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+  waitFor<T = unknown>(event: string, match: (value: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const onEvent = (value: T): void => {
         if (!match(value)) return;

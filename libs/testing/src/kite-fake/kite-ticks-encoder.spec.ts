@@ -11,6 +11,9 @@ import {
 // The fake's encoder against Zerodha's own fixture bytes (kiteconnect-mocks ticker_full.packet),
 // and against the production decoder on many seeded ticks of every mode and segment.
 
+// Room for a loaded machine (2 cores shared with other suites); every wait below has its own guard.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 30_000 });
+
 const MOCK_FULL_PACKET =
   'AAY6AQACZroAAAAHAAJlbQASMhcAA+m7AAWKAQACZPMAAmc8AAJhyQACZGxg4pR/AAAAAAAAAAAAAAAAYOKUfwAAAAUAAmacAAEAAAAAAIwAAmZ0AAIAAAAAAAIAAmZvAAEAAAAAANsAAmZqAAcAAAAAADIAAmZlAAEAAAAAAKwAAma6AAMAAAAAACwAAma/AAMAAAAAAS4AAmbJAAMAAAAAAI0AAmbOAAIAAAAAAtQAAmbTAAUAAA==';
 
@@ -71,7 +74,7 @@ describe('the fake Kite tick encoder', () => {
     expect(encodeWirePrice((1 << 8) | 6, 832_525)).toBe(832_525);
   });
 
-  it('round-trips 3,000 seeded ticks of every mode and segment through the production decoder', () => {
+  it('round-trips 1,000 seeded ticks of every mode and segment through the production decoder', () => {
     let seed = 7;
     const rand = (n: number): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -80,7 +83,7 @@ describe('the fake Kite tick encoder', () => {
     const segments = [1, 2, 3, 4, 5, 6, 7, 9];
     const modes: FakeTickMode[] = ['ltp', 'quote', 'full'];
     const packets: { tick: FakeTickData; mode: FakeTickMode }[] = [];
-    for (let k = 0; k < 3000; k += 1) {
+    for (let k = 0; k < 1000; k += 1) {
       const segment = segments[rand(segments.length)]!;
       const token = (1 + rand(500_000)) * 256 + segment;
       // Whole paise everywhere (multiples of 100 ticks); CDS prices are < ₹214 to fit the int32 at 1e-7.
@@ -116,7 +119,7 @@ describe('the fake Kite tick encoder', () => {
     }
     const r = decodeKiteTickFrame(encodeTickFrame(packets));
     if (!r.ok) throw new Error(r.error.message);
-    expect(r.ticks).toHaveLength(3000);
+    expect(r.ticks).toHaveLength(1000);
     r.ticks.forEach((got: KiteTick, k) => {
       const { tick, mode } = packets[k]!;
       const index = (tick.instrumentToken & 0xff) === 9;
