@@ -230,6 +230,18 @@ describe('update, delete, paper balance', () => {
     expect((await del(token, acc.id)).status).toBe(404);
   });
 
+  it('an account that history refers to (orders, strategies: a foreign key) is a 409, not deleted', async () => {
+    const { token } = await signedIn(api);
+    const { body: acc } = await create(token, kiteBody());
+    await sql(`CREATE TABLE IF NOT EXISTS t_account_refs (account_id uuid REFERENCES broker_accounts (id))`);
+    await sql(`INSERT INTO t_account_refs VALUES ($1)`, [acc.id]);
+    const res = await del(token, acc.id);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/disable it instead/);
+    expect((await api.http.get(`/api/v1/broker-accounts/${acc.id}`, token)).status).toBe(200);
+    expect((await auditOf(acc.id)).map((a) => a.action)).toEqual(['broker_account.created']);
+  });
+
   it('sets the paper balance from a decimal string, exactly (paise), paper only', async () => {
     const { token } = await signedIn(api);
     const [paper] = (await list(token)).body.items;

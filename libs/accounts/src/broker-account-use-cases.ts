@@ -11,6 +11,9 @@ import { CredentialsCipher, secretAad } from './credentials-cipher';
 
 // Broker accounts, one use case per operation (docs/api.md "Broker accounts").
 
+/** Postgres: a row still referenced by another table's foreign key. */
+const FOREIGN_KEY_VIOLATION = '23503';
+
 /** Who is asking: their id, whether they are an admin (firm accounts), and request metadata for the audit log. */
 export interface AccountActor {
   userId: string;
@@ -226,7 +229,19 @@ export class DeleteBrokerAccountUseCase {
     assertManages(actor, account);
     if (account.kind === 'paper') throw new DomainError('CONFLICT', 'The paper account cannot be deleted (every user has one)');
     const repoints: string[] = [];
-    await this.db.tx(async (sql) => {
+    await this.deleteInTx(actor, account, repoints).catch((err: unknown) => {
+      // Orders, trades or strategies on record name this account (a foreign key): its history stays.
+      if ((err as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
+        throw new DomainError('CONFLICT', 'This account has orders or strategies on record; disable it instead of deleting it');
+      }
+      throw err;
+    });
+    await this.events.changed(repoints);
+  }
+
+  private deleteInTx(actor: AccountActor, account: AccountRecord, repoints: string[]): Promise<void> {
+    const { id } = account;
+    return this.db.tx(async (sql) => {
       if (!(await this.repo.lock(sql, id))) throw accountNotFound();
       if (await this.repo.hasOpenOrders(id, sql)) {
         throw new DomainError('CONFLICT', 'This account has orders still working; cancel them (or let them finish) before deleting it');
@@ -248,7 +263,6 @@ export class DeleteBrokerAccountUseCase {
         sql,
       );
     });
-    await this.events.changed(repoints);
   }
 }
 
