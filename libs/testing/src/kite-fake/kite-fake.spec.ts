@@ -515,6 +515,25 @@ describe('FakeKite: orders through the book', () => {
     expect(ticker.ticks()[0]).toMatchObject({ instrumentToken: token, lastPrice: 30_000_000, mode: 'quote' });
   });
 
+  it('the instrument dump is Kite’s CSV: tokens, lot and tick sizes, segments, M&M as it is', async () => {
+    h.kite.setQuote('NSE', 'INFY', { ltp: 15_000_500 });
+    const all = await h.call('GET', '/instruments');
+    expect([all.status, all.contentType]).toEqual([200, 'text/csv']);
+    const lines = all.text.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      'instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,lot_size,instrument_type,segment,exchange',
+    );
+    expect(lines).toContain('408065,1594,INFY,INFOSYS,1500.05,,0.0,0.1,1,EQ,NSE,NSE');
+    expect(lines).toContain('519937,2031,M&M,MAHINDRA & MAHINDRA,0.0,,0.0,0.05,1,EQ,NSE,NSE');
+    expect(lines).toContain('256265,1001,NIFTY 50,,0.0,,0.0,0.0,0,EQ,INDICES,NSE');
+    const nfo = (await h.call('GET', '/instruments/NFO')).text.trimEnd().split('\n');
+    expect(nfo.slice(1).map((l) => l.split(',').slice(8).join(','))).toEqual([
+      '75,FUT,NFO-FUT,NFO',
+      '75,CE,NFO-OPT,NFO',
+      '75,PE,NFO-OPT,NFO',
+    ]);
+  });
+
   it('quotes: full, OHLC and LTP keyed EXCHANGE:SYMBOL, unknown instruments left out', async () => {
     h.kite.setQuote('NSE', 'INFY', {
       ltp: 15_000_000,

@@ -33,7 +33,8 @@ export type FakeKiteRoute =
   | 'holdings'
   | 'quote'
   | 'quote_ohlc'
-  | 'quote_ltp';
+  | 'quote_ltp'
+  | 'instruments';
 
 /**
  * A scripted HTTP fault, consumed in order by the next request(s) of its route:
@@ -249,7 +250,8 @@ class KiteApiError extends Error {
   }
 }
 
-const REDIRECTED = Symbol('redirected');
+/** A handler wrote the response itself (a redirect, a CSV). */
+const RESPONDED = Symbol('responded');
 const input = (message: string): KiteApiError => new KiteApiError(400, 'InputException', message);
 const IST_MS = (5 * 60 + 30) * 60_000;
 const PAISE_STEP = 100n;
@@ -271,6 +273,7 @@ const ROUTE_CATEGORY: Record<FakeKiteRoute, FakeKiteRateCategory> = {
   quote: 'quote',
   quote_ohlc: 'quote',
   quote_ltp: 'quote',
+  instruments: 'other',
 };
 const DEFAULT_LIMITS: FakeKiteRateLimits = { ordersPerSecond: 10, ordersPerMinute: 400, quotesPerSecond: 1, otherPerSecond: 10 };
 const ORDER_TYPES = ['MARKET', 'LIMIT', 'SL', 'SL-M'];
@@ -800,6 +803,7 @@ export class FakeKite extends EventEmitter {
       if (method === 'GET' && n === 2) return { route: 'order_history', params: [b!] };
       if (method === 'GET' && n === 3 && c === 'trades') return { route: 'order_trades', params: [b!] };
     }
+    if (method === 'GET' && a === 'instruments' && (n === 1 || n === 2)) return { route: 'instruments', params: b ? [b] : [] };
     if (method === 'GET' && a === 'trades' && n === 1) return { route: 'trades', params: [] };
     if (method === 'GET' && a === 'portfolio' && b === 'positions' && n === 2) return { route: 'positions', params: [] };
     if (method === 'GET' && a === 'portfolio' && b === 'holdings' && n === 2) return { route: 'holdings', params: [] };
@@ -911,8 +915,8 @@ export class FakeKite extends EventEmitter {
     try {
       if (route !== 'session' && route !== 'login' && route !== 'logout') this.authorise(entry.authorization);
       const result = this.handle(route, params, form, query, res);
-      if (result === REDIRECTED) {
-        entry.outcome = 302;
+      if (result === RESPONDED) {
+        entry.outcome = res.statusCode;
         return;
       }
       payload = { status: 'success', data: result };
@@ -999,6 +1003,12 @@ export class FakeKite extends EventEmitter {
       case 'quote_ohlc':
       case 'quote_ltp':
         return this.quoteJson(route, query.i ?? []);
+      case 'instruments': {
+        const csv = this.instrumentsCsv(params[0]);
+        res.writeHead(200, { 'Content-Type': 'text/csv', 'Content-Length': Buffer.byteLength(csv) });
+        res.end(csv);
+        return RESPONDED;
+      }
     }
   }
 
@@ -1017,7 +1027,7 @@ export class FakeKite extends EventEmitter {
     target.searchParams.set('request_token', this.issueRequestToken());
     res.writeHead(302, { Location: target.toString() });
     res.end();
-    return REDIRECTED;
+    return RESPONDED;
   }
 
   private exchangeToken(form: Record<string, string>): unknown {
@@ -1270,6 +1280,50 @@ export class FakeKite extends EventEmitter {
       };
     }
     return out;
+  }
+
+  /**
+   * The instrument dump (docs/brokers.md 1.7) of the fake's table, as CSV (Kite gzips it on the
+   * wire; here it is plain). Indices are `EQ` in segment `INDICES`, as in Kite's dump.
+   */
+  instrumentsCsv(exchange?: string): string {
+    const decimal = (ticks: PriceTicks): string => {
+      const text = formatPrice(ticks);
+      return text.includes('.') ? text.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '.0') : `${text}.0`;
+    };
+    const field = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const segment = (i: FakeKiteInstrument): string =>
+      i.instrumentType === 'INDEX'
+        ? 'INDICES'
+        : i.exchange === 'NFO' || i.exchange === 'BFO'
+          ? `${i.exchange}-${i.instrumentType === 'FUT' ? 'FUT' : 'OPT'}`
+          : i.exchange === 'MCX'
+            ? `MCX-${i.instrumentType === 'FUT' ? 'FUT' : 'OPT'}`
+            : i.exchange;
+    const rows = this.instruments()
+      .filter((i) => exchange === undefined || i.exchange === exchange)
+      .map((i) =>
+        [
+          String(i.instrumentToken),
+          String(Math.floor(i.instrumentToken / 256)),
+          field(i.tradingsymbol),
+          field(i.instrumentType === 'INDEX' ? '' : i.name),
+          decimal(this.quotes.get(i.instrumentToken)?.ltp ?? 0),
+          i.expiry ?? '',
+          `${i.strike}.0`,
+          decimal(i.tickSize),
+          String(i.lotSize),
+          i.instrumentType === 'INDEX' ? 'EQ' : i.instrumentType,
+          segment(i),
+          i.exchange,
+        ].join(','),
+      );
+    return (
+      [
+        'instrument_token,exchange_token,tradingsymbol,name,last_price,expiry,strike,tick_size,lot_size,instrument_type,segment,exchange',
+        ...rows,
+      ].join('\n') + '\n'
+    );
   }
 
   // ---------------------------------------------------------------- orders
