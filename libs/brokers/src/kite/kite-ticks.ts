@@ -39,13 +39,6 @@ export const KITE_PACKET_LENGTHS = Object.freeze({ ltp: 8, indexQuote: 28, index
 /** Depth levels per side in a full packet. */
 export const KITE_DEPTH_LEVELS = 5;
 
-/** Our ticks per one unit of the wire's price integer, as multiplier/divisor: paise ×100, BCD ×1, CDS ÷1000. */
-function scaleOf(segment: number): { mul: number; div: number } {
-  if (segment === KITE_SEGMENTS.CDS) return { mul: 1, div: 1000 };
-  if (segment === KITE_SEGMENTS.BCD) return { mul: 1, div: 1 };
-  return { mul: 100, div: 1 };
-}
-
 /** Wire price integer → ticks (exact for every segment but CDS, which the frame check has verified). */
 export function kiteWirePriceToTicks(segment: number, wire: number): PriceTicks {
   if (segment === KITE_SEGMENTS.CDS) return wire / 1000;
@@ -56,12 +49,11 @@ export function kiteWirePriceToTicks(segment: number, wire: number): PriceTicks 
 /** Ticks → the wire's price integer for a segment; null when it cannot be represented exactly in int32. */
 export function ticksToKiteWirePrice(segment: number, ticks: PriceTicks): number | null {
   if (!Number.isSafeInteger(ticks)) return null;
-  const { mul, div } = scaleOf(segment);
   let wire: number;
-  if (mul === 100) {
-    if (ticks % 100 !== 0) return null;
-    wire = ticks / 100;
-  } else wire = ticks * div;
+  if (segment === KITE_SEGMENTS.CDS) wire = ticks * 1000;
+  else if (segment === KITE_SEGMENTS.BCD) wire = ticks;
+  else if (ticks % 100 === 0) wire = ticks / 100;
+  else return null;
   return wire >= -0x80000000 && wire <= 0x7fffffff ? wire : null;
 }
 
