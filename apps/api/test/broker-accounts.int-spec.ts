@@ -25,25 +25,26 @@ async function startKiteStub(): Promise<void> {
   kite.server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
+    req.on('end', (): void => {
       const form = Object.fromEntries(new URLSearchParams(body));
       kite.calls.push({ path: req.url ?? '', version: String(req.headers['x-kite-version']), ...form });
       res.setHeader('content-type', 'application/json');
       const expected = createHash('sha256')
         .update(GOOD.apiKey + form.request_token + GOOD.apiSecret)
         .digest('hex');
-      if (req.url !== '/session/token') return res.writeHead(404).end('{}');
-      if (form.api_key !== GOOD.apiKey) {
-        return res
+      if (req.url !== '/session/token') {
+        res.writeHead(404).end('{}');
+      } else if (form.api_key !== GOOD.apiKey) {
+        res
           .writeHead(403)
           .end(JSON.stringify({ status: 'error', error_type: 'TokenException', message: 'Invalid `api_key` or `access_token`.' }));
+      } else if (form.checksum !== expected) {
+        res.writeHead(400).end(JSON.stringify({ status: 'error', error_type: 'InputException', message: 'Invalid `checksum`.' }));
+      } else {
+        res
+          .writeHead(200)
+          .end(JSON.stringify({ status: 'success', data: { access_token: `access-${form.request_token}`, user_id: KITE_USER } }));
       }
-      if (form.checksum !== expected) {
-        return res.writeHead(400).end(JSON.stringify({ status: 'error', error_type: 'InputException', message: 'Invalid `checksum`.' }));
-      }
-      res
-        .writeHead(200)
-        .end(JSON.stringify({ status: 'success', data: { access_token: `access-${form.request_token}`, user_id: KITE_USER } }));
     });
   });
   await new Promise<void>((r) => kite.server!.listen(0, '127.0.0.1', r));

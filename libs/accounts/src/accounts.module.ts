@@ -53,6 +53,7 @@ const USE_CASES = [
     ...USE_CASES,
   ],
   // TradingAccounts: order intake checks the order's account inside its own transaction (libs/trading).
-  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts],
+  // BrokerAccountsRepository: the SQL other contexts read accounts through (e.g. the broker's own views in libs/trading).
+  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts, BrokerAccountsRepository],
 })
 export class AccountsModule {}
