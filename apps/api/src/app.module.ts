@@ -14,6 +14,7 @@ import { AdminJobsController } from './admin/admin-jobs.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
 import { AdminBrokerAccountsController, BrokerAccountsController, KiteCallbacksController } from './brokers/broker-accounts.controller';
+import { BrokerAccountViewsController } from './brokers/broker-account-views.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { HealthController } from './health/health.controller';
@@ -87,6 +88,7 @@ export class ApiModule {
         ModelsController,
         StrategiesController,
         BrokerAccountsController,
+        BrokerAccountViewsController,
         KiteCallbacksController,
         AdminBrokerAccountsController,
       ],

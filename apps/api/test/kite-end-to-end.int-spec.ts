@@ -22,7 +22,8 @@ const fake = new FakeKite({ redirectUrl: 'http://browser.invalid/api/v1/brokers/
 const env: Record<string, string> = {};
 beforeAll(async () => {
   const e = await fake.start();
-  Object.assign(env, { KITE_API_ROOT: e.apiRoot, KITE_LOGIN_URL: e.loginUrl, KITE_WS_ROOT: e.wsUrl });
+  // Funds read fresh for every margin check, so the margin case below does not depend on timing.
+  Object.assign(env, { KITE_API_ROOT: e.apiRoot, KITE_LOGIN_URL: e.loginUrl, KITE_WS_ROOT: e.wsUrl, BROKER_FUNDS_CACHE_MS: '0' });
 });
 afterAll(() => fake.stop());
 
@@ -144,6 +145,35 @@ describe('a Kite account, end to end', () => {
     });
     const kitePosition = fake.positionsJson().net.find((p) => p['tradingsymbol'] === 'RELIANCE');
     expect(kitePosition?.['quantity']).toBe(3);
+
+    // The broker's own view, beside ours.
+    const theirs = (await api.http.get(`/api/v1/broker-accounts/${accountId}/positions`, trader.token)).body;
+    expect(theirs).toMatchObject({
+      broker: 'kite',
+      items: [expect.objectContaining({ symbol: 'RELIANCE', product: 'CNC', netQuantity: 3 })],
+    });
+    const book = (await api.http.get(`/api/v1/broker-accounts/${accountId}/orders`, trader.token)).body;
+    expect(book.items.map((o: { brokerOrderId: string }) => o.brokerOrderId)).toContain(filled.brokerOrderId);
+    const funds = await api.http.get(`/api/v1/broker-accounts/${accountId}/funds`, trader.token);
+    expect(funds.status).toBe(200);
+    expect(funds.body.broker).toBe('kite');
+    expect(funds.body.availableCash).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('a live order larger than the account’s available margin at Kite is refused (422 naming the account), nothing held or sent', async () => {
+    const placed = fake.ordersPlaced();
+    const wallet = (await api.http.get('/api/v1/wallet', trader.token)).body;
+    fake.setOpeningBalance('equity', 10_000_000n); // ₹1,000 at Kite
+    try {
+      const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 5, product: 'CNC', accountId });
+      expect(res.status).toBe(422);
+      expect(res.body.detail).toContain('Zerodha main');
+      expect(res.body.detail).toContain('available margin');
+    } finally {
+      fake.setOpeningBalance('equity', 100_000_000_000n);
+    }
+    expect(fake.ordersPlaced()).toBe(placed);
+    expect((await api.http.get('/api/v1/wallet', trader.token)).body).toEqual(wallet);
   });
 
   it('a resting limit order is cancelled at Kite and its hold comes back', async () => {

@@ -18,6 +18,8 @@ export * from './cancel-order.use-case';
 export * from './order-queries';
 export * from './execution.service';
 export * from './execution-book';
+export * from './live-broker-clients';
+export * from './broker-account-views.query';
 export * from './modify-order.use-case';
 export * from './order-history.verifier';
 export * from './brokers';

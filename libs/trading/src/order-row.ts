@@ -84,8 +84,12 @@ export const reservationBasisOf = (r: OrderRow): ReservationBasis => ({
   shortQuantity: r.short_quantity,
 });
 
+/** The order's average fill price in ticks; null before its first fill. */
+export const averageFillPriceOf = (r: OrderRow): PriceTicks | null =>
+  averageFillPrice({ filledQuantity: r.filled_quantity, filledValue: BigInt(r.filled_value_tick_units) });
+
 export function toOrderDto(r: OrderRow): Order {
-  const avg = averageFillPrice({ filledQuantity: r.filled_quantity, filledValue: BigInt(r.filled_value_tick_units) });
+  const avg = averageFillPriceOf(r);
   return {
     id: r.id,
     clientTag: r.client_tag,

@@ -4,11 +4,13 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   checkPreTradeRisk,
   DomainError,
+  formatMoneyIndian,
   holdTx,
   isDomainError,
   orderReservation,
   riskError,
   type OrderSide,
+  type Paise,
   type Product,
   type UserId,
   walletBook,
@@ -25,6 +27,7 @@ import { TradingRepository } from './trading.repository';
 import { IntakeReadModel } from './intake.read-model';
 import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
+import { LiveBrokerClients } from './live-broker-clients';
 
 /**
  * Order intake (docs/domain.md, "Orders and their states"): validate against the instrument, check kill switches and the
@@ -48,6 +51,7 @@ export class PlaceOrderUseCase {
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(TradingAccounts) private readonly accounts: TradingAccounts,
+    @Inject(LiveBrokerClients) private readonly brokers: LiveBrokerClients,
   ) {}
 
   async execute(
@@ -156,6 +160,7 @@ export class PlaceOrderUseCase {
     }
     const sellable = sellableQuantity(snapshot, symbol, terms.product);
     const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
+    if (account.kind !== 'paper' && amount > 0n) await this.checkBrokerMargin(account, amount, onRefused);
     const id = uuidv7();
     const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(walletBook(userId), amount, id))).wallet : null;
     const row = await this.trading.insertOrder(
@@ -193,6 +198,26 @@ export class PlaceOrderUseCase {
       },
     );
     return { order: toOrderDto(row), wallet };
+  }
+
+  /**
+   * A live order also has to fit the account's available margin at its broker (docs/domain.md
+   * "Accounts and books"): our reservation of the order — what the wallet holds for it — against
+   * the broker's available cash, read at most a few seconds ago (LiveBrokerClients). Conservative
+   * for intraday products, where the broker blocks less than the full value. When the broker cannot
+   * be asked, the order goes on: the broker's own risk system refuses what does not fit, and that
+   * refusal comes back as the order's rejection.
+   */
+  private async checkBrokerMargin(
+    account: { id: string; name: string },
+    amount: Paise,
+    onRefused: (r: { rule: string; detail: string }) => void,
+  ): Promise<void> {
+    const funds = await this.brokers.fundsOf(account.id).catch(() => null);
+    if (!funds || funds.availableCash >= amount) return;
+    const detail = `The broker account "${account.name}" has ${`₹${formatMoneyIndian(funds.availableCash)}`} of available margin; this order needs ${`₹${formatMoneyIndian(amount)}`}`;
+    onRefused({ rule: 'BROKER_MARGIN', detail });
+    throw new DomainError('INSUFFICIENT_FUNDS', detail, { context: { rule: 'BROKER_MARGIN', accountId: account.id } });
   }
 
   private async recordRejection(

@@ -9,6 +9,8 @@ import { CancelOrderUseCase } from './cancel-order.use-case';
 import { GetOrderQuery, ListOrdersQuery, ListPositionsQuery, ListTradesQuery } from './order-queries';
 import { ExecutionService } from './execution.service';
 import { PgExecutionBook } from './execution-book';
+import { BrokerAccountViewsQuery } from './broker-account-views.query';
+import { LiveBrokerClients } from './live-broker-clients';
 import { PgMockBrokerStore } from './brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -30,6 +32,10 @@ const USE_CASES = [
   ExecutionService,
   // The same, as the port the broker-facing execution protocol (libs/brokers OrderExecution) drives.
   PgExecutionBook,
+  // The broker's own view of an account (funds, positions, order book).
+  BrokerAccountViewsQuery,
+  // REST clients of live accounts in the API process (views, the margin check at intake).
+  LiveBrokerClients,
 ];
 
 /**

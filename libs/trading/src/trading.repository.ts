@@ -363,7 +363,10 @@ export class TradingRepository {
     return row!;
   }
 
-  async listOrders(userId: UserId, q: { status?: string; symbol?: string; strategyId?: string; limit: number }): Promise<OrderRow[]> {
+  async listOrders(
+    userId: UserId,
+    q: { status?: string; symbol?: string; strategyId?: string; accountId?: string; limit: number },
+  ): Promise<OrderRow[]> {
     const params: unknown[] = [userId];
     const where = ['user_id = $1'];
     if (q.status === 'open') where.push(`status = ANY('{${OPEN_STATUSES.join(',')}}')`);
@@ -378,6 +381,10 @@ export class TradingRepository {
     if (q.strategyId) {
       params.push(q.strategyId);
       where.push(`strategy_id = $${params.length}`);
+    }
+    if (q.accountId) {
+      params.push(q.accountId);
+      where.push(`account_id = $${params.length}`);
     }
     params.push(q.limit);
     return this.db.sql.rows<OrderRow>(

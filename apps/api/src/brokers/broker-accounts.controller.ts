@@ -52,11 +52,12 @@ const actorOf = (principal: Principal, meta?: RequestMeta): AccountActor => ({
 /**
  * The caller's broker accounts (docs/api.md "Broker accounts"): their own and the firm accounts
  * assigned to them (admins also see and manage firm accounts). Credentials go in, only their
- * masked form comes out. Another user's account, or a malformed id, is 404.
+ * masked form comes out. Another user's account, or a malformed id, is 404. Quants have accounts
+ * too: a live strategy trades one.
  */
 @ApiTags('brokers')
 @ApiBearerAuth()
-@Roles('trader', 'admin')
+@Roles('trader', 'quant', 'admin')
 @Controller('api/v1/broker-accounts')
 export class BrokerAccountsController {
   constructor(

@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BrokerError, InstrumentMap, KiteAdapter, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
+import { BrokerError, KiteAdapter, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
-import { PgExecutionBook, TradingRepository } from '@tradeloop/trading';
+import { kiteAdapterOptions, kiteInstrumentMap, PgExecutionBook, TradingRepository } from '@tradeloop/trading';
 import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
 
@@ -111,24 +111,10 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
       throw new BrokerError('final', `${account.kind} accounts cannot trade yet`, { broker: account.kind, code: 'BROKER_NOT_SUPPORTED' });
     }
     const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
-    // Kite trades our NSE/NFO symbols under the same tradingsymbol; quantities in units (docs/brokers.md 1.7).
-    const instruments = new InstrumentMap(
-      'kite',
-      universe.map((i) => ({
-        ref: { exchange: i.exchange, symbol: i.symbol },
-        broker: { exchange: i.exchange, symbol: i.symbol, quantityUnit: 'units' as const, lotSize: i.lotSize },
-      })),
-    );
     const accountId = account.id;
     let execution: OrderExecution | null = null;
     const adapter = new KiteAdapter({
-      apiKey: account.credentials['apiKey']!,
-      apiSecret: account.credentials['apiSecret']!,
-      accessToken: account.accessToken!,
-      apiRoot: this.config.KITE_API_ROOT,
-      wsRoot: this.config.KITE_WS_ROOT,
-      timeoutMs: this.config.KITE_REQUEST_TIMEOUT_MS,
-      instruments,
+      ...kiteAdapterOptions(this.config, account, kiteInstrumentMap(universe)),
       onAuthLost: (err) => {
         this.logger.warn({ accountId, err: err.message }, 'broker session lost; the account needs a login');
         void this.accounts

@@ -1,1 +1,2 @@
 export * from './broker-accounts.schema';
+export * from './broker-views.schema';

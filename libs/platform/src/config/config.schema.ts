@@ -104,6 +104,10 @@ export const CONFIG_VARS = {
     schema: z.url({ protocol: /^wss?$/ }).default('wss://ws.kite.trade'),
     description: 'Root of the Kite ticker WebSocket (order updates of live Kite accounts; a local fake in tests).',
   },
+  BROKER_FUNDS_CACHE_MS: {
+    schema: int(0, 60_000).default(5_000),
+    description: "How long a live account's funds at its broker are reused for the margin check at order intake.",
+  },
   KITE_REQUEST_TIMEOUT_MS: {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',
