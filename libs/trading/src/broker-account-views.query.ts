@@ -8,8 +8,6 @@ import { LiveBrokerClients } from './live-broker-clients';
 import { averageFillPriceOf } from './order-row';
 import { TradingRepository } from './trading.repository';
 
-type View = 'funds' | 'positions' | 'orders';
-
 /**
  * The broker's own view of one of the caller's accounts (docs/api.md "Broker accounts"), beside ours:
  * a live account's funds, positions and order book as its broker reports them now; a paper
