@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { formatPrice, parsePrice } from '@tradeloop/domain';
+import { fakeKiteApp, setFakeKiteQuote } from './support/fake-kite';
 import { ADMIN, fundUser, logIn, registerUser, shot } from './support/fixtures';
 
 // What the trader types; only the last four characters may ever come back.
@@ -152,9 +154,11 @@ test('a trader adds Kite accounts (masked, needing login, with the banner), rena
   const orderId = (await placed.getAttribute('data-order-id'))!;
   await expect(page.getByTestId(`order-row-${orderId}`)).toHaveAttribute('data-status', 'FILLED', { timeout: 15_000 });
 
-  // "Log in to Kite" sends the browser to Kite's login with the account's API key (no real Kite here: the page is answered locally).
-  await page.route('https://kite.zerodha.com/**', (route) =>
-    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Kite login</title><h1>Kite login</h1>' }),
+  // "Log in to Kite" sends the browser to Kite's login page with the account's API key and a state
+  // (answered here: these keys are not the fake Kite's app; the whole round trip is the next test).
+  await page.route(
+    (url) => url.searchParams.get('api_key') === SPARE.apiKey,
+    (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Kite login</title><h1>Kite login</h1>' }),
   );
   await page.getByRole('region', { name: 'Broker login needed' }).getByRole('button', { name: 'Log in to Kite' }).click();
   await expect(page).toHaveTitle('Kite login');
@@ -188,4 +192,83 @@ test('a trader adds Kite accounts (masked, needing login, with the banner), rena
   await expect(drawer).toContainText('••••5678');
   for (const secret of [KITE.apiKey, KITE.apiSecret, SPARE.apiKey, SPARE.apiSecret]) await expect(drawer).not.toContainText(secret);
   await shot(page, '74-admin-user-broker-accounts');
+});
+
+test('a trader connects a Kite account through Kite’s login (the local fake Kite) and trades it from the ticket: a market buy fills at Kite, a limit under the market rests there and is cancelled', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const trader = await registerUser(request, 'kite');
+  // Live orders hold the trader's wallet as paper ones do.
+  await fundUser(request, trader.id, '500000.00', 'NEFT-E2E-KITE');
+  const app = await fakeKiteApp(request);
+
+  // Kite's book quotes RELIANCE at our own LTP, so a market order holds enough for its fill.
+  const session = await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } });
+  const { accessToken } = (await session.json()) as { accessToken: string };
+  let ltp = 0;
+  await expect
+    .poll(
+      async () => {
+        const res = await request.get('/api/v1/market/quotes?symbols=RELIANCE', { headers: { authorization: `Bearer ${accessToken}` } });
+        const quote = ((await res.json()) as { items?: { ltp: string }[] }).items?.[0];
+        ltp = quote ? parsePrice(quote.ltp) : 0;
+        return ltp;
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0);
+  await setFakeKiteQuote(request, { exchange: 'NSE', tradingsymbol: 'RELIANCE', ltp, bid: ltp, ask: ltp + 500 });
+
+  // Added with the Kite app's key and secret; it needs its first login.
+  await logIn(page, trader);
+  await page.goto('/account/brokers');
+  await addKiteAccount(page, 'Zerodha live', app);
+  const live = card(page, 'Zerodha live');
+  await expect(live).toHaveAttribute('data-status', 'needs_login');
+
+  // One click: Kite's login page, its redirect to our callback, and back here connected.
+  await live.getByRole('button', { name: 'Log in to Kite' }).click();
+  await expect(page).toHaveURL(/\/account\/brokers\?login=ok/);
+  await expect(page.getByRole('status').filter({ hasText: 'Logged in at the broker.' })).toBeVisible();
+  await expect(live).toHaveAttribute('data-status', 'connected');
+  await expect(live.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(live).toContainText('valid until');
+  await expect(page.getByRole('region', { name: 'Broker login needed' })).toHaveCount(0);
+  await live.getByRole('button', { name: 'Funds & positions' }).click();
+  await expect(live.getByRole('region', { name: 'Zerodha live at the broker' })).toBeVisible();
+  await shot(page, '75-kite-connected');
+
+  // The ticket trades it: a market buy goes to Kite and fills there.
+  await page.goto('/trade?symbol=RELIANCE');
+  await page.getByTestId('ticket-open-buy').click();
+  const ticket = page.getByTestId('order-ticket');
+  await ticket.getByLabel('Account').selectOption({ label: 'Zerodha live (Zerodha Kite)' });
+  await ticket.getByTestId('ticket-type-MARKET').click();
+  await ticket.getByLabel('Quantity (lots)').fill('1');
+  const submit = ticket.getByRole('button', { name: /^Buy .*RELIANCE$/ });
+  await submit.click();
+  const placed = ticket.getByRole('status').filter({ hasText: 'Placed' });
+  await expect(placed).toHaveAttribute('data-order-id', /.+/);
+  const buyId = (await placed.getAttribute('data-order-id'))!;
+  const buyRow = page.getByTestId(`order-row-${buyId}`);
+  await expect(buyRow).toHaveAttribute('data-status', 'FILLED', { timeout: 20_000 });
+  await expect(buyRow).toHaveAttribute('data-filled', '1');
+  await shot(page, '76-kite-market-filled');
+
+  // A limit 3 % under the market (inside the price band, on Kite's ₹0.10 grid for RELIANCE) rests
+  // OPEN at Kite; cancelling it there releases its hold.
+  await ticket.getByTestId('ticket-type-LIMIT').click();
+  await ticket.getByLabel('Price').fill(formatPrice(Math.floor((ltp * 97) / 100 / 1000) * 1000));
+  await submit.click();
+  await expect(placed).not.toHaveAttribute('data-order-id', buyId);
+  const limitId = (await placed.getAttribute('data-order-id'))!;
+  const limitRow = page.getByTestId(`order-row-${limitId}`);
+  await expect(limitRow).toHaveAttribute('data-status', 'OPEN', { timeout: 20_000 });
+  await page.getByTestId(`order-cancel-${limitId}`).click();
+  await page.getByTestId('order-cancel-confirm').click();
+  await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 20_000 });
+  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+  await shot(page, '77-kite-limit-cancelled');
 });

@@ -1,9 +1,11 @@
 // Starts the whole system for browser tests: a fresh migrated database, the seeded admin, and the
-// built API (serving the built web app) plus the worker. Stops both and drops the database on
-// SIGTERM (Playwright's shutdown).
+// built API (serving the built web app) plus the worker, trading live Kite accounts against a local
+// fake Kite. Stops them and drops the database on SIGTERM (Playwright's shutdown).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,54 @@ async function admin(sql) {
     await c.end();
   }
 }
+
+// A fake of Zerodha Kite (libs/testing/src/kite-fake, loopback only) stands in for Kite: its login
+// page redirects to our callback, the stack's KITE_* point at it, and a control port (E2E_PORT + 2,
+// support/fake-kite.ts) lets a test read its credentials and set its quotes. The library has no
+// build of its own, so its source is bundled here (its imports resolve to the built libraries).
+const port = Number(process.env.E2E_PORT ?? 3417);
+const kiteBundle = join(root, `.local/e2e/kite-fake-${run}.cjs`);
+mkdirSync(dirname(kiteBundle), { recursive: true });
+const esbuild = await import('esbuild');
+await (esbuild.build ?? esbuild.default.build)({
+  entryPoints: [join(root, 'libs/testing/src/kite-fake/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  packages: 'external',
+  outfile: kiteBundle,
+  logLevel: 'warning',
+});
+const { FakeKite } = createRequire(import.meta.url)(kiteBundle);
+const kite = new FakeKite({
+  apiKey: 'e2ekiteapikey',
+  apiSecret: 'e2ekiteapisecret',
+  redirectUrl: `http://127.0.0.1:${port}/api/v1/brokers/kite/callback`,
+});
+const kiteEndpoints = await kite.start();
+const kiteControl = createServer((req, res) => {
+  const reply = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  let raw = '';
+  req.on('data', (chunk) => (raw += chunk));
+  req.on('end', () => {
+    try {
+      if (req.method === 'GET' && req.url === '/kite') return reply(200, { apiKey: kite.apiKey, apiSecret: kite.apiSecret });
+      if (req.method === 'GET' && req.url === '/kite/orders') return reply(200, { items: kite.orderBook() });
+      if (req.method === 'POST' && req.url === '/kite/quote') {
+        const { exchange, tradingsymbol, ltp, bid, ask } = JSON.parse(raw);
+        kite.setQuote(exchange, tradingsymbol, { ltp, bid, ask });
+        return reply(200, { ok: true });
+      }
+      reply(404, { error: 'unknown control route' });
+    } catch (error) {
+      reply(400, { error: String(error) });
+    }
+  });
+});
+await new Promise((resolve) => kiteControl.listen(port + 2, '127.0.0.1', resolve));
 
 await admin(`CREATE DATABASE ${dbName}`);
 const env = {
@@ -48,6 +98,9 @@ const env = {
   // Every browser test registers its users from 127.0.0.1 through the public API.
   REGISTER_MAX_PER_IP: '10000',
   REGISTER_MAX_GLOBAL: '100000',
+  KITE_API_ROOT: kiteEndpoints.apiRoot,
+  KITE_LOGIN_URL: kiteEndpoints.loginUrl,
+  KITE_WS_ROOT: kiteEndpoints.wsUrl,
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));
@@ -66,6 +119,9 @@ async function stop() {
   await Promise.all(children.map(finished));
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   rmSync(env.MODEL_REGISTRY_DIR, { recursive: true, force: true });
+  kiteControl.close();
+  await kite.stop().catch(() => undefined);
+  rmSync(kiteBundle, { force: true });
   process.exit(0);
 }
 process.on('SIGTERM', stop);

@@ -1,0 +1,23 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+
+/** The control port of the stack's fake Kite (start-stack.mjs): the app's port + 2. */
+function control(): string {
+  const app = new URL(test.info().project.use.baseURL ?? 'http://127.0.0.1:3417');
+  return `http://127.0.0.1:${Number(app.port) + 2}/kite`;
+}
+
+/** The API key and secret of the Kite Connect app the fake plays. */
+export async function fakeKiteApp(request: APIRequestContext): Promise<{ apiKey: string; apiSecret: string }> {
+  const res = await request.get(control());
+  expect(res.status(), await res.text()).toBe(200);
+  return (await res.json()) as { apiKey: string; apiSecret: string };
+}
+
+/** Sets the fake's quote of an instrument (prices in ticks, 1/10000 rupee); its book matches against it. */
+export async function setFakeKiteQuote(
+  request: APIRequestContext,
+  quote: { exchange: string; tradingsymbol: string; ltp: number; bid: number; ask: number },
+) {
+  const res = await request.post(`${control()}/quote`, { data: quote });
+  expect(res.status(), await res.text()).toBe(200);
+}
