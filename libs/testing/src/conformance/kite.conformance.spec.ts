@@ -9,6 +9,8 @@ import {
   type KiteDisconnectReason,
   type RateLimiterClock,
 } from '@tradeloop/brokers';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { EXCHANGES, type Exchange, type OrderSide, type Product } from '@tradeloop/domain';
 import { FAKE_KITE_INSTRUMENTS, FakeKite, type FakeKiteFault } from '../kite-fake';
 import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
@@ -40,6 +42,15 @@ const FAULTS: Readonly<Partial<Record<PlacementFault, FakeKiteFault>>> = {
   'server-error': 502,
   'invalid-response': 'html-after-accept',
 };
+
+/** A loopback port nothing listens on: a connection to it is refused. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 const CHAOS = [
   'failNextPlacement',
   'expireSession',
@@ -77,6 +88,17 @@ describeBrokerConformance(
         skew += ms;
       },
     };
+    // 'refused': the fake cannot refuse a connection, so the next placement is sent to a port
+    // nothing listens on — a real ECONNREFUSED from the network stack; nothing reaches the fake.
+    const refusedRoot = `http://127.0.0.1:${await closedPort()}`;
+    let refuseNextPlacement = false;
+    const fetchVia = (url: string, init: RequestInit): Promise<Response> => {
+      if (refuseNextPlacement && init.method === 'POST') {
+        refuseNextPlacement = false;
+        return fetch(url.replace(endpoints.apiRoot, refusedRoot), init);
+      }
+      return fetch(url, init);
+    };
     const authLost: BrokerError[] = [];
     const reconnects: { reconnect: boolean }[] = [];
     let tickerConnects = 0;
@@ -90,6 +112,7 @@ describeBrokerConformance(
       wsRoot: endpoints.wsUrl,
       instruments: INSTRUMENTS,
       clock,
+      fetch: fetchVia,
       timeoutMs: 1_000,
       apiSecret: fake.apiSecret,
       onAuthLost: (e) => authLost.push(e),
@@ -138,8 +161,11 @@ describeBrokerConformance(
         return { orders, trades, positions };
       },
       chaos: {
-        placementFaults: Object.keys(FAULTS) as PlacementFault[],
-        failNextPlacement: (fault) => fake.failNext('place', FAULTS[fault]!),
+        placementFaults: [...(Object.keys(FAULTS) as PlacementFault[]), 'refused'],
+        failNextPlacement: (fault) => {
+          if (fault === 'refused') refuseNextPlacement = true;
+          else fake.failNext('place', FAULTS[fault]!);
+        },
         expireSession: () => fake.expireSession(),
         authLost,
         placementsReceived: () => fake.requests.filter((r) => r.route === 'place').length,
@@ -176,6 +202,6 @@ describeBrokerConformance(
   {
     shortAllowed: () => true,
     chaos: new Set(CHAOS),
-    placementFaults: new Set(Object.keys(FAULTS) as PlacementFault[]),
+    placementFaults: new Set([...(Object.keys(FAULTS) as PlacementFault[]), 'refused']),
   },
 );
