@@ -343,13 +343,11 @@ export class AdminSetBrokerAccountDisabledUseCase {
       return did;
     });
     if (changed) await this.events.changed([id]);
-    return (await this.repo.findVisible(actor.userId, id, { includeFirm: true }))?.view ?? (await this.adminView(id));
-  }
-
-  /** The account as seen by its owner (or the first assigned user): an admin may not see it as theirs. */
-  private async adminView(id: string): Promise<BrokerAccount> {
+    // The admin's view when they see it (own, assigned, firm), else its owner's (or first assigned user's) view, without their default flag.
+    const own = await this.repo.findVisible(actor.userId, id, { includeFirm: true });
+    if (own) return own.view;
     const [first] = await this.repo.audienceOf(id);
-    const account = first ? await this.repo.findVisible(first, id, { includeFirm: true }) : undefined;
+    const account = first ? await this.repo.findVisible(first, id) : undefined;
     if (!account) throw accountNotFound();
     return { ...account.view, isDefault: false };
   }

@@ -82,6 +82,33 @@ const toRecord = (r: AccountRow): AccountRecord => {
   };
 };
 
+interface SecretsRow {
+  id: string;
+  kind: BrokerKind;
+  owner_user_id: string | null;
+  status: StoredStatus;
+  disabled: boolean;
+  credentials_ciphertext: string | null;
+  access_token_ciphertext: string | null;
+  token_expires_at: Date | null;
+  broker_user_id: string | null;
+}
+
+const SELECT_SECRETS = `SELECT id, kind, owner_user_id, status, disabled, credentials_ciphertext, access_token_ciphertext, token_expires_at, broker_user_id
+  FROM broker_accounts`;
+
+const toSecrets = (row: SecretsRow): AccountSecrets => ({
+  id: row.id,
+  kind: row.kind,
+  ownerUserId: row.owner_user_id,
+  status: row.status,
+  disabled: row.disabled,
+  credentialsCiphertext: row.credentials_ciphertext,
+  accessTokenCiphertext: row.access_token_ciphertext,
+  tokenExpiresAt: row.token_expires_at,
+  brokerUserId: row.broker_user_id,
+});
+
 /**
  * `$1` the user the view is for (is_default), `$2` an optional account id; the caller adds the
  * visibility condition. Secrets are never selected here.
@@ -160,34 +187,8 @@ export class BrokerAccountsRepository {
   }
 
   async secrets(id: string, sql: Sql = this.db.sql): Promise<AccountSecrets | undefined> {
-    const row = await sql.maybeOne<{
-      id: string;
-      kind: BrokerKind;
-      owner_user_id: string | null;
-      status: StoredStatus;
-      disabled: boolean;
-      credentials_ciphertext: string | null;
-      access_token_ciphertext: string | null;
-      token_expires_at: Date | null;
-      broker_user_id: string | null;
-    }>(
-      `SELECT id, kind, owner_user_id, status, disabled, credentials_ciphertext, access_token_ciphertext, token_expires_at, broker_user_id
-       FROM broker_accounts WHERE id = $1`,
-      [id],
-    );
-    return (
-      row && {
-        id: row.id,
-        kind: row.kind,
-        ownerUserId: row.owner_user_id,
-        status: row.status,
-        disabled: row.disabled,
-        credentialsCiphertext: row.credentials_ciphertext,
-        accessTokenCiphertext: row.access_token_ciphertext,
-        tokenExpiresAt: row.token_expires_at,
-        brokerUserId: row.broker_user_id,
-      }
-    );
+    const row = await sql.maybeOne<SecretsRow>(`${SELECT_SECRETS} WHERE id = $1`, [id]);
+    return row && toSecrets(row);
   }
 
   /**
@@ -233,10 +234,7 @@ export class BrokerAccountsRepository {
 
   /** Whether `userId` may trade the account: they own it or it is assigned to them. */
   async canTrade(userId: string, accountId: string, sql: Sql = this.db.sql): Promise<boolean> {
-    const row = await sql.maybeOne(`SELECT 1 FROM broker_accounts a WHERE a.id = $2 AND ${VISIBLE.replace(/\$1/g, '$1')}`, [
-      userId,
-      accountId,
-    ]);
+    const row = await sql.maybeOne(`SELECT 1 FROM broker_accounts a WHERE a.id = $2 AND ${VISIBLE}`, [userId, accountId]);
     return row !== undefined;
   }
 
@@ -361,16 +359,10 @@ export class BrokerAccountsRepository {
 
   /** Kite accounts whose broker-side user is `brokerUserId` (postbacks name the user, not our account). */
   async kiteAccountsOfBrokerUser(brokerUserId: string, sql: Sql = this.db.sql): Promise<AccountSecrets[]> {
-    const rows = await sql.rows<{ id: string }>(
-      `SELECT id FROM broker_accounts WHERE kind = 'kite' AND broker_user_id = $1 ORDER BY created_at`,
-      [brokerUserId],
-    );
-    const out: AccountSecrets[] = [];
-    for (const r of rows) {
-      const s = await this.secrets(r.id, sql);
-      if (s) out.push(s);
-    }
-    return out;
+    const rows = await sql.rows<SecretsRow>(`${SELECT_SECRETS} WHERE kind = 'kite' AND broker_user_id = $1 ORDER BY created_at, id`, [
+      brokerUserId,
+    ]);
+    return rows.map(toSecrets);
   }
 
   // Login states ------------------------------------------------------------------------------
