@@ -280,15 +280,25 @@ export class SquareOffUseCase {
     for (const p of positions) {
       if (p.netQuantity === 0 || (symbol && p.symbol !== symbol.toUpperCase())) continue;
       const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
+      // Per account: a position is closed at the broker that holds it, by that account's open orders.
       const closing = open
-        .filter((o) => o.symbol === p.symbol && o.product === p.product && o.side === side)
+        .filter((o) => o.account_id === p.accountId && o.symbol === p.symbol && o.product === p.product && o.side === side)
         .reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
       const quantity = Math.abs(p.netQuantity) - closing;
       if (quantity <= 0) continue;
       const res = await this.place.execute(
         userId,
-        { symbol: p.symbol, side, type: 'MARKET', quantity, product: p.product, validity: 'DAY', tag: 'squareoff' },
-        `sq-${createHash('sha256').update(`${requestKey}|${p.symbol}|${p.product}`).digest('hex')}`,
+        {
+          symbol: p.symbol,
+          side,
+          type: 'MARKET',
+          quantity,
+          product: p.product,
+          validity: 'DAY',
+          tag: 'squareoff',
+          accountId: p.accountId,
+        },
+        `sq-${createHash('sha256').update(`${requestKey}|${p.accountId}|${p.symbol}|${p.product}`).digest('hex')}`,
         meta,
       );
       out.push(res.body.order);

@@ -39,9 +39,13 @@ export class OrdersController {
     @Inject(ModifyOrderUseCase) private readonly modifyOrder: ModifyOrderUseCase,
   ) {}
 
-  /** Accepted for execution (202): validated, risk-checked, funds held, queued. */
+  /**
+   * Accepted for execution (202): validated, risk-checked, funds held, queued. 404 for an
+   * `accountId` that is not one of the caller's; 409 for an account that needs a broker login or is
+   * disabled.
+   */
   @Post('orders')
-  @ApiProblems(409, 422, 423)
+  @ApiProblems(404, 409, 422, 423)
   @ZodResponse({ status: 202, type: OrderResponseDto })
   async create(
     @Body() body: PlaceOrderDto,
