@@ -302,6 +302,25 @@ describe('verify covers paper entries exactly like real ones', () => {
     expect(res.problems).toContainEqual(expect.objectContaining({ kind: 'BOOK_MISMATCH', transactionId: id }));
     await tamper(`UPDATE ledger_entries SET paper_account_id = $2 WHERE transaction_id = $1`, [id, t.accountId]);
 
+    // The paper house leg of the set-balance transaction claimed for another paper account.
+    const [set] = await sql<{ transaction_id: string }>(
+      `SELECT transaction_id FROM ledger_entries WHERE account = 'paper:external' AND paper_account_id = $1`,
+      [t.accountId],
+    );
+    await tamper(`UPDATE ledger_entries SET paper_account_id = $2 WHERE transaction_id = $1 AND account = 'paper:external'`, [
+      set!.transaction_id,
+      uuidv7(),
+    ]);
+    res = await verify(compliance.token);
+    expect(res.problems).toContainEqual(
+      expect.objectContaining({
+        kind: 'BOOK_MISMATCH',
+        transactionId: set!.transaction_id,
+        detail: expect.stringContaining('different paper accounts'),
+      }),
+    );
+    await tamper(`UPDATE ledger_entries SET paper_account_id = $2 WHERE transaction_id = $1`, [set!.transaction_id, t.accountId]);
+
     // A real entry rewritten into the paper book (account code changed): the hash and the books both say so.
     const real = await post(holdTx(walletBook(t.user.id), 1_000n, 'real-hold'));
     await api.app.get(LedgerSealer).sealAll({ wait: true });

@@ -18,30 +18,11 @@ interface Row {
   accounts: string[] | null;
   types: string[] | null;
   amounts: string[] | null;
-  /** Each entry's stored owner columns, in posting order: derived from the account codes, checked against them. */
-  users: (string | null)[] | null;
-  papers: (string | null)[] | null;
-}
-
-const UUID_LENGTH = 36;
-const PAPER_PREFIX = 'paper:';
-
-/**
- * The book an entry's account code belongs to (docs/domain.md, "Accounts and books"), and the
- * owner columns it must have been stored with: `user:<id>:…` → the wallet of <id>; `house:…` →
- * the wallet's house; `paper:<account>:…` → that paper account; `paper:<house>` → a paper book's
- * house (owned by the transaction's paper account).
- */
-function entryBook(code: string): { paper: boolean; user: string | null; account: string | null } {
-  if (code.startsWith('user:')) return { paper: false, user: code.slice(5, 5 + UUID_LENGTH), account: null };
-  if (code.startsWith(PAPER_PREFIX)) {
-    const own = code.length > PAPER_PREFIX.length + UUID_LENGTH;
-    return { paper: true, user: null, account: own ? code.slice(PAPER_PREFIX.length, PAPER_PREFIX.length + UUID_LENGTH) : null };
-  }
-  return { paper: false, user: null, account: null };
 }
 
 const MAX_PROBLEMS = 1000;
+/** Longer than any house code (`house:clearing`, `paper:external`): an owner's own account (`user:<uuid>:cash`). */
+const OWN_ACCOUNT_MIN_LENGTH = 20;
 
 /**
  * Recomputes everything the ledger promises, from the rows themselves, in one streaming pass:
@@ -114,35 +95,31 @@ export class LedgerVerifier {
           report({ kind: 'UNBALANCED_TRANSACTION', transactionId: row.transaction_id, detail: `entries sum to ${formatMoney(sum)}` });
         checkBook(row, accounts);
       };
+      // One book per transaction, from the account codes alone (they are in the content hash):
+      // `user:<id>:…` and `paper:<account>:…` are an owner's own accounts (longer than any house
+      // code), `house:…` and `paper:<name>` the houses. Cheap string tests: this runs per entry.
       const checkBook = (row: Row, accounts: string[]) => {
-        const users = row.users ?? [];
-        const papers = row.papers ?? [];
-        const books = accounts.map(entryBook);
-        const owners = new Set<string>();
         let paper = 0;
-        for (const b of books) {
-          if (b.paper) paper += 1;
-          if (b.user) owners.add(`wallet:${b.user}`);
-          if (b.account) owners.add(`paper:${b.account}`);
+        let owner: string | null = null;
+        let mixed = false;
+        for (const code of accounts) {
+          const isPaper = code.startsWith('paper:');
+          if (isPaper) paper += 1;
+          if (code.length > OWN_ACCOUNT_MIN_LENGTH) {
+            const own = code.slice(0, code.lastIndexOf(':'));
+            if (owner === null) owner = own;
+            else if (own !== owner) mixed = true;
+          }
         }
-        const owner = [...owners][0];
-        if ((paper > 0 && paper < books.length) || owners.size > 1 || (owner?.startsWith('wallet:') && owner !== `wallet:${row.user_id}`)) {
-          report({ kind: 'BOOK_MISMATCH', transactionId: row.transaction_id, detail: 'its entries are not all in one book' });
-          return;
-        }
-        const account = paper > 0 ? (books.find((b) => b.account)?.account ?? null) : null;
-        if (account) {
+        if (paper > 0 && paper < accounts.length) mixed = true;
+        if (owner !== null && paper === 0 && owner !== `user:${row.user_id}`) mixed = true;
+        if (mixed) {
+          report({ kind: 'BOOK_MISMATCH', transactionId: row.transaction_id, detail: 'its entries are not all in one book of its user' });
+        } else if (owner !== null && paper > 0) {
+          const account = owner.slice('paper:'.length);
           const seen = paperUsers.get(account) ?? new Set<string>();
           seen.add(row.user_id);
           paperUsers.set(account, seen);
-        }
-        const stored = books.every((b, i) => (users[i] ?? null) === b.user && (papers[i] ?? null) === (b.paper ? account : null));
-        if (!stored) {
-          report({
-            kind: 'BOOK_MISMATCH',
-            transactionId: row.transaction_id,
-            detail: "an entry's stored user or paper account differs from its account code",
-          });
         }
       };
 
@@ -151,13 +128,12 @@ export class LedgerVerifier {
       const stream = await openStream(
         `SELECT c.seq::text, c.transaction_id, c.prev_hash, c.hash, t.type, t.user_id, t.reference,
                 to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, t.content_hash,
-                e.accounts, e.types, e.amounts, e.users, e.papers
+                e.accounts, e.types, e.amounts
          FROM ledger_chain c
          JOIN ledger_transactions t ON t.id = c.transaction_id
          CROSS JOIN LATERAL (
            SELECT array_agg(account ORDER BY position) AS accounts, array_agg(type ORDER BY position) AS types,
-                  array_agg(amount_paise::text ORDER BY position) AS amounts,
-                  array_agg(user_id::text ORDER BY position) AS users, array_agg(paper_account_id::text ORDER BY position) AS papers
+                  array_agg(amount_paise::text ORDER BY position) AS amounts
            FROM ledger_entries WHERE transaction_id = c.transaction_id
          ) e
          ORDER BY c.seq`,
@@ -177,11 +153,35 @@ export class LedgerVerifier {
       }
       await this.checkBalances(sql, report, paperUsers);
       // The trial balance covers every committed entry, sealed or not; each book on its own too.
-      const all = await sql.one<{ total: string; paper: string }>(
+      // The same scan checks each entry's stored owner columns against its account code (compared
+      // as text: a tampered code must not make verify fail with a cast error): user_id names the
+      // wallet of a user:… entry and nothing else; paper_account_id is set exactly on paper
+      // entries, to the account of a paper:<account>:… code.
+      const all = await sql.one<{ total: string; paper: string; mismatched: string[] | null }>(
         `SELECT COALESCE(SUM(amount_paise), 0)::text AS total,
-                COALESCE(SUM(amount_paise) FILTER (WHERE account LIKE 'paper:%'), 0)::text AS paper
+                COALESCE(SUM(amount_paise) FILTER (WHERE account LIKE 'paper:%'), 0)::text AS paper,
+                (array_agg(DISTINCT transaction_id::text) FILTER (WHERE
+                   user_id::text IS DISTINCT FROM (CASE WHEN account LIKE 'user:%' THEN substr(account, 6, 36) END)
+                   OR (paper_account_id IS NULL) = (account LIKE 'paper:%')
+                   OR (account LIKE 'paper:%:%' AND paper_account_id::text IS DISTINCT FROM substr(account, 7, 36))
+                ))[1:100] AS mismatched
          FROM ledger_entries`,
       );
+      for (const id of all.mismatched ?? []) {
+        report({
+          kind: 'BOOK_MISMATCH',
+          transactionId: id,
+          detail: "an entry's stored user or paper account differs from its account code",
+        });
+      }
+      // A paper transaction's house legs carry the same account as its own entries.
+      const split = await sql.rows<{ transaction_id: string }>(
+        `SELECT transaction_id FROM ledger_entries WHERE paper_account_id IS NOT NULL
+         GROUP BY transaction_id HAVING count(DISTINCT paper_account_id) > 1 LIMIT 100`,
+      );
+      for (const r of split) {
+        report({ kind: 'BOOK_MISMATCH', transactionId: r.transaction_id, detail: 'its entries name different paper accounts' });
+      }
       const trial = BigInt(all.total);
       const paperTrial = BigInt(all.paper);
       if (trial !== 0n) report({ kind: 'UNBALANCED_TRANSACTION', detail: `the whole ledger sums to ${formatMoney(trial)}` });
