@@ -309,6 +309,21 @@ describe('Kite daily login', () => {
     expect(kite.calls.length).toBe(calls);
   });
 
+  it('the same state sent twice at once: one login, one 400', async () => {
+    const { token } = await signedIn(api);
+    const { body: acc } = await create(token, kiteBody());
+    const { body } = await api.http.get(`/api/v1/broker-accounts/${acc.id}/login`, token);
+    const state = stateOf(body.url);
+    const calls = kite.calls.length;
+    const rs = await Promise.all([
+      callback({ request_token: 'rt-race-a', status: 'success', state }),
+      callback({ request_token: 'rt-race-b', status: 'success', state }),
+    ]);
+    expect(rs.map((r) => r.status).sort()).toEqual([302, 400]);
+    expect(kite.calls.length).toBe(calls + 1);
+    expect((await auditOf(acc.id)).filter((a) => a.action === 'broker_account.login_succeeded')).toHaveLength(1);
+  });
+
   it('a foreign or expired state is 400 and stores nothing', async () => {
     const { token } = await signedIn(api);
     const { body: acc } = await create(token, kiteBody());
