@@ -5,3 +5,4 @@ export * from './adapter';
 export * from './mock';
 export * from './kite';
 export * from './execution';
+export * from './reconciliation';

@@ -1,0 +1,352 @@
+import type { BrokerReportStatus, OrderStatus, Product } from '@tradeloop/domain';
+import {
+  asBrokerOrderId,
+  asBrokerTradeId,
+  comparedStatus,
+  fillsCashFlow,
+  reconcileAccount,
+  reportedCash,
+  RECONCILIATION_DIFFERENCE_KINDS,
+  type BrokerOrder,
+  type BrokerPosition,
+  type BrokerTrade,
+  type OurOrder,
+  type ReconciliationInput,
+} from '..';
+
+const ORDER_A = '0190c5e2-7a7e-7c2b-9d3f-00000000000a';
+const ORDER_B = '0190c5e2-7a7e-7c2b-9d3f-00000000000b';
+
+const ours = (over: Partial<OurOrder> & { orderId: string }): OurOrder => ({
+  tag: `tag${over.orderId.slice(-1).toUpperCase()}`,
+  brokerOrderIds: [`K${over.orderId.slice(-1).toUpperCase()}`],
+  status: 'FILLED' as OrderStatus,
+  quantity: 10,
+  filledQuantity: 10,
+  tradedQuantity: 10,
+  ...over,
+});
+
+const brokerOrder = (over: Omit<Partial<BrokerOrder>, 'brokerOrderId'> & { brokerOrderId: string }): BrokerOrder => ({
+  parentBrokerOrderId: null,
+  tag: null,
+  instrument: { exchange: 'NSE', symbol: 'INFY' },
+  side: 'BUY',
+  type: 'MARKET',
+  product: 'MIS',
+  validity: 'DAY',
+  quantity: 10,
+  price: null,
+  triggerPrice: null,
+  rawStatus: 'COMPLETE',
+  placedAt: 0,
+  updatedAt: 0,
+  status: 'FILLED' as BrokerReportStatus,
+  filledQuantity: 10,
+  averagePrice: 15_000_000,
+  ...over,
+  brokerOrderId: asBrokerOrderId(over.brokerOrderId),
+});
+
+const trade = (brokerOrderId: string, quantity: number, id = `${brokerOrderId}-t${quantity}`): BrokerTrade => ({
+  tradeId: asBrokerTradeId(id),
+  brokerOrderId: asBrokerOrderId(brokerOrderId),
+  instrument: { exchange: 'NSE', symbol: 'INFY' },
+  side: 'BUY',
+  product: 'MIS',
+  quantity,
+  price: 15_000_000,
+  ts: 0,
+});
+
+const position = (symbol: string, product: Product, netQuantity: number): BrokerPosition => ({
+  instrument: { exchange: 'NSE', symbol },
+  product,
+  netQuantity,
+  averagePrice: null,
+  lastPrice: null,
+  realisedPnl: 0n,
+});
+
+/** One filled buy of 10 INFY, identical on both sides, cash in agreement. */
+function matching(): ReconciliationInput {
+  return {
+    orders: [ours({ orderId: ORDER_A })],
+    positions: [{ symbol: 'INFY', product: 'MIS', netQuantity: 10 }],
+    cash: { previousMirror: 1_000_000n, expectedFlow: -15_000n, tolerance: 100n },
+    broker: {
+      orders: [brokerOrder({ brokerOrderId: 'KA', tag: 'tagA' })],
+      trades: [trade('KA', 4), trade('KA', 6)],
+      positions: [position('INFY', 'MIS', 10)],
+      funds: { availableCash: 900_000n, usedMargin: 85_000n },
+    },
+  };
+}
+
+const kinds = (input: ReconciliationInput) => reconcileAccount(input).differences.map((d) => `${d.kind} ${d.subject}`);
+
+describe('reconcileAccount', () => {
+  it('finds nothing when both books agree, and reports the broker total cash and the counts', () => {
+    const r = reconcileAccount(matching());
+    expect(r.differences).toEqual([]);
+    expect(r.reportedCash).toBe(985_000n);
+    expect(r.counts).toEqual({ orders: 1, brokerOrders: 1, trades: 2, positions: 1 });
+  });
+
+  it('names an order we sent that the broker does not hold', () => {
+    const input = matching();
+    const r = reconcileAccount({ ...input, broker: { ...input.broker, orders: [], trades: [] } });
+    expect(r.differences).toContainEqual({
+      kind: 'ORDER_MISSING_AT_BROKER',
+      severity: 'discrepancy',
+      subject: ORDER_A,
+      orderId: ORDER_A,
+      brokerOrderIds: ['KA'],
+      status: 'FILLED',
+    });
+  });
+
+  it('ignores an order never sent (no broker id, none with its tag)', () => {
+    const input = matching();
+    expect(
+      kinds({
+        ...input,
+        orders: [...input.orders, ours({ orderId: ORDER_B, brokerOrderIds: [], status: 'REJECTED', filledQuantity: 0, tradedQuantity: 0 })],
+      }),
+    ).toEqual([]);
+  });
+
+  it('names a broker order that carries our tag but whose id we never recorded, and compares it as ours', () => {
+    const input = matching();
+    const r = reconcileAccount({ ...input, orders: [ours({ orderId: ORDER_A, brokerOrderIds: [] })] });
+    expect(r.differences).toEqual([
+      {
+        kind: 'BROKER_ORDER_NOT_RECORDED',
+        severity: 'discrepancy',
+        subject: `${ORDER_A}:KA`,
+        orderId: ORDER_A,
+        brokerOrderId: 'KA',
+        matchedBy: 'tag',
+      },
+    ]);
+  });
+
+  it('matches an autoslice child by its parent and combines the slices', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      orders: [ours({ orderId: ORDER_A, tag: null, brokerOrderIds: ['KA'] })],
+      broker: {
+        ...input.broker,
+        orders: [
+          brokerOrder({ brokerOrderId: 'KA', quantity: 6, filledQuantity: 6 }),
+          brokerOrder({ brokerOrderId: 'KA2', parentBrokerOrderId: asBrokerOrderId('KA'), quantity: 4, filledQuantity: 4 }),
+        ],
+        trades: [trade('KA', 6), trade('KA2', 4)],
+      },
+    });
+    expect(r.differences.map((d) => d.kind)).toEqual(['BROKER_ORDER_NOT_RECORDED']);
+    expect(r.differences[0]).toMatchObject({ brokerOrderId: 'KA2', matchedBy: 'parent' });
+  });
+
+  it('combines recorded slices into one status and filled quantity', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      orders: [ours({ orderId: ORDER_A, brokerOrderIds: ['KA', 'KA2'], status: 'PARTIALLY_FILLED', filledQuantity: 6, tradedQuantity: 6 })],
+      broker: {
+        ...input.broker,
+        orders: [
+          brokerOrder({ brokerOrderId: 'KA', quantity: 6, filledQuantity: 6 }),
+          brokerOrder({ brokerOrderId: 'KA2', quantity: 4, filledQuantity: 0, status: 'OPEN', averagePrice: null }),
+        ],
+        trades: [trade('KA', 6)],
+        positions: [position('INFY', 'MIS', 6)],
+      },
+      positions: [{ symbol: 'INFY', product: 'MIS', netQuantity: 6 }],
+    });
+    expect(r.differences).toEqual([]);
+  });
+
+  it('reports an order placed outside the platform as information', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      broker: {
+        ...input.broker,
+        orders: [
+          ...input.broker.orders,
+          brokerOrder({ brokerOrderId: 'KX', tag: 'manual', side: 'SELL', status: 'OPEN', filledQuantity: 0 }),
+        ],
+      },
+    });
+    expect(r.differences).toEqual([
+      {
+        kind: 'EXTERNAL_ORDER',
+        severity: 'info',
+        subject: 'KX',
+        brokerOrderId: 'KX',
+        tag: 'manual',
+        symbol: 'INFY',
+        side: 'SELL',
+        quantity: 10,
+        filledQuantity: 0,
+        status: 'WORKING',
+      },
+    ]);
+  });
+
+  it('compares statuses by class: working steps agree, terminal ones must be equal', () => {
+    const input = matching();
+    const working = reconcileAccount({
+      ...input,
+      orders: [ours({ orderId: ORDER_A, status: 'TRIGGER_PENDING', filledQuantity: 0, tradedQuantity: 0 })],
+      broker: {
+        ...input.broker,
+        orders: [brokerOrder({ brokerOrderId: 'KA', status: 'OPEN', filledQuantity: 0, averagePrice: null })],
+        trades: [],
+        positions: [],
+      },
+      positions: [],
+    });
+    expect(working.differences).toEqual([]);
+    const differ = reconcileAccount({
+      ...input,
+      orders: [ours({ orderId: ORDER_A, status: 'CANCELLED', filledQuantity: 0, tradedQuantity: 0 })],
+      broker: {
+        ...input.broker,
+        orders: [brokerOrder({ brokerOrderId: 'KA', status: 'OPEN', filledQuantity: 0, averagePrice: null })],
+        trades: [],
+        positions: [],
+      },
+      positions: [],
+    });
+    expect(differ.differences).toEqual([
+      { kind: 'STATUS_MISMATCH', severity: 'discrepancy', subject: ORDER_A, orderId: ORDER_A, ours: 'CANCELLED', broker: 'WORKING' },
+    ]);
+  });
+
+  it('names a fill our books missed: filled quantity, trades and position each differ', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      orders: [ours({ orderId: ORDER_A, status: 'OPEN', filledQuantity: 0, tradedQuantity: 0 })],
+      positions: [],
+    });
+    expect(r.differences).toEqual([
+      { kind: 'STATUS_MISMATCH', severity: 'discrepancy', subject: ORDER_A, orderId: ORDER_A, ours: 'WORKING', broker: 'FILLED' },
+      { kind: 'FILLED_QUANTITY_MISMATCH', severity: 'discrepancy', subject: ORDER_A, orderId: ORDER_A, ours: 0, broker: 10 },
+      { kind: 'TRADES_QUANTITY_MISMATCH', severity: 'discrepancy', subject: ORDER_A, orderId: ORDER_A, ours: 0, broker: 10 },
+      { kind: 'POSITION_MISMATCH', severity: 'discrepancy', subject: 'INFY:MIS', symbol: 'INFY', product: 'MIS', ours: 0, broker: 10 },
+    ]);
+  });
+
+  it('compares trades per order even when the order itself agrees', () => {
+    const input = matching();
+    const r = reconcileAccount({ ...input, broker: { ...input.broker, trades: [trade('KA', 4)] } });
+    expect(r.differences).toEqual([
+      { kind: 'TRADES_QUANTITY_MISMATCH', severity: 'discrepancy', subject: ORDER_A, orderId: ORDER_A, ours: 10, broker: 4 },
+    ]);
+  });
+
+  it('sums our positions over users and compares per (symbol, product), flat on one side counting as zero', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      positions: [
+        { symbol: 'INFY', product: 'MIS', netQuantity: 4 },
+        { symbol: 'INFY', product: 'MIS', netQuantity: 6 },
+        { symbol: 'TCS', product: 'CNC', netQuantity: -5 },
+        { symbol: 'SBIN', product: 'NRML', netQuantity: 0 },
+      ],
+      broker: { ...input.broker, positions: [position('INFY', 'MIS', 10), position('INFY', 'CNC', 3), position('SBIN', 'NRML', 0)] },
+    });
+    expect(r.differences).toEqual([
+      { kind: 'POSITION_MISMATCH', severity: 'discrepancy', subject: 'INFY:CNC', symbol: 'INFY', product: 'CNC', ours: 0, broker: 3 },
+      { kind: 'POSITION_MISMATCH', severity: 'discrepancy', subject: 'TCS:CNC', symbol: 'TCS', product: 'CNC', ours: -5, broker: 0 },
+    ]);
+  });
+
+  it('accepts a cash difference up to the tolerance either way, and names one beyond it', () => {
+    const input = matching();
+    const at = (availableCash: bigint) =>
+      reconcileAccount({ ...input, broker: { ...input.broker, funds: { availableCash, usedMargin: 85_000n } } });
+    expect(at(900_100n).differences).toEqual([]);
+    expect(at(899_900n).differences).toEqual([]);
+    expect(at(900_101n).differences).toEqual([
+      {
+        kind: 'CASH_MISMATCH',
+        severity: 'discrepancy',
+        subject: 'cash',
+        previousMirror: 1_000_000n,
+        expectedFlow: -15_000n,
+        expected: 985_000n,
+        reported: 985_101n,
+        difference: 101n,
+        tolerance: 100n,
+      },
+    ]);
+    expect(at(899_899n).differences).toMatchObject([{ kind: 'CASH_MISMATCH', difference: -101n }]);
+  });
+
+  it('has no cash case on the first run: the mirror starts at the broker cash', () => {
+    const input = matching();
+    const r = reconcileAccount({
+      ...input,
+      cash: { ...input.cash, previousMirror: null },
+      broker: { ...input.broker, funds: { availableCash: 1n, usedMargin: 0n } },
+    });
+    expect(r.differences).toEqual([]);
+    expect(r.reportedCash).toBe(1n);
+  });
+
+  it('lists differences by kind, then subject, whatever the input order', () => {
+    const input = matching();
+    const broker = {
+      ...input.broker,
+      orders: [
+        brokerOrder({ brokerOrderId: 'KZ', status: 'OPEN', filledQuantity: 0, averagePrice: null }),
+        brokerOrder({ brokerOrderId: 'KY', status: 'OPEN', filledQuantity: 0, averagePrice: null }),
+      ],
+      trades: [],
+      funds: { availableCash: 0n, usedMargin: 0n },
+    };
+    const orders = [ours({ orderId: ORDER_B }), ours({ orderId: ORDER_A })];
+    const first = kinds({ ...input, orders, broker });
+    const second = kinds({ ...input, orders: [...orders].reverse(), broker: { ...broker, orders: [...broker.orders].reverse() } });
+    expect(first).toEqual(second);
+    expect(first).toEqual([
+      `ORDER_MISSING_AT_BROKER ${ORDER_A}`,
+      `ORDER_MISSING_AT_BROKER ${ORDER_B}`,
+      'CASH_MISMATCH cash',
+      'EXTERNAL_ORDER KY',
+      'EXTERNAL_ORDER KZ',
+    ]);
+    const order = first.map((k) => RECONCILIATION_DIFFERENCE_KINDS.indexOf(k.split(' ')[0] as never));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+});
+
+describe('reconciliation helpers', () => {
+  it('normalises statuses to classes', () => {
+    expect(['PENDING', 'PENDING_SUBMIT', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'UNKNOWN'].map(comparedStatus)).toEqual(
+      Array(6).fill('WORKING'),
+    );
+    expect(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'].map(comparedStatus)).toEqual(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
+  });
+
+  it('takes the total cash as available plus used', () => {
+    expect(reportedCash({ availableCash: 12_345n, usedMargin: 655n })).toBe(13_000n);
+  });
+
+  it('computes the fills cash flow in paise, half-up per fill, buys out and sells in', () => {
+    expect(fillsCashFlow([])).toBe(0n);
+    // 10 × ₹1,500.0000 = ₹15,000 out; 3 × ₹100.0050 = ₹300.015 → 30,002 paise (half-up) in.
+    expect(
+      fillsCashFlow([
+        { side: 'BUY', quantity: 10, price: 15_000_000 },
+        { side: 'SELL', quantity: 3, price: 1_000_050 },
+      ]),
+    ).toBe(-1_500_000n + 30_002n);
+  });
+});

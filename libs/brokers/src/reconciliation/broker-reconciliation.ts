@@ -1,0 +1,297 @@
+import {
+  valueToPaise,
+  tradeValue,
+  type OrderSide,
+  type OrderStatus,
+  type Paise,
+  type PriceTicks,
+  type Product,
+  type Quantity,
+} from '@tradeloop/domain';
+import type { BrokerFunds, BrokerOrder, BrokerPosition, BrokerTrade } from '../adapter/broker-adapter.port';
+import { combineSliceReports } from '../adapter/status.mapper';
+
+/**
+ * The daily broker reconciliation's comparison (docs/domain.md, "Accounts and books (second
+ * wave)": "a daily reconciliation compares our orders, trades, positions and that mirror with the
+ * broker's own books and records each difference as a compliance case"). Pure: it takes our
+ * books and the broker's, already read, and answers the differences in a deterministic order.
+ * Money is bigint paise, prices integer ticks, quantities units; no floats.
+ */
+
+/** One of our orders of the account, for the day being reconciled. */
+export interface OurOrder {
+  readonly orderId: string;
+  /** The tag we sent it with (`adapter.correlationTag(orderId)`); null when the broker has no tags. */
+  readonly tag: string | null;
+  /** The broker's ids we recorded for it (several when the broker sliced it); empty when never sent. */
+  readonly brokerOrderIds: readonly string[];
+  readonly status: OrderStatus;
+  readonly quantity: Quantity;
+  readonly filledQuantity: Quantity;
+  /** The sum of the quantities of our trades of this order. */
+  readonly tradedQuantity: Quantity;
+}
+
+/** Our net quantity of one (symbol, product) on the account, summed over every user who trades it. */
+export interface OurPosition {
+  readonly symbol: string;
+  readonly product: Product;
+  readonly netQuantity: Quantity;
+}
+
+/** The cash mirror's side: its balance at the previous reconciliation and our expected cash flow since. */
+export interface OurCash {
+  /** The mirror's balance after the previous reconciliation; null when the mirror has never been set (first run). */
+  readonly previousMirror: Paise | null;
+  /** Our expected change in the broker's cash since then: what the account's fills paid and received (`fillsCashFlow`). */
+  readonly expectedFlow: Paise;
+  /** A difference at most this large (either way) is not a case: brokerage and charges the broker adds. */
+  readonly tolerance: Paise;
+}
+
+export interface ReconciliationInput {
+  readonly orders: readonly OurOrder[];
+  readonly positions: readonly OurPosition[];
+  readonly cash: OurCash;
+  readonly broker: {
+    readonly orders: readonly BrokerOrder[];
+    readonly trades: readonly BrokerTrade[];
+    readonly positions: readonly BrokerPosition[];
+    readonly funds: BrokerFunds;
+  };
+}
+
+/** Every difference kind, in the order the result lists them. */
+export const RECONCILIATION_DIFFERENCE_KINDS = [
+  'ORDER_MISSING_AT_BROKER',
+  'BROKER_ORDER_NOT_RECORDED',
+  'STATUS_MISMATCH',
+  'FILLED_QUANTITY_MISMATCH',
+  'TRADES_QUANTITY_MISMATCH',
+  'POSITION_MISMATCH',
+  'CASH_MISMATCH',
+  'EXTERNAL_ORDER',
+] as const;
+export type ReconciliationDifferenceKind = (typeof RECONCILIATION_DIFFERENCE_KINDS)[number];
+
+/** `discrepancy`: our books and the broker's disagree; `info`: worth knowing, not an error of ours (an order placed outside the platform). */
+export type DifferenceSeverity = 'discrepancy' | 'info';
+
+/** Status classes compared: the terminal statuses as they are, every working status as `WORKING`. */
+export type ComparedStatus = 'WORKING' | 'FILLED' | 'CANCELLED' | 'REJECTED' | 'EXPIRED';
+
+interface Base<K extends ReconciliationDifferenceKind> {
+  readonly kind: K;
+  readonly severity: DifferenceSeverity;
+  /** What the difference is about: our order id, the broker's order id (external), `SYMBOL:PRODUCT`, or `cash`. Unique per kind. */
+  readonly subject: string;
+}
+
+export type ReconciliationDifference =
+  | (Base<'ORDER_MISSING_AT_BROKER'> & {
+      readonly orderId: string;
+      readonly brokerOrderIds: readonly string[];
+      readonly status: OrderStatus;
+    })
+  | (Base<'BROKER_ORDER_NOT_RECORDED'> & { readonly orderId: string; readonly brokerOrderId: string; readonly matchedBy: 'tag' | 'parent' })
+  | (Base<'STATUS_MISMATCH'> & { readonly orderId: string; readonly ours: ComparedStatus; readonly broker: ComparedStatus })
+  | (Base<'FILLED_QUANTITY_MISMATCH'> & { readonly orderId: string; readonly ours: Quantity; readonly broker: Quantity })
+  | (Base<'TRADES_QUANTITY_MISMATCH'> & { readonly orderId: string; readonly ours: Quantity; readonly broker: Quantity })
+  | (Base<'POSITION_MISMATCH'> & { readonly symbol: string; readonly product: Product; readonly ours: Quantity; readonly broker: Quantity })
+  | (Base<'CASH_MISMATCH'> & {
+      readonly previousMirror: Paise;
+      readonly expectedFlow: Paise;
+      readonly expected: Paise;
+      readonly reported: Paise;
+      readonly difference: Paise;
+      readonly tolerance: Paise;
+    })
+  | (Base<'EXTERNAL_ORDER'> & {
+      readonly brokerOrderId: string;
+      readonly tag: string | null;
+      readonly symbol: string;
+      readonly side: OrderSide;
+      readonly quantity: Quantity;
+      readonly filledQuantity: Quantity;
+      readonly status: ComparedStatus;
+    });
+
+export interface ReconciliationResult {
+  readonly differences: readonly ReconciliationDifference[];
+  /** The broker's total cash (available + used): what the mirror is brought to. */
+  readonly reportedCash: Paise;
+  readonly counts: { readonly orders: number; readonly brokerOrders: number; readonly trades: number; readonly positions: number };
+}
+
+const TERMINAL = new Set<string>(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
+/** Ours and the broker's statuses in one vocabulary: a working order is working whatever the step (docs/brokers.md 4.4). */
+export const comparedStatus = (s: string): ComparedStatus => (TERMINAL.has(s) ? (s as ComparedStatus) : 'WORKING');
+
+/** The broker's total cash: what new orders can use plus what is blocked (docs/domain.md, "Accounts and books (second wave)"). */
+export const reportedCash = (funds: BrokerFunds): Paise => funds.availableCash + funds.usedMargin;
+
+/** Our expected change in the broker's cash from fills: a buy pays qty × price, a sell receives it (paise, half-up per fill). */
+export function fillsCashFlow(
+  fills: readonly { readonly side: OrderSide; readonly quantity: Quantity; readonly price: PriceTicks }[],
+): Paise {
+  let flow = 0n;
+  for (const f of fills) {
+    const value = valueToPaise(tradeValue(f.quantity, f.price));
+    flow += f.side === 'BUY' ? -value : value;
+  }
+  return flow;
+}
+
+const positionKey = (symbol: string, product: string) => `${symbol}:${product}`;
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Compares our books of one account with the broker's; see the module comment. */
+export function reconcileAccount(input: ReconciliationInput): ReconciliationResult {
+  const out: ReconciliationDifference[] = [];
+  const ourByBrokerId = new Map<string, OurOrder>();
+  const ourByTag = new Map<string, OurOrder>();
+  for (const o of input.orders) {
+    for (const id of o.brokerOrderIds) ourByBrokerId.set(id, o);
+    if (o.tag !== null) ourByTag.set(o.tag, o);
+  }
+
+  // Every broker order is ours by id, ours by tag (or by its parent's id: a Kite autoslice child), or external.
+  const brokerOrdersOf = new Map<string, BrokerOrder[]>();
+  const unrecorded: { order: OurOrder; broker: BrokerOrder; matchedBy: 'tag' | 'parent' }[] = [];
+  for (const b of input.broker.orders) {
+    let ours = ourByBrokerId.get(b.brokerOrderId);
+    if (!ours) {
+      const byParent = b.parentBrokerOrderId !== null ? ourByBrokerId.get(b.parentBrokerOrderId) : undefined;
+      const byTag = b.tag !== null ? ourByTag.get(b.tag) : undefined;
+      ours = byTag ?? byParent;
+      if (ours) unrecorded.push({ order: ours, broker: b, matchedBy: byTag ? 'tag' : 'parent' });
+    }
+    if (ours) {
+      const list = brokerOrdersOf.get(ours.orderId) ?? [];
+      list.push(b);
+      brokerOrdersOf.set(ours.orderId, list);
+    } else {
+      out.push({
+        kind: 'EXTERNAL_ORDER',
+        severity: 'info',
+        subject: b.brokerOrderId,
+        brokerOrderId: b.brokerOrderId,
+        tag: b.tag,
+        symbol: b.instrument.symbol,
+        side: b.side,
+        quantity: b.quantity,
+        filledQuantity: b.filledQuantity,
+        status: comparedStatus(b.status),
+      });
+    }
+  }
+  for (const u of unrecorded) {
+    out.push({
+      kind: 'BROKER_ORDER_NOT_RECORDED',
+      severity: 'discrepancy',
+      subject: `${u.order.orderId}:${u.broker.brokerOrderId}`,
+      orderId: u.order.orderId,
+      brokerOrderId: u.broker.brokerOrderId,
+      matchedBy: u.matchedBy,
+    });
+  }
+
+  const tradedAtBroker = new Map<string, number>();
+  for (const t of input.broker.trades) tradedAtBroker.set(t.brokerOrderId, (tradedAtBroker.get(t.brokerOrderId) ?? 0) + t.quantity);
+
+  for (const o of input.orders) {
+    const slices = brokerOrdersOf.get(o.orderId) ?? [];
+    if (slices.length === 0) {
+      // Never sent (refused before the broker, or still queued): nothing the broker could hold.
+      if (o.brokerOrderIds.length === 0) continue;
+      out.push({
+        kind: 'ORDER_MISSING_AT_BROKER',
+        severity: 'discrepancy',
+        subject: o.orderId,
+        orderId: o.orderId,
+        brokerOrderIds: [...o.brokerOrderIds].sort(byText),
+        status: o.status,
+      });
+      continue;
+    }
+    const combined = slices.length === 1 ? slices[0]! : combineSliceReports(o.quantity, slices);
+    const ours = comparedStatus(o.status);
+    const theirs = comparedStatus(combined.status);
+    if (ours !== theirs)
+      out.push({ kind: 'STATUS_MISMATCH', severity: 'discrepancy', subject: o.orderId, orderId: o.orderId, ours, broker: theirs });
+    if (o.filledQuantity !== combined.filledQuantity)
+      out.push({
+        kind: 'FILLED_QUANTITY_MISMATCH',
+        severity: 'discrepancy',
+        subject: o.orderId,
+        orderId: o.orderId,
+        ours: o.filledQuantity,
+        broker: combined.filledQuantity,
+      });
+    const brokerTraded = slices.reduce((sum, s) => sum + (tradedAtBroker.get(s.brokerOrderId) ?? 0), 0);
+    if (o.tradedQuantity !== brokerTraded)
+      out.push({
+        kind: 'TRADES_QUANTITY_MISMATCH',
+        severity: 'discrepancy',
+        subject: o.orderId,
+        orderId: o.orderId,
+        ours: o.tradedQuantity,
+        broker: brokerTraded,
+      });
+  }
+
+  const positions = new Map<string, { symbol: string; product: Product; ours: number; broker: number }>();
+  const position = (symbol: string, product: Product) => {
+    const key = positionKey(symbol, product);
+    let p = positions.get(key);
+    if (!p) positions.set(key, (p = { symbol, product, ours: 0, broker: 0 }));
+    return p;
+  };
+  for (const p of input.positions) position(p.symbol, p.product).ours += p.netQuantity;
+  for (const p of input.broker.positions) position(p.instrument.symbol, p.product).broker += p.netQuantity;
+  for (const [key, p] of positions) {
+    if (p.ours !== p.broker)
+      out.push({
+        kind: 'POSITION_MISMATCH',
+        severity: 'discrepancy',
+        subject: key,
+        symbol: p.symbol,
+        product: p.product,
+        ours: p.ours,
+        broker: p.broker,
+      });
+  }
+
+  const reported = reportedCash(input.broker.funds);
+  const { previousMirror, expectedFlow, tolerance } = input.cash;
+  if (previousMirror !== null) {
+    const expected = previousMirror + expectedFlow;
+    const difference = reported - expected;
+    if (difference > tolerance || -difference > tolerance)
+      out.push({
+        kind: 'CASH_MISMATCH',
+        severity: 'discrepancy',
+        subject: 'cash',
+        previousMirror,
+        expectedFlow,
+        expected,
+        reported,
+        difference,
+        tolerance,
+      });
+  }
+
+  const rank = (k: ReconciliationDifferenceKind) => RECONCILIATION_DIFFERENCE_KINDS.indexOf(k);
+  out.sort((a, b) => rank(a.kind) - rank(b.kind) || byText(a.subject, b.subject));
+  return {
+    differences: out,
+    reportedCash: reported,
+    counts: {
+      orders: input.orders.length,
+      brokerOrders: input.broker.orders.length,
+      trades: input.broker.trades.length,
+      positions: positions.size,
+    },
+  };
+}
