@@ -16,7 +16,8 @@ interface AccountRow {
   disabled: boolean;
   credentials_hint: Record<string, string>;
   token_expires_at: Date | null;
-  paper_balance_paise: string | null;
+  /** A paper account's available cash in its paper book (0 before the book is first used); null for a live account. */
+  paper_cash_paise: string | null;
   created_at: Date;
   updated_at: Date;
   assigned_user_ids: string[];
@@ -34,7 +35,6 @@ export interface AccountRecord {
   disabled: boolean;
   assignedUserIds: string[];
   tokenExpiresAt: Date | null;
-  paperBalancePaise: Paise | null;
   view: BrokerAccount;
 }
 
@@ -52,7 +52,7 @@ export interface AccountSecrets {
 }
 
 const toRecord = (r: AccountRow): AccountRecord => {
-  const paper = r.paper_balance_paise === null ? null : (BigInt(r.paper_balance_paise) as Paise);
+  const paper = r.paper_cash_paise === null ? null : (BigInt(r.paper_cash_paise) as Paise);
   return {
     id: r.id,
     ownerUserId: r.owner_user_id,
@@ -63,7 +63,6 @@ const toRecord = (r: AccountRow): AccountRecord => {
     disabled: r.disabled,
     assignedUserIds: r.assigned_user_ids,
     tokenExpiresAt: r.token_expires_at,
-    paperBalancePaise: paper,
     view: {
       id: r.id,
       kind: r.kind,
@@ -115,7 +114,9 @@ const toSecrets = (row: SecretsRow): AccountSecrets => ({
  */
 const SELECT_ACCOUNTS = `
   SELECT a.id, a.owner_user_id, a.kind, a.name, a.status, a.status_reason, a.disabled, a.credentials_hint,
-         a.token_expires_at, a.paper_balance_paise::text AS paper_balance_paise, a.created_at, a.updated_at,
+         a.token_expires_at, a.created_at, a.updated_at,
+         -- The paper book of the ledger is the one truth of a paper account's balance (docs/domain.md "Accounts and books").
+         CASE WHEN a.kind = 'paper' THEN coalesce((SELECT pb.cash_paise FROM paper_balances pb WHERE pb.account_id = a.id), 0)::text END AS paper_cash_paise,
          coalesce((SELECT array_agg(u.user_id::text ORDER BY u.user_id) FROM broker_account_users u WHERE u.account_id = a.id), '{}') AS assigned_user_ids,
          EXISTS (SELECT 1 FROM broker_account_defaults d WHERE d.user_id = $1 AND d.account_id = a.id) AS is_default
   FROM broker_accounts a`;
@@ -198,8 +199,8 @@ export class BrokerAccountsRepository {
   async ensurePaperAccount(userId: string, newId: string, sql: Sql = this.db.sql): Promise<string> {
     const row = await sql.one<{ id: string }>(
       `WITH ins AS (
-         INSERT INTO broker_accounts (id, owner_user_id, kind, name, status, paper_balance_paise)
-         VALUES ($2, $1, 'paper', 'Paper', 'connected', 0)
+         INSERT INTO broker_accounts (id, owner_user_id, kind, name, status)
+         VALUES ($2, $1, 'paper', 'Paper', 'connected')
          ON CONFLICT (owner_user_id) WHERE kind = 'paper' DO NOTHING
          RETURNING id)
        SELECT id FROM ins
@@ -285,13 +286,6 @@ export class BrokerAccountsRepository {
       [id, disabled],
     );
     return rows.length > 0;
-  }
-
-  async setPaperBalance(sql: Sql, id: string, paise: Paise): Promise<void> {
-    await sql.rows(`UPDATE broker_accounts SET paper_balance_paise = $2, updated_at = now() WHERE id = $1 AND kind = 'paper'`, [
-      id,
-      paise.toString(),
-    ]);
   }
 
   /** Deletes the account; the users whose default it was are returned (their default is gone with it). */
@@ -440,7 +434,6 @@ export class BrokerAccountsRepository {
     );
   }
 
-  /** Whether the account has orders still working (deleting it would strand them). */
   /** The account if `userId` may trade it, its row held FOR SHARE to the end of the caller's transaction (order intake). */
   async tradable(
     sql: Sql,
@@ -465,12 +458,8 @@ export class BrokerAccountsRepository {
     );
   }
 
+  /** Whether the account has orders still working (deleting it would strand them). */
   async hasOpenOrders(id: string, sql: Sql = this.db.sql): Promise<boolean> {
-    // orders.account_id arrives with the order-routing migration; until then no order names an account.
-    const column = await sql.maybeOne(
-      `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'orders' AND column_name = 'account_id'`,
-    );
-    if (!column) return false;
     const row = await sql.maybeOne(
       `SELECT 1 FROM orders WHERE account_id = $1 AND status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED') LIMIT 1`,
       [id],
