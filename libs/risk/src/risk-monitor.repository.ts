@@ -73,7 +73,8 @@ export class RiskMonitorRepository {
         );
       return u;
     };
-    for (const r of positions) user(r.user_id).positions.push({ ...toPosition(r), accountId: r.account_id, symbol: r.symbol, product: r.product });
+    for (const r of positions)
+      user(r.user_id).positions.push({ ...toPosition(r), accountId: r.account_id, symbol: r.symbol, product: r.product });
     for (const r of realized) user(r.user_id).realizedToday = BigInt(r.v);
     if (users.size === 0) return [];
 
