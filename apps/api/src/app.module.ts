@@ -17,6 +17,7 @@ import { AdminBrokerAccountsController, BrokerAccountsController, KiteCallbacksC
 import { BrokerAccountViewsController } from './brokers/broker-account-views.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
+import { ComplianceCasesController } from './compliance/compliance-cases.controller';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
@@ -73,6 +74,7 @@ export class ApiModule {
         AdminUsersController,
         AdminJobsController,
         AuditController,
+        ComplianceCasesController,
         HealthController,
         WalletController,
         AdminWalletsController,

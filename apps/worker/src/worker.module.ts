@@ -36,8 +36,23 @@ import { StrategyRunner } from './strategies/strategy-runner';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
+import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliation.handler';
 
-const HANDLERS = [PurgeExpiredSessionsHandler, PlaceOrderHandler, CancelOrderHandler, ModifyOrderHandler, BrokerUpdateHandler];
+const HANDLERS = [
+  PurgeExpiredSessionsHandler,
+  PlaceOrderHandler,
+  CancelOrderHandler,
+  ModifyOrderHandler,
+  BrokerUpdateHandler,
+  BrokerReconciliationHandler,
+];
+
+/**
+ * The daily broker reconciliation (docs/domain.md, "Accounts and books (second wave)"): 16:00 IST
+ * on weekdays, after the close (15:30) once the broker's books for the day have settled. A BullMQ
+ * job scheduler: one job per slot however many workers declare it, so one worker runs it.
+ */
+const BROKER_RECONCILIATION_SCHEDULE = { pattern: '0 16 * * 1-5', tz: 'Asia/Kolkata' } as const;
 
 /** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
 @Module({})
@@ -97,6 +112,9 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         { every: 3_600_000 },
         { name: JOBS.purgeExpiredSessions, data: { olderThanHours: 24 } },
       );
+    await this.producer
+      .queue('maintenance')
+      .upsertJobScheduler('broker-reconciliation-daily', BROKER_RECONCILIATION_SCHEDULE, { name: JOBS.brokerReconciliation, data: {} });
   }
 
   /**

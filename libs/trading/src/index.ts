@@ -23,3 +23,4 @@ export * from './broker-account-views.query';
 export * from './modify-order.use-case';
 export * from './order-history.verifier';
 export * from './brokers';
+export * from './reconciliation';

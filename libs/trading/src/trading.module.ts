@@ -17,6 +17,12 @@ import { TradingRepository } from './trading.repository';
 import { IntakeReadModel } from './intake.read-model';
 import { ModifyOrderUseCase } from './modify-order.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
+import {
+  ListComplianceCasesQuery,
+  ReconcileBrokerAccountsUseCase,
+  ReconciliationRepository,
+  ResolveComplianceCaseUseCase,
+} from './reconciliation';
 
 /** What the API and the worker call: one class per operation. */
 const USE_CASES = [
@@ -36,6 +42,10 @@ const USE_CASES = [
   BrokerAccountViewsQuery,
   // REST clients of live accounts in the API process (views, the margin check at intake).
   LiveBrokerClients,
+  // The daily broker reconciliation and the compliance cases it records.
+  ReconcileBrokerAccountsUseCase,
+  ListComplianceCasesQuery,
+  ResolveComplianceCaseUseCase,
 ];
 
 /**
@@ -49,7 +59,7 @@ const PORTS = [RiskRepository, TradingRepository, IntakeReadModel, PgMockBrokerS
 
 @Module({
   imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
-  providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier],
+  providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier, ReconciliationRepository],
   exports: [...USE_CASES, ...PORTS],
 })
 export class TradingModule {}

@@ -1,8 +1,11 @@
-import { Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { JOBS } from '@tradeloop/contracts';
+import { createZodDto } from 'nestjs-zod';
+import { BrokerReconciliationRequestSchema, JOBS } from '@tradeloop/contracts';
 import { JobProducer } from '@tradeloop/platform';
 import { Roles } from '../auth/auth.decorators';
+
+class BrokerReconciliationRequestDto extends createZodDto(BrokerReconciliationRequestSchema) {}
 
 /** Operator actions that run in the worker; the API only enqueues them. */
 @ApiTags('admin')
@@ -17,5 +20,15 @@ export class AdminJobsController {
   @HttpCode(202)
   async purgeExpiredSessions(): Promise<{ jobId: string }> {
     return { jobId: await this.jobs.enqueue(JOBS.purgeExpiredSessions, { olderThanHours: 24 }) };
+  }
+
+  /**
+   * Runs the daily broker reconciliation now (docs/api.md "Compliance cases"): every live account,
+   * or `accountId`'s, for today's IST trading day or `tradingDay`. Re-running a day adds no case twice.
+   */
+  @Post('broker-reconciliation')
+  @HttpCode(202)
+  async brokerReconciliation(@Body() body: BrokerReconciliationRequestDto): Promise<{ jobId: string }> {
+    return { jobId: await this.jobs.enqueue(JOBS.brokerReconciliation, body ?? {}, { attempts: 1 }) };
   }
 }

@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = [
   'broker_account.needs_login',
   'broker_account.postback_rejected',
   'broker_account.credentials_reencrypted',
+  'compliance.reconciliation_run',
+  'compliance.case_resolved',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -18,8 +18,18 @@ export const JOBS = {
   modifyOrder: 'orders.modify',
   /** An order update a broker pushed to us (a verified Kite postback), for the execution engine to apply. */
   brokerUpdate: 'orders.broker-update',
+  /** The daily broker reconciliation (docs/domain.md, "Accounts and books (second wave)"): every connected live account, or one. */
+  brokerReconciliation: 'maintenance.broker-reconciliation',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+/** `POST /admin/jobs/broker-reconciliation`'s body, and the job's payload. */
+export const BrokerReconciliationRequestSchema = z.strictObject({
+  /** The IST trading day reconciled (YYYY-MM-DD); today's in IST when absent. */
+  tradingDay: z.iso.date().optional(),
+  /** One account only; every live account when absent. */
+  accountId: z.uuid().optional(),
+});
 
 /** Payload schemas: job payloads carry ids and parameters only; state lives in the database. */
 export const JOB_PAYLOADS = {
@@ -40,6 +50,7 @@ export const JOB_PAYLOADS = {
     /** The broker's message as received (checksum already verified). */
     body: z.record(z.string(), z.unknown()),
   }),
+  [JOBS.brokerReconciliation]: BrokerReconciliationRequestSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -49,4 +60,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.cancelOrder]: QUEUES.orders,
   [JOBS.modifyOrder]: QUEUES.orders,
   [JOBS.brokerUpdate]: QUEUES.orders,
+  [JOBS.brokerReconciliation]: QUEUES.maintenance,
 };

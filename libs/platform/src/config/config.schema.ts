@@ -108,6 +108,11 @@ export const CONFIG_VARS = {
     schema: int(0, 60_000).default(5_000),
     description: "How long a live account's funds at its broker are reused for the margin check at order intake.",
   },
+  RECONCILIATION_CASH_TOLERANCE_PAISE: {
+    schema: int(0, 1_000_000_000).default(10_000),
+    description:
+      "How far (paise, either way) a live account's cash at its broker may drift from its mirror plus our fills before the daily reconciliation opens a case: brokerage and charges the broker adds.",
+  },
   KITE_REQUEST_TIMEOUT_MS: {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',

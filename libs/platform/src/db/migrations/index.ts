@@ -20,6 +20,7 @@ import { OrderBrokerSlices1763814300000 } from './1763814300000-order-broker-sli
 import { BrokerAccounts1763814600000 } from './1763814600000-broker-accounts';
 import { OrderAccounts1763815200000 } from './1763815200000-order-accounts';
 import { PaperBook1763815800000 } from './1763815800000-paper-book';
+import { ComplianceCases1763816400000 } from './1763816400000-compliance-cases';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   BrokerAccounts1763814600000,
   OrderAccounts1763815200000,
   PaperBook1763815800000,
+  ComplianceCases1763816400000,
 ];

@@ -1,0 +1,248 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import type { ComplianceCase, ComplianceCaseQuery, ComplianceCaseKind, Page } from '@tradeloop/contracts';
+import type { OrderSide, OrderStatus, Paise, PriceTicks, Product, Quantity } from '@tradeloop/domain';
+import { Db, cursorCodec, CursorKeys, type Sql } from '@tradeloop/platform';
+
+/** Newest first on the case id (uuid v7: time-ordered). */
+const CASE_CURSOR = cursorCodec('compliance-case', [CursorKeys.uuid]);
+
+export interface LiveAccountRow {
+  id: string;
+  kind: string;
+  status: string;
+  ownerUserId: string | null;
+}
+
+export interface DayOrderRow {
+  id: string;
+  userId: string;
+  status: OrderStatus;
+  quantity: Quantity;
+  filledQuantity: Quantity;
+  brokerOrderIds: string[];
+  tradedQuantity: Quantity;
+}
+
+export interface MirrorRow {
+  /** The broker's total cash at the latest reconciliation of an earlier day. */
+  cash: Paise;
+  readAt: Date;
+}
+
+export type RunOutcome = 'matched' | 'differences' | 'skipped' | 'failed';
+
+export interface FinishedRun {
+  outcome: RunOutcome;
+  error?: string | null;
+  counts?: Record<string, number>;
+  differences?: number;
+  mirrorBefore?: Paise | null;
+  expectedFlow?: Paise | null;
+  reportedCash?: Paise | null;
+  cashReadAt?: Date | null;
+}
+
+export interface NewCase {
+  kind: ComplianceCaseKind;
+  severity: 'discrepancy' | 'info';
+  accountId: string;
+  userId: string | null;
+  tradingDay: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
+
+interface CaseRow {
+  id: string;
+  kind: ComplianceCaseKind;
+  severity: 'discrepancy' | 'info';
+  account_id: string;
+  user_id: string | null;
+  trading_day: string;
+  subject: string;
+  details: Record<string, unknown>;
+  status: 'open' | 'resolved';
+  created_at: Date;
+  updated_at: Date;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+  resolution_note: string | null;
+}
+
+const CASE_COLUMNS = `id, kind, severity, account_id, user_id, to_char(trading_day, 'YYYY-MM-DD') AS trading_day, subject, details, status,
+  created_at, updated_at, resolved_at, resolved_by, resolution_note`;
+
+const toCase = (r: CaseRow): ComplianceCase => ({
+  id: r.id,
+  kind: r.kind,
+  severity: r.severity,
+  accountId: r.account_id,
+  userId: r.user_id,
+  tradingDay: r.trading_day,
+  subject: r.subject,
+  details: r.details,
+  status: r.status,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+  resolvedAt: r.resolved_at?.toISOString() ?? null,
+  resolvedBy: r.resolved_by,
+  resolutionNote: r.resolution_note,
+});
+
+/**
+ * The daily broker reconciliation's SQL (docs/domain.md, "Accounts and books (second wave)"):
+ * what it reads of our books (orders, trades, positions of one account), its runs
+ * (`broker_reconciliations`, which also keep the account's cash mirror) and the compliance cases
+ * it records. The live accounts are read here too (id, kind and status only; their secrets stay
+ * with libs/accounts' directory).
+ */
+@Injectable()
+export class ReconciliationRepository {
+  constructor(@Inject(Db) private readonly db: Db) {}
+
+  /** Live accounts that are not disabled (connected or not: one that needs a login is a skipped run), or the one named. */
+  async liveAccounts(accountId?: string): Promise<LiveAccountRow[]> {
+    return this.db.sql.rows<LiveAccountRow>(
+      `SELECT id, kind, status, owner_user_id AS "ownerUserId" FROM broker_accounts
+       WHERE kind <> 'paper' AND NOT disabled AND ($1::uuid IS NULL OR id = $1::uuid) ORDER BY id`,
+      [accountId ?? null],
+    );
+  }
+
+  /** The account's orders placed in [from, to), with the quantity of their trades. */
+  async ordersBetween(accountId: string, from: Date, to: Date): Promise<DayOrderRow[]> {
+    return this.db.sql.rows<DayOrderRow>(
+      `SELECT o.id, o.user_id AS "userId", o.status, o.quantity, o.filled_quantity AS "filledQuantity",
+              o.broker_order_ids AS "brokerOrderIds",
+              COALESCE((SELECT sum(t.quantity) FROM trades t WHERE t.order_id = o.id), 0)::int AS "tradedQuantity"
+       FROM orders o WHERE o.account_id = $1 AND o.created_at >= $2 AND o.created_at < $3 ORDER BY o.id`,
+      [accountId, from, to],
+    );
+  }
+
+  /** The account's net quantity per (symbol, product), summed over the users who trade it. */
+  async netPositions(accountId: string): Promise<{ symbol: string; product: Product; netQuantity: Quantity }[]> {
+    return this.db.sql.rows(
+      `SELECT symbol, product, sum(net_quantity)::int AS "netQuantity" FROM positions WHERE account_id = $1
+       GROUP BY symbol, product ORDER BY symbol, product`,
+      [accountId],
+    );
+  }
+
+  /** The account's fills executed in (after, until]: what moved its cash at the broker. */
+  async fillsBetween(accountId: string, after: Date, until: Date): Promise<{ side: OrderSide; quantity: Quantity; price: PriceTicks }[]> {
+    const rows = await this.db.sql.rows<{ side: OrderSide; quantity: Quantity; price: string }>(
+      `SELECT t.side, t.quantity, t.price_ticks::text AS price FROM trades t JOIN orders o ON o.id = t.order_id
+       WHERE o.account_id = $1 AND t.executed_at > $2 AND t.executed_at <= $3 ORDER BY t.executed_at, t.id`,
+      [accountId, after, until],
+    );
+    return rows.map((r) => ({ side: r.side, quantity: r.quantity, price: Number(r.price) }));
+  }
+
+  /** The mirror the day starts from: the broker's cash at the latest reconciliation of an earlier day. */
+  async mirrorBefore(accountId: string, tradingDay: string): Promise<MirrorRow | undefined> {
+    const row = await this.db.sql.maybeOne<{ cash: string; read_at: Date }>(
+      `SELECT reported_cash_paise::text AS cash, cash_read_at AS read_at FROM broker_reconciliations
+       WHERE account_id = $1 AND trading_day < $2::date AND reported_cash_paise IS NOT NULL
+       ORDER BY trading_day DESC LIMIT 1`,
+      [accountId, tradingDay],
+    );
+    return row ? { cash: BigInt(row.cash), readAt: row.read_at } : undefined;
+  }
+
+  /** The day's run of the account, (re)started: one row per account and day. */
+  async startRun(accountId: string, tradingDay: string, at: Date): Promise<string> {
+    const row = await this.db.sql.one<{ id: string }>(
+      `INSERT INTO broker_reconciliations (id, account_id, trading_day, started_at, outcome) VALUES ($1, $2, $3::date, $4, 'running')
+       ON CONFLICT (account_id, trading_day) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, outcome = 'running', error = NULL
+       RETURNING id`,
+      [uuidv7(), accountId, tradingDay, at],
+    );
+    return row.id;
+  }
+
+  async finishRun(sql: Sql, runId: string, run: FinishedRun, at: Date): Promise<void> {
+    await sql.rows(
+      `UPDATE broker_reconciliations SET finished_at = $2, outcome = $3, error = $4, counts = $5::jsonb, differences = $6,
+         mirror_before_paise = $7, expected_flow_paise = $8, reported_cash_paise = $9, cash_read_at = $10
+       WHERE id = $1`,
+      [
+        runId,
+        at,
+        run.outcome,
+        run.error?.slice(0, 1000) ?? null,
+        JSON.stringify(run.counts ?? {}),
+        run.differences ?? 0,
+        run.mirrorBefore?.toString() ?? null,
+        run.expectedFlow?.toString() ?? null,
+        run.reportedCash?.toString() ?? null,
+        run.cashReadAt ?? null,
+      ],
+    );
+  }
+
+  /**
+   * Records the day's cases: one per (account, day, kind, subject). A case found again updates its
+   * details and stays as it is (open, or resolved with its note); returns how many were new.
+   */
+  async upsertCases(sql: Sql, cases: readonly NewCase[]): Promise<number> {
+    if (cases.length === 0) return 0;
+    const rows = await sql.rows<{ inserted: boolean }>(
+      `INSERT INTO compliance_cases (id, kind, severity, account_id, user_id, trading_day, subject, details)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::uuid[], $6::date[], $7::text[], $8::jsonb[])
+       ON CONFLICT (account_id, trading_day, kind, subject)
+       DO UPDATE SET details = EXCLUDED.details, severity = EXCLUDED.severity, user_id = EXCLUDED.user_id, updated_at = now()
+       RETURNING (xmax = 0) AS inserted`,
+      [
+        cases.map(() => uuidv7()),
+        cases.map((c) => c.kind),
+        cases.map((c) => c.severity),
+        cases.map((c) => c.accountId),
+        cases.map((c) => c.userId),
+        cases.map((c) => c.tradingDay),
+        cases.map((c) => c.subject),
+        cases.map((c) => JSON.stringify(c.details)),
+      ],
+    );
+    return rows.filter((r) => r.inserted).length;
+  }
+
+  async listCases(query: ComplianceCaseQuery): Promise<Page<ComplianceCase>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (query.cursor) add('id < ?::uuid', CASE_CURSOR.decode(query.cursor)[0]);
+    if (query.status) add('status = ?', query.status);
+    if (query.accountId) add('account_id = ?::uuid', query.accountId);
+    params.push(query.limit + 1);
+    const rows = await this.db.sql.rows<CaseRow>(
+      `SELECT ${CASE_COLUMNS} FROM compliance_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit);
+    return {
+      items: page.map(toCase),
+      nextCursor: rows.length > query.limit ? CASE_CURSOR.encode([page[page.length - 1]!.id]) : null,
+    };
+  }
+
+  /** The case, locked for the resolution; undefined when unknown. */
+  async lockCase(sql: Sql, id: string): Promise<ComplianceCase | undefined> {
+    const row = await sql.maybeOne<CaseRow>(`SELECT ${CASE_COLUMNS} FROM compliance_cases WHERE id = $1 FOR UPDATE`, [id]);
+    return row ? toCase(row) : undefined;
+  }
+
+  async resolveCase(sql: Sql, id: string, by: string, note: string): Promise<ComplianceCase> {
+    const row = await sql.one<CaseRow>(
+      `UPDATE compliance_cases SET status = 'resolved', resolved_at = now(), resolved_by = $2, resolution_note = $3, updated_at = now()
+       WHERE id = $1 RETURNING ${CASE_COLUMNS}`,
+      [id, by, note],
+    );
+    return toCase(row);
+  }
+}
