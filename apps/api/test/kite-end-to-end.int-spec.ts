@@ -23,7 +23,13 @@ const env: Record<string, string> = {};
 beforeAll(async () => {
   const e = await fake.start();
   // Funds read fresh for every margin check, so the margin case below does not depend on timing.
-  Object.assign(env, { KITE_API_ROOT: e.apiRoot, KITE_LOGIN_URL: e.loginUrl, KITE_WS_ROOT: e.wsUrl, BROKER_FUNDS_CACHE_MS: '0' });
+  Object.assign(env, {
+    KITE_API_ROOT: e.apiRoot,
+    KITE_LOGIN_URL: e.loginUrl,
+    KITE_WS_ROOT: e.wsUrl,
+    BROKER_FUNDS_CACHE_MS: '0',
+    KITE_AFTER_HOURS: 'regular',
+  });
 });
 afterAll(() => fake.stop());
 

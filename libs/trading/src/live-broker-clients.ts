@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { BrokerError, InstrumentMap, KiteAdapter, type BrokerAdapter, type BrokerFunds } from '@tradeloop/brokers';
+import { BrokerError, InstrumentMap, KiteAdapter, type BrokerAdapter, type BrokerFunds, type KiteVariety } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
-import type { Instrument } from '@tradeloop/domain';
+import { isNseOpen, type Instrument } from '@tradeloop/domain';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 
@@ -29,6 +29,8 @@ export function kiteAdapterOptions(config: AppConfig, account: ExecutionAccount,
     wsRoot: config.KITE_WS_ROOT,
     timeoutMs: config.KITE_REQUEST_TIMEOUT_MS,
     instruments,
+    // Kite takes regular orders only in market hours; outside them an order goes as an after-market order.
+    varietyAt: (nowMs: number): KiteVariety => (config.KITE_AFTER_HOURS === 'amo' && !isNseOpen(nowMs) ? 'amo' : 'regular'),
   };
 }
 

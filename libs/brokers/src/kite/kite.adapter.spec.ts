@@ -123,6 +123,20 @@ describe('KiteAdapter over REST', () => {
     expect(stub.requests[1]!.path).toBe('/orders/amo');
   });
 
+  it('varietyAt picks the variety of a placement that does not name one (amo outside market hours), at the adapter clock', async () => {
+    const seen: number[] = [];
+    const start = clock.t;
+    make({ varietyAt: (now) => (seen.push(now), now >= start + 1_000 ? 'amo' : 'regular') });
+    stub.handle((req, res) => success(res, { order_id: req.path === '/orders/amo' ? '2' : '1' }));
+    expect(await adapter.placeOrder(request())).toMatchObject({ brokerOrderIds: ['1'] });
+    clock.t += 1_000;
+    expect(await adapter.placeOrder(request())).toMatchObject({ brokerOrderIds: ['2'] });
+    // A request that names its variety keeps it.
+    expect(await adapter.placeOrder({ ...request(), variety: 'regular' } as PlaceOrderRequest)).toMatchObject({ brokerOrderIds: ['1'] });
+    expect(stub.requests.map((r) => r.path)).toEqual(['/orders/regular', '/orders/amo', '/orders/regular']);
+    expect(seen).toHaveLength(2);
+  });
+
   it('autoslice: one placement, several broker ids, refused children as failedSlices', async () => {
     stub.handle((_req, res) =>
       success(res, {

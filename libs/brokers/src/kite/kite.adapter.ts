@@ -96,6 +96,11 @@ export interface KiteAdapterOptions {
   readonly apiSecret?: string;
   /** Varieties and autoslice when the request does not say. Defaults `regular`, no autoslice. */
   readonly defaultVariety?: KiteVariety;
+  /**
+   * The variety for a placement at `nowMs` when the request does not say (before `defaultVariety`):
+   * e.g. `amo` outside market hours, when Kite refuses regular orders (docs/brokers.md 1.2).
+   */
+  readonly varietyAt?: (nowMs: number) => KiteVariety;
   readonly autoslice?: boolean;
   /**
    * The session is gone (TokenException at any HTTP status, or the ticker refused with 403): the
@@ -223,7 +228,7 @@ export class KiteAdapter implements BrokerAdapter {
   // ---------------------------------------------------------------- writes
 
   async placeOrder(request: KitePlaceOrderRequest): Promise<PlaceOrderResult> {
-    const variety = request.variety ?? this.options.defaultVariety ?? 'regular';
+    const variety = request.variety ?? this.options.varietyAt?.(this.now()) ?? this.options.defaultVariety ?? 'regular';
     const instrument = this.options.instruments.toBroker(request.instrument);
     // Refusals of the terms come before anything is sent.
     const form = kitePlaceForm({

@@ -113,6 +113,19 @@ export const CONFIG_VARS = {
     description:
       "How far (paise, either way) a live account's cash at its broker may drift from its mirror plus our fills before the daily reconciliation opens a case: brokerage and charges the broker adds.",
   },
+  PAPER_STARTING_BALANCE: {
+    schema: z
+      .string()
+      .regex(/^(0|[1-9][0-9]{0,12})(\.[0-9]{1,2})?$/, 'a plain rupee amount such as "1000000.00"')
+      .default('1000000.00'),
+    description:
+      "A paper account's virtual balance when its paper book is first used (rupees, as the API's money strings; 0 = none): one SET_BALANCE posting, replaced when the owner sets or resets it.",
+  },
+  KITE_AFTER_HOURS: {
+    schema: z.enum(['amo', 'regular']).default('amo'),
+    description:
+      'How orders of live Kite accounts go out outside NSE hours (09:15–15:30 IST, weekdays): as after-market orders (`amo`), or `regular` (tests against the fake).',
+  },
   KITE_REQUEST_TIMEOUT_MS: {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',
