@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import { demoUniverse, depositTx, holdTx, settleTx, walletBook } from '@tradeloop/domain';
 import { Db, MIGRATIONS } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -81,11 +83,13 @@ describe('unit column names migration', () => {
     await post.execute(depositTx(walletBook(user.id), 1_00_000_00n, 'deposit-1'));
     await post.execute(holdTx(walletBook(user.id), 14_000_00n, 'order-1'));
     await post.execute(settleTx(walletBook(user.id), { heldAmount: 14_000_00n, cost: 13_990_00n, fees: 20_00n, taxes: 5_14n }, 'trade-1'));
+    // Positions are per broker account since 1763815200000: this one is the user's paper account's.
+    const paper = await api.app.get(BrokerAccountsRepository).ensurePaperAccount(user.id, randomUUID());
     await db().sql.rows(
-      `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity,
+      `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity,
          lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
-       VALUES ($1, 'RELIANCE', 'CNC', 10, 139900000, 10, 0, 0, 0)`,
-      [user.id],
+       VALUES ($1, $2, 'RELIANCE', 'CNC', 10, 139900000, 10, 0, 0, 0)`,
+      [user.id, paper],
     );
     const verifier = api.app.get(LedgerVerifier);
     const verified = await verifier.verify();
