@@ -8,6 +8,8 @@ import { kiteAdapterOptions, kiteInstrumentMap, PgExecutionBook, TradingReposito
 import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
 
+const EXPIRY_SWEEP_MS = 60_000;
+
 interface LiveSession {
   readonly execution: OrderExecution;
   readonly adapter: BrokerAdapter & { close?: () => void };
@@ -32,6 +34,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   private paper!: OrderExecution;
   private readonly live = new Map<string, LiveSession>();
   private readonly building = new Map<string, Promise<OrderExecution>>();
+  private sweep: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,6 +49,22 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.paper = this.execution(await this.mock.ready);
     this.paper.start();
+    // Sessions end at the broker's hour (Kite 06:00 IST) whether or not anyone trades: once a
+    // minute the ended ones turn needs_login, each published once to its owner (the UPDATE decides who).
+    this.sweep = setInterval(() => void this.expireSessions(), EXPIRY_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  /** Ends the broker sessions past their expiry (needs_login, `broker.account` to the owners) and drops their adapters. */
+  async expireSessions(now = new Date()): Promise<string[]> {
+    try {
+      const ended = await this.accounts.expireSessions(now);
+      for (const id of ended) await this.drop(id);
+      return ended;
+    } catch (err) {
+      this.logger.warn({ err }, 'broker session expiry sweep failed; next minute retries');
+      return [];
+    }
   }
 
   /** The session that trades an order's account. */
@@ -152,6 +171,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweep) clearInterval(this.sweep);
     await Promise.allSettled([this.paper.stop(), ...[...this.live.keys()].map((id) => this.drop(id))]);
   }
 }
