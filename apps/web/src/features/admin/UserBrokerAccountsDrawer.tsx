@@ -4,20 +4,34 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { formatDateTime } from '../../lib/format';
-import { useAdminUserBrokerAccounts } from '../brokers/broker-accounts-api';
+import { toast } from 'sonner';
+import { describeError } from '../../lib/api';
+import { useAdminSetBrokerAccountDisabled, useAdminUserBrokerAccounts } from '../brokers/broker-accounts-api';
 import { CREDENTIAL_LABEL, KIND_LABEL, sortAccounts } from '../brokers/broker-account-view';
 import { BrokerStatus, MaskedCredentials } from '../brokers/BrokerStatus';
 import '../brokers/brokers.css';
 
 /**
  * Admin → Users → a user's broker accounts: kind, status (with its reason), default, masked
- * credentials and session. Secrets are never sent to an admin, so none can be shown.
+ * credentials and session, and the switch to disable one (its orders are then refused). Secrets
+ * are never sent to an admin, so none can be shown.
  *
  * Test ids: user-broker-accounts (drawer), user-broker-account-<id> (data-status, data-kind)
  */
 export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
   const accounts = useAdminUserBrokerAccounts(user?.id ?? null);
+  const setDisabled = useAdminSetBrokerAccountDisabled(user?.id ?? null);
   const items = sortAccounts(accounts.data?.items ?? []);
+  const toggle = (a: { id: string; name: string; status: string }) => {
+    const disabled = a.status !== 'disabled';
+    setDisabled.mutate(
+      { id: a.id, disabled },
+      {
+        onSuccess: () => toast.success(`${a.name} ${disabled ? 'disabled: its orders are refused' : 'enabled'}`),
+        onError: (error) => toast.error(`Could not change ${a.name}`, { description: describeError(error) }),
+      },
+    );
+  };
   return (
     <Drawer open={user !== null} title={user ? `Broker accounts · ${user.email}` : ''} onClose={onClose} testId="user-broker-accounts">
       {accounts.isError ? (
@@ -43,7 +57,18 @@ export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | 
                   {a.isDefault && <span className="badge badge-positive">Default</span>}
                   {a.ownerUserId === null && <span className="chip chip-warning">Firm account</span>}
                 </div>
-                <BrokerStatus account={a} />
+                <div className="row">
+                  <BrokerStatus account={a} />
+                  <button
+                    type="button"
+                    className="button button-small"
+                    disabled={setDisabled.isPending}
+                    onClick={() => toggle(a)}
+                    aria-label={`${a.status === 'disabled' ? 'Enable' : 'Disable'} ${a.name}`}
+                  >
+                    {a.status === 'disabled' ? 'Enable' : 'Disable'}
+                  </button>
+                </div>
               </div>
               <dl className="properties properties-compact">
                 {a.statusReason && (

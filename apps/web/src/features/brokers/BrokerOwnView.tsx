@@ -1,28 +1,34 @@
-import type { BrokerAccount, PositionDto } from '@tradeloop/contracts';
+import type { BrokerAccount } from '@tradeloop/contracts';
+import { isApiError } from '../../lib/api';
+import { formatDateTime } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
 import { Money } from '../../components/Money';
 import { usePositions } from '../trade/orders-api';
 import { useBrokerView } from './broker-accounts-api';
-import { fundsRows, positionRows } from './broker-account-view';
+
+/** Why the broker's view is missing, calmly: the session, the broker, or the server. */
+function unavailable(error: unknown, what: string): string {
+  if (isApiError(error) && error.status === 409) return `${what} need a broker login.`;
+  if (isApiError(error) && error.status === 503) return `The broker is not answering; ${what.toLowerCase()} are not available right now.`;
+  return `${what} are not available right now.`;
+}
 
 /**
- * What the broker itself reports for the account (its funds and positions), beside what
- * Tradeloop holds for the same account. Shown only as far as the broker's calls answer; an
- * account that is not connected, or a broker view that is not available, says so calmly.
+ * What the broker itself reports for the account (its funds, positions and orders; a paper
+ * account's is our book of it), beside what Tradeloop holds for the same account. Asked only of a
+ * connected account; whatever the broker cannot answer says so calmly.
  *
- * Test ids: broker-view-<id>, broker-view-funds, broker-view-positions, broker-view-ours
+ * Test ids: broker-view-<id>; inside it, regions named "<name> at the broker" / "<name> in Tradeloop"
  */
 export function BrokerOwnView({ account }: { account: BrokerAccount }) {
   const live = account.status === 'connected';
   const funds = useBrokerView(account.id, 'funds', live);
   const positions = useBrokerView(account.id, 'positions', live);
+  const orders = useBrokerView(account.id, 'orders', live);
   const ours = usePositions();
-  // Positions are per account (orders route to accounts); `accountId` is read defensively.
-  const ourRows = (ours.data?.items ?? []).filter(
-    (p: PositionDto & { accountId?: string }) => p.accountId === account.id && p.netQuantity !== 0,
-  );
-  const fundRows = funds.isSuccess ? fundsRows(funds.data) : [];
-  const brokerPositions = positions.isSuccess ? positionRows(positions.data) : [];
+  const ourRows = (ours.data?.items ?? []).filter((p) => p.accountId === account.id && p.netQuantity !== 0);
+  const brokerPositions = (positions.data?.items ?? []).filter((p) => p.netQuantity !== 0);
+  const brokerOrders = (orders.data?.items ?? []).slice(0, 10);
 
   return (
     <div className="broker-view" data-testid={`broker-view-${account.id}`}>
@@ -34,65 +40,98 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
           </p>
         ) : (
           <>
-            <div data-testid="broker-view-funds">
-              {funds.isPending ? (
-                <span className="muted">Loading funds…</span>
-              ) : fundRows.length > 0 ? (
-                <dl className="properties properties-compact">
-                  {fundRows.map((r) => (
-                    <div key={r.key} className="broker-view-pair">
-                      <dt>{r.label}</dt>
-                      <dd className="mono">{r.value}</dd>
-                    </div>
-                  ))}
-                </dl>
-              ) : (
-                <span className="muted">Funds not available from the broker right now.</span>
-              )}
-            </div>
-            <div data-testid="broker-view-positions">
-              {positions.isPending ? (
-                <span className="muted">Loading positions…</span>
-              ) : positions.isError ? (
-                <span className="muted">Positions not available from the broker right now.</span>
-              ) : brokerPositions.length === 0 ? (
-                <span className="muted">No open positions at the broker.</span>
-              ) : (
-                <table className="table table-dense">
-                  <caption className="visually-hidden">Positions at the broker</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Symbol</th>
-                      <th scope="col">Product</th>
-                      <th scope="col" className="col-num">
-                        Net qty
-                      </th>
-                      <th scope="col" className="col-num">
-                        Avg
-                      </th>
-                      <th scope="col" className="col-num">
-                        P&amp;L
-                      </th>
+            {funds.isPending ? (
+              <span className="muted">Loading funds…</span>
+            ) : funds.isError ? (
+              <span className="muted">{unavailable(funds.error, 'Funds')}</span>
+            ) : (
+              <dl className="properties properties-compact">
+                <dt>Available cash</dt>
+                <dd>
+                  <Money value={funds.data.availableCash} testId="broker-view-available" />
+                </dd>
+                <dt>Used margin</dt>
+                <dd>
+                  <Money value={funds.data.usedMargin} />
+                </dd>
+                <dt>As of</dt>
+                <dd className="mono muted">{formatDateTime(funds.data.asOf)}</dd>
+              </dl>
+            )}
+            {positions.isPending ? (
+              <span className="muted">Loading positions…</span>
+            ) : positions.isError ? (
+              <span className="muted">{unavailable(positions.error, 'Positions')}</span>
+            ) : brokerPositions.length === 0 ? (
+              <span className="muted">No open positions at the broker.</span>
+            ) : (
+              <table className="table table-dense">
+                <caption className="visually-hidden">Positions at the broker</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Symbol</th>
+                    <th scope="col">Product</th>
+                    <th scope="col" className="col-num">
+                      Net qty
+                    </th>
+                    <th scope="col" className="col-num">
+                      Avg
+                    </th>
+                    <th scope="col" className="col-num">
+                      Realised
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {brokerPositions.map((p) => (
+                    <tr key={`${p.exchange}-${p.symbol}-${p.product}`}>
+                      <td className="mono">{p.symbol}</td>
+                      <td>{p.product}</td>
+                      <td className="mono col-num">{p.netQuantity}</td>
+                      <td className="mono col-num">{formatPrice(p.averagePrice)}</td>
+                      <td className="col-num">
+                        <Money value={p.realisedPnl} signed />
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {brokerPositions.map((p) => (
-                      <tr key={p.key}>
-                        <td className="mono">{p.symbol}</td>
-                        <td>{p.product}</td>
-                        <td className="mono col-num">{p.netQuantity}</td>
-                        <td className="mono col-num">{p.averagePrice}</td>
-                        <td className="mono col-num">{p.pnl}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </div>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {orders.isSuccess && brokerOrders.length > 0 && (
+              <table className="table table-dense">
+                <caption className="visually-hidden">Orders at the broker</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Symbol</th>
+                    <th scope="col">Side</th>
+                    <th scope="col" className="col-num">
+                      Filled / Qty
+                    </th>
+                    <th scope="col">Status</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {brokerOrders.map((o) => (
+                    <tr key={o.brokerOrderId}>
+                      <td className="mono muted" title={o.brokerOrderId}>
+                        …{o.brokerOrderId.slice(-6)}
+                      </td>
+                      <td className="mono">{o.symbol}</td>
+                      <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
+                      <td className="mono col-num">
+                        {o.filledQuantity} / {o.quantity}
+                      </td>
+                      <td title={o.rawStatus}>{o.status}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </>
         )}
       </section>
-      <section className="broker-view-side" aria-label={`${account.name} in Tradeloop`} data-testid="broker-view-ours">
+      <section className="broker-view-side" aria-label={`${account.name} in Tradeloop`}>
         <h3 className="section-title">In Tradeloop</h3>
         {account.paperBalance !== null && (
           <dl className="properties properties-compact">
@@ -122,7 +161,7 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
                   Avg
                 </th>
                 <th scope="col" className="col-num">
-                  Unrealised
+                  Realised
                 </th>
               </tr>
             </thead>
@@ -134,7 +173,7 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
                   <td className="mono col-num">{p.netQuantity}</td>
                   <td className="mono col-num">{formatPrice(p.averagePrice)}</td>
                   <td className="col-num">
-                    <Money value={p.unrealizedPnl} signed />
+                    <Money value={p.realizedPnl} signed />
                   </td>
                 </tr>
               ))}

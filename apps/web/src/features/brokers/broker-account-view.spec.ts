@@ -4,10 +4,7 @@ import {
   accountOptionLabel,
   accountsNeedingLogin,
   asSentence,
-  fundsRows,
-  humanizeKey,
   loginOutcome,
-  positionRows,
   preselectedAccount,
   sortAccounts,
 } from './broker-account-view';
@@ -75,37 +72,5 @@ describe('broker account view', () => {
     expect(loginOutcome(new URLSearchParams('login=failed&reason=state+expired'))).toEqual({ ok: false, reason: 'state expired' });
     expect(loginOutcome(new URLSearchParams('login=maybe'))).toBeNull();
     expect(loginOutcome(new URLSearchParams(''))).toBeNull();
-  });
-
-  it('shows the broker funds with money in rupees, Indian grouping, no floats', () => {
-    expect(fundsRows({ availableCash: '1234567.50', usedMargin: '0.00', segment: 'equity', nested: { x: 1 } })).toEqual([
-      { key: 'availableCash', label: 'Available cash', value: '₹12,34,567.50' },
-      { key: 'usedMargin', label: 'Used margin', value: '₹0.00' },
-      { key: 'segment', label: 'Segment', value: 'equity' },
-    ]);
-    expect(fundsRows({ funds: { available_cash: '10.00' } })).toEqual([
-      { key: 'available_cash', label: 'Available cash', value: '₹10.00' },
-    ]);
-    expect(fundsRows(null)).toEqual([]);
-    expect(humanizeKey('realisedPnl')).toBe('Realised pnl');
-  });
-
-  it('reads broker positions by whatever names the fields go by', () => {
-    const rows = positionRows({
-      items: [{ instrument: { symbol: 'RELIANCE' }, product: 'CNC', netQuantity: 5, averagePrice: '1420.05', realisedPnl: '-12.50' }],
-    });
-    expect(rows).toEqual([
-      {
-        key: 'RELIANCE-CNC-0',
-        symbol: 'RELIANCE',
-        product: 'CNC',
-        netQuantity: '5',
-        averagePrice: '1,420.05',
-        lastPrice: '—',
-        pnl: '-₹12.50',
-      },
-    ]);
-    expect(positionRows([{ tradingsymbol: 'INFY', quantity: -1 }])[0]).toMatchObject({ symbol: 'INFY', netQuantity: '-1' });
-    expect(positionRows({ nope: true })).toEqual([]);
   });
 });

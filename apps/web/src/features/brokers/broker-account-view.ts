@@ -1,11 +1,8 @@
 /*
  * Broker accounts without React: how a kind and a status read, which accounts need a login,
- * the outcome the login callback hands back, and the broker's own funds / positions, read
- * defensively (a live broker's view is shown only as far as it is understood).
+ * the outcome the login callback hands back.
  */
 import type { BrokerAccount, BrokerAccountStatus, BrokerKind } from '@tradeloop/contracts';
-import { formatInr } from '../../lib/money';
-import { formatPrice } from '../../lib/price';
 
 export const KIND_LABEL: Record<BrokerKind, string> = {
   paper: 'Paper (virtual money)',
@@ -93,72 +90,4 @@ export function loginOutcome(params: URLSearchParams): LoginOutcome | null {
   if (login !== 'ok' && login !== 'failed') return null;
   const reason = params.get('reason')?.trim();
   return { ok: login === 'ok', reason: reason ? reason.slice(0, 300) : null };
-}
-
-const API_MONEY = /^-?\d+\.\d{2}$/;
-
-/** "availableCash" → "Available cash". */
-export function humanizeKey(key: string): string {
-  const words = key
-    .replace(/_/g, ' ')
-    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** A value as shown: API money strings in ₹ with Indian grouping, the rest as text. */
-export function displayValue(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return API_MONEY.test(value) ? formatInr(value) : value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The broker's funds as label / value rows (flat scalar fields only; a `funds` wrapper is unwrapped). */
-export function fundsRows(data: unknown): { key: string; label: string; value: string }[] {
-  const funds = isRecord(data) && isRecord(data.funds) ? data.funds : data;
-  if (!isRecord(funds)) return [];
-  return Object.entries(funds)
-    .filter(([, v]) => v === null || ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([key, v]) => ({ key, label: humanizeKey(key), value: displayValue(v) }));
-}
-
-export interface BrokerPositionRow {
-  key: string;
-  symbol: string;
-  product: string;
-  netQuantity: string;
-  averagePrice: string;
-  lastPrice: string;
-  pnl: string;
-}
-
-const pick = (row: Record<string, unknown>, ...keys: string[]): unknown => {
-  for (const k of keys) if (row[k] !== undefined) return row[k];
-  return undefined;
-};
-
-/** A price (decimal string, Indian grouping, no ₹); anything else as text. */
-const priceValue = (value: unknown): string =>
-  typeof value === 'string' && formatPrice(value) !== '—' ? formatPrice(value) : displayValue(value);
-
-/** The broker's positions (`{ items }` or a bare list), whatever names the fields go by. */
-export function positionRows(data: unknown): BrokerPositionRow[] {
-  const items = Array.isArray(data) ? data : isRecord(data) && Array.isArray(data.items) ? data.items : [];
-  return items.filter(isRecord).map((row, i) => {
-    const instrument = isRecord(row.instrument) ? row.instrument : {};
-    const symbol = pick(row, 'symbol', 'tradingsymbol') ?? pick(instrument, 'symbol', 'tradingsymbol') ?? '—';
-    return {
-      key: `${displayValue(symbol)}-${displayValue(row.product)}-${i}`,
-      symbol: displayValue(symbol),
-      product: displayValue(row.product),
-      netQuantity: displayValue(pick(row, 'netQuantity', 'quantity')),
-      averagePrice: priceValue(pick(row, 'averagePrice', 'average_price')),
-      lastPrice: priceValue(pick(row, 'lastPrice', 'ltp', 'last_price')),
-      pnl: displayValue(pick(row, 'realisedPnl', 'realizedPnl', 'pnl')),
-    };
-  });
 }

@@ -1,5 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BrokerAccount, BrokerAccountList, BrokerKind, BrokerLoginUrl, UpdateBrokerAccountRequest } from '@tradeloop/contracts';
+import type {
+  BrokerAccount,
+  BrokerAccountList,
+  BrokerFundsDto,
+  BrokerKind,
+  BrokerLoginUrl,
+  BrokerOrderViewList,
+  BrokerPositionList,
+  UpdateBrokerAccountRequest,
+} from '@tradeloop/contracts';
 import { api, isApiError } from '../../lib/api';
 import { brokerAccountsQueryKey, upsertAccount } from '../../lib/broker-account-keys';
 
@@ -91,15 +100,34 @@ export function useBrokerLogin() {
 }
 
 export type BrokerViewPart = 'funds' | 'positions' | 'orders';
+interface BrokerViews {
+  funds: BrokerFundsDto;
+  positions: BrokerPositionList;
+  orders: BrokerOrderViewList;
+}
 
-/** The broker's own view of the account (its funds, positions, orders): only for a connected live account. */
-export function useBrokerView(id: string, part: BrokerViewPart, enabled: boolean) {
+/**
+ * The broker's own view of the account (its funds, positions, orders; a paper account's is our
+ * book of it): only asked of a connected account. 409 when the session is gone, 503 when the
+ * broker does not answer: shown as "not available", never retried in a loop.
+ */
+export function useBrokerView<P extends BrokerViewPart>(id: string, part: P, enabled: boolean) {
   return useQuery({
     queryKey: brokerViewQueryKey(id, part),
-    queryFn: ({ signal }) => api<unknown>(`${one(id)}/${part}`, { signal }),
+    queryFn: ({ signal }) => api<BrokerViews[P]>(`${one(id)}/${part}`, { signal }),
     enabled,
     retry: false,
-    staleTime: 15_000,
+    staleTime: 5_000,
+  });
+}
+
+/** An admin switches any account off (or on again): its orders are refused while disabled. */
+export function useAdminSetBrokerAccountDisabled(userId: string | null) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, disabled }: { id: string; disabled: boolean }) =>
+      api<BrokerAccount>(`/api/v1/admin/broker-accounts/${encodeURIComponent(id)}`, { method: 'PATCH', body: { disabled } }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: adminBrokerAccountsQueryKey(userId ?? '') }),
   });
 }
 

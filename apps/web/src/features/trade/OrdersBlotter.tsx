@@ -2,6 +2,7 @@
  * Test ids:
  *   orders-blotter             the table (data-count)
  *   order-row-<id>             one order (data-status, data-symbol, data-side, data-filled, data-reserved)
+ *   order-account-<id>         the broker account it went through, by name
  *   order-status-<id>          its status chip
  *   order-cancel-<id>          Cancel (open orders only) → a confirmation
  *   order-cancel-confirm       confirms the cancellation
@@ -17,6 +18,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { formatClock } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
+import { useBrokerAccounts } from '../brokers/broker-accounts-api';
 import { ModifyOrderDialog } from './ModifyOrderDialog';
 import { useCancelOrder } from './orders-api';
 
@@ -54,6 +56,9 @@ export function OrdersBlotter({
 }) {
   const [cancelling, setCancelling] = useState<Order | null>(null);
   const [modifying, setModifying] = useState<Order | null>(null);
+  // Which account each order went through, by name (the broker's own name until the list loads).
+  const brokerAccounts = useBrokerAccounts();
+  const accountNames = new Map((brokerAccounts.data?.items ?? []).map((a) => [a.id, a.name]));
   const cancel = useCancelOrder();
   const closeCancel = () => {
     setCancelling(null);
@@ -69,6 +74,7 @@ export function OrdersBlotter({
             <tr>
               <th>Time</th>
               <th>Symbol</th>
+              <th>Account</th>
               <th>Side</th>
               <th>Type</th>
               <th>Product</th>
@@ -96,6 +102,9 @@ export function OrdersBlotter({
                   {formatClock(Date.parse(o.createdAt))}
                 </td>
                 <td className="mono">{o.symbol}</td>
+                <td className="order-account" data-testid={`order-account-${o.id}`}>
+                  {accountNames.get(o.accountId) ?? (o.broker === 'mock' ? 'Paper' : o.broker)}
+                </td>
                 <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
                 <td>{o.type}</td>
                 <td>{o.product}</td>

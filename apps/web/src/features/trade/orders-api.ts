@@ -93,11 +93,7 @@ export function useInstrument(symbol: string | null) {
 }
 
 /** The request body (validity defaults to DAY on the server; the account to the user's default). */
-export type PlaceOrderBody = Omit<PlaceOrderRequest, 'validity' | 'accountId'> & {
-  validity?: PlaceOrderRequest['validity'];
-  /** The broker account to trade (GET /broker-accounts). */
-  accountId?: string;
-};
+export type PlaceOrderBody = Omit<PlaceOrderRequest, 'validity'> & { validity?: PlaceOrderRequest['validity'] };
 
 export interface PlaceOrderInput {
   body: PlaceOrderBody;

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { REALTIME_EVENTS, type Order, type PositionDto, type Trade } from '@tradeloop/contracts';
+import { brokerAccountsQueryKey } from '../../lib/broker-account-keys';
 import { useRealtime } from '../../lib/RealtimeProvider';
 import { killSwitchQueryKey, ordersQueryKey, positionsQueryKey, riskEventsQueryKey, tradesQueryKey, upsertOrder } from './orders-api';
 
@@ -49,6 +50,8 @@ export function useTradingSync(): void {
       inOrder('order', event.seq, [ordersQueryKey]);
       queryClient.setQueryData<{ items: Order[] }>(ordersQueryKey, (list) => upsertOrder(list, event.order));
       if (event.order.status === 'REJECTED') void queryClient.invalidateQueries({ queryKey: riskEventsQueryKey });
+      // The account's funds, positions and orders as its broker sees them moved with the order.
+      void queryClient.invalidateQueries({ queryKey: [...brokerAccountsQueryKey, event.order.accountId, 'view'] });
     };
     const onTrade = (event: TradeEvent) => {
       if (!inOrder('trade', event.seq, [tradesQueryKey])) return;

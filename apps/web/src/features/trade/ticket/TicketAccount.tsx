@@ -2,8 +2,9 @@ import { useId } from 'react';
 import { Link } from 'react-router-dom';
 import type { BrokerAccount } from '@tradeloop/contracts';
 import { describeError } from '../../../lib/api';
-import { useBrokerLogin } from '../../brokers/broker-accounts-api';
-import { accountOptionLabel, asSentence, hasBrowserLogin, loginLabel, STATUS_VIEW } from '../../brokers/broker-account-view';
+import { Money } from '../../../components/Money';
+import { useBrokerLogin, useBrokerView } from '../../brokers/broker-accounts-api';
+import { accountOptionLabel, asSentence, hasBrowserLogin, KIND_LABEL, loginLabel, STATUS_VIEW } from '../../brokers/broker-account-view';
 
 /**
  * The broker account the order goes through (the default preselected; paper says it is virtual
@@ -39,6 +40,7 @@ export function TicketAccount({
         data-testid="ticket-account"
         data-account-id={account?.id ?? ''}
         data-status={account?.status ?? ''}
+        title={account ? accountOptionLabel(account) : undefined}
       >
         {accounts.map((a) => (
           <option key={a.id} value={a.id}>
@@ -47,6 +49,7 @@ export function TicketAccount({
         ))}
       </select>
       {blocked && account && offerLogin && <AccountBlocked id={hintId} account={account} />}
+      {account && !blocked && <AccountFunds account={account} />}
     </div>
   );
 }
@@ -80,5 +83,16 @@ export function LoginButton({ label, pending, onClick, testId }: { label: string
     <button type="button" className="button button-small button-primary" onClick={onClick} disabled={pending} data-testid={testId}>
       {pending ? 'Opening…' : label}
     </button>
+  );
+}
+
+/** What the picked account has to trade with, as its broker (or, for paper, its paper book) says. */
+function AccountFunds({ account }: { account: BrokerAccount }) {
+  const funds = useBrokerView(account.id, 'funds', account.status === 'connected');
+  if (!funds.isSuccess) return null;
+  return (
+    <span className="ticket-account-funds muted" data-testid="ticket-account-funds">
+      {account.kind === 'paper' ? 'Paper available' : `Available at ${KIND_LABEL[account.kind]}`} <Money value={funds.data.availableCash} />
+    </span>
   );
 }

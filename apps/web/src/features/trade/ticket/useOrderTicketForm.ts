@@ -69,9 +69,7 @@ export function useOrderTicketForm({
   const units = unitsFor(lotCount, lotSize);
   const ltp = quote?.ltp ?? null;
   // Positions are per account: a sell closes what the picked account holds.
-  const accountPositions = accountId
-    ? positions.filter((p: PositionDto & { accountId?: string }) => p.accountId === undefined || p.accountId === accountId)
-    : positions;
+  const accountPositions = accountId ? positions.filter((p) => p.accountId === accountId) : positions;
   const long = longQuantity(accountPositions, symbol, product);
   const estimate =
     product && Number.isSafeInteger(units)
