@@ -32,7 +32,9 @@ export function BrokersPage() {
   const [editing, setEditing] = useState<BrokerAccount | null>(null);
   const [deleting, setDeleting] = useState<BrokerAccount | null>(null);
   const items = sortAccounts(accounts.data?.items ?? []);
-  const unavailable = accounts.isError && isApiError(accounts.error) && accounts.error.status === 404;
+  // 403: the user's roles do not trade (viewer, compliance); 404: a server without broker accounts.
+  const refusal = accounts.isError && isApiError(accounts.error) ? accounts.error.status : null;
+  const unavailable = refusal === 403 || refusal === 404;
 
   const dismissOutcome = () =>
     setParams(
@@ -85,7 +87,13 @@ export function BrokersPage() {
         </section>
       )}
       {unavailable ? (
-        <EmptyState title="Broker accounts are not available on this server yet." />
+        <EmptyState
+          title={
+            refusal === 403
+              ? 'Broker accounts belong to traders: your roles do not trade.'
+              : 'Broker accounts are not available on this server.'
+          }
+        />
       ) : accounts.isError ? (
         <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : accounts.isPending ? (

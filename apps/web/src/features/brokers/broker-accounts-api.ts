@@ -26,8 +26,8 @@ export function useBrokerAccounts(enabled = true) {
     queryFn: ({ signal }) => api<BrokerAccountList>(base, { signal }),
     staleTime: 60_000,
     enabled,
-    // An API without broker accounts (404) is not worth three retries.
-    retry: (count, error) => count < 2 && !(isApiError(error) && error.status === 404),
+    // A refusal (no trading role: 403) is an answer, not worth retrying.
+    retry: (count, error) => count < 2 && !(isApiError(error) && error.status >= 400 && error.status < 500),
   });
 }
 
