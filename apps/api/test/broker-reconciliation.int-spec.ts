@@ -175,11 +175,9 @@ describe('daily broker reconciliation', () => {
     expect(await casesOf()).toEqual([]);
     const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
     expect(BigInt(run.reported_cash_paise!)).toBe(funds.availableCash + funds.usedMargin);
-    const audit = await api.app
-      .get(Db)
-      .sql.rows<{
-        action: string;
-      }>(`SELECT action FROM audit_events WHERE action = 'compliance.reconciliation_run' AND subject = $1`, [accountId]);
+    const audit = await api.app.get(Db).sql.rows<{
+      action: string;
+    }>(`SELECT action FROM audit_events WHERE action = 'compliance.reconciliation_run' AND subject = $1`, [accountId]);
     expect(audit.length).toBeGreaterThanOrEqual(1);
   });
 
@@ -244,6 +242,40 @@ describe('daily broker reconciliation', () => {
     worker = await startWorker();
     await untilStatus(orderId, 'FILLED', 60_000);
     expect((await casesOf()).length).toBe(after.length);
+  });
+
+  it('the cash mirror: from the previous day’s, a payin our fills do not explain is a case beyond the tolerance', async () => {
+    const db = api.app.get(Db);
+    const today = istTradingDay(new Date());
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
+    const total = funds.availableCash + funds.usedMargin;
+    // Yesterday's run left the mirror at today's opening cash, and yesterday had no fills of ours.
+    await db.sql.rows(
+      `INSERT INTO broker_reconciliations (id, account_id, trading_day, started_at, finished_at, outcome, reported_cash_paise, cash_read_at)
+       VALUES ($1, $2, $3::date, now(), now(), 'matched', $4, now())`,
+      [randomUUID(), accountId, yesterday, total.toString()],
+    );
+    const [agrees] = await reconcileNow();
+    expect(agrees).toMatchObject({ outcome: 'differences' });
+    expect((await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH')).toEqual([]);
+
+    // ₹100 more at Kite than the mirror explains (the tolerance, 10,000 paise): still no case; ₹500: a case.
+    // (The fake's opening balance is in ticks: ₹1 = 10,000.)
+    const OPENING = 100_000_000_000n;
+    try {
+      fake.setOpeningBalance('equity', OPENING + 1_000_000n);
+      await reconcileNow();
+      expect((await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH')).toEqual([]);
+      fake.setOpeningBalance('equity', OPENING + 5_000_000n);
+      await reconcileNow();
+    } finally {
+      fake.setOpeningBalance('equity', OPENING);
+    }
+    const [cash] = (await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH');
+    expect(cash).toMatchObject({ subject: 'cash', severity: 'discrepancy', details: { difference: '500.00', tolerance: '100.00' } });
+    const run = await runOf();
+    expect(BigInt(run!.reported_cash_paise!)).toBe(total + 50_000n);
   });
 
   it('an account that needs a login is a skipped run with a case, not an error', async () => {

@@ -41,9 +41,11 @@ function caseDetails(d: ReconciliationDifference): Record<string, unknown> {
  * - One run per account and day (`broker_reconciliations`); re-running the day updates the run and
  *   the day's cases instead of adding any (natural key account, day, kind, subject).
  * - The cash mirror: each run brings it to the broker's total cash (available + used), kept with
- *   the run. It starts the next day: the previous day's mirror plus the cash flow of our fills
- *   since it was read should equal what the broker reports, within
- *   `RECONCILIATION_CASH_TOLERANCE_PAISE`; beyond it, a CASH_MISMATCH case.
+ *   the run. That total is the day's opening cash (Kite: `net` + `utilised.debits`; a day's fills
+ *   settle into the next day's), so the day starts from the latest earlier mirror: that mirror
+ *   plus the cash flow of our fills from its day up to this one should equal what the broker
+ *   reports, within `RECONCILIATION_CASH_TOLERANCE_PAISE` (brokerage and charges); beyond it (a
+ *   payin or payout at the broker, a fill we never saw), a CASH_MISMATCH case.
  * - An account that needs a login (or whose session the broker refuses mid-run) is a `skipped`
  *   run and a RECONCILIATION_SKIPPED case; a broker that fails otherwise is a `failed` run. Neither
  *   stops the other accounts.
@@ -118,7 +120,11 @@ export class ReconcileBrokerAccountsUseCase {
       this.repo.netPositions(account.id),
       this.repo.mirrorBefore(account.id, tradingDay),
     ]);
-    const expectedFlow = previous ? fillsCashFlow(await this.repo.fillsBetween(account.id, previous.readAt, cashReadAt)) : 0n;
+    // The broker's total cash is the day's opening cash (Kite: `net` + `utilised.debits`), so what
+    // moved it since the previous mirror are the fills of that day up to the day before this one.
+    const expectedFlow = previous
+      ? fillsCashFlow(await this.repo.fillsBetween(account.id, istDayBounds(previous.tradingDay).from, from))
+      : 0n;
     const result = reconcileAccount({
       orders: ourOrders.map((o) => ({
         orderId: o.id,

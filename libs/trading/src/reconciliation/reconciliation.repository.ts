@@ -27,7 +27,8 @@ export interface DayOrderRow {
 export interface MirrorRow {
   /** The broker's total cash at the latest reconciliation of an earlier day. */
   cash: Paise;
-  readAt: Date;
+  /** That reconciliation's IST trading day. */
+  tradingDay: string;
 }
 
 export type RunOutcome = 'matched' | 'differences' | 'skipped' | 'failed';
@@ -130,25 +131,25 @@ export class ReconciliationRepository {
     );
   }
 
-  /** The account's fills executed in (after, until]: what moved its cash at the broker. */
-  async fillsBetween(accountId: string, after: Date, until: Date): Promise<{ side: OrderSide; quantity: Quantity; price: PriceTicks }[]> {
+  /** The account's fills executed in [from, to): what moved its cash at the broker. */
+  async fillsBetween(accountId: string, from: Date, to: Date): Promise<{ side: OrderSide; quantity: Quantity; price: PriceTicks }[]> {
     const rows = await this.db.sql.rows<{ side: OrderSide; quantity: Quantity; price: string }>(
       `SELECT t.side, t.quantity, t.price_ticks::text AS price FROM trades t JOIN orders o ON o.id = t.order_id
-       WHERE o.account_id = $1 AND t.executed_at > $2 AND t.executed_at <= $3 ORDER BY t.executed_at, t.id`,
-      [accountId, after, until],
+       WHERE o.account_id = $1 AND t.executed_at >= $2 AND t.executed_at < $3 ORDER BY t.executed_at, t.id`,
+      [accountId, from, to],
     );
     return rows.map((r) => ({ side: r.side, quantity: r.quantity, price: Number(r.price) }));
   }
 
   /** The mirror the day starts from: the broker's cash at the latest reconciliation of an earlier day. */
   async mirrorBefore(accountId: string, tradingDay: string): Promise<MirrorRow | undefined> {
-    const row = await this.db.sql.maybeOne<{ cash: string; read_at: Date }>(
-      `SELECT reported_cash_paise::text AS cash, cash_read_at AS read_at FROM broker_reconciliations
+    const row = await this.db.sql.maybeOne<{ cash: string; trading_day: string }>(
+      `SELECT reported_cash_paise::text AS cash, to_char(trading_day, 'YYYY-MM-DD') AS trading_day FROM broker_reconciliations
        WHERE account_id = $1 AND trading_day < $2::date AND reported_cash_paise IS NOT NULL
        ORDER BY trading_day DESC LIMIT 1`,
       [accountId, tradingDay],
     );
-    return row ? { cash: BigInt(row.cash), readAt: row.read_at } : undefined;
+    return row ? { cash: BigInt(row.cash), tradingDay: row.trading_day } : undefined;
   }
 
   /** The day's run of the account, (re)started: one row per account and day. */
