@@ -153,6 +153,7 @@ test('a trader adds Kite accounts (masked, needing login, with the banner), rena
   await expect(placed).toHaveAttribute('data-order-id', /.+/);
   const orderId = (await placed.getAttribute('data-order-id'))!;
   await expect(page.getByTestId(`order-row-${orderId}`)).toHaveAttribute('data-status', 'FILLED', { timeout: 15_000 });
+  await expect(page.getByTestId(`order-account-${orderId}`)).toHaveText('Paper');
 
   // "Log in to Kite" sends the browser to Kite's login page with the account's API key and a state
   // (answered here: these keys are not the fake Kite's app; the whole round trip is the next test).
@@ -192,6 +193,10 @@ test('a trader adds Kite accounts (masked, needing login, with the banner), rena
   await expect(drawer).toContainText('••••5678');
   for (const secret of [KITE.apiKey, KITE.apiSecret, SPARE.apiKey, SPARE.apiSecret]) await expect(drawer).not.toContainText(secret);
   await shot(page, '74-admin-user-broker-accounts');
+  // And may switch one off.
+  await drawer.getByRole('button', { name: 'Disable Zerodha HUF' }).click();
+  await expect(items.filter({ hasText: 'Zerodha HUF' })).toHaveAttribute('data-status', 'disabled');
+  await expect(drawer.getByRole('button', { name: 'Enable Zerodha HUF' })).toBeVisible();
 });
 
 test('a trader connects a Kite account through Kite’s login (the local fake Kite) and trades it from the ticket: a market buy fills at Kite, a limit under the market rests there and is cancelled', async ({
@@ -236,8 +241,9 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(live.getByText('Connected', { exact: true })).toBeVisible();
   await expect(live).toContainText('valid until');
   await expect(page.getByRole('region', { name: 'Broker login needed' })).toHaveCount(0);
+  // Its funds as Kite reports them.
   await live.getByRole('button', { name: 'Funds & positions' }).click();
-  await expect(live.getByRole('region', { name: 'Zerodha live at the broker' })).toBeVisible();
+  await expect(live.getByRole('region', { name: 'Zerodha live at the broker' })).toContainText(/Available cash\s*₹[\d,]+\.\d\d/);
   await shot(page, '75-kite-connected');
 
   // The ticket trades it: a market buy goes to Kite and fills there.
@@ -245,6 +251,7 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await page.getByTestId('ticket-open-buy').click();
   const ticket = page.getByTestId('order-ticket');
   await ticket.getByLabel('Account').selectOption({ label: 'Zerodha live (Zerodha Kite)' });
+  await expect(ticket.getByText(/^Available at Zerodha Kite ₹[\d,]+\.\d\d$/)).toBeVisible();
   await ticket.getByTestId('ticket-type-MARKET').click();
   await ticket.getByLabel('Quantity (lots)').fill('1');
   const submit = ticket.getByRole('button', { name: /^Buy .*RELIANCE$/ });
@@ -255,6 +262,7 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   const buyRow = page.getByTestId(`order-row-${buyId}`);
   await expect(buyRow).toHaveAttribute('data-status', 'FILLED', { timeout: 20_000 });
   await expect(buyRow).toHaveAttribute('data-filled', '1');
+  await expect(page.getByTestId(`order-account-${buyId}`)).toHaveText('Zerodha live');
   await shot(page, '76-kite-market-filled');
 
   // A limit 3 % under the market (inside the price band, on Kite's ₹0.10 grid for RELIANCE) rests
@@ -271,4 +279,13 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 20_000 });
   await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
   await shot(page, '77-kite-limit-cancelled');
+
+  // The position, as Kite reports it and as we hold it, side by side.
+  await page.goto('/account/brokers');
+  await live.getByRole('button', { name: 'Funds & positions' }).click();
+  const atKite = live.getByRole('region', { name: 'Zerodha live at the broker' });
+  const ours = live.getByRole('region', { name: 'Zerodha live in Tradeloop' });
+  await expect(atKite.getByRole('table', { name: 'Positions at the broker' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
+  await expect(ours.getByRole('table', { name: 'Positions in Tradeloop' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
+  await shot(page, '78-kite-broker-view-beside-ours');
 });

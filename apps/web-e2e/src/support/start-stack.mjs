@@ -101,6 +101,8 @@ const env = {
   KITE_API_ROOT: kiteEndpoints.apiRoot,
   KITE_LOGIN_URL: kiteEndpoints.loginUrl,
   KITE_WS_ROOT: kiteEndpoints.wsUrl,
+  // The fake trades at any hour: orders go out as regular ones, not as after-market orders.
+  KITE_AFTER_HOURS: 'regular',
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));
