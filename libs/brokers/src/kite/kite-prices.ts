@@ -9,6 +9,12 @@ import { formatPrice, PRICE_SCALE, type PriceTicks } from '@tradeloop/domain';
 
 const DECIMAL = /^(0|[1-9][0-9]{0,10})(?:\.([0-9]+))?$/;
 
+/** The decimal literal of a Kite JSON number or string (`String(n)` for a number: docs/brokers.md 4.11); null for anything else. */
+function decimalText(value: unknown): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  return typeof value === 'string' ? value.trim() : null;
+}
+
 /** Our price as Kite's form value: "24350.05", "470.00" ("470" would do as well). */
 export function ticksToKitePrice(ticks: PriceTicks): string {
   if (!Number.isSafeInteger(ticks) || ticks <= 0) throw new RangeError(`a price must be a positive whole number of ticks, got ${ticks}`);
@@ -21,12 +27,8 @@ export function ticksToKitePrice(ticks: PriceTicks): string {
  * that is not zero). Trailing zeros beyond the fourth place are exact and accepted.
  */
 export function kitePriceToTicks(value: unknown): PriceTicks | null {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    text = String(value);
-  } else if (typeof value === 'string') text = value.trim();
-  else return null;
+  const text = decimalText(value);
+  if (text === null) return null;
   const m = DECIMAL.exec(text);
   if (!m) return null;
   const frac = (m[2] ?? '').replace(/0+$/, '');
@@ -40,4 +42,30 @@ export function kitePriceDecimals(value: number | string): number {
   const text = typeof value === 'number' ? String(value) : value.trim();
   const dot = text.indexOf('.');
   return dot < 0 ? 0 : text.slice(dot + 1).replace(/0+$/, '').length;
+}
+
+const SIGNED_DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/;
+
+/**
+ * A Kite decimal (JSON number or string, rupees) × 10^scale as a bigint, rounded half away from
+ * zero, by decimal-string arithmetic only: `kiteDecimalToScaled(1532.555, 2)` is 153256n paise.
+ * A JS number's shortest form (`String(n)`) is the literal Kite wrote for any value with at
+ * most 15 significant digits (docs/brokers.md 4.11). Null for anything that is not a number.
+ */
+export function kiteDecimalToScaled(value: unknown, scale: number): bigint | null {
+  const text = decimalText(value);
+  if (text === null) return null;
+  const m = SIGNED_DECIMAL.exec(text);
+  if (!m) return null;
+  const negative = m[1] === '-';
+  const frac = m[3] ?? '';
+  const digits = BigInt(`${m[2]}${frac}`);
+  const shift = Number(m[4] ?? '0') - frac.length + scale;
+  let scaled: bigint;
+  if (shift >= 0) scaled = digits * 10n ** BigInt(shift);
+  else {
+    const div = 10n ** BigInt(-shift);
+    scaled = (2n * digits + div) / (2n * div);
+  }
+  return negative ? -scaled : scaled;
 }

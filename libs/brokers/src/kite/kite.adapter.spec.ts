@@ -1,7 +1,8 @@
 import { asBrokerOrderId, BrokerError, InstrumentMap, type BrokerOrder, type PlaceOrderRequest } from '../adapter';
 import { kitePostbackChecksum } from './kite-auth';
 import { parseKiteOrder } from './kite-responses';
-import { KiteAdapter, kiteDecimalToScaled, type KiteAdapterOptions } from './kite.adapter';
+import { KiteAdapter, type KiteAdapterOptions } from './kite.adapter';
+import { kiteDecimalToScaled } from './kite-prices';
 import { failure, json, kiteOrderJson, startHttpStub, startWsStub, success, type HttpStub, type WsStub } from './kite-stub.fixture';
 
 /** Waits for a condition, with room for a loaded machine (vitest's default is 1 s). */

@@ -30,7 +30,7 @@ import { AdapterRateLimiter, type RateBucket, type RateLimiterClock, type RateLi
 import { isTerminalReport } from '../adapter/status.mapper';
 import { KiteHttpClient, type KiteFetch, type KiteMethod } from './kite-http';
 import { KITE, kiteModifyForm, kiteOrderPath, kitePlaceForm, kitePlacePath, type KiteVariety } from './kite-orders';
-import { kitePriceToTicks } from './kite-prices';
+import { kiteDecimalToScaled, kitePriceToTicks } from './kite-prices';
 import {
   kiteInvalidResponse,
   parseKiteOrder,
@@ -677,36 +677,6 @@ export class KiteAdapter implements BrokerAdapter {
       ts,
     };
   }
-}
-
-const DECIMAL = /^([+-])?(\d+)(?:\.(\d*))?(?:[eE]([+-]?\d{1,3}))?$/;
-
-/**
- * A Kite decimal (JSON number or string, rupees) × 10^scale as a bigint, rounded half away from
- * zero, by decimal-string arithmetic only: `kiteDecimalToScaled(1532.555, 2)` is 153256n paise.
- * A JS number's shortest form (`String(n)`) is the literal Kite wrote for any value with at
- * most 15 significant digits (docs/brokers.md 4.11). Null for anything that is not a number.
- */
-export function kiteDecimalToScaled(value: unknown, scale: number): bigint | null {
-  let text: string;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return null;
-    text = String(value);
-  } else if (typeof value === 'string') text = value.trim();
-  else return null;
-  const m = DECIMAL.exec(text);
-  if (!m) return null;
-  const negative = m[1] === '-';
-  const frac = m[3] ?? '';
-  const digits = BigInt(`${m[2]}${frac}`);
-  const shift = Number(m[4] ?? '0') - frac.length + scale;
-  let scaled: bigint;
-  if (shift >= 0) scaled = digits * 10n ** BigInt(shift);
-  else {
-    const div = 10n ** BigInt(-shift);
-    scaled = (2n * digits + div) / (2n * div);
-  }
-  return negative ? -scaled : scaled;
 }
 
 /** A Kite price in ticks, rounded to the nearest tick (position averages carry more decimals); null when absent, zero or unreadable. */
