@@ -164,21 +164,29 @@ describe('daily broker reconciliation', () => {
     expect(JSON.stringify(bad.body)).toContain('accountId');
     const day = await api.http.post('/api/v1/admin/jobs/broker-reconciliation', { tradingDay: '2026-02-30' }, admin.token);
     expect(day.status).toBe(400);
+    const extra = await api.http.post('/api/v1/admin/jobs/broker-reconciliation', { everything: true }, admin.token);
+    expect(extra.status).toBe(400);
+    // An empty body: every account, today. The worker records runs for it (the next test waits for them).
+    expect((await api.http.post('/api/v1/admin/jobs/broker-reconciliation', {}, admin.token)).status).toBe(202);
   });
 
   it('when both books agree: the admin job runs in the worker, no case, the mirror is Kite’s total cash', async () => {
     const res = await api.http.post('/api/v1/admin/jobs/broker-reconciliation', { accountId }, admin.token);
     expect(res.status).toBe(202);
     expect(res.body.jobId).toEqual(expect.any(String));
-    const run = await eventually(async () => ((await runOf())?.finished_at ? runOf() : null), 60_000, 'the reconciliation run');
+    // Both jobs (the one with an empty body above, and this one) have run: each job audits its run.
+    const runsAudited = () =>
+      api.app.get(Db).sql.one<{
+        n: number;
+      }>(`SELECT count(*)::int AS n FROM audit_events WHERE action = 'compliance.reconciliation_run' AND subject = $1`, [accountId]);
+    await eventually(async () => ((await runsAudited()).n >= 2 ? true : null), 60_000, 'both reconciliation runs');
+    const run = (await runOf())!;
     expect(run).toMatchObject({ outcome: 'matched', differences: 0, error: null });
+    expect(run.finished_at).not.toBeNull();
     expect(await casesOf()).toEqual([]);
     const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
     expect(BigInt(run.reported_cash_paise!)).toBe(funds.availableCash + funds.usedMargin);
-    const audit = await api.app.get(Db).sql.rows<{
-      action: string;
-    }>(`SELECT action FROM audit_events WHERE action = 'compliance.reconciliation_run' AND subject = $1`, [accountId]);
-    expect(audit.length).toBeGreaterThanOrEqual(1);
+    expect((await runsAudited()).n).toBe(2);
   });
 
   it('an order placed at Kite outside the platform is an informational case naming Kite’s order', async () => {
