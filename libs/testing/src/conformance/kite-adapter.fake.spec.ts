@@ -1,35 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  InstrumentMap,
-  KiteAdapter,
-  type BrokerOrder,
-  type InstrumentMapping,
-  type KiteAdapterOptions,
-  type KitePlaceOrderRequest,
-} from '@tradeloop/brokers';
-import { EXCHANGES, type Exchange } from '@tradeloop/domain';
-import { FAKE_KITE_INSTRUMENTS, FakeKite, type FakeKiteOptions } from '../kite-fake';
+import { KiteAdapter, type BrokerOrder, type KiteAdapterOptions, type KitePlaceOrderRequest } from '@tradeloop/brokers';
+import { fakeKiteInstrumentMap, FakeKite, type FakeKiteOptions } from '../kite-fake';
 
 // Kite-only behaviour of KiteAdapter against the fake Kite, beside the shared conformance kit:
 // autoslice with a refused slice, after-market orders, IOC, funds, quotes, and postbacks over HTTP
 // into `ingestPostback` (docs/brokers.md 1.2–1.4).
 
-const INSTRUMENTS = new InstrumentMap(
-  'kite',
-  FAKE_KITE_INSTRUMENTS.filter((i) => i.tradable && (EXCHANGES as readonly string[]).includes(i.exchange)).map(
-    (i): InstrumentMapping => ({
-      ref: { exchange: i.exchange as Exchange, symbol: i.tradingsymbol },
-      broker: {
-        exchange: i.exchange,
-        symbol: i.tradingsymbol,
-        token: String(i.instrumentToken),
-        quantityUnit: 'units',
-        lotSize: i.lotSize,
-      },
-    }),
-  ),
-);
+const INSTRUMENTS = fakeKiteInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const NIFTY_FUT = { exchange: 'NFO', symbol: 'NIFTY26DECFUT' } as const;
 

@@ -1,36 +1,19 @@
 import {
-  InstrumentMap,
   KiteAdapter,
   kitePriceToTicks,
   parseKiteOrderBook,
   type BrokerError,
   type BrokerPosition,
-  type InstrumentMapping,
   type KiteDisconnectReason,
   type RateLimiterClock,
 } from '@tradeloop/brokers';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { EXCHANGES, type Exchange, type OrderSide, type Product } from '@tradeloop/domain';
-import { FAKE_KITE_INSTRUMENTS, FakeKite, type FakeKiteFault } from '../kite-fake';
+import { type OrderSide, type Product } from '@tradeloop/domain';
+import { fakeKiteInstrumentMap, FakeKite, type FakeKiteFault } from '../kite-fake';
 import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
 
-/** Our instruments ↔ the fake's table (NSE and NFO, tradable ones). */
-const INSTRUMENTS = new InstrumentMap(
-  'kite',
-  FAKE_KITE_INSTRUMENTS.filter((i) => i.tradable && (EXCHANGES as readonly string[]).includes(i.exchange)).map(
-    (i): InstrumentMapping => ({
-      ref: { exchange: i.exchange as Exchange, symbol: i.tradingsymbol },
-      broker: {
-        exchange: i.exchange,
-        symbol: i.tradingsymbol,
-        token: String(i.instrumentToken),
-        quantityUnit: 'units',
-        lotSize: i.lotSize,
-      },
-    }),
-  ),
-);
+const INSTRUMENTS = fakeKiteInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 
 const FAULTS: Readonly<Partial<Record<PlacementFault, FakeKiteFault>>> = {

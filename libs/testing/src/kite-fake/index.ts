@@ -3,3 +3,4 @@
 export * from './instruments';
 export * from './kite-ticks-encoder';
 export * from './kite-fake';
+export * from './instrument-map';
