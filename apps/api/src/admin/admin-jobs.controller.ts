@@ -24,7 +24,7 @@ export class AdminJobsController {
 
   /**
    * Runs the daily broker reconciliation now (docs/api.md "Compliance cases"): every live account,
-   * or `accountId`'s, for today's IST trading day or `tradingDay`. Re-running a day adds no case twice.
+   * or `accountId`'s, for today's IST trading day. Re-running a day adds no case twice.
    */
   @Post('broker-reconciliation')
   @HttpCode(202)

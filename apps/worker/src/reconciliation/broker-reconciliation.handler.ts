@@ -16,11 +16,6 @@ export class BrokerReconciliationHandler implements JobHandler<typeof JOBS.broke
   constructor(@Inject(ReconcileBrokerAccountsUseCase) private readonly reconcile: ReconcileBrokerAccountsUseCase) {}
 
   async handle(payload: JobPayload<typeof JOBS.brokerReconciliation>): Promise<{ accounts: AccountReconciliation[] }> {
-    return {
-      accounts: await this.reconcile.execute({
-        ...(payload.tradingDay ? { tradingDay: payload.tradingDay } : {}),
-        ...(payload.accountId ? { accountId: payload.accountId } : {}),
-      }),
-    };
+    return { accounts: await this.reconcile.execute(payload.accountId ? { accountId: payload.accountId } : {}) };
   }
 }

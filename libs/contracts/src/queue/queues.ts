@@ -23,10 +23,11 @@ export const JOBS = {
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
-/** `POST /admin/jobs/broker-reconciliation`'s body, and the job's payload. */
+/**
+ * `POST /admin/jobs/broker-reconciliation`'s body, and the job's payload. Always today's IST
+ * trading day: a broker's order and trade books hold only today's.
+ */
 export const BrokerReconciliationRequestSchema = z.strictObject({
-  /** The IST trading day reconciled (YYYY-MM-DD); today's in IST when absent. */
-  tradingDay: z.iso.date().optional(),
   /** One account only; every live account when absent. */
   accountId: z.uuid().optional(),
 });

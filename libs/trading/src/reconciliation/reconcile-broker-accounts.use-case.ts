@@ -62,6 +62,10 @@ export class ReconcileBrokerAccountsUseCase {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * `tradingDay` defaults to today's in IST, the only day a broker's books can be compared with
+   * (they hold today's orders and trades); another day is for tests that stage earlier runs.
+   */
   async execute(input: { tradingDay?: string; accountId?: string } = {}, now = () => new Date()): Promise<AccountReconciliation[]> {
     const tradingDay = input.tradingDay ?? istTradingDay(now());
     const accounts = await this.repo.liveAccounts(input.accountId);
