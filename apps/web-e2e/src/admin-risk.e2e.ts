@@ -72,7 +72,8 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   // The trader's order is refused, and the banner says why.
   await logIn(page, trader);
   await page.goto('/trade?symbol=RELIANCE');
-  await expect(page.getByTestId('trade-wallet-available')).toHaveText('₹5,00,000.00');
+  // The ticket trades the default paper account: its book heads the ticket.
+  await expect(page.getByTestId('trade-paper-available')).toHaveText(/^₹[\d,]+\.\d\d$/);
   await page
     .getByTestId('price-chart')
     .click({ position: { x: 5, y: 5 } })

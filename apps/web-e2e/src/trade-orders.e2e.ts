@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { formatPrice, parsePrice } from '@tradeloop/domain';
-import { fundUser, logIn, registerUser, shot } from './support/fixtures';
+import { fundUser, logIn, registerUser, setPaperBalance, shot } from './support/fixtures';
 
 /** Distinct successive values of an attribute seen while polling for `withinMs`, or until `enough` changes. */
 async function watchAttribute(locator: Locator, name: string, opts: { withinMs: number; enough: number }): Promise<string[]> {
@@ -33,11 +33,13 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   test.setTimeout(120_000);
   const trader = await registerUser(request, 'orders');
   await fundUser(request, trader.id, '500000.00', 'NEFT-E2E-ORDERS');
+  // The ticket trades the default account, paper: its own book of virtual money holds and settles the orders.
+  await setPaperBalance(request, trader, '500000.00');
 
   await logIn(page, trader);
   await page.goto('/trade?symbol=RELIANCE');
-  await expect(page.getByTestId('trade-wallet-available')).toHaveText('₹5,00,000.00');
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+  await expect(page.getByTestId('trade-paper-available')).toHaveText('₹5,00,000.00');
+  await expect(page.getByTestId('trade-paper-held')).toHaveText('₹0.00');
 
   // B opens the ticket as a buy for the charted instrument; Esc closes it; S as a sell.
   await page
@@ -82,7 +84,7 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await shot(page, '52-position-live-pnl');
   await page.getByTestId('trading-tab-trades').click();
   await expect(page.locator(`[data-testid^="trade-row-"][data-order-id="${buyId}"]`)).toHaveCount(1);
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+  await expect(page.getByTestId('trade-paper-held')).toHaveText('₹0.00');
 
   // A far LIMIT (8 % under the LTP, on the tick): it rests OPEN with a hold; cancelling releases it.
   await page.getByTestId('ticket-type-LIMIT').click();
@@ -98,8 +100,8 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   const limitId = await submitTicket(page);
   const limitRow = page.getByTestId(`order-row-${limitId}`);
   await expect(limitRow).toHaveAttribute('data-status', 'OPEN', { timeout: 15_000 });
-  await expect(page.getByTestId('trade-wallet-held')).not.toHaveText('₹0.00');
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText(
+  await expect(page.getByTestId('trade-paper-held')).not.toHaveText('₹0.00');
+  await expect(page.getByTestId('trade-paper-held')).toHaveText(
     `₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
   );
   await shot(page, '53-limit-open-held');
@@ -113,7 +115,7 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await page.getByTestId('order-modify-confirm').click();
   await expect(limitRow).toContainText(`0 / ${units + 1}`, { timeout: 15_000 });
   await expect(limitRow).not.toHaveAttribute('data-reserved', reservedBefore);
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText(
+  await expect(page.getByTestId('trade-paper-held')).toHaveText(
     `₹${Number((await limitRow.getAttribute('data-reserved'))!).toLocaleString('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
   );
   await shot(page, '53c-limit-modified');
@@ -121,7 +123,7 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await page.getByTestId('order-cancel-confirm').click();
   await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 15_000 });
   await expect(page.getByTestId(`order-cancel-${limitId}`)).toHaveCount(0);
-  await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
+  await expect(page.getByTestId('trade-paper-held')).toHaveText('₹0.00');
   await shot(page, '54-limit-cancelled-released');
 
   // The kill switch: confirm with a reason, see it engaged, and the next order refused, naming it.

@@ -50,3 +50,15 @@ export async function grantRoles(request: APIRequestContext, userId: string, rol
   });
   expect(res.status(), await res.text()).toBe(200);
 }
+
+/** Sets a user's paper account balance (virtual money; paper orders hold and settle against it) through the API, as the user would. */
+export async function setPaperBalance(request: APIRequestContext, user: { email: string; password: string }, amount: string) {
+  const login = await request.post('/api/v1/auth/login', { data: { email: user.email, password: user.password } });
+  expect(login.status()).toBe(200);
+  const headers = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const list = (await (await request.get('/api/v1/broker-accounts', { headers })).json()) as { items: { id: string; kind: string }[] };
+  const paper = list.items.find((a) => a.kind === 'paper');
+  expect(paper, 'every user has a paper account').toBeDefined();
+  const res = await request.post(`/api/v1/broker-accounts/${paper!.id}/paper-balance`, { data: { amount }, headers });
+  expect(res.status(), await res.text()).toBe(200);
+}

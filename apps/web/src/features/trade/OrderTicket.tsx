@@ -23,7 +23,8 @@
  *                                KILL_SWITCH_ENGAGED, BROKER_LOGIN_REQUIRED, ACCOUNT_DISABLED, …) and
  *                                other failures; ticket-error-login logs in to the refused account
  *   ticket-placed                the last placed order (data-order-id)
- *   trade-wallet-available / trade-wallet-held   the trader's balances, live
+ *   trade-wallet-available / trade-wallet-held   the trader's wallet, live (what live accounts' orders hold)
+ *   trade-paper-available / trade-paper-held     the paper account's book instead, when it is the account picked
  *
  * The submit button sits in a footer that sticks to the bottom of the panel, so it stays in sight
  * however tall the ticket grows.
@@ -33,11 +34,11 @@
  */
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { BrokerAccount, PositionDto } from '@tradeloop/contracts';
+import type { BrokerAccount, PositionDto, Wallet } from '@tradeloop/contracts';
 import { isApiError } from '../../lib/api';
 import { Kbd } from '../../components/Kbd';
 import { Money } from '../../components/Money';
-import { useBrokerAccounts, useBrokerLogin } from '../brokers/broker-accounts-api';
+import { useBrokerAccounts, useBrokerLogin, useBrokerView } from '../brokers/broker-accounts-api';
 import { hasBrowserLogin, loginLabel, preselectedAccount, sortAccounts } from '../brokers/broker-account-view';
 import { useWallet } from '../wallet/wallet-api';
 import type { QuoteBook } from './quote-book';
@@ -60,7 +61,40 @@ interface OrderTicketProps {
   onChange: (ticket: TicketState | null) => void;
 }
 
-/** The ticket column: live balances, then either the open ticket or Buy / Sell buttons. */
+/** The wallet's balances: the money a live account's orders hold. */
+function WalletFunds({ wallet }: { wallet: Wallet | undefined }) {
+  return (
+    <div className="ticket-funds" data-book="wallet">
+      <span className="ticket-funds-item">
+        <span className="muted">Available</span>
+        {wallet ? <Money value={wallet.available} testId="trade-wallet-available" /> : <span className="money mono">₹—</span>}
+      </span>
+      <span className="ticket-funds-item">
+        <span className="muted">Held</span>
+        {wallet ? <Money value={wallet.held} testId="trade-wallet-held" /> : <span className="money mono">₹—</span>}
+      </span>
+    </div>
+  );
+}
+
+/** A paper account's own book (virtual money): what its orders hold, refreshed as its orders move. */
+function PaperFunds({ account }: { account: BrokerAccount }) {
+  const funds = useBrokerView(account.id, 'funds', account.status === 'connected');
+  return (
+    <div className="ticket-funds" data-book="paper">
+      <span className="ticket-funds-item">
+        <span className="muted">Paper available</span>
+        {funds.data ? <Money value={funds.data.availableCash} testId="trade-paper-available" /> : <span className="money mono">₹—</span>}
+      </span>
+      <span className="ticket-funds-item">
+        <span className="muted">Paper held</span>
+        {funds.data ? <Money value={funds.data.usedMargin} testId="trade-paper-held" /> : <span className="money mono">₹—</span>}
+      </span>
+    </div>
+  );
+}
+
+/** The ticket column: the picked account's balances, then either the open ticket or Buy / Sell buttons. */
 export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onChange }: OrderTicketProps) {
   const wallet = useWallet();
   // The account picked stays picked across instruments and sides while the page is open.
@@ -70,16 +104,7 @@ export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onCha
   const account = accounts.find((a) => a.id === accountChoice) ?? preselectedAccount(accounts);
   return (
     <aside className="ticket-panel" aria-label="Order ticket">
-      <div className="ticket-funds">
-        <span className="ticket-funds-item">
-          <span className="muted">Available</span>
-          {wallet.data ? <Money value={wallet.data.available} testId="trade-wallet-available" /> : <span className="money mono">₹—</span>}
-        </span>
-        <span className="ticket-funds-item">
-          <span className="muted">Held</span>
-          {wallet.data ? <Money value={wallet.data.held} testId="trade-wallet-held" /> : <span className="money mono">₹—</span>}
-        </span>
-      </div>
+      {account?.kind === 'paper' ? <PaperFunds account={account} /> : <WalletFunds wallet={wallet.data} />}
       {ticket ? (
         <OrderTicket
           key={ticket.symbol}

@@ -49,7 +49,7 @@ export function TicketAccount({
         ))}
       </select>
       {blocked && account && offerLogin && <AccountBlocked id={hintId} account={account} />}
-      {account && !blocked && <AccountFunds account={account} />}
+      {account && !blocked && account.kind !== 'paper' && <AccountFunds account={account} />}
     </div>
   );
 }
@@ -86,7 +86,7 @@ export function LoginButton({ label, pending, onClick, testId }: { label: string
   );
 }
 
-/** What the picked account has to trade with, as its broker (or, for paper, its paper book) says. */
+/** What a live account has to trade with at its broker (a paper account's book heads the ticket instead). */
 function AccountFunds({ account }: { account: BrokerAccount }) {
   const funds = useBrokerView(account.id, 'funds', account.status === 'connected');
   if (!funds.isSuccess) return null;
