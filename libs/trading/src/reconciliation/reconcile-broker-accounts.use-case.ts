@@ -98,7 +98,10 @@ export class ReconcileBrokerAccountsUseCase {
         ],
         now,
       );
-    if (account.status !== 'connected') return skip(`the account is ${account.status}: it needs a login`);
+    if (account.status !== 'connected')
+      return skip(
+        account.status === 'needs_login' ? 'the account needs a login' : `the account is in ${account.status}: its credentials need fixing`,
+      );
     try {
       const adapter = await this.clients.adapterFor(account.id);
       return await this.compare(account, tradingDay, runId, adapter, now);
