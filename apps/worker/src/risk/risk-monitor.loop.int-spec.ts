@@ -1,3 +1,4 @@
+import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import { randomUUID } from 'node:crypto';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -82,12 +83,13 @@ async function newUser(): Promise<string> {
   ]);
   return id;
 }
-/** A long of `qty` RELIANCE CNC at ₹1,400.00 average. */
+/** A long of `qty` RELIANCE CNC at ₹1,400.00 average, in the user's paper account (positions are per account). */
 async function holdLong(userId: string, qty: number): Promise<void> {
+  const account = await apps[0]!.get(BrokerAccountsRepository).ensurePaperAccount(userId, randomUUID());
   await db().sql.rows(
-    `INSERT INTO positions (user_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
-     VALUES ($1, 'RELIANCE', 'CNC', $2, $3, $2, 0, 0, 0)`,
-    [userId, qty, (BigInt(qty) * BigInt(AVG)).toString()],
+    `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
+     VALUES ($1, $4, 'RELIANCE', 'CNC', $2, $3, $2, 0, 0, 0)`,
+    [userId, qty, (BigInt(qty) * BigInt(AVG)).toString(), account],
   );
 }
 async function setLimits(userId: string, maxDailyLoss: string, squareOffOnTrip = false): Promise<void> {
@@ -162,10 +164,11 @@ describe('risk monitor with two replicas', () => {
     const userId = await newUser();
     await holdLong(userId, 10);
     const orderId = randomUUID();
+    const account = await apps[0]!.get(BrokerAccountsRepository).ensurePaperAccount(userId, randomUUID());
     await db().sql.rows(
-      `INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, status, reference_price_ticks, broker)
-       VALUES ($1, $2, 'RELIANCE', 'BUY', 'LIMIT', 'CNC', 'DAY', 1, $3, 'OPEN', $3, 'mock')`,
-      [orderId, userId, 1250 * TICK],
+      `INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, status, reference_price_ticks, broker, account_id)
+       VALUES ($1, $2, 'RELIANCE', 'BUY', 'LIMIT', 'CNC', 'DAY', 1, $3, 'OPEN', $3, 'mock', $4)`,
+      [orderId, userId, 1250 * TICK, account],
     );
     const trips = apps[0]!.get(AutomaticTripUseCase);
     // The loss is ~₹1,000: a ₹500 limit is breached.
