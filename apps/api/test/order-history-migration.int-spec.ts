@@ -12,6 +12,7 @@ import { Db, MIGRATIONS } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { OrderHistoryVerifier } from '@tradeloop/trading';
 import type { MigrationInterface } from 'typeorm';
+import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import { useTestApi } from './support/test-api';
 
 /**
@@ -38,6 +39,7 @@ const terms = (t: Partial<OrderTerms>): OrderTerms => ({
 
 let db: Db;
 let userId: string;
+let paperAccountId: string;
 
 async function legacyOrder(
   t: OrderTerms,
@@ -65,8 +67,8 @@ async function legacyOrder(
   await db.sql.rows(
     `INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status, filled_quantity,
        filled_value_tick_units, reference_price_ticks, short_quantity, reserved_paise, broker, broker_order_ids, reject_reason, cancel_requested,
-       send_attempts, pending_modification)
-     VALUES ($1, $2, 'RELIANCE', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, 'mock', $15, $16, $17, $18, $19)`,
+       send_attempts, pending_modification, account_id)
+     VALUES ($1, $2, 'RELIANCE', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 0, $14, 'mock', $15, $16, $17, $18, $19, $20)`,
     [
       id,
       userId,
@@ -87,6 +89,7 @@ async function legacyOrder(
       r.cancel_requested,
       r.send_attempts,
       r.pending_modification,
+      paperAccountId,
     ],
   );
   const placed: [string, string, object] = ['PENDING', 'PLACED', { reserved: amount.toString(), reducing: false, ltp: LTP }];
@@ -121,6 +124,8 @@ beforeAll(async () => {
     userId,
     `${userId}@example.test`,
   ]);
+  // Orders name their broker account since 1763815200000: these legacy ones are the user's paper account's.
+  paperAccountId = await api.app.get(BrokerAccountsRepository).ensurePaperAccount(userId, randomUUID());
 });
 
 describe('order history typing migration', () => {
