@@ -102,7 +102,7 @@ export default tseslint.config(
               identity: ['platform'],
               wallet: ['platform', 'identity'],
               market: ['platform', 'identity'],
-              accounts: ['platform', 'identity', 'brokers'],
+              accounts: ['platform', 'identity', 'brokers', 'wallet'],
               trading: ['platform', 'identity', 'wallet', 'market', 'brokers', 'accounts'],
               risk: ['platform', 'identity', 'market', 'trading', 'accounts'],
               ml: ['platform', 'identity', 'market'],

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { createDataSource, Db } from '@tradeloop/platform';
-import { LedgerRepository, LedgerVerifier, LedgerSealer } from '@tradeloop/wallet';
-import { depositTx, shortMargin, walletBook } from '@tradeloop/domain';
+import { LedgerVerifier, LedgerSealer } from '@tradeloop/wallet';
+import { shortMargin } from '@tradeloop/domain';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
 import { inRequestPath } from './orders/in-request-baseline.mjs';
@@ -36,7 +36,16 @@ try {
   const users = [];
   for (const token of tokens) {
     const me = await (await fetch(`${api.base}/api/v1/auth/me`, { headers: { authorization: `Bearer ${token}` } })).json();
-    await db.tx((sql) => new LedgerRepository(db).post(sql, depositTx(walletBook(me.user?.id ?? me.id), 100_000_000_00n, 'bench funding')));
+    // Bench orders are paper orders: they hold and settle in the user's paper book, funded through its owner's endpoint.
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const accounts = await (await fetch(`${api.base}/api/v1/broker-accounts`, { headers: auth })).json();
+    const paper = accounts.items.find((a) => a.kind === 'paper');
+    const funded = await fetch(`${api.base}/api/v1/broker-accounts/${paper.id}/paper-balance`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ amount: '100000000.00' }),
+    });
+    if (funded.status !== 200) throw new Error(`funding the paper book: ${funded.status}`);
     users.push({ id: me.user?.id ?? me.id, token });
     // Bench users trade far more than the demo's per-user limits allow (120 orders/min).
     await db.sql.rows(
@@ -165,14 +174,15 @@ try {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const stuck = await db.sql.one(`SELECT count(*)::text n FROM orders WHERE status IN ('PENDING', 'OPEN', 'PARTIALLY_FILLED')`);
-    // Ledger invariant 2: held = Σ reservations of open orders + the margin of open shorts.
-    const wallets = await db.sql.rows(
-      `SELECT w.user_id, w.held_paise::text held, (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.user_id = w.user_id AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'))::text reserved
-       FROM wallet_balances w WHERE w.user_id = ANY($1::uuid[])`,
+    // Ledger invariant 2, per paper book (bench orders are paper orders): held = Σ reservations of
+    // the open orders holding in it + the margin of the account's open shorts.
+    const books = await db.sql.rows(
+      `SELECT p.account_id, p.held_paise::text held, (SELECT coalesce(sum(reserved_paise), 0) FROM orders o WHERE o.account_id = p.account_id AND o.hold_book = 'paper' AND o.status IN ('PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'))::text reserved
+       FROM paper_balances p WHERE p.user_id = ANY($1::uuid[])`,
       [users.map((u) => u.id)],
     );
     const positions = await db.sql.rows(
-      `SELECT user_id, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text FROM positions WHERE user_id = ANY($1::uuid[])`,
+      `SELECT account_id, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text FROM positions WHERE user_id = ANY($1::uuid[])`,
       [users.map((u) => u.id)],
     );
     const margin = new Map();
@@ -185,9 +195,9 @@ try {
         lotClosedCashFlow: BigInt(p.lot_closed_cash_flow_tick_units),
         realizedBeforeLot: BigInt(p.realized_before_lot_tick_units),
       };
-      margin.set(p.user_id, (margin.get(p.user_id) ?? 0n) + shortMargin(pos, p.product));
+      margin.set(p.account_id, (margin.get(p.account_id) ?? 0n) + shortMargin(pos, p.product));
     }
-    const held = wallets.filter((w) => BigInt(w.held) !== BigInt(w.reserved) + (margin.get(w.user_id) ?? 0n));
+    const held = books.filter((b) => BigInt(b.held) !== BigInt(b.reserved) + (margin.get(b.account_id) ?? 0n));
     const pos = await db.sql.rows(
       `SELECT p.user_id FROM positions p LEFT JOIN (SELECT user_id, symbol, product, sum(CASE WHEN side = 'BUY' THEN quantity ELSE -quantity END) q FROM trades GROUP BY 1, 2, 3) t USING (user_id, symbol, product) WHERE p.net_quantity <> coalesce(t.q, 0)`,
     );

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { MockBroker } from '@tradeloop/brokers';
 import { createRedis, closeRedis, Idempotency, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository } from '@tradeloop/identity';
-import { LedgerRepository } from '@tradeloop/wallet';
+import { LedgerRepository, PaperBooks } from '@tradeloop/wallet';
+import { BrokerAccountsRepository, TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import {
   ExecutionService,
@@ -21,7 +22,7 @@ const silent = { warn() {}, error() {}, info() {}, debug() {} };
 
 export async function inRequestPath({ db, redisUrl, redisPrefix }) {
   const redis = createRedis(redisUrl, 'commands', 'bench-baseline');
-  const config = { REDIS_PREFIX: redisPrefix };
+  const config = { REDIS_PREFIX: redisPrefix, PAPER_STARTING_BALANCE: '1000000.00' };
   const quotes = new QuotesStore(redis, config);
   const trading = new TradingRepository(db);
   const instruments = new InstrumentsRepository(db);
@@ -40,6 +41,11 @@ export async function inRequestPath({ db, redisUrl, redisPrefix }) {
     noQueue,
     realtime,
     new AuditRepository(db),
+    // Bench orders go to the users' paper accounts (the mock): no live broker is ever asked for funds.
+    new TradingAccounts(new BrokerAccountsRepository(db)),
+    { fundsOf: async () => null },
+    // Paper orders hold and settle in the paper book (the bench funds each user's).
+    new PaperBooks(db, ledger, config),
   );
   const execution = new ExecutionService(db, trading, ledger, instruments, quotes, realtime);
   const specs = new Map(

@@ -97,7 +97,8 @@ describe('broker accounts: list, paper account, create', () => {
       isDefault: true,
       credentials: {},
       tokenExpiresAt: null,
-      paperBalance: '0.00',
+      // Its paper book, opened on this first read with PAPER_STARTING_BALANCE (default ₹10,00,000).
+      paperBalance: '1000000.00',
       ownerUserId: user.id,
     });
     const rows = await sql<{ n: number }>(`SELECT count(*)::int AS n FROM broker_accounts WHERE owner_user_id = $1`, [user.id]);
@@ -249,8 +250,25 @@ describe('update, delete, paper balance', () => {
     const res = await api.http.post(`/api/v1/broker-accounts/${paper.id}/paper-balance`, { amount: '1500000.05' }, token);
     expect(res.status).toBe(200);
     expect(res.body.paperBalance).toBe('1500000.05');
-    const [row] = await sql<{ p: string }>(`SELECT paper_balance_paise::text AS p FROM broker_accounts WHERE id = $1`, [paper.id]);
-    expect(row!.p).toBe('150000005');
+    // The paper book of the ledger is the one truth of it: one SET_BALANCE moved the difference, audited with it.
+    const [row] = await sql<{ p: string; h: string }>(
+      `SELECT cash_paise::text AS p, held_paise::text AS h FROM paper_balances WHERE account_id = $1`,
+      [paper.id],
+    );
+    expect(row).toEqual({ p: '150000005', h: '0' });
+    const audits = await sql<{ details: { amount: string; previous: string } }>(
+      `SELECT details FROM audit_events WHERE action = 'broker_account.paper_balance_set' AND subject = $1`,
+      [`broker_account:${paper.id}`],
+    );
+    expect(audits.map((a) => [a.details.previous, a.details.amount])).toEqual([['1000000.00', '1500000.05']]);
+    // The same amount again moves nothing (a retried request is harmless).
+    const again = await api.http.post(`/api/v1/broker-accounts/${paper.id}/paper-balance`, { amount: '1500000.05' }, token);
+    expect([again.status, again.body.paperBalance]).toEqual([200, '1500000.05']);
+    expect(
+      await sql(`SELECT 1 FROM audit_events WHERE action = 'broker_account.paper_balance_set' AND subject = $1`, [
+        `broker_account:${paper.id}`,
+      ]),
+    ).toHaveLength(1);
     for (const amount of ['1e3', '-5', '1.234', 100, '']) {
       const bad = await api.http.post(`/api/v1/broker-accounts/${paper.id}/paper-balance`, { amount }, token);
       expect(bad.status, String(amount)).toBe(400);

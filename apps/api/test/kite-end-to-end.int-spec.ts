@@ -9,6 +9,7 @@ import { FakeKite } from '@tradeloop/testing/kite-fake';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { paise, paperFunds } from './support/paper-book';
 
 /**
  * A Kite account end to end (issue 14): a trader adds it, logs in through Kite's login page and
@@ -184,18 +185,27 @@ describe('a Kite account, end to end', () => {
 
   it('a resting limit order is cancelled at Kite and its hold comes back', async () => {
     const before = (await api.http.get('/api/v1/wallet', trader.token)).body;
+    const paperBefore = await paperFunds(api, trader.token);
     // 3 % under the market, on the 5-paise grid: inside the price band, far from a fill.
     const price = formatPrice(Math.floor((ltp * 97) / 100 / 500) * 500);
     const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price, quantity: 2, product: 'CNC', accountId });
     expect(res.status).toBe(202);
     const open = await untilStatus(res.body.order.id, 'OPEN');
     expect(fake.order(open.brokerOrderId)).toMatchObject({ status: 'OPEN' });
+    // A live order spends the wallet (docs/domain.md "Accounts and books"): its reservation is held there, the paper book is untouched.
+    const during = (await api.http.get('/api/v1/wallet', trader.token)).body;
+    expect(paise(during.held) - paise(before.held)).toBe(paise(res.body.order.reserved));
+    expect(paise(res.body.order.reserved)).toBeGreaterThan(0n);
+    const [row] = await api.app.get(Db).sql.rows<{ hold_book: string }>(`SELECT hold_book FROM orders WHERE id = $1`, [open.id]);
+    expect(row!.hold_book).toBe('wallet');
+    expect(await paperFunds(api, trader.token)).toEqual(paperBefore);
     const del = await api.http.request('DELETE', `/api/v1/orders/${open.id}`, { token: trader.token });
     expect(del.status).toBeLessThan(300);
     await untilStatus(open.id, 'CANCELLED');
     expect(fake.order(open.brokerOrderId)).toMatchObject({ status: 'CANCELLED' });
     const after = (await api.http.get('/api/v1/wallet', trader.token)).body;
     expect(after.held).toBe(before.held);
+    expect(await paperFunds(api, trader.token)).toEqual(paperBefore);
   });
 
   it('a postback with a bad checksum is a 401 and changes nothing', async () => {

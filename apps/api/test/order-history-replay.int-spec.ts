@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { demoUniverse, depositTx, formatPrice, walletBook, type BrokerOrderReport, type BrokerReportStatus } from '@tradeloop/domain';
+import { demoUniverse, formatPrice, type BrokerOrderReport, type BrokerReportStatus } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
-import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { ExecutionService, OrderHistoryVerifier } from '@tradeloop/trading';
 import { signedIn, useTestApi } from './support/test-api';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { paperFunds, setPaperBalance } from './support/paper-book';
 
 /**
  * Every order's stored history replays to its row (issue 13, step 3). Orders come in through the
@@ -25,9 +25,10 @@ let db: Db;
 let trader: { token: string; id: string };
 const placedIds: string[] = [];
 
+/** A trader whose paper account (the book their paper orders spend) holds exactly `rupeesAmount`. */
 async function fundedTrader(rupeesAmount: bigint) {
   const s = await signedIn(api, ['trader']);
-  await db.tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), rupeesAmount * 100n, 'test funding')));
+  await setPaperBalance(api, s.token, `${rupeesAmount}.00`);
   return { token: s.token, id: s.user.id };
 }
 async function place(body: Record<string, unknown>, token = trader.token): Promise<string> {
@@ -294,6 +295,7 @@ describe('order history replay', () => {
     await brokerSays(partial, 'MB14', report('CANCELLED', 1, 1555 * TICK));
     await brokerSays(armed, 'MB15', report('CANCELLED'));
     for (const id of [pending, open, partial, armed]) expect((await detail(id, t.token)).status).toBe('CANCELLED');
+    expect((await paperFunds(api, t.token)).held).toBe('0.00');
     expect((await api.http.get('/api/v1/wallet', t.token)).body.held).toBe('0.00');
   });
 

@@ -8,6 +8,7 @@ import { freePort, startProcess, waitForHttp, type RunningProcess } from '@trade
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { setPaperBalance } from './support/paper-book';
 
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
 const { api, ctx } = useTestApi({}, { logLevel: 'warn' });
@@ -38,7 +39,7 @@ function rng(seed: number) {
 }
 
 describe('20 users, 500 orders with random cancels, all at once', () => {
-  it('keeps every invariant: ledger verifies, held = open reservations, positions = Σ fills, nothing stuck', async () => {
+  it('keeps every invariant: ledger verifies, held = open reservations per book, positions = Σ fills, nothing stuck', async () => {
     const { token: quoteToken } = await signedIn(api, ['trader']);
     const quotes = await eventually(
       async () => {
@@ -55,6 +56,8 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
         await api.app
           .get(Db)
           .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 5_00_000_00n, 'funding')));
+        // The orders are paper orders: they spend the paper book (the wallet's real money stays where it is).
+        await setPaperBalance(api, s.token, '500000.00');
         return { id: s.user.id, token: s.token };
       }),
     );
@@ -107,14 +110,23 @@ describe('20 users, 500 orders with random cancels, all at once', () => {
     const verify = await api.app.get(LedgerVerifier).verify();
     expect(verify.ok, JSON.stringify(verify)).toBe(true);
 
-    // Each user: held = Σ reserved of open orders (long-only, so no short margin).
-    const held = await db.sql.rows<{ user_id: string; held: string; reserved: string }>(
-      `SELECT w.user_id, w.held_paise::text held, coalesce(sum(o.reserved_paise) FILTER (WHERE o.status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'PENDING')), 0)::text reserved
-       FROM wallet_balances w LEFT JOIN orders o ON o.user_id = w.user_id WHERE w.user_id = ANY($1::uuid[]) GROUP BY w.user_id, w.held_paise`,
+    // Each book (every user's wallet and paper book): held = Σ reserved of the open orders holding
+    // in it (long-only, so no short margin).
+    const held = await db.sql.rows<{ book: string; owner: string; held: string; cash: string; reserved: string }>(
+      `SELECT b.book, b.owner, b.held::text held, b.cash::text cash,
+              coalesce(sum(o.reserved_paise) FILTER (WHERE o.status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED', 'PENDING')), 0)::text reserved
+       FROM (SELECT 'wallet' book, user_id owner, cash_paise cash, held_paise held FROM wallet_balances WHERE user_id = ANY($1::uuid[])
+             UNION ALL
+             SELECT 'paper', account_id, cash_paise, held_paise FROM paper_balances WHERE user_id = ANY($1::uuid[])) b
+       LEFT JOIN orders o ON o.hold_book = b.book AND (CASE b.book WHEN 'wallet' THEN o.user_id ELSE o.account_id END) = b.owner
+       GROUP BY b.book, b.owner, b.held, b.cash`,
       [users.map((u) => u.id)],
     );
-    expect(held).toHaveLength(20);
-    for (const h of held) expect(h.held, h.user_id).toBe(h.reserved);
+    expect(held).toHaveLength(40);
+    for (const h of held) expect(h.held, `${h.book} ${h.owner}`).toBe(h.reserved);
+    // Paper orders held in the paper books only: every wallet is as it was funded.
+    expect(held.filter((h) => h.book === 'wallet').map((h) => [h.cash, h.held])).toEqual(Array(20).fill(['50000000', '0']));
+    expect(held.some((h) => h.book === 'paper' && h.held !== '0')).toBe(true);
     // Terminal orders hold nothing.
     const leaks = await db.sql.rows(
       `SELECT id FROM orders WHERE status IN ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED') AND reserved_paise <> 0`,

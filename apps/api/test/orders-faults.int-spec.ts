@@ -8,6 +8,7 @@ import { freePort, startProcess, waitForHttp, type RunningProcess } from '@trade
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { paperFunds } from './support/paper-book';
 
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
 const { api, ctx } = useTestApi({}, { logLevel: 'silent' });
@@ -82,6 +83,7 @@ describe('execution faults', () => {
         (p: { symbol: string }) => p.symbol === 'RELIANCE',
       );
       expect(pos.netQuantity).toBe(3);
+      expect((await paperFunds(api, trader.token)).held).toBe('0.00');
       expect((await api.http.get('/api/v1/wallet', trader.token)).body.held).toBe('0.00');
       expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
     } finally {

@@ -10,6 +10,7 @@ import { createTestContext, freePort, startProcess, waitForHttp, type RunningPro
 import { signedIn, startTestApi, type TestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { setPaperBalance } from './support/paper-book';
 
 /** Orders keep flowing while this file's own Redis is killed and restarted. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -75,6 +76,8 @@ describe('Redis restarted while orders flow', () => {
   it('loses nothing: every order ends terminal or resting, consistent with the broker; money invariants hold', async () => {
     const s = await signedIn(api, ['trader']);
     await api.app.get(Db).tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 10_00_000_00n, 'funding')));
+    // Its orders are paper orders: they hold and settle in the paper book, funded here.
+    await setPaperBalance(api, s.token, '1000000.00');
     const q = await eventually(
       async () => (await api.http.get('/api/v1/market/quotes?symbols=TCS', s.token)).body.items?.[0],
       10_000,
@@ -151,12 +154,15 @@ describe('Redis restarted while orders flow', () => {
     const brokerOrders = await db.sql.one<{ n: string }>(`SELECT count(*)::text n FROM mock_broker.orders`);
     expect(Number(brokerOrders.n)).toBe(ours.length);
     expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
-    const w = await db.sql.one<{ held: string; reserved: string }>(
-      `SELECT (SELECT held_paise::text FROM wallet_balances WHERE user_id = $1) held,
-              (SELECT coalesce(sum(reserved_paise), 0)::text FROM orders WHERE user_id = $1 AND status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED')) reserved`,
+    // The paper book holds exactly the open orders' reservations; the wallet holds nothing.
+    const w = await db.sql.one<{ held: string; reserved: string; walletHeld: string }>(
+      `SELECT (SELECT held_paise::text FROM paper_balances WHERE user_id = $1) held,
+              (SELECT coalesce(sum(reserved_paise), 0)::text FROM orders WHERE user_id = $1 AND hold_book = 'paper' AND status IN ('OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED')) reserved,
+              (SELECT held_paise::text FROM wallet_balances WHERE user_id = $1) "walletHeld"`,
       [s.user.id],
     );
     expect(w.held).toBe(w.reserved);
+    expect(w.walletHeld).toBe('0');
   }, 120_000);
 
   it('every order placed across the restart replays from its stored history to its row', async () => {

@@ -8,6 +8,7 @@ import { freePort, startProcess, waitForHttp, type RunningProcess } from '@trade
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { paperFunds, setPaperBalance } from './support/paper-book';
 
 /** The real worker (execution engine + mock broker + simulated feed) against this file's database. */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
@@ -19,6 +20,9 @@ const post = (body: unknown, key: string | null = randomUUID(), token = trader.t
   api.http.request('POST', '/api/v1/orders', { body, token, headers: key ? { 'idempotency-key': key } : {} });
 const order = async (id: string) => (await api.http.get(`/api/v1/orders/${id}`, trader.token)).body;
 const wallet = async () => (await api.http.get('/api/v1/wallet', trader.token)).body;
+/** The trader's paper account: their (paper) orders hold and settle in its book, never in the wallet. */
+const paper = async () => paperFunds(api, trader.token);
+const FUNDED_WALLET = { currency: 'INR', available: '1000000.00', held: '0.00', total: '1000000.00' };
 /** A buy limit 8 % under the market: inside the 10 % price band, far from filling. */
 const farBid = async (symbol: string) => {
   const q = (await api.http.get(`/api/v1/market/quotes?symbols=${symbol}`, trader.token)).body.items[0];
@@ -41,6 +45,8 @@ beforeAll(async () => {
   await api.app
     .get(Db)
     .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(trader.userId), 10_00_000_00n, 'test funding')));
+  // Real money in the wallet, and the same amount of paper money in the paper book the orders below spend.
+  await setPaperBalance(api, trader.token, '1000000.00');
   // Quotes flowing: market orders need an LTP.
   await eventually(
     async () => (await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,NIFTY26DECFUT', trader.token)).body.items?.length >= 1,
@@ -65,7 +71,7 @@ describe('orders', () => {
       [{ symbol: 'NOPE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, 'symbol'],
       [{ symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', quantity: 1, price: 1400, product: 'CNC' }, 'price'],
     ];
-    const before = await wallet();
+    const before = await paper();
     for (const [body, field] of cases) {
       const res = await post(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -73,7 +79,7 @@ describe('orders', () => {
       expect(JSON.stringify(res.body.errors ?? []), JSON.stringify(body)).toContain(field);
     }
     expect((await post({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC' }, null)).status).toBe(400);
-    expect(await wallet()).toEqual(before);
+    expect(await paper()).toEqual(before);
   });
 
   it('refuses a quantity that is not a whole number of lots with the risk rule LOT_SIZE (422), holding nothing', async () => {
@@ -82,9 +88,7 @@ describe('orders', () => {
     const fut = demoUniverse(new Date()).find((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')!;
     const admin = await signedIn(api, ['admin']);
     const s = await signedIn(api, ['trader']);
-    await api.app
-      .get(Db)
-      .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 1_00_00_000_00n, 'test funding')));
+    await setPaperBalance(api, s.token, '10000000.00');
     const limits = {
       maxOrderValue: '100000000.00',
       maxPositionValue: '100000000.00',
@@ -95,7 +99,7 @@ describe('orders', () => {
     expect((await api.http.request('PUT', `/api/v1/admin/risk/limits/${s.user.id}`, { body: limits, token: admin.token })).status).toBe(
       200,
     );
-    const funds = async () => (await api.http.get('/api/v1/wallet', s.token)).body;
+    const funds = async () => paperFunds(api, s.token);
     const before = await funds();
     const res = await post(
       { symbol: fut.symbol, side: 'BUY', type: 'MARKET', quantity: fut.lotSize + 1, product: 'NRML' },
@@ -144,30 +148,33 @@ describe('orders', () => {
     expect(trades[0].charges.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['stt', 'exchangeCharges', 'gst']));
     const pos = (await api.http.get('/api/v1/positions', trader.token)).body.items.find((p: { symbol: string }) => p.symbol === 'RELIANCE');
     expect(pos).toMatchObject({ product: 'CNC', netQuantity: 10, averagePrice: filled.averagePrice });
-    const w = await wallet();
+    const w = await paper();
     expect(w.held).toBe('0.00');
     const cost = Number(trades[0].value) + Number(trades[0].fees);
     expect(Number(w.available)).toBeCloseTo(1_000_000 - cost, 2);
+    // A paper fill never touches the wallet.
+    expect(await wallet()).toEqual(FUNDED_WALLET);
   });
 
   it('a far LIMIT rests OPEN with its hold; cancelling releases it; a second cancel is 409', async () => {
-    const before = await wallet();
+    const before = await paper();
     const res = await post({ symbol: 'TCS', side: 'BUY', type: 'LIMIT', price: await farBid('TCS'), quantity: 5, product: 'CNC' });
     expect(res.status).toBe(202);
     const id = res.body.order.id;
     await eventually(async () => (await order(id)).status === 'OPEN', 10_000, 'OPEN');
-    expect((await wallet()).held).toBe(res.body.order.reserved);
+    expect((await paper()).held).toBe(res.body.order.reserved);
+    expect(await wallet()).toEqual(FUNDED_WALLET);
     const del = await api.http.request('DELETE', `/api/v1/orders/${id}`, { token: trader.token });
     expect(del.status).toBe(202);
     await eventually(async () => (await order(id)).status === 'CANCELLED', 10_000, 'CANCELLED');
-    expect(await wallet()).toEqual(before);
+    expect(await paper()).toEqual(before);
     const again = await api.http.request('DELETE', `/api/v1/orders/${id}`, { token: trader.token });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('INVALID_STATE');
   });
 
   it('modifies a resting LIMIT once the broker confirms: new terms, the hold follows; bad changes are 400/404/409/422', async () => {
-    const before = await wallet();
+    const before = await paper();
     const res = await post({
       symbol: 'HDFCBANK',
       side: 'BUY',
@@ -188,7 +195,7 @@ describe('orders', () => {
     expect((await patch({ quantity: 2 }, randomUUID())).status).toBe(404);
     const other = await signedIn(api, ['trader']);
     expect((await patch({ quantity: 2 }, id, other.token)).status).toBe(404);
-    // More than the wallet can hold: 422, nothing changes.
+    // More than the paper book can hold: 422, nothing changes.
     expect((await patch({ quantity: 10_000_000 })).body.code).toBe('INSUFFICIENT_FUNDS');
     // A lower price and two more units.
     const lower = await farBid('HDFCBANK');
@@ -200,7 +207,7 @@ describe('orders', () => {
     expect(after.history.map((h: { details: { event: string } }) => h.details.event)).toEqual(
       expect.arrayContaining(['MODIFY_REQUESTED', 'MODIFIED']),
     );
-    expect((await wallet()).held).toBe(after.reserved);
+    expect((await paper()).held).toBe(after.reserved);
     // Made marketable, it fills at the next tick; then it is terminal: 409.
     const q = (await api.http.get('/api/v1/market/quotes?symbols=HDFCBANK', trader.token)).body.items[0];
     const through = (await patch({ price: priceBelow(q.ltp, -5) })).status;
@@ -208,7 +215,8 @@ describe('orders', () => {
     await eventually(async () => (await order(id)).status === 'FILLED', 10_000, 'FILLED');
     const late = await patch({ quantity: 9 });
     expect([late.status, late.body.code]).toEqual([409, 'INVALID_STATE']);
-    expect((await wallet()).held).toBe(before.held);
+    expect((await paper()).held).toBe(before.held);
+    expect(await wallet()).toEqual(FUNDED_WALLET);
     // Leave no position behind for the tests that follow.
     const flat = await api.http.post('/api/v1/positions/square-off', { symbol: 'HDFCBANK' }, trader.token);
     await eventually(async () => (await order(flat.body.items[0].id)).status === 'FILLED', 10_000, 'flattened');
@@ -227,16 +235,30 @@ describe('orders', () => {
     await api.http.request('DELETE', `/api/v1/orders/${a.body.order.id}`, { token: trader.token });
   });
 
-  it('insufficient funds is a 422 and holds nothing', async () => {
+  it('insufficient funds is a 422 and holds nothing; the owner’s reset of the paper balance is what intake checks', async () => {
     const poor = await signedIn(api, ['trader']);
-    const res = await post(
-      { symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: await farBid('RELIANCE'), quantity: 1, product: 'CNC' },
-      randomUUID(),
-      poor.token,
-    );
+    // A new trader's paper book starts with PAPER_STARTING_BALANCE; the owner resets it to ₹1.
+    const accountId = await setPaperBalance(api, poor.token, '1.00');
+    const view = async () => (await api.http.get(`/api/v1/broker-accounts/${accountId}`, poor.token)).body;
+    expect((await view()).paperBalance).toBe('1.00');
+    const body = { symbol: 'RELIANCE', side: 'BUY', type: 'LIMIT', price: await farBid('RELIANCE'), quantity: 1, product: 'CNC' };
+    const res = await post(body, randomUUID(), poor.token);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
+    expect(res.body.detail).toMatch(/paper balance is 1\.00/);
     expect((await api.http.get('/api/v1/orders', poor.token)).body.items).toEqual([]);
+    expect(await paperFunds(api, poor.token, accountId)).toEqual({ currency: 'INR', available: '1.00', held: '0.00', total: '1.00' });
+    // Reset to ₹5,00,000: the same order is accepted, held in the paper book; the view shows what is left available.
+    await setPaperBalance(api, poor.token, '500000.00');
+    const ok = await post(body, randomUUID(), poor.token);
+    expect(ok.status).toBe(202);
+    const held = ok.body.order.reserved as string;
+    const funds = await paperFunds(api, poor.token, accountId);
+    expect(funds).toMatchObject({ held, total: '500000.00' });
+    expect((await view()).paperBalance).toBe(funds.available);
+    // Their wallet was never funded, and still holds nothing.
+    expect((await api.http.get('/api/v1/wallet', poor.token)).body).toMatchObject({ available: '0.00', held: '0.00' });
+    await api.http.request('DELETE', `/api/v1/orders/${ok.body.order.id}`, { token: poor.token });
   });
 
   it("another user's order is a 404; a malformed id a 400", async () => {
@@ -281,5 +303,11 @@ describe('orders', () => {
 
   it('every order this file made replays from its stored history to its row', async () => {
     await expectEveryOrderReplays(api.app.get(Db), 9);
+  });
+
+  it('paper orders left the wallet as it was funded, and the ledger verifies (both books)', async () => {
+    expect(await wallet()).toEqual(FUNDED_WALLET);
+    const compliance = await signedIn(api, ['compliance']);
+    expect((await api.http.get('/api/v1/compliance/ledger/verify', compliance.token)).body).toMatchObject({ ok: true, problems: [] });
   });
 });

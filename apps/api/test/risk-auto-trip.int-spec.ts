@@ -2,15 +2,15 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
-import { demoUniverse, depositTx, walletBook } from '@tradeloop/domain';
+import { demoUniverse } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
-import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { RiskMonitorRepository } from '@tradeloop/risk';
 import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { paperFunds, setPaperBalance } from './support/paper-book';
 
 /**
  * The automatic trip end to end: the real worker (risk monitor, execution engine, mock broker,
@@ -23,11 +23,10 @@ let worker: RunningProcess;
 let admin: { token: string };
 const LIMITS = { maxOrderValue: '1000000.00', maxPositionValue: '2500000.00', maxOpenOrders: 50, maxOrdersPerMinute: 120 };
 
+/** A trader with ₹10,00,000 in their paper account: the book their (paper) orders hold and settle in. */
 async function fundedTrader() {
   const s = await signedIn(api, ['trader']);
-  await api.app
-    .get(Db)
-    .tx((sql) => api.app.get(LedgerRepository).post(sql, depositTx(walletBook(s.user.id), 10_00_000_00n, 'test funding')));
+  await setPaperBalance(api, s.token, '1000000.00');
   return { token: s.token, id: s.user.id };
 }
 const post = (token: string, body: unknown) =>
@@ -80,7 +79,7 @@ describe('automatic trip on max daily loss', () => {
     });
     expect(limit.status).toBe(202);
     await eventually(async () => (await order(t.token, limit.body.order.id)).status === 'OPEN', 10_000, 'OPEN');
-    expect((await api.http.get('/api/v1/wallet', t.token)).body.held).not.toBe('0.00');
+    expect((await paperFunds(api, t.token)).held).not.toBe('0.00');
 
     expect((await setLimits(t.id, '0.01', false)).status).toBe(200);
     const buy = await post(t.token, { symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 10, product: 'CNC' });
@@ -115,7 +114,7 @@ describe('automatic trip on max daily loss', () => {
 
     // The resting LIMIT is cancelled by the engine and its hold released.
     await eventually(async () => (await order(t.token, limit.body.order.id)).status === 'CANCELLED', 15_000, 'LIMIT cancelled by the trip');
-    await eventually(async () => (await api.http.get('/api/v1/wallet', t.token)).body.held === '0.00', 10_000, 'hold released');
+    await eventually(async () => (await paperFunds(api, t.token)).held === '0.00', 10_000, 'hold released');
     // squareOffOnTrip is off: the position stays.
     expect((await position(t.token, 'RELIANCE')).netQuantity).toBe(10);
 

@@ -15,7 +15,7 @@ import {
 import { AuthModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
 import { MarketModule } from '@tradeloop/market';
-import { TradingModule } from '@tradeloop/trading';
+import { MovePaperHoldsUseCase, TradingModule } from '@tradeloop/trading';
 import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
@@ -60,6 +60,8 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     @Inject(WorkerHost) private readonly host: WorkerHost,
     @Inject(JobProducer) private readonly producer: JobProducer,
+    @Inject(MovePaperHoldsUseCase) private readonly movePaperHolds: MovePaperHoldsUseCase,
+    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
@@ -103,6 +105,17 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Paper orders placed while their holds lived in the wallet move to the paper book, once
+    // (docs/domain.md "Accounts and books"). Each order is moved under its own row lock, so fills
+    // racing it are safe; an order not moved still settles in the wallet it held in.
+    try {
+      const { moved, failed } = await this.movePaperHolds.execute();
+      if (moved > 0) this.log.info({ moved }, 'moved the wallet holds of open paper orders to the paper book');
+      if (failed.length > 0)
+        this.log.warn({ failed }, 'some paper orders keep their wallet holds (they settle in the wallet they held in)');
+    } catch (err) {
+      this.log.error({ err }, "moving paper orders' holds to the paper book failed; they settle in the wallet they held in");
+    }
     await this.host.start();
     // Schedulers are upserted by id, so every worker replica may declare them safely.
     await this.producer

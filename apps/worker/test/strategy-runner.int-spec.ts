@@ -6,10 +6,11 @@ import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { SignalDto } from '@tradeloop/contracts';
-import { demoUniverse, depositTx, walletBook, type Candle } from '@tradeloop/domain';
+import { type Candle, demoUniverse } from '@tradeloop/domain';
 import { Db, InfraModule, REDIS } from '@tradeloop/platform';
 import { AuthModule, RegisterUseCase } from '@tradeloop/identity';
-import { LedgerRepository, WalletModule } from '@tradeloop/wallet';
+import { SetPaperBalanceUseCase, WalletModule } from '@tradeloop/wallet';
+import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { OrderHistoryVerifier, TradingModule } from '@tradeloop/trading';
 import {
@@ -26,7 +27,7 @@ import { StrategyRunner } from '../src/strategies/strategy-runner';
 
 /**
  * The strategy runner with everything real but the clock of the market: Postgres, Redis, the
- * order intake (risk, wallet, kill switches, idempotency). Signals and bars are handed to it as
+ * order intake (risk, the paper book, kill switches, idempotency). Signals and bars are handed to it as
  * the signal engine and the feed would.
  */
 let ctx: TestContext;
@@ -86,7 +87,9 @@ beforeAll(async () => {
     .get(RegisterUseCase)
     .createUser({ email: `quant-${randomUUID()}@example.test`, password: 'pw-strategy-runner-1', displayName: 'Quant' }, ['quant'], meta);
   userId = user.id;
-  await db.tx((sql) => app.get(LedgerRepository).post(sql, depositTx(walletBook(userId), 50_00_000_00n, 'test funding')));
+  // Paper strategies trade the quant's paper account: its paper book is what their orders spend.
+  const paperAccount = await app.get(BrokerAccountsRepository).ensurePaperAccount(userId, uuidv7());
+  await app.get(SetPaperBalanceUseCase).execute(paperAccount, userId, '5000000.00', 'test funding', meta);
   modelId = randomUUID();
   await db.sql.rows(
     `INSERT INTO models (id, name, version, stage, feature_set_version, card, checksum, size_bytes, artifact) VALUES ($1, 'm', '1', 'production', 'x', '{}', $2, 1, 'x')`,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
 import { AuditModule } from '@tradeloop/identity';
+import { WalletModule } from '@tradeloop/wallet';
 import { BrokerAccountsRepository } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
 import { BrokerAccountDirectory } from './broker-account-directory';
@@ -42,7 +43,7 @@ const USE_CASES = [
  * a missing or malformed BROKER_CREDENTIALS_KEYS has stopped the process before (config).
  */
 @Module({
-  imports: [AuditModule, QueueModule, RealtimeModule],
+  imports: [AuditModule, QueueModule, RealtimeModule, WalletModule],
   providers: [
     { provide: CredentialsCipher, useFactory: (config: AppConfig) => CredentialsCipher.fromConfig(config), inject: [APP_CONFIG] },
     { provide: KITE_SESSION_FETCH, useValue: null },

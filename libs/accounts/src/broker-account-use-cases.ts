@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { DomainError, parsePositiveMoney, type FieldError } from '@tradeloop/domain';
+import { DomainError, formatMoney, parsePositiveMoney, type FieldError } from '@tradeloop/domain';
 import type { BrokerAccount, CreateBrokerAccountRequest, UpdateBrokerAccountRequest } from '@tradeloop/contracts';
 import { APP_CONFIG, Db, type AppConfig } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
+import { PaperBooks, SetPaperBalanceUseCase as LedgerSetPaperBalance } from '@tradeloop/wallet';
 import { BrokerAccountsRepository, type AccountRecord } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
 import { accountNotFound, credentialsHint, initialStatus, isAccountId, parseCredentials } from './broker-account-rules';
@@ -41,25 +42,33 @@ export class ListBrokerAccountsQuery {
   constructor(
     @Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository,
     @Inject(BrokerAccountEvents) private readonly events: BrokerAccountEvents,
+    @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
   ) {}
 
   async execute(actor: AccountActor, now = new Date()): Promise<BrokerAccount[]> {
-    if (!(await this.repo.paperAccountOf(actor.userId))) await this.repo.ensurePaperAccount(actor.userId, uuidv7());
+    const paper = (await this.repo.paperAccountOf(actor.userId)) ?? (await this.repo.ensurePaperAccount(actor.userId, uuidv7()));
+    // Its paper book is opened with the starting balance on first use, so the view shows what can be paper traded.
+    await this.paperBooks.balanceOf(paper, actor.userId);
     const expired = await this.repo.expireSessions(now, { userId: actor.userId });
     if (expired.length) await this.events.changed(expired);
     return (await this.repo.listVisible(actor.userId, { includeFirm: actor.isAdmin })).map((a) => a.view);
   }
 }
 
-/** One account the caller sees (404 otherwise). */
+/** One account the caller sees (404 otherwise); a paper account's book is opened with the starting balance on first use. */
 @Injectable()
 export class GetBrokerAccountQuery {
-  constructor(@Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository) {}
+  constructor(
+    @Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository,
+    @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
+  ) {}
 
   async execute(actor: AccountActor, id: string): Promise<BrokerAccount> {
     const account = await findForActor(this.repo, actor, id);
     if (!account) throw accountNotFound();
-    return account.view;
+    if (account.kind !== 'paper' || !account.ownerUserId) return account.view;
+    const book = await this.paperBooks.balanceOf(account.id, account.ownerUserId);
+    return { ...account.view, paperBalance: formatMoney(book.cash) };
   }
 }
 
@@ -266,36 +275,28 @@ export class DeleteBrokerAccountUseCase {
   }
 }
 
-/** Sets the virtual balance of the caller's paper account (a decimal rupee amount; paise stored, no floats). */
+/**
+ * Sets the virtual balance of the caller's paper account (a decimal rupee amount; paise, no
+ * floats). The paper book of the ledger is the one truth of it (docs/domain.md "Accounts and
+ * books"): the wallet's SetPaperBalanceUseCase posts the SET_BALANCE and records the audit event in
+ * one transaction; this checks the account first (404 unseen, 409 not paper, 403 not the owner).
+ * Each request is its own key: setting an absolute amount twice moves nothing the second time.
+ */
 @Injectable()
 export class SetPaperBalanceUseCase {
   constructor(
-    @Inject(Db) private readonly db: Db,
     @Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository,
-    @Inject(AuditRepository) private readonly audit: AuditRepository,
+    @Inject(LedgerSetPaperBalance) private readonly ledger: LedgerSetPaperBalance,
     @Inject(BrokerAccountEvents) private readonly events: BrokerAccountEvents,
   ) {}
 
   async execute(actor: AccountActor, id: string, amount: string): Promise<BrokerAccount> {
-    const paise = parsePositiveMoney(amount, 'amount');
+    parsePositiveMoney(amount, 'amount');
     const account = await findForActor(this.repo, actor, id);
     if (!account) throw accountNotFound();
     if (account.kind !== 'paper') throw new DomainError('CONFLICT', 'Only a paper account has a virtual balance');
     assertManages(actor, account);
-    await this.db.tx(async (sql) => {
-      if (!(await this.repo.lock(sql, id))) throw accountNotFound();
-      await this.repo.setPaperBalance(sql, id, paise);
-      await this.audit.append(
-        {
-          actorId: actor.userId,
-          action: 'broker_account.paper_balance_set',
-          subject: id,
-          details: { amountPaise: paise.toString() },
-          meta: actor.meta,
-        },
-        sql,
-      );
-    });
+    await this.ledger.execute(id, account.ownerUserId!, amount, `broker-account-${uuidv7()}`, actor.meta ?? {});
     await this.events.changed([id]);
     return (await this.repo.findVisible(actor.userId, id))!.view;
   }

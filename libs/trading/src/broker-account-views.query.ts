@@ -4,6 +4,7 @@ import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import type { BrokerFundsDto, BrokerOrderViewList, BrokerPositionList } from '@tradeloop/contracts';
 import { DomainError, formatMoney, formatPrice, positionAveragePrice, realizedPnl, valueToPaise, type UserId } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
+import { PaperBooks } from '@tradeloop/wallet';
 import { LiveBrokerClients } from './live-broker-clients';
 import { averageFillPriceOf } from './order-row';
 import { TradingRepository } from './trading.repository';
@@ -21,18 +22,22 @@ export class BrokerAccountViewsQuery {
     @Inject(LiveBrokerClients) private readonly clients: LiveBrokerClients,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
   ) {}
 
   async funds(userId: UserId, accountId: string): Promise<BrokerFundsDto> {
     const a = await this.visible(userId, accountId);
-    if (a.kind === 'paper')
+    if (a.kind === 'paper') {
+      // The paper book is the truth (opened with the starting balance on first use): available cash, and what orders hold.
+      const book = await this.paperBooks.balanceOf(accountId, a.ownerUserId ?? userId);
       return {
         accountId,
         broker: 'mock',
-        availableCash: formatMoney(a.paperBalancePaise ?? 0n),
-        usedMargin: formatMoney(0n),
+        availableCash: formatMoney(book.cash),
+        usedMargin: formatMoney(book.held),
         asOf: new Date().toISOString(),
       };
+    }
     const f = await this.fromBroker(a.name, () => this.clients.fundsOf(accountId));
     return {
       accountId,

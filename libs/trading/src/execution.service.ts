@@ -22,14 +22,14 @@ import {
   type OrderId,
   type Paise,
   type UserId,
-  walletBook,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
 import { Db, type Sql, RealtimePublisher } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
-import { LedgerRepository } from '@tradeloop/wallet';
+import { LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
 import { OrderDraft } from './order-draft';
+import { bookOf } from './hold-book';
 import { orderState, reservationBasisOf, toOrderDto, type OrderRow } from './order-row';
 import { toPositionDto, toTradeDto } from './trading-dtos';
 import { positionKey, TradingRepository, type AccountPosition } from './trading.repository';
@@ -41,6 +41,14 @@ interface Outbox {
   trades: Trade[];
   positions: Map<string, AccountPosition>;
   wallet: Wallet | null;
+  /** The paper account's balances after a paper order's postings (never announced as the wallet). */
+  paper: { accountId: string; balance: Wallet } | null;
+}
+
+/** Notes the balances a posting left, in the book it was made in (the wallet, or the paper account's). */
+function noteBalances(out: Outbox, posted: PostedTransaction): void {
+  if (posted.book.kind === 'paper') out.paper = { accountId: posted.book.accountId, balance: posted.balances };
+  else out.wallet = posted.balances;
 }
 
 /** A broker report for one of the order's broker ids. */
@@ -147,15 +155,13 @@ export class ExecutionService {
       const before: Paise = BigInt(d.row.reserved_paise);
       let reserved: Paise = plan.reservation;
       try {
-        if (reserved > before)
-          out.wallet = (await this.ledger.post(sql, holdTx(walletBook(d.row.user_id), reserved - before, d.row.id))).wallet;
+        if (reserved > before) noteBalances(out, await this.ledger.post(sql, holdTx(bookOf(d.row), reserved - before, d.row.id)));
       } catch (err) {
         if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
         cancel = true;
         reserved = before;
       }
-      if (reserved < before)
-        out.wallet = (await this.ledger.post(sql, releaseTx(walletBook(d.row.user_id), before - reserved, d.row.id))).wallet;
+      if (reserved < before) noteBalances(out, await this.ledger.post(sql, releaseTx(bookOf(d.row), before - reserved, d.row.id)));
       d.change({ referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
       // The new terms through the table (MODIFIED): the same terms the plan checked.
       d.record({ event: 'MODIFIED', details: { ...change, reserved } });
@@ -244,7 +250,7 @@ export class ExecutionService {
     // Locked on the first fill of this change; later fills in it continue from the draft.
     const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.account_id, o.symbol, o.product));
     const tradeId = uuidv7();
-    const s = settleFill({ book: walletBook(o.user_id), reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
+    const s = settleFill({ book: bookOf(o), reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
     const trade = {
       id: tradeId,
       orderId: o.id,
@@ -267,7 +273,7 @@ export class ExecutionService {
       brokerTradeId: `${brokerOrderId}:${fill.id}`,
       executedAt: new Date(executedAt),
     };
-    for (const tx of s.transactions) out.wallet = (await this.ledger.post(sql, tx)).wallet;
+    for (const tx of s.transactions) noteBalances(out, await this.ledger.post(sql, tx));
     d.fill(trade, { userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product, position: s.position });
     d.record({ event: 'FILL', details: { fillId: fill.id, quantity: fill.quantity, price: fill.price } });
     const after = d.row;
@@ -308,7 +314,7 @@ export class ExecutionService {
 
   /** Gives back what an order that will not fill further still holds. */
   private async releaseRest(sql: Sql, d: OrderDraft, reserved: Paise, out: Outbox): Promise<void> {
-    out.wallet = (await this.ledger.post(sql, releaseTx(walletBook(d.row.user_id), reserved, d.row.id))).wallet;
+    noteBalances(out, await this.ledger.post(sql, releaseTx(bookOf(d.row), reserved, d.row.id)));
     d.change({ reserved: 0n });
     d.record({ event: 'HOLD_RELEASED', details: { amount: reserved, remaining: remainingQuantity(orderState(d.row)) } });
   }
@@ -318,7 +324,7 @@ export class ExecutionService {
    * then tells the owner. Undefined when the order does not exist.
    */
   private async change<T>(orderId: OrderId, work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>): Promise<T | undefined> {
-    const out: Outbox = { userId: '', trades: [], positions: new Map(), wallet: null };
+    const out: Outbox = { userId: '', trades: [], positions: new Map(), wallet: null, paper: null };
     const result = await this.db.tx(async (sql) => {
       const o = await this.trading.order(orderId, sql, { lock: true });
       if (!o) return undefined;
@@ -343,6 +349,7 @@ export class ExecutionService {
     if (out.order) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.orderUpdated, { order: toOrderDto(out.order) }));
     for (const trade of out.trades) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.tradeExecuted, { trade }));
     if (out.wallet) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.walletUpdated, { wallet: out.wallet }));
+    if (out.paper) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.paperBalance, out.paper));
     if (out.positions.size > 0) {
       const positions = [...out.positions.values()];
       const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());

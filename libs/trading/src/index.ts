@@ -21,6 +21,8 @@ export * from './execution-book';
 export * from './live-broker-clients';
 export * from './broker-account-views.query';
 export * from './modify-order.use-case';
+export * from './move-paper-holds.use-case';
+export * from './hold-book';
 export * from './order-history.verifier';
 export * from './brokers';
 export * from './reconciliation';

@@ -15,6 +15,7 @@ import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { orderState, reservationBasisOf, toOrderDto } from './order-row';
 import { TradingRepository } from './trading.repository';
+import { bookOf } from './hold-book';
 
 /**
  * PATCH /orders/:id: checks the change against the instrument, the order's state and the
@@ -54,7 +55,8 @@ export class ModifyOrderUseCase {
       // The hold grows only once the broker confirms; the money must be there now.
       const extra = plan.reservation - BigInt(o.reserved_paise);
       if (extra > 0n) {
-        const available = await this.ledger.availableCash(sql, userId);
+        // In the book the order holds in (the paper account's for a paper order).
+        const available = (await this.ledger.bookBalances(sql, bookOf(o)))?.cash ?? 0n;
         if (available < extra)
           throw new DomainError(
             'INSUFFICIENT_FUNDS',

@@ -41,6 +41,8 @@ export interface OrderRow {
   /** The broker account the order goes through. */
   account_id: string;
   broker: string;
+  /** Which book of the ledger its hold lives in (hold-book.ts `bookOf`). */
+  hold_book: 'wallet' | 'paper';
   broker_order_ids: string[];
   /** The latest report of each slice, for an order the broker sliced; null otherwise (libs/brokers slice-book.ts). */
   broker_slices: SliceBook | null;
@@ -54,7 +56,7 @@ export interface OrderRow {
 }
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
-  filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, account_id, broker,
+  filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, account_id, broker, hold_book,
   broker_order_ids, broker_slices, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version`;
 
 const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));

@@ -13,14 +13,13 @@ import {
   type Paise,
   type Product,
   type UserId,
-  walletBook,
 } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
 import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
-import { LedgerRepository } from '@tradeloop/wallet';
+import { LedgerRepository, PaperBooks } from '@tradeloop/wallet';
 import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -28,6 +27,14 @@ import { IntakeReadModel } from './intake.read-model';
 import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
 import { LiveBrokerClients } from './live-broker-clients';
+import { bookOf, holdBookFor } from './hold-book';
+
+/** What intake tells the owner after the commit: the order, and the balances its hold moved (the wallet, or the paper account's). */
+interface Placed {
+  order: Order;
+  wallet: Wallet | null;
+  paper: { accountId: string; balance: Wallet } | null;
+}
 
 /**
  * Order intake (docs/domain.md, "Orders and their states"): validate against the instrument, check kill switches and the
@@ -52,6 +59,7 @@ export class PlaceOrderUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(TradingAccounts) private readonly accounts: TradingAccounts,
     @Inject(LiveBrokerClients) private readonly brokers: LiveBrokerClients,
+    @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
   ) {}
 
   async execute(
@@ -61,11 +69,11 @@ export class PlaceOrderUseCase {
     meta: RequestMeta,
     opts: { strategyId?: string; signalId?: string } = {},
   ): Promise<StoredResponse<{ order: Order }>> {
-    let result: StoredResponse<{ order: Order; wallet: Wallet | null }>;
+    let result: StoredResponse<Placed>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
     let refusal: { rule: string; detail: string } | null = null;
     try {
-      result = await this.idempotency.run<{ order: Order; wallet: Wallet | null }>(
+      result = await this.idempotency.run<Placed>(
         {
           scope: userId,
           key,
@@ -90,11 +98,13 @@ export class PlaceOrderUseCase {
       // The order is committed: if the queue is unreachable (Redis restarting) it is still
       // accepted, and the engine's reconciler enqueues it once Redis is back.
       // Enqueued and announced together (the events go out while the job is being added).
-      const wallet = result.body.wallet;
+      // A paper order's hold moved the paper account's balance, never the wallet (docs/api.md "Realtime").
+      const { wallet, paper } = result.body;
       await Promise.all([
         this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined),
         this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
         wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
+        paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,
       ]);
     }
     return { ...result, body: { order: result.body.order } };
@@ -108,7 +118,7 @@ export class PlaceOrderUseCase {
     strategyId: string | null,
     onRefused: (r: { rule: string; detail: string }) => void,
     signalId: string | null = null,
-  ): Promise<{ order: Order; wallet: Wallet | null }> {
+  ): Promise<Placed> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
     if (!instrument)
@@ -162,10 +172,27 @@ export class PlaceOrderUseCase {
     const { basis, amount } = orderReservation(terms, { ltp, sellableQuantity: sellable });
     if (account.kind !== 'paper' && amount > 0n) await this.checkBrokerMargin(account, amount, onRefused);
     const id = uuidv7();
-    const wallet = amount > 0n ? (await this.ledger.post(sql, holdTx(walletBook(userId), amount, id))).wallet : null;
+    // A paper order holds in its paper account's book (opened with the starting balance on first
+    // use, docs/domain.md "Accounts and books"), a live one in the wallet; the order records which.
+    const holdBook = holdBookFor(account.kind);
+    let wallet: Wallet | null = null;
+    let paper: Placed['paper'] = null;
+    if (holdBook === 'paper') {
+      const book = await this.paperBooks.open(sql, account.id, userId);
+      // Announced when something moved: the book's opening, or the hold below.
+      if (book.opened) paper = { accountId: account.id, balance: book.balances };
+    }
+    if (amount > 0n) {
+      const posted = await this.ledger.post(
+        sql,
+        holdTx(bookOf({ hold_book: holdBook, account_id: account.id, user_id: userId }), amount, id),
+      );
+      if (holdBook === 'paper') paper = { accountId: account.id, balance: posted.balances };
+      else wallet = posted.wallet ?? null;
+    }
     const row = await this.trading.insertOrder(
       sql,
-      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, accountId: account.id, broker: account.broker },
+      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, accountId: account.id, broker: account.broker, holdBook },
       {
         side: terms.side,
         type: terms.type,
@@ -197,7 +224,7 @@ export class PlaceOrderUseCase {
         meta,
       },
     );
-    return { order: toOrderDto(row), wallet };
+    return { order: toOrderDto(row), wallet, paper };
   }
 
   /**

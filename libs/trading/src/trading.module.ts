@@ -16,6 +16,7 @@ import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
 import { IntakeReadModel } from './intake.read-model';
 import { ModifyOrderUseCase } from './modify-order.use-case';
+import { MovePaperHoldsUseCase } from './move-paper-holds.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
 import {
   ListComplianceCasesQuery,
@@ -30,6 +31,8 @@ const USE_CASES = [
   SquareOffUseCase,
   ModifyOrderUseCase,
   CancelOrderUseCase,
+  // Moves the wallet holds of paper orders placed before the switch to the paper book (the worker, at start).
+  MovePaperHoldsUseCase,
   GetOrderQuery,
   ListOrdersQuery,
   ListTradesQuery,

@@ -64,6 +64,8 @@ export interface NewOrderRow {
   /** The broker account it goes through, and that account's broker (`mock` for paper). */
   accountId: string;
   broker: string;
+  /** The book its hold is placed in (hold-book.ts). */
+  holdBook: 'wallet' | 'paper';
 }
 
 export interface TradeInsert {
@@ -100,6 +102,7 @@ export type OrderChanges = Partial<{
   referencePrice: PriceTicks;
   shortQuantity: Quantity;
   pendingModification: OrderModification | null;
+  holdBook: 'wallet' | 'paper';
 }>;
 
 /** One history entry to write: a typed event (domain order-history.ts) and the order's status after it. */
@@ -112,6 +115,7 @@ const ORDER_CHANGE_COLUMNS: Record<keyof OrderChanges, (v: never) => { col: stri
   filledQuantity: (v: Quantity) => ({ col: 'filled_quantity', value: v }),
   filledValue: (v: TradeValue) => ({ col: 'filled_value_tick_units', value: v.toString() }),
   reserved: (v: Paise) => ({ col: 'reserved_paise', value: v.toString() }),
+  holdBook: (v: 'wallet' | 'paper') => ({ col: 'hold_book', value: v }),
   brokerOrderIds: (v: string[]) => ({ col: 'broker_order_ids', value: v }),
   brokerSlices: (v: SliceBook) => ({ col: 'broker_slices', value: JSON.stringify(v) }),
   rejectReason: (v: string | null) => ({ col: 'reject_reason', value: v }),
@@ -227,13 +231,13 @@ export class TradingRepository {
    * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 21);
+    const a = auditInsert(audit, 22);
     const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
-           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20)
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
@@ -260,6 +264,7 @@ export class TradingRepository {
         o.signalId ?? null,
         entry.event,
         o.accountId,
+        o.holdBook,
         ...a.params,
       ],
     );
@@ -442,6 +447,18 @@ export class TradingRepository {
       userId,
       OPEN_STATUSES,
     ]);
+  }
+
+  /**
+   * Open orders of paper accounts (broker `mock`) whose hold still lives in the wallet: placed
+   * before paper orders held in the paper book. Ids, oldest first (the hold move).
+   */
+  async paperOrdersHeldInWallet(limit = 10_000): Promise<OrderId[]> {
+    const rows = await this.db.sql.rows<{ id: OrderId }>(
+      `SELECT id FROM orders WHERE hold_book = 'wallet' AND broker = 'mock' AND status = ANY($1::text[]) ORDER BY created_at, id LIMIT $2`,
+      [OPEN_STATUSES, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Orders still to be worked by the engine (any user), oldest first: for recovery sweeps. */

@@ -11,5 +11,6 @@ export * from './ledger-verifier';
 export * from './post-transaction.use-case';
 export * from './fund-wallet.use-case';
 export * from './set-paper-balance.use-case';
+export * from './paper-books';
 export * from './ledger-compliance.use-cases';
 export * from './wallet.module';

@@ -300,19 +300,19 @@ export class LedgerRepository {
   /**
    * Opens a paper account's book (idempotent) and locks its balance row for the rest of the
    * caller's transaction. NOT_FOUND when the account's book belongs to another user: a paper
-   * book has one owner for ever.
+   * book has one owner for ever. `opened` is true when this call created it (then it is empty).
    */
-  async lockPaperBook(sql: Sql, book: PaperBook): Promise<PaperBalance> {
-    await sql.rows(`INSERT INTO paper_balances (account_id, user_id) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`, [
-      book.accountId,
-      book.userId,
-    ]);
+  async lockPaperBook(sql: Sql, book: PaperBook): Promise<PaperBalance & { opened: boolean }> {
+    const created = await sql.rows(
+      `INSERT INTO paper_balances (account_id, user_id) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING RETURNING account_id`,
+      [book.accountId, book.userId],
+    );
     const p = await sql.one<PaperRow>(
       `SELECT user_id, cash_paise::text, held_paise::text FROM paper_balances WHERE account_id = $1 FOR UPDATE`,
       [book.accountId],
     );
     if (p.user_id !== book.userId) throw new DomainError('NOT_FOUND', 'No such paper account');
-    return toPaperBalance(book.accountId, p);
+    return { ...toPaperBalance(book.accountId, p), opened: created.length > 0 };
   }
 
   private paperRow(sql: Sql, accountId: BrokerAccountId): Promise<PaperRow | undefined> {

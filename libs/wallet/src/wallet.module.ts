@@ -9,6 +9,7 @@ import { LedgerVerifier } from './ledger-verifier';
 import { FundWalletUseCase } from './fund-wallet.use-case';
 import { PostTransactionUseCase } from './post-transaction.use-case';
 import { SetPaperBalanceUseCase } from './set-paper-balance.use-case';
+import { PaperBooks } from './paper-books';
 import { ExportLedgerUseCase, GetWalletQuery, VerifyLedgerUseCase } from './ledger-compliance.use-cases';
 
 /** What the API and the worker call: postings, funding, the ledger's reads, sealing and verifying. */
@@ -27,10 +28,11 @@ const USE_CASES = [
 
 /**
  * Ports: the ledger itself, for postings inside another context's transaction (an order's hold,
- * a fill's settlement) and the wallet reads that go with them; idempotent request handling, which
+ * a fill's settlement) and the wallet reads that go with them; paper books opened with their
+ * starting balance on first use; idempotent request handling, which
  * funding and order intake share.
  */
-const PORTS = [LedgerRepository, Idempotency];
+const PORTS = [LedgerRepository, PaperBooks, Idempotency];
 
 @Module({
   imports: [AuditModule, RealtimeModule],

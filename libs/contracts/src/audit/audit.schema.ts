@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   'broker_account.needs_login',
   'broker_account.postback_rejected',
   'broker_account.credentials_reencrypted',
+  'order.hold_moved',
   'compliance.reconciliation_run',
   'compliance.case_resolved',
 ] as const;

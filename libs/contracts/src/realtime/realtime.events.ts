@@ -10,6 +10,8 @@ export const REALTIME_EVENTS = {
   tradeExecuted: 'trade.executed',
   positionUpdated: 'position.updated',
   walletUpdated: 'wallet.updated',
+  /** A paper account's balance after a paper posting (a hold, a fill, a release): `{ accountId, balance, seq }`; never `wallet.updated`. */
+  paperBalance: 'paper.balance',
   signal: 'signal',
   /** A strategy of the user started, stopped, had its switch pulled, or its P&L moved. */
   strategyUpdated: 'strategy.updated',

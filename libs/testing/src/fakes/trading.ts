@@ -56,6 +56,7 @@ const ROW_CHANGES: { [K in keyof OrderChanges]-?: (v: NonNullable<OrderChanges[K
   referencePrice: (v) => ({ reference_price_ticks: String(v) }),
   shortQuantity: (v) => ({ short_quantity: v as number }),
   pendingModification: (v) => ({ pending_modification: v as OrderRow['pending_modification'] }),
+  holdBook: (v) => ({ hold_book: v as OrderRow['hold_book'] }),
 };
 
 /**
@@ -67,7 +68,15 @@ export class FakeTrading
   implements
     Pick<
       TradingRepository,
-      'order' | 'updateOrder' | 'appendEvent' | 'history' | 'listOrders' | 'requestCancelOfOpenOrders' | 'trades' | 'positions'
+      | 'order'
+      | 'updateOrder'
+      | 'appendEvent'
+      | 'history'
+      | 'listOrders'
+      | 'requestCancelOfOpenOrders'
+      | 'trades'
+      | 'positions'
+      | 'paperOrdersHeldInWallet'
     >
 {
   readonly orders = new Map<OrderId, OrderRow>();
@@ -103,6 +112,8 @@ export class FakeTrading
       strategy_id: null,
       signal_id: null,
       broker: 'mock',
+      // A paper order holds in its paper account's book (libs/trading hold-book.ts).
+      hold_book: 'paper',
       broker_order_ids: [],
       broker_slices: null,
       reject_reason: null,
@@ -133,6 +144,14 @@ export class FakeTrading
     if (!row || (opts.userId && row.user_id !== opts.userId)) return undefined;
     if (opts.lock) this.lockedReads.push({ id, inTransaction: this.db.inTransaction(sql) });
     return copy(row);
+  }
+
+  /** Open mock-broker orders whose hold is in the wallet, oldest first (as the repository's query). */
+  async paperOrdersHeldInWallet(): Promise<OrderId[]> {
+    return [...this.orders.values()]
+      .filter((o) => o.hold_book === 'wallet' && o.broker === 'mock' && OPEN_STATUSES.includes(o.status))
+      .sort((a, b) => a.created_at.getTime() - b.created_at.getTime())
+      .map((o) => o.id);
   }
 
   async updateOrder(sql: Sql, id: OrderId, set: OrderChanges): Promise<OrderRow> {

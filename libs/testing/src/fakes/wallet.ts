@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { accountCode, applyToWallet, DomainError, formatMoney, type Book, type JournalTransaction, type Paise } from '@tradeloop/domain';
+import {
+  accountCode,
+  applyToWallet,
+  DomainError,
+  formatMoney,
+  type Book,
+  type JournalTransaction,
+  type Paise,
+  type PaperBook,
+} from '@tradeloop/domain';
 import type { Wallet } from '@tradeloop/contracts';
 import type { Sql } from '@tradeloop/platform';
-import { toWallet, type LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
+import { toWallet, type LedgerRepository, type PaperBalance, type PostedTransaction } from '@tradeloop/wallet';
 import type { FakeDb } from './db';
 
 /**
@@ -12,7 +21,7 @@ import type { FakeDb } from './db';
  * without a wallet; a paper book never opened has nothing in it). Entries carry no
  * balance-after and the transaction no content hash: those are the repository's SQL, tested there.
  */
-export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 'wallet'> {
+export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 'wallet' | 'lockPaperBook'> {
   readonly balances = new Map<string, { cash: Paise; held: Paise }>();
   readonly posted: PostedTransaction[] = [];
 
@@ -31,6 +40,25 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
   /** Opens a paper account's book with `cash` in it. */
   openPaper(accountId: string, cash: Paise = 0n, held: Paise = 0n): void {
     this.balances.set(`paper:${accountId}`, { cash, held });
+  }
+
+  /** Opens a paper account's book if it never was (empty, undone on rollback), as the repository does; `opened` when this call did. */
+  async lockPaperBook(sql: Sql, book: PaperBook): Promise<PaperBalance & { opened: boolean }> {
+    const key = `paper:${book.accountId}`;
+    const existing = this.balances.get(key);
+    const b = existing ?? { cash: 0n, held: 0n };
+    if (!existing) {
+      this.balances.set(key, b);
+      this.db.onRollback(sql, () => this.balances.delete(key));
+    }
+    return {
+      accountId: book.accountId,
+      userId: book.userId,
+      balances: toWallet({ cash_paise: b.cash.toString(), held_paise: b.held.toString() }),
+      cash: b.cash,
+      held: b.held,
+      opened: !existing,
+    };
   }
 
   async post<B extends Book>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {

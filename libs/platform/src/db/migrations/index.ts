@@ -21,6 +21,7 @@ import { BrokerAccounts1763814600000 } from './1763814600000-broker-accounts';
 import { OrderAccounts1763815200000 } from './1763815200000-order-accounts';
 import { PaperBook1763815800000 } from './1763815800000-paper-book';
 import { ComplianceCases1763816400000 } from './1763816400000-compliance-cases';
+import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   OrderAccounts1763815200000,
   PaperBook1763815800000,
   ComplianceCases1763816400000,
+  PaperOrderHolds1763817000000,
 ];

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { paperBook, setPaperBalanceTx, tryParsePositiveMoney, type BrokerAccountId, type Paise, type UserId } from '@tradeloop/domain';
+import { APP_CONFIG, Db, type AppConfig, type Sql } from '@tradeloop/platform';
+import { LedgerRepository, type PaperBalance } from './ledger.repository';
+
+/** `PAPER_STARTING_BALANCE` in paise ("0" → none). */
+export const startingPaperBalance = (config: Pick<AppConfig, 'PAPER_STARTING_BALANCE'>): Paise => {
+  const r = tryParsePositiveMoney(config.PAPER_STARTING_BALANCE);
+  return r.ok ? r.paise : 0n;
+};
+
+/**
+ * Paper books as order intake, execution and the account views use them (docs/domain.md,
+ * "Accounts and books (second wave)"): the first time a paper account's book is used it is opened
+ * with the configured starting balance (`PAPER_STARTING_BALANCE`) as one SET_BALANCE posting, in
+ * the caller's transaction, so a new trader can paper trade at once. The owner's set or reset
+ * (SetPaperBalanceUseCase) replaces it; a book the owner set first is never funded again.
+ */
+@Injectable()
+export class PaperBooks {
+  private readonly starting: Paise;
+
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.starting = startingPaperBalance(config);
+  }
+
+  /**
+   * Opens the book if it never was (funded with the starting balance) and locks its balance row
+   * for the rest of the caller's transaction. `opened` when this call opened it. NOT_FOUND for
+   * another user's paper account.
+   */
+  async open(sql: Sql, accountId: BrokerAccountId, userId: UserId): Promise<PaperBalance & { opened: boolean }> {
+    const book = paperBook(accountId, userId);
+    const locked = await this.ledger.lockPaperBook(sql, book);
+    if (!locked.opened || this.starting === 0n) return locked;
+    const posted = await this.ledger.post(sql, setPaperBalanceTx(book, 0n, this.starting, `paper-opening:${accountId}`));
+    return { ...locked, balances: posted.balances, cash: this.starting };
+  }
+
+  /** The paper account's balances, its book opened first if it never was (its own transaction). */
+  balanceOf(accountId: BrokerAccountId, userId: UserId): Promise<PaperBalance> {
+    return this.db.tx((sql) => this.open(sql, accountId, userId));
+  }
+}
