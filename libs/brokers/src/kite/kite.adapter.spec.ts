@@ -171,11 +171,12 @@ describe('KiteAdapter over REST', () => {
       if (req.method === 'POST') return; // Kite took it, the answer never came
       success(res, [kiteOrderJson({ order_id: '11', tag }), kiteOrderJson({ order_id: '12', tag: 'someoneelse' })]);
     });
-    make({ timeoutMs: 50 });
+    // Long enough that the request has surely reached the stub on a loaded machine before we give up on the answer.
+    make({ timeoutMs: 1_000 });
     expect(await caught(adapter.placeOrder(request()))).toMatchObject({ kind: 'ambiguous', operation: 'place' });
     expect(stub.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     // Resolved as a restarted worker would: a fresh adapter on the same session (its reads get the
-    // normal timeout; 50 ms is only for the placement that hangs).
+    // normal timeout; the short one is only for the placement that hangs).
     make();
     const found = await adapter.findOrdersByTag({
       clientOrderId: request().clientOrderId,
