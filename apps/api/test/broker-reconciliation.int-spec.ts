@@ -1,14 +1,13 @@
-import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { istTradingDay, LiveBrokerClients, ReconcileBrokerAccountsUseCase } from '@tradeloop/trading';
-import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
-import { FakeKite } from '@tradeloop/testing/kite-fake';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
+import { logInToKite, placeOrder, startWorker as startKiteWorker, untilOrderStatus, useFakeKite } from './support/kite-world';
 
 /**
  * The daily broker reconciliation against the fake Kite (docs/domain.md, "Accounts and books
@@ -16,21 +15,7 @@ import { eventually } from './support/market-socket';
  * compared with Kite's own books — through the admin job (the worker runs it) and in process (the
  * use case the job runs), so a fill our books missed can be staged with the worker stopped.
  */
-const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
-const fake = new FakeKite({ redirectUrl: 'http://browser.invalid/api/v1/brokers/kite/callback', heartbeatMs: 200 });
-const env: Record<string, string> = {};
-beforeAll(async () => {
-  const e = await fake.start();
-  Object.assign(env, {
-    KITE_API_ROOT: e.apiRoot,
-    KITE_LOGIN_URL: e.loginUrl,
-    KITE_WS_ROOT: e.wsUrl,
-    BROKER_FUNDS_CACHE_MS: '0',
-    KITE_AFTER_HOURS: 'regular',
-  });
-});
-afterAll(() => fake.stop());
-
+const { fake, env } = useFakeKite();
 const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
 let healthPort: number;
 let trader: { id: string; token: string };
@@ -40,36 +25,11 @@ let worker: RunningProcess | null = null;
 let accountId: string;
 let ltp: number;
 
-const startWorker = async () => {
-  const w = startProcess(WORKER_MAIN, {
-    ...ctx.env,
-    WORKER_HEALTH_PORT: String(healthPort),
-    MARKET_FEED_TICKS_PER_SECOND: '200',
-    LOG_LEVEL: 'warn',
-  });
-  await waitForHttp(`http://127.0.0.1:${healthPort}/health/ready`, w);
-  return w;
-};
-
-const place = (body: Record<string, unknown>) =>
-  api.http.request('POST', '/api/v1/orders', { body, token: trader.token, headers: { 'idempotency-key': randomUUID() } });
-
-const untilStatus = (id: string, status: string, ms = 30_000) =>
-  eventually(
-    async () => {
-      const o = (await api.http.get(`/api/v1/orders/${id}`, trader.token)).body;
-      return o.status === status ? o : null;
-    },
-    ms,
-    `order ${id} ${status}`,
-  );
-
+const startWorker = () => startKiteWorker(ctx, healthPort);
+const place = (body: Record<string, unknown>) => placeOrder(api, trader.token, body);
+const untilStatus = (id: string, status: string, ms = 30_000) => untilOrderStatus(api, trader.token, id, status, ms);
 async function logIn(id: string): Promise<void> {
-  const { body } = await api.http.get(`/api/v1/broker-accounts/${id}/login`, trader.token);
-  const atKite = await fetch(body.url, { redirect: 'manual' });
-  const back = new URL(atKite.headers.get('location')!);
-  const cb = await fetch(`${api.http.baseUrl}${back.pathname}${back.search}`, { redirect: 'manual' });
-  expect(new URL(cb.headers.get('location')!, api.http.baseUrl).searchParams.get('login')).toBe('ok');
+  expect((await logInToKite(api, trader.token, id)).searchParams.get('login')).toBe('ok');
 }
 
 interface RunRow {

@@ -1,14 +1,12 @@
-import { resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
-import { freePort, startProcess, waitForHttp, type RunningProcess } from '@tradeloop/testing';
-import { FakeKite } from '@tradeloop/testing/kite-fake';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
+import { logInToKite, placeOrder, startWorker as startKiteWorker, untilOrderStatus, useFakeKite } from './support/kite-world';
 import { paise, paperFunds } from './support/paper-book';
 
 /**
@@ -17,65 +15,17 @@ import { paise, paperFunds } from './support/paper-book';
  * own book) ends up exactly in our orders, trades, positions and ledger, through faults too.
  * The worker is a real process; Kite is the loopback fake (libs/testing/src/kite-fake).
  */
-const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
-// Kite's app registration points its redirect at our callback; the test plays the browser.
-const fake = new FakeKite({ redirectUrl: 'http://browser.invalid/api/v1/brokers/kite/callback', heartbeatMs: 200 });
-const env: Record<string, string> = {};
-beforeAll(async () => {
-  const e = await fake.start();
-  // Funds read fresh for every margin check, so the margin case below does not depend on timing.
-  Object.assign(env, {
-    KITE_API_ROOT: e.apiRoot,
-    KITE_LOGIN_URL: e.loginUrl,
-    KITE_WS_ROOT: e.wsUrl,
-    BROKER_FUNDS_CACHE_MS: '0',
-    KITE_AFTER_HOURS: 'regular',
-  });
-});
-afterAll(() => fake.stop());
-
+const { fake, env } = useFakeKite();
 const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
 let healthPort: number;
 let trader: { id: string; token: string };
 let worker: RunningProcess | null = null;
 
-const startWorker = async (extra: Record<string, string> = {}) => {
-  const w = startProcess(WORKER_MAIN, {
-    ...ctx.env,
-    WORKER_HEALTH_PORT: String(healthPort),
-    MARKET_FEED_TICKS_PER_SECOND: '200',
-    LOG_LEVEL: 'warn',
-    ...extra,
-  });
-  await waitForHttp(`http://127.0.0.1:${healthPort}/health/ready`, w);
-  return w;
-};
-
-const place = (body: Record<string, unknown>) =>
-  api.http.request('POST', '/api/v1/orders', { body, token: trader.token, headers: { 'idempotency-key': randomUUID() } });
-
+const startWorker = (extra: Record<string, string> = {}) => startKiteWorker(ctx, healthPort, extra);
+const place = (body: Record<string, unknown>) => placeOrder(api, trader.token, body);
 const orderOf = async (id: string) => (await api.http.get(`/api/v1/orders/${id}`, trader.token)).body;
-
-const untilStatus = (id: string, status: string, ms = 15_000) =>
-  eventually(
-    async () => {
-      const o = await orderOf(id);
-      return o.status === status ? o : null;
-    },
-    ms,
-    `order ${id} ${status}`,
-  );
-
-/** Plays the browser: our login URL → Kite's login page → Kite's redirect → our callback. Returns the callback's redirect. */
-async function logIn(accountId: string): Promise<URL> {
-  const { body } = await api.http.get(`/api/v1/broker-accounts/${accountId}/login`, trader.token);
-  const atKite = await fetch(body.url, { redirect: 'manual' });
-  expect(atKite.status).toBe(302);
-  const back = new URL(atKite.headers.get('location')!);
-  const cb = await fetch(`${api.http.baseUrl}${back.pathname}${back.search}`, { redirect: 'manual' });
-  expect(cb.status).toBe(302);
-  return new URL(cb.headers.get('location')!, api.http.baseUrl);
-}
+const untilStatus = (id: string, status: string, ms = 15_000) => untilOrderStatus(api, trader.token, id, status, ms);
+const logIn = (accountId: string) => logInToKite(api, trader.token, accountId);
 
 let accountId: string;
 /** RELIANCE's LTP in ticks when the file started (ours and Kite's). */
@@ -206,6 +156,18 @@ describe('a Kite account, end to end', () => {
     const after = (await api.http.get('/api/v1/wallet', trader.token)).body;
     expect(after.held).toBe(before.held);
     expect(await paperFunds(api, trader.token)).toEqual(paperBefore);
+  });
+
+  it('Kite answering 503 to placements: the order waits visibly PENDING and goes exactly once when Kite recovers', async () => {
+    const placedBefore = fake.ordersPlaced();
+    // Three refusals that Kite did not take: each attempt looks the order up by its tag first, finds nothing, tries again.
+    fake.failNext('place', 503, 3);
+    const res = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC', accountId });
+    expect(res.status).toBe(202);
+    const filled = await untilStatus(res.body.order.id, 'FILLED', 60_000);
+    expect(fake.ordersPlaced()).toBe(placedBefore + 1);
+    expect(fake.requests.filter((r) => r.route === 'place').length).toBeGreaterThanOrEqual(4);
+    expect(filled.history.filter((h: { details: { event: string } }) => h.details.event === 'ACCEPTED')).toHaveLength(1);
   });
 
   it('a postback with a bad checksum is a 401 and changes nothing', async () => {
