@@ -438,7 +438,8 @@ export class BrokerAccountsRepository {
   async tradable(
     sql: Sql,
     userId: string,
-    id: string,
+    /** null: the user's default account (one statement either way). */
+    id: string | null,
   ): Promise<
     { id: string; kind: BrokerKind; name: string; status: StoredStatus; statusReason: string | null; disabled: boolean } | undefined
   > {
@@ -450,7 +451,9 @@ export class BrokerAccountsRepository {
       status_reason: string | null;
       disabled: boolean;
     }>(
-      `SELECT a.id, a.kind, a.name, a.status, a.status_reason, a.disabled FROM broker_accounts a WHERE a.id = $2 AND ${VISIBLE} FOR SHARE OF a`,
+      `SELECT a.id, a.kind, a.name, a.status, a.status_reason, a.disabled FROM broker_accounts a
+       WHERE a.id = coalesce($2::uuid, (SELECT d.account_id FROM broker_account_defaults d WHERE d.user_id = $1)) AND ${VISIBLE}
+       FOR SHARE OF a`,
       [userId, id],
     );
     return (

@@ -29,8 +29,12 @@ export class TradingAccounts {
   constructor(@Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository) {}
 
   async forOrder(sql: Sql, userId: UserId, accountId: string | undefined): Promise<OrderAccount> {
-    const id = accountId ?? (await this.repo.defaultOf(userId, sql)) ?? (await this.repo.ensurePaperAccount(userId, uuidv7(), sql));
-    const a = await this.repo.tradable(sql, userId, id);
+    // The named account, or the default, in one statement. A user with no default at all (never
+    // listed their accounts) gets their paper account created first, once; a default they may no
+    // longer trade is a 404 like any other account, never a silent switch to paper.
+    let a = await this.repo.tradable(sql, userId, accountId ?? null);
+    if (!a && accountId === undefined && (await this.repo.defaultOf(userId, sql)) === undefined)
+      a = await this.repo.tradable(sql, userId, await this.repo.ensurePaperAccount(userId, uuidv7(), sql));
     if (!a)
       throw new DomainError('NOT_FOUND', 'No such broker account', {
         fieldErrors: [{ field: 'accountId', message: 'not one of your broker accounts' }],
