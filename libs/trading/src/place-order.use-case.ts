@@ -178,7 +178,7 @@ export class PlaceOrderUseCase {
     let wallet: Wallet | null = null;
     let paper: Placed['paper'] = null;
     if (holdBook === 'paper') {
-      const book = await this.paperBooks.open(sql, account.id, userId);
+      const book = await this.paperBooks.ensureOpen(sql, account.id, userId);
       // Announced when something moved: the book's opening, or the hold below.
       if (book.opened) paper = { accountId: account.id, balance: book.balances };
     }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { paperBook, setPaperBalanceTx, tryParsePositiveMoney, type BrokerAccountId, type Paise, type UserId } from '@tradeloop/domain';
 import { APP_CONFIG, Db, type AppConfig, type Sql } from '@tradeloop/platform';
 import { LedgerRepository, type PaperBalance } from './ledger.repository';
@@ -19,6 +20,8 @@ export const startingPaperBalance = (config: Pick<AppConfig, 'PAPER_STARTING_BAL
 @Injectable()
 export class PaperBooks {
   private readonly starting: Paise;
+  /** Paper books this process has seen exist (committed): account → owner. Books are never removed. */
+  private readonly known = new LRUCache<string, UserId>({ max: 100_000 });
 
   constructor(
     @Inject(Db) private readonly db: Db,
@@ -39,6 +42,20 @@ export class PaperBooks {
     if (!locked.opened || this.starting === 0n) return locked;
     const posted = await this.ledger.post(sql, setPaperBalanceTx(book, 0n, this.starting, `paper-opening:${accountId}`));
     return { ...locked, balances: posted.balances, cash: this.starting };
+  }
+
+  /**
+   * For order intake: makes sure the book exists (opened with the starting balance if it never
+   * was), without locking or reading it when it is known to exist — the hold that follows is a
+   * guarded update of the same row, which refuses an overdraft by itself. Known means this process
+   * saw the row already there (committed by someone), never one it created in a transaction that
+   * may still roll back. `opened` with the balances when this call opened it.
+   */
+  async ensureOpen(sql: Sql, accountId: BrokerAccountId, userId: UserId): Promise<{ opened: false } | (PaperBalance & { opened: true })> {
+    if (this.known.get(accountId) === userId) return { opened: false };
+    const book = await this.open(sql, accountId, userId);
+    if (!book.opened) this.known.set(accountId, userId);
+    return book.opened ? { ...book, opened: true } : { opened: false };
   }
 
   /** The paper account's balances, its book opened first if it never was (its own transaction). */
