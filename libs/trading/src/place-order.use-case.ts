@@ -101,7 +101,9 @@ export class PlaceOrderUseCase {
       // A paper order's hold moved the paper account's balance, never the wallet (docs/api.md "Realtime").
       const { wallet, paper } = result.body;
       await Promise.all([
-        this.jobs.enqueue(JOBS.placeOrder, { orderId: order.id }, { jobId: `place_${order.id}` }).catch(() => undefined),
+        this.jobs
+          .enqueue(JOBS.placeOrder, { orderId: order.id, accountId: order.accountId, broker: order.broker }, { jobId: `place_${order.id}` })
+          .catch(() => undefined),
         this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
         wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
         paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,

@@ -67,8 +67,13 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The session that trades an order's account. */
-  async forOrder(orderId: string): Promise<OrderExecution> {
+  /**
+   * The session that trades an order's account. `known`: the order's account and broker when the
+   * caller has them (a place job carries them; they never change), else the order is read.
+   */
+  async forOrder(orderId: string, known: { accountId?: string | undefined; broker?: string | undefined } = {}): Promise<OrderExecution> {
+    if (known.broker === 'mock') return this.paper;
+    if (known.accountId && known.broker) return this.forAccount(known.accountId);
     const order = await this.trading.order(orderId as OrderId);
     if (!order || order.broker === 'mock') return this.paper;
     return this.forAccount(order.account_id);

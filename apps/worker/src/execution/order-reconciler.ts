@@ -46,12 +46,16 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
     for (const o of orders) {
       if (o.broker_order_ids.length === 0) {
         // A fresh job id: the original (completed or failed) one would be ignored by the queue.
-        await this.jobs.enqueue(JOBS.placeOrder, { orderId: o.id }, { jobId: `place_${o.id}_r${Date.now()}` });
+        await this.jobs.enqueue(
+          JOBS.placeOrder,
+          { orderId: o.id, accountId: o.account_id, broker: o.broker },
+          { jobId: `place_${o.id}_r${Date.now()}` },
+        );
         requeued += 1;
         continue;
       }
       // An account that cannot trade now (it needs a login) is skipped: its orders wait for the next login.
-      const session = await this.sessions.forOrder(o.id).catch(() => null);
+      const session = await this.sessions.forOrder(o.id, { accountId: o.account_id, broker: o.broker }).catch(() => null);
       if (!session) continue;
       const list = atBroker.get(session) ?? [];
       list.push({ id: o.id, brokerOrderIds: o.broker_order_ids });

@@ -20,7 +20,7 @@ export class PlaceOrderHandler implements JobHandler<typeof JOBS.placeOrder> {
   ) {}
 
   async handle(payload: JobPayload<typeof JOBS.placeOrder>): Promise<string> {
-    const session = await this.sessions.forOrder(payload.orderId);
+    const session = await this.sessions.forOrder(payload.orderId, payload);
     try {
       return await session.place(payload.orderId);
     } catch (err) {

@@ -42,7 +42,12 @@ export const JOB_PAYLOADS = {
       .min(1)
       .max(24 * 365),
   }),
-  [JOBS.placeOrder]: z.strictObject({ orderId: z.uuid() }),
+  [JOBS.placeOrder]: z.strictObject({
+    orderId: z.uuid(),
+    /** The order's account and broker as intake recorded them (they never change): the worker picks the session without reading the order. */
+    accountId: z.uuid().optional(),
+    broker: z.string().max(20).optional(),
+  }),
   [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.modifyOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.brokerUpdate]: z.strictObject({
