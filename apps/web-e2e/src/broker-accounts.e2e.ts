@@ -239,7 +239,7 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(page.getByRole('status').filter({ hasText: 'Logged in at the broker.' })).toBeVisible();
   await expect(live).toHaveAttribute('data-status', 'connected');
   await expect(live.getByText('Connected', { exact: true })).toBeVisible();
-  await expect(live).toContainText('valid until');
+  await expect(live).toContainText(/valid until \d\d:\d\d IST/);
   await expect(page.getByRole('region', { name: 'Broker login needed' })).toHaveCount(0);
   // Its funds as Kite reports them.
   await live.getByRole('button', { name: 'Funds & positions' }).click();

@@ -8,6 +8,21 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
+
+/**
+ * "06:00 IST, 7 Dec": a time in India Standard Time, labelled — for times that are IST by
+ * definition whatever the browser's zone (a Kite session ends at 06:00 IST).
+ */
+export function formatIst(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const d = new Date(t + IST_OFFSET_MS);
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} IST, ${d.getUTCDate()} ${month}`;
+}
+
 /** "3m ago", "2h ago", "5d ago"; the exact time belongs in a title attribute. */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return 'never';

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import type { BrokerAccount, UpdateBrokerAccountRequest } from '@tradeloop/contracts';
 import { describeError } from '../../lib/api';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatIst } from '../../lib/format';
 import { Money } from '../../components/Money';
 import { useBrokerLogin, useUpdateBrokerAccount } from './broker-accounts-api';
 import { asSentence, CREDENTIAL_LABEL, hasBrowserLogin, KIND_LABEL, loginLabel } from './broker-account-view';
@@ -88,7 +88,7 @@ export function BrokerAccountCard({ account, onEdit, onDelete }: CardProps) {
           <>
             <dt>Session</dt>
             <dd className="mono" data-testid="broker-account-session">
-              {account.tokenExpiresAt ? `valid until ${formatDateTime(account.tokenExpiresAt)}` : 'not logged in'}
+              {account.tokenExpiresAt ? `valid until ${formatIst(account.tokenExpiresAt)}` : 'not logged in'}
             </dd>
           </>
         )}
