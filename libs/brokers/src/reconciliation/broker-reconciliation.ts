@@ -1,6 +1,8 @@
 import {
+  RECONCILIATION_DIFFERENCE_KINDS,
   valueToPaise,
   tradeValue,
+  type ReconciliationDifferenceKind,
   type OrderSide,
   type OrderStatus,
   type Paise,
@@ -62,18 +64,8 @@ export interface ReconciliationInput {
   };
 }
 
-/** Every difference kind, in the order the result lists them. */
-export const RECONCILIATION_DIFFERENCE_KINDS = [
-  'ORDER_MISSING_AT_BROKER',
-  'BROKER_ORDER_NOT_RECORDED',
-  'STATUS_MISMATCH',
-  'FILLED_QUANTITY_MISMATCH',
-  'TRADES_QUANTITY_MISMATCH',
-  'POSITION_MISMATCH',
-  'CASH_MISMATCH',
-  'EXTERNAL_ORDER',
-] as const;
-export type ReconciliationDifferenceKind = (typeof RECONCILIATION_DIFFERENCE_KINDS)[number];
+/** Every difference kind, in the order the result lists them (one list with the compliance cases: libs/domain). */
+export { RECONCILIATION_DIFFERENCE_KINDS, type ReconciliationDifferenceKind };
 
 /** `discrepancy`: our books and the broker's disagree; `info`: worth knowing, not an error of ours (an order placed outside the platform). */
 export type DifferenceSeverity = 'discrepancy' | 'info';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { COMPLIANCE_CASE_KINDS, type ComplianceCaseKind } from '@tradeloop/domain';
 import { orNull, PageQuerySchema, pageOf, trimmedText } from '../common';
 
 /**
@@ -6,18 +7,7 @@ import { orNull, PageQuerySchema, pageOf, trimmedText } from '../common';
  * books (second wave)"; docs/api.md "Compliance cases"). One per difference per account and IST
  * trading day; a re-run of the day updates the case, never adds one.
  */
-export const COMPLIANCE_CASE_KINDS = [
-  'ORDER_MISSING_AT_BROKER',
-  'BROKER_ORDER_NOT_RECORDED',
-  'STATUS_MISMATCH',
-  'FILLED_QUANTITY_MISMATCH',
-  'TRADES_QUANTITY_MISMATCH',
-  'POSITION_MISMATCH',
-  'CASH_MISMATCH',
-  'EXTERNAL_ORDER',
-  'RECONCILIATION_SKIPPED',
-] as const;
-export type ComplianceCaseKind = (typeof COMPLIANCE_CASE_KINDS)[number];
+export { COMPLIANCE_CASE_KINDS, type ComplianceCaseKind };
 
 export const COMPLIANCE_CASE_STATUSES = ['open', 'resolved'] as const;
 export type ComplianceCaseStatus = (typeof COMPLIANCE_CASE_STATUSES)[number];

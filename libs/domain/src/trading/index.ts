@@ -11,3 +11,4 @@ export * from './risk';
 export * from './order-modification';
 export * from './risk-monitor';
 export * from './order-history';
+export * from './reconciliation-kinds';
