@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { formatPrice, type PriceTicks } from '@tradeloop/domain';
+import { formatMoney, formatPrice, type Paise, type PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FAKE_KITE_INSTRUMENTS, type FakeKiteInstrument } from './instruments';
 import { encodeTickFrame, HEARTBEAT_FRAME, type FakeDepthLevel, type FakeTickData, type FakeTickMode } from './kite-ticks-encoder';
@@ -1453,7 +1453,9 @@ export class FakeKite extends EventEmitter {
     const required = BigInt(adds) * BigInt(ref) * BigInt(t.instrument.multiplier);
     const available = this.available(this.segmentOf(t.instrument.exchange));
     if (required <= available) return null;
-    return `Insufficient funds. Required margin is ${rupees(required).toFixed(2)} but available margin is ${rupees(available).toFixed(2)}.`;
+    // Kite writes rupees to the paisa: ticks (1/10000 rupee) rounded half up to paise, exactly.
+    const toPaise = (ticks: bigint) => ((ticks < 0n ? ticks - 50n : ticks + 50n) / 100n) as Paise;
+    return `Insufficient funds. Required margin is ${formatMoney(toPaise(required))} but available margin is ${formatMoney(toPaise(available))}.`;
   }
 
   private createOrder(variety: string, t: ReturnType<FakeKite['validatePlace']>, quantity: number, parent: string | null): FakeOrder {
