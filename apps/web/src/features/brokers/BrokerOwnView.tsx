@@ -20,6 +20,53 @@ function unavailable(error: unknown, what: string): string {
  *
  * Test ids: broker-view-<id>; inside it, regions named "<name> at the broker" / "<name> in Tradeloop"
  */
+interface PositionRow {
+  key: string;
+  symbol: string;
+  product: string;
+  netQuantity: number;
+  averagePrice: string | null;
+  /** Rupees as the API writes them. */
+  realised: string;
+}
+
+/** One positions table for both sides of the comparison (the broker's and ours), so they read alike. */
+function PositionsTable({ caption, rows }: { caption: string; rows: readonly PositionRow[] }) {
+  return (
+    <table className="table table-dense">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Symbol</th>
+          <th scope="col">Product</th>
+          <th scope="col" className="col-num">
+            Net qty
+          </th>
+          <th scope="col" className="col-num">
+            Avg
+          </th>
+          <th scope="col" className="col-num">
+            Realised
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((p) => (
+          <tr key={p.key}>
+            <td className="mono">{p.symbol}</td>
+            <td>{p.product}</td>
+            <td className="mono col-num">{p.netQuantity}</td>
+            <td className="mono col-num">{formatPrice(p.averagePrice)}</td>
+            <td className="col-num">
+              <Money value={p.realised} signed />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function BrokerOwnView({ account }: { account: BrokerAccount }) {
   const live = account.status === 'connected';
   const funds = useBrokerView(account.id, 'funds', live);
@@ -65,37 +112,17 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
             ) : brokerPositions.length === 0 ? (
               <span className="muted">No open positions at the broker.</span>
             ) : (
-              <table className="table table-dense">
-                <caption className="visually-hidden">Positions at the broker</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Symbol</th>
-                    <th scope="col">Product</th>
-                    <th scope="col" className="col-num">
-                      Net qty
-                    </th>
-                    <th scope="col" className="col-num">
-                      Avg
-                    </th>
-                    <th scope="col" className="col-num">
-                      Realised
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {brokerPositions.map((p) => (
-                    <tr key={`${p.exchange}-${p.symbol}-${p.product}`}>
-                      <td className="mono">{p.symbol}</td>
-                      <td>{p.product}</td>
-                      <td className="mono col-num">{p.netQuantity}</td>
-                      <td className="mono col-num">{formatPrice(p.averagePrice)}</td>
-                      <td className="col-num">
-                        <Money value={p.realisedPnl} signed />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <PositionsTable
+                caption="Positions at the broker"
+                rows={brokerPositions.map((p) => ({
+                  key: `${p.exchange}-${p.symbol}-${p.product}`,
+                  symbol: p.symbol,
+                  product: p.product,
+                  netQuantity: p.netQuantity,
+                  averagePrice: p.averagePrice,
+                  realised: p.realisedPnl,
+                }))}
+              />
             )}
             {orders.isSuccess && brokerOrders.length > 0 && (
               <table className="table table-dense">
@@ -148,37 +175,17 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
         ) : ourRows.length === 0 ? (
           <span className="muted">No open positions through this account.</span>
         ) : (
-          <table className="table table-dense">
-            <caption className="visually-hidden">Positions in Tradeloop</caption>
-            <thead>
-              <tr>
-                <th scope="col">Symbol</th>
-                <th scope="col">Product</th>
-                <th scope="col" className="col-num">
-                  Net qty
-                </th>
-                <th scope="col" className="col-num">
-                  Avg
-                </th>
-                <th scope="col" className="col-num">
-                  Realised
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {ourRows.map((p) => (
-                <tr key={`${p.symbol}-${p.product}`}>
-                  <td className="mono">{p.symbol}</td>
-                  <td>{p.product}</td>
-                  <td className="mono col-num">{p.netQuantity}</td>
-                  <td className="mono col-num">{formatPrice(p.averagePrice)}</td>
-                  <td className="col-num">
-                    <Money value={p.realizedPnl} signed />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PositionsTable
+            caption="Positions in Tradeloop"
+            rows={ourRows.map((p) => ({
+              key: `${p.symbol}-${p.product}`,
+              symbol: p.symbol,
+              product: p.product,
+              netQuantity: p.netQuantity,
+              averagePrice: p.averagePrice,
+              realised: p.realizedPnl,
+            }))}
+          />
         )}
       </section>
     </div>
