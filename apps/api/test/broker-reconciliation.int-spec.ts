@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
+import { demoUniverse, depositTx, formatMoney, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -24,6 +24,10 @@ let admin: { id: string; token: string };
 let worker: RunningProcess | null = null;
 let accountId: string;
 let ltp: number;
+/** The order placed at Kite outside the platform (its fill is no fill of ours). */
+let externalOrderId: string;
+/** The IST trading day the file reconciles, fixed once: a run that crosses midnight IST still compares one day. */
+const today = istTradingDay(new Date());
 
 const startWorker = () => startKiteWorker(ctx, healthPort);
 const place = (body: Record<string, unknown>) => placeOrder(api, trader.token, body);
@@ -38,14 +42,14 @@ interface RunRow {
   differences: number;
   reported_cash_paise: string | null;
   error: string | null;
+  mirror_transaction_id: string | null;
 }
-const runOf = (day = istTradingDay(new Date())) =>
-  api.app
-    .get(Db)
-    .sql.maybeOne<RunRow>(
-      `SELECT outcome, finished_at, differences, reported_cash_paise::text, error FROM broker_reconciliations WHERE account_id = $1 AND trading_day = $2::date`,
-      [accountId, day],
-    );
+const runOf = (day = today) =>
+  api.app.get(Db).sql.maybeOne<RunRow>(
+    `SELECT outcome, finished_at, differences, reported_cash_paise::text, error, mirror_transaction_id FROM broker_reconciliations
+       WHERE account_id = $1 AND trading_day = $2::date`,
+    [accountId, day],
+  );
 const casesOf = async (query = '') => {
   const res = await api.http.get(`/api/v1/compliance/cases?accountId=${accountId}&limit=500${query}`, compliance.token);
   expect(res.status).toBe(200);
@@ -58,7 +62,24 @@ const casesOf = async (query = '') => {
     details: Record<string, unknown>;
   }[];
 };
-const reconcileNow = () => api.app.get(ReconcileBrokerAccountsUseCase).execute({ accountId });
+const reconcileNow = (tradingDay = today) => api.app.get(ReconcileBrokerAccountsUseCase).execute({ accountId, tradingDay });
+/** The mirror's entries (its own account), oldest first: [entry type, amount]. */
+const mirrorEntries = async () =>
+  (
+    await api.app
+      .get(Db)
+      .sql.rows<{
+        type: string;
+        amount: string;
+      }>(`SELECT type, amount_paise::text AS amount FROM ledger_entries WHERE account = $1 ORDER BY id`, [`broker:${accountId}:cash`])
+  ).map((e) => [e.type, BigInt(e.amount)] as const);
+/** Kite's total cash as the adapter reads it, in paise. */
+const kiteCash = async () => {
+  const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
+  return funds.availableCash + funds.usedMargin;
+};
+/** The fake's opening balance (ticks: ₹1 = 10,000). */
+const OPENING = 100_000_000_000n;
 
 /** An order placed at Kite directly (Kite's own web app, another API app): not through the platform. */
 async function placeAtKite(form: Record<string, string>): Promise<string> {
@@ -142,9 +163,14 @@ describe('daily broker reconciliation', () => {
     expect(run).toMatchObject({ outcome: 'matched', differences: 0, error: null });
     expect(run.finished_at).not.toBeNull();
     expect(await casesOf()).toEqual([]);
-    const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
-    expect(BigInt(run.reported_cash_paise!)).toBe(funds.availableCash + funds.usedMargin);
+    const total = await kiteCash();
+    expect(BigInt(run.reported_cash_paise!)).toBe(total);
     expect((await runsAudited()).n).toBe(2);
+    // The first run opened the mirror, a ledger book, at Kite's cash (one ADJUSTMENT from the broker
+    // house); the second found nothing to move and posted nothing.
+    expect(await api.app.get(LedgerRepository).mirrorBalance(accountId)).toMatchObject({ cash: total, userId: trader.id });
+    expect(await mirrorEntries()).toEqual([['ADJUSTMENT', total]]);
+    expect(run.mirror_transaction_id).toBeNull();
   });
 
   it('an order placed at Kite outside the platform is an informational case naming Kite’s order', async () => {
@@ -159,6 +185,7 @@ describe('daily broker reconciliation', () => {
       validity: 'DAY',
       tag: 'manual1',
     });
+    externalOrderId = external;
     const [result] = await reconcileNow();
     expect(result).toMatchObject({ accountId, outcome: 'matched', differences: 1, newCases: 1 });
     const cases = await casesOf();
@@ -210,38 +237,90 @@ describe('daily broker reconciliation', () => {
     expect((await casesOf()).length).toBe(after.length);
   });
 
-  it('the cash mirror: from the previous day’s, a payin our fills do not explain is a case beyond the tolerance', async () => {
-    const db = api.app.get(Db);
-    const today = istTradingDay(new Date());
-    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    const funds = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).funds();
-    const total = funds.availableCash + funds.usedMargin;
-    // Yesterday's run left the mirror at today's opening cash, and yesterday had no fills of ours.
-    await db.sql.rows(
-      `INSERT INTO broker_reconciliations (id, account_id, trading_day, started_at, finished_at, outcome, reported_cash_paise, cash_read_at)
-       VALUES ($1, $2, $3::date, now(), now(), 'matched', $4, now())`,
-      [randomUUID(), accountId, yesterday, total.toString()],
-    );
+  it('the cash mirror: each run brings it to Kite’s cash; what our fills do not explain beyond the tolerance is a case', async () => {
+    const total = await kiteCash();
     const [agrees] = await reconcileNow();
     expect(agrees).toMatchObject({ outcome: 'differences' });
     expect((await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH')).toEqual([]);
+    expect((await runOf())!.mirror_transaction_id).toBeNull();
 
-    // ₹100 more at Kite than the mirror explains (the tolerance, 10,000 paise): still no case; ₹500: a case.
-    // (The fake's opening balance is in ticks: ₹1 = 10,000.)
-    const OPENING = 100_000_000_000n;
+    // ₹100 more at Kite than the mirror explains (the tolerance, 10,000 paise): no case, but the
+    // mirror follows it; then ₹500 more again: a case naming the adjustment that brought it along.
     try {
       fake.setOpeningBalance('equity', OPENING + 1_000_000n);
       await reconcileNow();
       expect((await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH')).toEqual([]);
-      fake.setOpeningBalance('equity', OPENING + 5_000_000n);
+      fake.setOpeningBalance('equity', OPENING + 6_000_000n);
       await reconcileNow();
     } finally {
       fake.setOpeningBalance('equity', OPENING);
     }
+    const run = (await runOf())!;
+    expect(BigInt(run.reported_cash_paise!)).toBe(total + 60_000n);
     const [cash] = (await casesOf()).filter((c) => c.kind === 'CASH_MISMATCH');
-    expect(cash).toMatchObject({ subject: 'cash', severity: 'discrepancy', details: { difference: '500.00', tolerance: '100.00' } });
-    const run = await runOf();
-    expect(BigInt(run!.reported_cash_paise!)).toBe(total + 50_000n);
+    expect(cash).toMatchObject({
+      subject: 'cash',
+      severity: 'discrepancy',
+      details: { difference: '500.00', tolerance: '100.00', expectedFlow: '0.00', mirrorTransactionId: run.mirror_transaction_id },
+    });
+    expect(await mirrorEntries()).toEqual([
+      ['ADJUSTMENT', total],
+      ['ADJUSTMENT', 10_000n],
+      ['ADJUSTMENT', 50_000n],
+    ]);
+    expect((await api.app.get(LedgerRepository).mirrorBalance(accountId))!.cash).toBe(total + 60_000n);
+    // Back to Kite's real figure: a ₹600 adjustment out, another case-sized difference.
+    await reconcileNow();
+    expect((await api.app.get(LedgerRepository).mirrorBalance(accountId))!.cash).toBe(total);
+  });
+
+  it('the next day: our fills of the day move the mirror (buys out), the fill that was not ours is the difference', async () => {
+    const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const ledger = api.app.get(LedgerRepository);
+    const before = (await ledger.mirrorBalance(accountId))!;
+    const entriesBefore = (await mirrorEntries()).length;
+    // Kite settles the day into the next day's opening: its own tradebook, buys out and sells in.
+    const trades = await (await api.app.get(LiveBrokerClients).adapterFor(accountId)).listTrades();
+    const valueTicks = (t: { quantity: number; price: number }) => BigInt(t.quantity) * BigInt(t.price);
+    const net = trades.reduce((a, t) => a + (t.side === 'BUY' ? -valueTicks(t) : valueTicks(t)), 0n);
+    const external = trades.filter((t) => t.brokerOrderId === externalOrderId);
+    expect(external).toHaveLength(1);
+    const ours = trades.filter((t) => t.brokerOrderId !== externalOrderId);
+    expect(ours.every((t) => t.side === 'BUY')).toBe(true);
+    // Ticks to paise: 100 ticks a paisa (prices on the 5-paise grid: exact).
+    const ourBuys = ours.reduce((a, t) => a + valueTicks(t), 0n) / 100n;
+    const notOurs = valueTicks(external[0]!) / 100n;
+    try {
+      fake.setOpeningBalance('equity', OPENING + net);
+      const [run] = await reconcileNow(tomorrow);
+      expect(run).toMatchObject({ outcome: 'differences' });
+    } finally {
+      fake.setOpeningBalance('equity', OPENING);
+    }
+    const cash = (await casesOf()).find((c) => c.kind === 'CASH_MISMATCH' && c.details['expectedFlow'] !== '0.00');
+    expect(cash).toBeDefined();
+    expect(cash!.details).toMatchObject({ expectedFlow: `-${formatMoney(ourBuys)}`, difference: `-${formatMoney(notOurs)}` });
+    // One RECONCILE: our buys out to broker:clearing, the unexplained fill out to broker:external.
+    expect((await mirrorEntries()).slice(entriesBefore)).toEqual([
+      ['TRADE_BUY', -ourBuys],
+      ['ADJUSTMENT', -notOurs],
+    ]);
+    const after = (await ledger.mirrorBalance(accountId))!;
+    expect(after.cash).toBe(before.cash - ourBuys - notOurs);
+    expect(after.fillsThrough!.toISOString()).toBe(new Date(`${tomorrow}T00:00:00+05:30`).toISOString());
+    const run = (await runOf(tomorrow))!;
+    expect(BigInt(run.reported_cash_paise!)).toBe(after.cash);
+
+    // Re-running the day takes no fill twice: nothing moves.
+    try {
+      fake.setOpeningBalance('equity', OPENING + net);
+      await reconcileNow(tomorrow);
+    } finally {
+      fake.setOpeningBalance('equity', OPENING);
+    }
+    expect((await mirrorEntries()).length).toBe(entriesBefore + 2);
+    const verify = await api.http.get('/api/v1/compliance/ledger/verify', compliance.token);
+    expect(verify.body).toMatchObject({ ok: true, problems: [] });
   });
 
   it('an account that needs a login is a skipped run with a case, not an error', async () => {

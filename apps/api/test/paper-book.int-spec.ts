@@ -206,7 +206,7 @@ describe('paper orders: hold, settle, release in the paper book', () => {
     // The book of t's paper account, claimed for another user: its balance row has one owner.
     await expect(post(holdTx(paperBook(t.accountId, other.user.id), 1n, 'foreign'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     // A hand-made transaction moving real cash into the paper account: refused before any SQL.
-    const mixed: JournalTransaction = {
+    const mixed: JournalTransaction<Book> = {
       type: 'HOLD',
       book: t.paper,
       userId: t.user.id,
@@ -316,7 +316,7 @@ describe('verify covers paper entries exactly like real ones', () => {
       expect.objectContaining({
         kind: 'BOOK_MISMATCH',
         transactionId: set!.transaction_id,
-        detail: expect.stringContaining('different paper accounts'),
+        detail: expect.stringContaining('different broker accounts'),
       }),
     );
     await tamper(`UPDATE ledger_entries SET paper_account_id = $2 WHERE transaction_id = $1`, [set!.transaction_id, t.accountId]);

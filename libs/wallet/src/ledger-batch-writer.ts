@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { bookKey, type Book, type JournalTransaction } from '@tradeloop/domain';
+import { bookKey, type JournalTransaction, type LedgerBook } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, type PostedTransaction } from './ledger.repository';
 
@@ -35,7 +35,7 @@ export class LedgerBatchWriter {
     @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
   ) {}
 
-  post<B extends Book>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
+  post<B extends LedgerBook>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     return new Promise((resolve, reject) => {
       this.queue.push({ tx, resolve: resolve as (p: PostedTransaction) => void, reject });
       this.pump();

@@ -51,7 +51,7 @@ export class LedgerQueries {
     const t = await this.db.sql.maybeOne<{
       id: string;
       type: LedgerTransaction['type'];
-      user_id: UserId;
+      user_id: UserId | null;
       reference: string;
       created_at: Date;
       content_hash: Buffer;
@@ -109,7 +109,15 @@ export class LedgerQueries {
   }
 }
 
-function filters(q: { userId?: string; book?: BookKind; paperAccountId?: string; type?: string; from?: string; to?: string }) {
+function filters(q: {
+  userId?: string;
+  book?: BookKind;
+  paperAccountId?: string;
+  mirrorAccountId?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}) {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (clause: string, value: unknown) => {
@@ -117,10 +125,13 @@ function filters(q: { userId?: string; book?: BookKind; paperAccountId?: string;
     where.push(clause.replace('?', `$${params.length}`));
   };
   if (q.userId) add('e.user_id = ?', q.userId);
-  // The book of an entry is its paper_account_id (set on every entry of a paper transaction, verify checks it against the codes).
-  if (q.book === 'wallet') where.push('e.paper_account_id IS NULL');
+  // The book of an entry is its paper_account_id or mirror_account_id (set on every entry of a
+  // paper or mirror transaction, verify checks them against the codes); neither: the wallet.
+  if (q.book === 'wallet') where.push('e.paper_account_id IS NULL AND e.mirror_account_id IS NULL');
   if (q.book === 'paper') where.push('e.paper_account_id IS NOT NULL');
+  if (q.book === 'mirror') where.push('e.mirror_account_id IS NOT NULL');
   if (q.paperAccountId) add('e.paper_account_id = ?', q.paperAccountId);
+  if (q.mirrorAccountId) add('e.mirror_account_id = ?', q.mirrorAccountId);
   if (q.type) add('e.type = ?', q.type);
   if (q.from) add('e.created_at >= ?', q.from);
   if (q.to) add('e.created_at < ?', q.to);

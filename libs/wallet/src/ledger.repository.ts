@@ -9,6 +9,8 @@ import {
   type Book,
   type BrokerAccountId,
   type JournalTransaction,
+  type LedgerBook,
+  type MirrorBook,
   type PaperBook,
   type Paise,
   type UserId,
@@ -34,7 +36,7 @@ export const toWallet = (w: WalletRow): Wallet => {
  * account's); `wallet` is the real wallet after it — for a paper posting there is none, so paper
  * money can never be announced or answered as the wallet (docs/domain.md, "Accounts and books").
  */
-export interface PostedTransaction<B extends Book = Book> {
+export interface PostedTransaction<B extends LedgerBook = LedgerBook> {
   transaction: LedgerTransaction;
   book: B;
   balances: Wallet;
@@ -54,9 +56,19 @@ interface PaperRow extends WalletRow {
   user_id: UserId;
 }
 
+/** A live account's cash mirror: its balance and how far our fills are in it. */
+export interface MirrorBalance {
+  accountId: BrokerAccountId;
+  userId: UserId | null;
+  cash: Paise;
+  /** Our fills on the account executed before this instant are in the mirror; null until the first reconciliation. */
+  fillsThrough: Date | null;
+}
+
 /**
- * Writes ledger transactions. One call = one balance update (the user's wallet row, or the paper
- * account's row for a paper posting), one transaction row and its entries, and a row in the
+ * Writes ledger transactions. One call = one balance update (the user's wallet row, the paper
+ * account's row for a paper posting, the live account's mirror row for a mirror posting), one
+ * transaction row and its entries, and a row in the
  * sealer's queue — all inside the caller's database transaction, so they commit together or not
  * at all. The balance row lock serialises writers per book; writers for different books (two
  * users, or a user's wallet and their paper account) never wait for each other.
@@ -66,7 +78,7 @@ export class LedgerRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /** Posts one transaction; throws INSUFFICIENT_FUNDS / NOT_FOUND when its guard refuses it. */
-  async post<B extends Book>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
+  async post<B extends LedgerBook>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     const { written, ids } = await this.postMany(sql, [tx]);
     const posted = written.get(ids[0]!);
     if (!posted) return this.explainRefusal(sql, tx);
@@ -76,9 +88,10 @@ export class LedgerRepository {
   /**
    * Posts several transactions (for distinct books) in ONE statement, so it is atomic even
    * outside an explicit transaction and costs one round trip: guarded balance updates (wallet
-   * rows locked in user order, paper rows in account order, each paper row only for its owner;
+   * rows locked in user order, paper and mirror rows in account order, each only for its owner;
    * the guard refuses an overdraft without raising, leaving the caller's transaction usable, and
-   * the CHECK constraints stay as the last line of defence), then the transaction rows, the
+   * the CHECK constraints stay as the last line of defence; a mirror, which says what the broker
+   * says, may go below zero), then the transaction rows, the
    * sealer's queue rows and the entries with each own-account entry's balance-after — only for
    * the postings whose guard passed. Every transaction is checked against the journal's rules
    * first (one book per transaction, sums to zero). Returns those written, keyed by the
@@ -87,7 +100,7 @@ export class LedgerRepository {
   async postMany(sql: Sql, txs: JournalTransaction[]): Promise<{ written: Map<string, PostedTransaction>; ids: string[] }> {
     const ids: string[] = [];
     const cols = {
-      user: [] as string[],
+      user: [] as (string | null)[],
       dcash: [] as string[],
       dheld: [] as string[],
       id: [] as string[],
@@ -97,6 +110,7 @@ export class LedgerRepository {
       hash: [] as Buffer[],
       ord: [] as number[],
       paper: [] as (string | null)[],
+      mirror: [] as (string | null)[],
     };
     const ent = {
       tx: [] as string[],
@@ -107,6 +121,7 @@ export class LedgerRepository {
       type: [] as string[],
       amount: [] as string[],
       paper: [] as (string | null)[],
+      mirror: [] as (string | null)[],
     };
     txs.forEach((tx, ord) => {
       validateTransaction(tx);
@@ -114,6 +129,7 @@ export class LedgerRepository {
       const createdAt = new Date().toISOString();
       const d = bookDelta(tx);
       const paper = tx.book.kind === 'paper' ? tx.book.accountId : null;
+      const mirror = tx.book.kind === 'mirror' ? tx.book.accountId : null;
       ids.push(id);
       cols.user.push(tx.userId);
       cols.dcash.push(d.cash.toString());
@@ -125,26 +141,28 @@ export class LedgerRepository {
       cols.hash.push(contentHash(tx, { id, createdAt }));
       cols.ord.push(ord);
       cols.paper.push(paper);
+      cols.mirror.push(mirror);
       tx.postings.forEach((p, pos) => {
         ent.tx.push(id);
         ent.pos.push(pos);
         ent.account.push(accountCode(p.account));
         // user_id names the real wallet an entry is on: never set for paper money.
         ent.user.push(p.account.kind === 'user' ? p.account.userId : null);
-        ent.bucket.push(p.account.kind === 'user' || p.account.kind === 'paper' ? p.account.bucket : null);
+        ent.bucket.push(p.account.kind === 'user' || p.account.kind === 'paper' || p.account.kind === 'mirror' ? p.account.bucket : null);
         ent.type.push(p.type);
         ent.amount.push(p.amount.toString());
         ent.paper.push(paper);
+        ent.mirror.push(mirror);
       });
     });
 
     const rows = await sql.rows<{ id: string; cash_after: string; held_after: string; entry_ids: string[] }>(
       `WITH i AS (
-         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[], $17::uuid[])
-           AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord, paper_account_id)
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[], $17::uuid[], $19::uuid[])
+           AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord, paper_account_id, mirror_account_id)
        ), ww AS (
          UPDATE wallet_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
-         FROM (SELECT * FROM i WHERE i.paper_account_id IS NULL ORDER BY user_id) i
+         FROM (SELECT * FROM i WHERE i.paper_account_id IS NULL AND i.mirror_account_id IS NULL ORDER BY user_id) i
          WHERE b.user_id = i.user_id AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
          RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
        ), pw AS (
@@ -153,8 +171,13 @@ export class LedgerRepository {
          WHERE b.account_id = i.paper_account_id AND b.user_id = i.user_id
            AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
          RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
+       ), mw AS (
+         UPDATE broker_cash_balances b SET cash_paise = b.cash_paise + i.dcash, updated_at = now()
+         FROM (SELECT * FROM i WHERE i.mirror_account_id IS NOT NULL ORDER BY mirror_account_id) i
+         WHERE b.account_id = i.mirror_account_id AND b.user_id IS NOT DISTINCT FROM i.user_id AND i.dheld = 0
+         RETURNING i.id, b.cash_paise, 0::bigint AS held_paise, i.dcash, i.dheld
        ), w AS (
-         SELECT * FROM ww UNION ALL SELECT * FROM pw
+         SELECT * FROM ww UNION ALL SELECT * FROM pw UNION ALL SELECT * FROM mw
        ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
          SELECT i.id, i.type, i.user_id, i.reference, i.created_at, i.content_hash FROM i JOIN w ON w.id = i.id ORDER BY i.ord
@@ -163,13 +186,13 @@ export class LedgerRepository {
          INSERT INTO ledger_unsealed (transaction_id, ingest_id) SELECT id, ingest_id FROM t
        ), p AS (
          SELECT e.*, sum(e.amount) OVER (PARTITION BY e.tx, e.bucket ORDER BY e.position) AS running
-         FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[], $18::uuid[])
-           AS e(tx, position, account, user_id, bucket, type, amount, paper_account_id)
+         FROM unnest($10::uuid[], $11::smallint[], $12::text[], $13::uuid[], $14::text[], $15::text[], $16::bigint[], $18::uuid[], $20::uuid[])
+           AS e(tx, position, account, user_id, bucket, type, amount, paper_account_id, mirror_account_id)
        ), e AS (
-         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, balance_after_paise, created_at, paper_account_id)
+         INSERT INTO ledger_entries (transaction_id, position, account, user_id, type, amount_paise, balance_after_paise, created_at, paper_account_id, mirror_account_id)
          SELECT p.tx, p.position, p.account, p.user_id, p.type, p.amount,
                 CASE p.bucket WHEN 'cash' THEN w.cash_paise - w.dcash + p.running WHEN 'held' THEN w.held_paise - w.dheld + p.running END,
-                i.created_at, p.paper_account_id
+                i.created_at, p.paper_account_id, p.mirror_account_id
          FROM p JOIN w ON w.id = p.tx JOIN i ON i.id = p.tx ORDER BY i.ord, p.position
          RETURNING id, transaction_id, position
        )
@@ -195,6 +218,8 @@ export class LedgerRepository {
         ent.amount,
         cols.paper,
         ent.paper,
+        cols.mirror,
+        ent.mirror,
       ],
     );
 
@@ -221,7 +246,7 @@ export class LedgerRepository {
           prevChainHash: null,
           entries: tx.postings.map((p, pos) => {
             let after: bigint | null = null;
-            if (p.account.kind === 'user' || p.account.kind === 'paper') {
+            if (p.account.kind === 'user' || p.account.kind === 'paper' || p.account.kind === 'mirror') {
               running[p.account.bucket] += p.amount;
               after = running[p.account.bucket];
             }
@@ -243,6 +268,8 @@ export class LedgerRepository {
     const delta = bookDelta(tx);
     let w: WalletRow;
     let what = 'balance';
+    // A mirror has no guard: only a book never opened, or opened for another owner, refuses it.
+    if (tx.book.kind === 'mirror') throw new DomainError('NOT_FOUND', 'That cash mirror was not opened for this owner');
     if (tx.book.kind === 'wallet') {
       const row = await sql.maybeOne<WalletRow>(`SELECT cash_paise::text, held_paise::text FROM wallet_balances WHERE user_id = $1`, [
         tx.userId,
@@ -315,12 +342,57 @@ export class LedgerRepository {
     return { ...toPaperBalance(book.accountId, p), opened: created.length > 0 };
   }
 
+  /**
+   * Opens a live account's cash mirror (idempotent: empty, its fills not taken yet) and locks it
+   * for the rest of the caller's transaction, so one reconciliation at a time reads and moves it.
+   * NOT_FOUND when the mirror was opened for another owner: an account's owner never changes.
+   */
+  async lockMirrorBook(sql: Sql, book: MirrorBook): Promise<MirrorBalance> {
+    await sql.rows(`INSERT INTO broker_cash_balances (account_id, user_id) VALUES ($1, $2) ON CONFLICT (account_id) DO NOTHING`, [
+      book.accountId,
+      book.userId,
+    ]);
+    const row = await sql.one<MirrorRow>(`SELECT ${MIRROR_COLUMNS} FROM broker_cash_balances WHERE account_id = $1 FOR UPDATE`, [
+      book.accountId,
+    ]);
+    if (row.user_id !== book.userId) throw new DomainError('NOT_FOUND', 'No such cash mirror');
+    return toMirrorBalance(row);
+  }
+
+  /** Records that our fills executed before `through` are in the mirror (never moves back). */
+  async mirrorFillsThrough(sql: Sql, accountId: BrokerAccountId, through: Date): Promise<void> {
+    await sql.rows(
+      `UPDATE broker_cash_balances SET fills_through = GREATEST(COALESCE(fills_through, $2), $2), updated_at = now() WHERE account_id = $1`,
+      [accountId, through],
+    );
+  }
+
+  /** A live account's cash mirror, or undefined before its first reconciliation. */
+  async mirrorBalance(accountId: BrokerAccountId, sql: Sql = this.db.sql): Promise<MirrorBalance | undefined> {
+    const row = await sql.maybeOne<MirrorRow>(`SELECT ${MIRROR_COLUMNS} FROM broker_cash_balances WHERE account_id = $1`, [accountId]);
+    return row && toMirrorBalance(row);
+  }
+
   private paperRow(sql: Sql, accountId: BrokerAccountId): Promise<PaperRow | undefined> {
     return sql.maybeOne<PaperRow>(`SELECT user_id, cash_paise::text, held_paise::text FROM paper_balances WHERE account_id = $1`, [
       accountId,
     ]);
   }
 }
+
+interface MirrorRow {
+  account_id: BrokerAccountId;
+  user_id: UserId | null;
+  cash_paise: string;
+  fills_through: Date | null;
+}
+const MIRROR_COLUMNS = `account_id, user_id, cash_paise::text, fills_through`;
+const toMirrorBalance = (r: MirrorRow): MirrorBalance => ({
+  accountId: r.account_id,
+  userId: r.user_id,
+  cash: BigInt(r.cash_paise),
+  fillsThrough: r.fills_through,
+});
 
 const toPaperBalance = (accountId: BrokerAccountId, p: PaperRow): PaperBalance => ({
   accountId,

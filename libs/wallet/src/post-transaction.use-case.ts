@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Book, JournalTransaction } from '@tradeloop/domain';
+import type { JournalTransaction, LedgerBook } from '@tradeloop/domain';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { RealtimePublisher } from '@tradeloop/platform';
 import { LedgerBatchWriter } from './ledger-batch-writer';
@@ -13,7 +13,8 @@ export async function announceWallet(
   realtime: RealtimePublisher,
   posted: Pick<PostedTransaction, 'transaction' | 'wallet'>,
 ): Promise<void> {
-  if (!posted.wallet) return;
+  // A wallet posting always has its user; only a firm account's cash mirror has none.
+  if (!posted.wallet || posted.transaction.userId === null) return;
   await realtime.toUser(posted.transaction.userId, REALTIME_EVENTS.walletUpdated, { wallet: posted.wallet });
 }
 
@@ -30,7 +31,7 @@ export class PostTransactionUseCase {
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
   ) {}
 
-  async execute<B extends Book>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
+  async execute<B extends LedgerBook>(tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
     const posted = await this.batch.post(tx);
     await announceWallet(this.realtime, posted);
     return posted;

@@ -18,6 +18,9 @@ export function describeAccount(code: string): AccountView {
   // A paper account's own cash/held, or the paper books' house: virtual money, labelled as such.
   if (ref.kind === 'paper') return { bucket: ref.bucket, label: `paper ${ref.bucket}`, userId: null };
   if (ref.kind === 'paperHouse') return { bucket: 'house', label: `paper:${ref.name}`, userId: null };
+  // A live broker account's cash mirror (our record of its cash at the broker), or the broker house.
+  if (ref.kind === 'mirror') return { bucket: 'cash', label: 'broker cash', userId: null };
+  if (ref.kind === 'mirrorHouse') return { bucket: 'house', label: `broker:${ref.name}`, userId: null };
   return { bucket: 'house', label: `house:${ref.name}`, userId: null };
 }
 
@@ -32,6 +35,7 @@ export const ENTRY_TYPE_TONE: Record<EntryType, 'positive' | 'negative' | 'warni
   FEE: 'neutral',
   TAX: 'neutral',
   SET_BALANCE: 'neutral',
+  ADJUSTMENT: 'neutral',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -73,7 +73,7 @@ function matching(): ReconciliationInput {
   return {
     orders: [ours({ orderId: ORDER_A })],
     positions: [{ symbol: 'INFY', product: 'MIS', netQuantity: 10 }],
-    cash: { previousMirror: 1_000_000n, expectedFlow: -15_000n, tolerance: 100n },
+    cash: { previousMirror: 1_000_000n, flow: { buys: 15_000n, sells: 0n }, tolerance: 100n },
     broker: {
       orders: [brokerOrder({ brokerOrderId: 'KA', tag: 'tagA' })],
       trades: [trade('KA', 4), trade('KA', 6)],
@@ -340,13 +340,26 @@ describe('reconciliation helpers', () => {
   });
 
   it('computes the fills cash flow in paise, half-up per fill, buys out and sells in', () => {
-    expect(fillsCashFlow([])).toBe(0n);
+    expect(fillsCashFlow([])).toEqual({ buys: 0n, sells: 0n });
     // 10 × ₹1,500.0000 = ₹15,000 out; 3 × ₹100.0050 = ₹300.015 → 30,002 paise (half-up) in.
     expect(
       fillsCashFlow([
         { side: 'BUY', quantity: 10, price: 15_000_000 },
         { side: 'SELL', quantity: 3, price: 1_000_050 },
       ]),
-    ).toBe(-1_500_000n + 30_002n);
+    ).toEqual({ buys: 1_500_000n, sells: 30_002n });
+  });
+
+  it('explains the cash with buys and sells both: the net flow is what is compared', () => {
+    const input = matching();
+    // ₹150 bought and ₹50 sold since the mirror: 1,000,000 − 15,000 + 5,000 = 990,000 expected.
+    const r = reconcileAccount({ ...input, cash: { ...input.cash, flow: { buys: 15_000n, sells: 5_000n } } });
+    expect(r.differences).toMatchObject([{ kind: 'CASH_MISMATCH', expectedFlow: -10_000n, expected: 990_000n, difference: -5_000n }]);
+    const agrees = reconcileAccount({
+      ...input,
+      cash: { ...input.cash, flow: { buys: 15_000n, sells: 5_000n } },
+      broker: { ...input.broker, funds: { availableCash: 905_000n, usedMargin: 85_000n } },
+    });
+    expect(agrees.differences).toEqual([]);
   });
 });

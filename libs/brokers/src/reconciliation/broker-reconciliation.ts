@@ -1,4 +1,5 @@
 import {
+  mirrorDifference,
   RECONCILIATION_DIFFERENCE_KINDS,
   valueToPaise,
   tradeValue,
@@ -42,12 +43,12 @@ export interface OurPosition {
   readonly netQuantity: Quantity;
 }
 
-/** The cash mirror's side: its balance at the previous reconciliation and our expected cash flow since. */
+/** The cash mirror's side: its balance (the ledger's `broker:<account>:cash`) and our fills' cash flow it has not taken yet. */
 export interface OurCash {
-  /** The mirror's balance after the previous reconciliation; null when the mirror has never been set (first run). */
+  /** The mirror's balance after the previous reconciliation; null when the mirror has never been reconciled (first run). */
   readonly previousMirror: Paise | null;
-  /** Our expected change in the broker's cash since then: what the account's fills paid and received (`fillsCashFlow`). */
-  readonly expectedFlow: Paise;
+  /** Our fills since the mirror last took them (`fillsCashFlow`): what the buys paid and the sells received. */
+  readonly flow: FillsCashFlow;
   /** A difference at most this large (either way) is not a case: brokerage and charges the broker adds. */
   readonly tolerance: Paise;
 }
@@ -93,6 +94,7 @@ export type ReconciliationDifference =
   | (Base<'POSITION_MISMATCH'> & { readonly symbol: string; readonly product: Product; readonly ours: Quantity; readonly broker: Quantity })
   | (Base<'CASH_MISMATCH'> & {
       readonly previousMirror: Paise;
+      /** Our fills' net cash flow (sells received less buys paid). */
       readonly expectedFlow: Paise;
       readonly expected: Paise;
       readonly reported: Paise;
@@ -123,16 +125,24 @@ export const comparedStatus = (s: string): ComparedStatus => (TERMINAL.has(s) ? 
 /** The broker's total cash: what new orders can use plus what is blocked (docs/domain.md, "Accounts and books (second wave)"). */
 export const reportedCash = (funds: BrokerFunds): Paise => funds.availableCash + funds.usedMargin;
 
-/** Our expected change in the broker's cash from fills: a buy pays qty × price, a sell receives it (paise, half-up per fill). */
+/** What a set of fills moved at the broker: the buys paid, the sells received (both ≥ 0). */
+export interface FillsCashFlow {
+  readonly buys: Paise;
+  readonly sells: Paise;
+}
+
+/** Our expected movement of the broker's cash from fills: a buy pays qty × price, a sell receives it (paise, half-up per fill). */
 export function fillsCashFlow(
   fills: readonly { readonly side: OrderSide; readonly quantity: Quantity; readonly price: PriceTicks }[],
-): Paise {
-  let flow = 0n;
+): FillsCashFlow {
+  let buys = 0n;
+  let sells = 0n;
   for (const f of fills) {
     const value = valueToPaise(tradeValue(f.quantity, f.price));
-    flow += f.side === 'BUY' ? -value : value;
+    if (f.side === 'BUY') buys += value;
+    else sells += value;
   }
-  return flow;
+  return { buys, sells };
 }
 
 const positionKey = (symbol: string, product: string) => `${symbol}:${product}`;
@@ -256,10 +266,12 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
   }
 
   const reported = reportedCash(input.broker.funds);
-  const { previousMirror, expectedFlow, tolerance } = input.cash;
+  const { previousMirror, flow, tolerance } = input.cash;
   if (previousMirror !== null) {
+    // The same rule as the mirror's ledger posting: what our fills do not explain.
+    const difference = mirrorDifference({ mirrorBefore: previousMirror, ...flow, reported });
+    const expectedFlow = flow.sells - flow.buys;
     const expected = previousMirror + expectedFlow;
-    const difference = reported - expected;
     if (difference > tolerance || -difference > tolerance)
       out.push({
         kind: 'CASH_MISMATCH',

@@ -44,7 +44,8 @@ export const LedgerEntryPageSchema = pageOf(LedgerEntrySchema);
 export const LedgerTransactionSchema = z.object({
   id: z.uuid(),
   type: TransactionTypeSchema,
-  userId: z.uuid(),
+  /** The user whose book it is; null only for a firm account's cash mirror, which has no owner. */
+  userId: z.uuid().nullable(),
   reference: z.string(),
   createdAt: z.iso.datetime(),
   /** sha256 of the canonical transaction, hex. */
@@ -72,10 +73,12 @@ export const WalletEntriesQuerySchema = PageQuerySchema;
 export const ComplianceLedgerQuerySchema = PageQuerySchema.extend({
   /** Entries on this user's real wallet accounts (a paper book's entries are found by `paperAccountId`). */
   userId: z.uuid().optional(),
-  /** Only the real wallet book, or only paper books (docs/domain.md, "Accounts and books"); both when absent. */
+  /** Only the real wallet book, only paper books, or only live accounts' cash mirrors (docs/domain.md, "Accounts and books"); all when absent. */
   book: z.enum(BOOK_KINDS).optional(),
   /** Every entry of one paper account's book, its `paper:*` house legs included. */
   paperAccountId: z.uuid().optional(),
+  /** Every entry of one live account's cash mirror, its `broker:*` house legs included. */
+  mirrorAccountId: z.uuid().optional(),
   type: EntryTypeSchema.optional(),
   from: z.iso.datetime().optional(),
   to: z.iso.datetime().optional(),
@@ -92,8 +95,9 @@ export const VERIFY_PROBLEM_KINDS = [
   'BALANCE_MISMATCH',
   'UNSEALED_TRANSACTION',
   'CHAIN_HEAD_MISMATCH',
-  // A transaction spanning the wallet and a paper book (or two owners), an entry whose stored
-  // owner columns disagree with its account code, or a paper book with another user's transactions.
+  // A transaction spanning two books (the wallet, a paper book, a cash mirror, or two owners'), an
+  // entry whose stored owner columns disagree with its account code, or a paper book or mirror
+  // with another user's transactions.
   'BOOK_MISMATCH',
 ] as const;
 

@@ -27,7 +27,8 @@ export function canonicalTransaction(tx: JournalTransaction, stored: StoredField
 /** A transaction as stored: account codes and amounts already in their text form. */
 export interface StoredTransactionText extends StoredFields {
   type: string;
-  userId: string;
+  /** Null only for a firm account's cash mirror (no owner): `null` in the text, never a user's id. */
+  userId: string | null;
   reference: string;
   /** [account code, entry type, amount as an integer string], in posting order. */
   entries: (readonly [string, string, string])[];

@@ -1,19 +1,43 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
-import type { UserId } from '../units';
 import { accountCode, type AccountRef } from './accounts';
-import { bookAccount, bookHouse, inBook, isOwnAccount, type Book, type BookKind, type PaperBook, type WalletBook } from './books';
+import {
+  bookAccount,
+  bookHouse,
+  inBook,
+  isOwnAccount,
+  mirrorCash,
+  mirrorHouse,
+  type Book,
+  type BookKind,
+  type LedgerBook,
+  type MirrorBook,
+  type PaperBook,
+  type WalletBook,
+} from './books';
 
 /**
  * What caused a transaction. `SET_BALANCE` exists only in paper books (the owner sets or resets
  * the paper account's virtual cash); `DEPOSIT` and `WITHDRAWAL` only in the wallet (admins move
- * real money), see `BOOK_ONLY_TYPES`.
+ * real money); `RECONCILE` only in mirror books, and nothing else there (the daily reconciliation
+ * brings a live account's mirror to the broker's cash), see `BOOK_ONLY_TYPES`.
  */
-export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX', 'SET_BALANCE'] as const;
+export const TRANSACTION_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'SETTLE', 'FEE', 'TAX', 'SET_BALANCE', 'RECONCILE'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 /** What one entry is, within its transaction (the posting table in docs/domain.md, "Ledger"). */
-export const ENTRY_TYPES = ['DEPOSIT', 'WITHDRAWAL', 'HOLD', 'RELEASE', 'TRADE_BUY', 'TRADE_SELL', 'FEE', 'TAX', 'SET_BALANCE'] as const;
+export const ENTRY_TYPES = [
+  'DEPOSIT',
+  'WITHDRAWAL',
+  'HOLD',
+  'RELEASE',
+  'TRADE_BUY',
+  'TRADE_SELL',
+  'FEE',
+  'TAX',
+  'SET_BALANCE',
+  'ADJUSTMENT',
+] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 /** Transaction and entry types that belong to one kind of book only. */
@@ -21,7 +45,12 @@ export const BOOK_ONLY_TYPES: Readonly<Record<string, BookKind>> = Object.freeze
   DEPOSIT: 'wallet',
   WITHDRAWAL: 'wallet',
   SET_BALANCE: 'paper',
+  RECONCILE: 'mirror',
+  ADJUSTMENT: 'mirror',
 });
+
+/** The only entry types of a mirror book: our fills' cash flow and what it does not explain. */
+const MIRROR_ENTRY_TYPES: ReadonlySet<EntryType> = new Set(['TRADE_BUY', 'TRADE_SELL', 'ADJUSTMENT']);
 
 /**
  * One side of a movement. `amount` is signed from the account's point of view: positive adds
@@ -33,14 +62,17 @@ export interface Posting {
   readonly type: EntryType;
 }
 
-export interface JournalTransaction<B extends Book = Book> {
+export interface JournalTransaction<B extends LedgerBook = LedgerBook> {
   readonly type: TransactionType;
   /** What caused it: a deposit id, an order id, a trade id… */
   readonly reference: string;
   /** The book it is kept in: every posting is on this book's accounts. */
   readonly book: B;
-  /** The user whose book it is (the wallet's owner, or the paper account's owner): `book.userId`. */
-  readonly userId: UserId;
+  /**
+   * The user whose book it is (the wallet's owner, the paper account's owner, the live account's
+   * owner): `book.userId`. Null only in the mirror book of a firm account, which has no owner.
+   */
+  readonly userId: B['userId'];
   readonly postings: readonly Posting[];
 }
 
@@ -52,7 +84,12 @@ interface Leg {
   type: EntryType;
 }
 
-const describeBook = (book: Book) => (book.kind === 'wallet' ? `the wallet of ${book.userId}` : `the paper book of ${book.accountId}`);
+const describeBook = (book: LedgerBook) =>
+  book.kind === 'wallet'
+    ? `the wallet of ${book.userId}`
+    : book.kind === 'paper'
+      ? `the paper book of ${book.accountId}`
+      : `the cash mirror of ${book.accountId}`;
 
 /**
  * The journal's rules for any transaction, however it was made (the builders below apply them;
@@ -62,7 +99,9 @@ const describeBook = (book: Book) => (book.kind === 'wallet' ? `the wallet of ${
  *   paper account never meet in one transaction, nor two users' wallets, nor two paper accounts;
  * - it moves money of the book's owner (at least one posting on the book's own cash or held), and
  *   its user is the book's user;
- * - wallet-only types (DEPOSIT, WITHDRAWAL) never in a paper book, SET_BALANCE never in the wallet.
+ * - wallet-only types (DEPOSIT, WITHDRAWAL) never in a paper book, SET_BALANCE never in the wallet;
+ *   a mirror book holds RECONCILE transactions of TRADE_BUY, TRADE_SELL and ADJUSTMENT entries only;
+ * - a user on every transaction but a firm account's mirror (whose book has none).
  */
 export function validateTransaction(tx: JournalTransaction): void {
   const fail = (message: string): never => {
@@ -70,9 +109,11 @@ export function validateTransaction(tx: JournalTransaction): void {
   };
   if (!tx.reference || tx.reference.length > 200) fail('A transaction needs a reference (1–200 chars)');
   if (tx.userId !== tx.book.userId) fail('A transaction belongs to the user of its book');
+  if (tx.userId === null && tx.book.kind !== 'mirror') fail('Only a firm account’s cash mirror has no user');
   if (tx.postings.length === 0) fail('A transaction must move a positive amount');
   const onlyIn = BOOK_ONLY_TYPES[tx.type];
   if (onlyIn && onlyIn !== tx.book.kind) fail(`A ${tx.type} transaction belongs in the ${onlyIn} book only`);
+  if (tx.book.kind === 'mirror' && tx.type !== 'RECONCILE') fail(`A mirror book holds RECONCILE transactions only, not ${tx.type}`);
   let sum = 0n;
   let own = false;
   for (const p of tx.postings) {
@@ -80,6 +121,7 @@ export function validateTransaction(tx: JournalTransaction): void {
     if (!inBook(tx.book, p.account)) fail(`A transaction stays in one book: ${accountCode(p.account)} is not in ${describeBook(tx.book)}`);
     const entryOnlyIn = BOOK_ONLY_TYPES[p.type];
     if (entryOnlyIn && entryOnlyIn !== tx.book.kind) fail(`A ${p.type} entry belongs in the ${entryOnlyIn} book only`);
+    if (tx.book.kind === 'mirror' && !MIRROR_ENTRY_TYPES.has(p.type)) fail(`A mirror book has no ${p.type} entries`);
     if (isOwnAccount(tx.book, p.account)) own = true;
     sum += p.amount;
   }
@@ -92,7 +134,7 @@ export function validateTransaction(tx: JournalTransaction): void {
  * another by the same positive amount, within one book. A transaction that does not sum to zero,
  * or that mixes books, cannot exist.
  */
-function journal<B extends Book>(type: TransactionType, book: B, reference: string, legs: Leg[]): JournalTransaction<B> {
+function journal<B extends LedgerBook>(type: TransactionType, book: B, reference: string, legs: Leg[]): JournalTransaction<B> {
   if (!reference || reference.length > 200) throw new DomainError('VALIDATION_FAILED', 'A transaction needs a reference (1–200 chars)');
   const nonEmpty = legs.filter((l) => l.amount !== 0n);
   if (nonEmpty.length === 0) throw new DomainError('VALIDATION_FAILED', 'A transaction must move a positive amount');
@@ -211,6 +253,46 @@ export function chargeTx<B extends Book>(
   return journal(kind, book, reference, [
     { from: from === 'cash' ? cash(book) : held(book), to: bookHouse(book, kind === 'FEE' ? 'fees' : 'taxes'), amount, type: kind },
   ]);
+}
+
+/** What one reconciliation brings into a live account's cash mirror (paise, all ≥ 0 but `reported`). */
+export interface MirrorReconciliation {
+  /** The mirror's balance before this reconciliation (0 for a mirror never reconciled). */
+  mirrorBefore: Paise;
+  /** What our buys on the account paid since the mirror last took our fills (qty × price). */
+  buys: Paise;
+  /** What our sells received over the same window. */
+  sells: Paise;
+  /** The broker's cash now, as it reports it (may be negative: an account in debit). */
+  reported: Paise;
+}
+
+/** The unexplained part of a mirror reconciliation: the broker's cash less the mirror moved by our fills. */
+export const mirrorDifference = (r: MirrorReconciliation): Paise => r.reported - (r.mirrorBefore - r.buys + r.sells);
+
+/**
+ * One reconciliation of a live account's cash mirror, as one transaction (docs/domain.md,
+ * "Accounts and books"): our buys' cash out to `broker:clearing` (TRADE_BUY), our sells' cash in
+ * from it (TRADE_SELL), then what those do not explain — the broker's reported cash less the
+ * mirror plus our flow (payins, payouts, charges, a fill we never saw) — from or to
+ * `broker:external` (ADJUSTMENT). After it the mirror equals what the broker reports. Null when
+ * nothing moved (no fills, nothing unexplained): there is nothing to post.
+ */
+export function reconcileMirrorTx(book: MirrorBook, r: MirrorReconciliation, reference: string): JournalTransaction<MirrorBook> | null {
+  if (r.buys < 0n || r.sells < 0n) throw new DomainError('VALIDATION_FAILED', 'Fill cash flows are not negative');
+  const cash = mirrorCash(book);
+  const clearing = mirrorHouse('clearing');
+  const external = mirrorHouse('external');
+  const unexplained = mirrorDifference(r);
+  const legs: Leg[] = [
+    { from: cash, to: clearing, amount: r.buys, type: 'TRADE_BUY' },
+    { from: clearing, to: cash, amount: r.sells, type: 'TRADE_SELL' },
+    unexplained >= 0n
+      ? { from: external, to: cash, amount: unexplained, type: 'ADJUSTMENT' }
+      : { from: cash, to: external, amount: -unexplained, type: 'ADJUSTMENT' },
+  ];
+  if (legs.every((l) => l.amount === 0n)) return null;
+  return journal('RECONCILE', book, reference, legs);
 }
 
 /** Sum of a transaction's postings: zero by construction; checked again by verify. */

@@ -319,7 +319,8 @@ describe('property: books never mix, whatever runs', () => {
           }
           balances.set(key(book), next);
           for (const p of tx.postings)
-            if (p.account.kind === 'house' || p.account.kind === 'paperHouse') house[bookKindOf(p.account)] += p.amount;
+            if (p.account.kind === 'house' || p.account.kind === 'paperHouse')
+              house[bookKindOf(p.account) as 'wallet' | 'paper'] += p.amount;
         });
         const total = (kind: 'w' | 'p') =>
           [...balances.entries()].filter(([k]) => k.startsWith(kind)).reduce((a, [, b]) => a + b.cash + b.held, 0n);

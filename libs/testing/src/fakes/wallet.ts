@@ -4,7 +4,7 @@ import {
   applyToWallet,
   DomainError,
   formatMoney,
-  type Book,
+  type LedgerBook,
   type JournalTransaction,
   type Paise,
   type PaperBook,
@@ -61,8 +61,9 @@ export class FakeLedger implements Pick<LedgerRepository, 'post' | 'postMany' | 
     };
   }
 
-  async post<B extends Book>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
-    const key = tx.book.kind === 'wallet' ? tx.userId : `paper:${tx.book.accountId}`;
+  async post<B extends LedgerBook>(sql: Sql, tx: JournalTransaction<B>): Promise<PostedTransaction<B>> {
+    if (tx.book.kind === 'mirror') throw new DomainError('NOT_FOUND', 'The fake ledger keeps no cash mirrors');
+    const key = tx.book.kind === 'wallet' ? tx.userId! : `paper:${tx.book.accountId}`;
     const before = this.balances.get(key) ?? (tx.book.kind === 'paper' ? { cash: 0n, held: 0n } : undefined);
     if (!before) throw new DomainError('NOT_FOUND', 'User has no wallet');
     const after = applyToWallet(before, tx);

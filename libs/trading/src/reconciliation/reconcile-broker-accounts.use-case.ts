@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BrokerError, fillsCashFlow, reconcileAccount, type BrokerAdapter, type ReconciliationDifference } from '@tradeloop/brokers';
-import { formatMoney } from '@tradeloop/domain';
+import { formatMoney, mirrorBook, reconcileMirrorTx } from '@tradeloop/domain';
 import { AuditRepository } from '@tradeloop/identity';
-import { APP_CONFIG, Db, LOGGER, type AppConfig } from '@tradeloop/platform';
+import { APP_CONFIG, Db, LOGGER, type AppConfig, type Sql } from '@tradeloop/platform';
+import { LedgerRepository } from '@tradeloop/wallet';
 import { LiveBrokerClients } from '../live-broker-clients';
 import { ReconciliationRepository, type FinishedRun, type LiveAccountRow, type NewCase } from './reconciliation.repository';
 
@@ -40,12 +41,17 @@ function caseDetails(d: ReconciliationDifference): Record<string, unknown> {
  *
  * - One run per account and day (`broker_reconciliations`); re-running the day updates the run and
  *   the day's cases instead of adding any (natural key account, day, kind, subject).
- * - The cash mirror: each run brings it to the broker's total cash (available + used), kept with
- *   the run. That total is the day's opening cash (Kite: `net` + `utilised.debits`; a day's fills
- *   settle into the next day's), so the day starts from the latest earlier mirror: that mirror
- *   plus the cash flow of our fills from its day up to this one should equal what the broker
- *   reports, within `RECONCILIATION_CASH_TOLERANCE_PAISE` (brokerage and charges); beyond it (a
- *   payin or payout at the broker, a fill we never saw), a CASH_MISMATCH case.
+ * - The cash mirror is a ledger book (`broker:<account>:cash`). The broker's total cash (available
+ *   + used) is the day's opening cash (Kite: `net` + `utilised.debits`; a day's fills settle into
+ *   the next day's), so each run moves the mirror by our fills it has not taken yet, those
+ *   executed from where it took them last up to this day's start, and compares: the mirror plus
+ *   that flow should be what the broker reports, within `RECONCILIATION_CASH_TOLERANCE_PAISE`
+ *   (brokerage and charges); beyond it (a payin or payout at the broker, a fill we never saw), a
+ *   CASH_MISMATCH case. Either way one RECONCILE transaction brings the mirror to what the broker
+ *   reports: the flow against `broker:clearing`, the unexplained rest against `broker:external`
+ *   (`reconcileMirrorTx`). The first run of an account opens the mirror at the broker's cash.
+ * - Our side is read, compared and written in one transaction under the account's lock, with the
+ *   mirror locked: two runs of one account (the schedule and an admin) never take a fill twice.
  * - An account that needs a login (or whose session the broker refuses mid-run) is a `skipped`
  *   run and a RECONCILIATION_SKIPPED case; a broker that fails otherwise is a `failed` run. Neither
  *   stops the other accounts.
@@ -58,6 +64,7 @@ export class ReconcileBrokerAccountsUseCase {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ReconciliationRepository) private readonly repo: ReconciliationRepository,
     @Inject(LiveBrokerClients) private readonly clients: LiveBrokerClients,
+    @Inject(LedgerRepository) private readonly ledger: LedgerRepository,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -80,12 +87,9 @@ export class ReconcileBrokerAccountsUseCase {
   private async reconcileOne(account: LiveAccountRow, tradingDay: string, now: () => Date): Promise<AccountReconciliation> {
     const runId = await this.repo.startRun(account.id, tradingDay, now());
     const skip = (reason: string) =>
-      this.record(
-        account,
-        tradingDay,
-        runId,
-        { outcome: 'skipped', error: reason },
-        [
+      this.record(account, tradingDay, runId, now, async () => ({
+        run: { outcome: 'skipped', error: reason },
+        cases: [
           {
             kind: 'RECONCILIATION_SKIPPED',
             severity: 'info',
@@ -96,8 +100,7 @@ export class ReconcileBrokerAccountsUseCase {
             details: { reason, accountStatus: account.status },
           },
         ],
-        now,
-      );
+      }));
     if (account.status !== 'connected')
       return skip(
         account.status === 'needs_login' ? 'the account needs a login' : `the account is in ${account.status}: its credentials need fixing`,
@@ -109,7 +112,7 @@ export class ReconcileBrokerAccountsUseCase {
       if (err instanceof BrokerError && err.kind === 'auth') return skip(`the broker refused the session: ${err.message}`);
       const message = err instanceof Error ? err.message : String(err);
       this.logger.warn({ accountId: account.id, tradingDay, err: message }, 'broker reconciliation failed');
-      return this.record(account, tradingDay, runId, { outcome: 'failed', error: message }, [], now);
+      return this.record(account, tradingDay, runId, now, async () => ({ run: { outcome: 'failed', error: message }, cases: [] }));
     }
   }
 
@@ -122,68 +125,78 @@ export class ReconcileBrokerAccountsUseCase {
     ]);
     const cashReadAt = now();
     const { from, to } = istDayBounds(tradingDay);
-    const [ourOrders, ourPositions, previous] = await Promise.all([
-      this.repo.ordersBetween(account.id, from, to),
-      this.repo.netPositions(account.id),
-      this.repo.mirrorBefore(account.id, tradingDay),
-    ]);
-    // The broker's total cash is the day's opening cash (Kite: `net` + `utilised.debits`), so what
-    // moved it since the previous mirror are the fills of that day up to the day before this one.
-    const expectedFlow = previous
-      ? fillsCashFlow(await this.repo.fillsBetween(account.id, istDayBounds(previous.tradingDay).from, from))
-      : 0n;
-    const result = reconcileAccount({
-      orders: ourOrders.map((o) => ({
-        orderId: o.id,
-        tag: adapter.correlationTag(o.id),
-        brokerOrderIds: o.brokerOrderIds,
-        status: o.status,
-        quantity: o.quantity,
-        filledQuantity: o.filledQuantity,
-        tradedQuantity: o.tradedQuantity,
-      })),
-      positions: ourPositions,
-      cash: { previousMirror: previous?.cash ?? null, expectedFlow, tolerance: BigInt(this.config.RECONCILIATION_CASH_TOLERANCE_PAISE) },
-      broker: { orders, trades, positions, funds },
+    const tolerance = BigInt(this.config.RECONCILIATION_CASH_TOLERANCE_PAISE);
+    return this.record(account, tradingDay, runId, now, async (sql) => {
+      const book = mirrorBook(account.id, account.ownerUserId);
+      const mirror = await this.ledger.lockMirrorBook(sql, book);
+      const ourOrders = await this.repo.ordersBetween(sql, account.id, from, to);
+      const ourPositions = await this.repo.netPositions(sql, account.id);
+      // The fills the mirror has not taken: from where it took them last up to this day's start.
+      const fills =
+        mirror.fillsThrough !== null && mirror.fillsThrough < from
+          ? await this.repo.fillsBetween(sql, account.id, mirror.fillsThrough, from)
+          : [];
+      const flow = fillsCashFlow(fills);
+      const previousMirror = mirror.fillsThrough === null ? null : mirror.cash;
+      const result = reconcileAccount({
+        orders: ourOrders.map((o) => ({
+          orderId: o.id,
+          tag: adapter.correlationTag(o.id),
+          brokerOrderIds: o.brokerOrderIds,
+          status: o.status,
+          quantity: o.quantity,
+          filledQuantity: o.filledQuantity,
+          tradedQuantity: o.tradedQuantity,
+        })),
+        positions: ourPositions,
+        cash: { previousMirror, flow, tolerance },
+        broker: { orders, trades, positions, funds },
+      });
+      const tx = reconcileMirrorTx(book, { mirrorBefore: mirror.cash, ...flow, reported: result.reportedCash }, `reconciliation:${runId}`);
+      const posted = tx ? await this.ledger.post(sql, tx) : null;
+      await this.ledger.mirrorFillsThrough(sql, account.id, from);
+      const mirrorTransactionId = posted?.transaction.id ?? null;
+      const userOf = new Map(ourOrders.map((o) => [o.id, o.userId]));
+      const cases: NewCase[] = result.differences.map((d) => ({
+        kind: d.kind,
+        severity: d.severity,
+        accountId: account.id,
+        userId: ('orderId' in d ? userOf.get(d.orderId) : undefined) ?? account.ownerUserId,
+        tradingDay,
+        subject: d.subject,
+        details: { ...caseDetails(d), ...(d.kind === 'CASH_MISMATCH' ? { mirrorTransactionId } : {}) },
+      }));
+      return {
+        run: {
+          outcome: result.differences.some((d) => d.severity === 'discrepancy') ? 'differences' : 'matched',
+          counts: result.counts,
+          differences: result.differences.length,
+          mirrorBefore: previousMirror,
+          expectedFlow: previousMirror === null ? null : flow.sells - flow.buys,
+          reportedCash: result.reportedCash,
+          cashReadAt,
+          mirrorTransactionId,
+        },
+        cases,
+      };
     });
-    const userOf = new Map(ourOrders.map((o) => [o.id, o.userId]));
-    const cases: NewCase[] = result.differences.map((d) => ({
-      kind: d.kind,
-      severity: d.severity,
-      accountId: account.id,
-      userId: ('orderId' in d ? userOf.get(d.orderId) : undefined) ?? account.ownerUserId,
-      tradingDay,
-      subject: d.subject,
-      details: caseDetails(d),
-    }));
-    return this.record(
-      account,
-      tradingDay,
-      runId,
-      {
-        outcome: result.differences.some((d) => d.severity === 'discrepancy') ? 'differences' : 'matched',
-        counts: result.counts,
-        differences: result.differences.length,
-        mirrorBefore: previous?.cash ?? null,
-        expectedFlow: previous ? expectedFlow : null,
-        reportedCash: result.reportedCash,
-        cashReadAt,
-      },
-      cases,
-      now,
-    );
   }
 
+  /**
+   * Finishes the run in one transaction under the account's lock: `work` reads and writes our side
+   * (for a compared run: the mirror and its posting) and answers the run and its cases, which are
+   * recorded and audited with it.
+   */
   private async record(
     account: LiveAccountRow,
     tradingDay: string,
     runId: string,
-    run: FinishedRun,
-    cases: NewCase[],
     now: () => Date,
+    work: (sql: Sql) => Promise<{ run: FinishedRun; cases: NewCase[] }>,
   ): Promise<AccountReconciliation> {
-    const newCases = await this.db.tx(
+    const { run, cases, newCases } = await this.db.tx(
       async (sql) => {
+        const { run, cases } = await work(sql);
         const inserted = await this.repo.upsertCases(sql, cases);
         await this.repo.finishRun(sql, runId, run, now());
         await this.audit.append(
@@ -199,11 +212,12 @@ export class ReconcileBrokerAccountsUseCase {
               newCases: inserted,
               ...(run.error ? { error: run.error.slice(0, 500) } : {}),
               ...(run.reportedCash != null ? { reportedCash: formatMoney(run.reportedCash) } : {}),
+              ...(run.mirrorTransactionId ? { mirrorTransactionId: run.mirrorTransactionId } : {}),
             },
           },
           sql,
         );
-        return inserted;
+        return { run, cases, newCases: inserted };
       },
       { lock: `broker-reconciliation:${account.id}` },
     );

@@ -24,13 +24,6 @@ export interface DayOrderRow {
   tradedQuantity: Quantity;
 }
 
-export interface MirrorRow {
-  /** The broker's total cash at the latest reconciliation of an earlier day. */
-  cash: Paise;
-  /** That reconciliation's IST trading day. */
-  tradingDay: string;
-}
-
 export type RunOutcome = 'matched' | 'differences' | 'skipped' | 'failed';
 
 export interface FinishedRun {
@@ -42,6 +35,8 @@ export interface FinishedRun {
   expectedFlow?: Paise | null;
   reportedCash?: Paise | null;
   cashReadAt?: Date | null;
+  /** The RECONCILE transaction the run posted to the account's cash mirror; null when nothing moved. */
+  mirrorTransactionId?: string | null;
 }
 
 export interface NewCase {
@@ -94,8 +89,8 @@ const toCase = (r: CaseRow): ComplianceCase => ({
 /**
  * The daily broker reconciliation's SQL (docs/domain.md, "Accounts and books (second wave)"):
  * what it reads of our books (orders, trades, positions of one account), its runs
- * (`broker_reconciliations`, which also keep the account's cash mirror) and the compliance cases
- * it records. The live accounts are read here too (id, kind and status only; their secrets stay
+ * (`broker_reconciliations`: what each compared, and the broker's cash it read) and the compliance
+ * cases it records. The cash mirror itself is a ledger book (libs/wallet's repository). The live accounts are read here too (id, kind and status only; their secrets stay
  * with libs/accounts' directory).
  */
 @Injectable()
@@ -112,8 +107,8 @@ export class ReconciliationRepository {
   }
 
   /** The account's orders placed in [from, to), with the quantity of their trades. */
-  async ordersBetween(accountId: string, from: Date, to: Date): Promise<DayOrderRow[]> {
-    return this.db.sql.rows<DayOrderRow>(
+  async ordersBetween(sql: Sql, accountId: string, from: Date, to: Date): Promise<DayOrderRow[]> {
+    return sql.rows<DayOrderRow>(
       `SELECT o.id, o.user_id AS "userId", o.status, o.quantity, o.filled_quantity AS "filledQuantity",
               o.broker_order_ids AS "brokerOrderIds",
               COALESCE((SELECT sum(t.quantity) FROM trades t WHERE t.order_id = o.id), 0)::int AS "tradedQuantity"
@@ -123,8 +118,8 @@ export class ReconciliationRepository {
   }
 
   /** The account's net quantity per (symbol, product), summed over the users who trade it. */
-  async netPositions(accountId: string): Promise<{ symbol: string; product: Product; netQuantity: Quantity }[]> {
-    return this.db.sql.rows(
+  async netPositions(sql: Sql, accountId: string): Promise<{ symbol: string; product: Product; netQuantity: Quantity }[]> {
+    return sql.rows(
       `SELECT symbol, product, sum(net_quantity)::int AS "netQuantity" FROM positions WHERE account_id = $1
        GROUP BY symbol, product ORDER BY symbol, product`,
       [accountId],
@@ -132,24 +127,18 @@ export class ReconciliationRepository {
   }
 
   /** The account's fills executed in [from, to): what moved its cash at the broker. */
-  async fillsBetween(accountId: string, from: Date, to: Date): Promise<{ side: OrderSide; quantity: Quantity; price: PriceTicks }[]> {
-    const rows = await this.db.sql.rows<{ side: OrderSide; quantity: Quantity; price: string }>(
+  async fillsBetween(
+    sql: Sql,
+    accountId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ side: OrderSide; quantity: Quantity; price: PriceTicks }[]> {
+    const rows = await sql.rows<{ side: OrderSide; quantity: Quantity; price: string }>(
       `SELECT t.side, t.quantity, t.price_ticks::text AS price FROM trades t JOIN orders o ON o.id = t.order_id
        WHERE o.account_id = $1 AND t.executed_at >= $2 AND t.executed_at < $3 ORDER BY t.executed_at, t.id`,
       [accountId, from, to],
     );
     return rows.map((r) => ({ side: r.side, quantity: r.quantity, price: Number(r.price) }));
-  }
-
-  /** The mirror the day starts from: the broker's cash at the latest reconciliation of an earlier day. */
-  async mirrorBefore(accountId: string, tradingDay: string): Promise<MirrorRow | undefined> {
-    const row = await this.db.sql.maybeOne<{ cash: string; trading_day: string }>(
-      `SELECT reported_cash_paise::text AS cash, to_char(trading_day, 'YYYY-MM-DD') AS trading_day FROM broker_reconciliations
-       WHERE account_id = $1 AND trading_day < $2::date AND reported_cash_paise IS NOT NULL
-       ORDER BY trading_day DESC LIMIT 1`,
-      [accountId, tradingDay],
-    );
-    return row ? { cash: BigInt(row.cash), tradingDay: row.trading_day } : undefined;
   }
 
   /** The day's run of the account, (re)started: one row per account and day. */
@@ -166,7 +155,7 @@ export class ReconciliationRepository {
   async finishRun(sql: Sql, runId: string, run: FinishedRun, at: Date): Promise<void> {
     await sql.rows(
       `UPDATE broker_reconciliations SET finished_at = $2, outcome = $3, error = $4, counts = $5::jsonb, differences = $6,
-         mirror_before_paise = $7, expected_flow_paise = $8, reported_cash_paise = $9, cash_read_at = $10
+         mirror_before_paise = $7, expected_flow_paise = $8, reported_cash_paise = $9, cash_read_at = $10, mirror_transaction_id = $11
        WHERE id = $1`,
       [
         runId,
@@ -179,6 +168,7 @@ export class ReconciliationRepository {
         run.expectedFlow?.toString() ?? null,
         run.reportedCash?.toString() ?? null,
         run.cashReadAt ?? null,
+        run.mirrorTransactionId ?? null,
       ],
     );
   }

@@ -32,10 +32,17 @@ export function TransactionDrawer({ transactionId, onClose, onUserClick }: Trans
             </dd>
             <dt>User</dt>
             <dd className="row">
-              <code className="hash-text">{data.userId}</code>
-              <button type="button" className="button button-small" onClick={() => onUserClick(data.userId)}>
-                Filter
-              </button>
+              {data.userId === null ? (
+                // A firm account's cash mirror: its book has no owner.
+                <span className="muted">none (a firm account)</span>
+              ) : (
+                <>
+                  <code className="hash-text">{data.userId}</code>
+                  <button type="button" className="button button-small" onClick={() => onUserClick(data.userId!)}>
+                    Filter
+                  </button>
+                </>
+              )}
             </dd>
             <dt>Reference</dt>
             <dd className="break">{data.reference}</dd>

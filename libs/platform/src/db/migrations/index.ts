@@ -22,6 +22,7 @@ import { OrderAccounts1763815200000 } from './1763815200000-order-accounts';
 import { PaperBook1763815800000 } from './1763815800000-paper-book';
 import { ComplianceCases1763816400000 } from './1763816400000-compliance-cases';
 import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds';
+import { BrokerCashMirror1763817600000 } from './1763817600000-broker-cash-mirror';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   PaperBook1763815800000,
   ComplianceCases1763816400000,
   PaperOrderHolds1763817000000,
+  BrokerCashMirror1763817600000,
 ];
