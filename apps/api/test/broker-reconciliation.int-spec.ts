@@ -66,12 +66,10 @@ const reconcileNow = (tradingDay = today) => api.app.get(ReconcileBrokerAccounts
 /** The mirror's entries (its own account), oldest first: [entry type, amount]. */
 const mirrorEntries = async () =>
   (
-    await api.app
-      .get(Db)
-      .sql.rows<{
-        type: string;
-        amount: string;
-      }>(`SELECT type, amount_paise::text AS amount FROM ledger_entries WHERE account = $1 ORDER BY id`, [`broker:${accountId}:cash`])
+    await api.app.get(Db).sql.rows<{
+      type: string;
+      amount: string;
+    }>(`SELECT type, amount_paise::text AS amount FROM ledger_entries WHERE account = $1 ORDER BY id`, [`broker:${accountId}:cash`])
   ).map((e) => [e.type, BigInt(e.amount)] as const);
 /** Kite's total cash as the adapter reads it, in paise. */
 const kiteCash = async () => {
