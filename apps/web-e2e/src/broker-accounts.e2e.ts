@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { formatPrice, parsePrice } from '@tradeloop/domain';
 import { fakeKiteApp, setFakeKiteQuote } from './support/fake-kite';
-import { ADMIN, fundUser, logIn, registerUser, shot } from './support/fixtures';
+import { ADMIN, fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
 
 // What the trader types; only the last four characters may ever come back.
 const KITE = { apiKey: 'kitekeyE2E1234', apiSecret: 'kitesecretE2EWXYZ' };
@@ -288,4 +288,40 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(atKite.getByRole('table', { name: 'Positions at the broker' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
   await expect(ours.getByRole('table', { name: 'Positions in Tradeloop' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
   await shot(page, '78-kite-broker-view-beside-ours');
+
+  // The daily reconciliation, started by an admin: the account's cash at Kite is mirrored in the
+  // ledger (its first run opens the mirror at Kite's figure), and compliance finds it by book.
+  const adminLogin = await request.post('/api/v1/auth/login', { data: ADMIN });
+  const adminHeaders = { authorization: `Bearer ${((await adminLogin.json()) as { accessToken: string }).accessToken}` };
+  const accounts = (await (
+    await request.get('/api/v1/broker-accounts', { headers: { authorization: `Bearer ${accessToken}` } })
+  ).json()) as {
+    items: { id: string; name: string }[];
+  };
+  const liveId = accounts.items.find((a) => a.name === 'Zerodha live')!.id;
+  const job = await request.post('/api/v1/admin/jobs/broker-reconciliation', { data: { accountId: liveId }, headers: adminHeaders });
+  expect(job.status(), await job.text()).toBe(202);
+  const auditor = await registerUser(request, 'mirror-auditor');
+  await grantRoles(request, auditor.id, ['compliance']);
+  await logOut(page);
+  await logIn(page, auditor);
+  await page.goto('/compliance/ledger');
+  await page.getByTestId('ledger-book-filter').selectOption('mirror');
+  const mirrorRows = page.getByTestId('ledger-row').filter({ hasText: 'broker cash' });
+  // The worker runs the job: refresh until its posting is there.
+  await expect
+    .poll(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return mirrorRows.count();
+      },
+      { timeout: 30_000 },
+    )
+    .toBeGreaterThan(0);
+  await expect(page.getByTestId('ledger-row').filter({ hasText: 'paper' })).toHaveCount(0);
+  await mirrorRows.first().click();
+  const drill = page.getByTestId('tx-drilldown');
+  await expect(drill).toContainText('RECONCILE');
+  await expect(drill).toContainText('ADJUSTMENT');
+  await shot(page, '79-ledger-broker-cash-mirror');
 });

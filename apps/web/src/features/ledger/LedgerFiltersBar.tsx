@@ -1,7 +1,14 @@
-import { ENTRY_TYPES } from '@tradeloop/domain';
+import { ENTRY_TYPES, type BookKind } from '@tradeloop/domain';
 import { FilterBar, FilterField, FilterRefresh, FilterSearch, FilterSelect, FilterSpacer } from '../../components/FilterBar';
 import { utcOffsetLabel } from '../../lib/format';
 import { EMPTY_FILTERS, filterProblems, type LedgerFilters } from './ledger-api';
+
+/** Real money, paper money, and what live broker accounts hold at their brokers. */
+const BOOK_OPTIONS = [
+  { value: 'wallet', label: 'Wallets (real money)' },
+  { value: 'paper', label: 'Paper books' },
+  { value: 'mirror', label: 'Broker cash mirrors' },
+] as const satisfies readonly { value: BookKind; label: string }[];
 
 interface LedgerFiltersBarProps {
   filters: LedgerFilters;
@@ -13,7 +20,7 @@ interface LedgerFiltersBarProps {
 /** Filters apply as they are typed; Enter (or Refresh) re-reads the newest entries. */
 export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: LedgerFiltersBarProps) {
   const problems = filterProblems(filters);
-  const active = filters.userId || filters.type || filters.from || filters.to;
+  const active = filters.userId || filters.book || filters.type || filters.from || filters.to;
 
   return (
     <FilterBar label="Ledger filters" onSubmit={onRefresh}>
@@ -27,6 +34,14 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
         mono
         spellCheck={false}
         testId="ledger-user-filter"
+      />
+      <FilterSelect
+        label="Book"
+        value={filters.book}
+        onChange={(book) => onChange({ ...filters, book })}
+        options={BOOK_OPTIONS}
+        anyLabel="All books"
+        testId="ledger-book-filter"
       />
       <FilterSelect
         label="Type"

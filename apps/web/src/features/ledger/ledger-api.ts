@@ -1,7 +1,7 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import type { LedgerEntry, LedgerTransaction, Page, VerifyResult } from '@tradeloop/contracts';
-import type { EntryType } from '@tradeloop/domain';
+import type { BookKind, EntryType } from '@tradeloop/domain';
 import { api, apiResponse, describeError } from '../../lib/api';
 import { filenameFromDisposition, formatBytes, saveBlob } from '../../lib/download';
 import { localInputToIso } from '../../lib/format';
@@ -11,6 +11,8 @@ import { ledgerQueryKey } from './ledger-keys';
 /** The filter inputs as typed: a user id, an entry type, and local date-times. */
 export interface LedgerFilters {
   userId: string;
+  /** The real wallet, paper books, or live accounts' cash mirrors (docs/domain.md, "Accounts and books"). */
+  book: BookKind | '';
   type: EntryType | '';
   from: string;
   to: string;
@@ -19,12 +21,13 @@ export interface LedgerFilters {
 /** What the API is asked for. Half-typed or contradictory inputs are left out, never sent as a 400. */
 export interface LedgerQuery {
   userId?: string;
+  book?: BookKind;
   type?: EntryType;
   from?: string;
   to?: string;
 }
 
-export const EMPTY_FILTERS: LedgerFilters = { userId: '', type: '', from: '', to: '' };
+export const EMPTY_FILTERS: LedgerFilters = { userId: '', book: '', type: '', from: '', to: '' };
 
 export function filterProblems(filters: LedgerFilters): { userId?: string; range?: string } {
   const problems: { userId?: string; range?: string } = {};
@@ -39,6 +42,7 @@ export function toLedgerQuery(filters: LedgerFilters): LedgerQuery {
   const problems = filterProblems(filters);
   const query: LedgerQuery = {};
   if (filters.userId.trim() && !problems.userId) query.userId = filters.userId.trim().toLowerCase();
+  if (filters.book) query.book = filters.book;
   if (filters.type) query.type = filters.type;
   if (!problems.range) {
     const from = localInputToIso(filters.from);
