@@ -1,8 +1,8 @@
-import { Client } from 'pg';
 import { DomainError, holdTx, releaseTx, settleTx, walletBook, type JournalTransaction } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerSealer, PostTransactionUseCase } from '@tradeloop/wallet';
 import { createUser, signedIn, useTestApi } from './support/test-api';
+import { tamper as tamperAs } from './support/tamper';
 
 const { api, ctx } = useTestApi();
 
@@ -11,18 +11,7 @@ const post = (tx: JournalTransaction) => api.app.get(PostTransactionUseCase).exe
 let n = 0;
 const ref = () => `ref-${n++}`;
 
-/** As a superuser behind the application's back: triggers off, change a row, triggers on. */
-async function tamper(statement: string, params: unknown[], table: string) {
-  const c = new Client({ connectionString: ctx.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(`ALTER TABLE ${table} DISABLE TRIGGER ALL`);
-    await c.query(statement, params);
-    await c.query(`ALTER TABLE ${table} ENABLE TRIGGER ALL`);
-  } finally {
-    await c.end();
-  }
-}
+const tamper = (statement: string, params: unknown[], table: string) => tamperAs(ctx.databaseUrl, table, statement, params);
 
 async function funded(amount = 10_000n) {
   const user = await createUser(api);

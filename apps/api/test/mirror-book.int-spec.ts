@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import {
   depositTx,
@@ -12,6 +11,7 @@ import {
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerSealer, PostTransactionUseCase } from '@tradeloop/wallet';
 import { signedIn, useTestApi } from './support/test-api';
+import { tamper as tamperAs } from './support/tamper';
 
 // The cash mirror of a live broker account as a book of the ledger (docs/domain.md, "Accounts and
 // books"): `broker:<account>:cash` against the broker house, moved by RECONCILE transactions only,
@@ -36,18 +36,8 @@ async function reconcile(book: MirrorBook, r: Omit<MirrorReconciliation, 'mirror
   });
 }
 
-/** As a superuser behind the application's back: triggers off, change a row, triggers on. */
-async function tamper(table: 'ledger_entries' | 'ledger_transactions' | 'broker_cash_balances', statement: string, params: unknown[]) {
-  const c = new Client({ connectionString: ctx.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(`ALTER TABLE ${table} DISABLE TRIGGER ALL`);
-    await c.query(statement, params);
-    await c.query(`ALTER TABLE ${table} ENABLE TRIGGER ALL`);
-  } finally {
-    await c.end();
-  }
-}
+const tamper = (table: 'ledger_entries' | 'ledger_transactions' | 'broker_cash_balances', statement: string, params: unknown[]) =>
+  tamperAs(ctx.databaseUrl, table, statement, params);
 
 const mirrorRow = async (accountId: string) =>
   (

@@ -1,4 +1,3 @@
-import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import {
   depositTx,
@@ -16,6 +15,7 @@ import {
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository, LedgerSealer, PostTransactionUseCase, SetPaperBalanceUseCase } from '@tradeloop/wallet';
 import { signedIn, useTestApi } from './support/test-api';
+import { tamper as tamperAs } from './support/tamper';
 
 // The paper book of the ledger (docs/domain.md, "Accounts and books"): paper money kept apart
 // from the real wallet, with the same double-entry rules, the same chain and the same verify.
@@ -28,18 +28,7 @@ const setBalance = (accountId: BrokerAccountId, userId: UserId, amount: string, 
   api.app.get(SetPaperBalanceUseCase).execute(accountId, userId, amount, key, {});
 const verify = async (token: string) => (await api.http.get('/api/v1/compliance/ledger/verify', token)).body;
 
-/** As a superuser behind the application's back: triggers off, change a row, triggers on. */
-async function tamper(statement: string, params: unknown[]) {
-  const c = new Client({ connectionString: ctx.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(`ALTER TABLE ledger_entries DISABLE TRIGGER ALL`);
-    await c.query(statement, params);
-    await c.query(`ALTER TABLE ledger_entries ENABLE TRIGGER ALL`);
-  } finally {
-    await c.end();
-  }
-}
+const tamper = (statement: string, params: unknown[]) => tamperAs(ctx.databaseUrl, 'ledger_entries', statement, params);
 
 /** A trader with ₹1,000.00 of real money and a paper account (its id is all the ledger knows of it). */
 async function trader() {

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { DomainError } from '../errors';
 import {
   accountCode,
   bookDelta,
@@ -17,9 +16,9 @@ import {
   walletBook,
   walletDelta,
   type AccountRef,
-  type JournalTransaction,
   type MirrorReconciliation,
 } from '.';
+import { codes, refusedWith } from './journal.fixture';
 
 // The cash mirror of a live broker account (docs/domain.md, "Accounts and books"): one account
 // per live broker account, moved only by RECONCILE transactions against the broker house, never
@@ -31,18 +30,6 @@ const F = '01a30000-0000-7000-8000-00000000000f'; // a firm Kite account (no own
 const M = mirrorBook(K, U);
 const FIRM = mirrorBook(F, null);
 
-const codes = (tx: JournalTransaction) => tx.postings.map((p) => [accountCode(p.account), p.amount, p.type]);
-const refusedWith = (f: () => unknown, message: RegExp) => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  expect((err as DomainError).code).toBe('VALIDATION_FAILED');
-  expect((err as DomainError).message).toMatch(message);
-};
 const reconcile = (r: Partial<MirrorReconciliation>, book = M) =>
   reconcileMirrorTx(book, { mirrorBefore: 0n, buys: 0n, sells: 0n, reported: 0n, ...r }, 'reconciliation:r1');
 

@@ -26,6 +26,7 @@ import {
   type Posting,
   type WalletBalances,
 } from '.';
+import { codes, refusedWith } from './journal.fixture';
 
 // The paper book (docs/domain.md, "Accounts and books"): paper money has its own accounts and
 // house, follows the same double-entry rules, and never meets real money in one transaction.
@@ -36,19 +37,6 @@ const A = '01a20000-0000-7000-8000-00000000000a'; // U's paper account
 const B = '01a20000-0000-7000-8000-00000000000b'; // V's paper account
 const W = walletBook(U);
 const P = paperBook(A, U);
-
-const codes = (tx: JournalTransaction) => tx.postings.map((p) => [accountCode(p.account), p.amount, p.type]);
-const refusedWith = (f: () => unknown, message: RegExp) => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(DomainError);
-  expect((err as DomainError).code).toBe('VALIDATION_FAILED');
-  expect((err as DomainError).message).toMatch(message);
-};
 
 describe('paper accounts', () => {
   it('have their own cash and held and a paper house, and their codes round-trip', () => {
