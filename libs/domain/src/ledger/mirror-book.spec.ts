@@ -16,6 +16,7 @@ import {
   walletBook,
   walletDelta,
   type AccountRef,
+  type EntryType,
   type MirrorReconciliation,
 } from '.';
 import { codes, refusedWith } from './journal.fixture';
@@ -144,40 +145,22 @@ describe('the journal keeps mirror books apart', () => {
 
   it('refuses a mirror transaction that is not RECONCILE, that reaches another book, or names another user', () => {
     const good = reconcile({ reported: 1_00n })!;
+    const own: AccountRef = { kind: 'mirror', accountId: K, bucket: 'cash' };
+    /** The mirror's cash against `other`, one paisa, as entries of `type`. */
+    const against = (other: AccountRef, type: EntryType = 'ADJUSTMENT') =>
+      validateTransaction({
+        ...good,
+        postings: [
+          { account: own, amount: -1n, type },
+          { account: other, amount: 1n, type },
+        ],
+      });
     refusedWith(() => validateTransaction({ ...good, type: 'SETTLE' }), /RECONCILE transactions only/);
-    refusedWith(
-      () =>
-        validateTransaction({
-          ...good,
-          postings: [
-            { account: { kind: 'mirror', accountId: K, bucket: 'cash' }, amount: -1n, type: 'ADJUSTMENT' },
-            { account: { kind: 'house', name: 'external' }, amount: 1n, type: 'ADJUSTMENT' },
-          ],
-        }),
-      /not in the cash mirror/,
-    );
-    refusedWith(
-      () =>
-        validateTransaction({
-          ...good,
-          postings: [
-            { account: { kind: 'mirror', accountId: K, bucket: 'cash' }, amount: -1n, type: 'ADJUSTMENT' },
-            { account: { kind: 'mirror', accountId: F, bucket: 'cash' }, amount: 1n, type: 'ADJUSTMENT' },
-          ],
-        }),
-      /not in the cash mirror/,
-    );
-    refusedWith(
-      () =>
-        validateTransaction({
-          ...good,
-          postings: [
-            { account: { kind: 'mirror', accountId: K, bucket: 'cash' }, amount: -1n, type: 'FEE' },
-            { account: { kind: 'mirrorHouse', name: 'external' }, amount: 1n, type: 'FEE' },
-          ],
-        }),
-      /no FEE entries/,
-    );
+    refusedWith(() => against({ kind: 'house', name: 'external' }), /not in the cash mirror/);
+    refusedWith(() => against({ kind: 'mirror', accountId: F, bucket: 'cash' }), /not in the cash mirror/);
+    refusedWith(() => against({ kind: 'user', userId: U, bucket: 'cash' }), /not in the cash mirror/);
+    refusedWith(() => against({ kind: 'mirrorHouse', name: 'external' }, 'FEE'), /no FEE entries/);
+    expect(() => against({ kind: 'mirrorHouse', name: 'clearing' }, 'TRADE_SELL')).not.toThrow();
     refusedWith(() => validateTransaction({ ...good, userId: null }), /user of its book/);
   });
 
