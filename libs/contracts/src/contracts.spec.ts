@@ -3,6 +3,9 @@ import * as contracts from '.';
 import {
   AdminUserListQuerySchema,
   AdminUserPatchSchema,
+  AuditQuerySchema,
+  CandleQuerySchema,
+  ComplianceLedgerQuerySchema,
   EmailSchema,
   humanText,
   LoginRequestSchema,
@@ -43,6 +46,18 @@ describe('contract schemas', () => {
     expect(LoginRequestSchema.parse({ email: 'Not An Email', password: 'x' }).email).toBe('not an email');
     expect(LoginRequestSchema.safeParse({ email: 'a@b.c', password: 'x', otp: '12345' }).success).toBe(false);
     expect(LoginRequestSchema.safeParse({ email: 'a@b.c', password: 'x', otp: '123456' }).success).toBe(true);
+  });
+
+  it('date filters: only years Postgres holds (no year 0000, no five-digit years), the field named', () => {
+    // Found by the API fuzzer: `to=0000-02-29T15:26:48Z` reached Postgres and came back a 500.
+    for (const schema of [ComplianceLedgerQuerySchema, AuditQuerySchema]) {
+      const bad = schema.safeParse({ to: '0000-02-29T15:26:48Z' });
+      expect(bad.success).toBe(false);
+      expect(bad.error?.issues[0]?.path).toEqual(['to']);
+      expect(schema.safeParse({ from: '0001-01-01T00:00:00Z' }).success).toBe(true);
+      expect(schema.safeParse({ from: '9999-12-31T23:59:59Z' }).success).toBe(true);
+    }
+    expect(CandleQuerySchema.safeParse({ symbol: 'INFY', timeframe: '1m', from: '0000-01-01T00:00:00Z' }).success).toBe(false);
   });
 
   it('pagination bounds', () => {

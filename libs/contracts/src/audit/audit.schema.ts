@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf, orNull } from '../common';
+import { InstantInputSchema, PageQuerySchema, pageOf, orNull } from '../common';
 
 /** Every security- or money-relevant action the platform records for compliance. */
 export const AUDIT_ACTIONS = [
@@ -68,8 +68,8 @@ export type AuditEvent = z.infer<typeof AuditEventSchema>;
 export const AuditQuerySchema = PageQuerySchema.extend({
   action: z.enum(AUDIT_ACTIONS).optional(),
   actorId: z.uuid().optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: InstantInputSchema.optional(),
+  to: InstantInputSchema.optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 export const AuditEventPageSchema = pageOf(AuditEventSchema);

@@ -3,3 +3,4 @@ export * from './pagination.schema';
 export * from './text.schema';
 export * from './idempotency';
 export * from './text-input';
+export * from './instant.schema';

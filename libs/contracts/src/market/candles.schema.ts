@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { trimmedText } from '../common';
+import { InstantInputSchema, trimmedText } from '../common';
 import { TIMEFRAMES } from '@tradeloop/domain';
 import { PriceSchema } from './instruments.schema';
 
@@ -19,8 +19,8 @@ export const CandleQuerySchema = z
   .strictObject({
     symbol: trimmedText(40),
     timeframe: z.enum(TIMEFRAMES),
-    from: z.iso.datetime().optional(),
-    to: z.iso.datetime().optional(),
+    from: InstantInputSchema.optional(),
+    to: InstantInputSchema.optional(),
     limit: z.coerce.number().int().min(1).max(CANDLES_MAX).optional(),
   })
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })

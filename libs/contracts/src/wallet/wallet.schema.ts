@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BOOK_KINDS, ENTRY_TYPES, MONEY_PROBLEM_MESSAGES, TRANSACTION_TYPES, tryParsePositiveMoney } from '@tradeloop/domain';
-import { humanText, PageQuerySchema, pageOf, orNull } from '../common';
+import { humanText, InstantInputSchema, PageQuerySchema, pageOf, orNull } from '../common';
 
 /** A money amount as the API carries it: a decimal string with 2 places, e.g. "1500.00". */
 export const MoneySchema = z.string().regex(/^-?\d+\.\d{2}$/);
@@ -80,8 +80,8 @@ export const ComplianceLedgerQuerySchema = PageQuerySchema.extend({
   /** Every entry of one live account's cash mirror, its `broker:*` house legs included. */
   mirrorAccountId: z.uuid().optional(),
   type: EntryTypeSchema.optional(),
-  from: z.iso.datetime().optional(),
-  to: z.iso.datetime().optional(),
+  from: InstantInputSchema.optional(),
+  to: InstantInputSchema.optional(),
 });
 export type ComplianceLedgerQuery = z.infer<typeof ComplianceLedgerQuerySchema>;
 export const ComplianceExportQuerySchema = ComplianceLedgerQuerySchema.omit({ limit: true, cursor: true });
