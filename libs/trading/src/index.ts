@@ -19,6 +19,7 @@ export * from './order-queries';
 export * from './execution.service';
 export * from './execution-book';
 export * from './live-broker-clients';
+export * from './live-adapters';
 export * from './broker-account-views.query';
 export * from './modify-order.use-case';
 export * from './move-paper-holds.use-case';

@@ -1,38 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { BrokerError, InstrumentMap, KiteAdapter, type BrokerAdapter, type BrokerFunds, type KiteVariety } from '@tradeloop/brokers';
-import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
-import { isNseOpen, type Instrument } from '@tradeloop/domain';
+import { BrokerError, type BrokerAdapter, type BrokerFunds } from '@tradeloop/brokers';
+import { BrokerAccountDirectory } from '@tradeloop/accounts';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
-
-/**
- * Our instruments as Kite names them: NSE and NFO symbols trade under the same tradingsymbol,
- * quantities in units (docs/brokers.md 1.7). One mapping for the worker's sessions and the API's reads.
- */
-export function kiteInstrumentMap(universe: readonly Instrument[]): InstrumentMap {
-  return new InstrumentMap(
-    'kite',
-    universe.map((i) => ({
-      ref: { exchange: i.exchange, symbol: i.symbol },
-      broker: { exchange: i.exchange, symbol: i.symbol, quantityUnit: 'units' as const, lotSize: i.lotSize },
-    })),
-  );
-}
-
-/** The options every Kite adapter of an account is built with, from configuration and the account's decrypted session. */
-export function kiteAdapterOptions(config: AppConfig, account: ExecutionAccount, instruments: InstrumentMap) {
-  return {
-    apiKey: account.credentials['apiKey'] ?? '',
-    apiSecret: account.credentials['apiSecret'] ?? '',
-    accessToken: account.accessToken ?? '',
-    apiRoot: config.KITE_API_ROOT,
-    wsRoot: config.KITE_WS_ROOT,
-    timeoutMs: config.KITE_REQUEST_TIMEOUT_MS,
-    instruments,
-    // Kite takes regular orders only in market hours; outside them an order goes as an after-market order.
-    varietyAt: (nowMs: number): KiteVariety => (config.KITE_AFTER_HOURS === 'amo' && !isNseOpen(nowMs) ? 'amo' : 'regular'),
-  };
-}
+import { buildLiveAdapter, type LiveAdapter } from './live-adapters';
 
 const CLIENT_TTL_MS = 10 * 60_000;
 
@@ -45,7 +16,7 @@ const CLIENT_TTL_MS = 10 * 60_000;
  */
 @Injectable()
 export class LiveBrokerClients implements OnApplicationShutdown {
-  private readonly clients = new Map<string, { token: string; adapter: BrokerAdapter & { close?: () => void }; at: number }>();
+  private readonly clients = new Map<string, { token: string; adapter: LiveAdapter; at: number }>();
   private readonly funds = new Map<string, { at: number; value: BrokerFunds }>();
 
   constructor(
@@ -64,16 +35,10 @@ export class LiveBrokerClients implements OnApplicationShutdown {
     }
     const cached = this.clients.get(accountId);
     if (cached && cached.token === account.accessToken && now - cached.at < CLIENT_TTL_MS) return cached.adapter;
-    cached?.adapter.close?.();
-    if (account.kind !== 'kite')
-      throw new BrokerError('final', `${account.kind} accounts are not supported yet`, {
-        broker: account.kind,
-        code: 'BROKER_NOT_SUPPORTED',
-      });
+    cached?.adapter.close();
     const universe = await this.instruments.active(new Date(now).toISOString().slice(0, 10));
-    const adapter = new KiteAdapter({
-      ...kiteAdapterOptions(this.config, account, kiteInstrumentMap(universe)),
-      ticker: { enabled: false },
+    const adapter = buildLiveAdapter(this.config, account, universe, {
+      push: false,
       onAuthLost: (err) => {
         this.clients.delete(accountId);
         void this.accounts.markNeedsLogin(accountId, err.brokerMessage ?? err.message).catch(() => undefined);
@@ -93,7 +58,7 @@ export class LiveBrokerClients implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    for (const c of this.clients.values()) c.adapter.close?.();
+    for (const c of this.clients.values()) c.adapter.close();
     this.clients.clear();
   }
 }

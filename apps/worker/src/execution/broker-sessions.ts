@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BrokerError, KiteAdapter, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
+import { BrokerError, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
-import { kiteAdapterOptions, kiteInstrumentMap, PgExecutionBook, TradingRepository } from '@tradeloop/trading';
+import { buildLiveAdapter, PgExecutionBook, TradingRepository, type LiveAdapter } from '@tradeloop/trading';
 import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
 
@@ -12,7 +12,7 @@ const EXPIRY_SWEEP_MS = 60_000;
 
 interface LiveSession {
   readonly execution: OrderExecution;
-  readonly adapter: BrokerAdapter & { close?: () => void };
+  readonly adapter: LiveAdapter;
   /** The access token it was built with: a new login replaces the session. */
   readonly token: string;
 }
@@ -131,14 +131,11 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async build(account: ExecutionAccount): Promise<LiveSession> {
-    if (account.kind !== 'kite') {
-      throw new BrokerError('final', `${account.kind} accounts cannot trade yet`, { broker: account.kind, code: 'BROKER_NOT_SUPPORTED' });
-    }
     const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
     const accountId = account.id;
     let execution: OrderExecution | null = null;
-    const adapter = new KiteAdapter({
-      ...kiteAdapterOptions(this.config, account, kiteInstrumentMap(universe)),
+    const adapter = buildLiveAdapter(this.config, account, universe, {
+      push: true,
       onAuthLost: (err) => {
         this.logger.warn({ accountId, err: err.message }, 'broker session lost; the account needs a login');
         void this.accounts
@@ -147,11 +144,11 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
           .finally(() => void this.drop(accountId));
       },
       onReconnect: () => void this.reconcileAccount(accountId, () => execution),
-      onError: (err) => this.logger.warn({ err, accountId }, 'kite adapter reported an error'),
+      onError: (err) => this.logger.warn({ err, accountId, broker: account.kind }, 'broker adapter reported an error'),
     });
     execution = this.execution(adapter);
     execution.start();
-    adapter.startTicker();
+    adapter.start();
     return { execution, adapter, token: account.accessToken! };
   }
 
@@ -171,7 +168,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     const s = this.live.get(accountId);
     if (!s) return;
     this.live.delete(accountId);
-    s.adapter.close?.();
+    s.adapter.close();
     await s.execution.stop();
   }
 
