@@ -22,6 +22,7 @@ import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
 import { QuotesController } from './market/quotes.controller';
+import { DepthController } from './market/depth.controller';
 import { MarketStreamHub } from './realtime/market-stream.hub';
 import { RealtimeBatchFanout } from './realtime/batch-fanout';
 import { ContractPipe } from './http/contract.pipe';
@@ -82,6 +83,7 @@ export class ApiModule {
         InstrumentsController,
         CandlesController,
         QuotesController,
+        DepthController,
         WatchlistsController,
         OrdersController,
         PositionsController,

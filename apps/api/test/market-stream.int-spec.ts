@@ -1,4 +1,4 @@
-import { CandleEventSchema, QuoteListSchema, TickEventSchema } from '@tradeloop/contracts';
+import { CandleEventSchema, DepthEventSchema, MarketDepthSchema, QuoteListSchema, TickEventSchema } from '@tradeloop/contracts';
 import { bucketStart, demoUniverse } from '@tradeloop/domain';
 import { createLogger, createRedis, closeRedis } from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource } from '@tradeloop/market';
@@ -54,6 +54,7 @@ describe('market-data subscriptions over Socket.IO', () => {
       { channel: 'candles', symbols: ['TCS'] },
       { channel: 'candles', symbols: ['TCS'], timeframe: '2m' },
       { channel: 'ticks', symbols: ['TCS'], timeframe: '1m' },
+      { channel: 'depth', symbols: ['TCS'], timeframe: '1m' },
       'subscribe me',
       null,
       // Text that cannot be stored or looked up: refused before the instrument lookup.
@@ -147,6 +148,66 @@ describe('market-data subscriptions over Socket.IO', () => {
       expect(r.headers.get('content-type')).toContain('application/problem+json');
     }
     expect((await api.http.get('/api/v1/market/quotes?symbols=TCS')).status).toBe(401);
+  });
+
+  it('serves the 5-level book of a symbol; an index has none; unknown is a 404, bad input a 400', async () => {
+    const { token } = await signedIn(api);
+    const res = await eventually(
+      async () => {
+        const r = await api.http.get('/api/v1/market/depth?symbol=reliance', token);
+        return r.status === 200 && r.body.ts ? r : null;
+      },
+      3000,
+      'depth',
+    );
+    const book = MarketDepthSchema.parse(res.body);
+    expect(book.symbol).toBe('RELIANCE');
+    expect(book.bids).toHaveLength(5);
+    expect(book.asks).toHaveLength(5);
+    const bids = book.bids.map((l) => Number(l.price));
+    const asks = book.asks.map((l) => Number(l.price));
+    expect(bids).toEqual([...bids].sort((a, b) => b - a));
+    expect(asks).toEqual([...asks].sort((a, b) => a - b));
+    expect(bids[0]!).toBeLessThan(asks[0]!);
+    expect(book.bids.every((l) => l.quantity > 0 && l.orders >= 1)).toBe(true);
+    expect(Date.now() - Date.parse(book.ts!)).toBeLessThan(5000);
+
+    const index = await api.http.get('/api/v1/market/depth?symbol=NIFTY', token);
+    expect(index.status).toBe(200);
+    expect(index.body).toEqual({ symbol: 'NIFTY', bids: [], asks: [], ts: null });
+
+    const unknown = await api.http.get('/api/v1/market/depth?symbol=NOPE', token);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.detail).toContain('NOPE');
+    for (const bad of ['', 'symbol=', 'symbol=TCS&x=1', `symbol=${'A'.repeat(41)}`, 'symbol=TC%00S']) {
+      const r = await api.http.get(`/api/v1/market/depth?${bad}`, token);
+      expect(r.status, bad).toBe(400);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await api.http.get('/api/v1/market/depth?symbol=TCS')).status).toBe(401);
+  });
+
+  it('streams the book of a subscribed symbol with seq 1, 2, 3…, throttled; unsubscribing stops it', async () => {
+    const c = await client();
+    const ack = await c.request('subscribe', { channel: 'depth', symbols: ['RELIANCE', 'NOPE'] });
+    expect(ack).toEqual({ ok: true, symbols: ['RELIANCE'], refused: [{ symbol: 'NOPE', reason: 'unknown symbol' }] });
+    await sleep(2000);
+    const books = c.depth;
+    expect(books.length).toBeGreaterThan(5);
+    expect(books.length).toBeLessThanOrEqual(25); // 2 s × 10/s, a burst of 3, the snapshot and a boundary
+    books.forEach((d, i) => {
+      DepthEventSchema.parse({ ...d, at: undefined });
+      expect(d.symbol).toBe('RELIANCE');
+      expect(d.seq).toBe(i + 1);
+      expect(d.bids).toHaveLength(5);
+    });
+    expect(c.ticks).toEqual([]);
+    const un = await c.request('unsubscribe', { channel: 'depth', symbols: ['RELIANCE'] });
+    expect(un.symbols).toEqual(['RELIANCE']);
+    await sleep(100);
+    const n = c.depth.length;
+    await sleep(500);
+    expect(c.depth.length).toBe(n);
   });
 
   it('writes the live candles to Postgres within about a second', async () => {

@@ -5,12 +5,14 @@ import type { Logger } from 'pino';
 import { Counter, Histogram } from 'prom-client';
 import {
   candleRoom,
+  depthRoom,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
   MAX_UPDATES_PER_SECOND,
   REALTIME_EVENTS,
   SubscriptionRequestSchema,
   textInputProblems,
   tickRoom,
+  type MarketChannel,
   type SubscriptionAck,
   type SubscriptionRequest,
 } from '@tradeloop/contracts';
@@ -18,13 +20,16 @@ import { TIMEFRAMES } from '@tradeloop/domain';
 import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
 import {
   candleEventOf,
+  depthEventOf,
   InstrumentsRepository,
   marketKeys,
   parseCandleBatch,
+  parseDepthBatch,
   parseTickBatch,
   QuotesStore,
   tickEventOf,
   type WireCandle,
+  type WireDepth,
   type WireTick,
 } from '@tradeloop/market';
 import { ThrottledStream } from './stream-throttle';
@@ -64,7 +69,7 @@ class GapDetector {
 
 /**
  * Market data for browsers, in each API process: a Redis subscription to the feed's tick channel
- * and to the candle channels of the symbols local sockets watch, fanned out to the local sockets in each per-symbol room, through a
+ * and to the candle and depth channels of the symbols local sockets watch, fanned out to the local sockets in each per-symbol room, through a
  * ThrottledStream per (socket, stream) so a slow client gets at most ~10 updates/s per symbol.
  * It also keeps the latest tick of every symbol in memory: the hot path of GET /market/quotes.
  */
@@ -78,8 +83,11 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   private readonly tickGaps = new GapDetector();
   /** Per symbol with local candle subscribers: its channel's gap detector and subscriber count. */
   private readonly candleSymbols = new Map<string, { gaps: GapDetector; streams: number }>();
+  /** The same for depth channels, and the latest book of each such symbol. */
+  private readonly depthSymbols = new Map<string, { gaps: GapDetector; streams: number }>();
+  private readonly latestDepth = new Map<string, WireDepth>();
   private readonly parked = new Set<ThrottledStream>();
-  private readonly meta = new WeakMap<ThrottledStream, { channel: 'ticks' | 'candles'; symbol: string; gaps: GapDetector }>();
+  private readonly meta = new WeakMap<ThrottledStream, { channel: MarketChannel; symbol: string; gaps: GapDetector }>();
   private sweeper: NodeJS.Timeout | null = null;
   private readonly m;
 
@@ -121,10 +129,14 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
       const hot = this.latestTicks.get(symbol);
       return hot && Date.now() - hot.at < HOT_QUOTE_MAX_AGE_MS ? hot.tick : undefined;
     });
+    // Books of symbols this process relays are in memory (depth channels are per symbol, like candles).
+    this.quotes.attachHotDepth((symbol) => this.latestDepth.get(symbol));
     const candlePrefix = this.keys.candles('');
+    const depthPrefix = this.keys.depth('');
     this.sub.on('message', (channel: string, message: string) => {
       if (channel === this.keys.ticks) this.onTickBatch(message);
       else if (channel.startsWith(candlePrefix)) this.onCandleBatch(channel.slice(candlePrefix.length), message);
+      else if (channel.startsWith(depthPrefix)) this.onDepthBatch(channel.slice(depthPrefix.length), message);
     });
     // ioredis re-subscribes by itself after a reconnect (Redis restart), candle channels
     // included; batches lost meanwhile show up as a jump in the batch numbers.
@@ -166,8 +178,12 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
           refused.push({ symbol, reason: `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection` });
           continue;
         }
-        const gaps = req.channel === 'ticks' ? this.tickGaps : await this.retainCandles(symbol);
-        const event = req.channel === 'ticks' ? REALTIME_EVENTS.tick : REALTIME_EVENTS.candle;
+        const gaps =
+          req.channel === 'ticks'
+            ? this.tickGaps
+            : await this.retain(req.channel === 'candles' ? this.candleSymbols : this.depthSymbols, req.channel, symbol);
+        const event =
+          req.channel === 'ticks' ? REALTIME_EVENTS.tick : req.channel === 'candles' ? REALTIME_EVENTS.candle : REALTIME_EVENTS.depth;
         const stream = new ThrottledStream((p) => socket.emit(event, p), gaps.generation, THROTTLE);
         this.meta.set(stream, { channel: req.channel, symbol, gaps });
         streams.set(room, stream);
@@ -180,6 +196,12 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
       const now = Date.now();
       for (const [symbol, tick] of await this.latest(accepted))
         this.offer(streams.get(tickRoom(symbol)), { payload: tickEventOf(tick) }, now);
+    } else if (req.channel === 'depth') {
+      const now = Date.now();
+      for (const symbol of accepted) {
+        const d = this.latestDepth.get(symbol) ?? (await this.quotes.depth(symbol));
+        if (d) this.offer(streams.get(depthRoom(symbol)), { payload: depthEventOf(d) }, now);
+      }
     } else {
       const tf = TIMEFRAMES.indexOf(req.timeframe!);
       for (const symbol of accepted) {
@@ -217,13 +239,17 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
     streamsOf(socket).clear();
   }
 
-  /** Subscribes this process to a symbol's candle channel on its first local subscriber. */
-  private async retainCandles(symbol: string): Promise<GapDetector> {
-    let entry = this.candleSymbols.get(symbol);
+  /** Subscribes this process to a symbol's candle or depth channel on its first local subscriber. */
+  private async retain(
+    symbols: Map<string, { gaps: GapDetector; streams: number }>,
+    channel: 'candles' | 'depth',
+    symbol: string,
+  ): Promise<GapDetector> {
+    let entry = symbols.get(symbol);
     if (!entry) {
       entry = { gaps: new GapDetector(), streams: 0 };
-      this.candleSymbols.set(symbol, entry);
-      await this.sub.subscribe(this.keys.candles(symbol));
+      symbols.set(symbol, entry);
+      await this.sub.subscribe(channel === 'candles' ? this.keys.candles(symbol) : this.keys.depth(symbol));
     }
     entry.streams += 1;
     return entry.gaps;
@@ -232,16 +258,22 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
   private forget(stream: ThrottledStream): void {
     this.parked.delete(stream);
     const m = this.meta.get(stream);
-    if (m?.channel !== 'candles') return;
-    const entry = this.candleSymbols.get(m.symbol);
+    if (!m || m.channel === 'ticks') return;
+    const symbols = m.channel === 'candles' ? this.candleSymbols : this.depthSymbols;
+    const entry = symbols.get(m.symbol);
     if (!entry || --entry.streams > 0) return;
-    this.candleSymbols.delete(m.symbol);
-    for (const tf of TIMEFRAMES.keys()) this.latestCandles.delete(`${m.symbol}|${tf}`);
-    this.sub.unsubscribe(this.keys.candles(m.symbol)).catch(() => undefined);
+    symbols.delete(m.symbol);
+    if (m.channel === 'candles') {
+      for (const tf of TIMEFRAMES.keys()) this.latestCandles.delete(`${m.symbol}|${tf}`);
+      this.sub.unsubscribe(this.keys.candles(m.symbol)).catch(() => undefined);
+    } else {
+      this.latestDepth.delete(m.symbol);
+      this.sub.unsubscribe(this.keys.depth(m.symbol)).catch(() => undefined);
+    }
   }
 
   private roomOf(req: SubscriptionRequest, symbol: string): string {
-    return req.channel === 'ticks' ? tickRoom(symbol) : candleRoom(symbol, req.timeframe!);
+    return req.channel === 'ticks' ? tickRoom(symbol) : req.channel === 'depth' ? depthRoom(symbol) : candleRoom(symbol, req.timeframe!);
   }
 
   private onTickBatch(message: string): void {
@@ -293,6 +325,31 @@ export class MarketStreamHub implements OnModuleInit, OnApplicationShutdown {
         const socket = this.nsp!.sockets.get(id);
         if (socket) this.offer(streamsOf(socket).get(room), update, now);
       }
+    }
+  }
+
+  private onDepthBatch(symbol: string, message: string): void {
+    const batch = parseDepthBatch(message);
+    if (!batch || batch.depth[0] !== symbol) {
+      this.logger.warn({ symbol }, 'malformed depth batch ignored');
+      return;
+    }
+    const entry = this.depthSymbols.get(symbol);
+    if (!entry) return; // unsubscribed meanwhile
+    const before = entry.gaps.generation;
+    entry.gaps.observe(batch.run, batch.seq);
+    if (entry.gaps.generation !== before) this.m.gaps.inc({ channel: 'depth' });
+    const prev = this.latestDepth.get(symbol);
+    if (prev && prev[1] > batch.depth[1]) return;
+    this.latestDepth.set(symbol, batch.depth);
+    const room = depthRoom(symbol);
+    const ids = this.nsp?.adapter.rooms.get(room);
+    if (!ids || ids.size === 0) return;
+    const now = Date.now();
+    const update = { payload: depthEventOf(batch.depth) };
+    for (const id of ids) {
+      const socket = this.nsp!.sockets.get(id);
+      if (socket) this.offer(streamsOf(socket).get(room), update, now);
     }
   }
 

@@ -1,17 +1,19 @@
 import { formatPrice, parsePrice } from '@tradeloop/domain';
 import { io, type Socket } from 'socket.io-client';
-import type { CandleEvent, SubscriptionAck, TickEvent } from '@tradeloop/contracts';
+import type { CandleEvent, DepthEvent, SubscriptionAck, TickEvent } from '@tradeloop/contracts';
 
-/** A test client of the realtime market data: records every tick and candle with its arrival time. */
+/** A test client of the realtime market data: records every tick, candle and book with its arrival time. */
 export class MarketClient {
   readonly socket: Socket;
   readonly ticks: (TickEvent & { at: number })[] = [];
   readonly candles: (CandleEvent & { at: number })[] = [];
+  readonly depth: (DepthEvent & { at: number })[] = [];
 
   constructor(baseUrl: string, token: string) {
     this.socket = io(`${baseUrl}/realtime`, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
     this.socket.on('tick', (t: TickEvent) => this.ticks.push({ ...t, at: Date.now() }));
     this.socket.on('candle', (c: CandleEvent) => this.candles.push({ ...c, at: Date.now() }));
+    this.socket.on('depth', (d: DepthEvent) => this.depth.push({ ...d, at: Date.now() }));
   }
 
   ready(): Promise<void> {

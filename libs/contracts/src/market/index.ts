@@ -1,5 +1,6 @@
 export * from './instruments.schema';
 export * from './candles.schema';
 export * from './quotes.schema';
+export * from './depth.schema';
 export * from './market-stream.schema';
 export * from './watchlists.schema';

@@ -8,7 +8,7 @@ import { PriceChangeSchema, QUOTES_MAX_SYMBOLS } from './quotes.schema';
 /** Client → server market-data subscription messages (docs/api.md "Realtime"). */
 export const MARKET_SUBSCRIBE = 'subscribe';
 export const MARKET_UNSUBSCRIBE = 'unsubscribe';
-export const MARKET_CHANNELS = ['ticks', 'candles'] as const;
+export const MARKET_CHANNELS = ['ticks', 'candles', 'depth'] as const;
 export type MarketChannel = (typeof MARKET_CHANNELS)[number];
 
 /** Subscriptions one socket may hold across channels (a browser tab with a few watchlists). */
@@ -23,7 +23,7 @@ export const SubscriptionRequestSchema = z
     timeframe: z.enum(TIMEFRAMES).optional(),
   })
   .refine((r) => r.channel !== 'candles' || r.timeframe !== undefined, { message: 'candles need a timeframe', path: ['timeframe'] })
-  .refine((r) => r.channel !== 'ticks' || r.timeframe === undefined, { message: 'ticks take no timeframe', path: ['timeframe'] });
+  .refine((r) => r.channel === 'candles' || r.timeframe === undefined, { message: 'only candles take a timeframe', path: ['timeframe'] });
 export type SubscriptionRequest = z.infer<typeof SubscriptionRequestSchema>;
 
 /**
@@ -73,3 +73,4 @@ export type CandleEvent = z.infer<typeof CandleEventSchema>;
 /** Per-symbol rooms: a socket subscribed to a stream is in its room. */
 export const tickRoom = (symbol: string): string => `md:ticks:${symbol}`;
 export const candleRoom = (symbol: string, timeframe: string): string => `md:candles:${timeframe}:${symbol}`;
+export const depthRoom = (symbol: string): string => `md:depth:${symbol}`;

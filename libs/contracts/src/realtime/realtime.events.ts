@@ -18,6 +18,8 @@ export const REALTIME_EVENTS = {
   killSwitch: 'risk.killswitch',
   tick: 'tick',
   candle: 'candle',
+  /** The top 5 levels of a symbol's book (market channel `depth`): `{ symbol, bids, asks, ts, seq }`. */
+  depth: 'depth',
   /** The user's own profile or roles changed (an admin edited them): clients re-read /auth/me. */
   userUpdated: 'user.updated',
   /** A broker account the user owns or is assigned changed (status, name, default…): `{ account, seq }`. */

@@ -4,6 +4,7 @@ export * from './candle-aggregator';
 export * from './resample';
 export * from './aggregate-candles';
 export * from './price';
+export * from './depth';
 export * from './instruments';
 export * from './demo-universe';
 export * from './simulation';

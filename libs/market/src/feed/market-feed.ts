@@ -4,7 +4,16 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { CandleAggregator, TIMEFRAMES, type Candle, type SimTick, type Timeframe } from '@tradeloop/domain';
 import type { CandleRow, CandlesRepository } from '../candles.repository';
-import { marketKeys, type CandleBatch, type TickBatch, type WireCandle, type WireTick } from '../market-wire';
+import {
+  marketKeys,
+  wireDepthOf,
+  type CandleBatch,
+  type DepthBatch,
+  type TickBatch,
+  type WireCandle,
+  type WireDepth,
+  type WireTick,
+} from '../market-wire';
 import type { MarketDataSource } from './market-data-source';
 
 export interface MarketFeedOptions {
@@ -30,7 +39,8 @@ const TF_INDEX = new Map<Timeframe, number>(TIMEFRAMES.map((tf, i) => [tf, i]));
 /**
  * The pipeline behind any market-data source, in the feed process: ticks → candles (the one
  * CandleAggregator), the latest quote per symbol (Redis hash), fan-out to every API process
- * (Redis pub/sub, one message per source batch), and candles into Postgres in batches.
+ * (Redis pub/sub, one message per source batch), the latest 5-level book per symbol (Redis hash and
+ * a per-symbol channel), and candles into Postgres in batches.
  *
  * Each stage is decoupled by time: ticks are published the moment they arrive (latency), live
  * candles and quotes every `candleIntervalMs` (nobody needs them faster than a browser paints),
@@ -42,6 +52,9 @@ export class MarketFeed {
   private readonly aggregator: CandleAggregator;
   private readonly touched = new Set<string>();
   private readonly quotesDue = new Map<string, WireTick>();
+  /** The latest book per symbol since the last flush (a newer one replaces an older one). */
+  private readonly depthDue = new Map<string, WireDepth>();
+  private readonly depthSeq = new Map<string, number>();
   private readonly closedSinceFlush: CandleRow[] = [];
   private readonly closedInBatch: CandleRow[] = [];
   private readonly persistBuffer = new Map<string, CandleRow>();
@@ -116,6 +129,7 @@ export class MarketFeed {
       const w: WireTick = [t.symbol, t.ts, t.ltp, t.bid, t.ask, t.volume, t.prevClose, t.seq];
       wire[i] = w;
       this.quotesDue.set(t.symbol, w);
+      if (t.depth) this.depthDue.set(t.symbol, wireDepthOf(t.symbol, t.ts, t.depth));
       this.touched.add(t.symbol);
     }
     this.m.ticks.inc(ticks.length);
@@ -163,6 +177,19 @@ export class MarketFeed {
       for (const [symbol, w] of this.quotesDue) args.push(symbol, JSON.stringify(w));
       this.quotesDue.clear();
       this.opts.redis.hset(this.keys.quotes, ...args).catch(() => this.m.publishFailures.inc({ kind: 'quotes' }));
+    }
+    if (this.depthDue.size > 0) {
+      const args: string[] = [];
+      for (const [symbol, d] of this.depthDue) {
+        const text = JSON.stringify(d);
+        args.push(symbol, text);
+        const seq = (this.depthSeq.get(symbol) ?? 0) + 1;
+        this.depthSeq.set(symbol, seq);
+        const batch: DepthBatch = { run: this.run, seq, depth: d };
+        this.opts.redis.publish(this.keys.depth(symbol), JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'depth' }));
+      }
+      this.depthDue.clear();
+      this.opts.redis.hset(this.keys.depthBook, ...args).catch(() => this.m.publishFailures.inc({ kind: 'depth' }));
     }
   }
 

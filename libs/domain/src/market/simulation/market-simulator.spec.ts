@@ -75,6 +75,37 @@ describe('MarketSimulator', () => {
     );
   });
 
+  it('reports 5-level depth around the touch (none for indices), on the tick size, in whole lots', () => {
+    const ticks = run(11, 3_000);
+    const byKind = new Map(universe.map((i) => [i.symbol, i]));
+    for (const t of ticks) {
+      const inst = byKind.get(t.symbol)!;
+      if (inst.instrumentType === 'INDEX') {
+        expect(t.depth).toBeUndefined();
+        continue;
+      }
+      const d = t.depth!;
+      expect(d.bids[0]!.price).toBe(t.bid);
+      expect(d.asks[0]!.price).toBe(t.ask);
+      expect(d.asks).toHaveLength(5);
+      expect(d.bids.length).toBeGreaterThanOrEqual(1);
+      expect(d.bids.length).toBeLessThanOrEqual(5);
+      for (const [side, levels] of [
+        [-1, d.bids],
+        [1, d.asks],
+      ] as const) {
+        levels.forEach((l, k) => {
+          expect(l.price % inst.tickSize).toBe(0);
+          if (k > 0) expect(Math.sign(l.price - levels[k - 1]!.price)).toBe(side);
+          expect(l.quantity % inst.lotSize).toBe(0);
+          expect(l.quantity).toBeGreaterThan(0);
+          expect(l.orders).toBeGreaterThanOrEqual(1);
+          expect(l.orders).toBeLessThanOrEqual(l.quantity / inst.lotSize);
+        });
+      }
+    }
+  });
+
   it('moves equities with their index (positive correlation), banks with BANKNIFTY', () => {
     const p = paths(11, 4_000, ['NIFTY', 'BANKNIFTY', 'RELIANCE', 'HDFCBANK']);
     const r = (s: string) => logReturns(p.get(s)!);

@@ -2,6 +2,7 @@ import { DomainError } from '../../errors';
 import type { Instrument } from '../instruments';
 import { DEMO_EQUITIES, DEMO_INDICES } from '../demo-universe';
 import { PRICE_SCALE, type PriceTicks } from '../price';
+import { DEPTH_LEVELS, type DepthLevel, type MarketDepth } from '../depth';
 import { istDayStart, intradayIntensity, SESSION_SECONDS } from './nse-session';
 import { blackScholes } from './black-scholes';
 import { hash32, SeededRandom } from './random';
@@ -21,6 +22,8 @@ export interface SimTick {
   prevClose: PriceTicks;
   /** Per-symbol sequence number, 1, 2, 3… for this simulator's lifetime. */
   seq: number;
+  /** The book's top DEPTH_LEVELS levels a side when the source reports them (indices have none). */
+  depth?: MarketDepth;
 }
 
 /** Where an instrument starts: its last known price (e.g. the latest stored close). */
@@ -109,6 +112,8 @@ export interface MarketSimulatorOptions {
  */
 export class MarketSimulator {
   private readonly rnd: SeededRandom;
+  /** Depth draws come from their own stream, so adding depth left every price path as it was. */
+  private readonly depthRnd: SeededRandom;
   private readonly factors = new Map<string, IndexFactor>();
   private readonly states: SimState[];
   private readonly cumulative: Float64Array;
@@ -117,6 +122,7 @@ export class MarketSimulator {
   constructor(opts: MarketSimulatorOptions) {
     if (opts.instruments.length === 0) throw new DomainError('VALIDATION_FAILED', 'The simulator needs at least one instrument');
     this.rnd = new SeededRandom(opts.seed);
+    this.depthRnd = new SeededRandom(opts.seed ^ 0x5eed_d3b7);
     const start = opts.start ?? new Map();
     for (const idx of DEMO_INDICES) {
       const level = start.get(idx.symbol)?.price ?? idx.level * PRICE_SCALE;
@@ -208,7 +214,28 @@ export class MarketSimulator {
     s.ltp = ltp;
     s.volume += quantity;
     s.seq += 1;
-    return { symbol: s.instrument.symbol, ts, ltp, bid, ask, quantity, volume: s.volume, prevClose: s.prevClose, seq: s.seq };
+    const out: SimTick = { symbol: s.instrument.symbol, ts, ltp, bid, ask, quantity, volume: s.volume, prevClose: s.prevClose, seq: s.seq };
+    if (s.kind !== 'INDEX') out.depth = this.depthAround(bid, ask, tickSize, s.clip);
+    return out;
+  }
+
+  /**
+   * A book around the touch: DEPTH_LEVELS levels a side, one tick apart, the best bid and ask
+   * exactly the tick's bid and ask; sizes in whole lots, thicker away from the touch.
+   */
+  private depthAround(bid: PriceTicks, ask: PriceTicks, tickSize: number, clip: number): MarketDepth {
+    const side = (best: PriceTicks, step: number): DepthLevel[] => {
+      const levels: DepthLevel[] = [];
+      for (let k = 0; k < DEPTH_LEVELS; k += 1) {
+        const price = best + step * k * tickSize;
+        if (price < tickSize) break;
+        const lots = 1 + Math.floor(this.depthRnd.uniform() * (8 + 6 * k));
+        const orders = 1 + Math.floor(this.depthRnd.uniform() * Math.min(lots, 4 + 2 * k));
+        levels.push({ price, quantity: lots * clip, orders });
+      }
+      return levels;
+    };
+    return { bids: side(bid, -1), asks: side(ask, 1) };
   }
 
   private fairPrice(s: SimState, ts: number): number {
