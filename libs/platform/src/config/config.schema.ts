@@ -104,6 +104,14 @@ export const CONFIG_VARS = {
     schema: z.url({ protocol: /^wss?$/ }).default('wss://ws.kite.trade'),
     description: 'Root of the Kite ticker WebSocket (order updates of live Kite accounts; a local fake in tests).',
   },
+  KITE_INSTRUMENTS_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://api.kite.trade/instruments'),
+    description: "Kite's daily instruments dump (gzipped CSV) the instrument-masters job imports (a local file server in tests).",
+  },
+  UPSTOX_INSTRUMENTS_URL: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://assets.upstox.com/market-quote/instruments/exchange/complete.json.gz'),
+    description: "Upstox's daily (BOD) instruments file (gzipped JSON) the instrument-masters job imports (a local file server in tests).",
+  },
   BROKER_FUNDS_CACHE_MS: {
     schema: int(0, 60_000).default(5_000),
     description: "How long a live account's funds at its broker are reused for the margin check at order intake.",
