@@ -4,5 +4,6 @@
 export * from './adapter';
 export * from './mock';
 export * from './kite';
+export * from './openalgo';
 export * from './execution';
 export * from './reconciliation';
