@@ -23,6 +23,7 @@ import { PaperBook1763815800000 } from './1763815800000-paper-book';
 import { ComplianceCases1763816400000 } from './1763816400000-compliance-cases';
 import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds';
 import { BrokerCashMirror1763817600000 } from './1763817600000-broker-cash-mirror';
+import { InstrumentMasters1763818200000 } from './1763818200000-instrument-masters';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ComplianceCases1763816400000,
   PaperOrderHolds1763817000000,
   BrokerCashMirror1763817600000,
+  InstrumentMasters1763818200000,
 ];
