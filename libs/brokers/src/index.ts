@@ -4,6 +4,7 @@
 export * from './adapter';
 export * from './mock';
 export * from './kite';
+export * from './upstox';
 export * from './openalgo';
 export * from './execution';
 export * from './reconciliation';
