@@ -37,6 +37,7 @@ import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliation.handler';
+import { InstrumentMastersHandler } from './instruments/instrument-masters.handler';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -45,6 +46,7 @@ const HANDLERS = [
   ModifyOrderHandler,
   BrokerUpdateHandler,
   BrokerReconciliationHandler,
+  InstrumentMastersHandler,
 ];
 
 /**
@@ -53,6 +55,13 @@ const HANDLERS = [
  * job scheduler: one job per slot however many workers declare it, so one worker runs it.
  */
 const BROKER_RECONCILIATION_SCHEDULE = { pattern: '0 16 * * 1-5', tz: 'Asia/Kolkata' } as const;
+
+/**
+ * The daily instrument masters import (docs/brokers.md, "Instrument masters"): 08:15 IST on
+ * weekdays, after the brokers publish the day's files (Kite's around 08:00) and before the
+ * pre-open (09:00).
+ */
+const INSTRUMENT_MASTERS_SCHEDULE = { pattern: '15 8 * * 1-5', tz: 'Asia/Kolkata' } as const;
 
 /** Composition root of the worker: every job handler, the BullMQ host that runs them, schedules. */
 @Module({})
@@ -128,6 +137,9 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
     await this.producer
       .queue('maintenance')
       .upsertJobScheduler('broker-reconciliation-daily', BROKER_RECONCILIATION_SCHEDULE, { name: JOBS.brokerReconciliation, data: {} });
+    await this.producer
+      .queue('maintenance')
+      .upsertJobScheduler('instrument-masters-daily', INSTRUMENT_MASTERS_SCHEDULE, { name: JOBS.instrumentMasters, data: {} });
   }
 
   /**

@@ -3,6 +3,9 @@
 import 'reflect-metadata';
 
 export * from './instruments.repository';
+export * from './instrument-masters';
+export * from './instrument-masters.repository';
+export * from './import-instrument-master.use-case';
 export * from './candles.repository';
 export * from './candle-encoding';
 export * from './market.module';

@@ -66,7 +66,16 @@ export class InstrumentsRepository {
     return fresh;
   }
 
-  /** Inserts or updates instruments by symbol (seeding and imports are idempotent). */
+  /** Forgets every cached instrument (after an instrument master import changed lot or tick sizes). */
+  forget(): void {
+    this.recent.clear();
+  }
+
+  /**
+   * Inserts or updates instruments by symbol (seeding is idempotent). An instrument a broker's
+   * master manages (it has a broker key) keeps the master's values: the demo universe never
+   * overwrites real lot and tick sizes.
+   */
   async upsert(instruments: readonly Instrument[]): Promise<number> {
     if (instruments.length === 0) return 0;
     this.recent.clear();
@@ -77,6 +86,7 @@ export class InstrumentsRepository {
        ON CONFLICT (symbol) DO UPDATE SET exchange = EXCLUDED.exchange, name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type,
          lot_size = EXCLUDED.lot_size, tick_size_ticks = EXCLUDED.tick_size_ticks, expiry = EXCLUDED.expiry,
          strike_ticks = EXCLUDED.strike_ticks, underlying = EXCLUDED.underlying, updated_at = now()
+       WHERE NOT EXISTS (SELECT 1 FROM instrument_broker_keys k WHERE k.symbol = instruments.symbol)
        RETURNING symbol`,
       [
         col('symbol'),
@@ -93,12 +103,12 @@ export class InstrumentsRepository {
     return rows.length;
   }
 
-  /** Every instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */
+  /** Every active instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */
   async active(asOfDate: string): Promise<Instrument[]> {
     const rows = await this.db.sql.rows<Row>(
       `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
               strike_ticks::text, underlying
-       FROM instruments WHERE expiry IS NULL OR expiry >= $1::date ORDER BY symbol`,
+       FROM instruments WHERE active AND (expiry IS NULL OR expiry >= $1::date) ORDER BY symbol`,
       [asOfDate],
     );
     return rows.map(toInstrument);
@@ -141,6 +151,8 @@ export class InstrumentsRepository {
       where.push(`(symbol LIKE ${prefix} OR lower(name) LIKE ${words})`);
       rank = `CASE WHEN symbol LIKE ${prefix} THEN 0 ELSE 1 END, `;
     }
+    // Deactivated (expired, delisted) instruments are found by symbol only (old orders), not searched.
+    where.push('active');
     if (q.exchange) where.push(`exchange = ${p(q.exchange)}`);
     if (q.instrumentType) where.push(`instrument_type = ${p(q.instrumentType)}`);
     const rows = await this.db.sql.rows<Row>(

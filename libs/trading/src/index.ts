@@ -27,3 +27,4 @@ export * from './hold-book';
 export * from './order-history.verifier';
 export * from './brokers';
 export * from './reconciliation';
+export * from './instrument-masters.use-case';

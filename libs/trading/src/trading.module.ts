@@ -18,6 +18,7 @@ import { IntakeReadModel } from './intake.read-model';
 import { ModifyOrderUseCase } from './modify-order.use-case';
 import { MovePaperHoldsUseCase } from './move-paper-holds.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
+import { RunInstrumentMastersUseCase } from './instrument-masters.use-case';
 import {
   ListComplianceCasesQuery,
   ReconcileBrokerAccountsUseCase,
@@ -49,6 +50,8 @@ const USE_CASES = [
   ReconcileBrokerAccountsUseCase,
   ListComplianceCasesQuery,
   ResolveComplianceCaseUseCase,
+  // The daily instrument masters import (the worker's job; in process in tests).
+  RunInstrumentMastersUseCase,
 ];
 
 /**

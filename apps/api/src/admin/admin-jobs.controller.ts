@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto } from 'nestjs-zod';
-import { BrokerReconciliationRequestSchema, JOBS } from '@tradeloop/contracts';
+import { BrokerReconciliationRequestSchema, InstrumentMastersRequestSchema, JOBS } from '@tradeloop/contracts';
 import { JobProducer } from '@tradeloop/platform';
 import { Roles } from '../auth/auth.decorators';
 
 class BrokerReconciliationRequestDto extends createZodDto(BrokerReconciliationRequestSchema) {}
+class InstrumentMastersRequestDto extends createZodDto(InstrumentMastersRequestSchema) {}
 
 /** Operator actions that run in the worker; the API only enqueues them. */
 @ApiTags('admin')
@@ -30,5 +31,15 @@ export class AdminJobsController {
   @HttpCode(202)
   async brokerReconciliation(@Body() body: BrokerReconciliationRequestDto): Promise<{ jobId: string }> {
     return { jobId: await this.jobs.enqueue(JOBS.brokerReconciliation, body ?? {}, { attempts: 1 }) };
+  }
+
+  /**
+   * Imports the instrument masters now (docs/brokers.md, "Instrument masters"): Kite, Upstox and
+   * OpenAlgo, or `source`'s. Each run is audited with its report; re-running changes nothing.
+   */
+  @Post('instrument-masters')
+  @HttpCode(202)
+  async instrumentMasters(@Body() body: InstrumentMastersRequestDto): Promise<{ jobId: string }> {
+    return { jobId: await this.jobs.enqueue(JOBS.instrumentMasters, body ?? {}, { attempts: 1 }) };
   }
 }

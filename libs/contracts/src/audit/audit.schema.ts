@@ -52,6 +52,8 @@ export const AUDIT_ACTIONS = [
   'order.hold_moved',
   'compliance.reconciliation_run',
   'compliance.case_resolved',
+  'instruments.master_imported',
+  'instruments.master_import_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

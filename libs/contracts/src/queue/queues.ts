@@ -20,6 +20,8 @@ export const JOBS = {
   brokerUpdate: 'orders.broker-update',
   /** The daily broker reconciliation (docs/domain.md, "Accounts and books (second wave)"): every connected live account, or one. */
   brokerReconciliation: 'maintenance.broker-reconciliation',
+  /** The daily instrument masters import (docs/brokers.md, "Instrument masters"): Kite, Upstox and OpenAlgo, or one. */
+  instrumentMasters: 'maintenance.instrument-masters',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -30,6 +32,14 @@ export type JobName = (typeof JOBS)[keyof typeof JOBS];
 export const BrokerReconciliationRequestSchema = z.strictObject({
   /** One account only; every live account when absent. */
   accountId: z.uuid().optional(),
+});
+
+/** The brokers whose instrument masters we import. */
+export const INSTRUMENT_MASTER_SOURCES = ['kite', 'upstox', 'openalgo'] as const;
+
+/** `POST /admin/jobs/instrument-masters`'s body, and the job's payload: one source, or every one. */
+export const InstrumentMastersRequestSchema = z.strictObject({
+  source: z.enum(INSTRUMENT_MASTER_SOURCES).optional(),
 });
 
 /** Payload schemas: job payloads carry ids and parameters only; state lives in the database. */
@@ -57,6 +67,7 @@ export const JOB_PAYLOADS = {
     body: z.record(z.string(), z.unknown()),
   }),
   [JOBS.brokerReconciliation]: BrokerReconciliationRequestSchema,
+  [JOBS.instrumentMasters]: InstrumentMastersRequestSchema,
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -67,4 +78,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.modifyOrder]: QUEUES.orders,
   [JOBS.brokerUpdate]: QUEUES.orders,
   [JOBS.brokerReconciliation]: QUEUES.maintenance,
+  [JOBS.instrumentMasters]: QUEUES.maintenance,
 };
