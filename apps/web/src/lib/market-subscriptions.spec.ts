@@ -114,6 +114,29 @@ describe('market subscriptions', () => {
     expect(stale).toHaveBeenCalledTimes(1);
   });
 
+  it('depth is its own stream: subscribed without a timeframe, acked on its own key, its seq jumps call only its onStale', async () => {
+    const f = fakeSocket();
+    f.connect();
+    const subs = new MarketSubscriptions(f.socket);
+    const depthStale = vi.fn();
+    const tickStale = vi.fn();
+    subs.acquire('ticks', ['RELIANCE'], undefined, tickStale);
+    subs.acquire('depth', ['RELIANCE'], undefined, depthStale);
+    await flush();
+    expect(summary(f.sent)).toEqual(['subscribe ticks RELIANCE', 'subscribe depth RELIANCE']);
+    expect(f.sent[1]!.request).toEqual({ channel: 'depth', symbols: ['RELIANCE'] });
+    f.sent[1]!.ack(null, { ok: true, symbols: ['RELIANCE'], refused: [] });
+    expect(subs.getStatuses().get('depth||RELIANCE')).toEqual({ state: 'live' });
+    expect(subs.getStatuses().get('ticks||RELIANCE')).toEqual({ state: 'pending' });
+    f.fire('depth', { symbol: 'RELIANCE', seq: 1 });
+    f.fire('depth', { symbol: 'RELIANCE', seq: 2 });
+    f.fire('tick', { symbol: 'RELIANCE', seq: 1 });
+    expect(depthStale).not.toHaveBeenCalled();
+    f.fire('depth', { symbol: 'RELIANCE', seq: 5 });
+    expect(depthStale).toHaveBeenCalledTimes(1);
+    expect(tickStale).not.toHaveBeenCalled();
+  });
+
   it('after a reconnect subscribes everything again and marks every stream stale', async () => {
     const f = fakeSocket();
     f.connect();

@@ -5,6 +5,7 @@ import {
   QUOTES_MAX_SYMBOLS,
   REALTIME_EVENTS,
   type CandleEvent,
+  type DepthEvent,
   type MarketChannel,
   type SubscriptionAck,
   type TickEvent,
@@ -21,9 +22,9 @@ export interface SubscriptionStatus {
   reason?: string;
 }
 
-/** One market-data stream: the ticks of a symbol, or its candles of one timeframe. */
+/** One market-data stream: the ticks of a symbol, its candles of one timeframe, or its book (depth). */
 export const streamKey = (channel: MarketChannel, symbol: string, timeframe?: Timeframe): string =>
-  channel === 'ticks' ? `ticks||${symbol}` : `candles|${timeframe ?? ''}|${symbol}`;
+  channel === 'candles' ? `candles|${timeframe ?? ''}|${symbol}` : `${channel}||${symbol}`;
 
 const parseKey = (key: string): { channel: MarketChannel; timeframe: Timeframe | undefined; symbol: string } => {
   const [channel, timeframe, ...rest] = key.split('|');
@@ -57,6 +58,7 @@ export class MarketSubscriptions {
     socket.on('connect', this.onConnect);
     socket.on(REALTIME_EVENTS.tick, this.onTick);
     socket.on(REALTIME_EVENTS.candle, this.onCandle);
+    socket.on(REALTIME_EVENTS.depth, this.onDepth);
     if (socket.connected) this.connectedBefore = true;
   }
 
@@ -95,6 +97,7 @@ export class MarketSubscriptions {
     this.socket.off('connect', this.onConnect);
     this.socket.off(REALTIME_EVENTS.tick, this.onTick);
     this.socket.off(REALTIME_EVENTS.candle, this.onCandle);
+    this.socket.off(REALTIME_EVENTS.depth, this.onDepth);
   }
 
   private scheduleFlush(): void {
@@ -178,6 +181,8 @@ export class MarketSubscriptions {
   private readonly onTick = (event: TickEvent) => this.checkSeq(streamKey('ticks', event.symbol), event.seq);
 
   private readonly onCandle = (event: CandleEvent) => this.checkSeq(streamKey('candles', event.symbol, event.timeframe), event.seq);
+
+  private readonly onDepth = (event: DepthEvent) => this.checkSeq(streamKey('depth', event.symbol), event.seq);
 
   private checkSeq(key: string, seq: number): void {
     if (typeof seq !== 'number') return;

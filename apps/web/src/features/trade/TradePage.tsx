@@ -1,7 +1,8 @@
 /*
  * Trade → Market watch: the user's watchlists (left) and a live price chart (right).
  *
- * The order ticket docks right of the chart; orders, positions, trades and risk are tabs below.
+ * The order ticket docks right of the chart, the charted instrument's market depth under it; orders,
+ * positions, trades and risk are tabs below.
  *
  * URL state (shareable, survives reloads): ?list=<watchlist id>&symbol=<SYMBOL>&tf=<1m|5m|15m|1h|1d>&tab=<orders|positions|trades|risk>.
  *
@@ -11,7 +12,7 @@
  * Test ids:
  *   trade-page      the page
  *   (watchlist: WatchlistPanel.tsx, WatchlistTabs.tsx, InstrumentSearch.tsx, WatchlistTable.tsx;
- *    chart: PriceChart.tsx; ticket: OrderTicket.tsx; tabs: TradingTabs.tsx and the tables it names)
+ *    chart: PriceChart.tsx; depth: DepthPanel.tsx; ticket: OrderTicket.tsx; tabs: TradingTabs.tsx and the tables it names)
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
@@ -19,6 +20,7 @@ import { isTimeframe, type Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
 import { PriceChart } from './PriceChart';
+import { DepthPanel } from './DepthPanel';
 import { QuoteBook } from './quote-book';
 import { useWatchlists } from './trade-api';
 import { useLiveQuotes } from './useLiveQuotes';
@@ -132,7 +134,10 @@ export function TradePage() {
           onActivate={(id) => update({ list: id })}
           onOpenChart={(symbol) => update({ symbol })}
         />
-        <PriceChart symbol={charted} timeframe={timeframe} book={book} onTimeframe={(tf) => update({ tf })} />
+        <div className="trade-center">
+          <PriceChart symbol={charted} timeframe={timeframe} book={book} onTimeframe={(tf) => update({ tf })} />
+          <DepthPanel symbol={charted} />
+        </div>
         <OrderTicketPanel ticket={ticket} defaultSymbol={charted} book={book} positions={positionItems} onChange={setTicket} />
       </div>
       <TradingTabs

@@ -215,23 +215,27 @@ export class MarketSimulator {
     s.volume += quantity;
     s.seq += 1;
     const out: SimTick = { symbol: s.instrument.symbol, ts, ltp, bid, ask, quantity, volume: s.volume, prevClose: s.prevClose, seq: s.seq };
-    if (s.kind !== 'INDEX') out.depth = this.depthAround(bid, ask, tickSize, s.clip);
+    if (s.kind !== 'INDEX') out.depth = this.depthAround(bid, ask, tickSize, s);
     return out;
   }
 
   /**
    * A book around the touch: DEPTH_LEVELS levels a side, one tick apart, the best bid and ask
-   * exactly the tick's bid and ask; sizes in whole lots, thicker away from the touch.
+   * exactly the tick's bid and ask; sizes in whole lots, in proportion to how much the instrument
+   * trades (about half a second's volume a lot), thicker away from the touch.
    */
-  private depthAround(bid: PriceTicks, ask: PriceTicks, tickSize: number, clip: number): MarketDepth {
+  private depthAround(bid: PriceTicks, ask: PriceTicks, tickSize: number, s: SimState): MarketDepth {
+    const clip = s.clip;
+    const unit = Math.max(clip, Math.round((s.unitsPerSecond * 0.5) / clip) * clip);
     const side = (best: PriceTicks, step: number): DepthLevel[] => {
       const levels: DepthLevel[] = [];
       for (let k = 0; k < DEPTH_LEVELS; k += 1) {
         const price = best + step * k * tickSize;
         if (price < tickSize) break;
-        const lots = 1 + Math.floor(this.depthRnd.uniform() * (8 + 6 * k));
-        const orders = 1 + Math.floor(this.depthRnd.uniform() * Math.min(lots, 4 + 2 * k));
-        levels.push({ price, quantity: lots * clip, orders });
+        const quantity = unit * (1 + Math.floor(this.depthRnd.uniform() * (8 + 6 * k)));
+        // At least one order, at most one per lot resting.
+        const orders = 1 + Math.floor(this.depthRnd.uniform() * Math.min(quantity / clip, 6 + 8 * k));
+        levels.push({ price, quantity, orders });
       }
       return levels;
     };
