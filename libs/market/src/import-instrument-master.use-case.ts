@@ -4,7 +4,6 @@ import {
   parseKiteInstruments,
   parseOpenAlgoInstruments,
   parseUpstoxInstruments,
-  maybeGunzip,
   type MasterBroker,
   type MasterImportReport,
   type ParsedMaster,
@@ -58,7 +57,7 @@ export class ImportInstrumentMasterUseCase {
       await res.body?.cancel().catch(() => undefined);
       throw new MasterFetchError(input.broker, `the server answered HTTP ${res.status}`);
     }
-    const parsed = await PARSERS[input.broker](maybeGunzip(res.body as unknown as AsyncIterable<Uint8Array>), { asOf });
+    const parsed = await PARSERS[input.broker](res.body as unknown as AsyncIterable<Uint8Array>, { asOf });
     return this.masters.apply(parsed, asOf, input.onApplied);
   }
 }

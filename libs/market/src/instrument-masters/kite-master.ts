@@ -1,5 +1,5 @@
 import type { Instrument } from '@tradeloop/domain';
-import { csvFields, MasterStreamError, textLines } from './master-streams';
+import { csvFields, MasterStreamError, maybeGunzip, textLines } from './master-streams';
 import {
   decimalToUnits,
   INDEX_TICK,
@@ -48,7 +48,7 @@ export async function parseKiteInstruments(source: AsyncIterable<Uint8Array>, op
     throw new InstrumentMasterError('kite', `line ${no}`, detail);
   };
   try {
-    for await (const { line, no } of textLines(source)) {
+    for await (const { line, no } of textLines(maybeGunzip(source))) {
       lastNo = no;
       if (no === 1) {
         if (line.replace(/^\uFEFF/, '') !== KITE_COLUMNS.join(',')) fail(no, `the header is not ${KITE_COLUMNS.join(',')}`);

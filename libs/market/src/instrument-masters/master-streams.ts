@@ -1,17 +1,21 @@
-import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 
 /**
  * Byte chunks → decompressed byte chunks: gunzipped when the data starts with the gzip magic
  * (a `.gz` file as Upstox serves it), passed through otherwise (an HTTP client that already
- * undid `Content-Encoding: gzip`, as Kite's dump may arrive). Streaming: memory stays flat.
+ * undid `Content-Encoding: gzip`, as Kite's dump may arrive). Streaming with backpressure:
+ * memory stays flat. A truncated gzip yields everything it could decompress, then fails.
  */
 export async function* maybeGunzip(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  const head = Buffer.from(first.value);
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const n = await it.next();
+    if (n.done) break;
+    head = Buffer.concat([head, Buffer.from(n.value)]);
+  }
+  if (head.length === 0) return;
   const rest = (async function* () {
     yield head;
     for (;;) {
@@ -20,11 +24,50 @@ export async function* maybeGunzip(source: AsyncIterable<Uint8Array>): AsyncGene
       yield Buffer.from(n.value);
     }
   })();
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    // A truncated gzip fails here ("unexpected end of file") after yielding what it could.
-    yield* Readable.from(rest).pipe(createGunzip()) as AsyncIterable<Buffer>;
-  } else {
-    yield* rest;
+  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzip(rest);
+  else yield* rest;
+}
+
+async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const z = createGunzip();
+  const out: Buffer[] = [];
+  let failed: unknown;
+  let ended = false;
+  let wake = () => {};
+  z.on('data', (b: Buffer) => {
+    out.push(b);
+    if (out.length >= 16) z.pause();
+    wake();
+  });
+  z.on('error', (e) => {
+    failed = e;
+    wake();
+  });
+  z.on('end', () => {
+    ended = true;
+    wake();
+  });
+  void (async () => {
+    try {
+      for await (const chunk of input) {
+        if (failed) return;
+        if (!z.write(chunk)) await new Promise<void>((r) => (z.once('drain', r), z.once('error', () => r()), z.once('close', r)));
+      }
+      z.end();
+    } catch (err) {
+      z.destroy(err as Error);
+    }
+  })();
+  for (;;) {
+    const b = out.shift();
+    if (b) {
+      if (out.length < 4 && z.isPaused()) z.resume();
+      yield b;
+      continue;
+    }
+    if (failed) throw failed;
+    if (ended) return;
+    await new Promise<void>((r) => (wake = r));
   }
 }
 

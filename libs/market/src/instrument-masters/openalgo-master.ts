@@ -1,5 +1,5 @@
 import { futureSymbol, optionSymbol, type Instrument } from '@tradeloop/domain';
-import { csvFields, MasterStreamError, textLines } from './master-streams';
+import { csvFields, MasterStreamError, maybeGunzip, textLines } from './master-streams';
 import {
   ddMmmYy,
   decimalToUnits,
@@ -51,7 +51,7 @@ export async function parseOpenAlgoInstruments(source: AsyncIterable<Uint8Array>
     throw new InstrumentMasterError('openalgo', `line ${no}`, detail);
   };
   try {
-    for await (const { line, no } of textLines(source)) {
+    for await (const { line, no } of textLines(maybeGunzip(source))) {
       lastNo = no;
       if (no === 1) {
         const header = csvFields(line.replace(/^\uFEFF/, '')) ?? [];

@@ -1,5 +1,5 @@
 import { optionSymbol, futureSymbol, type Instrument } from '@tradeloop/domain';
-import { JsonArrayError, jsonArrayRecords, MasterStreamError } from './master-streams';
+import { JsonArrayError, jsonArrayRecords, MasterStreamError, maybeGunzip } from './master-streams';
 import {
   decimalToUnits,
   epochMsToIstDate,
@@ -59,7 +59,7 @@ export async function parseUpstoxInstruments(source: AsyncIterable<Uint8Array>, 
     throw new InstrumentMasterError('upstox', `record ${no}`, detail);
   };
   try {
-    for await (const { text, no } of jsonArrayRecords(source)) {
+    for await (const { text, no } of jsonArrayRecords(maybeGunzip(source))) {
       rows++;
       let r: UpstoxRecord;
       try {
