@@ -4,6 +4,7 @@ import type { BrokerKind } from '@tradeloop/contracts';
 import { AuditRepository } from '@tradeloop/identity';
 import { BrokerAccountsRepository, type StoredStatus } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
+import { needsDailyLogin } from './broker-account-rules';
 import { CredentialsCipher, secretAad } from './credentials-cipher';
 
 /** What the execution engine needs to trade an account: decrypted credentials and session. Never leaves the server. */
@@ -18,6 +19,12 @@ export interface ExecutionAccount {
   credentials: Record<string, string>;
   accessToken: string | null;
   tokenExpiresAt: Date | null;
+  /**
+   * What the account trades with, and what a built adapter is keyed on (a change rebuilds it):
+   * today's access token for a kind with a daily login; its credentials for OpenAlgo, whose API
+   * key is its session (`needsDailyLogin`). null: no session (log in first).
+   */
+  session: string | null;
 }
 
 /**
@@ -53,6 +60,7 @@ export class BrokerAccountDirectory {
       credentials,
       accessToken,
       tokenExpiresAt: s.tokenExpiresAt,
+      session: needsDailyLogin(s.kind) ? accessToken : s.kind === 'paper' ? null : JSON.stringify(credentials),
     };
   }
 
@@ -79,6 +87,29 @@ export class BrokerAccountDirectory {
       await this.audit.append({ actorId: null, action: 'broker_account.needs_login', subject: accountId, details: { reason } });
       await this.events.changed([accountId]);
     }
+    return changed;
+  }
+
+  /**
+   * The broker refused the account's credentials (OpenAlgo: an invalid API key) or cannot be
+   * reached with them: status error with the reason, audited and published. A repeat changes nothing.
+   */
+  async markError(accountId: string, reason: string): Promise<boolean> {
+    const changed = await this.repo.markError(accountId, reason, undefined, { onlyIfDifferent: true });
+    if (changed) {
+      await this.audit.append({ actorId: null, action: 'broker_account.error', subject: accountId, details: { reason } });
+      await this.events.changed([accountId]);
+    }
+    return changed;
+  }
+
+  /**
+   * An account without a daily login (OpenAlgo) answered its check: connected, with a note the
+   * owner should see (analyzer mode) or none; published when it changed.
+   */
+  async markChecked(accountId: string, note: string | null): Promise<boolean> {
+    const changed = await this.repo.markChecked(accountId, note);
+    if (changed) await this.events.changed([accountId]);
     return changed;
   }
 

@@ -37,8 +37,14 @@ export function parseCredentials(kind: BrokerKind, raw: unknown): Record<string,
 export const credentialsHint = (credentials: Record<string, string>): Record<string, string> =>
   Object.fromEntries(Object.entries(credentials).map(([k, v]) => [k, maskSecret(v)]));
 
+/**
+ * Whether the kind trades with a daily broker session (Kite, Upstox: an access token from a
+ * login). OpenAlgo does not: its API key is its session (docs/brokers.md 4.8), and paper needs none.
+ */
+export const needsDailyLogin = (kind: BrokerKind): boolean => kind === 'kite' || kind === 'upstox';
+
 /** Where a new account starts: paper and OpenAlgo (an API key, no daily login) are usable; Kite and Upstox need a login. */
 export function initialStatus(kind: BrokerKind): { status: StoredStatus; statusReason: string | null } {
-  if (kind === 'kite' || kind === 'upstox') return { status: 'needs_login', statusReason: 'Log in to the broker to connect this account' };
+  if (needsDailyLogin(kind)) return { status: 'needs_login', statusReason: 'Log in to the broker to connect this account' };
   return { status: 'connected', statusReason: null };
 }

@@ -321,12 +321,22 @@ export class BrokerAccountsRepository {
     return rows.length > 0;
   }
 
-  /** The broker refused the credentials: status error with the reason, no session. */
-  async markError(id: string, reason: string, sql: Sql = this.db.sql): Promise<boolean> {
+  /** The broker refused the credentials: status error with the reason, no session. `onlyIfDifferent`: true only when something changed. */
+  async markError(id: string, reason: string, sql: Sql = this.db.sql, opts: { onlyIfDifferent?: boolean } = {}): Promise<boolean> {
     const rows = await sql.rows(
       `UPDATE broker_accounts SET status = 'error', status_reason = $2, access_token_ciphertext = NULL, token_expires_at = NULL, updated_at = now()
-       WHERE id = $1 RETURNING 1`,
-      [id, reason.slice(0, 500)],
+       WHERE id = $1 AND (NOT $3 OR status <> 'error' OR status_reason IS DISTINCT FROM $2) RETURNING 1`,
+      [id, reason.slice(0, 500), opts.onlyIfDifferent === true],
+    );
+    return rows.length > 0;
+  }
+
+  /** An account without a daily login answered its check: connected, with `note` as its status reason. True when it changed. */
+  async markChecked(id: string, note: string | null, sql: Sql = this.db.sql): Promise<boolean> {
+    const rows = await sql.rows(
+      `UPDATE broker_accounts SET status = 'connected', status_reason = $2, updated_at = now()
+       WHERE id = $1 AND kind <> 'paper' AND (status <> 'connected' OR status_reason IS DISTINCT FROM $2) RETURNING 1`,
+      [id, note === null ? null : note.slice(0, 500)],
     );
     return rows.length > 0;
   }

@@ -20,6 +20,8 @@ export * from './execution.service';
 export * from './execution-book';
 export * from './live-broker-clients';
 export * from './live-adapters';
+export * from './openalgo-live-adapter';
+export * from './check-broker-account.use-case';
 export * from './broker-account-views.query';
 export * from './modify-order.use-case';
 export * from './move-paper-holds.use-case';

@@ -3,6 +3,7 @@ import type { ExecutionAccount } from '@tradeloop/accounts';
 import type { BrokerKind } from '@tradeloop/contracts';
 import { isNseOpen, type Instrument } from '@tradeloop/domain';
 import type { AppConfig } from '@tradeloop/platform';
+import { buildOpenAlgo } from './openalgo-live-adapter';
 
 /**
  * One place that knows how each kind of live account becomes a `BrokerAdapter` (docs/domain.md,
@@ -83,6 +84,7 @@ const buildKite: LiveAdapterBuilder = (config, account, universe, hooks) => {
 /** Each live kind's builder; a kind without one cannot trade yet. */
 const BUILDERS: Partial<Record<BrokerKind, LiveAdapterBuilder>> = {
   kite: buildKite,
+  openalgo: buildOpenAlgo,
 };
 
 /** The adapter of a live account, or a `final` BrokerError (`BROKER_NOT_SUPPORTED`) for a kind that cannot trade yet. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokerError, type BrokerAdapter, type BrokerFunds } from '@tradeloop/brokers';
-import { BrokerAccountDirectory } from '@tradeloop/accounts';
+import { BrokerAccountDirectory, needsDailyLogin } from '@tradeloop/accounts';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { buildLiveAdapter, type LiveAdapter } from './live-adapters';
@@ -30,21 +30,24 @@ export class LiveBrokerClients implements OnApplicationShutdown {
     const account = await this.accounts.forExecution(accountId);
     if (!account || account.kind === 'paper')
       throw new BrokerError('final', 'not a live broker account', { broker: 'none', code: 'NOT_LIVE' });
-    if (account.disabled || account.status !== 'connected' || !account.accessToken) {
+    if (account.disabled || account.status !== 'connected' || !account.session) {
       throw new BrokerError('auth', `the broker account needs a login`, { broker: account.kind, code: 'ACCOUNT_NOT_CONNECTED' });
     }
     const cached = this.clients.get(accountId);
-    if (cached && cached.token === account.accessToken && now - cached.at < CLIENT_TTL_MS) return cached.adapter;
+    if (cached && cached.token === account.session && now - cached.at < CLIENT_TTL_MS) return cached.adapter;
     cached?.adapter.close();
     const universe = await this.instruments.active(new Date(now).toISOString().slice(0, 10));
     const adapter = buildLiveAdapter(this.config, account, universe, {
       push: false,
       onAuthLost: (err) => {
         this.clients.delete(accountId);
-        void this.accounts.markNeedsLogin(accountId, err.brokerMessage ?? err.message).catch(() => undefined);
+        const reason = err.brokerMessage ?? err.message;
+        void (
+          needsDailyLogin(account.kind) ? this.accounts.markNeedsLogin(accountId, reason) : this.accounts.markError(accountId, reason)
+        ).catch(() => undefined);
       },
     });
-    this.clients.set(accountId, { token: account.accessToken, adapter, at: now });
+    this.clients.set(accountId, { token: account.session, adapter, at: now });
     return adapter;
   }
 

@@ -11,6 +11,7 @@ import { ExecutionService } from './execution.service';
 import { PgExecutionBook } from './execution-book';
 import { BrokerAccountViewsQuery } from './broker-account-views.query';
 import { LiveBrokerClients } from './live-broker-clients';
+import { CheckBrokerAccountUseCase } from './check-broker-account.use-case';
 import { PgMockBrokerStore } from './brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -46,6 +47,8 @@ const USE_CASES = [
   BrokerAccountViewsQuery,
   // REST clients of live accounts in the API process (views, the margin check at intake).
   LiveBrokerClients,
+  // The check of an account without a daily login (OpenAlgo) when it is added or its credentials change.
+  CheckBrokerAccountUseCase,
   // The daily broker reconciliation and the compliance cases it records.
   ReconcileBrokerAccountsUseCase,
   ListComplianceCasesQuery,

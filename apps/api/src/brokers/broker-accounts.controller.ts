@@ -12,6 +12,7 @@ import {
   KiteCallbackQuerySchema,
   PaperBalanceRequestSchema,
   UpdateBrokerAccountSchema,
+  type BrokerAccount,
 } from '@tradeloop/contracts';
 import {
   AdminListUserBrokerAccountsQuery,
@@ -29,6 +30,7 @@ import {
   type AccountActor,
 } from '@tradeloop/accounts';
 import type { Principal, RequestMeta } from '@tradeloop/identity';
+import { CheckBrokerAccountUseCase } from '@tradeloop/trading';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';
 import { ReqMeta } from '../http/request-meta';
@@ -68,6 +70,7 @@ export class BrokerAccountsController {
     @Inject(DeleteBrokerAccountUseCase) private readonly deleteAccount: DeleteBrokerAccountUseCase,
     @Inject(SetPaperBalanceUseCase) private readonly setPaperBalance: SetPaperBalanceUseCase,
     @Inject(StartKiteLoginUseCase) private readonly startKiteLogin: StartKiteLoginUseCase,
+    @Inject(CheckBrokerAccountUseCase) private readonly checkAccount: CheckBrokerAccountUseCase,
   ) {}
 
   /** Own and assigned accounts, oldest first; the paper account always among them. */
@@ -88,21 +91,31 @@ export class BrokerAccountsController {
   @Post()
   @ApiProblems(403, 409)
   @ZodResponse({ status: 201, type: BrokerAccountDto })
-  create(@CurrentPrincipal() principal: Principal, @Body() body: CreateBrokerAccountDto, @ReqMeta() meta: RequestMeta) {
-    return this.createAccount.execute(actorOf(principal, meta), body);
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateBrokerAccountDto, @ReqMeta() meta: RequestMeta) {
+    return this.checked(actorOf(principal, meta), await this.createAccount.execute(actorOf(principal, meta), body));
   }
 
   /** New credentials replace the old whole and end the broker session (log in again). */
   @Patch(':id')
   @ApiProblems(403, 404)
   @ZodResponse({ status: 200, type: BrokerAccountDto })
-  update(
+  async update(
     @CurrentPrincipal() principal: Principal,
     @Param() p: BrokerAccountIdPathDto,
     @Body() body: UpdateBrokerAccountDto,
     @ReqMeta() meta: RequestMeta,
   ) {
-    return this.updateAccount.execute(actorOf(principal, meta), p.id, body);
+    const view = await this.updateAccount.execute(actorOf(principal, meta), p.id, body);
+    return body.credentials === undefined && body.disabled !== false ? view : this.checked(actorOf(principal, meta), view);
+  }
+
+  /**
+   * An account without a daily login (OpenAlgo) is checked against its broker as soon as it is
+   * added or its credentials change (or it is enabled): `connected`, or `error` with the reason.
+   */
+  private async checked(actor: AccountActor, view: BrokerAccount): Promise<BrokerAccount> {
+    const status = await this.checkAccount.execute(view.id);
+    return status === null ? view : this.getAccount.execute(actor, view.id);
   }
 
   /** 409 for the paper account and for an account with orders still working. */

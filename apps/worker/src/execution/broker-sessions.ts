@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BrokerError, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
-import { BrokerAccountDirectory, type ExecutionAccount } from '@tradeloop/accounts';
+import { BrokerAccountDirectory, needsDailyLogin, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { buildLiveAdapter, PgExecutionBook, TradingRepository, type LiveAdapter } from '@tradeloop/trading';
@@ -13,7 +13,7 @@ const EXPIRY_SWEEP_MS = 60_000;
 interface LiveSession {
   readonly execution: OrderExecution;
   readonly adapter: LiveAdapter;
-  /** The access token it was built with: a new login replaces the session. */
+  /** The session it was built with (`ExecutionAccount.session`): a new login, or new OpenAlgo credentials, replace it. */
   readonly token: string;
 }
 
@@ -88,7 +88,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     if (!account)
       throw new BrokerError('final', `broker account ${accountId} does not exist`, { broker: 'unknown', code: 'ACCOUNT_NOT_FOUND' });
     if (account.kind === 'paper') return this.paper;
-    if (account.disabled || account.status !== 'connected' || !account.accessToken) {
+    if (account.disabled || account.status !== 'connected' || !account.session) {
       await this.drop(accountId);
       throw new BrokerError('auth', `broker account ${accountId} is ${account.disabled ? 'disabled' : account.status}`, {
         broker: account.kind,
@@ -96,7 +96,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
       });
     }
     const current = this.live.get(accountId);
-    if (current && current.token === account.accessToken) return current.execution;
+    if (current && current.token === account.session) return current.execution;
     const pending = this.building.get(accountId);
     if (pending) return pending;
     const build = this.build(account)
@@ -138,8 +138,9 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
       push: true,
       onAuthLost: (err) => {
         this.logger.warn({ accountId, err: err.message }, 'broker session lost; the account needs a login');
-        void this.accounts
-          .markNeedsLogin(accountId, err.brokerMessage ?? err.message)
+        const reason = err.brokerMessage ?? err.message;
+        // Without a daily login (OpenAlgo) a refusal is of the credentials themselves: error, not needs_login.
+        void (needsDailyLogin(account.kind) ? this.accounts.markNeedsLogin(accountId, reason) : this.accounts.markError(accountId, reason))
           .catch((e: unknown) => this.logger.error({ err: e, accountId }, 'could not mark the account as needing a login'))
           .finally(() => void this.drop(accountId));
       },
@@ -149,7 +150,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     execution = this.execution(adapter);
     execution.start();
     adapter.start();
-    return { execution, adapter, token: account.accessToken! };
+    return { execution, adapter, token: account.session! };
   }
 
   /** After a (re)connect frames may have been lost: the account's unfinished orders are read back from the broker. */

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'broker_account.login_succeeded',
   'broker_account.login_failed',
   'broker_account.needs_login',
+  'broker_account.error',
   'broker_account.postback_rejected',
   'broker_account.credentials_reencrypted',
   'order.hold_moved',

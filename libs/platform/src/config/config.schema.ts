@@ -138,6 +138,20 @@ export const CONFIG_VARS = {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',
   },
+  OPENALGO_REQUEST_TIMEOUT_MS: {
+    schema: int(500, 60_000).default(7_000),
+    description:
+      'Per OpenAlgo REST request (also the check when an OpenAlgo account is added); a placement that times out is looked for by instrument, side, quantity and time before anything is sent again.',
+  },
+  OPENALGO_WS_PORT: {
+    schema: port.default(8765),
+    description:
+      "Port of an OpenAlgo install's WebSocket proxy (order updates), on the account's host; 0 = the host's own address with path `/ws` (a reverse proxy serving both; the fake).",
+  },
+  OPENALGO_POLL_INTERVAL_MS: {
+    schema: int(200, 60_000).default(2_000),
+    description: "How often an OpenAlgo account's order book is polled when its install has no order stream (`subscribe_orders`).",
+  },
   AUTH_CACHE_TTL_MS: {
     schema: int(0, 60_000).default(2000),
     description:

@@ -144,7 +144,10 @@ export class FakeOpenAlgo extends EventEmitter {
     });
     const wss = new WebSocketServer({ noServer: true });
     server.on('upgrade', (req, socket, head) => {
-      if (new URL(req.url ?? '/', 'http://fake').pathname !== '/ws') return socket.destroy();
+      if (new URL(req.url ?? '/', 'http://fake').pathname !== '/ws') {
+        socket.destroy();
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
     });
     await new Promise<void>((resolve, reject) => {
