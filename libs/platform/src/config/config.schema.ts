@@ -199,8 +199,14 @@ export const CONFIG_VARS = {
     description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).',
   },
   MARKET_FEED: {
-    schema: z.enum(['simulated', 'off']).default('simulated'),
-    description: 'Market-data source run by the worker: the simulated market, or none (a broker feed later).',
+    schema: z.enum(['simulated', 'kite', 'upstox', 'openalgo', 'off']).default('simulated'),
+    description:
+      "Market-data source run by the worker: the simulated market, a broker account's live feed (`kite`: the Kite ticker in full mode with depth, through `MARKET_FEED_ACCOUNT_ID`'s session; `upstox` and `openalgo` are refused at start-up until their feeds exist), or none (`off`).",
+  },
+  MARKET_FEED_ACCOUNT_ID: {
+    schema: z.uuid().optional(),
+    description:
+      'The broker account whose session a broker feed uses (required with `MARKET_FEED=kite`); while it needs a login the feed waits.',
   },
   MARKET_FEED_SEED: { schema: int(0, 2_147_483_647).default(1), description: 'Seed of the simulated market: same seed, same price paths.' },
   MARKET_FEED_TICKS_PER_SECOND: {
@@ -275,6 +281,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const activeKey = parsed.data.BROKER_CREDENTIALS_KEY_ID;
   if (activeKey !== undefined && !ringIds.includes(activeKey)) {
     throw new ConfigError([`BROKER_CREDENTIALS_KEY_ID is invalid: names no key of BROKER_CREDENTIALS_KEYS (ids: ${ringIds.join(', ')})`]);
+  }
+  if (parsed.data.MARKET_FEED !== 'simulated' && parsed.data.MARKET_FEED !== 'off' && parsed.data.MARKET_FEED_ACCOUNT_ID === undefined) {
+    throw new ConfigError([
+      `MARKET_FEED_ACCOUNT_ID is required with MARKET_FEED=${parsed.data.MARKET_FEED}: the broker account whose session the feed uses`,
+    ]);
   }
   return Object.freeze(parsed.data) as AppConfig;
 }

@@ -47,6 +47,20 @@ describe('config', () => {
     expect(() => loadConfig({ ...valid, JWT_ACCESS_TTL_SECONDS: '3600' })).toThrow(ConfigError);
   });
 
+  it('a broker market feed names the account whose session it uses', () => {
+    expect(loadConfig(valid).MARKET_FEED).toBe('simulated');
+    expect(() => loadConfig({ ...valid, MARKET_FEED: 'kite' })).toThrow(/MARKET_FEED_ACCOUNT_ID is required with MARKET_FEED=kite/);
+    const id = '0190a4c2-7b1e-7cc0-8a35-5f3f1d2e9b10';
+    expect(loadConfig({ ...valid, MARKET_FEED: 'kite', MARKET_FEED_ACCOUNT_ID: id })).toMatchObject({
+      MARKET_FEED: 'kite',
+      MARKET_FEED_ACCOUNT_ID: id,
+    });
+    expect(() => loadConfig({ ...valid, MARKET_FEED: 'kite', MARKET_FEED_ACCOUNT_ID: 'acc-1' })).toThrow(
+      /MARKET_FEED_ACCOUNT_ID is invalid/,
+    );
+    expect(() => loadConfig({ ...valid, MARKET_FEED: 'bloomberg' })).toThrow(/MARKET_FEED is invalid/);
+  });
+
   it('parses booleans strictly', () => {
     expect(loadConfig({ ...valid, REGISTRATION_ENABLED: 'false' }).REGISTRATION_ENABLED).toBe(false);
     expect(() => loadConfig({ ...valid, REGISTRATION_ENABLED: 'nope' })).toThrow(ConfigError);
