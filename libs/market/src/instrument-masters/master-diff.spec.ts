@@ -66,6 +66,18 @@ describe('planMasterImport', () => {
     expect(plan.report).toMatchObject({ updated: 1, examples: ['RELIANCE: tick 500 → 1000'] });
   });
 
+  it("keeps the name another broker's master gave (no daily flip between spellings), still follows lot and tick", () => {
+    const plan = planMasterImport({
+      parsed: master([rec({ ...eq('RELIANCE', 1_000, 2), name: 'RELIANCE INDUSTRIES LTD' }, 'NSE_EQ|INE002A01018')]),
+      stored: [stored({ ...eq('RELIANCE', 1_000), name: 'RELIANCE INDUSTRIES' })],
+      keys: [],
+      keyedElsewhere: new Set(['RELIANCE']),
+      asOf,
+    });
+    expect(plan.updates).toEqual([{ symbol: 'RELIANCE', name: 'RELIANCE INDUSTRIES', lotSize: 2, tickSize: 1_000 }]);
+    expect(plan.report.examples).toEqual(['RELIANCE: lot 1 → 2']);
+  });
+
   it('matches a derivative by contract, not by symbol: another spelling of the same weekly keeps our instrument', () => {
     const ours = ce('NIFTY26D0826000CE', '2026-12-08');
     const theirs = { ...ce('NIFTY08DEC2626000CE', '2026-12-08'), name: ours.name, lotSize: 75 };

@@ -63,8 +63,8 @@ const EXAMPLES = 20;
  * - A record is the stored instrument of the same contract (derivatives: exchange, type,
  *   underlying, expiry, strike — never the symbol or a broker token, which brokers spell or reuse
  *   differently), else of the same symbol (cash, indices), else a new instrument.
- * - Lot size, tick size and name follow the master; a listed contract that was deactivated is
- *   active again.
+ * - Lot size and tick size follow the master, and so does the name while no other broker keys
+ *   the instrument; a listed contract that was deactivated is active again.
  * - Deactivated (never deleted: orders keep their instrument): every active contract expired
  *   before `asOf`, and every instrument this broker listed before and no longer lists that no
  *   other broker keys either.
@@ -135,10 +135,13 @@ export function planMasterImport(input: {
       const changes: string[] = [];
       if (target.lotSize !== i.lotSize) changes.push(`lot ${target.lotSize} → ${i.lotSize}`);
       if (target.tickSize !== i.tickSize) changes.push(`tick ${target.tickSize} → ${i.tickSize}`);
-      if (target.name !== i.name) changes.push('name');
+      // Brokers spell names differently ('RELIANCE INDUSTRIES' / '… LTD'): the name follows the
+      // master only while no other broker keys the instrument, so two masters never flip it daily.
+      const name = input.keyedElsewhere.has(symbol) ? target.name : i.name;
+      if (target.name !== name) changes.push('name');
       if (!target.active) changes.push('listed again');
       if (changes.length) {
-        updates.push({ symbol, name: i.name, lotSize: i.lotSize, tickSize: i.tickSize });
+        updates.push({ symbol, name, lotSize: i.lotSize, tickSize: i.tickSize });
         report.updated++;
         if (report.examples.length < EXAMPLES) report.examples.push(`${symbol}: ${changes.join(', ')}`);
       } else report.unchanged++;
