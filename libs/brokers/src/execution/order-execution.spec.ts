@@ -272,6 +272,42 @@ describe('OrderExecution: updates', () => {
     expect(book.get(ID(7)).state).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
   });
 
+  it('at a broker without tags (OpenAlgo), an unknown order’s update during a placement is kept and adopted with it', async () => {
+    const { mock, adapter, book, exec: tagged } = await setup();
+    await tagged.stop();
+    // The same broker as OpenAlgo presents itself: no tag on orders or updates.
+    const tagless: BrokerAdapter = {
+      broker: adapter.broker,
+      capabilities: { ...adapter.capabilities, tag: null },
+      placeOrder: (r) => adapter.placeOrder(r),
+      modifyOrder: adapter.modifyOrder,
+      cancelOrder: adapter.cancelOrder,
+      getOrder: adapter.getOrder,
+      findOrdersByTag: async () => ({ method: 'heuristic' as const, orders: [] }),
+      correlationTag: () => null,
+      listOrders: adapter.listOrders,
+      listTrades: adapter.listTrades,
+      listPositions: adapter.listPositions,
+      funds: adapter.funds,
+      quotes: adapter.quotes,
+      subscribe: (l: OrderUpdateListener) => adapter.subscribe((u) => l({ ...u, tag: null })),
+    };
+    const exec = new OrderExecution(tagless, book, { onError: () => undefined });
+    exec.start();
+    book.add(ID(17));
+    const original = adapter.inner.placeOrder.bind(adapter.inner);
+    adapter.inner.placeOrder = async (r) => {
+      const res = await original(r);
+      await mock.onTick(tick(4, 1500, 1500.5));
+      await new Promise((resolve) => setImmediate(resolve));
+      return res;
+    };
+    expect(await exec.place(ID(17))).toBe('sent');
+    await exec.settled();
+    expect(book.get(ID(17)).state).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
+    await exec.stop();
+  });
+
   it('the same update twice (socket and postback) is applied once', async () => {
     const { mock, book, exec } = await setup();
     book.add(ID(8));

@@ -30,7 +30,8 @@ const MAX_OWNERS = 100_000;
  *   `findOrdersByTag` before anything is sent again;
  * - **early updates**: an update carrying the tag of a placement in flight is kept, not applied,
  *   until the acceptance is recorded, then applied with it (a marketable order can fill before
- *   the broker's answer reaches us);
+ *   the broker's answer reaches us); at a broker without tags, any unknown order's update while
+ *   a placement is in flight;
  * - **slices**: every broker id of a sliced order routes to our order, whose store combines the
  *   slices' reports (`combinedSliceReport`);
  * - **dedup**: the same transition arriving over the WebSocket, a postback and a poll is applied
@@ -51,6 +52,12 @@ export class OrderExecution {
   private readonly placing = new Map<string, string>();
   /** Latest update per broker id of a placement in flight, until the placement adopts it. */
   private readonly kept = new Map<string, BrokerOrder>();
+  /**
+   * Placements in flight at a broker without tags (OpenAlgo): an early update cannot be told to be
+   * theirs, so every untagged update of an unknown order is kept while one is in flight, and what
+   * no placement adopted is routed as usual once none is.
+   */
+  private untaggedPlacing = 0;
   /** Keys of updates applied recently (dedup). */
   private readonly seen = new Set<string>();
   private readonly dedupWindow: number;
@@ -85,6 +92,7 @@ export class OrderExecution {
     if (action === 'skip' || !order) return 'skipped';
     const tag = this.tagOf(order.id);
     if (tag !== null) this.placing.set(tag, order.id);
+    else this.untaggedPlacing += 1;
     try {
       if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
       const res = await this.adapter.placeOrder({ ...termsOf(order), clientOrderId: order.id, instrument: order.instrument });
@@ -104,6 +112,10 @@ export class OrderExecution {
       if (tag !== null) {
         this.placing.delete(tag);
         for (const [id, u] of this.kept) if (u.tag === tag) this.kept.delete(id);
+      } else if (--this.untaggedPlacing === 0) {
+        const left = [...this.kept.values()].filter((u) => u.tag === null);
+        for (const u of left) this.kept.delete(u.brokerOrderId);
+        for (const u of left) this.onUpdate(u);
       }
     }
   }
@@ -250,7 +262,7 @@ export class OrderExecution {
     const id = update.brokerOrderId;
     let orderId = this.owners.get(id);
     if (!orderId) {
-      if (update.tag !== null && this.placing.has(update.tag)) {
+      if (update.tag !== null ? this.placing.has(update.tag) : this.untaggedPlacing > 0) {
         const kept = this.kept.get(id);
         if (!kept || kept.updatedAt <= update.updatedAt) this.kept.set(id, update);
         return;
