@@ -120,6 +120,9 @@ describe('Upstox order objects', () => {
         slice: true,
       }),
     ).toMatchObject({ product: 'D', price: 1571.25, trigger_price: 1570, slice: true });
+    expect(() => upstoxPlaceBody({ terms: { ...base, type: 'MARKET', product: 'NRML' }, instrument, tag: 't' })).toThrow(
+      expect.objectContaining({ kind: 'final', code: 'PRODUCT_NOT_SUPPORTED' }),
+    );
     expect(() => upstoxPlaceBody({ terms: { ...base, type: 'LIMIT', product: 'MIS' }, instrument, tag: 't' })).toThrow(
       expect.objectContaining({ kind: 'final' }),
     );

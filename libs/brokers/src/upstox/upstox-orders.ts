@@ -47,6 +47,15 @@ export function upstoxPlaceBody(input: {
   const needsTrigger = terms.type === 'SL' || terms.type === 'SL-M';
   const refuse = (detail: string): BrokerError =>
     new BrokerError('final', `upstox place: ${detail}`, { broker: UPSTOX, operation: 'place', code: 'INVALID_ORDER' });
+  // Upstox's `D` is delivery on a cash segment and carry-forward on derivatives: NRML on a cash
+  // instrument (or CNC on a derivative) cannot be expressed, and would read back as the other.
+  const cash = upstoxSegment(instrument.symbol).endsWith('_EQ');
+  if ((terms.product === 'NRML' && cash) || (terms.product === 'CNC' && !cash))
+    throw new BrokerError('final', `upstox place: ${terms.product} is not a product of ${upstoxSegment(instrument.symbol)}`, {
+      broker: UPSTOX,
+      operation: 'place',
+      code: 'PRODUCT_NOT_SUPPORTED',
+    });
   if (needsPrice && (terms.price === null || terms.price <= 0)) throw refuse(`${terms.type} needs a price`);
   if (needsTrigger && (terms.triggerPrice === null || terms.triggerPrice <= 0)) throw refuse(`${terms.type} needs a trigger price`);
   return {

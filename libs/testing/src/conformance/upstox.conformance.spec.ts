@@ -1,0 +1,152 @@
+import {
+  parseUpstoxOrder,
+  parseUpstoxTrade,
+  UpstoxAdapter,
+  type BrokerError,
+  type BrokerPosition,
+  type RateLimiterClock,
+} from '@tradeloop/brokers';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { OrderSide, Product } from '@tradeloop/domain';
+import { FakeUpstox, fakeUpstoxInstrumentMap, type FakeUpstoxFault } from '../upstox-fake';
+import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
+
+const INSTRUMENTS = fakeUpstoxInstrumentMap();
+const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
+const INFY_KEY = 'NSE_EQ|INE009A01021';
+
+const FAULTS: Readonly<Partial<Record<PlacementFault, FakeUpstoxFault>>> = {
+  'timeout-after-accept': 'timeout-after-accept',
+  'timeout-before-accept': 'timeout-before-accept',
+  'reset-before-accept': 'reset',
+  'reset-after-accept': 'reset-after-accept',
+  'rate-limited': 429,
+  'server-error': 502,
+  'invalid-response': 'html-after-accept',
+};
+
+const CHAOS = ['failNextPlacement', 'expireSession', 'authLost', 'partialFillsNext', 'suppressUpdates', 'reconcile', 'disorderUpdates'];
+
+/** A loopback port nothing listens on: a connection to it is refused. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/**
+ * UpstoxAdapter against the local fake Upstox (API root and order host on two loopback ports,
+ * portfolio stream over WebSocket). The broker's truth is the fake's own book, read from the fake
+ * object. Set up as the worker runs it, with test-sized timings: a 1 s request timeout, the
+ * stream's stall limit at 1 s (the fake pings every 50 ms), a rate-limiter clock that moves time
+ * on instead of sleeping (limits still apply, waits are free). Delivery (CNC) sells need holdings at Upstox, so CNC cannot go short
+ * (the fake's RMS rejects it). The portfolio stream carries no market data, so the kit's ticker
+ * cases (market-data subscriptions) do not apply; the stream's reconnects are covered by
+ * upstox-adapter.fake.spec.ts.
+ */
+describeBrokerConformance(
+  'upstox',
+  async ({ caseName }): Promise<ConformanceHarness> => {
+    const fake = new FakeUpstox({ heartbeatMs: 50, ...(caseName.includes('partial fills') ? { fillPerQuote: 2 } : {}) });
+    const endpoints = await fake.start();
+    const accessToken = fake.createSession();
+    let skew = 0;
+    const clock: RateLimiterClock = {
+      now: () => Date.now() + skew,
+      sleep: async (ms) => {
+        skew += ms;
+      },
+    };
+    const refusedRoot = `http://127.0.0.1:${await closedPort()}`;
+    let refuseNextPlacement = false;
+    const fetchVia = (url: string, init: RequestInit): Promise<Response> => {
+      if (refuseNextPlacement && init.method === 'POST' && url.startsWith(endpoints.orderRoot)) {
+        refuseNextPlacement = false;
+        return fetch(url.replace(endpoints.orderRoot, refusedRoot), init);
+      }
+      return fetch(url, init);
+    };
+    const authLost: BrokerError[] = [];
+    const adapter: UpstoxAdapter = new UpstoxAdapter({
+      accessToken,
+      apiRoot: endpoints.apiRoot,
+      orderRoot: endpoints.orderRoot,
+      instruments: INSTRUMENTS,
+      clock,
+      fetch: fetchVia,
+      timeoutMs: 1_000,
+      // The kit polls getOrder every 10 ms: past 500 reads a minute the limiter waits, on the
+      // skewed clock above (free), however long the window asks.
+      maxRateWaitMs: 60 * 60_000,
+      onAuthLost: (e) => authLost.push(e),
+      onReconnect: () => void adapter.reconcile().catch(() => undefined),
+      stream: { stallMs: 1_000, backoff: { initialMs: 20, maxMs: 200 }, random: () => 0.5 },
+    });
+    const stream = adapter.startStream()!;
+    await new Promise<void>((resolve) => stream.once('connect', () => resolve()));
+    const instrument = fake.instrument(INFY_KEY);
+
+    return {
+      adapter,
+      instrument: INFY,
+      tickSize: instrument.tickSize,
+      lotSize: instrument.lotSize,
+      shortAllowed: (p) => p !== 'CNC',
+      setQuote: async (q) => fake.setQuote(INFY_KEY, q),
+      truth: async () => {
+        const orders = fake.orderBook().map((o) => parseUpstoxOrder(o, { instruments: INSTRUMENTS }));
+        const trades = fake.tradeBook().map((t) => {
+          const parsed = parseUpstoxTrade(t, { instruments: INSTRUMENTS })!;
+          return {
+            tradeId: parsed.tradeId,
+            brokerOrderId: parsed.brokerOrderId,
+            side: t.transaction_type as OrderSide,
+            quantity: Number(t.quantity),
+            price: parsed.price,
+          };
+        });
+        const positions = fake.positionsJson().map(
+          (p): Pick<BrokerPosition, 'instrument' | 'product' | 'netQuantity'> => ({
+            instrument: INSTRUMENTS.fromBroker(String(p.instrument_token).split('|')[0]!, String(p.instrument_token))!,
+            product: (p.product === 'I' ? 'MIS' : String(p.instrument_token).startsWith('NSE_EQ') ? 'CNC' : 'NRML') as Product,
+            netQuantity: Number(p.quantity),
+          }),
+        );
+        return { orders, trades, positions };
+      },
+      chaos: {
+        placementFaults: [...(Object.keys(FAULTS) as PlacementFault[]), 'refused'],
+        failNextPlacement: (fault) => {
+          if (fault === 'refused') refuseNextPlacement = true;
+          else fake.failNext('place', FAULTS[fault]!);
+        },
+        expireSession: () => fake.expireSession(),
+        authLost,
+        placementsReceived: () => fake.requests.filter((r) => r.route === 'place').length,
+        // This case's fake fills at most 2 units per quote (set at construction above).
+        partialFillsNext: () => undefined,
+        suppressUpdates: (on) => fake.dropNextOrderFrames(on ? Number.MAX_SAFE_INTEGER : 0),
+        disorderUpdates: (on) => {
+          fake.duplicateOrderFrames(on);
+          fake.reorderOrderFrames(on);
+        },
+        reconcile: () => adapter.reconcile(),
+      },
+      close: async () => {
+        adapter.close();
+        await fake.stop();
+      },
+    };
+  },
+  {
+    // INFY is a cash instrument: Upstox's products there are I (MIS) and D (CNC); NRML is a
+    // derivatives product (the adapter refuses it on a cash segment before sending).
+    products: ['CNC', 'MIS'],
+    shortAllowed: (p) => p !== 'CNC',
+    chaos: new Set(CHAOS),
+    placementFaults: new Set([...(Object.keys(FAULTS) as PlacementFault[]), 'refused']),
+  },
+);

@@ -1,0 +1,4 @@
+// A local fake of Upstox (REST on two hosts, OAuth2 login, portfolio stream, faults) for adapter tests:
+// docs/brokers.md 5.
+export * from './upstox-fake';
+export * from './instrument-map';
