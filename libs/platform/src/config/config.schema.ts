@@ -138,6 +138,19 @@ export const CONFIG_VARS = {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Kite REST request; a placement that times out is looked up by its tag before anything is sent again.',
   },
+  UPSTOX_API_ROOT: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://api.upstox.com'),
+    description:
+      'Root of the Upstox API: reads, the portfolio-stream authorisation and the daily login (dialog and token exchange); a local fake in tests.',
+  },
+  UPSTOX_ORDER_ROOT: {
+    schema: z.url({ protocol: /^https?$/ }).default('https://api-hft.upstox.com'),
+    description: "Upstox's order host: placing, modifying and cancelling orders of live Upstox accounts (a local fake in tests).",
+  },
+  UPSTOX_REQUEST_TIMEOUT_MS: {
+    schema: int(500, 60_000).default(7_000),
+    description: 'Per Upstox REST request; a placement that times out is looked up by its tag before anything is sent again.',
+  },
   OPENALGO_REQUEST_TIMEOUT_MS: {
     schema: int(500, 60_000).default(7_000),
     description:
