@@ -8,3 +8,4 @@ export * from './upstox';
 export * from './openalgo';
 export * from './execution';
 export * from './reconciliation';
+export * from './feed';

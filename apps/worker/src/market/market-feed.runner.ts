@@ -1,16 +1,22 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { Gauge } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
 import { BarCloseBus, BucketGatherer } from '../ml/bar-close.bus';
-import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
-import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource } from '@tradeloop/market';
+import { APP_CONFIG, closeRedis, createRedis, Db, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource, type MarketDataSource } from '@tradeloop/market';
+import { KiteFeedSource, type BrokerFeedStats } from '@tradeloop/brokers';
+import { BrokerAccountDirectory } from '@tradeloop/accounts';
+import type { Instrument } from '@tradeloop/domain';
+import { kiteTokensOf } from './kite-feed.tokens';
 
 /**
- * Runs the market feed inside the worker process (never inside a request): the simulated market
- * for now, a broker's feed later, behind the same MarketFeed pipeline. It resumes where the
- * stored candles end, so a restart neither jumps prices nor rewrites today's candles from scratch.
+ * Runs the market feed inside the worker process (never inside a request): the simulated market,
+ * or a broker account's live feed (`MARKET_FEED=kite`, through `MARKET_FEED_ACCOUNT_ID`'s
+ * session), behind the same MarketFeed pipeline — candles, quotes, depth, fan-out, signals,
+ * strategies, risk marks. It resumes where the stored candles end, so a restart neither jumps
+ * prices nor rewrites today's candles from scratch.
  */
 @Injectable()
 export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -25,12 +31,18 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(BarCloseBus) private readonly bus: BarCloseBus,
+    @Inject(BrokerAccountDirectory) private readonly accounts: BrokerAccountDirectory,
+    @Inject(Db) private readonly db: Db,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.MARKET_FEED === 'off') {
       this.logger.info('market feed is off (MARKET_FEED=off)');
       return;
+    }
+    if (this.config.MARKET_FEED === 'upstox' || this.config.MARKET_FEED === 'openalgo') {
+      // Refused at start-up, not silently replaced by the simulator: the operator asked for live prices.
+      throw new Error(`MARKET_FEED=${this.config.MARKET_FEED} has no feed source yet; use MARKET_FEED=kite or simulated`);
     }
     const now = Date.now();
     const todayIst = new Date(now + IST_OFFSET_MS).toISOString().slice(0, 10);
@@ -59,6 +71,11 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       registry: this.metrics.registry,
       onCandlesClosed: (rows) => gatherer.add(rows),
     });
+    const source = this.config.MARKET_FEED === 'kite' ? this.kiteSource(universe) : this.simulatedSource(universe, start);
+    await this.feed.start(source, resume);
+  }
+
+  private simulatedSource(universe: Instrument[], start: Awaited<ReturnType<CandlesRepository['lastPrices']>>): MarketDataSource {
     const source = new SimulatedFeedSource({
       seed: this.config.MARKET_FEED_SEED,
       instruments: universe,
@@ -75,11 +92,38 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
         this.set(source.stats.dropped);
       },
     });
-    await this.feed.start(source, resume);
     this.logger.info(
       { instruments: universe.length, ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND, hours: this.config.MARKET_FEED_HOURS },
       'simulated market running',
     );
+    return source;
+  }
+
+  /** The Kite ticker of MARKET_FEED_ACCOUNT_ID (config guarantees it is set), for every instrument with a Kite token. */
+  private kiteSource(universe: Instrument[]): MarketDataSource {
+    const accountId = this.config.MARKET_FEED_ACCOUNT_ID!;
+    const symbols = universe.map((i) => i.symbol);
+    const log = this.logger.child({ feed: 'kite', accountId });
+    const source = new KiteFeedSource({
+      wsRoot: this.config.KITE_WS_ROOT,
+      session: async () => {
+        const account = await this.accounts.forExecution(accountId);
+        if (!account || account.kind !== 'kite' || account.disabled || account.status !== 'connected' || !account.accessToken) return null;
+        return { apiKey: account.credentials['apiKey'] ?? '', accessToken: account.accessToken };
+      },
+      onAuthLost: async (reason) => {
+        await this.accounts.markNeedsLogin(accountId, reason);
+      },
+      tokens: async () => {
+        const tokens = await kiteTokensOf(this.db, symbols);
+        if (tokens.size === 0) log.warn('no instrument has a Kite token yet (run the instrument master import): the feed streams nothing');
+        return tokens;
+      },
+      onEvent: (event, details) => log.info(details, `kite feed: ${event}`),
+    });
+    registerFeedMetrics(this.metrics, 'kite', () => source.feedStats);
+    log.info({ instruments: universe.length }, 'kite market feed starting');
+    return source;
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -87,4 +131,67 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     this.gatherer?.stop();
     if (this.redis) await closeRedis(this.redis);
   }
+}
+
+/** The broker feed's counters as Prometheus metrics, read at scrape time. */
+function registerFeedMetrics(metrics: Metrics, source: string, stats: () => BrokerFeedStats): void {
+  const registers = [metrics.registry];
+  const counter = (name: string, help: string, read: (s: BrokerFeedStats) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['source'] as const,
+      registers,
+      // The source keeps the running totals; the scrape copies them.
+      collect() {
+        this.reset();
+        this.inc({ source }, read(stats()));
+      },
+    });
+  counter(
+    'market_feed_frames_rejected_total',
+    'Broker feed frames that could not be read (truncated, malformed): skipped',
+    (s) => s.framesRejected,
+  );
+  counter('market_feed_packets_skipped_total', 'Broker feed packets of an undocumented kind: skipped', (s) => s.packetsSkipped);
+  counter('market_feed_unknown_tokens_total', 'Broker feed ticks for instrument tokens we do not know: skipped', (s) => s.unknownTokens);
+  counter(
+    'market_feed_shed_ticks_total',
+    'Broker feed ticks dropped because they arrived faster than the pipeline took them',
+    (s) => s.shed,
+  );
+  counter('market_feed_connects_total', 'Broker feed sockets opened', (s) => s.connects);
+  counter(
+    'market_feed_auth_lost_total',
+    "Times the broker refused the feed account's session (the account needs a login)",
+    (s) => s.authLost,
+  );
+  new Counter({
+    name: 'market_feed_disconnects_total',
+    help: 'Broker feed disconnects by reason (close, stall: no frame nor heartbeat in time, error, auth)',
+    labelNames: ['source', 'reason'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(stats().disconnects)) this.inc({ source, reason }, n);
+    },
+  });
+  new Gauge({
+    name: 'market_feed_queued_ticks',
+    help: 'Broker feed ticks waiting for the pipeline',
+    labelNames: ['source'] as const,
+    registers,
+    collect() {
+      this.set({ source }, stats().queued);
+    },
+  });
+  new Gauge({
+    name: 'market_feed_waiting_for_login',
+    help: '1 while the broker feed waits for its account to log in again',
+    labelNames: ['source'] as const,
+    registers,
+    collect() {
+      this.set({ source }, stats().state === 'waiting_for_login' ? 1 : 0);
+    },
+  });
 }

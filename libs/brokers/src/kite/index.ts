@@ -9,4 +9,5 @@ export * from './kite-session';
 // Transport (issue 14, part 5): the REST client, the ticker client and the adapter.
 export * from './kite-http';
 export * from './kite-ticker.client';
+export * from './kite-feed.source';
 export * from './kite.adapter';

@@ -623,6 +623,11 @@ export class FakeKite extends EventEmitter {
     this.heartbeat.unref();
   }
 
+  /** Raw bytes as one binary frame to every ticker connection (a malformed or hand-built frame, for feed tests). */
+  sendTickerBinary(frame: Buffer): void {
+    for (const c of this.clients) if (c.ws.readyState === c.ws.OPEN) c.ws.send(frame, { binary: true });
+  }
+
   /** A `{"type":"message"}` or `{"type":"error"}` text frame to every ticker connection. */
   sendTickerText(type: 'message' | 'error', data: unknown): void {
     this.sendText(JSON.stringify({ type, data }));
@@ -1831,7 +1836,10 @@ export class FakeKite extends EventEmitter {
     if (url.pathname !== '/ws' && url.pathname !== '/ws/') return refuse(404, 'Not Found');
     const apiKey = url.searchParams.get('api_key');
     const token = url.searchParams.get('access_token');
-    if (apiKey !== this.apiKey || this.accessToken === null || token !== this.accessToken) return refuse(403, 'Forbidden');
+    if (apiKey !== this.apiKey || this.accessToken === null || token !== this.accessToken) {
+      this.emit('ticker', { kind: 'refused', status: 403 });
+      return refuse(403, 'Forbidden');
+    }
     this.wss!.handleUpgrade(req, socket, head, (ws) => {
       const client: TickerClient = { ws, modes: new Map() };
       this.clients.add(client);

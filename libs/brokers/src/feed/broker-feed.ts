@@ -1,0 +1,111 @@
+import type { SimTick } from '@tradeloop/domain';
+
+/**
+ * A broker's live market-data feed, as the market pipeline sees it (libs/market MarketDataSource,
+ * docs/architecture.md "Market data"): ticks in our units — the same shape the simulator emits —
+ * handed over a batch at a time. Framework-free: the worker wires sessions, tokens and metrics.
+ */
+export type FeedTickSink = (ticks: readonly SimTick[]) => void;
+
+/** What a feed reports about itself (the worker turns these into Prometheus metrics). */
+export interface BrokerFeedStats {
+  /** Ticks handed to the pipeline. */
+  ticks: number;
+  /** Binary frames that could not be read (truncated, trailing bytes, impossible prices): skipped whole. */
+  framesRejected: number;
+  /** Packets of a kind the broker does not document: skipped. */
+  packetsSkipped: number;
+  /** Ticks for instrument tokens we do not know: skipped. */
+  unknownTokens: number;
+  /** Ticks dropped because they arrived faster than the pipeline took them (the queue was full). */
+  shed: number;
+  /** Ticks waiting for the pipeline now. */
+  queued: number;
+  /** Sockets opened, and disconnects by reason. */
+  connects: number;
+  disconnects: Record<'close' | 'stall' | 'error' | 'auth', number>;
+  /** Times the broker refused the session (the account was sent to log in again). */
+  authLost: number;
+  state: BrokerFeedState;
+}
+
+/** `waiting_for_login`: the account has no session (needs_login); nothing is attempted until it has one. */
+export type BrokerFeedState = 'idle' | 'waiting_for_login' | 'connecting' | 'streaming' | 'stopped';
+
+export const emptyFeedStats = (): BrokerFeedStats => ({
+  ticks: 0,
+  framesRejected: 0,
+  packetsSkipped: 0,
+  unknownTokens: 0,
+  shed: 0,
+  queued: 0,
+  connects: 0,
+  disconnects: { close: 0, stall: 0, error: 0, auth: 0 },
+  authLost: 0,
+  state: 'idle',
+});
+
+/** A batch as it arrived (one frame's ticks) and when. */
+export interface QueuedBatch<T> {
+  readonly items: T[];
+  /** Arrival time (epoch ms). */
+  readonly at: number;
+}
+
+/**
+ * Ticks between the socket and the pipeline, bounded: a batch that does not fit is dropped whole
+ * and counted (a feed that floods faster than we process sheds load; memory never grows past
+ * `max` ticks). `drain` hands whole batches, oldest first, at most `chunk` ticks (but always one
+ * batch) per call, so socket reads and the pipeline interleave.
+ */
+export class BoundedTickQueue<T> {
+  private readonly batches: QueuedBatch<T>[] = [];
+  private head = 0;
+  private size = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly onShed: (n: number) => void,
+  ) {
+    if (!(max > 0)) throw new RangeError('max must be positive');
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Returns false (and counts the batch as shed) when it would overflow. */
+  push(items: T[], at = 0): boolean {
+    if (items.length === 0) return true;
+    if (this.size + items.length > this.max) {
+      this.onShed(items.length);
+      return false;
+    }
+    this.batches.push({ items, at });
+    this.size += items.length;
+    return true;
+  }
+
+  drain(chunk: number): QueuedBatch<T>[] {
+    const out: QueuedBatch<T>[] = [];
+    let n = 0;
+    while (this.head < this.batches.length && (out.length === 0 || n + this.batches[this.head]!.items.length <= chunk)) {
+      const b = this.batches[this.head]!;
+      this.head += 1;
+      out.push(b);
+      n += b.items.length;
+      this.size -= b.items.length;
+    }
+    if (this.head > 1024 || this.head === this.batches.length) {
+      this.batches.splice(0, this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.batches.length = 0;
+    this.head = 0;
+    this.size = 0;
+  }
+}
