@@ -13,7 +13,12 @@ import { AccountsModule } from '@tradeloop/accounts';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
-import { AdminBrokerAccountsController, BrokerAccountsController, KiteCallbacksController } from './brokers/broker-accounts.controller';
+import {
+  AdminBrokerAccountsController,
+  BrokerAccountsController,
+  KiteCallbacksController,
+  UpstoxCallbacksController,
+} from './brokers/broker-accounts.controller';
 import { BrokerAccountViewsController } from './brokers/broker-account-views.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
@@ -94,6 +99,7 @@ export class ApiModule {
         BrokerAccountsController,
         BrokerAccountViewsController,
         KiteCallbacksController,
+        UpstoxCallbacksController,
         AdminBrokerAccountsController,
       ],
       providers: [

@@ -116,6 +116,8 @@ describe('roles', () => {
       // The browser arrives from Kite (the state authenticates); Kite posts postbacks (the checksum does).
       '/api/v1/brokers/kite/callback',
       '/api/v1/brokers/kite/postback',
+      // The browser arrives from Upstox's login dialog (the state authenticates).
+      '/api/v1/brokers/upstox/callback',
     ]);
     for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (publicRoutes.has(path)) continue;

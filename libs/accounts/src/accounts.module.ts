@@ -19,6 +19,7 @@ import {
 import { CredentialsCipher } from './credentials-cipher';
 import { CompleteKiteLoginUseCase, KITE_SESSION_FETCH, StartKiteLoginUseCase } from './kite-login-use-cases';
 import { ReceiveKitePostbackUseCase } from './kite-postback.use-case';
+import { CompleteUpstoxLoginUseCase, StartUpstoxLoginUseCase, UPSTOX_TOKEN_FETCH } from './upstox-login-use-cases';
 import { ReencryptBrokerCredentialsUseCase } from './reencrypt-credentials.use-case';
 
 const USE_CASES = [
@@ -32,6 +33,8 @@ const USE_CASES = [
   AdminSetBrokerAccountDisabledUseCase,
   StartKiteLoginUseCase,
   CompleteKiteLoginUseCase,
+  StartUpstoxLoginUseCase,
+  CompleteUpstoxLoginUseCase,
   ReceiveKitePostbackUseCase,
   ReencryptBrokerCredentialsUseCase,
 ];
@@ -47,6 +50,7 @@ const USE_CASES = [
   providers: [
     { provide: CredentialsCipher, useFactory: (config: AppConfig) => CredentialsCipher.fromConfig(config), inject: [APP_CONFIG] },
     { provide: KITE_SESSION_FETCH, useValue: null },
+    { provide: UPSTOX_TOKEN_FETCH, useValue: null },
     BrokerAccountsRepository,
     BrokerAccountEvents,
     BrokerAccountDirectory,

@@ -7,6 +7,7 @@ export * from './broker-account-use-cases';
 export * from './broker-account-rules';
 export * from './credentials-cipher';
 export * from './kite-login-use-cases';
+export * from './upstox-login-use-cases';
 export * from './kite-postback.use-case';
 export * from './reencrypt-credentials.use-case';
 export * from './ports';

@@ -11,6 +11,7 @@ import { accountNotFound, isAccountId } from './broker-account-rules';
 import type { AccountActor } from './broker-account-use-cases';
 import { CredentialsCipher, secretAad } from './credentials-cipher';
 import { kiteTokenExpiry } from './token-expiry';
+import { StartUpstoxLoginUseCase } from './upstox-login-use-cases';
 
 /** How long a login state is accepted: the user has this long to log in at Kite. */
 export const LOGIN_STATE_TTL_MS = 10 * 60_000;
@@ -34,17 +35,14 @@ export class StartKiteLoginUseCase {
     @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StartUpstoxLoginUseCase) private readonly upstoxLogin: StartUpstoxLoginUseCase,
   ) {}
 
   async execute(actor: AccountActor, id: string, now = new Date()): Promise<{ url: string }> {
     const account = isAccountId(id) ? await this.repo.findVisible(actor.userId, id, { includeFirm: actor.isAdmin }) : undefined;
     if (!account) throw accountNotFound();
-    if (account.kind !== 'kite') {
-      throw new DomainError(
-        'CONFLICT',
-        account.kind === 'upstox' ? 'Upstox login is not available yet' : `A ${account.kind} account has no broker login`,
-      );
-    }
+    if (account.kind === 'upstox') return this.upstoxLogin.execute(actor, id, now);
+    if (account.kind !== 'kite') throw new DomainError('CONFLICT', `A ${account.kind} account has no broker login`);
     if (account.disabled) throw new DomainError('CONFLICT', 'This account is disabled; enable it before logging in');
     const secrets = (await this.repo.secrets(id))!;
     const { apiKey } = JSON.parse(this.cipher.decrypt(secrets.credentialsCiphertext!, secretAad(id, 'credentials'))) as { apiKey: string };

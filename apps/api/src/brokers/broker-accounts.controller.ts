@@ -10,6 +10,7 @@ import {
   BrokerLoginUrlSchema,
   CreateBrokerAccountSchema,
   KiteCallbackQuerySchema,
+  UpstoxCallbackQuerySchema,
   PaperBalanceRequestSchema,
   UpdateBrokerAccountSchema,
   type BrokerAccount,
@@ -18,6 +19,7 @@ import {
   AdminListUserBrokerAccountsQuery,
   AdminSetBrokerAccountDisabledUseCase,
   CompleteKiteLoginUseCase,
+  CompleteUpstoxLoginUseCase,
   CreateBrokerAccountUseCase,
   DeleteBrokerAccountUseCase,
   GetBrokerAccountQuery,
@@ -44,6 +46,7 @@ class PaperBalanceDto extends createZodDto(PaperBalanceRequestSchema) {}
 class BrokerLoginUrlDto extends createZodDto(BrokerLoginUrlSchema) {}
 class BrokerAccountIdPathDto extends createZodDto(BrokerAccountIdParamSchema) {}
 class KiteCallbackQueryDto extends createZodDto(KiteCallbackQuerySchema) {}
+class UpstoxCallbackQueryDto extends createZodDto(UpstoxCallbackQuerySchema) {}
 
 const actorOf = (principal: Principal, meta?: RequestMeta): AccountActor => ({
   userId: principal.userId,
@@ -140,7 +143,7 @@ export class BrokerAccountsController {
     return this.setPaperBalance.execute(actorOf(principal, meta), p.id, body.amount);
   }
 
-  /** Where to send the browser for the daily broker login (Kite); the state in it is single use and lasts 10 minutes. */
+  /** Where to send the browser for the daily broker login (Kite, Upstox); the state in it is single use and lasts 10 minutes. */
   @Get(':id/login')
   @ApiProblems(404, 409)
   @ZodResponse({ status: 200, type: BrokerLoginUrlDto })
@@ -188,6 +191,23 @@ export class KiteCallbacksController {
   async postback(@Body() body: unknown, @ReqMeta() meta: RequestMeta): Promise<{ received: true }> {
     await this.receivePostback.execute(body, meta);
     return { received: true };
+  }
+}
+
+/** What Upstox calls (no bearer token): the OAuth2 redirect of the daily login, with our single-use `state`. */
+@ApiTags('brokers')
+@Controller('api/v1/brokers/upstox')
+export class UpstoxCallbacksController {
+  constructor(@Inject(CompleteUpstoxLoginUseCase) private readonly completeLogin: CompleteUpstoxLoginUseCase) {}
+
+  /** 302 to `/account/brokers?login=ok|failed&reason=…`; a missing, foreign, expired or replayed state is 400 (nothing stored). */
+  @Public()
+  @Get('callback')
+  @ApiResponse({ status: 302, description: 'To the web app: `Location: /account/brokers?login=ok|failed&reason=…`' })
+  @ApiProblems(400)
+  async callback(@Query() q: UpstoxCallbackQueryDto, @ReqMeta() meta: RequestMeta, @Res() reply: FastifyReply): Promise<void> {
+    const { redirect } = await this.completeLogin.execute(q, meta);
+    await reply.header('cache-control', 'no-store').redirect(redirect, 302);
   }
 }
 

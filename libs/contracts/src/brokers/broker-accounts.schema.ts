@@ -136,6 +136,15 @@ export const KiteCallbackQuerySchema = z.object({
 });
 export type KiteCallbackQuery = z.infer<typeof KiteCallbackQuerySchema>;
 
+/** `GET /brokers/upstox/callback`: Upstox's OAuth2 redirect, `code` and our `state` (or an OAuth `error`). */
+export const UpstoxCallbackQuerySchema = z.object({
+  code: z.string().max(500).optional(),
+  state: z.string().max(200).optional(),
+  error: z.string().max(100).optional(),
+  error_description: z.string().max(500).optional(),
+});
+export type UpstoxCallbackQuery = z.infer<typeof UpstoxCallbackQuerySchema>;
+
 /** Where the callback sends the browser back: `/account/brokers?login=ok|failed&reason=…`. */
 export const BROKER_LOGIN_RETURN_PATH = '/account/brokers';
 export const BROKER_LOGIN_OUTCOMES = ['ok', 'failed'] as const;
