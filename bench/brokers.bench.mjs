@@ -7,6 +7,8 @@
 //              instrument mapping) and reconcile (the same, fed through the update dedup).
 //              Target ≤ 2 s.
 //   ticks:     the ticker decode figures of bench/brokers-ticks.mjs (target ≥ 200,000 ticks/s per core).
+//   instruments: an instrument master of 100,000 rows imported end to end (bench/brokers-instruments.mjs;
+//              target ≤ 10 s).
 // Needs the build (`npx tsc -b tsconfig.build.json`: KiteAdapter comes from libs/brokers/dist).
 // Prints a table and ends with one JSON line. Not part of `npm test`.
 import { fork } from 'node:child_process';
@@ -14,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstrumentMap, KiteAdapter, kitePlaceForm, kitePlacePath } from '@tradeloop/brokers';
 import { benchDecodeTicks } from './brokers-ticks.mjs';
+import { benchInstrumentMaster } from './brokers-instruments.mjs';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { loadKiteFake } from './lib/load-kite-fake.mjs';
 
@@ -227,8 +230,8 @@ async function benchReconcile(bundlePath) {
 
 const i = process.argv.indexOf('--part');
 const part = i > 0 ? process.argv[i + 1] : 'all';
-if (!['all', 'place', 'reconcile', 'ticks'].includes(part)) {
-  console.error('usage: npm run bench -- brokers [--part place|reconcile|ticks]');
+if (!['all', 'place', 'reconcile', 'ticks', 'instruments'].includes(part)) {
+  console.error('usage: npm run bench -- brokers [--part place|reconcile|ticks|instruments]');
   process.exit(2);
 }
 console.log(`bench brokers: KiteAdapter against the fake Kite on loopback, zero latency, on ${JSON.stringify(machine())}`);
@@ -274,6 +277,12 @@ if (part === 'all' || part === 'ticks') {
   console.log('');
   const r = await benchDecodeTicks();
   results.ticks = { feed: r.feed, decode: r.decode };
+  Object.assign(targets, r.targets);
+}
+if (part === 'all' || part === 'instruments') {
+  console.log('');
+  const r = await benchInstrumentMaster();
+  results.instruments = r.results;
   Object.assign(targets, r.targets);
 }
 console.log(

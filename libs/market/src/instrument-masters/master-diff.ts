@@ -146,7 +146,8 @@ export function planMasterImport(input: {
         if (report.examples.length < EXAMPLES) report.examples.push(`${symbol}: ${changes.join(', ')}`);
       } else report.unchanged++;
     }
-    desired.set(r.brokerKey.key, { ...r.brokerKey, symbol });
+    const k = r.brokerKey;
+    desired.set(k.key, { key: k.key, exchangeToken: k.exchangeToken, brokerSymbol: k.brokerSymbol, brokerExchange: k.brokerExchange, symbol });
   }
 
   const storedKeys = new Map(input.keys.map((k) => [k.key, k]));

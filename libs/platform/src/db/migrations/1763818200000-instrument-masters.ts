@@ -8,7 +8,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   deleted — orders, fills and watchlists keep their instrument (they reference the symbol).
  * - `instrument_broker_keys`: one broker's key for one instrument (Kite instrument_token with its
  *   exchange_token, Upstox instrument_key, OpenAlgo `EXCHANGE:SYMBOL`), with the broker's own symbol
- *   and exchange. Unique per (broker, key) and per (broker, instrument). No ON DELETE: instruments
+ *   and exchange. Unique per (broker, key) and per (instrument, broker). No ON DELETE: instruments
  *   are never deleted.
  */
 export class InstrumentMasters1763818200000 implements MigrationInterface {
@@ -27,9 +27,9 @@ export class InstrumentMasters1763818200000 implements MigrationInterface {
         broker_exchange text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (broker, key),
-        UNIQUE (broker, symbol)
+        -- Symbol first: it also serves "is this instrument keyed by any broker" (seeding skips those).
+        UNIQUE (symbol, broker)
       );
-      CREATE INDEX instrument_broker_keys_symbol_idx ON instrument_broker_keys (symbol);
     `);
   }
 
