@@ -52,6 +52,21 @@ const kite = new FakeKite({
   redirectUrl: `http://127.0.0.1:${port}/api/v1/brokers/kite/callback`,
 });
 const kiteEndpoints = await kite.start();
+// A fake OpenAlgo installation (libs/testing/src/openalgo-fake) in analyzer mode, bundled the same
+// way: an OpenAlgo account is its host and API key (read through the control port, /openalgo).
+const openAlgoBundle = join(root, `.local/e2e/openalgo-fake-${run}.cjs`);
+await (esbuild.build ?? esbuild.default.build)({
+  entryPoints: [join(root, 'libs/testing/src/openalgo-fake/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  packages: 'external',
+  outfile: openAlgoBundle,
+  logLevel: 'warning',
+});
+const { FakeOpenAlgo } = createRequire(import.meta.url)(openAlgoBundle);
+const openAlgo = new FakeOpenAlgo({ analyzer: true, apiKey: 'e2eopenalgoapikey0000000000' });
+const openAlgoEndpoints = await openAlgo.start();
 const kiteControl = createServer((req, res) => {
   const reply = (status, body) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -63,6 +78,14 @@ const kiteControl = createServer((req, res) => {
     try {
       if (req.method === 'GET' && req.url === '/kite') return reply(200, { apiKey: kite.apiKey, apiSecret: kite.apiSecret });
       if (req.method === 'GET' && req.url === '/kite/orders') return reply(200, { items: kite.orderBook() });
+      if (req.method === 'GET' && req.url === '/openalgo') return reply(200, { host: openAlgoEndpoints.host, apiKey: openAlgo.apiKey });
+      if (req.method === 'GET' && req.url === '/openalgo/orders')
+        return reply(200, { items: openAlgo.orderList().map(({ fillValue, ...o }) => o) });
+      if (req.method === 'POST' && req.url === '/openalgo/quote') {
+        const { exchange, symbol, ltp, bid, ask } = JSON.parse(raw);
+        openAlgo.setQuote(exchange, symbol, { ltp, bid, ask });
+        return reply(200, { ok: true });
+      }
       if (req.method === 'POST' && req.url === '/kite/quote') {
         const { exchange, tradingsymbol, ltp, bid, ask } = JSON.parse(raw);
         kite.setQuote(exchange, tradingsymbol, { ltp, bid, ask });
@@ -103,6 +126,8 @@ const env = {
   KITE_WS_ROOT: kiteEndpoints.wsUrl,
   // The fake trades at any hour: orders go out as regular ones, not as after-market orders.
   KITE_AFTER_HOURS: 'regular',
+  // The fake OpenAlgo serves its order stream on its own port at /ws.
+  OPENALGO_WS_PORT: '0',
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));
@@ -123,7 +148,9 @@ async function stop() {
   rmSync(env.MODEL_REGISTRY_DIR, { recursive: true, force: true });
   kiteControl.close();
   await kite.stop().catch(() => undefined);
+  await openAlgo.stop().catch(() => undefined);
   rmSync(kiteBundle, { force: true });
+  rmSync(openAlgoBundle, { force: true });
   process.exit(0);
 }
 process.on('SIGTERM', stop);

@@ -75,7 +75,12 @@ export function BrokerAccountCard({ account, onEdit, onDelete }: CardProps) {
       {account.status === 'error' && (
         <p className="notice notice-error broker-card-notice" data-testid="broker-account-error">
           {asSentence(account.statusReason ?? 'The broker refused this account')}
-          {live && ' Check the credentials (Edit) and log in again.'}
+          {live && (hasBrowserLogin(account.kind) ? ' Check the credentials (Edit) and log in again.' : ' Check the credentials (Edit).')}
+        </p>
+      )}
+      {account.status === 'connected' && account.statusReason && (
+        <p className="notice notice-warning broker-card-notice" data-testid="broker-account-note">
+          {asSentence(account.statusReason)}
         </p>
       )}
 
@@ -88,7 +93,11 @@ export function BrokerAccountCard({ account, onEdit, onDelete }: CardProps) {
           <>
             <dt>Session</dt>
             <dd className="mono" data-testid="broker-account-session">
-              {account.tokenExpiresAt ? `valid until ${formatIst(account.tokenExpiresAt)}` : 'not logged in'}
+              {account.tokenExpiresAt
+                ? `valid until ${formatIst(account.tokenExpiresAt)}`
+                : hasBrowserLogin(account.kind)
+                  ? 'not logged in'
+                  : 'API key (no daily login)'}
             </dd>
           </>
         )}
