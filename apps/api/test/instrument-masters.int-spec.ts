@@ -18,16 +18,27 @@ import { startWorker } from './support/kite-world';
  * process, with a chosen day, to let contracts expire).
  */
 const files = new Map<string, Buffer>();
+const OPENALGO_KEY = 'openalgo-key-0123456789abcdef';
+let openAlgoHost: string;
 const env: Record<string, string> = {};
 let server: Server;
 beforeAll(async () => {
   server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/openalgo/api/v1/instruments') {
+      // OpenAlgo's instruments service: the API key in the query, 403 for a wrong one.
+      if (url.searchParams.get('apikey') !== OPENALGO_KEY)
+        return void res.writeHead(403).end('{"status":"error","message":"Invalid openalgo apikey"}');
+      if (url.searchParams.get('format') !== 'csv') return void res.writeHead(400).end();
+      return void res.writeHead(200, { 'content-type': 'text/csv' }).end(openAlgoCsv());
+    }
     const body = files.get(req.url ?? '');
     if (!body) return void res.writeHead(404).end('not found');
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  openAlgoHost = `${base}/openalgo`;
   Object.assign(env, { KITE_INSTRUMENTS_URL: `${base}/kite/instruments`, UPSTOX_INSTRUMENTS_URL: `${base}/upstox/complete.json.gz` });
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -95,7 +106,19 @@ const upstoxFut = (key: string, expiry: string) => ({
   underlying_symbol: 'FINNIFTY',
 });
 
-const run = (source: 'kite' | 'upstox', asOf?: string) =>
+const MMM = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+/** OpenAlgo's date forms (docs/brokers.md 3.7): `29DEC26` in symbols, `29-DEC-26` in the expiry column. */
+const oaDate = (day: string, sep = '') => [day.slice(8, 10), MMM[Number(day.slice(5, 7)) - 1], day.slice(2, 4)].join(sep);
+const OA_D = `FINNIFTY${oaDate(exp2)}FUT`;
+const openAlgoCsv = () =>
+  [
+    'symbol,brsymbol,name,exchange,brexchange,token,expiry,strike,lotsize,instrumenttype,tick_size',
+    'RELIANCE,RELIANCE,RELIANCE INDUSTRIES,NSE,NSE,738561,,-1.0,1,EQ,0.1',
+    `${OA_D},${D},FINNIFTY,NFO,NFO,900002,${oaDate(exp2, '-')},-1.0,60,FUT,0.1`,
+    '',
+  ].join('\n');
+
+const run = (source: 'kite' | 'upstox' | 'openalgo', asOf?: string) =>
   api.app.get(RunInstrumentMastersUseCase).execute({ source, ...(asOf ? { asOf } : {}) });
 const imported = (outcomes: InstrumentMasterOutcome[]) => {
   expect(outcomes).toHaveLength(1);
@@ -278,6 +301,33 @@ describe('instrument masters', () => {
       added: 0,
       updated: 0,
       deactivated: 0,
+      keys: { added: 0, changed: 0, removed: 0 },
+    });
+  });
+
+  it('OpenAlgo: from the first enabled account whose host answers; a refused key changes nothing and never reaches the audit', async () => {
+    expect((await run('openalgo'))[0]).toMatchObject({ source: 'openalgo', outcome: 'skipped' });
+    const add = (name: string, apiKey: string) =>
+      api.http.post('/api/v1/broker-accounts', { kind: 'openalgo', name, credentials: { host: openAlgoHost, apiKey } }, trader);
+    const bad = await add('OpenAlgo wrong key', 'wrong-key-0000000000000000');
+    expect(bad.status).toBe(201);
+    const before = await snapshot();
+    const [refused] = await run('openalgo');
+    expect(refused).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/HTTP 403/) });
+    expect(await snapshot()).toEqual(before);
+    const failures = JSON.stringify(await audits('instruments.master_import_failed'));
+    expect(failures).not.toContain('wrong-key-0000000000000000');
+
+    expect((await add('OpenAlgo', OPENALGO_KEY)).status).toBe(201);
+    const report = imported(await run('openalgo'));
+    expect(report).toMatchObject({ broker: 'openalgo', added: 0, updated: 0, unchanged: 2, keys: { added: 2 } });
+    const masters = api.app.get(InstrumentMastersRepository);
+    expect(await masters.symbolOfBrokerKey('openalgo', `NFO:${OA_D}`)).toBe(D);
+    expect(await masters.brokerKeyOf('openalgo', 'RELIANCE')).toMatchObject({ key: 'NSE:RELIANCE', brokerExchange: 'NSE' });
+    expect(imported(await run('openalgo'))).toMatchObject({
+      added: 0,
+      updated: 0,
+      unchanged: 2,
       keys: { added: 0, changed: 0, removed: 0 },
     });
   });
