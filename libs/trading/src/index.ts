@@ -21,6 +21,7 @@ export * from './execution-book';
 export * from './live-broker-clients';
 export * from './live-adapters';
 export * from './openalgo-live-adapter';
+export * from './upstox-live-adapter';
 export * from './check-broker-account.use-case';
 export * from './broker-account-views.query';
 export * from './modify-order.use-case';

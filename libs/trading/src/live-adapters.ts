@@ -4,6 +4,7 @@ import type { BrokerKind } from '@tradeloop/contracts';
 import { isNseOpen, type Instrument } from '@tradeloop/domain';
 import type { AppConfig } from '@tradeloop/platform';
 import { buildOpenAlgo } from './openalgo-live-adapter';
+import { buildUpstox } from './upstox-live-adapter';
 
 /**
  * One place that knows how each kind of live account becomes a `BrokerAdapter` (docs/domain.md,
@@ -24,6 +25,8 @@ export interface LiveAdapterHooks {
   /** The push channel (re)connected: updates may have been missed, reconcile. */
   readonly onReconnect?: () => void;
   readonly onError?: (err: unknown) => void;
+  /** The broker's instrument keys from its daily master, key → our symbol (Upstox orders by `instrument_key`). */
+  readonly instrumentKeys?: ReadonlyMap<string, string>;
 }
 
 /** A live account's adapter with its lifecycle: `start` opens the push channel (worker), `close` ends everything. */
@@ -85,6 +88,7 @@ const buildKite: LiveAdapterBuilder = (config, account, universe, hooks) => {
 const BUILDERS: Partial<Record<BrokerKind, LiveAdapterBuilder>> = {
   kite: buildKite,
   openalgo: buildOpenAlgo,
+  upstox: buildUpstox,
 };
 
 /** The adapter of a live account, or a `final` BrokerError (`BROKER_NOT_SUPPORTED`) for a kind that cannot trade yet. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { BrokerError, type BrokerAdapter, type BrokerFunds } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, needsDailyLogin } from '@tradeloop/accounts';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
-import { InstrumentsRepository } from '@tradeloop/market';
+import { InstrumentMastersRepository, InstrumentsRepository } from '@tradeloop/market';
 import { buildLiveAdapter, type LiveAdapter } from './live-adapters';
 
 const CLIENT_TTL_MS = 10 * 60_000;
@@ -23,6 +23,7 @@ export class LiveBrokerClients implements OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BrokerAccountDirectory) private readonly accounts: BrokerAccountDirectory,
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(InstrumentMastersRepository) private readonly masters: InstrumentMastersRepository,
   ) {}
 
   /** The account's REST client; an `auth` BrokerError when it has no live session. */
@@ -37,8 +38,11 @@ export class LiveBrokerClients implements OnApplicationShutdown {
     if (cached && cached.token === account.session && now - cached.at < CLIENT_TTL_MS) return cached.adapter;
     cached?.adapter.close();
     const universe = await this.instruments.active(new Date(now).toISOString().slice(0, 10));
+    // Upstox orders by instrument_key, from its daily master.
+    const instrumentKeys = account.kind === 'upstox' ? await this.masters.brokerKeys('upstox') : undefined;
     const adapter = buildLiveAdapter(this.config, account, universe, {
       push: false,
+      ...(instrumentKeys ? { instrumentKeys } : {}),
       onAuthLost: (err) => {
         this.clients.delete(accountId);
         const reason = err.brokerMessage ?? err.message;

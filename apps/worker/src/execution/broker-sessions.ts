@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { BrokerError, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, needsDailyLogin, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
-import { InstrumentsRepository } from '@tradeloop/market';
+import { InstrumentMastersRepository, InstrumentsRepository } from '@tradeloop/market';
 import { buildLiveAdapter, PgExecutionBook, TradingRepository, type LiveAdapter } from '@tradeloop/trading';
 import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
@@ -43,6 +43,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(BrokerAccountDirectory) private readonly accounts: BrokerAccountDirectory,
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(InstrumentMastersRepository) private readonly masters: InstrumentMastersRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -134,8 +135,11 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
     const accountId = account.id;
     let execution: OrderExecution | null = null;
+    // Upstox orders by instrument_key, from its daily master.
+    const instrumentKeys = account.kind === 'upstox' ? await this.masters.brokerKeys('upstox') : undefined;
     const adapter = buildLiveAdapter(this.config, account, universe, {
       push: true,
+      ...(instrumentKeys ? { instrumentKeys } : {}),
       onAuthLost: (err) => {
         this.logger.warn({ accountId, err: err.message }, 'broker session lost; the account needs a login');
         const reason = err.brokerMessage ?? err.message;

@@ -147,6 +147,11 @@ export const CONFIG_VARS = {
     schema: z.url({ protocol: /^https?$/ }).default('https://api-hft.upstox.com'),
     description: "Upstox's order host: placing, modifying and cancelling orders of live Upstox accounts (a local fake in tests).",
   },
+  UPSTOX_AFTER_HOURS: {
+    schema: z.enum(['amo', 'regular']).default('amo'),
+    description:
+      'How orders of live Upstox accounts go out outside NSE hours (09:15–15:30 IST, weekdays): as after-market orders (`is_amo`), or `regular` (tests against the fake).',
+  },
   UPSTOX_REQUEST_TIMEOUT_MS: {
     schema: int(500, 60_000).default(7_000),
     description: 'Per Upstox REST request; a placement that times out is looked up by its tag before anything is sent again.',
