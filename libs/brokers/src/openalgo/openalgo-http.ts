@@ -127,15 +127,15 @@ export class OpenAlgoHttpClient {
     } catch (e) {
       const cause = controller.signal.aborted && controller.signal.reason instanceof OpenAlgoTimeoutError ? controller.signal.reason : e;
       const err = brokerErrorFromTransport(OPENALGO, operation, cause);
-      if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH') {
-        throw new BrokerError(
-          err.kind,
-          `${OPENALGO} ${operation}: cannot reach OpenAlgo at ${this.options.host} (${err.code})`,
-          { broker: OPENALGO, operation, code: err.code, brokerMessage: null },
-          { cause },
-        );
-      }
-      throw err;
+      // Say where: the owner has to know which OpenAlgo host is down or not answering.
+      const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH';
+      const detail = refused ? `cannot reach OpenAlgo at ${this.options.host}` : `no complete answer from OpenAlgo at ${this.options.host}`;
+      throw new BrokerError(
+        err.kind,
+        `${OPENALGO} ${operation}: ${detail} (${err.code ?? 'TRANSPORT'}: ${err.message.replace(/^openalgo \w+: /, '')})`,
+        { broker: OPENALGO, operation, code: err.code, brokerMessage: null },
+        { cause },
+      );
     } finally {
       clearTimeout(timer);
     }
