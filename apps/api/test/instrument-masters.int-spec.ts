@@ -215,6 +215,9 @@ describe('instrument masters', () => {
     const refused = await api.http.request('POST', '/api/v1/orders', { body, token: trader, headers: { 'idempotency-key': randomUUID() } });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body)).toMatch(/multiple of the tick size \(0\.10?\)/);
+    // Seeding the demo universe again never puts the demo ₹0.05 back on a master-managed instrument.
+    await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()).filter((i) => i.symbol === 'RELIANCE'));
+    expect((await instrument('RELIANCE'))!.tick).toBe('1000');
     const search = await api.http.get('/api/v1/instruments?query=RELIANCE', trader);
     expect(search.body.items.find((i: { symbol: string }) => i.symbol === 'RELIANCE').tickSize).toMatch(/^0\.10*$/);
   });
@@ -289,6 +292,13 @@ describe('instrument masters', () => {
     expect(got.status).toBe(200);
     expect(got.body.symbol).toBe(C);
     expect(await api.app.get(InstrumentsRepository).bySymbol(C)).toMatchObject({ symbol: C, lotSize: 60, expiry: exp1 });
+    const again = await api.http.request('POST', '/api/v1/orders', {
+      body: { symbol: C, side: 'BUY', type: 'LIMIT', quantity: 60, price: '1.00', product: 'NRML' },
+      token: trader,
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(again.status).toBe(400);
+    expect(JSON.stringify(again.body)).toMatch(/no longer traded/);
     const search = await api.http.get('/api/v1/instruments?query=FINNIFTY', trader);
     expect(search.body.items.map((i: { symbol: string }) => i.symbol).sort()).toEqual([D, E].sort());
     expect((await api.app.get(InstrumentsRepository).active(dayAfter)).map((i) => i.symbol)).not.toContain(C);

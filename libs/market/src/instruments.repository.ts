@@ -14,6 +14,7 @@ interface Row {
   expiry: string | null;
   strike_ticks: string | null;
   underlying: string | null;
+  active?: boolean;
 }
 
 const toDto = (r: Row): InstrumentDto => ({
@@ -39,6 +40,7 @@ const toInstrument = (r: Row): Instrument => ({
   ...(r.expiry ? { expiry: r.expiry } : {}),
   ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
   ...(r.underlying ? { underlying: r.underlying } : {}),
+  ...(r.active === false ? { active: false as const } : {}),
 });
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -118,7 +120,7 @@ export class InstrumentsRepository {
   async bySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
     const r = await sql.maybeOne<Row>(
       `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-              strike_ticks::text, underlying FROM instruments WHERE symbol = $1`,
+              strike_ticks::text, underlying, active FROM instruments WHERE symbol = $1`,
       [symbol],
     );
     return r ? toInstrument(r) : undefined;

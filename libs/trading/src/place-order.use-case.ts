@@ -127,6 +127,11 @@ export class PlaceOrderUseCase {
       throw new DomainError('VALIDATION_FAILED', `Unknown symbol ${symbol}`, {
         fieldErrors: [{ field: 'symbol', message: 'no such instrument' }],
       });
+    // Deactivated by an instrument master (docs/brokers.md 6): old orders keep it, new ones are refused.
+    if (instrument.active === false)
+      throw new DomainError('VALIDATION_FAILED', `${symbol} is no longer traded (expired or delisted)`, {
+        fieldErrors: [{ field: 'symbol', message: 'instrument deactivated' }],
+      });
     // The account first: an order for an account the user may not trade, or cannot trade now, goes no further.
     const account = await this.accounts.forOrder(sql, userId, body.accountId);
     const { limits, switches, snapshot, ltp } = await this.intake.read(sql, userId, strategyId, symbol, account.id);

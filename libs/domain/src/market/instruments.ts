@@ -19,6 +19,11 @@ export interface Instrument {
   expiry?: string;
   strike?: PriceTicks;
   underlying?: string;
+  /**
+   * `false` once an instrument master deactivated it (expired or delisted; docs/brokers.md 6): old
+   * orders keep reading it, new orders are refused. Absent means active.
+   */
+  active?: false;
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];

@@ -2,7 +2,7 @@ import type { Instrument } from '@tradeloop/domain';
 import { InstrumentMasterError, type BrokerKey, type MasterBroker, type ParsedMaster } from './master-record';
 
 /** An instrument as stored, with whether it is still tradable. */
-export interface StoredInstrument extends Instrument {
+export interface StoredInstrument extends Omit<Instrument, 'active'> {
   active: boolean;
 }
 
@@ -49,7 +49,8 @@ export interface MasterPlan {
 
 const contract = (i: Pick<Instrument, 'exchange' | 'instrumentType' | 'underlying' | 'expiry' | 'strike'>) =>
   `${i.exchange}|${i.instrumentType}|${i.underlying}|${i.expiry}|${i.strike ?? ''}`;
-const derivative = (i: Instrument) => i.instrumentType === 'FUT' || i.instrumentType === 'CE' || i.instrumentType === 'PE';
+const derivative = (i: Pick<Instrument, 'instrumentType'>) =>
+  i.instrumentType === 'FUT' || i.instrumentType === 'CE' || i.instrumentType === 'PE';
 const sameKey = (a: BrokerKey, b: BrokerKey) =>
   a.key === b.key &&
   (a.exchangeToken ?? null) === (b.exchangeToken ?? null) &&
@@ -147,7 +148,13 @@ export function planMasterImport(input: {
       } else report.unchanged++;
     }
     const k = r.brokerKey;
-    desired.set(k.key, { key: k.key, exchangeToken: k.exchangeToken, brokerSymbol: k.brokerSymbol, brokerExchange: k.brokerExchange, symbol });
+    desired.set(k.key, {
+      key: k.key,
+      exchangeToken: k.exchangeToken,
+      brokerSymbol: k.brokerSymbol,
+      brokerExchange: k.brokerExchange,
+      symbol,
+    });
   }
 
   const storedKeys = new Map(input.keys.map((k) => [k.key, k]));
