@@ -28,6 +28,17 @@ export async function* maybeGunzip(source: AsyncIterable<Uint8Array>): AsyncGene
   else yield* rest;
 }
 
+/** Resolves on the first of `events`, then removes its listeners (no pile-up across waits). */
+function settled(emitter: NodeJS.EventEmitter, events: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const e of events) emitter.off(e, done);
+      resolve();
+    };
+    for (const e of events) emitter.on(e, done);
+  });
+}
+
 async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const z = createGunzip();
   const out: Buffer[] = [];
@@ -51,7 +62,7 @@ async function* gunzip(input: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of input) {
         if (failed) return;
-        if (!z.write(chunk)) await new Promise<void>((r) => (z.once('drain', r), z.once('error', () => r()), z.once('close', r)));
+        if (!z.write(chunk)) await settled(z, ['drain', 'error', 'close']);
       }
       z.end();
     } catch (err) {
