@@ -151,6 +151,15 @@ describe('UpstoxAdapter against the fake Upstox', () => {
     expect(quotes).toEqual([expect.objectContaining({ instrument: INFY, ltp: 10_000_000, bid: 10_000_000, ask: 10_000_500 })]);
   });
 
+  it('after hours: the placement goes with is_amo, waits at Upstox, and trades when the market opens', async () => {
+    await setup({}, { stream: { enabled: false }, amoAt: () => true });
+    const [id] = (await adapter.placeOrder(order({ type: 'MARKET', price: null }))).brokerOrderIds;
+    expect(fake.requests.find((r) => r.route === 'place')!.body).toMatchObject({ is_amo: true });
+    expect(await adapter.getOrder(id!)).toMatchObject({ status: 'PENDING_SUBMIT', rawStatus: 'after market order req received' });
+    fake.openAmoOrders();
+    expect(await adapter.getOrder(id!)).toMatchObject({ status: 'FILLED', filledQuantity: 2 });
+  });
+
   it('a read refused with 429 UDAPI10005 is retried after the wait; a placement is not', async () => {
     await setup({}, { stream: { enabled: false }, maxRateWaitMs: 5_000 });
     fake.failNext('orders', 429);

@@ -141,7 +141,7 @@ class UpstoxApiError extends Error {
 const RESPONDED = Symbol('responded');
 const IST_MS = (5 * 60 + 30) * 60_000;
 const HTML_PAGE = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>';
-const WORKING = new Set(['open', 'trigger pending']);
+const WORKING = new Set(['open', 'trigger pending', 'after market order req received']);
 const TERMINAL = new Set(['complete', 'cancelled', 'rejected']);
 const STREAM_PATH = '/v2/feed/portfolio-stream-feed';
 
@@ -277,6 +277,18 @@ export class FakeUpstox extends EventEmitter {
     const i = this.instrument(key);
     this.quotes.set(i.instrumentKey, { ltp: q.ltp, bid: q.bid ?? q.ltp, ask: q.ask ?? q.ltp });
     for (const o of [...this.orders.values()]) if (o.instrument.instrumentKey === key) this.match(o);
+  }
+
+  /** The market opens: after-market orders go to the exchange and match. */
+  openAmoOrders(): void {
+    for (const o of [...this.orders.values()]) {
+      if (o.status !== 'after market order req received') continue;
+      o.status = o.order_type === 'SL' || o.order_type === 'SL-M' ? 'trigger pending' : 'open';
+      o.exchange_timestamp = upstoxTimestamp(this.now());
+      this.snapshot(o);
+      this.publish(o);
+      this.match(o);
+    }
   }
 
   failNext(route: FakeUpstoxRoute | '*', fault: FakeUpstoxFault, times = 1): void {
@@ -824,6 +836,13 @@ export class FakeUpstox extends EventEmitter {
         return [o.order_id];
       }
     }
+    if (o.is_amo) {
+      // Held until the market opens (`openAmoOrders`), as Upstox holds after-market orders.
+      o.status = 'after market order req received';
+      this.snapshot(o);
+      this.publish(o);
+      return [o.order_id];
+    }
     o.status = type === 'SL' || type === 'SL-M' ? 'trigger pending' : 'open';
     o.exchange_timestamp = now;
     this.snapshot(o);
@@ -883,7 +902,7 @@ export class FakeUpstox extends EventEmitter {
   }
 
   private match(o: FakeOrder): void {
-    if (!WORKING.has(o.status)) return;
+    if (o.status !== 'open' && o.status !== 'trigger pending') return;
     const q = this.quotes.get(o.instrument.instrumentKey);
     if (!q) return;
     const buy = o.transaction_type === 'BUY';
