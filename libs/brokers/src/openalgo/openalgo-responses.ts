@@ -108,6 +108,8 @@ export interface OpenAlgoFill {
   readonly quantity: number;
   /** Σ quantity × price in ticks, for the average. */
   readonly value: bigint;
+  /** The latest fill's time, epoch ms. */
+  readonly lastAt: number;
 }
 
 const side = (v: unknown): OrderSide | null => {
@@ -155,6 +157,9 @@ export function parseOpenAlgoOrder(raw: unknown, ctx: OpenAlgoContext, fills?: R
   } else filledQuantity = 0;
   const status = normaliseStatus(rawStatus, OPENALGO_STATUSES, { filledQuantity, quantity });
   const placedAt = parseOpenAlgoTime(raw.timestamp, ctx.nowMs) ?? ctx.nowMs;
+  // When this state was reached, as near as OpenAlgo says: a pushed message is now; a book read
+  // is its latest fill (the trade book's time), else its placement.
+  const updatedAt = pushedFilled !== null ? ctx.nowMs : Math.max(placedAt, fromBook?.lastAt ?? placedAt);
   const reason = typeof raw.rejection_reason === 'string' && raw.rejection_reason !== '' ? raw.rejection_reason : null;
   return {
     brokerOrderId: asBrokerOrderId(orderId),
@@ -174,7 +179,7 @@ export function parseOpenAlgoOrder(raw: unknown, ctx: OpenAlgoContext, fills?: R
     averagePrice,
     rejectReason: status === 'REJECTED' ? (reason ?? (typeof raw.message === 'string' ? raw.message : null)) : null,
     placedAt,
-    updatedAt: placedAt,
+    updatedAt,
   };
 }
 
@@ -204,8 +209,9 @@ export function parseOpenAlgoTradeBook(
     const q = openAlgoInteger(raw.quantity);
     const price = openAlgoPrice(raw.average_price);
     if (q === null || q <= 0 || price === null) throw openAlgoInvalid(`trade of ${orderId}: quantity or price`);
-    const f = fills.get(orderId) ?? { quantity: 0, value: 0n };
-    fills.set(orderId, { quantity: f.quantity + q, value: f.value + BigInt(q) * BigInt(price) });
+    const at = parseOpenAlgoTime(raw.timestamp, ctx.nowMs) ?? ctx.nowMs;
+    const f = fills.get(orderId) ?? { quantity: 0, value: 0n, lastAt: 0 };
+    fills.set(orderId, { quantity: f.quantity + q, value: f.value + BigInt(q) * BigInt(price), lastAt: Math.max(f.lastAt, at) });
     if (typeof raw.exchange !== 'string' || typeof raw.symbol !== 'string') continue;
     const ref = ctx.instruments.fromBroker(raw.exchange, raw.symbol);
     const product = typeof raw.product === 'string' ? OPENALGO_PRODUCTS.fromBroker(raw.product, 'EQ') : null;
@@ -219,7 +225,7 @@ export function parseOpenAlgoTradeBook(
       product,
       quantity: fromBrokerQuantity(q, ctx.instruments.toBroker(ref)),
       price,
-      ts: parseOpenAlgoTime(raw.timestamp, ctx.nowMs) ?? ctx.nowMs,
+      ts: at,
     });
   }
   return { trades, fills };

@@ -134,6 +134,8 @@ describe('OpenAlgo replies', () => {
       placedAt: T0,
     });
     expect(o.averagePrice).toBe(10_000_833);
+    // Reached with its latest fill, not when it was placed.
+    expect(o.updatedAt).toBe(T0 + 2000);
   });
 
   it('a complete order without trades is filled whole; unknown statuses are UNKNOWN', () => {
