@@ -9,6 +9,9 @@
 //   ticks:     the ticker decode figures of bench/brokers-ticks.mjs (target ≥ 200,000 ticks/s per core).
 //   instruments: an instrument master of 100,000 rows imported end to end (bench/brokers-instruments.mjs;
 //              target ≤ 10 s).
+//   feed:      the fake Kite at 10,000 full-mode ticks/s over 500 instruments through the worker's
+//              MARKET_FEED=kite and the API to 20 socket clients (bench/brokers-feed.mjs; target
+//              tick → browser p99 ≤ 50 ms, nothing shed).
 // Needs the build (`npx tsc -b tsconfig.build.json`: KiteAdapter comes from libs/brokers/dist).
 // Prints a table and ends with one JSON line. Not part of `npm test`.
 import { fork } from 'node:child_process';
@@ -16,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstrumentMap, KiteAdapter, kitePlaceForm, kitePlacePath } from '@tradeloop/brokers';
 import { benchDecodeTicks } from './brokers-ticks.mjs';
+import { benchKiteFeed } from './brokers-feed.mjs';
 import { benchInstrumentMaster } from './brokers-instruments.mjs';
 import { fmt, machine } from './lib/bench-kit.mjs';
 import { loadKiteFake } from './lib/load-kite-fake.mjs';
@@ -230,8 +234,8 @@ async function benchReconcile(bundlePath) {
 
 const i = process.argv.indexOf('--part');
 const part = i > 0 ? process.argv[i + 1] : 'all';
-if (!['all', 'place', 'reconcile', 'ticks', 'instruments'].includes(part)) {
-  console.error('usage: npm run bench -- brokers [--part place|reconcile|ticks|instruments]');
+if (!['all', 'place', 'reconcile', 'ticks', 'instruments', 'feed'].includes(part)) {
+  console.error('usage: npm run bench -- brokers [--part place|reconcile|ticks|instruments|feed]');
   process.exit(2);
 }
 console.log(`bench brokers: KiteAdapter against the fake Kite on loopback, zero latency, on ${JSON.stringify(machine())}`);
@@ -283,6 +287,12 @@ if (part === 'all' || part === 'instruments') {
   console.log('');
   const r = await benchInstrumentMaster();
   results.instruments = r.results;
+  Object.assign(targets, r.targets);
+}
+if (part === 'all' || part === 'feed') {
+  console.log('');
+  const r = await benchKiteFeed();
+  results.feed = r.result;
   Object.assign(targets, r.targets);
 }
 console.log(
