@@ -46,7 +46,7 @@ export class RunInstrumentMastersUseCase {
   private async runOne(source: MasterBroker, asOf: string | undefined): Promise<InstrumentMasterOutcome> {
     const urls = await this.urlsOf(source);
     if (urls.length === 0) return { source, outcome: 'skipped', reason: 'no enabled OpenAlgo account' };
-    let failure: InstrumentMasterOutcome | undefined;
+    let failure: Extract<InstrumentMasterOutcome, { outcome: 'failed' }> = { source, outcome: 'failed', error: 'not tried' };
     for (const url of urls) {
       try {
         const report = await this.importer.execute({
@@ -64,7 +64,7 @@ export class RunInstrumentMastersUseCase {
         // A malformed file is the broker's answer; another OpenAlgo host may still serve a good one.
       }
     }
-    const f = failure as Extract<InstrumentMasterOutcome, { outcome: 'failed' }>;
+    const f = failure;
     await this.audit.append({
       actorId: null,
       action: 'instruments.master_import_failed',
