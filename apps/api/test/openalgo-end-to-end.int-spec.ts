@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
@@ -81,6 +82,13 @@ describe('OpenAlgo accounts, end to end', () => {
     expect(badKey.body).toMatchObject({ status: 'error', statusReason: expect.stringContaining('refused the API key') });
     const html = await addAccount('Wrong path', `${beta.endpoints().host}/dashboard`, beta.apiKey);
     expect(html.body).toMatchObject({ status: 'error', statusReason: expect.stringContaining('HTML') });
+    // A host nothing listens on: the account is in error, saying which host cannot be reached.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const downHost = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const down = await addAccount('Host down', downHost, beta.apiKey);
+    expect(down.body).toMatchObject({ status: 'error', statusReason: expect.stringContaining(`cannot reach OpenAlgo at ${downHost}`) });
     // An account in error takes no orders (409 naming it), nothing reaches any OpenAlgo.
     const refused = await place({
       symbol: 'RELIANCE',
