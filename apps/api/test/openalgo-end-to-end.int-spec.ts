@@ -27,6 +27,7 @@ beforeAll(async () => {
     OPENALGO_WS_PORT: '0',
     OPENALGO_REQUEST_TIMEOUT_MS: '1000',
     OPENALGO_POLL_INTERVAL_MS: '200',
+    OPENALGO_CHECK_INTERVAL_MS: '300',
     BROKER_FUNDS_CACHE_MS: '0',
   });
 });
@@ -127,28 +128,29 @@ describe('OpenAlgo accounts, end to end', () => {
     expect(beta.orderList().find((o) => o.orderid === open.brokerOrderId)).toMatchObject({ status: 'cancelled' });
   });
 
-  it('a host that goes down marks only its own account error; the other keeps trading', async () => {
+  it('a host that goes down marks only its own account error (the worker re-checks it); the other keeps trading; back up, connected again', async () => {
+    const statusOf = (id: string, status: string) =>
+      eventually(async () => ((await accountView(id)).status === status ? accountView(id) : null), 15_000, `${id} ${status}`);
     await beta.goDown();
     try {
-      // Re-checked as its owner re-enters the key: the host cannot be reached.
-      const patched = await api.http.request('PATCH', `/api/v1/broker-accounts/${ids.beta}`, {
-        body: { credentials: { host: beta.endpoints().host, apiKey: beta.apiKey } },
-        token: trader.token,
-      });
-      expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ status: 'error', statusReason: expect.stringContaining('cannot reach OpenAlgo') });
+      const inError = await statusOf(ids.beta!, 'error');
+      expect(inError.statusReason).toContain(`OpenAlgo at ${beta.endpoints().host}`);
       expect(await accountView(ids.alpha!)).toMatchObject({ status: 'connected' });
+      const refused = await place({ symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 1, product: 'CNC', accountId: ids.beta });
+      expect(refused.status).toBe(409);
       const res = await place({ symbol: 'RELIANCE', side: 'SELL', type: 'MARKET', quantity: 1, product: 'CNC', accountId: ids.alpha });
       expect(res.status).toBe(202);
       await untilStatus(res.body.order.id, 'FILLED');
     } finally {
       await beta.comeBack();
     }
-    const back = await api.http.request('PATCH', `/api/v1/broker-accounts/${ids.beta}`, {
+    expect(await statusOf(ids.beta!, 'connected')).toMatchObject({ statusReason: null });
+    // Its owner re-entering the key checks it at once, too.
+    const patched = await api.http.request('PATCH', `/api/v1/broker-accounts/${ids.beta}`, {
       body: { credentials: { host: beta.endpoints().host, apiKey: beta.apiKey } },
       token: trader.token,
     });
-    expect(back.body).toMatchObject({ status: 'connected', statusReason: null });
+    expect(patched.body).toMatchObject({ status: 'connected', statusReason: null });
   });
 
   it('a placement whose answer is lost is found by the heuristic (no tags at OpenAlgo) and never sent twice', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import type { BrokerKind } from '@tradeloop/contracts';
+import { BROKER_KINDS, type BrokerKind } from '@tradeloop/contracts';
 import { AuditRepository } from '@tradeloop/identity';
 import { BrokerAccountsRepository, type StoredStatus } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
@@ -62,6 +62,11 @@ export class BrokerAccountDirectory {
       tokenExpiresAt: s.tokenExpiresAt,
       session: needsDailyLogin(s.kind) ? accessToken : s.kind === 'paper' ? null : JSON.stringify(credentials),
     };
+  }
+
+  /** The enabled live accounts without a daily login (OpenAlgo): what the worker re-checks periodically. */
+  accountsWithoutDailyLogin(): Promise<string[]> {
+    return this.repo.enabledOfKinds(BROKER_KINDS.filter((k) => k !== 'paper' && !needsDailyLogin(k)));
   }
 
   /** The user's default account id (their paper account, created now, when they have chosen none). */

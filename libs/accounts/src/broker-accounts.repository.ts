@@ -239,6 +239,15 @@ export class BrokerAccountsRepository {
     return row !== undefined;
   }
 
+  /** Enabled accounts of these kinds (the live ones without a daily login, for their periodic check), oldest first. */
+  async enabledOfKinds(kinds: readonly string[], sql: Sql = this.db.sql): Promise<string[]> {
+    const rows = await sql.rows<{ id: string }>(
+      `SELECT id FROM broker_accounts WHERE kind = ANY($1::text[]) AND NOT disabled ORDER BY id`,
+      [[...kinds]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async existingUsers(ids: readonly string[], sql: Sql = this.db.sql): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const rows = await sql.rows<{ id: string }>(`SELECT id::text AS id FROM users WHERE id = ANY($1::uuid[])`, [ids]);

@@ -4,7 +4,7 @@ import { BrokerError, OrderExecution, type BrokerAdapter } from '@tradeloop/brok
 import { BrokerAccountDirectory, needsDailyLogin, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentMastersRepository, InstrumentsRepository } from '@tradeloop/market';
-import { buildLiveAdapter, PgExecutionBook, TradingRepository, type LiveAdapter } from '@tradeloop/trading';
+import { buildLiveAdapter, CheckBrokerAccountUseCase, PgExecutionBook, TradingRepository, type LiveAdapter } from '@tradeloop/trading';
 import type { OrderId } from '@tradeloop/domain';
 import { MockFeedBridge } from './mock-feed.bridge';
 
@@ -35,6 +35,9 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   private readonly live = new Map<string, LiveSession>();
   private readonly building = new Map<string, Promise<OrderExecution>>();
   private sweep: NodeJS.Timeout | null = null;
+  private checks: NodeJS.Timeout | null = null;
+  private checking = false;
+  private readonly checker: CheckBrokerAccountUseCase;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,7 +48,9 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(InstrumentMastersRepository) private readonly masters: InstrumentMastersRepository,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.checker = new CheckBrokerAccountUseCase(config, accounts, instruments);
+  }
 
   async onModuleInit(): Promise<void> {
     this.paper = this.execution(await this.mock.ready);
@@ -54,6 +59,30 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     // minute the ended ones turn needs_login, each published once to its owner (the UPDATE decides who).
     this.sweep = setInterval(() => void this.expireSessions(), EXPIRY_SWEEP_MS);
     this.sweep.unref();
+    // Accounts without a daily login (OpenAlgo) have no session to expire: they are re-checked
+    // instead, so a host that went down turns its account error (only that one) and one that
+    // answers again turns it connected, analyzer mode noted either way.
+    this.checks = setInterval(() => void this.checkAccounts(), this.config.OPENALGO_CHECK_INTERVAL_MS);
+    this.checks.unref();
+  }
+
+  /** Re-checks every enabled account without a daily login; one that fails is in error and its session is dropped. */
+  async checkAccounts(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      for (const id of await this.accounts.accountsWithoutDailyLogin()) {
+        try {
+          if ((await this.checker.execute(id)) === 'error') await this.drop(id);
+        } catch (err) {
+          this.logger.warn({ err, accountId: id }, 'broker account check failed; the next one retries');
+        }
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'broker account checks failed; the next round retries');
+    } finally {
+      this.checking = false;
+    }
   }
 
   /** Ends the broker sessions past their expiry (needs_login, `broker.account` to the owners) and drops their adapters. */
@@ -179,6 +208,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
+    if (this.checks) clearInterval(this.checks);
     await Promise.allSettled([this.paper.stop(), ...[...this.live.keys()].map((id) => this.drop(id))]);
   }
 }

@@ -166,6 +166,11 @@ export const CONFIG_VARS = {
     description:
       "Port of an OpenAlgo install's WebSocket proxy (order updates), on the account's host; 0 = the host's own address with path `/ws` (a reverse proxy serving both; the fake).",
   },
+  OPENALGO_CHECK_INTERVAL_MS: {
+    schema: int(200, 3_600_000).default(60_000),
+    description:
+      'How often the worker re-checks each enabled OpenAlgo account (funds, analyzer mode): a host that stopped answering or a refused key turns it `error`, one that answers again `connected`.',
+  },
   OPENALGO_POLL_INTERVAL_MS: {
     schema: int(200, 60_000).default(2_000),
     description: "How often an OpenAlgo account's order book is polled when its install has no order stream (`subscribe_orders`).",
