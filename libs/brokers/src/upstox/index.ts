@@ -5,3 +5,4 @@ export * from './upstox-auth';
 export * from './upstox-orders';
 export * from './upstox-portfolio-stream.client';
 export * from './upstox.adapter';
+export * from './upstox-market-feed';
