@@ -11,7 +11,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { fmt, machine } from './lib/bench-kit.mjs';
+import { fmt } from './lib/bench-kit.mjs';
 import { loadKiteFake } from './lib/load-kite-fake.mjs';
 import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
 

@@ -74,6 +74,16 @@ export class BoundedTickQueue<T> {
     return this.size;
   }
 
+  /** Ticks that still fit. */
+  get room(): number {
+    return this.max - this.size;
+  }
+
+  /** Counts `n` ticks as shed without queueing them (a frame refused before it was decoded). */
+  shed(n: number): void {
+    if (n > 0) this.onShed(n);
+  }
+
   /** Returns false (and counts the batch as shed) when it would overflow. */
   push(items: T[], at = 0): boolean {
     if (items.length === 0) return true;

@@ -2,7 +2,7 @@ import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import { BoundedTickQueue, emptyFeedStats, type BrokerFeedStats, type FeedTickSink } from '../feed/broker-feed';
 import { InstrumentMap } from '../adapter/instrument.mapper';
 import { KiteTickerClient, type KiteTickerBackoff, type KiteTickerTimers } from './kite-ticker.client';
-import { decodeKiteTickFrame, type KiteDepthLevel, type KiteTick } from './kite-ticks';
+import { KITE_DEPTH_LEVELS, KiteTickView, readKiteTickFrame } from './kite-ticks';
 
 /**
  * Kite's ticker as a market-data source (docs/brokers.md 5; docs/architecture.md "Market data"):
@@ -14,9 +14,12 @@ import { decodeKiteTickFrame, type KiteDepthLevel, type KiteTick } from './kite-
  * - A refused session (403 at the upgrade, the token expired) is not retried: `onAuthLost` is told
  *   (the worker marks the account needs_login) and the feed waits, asking `session()` every
  *   `sessionPollMs`, until the account has a session with another token — no reconnect loop.
- * - Frames that cannot be read are counted and skipped (the frame whole); unknown tokens counted;
- *   ticks queue in a BoundedTickQueue (`maxQueuedTicks`) drained on the event loop, a flood beyond
- *   it is shed and counted.
+ * - Frames are read as they arrive, through the client's decoder hook, straight into our ticks
+ *   (`readKiteTickFrame` with one reused view: no intermediate objects). A frame that cannot be read
+ *   is counted and skipped whole; unknown tokens are counted. Ticks queue in a BoundedTickQueue
+ *   (`maxQueuedTicks`) drained on the event loop; a frame that would overflow it is shed — counted,
+ *   and not even decoded (its packet count is in its first two bytes), so the next tick's size,
+ *   the rise of the day volume, still covers the shed trades.
  * - A tick is stamped with the time its frame arrived (Kite's exchange time has whole seconds
  *   and can lag); the trade's size is the rise of the day volume since the previous tick of that
  *   instrument; `close` (the previous session's close) is the previous close.
@@ -57,16 +60,23 @@ interface TokenState {
   seq: number;
 }
 
-const levels = (side: readonly KiteDepthLevel[]): DepthLevel[] => {
+/** One side of a full packet's book (bids from 0, offers from KITE_DEPTH_LEVELS), empty levels (zeros) dropped. */
+const levels = (v: KiteTickView, from: number): DepthLevel[] => {
   const out: DepthLevel[] = [];
-  for (const l of side) if (l.price > 0 && l.quantity > 0) out.push({ price: l.price, quantity: l.quantity, orders: l.orders });
+  for (let i = from; i < from + KITE_DEPTH_LEVELS; i += 1) {
+    const price = v.depthPrice[i]!;
+    const quantity = v.depthQuantity[i]!;
+    if (price > 0 && quantity > 0) out.push({ price, quantity, orders: v.depthOrders[i]! });
+  }
   return out;
 };
+const NO_TICKS: never[] = [];
 
 export class KiteFeedSource {
   readonly name = 'kite';
   private readonly stats: BrokerFeedStats = emptyFeedStats();
-  private readonly queue: BoundedTickQueue<KiteTick>;
+  private readonly queue: BoundedTickQueue<SimTick>;
+  private readonly view = new KiteTickView();
   private readonly now: () => number;
   private readonly byToken = new Map<number, TokenState>();
   private client: KiteTickerClient | null = null;
@@ -78,7 +88,7 @@ export class KiteFeedSource {
   private refused: string | null = null;
 
   constructor(private readonly options: KiteFeedSourceOptions) {
-    this.queue = new BoundedTickQueue<KiteTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
+    this.queue = new BoundedTickQueue<SimTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
     this.now = options.now ?? Date.now;
   }
 
@@ -149,14 +159,10 @@ export class KiteFeedSource {
       ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
       ...(this.options.random ? { random: this.options.random } : {}),
       ...(this.options.timers ? { timers: this.options.timers } : {}),
+      // The feed reads frames itself (into the queue); the client's `ticks` event stays silent.
       decodeTicks: (frame) => {
-        const r = decodeKiteTickFrame(frame);
-        if (!r.ok) {
-          this.stats.framesRejected += 1;
-          throw new Error(`ticker frame ${r.error.code} at byte ${r.error.offset}: ${r.error.message}`);
-        }
-        this.stats.packetsSkipped += r.skipped;
-        return r.ticks;
+        this.onFrame(frame);
+        return NO_TICKS;
       },
     });
     this.client = client;
@@ -171,10 +177,7 @@ export class KiteFeedSource {
       if (this.stats.state === 'streaming') this.stats.state = 'connecting';
       this.options.onEvent?.('disconnected', { reason: info.reason, code: info.code, detail: info.detail });
     });
-    client.on('problem', () => undefined); // counted in decodeTicks; order frames are not ours
-    client.on('ticks', (ticks) => {
-      if (this.queue.push(ticks as KiteTick[], this.now())) this.scheduleDrain();
-    });
+    client.on('problem', () => undefined); // order frames are the adapter's, not ours
     client.on('authLost', (info) => {
       this.stats.authLost += 1;
       this.refused = session.accessToken;
@@ -188,6 +191,31 @@ export class KiteFeedSource {
     });
     client.subscribe(tokens, 'full');
     client.connect();
+  }
+
+  /** One binary frame (not a heartbeat): shed whole if it cannot fit, else read into our ticks and queued. */
+  private onFrame(frame: Buffer): void {
+    const count = frame.length >= 2 ? frame.readUInt16BE(0) : 0;
+    if (count > this.queue.room) {
+      this.queue.shed(count);
+      return;
+    }
+    const at = this.now();
+    const out: SimTick[] = [];
+    const r = readKiteTickFrame(
+      frame,
+      (v) => {
+        const t = this.fromView(v, at);
+        if (t) out.push(t);
+      },
+      this.view,
+    );
+    if (!r.ok) {
+      this.stats.framesRejected += 1;
+      return;
+    }
+    this.stats.packetsSkipped += r.skipped;
+    if (out.length > 0 && this.queue.push(out, at)) this.scheduleDrain();
   }
 
   private scheduleDrain(): void {
@@ -204,48 +232,41 @@ export class KiteFeedSource {
     for (;;) {
       const batches = this.queue.drain(chunk);
       if (batches.length === 0) return;
-      const out: SimTick[] = [];
-      for (const b of batches)
-        for (const k of b.items) {
-          const t = this.toSimTick(k, b.at);
-          if (t) out.push(t);
-        }
+      const out: SimTick[] = batches.length === 1 ? batches[0]!.items : batches.flatMap((b) => b.items);
       this.stats.ticks += out.length;
       if (out.length > 0 && sink) sink(out);
       if (chunk !== Number.POSITIVE_INFINITY) return;
     }
   }
 
-  private toSimTick(k: KiteTick, ts: number): SimTick | null {
-    const s = this.byToken.get(k.instrumentToken);
+  private fromView(v: KiteTickView, ts: number): SimTick | null {
+    const s = this.byToken.get(v.instrumentToken);
     if (!s) {
       this.stats.unknownTokens += 1;
       return null;
     }
     // A zero price (no trade yet today) is not a trade.
-    if (!(k.lastPrice > 0) || !Number.isSafeInteger(k.lastPrice)) return null;
-    const q = k.quote;
-    const volume = q && !k.isIndex ? q.volume : (s.volume ?? 0);
-    const quantity = s.volume === null || volume < s.volume ? (q?.lastQuantity ?? 0) : volume - s.volume;
+    if (!(v.lastPrice > 0) || !Number.isSafeInteger(v.lastPrice)) return null;
+    const hasQuote = v.mode !== 'ltp';
+    const volume = hasQuote && !v.isIndex ? v.volume : (s.volume ?? 0);
+    const quantity = s.volume === null || volume < s.volume ? (hasQuote ? v.lastQuantity : 0) : volume - s.volume;
     s.volume = volume;
     s.seq += 1;
     let depth: MarketDepth | undefined;
-    if (k.full && !k.isIndex) {
-      const bids = levels(k.full.bids);
-      const asks = levels(k.full.offers);
+    if (v.mode === 'full' && !v.isIndex) {
+      const bids = levels(v, 0);
+      const asks = levels(v, KITE_DEPTH_LEVELS);
       if (bids.length > 0 || asks.length > 0) depth = { bids, asks };
     }
-    const bid = depth?.bids[0]?.price ?? k.lastPrice;
-    const ask = depth?.asks[0]?.price ?? k.lastPrice;
     const tick: SimTick = {
       symbol: s.symbol,
       ts,
-      ltp: k.lastPrice,
-      bid,
-      ask,
-      quantity: k.isIndex ? 0 : quantity,
-      volume: k.isIndex ? 0 : volume,
-      prevClose: q && q.close > 0 ? q.close : k.lastPrice,
+      ltp: v.lastPrice,
+      bid: depth?.bids[0]?.price ?? v.lastPrice,
+      ask: depth?.asks[0]?.price ?? v.lastPrice,
+      quantity: v.isIndex ? 0 : quantity,
+      volume: v.isIndex ? 0 : volume,
+      prevClose: hasQuote && v.close > 0 ? v.close : v.lastPrice,
       seq: s.seq,
     };
     if (depth) tick.depth = depth;

@@ -52,8 +52,8 @@ export class MarketFeed {
   private readonly aggregator: CandleAggregator;
   private readonly touched = new Set<string>();
   private readonly quotesDue = new Map<string, WireTick>();
-  /** The latest book per symbol since the last flush (a newer one replaces an older one). */
-  private readonly depthDue = new Map<string, WireDepth>();
+  /** The latest tick with a book per symbol since the last flush (put on the wire only then: most are superseded). */
+  private readonly depthDue = new Map<string, SimTick>();
   private readonly depthSeq = new Map<string, number>();
   private readonly closedSinceFlush: CandleRow[] = [];
   private readonly closedInBatch: CandleRow[] = [];
@@ -129,7 +129,7 @@ export class MarketFeed {
       const w: WireTick = [t.symbol, t.ts, t.ltp, t.bid, t.ask, t.volume, t.prevClose, t.seq];
       wire[i] = w;
       this.quotesDue.set(t.symbol, w);
-      if (t.depth) this.depthDue.set(t.symbol, wireDepthOf(t.symbol, t.ts, t.depth));
+      if (t.depth) this.depthDue.set(t.symbol, t);
       this.touched.add(t.symbol);
     }
     this.m.ticks.inc(ticks.length);
@@ -180,7 +180,8 @@ export class MarketFeed {
     }
     if (this.depthDue.size > 0) {
       const args: string[] = [];
-      for (const [symbol, d] of this.depthDue) {
+      for (const [symbol, t] of this.depthDue) {
+        const d: WireDepth = wireDepthOf(symbol, t.ts, t.depth!);
         const text = JSON.stringify(d);
         args.push(symbol, text);
         const seq = (this.depthSeq.get(symbol) ?? 0) + 1;

@@ -75,16 +75,27 @@ describe('MarketSimulator', () => {
     );
   });
 
-  it('reports 5-level depth around the touch (none for indices), on the tick size, in whole lots', () => {
-    const ticks = run(11, 3_000);
+  it('reports 5-level depth around the touch (none for indices), on the tick size, in whole lots, at most every 100 ms per instrument', () => {
+    const ticks = run(11, 3_000, 100); // 30 s of model time
     const byKind = new Map(universe.map((i) => [i.symbol, i]));
+    const lastBook = new Map<string, number>();
+    let books = 0;
     for (const t of ticks) {
       const inst = byKind.get(t.symbol)!;
       if (inst.instrumentType === 'INDEX') {
         expect(t.depth).toBeUndefined();
         continue;
       }
-      const d = t.depth!;
+      const prev = lastBook.get(t.symbol);
+      if (prev === undefined) expect(t.depth).toBeDefined(); // an instrument's first tick has a book
+      if (!t.depth) {
+        expect(t.ts - prev!).toBeLessThanOrEqual(100); // model time is a float sum: the boundary may fall either side
+        continue;
+      }
+      if (prev !== undefined) expect(t.ts - prev).toBeGreaterThanOrEqual(99);
+      lastBook.set(t.symbol, t.ts);
+      books += 1;
+      const d = t.depth;
       expect(d.bids[0]!.price).toBe(t.bid);
       expect(d.asks[0]!.price).toBe(t.ask);
       expect(d.asks).toHaveLength(5);
@@ -104,6 +115,7 @@ describe('MarketSimulator', () => {
         });
       }
     }
+    expect(books).toBeGreaterThan(500);
   });
 
   it('moves equities with their index (positive correlation), banks with BANKNIFTY', () => {

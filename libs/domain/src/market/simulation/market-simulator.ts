@@ -30,6 +30,8 @@ export interface SimTick {
 export type StartPrices = ReadonlyMap<string, { price: PriceTicks; prevClose?: PriceTicks }>;
 
 const SECONDS_PER_YEAR = 365 * 86_400;
+/** Model seconds between two books of one instrument. */
+const DEPTH_EVERY_S = 0.1;
 const RISK_FREE = 0.065;
 const BANK_NAMES = new Set(['HDFCBANK', 'ICICIBANK', 'SBIN', 'KOTAKBANK', 'AXISBANK', 'INDUSINDBK']);
 const LARGE_CAPS = new Set(['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'ICICIBANK', 'SBIN', 'BHARTIARTL', 'ITC', 'LT', 'AXISBANK']);
@@ -91,6 +93,8 @@ interface SimState {
   /** Average units traded per second of session time (scaled by the intraday profile). */
   unitsPerSecond: number;
   spreadBps: number;
+  /** Model time of the last book drawn (-Infinity: none yet). */
+  depthT: number;
 }
 
 export interface MarketSimulatorOptions {
@@ -215,7 +219,12 @@ export class MarketSimulator {
     s.volume += quantity;
     s.seq += 1;
     const out: SimTick = { symbol: s.instrument.symbol, ts, ltp, bid, ask, quantity, volume: s.volume, prevClose: s.prevClose, seq: s.seq };
-    if (s.kind !== 'INDEX') out.depth = this.depthAround(bid, ask, tickSize, s);
+    // A book at most every DEPTH_EVERY_S of model time per instrument (nobody reads books faster);
+    // it is drawn around this tick's touch, so its best bid and ask are the tick's.
+    if (s.kind !== 'INDEX' && !(this.t - s.depthT < DEPTH_EVERY_S)) {
+      s.depthT = this.t;
+      out.depth = this.depthAround(bid, ask, tickSize, s);
+    }
     return out;
   }
 
@@ -336,6 +345,7 @@ export class MarketSimulator {
       clip,
       unitsPerSecond: unitsPerDay / SESSION_SECONDS,
       spreadBps,
+      depthT: Number.NEGATIVE_INFINITY,
     };
   }
 }
