@@ -101,6 +101,14 @@ describe('OpenAlgo accounts, end to end', () => {
     });
     expect(refused.status).toBe(409);
     expect(alpha.placements() + beta.placements()).toBe(0);
+    // The broker's own view of it: a 409 that says what to fix — never a daily login, which OpenAlgo has not.
+    for (const view of ['funds', 'positions', 'orders']) {
+      const res = await api.http.get(`/api/v1/broker-accounts/${badKey.body.id}/${view}`, trader.token);
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('CONFLICT');
+      expect(res.body.detail).toContain('check its host and API key');
+      expect(res.body.detail).not.toContain('login');
+    }
   });
 
   it('a market order on one OpenAlgo fills there through the worker; the other install sees nothing', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BrokerError, type BrokerAdapter } from '@tradeloop/brokers';
-import { BrokerAccountsRepository } from '@tradeloop/accounts';
-import type { BrokerFundsDto, BrokerOrderViewList, BrokerPositionList } from '@tradeloop/contracts';
+import { BrokerAccountsRepository, needsDailyLogin } from '@tradeloop/accounts';
+import type { BrokerFundsDto, BrokerKind, BrokerOrderViewList, BrokerPositionList } from '@tradeloop/contracts';
 import { DomainError, formatMoney, formatPrice, positionAveragePrice, realizedPnl, valueToPaise, type UserId } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { PaperBooks } from '@tradeloop/wallet';
@@ -38,7 +38,7 @@ export class BrokerAccountViewsQuery {
         asOf: new Date().toISOString(),
       };
     }
-    const f = await this.fromBroker(a.name, () => this.clients.fundsOf(accountId));
+    const f = await this.fromBroker(a, () => this.clients.fundsOf(accountId));
     return {
       accountId,
       broker: a.kind,
@@ -67,7 +67,7 @@ export class BrokerAccountViewsQuery {
       }
       return { accountId, broker: 'mock', items };
     }
-    const list = await this.fromBroker(a.name, async () => (await this.adapter(accountId)).listPositions());
+    const list = await this.fromBroker(a, async () => (await this.adapter(accountId)).listPositions());
     return {
       accountId,
       broker: a.kind,
@@ -112,7 +112,7 @@ export class BrokerAccountViewsQuery {
       }
       return { accountId, broker: 'mock', items };
     }
-    const list = await this.fromBroker(a.name, async () => (await this.adapter(accountId)).listOrders());
+    const list = await this.fromBroker(a, async () => (await this.adapter(accountId)).listOrders());
     return {
       accountId,
       broker: a.kind,
@@ -148,15 +148,22 @@ export class BrokerAccountViewsQuery {
   }
 
   /** A broker call, its failures in the API's words: the session gone → 409, anything else from the broker → 503. */
-  private async fromBroker<T>(name: string, call: () => Promise<T>): Promise<T> {
+  private async fromBroker<T>(account: { name: string; kind: BrokerKind }, call: () => Promise<T>): Promise<T> {
+    const name = account.name;
     try {
       return await call();
     } catch (err) {
       if (!(err instanceof BrokerError)) throw err;
-      if (err.kind === 'auth')
+      // A refused or missing session: a new daily login for Kite and Upstox; OpenAlgo has none, its host and API key are the session.
+      if (err.kind === 'auth' && needsDailyLogin(account.kind))
         throw new DomainError(
           'BROKER_LOGIN_REQUIRED',
           `The broker account "${name}" needs a fresh broker login: log in to it again, then retry`,
+        );
+      if (err.kind === 'auth')
+        throw new DomainError(
+          'CONFLICT',
+          `The broker account "${name}" is not connected: check its host and API key in Account → Brokers, then retry`,
         );
       throw new DomainError(
         'SERVICE_UNAVAILABLE',
