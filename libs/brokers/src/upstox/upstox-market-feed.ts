@@ -200,21 +200,15 @@ export function upstoxPriceToTicks(value: unknown): PriceTicks | null {
   return ticks > 0 ? ticks : null;
 }
 
-function level(q: Obj, side: 'bid' | 'ask'): UpstoxDepthLevel | null {
-  const price = upstoxPriceToTicks(q[`${side}P`]);
-  const quantity = num(q[`${side}Q`]) ?? 0;
-  return price === null ? null : { price, quantity };
-}
-
 function depth(quotes: readonly unknown[]): { bids: UpstoxDepthLevel[]; asks: UpstoxDepthLevel[] } {
   const bids: UpstoxDepthLevel[] = [];
   const asks: UpstoxDepthLevel[] = [];
   for (const q of quotes) {
     if (!isObj(q)) continue;
-    const b = level(q, 'bid');
-    const a = level(q, 'ask');
-    if (b) bids.push(b);
-    if (a) asks.push(a);
+    const bid = upstoxPriceToTicks(q.bidP);
+    const ask = upstoxPriceToTicks(q.askP);
+    if (bid !== null) bids.push({ price: bid, quantity: num(q.bidQ) ?? 0 });
+    if (ask !== null) asks.push({ price: ask, quantity: num(q.askQ) ?? 0 });
   }
   return { bids, asks };
 }
