@@ -116,8 +116,10 @@ describe('roles', () => {
       // The browser arrives from Kite (the state authenticates); Kite posts postbacks (the checksum does).
       '/api/v1/brokers/kite/callback',
       '/api/v1/brokers/kite/postback',
-      // The browser arrives from Upstox's login dialog (the state authenticates).
+      // The browser arrives from Upstox's login dialog (the state authenticates); Upstox's webhook is
+      // unsigned, a hint only (the order is re-read from Upstox).
       '/api/v1/brokers/upstox/callback',
+      '/api/v1/brokers/upstox/webhook',
     ]);
     for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (publicRoutes.has(path)) continue;

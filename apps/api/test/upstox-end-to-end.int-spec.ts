@@ -1,5 +1,6 @@
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
-import { Db } from '@tradeloop/platform';
+import { JOBS, QUEUES } from '@tradeloop/contracts';
+import { Db, JobProducer } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
@@ -130,6 +131,61 @@ describe('an Upstox account, end to end', () => {
     await untilStatus(open.id, 'CANCELLED');
     expect(fake.orderBook().find((o) => o['order_id'] === open.brokerOrderId)).toMatchObject({ status: 'cancelled' });
     expect(fake.requests.filter((r) => r.route === 'cancel').map((r) => r.host)).toEqual(['order']);
+  });
+
+  it('Upstox’s webhook is unsigned, only a hint: it names one of our orders, the worker re-reads it over REST and applies what Upstox says', async () => {
+    const webhook = (body: unknown) => api.http.post('/api/v1/brokers/upstox/webhook', body);
+    const hints = async () =>
+      (
+        await api.app.get(JobProducer).queue(QUEUES.orders).getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])
+      ).filter((j) => j.name === JOBS.brokerUpdate && j.data.source === 'upstox-webhook');
+    // Bad bodies are 400s; an order that is not ours (or not on Upstox) is a 200 that does nothing.
+    expect((await webhook([1, 2])).status).toBe(400);
+    const noId = await webhook({ update_type: 'order', status: 'complete' });
+    expect(noId.status).toBe(400);
+    expect(JSON.stringify(noId.body)).toContain('order_id');
+    expect((await webhook({ update_type: 'order', order_id: '<script>' })).status).toBe(400);
+    expect((await webhook({ update_type: 'order', order_id: '999999999999999' })).status).toBe(200);
+    expect((await webhook({ update_type: 'position', instrument_key: RELIANCE_KEY })).status).toBe(200);
+    expect(await hints()).toEqual([]);
+
+    // A resting buy; the portfolio stream goes silent; the order fills at Upstox.
+    const limit = Math.floor((ltp * 97) / 100 / 1000) * 1000;
+    const res = await place({
+      symbol: 'RELIANCE',
+      side: 'BUY',
+      type: 'LIMIT',
+      price: formatPrice(limit),
+      quantity: 1,
+      product: 'CNC',
+      accountId,
+    });
+    const open = await untilStatus(res.body.order.id, 'OPEN');
+    fake.stallStream();
+    try {
+      fake.setQuote(RELIANCE_KEY, { ltp: limit, bid: limit - 1000, ask: limit });
+      expect(fake.orderBook().find((o) => o['order_id'] === open.brokerOrderId)).toMatchObject({ status: 'complete' });
+      // The hint claims something false (cancelled); the REST read decides: FILLED.
+      const hint = { update_type: 'order', order_id: open.brokerOrderId, status: 'cancelled', filled_quantity: 0 };
+      expect((await webhook(hint)).status).toBe(200);
+      expect((await webhook(hint)).status).toBe(200);
+      await untilStatus(open.id, 'FILLED');
+      const mine = (await hints()).filter((j) => j.data.orderId === open.id);
+      // Two copies of one message: one job, and it is the webhook's job that read the fill.
+      expect(mine).toHaveLength(1);
+      await eventually(async () => ((await mine[0]!.getState()) === 'completed' ? true : null), 10_000, 'the hint job');
+      const done = (await hints()).find((j) => j.data.orderId === open.id)!;
+      // The job read the fill from Upstox — unless the worker's own periodic reconciliation (every
+      // 10 s, orders older than 2 s) happened to read it in the few milliseconds before: then the
+      // job found it FILLED. Either way the job ran and succeeded; which one won is not asserted.
+      expect(['re-read 1 from Upstox', 'already FILLED']).toContain(done.returnvalue);
+      // A hint for a finished order does nothing more.
+      expect((await webhook({ ...hint, status: 'complete', filled_quantity: 1 })).status).toBe(200);
+      expect((await hints()).filter((j) => j.data.orderId === open.id)).toHaveLength(1);
+    } finally {
+      fake.resumeStream();
+      fake.setQuote(RELIANCE_KEY, { ltp, bid: ltp, ask: ltp + 1000 });
+    }
   });
 
   it('Upstox expiring the token turns the account to needs_login, and orders for it are refused until the next login', async () => {

@@ -20,6 +20,7 @@ export * from './execution.service';
 export * from './execution-book';
 export * from './live-broker-clients';
 export * from './live-adapters';
+export * from './upstox-webhook.use-case';
 export * from './openalgo-live-adapter';
 export * from './upstox-live-adapter';
 export * from './check-broker-account.use-case';

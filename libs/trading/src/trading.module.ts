@@ -12,6 +12,7 @@ import { PgExecutionBook } from './execution-book';
 import { BrokerAccountViewsQuery } from './broker-account-views.query';
 import { LiveBrokerClients } from './live-broker-clients';
 import { CheckBrokerAccountUseCase } from './check-broker-account.use-case';
+import { ReceiveUpstoxWebhookUseCase } from './upstox-webhook.use-case';
 import { PgMockBrokerStore } from './brokers';
 import { RiskRepository } from './risk.repository';
 import { TradingRepository } from './trading.repository';
@@ -55,6 +56,8 @@ const USE_CASES = [
   ResolveComplianceCaseUseCase,
   // The daily instrument masters import (the worker's job; in process in tests).
   RunInstrumentMastersUseCase,
+  // Upstox's unsigned order webhook: a hint for the worker to re-read the order.
+  ReceiveUpstoxWebhookUseCase,
 ];
 
 /**

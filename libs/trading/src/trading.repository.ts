@@ -442,6 +442,15 @@ export class TradingRepository {
     return r?.id;
   }
 
+  /** Our order (id, account, status) that holds this broker order id on an account of that broker kind. */
+  async orderOfBrokerId(kind: string, brokerOrderId: string): Promise<{ id: string; account_id: string; status: OrderStatus } | undefined> {
+    return this.db.sql.maybeOne(
+      `SELECT o.id, o.account_id, o.status FROM orders o JOIN broker_accounts a ON a.id = o.account_id
+       WHERE o.broker_order_ids @> ARRAY[$2]::text[] AND a.kind = $1 LIMIT 1`,
+      [kind, brokerOrderId],
+    );
+  }
+
   async openOrders(sql: Sql, userId: UserId): Promise<OrderRow[]> {
     return sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE user_id = $1 AND status = ANY($2::text[])`, [
       userId,

@@ -32,7 +32,7 @@ import {
   type AccountActor,
 } from '@tradeloop/accounts';
 import type { Principal, RequestMeta } from '@tradeloop/identity';
-import { CheckBrokerAccountUseCase } from '@tradeloop/trading';
+import { CheckBrokerAccountUseCase, ReceiveUpstoxWebhookUseCase } from '@tradeloop/trading';
 import { CurrentPrincipal, Public, Roles } from '../auth/auth.decorators';
 import { ApiProblems } from '../http/api-problems';
 import { ReqMeta } from '../http/request-meta';
@@ -198,7 +198,10 @@ export class KiteCallbacksController {
 @ApiTags('brokers')
 @Controller('api/v1/brokers/upstox')
 export class UpstoxCallbacksController {
-  constructor(@Inject(CompleteUpstoxLoginUseCase) private readonly completeLogin: CompleteUpstoxLoginUseCase) {}
+  constructor(
+    @Inject(CompleteUpstoxLoginUseCase) private readonly completeLogin: CompleteUpstoxLoginUseCase,
+    @Inject(ReceiveUpstoxWebhookUseCase) private readonly receiveWebhook: ReceiveUpstoxWebhookUseCase,
+  ) {}
 
   /** 302 to `/account/brokers?login=ok|failed&reason=…`; a missing, foreign, expired or replayed state is 400 (nothing stored). */
   @Public()
@@ -208,6 +211,27 @@ export class UpstoxCallbacksController {
   async callback(@Query() q: UpstoxCallbackQueryDto, @ReqMeta() meta: RequestMeta, @Res() reply: FastifyReply): Promise<void> {
     const { redirect } = await this.completeLogin.execute(q, meta);
     await reply.header('cache-control', 'no-store').redirect(redirect, 302);
+  }
+
+  /**
+   * Upstox's order webhook. Unsigned, so only a hint: for one of our unfinished Upstox orders the
+   * worker re-reads it over REST (200 at once, whatever the order); a body without an order id is 400.
+   */
+  @Public()
+  @Post('webhook')
+  @HttpCode(200)
+  @ApiResponse({
+    status: 200,
+    description: 'Received; the order, if it is one of ours, is re-read from Upstox',
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { received: { type: 'boolean', enum: [true] } }, required: ['received'] },
+      },
+    },
+  })
+  @ApiProblems(400)
+  async webhook(@Body() body: unknown): Promise<{ received: true }> {
+    return this.receiveWebhook.execute(body);
   }
 }
 

@@ -60,12 +60,20 @@ export const JOB_PAYLOADS = {
   }),
   [JOBS.cancelOrder]: z.strictObject({ orderId: z.uuid() }),
   [JOBS.modifyOrder]: z.strictObject({ orderId: z.uuid() }),
-  [JOBS.brokerUpdate]: z.strictObject({
-    accountId: z.uuid(),
-    source: z.enum(['kite-postback']),
-    /** The broker's message as received (checksum already verified). */
-    body: z.record(z.string(), z.unknown()),
-  }),
+  [JOBS.brokerUpdate]: z.discriminatedUnion('source', [
+    z.strictObject({
+      accountId: z.uuid(),
+      source: z.literal('kite-postback'),
+      /** The broker's message as received (checksum already verified). */
+      body: z.record(z.string(), z.unknown()),
+    }),
+    /** Upstox's webhook is unsigned: only a hint that our order changed; the worker re-reads it over REST. */
+    z.strictObject({
+      accountId: z.uuid(),
+      source: z.literal('upstox-webhook'),
+      orderId: z.uuid(),
+    }),
+  ]),
   [JOBS.brokerReconciliation]: BrokerReconciliationRequestSchema,
   [JOBS.instrumentMasters]: InstrumentMastersRequestSchema,
 } as const satisfies Record<JobName, z.ZodType>;
