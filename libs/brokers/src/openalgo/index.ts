@@ -6,3 +6,4 @@ export * from './openalgo-orders';
 export * from './openalgo-correlation';
 export * from './openalgo-orders-ws.client';
 export * from './openalgo.adapter';
+export * from './openalgo-feed.source';

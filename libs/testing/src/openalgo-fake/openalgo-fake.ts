@@ -9,7 +9,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * A local fake of an OpenAlgo installation (docs/brokers.md 3, 5) on loopback: its REST v1
  * (`POST /api/v1/<endpoint>` with the `apikey` in the JSON body; `{"status":"success"|"error"}`
  * replies, numbers as OpenAlgo sends them), its WebSocket proxy at `/ws` (authenticate, then
- * `subscribe_orders`, then `order_update` messages — or, for an older install, `INVALID_ACTION`),
+ * `subscribe_orders`, then `order_update` messages — or, for an older install, `INVALID_ACTION`;
+ * market data: `subscribe` / `unsubscribe` and `market_data` messages, protocol pings as its
+ * heartbeat, with faults — a stall, dropped sockets, malformed text, a flood),
  * analyzer mode on or off, and a small matching book like the fake Kite's: orders fill against
  * quotes set with `setQuote`. Scripted faults for the next request of a route: timeouts before and
  * after the order is taken, resets, a 5xx, an HTML page, an invalid API key; and the host down.
@@ -35,6 +37,25 @@ export interface FakeOpenAlgoOptions {
   readonly fillPerQuote?: number | null;
   /** Available cash, paise. Default ₹1 crore. */
   readonly cash?: bigint;
+  /** The proxy's protocol pings (its `websockets` server's WS_PING_INTERVAL, 20 s). Default 20,000 ms. */
+  readonly pingMs?: number;
+}
+
+/** One level of the fake's book for `publishMarketData`, in ticks. */
+export interface FakeOpenAlgoLevel {
+  readonly price: PriceTicks;
+  readonly quantity: number;
+  readonly orders: number;
+}
+
+/** A market move as the proxy publishes it (in our units here; rupees on the wire). */
+export interface FakeOpenAlgoTick {
+  readonly ltp: PriceTicks;
+  readonly volume?: number;
+  readonly lastQuantity?: number;
+  readonly close?: PriceTicks;
+  readonly bids?: readonly FakeOpenAlgoLevel[];
+  readonly asks?: readonly FakeOpenAlgoLevel[];
 }
 
 export interface FakeOpenAlgoEndpoints {
@@ -125,6 +146,11 @@ export class FakeOpenAlgo extends EventEmitter {
   private disorder = false;
   private held: string | null = null;
   private cash: bigint;
+  /** Market-data subscriptions per socket: `EXCHANGE:SYMBOL` → mode (1 LTP, 2 Quote, 3 Depth). */
+  private readonly market = new Map<WebSocket, Map<string, number>>();
+  private pingTimer: NodeJS.Timeout | null = null;
+  private marketStalled = false;
+  private refusedAuths = 0;
 
   constructor(private readonly options: FakeOpenAlgoOptions = {}) {
     super();
@@ -157,6 +183,10 @@ export class FakeOpenAlgo extends EventEmitter {
     this.server = server;
     this.wss = wss;
     this.port = (server.address() as AddressInfo).port;
+    this.pingTimer = setInterval(() => {
+      if (this.marketStalled) return;
+      for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.ping();
+    }, this.options.pingMs ?? 20_000);
     return this.endpoints();
   }
 
@@ -166,6 +196,9 @@ export class FakeOpenAlgo extends EventEmitter {
 
   /** Closes everything; the port refuses connections afterwards (the host is down). */
   async stop(): Promise<void> {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    this.market.clear();
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     for (const ws of this.wss?.clients ?? []) ws.terminate();
@@ -205,6 +238,113 @@ export class FakeOpenAlgo extends EventEmitter {
   revokeKey(): void {
     this.keyValid = false;
     for (const ws of this.subscribers) ws.close(1008, 'api key revoked');
+    for (const ws of this.market.keys()) ws.close(1008, 'api key revoked');
+  }
+
+  /** The key is valid again (the trader fixed it in OpenAlgo's UI). */
+  restoreKey(): void {
+    this.keyValid = true;
+  }
+
+  /** `authenticate` messages answered AUTHENTICATION_ERROR so far. */
+  get refusedAuthentications(): number {
+    return this.refusedAuths;
+  }
+
+  // ---------------------------------------------------------------- market data (the proxy's feed)
+
+  /** Sockets with a market-data subscription, and their subscriptions (`EXCHANGE:SYMBOL` → mode). */
+  marketSubscriptions(): ReadonlyMap<string, number>[] {
+    return [...this.market.values()].map((m) => new Map(m));
+  }
+
+  /**
+   * A market move, published as the proxy does (`websocket_proxy/server.py`): a
+   * `{"type":"market_data","symbol","exchange","mode","data"}` message to every socket subscribed
+   * to the instrument at that mode or a lower one, `data` in a broker adapter's normalised shape
+   * (prices in rupees; `depth.buy` / `depth.sell` in Depth mode). Returns the messages sent.
+   */
+  publishMarketData(exchange: string, symbol: string, tick: FakeOpenAlgoTick, mode: 1 | 2 | 3 = 3): number {
+    if (this.marketStalled) return 0;
+    const level = (l: FakeOpenAlgoLevel) => ({ price: rupees(l.price), quantity: l.quantity, orders: l.orders });
+    const data: Record<string, unknown> = { symbol, exchange, ltp: rupees(tick.ltp), ltt: Date.now() };
+    if (mode >= 2) {
+      Object.assign(data, {
+        mode: mode === 3 ? 'full' : 'quote',
+        volume: tick.volume ?? 0,
+        last_quantity: tick.lastQuantity ?? 0,
+        close: rupees(tick.close ?? tick.ltp),
+        timestamp: Date.now(),
+      });
+    }
+    if (mode === 3) data.depth = { buy: (tick.bids ?? []).map(level), sell: (tick.asks ?? []).map(level) };
+    const key = `${exchange}:${symbol}`;
+    let sent = 0;
+    for (const [ws, subs] of this.market) {
+      const m = subs.get(key);
+      if (m === undefined || m > mode) continue;
+      ws.send(JSON.stringify({ type: 'market_data', symbol, exchange, mode: m, data }));
+      sent += 1;
+    }
+    return sent;
+  }
+
+  /** Text the proxy should never send, to every market-data socket. */
+  sendMarketRaw(text: string): void {
+    for (const ws of this.market.keys()) ws.send(text);
+  }
+
+  /** The proxy keeps its sockets open but sends nothing — no pings, no market data — until `resumeMarket()`. */
+  stallMarket(): void {
+    this.marketStalled = true;
+  }
+
+  resumeMarket(): void {
+    this.marketStalled = false;
+  }
+
+  /** Closes every market-data socket abnormally (the proxy restarted, the network dropped). */
+  dropMarketSockets(): void {
+    for (const ws of this.market.keys()) ws.terminate();
+  }
+
+  /**
+   * About `ticksPerSecond` Depth ticks across every subscribed instrument, sent every `intervalMs`
+   * until `stop()`, which returns how many were sent.
+   */
+  floodMarketData(opts: { ticksPerSecond: number; intervalMs?: number }): { stop(): number } {
+    let sent = 0;
+    const started = performance.now();
+    const timer = setInterval(() => {
+      if (this.marketStalled) return;
+      // Catch up with the wall clock: a busy receiver in the same process still gets the rate.
+      const due = Math.floor(((performance.now() - started) / 1000) * opts.ticksPerSecond) - sent;
+      if (due <= 0) return;
+      for (const [ws, subs] of this.market) {
+        const keys = [...subs.keys()];
+        if (keys.length === 0 || ws.readyState !== ws.OPEN) continue;
+        for (let i = 0; i < due; i += 1) {
+          const n = sent + i;
+          const key = keys[n % keys.length]!;
+          const at = key.indexOf(':');
+          const ltp = 1_000 + (n % 100) * 0.05;
+          const level = (k: number, dir: number) =>
+            `{"price": ${(ltp + dir * 0.05 * k).toFixed(2)}, "quantity": ${10 * k}, "orders": ${k}}`;
+          const side = (dir: number) => `[${[1, 2, 3, 4, 5].map((k) => level(k, dir)).join(', ')}]`;
+          ws.send(
+            `{"type": "market_data", "symbol": "${key.slice(at + 1)}", "exchange": "${key.slice(0, at)}", "mode": 3, "data": ` +
+              `{"ltp": ${ltp.toFixed(2)}, "volume": ${n + 1}, "last_quantity": 1, "close": 1000, "depth": {"buy": ${side(-1)}, "sell": ${side(1)}}}}`,
+          );
+        }
+      }
+      sent += due;
+    }, opts.intervalMs ?? 10);
+    return {
+      stop: () => {
+        clearInterval(timer);
+        return sent;
+      },
+    };
   }
 
   failNext(route: string, fault: FakeOpenAlgoFault, times = 1): void {
@@ -287,7 +427,10 @@ export class FakeOpenAlgo extends EventEmitter {
       if (action === 'authenticate' || action === 'auth') {
         const key = m.api_key ?? m.apikey;
         if (!key) return error('AUTHENTICATION_ERROR', 'API key is required');
-        if (key !== this.apiKey || !this.keyValid) return error('AUTHENTICATION_ERROR', 'Invalid API key');
+        if (key !== this.apiKey || !this.keyValid) {
+          this.refusedAuths += 1;
+          return error('AUTHENTICATION_ERROR', 'Invalid API key');
+        }
         authed = true;
         return send({ type: 'auth', status: 'success', message: 'Authentication successful', broker: 'zerodha', user_id: 'fake' });
       }
@@ -296,9 +439,53 @@ export class FakeOpenAlgo extends EventEmitter {
         this.subscribers.add(ws);
         return send({ type: 'subscribe_orders', status: 'success', message: 'Subscribed to order updates' });
       }
+      if (action === 'ping') return send({ type: 'pong', status: 'success', server_timestamp: Date.now() });
+      if (action === 'subscribe' || action === 'unsubscribe' || action === 'unsubscribe_all') {
+        if (!authed) return error('NOT_AUTHENTICATED', 'You must authenticate first');
+        return this.onMarketRequest(ws, String(action), m, send, error);
+      }
       return error('INVALID_ACTION', `Invalid action: ${String(action)}`);
     });
-    ws.on('close', () => this.subscribers.delete(ws));
+    ws.on('close', () => {
+      this.subscribers.delete(ws);
+      this.market.delete(ws);
+    });
+  }
+
+  /**
+   * `subscribe` / `unsubscribe` / `unsubscribe_all` as the proxy reads them: a `symbols` list of
+   * `{symbol, exchange}` (or one `symbol` and `exchange`), `mode` 1/2/3 or LTP/Quote/Depth
+   * (default Quote), answered `{"type":"subscribe"|"unsubscribe","status","subscriptions"}`.
+   */
+  private onMarketRequest(
+    ws: WebSocket,
+    action: string,
+    m: Record<string, unknown>,
+    send: (m: unknown) => void,
+    error: (code: string, message: string) => void,
+  ): void {
+    const subs = this.market.get(ws) ?? new Map<string, number>();
+    this.market.set(ws, subs);
+    if (action === 'unsubscribe_all') {
+      subs.clear();
+      return send({ type: 'unsubscribe', status: 'success', message: 'Unsubscribed from all' });
+    }
+    const rawMode = m.mode ?? 2;
+    const labels: Record<string, number> = { LTP: 1, QUOTE: 2, DEPTH: 3 };
+    const mode = typeof rawMode === 'number' ? rawMode : typeof rawMode === 'string' ? labels[rawMode.trim().toUpperCase()] : undefined;
+    if (mode !== 1 && mode !== 2 && mode !== 3) return error('INVALID_MODE', `Invalid mode ${JSON.stringify(rawMode)}`);
+    let list: unknown[] = Array.isArray(m.symbols) ? m.symbols : [];
+    if (list.length === 0 && m.symbol && m.exchange) list = [{ symbol: m.symbol, exchange: m.exchange }];
+    if (list.length === 0) return error('INVALID_PARAMETERS', 'At least one symbol must be specified');
+    const results: Record<string, unknown>[] = [];
+    for (const item of list) {
+      if (!isObject(item) || typeof item.symbol !== 'string' || typeof item.exchange !== 'string') continue;
+      const key = `${item.exchange}:${item.symbol}`;
+      if (action === 'subscribe') subs.set(key, mode);
+      else subs.delete(key);
+      results.push({ symbol: item.symbol, exchange: item.exchange, status: 'success', mode, broker: 'zerodha' });
+    }
+    send({ type: action, status: 'success', subscriptions: results, message: `${action} processing complete`, broker: 'zerodha' });
   }
 
   private publish(o: FakeOpenAlgoOrder): void {
