@@ -10,6 +10,7 @@ import { KiteFeedSource, type BrokerFeedStats } from '@tradeloop/brokers';
 import { BrokerAccountDirectory } from '@tradeloop/accounts';
 import type { Instrument } from '@tradeloop/domain';
 import { kiteTokensOf } from './kite-feed.tokens';
+import { openAlgoFeedSource } from './openalgo-feed';
 
 /**
  * Runs the market feed inside the worker process (never inside a request): the simulated market,
@@ -40,9 +41,9 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       this.logger.info('market feed is off (MARKET_FEED=off)');
       return;
     }
-    if (this.config.MARKET_FEED === 'upstox' || this.config.MARKET_FEED === 'openalgo') {
+    if (this.config.MARKET_FEED === 'upstox') {
       // Refused at start-up, not silently replaced by the simulator: the operator asked for live prices.
-      throw new Error(`MARKET_FEED=${this.config.MARKET_FEED} has no feed source yet; use MARKET_FEED=kite or simulated`);
+      throw new Error(`MARKET_FEED=${this.config.MARKET_FEED} has no feed source yet; use MARKET_FEED=kite, openalgo or simulated`);
     }
     const now = Date.now();
     const todayIst = new Date(now + IST_OFFSET_MS).toISOString().slice(0, 10);
@@ -71,7 +72,12 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       registry: this.metrics.registry,
       onCandlesClosed: (rows) => gatherer.add(rows),
     });
-    const source = this.config.MARKET_FEED === 'kite' ? this.kiteSource(universe) : this.simulatedSource(universe, start);
+    const source =
+      this.config.MARKET_FEED === 'kite'
+        ? this.kiteSource(universe)
+        : this.config.MARKET_FEED === 'openalgo'
+          ? this.openAlgoSource(universe)
+          : this.simulatedSource(universe, start);
     await this.feed.start(source, resume);
   }
 
@@ -123,6 +129,15 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     });
     registerFeedMetrics(this.metrics, 'kite', () => source.feedStats);
     log.info({ instruments: universe.length }, 'kite market feed starting');
+    return source;
+  }
+
+  /** The OpenAlgo WebSocket proxy of MARKET_FEED_ACCOUNT_ID (openalgo-feed.ts). */
+  private openAlgoSource(universe: Instrument[]): MarketDataSource {
+    const log = this.logger.child({ feed: 'openalgo', accountId: this.config.MARKET_FEED_ACCOUNT_ID });
+    const source = openAlgoFeedSource({ config: this.config, accounts: this.accounts, db: this.db, universe, log });
+    registerFeedMetrics(this.metrics, 'openalgo', () => source.feedStats);
+    log.info({ instruments: universe.length }, 'openalgo market feed starting');
     return source;
   }
 

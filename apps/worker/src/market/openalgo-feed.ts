@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { OpenAlgoFeedSource } from '@tradeloop/brokers';
+import type { BrokerAccountDirectory } from '@tradeloop/accounts';
+import type { Instrument } from '@tradeloop/domain';
+import type { AppConfig, Db } from '@tradeloop/platform';
+import { openAlgoWsUrl } from '@tradeloop/trading';
+
+/**
+ * OpenAlgo `EXCHANGE:SYMBOL` of each instrument a feed streams (the port OpenAlgoFeedSource.symbols):
+ * the key the daily instrument master import stored in instrument_broker_keys (docs/brokers.md 3.7
+ * and 6), else our own exchange and symbol — what an instance uses for cash equities (the adapter's
+ * instrument map does the same). Only active instruments among `universe` are taken.
+ */
+export async function openAlgoSymbolsOf(db: Db, universe: readonly Instrument[]): Promise<Map<string, string>> {
+  const symbols = universe.map((i) => i.symbol);
+  const rows = await db.sql.rows<{ key: string; symbol: string }>(
+    `SELECT k.key, k.symbol FROM instrument_broker_keys k JOIN instruments i ON i.symbol = k.symbol
+      WHERE k.broker = 'openalgo' AND i.active AND k.symbol = ANY($1::text[])`,
+    [symbols],
+  );
+  const keyed = new Map<string, string>();
+  for (const r of rows) if (/^[A-Z_]+:\S+$/.test(r.key)) keyed.set(r.symbol, r.key);
+  const out = new Map<string, string>();
+  for (const i of universe) out.set(keyed.get(i.symbol) ?? `${i.exchange}:${i.symbol}`, i.symbol);
+  return out;
+}
+
+/**
+ * The WebSocket proxy of MARKET_FEED_ACCOUNT_ID (an OpenAlgo account: host + API key, no daily
+ * login) as the market feed: while the account is not connected (error, disabled) the feed waits;
+ * a key the proxy refuses turns the account `error` (audited), never needs_login, and the feed
+ * streams again once the account is connected again (the periodic check, or a new key).
+ */
+export function openAlgoFeedSource(deps: {
+  readonly config: AppConfig;
+  readonly accounts: BrokerAccountDirectory;
+  readonly db: Db;
+  readonly universe: readonly Instrument[];
+  readonly log: Logger;
+}): OpenAlgoFeedSource {
+  const { config, accounts, db, universe, log } = deps;
+  const accountId = config.MARKET_FEED_ACCOUNT_ID!;
+  return new OpenAlgoFeedSource({
+    session: async () => {
+      const account = await accounts.forExecution(accountId);
+      if (!account || account.kind !== 'openalgo' || account.disabled || account.status !== 'connected') return null;
+      const host = account.credentials['host'];
+      const apiKey = account.credentials['apiKey'];
+      if (!host || !apiKey) return null;
+      return { url: openAlgoWsUrl(host, config.OPENALGO_WS_PORT), apiKey };
+    },
+    onAuthLost: async (reason) => {
+      await accounts.markError(accountId, reason);
+    },
+    symbols: () => openAlgoSymbolsOf(db, universe),
+    onEvent: (event, details) => log.info(details, `openalgo feed: ${event}`),
+  });
+}
