@@ -4,16 +4,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { CandleAggregator, TIMEFRAMES, type Candle, type SimTick, type Timeframe } from '@tradeloop/domain';
 import type { CandleRow, CandlesRepository } from '../candles.repository';
-import {
-  marketKeys,
-  wireDepthOf,
-  type CandleBatch,
-  type DepthBatch,
-  type TickBatch,
-  type WireCandle,
-  type WireDepth,
-  type WireTick,
-} from '../market-wire';
+import { marketKeys, wireDepthOf, type CandleBatch, type TickBatch, type WireCandle, type WireTick } from '../market-wire';
 import type { MarketDataSource } from './market-data-source';
 
 export interface MarketFeedOptions {
@@ -27,6 +18,8 @@ export interface MarketFeedOptions {
   candleIntervalMs?: number;
   /** Candle writes to Postgres, at most this often (ms). */
   persistIntervalMs?: number;
+  /** Books (depth hash and channels), at most this often (ms). Default 250: a depth panel needs no more. */
+  depthIntervalMs?: number;
   /**
    * Candles that closed in one source batch, called synchronously right after it (the live
    * feature/signal loop and strategies listen here; they must not block).
@@ -40,7 +33,7 @@ const TF_INDEX = new Map<Timeframe, number>(TIMEFRAMES.map((tf, i) => [tf, i]));
  * The pipeline behind any market-data source, in the feed process: ticks → candles (the one
  * CandleAggregator), the latest quote per symbol (Redis hash), fan-out to every API process
  * (Redis pub/sub, one message per source batch), the latest 5-level book per symbol (Redis hash and
- * a per-symbol channel), and candles into Postgres in batches.
+ * a per-symbol channel, every `depthIntervalMs`), and candles into Postgres in batches.
  *
  * Each stage is decoupled by time: ticks are published the moment they arrive (latency), live
  * candles and quotes every `candleIntervalMs` (nobody needs them faster than a browser paints),
@@ -55,6 +48,7 @@ export class MarketFeed {
   /** The latest tick with a book per symbol since the last flush (put on the wire only then: most are superseded). */
   private readonly depthDue = new Map<string, SimTick>();
   private readonly depthSeq = new Map<string, number>();
+  private depthFlushedAt = 0;
   private readonly closedSinceFlush: CandleRow[] = [];
   private readonly closedInBatch: CandleRow[] = [];
   private readonly persistBuffer = new Map<string, CandleRow>();
@@ -116,7 +110,7 @@ export class MarketFeed {
     await this.source?.stop();
     this.timers.forEach(clearInterval);
     this.timers = [];
-    this.flushCandlesAndQuotes();
+    this.flushCandlesAndQuotes(true);
     await this.persisting;
     await this.persist();
   }
@@ -145,7 +139,7 @@ export class MarketFeed {
     this.opts.redis.publish(this.keys.ticks, JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'ticks' }));
   }
 
-  private flushCandlesAndQuotes(): void {
+  private flushCandlesAndQuotes(final = false): void {
     const rows: CandleRow[] = this.closedSinceFlush.splice(0);
     for (const symbol of this.touched) {
       for (const timeframe of TIMEFRAMES) {
@@ -178,16 +172,19 @@ export class MarketFeed {
       this.quotesDue.clear();
       this.opts.redis.hset(this.keys.quotes, ...args).catch(() => this.m.publishFailures.inc({ kind: 'quotes' }));
     }
-    if (this.depthDue.size > 0) {
+    const now = Date.now();
+    if (this.depthDue.size > 0 && (final || now - this.depthFlushedAt >= (this.opts.depthIntervalMs ?? 250))) {
+      this.depthFlushedAt = now;
       const args: string[] = [];
       for (const [symbol, t] of this.depthDue) {
-        const d: WireDepth = wireDepthOf(symbol, t.ts, t.depth!);
-        const text = JSON.stringify(d);
+        const text = JSON.stringify(wireDepthOf(symbol, t.ts, t.depth!));
         args.push(symbol, text);
         const seq = (this.depthSeq.get(symbol) ?? 0) + 1;
         this.depthSeq.set(symbol, seq);
-        const batch: DepthBatch = { run: this.run, seq, depth: d };
-        this.opts.redis.publish(this.keys.depth(symbol), JSON.stringify(batch)).catch(() => this.m.publishFailures.inc({ kind: 'depth' }));
+        // A DepthBatch ({ run, seq, depth }) with the book's JSON written once.
+        this.opts.redis
+          .publish(this.keys.depth(symbol), `{"run":${JSON.stringify(this.run)},"seq":${seq},"depth":${text}}`)
+          .catch(() => this.m.publishFailures.inc({ kind: 'depth' }));
       }
       this.depthDue.clear();
       this.opts.redis.hset(this.keys.depthBook, ...args).catch(() => this.m.publishFailures.inc({ kind: 'depth' }));
