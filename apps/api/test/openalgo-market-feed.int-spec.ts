@@ -1,0 +1,166 @@
+import { demoUniverse, type PriceTicks } from '@tradeloop/domain';
+import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository } from '@tradeloop/market';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
+import { FakeOpenAlgo, type FakeOpenAlgoLevel } from '@tradeloop/testing/openalgo-fake';
+import { MarketDepthSchema } from '@tradeloop/contracts';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually, MarketClient } from './support/market-socket';
+import { startWorker } from './support/kite-world';
+
+/**
+ * MARKET_FEED=openalgo end to end (issue 15 part 3): the real worker streams an OpenAlgo account's
+ * WebSocket proxy (the loopback fake) in Depth mode, and the fake's market_data — not the
+ * simulator's ticks — become our quotes, depth, candles and socket ticks. OpenAlgo has no daily
+ * login: a revoked API key, refused on the feed's socket, turns the account `error` (never
+ * needs_login) and the feed waits; once the key is fixed (its owner re-enters it, checked at once)
+ * the account is connected again and the feed streams again.
+ */
+const fake = new FakeOpenAlgo({ apiKey: 'feed-openalgo-key-00000000000000000000', pingMs: 1_000 });
+const env: Record<string, string> = {};
+beforeAll(async () => {
+  await fake.start();
+  Object.assign(env, {
+    // The fake serves its WebSocket proxy on its own port at /ws.
+    OPENALGO_WS_PORT: '0',
+    OPENALGO_REQUEST_TIMEOUT_MS: '1000',
+    // No periodic re-check during the test: only the feed can notice the revoked key, and the
+    // account is connected again when its owner re-enters the key.
+    OPENALGO_CHECK_INTERVAL_MS: '3600000',
+  });
+});
+afterAll(() => fake.stop());
+const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
+const SYMBOLS = ['RELIANCE', 'INFY', 'SBIN'] as const;
+let worker: RunningProcess | null = null;
+let trader: { id: string; token: string };
+let accountId: string;
+const clients: MarketClient[] = [];
+
+const book = (ltp: PriceTicks, dir: number): FakeOpenAlgoLevel[] =>
+  [1, 2, 3, 4, 5].map((k) => ({ price: ltp + dir * 500 * k, quantity: 100 * k, orders: k }));
+/** One Depth-mode market_data message with a 5-level book, as the proxy sends it. */
+const tick = (symbol: string, ltp: PriceTicks, volume: number) =>
+  fake.publishMarketData('NSE', symbol, { ltp, lastQuantity: 5, volume, close: 1_200_0000, bids: book(ltp, -1), asks: book(ltp, 1) });
+/** A feed socket with our three instruments in Depth mode (the worker streams the whole universe). */
+const subscribedInDepth = () =>
+  fake.marketSubscriptions().length === 1 && SYMBOLS.every((s) => fake.marketSubscriptions()[0]!.get(`NSE:${s}`) === 3);
+const accountView = async () =>
+  (await api.http.get('/api/v1/broker-accounts', trader.token)).body.items.find((a: { id: string }) => a.id === accountId);
+
+beforeAll(async () => {
+  const universe = demoUniverse(new Date());
+  await api.app.get(InstrumentsRepository).upsert(universe);
+  // The instrument master's OpenAlgo key for one instrument (what the daily import stores); the
+  // others are streamed under our own exchange and symbol, as the instance names cash equities.
+  await api.app
+    .get(Db)
+    .sql.rows(
+      `INSERT INTO instrument_broker_keys (broker, key, symbol, exchange_token, broker_symbol, broker_exchange) VALUES ('openalgo', 'NSE:RELIANCE', 'RELIANCE', NULL, 'RELIANCE', 'NSE')`,
+    );
+  const s = await signedIn(api, ['trader']);
+  trader = { id: s.user.id, token: s.token };
+  const res = await api.http.post(
+    '/api/v1/broker-accounts',
+    { kind: 'openalgo', name: 'Feed install', credentials: { host: fake.endpoints().host, apiKey: fake.apiKey } },
+    trader.token,
+  );
+  expect(res.body).toMatchObject({ status: 'connected' });
+  accountId = res.body.id;
+  worker = await startWorker(ctx, await freePort(), { MARKET_FEED: 'openalgo', MARKET_FEED_ACCOUNT_ID: accountId });
+  await eventually(subscribedInDepth, 15_000, 'the worker to subscribe in Depth mode');
+}, 90_000);
+
+afterAll(async () => {
+  clients.forEach((c) => c.close());
+  await worker?.stop();
+});
+
+describe('MARKET_FEED=openalgo', () => {
+  it('the fake’s market data is our quotes, depth, candles and socket ticks (and nothing else is)', async () => {
+    const c = new MarketClient(api.url, trader.token);
+    clients.push(c);
+    await c.ready();
+    expect((await c.request('subscribe', { channel: 'ticks', symbols: ['RELIANCE'] })).symbols).toEqual(['RELIANCE']);
+    await c.request('subscribe', { channel: 'depth', symbols: ['RELIANCE'] });
+
+    tick('RELIANCE', 1_234_5000, 10_000);
+    tick('RELIANCE', 1_235_0000, 10_040);
+    tick('INFY', 1_500_0000, 7_000);
+
+    const quotes = await eventually(
+      async () => {
+        const r = await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,INFY,SBIN', trader.token);
+        return r.body.items?.length === 2 && r.body.items[0].ltp === '1235.00' ? r.body.items : null;
+      },
+      10_000,
+      'quotes from the fake',
+    );
+    expect(quotes.map((q: { symbol: string }) => q.symbol)).toEqual(['RELIANCE', 'INFY']); // SBIN never ticked: no quote
+    expect(quotes[0]).toMatchObject({ ltp: '1235.00', bid: '1234.95', ask: '1235.05', volume: 10_040, prevClose: '1200.00' });
+    expect(quotes[1]).toMatchObject({ ltp: '1500.00' });
+
+    const depth = MarketDepthSchema.parse(
+      await eventually(
+        async () => {
+          const r = await api.http.get('/api/v1/market/depth?symbol=RELIANCE', trader.token);
+          return r.body.bids?.[0]?.price === '1234.95' ? r.body : null;
+        },
+        5_000,
+        'the book from the fake',
+      ),
+    );
+    expect(depth.bids.map((l) => l.price)).toEqual(['1234.95', '1234.90', '1234.85', '1234.80', '1234.75']);
+    expect(depth.asks.map((l) => [l.price, l.quantity, l.orders])).toEqual([
+      ['1235.05', 100, 1],
+      ['1235.10', 200, 2],
+      ['1235.15', 300, 3],
+      ['1235.20', 400, 4],
+      ['1235.25', 500, 5],
+    ]);
+
+    // The live 1m candle, written to Postgres, closes at the fake's last trade.
+    const candle = await eventually(
+      async () => {
+        const r = await api.http.get('/api/v1/market/candles?symbol=RELIANCE&timeframe=1m', trader.token);
+        const last = r.body.candles?.at(-1);
+        return last && last.close === '1235.00' ? last : null;
+      },
+      10_000,
+      'the live candle in Postgres',
+    );
+    expect(Number(candle.high)).toBeGreaterThanOrEqual(1235);
+    expect(Date.now() - Date.parse(candle.ts)).toBeLessThan(2 * 60_000);
+
+    await eventually(() => c.ticksOf('RELIANCE').some((t) => t.ltp === '1235.00'), 5_000, 'the socket tick');
+    expect(c.ticksOf('RELIANCE').every((t) => ['1234.50', '1235.00'].includes(t.ltp))).toBe(true);
+    await eventually(() => c.depth.some((d) => d.bids[0]?.price === '1234.95'), 5_000, 'the socket depth');
+  });
+
+  it('a revoked key turns the account error (not needs_login) and the feed waits without retrying; once the key is fixed it streams again', async () => {
+    fake.revokeKey();
+    const inError = await eventually(async () => ((await accountView())?.status === 'error' ? accountView() : null), 15_000, 'error');
+    // The feed's own refusal (the periodic check is off): its socket's authenticate was refused.
+    expect(inError.statusReason).toContain('OpenAlgo refused the API key on its WebSocket');
+    expect(fake.refusedAuthentications).toBeGreaterThanOrEqual(1);
+    await eventually(() => fake.marketSubscriptions().length === 0, 5_000, 'no feed socket');
+    const refused = fake.refusedAuthentications;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(fake.refusedAuthentications).toBe(refused); // no reconnect loop on the refused key
+    expect(fake.marketSubscriptions()).toHaveLength(0);
+
+    fake.restoreKey();
+    const patched = await api.http.request('PATCH', `/api/v1/broker-accounts/${accountId}`, {
+      body: { credentials: { host: fake.endpoints().host, apiKey: fake.apiKey } },
+      token: trader.token,
+    });
+    expect(patched.body).toMatchObject({ status: 'connected', statusReason: null });
+    await eventually(subscribedInDepth, 20_000, 'the feed to come back once the key is fixed');
+    tick('SBIN', 800_0000, 1_000);
+    await eventually(
+      async () => (await api.http.get('/api/v1/market/quotes?symbols=SBIN', trader.token)).body.items?.[0]?.ltp === '800.00',
+      10_000,
+      'a quote after the key is fixed',
+    );
+  });
+});
