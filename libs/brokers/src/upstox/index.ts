@@ -6,3 +6,4 @@ export * from './upstox-orders';
 export * from './upstox-portfolio-stream.client';
 export * from './upstox.adapter';
 export * from './upstox-market-feed';
+export * from './upstox-feed.source';
