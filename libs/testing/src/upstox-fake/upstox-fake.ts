@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { formatPrice, type PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FAKE_UPSTOX_FEED_PATH, FakeUpstoxMarketFeed, type FakeUpstoxFeedEvent } from './upstox-market-feed.fake';
 
 type Json = Record<string, unknown>;
 
@@ -45,7 +46,8 @@ export type FakeUpstoxRoute =
   | 'positions'
   | 'funds'
   | 'quotes'
-  | 'stream_authorize';
+  | 'stream_authorize'
+  | 'feed_authorize';
 
 /**
  * A scripted fault for the next request on a route: hang (timeout) before or after the fake
@@ -78,7 +80,7 @@ export interface FakeUpstoxOptions {
   readonly clientId?: string;
   readonly clientSecret?: string;
   readonly redirectUri?: string;
-  /** Portfolio-stream ping interval; null for none. Default 1 s. */
+  /** Portfolio-stream and market-feed ping interval; null for none. Default 1 s. */
   readonly heartbeatMs?: number | null;
   /** At most this many units fill per quote (partial fills). Default: everything the touch allows. */
   readonly fillPerQuote?: number;
@@ -163,6 +165,11 @@ export class FakeUpstox extends EventEmitter {
   readonly redirectUri: string;
   readonly userId = 'UPX123';
   readonly requests: FakeUpstoxRequest[] = [];
+  /** The market-data feed v3 (upstox-market-feed.fake.ts); its events are emitted as `feed`. */
+  readonly marketFeed: FakeUpstoxMarketFeed = new FakeUpstoxMarketFeed(
+    (e: FakeUpstoxFeedEvent) => this.emit('feed', e),
+    () => this.now(),
+  );
 
   private readonly opts: FakeUpstoxOptions;
   private readonly instrumentsByKey = new Map<string, FakeUpstoxInstrument>();
@@ -222,6 +229,7 @@ export class FakeUpstox extends EventEmitter {
     this.wss = new WebSocketServer({ noServer: true });
     this.apiServer.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.onUpgrade(req, socket, head));
     this.setHeartbeat(this.opts.heartbeatMs === undefined ? 1_000 : this.opts.heartbeatMs);
+    this.marketFeed.setHeartbeat(this.opts.heartbeatMs === undefined ? 1_000 : this.opts.heartbeatMs);
     return this.endpoints();
   }
 
@@ -234,6 +242,7 @@ export class FakeUpstox extends EventEmitter {
     this.heartbeat = null;
     for (const c of this.clients) c.terminate();
     this.clients.clear();
+    await this.marketFeed.stop();
     for (const res of this.hung) res.destroy();
     this.hung.clear();
     for (const s of this.sockets) s.destroy();
@@ -262,6 +271,7 @@ export class FakeUpstox extends EventEmitter {
   expireSession(options: { closeStream?: boolean } = {}): void {
     this.tokens.clear();
     if (options.closeStream !== false) this.closeStream(1008, 'session expired');
+    if (options.closeStream !== false) this.marketFeed.close(1008, 'session expired');
   }
 
   // ---------------------------------------------------------------- market and book
@@ -414,6 +424,7 @@ export class FakeUpstox extends EventEmitter {
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://fake');
+    if (url.pathname === FAKE_UPSTOX_FEED_PATH) return this.marketFeed.handleUpgrade(req, socket, head);
     const code = url.searchParams.get('code') ?? '';
     if (url.pathname !== STREAM_PATH || !this.streamCodes.delete(code)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
@@ -480,6 +491,7 @@ export class FakeUpstox extends EventEmitter {
       'GET /v2/user/get-funds-and-margin': 'funds',
       'GET /v2/market-quote/quotes': 'quotes',
       'GET /v2/feed/portfolio-stream-feed/authorize': 'stream_authorize',
+      'GET /v3/feed/market-data-feed/authorize': 'feed_authorize',
     };
     return table[`${method} ${path}`] ?? null;
   }
@@ -641,6 +653,8 @@ export class FakeUpstox extends EventEmitter {
         return ok(this.funds());
       case 'quotes':
         return ok(this.quoteJson(query.instrument_key ?? ''));
+      case 'feed_authorize':
+        return ok(this.marketFeed.authorize(this.apiPort));
       case 'stream_authorize': {
         const code = `stream-${(this.seq.code += 1)}`;
         this.streamCodes.add(code);
