@@ -10,6 +10,7 @@ import { KiteFeedSource, type BrokerFeedStats } from '@tradeloop/brokers';
 import { BrokerAccountDirectory } from '@tradeloop/accounts';
 import type { Instrument } from '@tradeloop/domain';
 import { kiteTokensOf } from './kite-feed.tokens';
+import { upstoxFeedSource } from './upstox-feed';
 import { openAlgoFeedSource } from './openalgo-feed';
 
 /**
@@ -40,10 +41,6 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     if (this.config.MARKET_FEED === 'off') {
       this.logger.info('market feed is off (MARKET_FEED=off)');
       return;
-    }
-    if (this.config.MARKET_FEED === 'upstox') {
-      // Refused at start-up, not silently replaced by the simulator: the operator asked for live prices.
-      throw new Error(`MARKET_FEED=${this.config.MARKET_FEED} has no feed source yet; use MARKET_FEED=kite, openalgo or simulated`);
     }
     const now = Date.now();
     const todayIst = new Date(now + IST_OFFSET_MS).toISOString().slice(0, 10);
@@ -77,7 +74,9 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
         ? this.kiteSource(universe)
         : this.config.MARKET_FEED === 'openalgo'
           ? this.openAlgoSource(universe)
-          : this.simulatedSource(universe, start);
+          : this.config.MARKET_FEED === 'upstox'
+            ? this.upstoxSource(universe)
+            : this.simulatedSource(universe, start);
     await this.feed.start(source, resume);
   }
 
@@ -138,6 +137,15 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     const source = openAlgoFeedSource({ config: this.config, accounts: this.accounts, db: this.db, universe, log });
     registerFeedMetrics(this.metrics, 'openalgo', () => source.feedStats);
     log.info({ instruments: universe.length }, 'openalgo market feed starting');
+    return source;
+  }
+
+  /** The Upstox market feed v3 of MARKET_FEED_ACCOUNT_ID (upstox-feed.ts). */
+  private upstoxSource(universe: Instrument[]): MarketDataSource {
+    const log = this.logger.child({ feed: 'upstox', accountId: this.config.MARKET_FEED_ACCOUNT_ID });
+    const source = upstoxFeedSource({ config: this.config, accounts: this.accounts, db: this.db, universe, log });
+    registerFeedMetrics(this.metrics, 'upstox', () => source.feedStats);
+    log.info({ instruments: universe.length }, 'upstox market feed starting');
     return source;
   }
 

@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import { UpstoxFeedSource } from '@tradeloop/brokers';
+import type { BrokerAccountDirectory } from '@tradeloop/accounts';
+import type { Instrument } from '@tradeloop/domain';
+import type { AppConfig, Db } from '@tradeloop/platform';
+
+/**
+ * Upstox `instrument_key`s (`NSE_EQ|INE002A01018`) of the instruments a feed streams (the port
+ * UpstoxFeedSource.keys): the keys the daily instrument master import stored in
+ * instrument_broker_keys (docs/brokers.md 2.7 and 6); only active instruments among `symbols`.
+ */
+export async function upstoxKeysOf(db: Db, symbols: readonly string[]): Promise<Map<string, string>> {
+  const rows = await db.sql.rows<{ key: string; symbol: string }>(
+    `SELECT k.key, k.symbol FROM instrument_broker_keys k JOIN instruments i ON i.symbol = k.symbol
+      WHERE k.broker = 'upstox' AND i.active AND k.symbol = ANY($1::text[])`,
+    [symbols],
+  );
+  const out = new Map<string, string>();
+  for (const r of rows) if (/^[A-Z_]+\|\S/.test(r.key)) out.set(r.key, r.symbol);
+  return out;
+}
+
+/**
+ * The market feed v3 of MARKET_FEED_ACCOUNT_ID (an Upstox account with a daily login): while the
+ * account has no session (needs_login, disabled) the feed waits; a token Upstox refuses turns the
+ * account needs_login and the feed streams again after the next login.
+ */
+export function upstoxFeedSource(deps: {
+  readonly config: AppConfig;
+  readonly accounts: BrokerAccountDirectory;
+  readonly db: Db;
+  readonly universe: readonly Instrument[];
+  readonly log: Logger;
+}): UpstoxFeedSource {
+  const accountId = deps.config.MARKET_FEED_ACCOUNT_ID!;
+  const symbols = deps.universe.map((i) => i.symbol);
+  return new UpstoxFeedSource({
+    apiRoot: deps.config.UPSTOX_API_ROOT,
+    session: async () => {
+      const account = await deps.accounts.forExecution(accountId);
+      if (!account || account.kind !== 'upstox' || account.disabled || account.status !== 'connected' || !account.accessToken) return null;
+      return { accessToken: account.accessToken };
+    },
+    onAuthLost: async (reason) => {
+      await deps.accounts.markNeedsLogin(accountId, reason);
+    },
+    keys: async () => {
+      const keys = await upstoxKeysOf(deps.db, symbols);
+      if (keys.size === 0)
+        deps.log.warn('no instrument has an Upstox key yet (run the instrument master import): the feed streams nothing');
+      return keys;
+    },
+    onEvent: (event, details) => deps.log.info(details, `upstox feed: ${event}`),
+  });
+}
