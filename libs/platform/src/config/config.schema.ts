@@ -224,12 +224,12 @@ export const CONFIG_VARS = {
   MARKET_FEED: {
     schema: z.enum(['simulated', 'kite', 'upstox', 'openalgo', 'off']).default('simulated'),
     description:
-      "Market-data source run by the worker: the simulated market, a broker account's live feed (`kite`: the Kite ticker in full mode with depth, through `MARKET_FEED_ACCOUNT_ID`'s session; `openalgo`: the account's OpenAlgo WebSocket proxy in Depth mode (5 levels); `upstox` is refused at start-up until its feed exists), or none (`off`).",
+      "Market-data source run by the worker: the simulated market, a broker account's live feed (`kite`: the Kite ticker in full mode with depth, through `MARKET_FEED_ACCOUNT_ID`'s session; `openalgo`: the account's OpenAlgo WebSocket proxy in Depth mode (5 levels); `upstox`: the account's market feed v3 in full mode (5 levels)), or none (`off`).",
   },
   MARKET_FEED_ACCOUNT_ID: {
     schema: z.uuid().optional(),
     description:
-      'The broker account whose session a broker feed uses (required with `MARKET_FEED=kite` or `openalgo`); while it needs a login (OpenAlgo: while it is in error) the feed waits.',
+      'The broker account whose session a broker feed uses (required with `MARKET_FEED=kite`, `upstox` or `openalgo`); while it needs a login (OpenAlgo: while it is in error) the feed waits.',
   },
   MARKET_FEED_SEED: { schema: int(0, 2_147_483_647).default(1), description: 'Seed of the simulated market: same seed, same price paths.' },
   MARKET_FEED_TICKS_PER_SECOND: {
