@@ -166,3 +166,46 @@ describe('OpenAlgo feed: the proxy’s messages in our terms', () => {
     }
   });
 });
+
+describe('OpenAlgo feed: a refused key', () => {
+  it('is not tried again while the account still offers it (the mark failed); a new key is tried and every instrument subscribed (two a message)', async () => {
+    const fake = new FakeOpenAlgo({ pingMs: 100, apiKey: 'good-openalgo-key-000000000000000000000' });
+    const { wsUrl } = await fake.start();
+    let offered = 'stale-openalgo-key-00000000000000000000';
+    const reasons: string[] = [];
+    const symbols = new Map(['RELIANCE', 'INFY', 'SBIN', 'TCS', 'HDFCBANK'].map((s) => [`NSE:${s}`, s]));
+    const source = new OpenAlgoFeedSource({
+      session: () => Promise.resolve({ url: wsUrl, apiKey: offered }),
+      onAuthLost: (reason) => {
+        reasons.push(reason);
+        throw new Error('the database is down');
+      },
+      symbols: () => Promise.resolve(symbols),
+      sessionPollMs: 20,
+      backoff: { initialMs: 10, maxMs: 20 },
+      subscribeBatch: 2,
+    });
+    const until = async (check: () => boolean, what: string) => {
+      const deadline = Date.now() + 5_000;
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    try {
+      await source.start(() => undefined);
+      await until(() => source.feedStats.state === 'waiting_for_login', 'the wait');
+      await new Promise((r) => setTimeout(r, 300)); // 15 polls: the refused key is never sent again
+      expect(fake.refusedAuthentications).toBe(1);
+      expect(reasons).toEqual(['OpenAlgo refused the API key on its WebSocket: Invalid API key']);
+      expect(source.feedStats).toMatchObject({ authLost: 1, connects: 0 });
+      offered = fake.apiKey;
+      await until(() => fake.marketSubscriptions()[0]?.size === symbols.size, 'the subscription under the new key');
+      expect(source.feedStats).toMatchObject({ state: 'streaming', connects: 1 });
+      expect(fake.refusedAuthentications).toBe(1);
+    } finally {
+      await source.stop();
+      await fake.stop();
+    }
+  });
+});
