@@ -36,6 +36,8 @@ let worker: RunningProcess | null = null;
 let trader: { id: string; token: string };
 let accountId: string;
 const clients: MarketClient[] = [];
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+let future: { ours: string; theirs: string };
 
 const book = (ltp: PriceTicks, dir: number): FakeOpenAlgoLevel[] =>
   [1, 2, 3, 4, 5].map((k) => ({ price: ltp + dir * 500 * k, quantity: 100 * k, orders: k }));
@@ -58,6 +60,18 @@ beforeAll(async () => {
     .sql.rows(
       `INSERT INTO instrument_broker_keys (broker, key, symbol, exchange_token, broker_symbol, broker_exchange) VALUES ('openalgo', 'NSE:RELIANCE', 'RELIANCE', NULL, 'RELIANCE', 'NSE')`,
     );
+  // A future keyed as OpenAlgo spells it (the full expiry date), not as we do.
+  const fut = universe.find((i) => i.instrumentType === 'FUT' && i.active !== false)!;
+  future = {
+    ours: fut.symbol,
+    theirs: `${fut.underlying}${fut.expiry!.slice(8, 10)}${MONTHS[Number(fut.expiry!.slice(5, 7)) - 1]}${fut.expiry!.slice(2, 4)}FUT`,
+  };
+  await api.app
+    .get(Db)
+    .sql.rows(
+      `INSERT INTO instrument_broker_keys (broker, key, symbol, exchange_token, broker_symbol, broker_exchange) VALUES ('openalgo', $1, $2, NULL, $3, 'NFO')`,
+      [`NFO:${future.theirs}`, future.ours, future.theirs],
+    );
   const s = await signedIn(api, ['trader']);
   trader = { id: s.user.id, token: s.token };
   const res = await api.http.post(
@@ -69,6 +83,10 @@ beforeAll(async () => {
   accountId = res.body.id;
   worker = await startWorker(ctx, await freePort(), { MARKET_FEED: 'openalgo', MARKET_FEED_ACCOUNT_ID: accountId });
   await eventually(subscribedInDepth, 15_000, 'the worker to subscribe in Depth mode');
+  // Indices under OpenAlgo's index exchange; a derivative without an OpenAlgo key is not guessed at.
+  const keys = [...fake.marketSubscriptions()[0]!.keys()];
+  expect(keys).toEqual(expect.arrayContaining(['NSE_INDEX:NIFTY', 'NSE_INDEX:BANKNIFTY']));
+  expect(keys.filter((k) => !k.startsWith('NSE:') && !k.startsWith('NSE_INDEX:'))).toEqual([`NFO:${future.theirs}`]);
 }, 90_000);
 
 afterAll(async () => {
@@ -131,6 +149,14 @@ describe('MARKET_FEED=openalgo', () => {
     );
     expect(Number(candle.high)).toBeGreaterThanOrEqual(1235);
     expect(Date.now() - Date.parse(candle.ts)).toBeLessThan(2 * 60_000);
+
+    // A tick under OpenAlgo's name of the future is our future's quote.
+    fake.publishMarketData('NFO', future.theirs, { ltp: 24_321_0000, volume: 50, close: 24_300_0000 });
+    await eventually(
+      async () => (await api.http.get(`/api/v1/market/quotes?symbols=${future.ours}`, trader.token)).body.items?.[0]?.ltp === '24321.00',
+      10_000,
+      'the future’s quote under our symbol',
+    );
 
     await eventually(() => c.ticksOf('RELIANCE').some((t) => t.ltp === '1235.00'), 5_000, 'the socket tick');
     expect(c.ticksOf('RELIANCE').every((t) => ['1234.50', '1235.00'].includes(t.ltp))).toBe(true);

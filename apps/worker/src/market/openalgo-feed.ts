@@ -8,8 +8,10 @@ import { openAlgoWsUrl } from '@tradeloop/trading';
 /**
  * OpenAlgo `EXCHANGE:SYMBOL` of each instrument a feed streams (the port OpenAlgoFeedSource.symbols):
  * the key the daily instrument master import stored in instrument_broker_keys (docs/brokers.md 3.7
- * and 6), else our own exchange and symbol — what an instance uses for cash equities (the adapter's
- * instrument map does the same). Only active instruments among `universe` are taken.
+ * and 6), else, for cash equities and indices, the names an instance uses for them: our own
+ * exchange and symbol (the adapter's instrument map does the same), indices on `NSE_INDEX` /
+ * `BSE_INDEX`. A derivative without a key is left out: OpenAlgo spells its contracts with the full
+ * expiry date, not as we do. Only active instruments among `universe` are taken.
  */
 export async function openAlgoSymbolsOf(db: Db, universe: readonly Instrument[]): Promise<Map<string, string>> {
   const symbols = universe.map((i) => i.symbol);
@@ -21,7 +23,12 @@ export async function openAlgoSymbolsOf(db: Db, universe: readonly Instrument[])
   const keyed = new Map<string, string>();
   for (const r of rows) if (/^[A-Z_]+:\S+$/.test(r.key)) keyed.set(r.symbol, r.key);
   const out = new Map<string, string>();
-  for (const i of universe) out.set(keyed.get(i.symbol) ?? `${i.exchange}:${i.symbol}`, i.symbol);
+  for (const i of universe) {
+    const own =
+      i.instrumentType === 'EQ' ? `${i.exchange}:${i.symbol}` : i.instrumentType === 'INDEX' ? `${i.exchange}_INDEX:${i.symbol}` : null;
+    const key = keyed.get(i.symbol) ?? own;
+    if (key) out.set(key, i.symbol);
+  }
   return out;
 }
 
