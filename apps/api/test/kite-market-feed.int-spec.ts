@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { demoUniverse, type PriceTicks } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
-import { InstrumentsRepository } from '@tradeloop/market';
+import { backfillHistory, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { encodeTickFrame, fakeKiteInstrumentMap, type FakeDepthLevel } from '@tradeloop/testing/kite-fake';
-import { MarketDepthSchema } from '@tradeloop/contracts';
+import { MarketDepthSchema, REALTIME_EVENTS, SignalEventSchema, type SignalEvent } from '@tradeloop/contracts';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, MarketClient } from './support/market-socket';
 import { logInToKite, startWorker, useFakeKite } from './support/kite-world';
@@ -17,6 +19,7 @@ import { logInToKite, startWorker, useFakeKite } from './support/kite-world';
 const { fake, env } = useFakeKite();
 const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
 const SYMBOLS = ['RELIANCE', 'INFY', 'SBIN'] as const;
+const MODEL_DIR = resolve(__dirname, '../../../models/demo-momentum/1');
 let worker: RunningProcess | null = null;
 let trader: { id: string; token: string };
 let accountId: string;
@@ -25,8 +28,11 @@ const clients: MarketClient[] = [];
 
 const book = (ltp: PriceTicks, dir: number): FakeDepthLevel[] =>
   [1, 2, 3, 4, 5].map((k) => ({ price: ltp + dir * 500 * k, quantity: 100 * k, orders: k }));
+/** Every price the fake's ticker sent, per symbol. */
+const sent = new Map<string, Set<number>>();
 /** One full-mode packet with a 5-level book, as Kite sends it. */
 const tick = (symbol: string, ltp: PriceTicks, volume: number) =>
+  sent.set(symbol, (sent.get(symbol) ?? new Set()).add(ltp)) &&
   fake.sendTickerBinary(
     encodeTickFrame([
       {
@@ -156,4 +162,71 @@ describe('MARKET_FEED=kite', () => {
       'a quote after the new login',
     );
   });
+
+  it('signals run on it: at the next 1m close the production model scores the symbols the fake’s ticker streams', async () => {
+    // History to prime the features (as the signals test does), then the shipped demo model promoted.
+    const universe = demoUniverse(new Date()).filter((i) => (SYMBOLS as readonly string[]).includes(i.symbol));
+    await backfillHistory({ candles: api.app.get(CandlesRepository), instruments: universe, days: 5, now: Date.now(), seed: 11 });
+    const quant = await signedIn(api, ['quant']);
+    const card = { ...JSON.parse(readFileSync(`${MODEL_DIR}/card.json`, 'utf8')), version: 'kite-feed' };
+    const form = new FormData();
+    form.append('model', new Blob([readFileSync(`${MODEL_DIR}/model.onnx`)]), 'model.onnx');
+    form.append('card', new Blob([JSON.stringify(card)], { type: 'application/json' }), 'card.json');
+    const uploaded = await fetch(`${api.url}/api/v1/models`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${quant.token}` },
+    });
+    expect(uploaded.status).toBe(201);
+    const model = ((await uploaded.json()) as { model: { id: string } }).model;
+    const socket = new MarketClient(api.url, quant.token);
+    clients.push(socket);
+    const pushed: SignalEvent[] = [];
+    socket.socket.on(REALTIME_EVENTS.signal, (e: unknown) => pushed.push(SignalEventSchema.parse(e)));
+    await socket.ready();
+    const promoted = await api.http.request('POST', `/api/v1/models/${model.id}/promote`, {
+      body: { stage: 'production' },
+      token: quant.token,
+    });
+    expect(promoted.status).toBe(200);
+
+    // Only the fake's ticks move these symbols (the simulator is off): a tick per symbol every 250 ms
+    // until the bar closes (≤ 60 s away) and the engine scores it.
+    let n = 0;
+    const ticking = setInterval(() => {
+      n += 1;
+      SYMBOLS.forEach((symbol, i) => tick(symbol, (1_000_0000 + i * 100_0000 + (n % 7) * 500) as PriceTicks, 20_000 + n * 10));
+    }, 250);
+    // The first bar in which every symbol traded (a bar closed by our first tick may hold only the
+    // symbol the test before ticked last).
+    const fullBucket = () => {
+      const bySymbol = new Map<string, Set<string>>();
+      for (const e of pushed) bySymbol.set(e.signal.ts, (bySymbol.get(e.signal.ts) ?? new Set()).add(e.signal.symbol));
+      return [...bySymbol.entries()].find(([, symbols]) => symbols.size === SYMBOLS.length)?.[0] ?? null;
+    };
+    let bucket: string;
+    try {
+      bucket = await eventually(fullBucket, 140_000, 'signals of every symbol at one bar close');
+    } finally {
+      clearInterval(ticking);
+    }
+    const ofBucket = pushed.filter((e) => e.signal.ts === bucket);
+    expect(ofBucket.map((e) => e.signal.symbol).sort()).toEqual([...SYMBOLS].sort());
+    expect(ofBucket.every((e) => e.signal.modelId === model.id && e.signal.stage === 'production')).toBe(true);
+    // Each bar it scored closed at a price the fake's ticker sent (the simulator is off); the feed
+    // writes candles to Postgres about every second, so the bar is waited for.
+    for (const symbol of SYMBOLS) {
+      const close = await eventually(
+        async () => {
+          const c = await api.app
+            .get(CandlesRepository)
+            .range({ symbol, timeframe: '1m', to: new Date(Date.parse(bucket) + 1).toISOString(), limit: 1 });
+          return c.ts[0] === Date.parse(bucket) ? c.close[0]! : null;
+        },
+        10_000,
+        `the ${symbol} bar in Postgres`,
+      );
+      expect(sent.get(symbol)?.has(close), `${symbol} closed at ${close}`).toBe(true);
+    }
+  }, 200_000);
 });
