@@ -25,8 +25,8 @@ import { UPSTOX_STREAM_BACKOFF, upstoxReconnectDelayMs, type UpstoxStreamBackoff
  *   (the worker marks the account needs_login) and the feed waits, asking `session()` every
  *   `sessionPollMs`, until the account has another token — no reconnect loop.
  * - Ticks queue in a BoundedTickQueue (`maxQueuedTicks`) drained on the event loop; a frame whose
- *   ticks do not fit is shed whole and counted, so the next tick's size (the day volume's rise)
- *   still covers the shed trades.
+ *   feeds do not fit is shed whole and counted before it is decoded (its entries are counted from
+ *   the top-level tags), so the next tick's size (the day volume's rise) still covers the shed trades.
  * - A tick is stamped with its frame's arrival time; the size is the rise of the day volume
  *   (`vtt`) since the instrument's previous tick (the last trade's quantity for the first);
  *   `cp` is the previous close.
@@ -85,6 +85,57 @@ const side = (levels: readonly UpstoxDepthLevel[]): DepthLevel[] => {
   }
   return out;
 };
+
+/**
+ * How many instrument feeds a `FeedResponse` frame carries (its `feeds` map entries, field 2),
+ * read from the top-level tags alone without decoding them; -1 when the top level does not parse
+ * (the decoder then rejects the frame). Lets a frame that cannot fit the queue be shed undecoded.
+ */
+export function countUpstoxFeedEntries(frame: Uint8Array): number {
+  let i = 0;
+  let n = 0;
+  const varint = (): number => {
+    let v = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (i >= frame.length) return -1;
+      const b = frame[i++]!;
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+    }
+    // 64-bit varints (times): skip the rest
+    while (i < frame.length && frame[i]! >= 0x80) i += 1;
+    if (i >= frame.length) return -1;
+    i += 1;
+    return 0;
+  };
+  while (i < frame.length) {
+    const tag = varint();
+    if (tag < 0) return -1;
+    const field = Math.floor(tag / 8);
+    switch (tag & 7) {
+      case 0:
+        if (varint() < 0) return -1;
+        break;
+      case 1:
+        i += 8;
+        break;
+      case 2: {
+        const len = varint();
+        if (len < 0) return -1;
+        i += len;
+        if (field === 2) n += 1;
+        break;
+      }
+      case 5:
+        i += 4;
+        break;
+      default:
+        return -1;
+    }
+    if (i > frame.length) return -1;
+  }
+  return n;
+}
 
 const toBuffer = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
@@ -294,8 +345,13 @@ export class UpstoxFeedSource {
     }
   }
 
-  /** One protobuf frame: decoded, its ticks queued (or shed whole when they do not fit). */
+  /** One protobuf frame: shed whole (undecoded) if its feeds cannot fit, else decoded and its ticks queued. */
   private onFrame(frame: Buffer): void {
+    const count = countUpstoxFeedEntries(frame);
+    if (count > this.queue.room) {
+      this.queue.shed(count);
+      return;
+    }
     const r = decodeUpstoxFeedFrame(frame);
     if (!r.ok) {
       this.stats.framesRejected += 1;

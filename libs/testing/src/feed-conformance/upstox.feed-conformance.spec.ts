@@ -3,10 +3,15 @@ import type { PriceTicks, SimTick } from '@tradeloop/domain';
 import { encodeUpstoxFeedFrame, FakeUpstox, type FakeUpstoxFeedLevel } from '../upstox-fake';
 import { describeFeedConformance, type FeedWorld } from './feed-conformance';
 
+/**
+ * Three real keys and 27 more: an Upstox frame is a map by instrument key (one tick per key), so a
+ * flood's frames are only as large as the subscription — 30 ticks a frame, as a busy market sends.
+ */
 const KEYS: Readonly<Record<string, string>> = {
   RELIANCE: 'NSE_EQ|INE002A01018',
   INFY: 'NSE_EQ|INE009A01021',
   SBIN: 'NSE_EQ|INE062A01020',
+  ...Object.fromEntries(Array.from({ length: 27 }, (_, i) => [`STOCK${i + 1}`, `NSE_EQ|INE9${String(i + 1).padStart(2, '0')}X01010`])),
 };
 const SYMBOLS = Object.keys(KEYS);
 

@@ -214,12 +214,39 @@ export class FakeUpstoxMarketFeed {
   /**
    * About `ticksPerSecond` ticks to each socket across its `full` keys, in frames of one tick per
    * key (a frame is a map by key), every `intervalMs`, until stopped; `stop()` answers the ticks
-   * sent. The day volume rises by one a frame.
+   * sent. Frames are encoded once per subscription (64 of them, prices and the day volume moving)
+   * and sent in turn, so the fake's own encoding does not throttle the flood.
    */
   flood(ticksPerSecond: number, intervalMs = 10): { stop(): number } {
     let sent = 0;
     let scheduled = 0;
-    let volume = 0;
+    let turn = 0;
+    const frames = new WeakMap<FeedClient, { readonly size: number; readonly frames: Buffer[] }>();
+    const framesOf = (c: FeedClient) => {
+      const keys = [...c.keys].filter(([, m]) => m === 'full').map(([k]) => k);
+      const cached = frames.get(c);
+      if (cached && cached.size === keys.length) return cached;
+      const built = {
+        size: keys.length,
+        frames:
+          keys.length === 0
+            ? []
+            : Array.from({ length: 64 }, (_, f) =>
+                encodeUpstoxFeedFrame(
+                  keys.map((instrumentKey, i) => ({
+                    instrumentKey,
+                    ltp: 1_000_0000 + ((f + i) % 100) * 500,
+                    volume: 1_000 + f,
+                    bids: [{ price: 999_0000, quantity: 10 }],
+                    asks: [{ price: 1_001_0000, quantity: 10 }],
+                  })),
+                  { now: this.now() },
+                ),
+              ),
+      };
+      frames.set(c, built);
+      return built;
+    };
     const started = performance.now();
     // Catches up on the time elapsed (a busy receiver in the same process delays the timer): the rate holds.
     const timer = setInterval(() => {
@@ -229,19 +256,10 @@ export class FakeUpstoxMarketFeed {
       scheduled += due;
       for (const c of this.clients) {
         if (c.ws.readyState !== c.ws.OPEN) continue;
-        const keys = [...c.keys].filter(([, m]) => m === 'full').map(([k]) => k);
-        if (keys.length === 0) continue;
-        for (let n = 0; n < due; n += keys.length) {
-          volume += 1;
-          const ticks = keys.map((instrumentKey, i) => ({
-            instrumentKey,
-            ltp: 1_000_0000 + ((volume + i) % 100) * 500,
-            volume,
-            bids: [{ price: 999_0000, quantity: 10 }],
-            asks: [{ price: 1_001_0000, quantity: 10 }],
-          }));
-          c.ws.send(encodeUpstoxFeedFrame(ticks));
-          sent += ticks.length;
+        const { size, frames: list } = framesOf(c);
+        for (let n = 0; size > 0 && n < due; n += size) {
+          c.ws.send(list[turn++ % list.length]!);
+          sent += size;
         }
       }
     }, intervalMs);
