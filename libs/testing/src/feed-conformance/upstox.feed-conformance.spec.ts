@@ -1,4 +1,5 @@
-import { UpstoxFeedSource } from '@tradeloop/brokers';
+import { decodeUpstoxFeedFrame, UpstoxFeedSource, upstoxSubscription } from '@tradeloop/brokers';
+import WebSocket from 'ws';
 import type { PriceTicks, SimTick } from '@tradeloop/domain';
 import { encodeUpstoxFeedFrame, FakeUpstox, type FakeUpstoxFeedLevel } from '../upstox-fake';
 import { describeFeedConformance, type FeedWorld } from './feed-conformance';
@@ -192,6 +193,44 @@ describe('Upstox feed: Upstox’s frames in our terms', () => {
       ]);
     } finally {
       await source.stop();
+      await fake.stop();
+    }
+  });
+
+  it('the fake speaks the protocol: the authorised URL is single use, requests are binary JSON, a market_info frame comes first', async () => {
+    const fake = new FakeUpstox({ heartbeatMs: 100 });
+    const { apiRoot } = await fake.start();
+    const token = fake.createSession();
+    try {
+      const authorize = async (bearer: string) =>
+        fetch(`${apiRoot}/v3/feed/market-data-feed/authorize`, {
+          headers: { Authorization: `Bearer ${bearer}`, Accept: 'application/json' },
+        });
+      expect((await authorize('not-a-token')).status).toBe(401);
+      const reply = (await (await authorize(token)).json()) as { status: string; data: { authorized_redirect_uri: string } };
+      expect(reply.status).toBe('success');
+      const url = reply.data.authorized_redirect_uri;
+      const ws = new WebSocket(url);
+      const first = await new Promise<Buffer>((resolve, reject) => {
+        ws.once('message', (d) => resolve(d as Buffer));
+        ws.once('error', reject);
+      });
+      const info = decodeUpstoxFeedFrame(first);
+      expect(info.ok && info.message.type).toBe('market_info');
+      // The same URL again: refused at the upgrade.
+      const again = new WebSocket(url);
+      const status = await new Promise<number>((resolve) => {
+        again.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        again.on('error', () => undefined);
+      });
+      expect(status).toBe(403);
+      ws.send(upstoxSubscription('sub', 'full', ['NSE_EQ|INE002A01018']).toString('utf8')); // text: not how Upstox reads requests
+      ws.send(upstoxSubscription('sub', 'full', ['NSE_EQ|INE009A01021']), { binary: true });
+      await until(() => fake.marketFeed.subscriptions()[0]?.size === 1, 'the binary subscription');
+      expect(fake.marketFeed.subscriptions()[0]).toEqual(new Map([['NSE_EQ|INE009A01021', 'full']]));
+      expect(fake.marketFeed.badRequests).toBe(1);
+      ws.close();
+    } finally {
       await fake.stop();
     }
   });
