@@ -6,7 +6,8 @@
 //   reconcile: 1,000 open orders at the fake; listOrders (GET /orders, envelope, order parsing and
 //              instrument mapping) and reconcile (the same, fed through the update dedup).
 //              Target ≤ 2 s.
-//   ticks:     the ticker decode figures of bench/brokers-ticks.mjs (target ≥ 200,000 ticks/s per core).
+//   ticks:     the ticker decode figures of bench/brokers-ticks.mjs, and Upstox's protobuf frames as
+//              UpstoxFeedSource reads them (bench/brokers-upstox-ticks.mjs) (target ≥ 200,000 ticks/s per core).
 //   instruments: an instrument master of 100,000 rows imported end to end (bench/brokers-instruments.mjs;
 //              target ≤ 10 s).
 //   feed:      the fake Kite at 10,000 full-mode ticks/s over 500 instruments through the worker's
@@ -19,6 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InstrumentMap, KiteAdapter, kitePlaceForm, kitePlacePath } from '@tradeloop/brokers';
 import { benchDecodeTicks } from './brokers-ticks.mjs';
+import { benchUpstoxTicks } from './brokers-upstox-ticks.mjs';
 import { benchKiteFeed } from './brokers-feed.mjs';
 import { benchInstrumentMaster } from './brokers-instruments.mjs';
 import { fmt, machine } from './lib/bench-kit.mjs';
@@ -282,6 +284,9 @@ if (part === 'all' || part === 'ticks') {
   const r = await benchDecodeTicks();
   results.ticks = { feed: r.feed, decode: r.decode };
   Object.assign(targets, r.targets);
+  const upstox = benchUpstoxTicks();
+  results.ticks.upstox = upstox.result;
+  Object.assign(targets, upstox.targets);
 }
 if (part === 'all' || part === 'instruments') {
   console.log('');
