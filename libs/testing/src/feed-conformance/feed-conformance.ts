@@ -2,8 +2,9 @@
  * The feed kit (issue 15: "a feed kit — disconnects, stalls, malformed frames, token expiry,
  * resubscribe — on all three broker feeds"): one set of behaviours every broker market-data
  * source must show against its local fake, like the broker conformance kit
- * (../conformance/broker-conformance.ts). A feed registers with a harness that drives its fake
- * (kite.feed-conformance.spec.ts); Upstox and OpenAlgo register the same way when their feeds exist.
+ * (../conformance/broker-conformance.ts). Each feed registers with a harness that drives its fake:
+ * kite.feed-conformance.spec.ts, upstox.feed-conformance.spec.ts, openalgo.feed-conformance.spec.ts
+ * (OpenAlgo has no daily login: "token expiry" is its API key revoked, "login" the key fixed).
  */
 import type { BrokerFeedStats } from '@tradeloop/brokers';
 import type { PriceTicks, SimTick } from '@tradeloop/domain';
