@@ -80,7 +80,7 @@ const kiteControl = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/kite/orders') return reply(200, { items: kite.orderBook() });
       if (req.method === 'GET' && req.url === '/openalgo') return reply(200, { host: openAlgoEndpoints.host, apiKey: openAlgo.apiKey });
       if (req.method === 'GET' && req.url === '/openalgo/orders')
-        return reply(200, { items: openAlgo.orderList().map(({ fillValue, ...o }) => o) });
+        return reply(200, { items: openAlgo.orderList().map(({ fillValue: _fillValue, ...o }) => o) });
       if (req.method === 'POST' && req.url === '/openalgo/quote') {
         const { exchange, symbol, ltp, bid, ask } = JSON.parse(raw);
         openAlgo.setQuote(exchange, symbol, { ltp, bid, ask });
