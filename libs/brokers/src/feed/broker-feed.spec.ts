@@ -1,4 +1,5 @@
-import { BoundedTickQueue } from './broker-feed';
+import type { SimTick } from '@tradeloop/domain';
+import { BoundedTickQueue, FeedTickPump, refreshFeedInstruments, type FeedInstrumentState } from './broker-feed';
 
 describe('BoundedTickQueue', () => {
   it('holds at most its bound: a batch that does not fit is shed whole and counted', () => {
@@ -35,5 +36,74 @@ describe('BoundedTickQueue', () => {
 
   it('refuses a non-positive bound', () => {
     expect(() => new BoundedTickQueue<number>(0, () => undefined)).toThrow(RangeError);
+  });
+});
+
+const tick = (seq: number): SimTick => ({
+  symbol: 'X',
+  ts: seq,
+  ltp: 100,
+  bid: 100,
+  ask: 100,
+  quantity: 1,
+  volume: seq,
+  prevClose: 100,
+  seq,
+});
+
+describe('FeedTickPump', () => {
+  it('drains on the event loop at most a chunk a turn (whole frames), counting ticks handed over', async () => {
+    const pump = new FeedTickPump({ drainChunk: 2, maxQueuedTicks: 10 });
+    const got: number[][] = [];
+    pump.start((ts) => got.push(ts.map((t) => t.seq)));
+    pump.push([tick(1), tick(2)], 1);
+    pump.push([tick(3)], 2);
+    pump.push([], 3);
+    expect(got).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([[1, 2]]);
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([[1, 2], [3]]);
+    expect(pump.snapshot).toMatchObject({ ticks: 3, queued: 0, shed: 0 });
+  });
+
+  it('sheds a frame that does not fit, and hands everything queued over at once on stop', async () => {
+    const pump = new FeedTickPump({ drainChunk: 1, maxQueuedTicks: 3 });
+    const got: number[][] = [];
+    pump.start((ts) => got.push(ts.map((t) => t.seq)));
+    pump.push([tick(1), tick(2)], 1);
+    pump.push([tick(3), tick(4)], 2);
+    pump.push([tick(5)], 3);
+    expect(pump.snapshot).toMatchObject({ shed: 2, queued: 3 });
+    pump.stop();
+    expect(got).toEqual([[1, 2, 5]]);
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([[1, 2, 5]]);
+    pump.push([tick(6)], 4);
+    await new Promise((r) => setImmediate(r));
+    expect(got).toEqual([[1, 2, 5]]);
+    expect(pump.snapshot).toMatchObject({ ticks: 3, queued: 1 });
+  });
+});
+
+describe('refreshFeedInstruments', () => {
+  it('adds new ids, restarts the volume of a remapped id but keeps its seq, leaves the rest alone', () => {
+    const known = new Map<string, FeedInstrumentState>([
+      ['a', { symbol: 'A', volume: 10, seq: 4 }],
+      ['b', { symbol: 'B', volume: 20, seq: 7 }],
+    ]);
+    refreshFeedInstruments(
+      known,
+      new Map([
+        ['a', 'A'],
+        ['b', 'B2'],
+        ['c', 'C'],
+      ]),
+    );
+    expect(Object.fromEntries(known)).toEqual({
+      a: { symbol: 'A', volume: 10, seq: 4 },
+      b: { symbol: 'B2', volume: null, seq: 7 },
+      c: { symbol: 'C', volume: null, seq: 0 },
+    });
   });
 });

@@ -119,3 +119,107 @@ export class BoundedTickQueue<T> {
     this.size = 0;
   }
 }
+
+/** Per-instrument state a feed keeps to turn the day volume into trade sizes and number its ticks. */
+export interface FeedInstrumentState {
+  symbol: string;
+  /** The day volume at the previous tick (null: none seen since the symbol was (re)mapped). */
+  volume: number | null;
+  seq: number;
+}
+
+/**
+ * Takes a fresh broker-id → symbol map into `known`: a new id, or one now mapped to another symbol,
+ * starts over on volume (its next size is the last trade's) but keeps counting `seq`.
+ */
+export function refreshFeedInstruments<K>(known: Map<K, FeedInstrumentState>, next: ReadonlyMap<K, string>): void {
+  for (const [id, symbol] of next) {
+    const had = known.get(id);
+    if (!had || had.symbol !== symbol) known.set(id, { symbol, volume: null, seq: had?.seq ?? 0 });
+  }
+}
+
+export interface FeedTickPumpOptions {
+  /** Ticks allowed to wait for the pipeline; beyond it frames are shed. Default 50,000. */
+  readonly maxQueuedTicks?: number;
+  /** Ticks handed to the pipeline per event-loop turn. Default 5,000. */
+  readonly drainChunk?: number;
+}
+
+/**
+ * The half every broker feed shares between its socket and the pipeline: the counters, the
+ * BoundedTickQueue (`maxQueuedTicks`) and its drain — at most `drainChunk` ticks per event-loop
+ * turn (setImmediate), so socket reads and the pipeline interleave; `stop` hands over everything
+ * still queued at once.
+ */
+export class FeedTickPump {
+  readonly stats: BrokerFeedStats = emptyFeedStats();
+  readonly queue: BoundedTickQueue<SimTick>;
+  private sink: FeedTickSink | null = null;
+  private stopped = false;
+  private draining: NodeJS.Immediate | null = null;
+
+  constructor(private readonly options: FeedTickPumpOptions) {
+    this.queue = new BoundedTickQueue<SimTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
+  }
+
+  /** A snapshot of the counters. */
+  get snapshot(): BrokerFeedStats {
+    return { ...this.stats, disconnects: { ...this.stats.disconnects }, queued: this.queue.length };
+  }
+
+  start(sink: FeedTickSink): void {
+    this.sink = sink;
+    this.stopped = false;
+  }
+
+  /** Queues one frame's ticks (shed whole, counted, when they do not fit) and schedules the drain. */
+  push(ticks: SimTick[], at: number): void {
+    if (ticks.length > 0 && this.queue.push(ticks, at)) this.scheduleDrain();
+  }
+
+  /** No more drains on the event loop; whatever is queued goes to the sink now. */
+  stop(): void {
+    this.stopped = true;
+    if (this.draining) clearImmediate(this.draining);
+    this.draining = null;
+    this.flush(Number.POSITIVE_INFINITY);
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining || this.stopped) return;
+    this.draining = setImmediate(() => {
+      this.draining = null;
+      this.flush(this.options.drainChunk ?? 5_000);
+      if (this.queue.length > 0) this.scheduleDrain();
+    });
+  }
+
+  private flush(chunk: number): void {
+    const sink = this.sink;
+    for (;;) {
+      const batches = this.queue.drain(chunk);
+      if (batches.length === 0) return;
+      const out: SimTick[] = batches.length === 1 ? batches[0]!.items : batches.flatMap((b) => b.items);
+      this.stats.ticks += out.length;
+      if (out.length > 0 && sink) sink(out);
+      if (chunk !== Number.POSITIVE_INFINITY) return;
+    }
+  }
+}
+
+/**
+ * The broker refused the session: tell the account (`onAuthLost`, e.g. mark it needs_login), log a
+ * failure to do so, then `next` (look for a session again) whatever happened.
+ */
+export function reportFeedAuthLost(
+  onAuthLost: (reason: string) => void | Promise<void>,
+  reason: string,
+  onEvent: ((event: string, details: Record<string, unknown>) => void) | undefined,
+  next: () => void,
+): void {
+  void Promise.resolve()
+    .then(() => onAuthLost(reason))
+    .catch((err: unknown) => onEvent?.('could not mark the account', { err: (err as Error).message }))
+    .finally(next);
+}

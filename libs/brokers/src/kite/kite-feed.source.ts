@@ -1,5 +1,13 @@
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
-import { BoundedTickQueue, emptyFeedStats, type BrokerFeedStats, type FeedTickSink } from '../feed/broker-feed';
+import {
+  FeedTickPump,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
+  type BoundedTickQueue,
+  type BrokerFeedStats,
+  type FeedInstrumentState,
+  type FeedTickSink,
+} from '../feed/broker-feed';
 import { InstrumentMap } from '../adapter/instrument.mapper';
 import { KiteTickerClient, type KiteTickerBackoff, type KiteTickerTimers } from './kite-ticker.client';
 import { KITE_DEPTH_LEVELS, KiteTickView, readKiteTickFrame } from './kite-ticks';
@@ -54,12 +62,6 @@ export interface KiteFeedSourceOptions {
   readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
 }
 
-interface TokenState {
-  symbol: string;
-  volume: number | null;
-  seq: number;
-}
-
 /** One side of a full packet's book (bids from 0, offers from KITE_DEPTH_LEVELS), empty levels (zeros) dropped. */
 const levels = (v: KiteTickView, from: number): DepthLevel[] => {
   const out: DepthLevel[] = [];
@@ -74,27 +76,28 @@ const NO_TICKS: never[] = [];
 
 export class KiteFeedSource {
   readonly name = 'kite';
-  private readonly stats: BrokerFeedStats = emptyFeedStats();
+  private readonly pump: FeedTickPump;
+  private readonly stats: BrokerFeedStats;
   private readonly queue: BoundedTickQueue<SimTick>;
   private readonly view = new KiteTickView();
   private readonly now: () => number;
-  private readonly byToken = new Map<number, TokenState>();
+  private readonly byToken = new Map<number, FeedInstrumentState>();
   private client: KiteTickerClient | null = null;
-  private sink: FeedTickSink | null = null;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
-  private draining: NodeJS.Immediate | null = null;
   /** The token Kite refused: not tried again, whatever `session()` says, until it changes. */
   private refused: string | null = null;
 
   constructor(private readonly options: KiteFeedSourceOptions) {
-    this.queue = new BoundedTickQueue<SimTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
+    this.pump = new FeedTickPump(options);
+    this.stats = this.pump.stats;
+    this.queue = this.pump.queue;
     this.now = options.now ?? Date.now;
   }
 
   /** A snapshot of the counters. */
   get feedStats(): BrokerFeedStats {
-    return { ...this.stats, disconnects: { ...this.stats.disconnects }, queued: this.queue.length };
+    return this.pump.snapshot;
   }
 
   /** The ticker client of the current session (tests look at its subscriptions). */
@@ -103,7 +106,7 @@ export class KiteFeedSource {
   }
 
   start(sink: FeedTickSink): Promise<void> {
-    this.sink = sink;
+    this.pump.start(sink);
     this.stopped = false;
     void this.connectWhenReady();
     return Promise.resolve();
@@ -114,11 +117,9 @@ export class KiteFeedSource {
     this.stats.state = 'stopped';
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
-    if (this.draining) clearImmediate(this.draining);
-    this.draining = null;
     this.client?.close();
     this.client = null;
-    this.flush(Number.POSITIVE_INFINITY);
+    this.pump.stop();
     return Promise.resolve();
   }
 
@@ -141,10 +142,7 @@ export class KiteFeedSource {
       return;
     }
     this.refused = null;
-    for (const [token, symbol] of tokens) {
-      const known = this.byToken.get(token);
-      if (!known || known.symbol !== symbol) this.byToken.set(token, { symbol, volume: null, seq: known?.seq ?? 0 });
-    }
+    refreshFeedInstruments(this.byToken, tokens);
     this.open(session, [...tokens.keys()]);
   }
 
@@ -184,10 +182,12 @@ export class KiteFeedSource {
       client.close();
       if (this.client === client) this.client = null;
       this.options.onEvent?.('session refused; the account needs a login', { status: info.status });
-      void Promise.resolve()
-        .then(() => this.options.onAuthLost(`Kite refused the ticker session (${info.status})`))
-        .catch((err: unknown) => this.options.onEvent?.('could not mark the account', { err: (err as Error).message }))
-        .finally(() => void this.connectWhenReady());
+      reportFeedAuthLost(
+        this.options.onAuthLost,
+        `Kite refused the ticker session (${info.status})`,
+        this.options.onEvent,
+        () => void this.connectWhenReady(),
+      );
     });
     client.subscribe(tokens, 'full');
     client.connect();
@@ -215,28 +215,7 @@ export class KiteFeedSource {
       return;
     }
     this.stats.packetsSkipped += r.skipped;
-    if (out.length > 0 && this.queue.push(out, at)) this.scheduleDrain();
-  }
-
-  private scheduleDrain(): void {
-    if (this.draining || this.stopped) return;
-    this.draining = setImmediate(() => {
-      this.draining = null;
-      this.flush(this.options.drainChunk ?? 5_000);
-      if (this.queue.length > 0) this.scheduleDrain();
-    });
-  }
-
-  private flush(chunk: number): void {
-    const sink = this.sink;
-    for (;;) {
-      const batches = this.queue.drain(chunk);
-      if (batches.length === 0) return;
-      const out: SimTick[] = batches.length === 1 ? batches[0]!.items : batches.flatMap((b) => b.items);
-      this.stats.ticks += out.length;
-      if (out.length > 0 && sink) sink(out);
-      if (chunk !== Number.POSITIVE_INFINITY) return;
-    }
+    this.pump.push(out, at);
   }
 
   private fromView(v: KiteTickView, ts: number): SimTick | null {

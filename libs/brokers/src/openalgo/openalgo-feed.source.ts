@@ -1,6 +1,14 @@
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import WebSocket from 'ws';
-import { BoundedTickQueue, emptyFeedStats, type BrokerFeedStats, type FeedTickSink } from '../feed/broker-feed';
+import {
+  FeedTickPump,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
+  type BoundedTickQueue,
+  type BrokerFeedStats,
+  type FeedInstrumentState,
+  type FeedTickSink,
+} from '../feed/broker-feed';
 
 /**
  * OpenAlgo's WebSocket proxy as a market-data source (docs/brokers.md 3.6 and 5; its server code,
@@ -63,12 +71,6 @@ export interface OpenAlgoFeedSourceOptions {
   readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
 }
 
-interface SymbolState {
-  readonly symbol: string;
-  volume: number | null;
-  seq: number;
-}
-
 type Stage = 'auth' | 'live';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -99,37 +101,38 @@ function side(v: unknown): DepthLevel[] | null {
 
 export class OpenAlgoFeedSource {
   readonly name = 'openalgo';
-  private readonly stats: BrokerFeedStats = emptyFeedStats();
+  private readonly pump: FeedTickPump;
+  private readonly stats: BrokerFeedStats;
   private readonly queue: BoundedTickQueue<SimTick>;
   private readonly now: () => number;
-  private readonly bySymbol = new Map<string, SymbolState>();
+  private readonly bySymbol = new Map<string, FeedInstrumentState>();
   private subscribed: string[] = [];
   private socket: WebSocket | null = null;
   private stage: Stage = 'auth';
   private session: OpenAlgoFeedSession | null = null;
-  private sink: FeedTickSink | null = null;
   private stopped = false;
   private attempt = 0;
   private lastSeen = 0;
   private pollTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
-  private draining: NodeJS.Immediate | null = null;
   /** The key OpenAlgo refused: not tried again until the account is seen not connected or the key changes. */
   private refused: string | null = null;
 
   constructor(private readonly options: OpenAlgoFeedSourceOptions) {
-    this.queue = new BoundedTickQueue<SimTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
+    this.pump = new FeedTickPump(options);
+    this.stats = this.pump.stats;
+    this.queue = this.pump.queue;
     this.now = options.now ?? Date.now;
   }
 
   /** A snapshot of the counters. */
   get feedStats(): BrokerFeedStats {
-    return { ...this.stats, disconnects: { ...this.stats.disconnects }, queued: this.queue.length };
+    return this.pump.snapshot;
   }
 
   start(sink: FeedTickSink): Promise<void> {
-    this.sink = sink;
+    this.pump.start(sink);
     this.stopped = false;
     void this.connectWhenReady();
     return Promise.resolve();
@@ -142,9 +145,7 @@ export class OpenAlgoFeedSource {
     this.pollTimer = null;
     this.retryTimer = null;
     this.dropSocket();
-    if (this.draining) clearImmediate(this.draining);
-    this.draining = null;
-    this.flush(Number.POSITIVE_INFINITY);
+    this.pump.stop();
     return Promise.resolve();
   }
 
@@ -170,10 +171,7 @@ export class OpenAlgoFeedSource {
       return;
     }
     this.refused = null;
-    for (const [key, symbol] of symbols) {
-      const known = this.bySymbol.get(key);
-      if (!known || known.symbol !== symbol) this.bySymbol.set(key, { symbol, volume: null, seq: known?.seq ?? 0 });
-    }
+    refreshFeedInstruments(this.bySymbol, symbols);
     this.subscribed = [...symbols.keys()];
     this.session = session;
     this.open();
@@ -235,7 +233,7 @@ export class OpenAlgoFeedSource {
       if (this.stage !== 'live') return;
       const at = this.now();
       const tick = this.tickOf(msg, at);
-      if (tick && this.queue.push([tick], at)) this.scheduleDrain();
+      if (tick) this.pump.push([tick], at);
       return;
     }
     if (msg.status === 'error') {
@@ -284,12 +282,9 @@ export class OpenAlgoFeedSource {
     this.refused = key;
     this.stats.state = 'waiting_for_login';
     this.options.onEvent?.('key refused; the account is in error', { message });
-    void Promise.resolve()
-      .then(() => this.options.onAuthLost(`OpenAlgo refused the API key on its WebSocket: ${message}`))
-      .catch((err: unknown) => this.options.onEvent?.('could not mark the account', { err: (err as Error).message }))
-      .finally(() => {
-        if (!this.stopped && !this.pollTimer) void this.connectWhenReady();
-      });
+    reportFeedAuthLost(this.options.onAuthLost, `OpenAlgo refused the API key on its WebSocket: ${message}`, this.options.onEvent, () => {
+      if (!this.stopped && !this.pollTimer) void this.connectWhenReady();
+    });
   }
 
   /** The socket is gone (close, error, stall): reopen after a backoff with jitter. */
@@ -319,27 +314,6 @@ export class OpenAlgoFeedSource {
       ws.removeAllListeners();
       ws.on('error', () => undefined);
       ws.terminate();
-    }
-  }
-
-  private scheduleDrain(): void {
-    if (this.draining || this.stopped) return;
-    this.draining = setImmediate(() => {
-      this.draining = null;
-      this.flush(this.options.drainChunk ?? 5_000);
-      if (this.queue.length > 0) this.scheduleDrain();
-    });
-  }
-
-  private flush(chunk: number): void {
-    const sink = this.sink;
-    for (;;) {
-      const batches = this.queue.drain(chunk);
-      if (batches.length === 0) return;
-      const out: SimTick[] = batches.length === 1 ? batches[0]!.items : batches.flatMap((b) => b.items);
-      this.stats.ticks += out.length;
-      if (out.length > 0 && sink) sink(out);
-      if (chunk !== Number.POSITIVE_INFINITY) return;
     }
   }
 

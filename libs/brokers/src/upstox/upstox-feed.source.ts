@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import { isBrokerError } from '../adapter/broker.errors';
-import { BoundedTickQueue, emptyFeedStats, type BrokerFeedStats, type FeedTickSink } from '../feed/broker-feed';
+import {
+  FeedTickPump,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
+  type BoundedTickQueue,
+  type BrokerFeedStats,
+  type FeedInstrumentState,
+  type FeedTickSink,
+} from '../feed/broker-feed';
 import { UpstoxHttpClient, upstoxInvalidResponse, type UpstoxFetch } from './upstox-http';
 import { decodeUpstoxFeedFrame, type UpstoxDepthLevel, type UpstoxFeedTick } from './upstox-market-feed';
 import { UPSTOX_STREAM_BACKOFF, upstoxReconnectDelayMs, type UpstoxStreamBackoff } from './upstox-portfolio-stream.client';
@@ -65,12 +73,6 @@ export interface UpstoxFeedSourceOptions {
 
 export const UPSTOX_FEED_AUTHORIZE_PATH = '/v3/feed/market-data-feed/authorize';
 const DEPTH_LEVELS = 5;
-
-interface KeyState {
-  symbol: string;
-  volume: number | null;
-  seq: number;
-}
 
 /** A subscription request as Upstox reads it: JSON, sent as a binary frame. */
 export function upstoxSubscription(method: 'sub' | 'unsub' | 'change_mode', mode: string, instrumentKeys: readonly string[]): Buffer {
@@ -142,12 +144,12 @@ const toBuffer = (data: WebSocket.RawData): Buffer =>
 
 export class UpstoxFeedSource {
   readonly name = 'upstox';
-  private readonly stats: BrokerFeedStats = emptyFeedStats();
+  private readonly pump: FeedTickPump;
+  private readonly stats: BrokerFeedStats;
   private readonly queue: BoundedTickQueue<SimTick>;
   private readonly now: () => number;
-  private readonly byKey = new Map<string, KeyState>();
+  private readonly byKey = new Map<string, FeedInstrumentState>();
   private readonly stallMs: number;
-  private sink: FeedTickSink | null = null;
   private stopped = true;
   /** The session being streamed (null: none, waiting or stopped). */
   private session: UpstoxFeedSession | null = null;
@@ -155,7 +157,6 @@ export class UpstoxFeedSource {
   private stallTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
-  private draining: NodeJS.Immediate | null = null;
   private attempt = 0;
   /** Bumped on stop and on each new session: callbacks of an older one do nothing. */
   private generation = 0;
@@ -163,7 +164,9 @@ export class UpstoxFeedSource {
   private refused: string | null = null;
 
   constructor(private readonly options: UpstoxFeedSourceOptions) {
-    this.queue = new BoundedTickQueue<SimTick>(options.maxQueuedTicks ?? 50_000, (n) => (this.stats.shed += n));
+    this.pump = new FeedTickPump(options);
+    this.stats = this.pump.stats;
+    this.queue = this.pump.queue;
     this.now = options.now ?? Date.now;
     this.stallMs = options.stallMs ?? 10_000;
     if (!(this.stallMs > 0)) throw new RangeError('stallMs must be positive');
@@ -171,11 +174,11 @@ export class UpstoxFeedSource {
 
   /** A snapshot of the counters. */
   get feedStats(): BrokerFeedStats {
-    return { ...this.stats, disconnects: { ...this.stats.disconnects }, queued: this.queue.length };
+    return this.pump.snapshot;
   }
 
   start(sink: FeedTickSink): Promise<void> {
-    this.sink = sink;
+    this.pump.start(sink);
     this.stopped = false;
     this.generation += 1;
     void this.connectWhenReady(this.generation);
@@ -189,10 +192,8 @@ export class UpstoxFeedSource {
     this.session = null;
     for (const t of [this.pollTimer, this.retryTimer, this.stallTimer]) if (t) clearTimeout(t);
     this.pollTimer = this.retryTimer = this.stallTimer = null;
-    if (this.draining) clearImmediate(this.draining);
-    this.draining = null;
     this.dropSocket();
-    this.flush(Number.POSITIVE_INFINITY);
+    this.pump.stop();
     return Promise.resolve();
   }
 
@@ -215,10 +216,7 @@ export class UpstoxFeedSource {
       return;
     }
     this.refused = null;
-    for (const [key, symbol] of keys) {
-      const known = this.byKey.get(key);
-      if (!known || known.symbol !== symbol) this.byKey.set(key, { symbol, volume: null, seq: known?.seq ?? 0 });
-    }
+    refreshFeedInstruments(this.byKey, keys);
     for (const key of [...this.byKey.keys()]) if (!keys.has(key)) this.byKey.delete(key);
     this.session = session;
     this.attempt = 0;
@@ -316,10 +314,7 @@ export class UpstoxFeedSource {
     this.dropSocket();
     this.options.onEvent?.('session refused; the account needs a login', { reason });
     this.stats.state = 'waiting_for_login';
-    void Promise.resolve()
-      .then(() => this.options.onAuthLost(reason))
-      .catch((err: unknown) => this.options.onEvent?.('could not mark the account', { err: (err as Error).message }))
-      .finally(() => void this.connectWhenReady(gen));
+    reportFeedAuthLost(this.options.onAuthLost, reason, this.options.onEvent, () => void this.connectWhenReady(gen));
   }
 
   private scheduleReconnect(gen: number, session: UpstoxFeedSession): void {
@@ -369,28 +364,7 @@ export class UpstoxFeedSource {
       const tick = this.toTick(t, at);
       if (tick) out.push(tick);
     }
-    if (out.length > 0 && this.queue.push(out, at)) this.scheduleDrain();
-  }
-
-  private scheduleDrain(): void {
-    if (this.draining || this.stopped) return;
-    this.draining = setImmediate(() => {
-      this.draining = null;
-      this.flush(this.options.drainChunk ?? 5_000);
-      if (this.queue.length > 0) this.scheduleDrain();
-    });
-  }
-
-  private flush(chunk: number): void {
-    const sink = this.sink;
-    for (;;) {
-      const batches = this.queue.drain(chunk);
-      if (batches.length === 0) return;
-      const out: SimTick[] = batches.length === 1 ? batches[0]!.items : batches.flatMap((b) => b.items);
-      this.stats.ticks += out.length;
-      if (out.length > 0 && sink) sink(out);
-      if (chunk !== Number.POSITIVE_INFINITY) return;
-    }
+    this.pump.push(out, at);
   }
 
   private toTick(t: UpstoxFeedTick, ts: number): SimTick | null {
