@@ -1,25 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@tradeloop/domain';
-import { BROKER_LOGIN_RETURN_PATH, type KiteCallbackQuery } from '@tradeloop/contracts';
-import { BrokerError, exchangeKiteRequestToken, kiteLoginUrl, type KiteSessionFetch } from '@tradeloop/brokers';
+import type { KiteCallbackQuery } from '@tradeloop/contracts';
+import { exchangeKiteRequestToken, kiteLoginUrl, type KiteSessionFetch } from '@tradeloop/brokers';
 import { APP_CONFIG, Db, type AppConfig } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { BrokerAccountsRepository } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
 import { accountNotFound, isAccountId } from './broker-account-rules';
 import type { AccountActor } from './broker-account-use-cases';
-import { CredentialsCipher, secretAad } from './credentials-cipher';
+import { completeBrokerLogin, decryptCredentials, issueLoginState } from './broker-login';
+import { CredentialsCipher } from './credentials-cipher';
 import { kiteTokenExpiry } from './token-expiry';
 import { StartUpstoxLoginUseCase } from './upstox-login-use-cases';
 
-/** How long a login state is accepted: the user has this long to log in at Kite. */
-export const LOGIN_STATE_TTL_MS = 10 * 60_000;
+export { LOGIN_STATE_TTL_MS, loginReturnUrl } from './broker-login';
 
 /** The fetch the token exchange uses (a port so tests can point it anywhere; global fetch by default). */
 export const KITE_SESSION_FETCH = Symbol('KITE_SESSION_FETCH');
-
-const hashState = (state: string): Buffer => createHash('sha256').update(state, 'utf8').digest();
 
 /**
  * `GET /broker-accounts/:id/login` for a Kite account: the login URL carrying a fresh `state`
@@ -44,31 +41,11 @@ export class StartKiteLoginUseCase {
     if (account.kind === 'upstox') return this.upstoxLogin.execute(actor, id, now);
     if (account.kind !== 'kite') throw new DomainError('CONFLICT', `A ${account.kind} account has no broker login`);
     if (account.disabled) throw new DomainError('CONFLICT', 'This account is disabled; enable it before logging in');
-    const secrets = (await this.repo.secrets(id))!;
-    const { apiKey } = JSON.parse(this.cipher.decrypt(secrets.credentialsCiphertext!, secretAad(id, 'credentials'))) as { apiKey: string };
-    const state = randomBytes(32).toString('base64url');
-    await this.db.tx(async (sql) => {
-      await this.repo.insertLoginState(sql, {
-        stateHash: hashState(state),
-        userId: actor.userId,
-        accountId: id,
-        expiresAt: new Date(now.getTime() + LOGIN_STATE_TTL_MS),
-      });
-      await this.audit.append(
-        { actorId: actor.userId, action: 'broker_account.login_started', subject: id, details: { kind: 'kite' }, meta: actor.meta },
-        sql,
-      );
-    });
+    const { apiKey } = decryptCredentials<{ apiKey: string }>(this.cipher, (await this.repo.secrets(id))!);
+    const state = await issueLoginState({ db: this.db, repo: this.repo, cipher: this.cipher, audit: this.audit }, actor, id, 'kite', now);
     return { url: kiteLoginUrl(this.config.KITE_LOGIN_URL, apiKey, { state }) };
   }
 }
-
-/** Where the browser goes after the callback: the web app's broker page with the outcome. */
-export const loginReturnUrl = (ok: boolean, reason?: string): string => {
-  const q = new URLSearchParams({ login: ok ? 'ok' : 'failed' });
-  if (!ok && reason) q.set('reason', reason.slice(0, 200));
-  return `${BROKER_LOGIN_RETURN_PATH}?${q.toString()}`;
-};
 
 /**
  * `GET /brokers/kite/callback`: the browser comes back from Kite with `request_token`, `status`
@@ -93,72 +70,27 @@ export class CompleteKiteLoginUseCase {
   ) {}
 
   async execute(query: KiteCallbackQuery, meta: RequestMeta = {}, now = new Date()): Promise<{ redirect: string }> {
-    if (!query.state) throw badState('state is missing');
-    const taken = await this.repo.consumeLoginState(hashState(query.state));
-    if (!taken) throw badState('this login link is unknown or was already used; start the login again');
-    if (taken.expiresAt.getTime() <= now.getTime()) throw badState('this login link has expired; start the login again');
-    const { userId, accountId } = taken;
-    const fail = async (reason: string, opts: { error?: boolean; code?: string } = {}) => {
-      const changed = opts.error ? await this.repo.markError(accountId, `Kite refused the login: ${reason}`) : false;
-      await this.audit.append({
-        actorId: userId,
-        action: 'broker_account.login_failed',
-        subject: accountId,
-        details: { reason, code: opts.code ?? null },
+    return completeBrokerLogin<{ apiKey: string; apiSecret: string }>(
+      { db: this.db, repo: this.repo, cipher: this.cipher, audit: this.audit, events: this.events },
+      {
+        kind: 'kite',
+        broker: 'Kite',
+        state: query.state,
+        refusal: () =>
+          query.status !== 'success' || !query.request_token
+            ? query.status
+              ? `Kite answered status "${query.status}"`
+              : 'Kite sent no request token'
+            : undefined,
+        exchange: ({ apiKey, apiSecret }) =>
+          exchangeKiteRequestToken(apiKey, query.request_token!, apiSecret, {
+            apiRoot: this.config.KITE_API_ROOT,
+            ...(this.fetch ? { fetch: this.fetch } : {}),
+          }),
+        expiry: kiteTokenExpiry,
         meta,
-      });
-      if (changed) await this.events.changed([accountId]);
-      return { redirect: loginReturnUrl(false, reason) };
-    };
-    const secrets = await this.repo.secrets(accountId);
-    if (!secrets || secrets.kind !== 'kite') return fail('the account no longer exists');
-    if (secrets.disabled) return fail('the account is disabled');
-    if (query.status !== 'success' || !query.request_token)
-      return fail(query.status ? `Kite answered status "${query.status}"` : 'Kite sent no request token');
-    const { apiKey, apiSecret } = JSON.parse(this.cipher.decrypt(secrets.credentialsCiphertext!, secretAad(accountId, 'credentials'))) as {
-      apiKey: string;
-      apiSecret: string;
-    };
-    let session;
-    try {
-      session = await exchangeKiteRequestToken(apiKey, query.request_token, apiSecret, {
-        apiRoot: this.config.KITE_API_ROOT,
-        ...(this.fetch ? { fetch: this.fetch } : {}),
-      });
-    } catch (err) {
-      if (err instanceof BrokerError) {
-        const refused = err.kind === 'auth' || err.kind === 'final';
-        const reason = refused ? (err.brokerMessage ?? err.code ?? 'credentials refused') : 'Kite could not be reached; try again';
-        return fail(reason, { error: refused, code: err.code ?? undefined });
-      }
-      throw err;
-    }
-    const expiresAt = kiteTokenExpiry(now);
-    await this.db.tx(async (sql) => {
-      await this.repo.markConnected(
-        accountId,
-        {
-          accessTokenCiphertext: this.cipher.encrypt(session.accessToken, secretAad(accountId, 'access_token')),
-          expiresAt,
-          brokerUserId: session.userId,
-        },
-        sql,
-      );
-      await this.audit.append(
-        {
-          actorId: userId,
-          action: 'broker_account.login_succeeded',
-          subject: accountId,
-          details: { brokerUserId: session.userId, expiresAt: expiresAt.toISOString() },
-          meta,
-        },
-        sql,
-      );
-    });
-    await this.events.changed([accountId]);
-    return { redirect: loginReturnUrl(true) };
+        now,
+      },
+    );
   }
 }
-
-const badState = (why: string) =>
-  new DomainError('VALIDATION_FAILED', `Invalid login state: ${why}`, { fieldErrors: [{ field: 'state', message: why }] });

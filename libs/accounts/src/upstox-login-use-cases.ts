@@ -1,31 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@tradeloop/domain';
-import { BROKER_LOGIN_RETURN_PATH, type UpstoxCallbackQuery } from '@tradeloop/contracts';
-import { BrokerError, exchangeUpstoxCode, upstoxLoginUrl, type UpstoxTokenFetch } from '@tradeloop/brokers';
+import type { UpstoxCallbackQuery } from '@tradeloop/contracts';
+import { exchangeUpstoxCode, upstoxLoginUrl, type UpstoxTokenFetch } from '@tradeloop/brokers';
 import { APP_CONFIG, Db, type AppConfig } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { BrokerAccountsRepository } from './broker-accounts.repository';
 import { BrokerAccountEvents } from './broker-account-events';
 import { accountNotFound, isAccountId } from './broker-account-rules';
 import type { AccountActor } from './broker-account-use-cases';
-import { CredentialsCipher, secretAad } from './credentials-cipher';
+import { completeBrokerLogin, decryptCredentials, issueLoginState } from './broker-login';
+import { CredentialsCipher } from './credentials-cipher';
 import { upstoxTokenExpiry } from './token-expiry';
 
 /** The fetch the code exchange uses (a port so tests can point it anywhere; global fetch by default). */
 export const UPSTOX_TOKEN_FETCH = Symbol('UPSTOX_TOKEN_FETCH');
-
-/** How long a login state is accepted (as for Kite: kite-login-use-cases.ts imports this file, so it is not imported back). */
-const LOGIN_STATE_TTL_MS = 10 * 60_000;
-
-/** Where the browser goes after the callback: the web app's broker page with the outcome (as for Kite). */
-const loginReturnUrl = (ok: boolean, reason?: string): string => {
-  const q = new URLSearchParams({ login: ok ? 'ok' : 'failed' });
-  if (!ok && reason) q.set('reason', reason.slice(0, 200));
-  return `${BROKER_LOGIN_RETURN_PATH}?${q.toString()}`;
-};
-
-const hashState = (state: string): Buffer => createHash('sha256').update(state, 'utf8').digest();
 
 interface UpstoxSecrets {
   clientId: string;
@@ -54,23 +42,8 @@ export class StartUpstoxLoginUseCase {
     if (!account) throw accountNotFound();
     if (account.kind !== 'upstox') throw new DomainError('CONFLICT', `A ${account.kind} account has no Upstox login`);
     if (account.disabled) throw new DomainError('CONFLICT', 'This account is disabled; enable it before logging in');
-    const secrets = (await this.repo.secrets(id))!;
-    const { clientId, redirectUri } = JSON.parse(
-      this.cipher.decrypt(secrets.credentialsCiphertext!, secretAad(id, 'credentials')),
-    ) as UpstoxSecrets;
-    const state = randomBytes(32).toString('base64url');
-    await this.db.tx(async (sql) => {
-      await this.repo.insertLoginState(sql, {
-        stateHash: hashState(state),
-        userId: actor.userId,
-        accountId: id,
-        expiresAt: new Date(now.getTime() + LOGIN_STATE_TTL_MS),
-      });
-      await this.audit.append(
-        { actorId: actor.userId, action: 'broker_account.login_started', subject: id, details: { kind: 'upstox' }, meta: actor.meta },
-        sql,
-      );
-    });
+    const { clientId, redirectUri } = decryptCredentials<UpstoxSecrets>(this.cipher, (await this.repo.secrets(id))!);
+    const state = await issueLoginState({ db: this.db, repo: this.repo, cipher: this.cipher, audit: this.audit }, actor, id, 'upstox', now);
     return { url: upstoxLoginUrl({ clientId, redirectUri, state, apiRoot: this.config.UPSTOX_API_ROOT }) };
   }
 }
@@ -98,70 +71,27 @@ export class CompleteUpstoxLoginUseCase {
   ) {}
 
   async execute(query: UpstoxCallbackQuery, meta: RequestMeta = {}, now = new Date()): Promise<{ redirect: string }> {
-    if (!query.state) throw badState('state is missing');
-    const taken = await this.repo.consumeLoginState(hashState(query.state));
-    if (!taken) throw badState('this login link is unknown or was already used; start the login again');
-    if (taken.expiresAt.getTime() <= now.getTime()) throw badState('this login link has expired; start the login again');
-    const { userId, accountId } = taken;
-    const fail = async (reason: string, opts: { error?: boolean; code?: string } = {}) => {
-      const changed = opts.error ? await this.repo.markError(accountId, `Upstox refused the login: ${reason}`) : false;
-      await this.audit.append({
-        actorId: userId,
-        action: 'broker_account.login_failed',
-        subject: accountId,
-        details: { reason, code: opts.code ?? null },
+    return completeBrokerLogin<UpstoxSecrets>(
+      { db: this.db, repo: this.repo, cipher: this.cipher, audit: this.audit, events: this.events },
+      {
+        kind: 'upstox',
+        broker: 'Upstox',
+        state: query.state,
+        refusal: () => (query.code ? undefined : query.error ? `Upstox answered "${query.error}"` : 'Upstox sent no authorization code'),
+        exchange: (credentials) =>
+          exchangeUpstoxCode(
+            {
+              code: query.code!,
+              clientId: credentials.clientId,
+              clientSecret: credentials.clientSecret,
+              redirectUri: credentials.redirectUri,
+            },
+            { apiRoot: this.config.UPSTOX_API_ROOT, ...(this.fetch ? { fetch: this.fetch } : {}) },
+          ),
+        expiry: upstoxTokenExpiry,
         meta,
-      });
-      if (changed) await this.events.changed([accountId]);
-      return { redirect: loginReturnUrl(false, reason) };
-    };
-    const secrets = await this.repo.secrets(accountId);
-    if (!secrets || secrets.kind !== 'upstox') return fail('the account no longer exists');
-    if (secrets.disabled) return fail('the account is disabled');
-    if (!query.code) return fail(query.error ? `Upstox answered "${query.error}"` : 'Upstox sent no authorization code');
-    const credentials = JSON.parse(
-      this.cipher.decrypt(secrets.credentialsCiphertext!, secretAad(accountId, 'credentials')),
-    ) as UpstoxSecrets;
-    let session;
-    try {
-      session = await exchangeUpstoxCode(
-        { code: query.code, clientId: credentials.clientId, clientSecret: credentials.clientSecret, redirectUri: credentials.redirectUri },
-        { apiRoot: this.config.UPSTOX_API_ROOT, ...(this.fetch ? { fetch: this.fetch } : {}) },
-      );
-    } catch (err) {
-      if (err instanceof BrokerError) {
-        const refused = err.kind === 'auth' || err.kind === 'final';
-        const reason = refused ? (err.brokerMessage ?? err.code ?? 'credentials refused') : 'Upstox could not be reached; try again';
-        return fail(reason, { error: refused, code: err.code ?? undefined });
-      }
-      throw err;
-    }
-    const expiresAt = upstoxTokenExpiry(now);
-    await this.db.tx(async (sql) => {
-      await this.repo.markConnected(
-        accountId,
-        {
-          accessTokenCiphertext: this.cipher.encrypt(session.accessToken, secretAad(accountId, 'access_token')),
-          expiresAt,
-          brokerUserId: session.userId,
-        },
-        sql,
-      );
-      await this.audit.append(
-        {
-          actorId: userId,
-          action: 'broker_account.login_succeeded',
-          subject: accountId,
-          details: { brokerUserId: session.userId, expiresAt: expiresAt.toISOString() },
-          meta,
-        },
-        sql,
-      );
-    });
-    await this.events.changed([accountId]);
-    return { redirect: loginReturnUrl(true) };
+        now,
+      },
+    );
   }
 }
-
-const badState = (why: string) =>
-  new DomainError('VALIDATION_FAILED', `Invalid login state: ${why}`, { fieldErrors: [{ field: 'state', message: why }] });
