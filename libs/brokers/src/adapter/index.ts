@@ -6,3 +6,4 @@ export * from './order-terms.mapper';
 export * from './status.mapper';
 export * from './rate-limiter';
 export * from './order-update-poller';
+export * from './order-update-hub';

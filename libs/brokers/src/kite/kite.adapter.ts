@@ -27,7 +27,7 @@ import {
 import { fromBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { KITE_PRODUCTS, KITE_VALIDITIES } from '../adapter/order-terms.mapper';
 import { AdapterRateLimiter, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
-import { isTerminalReport } from '../adapter/status.mapper';
+import { ORDER_UPDATE_DEDUP_CAPACITY, OrderUpdateHub } from '../adapter/order-update-hub';
 import { KiteHttpClient, type KiteFetch, type KiteMethod } from './kite-http';
 import { KITE, kiteModifyForm, kiteOrderPath, kitePlaceForm, kitePlacePath, type KiteVariety } from './kite-orders';
 import { kiteDecimalToScaled, kitePriceToTicks } from './kite-prices';
@@ -132,26 +132,6 @@ interface OrderShape {
   readonly instrument: InstrumentRef;
 }
 
-/**
- * How far along an order is, for dropping late snapshots. TRIGGER_PENDING and OPEN rank alike:
- * a stop being modified passes through `MODIFY PENDING` (OPEN) and comes back TRIGGER PENDING.
- */
-const RANK_OF_WORKING: Readonly<Record<string, number>> = {
-  UNKNOWN: 0,
-  PENDING_SUBMIT: 1,
-  TRIGGER_PENDING: 3,
-  OPEN: 3,
-  PARTIALLY_FILLED: 4,
-};
-const rank = (o: BrokerOrder): number => (isTerminalReport(o.status) ? 5 : (RANK_OF_WORKING[o.status] ?? 0));
-
-/** Everything that makes two snapshots of one order different to a listener. */
-const snapshotKey = (o: BrokerOrder): string =>
-  `${o.brokerOrderId}|${o.status}|${o.filledQuantity}|${o.averagePrice ?? ''}|${o.quantity}|${o.price ?? ''}|${o.triggerPrice ?? ''}|${o.rawStatus}`;
-
-/** How many orders the dedup remembers; the oldest are forgotten first (a day's book is far smaller). */
-const DEDUP_CAPACITY = 20_000;
-
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -174,9 +154,7 @@ export class KiteAdapter implements BrokerAdapter {
   private readonly http: KiteHttpClient;
   private readonly limiter: AdapterRateLimiter;
   private readonly clock: RateLimiterClock | null;
-  private readonly listeners = new Set<OrderUpdateListener>();
-  private readonly lastSeen = new Map<string, BrokerOrder>();
-  private readonly seenKeys = new Map<string, string>();
+  private readonly updates = new OrderUpdateHub({ onError: (e) => this.report(e) });
   private readonly shapes = new Map<string, OrderShape>();
   /** Re-reads of orders announced by an `UPDATE` event, one chain per order so they apply in order. */
   private readonly refreshing = new Map<string, Promise<void>>();
@@ -379,11 +357,9 @@ export class KiteAdapter implements BrokerAdapter {
   // ---------------------------------------------------------------- updates
 
   subscribe(listener: OrderUpdateListener): Unsubscribe {
-    this.listeners.add(listener);
+    const unsubscribe = this.updates.add(listener);
     this.startTicker();
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return unsubscribe;
   }
 
   /** The ticker, created on first use (`subscribe`), for market-data subscriptions too. Null when disabled or closed. */
@@ -431,33 +407,7 @@ export class KiteAdapter implements BrokerAdapter {
    * Returns whether it was delivered.
    */
   feedUpdate(order: BrokerOrder): boolean {
-    const id = order.brokerOrderId as string;
-    const key = snapshotKey(order);
-    if (this.seenKeys.get(id) === key) return false;
-    const last = this.lastSeen.get(id);
-    if (last) {
-      if (isTerminalReport(last.status)) return false;
-      if (order.filledQuantity < last.filledQuantity) return false;
-      if (order.updatedAt < last.updatedAt) return false;
-      if (order.filledQuantity === last.filledQuantity && rank(order) < rank(last)) return false;
-    }
-    this.lastSeen.delete(id);
-    this.seenKeys.delete(id);
-    this.lastSeen.set(id, order);
-    this.seenKeys.set(id, key);
-    if (this.lastSeen.size > DEDUP_CAPACITY) {
-      const oldest = this.lastSeen.keys().next().value as string;
-      this.lastSeen.delete(oldest);
-      this.seenKeys.delete(oldest);
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(order);
-      } catch (e) {
-        this.report(e);
-      }
-    }
-    return true;
+    return this.updates.feed(order);
   }
 
   /**
@@ -526,7 +476,7 @@ export class KiteAdapter implements BrokerAdapter {
     this.closed = true;
     this.ticker?.close();
     this.ticker = null;
-    this.listeners.clear();
+    this.updates.clear();
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -557,7 +507,7 @@ export class KiteAdapter implements BrokerAdapter {
   private remember(id: string, shape: OrderShape): void {
     this.shapes.delete(id);
     this.shapes.set(id, shape);
-    if (this.shapes.size > DEDUP_CAPACITY) this.shapes.delete(this.shapes.keys().next().value as string);
+    if (this.shapes.size > ORDER_UPDATE_DEDUP_CAPACITY) this.shapes.delete(this.shapes.keys().next().value as string);
   }
 
   /** Variety and type of an order, from our placement or the broker's history. */

@@ -21,6 +21,7 @@ import type { InstrumentMapper } from '../adapter/instrument.mapper';
 import { OPENALGO_VALIDITIES } from '../adapter/order-terms.mapper';
 import { OrderUpdatePoller } from '../adapter/order-update-poller';
 import { AdapterRateLimiter, OPENALGO_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
+import { OrderUpdateHub } from '../adapter/order-update-hub';
 import { isTerminalReport } from '../adapter/status.mapper';
 import { pickHeuristicMatch } from './openalgo-correlation';
 import { OPENALGO, OpenAlgoHttpClient, type OpenAlgoFetch } from './openalgo-http';
@@ -62,14 +63,6 @@ export interface OpenAlgoAdapterOptions {
   readonly ws?: { readonly answerTimeoutMs?: number; readonly backoff?: { readonly initialMs: number; readonly maxMs: number } };
 }
 
-const RANK_OF_WORKING: Readonly<Record<string, number>> = {
-  UNKNOWN: 0,
-  PENDING_SUBMIT: 1,
-  TRIGGER_PENDING: 3,
-  OPEN: 3,
-  PARTIALLY_FILLED: 4,
-};
-const rank = (o: BrokerOrder): number => (isTerminalReport(o.status) ? 5 : (RANK_OF_WORKING[o.status] ?? 0));
 const snapshotKey = (o: BrokerOrder): string =>
   `${o.status}|${o.filledQuantity}|${o.averagePrice ?? ''}|${o.quantity}|${o.price ?? ''}|${o.triggerPrice ?? ''}`;
 const CAPACITY = 20_000;
@@ -92,8 +85,13 @@ export class OpenAlgoAdapter implements BrokerAdapter {
 
   private readonly http: OpenAlgoHttpClient;
   private readonly limiter: AdapterRateLimiter;
-  private readonly listeners = new Set<OrderUpdateListener>();
-  private readonly lastSeen = new Map<string, BrokerOrder>();
+  /** Fills and status order OpenAlgo snapshots; its timestamps are not compared. */
+  private readonly updates = new OrderUpdateHub({
+    onError: (e) => this.report(e),
+    snapshotKey,
+    dropOlderTimestamps: false,
+    capacity: CAPACITY,
+  });
   /** Orders we know are ours (placed or adopted): never matched to another placement. */
   private readonly claimed = new Set<string>();
   private readonly poller: OrderUpdatePoller;
@@ -307,11 +305,9 @@ export class OpenAlgoAdapter implements BrokerAdapter {
   // ---------------------------------------------------------------- updates
 
   subscribe(listener: OrderUpdateListener): Unsubscribe {
-    this.listeners.add(listener);
+    const unsubscribe = this.updates.add(listener);
     this.start();
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return unsubscribe;
   }
 
   /** Opens the update channel: the order stream when a WebSocket URL is set, else polling. */
@@ -375,25 +371,7 @@ export class OpenAlgoAdapter implements BrokerAdapter {
    * already saw of that order (fewer fills, an earlier status, anything after a terminal state).
    */
   feedUpdate(order: BrokerOrder): boolean {
-    const id = order.brokerOrderId as string;
-    const last = this.lastSeen.get(id);
-    if (last) {
-      if (snapshotKey(last) === snapshotKey(order)) return false;
-      if (isTerminalReport(last.status)) return false;
-      if (order.filledQuantity < last.filledQuantity) return false;
-      if (order.filledQuantity === last.filledQuantity && rank(order) < rank(last)) return false;
-    }
-    this.lastSeen.delete(id);
-    this.lastSeen.set(id, order);
-    if (this.lastSeen.size > CAPACITY) this.lastSeen.delete(this.lastSeen.keys().next().value as string);
-    for (const l of this.listeners) {
-      try {
-        l(order);
-      } catch (e) {
-        this.report(e);
-      }
-    }
-    return true;
+    return this.updates.feed(order);
   }
 
   /** The order book through `feedUpdate`: what the stream lost reaches the listeners. */
@@ -409,7 +387,7 @@ export class OpenAlgoAdapter implements BrokerAdapter {
     this.ws = null;
     this.poller.stop();
     this.polling = false;
-    this.listeners.clear();
+    this.updates.clear();
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -20,7 +20,7 @@ import { correlationTag, UPSTOX_TAG_RULE, type BrokerOrderId, type InstrumentRef
 import { fromBrokerQuantity, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { UPSTOX_PRODUCTS, UPSTOX_VALIDITIES } from '../adapter/order-terms.mapper';
 import { AdapterRateLimiter, UPSTOX_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
-import { isTerminalReport } from '../adapter/status.mapper';
+import { OrderUpdateHub } from '../adapter/order-update-hub';
 import { kiteDecimalToScaled } from '../kite/kite-prices';
 import { parseKiteTimestamp } from '../kite/kite-responses';
 import { UPSTOX, UpstoxHttpClient, upstoxInvalidResponse, type UpstoxEnvelope, type UpstoxFetch, type UpstoxMethod } from './upstox-http';
@@ -79,17 +79,6 @@ export interface UpstoxAdapterOptions {
   };
 }
 
-const RANK_OF_WORKING: Readonly<Record<string, number>> = {
-  UNKNOWN: 0,
-  PENDING_SUBMIT: 1,
-  TRIGGER_PENDING: 3,
-  OPEN: 3,
-  PARTIALLY_FILLED: 4,
-};
-const rank = (o: BrokerOrder): number => (isTerminalReport(o.status) ? 5 : (RANK_OF_WORKING[o.status] ?? 0));
-const snapshotKey = (o: BrokerOrder): string =>
-  `${o.brokerOrderId}|${o.status}|${o.filledQuantity}|${o.averagePrice ?? ''}|${o.quantity}|${o.price ?? ''}|${o.triggerPrice ?? ''}|${o.rawStatus}`;
-const DEDUP_CAPACITY = 20_000;
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
@@ -111,9 +100,7 @@ export class UpstoxAdapter implements BrokerAdapter {
   private readonly http: UpstoxHttpClient;
   private readonly limiter: AdapterRateLimiter;
   private readonly clock: RateLimiterClock | null;
-  private readonly listeners = new Set<OrderUpdateListener>();
-  private readonly lastSeen = new Map<string, BrokerOrder>();
-  private readonly seenKeys = new Map<string, string>();
+  private readonly updates = new OrderUpdateHub({ onError: (e) => this.report(e) });
   private stream: UpstoxPortfolioStreamClient | null = null;
   private authError: BrokerError | null = null;
   private closed = false;
@@ -311,11 +298,9 @@ export class UpstoxAdapter implements BrokerAdapter {
   // ---------------------------------------------------------------- updates
 
   subscribe(listener: OrderUpdateListener): Unsubscribe {
-    this.listeners.add(listener);
+    const unsubscribe = this.updates.add(listener);
     this.startStream();
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return unsubscribe;
   }
 
   /** The portfolio stream, created on first use. Null when disabled, closed or the session is lost. */
@@ -356,33 +341,7 @@ export class UpstoxAdapter implements BrokerAdapter {
 
   /** One update from any channel: delivered unless a duplicate or behind what listeners already saw. */
   feedUpdate(order: BrokerOrder): boolean {
-    const id = order.brokerOrderId as string;
-    const key = snapshotKey(order);
-    if (this.seenKeys.get(id) === key) return false;
-    const last = this.lastSeen.get(id);
-    if (last) {
-      if (isTerminalReport(last.status)) return false;
-      if (order.filledQuantity < last.filledQuantity) return false;
-      if (order.updatedAt < last.updatedAt) return false;
-      if (order.filledQuantity === last.filledQuantity && rank(order) < rank(last)) return false;
-    }
-    this.lastSeen.delete(id);
-    this.seenKeys.delete(id);
-    this.lastSeen.set(id, order);
-    this.seenKeys.set(id, key);
-    if (this.lastSeen.size > DEDUP_CAPACITY) {
-      const oldest = this.lastSeen.keys().next().value as string;
-      this.lastSeen.delete(oldest);
-      this.seenKeys.delete(oldest);
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(order);
-      } catch (e) {
-        this.report(e);
-      }
-    }
-    return true;
+    return this.updates.feed(order);
   }
 
   /** Reads the order book and feeds every order through `feedUpdate` (after a reconnect). */
@@ -396,7 +355,7 @@ export class UpstoxAdapter implements BrokerAdapter {
     this.closed = true;
     this.stream?.close();
     this.stream = null;
-    this.listeners.clear();
+    this.updates.clear();
   }
 
   // ---------------------------------------------------------------- plumbing
