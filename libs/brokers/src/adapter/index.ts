@@ -7,3 +7,4 @@ export * from './status.mapper';
 export * from './rate-limiter';
 export * from './order-update-poller';
 export * from './order-update-hub';
+export * from './reconnect-backoff';

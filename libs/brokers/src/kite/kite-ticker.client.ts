@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { BrokerOrder } from '../adapter/broker-adapter.port';
 import { isBrokerError } from '../adapter/broker.errors';
+import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from '../adapter/reconnect-backoff';
 import { kiteInvalidResponse, parseKiteTickerText, type KiteOrderContext } from './kite-responses';
 import { decodeKiteTickFrame, type KiteTick } from './kite-ticks';
 
@@ -27,25 +28,13 @@ export const KITE_WS_ROOT = 'wss://ws.kite.trade';
 
 export type KiteTickerMode = 'ltp' | 'quote' | 'full';
 
-export interface KiteTickerBackoff {
-  /** First retry waits about this long (before jitter). Default 500 ms. */
-  readonly initialMs: number;
-  /** Cap. Default 30 s (the SDK's max delay is 60 s; a trading session wants it sooner). */
-  readonly maxMs: number;
-}
+/** Default 500 ms first retry, 30 s cap (the SDK's max delay is 60 s; a trading session wants it sooner). */
+export type KiteTickerBackoff = ReconnectBackoff;
 
-export const KITE_TICKER_BACKOFF: KiteTickerBackoff = Object.freeze({ initialMs: 500, maxMs: 30_000 });
+export const KITE_TICKER_BACKOFF: KiteTickerBackoff = DEFAULT_RECONNECT_BACKOFF;
 
-/**
- * The wait before reconnect attempt `attempt` (1, 2, …): the capped exponential
- * `min(maxMs, initialMs × 2^(attempt−1))`, then "equal jitter" — half of it fixed, half drawn
- * from `random()` in [0, 1) — so a fleet of accounts dropped together does not come back in step.
- */
-export function kiteReconnectDelayMs(attempt: number, backoff: KiteTickerBackoff, random: () => number): number {
-  const exp = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
-  const r = Math.min(Math.max(random(), 0), 1);
-  return Math.round(exp / 2 + (exp / 2) * r);
-}
+/** The wait before reconnect attempt `attempt` (1, 2, …): `reconnectDelayMs` (adapter/reconnect-backoff.ts). */
+export const kiteReconnectDelayMs = reconnectDelayMs;
 
 export type KiteDisconnectReason = 'close' | 'stall' | 'error' | 'auth';
 

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { BrokerOrder } from '../adapter/broker-adapter.port';
 import { isBrokerError, type BrokerError } from '../adapter/broker.errors';
+import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from '../adapter/reconnect-backoff';
 import { parseUpstoxStreamMessage, type UpstoxOrderContext } from './upstox-orders';
 
 /**
@@ -18,19 +19,12 @@ import { parseUpstoxStreamMessage, type UpstoxOrderContext } from './upstox-orde
  *   `reconnect`, `problem` (never `error`), `authLost`.
  */
 
-export interface UpstoxStreamBackoff {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
+export type UpstoxStreamBackoff = ReconnectBackoff;
 
-export const UPSTOX_STREAM_BACKOFF: UpstoxStreamBackoff = Object.freeze({ initialMs: 500, maxMs: 30_000 });
+export const UPSTOX_STREAM_BACKOFF: UpstoxStreamBackoff = DEFAULT_RECONNECT_BACKOFF;
 
-/** Capped exponential `min(maxMs, initialMs × 2^(attempt−1))` with equal jitter from `random()` in [0, 1). */
-export function upstoxReconnectDelayMs(attempt: number, backoff: UpstoxStreamBackoff, random: () => number): number {
-  const exp = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
-  const r = Math.min(Math.max(random(), 0), 1);
-  return Math.round(exp / 2 + (exp / 2) * r);
-}
+/** Capped exponential with equal jitter: `reconnectDelayMs` (adapter/reconnect-backoff.ts). */
+export const upstoxReconnectDelayMs = reconnectDelayMs;
 
 export type UpstoxDisconnectReason = 'close' | 'stall' | 'error' | 'auth';
 
