@@ -3,9 +3,9 @@ import { Db } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import type { FakeUpstoxFeedLevel } from '@tradeloop/testing/upstox-fake';
-import { MarketDepthSchema } from '@tradeloop/contracts';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually, MarketClient } from './support/market-socket';
+import { expectFeedIsOurMarket, expectFeedQuotesAgain } from './support/feed-world';
 import { startWorker } from './support/kite-world';
 import { logInToUpstox, useFakeUpstox } from './support/upstox-world';
 
@@ -83,64 +83,13 @@ afterAll(async () => {
 describe('MARKET_FEED=upstox', () => {
   it('the fake’s ticks are our quotes, depth, candles and socket ticks (and nothing else is)', async () => {
     expect(fake.marketFeed.badRequests).toBe(0); // subscriptions arrived as binary JSON
-    const c = new MarketClient(api.url, trader.token);
-    clients.push(c);
-    await c.ready();
-    expect((await c.request('subscribe', { channel: 'ticks', symbols: ['RELIANCE'] })).symbols).toEqual(['RELIANCE']);
-    await c.request('subscribe', { channel: 'depth', symbols: ['RELIANCE'] });
-
-    tick('RELIANCE', 1_234_5000, 10_000);
-    tick('RELIANCE', 1_235_0000, 10_040);
-    tick('INFY', 1_500_0000, 7_000);
-
-    const quotes = await eventually(
-      async () => {
-        const r = await api.http.get('/api/v1/market/quotes?symbols=RELIANCE,INFY,SBIN', trader.token);
-        return r.body.items?.length === 2 && r.body.items[0].ltp === '1235.00' ? r.body.items : null;
-      },
-      10_000,
-      'quotes from the fake',
-    );
-    expect(quotes.map((q: { symbol: string }) => q.symbol)).toEqual(['RELIANCE', 'INFY']); // SBIN never ticked: no quote
-    expect(quotes[0]).toMatchObject({ ltp: '1235.00', bid: '1234.95', ask: '1235.05', volume: 10_040, prevClose: '1200.00' });
-    expect(quotes[1]).toMatchObject({ ltp: '1500.00' });
-
-    const depth = MarketDepthSchema.parse(
-      await eventually(
-        async () => {
-          const r = await api.http.get('/api/v1/market/depth?symbol=RELIANCE', trader.token);
-          return r.body.bids?.[0]?.price === '1234.95' ? r.body : null;
-        },
-        5_000,
-        'the book from the fake',
-      ),
-    );
-    expect(depth.bids.map((l) => l.price)).toEqual(['1234.95', '1234.90', '1234.85', '1234.80', '1234.75']);
-    // Upstox's full feed has no order counts per level.
-    expect(depth.asks.map((l) => [l.price, l.quantity, l.orders])).toEqual([
-      ['1235.05', 100, 0],
-      ['1235.10', 200, 0],
-      ['1235.15', 300, 0],
-      ['1235.20', 400, 0],
-      ['1235.25', 500, 0],
-    ]);
-
-    // The live 1m candle, written to Postgres, closes at the fake's last trade.
-    const candle = await eventually(
-      async () => {
-        const r = await api.http.get('/api/v1/market/candles?symbol=RELIANCE&timeframe=1m', trader.token);
-        const last = r.body.candles?.at(-1);
-        return last && last.close === '1235.00' ? last : null;
-      },
-      10_000,
-      'the live candle in Postgres',
-    );
-    expect(Number(candle.high)).toBeGreaterThanOrEqual(1235);
-    expect(Date.now() - Date.parse(candle.ts)).toBeLessThan(2 * 60_000);
-
-    await eventually(() => c.ticksOf('RELIANCE').some((t) => t.ltp === '1235.00'), 5_000, 'the socket tick');
-    expect(c.ticksOf('RELIANCE').every((t) => ['1234.50', '1235.00'].includes(t.ltp))).toBe(true);
-    await eventually(() => c.depth.some((d) => d.bids[0]?.price === '1234.95'), 5_000, 'the socket depth');
+    await expectFeedIsOurMarket({
+      api,
+      token: trader.token,
+      tick,
+      clients,
+      askOrders: [0, 0, 0, 0, 0], // Upstox's full feed has no order counts per level.
+    });
   });
 
   it('an expired token turns the account needs_login and the feed waits (no authorise loop); after the login it streams again', async () => {
@@ -154,11 +103,6 @@ describe('MARKET_FEED=upstox', () => {
 
     expect((await logInToUpstox(api, trader.token, accountId)).outcome.searchParams.get('login')).toBe('ok');
     await eventually(subscribedInFull, 20_000, 'the feed to come back after the login');
-    tick('SBIN', 800_0000, 1_000);
-    await eventually(
-      async () => (await api.http.get('/api/v1/market/quotes?symbols=SBIN', trader.token)).body.items?.[0]?.ltp === '800.00',
-      10_000,
-      'a quote after the new login',
-    );
+    await expectFeedQuotesAgain(api, trader.token, tick, 'a quote after the new login');
   });
 });
