@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Instrument } from '@tradeloop/domain';
 import { Db, type Sql } from '@tradeloop/platform';
 import { InstrumentsRepository } from './instruments.repository';
+import { INSERT_INSTRUMENTS, INSTRUMENT_COLUMNS, instrumentFields, instrumentInsertParams, type InstrumentRow } from './instrument-rows';
 import {
   planMasterImport,
   type BrokerKey,
@@ -12,19 +12,6 @@ import {
   type StoredInstrument,
 } from './instrument-masters';
 
-interface InstrumentRow {
-  symbol: string;
-  exchange: Instrument['exchange'];
-  name: string;
-  instrument_type: Instrument['instrumentType'];
-  lot_size: number;
-  tick_size_ticks: string;
-  expiry: string | null;
-  strike_ticks: string | null;
-  underlying: string | null;
-  active: boolean;
-}
-
 interface KeyRow {
   key: string;
   symbol: string;
@@ -33,18 +20,7 @@ interface KeyRow {
   broker_exchange: string;
 }
 
-const toStored = (r: InstrumentRow): StoredInstrument => ({
-  symbol: r.symbol,
-  exchange: r.exchange,
-  name: r.name,
-  instrumentType: r.instrument_type,
-  lotSize: r.lot_size,
-  tickSize: Number(r.tick_size_ticks),
-  ...(r.expiry ? { expiry: r.expiry } : {}),
-  ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
-  ...(r.underlying ? { underlying: r.underlying } : {}),
-  active: r.active,
-});
+const toStored = (r: InstrumentRow): StoredInstrument => ({ ...instrumentFields(r), active: r.active! });
 
 const toKey = (r: KeyRow): StoredBrokerKey => ({
   key: r.key,
@@ -77,10 +53,7 @@ export class InstrumentMastersRepository {
   async apply(parsed: ParsedMaster, asOf: string, onApplied?: OnMasterApplied): Promise<MasterImportReport> {
     const report = await this.db.tx(
       async (sql) => {
-        const stored = await sql.rows<InstrumentRow>(
-          `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-                  strike_ticks::text, underlying, active FROM instruments`,
-        );
+        const stored = await sql.rows<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS}, active FROM instruments`);
         const keys = await sql.rows<KeyRow>(
           `SELECT key, symbol, exchange_token, broker_symbol, broker_exchange FROM instrument_broker_keys WHERE broker = $1`,
           [parsed.broker],
@@ -108,22 +81,7 @@ export class InstrumentMastersRepository {
   private async write(sql: Sql, broker: MasterBroker, plan: ReturnType<typeof planMasterImport>): Promise<void> {
     const { inserts, updates, deactivate, keyDeletes, keyUpserts } = plan;
     if (inserts.length) {
-      const col = <K extends keyof Instrument>(k: K) => inserts.map((i) => i[k] ?? null);
-      await sql.rows(
-        `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::date[], $8::bigint[], $9::text[])`,
-        [
-          col('symbol'),
-          col('exchange'),
-          col('name'),
-          col('instrumentType'),
-          col('lotSize'),
-          col('tickSize'),
-          col('expiry'),
-          col('strike'),
-          col('underlying'),
-        ],
-      );
+      await sql.rows(INSERT_INSTRUMENTS, instrumentInsertParams(inserts));
     }
     if (updates.length) {
       await sql.rows(

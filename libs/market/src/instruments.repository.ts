@@ -3,21 +3,9 @@ import { LRUCache } from 'lru-cache';
 import { formatPrice, type Instrument } from '@tradeloop/domain';
 import type { InstrumentDto, InstrumentQuery } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
+import { INSERT_INSTRUMENTS, INSTRUMENT_COLUMNS, instrumentFields, instrumentInsertParams, type InstrumentRow } from './instrument-rows';
 
-interface Row {
-  symbol: string;
-  exchange: Instrument['exchange'];
-  name: string;
-  instrument_type: Instrument['instrumentType'];
-  lot_size: number;
-  tick_size_ticks: string;
-  expiry: string | null;
-  strike_ticks: string | null;
-  underlying: string | null;
-  active?: boolean;
-}
-
-const toDto = (r: Row): InstrumentDto => ({
+const toDto = (r: InstrumentRow): InstrumentDto => ({
   symbol: r.symbol,
   exchange: r.exchange,
   name: r.name,
@@ -30,16 +18,8 @@ const toDto = (r: Row): InstrumentDto => ({
   ...(r.underlying ? { underlying: r.underlying } : {}),
 });
 
-const toInstrument = (r: Row): Instrument => ({
-  symbol: r.symbol,
-  exchange: r.exchange,
-  name: r.name,
-  instrumentType: r.instrument_type,
-  lotSize: r.lot_size,
-  tickSize: Number(r.tick_size_ticks),
-  ...(r.expiry ? { expiry: r.expiry } : {}),
-  ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
-  ...(r.underlying ? { underlying: r.underlying } : {}),
+const toInstrument = (r: InstrumentRow): Instrument => ({
+  ...instrumentFields(r),
   ...(r.active === false ? { active: false as const } : {}),
 });
 
@@ -81,35 +61,22 @@ export class InstrumentsRepository {
   async upsert(instruments: readonly Instrument[]): Promise<number> {
     if (instruments.length === 0) return 0;
     this.recent.clear();
-    const col = <K extends keyof Instrument>(k: K) => instruments.map((i) => i[k] ?? null);
     const rows = await this.db.sql.rows(
-      `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::date[], $8::bigint[], $9::text[])
+      `${INSERT_INSTRUMENTS}
        ON CONFLICT (symbol) DO UPDATE SET exchange = EXCLUDED.exchange, name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type,
          lot_size = EXCLUDED.lot_size, tick_size_ticks = EXCLUDED.tick_size_ticks, expiry = EXCLUDED.expiry,
          strike_ticks = EXCLUDED.strike_ticks, underlying = EXCLUDED.underlying, updated_at = now()
        WHERE NOT EXISTS (SELECT 1 FROM instrument_broker_keys k WHERE k.symbol = instruments.symbol)
        RETURNING symbol`,
-      [
-        col('symbol'),
-        col('exchange'),
-        col('name'),
-        col('instrumentType'),
-        col('lotSize'),
-        col('tickSize'),
-        col('expiry'),
-        col('strike'),
-        col('underlying'),
-      ],
+      instrumentInsertParams(instruments),
     );
     return rows.length;
   }
 
   /** Every active instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */
   async active(asOfDate: string): Promise<Instrument[]> {
-    const rows = await this.db.sql.rows<Row>(
-      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-              strike_ticks::text, underlying
+    const rows = await this.db.sql.rows<InstrumentRow>(
+      `SELECT ${INSTRUMENT_COLUMNS}
        FROM instruments WHERE active AND (expiry IS NULL OR expiry >= $1::date) ORDER BY symbol`,
       [asOfDate],
     );
@@ -118,11 +85,7 @@ export class InstrumentsRepository {
 
   /** One instrument by symbol (domain form), or undefined. */
   async bySymbol(symbol: string, sql = this.db.sql): Promise<Instrument | undefined> {
-    const r = await sql.maybeOne<Row>(
-      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-              strike_ticks::text, underlying, active FROM instruments WHERE symbol = $1`,
-      [symbol],
-    );
+    const r = await sql.maybeOne<InstrumentRow>(`SELECT ${INSTRUMENT_COLUMNS}, active FROM instruments WHERE symbol = $1`, [symbol]);
     return r ? toInstrument(r) : undefined;
   }
 
@@ -157,9 +120,8 @@ export class InstrumentsRepository {
     where.push('active');
     if (q.exchange) where.push(`exchange = ${p(q.exchange)}`);
     if (q.instrumentType) where.push(`instrument_type = ${p(q.instrumentType)}`);
-    const rows = await this.db.sql.rows<Row>(
-      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-              strike_ticks::text, underlying
+    const rows = await this.db.sql.rows<InstrumentRow>(
+      `SELECT ${INSTRUMENT_COLUMNS}
        FROM instruments ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY ${rank}length(symbol), symbol LIMIT ${p(q.limit)}`,
       params,
