@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KiteAdapter, type BrokerOrder, type KiteAdapterOptions, type KitePlaceOrderRequest } from '@tradeloop/brokers';
 import { fakeKiteInstrumentMap, FakeKite, type FakeKiteOptions } from '../kite-fake';
+import { orderRequests, waitFor } from './harness-kit';
 
 // Kite-only behaviour of KiteAdapter against the fake Kite, beside the shared conformance kit:
 // autoslice with a refused slice, after-market orders, IOC, funds, quotes, and postbacks over HTTP
@@ -11,21 +12,7 @@ const INSTRUMENTS = fakeKiteInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const NIFTY_FUT = { exchange: 'NFO', symbol: 'NIFTY26DECFUT' } as const;
 
-let n = 0;
-const order = (over: Partial<KitePlaceOrderRequest> = {}): KitePlaceOrderRequest => ({
-  clientOrderId: `fakespec${(n += 1)}`,
-  instrument: INFY,
-  side: 'BUY',
-  type: 'LIMIT',
-  product: 'CNC',
-  validity: 'DAY',
-  quantity: 2,
-  price: 9_990_000,
-  triggerPrice: null,
-  ...over,
-});
-
-const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+const order = orderRequests<KitePlaceOrderRequest>('fakespec');
 
 describe('KiteAdapter against the fake Kite', () => {
   let fake: FakeKite;

@@ -5,35 +5,15 @@ import {
   type BrokerError,
   type BrokerPosition,
   type KiteDisconnectReason,
-  type RateLimiterClock,
 } from '@tradeloop/brokers';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { type OrderSide, type Product } from '@tradeloop/domain';
-import { fakeKiteInstrumentMap, FakeKite, type FakeKiteFault } from '../kite-fake';
-import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
+import { fakeKiteInstrumentMap, FakeKite } from '../kite-fake';
+import { describeBrokerConformance, type ConformanceHarness } from './broker-conformance';
+import { FAKE_PLACEMENT_FAULTS, PLACEMENT_FAULTS, refusingFetch, skewedClock } from './harness-kit';
 
 const INSTRUMENTS = fakeKiteInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 
-const FAULTS: Readonly<Partial<Record<PlacementFault, FakeKiteFault>>> = {
-  'timeout-after-accept': 'timeout-after-accept',
-  'timeout-before-accept': 'timeout-before-accept',
-  'reset-before-accept': 'reset',
-  'reset-after-accept': 'reset-after-accept',
-  'rate-limited': 429,
-  'server-error': 502,
-  'invalid-response': 'html-after-accept',
-};
-
-/** A loopback port nothing listens on: a connection to it is refused. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 const CHAOS = [
   'failNextPlacement',
   'expireSession',
@@ -64,24 +44,9 @@ describeBrokerConformance(
     const fake = new FakeKite({ heartbeatMs: 50, ...(caseName.includes('partial fills') ? { fillPerQuote: 2 } : {}) });
     const endpoints = await fake.start();
     const accessToken = fake.createSession();
-    let skew = 0;
-    const clock: RateLimiterClock = {
-      now: () => Date.now() + skew,
-      sleep: async (ms) => {
-        skew += ms;
-      },
-    };
-    // 'refused': the fake cannot refuse a connection, so the next placement is sent to a port
-    // nothing listens on — a real ECONNREFUSED from the network stack; nothing reaches the fake.
-    const refusedRoot = `http://127.0.0.1:${await closedPort()}`;
-    let refuseNextPlacement = false;
-    const fetchVia = (url: string, init: RequestInit): Promise<Response> => {
-      if (refuseNextPlacement && init.method === 'POST') {
-        refuseNextPlacement = false;
-        return fetch(url.replace(endpoints.apiRoot, refusedRoot), init);
-      }
-      return fetch(url, init);
-    };
+    const clock = skewedClock();
+    // 'refused': the next placement (a POST) goes to a port nothing listens on.
+    const refusing = await refusingFetch(endpoints.apiRoot, (_url, init) => init.method === 'POST');
     const authLost: BrokerError[] = [];
     const reconnects: { reconnect: boolean }[] = [];
     let tickerConnects = 0;
@@ -95,7 +60,7 @@ describeBrokerConformance(
       wsRoot: endpoints.wsUrl,
       instruments: INSTRUMENTS,
       clock,
-      fetch: fetchVia,
+      fetch: refusing.fetch,
       timeoutMs: 1_000,
       apiSecret: fake.apiSecret,
       onAuthLost: (e) => authLost.push(e),
@@ -144,10 +109,10 @@ describeBrokerConformance(
         return { orders, trades, positions };
       },
       chaos: {
-        placementFaults: [...(Object.keys(FAULTS) as PlacementFault[]), 'refused'],
+        placementFaults: PLACEMENT_FAULTS,
         failNextPlacement: (fault) => {
-          if (fault === 'refused') refuseNextPlacement = true;
-          else fake.failNext('place', FAULTS[fault]!);
+          if (fault === 'refused') refusing.refuseNext();
+          else fake.failNext('place', FAKE_PLACEMENT_FAULTS[fault]);
         },
         expireSession: () => fake.expireSession(),
         authLost,
@@ -185,6 +150,6 @@ describeBrokerConformance(
   {
     shortAllowed: () => true,
     chaos: new Set(CHAOS),
-    placementFaults: new Set([...(Object.keys(FAULTS) as PlacementFault[]), 'refused']),
+    placementFaults: new Set(PLACEMENT_FAULTS),
   },
 );

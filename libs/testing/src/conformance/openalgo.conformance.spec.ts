@@ -1,4 +1,3 @@
-import { createServer, type AddressInfo } from 'node:net';
 import {
   InstrumentMap,
   OpenAlgoAdapter,
@@ -6,36 +5,18 @@ import {
   type BrokerError,
   type BrokerOrderId,
   type BrokerTradeId,
-  type RateLimiterClock,
 } from '@tradeloop/brokers';
 import type { BrokerReportStatus, Product } from '@tradeloop/domain';
-import { FakeOpenAlgo, type FakeOpenAlgoFault, type FakeOpenAlgoOrder } from '../openalgo-fake';
-import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
+import { FakeOpenAlgo, type FakeOpenAlgoOrder } from '../openalgo-fake';
+import { describeBrokerConformance, type ConformanceHarness } from './broker-conformance';
+import { FAKE_PLACEMENT_FAULTS, PLACEMENT_FAULTS, refusingFetch, skewedClock } from './harness-kit';
 
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const INSTRUMENTS = new InstrumentMap('openalgo', [
   { ref: INFY, broker: { exchange: 'NSE', symbol: 'INFY', quantityUnit: 'units', lotSize: 1 } },
 ]);
 
-const FAULTS: Readonly<Partial<Record<PlacementFault, FakeOpenAlgoFault>>> = {
-  'timeout-after-accept': 'timeout-after-accept',
-  'timeout-before-accept': 'timeout-before-accept',
-  'reset-before-accept': 'reset',
-  'reset-after-accept': 'reset-after-accept',
-  'rate-limited': 429,
-  'server-error': 502,
-  'invalid-response': 'html-after-accept',
-};
-const PLACEMENT_FAULTS = [...(Object.keys(FAULTS) as PlacementFault[]), 'refused' as const];
 const CHAOS = ['failNextPlacement', 'expireSession', 'authLost', 'partialFillsNext', 'suppressUpdates', 'reconcile', 'disorderUpdates'];
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /** The fake's own order state in our normalised statuses (independent of the adapter's parser). */
 function truthStatus(o: FakeOpenAlgoOrder): BrokerReportStatus {
@@ -59,22 +40,8 @@ function registerOpenAlgo(name: string, orderStream: boolean): void {
     async ({ caseName }): Promise<ConformanceHarness> => {
       const fake = new FakeOpenAlgo({ orderStream, ...(caseName.includes('partial fills') ? { fillPerQuote: 2 } : {}) });
       const endpoints = await fake.start();
-      let skew = 0;
-      const clock: RateLimiterClock = {
-        now: () => Date.now() + skew,
-        sleep: async (ms) => {
-          skew += ms;
-        },
-      };
-      const refusedRoot = `http://127.0.0.1:${await closedPort()}`;
-      let refuseNextPlacement = false;
-      const fetchVia = (url: string, init: RequestInit): Promise<Response> => {
-        if (refuseNextPlacement && url.endsWith('/placeorder')) {
-          refuseNextPlacement = false;
-          return fetch(url.replace(endpoints.host, refusedRoot), init);
-        }
-        return fetch(url, init);
-      };
+      const clock = skewedClock();
+      const refusing = await refusingFetch(endpoints.host, (url) => url.endsWith('/placeorder'));
       const authLost: BrokerError[] = [];
       const adapter: OpenAlgoAdapter = new OpenAlgoAdapter({
         host: endpoints.host,
@@ -82,7 +49,7 @@ function registerOpenAlgo(name: string, orderStream: boolean): void {
         wsUrl: endpoints.wsUrl,
         instruments: INSTRUMENTS,
         clock,
-        fetch: fetchVia,
+        fetch: refusing.fetch,
         timeoutMs: 1_000,
         pollIntervalMs: 50,
         onAuthLost: (e) => authLost.push(e),
@@ -130,8 +97,8 @@ function registerOpenAlgo(name: string, orderStream: boolean): void {
         chaos: {
           placementFaults: PLACEMENT_FAULTS,
           failNextPlacement: (fault) => {
-            if (fault === 'refused') refuseNextPlacement = true;
-            else fake.failNext('placeorder', FAULTS[fault]!);
+            if (fault === 'refused') refusing.refuseNext();
+            else fake.failNext('placeorder', FAKE_PLACEMENT_FAULTS[fault]);
           },
           expireSession: () => fake.revokeKey(),
           authLost,

@@ -9,6 +9,7 @@ import {
   type UpstoxPortfolioStreamClient,
 } from '@tradeloop/brokers';
 import { FakeUpstox, fakeUpstoxInstrumentMap, type FakeUpstoxOptions } from '../upstox-fake';
+import { orderRequests, waitFor } from './harness-kit';
 
 // Upstox-only behaviour of UpstoxAdapter against the fake Upstox, beside the shared conformance kit:
 // the OAuth2 dialog and code exchange, the two hosts, v3 slicing, funds, quotes, and the portfolio
@@ -19,21 +20,7 @@ const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const INFY_KEY = 'NSE_EQ|INE009A01021';
 const NIFTY_FUT = { exchange: 'NFO', symbol: 'NIFTY26DECFUT' } as const;
 
-let n = 0;
-const order = (over: Partial<UpstoxPlaceOrderRequest> = {}): UpstoxPlaceOrderRequest => ({
-  clientOrderId: `upxfakespec${(n += 1)}`,
-  instrument: INFY,
-  side: 'BUY',
-  type: 'LIMIT',
-  product: 'CNC',
-  validity: 'DAY',
-  quantity: 2,
-  price: 9_990_000,
-  triggerPrice: null,
-  ...over,
-});
-
-const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+const order = orderRequests<UpstoxPlaceOrderRequest>('upxfakespec');
 
 describe('UpstoxAdapter against the fake Upstox', () => {
   let fake: FakeUpstox;

@@ -1,41 +1,14 @@
-import {
-  parseUpstoxOrder,
-  parseUpstoxTrade,
-  UpstoxAdapter,
-  type BrokerError,
-  type BrokerPosition,
-  type RateLimiterClock,
-} from '@tradeloop/brokers';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { parseUpstoxOrder, parseUpstoxTrade, UpstoxAdapter, type BrokerError, type BrokerPosition } from '@tradeloop/brokers';
 import type { OrderSide, Product } from '@tradeloop/domain';
-import { FakeUpstox, fakeUpstoxInstrumentMap, type FakeUpstoxFault } from '../upstox-fake';
-import { describeBrokerConformance, type ConformanceHarness, type PlacementFault } from './broker-conformance';
+import { FakeUpstox, fakeUpstoxInstrumentMap } from '../upstox-fake';
+import { describeBrokerConformance, type ConformanceHarness } from './broker-conformance';
+import { FAKE_PLACEMENT_FAULTS, PLACEMENT_FAULTS, refusingFetch, skewedClock } from './harness-kit';
 
 const INSTRUMENTS = fakeUpstoxInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const INFY_KEY = 'NSE_EQ|INE009A01021';
 
-const FAULTS: Readonly<Partial<Record<PlacementFault, FakeUpstoxFault>>> = {
-  'timeout-after-accept': 'timeout-after-accept',
-  'timeout-before-accept': 'timeout-before-accept',
-  'reset-before-accept': 'reset',
-  'reset-after-accept': 'reset-after-accept',
-  'rate-limited': 429,
-  'server-error': 502,
-  'invalid-response': 'html-after-accept',
-};
-
 const CHAOS = ['failNextPlacement', 'expireSession', 'authLost', 'partialFillsNext', 'suppressUpdates', 'reconcile', 'disorderUpdates'];
-
-/** A loopback port nothing listens on: a connection to it is refused. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 /**
  * UpstoxAdapter against the local fake Upstox (API root and order host on two loopback ports,
@@ -53,22 +26,8 @@ describeBrokerConformance(
     const fake = new FakeUpstox({ heartbeatMs: 50, ...(caseName.includes('partial fills') ? { fillPerQuote: 2 } : {}) });
     const endpoints = await fake.start();
     const accessToken = fake.createSession();
-    let skew = 0;
-    const clock: RateLimiterClock = {
-      now: () => Date.now() + skew,
-      sleep: async (ms) => {
-        skew += ms;
-      },
-    };
-    const refusedRoot = `http://127.0.0.1:${await closedPort()}`;
-    let refuseNextPlacement = false;
-    const fetchVia = (url: string, init: RequestInit): Promise<Response> => {
-      if (refuseNextPlacement && init.method === 'POST' && url.startsWith(endpoints.orderRoot)) {
-        refuseNextPlacement = false;
-        return fetch(url.replace(endpoints.orderRoot, refusedRoot), init);
-      }
-      return fetch(url, init);
-    };
+    const clock = skewedClock();
+    const refusing = await refusingFetch(endpoints.orderRoot, (url, init) => init.method === 'POST' && url.startsWith(endpoints.orderRoot));
     const authLost: BrokerError[] = [];
     const adapter: UpstoxAdapter = new UpstoxAdapter({
       accessToken,
@@ -76,7 +35,7 @@ describeBrokerConformance(
       orderRoot: endpoints.orderRoot,
       instruments: INSTRUMENTS,
       clock,
-      fetch: fetchVia,
+      fetch: refusing.fetch,
       timeoutMs: 1_000,
       // The kit polls getOrder every 10 ms: past 500 reads a minute the limiter waits, on the
       // skewed clock above (free), however long the window asks.
@@ -118,10 +77,10 @@ describeBrokerConformance(
         return { orders, trades, positions };
       },
       chaos: {
-        placementFaults: [...(Object.keys(FAULTS) as PlacementFault[]), 'refused'],
+        placementFaults: PLACEMENT_FAULTS,
         failNextPlacement: (fault) => {
-          if (fault === 'refused') refuseNextPlacement = true;
-          else fake.failNext('place', FAULTS[fault]!);
+          if (fault === 'refused') refusing.refuseNext();
+          else fake.failNext('place', FAKE_PLACEMENT_FAULTS[fault]);
         },
         expireSession: () => fake.expireSession(),
         authLost,
@@ -147,6 +106,6 @@ describeBrokerConformance(
     products: ['CNC', 'MIS'],
     shortAllowed: (p) => p !== 'CNC',
     chaos: new Set(CHAOS),
-    placementFaults: new Set([...(Object.keys(FAULTS) as PlacementFault[]), 'refused']),
+    placementFaults: new Set(PLACEMENT_FAULTS),
   },
 );
