@@ -10,10 +10,10 @@
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
 import { fmt } from './lib/bench-kit.mjs';
 import { loadKiteFake } from './lib/load-kite-fake.mjs';
-import { createMarketStack, makeTokens, percentile } from './market/stack.mjs';
+import { createMarketStack, makeTokens } from './market/stack.mjs';
+import { latencySummary, openTickClients, pickSymbols } from './market/tick-clients.mjs';
 
 const RATE = Number(process.env.BENCH_FEED_RATE ?? 10_000);
 const SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 30);
@@ -61,14 +61,6 @@ async function startFakeKite() {
   };
 }
 
-function pickSymbols(universe, seed) {
-  let s = seed;
-  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
-  const out = new Set();
-  while (out.size < PER_CLIENT) out.add(universe[Math.floor(rand() * universe.length)].symbol);
-  return [...out];
-}
-
 /** The daily login as a browser plays it: our login URL → the fake's login page → its redirect → our callback. */
 async function logIn(base, token, accountId) {
   const login = await (
@@ -112,38 +104,11 @@ export async function benchKiteFeed() {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    let measuring = false;
-    const latencies = [];
-    let events = 0;
-    let gaps = 0;
-    const sockets = await Promise.all(
-      userTokens.map(async (token, c) => {
-        const socket = io(`${api.base}/realtime`, { path: '/socket.io', auth: { token }, transports: ['websocket'] });
-        await new Promise((res, rej) => {
-          socket.once('ready', res);
-          socket.once('connect_error', rej);
-        });
-        const lastSeq = new Map();
-        socket.on('tick', (t) => {
-          const now = Date.now();
-          const prev = lastSeq.get(t.symbol);
-          lastSeq.set(t.symbol, t.seq);
-          if (!measuring || prev === undefined) return;
-          events += 1;
-          if (t.seq !== prev + 1) gaps += 1;
-          latencies.push(now - Date.parse(t.ts));
-        });
-        const ack = await socket
-          .timeout(5000)
-          .emitWithAck('subscribe', { channel: 'ticks', symbols: pickSymbols(stack.universe, 2000 + c) });
-        if (!ack.ok || ack.symbols.length !== PER_CLIENT) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
-        return socket;
-      }),
-    );
+    const { sockets, stats } = await openTickClients(api.base, userTokens, (c) => pickSymbols(stack.universe, 2000 + c, PER_CLIENT));
     await fake.ask({ op: 'feed', rate: RATE });
     await new Promise((r) => setTimeout(r, WARMUP_MS));
     const w0 = await worker.metrics();
-    measuring = true;
+    stats.measuring = true;
     const t0 = Date.now();
     const lagW = [];
     const lagA = [];
@@ -153,15 +118,15 @@ export async function benchKiteFeed() {
       lagW.push(w.nodejs_eventloop_lag_p99_seconds * 1000);
       lagA.push(a.nodejs_eventloop_lag_p99_seconds * 1000);
     }
-    measuring = false;
+    stats.measuring = false;
     const elapsed = (Date.now() - t0) / 1000;
     const w1 = await worker.metrics();
     const { sent } = await fake.ask({ op: 'stop-feed' });
     sockets.forEach((s) => s.close());
     const m = (k) => (w1[`${k}{source="kite"}`] ?? 0) - (w0[`${k}{source="kite"}`] ?? 0);
     const received = (w1.market_feed_ticks_total - w0.market_feed_ticks_total) / elapsed;
-    const sorted = latencies.sort((x, y) => x - y);
-    const lat = { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
+    const lat = latencySummary(stats.latencies);
+    const { events, gaps } = stats;
     const result = {
       rate: RATE,
       seconds: SECONDS,

@@ -4,23 +4,15 @@
 // time), updates per stream per second (coalescing ≤ ~10/s), seq gaps. Measured in the
 // processes: ticks generated vs dropped, event-loop lag, candle-write backlog.
 // Targets: no process falls behind; client-observed tick latency p99 <= 50 ms.
-import { io } from 'socket.io-client';
 import { fmt, machine } from '../lib/bench-kit.mjs';
-import { makeTokens, percentile } from './stack.mjs';
+import { makeTokens } from './stack.mjs';
+import { latencySummary, openTickClients, pickSymbols } from './tick-clients.mjs';
 
 const RATE = Number(process.env.BENCH_FEED_RATE ?? 10_000);
 const SECONDS = Number(process.env.BENCH_FEED_SECONDS ?? 60);
 const CLIENTS = 20;
 const PER_CLIENT = 25;
 const WARMUP_MS = 5_000;
-
-function pickSymbols(universe, seed) {
-  let s = seed;
-  const rand = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
-  const out = new Set();
-  while (out.size < PER_CLIENT) out.add(universe[Math.floor(rand() * universe.length)].symbol);
-  return [...out];
-}
 
 export async function benchFeed(stack) {
   const api = await stack.startApi();
@@ -30,38 +22,19 @@ export async function benchFeed(stack) {
     MARKET_FEED_TICKS_PER_SECOND: String(RATE),
     MARKET_FEED_HOURS: 'always',
   });
-  let measuring = false;
-  const latencies = [];
   const perStreamSecond = new Map(); // `${client}|${symbol}|${second}` → count
-  let gaps = 0;
-  let events = 0;
-  const sockets = await Promise.all(
-    tokens.map(async (token, c) => {
-      const socket = io(`${api.base}/realtime`, { path: '/socket.io', auth: { token }, transports: ['websocket'] });
-      await new Promise((res, rej) => {
-        socket.once('ready', res);
-        socket.once('connect_error', rej);
-      });
-      const lastSeq = new Map();
-      socket.on('tick', (t) => {
-        const now = Date.now();
-        const prev = lastSeq.get(t.symbol);
-        lastSeq.set(t.symbol, t.seq);
-        if (!measuring || prev === undefined) return; // the subscription snapshot is not a live tick
-        events += 1;
-        if (t.seq !== prev + 1) gaps += 1;
-        latencies.push(now - Date.parse(t.ts));
-        const key = `${c}|${t.symbol}|${Math.floor(now / 1000)}`;
-        perStreamSecond.set(key, (perStreamSecond.get(key) ?? 0) + 1);
-      });
-      const ack = await socket.timeout(5000).emitWithAck('subscribe', { channel: 'ticks', symbols: pickSymbols(stack.universe, 1000 + c) });
-      if (!ack.ok || ack.symbols.length !== PER_CLIENT) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
-      return socket;
-    }),
+  const { sockets, stats } = await openTickClients(
+    api.base,
+    tokens,
+    (c) => pickSymbols(stack.universe, 1000 + c, PER_CLIENT),
+    (c, t, now) => {
+      const key = `${c}|${t.symbol}|${Math.floor(now / 1000)}`;
+      perStreamSecond.set(key, (perStreamSecond.get(key) ?? 0) + 1);
+    },
   );
   await new Promise((r) => setTimeout(r, WARMUP_MS));
   const [w0, a0] = await Promise.all([worker.metrics(), api.metrics()]);
-  measuring = true;
+  stats.measuring = true;
   const t0 = Date.now();
   let maxBacklog = 0;
   const lagW = [];
@@ -73,7 +46,7 @@ export async function benchFeed(stack) {
     lagW.push(w.nodejs_eventloop_lag_p99_seconds * 1000);
     lagA.push(a.nodejs_eventloop_lag_p99_seconds * 1000);
   }
-  measuring = false;
+  stats.measuring = false;
   const elapsed = (Date.now() - t0) / 1000;
   const [w1, a1] = await Promise.all([worker.metrics(), api.metrics()]);
   sockets.forEach((s) => s.close());
@@ -88,8 +61,8 @@ export async function benchFeed(stack) {
     .reduce((s, [, v]) => s + v, 0);
   const delivered =
     (a1['market_updates_delivered_total{channel="ticks"}'] - (a0['market_updates_delivered_total{channel="ticks"}'] ?? 0)) / elapsed;
-  const sorted = latencies.sort((x, y) => x - y);
-  const lat = { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) };
+  const lat = latencySummary(stats.latencies);
+  const { events, gaps } = stats;
   const maxPerStreamSecond = Math.max(0, ...perStreamSecond.values());
   const streamSeconds = perStreamSecond.size;
   const meanPerStreamSecond = events / Math.max(1, streamSeconds);
