@@ -9,7 +9,7 @@ import {
   type BrokerOperation,
 } from '../adapter/broker.errors';
 import { asBrokerOrderId, type BrokerOrderId } from '../adapter/identifiers';
-import { fromBrokerQuantity, type InstrumentMapper } from '../adapter/instrument.mapper';
+import { fromBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { KITE_PRODUCTS, orderTypeFromBroker } from '../adapter/order-terms.mapper';
 import { KITE_STATUSES, normaliseStatus } from '../adapter/status.mapper';
 import { verifyKitePostback } from './kite-auth';
@@ -182,6 +182,54 @@ export interface KiteOrderContext {
 /** Kite gives an order's average price to the paisa (two decimals): a fill average is then only known to ±½ paisa. */
 const PAISA_STEP: PriceTicks = 100;
 
+/** The quantities and prices of an order object in Kite's shape (Upstox uses the same fields, decimal rupees). */
+export interface KiteStyleOrderAmounts {
+  readonly quantity: number;
+  readonly filledQuantity: number;
+  readonly price: PriceTicks | null;
+  readonly triggerPrice: PriceTicks | null;
+  readonly averagePrice: PriceTicks | null;
+  readonly averagePriceStep: PriceTicks;
+}
+
+/**
+ * `quantity`, `filled_quantity` (non-negative integers, in lots where the instrument trades in
+ * lots), `price`, `trigger_price` and `average_price` (decimal rupees, exact to a tick; 0 is none)
+ * of one order object. Anything else is `invalid(detail)`, thrown.
+ */
+export function parseKiteStyleOrderAmounts(
+  raw: Record<string, unknown>,
+  instrument: BrokerInstrument,
+  invalid: (detail: string) => BrokerError,
+): KiteStyleOrderAmounts {
+  const count = (name: string): number => {
+    const v = raw[name];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(`${name} ${String(v)}`);
+    return fromBrokerQuantity(v, instrument);
+  };
+  const quantity = count('quantity');
+  const filledQuantity = count('filled_quantity');
+  if (quantity === 0 || filledQuantity > quantity) throw invalid(`filled ${filledQuantity} of ${quantity}`);
+
+  const priceOrNull = (name: string): PriceTicks | null => {
+    const v = raw[name];
+    if (v === null || v === undefined || v === 0 || v === '0') return null;
+    const ticks = kitePriceToTicks(v);
+    if (ticks === null) throw invalid(`${name} ${String(v)} is not a price in ticks of 0.0001`);
+    return ticks === 0 ? null : ticks;
+  };
+  const price = priceOrNull('price');
+  const triggerPrice = priceOrNull('trigger_price');
+  let averagePrice: PriceTicks | null = null;
+  let averagePriceStep: PriceTicks = 1;
+  if (filledQuantity > 0) {
+    averagePrice = priceOrNull('average_price');
+    if (averagePrice === null) throw invalid('filled without an average price');
+    if (kitePriceDecimals(raw.average_price as number | string) <= 2) averagePriceStep = PAISA_STEP;
+  }
+  return { quantity, filledQuantity, price, triggerPrice, averagePrice, averagePriceStep };
+}
+
 /**
  * One Kite order object (GET /orders item, GET /orders/:id snapshot, postback body, ticker
  * `data`) as a BrokerOrder. Fills are cumulative (`filled_quantity`, `average_price`); prices are
@@ -220,31 +268,11 @@ export function parseKiteOrder(raw: unknown, context: KiteOrderContext): BrokerO
   if (!(VALIDITIES as readonly string[]).includes(raw.validity)) throw unsupported('UNSUPPORTED_ORDER', `validity ${raw.validity}`);
   const validity = raw.validity as Validity;
 
-  const count = (name: string): number => {
-    const v = raw[name];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bad(field(`${name} ${String(v)}`));
-    return fromBrokerQuantity(v, instrument);
-  };
-  const quantity = count('quantity');
-  const filledQuantity = count('filled_quantity');
-  if (quantity === 0 || filledQuantity > quantity) throw bad(field(`filled ${filledQuantity} of ${quantity}`));
-
-  const priceOrNull = (name: string): PriceTicks | null => {
-    const v = raw[name];
-    if (v === null || v === undefined || v === 0 || v === '0') return null;
-    const ticks = kitePriceToTicks(v);
-    if (ticks === null) throw bad(field(`${name} ${String(v)} is not a price in ticks of 0.0001`));
-    return ticks === 0 ? null : ticks;
-  };
-  const price = priceOrNull('price');
-  const triggerPrice = priceOrNull('trigger_price');
-  let averagePrice: PriceTicks | null = null;
-  let averagePriceStep: PriceTicks = 1;
-  if (filledQuantity > 0) {
-    averagePrice = priceOrNull('average_price');
-    if (averagePrice === null) throw bad(field('filled without an average price'));
-    if (kitePriceDecimals(raw.average_price as number | string) <= 2) averagePriceStep = PAISA_STEP;
-  }
+  const { quantity, filledQuantity, price, triggerPrice, averagePrice, averagePriceStep } = parseKiteStyleOrderAmounts(
+    raw,
+    instrument,
+    (d) => bad(field(d)),
+  );
 
   const placedAt = parseKiteTimestamp(raw.order_timestamp);
   if (placedAt === null) throw bad(field(`order_timestamp ${String(raw.order_timestamp)}`));

@@ -5,8 +5,8 @@ import { asBrokerOrderId, asBrokerTradeId, type BrokerOrderId } from '../adapter
 import { fromBrokerQuantity, toBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { assertValiditySupported, orderTypeFromBroker, UPSTOX_PRODUCTS, UPSTOX_VALIDITIES } from '../adapter/order-terms.mapper';
 import { normaliseStatus, UPSTOX_STATUSES } from '../adapter/status.mapper';
-import { kitePriceDecimals, kitePriceToTicks, ticksToKitePrice } from '../kite/kite-prices';
-import { parseKiteTimestamp } from '../kite/kite-responses';
+import { kitePriceToTicks, ticksToKitePrice } from '../kite/kite-prices';
+import { parseKiteStyleOrderAmounts, parseKiteTimestamp } from '../kite/kite-responses';
 import { UPSTOX, upstoxErrorFromReply, upstoxInvalidResponse, type UpstoxEnvelope } from './upstox-http';
 
 /**
@@ -23,7 +23,6 @@ export interface UpstoxOrderContext {
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
-const PAISA_STEP: PriceTicks = 100;
 
 /** The segment of an instrument key: `NSE_EQ|INE…` → `NSE_EQ`. */
 export const upstoxSegment = (instrumentKey: string): string => instrumentKey.split('|', 1)[0] ?? '';
@@ -126,30 +125,11 @@ export function parseUpstoxOrder(raw: unknown, context: UpstoxOrderContext): Bro
   if (!nonEmpty(raw.validity) || !(VALIDITIES as readonly string[]).includes(raw.validity))
     throw unsupported('UNSUPPORTED_ORDER', `validity ${String(raw.validity)}`);
   const validity = raw.validity as Validity;
-  const count = (name: string): number => {
-    const v = raw[name];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bad(field(`${name} ${String(v)}`));
-    return fromBrokerQuantity(v, instrument);
-  };
-  const quantity = count('quantity');
-  const filledQuantity = count('filled_quantity');
-  if (quantity === 0 || filledQuantity > quantity) throw bad(field(`filled ${filledQuantity} of ${quantity}`));
-  const priceOrNull = (name: string): PriceTicks | null => {
-    const v = raw[name];
-    if (v === null || v === undefined || v === 0 || v === '0') return null;
-    const ticks = kitePriceToTicks(v);
-    if (ticks === null) throw bad(field(`${name} ${String(v)} is not a price in ticks of 0.0001`));
-    return ticks === 0 ? null : ticks;
-  };
-  const price = priceOrNull('price');
-  const triggerPrice = priceOrNull('trigger_price');
-  let averagePrice: PriceTicks | null = null;
-  let averagePriceStep: PriceTicks = 1;
-  if (filledQuantity > 0) {
-    averagePrice = priceOrNull('average_price');
-    if (averagePrice === null) throw bad(field('filled without an average price'));
-    if (kitePriceDecimals(raw.average_price as number | string) <= 2) averagePriceStep = PAISA_STEP;
-  }
+  const { quantity, filledQuantity, price, triggerPrice, averagePrice, averagePriceStep } = parseKiteStyleOrderAmounts(
+    raw,
+    instrument,
+    (d) => bad(field(d)),
+  );
   const placedAt = parseKiteTimestamp(raw.order_timestamp);
   if (placedAt === null) throw bad(field(`order_timestamp ${String(raw.order_timestamp)}`));
   const updatedAt = parseKiteTimestamp(raw.exchange_timestamp) ?? placedAt;
