@@ -6,6 +6,7 @@ import { formatMoney, formatPrice, type Paise, type PriceTicks } from '@tradeloo
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FAKE_KITE_INSTRUMENTS, type FakeKiteInstrument } from './instruments';
 import { encodeTickFrame, HEARTBEAT_FRAME, type FakeDepthLevel, type FakeTickData, type FakeTickMode } from './kite-ticks-encoder';
+import { hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
 
 // A local fake of Zerodha Kite Connect v3 for tests (docs/brokers.md 1 and 5): REST on node:http
 // (form bodies, the `{status, data}` envelope, Kite's error types and HTTP statuses), the ticker
@@ -75,7 +76,7 @@ export interface FakeKiteRequest {
   readonly authorization: string | null;
   readonly kiteVersion: string | null;
   /** What was answered: an HTTP status, or the fault that replaced the answer. */
-  outcome: number | 'hung' | 'reset' | null;
+  outcome: FakeRequestOutcome;
 }
 
 export interface FakeQuoteInput {
@@ -370,10 +371,7 @@ export class FakeKite extends EventEmitter {
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatMs: number | null;
   private stalled = false;
-  private dropFrames = 0;
-  private duplicateFrames = false;
-  private reorderFrames = false;
-  private heldFrame: string | null = null;
+  private readonly orderFrames = new OrderFrameScript((text) => this.sendText(text));
   private postbackUrl: string | null;
   private readonly inFlightPostbacks = new Set<Promise<void>>();
   private postbackChain: Promise<void> = Promise.resolve();
@@ -594,21 +592,16 @@ export class FakeKite extends EventEmitter {
   }
 
   dropNextOrderFrames(n: number): void {
-    this.dropFrames = n;
+    this.orderFrames.dropNext(n);
   }
 
   duplicateOrderFrames(on: boolean): void {
-    this.duplicateFrames = on;
+    this.orderFrames.duplicate(on);
   }
 
   /** Each order frame is held back and sent after the next one (pairs swapped); off sends a held frame. */
   reorderOrderFrames(on: boolean): void {
-    this.reorderFrames = on;
-    if (!on && this.heldFrame !== null) {
-      const held = this.heldFrame;
-      this.heldFrame = null;
-      this.sendText(held);
-    }
+    this.orderFrames.reorder(on);
   }
 
   setHeartbeat(ms: number | null): void {
@@ -869,23 +862,9 @@ export class FakeKite extends EventEmitter {
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 
     const fault = this.takeFault(route);
-    const afterAccept =
-      fault === 'timeout-after-accept' ||
-      fault === 'reset-after-accept' ||
-      fault === 'html-after-accept' ||
-      (typeof fault === 'object' && fault !== null && fault.afterAccept === true);
+    const afterAccept = isAfterAcceptFault(fault) || (typeof fault === 'object' && fault !== null && fault.afterAccept === true);
     const applyFault = (f: FakeKiteFault): void => {
-      if (f === 'timeout-before-accept' || f === 'timeout-after-accept') {
-        entry.outcome = 'hung';
-        this.hung.add(res);
-        res.on('close', () => this.hung.delete(res));
-        return;
-      }
-      if (f === 'reset' || f === 'reset-after-accept') {
-        entry.outcome = 'reset';
-        req.socket.destroy();
-        return;
-      }
+      if (hangOrReset(f, entry, req, res, this.hung)) return;
       if (f === 'html' || f === 'html-after-accept') return send(200, HTML_PAGE, 'text/html');
       if (f === 'token') {
         this.accessToken = null;
@@ -1761,28 +1740,8 @@ export class FakeKite extends EventEmitter {
     this.emit('order', data);
     const asUpdate = this.opts.updateStatusInUpdates !== false && event === 'UPDATE';
     const wire = asUpdate ? { ...data, status: 'UPDATE' } : data;
-    this.sendOrderFrame(JSON.stringify({ type: 'order', id: '', data: wire }));
+    this.orderFrames.push(JSON.stringify({ type: 'order', id: '', data: wire }));
     if (['COMPLETE', 'CANCELLED', 'REJECTED', 'UPDATE'].includes(event)) this.postback(o, wire);
-  }
-
-  private sendOrderFrame(text: string): void {
-    if (this.dropFrames > 0) {
-      this.dropFrames -= 1;
-      return;
-    }
-    const out: string[] = [];
-    if (this.reorderFrames) {
-      if (this.heldFrame === null) {
-        this.heldFrame = text;
-        return;
-      }
-      out.push(text, this.heldFrame);
-      this.heldFrame = null;
-    } else out.push(text);
-    for (const t of out) {
-      this.sendText(t);
-      if (this.duplicateFrames) this.sendText(t);
-    }
   }
 
   private sendText(text: string): void {

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { formatOpenAlgoTime } from '@tradeloop/brokers';
 import { formatPrice, type PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
 
 /**
  * A local fake of an OpenAlgo installation (docs/brokers.md 3, 5) on loopback: its REST v1
@@ -67,7 +68,7 @@ export interface FakeOpenAlgoEndpoints {
 export interface FakeOpenAlgoRequest {
   readonly route: string;
   readonly body: Record<string, unknown>;
-  outcome: number | 'hung' | 'reset' | null;
+  outcome: FakeRequestOutcome;
 }
 
 interface FakeQuote {
@@ -143,8 +144,7 @@ export class FakeOpenAlgo extends EventEmitter {
   private readonly trades: FakeOpenAlgoTrade[] = [];
   private seq = 0;
   private dropUpdates = false;
-  private disorder = false;
-  private held: string | null = null;
+  private readonly updates = new OrderFrameScript((msg) => this.broadcast(msg));
   private cash: bigint;
   /** Market-data subscriptions per socket: `EXCHANGE:SYMBOL` → mode (1 LTP, 2 Quote, 3 Depth). */
   private readonly market = new Map<WebSocket, Map<string, number>>();
@@ -360,12 +360,8 @@ export class FakeOpenAlgo extends EventEmitter {
 
   /** Each message sent twice and pairs swapped while on; off flushes what is held. */
   disorderUpdates(on: boolean): void {
-    this.disorder = on;
-    if (!on && this.held !== null) {
-      const h = this.held;
-      this.held = null;
-      this.broadcast(h);
-    }
+    this.updates.duplicate(on);
+    this.updates.reorder(on);
   }
 
   /** Closes every order-stream socket (the proxy restarted). */
@@ -511,17 +507,7 @@ export class FakeOpenAlgo extends EventEmitter {
       average_price: avg === null ? 0 : rupees(avg),
       rejection_reason: o.rejectionReason ?? '',
     });
-    if (!this.disorder) return this.broadcast(msg);
-    if (this.held === null) {
-      this.held = msg;
-      return;
-    }
-    const first = this.held;
-    this.held = null;
-    this.broadcast(msg);
-    this.broadcast(msg);
-    this.broadcast(first);
-    this.broadcast(first);
+    this.updates.push(msg);
   }
 
   private broadcast(msg: string): void {
@@ -555,19 +541,9 @@ export class FakeOpenAlgo extends EventEmitter {
 
     if (req.method !== 'POST' || route === '') return send(404, HTML_PAGE, 'text/html');
     const fault = this.faults.get(route)?.shift();
-    const after = fault === 'timeout-after-accept' || fault === 'reset-after-accept' || fault === 'html-after-accept';
+    const after = isAfterAcceptFault(fault);
     const applyFault = (f: FakeOpenAlgoFault): void => {
-      if (f === 'timeout-before-accept' || f === 'timeout-after-accept') {
-        entry.outcome = 'hung';
-        this.hung.add(res);
-        res.on('close', () => this.hung.delete(res));
-        return;
-      }
-      if (f === 'reset' || f === 'reset-after-accept') {
-        entry.outcome = 'reset';
-        req.socket.destroy();
-        return;
-      }
+      if (hangOrReset(f, entry, req, res, this.hung)) return;
       if (f === 'html' || f === 'html-after-accept') return send(200, HTML_PAGE, 'text/html');
       if (f === 'invalid-key') return fail(403, 'Invalid openalgo apikey');
       if (f === 429) return fail(429, 'Rate limit exceeded');

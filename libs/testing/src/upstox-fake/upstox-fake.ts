@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { formatPrice, type PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FAKE_UPSTOX_FEED_PATH, FakeUpstoxMarketFeed, type FakeUpstoxFeedEvent } from './upstox-market-feed.fake';
+import { hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
 
 type Json = Record<string, unknown>;
 
@@ -73,7 +74,7 @@ export interface FakeUpstoxRequest {
   readonly query: Record<string, string>;
   readonly body: Json;
   readonly authorization: string | null;
-  outcome: number | 'hung' | 'reset' | null;
+  outcome: FakeRequestOutcome;
 }
 
 export interface FakeUpstoxOptions {
@@ -191,10 +192,7 @@ export class FakeUpstox extends EventEmitter {
   private seq = { request: 0, order: 0, trade: 0, code: 0 };
   private heartbeat: NodeJS.Timeout | null = null;
   private stalled = false;
-  private dropFrames = 0;
-  private duplicateFrames = false;
-  private reorderFrames = false;
-  private heldFrame: string | null = null;
+  private readonly orderFrames = new OrderFrameScript((text) => this.broadcast(text));
   private streamConnects = 0;
   private now: () => number = Date.now;
 
@@ -382,20 +380,15 @@ export class FakeUpstox extends EventEmitter {
   }
 
   dropNextOrderFrames(n: number): void {
-    this.dropFrames = n;
+    this.orderFrames.dropNext(n);
   }
 
   duplicateOrderFrames(on: boolean): void {
-    this.duplicateFrames = on;
+    this.orderFrames.duplicate(on);
   }
 
   reorderOrderFrames(on: boolean): void {
-    this.reorderFrames = on;
-    if (!on && this.heldFrame !== null) {
-      const held = this.heldFrame;
-      this.heldFrame = null;
-      this.broadcast(held);
-    }
+    this.orderFrames.reorder(on);
   }
 
   setHeartbeat(ms: number | null): void {
@@ -442,32 +435,12 @@ export class FakeUpstox extends EventEmitter {
   private publish(o: FakeOrder): void {
     const data = { ...this.orderJson(o), update_type: 'order', user_id: this.userId };
     this.emit('order', data);
-    if (this.dropFrames > 0) {
-      this.dropFrames -= 1;
-      return;
-    }
-    const text = JSON.stringify(data);
-    if (this.reorderFrames) {
-      if (this.heldFrame === null) {
-        this.heldFrame = text;
-        return;
-      }
-      const held = this.heldFrame;
-      this.heldFrame = null;
-      this.broadcast(text);
-      this.broadcast(held);
-      return;
-    }
-    this.broadcast(text);
+    this.orderFrames.push(JSON.stringify(data));
   }
 
   private broadcast(text: string): void {
     if (this.stalled) return;
-    for (const c of this.clients) {
-      if (c.readyState !== c.OPEN) continue;
-      c.send(text);
-      if (this.duplicateFrames) c.send(text);
-    }
+    for (const c of this.clients) if (c.readyState === c.OPEN) c.send(text);
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -545,19 +518,9 @@ export class FakeUpstox extends EventEmitter {
 
     if (route === null) return sendError(404, 'UDAPI100060', 'Resource not Found.');
     const fault = this.takeFault(route);
-    const afterAccept = fault === 'timeout-after-accept' || fault === 'reset-after-accept' || fault === 'html-after-accept';
+    const afterAccept = isAfterAcceptFault(fault);
     const applyFault = (f: FakeUpstoxFault): void => {
-      if (f === 'timeout-before-accept' || f === 'timeout-after-accept') {
-        entry.outcome = 'hung';
-        this.hung.add(res);
-        res.on('close', () => this.hung.delete(res));
-        return;
-      }
-      if (f === 'reset' || f === 'reset-after-accept') {
-        entry.outcome = 'reset';
-        req.socket.destroy();
-        return;
-      }
+      if (hangOrReset(f, entry, req, res, this.hung)) return;
       if (f === 'html-after-accept') return send(200, HTML_PAGE, 'text/html');
       if (f === 'token') {
         this.tokens.clear();

@@ -1,0 +1,3 @@
+// Machinery the fake brokers (kite-fake, upstox-fake, openalgo-fake) share.
+export * from './http-faults';
+export * from './order-frames';
