@@ -146,6 +146,24 @@ export interface FeedTickPumpOptions {
   readonly drainChunk?: number;
 }
 
+/** What every broker's feed source is given (the worker wires it to the account, the instrument masters and the log). */
+export interface BrokerFeedSourceOptions<Session> extends FeedTickPumpOptions {
+  /**
+   * The account's current session, or null while it has none (Kite, Upstox: it needs a login;
+   * OpenAlgo: it is not connected — error, disabled).
+   */
+  readonly session: () => Promise<Session | null>;
+  /** The broker refused the session: the account needs a login (OpenAlgo: is in error). Called once per refusal. */
+  readonly onAuthLost: (reason: string) => void | Promise<void>;
+  /** Jitter for the reconnect backoff. Default Math.random. */
+  readonly random?: () => number;
+  /** While waiting for a session, look again this often. Default 5,000 ms. */
+  readonly sessionPollMs?: number;
+  readonly now?: () => number;
+  /** Lifecycle notes for the log (connect, disconnect, session refused, waiting). */
+  readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
+}
+
 /**
  * The half every broker feed shares between its socket and the pipeline: the counters, the
  * BoundedTickQueue (`maxQueuedTicks`) and its drain — at most `drainChunk` ticks per event-loop
@@ -213,13 +231,12 @@ export class FeedTickPump {
  * failure to do so, then `next` (look for a session again) whatever happened.
  */
 export function reportFeedAuthLost(
-  onAuthLost: (reason: string) => void | Promise<void>,
+  options: Pick<BrokerFeedSourceOptions<unknown>, 'onAuthLost' | 'onEvent'>,
   reason: string,
-  onEvent: ((event: string, details: Record<string, unknown>) => void) | undefined,
   next: () => void,
 ): void {
   void Promise.resolve()
-    .then(() => onAuthLost(reason))
-    .catch((err: unknown) => onEvent?.('could not mark the account', { err: (err as Error).message }))
+    .then(() => options.onAuthLost(reason))
+    .catch((err: unknown) => options.onEvent?.('could not mark the account', { err: (err as Error).message }))
     .finally(next);
 }

@@ -4,6 +4,7 @@ import {
   refreshFeedInstruments,
   reportFeedAuthLost,
   type BoundedTickQueue,
+  type BrokerFeedSourceOptions,
   type BrokerFeedStats,
   type FeedInstrumentState,
   type FeedTickSink,
@@ -38,28 +39,14 @@ export interface KiteFeedSession {
   readonly accessToken: string;
 }
 
-export interface KiteFeedSourceOptions {
-  /** The account's current session, or null while it has none (needs a login). */
-  readonly session: () => Promise<KiteFeedSession | null>;
-  /** Kite refused the session: the account needs a login. Called once per refused token. */
-  readonly onAuthLost: (reason: string) => void | Promise<void>;
+export interface KiteFeedSourceOptions extends BrokerFeedSourceOptions<KiteFeedSession> {
   /** Kite instrument token → our symbol, for every instrument to stream (the port for instrument masters). */
   readonly tokens: () => Promise<ReadonlyMap<number, string>>;
   readonly wsRoot?: string;
   /** Default 5,000 ms (5 of Kite's 1 s heartbeats). */
   readonly stallMs?: number;
   readonly backoff?: KiteTickerBackoff;
-  readonly random?: () => number;
   readonly timers?: KiteTickerTimers;
-  /** While waiting for a login, look again this often. Default 5,000 ms. */
-  readonly sessionPollMs?: number;
-  /** Ticks allowed to wait for the pipeline; beyond it frames are shed. Default 50,000. */
-  readonly maxQueuedTicks?: number;
-  /** Ticks handed to the pipeline per event-loop turn. Default 5,000. */
-  readonly drainChunk?: number;
-  readonly now?: () => number;
-  /** Lifecycle notes for the log (connect, disconnect, auth lost, waiting). */
-  readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
 }
 
 /** One side of a full packet's book (bids from 0, offers from KITE_DEPTH_LEVELS), empty levels (zeros) dropped. */
@@ -182,12 +169,7 @@ export class KiteFeedSource {
       client.close();
       if (this.client === client) this.client = null;
       this.options.onEvent?.('session refused; the account needs a login', { status: info.status });
-      reportFeedAuthLost(
-        this.options.onAuthLost,
-        `Kite refused the ticker session (${info.status})`,
-        this.options.onEvent,
-        () => void this.connectWhenReady(),
-      );
+      reportFeedAuthLost(this.options, `Kite refused the ticker session (${info.status})`, () => void this.connectWhenReady());
     });
     client.subscribe(tokens, 'full');
     client.connect();

@@ -5,6 +5,7 @@ import {
   refreshFeedInstruments,
   reportFeedAuthLost,
   type BoundedTickQueue,
+  type BrokerFeedSourceOptions,
   type BrokerFeedStats,
   type FeedInstrumentState,
   type FeedTickSink,
@@ -47,28 +48,15 @@ export interface OpenAlgoFeedBackoff {
   readonly maxMs: number;
 }
 
-export interface OpenAlgoFeedSourceOptions {
-  /** The account's proxy and key, or null while it is not connected (error, disabled). */
-  readonly session: () => Promise<OpenAlgoFeedSession | null>;
-  /** OpenAlgo refused the key: the account is in error. Called once per refusal. */
-  readonly onAuthLost: (reason: string) => void | Promise<void>;
+/** `session`: the account's proxy and key, or null while it is not connected (error, disabled); `onAuthLost`: the key was refused (the account is in error). */
+export interface OpenAlgoFeedSourceOptions extends BrokerFeedSourceOptions<OpenAlgoFeedSession> {
   /** OpenAlgo `EXCHANGE:SYMBOL` → our symbol, for every instrument to stream (the instrument masters' port). */
   readonly symbols: () => Promise<ReadonlyMap<string, string>>;
   /** Default 45,000 ms (the proxy pings every 20 s). */
   readonly stallMs?: number;
   readonly backoff?: OpenAlgoFeedBackoff;
-  readonly random?: () => number;
-  /** While waiting for the account, look again this often. Default 5,000 ms. */
-  readonly sessionPollMs?: number;
-  /** Ticks allowed to wait for the pipeline; beyond it messages are shed. Default 50,000. */
-  readonly maxQueuedTicks?: number;
-  /** Ticks handed to the pipeline per event-loop turn. Default 5,000. */
-  readonly drainChunk?: number;
   /** Instruments per subscribe message. Default 500. */
   readonly subscribeBatch?: number;
-  readonly now?: () => number;
-  /** Lifecycle notes for the log (connect, disconnect, key refused, waiting). */
-  readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
 }
 
 type Stage = 'auth' | 'live';
@@ -282,7 +270,7 @@ export class OpenAlgoFeedSource {
     this.refused = key;
     this.stats.state = 'waiting_for_login';
     this.options.onEvent?.('key refused; the account is in error', { message });
-    reportFeedAuthLost(this.options.onAuthLost, `OpenAlgo refused the API key on its WebSocket: ${message}`, this.options.onEvent, () => {
+    reportFeedAuthLost(this.options, `OpenAlgo refused the API key on its WebSocket: ${message}`, () => {
       if (!this.stopped && !this.pollTimer) void this.connectWhenReady();
     });
   }

@@ -7,6 +7,7 @@ import {
   refreshFeedInstruments,
   reportFeedAuthLost,
   type BoundedTickQueue,
+  type BrokerFeedSourceOptions,
   type BrokerFeedStats,
   type FeedInstrumentState,
   type FeedTickSink,
@@ -44,11 +45,7 @@ export interface UpstoxFeedSession {
   readonly accessToken: string;
 }
 
-export interface UpstoxFeedSourceOptions {
-  /** The account's current session, or null while it has none (needs a login). */
-  readonly session: () => Promise<UpstoxFeedSession | null>;
-  /** Upstox refused the session: the account needs a login. Called once per refused token. */
-  readonly onAuthLost: (reason: string) => void | Promise<void>;
+export interface UpstoxFeedSourceOptions extends BrokerFeedSourceOptions<UpstoxFeedSession> {
   /** Upstox instrument key (`NSE_EQ|INE002A01018`) → our symbol, for every instrument to stream. */
   readonly keys: () => Promise<ReadonlyMap<string, string>>;
   /** `UPSTOX_API_ROOT` (the authorise call). */
@@ -57,18 +54,8 @@ export interface UpstoxFeedSourceOptions {
   /** No frame and no ping for this long is a stall. Default 10,000 ms. */
   readonly stallMs?: number;
   readonly backoff?: UpstoxStreamBackoff;
-  readonly random?: () => number;
-  /** While waiting for a login, look again this often. Default 5,000 ms. */
-  readonly sessionPollMs?: number;
   /** Keys subscribed in `full` per connection (Upstox's limit); the rest go in `ltpc`. Default 2,000. */
   readonly maxFullKeys?: number;
-  /** Ticks allowed to wait for the pipeline; beyond it frames are shed. Default 50,000. */
-  readonly maxQueuedTicks?: number;
-  /** Ticks handed to the pipeline per event-loop turn. Default 5,000. */
-  readonly drainChunk?: number;
-  readonly now?: () => number;
-  /** Lifecycle notes for the log (connect, disconnect, auth lost, waiting). */
-  readonly onEvent?: (event: string, details: Record<string, unknown>) => void;
 }
 
 export const UPSTOX_FEED_AUTHORIZE_PATH = '/v3/feed/market-data-feed/authorize';
@@ -314,7 +301,7 @@ export class UpstoxFeedSource {
     this.dropSocket();
     this.options.onEvent?.('session refused; the account needs a login', { reason });
     this.stats.state = 'waiting_for_login';
-    reportFeedAuthLost(this.options.onAuthLost, reason, this.options.onEvent, () => void this.connectWhenReady(gen));
+    reportFeedAuthLost(this.options, reason, () => void this.connectWhenReady(gen));
   }
 
   private scheduleReconnect(gen: number, session: UpstoxFeedSession): void {
