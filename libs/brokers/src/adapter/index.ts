@@ -8,3 +8,4 @@ export * from './rate-limiter';
 export * from './order-update-poller';
 export * from './order-update-hub';
 export * from './reconnect-backoff';
+export * from './token-exchange';

@@ -1,4 +1,4 @@
-import { BrokerError } from '../adapter/broker.errors';
+import { postTokenExchange, type TokenExchangeFetch } from '../adapter/token-exchange';
 import { KITE_VERSION_HEADER, kiteSessionForm } from './kite-auth';
 import { KITE } from './kite-orders';
 import { kiteInvalidResponse, parseKiteEnvelope } from './kite-responses';
@@ -6,14 +6,7 @@ import { kiteInvalidResponse, parseKiteEnvelope } from './kite-responses';
 /** Kite's REST root (docs/brokers.md 1.1); a fake's root in tests. */
 const DEFAULT_API_ROOT = 'https://api.kite.trade';
 
-export type KiteSessionFetch = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<{
-  status: number;
-  text(): Promise<string>;
-  headers: { get(name: string): string | null };
-}>;
+export type KiteSessionFetch = TokenExchangeFetch;
 
 export interface KiteSessionOptions {
   /** `KITE_API_ROOT`: where `POST /session/token` is sent. */
@@ -43,32 +36,15 @@ export async function exchangeKiteRequestToken(
   options: KiteSessionOptions = {},
 ): Promise<KiteSession> {
   const root = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
-  const doFetch = options.fetch ?? (globalThis.fetch as unknown as KiteSessionFetch);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
-  let status: number;
-  let body: string;
-  let retryAfter: string | null;
-  try {
-    const res = await doFetch(`${root}/session/token`, {
-      method: 'POST',
-      headers: { ...KITE_VERSION_HEADER, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: kiteSessionForm(apiKey, requestToken, apiSecret).toString(),
-      signal: controller.signal,
-    });
-    status = res.status;
-    retryAfter = res.headers.get('retry-after');
-    body = await res.text();
-  } catch (err) {
-    const timedOut = controller.signal.aborted;
-    throw new BrokerError('retryable', `kite session: ${timedOut ? 'timed out' : `network error: ${(err as Error).message}`}`, {
-      broker: KITE,
-      operation: 'read',
-      code: timedOut ? 'TIMEOUT' : 'NETWORK',
-    });
-  } finally {
-    clearTimeout(timer);
-  }
+  const { status, body, retryAfter } = await postTokenExchange({
+    broker: KITE,
+    label: 'kite session',
+    url: `${root}/session/token`,
+    headers: { ...KITE_VERSION_HEADER, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: () => kiteSessionForm(apiKey, requestToken, apiSecret).toString(),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   const data = parseKiteEnvelope('read', { status, body, retryAfter });
   if (data === null || typeof data !== 'object') throw kiteInvalidResponse('read', 'session without data', status);
   const { access_token: accessToken, user_id: userId } = data as Record<string, unknown>;

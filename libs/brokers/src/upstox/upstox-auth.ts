@@ -1,4 +1,4 @@
-import { BrokerError } from '../adapter/broker.errors';
+import { postTokenExchange, type TokenExchangeFetch } from '../adapter/token-exchange';
 import { parseUpstoxEnvelope, UPSTOX, UPSTOX_API_ROOT, upstoxInvalidResponse } from './upstox-http';
 
 /**
@@ -36,10 +36,7 @@ export function upstoxTokenForm(input: { code: string; clientId: string; clientS
   });
 }
 
-export type UpstoxTokenFetch = (
-  url: string,
-  init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<{ status: number; text(): Promise<string>; headers: { get(name: string): string | null } }>;
+export type UpstoxTokenFetch = TokenExchangeFetch;
 
 export interface UpstoxTokenOptions {
   readonly apiRoot?: string;
@@ -63,32 +60,15 @@ export async function exchangeUpstoxCode(
   options: UpstoxTokenOptions = {},
 ): Promise<UpstoxSession> {
   const root = (options.apiRoot ?? UPSTOX_API_ROOT).replace(/\/+$/, '');
-  const doFetch = options.fetch ?? (globalThis.fetch as unknown as UpstoxTokenFetch);
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
-  let status: number;
-  let body: string;
-  let retryAfter: string | null;
-  try {
-    const res = await doFetch(`${root}/v2/login/authorization/token`, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: upstoxTokenForm(input).toString(),
-      signal: controller.signal,
-    });
-    status = res.status;
-    retryAfter = res.headers.get('retry-after');
-    body = await res.text();
-  } catch (err) {
-    const timedOut = controller.signal.aborted;
-    throw new BrokerError('retryable', `upstox token: ${timedOut ? 'timed out' : `network error: ${(err as Error).message}`}`, {
-      broker: UPSTOX,
-      operation: 'read',
-      code: timedOut ? 'TIMEOUT' : 'NETWORK',
-    });
-  } finally {
-    clearTimeout(timer);
-  }
+  const { status, body, retryAfter } = await postTokenExchange({
+    broker: UPSTOX,
+    label: 'upstox token',
+    url: `${root}/v2/login/authorization/token`,
+    headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: () => upstoxTokenForm(input).toString(),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
   // The token reply is the profile itself, not always wrapped in {status, data}: accept both.
   let parsed: unknown = null;
   try {
