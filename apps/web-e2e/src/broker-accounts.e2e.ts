@@ -1,7 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { formatPrice, parsePrice } from '@tradeloop/domain';
+import { formatPrice } from '@tradeloop/domain';
 import { fakeKiteApp, setFakeKiteQuote } from './support/fake-kite';
 import { ADMIN, fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
+import { marketBuyFromTicket, relianceLtp } from './support/live-trading';
 
 // What the trader types; only the last four characters may ever come back.
 const KITE = { apiKey: 'kitekeyE2E1234', apiSecret: 'kitesecretE2EWXYZ' };
@@ -210,20 +211,7 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   const app = await fakeKiteApp(request);
 
   // Kite's book quotes RELIANCE at our own LTP, so a market order holds enough for its fill.
-  const session = await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } });
-  const { accessToken } = (await session.json()) as { accessToken: string };
-  let ltp = 0;
-  await expect
-    .poll(
-      async () => {
-        const res = await request.get('/api/v1/market/quotes?symbols=RELIANCE', { headers: { authorization: `Bearer ${accessToken}` } });
-        const quote = ((await res.json()) as { items?: { ltp: string }[] }).items?.[0];
-        ltp = quote ? parsePrice(quote.ltp) : 0;
-        return ltp;
-      },
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThan(0);
+  const { ltp, accessToken } = await relianceLtp(request, trader);
   await setFakeKiteQuote(request, { exchange: 'NSE', tradingsymbol: 'RELIANCE', ltp, bid: ltp, ask: ltp + 500 });
 
   // Added with the Kite app's key and secret; it needs its first login.
@@ -247,22 +235,7 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await shot(page, '75-kite-connected');
 
   // The ticket trades it: a market buy goes to Kite and fills there.
-  await page.goto('/trade?symbol=RELIANCE');
-  await page.getByTestId('ticket-open-buy').click();
-  const ticket = page.getByTestId('order-ticket');
-  await ticket.getByLabel('Account').selectOption({ label: 'Zerodha live (Zerodha Kite)' });
-  await expect(ticket.getByText(/^Available at Zerodha Kite ₹[\d,]+\.\d\d$/)).toBeVisible();
-  await ticket.getByTestId('ticket-type-MARKET').click();
-  await ticket.getByLabel('Quantity (lots)').fill('1');
-  const submit = ticket.getByRole('button', { name: /^Buy .*RELIANCE$/ });
-  await submit.click();
-  const placed = ticket.getByRole('status').filter({ hasText: 'Placed' });
-  await expect(placed).toHaveAttribute('data-order-id', /.+/);
-  const buyId = (await placed.getAttribute('data-order-id'))!;
-  const buyRow = page.getByTestId(`order-row-${buyId}`);
-  await expect(buyRow).toHaveAttribute('data-status', 'FILLED', { timeout: 20_000 });
-  await expect(buyRow).toHaveAttribute('data-filled', '1');
-  await expect(page.getByTestId(`order-account-${buyId}`)).toHaveText('Zerodha live');
+  const { ticket, submit, placed, orderId: buyId } = await marketBuyFromTicket(page, 'Zerodha live', 'Zerodha Kite');
   await shot(page, '76-kite-market-filled');
 
   // A limit 3 % under the market (inside the price band, on Kite's ₹0.10 grid for RELIANCE) rests

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { parsePrice } from '@tradeloop/domain';
 import { fakeOpenAlgo, fakeOpenAlgoOrders, setFakeOpenAlgoQuote } from './support/fake-openalgo';
 import { fundUser, logIn, registerUser, shot } from './support/fixtures';
+import { marketBuyFromTicket, relianceLtp } from './support/live-trading';
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -18,20 +18,7 @@ test('a trader connects an OpenAlgo account (host and API key, the local fake in
   const install = await fakeOpenAlgo(request);
 
   // OpenAlgo's book quotes RELIANCE at our own LTP, so a market order holds enough for its fill.
-  const session = await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } });
-  const { accessToken } = (await session.json()) as { accessToken: string };
-  let ltp = 0;
-  await expect
-    .poll(
-      async () => {
-        const res = await request.get('/api/v1/market/quotes?symbols=RELIANCE', { headers: { authorization: `Bearer ${accessToken}` } });
-        const quote = ((await res.json()) as { items?: { ltp: string }[] }).items?.[0];
-        ltp = quote ? parsePrice(quote.ltp) : 0;
-        return ltp;
-      },
-      { timeout: 15_000 },
-    )
-    .toBeGreaterThan(0);
+  const { ltp } = await relianceLtp(request, trader);
   await setFakeOpenAlgoQuote(request, { exchange: 'NSE', symbol: 'RELIANCE', ltp, bid: ltp, ask: ltp + 500 });
 
   // Added with the install's host and API key: no login, it is checked at once.
@@ -64,21 +51,7 @@ test('a trader connects an OpenAlgo account (host and API key, the local fake in
   await page.setViewportSize(SIZES[0]);
 
   // The ticket trades it: a market buy goes to OpenAlgo and fills there.
-  await page.goto('/trade?symbol=RELIANCE');
-  await page.getByTestId('ticket-open-buy').click();
-  const ticket = page.getByTestId('order-ticket');
-  await ticket.getByLabel('Account').selectOption({ label: 'OpenAlgo sandbox (OpenAlgo)' });
-  await expect(ticket.getByText(/^Available at OpenAlgo ₹[\d,]+\.\d\d$/)).toBeVisible();
-  await ticket.getByTestId('ticket-type-MARKET').click();
-  await ticket.getByLabel('Quantity (lots)').fill('1');
-  await ticket.getByRole('button', { name: /^Buy .*RELIANCE$/ }).click();
-  const placed = ticket.getByRole('status').filter({ hasText: 'Placed' });
-  await expect(placed).toHaveAttribute('data-order-id', /.+/);
-  const orderId = (await placed.getAttribute('data-order-id'))!;
-  const row = page.getByTestId(`order-row-${orderId}`);
-  await expect(row).toHaveAttribute('data-status', 'FILLED', { timeout: 20_000 });
-  await expect(row).toHaveAttribute('data-filled', '1');
-  await expect(page.getByTestId(`order-account-${orderId}`)).toHaveText('OpenAlgo sandbox');
+  await marketBuyFromTicket(page, 'OpenAlgo sandbox', 'OpenAlgo');
   // The install's own book: exactly one order, complete.
   expect((await fakeOpenAlgoOrders(request)).map((o) => [o.status, o.filled])).toEqual([['complete', 1]]);
   for (const size of SIZES) {
