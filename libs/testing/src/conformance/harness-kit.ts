@@ -1,7 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
-import type { PlaceOrderRequest, RateLimiterClock } from '@tradeloop/brokers';
+import type { BrokerError, PlaceOrderRequest, RateLimiterClock } from '@tradeloop/brokers';
 import { vi } from 'vitest';
-import type { PlacementFault } from './broker-conformance';
+import type { ConformanceChaos, PlacementFault } from './broker-conformance';
 
 // Pieces every broker's conformance harness (kite/upstox/openalgo.conformance.spec.ts) and
 // adapter-against-fake spec builds the same way.
@@ -90,3 +90,38 @@ export function orderRequests<T extends PlaceOrderRequest>(prefix: string): (ove
 
 /** `vi.waitFor` with the adapter specs' patience: up to 10 s, checking every 5 ms. */
 export const waitFor = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 10_000, interval: 5 });
+
+/** A fake broker with scripted placement faults and an order-update stream (the Kite and Upstox fakes). */
+export interface FakeWithOrderStream {
+  failNext(route: 'place', fault: (typeof FAKE_PLACEMENT_FAULTS)[FakePlacementFault]): void;
+  expireSession(): void;
+  readonly requests: readonly { route: string | null }[];
+  dropNextOrderFrames(n: number): void;
+  duplicateOrderFrames(on: boolean): void;
+  reorderOrderFrames(on: boolean): void;
+}
+
+/**
+ * The order-side chaos controls of such a fake: placement faults (a refused connection through
+ * `refusing`), session expiry (the adapter's `onAuthLost` calls pushed to `authLost`), the
+ * placements it received, suppressed and disordered (duplicated, pairwise swapped) order updates.
+ * Partial fills are set when the fake is built (the case's fake fills at most 2 units per quote).
+ */
+export function fakeOrderChaos(fake: FakeWithOrderStream, refusing: { refuseNext(): void }, authLost: BrokerError[]): ConformanceChaos {
+  return {
+    placementFaults: PLACEMENT_FAULTS,
+    failNextPlacement: (fault) => {
+      if (fault === 'refused') refusing.refuseNext();
+      else fake.failNext('place', FAKE_PLACEMENT_FAULTS[fault]);
+    },
+    expireSession: () => fake.expireSession(),
+    authLost,
+    placementsReceived: () => fake.requests.filter((r) => r.route === 'place').length,
+    partialFillsNext: () => undefined,
+    suppressUpdates: (on) => fake.dropNextOrderFrames(on ? Number.MAX_SAFE_INTEGER : 0),
+    disorderUpdates: (on) => {
+      fake.duplicateOrderFrames(on);
+      fake.reorderOrderFrames(on);
+    },
+  };
+}

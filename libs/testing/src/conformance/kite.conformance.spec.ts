@@ -9,7 +9,7 @@ import {
 import { type OrderSide, type Product } from '@tradeloop/domain';
 import { fakeKiteInstrumentMap, FakeKite } from '../kite-fake';
 import { describeBrokerConformance, type ConformanceHarness } from './broker-conformance';
-import { FAKE_PLACEMENT_FAULTS, PLACEMENT_FAULTS, refusingFetch, skewedClock } from './harness-kit';
+import { fakeOrderChaos, PLACEMENT_FAULTS, refusingFetch, skewedClock } from './harness-kit';
 
 const INSTRUMENTS = fakeKiteInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
@@ -109,21 +109,8 @@ describeBrokerConformance(
         return { orders, trades, positions };
       },
       chaos: {
-        placementFaults: PLACEMENT_FAULTS,
-        failNextPlacement: (fault) => {
-          if (fault === 'refused') refusing.refuseNext();
-          else fake.failNext('place', FAKE_PLACEMENT_FAULTS[fault]);
-        },
-        expireSession: () => fake.expireSession(),
-        authLost,
-        placementsReceived: () => fake.requests.filter((r) => r.route === 'place').length,
         // This case's fake fills at most 2 units per quote (set at construction above).
-        partialFillsNext: () => undefined,
-        suppressUpdates: (on) => fake.dropNextOrderFrames(on ? Number.MAX_SAFE_INTEGER : 0),
-        disorderUpdates: (on) => {
-          fake.duplicateOrderFrames(on);
-          fake.reorderOrderFrames(on);
-        },
+        ...fakeOrderChaos(fake, refusing, authLost),
         stallTicker: async () => {
           const noticed = disconnected('stall');
           fake.stallTicker();
