@@ -9,3 +9,4 @@ export * from './order-update-poller';
 export * from './order-update-hub';
 export * from './reconnect-backoff';
 export * from './token-exchange';
+export * from './limited-call';

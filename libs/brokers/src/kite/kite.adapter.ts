@@ -26,6 +26,7 @@ import {
 } from '../adapter/identifiers';
 import { fromBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { KITE_PRODUCTS, KITE_VALIDITIES } from '../adapter/order-terms.mapper';
+import { limitedCall } from '../adapter/limited-call';
 import { AdapterRateLimiter, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
 import { ORDER_UPDATE_DEDUP_CAPACITY, OrderUpdateHub } from '../adapter/order-update-hub';
 import { KiteHttpClient, type KiteFetch, type KiteMethod } from './kite-http';
@@ -563,21 +564,13 @@ export class KiteAdapter implements BrokerAdapter {
     extra: { form?: URLSearchParams; query?: URLSearchParams } = {},
   ): Promise<unknown> {
     const retries = operation === 'read' ? (this.options.readRetriesOn429 ?? 3) : 0;
-    for (let attempt = 0; ; attempt += 1) {
-      if (this.authError) throw this.authFailFast(operation);
-      await this.limiter.acquire(bucket);
-      try {
-        return await this.http.request({ method, path, operation, ...extra });
-      } catch (e) {
-        if (!isBrokerError(e)) throw e;
-        if (e.kind === 'auth') this.lose(e);
-        if (e.kind === 'rate_limited') {
-          this.limiter.backOff(bucket, e.retryAfterMs ?? 1_000);
-          if (attempt < retries) continue;
-        }
-        throw e;
-      }
-    }
+    return limitedCall(this.limiter, {
+      bucket,
+      retries,
+      refused: () => (this.authError ? this.authFailFast(operation) : null),
+      onAuthLost: (e) => this.lose(e),
+      send: () => this.http.request({ method, path, operation, ...extra }),
+    });
   }
 
   private authFailFast(operation: BrokerOperation): BrokerError {

@@ -20,6 +20,7 @@ import { asBrokerOrderId, instrumentKey, type BrokerOrderId, type InstrumentRef 
 import type { InstrumentMapper } from '../adapter/instrument.mapper';
 import { OPENALGO_VALIDITIES } from '../adapter/order-terms.mapper';
 import { OrderUpdatePoller } from '../adapter/order-update-poller';
+import { limitedCall } from '../adapter/limited-call';
 import { AdapterRateLimiter, OPENALGO_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
 import { OrderUpdateHub } from '../adapter/order-update-hub';
 import { isTerminalReport } from '../adapter/status.mapper';
@@ -468,28 +469,21 @@ export class OpenAlgoAdapter implements BrokerAdapter {
     body: Record<string, unknown> = {},
   ): Promise<Record<string, unknown>> {
     const retries = operation === 'read' ? 3 : 0;
-    for (let attempt = 0; ; attempt += 1) {
-      if (this.authError) {
-        throw new BrokerError('auth', `${OPENALGO} ${operation}: the API key was refused; fix the account's credentials (not sent)`, {
-          broker: OPENALGO,
-          operation,
-          code: this.authError.code,
-          brokerMessage: this.authError.brokerMessage,
-          httpStatus: this.authError.httpStatus,
-        });
-      }
-      await this.limiter.acquire(bucket);
-      try {
-        return await this.http.post(path, operation, body);
-      } catch (e) {
-        if (!isBrokerError(e)) throw e;
-        if (e.kind === 'auth') this.lose(e);
-        if (e.kind === 'rate_limited') {
-          this.limiter.backOff(bucket, e.retryAfterMs ?? 1_000);
-          if (attempt < retries) continue;
-        }
-        throw e;
-      }
-    }
+    return limitedCall(this.limiter, {
+      bucket,
+      retries,
+      refused: () =>
+        this.authError
+          ? new BrokerError('auth', `${OPENALGO} ${operation}: the API key was refused; fix the account's credentials (not sent)`, {
+              broker: OPENALGO,
+              operation,
+              code: this.authError.code,
+              brokerMessage: this.authError.brokerMessage,
+              httpStatus: this.authError.httpStatus,
+            })
+          : null,
+      onAuthLost: (e) => this.lose(e),
+      send: () => this.http.post(path, operation, body),
+    });
   }
 }

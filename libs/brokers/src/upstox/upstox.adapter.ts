@@ -19,6 +19,7 @@ import { BrokerError, isBrokerError, type BrokerOperation } from '../adapter/bro
 import { correlationTag, UPSTOX_TAG_RULE, type BrokerOrderId, type InstrumentRef } from '../adapter/identifiers';
 import { fromBrokerQuantity, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { UPSTOX_PRODUCTS, UPSTOX_VALIDITIES } from '../adapter/order-terms.mapper';
+import { limitedCall } from '../adapter/limited-call';
 import { AdapterRateLimiter, UPSTOX_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
 import { OrderUpdateHub } from '../adapter/order-update-hub';
 import { kiteDecimalToScaled } from '../kite/kite-prices';
@@ -405,21 +406,13 @@ export class UpstoxAdapter implements BrokerAdapter {
     extra: { host?: 'api' | 'order'; json?: unknown; query?: URLSearchParams } = {},
   ): Promise<UpstoxEnvelope> {
     const retries = operation === 'read' ? (this.options.readRetriesOn429 ?? 3) : 0;
-    for (let attempt = 0; ; attempt += 1) {
-      if (this.authError) throw this.authFailFast(operation);
-      await this.limiter.acquire(bucket);
-      try {
-        return await this.http.request({ method, path, operation, ...extra });
-      } catch (e) {
-        if (!isBrokerError(e)) throw e;
-        if (e.kind === 'auth') this.lose(e);
-        if (e.kind === 'rate_limited') {
-          this.limiter.backOff(bucket, e.retryAfterMs ?? 1_000);
-          if (attempt < retries) continue;
-        }
-        throw e;
-      }
-    }
+    return limitedCall(this.limiter, {
+      bucket,
+      retries,
+      refused: () => (this.authError ? this.authFailFast(operation) : null),
+      onAuthLost: (e) => this.lose(e),
+      send: () => this.http.request({ method, path, operation, ...extra }),
+    });
   }
 
   private authFailFast(operation: BrokerOperation): BrokerError {
