@@ -1,3 +1,4 @@
+import type WebSocket from 'ws';
 import type { SimTick } from '@tradeloop/domain';
 
 /**
@@ -224,6 +225,37 @@ export class FeedTickPump {
       if (chunk !== Number.POSITIVE_INFINITY) return;
     }
   }
+}
+
+/**
+ * What each broker's feed source starts from: its options, a FeedTickPump (with `stats` and `queue`
+ * at hand), the clock, and the counters' snapshot; the subclass owns the socket and the session.
+ */
+export abstract class BrokerFeedSource<Options extends BrokerFeedSourceOptions<unknown>> {
+  protected readonly pump: FeedTickPump;
+  protected readonly stats: BrokerFeedStats;
+  protected readonly queue: BoundedTickQueue<SimTick>;
+  protected readonly now: () => number;
+
+  constructor(protected readonly options: Options) {
+    this.pump = new FeedTickPump(options);
+    this.stats = this.pump.stats;
+    this.queue = this.pump.queue;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A snapshot of the counters. */
+  get feedStats(): BrokerFeedStats {
+    return this.pump.snapshot;
+  }
+}
+
+/** A socket we are done with: no more events reach us (a late error is swallowed) and it is cut at once. */
+export function discardSocket(ws: WebSocket | null): void {
+  if (!ws) return;
+  ws.removeAllListeners();
+  ws.on('error', () => undefined);
+  ws.terminate();
 }
 
 /**

@@ -1,13 +1,11 @@
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import {
-  FeedTickPump,
-  refreshFeedInstruments,
-  reportFeedAuthLost,
-  type BoundedTickQueue,
+  BrokerFeedSource,
   type BrokerFeedSourceOptions,
-  type BrokerFeedStats,
   type FeedInstrumentState,
   type FeedTickSink,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
 } from '../feed/broker-feed';
 import { InstrumentMap } from '../adapter/instrument.mapper';
 import { KiteTickerClient, type KiteTickerBackoff, type KiteTickerTimers } from './kite-ticker.client';
@@ -61,31 +59,15 @@ const levels = (v: KiteTickView, from: number): DepthLevel[] => {
 };
 const NO_TICKS: never[] = [];
 
-export class KiteFeedSource {
+export class KiteFeedSource extends BrokerFeedSource<KiteFeedSourceOptions> {
   readonly name = 'kite';
-  private readonly pump: FeedTickPump;
-  private readonly stats: BrokerFeedStats;
-  private readonly queue: BoundedTickQueue<SimTick>;
   private readonly view = new KiteTickView();
-  private readonly now: () => number;
   private readonly byToken = new Map<number, FeedInstrumentState>();
   private client: KiteTickerClient | null = null;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   /** The token Kite refused: not tried again, whatever `session()` says, until it changes. */
   private refused: string | null = null;
-
-  constructor(private readonly options: KiteFeedSourceOptions) {
-    this.pump = new FeedTickPump(options);
-    this.stats = this.pump.stats;
-    this.queue = this.pump.queue;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** A snapshot of the counters. */
-  get feedStats(): BrokerFeedStats {
-    return this.pump.snapshot;
-  }
 
   /** The ticker client of the current session (tests look at its subscriptions). */
   get ticker(): KiteTickerClient | null {

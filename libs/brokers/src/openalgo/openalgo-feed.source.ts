@@ -1,14 +1,13 @@
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import WebSocket from 'ws';
 import {
-  FeedTickPump,
-  refreshFeedInstruments,
-  reportFeedAuthLost,
-  type BoundedTickQueue,
+  BrokerFeedSource,
   type BrokerFeedSourceOptions,
-  type BrokerFeedStats,
+  discardSocket,
   type FeedInstrumentState,
   type FeedTickSink,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
 } from '../feed/broker-feed';
 
 /**
@@ -87,12 +86,8 @@ function side(v: unknown): DepthLevel[] | null {
   return out;
 }
 
-export class OpenAlgoFeedSource {
+export class OpenAlgoFeedSource extends BrokerFeedSource<OpenAlgoFeedSourceOptions> {
   readonly name = 'openalgo';
-  private readonly pump: FeedTickPump;
-  private readonly stats: BrokerFeedStats;
-  private readonly queue: BoundedTickQueue<SimTick>;
-  private readonly now: () => number;
   private readonly bySymbol = new Map<string, FeedInstrumentState>();
   private subscribed: string[] = [];
   private socket: WebSocket | null = null;
@@ -106,18 +101,6 @@ export class OpenAlgoFeedSource {
   private watchdog: NodeJS.Timeout | null = null;
   /** The key OpenAlgo refused: not tried again until the account is seen not connected or the key changes. */
   private refused: string | null = null;
-
-  constructor(private readonly options: OpenAlgoFeedSourceOptions) {
-    this.pump = new FeedTickPump(options);
-    this.stats = this.pump.stats;
-    this.queue = this.pump.queue;
-    this.now = options.now ?? Date.now;
-  }
-
-  /** A snapshot of the counters. */
-  get feedStats(): BrokerFeedStats {
-    return this.pump.snapshot;
-  }
 
   start(sink: FeedTickSink): Promise<void> {
     this.pump.start(sink);
@@ -298,11 +281,7 @@ export class OpenAlgoFeedSource {
     this.watchdog = null;
     const ws = this.socket;
     this.socket = null;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => undefined);
-      ws.terminate();
-    }
+    discardSocket(ws);
   }
 
   /** A `market_data` message as our tick; null (counted) when malformed or not ours, null when no trade yet. */

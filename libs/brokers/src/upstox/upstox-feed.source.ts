@@ -3,14 +3,13 @@ import WebSocket from 'ws';
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import { isBrokerError } from '../adapter/broker.errors';
 import {
-  FeedTickPump,
-  refreshFeedInstruments,
-  reportFeedAuthLost,
-  type BoundedTickQueue,
+  BrokerFeedSource,
   type BrokerFeedSourceOptions,
-  type BrokerFeedStats,
+  discardSocket,
   type FeedInstrumentState,
   type FeedTickSink,
+  refreshFeedInstruments,
+  reportFeedAuthLost,
 } from '../feed/broker-feed';
 import { UpstoxHttpClient, upstoxInvalidResponse, type UpstoxFetch } from './upstox-http';
 import { decodeUpstoxFeedFrame, type UpstoxDepthLevel, type UpstoxFeedTick } from './upstox-market-feed';
@@ -129,12 +128,8 @@ export function countUpstoxFeedEntries(frame: Uint8Array): number {
 const toBuffer = (data: WebSocket.RawData): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
 
-export class UpstoxFeedSource {
+export class UpstoxFeedSource extends BrokerFeedSource<UpstoxFeedSourceOptions> {
   readonly name = 'upstox';
-  private readonly pump: FeedTickPump;
-  private readonly stats: BrokerFeedStats;
-  private readonly queue: BoundedTickQueue<SimTick>;
-  private readonly now: () => number;
   private readonly byKey = new Map<string, FeedInstrumentState>();
   private readonly stallMs: number;
   private stopped = true;
@@ -150,18 +145,10 @@ export class UpstoxFeedSource {
   /** The token Upstox refused: not tried again, whatever `session()` says, until it changes. */
   private refused: string | null = null;
 
-  constructor(private readonly options: UpstoxFeedSourceOptions) {
-    this.pump = new FeedTickPump(options);
-    this.stats = this.pump.stats;
-    this.queue = this.pump.queue;
-    this.now = options.now ?? Date.now;
+  constructor(options: UpstoxFeedSourceOptions) {
+    super(options);
     this.stallMs = options.stallMs ?? 10_000;
     if (!(this.stallMs > 0)) throw new RangeError('stallMs must be positive');
-  }
-
-  /** A snapshot of the counters. */
-  get feedStats(): BrokerFeedStats {
-    return this.pump.snapshot;
   }
 
   start(sink: FeedTickSink): Promise<void> {
@@ -320,11 +307,7 @@ export class UpstoxFeedSource {
     this.stallTimer = null;
     const s = this.socket;
     this.socket = null;
-    if (s) {
-      s.removeAllListeners();
-      s.on('error', () => undefined);
-      if (s.readyState !== WebSocket.CLOSED) s.terminate();
-    }
+    discardSocket(s);
   }
 
   /** One protobuf frame: shed whole (undecoded) if its feeds cannot fit, else decoded and its ticks queued. */
