@@ -1,4 +1,5 @@
 import type { Db } from '@tradeloop/platform';
+import { brokerKeysOf } from './broker-feed-keys';
 
 /**
  * Kite instrument tokens of the instruments a feed streams (the port KiteFeedSource.tokens): the
@@ -6,11 +7,7 @@ import type { Db } from '@tradeloop/platform';
  * instrument_broker_keys (docs/brokers.md 5); only active instruments among `symbols` are taken.
  */
 export async function kiteTokensOf(db: Db, symbols: readonly string[]): Promise<Map<number, string>> {
-  const rows = await db.sql.rows<{ key: string; symbol: string }>(
-    `SELECT k.key, k.symbol FROM instrument_broker_keys k JOIN instruments i ON i.symbol = k.symbol
-      WHERE k.broker = 'kite' AND i.active AND k.symbol = ANY($1::text[])`,
-    [symbols],
-  );
+  const rows = await brokerKeysOf(db, 'kite', symbols);
   const out = new Map<number, string>();
   for (const r of rows) {
     const token = Number(r.key);

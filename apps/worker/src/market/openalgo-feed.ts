@@ -1,9 +1,8 @@
-import type { Logger } from 'pino';
 import { OpenAlgoFeedSource } from '@tradeloop/brokers';
-import type { BrokerAccountDirectory } from '@tradeloop/accounts';
 import type { Instrument } from '@tradeloop/domain';
-import type { AppConfig, Db } from '@tradeloop/platform';
+import type { Db } from '@tradeloop/platform';
 import { openAlgoWsUrl } from '@tradeloop/trading';
+import { brokerKeysOf, type BrokerFeedDeps } from './broker-feed-keys';
 
 /**
  * OpenAlgo `EXCHANGE:SYMBOL` of each instrument a feed streams (the port OpenAlgoFeedSource.symbols):
@@ -15,11 +14,7 @@ import { openAlgoWsUrl } from '@tradeloop/trading';
  */
 export async function openAlgoSymbolsOf(db: Db, universe: readonly Instrument[]): Promise<Map<string, string>> {
   const symbols = universe.map((i) => i.symbol);
-  const rows = await db.sql.rows<{ key: string; symbol: string }>(
-    `SELECT k.key, k.symbol FROM instrument_broker_keys k JOIN instruments i ON i.symbol = k.symbol
-      WHERE k.broker = 'openalgo' AND i.active AND k.symbol = ANY($1::text[])`,
-    [symbols],
-  );
+  const rows = await brokerKeysOf(db, 'openalgo', symbols);
   const keyed = new Map<string, string>();
   for (const r of rows) if (/^[A-Z_]+:\S+$/.test(r.key)) keyed.set(r.symbol, r.key);
   const out = new Map<string, string>();
@@ -38,13 +33,7 @@ export async function openAlgoSymbolsOf(db: Db, universe: readonly Instrument[])
  * a key the proxy refuses turns the account `error` (audited), never needs_login, and the feed
  * streams again once the account is connected again (the periodic check, or a new key).
  */
-export function openAlgoFeedSource(deps: {
-  readonly config: AppConfig;
-  readonly accounts: BrokerAccountDirectory;
-  readonly db: Db;
-  readonly universe: readonly Instrument[];
-  readonly log: Logger;
-}): OpenAlgoFeedSource {
+export function openAlgoFeedSource(deps: BrokerFeedDeps): OpenAlgoFeedSource {
   const { config, accounts, db, universe, log } = deps;
   const accountId = config.MARKET_FEED_ACCOUNT_ID!;
   return new OpenAlgoFeedSource({

@@ -1,8 +1,6 @@
-import type { Logger } from 'pino';
 import { UpstoxFeedSource } from '@tradeloop/brokers';
-import type { BrokerAccountDirectory } from '@tradeloop/accounts';
-import type { Instrument } from '@tradeloop/domain';
-import type { AppConfig, Db } from '@tradeloop/platform';
+import type { Db } from '@tradeloop/platform';
+import { brokerKeysOf, type BrokerFeedDeps } from './broker-feed-keys';
 
 /**
  * Upstox `instrument_key`s (`NSE_EQ|INE002A01018`) of the instruments a feed streams (the port
@@ -10,11 +8,7 @@ import type { AppConfig, Db } from '@tradeloop/platform';
  * instrument_broker_keys (docs/brokers.md 2.7 and 6); only active instruments among `symbols`.
  */
 export async function upstoxKeysOf(db: Db, symbols: readonly string[]): Promise<Map<string, string>> {
-  const rows = await db.sql.rows<{ key: string; symbol: string }>(
-    `SELECT k.key, k.symbol FROM instrument_broker_keys k JOIN instruments i ON i.symbol = k.symbol
-      WHERE k.broker = 'upstox' AND i.active AND k.symbol = ANY($1::text[])`,
-    [symbols],
-  );
+  const rows = await brokerKeysOf(db, 'upstox', symbols);
   const out = new Map<string, string>();
   for (const r of rows) if (/^[A-Z_]+\|\S/.test(r.key)) out.set(r.key, r.symbol);
   return out;
@@ -25,13 +19,7 @@ export async function upstoxKeysOf(db: Db, symbols: readonly string[]): Promise<
  * account has no session (needs_login, disabled) the feed waits; a token Upstox refuses turns the
  * account needs_login and the feed streams again after the next login.
  */
-export function upstoxFeedSource(deps: {
-  readonly config: AppConfig;
-  readonly accounts: BrokerAccountDirectory;
-  readonly db: Db;
-  readonly universe: readonly Instrument[];
-  readonly log: Logger;
-}): UpstoxFeedSource {
+export function upstoxFeedSource(deps: BrokerFeedDeps): UpstoxFeedSource {
   const accountId = deps.config.MARKET_FEED_ACCOUNT_ID!;
   const symbols = deps.universe.map((i) => i.symbol);
   return new UpstoxFeedSource({
