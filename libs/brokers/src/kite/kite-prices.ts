@@ -69,3 +69,10 @@ export function kiteDecimalToScaled(value: unknown, scale: number): bigint | nul
   }
   return negative ? -scaled : scaled;
 }
+
+/** A Kite price in ticks, rounded to the nearest tick (position averages carry more decimals; Upstox too); null when absent, zero or unreadable. */
+export function kitePriceRounded(value: unknown): PriceTicks | null {
+  const scaled = kiteDecimalToScaled(value, 4);
+  if (scaled === null || scaled <= 0n || scaled > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(scaled);
+}

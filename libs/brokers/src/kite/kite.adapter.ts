@@ -31,7 +31,7 @@ import { AdapterRateLimiter, type RateBucket, type RateLimiterClock, type RateLi
 import { ORDER_UPDATE_DEDUP_CAPACITY, OrderUpdateHub } from '../adapter/order-update-hub';
 import { KiteHttpClient, type KiteFetch, type KiteMethod } from './kite-http';
 import { KITE, kiteModifyForm, kiteOrderPath, kitePlaceForm, kitePlacePath, type KiteVariety } from './kite-orders';
-import { kiteDecimalToScaled, kitePriceToTicks } from './kite-prices';
+import { kiteDecimalToScaled, kitePriceRounded, kitePriceToTicks } from './kite-prices';
 import {
   kiteInvalidResponse,
   parseKiteOrder,
@@ -620,11 +620,4 @@ export class KiteAdapter implements BrokerAdapter {
       ts,
     };
   }
-}
-
-/** A Kite price in ticks, rounded to the nearest tick (position averages carry more decimals); null when absent, zero or unreadable. */
-function kitePriceRounded(value: unknown): PriceTicks | null {
-  const scaled = kiteDecimalToScaled(value, 4);
-  if (scaled === null || scaled <= 0n || scaled > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return Number(scaled);
 }

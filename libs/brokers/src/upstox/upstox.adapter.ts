@@ -22,7 +22,7 @@ import { UPSTOX_PRODUCTS, UPSTOX_VALIDITIES } from '../adapter/order-terms.mappe
 import { limitedCall } from '../adapter/limited-call';
 import { AdapterRateLimiter, UPSTOX_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
 import { OrderUpdateHub } from '../adapter/order-update-hub';
-import { kiteDecimalToScaled } from '../kite/kite-prices';
+import { kiteDecimalToScaled, kitePriceRounded } from '../kite/kite-prices';
 import { parseKiteTimestamp } from '../kite/kite-responses';
 import { UPSTOX, UpstoxHttpClient, upstoxInvalidResponse, type UpstoxEnvelope, type UpstoxFetch, type UpstoxMethod } from './upstox-http';
 import {
@@ -238,8 +238,8 @@ export class UpstoxAdapter implements BrokerAdapter {
         instrument: ref,
         product,
         netQuantity,
-        averagePrice: netQuantity === 0 ? null : priceRounded(raw.average_price),
-        lastPrice: priceRounded(raw.last_price),
+        averagePrice: netQuantity === 0 ? null : kitePriceRounded(raw.average_price),
+        lastPrice: kitePriceRounded(raw.last_price),
         realisedPnl: realised as Paise,
       });
     }
@@ -280,10 +280,11 @@ export class UpstoxAdapter implements BrokerAdapter {
         const token = q.instrument_token ?? q.instrument_key;
         const ref = typeof token === 'string' ? byKey.get(token) : undefined;
         if (!ref) continue;
-        const ltp = priceRounded(q.last_price);
+        const ltp = kitePriceRounded(q.last_price);
         if (ltp === null) continue;
         const depth = isObject(q.depth) ? q.depth : null;
-        const best = (side: unknown): PriceTicks | null => (Array.isArray(side) && isObject(side[0]) ? priceRounded(side[0].price) : null);
+        const best = (side: unknown): PriceTicks | null =>
+          Array.isArray(side) && isObject(side[0]) ? kitePriceRounded(side[0].price) : null;
         out.push({
           instrument: ref,
           ltp,
@@ -424,11 +425,4 @@ export class UpstoxAdapter implements BrokerAdapter {
       { cause: lost },
     );
   }
-}
-
-/** An Upstox price in ticks, rounded to the nearest tick; null when absent, zero or unreadable. */
-function priceRounded(value: unknown): PriceTicks | null {
-  const scaled = kiteDecimalToScaled(value, 4);
-  if (scaled === null || scaled <= 0n || scaled > BigInt(Number.MAX_SAFE_INTEGER)) return null;
-  return Number(scaled);
 }
