@@ -487,21 +487,14 @@ export class FakeOpenAlgo extends EventEmitter {
   private publish(o: FakeOpenAlgoOrder): void {
     if (this.dropUpdates) return;
     const avg = FakeOpenAlgo.averageTicks(o);
+    // The order book's row without its timestamp, in the same field order.
+    const { timestamp: _placedAt, ...fields } = this.row(o);
     const msg = JSON.stringify({
       type: 'order_update',
       user_id: 'fake',
       mode: this.analyzer ? 'analyze' : 'live',
       broker: 'zerodha',
-      orderid: o.orderid,
-      symbol: o.symbol,
-      exchange: o.exchange,
-      action: o.action,
-      quantity: o.quantity,
-      price: rupees(o.price),
-      trigger_price: rupees(o.triggerPrice),
-      pricetype: o.pricetype,
-      product: o.product,
-      order_status: o.status,
+      ...fields,
       filled_quantity: o.filled,
       pending_quantity: o.status === 'open' || o.status === 'trigger pending' ? o.quantity - o.filled : 0,
       average_price: avg === null ? 0 : rupees(avg),
