@@ -1,17 +1,8 @@
 import { parseKiteInstruments } from './kite-master';
-import { InstrumentMasterError } from './master-record';
-import { chunked, gz, KITE_CSV, KITE_HEADER } from './master.fixtures';
+import { chunked, failure, gz, KITE_CSV, KITE_HEADER } from './master.fixtures';
 
 const asOf = '2026-12-07';
 const parse = (text: string | Buffer, size = 7) => parseKiteInstruments(chunked(text, size), { asOf });
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InstrumentMasterError);
-  return err as InstrumentMasterError;
-};
 
 describe('parseKiteInstruments (docs/brokers.md 1.7)', () => {
   it('maps NSE cash, NSE indices and NFO futures and options with their Kite keys; BSE is skipped', async () => {

@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { expect } from 'vitest';
+import { InstrumentMasterError } from './master-record';
 
 /** Test helpers: a buffer as an async stream of `size`-byte chunks (boundaries anywhere). */
 export async function* chunked(data: Buffer | string, size = 7): AsyncGenerator<Buffer> {
@@ -124,3 +126,13 @@ export const OPENALGO_CSV = [
   'SENSEX,SENSEX,SENSEX,BSE_INDEX,BSE,1,,-1.0,0,INDEX,0.0',
   '',
 ].join('\n');
+
+/** Test helper: the InstrumentMasterError `p` rejects with (fails the test when it resolves or rejects otherwise). */
+export const failure = async (p: Promise<unknown>): Promise<InstrumentMasterError> => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(InstrumentMasterError);
+  return err as InstrumentMasterError;
+};

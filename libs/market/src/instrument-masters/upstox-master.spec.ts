@@ -1,18 +1,9 @@
 import { parseUpstoxInstruments } from './upstox-master';
 import { parseKiteInstruments } from './kite-master';
-import { InstrumentMasterError } from './master-record';
-import { chunked, gz, KITE_CSV, UPSTOX_RECORDS, upstoxJson } from './master.fixtures';
+import { chunked, failure, gz, KITE_CSV, UPSTOX_RECORDS, upstoxJson } from './master.fixtures';
 
 const asOf = '2026-12-07';
 const parse = (text: string | Buffer, size = 11) => parseUpstoxInstruments(chunked(text, size), { asOf });
-const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(InstrumentMasterError);
-  return err as InstrumentMasterError;
-};
 const withRecord = (i: number, patch: Record<string, unknown>) => UPSTOX_RECORDS.map((r, j) => (j === i ? { ...r, ...patch } : r));
 
 describe('parseUpstoxInstruments (docs/brokers.md 2.7)', () => {
