@@ -229,13 +229,16 @@ export class FeedTickPump {
 
 /**
  * What each broker's feed source starts from: its options, a FeedTickPump (with `stats` and `queue`
- * at hand), the clock, and the counters' snapshot; the subclass owns the socket and the session.
+ * at hand), the clock, the counters' snapshot, and start/stop; the subclass owns the socket and the
+ * session (`connect` looks for one, `disconnect` drops it and every timer).
  */
 export abstract class BrokerFeedSource<Options extends BrokerFeedSourceOptions<unknown>> {
   protected readonly pump: FeedTickPump;
   protected readonly stats: BrokerFeedStats;
   protected readonly queue: BoundedTickQueue<SimTick>;
   protected readonly now: () => number;
+  /** Not started, or stopped: nothing is opened or retried. */
+  protected stopped = true;
 
   constructor(protected readonly options: Options) {
     this.pump = new FeedTickPump(options);
@@ -248,6 +251,27 @@ export abstract class BrokerFeedSource<Options extends BrokerFeedSourceOptions<u
   get feedStats(): BrokerFeedStats {
     return this.pump.snapshot;
   }
+
+  start(sink: FeedTickSink): Promise<void> {
+    this.pump.start(sink);
+    this.stopped = false;
+    this.connect();
+    return Promise.resolve();
+  }
+
+  /** Closes the socket, cancels every timer, and hands what is still queued to the pipeline. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    this.stats.state = 'stopped';
+    this.disconnect();
+    this.pump.stop();
+    return Promise.resolve();
+  }
+
+  /** Started: look for a session (and connect once there is one). */
+  protected abstract connect(): void;
+  /** Stopped: the socket closed and every timer cancelled. */
+  protected abstract disconnect(): void;
 }
 
 /** A socket we are done with: no more events reach us (a late error is swallowed) and it is cut at once. */

@@ -3,7 +3,6 @@ import {
   BrokerFeedSource,
   type BrokerFeedSourceOptions,
   type FeedInstrumentState,
-  type FeedTickSink,
   refreshFeedInstruments,
   reportFeedAuthLost,
 } from '../feed/broker-feed';
@@ -64,7 +63,6 @@ export class KiteFeedSource extends BrokerFeedSource<KiteFeedSourceOptions> {
   private readonly view = new KiteTickView();
   private readonly byToken = new Map<number, FeedInstrumentState>();
   private client: KiteTickerClient | null = null;
-  private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   /** The token Kite refused: not tried again, whatever `session()` says, until it changes. */
   private refused: string | null = null;
@@ -74,22 +72,15 @@ export class KiteFeedSource extends BrokerFeedSource<KiteFeedSourceOptions> {
     return this.client;
   }
 
-  start(sink: FeedTickSink): Promise<void> {
-    this.pump.start(sink);
-    this.stopped = false;
+  protected connect(): void {
     void this.connectWhenReady();
-    return Promise.resolve();
   }
 
-  stop(): Promise<void> {
-    this.stopped = true;
-    this.stats.state = 'stopped';
+  protected disconnect(): void {
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     this.client?.close();
     this.client = null;
-    this.pump.stop();
-    return Promise.resolve();
   }
 
   private async connectWhenReady(): Promise<void> {

@@ -5,7 +5,6 @@ import {
   type BrokerFeedSourceOptions,
   discardSocket,
   type FeedInstrumentState,
-  type FeedTickSink,
   refreshFeedInstruments,
   reportFeedAuthLost,
 } from '../feed/broker-feed';
@@ -93,7 +92,6 @@ export class OpenAlgoFeedSource extends BrokerFeedSource<OpenAlgoFeedSourceOptio
   private socket: WebSocket | null = null;
   private stage: Stage = 'auth';
   private session: OpenAlgoFeedSession | null = null;
-  private stopped = false;
   private attempt = 0;
   private lastSeen = 0;
   private pollTimer: NodeJS.Timeout | null = null;
@@ -102,22 +100,15 @@ export class OpenAlgoFeedSource extends BrokerFeedSource<OpenAlgoFeedSourceOptio
   /** The key OpenAlgo refused: not tried again until the account is seen not connected or the key changes. */
   private refused: string | null = null;
 
-  start(sink: FeedTickSink): Promise<void> {
-    this.pump.start(sink);
-    this.stopped = false;
+  protected connect(): void {
     void this.connectWhenReady();
-    return Promise.resolve();
   }
 
-  stop(): Promise<void> {
-    this.stopped = true;
-    this.stats.state = 'stopped';
+  protected disconnect(): void {
     for (const t of [this.pollTimer, this.retryTimer]) if (t) clearTimeout(t);
     this.pollTimer = null;
     this.retryTimer = null;
     this.dropSocket();
-    this.pump.stop();
-    return Promise.resolve();
   }
 
   private async connectWhenReady(): Promise<void> {

@@ -7,7 +7,6 @@ import {
   type BrokerFeedSourceOptions,
   discardSocket,
   type FeedInstrumentState,
-  type FeedTickSink,
   refreshFeedInstruments,
   reportFeedAuthLost,
 } from '../feed/broker-feed';
@@ -132,7 +131,6 @@ export class UpstoxFeedSource extends BrokerFeedSource<UpstoxFeedSourceOptions> 
   readonly name = 'upstox';
   private readonly byKey = new Map<string, FeedInstrumentState>();
   private readonly stallMs: number;
-  private stopped = true;
   /** The session being streamed (null: none, waiting or stopped). */
   private session: UpstoxFeedSession | null = null;
   private socket: WebSocket | null = null;
@@ -151,24 +149,17 @@ export class UpstoxFeedSource extends BrokerFeedSource<UpstoxFeedSourceOptions> 
     if (!(this.stallMs > 0)) throw new RangeError('stallMs must be positive');
   }
 
-  start(sink: FeedTickSink): Promise<void> {
-    this.pump.start(sink);
-    this.stopped = false;
+  protected connect(): void {
     this.generation += 1;
     void this.connectWhenReady(this.generation);
-    return Promise.resolve();
   }
 
-  stop(): Promise<void> {
-    this.stopped = true;
+  protected disconnect(): void {
     this.generation += 1;
-    this.stats.state = 'stopped';
     this.session = null;
     for (const t of [this.pollTimer, this.retryTimer, this.stallTimer]) if (t) clearTimeout(t);
     this.pollTimer = this.retryTimer = this.stallTimer = null;
     this.dropSocket();
-    this.pump.stop();
-    return Promise.resolve();
   }
 
   private async connectWhenReady(gen: number): Promise<void> {
