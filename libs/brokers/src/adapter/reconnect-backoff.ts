@@ -1,3 +1,5 @@
+import type { BrokerOrder } from './broker-adapter.port';
+
 /** How long a broker socket client waits between reconnect attempts. */
 export interface ReconnectBackoff {
   /** First retry waits about this long (before jitter). Default 500 ms. */
@@ -17,4 +19,16 @@ export function reconnectDelayMs(attempt: number, backoff: ReconnectBackoff, ran
   const exp = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(Math.max(0, attempt - 1), 30));
   const r = Math.min(Math.max(random(), 0), 1);
   return Math.round(exp / 2 + (exp / 2) * r);
+}
+
+/** Why a broker socket client dropped its connection. */
+export type SocketDisconnectReason = 'close' | 'stall' | 'error' | 'auth';
+
+/** The connection events every broker socket client emits (it adds its own payload events). */
+export interface SocketLifecycleEvents {
+  connect: [info: { readonly attempt: number; readonly reconnect: boolean }];
+  disconnect: [info: { readonly reason: SocketDisconnectReason; readonly code: number | null; readonly detail: string }];
+  reconnect: [info: { readonly attempt: number; readonly delayMs: number }];
+  order: [order: BrokerOrder];
+  problem: [error: unknown];
 }

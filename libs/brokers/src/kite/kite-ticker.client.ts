@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { BrokerOrder } from '../adapter/broker-adapter.port';
 import { isBrokerError } from '../adapter/broker.errors';
-import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from '../adapter/reconnect-backoff';
+import {
+  DEFAULT_RECONNECT_BACKOFF,
+  reconnectDelayMs,
+  type ReconnectBackoff,
+  type SocketDisconnectReason,
+  type SocketLifecycleEvents,
+} from '../adapter/reconnect-backoff';
 import { kiteInvalidResponse, parseKiteTickerText, type KiteOrderContext } from './kite-responses';
 import { decodeKiteTickFrame, type KiteTick } from './kite-ticks';
 
@@ -36,15 +41,10 @@ export const KITE_TICKER_BACKOFF: KiteTickerBackoff = DEFAULT_RECONNECT_BACKOFF;
 /** The wait before reconnect attempt `attempt` (1, 2, …): `reconnectDelayMs` (adapter/reconnect-backoff.ts). */
 export const kiteReconnectDelayMs = reconnectDelayMs;
 
-export type KiteDisconnectReason = 'close' | 'stall' | 'error' | 'auth';
+export type KiteDisconnectReason = SocketDisconnectReason;
 
-export interface KiteTickerEvents {
-  connect: [info: { readonly attempt: number; readonly reconnect: boolean }];
-  disconnect: [info: { readonly reason: KiteDisconnectReason; readonly code: number | null; readonly detail: string }];
-  reconnect: [info: { readonly attempt: number; readonly delayMs: number }];
-  order: [order: BrokerOrder];
+export interface KiteTickerEvents extends SocketLifecycleEvents {
   ticks: [ticks: readonly KiteTick[]];
-  problem: [error: unknown];
   authLost: [info: { readonly status: number }];
 }
 

@@ -1,8 +1,13 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import type { BrokerOrder } from '../adapter/broker-adapter.port';
 import { isBrokerError, type BrokerError } from '../adapter/broker.errors';
-import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from '../adapter/reconnect-backoff';
+import {
+  DEFAULT_RECONNECT_BACKOFF,
+  reconnectDelayMs,
+  type ReconnectBackoff,
+  type SocketDisconnectReason,
+  type SocketLifecycleEvents,
+} from '../adapter/reconnect-backoff';
 import { parseUpstoxStreamMessage, type UpstoxOrderContext } from './upstox-orders';
 
 /**
@@ -26,14 +31,9 @@ export const UPSTOX_STREAM_BACKOFF: UpstoxStreamBackoff = DEFAULT_RECONNECT_BACK
 /** Capped exponential with equal jitter: `reconnectDelayMs` (adapter/reconnect-backoff.ts). */
 export const upstoxReconnectDelayMs = reconnectDelayMs;
 
-export type UpstoxDisconnectReason = 'close' | 'stall' | 'error' | 'auth';
+export type UpstoxDisconnectReason = SocketDisconnectReason;
 
-export interface UpstoxStreamEvents {
-  connect: [info: { readonly attempt: number; readonly reconnect: boolean }];
-  disconnect: [info: { readonly reason: UpstoxDisconnectReason; readonly code: number | null; readonly detail: string }];
-  reconnect: [info: { readonly attempt: number; readonly delayMs: number }];
-  order: [order: BrokerOrder];
-  problem: [error: unknown];
+export interface UpstoxStreamEvents extends SocketLifecycleEvents {
   authLost: [error: BrokerError];
 }
 
