@@ -1,5 +1,6 @@
 import type { DepthLevel, MarketDepth, SimTick } from '@tradeloop/domain';
 import WebSocket from 'ws';
+import { DEFAULT_RECONNECT_BACKOFF, reconnectDelayMs, type ReconnectBackoff } from '../adapter/reconnect-backoff';
 import {
   BrokerFeedSource,
   type BrokerFeedSourceOptions,
@@ -41,10 +42,8 @@ export interface OpenAlgoFeedSession {
   readonly apiKey: string;
 }
 
-export interface OpenAlgoFeedBackoff {
-  readonly initialMs: number;
-  readonly maxMs: number;
-}
+/** Capped exponential with equal jitter, as every broker socket (adapter/reconnect-backoff.ts). */
+export type OpenAlgoFeedBackoff = ReconnectBackoff;
 
 /** `session`: the account's proxy and key, or null while it is not connected (error, disabled); `onAuthLost`: the key was refused (the account is in error). */
 export interface OpenAlgoFeedSourceOptions extends BrokerFeedSourceOptions<OpenAlgoFeedSession> {
@@ -257,9 +256,7 @@ export class OpenAlgoFeedSource extends BrokerFeedSource<OpenAlgoFeedSourceOptio
     this.options.onEvent?.('disconnected', { reason, detail });
     if (this.stopped) return;
     this.stats.state = 'connecting';
-    const b = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
-    const base = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(Math.max(0, this.attempt - 1), 20));
-    const delay = Math.round(base * (0.5 + (this.options.random ?? Math.random)() * 0.5));
+    const delay = reconnectDelayMs(this.attempt, this.options.backoff ?? DEFAULT_RECONNECT_BACKOFF, this.options.random ?? Math.random);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       // The account may have changed meanwhile (disabled, re-keyed): look it up again.
