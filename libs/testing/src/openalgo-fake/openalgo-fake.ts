@@ -327,13 +327,14 @@ export class FakeOpenAlgo extends EventEmitter {
           const n = sent + i;
           const key = keys[n % keys.length]!;
           const at = key.indexOf(':');
-          const ltp = 1_000 + (n % 100) * 0.05;
-          const level = (k: number, dir: number) =>
-            `{"price": ${(ltp + dir * 0.05 * k).toFixed(2)}, "quantity": ${10 * k}, "orders": ${k}}`;
+          // Rupees on OpenAlgo's wire, written from whole paise (no float arithmetic).
+          const ltp = 100_000 + (n % 100) * 5;
+          const rupees = (paise: number) => `${Math.floor(paise / 100)}.${String(paise % 100).padStart(2, '0')}`;
+          const level = (k: number, dir: number) => `{"price": ${rupees(ltp + dir * 5 * k)}, "quantity": ${10 * k}, "orders": ${k}}`;
           const side = (dir: number) => `[${[1, 2, 3, 4, 5].map((k) => level(k, dir)).join(', ')}]`;
           ws.send(
             `{"type": "market_data", "symbol": "${key.slice(at + 1)}", "exchange": "${key.slice(0, at)}", "mode": 3, "data": ` +
-              `{"ltp": ${ltp.toFixed(2)}, "volume": ${n + 1}, "last_quantity": 1, "close": 1000, "depth": {"buy": ${side(-1)}, "sell": ${side(1)}}}}`,
+              `{"ltp": ${rupees(ltp)}, "volume": ${n + 1}, "last_quantity": 1, "close": 1000, "depth": {"buy": ${side(-1)}, "sell": ${side(1)}}}}`,
           );
         }
       }
