@@ -68,7 +68,9 @@ async function until<T>(check: () => T, what: string, ms = 5_000): Promise<NonNu
 }
 
 export function describeFeedConformance(harness: FeedHarness): void {
-  describe(`feed kit: ${harness.name}`, () => {
+  // Every wait below is bounded by `until` (5 s, the flood's shedding 10 s); the case's own limit is
+  // above the sum so a loaded CI machine fails on a named wait, never on vitest's 5 s default.
+  describe(`feed kit: ${harness.name}`, { timeout: 30_000 }, () => {
     let world: FeedWorld | null = null;
     const got: SimTick[] = [];
     const sink = (ticks: readonly SimTick[]) => void got.push(...ticks);

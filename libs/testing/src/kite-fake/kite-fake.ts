@@ -6,7 +6,7 @@ import { formatMoney, formatPrice, type Paise, type PriceTicks } from '@tradeloo
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FAKE_KITE_INSTRUMENTS, type FakeKiteInstrument } from './instruments';
 import { encodeTickFrame, HEARTBEAT_FRAME, type FakeDepthLevel, type FakeTickData, type FakeTickMode } from './kite-ticks-encoder';
-import { hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
+import { FloodPacer, hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
 
 // A local fake of Zerodha Kite Connect v3 for tests (docs/brokers.md 1 and 5): REST on node:http
 // (form bodies, the `{status, data}` envelope, Kite's error types and HTTP statuses), the ticker
@@ -723,10 +723,10 @@ export class FakeKite extends EventEmitter {
     };
     const walk = new Map<number, number>();
     let sent = 0;
-    const started = performance.now();
+    const pacer = new FloodPacer(options.ticksPerSecond);
     const timer = setInterval(() => {
       if (this.stalled) return;
-      const due = Math.floor(((performance.now() - started) / 1000) * options.ticksPerSecond) - sent;
+      const due = pacer.take();
       if (due <= 0) return;
       for (const c of this.clients) {
         const tokens = [...c.modes.keys()];

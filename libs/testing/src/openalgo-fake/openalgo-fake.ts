@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { formatOpenAlgoTime } from '@tradeloop/brokers';
 import { formatPrice, type PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
+import { FloodPacer, hangOrReset, isAfterAcceptFault, OrderFrameScript, type FakeRequestOutcome } from '../fake-broker-kit';
 
 /**
  * A local fake of an OpenAlgo installation (docs/brokers.md 3, 5) on loopback: its REST v1
@@ -314,11 +314,10 @@ export class FakeOpenAlgo extends EventEmitter {
    */
   floodMarketData(opts: { ticksPerSecond: number; intervalMs?: number }): { stop(): number } {
     let sent = 0;
-    const started = performance.now();
+    const pacer = new FloodPacer(opts.ticksPerSecond);
     const timer = setInterval(() => {
       if (this.marketStalled) return;
-      // Catch up with the wall clock: a busy receiver in the same process still gets the rate.
-      const due = Math.floor(((performance.now() - started) / 1000) * opts.ticksPerSecond) - sent;
+      const due = pacer.take();
       if (due <= 0) return;
       for (const [ws, subs] of this.market) {
         const keys = [...subs.keys()];

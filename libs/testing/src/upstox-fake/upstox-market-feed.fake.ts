@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { upstoxFeedResponseType } from '@tradeloop/brokers';
 import type { PriceTicks } from '@tradeloop/domain';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FloodPacer } from '../fake-broker-kit';
 
 export const FAKE_UPSTOX_FEED_PATH = '/v3/feed/market-data-feed';
 
@@ -219,7 +220,6 @@ export class FakeUpstoxMarketFeed {
    */
   flood(ticksPerSecond: number, intervalMs = 10): { stop(): number } {
     let sent = 0;
-    let scheduled = 0;
     let turn = 0;
     const frames = new WeakMap<FeedClient, { readonly size: number; readonly frames: Buffer[] }>();
     const framesOf = (c: FeedClient) => {
@@ -247,13 +247,11 @@ export class FakeUpstoxMarketFeed {
       frames.set(c, built);
       return built;
     };
-    const started = performance.now();
-    // Catches up on the time elapsed (a busy receiver in the same process delays the timer): the rate holds.
+    const pacer = new FloodPacer(ticksPerSecond);
     const timer = setInterval(() => {
       if (this.stalled) return;
-      const due = Math.floor(((performance.now() - started) / 1_000) * ticksPerSecond) - scheduled;
+      const due = pacer.take();
       if (due <= 0) return;
-      scheduled += due;
       for (const c of this.clients) {
         if (c.ws.readyState !== c.ws.OPEN) continue;
         const { size, frames: list } = framesOf(c);
