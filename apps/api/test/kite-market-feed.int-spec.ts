@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { demoUniverse, type PriceTicks } from '@tradeloop/domain';
+import { demoUniverse, parsePrice, type PriceTicks } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { backfillHistory, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
@@ -15,7 +15,8 @@ import { logInToKite, startWorker, useFakeKite } from './support/kite-world';
  * MARKET_FEED=kite end to end (issue 15 part 3): the real worker streams a Kite account's ticker
  * (the loopback fake) in full mode, and the fake's ticks — not the simulator's — become our quotes,
  * depth, candles and socket ticks; when the session expires the account turns needs_login and the
- * feed waits, and after the next login it streams again.
+ * feed waits, and after the next login it streams again; the signal engine scores its bars and a
+ * paper strategy trades on those signals at the fake's prices.
  */
 const { fake, env } = useFakeKite();
 const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
@@ -108,12 +109,14 @@ describe('MARKET_FEED=kite', () => {
     await expectFeedQuotesAgain(api, trader.token, tick, 'a quote after the new login');
   });
 
-  it('signals run on it: at the next 1m close the production model scores the symbols the fake’s ticker streams', async () => {
+  it('signals and strategies run on it: at the next 1m close the production model scores the fake’s bars and a paper ml-signal strategy buys at the fake’s prices', async () => {
     // History to prime the features (as the signals test does), then the shipped demo model promoted.
     const universe = demoUniverse(new Date()).filter((i) => (SYMBOLS as readonly string[]).includes(i.symbol));
     await backfillHistory({ candles: api.app.get(CandlesRepository), instruments: universe, days: 5, now: Date.now(), seed: 11 });
     const quant = await signedIn(api, ['quant']);
-    const card = { ...JSON.parse(readFileSync(`${MODEL_DIR}/card.json`, 'utf8')), version: 'kite-feed' };
+    // The shipped model with both thresholds at 0: every score is a BUY, so the strategy's orders
+    // are certain whatever the features of this minute are (the rule itself is unit-tested).
+    const card = { ...JSON.parse(readFileSync(`${MODEL_DIR}/card.json`, 'utf8')), version: 'kite-feed', threshold: { buy: 0, sell: 0 } };
     const form = new FormData();
     form.append('model', new Blob([readFileSync(`${MODEL_DIR}/model.onnx`)]), 'model.onnx');
     form.append('card', new Blob([JSON.stringify(card)], { type: 'application/json' }), 'card.json');
@@ -134,9 +137,20 @@ describe('MARKET_FEED=kite', () => {
       token: quant.token,
     });
     expect(promoted.status).toBe(200);
+    // A paper strategy on the model: its orders go to the quant's paper account (opened by the listing).
+    expect((await api.http.get('/api/v1/broker-accounts', quant.token)).status).toBe(200);
+    const created = await api.http.post(
+      '/api/v1/strategies',
+      { name: 'on the Kite feed', kind: 'ml-signal', symbols: [...SYMBOLS], params: { quantity: 1 }, modelId: model.id, mode: 'paper' },
+      quant.token,
+    );
+    expect(created.status).toBe(201);
+    const strategyId: string = created.body.strategy.id;
+    expect((await api.http.post(`/api/v1/strategies/${strategyId}/start`, {}, quant.token)).body.strategy.status).toBe('running');
 
     // Only the fake's ticks move these symbols (the simulator is off): a tick per symbol every 250 ms
-    // until the bar closes (≤ 60 s away) and the engine scores it.
+    // until the bar closes (≤ 60 s away), the engine scores it and the strategy's orders fill (the
+    // paper broker fills a market order on the next tick).
     let n = 0;
     const ticking = setInterval(() => {
       n += 1;
@@ -149,15 +163,32 @@ describe('MARKET_FEED=kite', () => {
       for (const e of pushed) bySymbol.set(e.signal.ts, (bySymbol.get(e.signal.ts) ?? new Set()).add(e.signal.symbol));
       return [...bySymbol.entries()].find(([, symbols]) => symbols.size === SYMBOLS.length)?.[0] ?? null;
     };
+    type StrategyOrder = { symbol: string; side: string; status: string; quantity: number; averagePrice: string | null; broker: string };
     let bucket: string;
+    let orders: StrategyOrder[];
     try {
       bucket = await eventually(fullBucket, 140_000, 'signals of every symbol at one bar close');
+      orders = await eventually(
+        async () => {
+          const items: StrategyOrder[] = (await api.http.get(`/api/v1/strategies/${strategyId}/orders`, quant.token)).body.items;
+          return items.length === SYMBOLS.length && items.every((o) => o.status === 'FILLED') ? items : null;
+        },
+        20_000,
+        'the strategy’s three orders filled',
+      );
     } finally {
       clearInterval(ticking);
     }
     const ofBucket = pushed.filter((e) => e.signal.ts === bucket);
     expect(ofBucket.map((e) => e.signal.symbol).sort()).toEqual([...SYMBOLS].sort());
-    expect(ofBucket.every((e) => e.signal.modelId === model.id && e.signal.stage === 'production')).toBe(true);
+    expect(ofBucket.every((e) => e.signal.modelId === model.id && e.signal.stage === 'production' && e.signal.signal === 'BUY')).toBe(true);
+    // One BUY per symbol, on paper, at the ask of a book the fake's ticker sent (its last price + 500 ticks).
+    expect(orders.map((o) => o.symbol).sort()).toEqual([...SYMBOLS].sort());
+    for (const o of orders) {
+      expect(o).toMatchObject({ side: 'BUY', quantity: 1, broker: 'mock' });
+      const paid = parsePrice(o.averagePrice);
+      expect(sent.get(o.symbol)?.has(paid - 500), `${o.symbol} filled at ${o.averagePrice}`).toBe(true);
+    }
     // Each bar it scored closed at a price the fake's ticker sent (the simulator is off); the feed
     // writes candles to Postgres about every second, so the bar is waited for.
     for (const symbol of SYMBOLS) {
@@ -173,5 +204,6 @@ describe('MARKET_FEED=kite', () => {
       );
       expect(sent.get(symbol)?.has(close), `${symbol} closed at ${close}`).toBe(true);
     }
+    expect((await api.http.post(`/api/v1/strategies/${strategyId}/stop`, {}, quant.token)).body.strategy.status).toBe('stopped');
   }, 200_000);
 });
