@@ -96,7 +96,7 @@ export default tseslint.config(
               bannedExternalImports: [...SERVER_FRAMEWORKS, ...BROWSER_FRAMEWORKS, 'pg-*', 'redis', '@redis/*'],
             },
             // Server contexts (docs/architecture.md): each may use the ones below it, never one above.
-            // platform ← identity ← wallet, market ← trading ← risk, strategies; market ← ml ← strategies.
+            // platform ← identity ← wallet, market ← trading ← risk, strategies, watchlist-trading; market ← ml ← strategies.
             ...contextRules({
               platform: [],
               identity: ['platform'],
@@ -107,6 +107,7 @@ export default tseslint.config(
               risk: ['platform', 'identity', 'market', 'trading', 'accounts'],
               ml: ['platform', 'identity', 'market'],
               strategies: ['platform', 'identity', 'market', 'trading', 'ml', 'accounts'],
+              'watchlist-trading': ['platform', 'identity', 'wallet', 'market', 'trading', 'accounts'],
             }),
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },

@@ -11,3 +11,4 @@ export * from './market';
 export * from './trading';
 export * from './brokers';
 export * from './ml';
+export * from './watchlist-trading';

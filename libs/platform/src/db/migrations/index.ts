@@ -24,6 +24,7 @@ import { ComplianceCases1763816400000 } from './1763816400000-compliance-cases';
 import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds';
 import { BrokerCashMirror1763817600000 } from './1763817600000-broker-cash-mirror';
 import { InstrumentMasters1763818200000 } from './1763818200000-instrument-masters';
+import { WatchlistTrading1763818800000 } from './1763818800000-watchlist-trading';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   PaperOrderHolds1763817000000,
   BrokerCashMirror1763817600000,
   InstrumentMasters1763818200000,
+  WatchlistTrading1763818800000,
 ];

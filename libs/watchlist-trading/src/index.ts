@@ -1,0 +1,6 @@
+// Context: watchlist trading (docs/watchlist-trading.md). Six-tier settings, quick-order intents with
+// target positions fanned out to accounts, legs and their per-unit exits. Depends on platform,
+// identity, wallet, market, accounts, trading.
+import 'reflect-metadata';
+
+export * from './watchlist-trading.module';
