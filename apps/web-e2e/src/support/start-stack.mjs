@@ -116,6 +116,8 @@ const env = {
   MARKET_BACKFILL_DAYS: '3',
   MARKET_FEED_TICKS_PER_SECOND: '500',
   MARKET_FEED_HOURS: 'always',
+  // The watchlist-trading test steers an instrument's price (POST /api/v1/admin/market/steer).
+  MARKET_STEERING: 'true',
   // Uploaded models (the seeded demo model among them), outside the repository.
   MODEL_REGISTRY_DIR: join(tmpdir(), `tl-e2e-registry-${run}`),
   // Every browser test registers its users from 127.0.0.1 through the public API.
