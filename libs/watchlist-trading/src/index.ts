@@ -4,3 +4,4 @@
 import 'reflect-metadata';
 
 export * from './watchlist-trading.module';
+export * from './standing-exits.port';
