@@ -10,3 +10,4 @@ export * from './trading';
 export * from './features';
 export * from './signals';
 export * from './strategies';
+export * from './watchlist';

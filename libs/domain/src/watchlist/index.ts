@@ -1,0 +1,2 @@
+export * from './leg-position';
+export * from './exits';
