@@ -11,3 +11,4 @@ export * from './kite-http';
 export * from './kite-ticker.client';
 export * from './kite-feed.source';
 export * from './kite.adapter';
+export * from './kite-gtt';
