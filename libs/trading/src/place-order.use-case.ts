@@ -67,7 +67,7 @@ export class PlaceOrderUseCase {
     body: PlaceOrderRequest,
     key: string,
     meta: RequestMeta,
-    opts: { strategyId?: string; signalId?: string } = {},
+    opts: { strategyId?: string; signalId?: string; legId?: string; intentId?: string } = {},
   ): Promise<StoredResponse<{ order: Order }>> {
     let result: StoredResponse<Placed>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
@@ -77,10 +77,22 @@ export class PlaceOrderUseCase {
         {
           scope: userId,
           key,
-          fingerprint: { op: 'orders.place', body, strategyId: opts.strategyId ?? null, signalId: opts.signalId ?? null },
+          fingerprint: {
+            op: 'orders.place',
+            body,
+            strategyId: opts.strategyId ?? null,
+            signalId: opts.signalId ?? null,
+            // Only when set, so an order without a leg keeps the fingerprint it always had.
+            ...(opts.legId ? { legId: opts.legId } : {}),
+            ...(opts.intentId ? { intentId: opts.intentId } : {}),
+          },
         },
         202,
-        (sql) => this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null),
+        (sql) =>
+          this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null, {
+            legId: opts.legId ?? null,
+            intentId: opts.intentId ?? null,
+          }),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
         { optimistic: true, lock: intakeLockKey(userId) },
       );
@@ -120,6 +132,7 @@ export class PlaceOrderUseCase {
     strategyId: string | null,
     onRefused: (r: { rule: string; detail: string }) => void,
     signalId: string | null = null,
+    leg: { legId: string | null; intentId: string | null } = { legId: null, intentId: null },
   ): Promise<Placed> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
@@ -199,7 +212,18 @@ export class PlaceOrderUseCase {
     }
     const row = await this.trading.insertOrder(
       sql,
-      { id, userId, symbol, clientTag: body.tag ?? null, strategyId, signalId, accountId: account.id, broker: account.broker, holdBook },
+      {
+        id,
+        userId,
+        symbol,
+        clientTag: body.tag ?? null,
+        strategyId,
+        signalId,
+        accountId: account.id,
+        broker: account.broker,
+        holdBook,
+        ...leg,
+      },
       {
         side: terms.side,
         type: terms.type,

@@ -66,6 +66,9 @@ export interface NewOrderRow {
   broker: string;
   /** The book its hold is placed in (hold-book.ts). */
   holdBook: 'wallet' | 'paper';
+  /** The watchlist leg and the click (intent) it carries a delta for (docs/watchlist-trading.md). */
+  legId?: string | null;
+  intentId?: string | null;
 }
 
 export interface TradeInsert {
@@ -231,13 +234,13 @@ export class TradingRepository {
    * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 22);
+    const a = auditInsert(audit, 24);
     const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
-           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21)
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book, leg_id, intent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21, $22, $23)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
@@ -265,6 +268,8 @@ export class TradingRepository {
         entry.event,
         o.accountId,
         o.holdBook,
+        o.legId ?? null,
+        o.intentId ?? null,
         ...a.params,
       ],
     );
