@@ -60,7 +60,7 @@ export interface SwitchRow {
   changed_at: Date | null;
 }
 
-export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED' | 'DRIFT';
+export type RiskEventKind = 'REJECTED' | 'TRIPPED' | 'SWITCH_ENGAGED' | 'SWITCH_RELEASED' | 'DRIFT' | 'RISK_EXIT';
 
 @Injectable()
 export class RiskRepository {

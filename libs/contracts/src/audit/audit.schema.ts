@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'risk.killswitch_released',
   'risk.tripped',
   'risk.limits_updated',
+  'risk.exit_fired',
+  'market.steered',
   'model.registered',
   'model.stage_changed',
   'strategy.created',
@@ -55,6 +57,7 @@ export const AUDIT_ACTIONS = [
   'compliance.case_resolved',
   'instruments.master_imported',
   'instruments.master_import_failed',
+  'settings.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserSchema } from '../auth';
+import { RiskExitSchema } from '../watchlist-trading/watchlist-trading.schema';
 
 export const REALTIME_NAMESPACE = '/realtime';
 export const SOCKET_IO_PATH = '/socket.io';
@@ -24,6 +25,8 @@ export const REALTIME_EVENTS = {
   userUpdated: 'user.updated',
   /** A broker account the user owns or is assigned changed (status, name, default…): `{ account, seq }`. */
   brokerAccount: 'broker.account',
+  /** A leg's TP, SL or trailing stop fired a risk exit (the alert; docs/watchlist-trading.md "Per-unit exits"): `{ exit, seq }`. */
+  riskExit: 'risk.exit',
 } as const;
 export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENTS];
 
@@ -41,6 +44,9 @@ export const sessionRoom = (sessionId: string): string => `session:${sessionId}`
  * a jump knows it missed something and re-fetches over REST.
  */
 export const SeqSchema = z.number().int().positive();
+
+export const RiskExitEventSchema = z.object({ exit: RiskExitSchema, seq: SeqSchema });
+export type RiskExitEvent = z.infer<typeof RiskExitEventSchema>;
 
 export const UserUpdatedEventSchema = z.object({ user: UserSchema.extend({ disabled: z.boolean() }), seq: SeqSchema });
 export type UserUpdatedEvent = z.infer<typeof UserUpdatedEventSchema>;

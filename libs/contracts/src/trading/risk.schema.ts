@@ -65,7 +65,7 @@ export const AdminKillSwitchSchema = z
 export const RiskEventSchema = z.object({
   id: z.string(),
   userId: z.uuid().nullable(),
-  kind: z.enum(['REJECTED', 'TRIPPED', 'SWITCH_ENGAGED', 'SWITCH_RELEASED', 'DRIFT']),
+  kind: z.enum(['REJECTED', 'TRIPPED', 'SWITCH_ENGAGED', 'SWITCH_RELEASED', 'DRIFT', 'RISK_EXIT']),
   rule: z.string(),
   detail: z.string(),
   orderId: z.uuid().nullable(),

@@ -26,6 +26,7 @@ const KIND_CHIP: Record<RiskEvent['kind'], string> = {
   SWITCH_ENGAGED: 'chip-negative',
   SWITCH_RELEASED: 'chip-positive',
   DRIFT: 'chip-warning',
+  RISK_EXIT: 'chip-warning',
 };
 
 export function RiskPanel() {
