@@ -490,7 +490,7 @@ describe('FakeKite: orders through the book', () => {
     ]);
     expect(commodity - (await margins('commodity'))).toBe(1_200_000);
     expect(await margins('equity')).toBe(equity);
-    const unknown = await h.call('GET', '/gtt/triggers');
+    const unknown = await h.call('GET', '/mf/orders');
     expect([unknown.status, unknown.json.error_type]).toEqual([404, 'GeneralException']);
   });
 

@@ -35,7 +35,12 @@ export type FakeKiteRoute =
   | 'quote'
   | 'quote_ohlc'
   | 'quote_ltp'
-  | 'instruments';
+  | 'instruments'
+  | 'gtt_place'
+  | 'gtt_list'
+  | 'gtt_get'
+  | 'gtt_modify'
+  | 'gtt_delete';
 
 /**
  * A scripted HTTP fault, consumed in order by the next request(s) of its route:
@@ -174,6 +179,32 @@ interface PositionState {
   sellValue: bigint;
 }
 
+/** A GTT trigger as the fake holds it (docs/brokers.md 1.9); prices in ticks. */
+interface FakeGtt {
+  readonly id: number;
+  type: 'single' | 'two-leg';
+  status: FakeGttStatus;
+  instrument: FakeKiteInstrument;
+  triggerValues: PriceTicks[];
+  lastPrice: PriceTicks;
+  orders: FakeGttOrder[];
+  /** Per order: null until its trigger fired, then Kite's `result` object. */
+  results: (Json | null)[];
+  readonly createdAt: number;
+  updatedAt: number;
+}
+
+interface FakeGttOrder {
+  readonly transaction_type: 'BUY' | 'SELL';
+  readonly quantity: number;
+  readonly order_type: string;
+  readonly product: string;
+  readonly price: PriceTicks;
+}
+
+/** The statuses of a fake trigger: Kite's (`GTT_STATUS_*`) that the fake reaches. */
+export type FakeGttStatus = 'active' | 'triggered' | 'cancelled' | 'rejected' | 'deleted' | 'disabled' | 'expired';
+
 interface TickerClient {
   readonly ws: WebSocket;
   readonly modes: Map<number, FakeTickMode>;
@@ -275,6 +306,11 @@ const ROUTE_CATEGORY: Record<FakeKiteRoute, FakeKiteRateCategory> = {
   quote_ohlc: 'quote',
   quote_ltp: 'quote',
   instruments: 'other',
+  gtt_place: 'order',
+  gtt_list: 'other',
+  gtt_get: 'other',
+  gtt_modify: 'order',
+  gtt_delete: 'order',
 };
 const DEFAULT_LIMITS: FakeKiteRateLimits = { ordersPerSecond: 10, ordersPerMinute: 400, quotesPerSecond: 1, otherPerSecond: 10 };
 const ORDER_TYPES = ['MARKET', 'LIMIT', 'SL', 'SL-M'];
@@ -363,7 +399,8 @@ export class FakeKite extends EventEmitter {
   private readonly faults = new Map<FakeKiteRoute | '*', FakeKiteFault[]>();
   private readonly requestTokens = new Set<string>();
   private accessToken: string | null = null;
-  private seq = { request: 0, order: 0, exchangeOrder: 0, trade: 0, token: 0, guid: 0, parent: 0 };
+  private seq = { request: 0, order: 0, exchangeOrder: 0, trade: 0, token: 0, guid: 0, parent: 0, gtt: 0 };
+  private readonly gttBook = new Map<number, FakeGtt>();
   private placed = 0;
   private rejectNextWith: string | null = null;
   private matchingPaused = false;
@@ -517,6 +554,7 @@ export class FakeKite extends EventEmitter {
       at,
     };
     this.quotes.set(i.instrumentToken, state);
+    this.fireGtts(i.instrumentToken, state.ltp);
     if (!this.matchingPaused) this.matchInstrument(i.instrumentToken);
     this.broadcastTick(i.instrumentToken);
   }
@@ -805,6 +843,13 @@ export class FakeKite extends EventEmitter {
     if (method === 'GET' && a === 'trades' && n === 1) return { route: 'trades', params: [] };
     if (method === 'GET' && a === 'portfolio' && b === 'positions' && n === 2) return { route: 'positions', params: [] };
     if (method === 'GET' && a === 'portfolio' && b === 'holdings' && n === 2) return { route: 'holdings', params: [] };
+    if (a === 'gtt' && b === 'triggers') {
+      if (method === 'POST' && n === 2) return { route: 'gtt_place', params: [] };
+      if (method === 'GET' && n === 2) return { route: 'gtt_list', params: [] };
+      if (method === 'GET' && n === 3) return { route: 'gtt_get', params: [c!] };
+      if (method === 'PUT' && n === 3) return { route: 'gtt_modify', params: [c!] };
+      if (method === 'DELETE' && n === 3) return { route: 'gtt_delete', params: [c!] };
+    }
     if (method === 'GET' && a === 'quote') {
       if (n === 1) return { route: 'quote', params: [] };
       if (n === 2 && b === 'ohlc') return { route: 'quote_ohlc', params: [] };
@@ -987,6 +1032,16 @@ export class FakeKite extends EventEmitter {
       case 'quote_ohlc':
       case 'quote_ltp':
         return this.quoteJson(route, query.i ?? []);
+      case 'gtt_place':
+        return this.placeGtt(form);
+      case 'gtt_list':
+        return [...this.gttBook.values()].filter((g) => g.status !== 'deleted').map((g) => this.gttJson(g));
+      case 'gtt_get':
+        return this.gttJson(this.findGtt(params[0]!));
+      case 'gtt_modify':
+        return this.modifyGtt(params[0]!, form);
+      case 'gtt_delete':
+        return this.deleteGtt(params[0]!);
       case 'instruments': {
         const csv = this.instrumentsCsv(params[0]);
         res.writeHead(200, { 'Content-Type': 'text/csv', 'Content-Length': Buffer.byteLength(csv) });
@@ -1596,6 +1651,205 @@ export class FakeKite extends EventEmitter {
     o.exchange_update_timestamp = kiteTimestamp(this.now());
     this.snapshot(o);
     this.publish(o, 'CANCELLED');
+  }
+
+  // ---------------------------------------------------------------- GTT triggers (docs/brokers.md 1.9)
+
+  /** Every trigger the fake holds, deleted ones included (Kite's book leaves those out), as Kite's JSON. */
+  gtts(): Json[] {
+    return [...this.gttBook.values()].map((g) => this.gttJson(g));
+  }
+
+  /** One trigger as Kite's JSON, or null. */
+  gtt(id: string | number): Json | null {
+    const g = this.gttBook.get(Number(id));
+    return g ? this.gttJson(g) : null;
+  }
+
+  private findGtt(id: string): FakeGtt {
+    const g = /^[0-9]{1,18}$/.test(id) ? this.gttBook.get(Number(id)) : undefined;
+    if (!g || g.status === 'deleted') throw new KiteApiError(404, 'InputException', 'Invalid trigger id.');
+    return g;
+  }
+
+  /**
+   * `type`, `condition` and `orders` of a place or modify, checked as Kite does (InputException;
+   * the messages are the fake's own): the instrument, a value count that fits the type, two-leg
+   * values below and above the last price, every value at least 0.25% (9 paise under ₹50) from it
+   * (Zerodha's GTT terms), LIMIT orders on the condition's instrument, lots and ticks.
+   */
+  private validateGtt(form: Record<string, string>): Omit<FakeGtt, 'id' | 'status' | 'results' | 'createdAt' | 'updatedAt'> {
+    const type = form.type;
+    if (type !== 'single' && type !== 'two-leg') throw input('Invalid `type`.');
+    const parse = (field: 'condition' | 'orders'): unknown => {
+      try {
+        return JSON.parse(form[field] ?? '');
+      } catch {
+        throw input(`Invalid \`${field}\`.`);
+      }
+    };
+    const condition = parse('condition');
+    if (!condition || typeof condition !== 'object' || Array.isArray(condition)) throw input('Invalid `condition`.');
+    const c = condition as Json;
+    const instrument = this.instrumentsByKey.get(`${String(c.exchange)}:${String(c.tradingsymbol)}`);
+    if (!instrument || !instrument.tradable) throw input('Invalid `tradingsymbol`.');
+    const price = (v: unknown): PriceTicks | null => (typeof v === 'number' && v > 0 ? parseRupees(String(v)) : null);
+    const lastPrice = price(c.last_price);
+    if (lastPrice === null) throw input('Invalid `last_price`.');
+    const legs = type === 'two-leg' ? 2 : 1;
+    if (!Array.isArray(c.trigger_values) || c.trigger_values.length !== legs) throw input('Invalid `trigger_values`.');
+    const triggerValues = c.trigger_values.map((v: unknown) => {
+      const t = price(v);
+      if (t === null) throw input('Invalid `trigger_values`.');
+      this.checkTick(instrument, t);
+      return t;
+    });
+    if (type === 'two-leg' && !(triggerValues[0]! < lastPrice && lastPrice < triggerValues[1]!))
+      throw input('Invalid trigger data: the first trigger must be below the last price and the second above it.');
+    const minGap = lastPrice >= 500_000 ? Math.ceil(lastPrice / 400) : 900;
+    if (triggerValues.some((t) => Math.abs(t - lastPrice) < minGap))
+      throw input('Trigger price should be at least 0.25% away from the last price.');
+    const orders = parse('orders');
+    if (!Array.isArray(orders) || orders.length !== legs) throw input('Invalid `orders`.');
+    const parsed = orders.map((o: unknown): FakeGttOrder => {
+      if (!o || typeof o !== 'object' || Array.isArray(o)) throw input('Invalid `orders`.');
+      const r = o as Json;
+      if (r.exchange !== instrument.exchange || r.tradingsymbol !== instrument.tradingsymbol)
+        throw input('Orders must be for the instrument of the condition.');
+      if (r.transaction_type !== 'BUY' && r.transaction_type !== 'SELL') throw input('Invalid `transaction_type`.');
+      if (r.order_type !== 'LIMIT') throw input('Invalid `order_type`. GTT orders are LIMIT orders.');
+      if (typeof r.product !== 'string' || !PRODUCTS.includes(r.product)) throw input('Invalid `product`.');
+      if (r.product === 'CNC' && instrument.exchange !== 'NSE' && instrument.exchange !== 'BSE')
+        throw input('CNC is only for equity delivery. Use NRML or MIS.');
+      if (typeof r.quantity !== 'number' || !Number.isSafeInteger(r.quantity) || r.quantity <= 0) throw input('Invalid `quantity`.');
+      this.checkLot(instrument, r.quantity);
+      const limit = price(r.price);
+      if (limit === null) throw input('Invalid `price`.');
+      this.checkTick(instrument, limit);
+      return { transaction_type: r.transaction_type, quantity: r.quantity, order_type: 'LIMIT', product: r.product, price: limit };
+    });
+    return { type, instrument, triggerValues, lastPrice, orders: parsed };
+  }
+
+  private placeGtt(form: Record<string, string>): Json {
+    const terms = this.validateGtt(form);
+    const active = [...this.gttBook.values()].filter((g) => g.status === 'active').length;
+    if (active >= 250) throw input('Maximum number of active GTTs (250) reached.');
+    this.seq.gtt += 1;
+    const now = this.now();
+    const g: FakeGtt = {
+      ...terms,
+      id: 100_000 + this.seq.gtt,
+      status: 'active',
+      results: terms.orders.map(() => null),
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.gttBook.set(g.id, g);
+    this.emit('gtt', this.gttJson(g));
+    return { trigger_id: g.id };
+  }
+
+  private modifyGtt(id: string, form: Record<string, string>): Json {
+    const g = this.findGtt(id);
+    if (g.status !== 'active') throw input(`Trigger cannot be modified as it is ${g.status}.`);
+    const terms = this.validateGtt(form);
+    Object.assign(g, terms, { results: terms.orders.map(() => null), updatedAt: this.now() });
+    this.emit('gtt', this.gttJson(g));
+    return { trigger_id: g.id };
+  }
+
+  private deleteGtt(id: string): Json {
+    const g = this.findGtt(id);
+    if (g.status !== 'active') throw input(`Trigger cannot be deleted as it is ${g.status}.`);
+    g.status = 'deleted';
+    g.updatedAt = this.now();
+    this.emit('gtt', this.gttJson(g));
+    return { trigger_id: g.id };
+  }
+
+  /**
+   * A new last price crosses active triggers of the instrument: a value below the trigger's last
+   * price fires when the price falls to it, one above when the price rises to it. The leg whose
+   * value was crossed places its LIMIT order (no tag; it matches by the book's rules) and the
+   * trigger becomes `triggered`; a two-leg trigger's other leg is never placed (one cancels the
+   * other). An order the OMS refuses is a `failed` result without an order id.
+   */
+  private fireGtts(token: number, ltp: PriceTicks): void {
+    for (const g of this.gttBook.values()) {
+      if (g.status !== 'active' || g.instrument.instrumentToken !== token) continue;
+      const leg = g.triggerValues.findIndex((t) => (t < g.lastPrice ? ltp <= t : ltp >= t));
+      if (leg < 0) continue;
+      const o = g.orders[leg]!;
+      g.status = 'triggered';
+      g.updatedAt = this.now();
+      const form: Record<string, string> = {
+        exchange: g.instrument.exchange,
+        tradingsymbol: g.instrument.tradingsymbol,
+        transaction_type: o.transaction_type,
+        order_type: 'LIMIT',
+        quantity: String(o.quantity),
+        product: o.product,
+        price: formatPrice(o.price),
+        validity: 'DAY',
+      };
+      let orderResult: Json;
+      try {
+        const placed = this.createOrder('regular', this.validatePlace('regular', form), o.quantity, null);
+        orderResult = { status: 'success', order_id: placed.order_id, rejection_reason: '' };
+      } catch (e) {
+        if (!(e instanceof KiteApiError)) throw e;
+        orderResult = { status: 'failed', order_id: '', rejection_reason: e.message };
+      }
+      g.results[leg] = {
+        account_id: this.userId,
+        exchange: g.instrument.exchange,
+        tradingsymbol: g.instrument.tradingsymbol,
+        validity: 'DAY',
+        product: o.product,
+        order_type: 'LIMIT',
+        transaction_type: o.transaction_type,
+        quantity: o.quantity,
+        price: rupees(o.price),
+        meta: JSON.stringify({ app_id: 1234, gtt: g.id }),
+        timestamp: kiteTimestamp(g.updatedAt),
+        triggered_at: rupees(ltp),
+        order_result: orderResult,
+      };
+      this.emit('gtt', this.gttJson(g));
+    }
+  }
+
+  private gttJson(g: FakeGtt): Json {
+    const i = g.instrument;
+    return {
+      id: g.id,
+      user_id: this.userId,
+      parent_trigger: null,
+      type: g.type,
+      created_at: kiteTimestamp(g.createdAt),
+      updated_at: kiteTimestamp(g.updatedAt),
+      expires_at: kiteTimestamp(g.createdAt + 365 * 86_400_000),
+      status: g.status,
+      condition: {
+        exchange: i.exchange,
+        last_price: rupees(g.lastPrice),
+        tradingsymbol: i.tradingsymbol,
+        trigger_values: g.triggerValues.map((t) => rupees(t)),
+        instrument_token: i.instrumentToken,
+      },
+      orders: g.orders.map((o, k) => ({
+        exchange: i.exchange,
+        tradingsymbol: i.tradingsymbol,
+        product: o.product,
+        order_type: o.order_type,
+        transaction_type: o.transaction_type,
+        quantity: o.quantity,
+        price: rupees(o.price),
+        result: g.results[k] ?? null,
+      })),
+      meta: null,
+    };
   }
 
   // ---------------------------------------------------------------- matching
