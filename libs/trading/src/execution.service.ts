@@ -51,6 +51,17 @@ function noteBalances(out: Outbox, posted: PostedTransaction): void {
   else out.wallet = posted.balances;
 }
 
+/** An order of a watchlist leg changed (docs/watchlist-trading.md): told after the commit. */
+export interface LegOrderChange {
+  legId: string;
+  orderId: OrderId;
+  userId: UserId;
+  accountId: string;
+  status: OrderRow['status'];
+  /** Fills this change applied. */
+  fills: number;
+}
+
 /** A broker report for one of the order's broker ids. */
 export interface BrokerReportFor {
   brokerOrderId: string;
@@ -79,6 +90,13 @@ export class ExecutionService {
     @Inject(QuotesStore) private readonly quotes: QuotesStore,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
   ) {}
+
+  /**
+   * Told after the commit of every change to an order of a watchlist leg (a fill, a cancel, a
+   * rejection…), in this process: the worker's exit engine reloads the leg, convergence re-plans it.
+   * A listener must not throw (it is caught and ignored) and must not block.
+   */
+  readonly legOrderListeners = new Set<(change: LegOrderChange) => void>();
 
   /**
    * Before the broker call: records that the order is being sent (so a retry after a crash
@@ -341,6 +359,24 @@ export class ExecutionService {
     });
     // Best effort, after the commit: a lost event shows as a seq gap and the client re-fetches.
     if (out.userId) await this.publish(out).catch(() => undefined);
+    const o = out.order;
+    if (o?.leg_id && this.legOrderListeners.size > 0) {
+      const change: LegOrderChange = {
+        legId: o.leg_id,
+        orderId: o.id,
+        userId: o.user_id,
+        accountId: o.account_id,
+        status: o.status,
+        fills: out.trades.length,
+      };
+      for (const listen of this.legOrderListeners) {
+        try {
+          listen(change);
+        } catch {
+          // A listener's failure is its own; the order change is committed.
+        }
+      }
+    }
     return result;
   }
 
