@@ -5,3 +5,9 @@ import 'reflect-metadata';
 
 export * from './watchlist-trading.module';
 export * from './standing-exits.port';
+export * from './settings.repository';
+export * from './settings.use-cases';
+export * from './watchlist-trading.repository';
+export * from './leg-engine';
+export * from './quick-order.use-case';
+export * from './legs.use-cases';

@@ -4,9 +4,15 @@ import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { TradingModule } from '@tradeloop/trading';
+import { SettingsRepository } from './settings.repository';
+import { TradingSettingsService } from './settings.use-cases';
+import { WatchlistTradingRepository } from './watchlist-trading.repository';
+import { LegEngine } from './leg-engine';
+import { QuickOrderUseCase } from './quick-order.use-case';
+import { ConvergeLegUseCase, ListLegsQuery, ListRiskExitsQuery } from './legs.use-cases';
 
-const USE_CASES: never[] = [];
-const PORTS: never[] = [];
+const USE_CASES = [TradingSettingsService, QuickOrderUseCase, ConvergeLegUseCase, ListLegsQuery, ListRiskExitsQuery];
+const PORTS = [SettingsRepository, WatchlistTradingRepository, LegEngine];
 
 /** Watchlist trading (docs/watchlist-trading.md): settings tiers, quick-order intents, legs and their exits. */
 @Module({
