@@ -28,6 +28,20 @@ const WATCHLIST_KEYS: [ReactNode, string][] = [
     'Trade: open the order ticket to buy / sell the selected instrument',
   ],
   [<Kbd key="k">Esc</Kbd>, 'Trade: close the order ticket'],
+  [
+    <>
+      <Kbd>⇧B</Kbd> <Kbd>⇧S</Kbd>
+    </>,
+    'Watchlist: quick buy / sell one step of the selected row',
+  ],
+  [
+    <>
+      <Kbd>1</Kbd> <Kbd>2</Kbd> <Kbd>3</Kbd> <Kbd>4</Kbd>
+    </>,
+    'Watchlist: quick CE+ / CE− / PE+ / PE− on the selected row',
+  ],
+  [<Kbd key="k">X</Kbd>, "Watchlist: exit the selected row's legs"],
+  [<Kbd key="k">⇧X</Kbd>, 'Watchlist: exit every leg of the watchlist'],
 ];
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

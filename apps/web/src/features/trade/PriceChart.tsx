@@ -9,15 +9,25 @@
  *   chart-legend             OHLC and volume of the candle under the crosshair (else the last one);
  *                            data-ts = that candle's ISO time
  *   chart-canvas             the drawing surface (lightweight-charts)
+ *   (data-levels on price-chart: the exit levels drawn as lines, "TP:130.00|SL:80.00|TSL:110.00", quick/quick-trade.ts)
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { HistogramSeries, type IChartApi, type ISeriesApi, type MouseEventParams, type Time } from 'lightweight-charts';
+import {
+  HistogramSeries,
+  LineStyle,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type MouseEventParams,
+  type Time,
+} from 'lightweight-charts';
 import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { changePercent, direction, formatChange, formatPrice, formatVolume } from '../../lib/price';
 import { lastCandleAttr, toBar, type Bar } from './chart-data';
 import type { QuoteBook } from './quote-book';
 import { CHART_COLORS, createCandleChart } from './candle-chart';
+import { levelsAttr, type Level, type LevelKind } from './quick/quick-trade';
 import { useLiveCandles } from './useLiveCandles';
 import { useLiveQuote } from './useLiveQuotes';
 
@@ -34,7 +44,16 @@ interface PriceChartProps {
   timeframe: Timeframe;
   book: QuoteBook;
   onTimeframe: (timeframe: Timeframe) => void;
+  /** Exit levels of the charted contract's leg, drawn as horizontal lines. */
+  levels?: readonly Level[];
 }
+
+const LEVEL_STYLE: Record<LevelKind, { color: string; title: string; style: LineStyle }> = {
+  TP: { color: COLORS.up, title: 'TP', style: LineStyle.Dashed },
+  SL: { color: COLORS.down, title: 'SL', style: LineStyle.Dashed },
+  TSL: { color: '#e8b339', title: 'Trail', style: LineStyle.Solid },
+};
+const NO_LEVELS: readonly Level[] = [];
 
 const volumePoint = (bar: Bar) => ({
   time: bar.time,
@@ -42,7 +61,7 @@ const volumePoint = (bar: Bar) => ({
   color: bar.close >= bar.open ? COLORS.upVolume : COLORS.downVolume,
 });
 
-export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartProps) {
+export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_LEVELS }: PriceChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const handlesRef = useRef<ChartHandles | null>(null);
   /** The (symbol, timeframe) whose bars are drawn. */
@@ -78,6 +97,39 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
       chart.remove();
     };
   }, []);
+
+  // The exit levels: one price line each, moved (not redrawn) as they change.
+  const levelLinesRef = useRef(new Map<LevelKind, IPriceLine>());
+  const levelsKey = levelsAttr(levels);
+  useEffect(() => {
+    const candles = handlesRef.current?.candles;
+    if (!candles) return;
+    const lines = levelLinesRef.current;
+    const wanted = new Map(levels.map((l) => [l.kind, Number(l.price)]));
+    for (const [kind, line] of lines) {
+      if (wanted.has(kind)) continue;
+      candles.removePriceLine(line);
+      lines.delete(kind);
+    }
+    for (const [kind, price] of wanted) {
+      const line = lines.get(kind);
+      if (line) line.applyOptions({ price });
+      else {
+        const style = LEVEL_STYLE[kind];
+        lines.set(
+          kind,
+          candles.createPriceLine({
+            price,
+            color: style.color,
+            lineWidth: 1,
+            lineStyle: style.style,
+            axisLabelVisible: true,
+            title: style.title,
+          }),
+        );
+      }
+    }
+  }, [levels]);
 
   const { stream, history, subscription } = useLiveCandles(symbol, timeframe, {
     reset: (drawn) => {
@@ -132,6 +184,7 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe }: PriceChartP
       data-state={state}
       data-live={live}
       data-last-candle={lastCandleAttr(last)}
+      data-levels={levelsKey}
     >
       <header className="chart-header">
         <div className="chart-title">

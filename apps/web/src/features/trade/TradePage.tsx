@@ -4,10 +4,14 @@
  * The order ticket docks right of the chart, the charted instrument's market depth under it; orders,
  * positions, trades and risk are tabs below.
  *
- * URL state (shareable, survives reloads): ?list=<watchlist id>&symbol=<SYMBOL>&tf=<1m|5m|15m|1h|1d>&tab=<orders|positions|trades|risk>.
+ * URL state (shareable, survives reloads): ?list=<watchlist id>&symbol=<SYMBOL>&tf=<1m|5m|15m|1h|1d>&tab=<orders|legs|positions|trades|risk>.
  *
  * Keys: B / S open the ticket as buy / sell for the selected watchlist row (when the list has
- * focus) or the charted instrument; Esc closes it.
+ * focus) or the charted instrument; Esc closes it. With the list focused, the quick actions of the
+ * selected row: ⇧B / ⇧S, 1–4 (CE+ CE− PE+ PE−), X (exit), ⇧X (exit all) — quick/quick-trade.ts.
+ *
+ * Watchlist trading (docs/watchlist-trading.md): quick buttons on the selected row, the Legs tab,
+ * the selected leg's TP / SL / trailing stop drawn on the chart of its contract, risk exits as toasts.
  *
  * Test ids:
  *   trade-page      the page
@@ -16,6 +20,8 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { toast } from 'sonner';
+import type { Leg, RiskExit } from '@tradeloop/contracts';
 import { isTimeframe, type Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
@@ -29,12 +35,24 @@ import { OrderTicketPanel, type TicketState } from './OrderTicket';
 import { useKillSwitch, useOrders, usePositions, useTrades } from './orders-api';
 import { isTradingTab, TradingTabs, type TradingTab } from './TradingTabs';
 import { useTradingSync } from './useTradingSync';
+import { useBrokerAccounts } from '../brokers/broker-accounts-api';
+import { useLegs, useWatchlistTradingSync } from './quick/quick-api';
+import { exitSentence, legKey, LegsPanel } from './quick/LegsPanel';
+import { legLevels, quickKey } from './quick/quick-trade';
+import { useQuickTrade } from './quick/useQuickTrade';
 import './trade.css';
+import './quick/quick.css';
 
 const EMPTY: never[] = [];
 
 const isTypingTarget = (target: EventTarget | null): boolean =>
   target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+
+/** The selected watchlist row's element while the list has focus, else null. */
+function focusedWatchlistRow(): HTMLElement | null {
+  const list = document.activeElement?.closest('[data-testid="watchlist-rows"]');
+  return list?.querySelector<HTMLElement>('[data-selected="true"]') ?? null;
+}
 
 /** The watchlist's selected row while the list has focus, else null. */
 function focusedWatchlistSymbol(): string | null {
@@ -64,6 +82,28 @@ export function TradePage() {
   const killSwitch = useKillSwitch();
   const positionItems = positions.data?.items ?? EMPTY;
 
+  // Watchlist trading: the active list's quick buttons, the legs and their exits.
+  const quick = useQuickTrade(active?.id ?? null);
+  const legsQuery = useLegs();
+  const legs: readonly Leg[] = legsQuery.data?.items ?? EMPTY;
+  const brokerAccounts = useBrokerAccounts();
+  const accountName = useCallback(
+    (id: string) => brokerAccounts.data?.items.find((a) => a.id === id)?.name ?? `account …${id.slice(-4)}`,
+    [brokerAccounts.data],
+  );
+  const [selectedLeg, setSelectedLeg] = useState<string | null>(null);
+  const [lastExit, setLastExit] = useState<RiskExit | null>(null);
+  const onExit = useCallback((exit: RiskExit) => {
+    setLastExit(exit);
+    toast.warning(exitSentence(exit), { className: 'toast risk-exit-toast' });
+  }, []);
+  const openLegs = legs.filter((l) => l.netQuantity !== 0 || l.targetQuantity !== 0);
+  useWatchlistTradingSync(openLegs.length > 0, onExit);
+  const chartedLeg =
+    legs.find((l) => legKey(l) === selectedLeg && l.symbol === charted) ?? legs.find((l) => l.symbol === charted && l.netQuantity !== 0);
+  const levels = useMemo(() => legLevels(chartedLeg), [chartedLeg]);
+  const legSymbols = openLegs.map((l) => l.symbol).join(',');
+
   // Quotes for the visible list, the charted instrument, the ticket's and the open positions'.
   const activeSymbols = active?.symbols;
   const positionSymbols = positionItems
@@ -73,10 +113,10 @@ export function TradePage() {
   const ticketSymbol = ticket?.symbol ?? null;
   const quoteSymbols = useMemo(() => {
     const symbols = [...(activeSymbols ?? [])];
-    for (const s of [charted, ticketSymbol, ...(positionSymbols ? positionSymbols.split(',') : [])])
-      if (s && !symbols.includes(s)) symbols.push(s);
+    const more = [...(positionSymbols ? positionSymbols.split(',') : []), ...(legSymbols ? legSymbols.split(',') : [])];
+    for (const s of [charted, ticketSymbol, ...more]) if (s && !symbols.includes(s)) symbols.push(s);
     return symbols;
-  }, [activeSymbols, charted, ticketSymbol, positionSymbols]);
+  }, [activeSymbols, charted, ticketSymbol, positionSymbols, legSymbols]);
   const { quotes, subscription } = useLiveQuotes(book, quoteSymbols);
 
   useEffect(() => {
@@ -91,6 +131,18 @@ export function TradePage() {
         return;
       }
       if (isTypingTarget(event.target)) return;
+      // Quick actions press the selected row's own button, so a disabled (in-flight) one does nothing.
+      const quickButton = quickKey(event);
+      const row = quickButton ? focusedWatchlistRow() : null;
+      if (quickButton && row) {
+        event.preventDefault();
+        const button =
+          quickButton === 'EXIT_ALL'
+            ? document.querySelector<HTMLButtonElement>('[data-testid="quick-exit-all"]')
+            : row.querySelector<HTMLButtonElement>(`[data-quick="${quickButton}"]`);
+        if (button && !button.disabled) button.click();
+        return;
+      }
       const key = event.key.toLowerCase();
       if (key !== 'b' && key !== 's') return;
       const symbol = focusedWatchlistSymbol() ?? charted;
@@ -133,9 +185,11 @@ export function TradePage() {
           charted={charted}
           onActivate={(id) => update({ list: id })}
           onOpenChart={(symbol) => update({ symbol })}
+          quick={quick}
+          legs={legs}
         />
         <div className="trade-center">
-          <PriceChart symbol={charted} timeframe={timeframe} book={book} onTimeframe={(tf) => update({ tf })} />
+          <PriceChart symbol={charted} timeframe={timeframe} book={book} onTimeframe={(tf) => update({ tf })} levels={levels} />
           <DepthPanel symbol={charted} />
         </div>
         <OrderTicketPanel ticket={ticket} defaultSymbol={charted} book={book} positions={positionItems} onChange={setTicket} />
@@ -163,6 +217,26 @@ export function TradePage() {
         }}
         book={book}
         killSwitchEngaged={killSwitch.data?.self.engaged === true || killSwitch.data?.global.engaged === true}
+        legs={{
+          open: openLegs.length,
+          panel: (
+            <LegsPanel
+              legs={legs}
+              loading={legsQuery.isPending}
+              error={legsQuery.isError ? legsQuery.error : null}
+              onRetry={() => void legsQuery.refetch()}
+              book={book}
+              accountName={accountName}
+              selected={selectedLeg}
+              onSelect={(leg) => {
+                setSelectedLeg(legKey(leg));
+                update({ symbol: leg.symbol });
+              }}
+              lastExit={lastExit}
+              onDismissExit={() => setLastExit(null)}
+            />
+          ),
+        }}
       />
     </div>
   );

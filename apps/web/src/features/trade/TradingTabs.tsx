@@ -3,12 +3,12 @@
  *
  * Test ids:
  *   trading-tabs             the panel
- *   trading-tab-<name>       orders | positions | trades | risk (aria-selected); the choice is kept in ?tab=
+ *   trading-tab-<name>       orders | legs | positions | trades | risk (aria-selected); the choice is kept in ?tab=
  *   trading-open-count       open orders badge on the Orders tab
  *   (orders-blotter: OrdersBlotter.tsx; positions-table: PositionsTable.tsx;
- *    trades-table: TradesTable.tsx; risk-panel, kill switch, risk-events: RiskPanel.tsx)
+ *    trades-table: TradesTable.tsx; risk-panel, kill switch, risk-events: RiskPanel.tsx; legs-panel: quick/LegsPanel.tsx)
  */
-import { useId, type KeyboardEvent } from 'react';
+import { useId, type KeyboardEvent, type ReactNode } from 'react';
 import type { Order, PositionDto, Trade } from '@tradeloop/contracts';
 import { OrdersBlotter, isOpenOrder } from './OrdersBlotter';
 import { PositionsTable } from './PositionsTable';
@@ -16,11 +16,11 @@ import type { QuoteBook } from './quote-book';
 import { RiskPanel } from './RiskPanel';
 import { TradesTable } from './TradesTable';
 
-export const TRADING_TABS = ['orders', 'positions', 'trades', 'risk'] as const;
+export const TRADING_TABS = ['orders', 'legs', 'positions', 'trades', 'risk'] as const;
 export type TradingTab = (typeof TRADING_TABS)[number];
 export const isTradingTab = (v: string | null): v is TradingTab => (TRADING_TABS as readonly string[]).includes(v ?? '');
 
-const LABEL: Record<TradingTab, string> = { orders: 'Orders', positions: 'Positions', trades: 'Trades', risk: 'Risk' };
+const LABEL: Record<TradingTab, string> = { orders: 'Orders', legs: 'Legs', positions: 'Positions', trades: 'Trades', risk: 'Risk' };
 
 interface Query<T> {
   items: readonly T[];
@@ -37,9 +37,11 @@ interface TradingTabsProps {
   trades: Query<Trade>;
   book: QuoteBook;
   killSwitchEngaged: boolean;
+  /** The watchlist legs: how many are open, and the panel (quick/LegsPanel.tsx). */
+  legs: { open: number; panel: ReactNode };
 }
 
-export function TradingTabs({ tab, onTab, orders, positions, trades, book, killSwitchEngaged }: TradingTabsProps) {
+export function TradingTabs({ tab, onTab, orders, positions, trades, book, killSwitchEngaged, legs }: TradingTabsProps) {
   const id = useId();
   const open = orders.items.filter(isOpenOrder).length;
   const live = positions.items.filter((p) => p.netQuantity !== 0).length;
@@ -73,6 +75,11 @@ export function TradingTabs({ tab, onTab, orders, positions, trades, book, killS
                 {open}
               </span>
             )}
+            {t === 'legs' && legs.open > 0 && (
+              <span className="trading-tab-count" data-testid="trading-legs-count">
+                {legs.open}
+              </span>
+            )}
             {t === 'positions' && live > 0 && <span className="trading-tab-count">{live}</span>}
             {t === 'risk' && killSwitchEngaged && <span className="chip chip-negative">switch on</span>}
           </button>
@@ -80,6 +87,7 @@ export function TradingTabs({ tab, onTab, orders, positions, trades, book, killS
       </div>
       <div className="trading-tab-panel" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`}>
         {tab === 'orders' && <OrdersBlotter orders={orders.items} loading={orders.loading} error={orders.error} onRetry={orders.retry} />}
+        {tab === 'legs' && legs.panel}
         {tab === 'positions' && (
           <PositionsTable
             positions={positions.items}

@@ -3,15 +3,20 @@
  *   watchlist                  the panel; data-list = active list's name, data-count = its number of symbols
  *   watchlist-quotes-error     shown when quotes could not be loaded (with Retry)
  *   watchlist-live-status      live state of the list's prices (data-state = live|pending|no-answer|offline)
- *   (tabs, search and rows: see WatchlistTabs.tsx, InstrumentSearch.tsx, WatchlistTable.tsx)
+ *   (tabs, search and rows: see WatchlistTabs.tsx, InstrumentSearch.tsx, WatchlistTable.tsx;
+ *    quick trading: quick/QuickBar.tsx, quick/QuickStrip.tsx, quick/SettingsDrawer.tsx)
  */
 import { useState } from 'react';
-import type { InstrumentDto, Watchlist } from '@tradeloop/contracts';
+import type { InstrumentDto, Leg, Watchlist } from '@tradeloop/contracts';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { describeError } from '../../lib/api';
 import { useRealtime } from '../../lib/RealtimeProvider';
 import type { SubscriptionStatus } from '../../lib/market-subscriptions';
 import { InstrumentSearch } from './InstrumentSearch';
+import { QuickBar } from './quick/QuickBar';
+import { QuickKeysHint, QuickStrip } from './quick/QuickStrip';
+import { SettingsDrawer } from './quick/SettingsDrawer';
+import type { QuickTrade } from './quick/useQuickTrade';
 import type { QuoteBook } from './quote-book';
 import { useWatchlistChange } from './trade-api';
 import { WatchlistTable } from './WatchlistTable';
@@ -27,6 +32,9 @@ interface WatchlistPanelProps {
   charted: string | null;
   onActivate: (id: string) => void;
   onOpenChart: (symbol: string) => void;
+  /** Quick trading on the rows (the active list's). */
+  quick: QuickTrade;
+  legs: readonly Leg[];
 }
 
 export function WatchlistPanel({
@@ -39,8 +47,11 @@ export function WatchlistPanel({
   charted,
   onActivate,
   onOpenChart,
+  quick,
+  legs,
 }: WatchlistPanelProps) {
   const change = useWatchlistChange();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [selection, setSelection] = useState<{ listId: string | null; index: number }>({ listId: null, index: 0 });
   const symbols = active?.symbols ?? [];
   // The selection belongs to one list; another list starts at its charted row or the top.
@@ -92,6 +103,12 @@ export function WatchlistPanel({
         onDelete={(id) => change.mutateAsync({ kind: 'delete', id }).catch(() => undefined)}
       />
       <InstrumentSearch listed={symbols} disabled={!active} onAdd={add} />
+      <QuickBar
+        quick={quick}
+        anyOpen={legs.some((l) => l.watchlistId === active?.id && l.targetQuantity !== 0)}
+        selected={symbols[selected] ?? null}
+        onSettings={() => setSettingsOpen(true)}
+      />
       <WatchlistTable
         listName={active?.name ?? 'watchlist'}
         symbols={symbols}
@@ -103,6 +120,7 @@ export function WatchlistPanel({
         onOpen={onOpenChart}
         onRemove={remove}
         onMove={move}
+        renderQuick={(symbol) => <QuickStrip symbol={symbol} book={book} quick={quick} legs={legs} />}
       />
       {quotesError ? (
         <div className="wl-footer" data-testid="watchlist-quotes-error">
@@ -110,6 +128,19 @@ export function WatchlistPanel({
         </div>
       ) : null}
       <WatchlistFooter symbols={symbols} statuses={statuses} />
+      {symbols.length > 0 && (
+        <div className="wl-quick-hint">
+          <QuickKeysHint />
+        </div>
+      )}
+      <SettingsDrawer
+        open={settingsOpen}
+        onClose={() => setSettingsOpen(false)}
+        watchlistId={active?.id ?? null}
+        watchlistName={active?.name ?? 'this watchlist'}
+        symbol={symbols[selected] ?? null}
+        underlying={symbols[selected] ?? null}
+      />
     </section>
   );
 }

@@ -7,8 +7,9 @@
  *   watchlist-change-<SYMBOL>          change vs the previous close
  *   watchlist-change-pct-<SYMBOL>      change in percent
  *   watchlist-remove-<SYMBOL>          remove button
+ *   (the selected row's quick buttons: quick/QuickStrip.tsx)
  */
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import type { SubscriptionStatus } from '../../lib/market-subscriptions';
 import { changePercent, direction, formatChange, formatPrice } from '../../lib/price';
@@ -26,6 +27,8 @@ interface WatchlistTableProps {
   onOpen: (symbol: string) => void;
   onRemove: (symbol: string) => void;
   onMove: (from: number, to: number) => void;
+  /** What the selected row shows under its prices (its quick buttons). */
+  renderQuick?: (symbol: string) => ReactNode;
 }
 
 export function WatchlistTable({
@@ -39,6 +42,7 @@ export function WatchlistTable({
   onOpen,
   onRemove,
   onMove,
+  renderQuick,
 }: WatchlistTableProps) {
   const listId = useId();
   const bodyRef = useRef<HTMLDivElement>(null);
@@ -115,6 +119,7 @@ export function WatchlistTable({
                 onOpen(symbol);
               }}
               onRemove={() => onRemove(symbol)}
+              quick={index === selected && renderQuick ? renderQuick(symbol) : null}
             />
           ))}
         </div>
@@ -132,10 +137,11 @@ interface WatchlistRowProps {
   charted: boolean;
   onClick: () => void;
   onRemove: () => void;
+  quick: ReactNode;
 }
 
 /** One instrument; subscribes to its own quote so a tick re-renders this row only. */
-function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, onRemove }: WatchlistRowProps) {
+function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, onRemove, quick }: WatchlistRowProps) {
   const quote = useLiveQuote(book, symbol);
   const tone = direction(quote?.change);
   const toneClass = tone > 0 ? ' up' : tone < 0 ? ' down' : '';
@@ -145,7 +151,7 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       id={id}
       role="option"
       aria-selected={selected}
-      className={`wl-row${selected ? ' wl-row-selected' : ''}${charted ? ' wl-row-charted' : ''}`}
+      className={`wl-row${selected ? ' wl-row-selected' : ''}${charted ? ' wl-row-charted' : ''}${quick ? ' wl-row-quick' : ''}`}
       onClick={onClick}
       data-symbol={symbol}
       data-testid={`watchlist-row-${symbol}`}
@@ -191,6 +197,7 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       >
         ×
       </button>
+      {quick}
     </div>
   );
 }
