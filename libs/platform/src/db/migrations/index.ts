@@ -25,6 +25,7 @@ import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds'
 import { BrokerCashMirror1763817600000 } from './1763817600000-broker-cash-mirror';
 import { InstrumentMasters1763818200000 } from './1763818200000-instrument-masters';
 import { WatchlistTrading1763818800000 } from './1763818800000-watchlist-trading';
+import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   BrokerCashMirror1763817600000,
   InstrumentMasters1763818200000,
   WatchlistTrading1763818800000,
+  TradeLegGtts1763819400000,
 ];
