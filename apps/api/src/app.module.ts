@@ -10,6 +10,7 @@ import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
+import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
@@ -38,6 +39,7 @@ import { AdminWalletsController } from './wallet/admin-wallets.controller';
 import { ComplianceLedgerController } from './wallet/compliance-ledger.controller';
 import { WalletController } from './wallet/wallet.controller';
 import { WatchlistsController } from './watchlists/watchlists.controller';
+import { QuickOrdersController, TradingSettingsController } from './watchlist-trading/watchlist-trading.controller';
 import { OrdersController } from './trading/orders.controller';
 import { PositionsController } from './trading/positions.controller';
 import { RiskController } from './trading/risk.controller';
@@ -74,6 +76,7 @@ export class ApiModule {
         ModelRegistryModule,
         StrategiesModule,
         AccountsModule,
+        WatchlistTradingModule,
       ],
       controllers: [
         AuthController,
@@ -90,6 +93,8 @@ export class ApiModule {
         QuotesController,
         DepthController,
         WatchlistsController,
+        TradingSettingsController,
+        QuickOrdersController,
         OrdersController,
         PositionsController,
         RiskController,
