@@ -58,7 +58,8 @@ export type OrderHistoryEventType = OrderHistoryEvent['event'];
 export type OrderHistoryDetails<E extends OrderHistoryEventType> = Extract<OrderHistoryEvent, { event: E }>['details'];
 
 export type NoDetails = Readonly<Record<string, never>>;
-export type AcceptedHow = 'sent' | 'found-by-tag' | 'found-by-heuristic';
+/** `gtt-triggered`: the broker placed it when a standing GTT fired; we adopted it as the exit of a watchlist leg (docs/watchlist-trading.md). */
+export type AcceptedHow = 'sent' | 'found-by-tag' | 'found-by-heuristic' | 'gtt-triggered';
 
 /** Who asked for a cancel when it was not the owner (whose own request carries nothing). */
 export const CANCEL_REQUESTERS = ['kill switch', 'automatic trip', 'strategy kill switch'] as const;
@@ -367,7 +368,7 @@ export function decodeOrderHistoryEvent(event: string, details: unknown): OrderH
           event: 'ACCEPTED',
           details: {
             brokerOrderIds: r.strings('brokerOrderIds'),
-            how: r.oneOf('how', ['sent', 'found-by-tag', 'found-by-heuristic'] as const),
+            how: r.oneOf('how', ['sent', 'found-by-tag', 'found-by-heuristic', 'gtt-triggered'] as const),
           },
         };
       case 'OPENED':
