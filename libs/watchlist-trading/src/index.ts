@@ -11,3 +11,7 @@ export * from './watchlist-trading.repository';
 export * from './leg-engine';
 export * from './quick-order.use-case';
 export * from './legs.use-cases';
+export * from './risk-exits/risk-exits.repository';
+export * from './risk-exits/fire-risk-exit.use-case';
+export * from './risk-exits/leg-change-notes';
+export * from './risk-exits/exit-evaluator';

@@ -10,9 +10,12 @@ import { WatchlistTradingRepository } from './watchlist-trading.repository';
 import { LegEngine } from './leg-engine';
 import { QuickOrderUseCase } from './quick-order.use-case';
 import { ConvergeLegUseCase, ListLegsQuery, ListRiskExitsQuery } from './legs.use-cases';
+import { FireRiskExitUseCase } from './risk-exits/fire-risk-exit.use-case';
+import { LegChangeNotes } from './risk-exits/leg-change-notes';
+import { RiskExitsRepository } from './risk-exits/risk-exits.repository';
 
-const USE_CASES = [TradingSettingsService, QuickOrderUseCase, ConvergeLegUseCase, ListLegsQuery, ListRiskExitsQuery];
-const PORTS = [SettingsRepository, WatchlistTradingRepository, LegEngine];
+const USE_CASES = [TradingSettingsService, QuickOrderUseCase, ConvergeLegUseCase, ListLegsQuery, ListRiskExitsQuery, FireRiskExitUseCase];
+const PORTS = [SettingsRepository, WatchlistTradingRepository, LegEngine, RiskExitsRepository, LegChangeNotes];
 
 /** Watchlist trading (docs/watchlist-trading.md): settings tiers, quick-order intents, legs and their exits. */
 @Module({
