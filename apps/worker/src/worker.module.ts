@@ -20,6 +20,7 @@ import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { StrategiesModule } from '@tradeloop/strategies';
+import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
 import { MockFeedBridge } from './execution/mock-feed.bridge';
@@ -38,6 +39,7 @@ import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliation.handler';
 import { InstrumentMastersHandler } from './instruments/instrument-masters.handler';
+import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -47,6 +49,7 @@ const HANDLERS = [
   BrokerUpdateHandler,
   BrokerReconciliationHandler,
   InstrumentMastersHandler,
+  LegsConvergeHandler,
 ];
 
 /**
@@ -89,6 +92,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,
+        WatchlistTradingModule,
       ],
       providers: [
         ...HANDLERS,
@@ -102,6 +106,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         BrokerSessions,
         OrderReconciler,
         RiskMonitorLoop,
+        LegsConvergence,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -8,7 +8,7 @@ import { LegEngine, type LegAccountOutcome } from './leg-engine';
 import { WatchlistTradingRepository } from './watchlist-trading.repository';
 
 /** Why a leg account is converged again (docs/watchlist-trading.md, "Intents and target positions"). */
-export type ConvergeCause = 'filled' | 'cancelled' | 'rejected' | 'expired' | 'modify_rejected' | 'sweep';
+export type ConvergeCause = 'filled' | 'cancelled' | 'rejected' | 'expired' | 'changed' | 'sweep';
 
 /**
  * Re-runs planDelta for one leg on one account after one of its orders changed (a fill, a cancel,
@@ -31,7 +31,7 @@ export class ConvergeLegUseCase {
     return this.engine.settle(
       { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
       accountId,
-      (s) => (cause === 'rejected' || cause === 'modify_rejected' || s.target === null ? s.filled + s.working : s.target),
+      (s) => (cause === 'rejected' || s.target === null ? s.filled + s.working : s.target),
       { seed: `converge:${uuidv7()}`, meta: {}, tag: 'converge' },
     );
   }

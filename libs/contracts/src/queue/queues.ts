@@ -22,6 +22,8 @@ export const JOBS = {
   brokerReconciliation: 'maintenance.broker-reconciliation',
   /** The daily instrument masters import (docs/brokers.md, "Instrument masters"): Kite, Upstox and OpenAlgo, or one. */
   instrumentMasters: 'maintenance.instrument-masters',
+  /** Watchlist trading (docs/watchlist-trading.md): re-run one leg's delta on one account after one of its orders changed. */
+  legsConverge: 'legs.converge',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -76,6 +78,11 @@ export const JOB_PAYLOADS = {
   ]),
   [JOBS.brokerReconciliation]: BrokerReconciliationRequestSchema,
   [JOBS.instrumentMasters]: InstrumentMastersRequestSchema,
+  [JOBS.legsConverge]: z.strictObject({
+    legId: z.uuid(),
+    accountId: z.uuid(),
+    cause: z.enum(['filled', 'cancelled', 'rejected', 'expired', 'changed', 'sweep']),
+  }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -87,4 +94,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.brokerUpdate]: QUEUES.orders,
   [JOBS.brokerReconciliation]: QUEUES.maintenance,
   [JOBS.instrumentMasters]: QUEUES.maintenance,
+  [JOBS.legsConverge]: QUEUES.orders,
 };
