@@ -40,6 +40,7 @@ import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliation.handler';
 import { InstrumentMastersHandler } from './instruments/instrument-masters.handler';
 import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
+import { ExitEngine } from './watchlist/exit-engine';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -107,6 +108,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         OrderReconciler,
         RiskMonitorLoop,
         LegsConvergence,
+        ExitEngine,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -82,14 +82,16 @@ export class RiskExitsRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
   /**
-   * Legs whose current generation has not exited yet (all of them, or those named). Whether a leg
-   * is open is its fills' business (WatchlistTradingRepository.fills), not a column.
+   * Legs to watch (all of them, or those named): some account still targets a position (a leg
+   * being exited by a click, target 0, is not watched) and the current generation has not exited
+   * yet. Whether a leg is open is its fills' business (WatchlistTradingRepository.fills).
    */
   async exitableLegs(legIds: readonly string[] | null = null, sql: Sql = this.db.sql): Promise<ExitLegRow[]> {
     const rows = await sql.rows<LegRow>(
       `SELECT l.id, l.user_id, l.symbol, l.product, l.settings, l.generation, l.tsl_armed, l.tsl_stop_ticks::text, l.tsl_best_ticks::text
        FROM trade_legs l
        WHERE ($1::uuid[] IS NULL OR l.id = ANY($1::uuid[]))
+         AND EXISTS (SELECT 1 FROM trade_leg_accounts a WHERE a.leg_id = l.id AND a.target_quantity <> 0)
          AND NOT EXISTS (SELECT 1 FROM risk_exits x WHERE x.trigger_id = 'exit:' || l.id || ':' || l.generation)`,
       [legIds],
     );
