@@ -32,3 +32,4 @@ export * from './order-history.verifier';
 export * from './brokers';
 export * from './reconciliation';
 export * from './instrument-masters.use-case';
+export * from './kite-gtt-sessions';
