@@ -240,10 +240,15 @@ export const CONFIG_VARS = {
     schema: z.enum(['always', 'nse']).default('always'),
     description: '`nse`: the simulated market trades 09:15–15:30 IST on weekdays only; `always`: a demo market that never closes.',
   },
-  FAULT_INJECTION: {
-    schema: z.enum(['none', 'crash-after-broker-accept']).default('none'),
+  MARKET_STEERING: {
+    schema: bool.default(false),
     description:
-      'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it. Never set in production.',
+      'Tests only: `POST /api/v1/admin/market/steer` moves an instrument of the simulated market to a given price (404 while off). Never set in production.',
+  },
+  FAULT_INJECTION: {
+    schema: z.enum(['none', 'crash-after-broker-accept', 'crash-after-risk-exit-trigger']).default('none'),
+    description:
+      'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it; `crash-after-risk-exit-trigger` right after a risk exit\'s trigger commits, before its orders. Never set in production.',
   },
   MARKET_BACKFILL_DAYS: {
     schema: int(0, 365).default(90),
