@@ -15,3 +15,6 @@ export * from './risk-exits/risk-exits.repository';
 export * from './risk-exits/fire-risk-exit.use-case';
 export * from './risk-exits/leg-change-notes';
 export * from './risk-exits/exit-evaluator';
+export * from './standing-exits.plan';
+export * from './standing-exits.repository';
+export * from './standing-exits.service';
