@@ -5,7 +5,8 @@ import type { Leg, RiskExit } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
 import { QuotesStore } from '@tradeloop/market';
 import { LegEngine, type LegAccountOutcome } from './leg-engine';
-import { WatchlistTradingRepository } from './watchlist-trading.repository';
+import { WatchlistTradingRepository, type LegRow } from './watchlist-trading.repository';
+import { STANDING_EXITS, type StandingExits } from './standing-exits.port';
 
 /** Why a leg account is converged again (docs/watchlist-trading.md, "Intents and target positions"). */
 export type ConvergeCause = 'filled' | 'cancelled' | 'rejected' | 'expired' | 'changed' | 'sweep';
@@ -23,11 +24,19 @@ export class ConvergeLegUseCase {
     @Inject(Db) private readonly db: Db,
     @Inject(WatchlistTradingRepository) private readonly repo: WatchlistTradingRepository,
     @Inject(LegEngine) private readonly engine: LegEngine,
+    @Inject(STANDING_EXITS) private readonly standing: StandingExits,
   ) {}
 
   async execute(legId: string, accountId: string, cause: ConvergeCause): Promise<LegAccountOutcome | null> {
     const leg = await this.repo.leg(this.db.sql, legId);
     if (!leg) return null;
+    const outcome = await this.settleOne(leg, accountId, cause);
+    // A fill moved the account's net or entry: the standing exit at the broker (Kite GTT) follows. Never throws.
+    if (cause === 'filled') await this.standing.sync(legId, accountId).catch(() => undefined);
+    return outcome;
+  }
+
+  private settleOne(leg: LegRow, accountId: string, cause: ConvergeCause): Promise<LegAccountOutcome> {
     return this.engine.settle(
       { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
       accountId,

@@ -28,6 +28,7 @@ import type { RequestMeta } from '@tradeloop/identity';
 import { BrokerAccountDirectory, BrokerAccountsRepository } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LegEngine, type LegAccountOutcome } from './leg-engine';
+import { STANDING_EXITS, type StandingExits } from './standing-exits.port';
 import { effectiveDto, TradingSettingsService } from './settings.use-cases';
 import { WatchlistTradingRepository, type LegRow } from './watchlist-trading.repository';
 
@@ -92,6 +93,7 @@ export class QuickOrderUseCase {
     @Inject(BrokerAccountDirectory) private readonly directory: BrokerAccountDirectory,
     @Inject(BrokerAccountsRepository) private readonly accounts: BrokerAccountsRepository,
     @Inject(LegEngine) private readonly engine: LegEngine,
+    @Inject(STANDING_EXITS) private readonly standing: StandingExits,
   ) {}
 
   async execute(userId: UserId, body: QuickOrderRequest, meta: RequestMeta, now = new Date()): Promise<QuickOrderResponse> {
@@ -189,14 +191,7 @@ export class QuickOrderUseCase {
       const outcomes = await Promise.all(
         targets.map((t) => {
           const leg = plan.legs.find((l) => l.id === t.leg_id)!;
-          return this.engine
-            .settle(
-              { id: leg.id, userId, symbol: leg.symbol, product: leg.product },
-              t.account_id,
-              () => 0,
-              ctx(`${t.account_id}:${leg.id}`),
-            )
-            .catch((err: unknown) => failed(err));
+          return this.exitOne(leg, userId, t.account_id, ctx(`${t.account_id}:${leg.id}`)).catch((err: unknown) => failed(err));
         }),
       );
       outcomes.forEach((o, i) =>
@@ -228,6 +223,33 @@ export class QuickOrderUseCase {
     };
     await this.repo.completeIntent(this.db.sql, userId, body.intentId, response);
     return response;
+  }
+
+  /**
+   * Flattens one leg on one account. A standing exit held at the broker (a Kite GTT, H5's
+   * StandingExits) is released first: one that already fired is the exit — its order is adopted as
+   * the leg's — so only the target is set to 0 and nothing more is sent; one the broker could not
+   * be asked about fails this account rather than risk a double exit.
+   */
+  private async exitOne(
+    leg: LegRow,
+    userId: UserId,
+    accountId: string,
+    c: { seed: string; intentId: string; meta: RequestMeta; tag: string },
+  ): Promise<LegAccountOutcome> {
+    const released = await this.standing.release(leg.id, accountId);
+    if (released.outcome === 'unknown')
+      return {
+        status: 'failed',
+        deltaQuantity: 0,
+        targetQuantity: 0,
+        reason: `the broker's standing exit could not be released: ${released.reason}`,
+      };
+    if (released.outcome === 'triggered') {
+      await this.repo.setTarget(this.db.sql, leg.id, accountId, 0);
+      return { status: 'accepted', deltaQuantity: 0, targetQuantity: 0, reason: 'the standing exit at the broker already fired' };
+    }
+    return this.engine.settle({ id: leg.id, userId, symbol: leg.symbol, product: leg.product }, accountId, () => 0, c);
   }
 
   /** The stored answer of an intent id: the same body answers it (waiting while it is still being carried out); another body is a 409. */
