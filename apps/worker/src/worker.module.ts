@@ -41,6 +41,7 @@ import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliat
 import { InstrumentMastersHandler } from './instruments/instrument-masters.handler';
 import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 import { ExitEngine } from './watchlist/exit-engine';
+import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -109,6 +110,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         RiskMonitorLoop,
         LegsConvergence,
         ExitEngine,
+        StandingExitsWatcher,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -1,0 +1,115 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { isTerminalStatus } from '@tradeloop/domain';
+import { APP_CONFIG, LOGGER, REDIS, type AppConfig } from '@tradeloop/platform';
+import { ExecutionService, TradingRepository, type LegOrderChange } from '@tradeloop/trading';
+import { KiteStandingExits, type StandingExitSyncOutcome } from '@tradeloop/watchlist-trading';
+import { BrokerSessions } from '../execution/broker-sessions';
+import { LeaderLease } from '../risk/leader-lease';
+
+/** How often the active triggers are read back from the broker (a fired one is adopted as the leg's exit). */
+export const STANDING_EXITS_SWEEP_MS = 3_000;
+/** Triggers read back per sweep (least recently checked first): Kite's REST limits are per second. */
+const SWEEP_BATCH = 20;
+const LEASE_TTL_MS = 15_000;
+
+/**
+ * Standing exits in the worker (docs/watchlist-trading.md, "Standing exits"):
+ * - every committed fill or end of a leg's order in this process's execution engine syncs that
+ *   leg's standing exit on that account (placed when a position opens, modified when it grows or
+ *   shrinks, deleted when it is flat), one sync at a time per leg and account;
+ * - a sweep every few seconds, on one worker at a time (a Redis lease), reads the active triggers
+ *   back: one Kite fired is adopted as the leg's exit on that account, and that order is
+ *   reconciled at once (its fill applied), so the leg ends flat there with exactly one exit order.
+ */
+@Injectable()
+export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly lease: LeaderLease;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = false;
+  private readonly listener = (change: LegOrderChange): void => {
+    if (change.fills === 0 && !isTerminalStatus(change.status)) return;
+    void this.syncOne(change.legId, change.accountId, 'order');
+  };
+
+  constructor(
+    @Inject(ExecutionService) private readonly execution: ExecutionService,
+    @Inject(KiteStandingExits) private readonly standing: KiteStandingExits,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(BrokerSessions) private readonly sessions: BrokerSessions,
+    @Inject(REDIS) redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {
+    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:standing-exits:leader`, LEASE_TTL_MS);
+  }
+
+  onApplicationBootstrap(): void {
+    this.execution.legOrderListeners.add(this.listener);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.running = this.sweep()
+        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'standing exits sweep failed; the next one retries'))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopped) this.schedule();
+        });
+    }, STANDING_EXITS_SWEEP_MS);
+  }
+
+  /** One sweep: the least recently checked active triggers are synced (read back, adopted when fired). */
+  async sweep(): Promise<number> {
+    if (!(await this.lease.hold())) return 0;
+    const pairs = await this.standing.activePairs(SWEEP_BATCH);
+    for (const p of pairs) {
+      if (this.stopped) break;
+      await this.syncOne(p.legId, p.accountId, 'sweep');
+    }
+    return pairs.length;
+  }
+
+  /** Syncs one leg account, after any sync of it already running in this process. */
+  syncOne(legId: string, accountId: string, cause: 'order' | 'sweep'): Promise<StandingExitSyncOutcome | null> {
+    const key = `${legId}:${accountId}`;
+    const run = (this.queues.get(key) ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(async () => {
+        const outcome = await this.standing.sync(legId, accountId);
+        if (outcome.action === 'failed') this.log.warn({ legId, accountId, cause, reason: outcome.reason }, 'standing exit not synced');
+        if (outcome.action === 'triggered' && outcome.gttOrderId) await this.reconcileAdopted(accountId, outcome.gttOrderId);
+        return outcome;
+      })
+      .catch((err: unknown) => {
+        this.log.warn({ err: (err as Error).message, legId, accountId, cause }, 'standing exit sync failed');
+        return null;
+      });
+    this.queues.set(key, run);
+    void run.finally(() => {
+      if (this.queues.get(key) === run) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  /** The adopted GTT order's fills, read from the broker now (the reconciler would in ≤ 10 s). */
+  private async reconcileAdopted(accountId: string, brokerOrderId: string): Promise<void> {
+    const orderId = await this.trading.orderIdForBrokerId(brokerOrderId);
+    if (!orderId) return;
+    const session = await this.sessions.forAccount(accountId);
+    await session.reconcile([{ id: orderId, brokerOrderIds: [brokerOrderId] }]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.execution.legOrderListeners.delete(this.listener);
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    await Promise.all([...this.queues.values()].map((q) => q.catch(() => undefined)));
+    await this.lease.release().catch(() => undefined);
+  }
+}
