@@ -15,6 +15,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   HistogramSeries,
   LineStyle,
+  type AutoscaleInfo,
   type IChartApi,
   type IPriceLine,
   type ISeriesApi,
@@ -98,7 +99,8 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
     };
   }, []);
 
-  // The exit levels: one price line each, moved (not redrawn) as they change.
+  // The exit levels: one price line each, moved (not redrawn) as they change; the price scale
+  // stretches to keep them in view.
   const levelLinesRef = useRef(new Map<LevelKind, IPriceLine>());
   const levelsKey = levelsAttr(levels);
   useEffect(() => {
@@ -106,6 +108,15 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
     if (!candles) return;
     const lines = levelLinesRef.current;
     const wanted = new Map(levels.map((l) => [l.kind, Number(l.price)]));
+    const prices = [...wanted.values()];
+    candles.applyOptions({
+      autoscaleInfoProvider: (base: () => AutoscaleInfo | null): AutoscaleInfo | null => {
+        const info = base();
+        if (!info?.priceRange || prices.length === 0) return info;
+        const { minValue, maxValue } = info.priceRange;
+        return { ...info, priceRange: { minValue: Math.min(minValue, ...prices), maxValue: Math.max(maxValue, ...prices) } };
+      },
+    });
     for (const [kind, line] of lines) {
       if (wanted.has(kind)) continue;
       candles.removePriceLine(line);

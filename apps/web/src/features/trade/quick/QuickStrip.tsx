@@ -192,12 +192,15 @@ function Outcome({ outcome }: { outcome: NonNullable<QuickTrade['outcomes'][stri
   );
 }
 
-/** The keys of the quick actions, shown under the list. */
+/** The keys of the quick actions, shown under the list (each spelled out in its tooltip and on each button). */
 export function QuickKeysHint() {
   return (
-    <span className="quick-keys muted" data-testid="quick-keys-hint" title="With the watchlist focused, on the selected row">
-      Keys: <Kbd>⇧B</Kbd>/<Kbd>⇧S</Kbd> buy/sell · <Kbd>1</Kbd>/<Kbd>2</Kbd> CE± · <Kbd>3</Kbd>/<Kbd>4</Kbd> PE± · <Kbd>X</Kbd> exit ·{' '}
-      <Kbd>⇧X</Kbd> exit all
+    <span
+      className="quick-keys muted"
+      data-testid="quick-keys-hint"
+      title="With the watchlist focused, on the selected row: ⇧B buy, ⇧S sell, 1 CE+, 2 CE−, 3 PE+, 4 PE−, X exit the row, ⇧X exit all"
+    >
+      Quick keys: <Kbd>⇧B</Kbd> <Kbd>⇧S</Kbd> · <Kbd>1</Kbd>–<Kbd>4</Kbd> CE± PE± · <Kbd>X</Kbd> exit · <Kbd>⇧X</Kbd> all
     </span>
   );
 }

@@ -210,6 +210,8 @@ export function SettingsDrawer({ open, onClose, watchlistId, watchlistName, symb
 }
 
 function TierEditor({ tierRef, accounts }: { tierRef: TierRef; accounts: readonly { id: string; name: string }[] }) {
+  // Accounts are chosen per user: never on the global or an index tier.
+  const perUser = tierRef.tier !== 'global' && tierRef.tier !== 'index';
   const tier = useSettingsTier(tierRef);
   const save = useSaveSettingsTier();
   // The form starts from the tier as read, and is the user's once edited.
@@ -242,7 +244,7 @@ function TierEditor({ tierRef, accounts }: { tierRef: TierRef; accounts: readonl
         </div>
       )}
       <div className="settings-grid">
-        {SETTINGS_KEYS.map((key) => {
+        {SETTINGS_KEYS.filter((key) => key !== 'accountIds' || perUser).map((key) => {
           const field = FIELDS[key];
           const errors = errorFor(key);
           const id = `settings-${key}`;
