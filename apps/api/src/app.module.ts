@@ -12,6 +12,7 @@ import { StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { AdminJobsController } from './admin/admin-jobs.controller';
+import { MarketSteeringController } from './admin/market-steering.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
 import { AuthController } from './auth/auth.controller';
 import {
@@ -82,6 +83,7 @@ export class ApiModule {
         AuthController,
         AdminUsersController,
         AdminJobsController,
+        MarketSteeringController,
         AuditController,
         ComplianceCasesController,
         HealthController,

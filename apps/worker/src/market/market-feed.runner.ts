@@ -5,7 +5,14 @@ import { Counter, Gauge } from 'prom-client';
 import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
 import { BarCloseBus, BucketGatherer } from '../ml/bar-close.bus';
 import { APP_CONFIG, closeRedis, createRedis, Db, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
-import { CandlesRepository, InstrumentsRepository, MarketFeed, SimulatedFeedSource, type MarketDataSource } from '@tradeloop/market';
+import {
+  CandlesRepository,
+  followSteering,
+  InstrumentsRepository,
+  MarketFeed,
+  SimulatedFeedSource,
+  type MarketDataSource,
+} from '@tradeloop/market';
 import { KiteFeedSource, type BrokerFeedStats } from '@tradeloop/brokers';
 import { BrokerAccountDirectory } from '@tradeloop/accounts';
 import type { Instrument } from '@tradeloop/domain';
@@ -25,6 +32,8 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
   private feed: MarketFeed | null = null;
   private redis: Redis | null = null;
   private gatherer: BucketGatherer | null = null;
+  /** The steering seam's subscriber (MARKET_STEERING only). */
+  private steeringSub: Redis | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -88,6 +97,14 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND,
       hours: this.config.MARKET_FEED_HOURS,
     });
+    if (this.config.MARKET_STEERING && this.redis) {
+      // Tests only: POST /api/v1/admin/market/steer pins an instrument's price (docs/api.md "Market steering").
+      this.steeringSub = createRedis(this.config.REDIS_URL, 'pubsub', 'tradeloop-worker-steering');
+      void followSteering(this.redis, this.steeringSub, this.config.REDIS_PREFIX, source).catch((err: unknown) =>
+        this.logger.warn({ err: (err as Error).message }, 'market steering not followed'),
+      );
+      this.logger.warn('MARKET_STEERING is on: the simulated market follows POST /api/v1/admin/market/steer (tests only)');
+    }
     // Ticks the source skipped because this process could not keep up (see SimulatedFeedSource).
     new Gauge({
       name: 'market_feed_source_dropped_ticks',
@@ -152,6 +169,7 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     await this.feed?.stop();
     this.gatherer?.stop();
+    if (this.steeringSub) await closeRedis(this.steeringSub);
     if (this.redis) await closeRedis(this.redis);
   }
 }

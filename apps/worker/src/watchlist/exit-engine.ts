@@ -60,6 +60,8 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly evalSeconds: Histogram;
   private readonly fired: Counter<'kind'>;
   private readonly listener = (change: LegOrderChange) => void this.notes.publish([change.legId]);
+  /** FAULT_INJECTION=crash-after-risk-exit-trigger (tests only): dies between the trigger's commit and its orders. */
+  private readonly afterTrigger: (() => void) | undefined;
 
   constructor(
     @Inject(Db) private readonly db: Db,
@@ -73,6 +75,7 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(METRICS) metrics: Metrics,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
+    this.afterTrigger = config.FAULT_INJECTION === 'crash-after-risk-exit-trigger' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
     this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:wl:exit-engine:leader`, LEASE_TTL_MS);
     this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-exit-engine');
     this.ticksChannel = marketKeys(config.REDIS_PREFIX).ticks;
@@ -163,7 +166,7 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
       this.fired.inc({ kind: breach.kind });
       this.log.info({ legId: leg.legId, symbol: leg.symbol, ...breach }, 'risk exit: breach');
       void this.track(
-        this.fire.fire({ legId: leg.legId, generation: leg.generation, entry: leg.plan.entry, breach }).then(
+        this.fire.fire({ legId: leg.legId, generation: leg.generation, entry: leg.plan.entry, breach }, this.afterTrigger).then(
           (e) => {
             if (!e)
               this.queueReload([leg.legId]); // already fired, or the leg moved on: re-read it

@@ -4,3 +4,4 @@ export * from './quotes.schema';
 export * from './depth.schema';
 export * from './market-stream.schema';
 export * from './watchlists.schema';
+export * from './market-steering.schema';

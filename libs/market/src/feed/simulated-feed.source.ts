@@ -1,5 +1,8 @@
-import { isNseOpen, MarketSimulator, type Instrument, type SimTick, type StartPrices } from '@tradeloop/domain';
+import { isNseOpen, MarketSimulator, type Instrument, type PriceTicks, type SimTick, type StartPrices } from '@tradeloop/domain';
 import type { MarketDataSource, TickSink } from './market-data-source';
+
+/** A steered instrument prints at least this often (ms), however rarely the model picks it. */
+export const STEERED_EVERY_MS = 100;
 
 export interface SimulatedFeedOptions {
   seed: number;
@@ -29,6 +32,9 @@ export class SimulatedFeedSource implements MarketDataSource {
   private carry = 0;
   private droppedTicks = 0;
   private emitted = 0;
+  /** Test seam (MARKET_STEERING): instruments pinned to a price, by symbol. */
+  private readonly steered = new Map<string, { index: number; tickSize: number; price: PriceTicks; lastAt: number }>();
+  private indexOf: Map<string, number> | null = null;
 
   constructor(private readonly opts: SimulatedFeedOptions) {
     this.sim = new MarketSimulator({ seed: opts.seed, instruments: opts.instruments, ...(opts.start ? { start: opts.start } : {}) });
@@ -53,6 +59,41 @@ export class SimulatedFeedSource implements MarketDataSource {
     return Promise.resolve();
   }
 
+  /**
+   * Test seam (MARKET_STEERING, docs/api.md "Market steering"): from the next step on, every tick
+   * of `symbol` trades at `price` with the touch one tick either side (the book shifted with it),
+   * and the symbol prints at least every STEERED_EVERY_MS; `null` hands it back to the model.
+   * False for a symbol the simulator does not trade.
+   */
+  steer(symbol: string, price: PriceTicks | null): boolean {
+    if (!this.indexOf) {
+      this.indexOf = new Map();
+      for (let i = 0; i < this.sim.size; i += 1) this.indexOf.set(this.sim.symbolAt(i), i);
+    }
+    const index = this.indexOf.get(symbol);
+    if (index === undefined) return false;
+    if (price === null) this.steered.delete(symbol);
+    else {
+      const tickSize = this.opts.instruments.find((i) => i.symbol === symbol)?.tickSize ?? 1;
+      this.steered.set(symbol, { index, tickSize, price, lastAt: Number.NEGATIVE_INFINITY });
+    }
+    return true;
+  }
+
+  private applySteering(t: SimTick, s: { tickSize: number; price: PriceTicks }): void {
+    const bid = Math.max(s.tickSize, s.price - s.tickSize);
+    const ask = s.price + s.tickSize;
+    t.ltp = s.price;
+    t.bid = bid;
+    t.ask = ask;
+    if (t.depth) {
+      t.depth = {
+        bids: t.depth.bids.map((l, k) => ({ ...l, price: bid - k * s.tickSize })).filter((l) => l.price >= s.tickSize),
+        asks: t.depth.asks.map((l, k) => ({ ...l, price: ask + k * s.tickSize })),
+      };
+    }
+  }
+
   /** The ticks that fell due by `now` (exposed for deterministic tests). */
   due(now: number): SimTick[] {
     const elapsedMs = now - this.last;
@@ -72,7 +113,23 @@ export class SimulatedFeedSource implements MarketDataSource {
     this.carry = want - n;
     const out: SimTick[] = new Array<SimTick>(n);
     for (let k = 0; k < n; k += 1) out[k] = this.sim.next(now, this.opts.ticksPerSecond);
-    this.emitted += n;
+    if (this.steered.size > 0) {
+      for (const t of out) {
+        const s = this.steered.get(t.symbol);
+        if (s) {
+          this.applySteering(t, s);
+          s.lastAt = now;
+        }
+      }
+      for (const s of this.steered.values()) {
+        if (now - s.lastAt < STEERED_EVERY_MS) continue;
+        const t = this.sim.tick(s.index, now);
+        this.applySteering(t, s);
+        s.lastAt = now;
+        out.push(t);
+      }
+    }
+    this.emitted += out.length;
     return out;
   }
 
