@@ -86,6 +86,7 @@ export class PgExecutionBook implements ExecutionBook {
       triggerPrice: t.triggerPrice,
       instrument: { exchange: instrument.exchange, symbol: o.symbol },
       createdAt: o.created_at.getTime(),
+      ...(o.position_size !== null && o.position_size !== undefined ? { positionSize: o.position_size } : {}),
     };
   }
 }

@@ -55,11 +55,13 @@ export interface OrderRow {
   version: number;
   /** The watchlist leg the order carries a delta or an exit for (docs/watchlist-trading.md); null for any other order. */
   leg_id?: string | null;
+  /** A smart order's target net at the broker for (symbol, product) (OpenAlgo placesmartorder; docs/watchlist-trading.md); null otherwise. */
+  position_size?: number | null;
 }
 
 export const ORDER_COLUMNS = `id, user_id, symbol, side, type, product, validity, quantity, price_ticks::text, trigger_ticks::text, status,
   filled_quantity, filled_value_tick_units::text, reference_price_ticks::text, short_quantity, reserved_paise::text, client_tag, strategy_id, signal_id, account_id, broker, hold_book,
-  broker_order_ids, broker_slices, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version, leg_id`;
+  broker_order_ids, broker_slices, reject_reason, cancel_requested, pending_modification, created_at, updated_at, version, leg_id, position_size`;
 
 const ticks = (v: string | null): PriceTicks | null => (v === null ? null : Number(v));
 

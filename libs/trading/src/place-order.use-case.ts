@@ -67,7 +67,14 @@ export class PlaceOrderUseCase {
     body: PlaceOrderRequest,
     key: string,
     meta: RequestMeta,
-    opts: { strategyId?: string; signalId?: string; legId?: string; intentId?: string } = {},
+    opts: {
+      strategyId?: string;
+      signalId?: string;
+      legId?: string;
+      intentId?: string;
+      /** A smart order (OpenAlgo placesmartorder): the net position at the broker it should leave for (symbol, product). */
+      positionSize?: number;
+    } = {},
   ): Promise<StoredResponse<{ order: Order }>> {
     let result: StoredResponse<Placed>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
@@ -85,6 +92,7 @@ export class PlaceOrderUseCase {
             // Only when set, so an order without a leg keeps the fingerprint it always had.
             ...(opts.legId ? { legId: opts.legId } : {}),
             ...(opts.intentId ? { intentId: opts.intentId } : {}),
+            ...(opts.positionSize !== undefined ? { positionSize: opts.positionSize } : {}),
           },
         },
         202,
@@ -92,6 +100,7 @@ export class PlaceOrderUseCase {
           this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null, {
             legId: opts.legId ?? null,
             intentId: opts.intentId ?? null,
+            positionSize: opts.positionSize ?? null,
           }),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
         { optimistic: true, lock: intakeLockKey(userId) },
@@ -132,7 +141,7 @@ export class PlaceOrderUseCase {
     strategyId: string | null,
     onRefused: (r: { rule: string; detail: string }) => void,
     signalId: string | null = null,
-    leg: { legId: string | null; intentId: string | null } = { legId: null, intentId: null },
+    leg: { legId: string | null; intentId: string | null; positionSize?: number | null } = { legId: null, intentId: null },
   ): Promise<Placed> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);

@@ -69,6 +69,8 @@ export interface NewOrderRow {
   /** The watchlist leg and the click (intent) it carries a delta for (docs/watchlist-trading.md). */
   legId?: string | null;
   intentId?: string | null;
+  /** A smart order: the net position at the broker it should leave (OpenAlgo placesmartorder); null for an ordinary order. */
+  positionSize?: number | null;
 }
 
 export interface TradeInsert {
@@ -234,13 +236,13 @@ export class TradingRepository {
    * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 24);
+    const a = auditInsert(audit, 25);
     const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
     const [row] = await sql.rows<OrderRow>(
       `WITH o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
-           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book, leg_id, intent_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21, $22, $23)
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book, leg_id, intent_id, position_size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21, $22, $23, $24)
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
          INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
@@ -270,6 +272,7 @@ export class TradingRepository {
         o.holdBook,
         o.legId ?? null,
         o.intentId ?? null,
+        o.positionSize ?? null,
         ...a.params,
       ],
     );

@@ -189,12 +189,18 @@ export class LegEngine {
     quantity: number,
     ctx: { seed: string; intentId?: string; meta: RequestMeta; tag: string },
   ): Promise<string> {
+    // On OpenAlgo the delta goes out as placesmartorder: position_size is the net it leaves (docs/watchlist-trading.md "Fan-out").
+    const base = await this.repo.smartOrderBase(this.db.sql, accountId, leg.symbol, leg.product);
     const res = await this.place.execute(
       leg.userId,
       { symbol: leg.symbol, side, type: 'MARKET', quantity, product: leg.product, validity: 'DAY', tag: ctx.tag, accountId },
       legOrderKey(ctx.seed, leg.id, accountId),
       ctx.meta,
-      { legId: leg.id, ...(ctx.intentId ? { intentId: ctx.intentId } : {}) },
+      {
+        legId: leg.id,
+        ...(ctx.intentId ? { intentId: ctx.intentId } : {}),
+        ...(base !== null ? { positionSize: base + (side === 'BUY' ? quantity : -quantity) } : {}),
+      },
     );
     return res.body.order.id;
   }

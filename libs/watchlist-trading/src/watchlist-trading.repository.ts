@@ -283,6 +283,19 @@ export class WatchlistTradingRepository {
     );
   }
 
+  /**
+   * An OpenAlgo account's net position in (symbol, product) as our book holds it (its fills), for a
+   * smart order's `position_size`; null for any other kind of account.
+   */
+  async smartOrderBase(sql: Sql, accountId: string, symbol: string, product: Product): Promise<number | null> {
+    const r = await sql.maybeOne<{ kind: string; net: number }>(
+      `SELECT a.kind, coalesce((SELECT p.net_quantity FROM positions p WHERE p.account_id = a.id AND p.symbol = $2 AND p.product = $3), 0) AS net
+       FROM broker_accounts a WHERE a.id = $1`,
+      [accountId, symbol, product],
+    );
+    return r && r.kind === 'openalgo' ? r.net : null;
+  }
+
   /** The fills of the legs' orders (every account), in fill order. */
   async fills(sql: Sql, legIds: readonly string[]): Promise<(LegFill & { legId: string })[]> {
     if (legIds.length === 0) return [];

@@ -94,6 +94,13 @@ export interface PlaceOrderRequest extends OrderTerms {
   /** Our order id; the adapter derives the broker tag from it. */
   readonly clientOrderId: string;
   readonly instrument: InstrumentRef;
+  /**
+   * A smart order (docs/watchlist-trading.md, "Fan-out"): the account's net position for (instrument,
+   * product) the order should leave at the broker. A broker with smart orders (OpenAlgo
+   * `placesmartorder`) sends it as one; the others ignore it and send the order's own side and
+   * quantity.
+   */
+  readonly positionSize?: number;
 }
 
 export interface PlaceOrderResult {

@@ -8,6 +8,8 @@ export interface ExecutionOrder extends OrderTerms {
   readonly instrument: InstrumentRef;
   /** Epoch ms: a heuristic correlation (brokers without tags) ignores broker orders older than this. */
   readonly createdAt: number;
+  /** A smart order: the net position at the broker it should leave for (instrument, product) (see PlaceOrderRequest). */
+  readonly positionSize?: number;
 }
 
 /** An order as a cancel or modify command needs it. */

@@ -95,7 +95,12 @@ export class OrderExecution {
     else this.untaggedPlacing += 1;
     try {
       if (action === 'lookup' && (await this.adoptExisting(order))) return 'adopted';
-      const res = await this.adapter.placeOrder({ ...termsOf(order), clientOrderId: order.id, instrument: order.instrument });
+      const res = await this.adapter.placeOrder({
+        ...termsOf(order),
+        clientOrderId: order.id,
+        instrument: order.instrument,
+        ...(order.positionSize !== undefined ? { positionSize: order.positionSize } : {}),
+      });
       this.options.afterBrokerAccept?.();
       await this.accept(order.id, res.brokerOrderIds, 'sent');
       return 'sent';

@@ -148,10 +148,25 @@ export class OpenAlgoAdapter implements BrokerAdapter {
 
   // ---------------------------------------------------------------- writes
 
+  /**
+   * `/placeorder`; a smart order (`positionSize`, docs/watchlist-trading.md "Fan-out") goes as
+   * `/placesmartorder` with `position_size`, and when OpenAlgo finds the position already there
+   * (no order id) it is a final refusal: nothing was placed.
+   */
   async placeOrder(request: PlaceOrderRequest): Promise<PlaceOrderResult> {
     const body = openAlgoPlaceBody(request, this.options.instruments.toBroker(request.instrument));
-    const reply = await this.call('orders', 'place', 'placeorder', body);
+    const smart = request.positionSize !== undefined;
+    const reply = smart
+      ? await this.call('orders', 'place', 'placesmartorder', { ...body, position_size: String(request.positionSize) })
+      : await this.call('orders', 'place', 'placeorder', body);
     const id = reply.orderid;
+    if (smart && ((typeof id !== 'string' && typeof id !== 'number') || String(id) === ''))
+      throw new BrokerError('final', `${OPENALGO} place: ${typeof reply.message === 'string' ? reply.message : 'no order was needed'}`, {
+        broker: OPENALGO,
+        operation: 'place',
+        code: 'POSITION_MATCHED',
+        brokerMessage: typeof reply.message === 'string' ? reply.message : null,
+      });
     if ((typeof id !== 'string' && typeof id !== 'number') || String(id) === '') {
       // A success without an order id: we cannot know what happened. Resolve it like a timeout.
       throw new BrokerError('ambiguous', `${OPENALGO} place: success without an orderid`, {

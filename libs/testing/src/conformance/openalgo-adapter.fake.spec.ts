@@ -114,6 +114,22 @@ describe('OpenAlgoAdapter against the fake OpenAlgo (docs/brokers.md 3)', () => 
     expect((await adapter.listPositions()).map((p) => p.netQuantity)).toEqual([0]);
   });
 
+  it('placeOrder with positionSize goes as placesmartorder; a matched position is a final refusal (nothing placed)', async () => {
+    const { fake, adapter } = await world();
+    const { brokerOrderIds } = await adapter.placeOrder(buy({ quantity: 2, positionSize: 2 }));
+    expect(brokerOrderIds).toHaveLength(1);
+    expect((await adapter.listPositions()).map((p) => p.netQuantity)).toEqual([2]);
+    const sent = fake.placements();
+    await expect(adapter.placeOrder(buy({ quantity: 1, positionSize: 2 }))).rejects.toMatchObject({
+      kind: 'final',
+      code: 'POSITION_MATCHED',
+    });
+    expect(fake.placements()).toBe(sent);
+    // The broker orders the difference to the position named, whatever quantity the order carried.
+    await adapter.placeOrder(buy({ quantity: 1, positionSize: 5 }));
+    expect((await adapter.listPositions()).map((p) => p.netQuantity)).toEqual([5]);
+  });
+
   it('cancelling a filled order is final; IOC is refused before sending', async () => {
     const { fake, adapter } = await world();
     const { brokerOrderIds } = await adapter.placeOrder(buy());

@@ -25,6 +25,7 @@ import { PaperOrderHolds1763817000000 } from './1763817000000-paper-order-holds'
 import { BrokerCashMirror1763817600000 } from './1763817600000-broker-cash-mirror';
 import { InstrumentMasters1763818200000 } from './1763818200000-instrument-masters';
 import { WatchlistTrading1763818800000 } from './1763818800000-watchlist-trading';
+import { SmartOrders1763819100000 } from './1763819100000-smart-orders';
 import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
@@ -56,5 +57,6 @@ export const MIGRATIONS = [
   BrokerCashMirror1763817600000,
   InstrumentMasters1763818200000,
   WatchlistTrading1763818800000,
+  SmartOrders1763819100000,
   TradeLegGtts1763819400000,
 ];
