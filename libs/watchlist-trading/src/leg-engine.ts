@@ -12,7 +12,7 @@ import {
   type UserId,
   type WorkingOrder,
 } from '@tradeloop/domain';
-import { Db, type Sql } from '@tradeloop/platform';
+import { APP_CONFIG, Db, type AppConfig, type Sql } from '@tradeloop/platform';
 import type { RequestMeta } from '@tradeloop/identity';
 import { CancelOrderUseCase, ModifyOrderUseCase, PlaceOrderUseCase } from '@tradeloop/trading';
 import { WatchlistTradingRepository, type LegOrderRow } from './watchlist-trading.repository';
@@ -85,22 +85,43 @@ export const legOrderKey = (seed: string, legId: string, accountId: string) =>
 @Injectable()
 export class LegEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * A leg account's work holds one pooled connection (its lock) and needs another for each order
+   * call: at most this many run at once in a process, so a wide fan-out cannot take every
+   * connection and wait on itself.
+   */
+  private readonly permits: number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(Db) private readonly db: Db,
     @Inject(WatchlistTradingRepository) private readonly repo: WatchlistTradingRepository,
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(ModifyOrderUseCase) private readonly modify: ModifyOrderUseCase,
     @Inject(CancelOrderUseCase) private readonly cancel: CancelOrderUseCase,
-  ) {}
+  ) {
+    this.permits = Math.max(1, Math.floor(config.DATABASE_POOL_SIZE / 3));
+  }
+
+  private async withPermit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.permits) await new Promise<void>((r) => this.waiting.push(r));
+    else this.active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
 
   /** Runs `work` alone for this leg account: queued in this process, then under the advisory lock. */
   private serialised<T>(key: string, work: (sql: Sql) => Promise<T>): Promise<T> {
     const before = this.queues.get(key) ?? Promise.resolve();
-    const run = before.then(
-      () => this.db.tx(work, { lock: key }),
-      () => this.db.tx(work, { lock: key }),
-    );
+    const go = () => this.withPermit(() => this.db.tx(work, { lock: key }));
+    const run = before.then(go, go);
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
     void tail.then(() => {
