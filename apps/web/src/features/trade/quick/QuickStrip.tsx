@@ -178,16 +178,27 @@ function Outcome({ outcome }: { outcome: NonNullable<QuickTrade['outcomes'][stri
       </div>
     );
   }
+  // Every account's line is in the toast and this box's tooltip; the box itself keeps to what went wrong.
   const { summary } = outcome;
   return (
-    <div className={`quick-result quick-result-${summary.tone}`} role="status" data-testid="quick-result" data-tone={summary.tone}>
-      <strong>{summary.title}</strong>
-      {outcome.symbol && <span className="mono"> {outcome.symbol}</span>}
-      {summary.lines.map((line) => (
-        <span key={line} className="quick-result-line">
-          {line}
-        </span>
-      ))}
+    <div
+      className={`quick-result quick-result-${summary.tone}`}
+      role="status"
+      title={summary.lines.join('\n')}
+      data-testid="quick-result"
+      data-tone={summary.tone}
+    >
+      <span>
+        <strong>{summary.title}</strong>
+        {outcome.symbol && <span className="mono"> · {outcome.symbol}</span>}
+      </span>
+      {summary.lines
+        .filter((line) => !line.includes(': accepted,'))
+        .map((line) => (
+          <span key={line} className="quick-result-line">
+            {line}
+          </span>
+        ))}
     </div>
   );
 }
