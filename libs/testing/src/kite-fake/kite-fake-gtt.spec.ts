@@ -9,6 +9,7 @@ import {
   type BrokerInstrument,
   type KiteGttSpec,
 } from '@tradeloop/brokers';
+import { kiteGttSession, type GttExitTerms } from '@tradeloop/trading';
 import { FakeKite } from './kite-fake';
 
 // GTT triggers (docs/brokers.md 1.9): our KiteGttClient against the fake, and the fake's own
@@ -224,5 +225,73 @@ describe('FakeKite GTT triggers through KiteGttClient', () => {
   it('needs the session like every other call', async () => {
     kite.expireSession();
     expect(await caught(gtt.list())).toMatchObject({ kind: 'auth', code: 'TokenException' });
+  });
+});
+
+describe('kiteGttSession (libs/trading) against the fake: the standing exits’ view of Kite GTT', () => {
+  let kite: FakeKite;
+  let root: string;
+  let token: string;
+  const session = (timeoutMs = 5_000) =>
+    kiteGttSession(new KiteHttpClient({ apiKey: kite.apiKey, accessToken: token, apiRoot: root, timeoutMs }));
+  const terms = (quantity: number): GttExitTerms => ({
+    exchange: 'NFO',
+    symbol: CE,
+    lotSize: 75,
+    product: 'NRML',
+    side: 'SELL',
+    quantity,
+    lastPrice: rupees(100),
+    legs: [
+      { trigger: rupees(80), price: rupees(76) },
+      { trigger: rupees(130), price: rupees(123.5) },
+    ],
+  });
+
+  beforeEach(async () => {
+    kite = new FakeKite({ heartbeatMs: null, now: () => T0 });
+    root = (await kite.start()).apiRoot;
+    token = kite.createSession();
+    kite.setQuote('NFO', CE, { ltp: rupees(100), bid: rupees(99.5), ask: rupees(100.5) });
+  });
+  afterEach(async () => {
+    await kite.stop();
+  });
+
+  it('place, state, modify, delete; a second delete and a modify of a deleted trigger are refused, not thrown; a deleted one is gone', async () => {
+    const s = session();
+    expect(await s.lastPrice('NFO', CE)).toBe(rupees(100));
+    const id = await s.place(terms(75));
+    expect(await s.state(id)).toEqual({ status: 'active' });
+    expect(await s.modify(id, terms(150))).toBe('ok');
+    expect((kite.gtt(id) as { orders: { quantity: number }[] }).orders.map((o) => o.quantity)).toEqual([150, 150]);
+    expect(await s.delete(id)).toBe('ok');
+    expect(await s.delete(id)).toBe('refused');
+    expect(await s.modify(id, terms(75))).toBe('refused');
+    expect(await s.state(id)).toMatchObject({ status: 'gone' });
+  });
+
+  it('a fired trigger reports the order Kite placed: its id, side, quantity and limit', async () => {
+    const s = session();
+    const id = await s.place(terms(75));
+    kite.setQuote('NFO', CE, { ltp: rupees(79.5), bid: rupees(79.45), ask: rupees(79.55) });
+    const state = await s.state(id);
+    expect(state).toMatchObject({ status: 'triggered', placed: { side: 'SELL', quantity: 75, price: rupees(76) } });
+    const orderId = state.status === 'triggered' ? state.placed!.orderId : '';
+    expect(kite.order(orderId)).toMatchObject({ transaction_type: 'SELL', status: 'COMPLETE', tag: null });
+  });
+
+  it('a placement Kite took but never answered is found in the GTT book: one trigger, its id', async () => {
+    kite.failNext('gtt_place', 'timeout-after-accept');
+    const id = await session(300).place(terms(75));
+    expect(kite.gtts().map((g) => String(g.id))).toEqual([id]);
+    // Refused outright (nothing taken): the error surfaces.
+    kite.failNext('gtt_place', 'timeout-before-accept');
+    await expect(
+      session(300).place({ ...terms(75), legs: [{ trigger: rupees(70), price: rupees(66) }, terms(75).legs[1]!] }),
+    ).rejects.toMatchObject({
+      kind: 'ambiguous',
+    });
+    expect(kite.gtts()).toHaveLength(1);
   });
 });
