@@ -192,13 +192,11 @@ function Outcome({ outcome }: { outcome: NonNullable<QuickTrade['outcomes'][stri
         <strong>{summary.title}</strong>
         {outcome.symbol && <span className="mono"> · {outcome.symbol}</span>}
       </span>
-      {summary.lines
-        .filter((line) => !line.includes(': accepted,'))
-        .map((line) => (
-          <span key={line} className="quick-result-line">
-            {line}
-          </span>
-        ))}
+      {summary.problems.map((line) => (
+        <span key={line} className="quick-result-line">
+          {line}
+        </span>
+      ))}
     </div>
   );
 }

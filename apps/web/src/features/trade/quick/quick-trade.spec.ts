@@ -266,6 +266,7 @@ describe('summarizeIntent', () => {
       title: '2/2 accepted',
       tone: 'success',
       lines: ['Paper: accepted, buying 65 C → position 130', 'Desk: accepted, already at its target C → position 130'],
+      problems: [],
     });
   });
   it('names the account that failed and why', () => {
@@ -279,6 +280,7 @@ describe('summarizeIntent', () => {
     expect(s.title).toBe('1/2 accepted');
     expect(s.tone).toBe('warning');
     expect(s.lines).toEqual(['Paper: accepted, selling 65 C → position 0', 'Desk: failed — the account needs a login']);
+    expect(s.problems).toEqual(['Desk: failed — the account needs a login']);
     const none = summarizeIntent(
       response([
         { accountId: ACC1, symbol: 'C', status: 'refused', deltaQuantity: 0, targetQuantity: 0 },

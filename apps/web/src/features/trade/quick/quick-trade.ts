@@ -244,6 +244,8 @@ export interface IntentSummary {
   tone: 'success' | 'warning' | 'error';
   /** One readable line per account. */
   lines: string[];
+  /** The lines of the accounts that did not accept. */
+  problems: string[];
 }
 
 function resultLine(r: IntentResult, accountName: (id: string) => string): string {
@@ -264,6 +266,7 @@ export function summarizeIntent(response: QuickOrderResponse, accountName: (id: 
     title: `${accepted}/${total} accepted`,
     tone: total > 0 && accepted === total ? 'success' : accepted > 0 ? 'warning' : 'error',
     lines: response.intent.results.map((r) => resultLine(r, accountName)),
+    problems: response.intent.results.filter((r) => r.status !== 'accepted').map((r) => resultLine(r, accountName)),
   };
 }
 
