@@ -8,6 +8,7 @@ import {
   type QuickOrderRequest,
   type QuickOrderResponse,
   type RiskExit,
+  type RiskExitEvent,
   type SettingsTierDto,
   type SettingsValues,
 } from '@tradeloop/contracts';
@@ -18,9 +19,6 @@ import { useRealtime } from '../../../lib/RealtimeProvider';
  * Watchlist trading over the API (docs/api.md "Watchlist trading"): the settings tiers, the effective
  * settings of a row, quick orders, legs and risk exits.
  */
-
-/** The realtime event of a fired risk exit (docs/watchlist-trading.md "Per-unit exits"). */
-export const RISK_EXIT_EVENT = 'risk.exit';
 
 export const legsQueryKey = ['watchlist-trading', 'legs'] as const;
 export const riskExitsQueryKey = ['watchlist-trading', 'risk-exits'] as const;
@@ -156,7 +154,7 @@ export function useWatchlistTradingSync(watching: boolean, onExit: (exit: RiskEx
     if (!connection) return undefined;
     const { socket } = connection;
     const legs = () => void queryClient.invalidateQueries({ queryKey: legsQueryKey });
-    const exit = (event?: { exit?: RiskExit }) => {
+    const exit = (event?: RiskExitEvent) => {
       legs();
       void queryClient.invalidateQueries({ queryKey: riskExitsQueryKey });
       // The event carries the exit: shown at once, and not again when the list is re-read.
@@ -169,12 +167,12 @@ export function useWatchlistTradingSync(watching: boolean, onExit: (exit: RiskEx
     const reconnect = () => exit();
     socket.on(REALTIME_EVENTS.orderUpdated, legs);
     socket.on(REALTIME_EVENTS.positionUpdated, legs);
-    socket.on(RISK_EXIT_EVENT, exit);
+    socket.on(REALTIME_EVENTS.riskExit, exit);
     socket.on('connect', reconnect);
     return () => {
       socket.off(REALTIME_EVENTS.orderUpdated, legs);
       socket.off(REALTIME_EVENTS.positionUpdated, legs);
-      socket.off(RISK_EXIT_EVENT, exit);
+      socket.off(REALTIME_EVENTS.riskExit, exit);
       socket.off('connect', reconnect);
     };
   }, [connection, queryClient]);
