@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
+import { Db } from '@tradeloop/platform';
+import { LedgerRepository } from '@tradeloop/wallet';
+import { InstrumentsRepository } from '@tradeloop/market';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+import { logInToKite, startWorker, untilOrderStatus, useFakeKite } from './support/kite-world';
+
+/**
+ * Standing exits at the broker (issue 16 part 6, docs/watchlist-trading.md "Standing exits"): a
+ * watchlist leg on a Kite account gets one OCO GTT at Kite for the account's net at the leg's TP
+ * and SL, modified when the position grows, deleted when it is closed; when Kite fires it, the
+ * order Kite places is the leg's exit — the leg ends flat on that account with exactly one exit
+ * order. Real Postgres, Redis, API and worker; Kite is the loopback fake.
+ */
+const { fake, env } = useFakeKite();
+const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
+let worker: RunningProcess | null = null;
+let trader: { id: string; token: string };
+let accountId: string;
+let watchlistId: string;
+/** RELIANCE's price at Kite (the fake's book), set from our LTP when the file starts. */
+let ltp: number;
+
+const SYMBOL = 'RELIANCE';
+const TP = 200; // rupees per unit: far from where our simulated market wanders during the test
+const SL = 150;
+const R = 10_000; // ticks per rupee
+const rupees = (ticks: number) => Number(formatPrice(ticks));
+const sql = () => api.app.get(Db).sql;
+
+const click = (action: 'BUY' | 'EXIT') =>
+  api.http.post(
+    '/api/v1/orders/quick',
+    {
+      intentId: randomUUID(),
+      watchlistId,
+      symbol: SYMBOL,
+      action,
+      tradeMode: 'EQUITY',
+      overrides: { accountIds: [accountId], tpPerUnit: String(TP), slPerUnit: String(SL) },
+    },
+    trader.token,
+  );
+
+/** Clicks, expects the Kite account accepted, and waits for its order to fill; the order. */
+async function clickFilled(action: 'BUY' | 'EXIT') {
+  const res = await click(action);
+  expect(res.status).toBe(202);
+  const result = res.body.intent.results.find((r: { accountId: string }) => r.accountId === accountId);
+  expect(result).toMatchObject({ status: 'accepted' });
+  expect(result.orderId).toBeTruthy();
+  return untilOrderStatus(api, trader.token, result.orderId, 'FILLED');
+}
+
+type FakeGtt = {
+  id: number;
+  status: string;
+  type: string;
+  condition: { trigger_values: number[]; last_price: number; tradingsymbol: string };
+  orders: { transaction_type: string; quantity: number; order_type: string; product: string; price: number; result: unknown }[];
+};
+const gtts = () => fake.gtts() as unknown as FakeGtt[];
+const activeGtts = () => gtts().filter((g) => g.status === 'active');
+
+/** Our leg on the Kite account: target, filled net and the standing exit row. */
+async function legOnKite() {
+  const [row] = await sql().rows<{
+    leg_id: string;
+    target: number;
+    filled: number;
+    gtt_status: string | null;
+    trigger_id: string | null;
+    exit_order_id: string | null;
+  }>(
+    `SELECT l.id AS leg_id, a.target_quantity AS target,
+            coalesce((SELECT sum(CASE WHEN t.side = 'BUY' THEN t.quantity ELSE -t.quantity END) FROM trades t JOIN orders o ON o.id = t.order_id
+                      WHERE o.leg_id = l.id AND o.account_id = a.account_id), 0)::int AS filled,
+            g.status AS gtt_status, g.trigger_id, g.exit_order_id
+       FROM trade_legs l JOIN trade_leg_accounts a ON a.leg_id = l.id
+       LEFT JOIN trade_leg_gtts g ON g.leg_id = l.id AND g.account_id = a.account_id
+      WHERE l.watchlist_id = $1 AND a.account_id = $2`,
+    [watchlistId, accountId],
+  );
+  return row!;
+}
+
+beforeAll(async () => {
+  const healthPort = await freePort();
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+  const s = await signedIn(api, ['trader']);
+  trader = { id: s.user.id, token: s.token };
+  await api.app
+    .get(Db)
+    .tx((q) => api.app.get(LedgerRepository).post(q, depositTx({ kind: 'wallet', userId: trader.id }, 10_00_000_00n, 'funding')));
+  worker = await startWorker(ctx, healthPort);
+  const quote = await eventually(
+    async () => (await api.http.get(`/api/v1/market/quotes?symbols=${SYMBOL}`, trader.token)).body.items?.[0] ?? null,
+    15_000,
+    'quotes',
+  );
+  ltp = parsePrice(quote.ltp);
+  // Kite's tick for the symbol is the one our instruments hold (the daily master import keeps them
+  // equal): GTT values and limits are on that grid.
+  const ours = await api.app.get(InstrumentsRepository).bySymbol(SYMBOL);
+  fake.addInstrument({ ...fake.instrument('NSE', SYMBOL), tickSize: ours!.tickSize });
+  fake.setQuote('NSE', SYMBOL, { ltp, bid: ltp, ask: ltp + 500 });
+
+  const added = await api.http.post(
+    '/api/v1/broker-accounts',
+    { kind: 'kite', name: 'Zerodha GTT', credentials: { apiKey: fake.apiKey, apiSecret: fake.apiSecret } },
+    trader.token,
+  );
+  expect(added.status).toBe(201);
+  accountId = added.body.id;
+  expect((await logInToKite(api, trader.token, accountId)).searchParams.get('login')).toBe('ok');
+  const wl = await api.http.post('/api/v1/watchlists', { name: `gtt-${randomUUID().slice(0, 8)}`, symbols: [SYMBOL] }, trader.token);
+  expect(wl.status).toBe(201);
+  watchlistId = wl.body.id;
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+describe('standing exits on a Kite account (GTT OCO)', () => {
+  let triggerId: number;
+  let entry: number;
+
+  it('a BUY click that fills gets one OCO GTT at Kite: SELL the net at entry − SL and entry + TP', async () => {
+    const filled = await clickFilled('BUY');
+    entry = parsePrice(filled.averagePrice);
+    expect(entry).toBe(ltp + 500); // the fake's ask
+    const g = await eventually(async () => (activeGtts().length === 1 ? activeGtts()[0]! : null), 20_000, 'an active GTT at Kite');
+    triggerId = g.id;
+    expect(g.type).toBe('two-leg');
+    expect(g.condition.tradingsymbol).toBe(SYMBOL);
+    expect(g.condition.trigger_values).toEqual([rupees(entry - SL * R), rupees(entry + TP * R)]);
+    expect(g.condition.last_price).toBe(rupees(ltp)); // Kite's own last price
+    expect(g.orders.map((o) => [o.transaction_type, o.quantity, o.order_type, o.product])).toEqual([
+      ['SELL', 1, 'LIMIT', 'MIS'],
+      ['SELL', 1, 'LIMIT', 'MIS'],
+    ]);
+    // Each leg's limit is below its trigger (a SELL that still fills in a fast market).
+    g.orders.forEach((o, i) => expect(o.price).toBeLessThan(g.condition.trigger_values[i]!));
+    // Recorded once the sync's transaction commits (after Kite answered).
+    const row = await eventually(async () => ((await legOnKite()).gtt_status === 'active' ? legOnKite() : null), 10_000, 'row active');
+    expect(row).toMatchObject({ target: 1, filled: 1, gtt_status: 'active', trigger_id: String(triggerId) });
+  });
+
+  it('a second BUY grows the position: the same GTT is modified to the new net, not a second one placed', async () => {
+    await clickFilled('BUY');
+    const g = await eventually(
+      async () => {
+        const now = fake.gtt(triggerId) as unknown as FakeGtt;
+        return now.orders.every((o) => o.quantity === 2) ? now : null;
+      },
+      20_000,
+      'the GTT modified to 2',
+    );
+    expect(g.status).toBe('active');
+    expect(g.condition.trigger_values).toEqual([rupees(entry - SL * R), rupees(entry + TP * R)]); // same average entry
+    expect(activeGtts().map((x) => x.id)).toEqual([triggerId]);
+    expect(fake.requests.filter((r) => r.route === 'gtt_place')).toHaveLength(1);
+    const row = await eventually(
+      async () => {
+        const r = await sql().rows<{ quantity: number }>(`SELECT quantity FROM trade_leg_gtts WHERE trigger_id = $1`, [String(triggerId)]);
+        return r[0]?.quantity === 2 ? legOnKite() : null;
+      },
+      10_000,
+      'row at 2',
+    );
+    expect(row).toMatchObject({ target: 2, filled: 2, gtt_status: 'active' });
+  });
+
+  it('EXIT flattens the leg and the GTT is deleted at Kite', async () => {
+    await clickFilled('EXIT');
+    await eventually(async () => ((fake.gtt(triggerId) as unknown as FakeGtt).status === 'deleted' ? true : null), 20_000, 'GTT deleted');
+    expect(activeGtts()).toEqual([]);
+    expect(
+      await eventually(async () => ((await legOnKite()).gtt_status === 'deleted' ? legOnKite() : null), 10_000, 'row deleted'),
+    ).toMatchObject({
+      target: 0,
+      filled: 0,
+    });
+  });
+
+  it('when Kite fires the GTT, its order is the leg’s exit: the leg ends flat on the account with exactly one exit order', async () => {
+    await clickFilled('BUY');
+    const g = await eventually(
+      async () => activeGtts().find((x) => x.id !== triggerId && x.orders.every((o) => o.quantity === 1)) ?? null,
+      20_000,
+      'a new GTT for the reopened leg',
+    );
+    const legId = (await legOnKite()).leg_id;
+    const sellsAtKite = () => fake.orderBook().filter((o) => o['transaction_type'] === 'SELL' && o['tradingsymbol'] === SYMBOL).length;
+    const sellsBefore = sellsAtKite();
+    const ourSells = async () =>
+      (
+        await sql().rows<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE leg_id = $1 AND account_id = $2 AND side = 'SELL'`, [
+          legId,
+          accountId,
+        ])
+      )[0]!.n;
+    const ourSellsBefore = await ourSells();
+
+    // The market at Kite rises through the target: the upper leg fires there.
+    const tp = entry + TP * R;
+    fake.setQuote('NSE', SYMBOL, { ltp: tp + 500, bid: tp, ask: tp + 1000 });
+    const fired = fake.gtt(g.id) as unknown as FakeGtt & { orders: { result: { order_result: { order_id: string } } | null }[] };
+    expect(fired.status).toBe('triggered');
+    const kiteOrderId = fired.orders[1]!.result!.order_result.order_id;
+    expect(fake.order(kiteOrderId)).toMatchObject({ status: 'COMPLETE', transaction_type: 'SELL', filled_quantity: 1, tag: null });
+
+    // We adopt it: an order of the leg under Kite's id, filled; the account's target and net 0.
+    const adopted = await eventually(
+      async () => {
+        const rows = await sql().rows<{ id: string; status: string; side: string; quantity: number }>(
+          `SELECT id, status, side, quantity FROM orders WHERE $1 = ANY(broker_order_ids) AND leg_id = $2 AND account_id = $3`,
+          [kiteOrderId, legId, accountId],
+        );
+        return rows[0]?.status === 'FILLED' ? rows[0] : null;
+      },
+      30_000,
+      'the GTT order adopted and filled',
+    );
+    expect(adopted).toMatchObject({ side: 'SELL', quantity: 1 });
+    expect(await legOnKite()).toMatchObject({ target: 0, filled: 0, gtt_status: 'triggered', exit_order_id: adopted.id });
+    const history = (await api.http.get(`/api/v1/orders/${adopted.id}`, trader.token)).body;
+    expect(history.status).toBe('FILLED');
+
+    // Nothing sells again: give the sweep, convergence and the exit engine a few rounds.
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect(sellsAtKite()).toBe(sellsBefore + 1);
+    expect(await ourSells()).toBe(ourSellsBefore + 1);
+    expect(await legOnKite()).toMatchObject({ target: 0, filled: 0 });
+    expect(fake.positionsJson().net.find((p) => p['tradingsymbol'] === SYMBOL)?.['quantity']).toBe(0);
+    expect(activeGtts()).toEqual([]);
+  });
+});
