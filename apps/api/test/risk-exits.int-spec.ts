@@ -288,7 +288,7 @@ describe('per-unit risk exits (worker, steered market)', () => {
     const symbol = SYMBOLS[3]!;
     const { legId, entry } = await openLeg(trader, symbol, 1_200 * RUPEE, { tpPerUnit: '30', slPerUnit: '20' });
     await eventually(async () => (await watchedLegs()) >= 1, 10_000, 'the leg watched');
-    const engaged = await api.http.post('/api/v1/risk/kill-switch', { reason: 'risk exit test' }, trader.token);
+    const engaged = await api.http.post('/api/v1/risk/kill-switch', { engaged: true, reason: 'risk exit test' }, trader.token);
     expect(engaged.status).toBe(200);
     const buy = await api.http.request('POST', '/api/v1/orders', {
       body: { symbol, side: 'BUY', type: 'MARKET', quantity: 1, product: 'MIS', accountId: trader.accounts[0] },
