@@ -84,7 +84,7 @@ const callback = (query: Record<string, string>) =>
 const stateOf = (url: string) => new URLSearchParams(new URL(url).searchParams.get('redirect_params')!).get('state')!;
 
 describe('broker accounts: list, paper account, create', () => {
-  it('a new user has exactly one paper account, their default, even under concurrent first reads', async () => {
+  it('a new user has exactly one (primary) paper account, their default, even under concurrent first reads', async () => {
     const { user, token } = await signedIn(api);
     const rs = await Promise.all(Array.from({ length: 8 }, () => list(token)));
     expect(rs.map((r) => r.status)).toEqual(Array(8).fill(200));
@@ -95,6 +95,7 @@ describe('broker accounts: list, paper account, create', () => {
       name: 'Paper',
       status: 'connected',
       isDefault: true,
+      primary: true,
       credentials: {},
       tokenExpiresAt: null,
       // Its paper book, opened on this first read with PAPER_STARTING_BALANCE (default ₹10,00,000).
@@ -114,6 +115,7 @@ describe('broker accounts: list, paper account, create', () => {
       name: 'My Zerodha',
       status: 'needs_login',
       isDefault: false,
+      primary: false,
       credentials: { apiKey: '••••0001', apiSecret: '••••9876' },
     });
     expect(res.text).not.toContain(GOOD.apiSecret);
@@ -166,9 +168,11 @@ describe('broker accounts: list, paper account, create', () => {
     expect(rows[0]!.n).toBe(0);
   });
 
-  it('paper cannot be added (409); assignedUserIds is for admins (403)', async () => {
+  it('paper takes no credentials (400 naming the field); assignedUserIds is for admins (403)', async () => {
     const { token } = await signedIn(api);
-    expect((await create(token, { kind: 'paper', name: 'Another', credentials: {} })).status).toBe(409);
+    const withCredentials = await create(token, { kind: 'paper', name: 'Another', credentials: { apiKey: 'x1234567' } });
+    expect(withCredentials.status).toBe(400);
+    expect(withCredentials.body.errors.map((e: { field: string }) => e.field)).toEqual(['credentials.apiKey']);
     const other = await signedIn(api);
     expect((await create(token, kiteBody(GOOD, { assignedUserIds: [other.user.id] }))).status).toBe(403);
   });
@@ -219,7 +223,7 @@ describe('update, delete, paper balance', () => {
     ]);
   });
 
-  it('the paper account cannot be deleted (409); deleting the default falls back to paper', async () => {
+  it('the primary paper account cannot be deleted (409); deleting the default falls back to it', async () => {
     const { user, token } = await signedIn(api);
     const [paper] = (await list(token)).body.items;
     const del409 = await del(token, paper.id);

@@ -1,7 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainError, formatMoney, parsePositiveMoney, type FieldError } from '@tradeloop/domain';
-import type { BrokerAccount, CreateBrokerAccountRequest, UpdateBrokerAccountRequest } from '@tradeloop/contracts';
+import {
+  MAX_PAPER_ACCOUNTS,
+  type BrokerAccount,
+  type CreateBrokerAccountRequest,
+  type UpdateBrokerAccountRequest,
+} from '@tradeloop/contracts';
 import { APP_CONFIG, Db, type AppConfig } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { PaperBooks, SetPaperBalanceUseCase as LedgerSetPaperBalance } from '@tradeloop/wallet';
@@ -36,7 +41,10 @@ function assertManages(actor: AccountActor, account: AccountRecord): void {
   if (!manages) throw new DomainError('FORBIDDEN', 'Only the owner of this account (an admin for a firm account) may change it');
 }
 
-/** The caller's accounts (own, assigned; admins also see firm accounts), oldest first; the paper account is created on first read. */
+/**
+ * The caller's accounts (own, assigned; admins also see firm accounts): the primary paper account
+ * first (created on first read), then oldest first.
+ */
 @Injectable()
 export class ListBrokerAccountsQuery {
   constructor(
@@ -75,8 +83,13 @@ export class GetBrokerAccountQuery {
 /**
  * A new live account: for the caller (unless USER_BROKER_ACCOUNTS=false, then admins only), or
  * with `assignedUserIds` (admins) a firm account assigned to those users. Credentials are
- * checked against the kind, encrypted, and only their masked form is ever shown. A paper
- * account exists for everyone already (409). Audit in the same transaction.
+ * checked against the kind, encrypted, and only their masked form is ever shown. Audit in the
+ * same transaction.
+ *
+ * A paper account (`kind: "paper"`, no credentials) is always the caller's own, whatever
+ * USER_BROKER_ACCOUNTS says (it trades virtual money on the mock broker): an addition to their
+ * primary one, with its own paper book opened at once with the starting balance, at most
+ * MAX_PAPER_ACCOUNTS in all (409 beyond).
  */
 @Injectable()
 export class CreateBrokerAccountUseCase {
@@ -87,15 +100,16 @@ export class CreateBrokerAccountUseCase {
     @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
     @Inject(BrokerAccountEvents) private readonly events: BrokerAccountEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
   ) {}
 
   async execute(actor: AccountActor, input: CreateBrokerAccountRequest): Promise<BrokerAccount> {
+    if (input.kind === 'paper') return this.addPaper(actor, input);
     const firm = input.assignedUserIds !== undefined;
     if (firm && !actor.isAdmin) throw new DomainError('FORBIDDEN', 'Only admins register firm accounts (assignedUserIds)');
     if (!firm && !actor.isAdmin && !this.config.USER_BROKER_ACCOUNTS) {
       throw new DomainError('FORBIDDEN', 'Adding your own broker accounts is turned off here; ask an admin to register one for you');
     }
-    if (input.kind === 'paper') throw new DomainError('CONFLICT', 'Every user has exactly one paper account already; it cannot be added');
     const credentials = parseCredentials(input.kind, input.credentials);
     const assigned = [...new Set(input.assignedUserIds ?? [])];
     if (assigned.length) {
@@ -139,6 +153,53 @@ export class CreateBrokerAccountUseCase {
     });
     await this.events.changed([id]);
     return (await this.repo.findVisible(actor.userId, id, { includeFirm: actor.isAdmin }))!.view;
+  }
+
+  /** Another paper account of the caller's own (their primary one is created first if it never was). */
+  private async addPaper(actor: AccountActor, input: CreateBrokerAccountRequest): Promise<BrokerAccount> {
+    if (input.assignedUserIds !== undefined)
+      throw new DomainError('VALIDATION_FAILED', "A paper account is always its owner's own; it cannot be a firm account", {
+        fieldErrors: [{ field: 'assignedUserIds', message: 'a paper account cannot be assigned' }],
+      });
+    parseCredentials('paper', input.credentials);
+    const id = uuidv7();
+    const { userId } = actor;
+    await this.db.tx(async (sql) => {
+      await this.repo.ensurePaperAccount(userId, uuidv7(), sql);
+      const count = await this.repo.lockPaperAccounts(sql, userId);
+      if (count >= MAX_PAPER_ACCOUNTS) {
+        throw new DomainError(
+          'CONFLICT',
+          `You have ${count} paper accounts, the most there may be (${MAX_PAPER_ACCOUNTS}); delete one you no longer use first`,
+        );
+      }
+      await this.repo.insert(sql, {
+        id,
+        ownerUserId: userId,
+        kind: 'paper',
+        name: input.name,
+        status: 'connected',
+        statusReason: null,
+        credentialsCiphertext: null,
+        credentialsHint: {},
+        keyId: null,
+      });
+      // Its own paper book, opened now with the starting balance (as the primary's is on first use).
+      await this.paperBooks.open(sql, id, userId);
+      if (input.isDefault) await this.repo.setDefault(sql, userId, id);
+      await this.audit.append(
+        {
+          actorId: actor.userId,
+          action: 'broker_account.created',
+          subject: id,
+          details: { kind: 'paper', name: input.name, firm: false, assignedUserIds: [], isDefault: input.isDefault === true },
+          meta: actor.meta,
+        },
+        sql,
+      );
+    });
+    await this.events.changed([id]);
+    return (await this.repo.findVisible(actor.userId, id))!.view;
   }
 }
 
@@ -220,8 +281,10 @@ export class UpdateBrokerAccountUseCase {
 }
 
 /**
- * Deletes an account: never the paper account (409), never one with orders still working (409).
- * Users whose default it was fall back to their paper account.
+ * Deletes an account: never the primary paper account (409), never one with orders still working
+ * or orders, positions or strategies on record (409). A paper account the user added may go like a
+ * live one (its paper book stays in the ledger's history). Users whose default it was fall back to
+ * their primary paper account.
  */
 @Injectable()
 export class DeleteBrokerAccountUseCase {
@@ -236,12 +299,12 @@ export class DeleteBrokerAccountUseCase {
     const account = await findForActor(this.repo, actor, id);
     if (!account) throw accountNotFound();
     assertManages(actor, account);
-    if (account.kind === 'paper') throw new DomainError('CONFLICT', 'The paper account cannot be deleted (every user has one)');
+    if (account.primary) throw new DomainError('CONFLICT', 'The primary paper account cannot be deleted (every user has one)');
     const repoints: string[] = [];
     await this.deleteInTx(actor, account, repoints).catch((err: unknown) => {
       // Orders, trades or strategies on record name this account (a foreign key): its history stays.
       if ((err as { code?: unknown }).code === FOREIGN_KEY_VIOLATION) {
-        throw new DomainError('CONFLICT', 'This account has orders or strategies on record; disable it instead of deleting it');
+        throw new DomainError('CONFLICT', 'This account has orders, positions or strategies on record; disable it instead of deleting it');
       }
       throw err;
     });

@@ -22,6 +22,7 @@ interface AccountRow {
   updated_at: Date;
   assigned_user_ids: string[];
   is_default: boolean;
+  primary_paper: boolean;
 }
 
 /** An account's row as the use cases need it (no secrets), plus its view for one user. */
@@ -35,6 +36,8 @@ export interface AccountRecord {
   disabled: boolean;
   assignedUserIds: string[];
   tokenExpiresAt: Date | null;
+  /** The user's automatic paper account (created on first use; never deleted). */
+  primary: boolean;
   view: BrokerAccount;
 }
 
@@ -63,6 +66,7 @@ const toRecord = (r: AccountRow): AccountRecord => {
     disabled: r.disabled,
     assignedUserIds: r.assigned_user_ids,
     tokenExpiresAt: r.token_expires_at,
+    primary: r.primary_paper,
     view: {
       id: r.id,
       kind: r.kind,
@@ -70,6 +74,7 @@ const toRecord = (r: AccountRow): AccountRecord => {
       status: r.disabled ? 'disabled' : r.status,
       statusReason: r.disabled ? (r.status_reason ?? 'disabled') : r.status_reason,
       isDefault: r.is_default,
+      primary: r.primary_paper,
       credentials: r.credentials_hint,
       tokenExpiresAt: r.token_expires_at?.toISOString() ?? null,
       ownerUserId: r.owner_user_id,
@@ -114,7 +119,7 @@ const toSecrets = (row: SecretsRow): AccountSecrets => ({
  */
 const SELECT_ACCOUNTS = `
   SELECT a.id, a.owner_user_id, a.kind, a.name, a.status, a.status_reason, a.disabled, a.credentials_hint,
-         a.token_expires_at, a.created_at, a.updated_at,
+         a.token_expires_at, a.created_at, a.updated_at, a.primary_paper,
          -- The paper book of the ledger is the one truth of a paper account's balance (docs/domain.md "Accounts and books").
          CASE WHEN a.kind = 'paper' THEN coalesce((SELECT pb.cash_paise FROM paper_balances pb WHERE pb.account_id = a.id), 0)::text END AS paper_cash_paise,
          coalesce((SELECT array_agg(u.user_id::text ORDER BY u.user_id) FROM broker_account_users u WHERE u.account_id = a.id), '{}') AS assigned_user_ids,
@@ -149,10 +154,13 @@ export interface InsertAccount {
 export class BrokerAccountsRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  /** Every account `userId` owns or is assigned (with firm accounts when `includeFirm`, for admins), oldest first. */
+  /**
+   * Every account `userId` owns or is assigned (with firm accounts when `includeFirm`, for admins):
+   * the primary paper account first, then oldest first (ties by id).
+   */
   async listVisible(userId: string, opts: { includeFirm?: boolean } = {}, sql: Sql = this.db.sql): Promise<AccountRecord[]> {
     const rows = await sql.rows<AccountRow>(
-      `${SELECT_ACCOUNTS} WHERE ${opts.includeFirm ? VISIBLE_OR_FIRM : VISIBLE} ORDER BY a.kind = 'paper' DESC, a.created_at, a.id`,
+      `${SELECT_ACCOUNTS} WHERE ${opts.includeFirm ? VISIBLE_OR_FIRM : VISIBLE} ORDER BY a.primary_paper DESC, a.created_at, a.id`,
       [userId],
     );
     return rows.map(toRecord);
@@ -193,31 +201,48 @@ export class BrokerAccountsRepository {
   }
 
   /**
-   * The user's paper account, created if missing: exactly one per user however many requests
-   * race (the partial unique index decides), and the user's default when they have none yet.
+   * The user's primary paper account, created if missing: exactly one per user however many
+   * requests race (the partial unique index on `primary_paper` decides), and the user's default
+   * when they have none yet. Paper accounts the user added themselves are never it.
    */
   async ensurePaperAccount(userId: string, newId: string, sql: Sql = this.db.sql): Promise<string> {
-    const row = await sql.one<{ id: string }>(
+    const found = await sql.maybeOne<{ id: string }>(
       `WITH ins AS (
-         INSERT INTO broker_accounts (id, owner_user_id, kind, name, status)
-         VALUES ($2, $1, 'paper', 'Paper', 'connected')
-         ON CONFLICT (owner_user_id) WHERE kind = 'paper' DO NOTHING
+         INSERT INTO broker_accounts (id, owner_user_id, kind, name, status, primary_paper)
+         VALUES ($2, $1, 'paper', 'Paper', 'connected', true)
+         ON CONFLICT (owner_user_id) WHERE primary_paper DO NOTHING
          RETURNING id)
        SELECT id FROM ins
-       UNION ALL SELECT id FROM broker_accounts WHERE owner_user_id = $1 AND kind = 'paper'
+       UNION ALL SELECT id FROM broker_accounts WHERE owner_user_id = $1 AND primary_paper
        LIMIT 1`,
       [userId, newId],
     );
+    // A racing request inserted it after this statement's snapshot: a new statement sees it.
+    const id = found?.id ?? (await this.paperAccountOf(userId, sql));
+    if (id === undefined) throw new Error(`no primary paper account for ${userId} after creating it`);
     await sql.rows(`INSERT INTO broker_account_defaults (user_id, account_id) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING`, [
       userId,
-      row.id,
+      id,
     ]);
-    return row.id;
+    return id;
   }
 
-  /** The user's paper account id, if created. */
+  /** The user's primary paper account id, if created. */
   async paperAccountOf(userId: string, sql: Sql = this.db.sql): Promise<string | undefined> {
-    return (await sql.maybeOne<{ id: string }>(`SELECT id FROM broker_accounts WHERE owner_user_id = $1 AND kind = 'paper'`, [userId]))?.id;
+    return (await sql.maybeOne<{ id: string }>(`SELECT id FROM broker_accounts WHERE owner_user_id = $1 AND primary_paper`, [userId]))?.id;
+  }
+
+  /**
+   * Locks the user's primary paper account row (it must exist) to the end of the transaction, so
+   * paper accounts are added one at a time per user, and counts the user's paper accounts.
+   */
+  async lockPaperAccounts(sql: Sql, userId: string): Promise<number> {
+    await sql.one(`SELECT 1 FROM broker_accounts WHERE owner_user_id = $1 AND primary_paper FOR UPDATE`, [userId]);
+    const row = await sql.one<{ n: string }>(
+      `SELECT count(*)::text AS n FROM broker_accounts WHERE owner_user_id = $1 AND kind = 'paper'`,
+      [userId],
+    );
+    return Number(row.n);
   }
 
   async defaultOf(userId: string, sql: Sql = this.db.sql): Promise<string | undefined> {

@@ -30,7 +30,7 @@ export class TradingAccounts {
 
   async forOrder(sql: Sql, userId: UserId, accountId: string | undefined): Promise<OrderAccount> {
     // The named account, or the default, in one statement. A user with no default at all (never
-    // listed their accounts) gets their paper account created first, once; a default they may no
+    // listed their accounts) gets their primary paper account created first, once; a default they may no
     // longer trade is a 404 like any other account, never a silent switch to paper.
     let a = await this.repo.tradable(sql, userId, accountId ?? null);
     if (!a && accountId === undefined && (await this.repo.defaultOf(userId, sql)) === undefined)
@@ -51,8 +51,8 @@ export class TradingAccounts {
   }
 
   /**
-   * The account a new strategy trades: for `paper` its owner's paper account (or the one named,
-   * which must be it); for `live` the named account, which must be a live one the user may trade.
+   * The account a new strategy trades: for `paper` its owner's primary paper account, or the one
+   * named, which must be one of their paper accounts; for `live` the named account, which must be a live one the user may trade.
    * A wrong choice is a 400 naming `accountId`.
    */
   async forStrategy(sql: Sql, userId: UserId, mode: 'paper' | 'live', accountId: string | undefined): Promise<string> {
@@ -63,8 +63,8 @@ export class TradingAccounts {
     if (accountId === undefined) return refuse('a live strategy needs the live broker account it trades');
     const a = await this.repo.tradable(sql, userId, accountId);
     if (!a) return refuse('not one of your broker accounts');
-    if (mode === 'paper' && a.kind !== 'paper') return refuse('a paper strategy trades your paper account');
-    if (mode === 'live' && a.kind === 'paper') return refuse('a live strategy trades a live broker account, not the paper one');
+    if (mode === 'paper' && a.kind !== 'paper') return refuse('a paper strategy trades one of your paper accounts');
+    if (mode === 'live' && a.kind === 'paper') return refuse('a live strategy trades a live broker account, not a paper one');
     return a.id;
   }
 }

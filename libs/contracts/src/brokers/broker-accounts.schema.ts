@@ -4,12 +4,16 @@ import { MoneySchema, PositiveAmountSchema } from '../wallet';
 
 /**
  * Broker accounts (docs/api.md "Broker accounts", docs/domain.md "Accounts and books"): every
- * order goes through one. `paper` is the mock broker (every user has exactly one); the others
- * are live brokers whose credentials are encrypted at rest and never returned after saving.
+ * order goes through one. `paper` is the mock broker: every user has one automatic *primary* paper
+ * account and may add more (up to `MAX_PAPER_ACCOUNTS` in all); the others are live brokers whose
+ * credentials are encrypted at rest and never returned after saving.
  */
 export const BROKER_KINDS = ['paper', 'kite', 'upstox', 'openalgo'] as const;
 export type BrokerKind = (typeof BROKER_KINDS)[number];
 export const BrokerKindSchema = z.enum(BROKER_KINDS);
+
+/** How many paper accounts a user may have, the primary one included. */
+export const MAX_PAPER_ACCOUNTS = 5;
 
 /**
  * `connected`: usable now (paper always is). `needs_login`: the daily session is missing or
@@ -69,6 +73,11 @@ export const BrokerAccountSchema = z.object({
   statusReason: orNull(z.string(), 'nothing to explain (connected, or never logged in)'),
   /** Whether this is the default account of the user asking (orders without accountId go here). */
   isDefault: z.boolean(),
+  /**
+   * The owner's automatic paper account: created on first use, listed first, never deleted. false
+   * for paper accounts the user added and for every live account.
+   */
+  primary: z.boolean(),
   /** Each credential field masked ("••••1234"); empty for paper. */
   credentials: z.record(z.string(), MaskedCredentialSchema),
   tokenExpiresAt: orNull(z.iso.datetime(), 'no broker session (paper, or not logged in)'),
@@ -91,6 +100,8 @@ const AccountNameSchema = humanText(60);
  * `POST /api/v1/broker-accounts`. `credentials` is checked against the kind's own schema
  * (`BROKER_CREDENTIALS_SCHEMAS`), each problem named by its field (`credentials.apiKey`).
  * `assignedUserIds` (admins only) registers a firm account assigned to those users.
+ * `{ kind: "paper", name }` adds a paper account of the caller's own (no credentials: any field in
+ * them is a 400 naming it; never a firm account).
  */
 export const CreateBrokerAccountSchema = z.strictObject({
   kind: BrokerKindSchema,

@@ -16,6 +16,7 @@ const account = (over: Partial<BrokerAccount>): BrokerAccount => ({
   status: 'connected',
   statusReason: null,
   isDefault: false,
+  primary: false,
   credentials: { apiKey: '••••1234', apiSecret: '••••abcd' },
   tokenExpiresAt: null,
   ownerUserId: '00000000-0000-4000-8000-0000000000aa',
@@ -30,6 +31,7 @@ const paper = account({
   id: '00000000-0000-4000-8000-000000000002',
   kind: 'paper',
   name: 'Paper',
+  primary: true,
   credentials: {},
   paperBalance: '100000.00',
 });
@@ -55,6 +57,12 @@ describe('broker account view', () => {
     const a = account({ id: '00000000-0000-4000-8000-000000000004', name: 'A', isDefault: true });
     const c = account({ id: '00000000-0000-4000-8000-000000000005', name: 'C', status: 'needs_login' });
     expect(sortAccounts([b, paper, c, a]).map((x) => x.name)).toEqual(['A', 'C', 'Paper', 'B']);
+  });
+
+  it('sorts the primary paper account before paper accounts added later, those before live ones', () => {
+    const added = { ...paper, id: '00000000-0000-4000-8000-000000000006', name: 'Another paper', primary: false };
+    const live = account({ id: '00000000-0000-4000-8000-000000000007', name: 'A live one' });
+    expect(sortAccounts([live, added, paper]).map((x) => x.name)).toEqual(['Paper', 'Another paper', 'A live one']);
   });
 
   it('ends a reason with one full stop', () => {

@@ -67,12 +67,16 @@ export function preselectedAccount(accounts: readonly BrokerAccount[]): BrokerAc
 
 const needsAttention = (a: BrokerAccount) => a.status === 'needs_login' || a.status === 'error';
 
-/** Default first, then those needing attention, then paper, then by name: a stable order for the list and the selector. */
+/**
+ * Default first, then those needing attention, then the primary paper account, the other paper
+ * accounts, then by name: a stable order for the list and the selector.
+ */
 export function sortAccounts(accounts: readonly BrokerAccount[]): BrokerAccount[] {
   return [...accounts].sort(
     (a, b) =>
       Number(b.isDefault) - Number(a.isDefault) ||
       Number(needsAttention(b)) - Number(needsAttention(a)) ||
+      Number(b.primary) - Number(a.primary) ||
       Number(b.kind === 'paper') - Number(a.kind === 'paper') ||
       a.name.localeCompare(b.name) ||
       a.id.localeCompare(b.id),

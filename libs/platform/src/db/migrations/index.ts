@@ -27,6 +27,7 @@ import { InstrumentMasters1763818200000 } from './1763818200000-instrument-maste
 import { WatchlistTrading1763818800000 } from './1763818800000-watchlist-trading';
 import { SmartOrders1763819100000 } from './1763819100000-smart-orders';
 import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
+import { PaperAccounts1763820000000 } from './1763820000000-paper-accounts';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   WatchlistTrading1763818800000,
   SmartOrders1763819100000,
   TradeLegGtts1763819400000,
+  PaperAccounts1763820000000,
 ];
