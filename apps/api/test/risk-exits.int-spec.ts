@@ -8,7 +8,7 @@ import { LegChangeNotes, riskExitTriggerId } from '@tradeloop/watchlist-trading'
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { startWorker } from './support/kite-world';
-import { eventually } from './support/market-socket';
+import { eventually, MarketClient } from './support/market-socket';
 
 /**
  * Per-unit risk exits end to end (docs/watchlist-trading.md, "Per-unit exits"): the real worker's
@@ -210,9 +210,13 @@ afterAll(async () => {
 });
 
 describe('per-unit risk exits (worker, steered market)', () => {
-  it('TP fires once: one exit, one market SELL per account of its whole net, a RISK_EXIT risk event', async () => {
+  it('TP fires once: one exit, one market SELL per account of its whole net, a RISK_EXIT risk event, the risk.exit alert', async () => {
     const trader = await newTrader();
     const symbol = SYMBOLS[0]!;
+    const socket = new MarketClient(api.url, trader.token);
+    const alerts: { exit: { legId: string; kind: string; status: string; orderIds: string[] } }[] = [];
+    socket.socket.on('risk.exit', (e: (typeof alerts)[number]) => alerts.push(e));
+    await socket.ready();
     const { legId, entry } = await openLeg(trader, symbol, 1_000 * RUPEE, { tpPerUnit: '30', slPerUnit: '20' });
     await eventually(async () => (await watchedLegs()) >= 1, 10_000, 'the leg watched');
     // Below the TP: nothing.
@@ -226,6 +230,13 @@ describe('per-unit risk exits (worker, steered market)', () => {
     await expectExactlyOneExit(legId, trader);
     const events = await api.http.get('/api/v1/risk/events', trader.token);
     expect(events.body.items.filter((e: { kind: string; rule: string }) => e.kind === 'RISK_EXIT' && e.rule === 'TP')).toHaveLength(1);
+    // The alert: when it triggered, and when it was sent with its orders.
+    await eventually(() => alerts.some((a) => a.exit.status === 'sent'), 5_000, 'the risk.exit alert (sent)');
+    expect(alerts.map((a) => [a.exit.legId, a.exit.kind, a.exit.status, a.exit.orderIds.length])).toEqual([
+      [legId, 'TP', 'triggered', 0],
+      [legId, 'TP', 'sent', 2],
+    ]);
+    socket.close();
     // The price stays beyond the TP for a while: still one exit.
     await new Promise((r) => setTimeout(r, 1_000));
     await expectExactlyOneExit(legId, trader);
