@@ -371,6 +371,41 @@ describe('per-unit risk exits (worker, steered market)', () => {
     await expectExactlyOneExit(legId, trader);
   });
 
+  it('a leg opened by a quick order (its settings snapshot from the click) exits at its SL through the same engine', async () => {
+    const trader = await newTrader();
+    const symbol = SYMBOLS[7]!;
+    await steer(symbol, 700 * RUPEE);
+    await untilQuote(symbol, 700 * RUPEE, trader.token);
+    const wl = await api.http.post('/api/v1/watchlists', { name: `wl-${randomUUID().slice(0, 8)}`, symbols: [symbol] }, trader.token);
+    expect(wl.status).toBe(201);
+    const click = await api.http.post(
+      '/api/v1/orders/quick',
+      {
+        intentId: randomUUID(),
+        watchlistId: wl.body.id,
+        symbol,
+        action: 'BUY',
+        tradeMode: 'EQUITY',
+        overrides: { tpPerUnit: '30', slPerUnit: '20', stepLots: 3, accountIds: trader.accounts },
+      },
+      trader.token,
+    );
+    expect(click.status, JSON.stringify(click.body)).toBe(202);
+    expect(click.body.summary).toMatchObject({ total: 2, accepted: 2 });
+    const { id: legId } = await sql().one<{ id: string }>(`SELECT id FROM trade_legs WHERE watchlist_id = $1`, [wl.body.id]);
+    const quantity = 3 * demoUniverse(new Date()).find((i) => i.symbol === symbol)!.lotSize;
+    await eventually(async () => (await netsOf(legId)).join() === `${quantity},${quantity}`, 20_000, 'the click filled on both accounts');
+    const { entry } = await sql().one<{ entry: string }>(
+      `SELECT round(sum(t.quantity * t.price_ticks) / sum(t.quantity))::bigint::text AS entry FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.leg_id = $1`,
+      [legId],
+    );
+    await eventually(async () => (await watchedLegs()) >= 1, 10_000, 'the leg watched');
+    await steer(symbol, Number(entry) - 20 * RUPEE);
+    const exit = await untilExited(legId);
+    expect(exit).toMatchObject({ kind: 'SL', level: String(Number(entry) - 20 * RUPEE) });
+    await expectExactlyOneExit(legId, trader, quantity);
+  });
+
   it('the steering seam: admin only, a 400 naming the field for an unknown symbol or a price off the tick', async () => {
     const trader = await newTrader();
     expect((await api.http.post('/api/v1/admin/market/steer', { symbol: SYMBOLS[6], price: '100.00' }, trader.token)).status).toBe(403);
