@@ -65,6 +65,15 @@ type FakeGtt = {
 const gtts = () => fake.gtts() as unknown as FakeGtt[];
 const activeGtts = () => gtts().filter((g) => g.status === 'active');
 
+/** Our SELL orders of the leg on the Kite account. */
+const ourSells = async (legId: string) =>
+  (
+    await sql().rows<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE leg_id = $1 AND account_id = $2 AND side = 'SELL'`, [
+      legId,
+      accountId,
+    ])
+  )[0]!.n;
+
 /** Our leg on the Kite account: target, filled net and the standing exit row. */
 async function legOnKite() {
   const [row] = await sql().rows<{
@@ -197,14 +206,7 @@ describe('standing exits on a Kite account (GTT OCO)', () => {
     const legId = (await legOnKite()).leg_id;
     const sellsAtKite = () => fake.orderBook().filter((o) => o['transaction_type'] === 'SELL' && o['tradingsymbol'] === SYMBOL).length;
     const sellsBefore = sellsAtKite();
-    const ourSells = async () =>
-      (
-        await sql().rows<{ n: number }>(`SELECT count(*)::int AS n FROM orders WHERE leg_id = $1 AND account_id = $2 AND side = 'SELL'`, [
-          legId,
-          accountId,
-        ])
-      )[0]!.n;
-    const ourSellsBefore = await ourSells();
+    const ourSellsBefore = await ourSells(legId);
 
     // The market at Kite rises through the target: the upper leg fires there.
     const tp = entry + TP * R;
@@ -234,9 +236,77 @@ describe('standing exits on a Kite account (GTT OCO)', () => {
     // Nothing sells again: give the sweep, convergence and the exit engine a few rounds.
     await new Promise((r) => setTimeout(r, 8_000));
     expect(sellsAtKite()).toBe(sellsBefore + 1);
-    expect(await ourSells()).toBe(ourSellsBefore + 1);
+    expect(await ourSells(legId)).toBe(ourSellsBefore + 1);
     expect(await legOnKite()).toMatchObject({ target: 0, filled: 0 });
     expect(fake.positionsJson().net.find((p) => p['tradingsymbol'] === SYMBOL)?.['quantity']).toBe(0);
     expect(activeGtts()).toEqual([]);
+  });
+  it('a GTT that fired just before an EXIT click is that account’s exit: the click sends nothing more', async () => {
+    // Back to the entry price at Kite, and the leg reopened with a fresh trigger.
+    fake.setQuote('NSE', SYMBOL, { ltp, bid: ltp, ask: ltp + 500 });
+    const placesBefore = fake.requests.filter((r) => r.route === 'gtt_place').length;
+    await clickFilled('BUY');
+    const g = await eventually(
+      async () => (fake.requests.filter((r) => r.route === 'gtt_place').length > placesBefore ? (activeGtts()[0] ?? null) : null),
+      20_000,
+      'a third GTT',
+    );
+    await eventually(async () => ((await legOnKite()).trigger_id === String(g.id) ? true : null), 10_000, 'row of the third GTT');
+    const legId = (await legOnKite()).leg_id;
+    const sells = () => fake.orderBook().filter((o) => o['transaction_type'] === 'SELL' && o['tradingsymbol'] === SYMBOL).length;
+    const sellsBefore = sells();
+    const oursBefore = await ourSells(legId);
+
+    // The stop fires at Kite, and the trader clicks EXIT at once (before or after our sweep saw it: the same outcome).
+    const sl = entry - SL * R;
+    fake.setQuote('NSE', SYMBOL, { ltp: sl - 500, bid: sl - 1000, ask: sl });
+    expect((fake.gtt(g.id) as unknown as FakeGtt).status).toBe('triggered');
+    const res = await click('EXIT');
+    expect(res.status).toBe(202);
+    expect(res.body.intent.results.find((r: { accountId: string }) => r.accountId === accountId)).toMatchObject({
+      status: 'accepted',
+      deltaQuantity: 0,
+      targetQuantity: 0,
+    });
+    await eventually(
+      async () => {
+        const l = await legOnKite();
+        return l.filled === 0 && l.gtt_status === 'triggered' ? l : null;
+      },
+      30_000,
+      'the leg flat through the GTT order',
+    );
+    expect(sells()).toBe(sellsBefore + 1);
+    expect(await ourSells(legId)).toBe(oursBefore + 1);
+  });
+
+  it('a leg on a paper account gets nothing at the broker (our engine holds its exits)', async () => {
+    const accounts = (await api.http.get('/api/v1/broker-accounts', trader.token)).body.items as { id: string; kind: string }[];
+    const paper = accounts.find((a) => a.kind === 'paper')!.id;
+    const wl = await api.http.post('/api/v1/watchlists', { name: `paper-${randomUUID().slice(0, 8)}`, symbols: [SYMBOL] }, trader.token);
+    const before = fake.requests.filter((r) => r.route?.startsWith('gtt_')).length;
+    const res = await api.http.post(
+      '/api/v1/orders/quick',
+      {
+        intentId: randomUUID(),
+        watchlistId: wl.body.id,
+        symbol: SYMBOL,
+        action: 'BUY',
+        tradeMode: 'EQUITY',
+        overrides: { accountIds: [paper], tpPerUnit: String(TP), slPerUnit: String(SL) },
+      },
+      trader.token,
+    );
+    expect(res.status).toBe(202);
+    await untilOrderStatus(api, trader.token, res.body.intent.results[0].orderId, 'FILLED');
+    const legId = (await sql().rows<{ id: string }>(`SELECT id FROM trade_legs WHERE watchlist_id = $1`, [wl.body.id]))[0]!.id;
+    // The fill's sync has run once the convergence job for it has (it syncs too); then nothing is stored or sent.
+    await eventually(
+      async () => ((await sql().rows(`SELECT 1 FROM orders WHERE leg_id = $1 AND status = 'FILLED'`, [legId])).length === 1 ? true : null),
+      10_000,
+      'paper fill',
+    );
+    expect(await sql().rows(`SELECT 1 FROM trade_leg_gtts WHERE leg_id = $1`, [legId])).toEqual([]);
+    expect(fake.requests.filter((r) => r.route?.startsWith('gtt_')).length).toBe(before);
   });
 });
