@@ -76,7 +76,7 @@ export class BrokerAccountsController {
     @Inject(CheckBrokerAccountUseCase) private readonly checkAccount: CheckBrokerAccountUseCase,
   ) {}
 
-  /** Own and assigned accounts, oldest first; the paper account always among them. */
+  /** Own and assigned accounts: the primary paper account (always there) first, then oldest first. */
   @Get()
   @ZodResponse({ status: 200, type: BrokerAccountListDto })
   async list(@CurrentPrincipal() principal: Principal) {
@@ -90,7 +90,10 @@ export class BrokerAccountsController {
     return this.getAccount.execute(actorOf(principal), p.id);
   }
 
-  /** 403 when users may not add their own (`USER_BROKER_ACCOUNTS=false`) or a non-admin sends assignedUserIds; 409 for `paper`. */
+  /**
+   * 403 when users may not add their own live accounts (`USER_BROKER_ACCOUNTS=false`) or a non-admin
+   * sends assignedUserIds. `paper` adds a paper account of the caller's own (409 beyond the cap).
+   */
   @Post()
   @ApiProblems(403, 409)
   @ZodResponse({ status: 201, type: BrokerAccountDto })
@@ -121,7 +124,7 @@ export class BrokerAccountsController {
     return status === null ? view : this.getAccount.execute(actor, view.id);
   }
 
-  /** 409 for the paper account and for an account with orders still working. */
+  /** 409 for the primary paper account and for an account with orders still working (or history on record). */
   @Delete(':id')
   @HttpCode(204)
   @ApiProblems(403, 404, 409)
