@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { demoUniverse, lastTuesdayOfMonth, parsePrice, todayIst } from '@tradeloop/domain';
-import { Db } from '@tradeloop/platform';
+import { Db, JobProducer } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
@@ -50,16 +50,32 @@ async function legState(watchlistId: string) {
   );
 }
 
-/** Waits until every leg account of the watchlist holds its target with nothing working. */
-const untilConverged = (watchlistId: string, ms = 30_000) =>
-  eventually(
+/** No order or convergence job is waiting, running or delayed in the worker's queue. */
+const queueIdle = async () => {
+  const counts = await api.app.get(JobProducer).queue('orders').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+  return Object.values(counts).every((n) => n === 0);
+};
+
+/**
+ * Waits until every leg account of the watchlist holds its target with nothing working, and no
+ * job is left that could still move it (a late convergence would show as an overshoot): the same
+ * settled state seen on two polls in a row.
+ */
+const untilConverged = async (watchlistId: string, ms = 30_000) => {
+  let seen = '';
+  return eventually(
     async () => {
       const legs = await legState(watchlistId);
-      return legs.length > 0 && legs.every((l) => l.working === 0 && l.filled === l.target) ? legs : null;
+      const settled = legs.length > 0 && legs.every((l) => l.working === 0 && l.filled === l.target) && (await queueIdle());
+      const now = settled ? JSON.stringify(legs) : '';
+      const twice = settled && now === seen;
+      seen = now;
+      return twice ? legs : null;
     },
     ms,
     `legs of ${watchlistId} converged`,
   );
+};
 
 const quoteOf = async (symbol: string) => {
   const res = await api.http.get(`/api/v1/market/quotes?symbols=${encodeURIComponent(symbol)}`, trader.token);
@@ -411,6 +427,33 @@ describe('quick orders', () => {
     expect(all.body.summary).toEqual({ total: 4, accepted: 4, failed: 0 });
     const flat = await untilConverged(wl);
     for (const l of flat) expect(l).toMatchObject({ target: 0, filled: 0, bought: 1, sold: 1 });
+  });
+
+  it('a leg account left off its target with nothing working (a lost legs.converge job) is converged by the sweep', async () => {
+    const wl = await watchlist(trader.token, ['RELIANCE']);
+    await put(`/api/v1/settings/watchlists/${wl}`, { accountIds: [paper1], product: 'CNC' }, trader.token);
+    await quick({ watchlistId: wl, symbol: 'RELIANCE', action: 'BUY', tradeMode: 'EQUITY' });
+    const [leg] = await untilConverged(wl);
+    expect(leg).toMatchObject({ target: 1, filled: 1 });
+    // As if a click had set 3 and its orders' jobs were lost: only the sweep can close the gap.
+    await sql().rows(
+      `UPDATE trade_leg_accounts SET target_quantity = 3 WHERE account_id = $1 AND leg_id = (SELECT id FROM trade_legs WHERE watchlist_id = $2)`,
+      [paper1, wl],
+    );
+    const [after] = await eventually(
+      async () => {
+        const legs = await legState(wl);
+        return legs[0]?.filled === 3 && legs[0].working === 0 ? legs : null;
+      },
+      30_000,
+      'the sweep to converge the leg',
+    );
+    expect(after).toMatchObject({ target: 3, filled: 3, bought: 3, sold: 0 });
+    const converge = await sql().rows<{ client_tag: string; quantity: number }>(
+      `SELECT o.client_tag, o.quantity FROM orders o JOIN trade_legs l ON l.id = o.leg_id WHERE l.watchlist_id = $1 AND o.intent_id IS NULL`,
+      [wl],
+    );
+    expect(converge).toEqual([{ client_tag: 'converge', quantity: 2 }]);
   });
 
   it('risk exits list the caller’s own, newest first', async () => {

@@ -131,11 +131,9 @@ export class LegEngine {
   }
 
   async state(sql: Sql, legId: string, accountId: string): Promise<{ state: LegAccountState; working: WorkingOrder[] }> {
-    // One connection (the lock's): one statement at a time.
-    const orders = await this.repo.workingOrders(sql, legId, accountId);
-    const fills = await this.repo.fills(sql, [legId]);
-    const target = await this.repo.target(sql, legId, accountId);
-    const filled = foldLegFills(fills.filter((f) => f.accountId === accountId)).netQuantity;
+    // One statement, one snapshot: an order filling meanwhile is either working or filled, never both.
+    const { orders, fills, target } = await this.repo.legAccountSnapshot(sql, legId, accountId);
+    const filled = foldLegFills(fills).netQuantity;
     const working = orders.filter((o) => !o.cancel_requested).map(toWorking);
     return { state: { filled, working: workingQuantity(working), target }, working };
   }

@@ -273,6 +273,44 @@ export class WatchlistTradingRepository {
     );
   }
 
+  /**
+   * The leg account as one snapshot — its working orders (oldest first), its fills (in fill order)
+   * and its target — read in ONE statement: read apart, an order filling in between would count
+   * both as working and as filled.
+   */
+  async legAccountSnapshot(
+    sql: Sql,
+    legId: string,
+    accountId: string,
+  ): Promise<{ orders: LegOrderRow[]; fills: LegFill[]; target: number | null }> {
+    const r = await sql.one<{
+      orders: LegOrderRow[];
+      fills: { side: OrderSide; quantity: number; price: string }[];
+      target: number | null;
+    }>(
+      `SELECT
+         (SELECT coalesce(json_agg(json_build_object('id', o.id, 'side', o.side, 'quantity', o.quantity, 'filled_quantity', o.filled_quantity,
+                   'status', o.status, 'cancel_requested', o.cancel_requested, 'pending_modification', o.pending_modification,
+                   'broker_order_ids', o.broker_order_ids) ORDER BY o.created_at, o.id), '[]'::json)
+          FROM orders o WHERE o.leg_id = $1 AND o.account_id = $2 AND o.${WORKING}) AS orders,
+         (SELECT coalesce(json_agg(json_build_object('side', t.side, 'quantity', t.quantity, 'price', t.price_ticks::text)
+                   ORDER BY t.executed_at, t.created_at, t.id), '[]'::json)
+          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.leg_id = $1 AND o.account_id = $2) AS fills,
+         (SELECT target_quantity FROM trade_leg_accounts WHERE leg_id = $1 AND account_id = $2) AS target`,
+      [legId, accountId],
+    );
+    return {
+      orders: r.orders,
+      fills: r.fills.map((f) => ({
+        accountId: accountId as LegFill['accountId'],
+        side: f.side,
+        quantity: f.quantity,
+        price: Number(f.price) as LegFill['price'],
+      })),
+      target: r.target,
+    };
+  }
+
   /** The leg's orders on the account that are not terminal, oldest first. */
   async workingOrders(sql: Sql, legId: string, accountId: string): Promise<LegOrderRow[]> {
     return sql.rows<LegOrderRow>(
