@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
-import { LedgerRepository } from '@tradeloop/wallet';
+import { LedgerRepository, LedgerVerifier } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { logInToKite, startWorker, untilOrderStatus, useFakeKite } from './support/kite-world';
+import { expectEveryOrderReplays } from './support/order-replay';
 
 /**
  * Standing exits at the broker (issue 16 part 6, docs/watchlist-trading.md "Standing exits"): a
@@ -308,5 +309,13 @@ describe('standing exits on a Kite account (GTT OCO)', () => {
     );
     expect(await sql().rows(`SELECT 1 FROM trade_leg_gtts WHERE leg_id = $1`, [legId])).toEqual([]);
     expect(fake.requests.filter((r) => r.route?.startsWith('gtt_')).length).toBe(before);
+  });
+  it('every order, the adopted GTT orders included, replays from its history to its row; the ledger verifies', async () => {
+    const adopted = await sql().rows<{ id: string }>(
+      `SELECT o.id FROM orders o JOIN order_events e ON e.order_id = o.id WHERE e.event = 'ACCEPTED' AND e.details->>'how' = 'gtt-triggered'`,
+    );
+    expect(adopted.length).toBe(2);
+    await expectEveryOrderReplays(api.app.get(Db), 6);
+    expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
   });
 });
