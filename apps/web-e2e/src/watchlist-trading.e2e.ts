@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { grantRoles, logIn, registerUser, setPaperBalance } from './support/fixtures';
+import { ADMIN, grantRoles, logIn, registerUser, setPaperBalance } from './support/fixtures';
 
 /*
  * Issue 16 "Done when": watchlist trading end to end. The NIFTY index profile (TP 30, SL 20, trailing
@@ -131,7 +131,12 @@ test('a trader sets NIFTY’s profile, buys the ATM call on two paper accounts w
   await expect(effective('tslStep')).toHaveAttribute('data-value', '"5"');
   await expect(effective('accountIds')).toHaveAttribute('data-source', 'watchlist');
   await expect(effective('stepLots')).toHaveAttribute('data-source', 'global');
-  await page.screenshot({ path: 'test-results/screens/90-quick-settings-1440x900.png' });
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await drawer.evaluate((el) => el.querySelector('.drawer-body')?.scrollTo(0, 0));
+    await page.screenshot({ path: `test-results/screens/90-quick-settings-${size.width}x${size.height}.png` });
+  }
+  await page.setViewportSize(SIZES[0]);
   await page.keyboard.press('Escape');
   await expect(drawer).toHaveCount(0);
 
@@ -197,4 +202,65 @@ test('a trader sets NIFTY’s profile, buys the ATM call on two paper accounts w
   await screens(page, '94-quick-trailing-exit');
   const exits = (await (await request.get('/api/v1/risk-exits', { headers })).json()) as { items: { kind: string; symbol: string }[] };
   expect(exits.items.filter((e) => e.symbol === call).map((e) => e.kind)).toEqual(['TSL']);
+});
+
+test('quick keys on the selected row: 3 buys the ATM put, a click under the kill switch is refused with its reason, and X exits the row (reducing, so allowed)', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const trader = await registerUser(request, 'quickkeys');
+  await setPaperBalance(request, trader, '5000000.00');
+  const headers = await bearer(request, trader);
+  // Only an admin steers the market (the trader here is not one).
+  const admin = await bearer(request, ADMIN);
+  await steer(request, admin, 'NIFTY', '25900.00');
+
+  await logIn(page, trader);
+  await page.getByTestId('nav-trade').click();
+  await page.getByTestId('watchlist-search').fill('NIFTY');
+  await page.getByTestId('watchlist-search-result-NIFTY').click();
+  await expect(page.getByTestId('watchlist-row-NIFTY')).toHaveAttribute('data-ltp', '25900.00');
+  const preview = page.getByTestId('quick-preview-PE');
+  await expect(preview).toHaveAttribute('data-symbol', /^NIFTY.*25900PE$/);
+  const put = (await preview.getAttribute('data-symbol'))!;
+  const lot = Number(await preview.getAttribute('data-quantity'));
+  await steer(request, admin, put, '150.00');
+  // The keys are shown, and each button's tooltip names its key.
+  await expect(page.getByTestId('quick-keys-hint')).toContainText('Quick keys');
+  await expect(page.getByTestId('quick-PE+-NIFTY')).toHaveAttribute('title', /\(key 3\)$/);
+
+  // 3 on the focused list: PE+ on the default (paper) account.
+  await page.getByTestId('watchlist-rows').focus();
+  await page.keyboard.press('3');
+  const result = page.getByTestId('quick-result');
+  await expect(result).toHaveAttribute('data-tone', 'success');
+  await expect(result).toContainText(`1/1 accepted · ${put}`);
+  await page.getByTestId('trading-tab-legs').click();
+  const leg = page.getByTestId(`leg-row-${put}`);
+  await expect(leg).toHaveAttribute('data-net', String(lot));
+
+  // The trader's own kill switch: a buy is refused, and the row says why in words.
+  const engaged = await request.post('/api/v1/risk/kill-switch', { data: { engaged: true, reason: 'E2E: stop adding' }, headers });
+  expect(engaged.status(), await engaged.text()).toBe(200);
+  await page.getByTestId('watchlist-rows').focus();
+  await page.keyboard.press('3');
+  await expect(result).toHaveAttribute('data-tone', 'error');
+  await expect(result).toContainText('0/1 accepted');
+  await expect(result).toContainText(/Paper: refused — .*kill switch/i);
+  await expect(result).not.toContainText('KILL_SWITCH'); // words, not the machine code
+  await expect(leg).toHaveAttribute('data-net', String(lot));
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: `test-results/screens/95-quick-refused-${size.width}x${size.height}.png` });
+  }
+  await page.setViewportSize(SIZES[0]);
+
+  // X exits the row's legs: it reduces exposure, so the switch lets it through.
+  await page.getByTestId('watchlist-rows').focus();
+  await page.keyboard.press('x');
+  await expect(result).toHaveAttribute('data-tone', 'success');
+  await expect(result).toContainText('1/1 accepted');
+  await expect(leg).toHaveCount(0);
+  await expect(page.getByTestId('quick-EXIT-NIFTY')).toBeDisabled();
 });

@@ -291,6 +291,20 @@ describe('summarizeIntent', () => {
     expect(none.tone).toBe('error');
     expect(none.lines).toEqual(['Paper: refused — refused by the order checks', 'Desk: failed — the broker could not be reached']);
     expect(summarizeIntent(response([]), names).tone).toBe('error');
+    const coded = summarizeIntent(
+      response([
+        {
+          accountId: ACC1,
+          symbol: 'C',
+          status: 'refused',
+          deltaQuantity: 0,
+          targetQuantity: 65,
+          reason: 'KILL_SWITCH_USER: Your kill switch is engaged',
+        },
+      ]),
+      names,
+    );
+    expect(coded.problems).toEqual(['Paper: refused — Your kill switch is engaged']);
   });
 });
 

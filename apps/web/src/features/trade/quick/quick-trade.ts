@@ -255,7 +255,9 @@ function resultLine(r: IntentResult, accountName: (id: string) => string): strin
       r.deltaQuantity > 0 ? `buying ${r.deltaQuantity}` : r.deltaQuantity < 0 ? `selling ${-r.deltaQuantity}` : 'already at its target';
     return `${who}: accepted, ${moved} ${r.symbol} → position ${r.targetQuantity}`;
   }
-  const why = r.reason?.trim() || (r.status === 'failed' ? 'the broker could not be reached' : 'refused by the order checks');
+  // A reason may lead with the order path's machine code ("KILL_SWITCH_USER: Your kill switch…"): the words only.
+  const words = r.reason?.replace(/^[A-Z][A-Z0-9_]{2,}:\s*/, '').trim();
+  const why = words || (r.status === 'failed' ? 'the broker could not be reached' : 'refused by the order checks');
   return `${who}: ${r.status === 'failed' ? 'failed' : 'refused'} — ${why}`;
 }
 
