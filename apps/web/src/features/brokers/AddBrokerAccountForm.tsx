@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { BROKER_CREDENTIAL_FIELDS, type BrokerKind } from '@tradeloop/contracts';
+import { formatInr } from '../../lib/money';
 import { FormField } from '../auth/FormField';
 import { formProblem } from '../auth/form-problem';
 import { useCreateBrokerAccount } from './broker-accounts-api';
 import { ADDABLE_KINDS, CREDENTIAL_LABEL, hasBrowserLogin, isSecretField, KIND_LABEL, loginLabel } from './broker-account-view';
 
 const NAME_PLACEHOLDER: Record<BrokerKind, string> = {
-  paper: 'Paper',
+  paper: 'Paper 2',
   kite: 'Zerodha main',
   upstox: 'Upstox',
   openalgo: 'OpenAlgo',
@@ -15,9 +16,10 @@ const NAME_PLACEHOLDER: Record<BrokerKind, string> = {
 
 /**
  * A new live account: the broker, a name, and the broker's credentials. Secrets are typed into
- * password boxes, sent once and forgotten here; the list shows the server's masked copy.
+ * password boxes, sent once and forgotten here; the list shows the server's masked copy. Or
+ * another paper account: a name only (its own virtual balance, opened with the starting amount).
  *
- * Test ids: broker-add-form, broker-add-submit, broker-add-error
+ * Test ids: broker-add-form, broker-add-kind (the broker select), broker-add-submit, broker-add-error, broker-add-paper-hint
  */
 export function AddBrokerAccountForm({ onDone }: { onDone: () => void }) {
   const create = useCreateBrokerAccount();
@@ -36,6 +38,7 @@ export function AddBrokerAccountForm({ onDone }: { onDone: () => void }) {
     const body = {
       kind,
       name: name.trim(),
+      // Paper takes none: an empty set.
       credentials: Object.fromEntries(fields.map((f) => [f, (credentials[f] ?? '').trim()])),
       ...(isDefault ? { isDefault: true } : {}),
     };
@@ -43,7 +46,11 @@ export function AddBrokerAccountForm({ onDone }: { onDone: () => void }) {
       onSuccess: (account) => {
         setCredentials({});
         toast.success(`Added ${account.name}`, {
-          description: hasBrowserLogin(account.kind) ? `${loginLabel(account.kind)} to start trading it.` : undefined,
+          description: hasBrowserLogin(account.kind)
+            ? `${loginLabel(account.kind)} to start trading it.`
+            : account.paperBalance !== null
+              ? `Its own virtual balance: ${formatInr(account.paperBalance)}.`
+              : undefined,
         });
         onDone();
       },
@@ -58,6 +65,7 @@ export function AddBrokerAccountForm({ onDone }: { onDone: () => void }) {
           <select
             className="select broker-select"
             value={kind}
+            data-testid="broker-add-kind"
             onChange={(e) => {
               setKind(e.target.value as BrokerKind);
               setCredentials({});
@@ -81,27 +89,34 @@ export function AddBrokerAccountForm({ onDone }: { onDone: () => void }) {
           autoComplete="off"
         />
       </div>
-      <fieldset className="fieldset">
-        <legend>{KIND_LABEL[kind]} credentials</legend>
-        <div className="field-columns">
-          {fields.map((field) => (
-            <FormField
-              key={`${kind}-${field}`}
-              label={CREDENTIAL_LABEL[field] ?? field}
-              type={isSecretField(field) ? 'password' : 'url'}
-              autoComplete={isSecretField(field) ? 'new-password' : 'off'}
-              spellCheck={false}
-              value={credentials[field] ?? ''}
-              onChange={(e) => setCredentials((c) => ({ ...c, [field]: e.target.value }))}
-              errors={problem.messagesFor(`credentials.${field}`)}
-            />
-          ))}
-        </div>
-        <p className="field-hint">
-          Encrypted when saved and never shown again: the list shows only the last four characters.
-          {kind === 'kite' && ' From your Kite Connect app at developers.kite.trade.'}
+      {fields.length === 0 ? (
+        <p className="field-hint" data-testid="broker-add-paper-hint">
+          Another paper account on the simulated broker: no credentials, its own virtual balance (opened with the starting amount, reset any
+          time), its own orders and positions. You always keep your first paper account.
         </p>
-      </fieldset>
+      ) : (
+        <fieldset className="fieldset">
+          <legend>{KIND_LABEL[kind]} credentials</legend>
+          <div className="field-columns">
+            {fields.map((field) => (
+              <FormField
+                key={`${kind}-${field}`}
+                label={CREDENTIAL_LABEL[field] ?? field}
+                type={isSecretField(field) ? 'password' : 'url'}
+                autoComplete={isSecretField(field) ? 'new-password' : 'off'}
+                spellCheck={false}
+                value={credentials[field] ?? ''}
+                onChange={(e) => setCredentials((c) => ({ ...c, [field]: e.target.value }))}
+                errors={problem.messagesFor(`credentials.${field}`)}
+              />
+            ))}
+          </div>
+          <p className="field-hint">
+            Encrypted when saved and never shown again: the list shows only the last four characters.
+            {kind === 'kite' && ' From your Kite Connect app at developers.kite.trade.'}
+          </p>
+        </fieldset>
+      )}
       <label className="check-row broker-default-check">
         <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
         <span>Make it my default account (orders go here unless another is picked)</span>

@@ -174,7 +174,7 @@ export function BrokerAccountCard({ account, onEdit, onDelete }: CardProps) {
             {account.status === 'disabled' ? 'Enable' : 'Disable'}
           </button>
         )}
-        {!firm && account.kind !== 'paper' && (
+        {!firm && !account.primary && (
           <button
             type="button"
             className="button button-ghost broker-delete"

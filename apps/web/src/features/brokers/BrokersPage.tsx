@@ -136,8 +136,10 @@ export function BrokersPage() {
       >
         {deleting && (
           <p>
-            Delete <strong>{deleting.name}</strong> ({KIND_LABEL[deleting.kind]})? Its saved credentials are erased. Orders already placed
-            through it stay in your history; nothing is sent to the broker.
+            Delete <strong>{deleting.name}</strong> ({KIND_LABEL[deleting.kind]})?{' '}
+            {deleting.kind === 'paper'
+              ? 'Its virtual balance goes with it; its paper book stays in the ledger’s history.'
+              : 'Its saved credentials are erased. Orders already placed through it stay in your history; nothing is sent to the broker.'}
           </p>
         )}
       </ConfirmDialog>

@@ -12,7 +12,8 @@ export const KIND_LABEL: Record<BrokerKind, string> = {
 };
 
 /** Kinds a user can add from the page (paper exists once per user and is created for them). */
-export const ADDABLE_KINDS: readonly BrokerKind[] = ['kite', 'upstox', 'openalgo'];
+/** What the Add form offers: the live brokers, and another paper account (no credentials; the primary one always exists). */
+export const ADDABLE_KINDS: readonly BrokerKind[] = ['kite', 'upstox', 'openalgo', 'paper'];
 
 export const CREDENTIAL_LABEL: Record<string, string> = {
   apiKey: 'API key',
