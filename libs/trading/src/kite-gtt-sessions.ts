@@ -50,6 +50,8 @@ export interface GttSession {
   /** Deletes an active trigger; `refused` when Kite would not (it is not active any more). */
   delete(triggerId: string): Promise<'ok' | 'refused'>;
   state(triggerId: string): Promise<GttState>;
+  /** The GTT book: each listed trigger's id and Kite status (one call for every trigger of the account). */
+  statuses(): Promise<Map<string, string>>;
   /** Kite's last price (`GET /quote/ltp`), or null when Kite will not say (no market-data plan). */
   lastPrice(exchange: string, symbol: string): Promise<PriceTicks | null>;
 }
@@ -130,6 +132,9 @@ export function kiteGttSession(http: KiteHttpClient): GttSession {
         throw e;
       }
     },
+    async statuses() {
+      return new Map((await gtt.list()).map((g) => [g.id, g.status]));
+    },
     async lastPrice(exchange, symbol) {
       const key = `${exchange}:${symbol}`;
       const data = await http.request({ method: 'GET', path: '/quote/ltp', operation: 'read', query: new URLSearchParams([['i', key]]) });
@@ -162,15 +167,44 @@ export class KiteGttSessions {
       throw new BrokerError('auth', 'the Kite account needs a login', { broker: 'kite', code: 'ACCOUNT_NOT_CONNECTED' });
     const cached = this.sessions.get(accountId);
     if (cached && cached.token === account.session) return cached.session;
-    const session = kiteGttSession(
-      new KiteHttpClient({
-        apiKey: account.credentials['apiKey'] ?? '',
-        accessToken: account.accessToken,
-        apiRoot: this.config.KITE_API_ROOT,
-        timeoutMs: this.config.KITE_REQUEST_TIMEOUT_MS,
-      }),
+    const session = withAuthLoss(
+      kiteGttSession(
+        new KiteHttpClient({
+          apiKey: account.credentials['apiKey'] ?? '',
+          accessToken: account.accessToken,
+          apiRoot: this.config.KITE_API_ROOT,
+          timeoutMs: this.config.KITE_REQUEST_TIMEOUT_MS,
+        }),
+      ),
+      (err) => {
+        // The session is gone (TokenException): the account needs a login, as the adapters report it.
+        this.sessions.delete(accountId);
+        void this.accounts.markNeedsLogin(accountId, err.brokerMessage ?? err.message).catch(() => undefined);
+      },
     );
     this.sessions.set(accountId, { token: account.session, session });
     return session;
   }
+}
+
+/** A session whose every call reports an `auth` BrokerError to `onAuthLost` (then rethrows it). */
+function withAuthLoss(session: GttSession, onAuthLost: (err: BrokerError) => void): GttSession {
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (e) {
+        if (e instanceof BrokerError && e.kind === 'auth') onAuthLost(e);
+        throw e;
+      }
+    };
+  return {
+    place: guard(session.place),
+    modify: guard(session.modify),
+    delete: guard(session.delete),
+    state: guard(session.state),
+    statuses: guard(session.statuses),
+    lastPrice: guard(session.lastPrice),
+  };
 }

@@ -75,8 +75,10 @@ export class StandingExitsRepository {
   }
 
   /** The (leg, account) pairs whose trigger is still active at the broker, least recently checked first. */
-  async active(sql: Sql, limit = 500): Promise<{ leg_id: string; account_id: string }[]> {
-    return sql.rows(`SELECT leg_id, account_id FROM trade_leg_gtts WHERE status = 'active' ORDER BY updated_at LIMIT $1`, [limit]);
+  async active(sql: Sql, limit = 500): Promise<{ leg_id: string; account_id: string; trigger_id: string }[]> {
+    return sql.rows(`SELECT leg_id, account_id, trigger_id FROM trade_leg_gtts WHERE status = 'active' ORDER BY updated_at LIMIT $1`, [
+      limit,
+    ]);
   }
 
   /** The trigger now at the broker for the pair (a new one replaces the last row). */

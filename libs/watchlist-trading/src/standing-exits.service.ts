@@ -62,9 +62,29 @@ export class KiteStandingExits implements StandingExits {
     return this.db.tx((sql) => this.releaseIn(sql, legId, accountId), { lock: lockKey(legId, accountId) });
   }
 
-  /** The pairs whose trigger is active at the broker, least recently checked first (the worker's sweep syncs them). */
+  /** The pairs whose trigger is active at the broker, least recently checked first. */
   async activePairs(limit = 500): Promise<{ legId: string; accountId: string }[]> {
     return (await this.repo.active(this.db.sql, limit)).map((r) => ({ legId: r.leg_id, accountId: r.account_id }));
+  }
+
+  /**
+   * The pairs whose trigger we hold as active but Kite no longer lists as active (it fired, ended
+   * or is gone): one read of each account's GTT book, not one per trigger. The worker's sweep syncs
+   * them (a fired one is adopted). An account whose book cannot be read now is skipped.
+   */
+  async changedPairs(limit = 5_000): Promise<{ legId: string; accountId: string }[]> {
+    const byAccount = new Map<string, { leg_id: string; trigger_id: string }[]>();
+    for (const r of await this.repo.active(this.db.sql, limit)) byAccount.set(r.account_id, [...(byAccount.get(r.account_id) ?? []), r]);
+    const out: { legId: string; accountId: string }[] = [];
+    for (const [accountId, rows] of byAccount) {
+      const statuses = await this.sessions
+        .forAccount(accountId)
+        .then((s) => s.statuses())
+        .catch(() => null);
+      if (statuses === null) continue;
+      for (const r of rows) if (statuses.get(r.trigger_id) !== 'active') out.push({ legId: r.leg_id, accountId });
+    }
+    return out;
   }
 
   // ---------------------------------------------------------------- sync

@@ -10,8 +10,6 @@ import { LeaderLease } from '../risk/leader-lease';
 
 /** How often the active triggers are read back from the broker (a fired one is adopted as the leg's exit). */
 export const STANDING_EXITS_SWEEP_MS = 3_000;
-/** Triggers read back per sweep (least recently checked first): Kite's REST limits are per second. */
-const SWEEP_BATCH = 20;
 const LEASE_TTL_MS = 15_000;
 
 /**
@@ -19,9 +17,10 @@ const LEASE_TTL_MS = 15_000;
  * - every committed fill or end of a leg's order in this process's execution engine syncs that
  *   leg's standing exit on that account (placed when a position opens, modified when it grows or
  *   shrinks, deleted when it is flat), one sync at a time per leg and account;
- * - a sweep every few seconds, on one worker at a time (a Redis lease), reads the active triggers
- *   back: one Kite fired is adopted as the leg's exit on that account, and that order is
- *   reconciled at once (its fill applied), so the leg ends flat there with exactly one exit order.
+ * - a sweep every few seconds, on one worker at a time (a Redis lease), reads each account's GTT
+ *   book once (Kite's REST limits are per second): a trigger no longer active there is synced — one
+ *   Kite fired is adopted as the leg's exit on that account and its order reconciled at once (its
+ *   fill applied), so the leg ends flat there with exactly one exit order.
  */
 @Injectable()
 export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -63,10 +62,10 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
     }, STANDING_EXITS_SWEEP_MS);
   }
 
-  /** One sweep: the least recently checked active triggers are synced (read back, adopted when fired). */
+  /** One sweep: each account's GTT book read once; a trigger no longer active there is synced (adopted when it fired). */
   async sweep(): Promise<number> {
     if (!(await this.lease.hold())) return 0;
-    const pairs = await this.standing.activePairs(SWEEP_BATCH);
+    const pairs = await this.standing.changedPairs();
     for (const p of pairs) {
       if (this.stopped) break;
       await this.syncOne(p.legId, p.accountId, 'sweep');

@@ -263,12 +263,14 @@ describe('kiteGttSession (libs/trading) against the fake: the standing exits’ 
     expect(await s.lastPrice('NFO', CE)).toBe(rupees(100));
     const id = await s.place(terms(75));
     expect(await s.state(id)).toEqual({ status: 'active' });
+    expect(await s.statuses()).toEqual(new Map([[id, 'active']]));
     expect(await s.modify(id, terms(150))).toBe('ok');
     expect((kite.gtt(id) as { orders: { quantity: number }[] }).orders.map((o) => o.quantity)).toEqual([150, 150]);
     expect(await s.delete(id)).toBe('ok');
     expect(await s.delete(id)).toBe('refused');
     expect(await s.modify(id, terms(75))).toBe('refused');
     expect(await s.state(id)).toMatchObject({ status: 'gone' });
+    expect(await s.statuses()).toEqual(new Map()); // Kite's book leaves deleted triggers out
   });
 
   it('a fired trigger reports the order Kite placed: its id, side, quantity and limit', async () => {
@@ -277,6 +279,7 @@ describe('kiteGttSession (libs/trading) against the fake: the standing exits’ 
     kite.setQuote('NFO', CE, { ltp: rupees(79.5), bid: rupees(79.45), ask: rupees(79.55) });
     const state = await s.state(id);
     expect(state).toMatchObject({ status: 'triggered', placed: { side: 'SELL', quantity: 75, price: rupees(76) } });
+    expect(await s.statuses()).toEqual(new Map([[id, 'triggered']]));
     const orderId = state.status === 'triggered' ? state.placed!.orderId : '';
     expect(kite.order(orderId)).toMatchObject({ transaction_type: 'SELL', status: 'COMPLETE', tag: null });
   });
