@@ -9,6 +9,7 @@
  *   quick-result               the row's last click: data-tone (success|warning|error), its title ("2/2 accepted") and each account's line
  *   quick-result-error-<field> a refusal naming a field (expiry, optionLeg, …)
  */
+import { useEffect, useRef } from 'react';
 import type { Leg, TradeMode } from '@tradeloop/contracts';
 import { Kbd } from '../../../components/Kbd';
 import type { QuoteBook } from '../quote-book';
@@ -57,6 +58,9 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
   const pending = quick.pending.has(symbol);
   const outcome = quick.outcomes[symbol];
   const today = istToday(new Date());
+  // The row grew by this strip after the list scrolled it into view: keep the buttons in view too.
+  const stripRef = useRef<HTMLDivElement>(null);
+  useEffect(() => stripRef.current?.scrollIntoView({ block: 'nearest' }), [symbol]);
 
   const preview = (button: QuickButton): Preview | null =>
     row && mode && quick.watchlistId
@@ -96,6 +100,7 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
 
   return (
     <div
+      ref={stripRef}
       className="quick-strip"
       onClick={(event) => event.stopPropagation()}
       data-testid={`quick-strip-${symbol}`}
