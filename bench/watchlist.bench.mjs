@@ -231,7 +231,12 @@ async function benchExit(stack, api) {
       if (rows[0]?.order_ids?.length === 3) exit = rows[0];
       else await sleep(25);
     }
-    if (!exit) throw new Error(`no exit for ${symbol}`);
+    if (!exit) {
+      const legs = await stack.db.query(`SELECT id, settings, generation, tsl_armed FROM trade_legs WHERE symbol = $1`, [symbol]);
+      const orders = await stack.db.query(`SELECT side, status, quantity, filled_quantity, client_tag FROM orders WHERE symbol = $1`, [symbol]);
+      const exits = await stack.db.query(`SELECT * FROM risk_exits`);
+      throw new Error(`no exit for ${symbol}: ${JSON.stringify({ legs: legs.rows, orders: orders.rows, exits: exits.rows })}`);
+    }
     let accepted = null;
     for (let i = 0; i < 400 && !accepted; i += 1) {
       const { rows } = await stack.db.query(
@@ -255,7 +260,7 @@ if (part === 'all' || part === 'click' || part === 'exit') {
   const stack = await createMarketStack(500);
   try {
     const api = await stack.startApi({ DATABASE_POOL_SIZE: '20', MARKET_STEERING: 'true' });
-    await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '500', DATABASE_POOL_SIZE: '20' });
+    await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '500', DATABASE_POOL_SIZE: '20', MARKET_STEERING: 'true' });
     await sleep(3_000); // quotes flow
     if (part === 'all' || part === 'click') out.click = await benchClick(stack, api);
     if (part === 'all' || part === 'exit') out.exit = await benchExit(stack, api);
