@@ -1,4 +1,11 @@
-import { gttLimitPrice, sameStandingExit, standingExitTarget, standingExitTerms, type StandingExitTarget } from './standing-exits.plan';
+import {
+  gttLimitPrice,
+  protectedQuantity,
+  sameStandingExit,
+  standingExitTarget,
+  standingExitTerms,
+  type StandingExitTarget,
+} from './standing-exits.plan';
 
 const R = 10_000; // ticks per rupee
 const snapshot = (tp: string | null, sl: string | null) => ({
@@ -101,5 +108,19 @@ describe('standingExitTerms', () => {
     const short: StandingExitTarget = { exitSide: 'BUY', quantity: 75, entry: 100 * R, tp: 70 * R, sl: 120 * R };
     expect(standingExitTerms(short, OPTION, 'MIS', 121 * R)).toHaveProperty('refused');
     expect(standingExitTerms(short, OPTION, 'MIS', 69 * R)).toHaveProperty('refused');
+  });
+});
+
+describe('protectedQuantity', () => {
+  it('the filled net, capped at the target when both point the same way; nothing while our orders flatten or flip it', () => {
+    expect(protectedQuantity(150, 150)).toBe(150);
+    expect(protectedQuantity(150, 300)).toBe(150); // adding: the filled part is protected
+    expect(protectedQuantity(150, 75)).toBe(75); // reducing: only what is kept
+    expect(protectedQuantity(150, 0)).toBe(0); // an EXIT or risk exit is flattening it
+    expect(protectedQuantity(150, -75)).toBe(0);
+    expect(protectedQuantity(-150, -75)).toBe(-75);
+    expect(protectedQuantity(-150, -300)).toBe(-150);
+    expect(protectedQuantity(0, 75)).toBe(0);
+    expect(protectedQuantity(150, null)).toBe(0);
   });
 });

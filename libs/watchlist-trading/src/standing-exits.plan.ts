@@ -18,6 +18,18 @@ export interface StandingExitTarget {
   readonly sl: PriceTicks | null;
 }
 
+/**
+ * How much of the account's filled net a standing exit may close: the part the account means to
+ * keep, |net| capped at |target| when both point the same way, else nothing. While our own
+ * orders are reducing the position (an EXIT or risk exit: target 0; a SELL click: a smaller
+ * target) a trigger for the whole net could fire beside them and close more than is held.
+ * Signed like the net.
+ */
+export function protectedQuantity(filledNet: number, target: number | null): number {
+  if (target === null || filledNet === 0 || Math.sign(filledNet) !== Math.sign(target)) return 0;
+  return Math.sign(filledNet) * Math.min(Math.abs(filledNet), Math.abs(target));
+}
+
 /** A level on the instrument's tick grid: the nearest multiple, half away from zero. */
 const onGrid = (ticks: PriceTicks, tickSize: number): PriceTicks => (tickSize > 1 ? Math.round(ticks / tickSize) * tickSize : ticks);
 

@@ -29,6 +29,8 @@ export interface LegAccountFacts {
   product: Product;
   settings: Record<string, unknown>;
   account_kind: BrokerKind;
+  /** The leg's target on the account (trade_leg_accounts); null when the account is not one of the leg's. */
+  target_quantity: number | null;
   exchange: string;
   lot_size: number;
   tick_size: string;
@@ -46,11 +48,12 @@ export interface LegAccountFillRow {
 export class StandingExitsRepository {
   async facts(sql: Sql, legId: string, accountId: string): Promise<LegAccountFacts | undefined> {
     return sql.maybeOne<LegAccountFacts>(
-      `SELECT l.id AS leg_id, l.user_id, l.symbol, l.product, l.settings, b.kind AS account_kind,
+      `SELECT l.id AS leg_id, l.user_id, l.symbol, l.product, l.settings, b.kind AS account_kind, a.target_quantity,
               i.exchange, i.lot_size, i.tick_size_ticks::text AS tick_size
          FROM trade_legs l
          JOIN broker_accounts b ON b.id = $2
          JOIN instruments i ON i.symbol = l.symbol
+         LEFT JOIN trade_leg_accounts a ON a.leg_id = l.id AND a.account_id = b.id
         WHERE l.id = $1`,
       [legId, accountId],
     );

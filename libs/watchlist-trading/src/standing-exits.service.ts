@@ -19,7 +19,7 @@ import { Db, type Sql } from '@tradeloop/platform';
 import { KiteGttSessions, orderState, TradingRepository, type GttExitTerms, type GttSession, type GttState } from '@tradeloop/trading';
 import { LedgerRepository } from '@tradeloop/wallet';
 import type { StandingExitRelease, StandingExits, StandingExitSyncOutcome } from './standing-exits.port';
-import { sameStandingExit, standingExitTarget, standingExitTerms, type StandingExitTarget } from './standing-exits.plan';
+import { protectedQuantity, sameStandingExit, standingExitTarget, standingExitTerms, type StandingExitTarget } from './standing-exits.plan';
 import { StandingExitsRepository, type LegAccountFacts, type LegGttRow } from './standing-exits.repository';
 
 type Observed =
@@ -108,7 +108,9 @@ export class KiteStandingExits implements StandingExits {
         fills.map((f) => ({ accountId: accountId as BrokerAccountId, side: f.side, quantity: f.quantity, price: Number(f.price_ticks) })),
       );
       const mine = position.accounts.find((a) => a.accountId === accountId);
-      const target = standingExitTarget(mine?.netQuantity ?? 0, mine?.averagePrice ?? null, facts.settings, tickSize);
+      // Only what the account means to keep: never a trigger beside our own reducing orders.
+      const kept = protectedQuantity(mine?.netQuantity ?? 0, facts.target_quantity);
+      const target = standingExitTarget(kept, mine?.averagePrice ?? null, facts.settings, tickSize);
       if (target === null) return active ? await this.remove(sql, kite, active, facts) : { action: 'none' };
       if (active && sameStandingExit(heldTarget(active), target)) return { action: 'unchanged', triggerId: active.trigger_id };
       const lastPrice = (await kite.lastPrice(facts.exchange, facts.symbol).catch(() => null)) ?? (await this.ourLastPrice(facts.symbol));
