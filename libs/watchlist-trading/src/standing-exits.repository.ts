@@ -59,6 +59,12 @@ export class StandingExitsRepository {
     );
   }
 
+  /** The account's broker kind, or null when there is no such account. */
+  async accountKind(sql: Sql, accountId: string): Promise<BrokerKind | null> {
+    const row = await sql.maybeOne<{ kind: BrokerKind }>(`SELECT kind FROM broker_accounts WHERE id = $1`, [accountId]);
+    return row?.kind ?? null;
+  }
+
   /** The fills of the leg's orders on the account, oldest first (the fill aggregator's input). */
   async fills(sql: Sql, legId: string, accountId: string): Promise<LegAccountFillRow[]> {
     return sql.rows<LegAccountFillRow>(

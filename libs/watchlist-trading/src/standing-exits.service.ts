@@ -54,12 +54,27 @@ export class KiteStandingExits implements StandingExits {
     @Inject(StandingExitsRepository) private readonly repo: StandingExitsRepository,
   ) {}
 
+  /** An account's broker never changes: known once, so fills on paper accounts cost no transaction here. */
+  private readonly kinds = new Map<string, string>();
+
   async sync(legId: string, accountId: string): Promise<StandingExitSyncOutcome> {
+    const kind = await this.kindOf(accountId);
+    if (kind === null) return { action: 'none' };
+    if (kind !== 'kite') return { action: 'not_supported' };
     return this.db.tx((sql) => this.syncIn(sql, legId, accountId), { lock: lockKey(legId, accountId) });
   }
 
   async release(legId: string, accountId: string): Promise<StandingExitRelease> {
+    if ((await this.kindOf(accountId)) !== 'kite') return { outcome: 'none' };
     return this.db.tx((sql) => this.releaseIn(sql, legId, accountId), { lock: lockKey(legId, accountId) });
+  }
+
+  private async kindOf(accountId: string): Promise<string | null> {
+    const known = this.kinds.get(accountId);
+    if (known !== undefined) return known;
+    const kind = await this.repo.accountKind(this.db.sql, accountId);
+    if (kind !== null) this.kinds.set(accountId, kind);
+    return kind;
   }
 
   /** The pairs whose trigger is active at the broker, least recently checked first. */
