@@ -185,6 +185,19 @@ describe('standing exits on a Kite account (GTT OCO)', () => {
     expect(row).toMatchObject({ target: 2, filled: 2, gtt_status: 'active' });
   });
 
+  it('while Kite cannot say what became of the GTT, EXIT fails that account and sends nothing (no second exit beside a GTT that may fire)', async () => {
+    const placed = fake.ordersPlaced();
+    fake.failNext('gtt_get', 503);
+    const res = await click('EXIT');
+    expect(res.status).toBe(202);
+    const mine = res.body.intent.results.find((r: { accountId: string }) => r.accountId === accountId);
+    expect(mine.status).not.toBe('accepted');
+    expect(mine.reason).toContain('standing exit');
+    expect(fake.ordersPlaced()).toBe(placed);
+    expect((fake.gtt(triggerId) as unknown as FakeGtt).status).toBe('active');
+    expect(await legOnKite()).toMatchObject({ filled: 2, gtt_status: 'active' });
+  });
+
   it('EXIT flattens the leg and the GTT is deleted at Kite', async () => {
     await clickFilled('EXIT');
     await eventually(async () => ((fake.gtt(triggerId) as unknown as FakeGtt).status === 'deleted' ? true : null), 20_000, 'GTT deleted');
