@@ -46,6 +46,18 @@ export class PgExecutionBook implements ExecutionBook {
     return this.execution.orderForBrokerId(brokerOrderId);
   }
 
+  /**
+   * This book as one live account's session sees it: a broker order id resolves among that
+   * account's orders only — two installs of one broker (OpenAlgo) number their orders on their own,
+   * so the same id can belong to two accounts. (Paper accounts share the one mock broker, whose ids
+   * are unique: they use the book itself.)
+   */
+  forAccount(accountId: string): ExecutionBook {
+    const scoped = Object.create(this) as PgExecutionBook;
+    scoped.orderForBrokerId = (brokerOrderId: string) => this.execution.orderForBrokerId(brokerOrderId, accountId);
+    return scoped;
+  }
+
   async commandOrder(orderId: string): Promise<CommandOrder | undefined> {
     const o = await this.trading.order(orderId as OrderId);
     if (!o) return undefined;

@@ -201,9 +201,9 @@ export class ExecutionService {
     });
   }
 
-  /** Finds our order for a broker order id. */
-  async orderForBrokerId(brokerOrderId: string): Promise<string | undefined> {
-    return this.trading.orderIdForBrokerId(brokerOrderId);
+  /** Finds our order for a broker order id (of that account only, when given). */
+  async orderForBrokerId(brokerOrderId: string, accountId?: string): Promise<string | undefined> {
+    return this.trading.orderIdForBrokerId(brokerOrderId, accountId);
   }
 
   /**

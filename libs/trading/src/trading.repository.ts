@@ -443,10 +443,15 @@ export class TradingRepository {
   }
 
   /** Our order for one of its broker order ids. */
-  async orderIdForBrokerId(brokerOrderId: string): Promise<string | undefined> {
-    const r = await this.db.sql.maybeOne<{ id: string }>(`SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[]`, [
-      brokerOrderId,
-    ]);
+  /**
+   * Our order holding this broker order id; with `accountId` only that account's (two installs of
+   * one broker — OpenAlgo — number their orders independently, so ids repeat across accounts).
+   */
+  async orderIdForBrokerId(brokerOrderId: string, accountId?: string): Promise<string | undefined> {
+    const r = await this.db.sql.maybeOne<{ id: string }>(
+      `SELECT id FROM orders WHERE broker_order_ids @> ARRAY[$1]::text[] AND ($2::uuid IS NULL OR account_id = $2::uuid)`,
+      [brokerOrderId, accountId ?? null],
+    );
     return r?.id;
   }
 

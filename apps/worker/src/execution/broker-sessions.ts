@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BrokerError, OrderExecution, type BrokerAdapter } from '@tradeloop/brokers';
+import { BrokerError, OrderExecution, type BrokerAdapter, type ExecutionBook } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, needsDailyLogin, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentMastersRepository, InstrumentsRepository } from '@tradeloop/market';
@@ -151,8 +151,8 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     return execution.adapter;
   }
 
-  private execution(adapter: BrokerAdapter): OrderExecution {
-    return new OrderExecution(adapter, this.book, {
+  private execution(adapter: BrokerAdapter, book: ExecutionBook = this.book): OrderExecution {
+    return new OrderExecution(adapter, book, {
       onError: (err, context) => this.logger.error({ err, ...context }, 'could not apply a broker update; the reconciler will retry'),
       // Fault tests: die exactly between the broker's acceptance and our write.
       afterBrokerAccept:
@@ -180,7 +180,8 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
       onReconnect: () => void this.reconcileAccount(accountId, () => execution),
       onError: (err) => this.logger.warn({ err, accountId, broker: account.kind }, 'broker adapter reported an error'),
     });
-    execution = this.execution(adapter);
+    // Broker order ids resolve among this account's orders only (installs of one broker number their own).
+    execution = this.execution(adapter, this.book.forAccount(accountId));
     execution.start();
     adapter.start();
     return { execution, adapter, token: account.session! };

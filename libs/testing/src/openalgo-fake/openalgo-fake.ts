@@ -40,6 +40,12 @@ export interface FakeOpenAlgoOptions {
   readonly cash?: bigint;
   /** The proxy's protocol pings (its `websockets` server's WS_PING_INTERVAL, 20 s). Default 20,000 ms. */
   readonly pingMs?: number;
+  /**
+   * The first digits of this install's order ids (default `2512070`). The broker behind each
+   * install numbers its orders; give installs of one test distinct ones, as distinct brokers or
+   * broker accounts would have.
+   */
+  readonly orderIdPrefix?: string;
 }
 
 /** One level of the fake's book for `publishMarketData`, in ticks. */
@@ -731,7 +737,7 @@ export class FakeOpenAlgo extends EventEmitter {
       return { status: 400, body: { status: 'error', message: 'Trigger price is required' } };
     this.seq += 1;
     const o: FakeOpenAlgoOrder = {
-      orderid: `2512070${String(this.seq).padStart(8, '0')}`,
+      orderid: `${this.options.orderIdPrefix ?? '2512070'}${String(this.seq).padStart(8, '0')}`,
       symbol,
       exchange,
       action: action as 'BUY' | 'SELL',
