@@ -590,13 +590,19 @@ describe('secrets never reach logs', () => {
 });
 
 describe('USER_BROKER_ACCOUNTS=false', () => {
-  it('users may not add their own accounts (403); admins still register firm accounts', async () => {
+  it('users may not add their own live accounts (403), paper ones still; admins still register firm accounts', async () => {
     const c = await createTestContext({ USER_BROKER_ACCOUNTS: 'false' });
     const off = await startTestApi(c.config);
     try {
       const trader = await signedIn(off);
       expect((await off.http.post('/api/v1/broker-accounts', kiteBody(), trader.token)).status).toBe(403);
       expect((await off.http.get('/api/v1/broker-accounts', trader.token)).body.items).toHaveLength(1);
+      // Virtual money on the mock broker is not a broker of one's own: a second paper account is fine.
+      expect((await off.http.post('/api/v1/broker-accounts', { kind: 'paper', name: 'Paper 2' }, trader.token)).status).toBe(201);
+      expect((await off.http.get('/api/v1/broker-accounts', trader.token)).body.items.map((a: { kind: string }) => a.kind)).toEqual([
+        'paper',
+        'paper',
+      ]);
       const admin = await signedIn(off, ['admin']);
       expect(
         (await off.http.post('/api/v1/broker-accounts', kiteBody(GOOD, { assignedUserIds: [trader.user.id] }), admin.token)).status,
