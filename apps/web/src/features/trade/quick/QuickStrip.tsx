@@ -60,7 +60,9 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
   const today = istToday(new Date());
   // The row grew by this strip after the list scrolled it into view: keep the buttons in view too.
   const stripRef = useRef<HTMLDivElement>(null);
-  useEffect(() => stripRef.current?.scrollIntoView({ block: 'nearest' }), [symbol]);
+  useEffect(() => {
+    stripRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [symbol]);
 
   const preview = (button: QuickButton): Preview | null =>
     row && mode && quick.watchlistId
