@@ -35,7 +35,7 @@ export const SettingsValuesSchema = z.strictObject({
   strikeStep: PerUnit.nullable().optional(),
   tpPerUnit: PerUnit.nullable().optional(),
   slPerUnit: PerUnit.nullable().optional(),
-  tslEnabled: z.boolean().nullable().optional(),
+  tslEnabled: orNull(z.boolean(), 'cleared in this tier').optional(),
   tslArmAfter: PerUnit.nullable().optional(),
   tslTrailBy: PerUnit.nullable().optional(),
   tslStep: PerUnit.nullable().optional(),
