@@ -456,9 +456,39 @@ describe('quick orders', () => {
     expect(converge).toEqual([{ client_tag: 'converge', quantity: 2 }]);
   });
 
-  it('risk exits list the caller’s own, newest first', async () => {
+  it('risk exits list the caller’s own, newest first, the id breaking a tie', async () => {
+    const empty = await api.http.get('/api/v1/risk-exits', trader.token);
+    expect(empty.status).toBe(200);
+    expect(empty.body.items).toEqual([]);
+    // Exits as the exit engine records them (its own tests fire real ones): two at the same instant, one older.
+    const [leg] = await sql().rows<{ id: string; symbol: string }>(
+      `SELECT id, symbol FROM trade_legs WHERE user_id = $1 ORDER BY created_at, id LIMIT 1`,
+      [trader.id],
+    );
+    const other = await signedIn(api, ['trader']);
+    const ids = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-00000000000c'];
+    await sql().rows(
+      `INSERT INTO risk_exits (id, trigger_id, leg_id, user_id, kind, trigger_price_ticks, level_ticks, reason, created_at) VALUES
+         ($1, 'exit:t:1', $4, $5, 'SL', 1000000, 1000500, 'stop-loss', '2026-01-01T10:00:00Z'),
+         ($2, 'exit:t:2', $4, $5, 'TP', 2000000, 1999500, 'take-profit', '2026-01-01T10:00:01Z'),
+         ($3, 'exit:t:3', $4, $5, 'TSL', 1500000, 1500000, 'trailing stop', '2026-01-01T10:00:01Z')`,
+      [...ids, leg!.id, trader.id],
+    );
     const res = await api.http.get('/api/v1/risk-exits', trader.token);
-    expect(res.status).toBe(200);
-    expect(res.body.items).toEqual([]);
+    expect(res.body.items.map((e: { id: string }) => e.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(res.body.items[2]).toEqual({
+      id: ids[0],
+      triggerId: 'exit:t:1',
+      legId: leg!.id,
+      symbol: leg!.symbol,
+      kind: 'SL',
+      triggerPrice: '100.00',
+      level: '100.05',
+      reason: 'stop-loss',
+      status: 'triggered',
+      orderIds: [],
+      createdAt: '2026-01-01T10:00:00.000Z',
+    });
+    expect((await api.http.get('/api/v1/risk-exits', other.token)).body.items).toEqual([]);
   });
 });
