@@ -65,6 +65,15 @@ export class StandingExitsRepository {
     return row?.kind ?? null;
   }
 
+  /** Our order on the account carrying this broker order id (ids are unique per account, not across brokers). */
+  async orderOfBrokerId(sql: Sql, accountId: string, brokerOrderId: string): Promise<string | null> {
+    const row = await sql.maybeOne<{ id: string }>(
+      `SELECT id FROM orders WHERE account_id = $1 AND $2 = ANY(broker_order_ids) ORDER BY created_at LIMIT 1`,
+      [accountId, brokerOrderId],
+    );
+    return row?.id ?? null;
+  }
+
   /** The fills of the leg's orders on the account, oldest first (the fill aggregator's input). */
   async fills(sql: Sql, legId: string, accountId: string): Promise<LegAccountFillRow[]> {
     return sql.rows<LegAccountFillRow>(

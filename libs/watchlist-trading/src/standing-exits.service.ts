@@ -77,6 +77,11 @@ export class KiteStandingExits implements StandingExits {
     return kind;
   }
 
+  /** Our order adopting the leg's fired trigger on the account (null until one is adopted). */
+  async exitOrderOf(legId: string, accountId: string): Promise<string | null> {
+    return (await this.repo.gtt(this.db.sql, legId, accountId))?.exit_order_id ?? null;
+  }
+
   /** The pairs whose trigger is active at the broker, least recently checked first. */
   async activePairs(limit = 500): Promise<{ legId: string; accountId: string }[]> {
     return (await this.repo.active(this.db.sql, limit)).map((r) => ({ legId: r.leg_id, accountId: r.account_id }));
@@ -250,7 +255,7 @@ export class KiteStandingExits implements StandingExits {
       await this.repo.setStatus(sql, held.leg_id, held.account_id, 'triggered');
       return null;
     }
-    const known = await this.trading.orderIdForBrokerId(placed.orderId);
+    const known = await this.repo.orderOfBrokerId(sql, held.account_id, placed.orderId);
     if (known) {
       await this.repo.flattenTarget(sql, held.leg_id, held.account_id);
       await this.repo.setStatus(sql, held.leg_id, held.account_id, 'triggered', { brokerOrderId: placed.orderId, exitOrderId: known });

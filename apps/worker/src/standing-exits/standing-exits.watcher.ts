@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { isTerminalStatus } from '@tradeloop/domain';
 import { APP_CONFIG, LOGGER, REDIS, type AppConfig } from '@tradeloop/platform';
-import { ExecutionService, TradingRepository, type LegOrderChange } from '@tradeloop/trading';
+import { ExecutionService, type LegOrderChange } from '@tradeloop/trading';
 import { KiteStandingExits, type StandingExitSyncOutcome } from '@tradeloop/watchlist-trading';
 import { BrokerSessions } from '../execution/broker-sessions';
 import { LeaderLease } from '../risk/leader-lease';
@@ -37,7 +37,6 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
   constructor(
     @Inject(ExecutionService) private readonly execution: ExecutionService,
     @Inject(KiteStandingExits) private readonly standing: KiteStandingExits,
-    @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(BrokerSessions) private readonly sessions: BrokerSessions,
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -81,7 +80,7 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
       .then(async () => {
         const outcome = await this.standing.sync(legId, accountId);
         if (outcome.action === 'failed') this.log.warn({ legId, accountId, cause, reason: outcome.reason }, 'standing exit not synced');
-        if (outcome.action === 'triggered' && outcome.gttOrderId) await this.reconcileAdopted(accountId, outcome.gttOrderId);
+        if (outcome.action === 'triggered' && outcome.gttOrderId) await this.reconcileAdopted(legId, accountId, outcome.gttOrderId);
         return outcome;
       })
       .catch((err: unknown) => {
@@ -96,8 +95,8 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
   }
 
   /** The adopted GTT order's fills, read from the broker now (the reconciler would in ≤ 10 s). */
-  private async reconcileAdopted(accountId: string, brokerOrderId: string): Promise<void> {
-    const orderId = await this.trading.orderIdForBrokerId(brokerOrderId);
+  private async reconcileAdopted(legId: string, accountId: string, brokerOrderId: string): Promise<void> {
+    const orderId = await this.standing.exitOrderOf(legId, accountId);
     if (!orderId) return;
     const session = await this.sessions.forAccount(accountId);
     await session.reconcile([{ id: orderId, brokerOrderIds: [brokerOrderId] }]);
