@@ -101,14 +101,7 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
   };
 
   return (
-    <div
-      ref={stripRef}
-      className="quick-strip"
-      onClick={(event) => event.stopPropagation()}
-      data-testid={`quick-strip-${symbol}`}
-      data-mode={mode ?? ''}
-      data-pending={pending}
-    >
+    <div ref={stripRef} className="quick-strip" data-testid={`quick-strip-${symbol}`} data-mode={mode ?? ''} data-pending={pending}>
       {loading ? (
         <span className="muted quick-note">Loading {symbol}…</span>
       ) : buttons.length === 0 ? (
@@ -126,7 +119,11 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
                 disabled={pending || (button === 'EXIT' && !exit?.ok)}
                 title={title(button)}
                 aria-label={title(button)}
-                onClick={() => mode && quick.fire(symbol, button, mode)}
+                onClick={(event) => {
+                  // The row's own click (select and chart) is for the rest of the strip.
+                  event.stopPropagation();
+                  if (mode) quick.fire(symbol, button, mode);
+                }}
                 data-quick={button}
                 data-testid={`quick-${button}-${symbol}`}
               >
