@@ -158,16 +158,18 @@ export class QuickOrderUseCase {
     if (plan.kind === 'open' && open) {
       const { accountIds, step, max } = open;
       const action: TargetAction = plan.side;
-      const leg = await this.repo.upsertLeg(sql, {
-        id: uuidv7(),
-        userId,
-        watchlistId: body.watchlistId,
-        rowSymbol: row!.symbol,
-        symbol: plan.contract.symbol,
-        kind: plan.legKind,
-        product: values.product,
-        settings: snapshot,
-      });
+      const leg = await this.beforeSending(userId, body.intentId, () =>
+        this.repo.upsertLeg(sql, {
+          id: uuidv7(),
+          userId,
+          watchlistId: body.watchlistId,
+          rowSymbol: row!.symbol,
+          symbol: plan.contract.symbol,
+          kind: plan.legKind,
+          product: values.product,
+          settings: snapshot,
+        }),
+      );
       const outcomes = await Promise.all(
         accountIds.map((accountId) =>
           this.engine
@@ -184,9 +186,11 @@ export class QuickOrderUseCase {
       instrument = intentInstrument(plan.contract);
       targetQuantity = outcomes[0]?.targetQuantity ?? null;
     } else if (plan.kind === 'exit') {
-      const targets = await this.repo.legAccounts(
-        sql,
-        plan.legs.map((l) => l.id),
+      const targets = await this.beforeSending(userId, body.intentId, () =>
+        this.repo.legAccounts(
+          sql,
+          plan.legs.map((l) => l.id),
+        ),
       );
       const outcomes = await Promise.all(
         targets.map((t) => {
@@ -223,6 +227,16 @@ export class QuickOrderUseCase {
     };
     await this.repo.completeIntent(this.db.sql, userId, body.intentId, response);
     return response;
+  }
+
+  /** Work between recording the intent and sending anything: should it fail, the intent is forgotten, so a retry runs it afresh. */
+  private async beforeSending<T>(userId: UserId, intentId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      await this.repo.forgetIntent(this.db.sql, userId, intentId).catch(() => undefined);
+      throw err;
+    }
   }
 
   /**

@@ -163,6 +163,11 @@ export class WatchlistTradingRepository {
     );
   }
 
+  /** Drops an intent that sent nothing (it failed before its first order): its id may be used again. */
+  async forgetIntent(sql: Sql, userId: string, intentId: string): Promise<void> {
+    await sql.rows(`DELETE FROM trade_intents WHERE user_id = $1 AND intent_id = $2 AND response IS NULL`, [userId, intentId]);
+  }
+
   async completeIntent(sql: Sql, userId: string, intentId: string, response: unknown): Promise<void> {
     await sql.rows(`UPDATE trade_intents SET response = $3::jsonb, completed_at = now() WHERE user_id = $1 AND intent_id = $2`, [
       userId,
