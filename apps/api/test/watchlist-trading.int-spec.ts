@@ -120,17 +120,12 @@ beforeAll(async () => {
   admin = await signedIn(api, ['admin']);
   const t = await signedIn(api, ['trader']);
   trader = { id: t.user.id, token: t.token };
-  // Every user has one paper account; the fan-out needs two accounts that fill without a broker,
-  // so this test's database stands up a second paper account for the trader (the issue's "two
-  // paper accounts"), beside the one the product creates.
+  // The fan-out needs two accounts that fill without a broker: the trader's primary paper account and a second one.
   const accounts = await api.http.get('/api/v1/broker-accounts', trader.token);
   paper1 = accounts.body.items.find((a: { kind: string }) => a.kind === 'paper').id;
-  paper2 = randomUUID();
-  await sql().rows(`DROP INDEX IF EXISTS broker_accounts_one_paper`);
-  await sql().rows(`INSERT INTO broker_accounts (id, owner_user_id, kind, name, status) VALUES ($1, $2, 'paper', 'Paper 2', 'connected')`, [
-    paper2,
-    trader.id,
-  ]);
+  const second = await api.http.post('/api/v1/broker-accounts', { kind: 'paper', name: 'Paper 2' }, trader.token);
+  expect(second.status).toBe(201);
+  paper2 = second.body.id;
   // Options need quotes: a faster simulated feed reaches the contracts near the money sooner.
   worker = await startWorker(ctx, healthPort, { MARKET_FEED_TICKS_PER_SECOND: '2000' });
   await eventually(() => quoteOf('NIFTY'), 20_000, 'a NIFTY quote');
