@@ -40,16 +40,14 @@ interface Trader {
   accounts: [string, string];
 }
 
-/** A trader with two paper accounts (the product gives one; the test adds a second, as the watchlist-trading test does). */
+/** A trader with two paper accounts: the primary the product gives, and one the trader adds. */
 async function newTrader(): Promise<Trader> {
   const t = await signedIn(api, ['trader']);
   const list = await api.http.get('/api/v1/broker-accounts', t.token);
   const first = list.body.items.find((a: { kind: string }) => a.kind === 'paper').id as string;
-  const second = randomUUID();
-  await sql().rows(`INSERT INTO broker_accounts (id, owner_user_id, kind, name, status) VALUES ($1, $2, 'paper', 'Paper 2', 'connected')`, [
-    second,
-    t.user.id,
-  ]);
+  const added = await api.http.post('/api/v1/broker-accounts', { kind: 'paper', name: 'Paper 2' }, t.token);
+  expect(added.status, JSON.stringify(added.body)).toBe(201);
+  const second = added.body.id as string;
   return { id: t.user.id, token: t.token, accounts: [first, second] };
 }
 
@@ -200,8 +198,6 @@ beforeAll(async () => {
   healthPort = await freePort();
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   admin = await signedIn(api, ['admin']);
-  // Every user has one paper account; these legs fan out to two, so the test lifts that rule in its own database.
-  await sql().rows(`DROP INDEX IF EXISTS broker_accounts_one_paper`);
   worker = await startWorker(ctx, healthPort, workerEnv);
 }, 60_000);
 
