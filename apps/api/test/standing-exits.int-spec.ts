@@ -17,7 +17,10 @@ import { expectEveryOrderReplays } from './support/order-replay';
  * order. Real Postgres, Redis, API and worker; Kite is the loopback fake.
  */
 const { fake, env } = useFakeKite();
+// The last case moves our own market through the leg's TP (the steering test seam) to fire a risk exit.
+env.MARKET_STEERING = 'true';
 const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
+let admin: { token: string };
 let worker: RunningProcess | null = null;
 let trader: { id: string; token: string };
 let accountId: string;
@@ -102,6 +105,7 @@ beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   const s = await signedIn(api, ['trader']);
   trader = { id: s.user.id, token: s.token };
+  admin = await signedIn(api, ['admin']);
   await api.app
     .get(Db)
     .tx((q) => api.app.get(LedgerRepository).post(q, depositTx({ kind: 'wallet', userId: trader.id }, 10_00_000_00n, 'funding')));
@@ -329,12 +333,49 @@ describe('standing exits on a Kite account (GTT OCO)', () => {
     expect(await sql().rows(`SELECT 1 FROM trade_leg_gtts WHERE leg_id = $1`, [legId])).toEqual([]);
     expect(fake.requests.filter((r) => r.route?.startsWith('gtt_')).length).toBe(before);
   });
+  it('a risk exit of our own engine releases the GTT first: deleted at Kite, then one MARKET exit; the leg flat', async () => {
+    fake.setQuote('NSE', SYMBOL, { ltp, bid: ltp, ask: ltp + 500 });
+    const placesBefore = fake.requests.filter((r) => r.route === 'gtt_place').length;
+    await clickFilled('BUY');
+    const g = await eventually(
+      async () => (fake.requests.filter((r) => r.route === 'gtt_place').length > placesBefore ? (activeGtts()[0] ?? null) : null),
+      20_000,
+      'a GTT for the reopened leg',
+    );
+    await eventually(async () => ((await legOnKite()).trigger_id === String(g.id) ? true : null), 10_000, 'row of the GTT');
+    const legId = (await legOnKite()).leg_id;
+    const sellsAtKite = () => fake.orderBook().filter((o) => o['transaction_type'] === 'SELL' && o['tradingsymbol'] === SYMBOL).length;
+    const sellsBefore = sellsAtKite();
+    const oursBefore = await ourSells(legId);
+
+    // Our market (not Kite's) trades through the TP: our exit engine fires.
+    const through = entry + TP * R + 500;
+    const steered = await api.http.post('/api/v1/admin/market/steer', { symbol: SYMBOL, price: formatPrice(through) }, admin.token);
+    expect(steered.status).toBe(200);
+    try {
+      const exit = await eventually(
+        async () =>
+          (await sql().rows<{ kind: string; status: string }>(`SELECT kind, status FROM risk_exits WHERE leg_id = $1`, [legId]))[0] ?? null,
+        30_000,
+        'a risk exit',
+      );
+      expect(exit.kind).toBe('TP');
+      await eventually(async () => ((await legOnKite()).filled === 0 ? true : null), 30_000, 'the leg flat');
+    } finally {
+      await api.http.post('/api/v1/admin/market/steer', { symbol: SYMBOL, price: null }, admin.token);
+    }
+    expect((fake.gtt(g.id) as unknown as FakeGtt).status).toBe('deleted');
+    expect(await legOnKite()).toMatchObject({ target: 0, filled: 0, gtt_status: 'deleted' });
+    expect(sellsAtKite()).toBe(sellsBefore + 1);
+    expect(await ourSells(legId)).toBe(oursBefore + 1);
+  });
+
   it('every order, the adopted GTT orders included, replays from its history to its row; the ledger verifies', async () => {
     const adopted = await sql().rows<{ id: string }>(
       `SELECT o.id FROM orders o JOIN order_events e ON e.order_id = o.id WHERE e.event = 'ACCEPTED' AND e.details->>'how' = 'gtt-triggered'`,
     );
     expect(adopted.length).toBe(2);
-    await expectEveryOrderReplays(api.app.get(Db), 6);
+    await expectEveryOrderReplays(api.app.get(Db), 8);
     expect((await api.app.get(LedgerVerifier).verify()).ok).toBe(true);
   });
 });
