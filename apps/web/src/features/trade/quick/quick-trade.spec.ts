@@ -5,6 +5,7 @@ import {
   istToday,
   legLevels,
   legOffset,
+  newIntentId,
   levelsAttr,
   pnlPerUnit,
   previewQuick,
@@ -331,6 +332,19 @@ describe('legs', () => {
 });
 
 describe('odds and ends', () => {
+  it('makes v4 UUIDs, with or without crypto.randomUUID', () => {
+    const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const bytes = (fill: number) => ({
+      getRandomValues: <T extends ArrayBufferView | null>(a: T) => (new Uint8Array(a!.buffer).fill(fill), a),
+    });
+    expect(newIntentId(bytes(0xff))).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+    expect(newIntentId(bytes(0x00))).toBe('00000000-0000-4000-8000-000000000000');
+    expect(newIntentId()).toMatch(v4);
+    expect(newIntentId({ ...bytes(1), randomUUID: () => 'from-randomUUID' })).toBe('from-randomUUID');
+    const ids = new Set(Array.from({ length: 50 }, () => newIntentId({ getRandomValues: (a) => crypto.getRandomValues(a) })));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(v4);
+  });
   it('dates in IST and maps problem fields to settings keys', () => {
     expect(istToday(new Date('2026-12-07T18:29:59Z'))).toBe('2026-12-07');
     expect(istToday(new Date('2026-12-07T18:30:00Z'))).toBe('2026-12-08');

@@ -64,6 +64,19 @@ export function quickKey(event: { key: string; code?: string; shiftKey: boolean 
 }
 export const quickKeyLabel = (button: QuickButton | 'EXIT_ALL'): string => QUICK_KEYS.find((k) => k.button === button)?.label ?? '';
 
+/**
+ * A fresh intent id: crypto.randomUUID where the page is a secure context, else a v4 UUID from
+ * crypto.getRandomValues (which plain-http pages still have).
+ */
+export function newIntentId(c: Pick<Crypto, 'getRandomValues'> & { randomUUID?: () => string } = crypto): string {
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Today's date in India (the exchange's calendar), YYYY-MM-DD. */
 export const istToday = (now: Date): string => new Date(now.getTime() + 19_800_000).toISOString().slice(0, 10);
 

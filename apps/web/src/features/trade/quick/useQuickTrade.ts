@@ -4,7 +4,7 @@ import { OptionLegSchema, type QuickOrderRequest, type TradeMode } from '@tradel
 import { describeError } from '../../../lib/api';
 import { useBrokerAccounts } from '../../brokers/broker-accounts-api';
 import { useQuickOrder } from './quick-api';
-import { QUICK_BUTTON_ACTION, summarizeIntent, type IntentSummary, type QuickButton } from './quick-trade';
+import { newIntentId, QUICK_BUTTON_ACTION, summarizeIntent, type IntentSummary, type QuickButton } from './quick-trade';
 
 /** How a watchlist's rows trade: kept per watchlist in this browser. */
 export interface QuickPrefs {
@@ -87,7 +87,7 @@ export function useQuickTrade(watchlistId: string | null): QuickTrade {
       const action = button === 'EXIT_ALL' ? 'EXIT_ALL' : QUICK_BUTTON_ACTION[button];
       const optionAction = action.endsWith('_CE') || action.endsWith('_PE');
       const body: QuickOrderRequest = {
-        intentId: crypto.randomUUID(),
+        intentId: newIntentId(),
         watchlistId,
         symbol,
         action,
