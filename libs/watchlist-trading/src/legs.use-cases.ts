@@ -30,6 +30,9 @@ export class ConvergeLegUseCase {
   async execute(legId: string, accountId: string, cause: ConvergeCause): Promise<LegAccountOutcome | null> {
     const leg = await this.repo.leg(this.db.sql, legId);
     if (!leg) return null;
+    // A risk exit in flight flattens the leg with its own orders (named on the exit); a convergence
+    // now would race it with an order of its own. The exit's resend carries it through.
+    if (await this.repo.exitInFlight(this.db.sql, legId)) return null;
     const outcome = await this.settleOne(leg, accountId, cause);
     // A fill moved the account's net or entry: the standing exit at the broker (Kite GTT) follows. Never throws.
     if (cause === 'filled') await this.standing.sync(legId, accountId).catch(() => undefined);

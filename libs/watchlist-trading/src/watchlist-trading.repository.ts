@@ -361,12 +361,15 @@ export class WatchlistTradingRepository {
   /**
    * Leg accounts that may be off their target with nothing working to get there: the target
    * differs from the filled net and no order of the leg on the account is working. For the sweep.
+   * A leg whose risk exit is triggered but not yet sent is its exit's to flatten (with the exit's
+   * own orders, named on the exit), never the sweep's.
    */
   async unconverged(sql: Sql, limit: number): Promise<{ leg_id: string; account_id: string; user_id: string }[]> {
     return sql.rows(
       `SELECT a.leg_id, a.account_id, l.user_id
        FROM trade_leg_accounts a JOIN trade_legs l ON l.id = a.leg_id
        WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.leg_id = a.leg_id AND o.account_id = a.account_id AND o.${WORKING})
+         AND NOT EXISTS (SELECT 1 FROM risk_exits x WHERE x.leg_id = a.leg_id AND x.status = 'triggered')
          AND a.target_quantity <> coalesce((
            SELECT sum(CASE WHEN t.side = 'BUY' THEN t.quantity ELSE -t.quantity END)
            FROM trades t JOIN orders o ON o.id = t.order_id
@@ -375,6 +378,11 @@ export class WatchlistTradingRepository {
        LIMIT $1`,
       [limit],
     );
+  }
+
+  /** Whether the leg has a risk exit triggered and not yet sent: its exit flattens it, nothing else does. */
+  async exitInFlight(sql: Sql, legId: string): Promise<boolean> {
+    return (await sql.maybeOne(`SELECT 1 FROM risk_exits WHERE leg_id = $1 AND status = 'triggered' LIMIT 1`, [legId])) !== undefined;
   }
 
   /** The user's fired exits, newest first (id breaks a tie). */
