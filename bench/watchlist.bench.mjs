@@ -233,7 +233,9 @@ async function benchExit(stack, api) {
     }
     if (!exit) {
       const legs = await stack.db.query(`SELECT id, settings, generation, tsl_armed FROM trade_legs WHERE symbol = $1`, [symbol]);
-      const orders = await stack.db.query(`SELECT side, status, quantity, filled_quantity, client_tag FROM orders WHERE symbol = $1`, [symbol]);
+      const orders = await stack.db.query(`SELECT side, status, quantity, filled_quantity, client_tag FROM orders WHERE symbol = $1`, [
+        symbol,
+      ]);
       const exits = await stack.db.query(`SELECT * FROM risk_exits`);
       throw new Error(`no exit for ${symbol}: ${JSON.stringify({ legs: legs.rows, orders: orders.rows, exits: exits.rows })}`);
     }
@@ -260,7 +262,11 @@ if (part === 'all' || part === 'click' || part === 'exit') {
   const stack = await createMarketStack(500);
   try {
     const api = await stack.startApi({ DATABASE_POOL_SIZE: '20', MARKET_STEERING: 'true' });
-    await stack.startWorker({ MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '500', DATABASE_POOL_SIZE: '20', MARKET_STEERING: 'true' });
+    await stack.startWorker({
+      MARKET_FEED_TICKS_PER_SECOND: process.env.BENCH_FEED_TPS ?? '500',
+      DATABASE_POOL_SIZE: '20',
+      MARKET_STEERING: 'true',
+    });
     await sleep(3_000); // quotes flow
     if (part === 'all' || part === 'click') out.click = await benchClick(stack, api);
     if (part === 'all' || part === 'exit') out.exit = await benchExit(stack, api);

@@ -248,7 +248,7 @@ export const CONFIG_VARS = {
   FAULT_INJECTION: {
     schema: z.enum(['none', 'crash-after-broker-accept', 'crash-after-risk-exit-trigger']).default('none'),
     description:
-      'Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it; `crash-after-risk-exit-trigger` right after a risk exit\'s trigger commits, before its orders. Never set in production.',
+      "Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it; `crash-after-risk-exit-trigger` right after a risk exit's trigger commits, before its orders. Never set in production.",
   },
   MARKET_BACKFILL_DAYS: {
     schema: int(0, 365).default(90),
