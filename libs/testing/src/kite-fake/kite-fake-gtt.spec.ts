@@ -15,6 +15,9 @@ import { FakeKite } from './kite-fake';
 // GTT triggers (docs/brokers.md 1.9): our KiteGttClient against the fake, and the fake's own
 // checks and firing rules. No sleeps: the fake fires synchronously inside setQuote.
 
+// Room for a loaded machine: the ambiguous-placement case waits out two 2 s client timeouts.
+vi.setConfig({ testTimeout: 30_000 });
+
 const T0 = Date.parse('2026-12-07T04:00:00Z'); // 09:30 IST
 const CE = 'NIFTY26DEC24000CE';
 const OPTION: BrokerInstrument = { exchange: 'NFO', symbol: CE, quantityUnit: 'units', lotSize: 75 };
@@ -286,12 +289,12 @@ describe('kiteGttSession (libs/trading) against the fake: the standing exits’ 
 
   it('a placement Kite took but never answered is found in the GTT book: one trigger, its id', async () => {
     kite.failNext('gtt_place', 'timeout-after-accept');
-    const id = await session(300).place(terms(75));
+    const id = await session(2_000).place(terms(75));
     expect(kite.gtts().map((g) => String(g.id))).toEqual([id]);
     // Refused outright (nothing taken): the error surfaces.
     kite.failNext('gtt_place', 'timeout-before-accept');
     await expect(
-      session(300).place({ ...terms(75), legs: [{ trigger: rupees(70), price: rupees(66) }, terms(75).legs[1]!] }),
+      session(2_000).place({ ...terms(75), legs: [{ trigger: rupees(70), price: rupees(66) }, terms(75).legs[1]!] }),
     ).rejects.toMatchObject({
       kind: 'ambiguous',
     });
