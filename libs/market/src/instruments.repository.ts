@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { formatPrice, type Instrument } from '@tradeloop/domain';
 import type { InstrumentDto, InstrumentQuery } from '@tradeloop/contracts';
-import { Db } from '@tradeloop/platform';
+import { Db, type Sql } from '@tradeloop/platform';
 import { INSERT_INSTRUMENTS, INSTRUMENT_COLUMNS, instrumentFields, instrumentInsertParams, type InstrumentRow } from './instrument-rows';
 
 const toDto = (r: InstrumentRow): InstrumentDto => ({
@@ -35,6 +35,17 @@ export class InstrumentsRepository {
   private readonly recent = new LRUCache<string, Instrument>({ max: 20_000, ttl: 60_000 });
 
   constructor(@Inject(Db) private readonly db: Db) {}
+
+  /** The active, unexpired options and futures of an underlying (strike resolution, docs/watchlist-trading.md). */
+  async derivativesOf(underlying: string, today: string, sql: Sql = this.db.sql): Promise<Instrument[]> {
+    const rows = await sql.rows<InstrumentRow>(
+      `SELECT ${INSTRUMENT_COLUMNS} FROM instruments
+       WHERE underlying = $1 AND active AND instrument_type IN ('FUT', 'CE', 'PE') AND expiry >= $2::date
+       ORDER BY symbol`,
+      [underlying, today],
+    );
+    return rows.map(instrumentFields);
+  }
 
   /**
    * `bySymbol`, answered from a copy at most a minute old. Inside a transaction pass its `sql`:

@@ -312,7 +312,7 @@ export class QuickOrderUseCase {
           },
         ]);
       if (body.tradeMode === 'FUTURES') {
-        const future = resolveFuture(rowUnderlying(r), await this.repo.derivativesOf(sql, rowUnderlying(r), today), today);
+        const future = resolveFuture(rowUnderlying(r), await this.instruments.derivativesOf(rowUnderlying(r), today, sql), today);
         return { kind: 'open', contract: future, legKind: 'FUT', side: body.action };
       }
       if (r.instrumentType === 'INDEX')
@@ -337,7 +337,7 @@ export class QuickOrderUseCase {
       resolved.strikePolicy.value,
       anchoredContract && anchoredContract.active !== false ? Promise.resolve(anchoredContract) : null,
       async () => {
-        const chain = await this.repo.derivativesOf(sql, underlying, today);
+        const chain = await this.instruments.derivativesOf(underlying, today, sql);
         if (!chain.some((i) => i.instrumentType === 'CE' || i.instrumentType === 'PE'))
           throw invalid([{ field: 'symbol', message: `${underlying} has no listed options` }]);
         const ltp = (await this.quotes.get([underlying]).catch(() => new Map())).get(underlying)?.[2] ?? null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Instrument, LegFill, OrderSide, OrderStatus, Product } from '@tradeloop/domain';
+import type { LegFill, OrderSide, OrderStatus, Product } from '@tradeloop/domain';
 import type { Sql } from '@tradeloop/platform';
 
 /** A `trade_legs` row (bigint as text). */
@@ -54,30 +54,6 @@ export interface RiskExitListRow {
   created_at: Date;
 }
 
-interface InstrumentRow {
-  symbol: string;
-  exchange: Instrument['exchange'];
-  name: string;
-  instrument_type: Instrument['instrumentType'];
-  lot_size: number;
-  tick_size_ticks: string;
-  expiry: string | null;
-  strike_ticks: string | null;
-  underlying: string | null;
-}
-
-const toInstrument = (r: InstrumentRow): Instrument => ({
-  symbol: r.symbol,
-  exchange: r.exchange,
-  name: r.name,
-  instrumentType: r.instrument_type,
-  lotSize: r.lot_size,
-  tickSize: Number(r.tick_size_ticks),
-  ...(r.expiry ? { expiry: r.expiry } : {}),
-  ...(r.strike_ticks ? { strike: Number(r.strike_ticks) } : {}),
-  ...(r.underlying ? { underlying: r.underlying } : {}),
-});
-
 /** The existing leg (`t`) has no account with a target: it opens from flat. */
 const FLAT = `NOT EXISTS (SELECT 1 FROM trade_leg_accounts a WHERE a.leg_id = t.id AND a.target_quantity <> 0)`;
 
@@ -109,19 +85,6 @@ export class WatchlistTradingRepository {
       [symbol],
     );
     return r !== undefined;
-  }
-
-  /** The active, unexpired options and futures of an underlying. */
-  async derivativesOf(sql: Sql, underlying: string, today: string): Promise<Instrument[]> {
-    const rows = await sql.rows<InstrumentRow>(
-      `SELECT symbol, exchange, name, instrument_type, lot_size, tick_size_ticks::text, to_char(expiry, 'YYYY-MM-DD') AS expiry,
-              strike_ticks::text, underlying
-       FROM instruments
-       WHERE underlying = $1 AND active AND instrument_type IN ('FUT', 'CE', 'PE') AND expiry >= $2::date
-       ORDER BY symbol`,
-      [underlying, today],
-    );
-    return rows.map(toInstrument);
   }
 
   async findIntent(sql: Sql, userId: string, intentId: string): Promise<IntentRow | undefined> {

@@ -6,6 +6,7 @@ import { APP_CONFIG, JobProducer, LOGGER, REDIS, type AppConfig, type JobHandler
 import { ExecutionService, type LegOrderChange } from '@tradeloop/trading';
 import { ConvergeLegUseCase, type ConvergeCause } from '@tradeloop/watchlist-trading';
 import { LeaderLease } from '../risk/leader-lease';
+import { LeaderSweep } from '../risk/leader-sweep';
 
 /** Carries out a `legs.converge` job: one leg on one account re-planned under its lock. */
 @Injectable()
@@ -53,10 +54,7 @@ const SWEEP_BATCH = 200;
  */
 @Injectable()
 export class LegsConvergence implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly lease: LeaderLease;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly sweeps: LeaderSweep;
   private readonly listener = (change: LegOrderChange) => {
     const cause = convergeCauseOf(change);
     if (!cause) return;
@@ -75,31 +73,20 @@ export class LegsConvergence implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:legs:sweep:leader`, LEASE_TTL_MS);
+    const lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:legs:sweep:leader`, LEASE_TTL_MS);
+    this.sweeps = new LeaderSweep(lease, LEG_SWEEP_MS, (stopped) => this.sweep(stopped), log, 'leg sweep');
   }
 
   onApplicationBootstrap(): void {
     this.execution.legOrderListeners.add(this.listener);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'leg sweep failed; the next one retries'))
-        .finally(() => {
-          this.running = null;
-          if (!this.stopped) this.schedule();
-        });
-    }, LEG_SWEEP_MS);
+    this.sweeps.start();
   }
 
   /** One sweep: each leg account off its target with nothing working is converged (one at a time). */
-  async sweep(): Promise<number> {
-    if (!(await this.lease.hold())) return 0;
+  async sweep(stopped: () => boolean = () => false): Promise<number> {
     const stale = await this.converge.unconverged(SWEEP_BATCH);
     for (const s of stale) {
-      if (this.stopped) break;
+      if (stopped()) break;
       await this.converge
         .execute(s.leg_id, s.account_id, 'sweep')
         .catch((err: unknown) =>
@@ -110,10 +97,7 @@ export class LegsConvergence implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     this.execution.legOrderListeners.delete(this.listener);
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    await this.lease.release().catch(() => undefined);
+    await this.sweeps.stop();
   }
 }

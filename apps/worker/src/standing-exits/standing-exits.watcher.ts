@@ -7,6 +7,7 @@ import { ExecutionService, type LegOrderChange } from '@tradeloop/trading';
 import { KiteStandingExits, type StandingExitSyncOutcome } from '@tradeloop/watchlist-trading';
 import { BrokerSessions } from '../execution/broker-sessions';
 import { LeaderLease } from '../risk/leader-lease';
+import { LeaderSweep } from '../risk/leader-sweep';
 
 /** How often the active triggers are read back from the broker (a fired one is adopted as the leg's exit). */
 export const STANDING_EXITS_SWEEP_MS = 3_000;
@@ -24,11 +25,8 @@ const LEASE_TTL_MS = 15_000;
  */
 @Injectable()
 export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly lease: LeaderLease;
+  private readonly sweeps: LeaderSweep;
   private readonly queues = new Map<string, Promise<unknown>>();
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
   private readonly listener = (change: LegOrderChange): void => {
     if (change.fills === 0 && !isTerminalStatus(change.status)) return;
     void this.syncOne(change.legId, change.accountId, 'order');
@@ -42,31 +40,20 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
-    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:standing-exits:leader`, LEASE_TTL_MS);
+    const lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:standing-exits:leader`, LEASE_TTL_MS);
+    this.sweeps = new LeaderSweep(lease, STANDING_EXITS_SWEEP_MS, (stopped) => this.sweep(stopped), log, 'standing exits sweep');
   }
 
   onApplicationBootstrap(): void {
     this.execution.legOrderListeners.add(this.listener);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'standing exits sweep failed; the next one retries'))
-        .finally(() => {
-          this.running = null;
-          if (!this.stopped) this.schedule();
-        });
-    }, STANDING_EXITS_SWEEP_MS);
+    this.sweeps.start();
   }
 
   /** One sweep: each account's GTT book read once; a trigger no longer active there is synced (adopted when it fired). */
-  async sweep(): Promise<number> {
-    if (!(await this.lease.hold())) return 0;
+  async sweep(stopped: () => boolean = () => false): Promise<number> {
     const pairs = await this.standing.changedPairs();
     for (const p of pairs) {
-      if (this.stopped) break;
+      if (stopped()) break;
       await this.syncOne(p.legId, p.accountId, 'sweep');
     }
     return pairs.length;
@@ -103,11 +90,8 @@ export class StandingExitsWatcher implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
     this.execution.legOrderListeners.delete(this.listener);
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.sweeps.stop();
     await Promise.all([...this.queues.values()].map((q) => q.catch(() => undefined)));
-    await this.lease.release().catch(() => undefined);
   }
 }
