@@ -37,6 +37,11 @@ describe('/api/docs-json', () => {
       const problems = Object.entries(op.responses).filter(([status]) => Number(status) >= 400);
       for (const [status, r] of problems)
         expect(r.content?.['application/problem+json']?.schema?.$ref, `${label} ${status}`).toBe('#/components/schemas/Problem');
+      // Its success too: an answer the document does not list is a fuzzer failure (a DELETE's 204 once was).
+      expect(
+        Object.keys(op.responses).some((s) => s.startsWith('2') || s.startsWith('3')),
+        `${label} documents its success status`,
+      ).toBe(true);
       const statuses = problems.map(([s]) => Number(s));
       expect(statuses, label).toContain(400);
       expect(statuses, label).toContain(503);

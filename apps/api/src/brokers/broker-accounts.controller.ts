@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import {
@@ -127,6 +127,7 @@ export class BrokerAccountsController {
   /** 409 for the primary paper account and for an account with orders still working (or history on record). */
   @Delete(':id')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(403, 404, 409)
   async remove(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto, @ReqMeta() meta: RequestMeta): Promise<void> {
     await this.deleteAccount.execute(actorOf(principal, meta), p.id);
