@@ -32,7 +32,8 @@ test('the Trade page shows the charted instrument’s 5-level book, live, and th
   await page.getByTestId('watchlist-search').fill('RELIANCE');
   await page.getByTestId('watchlist-search').press('Enter');
   await expect(page.getByTestId('watchlist-row-RELIANCE')).toBeVisible();
-  await page.getByTestId('watchlist-row-RELIANCE').click();
+  // The row's symbol, not its middle: a selected row grows its quick-trade strip, whose blank space does not chart.
+  await page.getByTestId('watchlist-row-RELIANCE').locator('.wl-symbol').click();
 
   const panel = page.getByTestId('depth-panel');
   await expect(panel).toHaveAttribute('data-symbol', 'RELIANCE');
@@ -85,7 +86,7 @@ test('the Trade page shows the charted instrument’s 5-level book, live, and th
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByTestId('watchlist-search').fill('NIFTY');
   await page.getByTestId('watchlist-search-result-NIFTY').click();
-  await page.getByTestId('watchlist-row-NIFTY').click();
+  await page.getByTestId('watchlist-row-NIFTY').locator('.wl-symbol').click();
   await expect(panel).toHaveAttribute('data-symbol', 'NIFTY');
   await expect(panel).toHaveAttribute('data-state', 'none');
 });
