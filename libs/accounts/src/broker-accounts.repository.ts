@@ -259,6 +259,16 @@ export class BrokerAccountsRepository {
   }
 
   /** Whether `userId` may trade the account: they own it or it is assigned to them. */
+  /** Which of `accountIds` the user may trade, in one statement. */
+  async tradableOf(userId: string, accountIds: readonly string[], sql: Sql = this.db.sql): Promise<Set<string>> {
+    if (accountIds.length === 0) return new Set();
+    const rows = await sql.rows<{ id: string }>(
+      `SELECT a.id::text AS id FROM broker_accounts a WHERE a.id = ANY($2::uuid[]) AND ${VISIBLE}`,
+      [userId, [...accountIds]],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async canTrade(userId: string, accountId: string, sql: Sql = this.db.sql): Promise<boolean> {
     const row = await sql.maybeOne(`SELECT 1 FROM broker_accounts a WHERE a.id = $2 AND ${VISIBLE}`, [userId, accountId]);
     return row !== undefined;

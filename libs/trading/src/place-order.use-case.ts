@@ -23,11 +23,41 @@ import { LedgerRepository, PaperBooks } from '@tradeloop/wallet';
 import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
 import { TradingRepository } from './trading.repository';
-import { IntakeReadModel } from './intake.read-model';
+import { IntakeReadModel, type IntakeView } from './intake.read-model';
 import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
 import { LiveBrokerClients } from './live-broker-clients';
 import { bookOf, holdBookFor } from './hold-book';
+
+/** What an order of a leg or a strategy carries besides its request. */
+export interface PlaceOptions {
+  strategyId?: string;
+  signalId?: string;
+  legId?: string;
+  intentId?: string;
+  /** A smart order (OpenAlgo placesmartorder): the net position at the broker it should leave for (symbol, product). */
+  positionSize?: number;
+}
+
+/** One order of a batch (placeWithin): its request, its Idempotency-Key, and its options. */
+export interface PlaceItem {
+  body: PlaceOrderRequest;
+  key: string;
+  meta: RequestMeta;
+  opts?: PlaceOptions;
+}
+
+/** One order's outcome in a batch: placed (or its key's earlier answer), or refused with the error a single intake would have thrown. */
+export type PlaceOutcome = { ok: true; order: Order; replayed: boolean } | { ok: false; error: unknown };
+
+/** A pre-trade rule's refusal, recorded as a risk event after the rollback. */
+interface Refusal {
+  rule: string;
+  detail: string;
+}
+
+/** Thrown inside a batch item's savepoint: its Idempotency-Key was taken (its earlier answer replays). */
+class KeyTaken extends Error {}
 
 /** What intake tells the owner after the commit: the order, and the balances its hold moved (the wallet, or the paper account's). */
 interface Placed {
@@ -67,70 +97,170 @@ export class PlaceOrderUseCase {
     body: PlaceOrderRequest,
     key: string,
     meta: RequestMeta,
-    opts: {
-      strategyId?: string;
-      signalId?: string;
-      legId?: string;
-      intentId?: string;
-      /** A smart order (OpenAlgo placesmartorder): the net position at the broker it should leave for (symbol, product). */
-      positionSize?: number;
-    } = {},
+    opts: PlaceOptions = {},
   ): Promise<StoredResponse<{ order: Order }>> {
     let result: StoredResponse<Placed>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
-    let refusal: { rule: string; detail: string } | null = null;
+    let refusal: Refusal | null = null;
     try {
       result = await this.idempotency.run<Placed>(
-        {
-          scope: userId,
-          key,
-          fingerprint: {
-            op: 'orders.place',
-            body,
-            strategyId: opts.strategyId ?? null,
-            signalId: opts.signalId ?? null,
-            // Only when set, so an order without a leg keeps the fingerprint it always had.
-            ...(opts.legId ? { legId: opts.legId } : {}),
-            ...(opts.intentId ? { intentId: opts.intentId } : {}),
-            ...(opts.positionSize !== undefined ? { positionSize: opts.positionSize } : {}),
-          },
-        },
+        this.requestOf(userId, body, key, opts),
         202,
-        (sql) =>
-          this.place(sql, userId, body, meta, opts.strategyId ?? null, (r) => (refusal = r), opts.signalId ?? null, {
-            legId: opts.legId ?? null,
-            intentId: opts.intentId ?? null,
-            positionSize: opts.positionSize ?? null,
-          }),
+        (sql) => this.placeItem(sql, userId, { body, key, meta, opts }, (r) => (refusal = r)),
         // One user's intake is serialised, so two orders cannot both pass a limit only one fits.
         { optimistic: true, lock: intakeLockKey(userId) },
       );
     } catch (err) {
-      // The refusal is on record once, written after the order's transaction rolled back —
-      // never while holding its connection.
-      const r = refusal as { rule: string; detail: string } | null;
-      // A replayed key answers with the refusal of its earlier request: that one is on record already.
-      const replayed = isDomainError(err) && (err.options.context as { earlierRequest?: boolean } | undefined)?.earlierRequest === true;
-      if (r && !replayed) await this.recordRejection(userId, body.symbol.toUpperCase(), r.rule, r.detail, body, meta);
+      await this.afterRefusal(userId, body, meta, refusal, err);
       throw err;
     }
-    if (!result.replayed) {
-      const order = result.body.order;
-      // The order is committed: if the queue is unreachable (Redis restarting) it is still
-      // accepted, and the engine's reconciler enqueues it once Redis is back.
-      // Enqueued and announced together (the events go out while the job is being added).
-      // A paper order's hold moved the paper account's balance, never the wallet (docs/api.md "Realtime").
-      const { wallet, paper } = result.body;
-      await Promise.all([
-        this.jobs
-          .enqueue(JOBS.placeOrder, { orderId: order.id, accountId: order.accountId, broker: order.broker }, { jobId: `place_${order.id}` })
-          .catch(() => undefined),
-        this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
-        wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
-        paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,
-      ]);
-    }
+    if (!result.replayed) await this.announce(userId, result.body);
     return { ...result, body: { order: result.body.order } };
+  }
+
+  /**
+   * Several orders of one user in the caller's transaction (docs/domain.md "Orders and their
+   * states", "Batched intake"): the user's intake lock is taken once, and each order is accepted or
+   * refused on its own — under a savepoint, with its own Idempotency-Key and exactly the checks,
+   * writes and answers of `execute`. A refusal rolls back only its order. `afterCommit` announces
+   * and enqueues the placed orders and records the refusals; the caller runs it once its
+   * transaction has committed (never if it rolled back: then nothing was placed).
+   * The caller must not wait, while the transaction lasts, on anything that takes this user's
+   * intake lock elsewhere.
+   */
+  async placeWithin(
+    sql: Sql,
+    userId: UserId,
+    items: readonly PlaceItem[],
+  ): Promise<{ outcomes: PlaceOutcome[]; afterCommit: () => Promise<void> }> {
+    await sql.advisoryLock(intakeLockKey(userId));
+    // One picture of the user for the batch when its orders share a strategy (a leg's always do).
+    const strategies = new Set(items.map((i) => i.opts?.strategyId ?? null));
+    const view =
+      strategies.size === 1
+        ? await this.intake.view(sql, userId, [...strategies][0]!, [...new Set(items.map((i) => i.body.symbol.toUpperCase()))])
+        : null;
+    const outcomes: PlaceOutcome[] = [];
+    const placed: Placed[] = [];
+    const refused: { item: PlaceItem; refusal: Refusal | null; error: unknown }[] = [];
+    for (const item of items) {
+      const req = this.requestOf(userId, item.body, item.key, item.opts ?? {});
+      const hash = this.idempotency.hashOf(req);
+      let refusal: Refusal | null = null;
+      let taken = false;
+      try {
+        const p = await sql.savepoint(async () => {
+          const out = await this.placeItem(sql, userId, item, (r) => (refusal = r), view);
+          if (!(await this.idempotency.claim(sql, req, hash, 202, out))) {
+            taken = true;
+            throw new KeyTaken();
+          }
+          return out;
+        });
+        placed.push(p);
+        view?.placed({
+          accountId: p.order.accountId,
+          symbol: p.order.symbol,
+          product: p.order.product,
+          side: p.order.side,
+          quantity: p.order.quantity,
+        });
+        outcomes.push({ ok: true, order: p.order, replayed: false });
+      } catch (err) {
+        try {
+          const earlier = taken
+            ? await this.idempotency.replayOf<Placed>(req, hash)
+            : await this.idempotency.afterFailure<Placed>(req, hash, err, true);
+          outcomes.push({ ok: true, order: earlier.body.order, replayed: true });
+        } catch (final) {
+          outcomes.push({ ok: false, error: final });
+          refused.push({ item, refusal, error: final });
+        }
+      }
+    }
+    return {
+      outcomes,
+      afterCommit: async () => {
+        await Promise.all([
+          ...placed.map((p) => this.announce(userId, p)),
+          ...refused.map((r) => this.afterRefusal(userId, r.item.body, r.item.meta, r.refusal, r.error)),
+        ]);
+      },
+    };
+  }
+
+  /** What makes two placements "the same request" for an Idempotency-Key. */
+  private requestOf(userId: UserId, body: PlaceOrderRequest, key: string, opts: PlaceOptions) {
+    return {
+      scope: userId,
+      key,
+      fingerprint: {
+        op: 'orders.place',
+        body,
+        strategyId: opts.strategyId ?? null,
+        signalId: opts.signalId ?? null,
+        // Only when set, so an order without a leg keeps the fingerprint it always had.
+        ...(opts.legId ? { legId: opts.legId } : {}),
+        ...(opts.intentId ? { intentId: opts.intentId } : {}),
+        ...(opts.positionSize !== undefined ? { positionSize: opts.positionSize } : {}),
+      },
+    };
+  }
+
+  private placeItem(
+    sql: Sql,
+    userId: UserId,
+    item: PlaceItem,
+    onRefused: (r: Refusal) => void,
+    view: IntakeView | null = null,
+  ): Promise<Placed> {
+    const opts = item.opts ?? {};
+    return this.place(
+      sql,
+      userId,
+      item.body,
+      item.meta,
+      opts.strategyId ?? null,
+      onRefused,
+      opts.signalId ?? null,
+      { legId: opts.legId ?? null, intentId: opts.intentId ?? null, positionSize: opts.positionSize ?? null },
+      view,
+    );
+  }
+
+  /**
+   * After the commit: the order goes to the engine, and the owner hears of it. If the queue is
+   * unreachable (Redis restarting) the order is still accepted, and the engine's reconciler
+   * enqueues it once Redis is back. Enqueued and announced together (the events go out while the
+   * job is being added). A paper order's hold moved the paper account's balance, never the wallet
+   * (docs/api.md "Realtime").
+   */
+  private async announce(userId: UserId, placed: Placed): Promise<void> {
+    const { order, wallet, paper } = placed;
+    await Promise.all([
+      this.jobs
+        .enqueue(JOBS.placeOrder, { orderId: order.id, accountId: order.accountId, broker: order.broker }, { jobId: `place_${order.id}` })
+        .catch(() => undefined),
+      this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
+      wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
+      paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,
+    ]);
+  }
+
+  /**
+   * The refusal is on record once, written after the order's transaction rolled back — never
+   * while holding its connection. A replayed key answers with the refusal of its earlier
+   * request: that one is on record already.
+   */
+  private async afterRefusal(
+    userId: UserId,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+    refusal: Refusal | null,
+    err: unknown,
+  ): Promise<void> {
+    const replayed = isDomainError(err) && (err.options.context as { earlierRequest?: boolean } | undefined)?.earlierRequest === true;
+    if (refusal && !replayed) await this.recordRejection(userId, body.symbol.toUpperCase(), refusal.rule, refusal.detail, body, meta);
   }
 
   private async place(
@@ -139,9 +269,10 @@ export class PlaceOrderUseCase {
     body: PlaceOrderRequest,
     meta: RequestMeta,
     strategyId: string | null,
-    onRefused: (r: { rule: string; detail: string }) => void,
+    onRefused: (r: Refusal) => void,
     signalId: string | null = null,
     leg: { legId: string | null; intentId: string | null; positionSize?: number | null } = { legId: null, intentId: null },
+    view: IntakeView | null = null,
   ): Promise<Placed> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
@@ -156,7 +287,10 @@ export class PlaceOrderUseCase {
       });
     // The account first: an order for an account the user may not trade, or cannot trade now, goes no further.
     const account = await this.accounts.forOrder(sql, userId, body.accountId);
-    const { limits, switches, snapshot, ltp } = await this.intake.read(sql, userId, strategyId, symbol, account.id);
+    // A batch reads the user's picture once and folds in each order it places (IntakeView).
+    const { limits, switches, snapshot, ltp } = view
+      ? view.state(symbol, account.id)
+      : await this.intake.read(sql, userId, strategyId, symbol, account.id);
     // Quotes live in Redis: while it is unreachable, limit orders still go through (without a
     // price band check); market and stop-market orders, which need a price, are refused below.
     const terms = validateOrderRequest(body, instrument, ltp);
@@ -275,11 +409,7 @@ export class PlaceOrderUseCase {
    * be asked, the order goes on: the broker's own risk system refuses what does not fit, and that
    * refusal comes back as the order's rejection.
    */
-  private async checkBrokerMargin(
-    account: { id: string; name: string },
-    amount: Paise,
-    onRefused: (r: { rule: string; detail: string }) => void,
-  ): Promise<void> {
+  private async checkBrokerMargin(account: { id: string; name: string }, amount: Paise, onRefused: (r: Refusal) => void): Promise<void> {
     const funds = await this.brokers.fundsOf(account.id).catch(() => null);
     if (!funds || funds.availableCash >= amount) return;
     const detail = `The broker account "${account.name}" has ${`₹${formatMoneyIndian(funds.availableCash)}`} of available margin; this order needs ${`₹${formatMoneyIndian(amount)}`}`;

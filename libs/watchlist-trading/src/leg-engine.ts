@@ -14,8 +14,8 @@ import {
 } from '@tradeloop/domain';
 import { APP_CONFIG, Db, type AppConfig, type Sql } from '@tradeloop/platform';
 import type { RequestMeta } from '@tradeloop/identity';
-import { CancelOrderUseCase, ModifyOrderUseCase, PlaceOrderUseCase } from '@tradeloop/trading';
-import { WatchlistTradingRepository, type LegOrderRow } from './watchlist-trading.repository';
+import { CancelOrderUseCase, ModifyOrderUseCase, PlaceOrderUseCase, type PlaceItem } from '@tradeloop/trading';
+import { WatchlistTradingRepository, type LegAccountSnapshot, type LegOrderRow } from './watchlist-trading.repository';
 
 /** One leg's position on one account, as the engine sees it under the leg-account lock. */
 export interface LegAccountState {
@@ -73,21 +73,58 @@ export const legAccountLockKey = (legId: string, accountId: string) => `leg:${le
 export const legOrderKey = (seed: string, legId: string, accountId: string) =>
   `wl-${createHash('sha256').update(`${seed}|${legId}|${accountId}`).digest('hex').slice(0, 48)}`;
 
+/** A leg as the engine moves it. */
+export interface EngineLeg {
+  id: string;
+  userId: UserId;
+  symbol: string;
+  product: Product;
+}
+
+/** What an order of a settle carries: `seed` derives its idempotency key (the intent, a trigger, a convergence). */
+export interface SettleContext {
+  seed: string;
+  intentId?: string;
+  meta: RequestMeta;
+  tag: string;
+}
+
+/** One leg account to move: `decide` gets its state and returns the target (units). */
+export interface SettleItem {
+  leg: EngineLeg;
+  accountId: string;
+  decide: (s: LegAccountState) => number;
+  ctx: SettleContext;
+}
+
+/** One item's plan under the locks. */
+interface Planned {
+  item: SettleItem;
+  state: LegAccountState;
+  working: WorkingOrder[];
+  target: number;
+  actions: DeltaAction[];
+  smartBase: number | null;
+}
+
 /**
- * Moves one leg on one account to a target (docs/watchlist-trading.md, "Intents and target
- * positions"): under a lock per (leg, account) — in this process a queue, across processes a
+ * Moves legs on accounts to targets (docs/watchlist-trading.md, "Intents and target positions"):
+ * under a lock per (leg, account) — in this process a queue, across processes a
  * transaction-scoped advisory lock — it reads the filled net and the working orders, lets the
  * caller decide the target, stores it, and sends only the delta through the normal order path
  * (planDelta: cancel what works against it, amend a working order along it, else place one).
- * When the order path refuses the delta the target falls back to what is filled and working, so
- * nothing keeps retrying a refused order.
+ * Several leg accounts settle in one transaction (a click's fan-out, an exit's accounts): their
+ * new orders go through one batched intake (PlaceOrderUseCase.placeWithin), each accepted or
+ * refused on its own, and commit with their targets. When the order path refuses an account's
+ * delta its target falls back to what is filled and working, so nothing keeps retrying a refused
+ * order.
  */
 @Injectable()
 export class LegEngine {
   private readonly queues = new Map<string, Promise<unknown>>();
   /**
-   * A leg account's work holds one pooled connection (its lock) and needs another for each order
-   * call: at most this many run at once in a process, so a wide fan-out cannot take every
+   * A settle holds one pooled connection (its locks) and may need another for a cancel or an
+   * amendment: at most this many run at once in a process, so a wide fan-out cannot take every
    * connection and wait on itself.
    */
   private readonly permits: number;
@@ -117,67 +154,117 @@ export class LegEngine {
     }
   }
 
-  /** Runs `work` alone for this leg account: queued in this process, then under the advisory lock. */
-  private serialised<T>(key: string, work: (sql: Sql) => Promise<T>): Promise<T> {
-    const before = this.queues.get(key) ?? Promise.resolve();
-    const go = () => this.withPermit(() => this.db.tx(work, { lock: key }));
+  /** Runs `work` alone for these leg accounts: queued in this process behind each key's earlier work, then under their advisory locks. */
+  private serialised<T>(keys: readonly string[], work: (sql: Sql) => Promise<T>): Promise<T> {
+    const before = Promise.all(keys.map((k) => this.queues.get(k) ?? Promise.resolve()));
+    const go = () => this.withPermit(() => this.db.tx(work, { lock: keys }));
     const run = before.then(go, go);
     const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
+    for (const key of keys) this.queues.set(key, tail);
     void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
+      for (const key of keys) if (this.queues.get(key) === tail) this.queues.delete(key);
     });
     return run;
   }
 
   async state(sql: Sql, legId: string, accountId: string): Promise<{ state: LegAccountState; working: WorkingOrder[] }> {
-    // One statement, one snapshot: an order filling meanwhile is either working or filled, never both.
-    const { orders, fills, target } = await this.repo.legAccountSnapshot(sql, legId, accountId);
-    const filled = foldLegFills(fills).netQuantity;
-    const working = orders.filter((o) => !o.cancel_requested).map(toWorking);
-    return { state: { filled, working: workingQuantity(working), target }, working };
+    return stateOf(await this.repo.legAccountSnapshot(sql, legId, accountId));
+  }
+
+  /** Decides and reaches a target for one leg account (`settleMany` of one). */
+  async settle(leg: EngineLeg, accountId: string, decide: (s: LegAccountState) => number, ctx: SettleContext): Promise<LegAccountOutcome> {
+    return (await this.settleMany([{ leg, accountId, decide, ctx }]))[0]!;
   }
 
   /**
-   * Decides and reaches a target for one leg account. `decide` gets the state and returns the
-   * target (units). `seed` derives the idempotency key of an order placed here.
+   * Decides and reaches a target for each leg account, in one transaction holding all their locks.
+   * Outcomes in the items' order; one account's refusal or failure never stops the others.
    */
-  async settle(
-    leg: { id: string; userId: UserId; symbol: string; product: Product },
-    accountId: string,
-    decide: (s: LegAccountState) => number,
-    ctx: { seed: string; intentId?: string; meta: RequestMeta; tag: string },
-  ): Promise<LegAccountOutcome> {
-    return this.serialised(legAccountLockKey(leg.id, accountId), async (sql) => {
-      const { state, working } = await this.state(sql, leg.id, accountId);
-      const target = decide(state);
-      const delta = target - state.filled - state.working;
-      await this.repo.setTarget(sql, leg.id, accountId, target);
-      const actions = planDelta(target, state.filled, working);
-      let orderId: string | undefined;
-      let remainingWorking = state.working;
-      try {
-        for (const a of actions) {
-          const sent = await this.apply(leg, accountId, a, ctx);
-          if (a.kind === 'cancel') remainingWorking -= working.find((w) => w.orderId === a.orderId)?.remaining ?? 0;
-          if (sent) orderId = sent;
+  async settleMany(items: readonly SettleItem[]): Promise<LegAccountOutcome[]> {
+    if (items.length === 0) return [];
+    const announce: (() => Promise<void>)[] = [];
+    const outcomes = await this.serialised(
+      items.map((i) => legAccountLockKey(i.leg.id, i.accountId)),
+      async (sql) => {
+        // One statement reads every leg account, one stores every target.
+        const snapshots = await this.repo.legAccountSnapshots(
+          sql,
+          items.map((i) => ({ legId: i.leg.id, accountId: i.accountId })),
+        );
+        const planned: Planned[] = items.map((item, k) => {
+          const { state, working } = stateOf(snapshots[k]!);
+          const target = item.decide(state);
+          return { item, state, working, target, actions: planDelta(target, state.filled, working), smartBase: snapshots[k]!.smartBase };
+        });
+        await this.repo.setTargets(
+          sql,
+          planned.map((p) => ({ legId: p.item.leg.id, accountId: p.item.accountId, target: p.target })),
+        );
+        const out = new Array<LegAccountOutcome>(planned.length);
+        // Cancels and amendments first, each through its use case (they take no intake lock, and
+        // the batch below holds the user's until the commit).
+        const batch: number[] = [];
+        for (const [i, p] of planned.entries()) {
+          if (p.actions.length === 1 && p.actions[0]!.kind === 'place') batch.push(i);
+          else out[i] = await this.applyActions(sql, p);
         }
-      } catch (err) {
-        // Refused or failed: the target falls back to what is filled and still working.
-        await this.repo.setTarget(sql, leg.id, accountId, state.filled + remainingWorking);
-        return { ...outcomeOf(err), deltaQuantity: 0, targetQuantity: state.filled + remainingWorking };
+        // New orders: one batched intake per user (one in practice: a click's or a leg's accounts).
+        for (const userId of new Set(batch.map((i) => planned[i]!.item.leg.userId))) {
+          const mine = batch.filter((i) => planned[i]!.item.leg.userId === userId);
+          const items = mine.map((i) => this.orderOf(planned[i]!));
+          const placed = await this.place.placeWithin(sql, userId, items);
+          announce.push(placed.afterCommit);
+          for (const [k, i] of mine.entries()) {
+            const p = planned[i]!;
+            const o = placed.outcomes[k]!;
+            if (o.ok)
+              out[i] = {
+                status: 'accepted',
+                orderId: o.order.id,
+                deltaQuantity: p.target - p.state.filled - p.state.working,
+                targetQuantity: p.target,
+              };
+            else out[i] = await this.fallBack(sql, p, p.state.working, o.error);
+          }
+        }
+        return out;
+      },
+    );
+    await Promise.all(announce.map((a) => a()));
+    return outcomes;
+  }
+
+  /** Cancels and amendments (and an order that must replace an amendment) through their use cases, one after another. */
+  private async applyActions(sql: Sql, p: Planned): Promise<LegAccountOutcome> {
+    let orderId: string | undefined;
+    let remainingWorking = p.state.working;
+    try {
+      for (const a of p.actions) {
+        const sent = await this.apply(p.item, a);
+        if (a.kind === 'cancel') remainingWorking -= p.working.find((w) => w.orderId === a.orderId)?.remaining ?? 0;
+        if (sent) orderId = sent;
       }
-      return { status: 'accepted', ...(orderId ? { orderId } : {}), deltaQuantity: delta, targetQuantity: target };
-    });
+    } catch (err) {
+      return this.fallBack(sql, p, remainingWorking, err);
+    }
+    return {
+      status: 'accepted',
+      ...(orderId ? { orderId } : {}),
+      deltaQuantity: p.target - p.state.filled - p.state.working,
+      targetQuantity: p.target,
+    };
+  }
+
+  /** Refused or failed: the target falls back to what is filled and still working. */
+  private async fallBack(sql: Sql, p: Planned, working: number, err: unknown): Promise<LegAccountOutcome> {
+    const target = p.state.filled + working;
+    await this.repo.setTarget(sql, p.item.leg.id, p.item.accountId, target);
+    return { ...outcomeOf(err), deltaQuantity: 0, targetQuantity: target };
   }
 
   /** One action through the normal order path; the id of the order that carries the need, if any. */
-  private async apply(
-    leg: { id: string; userId: UserId; symbol: string; product: Product },
-    accountId: string,
-    a: DeltaAction,
-    ctx: { seed: string; intentId?: string; meta: RequestMeta; tag: string },
-  ): Promise<string | undefined> {
+  private async apply(item: SettleItem, a: DeltaAction): Promise<string | undefined> {
+    const { leg, ctx } = item;
     if (a.kind === 'cancel') {
       try {
         await this.cancel.execute(leg.userId, a.orderId as OrderId, ctx.meta);
@@ -194,32 +281,48 @@ export class LegEngine {
       } catch (err) {
         // Not amendable after all (it left OPEN meanwhile): a new order carries the need.
         if (!isDomainError(err) || (err.code !== 'INVALID_STATE' && err.code !== 'VALIDATION_FAILED')) throw err;
-        return this.placeOrder(leg, accountId, a.delta > 0 ? 'BUY' : 'SELL', Math.abs(a.delta), ctx);
+        return this.placeAlone(item, a.delta > 0 ? 'BUY' : 'SELL', Math.abs(a.delta));
       }
     }
-    return this.placeOrder(leg, accountId, a.side, a.quantity, ctx);
+    return this.placeAlone(item, a.side, a.quantity);
   }
 
-  private async placeOrder(
-    leg: { id: string; userId: UserId; symbol: string; product: Product },
-    accountId: string,
-    side: 'BUY' | 'SELL',
-    quantity: number,
-    ctx: { seed: string; intentId?: string; meta: RequestMeta; tag: string },
-  ): Promise<string> {
-    // On OpenAlgo the delta goes out as placesmartorder: position_size is the net it leaves (docs/watchlist-trading.md "Fan-out").
-    const base = await this.repo.smartOrderBase(this.db.sql, accountId, leg.symbol, leg.product);
-    const res = await this.place.execute(
-      leg.userId,
-      { symbol: leg.symbol, side, type: 'MARKET', quantity, product: leg.product, validity: 'DAY', tag: ctx.tag, accountId },
-      legOrderKey(ctx.seed, leg.id, accountId),
-      ctx.meta,
-      {
-        legId: leg.id,
-        ...(ctx.intentId ? { intentId: ctx.intentId } : {}),
-        ...(base !== null ? { positionSize: base + (side === 'BUY' ? quantity : -quantity) } : {}),
-      },
-    );
+  /** An order outside the batch (after a cancel or a failed amendment), through the single intake. */
+  private async placeAlone(item: SettleItem, side: 'BUY' | 'SELL', quantity: number): Promise<string> {
+    const base = await this.repo.smartOrderBase(this.db.sql, item.accountId, item.leg.symbol, item.leg.product);
+    const order = orderFor(item, side, quantity, base);
+    const res = await this.place.execute(item.leg.userId, order.body, order.key, order.meta, order.opts);
     return res.body.order.id;
   }
+
+  private orderOf(p: Planned): PlaceItem {
+    const a = p.actions[0] as Extract<DeltaAction, { kind: 'place' }>;
+    return orderFor(p.item, a.side, a.quantity, p.smartBase);
+  }
+}
+
+/** A leg account's state from its snapshot. One statement, one snapshot: an order filling meanwhile is either working or filled, never both. */
+function stateOf(snapshot: LegAccountSnapshot): { state: LegAccountState; working: WorkingOrder[] } {
+  const filled = foldLegFills(snapshot.fills).netQuantity;
+  const working = snapshot.orders.filter((o) => !o.cancel_requested).map(toWorking);
+  return { state: { filled, working: workingQuantity(working), target: snapshot.target }, working };
+}
+
+/**
+ * The MARKET order that moves a leg account by `quantity` on `side`, keyed by the settle's seed.
+ * On OpenAlgo (`base` not null) the delta goes out as placesmartorder: position_size is the net it
+ * leaves (docs/watchlist-trading.md "Fan-out").
+ */
+function orderFor(item: SettleItem, side: 'BUY' | 'SELL', quantity: number, base: number | null): PlaceItem {
+  const { leg, accountId, ctx } = item;
+  return {
+    body: { symbol: leg.symbol, side, type: 'MARKET', quantity, product: leg.product, validity: 'DAY', tag: ctx.tag, accountId },
+    key: legOrderKey(ctx.seed, leg.id, accountId),
+    meta: ctx.meta,
+    opts: {
+      legId: leg.id,
+      ...(ctx.intentId ? { intentId: ctx.intentId } : {}),
+      ...(base !== null ? { positionSize: base + (side === 'BUY' ? quantity : -quantity) } : {}),
+    },
+  };
 }

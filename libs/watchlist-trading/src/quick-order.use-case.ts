@@ -27,7 +27,7 @@ import { Db, type Sql } from '@tradeloop/platform';
 import type { RequestMeta } from '@tradeloop/identity';
 import { BrokerAccountDirectory, BrokerAccountsRepository } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
-import { LegEngine, type LegAccountOutcome } from './leg-engine';
+import { LegEngine, type LegAccountOutcome, type LegAccountState, type SettleContext } from './leg-engine';
 import { STANDING_EXITS, type StandingExits } from './standing-exits.port';
 import { effectiveDto, TradingSettingsService } from './settings.use-cases';
 import { WatchlistTradingRepository, type LegRow } from './watchlist-trading.repository';
@@ -98,16 +98,20 @@ export class QuickOrderUseCase {
 
   async execute(userId: UserId, body: QuickOrderRequest, meta: RequestMeta, now = new Date()): Promise<QuickOrderResponse> {
     const hash = quickBodyHash(body);
-    const earlier = await this.repo.findIntent(this.db.sql, userId, body.intentId);
+    const sql = this.db.sql;
+    const rowSymbol = body.symbol.toUpperCase();
+    // Independent reads at once (each on its own pooled connection).
+    const [earlier, symbols, rowInstrument] = await Promise.all([
+      this.repo.findIntent(sql, userId, body.intentId),
+      this.repo.watchlistSymbols(sql, userId, body.watchlistId),
+      body.action === 'EXIT_ALL' ? null : this.instruments.cachedBySymbol(rowSymbol, sql),
+    ]);
     if (earlier) return this.replay(userId, body.intentId, hash);
 
-    const sql = this.db.sql;
-    const symbols = await this.repo.watchlistSymbols(sql, userId, body.watchlistId);
     if (!symbols) throw new DomainError('NOT_FOUND', 'No such watchlist');
-    const rowSymbol = body.symbol.toUpperCase();
     if (body.action !== 'EXIT_ALL' && !symbols.includes(rowSymbol))
       throw invalid([{ field: 'symbol', message: 'not a row of this watchlist' }]);
-    const row = body.action === 'EXIT_ALL' ? null : ((await this.instruments.cachedBySymbol(rowSymbol, sql)) ?? null);
+    const row = rowInstrument ?? null;
     if (body.action !== 'EXIT_ALL' && !row) throw invalid([{ field: 'symbol', message: 'no such instrument' }]);
 
     const resolved = resolveSettings(
@@ -170,18 +174,18 @@ export class QuickOrderUseCase {
           settings: snapshot,
         }),
       );
-      const outcomes = await Promise.all(
-        accountIds.map((accountId) =>
-          this.engine
-            .settle(
-              { id: leg.id, userId, symbol: leg.symbol, product: leg.product },
-              accountId,
-              (s) => targetPosition(action, s.filled + s.working, step, max),
-              ctx(accountId),
-            )
-            .catch((err: unknown) => failed(err)),
-        ),
-      );
+      // Every account in one settle: one transaction, one batched intake (each account accepted or refused on its own).
+      const engineLeg = { id: leg.id, userId, symbol: leg.symbol, product: leg.product };
+      const outcomes = await this.engine
+        .settleMany(
+          accountIds.map((accountId) => ({
+            leg: engineLeg,
+            accountId,
+            decide: (s: LegAccountState) => targetPosition(action, s.filled + s.working, step, max),
+            ctx: ctx(accountId),
+          })),
+        )
+        .catch((err: unknown) => accountIds.map(() => failed(err)));
       outcomes.forEach((o, i) => results.push(resultOf(accountIds[i]!, leg.symbol, o)));
       instrument = intentInstrument(plan.contract);
       targetQuantity = outcomes[0]?.targetQuantity ?? null;
@@ -192,11 +196,10 @@ export class QuickOrderUseCase {
           plan.legs.map((l) => l.id),
         ),
       );
-      const outcomes = await Promise.all(
-        targets.map((t) => {
-          const leg = plan.legs.find((l) => l.id === t.leg_id)!;
-          return this.exitOne(leg, userId, t.account_id, ctx(`${t.account_id}:${leg.id}`)).catch((err: unknown) => failed(err));
-        }),
+      const outcomes = await this.exitAll(
+        targets.map((t) => ({ leg: plan.legs.find((l) => l.id === t.leg_id)!, accountId: t.account_id })),
+        userId,
+        (t) => ctx(`${t.accountId}:${t.leg.id}`),
       );
       outcomes.forEach((o, i) =>
         results.push(resultOf(targets[i]!.account_id, plan.legs.find((l) => l.id === targets[i]!.leg_id)!.symbol, o)),
@@ -240,30 +243,53 @@ export class QuickOrderUseCase {
   }
 
   /**
-   * Flattens one leg on one account. A standing exit held at the broker (a Kite GTT, H5's
-   * StandingExits) is released first: one that already fired is the exit — its order is adopted as
-   * the leg's — so only the target is set to 0 and nothing more is sent; one the broker could not
-   * be asked about fails this account rather than risk a double exit.
+   * Flattens legs on accounts. A standing exit held at the broker (a Kite GTT, StandingExits) is
+   * released first: one that already fired is the exit — its order is adopted as the leg's — so
+   * only the target is set to 0 and nothing more is sent; one the broker could not be asked about
+   * fails that account rather than risk a double exit. The rest settle to 0 together.
    */
-  private async exitOne(
-    leg: LegRow,
+  private async exitAll(
+    targets: { leg: LegRow; accountId: string }[],
     userId: UserId,
-    accountId: string,
-    c: { seed: string; intentId: string; meta: RequestMeta; tag: string },
-  ): Promise<LegAccountOutcome> {
-    const released = await this.standing.release(leg.id, accountId);
-    if (released.outcome === 'unknown')
-      return {
-        status: 'failed',
-        deltaQuantity: 0,
-        targetQuantity: 0,
-        reason: `the broker's standing exit could not be released: ${released.reason}`,
-      };
-    if (released.outcome === 'triggered') {
-      await this.repo.setTarget(this.db.sql, leg.id, accountId, 0);
-      return { status: 'accepted', deltaQuantity: 0, targetQuantity: 0, reason: 'the standing exit at the broker already fired' };
-    }
-    return this.engine.settle({ id: leg.id, userId, symbol: leg.symbol, product: leg.product }, accountId, () => 0, c);
+    ctxOf: (t: { leg: LegRow; accountId: string }) => SettleContext,
+  ): Promise<LegAccountOutcome[]> {
+    const out = new Array<LegAccountOutcome>(targets.length);
+    const settle: number[] = [];
+    await Promise.all(
+      targets.map(async (t, i) => {
+        try {
+          const released = await this.standing.release(t.leg.id, t.accountId);
+          if (released.outcome === 'unknown')
+            out[i] = {
+              status: 'failed',
+              deltaQuantity: 0,
+              targetQuantity: 0,
+              reason: `the broker's standing exit could not be released: ${released.reason}`,
+            };
+          else if (released.outcome === 'triggered') {
+            await this.repo.setTarget(this.db.sql, t.leg.id, t.accountId, 0);
+            out[i] = { status: 'accepted', deltaQuantity: 0, targetQuantity: 0, reason: 'the standing exit at the broker already fired' };
+          } else settle.push(i);
+        } catch (err) {
+          out[i] = failed(err);
+        }
+      }),
+    );
+    const settled = await this.engine
+      .settleMany(
+        settle.map((i) => {
+          const t = targets[i]!;
+          return {
+            leg: { id: t.leg.id, userId, symbol: t.leg.symbol, product: t.leg.product },
+            accountId: t.accountId,
+            decide: () => 0,
+            ctx: ctxOf(t),
+          };
+        }),
+      )
+      .catch((err: unknown) => settle.map(() => failed(err)));
+    settle.forEach((i, k) => (out[i] = settled[k]!));
+    return out;
   }
 
   /** The stored answer of an intent id: the same body answers it (waiting while it is still being carried out); another body is a 409. */
@@ -359,9 +385,10 @@ export class QuickOrderUseCase {
   /** The accounts a click fans out to: the effective list, or the user's default; each must be one the user may trade. */
   private async accountsOf(userId: UserId, accountIds: readonly string[], field: string): Promise<string[]> {
     if (accountIds.length === 0) return [await this.directory.defaultFor(userId)];
+    const tradable = await this.accounts.tradableOf(userId, accountIds);
     const errors: FieldError[] = [];
     for (const [i, a] of accountIds.entries())
-      if (!(await this.accounts.canTrade(userId, a))) errors.push({ field: `${field}.${i}`, message: 'not one of your broker accounts' });
+      if (!tradable.has(a.toLowerCase())) errors.push({ field: `${field}.${i}`, message: 'not one of your broker accounts' });
     if (errors.length > 0) throw invalid(errors);
     return [...accountIds];
   }

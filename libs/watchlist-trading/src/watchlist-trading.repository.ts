@@ -59,6 +59,15 @@ const FLAT = `NOT EXISTS (SELECT 1 FROM trade_leg_accounts a WHERE a.leg_id = t.
 
 const WORKING = `status NOT IN ('FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED')`;
 
+/** One leg account as the engine reads it (legAccountSnapshots). */
+export interface LegAccountSnapshot {
+  orders: LegOrderRow[];
+  fills: LegFill[];
+  target: number | null;
+  /** An OpenAlgo account's net in the leg's (symbol, product): what a smart order's position_size starts from; null elsewhere. */
+  smartBase: number | null;
+}
+
 /** SQL of watchlist trading: intents, legs and their accounts, the legs' orders and fills. Every method runs on the caller's `Sql`. */
 @Injectable()
 export class WatchlistTradingRepository {
@@ -234,10 +243,17 @@ export class WatchlistTradingRepository {
   }
 
   async setTarget(sql: Sql, legId: string, accountId: string, target: number): Promise<void> {
+    await this.setTargets(sql, [{ legId, accountId, target }]);
+  }
+
+  /** Several leg accounts' targets in one statement. */
+  async setTargets(sql: Sql, targets: readonly { legId: string; accountId: string; target: number }[]): Promise<void> {
+    if (targets.length === 0) return;
     await sql.rows(
-      `INSERT INTO trade_leg_accounts (leg_id, account_id, target_quantity) VALUES ($1, $2, $3)
+      `INSERT INTO trade_leg_accounts (leg_id, account_id, target_quantity)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[])
        ON CONFLICT (leg_id, account_id) DO UPDATE SET target_quantity = EXCLUDED.target_quantity, updated_at = now()`,
-      [legId, accountId, target],
+      [targets.map((t) => t.legId), targets.map((t) => t.accountId), targets.map((t) => t.target)],
     );
   }
 
@@ -246,37 +262,50 @@ export class WatchlistTradingRepository {
    * and its target — read in ONE statement: read apart, an order filling in between would count
    * both as working and as filled.
    */
-  async legAccountSnapshot(
-    sql: Sql,
-    legId: string,
-    accountId: string,
-  ): Promise<{ orders: LegOrderRow[]; fills: LegFill[]; target: number | null }> {
-    const r = await sql.one<{
+  async legAccountSnapshot(sql: Sql, legId: string, accountId: string): Promise<LegAccountSnapshot> {
+    return (await this.legAccountSnapshots(sql, [{ legId, accountId }]))[0]!;
+  }
+
+  /**
+   * Several leg accounts' snapshots in ONE statement (in the pairs' order), each with what a smart
+   * order on it starts from (`smartBase`: an OpenAlgo account's net in the leg's symbol and product
+   * as our book holds it; null for any other kind of account).
+   */
+  async legAccountSnapshots(sql: Sql, pairs: readonly { legId: string; accountId: string }[]): Promise<LegAccountSnapshot[]> {
+    const rows = await sql.rows<{
       orders: LegOrderRow[];
       fills: { side: OrderSide; quantity: number; price: string }[];
       target: number | null;
+      kind: string | null;
+      net: number;
     }>(
       `SELECT
          (SELECT coalesce(json_agg(json_build_object('id', o.id, 'side', o.side, 'quantity', o.quantity, 'filled_quantity', o.filled_quantity,
                    'status', o.status, 'cancel_requested', o.cancel_requested, 'pending_modification', o.pending_modification,
                    'broker_order_ids', o.broker_order_ids) ORDER BY o.created_at, o.id), '[]'::json)
-          FROM orders o WHERE o.leg_id = $1 AND o.account_id = $2 AND o.${WORKING}) AS orders,
+          FROM orders o WHERE o.leg_id = p.leg_id AND o.account_id = p.account_id AND o.${WORKING}) AS orders,
          (SELECT coalesce(json_agg(json_build_object('side', t.side, 'quantity', t.quantity, 'price', t.price_ticks::text)
                    ORDER BY t.executed_at, t.created_at, t.id), '[]'::json)
-          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.leg_id = $1 AND o.account_id = $2) AS fills,
-         (SELECT target_quantity FROM trade_leg_accounts WHERE leg_id = $1 AND account_id = $2) AS target`,
-      [legId, accountId],
+          FROM trades t JOIN orders o ON o.id = t.order_id WHERE o.leg_id = p.leg_id AND o.account_id = p.account_id) AS fills,
+         (SELECT target_quantity FROM trade_leg_accounts WHERE leg_id = p.leg_id AND account_id = p.account_id) AS target,
+         (SELECT a.kind FROM broker_accounts a WHERE a.id = p.account_id) AS kind,
+         coalesce((SELECT ps.net_quantity FROM positions ps JOIN trade_legs l ON l.id = p.leg_id
+                    WHERE ps.account_id = p.account_id AND ps.symbol = l.symbol AND ps.product = l.product), 0) AS net
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p(leg_id, account_id, n)
+       ORDER BY p.n`,
+      [pairs.map((p) => p.legId), pairs.map((p) => p.accountId)],
     );
-    return {
+    return rows.map((r, i) => ({
       orders: r.orders,
       fills: r.fills.map((f) => ({
-        accountId: accountId as LegFill['accountId'],
+        accountId: pairs[i]!.accountId as LegFill['accountId'],
         side: f.side,
         quantity: f.quantity,
         price: Number(f.price) as LegFill['price'],
       })),
       target: r.target,
-    };
+      smartBase: r.kind === 'openalgo' ? r.net : null,
+    }));
   }
 
   /** The leg's orders on the account that are not terminal, oldest first. */

@@ -52,6 +52,33 @@ export class Sql {
     if (row === undefined) throw new Error('expected one row, got none');
     return row;
   }
+
+  /**
+   * Inside a transaction: `work` under a savepoint. Should it fail, what it wrote is rolled back
+   * and the transaction goes on (a batch whose items are each accepted or refused on their own).
+   */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    await this.rows('SAVEPOINT tl_item');
+    try {
+      const result = await work();
+      await this.rows('RELEASE SAVEPOINT tl_item');
+      return result;
+    } catch (err) {
+      await this.rows('ROLLBACK TO SAVEPOINT tl_item');
+      throw err;
+    }
+  }
+
+  /** Inside a transaction: a transaction-scoped advisory lock on `key` (see Db.tx). */
+  async advisoryLock(key: string): Promise<void> {
+    await this.rows('SELECT pg_advisory_xact_lock(hashtext($1))', [key]);
+  }
+}
+
+/** The BEGIN of a transaction taking advisory locks on `keys`, in one sorted order everywhere (no two transactions wait on each other's). */
+function beginWith(client: PoolClient, keys: readonly string[]): string {
+  const sorted = [...new Set(keys)].sort();
+  return ['BEGIN', ...sorted.map((k) => `SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(k)}))`)].join('; ');
 }
 
 /** Entry point to the database for use cases: plain statements, or a unit of work. */
@@ -101,17 +128,15 @@ export class Db {
 
   /**
    * Runs `work` in one database transaction; everything in it commits together or not at all.
-   * `lock`: a transaction-scoped advisory lock on this key, taken in the same round trip as
-   * BEGIN (serialises work per key, e.g. one user's order intake).
+   * `lock`: transaction-scoped advisory locks on this key (or these keys, taken in sorted order),
+   * in the same round trip as BEGIN (serialises work per key, e.g. one user's order intake).
    */
-  async tx<T>(work: (sql: Sql) => Promise<T>, opts: { lock?: string } = {}): Promise<T> {
+  async tx<T>(work: (sql: Sql) => Promise<T>, opts: { lock?: string | readonly string[] } = {}): Promise<T> {
     const client = await this.pg.connect();
     let broken = false;
     try {
-      // A simple-protocol query may hold two statements; the key is escaped as a literal.
-      await client.query(
-        opts.lock === undefined ? 'BEGIN' : `BEGIN; SELECT pg_advisory_xact_lock(hashtext(${client.escapeLiteral(opts.lock)}))`,
-      );
+      // A simple-protocol query may hold several statements; the keys are escaped as literals.
+      await client.query(beginWith(client, opts.lock === undefined ? [] : typeof opts.lock === 'string' ? [opts.lock] : opts.lock));
       const result = await work(new Sql(client));
       await client.query('COMMIT');
       return result;

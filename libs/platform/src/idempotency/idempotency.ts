@@ -70,7 +70,7 @@ export class Idempotency {
     work: (sql: Sql) => Promise<T>,
     opts: { optimistic?: boolean; lock?: string } = {},
   ): Promise<StoredResponse<T>> {
-    const hash = createHash('sha256').update(canonicalJson(req.fingerprint)).digest();
+    const hash = this.hashOf(req);
     if (!opts.optimistic) {
       const earlier = await this.lookup<T>(req, hash);
       if (earlier) return earlier;
@@ -79,14 +79,7 @@ export class Idempotency {
       const body = await this.db.tx(
         async (sql) => {
           const result = await work(sql);
-          // Written last: a concurrent request with the same key waits here for our commit,
-          // then finds our row, rolls back its own work and replays our answer.
-          const inserted = await sql.rows(
-            `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT DO NOTHING RETURNING 1`,
-            [req.scope, req.key, hash, status, JSON.stringify(result)],
-          );
-          if (inserted.length === 0) throw new ConcurrentDuplicate();
+          if (!(await this.claim(sql, req, hash, status, result))) throw new ConcurrentDuplicate();
           return result;
         },
         { lock: opts.lock },
@@ -94,18 +87,53 @@ export class Idempotency {
       return { status, body, replayed: false };
     } catch (err) {
       if (err instanceof ConcurrentDuplicate) return (await this.lookup<T>(req, hash))!;
-      if (opts.optimistic) {
-        // The work failed: if the key was used before, that earlier answer (or a 409) wins.
-        const earlier = await this.lookup<T>(req, hash, true);
-        if (earlier) return earlier;
-      }
-      if (isDomainError(err) && err.code !== 'VALIDATION_FAILED' && err.code !== 'SERVICE_UNAVAILABLE') {
-        await this.remember(req, hash, err);
-        const stored = await this.lookup<T>(req, hash);
-        if (stored && !isRemembered(stored.body)) return stored; // a duplicate succeeded meanwhile
-      }
-      throw err;
+      return this.afterFailure<T>(req, hash, err, opts.optimistic === true);
     }
+  }
+
+  /** The fingerprint's hash, as stored with the key. */
+  hashOf(req: IdempotentRequest): Buffer {
+    return createHash('sha256').update(canonicalJson(req.fingerprint)).digest();
+  }
+
+  /**
+   * Inside the work's transaction, after the work: writes the key with its answer. False when the
+   * key is taken — a concurrent request with the same key waited here for the other's commit —
+   * and then the caller rolls its work back and replays the stored answer (`replayOf`).
+   */
+  async claim(sql: Sql, req: IdempotentRequest, hash: Buffer, status: number, body: unknown): Promise<boolean> {
+    // Written last: a concurrent request with the same key waits here for our commit,
+    // then finds our row, rolls back its own work and replays our answer.
+    const inserted = await sql.rows(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [req.scope, req.key, hash, status, JSON.stringify(body)],
+    );
+    return inserted.length > 0;
+  }
+
+  /** The stored answer of a key `claim` found taken (a remembered refusal, or a different body's 409, throws). */
+  async replayOf<T>(req: IdempotentRequest, hash: Buffer): Promise<StoredResponse<T>> {
+    return (await this.lookup<T>(req, hash))!;
+  }
+
+  /**
+   * After the work failed and rolled back: with `optimistic`, a key used before answers with its
+   * earlier answer (or a 409); a business refusal is remembered for the key, so a retry cannot
+   * turn a "no" into a later "yes". Returns a duplicate's success found meanwhile, else throws `err`.
+   */
+  async afterFailure<T>(req: IdempotentRequest, hash: Buffer, err: unknown, optimistic: boolean): Promise<StoredResponse<T>> {
+    if (optimistic) {
+      // The work failed: if the key was used before, that earlier answer (or a 409) wins.
+      const earlier = await this.lookup<T>(req, hash, true);
+      if (earlier) return earlier;
+    }
+    if (isDomainError(err) && err.code !== 'VALIDATION_FAILED' && err.code !== 'SERVICE_UNAVAILABLE') {
+      await this.remember(req, hash, err);
+      const stored = await this.lookup<T>(req, hash);
+      if (stored && !isRemembered(stored.body)) return stored; // a duplicate succeeded meanwhile
+    }
+    throw err;
   }
 
   /** `earlierRequest`: a remembered refusal found here answered a request made before this one (context `earlierRequest`). */

@@ -122,14 +122,7 @@ export class FireRiskExitUseCase {
   private async sendOnce(e: RiskExitRow): Promise<RiskExitRow | undefined> {
     if (e.status === 'sent') return e;
     const accounts = await this.exits.legAccounts(e.leg_id);
-    // Accounts in parallel: one account's slow broker does not hold up the others' exits.
-    const outcomes = await Promise.all(
-      accounts.map((accountId) =>
-        this.flattenAccount(e, accountId).catch(
-          (err: unknown): ExitAccountOutcome => ({ accountId, outcome: 'retry', reason: (err as Error).message }),
-        ),
-      ),
-    );
+    const outcomes = await this.flattenAccounts(e, accounts);
     this.lastOutcomes.set(e.id, outcomes);
     if (outcomes.some((o) => o.outcome === 'retry')) return e;
     const orderIds = outcomes.flatMap((o) => (o.orderId ? [o.orderId] : []));
@@ -142,31 +135,54 @@ export class FireRiskExitUseCase {
     return sent;
   }
 
-  private async flattenAccount(e: RiskExitRow, accountId: string): Promise<ExitAccountOutcome> {
-    // A Kite GTT holding this leg's TP / SL goes first (one cancels the other); if it already
-    // fired, its order is this account's exit.
-    if (this.standing) {
-      const released = await this.standing.release(e.leg_id, accountId).catch((err: unknown) => ({
-        outcome: 'unknown' as const,
-        triggerId: '',
-        reason: (err as Error).message,
-      }));
-      if (released.outcome === 'unknown') return { accountId, outcome: 'retry', reason: `standing exit: ${released.reason}` };
-      if (released.outcome === 'triggered') return { accountId, outcome: 'gtt', reason: 'the broker-side exit (GTT) already fired' };
-    }
-    // Target 0 through the leg engine (planDelta under the leg-account lock): working deltas
-    // cancelled, the filled net closed by one MARKET order keyed by the trigger and the account.
-    const out = await this.legs.settle({ id: e.leg_id, userId: e.user_id, symbol: e.symbol, product: e.product }, accountId, () => 0, {
-      seed: e.trigger_id,
-      meta: RISK_EXIT_META,
-      tag: RISK_EXIT_TAG,
-    });
-    if (out.status !== 'accepted')
-      return { accountId, outcome: 'retry', ...(out.reason ? { reason: `${out.status}: ${out.reason}` } : {}) };
-    if (out.orderId) return { accountId, outcome: 'sent', orderId: out.orderId };
-    // Nothing to send now: flat already, or an earlier attempt's exit order is working or filled.
-    const earlier = await this.exits.exitOrderOf(e.leg_id, accountId, RISK_EXIT_TAG, e.created_at);
-    return earlier ? { accountId, outcome: 'sent', orderId: earlier } : { accountId, outcome: 'flat' };
+  /**
+   * Flattens every account of the exit's leg: a Kite GTT holding the leg's TP / SL goes first (one
+   * cancels the other; if it already fired, its order is that account's exit), then the rest
+   * settle to 0 together through the leg engine — planDelta under the leg-account locks: working
+   * deltas cancelled, each filled net closed by one MARKET order keyed by the trigger and the
+   * account, all in one batched intake. One account's refusal leaves only that account to retry.
+   */
+  private async flattenAccounts(e: RiskExitRow, accounts: readonly string[]): Promise<ExitAccountOutcome[]> {
+    const out = new Array<ExitAccountOutcome>(accounts.length);
+    const settle: number[] = [];
+    await Promise.all(
+      accounts.map(async (accountId, i) => {
+        if (!this.standing) {
+          settle.push(i);
+          return;
+        }
+        const released = await this.standing.release(e.leg_id, accountId).catch((err: unknown) => ({
+          outcome: 'unknown' as const,
+          triggerId: '',
+          reason: (err as Error).message,
+        }));
+        if (released.outcome === 'unknown') out[i] = { accountId, outcome: 'retry', reason: `standing exit: ${released.reason}` };
+        else if (released.outcome === 'triggered')
+          out[i] = { accountId, outcome: 'gtt', reason: 'the broker-side exit (GTT) already fired' };
+        else settle.push(i);
+      }),
+    );
+    const leg = { id: e.leg_id, userId: e.user_id, symbol: e.symbol, product: e.product };
+    const ctx = { seed: e.trigger_id, meta: RISK_EXIT_META, tag: RISK_EXIT_TAG };
+    const settled = await this.legs
+      .settleMany(settle.map((i) => ({ leg, accountId: accounts[i]!, decide: () => 0, ctx })))
+      .catch((err: unknown) =>
+        settle.map(() => ({ status: 'failed' as const, deltaQuantity: 0, targetQuantity: 0, reason: (err as Error).message })),
+      );
+    await Promise.all(
+      settle.map(async (i, k) => {
+        const accountId = accounts[i]!;
+        const o = settled[k]!;
+        if (o.status !== 'accepted') out[i] = { accountId, outcome: 'retry', ...(o.reason ? { reason: `${o.status}: ${o.reason}` } : {}) };
+        else if (o.orderId) out[i] = { accountId, outcome: 'sent', orderId: o.orderId };
+        else {
+          // Nothing to send now: flat already, or an earlier attempt's exit order is working or filled.
+          const earlier = await this.exits.exitOrderOf(e.leg_id, accountId, RISK_EXIT_TAG, e.created_at);
+          out[i] = earlier ? { accountId, outcome: 'sent', orderId: earlier } : { accountId, outcome: 'flat' };
+        }
+      }),
+    );
+    return out;
   }
 
   private async announce(e: RiskExitRow): Promise<void> {
