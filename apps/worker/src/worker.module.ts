@@ -26,6 +26,7 @@ import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handl
 import { MockFeedBridge } from './execution/mock-feed.bridge';
 import { BrokerSessions } from './execution/broker-sessions';
 import { PlaceOrderHandler } from './execution/place-order.handler';
+import { LocalOrderDispatch } from './execution/local-order-dispatch';
 import { CancelOrderHandler } from './execution/cancel-order.handler';
 import { ModifyOrderHandler } from './execution/modify-order.handler';
 import { OrderReconciler } from './execution/order-reconciler';
@@ -106,6 +107,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         CandleCompactionLoop,
         MockFeedBridge,
         BrokerSessions,
+        LocalOrderDispatch,
         OrderReconciler,
         RiskMonitorLoop,
         LegsConvergence,

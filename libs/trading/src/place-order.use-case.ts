@@ -50,6 +50,17 @@ export interface PlaceItem {
 /** One order's outcome in a batch: placed (or its key's earlier answer), or refused with the error a single intake would have thrown. */
 export type PlaceOutcome = { ok: true; order: Order; replayed: boolean } | { ok: false; error: unknown };
 
+/**
+ * Where a committed order goes to be sent (docs/architecture.md "Order path"): by default the
+ * execution queue; a process that hosts the engine itself (the worker) sends its own orders —
+ * a risk exit's, a strategy's, a convergence's — straight to the broker session, without the
+ * queue's round trip. `dispatch` returns once the send has started; a send it could not make
+ * is its to hand to the queue.
+ */
+export interface OrderDispatch {
+  dispatch(job: { orderId: string; accountId: string; broker: string }): void;
+}
+
 /** A pre-trade rule's refusal, recorded as a risk event after the rollback. */
 interface Refusal {
   rule: string;
@@ -91,6 +102,13 @@ export class PlaceOrderUseCase {
     @Inject(LiveBrokerClients) private readonly brokers: LiveBrokerClients,
     @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
   ) {}
+
+  private dispatcher: OrderDispatch | null = null;
+
+  /** Sends committed orders through `dispatcher` instead of the queue (the worker, at start; null: the queue again). */
+  dispatchVia(dispatcher: OrderDispatch | null): void {
+    this.dispatcher = dispatcher;
+  }
 
   async execute(
     userId: UserId,
@@ -237,10 +255,10 @@ export class PlaceOrderUseCase {
    */
   private async announce(userId: UserId, placed: Placed): Promise<void> {
     const { order, wallet, paper } = placed;
+    const job = { orderId: order.id, accountId: order.accountId, broker: order.broker };
+    if (this.dispatcher) this.dispatcher.dispatch(job);
     await Promise.all([
-      this.jobs
-        .enqueue(JOBS.placeOrder, { orderId: order.id, accountId: order.accountId, broker: order.broker }, { jobId: `place_${order.id}` })
-        .catch(() => undefined),
+      this.dispatcher ? undefined : this.jobs.enqueue(JOBS.placeOrder, job, { jobId: `place_${order.id}` }).catch(() => undefined),
       this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
       wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
       paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,

@@ -4,12 +4,16 @@ import { exitLevels, exitSettingsOf, foldLegFills, formatPrice, legSideOf, type 
 import type { Leg, RiskExit } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
 import { QuotesStore } from '@tradeloop/market';
-import { LegEngine, type LegAccountOutcome } from './leg-engine';
-import { WatchlistTradingRepository, type LegRow } from './watchlist-trading.repository';
+import { LegEngine, type LegAccountOutcome, type LegAccountState } from './leg-engine';
+import { WatchlistTradingRepository } from './watchlist-trading.repository';
 import { STANDING_EXITS, type StandingExits } from './standing-exits.port';
 
 /** Why a leg account is converged again (docs/watchlist-trading.md, "Intents and target positions"). */
 export type ConvergeCause = 'filled' | 'cancelled' | 'rejected' | 'expired' | 'changed' | 'sweep';
+
+/** What a convergence moves a leg account to: its stored target, or — refused, or never set — what is filled and working. */
+const convergedTarget = (cause: ConvergeCause, s: LegAccountState): number =>
+  cause === 'rejected' || s.target === null ? s.filled + s.working : s.target;
 
 /**
  * Re-runs planDelta for one leg on one account after one of its orders changed (a fill, a cancel,
@@ -28,24 +32,32 @@ export class ConvergeLegUseCase {
   ) {}
 
   async execute(legId: string, accountId: string, cause: ConvergeCause): Promise<LegAccountOutcome | null> {
-    const leg = await this.repo.leg(this.db.sql, legId);
+    const sql = this.db.sql;
+    // Read at once, without the lock: a leg account already at its target (the usual case after a
+    // fill) needs no transaction. The snapshot is one statement, so it is never half a fill; a
+    // change after it has its own convergence.
+    const [leg, exiting, seen] = await Promise.all([
+      this.repo.leg(sql, legId),
+      this.repo.exitInFlight(sql, legId),
+      this.engine.state(sql, legId, accountId),
+    ]);
     if (!leg) return null;
     // A risk exit in flight flattens the leg with its own orders (named on the exit); a convergence
     // now would race it with an order of its own. The exit's resend carries it through.
-    if (await this.repo.exitInFlight(this.db.sql, legId)) return null;
-    const outcome = await this.settleOne(leg, accountId, cause);
+    if (exiting) return null;
+    const target = convergedTarget(cause, seen.state);
+    const outcome: LegAccountOutcome =
+      target === seen.state.target && target === seen.state.filled + seen.state.working
+        ? { status: 'accepted', deltaQuantity: 0, targetQuantity: target }
+        : await this.engine.settle(
+            { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
+            accountId,
+            (s) => convergedTarget(cause, s),
+            { seed: `converge:${uuidv7()}`, meta: {}, tag: 'converge' },
+          );
     // A fill moved the account's net or entry: the standing exit at the broker (Kite GTT) follows. Never throws.
     if (cause === 'filled') await this.standing.sync(legId, accountId).catch(() => undefined);
     return outcome;
-  }
-
-  private settleOne(leg: LegRow, accountId: string, cause: ConvergeCause): Promise<LegAccountOutcome> {
-    return this.engine.settle(
-      { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
-      accountId,
-      (s) => (cause === 'rejected' || s.target === null ? s.filled + s.working : s.target),
-      { seed: `converge:${uuidv7()}`, meta: {}, tag: 'converge' },
-    );
   }
 
   /** Leg accounts off their target with nothing working (the sweep's candidates). */

@@ -96,8 +96,11 @@ export class FireRiskExitUseCase {
     });
     if (!fired) return undefined;
     afterTrigger?.();
-    await this.announce(fired);
-    return this.send(fired);
+    // The exit goes out first; the trader hears of the trigger meanwhile.
+    const told = this.announce(fired);
+    const sent = await this.send(fired);
+    await told;
+    return sent;
   }
 
   /** Sends every exit still `triggered` (on start, and periodically); returns how many are now sent. */
