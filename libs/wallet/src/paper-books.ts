@@ -22,6 +22,12 @@ export class PaperBooks {
   private readonly starting: Paise;
   /** Paper books this process has seen exist (committed): account → owner. Books are never removed. */
   private readonly known = new LRUCache<string, UserId>({ max: 100_000 });
+  /**
+   * Books a transaction still under way opened (keyed by its Sql): seen again in that transaction
+   * (a batch's second order on the account, PlaceOrderUseCase.placeWithin) they are not known to
+   * exist — the transaction may still roll back.
+   */
+  private readonly openedBy = new WeakMap<Sql, Set<string>>();
 
   constructor(
     @Inject(Db) private readonly db: Db,
@@ -54,7 +60,9 @@ export class PaperBooks {
   async ensureOpen(sql: Sql, accountId: BrokerAccountId, userId: UserId): Promise<{ opened: false } | (PaperBalance & { opened: true })> {
     if (this.known.get(accountId) === userId) return { opened: false };
     const book = await this.open(sql, accountId, userId);
-    if (!book.opened) this.known.set(accountId, userId);
+    const mine = this.openedBy.get(sql);
+    if (book.opened) this.openedBy.set(sql, (mine ?? new Set<string>()).add(accountId));
+    else if (!mine?.has(accountId)) this.known.set(accountId, userId);
     return book.opened ? { ...book, opened: true } : { opened: false };
   }
 
