@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { QUEUES, type PlaceOrderRequest } from '@tradeloop/contracts';
 import { demoUniverse, formatPrice, isDomainError, type UserId } from '@tradeloop/domain';
 import { Db, JobProducer } from '@tradeloop/platform';
+import { BrokerAccountsRepository } from '@tradeloop/accounts';
 import { InstrumentsRepository } from '@tradeloop/market';
 import {
   DEFAULT_RISK_LIMITS,
@@ -440,5 +441,51 @@ describe("the caller's transaction rolls back", () => {
     expect(placed.map((o) => o.order.id).filter((id) => ids.includes(id))).toEqual([]);
     await retry.afterCommit();
     expect(await ordersOf(t.id)).toHaveLength(3);
+  });
+});
+
+describe('a paper book first opened inside a batch (docs/domain.md "Accounts and books": opened on first use)', () => {
+  /** A trader whose primary paper account exists but whose book was never opened (nobody listed or used it). */
+  async function bookless(): Promise<{ id: UserId; token: string; account: string }> {
+    const s = await signedIn(api, ['trader']);
+    const account = await api.app.get(BrokerAccountsRepository).ensurePaperAccount(s.user.id, randomUUID());
+    expect(await books([account])).toEqual([]);
+    return { id: s.user.id as UserId, token: s.token, account };
+  }
+
+  it('an order refused after opening the book rolls the opening back with its savepoint', async () => {
+    const t = await bookless();
+    // ₹2,80,000 of RELIANCE against the ₹2,50,000 the book opens with.
+    const res = await batch(t.id, [item(t.account, { quantity: 200 })]);
+    expect(refused(res.outcomes[0]).code).toBe('INSUFFICIENT_FUNDS');
+    await res.afterCommit();
+    expect(await books([t.account])).toEqual([]);
+    expect(await entriesOf(t.account)).toBe('0');
+    // Its first order that fits opens it, once.
+    const ok = await batch(t.id, [item(t.account, { quantity: 1 })]);
+    accepted(ok.outcomes[0]);
+    await ok.afterCommit();
+    const [book] = await books([t.account]);
+    expect(BigInt(book!.cash) + BigInt(book!.held)).toBe(25_000_000n);
+  });
+
+  it('two orders on it in a batch whose caller rolls back: the book is opened afresh by the next order', async () => {
+    const t = await bookless();
+    await expect(
+      db().tx(async (s) => {
+        const res = await place().placeWithin(s, t.id, [item(t.account, { quantity: 1 }), item(t.account, { quantity: 2 })]);
+        res.outcomes.forEach((o) => accepted(o));
+        throw new Error('the caller failed after the batch');
+      }),
+    ).rejects.toThrow('the caller failed after the batch');
+    expect(await books([t.account])).toEqual([]);
+
+    const next = await batch(t.id, [item(t.account, { quantity: 3 })]);
+    const placed = accepted(next.outcomes[0]);
+    await next.afterCommit();
+    const [book] = await books([t.account]);
+    expect(book).toBeDefined();
+    expect(BigInt(book!.held)).toBe(BigInt((await ordersOf(t.id)).find((r) => r.id === placed.order.id)!.reserved_paise));
+    expect(BigInt(book!.cash) + BigInt(book!.held)).toBe(25_000_000n);
   });
 });
