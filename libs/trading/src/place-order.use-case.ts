@@ -186,9 +186,11 @@ export class PlaceOrderUseCase {
         outcomes.push({ ok: true, order: p.order, replayed: false });
       } catch (err) {
         try {
+          // In the batch's transaction: a key may be a sibling's (not committed yet), and a refusal
+          // decided against the batch's orders is remembered only if they commit.
           const earlier = taken
-            ? await this.idempotency.replayOf<Placed>(req, hash)
-            : await this.idempotency.afterFailure<Placed>(req, hash, err, true);
+            ? await this.idempotency.replayOf<Placed>(req, hash, sql)
+            : await this.idempotency.afterFailure<Placed>(req, hash, err, true, sql);
           outcomes.push({ ok: true, order: earlier.body.order, replayed: true });
         } catch (final) {
           outcomes.push({ ok: false, error: final });

@@ -112,33 +112,50 @@ export class Idempotency {
     return inserted.length > 0;
   }
 
-  /** The stored answer of a key `claim` found taken (a remembered refusal, or a different body's 409, throws). */
-  async replayOf<T>(req: IdempotentRequest, hash: Buffer): Promise<StoredResponse<T>> {
-    return (await this.lookup<T>(req, hash))!;
+  /**
+   * The stored answer of a key `claim` found taken (a remembered refusal, or a different body's 409, throws).
+   * `sql`: the transaction whose `claim` found it taken (a batch's: the key may be a sibling's, not committed yet).
+   */
+  async replayOf<T>(req: IdempotentRequest, hash: Buffer, sql: Sql = this.db.sql): Promise<StoredResponse<T>> {
+    return (await this.lookup<T>(req, hash, false, sql))!;
   }
 
   /**
    * After the work failed and rolled back: with `optimistic`, a key used before answers with its
    * earlier answer (or a 409); a business refusal is remembered for the key, so a retry cannot
    * turn a "no" into a later "yes". Returns a duplicate's success found meanwhile, else throws `err`.
+   * `sql`: by default its own statements; a batch passes its transaction (its item's savepoint
+   * rolled back): the key's earlier answer may be a sibling's not committed yet, and a refusal
+   * decided against the batch's uncommitted orders is remembered only if the batch commits.
    */
-  async afterFailure<T>(req: IdempotentRequest, hash: Buffer, err: unknown, optimistic: boolean): Promise<StoredResponse<T>> {
+  async afterFailure<T>(
+    req: IdempotentRequest,
+    hash: Buffer,
+    err: unknown,
+    optimistic: boolean,
+    sql: Sql = this.db.sql,
+  ): Promise<StoredResponse<T>> {
     if (optimistic) {
       // The work failed: if the key was used before, that earlier answer (or a 409) wins.
-      const earlier = await this.lookup<T>(req, hash, true);
+      const earlier = await this.lookup<T>(req, hash, true, sql);
       if (earlier) return earlier;
     }
     if (isDomainError(err) && err.code !== 'VALIDATION_FAILED' && err.code !== 'SERVICE_UNAVAILABLE') {
-      await this.remember(req, hash, err);
-      const stored = await this.lookup<T>(req, hash);
+      await this.remember(req, hash, err, sql);
+      const stored = await this.lookup<T>(req, hash, false, sql);
       if (stored && !isRemembered(stored.body)) return stored; // a duplicate succeeded meanwhile
     }
     throw err;
   }
 
   /** `earlierRequest`: a remembered refusal found here answered a request made before this one (context `earlierRequest`). */
-  private async lookup<T>(req: IdempotentRequest, hash: Buffer, earlierRequest = false): Promise<StoredResponse<T> | undefined> {
-    const row = await this.db.sql.maybeOne<{ request_hash: Buffer; status_code: number; response: unknown }>(
+  private async lookup<T>(
+    req: IdempotentRequest,
+    hash: Buffer,
+    earlierRequest = false,
+    sql: Sql = this.db.sql,
+  ): Promise<StoredResponse<T> | undefined> {
+    const row = await sql.maybeOne<{ request_hash: Buffer; status_code: number; response: unknown }>(
       `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`,
       [req.scope, req.key],
     );
@@ -156,9 +173,9 @@ export class Idempotency {
     return { status: row.status_code, body: row.response as T, replayed: true };
   }
 
-  private async remember(req: IdempotentRequest, hash: Buffer, err: DomainError): Promise<void> {
+  private async remember(req: IdempotentRequest, hash: Buffer, err: DomainError, sql: Sql): Promise<void> {
     const body: RememberedError = { error: { code: err.code, message: err.message, retryAfterSeconds: err.options.retryAfterSeconds } };
-    await this.db.sql.rows(
+    await sql.rows(
       `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING`,
       [req.scope, req.key, hash, JSON.stringify(body)],
     );
