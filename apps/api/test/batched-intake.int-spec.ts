@@ -359,6 +359,56 @@ describe('Idempotency-Keys in a batch', () => {
   });
 });
 
+describe('one Idempotency-Key twice in a batch', () => {
+  it('the second replays the first (same body) or is IDEMPOTENCY_CONFLICT (another body), answered at once from the batch', async () => {
+    const t = await trader();
+    // One open order per account: the repeated order is refused by the fold, so its answer must come from its key.
+    await setLimits(t.id, { maxOpenOrders: 1 });
+    const [a, b, c] = t.accounts;
+    const same = item(a);
+    const other = item(b, { quantity: 1 });
+    const cBefore = { book: await books([c]), entries: await entriesOf(c) };
+    const started = Date.now();
+    // The conflicting one on an account with room: it is placed in its savepoint, then finds its key taken.
+    const res = await batch(t.id, [same, { ...same }, other, { ...other, body: { ...other.body, accountId: c, quantity: 2 } }]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const first = accepted(res.outcomes[0]);
+    expect(accepted(res.outcomes[1])).toMatchObject({ replayed: true, order: { id: first.order.id } });
+    expect(accepted(res.outcomes[2]).replayed).toBe(false);
+    expect(refused(res.outcomes[3]).code).toBe('IDEMPOTENCY_CONFLICT');
+    await res.afterCommit();
+    expect((await ordersOf(t.id)).map((r) => r.account_id).sort()).toEqual([a, b].sort());
+    expect({ book: await books([c]), entries: await entriesOf(c) }).toEqual(cBefore);
+    expect(await rejectionsOf(t.id)).toEqual([]);
+  });
+});
+
+describe('a refusal in a batch whose caller rolls back', () => {
+  it('is not remembered for its key: it was decided against orders that never committed, and a retry decides afresh', async () => {
+    const t = await trader();
+    await setLimits(t.id, { maxOpenOrders: 1 });
+    const [a] = t.accounts;
+    const sibling = item(a, { quantity: 1 });
+    const later = item(a, { quantity: 2 });
+    await expect(
+      db().tx(async (s) => {
+        const res = await place().placeWithin(s, t.id, [sibling, later]);
+        accepted(res.outcomes[0]);
+        expect(refused(res.outcomes[1]).message).toMatch(/^MAX_OPEN_ORDERS: /);
+        throw new Error('the caller failed after the batch');
+      }),
+    ).rejects.toThrow('the caller failed after the batch');
+    expect(await keysOf(t.id)).toEqual([]);
+
+    // Alone, the refused order fits: it is placed (not answered with a refusal nobody was told of).
+    const retry = await batch(t.id, [later]);
+    expect(accepted(retry.outcomes[0]).replayed).toBe(false);
+    await retry.afterCommit();
+    expect((await ordersOf(t.id)).map((r) => r.quantity)).toEqual([2]);
+    expect(await rejectionsOf(t.id)).toEqual([]);
+  });
+});
+
 describe('the batch picture', () => {
   it('folded with the placed orders, it equals a fresh read in the same transaction, for every account and for all', async () => {
     const t = await trader();
