@@ -10,4 +10,5 @@ export * from './trading';
 export * from './features';
 export * from './signals';
 export * from './strategies';
+export * from './backtest';
 export * from './watchlist';

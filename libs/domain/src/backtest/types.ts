@@ -1,0 +1,118 @@
+import type { Paise } from '../money';
+import type { PriceTicks } from '../market';
+import type { SignalInput, Strategy } from '../strategies/strategy';
+import type { FeeSchedule } from '../trading/fees';
+import type { OrderSide, Product } from '../trading/order';
+import type { Position } from '../trading/position';
+import type { RiskLimits } from '../trading/risk';
+import type { TradeValue } from '../trading/units';
+import type { Quantity } from '../units';
+
+/**
+ * One symbol's bars, columnar (docs/backtests.md, "The engine"): `ts` epoch ms of the bar's start,
+ * ascending; open/high/low/close integer price ticks; volume units. All columns the same length.
+ */
+export interface BarSeries {
+  readonly symbol: string;
+  readonly ts: Float64Array;
+  readonly open: Float64Array;
+  readonly high: Float64Array;
+  readonly low: Float64Array;
+  readonly close: Float64Array;
+  readonly volume: Float64Array;
+}
+
+/** How orders fill (docs/backtests.md, "Fill model"); echoed in every result. */
+export interface FillModel {
+  /** A market order decided on bar t fills at bar t+1's open ('next_open') or at bar t's close ('close'). */
+  readonly at: 'next_open' | 'close';
+  /** The fill price moves against the order by this many basis points, rounded to a whole tick against it. */
+  readonly slippageBps: number;
+  /** 0 < p ≤ 1: at most floor(p × bar volume) units fill per bar, the rest waits; null fills whole. */
+  readonly maxParticipation: number | null;
+}
+
+export const DEFAULT_FILL_MODEL: FillModel = Object.freeze({ at: 'next_open', slippageBps: 0, maxParticipation: null });
+
+export interface BacktestConfig {
+  /** The same Strategy implementation the live runner uses, fresh (no state from another run). */
+  readonly strategy: Strategy;
+  readonly series: readonly BarSeries[];
+  /** ml-signal: pre-scored signals per symbol, ascending ts; a signal reaches onSignal at its bar. */
+  readonly signals?: Readonly<Record<string, readonly SignalInput[]>> | ReadonlyMap<string, readonly SignalInput[]>;
+  readonly fillModel: FillModel;
+  /** Charges per fill through computeFees; null runs without fees. */
+  readonly fees: FeeSchedule | null;
+  readonly product: Product;
+  readonly initialCapital: Paise;
+  /** Pre-trade risk limits (checkPreTradeRisk); null/absent checks nothing. */
+  readonly riskLimits?: RiskLimits | null;
+  /** onProgress and shouldStop are consulted every this many bars (default 65 536). */
+  readonly progressEvery?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly shouldStop?: () => boolean;
+}
+
+/** One fill. */
+export interface BacktestTrade {
+  /** The bar (its start, epoch ms) the fill happened in. */
+  readonly ts: number;
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly quantity: Quantity;
+  /** Fill price, ticks (slippage included). */
+  readonly price: PriceTicks;
+  /** Fees and taxes of this fill, paise (0n without a fee schedule). */
+  readonly fees: Paise;
+  /** Realised P&L this fill made (closing part), tick-units (ticks·units), before fees. */
+  readonly realisedPnl: TradeValue;
+}
+
+/** An order the pre-trade risk check refused. */
+export interface BacktestRefusal {
+  readonly ts: number;
+  readonly symbol: string;
+  readonly rule: string;
+  readonly reason: string;
+}
+
+/** An order still waiting when the data ran out (e.g. next_open on the last bar). */
+export interface BacktestUnfilledOrder {
+  readonly symbol: string;
+  readonly side: OrderSide;
+  readonly type: 'MARKET' | 'LIMIT' | 'SL' | 'SL-M';
+  /** The bar the order was decided on. */
+  readonly ts: number;
+  readonly quantity: Quantity;
+  readonly remainingQuantity: Quantity;
+}
+
+export interface BacktestPosition {
+  readonly symbol: string;
+  /** Net units at the end (positive long, negative short). */
+  readonly netQuantity: Quantity;
+  /** Realised P&L over the run, tick-units, before fees (realizedPnl of `position`). */
+  readonly realisedPnl: TradeValue;
+  /** The full weighted-average position (docs/domain.md, "Fills and positions"). */
+  readonly position: Position;
+  /** The last close seen for the symbol, ticks (null if no bar). */
+  readonly mark: PriceTicks | null;
+}
+
+export interface BacktestResult {
+  /** 'cancelled' when shouldStop() stopped it: never reported as complete. */
+  readonly status: 'completed' | 'cancelled';
+  readonly trades: readonly BacktestTrade[];
+  readonly refusals: readonly BacktestRefusal[];
+  /** Per bar processed: equity = cash + Σ position × last close, integer tick-units (exact below 2^53). */
+  readonly equity: { readonly ts: Float64Array; readonly value: Float64Array };
+  /** initialCapital in tick-units (the equity before the first bar). */
+  readonly initialEquity: number;
+  readonly positions: readonly BacktestPosition[];
+  readonly unfilled: readonly BacktestUnfilledOrder[];
+  /** Total fees paid, paise. */
+  readonly feesPaid: Paise;
+  readonly barsProcessed: number;
+  readonly barsTotal: number;
+  readonly fillModel: FillModel;
+}
