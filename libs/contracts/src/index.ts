@@ -12,3 +12,4 @@ export * from './trading';
 export * from './brokers';
 export * from './ml';
 export * from './watchlist-trading';
+export * from './backtests';

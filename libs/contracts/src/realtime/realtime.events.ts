@@ -27,6 +27,8 @@ export const REALTIME_EVENTS = {
   brokerAccount: 'broker.account',
   /** A leg's TP, SL or trailing stop fired a risk exit (the alert; docs/watchlist-trading.md "Per-unit exits"): `{ exit, seq }`. */
   riskExit: 'risk.exit',
+  /** A backtest of the user moved on (docs/backtests.md "Runs, storage and API"): `{ id, progress, seq }`. */
+  backtestProgress: 'backtest.progress',
 } as const;
 export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENTS];
 
