@@ -28,6 +28,7 @@ import { WatchlistTrading1763818800000 } from './1763818800000-watchlist-trading
 import { SmartOrders1763819100000 } from './1763819100000-smart-orders';
 import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
 import { PaperAccounts1763820000000 } from './1763820000000-paper-accounts';
+import { Backtests1763820600000 } from './1763820600000-backtests';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   SmartOrders1763819100000,
   TradeLegGtts1763819400000,
   PaperAccounts1763820000000,
+  Backtests1763820600000,
 ];
