@@ -32,6 +32,7 @@ export function statusFor(code: ErrorCode): number {
     case 'INSUFFICIENT_FUNDS':
     case 'RISK_REJECTED':
     case 'MODEL_REJECTED':
+    case 'UNPROCESSABLE':
       return 422;
     case 'KILL_SWITCH_ENGAGED':
       return 423;

@@ -14,6 +14,9 @@ export const ERROR_CODES = [
   'RISK_REJECTED',
   // A model file or card that is well formed but unusable (does not load, wrong inputs, other feature set).
   'MODEL_REJECTED',
+  // A well-formed request the stored data or a configured limit cannot serve (a backtest over a
+  // range without candles, or beyond the bar limit), or a feature not offered yet.
+  'UNPROCESSABLE',
   'KILL_SWITCH_ENGAGED',
   // An order for a broker account whose broker session has ended (log in again) or that is disabled.
   'BROKER_LOGIN_REQUIRED',

@@ -217,6 +217,10 @@ export const CONFIG_VARS = {
   WEB_DIST_DIR: { schema: z.string().optional(), description: 'Built web app served at `/`.', defaultLabel: 'apps/web/dist' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600000).default(25000), description: 'Time allowed for in-flight requests/jobs on SIGTERM.' },
   WORKER_CONCURRENCY: { schema: int(1, 256).default(8), description: 'Jobs a worker runs in parallel per queue.' },
+  BACKTEST_MAX_BARS: {
+    schema: int(1, 1_000_000_000).default(50_000_000),
+    description: 'Most bars (candles × symbols) one backtest may replay; a larger request is refused up front (422 naming the limit).',
+  },
   WORKER_HEALTH_PORT: {
     schema: port.default(3001),
     description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).',
