@@ -1,6 +1,6 @@
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
-import type { SignalInput, Strategy } from '../strategies/strategy';
+import type { OrderIntent, SignalInput, Strategy } from '../strategies/strategy';
 import type { FeeSchedule } from '../trading/fees';
 import type { OrderSide, Product } from '../trading/order';
 import type { Position } from '../trading/position';
@@ -47,10 +47,25 @@ export interface BacktestConfig {
   readonly initialCapital: Paise;
   /** Pre-trade risk limits (checkPreTradeRisk); null/absent checks nothing. */
   readonly riskLimits?: RiskLimits | null;
+  /** Lot size per symbol for the risk check's LOT_SIZE rule (default 1). */
+  readonly lotSizes?: Readonly<Record<string, number>>;
   /** onProgress and shouldStop are consulted every this many bars (default 65 536). */
   readonly progressEvery?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly shouldStop?: () => boolean;
+}
+
+export type BacktestOrderType = 'MARKET' | 'LIMIT' | 'SL' | 'SL-M';
+
+/**
+ * What the engine's order book accepts: a strategy's OrderIntent (a market order), optionally
+ * carrying a limit price and/or a trigger (LIMIT: price; SL: price and triggerPrice; SL-M:
+ * triggerPrice). Today's strategies emit market intents only.
+ */
+export interface BacktestOrderIntent extends OrderIntent {
+  readonly type?: BacktestOrderType;
+  readonly price?: PriceTicks | null;
+  readonly triggerPrice?: PriceTicks | null;
 }
 
 /** One fill. */
@@ -80,7 +95,7 @@ export interface BacktestRefusal {
 export interface BacktestUnfilledOrder {
   readonly symbol: string;
   readonly side: OrderSide;
-  readonly type: 'MARKET' | 'LIMIT' | 'SL' | 'SL-M';
+  readonly type: BacktestOrderType;
   /** The bar the order was decided on. */
   readonly ts: number;
   readonly quantity: Quantity;
