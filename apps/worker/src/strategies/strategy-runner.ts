@@ -5,11 +5,9 @@ import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import {
   bucketStart,
   candleAt,
+  createStrategy,
   isDomainError,
-  MlSignalStrategy,
-  SmaCrossover,
   type Candle,
-  type MlSignalParams,
   type OrderIntent,
   type SmaCrossoverParams,
   type Strategy,
@@ -111,9 +109,9 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
   }
 
   private async build(row: StrategyRow): Promise<Strategy> {
-    if (row.kind === 'ml-signal') return new MlSignalStrategy(row.params as unknown as MlSignalParams);
+    if (row.kind === 'ml-signal') return createStrategy(row.kind, row.params);
     const params = row.params as unknown as SmaCrossoverParams & { timeframe: Timeframe };
-    const s = new SmaCrossover(params);
+    const s = createStrategy(row.kind, row.params);
     // Warmed from closed history, so a restart knows which side of the cross it is on.
     const to = new Date(bucketStart(Date.now(), params.timeframe)).toISOString();
     for (const symbol of row.symbols) {
