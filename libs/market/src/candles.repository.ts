@@ -5,6 +5,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { escapeLiteral, type PoolClient } from 'pg';
 import {
   bucketStart,
+  CANDLE_CHUNK_MS,
+  chunkStart,
   DomainError,
   mergeCandleColumns,
   sliceColumns,
@@ -259,6 +261,42 @@ export class CandlesRepository {
       this.loose(symbol, timeframe, `ts >= ${iso(from)} AND ts < ${iso(to)} ORDER BY ts`),
     ]);
     return mergeCandleColumns(chunks, loose, from, to);
+  }
+
+  /**
+   * How many candles of a symbol lie in [from, to), without reading the range: whole chunks by
+   * their bar count, the (at most two) chunks at the edges decoded, loose rows counted off the
+   * index. A bar still loose while its window's chunk holds it too (an import being compacted)
+   * counts twice: an upper bound, which is what a limit check needs (docs/backtests.md "Runs").
+   */
+  async countRange(symbol: string, timeframe: Timeframe, from: number, to: number): Promise<number> {
+    if (to <= from) return 0;
+    const span = CANDLE_CHUNK_MS[timeframe];
+    const edges = new Set<number>();
+    const first = chunkStart(from, timeframe);
+    if (first < from || first + span > to) edges.add(first);
+    const last = chunkStart(to - 1, timeframe);
+    if (last + span > to) edges.add(last);
+    const [counts, ...edgeChunks] = await Promise.all([
+      this.db.sql.one<{ whole: string; loose: string }>(
+        `SELECT (SELECT coalesce(sum(bars), 0) FROM candle_chunks WHERE symbol = $1 AND timeframe = $2
+                   AND chunk_start >= $3 AND chunk_start + $5 * interval '1 millisecond' <= $4 AND NOT (chunk_start = ANY ($6::timestamptz[])))::text AS whole,
+                (SELECT count(*) FROM candles WHERE symbol = $1 AND timeframe = $2 AND ts >= $3 AND ts < $4)::text AS loose`,
+        [
+          symbol,
+          timeframe,
+          new Date(from).toISOString(),
+          new Date(to).toISOString(),
+          span,
+          [...edges].map((e) => new Date(e).toISOString()),
+        ],
+      ),
+      ...[...edges].map((e) => this.chunks.read(symbol, timeframe, e, e + 1)),
+    ]);
+    let n = Number(counts.whole) + Number(counts.loose);
+    for (const chunkList of edgeChunks)
+      for (const c of chunkList) for (let i = 0; i < c.length; i += 1) if (c.ts[i]! >= from && c.ts[i]! < to) n += 1;
+    return n;
   }
 
   /**

@@ -11,14 +11,34 @@ import { SetStrategyKillSwitchUseCase } from './set-strategy-kill-switch.use-cas
 import { SetStrategyRunningUseCase } from './set-strategy-running.use-case';
 import { GetStrategyQuery, ListStrategiesQuery } from './strategy-queries';
 import { StrategyView } from './strategy-view';
+import {
+  BacktestEquityQuery,
+  CancelBacktestUseCase,
+  CreateBacktestUseCase,
+  GetBacktestQuery,
+  ListBacktestTradesQuery,
+} from './backtests/backtest-use-cases';
+import { BacktestsRepository } from './backtests/backtests.repository';
 
-const USE_CASES = [CreateStrategyUseCase, SetStrategyRunningUseCase, SetStrategyKillSwitchUseCase, ListStrategiesQuery, GetStrategyQuery];
+const USE_CASES = [
+  CreateStrategyUseCase,
+  SetStrategyRunningUseCase,
+  SetStrategyKillSwitchUseCase,
+  ListStrategiesQuery,
+  GetStrategyQuery,
+  CreateBacktestUseCase,
+  GetBacktestQuery,
+  ListBacktestTradesQuery,
+  BacktestEquityQuery,
+  CancelBacktestUseCase,
+];
 
 /**
  * Ports: the strategy store (the worker's runner reads running strategies and records their
- * errors) and the strategy view (the runner announces a strategy in the API shape).
+ * errors), the strategy view (the runner announces a strategy in the API shape), and the
+ * backtest store (the worker's backtest job).
  */
-const PORTS = [StrategiesRepository, StrategyView];
+const PORTS = [StrategiesRepository, StrategyView, BacktestsRepository];
 
 /** Strategies: their configuration and state (API), and what the worker's runner reads. */
 @Module({

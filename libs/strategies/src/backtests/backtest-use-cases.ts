@@ -1,0 +1,254 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
+import {
+  JOBS,
+  type BacktestCreated,
+  type BacktestDto,
+  type BacktestEquity,
+  type BacktestTradeDto,
+  type CreateBacktestRequest,
+  type Page,
+  type PageQuery,
+} from '@tradeloop/contracts';
+import { DomainError, formatMoney, formatPrice, parsePositiveMoney, type FieldError, type UserId } from '@tradeloop/domain';
+import { APP_CONFIG, Db, JobProducer, type AppConfig } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { ModelsRepository } from '@tradeloop/ml';
+import { strategyParams } from '../strategy-params';
+import { BacktestsRepository, type BacktestRow } from './backtests.repository';
+
+/** Who may see a backtest: its owner, or an admin. */
+export interface BacktestViewer {
+  userId: UserId;
+  admin: boolean;
+}
+
+/** Tick-units (ticks × units; 1 tick = ₹0.0001) → rupees, 2 places, rounded half away from zero. */
+export function tickUnitsToMoney(v: bigint): string {
+  const negative = v < 0n;
+  const abs = negative ? -v : v;
+  return formatMoney((negative ? -1n : 1n) * ((abs + 50n) / 100n));
+}
+
+export function backtestDto(r: BacktestRow): BacktestDto {
+  const { strategy, symbols, timeframe, from, to, fees, initialCapitalPaise } = r.request;
+  return {
+    id: r.id,
+    status: r.status,
+    progress: r.progress,
+    error: r.error,
+    request: {
+      strategy: { kind: strategy.kind, params: strategy.params, ...(strategy.modelId ? { modelId: strategy.modelId } : {}) },
+      symbols,
+      timeframe,
+      from,
+      to,
+      fillModel: r.fill_model,
+      fees,
+      initialCapital: formatMoney(BigInt(initialCapitalPaise)),
+    },
+    metrics: r.status === 'completed' ? r.metrics : null,
+    barsProcessed: Number(r.bars_processed),
+    createdAt: r.created_at.toISOString(),
+    startedAt: r.started_at?.toISOString() ?? null,
+    finishedAt: r.finished_at?.toISOString() ?? null,
+  };
+}
+
+const refused = (message: string, field: string, fieldMessage = message): DomainError =>
+  new DomainError('UNPROCESSABLE', message, { fieldErrors: [{ field, message: fieldMessage }] });
+
+/**
+ * A quant starts a backtest (docs/backtests.md "Runs, storage and API"). Everything a run could
+ * be refused for is checked here, before a row exists: the kind's params (400 naming
+ * `strategy.params.<field>`), the symbols (400 naming `symbols.<i>`), candles in the range for
+ * every symbol and bars × symbols within BACKTEST_MAX_BARS (422, counted without reading them).
+ * Then one queued row and its job.
+ */
+@Injectable()
+export class CreateBacktestUseCase {
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(BacktestsRepository) private readonly backtests: BacktestsRepository,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(CandlesRepository) private readonly candles: CandlesRepository,
+    @Inject(ModelsRepository) private readonly models: ModelsRepository,
+    @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(userId: UserId, req: CreateBacktestRequest): Promise<BacktestCreated> {
+    let params: Record<string, unknown>;
+    try {
+      params = strategyParams(req.strategy.kind, req.strategy.params);
+    } catch (err) {
+      // strategyParams names `params.<field>`; here they sit under `strategy`.
+      if (err instanceof DomainError && err.options.fieldErrors) {
+        const fieldErrors = err.options.fieldErrors.map((f) => ({ ...f, field: `strategy.${f.field}` }));
+        throw new DomainError('VALIDATION_FAILED', err.message.replace(/params\./g, 'strategy.params.'), { fieldErrors });
+      }
+      throw err;
+    }
+    // The live strategy's own timeframe param is the backtest's timeframe.
+    if (req.strategy.kind === 'sma-crossover') params = { ...params, timeframe: req.timeframe };
+
+    const unknown: FieldError[] = [];
+    for (const [i, symbol] of req.symbols.entries())
+      if (!(await this.instruments.cachedBySymbol(symbol))) unknown.push({ field: `symbols.${i}`, message: `no instrument ${symbol}` });
+    if (unknown.length)
+      throw new DomainError('VALIDATION_FAILED', `Unknown symbols: ${unknown.map((u) => u.message.slice(14)).join(', ')}`, {
+        fieldErrors: unknown,
+      });
+
+    if (req.strategy.kind === 'ml-signal') {
+      if (!(await this.models.exists(req.strategy.modelId!)))
+        throw new DomainError('VALIDATION_FAILED', 'No such model', {
+          fieldErrors: [{ field: 'strategy.modelId', message: 'no registered model has this id' }],
+        });
+      // Scoring history in batches (docs/backtests.md "ml-signal over history") is not built yet:
+      // refused rather than answered with a run that could not be right.
+      throw refused(
+        'ml-signal backtests are not offered yet; backtest sma-crossover',
+        'strategy.kind',
+        'ml-signal backtests are not offered yet',
+      );
+    }
+
+    const initialCapital = parsePositiveMoney(req.initialCapital, 'initialCapital');
+    const from = Date.parse(req.from);
+    const to = Date.parse(req.to);
+    const limit = this.config.BACKTEST_MAX_BARS;
+    const counts = await Promise.all(req.symbols.map((s) => this.candles.countRange(s, req.timeframe, from, to)));
+    for (const [i, n] of counts.entries())
+      if (n === 0)
+        throw refused(
+          `No ${req.timeframe} candles for ${req.symbols[i]} in ${req.from} – ${req.to}`,
+          `symbols.${i}`,
+          `no ${req.timeframe} candles in the range`,
+        );
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total > limit)
+      throw refused(
+        `The backtest would replay ${total.toLocaleString('en')} bars (candles × symbols); BACKTEST_MAX_BARS is ${limit.toLocaleString('en')}`,
+        'to',
+        `narrow the range, the symbols or use a larger timeframe (BACKTEST_MAX_BARS ${limit})`,
+      );
+
+    const fillModel = {
+      at: req.fillModel?.at ?? 'next_open',
+      slippageBps: req.fillModel?.slippageBps ?? 0,
+      ...(req.fillModel?.maxParticipation !== undefined ? { maxParticipation: req.fillModel.maxParticipation } : {}),
+    };
+    const id = uuidv7();
+    const row = await this.db.tx((sql) =>
+      this.backtests.insert(sql, {
+        id,
+        userId,
+        request: {
+          strategy: { kind: req.strategy.kind, params },
+          symbols: req.symbols,
+          timeframe: req.timeframe,
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          fees: req.fees,
+          initialCapitalPaise: initialCapital.toString(),
+        },
+        fillModel,
+        barsTotal: total,
+      }),
+    );
+    await this.jobs.enqueue(JOBS.runBacktest, { backtestId: id }, { jobId: id, attempts: 1 });
+    return { id: row.id, status: row.status };
+  }
+}
+
+abstract class BacktestRead {
+  constructor(protected readonly backtests: BacktestsRepository) {}
+
+  /** The backtest if the viewer may see it; 404 otherwise (another user's is not revealed). */
+  protected async visible(viewer: BacktestViewer, id: string): Promise<BacktestRow> {
+    const row = await this.backtests.byId(id);
+    if (!row || (row.user_id !== viewer.userId && !viewer.admin)) throw new DomainError('NOT_FOUND', 'No such backtest');
+    return row;
+  }
+}
+
+@Injectable()
+export class GetBacktestQuery extends BacktestRead {
+  constructor(@Inject(BacktestsRepository) backtests: BacktestsRepository) {
+    super(backtests);
+  }
+
+  async execute(viewer: BacktestViewer, id: string): Promise<BacktestDto> {
+    return backtestDto(await this.visible(viewer, id));
+  }
+}
+
+/** A completed run's fills in order, a page at a time (cursor: the last seq seen). */
+@Injectable()
+export class ListBacktestTradesQuery extends BacktestRead {
+  constructor(@Inject(BacktestsRepository) backtests: BacktestsRepository) {
+    super(backtests);
+  }
+
+  async execute(viewer: BacktestViewer, id: string, q: PageQuery): Promise<Page<BacktestTradeDto>> {
+    await this.visible(viewer, id);
+    let after = 0;
+    if (q.cursor !== undefined) {
+      after = Number(q.cursor);
+      if (!Number.isSafeInteger(after) || after < 0 || String(after) !== q.cursor)
+        throw new DomainError('VALIDATION_FAILED', 'Invalid cursor', {
+          fieldErrors: [{ field: 'cursor', message: 'not a cursor this list gave' }],
+        });
+    }
+    const rows = await this.backtests.trades(id, after, q.limit + 1);
+    const items = rows.slice(0, q.limit).map(
+      (t): BacktestTradeDto => ({
+        seq: t.seq,
+        ts: t.ts.toISOString(),
+        symbol: t.symbol,
+        side: t.side,
+        quantity: Number(t.quantity),
+        price: formatPrice(Number(t.price_ticks)),
+        fees: formatMoney(BigInt(t.fees_paise)),
+        realizedPnl: tickUnitsToMoney(BigInt(t.realized_tick_units)),
+      }),
+    );
+    return { items, nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.seq) : null };
+  }
+}
+
+/** A completed run's equity per bar: tick-units as stored (the controller encodes JSON or Arrow). */
+@Injectable()
+export class BacktestEquityQuery extends BacktestRead {
+  constructor(@Inject(BacktestsRepository) backtests: BacktestsRepository) {
+    super(backtests);
+  }
+
+  async execute(viewer: BacktestViewer, id: string): Promise<{ ts: Float64Array; value: Float64Array }> {
+    await this.visible(viewer, id);
+    return this.backtests.equity(id);
+  }
+
+  static toJson(c: { ts: Float64Array; value: Float64Array }): BacktestEquity {
+    const points = new Array<BacktestEquity['points'][number]>(c.ts.length);
+    for (let i = 0; i < c.ts.length; i += 1)
+      points[i] = { ts: new Date(c.ts[i]!).toISOString(), equity: tickUnitsToMoney(BigInt(c.value[i]!)) };
+    return { points };
+  }
+}
+
+/** DELETE: a queued run is cancelled at once; a running one is asked to stop; a finished one stays as it is. */
+@Injectable()
+export class CancelBacktestUseCase extends BacktestRead {
+  constructor(@Inject(BacktestsRepository) backtests: BacktestsRepository) {
+    super(backtests);
+  }
+
+  async execute(viewer: BacktestViewer, id: string): Promise<BacktestCreated> {
+    const row = await this.visible(viewer, id);
+    if (row.status !== 'queued' && row.status !== 'running') return { id, status: row.status };
+    const after = await this.backtests.requestCancel(id);
+    return { id, status: after?.status ?? row.status };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './backtests.repository';
+export * from './backtest-use-cases';
