@@ -14,9 +14,9 @@ function input(over: Partial<BacktestMetricsInput> & { equity: BacktestMetricsIn
 }
 
 let clock = 0;
-function fill(symbol: string, side: 'BUY' | 'SELL', quantity: number, rupees: number, fees: bigint, realizedPnl: bigint): MetricsTrade {
+function fill(symbol: string, side: 'BUY' | 'SELL', quantity: number, rupees: number, fees: bigint, realisedPnl: bigint): MetricsTrade {
   clock += MINUTE;
-  return { ts: clock, symbol, side, quantity, price: Math.round(rupees * T), fees, realizedPnl };
+  return { ts: clock, symbol, side, quantity, price: Math.round(rupees * T), fees, realisedPnl };
 }
 
 /** Metrics of fills alone, over a flat curve (round-trip figures do not read the curve). */

@@ -35,7 +35,7 @@ export function barsPerYear(timeframe: Timeframe): number {
   return perSession * NSE_SESSIONS_PER_YEAR;
 }
 
-/** One fill of the run, in the order the engine made them. */
+/** One fill of the run, in the order the engine made them (the engine's BacktestTrade is one). */
 export interface MetricsTrade {
   /** Epoch ms of the fill. */
   readonly ts: number;
@@ -48,7 +48,7 @@ export interface MetricsTrade {
   /** Fees of this fill in paise (≥ 0). */
   readonly fees: Paise;
   /** Realised P&L of this fill in tick-units, gross of fees (position.ts's math). */
-  readonly realizedPnl: TradeValue;
+  readonly realisedPnl: TradeValue;
 }
 
 export interface BacktestMetricsInput {
@@ -163,7 +163,7 @@ function validate(input: BacktestMetricsInput): void {
     if (!Number.isSafeInteger(t.quantity) || t.quantity <= 0) throw new RangeError(`trade ${i}: quantity must be a positive integer`);
     if (!Number.isSafeInteger(t.price) || t.price <= 0) throw new RangeError(`trade ${i}: price must be a positive integer`);
     if (typeof t.fees !== 'bigint' || t.fees < 0n) throw new RangeError(`trade ${i}: fees must be a non-negative bigint`);
-    if (typeof t.realizedPnl !== 'bigint') throw new RangeError(`trade ${i}: realizedPnl must be a bigint`);
+    if (typeof t.realisedPnl !== 'bigint') throw new RangeError(`trade ${i}: realisedPnl must be a bigint`);
   }
 }
 
@@ -279,12 +279,12 @@ function roundTrips(trades: readonly MetricsTrade[]): Trips {
     if (!Number.isSafeInteger(after)) throw new RangeError(`position in ${t.symbol} passes 2^53 units`);
     const closes = before !== 0 && Math.sign(after) !== Math.sign(before); // back to flat, or through it
     if (!closes) {
-      open.set(t.symbol, { quantity: after, pnl: s.pnl + t.realizedPnl - paiseToValue(t.fees) });
+      open.set(t.symbol, { quantity: after, pnl: s.pnl + t.realisedPnl - paiseToValue(t.fees) });
       continue;
     }
     const closing = Math.abs(before);
     const closingFees: Paise = closing === t.quantity ? t.fees : mulDivRoundHalfUp(t.fees, BigInt(closing), BigInt(t.quantity));
-    finish(s.pnl + t.realizedPnl - paiseToValue(closingFees));
+    finish(s.pnl + t.realisedPnl - paiseToValue(closingFees));
     if (after === 0) open.delete(t.symbol);
     else open.set(t.symbol, { quantity: after, pnl: -paiseToValue(t.fees - closingFees) });
   }
