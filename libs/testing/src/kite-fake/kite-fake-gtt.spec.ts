@@ -299,5 +299,6 @@ describe('kiteGttSession (libs/trading) against the fake: the standing exits’ 
       kind: 'ambiguous',
     });
     expect(kite.gtts()).toHaveLength(1);
-  });
+    // Two 2 s answer timeouts by design: a limit well above their sum, so a loaded machine cannot fail it.
+  }, 30_000);
 });

@@ -116,7 +116,8 @@ describe('MarketSimulator', () => {
       }
     }
     expect(books).toBeGreaterThan(500);
-  });
+    // 30 s of model time over the whole universe (about 3 s of CPU): a limit a loaded machine cannot reach.
+  }, 30_000);
 
   it('moves equities with their index (positive correlation), banks with BANKNIFTY', () => {
     const p = paths(11, 4_000, ['NIFTY', 'BANKNIFTY', 'RELIANCE', 'HDFCBANK']);
