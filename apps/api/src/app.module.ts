@@ -47,6 +47,7 @@ import { RiskController } from './trading/risk.controller';
 import { SignalsController } from './ml/signals.controller';
 import { ModelsController } from './ml/models.controller';
 import { StrategiesController } from './ml/strategies.controller';
+import { BacktestsController } from './backtests/backtests.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -103,6 +104,7 @@ export class ApiModule {
         SignalsController,
         ModelsController,
         StrategiesController,
+        BacktestsController,
         BrokerAccountsController,
         BrokerAccountViewsController,
         KiteCallbacksController,

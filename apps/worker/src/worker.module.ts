@@ -41,6 +41,7 @@ import { RiskMonitorLoop } from './risk/risk-monitor.loop';
 import { BrokerReconciliationHandler } from './reconciliation/broker-reconciliation.handler';
 import { InstrumentMastersHandler } from './instruments/instrument-masters.handler';
 import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
+import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.handler';
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
 
@@ -53,6 +54,7 @@ const HANDLERS = [
   BrokerReconciliationHandler,
   InstrumentMastersHandler,
   LegsConvergeHandler,
+  RunBacktestHandler,
 ];
 
 /**
@@ -113,6 +115,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         LegsConvergence,
         ExitEngine,
         StandingExitsWatcher,
+        BacktestSweeper,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

@@ -8,6 +8,8 @@ export const QUEUES = {
   maintenance: 'maintenance',
   /** Order commands for the execution engine; job id = order id (+ command), so a retry never duplicates. */
   orders: 'orders',
+  /** Backtests: long CPU-bound jobs, kept apart so they never delay orders. Job id = backtest id. */
+  backtests: 'backtests',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -24,6 +26,8 @@ export const JOBS = {
   instrumentMasters: 'maintenance.instrument-masters',
   /** Watchlist trading (docs/watchlist-trading.md): re-run one leg's delta on one account after one of its orders changed. */
   legsConverge: 'legs.converge',
+  /** Run one stored backtest (docs/backtests.md "Runs, storage and API"). */
+  runBacktest: 'backtests.run',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -83,6 +87,7 @@ export const JOB_PAYLOADS = {
     accountId: z.uuid(),
     cause: z.enum(['filled', 'cancelled', 'rejected', 'expired', 'changed', 'sweep']),
   }),
+  [JOBS.runBacktest]: z.strictObject({ backtestId: z.uuid() }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -95,4 +100,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.brokerReconciliation]: QUEUES.maintenance,
   [JOBS.instrumentMasters]: QUEUES.maintenance,
   [JOBS.legsConverge]: QUEUES.orders,
+  [JOBS.runBacktest]: QUEUES.backtests,
 };
