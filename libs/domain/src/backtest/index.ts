@@ -1,3 +1,4 @@
 export * from './types';
 export * from './fills';
 export * from './engine';
+export * from './metrics';
