@@ -22,6 +22,7 @@ import { ModelDetailPage } from '../features/quant/ModelDetailPage';
 import { ModelsPage } from '../features/quant/ModelsPage';
 import { SignalsPage } from '../features/quant/SignalsPage';
 import { StrategiesPage } from '../features/quant/StrategiesPage';
+import { BacktestsPage } from '../features/quant/BacktestsPage';
 
 export const router = createBrowserRouter([
   {
@@ -67,6 +68,7 @@ export const router = createBrowserRouter([
                   { path: 'models/:modelId', element: <ModelDetailPage /> },
                   { path: 'signals', element: <SignalsPage /> },
                   { path: 'strategies', element: <StrategiesPage /> },
+                  { path: 'backtests', element: <BacktestsPage /> },
                 ],
               },
             ],

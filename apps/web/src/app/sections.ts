@@ -16,6 +16,7 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
     { to: '/quant/models', label: 'Models', testId: 'subnav-models' },
     { to: '/quant/signals', label: 'Signals', testId: 'subnav-signals' },
     { to: '/quant/strategies', label: 'Strategies', testId: 'subnav-strategies' },
+    { to: '/quant/backtests', label: 'Backtests', testId: 'subnav-backtests' },
   ],
   compliance: [
     { to: '/compliance/ledger', label: 'Ledger', testId: 'subnav-ledger' },

@@ -1,0 +1,116 @@
+import { useMemo } from 'react';
+import { Area, AreaChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatDateTime } from '../../lib/format';
+import { formatInr, toPaise } from '../../lib/money';
+import { equitySeries, thinSeries, type EquityPoint } from './backtest-report';
+
+const COLORS = { equity: '#3d8bfd', drawdown: '#f0506e', grid: '#171d28', axis: '#8591a1' };
+const MAX_POINTS = 1500;
+
+const tickTime = (t: number) => {
+  const d = new Date(t);
+  return `${d.getDate()}/${d.getMonth() + 1} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+};
+const rupeesAxis = (v: number) =>
+  Math.abs(v) >= 1e7
+    ? `₹${(v / 1e7).toFixed(2)}Cr`
+    : Math.abs(v) >= 1e5
+      ? `₹${(v / 1e5).toFixed(2)}L`
+      : `₹${Math.round(v).toLocaleString('en-IN')}`;
+const tooltipStyle = { background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 };
+
+/**
+ * Equity (rupees per bar) and its drawdown from the running peak, two recharts charts sharing
+ * the time axis. Test ids: backtest-equity-chart (data-points), backtest-drawdown-chart.
+ */
+export function BacktestCharts({ points }: { points: readonly { ts: string; equity: string }[] }) {
+  const series = useMemo(() => equitySeries(points), [points]);
+  const drawn = useMemo(() => thinSeries(series, MAX_POINTS), [series]);
+  const equityTip = (p: EquityPoint) => formatInr(toPaise(p.equity));
+  if (series.length === 0) return <p className="muted">No equity points.</p>;
+  return (
+    <div className="backtest-charts">
+      <figure className="backtest-chart" data-testid="backtest-equity-chart" data-points={series.length} aria-label="Equity per bar">
+        <figcaption>
+          <span className="wf-chart-title">Equity</span>
+          <span className="muted">per bar, ₹</span>
+        </figcaption>
+        <div className="backtest-chart-surface">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke={COLORS.grid} vertical={false} />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={tickTime}
+                tick={{ fill: COLORS.axis, fontSize: 11 }}
+                stroke={COLORS.grid}
+                minTickGap={40}
+              />
+              <YAxis
+                domain={['auto', 'auto']}
+                tickFormatter={rupeesAxis}
+                tick={{ fill: COLORS.axis, fontSize: 11 }}
+                stroke={COLORS.grid}
+                width={72}
+              />
+              <Tooltip
+                contentStyle={tooltipStyle}
+                labelStyle={{ color: '#f1f4f8' }}
+                labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}
+                formatter={(_v, _n, item) => [equityTip(item.payload as EquityPoint), 'Equity']}
+              />
+              <Line type="linear" dataKey="value" stroke={COLORS.equity} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      </figure>
+      <figure className="backtest-chart" data-testid="backtest-drawdown-chart" aria-label="Drawdown from the running peak">
+        <figcaption>
+          <span className="wf-chart-title">Drawdown</span>
+          <span className="muted">from the running peak</span>
+        </figcaption>
+        <div className="backtest-chart-surface backtest-chart-surface-short">
+          <ResponsiveContainer width="100%" height="100%">
+            <AreaChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke={COLORS.grid} vertical={false} />
+              <XAxis
+                dataKey="t"
+                type="number"
+                scale="time"
+                domain={['dataMin', 'dataMax']}
+                tickFormatter={tickTime}
+                tick={{ fill: COLORS.axis, fontSize: 11 }}
+                stroke={COLORS.grid}
+                minTickGap={40}
+              />
+              <YAxis
+                domain={['auto', 0]}
+                tickFormatter={(v: number) => `${(v * 100).toFixed(1)}%`}
+                tick={{ fill: COLORS.axis, fontSize: 11 }}
+                stroke={COLORS.grid}
+                width={72}
+              />
+              <Tooltip
+                contentStyle={tooltipStyle}
+                labelStyle={{ color: '#f1f4f8' }}
+                labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}
+                formatter={(v) => [typeof v === 'number' ? `${(v * 100).toFixed(2)} %` : '—', 'Drawdown']}
+              />
+              <Area
+                type="linear"
+                dataKey="drawdown"
+                stroke={COLORS.drawdown}
+                fill={COLORS.drawdown}
+                fillOpacity={0.25}
+                isAnimationActive={false}
+              />
+            </AreaChart>
+          </ResponsiveContainer>
+        </div>
+      </figure>
+    </div>
+  );
+}

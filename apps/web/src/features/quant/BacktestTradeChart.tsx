@@ -1,0 +1,110 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { createSeriesMarkers, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import type { BacktestTradeDto, CandleSeries } from '@tradeloop/contracts';
+import type { Timeframe } from '@tradeloop/domain';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { api } from '../../lib/api';
+import { createCandleChart } from '../trade/candle-chart';
+import { chartTime, toBar } from '../trade/chart-data';
+import { tradeMarkers } from './backtest-report';
+import '../trade/trade.css';
+
+/**
+ * The symbol's candles over the backtest's range (the app's candle chart) with each fill as a
+ * BUY / SELL marker on its bar.
+ *
+ * Test ids: backtest-trade-chart (data-symbol, data-state loading|error|ready, data-markers, data-buy, data-sell).
+ */
+export function BacktestTradeChart({
+  symbol,
+  timeframe,
+  from,
+  to,
+  trades,
+}: {
+  symbol: string;
+  timeframe: Timeframe;
+  from: string;
+  to: string;
+  trades: readonly BacktestTradeDto[];
+}) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const handles = useRef<{ setBars: (bars: ReturnType<typeof toBar>[]) => void; markers: ISeriesMarkersPluginApi<Time> } | null>(null);
+  const candles = useQuery({
+    queryKey: ['market', 'candles-range', symbol, timeframe, from, to],
+    queryFn: ({ signal }) => api<CandleSeries>('/api/v1/market/candles', { signal, query: { symbol, timeframe, from, to } }),
+    staleTime: Infinity,
+  });
+  const bars = useMemo(() => (candles.data?.candles ?? []).map(toBar), [candles.data]);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return undefined;
+    const { chart, candles: series } = createCandleChart(container);
+    const markers = createSeriesMarkers(series, []);
+    handles.current = {
+      setBars: (b) => {
+        series.setData(b);
+        chart.timeScale().fitContent();
+      },
+      markers,
+    };
+    return () => {
+      handles.current = null;
+      chart.remove();
+    };
+  }, []);
+
+  const markers = useMemo(
+    () =>
+      tradeMarkers(
+        trades,
+        symbol,
+        bars.map((b) => b.time),
+        chartTime,
+      ),
+    [trades, symbol, bars],
+  );
+  useEffect(() => {
+    handles.current?.setBars(bars);
+  }, [bars]);
+  useEffect(() => {
+    handles.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp }) satisfies SeriesMarker<Time>));
+  }, [markers]);
+
+  const state = candles.isError ? 'error' : candles.isPending ? 'loading' : 'ready';
+  const buys = markers.filter((m) => m.shape === 'arrowUp').length;
+  return (
+    <section
+      className="chart-panel backtest-trade-chart"
+      aria-label={`${symbol} candles with the backtest's trades`}
+      data-testid="backtest-trade-chart"
+      data-symbol={symbol}
+      data-state={state}
+      data-markers={markers.length}
+      data-buy={buys}
+      data-sell={markers.length - buys}
+    >
+      <header className="chart-header">
+        <div className="chart-title">
+          <h3 className="chart-symbol mono">{symbol}</h3>
+          <span className="muted">{timeframe} candles · trades</span>
+        </div>
+        <div className="signal-legend">
+          <span className="signal-legend-item up">▲ BUY {buys}</span>
+          <span className="signal-legend-item down">▼ SELL {markers.length - buys}</span>
+        </div>
+      </header>
+      <div className="chart-canvas">
+        <div ref={containerRef} className="chart-surface" />
+        {state === 'loading' && <div className="chart-overlay muted">Loading {symbol} candles…</div>}
+        {state === 'error' && (
+          <div className="chart-overlay">
+            <ErrorNotice error={candles.error} onRetry={() => void candles.refetch()} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
