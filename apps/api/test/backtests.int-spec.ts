@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { tableFromIPC } from 'apache-arrow';
+import { demoUniverse, formatPrice, type Candle } from '@tradeloop/domain';
+import { BacktestSchema, BacktestTradePageSchema } from '@tradeloop/contracts';
+import { Db } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+import { startWorker } from './support/kite-world';
+
+/**
+ * Backtests over HTTP and through the real worker (docs/backtests.md "Runs, storage and API"):
+ * every refusal before a row exists, a run end to end on seeded candles (JSON and Arrow), cancel,
+ * and a run whose worker stopped.
+ */
+const MAX_BARS = 5_000;
+const { api, ctx } = useTestApi({ BACKTEST_MAX_BARS: String(MAX_BARS) }, { logLevel: 'silent' });
+
+const T0 = Date.parse('2026-10-05T03:45:00Z'); // Monday 09:15 IST
+const N = 3_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Integer-tick closes swinging ±₹100 around ₹2,500 (period ~250 bars): SMA 5/20 crosses often. */
+const bars = (shift = 0): Candle[] =>
+  Array.from({ length: N }, (_, i) => {
+    const close = 25_000_000 + Math.round(1_000_000 * Math.sin((i + shift) / 40)) + (i % 7) * 300;
+    return { ts: T0 + i * 60_000, open: close - 500, high: close + 2_000, low: close - 2_000, close, volume: 1_000 + i };
+  });
+const RELIANCE = bars();
+
+let quant: { token: string; user: { id: string } };
+let worker: RunningProcess | undefined;
+let queuedCancelled: string;
+
+beforeAll(async () => {
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date(T0)));
+  const candles = api.app.get(CandlesRepository);
+  await candles.upsertMany(RELIANCE.map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
+  await candles.upsertMany(bars(90).map((candle) => ({ symbol: 'INFY', timeframe: '1m' as const, candle })));
+  quant = await signedIn(api, ['quant']);
+});
+
+afterAll(async () => {
+  await worker?.stop();
+});
+
+const request = (over: Record<string, unknown> = {}) => ({
+  strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1 } },
+  symbols: ['RELIANCE'],
+  timeframe: '1m',
+  from: iso(T0),
+  to: iso(T0 + N * 60_000),
+  fillModel: { at: 'close' },
+  fees: false,
+  initialCapital: '100000.00',
+  ...over,
+});
+const start = (body: unknown, token = quant.token) => api.http.request('POST', '/api/v1/backtests', { body, token });
+const get = (id: string, token = quant.token) => api.http.get(`/api/v1/backtests/${id}`, token);
+const rows = async () => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n);
+const untilStatus = (id: string, statuses: string[], ms = 30_000) =>
+  eventually(
+    async () => {
+      const b = (await get(id)).body;
+      return statuses.includes(b.status) ? b : null;
+    },
+    ms,
+    `backtest ${id} ${statuses.join('|')}`,
+  );
+const ensureWorker = async () => {
+  worker ??= await startWorker(ctx, await freePort(), { MARKET_FEED: 'off' });
+};
+
+describe('backtests API', () => {
+  it('refuses bad requests with the field or limit named, and stores none of them', async () => {
+    const before = await rows();
+    const cases: [string, unknown, number, string, RegExp?][] = [
+      [
+        'fast not below slow',
+        request({ strategy: { kind: 'sma-crossover', params: { fast: 20, slow: 5, quantity: 1 } } }),
+        400,
+        'strategy.params.fast',
+      ],
+      [
+        'quantity zero',
+        request({ strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 0 } } }),
+        400,
+        'strategy.params.quantity',
+      ],
+      [
+        'negative quantity',
+        request({ strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: -3 } } }),
+        400,
+        'strategy.params.quantity',
+      ],
+      [
+        'fractional fast',
+        request({ strategy: { kind: 'sma-crossover', params: { fast: 2.5, slow: 20, quantity: 1 } } }),
+        400,
+        'strategy.params.fast',
+      ],
+      ['unknown kind', request({ strategy: { kind: 'martingale', params: {} } }), 400, 'strategy.kind'],
+      ['unknown symbol', request({ symbols: ['RELIANCE', 'NOPE'] }), 400, 'symbols.1'],
+      ['no symbols', request({ symbols: [] }), 400, 'symbols'],
+      ['from after to', request({ from: iso(T0 + 60_000), to: iso(T0) }), 400, 'from'],
+      ['bad capital', request({ initialCapital: '-5' }), 400, 'initialCapital'],
+      ['bad fill model', request({ fillModel: { at: 'vwap' } }), 400, 'fillModel.at'],
+      ['participation above 1', request({ fillModel: { at: 'close', maxParticipation: 1.5 } }), 400, 'fillModel.maxParticipation'],
+      ['ml-signal without a model', request({ strategy: { kind: 'ml-signal', params: { quantity: 1 } } }), 400, 'strategy.modelId'],
+      [
+        'ml-signal with an unknown model',
+        request({ strategy: { kind: 'ml-signal', params: { quantity: 1 }, modelId: randomUUID() } }),
+        400,
+        'strategy.modelId',
+      ],
+      [
+        'a symbol without candles in the range',
+        request({ symbols: ['RELIANCE', 'TCS'] }),
+        422,
+        'symbols.1',
+        new RegExp(`TCS in ${iso(T0)}`),
+      ],
+      [
+        'a range before any candle',
+        request({ from: '2020-01-01T00:00:00.000Z', to: '2020-02-01T00:00:00.000Z' }),
+        422,
+        'symbols.0',
+        /RELIANCE/,
+      ],
+      ['more bars than BACKTEST_MAX_BARS', request({ symbols: ['RELIANCE', 'INFY'] }), 422, 'to', /6,000 bars.*BACKTEST_MAX_BARS is 5,000/],
+    ];
+    for (const [what, body, status, field, detail] of cases) {
+      const res = await start(body);
+      expect(res.status, what).toBe(status);
+      expect(res.headers.get('content-type'), what).toContain('application/problem+json');
+      expect(
+        res.body.errors?.map((e: { field: string }) => e.field),
+        what,
+      ).toContain(field);
+      if (detail) expect(res.body.detail, what).toMatch(detail);
+    }
+    const trader = await signedIn(api, ['trader']);
+    expect((await start(request(), trader.token)).status).toBe(403);
+    expect(await rows()).toBe(before);
+  });
+
+  it('a queued run is cancelled at once (no worker running yet)', async () => {
+    const { id } = (await start(request())).body;
+    const del = await api.http.request('DELETE', `/api/v1/backtests/${id}`, { token: quant.token });
+    expect(del.status).toBe(202);
+    expect(del.body).toEqual({ id, status: 'cancelled' });
+    expect((await get(id)).body).toMatchObject({ status: 'cancelled', metrics: null });
+    queuedCancelled = id;
+  });
+
+  it('a cancel during the run ends it cancelled, with no metrics, trades or equity stored', async () => {
+    expect(worker).toBeUndefined();
+    const db = api.app.get(Db);
+    const { id } = (await start(request())).body;
+    // While this transaction holds a key-share lock on the row, the run can claim it, beat and be
+    // asked to cancel (those updates leave the key alone) but cannot store its results: the
+    // cancel lands while it is running, whatever the machine's speed.
+    let locked!: () => void;
+    let release!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const released = new Promise<void>((r) => (release = r));
+    const holding = db.tx(async (sql) => {
+      await sql.rows(`SELECT 1 FROM backtests WHERE id = $1 FOR KEY SHARE`, [id]);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      await ensureWorker();
+      await untilStatus(id, ['running']);
+      const del = await api.http.request('DELETE', `/api/v1/backtests/${id}`, { token: quant.token });
+      expect(del.status).toBe(202);
+      expect(del.body).toEqual({ id, status: 'running' });
+    } finally {
+      release();
+      await holding;
+    }
+    const b = await untilStatus(id, ['completed', 'failed', 'cancelled']);
+    expect(b).toMatchObject({ status: 'cancelled', metrics: null });
+    const stored = await db.sql.one<{ t: string; e: string }>(
+      `SELECT (SELECT count(*) FROM backtest_trades WHERE backtest_id = $1)::text AS t, (SELECT count(*) FROM backtest_equity WHERE backtest_id = $1)::text AS e`,
+      [id],
+    );
+    expect(stored).toEqual({ t: '0', e: '0' });
+    expect((await api.http.get(`/api/v1/backtests/${id}/equity`, quant.token)).body.points).toEqual([]);
+    expect((await api.http.get(`/api/v1/backtests/${id}/trades`, quant.token)).body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('runs end to end in the worker: completed, with trades, equity and metrics readable as JSON and Arrow', async () => {
+    const res = await start(request());
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });
+    const { id } = res.body;
+    await ensureWorker();
+    const done = BacktestSchema.parse(await untilStatus(id, ['completed', 'failed', 'cancelled']));
+    expect(done).toMatchObject({ status: 'completed', progress: 1, error: null, barsProcessed: N });
+    expect(done.request).toMatchObject({
+      strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1, allowShort: false, timeframe: '1m' } },
+      fillModel: { at: 'close', slippageBps: 0 },
+      fees: false,
+      initialCapital: '100000.00',
+    });
+
+    // Every fill: at its bar's close (fill model 'close', no slippage), alternating BUY/SELL of 1 (long-only).
+    const trades: { ts: string; side: string; quantity: number; price: string; fees: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await api.http.get(`/api/v1/backtests/${id}/trades?limit=7${cursor ? `&cursor=${cursor}` : ''}`, quant.token);
+      expect(page.status).toBe(200);
+      const parsed = BacktestTradePageSchema.parse(page.body);
+      trades.push(...parsed.items);
+      cursor = parsed.nextCursor;
+    } while (cursor);
+    expect(trades.length).toBeGreaterThan(10);
+    const byTs = new Map(RELIANCE.map((b) => [iso(b.ts), b]));
+    trades.forEach((t, i) => {
+      expect(t.side).toBe(i % 2 === 0 ? 'BUY' : 'SELL');
+      expect(t.quantity).toBe(1);
+      expect(t.price).toBe(formatPrice(byTs.get(t.ts)!.close));
+      expect(t.fees).toBe('0.00');
+    });
+    expect(done.metrics).toMatchObject({ trades: trades.length, fees: '0.00' });
+
+    // The equity curve: one point per bar; the last = cash after the fills + the open position at the last close.
+    const eq = await api.http.get(`/api/v1/backtests/${id}/equity`, quant.token);
+    expect(eq.status).toBe(200);
+    expect(eq.body.points).toHaveLength(N);
+    expect(eq.body.points[0].ts).toBe(iso(T0));
+    let cashTicks = 100_000 * 10_000;
+    for (const t of trades) cashTicks += (t.side === 'BUY' ? -1 : 1) * Math.round(Number(t.price) * 10_000);
+    const open = trades.length % 2;
+    const finalTicks = cashTicks + open * RELIANCE[N - 1]!.close;
+    expect(eq.body.points.at(-1).equity).toBe((Math.round(finalTicks / 100) / 100).toFixed(2));
+    expect(done.metrics!.totalReturn).toBeCloseTo(finalTicks / 1e9 - 1, 12);
+
+    const arrow = await fetch(`${api.url}/api/v1/backtests/${id}/equity`, {
+      headers: { authorization: `Bearer ${quant.token}`, accept: 'application/vnd.apache.arrow.stream' },
+    });
+    expect(arrow.headers.get('content-type')).toContain('application/vnd.apache.arrow.stream');
+    const table = tableFromIPC(new Uint8Array(await arrow.arrayBuffer()));
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['ts', 'equity']);
+    expect(table.numRows).toBe(N);
+    expect(Number(table.getChild('ts')!.get(0))).toBe(T0);
+    expect(table.getChild('equity')!.get(N - 1)).toBeCloseTo(finalTicks / 10_000, 4);
+
+    // Someone else's is not found; its owner's trader role could read it, another quant cannot.
+    const other = await signedIn(api, ['quant']);
+    expect((await get(id, other.token)).status).toBe(404);
+    expect((await api.http.get(`/api/v1/backtests/${id}/trades`, other.token)).status).toBe(404);
+    // Cancelling a completed run changes nothing.
+    const del = await api.http.request('DELETE', `/api/v1/backtests/${id}`, { token: quant.token });
+    expect(del.status).toBe(202);
+    expect(del.body).toEqual({ id, status: 'completed' });
+    // The run cancelled while queued was never claimed by the worker.
+    expect((await get(queuedCancelled)).body).toMatchObject({ status: 'cancelled', startedAt: null });
+  });
+
+  it('a run left running by a worker that stopped (stale heartbeat) ends failed', async () => {
+    await ensureWorker();
+    const id = randomUUID();
+    await api.app.get(Db).sql.rows(
+      `INSERT INTO backtests (id, user_id, status, request, fill_model, started_at, heartbeat_at)
+       SELECT $1, $2, 'running', request, fill_model, now() - interval '1 hour', now() - interval '1 hour' FROM backtests WHERE user_id = $2 LIMIT 1`,
+      [id, quant.user.id],
+    );
+    expect((await get(id)).body.status).toBe('running');
+    const b = await untilStatus(id, ['failed', 'completed', 'cancelled'], 30_000);
+    expect(b).toMatchObject({ status: 'failed', error: 'worker stopped during the run', metrics: null });
+  });
+});
