@@ -5,17 +5,17 @@
 //
 //   node bench/backtest/ours.mjs BARS.csv [--fast 10] [--slow 30] [--runs 1]
 import { fileURLToPath } from 'node:url';
-import { runBacktest, SmaCrossover } from '@tradeloop/domain';
+import { DEFAULT_FEE_SCHEDULE, runBacktest, SmaCrossover } from '@tradeloop/domain';
 import { readBarsCsv } from './data.mjs';
 
 const FILL_MODEL = Object.freeze({ at: 'next_open', slippageBps: 0, maxParticipation: null });
 const INITIAL_CAPITAL = 1_000_000_000n; // ₹1 crore in paise: far above one unit's price
 
-function once(bars, fast, slow) {
+function once(bars, fast, slow, fees = null) {
   const strategy = new SmaCrossover({ fast, slow, quantity: 1, allowShort: false });
   const series = [{ symbol: 'BT', ...bars }];
   const t0 = process.hrtime.bigint();
-  const result = runBacktest({ strategy, series, fillModel: FILL_MODEL, fees: null, product: 'MIS', initialCapital: INITIAL_CAPITAL });
+  const result = runBacktest({ strategy, series, fillModel: FILL_MODEL, fees, product: 'MIS', initialCapital: INITIAL_CAPITAL });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { result, seconds };
 }
@@ -61,6 +61,22 @@ export function runOurs(bars, { fast = 10, slow = 30, runs = 1 } = {}) {
     seconds: best,
     barsPerSec: n / best,
   };
+}
+
+/**
+ * The same run with the default fee schedule charged on every fill (the issue's speed target is
+ * "with fills and fees"); not compared with backtrader, which runs without commission here.
+ */
+export function timeOursWithFees(bars, { fast = 10, slow = 30, runs = 4 } = {}) {
+  let best = Infinity;
+  let last;
+  for (let r = 0; r < runs; r += 1) {
+    last = once(bars, fast, slow, DEFAULT_FEE_SCHEDULE);
+    if (runs === 1 || r > 0) best = Math.min(best, last.seconds);
+  }
+  if (last.result.status !== 'completed') throw new Error(`engine run ${last.result.status}`);
+  const n = bars.ts.length;
+  return { bars: n, count: last.result.trades.length, feesPaise: last.result.feesPaid, seconds: best, barsPerSec: n / best };
 }
 
 function arg(name, fallback) {
