@@ -21,6 +21,21 @@ import type {
 
 /** Integers in JS numbers are exact up to here (docs/backtests.md, "Money"). */
 const BOUND = BigInt(Number.MAX_SAFE_INTEGER);
+/** Below this a fill's cash and gross values need no exact check (every partial sum stays below 2^53). */
+const FAST_BOUND = 2 ** 52;
+/**
+ * The per-bar accumulators live in one Float64Array, not in closure variables: a double in a
+ * closure's context is boxed anew on every write, a typed-array slot never is.
+ */
+const CASH = 0;
+/** Σ net × last close, tick-units. */
+const HOLDINGS = 1;
+/** Fees paid so far, tick-units. */
+const FEES = 2;
+/** P&L before fees at the start of the current IST day, tick-units (the daily-loss rule). */
+const DAY_START_PNL = 3;
+/** Σ |net| × the series' highest high: with |cash| it bounds every equity the run can show. */
+const GROSS = 4;
 const DEFAULT_PROGRESS_EVERY = 65_536;
 /** Days for the daily-loss rule are IST calendar days (docs/domain.md, "Risk"). */
 const IST_OFFSET_MS = 19_800_000;
@@ -68,7 +83,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const indexOf = new Map(symbols.map((sym, i) => [sym, i]));
   const lengths = series.map((x) => x.ts.length);
   const total = lengths.reduce((a, n) => a + n, 0);
-  const maxHigh = series.map((x) => x.high.reduce((m, v) => (v > m ? v : m), 0));
+  const maxHigh = series.map(highest);
   const slip = slippageUnits(fillModel.slippageBps);
   const participation = fillModel.maxParticipation;
   const atClose = fillModel.at === 'close';
@@ -80,28 +95,27 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const sigPtr = new Int32Array(S);
 
   const positions: Position[] = new Array<Position>(S).fill(FLAT_POSITION);
-  /** Mirrors in numbers for the per-bar path: net units, signed units still working, last close, participation left in the current bar. */
-  const net = new Float64Array(S);
-  const pending = new Float64Array(S);
+  /**
+   * Mirrors in numbers for the per-bar path: net units and signed units still working (plain
+   * arrays: small integers stay untagged, so handing the strategy its position allocates nothing),
+   * last close, participation left in the current bar.
+   */
+  const net: number[] = new Array<number>(S).fill(0);
+  const pending: number[] = new Array<number>(S).fill(0);
   const lastClose = new Float64Array(S);
   const budget = new Float64Array(S);
   const book: WorkingOrder[][] = series.map(() => []);
-  const capitalTicks: TradeValue = paiseToValue(config.initialCapital);
-  let cashBig: TradeValue = capitalTicks;
-  let cash = Number(cashBig);
-  /** Σ net × last close, tick-units. */
-  let holdings = 0;
-  /** Σ |net| × the series' highest high: with |cash| it bounds every equity the run can show. */
-  let gross: TradeValue = 0n;
+  /** Realised P&L of each symbol's position after its last fill. */
+  const realised: TradeValue[] = new Array<TradeValue>(S).fill(0n);
+  const capital = Number(paiseToValue(config.initialCapital));
+  const acc = new Float64Array(5);
+  acc[CASH] = capital;
   let feesPaid: Paise = 0n;
-  let feesTicks = 0;
   let seq = 0;
   const trades: BacktestTrade[] = [];
   const refusals: BacktestRefusal[] = [];
   const recentOrders: number[] = [];
   let day = Number.NaN;
-  /** P&L before fees at the start of the current day, tick-units (the daily-loss rule). */
-  let dayStartPnl = 0;
 
   const eqTs = new Float64Array(total);
   const eqValue = new Float64Array(total);
@@ -114,29 +128,29 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     const s = o.s;
     const before = positions[s]!;
     const after = applyFillToPosition(before, o.side, quantity, price);
-    const value = tradeValue(quantity, price);
     const fees: Paise =
       schedule === null ? 0n : computeFees({ side: o.side, product, quantity, price, orderTurnoverBefore: o.turnover }, schedule).total;
     const netBefore = net[s]!;
     const netAfter = after.netQuantity;
-    const nextCash: TradeValue = cashBig + (o.sign === 1 ? -value : value) - paiseToValue(fees);
-    const nextGross: TradeValue = gross + (BigInt(Math.abs(netAfter)) - BigInt(Math.abs(netBefore))) * BigInt(maxHigh[s]!);
-    if ((nextCash < 0n ? -nextCash : nextCash) + nextGross > BOUND)
-      throw new DomainError(
-        'UNPROCESSABLE',
-        `The run's cash and positions would pass 2^53 tick-units (₹900 billion) at ${new Date(ts).toISOString()}: too large to replay exactly`,
-      );
+    const value = quantity * price;
+    const feeTicks = Number(fees) * 100;
+    let cash = acc[CASH]! + (o.sign === 1 ? -value : value) - feeTicks;
+    const gross = acc[GROSS]! + (Math.abs(netAfter) - Math.abs(netBefore)) * maxHigh[s]!;
+    if (!(value < FAST_BOUND && Math.abs(cash) + gross < FAST_BOUND))
+      cash = exactCash(acc[CASH]!, o.sign, quantity, price, fees, gross, ts);
     positions[s] = after;
-    o.turnover += value;
+    o.turnover += tradeValue(quantity, price);
     o.remaining -= quantity;
-    cashBig = nextCash;
-    cash = Number(nextCash);
-    gross = nextGross;
-    holdings += (netAfter - netBefore) * lastClose[s]!;
+    acc[CASH] = cash;
+    acc[GROSS] = gross;
+    acc[HOLDINGS] = acc[HOLDINGS]! - netBefore * lastClose[s]! + netAfter * lastClose[s]!;
+    acc[FEES] = acc[FEES]! + feeTicks;
     net[s] = netAfter;
     pending[s] = pending[s]! - (netAfter - netBefore);
     feesPaid += fees;
-    feesTicks = Number(paiseToValue(feesPaid));
+    const realisedAfter = realizedPnl(after);
+    const realisedPnl: TradeValue = realisedAfter - realised[s]!;
+    realised[s] = realisedAfter;
     trades.push({
       ts,
       symbol: symbols[s]!,
@@ -144,7 +158,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
       quantity,
       price,
       fees,
-      realisedPnl: realizedPnl(after) - realizedPnl(before),
+      realisedPnl,
     });
   }
 
@@ -190,7 +204,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     const held: RiskState['positions'][number][] = [];
     for (let s = 0; s < S; s++) if (net[s] !== 0) held.push({ symbol: symbols[s]!, product, netQuantity: net[s]! });
     while (recentOrders.length > 0 && recentOrders[0]! <= ts - MINUTE_MS) recentOrders.shift();
-    const pnl = cash + holdings + feesTicks - Number(capitalTicks) - dayStartPnl;
+    const pnl = acc[CASH]! + acc[HOLDINGS]! + acc[FEES]! - capital - acc[DAY_START_PNL]!;
     return { openOrders, positions: held, dayPnl: valueToPaise(BigInt(pnl)), recentOrderTimes: recentOrders, now: ts };
   }
 
@@ -280,7 +294,13 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   let countdown = every;
   let cancelled = false;
   let symbol = '';
-  let col: BarSeries = series[0]!;
+  // The current symbol's columns, in locals.
+  let tsCol: Float64Array = new Float64Array(0);
+  let openCol = tsCol;
+  let highCol = tsCol;
+  let lowCol = tsCol;
+  let closeCol = tsCol;
+  let volumeCol = tsCol;
   while (done < total) {
     const s = heap[0]!;
     const i = ptr[s]!;
@@ -294,34 +314,40 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     }
     if (s !== cur) {
       cur = s;
-      col = series[s]!;
+      const col = series[s]!;
+      tsCol = col.ts;
+      openCol = col.open;
+      highCol = col.high;
+      lowCol = col.low;
+      closeCol = col.close;
+      volumeCol = col.volume;
       symbol = symbols[s]!;
     }
-    const ts = col.ts[i]!;
+    const ts = tsCol[i]!;
     if (ts !== curTs) {
       if (done > 0) {
         eqTs[points] = curTs;
-        eqValue[points++] = cash + holdings;
+        eqValue[points++] = acc[CASH]! + acc[HOLDINGS]!;
       }
       curTs = ts;
       if (limits !== null) {
         const d = Math.floor((ts + IST_OFFSET_MS) / DAY_MS);
         if (d !== day) {
           day = d;
-          dayStartPnl = cash + holdings + feesTicks - Number(capitalTicks);
+          acc[DAY_START_PNL] = acc[CASH]! + acc[HOLDINGS]! + acc[FEES]! - capital;
         }
       }
     }
-    const close = col.close[i]!;
+    const close = closeCol[i]!;
     candle.ts = ts;
-    candle.open = col.open[i]!;
-    candle.high = col.high[i]!;
-    candle.low = col.low[i]!;
+    candle.open = openCol[i]!;
+    candle.high = highCol[i]!;
+    candle.low = lowCol[i]!;
     candle.close = close;
-    candle.volume = col.volume[i]!;
+    candle.volume = volumeCol[i]!;
     if (participation !== null) budget[s] = participationCap(participation, candle.volume);
     if (book[s]!.length !== 0) fillWaiting(s);
-    holdings += net[s]! * (close - lastClose[s]!);
+    acc[HOLDINGS] = acc[HOLDINGS]! + net[s]! * (close - lastClose[s]!);
     lastClose[s] = close;
     const intent = strategy.onBar(symbol, candle, net[s]! + pending[s]!);
     if (intent !== null) place(intent, ts);
@@ -351,7 +377,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   }
   if (done > 0) {
     eqTs[points] = curTs;
-    eqValue[points++] = cash + holdings;
+    eqValue[points++] = acc[CASH]! + acc[HOLDINGS]!;
   }
   if (!cancelled) config.onProgress?.(total, total);
 
@@ -371,7 +397,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     trades,
     refusals,
     equity: points === total ? { ts: eqTs, value: eqValue } : { ts: eqTs.slice(0, points), value: eqValue.slice(0, points) },
-    initialEquity: Number(capitalTicks),
+    initialEquity: capital,
     positions: series.map((x, s) => ({
       symbol: x.symbol,
       netQuantity: net[s]!,
@@ -385,6 +411,27 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     barsTotal: total,
     fillModel: { at: fillModel.at, slippageBps: fillModel.slippageBps, maxParticipation: fillModel.maxParticipation },
   };
+}
+
+/**
+ * A fill's new cash, exactly, when the fast check could not vouch for it; refuses (UNPROCESSABLE)
+ * a run whose cash and positions pass 2^53 tick-units.
+ */
+function exactCash(cash: number, sign: 1 | -1, quantity: number, price: number, fees: Paise, gross: number, ts: number): number {
+  const next: TradeValue = BigInt(cash) - BigInt(sign) * tradeValue(quantity, price) - paiseToValue(fees);
+  if ((next < 0n ? -next : next) + BigInt(Math.round(gross)) > BOUND || gross > Number.MAX_SAFE_INTEGER)
+    throw new DomainError(
+      'UNPROCESSABLE',
+      `The run's cash and positions would pass 2^53 tick-units (₹900 billion) at ${new Date(ts).toISOString()}: too large to replay exactly`,
+    );
+  return Number(next);
+}
+
+function highest(x: BarSeries): number {
+  let m = 0;
+  const h = x.high;
+  for (let i = 0; i < h.length; i++) if (h[i]! > m) m = h[i]!;
+  return m;
 }
 
 /** Signals per series, each list ascending by ts (a stable sort of a copy); null without signals. */
