@@ -11,12 +11,9 @@ const tickTime = (t: number) => {
   const d = new Date(t);
   return `${d.getDate()}/${d.getMonth() + 1} ${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 };
-const rupeesAxis = (v: number) =>
-  Math.abs(v) >= 1e7
-    ? `₹${(v / 1e7).toFixed(2)}Cr`
-    : Math.abs(v) >= 1e5
-      ? `₹${(v / 1e5).toFixed(2)}L`
-      : `₹${Math.round(v).toLocaleString('en-IN')}`;
+const rupeesAxis = (v: number) => `₹${Math.round(v).toLocaleString('en-IN')}`;
+/** Enough decimals that the drawdown axis's ticks differ (a 0.02 % fall is not "-0.0%"). */
+const drawdownDigits = (deepest: number) => (Math.abs(deepest) >= 0.01 ? 1 : Math.abs(deepest) >= 0.001 ? 2 : 3);
 const tooltipStyle = { background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 };
 
 /**
@@ -27,6 +24,9 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
   const series = useMemo(() => equitySeries(points), [points]);
   const drawn = useMemo(() => thinSeries(series, MAX_POINTS), [series]);
   const equityTip = (p: EquityPoint) => formatInr(toPaise(p.equity));
+  const deepest = useMemo(() => series.reduce((m, p) => Math.min(m, p.drawdown), 0), [series]);
+  const digits = drawdownDigits(deepest);
+  const timeAt = (i: number) => tickTime(series[Math.min(Math.max(Math.round(i), 0), series.length - 1)]?.t ?? 0);
   if (series.length === 0) return <p className="muted">No equity points.</p>;
   return (
     <div className="backtest-charts">
@@ -40,11 +40,10 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
             <LineChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} vertical={false} />
               <XAxis
-                dataKey="t"
+                dataKey="i"
                 type="number"
-                scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={tickTime}
+                tickFormatter={timeAt}
                 tick={{ fill: COLORS.axis, fontSize: 11 }}
                 stroke={COLORS.grid}
                 minTickGap={40}
@@ -59,7 +58,7 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
               <Tooltip
                 contentStyle={tooltipStyle}
                 labelStyle={{ color: '#f1f4f8' }}
-                labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}
+                labelFormatter={(i) => formatDateTime(new Date(series[Number(i)]?.t ?? 0).toISOString())}
                 formatter={(_v, _n, item) => [equityTip(item.payload as EquityPoint), 'Equity']}
               />
               <Line type="linear" dataKey="value" stroke={COLORS.equity} dot={false} strokeWidth={1.5} isAnimationActive={false} />
@@ -77,18 +76,17 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
             <AreaChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} vertical={false} />
               <XAxis
-                dataKey="t"
+                dataKey="i"
                 type="number"
-                scale="time"
                 domain={['dataMin', 'dataMax']}
-                tickFormatter={tickTime}
+                tickFormatter={timeAt}
                 tick={{ fill: COLORS.axis, fontSize: 11 }}
                 stroke={COLORS.grid}
                 minTickGap={40}
               />
               <YAxis
                 domain={['auto', 0]}
-                tickFormatter={(v: number) => `${(v * 100).toFixed(1)}%`}
+                tickFormatter={(v: number) => `${(v * 100).toFixed(digits)}%`}
                 tick={{ fill: COLORS.axis, fontSize: 11 }}
                 stroke={COLORS.grid}
                 width={72}
@@ -96,8 +94,8 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
               <Tooltip
                 contentStyle={tooltipStyle}
                 labelStyle={{ color: '#f1f4f8' }}
-                labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}
-                formatter={(v) => [typeof v === 'number' ? `${(v * 100).toFixed(2)} %` : '—', 'Drawdown']}
+                labelFormatter={(i) => formatDateTime(new Date(series[Number(i)]?.t ?? 0).toISOString())}
+                formatter={(v) => [typeof v === 'number' ? `${(v * 100).toFixed(digits + 1)} %` : '—', 'Drawdown']}
               />
               <Area
                 type="linear"

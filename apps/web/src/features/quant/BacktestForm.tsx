@@ -227,7 +227,7 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
           {errorOf('to')}
         </label>
       </div>
-      <div className="backtest-row">
+      <div className="backtest-row backtest-row-fill">
         <div className="field">
           <span className="label">Fill at</span>
           <div className="segmented quant-segmented" role="group" aria-label="Fill at">

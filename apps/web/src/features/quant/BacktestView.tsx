@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { BacktestDto, BacktestMetrics } from '@tradeloop/contracts';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -100,6 +100,9 @@ export function BacktestView({ id }: { id: string }) {
   );
 }
 
+/** Rows of two metrics each (the report is wide, the figures short). */
+const pairs = <T,>(xs: readonly T[]): T[][] => Array.from({ length: Math.ceil(xs.length / 2) }, (_, i) => xs.slice(2 * i, 2 * i + 2));
+
 function BacktestReport({ backtest: b, metrics }: { backtest: BacktestDto; metrics: BacktestMetrics }) {
   const equity = useBacktestEquity(b.id, true);
   const allTrades = useQuery({
@@ -116,14 +119,18 @@ function BacktestReport({ backtest: b, metrics }: { backtest: BacktestDto; metri
         </h3>
         <table className="table table-dense backtest-metrics" data-testid="backtest-metrics">
           <tbody>
-            {METRIC_ROWS.map((m) => (
-              <tr key={m.key} data-testid={`backtest-metric-${m.key}`} data-value={String(metrics[m.key])}>
-                <th scope="row" title={m.hint}>
-                  {m.label}
-                </th>
-                <td className="col-num mono">
-                  {m.key === 'fees' ? <Money value={metrics.fees} /> : formatMetricValue(m.key, metrics[m.key])}
-                </td>
+            {pairs(METRIC_ROWS).map((row) => (
+              <tr key={row.map((m) => m.key).join()}>
+                {row.map((m) => (
+                  <Fragment key={m.key}>
+                    <th scope="row" title={m.hint}>
+                      {m.label}
+                    </th>
+                    <td className="col-num mono nowrap" data-testid={`backtest-metric-${m.key}`} data-value={String(metrics[m.key])}>
+                      {m.key === 'fees' ? <Money value={metrics.fees} /> : formatMetricValue(m.key, metrics[m.key])}
+                    </td>
+                  </Fragment>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -44,6 +44,8 @@ describe('formatMetricValue', () => {
     expect(formatMetricValue('profitFactor', null)).toBe('—');
     expect(formatMetricValue('turnover', 3)).toBe('3.00×');
     expect(formatMetricValue('trades', 1234)).toBe('1,234');
+    expect(formatMetricValue('totalReturn', -0.0000123)).toBe('-0.0012 %');
+    expect(formatMetricValue('totalReturn', 0)).toBe('0.00 %');
   });
 });
 

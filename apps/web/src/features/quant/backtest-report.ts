@@ -3,6 +3,8 @@ import { toPaise } from '../../lib/money';
 
 /** One point of the equity and drawdown charts. */
 export interface EquityPoint {
+  /** Bar index (the charts' x: nights and weekends take no room, as on a candle chart). */
+  i: number;
   /** Epoch ms. */
   t: number;
   /** Rupees, for drawing only (the exact value is in `equity`). */
@@ -15,11 +17,11 @@ export interface EquityPoint {
 /** Equity points (API money strings) → chart points with the drawdown from the running peak, computed in paise. */
 export function equitySeries(points: readonly { ts: string; equity: string }[]): EquityPoint[] {
   let peak: bigint | null = null;
-  return points.map((p) => {
+  return points.map((p, i) => {
     const paise = toPaise(p.equity);
     if (peak === null || paise > peak) peak = paise;
     const drawdown = peak > 0n ? Number(paise - peak) / Number(peak) : 0;
-    return { t: Date.parse(p.ts), value: Number(paise) / 100, equity: p.equity, drawdown };
+    return { i, t: Date.parse(p.ts), value: Number(paise) / 100, equity: p.equity, drawdown };
   });
 }
 
@@ -66,7 +68,11 @@ export function formatMetricValue(key: MetricKey, value: number | string | null)
   if (typeof value === 'string') return value;
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   if (key === 'trades') return value.toLocaleString('en-IN');
-  if (PERCENT_KEYS.has(key)) return `${(key === 'maxDrawdown' ? -Math.abs(value) * 100 : value * 100).toFixed(2)} %`;
+  if (PERCENT_KEYS.has(key)) {
+    const pct = key === 'maxDrawdown' ? -Math.abs(value) * 100 : value * 100;
+    // A small non-zero figure keeps two significant digits rather than reading as 0.00 %.
+    return `${pct !== 0 && Math.abs(pct) < 0.005 ? pct.toPrecision(2) : pct.toFixed(2)} %`;
+  }
   if (key === 'turnover') return `${value.toFixed(2)}×`;
   return value.toFixed(2);
 }
