@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { grantRoles, logIn, registerUser, shot } from './support/fixtures';
+import { ADMIN, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
 
 const DAY_MS = 86_400_000;
 /** `datetime-local` value of an instant in the browser's zone. */
@@ -150,4 +150,11 @@ test('a quant backtests sma-crossover on RELIANCE over the demo history: checks,
   await recent.click();
   await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-id', id);
   await expect(page.getByTestId('backtest-metric-trades')).toHaveAttribute('data-value', String(tradesCount));
+
+  // An admin without the quant role is told why instead of meeting a 403.
+  await logOut(page);
+  await logIn(page, ADMIN);
+  await page.goto('/quant/backtests');
+  await expect(page.getByTestId('backtests-quant-only')).toBeVisible();
+  await expect(page.getByTestId('backtest-form')).toHaveCount(0);
 });
