@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { demoUniverse, formatPrice, type Candle } from '@tradeloop/domain';
 import { BacktestSchema, BacktestTradePageSchema } from '@tradeloop/contracts';
@@ -29,6 +31,9 @@ const bars = (shift = 0): Candle[] =>
 const RELIANCE = bars();
 
 let quant: { token: string; user: { id: string } };
+let modelId: string;
+let otherFeatureSetModelId: string;
+const MODEL_DIR = resolve(__dirname, '../../../models/demo-momentum/1');
 let worker: RunningProcess | undefined;
 let queuedCancelled: string;
 
@@ -38,6 +43,20 @@ beforeAll(async () => {
   await candles.upsertMany(RELIANCE.map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
   await candles.upsertMany(bars(90).map((candle) => ({ symbol: 'INFY', timeframe: '1m' as const, candle })));
   quant = await signedIn(api, ['quant']);
+  const form = new FormData();
+  form.append('model', new Blob([readFileSync(`${MODEL_DIR}/model.onnx`)]), 'model.onnx');
+  form.append('card', readFileSync(`${MODEL_DIR}/card.json`, 'utf8'));
+  const res = await fetch(`${api.url}/api/v1/models`, { method: 'POST', body: form, headers: { authorization: `Bearer ${quant.token}` } });
+  expect(res.status).toBe(201);
+  modelId = ((await res.json()) as { model: { id: string } }).model.id;
+  // The same model as if trained on another feature set (the registry refuses to register one, so it is written directly).
+  otherFeatureSetModelId = randomUUID();
+  await api.app.get(Db).sql.rows(
+    `INSERT INTO models (id, name, version, stage, feature_set_version, card, checksum, size_bytes, artifact, created_by)
+     SELECT $2, name, 'other-features', 'staging', 'deadbeefdeadbeef', jsonb_set(card, '{featureSetVersion}', '"deadbeefdeadbeef"'), checksum, size_bytes, artifact, created_by
+     FROM models WHERE id = $1`,
+    [modelId, otherFeatureSetModelId],
+  );
 });
 
 afterAll(async () => {
@@ -126,6 +145,19 @@ describe('backtests API', () => {
         422,
         'symbols.0',
         /RELIANCE/,
+      ],
+      [
+        'a model on another feature set',
+        request({ strategy: { kind: 'ml-signal', params: { quantity: 1 }, modelId: otherFeatureSetModelId } }),
+        422,
+        'strategy.modelId',
+        /feature set deadbeefdeadbeef/,
+      ],
+      [
+        'a model of another timeframe',
+        request({ timeframe: '5m', strategy: { kind: 'ml-signal', params: { quantity: 1 }, modelId } }),
+        422,
+        'timeframe',
       ],
       ['more bars than BACKTEST_MAX_BARS', request({ symbols: ['RELIANCE', 'INFY'] }), 422, 'to', /6,000 bars.*BACKTEST_MAX_BARS is 5,000/],
     ];
@@ -258,6 +290,33 @@ describe('backtests API', () => {
     expect(del.body).toEqual({ id, status: 'completed' });
     // The run cancelled while queued was never claimed by the worker.
     expect((await get(queuedCancelled)).body).toMatchObject({ status: 'cancelled', startedAt: null });
+  });
+
+  it('ml-signal: the model scores the history in batches and the run names its model and feature-set versions', async () => {
+    await ensureWorker();
+    const res = await start(request({ strategy: { kind: 'ml-signal', params: { quantity: 2 }, modelId } }));
+    expect(res.status).toBe(202);
+    const done = BacktestSchema.parse(await untilStatus(res.body.id, ['completed', 'failed', 'cancelled']));
+    expect(done).toMatchObject({
+      status: 'completed',
+      error: null,
+      modelVersion: 'demo-momentum@1',
+      featureSetVersion: 'b47d510aa2e5c7b4',
+      request: { strategy: { kind: 'ml-signal', modelId, params: { quantity: 2, allowShort: false } } },
+    });
+    const trades = BacktestTradePageSchema.parse(
+      (await api.http.get(`/api/v1/backtests/${res.body.id}/trades?limit=500`, quant.token)).body,
+    ).items;
+    expect(trades.length).toBeGreaterThan(0);
+    expect(done.metrics!.trades).toBe(trades.length);
+    const byTs = new Map(RELIANCE.map((b) => [iso(b.ts), b]));
+    trades.forEach((t, i) => {
+      // Long 2 on BUY, flat on SELL; never before the features' warm-up (100 bars) produced a row.
+      expect(t.side).toBe(i % 2 === 0 ? 'BUY' : 'SELL');
+      expect(t.quantity).toBe(2);
+      expect(Date.parse(t.ts)).toBeGreaterThanOrEqual(T0 + 99 * 60_000);
+      expect(t.price).toBe(formatPrice(byTs.get(t.ts)!.close));
+    });
   });
 
   it('a run left running by a worker that stopped (stale heartbeat) ends failed', async () => {

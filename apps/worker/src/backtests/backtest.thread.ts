@@ -2,13 +2,15 @@
 // the engine is synchronous and CPU-bound, so it runs here while the main thread keeps the job's
 // lock, the heartbeat, progress events and cancel checks going.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createStrategy, DEFAULT_FEE_SCHEDULE, runBacktest, type BarSeries, type StrategyKind } from '@tradeloop/domain';
+import { createStrategy, DEFAULT_FEE_SCHEDULE, runBacktest, type BarSeries, type SignalInput, type StrategyKind } from '@tradeloop/domain';
 import type { Paise } from '@tradeloop/domain';
 
 export interface BacktestThreadInput {
   kind: StrategyKind;
   params: Record<string, unknown>;
   series: BarSeries[];
+  /** ml-signal: the signals scored ahead of the replay, per symbol, ascending ts. */
+  signals?: Record<string, SignalInput[]>;
   fillModel: { at: 'next_open' | 'close'; slippageBps: number; maxParticipation: number | null };
   fees: boolean;
   initialCapitalPaise: bigint;
@@ -30,6 +32,7 @@ if (parentPort) {
   const result = runBacktest({
     strategy: createStrategy(input.kind, input.params),
     series: input.series,
+    ...(input.signals ? { signals: input.signals } : {}),
     fillModel: input.fillModel,
     fees: input.fees ? DEFAULT_FEE_SCHEDULE : null,
     // The live runner's product (apps/worker/src/strategies/strategy-runner.ts).

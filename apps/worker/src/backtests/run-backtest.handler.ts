@@ -6,9 +6,11 @@ import { JOBS, REALTIME_EVENTS, type JobPayload } from '@tradeloop/contracts';
 import { backtestMetrics, barsPerYear, paiseToValue, type BarSeries, type Paise } from '@tradeloop/domain';
 import { LOGGER, RealtimePublisher, type JobHandler } from '@tradeloop/platform';
 import { CandlesRepository } from '@tradeloop/market';
+import { compileModel, MODEL_SCORER, ModelsRepository, toLiveModel, type ModelScorer } from '@tradeloop/ml';
 import { BacktestsRepository, type BacktestRow } from '@tradeloop/strategies';
 import type { BacktestThreadInput, BacktestThreadMessage } from './backtest.thread';
 import { equityPerTime, positionBars, reportMetrics } from './backtest-results';
+import { scoreHistory } from './score-history';
 
 /** The engine consults shouldStop / onProgress every this many bars. */
 const PROGRESS_EVERY = 4_096;
@@ -36,6 +38,8 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     @Inject(BacktestsRepository) private readonly backtests: BacktestsRepository,
     @Inject(CandlesRepository) private readonly candles: CandlesRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(ModelsRepository) private readonly models: ModelsRepository,
+    @Inject(MODEL_SCORER) private readonly scorer: ModelScorer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -70,12 +74,21 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
         volume: c.volume.slice(0, c.length),
       });
     }
+    let signals: BacktestThreadInput['signals'];
+    if (request.strategy.kind === 'ml-signal') {
+      const model = await this.models.byId(request.strategy.modelId!);
+      if (!model) throw new Error('the model was deleted');
+      const compiled = compileModel(toLiveModel(model));
+      if ('error' in compiled) throw new Error(`the model cannot run: ${compiled.error}`);
+      signals = await scoreHistory(compiled, this.scorer, series);
+    }
     const initialCapital = BigInt(request.initialCapitalPaise) as Paise;
     const stop = new Int32Array(new SharedArrayBuffer(4));
     const input: BacktestThreadInput = {
       kind: request.strategy.kind,
       params: request.strategy.params,
       series,
+      signals,
       fillModel: {
         at: row.fill_model.at,
         slippageBps: row.fill_model.slippageBps,

@@ -111,6 +111,9 @@ export const BacktestSchema = z.object({
     fees: z.boolean(),
     initialCapital: Money,
   }),
+  /** ml-signal: the model (`name@version`) and the feature-set version its features were computed with. */
+  modelVersion: orNull(z.string(), 'not an ml-signal backtest'),
+  featureSetVersion: orNull(z.string(), 'not an ml-signal backtest'),
   metrics: orNull(BacktestMetricsSchema, 'not completed'),
   barsProcessed: z.number().int(),
   createdAt: z.iso.datetime(),

@@ -13,7 +13,7 @@ import {
 import { DomainError, formatMoney, formatPrice, parsePositiveMoney, type FieldError, type UserId } from '@tradeloop/domain';
 import { APP_CONFIG, Db, JobProducer, type AppConfig } from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
-import { ModelsRepository } from '@tradeloop/ml';
+import { compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
 import { strategyParams } from '../strategy-params';
 import { BacktestsRepository, type BacktestRow } from './backtests.repository';
 
@@ -47,6 +47,8 @@ export function backtestDto(r: BacktestRow): BacktestDto {
       fees,
       initialCapital: formatMoney(BigInt(initialCapitalPaise)),
     },
+    modelVersion: r.model_version,
+    featureSetVersion: r.feature_set_version,
     metrics: r.status === 'completed' ? r.metrics : null,
     barsProcessed: Number(r.bars_processed),
     createdAt: r.created_at.toISOString(),
@@ -55,14 +57,15 @@ export function backtestDto(r: BacktestRow): BacktestDto {
   };
 }
 
-const refused = (message: string, field: string, fieldMessage = message): DomainError =>
+const refused = (message: string, field: string, fieldMessage: string): DomainError =>
   new DomainError('UNPROCESSABLE', message, { fieldErrors: [{ field, message: fieldMessage }] });
 
 /**
  * A quant starts a backtest (docs/backtests.md "Runs, storage and API"). Everything a run could
  * be refused for is checked here, before a row exists: the kind's params (400 naming
  * `strategy.params.<field>`), the symbols (400 naming `symbols.<i>`), candles in the range for
- * every symbol and bars × symbols within BACKTEST_MAX_BARS (422, counted without reading them).
+ * every symbol and bars × symbols within BACKTEST_MAX_BARS (422, counted without reading them),
+ * for ml-signal a model on this server's feature set and the backtest's timeframe (422).
  * Then one queued row and its job.
  */
 @Injectable()
@@ -100,18 +103,25 @@ export class CreateBacktestUseCase {
         fieldErrors: unknown,
       });
 
+    // ml-signal: the model must run on this server's feature set and on the backtest's timeframe
+    // (docs/backtests.md "ml-signal over history"); the run names its model and feature-set versions.
+    let model: { version: string; featureSetVersion: string } | null = null;
     if (req.strategy.kind === 'ml-signal') {
-      if (!(await this.models.exists(req.strategy.modelId!)))
+      const row = await this.models.byId(req.strategy.modelId!);
+      if (!row)
         throw new DomainError('VALIDATION_FAILED', 'No such model', {
           fieldErrors: [{ field: 'strategy.modelId', message: 'no registered model has this id' }],
         });
-      // Scoring history in batches (docs/backtests.md "ml-signal over history") is not built yet:
-      // refused rather than answered with a run that could not be right.
-      throw refused(
-        'ml-signal backtests are not offered yet; backtest sma-crossover',
-        'strategy.kind',
-        'ml-signal backtests are not offered yet',
-      );
+      const compiled = compileModel(toLiveModel(row));
+      if ('error' in compiled)
+        throw new DomainError('MODEL_REJECTED', `This model cannot be backtested here: ${compiled.error}`, {
+          fieldErrors: [{ field: 'strategy.modelId', message: compiled.error }],
+        });
+      if (compiled.timeframe !== req.timeframe)
+        throw new DomainError('MODEL_REJECTED', `The model scores ${compiled.timeframe} bars; the backtest asks for ${req.timeframe}`, {
+          fieldErrors: [{ field: 'timeframe', message: `must be the model's timeframe, ${compiled.timeframe}` }],
+        });
+      model = { version: `${row.name}@${row.version}`, featureSetVersion: row.feature_set_version };
     }
 
     const initialCapital = parsePositiveMoney(req.initialCapital, 'initialCapital');
@@ -145,7 +155,7 @@ export class CreateBacktestUseCase {
         id,
         userId,
         request: {
-          strategy: { kind: req.strategy.kind, params },
+          strategy: { kind: req.strategy.kind, params, ...(req.strategy.modelId ? { modelId: req.strategy.modelId } : {}) },
           symbols: req.symbols,
           timeframe: req.timeframe,
           from: new Date(from).toISOString(),
@@ -155,6 +165,7 @@ export class CreateBacktestUseCase {
         },
         fillModel,
         barsTotal: total,
+        model,
       }),
     );
     await this.jobs.enqueue(JOBS.runBacktest, { backtestId: id }, { jobId: id, attempts: 1 });

@@ -73,11 +73,27 @@ export class BacktestsRepository {
 
   async insert(
     sql: Sql,
-    b: { id: string; userId: UserId; request: StoredBacktestRequest; fillModel: StoredFillModel; barsTotal: number },
+    b: {
+      id: string;
+      userId: UserId;
+      request: StoredBacktestRequest;
+      fillModel: StoredFillModel;
+      barsTotal: number;
+      model: { version: string; featureSetVersion: string } | null;
+    },
   ): Promise<BacktestRow> {
     return sql.one<BacktestRow>(
-      `INSERT INTO backtests (id, user_id, request, fill_model, bars_total) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [b.id, b.userId, JSON.stringify(b.request), JSON.stringify(b.fillModel), b.barsTotal],
+      `INSERT INTO backtests (id, user_id, request, fill_model, bars_total, model_version, feature_set_version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [
+        b.id,
+        b.userId,
+        JSON.stringify(b.request),
+        JSON.stringify(b.fillModel),
+        b.barsTotal,
+        b.model?.version ?? null,
+        b.model?.featureSetVersion ?? null,
+      ],
     );
   }
 
