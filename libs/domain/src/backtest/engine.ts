@@ -117,7 +117,9 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
   const recentOrders: number[] = [];
   let day = Number.NaN;
 
-  const eqTs = new Float64Array(total);
+  // One symbol: an equity point per bar, at the bar's own ts, so the curve's ts is the input's column.
+  const ownTs = S > 1;
+  const eqTs = new Float64Array(ownTs ? total : 0);
   const eqValue = new Float64Array(total);
   let points = 0;
 
@@ -139,8 +141,9 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     if (!(value < FAST_BOUND && Math.abs(cash) + gross < FAST_BOUND))
       cash = exactCash(acc[CASH]!, o.sign, quantity, price, fees, gross, ts);
     positions[s] = after;
-    o.turnover += tradeValue(quantity, price);
     o.remaining -= quantity;
+    // Only a later fill of the same order needs its turnover so far.
+    if (o.remaining > 0) o.turnover += tradeValue(quantity, price);
     acc[CASH] = cash;
     acc[GROSS] = gross;
     acc[HOLDINGS] = acc[HOLDINGS]! - netBefore * lastClose[s]! + netAfter * lastClose[s]!;
@@ -326,7 +329,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     const ts = tsCol[i]!;
     if (ts !== curTs) {
       if (done > 0) {
-        eqTs[points] = curTs;
+        if (ownTs) eqTs[points] = curTs;
         eqValue[points++] = acc[CASH]! + acc[HOLDINGS]!;
       }
       curTs = ts;
@@ -376,7 +379,7 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     }
   }
   if (done > 0) {
-    eqTs[points] = curTs;
+    if (ownTs) eqTs[points] = curTs;
     eqValue[points++] = acc[CASH]! + acc[HOLDINGS]!;
   }
   if (!cancelled) config.onProgress?.(total, total);
@@ -396,7 +399,10 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
     status: cancelled ? 'cancelled' : 'completed',
     trades,
     refusals,
-    equity: points === total ? { ts: eqTs, value: eqValue } : { ts: eqTs.slice(0, points), value: eqValue.slice(0, points) },
+    equity: {
+      ts: ownTs ? (points === total ? eqTs : eqTs.slice(0, points)) : S === 1 ? series[0]!.ts.subarray(0, points) : eqTs,
+      value: points === total ? eqValue : eqValue.slice(0, points),
+    },
     initialEquity: capital,
     positions: series.map((x, s) => ({
       symbol: x.symbol,
@@ -488,6 +494,8 @@ function validateSeries(x: BarSeries, seen: Set<string>): void {
   const n = ts.length;
   if (open.length !== n || high.length !== n || low.length !== n || close.length !== n || volume.length !== n)
     throw invalid(`${x.symbol}: columns of different lengths`);
+  // One tight pass (plain comparisons, NaN failing each); the first bar it stops at is explained by barProblem.
+  const MAX = Number.MAX_SAFE_INTEGER;
   let prev = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
@@ -496,12 +504,36 @@ function validateSeries(x: BarSeries, seen: Set<string>): void {
     const l = low[i]!;
     const c = close[i]!;
     const v = volume[i]!;
-    if (!Number.isSafeInteger(t) || t <= prev)
-      throw invalid(`${x.symbol}: bar ${i} has a ts that is not an integer after the previous bar's`);
-    prev = t;
-    if (!(Number.isSafeInteger(o) && Number.isSafeInteger(h) && Number.isSafeInteger(l) && Number.isSafeInteger(c) && l > 0))
-      throw invalid(`${x.symbol}: bar ${i} has a price that is not a positive integer number of ticks`);
-    if (l > o || l > c || h < o || h < c) throw invalid(`${x.symbol}: bar ${i} has a low above or a high below its open or close`);
-    if (!Number.isSafeInteger(v) || v < 0) throw invalid(`${x.symbol}: bar ${i} has a volume that is not a non-negative integer`);
+    if (
+      t > prev &&
+      t <= MAX &&
+      t >= -MAX &&
+      l > 0 &&
+      l <= o &&
+      l <= c &&
+      h >= o &&
+      h >= c &&
+      h <= MAX &&
+      v >= 0 &&
+      v <= MAX &&
+      Math.floor(t) === t &&
+      Math.floor(o) === o &&
+      Math.floor(h) === h &&
+      Math.floor(l) === l &&
+      Math.floor(c) === c &&
+      Math.floor(v) === v
+    ) {
+      prev = t;
+      continue;
+    }
+    throw invalid(`${x.symbol}: bar ${i} ${barProblem(t, prev, o, h, l, c, v)}`);
   }
+}
+
+function barProblem(t: number, prev: number, o: number, h: number, l: number, c: number, v: number): string {
+  if (!Number.isSafeInteger(t) || t <= prev) return "has a ts that is not an integer after the previous bar's";
+  if (!(Number.isSafeInteger(o) && Number.isSafeInteger(h) && Number.isSafeInteger(l) && Number.isSafeInteger(c) && l > 0))
+    return 'has a price that is not a positive integer number of ticks';
+  if (l > o || l > c || h < o || h < c) return 'has a low above or a high below its open or close';
+  return 'has a volume that is not a non-negative integer';
 }

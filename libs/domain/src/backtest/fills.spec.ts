@@ -95,8 +95,27 @@ describe('slippage', () => {
     expect(slippedPrice(10_001, 'SELL', 100)).toBe(9_999);
     expect(slippedPrice(10_001, 'BUY', 0)).toBe(10_001);
     expect(slippedPrice(10_001, 'SELL', 0)).toBe(10_001);
+    // Beyond 2^53 / 10⁶ ticks the same rounding in bigint: 2^45 × 1.0001 = 35,187,890,526,040.88…
+    expect(slippedPrice(2 ** 45, 'BUY', 100)).toBe(35_187_890_526_041);
+    expect(slippedPrice(2 ** 45, 'SELL', 100)).toBe(35_180_853_651_623);
     // A sell never receives less than one tick.
     expect(slippedPrice(5, 'SELL', 1_000_000)).toBe(1);
+  });
+});
+
+describe('slippedPrice against exact rational rounding', () => {
+  it('agrees with bigint ceil/floor over many prices and slippages', () => {
+    let x = 7;
+    const next = () => (x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0);
+    for (let k = 0; k < 2_000; k++) {
+      const price = 1 + (next() % 50_000_000) * (k % 3 === 0 ? 97 : 1);
+      const units = next() % 100_001;
+      const P = BigInt(price);
+      const U = BigInt(units);
+      expect(slippedPrice(price, 'BUY', units)).toBe(Number((P * (1_000_000n + U) + 999_999n) / 1_000_000n));
+      const down = Number((P * (1_000_000n - U)) / 1_000_000n);
+      expect(slippedPrice(price, 'SELL', units)).toBe(down < 1 ? 1 : down);
+    }
   });
 });
 

@@ -102,15 +102,35 @@ export function slippageUnits(slippageBps: number): number {
 /**
  * The price moved against the order by `units` hundredths of a bp, rounded to a whole tick away
  * from the order's favour: a buy pays ceil(price × (1 + s)), a sell receives floor(price × (1 − s)),
- * never below one tick. Exact (bigint): called once per fill.
+ * never below one tick. Exact: integer arithmetic in numbers while price × 10⁶ stays below 2^53,
+ * bigint beyond.
  */
 export function slippedPrice(price: PriceTicks, side: OrderSide, units: number): PriceTicks {
   if (units === 0) return price;
-  const p = BigInt(price);
-  const u = BigInt(units);
-  if (side === 'BUY') return Number((p * (SLIPPAGE_SCALE + u) + SLIPPAGE_SCALE - 1n) / SLIPPAGE_SCALE);
-  const moved = Number((p * (SLIPPAGE_SCALE - u)) / SLIPPAGE_SCALE);
+  const scale = Number(SLIPPAGE_SCALE);
+  const n = price * (side === 'BUY' ? scale + units : scale - units);
+  let moved: number;
+  if (n <= Number.MAX_SAFE_INTEGER) {
+    const q = floorDiv(n, scale);
+    moved = side === 'BUY' && n - q * scale !== 0 ? q + 1 : q;
+  } else {
+    const p = BigInt(price);
+    const u = BigInt(units);
+    moved =
+      side === 'BUY'
+        ? Number((p * (SLIPPAGE_SCALE + u) + SLIPPAGE_SCALE - 1n) / SLIPPAGE_SCALE)
+        : Number((p * (SLIPPAGE_SCALE - u)) / SLIPPAGE_SCALE);
+  }
   return moved < 1 ? 1 : moved;
+}
+
+/** floor(n / d) of non-negative safe integers, exactly (the float quotient corrected by its remainder). */
+function floorDiv(n: number, d: number): number {
+  let q = Math.floor(n / d);
+  const r = n - q * d;
+  if (r < 0) q -= 1;
+  else if (r >= d) q += 1;
+  return q;
 }
 
 /**

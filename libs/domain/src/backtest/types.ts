@@ -119,7 +119,10 @@ export interface BacktestResult {
   readonly status: 'completed' | 'cancelled';
   readonly trades: readonly BacktestTrade[];
   readonly refusals: readonly BacktestRefusal[];
-  /** Per bar processed: equity = cash + Σ position × last close, integer tick-units (exact below 2^53). */
+  /**
+   * One point per distinct bar ts processed: equity = cash + Σ position × last close, integer
+   * tick-units (exact below 2^53). With one series, `ts` is (a view of) that series' ts column.
+   */
   readonly equity: { readonly ts: Float64Array; readonly value: Float64Array };
   /** initialCapital in tick-units (the equity before the first bar). */
   readonly initialEquity: number;

@@ -28,6 +28,9 @@ interface SymbolState {
 export class SmaCrossover implements Strategy {
   readonly kind = 'sma-crossover';
   private readonly states = new Map<string, SymbolState>();
+  /** The last symbol looked up and its state: a replay of one symbol skips the map. */
+  private lastSymbol: string | null = null;
+  private lastState: SymbolState | null = null;
 
   constructor(readonly params: SmaCrossoverParams) {
     if (!Number.isInteger(params.fast) || !Number.isInteger(params.slow) || params.fast < 1 || params.slow <= params.fast)
@@ -36,6 +39,7 @@ export class SmaCrossover implements Strategy {
   }
 
   private state(symbol: string): SymbolState {
+    if (symbol === this.lastSymbol) return this.lastState!;
     let s = this.states.get(symbol);
     if (!s)
       this.states.set(
@@ -47,6 +51,8 @@ export class SmaCrossover implements Strategy {
           lastTs: Number.NEGATIVE_INFINITY,
         }),
       );
+    this.lastSymbol = symbol;
+    this.lastState = s;
     return s;
   }
 
