@@ -526,11 +526,11 @@ function validateSeries(x: BarSeries, seen: Set<string>): void {
       prev = t;
       continue;
     }
-    throw invalid(`${x.symbol}: bar ${i} ${barProblem(t, prev, o, h, l, c, v)}`);
+    throw invalid(`${x.symbol}: bar ${i} ${barProblem(t, prev, o, h, l, c)}`);
   }
 }
 
-function barProblem(t: number, prev: number, o: number, h: number, l: number, c: number, v: number): string {
+function barProblem(t: number, prev: number, o: number, h: number, l: number, c: number): string {
   if (!Number.isSafeInteger(t) || t <= prev) return "has a ts that is not an integer after the previous bar's";
   if (!(Number.isSafeInteger(o) && Number.isSafeInteger(h) && Number.isSafeInteger(l) && Number.isSafeInteger(c) && l > 0))
     return 'has a price that is not a positive integer number of ticks';
