@@ -81,6 +81,8 @@ test('a quant backtests sma-crossover on RELIANCE over the demo history: checks,
   await expect(progress).toHaveAttribute('data-progress', '100', { timeout: 120_000 });
   await expect(progress).toHaveAttribute('aria-valuenow', '100');
   await expect(view).toHaveAttribute('data-status', 'completed');
+  // The bar is driven by the socket: at least the final backtest.progress event reached the page.
+  await expect(view).toHaveAttribute('data-events', /^[1-9]\d*$/);
   await expect(page.getByTestId('backtest-status')).toHaveText('completed');
   await expect(page.getByTestId('backtest-cancel')).toHaveCount(0);
 

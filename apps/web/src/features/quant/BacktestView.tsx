@@ -1,9 +1,10 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useCallback, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import type { BacktestDto, BacktestMetrics } from '@tradeloop/contracts';
+import { REALTIME_EVENTS, type BacktestDto, type BacktestMetrics, type BacktestProgressEvent } from '@tradeloop/contracts';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { describeError } from '../../lib/api';
+import { useRealtimeEvent } from '../../lib/RealtimeProvider';
 import { saveBlob } from '../../lib/download';
 import { formatDateTime } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
@@ -24,13 +25,17 @@ export const STATUS_CHIP: Record<BacktestDto['status'], string> = {
  * One backtest: its state in words, a progress bar (pushed by `backtest.progress`, polled when
  * no event comes), Cancel while unfinished, and the report once completed.
  *
- * Test ids: backtest-view (data-id, data-status), backtest-status, backtest-progress (role progressbar,
+ * Test ids: backtest-view (data-id, data-status, data-events = backtest.progress events heard), backtest-status, backtest-progress (role progressbar,
  * data-progress 0..100), backtest-cancel, backtest-cancel-error, backtest-failure, backtest-report.
  */
 export function BacktestView({ id }: { id: string }) {
   const backtest = useBacktest(id);
   const cancel = useCancelBacktest();
   const b = backtest.data;
+  // Progress events heard for this backtest (the cache is moved by useBacktestProgressSync; counted for the data-events hook).
+  const [events, setEvents] = useState(0);
+  const onProgress = useCallback((e: BacktestProgressEvent) => (e.id === id ? setEvents((n) => n + 1) : undefined), [id]);
+  useRealtimeEvent(REALTIME_EVENTS.backtestProgress, onProgress);
 
   if (backtest.isError) return <ErrorNotice error={backtest.error} onRetry={() => void backtest.refetch()} />;
   if (!b) return <p className="muted">Loading backtest…</p>;
@@ -39,7 +44,7 @@ export function BacktestView({ id }: { id: string }) {
   const pct = Math.floor(progress * 100);
   const final = isFinal(b);
   return (
-    <div className="stack" data-testid="backtest-view" data-id={b.id} data-status={b.status}>
+    <div className="stack" data-testid="backtest-view" data-id={b.id} data-status={b.status} data-events={events}>
       <section className="panel backtest-head">
         <div className="backtest-head-row">
           <div className="backtest-head-title">
