@@ -373,6 +373,10 @@ describe('runBacktest: equity, fees and positions', () => {
     expect(attempt).toThrow(DomainError);
     expect(attempt).toThrow(/2\^53/);
     expect(() => run({ strategy: new Script({ 'A@0': buy('A', 1) }), series: [flat('A', [huge, huge])], fillModel: CLOSE })).not.toThrow();
+    // 3 × 2^50 paid and held: past the fast check (2^52), checked exactly, still below 2^53.
+    const near = run({ strategy: new Script({ 'A@0': buy('A', 3) }), series: [flat('A', [huge, huge])], fillModel: CLOSE });
+    expect([...near.equity.value]).toEqual([0, 0]);
+    expect(near.trades[0]!.price).toBe(huge);
   });
 });
 
@@ -443,6 +447,26 @@ describe('runBacktest: risk', () => {
     // −₹10 on day 0 refuses the second buy; the next IST day starts from zero.
     expect(loss.refusals.map((x) => [x.ts, x.rule])).toEqual([[M, 'MAX_DAILY_LOSS']]);
     expect(loss.trades.map((t) => t.ts)).toEqual([0, DAY]);
+  });
+
+  it('working orders count toward the open-order limit', () => {
+    const r = run({
+      strategy: new Script({ 'A@0': buy('A', 1, { type: 'LIMIT', price: P - 10 }), [`A@${M}`]: buy('A', 1) }),
+      series: [flat('A', [P, P, P])],
+      riskLimits: { ...NO_LIMITS, maxOpenOrders: 1 },
+    });
+    expect(r.refusals.map((x) => [x.ts, x.rule])).toEqual([[M, 'MAX_OPEN_ORDERS']]);
+    expect(r.unfilled).toHaveLength(1);
+  });
+
+  it('an order for a symbol without a bar yet is priced by its limit, or refused without one', () => {
+    const r = run({
+      strategy: new Script({ 'B@0': buy('A', 1), 'B@10': buy('A', 1, { type: 'LIMIT', price: 100 }) }),
+      series: [flat('B', [50, 50], 0, 10), flat('A', [100, 100], 20, 10)],
+      riskLimits: NO_LIMITS,
+    });
+    expect(r.refusals.map((x) => [x.ts, x.symbol, x.rule])).toEqual([[0, 'A', 'NO_PRICE']]);
+    expect(r.trades.map((t) => [t.ts, t.symbol, t.price])).toEqual([[20, 'A', 100]]);
   });
 
   it('an invalid order from a strategy is refused, not thrown', () => {
@@ -520,6 +544,13 @@ describe('runBacktest: ml-signal over history', () => {
     expect(() =>
       run({ strategy: new MlSignalStrategy({ quantity: 1, allowShort: false }), series: [flat('A', [1])], signals: { B: [] } }),
     ).toThrow(/Signals for B/);
+    expect(() =>
+      run({
+        strategy: new MlSignalStrategy({ quantity: 1, allowShort: false }),
+        series: [flat('A', [1])],
+        signals: { A: [{ ...sig(0, 'BUY'), symbol: 'B' }] },
+      }),
+    ).toThrow(/listed under A is for B/);
   });
 });
 
@@ -567,23 +598,23 @@ describe('runBacktest: determinism and input', () => {
 
   it('refuses input it cannot replay exactly', () => {
     const ok = flat('A', [100, 101]);
-    const bad: [string, Partial<BacktestConfig>][] = [
-      ['two series of one symbol', { series: [ok, ok] }],
-      ['ts not ascending', { series: [{ ...ok, ts: Float64Array.from([60, 60]) }] }],
-      ['a low above the open', { series: [{ ...ok, low: Float64Array.from([101, 101]) }] }],
-      ['a fractional price', { series: [{ ...ok, close: Float64Array.from([100.5, 101]) }] }],
-      ['a negative volume', { series: [{ ...ok, volume: Float64Array.from([-1, 1]) }] }],
-      ['columns of different lengths', { series: [{ ...ok, volume: Float64Array.from([1]) }] }],
-      ['a fill time', { fillModel: { ...NEXT_OPEN, at: 'noon' as 'close' } }],
-      ['slippage', { fillModel: { ...NEXT_OPEN, slippageBps: -1 } }],
-      ['participation', { fillModel: { ...NEXT_OPEN, maxParticipation: 1.5 } }],
-      ['product', { product: 'XYZ' as 'MIS' }],
-      ['capital', { initialCapital: -1n }],
-      ['progressEvery', { progressEvery: 0 }],
-      ['lot size', { lotSizes: { A: 0 } }],
-      ['strategy', { strategy: {} as Strategy }],
+    const bad: [string, RegExp, Partial<BacktestConfig>][] = [
+      ['two series of one symbol', /given twice/, { series: [ok, ok] }],
+      ['ts not ascending', /ts that is not an integer after/, { series: [{ ...ok, ts: Float64Array.from([60, 60]) }] }],
+      ['a low above the open', /low above or a high below/, { series: [{ ...ok, low: Float64Array.from([101, 101]) }] }],
+      ['a fractional price', /positive integer number of ticks/, { series: [{ ...ok, close: Float64Array.from([100.5, 101]) }] }],
+      ['a negative volume', /volume that is not/, { series: [{ ...ok, volume: Float64Array.from([-1, 1]) }] }],
+      ['columns of different lengths', /different lengths/, { series: [{ ...ok, volume: Float64Array.from([1]) }] }],
+      ['a fill time', /fillModel.at/, { fillModel: { ...NEXT_OPEN, at: 'noon' as 'close' } }],
+      ['slippage', /slippageBps/, { fillModel: { ...NEXT_OPEN, slippageBps: -1 } }],
+      ['participation', /maxParticipation/, { fillModel: { ...NEXT_OPEN, maxParticipation: 1.5 } }],
+      ['product', /Unknown product/, { product: 'XYZ' as 'MIS' }],
+      ['capital', /initialCapital/, { initialCapital: -1n }],
+      ['progressEvery', /progressEvery/, { progressEvery: 0 }],
+      ['lot size', /Lot size/, { lotSizes: { A: 0 } }],
+      ['strategy', /needs a strategy/, { strategy: {} as Strategy }],
     ];
-    for (const [what, over] of bad) {
+    for (const [what, message, over] of bad) {
       let caught: unknown;
       try {
         run({ strategy: new Script(), series: [ok], ...over });
@@ -592,6 +623,7 @@ describe('runBacktest: determinism and input', () => {
       }
       expect(caught, what).toBeInstanceOf(DomainError);
       expect((caught as DomainError).code, what).toBe('VALIDATION_FAILED');
+      expect((caught as DomainError).message, what).toMatch(message);
     }
   });
 });
