@@ -73,6 +73,8 @@ test('a quant backtests sma-crossover on RELIANCE over the demo history: checks,
   await expect(view).toBeVisible();
   const id = (await view.getAttribute('data-id'))!;
   expect(page.url()).toContain(`id=${id}`);
+  // Whatever state the run is in by now (queued, running or already done): for looking at, not asserted.
+  await page.screenshot({ path: 'test-results/screens/95-backtests-started.png' });
   await expect(page.getByTestId('backtest-create-error')).toHaveCount(0);
   await expect(page.getByTestId(`backtest-recent-${id}`)).toBeVisible();
 

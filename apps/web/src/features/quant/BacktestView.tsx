@@ -94,7 +94,7 @@ export function BacktestView({ id }: { id: string }) {
           </div>
         )}
         <p className="muted small backtest-facts">
-          {b.request.from.slice(0, 16).replace('T', ' ')} → {b.request.to.slice(0, 16).replace('T', ' ')} UTC · fill{' '}
+          {formatDateTime(b.request.from)} → {formatDateTime(b.request.to)} · fill{' '}
           {b.request.fillModel.at === 'next_open' ? 'next open' : 'close'}, slippage {b.request.fillModel.slippageBps} bps
           {b.request.fillModel.maxParticipation !== undefined ? `, max ${b.request.fillModel.maxParticipation} of bar volume` : ''} · fees{' '}
           {b.request.fees ? 'on' : 'off'} · capital <Money value={b.request.initialCapital} /> · started {formatDateTime(b.createdAt)}
