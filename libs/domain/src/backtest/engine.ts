@@ -76,14 +76,13 @@ const invalid = (message: string): DomainError => new DomainError('VALIDATION_FA
  * 2^53 tick-units throws UNPROCESSABLE.
  */
 export function runBacktest(config: BacktestConfig): BacktestResult {
-  validate(config);
+  const maxHigh = validate(config);
   const { strategy, series, fillModel, product } = config;
   const S = series.length;
   const symbols = series.map((x) => x.symbol);
   const indexOf = new Map(symbols.map((sym, i) => [sym, i]));
   const lengths = series.map((x) => x.ts.length);
   const total = lengths.reduce((a, n) => a + n, 0);
-  const maxHigh = series.map(highest);
   const slip = slippageUnits(fillModel.slippageBps);
   const participation = fillModel.maxParticipation;
   const atClose = fillModel.at === 'close';
@@ -433,13 +432,6 @@ function exactCash(cash: number, sign: 1 | -1, quantity: number, price: number, 
   return Number(next);
 }
 
-function highest(x: BarSeries): number {
-  let m = 0;
-  const h = x.high;
-  for (let i = 0; i < h.length; i++) if (h[i]! > m) m = h[i]!;
-  return m;
-}
-
 /** Signals per series, each list ascending by ts (a stable sort of a copy); null without signals. */
 function signalsBySeries(
   input: BacktestConfig['signals'],
@@ -461,12 +453,13 @@ function signalsBySeries(
   return out;
 }
 
-function validate(config: BacktestConfig): void {
+/** Throws VALIDATION_FAILED on input that cannot be replayed exactly; returns each series' highest high. */
+function validate(config: BacktestConfig): number[] {
   const { strategy, series, fillModel } = config;
   if (typeof strategy?.onBar !== 'function' || typeof strategy.onSignal !== 'function') throw invalid('A backtest needs a strategy');
   if (!Array.isArray(series)) throw invalid('series must be a list of bar series');
   const seen = new Set<string>();
-  for (const x of series) validateSeries(x, seen);
+  const maxHigh = series.map((x) => validateSeries(x, seen));
   if (fillModel?.at !== 'next_open' && fillModel?.at !== 'close') throw invalid('fillModel.at must be next_open or close');
   try {
     slippageUnits(fillModel.slippageBps);
@@ -482,9 +475,11 @@ function validate(config: BacktestConfig): void {
   if (every !== undefined && !(Number.isSafeInteger(every) && every > 0)) throw invalid('progressEvery must be a positive integer');
   for (const [symbol, lot] of Object.entries(config.lotSizes ?? {}))
     if (!Number.isSafeInteger(lot) || lot < 1) throw invalid(`Lot size of ${symbol} must be a positive integer`);
+  return maxHigh;
 }
 
-function validateSeries(x: BarSeries, seen: Set<string>): void {
+/** Checks one series; returns its highest high (0 without bars). */
+function validateSeries(x: BarSeries, seen: Set<string>): number {
   if (typeof x?.symbol !== 'string' || x.symbol === '') throw invalid('Every bar series needs a symbol');
   if (seen.has(x.symbol)) throw invalid(`${x.symbol} is given twice`);
   seen.add(x.symbol);
@@ -497,6 +492,7 @@ function validateSeries(x: BarSeries, seen: Set<string>): void {
   // One tight pass (plain comparisons, NaN failing each); the first bar it stops at is explained by barProblem.
   const MAX = Number.MAX_SAFE_INTEGER;
   let prev = Number.NEGATIVE_INFINITY;
+  let maxHigh = 0;
   for (let i = 0; i < n; i++) {
     const t = ts[i]!;
     const o = open[i]!;
@@ -524,10 +520,12 @@ function validateSeries(x: BarSeries, seen: Set<string>): void {
       Math.floor(v) === v
     ) {
       prev = t;
+      if (h > maxHigh) maxHigh = h;
       continue;
     }
     throw invalid(`${x.symbol}: bar ${i} ${barProblem(t, prev, o, h, l, c)}`);
   }
+  return maxHigh;
 }
 
 function barProblem(t: number, prev: number, o: number, h: number, l: number, c: number): string {
