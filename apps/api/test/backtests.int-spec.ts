@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
+import { io } from 'socket.io-client';
 import { demoUniverse, formatPrice, type Candle } from '@tradeloop/domain';
-import { BacktestSchema, BacktestTradePageSchema } from '@tradeloop/contracts';
+import {
+  BacktestProgressEventSchema,
+  BacktestSchema,
+  BacktestTradePageSchema,
+  REALTIME_EVENTS,
+  type BacktestProgressEvent,
+} from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
-import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { CandleChunksRepository, CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
@@ -224,6 +231,15 @@ describe('backtests API', () => {
   });
 
   it('runs end to end in the worker: completed, with trades, equity and metrics readable as JSON and Arrow', async () => {
+    const socket = io(`${api.url}/realtime`, {
+      path: '/socket.io',
+      auth: { token: quant.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    const progress: BacktestProgressEvent[] = [];
+    await new Promise((r) => socket.once('ready', r));
+    socket.on(REALTIME_EVENTS.backtestProgress, (e) => progress.push(BacktestProgressEventSchema.parse(e)));
     const res = await start(request());
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });
@@ -231,6 +247,15 @@ describe('backtests API', () => {
     await ensureWorker();
     const done = BacktestSchema.parse(await untilStatus(id, ['completed', 'failed', 'cancelled']));
     expect(done).toMatchObject({ status: 'completed', progress: 1, error: null, barsProcessed: N });
+    // The owner's socket hears the run reach 1 (progress never goes back; seq counts up by one).
+    try {
+      await eventually(() => progress.find((e) => e.id === id && e.progress === 1), 10_000, 'backtest.progress 1');
+      const mine = progress.filter((e) => e.id === id);
+      mine.forEach((e, i) => i > 0 && expect(e.progress).toBeGreaterThanOrEqual(mine[i - 1]!.progress));
+      progress.forEach((e, i) => i > 0 && expect(e.seq).toBe(progress[i - 1]!.seq + 1));
+    } finally {
+      socket.close();
+    }
     expect(done.request).toMatchObject({
       strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1, allowShort: false, timeframe: '1m' } },
       fillModel: { at: 'close', slippageBps: 0 },
@@ -330,5 +355,28 @@ describe('backtests API', () => {
     expect((await get(id)).body.status).toBe('running');
     const b = await untilStatus(id, ['failed', 'completed', 'cancelled'], 30_000);
     expect(b).toMatchObject({ status: 'failed', error: 'worker stopped during the run', metrics: null });
+  });
+
+  it('counts candles kept in chunks, edge chunks decoded, when checking BACKTEST_MAX_BARS', async () => {
+    // Every closed day of 1m bars moves into a chunk; the range starts and ends inside a chunk.
+    await api.app.get(CandleChunksRepository).compact(Date.now());
+    expect(
+      Number(
+        (await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM candles WHERE symbol IN ('RELIANCE', 'INFY')`)).n,
+      ),
+    ).toBe(0);
+    const whole = await start(request({ symbols: ['RELIANCE', 'INFY'] }));
+    expect(whole.status).toBe(422);
+    expect(whole.body.detail).toMatch(/6,000 bars/);
+    const inside = await start(request({ symbols: ['RELIANCE', 'INFY'], from: iso(T0 + 100 * 60_000), to: iso(T0 + 2_650 * 60_000) }));
+    expect(inside.status).toBe(422);
+    expect(inside.body.detail).toMatch(/5,100 bars/);
+    const fits = await start(request({ symbols: ['RELIANCE', 'INFY'], from: iso(T0 + 100 * 60_000), to: iso(T0 + 2_550 * 60_000) }));
+    expect(fits.status).toBe(202);
+    await ensureWorker();
+    expect(await untilStatus(fits.body.id, ['completed', 'failed', 'cancelled'])).toMatchObject({
+      status: 'completed',
+      barsProcessed: 4_900,
+    });
   });
 });

@@ -122,6 +122,8 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
         const thread = new Worker(join(__dirname, 'backtest.thread.js'), { workerData: input });
         thread.on('message', (m: BacktestThreadMessage) => {
           if (m.type === 'result') return resolve(m.result);
+          // 1 is announced once the results are stored, not when the replay ends.
+          if (m.done >= m.total) return;
           done = m.done;
           progress = m.total > 0 ? Math.min(1, m.done / m.total) : 0;
           beat();
