@@ -8,7 +8,7 @@ import { LOGGER, RealtimePublisher, type JobHandler } from '@tradeloop/platform'
 import { CandlesRepository } from '@tradeloop/market';
 import { compileModel, MODEL_SCORER, ModelsRepository, toLiveModel, type ModelScorer } from '@tradeloop/ml';
 import { BacktestsRepository, type BacktestRow } from '@tradeloop/strategies';
-import type { BacktestThreadInput, BacktestThreadMessage } from './backtest.thread';
+import { BACKTEST_THREAD, type BacktestThreadInput, type BacktestThreadMessage } from './backtest.thread';
 import { equityPerTime, positionBars, reportMetrics } from './backtest-results';
 import { scoreHistory } from './score-history';
 
@@ -119,7 +119,7 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     let result: Extract<BacktestThreadMessage, { type: 'result' }>['result'];
     try {
       result = await new Promise((resolve, reject) => {
-        const thread = new Worker(join(__dirname, 'backtest.thread.js'), { workerData: input });
+        const thread = new Worker(join(__dirname, 'backtest.thread.js'), { workerData: { ...input, marker: BACKTEST_THREAD } });
         thread.on('message', (m: BacktestThreadMessage) => {
           if (m.type === 'result') return resolve(m.result);
           // 1 is announced once the results are stored, not when the replay ends.
