@@ -344,6 +344,38 @@ describe('backtests API', () => {
     });
   });
 
+  it('a worker killed mid-run: the run ends failed, never stuck running', async () => {
+    await ensureWorker();
+    const db = api.app.get(Db);
+    const { id } = (await start(request())).body;
+    // As in the cancel test, a key-share lock keeps the run from storing its results, so it is
+    // still running when its worker is killed.
+    let locked!: () => void;
+    let release!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const released = new Promise<void>((r) => (release = r));
+    const holding = db.tx(async (sql) => {
+      await sql.rows(`SELECT 1 FROM backtests WHERE id = $1 FOR KEY SHARE`, [id]);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      await untilStatus(id, ['running']);
+      await worker!.stop('SIGKILL');
+      worker = undefined;
+    } finally {
+      release();
+      await holding;
+    }
+    expect((await get(id)).body.status).toBe('running');
+    // The next worker's sweep finds its heartbeat stale (15 s) and fails it.
+    await ensureWorker();
+    const b = await untilStatus(id, ['failed', 'completed', 'cancelled'], 45_000);
+    expect(b).toMatchObject({ status: 'failed', error: 'worker stopped during the run', metrics: null });
+    expect((await api.http.get(`/api/v1/backtests/${id}/trades`, quant.token)).body.items).toEqual([]);
+  }, 60_000);
+
   it('a run left running by a worker that stopped (stale heartbeat) ends failed', async () => {
     await ensureWorker();
     const id = randomUUID();

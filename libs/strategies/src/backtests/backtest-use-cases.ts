@@ -168,7 +168,13 @@ export class CreateBacktestUseCase {
         model,
       }),
     );
-    await this.jobs.enqueue(JOBS.runBacktest, { backtestId: id }, { jobId: id, attempts: 1 });
+    try {
+      await this.jobs.enqueue(JOBS.runBacktest, { backtestId: id }, { jobId: id, attempts: 1 });
+    } catch (err) {
+      // Never a queued row without its job: it would wait forever.
+      await this.backtests.failQueued(id, 'could not be queued');
+      throw new DomainError('SERVICE_UNAVAILABLE', `The backtest could not be queued: ${(err as Error).message}`);
+    }
     return { id: row.id, status: row.status };
   }
 }

@@ -132,6 +132,14 @@ export class BacktestsRepository {
     return { cancelRequested: r?.cancel_requested ?? true, running: r?.status === 'running' };
   }
 
+  /** Ends a run that never started (its job could not be queued). */
+  async failQueued(id: string, error: string): Promise<void> {
+    await this.db.sql.rows(`UPDATE backtests SET status = 'failed', error = $2, finished_at = now() WHERE id = $1 AND status = 'queued'`, [
+      id,
+      error,
+    ]);
+  }
+
   /** Ends a running run without results (failed or cancelled). */
   async finishWithout(id: string, status: 'failed' | 'cancelled', error: string | null, barsProcessed: number | null): Promise<boolean> {
     const r = await this.db.sql.maybeOne(
