@@ -126,6 +126,12 @@ describe('backtests API', () => {
         'strategy.params.fast',
       ],
       ['unknown kind', request({ strategy: { kind: 'martingale', params: {} } }), 400, 'strategy.kind'],
+      [
+        'params timeframe not the backtest timeframe',
+        request({ strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1, timeframe: '5m' } } }),
+        400,
+        'strategy.params.timeframe',
+      ],
       ['unknown symbol', request({ symbols: ['RELIANCE', 'NOPE'] }), 400, 'symbols.1'],
       ['no symbols', request({ symbols: [] }), 400, 'symbols'],
       ['from after to', request({ from: iso(T0 + 60_000), to: iso(T0) }), 400, 'from'],

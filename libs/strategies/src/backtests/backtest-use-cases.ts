@@ -93,7 +93,13 @@ export class CreateBacktestUseCase {
       throw err;
     }
     // The live strategy's own timeframe param is the backtest's timeframe.
-    if (req.strategy.kind === 'sma-crossover') params = { ...params, timeframe: req.timeframe };
+    if (req.strategy.kind === 'sma-crossover') {
+      if ('timeframe' in req.strategy.params && req.strategy.params.timeframe !== req.timeframe)
+        throw new DomainError('VALIDATION_FAILED', 'The strategy timeframe differs from the backtest timeframe', {
+          fieldErrors: [{ field: 'strategy.params.timeframe', message: `must be the backtest's timeframe (${req.timeframe}) or left out` }],
+        });
+      params = { ...params, timeframe: req.timeframe };
+    }
 
     const unknown: FieldError[] = [];
     for (const [i, symbol] of req.symbols.entries())
