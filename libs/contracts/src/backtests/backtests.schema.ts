@@ -76,13 +76,13 @@ const Money = z.string().regex(/^-?\d+\.\d{2}$/);
  */
 export const BacktestMetricsSchema = z.object({
   totalReturn: z.number(),
-  cagr: z.number().nullable(),
-  sharpe: z.number().nullable(),
-  sortino: z.number().nullable(),
+  cagr: orNull(z.number(), 'no bars, equity ended below zero, or the figure overflows'),
+  sharpe: orNull(z.number(), 'fewer than 2 bars, or no variance'),
+  sortino: orNull(z.number(), 'as sharpe, or no negative return'),
   /** Deepest fall from a peak of equity, a fraction ≥ 0. */
   maxDrawdown: z.number(),
-  winRate: z.number().nullable(),
-  profitFactor: z.number().nullable(),
+  winRate: orNull(z.number(), 'no round trip'),
+  profitFactor: orNull(z.number(), 'no losing round trip'),
   /** Fills. */
   trades: z.number().int(),
   /** Fees and taxes paid, rupees. */
