@@ -7,6 +7,8 @@ import {
   ARROW_STREAM_TYPE,
   BacktestCreatedSchema,
   BacktestEquitySchema,
+  BacktestListPageSchema,
+  BacktestListQuerySchema,
   BacktestSchema,
   BacktestTradePageSchema,
   BacktestTradesQuerySchema,
@@ -19,6 +21,7 @@ import {
   CancelBacktestUseCase,
   CreateBacktestUseCase,
   GetBacktestQuery,
+  ListBacktestsQuery,
   ListBacktestTradesQuery,
   type BacktestViewer,
 } from '@tradeloop/strategies';
@@ -28,6 +31,8 @@ import { equityToArrow } from './equity-arrow';
 
 class CreateBacktestDto extends createZodDto(CreateBacktestSchema) {}
 class BacktestCreatedDto extends createZodDto(BacktestCreatedSchema) {}
+class BacktestListPageDto extends createZodDto(BacktestListPageSchema) {}
+class BacktestListQueryDto extends createZodDto(BacktestListQuerySchema) {}
 class BacktestDto extends createZodDto(BacktestSchema) {}
 class BacktestTradePageDto extends createZodDto(BacktestTradePageSchema) {}
 class BacktestTradesQueryDto extends createZodDto(BacktestTradesQuerySchema) {}
@@ -48,6 +53,7 @@ export class BacktestsController {
   constructor(
     @Inject(CreateBacktestUseCase) private readonly create: CreateBacktestUseCase,
     @Inject(GetBacktestQuery) private readonly getBacktest: GetBacktestQuery,
+    @Inject(ListBacktestsQuery) private readonly list: ListBacktestsQuery,
     @Inject(ListBacktestTradesQuery) private readonly listTrades: ListBacktestTradesQuery,
     @Inject(BacktestEquityQuery) private readonly equityQuery: BacktestEquityQuery,
     @Inject(CancelBacktestUseCase) private readonly cancel: CancelBacktestUseCase,
@@ -61,6 +67,13 @@ export class BacktestsController {
   @ZodResponse({ status: 202, type: BacktestCreatedDto })
   start(@Body() body: CreateBacktestDto, @CurrentPrincipal() principal: Principal) {
     return this.create.execute(principal.userId, body);
+  }
+
+  /** The caller's own backtests, newest first (`?limit=&cursor=`); a sweep parent counts its children. */
+  @Get()
+  @ZodResponse({ status: 200, type: BacktestListPageDto })
+  mine(@Query() q: BacktestListQueryDto, @CurrentPrincipal() principal: Principal) {
+    return this.list.execute(principal.userId, q);
   }
 
   @Get(':id')

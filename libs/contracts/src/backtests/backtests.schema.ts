@@ -148,3 +148,23 @@ export type BacktestEquity = z.infer<typeof BacktestEquitySchema>;
 /** Realtime `backtest.progress` to the owner's room. */
 export const BacktestProgressEventSchema = z.object({ id: z.uuid(), progress: z.number().min(0).max(1), seq: z.number().int().positive() });
 export type BacktestProgressEvent = z.infer<typeof BacktestProgressEventSchema>;
+
+/** `GET /backtests`: the caller's backtests, newest first, cursor-paged. */
+export const BacktestListQuerySchema = PageQuerySchema;
+/** One line of the list: what the run was asked and how it ended, without its trades. */
+export const BacktestSummarySchema = z.object({
+  id: z.uuid(),
+  status: z.enum(BACKTEST_STATUSES),
+  progress: z.number().min(0).max(1),
+  strategy: z.object({ kind: z.enum(STRATEGY_KINDS), params: z.record(z.string(), z.unknown()), modelId: z.uuid().optional() }),
+  symbols: z.array(z.string()),
+  timeframe: z.enum(TIMEFRAMES),
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  createdAt: z.iso.datetime(),
+  metrics: orNull(BacktestMetricsSchema, 'not completed'),
+  /** A sweep parent: how many child runs it has. */
+  children: orNull(z.number().int(), 'not a sweep'),
+});
+export type BacktestSummaryDto = z.infer<typeof BacktestSummarySchema>;
+export const BacktestListPageSchema = pageOf(BacktestSummarySchema);

@@ -5,13 +5,14 @@ import {
   type BacktestCreated,
   type BacktestDto,
   type BacktestEquity,
+  type BacktestSummaryDto,
   type BacktestTradeDto,
   type CreateBacktestRequest,
   type Page,
   type PageQuery,
 } from '@tradeloop/contracts';
 import { DomainError, formatMoney, formatPrice, parsePositiveMoney, type FieldError, type UserId } from '@tradeloop/domain';
-import { APP_CONFIG, Db, JobProducer, type AppConfig } from '@tradeloop/platform';
+import { APP_CONFIG, cursorCodec, CursorKeys, Db, JobProducer, type AppConfig } from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
 import { strategyParams } from '../strategy-params';
@@ -273,5 +274,46 @@ export class CancelBacktestUseCase extends BacktestRead {
     if (row.status !== 'queued' && row.status !== 'running') return { id, status: row.status };
     const after = await this.backtests.requestCancel(id);
     return { id, status: after?.status ?? row.status };
+  }
+}
+
+/** Newest first on (created_at as Postgres prints it in UTC, id). */
+const BACKTESTS_CURSOR = cursorCodec('backtests', [CursorKeys.pgTimestampUtc, CursorKeys.uuid]);
+
+export function backtestSummary(r: BacktestRow, children: number | null = null): BacktestSummaryDto {
+  const { strategy, symbols, timeframe, from, to } = r.request;
+  return {
+    id: r.id,
+    status: r.status,
+    progress: r.progress,
+    strategy: { kind: strategy.kind, params: strategy.params, ...(strategy.modelId ? { modelId: strategy.modelId } : {}) },
+    symbols,
+    timeframe,
+    from,
+    to,
+    createdAt: r.created_at.toISOString(),
+    metrics: r.status === 'completed' ? r.metrics : null,
+    children,
+  };
+}
+
+/** The caller's own backtests, newest first, a page at a time (docs/api.md `GET /api/v1/backtests`). */
+@Injectable()
+export class ListBacktestsQuery {
+  constructor(@Inject(BacktestsRepository) private readonly backtests: BacktestsRepository) {}
+
+  async execute(userId: UserId, q: PageQuery): Promise<Page<BacktestSummaryDto>> {
+    let before: { createdAt: string; id: string } | undefined;
+    if (q.cursor !== undefined) {
+      const [createdAt, id] = BACKTESTS_CURSOR.decode(q.cursor);
+      before = { createdAt, id };
+    }
+    const rows = await this.backtests.listByUser(userId, q.limit + 1, before);
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => backtestSummary(r)),
+      nextCursor: rows.length > q.limit && last ? BACKTESTS_CURSOR.encode([last.created_exact, last.id]) : null,
+    };
   }
 }

@@ -227,6 +227,23 @@ export class BacktestsRepository {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The owner's backtests, newest first on (created_at, id), after the keyset `before`
+   * (created_at as Postgres prints it in UTC, microseconds kept). `created_exact` is that key.
+   */
+  async listByUser(
+    userId: UserId,
+    limit: number,
+    before?: { createdAt: string; id: string },
+  ): Promise<(BacktestRow & { created_exact: string })[]> {
+    return this.db.sql.rows<BacktestRow & { created_exact: string }>(
+      `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS created_exact
+       FROM backtests WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [userId, before?.createdAt ?? null, before?.id ?? null, limit],
+    );
+  }
+
   /** Trades in fill order, after `afterSeq`. */
   async trades(id: string, afterSeq: number, limit: number): Promise<BacktestTradeRow[]> {
     return this.db.sql.rows<BacktestTradeRow>(
