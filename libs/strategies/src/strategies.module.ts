@@ -16,6 +16,7 @@ import {
   CancelBacktestUseCase,
   CreateBacktestUseCase,
   GetBacktestQuery,
+  ListBacktestsQuery,
   ListBacktestTradesQuery,
 } from './backtests/backtest-use-cases';
 import { BacktestsRepository } from './backtests/backtests.repository';
@@ -28,6 +29,7 @@ const USE_CASES = [
   GetStrategyQuery,
   CreateBacktestUseCase,
   GetBacktestQuery,
+  ListBacktestsQuery,
   ListBacktestTradesQuery,
   BacktestEquityQuery,
   CancelBacktestUseCase,
