@@ -29,6 +29,7 @@ import { SmartOrders1763819100000 } from './1763819100000-smart-orders';
 import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
 import { PaperAccounts1763820000000 } from './1763820000000-paper-accounts';
 import { Backtests1763820600000 } from './1763820600000-backtests';
+import { StrategyRuns1763821500000 } from './1763821500000-strategy-runs';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   TradeLegGtts1763819400000,
   PaperAccounts1763820000000,
   Backtests1763820600000,
+  StrategyRuns1763821500000,
 ];
