@@ -2,3 +2,4 @@ export * from './types';
 export * from './fills';
 export * from './engine';
 export * from './metrics';
+export * from './runs';
