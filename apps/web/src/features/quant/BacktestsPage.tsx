@@ -1,23 +1,23 @@
 /*
  * Quant → Backtests: start a single backtest (docs/backtests.md), watch it run, read its report,
- * reopen a recent one. The API is quant-only: an admin without the quant role sees why.
+ * reopen one of the user's backtests (GET /api/v1/backtests). The API is quant-only: an admin without the quant role sees why.
  *
  * Test ids:
  *   backtests-page             the page; backtests-quant-only for a non-quant
  *   backtest-form …            see BacktestForm
  *   backtest-view …            see BacktestView (the open backtest, ?id=<id> in the URL)
  *   backtest-empty             nothing open yet
- *   backtests-recent           the recent list (data-count); rows backtest-recent-<id> (data-status), a click opens it
+ *   backtests-recent           the user's backtests, newest first (data-count); rows backtest-recent-<id> (data-status), a click opens it;
+ *                              backtests-more loads the next page
  */
 import { useSearchParams } from 'react-router-dom';
 import { EmptyState } from '../../components/EmptyState';
 import { PageHeader } from '../../components/PageHeader';
-import { useCurrentUser } from '../../lib/auth';
 import { formatRelative } from '../../lib/format';
 import { BacktestForm } from './BacktestForm';
 import { BacktestView, STATUS_CHIP } from './BacktestView';
 import { backtestTitle } from './backtest-report';
-import { rememberBacktest, useBacktestProgressSync, useRecentBacktests } from './backtests-api';
+import { useBacktestList, useBacktestProgressSync, useRefreshBacktestList } from './backtests-api';
 import { useModels } from './quant-api';
 import { useIsQuant } from './useIsQuant';
 import './quant.css';
@@ -40,19 +40,19 @@ export function BacktestsPage() {
 }
 
 function QuantBacktests() {
-  const { data: user } = useCurrentUser();
   const models = useModels();
   const [params, setParams] = useSearchParams();
   const openId = params.get('id');
-  const recent = useRecentBacktests(user?.id);
+  const list = useBacktestList();
+  const refreshList = useRefreshBacktestList();
   useBacktestProgressSync();
 
   const open = (id: string) => setParams({ id });
   const started = (id: string) => {
-    if (user) rememberBacktest(user.id, id);
+    refreshList();
     open(id);
   };
-  const shown = recent.filter((r) => !(r.query.isError && r.id !== openId));
+  const shown = list.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <div className="page" data-testid="backtests-page">
@@ -74,26 +74,40 @@ function QuantBacktests() {
               Recent backtests
             </h2>
             <ul className="backtests-recent" data-testid="backtests-recent" data-count={shown.length}>
-              {shown.map(({ id, query }) => (
-                <li key={id}>
+              {shown.map((b) => (
+                <li key={b.id}>
                   <button
                     type="button"
                     className="backtests-recent-item"
-                    aria-current={id === openId || undefined}
-                    onClick={() => open(id)}
-                    data-testid={`backtest-recent-${id}`}
-                    data-status={query.data?.status ?? ''}
+                    aria-current={b.id === openId || undefined}
+                    onClick={() => open(b.id)}
+                    data-testid={`backtest-recent-${b.id}`}
+                    data-status={b.status}
                   >
-                    <span className="mono backtests-recent-title">{query.data ? backtestTitle(query.data) : id}</span>
+                    <span className="mono backtests-recent-title">{backtestTitle(b)}</span>
                     <span className="backtests-recent-meta">
-                      {query.data && <span className={`chip ${STATUS_CHIP[query.data.status]}`}>{query.data.status}</span>}
-                      <span className="muted">{query.data ? formatRelative(query.data.createdAt) : 'loading…'}</span>
+                      <span className={`chip ${STATUS_CHIP[b.status]}`}>{b.status}</span>
+                      {b.children !== null && <span className="muted">{b.children} runs</span>}
+                      <span className="muted">{formatRelative(b.createdAt)}</span>
                     </span>
                   </button>
                 </li>
               ))}
-              {shown.length === 0 && <li className="muted">Backtests you start here are listed for reopening.</li>}
+              {list.isPending && <li className="muted">Loading…</li>}
+              {list.isError && <li className="notice notice-error">Your backtests could not be loaded: {list.error.message}</li>}
+              {list.isSuccess && shown.length === 0 && <li className="muted">Backtests you start are listed here for reopening.</li>}
             </ul>
+            {list.hasNextPage && (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => void list.fetchNextPage()}
+                disabled={list.isFetchingNextPage}
+                data-testid="backtests-more"
+              >
+                {list.isFetchingNextPage ? 'Loading…' : 'Show older'}
+              </button>
+            )}
           </section>
         </div>
         <section aria-label="Backtest" className="stack backtest-main">

@@ -1,4 +1,4 @@
-import type { BacktestDto, BacktestMetrics, BacktestStatus, BacktestTradeDto } from '@tradeloop/contracts';
+import type { BacktestDto, BacktestMetrics, BacktestStatus, BacktestSummaryDto, BacktestTradeDto } from '@tradeloop/contracts';
 import { toPaise } from '../../lib/money';
 
 /** One point of the equity and drawdown charts. */
@@ -106,8 +106,8 @@ export function tradesCsv(trades: readonly BacktestTradeDto[]): string {
 }
 
 /** "sma-crossover 5/20 ×1 · RELIANCE · 1m": a short name for a backtest in lists. */
-export function backtestTitle(b: Pick<BacktestDto, 'request'>): string {
-  const { strategy, symbols, timeframe } = b.request;
+export function backtestTitle(b: Pick<BacktestDto, 'request'> | Pick<BacktestSummaryDto, 'strategy' | 'symbols' | 'timeframe'>): string {
+  const { strategy, symbols, timeframe } = 'request' in b ? b.request : b;
   const p = strategy.params;
   const shape =
     strategy.kind === 'sma-crossover' ? `${String(p.fast)}/${String(p.slow)} ×${String(p.quantity)}` : `×${String(p.quantity ?? '')}`;

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect } from 'react';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   BACKTEST_FINAL_STATUSES,
   REALTIME_EVENTS,
@@ -7,6 +7,7 @@ import {
   type BacktestDto,
   type BacktestEquity,
   type BacktestProgressEvent,
+  type BacktestSummaryDto,
   type BacktestTradeDto,
   type CreateBacktestInput,
   type Page,
@@ -133,62 +134,25 @@ export function useBacktestEquity(id: string, enabled: boolean) {
   });
 }
 
-/*
- * Recent backtests. The API has no list of a user's backtests yet (docs/api.md lists only
- * create, read, trades, equity and cancel), so the ids this browser started are remembered per
- * user in localStorage and each is read with GET /backtests/:id.
- */
-const RECENT_MAX = 20;
-const recentKey = (userId: string) => `tradeloop.backtests.recent.${userId}`;
-const listeners = new Set<() => void>();
-const snapshots = new Map<string, string>();
+/** The caller's backtests, newest first (`GET /api/v1/backtests`), a page at a time. */
+export const backtestListKey = ['quant', 'backtest-list'] as const;
+export const LIST_PAGE = 20;
+/** While any listed backtest is unfinished, the list is re-read this often. */
+const LIST_POLL_MS = 2_000;
 
-function readRecent(userId: string): string[] {
-  try {
-    const raw = JSON.parse(localStorage.getItem(recentKey(userId)) ?? '[]') as unknown;
-    return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string').slice(0, RECENT_MAX) : [];
-  } catch {
-    return [];
-  }
-}
-
-export function rememberBacktest(userId: string, id: string): void {
-  const next = [id, ...readRecent(userId).filter((x) => x !== id)].slice(0, RECENT_MAX);
-  localStorage.setItem(recentKey(userId), JSON.stringify(next));
-  for (const l of listeners) l();
-}
-
-export function forgetBacktest(userId: string, id: string): void {
-  localStorage.setItem(recentKey(userId), JSON.stringify(readRecent(userId).filter((x) => x !== id)));
-  for (const l of listeners) l();
-}
-
-function useRecentIds(userId: string | undefined): string[] {
-  const subscribe = useCallback((l: () => void) => {
-    listeners.add(l);
-    return () => listeners.delete(l);
-  }, []);
-  // A stable snapshot (the same string while unchanged), parsed below.
-  const raw = useSyncExternalStore(subscribe, () => {
-    if (!userId) return '[]';
-    const s = JSON.stringify(readRecent(userId));
-    const prev = snapshots.get(userId);
-    if (prev === s) return prev;
-    snapshots.set(userId, s);
-    return s;
+export function useBacktestList() {
+  return useInfiniteQuery({
+    queryKey: backtestListKey,
+    queryFn: ({ signal, pageParam }) =>
+      api<Page<BacktestSummaryDto>>('/api/v1/backtests', { signal, query: { limit: LIST_PAGE, cursor: pageParam ?? undefined } }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((b) => !isFinal(b))) ? LIST_POLL_MS : false),
   });
-  return useMemo(() => JSON.parse(raw) as string[], [raw]);
 }
 
-/** The user's recent backtests (newest started first), each read from the API; unknown ids (404) are dropped. */
-export function useRecentBacktests(userId: string | undefined) {
-  const ids = useRecentIds(userId);
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: backtestKey(id),
-      queryFn: ({ signal }: { signal: AbortSignal }) => api<BacktestDto>(path(id), { signal }),
-      retry: false,
-    })),
-  });
-  return ids.map((id, i) => ({ id, query: results[i]! }));
+/** A new backtest shows in the list at once. */
+export function useRefreshBacktestList(): () => void {
+  const queryClient = useQueryClient();
+  return useCallback(() => void queryClient.invalidateQueries({ queryKey: backtestListKey }), [queryClient]);
 }
