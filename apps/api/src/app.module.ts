@@ -8,7 +8,7 @@ import { MarketModule, WatchlistsModule } from '@tradeloop/market';
 import { TradingModule } from '@tradeloop/trading';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
-import { StrategiesModule } from '@tradeloop/strategies';
+import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { AdminJobsController } from './admin/admin-jobs.controller';
@@ -48,6 +48,7 @@ import { SignalsController } from './ml/signals.controller';
 import { ModelsController } from './ml/models.controller';
 import { StrategiesController } from './ml/strategies.controller';
 import { BacktestsController } from './backtests/backtests.controller';
+import { RunsController } from './runs/runs.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -77,6 +78,7 @@ export class ApiModule {
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,
+        RunsModule,
         AccountsModule,
         WatchlistTradingModule,
       ],
@@ -105,6 +107,7 @@ export class ApiModule {
         ModelsController,
         StrategiesController,
         BacktestsController,
+        RunsController,
         BrokerAccountsController,
         BrokerAccountViewsController,
         KiteCallbacksController,

@@ -19,7 +19,7 @@ import { MovePaperHoldsUseCase, TradingModule } from '@tradeloop/trading';
 import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
-import { StrategiesModule } from '@tradeloop/strategies';
+import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
@@ -35,6 +35,7 @@ import { LedgerSealerLoop } from './ledger/ledger-sealer.loop';
 import { BarCloseBus } from './ml/bar-close.bus';
 import { SignalEngineRunner } from './ml/signal-engine.runner';
 import { StrategyRunner } from './strategies/strategy-runner';
+import { RunSnapshotsLoop } from './strategies/run-snapshots.loop';
 import { MarketFeedRunner } from './market/market-feed.runner';
 import { CandleCompactionLoop } from './market/candle-compaction.loop';
 import { RiskMonitorLoop } from './risk/risk-monitor.loop';
@@ -97,6 +98,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         SignalsModule,
         ModelRegistryModule,
         StrategiesModule,
+        RunsModule,
         WatchlistTradingModule,
       ],
       providers: [
@@ -116,6 +118,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         ExitEngine,
         StandingExitsWatcher,
         BacktestSweeper,
+        RunSnapshotsLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

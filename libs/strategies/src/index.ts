@@ -10,4 +10,5 @@ export * from './create-strategy.use-case';
 export * from './set-strategy-running.use-case';
 export * from './set-strategy-kill-switch.use-case';
 export * from './backtests';
+export * from './runs';
 export * from './strategies.module';

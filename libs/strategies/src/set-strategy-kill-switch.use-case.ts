@@ -4,9 +4,13 @@ import type { UserId } from '@tradeloop/domain';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
 import { RiskRepository, TradingRepository } from '@tradeloop/trading';
+import { StrategiesRepository } from './strategies.repository';
 import { StrategyView } from './strategy-view';
 
-/** The strategy's own switch: engaged, it places nothing new and its working orders are cancelled (risk event and audit in one transaction). */
+/**
+ * The strategy's own switch: engaged, it places nothing new, a running strategy stops (its run
+ * closes) and its working orders are cancelled (risk event and audit in one transaction).
+ */
 @Injectable()
 export class SetStrategyKillSwitchUseCase {
   constructor(
@@ -17,6 +21,7 @@ export class SetStrategyKillSwitchUseCase {
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(StrategyView) private readonly view: StrategyView,
+    @Inject(StrategiesRepository) private readonly strategies: StrategiesRepository,
   ) {}
 
   async execute(userId: UserId, id: string, engaged: boolean, reason: string, meta: RequestMeta): Promise<StrategyDto> {
@@ -44,6 +49,12 @@ export class SetStrategyKillSwitchUseCase {
         sql,
       );
       if (!engaged) return [];
+      // Engaged, a running strategy stops: its run ends here (docs/backtests.md "Strategy runs"); it starts again only by hand.
+      if (await this.strategies.setStatus(sql, id, 'stopped', 'kill_switch'))
+        await this.audit.append(
+          { actorId: userId, action: 'strategy.stopped', subject: `strategy:${id}`, details: { reason: 'kill switch' }, meta },
+          sql,
+        );
       return this.trading.requestCancelOfOpenOrders(sql, { strategyId: id }, { by: 'strategy kill switch' });
     });
     for (const orderId of cancel) await this.jobs.enqueue(JOBS.cancelOrder, { orderId }, { jobId: `cancel_${orderId}` });

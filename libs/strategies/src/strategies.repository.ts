@@ -1,6 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { OrderSide, Paise, PriceTicks, Quantity, UserId } from '@tradeloop/domain';
+import { v7 as uuidv7 } from 'uuid';
 import { Db, type Sql } from '@tradeloop/platform';
+
+/** Why a strategy run ended (docs/backtests.md "Strategy runs"). */
+export type StopReason = 'user' | 'kill_switch' | 'error';
+
+/**
+ * The capital a paper or live run's returns are measured against (₹1,00,000): a strategy has a
+ * position limit, not a capital, so its run's equity is this plus its P&L (docs/backtests.md
+ * "Strategy runs"). Stored on each run.
+ */
+export const RUN_CAPITAL_PAISE = 10_000_000n;
 
 export interface StrategyRow {
   id: string;
@@ -65,12 +76,42 @@ export class StrategiesRepository {
     return this.db.sql.rows<StrategyRow>(`SELECT ${COLUMNS} FROM ${FROM} WHERE s.status = 'running' ORDER BY s.created_at`);
   }
 
-  async setStatus(sql: Sql, id: string, status: 'stopped' | 'running'): Promise<boolean> {
+  /**
+   * Starts or stops the strategy; returns whether its status changed. A start opens a run (its
+   * configuration snapshot, docs/backtests.md "Strategy runs") and a stop closes the open one with
+   * `reason`, in the caller's transaction with the status change.
+   */
+  async setStatus(sql: Sql, id: string, status: 'stopped' | 'running', reason: StopReason = 'user'): Promise<boolean> {
     const r = await sql.rows(`UPDATE strategies SET status = $2, updated_at = now() WHERE id = $1 AND status <> $2 RETURNING id`, [
       id,
       status,
     ]);
-    return r.length > 0;
+    if (r.length === 0) return false;
+    if (status === 'running')
+      await sql.rows(
+        `INSERT INTO strategy_runs (id, strategy_id, user_id, mode, config, capital_paise)
+         SELECT $2, id, user_id, mode,
+                jsonb_build_object('name', name, 'kind', kind, 'symbols', to_jsonb(symbols), 'params', params, 'modelId', model_id,
+                                   'accountId', account_id, 'maxPositionUnits', max_position_units),
+                $3
+           FROM strategies WHERE id = $1`,
+        [id, uuidv7(), RUN_CAPITAL_PAISE.toString()],
+      );
+    else
+      await sql.rows(
+        `UPDATE strategy_runs SET stopped_at = greatest(clock_timestamp(), started_at), stop_reason = $2 WHERE strategy_id = $1 AND stopped_at IS NULL`,
+        [id, reason],
+      );
+    return true;
+  }
+
+  /** The runner could not run it: stopped, its run closed with reason `error`, the error recorded (one transaction). */
+  async stopForError(id: string, message: string): Promise<boolean> {
+    return this.db.tx(async (sql) => {
+      const changed = await this.setStatus(sql, id, 'stopped', 'error');
+      await sql.rows(`UPDATE strategies SET last_error = $2, last_error_at = now() WHERE id = $1`, [id, message]);
+      return changed;
+    });
   }
 
   async recordError(id: string, message: string | null): Promise<void> {

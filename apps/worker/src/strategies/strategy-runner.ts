@@ -102,7 +102,9 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
         this.running.set(row.id, { row, strategy: await this.build(row), version });
         this.logger.info({ strategy: row.id, kind: row.kind, symbols: row.symbols.length }, 'strategy running');
       } catch (err) {
-        await this.strategies.recordError(row.id, `could not start: ${(err as Error).message}`);
+        // A strategy that cannot be built stops (its run ends with reason error) rather than retrying every refresh.
+        await this.strategies.stopForError(row.id, `could not start: ${(err as Error).message}`);
+        await this.announce(row);
       }
     }
     for (const id of [...this.running.keys()]) if (!seen.has(id)) this.running.delete(id);

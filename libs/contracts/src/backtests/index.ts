@@ -1,1 +1,2 @@
 export * from './backtests.schema';
+export * from './runs.schema';

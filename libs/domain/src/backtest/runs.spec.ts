@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Paise } from '../money';
 import { backtestMetrics, barsPerYear } from './metrics';
-import { divergence, positionsAt, runMetrics, runSnapshot, runTrades, type RunFill, type RunPoint } from './runs';
+import { divergence, positionsAt, runMetrics, runSnapshot, runTrades, type CompareCurve, type RunFill, type RunPoint } from './runs';
 
 const P = (n: number) => BigInt(n) as Paise;
 const fill = (ts: number, side: 'BUY' | 'SELL', quantity: number, price: number, charges = 0): RunFill => ({
@@ -69,8 +69,12 @@ describe('strategy runs', () => {
   });
 
   it('divergence: the first time positions differ inside the overlap and the P&L difference at its end', () => {
-    const live = { ts: [100, 200, 300, 400], pnl: [P(0), P(5), P(7), P(9)], positions: [{}, { X: 1 }, { X: 1 }, {}] };
-    const bt = { ts: [0, 150, 250, 350, 450], pnl: [P(0), P(0), P(3), P(4), P(6)], positions: [{}, { X: 1 }, { X: 1 }, { X: 1 }, {}] };
+    const live: CompareCurve = { ts: [100, 200, 300, 400], pnl: [P(0), P(5), P(7), P(9)], positions: [{}, { X: 1 }, { X: 1 }, {}] };
+    const bt: CompareCurve = {
+      ts: [0, 150, 250, 350, 450],
+      pnl: [P(0), P(0), P(3), P(4), P(6)],
+      positions: [{}, { X: 1 }, { X: 1 }, { X: 1 }, {}],
+    };
     const d = divergence(live, bt);
     expect(d.overlap).toEqual({ from: 100, to: 400 });
     // At 150 the backtest holds X, live (as of 100) is flat.

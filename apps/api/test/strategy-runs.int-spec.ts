@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { backtestMetrics, barsPerYear, demoUniverse, type Paise, type TradeValue } from '@tradeloop/domain';
+import { RunListSchema, RunsCompareSchema } from '@tradeloop/contracts';
+import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
+import { reportMetrics, TakeRunSnapshots } from '@tradeloop/strategies';
+import { signedIn, useTestApi } from './support/test-api';
+
+/**
+ * Paper strategy runs (docs/backtests.md "Strategy runs"): start → orders → stop makes a closed
+ * run with its minute snapshots (the snapshot tick driven with chosen minutes, never by waiting),
+ * its report is backtestMetrics over those snapshots, and compare lines it up with a backtest of
+ * the same period and finds where they diverged. Refusals: unknown or another user's ids 404,
+ * too many or too few ids 400, a kill switch closes the run.
+ */
+const { api, ctx } = useTestApi({}, { logLevel: 'silent' });
+const MIN = 60_000;
+const CAPITAL = 10_000_000n; // paise, ₹1,00,000 (RUN_CAPITAL_PAISE)
+const TICKS = 10_000; // ticks per rupee
+
+let quant: { token: string; user: { id: string } };
+let other: { token: string; user: { id: string } };
+let db: Db;
+let redis: Redis;
+
+beforeAll(async () => {
+  db = api.app.get(Db);
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
+  quant = await signedIn(api, ['quant']);
+  other = await signedIn(api, ['quant']);
+  redis = new Redis(ctx.config.REDIS_URL, { maxRetriesPerRequest: 1 });
+});
+afterAll(() => redis.disconnect());
+
+const quote = (symbol: string, rupees: number) => {
+  const ltp = rupees * TICKS;
+  return redis.hset(
+    marketKeys(ctx.config.REDIS_PREFIX).quotes,
+    symbol,
+    JSON.stringify([symbol, Date.now(), ltp, ltp - 500, ltp + 500, 1000, ltp, 1]),
+  );
+};
+
+async function createStrategy(token = quant.token): Promise<{ id: string; accountId: string }> {
+  const res = await api.http.request('POST', '/api/v1/strategies', {
+    body: {
+      name: `runs-${randomUUID().slice(0, 8)}`,
+      kind: 'sma-crossover',
+      symbols: ['RELIANCE'],
+      params: { fast: 5, slow: 20, quantity: 1, timeframe: '1m' },
+      mode: 'paper',
+    },
+    token,
+  });
+  expect(res.status).toBe(201);
+  return res.body.strategy;
+}
+
+/** One filled MARKET order of the strategy and its fill (as the execution engine stores them). */
+async function filledOrder(
+  s: { id: string; accountId: string },
+  userId: string,
+  side: 'BUY' | 'SELL',
+  rupees: number,
+  at: number,
+  feesPaise: number,
+) {
+  const orderId = randomUUID();
+  const price = rupees * TICKS;
+  await db.sql.rows(
+    `INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, status, filled_quantity, filled_value_tick_units,
+       reference_price_ticks, short_quantity, reserved_paise, strategy_id, broker, account_id)
+     VALUES ($1, $2, 'RELIANCE', $3, 'MARKET', 'MIS', 'DAY', 1, 'FILLED', 1, $4, $7, 0, 0, $5, 'mock', $6)`,
+    [orderId, userId, side, price, s.id, s.accountId, price],
+  );
+  await db.sql.rows(
+    `INSERT INTO trades (id, order_id, user_id, symbol, side, product, quantity, price_ticks, value_paise, fees_paise, taxes_paise, charges,
+       realized_delta_tick_units, broker, broker_trade_id, executed_at)
+     VALUES ($1, $2, $3, 'RELIANCE', $4, 'MIS', 1, $5, $6, $7, 0, '[]', 0, 'mock', $8, $9)`,
+    [randomUUID(), orderId, userId, side, price, rupees * 100, feesPaise, `T-${orderId.slice(0, 8)}`, new Date(at)],
+  );
+}
+
+/** A completed backtest as the worker stores it: equity per minute and its fills. */
+async function storedBacktest(
+  userId: string,
+  ts: number[],
+  equityPaise: bigint[],
+  fills: { ts: number; side: 'BUY' | 'SELL'; rupees: number }[],
+) {
+  const id = randomUUID();
+  const metrics = {
+    totalReturn: 0,
+    cagr: null,
+    sharpe: null,
+    sortino: null,
+    maxDrawdown: 0,
+    winRate: null,
+    profitFactor: null,
+    trades: fills.length,
+    fees: '0.00',
+    exposure: 0,
+    turnover: 0,
+  };
+  await db.sql.rows(
+    `INSERT INTO backtests (id, user_id, status, progress, request, fill_model, metrics, started_at, finished_at)
+     VALUES ($1, $2, 'completed', 1, $3, '{"at":"close","slippageBps":0}', $4, now(), now())`,
+    [
+      id,
+      userId,
+      JSON.stringify({
+        strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1, timeframe: '1m' } },
+        symbols: ['RELIANCE'],
+        timeframe: '1m',
+        from: new Date(ts[0]!).toISOString(),
+        to: new Date(ts[ts.length - 1]! + MIN).toISOString(),
+        fees: false,
+        initialCapitalPaise: CAPITAL.toString(),
+      }),
+      JSON.stringify(metrics),
+    ],
+  );
+  for (const [i, t] of ts.entries())
+    await db.sql.rows(`INSERT INTO backtest_equity (backtest_id, ts, equity_tick_units) VALUES ($1, $2, $3)`, [
+      id,
+      new Date(t),
+      (equityPaise[i]! * 100n).toString(),
+    ]);
+  for (const [i, f] of fills.entries())
+    await db.sql.rows(
+      `INSERT INTO backtest_trades (backtest_id, seq, ts, symbol, side, quantity, price_ticks, fees_paise, realized_tick_units) VALUES ($1, $2, $3, 'RELIANCE', $4, 1, $5, 0, 0)`,
+      [id, i + 1, new Date(f.ts), f.side, f.rupees * TICKS],
+    );
+  return id;
+}
+
+const runsOf = (strategyId: string, token = quant.token) => api.http.get(`/api/v1/runs?strategyId=${strategyId}`, token);
+const compare = (ids: string[], token = quant.token) => api.http.get(`/api/v1/runs/compare?ids=${ids.join(',')}`, token);
+const snapshots = (runId: string) =>
+  db.sql.rows<{ ts: Date; equity_paise: string; positions: Record<string, number> }>(
+    `SELECT ts, equity_paise::text, positions FROM strategy_run_snapshots WHERE run_id = $1 ORDER BY ts`,
+    [runId],
+  );
+
+describe('strategy runs', () => {
+  let runId: string;
+  let backtestId: string;
+  let M0: number;
+
+  it('start → orders → stop makes a closed run with a snapshot per minute; its report is backtestMetrics over them', async () => {
+    const s = await createStrategy();
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token)).status).toBe(200);
+    const open = await db.sql.rows<{
+      id: string;
+      mode: string;
+      config: { kind: string; symbols: string[] };
+      stopped_at: Date | null;
+      started_at: Date;
+    }>(`SELECT id, mode, config, stopped_at, started_at FROM strategy_runs WHERE strategy_id = $1`, [s.id]);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ mode: 'paper', config: { kind: 'sma-crossover', symbols: ['RELIANCE'] }, stopped_at: null });
+    runId = open[0]!.id;
+    // Minutes chosen after the start (the tick is driven directly; nothing waits for the clock).
+    M0 = Math.ceil(open[0]!.started_at.getTime() / MIN) * MIN + MIN;
+    const snap = api.app.get(TakeRunSnapshots);
+
+    await quote('RELIANCE', 100);
+    // Other users' open runs may be snapshotted too; ours is the one checked.
+    await snap.tick(M0 + 5_000);
+    await filledOrder(s, quant.user.id, 'BUY', 100, M0 + 10_000, 20);
+    await quote('RELIANCE', 101);
+    await snap.tick(M0 + MIN + 1_000);
+    // A second tick in the same minute writes nothing new (idempotent per run and minute), even at another price.
+    await quote('RELIANCE', 150);
+    await snap.tick(M0 + MIN + 30_000);
+    await quote('RELIANCE', 99);
+    await snap.tick(M0 + 2 * MIN + 1_000);
+    await filledOrder(s, quant.user.id, 'SELL', 102, M0 + 2 * MIN + 10_000, 20);
+    await snap.tick(M0 + 3 * MIN + 1_000);
+
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/stop`, {}, quant.token)).body.strategy.status).toBe('stopped');
+    const closed = await db.sql.one<{ stopped_at: Date | null; stop_reason: string | null }>(
+      `SELECT stopped_at, stop_reason FROM strategy_runs WHERE id = $1`,
+      [runId],
+    );
+    expect(closed.stop_reason).toBe('user');
+    expect(closed.stopped_at).not.toBeNull();
+    // A closed run gets no more snapshots.
+    await snap.tick(M0 + 4 * MIN + 1_000);
+
+    const rows = await snapshots(runId);
+    expect(rows.map((r) => r.ts.getTime())).toEqual([M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN]);
+    // capital + realised + unrealised − charges: flat; long 1 from ₹100 at ₹101 less ₹0.20; at ₹99; sold at ₹102 less ₹0.40.
+    const equity = [CAPITAL, CAPITAL + 100n - 20n, CAPITAL - 100n - 20n, CAPITAL + 200n - 40n];
+    expect(rows.map((r) => BigInt(r.equity_paise))).toEqual(equity);
+    expect(rows.map((r) => r.positions)).toEqual([{}, { RELIANCE: 1 }, { RELIANCE: 1 }, {}]);
+
+    const list = await runsOf(s.id);
+    expect(list.status).toBe(200);
+    const { items } = RunListSchema.parse(list.body);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      id: runId,
+      kind: 'paper',
+      status: 'stopped',
+      strategyId: s.id,
+      stopReason: 'user',
+      capital: '100000.00',
+      points: 4,
+    });
+    // The same metrics as a backtest with this curve and these fills (built here by hand).
+    const expected = reportMetrics(
+      backtestMetrics({
+        equity: { ts: Float64Array.from(rows.map((r) => r.ts.getTime())), value: Float64Array.from(equity.map((e) => Number(e * 100n))) },
+        initialCapital: (CAPITAL * 100n) as TradeValue,
+        trades: [
+          {
+            ts: M0 + 10_000,
+            symbol: 'RELIANCE',
+            side: 'BUY',
+            quantity: 1,
+            price: 100 * TICKS,
+            fees: 20n as Paise,
+            realisedPnl: 0n as TradeValue,
+          },
+          {
+            ts: M0 + 2 * MIN + 10_000,
+            symbol: 'RELIANCE',
+            side: 'SELL',
+            quantity: 1,
+            price: 102 * TICKS,
+            fees: 20n as Paise,
+            realisedPnl: 20_000n as TradeValue,
+          },
+        ],
+        barsPerYear: barsPerYear('1m'),
+        positionBars: 2,
+      }),
+    );
+    expect(items[0]!.metrics).toEqual(expected);
+    expect(items[0]!.metrics).toMatchObject({ trades: 2, fees: '0.40', winRate: 1, exposure: 0.5 });
+    expect(items[0]!.metrics!.totalReturn).toBeCloseTo(160 / 10_000_000, 12);
+  });
+
+  it('compare lines a run up with a backtest of the same period: curves on one axis, the first position difference, the P&L difference at the end', async () => {
+    // The backtest bought at M0 (the live run only 10 s later, so flat at M0) and sold at M0+3m at ₹103.
+    const btEquity = [CAPITAL, CAPITAL + 100n, CAPITAL - 100n, CAPITAL + 300n];
+    backtestId = await storedBacktest(quant.user.id, [M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN], btEquity, [
+      { ts: M0, side: 'BUY', rupees: 100 },
+      { ts: M0 + 3 * MIN, side: 'SELL', rupees: 103 },
+    ]);
+    const res = await compare([runId, backtestId]);
+    expect(res.status).toBe(200);
+    const body = RunsCompareSchema.parse(res.body);
+    expect(body.runs.map((r) => [r.id, r.kind])).toEqual([
+      [runId, 'paper'],
+      [backtestId, 'backtest'],
+    ]);
+    expect(body.equity).toEqual([
+      { ts: new Date(M0).toISOString(), values: ['100000.00', '100000.00'] },
+      { ts: new Date(M0 + MIN).toISOString(), values: ['100000.80', '100001.00'] },
+      { ts: new Date(M0 + 2 * MIN).toISOString(), values: ['99998.80', '99999.00'] },
+      { ts: new Date(M0 + 3 * MIN).toISOString(), values: ['100001.60', '100003.00'] },
+    ]);
+    expect(body.divergences).toEqual([
+      {
+        a: runId,
+        b: backtestId,
+        overlap: { from: new Date(M0).toISOString(), to: new Date(M0 + 3 * MIN).toISOString() },
+        firstPositionDifference: { ts: new Date(M0).toISOString(), a: {}, b: { RELIANCE: 1 } },
+        // Live ₹1.60 − backtest ₹3.00.
+        pnlDifferenceAtEnd: '-1.40',
+      },
+    ]);
+  });
+
+  it('engaging the kill switch stops a running strategy and closes its run (kill_switch)', async () => {
+    const s = await createStrategy();
+    await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token);
+    const ks = await api.http.request('POST', `/api/v1/strategies/${s.id}/kill-switch`, {
+      body: { engaged: true, reason: 'test' },
+      token: quant.token,
+    });
+    expect(ks.status).toBe(200);
+    expect(ks.body.strategy.status).toBe('stopped');
+    const items = RunListSchema.parse((await runsOf(s.id)).body).items;
+    expect(items.map((r) => [r.status, r.stopReason])).toEqual([['stopped', 'kill_switch']]);
+  });
+
+  it('refusals: unknown and other users’ runs and strategies are 404, too many or too few ids 400, bad ids 400', async () => {
+    expect((await compare([runId, randomUUID()])).status).toBe(404);
+    expect((await compare([runId, backtestId], other.token)).status).toBe(404);
+    const s = await createStrategy();
+    expect((await runsOf(s.id, other.token)).status).toBe(404);
+    expect((await runsOf(randomUUID())).status).toBe(404);
+    const six = await compare([runId, backtestId, randomUUID(), randomUUID(), randomUUID(), randomUUID()]);
+    expect(six.status).toBe(400);
+    expect(JSON.stringify(six.body.errors)).toContain('ids');
+    expect((await compare([runId])).status).toBe(400);
+    expect((await compare([runId, runId])).status).toBe(400);
+    expect((await compare([runId, 'nope'])).status).toBe(400);
+    expect((await api.http.get('/api/v1/runs?strategyId=nope', quant.token)).status).toBe(400);
+    expect((await api.http.get('/api/v1/runs', quant.token)).status).toBe(400);
+    const viewer = await signedIn(api, ['viewer']);
+    expect((await runsOf(s.id, viewer.token)).status).toBe(403);
+    expect((await compare([runId, backtestId], viewer.token)).status).toBe(403);
+  });
+});

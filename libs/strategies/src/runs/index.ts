@@ -1,0 +1,5 @@
+export * from './runs.repository';
+export * from './run-report';
+export * from './run-queries';
+export * from './run-snapshots';
+export * from './runs.module';
