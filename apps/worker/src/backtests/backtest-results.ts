@@ -1,5 +1,4 @@
-import type { BacktestMetrics as ReportMetrics } from '@tradeloop/contracts';
-import type { BacktestMetrics, BacktestTrade } from '@tradeloop/domain';
+import type { BacktestTrade } from '@tradeloop/domain';
 
 /**
  * The equity curve with one point per bar time: with several symbols the engine records a point
@@ -43,19 +42,5 @@ export function positionBars(ts: Float64Array, trades: readonly Pick<BacktestTra
   return bars;
 }
 
-/** The report's figures (contracts' BacktestMetrics) from the engine library's metrics. */
-export function reportMetrics(m: BacktestMetrics): ReportMetrics {
-  return {
-    totalReturn: m.totalReturn,
-    cagr: m.cagr,
-    sharpe: m.sharpe,
-    sortino: m.sortino,
-    maxDrawdown: m.maxDrawdown,
-    winRate: m.winRate,
-    profitFactor: m.profitFactor,
-    trades: m.trades,
-    fees: m.feesText,
-    exposure: m.exposure ?? 0,
-    turnover: m.turnover ?? 0,
-  };
-}
+/** The report's figures: one mapping for backtests and strategy runs (docs/backtests.md "Strategy runs"). */
+export { reportMetrics } from '@tradeloop/strategies';
