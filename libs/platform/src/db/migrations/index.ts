@@ -30,6 +30,7 @@ import { TradeLegGtts1763819400000 } from './1763819400000-trade-leg-gtts';
 import { PaperAccounts1763820000000 } from './1763820000000-paper-accounts';
 import { Backtests1763820600000 } from './1763820600000-backtests';
 import { StrategyRuns1763821500000 } from './1763821500000-strategy-runs';
+import { BacktestSweeps1763822100000 } from './1763822100000-backtest-sweeps';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   PaperAccounts1763820000000,
   Backtests1763820600000,
   StrategyRuns1763821500000,
+  BacktestSweeps1763822100000,
 ];
