@@ -221,6 +221,11 @@ export const CONFIG_VARS = {
     schema: int(1, 1_000_000_000).default(50_000_000),
     description: 'Most bars (candles × symbols) one backtest may replay; a larger request is refused up front (422 naming the limit).',
   },
+  BACKTEST_MAX_SWEEP: {
+    schema: int(1, 10_000).default(100),
+    description:
+      'Most parameter combinations (child runs) one backtest sweep may have; a larger grid is refused up front (422 naming the swept field and the limit).',
+  },
   WORKER_HEALTH_PORT: {
     schema: port.default(3001),
     description: 'Worker health and metrics port (`/health`, `/health/ready`, `/metrics`).',
