@@ -84,11 +84,9 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     }
     const initialCapital = BigInt(request.initialCapitalPaise) as Paise;
     const stop = new Int32Array(new SharedArrayBuffer(4));
-    const input: BacktestThreadInput = {
+    const base = {
       kind: request.strategy.kind,
       params: request.strategy.params,
-      series,
-      signals,
       fillModel: {
         at: row.fill_model.at,
         slippageBps: row.fill_model.slippageBps,
@@ -100,6 +98,17 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
       progressEvery: PROGRESS_EVERY,
       progressMs: PROGRESS_MS,
     };
+    // A sweep child (docs/backtests.md "Sweeps"): two replays in this job, in-sample [from, split)
+    // then out-of-sample [split, to), each from the initial capital with a fresh strategy.
+    const split = row.split_at?.getTime() ?? null;
+    const parts: { series: BarSeries[]; signals: BacktestThreadInput['signals'] }[] =
+      split === null
+        ? [{ series, signals }]
+        : [
+            { series: series.map((x) => sliceSeries(x, from, split)), signals: signals && sliceSignals(signals, from, split) },
+            { series: series.map((x) => sliceSeries(x, split, to)), signals: signals && sliceSignals(signals, split, to) },
+          ];
+    const grandTotal = parts.reduce((a, p) => a + p.series.reduce((b, x) => b + x.ts.length, 0), 0);
 
     let done = 0;
     let progress = 0;
@@ -116,42 +125,51 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     };
     const timer = setInterval(beat, HEARTBEAT_MS);
     const started = Date.now();
-    let result: Extract<BacktestThreadMessage, { type: 'result' }>['result'];
+    type Result = Extract<BacktestThreadMessage, { type: 'result' }>['result'];
+    const results: Result[] = [];
+    let offset = 0;
     try {
-      result = await new Promise((resolve, reject) => {
-        const thread = new Worker(join(__dirname, 'backtest.thread.js'), { workerData: { ...input, marker: BACKTEST_THREAD } });
-        thread.on('message', (m: BacktestThreadMessage) => {
-          if (m.type === 'result') return resolve(m.result);
-          // 1 is announced once the results are stored, not when the replay ends.
-          if (m.done >= m.total) return;
-          done = m.done;
-          progress = m.total > 0 ? Math.min(1, m.done / m.total) : 0;
-          beat();
-          void this.realtime.toUser(row.user_id, REALTIME_EVENTS.backtestProgress, { id: row.id, progress });
+      for (const part of parts) {
+        const input: BacktestThreadInput = { ...base, series: part.series, signals: part.signals };
+        const result: Result = await new Promise((resolve, reject) => {
+          const thread = new Worker(join(__dirname, 'backtest.thread.js'), { workerData: { ...input, marker: BACKTEST_THREAD } });
+          thread.on('message', (m: BacktestThreadMessage) => {
+            if (m.type === 'result') return resolve(m.result);
+            // 1 is announced once the results are stored, not when the replay ends.
+            if (offset + m.done >= grandTotal) return;
+            done = offset + m.done;
+            progress = grandTotal > 0 ? Math.min(1, done / grandTotal) : 0;
+            beat();
+            void this.realtime.toUser(row.user_id, REALTIME_EVENTS.backtestProgress, { id: row.id, progress });
+          });
+          thread.on('error', reject);
+          thread.on('exit', (code) => reject(new Error(`the backtest thread exited (${code}) without a result`)));
         });
-        thread.on('error', reject);
-        thread.on('exit', (code) => reject(new Error(`the backtest thread exited (${code}) without a result`)));
-      });
+        results.push(result);
+        offset += result.barsProcessed;
+        if (result.status === 'cancelled') break;
+      }
     } finally {
       clearInterval(timer);
       await beating;
     }
 
-    if (result.status === 'cancelled') {
-      await this.backtests.finishWithout(row.id, 'cancelled', null, result.barsProcessed);
-      this.logger.info({ backtest: row.id, bars: result.barsProcessed }, 'backtest cancelled');
+    const barsProcessed = results.reduce((a, r) => a + r.barsProcessed, 0);
+    if (results.some((r) => r.status === 'cancelled')) {
+      await this.backtests.finishWithout(row.id, 'cancelled', null, barsProcessed);
+      this.logger.info({ backtest: row.id, bars: barsProcessed }, 'backtest cancelled');
       return 'cancelled';
     }
-    const equity = equityPerTime(result.equity);
-    const metrics = backtestMetrics({
-      equity,
-      initialCapital: paiseToValue(initialCapital),
-      trades: result.trades,
-      barsPerYear: barsPerYear(request.timeframe),
-      positionBars: positionBars(equity.ts, result.trades),
-    });
-    const status = await this.backtests.complete(row.id, {
-      trades: result.trades.map((t) => ({
+    const report = (result: Result) => {
+      const equity = equityPerTime(result.equity);
+      const metrics = backtestMetrics({
+        equity,
+        initialCapital: paiseToValue(initialCapital),
+        trades: result.trades,
+        barsPerYear: barsPerYear(request.timeframe),
+        positionBars: positionBars(equity.ts, result.trades),
+      });
+      const trades = result.trades.map((t) => ({
         ts: t.ts,
         symbol: t.symbol,
         side: t.side,
@@ -159,12 +177,20 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
         priceTicks: t.price,
         feesPaise: t.fees,
         realizedTickUnits: t.realisedPnl,
-      })),
-      equityTs: equity.ts,
-      equityValue: equity.value,
-      metrics: reportMetrics(metrics),
-      barsProcessed: result.barsProcessed,
+      }));
+      return { equity, metrics: reportMetrics(metrics), trades };
+    };
+    const first = report(results[0]!);
+    const oos = results[1] ? report(results[1]) : null;
+    const status = await this.backtests.complete(row.id, {
+      trades: first.trades,
+      equityTs: first.equity.ts,
+      equityValue: first.equity.value,
+      metrics: first.metrics,
+      barsProcessed,
+      ...(oos ? { outOfSample: { trades: oos.trades, metrics: oos.metrics } } : {}),
     });
+    const result = { barsProcessed, trades: results.flatMap((r) => r.trades) };
     if (status === 'completed') void this.realtime.toUser(row.user_id, REALTIME_EVENTS.backtestProgress, { id: row.id, progress: 1 });
     this.logger.info(
       { backtest: row.id, status, bars: result.barsProcessed, trades: result.trades.length, ms: Date.now() - started },
@@ -210,4 +236,31 @@ export class BacktestSweeper implements OnApplicationBootstrap, BeforeApplicatio
       .catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'backtest sweep failed'))
       .finally(() => (this.sweeping = null));
   }
+}
+
+/** The bars of a series in [from, to) (copies, as the thread takes them). */
+export function sliceSeries(x: BarSeries, from: number, to: number): BarSeries {
+  let a = 0;
+  while (a < x.ts.length && x.ts[a]! < from) a += 1;
+  let b = a;
+  while (b < x.ts.length && x.ts[b]! < to) b += 1;
+  return {
+    symbol: x.symbol,
+    ts: x.ts.slice(a, b),
+    open: x.open.slice(a, b),
+    high: x.high.slice(a, b),
+    low: x.low.slice(a, b),
+    close: x.close.slice(a, b),
+    volume: x.volume.slice(a, b),
+  };
+}
+
+function sliceSignals(
+  signals: NonNullable<BacktestThreadInput['signals']>,
+  from: number,
+  to: number,
+): NonNullable<BacktestThreadInput['signals']> {
+  const out: NonNullable<BacktestThreadInput['signals']> = {};
+  for (const [symbol, list] of Object.entries(signals)) out[symbol] = list.filter((sg) => sg.ts >= from && sg.ts < to);
+  return out;
 }

@@ -28,12 +28,17 @@ export type BacktestFillModelDto = z.infer<typeof BacktestFillModelSchema>;
 /** Symbols of one backtest: at most this many. */
 export const BACKTEST_MAX_SYMBOLS = 500;
 
+const SweepScalar = z.union([z.number(), z.string().max(200), z.boolean()]);
+/** Default out-of-sample share of a sweep's range (its last 30 %). */
+export const BACKTEST_DEFAULT_OUT_OF_SAMPLE = 0.3;
+
 export const CreateBacktestSchema = z
   .strictObject({
     strategy: z.strictObject({
       kind: z.enum(STRATEGY_KINDS),
       /** Checked against the kind's own schema (400 naming `strategy.params.<field>`). */
-      params: z.record(z.string().max(64), z.union([z.number(), z.string().max(200), z.boolean()])).default({}),
+      /** A value that is an array makes a sweep: one child run per combination (docs/backtests.md "Sweeps"). */
+      params: z.record(z.string().max(64), z.union([SweepScalar, z.array(SweepScalar).min(1).max(100)])).default({}),
       modelId: z.uuid('not a model id').optional(),
     }),
     symbols: z
@@ -50,6 +55,11 @@ export const CreateBacktestSchema = z
     fees: z.boolean().default(true),
     /** Starting cash, rupees ("100000.00"). */
     initialCapital: PositiveAmountSchema,
+    /**
+     * A sweep's out-of-sample share of the range (0 < f < 1, default 0.3): every child replays
+     * the first 1 − f of [from, to) and, apart, the last f.
+     */
+    outOfSample: z.number().gt(0).lt(1).optional(),
   })
   .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to', path: ['from'] })
   .refine((r) => r.strategy.kind !== 'ml-signal' || r.strategy.modelId !== undefined, {
@@ -64,7 +74,12 @@ export type CreateBacktestRequest = z.infer<typeof CreateBacktestSchema>;
 /** The request as a client writes it (defaults optional). */
 export type CreateBacktestInput = z.input<typeof CreateBacktestSchema>;
 
-export const BacktestCreatedSchema = z.object({ id: z.uuid(), status: z.enum(BACKTEST_STATUSES) });
+export const BacktestCreatedSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(BACKTEST_STATUSES),
+  /** A sweep: its child runs, one per combination of params. */
+  children: z.array(z.object({ id: z.uuid(), params: z.record(z.string(), z.unknown()) })).optional(),
+});
 export type BacktestCreated = z.infer<typeof BacktestCreatedSchema>;
 
 /** Money in reports: rupees, 2 places. */
@@ -114,7 +129,27 @@ export const BacktestSchema = z.object({
   /** ml-signal: the model (`name@version`) and the feature-set version its features were computed with. */
   modelVersion: orNull(z.string(), 'not an ml-signal backtest'),
   featureSetVersion: orNull(z.string(), 'not an ml-signal backtest'),
-  metrics: orNull(BacktestMetricsSchema, 'not completed'),
+  metrics: orNull(BacktestMetricsSchema, 'not completed, or a sweep parent'),
+  /** A sweep child: its parent, and the in-sample / out-of-sample boundary (`metrics` are in-sample). */
+  parentId: orNull(z.uuid(), 'not a sweep child'),
+  splitAt: orNull(z.iso.datetime(), 'not a sweep child'),
+  outOfSampleMetrics: orNull(BacktestMetricsSchema, 'not a completed sweep child'),
+  /** A sweep parent: its children, each with its params and both metric sets. */
+  children: orNull(
+    z.array(
+      z.object({
+        id: z.uuid(),
+        status: z.enum(BACKTEST_STATUSES),
+        progress: z.number().min(0).max(1),
+        params: z.record(z.string(), z.unknown()),
+        metrics: orNull(BacktestMetricsSchema, 'not completed'),
+        outOfSampleMetrics: orNull(BacktestMetricsSchema, 'not completed'),
+      }),
+    ),
+    'not a sweep',
+  ),
+  /** A sweep parent: the out-of-sample share and where it starts. */
+  sweep: orNull(z.object({ combinations: z.number().int(), outOfSample: z.number(), splitAt: z.iso.datetime() }), 'not a sweep'),
   barsProcessed: z.number().int(),
   createdAt: z.iso.datetime(),
   startedAt: z.iso.datetime().nullable(),
@@ -134,6 +169,8 @@ export const BacktestTradeSchema = z.object({
   fees: Money,
   /** Realised P&L of this fill (its closing part), rupees, before fees. */
   realizedPnl: Money,
+  /** A sweep child's fills: of the in-sample run or the out-of-sample run ("in" for a single backtest). */
+  sample: z.enum(['in', 'out']),
 });
 export type BacktestTradeDto = z.infer<typeof BacktestTradeSchema>;
 export const BacktestTradesQuerySchema = PageQuerySchema;

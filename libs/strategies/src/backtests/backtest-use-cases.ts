@@ -1,6 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
+  BACKTEST_DEFAULT_OUT_OF_SAMPLE,
+  BACKTEST_FINAL_STATUSES,
+  type BacktestStatus,
   JOBS,
   type BacktestCreated,
   type BacktestDto,
@@ -16,7 +19,7 @@ import { APP_CONFIG, cursorCodec, CursorKeys, Db, JobProducer, type AppConfig } 
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
 import { strategyParams } from '../strategy-params';
-import { BacktestsRepository, type BacktestRow } from './backtests.repository';
+import { BacktestsRepository, type BacktestRow, type StoredBacktestRequest } from './backtests.repository';
 
 /** Who may see a backtest: its owner, or an admin. */
 export interface BacktestViewer {
@@ -31,13 +34,32 @@ export function tickUnitsToMoney(v: bigint): string {
   return formatMoney((negative ? -1n : 1n) * ((abs + 50n) / 100n));
 }
 
-export function backtestDto(r: BacktestRow): BacktestDto {
+/** A sweep's status and progress are its children's (docs/backtests.md "Sweeps"). */
+export function aggregateSweep(
+  parent: Pick<BacktestRow, 'status' | 'progress' | 'cancel_requested'>,
+  children: readonly { status: BacktestStatus; progress: number }[],
+): { status: BacktestStatus; progress: number } {
+  if (children.length === 0) return { status: parent.status, progress: parent.progress };
+  const final = (c: { status: BacktestStatus }) => BACKTEST_FINAL_STATUSES.includes(c.status);
+  const progress = children.reduce((a, c) => a + (final(c) ? 1 : c.progress), 0) / children.length;
+  let status: BacktestStatus;
+  if (children.every((c) => c.status === 'queued')) status = 'queued';
+  else if (!children.every(final)) status = 'running';
+  else if (children.every((c) => c.status === 'completed')) status = 'completed';
+  else if (parent.cancel_requested || children.some((c) => c.status === 'cancelled')) status = 'cancelled';
+  else status = 'failed';
+  return { status, progress: Math.min(1, progress) };
+}
+
+export function backtestDto(r: BacktestRow, children: readonly BacktestRow[] = []): BacktestDto {
   const { strategy, symbols, timeframe, from, to, fees, initialCapitalPaise } = r.request;
+  const { status, progress } = r.sweep ? aggregateSweep(r, children) : r;
+  const failed = r.sweep ? children.filter((c) => c.status === 'failed').length : 0;
   return {
     id: r.id,
-    status: r.status,
-    progress: r.progress,
-    error: r.error,
+    status,
+    progress,
+    error: r.sweep ? (failed > 0 ? `${failed} of ${children.length} runs failed` : null) : r.error,
     request: {
       strategy: { kind: strategy.kind, params: strategy.params, ...(strategy.modelId ? { modelId: strategy.modelId } : {}) },
       symbols,
@@ -51,7 +73,21 @@ export function backtestDto(r: BacktestRow): BacktestDto {
     modelVersion: r.model_version,
     featureSetVersion: r.feature_set_version,
     metrics: r.status === 'completed' ? r.metrics : null,
-    barsProcessed: Number(r.bars_processed),
+    parentId: r.parent_id,
+    splitAt: r.split_at?.toISOString() ?? null,
+    outOfSampleMetrics: r.status === 'completed' ? r.oos_metrics : null,
+    children: r.sweep
+      ? children.map((c) => ({
+          id: c.id,
+          status: c.status,
+          progress: c.progress,
+          params: c.request.strategy.params,
+          metrics: c.status === 'completed' ? c.metrics : null,
+          outOfSampleMetrics: c.status === 'completed' ? c.oos_metrics : null,
+        }))
+      : null,
+    sweep: r.sweep,
+    barsProcessed: r.sweep ? children.reduce((a, c) => a + Number(c.bars_processed), 0) : Number(r.bars_processed),
     createdAt: r.created_at.toISOString(),
     startedAt: r.started_at?.toISOString() ?? null,
     finishedAt: r.finished_at?.toISOString() ?? null,
@@ -81,10 +117,11 @@ export class CreateBacktestUseCase {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async execute(userId: UserId, req: CreateBacktestRequest): Promise<BacktestCreated> {
+  /** One combination's params, validated as a single backtest's (400 naming `strategy.params.<field>`). */
+  private validParams(req: CreateBacktestRequest, raw: Record<string, unknown>): Record<string, unknown> {
     let params: Record<string, unknown>;
     try {
-      params = strategyParams(req.strategy.kind, req.strategy.params);
+      params = strategyParams(req.strategy.kind, raw);
     } catch (err) {
       // strategyParams names `params.<field>`; here they sit under `strategy`.
       if (err instanceof DomainError && err.options.fieldErrors) {
@@ -95,12 +132,44 @@ export class CreateBacktestUseCase {
     }
     // The live strategy's own timeframe param is the backtest's timeframe.
     if (req.strategy.kind === 'sma-crossover') {
-      if ('timeframe' in req.strategy.params && req.strategy.params.timeframe !== req.timeframe)
+      if ('timeframe' in raw && raw.timeframe !== req.timeframe)
         throw new DomainError('VALIDATION_FAILED', 'The strategy timeframe differs from the backtest timeframe', {
           fieldErrors: [{ field: 'strategy.params.timeframe', message: `must be the backtest's timeframe (${req.timeframe}) or left out` }],
         });
       params = { ...params, timeframe: req.timeframe };
     }
+    return params;
+  }
+
+  async execute(userId: UserId, req: CreateBacktestRequest): Promise<BacktestCreated> {
+    // A params value that is an array makes a sweep (docs/backtests.md "Sweeps"): every
+    // combination is validated here and any invalid one refuses the whole request, naming it.
+    const grid = sweepCombinations(req.strategy.params);
+    const sweep = grid.swept.length > 0;
+    if (!sweep && req.outOfSample !== undefined)
+      throw new DomainError('VALIDATION_FAILED', 'outOfSample applies to a sweep only', {
+        fieldErrors: [{ field: 'outOfSample', message: 'only a sweep (a params value that is a list) has an out-of-sample part' }],
+      });
+    const maxSweep = this.config.BACKTEST_MAX_SWEEP;
+    if (grid.count > maxSweep)
+      throw refused(
+        `The sweep has ${grid.count.toLocaleString('en')} combinations; BACKTEST_MAX_SWEEP is ${maxSweep}`,
+        `strategy.params.${grid.swept[0]}`,
+        `at most ${maxSweep} combinations (BACKTEST_MAX_SWEEP)`,
+      );
+    const combos: Record<string, unknown>[] = [];
+    for (const raw of grid.combinations()) {
+      try {
+        combos.push(this.validParams(req, raw));
+      } catch (err) {
+        if (!sweep || !(err instanceof DomainError) || !err.options.fieldErrors) throw err;
+        const which = grid.swept.map((k) => `${k} ${String(raw[k])}`).join(', ');
+        throw new DomainError('VALIDATION_FAILED', `The combination ${which} is invalid: ${err.message}`, {
+          fieldErrors: err.options.fieldErrors.map((f) => ({ ...f, message: `${which}: ${f.message}` })),
+        });
+      }
+    }
+    const params = combos[0]!;
 
     const unknown: FieldError[] = [];
     for (const [i, symbol] of req.symbols.entries())
@@ -151,39 +220,96 @@ export class CreateBacktestUseCase {
         `narrow the range, the symbols or use a larger timeframe (BACKTEST_MAX_BARS ${limit})`,
       );
 
+    // A sweep's split: the in-sample run replays [from, splitAt), the out-of-sample one [splitAt, to);
+    // both must have bars for every symbol.
+    const outOfSample = req.outOfSample ?? BACKTEST_DEFAULT_OUT_OF_SAMPLE;
+    const splitAt = sweep ? from + Math.floor((to - from) * (1 - outOfSample)) : null;
+    if (splitAt !== null)
+      for (const [i, symbol] of req.symbols.entries())
+        for (const [a, b, part] of [
+          [from, splitAt, 'in-sample'],
+          [splitAt, to, 'out-of-sample'],
+        ] as const)
+          if ((await this.candles.countRange(symbol, req.timeframe, a, b)) === 0)
+            throw refused(
+              `No ${req.timeframe} candles for ${symbol} in the ${part} part (${new Date(a).toISOString()} – ${new Date(b).toISOString()})`,
+              'outOfSample',
+              `the ${part} part has no ${req.timeframe} candles for ${req.symbols[i]}: move the split or widen the range`,
+            );
+
     const fillModel = {
       at: req.fillModel?.at ?? 'next_open',
       slippageBps: req.fillModel?.slippageBps ?? 0,
       ...(req.fillModel?.maxParticipation !== undefined ? { maxParticipation: req.fillModel.maxParticipation } : {}),
     };
+    const stored = (p: Record<string, unknown>): StoredBacktestRequest => ({
+      strategy: { kind: req.strategy.kind, params: p, ...(req.strategy.modelId ? { modelId: req.strategy.modelId } : {}) },
+      symbols: req.symbols,
+      timeframe: req.timeframe,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      fees: req.fees,
+      initialCapitalPaise: initialCapital.toString(),
+    });
     const id = uuidv7();
-    const row = await this.db.tx((sql) =>
-      this.backtests.insert(sql, {
+    const children = sweep ? combos.map((p) => ({ id: uuidv7(), params: p })) : [];
+    const row = await this.db.tx(async (sql) => {
+      const parent = await this.backtests.insert(sql, {
         id,
         userId,
-        request: {
-          strategy: { kind: req.strategy.kind, params, ...(req.strategy.modelId ? { modelId: req.strategy.modelId } : {}) },
-          symbols: req.symbols,
-          timeframe: req.timeframe,
-          from: new Date(from).toISOString(),
-          to: new Date(to).toISOString(),
-          fees: req.fees,
-          initialCapitalPaise: initialCapital.toString(),
-        },
+        request: stored(sweep ? (req.strategy.params as Record<string, unknown>) : params),
         fillModel,
-        barsTotal: total,
+        barsTotal: total * Math.max(1, children.length),
         model,
-      }),
-    );
+        sweep: sweep ? { combinations: children.length, outOfSample, splitAt: new Date(splitAt!).toISOString() } : null,
+      });
+      for (const c of children)
+        await this.backtests.insert(sql, {
+          id: c.id,
+          userId,
+          request: stored(c.params),
+          fillModel,
+          barsTotal: total,
+          model,
+          parentId: id,
+          splitAt: new Date(splitAt!).toISOString(),
+        });
+      return parent;
+    });
+    const jobIds = sweep ? children.map((c) => c.id) : [id];
     try {
-      await this.jobs.enqueue(JOBS.runBacktest, { backtestId: id }, { jobId: id, attempts: 1 });
+      for (const jobId of jobIds) await this.jobs.enqueue(JOBS.runBacktest, { backtestId: jobId }, { jobId, attempts: 1 });
     } catch (err) {
       // Never a queued row without its job: it would wait forever.
-      await this.backtests.failQueued(id, 'could not be queued');
+      for (const jobId of [id, ...jobIds]) await this.backtests.failQueued(jobId, 'could not be queued');
       throw new DomainError('SERVICE_UNAVAILABLE', `The backtest could not be queued: ${(err as Error).message}`);
     }
-    return { id: row.id, status: row.status };
+    return sweep ? { id: row.id, status: row.status, children } : { id: row.id, status: row.status };
   }
+}
+
+/** The params grid: the keys whose value is a list, and every combination (first key slowest). */
+export function sweepCombinations(params: Record<string, unknown>): {
+  swept: string[];
+  count: number;
+  combinations(): Generator<Record<string, unknown>>;
+} {
+  const swept = Object.keys(params).filter((k) => Array.isArray(params[k]));
+  const count = swept.reduce((n, k) => n * (params[k] as unknown[]).length, 1);
+  function* combinations(): Generator<Record<string, unknown>> {
+    const idx = swept.map(() => 0);
+    for (let n = 0; n < count; n += 1) {
+      const c: Record<string, unknown> = { ...params };
+      swept.forEach((k, j) => (c[k] = (params[k] as unknown[])[idx[j]!]));
+      yield c;
+      for (let j = swept.length - 1; j >= 0; j -= 1) {
+        idx[j]! += 1;
+        if (idx[j]! < (params[swept[j]!] as unknown[]).length) break;
+        idx[j] = 0;
+      }
+    }
+  }
+  return { swept, count, combinations };
 }
 
 abstract class BacktestRead {
@@ -204,7 +330,8 @@ export class GetBacktestQuery extends BacktestRead {
   }
 
   async execute(viewer: BacktestViewer, id: string): Promise<BacktestDto> {
-    return backtestDto(await this.visible(viewer, id));
+    const row = await this.visible(viewer, id);
+    return backtestDto(row, row.sweep ? await this.backtests.children(id) : []);
   }
 }
 
@@ -236,6 +363,7 @@ export class ListBacktestTradesQuery extends BacktestRead {
         price: formatPrice(Number(t.price_ticks)),
         fees: formatMoney(BigInt(t.fees_paise)),
         realizedPnl: tickUnitsToMoney(BigInt(t.realized_tick_units)),
+        sample: t.sample,
       }),
     );
     return { items, nextCursor: rows.length > q.limit ? String(items[items.length - 1]!.seq) : null };
@@ -271,6 +399,13 @@ export class CancelBacktestUseCase extends BacktestRead {
 
   async execute(viewer: BacktestViewer, id: string): Promise<BacktestCreated> {
     const row = await this.visible(viewer, id);
+    if (row.sweep) {
+      // A sweep: every unfinished child is cancelled (queued at once, running within moments).
+      const before = aggregateSweep(row, await this.backtests.children(id));
+      if (BACKTEST_FINAL_STATUSES.includes(before.status)) return { id, status: before.status };
+      const after = await this.backtests.requestCancel(id);
+      return { id, status: aggregateSweep(after ?? row, await this.backtests.children(id)).status };
+    }
     if (row.status !== 'queued' && row.status !== 'running') return { id, status: row.status };
     const after = await this.backtests.requestCancel(id);
     return { id, status: after?.status ?? row.status };
@@ -280,12 +415,16 @@ export class CancelBacktestUseCase extends BacktestRead {
 /** Newest first on (created_at as Postgres prints it in UTC, id). */
 const BACKTESTS_CURSOR = cursorCodec('backtests', [CursorKeys.pgTimestampUtc, CursorKeys.uuid]);
 
-export function backtestSummary(r: BacktestRow, children: number | null = null): BacktestSummaryDto {
+export function backtestSummary(
+  r: BacktestRow,
+  children: readonly { status: BacktestStatus; progress: number }[] = [],
+): BacktestSummaryDto {
   const { strategy, symbols, timeframe, from, to } = r.request;
+  const { status, progress } = r.sweep ? aggregateSweep(r, children) : r;
   return {
     id: r.id,
-    status: r.status,
-    progress: r.progress,
+    status,
+    progress,
     strategy: { kind: strategy.kind, params: strategy.params, ...(strategy.modelId ? { modelId: strategy.modelId } : {}) },
     symbols,
     timeframe,
@@ -293,7 +432,7 @@ export function backtestSummary(r: BacktestRow, children: number | null = null):
     to,
     createdAt: r.created_at.toISOString(),
     metrics: r.status === 'completed' ? r.metrics : null,
-    children,
+    children: r.sweep ? children.length : null,
   };
 }
 
@@ -311,8 +450,14 @@ export class ListBacktestsQuery {
     const rows = await this.backtests.listByUser(userId, q.limit + 1, before);
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
+    const states = await this.backtests.childStates(page.filter((r) => r.sweep).map((r) => r.id));
     return {
-      items: page.map((r) => backtestSummary(r)),
+      items: page.map((r) =>
+        backtestSummary(
+          r,
+          states.filter((c) => c.parent_id === r.id),
+        ),
+      ),
       nextCursor: rows.length > q.limit && last ? BACKTESTS_CURSOR.encode([last.created_exact, last.id]) : null,
     };
   }

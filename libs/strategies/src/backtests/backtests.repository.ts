@@ -33,6 +33,11 @@ export interface BacktestRow {
   bars_total: string;
   bars_processed: string;
   cancel_requested: boolean;
+  /** Sweeps (docs/backtests.md "Sweeps"): a child's parent and split, its out-of-sample metrics; a parent's grid. */
+  parent_id: string | null;
+  split_at: Date | null;
+  oos_metrics: BacktestMetrics | null;
+  sweep: { combinations: number; outOfSample: number; splitAt: string } | null;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
@@ -48,6 +53,7 @@ export interface BacktestTradeRow {
   price_ticks: string;
   fees_paise: string;
   realized_tick_units: string;
+  sample: 'in' | 'out';
 }
 
 export interface StoredTrade {
@@ -60,8 +66,14 @@ export interface StoredTrade {
   realizedTickUnits: bigint;
 }
 
+/** One run's results: in-sample (or the whole range) and, for a sweep child, out-of-sample. */
+export interface StoredRun {
+  trades: readonly StoredTrade[];
+  metrics: BacktestMetrics;
+}
+
 const COLUMNS = `id, user_id, status, progress, request, fill_model, model_version, feature_set_version, error, metrics,
-  bars_total::text, bars_processed::text, cancel_requested, created_at, started_at, finished_at`;
+  bars_total::text, bars_processed::text, cancel_requested, parent_id, split_at, oos_metrics, sweep, created_at, started_at, finished_at`;
 
 const TRADE_BATCH = 5_000;
 const EQUITY_BATCH = 20_000;
@@ -80,11 +92,14 @@ export class BacktestsRepository {
       fillModel: StoredFillModel;
       barsTotal: number;
       model: { version: string; featureSetVersion: string } | null;
+      sweep?: { combinations: number; outOfSample: number; splitAt: string } | null;
+      parentId?: string;
+      splitAt?: string;
     },
   ): Promise<BacktestRow> {
     return sql.one<BacktestRow>(
-      `INSERT INTO backtests (id, user_id, request, fill_model, bars_total, model_version, feature_set_version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      `INSERT INTO backtests (id, user_id, request, fill_model, bars_total, model_version, feature_set_version, sweep, parent_id, split_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
       [
         b.id,
         b.userId,
@@ -93,23 +108,49 @@ export class BacktestsRepository {
         b.barsTotal,
         b.model?.version ?? null,
         b.model?.featureSetVersion ?? null,
+        b.sweep ? JSON.stringify(b.sweep) : null,
+        b.parentId ?? null,
+        b.splitAt ?? null,
       ],
     );
+  }
+
+  /** A sweep's children, in the order they were created (the grid's order). */
+  async children(parentId: string): Promise<BacktestRow[]> {
+    return this.db.sql.rows<BacktestRow>(`SELECT ${COLUMNS} FROM backtests WHERE parent_id = $1 ORDER BY id`, [parentId]);
+  }
+
+  /** The children of these sweeps: status and progress, for aggregating. */
+  async childStates(parentIds: readonly string[]): Promise<{ parent_id: string; status: BacktestStatus; progress: number }[]> {
+    if (parentIds.length === 0) return [];
+    return this.db.sql.rows(`SELECT parent_id, status, progress FROM backtests WHERE parent_id = ANY($1::uuid[])`, [parentIds]);
   }
 
   async byId(id: string, sql: Sql = this.db.sql): Promise<BacktestRow | undefined> {
     return sql.maybeOne<BacktestRow>(`SELECT ${COLUMNS} FROM backtests WHERE id = $1`, [id]);
   }
 
-  /** A queued run becomes cancelled at once; a running one is asked to stop (the worker ends it). */
+  /**
+   * A queued run becomes cancelled at once; a running one is asked to stop (the worker ends it).
+   * A sweep's cancel reaches every child (and the parent row itself is marked cancel-requested).
+   */
   async requestCancel(id: string): Promise<BacktestRow | undefined> {
-    return this.db.sql.maybeOne<BacktestRow>(
-      `UPDATE backtests SET cancel_requested = true,
-         status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
-         finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END
-       WHERE id = $1 RETURNING ${COLUMNS}`,
-      [id],
-    );
+    return this.db.tx(async (sql) => {
+      await sql.rows(
+        `UPDATE backtests SET cancel_requested = true,
+           status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+           finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END
+         WHERE parent_id = $1 AND status IN ('queued', 'running')`,
+        [id],
+      );
+      return sql.maybeOne<BacktestRow>(
+        `UPDATE backtests SET cancel_requested = true,
+           status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END,
+           finished_at = CASE WHEN status = 'queued' THEN now() ELSE finished_at END
+         WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      );
+    });
   }
 
   /** The worker claims a queued run (once: a redelivered job finds it no longer queued). */
@@ -163,6 +204,8 @@ export class BacktestsRepository {
       equityValue: Float64Array;
       metrics: BacktestMetrics;
       barsProcessed: number;
+      /** A sweep child's out-of-sample run: its fills follow the in-sample ones (sample 'out'); its equity is not stored. */
+      outOfSample?: StoredRun;
     },
   ): Promise<BacktestStatus> {
     return this.db.tx(async (sql) => {
@@ -178,23 +221,25 @@ export class BacktestsRepository {
         ]);
         return 'cancelled';
       }
-      for (let i = 0; i < r.trades.length; i += TRADE_BATCH) {
-        const batch = r.trades.slice(i, i + TRADE_BATCH);
+      const all = [...r.trades.map((t) => ({ t, sample: 'in' })), ...(r.outOfSample?.trades ?? []).map((t) => ({ t, sample: 'out' }))];
+      for (let i = 0; i < all.length; i += TRADE_BATCH) {
+        const batch = all.slice(i, i + TRADE_BATCH);
         await sql.rows(
-          `INSERT INTO backtest_trades (backtest_id, seq, ts, symbol, side, quantity, price_ticks, fees_paise, realized_tick_units)
-           SELECT $1, seq, to_timestamp(t / 1000.0), s, sd, q, p, f, pnl
-           FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[])
-             AS x(seq, t, s, sd, q, p, f, pnl)`,
+          `INSERT INTO backtest_trades (backtest_id, seq, ts, symbol, side, quantity, price_ticks, fees_paise, realized_tick_units, sample)
+           SELECT $1, seq, to_timestamp(t / 1000.0), s, sd, q, p, f, pnl, sm
+           FROM unnest($2::int[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[])
+             AS x(seq, t, s, sd, q, p, f, pnl, sm)`,
           [
             id,
             batch.map((_, j) => i + j + 1),
-            batch.map((t) => t.ts),
-            batch.map((t) => t.symbol),
-            batch.map((t) => t.side),
-            batch.map((t) => t.quantity),
-            batch.map((t) => t.priceTicks),
-            batch.map((t) => t.feesPaise.toString()),
-            batch.map((t) => t.realizedTickUnits.toString()),
+            batch.map(({ t }) => t.ts),
+            batch.map(({ t }) => t.symbol),
+            batch.map(({ t }) => t.side),
+            batch.map(({ t }) => t.quantity),
+            batch.map(({ t }) => t.priceTicks),
+            batch.map(({ t }) => t.feesPaise.toString()),
+            batch.map(({ t }) => t.realizedTickUnits.toString()),
+            batch.map(({ sample }) => sample),
           ],
         );
       }
@@ -207,8 +252,8 @@ export class BacktestsRepository {
         );
       }
       await sql.rows(
-        `UPDATE backtests SET status = 'completed', progress = 1, metrics = $2, bars_processed = $3, finished_at = now() WHERE id = $1`,
-        [id, JSON.stringify(r.metrics), r.barsProcessed],
+        `UPDATE backtests SET status = 'completed', progress = 1, metrics = $2, bars_processed = $3, oos_metrics = $4, finished_at = now() WHERE id = $1`,
+        [id, JSON.stringify(r.metrics), r.barsProcessed, r.outOfSample ? JSON.stringify(r.outOfSample.metrics) : null],
       );
       return 'completed';
     });
@@ -228,7 +273,7 @@ export class BacktestsRepository {
   }
 
   /**
-   * The owner's backtests, newest first on (created_at, id), after the keyset `before`
+   * The owner's backtests (sweep children are their parent's), newest first on (created_at, id), after the keyset `before`
    * (created_at as Postgres prints it in UTC, microseconds kept). `created_exact` is that key.
    */
   async listByUser(
@@ -238,7 +283,7 @@ export class BacktestsRepository {
   ): Promise<(BacktestRow & { created_exact: string })[]> {
     return this.db.sql.rows<BacktestRow & { created_exact: string }>(
       `SELECT ${COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00' AS created_exact
-       FROM backtests WHERE user_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+       FROM backtests WHERE user_id = $1 AND parent_id IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
        ORDER BY created_at DESC, id DESC LIMIT $4`,
       [userId, before?.createdAt ?? null, before?.id ?? null, limit],
     );
@@ -247,7 +292,7 @@ export class BacktestsRepository {
   /** Trades in fill order, after `afterSeq`. */
   async trades(id: string, afterSeq: number, limit: number): Promise<BacktestTradeRow[]> {
     return this.db.sql.rows<BacktestTradeRow>(
-      `SELECT seq, ts, symbol, side, quantity::text, price_ticks::text, fees_paise::text, realized_tick_units::text
+      `SELECT seq, ts, symbol, side, quantity::text, price_ticks::text, fees_paise::text, realized_tick_units::text, sample
        FROM backtest_trades WHERE backtest_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [id, afterSeq, limit],
     );

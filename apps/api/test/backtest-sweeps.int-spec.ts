@@ -1,0 +1,187 @@
+import { demoUniverse, type Candle } from '@tradeloop/domain';
+import { BacktestListPageSchema, BacktestSchema, BacktestTradePageSchema, type BacktestTradeDto } from '@tradeloop/contracts';
+import { Db } from '@tradeloop/platform';
+import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
+import { freePort, type RunningProcess } from '@tradeloop/testing';
+import { signedIn, useTestApi } from './support/test-api';
+import { eventually } from './support/market-socket';
+import { startWorker } from './support/kite-world';
+
+/**
+ * Backtest sweeps (docs/backtests.md "Sweeps"): params lists expand to one child run per
+ * combination, every combination checked before anything is stored, each child replayed twice
+ * (in-sample, then out-of-sample) in the real worker, the parent aggregating its children, and a
+ * cancel on the parent reaching every child.
+ */
+const MAX_SWEEP = 10;
+const { api, ctx } = useTestApi({ BACKTEST_MAX_SWEEP: String(MAX_SWEEP) }, { logLevel: 'silent' });
+
+const T0 = Date.parse('2026-10-05T03:45:00Z'); // Monday 09:15 IST
+const N = 3_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Integer-tick closes swinging around ₹2,500 with a slowly growing amplitude: SMAs cross often, differently early and late. */
+const bars: Candle[] = Array.from({ length: N }, (_, i) => {
+  const close = 25_000_000 + Math.round((600_000 + 200 * i) * Math.sin(i / 37)) + (i % 7) * 300;
+  return { ts: T0 + i * 60_000, open: close - 500, high: close + 2_000, low: close - 2_000, close, volume: 1_000 };
+});
+
+let quant: { token: string; user: { id: string } };
+let worker: RunningProcess | undefined;
+
+beforeAll(async () => {
+  await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date(T0)));
+  await api.app.get(CandlesRepository).upsertMany(bars.map((candle) => ({ symbol: 'RELIANCE', timeframe: '1m' as const, candle })));
+  quant = await signedIn(api, ['quant']);
+});
+afterAll(async () => {
+  await worker?.stop();
+});
+
+const request = (params: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
+  strategy: { kind: 'sma-crossover', params: { quantity: 1, ...params } },
+  symbols: ['RELIANCE'],
+  timeframe: '1m',
+  from: iso(T0),
+  to: iso(T0 + N * 60_000),
+  fillModel: { at: 'close' },
+  fees: false,
+  initialCapital: '100000.00',
+  ...over,
+});
+const start = (body: unknown) => api.http.request('POST', '/api/v1/backtests', { body, token: quant.token });
+const get = (id: string) => api.http.get(`/api/v1/backtests/${id}`, quant.token);
+const rows = async () => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n);
+const allTrades = async (id: string): Promise<BacktestTradeDto[]> => {
+  const out: BacktestTradeDto[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await api.http.get(`/api/v1/backtests/${id}/trades?limit=500${cursor ? `&cursor=${cursor}` : ''}`, quant.token);
+    expect(res.status).toBe(200);
+    const page = BacktestTradePageSchema.parse(res.body);
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+};
+
+describe('backtest sweeps', () => {
+  it('refuses a grid with any invalid combination, over BACKTEST_MAX_SWEEP, or a split without candles, naming the field; stores nothing', async () => {
+    const before = await rows();
+    const cases: [string, unknown, number, string, RegExp][] = [
+      [
+        'fast not below slow in one combination',
+        request({ fast: [5, 25], slow: [20, 30] }),
+        400,
+        'strategy.params.fast',
+        /fast 25, slow 20/,
+      ],
+      ['a bad quantity in the list', request({ fast: 5, slow: 20, quantity: [1, 0] }), 400, 'strategy.params.quantity', /quantity 0/],
+      [
+        'more combinations than the cap',
+        request({ fast: [2, 3, 4, 5], slow: [20, 30, 40] }),
+        422,
+        'strategy.params.fast',
+        /BACKTEST_MAX_SWEEP/,
+      ],
+      ['outOfSample on a single backtest', request({ fast: 5, slow: 20 }, { outOfSample: 0.3 }), 400, 'outOfSample', /sweep/],
+      ['outOfSample of 1', request({ fast: [5, 10], slow: 20 }, { outOfSample: 1 }), 400, 'outOfSample', /./],
+      [
+        'an out-of-sample part without candles',
+        request({ fast: [5, 10], slow: 20 }, { to: iso(T0 + 2 * N * 60_000), outOfSample: 0.4 }),
+        422,
+        'outOfSample',
+        /out-of-sample/,
+      ],
+      ['an empty list', request({ fast: [], slow: 20 }), 400, 'strategy.params.fast', /./],
+    ];
+    for (const [name, body, status, field, message] of cases) {
+      const res = await start(body);
+      expect(res.status, name).toBe(status);
+      const fieldError = (res.body.errors as { field: string; message: string }[] | undefined)?.find((e) => e.field === field);
+      expect(fieldError, `${name}: ${JSON.stringify(res.body)}`).toBeDefined();
+      expect(`${res.body.detail ?? ''} ${fieldError!.message}`, name).toMatch(message);
+    }
+    expect(await rows()).toBe(before);
+  });
+
+  it('a cancel on a queued sweep cancels every child', async () => {
+    const res = await start(request({ fast: [5, 10], slow: [20, 30] }));
+    expect(res.status).toBe(202);
+    expect(res.body.children).toHaveLength(4);
+    const del = await api.http.request('DELETE', `/api/v1/backtests/${res.body.id}`, { token: quant.token });
+    expect(del.status).toBe(202);
+    expect(del.body.status).toBe('cancelled');
+    const parent = BacktestSchema.parse((await get(res.body.id)).body);
+    expect(parent.status).toBe('cancelled');
+    expect(parent.children!.map((c) => c.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    for (const c of res.body.children as { id: string }[]) expect((await get(c.id)).body.status).toBe('cancelled');
+  });
+
+  it('runs a 3×3 grid as 9 children, each in-sample and out-of-sample; the parent aggregates them', async () => {
+    const res = await start(request({ fast: [5, 10, 15], slow: [20, 30, 40] }, { outOfSample: 0.4 }));
+    expect(res.status).toBe(202);
+    const { id } = res.body as { id: string };
+    const children = res.body.children as { id: string; params: Record<string, unknown> }[];
+    // Every combination once, first key slowest, the request's other params (and the timeframe) in each.
+    expect(children.map((c) => [c.params.fast, c.params.slow])).toEqual([
+      [5, 20],
+      [5, 30],
+      [5, 40],
+      [10, 20],
+      [10, 30],
+      [10, 40],
+      [15, 20],
+      [15, 30],
+      [15, 40],
+    ]);
+    for (const c of children) expect(c.params).toMatchObject({ quantity: 1, timeframe: '1m' });
+    const queued = BacktestSchema.parse((await get(id)).body);
+    const splitAt = T0 + Math.floor(N * 60_000 * 0.6);
+    expect(queued).toMatchObject({
+      status: 'queued',
+      progress: 0,
+      metrics: null,
+      sweep: { combinations: 9, outOfSample: 0.4, splitAt: iso(splitAt) },
+    });
+
+    // The list shows the parent with its children counted, never the children themselves.
+    const listed = BacktestListPageSchema.parse((await api.http.get('/api/v1/backtests?limit=50', quant.token)).body).items;
+    expect(listed.find((b) => b.id === id)).toMatchObject({ children: 9, status: 'queued' });
+    for (const c of children) expect(listed.map((b) => b.id)).not.toContain(c.id);
+
+    worker ??= await startWorker(ctx, await freePort(), { MARKET_FEED: 'off' });
+    const done = BacktestSchema.parse(
+      await eventually(
+        async () => {
+          const b = (await get(id)).body;
+          return ['completed', 'failed', 'cancelled'].includes(b.status) ? b : null;
+        },
+        60_000,
+        'sweep finished',
+      ),
+    );
+    expect(done).toMatchObject({ status: 'completed', progress: 1, error: null, barsProcessed: 9 * N });
+    expect(done.children!.map((c) => c.id)).toEqual(children.map((c) => c.id));
+    for (const c of done.children!) {
+      expect(c.status).toBe('completed');
+      expect(c.metrics).not.toBeNull();
+      expect(c.outOfSampleMetrics).not.toBeNull();
+      // Two different replays, not one set of figures shown twice.
+      expect(c.outOfSampleMetrics).not.toEqual(c.metrics);
+    }
+
+    // One child in full: its fills split at splitAt — in-sample before, out-of-sample from it on —
+    // and its two metric sets count exactly those fills.
+    const child = BacktestSchema.parse((await get(children[0]!.id)).body);
+    expect(child).toMatchObject({ parentId: id, splitAt: iso(splitAt), status: 'completed', children: null, sweep: null });
+    const trades = await allTrades(child.id);
+    const inSample = trades.filter((t) => t.sample === 'in');
+    const outSample = trades.filter((t) => t.sample === 'out');
+    expect(inSample.length).toBe(child.metrics!.trades);
+    expect(outSample.length).toBe(child.outOfSampleMetrics!.trades);
+    expect(outSample.length).toBeGreaterThan(0);
+    for (const t of inSample) expect(Date.parse(t.ts)).toBeLessThan(splitAt);
+    for (const t of outSample) expect(Date.parse(t.ts)).toBeGreaterThanOrEqual(splitAt);
+    expect(Date.parse(outSample[0]!.ts)).toBeLessThan(T0 + N * 60_000);
+  });
+});
