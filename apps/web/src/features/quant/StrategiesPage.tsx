@@ -17,6 +17,7 @@
  *   strategy-kill-<id>         pull / release its kill switch → strategy-kill-dialog, strategy-kill-reason, strategy-kill-confirm
  *   strategy-action-error-<id> a refused start / stop
  *   strategy-orders-toggle-<id>  shows / hides strategy-orders-<id> (data-count), rows strategy-order-<orderId>
+ *   strategy-runs-toggle-<id>    shows / hides its runs and their comparison (StrategyRuns)
  */
 import { useState } from 'react';
 import type { ModelDto, StrategyDto } from '@tradeloop/contracts';
@@ -29,6 +30,7 @@ import { formatRelative } from '../../lib/format';
 import { StrategyCreateForm } from './StrategyCreateForm';
 import { StrategyKillSwitchDialog } from './StrategyKillSwitchDialog';
 import { StrategyOrders } from './StrategyOrders';
+import { StrategyRuns } from './StrategyRuns';
 import { formatParams, strategyState, type StrategyState } from './strategy-format';
 import { useIsQuant } from './useIsQuant';
 import { useModels, useStrategies, useStrategiesSync, useStrategyCommand } from './quant-api';
@@ -105,6 +107,7 @@ function QuantStrategies() {
 
 function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; model: ModelDto | undefined; onKill: () => void }) {
   const [showOrders, setShowOrders] = useState(false);
+  const [showRuns, setShowRuns] = useState(false);
   const command = useStrategyCommand();
   const state = strategyState(s);
   const running = s.status === 'running';
@@ -238,6 +241,16 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
         {showOrders ? 'Hide orders' : `Show orders (${s.orders})`}
       </button>
       {showOrders && <StrategyOrders strategyId={s.id} />}
+      <button
+        type="button"
+        className="link-button"
+        aria-expanded={showRuns}
+        onClick={() => setShowRuns((v) => !v)}
+        data-testid={`strategy-runs-toggle-${s.id}`}
+      >
+        {showRuns ? 'Hide runs' : 'Runs'}
+      </button>
+      {showRuns && <StrategyRuns strategyId={s.id} />}
     </article>
   );
 }
