@@ -105,12 +105,12 @@ function RunRow({ run: r, picked, onPick }: { run: RunDto; picked: boolean; onPi
       </td>
       <td className="mono nowrap">{formatDateTime(r.from)}</td>
       <td className="mono nowrap">{r.to ? formatDateTime(r.to) : <span className="chip chip-positive">running</span>}</td>
-      <td className={`col-num mono ${(m?.totalReturn ?? 0) >= 0 ? 'text-positive' : 'text-negative'}`}>{pct(m?.totalReturn, 3)}</td>
-      <td className="col-num mono">{num(m?.sharpe)}</td>
-      <td className="col-num mono">{pct(m?.maxDrawdown)}</td>
-      <td className="col-num mono">{pct(m?.winRate, 0)}</td>
-      <td className="col-num mono">{m?.trades ?? '—'}</td>
-      <td className="col-num mono">{m ? `₹${m.fees}` : '—'}</td>
+      <td className={`col-num mono nowrap ${(m?.totalReturn ?? 0) >= 0 ? 'text-positive' : 'text-negative'}`}>{pct(m?.totalReturn, 3)}</td>
+      <td className="col-num mono nowrap">{num(m?.sharpe)}</td>
+      <td className="col-num mono nowrap">{pct(m?.maxDrawdown)}</td>
+      <td className="col-num mono nowrap">{pct(m?.winRate, 0)}</td>
+      <td className="col-num mono nowrap">{m?.trades ?? '—'}</td>
+      <td className="col-num mono nowrap">{m ? `₹${m.fees}` : '—'}</td>
     </tr>
   );
 }
@@ -176,7 +176,8 @@ function RunsComparison({ ids }: { ids: string[] }) {
                   dataKey={`r${k}`}
                   name={label(r.id)}
                   stroke={COLORS[k % COLORS.length]}
-                  dot={false}
+                  // A run of a few minutes is a few points on a days-long axis: drawn as dots so it shows.
+                  dot={r.points <= 3 ? { r: 3 } : false}
                   strokeWidth={1.5}
                   connectNulls={false}
                   isAnimationActive={false}
@@ -208,15 +209,15 @@ function RunsComparison({ ids }: { ids: string[] }) {
                 <td className="mono" style={{ color: COLORS[k % COLORS.length] }}>
                   {label(r.id)}
                 </td>
-                <td className="col-num mono">{pct(r.metrics?.totalReturn, 3)}</td>
-                <td className="col-num mono">{pct(r.metrics?.cagr)}</td>
-                <td className="col-num mono">{num(r.metrics?.sharpe)}</td>
-                <td className="col-num mono">{num(r.metrics?.sortino)}</td>
-                <td className="col-num mono">{pct(r.metrics?.maxDrawdown)}</td>
-                <td className="col-num mono">{pct(r.metrics?.winRate, 0)}</td>
-                <td className="col-num mono">{num(r.metrics?.profitFactor)}</td>
-                <td className="col-num mono">{r.metrics?.trades ?? '—'}</td>
-                <td className="col-num mono">{pct(r.metrics?.exposure, 0)}</td>
+                <td className="col-num mono nowrap">{pct(r.metrics?.totalReturn, 3)}</td>
+                <td className="col-num mono nowrap">{pct(r.metrics?.cagr)}</td>
+                <td className="col-num mono nowrap">{num(r.metrics?.sharpe)}</td>
+                <td className="col-num mono nowrap">{num(r.metrics?.sortino)}</td>
+                <td className="col-num mono nowrap">{pct(r.metrics?.maxDrawdown)}</td>
+                <td className="col-num mono nowrap">{pct(r.metrics?.winRate, 0)}</td>
+                <td className="col-num mono nowrap">{num(r.metrics?.profitFactor)}</td>
+                <td className="col-num mono nowrap">{r.metrics?.trades ?? '—'}</td>
+                <td className="col-num mono nowrap">{pct(r.metrics?.exposure, 0)}</td>
               </tr>
             ))}
           </tbody>
