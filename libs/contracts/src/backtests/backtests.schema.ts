@@ -60,6 +60,8 @@ export const CreateBacktestSchema = z
      * the first 1 − f of [from, to) and, apart, the last f.
      */
     outOfSample: z.number().gt(0).lt(1).optional(),
+    /** The caller's strategy this backtest is of: it then lists among the strategy's runs (docs/backtests.md "Strategy runs"). */
+    strategyId: z.uuid('not a strategy id').optional(),
   })
   .refine((r) => Date.parse(r.from) < Date.parse(r.to), { message: 'from must be before to', path: ['from'] })
   .refine((r) => r.strategy.kind !== 'ml-signal' || r.strategy.modelId !== undefined, {
@@ -125,6 +127,8 @@ export const BacktestSchema = z.object({
     fillModel: z.object({ at: z.enum(FILL_AT), slippageBps: z.number(), maxParticipation: z.number().optional() }),
     fees: z.boolean(),
     initialCapital: Money,
+    /** The strategy it was started for, when given. */
+    strategyId: z.uuid().optional(),
   }),
   /** ml-signal: the model (`name@version`) and the feature-set version its features were computed with. */
   modelVersion: orNull(z.string(), 'not an ml-signal backtest'),
