@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { backtestMetrics, barsPerYear, demoUniverse, type Paise, type TradeValue } from '@tradeloop/domain';
 import { RunListSchema, RunsCompareSchema } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
-import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
+import { CandlesRepository, InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { reportMetrics, TakeRunSnapshots } from '@tradeloop/strategies';
 import { signedIn, useTestApi } from './support/test-api';
 
@@ -84,6 +84,7 @@ async function filledOrder(
 
 /** A completed backtest as the worker stores it: equity per minute and its fills. */
 async function storedBacktest(
+  strategyId: string,
   userId: string,
   ts: number[],
   equityPaise: bigint[],
@@ -117,6 +118,7 @@ async function storedBacktest(
         to: new Date(ts[ts.length - 1]! + MIN).toISOString(),
         fees: false,
         initialCapitalPaise: CAPITAL.toString(),
+        strategyId,
       }),
       JSON.stringify(metrics),
     ],
@@ -147,9 +149,11 @@ describe('strategy runs', () => {
   let runId: string;
   let backtestId: string;
   let M0: number;
+  let strategyId: string;
 
   it('start → orders → stop makes a closed run with a snapshot per minute; its report is backtestMetrics over them', async () => {
     const s = await createStrategy();
+    strategyId = s.id;
     expect((await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token)).status).toBe(200);
     const open = await db.sql.rows<{
       id: string;
@@ -246,9 +250,15 @@ describe('strategy runs', () => {
   it('compare lines a run up with a backtest of the same period: curves on one axis, the first position difference, the P&L difference at the end', async () => {
     // The backtest bought at M0 (the live run only 10 s later, so flat at M0) and sold at M0+3m at ₹103.
     const btEquity = [CAPITAL, CAPITAL + 100n, CAPITAL - 100n, CAPITAL + 300n];
-    backtestId = await storedBacktest(quant.user.id, [M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN], btEquity, [
+    backtestId = await storedBacktest(strategyId, quant.user.id, [M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN], btEquity, [
       { ts: M0, side: 'BUY', rupees: 100 },
       { ts: M0 + 3 * MIN, side: 'SELL', rupees: 103 },
+    ]);
+    // A backtest started for the strategy (its request names it) lists among the strategy's runs, after its paper runs.
+    const listed = RunListSchema.parse((await runsOf(strategyId)).body).items;
+    expect(listed.map((r) => [r.id, r.kind, r.strategyId])).toEqual([
+      [runId, 'paper', strategyId],
+      [backtestId, 'backtest', strategyId],
     ]);
     const res = await compare([runId, backtestId]);
     expect(res.status).toBe(200);
@@ -302,6 +312,47 @@ describe('strategy runs', () => {
     expect((await compare([runId, 'nope'])).status).toBe(400);
     expect((await api.http.get('/api/v1/runs?strategyId=nope', quant.token)).status).toBe(400);
     expect((await api.http.get('/api/v1/runs', quant.token)).status).toBe(400);
+    // A backtest for a strategy that is not the caller's is refused naming strategyId, and nothing is stored.
+    const before = (await db.sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n;
+    const foreign = await api.http.request('POST', '/api/v1/backtests', {
+      body: {
+        strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1 } },
+        symbols: ['RELIANCE'],
+        timeframe: '1m',
+        from: new Date(M0).toISOString(),
+        to: new Date(M0 + 10 * MIN).toISOString(),
+        initialCapital: '100000.00',
+        strategyId: s.id,
+      },
+      token: other.token,
+    });
+    expect(foreign.status).toBe(400);
+    expect(JSON.stringify(foreign.body.errors)).toContain('strategyId');
+    expect((await db.sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n).toBe(before);
+    // The caller's own strategy: stored on the backtest and shown in its request.
+    const T0 = Date.parse('2026-10-05T03:45:00Z');
+    await api.app.get(CandlesRepository).upsertMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        symbol: 'RELIANCE',
+        timeframe: '1m' as const,
+        candle: { ts: T0 + i * MIN, open: 1_000_000, high: 1_010_000, low: 999_000, close: 1_000_000 + i * 100, volume: 10 },
+      })),
+    );
+    const own = await api.http.request('POST', '/api/v1/backtests', {
+      body: {
+        strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1 } },
+        symbols: ['RELIANCE'],
+        timeframe: '1m',
+        from: new Date(T0).toISOString(),
+        to: new Date(T0 + 30 * MIN).toISOString(),
+        initialCapital: '100000.00',
+        strategyId: s.id,
+      },
+      token: quant.token,
+    });
+    expect(own.status).toBe(202);
+    expect((await api.http.get(`/api/v1/backtests/${own.body.id}`, quant.token)).body.request.strategyId).toBe(s.id);
+    expect(RunListSchema.parse((await runsOf(s.id)).body).items.map((r) => [r.id, r.kind])).toEqual([[own.body.id, 'backtest']]);
     const viewer = await signedIn(api, ['viewer']);
     expect((await runsOf(s.id, viewer.token)).status).toBe(403);
     expect((await compare([runId, backtestId], viewer.token)).status).toBe(403);

@@ -19,6 +19,7 @@ import { APP_CONFIG, cursorCodec, CursorKeys, Db, JobProducer, type AppConfig } 
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
 import { strategyParams } from '../strategy-params';
+import { StrategiesRepository } from '../strategies.repository';
 import { BacktestsRepository, type BacktestRow, type StoredBacktestRequest } from './backtests.repository';
 
 /** Who may see a backtest: its owner, or an admin. */
@@ -52,7 +53,7 @@ export function aggregateSweep(
 }
 
 export function backtestDto(r: BacktestRow, children: readonly BacktestRow[] = []): BacktestDto {
-  const { strategy, symbols, timeframe, from, to, fees, initialCapitalPaise } = r.request;
+  const { strategy, symbols, timeframe, from, to, fees, initialCapitalPaise, strategyId } = r.request;
   const { status, progress } = r.sweep ? aggregateSweep(r, children) : r;
   const failed = r.sweep ? children.filter((c) => c.status === 'failed').length : 0;
   return {
@@ -69,6 +70,7 @@ export function backtestDto(r: BacktestRow, children: readonly BacktestRow[] = [
       fillModel: r.fill_model,
       fees,
       initialCapital: formatMoney(BigInt(initialCapitalPaise)),
+      ...(strategyId ? { strategyId } : {}),
     },
     modelVersion: r.model_version,
     featureSetVersion: r.feature_set_version,
@@ -115,6 +117,7 @@ export class CreateBacktestUseCase {
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(StrategiesRepository) private readonly strategies: StrategiesRepository,
   ) {}
 
   /** One combination's params, validated as a single backtest's (400 naming `strategy.params.<field>`). */
@@ -142,6 +145,14 @@ export class CreateBacktestUseCase {
   }
 
   async execute(userId: UserId, req: CreateBacktestRequest): Promise<BacktestCreated> {
+    // Of one of the caller's strategies (it then lists among that strategy's runs); another user's is unknown here.
+    if (req.strategyId !== undefined) {
+      const s = await this.strategies.byId(req.strategyId);
+      if (!s || s.user_id !== userId)
+        throw new DomainError('VALIDATION_FAILED', 'No such strategy', {
+          fieldErrors: [{ field: 'strategyId', message: 'not one of your strategies' }],
+        });
+    }
     // A params value that is an array makes a sweep (docs/backtests.md "Sweeps"): every
     // combination is validated here and any invalid one refuses the whole request, naming it.
     const grid = sweepCombinations(req.strategy.params);
@@ -250,6 +261,7 @@ export class CreateBacktestUseCase {
       to: new Date(to).toISOString(),
       fees: req.fees,
       initialCapitalPaise: initialCapital.toString(),
+      ...(req.strategyId ? { strategyId: req.strategyId } : {}),
     });
     const id = uuidv7();
     const children = sweep ? combos.map((p) => ({ id: uuidv7(), params: p })) : [];

@@ -12,6 +12,8 @@ export interface StoredBacktestRequest {
   to: string;
   fees: boolean;
   initialCapitalPaise: string;
+  /** The caller's strategy it was started for (docs/backtests.md "Strategy runs"). */
+  strategyId?: string;
 }
 export interface StoredFillModel {
   at: 'next_open' | 'close';

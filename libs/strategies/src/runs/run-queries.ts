@@ -48,12 +48,19 @@ export class RunQueries {
     @Inject(BacktestsRepository) private readonly backtests: BacktestsRepository,
   ) {}
 
-  /** The strategy's paper and live runs, newest first. */
+  /** The strategy's paper and live runs, newest first, then the backtests started for it (`strategyId`), newest first. */
   async list(viewer: RunViewer, strategyId: string): Promise<RunList> {
     const s = await this.strategies.byId(strategyId);
     if (!s || (s.user_id !== viewer.userId && !viewer.admin)) throw new DomainError('NOT_FOUND', 'No such strategy');
     const rows = await this.runs.ofStrategy(strategyId);
-    return { items: await Promise.all(rows.map(async (r) => (await this.strategyRun(r)).dto)) };
+    const backtests = await this.runs.backtestIdsOfStrategy(strategyId);
+    const strategyRuns = await Promise.all(rows.map(async (r) => (await this.strategyRun(r)).dto));
+    const backtestRuns: RunDto[] = [];
+    for (const id of backtests) {
+      const b = await this.backtests.byId(id);
+      if (b) backtestRuns.push(this.backtestDto(b));
+    }
+    return { items: [...strategyRuns, ...backtestRuns] };
   }
 
   async compare(viewer: RunViewer, ids: readonly string[]): Promise<RunsCompare> {
@@ -133,30 +140,37 @@ export class RunQueries {
     };
   }
 
-  private async backtestRun(b: BacktestRow): Promise<LoadedRun> {
+  private backtestDto(b: BacktestRow): RunDto {
     const d = backtestDto(b);
+    return {
+      id: b.id,
+      kind: 'backtest',
+      status: b.status,
+      strategyId: b.request.strategyId ?? null,
+      from: d.request.from,
+      to: d.request.to,
+      stopReason: null,
+      capital: d.request.initialCapital,
+      config: d.request as unknown as Record<string, unknown>,
+      metrics: d.metrics,
+      points: Number(b.status === 'completed' ? b.bars_processed : 0),
+    };
+  }
+
+  private async backtestRun(b: BacktestRow): Promise<LoadedRun> {
     const capital = BigInt(b.request.initialCapitalPaise) as Paise;
     const curve = b.status === 'completed' ? await this.backtests.equity(b.id) : { ts: new Float64Array(0), value: new Float64Array(0) };
-    const trades = b.status === 'completed' ? await this.backtests.trades(b.id, 0, MAX_BACKTEST_FILLS) : [];
+    // A sweep child's out-of-sample fills are a separate replay; its stored equity is the in-sample one.
+    const trades = (b.status === 'completed' ? await this.backtests.trades(b.id, 0, MAX_BACKTEST_FILLS) : []).filter(
+      (t) => t.sample !== 'out',
+    );
     const ts = Array.from(curve.ts);
     const equity = Array.from(curve.value, (v) => valueToPaise(BigInt(v) as TradeValue));
     const positions = positionsAt(
       ts,
       trades.map((t) => ({ ts: t.ts.getTime(), symbol: t.symbol, side: t.side, quantity: Number(t.quantity) })),
     );
-    const dto: RunDto = {
-      id: b.id,
-      kind: 'backtest',
-      status: b.status,
-      strategyId: (b.request as { strategyId?: string }).strategyId ?? null,
-      from: d.request.from,
-      to: d.request.to,
-      stopReason: null,
-      capital: formatMoney(capital),
-      config: d.request as unknown as Record<string, unknown>,
-      metrics: d.metrics,
-      points: ts.length,
-    };
+    const dto: RunDto = { ...this.backtestDto(b), points: ts.length };
     return { dto, equity, curve: { ts, pnl: equity.map((e) => (e - capital) as Paise), positions } };
   }
 }

@@ -35,6 +35,15 @@ export class StrategyRunsRepository {
     ]);
   }
 
+  /** Backtests started for the strategy (their request names it), newest first; sweep parents are left out (their children are the runs). */
+  async backtestIdsOfStrategy(strategyId: string): Promise<string[]> {
+    const rows = await this.db.sql.rows<{ id: string }>(
+      `SELECT id FROM backtests WHERE request->>'strategyId' = $1 AND sweep IS NULL ORDER BY created_at DESC, id DESC LIMIT 200`,
+      [strategyId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async open(): Promise<StrategyRunRow[]> {
     return this.db.sql.rows<StrategyRunRow>(`SELECT ${COLUMNS} FROM strategy_runs WHERE stopped_at IS NULL ORDER BY started_at, id`);
   }
