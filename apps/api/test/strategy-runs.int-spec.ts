@@ -12,7 +12,7 @@ import { signedIn, useTestApi } from './support/test-api';
  * run with its minute snapshots (the snapshot tick driven with chosen minutes, never by waiting),
  * its report is backtestMetrics over those snapshots, and compare lines it up with a backtest of
  * the same period and finds where they diverged. Refusals: unknown or another user's ids 404,
- * too many or too few ids 400, a kill switch closes the run.
+ * too many or too few ids 400, the kill switch ends a run and its release begins the next.
  */
 const { api, ctx } = useTestApi({}, { logLevel: 'silent' });
 const MIN = 60_000;
@@ -285,17 +285,29 @@ describe('strategy runs', () => {
     ]);
   });
 
-  it('engaging the kill switch stops a running strategy and closes its run (kill_switch)', async () => {
+  it('the kill switch ends the run (kill_switch) while the halted strategy keeps running; released, a new run begins; a stop ends it (user)', async () => {
     const s = await createStrategy();
     await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token);
-    const ks = await api.http.request('POST', `/api/v1/strategies/${s.id}/kill-switch`, {
-      body: { engaged: true, reason: 'test' },
-      token: quant.token,
-    });
-    expect(ks.status).toBe(200);
-    expect(ks.body.strategy.status).toBe('stopped');
-    const items = RunListSchema.parse((await runsOf(s.id)).body).items;
-    expect(items.map((r) => [r.status, r.stopReason])).toEqual([['stopped', 'kill_switch']]);
+    const ks = (engaged: boolean) =>
+      api.http.request('POST', `/api/v1/strategies/${s.id}/kill-switch`, { body: { engaged, reason: 'test' }, token: quant.token });
+    const engaged = await ks(true);
+    expect(engaged.status).toBe(200);
+    expect(engaged.body.strategy.status).toBe('running');
+    const runs = async () => RunListSchema.parse((await runsOf(s.id)).body).items.map((r) => [r.status, r.stopReason]);
+    expect(await runs()).toEqual([['stopped', 'kill_switch']]);
+    // Engaging it again changes nothing.
+    await ks(true);
+    expect(await runs()).toEqual([['stopped', 'kill_switch']]);
+    expect((await ks(false)).body.strategy.status).toBe('running');
+    expect(await runs()).toEqual([
+      ['running', null],
+      ['stopped', 'kill_switch'],
+    ]);
+    await api.http.post(`/api/v1/strategies/${s.id}/stop`, {}, quant.token);
+    expect(await runs()).toEqual([
+      ['stopped', 'user'],
+      ['stopped', 'kill_switch'],
+    ]);
   });
 
   it('refusals: unknown and other users’ runs and strategies are 404, too many or too few ids 400, bad ids 400', async () => {

@@ -8,8 +8,8 @@ import { StrategiesRepository } from './strategies.repository';
 import { StrategyView } from './strategy-view';
 
 /**
- * The strategy's own switch: engaged, it places nothing new, a running strategy stops (its run
- * closes) and its working orders are cancelled (risk event and audit in one transaction).
+ * The strategy's own switch: engaged, it places nothing new, its working orders are cancelled and
+ * its open run ends; released, a running strategy's new run begins (risk event and audit in one transaction).
  */
 @Injectable()
 export class SetStrategyKillSwitchUseCase {
@@ -48,13 +48,13 @@ export class SetStrategyKillSwitchUseCase {
         },
         sql,
       );
-      if (!engaged) return [];
-      // Engaged, a running strategy stops: its run ends here (docs/backtests.md "Strategy runs"); it starts again only by hand.
-      if (await this.strategies.setStatus(sql, id, 'stopped', 'kill_switch'))
-        await this.audit.append(
-          { actorId: userId, action: 'strategy.stopped', subject: `strategy:${id}`, details: { reason: 'kill switch' }, meta },
-          sql,
-        );
+      // A halted strategy keeps running but trades nothing: its run ends at the switch (reason
+      // kill_switch) and, released while still running, a new run begins (docs/backtests.md "Strategy runs").
+      if (!engaged) {
+        await this.strategies.openRun(sql, id);
+        return [];
+      }
+      await this.strategies.closeRun(sql, id, 'kill_switch');
       return this.trading.requestCancelOfOpenOrders(sql, { strategyId: id }, { by: 'strategy kill switch' });
     });
     for (const orderId of cancel) await this.jobs.enqueue(JOBS.cancelOrder, { orderId }, { jobId: `cancel_${orderId}` });

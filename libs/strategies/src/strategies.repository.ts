@@ -87,22 +87,31 @@ export class StrategiesRepository {
       status,
     ]);
     if (r.length === 0) return false;
-    if (status === 'running')
-      await sql.rows(
-        `INSERT INTO strategy_runs (id, strategy_id, user_id, mode, config, capital_paise)
-         SELECT $2, id, user_id, mode,
-                jsonb_build_object('name', name, 'kind', kind, 'symbols', to_jsonb(symbols), 'params', params, 'modelId', model_id,
-                                   'accountId', account_id, 'maxPositionUnits', max_position_units),
-                $3
-           FROM strategies WHERE id = $1`,
-        [id, uuidv7(), RUN_CAPITAL_PAISE.toString()],
-      );
-    else
-      await sql.rows(
-        `UPDATE strategy_runs SET stopped_at = greatest(clock_timestamp(), started_at), stop_reason = $2 WHERE strategy_id = $1 AND stopped_at IS NULL`,
-        [id, reason],
-      );
+    if (status === 'running') await this.openRun(sql, id);
+    else await this.closeRun(sql, id, reason);
     return true;
+  }
+
+  /** Opens a run of the strategy if it is running and has none open (its configuration as of now). */
+  async openRun(sql: Sql, id: string): Promise<void> {
+    await sql.rows(
+      `INSERT INTO strategy_runs (id, strategy_id, user_id, mode, config, capital_paise)
+       SELECT $2, id, user_id, mode,
+              jsonb_build_object('name', name, 'kind', kind, 'symbols', to_jsonb(symbols), 'params', params, 'modelId', model_id,
+                                 'accountId', account_id, 'maxPositionUnits', max_position_units),
+              $3
+         FROM strategies s WHERE id = $1 AND status = 'running'
+          AND NOT EXISTS (SELECT 1 FROM strategy_runs r WHERE r.strategy_id = s.id AND r.stopped_at IS NULL)`,
+      [id, uuidv7(), RUN_CAPITAL_PAISE.toString()],
+    );
+  }
+
+  /** Closes the strategy's open run, if any, with `reason`. */
+  async closeRun(sql: Sql, id: string, reason: StopReason): Promise<void> {
+    await sql.rows(
+      `UPDATE strategy_runs SET stopped_at = greatest(clock_timestamp(), started_at), stop_reason = $2 WHERE strategy_id = $1 AND stopped_at IS NULL`,
+      [id, reason],
+    );
   }
 
   /** The runner could not run it: stopped, its run closed with reason `error`, the error recorded (one transaction). */
