@@ -155,6 +155,69 @@ test('a quant backtests sma-crossover on RELIANCE over the demo history: checks,
   await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-id', id);
   await expect(page.getByTestId('backtest-metric-trades')).toHaveAttribute('data-value', String(tradesCount));
 
+  // A 3×3 sweep on RELIANCE (fast 5/10/15 × slow 20/30/40), the count shown before submit.
+  await page.getByTestId('backtest-kind-sma-crossover').click();
+  await page.getByTestId('backtest-param-fast').fill('5-15 step 5');
+  await page.getByTestId('backtest-param-slow').fill('20,30,40');
+  await expect(page.getByTestId('backtest-combinations')).toHaveAttribute('data-count', '9');
+  await expect(page.getByTestId('backtest-submit')).toHaveText('Run sweep (9)');
+  await pickSymbol(page, 'RELIANCE');
+  await page.getByTestId('backtest-timeframe').selectOption('1m');
+  // Over the span the single run traded in (the demo history's bars: both parts of the split have some).
+  const tradeTimes = csv.slice(1).map((line) => Date.parse(line.split(',')[1]!));
+  await page.getByTestId('backtest-from').fill(await localInput(page, Math.min(...tradeTimes) - 5 * 60_000));
+  await page.getByTestId('backtest-to').fill(await localInput(page, Math.max(...tradeTimes) + 5 * 60_000));
+  await page.getByTestId('backtest-capital').fill('500000');
+  await expect(page.getByTestId('backtest-oos')).toHaveValue('30');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('backtest-submit')).toBeInViewport({ ratio: 1 });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.getByTestId('backtest-submit')).toBeInViewport({ ratio: 1 });
+  await page.getByTestId('backtest-submit').click();
+  const sweepView = page.getByTestId('backtest-view');
+  await expect(sweepView).not.toHaveAttribute('data-id', id);
+  const sweepId = (await sweepView.getAttribute('data-id'))!;
+  const sweep = page.getByTestId('sweep-report');
+  await expect(sweep).toHaveAttribute('data-children', '9');
+  await expect(sweepView).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
+  await expect(sweep).toHaveAttribute('data-done', '9');
+  await expect(page.getByTestId(`backtest-recent-${sweepId}`)).toContainText('9 runs');
+  // Both heatmaps, every cell filled, one best cell in each.
+  for (const sample of ['in', 'out'])
+    for (const fast of [5, 10, 15])
+      for (const slow of [20, 30, 40])
+        await expect(page.getByTestId(`sweep-cell-${sample}-${fast}-${slow}`)).toHaveAttribute('data-value', /^-?\d/);
+  const bestCells = page.locator('[data-testid^="sweep-cell-in-"][data-best="true"]');
+  await expect(bestCells).toHaveCount(1);
+  await expect(page.locator('[data-testid^="sweep-cell-out-"][data-best="true"]')).toHaveCount(1);
+  // The best in-sample cell by the displayed metric (total return): no other cell is higher.
+  const values = await page
+    .locator('[data-testid^="sweep-cell-in-"]')
+    .evaluateAll((cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
+  expect(values).toHaveLength(9);
+  const bestValue = (await bestCells.getAttribute('data-value'))!;
+  expect(Math.max(...values)).toBe(Number(bestValue));
+  await page.screenshot({ path: 'test-results/screens/96-backtests-sweep-1440x900.png', fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('backtest-submit')).toBeInViewport({ ratio: 1 });
+  await page.screenshot({ path: 'test-results/screens/97-backtests-sweep-1024x768.png', fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // Its report is that child's: same id, same in-sample figure, out-of-sample beside it, a way back.
+  const bestId = (await bestCells.getAttribute('data-id'))!;
+  const bestCellId = (await bestCells.getAttribute('data-testid'))!;
+  const bestOutValue = (await page.getByTestId(bestCellId.replace('sweep-cell-in-', 'sweep-cell-out-')).getAttribute('data-value'))!;
+  await bestCells.click();
+  await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-id', bestId);
+  expect(page.url()).toContain(`id=${bestId}`);
+  await expect(page.getByTestId('backtest-status')).toHaveText('completed');
+  await expect(page.getByTestId('backtest-metric-totalReturn')).toHaveAttribute('data-value', bestValue);
+  await expect(page.getByTestId('backtest-oos-metrics')).toBeVisible();
+  await expect(page.getByTestId('backtest-oos-metric-totalReturn')).toHaveAttribute('data-value', bestOutValue);
+  await shot(page, '98-backtests-sweep-child');
+  await page.getByTestId('backtest-parent').click();
+  await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-id', sweepId);
+
   // An admin without the quant role is told why instead of meeting a 403.
   await logOut(page);
   await logIn(page, ADMIN);

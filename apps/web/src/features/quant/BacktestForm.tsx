@@ -4,7 +4,7 @@ import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { describeError, isApiError } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { useInstrumentSearch } from '../trade/trade-api';
-import { checkBacktestForm, formFieldOf, toLocalInput, type BacktestFormValues, type FormErrors } from './backtest-form';
+import { checkBacktestForm, formFieldOf, sweepCount, toLocalInput, type BacktestFormValues, type FormErrors } from './backtest-form';
 import { useCreateBacktest } from './backtests-api';
 
 const DAY_MS = 86_400_000;
@@ -28,17 +28,20 @@ const initialValues = (): BacktestFormValues => {
     maxParticipation: '',
     fees: true,
     initialCapital: '100000',
+    outOfSamplePct: '30',
   };
 };
 
 /**
- * A new single backtest. Client checks mirror the server's; the server's field errors (a 400's
+ * A new backtest, or a sweep: the SMA periods take a list ("5,10,20") or a range ("5-20 step 5"),
+ * and fast × slow combinations run as child backtests with an out-of-sample share (the count is
+ * shown before submit). Client checks mirror the server's; the server's field errors (a 400's
  * `strategy.params.fast`, a 422's `symbols.0`, …) are shown in words on the field they name.
  *
  * Test ids: backtest-form, backtest-kind-<kind>, backtest-param-<fast|slow|quantity|allowShort>, backtest-model,
  * backtest-symbol-search, backtest-symbol-option-<SYMBOL>, backtest-symbol-<SYMBOL> (chip; its × removes),
  * backtest-timeframe, backtest-from, backtest-to, backtest-fill-<next_open|close>, backtest-slippage,
- * backtest-participation, backtest-fees, backtest-capital, backtest-submit, backtest-create-error (data-code),
+ * backtest-participation, backtest-fees, backtest-capital, backtest-combinations (data-count), backtest-oos, backtest-submit, backtest-create-error (data-code),
  * backtest-error-<field> (data-source client|server).
  */
 export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[]; onStarted: (id: string) => void }) {
@@ -75,6 +78,8 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
   };
 
   const usable = models.filter((m) => m.stage !== 'archived');
+  const combinations = sweepCount(v);
+  const sweep = combinations > 1;
   // Field errors the form has no field for are listed in the notice.
   const unplaced = isApiError(create.error) ? create.error.fieldErrors.filter((f) => !FIELDS.has(formFieldOf(f.field))) : [];
 
@@ -107,6 +112,8 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
                 className="input mono"
                 inputMode="numeric"
                 value={v.fast}
+                placeholder="5 or 5,10,20"
+                title="One period, a list (5,10,20) or a range (5-20 step 5)"
                 onChange={(e) => set('fast', e.target.value)}
                 aria-invalid={invalid('strategy.params.fast')}
                 data-testid="backtest-param-fast"
@@ -119,6 +126,8 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
                 className="input mono"
                 inputMode="numeric"
                 value={v.slow}
+                placeholder="20-60 step 20"
+                title="One period, a list (5,10,20) or a range (5-20 step 5)"
                 onChange={(e) => set('slow', e.target.value)}
                 aria-invalid={invalid('strategy.params.slow')}
                 data-testid="backtest-param-slow"
@@ -288,9 +297,30 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
           {unplaced.length > 0 && <span className="mono"> ({unplaced.map((f) => `${f.field}: ${f.message}`).join('; ')})</span>}
         </div>
       )}
+      {sweep && (
+        <label className="field backtest-oos">
+          <span className="label" title="The last part of the range each combination is replayed on apart, to show overfitting">
+            Out-of-sample %
+          </span>
+          <input
+            className="input mono"
+            inputMode="decimal"
+            value={v.outOfSamplePct}
+            onChange={(e) => set('outOfSamplePct', e.target.value)}
+            aria-invalid={invalid('outOfSample')}
+            data-testid="backtest-oos"
+          />
+          {errorOf('outOfSample')}
+        </label>
+      )}
       <div className="form-actions">
+        {v.kind === 'sma-crossover' && (
+          <span className="muted backtest-combinations" data-testid="backtest-combinations" data-count={combinations}>
+            {sweep ? `${combinations} combinations (fast × slow)` : combinations === 1 ? 'single run' : ''}
+          </span>
+        )}
         <button type="submit" className="button button-primary" disabled={create.isPending} data-testid="backtest-submit">
-          {create.isPending ? 'Starting…' : 'Run backtest'}
+          {create.isPending ? 'Starting…' : sweep ? `Run sweep (${combinations})` : 'Run backtest'}
         </button>
       </div>
     </form>
@@ -311,6 +341,7 @@ const FIELDS = new Set([
   'to',
   'fillModel.slippageBps',
   'fillModel.maxParticipation',
+  'outOfSample',
 ]);
 
 const SEARCH_DEBOUNCE_MS = 200;

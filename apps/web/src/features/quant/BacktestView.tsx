@@ -10,6 +10,7 @@ import { formatDateTime } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
 import { BacktestCharts } from './BacktestCharts';
 import { BacktestTradeChart } from './BacktestTradeChart';
+import { SweepReport } from './SweepReport';
 import { backtestTitle, formatMetricValue, METRIC_ROWS, shownProgress, STATUS_TEXT, tradesCsv } from './backtest-report';
 import { fetchAllTrades, isFinal, useBacktest, useBacktestEquity, useBacktestTrades, useCancelBacktest } from './backtests-api';
 
@@ -26,9 +27,11 @@ export const STATUS_CHIP: Record<BacktestDto['status'], string> = {
  * no event comes), Cancel while unfinished, and the report once completed.
  *
  * Test ids: backtest-view (data-id, data-status, data-events = backtest.progress events heard), backtest-status, backtest-progress (role progressbar,
- * data-progress 0..100), backtest-cancel, backtest-cancel-error, backtest-failure, backtest-report.
+ * data-progress 0..100), backtest-cancel, backtest-cancel-error, backtest-failure, backtest-report; a sweep's
+ * sweep-report (see SweepReport); a sweep child's backtest-parent (back to its sweep) and backtest-oos-metrics
+ * (backtest-oos-metric-<key>, data-value).
  */
-export function BacktestView({ id }: { id: string }) {
+export function BacktestView({ id, onOpen }: { id: string; onOpen: (id: string) => void }) {
   const backtest = useBacktest(id);
   const cancel = useCancelBacktest();
   const b = backtest.data;
@@ -53,6 +56,11 @@ export function BacktestView({ id }: { id: string }) {
               {b.status}
             </span>
           </div>
+          {b.parentId !== null && (
+            <button type="button" className="button button-small" onClick={() => onOpen(b.parentId!)} data-testid="backtest-parent">
+              ← Sweep
+            </button>
+          )}
           {!final && (
             <button
               type="button"
@@ -100,6 +108,7 @@ export function BacktestView({ id }: { id: string }) {
           {b.request.fees ? 'on' : 'off'} · capital <Money value={b.request.initialCapital} /> · started {formatDateTime(b.createdAt)}
         </p>
       </section>
+      {b.children !== null && <SweepReport backtest={b} onOpen={onOpen} />}
       {b.status === 'completed' && b.metrics && <BacktestReport backtest={b} metrics={b.metrics} />}
     </div>
   );
@@ -140,6 +149,44 @@ function BacktestReport({ backtest: b, metrics }: { backtest: BacktestDto; metri
             ))}
           </tbody>
         </table>
+        {b.outOfSampleMetrics && (
+          <table className="table table-dense backtest-oos-metrics" data-testid="backtest-oos-metrics">
+            <caption className="muted small">
+              In-sample (above) beside out-of-sample, from {b.splitAt ? formatDateTime(b.splitAt) : '—'} (replayed apart, from the initial
+              capital)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                <th scope="col">In-sample</th>
+                <th scope="col">Out-of-sample</th>
+              </tr>
+            </thead>
+            <tbody>
+              {METRIC_ROWS.map((m) => (
+                <tr key={m.key}>
+                  <th scope="row" title={m.hint}>
+                    {m.label}
+                  </th>
+                  <td className="col-num mono nowrap">
+                    {m.key === 'fees' ? <Money value={metrics.fees} /> : formatMetricValue(m.key, metrics[m.key])}
+                  </td>
+                  <td
+                    className="col-num mono nowrap"
+                    data-testid={`backtest-oos-metric-${m.key}`}
+                    data-value={String(b.outOfSampleMetrics![m.key])}
+                  >
+                    {m.key === 'fees' ? (
+                      <Money value={b.outOfSampleMetrics!.fees} />
+                    ) : (
+                      formatMetricValue(m.key, b.outOfSampleMetrics![m.key])
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section className="panel" aria-label="Equity and drawdown">
         {equity.isError ? (

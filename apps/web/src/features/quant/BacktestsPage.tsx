@@ -112,7 +112,7 @@ function QuantBacktests() {
         </div>
         <section aria-label="Backtest" className="stack backtest-main">
           {openId ? (
-            <BacktestView key={openId} id={openId} />
+            <BacktestView key={openId} id={openId} onOpen={open} />
           ) : (
             <div data-testid="backtest-empty">
               <EmptyState title="No backtest open.">Run one with the form, or open a recent one.</EmptyState>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBacktestForm, formFieldOf, type BacktestFormValues } from './backtest-form';
+import { checkBacktestForm, formFieldOf, parseIntList, sweepCount, type BacktestFormValues } from './backtest-form';
 
 const base: BacktestFormValues = {
   kind: 'sma-crossover',
@@ -17,6 +17,7 @@ const base: BacktestFormValues = {
   maxParticipation: '',
   fees: true,
   initialCapital: '100000',
+  outOfSamplePct: '30',
 };
 
 describe('checkBacktestForm', () => {
@@ -83,5 +84,43 @@ describe('formFieldOf', () => {
     expect(formFieldOf('strategy.params.fast')).toBe('strategy.params.fast');
     expect(formFieldOf('strategy.params.timeframe')).toBe('timeframe');
     expect(formFieldOf('to')).toBe('to');
+  });
+});
+
+describe('sweeps in the form', () => {
+  it('reads a number, a list or a range with a step', () => {
+    expect(parseIntList('5', 500)).toEqual({ values: [5] });
+    expect(parseIntList(' 20, 5,10 ,10', 500)).toEqual({ values: [5, 10, 20] });
+    expect(parseIntList('5-20 step 5', 500)).toEqual({ values: [5, 10, 15, 20] });
+    expect(parseIntList('5-8', 500)).toEqual({ values: [5, 6, 7, 8] });
+    expect(parseIntList('5-21 STEP 5', 500)).toEqual({ values: [5, 10, 15, 20] });
+    expect(parseIntList('20-5', 500)).toHaveProperty('error');
+    expect(parseIntList('5-20 step 0', 500)).toHaveProperty('error');
+    expect(parseIntList('5,x', 500)).toHaveProperty('error');
+    expect(parseIntList('1-1000', 5000)).toEqual({ error: 'at most 100 values' });
+    expect(parseIntList('5,600', 500)).toEqual({ error: 'at most 500' });
+  });
+
+  it('counts the combinations and sends lists with the out-of-sample share', () => {
+    const v = { ...base, fast: '5,10,15', slow: '20-40 step 10' };
+    expect(sweepCount(v)).toBe(9);
+    expect(sweepCount({ ...v, fast: 'x' })).toBe(0);
+    expect(sweepCount(base)).toBe(1);
+    const { errors, request } = checkBacktestForm(v);
+    expect(errors).toEqual({});
+    expect(request!.strategy.params).toMatchObject({ fast: [5, 10, 15], slow: [20, 30, 40] });
+    expect(request!.outOfSample).toBe(0.3);
+    // A single backtest sends numbers and no outOfSample.
+    const single = checkBacktestForm(base).request!;
+    expect(single.strategy.params).toMatchObject({ fast: 5, slow: 20 });
+    expect(single).not.toHaveProperty('outOfSample');
+  });
+
+  it('refuses a grid with any fast not below a slow, and a bad out-of-sample share', () => {
+    expect(checkBacktestForm({ ...base, fast: '5,25', slow: '20,30' }).errors['strategy.params.fast']).toMatch(
+      /every combination \(25 ≥ 20\)/,
+    );
+    expect(checkBacktestForm({ ...base, fast: '5,10', outOfSamplePct: '100' }).errors.outOfSample).toBeDefined();
+    expect(checkBacktestForm({ ...base, outOfSamplePct: '100' }).errors).toEqual({});
   });
 });

@@ -24,6 +24,8 @@ export interface BacktestFormValues {
   fees: boolean;
   /** Rupees, e.g. "100000" or "100000.00". */
   initialCapital: string;
+  /** A sweep's out-of-sample share, percent of the range ("30"). */
+  outOfSamplePct: string;
 }
 
 /** Errors keyed by the request field the server names (`strategy.params.fast`, `symbols`, …). */
@@ -38,6 +40,46 @@ function positiveInt(text: string, max: number): { value: number } | { error: st
   if (n < 1) return { error: 'a whole number of 1 or more' };
   if (n > max) return { error: `at most ${max.toLocaleString('en-IN')}` };
   return { value: n };
+}
+
+/** Most values one swept field may list (the server caps combinations with BACKTEST_MAX_SWEEP). */
+export const SWEEP_LIST_MAX = 100;
+
+/**
+ * A period field as typed: one number ("5"), a list ("5,10,20") or a range ("5-20 step 5"; "5-8"
+ * steps by 1). Values ascending, without repeats, each 1..max.
+ */
+export function parseIntList(text: string, max: number): { values: number[] } | { error: string } {
+  const t = text.trim();
+  const range = /^(\d+)\s*-\s*(\d+)(?:\s+step\s+(\d+))?$/i.exec(t);
+  let values: number[];
+  if (range) {
+    const [a, b, step] = [Number(range[1]), Number(range[2]), range[3] === undefined ? 1 : Number(range[3])];
+    if (step < 1) return { error: 'a step of 1 or more' };
+    if (a > b) return { error: 'a range from low to high, e.g. 5-20 step 5' };
+    if ((b - a) / step + 1 > SWEEP_LIST_MAX) return { error: `at most ${SWEEP_LIST_MAX} values` };
+    values = [];
+    for (let x = a; x <= b; x += step) values.push(x);
+  } else {
+    const parts = t.split(',').map((x) => x.trim());
+    if (parts.some((x) => !POSITIVE_INT.test(x)))
+      return { error: parts.length > 1 ? 'whole numbers separated by commas, or a range like 5-20 step 5' : 'a whole number of 1 or more' };
+    values = parts.map(Number);
+  }
+  values = [...new Set(values)].sort((a, b) => a - b);
+  if (values.length > SWEEP_LIST_MAX) return { error: `at most ${SWEEP_LIST_MAX} values` };
+  if (values.some((n) => n < 1)) return { error: 'a whole number of 1 or more' };
+  const over = values.find((n) => n > max);
+  if (over !== undefined) return { error: `at most ${max.toLocaleString('en-IN')}` };
+  return { values };
+}
+
+/** How many child runs the form's fast × slow would start (1: a single backtest; 0: not valid yet). */
+export function sweepCount(v: Pick<BacktestFormValues, 'kind' | 'fast' | 'slow'>): number {
+  if (v.kind !== 'sma-crossover') return 1;
+  const fast = parseIntList(v.fast, 500);
+  const slow = parseIntList(v.slow, 1000);
+  return 'values' in fast && 'values' in slow ? fast.values.length * slow.values.length : 0;
 }
 
 /** "100000" → "100000.00"; anything else is passed on as typed (and checked as money). */
@@ -60,21 +102,29 @@ const localToIso = (value: string): string | null => {
  */
 export function checkBacktestForm(v: BacktestFormValues): { errors: FormErrors; request: CreateBacktestInput | null } {
   const errors: FormErrors = {};
-  const params: Record<string, number | boolean> = { allowShort: v.allowShort };
+  const params: Record<string, number | boolean | number[]> = { allowShort: v.allowShort };
 
   const quantity = positiveInt(v.quantity, 1_000_000);
   if ('error' in quantity) errors['strategy.params.quantity'] = quantity.error;
   else params.quantity = quantity.value;
 
+  let sweep = false;
   if (v.kind === 'sma-crossover') {
-    const fast = positiveInt(v.fast, 500);
-    const slow = positiveInt(v.slow, 1000);
+    const fast = parseIntList(v.fast, 500);
+    const slow = parseIntList(v.slow, 1000);
     if ('error' in fast) errors['strategy.params.fast'] = fast.error;
-    else params.fast = fast.value;
     if ('error' in slow) errors['strategy.params.slow'] = slow.error;
-    else if (slow.value < 2) errors['strategy.params.slow'] = 'at least 2';
-    else params.slow = slow.value;
-    if ('value' in fast && 'value' in slow && fast.value >= slow.value) errors['strategy.params.fast'] = 'fast must be shorter than slow';
+    else if (slow.values[0]! < 2) errors['strategy.params.slow'] = 'at least 2';
+    if ('values' in fast && 'values' in slow) {
+      sweep = fast.values.length > 1 || slow.values.length > 1;
+      // As the server: one invalid combination refuses the whole sweep.
+      if (fast.values.at(-1)! >= slow.values[0]!)
+        errors['strategy.params.fast'] = sweep
+          ? `fast must be shorter than slow in every combination (${fast.values.at(-1)!} ≥ ${slow.values[0]!})`
+          : 'fast must be shorter than slow';
+      params.fast = (sweep && fast.values.length > 1 ? fast.values : fast.values[0]!) as number;
+      params.slow = (sweep && slow.values.length > 1 ? slow.values : slow.values[0]!) as number;
+    }
   } else if (!v.modelId) errors['strategy.modelId'] = 'pick the model whose signals are traded';
 
   if (v.symbols.length === 0) errors.symbols = 'add at least one instrument';
@@ -98,6 +148,14 @@ export function checkBacktestForm(v: BacktestFormValues): { errors: FormErrors; 
   const money = tryParsePositiveMoney(capital);
   if (!money.ok) errors.initialCapital = MONEY_PROBLEM_MESSAGES[money.problem];
 
+  let outOfSample: number | undefined;
+  if (sweep) {
+    const pct = Number(v.outOfSamplePct.trim());
+    if (v.outOfSamplePct.trim() === '' || !Number.isFinite(pct) || pct <= 0 || pct >= 100)
+      errors.outOfSample = 'a share of the range above 0 and below 100 %';
+    else outOfSample = pct / 100;
+  }
+
   if (Object.keys(errors).length > 0) return { errors, request: null };
   return {
     errors,
@@ -110,6 +168,7 @@ export function checkBacktestForm(v: BacktestFormValues): { errors: FormErrors; 
       fillModel: { at: v.fillAt, slippageBps: slippage, ...(participation !== undefined ? { maxParticipation: participation } : {}) },
       fees: v.fees,
       initialCapital: capital,
+      ...(outOfSample !== undefined ? { outOfSample } : {}),
     },
   };
 }

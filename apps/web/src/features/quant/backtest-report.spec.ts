@@ -11,6 +11,7 @@ const trade = (seq: number, ts: string, side: 'BUY' | 'SELL', symbol = 'RELIANCE
   price: '1420.0500',
   fees: '0.50',
   realizedPnl: side === 'SELL' ? '12.00' : '0.00',
+  sample: 'in',
 });
 
 describe('equitySeries', () => {
