@@ -184,4 +184,63 @@ describe('backtest sweeps', () => {
     for (const t of outSample) expect(Date.parse(t.ts)).toBeGreaterThanOrEqual(splitAt);
     expect(Date.parse(outSample[0]!.ts)).toBeLessThan(T0 + N * 60_000);
   });
+
+  it('a cancel on a running sweep stops every running child; the sweep ends cancelled with nothing stored', async () => {
+    await worker?.stop();
+    worker = undefined;
+    const db = api.app.get(Db);
+    const res = await start(request({ fast: [5, 10], slow: 20 }));
+    expect(res.status).toBe(202);
+    const { id } = res.body as { id: string };
+    const childIds = (res.body.children as { id: string }[]).map((c) => c.id);
+    // Key-share locks on the children: they can be claimed, beat and asked to cancel, but cannot
+    // store results, so the cancel lands while they run whatever the machine's speed.
+    let locked!: () => void;
+    let release!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const released = new Promise<void>((r) => (release = r));
+    const holding = db.tx(async (sql) => {
+      await sql.rows(`SELECT 1 FROM backtests WHERE id = ANY($1::uuid[]) FOR KEY SHARE`, [childIds]);
+      locked();
+      await released;
+    });
+    try {
+      await isLocked;
+      worker = await startWorker(ctx, await freePort(), { MARKET_FEED: 'off' });
+      await eventually(
+        async () => {
+          const b = BacktestSchema.parse((await get(id)).body);
+          return b.children!.every((c) => c.status === 'running') ? b : null;
+        },
+        30_000,
+        'both children running',
+      );
+      expect(BacktestSchema.parse((await get(id)).body).status).toBe('running');
+      const del = await api.http.request('DELETE', `/api/v1/backtests/${id}`, { token: quant.token });
+      expect(del.status).toBe(202);
+      expect(del.body.status).toBe('running');
+    } finally {
+      release();
+      await holding;
+    }
+    const done = BacktestSchema.parse(
+      await eventually(
+        async () => {
+          const b = (await get(id)).body;
+          return ['completed', 'failed', 'cancelled'].includes(b.status) ? b : null;
+        },
+        30_000,
+        'sweep ended',
+      ),
+    );
+    expect(done.status).toBe('cancelled');
+    expect(done.children!.map((c) => [c.status, c.metrics, c.outOfSampleMetrics])).toEqual([
+      ['cancelled', null, null],
+      ['cancelled', null, null],
+    ]);
+    const stored = await db.sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtest_trades WHERE backtest_id = ANY($1::uuid[])`, [
+      childIds,
+    ]);
+    expect(stored.n).toBe('0');
+  });
 });
