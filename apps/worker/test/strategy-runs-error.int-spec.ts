@@ -57,19 +57,17 @@ it('a strategy whose params its implementation refuses stops with its run closed
     .get(RegisterUseCase)
     .createUser({ email: `quant-${randomUUID()}@example.test`, password: 'pw-strategy-runs-1', displayName: 'Quant' }, ['quant'], meta);
   await app.get(BrokerAccountsRepository).ensurePaperAccount(user.id, uuidv7());
-  const s = await app
-    .get(CreateStrategyUseCase)
-    .execute(
-      user.id,
-      {
-        name: `bad-${randomUUID().slice(0, 6)}`,
-        kind: 'sma-crossover',
-        symbols: ['RELIANCE'],
-        params: { fast: 2, slow: 3, quantity: 1 },
-        mode: 'paper',
-      },
-      meta,
-    );
+  const s = await app.get(CreateStrategyUseCase).execute(
+    user.id,
+    {
+      name: `bad-${randomUUID().slice(0, 6)}`,
+      kind: 'sma-crossover',
+      symbols: ['RELIANCE'],
+      params: { fast: 2, slow: 3, quantity: 1 },
+      mode: 'paper',
+    },
+    meta,
+  );
   await app.get(SetStrategyRunningUseCase).execute(user.id, s.id, true, meta);
   const db = app.get(Db);
   // Stored params the strategy itself refuses (fast ≥ slow), as a bad migration or hand edit might leave them.
