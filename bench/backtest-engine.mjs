@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FEE_SCHEDULE, runBacktest, SmaCrossover } from '@tradeloop/domain';
+import { prng } from './backtest/data.mjs';
 
 // The worker (which runs backtests in its threads) starts with this V8 flag (infra/scripts/serve.mjs):
 // measure under the same young-generation size.
@@ -38,18 +39,6 @@ const RUNS = Math.max(2, Number(values.runs));
 const FAST = Number(values.fast);
 const SLOW = Number(values.slow);
 const TARGET = 3_000_000;
-
-/** mulberry32: a 32-bit state PRNG, uniform in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** n 1-minute bars from 2026-01-05 09:15 IST: a random walk in 5-paise steps around ₹2,500, integer ticks. */
 function makeBars(n, seed) {
