@@ -1,5 +1,6 @@
 import type { BacktestDto, BacktestMetrics, BacktestStatus, BacktestSummaryDto, BacktestTradeDto } from '@tradeloop/contracts';
 import { toPaise } from '../../lib/money';
+import { barMarker, type BarMarker } from './signal-markers';
 
 /** One point of the equity and drawdown charts. */
 export interface EquityPoint {
@@ -115,18 +116,6 @@ export function backtestTitle(b: Pick<BacktestDto, 'request'> | Pick<BacktestSum
   return `${strategy.kind} ${shape} · ${syms} · ${timeframe}`;
 }
 
-/** One buy / sell marker of the trade chart (lightweight-charts' SeriesMarker shape). */
-export interface TradeMarker {
-  time: number;
-  position: 'belowBar' | 'aboveBar';
-  shape: 'arrowUp' | 'arrowDown';
-  color: string;
-  text: string;
-  id: string;
-}
-
-export const TRADE_MARKER_COLORS = { BUY: '#26c281', SELL: '#f0506e' } as const;
-
 /**
  * The fills of one symbol as markers, each on the drawn bar it happened in (the greatest bar
  * time at or before the fill; `chartTimes` are the chart's times, `toChartTime` maps a fill's
@@ -137,33 +126,14 @@ export function tradeMarkers(
   symbol: string,
   chartTimes: readonly number[],
   toChartTime: (iso: string) => number,
-): TradeMarker[] {
+): BarMarker[] {
   if (chartTimes.length === 0) return [];
   const times = [...chartTimes].sort((a, b) => a - b);
-  const out: TradeMarker[] = [];
+  const out: BarMarker[] = [];
   for (const tr of trades) {
     if (tr.symbol !== symbol) continue;
-    const t = toChartTime(tr.ts);
-    let lo = 0;
-    let hi = times.length - 1;
-    let at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid]! <= t) {
-        at = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
-    if (at < 0) continue;
-    const buy = tr.side === 'BUY';
-    out.push({
-      time: times[at]!,
-      position: buy ? 'belowBar' : 'aboveBar',
-      shape: buy ? 'arrowUp' : 'arrowDown',
-      color: TRADE_MARKER_COLORS[tr.side],
-      text: `${buy ? 'B' : 'S'} ${tr.quantity}`,
-      id: `t${tr.seq}`,
-    });
+    const m = barMarker(times, toChartTime(tr.ts), tr.side, String(tr.quantity), `t${tr.seq}`);
+    if (m) out.push(m);
   }
   return out.sort((a, b) => a.time - b.time);
 }
