@@ -27,6 +27,22 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
   const deepest = useMemo(() => series.reduce((m, p) => Math.min(m, p.drawdown), 0), [series]);
   const digits = drawdownDigits(deepest);
   const timeAt = (i: number) => tickTime(series[Math.min(Math.max(Math.round(i), 0), series.length - 1)]?.t ?? 0);
+  // The axes and tooltip both charts share (recharts wants XAxis etc. as direct children, so shared props, not a wrapper).
+  const xAxis = {
+    dataKey: 'i',
+    type: 'number',
+    domain: ['dataMin', 'dataMax'],
+    tickFormatter: timeAt,
+    tick: { fill: COLORS.axis, fontSize: 11 },
+    stroke: COLORS.grid,
+    minTickGap: 40,
+  } as const;
+  const yAxis = { tick: { fill: COLORS.axis, fontSize: 11 }, stroke: COLORS.grid, width: 72 } as const;
+  const tooltip = {
+    contentStyle: tooltipStyle,
+    labelStyle: { color: '#f1f4f8' },
+    labelFormatter: (i: unknown) => formatDateTime(new Date(series[Number(i)]?.t ?? 0).toISOString()),
+  };
   if (series.length === 0) return <p className="muted">No equity points.</p>;
   return (
     <div className="backtest-charts">
@@ -39,28 +55,9 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} vertical={false} />
-              <XAxis
-                dataKey="i"
-                type="number"
-                domain={['dataMin', 'dataMax']}
-                tickFormatter={timeAt}
-                tick={{ fill: COLORS.axis, fontSize: 11 }}
-                stroke={COLORS.grid}
-                minTickGap={40}
-              />
-              <YAxis
-                domain={['auto', 'auto']}
-                tickFormatter={rupeesAxis}
-                tick={{ fill: COLORS.axis, fontSize: 11 }}
-                stroke={COLORS.grid}
-                width={72}
-              />
-              <Tooltip
-                contentStyle={tooltipStyle}
-                labelStyle={{ color: '#f1f4f8' }}
-                labelFormatter={(i) => formatDateTime(new Date(series[Number(i)]?.t ?? 0).toISOString())}
-                formatter={(_v, _n, item) => [equityTip(item.payload as EquityPoint), 'Equity']}
-              />
+              <XAxis {...xAxis} />
+              <YAxis {...yAxis} domain={['auto', 'auto']} tickFormatter={rupeesAxis} />
+              <Tooltip {...tooltip} formatter={(_v, _n, item) => [equityTip(item.payload as EquityPoint), 'Equity']} />
               <Line type="linear" dataKey="value" stroke={COLORS.equity} dot={false} strokeWidth={1.5} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
@@ -75,28 +72,9 @@ export function BacktestCharts({ points }: { points: readonly { ts: string; equi
           <ResponsiveContainer width="100%" height="100%">
             <AreaChart data={drawn} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke={COLORS.grid} vertical={false} />
-              <XAxis
-                dataKey="i"
-                type="number"
-                domain={['dataMin', 'dataMax']}
-                tickFormatter={timeAt}
-                tick={{ fill: COLORS.axis, fontSize: 11 }}
-                stroke={COLORS.grid}
-                minTickGap={40}
-              />
-              <YAxis
-                domain={['auto', 0]}
-                tickFormatter={(v: number) => `${(v * 100).toFixed(digits)}%`}
-                tick={{ fill: COLORS.axis, fontSize: 11 }}
-                stroke={COLORS.grid}
-                width={72}
-              />
-              <Tooltip
-                contentStyle={tooltipStyle}
-                labelStyle={{ color: '#f1f4f8' }}
-                labelFormatter={(i) => formatDateTime(new Date(series[Number(i)]?.t ?? 0).toISOString())}
-                formatter={(v) => [typeof v === 'number' ? `${(v * 100).toFixed(digits + 1)} %` : '—', 'Drawdown']}
-              />
+              <XAxis {...xAxis} />
+              <YAxis {...yAxis} domain={['auto', 0]} tickFormatter={(v: number) => `${(v * 100).toFixed(digits)}%`} />
+              <Tooltip {...tooltip} formatter={(v) => [typeof v === 'number' ? `${(v * 100).toFixed(digits + 1)} %` : '—', 'Drawdown']} />
               <Area
                 type="linear"
                 dataKey="drawdown"
