@@ -1,13 +1,13 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { createSeriesMarkers, type ISeriesMarkersPluginApi, type SeriesMarker, type Time, type UTCTimestamp } from 'lightweight-charts';
+import type { SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { BacktestTradeDto, CandleSeries } from '@tradeloop/contracts';
 import type { Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { api } from '../../lib/api';
-import { createCandleChart } from '../trade/candle-chart';
 import { chartTime, toBar } from '../trade/chart-data';
 import { tradeMarkers } from './backtest-report';
+import { MarkerLegend, useMarkedCandleChart } from './SignalChart';
 import '../trade/trade.css';
 
 /**
@@ -29,32 +29,13 @@ export function BacktestTradeChart({
   to: string;
   trades: readonly BacktestTradeDto[];
 }) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const handles = useRef<{ setBars: (bars: ReturnType<typeof toBar>[]) => void; markers: ISeriesMarkersPluginApi<Time> } | null>(null);
+  const { containerRef, handlesRef } = useMarkedCandleChart();
   const candles = useQuery({
     queryKey: ['market', 'candles-range', symbol, timeframe, from, to],
     queryFn: ({ signal }) => api<CandleSeries>('/api/v1/market/candles', { signal, query: { symbol, timeframe, from, to } }),
     staleTime: Infinity,
   });
   const bars = useMemo(() => (candles.data?.candles ?? []).map(toBar), [candles.data]);
-
-  useEffect(() => {
-    const container = containerRef.current;
-    if (!container) return undefined;
-    const { chart, candles: series } = createCandleChart(container);
-    const markers = createSeriesMarkers(series, []);
-    handles.current = {
-      setBars: (b) => {
-        series.setData(b);
-        chart.timeScale().fitContent();
-      },
-      markers,
-    };
-    return () => {
-      handles.current = null;
-      chart.remove();
-    };
-  }, []);
 
   const markers = useMemo(
     () =>
@@ -67,11 +48,14 @@ export function BacktestTradeChart({
     [trades, symbol, bars],
   );
   useEffect(() => {
-    handles.current?.setBars(bars);
-  }, [bars]);
+    const handles = handlesRef.current;
+    if (!handles) return;
+    handles.candles.setData(bars);
+    handles.chart.timeScale().fitContent();
+  }, [bars, handlesRef]);
   useEffect(() => {
-    handles.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp }) satisfies SeriesMarker<Time>));
-  }, [markers]);
+    handlesRef.current?.markers.setMarkers(markers.map((m) => ({ ...m, time: m.time as UTCTimestamp }) satisfies SeriesMarker<Time>));
+  }, [markers, handlesRef]);
 
   const state = candles.isError ? 'error' : candles.isPending ? 'loading' : 'ready';
   const buys = markers.filter((m) => m.shape === 'arrowUp').length;
@@ -91,10 +75,7 @@ export function BacktestTradeChart({
           <h3 className="chart-symbol mono">{symbol}</h3>
           <span className="muted">{timeframe} candles · trades</span>
         </div>
-        <div className="signal-legend">
-          <span className="signal-legend-item up">▲ BUY {buys}</span>
-          <span className="signal-legend-item down">▼ SELL {markers.length - buys}</span>
-        </div>
+        <MarkerLegend buys={buys} sells={markers.length - buys} />
       </header>
       <div className="chart-canvas">
         <div ref={containerRef} className="chart-surface" />

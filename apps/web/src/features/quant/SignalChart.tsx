@@ -14,6 +14,34 @@ interface Handles {
   markers: ISeriesMarkersPluginApi<Time>;
 }
 
+/** The app's candle chart with a markers layer, made in `containerRef`'s element on mount and removed on unmount. */
+export function useMarkedCandleChart() {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const handlesRef = useRef<Handles | null>(null);
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return undefined;
+    const { chart, candles } = createCandleChart(container);
+    const markers = createSeriesMarkers(candles, []);
+    handlesRef.current = { chart, candles, markers };
+    return () => {
+      handlesRef.current = null;
+      chart.remove();
+    };
+  }, []);
+  return { containerRef, handlesRef };
+}
+
+/** The BUY / SELL counts beside a marked chart's title. */
+export function MarkerLegend({ buys, sells }: { buys: number; sells: number }) {
+  return (
+    <div className="signal-legend">
+      <span className="signal-legend-item up">▲ BUY {buys}</span>
+      <span className="signal-legend-item down">▼ SELL {sells}</span>
+    </div>
+  );
+}
+
 /**
  * The symbol's candles (the signals' timeframe) with each BUY / SELL signal as a marker on its
  * bar; live candles and live signals are drawn as they arrive.
@@ -30,23 +58,10 @@ export function SignalChart({
   timeframe: Timeframe;
   signals: readonly SignalDto[];
 }) {
-  const containerRef = useRef<HTMLDivElement>(null);
-  const handlesRef = useRef<Handles | null>(null);
+  const { containerRef, handlesRef } = useMarkedCandleChart();
   const [barTimes, setBarTimes] = useState<number[]>([]);
   /** The drawn bars' times, for the live-candle handler (state would be stale in its closure). */
   const timesRef = useRef<number[]>([]);
-
-  useEffect(() => {
-    const container = containerRef.current;
-    if (!container) return undefined;
-    const { chart, candles } = createCandleChart(container);
-    const markers = createSeriesMarkers(candles, []);
-    handlesRef.current = { chart, candles, markers };
-    return () => {
-      handlesRef.current = null;
-      chart.remove();
-    };
-  }, []);
 
   const { history } = useLiveCandles(symbol, timeframe, {
     reset: () => {
@@ -74,7 +89,7 @@ export function SignalChart({
   const markers = useMemo(() => (symbol ? signalMarkers(signals, symbol, barTimes) : []), [signals, symbol, barTimes]);
   useEffect(() => {
     handlesRef.current?.markers.setMarkers(markers);
-  }, [markers]);
+  }, [markers, handlesRef]);
 
   const state = !symbol ? 'empty' : history.isError ? 'error' : history.isPending ? 'loading' : 'ready';
   const buys = markers.filter((m) => m.shape === 'arrowUp').length;
@@ -95,10 +110,7 @@ export function SignalChart({
           <h2 className="chart-symbol mono">{symbol ?? 'No symbol'}</h2>
           <span className="muted">{timeframe} candles · signal markers</span>
         </div>
-        <div className="signal-legend">
-          <span className="signal-legend-item up">▲ BUY {buys}</span>
-          <span className="signal-legend-item down">▼ SELL {markers.length - buys}</span>
-        </div>
+        <MarkerLegend buys={buys} sells={markers.length - buys} />
       </header>
       <div className="chart-canvas" data-testid="signal-chart-canvas">
         <div ref={containerRef} className="chart-surface" />
