@@ -6,6 +6,7 @@ import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { startWorker } from './support/kite-world';
+import { backtestRequest, holdBacktestRows } from './support/backtests';
 
 /**
  * Backtest sweeps (docs/backtests.md "Sweeps"): params lists expand to one child run per
@@ -37,17 +38,8 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const request = (params: Record<string, unknown>, over: Record<string, unknown> = {}) => ({
-  strategy: { kind: 'sma-crossover', params: { quantity: 1, ...params } },
-  symbols: ['RELIANCE'],
-  timeframe: '1m',
-  from: iso(T0),
-  to: iso(T0 + N * 60_000),
-  fillModel: { at: 'close' },
-  fees: false,
-  initialCapital: '100000.00',
-  ...over,
-});
+const request = (params: Record<string, unknown>, over: Record<string, unknown> = {}) =>
+  backtestRequest(T0, T0 + N * 60_000, { strategy: { kind: 'sma-crossover', params: { quantity: 1, ...params } }, ...over });
 const start = (body: unknown) => api.http.request('POST', '/api/v1/backtests', { body, token: quant.token });
 const get = (id: string) => api.http.get(`/api/v1/backtests/${id}`, quant.token);
 const rows = async () => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n);
@@ -195,17 +187,8 @@ describe('backtest sweeps', () => {
     const childIds = (res.body.children as { id: string }[]).map((c) => c.id);
     // Key-share locks on the children: they can be claimed, beat and asked to cancel, but cannot
     // store results, so the cancel lands while they run whatever the machine's speed.
-    let locked!: () => void;
-    let release!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const released = new Promise<void>((r) => (release = r));
-    const holding = db.tx(async (sql) => {
-      await sql.rows(`SELECT 1 FROM backtests WHERE id = ANY($1::uuid[]) FOR KEY SHARE`, [childIds]);
-      locked();
-      await released;
-    });
+    const release = await holdBacktestRows(db, childIds);
     try {
-      await isLocked;
       worker = await startWorker(ctx, await freePort(), { MARKET_FEED: 'off' });
       await eventually(
         async () => {
@@ -220,8 +203,7 @@ describe('backtest sweeps', () => {
       expect(del.status).toBe(202);
       expect(del.body.status).toBe('running');
     } finally {
-      release();
-      await holding;
+      await release();
     }
     const done = BacktestSchema.parse(
       await eventually(

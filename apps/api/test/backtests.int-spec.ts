@@ -17,6 +17,7 @@ import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { eventually } from './support/market-socket';
 import { startWorker } from './support/kite-world';
+import { backtestRequest, holdBacktestRows } from './support/backtests';
 
 /**
  * Backtests over HTTP and through the real worker (docs/backtests.md "Runs, storage and API"):
@@ -70,17 +71,7 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-const request = (over: Record<string, unknown> = {}) => ({
-  strategy: { kind: 'sma-crossover', params: { fast: 5, slow: 20, quantity: 1 } },
-  symbols: ['RELIANCE'],
-  timeframe: '1m',
-  from: iso(T0),
-  to: iso(T0 + N * 60_000),
-  fillModel: { at: 'close' },
-  fees: false,
-  initialCapital: '100000.00',
-  ...over,
-});
+const request = (over: Record<string, unknown> = {}) => backtestRequest(T0, T0 + N * 60_000, over);
 const start = (body: unknown, token = quant.token) => api.http.request('POST', '/api/v1/backtests', { body, token });
 const get = (id: string, token = quant.token) => api.http.get(`/api/v1/backtests/${id}`, token);
 const rows = async () => Number((await api.app.get(Db).sql.one<{ n: string }>(`SELECT count(*)::text AS n FROM backtests`)).n);
@@ -205,25 +196,15 @@ describe('backtests API', () => {
     // While this transaction holds a key-share lock on the row, the run can claim it, beat and be
     // asked to cancel (those updates leave the key alone) but cannot store its results: the
     // cancel lands while it is running, whatever the machine's speed.
-    let locked!: () => void;
-    let release!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const released = new Promise<void>((r) => (release = r));
-    const holding = db.tx(async (sql) => {
-      await sql.rows(`SELECT 1 FROM backtests WHERE id = $1 FOR KEY SHARE`, [id]);
-      locked();
-      await released;
-    });
+    const release = await holdBacktestRows(db, [id]);
     try {
-      await isLocked;
       await ensureWorker();
       await untilStatus(id, ['running']);
       const del = await api.http.request('DELETE', `/api/v1/backtests/${id}`, { token: quant.token });
       expect(del.status).toBe(202);
       expect(del.body).toEqual({ id, status: 'running' });
     } finally {
-      release();
-      await holding;
+      await release();
     }
     const b = await untilStatus(id, ['completed', 'failed', 'cancelled']);
     expect(b).toMatchObject({ status: 'cancelled', metrics: null });
@@ -356,23 +337,13 @@ describe('backtests API', () => {
     const { id } = (await start(request())).body;
     // As in the cancel test, a key-share lock keeps the run from storing its results, so it is
     // still running when its worker is killed.
-    let locked!: () => void;
-    let release!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const released = new Promise<void>((r) => (release = r));
-    const holding = db.tx(async (sql) => {
-      await sql.rows(`SELECT 1 FROM backtests WHERE id = $1 FOR KEY SHARE`, [id]);
-      locked();
-      await released;
-    });
+    const release = await holdBacktestRows(db, [id]);
     try {
-      await isLocked;
       await untilStatus(id, ['running']);
       await worker!.stop('SIGKILL');
       worker = undefined;
     } finally {
-      release();
-      await holding;
+      await release();
     }
     expect((await get(id)).body.status).toBe('running');
     // The next worker's sweep finds its heartbeat stale (15 s) and fails it.
