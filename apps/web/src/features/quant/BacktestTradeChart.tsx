@@ -3,11 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import type { SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import type { BacktestTradeDto, CandleSeries } from '@tradeloop/contracts';
 import type { Timeframe } from '@tradeloop/domain';
-import { ErrorNotice } from '../../components/ErrorNotice';
 import { api } from '../../lib/api';
 import { chartTime, toBar } from '../trade/chart-data';
 import { tradeMarkers } from './backtest-report';
-import { MarkerLegend, useMarkedCandleChart } from './SignalChart';
+import { CandlesOverlay, MarkerLegend, useMarkedCandleChart } from './SignalChart';
 import '../trade/trade.css';
 
 /**
@@ -79,12 +78,7 @@ export function BacktestTradeChart({
       </header>
       <div className="chart-canvas">
         <div ref={containerRef} className="chart-surface" />
-        {state === 'loading' && <div className="chart-overlay muted">Loading {symbol} candles…</div>}
-        {state === 'error' && (
-          <div className="chart-overlay">
-            <ErrorNotice error={candles.error} onRetry={() => void candles.refetch()} />
-          </div>
-        )}
+        <CandlesOverlay state={state} symbol={symbol} error={candles.error} onRetry={() => void candles.refetch()} />
       </div>
     </section>
   );

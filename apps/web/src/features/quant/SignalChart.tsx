@@ -32,6 +32,28 @@ export function useMarkedCandleChart() {
   return { containerRef, handlesRef };
 }
 
+/** Over a marked chart's canvas: "Loading <symbol> candles…" while loading, the error with a retry after a failed read. */
+export function CandlesOverlay({
+  state,
+  symbol,
+  error,
+  onRetry,
+}: {
+  state: string;
+  symbol: string | null;
+  error: unknown;
+  onRetry: () => void;
+}) {
+  if (state === 'loading') return <div className="chart-overlay muted">Loading {symbol} candles…</div>;
+  if (state === 'error')
+    return (
+      <div className="chart-overlay">
+        <ErrorNotice error={error} onRetry={onRetry} />
+      </div>
+    );
+  return null;
+}
+
 /** The BUY / SELL counts beside a marked chart's title. */
 export function MarkerLegend({ buys, sells }: { buys: number; sells: number }) {
   return (
@@ -117,12 +139,7 @@ export function SignalChart({
         {state === 'empty' && (
           <div className="chart-overlay muted">Filter by a symbol (or click one in the list) to see its chart with signals.</div>
         )}
-        {state === 'loading' && <div className="chart-overlay muted">Loading {symbol} candles…</div>}
-        {state === 'error' && (
-          <div className="chart-overlay">
-            <ErrorNotice error={history.error} onRetry={() => void history.refetch()} />
-          </div>
-        )}
+        <CandlesOverlay state={state} symbol={symbol} error={history.error} onRetry={() => void history.refetch()} />
       </div>
     </section>
   );
