@@ -279,7 +279,9 @@ describe('backtests API', () => {
     for (const t of trades) cashTicks += (t.side === 'BUY' ? -1 : 1) * Math.round(Number(t.price) * 10_000);
     const open = trades.length % 2;
     const finalTicks = cashTicks + open * RELIANCE[N - 1]!.close;
-    expect(eq.body.points.at(-1).equity).toBe((Math.round(finalTicks / 100) / 100).toFixed(2));
+    // Exact in bigint: tick-units → paise (half up; the final equity is positive) → rupees with 2 places.
+    const finalPaise = (BigInt(finalTicks) + 50n) / 100n;
+    expect(eq.body.points.at(-1).equity).toBe(`${finalPaise / 100n}.${String(finalPaise % 100n).padStart(2, '0')}`);
     expect(done.metrics!.totalReturn).toBeCloseTo(finalTicks / 1e9 - 1, 12);
 
     const arrow = await fetch(`${api.url}/api/v1/backtests/${id}/equity`, {

@@ -14,7 +14,16 @@ import {
   type Page,
   type PageQuery,
 } from '@tradeloop/contracts';
-import { DomainError, formatMoney, formatPrice, parsePositiveMoney, type FieldError, type UserId } from '@tradeloop/domain';
+import {
+  DomainError,
+  formatMoney,
+  formatPrice,
+  parsePositiveMoney,
+  valueToPaise,
+  type FieldError,
+  type TradeValue,
+  type UserId,
+} from '@tradeloop/domain';
 import { APP_CONFIG, cursorCodec, CursorKeys, Db, JobProducer, type AppConfig } from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
@@ -28,11 +37,9 @@ export interface BacktestViewer {
   admin: boolean;
 }
 
-/** Tick-units (ticks × units; 1 tick = ₹0.0001) → rupees, 2 places, rounded half away from zero. */
+/** Tick-units (ticks × units; 1 tick = ₹0.0001) → rupees, 2 places, by the domain's one rounding (valueToPaise: half away from zero). */
 export function tickUnitsToMoney(v: bigint): string {
-  const negative = v < 0n;
-  const abs = negative ? -v : v;
-  return formatMoney((negative ? -1n : 1n) * ((abs + 50n) / 100n));
+  return formatMoney(valueToPaise(v as TradeValue));
 }
 
 /** A sweep's status and progress are its children's (docs/backtests.md "Sweeps"). */

@@ -15,6 +15,7 @@ import type { RunDto, RunsCompare } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../lib/format';
+import { formatInr } from '../../lib/money';
 import { useRunsCompare, useStrategyRuns } from './runs-api';
 
 const COLORS = ['#3d8bfd', '#f5a524', '#2fbf71', '#c084fc', '#f0506e'];
@@ -115,16 +116,26 @@ function RunRow({ run: r, picked, onPick }: { run: RunDto; picked: boolean; onPi
   );
 }
 
-/** The compare answer as chart rows: one per time, a value per run (rupees) or undefined outside it. */
-export function compareRows(c: RunsCompare): Record<string, number | undefined>[] {
+/**
+ * The compare answer as chart rows: one per time, per run `r<k>` its equity in rupees for drawing
+ * only, and `s<k>` the exact money string the tooltip shows (undefined outside the run).
+ */
+export function compareRows(c: RunsCompare): Record<string, number | string | undefined>[] {
   return c.equity.map((p) => {
-    const row: Record<string, number | undefined> = { t: Date.parse(p.ts) };
+    const row: Record<string, number | string | undefined> = { t: Date.parse(p.ts) };
     p.values.forEach((v, k) => {
       row[`r${k}`] = v === null ? undefined : Number(v);
+      row[`s${k}`] = v ?? undefined;
     });
     return row;
   });
 }
+
+/** The tooltip's value of a run's line: its exact equity string, never the float drawn. */
+const exactEquity = (item: { dataKey?: unknown; payload?: Record<string, unknown> }): string => {
+  const exact = item.payload?.[`s${String(item.dataKey).slice(1)}`];
+  return typeof exact === 'string' ? formatInr(exact) : '—';
+};
 
 function RunsComparison({ ids }: { ids: string[] }) {
   const compare = useRunsCompare(ids);
@@ -166,7 +177,7 @@ function RunsComparison({ ids }: { ids: string[] }) {
               <Tooltip
                 contentStyle={{ background: '#121720', border: '1px solid #2a3341', borderRadius: 4, fontSize: 12 }}
                 labelFormatter={(t) => formatDateTime(new Date(Number(t)).toISOString())}
-                formatter={(v) => (typeof v === 'number' ? `₹${v.toFixed(2)}` : '—')}
+                formatter={(_v, _n, item) => exactEquity(item as { dataKey?: unknown; payload?: Record<string, unknown> })}
               />
               <Legend wrapperStyle={{ fontSize: 12 }} />
               {runs.map((r, k) => (
