@@ -7,6 +7,7 @@ const SYMBOLS = ['RELIANCE', 'INFY', 'SBIN'] as const;
 
 describeFeedConformance({
   name: 'Kite ticker (KiteFeedSource) against the fake Kite',
+  floodFrameTicks: 50,
   async setup({ stallMs, maxQueuedTicks }): Promise<FeedWorld> {
     // Heartbeats five times as often as the stall limit: a quiet, healthy socket must never look stalled.
     const fake = new FakeKite({ heartbeatMs: Math.max(20, Math.floor(stallMs / 5)) });
@@ -76,7 +77,7 @@ describeFeedConformance({
       subscribedPerConnection: () => fake.tickerSubscriptions().map((m) => [...m.values()].filter((mode) => mode === 'full').length),
       authLostCalls: () => authLost,
       refusedUpgrades: () => refused,
-      flood: (ticksPerSecond) => fake.feedTicks({ ticksPerSecond, intervalMs: 10 }),
+      flood: (ticksPerSecond) => fake.feedTicks({ ticksPerSecond, intervalMs: 10, ticksPerFrame: 50 }),
       teardown: () => fake.stop(),
     };
   },

@@ -15,6 +15,7 @@ const book = (ltp: PriceTicks, n: number, dir: number): FakeOpenAlgoLevel[] =>
  */
 describeFeedConformance({
   name: 'OpenAlgo WebSocket proxy (OpenAlgoFeedSource) against the fake OpenAlgo',
+  floodFrameTicks: 1, // one tick a message
   async setup({ stallMs, maxQueuedTicks }): Promise<FeedWorld> {
     // Pings five times as often as the stall limit: a quiet, healthy socket must never look stalled.
     const fake = new FakeOpenAlgo({ pingMs: Math.max(20, Math.floor(stallMs / 5)) });
@@ -67,7 +68,16 @@ describeFeedConformance({
   },
 });
 
-describe('OpenAlgo feed: the proxy’s messages in our terms', () => {
+/** A bounded wait that fails by name; each case's limit is above the sum of its waits. */
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('OpenAlgo feed: the proxy’s messages in our terms', { timeout: 30_000 }, () => {
   it('rupees to ticks, trade size from the day volume, previous close from `close`, empty levels dropped, LTP-only ticks without a book', async () => {
     const fake = new FakeOpenAlgo({ pingMs: 100 });
     const { wsUrl } = await fake.start();
@@ -85,14 +95,10 @@ describe('OpenAlgo feed: the proxy’s messages in our terms', () => {
         ),
       now: () => clock,
     });
-    const arrived = async (n: number) => {
-      const deadline = Date.now() + 5_000;
-      while (got.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    };
+    const arrived = (n: number) => until(() => got.length >= n, `${n} ticks`);
     try {
       await source.start((t) => void got.push(...t));
-      const deadline = Date.now() + 5_000;
-      while (fake.marketSubscriptions()[0]?.size !== 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await until(() => fake.marketSubscriptions()[0]?.size === 2, 'the subscription');
       expect([...fake.marketSubscriptions()[0]!]).toEqual([
         ['NSE:RELIANCE', 3],
         ['NSE_INDEX:NIFTY', 3],
@@ -149,15 +155,14 @@ describe('OpenAlgo feed: the proxy’s messages in our terms', () => {
     });
     try {
       await source.start((t) => void got.push(...t));
-      const deadline = Date.now() + 5_000;
-      while (fake.marketSubscriptions()[0]?.size !== 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await until(() => fake.marketSubscriptions()[0]?.size === 1, 'the subscription');
       const msg = (data: unknown) => JSON.stringify({ type: 'market_data', symbol: 'SBIN', exchange: 'NSE', mode: 3, data });
       fake.sendMarketRaw(msg({ ltp: '800.5' }));
       fake.sendMarketRaw(msg({ ltp: 800.5, depth: { buy: 'none', sell: [] } }));
       fake.sendMarketRaw(msg({ ltp: 800.5, volume: -3 }));
       fake.sendMarketRaw(JSON.stringify([1, 2]));
       fake.publishMarketData('NSE', 'SBIN', { ltp: 801_0000, volume: 10 });
-      while (got.length < 1 && Date.now() < deadline + 5_000) await new Promise((r) => setTimeout(r, 10));
+      await until(() => got.length >= 1, 'the good tick');
       expect(got.map((t) => t.ltp)).toEqual([801_0000]);
       expect(source.feedStats.framesRejected).toBe(4);
     } finally {
@@ -167,7 +172,7 @@ describe('OpenAlgo feed: the proxy’s messages in our terms', () => {
   });
 });
 
-describe('OpenAlgo feed: a refused key', () => {
+describe('OpenAlgo feed: a refused key', { timeout: 30_000 }, () => {
   it('is not tried again while the account still offers it (the mark failed); a new key is tried and every instrument subscribed (two a message)', async () => {
     const fake = new FakeOpenAlgo({ pingMs: 100, apiKey: 'good-openalgo-key-000000000000000000000' });
     const { wsUrl } = await fake.start();
@@ -185,13 +190,6 @@ describe('OpenAlgo feed: a refused key', () => {
       backoff: { initialMs: 10, maxMs: 20 },
       subscribeBatch: 2,
     });
-    const until = async (check: () => boolean, what: string) => {
-      const deadline = Date.now() + 5_000;
-      while (!check()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    };
     try {
       await source.start(() => undefined);
       await until(() => source.feedStats.state === 'waiting_for_login', 'the wait');

@@ -26,6 +26,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 
 describeFeedConformance({
   name: 'Upstox market feed v3 (UpstoxFeedSource) against the fake Upstox',
+  floodFrameTicks: SYMBOLS.length,
   async setup({ stallMs, maxQueuedTicks }): Promise<FeedWorld> {
     // Pings five times as often as the stall limit: a quiet, healthy socket must never look stalled.
     const fake = new FakeUpstox({ heartbeatMs: Math.max(20, Math.floor(stallMs / 5)) });

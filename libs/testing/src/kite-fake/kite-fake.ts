@@ -749,11 +749,12 @@ export class FakeKite extends EventEmitter {
 
   /**
    * Sends about `ticksPerSecond` ticks to every ticker connection for its subscribed tokens (in
-   * its modes), in frames every `intervalMs`, prices from a seeded random walk around each
+   * its modes), every `intervalMs` in frames of at most `ticksPerFrame` (default 500), prices from a seeded random walk around each
    * token's quote (or ₹1000). The book is not touched. `stop()` ends it and tells how many ticks went out.
    */
-  feedTicks(options: { ticksPerSecond: number; intervalMs?: number; seed?: number }): { stop(): number } {
+  feedTicks(options: { ticksPerSecond: number; intervalMs?: number; seed?: number; ticksPerFrame?: number }): { stop(): number } {
     const intervalMs = options.intervalMs ?? 10;
+    const perFrame = options.ticksPerFrame ?? 500;
     let seed = options.seed ?? 12345;
     const rand = (): number => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -777,7 +778,7 @@ export class FakeKite extends EventEmitter {
           walk.set(token, next);
           packets.push({ tick: this.syntheticTick(token, next * 100), mode: c.modes.get(token)! });
         }
-        for (let from = 0; from < packets.length; from += 500) c.ws.send(encodeTickFrame(packets.slice(from, from + 500)));
+        for (let from = 0; from < packets.length; from += perFrame) c.ws.send(encodeTickFrame(packets.slice(from, from + perFrame)));
       }
       sent += due;
     }, intervalMs);

@@ -155,6 +155,7 @@ export class FakeOpenAlgo extends EventEmitter {
   /** Market-data subscriptions per socket: `EXCHANGE:SYMBOL` → mode (1 LTP, 2 Quote, 3 Depth). */
   private readonly market = new Map<WebSocket, Map<string, number>>();
   private pingTimer: NodeJS.Timeout | null = null;
+  private readonly floods = new Set<NodeJS.Timeout>();
   private marketStalled = false;
   private refusedAuths = 0;
 
@@ -204,6 +205,8 @@ export class FakeOpenAlgo extends EventEmitter {
   async stop(): Promise<void> {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = null;
+    for (const flood of this.floods) clearInterval(flood);
+    this.floods.clear();
     this.market.clear();
     for (const res of this.hung) res.destroy();
     this.hung.clear();
@@ -345,9 +348,11 @@ export class FakeOpenAlgo extends EventEmitter {
       }
       sent += due;
     }, opts.intervalMs ?? 10);
+    this.floods.add(timer);
     return {
       stop: () => {
         clearInterval(timer);
+        this.floods.delete(timer);
         return sent;
       },
     };

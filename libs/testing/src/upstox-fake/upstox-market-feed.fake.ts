@@ -108,6 +108,7 @@ export class FakeUpstoxMarketFeed {
   private readonly last = new Map<string, FakeUpstoxFeedTick>();
   private heartbeat: NodeJS.Timeout | null = null;
   private stalled = false;
+  private readonly floods = new Set<NodeJS.Timeout>();
   private seq = 0;
   private connects = 0;
   /** Subscription frames that were not binary JSON requests (we expect none). */
@@ -159,6 +160,8 @@ export class FakeUpstoxMarketFeed {
 
   stop(): Promise<void> {
     this.setHeartbeat(null);
+    for (const flood of this.floods) clearInterval(flood);
+    this.floods.clear();
     for (const c of this.clients) c.ws.terminate();
     this.clients.clear();
     return new Promise((resolve) => this.wss.close(() => resolve()));
@@ -261,9 +264,11 @@ export class FakeUpstoxMarketFeed {
         }
       }
     }, intervalMs);
+    this.floods.add(timer);
     return {
       stop: () => {
         clearInterval(timer);
+        this.floods.delete(timer);
         return sent;
       },
     };
