@@ -3,3 +3,4 @@ export * from './fills';
 export * from './engine';
 export * from './metrics';
 export * from './runs';
+export * from './thin';
