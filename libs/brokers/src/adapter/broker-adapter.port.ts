@@ -62,8 +62,15 @@ export interface BrokerAdapter {
   listOrders(): Promise<BrokerOrder[]>;
   /** Today's executions with the broker's trade ids, oldest first. */
   listTrades(): Promise<BrokerTrade[]>;
-  /** Net positions per (instrument, product). */
+  /** Net positions per (instrument, product): today's, plus what the broker carries overnight (NRML). */
   listPositions(): Promise<BrokerPosition[]>;
+  /**
+   * Delivery (CNC) holdings: where a broker moves a day's CNC positions after the day (Kite
+   * `/portfolio/holdings`, Upstox `/v2/portfolio/long-term-holdings`, OpenAlgo `/holdings`;
+   * docs/brokers.md 4.12). A broker whose CNC positions never leave its positions (the mock)
+   * answers none. A malformed reply is a `BrokerError`, as for every read.
+   */
+  listHoldings(): Promise<BrokerHolding[]>;
   funds(): Promise<BrokerFunds>;
   /** Latest quotes; instruments the broker has no quote for are left out (batched per `maxQuoteBatch`). */
   quotes(instruments: readonly InstrumentRef[]): Promise<BrokerQuote[]>;
@@ -166,6 +173,30 @@ export interface BrokerPosition {
   /** Realised P&L as the broker computes it, in paise. */
   readonly realisedPnl: Paise;
 }
+
+/**
+ * One delivery holding, normalised (docs/brokers.md 4.12). A holding is always CNC. The quantity
+ * the account holds is `quantity + (t1Quantity ?? 0)` (`heldQuantity`); `usedQuantity` is what was
+ * sold (or blocked for a sell) from it today — the holding row still lists it for the day, while the
+ * sale shows as a negative CNC day position, so it is informational and never subtracted.
+ */
+export interface BrokerHolding {
+  readonly instrument: InstrumentRef;
+  /** Settled in the demat account (Kite and Upstox `quantity`); for OpenAlgo its one `quantity`. */
+  readonly quantity: Quantity;
+  /** Bought, awaiting T+1 delivery (`t1_quantity`); null when the broker does not report it apart (OpenAlgo). */
+  readonly t1Quantity: Quantity | null;
+  /** Sold or blocked for a sell today (Kite `used_quantity`, Upstox `cnc_used_quantity`); null when not reported. */
+  readonly usedQuantity: Quantity | null;
+  /** Average acquisition price; null when the broker has none (received, not bought). */
+  readonly averagePrice: PriceTicks | null;
+  readonly lastPrice: PriceTicks | null;
+  /** The broker's P&L on the holding, in paise (0 when not reported). */
+  readonly pnl: Paise;
+}
+
+/** What the account holds of a holding: settled plus awaiting T+1 delivery (docs/brokers.md 4.12). */
+export const heldQuantity = (h: Pick<BrokerHolding, 'quantity' | 't1Quantity'>): Quantity => h.quantity + (h.t1Quantity ?? 0);
 
 /** Paise. Brokers split this many ways (Kite `available`/`utilised`, Upstox per segment): the common part. */
 export interface BrokerFunds {

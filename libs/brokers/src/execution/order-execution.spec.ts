@@ -161,6 +161,7 @@ class FlakyAdapter implements BrokerAdapter {
   listOrders = () => this.inner.listOrders();
   listTrades = () => this.inner.listTrades();
   listPositions = () => this.inner.listPositions();
+  listHoldings = () => this.inner.listHoldings();
   funds = () => this.inner.funds();
   quotes = (...a: Parameters<BrokerAdapter['quotes']>) => this.inner.quotes(...a);
   subscribe = (l: OrderUpdateListener) => this.inner.subscribe(l);
@@ -288,6 +289,7 @@ describe('OrderExecution: updates', () => {
       listOrders: adapter.listOrders,
       listTrades: adapter.listTrades,
       listPositions: adapter.listPositions,
+      listHoldings: adapter.listHoldings,
       funds: adapter.funds,
       quotes: adapter.quotes,
       subscribe: (l: OrderUpdateListener) => adapter.subscribe((u) => l({ ...u, tag: null })),

@@ -5,6 +5,7 @@ import { InstrumentMap } from '../adapter/instrument.mapper';
 import {
   kiteErrorKind,
   parseKiteEnvelope,
+  parseKiteHoldings,
   parseKiteOrder,
   parseKiteOrderBook,
   parseKitePlaceResult,
@@ -371,5 +372,86 @@ describe('Kite postbacks', () => {
     const tampered = caught(() => parseKitePostback(JSON.stringify({ ...postback, order_id: '220303000308933' }), 'test_secret', context));
     expect(tampered.code).toBe('POSTBACK_CHECKSUM_MISMATCH');
     expect(caught(() => parseKitePostback('order_id=1', 'test_secret', context)).code).toBe('POSTBACK_INVALID');
+  });
+});
+
+describe('Kite holdings', () => {
+  // Rows as in zerodha/kiteconnect-mocks holdings.json (BHEL: 11 settled + 1 T1; RELIANCE: T1 only).
+  const row = (over: Record<string, unknown> = {}) => ({
+    tradingsymbol: 'INFY',
+    exchange: 'NSE',
+    instrument_token: 408065,
+    isin: 'INE009A01021',
+    product: 'CNC',
+    price: 0,
+    quantity: 11,
+    used_quantity: 0,
+    t1_quantity: 1,
+    realised_quantity: 11,
+    authorised_quantity: 0,
+    opening_quantity: 12,
+    collateral_quantity: 0,
+    collateral_type: '',
+    discrepancy: false,
+    average_price: 56.35,
+    last_price: 75.85,
+    close_price: 77,
+    pnl: 233.99999999999991,
+    ...over,
+  });
+
+  it('reads settled, T1 and used quantities, prices in ticks and the P&L in paise; unknown instruments left out', () => {
+    expect(
+      parseKiteHoldings(
+        [row(), row({ tradingsymbol: 'NOPE' }), row({ tradingsymbol: 'SBIN', quantity: 0, t1_quantity: 2, used_quantity: 1 })],
+        context,
+      ),
+    ).toEqual([
+      {
+        instrument: { exchange: 'NSE', symbol: 'INFY' },
+        quantity: 11,
+        t1Quantity: 1,
+        usedQuantity: 0,
+        averagePrice: 563_500,
+        lastPrice: 758_500,
+        pnl: 23_400n,
+      },
+      {
+        instrument: { exchange: 'NSE', symbol: 'SBIN' },
+        quantity: 0,
+        t1Quantity: 2,
+        usedQuantity: 1,
+        averagePrice: 563_500,
+        lastPrice: 758_500,
+        pnl: 23_400n,
+      },
+    ]);
+    expect(parseKiteHoldings([], context)).toEqual([]);
+  });
+
+  it('takes a missing T1 as none, a missing used quantity as not reported, null prices (unpriced stock) as none', () => {
+    const [h] = parseKiteHoldings(
+      [row({ t1_quantity: undefined, used_quantity: undefined, average_price: null, last_price: null, pnl: null })],
+      context,
+    );
+    expect(h).toMatchObject({ quantity: 11, t1Quantity: 0, usedQuantity: null, averagePrice: null, lastPrice: null, pnl: 0n });
+  });
+
+  it('refuses a malformed reply as a retryable INVALID_RESPONSE, never a partial list', () => {
+    for (const bad of [
+      null,
+      { data: [] },
+      [null],
+      [row({ exchange: undefined })],
+      [row({ quantity: undefined })],
+      [row({ quantity: -1 })],
+      [row({ quantity: 1.5 })],
+      [row({ t1_quantity: '1' })],
+      [row({ used_quantity: -2 })],
+      [row({ pnl: 'lots' })],
+    ]) {
+      const e = caught(() => parseKiteHoldings(bad, context));
+      expect(e, JSON.stringify(bad)).toMatchObject({ kind: 'retryable', code: 'INVALID_RESPONSE' });
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { VALIDITIES, type OrderSide, type PriceTicks, type Validity } from '@tradeloop/domain';
-import type { BrokerOrder, PlaceOrderResult } from '../adapter/broker-adapter.port';
+import { VALIDITIES, type OrderSide, type Paise, type PriceTicks, type Validity } from '@tradeloop/domain';
+import type { BrokerHolding, BrokerOrder, PlaceOrderResult } from '../adapter/broker-adapter.port';
 import {
   BrokerError,
   classifyHttpStatus,
@@ -8,13 +8,13 @@ import {
   type BrokerErrorKind,
   type BrokerOperation,
 } from '../adapter/broker.errors';
-import { asBrokerOrderId, type BrokerOrderId } from '../adapter/identifiers';
+import { asBrokerOrderId, type BrokerOrderId, type InstrumentRef } from '../adapter/identifiers';
 import { fromBrokerQuantity, type BrokerInstrument, type InstrumentMapper } from '../adapter/instrument.mapper';
 import { KITE_PRODUCTS, orderTypeFromBroker } from '../adapter/order-terms.mapper';
 import { KITE_STATUSES, normaliseStatus } from '../adapter/status.mapper';
 import { verifyKitePostback } from './kite-auth';
 import { KITE } from './kite-orders';
-import { kitePriceDecimals, kitePriceToTicks } from './kite-prices';
+import { kiteDecimalToScaled, kitePriceDecimals, kitePriceRounded, kitePriceToTicks } from './kite-prices';
 
 /** One HTTP exchange with Kite as the transport saw it: status, raw body text, Retry-After. */
 export interface KiteHttpResponse {
@@ -360,4 +360,58 @@ export function parseKitePostback(body: string, apiSecret: string, context: Kite
       code: 'POSTBACK_CHECKSUM_MISMATCH',
     });
   return parseKiteOrder(parsed, context);
+}
+
+/**
+ * One holding row in Kite's shape (Upstox's long-term holdings use the same fields, with
+ * `cnc_used_quantity` for `used_quantity`): `quantity` settled, `t1_quantity` awaiting delivery
+ * (absent → 0), the used quantity (absent → null), non-negative whole numbers (in lots where the
+ * instrument trades in lots); prices in decimal rupees (null or 0 → none: Kite sends null for
+ * stock it cannot price), `pnl` rupees (absent or null → 0). Anything else is `invalid(detail)`,
+ * thrown (docs/brokers.md 4.12).
+ */
+export function kiteStyleHolding(
+  raw: Readonly<Record<string, unknown>>,
+  ref: InstrumentRef,
+  instrument: BrokerInstrument,
+  usedField: 'used_quantity' | 'cnc_used_quantity',
+  invalid: (detail: string) => BrokerError,
+): BrokerHolding {
+  const count = (field: string): number | null => {
+    const v = raw[field];
+    if (v === undefined || v === null) return null;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw invalid(`holding ${field} ${String(v)}`);
+    return fromBrokerQuantity(v, instrument);
+  };
+  const quantity = count('quantity');
+  if (quantity === null) throw invalid('a holding without quantity');
+  const pnl = kiteDecimalToScaled(raw.pnl ?? 0, 2);
+  if (pnl === null) throw invalid(`holding pnl ${String(raw.pnl)}`);
+  return {
+    instrument: { exchange: ref.exchange, symbol: ref.symbol },
+    quantity,
+    t1Quantity: count('t1_quantity') ?? 0,
+    usedQuantity: count(usedField),
+    averagePrice: kitePriceRounded(raw.average_price),
+    lastPrice: kitePriceRounded(raw.last_price),
+    pnl: pnl as Paise,
+  };
+}
+
+/**
+ * `GET /portfolio/holdings` data (docs/brokers.md 1.3, 4.12): a list of holding rows; a row of an
+ * instrument we do not trade is left out; a list that is not one, or a row without its instrument
+ * or quantity, is an `INVALID_RESPONSE` (retryable: a read).
+ */
+export function parseKiteHoldings(data: unknown, context: KiteOrderContext): BrokerHolding[] {
+  if (!Array.isArray(data)) throw kiteInvalidResponse('read', 'holdings are not a list');
+  const out: BrokerHolding[] = [];
+  for (const raw of data as unknown[]) {
+    if (!isObject(raw) || typeof raw.exchange !== 'string' || typeof raw.tradingsymbol !== 'string')
+      throw kiteInvalidResponse('read', 'a holding without exchange or tradingsymbol');
+    const ref = context.instruments.fromBroker(raw.exchange, raw.tradingsymbol);
+    if (ref === null) continue; // not an instrument we trade
+    out.push(kiteStyleHolding(raw, ref, context.instruments.toBroker(ref), 'used_quantity', (d) => kiteInvalidResponse('read', d)));
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import type {
   BrokerAdapter,
   BrokerCapabilities,
   BrokerFunds,
+  BrokerHolding,
   BrokerOrder,
   BrokerPosition,
   BrokerQuote,
@@ -35,6 +36,7 @@ import { kiteDecimalToScaled, kitePriceRounded, kitePriceToTicks } from './kite-
 import {
   kiteInvalidResponse,
   parseKiteOrder,
+  parseKiteHoldings,
   parseKiteOrderBook,
   parseKitePlaceResult,
   parseKitePostback,
@@ -303,6 +305,12 @@ export class KiteAdapter implements BrokerAdapter {
       });
     }
     return out;
+  }
+
+  /** `GET /portfolio/holdings`: settled and T1 quantities of the delivery holdings (docs/brokers.md 4.12). */
+  async listHoldings(): Promise<BrokerHolding[]> {
+    const data = await this.call('other', 'read', 'GET', '/portfolio/holdings');
+    return parseKiteHoldings(data, { instruments: this.options.instruments });
   }
 
   /** Equity segment of `GET /user/margins`: `net` is what new orders can use, `utilised.debits` what is blocked. */

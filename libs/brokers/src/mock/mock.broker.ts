@@ -23,6 +23,7 @@ import type {
   BrokerAdapter,
   BrokerCapabilities,
   BrokerFunds,
+  BrokerHolding,
   BrokerOrder,
   BrokerPosition,
   BrokerQuote,
@@ -360,6 +361,15 @@ export class MockBroker implements BrokerAdapter {
 
   listTrades(): Promise<BrokerTrade[]> {
     return this.serial(async () => (await this.store.listTrades()).map(toBrokerTrade));
+  }
+
+  /**
+   * None: the mock never rolls a day, so its CNC positions stay positions (from the trade book) for
+   * ever and nothing moves into holdings. Paper accounts are not reconciled with the broker either
+   * (docs/domain.md, "Daily broker reconciliation"): their books are the mock's.
+   */
+  listHoldings(): Promise<BrokerHolding[]> {
+    return Promise.resolve([]);
   }
 
   /** Net positions from the trade book (flat ones included: they carry the day's realised P&L). */

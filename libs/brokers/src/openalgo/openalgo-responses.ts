@@ -1,5 +1,5 @@
 import type { OrderSide, Paise, PriceTicks } from '@tradeloop/domain';
-import type { BrokerFunds, BrokerOrder, BrokerPosition, BrokerQuote, BrokerTrade } from '../adapter/broker-adapter.port';
+import type { BrokerFunds, BrokerHolding, BrokerOrder, BrokerPosition, BrokerQuote, BrokerTrade } from '../adapter/broker-adapter.port';
 import { BrokerError } from '../adapter/broker.errors';
 import { asBrokerOrderId, asBrokerTradeId, type InstrumentRef } from '../adapter/identifiers';
 import type { InstrumentMapper } from '../adapter/instrument.mapper';
@@ -264,6 +264,40 @@ export function parseOpenAlgoPositions(data: unknown, ctx: OpenAlgoContext): Bro
       averagePrice: netQuantity === 0 ? null : openAlgoPrice(raw.average_price),
       lastPrice: openAlgoPrice(raw.ltp),
       realisedPnl: (netQuantity === 0 ? pnl : 0n) as Paise,
+    });
+  }
+  return out;
+}
+
+/**
+ * `/holdings` data (docs/brokers.md 3.4, 4.12): `{holdings:[{symbol, exchange, product, quantity,
+ * pnl, pnlpercent}], statistics}`, numbers or numeric strings. OpenAlgo passes on one quantity, the
+ * broker's own: no T1 or used quantity apart (`t1Quantity`/`usedQuantity` null). Newer installs add
+ * `average_price` and `ltp`/`last_price`, read when present. No data is no holdings.
+ */
+export function parseOpenAlgoHoldings(data: unknown, ctx: OpenAlgoContext): BrokerHolding[] {
+  if (data === null || data === undefined) return [];
+  if (!isObject(data)) throw openAlgoInvalid('holdings data is not an object');
+  if (data.holdings === undefined || data.holdings === null) return [];
+  if (!Array.isArray(data.holdings)) throw openAlgoInvalid('holdings is not a list');
+  const out: BrokerHolding[] = [];
+  for (const raw of data.holdings as unknown[]) {
+    if (!isObject(raw) || typeof raw.exchange !== 'string' || typeof raw.symbol !== 'string')
+      throw openAlgoInvalid('holding without instrument');
+    const ref = ctx.instruments.fromBroker(raw.exchange, raw.symbol);
+    if (ref === null) continue;
+    const q = openAlgoInteger(raw.quantity);
+    if (q === null || q < 0) throw openAlgoInvalid(`holding quantity ${String(raw.quantity)}`);
+    const pnl = openAlgoPaise(raw.pnl ?? 0);
+    if (pnl === null) throw openAlgoInvalid(`holding pnl ${String(raw.pnl)}`);
+    out.push({
+      instrument: ref,
+      quantity: fromBrokerQuantity(q, ctx.instruments.toBroker(ref)),
+      t1Quantity: null,
+      usedQuantity: null,
+      averagePrice: openAlgoPrice(raw.average_price),
+      lastPrice: openAlgoPrice(raw.ltp ?? raw.last_price),
+      pnl,
     });
   }
   return out;

@@ -3,6 +3,7 @@ import type {
   BrokerAdapter,
   BrokerCapabilities,
   BrokerFunds,
+  BrokerHolding,
   BrokerOrder,
   BrokerPosition,
   BrokerQuote,
@@ -34,6 +35,7 @@ import {
   parseOpenAlgoDepth,
   parseOpenAlgoFunds,
   parseOpenAlgoOrder,
+  parseOpenAlgoHoldings,
   parseOpenAlgoPositions,
   parseOpenAlgoQuote,
   parseOpenAlgoTradeBook,
@@ -283,6 +285,12 @@ export class OpenAlgoAdapter implements BrokerAdapter {
   async listPositions(): Promise<BrokerPosition[]> {
     const reply = await this.call('other', 'read', 'positionbook');
     return parseOpenAlgoPositions(reply.data ?? [], this.ctx());
+  }
+
+  /** `/holdings`: one quantity per holding, as the broker behind OpenAlgo reports it (docs/brokers.md 4.12). */
+  async listHoldings(): Promise<BrokerHolding[]> {
+    const reply = await this.call('other', 'read', 'holdings');
+    return parseOpenAlgoHoldings(reply.data, this.ctx());
   }
 
   async funds(): Promise<BrokerFunds> {

@@ -10,6 +10,7 @@ import {
   formatOpenAlgoTime,
   openAlgoInteger,
   parseOpenAlgoFunds,
+  parseOpenAlgoHoldings,
   parseOpenAlgoOrder,
   parseOpenAlgoPositions,
   parseOpenAlgoTime,
@@ -172,6 +173,44 @@ describe('OpenAlgo replies', () => {
     });
     expect(openAlgoInteger('2.5')).toBeNull();
     expect(openAlgoInteger('10.00')).toBe(10);
+  });
+
+  it('holdings: one quantity per row (no T1 apart), strings or numbers; a malformed reply is INVALID_RESPONSE', () => {
+    const data = {
+      holdings: [
+        { symbol: 'INFY', exchange: 'NSE', product: 'CNC', quantity: '12', pnl: '150.25', pnlpercent: '1.2' },
+        { symbol: 'NOPE', exchange: 'NSE', product: 'CNC', quantity: 3, pnl: 0, pnlpercent: 0 },
+        { symbol: 'SBIN', exchange: 'NSE', product: 'CNC', quantity: 5, pnl: -10, pnlpercent: -0.5, average_price: 800, ltp: '798.5' },
+      ],
+      statistics: { totalholdingvalue: 0, totalinvvalue: 0, totalprofitandloss: 0, totalpnlpercentage: 0 },
+    };
+    expect(parseOpenAlgoHoldings(data, ctx)).toEqual([
+      { instrument: INFY, quantity: 12, t1Quantity: null, usedQuantity: null, averagePrice: null, lastPrice: null, pnl: 15_025n },
+      {
+        instrument: { exchange: 'NSE', symbol: 'SBIN' },
+        quantity: 5,
+        t1Quantity: null,
+        usedQuantity: null,
+        averagePrice: 8_000_000,
+        lastPrice: 7_985_000,
+        pnl: -1_000n,
+      },
+    ]);
+    expect(parseOpenAlgoHoldings({ holdings: [], statistics: {} }, ctx)).toEqual([]);
+    expect(parseOpenAlgoHoldings(null, ctx)).toEqual([]);
+    for (const bad of [
+      [],
+      { holdings: {} },
+      { holdings: [null] },
+      { holdings: [{ exchange: 'NSE', quantity: 1 }] },
+      { holdings: [{ symbol: 'INFY', exchange: 'NSE', quantity: '2.5' }] },
+      { holdings: [{ symbol: 'INFY', exchange: 'NSE', quantity: -1 }] },
+      { holdings: [{ symbol: 'INFY', exchange: 'NSE', quantity: 1, pnl: 'much' }] },
+    ]) {
+      expect(() => parseOpenAlgoHoldings(bad, ctx), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ kind: 'retryable', code: 'INVALID_RESPONSE' }),
+      );
+    }
   });
 
   it('times: OpenAlgo, broker and time-only forms, all IST', () => {

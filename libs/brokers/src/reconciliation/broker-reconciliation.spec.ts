@@ -2,11 +2,14 @@ import type { BrokerReportStatus, OrderStatus, Product } from '@tradeloop/domain
 import {
   asBrokerOrderId,
   asBrokerTradeId,
+  brokerNetQuantities,
   comparedStatus,
+  heldQuantity,
   fillsCashFlow,
   reconcileAccount,
   reportedCash,
   RECONCILIATION_DIFFERENCE_KINDS,
+  type BrokerHolding,
   type BrokerOrder,
   type BrokerPosition,
   type BrokerTrade,
@@ -78,6 +81,7 @@ function matching(): ReconciliationInput {
       orders: [brokerOrder({ brokerOrderId: 'KA', tag: 'tagA' })],
       trades: [trade('KA', 4), trade('KA', 6)],
       positions: [position('INFY', 'MIS', 10)],
+      holdings: [],
       funds: { availableCash: 900_000n, usedMargin: 85_000n },
     },
   };
@@ -90,7 +94,7 @@ describe('reconcileAccount', () => {
     const r = reconcileAccount(matching());
     expect(r.differences).toEqual([]);
     expect(r.reportedCash).toBe(985_000n);
-    expect(r.counts).toEqual({ orders: 1, brokerOrders: 1, trades: 2, positions: 1 });
+    expect(r.counts).toEqual({ orders: 1, brokerOrders: 1, trades: 2, positions: 1, holdings: 0 });
   });
 
   it('names an order we sent that the broker does not hold', () => {
@@ -361,5 +365,122 @@ describe('reconciliation helpers', () => {
       broker: { ...input.broker, funds: { availableCash: 905_000n, usedMargin: 85_000n } },
     });
     expect(agrees.differences).toEqual([]);
+  });
+});
+
+const holding = (symbol: string, quantity: number, t1Quantity: number | null, usedQuantity: number | null = 0): BrokerHolding => ({
+  instrument: { exchange: 'NSE', symbol },
+  quantity,
+  t1Quantity,
+  usedQuantity,
+  averagePrice: 15_000_000,
+  lastPrice: 15_100_000,
+  pnl: 0n,
+});
+
+/**
+ * Holdings folded into the broker's CNC quantity (docs/brokers.md 4.12): the broker's CNC = today's
+ * CNC position net + every holding's settled and T1 quantity, nothing subtracted for a sale today.
+ * Our side is our CNC position, which never moves to holdings.
+ */
+describe('reconcileAccount: delivery holdings', () => {
+  /** No orders today; our CNC net and the broker's day positions and holdings as given. */
+  const day = (ourCnc: number, brokerPositions: BrokerPosition[], holdings: BrokerHolding[]): ReconciliationInput => {
+    const input = matching();
+    return {
+      ...input,
+      orders: [],
+      positions: [{ symbol: 'INFY', product: 'CNC', netQuantity: ourCnc }],
+      broker: { ...input.broker, orders: [], trades: [], positions: brokerPositions, holdings },
+    };
+  };
+  const positionCases = (input: ReconciliationInput) => reconcileAccount(input).differences.filter((d) => d.kind === 'POSITION_MISMATCH');
+
+  it('bought yesterday: the position moved to T1 holdings, no difference', () => {
+    expect(positionCases(day(10, [], [holding('INFY', 0, 10)]))).toEqual([]);
+  });
+
+  it('bought two days ago: settled, no difference', () => {
+    expect(positionCases(day(10, [], [holding('INFY', 10, 0)]))).toEqual([]);
+  });
+
+  it('bought yesterday and more today: today’s CNC position plus the T1 holding', () => {
+    expect(positionCases(day(15, [position('INFY', 'CNC', 5)], [holding('INFY', 0, 10)]))).toEqual([]);
+  });
+
+  it('sold part of a holding today: the negative day position counts, the holding’s used quantity is not taken off again', () => {
+    const input = day(6, [position('INFY', 'CNC', -4)], [holding('INFY', 10, 0, 4)]);
+    expect(positionCases(input)).toEqual([]);
+    // Were used_quantity subtracted as well, the broker would be at 2: the rule must not.
+    expect(positionCases({ ...input, positions: [{ symbol: 'INFY', product: 'CNC', netQuantity: 2 }] })).toEqual([
+      expect.objectContaining({ ours: 2, broker: 6, brokerHoldings: 10 }),
+    ]);
+  });
+
+  it('sold all of a holding today: flat on both sides', () => {
+    expect(positionCases(day(0, [position('INFY', 'CNC', -10)], [holding('INFY', 10, 0, 10)]))).toEqual([]);
+  });
+
+  it('T1 and settled quantities of one holding add up; a T1 sold today too', () => {
+    expect(positionCases(day(10, [], [holding('INFY', 7, 3)]))).toEqual([]);
+    expect(positionCases(day(8, [position('INFY', 'CNC', -2)], [holding('INFY', 7, 3, 2)]))).toEqual([]);
+  });
+
+  it('a broker without a T1 figure (OpenAlgo): its one quantity is the holding', () => {
+    expect(heldQuantity(holding('INFY', 10, null, null))).toBe(10);
+    expect(positionCases(day(10, [], [holding('INFY', 10, null, null)]))).toEqual([]);
+  });
+
+  it('a real difference is still raised, naming the holdings part of the broker’s quantity', () => {
+    // A fill we never recorded yesterday: the broker holds 12, we 10.
+    expect(positionCases(day(10, [], [holding('INFY', 0, 12)]))).toEqual([
+      {
+        kind: 'POSITION_MISMATCH',
+        severity: 'discrepancy',
+        subject: 'INFY:CNC',
+        symbol: 'INFY',
+        product: 'CNC',
+        ours: 10,
+        broker: 12,
+        brokerHoldings: 12,
+      },
+    ]);
+    // A sale at the broker we never saw: today's -3 against the holding of 10.
+    expect(positionCases(day(10, [position('INFY', 'CNC', -3)], [holding('INFY', 10, 0, 3)]))).toEqual([
+      expect.objectContaining({ subject: 'INFY:CNC', ours: 10, broker: 7, brokerHoldings: 10 }),
+    ]);
+    // Shares held at the broker that our books never had (bought outside the platform).
+    expect(positionCases(day(0, [], [holding('TCS', 5, 0)])).map((d) => [d.subject, d.ours, d.broker])).toEqual([['TCS:CNC', 0, 5]]);
+    // Our carried position with no holding at the broker.
+    expect(positionCases(day(10, [], []))).toEqual([expect.objectContaining({ subject: 'INFY:CNC', ours: 10, broker: 0 })]);
+    expect(positionCases(day(10, [], []))[0]).not.toHaveProperty('brokerHoldings');
+  });
+
+  it('holdings are CNC only: MIS and NRML compare positions alone', () => {
+    const input = day(10, [position('INFY', 'MIS', 4), position('INFY', 'NRML', 1)], [holding('INFY', 10, 0)]);
+    expect(positionCases(input)).toEqual([
+      expect.objectContaining({ subject: 'INFY:MIS', ours: 0, broker: 4 }),
+      expect.objectContaining({ subject: 'INFY:NRML', ours: 0, broker: 1 }),
+    ]);
+  });
+
+  it('several holding rows of one symbol add up; the counts name the holdings read', () => {
+    const input = day(13, [], [holding('INFY', 10, 0), holding('INFY', 2, 1)]);
+    expect(positionCases(input)).toEqual([]);
+    expect(reconcileAccount(input).counts).toMatchObject({ positions: 1, holdings: 2 });
+  });
+
+  it('brokerNetQuantities: positions and holdings per (symbol, product), in subject order', () => {
+    expect(
+      brokerNetQuantities(
+        [position('TCS', 'MIS', 3), position('INFY', 'CNC', -4), position('INFY', 'NRML', 0)],
+        [holding('INFY', 10, 2, 4), holding('SBIN', 0, 5)],
+      ),
+    ).toEqual([
+      { symbol: 'INFY', product: 'CNC', quantity: 8, holdings: 12 },
+      { symbol: 'INFY', product: 'NRML', quantity: 0, holdings: null },
+      { symbol: 'SBIN', product: 'CNC', quantity: 5, holdings: 5 },
+      { symbol: 'TCS', product: 'MIS', quantity: 3, holdings: null },
+    ]);
   });
 });

@@ -11,7 +11,14 @@ import {
   type Product,
   type Quantity,
 } from '@tradeloop/domain';
-import type { BrokerFunds, BrokerOrder, BrokerPosition, BrokerTrade } from '../adapter/broker-adapter.port';
+import {
+  heldQuantity,
+  type BrokerFunds,
+  type BrokerHolding,
+  type BrokerOrder,
+  type BrokerPosition,
+  type BrokerTrade,
+} from '../adapter/broker-adapter.port';
 import { combineSliceReports } from '../adapter/status.mapper';
 
 /**
@@ -61,6 +68,8 @@ export interface ReconciliationInput {
     readonly orders: readonly BrokerOrder[];
     readonly trades: readonly BrokerTrade[];
     readonly positions: readonly BrokerPosition[];
+    /** Delivery holdings (`listHoldings`): folded into the broker's CNC quantity (`brokerNetQuantities`). */
+    readonly holdings: readonly BrokerHolding[];
     readonly funds: BrokerFunds;
   };
 }
@@ -91,7 +100,15 @@ export type ReconciliationDifference =
   | (Base<'STATUS_MISMATCH'> & { readonly orderId: string; readonly ours: ComparedStatus; readonly broker: ComparedStatus })
   | (Base<'FILLED_QUANTITY_MISMATCH'> & { readonly orderId: string; readonly ours: Quantity; readonly broker: Quantity })
   | (Base<'TRADES_QUANTITY_MISMATCH'> & { readonly orderId: string; readonly ours: Quantity; readonly broker: Quantity })
-  | (Base<'POSITION_MISMATCH'> & { readonly symbol: string; readonly product: Product; readonly ours: Quantity; readonly broker: Quantity })
+  | (Base<'POSITION_MISMATCH'> & {
+      readonly symbol: string;
+      readonly product: Product;
+      readonly ours: Quantity;
+      /** The broker's quantity: its position, plus its holdings for CNC. */
+      readonly broker: Quantity;
+      /** Of `broker`, what its delivery holdings hold (settled + T1); present when it has any of the symbol. */
+      readonly brokerHoldings?: Quantity;
+    })
   | (Base<'CASH_MISMATCH'> & {
       readonly previousMirror: Paise;
       /** Our fills' net cash flow (sells received less buys paid). */
@@ -115,7 +132,13 @@ export interface ReconciliationResult {
   readonly differences: readonly ReconciliationDifference[];
   /** The broker's total cash (available + used): what the mirror is brought to. */
   readonly reportedCash: Paise;
-  readonly counts: { readonly orders: number; readonly brokerOrders: number; readonly trades: number; readonly positions: number };
+  readonly counts: {
+    readonly orders: number;
+    readonly brokerOrders: number;
+    readonly trades: number;
+    readonly positions: number;
+    readonly holdings: number;
+  };
 }
 
 const TERMINAL = new Set<string>(['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED']);
@@ -146,6 +169,45 @@ export function fillsCashFlow(
 }
 
 const positionKey = (symbol: string, product: string) => `${symbol}:${product}`;
+
+/** The broker's quantity of one (symbol, product): what `reconcileAccount` compares ours with. */
+export interface BrokerNetQuantity {
+  readonly symbol: string;
+  readonly product: Product;
+  readonly quantity: Quantity;
+  /** Of `quantity`, what the delivery holdings hold; null when the broker lists no holding of the symbol. */
+  readonly holdings: Quantity | null;
+}
+
+/**
+ * The broker's net quantity per (symbol, product), holdings folded in (docs/brokers.md 4.12, "Holdings
+ * in the reconciliation"). Brokers move a day's CNC (delivery) positions into holdings after the day:
+ * the next day the position list no longer has them (T1 first, settled a day later), so for CNC
+ * the broker's quantity is today's CNC position net PLUS every holding's settled and T1 quantity.
+ * Nothing is subtracted for a holding sold today: the sale is the negative CNC day position, while
+ * the holding row keeps listing the quantity for the day (`used_quantity` says how much was sold),
+ * so taking `used_quantity` off as well would count the sale twice. Holdings are always CNC.
+ */
+export function brokerNetQuantities(
+  positions: readonly Pick<BrokerPosition, 'instrument' | 'product' | 'netQuantity'>[],
+  holdings: readonly Pick<BrokerHolding, 'instrument' | 'quantity' | 't1Quantity'>[],
+): BrokerNetQuantity[] {
+  const out = new Map<string, { symbol: string; product: Product; quantity: number; holdings: number | null }>();
+  const entry = (symbol: string, product: Product) => {
+    const key = positionKey(symbol, product);
+    let e = out.get(key);
+    if (!e) out.set(key, (e = { symbol, product, quantity: 0, holdings: null }));
+    return e;
+  };
+  for (const p of positions) entry(p.instrument.symbol, p.product).quantity += p.netQuantity;
+  for (const h of holdings) {
+    const e = entry(h.instrument.symbol, 'CNC');
+    const held = heldQuantity(h);
+    e.quantity += held;
+    e.holdings = (e.holdings ?? 0) + held;
+  }
+  return [...out.values()].sort((a, b) => byText(positionKey(a.symbol, a.product), positionKey(b.symbol, b.product)));
+}
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Compares our books of one account with the broker's; see the module comment. */
@@ -243,15 +305,20 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
       });
   }
 
-  const positions = new Map<string, { symbol: string; product: Product; ours: number; broker: number }>();
+  // Positions: ours against the broker's, its CNC holdings folded in (`brokerNetQuantities`).
+  const positions = new Map<string, { symbol: string; product: Product; ours: number; broker: number; holdings: number | null }>();
   const position = (symbol: string, product: Product) => {
     const key = positionKey(symbol, product);
     let p = positions.get(key);
-    if (!p) positions.set(key, (p = { symbol, product, ours: 0, broker: 0 }));
+    if (!p) positions.set(key, (p = { symbol, product, ours: 0, broker: 0, holdings: null }));
     return p;
   };
   for (const p of input.positions) position(p.symbol, p.product).ours += p.netQuantity;
-  for (const p of input.broker.positions) position(p.instrument.symbol, p.product).broker += p.netQuantity;
+  for (const b of brokerNetQuantities(input.broker.positions, input.broker.holdings)) {
+    const p = position(b.symbol, b.product);
+    p.broker += b.quantity;
+    p.holdings = b.holdings;
+  }
   for (const [key, p] of positions) {
     if (p.ours !== p.broker)
       out.push({
@@ -262,6 +329,7 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
         product: p.product,
         ours: p.ours,
         broker: p.broker,
+        ...(p.holdings !== null ? { brokerHoldings: p.holdings } : {}),
       });
   }
 
@@ -296,6 +364,7 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
       brokerOrders: input.broker.orders.length,
       trades: input.broker.trades.length,
       positions: positions.size,
+      holdings: input.broker.holdings.length,
     },
   };
 }

@@ -3,6 +3,7 @@ import type {
   BrokerAdapter,
   BrokerCapabilities,
   BrokerFunds,
+  BrokerHolding,
   BrokerOrder,
   BrokerPosition,
   BrokerQuote,
@@ -23,7 +24,7 @@ import { limitedCall } from '../adapter/limited-call';
 import { AdapterRateLimiter, UPSTOX_RATE_LIMITS, type RateBucket, type RateLimiterClock, type RateLimits } from '../adapter/rate-limiter';
 import { OrderUpdateHub } from '../adapter/order-update-hub';
 import { kiteDecimalToScaled, kitePriceRounded } from '../kite/kite-prices';
-import { parseKiteTimestamp } from '../kite/kite-responses';
+import { kiteStyleHolding, parseKiteTimestamp } from '../kite/kite-responses';
 import { UPSTOX, UpstoxHttpClient, upstoxInvalidResponse, type UpstoxEnvelope, type UpstoxFetch, type UpstoxMethod } from './upstox-http';
 import {
   parseUpstoxOrder,
@@ -242,6 +243,27 @@ export class UpstoxAdapter implements BrokerAdapter {
         lastPrice: kitePriceRounded(raw.last_price),
         realisedPnl: realised as Paise,
       });
+    }
+    return out;
+  }
+
+  /**
+   * `GET /v2/portfolio/long-term-holdings` (docs/brokers.md 2.3, 4.12): Kite's fields, keyed by
+   * `instrument_token` (the instrument key), `cnc_used_quantity` for what was sold today. No data
+   * is no holdings; a row of an instrument we do not trade is left out.
+   */
+  async listHoldings(): Promise<BrokerHolding[]> {
+    const { data } = await this.call('other', 'read', 'GET', '/v2/portfolio/long-term-holdings');
+    if (data === null) return [];
+    if (!Array.isArray(data)) throw upstoxInvalidResponse('read', 'holdings are not a list');
+    const out: BrokerHolding[] = [];
+    for (const raw of data as unknown[]) {
+      const key = isObject(raw) ? (raw.instrument_token ?? raw.instrument_key) : null;
+      if (!isObject(raw) || typeof key !== 'string') throw upstoxInvalidResponse('read', 'a holding without instrument_token');
+      const ref = this.options.instruments.fromBroker(upstoxSegment(key), key);
+      if (ref === null) continue;
+      const instrument = this.options.instruments.toBroker(ref);
+      out.push(kiteStyleHolding(raw, ref, instrument, 'cnc_used_quantity', (d) => upstoxInvalidResponse('read', d)));
     }
     return out;
   }

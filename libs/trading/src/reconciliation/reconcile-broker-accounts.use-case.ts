@@ -35,9 +35,11 @@ function caseDetails(d: ReconciliationDifference): Record<string, unknown> {
 
 /**
  * The daily broker reconciliation (docs/domain.md, "Accounts and books (second wave)"): for each
- * live account that is not disabled, read the broker's orders, trades, positions and funds, compare
- * them with our orders of the IST trading day, our positions (summed over the users who trade the
- * account) and the account's cash mirror, and record each difference as a compliance case.
+ * live account that is not disabled, read the broker's orders, trades, positions, holdings and funds,
+ * compare them with our orders of the IST trading day, our positions (summed over the users who trade
+ * the account; a CNC position carried from earlier days is at the broker in its holdings, folded in by
+ * `brokerNetQuantities`, docs/brokers.md 4.12) and the account's cash mirror, and record each
+ * difference as a compliance case.
  *
  * - One run per account and day (`broker_reconciliations`); re-running the day updates the run and
  *   the day's cases instead of adding any (natural key account, day, kind, subject).
@@ -117,10 +119,11 @@ export class ReconcileBrokerAccountsUseCase {
   }
 
   private async compare(account: LiveAccountRow, tradingDay: string, runId: string, adapter: BrokerAdapter, now: () => Date) {
-    const [orders, trades, positions, funds] = await Promise.all([
+    const [orders, trades, positions, holdings, funds] = await Promise.all([
       adapter.listOrders(),
       adapter.listTrades(),
       adapter.listPositions(),
+      adapter.listHoldings(),
       adapter.funds(),
     ]);
     const cashReadAt = now();
@@ -150,7 +153,7 @@ export class ReconcileBrokerAccountsUseCase {
         })),
         positions: ourPositions,
         cash: { previousMirror, flow, tolerance },
-        broker: { orders, trades, positions, funds },
+        broker: { orders, trades, positions, holdings, funds },
       });
       const tx = reconcileMirrorTx(book, { mirrorBefore: mirror.cash, ...flow, reported: result.reportedCash }, `reconciliation:${runId}`);
       const posted = tx ? await this.ledger.post(sql, tx) : null;
