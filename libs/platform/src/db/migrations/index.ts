@@ -31,6 +31,7 @@ import { PaperAccounts1763820000000 } from './1763820000000-paper-accounts';
 import { Backtests1763820600000 } from './1763820600000-backtests';
 import { StrategyRuns1763821500000 } from './1763821500000-strategy-runs';
 import { BacktestSweeps1763822100000 } from './1763822100000-backtest-sweeps';
+import { StrategyRunFinalSnapshot1763822700000 } from './1763822700000-strategy-run-final-snapshot';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   Backtests1763820600000,
   StrategyRuns1763821500000,
   BacktestSweeps1763822100000,
+  StrategyRunFinalSnapshot1763822700000,
 ];
