@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { backtestMetrics, barsPerYear, demoUniverse, type Paise, type TradeValue } from '@tradeloop/domain';
-import { RunListSchema, RunsCompareSchema } from '@tradeloop/contracts';
+import { backtestMetrics, barsPerYear, demoUniverse, formatMoney, type Paise, type TradeValue } from '@tradeloop/domain';
+import { RUNS_COMPARE_MAX_POINTS, RunListSchema, RunsCompareSchema } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { reportMetrics, TakeRunSnapshots } from '@tradeloop/strategies';
@@ -123,12 +123,10 @@ async function storedBacktest(
       JSON.stringify(metrics),
     ],
   );
-  for (const [i, t] of ts.entries())
-    await db.sql.rows(`INSERT INTO backtest_equity (backtest_id, ts, equity_tick_units) VALUES ($1, $2, $3)`, [
-      id,
-      new Date(t),
-      (equityPaise[i]! * 100n).toString(),
-    ]);
+  await db.sql.rows(
+    `INSERT INTO backtest_equity (backtest_id, ts, equity_tick_units) SELECT $1, t, v::int8 FROM unnest($2::timestamptz[], $3::text[]) AS x(t, v)`,
+    [id, ts.map((t) => new Date(t)), equityPaise.map((e) => (e * 100n).toString())],
+  );
   for (const [i, f] of fills.entries())
     await db.sql.rows(
       `INSERT INTO backtest_trades (backtest_id, seq, ts, symbol, side, quantity, price_ticks, fees_paise, realized_tick_units) VALUES ($1, $2, $3, 'RELIANCE', $4, 1, $5, 0, 0)`,
@@ -149,6 +147,7 @@ describe('strategy runs', () => {
   let runId: string;
   let backtestId: string;
   let M0: number;
+  let stoppedAt: number;
   let strategyId: string;
 
   it('start → orders → stop makes a closed run with a snapshot per minute; its report is backtestMetrics over them', async () => {
@@ -165,8 +164,12 @@ describe('strategy runs', () => {
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({ mode: 'paper', config: { kind: 'sma-crossover', symbols: ['RELIANCE'] }, stopped_at: null });
     runId = open[0]!.id;
-    // Minutes chosen after the start (the tick is driven directly; nothing waits for the clock).
-    M0 = Math.ceil(open[0]!.started_at.getTime() / MIN) * MIN + MIN;
+    // The run began ten minutes ago (moved back here), so the minutes chosen below all fall
+    // between its start and the stop at the end of this test (the tick is driven directly;
+    // nothing waits for the clock).
+    const S = Math.floor(Date.now() / MIN) * MIN - 10 * MIN;
+    await db.sql.rows(`UPDATE strategy_runs SET started_at = $2 WHERE id = $1`, [runId, new Date(S)]);
+    M0 = S + MIN;
     const snap = api.app.get(TakeRunSnapshots);
 
     await quote('RELIANCE', 100);
@@ -190,15 +193,18 @@ describe('strategy runs', () => {
     );
     expect(closed.stop_reason).toBe('user');
     expect(closed.stopped_at).not.toBeNull();
-    // A closed run gets no more snapshots.
+    stoppedAt = closed.stopped_at!.getTime();
+    expect(stoppedAt).toBeGreaterThan(M0 + 4 * MIN);
+    // A closed run gets no more minute snapshots.
     await snap.tick(M0 + 4 * MIN + 1_000);
 
     const rows = await snapshots(runId);
-    expect(rows.map((r) => r.ts.getTime())).toEqual([M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN]);
-    // capital + realised + unrealised − charges: flat; long 1 from ₹100 at ₹101 less ₹0.20; at ₹99; sold at ₹102 less ₹0.40.
-    const equity = [CAPITAL, CAPITAL + 100n - 20n, CAPITAL - 100n - 20n, CAPITAL + 200n - 40n];
+    // The minute snapshots, then the final one taken by the stop, at the stop.
+    expect(rows.map((r) => r.ts.getTime())).toEqual([M0, M0 + MIN, M0 + 2 * MIN, M0 + 3 * MIN, stoppedAt]);
+    // capital + realised + unrealised − charges: flat; long 1 from ₹100 at ₹101 less ₹0.20; at ₹99; sold at ₹102 less ₹0.40; still so at the stop.
+    const equity = [CAPITAL, CAPITAL + 100n - 20n, CAPITAL - 100n - 20n, CAPITAL + 200n - 40n, CAPITAL + 200n - 40n];
     expect(rows.map((r) => BigInt(r.equity_paise))).toEqual(equity);
-    expect(rows.map((r) => r.positions)).toEqual([{}, { RELIANCE: 1 }, { RELIANCE: 1 }, {}]);
+    expect(rows.map((r) => r.positions)).toEqual([{}, { RELIANCE: 1 }, { RELIANCE: 1 }, {}, {}]);
 
     const list = await runsOf(s.id);
     expect(list.status).toBe(200);
@@ -211,7 +217,7 @@ describe('strategy runs', () => {
       strategyId: s.id,
       stopReason: 'user',
       capital: '100000.00',
-      points: 4,
+      points: 5,
     });
     // The same metrics as a backtest with this curve and these fills (built here by hand).
     const expected = reportMetrics(
@@ -243,7 +249,7 @@ describe('strategy runs', () => {
       }),
     );
     expect(items[0]!.metrics).toEqual(expected);
-    expect(items[0]!.metrics).toMatchObject({ trades: 2, fees: '0.40', winRate: 1, exposure: 0.5 });
+    expect(items[0]!.metrics).toMatchObject({ trades: 2, fees: '0.40', winRate: 1, exposure: 0.4 });
     expect(items[0]!.metrics!.totalReturn).toBeCloseTo(160 / 10_000_000, 12);
   });
 
@@ -272,6 +278,13 @@ describe('strategy runs', () => {
       { ts: new Date(M0 + MIN).toISOString(), values: ['100000.80', '100001.00'] },
       { ts: new Date(M0 + 2 * MIN).toISOString(), values: ['99998.80', '99999.00'] },
       { ts: new Date(M0 + 3 * MIN).toISOString(), values: ['100001.60', '100003.00'] },
+      // The run's final snapshot, after the backtest's last point.
+      { ts: new Date(stoppedAt).toISOString(), values: ['100001.60', null] },
+    ]);
+    // Short curves are drawn whole.
+    expect(body.curves).toEqual([
+      { id: runId, points: 5, shown: 5, thinned: false },
+      { id: backtestId, points: 4, shown: 4, thinned: false },
     ]);
     expect(body.divergences).toEqual([
       {
@@ -283,6 +296,113 @@ describe('strategy runs', () => {
         pnlDifferenceAtEnd: '-1.40',
       },
     ]);
+  });
+
+  it('compare thins a long curve to RUNS_COMPARE_MAX_POINTS (ends, each bucket’s low and high) and computes divergence on the full curves', async () => {
+    // A backtest of 5,000 minutes, equity rising ₹0.10 a minute with one deep dip, whose point at
+    // the run's stop minute sits inside a thinning bucket (so it is not drawn): the P&L difference
+    // at the overlap's end must still be read from it.
+    const n = 5_000;
+    const buckets = Math.floor((RUNS_COMPARE_MAX_POINTS - 2) / 2);
+    const bucketStart = (k: number) => 1 + Math.floor((k * (n - 2)) / buckets);
+    const j = bucketStart(700) + 2;
+    expect(bucketStart(701) - 1).toBeGreaterThan(j);
+    const dip = bucketStart(300) + 2;
+    const stopMinute = Math.floor(stoppedAt / MIN) * MIN;
+    const ts = Array.from({ length: n }, (_, i) => stopMinute + (i - j) * MIN);
+    const equity = ts.map((_, i) => (i === dip ? CAPITAL - 50_000n : CAPITAL + BigInt(i) * 10n));
+    const long = await storedBacktest(strategyId, quant.user.id, ts, equity, []);
+
+    const body = RunsCompareSchema.parse((await compare([runId, long])).body);
+    expect(body.curves[0]).toEqual({ id: runId, points: 5, shown: 5, thinned: false });
+    expect(body.curves[1]).toMatchObject({ id: long, points: n, thinned: true });
+    expect(body.curves[1]!.shown).toBeLessThanOrEqual(RUNS_COMPARE_MAX_POINTS);
+    expect(body.curves[1]!.shown).toBeGreaterThan(RUNS_COMPARE_MAX_POINTS - 10);
+    const drawn = new Map(body.equity.map((p) => [Date.parse(p.ts), p.values[1]]));
+    // The backtest's rows: at most the shown points, plus the run's five times (null or as of then).
+    expect(body.equity.length).toBeLessThanOrEqual(body.curves[1]!.shown + 5);
+    // Its first and last points and its dip are drawn; its point at the stop minute is not.
+    expect(drawn.get(ts[0]!)).toBe('100000.00');
+    expect(drawn.get(ts[n - 1]!)).toBe(formatMoney((CAPITAL + BigInt(n - 1) * 10n) as Paise));
+    expect(drawn.get(ts[dip]!)).toBe('99500.00');
+    expect(drawn.get(ts[j]!)).not.toBe(formatMoney((CAPITAL + BigInt(j) * 10n) as Paise));
+    // Divergence from the full curves: at the overlap's end (the stop) the backtest's P&L is its point j's.
+    expect(body.divergences).toEqual([
+      {
+        a: runId,
+        b: long,
+        overlap: { from: new Date(M0).toISOString(), to: new Date(stoppedAt).toISOString() },
+        // The backtest is always flat; the run was long from its second minute.
+        firstPositionDifference: { ts: new Date(M0 + MIN).toISOString(), a: { RELIANCE: 1 }, b: {} },
+        // Run ₹1.60 − backtest ₹0.10 × j.
+        pnlDifferenceAtEnd: formatMoney((160n - BigInt(j) * 10n) as Paise),
+      },
+    ]);
+  });
+
+  it('a run stopped between minute snapshots ends with a final snapshot at its stop, with the P&L at the stop; a replayed stop adds none', async () => {
+    const s = await createStrategy();
+    const snap = api.app.get(TakeRunSnapshots);
+    const runOf = async () =>
+      db.sql.one<{ id: string; stopped_at: Date | null; stop_reason: string | null }>(
+        `SELECT id, stopped_at, stop_reason FROM strategy_runs WHERE strategy_id = $1 ORDER BY started_at DESC LIMIT 1`,
+        [s.id],
+      );
+    const moveStartBack = async (runId: string) => {
+      const S = Math.floor(Date.now() / MIN) * MIN - 5 * MIN;
+      await db.sql.rows(`UPDATE strategy_runs SET started_at = $2 WHERE id = $1`, [runId, new Date(S)]);
+      return S;
+    };
+
+    // A user stop: long 1 from ₹100, the last minute snapshot at ₹100, the price ₹107 when it stops.
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token)).status).toBe(200);
+    const first = await runOf();
+    const S = await moveStartBack(first.id);
+    await quote('RELIANCE', 100);
+    await filledOrder(s, quant.user.id, 'BUY', 100, S + 10_000, 20);
+    await snap.tick(S + MIN + 1_000);
+    await quote('RELIANCE', 107);
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/stop`, {}, quant.token)).status).toBe(200);
+    const stopped = await runOf();
+    expect(stopped).toMatchObject({ id: first.id, stop_reason: 'user' });
+    const rows = await snapshots(first.id);
+    expect(rows.map((r) => r.ts.getTime())).toEqual([S + MIN, stopped.stopped_at!.getTime()]);
+    // At the minute: ₹0.00 unrealised less ₹0.20; at the stop: ₹7.00 unrealised less ₹0.20, still long.
+    expect(rows.map((r) => BigInt(r.equity_paise))).toEqual([CAPITAL - 20n, CAPITAL + 700n - 20n]);
+    expect(rows.map((r) => r.positions)).toEqual([{ RELIANCE: 1 }, { RELIANCE: 1 }]);
+    // The report covers the run up to its stop.
+    const listed = RunListSchema.parse((await runsOf(s.id)).body).items;
+    expect(listed[0]).toMatchObject({ id: first.id, points: 2, to: stopped.stopped_at!.toISOString() });
+    expect(listed[0]!.metrics!.totalReturn).toBeCloseTo(680 / 10_000_000, 12);
+
+    // The stop replayed, at another price: no second final snapshot, the first unchanged.
+    await quote('RELIANCE', 90);
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/stop`, {}, quant.token)).body.strategy.status).toBe('stopped');
+    expect(await snapshots(first.id)).toEqual(rows);
+
+    // The kill switch ends the next run the same way, once: engaged again, or a stop after it, adds nothing.
+    expect((await api.http.post(`/api/v1/strategies/${s.id}/start`, {}, quant.token)).status).toBe(200);
+    const second = await runOf();
+    expect(second.id).not.toBe(first.id);
+    // Its minute snapshot: the current minute (this run began in it).
+    const tickAt = Date.now();
+    await snap.tick(tickAt);
+    await quote('RELIANCE', 95);
+    const ks = () =>
+      api.http.request('POST', `/api/v1/strategies/${s.id}/kill-switch`, { body: { engaged: true, reason: 'test' }, token: quant.token });
+    expect((await ks()).status).toBe(200);
+    const halted = await runOf();
+    expect(halted).toMatchObject({ id: second.id, stop_reason: 'kill_switch' });
+    const rows2 = await snapshots(second.id);
+    // This run's own fills: none (the BUY was the first run's), so flat and at capital, at the minute and at the switch.
+    const times = [...new Set([Math.floor(tickAt / MIN) * MIN, halted.stopped_at!.getTime()])];
+    expect(rows2.map((r) => r.ts.getTime())).toEqual(times);
+    expect(rows2.map((r) => BigInt(r.equity_paise))).toEqual(times.map(() => CAPITAL));
+    expect(rows2.at(-1)!.positions).toEqual({});
+    await quote('RELIANCE', 80);
+    await ks();
+    await api.http.post(`/api/v1/strategies/${s.id}/stop`, {}, quant.token);
+    expect(await snapshots(second.id)).toEqual(rows2);
   });
 
   it('the kill switch ends the run (kill_switch) while the halted strategy keeps running; released, a new run begins; a stop ends it (user)', async () => {

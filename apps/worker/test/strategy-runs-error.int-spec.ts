@@ -94,11 +94,17 @@ it('a strategy whose params its implementation refuses stops with its run closed
   ]);
   expect(row.status).toBe('stopped');
   expect(row.last_error).toContain('could not start');
-  const runs = await db.sql.rows<{ stop_reason: string | null; stopped_at: Date | null }>(
-    `SELECT stop_reason, stopped_at FROM strategy_runs WHERE strategy_id = $1`,
+  const runs = await db.sql.rows<{ id: string; stop_reason: string | null; stopped_at: Date | null }>(
+    `SELECT id, stop_reason, stopped_at FROM strategy_runs WHERE strategy_id = $1`,
     [s.id],
   );
   expect(runs).toHaveLength(1);
   expect(runs[0]!.stop_reason).toBe('error');
   expect(runs[0]!.stopped_at).not.toBeNull();
+  // Its final snapshot, at the stop, in the stop's transaction: no fills, so at its capital (₹1,00,000).
+  const snaps = await db.sql.rows<{ ts: Date; equity_paise: string; final: boolean }>(
+    `SELECT ts, equity_paise::text, final FROM strategy_run_snapshots WHERE run_id = $1 ORDER BY ts`,
+    [runs[0]!.id],
+  );
+  expect(snaps).toEqual([{ ts: runs[0]!.stopped_at, equity_paise: '10000000', final: true }]);
 });

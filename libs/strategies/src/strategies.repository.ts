@@ -2,6 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { OrderSide, Paise, PriceTicks, Quantity, UserId } from '@tradeloop/domain';
 import { v7 as uuidv7 } from 'uuid';
 import { Db, type Sql } from '@tradeloop/platform';
+import { QuotesStore } from '@tradeloop/market';
+import { RUN_COLUMNS, runFills, writeFinalSnapshot, type StrategyRunRow } from './runs/runs.repository';
+import { snapshotAtQuotes } from './runs/run-snapshots';
 
 /** Why a strategy run ended (docs/backtests.md "Strategy runs"). */
 export type StopReason = 'user' | 'kill_switch' | 'error';
@@ -39,7 +42,10 @@ const FROM = `strategies s LEFT JOIN kill_switches k ON k.scope = 'strategy' AND
 
 @Injectable()
 export class StrategiesRepository {
-  constructor(@Inject(Db) private readonly db: Db) {}
+  constructor(
+    @Inject(Db) private readonly db: Db,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
+  ) {}
 
   async insert(
     sql: Sql,
@@ -106,12 +112,19 @@ export class StrategiesRepository {
     );
   }
 
-  /** Closes the strategy's open run, if any, with `reason`. */
+  /**
+   * Closes the strategy's open run, if any, with `reason`, and takes its final P&L snapshot at
+   * the stop (docs/backtests.md "Strategy runs"), in the caller's transaction. With no open run
+   * (a stop replayed, a second switch) nothing is written.
+   */
   async closeRun(sql: Sql, id: string, reason: StopReason): Promise<void> {
-    await sql.rows(
-      `UPDATE strategy_runs SET stopped_at = greatest(clock_timestamp(), started_at), stop_reason = $2 WHERE strategy_id = $1 AND stopped_at IS NULL`,
+    const run = await sql.maybeOne<StrategyRunRow>(
+      `UPDATE strategy_runs SET stopped_at = greatest(date_trunc('milliseconds', clock_timestamp()), started_at), stop_reason = $2
+        WHERE strategy_id = $1 AND stopped_at IS NULL RETURNING ${RUN_COLUMNS}`,
       [id, reason],
     );
+    if (!run) return;
+    await writeFinalSnapshot(sql, run.id, await snapshotAtQuotes(this.quotes, run, await runFills(sql, run)));
   }
 
   /** The runner could not run it: stopped, its run closed with reason `error`, the error recorded (one transaction). */

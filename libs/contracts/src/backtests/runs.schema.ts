@@ -33,6 +33,13 @@ export const RunsCompareQuerySchema = z.strictObject({
 });
 export type RunsCompareQuery = z.infer<typeof RunsCompareQuerySchema>;
 
+/**
+ * In a comparison each run's curve is drawn from at most this many of its points: a longer one
+ * is thinned (first and last point, each bucket's lowest and highest — docs/backtests.md
+ * "Strategy runs"); divergences are computed on the full curves.
+ */
+export const RUNS_COMPARE_MAX_POINTS = 2_000;
+
 export const RunSchema = z.object({
   id: z.uuid(),
   kind: z.enum(RUN_KINDS),
@@ -64,6 +71,11 @@ export const RunsCompareSchema = z.object({
   runs: z.array(RunSchema),
   /** The runs' equity curves on one time axis (the union of their times); each value as of that time, null outside the run. */
   equity: z.array(z.object({ ts: z.iso.datetime(), values: z.array(orNull(Money, 'outside the run')) })),
+  /**
+   * Per run, in the order of `runs`: its curve's points and how many of them `equity` shows (at
+   * most RUNS_COMPARE_MAX_POINTS; `thinned` when fewer than all).
+   */
+  curves: z.array(z.object({ id: z.uuid(), points: z.number().int(), shown: z.number().int(), thinned: z.boolean() })),
   /** For each paper or live run beside a backtest over an overlapping period: where they diverged. */
   divergences: z.array(
     z.object({

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RUNS_COMPARE_MAX, type RunDto, type RunList, type RunsCompare } from '@tradeloop/contracts';
+import { RUNS_COMPARE_MAX, RUNS_COMPARE_MAX_POINTS, type RunDto, type RunList, type RunsCompare } from '@tradeloop/contracts';
 import {
   divergence,
   DomainError,
   formatMoney,
   positionsAt,
   runMetrics,
+  thinCurve,
   valueToPaise,
   type CompareCurve,
   type Paise,
@@ -71,17 +72,29 @@ export class RunQueries {
     const loaded: LoadedRun[] = [];
     for (const id of ids) loaded.push(await this.load(viewer, id));
 
-    const times = [...new Set(loaded.flatMap((r) => r.curve.ts))].sort((a, b) => a - b);
-    const cursor = loaded.map(() => -1);
+    // What is drawn: each curve thinned to at most RUNS_COMPARE_MAX_POINTS (its ends and each
+    // bucket's low and high kept); the divergences below read the full curves.
+    const shown = loaded.map((r) => {
+      const keep = thinCurve(r.equity, RUNS_COMPARE_MAX_POINTS);
+      return { ts: keep.map((i) => r.curve.ts[i]!), equity: keep.map((i) => r.equity[i]!) };
+    });
+    const times = [...new Set(shown.flatMap((r) => r.ts))].sort((a, b) => a - b);
+    const cursor = shown.map(() => -1);
     const equity = times.map((t) => ({
       ts: new Date(t).toISOString(),
-      values: loaded.map((r, k) => {
-        while (cursor[k]! + 1 < r.curve.ts.length && r.curve.ts[cursor[k]! + 1]! <= t) cursor[k]! += 1;
+      values: shown.map((r, k) => {
+        while (cursor[k]! + 1 < r.ts.length && r.ts[cursor[k]! + 1]! <= t) cursor[k]! += 1;
         const i = cursor[k]!;
         // Inside the run: as of its last point at or before t; before its first or after its last point: null.
-        if (i < 0 || t > r.curve.ts[r.curve.ts.length - 1]!) return null;
+        if (i < 0 || t > r.ts[r.ts.length - 1]!) return null;
         return formatMoney(r.equity[i]!);
       }),
+    }));
+    const curves = loaded.map((r, k) => ({
+      id: r.dto.id,
+      points: r.equity.length,
+      shown: shown[k]!.ts.length,
+      thinned: shown[k]!.ts.length < r.equity.length,
     }));
 
     const divergences: RunsCompare['divergences'] = [];
@@ -101,7 +114,7 @@ export class RunQueries {
             pnlDifferenceAtEnd: d.pnlDifferenceAtEnd === null ? null : formatMoney(d.pnlDifferenceAtEnd),
           });
         }
-    return { runs: loaded.map((r) => r.dto), equity, divergences };
+    return { runs: loaded.map((r) => r.dto), equity, curves, divergences };
   }
 
   private async load(viewer: RunViewer, id: string): Promise<LoadedRun> {
