@@ -8,7 +8,7 @@ import {
   runBacktest,
   type BarSeries,
   type Paise,
-  type SignalInput,
+  type SignalColumns,
   type StrategyKind,
 } from '@tradeloop/domain';
 
@@ -16,8 +16,8 @@ export interface BacktestThreadInput {
   kind: StrategyKind;
   params: Record<string, unknown>;
   series: BarSeries[];
-  /** ml-signal: the signals scored ahead of the replay, per symbol, ascending ts. */
-  signals?: Record<string, SignalInput[]> | undefined;
+  /** ml-signal: the signals scored ahead of the replay, per symbol, as columns (ascending ts). */
+  signals?: Record<string, SignalColumns> | undefined;
   fillModel: { at: 'next_open' | 'close'; slippageBps: number; maxParticipation: number | null };
   fees: boolean;
   initialCapitalPaise: bigint;

@@ -6,7 +6,7 @@ import { JOBS, REALTIME_EVENTS, type JobPayload } from '@tradeloop/contracts';
 import { backtestMetrics, barsPerYear, paiseToValue, type BarSeries, type Paise } from '@tradeloop/domain';
 import { LOGGER, RealtimePublisher, type JobHandler } from '@tradeloop/platform';
 import { CandlesRepository } from '@tradeloop/market';
-import { compileModel, MODEL_SCORER, ModelsRepository, toLiveModel, type ModelScorer } from '@tradeloop/ml';
+import { BatchScorer, compileModel, ModelsRepository, toLiveModel } from '@tradeloop/ml';
 import { BacktestsRepository, type BacktestRow } from '@tradeloop/strategies';
 import { BACKTEST_THREAD, type BacktestThreadInput, type BacktestThreadMessage } from './backtest.thread';
 import { equityPerTime, positionBars, reportMetrics } from './backtest-results';
@@ -39,7 +39,7 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     @Inject(CandlesRepository) private readonly candles: CandlesRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(ModelsRepository) private readonly models: ModelsRepository,
-    @Inject(MODEL_SCORER) private readonly scorer: ModelScorer,
+    @Inject(BatchScorer) private readonly scorer: BatchScorer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -78,9 +78,16 @@ export class RunBacktestHandler implements JobHandler<typeof JOBS.runBacktest> {
     if (request.strategy.kind === 'ml-signal') {
       const model = await this.models.byId(request.strategy.modelId!);
       if (!model) throw new Error('the model was deleted');
-      const compiled = compileModel(toLiveModel(model));
+      const live = toLiveModel(model);
+      const compiled = compileModel(live);
       if ('error' in compiled) throw new Error(`the model cannot run: ${compiled.error}`);
-      signals = await scoreHistory(compiled, this.scorer, series);
+      // Scoring threads for this run only (docs/backtests.md "ml-signal over history").
+      const pool = await this.scorer.open(live);
+      try {
+        signals = await scoreHistory(compiled, pool, series);
+      } finally {
+        await pool.close();
+      }
     }
     const initialCapital = BigInt(request.initialCapitalPaise) as Paise;
     const stop = new Int32Array(new SharedArrayBuffer(4));
@@ -261,6 +268,13 @@ function sliceSignals(
   to: number,
 ): NonNullable<BacktestThreadInput['signals']> {
   const out: NonNullable<BacktestThreadInput['signals']> = {};
-  for (const [symbol, list] of Object.entries(signals)) out[symbol] = list.filter((sg) => sg.ts >= from && sg.ts < to);
+  for (const [symbol, c] of Object.entries(signals)) {
+    // Columns are ascending by ts: [a, b) is the signals in [from, to).
+    let a = 0;
+    while (a < c.ts.length && c.ts[a]! < from) a += 1;
+    let b = a;
+    while (b < c.ts.length && c.ts[b]! < to) b += 1;
+    out[symbol] = { ts: c.ts.slice(a, b), verdict: c.verdict.slice(a, b), score: c.score.slice(a, b) };
+  }
   return out;
 }

@@ -7,7 +7,7 @@ import type { SignalInput, Strategy } from '../strategies/strategy';
 import { DEFAULT_FEE_SCHEDULE } from '../trading/fees';
 import type { RiskLimits } from '../trading/risk';
 import { runBacktest } from './engine';
-import type { BacktestConfig, BacktestOrderIntent, BarSeries, FillModel } from './types';
+import { SIGNAL_CODES, type BacktestConfig, type BacktestOrderIntent, type BarSeries, type FillModel, type SignalColumns } from './types';
 
 /** One row: [open, high, low, close, volume?]; ts = from + i × step. */
 type Row = [number, number, number, number, number?];
@@ -551,6 +551,68 @@ describe('runBacktest: ml-signal over history', () => {
         signals: { A: [{ ...sig(0, 'BUY'), symbol: 'B' }] },
       }),
     ).toThrow(/listed under A is for B/);
+  });
+
+  /** The same signals as columns (ascending ts). */
+  const columns = (list: readonly SignalInput[]): SignalColumns => ({
+    ts: Float64Array.from(list, (x) => x.ts),
+    verdict: Uint8Array.from(list, (x) => SIGNAL_CODES[x.signal]),
+    score: Float32Array.from(list, (x) => x.score),
+  });
+
+  it('signal columns replay exactly as the same signals listed: the same fills, and the strategy sees each signal with its fields and id <symbol>@<ts>', () => {
+    // A random walk with a signal on most bars (BUY, SELL and HOLD), long and short.
+    const bars = flat(
+      'A',
+      Array.from({ length: 400 }, (_, i) => 1_000 + ((i * 7919) % 37) - 18),
+    );
+    let x = 7;
+    const list: SignalInput[] = [];
+    for (let i = 0; i < 400; i += 1) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      if (x % 5 === 0) continue;
+      const signal = (['BUY', 'SELL', 'HOLD'] as const)[x % 3]!;
+      const ts = i * M + (x % 2) * 1_000; // at a bar's start, or inside it
+      list.push({ id: `A@${ts}`, symbol: 'A', ts, signal, score: Math.fround((x % 1_000) / 1_000) });
+    }
+    const seen: SignalInput[][] = [[], []];
+    const spy = (k: number) => {
+      const inner = new MlSignalStrategy({ quantity: 3, allowShort: true });
+      return Object.assign(Object.create(inner) as MlSignalStrategy, {
+        onSignal: (sg: SignalInput, position: number) => {
+          seen[k]!.push({ id: sg.id, symbol: sg.symbol, ts: sg.ts, signal: sg.signal, score: sg.score });
+          return inner.onSignal(sg, position);
+        },
+      });
+    };
+    const asList = run({ strategy: spy(0), series: [bars], signals: { A: list }, fees: DEFAULT_FEE_SCHEDULE });
+    const asColumns = run({ strategy: spy(1), series: [bars], signals: { A: columns(list) }, fees: DEFAULT_FEE_SCHEDULE });
+    expect(asList.trades.length).toBeGreaterThan(20);
+    expect(asColumns.trades).toEqual(asList.trades);
+    expect([...asColumns.equity.value]).toEqual([...asList.equity.value]);
+    expect(asColumns.feesPaid).toBe(asList.feesPaid);
+    expect(seen[1]).toEqual(seen[0]);
+    // Every signal at or before the last bar's start reaches the strategy.
+    expect(seen[1]).toHaveLength(list.filter((sg) => sg.ts <= 399 * M).length);
+  });
+
+  it('refuses signal columns that cannot be replayed, naming the symbol', () => {
+    const ok = columns([
+      { id: 'a', symbol: 'A', ts: 0, signal: 'BUY', score: 0.9 },
+      { id: 'b', symbol: 'A', ts: M, signal: 'SELL', score: 0.1 },
+    ]);
+    const attempt = (c: SignalColumns) => () =>
+      run({ strategy: new MlSignalStrategy({ quantity: 1, allowShort: false }), series: [flat('A', [1, 2])], signals: { A: c } });
+    expect(attempt(ok)).not.toThrow();
+    expect(attempt({ ...ok, score: new Float32Array(1) })).toThrow(/Signal columns for A differ in length/);
+    expect(attempt({ ...ok, ts: Float64Array.of(M, 0) })).toThrow(/Signal columns for A must have finite ts, ascending/);
+    expect(attempt({ ...ok, ts: Float64Array.of(0, Number.NaN) })).toThrow(/finite ts, ascending/);
+    expect(attempt({ ...ok, verdict: Uint8Array.of(1, 0) })).toThrow(/unknown verdict code 0/);
+    expect(attempt({ ...ok, verdict: Uint8Array.of(1, 9) })).toThrow(/unknown verdict code 9/);
+    expect(attempt({ ...ok, score: Float32Array.of(0.5, 1.5) })).toThrow(/score outside \[0, 1\]/);
+    expect(attempt({ ...ok, score: Float32Array.of(0.5, Number.NaN) })).toThrow(/score outside/);
+    expect(attempt({ ...ok, ts: [0, M] as unknown as Float64Array })).toThrow(/must be ts Float64Array/);
+    expect(attempt(ok)).not.toThrow(DomainError);
   });
 });
 

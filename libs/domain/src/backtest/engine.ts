@@ -1,6 +1,7 @@
 import { DomainError } from '../errors';
 import type { Paise } from '../money';
 import type { Candle } from '../market/candle';
+import type { SignalVerdict } from '../signals/signal-rule';
 import type { SignalInput } from '../strategies/strategy';
 import { computeFees } from '../trading/fees';
 import { PRODUCTS, type OrderSide } from '../trading/order';
@@ -17,7 +18,9 @@ import type {
   BacktestTrade,
   BacktestUnfilledOrder,
   BarSeries,
+  SignalColumns,
 } from './types';
+import { SIGNAL_CODES } from './types';
 
 /** Integers in JS numbers are exact up to here (docs/backtests.md, "Money"). */
 const BOUND = BigInt(Number.MAX_SAFE_INTEGER);
@@ -357,9 +360,17 @@ export function runBacktest(config: BacktestConfig): BacktestResult {
       const list = signals[s];
       if (list !== undefined) {
         let p = sigPtr[s]!;
-        while (p < list.length && list[p]!.ts <= ts) {
-          const fromSignal = strategy.onSignal(list[p++]!, net[s]! + pending[s]!);
-          if (fromSignal !== null) place(fromSignal, ts);
+        if (Array.isArray(list)) {
+          while (p < list.length && list[p]!.ts <= ts) {
+            const fromSignal = strategy.onSignal(list[p++]!, net[s]! + pending[s]!);
+            if (fromSignal !== null) place(fromSignal, ts);
+          }
+        } else {
+          const cols = list as SignalColumns;
+          while (p < cols.ts.length && cols.ts[p]! <= ts) {
+            const fromSignal = strategy.onSignal(new ColumnSignal(symbol, cols, p++), net[s]! + pending[s]!);
+            if (fromSignal !== null) place(fromSignal, ts);
+          }
         }
         sigPtr[s] = p;
       }
@@ -432,18 +443,70 @@ function exactCash(cash: number, sign: 1 | -1, quantity: number, price: number, 
   return Number(next);
 }
 
-/** Signals per series, each list ascending by ts (a stable sort of a copy); null without signals. */
+const VERDICT_OF: readonly (SignalVerdict | undefined)[] = (() => {
+  const out: (SignalVerdict | undefined)[] = [];
+  for (const [v, code] of Object.entries(SIGNAL_CODES)) out[code] = v as SignalVerdict;
+  return out;
+})();
+
+/** The SignalInput of row `p` of a symbol's signal columns, made as it reaches its bar; its id only when asked. */
+class ColumnSignal implements SignalInput {
+  readonly ts: number;
+  readonly signal: SignalVerdict;
+  readonly score: number;
+
+  constructor(
+    readonly symbol: string,
+    cols: SignalColumns,
+    p: number,
+  ) {
+    this.ts = cols.ts[p]!;
+    this.signal = VERDICT_OF[cols.verdict[p]!]!;
+    this.score = cols.score[p]!;
+  }
+
+  get id(): string {
+    return `${this.symbol}@${this.ts}`;
+  }
+}
+
+/** Columns of equal length, ascending finite ts, known verdict codes, scores in [0, 1]. */
+function checkColumns(symbol: string, c: SignalColumns): SignalColumns {
+  if (!(c.ts instanceof Float64Array) || !(c.verdict instanceof Uint8Array) || !(c.score instanceof Float32Array))
+    throw invalid(`Signal columns for ${symbol} must be ts Float64Array, verdict Uint8Array, score Float32Array`);
+  const n = c.ts.length;
+  if (c.verdict.length !== n || c.score.length !== n) throw invalid(`Signal columns for ${symbol} differ in length`);
+  for (let p = 0; p < n; p += 1) {
+    const ts = c.ts[p]!;
+    if (!Number.isFinite(ts) || (p > 0 && ts < c.ts[p - 1]!)) throw invalid(`Signal columns for ${symbol} must have finite ts, ascending`);
+    if (VERDICT_OF[c.verdict[p]!] === undefined) throw invalid(`Signal columns for ${symbol} have an unknown verdict code ${c.verdict[p]}`);
+    const score = c.score[p]!;
+    if (!(score >= 0 && score <= 1)) throw invalid(`Signal columns for ${symbol} have a score outside [0, 1]`);
+  }
+  return c;
+}
+
+/**
+ * Signals per series: each list ascending by ts (a stable sort of a copy), columns checked
+ * (they must come ascending); null without signals.
+ */
 function signalsBySeries(
   input: BacktestConfig['signals'],
   indexOf: ReadonlyMap<string, number>,
   S: number,
-): (readonly SignalInput[] | undefined)[] | null {
+): (readonly SignalInput[] | SignalColumns | undefined)[] | null {
   if (input === undefined) return null;
-  const entries: [string, readonly SignalInput[]][] = input instanceof Map ? [...input] : Object.entries(input);
-  const out: (readonly SignalInput[] | undefined)[] = new Array<readonly SignalInput[] | undefined>(S).fill(undefined);
+  const entries: [string, readonly SignalInput[] | SignalColumns][] = input instanceof Map ? [...input] : Object.entries(input);
+  const out: (readonly SignalInput[] | SignalColumns | undefined)[] = new Array<readonly SignalInput[] | SignalColumns | undefined>(S).fill(
+    undefined,
+  );
   for (const [symbol, list] of entries) {
     const s = indexOf.get(symbol);
     if (s === undefined) throw invalid(`Signals for ${symbol}, which has no bars in the run`);
+    if (!Array.isArray(list)) {
+      out[s] = checkColumns(symbol, list as SignalColumns);
+      continue;
+    }
     for (const x of list) {
       if (x.symbol !== symbol || !Number.isFinite(x.ts))
         throw invalid(`A signal listed under ${symbol} is for ${x.symbol} or has no valid ts`);

@@ -1,6 +1,7 @@
 import type { Paise } from '../money';
 import type { PriceTicks } from '../market';
 import type { OrderIntent, SignalInput, Strategy } from '../strategies/strategy';
+import type { SignalVerdict } from '../signals/signal-rule';
 import type { FeeSchedule } from '../trading/fees';
 import type { OrderSide, Product } from '../trading/order';
 import type { Position } from '../trading/position';
@@ -34,12 +35,33 @@ export interface FillModel {
 
 export const DEFAULT_FILL_MODEL: FillModel = Object.freeze({ at: 'next_open', slippageBps: 0, maxParticipation: null });
 
+/**
+ * One symbol's pre-scored signals as columns, ascending ts (docs/backtests.md "ml-signal over
+ * history"): a model backtest has one per scored bar, and columns cost one allocation each instead
+ * of an object and an id string per signal, and cross to the replay thread as three copies. The
+ * engine hands the strategy a SignalInput per signal as it reaches its bar, id `<symbol>@<ts>`.
+ */
+export interface SignalColumns {
+  readonly ts: Float64Array;
+  /** SIGNAL_CODES of the verdict. */
+  readonly verdict: Uint8Array;
+  readonly score: Float32Array;
+}
+
+/** A verdict's code in SignalColumns.verdict (0 is no code). */
+export const SIGNAL_CODES: Readonly<Record<SignalVerdict, number>> = Object.freeze({ BUY: 1, SELL: 2, HOLD: 3 });
+
 export interface BacktestConfig {
   /** The same Strategy implementation the live runner uses, fresh (no state from another run). */
   readonly strategy: Strategy;
   readonly series: readonly BarSeries[];
-  /** ml-signal: pre-scored signals per symbol, ascending ts; a signal reaches onSignal at its bar. */
-  readonly signals?: Readonly<Record<string, readonly SignalInput[]>> | ReadonlyMap<string, readonly SignalInput[]>;
+  /**
+   * ml-signal: pre-scored signals per symbol, a list or columns, ascending ts; a signal reaches
+   * onSignal at its bar.
+   */
+  readonly signals?:
+    | Readonly<Record<string, readonly SignalInput[] | SignalColumns>>
+    | ReadonlyMap<string, readonly SignalInput[] | SignalColumns>;
   readonly fillModel: FillModel;
   /** Charges per fill through computeFees; null runs without fees. */
   readonly fees: FeeSchedule | null;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { LIVE_MODELS, MODEL_SCORER } from '../signals/tokens';
+import { BatchScorer } from './batch-scorer.service';
 import { InferenceService } from './inference.service';
 import { ModelArtifactStore } from './model-artifacts';
 import { ModelsRepository } from './models.repository';
@@ -17,6 +18,7 @@ import { GetModelQuery, ListModelsQuery } from './model-queries';
     ModelArtifactStore,
     ModelsRepository,
     InferenceService,
+    BatchScorer,
     RegisterModelUseCase,
     PromoteModelUseCase,
     PredictUseCase,
@@ -25,8 +27,8 @@ import { GetModelQuery, ListModelsQuery } from './model-queries';
     { provide: LIVE_MODELS, useExisting: ModelsRepository },
     { provide: MODEL_SCORER, useExisting: InferenceService },
   ],
-  // Use cases and queries; the worker's live engine takes LIVE_MODELS and MODEL_SCORER; strategies ask ModelsRepository
+  // Use cases and queries; the worker's live engine takes LIVE_MODELS and MODEL_SCORER, its backtests BatchScorer; strategies ask ModelsRepository
   // whether a model exists; the seed CLI stores the demo model through ModelArtifactStore.
-  exports: [RegisterModelUseCase, PromoteModelUseCase, PredictUseCase, ListModelsQuery, GetModelQuery, LIVE_MODELS, MODEL_SCORER, ModelsRepository, ModelArtifactStore],
+  exports: [RegisterModelUseCase, PromoteModelUseCase, PredictUseCase, ListModelsQuery, GetModelQuery, LIVE_MODELS, MODEL_SCORER, BatchScorer, ModelsRepository, ModelArtifactStore],
 })
 export class ModelRegistryModule {}

@@ -221,6 +221,10 @@ export const CONFIG_VARS = {
     schema: int(1, 1_000_000_000).default(50_000_000),
     description: 'Most bars (candles × symbols) one backtest may replay; a larger request is refused up front (422 naming the limit).',
   },
+  BACKTEST_SCORING_THREADS: {
+    schema: int(0, 256).default(0),
+    description: 'Threads that score an ml-signal backtest’s features with the model (each its own onnxruntime session); 0: one per core.',
+  },
   BACKTEST_MAX_SWEEP: {
     schema: int(1, 10_000).default(100),
     description:
