@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { demoUniverse, type Candle } from '@tradeloop/domain';
 import { BacktestListPageSchema, BacktestSchema, BacktestTradePageSchema, type BacktestTradeDto } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
@@ -20,14 +22,19 @@ const { api, ctx } = useTestApi({ BACKTEST_MAX_SWEEP: String(MAX_SWEEP) }, { log
 const T0 = Date.parse('2026-10-05T03:45:00Z'); // Monday 09:15 IST
 const N = 3_000;
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Integer-tick closes swinging around ₹2,500 with a slowly growing amplitude: SMAs cross often, differently early and late. */
+/**
+ * Integer-tick closes swinging around ₹2,500 with a slowly growing amplitude: SMAs cross often,
+ * differently early and late. Volumes vary (a constant volume has no z-score, so the demo model
+ * would see no features and signal nothing).
+ */
 const bars: Candle[] = Array.from({ length: N }, (_, i) => {
   const close = 25_000_000 + Math.round((600_000 + 200 * i) * Math.sin(i / 37)) + (i % 7) * 300;
-  return { ts: T0 + i * 60_000, open: close - 500, high: close + 2_000, low: close - 2_000, close, volume: 1_000 };
+  return { ts: T0 + i * 60_000, open: close - 500, high: close + 2_000, low: close - 2_000, close, volume: 1_000 + (i % 50) * 20 };
 });
 
 let quant: { token: string; user: { id: string } };
 let worker: RunningProcess | undefined;
+const MODEL_DIR = resolve(__dirname, '../../../models/demo-momentum/1');
 
 beforeAll(async () => {
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date(T0)));
@@ -176,6 +183,104 @@ describe('backtest sweeps', () => {
     for (const t of outSample) expect(Date.parse(t.ts)).toBeGreaterThanOrEqual(splitAt);
     expect(Date.parse(outSample[0]!.ts)).toBeLessThan(T0 + N * 60_000);
   });
+
+  it('ml-signal: a quantity × allowShort sweep with the demo model runs in the worker; each child’s in-sample and out-of-sample fills follow its params', async () => {
+    // ml-signal's params are quantity and allowShort (the model's thresholds are its card's, not params).
+    const form = new FormData();
+    form.append('model', new Blob([readFileSync(`${MODEL_DIR}/model.onnx`)]), 'model.onnx');
+    form.append('card', readFileSync(`${MODEL_DIR}/card.json`, 'utf8'));
+    const reg = await fetch(`${api.url}/api/v1/models`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${quant.token}` },
+    });
+    expect(reg.status).toBe(201);
+    const modelId = ((await reg.json()) as { model: { id: string } }).model.id;
+
+    const res = await start(
+      request({}, { strategy: { kind: 'ml-signal', modelId, params: { quantity: [1, 2], allowShort: [false, true] } }, outOfSample: 0.4 }),
+    );
+    expect(res.status).toBe(202);
+    const { id } = res.body as { id: string };
+    const children = res.body.children as { id: string; params: Record<string, unknown> }[];
+    expect(children.map((c) => c.params)).toEqual([
+      { quantity: 1, allowShort: false },
+      { quantity: 1, allowShort: true },
+      { quantity: 2, allowShort: false },
+      { quantity: 2, allowShort: true },
+    ]);
+    worker ??= await startWorker(ctx, await freePort(), { MARKET_FEED: 'off' });
+    const done = BacktestSchema.parse(
+      await eventually(
+        async () => {
+          const b = (await get(id)).body;
+          return ['completed', 'failed', 'cancelled'].includes(b.status) ? b : null;
+        },
+        60_000,
+        'ml-signal sweep finished',
+      ),
+    );
+    expect(done).toMatchObject({ status: 'completed', error: null, barsProcessed: 4 * N, modelVersion: 'demo-momentum@1' });
+    const splitAt = T0 + Math.floor(N * 60_000 * 0.6);
+
+    type Fills = { in: BacktestTradeDto[]; out: BacktestTradeDto[] };
+    const fills: Fills[] = [];
+    for (const [k, c] of children.entries()) {
+      const child = BacktestSchema.parse((await get(c.id)).body);
+      expect(child).toMatchObject({
+        status: 'completed',
+        parentId: id,
+        splitAt: new Date(splitAt).toISOString(),
+        modelVersion: 'demo-momentum@1',
+        featureSetVersion: 'b47d510aa2e5c7b4',
+        request: { strategy: { kind: 'ml-signal', modelId, params: c.params } },
+      });
+      const trades = await allTrades(c.id);
+      const f: Fills = { in: trades.filter((t) => t.sample === 'in'), out: trades.filter((t) => t.sample === 'out') };
+      // Both parts traded, their fills stored apart and counted by their own metrics.
+      expect(f.in.length, `child ${k} in-sample fills`).toBeGreaterThan(1);
+      expect(f.out.length, `child ${k} out-of-sample fills`).toBeGreaterThan(1);
+      expect(child.metrics!.trades).toBe(f.in.length);
+      expect(child.outOfSampleMetrics!.trades).toBe(f.out.length);
+      for (const t of f.in) expect(Date.parse(t.ts)).toBeLessThan(splitAt);
+      for (const t of f.out) expect(Date.parse(t.ts)).toBeGreaterThanOrEqual(splitAt);
+      // Each part from flat: the positions its params allow — long q or flat; with allowShort also short q.
+      const q = c.params.quantity as number;
+      for (const part of [f.in, f.out]) {
+        let net = 0;
+        const held = new Set<number>();
+        for (const t of part) {
+          net += t.side === 'BUY' ? t.quantity : -t.quantity;
+          held.add(net);
+        }
+        const allowed = c.params.allowShort ? [-q, 0, q] : [0, q];
+        for (const h of held) expect(allowed, `child ${k} position ${h}`).toContain(h);
+        expect(held.has(q)).toBe(true);
+        if (c.params.allowShort) expect(held.has(-q), `child ${k} goes short`).toBe(true);
+        else expect(held.has(-q)).toBe(false);
+      }
+      fills.push(f);
+    }
+    // quantity 2 is quantity 1 doubled: the same fills (time, side, price), twice the units and P&L.
+    const doubled = (a: BacktestTradeDto[], b: BacktestTradeDto[]) => {
+      expect(b.map((t) => [t.ts, t.side, t.price])).toEqual(a.map((t) => [t.ts, t.side, t.price]));
+      expect(b.map((t) => t.quantity)).toEqual(a.map((t) => 2 * t.quantity));
+      // Realised P&L in paise: twice as much, give or take the one rounding of each figure to the paisa.
+      const paise = (t: BacktestTradeDto) => Math.round(Number(t.realizedPnl) * 100);
+      b.forEach((t, i) => expect(Math.abs(paise(t) - 2 * paise(a[i]!))).toBeLessThanOrEqual(1));
+    };
+    for (const short of [0, 1]) {
+      doubled(fills[short]!.in, fills[2 + short]!.in);
+      doubled(fills[short]!.out, fills[2 + short]!.out);
+      const one = done.children![short]!;
+      const two = done.children![2 + short]!;
+      expect(two.metrics!.totalReturn).toBeCloseTo(2 * one.metrics!.totalReturn, 9);
+      expect(two.outOfSampleMetrics!.totalReturn).toBeCloseTo(2 * one.outOfSampleMetrics!.totalReturn, 9);
+    }
+    // allowShort changes what is traded: a sell from long goes on to short, so the figures differ.
+    expect(fills[1]!.in).not.toEqual(fills[0]!.in);
+    expect(done.children![1]!.metrics).not.toEqual(done.children![0]!.metrics);
+  }, 90_000);
 
   it('a cancel on a running sweep stops every running child; the sweep ends cancelled with nothing stored', async () => {
     await worker?.stop();
