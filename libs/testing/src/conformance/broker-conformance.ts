@@ -7,7 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BrokerError,
+  heldQuantity,
   isBrokerError,
+  reconcileAccount,
   type BrokerAdapter,
   type BrokerOrder,
   type BrokerOrderId,
@@ -80,6 +82,12 @@ export interface ConformanceChaos {
   reconcile?(): Promise<unknown>;
   /** How many placements reached the broker (its request log). */
   placementsReceived?(): number;
+  /**
+   * The broker ends the day and begins the next (the fake's `rollDay`): CNC positions become
+   * holdings (T1, settled a roll later), other open positions carry, the order and trade books
+   * start empty (docs/brokers.md 4.12).
+   */
+  rollDay?(): Promise<void>;
 }
 
 export interface ConformanceHarness {
@@ -633,8 +641,116 @@ function chaosCases(): ConformanceCase[] {
   ];
 }
 
+/**
+ * The position differences the daily reconciliation would find (`reconcileAccount`, holdings
+ * folded in) when our books hold `oursCnc` of the harness instrument in CNC and the broker's own
+ * figures for every other (symbol, product): only the CNC comparison is under test.
+ */
+async function positionDifferences(h: ConformanceHarness, oursCnc: number) {
+  const [orders, trades, positions, holdings, funds] = await Promise.all([
+    h.adapter.listOrders(),
+    h.adapter.listTrades(),
+    h.adapter.listPositions(),
+    h.adapter.listHoldings(),
+    h.adapter.funds(),
+  ]);
+  const others = positions
+    .filter((p) => !(p.product === 'CNC' && p.instrument.symbol === h.instrument.symbol))
+    .map((p) => ({ symbol: p.instrument.symbol, product: p.product, netQuantity: p.netQuantity }));
+  const ourHoldings = holdings.filter((x) => x.instrument.symbol !== h.instrument.symbol);
+  const result = reconcileAccount({
+    orders: [],
+    positions: [
+      ...others,
+      ...ourHoldings.map((x) => ({ symbol: x.instrument.symbol, product: 'CNC' as const, netQuantity: heldQuantity(x) })),
+      { symbol: h.instrument.symbol, product: 'CNC', netQuantity: oursCnc },
+    ],
+    cash: { previousMirror: null, flow: { buys: 0n, sells: 0n }, tolerance: 0n },
+    broker: { orders, trades, positions, holdings, funds },
+  });
+  return result.differences.filter((d) => d.kind === 'POSITION_MISMATCH');
+}
+
+/** The broker's CNC quantity of the harness instrument: its day position and its holding (settled + T1). */
+async function cncAtBroker(
+  h: ConformanceHarness,
+): Promise<{ position: number; holding: Awaited<ReturnType<BrokerAdapter['listHoldings']>>[number] | null }> {
+  const position = (await h.adapter.listPositions())
+    .filter((p) => p.product === 'CNC' && p.instrument.symbol === h.instrument.symbol)
+    .reduce((s, p) => s + p.netQuantity, 0);
+  const holding = (await h.adapter.listHoldings()).find((x) => x.instrument.symbol === h.instrument.symbol) ?? null;
+  return { position, holding };
+}
+
+/**
+ * "Cash and holdings" (docs/brokers.md 5, 4.12): delivery bought today is a CNC position; the
+ * broker rolls the day and it is a T1 holding, a roll later a settled one; a sale from the
+ * holding the next day is a negative CNC day position beside the holding row. At each step the
+ * reconciliation finds no position difference against our books (which never move a position to
+ * holdings), and a real divergence (our books a lot off) is still a POSITION_MISMATCH.
+ */
+function holdingsCases(): ConformanceCase[] {
+  return [
+    {
+      name: 'cash and holdings',
+      applies: (c) => c.products.includes('CNC') && c.chaos.has('rollDay'),
+      run: async (ctx) => {
+        const { h } = ctx;
+        const roll = async () => {
+          await h.chaos!.rollDay!();
+          // Yesterday's orders are gone from the broker's book: the push checks are for today's.
+          ctx.placed.length = 0;
+        };
+        const lot = QTY * h.lotSize;
+        await market(h, BASE_PRICE);
+        // What the account held before (a fake's seeded holding): on our books too.
+        const before = await cncAtBroker(h);
+        let ours = before.position + (before.holding ? heldQuantity(before.holding) : 0);
+        const noDifference = async (when: string) => expect(await positionDifferences(h, ours), when).toEqual([]);
+
+        await trade(ctx, 'BUY', 'MARKET', 'CNC', 2 * lot);
+        ours += 2 * lot;
+        await noDifference('day 1: bought for delivery, a CNC day position');
+
+        await roll();
+        const t1 = await cncAtBroker(h);
+        expect(t1.position, 'day 2: no CNC position left').toBe(0);
+        expect(t1.holding && heldQuantity(t1.holding), 'day 2: held').toBe(ours);
+        if (t1.holding!.t1Quantity !== null) expect(t1.holding!.t1Quantity, 'day 2: awaiting delivery').toBe(2 * lot);
+        expect(await h.adapter.listOrders(), 'day 2: an empty order book').toEqual([]);
+        await noDifference('day 2: carried as a T1 holding');
+
+        await roll();
+        const settled = await cncAtBroker(h);
+        expect(settled.holding && heldQuantity(settled.holding), 'day 3: held').toBe(ours);
+        if (settled.holding!.t1Quantity !== null) expect(settled.holding!.t1Quantity, 'day 3: delivered').toBe(0);
+        await noDifference('day 3: settled');
+
+        await market(h, BASE_PRICE);
+        await trade(ctx, 'SELL', 'MARKET', 'CNC', lot);
+        ours -= lot;
+        const sold = await cncAtBroker(h);
+        expect(sold.position, 'day 3: the sale is a negative CNC day position').toBe(-lot);
+        await noDifference('day 3: sold part of the holding');
+
+        // A real divergence: our books a lot more than the broker holds.
+        expect(await positionDifferences(h, ours + lot)).toEqual([
+          expect.objectContaining({
+            kind: 'POSITION_MISMATCH',
+            symbol: h.instrument.symbol,
+            product: 'CNC',
+            ours: ours + lot,
+            broker: ours,
+          }),
+        ]);
+        ctx.expectNet('CNC', -lot);
+      },
+    },
+  ];
+}
+
 /** Every case of the kit, in table order. */
-export const CONFORMANCE_CASES: readonly ConformanceCase[] = [...tradingCases(), ...chaosCases()];
+export const CONFORMANCE_CASES: readonly ConformanceCase[] = [...tradingCases(), ...holdingsCases(), ...chaosCases()];
 
 /** `not run`: registered but filtered out of this run (`-t`); `n/a`: the harness cannot do it. */
 export type CaseResult = 'pass' | 'fail' | 'n/a' | 'not run';

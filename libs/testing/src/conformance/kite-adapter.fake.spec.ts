@@ -130,4 +130,36 @@ describe('KiteAdapter against the fake Kite', () => {
     // The ticker and the postback both announced COMPLETE: the listener saw it once.
     expect(seen.filter((o) => o.brokerOrderId === brokerOrderIds[0] && o.status === 'FILLED')).toHaveLength(1);
   });
+  it('holdings: a CNC buy is a T1 holding once the day rolls, settled a roll later, a sale today shows as used; NRML carries overnight; an HTML 200 is INVALID_RESPONSE', async () => {
+    await setup();
+    fake.setHoldings([]);
+    expect(await adapter.listHoldings()).toEqual([]);
+    fake.setQuote('NFO', 'NIFTY26DECFUT', { ltp: 240_000_000, bid: 240_000_000, ask: 240_010_000 });
+    await adapter.placeOrder(order({ type: 'MARKET', price: null, quantity: 5 }));
+    await adapter.placeOrder(order({ instrument: NIFTY_FUT, product: 'NRML', type: 'MARKET', price: null, quantity: 75 }));
+    await waitFor(async () => expect((await adapter.listTrades()).map((t) => t.quantity).sort()).toEqual([5, 75]));
+    const paid = (await adapter.listTrades()).find((t) => t.product === 'CNC')!.price;
+
+    fake.rollDay();
+    expect(await adapter.listOrders()).toEqual([]);
+    expect(await adapter.listTrades()).toEqual([]);
+    expect((await adapter.listPositions()).map((p) => [p.instrument.symbol, p.product, p.netQuantity])).toEqual([
+      ['NIFTY26DECFUT', 'NRML', 75],
+    ]);
+    expect(fake.positionsJson().net[0]).toMatchObject({ overnight_quantity: 75, day_buy_quantity: 0, quantity: 75 });
+    expect(await adapter.listHoldings()).toEqual([
+      { instrument: INFY, quantity: 0, t1Quantity: 5, usedQuantity: 0, averagePrice: paid, lastPrice: 10_000_000, pnl: expect.any(BigInt) },
+    ]);
+
+    fake.rollDay();
+    expect(await adapter.listHoldings()).toMatchObject([{ instrument: INFY, quantity: 5, t1Quantity: 0, usedQuantity: 0 }]);
+    await adapter.placeOrder(order({ side: 'SELL', type: 'MARKET', price: null, quantity: 2 }));
+    await waitFor(async () => expect((await adapter.listTrades()).length).toBe(1));
+    // The row keeps its quantity for the day; the sale is a negative CNC day position.
+    expect(await adapter.listHoldings()).toMatchObject([{ instrument: INFY, quantity: 5, t1Quantity: 0, usedQuantity: 2 }]);
+    expect((await adapter.listPositions()).find((p) => p.product === 'CNC')).toMatchObject({ instrument: INFY, netQuantity: -2 });
+
+    fake.failNext('holdings', 'html');
+    await expect(adapter.listHoldings()).rejects.toMatchObject({ kind: 'retryable', code: 'INVALID_RESPONSE', operation: 'read' });
+  });
 });

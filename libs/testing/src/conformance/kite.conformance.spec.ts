@@ -28,6 +28,7 @@ const CHAOS = [
   'tickerConnects',
   'reconnects',
   'subscribeTicks',
+  'rollDay',
 ];
 
 /**
@@ -127,6 +128,7 @@ describeBrokerConformance(
         reconnects,
         subscribeTicks: (token) => ticker.subscribe([token], 'quote'),
         reconcile: () => adapter.reconcile(),
+        rollDay: async () => fake.rollDay(),
       },
       close: async () => {
         adapter.close();

@@ -138,4 +138,27 @@ describe('OpenAlgoAdapter against the fake OpenAlgo (docs/brokers.md 3)', () => 
     await expect(adapter.placeOrder(buy({ validity: 'IOC' }))).rejects.toMatchObject({ kind: 'final', code: 'VALIDITY_NOT_SUPPORTED' });
     expect(fake.placements()).toBe(sent);
   });
+  it('holdings: a CNC buy becomes a holding once the day rolls (one quantity: no T1 apart), a sale from it the next day; an HTML 200 is an error', async () => {
+    const { fake, adapter } = await world();
+    expect(await adapter.listHoldings()).toEqual([]);
+    await adapter.placeOrder(buy({ product: 'CNC', quantity: 5 }));
+    await vi.waitFor(async () => expect((await adapter.listTrades()).map((t) => t.quantity)).toEqual([5]), { timeout: 10_000 });
+
+    fake.rollDay();
+    expect(await adapter.listOrders()).toEqual([]);
+    expect(await adapter.listPositions()).toEqual([]);
+    expect(await adapter.listHoldings()).toEqual([
+      { instrument: INFY, quantity: 5, t1Quantity: null, usedQuantity: null, averagePrice: null, lastPrice: null, pnl: expect.any(BigInt) },
+    ]);
+    expect(fake.holdingsNow().get('NSE:INFY')).toEqual({ settled: 0, t1: 5 });
+    fake.rollDay();
+    expect(fake.holdingsNow().get('NSE:INFY')).toEqual({ settled: 5, t1: 0 });
+    await adapter.placeOrder(buy({ clientOrderId: 'c2', side: 'SELL', product: 'CNC', quantity: 2 }));
+    await vi.waitFor(async () => expect((await adapter.listTrades()).map((t) => t.quantity)).toEqual([2]), { timeout: 10_000 });
+    expect(await adapter.listHoldings()).toMatchObject([{ instrument: INFY, quantity: 5 }]);
+    expect(await adapter.listPositions()).toMatchObject([{ instrument: INFY, product: 'CNC', netQuantity: -2 }]);
+
+    fake.failNext('holdings', 'html');
+    await expect(adapter.listHoldings()).rejects.toMatchObject({ operation: 'read' });
+  });
 });

@@ -16,7 +16,16 @@ const INSTRUMENTS = new InstrumentMap('openalgo', [
   { ref: INFY, broker: { exchange: 'NSE', symbol: 'INFY', quantityUnit: 'units', lotSize: 1 } },
 ]);
 
-const CHAOS = ['failNextPlacement', 'expireSession', 'authLost', 'partialFillsNext', 'suppressUpdates', 'reconcile', 'disorderUpdates'];
+const CHAOS = [
+  'failNextPlacement',
+  'expireSession',
+  'authLost',
+  'partialFillsNext',
+  'suppressUpdates',
+  'reconcile',
+  'disorderUpdates',
+  'rollDay',
+];
 
 /** The fake's own order state in our normalised statuses (independent of the adapter's parser). */
 function truthStatus(o: FakeOpenAlgoOrder): BrokerReportStatus {
@@ -107,6 +116,7 @@ function registerOpenAlgo(name: string, orderStream: boolean): void {
           suppressUpdates: (on) => fake.suppressUpdates(on),
           ...(orderStream ? { disorderUpdates: (on: boolean) => fake.disorderUpdates(on) } : {}),
           reconcile: () => adapter.reconcile(),
+          rollDay: async () => fake.rollDay(),
         },
         close: async () => {
           adapter.close();

@@ -209,4 +209,29 @@ describe('UpstoxAdapter against the fake Upstox', () => {
     await waitFor(() => expect(problems).toHaveLength(2));
     expect(seen).toEqual([]);
   });
+  it('holdings: a delivery buy is a T1 holding once the day rolls, settled a roll later, a sale from it shows as cnc_used; an HTML 200 is INVALID_RESPONSE', async () => {
+    await setup();
+    expect(await adapter.listHoldings()).toEqual([]);
+    await adapter.placeOrder(order({ type: 'MARKET', price: null, quantity: 5 }));
+    await waitFor(async () => expect((await adapter.listTrades()).map((t) => t.quantity)).toEqual([5]));
+    const paid = (await adapter.listTrades())[0]!.price;
+
+    fake.rollDay();
+    expect(await adapter.listOrders()).toEqual([]);
+    expect(await adapter.listPositions()).toEqual([]);
+    expect(await adapter.listHoldings()).toEqual([
+      { instrument: INFY, quantity: 0, t1Quantity: 5, usedQuantity: 0, averagePrice: paid, lastPrice: 10_000_000, pnl: expect.any(BigInt) },
+    ]);
+
+    fake.rollDay();
+    expect(await adapter.listHoldings()).toMatchObject([{ instrument: INFY, quantity: 5, t1Quantity: 0 }]);
+    // Upstox's RMS lets a delivery sell take the holding now.
+    const [sold] = (await adapter.placeOrder(order({ side: 'SELL', type: 'MARKET', price: null, quantity: 2 }))).brokerOrderIds;
+    await waitFor(async () => expect((await adapter.getOrder(sold!)).status).toBe('FILLED'));
+    expect(await adapter.listHoldings()).toMatchObject([{ instrument: INFY, quantity: 5, t1Quantity: 0, usedQuantity: 2 }]);
+    expect(await adapter.listPositions()).toMatchObject([{ instrument: INFY, product: 'CNC', netQuantity: -2 }]);
+
+    fake.failNext('holdings', 'html-after-accept');
+    await expect(adapter.listHoldings()).rejects.toMatchObject({ code: 'INVALID_RESPONSE', operation: 'read' });
+  });
 });

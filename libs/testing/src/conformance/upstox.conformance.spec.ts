@@ -8,7 +8,16 @@ const INSTRUMENTS = fakeUpstoxInstrumentMap();
 const INFY = { exchange: 'NSE', symbol: 'INFY' } as const;
 const INFY_KEY = 'NSE_EQ|INE009A01021';
 
-const CHAOS = ['failNextPlacement', 'expireSession', 'authLost', 'partialFillsNext', 'suppressUpdates', 'reconcile', 'disorderUpdates'];
+const CHAOS = [
+  'failNextPlacement',
+  'expireSession',
+  'authLost',
+  'partialFillsNext',
+  'suppressUpdates',
+  'reconcile',
+  'disorderUpdates',
+  'rollDay',
+];
 
 /**
  * UpstoxAdapter against the local fake Upstox (API root and order host on two loopback ports,
@@ -80,6 +89,7 @@ describeBrokerConformance(
         // This case's fake fills at most 2 units per quote (set at construction above).
         ...fakeOrderChaos(fake, refusing, authLost),
         reconcile: () => adapter.reconcile(),
+        rollDay: async () => fake.rollDay(),
       },
       close: async () => {
         adapter.close();

@@ -173,6 +173,8 @@ interface FakeTrade {
 interface PositionState {
   instrument: FakeKiteInstrument;
   product: string;
+  /** Carried from an earlier day (NRML, MIS left open): Kite's `overnight_quantity`, signed. */
+  overnightQty: number;
   buyQty: number;
   buyValue: bigint; // ticks × quantity
   sellQty: number;
@@ -214,8 +216,21 @@ export interface FakeKiteHolding {
   readonly tradingsymbol: string;
   readonly exchange: string;
   readonly isin: string;
+  /** Settled in the demat account (Kite's `quantity`). */
   readonly quantity: number;
+  /** Bought, awaiting T+1 delivery (`t1_quantity`). Default 0. */
+  readonly t1Quantity?: number;
   readonly averagePrice: PriceTicks;
+}
+
+/** A holding as the fake keeps it. */
+interface HoldingState {
+  readonly tradingsymbol: string;
+  readonly exchange: string;
+  readonly isin: string;
+  quantity: number;
+  t1Quantity: number;
+  averagePrice: PriceTicks;
 }
 
 export interface FakeKitePostback {
@@ -392,8 +407,8 @@ export class FakeKite extends EventEmitter {
   private readonly orders = new Map<string, FakeOrder>();
   private readonly trades: FakeTrade[] = [];
   private readonly positions = new Map<string, PositionState>();
-  private holdings: FakeKiteHolding[] = [
-    { tradingsymbol: 'INFY', exchange: 'NSE', isin: 'INE009A01021', quantity: 10, averagePrice: 15_000_000 },
+  private holdings: HoldingState[] = [
+    { tradingsymbol: 'INFY', exchange: 'NSE', isin: 'INE009A01021', quantity: 10, t1Quantity: 0, averagePrice: 15_000_000 },
   ];
   private readonly opening: { equity: bigint; commodity: bigint };
   private readonly faults = new Map<FakeKiteRoute | '*', FakeKiteFault[]>();
@@ -584,7 +599,74 @@ export class FakeKite extends EventEmitter {
   }
 
   setHoldings(holdings: readonly FakeKiteHolding[]): void {
-    this.holdings = [...holdings];
+    this.holdings = holdings.map((h) => ({ ...h, t1Quantity: h.t1Quantity ?? 0 }));
+  }
+
+  /** The holdings as the fake keeps them (settled and T1 quantities, average in ticks). */
+  holdingsNow(): FakeKiteHolding[] {
+    return this.holdings.map((h) => ({ ...h }));
+  }
+
+  /**
+   * The day ends and the next begins, as Kite moves its books (docs/brokers.md 4.12): the T1
+   * holdings settle; each CNC position becomes holdings — a net buy as T1 (averaged into the
+   * holding), a net sell (of holdings) taken off the settled quantity; other products still open
+   * are carried as overnight positions; the order book and trade book start empty; and the day's
+   * cash moves into the next day's opening balance (CNC: what was paid and received; others:
+   * the realised P&L).
+   */
+  rollDay(): void {
+    for (const h of this.holdings) {
+      h.quantity += h.t1Quantity;
+      h.t1Quantity = 0;
+    }
+    const carried = new Map<string, PositionState>();
+    for (const [key, p] of this.positions) {
+      const segment = this.segmentOf(p.instrument.exchange);
+      const m = BigInt(p.instrument.multiplier);
+      const net = p.buyQty - p.sellQty;
+      if (p.product === 'CNC') {
+        this.opening[segment] += (p.sellValue - p.buyValue) * m;
+        if (net === 0) continue;
+        let h = this.holdings.find((x) => x.exchange === p.instrument.exchange && x.tradingsymbol === p.instrument.tradingsymbol);
+        if (!h) {
+          h = {
+            tradingsymbol: p.instrument.tradingsymbol,
+            exchange: p.instrument.exchange,
+            isin: `INE${String(p.instrument.instrumentToken).padStart(9, '0')}`,
+            quantity: 0,
+            t1Quantity: 0,
+            averagePrice: 0,
+          };
+          this.holdings.push(h);
+        }
+        if (net > 0) {
+          const before = BigInt(h.quantity);
+          const bought = (p.buyValue * BigInt(net)) / BigInt(p.buyQty);
+          h.averagePrice = Number((before * BigInt(h.averagePrice) + bought) / (before + BigInt(net)));
+          h.t1Quantity += net;
+        } else h.quantity += net;
+        continue;
+      }
+      const closed = BigInt(Math.min(p.buyQty, p.sellQty));
+      if (closed > 0n) this.opening[segment] += ((p.sellValue * closed) / BigInt(p.sellQty) - (p.buyValue * closed) / BigInt(p.buyQty)) * m;
+      if (net === 0) continue;
+      const value = net > 0 ? (p.buyValue * BigInt(net)) / BigInt(p.buyQty) : (p.sellValue * BigInt(-net)) / BigInt(p.sellQty);
+      carried.set(key, {
+        instrument: p.instrument,
+        product: p.product,
+        overnightQty: net,
+        buyQty: Math.max(net, 0),
+        buyValue: net > 0 ? value : 0n,
+        sellQty: Math.max(-net, 0),
+        sellValue: net < 0 ? value : 0n,
+      });
+    }
+    this.holdings = this.holdings.filter((h) => h.quantity + h.t1Quantity !== 0);
+    this.positions.clear();
+    for (const [key, p] of carried) this.positions.set(key, p);
+    this.orders.clear();
+    this.trades.length = 0;
   }
 
   setOpeningBalance(segment: 'equity' | 'commodity', ticks: bigint): void {
@@ -1208,13 +1290,20 @@ export class FakeKite extends EventEmitter {
     const side = (qty: number, price: bigint, val: bigint): Json => ({ quantity: qty, price: rupees(price), value: rupees(val * m) });
     const b = side(p.buyQty, buyPrice, p.buyValue);
     const s = side(p.sellQty, sellPrice, p.sellValue);
+    // The day's part: what was bought and sold today, beside what was carried in.
+    const dayBuyQty = p.buyQty - Math.max(p.overnightQty, 0);
+    const daySellQty = p.sellQty - Math.max(-p.overnightQty, 0);
+    const dayBuyValue = p.buyQty === 0 ? 0n : (p.buyValue * BigInt(dayBuyQty)) / BigInt(p.buyQty);
+    const daySellValue = p.sellQty === 0 ? 0n : (p.sellValue * BigInt(daySellQty)) / BigInt(p.sellQty);
+    const db = side(dayBuyQty, dayBuyQty === 0 ? 0n : buyPrice, dayBuyValue);
+    const ds = side(daySellQty, daySellQty === 0 ? 0n : sellPrice, daySellValue);
     return {
       tradingsymbol: i.tradingsymbol,
       exchange: i.exchange,
       instrument_token: i.instrumentToken,
       product: p.product,
       quantity: net,
-      overnight_quantity: 0,
+      overnight_quantity: p.overnightQty,
       multiplier: i.multiplier,
       average_price: rupees(net > 0 ? buyPrice : net < 0 ? sellPrice : 0n),
       close_price: rupees(close),
@@ -1232,12 +1321,12 @@ export class FakeKite extends EventEmitter {
       sell_price: s.price,
       sell_value: s.value,
       sell_m2m: s.value,
-      day_buy_quantity: b.quantity,
-      day_buy_price: b.price,
-      day_buy_value: b.value,
-      day_sell_quantity: s.quantity,
-      day_sell_price: s.price,
-      day_sell_value: s.value,
+      day_buy_quantity: db.quantity,
+      day_buy_price: db.price,
+      day_buy_value: db.value,
+      day_sell_quantity: ds.quantity,
+      day_sell_price: ds.price,
+      day_sell_value: ds.value,
     };
   }
 
@@ -1246,6 +1335,10 @@ export class FakeKite extends EventEmitter {
       const i = this.instrumentsByKey.get(`${h.exchange}:${h.tradingsymbol}`);
       const last = (i && this.quotes.get(i.instrumentToken)?.ltp) ?? h.averagePrice;
       const close = (i && this.quotes.get(i.instrumentToken)?.close) ?? last;
+      const held = h.quantity + h.t1Quantity;
+      // Sold from the holding today: the CNC day position's net sell (the row keeps its quantity for the day).
+      const day = this.positions.get(`${h.exchange}:${h.tradingsymbol}:CNC`);
+      const used = day ? Math.min(held, Math.max(0, day.sellQty - day.buyQty)) : 0;
       return {
         tradingsymbol: h.tradingsymbol,
         exchange: h.exchange,
@@ -1254,19 +1347,19 @@ export class FakeKite extends EventEmitter {
         product: 'CNC',
         price: 0,
         quantity: h.quantity,
-        used_quantity: 0,
-        t1_quantity: 0,
+        used_quantity: used,
+        t1_quantity: h.t1Quantity,
         realised_quantity: h.quantity,
         authorised_quantity: 0,
         authorised_date: kiteTimestamp(this.now()),
-        opening_quantity: h.quantity,
+        opening_quantity: held,
         collateral_quantity: 0,
         collateral_type: '',
         discrepancy: false,
         average_price: rupees(h.averagePrice),
         last_price: rupees(last),
         close_price: rupees(close),
-        pnl: rupees(BigInt(h.quantity) * BigInt(last - h.averagePrice)),
+        pnl: rupees(BigInt(held) * BigInt(last - h.averagePrice)),
         day_change: rupees(last - close),
         day_change_percentage: 0,
         short_quantity: 0,
@@ -1909,6 +2002,7 @@ export class FakeKite extends EventEmitter {
     const p = this.positions.get(key) ?? {
       instrument: o.instrument,
       product: o.product,
+      overnightQty: 0,
       buyQty: 0,
       buyValue: 0n,
       sellQty: 0,

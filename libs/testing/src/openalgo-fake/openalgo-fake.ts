@@ -148,6 +148,10 @@ export class FakeOpenAlgo extends EventEmitter {
   private readonly quotes = new Map<string, FakeQuote>();
   private readonly orders = new Map<string, FakeOpenAlgoOrder>();
   private readonly trades: FakeOpenAlgoTrade[] = [];
+  /** Delivery holdings per `EXCHANGE:SYMBOL`: settled and T1 (`rollDay`); `/holdings` answers their sum as one quantity. */
+  private readonly holdings = new Map<string, { settled: number; t1: number; average: PriceTicks }>();
+  /** Net positions carried from earlier days (NRML, MIS left open) per `EXCHANGE:SYMBOL:PRODUCT`. */
+  private readonly overnight = new Map<string, number>();
   private seq = 0;
   private dropUpdates = false;
   private readonly updates = new OrderFrameScript((msg) => this.broadcast(msg));
@@ -397,12 +401,60 @@ export class FakeOpenAlgo extends EventEmitter {
 
   /** Net quantity per `exchange:symbol:product`. */
   netPositions(): Map<string, number> {
-    const out = new Map<string, number>();
+    const out = new Map<string, number>(this.overnight);
     for (const t of this.trades) {
       const k = `${t.exchange}:${t.symbol}:${t.product}`;
       out.set(k, (out.get(k) ?? 0) + (t.action === 'BUY' ? t.quantity : -t.quantity));
     }
     return out;
+  }
+
+  /** `EXCHANGE:SYMBOL` → settled and T1 quantities the fake holds. */
+  holdingsNow(): Map<string, { settled: number; t1: number }> {
+    return new Map([...this.holdings].map(([k, h]) => [k, { settled: h.settled, t1: h.t1 }]));
+  }
+
+  /**
+   * The day ends and the next begins, as the broker behind OpenAlgo moves its books (docs/brokers.md
+   * 4.12): T1 holdings settle; each CNC net position becomes holdings (a net buy as T1, a net sell
+   * off the settled quantity); other positions still open are carried overnight; the order book
+   * and trade book start empty. `/holdings` reports a holding's settled and T1 quantities as its one
+   * `quantity`, as a broker that counts T1 in its holdings does.
+   */
+  rollDay(): void {
+    for (const h of this.holdings.values()) {
+      h.settled += h.t1;
+      h.t1 = 0;
+    }
+    const value = new Map<string, { qty: number; value: bigint }>();
+    for (const t of this.trades) {
+      if (t.action !== 'BUY') continue;
+      const k = `${t.exchange}:${t.symbol}`;
+      const v = value.get(k) ?? { qty: 0, value: 0n };
+      value.set(k, { qty: v.qty + t.quantity, value: v.value + BigInt(t.quantity) * BigInt(t.price) });
+    }
+    const nets = this.netPositions();
+    this.overnight.clear();
+    for (const [k, net] of nets) {
+      if (net === 0) continue;
+      const [exchange, symbol, product] = k.split(':') as [string, string, string];
+      if (product !== 'CNC') {
+        this.overnight.set(k, net);
+        continue;
+      }
+      const key = `${exchange}:${symbol}`;
+      const h = this.holdings.get(key) ?? { settled: 0, t1: 0, average: 0 };
+      if (net > 0) {
+        const bought = value.get(key)!;
+        const before = BigInt(h.settled);
+        h.average = Number((before * BigInt(h.average) + (bought.value * BigInt(net)) / BigInt(bought.qty)) / (before + BigInt(net)));
+        h.t1 += net;
+      } else h.settled += net;
+      if (h.settled + h.t1 === 0) this.holdings.delete(key);
+      else this.holdings.set(key, h);
+    }
+    this.orders.clear();
+    this.trades.length = 0;
   }
 
   /** The order's average fill price in ticks, rounded half up; null before a fill. */
@@ -660,6 +712,21 @@ export class FakeOpenAlgo extends EventEmitter {
             };
           }),
         });
+      case 'holdings': {
+        const rows = [...this.holdings].map(([k, h]) => {
+          const [exchange, symbol] = k.split(':') as [string, string];
+          const ltp = this.quotes.get(k)?.ltp ?? h.average;
+          const quantity = h.settled + h.t1;
+          const pnl = (BigInt(quantity) * BigInt(ltp - h.average)) / 100n;
+          return { symbol, exchange, product: 'CNC', quantity, pnl: Number(paiseText(pnl)), pnlpercent: 0 };
+        });
+        return ok({
+          data: {
+            holdings: rows,
+            statistics: { totalholdingvalue: 0, totalinvvalue: 0, totalprofitandloss: 0, totalpnlpercentage: 0 },
+          },
+        });
+      }
       case 'funds':
         return ok({
           data: {

@@ -45,6 +45,7 @@ export type FakeUpstoxRoute =
   | 'history'
   | 'trades'
   | 'positions'
+  | 'holdings'
   | 'funds'
   | 'quotes'
   | 'stream_authorize'
@@ -177,6 +178,10 @@ export class FakeUpstox extends EventEmitter {
   private readonly quotes = new Map<string, { ltp: PriceTicks; bid: PriceTicks; ask: PriceTicks }>();
   private readonly orders = new Map<string, FakeOrder>();
   private readonly trades: FakeTrade[] = [];
+  /** Delivery holdings per instrument key: settled and T1 quantities, average in ticks (`rollDay`). */
+  private readonly holdings = new Map<string, { instrument: FakeUpstoxInstrument; quantity: number; t1: number; average: PriceTicks }>();
+  /** Positions carried from earlier days (NRML, intraday left open), per `key|product`: signed quantity at its average. */
+  private readonly overnight = new Map<string, { instrument: FakeUpstoxInstrument; product: string; quantity: number; value: bigint }>();
   private readonly faults = new Map<FakeUpstoxRoute | '*', FakeUpstoxFault[]>();
   private readonly codes = new Set<string>();
   private readonly streamCodes = new Set<string>();
@@ -318,11 +323,40 @@ export class FakeUpstox extends EventEmitter {
     return this.trades.map((t) => this.tradeJson(t));
   }
 
-  positionsJson(): Json[] {
-    const byKey = new Map<string, { o: FakeOrder; buyQty: number; buyValue: bigint; sellQty: number; sellValue: bigint }>();
+  /** Per `key|product`: carried quantity plus today's trades. */
+  private positionStates() {
+    type State = {
+      instrument: FakeUpstoxInstrument;
+      product: string;
+      overnight: number;
+      buyQty: number;
+      buyValue: bigint;
+      sellQty: number;
+      sellValue: bigint;
+    };
+    const byKey = new Map<string, State>();
+    for (const [k, c] of this.overnight) {
+      byKey.set(k, {
+        instrument: c.instrument,
+        product: c.product,
+        overnight: c.quantity,
+        buyQty: Math.max(c.quantity, 0),
+        buyValue: c.quantity > 0 ? c.value : 0n,
+        sellQty: Math.max(-c.quantity, 0),
+        sellValue: c.quantity < 0 ? c.value : 0n,
+      });
+    }
     for (const t of this.trades) {
       const k = `${t.order.instrument.instrumentKey}|${t.order.product}`;
-      const p = byKey.get(k) ?? { o: t.order, buyQty: 0, buyValue: 0n, sellQty: 0, sellValue: 0n };
+      const p = byKey.get(k) ?? {
+        instrument: t.order.instrument,
+        product: t.order.product,
+        overnight: 0,
+        buyQty: 0,
+        buyValue: 0n,
+        sellQty: 0,
+        sellValue: 0n,
+      };
       if (t.order.transaction_type === 'BUY') {
         p.buyQty += t.quantity;
         p.buyValue += BigInt(t.quantity) * BigInt(t.price);
@@ -332,7 +366,90 @@ export class FakeUpstox extends EventEmitter {
       }
       byKey.set(k, p);
     }
-    return [...byKey.values()].map((p) => {
+    return byKey;
+  }
+
+  /** Delivery holdings as `GET /v2/portfolio/long-term-holdings` gives them (docs/brokers.md 2.3, 4.12). */
+  holdingsJson(): Json[] {
+    const states = this.positionStates();
+    return [...this.holdings.values()].map((h) => {
+      const i = h.instrument;
+      const ltp = this.quotes.get(i.instrumentKey)?.ltp ?? h.average;
+      const held = h.quantity + h.t1;
+      // Sold from the holding today: the delivery day position's net sell (the row keeps its quantity for the day).
+      const day = states.get(`${i.instrumentKey}|D`);
+      const used = day ? Math.min(held, Math.max(0, day.sellQty - day.buyQty)) : 0;
+      return {
+        isin: i.instrumentKey.split('|')[1] ?? '',
+        cnc_used_quantity: used,
+        collateral_type: 'WC',
+        company_name: i.tradingSymbol,
+        haircut: 0.2,
+        product: 'D',
+        quantity: h.quantity,
+        trading_symbol: i.tradingSymbol,
+        tradingsymbol: i.tradingSymbol,
+        last_price: rupees(ltp),
+        close_price: rupees(ltp),
+        pnl: rupees(BigInt(held) * BigInt(ltp - h.average)),
+        day_change: 0,
+        day_change_percentage: 0,
+        instrument_token: i.instrumentKey,
+        average_price: rupees(h.average),
+        collateral_quantity: 0,
+        collateral_update_quantity: 0,
+        t1_quantity: h.t1,
+        exchange: 'NSE',
+      };
+    });
+  }
+
+  /** Sets a holding outright (settled and T1 quantities, average in ticks); zero of both removes it. */
+  setHolding(instrumentKey: string, holding: { quantity: number; t1?: number; average: PriceTicks }): void {
+    const instrument = this.instrumentsByKey.get(instrumentKey);
+    if (!instrument) throw new Error(`FakeUpstox: unknown instrument ${instrumentKey}`);
+    if (holding.quantity + (holding.t1 ?? 0) === 0) this.holdings.delete(instrumentKey);
+    else this.holdings.set(instrumentKey, { instrument, quantity: holding.quantity, t1: holding.t1 ?? 0, average: holding.average });
+  }
+
+  /**
+   * The day ends and the next begins, as Upstox moves its books (docs/brokers.md 4.12): T1 holdings
+   * settle; each delivery (`D`) position of a cash instrument becomes holdings — a net buy as T1,
+   * averaged in; a net sell taken off the settled quantity; other positions still open are
+   * carried overnight; the order book and the day's trades start empty.
+   */
+  rollDay(): void {
+    for (const h of this.holdings.values()) {
+      h.quantity += h.t1;
+      h.t1 = 0;
+    }
+    const states = this.positionStates();
+    this.overnight.clear();
+    for (const [k, p] of states) {
+      const net = p.buyQty - p.sellQty;
+      if (net === 0) continue;
+      if (p.product === 'D' && p.instrument.instrumentKey.startsWith('NSE_EQ|')) {
+        const key = p.instrument.instrumentKey;
+        const h = this.holdings.get(key) ?? { instrument: p.instrument, quantity: 0, t1: 0, average: 0 };
+        if (net > 0) {
+          const before = BigInt(h.quantity);
+          const bought = (p.buyValue * BigInt(net)) / BigInt(p.buyQty);
+          h.average = Number((before * BigInt(h.average) + bought) / (before + BigInt(net)));
+          h.t1 += net;
+        } else h.quantity += net;
+        if (h.quantity + h.t1 === 0) this.holdings.delete(key);
+        else this.holdings.set(key, h);
+        continue;
+      }
+      const value = net > 0 ? (p.buyValue * BigInt(net)) / BigInt(p.buyQty) : (p.sellValue * BigInt(-net)) / BigInt(p.sellQty);
+      this.overnight.set(k, { instrument: p.instrument, product: p.product, quantity: net, value });
+    }
+    this.orders.clear();
+    this.trades.length = 0;
+  }
+
+  positionsJson(): Json[] {
+    return [...this.positionStates().values()].map((p) => {
       const net = p.buyQty - p.sellQty;
       const closed = Math.min(p.buyQty, p.sellQty);
       const avg = (value: bigint, qty: number): bigint => (qty === 0 ? 0n : (value * 2n + BigInt(qty)) / (2n * BigInt(qty)));
@@ -340,19 +457,22 @@ export class FakeUpstox extends EventEmitter {
       const sellAvg = avg(p.sellValue, p.sellQty);
       // Realised P&L in paise of the closed quantity at the two averages (ticks / 100 = paise).
       const realisedPaise = (BigInt(closed) * (sellAvg - buyAvg)) / 100n;
-      const ltp = this.quotes.get(p.o.instrument.instrumentKey)?.ltp ?? 0;
+      const ltp = this.quotes.get(p.instrument.instrumentKey)?.ltp ?? 0;
+      const dayBuy = p.buyQty - Math.max(p.overnight, 0);
+      const daySell = p.sellQty - Math.max(-p.overnight, 0);
       return {
-        exchange: p.o.instrument.instrumentKey.startsWith('NSE_FO') ? 'NFO' : 'NSE',
+        exchange: p.instrument.instrumentKey.startsWith('NSE_FO') ? 'NFO' : 'NSE',
         multiplier: 1,
-        product: p.o.product,
-        instrument_token: p.o.instrument.instrumentKey,
-        trading_symbol: p.o.instrument.tradingSymbol,
-        tradingsymbol: p.o.instrument.tradingSymbol,
+        product: p.product,
+        instrument_token: p.instrument.instrumentKey,
+        trading_symbol: p.instrument.tradingSymbol,
+        tradingsymbol: p.instrument.tradingSymbol,
         quantity: net,
-        day_buy_quantity: p.buyQty,
-        day_sell_quantity: p.sellQty,
-        day_buy_value: rupees(p.buyValue),
-        day_sell_value: rupees(p.sellValue),
+        overnight_quantity: p.overnight,
+        day_buy_quantity: dayBuy,
+        day_sell_quantity: daySell,
+        day_buy_value: rupees(p.buyQty === 0 ? 0n : (p.buyValue * BigInt(dayBuy)) / BigInt(p.buyQty)),
+        day_sell_value: rupees(p.sellQty === 0 ? 0n : (p.sellValue * BigInt(daySell)) / BigInt(p.sellQty)),
         buy_price: rupees(buyAvg),
         sell_price: rupees(sellAvg),
         average_price: net > 0 ? rupees(buyAvg) : net < 0 ? rupees(sellAvg) : 0,
@@ -461,6 +581,7 @@ export class FakeUpstox extends EventEmitter {
       'GET /v2/order/history': 'history',
       'GET /v2/order/trades/get-trades-for-day': 'trades',
       'GET /v2/portfolio/short-term-positions': 'positions',
+      'GET /v2/portfolio/long-term-holdings': 'holdings',
       'GET /v2/user/get-funds-and-margin': 'funds',
       'GET /v2/market-quote/quotes': 'quotes',
       'GET /v2/feed/portfolio-stream-feed/authorize': 'stream_authorize',
@@ -612,6 +733,8 @@ export class FakeUpstox extends EventEmitter {
         return ok(this.tradeBook());
       case 'positions':
         return ok(this.positionsJson());
+      case 'holdings':
+        return ok(this.holdingsJson());
       case 'funds':
         return ok(this.funds());
       case 'quotes':
@@ -828,8 +951,10 @@ export class FakeUpstox extends EventEmitter {
     return [o.order_id];
   }
 
+  /** What a delivery sell may take: the holding (settled and T1) and today's delivery buys, less working delivery sells. */
   private deliveryNet(key: string): number {
-    let net = 0;
+    const h = this.holdings.get(key);
+    let net = h ? h.quantity + h.t1 : 0;
     for (const t of this.trades) {
       if (t.order.instrument.instrumentKey !== key || t.order.product !== 'D') continue;
       net += t.order.transaction_type === 'BUY' ? t.quantity : -t.quantity;
