@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
+import { holdBacktest, pauseBacktests, releaseBacktest } from './support/backtest-hold';
 
 const DAY_MS = 86_400_000;
 /** `datetime-local` value of an instant in the browser's zone. */
@@ -224,4 +225,75 @@ test('a quant backtests sma-crossover on RELIANCE over the demo history: checks,
   await page.goto('/quant/backtests');
   await expect(page.getByTestId('backtests-quant-only')).toBeVisible();
   await expect(page.getByTestId('backtest-form')).toHaveCount(0);
+});
+
+test('a quant cancels a running backtest from the page: held running (it cannot store results), Cancel ends it cancelled with no report', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const quant = await registerUser(request, 'canceller');
+  await grantRoles(request, quant.id, ['trader', 'quant']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await logIn(page, quant);
+  await page.getByTestId('nav-quant').click();
+  await page.getByTestId('subnav-backtests').click();
+  await expect(page.getByTestId('backtest-form')).toBeVisible();
+
+  await page.getByTestId('backtest-kind-sma-crossover').click();
+  await page.getByTestId('backtest-param-fast').fill('5');
+  await page.getByTestId('backtest-param-slow').fill('20');
+  await pickSymbol(page, 'RELIANCE');
+  await page.getByTestId('backtest-timeframe').selectOption('1m');
+  const now = Date.now();
+  await page.getByTestId('backtest-from').fill(await localInput(page, now - 10 * DAY_MS));
+  await page.getByTestId('backtest-to').fill(await localInput(page, now + 60_000));
+
+  // Never "hope it is slow": the worker takes no backtest job until this run's row is held, and
+  // while held the run is claimed, beats and can be asked to cancel but cannot store its results.
+  await pauseBacktests(request);
+  const view = page.getByTestId('backtest-view');
+  try {
+    await page.getByTestId('backtest-submit').click();
+    await expect(view).toBeVisible();
+    const id = (await view.getAttribute('data-id'))!;
+    await expect(view).toHaveAttribute('data-status', 'queued');
+    await holdBacktest(request, id);
+
+    await expect(view).toHaveAttribute('data-status', 'running', { timeout: 30_000 });
+    await expect(page.getByTestId('backtest-status')).toHaveText('running');
+    const progress = page.getByTestId('backtest-progress');
+    await expect(progress).toBeVisible();
+    await expect(progress).toHaveAttribute('role', 'progressbar');
+    // Its results are held back, so it never shows 100 % while running.
+    expect(Number(await progress.getAttribute('data-progress'))).toBeLessThan(100);
+    await expect(page.getByTestId('backtest-report')).toHaveCount(0);
+    await page.screenshot({ path: 'test-results/screens/99-backtests-running-1440x900.png' });
+    await page.setViewportSize({ width: 1024, height: 768 });
+    await expect(page.getByTestId('backtest-cancel')).toBeInViewport({ ratio: 1 });
+    await page.screenshot({ path: 'test-results/screens/99-backtests-running-1024x768.png' });
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.getByTestId('backtest-cancel').click();
+    await expect(page.getByTestId('backtest-cancel-error')).toHaveCount(0);
+    // Asked to cancel while it still cannot finish: not shown as done.
+    await expect(view).not.toHaveAttribute('data-status', 'completed');
+  } finally {
+    await releaseBacktest(request);
+  }
+
+  // Released, the run sees the cancel when storing: cancelled, nothing reported as complete.
+  await expect(view).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+  await expect(page.getByTestId('backtest-status')).toHaveText('cancelled');
+  await expect(page.getByTestId('backtest-cancel')).toHaveCount(0);
+  await expect(page.getByTestId('backtest-report')).toHaveCount(0);
+  await expect(page.getByTestId('backtest-metric-totalReturn')).toHaveCount(0);
+  expect(Number(await page.getByTestId('backtest-progress').getAttribute('data-progress'))).toBeLessThan(100);
+  const id = (await view.getAttribute('data-id'))!;
+  await expect(page.getByTestId(`backtest-recent-${id}`)).toHaveAttribute('data-status', 'cancelled');
+  await shot(page, '99-backtests-cancelled');
+  // Reloaded from the server, the same: cancelled, no report.
+  await page.reload();
+  await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('backtest-report')).toHaveCount(0);
 });

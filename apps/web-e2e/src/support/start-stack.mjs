@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -86,6 +88,11 @@ const kiteControl = createServer((req, res) => {
         openAlgo.setQuote(exchange, symbol, { ltp, bid, ask });
         return reply(200, { ok: true });
       }
+      if (req.method === 'POST' && req.url?.startsWith('/backtests/'))
+        return backtestControl(req.url.slice('/backtests/'.length), raw ? JSON.parse(raw) : {}).then(
+          (body) => reply(200, body),
+          (error) => reply(400, { error: String(error) }),
+        );
       if (req.method === 'POST' && req.url === '/kite/quote') {
         const { exchange, tradingsymbol, ltp, bid, ask } = JSON.parse(raw);
         kite.setQuote(exchange, tradingsymbol, { ltp, bid, ask });
@@ -98,6 +105,51 @@ const kiteControl = createServer((req, res) => {
   });
 });
 await new Promise((resolve) => kiteControl.listen(port + 2, '127.0.0.1', resolve));
+
+// Holding a backtest "running" whatever the machine's speed (support/backtest-hold.ts), as the
+// API's int tests do: `pause` stops the worker taking backtest jobs; `hold` takes a key-share lock
+// on the run's row in a transaction of its own (the run can be claimed, beat and asked to cancel,
+// but cannot store its results) and lets the worker take jobs again; `release` ends that
+// transaction (and lets jobs through, should the hold never have been taken).
+let backtestHold = null;
+async function backtestControl(action, body) {
+  if (action === 'pause' || action === 'resume') {
+    const connection = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
+    const q = new Queue('backtests', { connection, prefix: `${env.REDIS_PREFIX}:bull` });
+    try {
+      await (action === 'pause' ? q.pause() : q.resume());
+    } finally {
+      await q.close();
+      connection.disconnect();
+    }
+    return { ok: true };
+  }
+  if (action === 'hold') {
+    if (backtestHold) throw new Error('a backtest is already held');
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    await client.query('BEGIN');
+    const locked = await client.query('SELECT id FROM backtests WHERE id = $1 FOR KEY SHARE', [body.id]);
+    if (locked.rowCount !== 1) {
+      await client.end();
+      throw new Error(`no backtest ${body.id}`);
+    }
+    backtestHold = client;
+    await backtestControl('resume');
+    return { ok: true };
+  }
+  if (action === 'release') {
+    const client = backtestHold;
+    backtestHold = null;
+    if (client) {
+      await client.query('COMMIT');
+      await client.end();
+    }
+    await backtestControl('resume');
+    return { ok: true };
+  }
+  throw new Error(`unknown backtest action ${action}`);
+}
 
 await admin(`CREATE DATABASE ${dbName}`);
 const env = {
@@ -144,6 +196,7 @@ let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  await backtestHold?.end().catch(() => undefined);
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map(finished));
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
