@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts (or stops) the local Postgres and Redis used by `npm run up` and `npm test`.
+# Starts (or stops) the local Postgres, Redis and SMTP sink used by `npm run up` and `npm test`.
 # Each runs from Debian's packages on its own data dir under .local/ and its own loopback port,
-# so it never clashes with a system-wide server. DATABASE_URL / REDIS_URL, when set, win:
-# then the matching local server is neither started nor touched.
+# so it never clashes with a system-wide server. DATABASE_URL / REDIS_URL / SMTP_URL, when set, win:
+# then the matching local server is neither started nor touched. The SMTP sink (infra/smtp) is a
+# real SMTP server on loopback that stores each message under .local/smtp/mail (docs/alerts.md).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -11,6 +12,8 @@ REDIS_PORT="${TRADELOOP_REDIS_PORT:-63799}"
 PG_DIR="$STATE_DIR/pg"
 PG_RUN="$STATE_DIR/run"
 REDIS_DIR="$STATE_DIR/redis"
+SMTP_PORT="${TRADELOOP_SMTP_PORT:-25259}"
+SMTP_DIR="$STATE_DIR/smtp"
 
 pg_bin() {
   local d
@@ -84,12 +87,30 @@ start_redis() {
   LOCAL_REDIS_URL="redis://:$LOCAL_REDIS_PASSWORD@127.0.0.1:$REDIS_PORT/0"
 }
 
+smtp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null; }
+
+start_smtp() {
+  if [ -n "${SMTP_URL:-}" ]; then log "SMTP_URL is set: using it, not starting the local SMTP sink"; return; fi
+  mkdir -p "$SMTP_DIR/mail"
+  if [ -f "$SMTP_DIR/smtp.pid" ] && kill -0 "$(cat "$SMTP_DIR/smtp.pid")" 2>/dev/null && smtp_up; then
+    log "SMTP sink already running on 127.0.0.1:$SMTP_PORT"
+  else
+    log "starting the SMTP sink on 127.0.0.1:$SMTP_PORT (mail in ${SMTP_DIR#$ROOT/}/mail)"
+    nohup node "$ROOT/infra/smtp/smtp-sink.mjs" --port "$SMTP_PORT" --dir "$SMTP_DIR/mail" \
+      --pidfile "$SMTP_DIR/smtp.pid" >"$SMTP_DIR/smtp.log" 2>&1 </dev/null &
+    for _ in $(seq 1 50); do smtp_up && break; sleep 0.1; done
+    smtp_up || die "the SMTP sink did not start: see $SMTP_DIR/smtp.log"
+  fi
+  LOCAL_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+}
+
 stop_all() {
   local bin; bin=$(pg_bin || true)
   if [ -n "$bin" ] && [ -s "$PG_DIR/PG_VERSION" ]; then pg_as "$bin/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 && log "Postgres stopped" || true; fi
   if [ -f "$REDIS_DIR/redis.pid" ]; then
     redis-cli -p "$REDIS_PORT" -a "$LOCAL_REDIS_PASSWORD" --no-auth-warning shutdown nosave >/dev/null 2>&1 && log "Redis stopped" || true
   fi
+  if [ -f "$SMTP_DIR/smtp.pid" ]; then kill "$(cat "$SMTP_DIR/smtp.pid")" 2>/dev/null && log "SMTP sink stopped" || true; fi
 }
 
 ensure_secrets
@@ -98,10 +119,12 @@ case "${1:-start}" in
   start)
     start_pg
     start_redis
+    start_smtp
     {
       echo "# Written by infra/scripts/services.sh on each start."
       [ -n "${LOCAL_DATABASE_URL:-}" ] && echo "DATABASE_URL=$LOCAL_DATABASE_URL"
       [ -n "${LOCAL_REDIS_URL:-}" ] && echo "REDIS_URL=$LOCAL_REDIS_URL"
+      [ -n "${LOCAL_SMTP_URL:-}" ] && echo "SMTP_URL=$LOCAL_SMTP_URL"
     } > "$SERVICES_FILE"
     ;;
   stop) stop_all ;;
