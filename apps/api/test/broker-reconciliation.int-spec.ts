@@ -118,6 +118,8 @@ beforeAll(async () => {
   );
   ltp = parsePrice(quote.ltp);
   fake.setQuote('NSE', 'RELIANCE', { ltp, bid: ltp, ask: ltp + 500 });
+  // No demat holdings before the platform (the fake seeds one): every share at Kite is ours.
+  fake.setHoldings([]);
 
   const res = await api.http.post(
     '/api/v1/broker-accounts',
