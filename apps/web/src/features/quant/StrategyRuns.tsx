@@ -17,6 +17,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatDateTime } from '../../lib/format';
 import { formatInr } from '../../lib/money';
 import { useRunsCompare, useStrategyRuns } from './runs-api';
+import { thinnedNote } from './strategy-format';
 
 const COLORS = ['#3d8bfd', '#f5a524', '#2fbf71', '#c084fc', '#f0506e'];
 const GRID = '#171d28';
@@ -147,12 +148,18 @@ function RunsComparison({ ids }: { ids: string[] }) {
     const r = runs.find((x) => x.id === id);
     return r ? `${r.kind} ${shortId(r.id)}` : shortId(id);
   };
+  const thinned = thinnedNote(compare.data.curves, label);
   return (
     <section className="stack" data-testid="strategy-runs-compare" data-runs={runs.length} aria-label="Runs compared">
       <figure className="backtest-chart" data-testid="runs-compare-chart" data-points={rows.length} aria-label="Equity of the runs">
         <figcaption>
           <span className="wf-chart-title">Equity</span>
           <span className="muted">₹, on one time axis</span>
+          {thinned && (
+            <span className="muted small" data-testid="runs-compare-thinned">
+              {thinned}
+            </span>
+          )}
         </figcaption>
         <div className="backtest-chart-surface">
           <ResponsiveContainer width="100%" height="100%">

@@ -1,4 +1,4 @@
-import type { StrategyDto } from '@tradeloop/contracts';
+import type { RunsCompare, StrategyDto } from '@tradeloop/contracts';
 
 /** Symbols typed as "INFY, tcs RELIANCE": upper-cased, each once, in the order typed. */
 export const parseSymbols = (text: string): string[] => [
@@ -25,3 +25,15 @@ export type StrategyState = 'running' | 'stopped' | 'halted';
 
 /** What the row says: a pulled kill switch outranks running/stopped (the strategy places nothing). */
 export const strategyState = (s: Pick<StrategyDto, 'status' | 'killSwitch'>): StrategyState => (s.killSwitch.engaged ? 'halted' : s.status);
+
+/**
+ * The compare chart's note on thinned curves (docs/backtests.md "Strategy runs": the API draws a
+ * long curve from at most RUNS_COMPARE_MAX_POINTS of its points, lows and highs kept): which runs,
+ * how many of their points are drawn; null when every curve is drawn whole.
+ */
+export function thinnedNote(curves: RunsCompare['curves'], label: (id: string) => string): string | null {
+  const thinned = curves.filter((c) => c.thinned);
+  if (thinned.length === 0) return null;
+  const each = thinned.map((c) => `${label(c.id)}: ${c.shown.toLocaleString('en-IN')} of ${c.points.toLocaleString('en-IN')} points`);
+  return `Drawn thinned (each stretch's low and high kept) — ${each.join(', ')}`;
+}
