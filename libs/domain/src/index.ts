@@ -12,3 +12,4 @@ export * from './signals';
 export * from './strategies';
 export * from './backtest';
 export * from './watchlist';
+export * from './notifications';
