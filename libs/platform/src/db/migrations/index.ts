@@ -32,6 +32,7 @@ import { Backtests1763820600000 } from './1763820600000-backtests';
 import { StrategyRuns1763821500000 } from './1763821500000-strategy-runs';
 import { BacktestSweeps1763822100000 } from './1763822100000-backtest-sweeps';
 import { StrategyRunFinalSnapshot1763822700000 } from './1763822700000-strategy-run-final-snapshot';
+import { Notifications1763824500000 } from './1763824500000-notifications';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -69,4 +70,5 @@ export const MIGRATIONS = [
   StrategyRuns1763821500000,
   BacktestSweeps1763822100000,
   StrategyRunFinalSnapshot1763822700000,
+  Notifications1763824500000,
 ];
