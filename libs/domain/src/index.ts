@@ -12,4 +12,5 @@ export * from './signals';
 export * from './strategies';
 export * from './backtest';
 export * from './watchlist';
+export * from './alerts';
 export * from './notifications';
