@@ -82,8 +82,8 @@ if (PARTS.has('ml')) {
   const ml = child('ml', ['--bars', String(BARS), '--seed', String(SEED)]);
   const pct = ml.sharePct;
   console.log(
-    `ml: ${num(ml.barsPerSec)} bars/s (${ml.seconds.toFixed(2)} s: features ${ml.features.toFixed(2)} s ${pct.features}%, ` +
-      `onnxruntime ${ml.scoring.toFixed(2)} s ${pct.scoring}% in ${ml.batches} batches, replay ${ml.replay.toFixed(2)} s ${pct.replay}%); ` +
+    `ml: ${num(ml.barsPerSec)} bars/s (${ml.seconds.toFixed(2)} s: features pipelined with onnxruntime on ${ml.threads} scoring threads ` +
+      `${ml.featuresAndScoring.toFixed(2)} s ${pct.featuresAndScoring}% in ${ml.batches} batches, replay ${ml.replay.toFixed(2)} s ${pct.replay}%); ` +
       `${num(ml.signals)} signals, ${num(ml.fills)} fills; target ≥ ${num(ml.target)}: ${ml.met ? 'met' : 'NOT met'}; peak RSS ${ml.maxRssMiB} MiB`,
   );
   extra.json.ml = ml;

@@ -90,8 +90,8 @@ afterAll(() => pool.close());
 
 describe('scoreHistory: features pipelined with the scoring threads', { timeout: 60_000 }, () => {
   it('gives exactly the signals of the simple definition, across batch boundaries and symbols, in columns of exact length', async () => {
-    // 20,000 bars: two full batches of 8,192 and a part; a symbol all warm-up; one whose last bars go flat.
-    const series = [walk('AAA', 20_000, 1), walk('BBB', 60, 2), walk('CCC', 9_000, 3, 8_500)];
+    // 40,000 bars: two full batches of 16,384 and a part; a symbol all warm-up; one whose last bars go flat.
+    const series = [walk('AAA', 40_000, 1), walk('BBB', 60, 2), walk('CCC', 9_000, 3, 8_500)];
     const [got, want] = await Promise.all([scoreHistory(compiled, pool, series), reference(series)]);
     expect(Object.keys(got)).toEqual(['AAA', 'BBB', 'CCC']);
     for (const symbol of Object.keys(want)) {
@@ -126,8 +126,8 @@ describe('scoreHistory: features pipelined with the scoring threads', { timeout:
         }
       },
     };
-    await scoreHistory(compiled, counting, [walk('AAA', 60_000, 4)]);
-    expect(calls).toBe(8); // 59,9xx rows in batches of 8,192
+    await scoreHistory(compiled, counting, [walk('AAA', 120_000, 4)]);
+    expect(calls).toBe(8); // 119,9xx rows in batches of 16,384
     expect(most).toBe(4);
     let k = 0;
     const failing: RowScorer = {

@@ -2,7 +2,7 @@ import { FEATURE_SET_V1, FeatureState, SIGNAL_CODES, signalOf, type BarSeries, t
 import type { CompiledModel, LiveModelSource, RowScorer } from '@tradeloop/ml';
 
 /** Rows per inference call: large batches are what make a model backtest fast. */
-const BATCH = 8_192;
+const BATCH = 16_384;
 
 /** One symbol's signals as they are taken back, in columns sized for every bar. */
 interface Columns {
@@ -68,35 +68,39 @@ export async function scoreHistory(
       all.push([s.symbol, columns]);
       const state = new FeatureState(FEATURE_SET_V1);
       const row = new Float64Array(width);
-      let input = new Float32Array(Math.min(n, BATCH) * w);
-      let at = new Int32Array(Math.min(n, BATCH));
+      const size = Math.min(n, BATCH);
+      // The hot loop's state stays in locals (no closure captures them: captured variables live in a context object).
+      let input = new Float32Array(size * w);
+      let at = new Int32Array(size);
       let rows = 0;
-      const submit = async (): Promise<void> => {
-        if (rows === 0) return;
+      for (let i = 0; i <= n; i += 1) {
+        if (i < n) {
+          if (!state.updateAt(s.ts[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!, row, 0)) continue;
+          const base = rows * w;
+          let finite = true;
+          for (let j = 0; j < w; j += 1) {
+            const v = Math.fround(row[cols[j]!]!);
+            // v - v is 0 for a finite v and NaN for ±Infinity and NaN.
+            if (v - v !== 0) finite = false;
+            input[base + j] = v;
+          }
+          if (!finite) continue;
+          at[rows] = i;
+          rows += 1;
+          if (rows < size) continue;
+        }
+        if (rows === 0) continue;
         // The batch's buffer goes to a scoring thread: the next batch gets fresh ones.
-        const scores = scorer.score(rows === at.length ? input : input.subarray(0, rows * w), rows);
+        const scores = scorer.score(rows === size ? input : input.subarray(0, rows * w), rows);
         scores.catch(() => undefined); // observed when taken back (or in the finally below), not unhandled meanwhile
         inFlight.push({ columns, ts: s.ts, at, n: rows, scores });
-        input = new Float32Array(Math.min(n, BATCH) * w);
-        at = new Int32Array(Math.min(n, BATCH));
+        if (i < n) {
+          input = new Float32Array(size * w);
+          at = new Int32Array(size);
+        }
         rows = 0;
         while (inFlight.length >= depth) await take();
-      };
-      for (let i = 0; i < n; i += 1) {
-        if (!state.updateAt(s.ts[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!, row, 0)) continue;
-        const base = rows * w;
-        let finite = true;
-        for (let j = 0; j < w; j += 1) {
-          const v = Math.fround(row[cols[j]!]!);
-          if (!Number.isFinite(v)) finite = false;
-          input[base + j] = v;
-        }
-        if (!finite) continue;
-        at[rows] = i;
-        rows += 1;
-        if (rows === BATCH) await submit();
       }
-      await submit();
     }
     while (inFlight.length > 0) await take();
     // Exact-length copies: a view would carry its whole buffer into the replay thread.

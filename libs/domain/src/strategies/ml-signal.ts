@@ -32,6 +32,8 @@ export class MlSignalStrategy implements Strategy {
     this.lastTs.set(s.symbol, s.ts);
     if (s.signal === 'HOLD') return null;
     const target = s.signal === 'BUY' ? this.params.quantity : this.params.allowShort ? -this.params.quantity : 0;
+    // Already there: no intent, and no reason or id to build (a backtest sees one signal per bar).
+    if (target === position) return null;
     return intentToward(s.symbol, position, target, `model signal ${s.signal} (score ${s.score.toFixed(4)})`, s.id);
   }
 }
