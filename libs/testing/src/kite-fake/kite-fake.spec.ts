@@ -961,3 +961,42 @@ describe('FakeKite: determinism', () => {
     h = await new Harness().start();
   });
 });
+
+describe('FakeKite: rolling the day', () => {
+  it('CNC positions become T1 holdings (opening_quantity = quantity + t1_quantity), settle a roll later; a sale shows as used_quantity and a negative CNC day position', async () => {
+    h = await new Harness().start();
+    await h.login();
+    h.kite.setHoldings([]);
+    h.kite.setQuote('NSE', 'INFY', { ltp: 15_000_000, bid: 15_000_000, ask: 15_000_000 });
+    expect((await h.place({ quantity: '4' })).status).toBe(200);
+    h.kite.rollDay();
+    const get = async (path: string): Promise<unknown> => (await h.call('GET', path)).json.data;
+    expect(await get('/orders')).toEqual([]);
+    expect(await get('/trades')).toEqual([]);
+    expect(await get('/portfolio/positions')).toEqual({ net: [], day: [] });
+    expect(await get('/portfolio/holdings')).toEqual([
+      expect.objectContaining({
+        tradingsymbol: 'INFY',
+        product: 'CNC',
+        quantity: 0,
+        t1_quantity: 4,
+        realised_quantity: 0,
+        opening_quantity: 4,
+        used_quantity: 0,
+        average_price: 1500,
+      }),
+    ]);
+    expect(h.kite.holdingsNow()).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 0, t1Quantity: 4 })]);
+
+    h.kite.rollDay();
+    expect((await h.place({ transaction_type: 'SELL', quantity: '1' })).status).toBe(200);
+    expect(await get('/portfolio/holdings')).toEqual([
+      expect.objectContaining({ tradingsymbol: 'INFY', quantity: 4, t1_quantity: 0, opening_quantity: 4, used_quantity: 1 }),
+    ]);
+    expect((await get('/portfolio/positions')) as { net: unknown[] }).toMatchObject({
+      net: [{ tradingsymbol: 'INFY', product: 'CNC', quantity: -1, overnight_quantity: 0, day_sell_quantity: 1 }],
+    });
+    h.kite.rollDay();
+    expect(h.kite.holdingsNow()).toEqual([expect.objectContaining({ tradingsymbol: 'INFY', quantity: 3, t1Quantity: 0 })]);
+  });
+});
