@@ -277,6 +277,46 @@ export const CONFIG_VARS = {
     schema: int(1024, 512 * 1024 * 1024).default(64 * 1024 * 1024),
     description: 'Largest .onnx file `POST /api/v1/models` accepts.',
   },
+  SMTP_URL: {
+    schema: z
+      .string()
+      .default('smtp://127.0.0.1:25259')
+      .refine((s) => {
+        try {
+          const u = new URL(s);
+          return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+        } catch {
+          return false;
+        }
+      }, 'must be an smtp:// or smtps:// URL (smtp://user:pass@host:port)'),
+    description:
+      'SMTP server email notifications are sent through (`smtps://` for TLS from the start; `smtp://` upgrades with STARTTLS when offered). `npm run up` and `npm test` start a local SMTP sink (infra/smtp) on 127.0.0.1:25259 that stores each message under `.local/smtp/mail`.',
+    defaultLabel: 'smtp://127.0.0.1:25259',
+    sensitive: true,
+  },
+  SMTP_FROM: {
+    schema: z.string().min(3).max(200).default('Tradeloop <notifications@tradeloop.local>'),
+    description: 'The From of notification emails.',
+  },
+  NOTIFY_RATE_MAX: {
+    schema: int(1, 100_000).default(30),
+    description:
+      'Email and webhook notifications sent per user per `NOTIFY_RATE_WINDOW_MS`; more wait for the next window (never dropped). In-app is not limited.',
+  },
+  NOTIFY_RATE_WINDOW_MS: { schema: int(1_000, 86_400_000).default(60_000), description: 'Window of `NOTIFY_RATE_MAX`.' },
+  NOTIFY_RETRY_BASE_MS: {
+    schema: int(10, 3_600_000).default(5_000),
+    description: 'A failed notification send is retried after this long, doubling each time up to `NOTIFY_RETRY_MAX_MS`.',
+  },
+  NOTIFY_RETRY_MAX_MS: {
+    schema: int(10, 86_400_000).default(600_000),
+    description: 'Longest wait between two tries of a notification send.',
+  },
+  NOTIFY_MAX_ATTEMPTS: {
+    schema: int(1, 100).default(12),
+    description: 'Tries of one notification send (the first included) before it is marked failed with its last error.',
+  },
+  NOTIFY_SEND_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), description: 'Per SMTP conversation or outgoing webhook request.' },
 } satisfies Record<string, VarSpec>;
 
 type Vars = typeof CONFIG_VARS;
