@@ -23,7 +23,15 @@ export interface EngineBConfig extends AgentSettings {
   readonly entryThreshold: number;
 }
 
-export const DEFAULT_AGENT_WEIGHTS: AgentWeights = Object.freeze({ context: 20, technical: 25, risk: 30, orb: 10, pattern: 5, squeeze: 5, ml: 5 });
+export const DEFAULT_AGENT_WEIGHTS: AgentWeights = Object.freeze({
+  context: 20,
+  technical: 25,
+  risk: 30,
+  orb: 10,
+  pattern: 5,
+  squeeze: 5,
+  ml: 5,
+});
 
 export const DEFAULT_ENGINE_B_CONFIG: EngineBConfig = Object.freeze({
   weights: DEFAULT_AGENT_WEIGHTS,
@@ -83,7 +91,16 @@ export function decideEngineB(alert: EngineAlert, ctx: MarketContext, config: En
   });
   // Compared in whole hundredths, so equality at the threshold is exact.
   const enter = !veto && sum >= config.entryThreshold * 100;
-  return { engine: 'B', decision: enter ? 'ENTER' : 'SKIP', total: sum / 100, entryThreshold: config.entryThreshold, veto, vetoReasons, agents, at: ctx.now };
+  return {
+    engine: 'B',
+    decision: enter ? 'ENTER' : 'SKIP',
+    total: sum / 100,
+    entryThreshold: config.entryThreshold,
+    veto,
+    vetoReasons,
+    agents,
+    at: ctx.now,
+  };
 }
 
 const isWhole = (n: unknown, min: number, max: number): boolean => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
@@ -101,14 +118,16 @@ export function validateEngineBConfig(config: EngineBConfig): FieldError[] {
       wholeWeights = false;
     } else total += w[name] as number;
   }
-  for (const key of Object.keys(w)) if (!(AGENT_NAMES as readonly string[]).includes(key)) errors.push({ field: `weights.${key}`, message: 'is not an agent' });
+  for (const key of Object.keys(w))
+    if (!(AGENT_NAMES as readonly string[]).includes(key)) errors.push({ field: `weights.${key}`, message: 'is not an agent' });
   if (wholeWeights && total !== 100) errors.push({ field: 'weights', message: `must sum to 100 (they sum to ${total})` });
   if (!isWhole(config.entryThreshold, 0, 100)) errors.push({ field: 'entryThreshold', message: 'must be a whole number from 0 to 100' });
   if (!isWhole(config.vetoThreshold, 0, 100)) errors.push({ field: 'vetoThreshold', message: 'must be a whole number from 0 to 100' });
   if (!isWhole(config.trendLookback, 1, 100)) errors.push({ field: 'trendLookback', message: 'must be a whole number from 1 to 100' });
   if (!(typeof config.trendThresholdPct === 'number' && config.trendThresholdPct >= 0 && config.trendThresholdPct <= 100))
     errors.push({ field: 'trendThresholdPct', message: 'must be a percent from 0 to 100' });
-  if (!isPositive(config.atrPctHigh) || config.atrPctHigh > 100) errors.push({ field: 'atrPctHigh', message: 'must be a percent above 0 and at most 100' });
+  if (!isPositive(config.atrPctHigh) || config.atrPctHigh > 100)
+    errors.push({ field: 'atrPctHigh', message: 'must be a percent above 0 and at most 100' });
   if (!(typeof config.lowBandwidthPercentile === 'number' && config.lowBandwidthPercentile >= 0 && config.lowBandwidthPercentile <= 100))
     errors.push({ field: 'lowBandwidthPercentile', message: 'must be a percentile from 0 to 100' });
   return [...errors, ...validateEngineLimits(config.limits, 'limits')];

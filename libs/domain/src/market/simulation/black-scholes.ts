@@ -6,6 +6,13 @@ export function normalCdf(x: number): number {
   return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
 }
 
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+/** Standard normal density φ(x) = e^(−x²/2) / √(2π). */
+export function normalPdf(x: number): number {
+  return INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+}
+
 /**
  * Black–Scholes price of a European option (index options on NSE are European). `years` is the
  * time to expiry; at or past expiry the price is the intrinsic value.
