@@ -13,3 +13,4 @@ export * from './brokers';
 export * from './ml';
 export * from './watchlist-trading';
 export * from './backtests';
+export * from './notifications';

@@ -29,6 +29,8 @@ export const REALTIME_EVENTS = {
   riskExit: 'risk.exit',
   /** A backtest of the user moved on (docs/backtests.md "Runs, storage and API"): `{ id, progress, seq }`. */
   backtestProgress: 'backtest.progress',
+  /** A new in-app notification (docs/alerts.md "Notifications"): `{ notification, seq }`. */
+  notification: 'notification',
 } as const;
 export type RealtimeEvent = (typeof REALTIME_EVENTS)[keyof typeof REALTIME_EVENTS];
 
