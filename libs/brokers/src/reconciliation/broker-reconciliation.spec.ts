@@ -6,6 +6,7 @@ import {
   comparedStatus,
   heldQuantity,
   fillsCashFlow,
+  openingHoldingsBaseline,
   reconcileAccount,
   reportedCash,
   RECONCILIATION_DIFFERENCE_KINDS,
@@ -481,6 +482,120 @@ describe('reconcileAccount: delivery holdings', () => {
       { symbol: 'INFY', product: 'NRML', quantity: 0, holdings: null },
       { symbol: 'SBIN', product: 'CNC', quantity: 5, holdings: 5 },
       { symbol: 'TCS', product: 'MIS', quantity: 3, holdings: null },
+    ]);
+  });
+});
+
+/**
+ * The opening holdings baseline (docs/brokers.md 4.12): shares the account held at the broker before
+ * the platform, captured once, added to our CNC side so they are never a difference, while any later
+ * change the platform did not make still is.
+ */
+describe('reconcileAccount: the opening holdings baseline', () => {
+  /** No orders today; our CNC net, the baseline, the broker's day positions and holdings as given. */
+  const day = (
+    ourCnc: number,
+    baseline: { symbol: string; quantity: number }[],
+    brokerPositions: BrokerPosition[],
+    holdings: BrokerHolding[],
+  ): ReconciliationInput => {
+    const input = matching();
+    return {
+      ...input,
+      orders: [],
+      positions: ourCnc === 0 ? [] : [{ symbol: 'INFY', product: 'CNC', netQuantity: ourCnc }],
+      broker: { ...input.broker, orders: [], trades: [], positions: brokerPositions, holdings },
+      baseline,
+    };
+  };
+  const positionCases = (input: ReconciliationInput) => reconcileAccount(input).differences.filter((d) => d.kind === 'POSITION_MISMATCH');
+  const INFY_10 = [{ symbol: 'INFY', quantity: 10 }];
+
+  it('baseline only: shares held before the platform are no difference, today or any later day', () => {
+    expect(positionCases(day(0, INFY_10, [], [holding('INFY', 10, 0)]))).toEqual([]);
+    // Without the baseline the same books are the daily false case it removes.
+    expect(positionCases(day(0, [], [], [holding('INFY', 10, 0)]))).toEqual([
+      expect.objectContaining({ subject: 'INFY:CNC', ours: 0, broker: 10, brokerHoldings: 10 }),
+    ]);
+  });
+
+  it('baseline plus platform buys: today’s buy as the day position, then as T1, then settled', () => {
+    expect(positionCases(day(5, INFY_10, [position('INFY', 'CNC', 5)], [holding('INFY', 10, 0)]))).toEqual([]);
+    expect(positionCases(day(5, INFY_10, [], [holding('INFY', 10, 5)]))).toEqual([]);
+    expect(positionCases(day(5, INFY_10, [], [holding('INFY', 15, 0)]))).toEqual([]);
+  });
+
+  it('baseline partly sold through the platform: our negative CNC net plus the baseline is what is left', () => {
+    // Today: the sale is the broker's negative day position; the holding still lists 10 (4 used).
+    expect(positionCases(day(-4, INFY_10, [position('INFY', 'CNC', -4)], [holding('INFY', 10, 0, 4)]))).toEqual([]);
+    // The next day: 6 settled.
+    expect(positionCases(day(-4, INFY_10, [], [holding('INFY', 6, 0)]))).toEqual([]);
+    // All of it: flat at the broker, our -10 against a baseline of 10.
+    expect(positionCases(day(-10, INFY_10, [], []))).toEqual([]);
+  });
+
+  it('a real difference is still caught, naming the baseline beside ours', () => {
+    // A sale at the broker outside the platform, against the baseline.
+    expect(positionCases(day(0, INFY_10, [position('INFY', 'CNC', -3)], [holding('INFY', 10, 0, 3)]))).toEqual([
+      {
+        kind: 'POSITION_MISMATCH',
+        severity: 'discrepancy',
+        subject: 'INFY:CNC',
+        symbol: 'INFY',
+        product: 'CNC',
+        ours: 0,
+        openingHoldings: 10,
+        broker: 7,
+        brokerHoldings: 10,
+      },
+    ]);
+    // Shares arriving later (bought elsewhere, transferred in): not in the baseline.
+    expect(positionCases(day(0, INFY_10, [], [holding('INFY', 12, 0)]))).toEqual([
+      expect.objectContaining({ ours: 0, openingHoldings: 10, broker: 12 }),
+    ]);
+    // The baseline gone from the broker altogether.
+    expect(positionCases(day(0, INFY_10, [], []))).toEqual([expect.objectContaining({ ours: 0, openingHoldings: 10, broker: 0 })]);
+    expect(positionCases(day(0, INFY_10, [], []))[0]).not.toHaveProperty('brokerHoldings');
+  });
+
+  it('the baseline is CNC only: an intraday position of the symbol compares on its own', () => {
+    expect(positionCases(day(0, INFY_10, [position('INFY', 'MIS', 2)], [holding('INFY', 10, 0)]))).toEqual([
+      expect.objectContaining({ subject: 'INFY:MIS', ours: 0, broker: 2 }),
+    ]);
+    expect(positionCases(day(0, INFY_10, [position('INFY', 'MIS', 2)], [holding('INFY', 10, 0)]))[0]).not.toHaveProperty('openingHoldings');
+  });
+
+  it('captures what the broker holds less what the platform carried into it, never negative, in symbol order', () => {
+    // A new account: every share held is the baseline (T1 counts; OpenAlgo has one quantity).
+    expect(openingHoldingsBaseline([holding('TCS', 5, 0), holding('INFY', 8, 2), holding('SBIN', 4, null, null)], [])).toEqual([
+      { symbol: 'INFY', quantity: 10 },
+      { symbol: 'SBIN', quantity: 4 },
+      { symbol: 'TCS', quantity: 5 },
+    ]);
+    // The platform bought 3 INFY on an earlier day (now T1 at the broker): not part of the baseline.
+    expect(openingHoldingsBaseline([holding('INFY', 10, 3)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual(INFY_10);
+    // The platform sold 3 of the baseline earlier: the baseline is still what was there before it.
+    expect(openingHoldingsBaseline([holding('INFY', 7, 0)], [{ symbol: 'INFY', netQuantity: -3 }])).toEqual(INFY_10);
+    // Everything held is the platform's, or less than it bought (a real difference, left to flag): none.
+    expect(openingHoldingsBaseline([holding('INFY', 0, 3)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
+    expect(openingHoldingsBaseline([holding('INFY', 2, 0)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
+    // Our carried positions of symbols the broker does not hold add nothing.
+    expect(openingHoldingsBaseline([], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
+  });
+
+  it('re-capture: after a real difference is understood, the new baseline absorbs it and later days compare against it', () => {
+    // Someone sold 3 of the 10 outside the platform: a case until compliance re-captures.
+    expect(positionCases(day(0, INFY_10, [], [holding('INFY', 7, 0)]))).toHaveLength(1);
+    const recaptured = openingHoldingsBaseline([holding('INFY', 7, 0)], []);
+    expect(recaptured).toEqual([{ symbol: 'INFY', quantity: 7 }]);
+    expect(positionCases(day(0, recaptured, [], [holding('INFY', 7, 0)]))).toEqual([]);
+    // Re-captured after platform trades: those stay ours, only the rest is the baseline.
+    const after = openingHoldingsBaseline([holding('INFY', 9, 2)], [{ symbol: 'INFY', netQuantity: 2 }]);
+    expect(after).toEqual([{ symbol: 'INFY', quantity: 9 }]);
+    expect(positionCases(day(2, after, [], [holding('INFY', 9, 2)]))).toEqual([]);
+    // And a later sale outside the platform is a case again.
+    expect(positionCases(day(2, after, [position('INFY', 'CNC', -1)], [holding('INFY', 9, 2, 1)]))).toEqual([
+      expect.objectContaining({ ours: 2, openingHoldings: 9, broker: 10 }),
     ]);
   });
 });

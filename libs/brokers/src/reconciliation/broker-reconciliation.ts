@@ -72,6 +72,18 @@ export interface ReconciliationInput {
     readonly holdings: readonly BrokerHolding[];
     readonly funds: BrokerFunds;
   };
+  /**
+   * The account's opening holdings baseline (`openingHoldingsBaseline`): delivery shares the account
+   * held before the platform traded it. Added to our CNC side; absent or empty: none.
+   */
+  readonly baseline?: readonly OpeningHolding[];
+}
+
+/** Shares of one symbol the account held at the broker before the platform (docs/brokers.md 4.12, "Opening holdings baseline"). */
+export interface OpeningHolding {
+  readonly symbol: string;
+  /** Units, > 0. */
+  readonly quantity: Quantity;
 }
 
 /** Every difference kind, in the order the result lists them (one list with the compliance cases: libs/domain). */
@@ -103,7 +115,10 @@ export type ReconciliationDifference =
   | (Base<'POSITION_MISMATCH'> & {
       readonly symbol: string;
       readonly product: Product;
+      /** Our platform's net quantity (without the baseline). */
       readonly ours: Quantity;
+      /** For CNC, the account's opening holdings baseline of the symbol, compared on our side with `ours`; present when non-zero. */
+      readonly openingHoldings?: Quantity;
       /** The broker's quantity: its position, plus its holdings for CNC. */
       readonly broker: Quantity;
       /** Of `broker`, what its delivery holdings hold (settled + T1); present when it has any of the symbol. */
@@ -210,6 +225,28 @@ export function brokerNetQuantities(
 }
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The account's opening holdings baseline (docs/brokers.md 4.12, "Opening holdings baseline"): the
+ * delivery shares the broker holds that the platform did not put there. `holdings` are the broker's
+ * as read now; `ourCarriedCnc` is our CNC net per symbol from the fills executed before the day the
+ * holdings were read (what the platform itself moved into holdings; today's fills are still the
+ * broker's day position, not its holdings). Per symbol: held (settled + T1) less ours carried,
+ * kept when positive, in symbol order. Never negative: a broker holding less than the platform
+ * bought is a real difference, left for the reconciliation to flag.
+ */
+export function openingHoldingsBaseline(
+  holdings: readonly Pick<BrokerHolding, 'instrument' | 'quantity' | 't1Quantity'>[],
+  ourCarriedCnc: readonly { readonly symbol: string; readonly netQuantity: Quantity }[],
+): OpeningHolding[] {
+  const held = new Map<string, number>();
+  for (const h of holdings) held.set(h.instrument.symbol, (held.get(h.instrument.symbol) ?? 0) + heldQuantity(h));
+  for (const o of ourCarriedCnc) if (held.has(o.symbol)) held.set(o.symbol, held.get(o.symbol)! - o.netQuantity);
+  return [...held.entries()]
+    .filter(([, quantity]) => quantity > 0)
+    .map(([symbol, quantity]) => ({ symbol, quantity }))
+    .sort((a, b) => byText(a.symbol, b.symbol));
+}
+
 /** Compares our books of one account with the broker's; see the module comment. */
 export function reconcileAccount(input: ReconciliationInput): ReconciliationResult {
   const out: ReconciliationDifference[] = [];
@@ -305,22 +342,27 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
       });
   }
 
-  // Positions: ours against the broker's, its CNC holdings folded in (`brokerNetQuantities`).
-  const positions = new Map<string, { symbol: string; product: Product; ours: number; broker: number; holdings: number | null }>();
+  // Positions: ours (plus, for CNC, the opening holdings baseline) against the broker's, its CNC
+  // holdings folded in (`brokerNetQuantities`).
+  const positions = new Map<
+    string,
+    { symbol: string; product: Product; ours: number; baseline: number; broker: number; holdings: number | null }
+  >();
   const position = (symbol: string, product: Product) => {
     const key = positionKey(symbol, product);
     let p = positions.get(key);
-    if (!p) positions.set(key, (p = { symbol, product, ours: 0, broker: 0, holdings: null }));
+    if (!p) positions.set(key, (p = { symbol, product, ours: 0, baseline: 0, broker: 0, holdings: null }));
     return p;
   };
   for (const p of input.positions) position(p.symbol, p.product).ours += p.netQuantity;
+  for (const b of input.baseline ?? []) position(b.symbol, 'CNC').baseline += b.quantity;
   for (const b of brokerNetQuantities(input.broker.positions, input.broker.holdings)) {
     const p = position(b.symbol, b.product);
     p.broker += b.quantity;
     p.holdings = b.holdings;
   }
   for (const [key, p] of positions) {
-    if (p.ours !== p.broker)
+    if (p.ours + p.baseline !== p.broker)
       out.push({
         kind: 'POSITION_MISMATCH',
         severity: 'discrepancy',
@@ -328,6 +370,7 @@ export function reconcileAccount(input: ReconciliationInput): ReconciliationResu
         symbol: p.symbol,
         product: p.product,
         ours: p.ours,
+        ...(p.baseline !== 0 ? { openingHoldings: p.baseline } : {}),
         broker: p.broker,
         ...(p.holdings !== null ? { brokerHoldings: p.holdings } : {}),
       });
