@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'order.hold_moved',
   'compliance.reconciliation_run',
   'compliance.case_resolved',
+  'compliance.holdings_baseline_captured',
   'instruments.master_imported',
   'instruments.master_import_failed',
   'settings.updated',
