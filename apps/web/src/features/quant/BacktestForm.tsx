@@ -162,6 +162,8 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
             className="input mono"
             inputMode="numeric"
             value={v.quantity}
+            placeholder="1 or 1,2,5"
+            title="One quantity, a list (1,2,5) or a range (1-5): a list makes a sweep"
             onChange={(e) => set('quantity', e.target.value)}
             aria-invalid={invalid('strategy.params.quantity')}
             data-testid="backtest-param-quantity"

@@ -2,22 +2,35 @@ import { useState } from 'react';
 import type { BacktestDto } from '@tradeloop/contracts';
 import { formatDateTime } from '../../lib/format';
 import { formatMetricValue, METRIC_ROWS, type MetricKey } from './backtest-report';
-import { bestChild, heatColour, HEATMAP_METRICS, metricOf, metricRange, sweepGrid, type Sample, type SweepChild } from './sweep-report';
+import {
+  bestChild,
+  heatColour,
+  HEATMAP_METRICS,
+  metricOf,
+  metricRange,
+  sweepGrid,
+  sweptKeys,
+  type Sample,
+  type SweepChild,
+} from './sweep-report';
 
 const LABEL = new Map(METRIC_ROWS.map((m) => [m.key, m.label]));
 
 /**
- * A sweep's report (docs/backtests.md "Sweeps"): fast × slow heatmaps of the chosen metric,
+ * A sweep's report (docs/backtests.md "Sweeps"): heatmaps of the chosen metric over the swept
+ * params (columns the first, rows the others: sma-crossover's fast × slow, ml-signal's quantity ×
+ * allowShort),
  * in-sample and out-of-sample side by side on one colour scale (an optimiser that hides
  * overfitting is worse than none); a cell opens that child's full report.
  *
  * Test ids: sweep-report (data-children, data-done), sweep-metric (select), sweep-heatmap-<in|out>,
- * sweep-cell-<in|out>-<fast>-<slow> (data-id, data-value, data-best = best of its sample).
+ * sweep-cell-<in|out>-<x>-<row> (x: the first swept param's value, row: the others' values joined by "-";
+ * sma-crossover: sweep-cell-in-<fast>-<slow>) (data-id, data-value, data-best = best of its sample).
  */
 export function SweepReport({ backtest: b, onOpen }: { backtest: BacktestDto; onOpen: (id: string) => void }) {
   const [metric, setMetric] = useState<MetricKey>('totalReturn');
   const children = b.children ?? [];
-  const grid = sweepGrid(children);
+  const grid = sweepGrid(children, sweptKeys(b.request.strategy.params));
   const range = metricRange(children, metric);
   const done = children.filter((c) => c.status === 'completed').length;
   return (
@@ -76,40 +89,42 @@ function Heatmap({
         <thead>
           <tr>
             <th scope="col" className="muted small">
-              slow ↓ fast →
+              {grid.yKeys.length ? `${grid.yKeys.join(' · ')} ↓ ` : ''}
+              {grid.xKey} →
             </th>
             {grid.xs.map((x) => (
-              <th key={x} scope="col" className="mono">
-                {x}
+              <th key={String(x)} scope="col" className="mono">
+                {String(x)}
               </th>
             ))}
           </tr>
         </thead>
         <tbody>
           {grid.ys.map((y) => (
-            <tr key={y}>
+            <tr key={y.key}>
               <th scope="row" className="mono">
-                {y}
+                {y.label}
               </th>
               {grid.xs.map((x) => {
-                const c = grid.cell(x, y);
+                const c = grid.cell(x, y.key);
+                const id = y.key === '' ? String(x) : `${String(x)}-${y.key}`;
                 if (!c)
                   return (
-                    <td key={x} className="sweep-cell sweep-cell-empty">
+                    <td key={String(x)} className="sweep-cell sweep-cell-empty">
                       —
                     </td>
                   );
                 const value = metricOf(c, metric, sample);
                 const isBest = best?.id === c.id;
                 return (
-                  <td key={x} className="sweep-cell-td">
+                  <td key={String(x)} className="sweep-cell-td">
                     <button
                       type="button"
                       className={`sweep-cell${isBest ? ' sweep-cell-best' : ''}`}
                       style={{ background: heatColour(value, range.lo, range.hi, metric) }}
                       onClick={() => onOpen(c.id)}
-                      title={`fast ${x}, slow ${y}: ${c.status}`}
-                      data-testid={`sweep-cell-${sample}-${x}-${y}`}
+                      title={`${grid.xKey} ${String(x)}${y.label ? `, ${grid.yKeys.length === 1 ? `${grid.yKeys[0]} ${y.label}` : y.label}` : ''}: ${c.status}`}
+                      data-testid={`sweep-cell-${sample}-${id}`}
                       data-id={c.id}
                       data-value={value === null ? '' : String(value)}
                       data-best={isBest ? 'true' : 'false'}

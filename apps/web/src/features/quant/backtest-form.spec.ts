@@ -116,6 +116,25 @@ describe('sweeps in the form', () => {
     expect(single).not.toHaveProperty('outOfSample');
   });
 
+  it('sweeps the quantity of either kind: a list or range of quantities, counted with fast × slow', () => {
+    expect(sweepCount({ ...base, quantity: '1,2' })).toBe(2);
+    expect(sweepCount({ ...base, fast: '5,10', quantity: '1-3' })).toBe(6);
+    expect(sweepCount({ ...base, quantity: '0' })).toBe(0);
+    const sma = checkBacktestForm({ ...base, quantity: '2,1' });
+    expect(sma.errors).toEqual({});
+    expect(sma.request!.strategy.params).toEqual({ allowShort: false, quantity: [1, 2], fast: 5, slow: 20 });
+    expect(sma.request!.outOfSample).toBe(0.3);
+    const ml = { ...base, kind: 'ml-signal' as const, modelId: '00000000-0000-4000-8000-000000000001', quantity: '1-3', allowShort: true };
+    expect(sweepCount(ml)).toBe(3);
+    const r = checkBacktestForm(ml);
+    expect(r.errors).toEqual({});
+    expect(r.request!.strategy).toEqual({ kind: 'ml-signal', modelId: ml.modelId, params: { allowShort: true, quantity: [1, 2, 3] } });
+    expect(r.request!.outOfSample).toBe(0.3);
+    expect(sweepCount({ ...ml, quantity: '2' })).toBe(1);
+    expect(checkBacktestForm({ ...ml, quantity: '2' }).request!.strategy.params).toEqual({ allowShort: true, quantity: 2 });
+    expect(checkBacktestForm({ ...ml, quantity: '1,x' }).errors['strategy.params.quantity']).toMatch(/commas/);
+  });
+
   it('refuses a grid with any fast not below a slow, and a bad out-of-sample share', () => {
     expect(checkBacktestForm({ ...base, fast: '5,25', slow: '20,30' }).errors['strategy.params.fast']).toMatch(
       /every combination \(25 ≥ 20\)/,

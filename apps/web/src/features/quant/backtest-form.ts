@@ -33,15 +33,6 @@ export type FormErrors = Record<string, string>;
 
 const POSITIVE_INT = /^\d+$/;
 
-function positiveInt(text: string, max: number): { value: number } | { error: string } {
-  const t = text.trim();
-  if (!POSITIVE_INT.test(t)) return { error: 'a whole number of 1 or more' };
-  const n = Number(t);
-  if (n < 1) return { error: 'a whole number of 1 or more' };
-  if (n > max) return { error: `at most ${max.toLocaleString('en-IN')}` };
-  return { value: n };
-}
-
 /** Most values one swept field may list (the server caps combinations with BACKTEST_MAX_SWEEP). */
 export const SWEEP_LIST_MAX = 100;
 
@@ -74,12 +65,20 @@ export function parseIntList(text: string, max: number): { values: number[] } | 
   return { values };
 }
 
-/** How many child runs the form's fast × slow would start (1: a single backtest; 0: not valid yet). */
-export function sweepCount(v: Pick<BacktestFormValues, 'kind' | 'fast' | 'slow'>): number {
-  if (v.kind !== 'sma-crossover') return 1;
+/** The largest quantity the form takes. */
+const MAX_QUANTITY = 1_000_000;
+
+/**
+ * How many child runs the form would start (1: a single backtest; 0: not valid yet): its quantity
+ * values, × fast × slow for sma-crossover (ml-signal sweeps its quantity; docs/backtests.md "Sweeps").
+ */
+export function sweepCount(v: Pick<BacktestFormValues, 'kind' | 'fast' | 'slow' | 'quantity'>): number {
+  const quantity = parseIntList(v.quantity, MAX_QUANTITY);
+  if (!('values' in quantity)) return 0;
+  if (v.kind !== 'sma-crossover') return quantity.values.length;
   const fast = parseIntList(v.fast, 500);
   const slow = parseIntList(v.slow, 1000);
-  return 'values' in fast && 'values' in slow ? fast.values.length * slow.values.length : 0;
+  return 'values' in fast && 'values' in slow ? quantity.values.length * fast.values.length * slow.values.length : 0;
 }
 
 /** "100000" → "100000.00"; anything else is passed on as typed (and checked as money). */
@@ -104,11 +103,15 @@ export function checkBacktestForm(v: BacktestFormValues): { errors: FormErrors; 
   const errors: FormErrors = {};
   const params: Record<string, number | boolean | number[]> = { allowShort: v.allowShort };
 
-  const quantity = positiveInt(v.quantity, 1_000_000);
-  if ('error' in quantity) errors['strategy.params.quantity'] = quantity.error;
-  else params.quantity = quantity.value;
-
+  // One quantity, or a list / range of them: a sweep (of either kind).
+  const quantity = parseIntList(v.quantity, MAX_QUANTITY);
   let sweep = false;
+  if ('error' in quantity) errors['strategy.params.quantity'] = quantity.error;
+  else {
+    sweep = quantity.values.length > 1;
+    params.quantity = sweep ? quantity.values : quantity.values[0]!;
+  }
+
   if (v.kind === 'sma-crossover') {
     const fast = parseIntList(v.fast, 500);
     const slow = parseIntList(v.slow, 1000);
@@ -116,7 +119,7 @@ export function checkBacktestForm(v: BacktestFormValues): { errors: FormErrors; 
     if ('error' in slow) errors['strategy.params.slow'] = slow.error;
     else if (slow.values[0]! < 2) errors['strategy.params.slow'] = 'at least 2';
     if ('values' in fast && 'values' in slow) {
-      sweep = fast.values.length > 1 || slow.values.length > 1;
+      sweep ||= fast.values.length > 1 || slow.values.length > 1;
       // As the server: one invalid combination refuses the whole sweep.
       if (fast.values.at(-1)! >= slow.values[0]!)
         errors['strategy.params.fast'] = sweep
