@@ -108,6 +108,7 @@ export default tseslint.config(
               ml: ['platform', 'identity', 'market'],
               strategies: ['platform', 'identity', 'market', 'trading', 'ml', 'accounts'],
               'watchlist-trading': ['platform', 'identity', 'wallet', 'market', 'trading', 'accounts'],
+              notifications: ['platform', 'identity', 'accounts'],
             }),
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },

@@ -21,6 +21,7 @@ import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
+import { NotificationsModule } from '@tradeloop/notifications';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
 import { MockFeedBridge } from './execution/mock-feed.bridge';
@@ -45,6 +46,7 @@ import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.handler';
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
+import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -56,6 +58,8 @@ const HANDLERS = [
   InstrumentMastersHandler,
   LegsConvergeHandler,
   RunBacktestHandler,
+  NotifyEventHandler,
+  DeliverNotificationHandler,
 ];
 
 /**
@@ -100,6 +104,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         StrategiesModule,
         RunsModule,
         WatchlistTradingModule,
+        NotificationsModule,
       ],
       providers: [
         ...HANDLERS,

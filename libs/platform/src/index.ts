@@ -14,3 +14,4 @@ export * from './health';
 export * from './common/cursor';
 export * from './process';
 export * from './idempotency';
+export * from './notifications';

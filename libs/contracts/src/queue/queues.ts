@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ROLES } from '@tradeloop/domain';
+import { NotificationFactsSchema } from '../notifications/notifications.schema';
 
 /**
  * Queues and job names are constants shared by producers (api) and consumers (worker); the
@@ -10,6 +12,8 @@ export const QUEUES = {
   orders: 'orders',
   /** Backtests: long CPU-bound jobs, kept apart so they never delay orders. Job id = backtest id. */
   backtests: 'backtests',
+  /** Notifications (docs/alerts.md "Notifications"): emitted events and their deliveries, apart so a slow SMTP server never delays orders. */
+  notifications: 'notifications',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -28,6 +32,10 @@ export const JOBS = {
   legsConverge: 'legs.converge',
   /** Run one stored backtest (docs/backtests.md "Runs, storage and API"). */
   runBacktest: 'backtests.run',
+  /** A notifiable event happened (NotificationEvents.emit): store the notification, tell the user's sockets, queue a delivery per channel. */
+  notifyEvent: 'notifications.event',
+  /** Send one outbox row (docs/alerts.md "Notifications"): job id = delivery id + attempt, so an attempt runs once. */
+  deliverNotification: 'notifications.deliver',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -88,6 +96,21 @@ export const JOB_PAYLOADS = {
     cause: z.enum(['filled', 'cancelled', 'rejected', 'expired', 'changed', 'sweep']),
   }),
   [JOBS.runBacktest]: z.strictObject({ backtestId: z.uuid() }),
+  [JOBS.notifyEvent]: z.union([
+    z.strictObject({
+      userId: z.uuid(),
+      /** Names the event once per user: the same key twice is one notification. */
+      key: z.string().min(1).max(300),
+      facts: NotificationFactsSchema,
+    }),
+    /** Every enabled user holding one of the roles (model drift: quants and admins). */
+    z.strictObject({
+      roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+      key: z.string().min(1).max(300),
+      facts: NotificationFactsSchema,
+    }),
+  ]),
+  [JOBS.deliverNotification]: z.strictObject({ deliveryId: z.uuid(), attempt: z.number().int().min(1).max(1_000) }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -101,4 +124,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.instrumentMasters]: QUEUES.maintenance,
   [JOBS.legsConverge]: QUEUES.orders,
   [JOBS.runBacktest]: QUEUES.backtests,
+  [JOBS.notifyEvent]: QUEUES.notifications,
+  [JOBS.deliverNotification]: QUEUES.notifications,
 };

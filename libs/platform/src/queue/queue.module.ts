@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { NotificationEvents } from '../notifications/notification-events';
 import { JobProducer } from './job-producer';
 
-@Module({ providers: [JobProducer], exports: [JobProducer] })
+/** The job producer, and the NotificationEvents port built on it (docs/alerts.md "Notifications"). */
+@Module({ providers: [JobProducer, NotificationEvents], exports: [JobProducer, NotificationEvents] })
 export class QueueModule {}
