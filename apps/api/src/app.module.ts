@@ -11,6 +11,7 @@ import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
+import { NotificationsModule } from '@tradeloop/notifications';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { MarketSteeringController } from './admin/market-steering.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -49,6 +50,7 @@ import { ModelsController } from './ml/models.controller';
 import { StrategiesController } from './ml/strategies.controller';
 import { BacktestsController } from './backtests/backtests.controller';
 import { RunsController } from './runs/runs.controller';
+import { NotificationsController } from './notifications/notifications.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -81,6 +83,7 @@ export class ApiModule {
         RunsModule,
         AccountsModule,
         WatchlistTradingModule,
+        NotificationsModule,
       ],
       controllers: [
         AuthController,
@@ -108,6 +111,7 @@ export class ApiModule {
         StrategiesController,
         BacktestsController,
         RunsController,
+        NotificationsController,
         BrokerAccountsController,
         BrokerAccountViewsController,
         KiteCallbacksController,

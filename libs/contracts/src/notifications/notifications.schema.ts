@@ -113,10 +113,12 @@ export const NotificationPageSchema = pageOf(NotificationSchema).extend({ unread
 export type NotificationPage = z.infer<typeof NotificationPageSchema>;
 
 /** `POST /notifications/read`: these ids, or every notification up to now when `all`. */
-export const MarkNotificationsReadSchema = z.union([
-  z.strictObject({ ids: z.array(z.uuid()).min(1).max(500) }),
-  z.strictObject({ all: z.literal(true) }),
-]);
+export const MarkNotificationsReadSchema = z
+  .strictObject({
+    ids: z.array(z.uuid()).min(1).max(500).optional(),
+    all: z.literal(true).optional(),
+  })
+  .refine((b) => (b.ids === undefined) !== (b.all === undefined), 'give either ids or all: true');
 export type MarkNotificationsRead = z.infer<typeof MarkNotificationsReadSchema>;
 export const MarkNotificationsReadResultSchema = z.object({ marked: z.number().int(), unread: z.number().int() });
 
