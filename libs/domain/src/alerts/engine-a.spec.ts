@@ -169,6 +169,7 @@ describe('parseIstMinute', () => {
 describe('validateEngineAConfig', () => {
   it('accepts the defaults and a full config', () => {
     expect(validateEngineAConfig(DEFAULT_ENGINE_A_CONFIG)).toEqual([]);
+    expect(validateEngineAConfig(null as unknown as EngineAConfig)).toEqual([{ field: '', message: 'must be an object' }]);
     expect(validateEngineAConfig(config())).toEqual([]);
   });
 
@@ -186,6 +187,10 @@ describe('validateEngineAConfig', () => {
     ['fractional positions', { limits: { maxOpenPositions: 1.5, maxExposure: 1n } }, ['limits.maxOpenPositions']],
     ['zero exposure', { limits: { maxOpenPositions: 1, maxExposure: 0n } }, ['limits.maxExposure']],
     ['a number for exposure', { limits: { maxOpenPositions: 1, maxExposure: 100 as unknown as bigint } }, ['limits.maxExposure']],
+    ['no session', { session: undefined as unknown as EngineAConfig['session'] }, ['session']],
+    ['a string for symbols', { allowedSymbols: 'TCS' as unknown as string[] }, ['allowedSymbols']],
+    ['a string for directions', { directions: 'BUY' as unknown as EngineAConfig['directions'] }, ['directions']],
+    ['no limits', { limits: null as unknown as EngineAConfig['limits'] }, ['limits']],
   ] as [string, Partial<EngineAConfig>, string[]][])('names the field for %s', (_name, over, fields) => {
     expect(validateEngineAConfig(config(over)).map((e) => e.field)).toEqual(fields);
   });

@@ -137,8 +137,14 @@ export function decideEngineA(alert: EngineAlert, ctx: MarketContext, config: En
 
 const hhmm = (minute: number): string => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
-/** Field-named problems with limits (`prefix` is the path of the limits object). */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Field-named problems with limits (`prefix` is the path of the limits object). Like the config
+ * validators, it takes what a request body decoded to, so a wrong shape is an error, not a crash.
+ */
 export function validateEngineLimits(limits: EngineLimits, prefix: string): FieldError[] {
+  if (!isObject(limits)) return [{ field: prefix, message: 'must be an object with maxOpenPositions and maxExposure' }];
   const errors: FieldError[] = [];
   if (!Number.isSafeInteger(limits.maxOpenPositions) || limits.maxOpenPositions < 1)
     errors.push({ field: `${prefix}.maxOpenPositions`, message: 'must be a whole number ≥ 1' });
@@ -149,27 +155,35 @@ export function validateEngineLimits(limits: EngineLimits, prefix: string): Fiel
 
 /** Field-named problems with an engine A config; empty when valid (used by PUT /api/v1/engines/config). */
 export function validateEngineAConfig(config: EngineAConfig): FieldError[] {
+  if (!isObject(config)) return [{ field: '', message: 'must be an object' }];
   const errors: FieldError[] = [];
-  const from = parseIstMinute(config.session.from);
-  const to = parseIstMinute(config.session.to);
-  if (from === null) errors.push({ field: 'session.from', message: 'must be an IST time "HH:MM"' });
-  if (to === null) errors.push({ field: 'session.to', message: 'must be an IST time "HH:MM"' });
-  if (from !== null && to !== null && from >= to) errors.push({ field: 'session.to', message: 'must be after session.from' });
-  if (config.allowedSymbols !== null) {
-    if (config.allowedSymbols.length === 0)
-      errors.push({ field: 'allowedSymbols', message: 'must list at least one symbol (null allows every symbol)' });
-    config.allowedSymbols.forEach((s, i) => {
+  const session: unknown = config.session;
+  if (!isObject(session)) errors.push({ field: 'session', message: 'must be an object with from and to' });
+  else {
+    const from = parseIstMinute(session.from);
+    const to = parseIstMinute(session.to);
+    if (from === null) errors.push({ field: 'session.from', message: 'must be an IST time "HH:MM"' });
+    if (to === null) errors.push({ field: 'session.to', message: 'must be an IST time "HH:MM"' });
+    if (from !== null && to !== null && from >= to) errors.push({ field: 'session.to', message: 'must be after session.from' });
+  }
+  const symbols: unknown = config.allowedSymbols;
+  if (symbols !== null && !Array.isArray(symbols)) errors.push({ field: 'allowedSymbols', message: 'must be a list of symbols or null' });
+  else if (Array.isArray(symbols)) {
+    if (symbols.length === 0) errors.push({ field: 'allowedSymbols', message: 'must list at least one symbol (null allows every symbol)' });
+    symbols.forEach((s: unknown, i) => {
       if (typeof s !== 'string' || !/^[A-Z0-9][A-Z0-9&_.-]{0,39}$/.test(s))
         errors.push({ field: `allowedSymbols[${i}]`, message: 'must be an upper-case symbol' });
     });
-    if (new Set(config.allowedSymbols).size !== config.allowedSymbols.length)
-      errors.push({ field: 'allowedSymbols', message: 'must not repeat a symbol' });
+    if (new Set(symbols).size !== symbols.length) errors.push({ field: 'allowedSymbols', message: 'must not repeat a symbol' });
   }
-  if (config.directions.length === 0) errors.push({ field: 'directions', message: 'must allow at least one of BUY, SELL' });
-  config.directions.forEach((d, i) => {
-    if (d !== 'BUY' && d !== 'SELL') errors.push({ field: `directions[${i}]`, message: 'must be BUY or SELL' });
-  });
-  if (new Set(config.directions).size !== config.directions.length)
-    errors.push({ field: 'directions', message: 'must not repeat a direction' });
+  const directions: unknown = config.directions;
+  if (!Array.isArray(directions)) errors.push({ field: 'directions', message: 'must be a list of BUY, SELL' });
+  else {
+    if (directions.length === 0) errors.push({ field: 'directions', message: 'must allow at least one of BUY, SELL' });
+    directions.forEach((d: unknown, i) => {
+      if (d !== 'BUY' && d !== 'SELL') errors.push({ field: `directions[${i}]`, message: 'must be BUY or SELL' });
+    });
+    if (new Set(directions).size !== directions.length) errors.push({ field: 'directions', message: 'must not repeat a direction' });
+  }
   return [...errors, ...validateEngineLimits(config.limits, 'limits')];
 }

@@ -129,6 +129,12 @@ describe('validateEngineBConfig', () => {
     expect(fields(over)).toEqual([field]);
   });
 
+  it('names a weights value that is not an object, once', () => {
+    expect(fields({ weights: [20, 25, 30, 10, 5, 5, 5] as unknown as AgentWeights })).toEqual(['weights']);
+    expect(fields({ weights: null as unknown as AgentWeights })).toEqual(['weights']);
+    expect(validateEngineBConfig(undefined as unknown as EngineBConfig)).toEqual([{ field: '', message: 'must be an object' }]);
+  });
+
   it('accepts the edges 0 and 100 of the thresholds', () => {
     expect(fields({ entryThreshold: 0, vetoThreshold: 100 })).toEqual([]);
     expect(fields({ entryThreshold: 100, vetoThreshold: 0 })).toEqual([]);

@@ -108,19 +108,25 @@ const isPositive = (n: unknown): boolean => typeof n === 'number' && Number.isFi
 
 /** Field-named problems with an engine B config; empty when valid (used by PUT /api/v1/engines/config). */
 export function validateEngineBConfig(config: EngineBConfig): FieldError[] {
+  if (typeof config !== 'object' || config === null) return [{ field: '', message: 'must be an object' }];
   const errors: FieldError[] = [];
-  const w = config.weights as Readonly<Record<string, unknown>>;
-  let total = 0;
-  let wholeWeights = true;
-  for (const name of AGENT_NAMES) {
-    if (!isWhole(w[name], 0, 100)) {
-      errors.push({ field: `weights.${name}`, message: 'must be a whole percent from 0 to 100' });
-      wholeWeights = false;
-    } else total += w[name] as number;
+  const weights: unknown = config.weights;
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights))
+    errors.push({ field: 'weights', message: 'must be an object of whole percents per agent' });
+  else {
+    const w = weights as Readonly<Record<string, unknown>>;
+    let total = 0;
+    let wholeWeights = true;
+    for (const name of AGENT_NAMES) {
+      if (!isWhole(w[name], 0, 100)) {
+        errors.push({ field: `weights.${name}`, message: 'must be a whole percent from 0 to 100' });
+        wholeWeights = false;
+      } else total += w[name] as number;
+    }
+    for (const key of Object.keys(w))
+      if (!(AGENT_NAMES as readonly string[]).includes(key)) errors.push({ field: `weights.${key}`, message: 'is not an agent' });
+    if (wholeWeights && total !== 100) errors.push({ field: 'weights', message: `must sum to 100 (they sum to ${total})` });
   }
-  for (const key of Object.keys(w))
-    if (!(AGENT_NAMES as readonly string[]).includes(key)) errors.push({ field: `weights.${key}`, message: 'is not an agent' });
-  if (wholeWeights && total !== 100) errors.push({ field: 'weights', message: `must sum to 100 (they sum to ${total})` });
   if (!isWhole(config.entryThreshold, 0, 100)) errors.push({ field: 'entryThreshold', message: 'must be a whole number from 0 to 100' });
   if (!isWhole(config.vetoThreshold, 0, 100)) errors.push({ field: 'vetoThreshold', message: 'must be a whole number from 0 to 100' });
   if (!isWhole(config.trendLookback, 1, 100)) errors.push({ field: 'trendLookback', message: 'must be a whole number from 1 to 100' });

@@ -329,6 +329,7 @@ describe('validateExitTierConfig', () => {
   it('accepts the defaults and everything off', () => {
     expect(validateExitTierConfig(DEFAULT_EXIT_TIER_CONFIG)).toEqual([]);
     expect(validateExitTierConfig(OFF)).toEqual([]);
+    expect(validateExitTierConfig(null as unknown as ExitTierConfig)).toEqual([{ field: '', message: 'must be an object' }]);
     expect(validateExitTierConfig({ ...OFF, stopLossPct: 0.01, targetPct: 10_000, minAbsDelta: 1, rate: 0 })).toEqual([]);
   });
 
@@ -351,6 +352,8 @@ describe('validateExitTierConfig', () => {
     ['minVega', { minVega: -1 }],
     ['rate', { rate: 1.5 }],
     ['rate', { rate: NaN }],
+    ['stopLossPct', { stopLossPct: '10' as unknown as number }],
+    ['fillTimeoutMs', { fillTimeoutMs: undefined as unknown as number }],
   ] as [keyof ExitTierConfig, Partial<ExitTierConfig>][])('names %s', (field, over) => {
     expect(validateExitTierConfig({ ...OFF, ...over }).map((e) => e.field)).toEqual([field]);
   });

@@ -257,6 +257,7 @@ const twoDecimals = (n: number): boolean => Math.abs(Math.round(n * 100) - n * 1
 
 /** Field-named problems with an exit config; empty when valid. */
 export function validateExitTierConfig(c: ExitTierConfig): FieldError[] {
+  if (typeof c !== 'object' || c === null) return [{ field: '', message: 'must be an object' }];
   const errors: FieldError[] = [];
   const check = (field: keyof ExitTierConfig, ok: boolean, message: string) => {
     if (!ok) errors.push({ field, message });
