@@ -1,5 +1,13 @@
 import { blackScholes, normalPdf } from '../market/simulation/black-scholes';
-import { blackScholesGreeks, blackScholesGreeksInto, daysToExpiry, emptyGreeks, expiryCloseMs, optionGreeks } from './greeks';
+import {
+  blackScholesGreeks,
+  blackScholesGreeksInto,
+  daysToExpiry,
+  emptyGreeks,
+  expiryCloseMs,
+  impliedVolatility,
+  optionGreeks,
+} from './greeks';
 import { EQUITY, ist, MONDAY, NIFTY_CE, NIFTY_PE } from './engines.fixture';
 
 describe('normalPdf', () => {
@@ -139,5 +147,34 @@ describe('optionGreeks', () => {
     expect(() => optionGreeks(NIFTY_CE, 1, NaN, ts, 0.05)).toThrow(RangeError);
     expect(() => optionGreeks(NIFTY_CE, 1, -0.1, ts, 0.05)).toThrow(RangeError);
     expect(() => optionGreeks(NIFTY_CE, 1, 0.1, NaN, 0.05)).toThrow(RangeError);
+  });
+});
+
+describe('impliedVolatility', () => {
+  it.each([
+    ['CE', 49, 50, 0.3846, 0.2, 0.05],
+    ['PE', 49, 50, 0.3846, 0.2, 0.05],
+    ['CE', 25_900, 26_000, 1 / 365, 0.12, 0.065],
+    ['PE', 25_900, 25_500, 5 / 365, 0.18, 0.065],
+    ['CE', 58_300, 55_000, 30 / 365, 0.35, 0.065],
+    ['PE', 100, 100, 2, 1.5, 0],
+  ] as const)('recovers σ from a %s price (S %s K %s T %s σ %s)', (kind, S, K, years, vol, r) => {
+    const price = blackScholes(kind, S, K, years, vol, r);
+    expect(impliedVolatility(kind, price, S, K, years, r)).toBeCloseTo(vol, 5);
+  });
+
+  it('matches Hull’s call price of 2.40 at about 20 %', () => {
+    expect(impliedVolatility('CE', 2.4, 49, 50, 0.3846, 0.05)).toBeCloseTo(0.2, 2);
+  });
+
+  it.each([
+    ['below the discounted intrinsic value', 'CE', 0.5, 110, 100, 0.5],
+    ['at the spot (a call can be worth no more)', 'CE', 110, 110, 100, 0.5],
+    ['at expiry', 'CE', 10, 110, 100, 0],
+    ['a zero price', 'PE', 0, 100, 100, 0.5],
+    ['a NaN price', 'PE', NaN, 100, 100, 0.5],
+    ['a negative spot', 'CE', 1, -100, 100, 0.5],
+  ] as const)('is null for %s', (_name, kind, price, S, K, years) => {
+    expect(impliedVolatility(kind, price, S, K, years, 0.05)).toBeNull();
   });
 });

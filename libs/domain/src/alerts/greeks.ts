@@ -74,6 +74,38 @@ export function blackScholesGreeksInto(
 export const blackScholesGreeks = (kind: 'CE' | 'PE', spot: number, strike: number, years: number, vol: number, rate: number): Greeks =>
   blackScholesGreeksInto(emptyGreeks(), kind, spot, strike, years, vol, rate);
 
+/** The bracket the implied-volatility search works in (annual σ): 0.01 % to 500 %. */
+export const IV_MIN = 0.0001;
+export const IV_MAX = 5;
+
+/**
+ * The implied volatility of an option's market price: the σ at which blackScholes gives `price`,
+ * by bisection on [IV_MIN, IV_MAX] (the price rises with σ) to 1e-8 or 100 halvings — deterministic
+ * and bounded. null when there is no such σ: T ≤ 0, a non-positive input, or a price outside what
+ * the bracket can give (at or below the value at IV_MIN, e.g. under the discounted intrinsic value;
+ * at or above the value at IV_MAX). Lets the exit engine read an option's IV from its LTP and the
+ * underlying's when no IV is quoted.
+ */
+export function impliedVolatility(
+  kind: 'CE' | 'PE',
+  price: number,
+  spot: number,
+  strike: number,
+  years: number,
+  rate: number,
+): number | null {
+  if (!(years > 0 && price > 0 && spot > 0 && strike > 0) || !Number.isFinite(price + spot + strike + years + rate)) return null;
+  let lo = IV_MIN;
+  let hi = IV_MAX;
+  if (price <= blackScholes(kind, spot, strike, years, lo, rate) || price >= blackScholes(kind, spot, strike, years, hi, rate)) return null;
+  for (let i = 0; i < 100 && hi - lo > 1e-8; i += 1) {
+    const mid = (lo + hi) / 2;
+    if (blackScholes(kind, spot, strike, years, mid, rate) < price) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Epoch ms of an expiry date's close: 15:30 IST on that IST calendar day ("YYYY-MM-DD"); NaN when not a date. */
 export function expiryCloseMs(expiry: string): number {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(expiry)) return NaN;
