@@ -13,7 +13,7 @@ import { blackScholesGreeksInto, DAYS_PER_YEAR, emptyGreeks, expiryCloseMs, type
  *   4 DEGRADATION — DELTA, GAMMA, THETA, VEGA (options: Black–Scholes on the tick's IV).
  * Prices are integer ticks; the stop and target levels are computed once per position in
  * {@link exitTierPlan} (with the watchlist's exitLevels, short mirroring long), so a tick is a
- * handful of integer comparisons. {@link evaluateExitTiers} allocates nothing unless it exits.
+ * handful of integer comparisons. {@link evaluateExitTiers} creates no object unless it exits.
  */
 
 export const EXIT_TIERS = { 1: 'HARD_FAIL', 2: 'PROTECTION', 3: 'PROFIT', 4: 'DEGRADATION' } as const;
