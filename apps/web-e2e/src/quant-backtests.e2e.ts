@@ -297,3 +297,68 @@ test('a quant cancels a running backtest from the page: held running (it cannot 
   await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-status', 'cancelled');
   await expect(page.getByTestId('backtest-report')).toHaveCount(0);
 });
+
+test('a quant sweeps an ml-signal backtest’s quantity with the demo model from the page: a quantity heatmap, in-sample and out-of-sample, a cell opens its run', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  const quant = await registerUser(request, 'mlsweeper');
+  await grantRoles(request, quant.id, ['trader', 'quant']);
+  // The range: the first 200 one-minute bars of RELIANCE's demo history (one session), so both
+  // parts of the split have bars whatever the day the stack was seeded.
+  const login = await request.post('/api/v1/auth/login', { data: { email: quant.email, password: quant.password } });
+  const headers = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const now = Date.now();
+  const res = await request.get(
+    `/api/v1/market/candles?symbol=RELIANCE&timeframe=1m&from=${new Date(now - 10 * DAY_MS).toISOString()}&to=${new Date(now).toISOString()}`,
+    { headers },
+  );
+  expect(res.status()).toBe(200);
+  const candles = ((await res.json()) as { candles: { ts: string }[] }).candles;
+  expect(candles.length).toBeGreaterThan(200);
+  const from = Date.parse(candles[0]!.ts);
+  const to = Date.parse(candles[199]!.ts) + 60_000;
+
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await logIn(page, quant);
+  await page.getByTestId('nav-quant').click();
+  await page.getByTestId('subnav-backtests').click();
+  await page.getByTestId('backtest-kind-ml-signal').click();
+  const model = page.getByTestId('backtest-model');
+  const demo = (await model.locator('option', { hasText: 'demo-momentum v1 ' }).getAttribute('value'))!;
+  await model.selectOption(demo);
+  await page.getByTestId('backtest-param-quantity').fill('1,2');
+  await expect(page.getByTestId('backtest-combinations')).toHaveAttribute('data-count', '2');
+  await expect(page.getByTestId('backtest-submit')).toHaveText('Run sweep (2)');
+  await pickSymbol(page, 'RELIANCE');
+  await page.getByTestId('backtest-timeframe').selectOption('1m');
+  await page.getByTestId('backtest-from').fill(await localInput(page, from));
+  await page.getByTestId('backtest-to').fill(await localInput(page, to));
+  await page.getByTestId('backtest-submit').click();
+
+  const view = page.getByTestId('backtest-view');
+  await expect(page.getByTestId('sweep-report')).toHaveAttribute('data-children', '2');
+  await expect(view).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+  await expect(page.getByTestId('sweep-report')).toHaveAttribute('data-done', '2');
+  // Columns are the quantities, one row (nothing else swept); every cell has its figure.
+  await expect(page.getByTestId('sweep-heatmap-in').locator('thead th').first()).toHaveText('quantity →');
+  for (const sample of ['in', 'out'])
+    for (const q of [1, 2]) await expect(page.getByTestId(`sweep-cell-${sample}-${q}`)).toHaveAttribute('data-value', /^-?\d/);
+  await expect(page.locator('[data-testid^="sweep-cell-in-"][data-best="true"]')).toHaveCount(1);
+  await page.screenshot({ path: 'test-results/screens/99-backtests-ml-sweep-1440x900.png', fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.screenshot({ path: 'test-results/screens/99-backtests-ml-sweep-1024x768.png', fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The quantity-2 cell opens that child: an ml-signal run of quantity 2 on the demo model, both metric sets.
+  const cell = page.getByTestId('sweep-cell-in-2');
+  const childId = (await cell.getAttribute('data-id'))!;
+  const value = (await cell.getAttribute('data-value'))!;
+  await cell.click();
+  await expect(page.getByTestId('backtest-view')).toHaveAttribute('data-id', childId);
+  await expect(page.getByTestId('backtest-status')).toHaveText('completed');
+  await expect(page.getByTestId('backtest-metric-totalReturn')).toHaveAttribute('data-value', value);
+  await expect(page.getByTestId('backtest-oos-metrics')).toBeVisible();
+  await expect(page.getByTestId('backtest-view')).toContainText('×2');
+});

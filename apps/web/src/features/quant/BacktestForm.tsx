@@ -4,7 +4,15 @@ import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { describeError, isApiError } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { useInstrumentSearch } from '../trade/trade-api';
-import { checkBacktestForm, formFieldOf, sweepCount, toLocalInput, type BacktestFormValues, type FormErrors } from './backtest-form';
+import {
+  checkBacktestForm,
+  formFieldOf,
+  sweepCount,
+  sweptFields,
+  toLocalInput,
+  type BacktestFormValues,
+  type FormErrors,
+} from './backtest-form';
 import { useCreateBacktest } from './backtests-api';
 
 const DAY_MS = 86_400_000;
@@ -316,11 +324,9 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
         </label>
       )}
       <div className="form-actions">
-        {v.kind === 'sma-crossover' && (
-          <span className="muted backtest-combinations" data-testid="backtest-combinations" data-count={combinations}>
-            {sweep ? `${combinations} combinations (fast × slow)` : combinations === 1 ? 'single run' : ''}
-          </span>
-        )}
+        <span className="muted backtest-combinations" data-testid="backtest-combinations" data-count={combinations}>
+          {sweep ? `${combinations} combinations (${sweptFields(v).join(' × ')})` : combinations === 1 ? 'single run' : ''}
+        </span>
         <button type="submit" className="button button-primary" disabled={create.isPending} data-testid="backtest-submit">
           {create.isPending ? 'Starting…' : sweep ? `Run sweep (${combinations})` : 'Run backtest'}
         </button>

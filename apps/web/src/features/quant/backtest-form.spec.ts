@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkBacktestForm, formFieldOf, parseIntList, sweepCount, type BacktestFormValues } from './backtest-form';
+import { checkBacktestForm, formFieldOf, parseIntList, sweepCount, sweptFields, type BacktestFormValues } from './backtest-form';
 
 const base: BacktestFormValues = {
   kind: 'sma-crossover',
@@ -120,6 +120,9 @@ describe('sweeps in the form', () => {
     expect(sweepCount({ ...base, quantity: '1,2' })).toBe(2);
     expect(sweepCount({ ...base, fast: '5,10', quantity: '1-3' })).toBe(6);
     expect(sweepCount({ ...base, quantity: '0' })).toBe(0);
+    expect(sweptFields({ ...base, fast: '5,10', quantity: '1-3' })).toEqual(['fast', 'quantity']);
+    expect(sweptFields({ ...base, kind: 'ml-signal', fast: '5,10', quantity: '1,2' })).toEqual(['quantity']);
+    expect(sweptFields(base)).toEqual([]);
     const sma = checkBacktestForm({ ...base, quantity: '2,1' });
     expect(sma.errors).toEqual({});
     expect(sma.request!.strategy.params).toEqual({ allowShort: false, quantity: [1, 2], fast: 5, slow: 20 });

@@ -81,6 +81,21 @@ export function sweepCount(v: Pick<BacktestFormValues, 'kind' | 'fast' | 'slow' 
   return 'values' in fast && 'values' in slow ? quantity.values.length * fast.values.length * slow.values.length : 0;
 }
 
+/** The fields the form would sweep (those holding more than one value), in the form's order. */
+export function sweptFields(v: Pick<BacktestFormValues, 'kind' | 'fast' | 'slow' | 'quantity'>): string[] {
+  const many = (text: string, max: number) => {
+    const r = parseIntList(text, max);
+    return 'values' in r && r.values.length > 1;
+  };
+  const fields: string[] = [];
+  if (v.kind === 'sma-crossover') {
+    if (many(v.fast, 500)) fields.push('fast');
+    if (many(v.slow, 1000)) fields.push('slow');
+  }
+  if (many(v.quantity, MAX_QUANTITY)) fields.push('quantity');
+  return fields;
+}
+
 /** "100000" → "100000.00"; anything else is passed on as typed (and checked as money). */
 const asMoney = (text: string): string => {
   const t = text.trim().replace(/,/g, '');
