@@ -26,6 +26,7 @@ import { BrokerAccountViewsController } from './brokers/broker-account-views.con
 import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { ComplianceCasesController } from './compliance/compliance-cases.controller';
+import { HoldingsBaselineController } from './compliance/holdings-baseline.controller';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
@@ -92,6 +93,7 @@ export class ApiModule {
         MarketSteeringController,
         AuditController,
         ComplianceCasesController,
+        HoldingsBaselineController,
         HealthController,
         WalletController,
         AdminWalletsController,

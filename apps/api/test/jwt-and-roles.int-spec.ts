@@ -105,6 +105,21 @@ describe('roles', () => {
     expect((await api.http.get('/api/v1/compliance/audit', target.token)).status).toBe(403);
   });
 
+  it('the opening holdings baseline: compliance and admin only (roles compliance, admin)', async () => {
+    const unknown = '/api/v1/compliance/broker-accounts/00000000-0000-4000-8000-000000000000/holdings-baseline';
+    for (const roles of [['trader'], ['quant']] as const) {
+      const { token } = await signedIn(api, [...roles]);
+      expect((await api.http.get(unknown, token)).status, roles[0]).toBe(403);
+      expect((await api.http.post(unknown, undefined, token)).status, roles[0]).toBe(403);
+    }
+    for (const roles of [['compliance'], ['admin']] as const) {
+      const { token } = await signedIn(api, [...roles]);
+      // Past the role check: no such live account.
+      expect((await api.http.get(unknown, token)).status, roles[0]).toBe(404);
+      expect((await api.http.post(unknown, undefined, token)).status, roles[0]).toBe(404);
+    }
+  });
+
   it('no route is reachable without a token except the public ones', async () => {
     const doc = (await api.http.get('/api/docs-json')).body;
     const publicRoutes = new Set([

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { BrokerError, type BrokerAdapter } from '@tradeloop/brokers';
 import { BrokerAccountsRepository, needsDailyLogin } from '@tradeloop/accounts';
-import type { BrokerFundsDto, BrokerKind, BrokerOrderViewList, BrokerPositionList } from '@tradeloop/contracts';
+import type { BrokerFundsDto, BrokerHoldingList, BrokerKind, BrokerOrderViewList, BrokerPositionList } from '@tradeloop/contracts';
 import { DomainError, formatMoney, formatPrice, positionAveragePrice, realizedPnl, valueToPaise, type UserId } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { PaperBooks } from '@tradeloop/wallet';
@@ -11,7 +11,7 @@ import { TradingRepository } from './trading.repository';
 
 /**
  * The broker's own view of one of the caller's accounts (docs/api.md "Broker accounts"), beside ours:
- * a live account's funds, positions and order book as its broker reports them now; a paper
+ * a live account's funds, positions, delivery holdings and order book as its broker reports them now; a paper
  * account's from our own book of it (its broker is our mock). A session that is gone is 409
  * BROKER_LOGIN_REQUIRED; a broker that does not answer 503 — never a 500.
  */
@@ -79,6 +79,27 @@ export class BrokerAccountViewsQuery {
         averagePrice: p.averagePrice === null ? null : formatPrice(p.averagePrice),
         lastPrice: p.lastPrice === null ? null : formatPrice(p.lastPrice),
         realisedPnl: formatMoney(p.realisedPnl),
+      })),
+    };
+  }
+
+  /** Delivery holdings (docs/brokers.md 4.12); a paper account has none (the mock never rolls a day). */
+  async holdings(userId: UserId, accountId: string): Promise<BrokerHoldingList> {
+    const a = await this.visible(userId, accountId);
+    if (a.kind === 'paper') return { accountId, broker: 'mock', items: [] };
+    const list = await this.fromBroker(a, async () => (await this.adapter(accountId)).listHoldings());
+    return {
+      accountId,
+      broker: a.kind,
+      items: list.map((h) => ({
+        symbol: h.instrument.symbol,
+        exchange: h.instrument.exchange,
+        quantity: h.quantity,
+        t1Quantity: h.t1Quantity,
+        usedQuantity: h.usedQuantity,
+        averagePrice: h.averagePrice === null ? null : formatPrice(h.averagePrice),
+        lastPrice: h.lastPrice === null ? null : formatPrice(h.lastPrice),
+        pnl: formatMoney(h.pnl),
       })),
     };
   }

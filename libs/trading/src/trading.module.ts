@@ -22,6 +22,7 @@ import { MovePaperHoldsUseCase } from './move-paper-holds.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
 import { RunInstrumentMastersUseCase } from './instrument-masters.use-case';
 import {
+  HoldingsBaselineUseCases,
   ListComplianceCasesQuery,
   ReconcileBrokerAccountsUseCase,
   ReconciliationRepository,
@@ -54,6 +55,8 @@ const USE_CASES = [
   ReconcileBrokerAccountsUseCase,
   ListComplianceCasesQuery,
   ResolveComplianceCaseUseCase,
+  // The opening holdings baseline of a live account: compliance sees and re-captures it.
+  HoldingsBaselineUseCases,
   // The daily instrument masters import (the worker's job; in process in tests).
   RunInstrumentMastersUseCase,
   // Upstox's unsigned order webhook: a hint for the worker to re-read the order.

@@ -1,7 +1,13 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
-import { BrokerAccountIdParamSchema, BrokerFundsSchema, BrokerOrderViewListSchema, BrokerPositionListSchema } from '@tradeloop/contracts';
+import {
+  BrokerAccountIdParamSchema,
+  BrokerFundsSchema,
+  BrokerHoldingListSchema,
+  BrokerOrderViewListSchema,
+  BrokerPositionListSchema,
+} from '@tradeloop/contracts';
 import type { Principal } from '@tradeloop/identity';
 import { BrokerAccountViewsQuery } from '@tradeloop/trading';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
@@ -11,10 +17,11 @@ class BrokerAccountIdPathDto extends createZodDto(BrokerAccountIdParamSchema) {}
 class BrokerFundsDto extends createZodDto(BrokerFundsSchema) {}
 class BrokerPositionListDto extends createZodDto(BrokerPositionListSchema) {}
 class BrokerOrderViewListDto extends createZodDto(BrokerOrderViewListSchema) {}
+class BrokerHoldingListDto extends createZodDto(BrokerHoldingListSchema) {}
 
 /**
- * The broker's own view of one of the caller's accounts (docs/api.md "Broker accounts"): funds, positions
- * and the order book as the broker reports them, to set beside ours. 409 when the broker session
+ * The broker's own view of one of the caller's accounts (docs/api.md "Broker accounts"): funds, positions,
+ * delivery holdings and the order book as the broker reports them, to set beside ours. 409 when the broker session
  * is gone (log in again), 503 when the broker does not answer.
  */
 @ApiTags('brokers')
@@ -36,6 +43,13 @@ export class BrokerAccountViewsController {
   @ZodResponse({ status: 200, type: BrokerPositionListDto })
   positions(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto) {
     return this.views.positions(principal.userId, p.id);
+  }
+
+  @Get(':id/holdings')
+  @ApiProblems(404, 409)
+  @ZodResponse({ status: 200, type: BrokerHoldingListDto })
+  holdings(@CurrentPrincipal() principal: Principal, @Param() p: BrokerAccountIdPathDto) {
+    return this.views.holdings(principal.userId, p.id);
   }
 
   @Get(':id/orders')

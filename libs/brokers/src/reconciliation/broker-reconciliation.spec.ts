@@ -565,32 +565,48 @@ describe('reconcileAccount: the opening holdings baseline', () => {
     expect(positionCases(day(0, INFY_10, [position('INFY', 'MIS', 2)], [holding('INFY', 10, 0)]))[0]).not.toHaveProperty('openingHoldings');
   });
 
-  it('captures what the broker holds less what the platform carried into it, never negative, in symbol order', () => {
+  const cnc = (symbol: string, netQuantity: number) => ({ symbol, product: 'CNC' as Product, netQuantity });
+
+  it('captures what makes the broker’s CNC figure and ours agree, for the symbols it holds, never negative, in symbol order', () => {
     // A new account: every share held is the baseline (T1 counts; OpenAlgo has one quantity).
-    expect(openingHoldingsBaseline([holding('TCS', 5, 0), holding('INFY', 8, 2), holding('SBIN', 4, null, null)], [])).toEqual([
+    expect(openingHoldingsBaseline([], [holding('TCS', 5, 0), holding('INFY', 8, 2), holding('SBIN', 4, null, null)], [])).toEqual([
       { symbol: 'INFY', quantity: 10 },
       { symbol: 'SBIN', quantity: 4 },
       { symbol: 'TCS', quantity: 5 },
     ]);
     // The platform bought 3 INFY on an earlier day (now T1 at the broker): not part of the baseline.
-    expect(openingHoldingsBaseline([holding('INFY', 10, 3)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual(INFY_10);
-    // The platform sold 3 of the baseline earlier: the baseline is still what was there before it.
-    expect(openingHoldingsBaseline([holding('INFY', 7, 0)], [{ symbol: 'INFY', netQuantity: -3 }])).toEqual(INFY_10);
+    expect(openingHoldingsBaseline([], [holding('INFY', 10, 3)], [cnc('INFY', 3)])).toEqual(INFY_10);
+    // ... or today (still the broker's day position); an intraday position of ours does not count.
+    expect(
+      openingHoldingsBaseline(
+        [position('INFY', 'CNC', 3), position('INFY', 'MIS', 2)],
+        [holding('INFY', 10, 0)],
+        [cnc('INFY', 3), { symbol: 'INFY', product: 'MIS', netQuantity: 2 }],
+      ),
+    ).toEqual(INFY_10);
+    // The platform sold 3 of the baseline earlier, or today: the baseline is still what was there before it.
+    expect(openingHoldingsBaseline([], [holding('INFY', 7, 0)], [cnc('INFY', -3)])).toEqual(INFY_10);
+    expect(openingHoldingsBaseline([position('INFY', 'CNC', -3)], [holding('INFY', 10, 0, 3)], [cnc('INFY', -3)])).toEqual(INFY_10);
+    // ... all of it, the holding gone: ours alone says what was there.
+    expect(openingHoldingsBaseline([], [], [cnc('INFY', -10)])).toEqual(INFY_10);
     // Everything held is the platform's, or less than it bought (a real difference, left to flag): none.
-    expect(openingHoldingsBaseline([holding('INFY', 0, 3)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
-    expect(openingHoldingsBaseline([holding('INFY', 2, 0)], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
-    // Our carried positions of symbols the broker does not hold add nothing.
-    expect(openingHoldingsBaseline([], [{ symbol: 'INFY', netQuantity: 3 }])).toEqual([]);
+    expect(openingHoldingsBaseline([], [holding('INFY', 0, 3)], [cnc('INFY', 3)])).toEqual([]);
+    expect(openingHoldingsBaseline([], [holding('INFY', 2, 0)], [cnc('INFY', 3)])).toEqual([]);
+    // Our carried positions of symbols the broker does not hold, and its day positions without a holding, add nothing.
+    expect(openingHoldingsBaseline([position('TCS', 'CNC', 5)], [], [cnc('INFY', 3)])).toEqual([]);
   });
 
   it('re-capture: after a real difference is understood, the new baseline absorbs it and later days compare against it', () => {
-    // Someone sold 3 of the 10 outside the platform: a case until compliance re-captures.
-    expect(positionCases(day(0, INFY_10, [], [holding('INFY', 7, 0)]))).toHaveLength(1);
-    const recaptured = openingHoldingsBaseline([holding('INFY', 7, 0)], []);
+    // Someone sold 3 of the 10 outside the platform today: a case until compliance re-captures.
+    const sold = day(0, INFY_10, [position('INFY', 'CNC', -3)], [holding('INFY', 10, 0, 3)]);
+    expect(positionCases(sold)).toHaveLength(1);
+    const recaptured = openingHoldingsBaseline(sold.broker.positions, sold.broker.holdings, sold.positions);
     expect(recaptured).toEqual([{ symbol: 'INFY', quantity: 7 }]);
+    expect(positionCases({ ...sold, baseline: recaptured })).toEqual([]);
+    // The next day the sale has come off the holding: still agreed.
     expect(positionCases(day(0, recaptured, [], [holding('INFY', 7, 0)]))).toEqual([]);
     // Re-captured after platform trades: those stay ours, only the rest is the baseline.
-    const after = openingHoldingsBaseline([holding('INFY', 9, 2)], [{ symbol: 'INFY', netQuantity: 2 }]);
+    const after = openingHoldingsBaseline([], [holding('INFY', 9, 2)], [cnc('INFY', 2)]);
     expect(after).toEqual([{ symbol: 'INFY', quantity: 9 }]);
     expect(positionCases(day(2, after, [], [holding('INFY', 9, 2)]))).toEqual([]);
     // And a later sale outside the platform is a case again.

@@ -227,23 +227,28 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The account's opening holdings baseline (docs/brokers.md 4.12, "Opening holdings baseline"): the
- * delivery shares the broker holds that the platform did not put there. `holdings` are the broker's
- * as read now; `ourCarriedCnc` is our CNC net per symbol from the fills executed before the day the
- * holdings were read (what the platform itself moved into holdings; today's fills are still the
- * broker's day position, not its holdings). Per symbol: held (settled + T1) less ours carried,
- * kept when positive, in symbol order. Never negative: a broker holding less than the platform
- * bought is a real difference, left for the reconciliation to flag.
+ * delivery shares the account held at the broker that the platform did not put there. `positions`
+ * and `holdings` are the broker's as read now, `ours` our net positions of the account now (only
+ * CNC counts). Per symbol the broker holds in delivery, or that the platform sold more of than it
+ * bought (shares it sold from the holding): the broker's CNC quantity (`brokerNetQuantities`) less
+ * ours, kept when positive, in symbol order — what makes both sides agree at the capture, so a
+ * platform purchase never becomes baseline, whether still the broker's day position or moved to
+ * its holdings. Never negative: a broker holding less than the platform bought is a real
+ * difference, left for the reconciliation to flag.
  */
 export function openingHoldingsBaseline(
+  positions: readonly Pick<BrokerPosition, 'instrument' | 'product' | 'netQuantity'>[],
   holdings: readonly Pick<BrokerHolding, 'instrument' | 'quantity' | 't1Quantity'>[],
-  ourCarriedCnc: readonly { readonly symbol: string; readonly netQuantity: Quantity }[],
+  ours: readonly { readonly symbol: string; readonly product: Product; readonly netQuantity: Quantity }[],
 ): OpeningHolding[] {
-  const held = new Map<string, number>();
-  for (const h of holdings) held.set(h.instrument.symbol, (held.get(h.instrument.symbol) ?? 0) + heldQuantity(h));
-  for (const o of ourCarriedCnc) if (held.has(o.symbol)) held.set(o.symbol, held.get(o.symbol)! - o.netQuantity);
-  return [...held.entries()]
-    .filter(([, quantity]) => quantity > 0)
-    .map(([symbol, quantity]) => ({ symbol, quantity }))
+  const ourCnc = new Map<string, number>();
+  for (const o of ours) if (o.product === 'CNC') ourCnc.set(o.symbol, (ourCnc.get(o.symbol) ?? 0) + o.netQuantity);
+  const broker = new Map<string, number>();
+  for (const b of brokerNetQuantities(positions, holdings)) if (b.product === 'CNC') broker.set(b.symbol, b.quantity);
+  const symbols = new Set([...holdings.map((h) => h.instrument.symbol), ...[...ourCnc].filter(([, q]) => q < 0).map(([s]) => s)]);
+  return [...symbols]
+    .map((symbol) => ({ symbol, quantity: (broker.get(symbol) ?? 0) - (ourCnc.get(symbol) ?? 0) }))
+    .filter((b) => b.quantity > 0)
     .sort((a, b) => byText(a.symbol, b.symbol));
 }
 

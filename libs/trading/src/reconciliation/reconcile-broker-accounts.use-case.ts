@@ -1,12 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BrokerError, fillsCashFlow, reconcileAccount, type BrokerAdapter, type ReconciliationDifference } from '@tradeloop/brokers';
+import {
+  BrokerError,
+  fillsCashFlow,
+  openingHoldingsBaseline,
+  reconcileAccount,
+  type BrokerAdapter,
+  type BrokerHolding,
+  type BrokerPosition,
+  type ReconciliationDifference,
+} from '@tradeloop/brokers';
 import { formatMoney, mirrorBook, reconcileMirrorTx } from '@tradeloop/domain';
-import { AuditRepository } from '@tradeloop/identity';
+import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { APP_CONFIG, Db, LOGGER, type AppConfig, type Sql } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { LiveBrokerClients } from '../live-broker-clients';
-import { ReconciliationRepository, type FinishedRun, type LiveAccountRow, type NewCase } from './reconciliation.repository';
+import {
+  ReconciliationRepository,
+  type FinishedRun,
+  type HoldingsBaselineRow,
+  type LiveAccountRow,
+  type NewCase,
+} from './reconciliation.repository';
 
 const IST_OFFSET_MS = 330 * 60_000;
 
@@ -25,6 +40,55 @@ export interface AccountReconciliation {
   differences: number;
   newCases: number;
   error?: string;
+}
+
+/**
+ * Captures the account's opening holdings baseline (docs/brokers.md 4.12, "Opening holdings
+ * baseline") from the broker's CNC positions and holdings as just read, against our positions of the
+ * account now (`openingHoldingsBaseline`: what makes both agree, for the symbols it holds). Stored whole (replacing any earlier one) and
+ * audited (`compliance.holdings_baseline_captured`) in the caller's transaction, which holds the
+ * account's reconciliation lock. `actorId` null: the reconciliation's first run captured it.
+ */
+export async function captureHoldingsBaseline(
+  sql: Sql,
+  deps: { repo: ReconciliationRepository; audit: AuditRepository },
+  input: {
+    accountId: string;
+    tradingDay: string;
+    positions: readonly BrokerPosition[];
+    holdings: readonly BrokerHolding[];
+    actorId: string | null;
+    at: Date;
+    meta?: RequestMeta;
+  },
+): Promise<{ baseline: HoldingsBaselineRow; previous: HoldingsBaselineRow | undefined }> {
+  const previous = await deps.repo.holdingsBaseline(sql, input.accountId);
+  const ours = await deps.repo.netPositions(sql, input.accountId);
+  const baseline = await deps.repo.replaceHoldingsBaseline(sql, {
+    accountId: input.accountId,
+    source: input.actorId === null ? 'reconciliation' : 'compliance',
+    capturedBy: input.actorId,
+    tradingDay: input.tradingDay,
+    capturedAt: input.at,
+    items: openingHoldingsBaseline(input.positions, input.holdings, ours),
+  });
+  await deps.audit.append(
+    {
+      actorId: input.actorId,
+      action: 'compliance.holdings_baseline_captured',
+      subject: input.accountId,
+      details: {
+        source: baseline.source,
+        tradingDay: input.tradingDay,
+        items: baseline.items,
+        brokerHoldings: input.holdings.length,
+        ...(previous ? { previous: { capturedAt: previous.capturedAt.toISOString(), items: previous.items } } : {}),
+      },
+      ...(input.meta ? { meta: input.meta } : {}),
+    },
+    sql,
+  );
+  return { baseline, previous };
 }
 
 /** Paise as decimal rupees in a case's details (docs/api.md "Conventions": money is a decimal string). */
@@ -57,6 +121,10 @@ function caseDetails(d: ReconciliationDifference): Record<string, unknown> {
  * - An account that needs a login (or whose session the broker refuses mid-run) is a `skipped`
  *   run and a RECONCILIATION_SKIPPED case; a broker that fails otherwise is a `failed` run. Neither
  *   stops the other accounts.
+ * - Shares the account held before the platform (docs/brokers.md 4.12, "Opening holdings
+ *   baseline"): the first run that reads the broker's books captures the account's opening holdings
+ *   baseline (`captureHoldingsBaseline`), in its transaction; every run adds it to our CNC side.
+ *   Compliance can re-capture it (`HoldingsBaselineUseCases`).
  * - Every run is audited (`compliance.reconciliation_run`), in the transaction that records it.
  */
 @Injectable()
@@ -141,6 +209,16 @@ export class ReconcileBrokerAccountsUseCase {
           : [];
       const flow = fillsCashFlow(fills);
       const previousMirror = mirror.fillsThrough === null ? null : mirror.cash;
+      // Shares held before the platform: captured at the account's first successful run, then kept.
+      const baseline =
+        (await this.repo.holdingsBaseline(sql, account.id)) ??
+        (
+          await captureHoldingsBaseline(
+            sql,
+            { repo: this.repo, audit: this.audit },
+            { accountId: account.id, tradingDay, positions, holdings, actorId: null, at: cashReadAt },
+          )
+        ).baseline;
       const result = reconcileAccount({
         orders: ourOrders.map((o) => ({
           orderId: o.id,
@@ -154,6 +232,7 @@ export class ReconcileBrokerAccountsUseCase {
         positions: ourPositions,
         cash: { previousMirror, flow, tolerance },
         broker: { orders, trades, positions, holdings, funds },
+        baseline: baseline.items,
       });
       const tx = reconcileMirrorTx(book, { mirrorBefore: mirror.cash, ...flow, reported: result.reportedCash }, `reconciliation:${runId}`);
       const posted = tx ? await this.ledger.post(sql, tx) : null;

@@ -24,6 +24,19 @@ export interface DayOrderRow {
   tradedQuantity: Quantity;
 }
 
+/** An account's opening holdings baseline (docs/brokers.md 4.12, "Opening holdings baseline"). */
+export interface HoldingsBaselineRow {
+  accountId: string;
+  source: 'reconciliation' | 'compliance';
+  /** Who re-captured it; null when the reconciliation captured it. */
+  capturedBy: string | null;
+  /** The IST trading day whose holdings it was read from (YYYY-MM-DD). */
+  tradingDay: string;
+  capturedAt: Date;
+  /** In symbol order; quantity > 0. */
+  items: { symbol: string; quantity: Quantity }[];
+}
+
 export type RunOutcome = 'matched' | 'differences' | 'skipped' | 'failed';
 
 export interface FinishedRun {
@@ -124,6 +137,51 @@ export class ReconciliationRepository {
        GROUP BY symbol, product ORDER BY symbol, product`,
       [accountId],
     );
+  }
+
+  /** A live account (not paper), disabled or not; undefined when there is none of that id. */
+  async liveAccount(accountId: string): Promise<(LiveAccountRow & { disabled: boolean }) | undefined> {
+    return this.db.sql.maybeOne<LiveAccountRow & { disabled: boolean }>(
+      `SELECT id, kind, status, owner_user_id AS "ownerUserId", disabled FROM broker_accounts WHERE id = $1 AND kind <> 'paper'`,
+      [accountId],
+    );
+  }
+
+  /** The account's opening holdings baseline; undefined when none was captured yet. */
+  async holdingsBaseline(sql: Sql, accountId: string): Promise<HoldingsBaselineRow | undefined> {
+    const head = await sql.maybeOne<Omit<HoldingsBaselineRow, 'items'>>(
+      `SELECT account_id AS "accountId", source, captured_by AS "capturedBy", to_char(trading_day, 'YYYY-MM-DD') AS "tradingDay",
+              captured_at AS "capturedAt"
+       FROM broker_holdings_baselines WHERE account_id = $1`,
+      [accountId],
+    );
+    if (!head) return undefined;
+    const items = await sql.rows<{ symbol: string; quantity: Quantity }>(
+      `SELECT symbol, quantity FROM broker_holdings_baseline_items WHERE account_id = $1 ORDER BY symbol`,
+      [accountId],
+    );
+    return { ...head, items };
+  }
+
+  /** Stores the account's baseline, replacing any earlier one whole; answers it as stored. */
+  async replaceHoldingsBaseline(
+    sql: Sql,
+    baseline: Omit<HoldingsBaselineRow, 'capturedAt' | 'accountId'> & { accountId: string; capturedAt: Date },
+  ): Promise<HoldingsBaselineRow> {
+    await sql.rows(
+      `INSERT INTO broker_holdings_baselines (account_id, source, captured_by, trading_day, captured_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (account_id) DO UPDATE SET source = EXCLUDED.source, captured_by = EXCLUDED.captured_by,
+         trading_day = EXCLUDED.trading_day, captured_at = EXCLUDED.captured_at`,
+      [baseline.accountId, baseline.source, baseline.capturedBy, baseline.tradingDay, baseline.capturedAt],
+    );
+    await sql.rows(`DELETE FROM broker_holdings_baseline_items WHERE account_id = $1`, [baseline.accountId]);
+    if (baseline.items.length > 0)
+      await sql.rows(
+        `INSERT INTO broker_holdings_baseline_items (account_id, symbol, quantity)
+         SELECT $1, * FROM unnest($2::text[], $3::int[])`,
+        [baseline.accountId, baseline.items.map((i) => i.symbol), baseline.items.map((i) => i.quantity)],
+      );
+    return (await this.holdingsBaseline(sql, baseline.accountId))!;
   }
 
   /** The account's fills executed in [from, to): what moved its cash at the broker. */
