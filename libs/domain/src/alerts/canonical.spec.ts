@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertDedupKey, canonicalAlert, dedupBucket, sha256Hex, stableJson } from './canonical';
+import { alertDedupKey, canonicalAlert, sha256Hex, stableJson } from './canonical';
 import { parseAlertPayload, type AlertPayload } from './payload';
 
 const parse = (b: unknown): AlertPayload => {
@@ -46,15 +46,5 @@ describe('canonical form and dedup key', () => {
   it('sha256Hex matches the known vector', () => {
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(sha256Hex(new TextEncoder().encode('abc'))).toBe(sha256Hex('abc'));
-  });
-
-  it('dedupBucket is floor(seconds / window)', () => {
-    expect(dedupBucket(0, 60)).toBe(0);
-    expect(dedupBucket(59.9, 60)).toBe(0);
-    expect(dedupBucket(60, 60)).toBe(1);
-    expect(dedupBucket(1_765_000_000, 300)).toBe(Math.floor(1_765_000_000 / 300));
-    expect(() => dedupBucket(1, 0)).toThrow(RangeError);
-    expect(() => dedupBucket(1, 1.5)).toThrow(RangeError);
-    expect(() => dedupBucket(Number.NaN, 60)).toThrow(RangeError);
   });
 });

@@ -32,16 +32,3 @@ export function stableJson(value: unknown): string {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
 }
-
-/**
- * The window bucket of a time for window dedup: `floor(seconds / windowSeconds)`. The same
- * canonical payload in the same bucket is a duplicate (a unique index on source, key and bucket).
- * An alert just after a bucket boundary is not a duplicate of one just before it: the window is
- * "at most windowSeconds apart, at least when in one bucket" — a deterministic rule a unique index
- * can enforce, where a sliding window would need a read before the write.
- */
-export function dedupBucket(epochSeconds: number, windowSeconds: number): number {
-  if (!Number.isFinite(epochSeconds)) throw new RangeError('epochSeconds must be finite');
-  if (!Number.isSafeInteger(windowSeconds) || windowSeconds <= 0) throw new RangeError('windowSeconds must be a positive integer');
-  return Math.floor(epochSeconds / windowSeconds);
-}

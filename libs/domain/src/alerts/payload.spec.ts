@@ -124,6 +124,11 @@ describe('parseAlertPayload: our schema', () => {
     expect(f({ alert_id: 'x'.repeat(101) })).toBe('alert_id');
     expect(f({ strategy: 'x'.repeat(101) })).toBe('strategy');
     expect(f({ comment: 5 })).toBe('comment');
+    expect(f({ comment: 'a\u0000b' })).toBe('comment');
+    expect(f({ tags: ['a\nb'] })).toBe('tags.0');
+    expect(f({ strategy: 'a\ud800b' })).toBe('strategy');
+    expect(f({ strategy: 'a\udc00' })).toBe('strategy');
+    expect(ok(parseAlertPayload({ symbol: 'X', action: 'buy', comment: 'ok \ud83d\ude00' })).payload.comment).toBe('ok \ud83d\ude00');
     expect(f({ passphrase: 5 })).toBe('passphrase');
     expect(f({ passphrase: '' })).toBe('passphrase');
     expect(ok(parseAlertPayload({ symbol: 'X', action: 'buy', passphrase: null })).passphrase).toBeNull();

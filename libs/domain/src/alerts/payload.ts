@@ -93,6 +93,8 @@ const ALERT_ID = /^[\x21-\x7e]{1,100}$/;
 const DECIMAL = /^(\d{1,12})(?:\.(\d{1,4}))?$/;
 const INTEGER = /^\d{1,12}$/;
 const MAX_TEXT = 200;
+// eslint-disable-next-line no-control-regex -- refusing them is the point
+const CONTROL = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const MAX_TAGS = 20;
 const MAX_TAG = 40;
 
@@ -114,6 +116,7 @@ function text(body: Record<string, unknown>, field: string, max = MAX_TEXT): str
   if (typeof v !== 'string') return refuse(field, 'must be a string');
   const s = v.trim();
   if (PLACEHOLDER.test(s)) return refuse(field, `holds an un-substituted placeholder (${PLACEHOLDER.exec(s)![0]})`);
+  if (CONTROL.test(s)) return refuse(field, 'must not hold control characters or broken Unicode');
   if (s.length > max) return refuse(field, `must be at most ${max} characters`);
   return s === '' ? null : s;
 }
@@ -207,6 +210,7 @@ function tagsOf(body: Record<string, unknown>): string[] {
     if (typeof t !== 'string') return refuse(`tags.${i}`, 'must be a string');
     const s = t.trim();
     if (PLACEHOLDER.test(s)) return refuse(`tags.${i}`, `holds an un-substituted placeholder (${PLACEHOLDER.exec(s)![0]})`);
+    if (CONTROL.test(s)) return refuse(`tags.${i}`, 'must not hold control characters or broken Unicode');
     if (s === '' || s.length > MAX_TAG) return refuse(`tags.${i}`, `must be 1 to ${MAX_TAG} characters`);
     if (!out.includes(s)) out.push(s);
   });
