@@ -33,6 +33,8 @@ import { StrategyRuns1763821500000 } from './1763821500000-strategy-runs';
 import { BacktestSweeps1763822100000 } from './1763822100000-backtest-sweeps';
 import { StrategyRunFinalSnapshot1763822700000 } from './1763822700000-strategy-run-final-snapshot';
 import { Notifications1763824500000 } from './1763824500000-notifications';
+import { Webhooks1763825100000 } from './1763825100000-webhooks';
+import { HoldingsBaselines1763826000000 } from './1763826000000-holdings-baselines';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -71,4 +73,6 @@ export const MIGRATIONS = [
   BacktestSweeps1763822100000,
   StrategyRunFinalSnapshot1763822700000,
   Notifications1763824500000,
+  Webhooks1763825100000,
+  HoldingsBaselines1763826000000,
 ];
