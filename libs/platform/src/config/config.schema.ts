@@ -200,6 +200,20 @@ export const CONFIG_VARS = {
   },
   REGISTER_WINDOW_SECONDS: { schema: int(1, 86400).default(3600), description: 'Window of the registration limits.' },
   BODY_LIMIT_BYTES: { schema: int(1024, 64 * 1024 * 1024).default(1024 * 1024), description: 'Largest accepted request body (413 above).' },
+  WEBHOOK_MAX_BODY_BYTES: {
+    schema: int(256, 1024 * 1024).default(16 * 1024),
+    description:
+      'Largest alert body `POST /api/v1/hooks/{sourceId}` accepts (413 above, stored as a rejected delivery with the first 16 KiB of the body; above `BODY_LIMIT_BYTES` the HTTP layer refuses it before the source is read).',
+  },
+  WEBHOOK_TOLERANCE_SECONDS: {
+    schema: int(1, 3_600).default(300),
+    description: 'How far `X-Tradeloop-Timestamp` may be from our clock, either way, before a signed alert is refused as stale (401).',
+  },
+  WEBHOOK_DEDUP_SECONDS: {
+    schema: int(1, 86_400).default(60),
+    description:
+      'Window of alert dedup: the same canonical payload on a source within this many seconds of the accepted one is a duplicate (200 naming the original). An `alert_id` is unique on its source forever.',
+  },
   CORS_ORIGINS: {
     schema: z.string().default(''),
     description: 'Comma-separated origins allowed by CORS; empty = same origin only.',
