@@ -44,7 +44,7 @@ export class BrokerAccountDirectory {
   /** The account with decrypted secrets; a session past its expiry is ended first (needs_login, published). Undefined when unknown. */
   async forExecution(accountId: string, now = new Date()): Promise<ExecutionAccount | undefined> {
     const expired = await this.repo.expireSessions(now, { accountIds: [accountId] });
-    if (expired.length) await this.events.changed(expired);
+    if (expired.length) await Promise.all([this.events.changed(expired), this.events.needsLogin(expired)]);
     const s = await this.repo.secrets(accountId);
     if (!s) return undefined;
     const credentials = s.credentialsCiphertext
@@ -90,7 +90,7 @@ export class BrokerAccountDirectory {
     const changed = await this.repo.markNeedsLogin(accountId, reason);
     if (changed) {
       await this.audit.append({ actorId: null, action: 'broker_account.needs_login', subject: accountId, details: { reason } });
-      await this.events.changed([accountId]);
+      await Promise.all([this.events.changed([accountId]), this.events.needsLogin([accountId])]);
     }
     return changed;
   }
@@ -135,7 +135,7 @@ export class BrokerAccountDirectory {
   /** Ends every session whose expiry has passed (the worker may run this periodically; reads do it on the way). Returns the ids. */
   async expireSessions(now = new Date()): Promise<string[]> {
     const ids = await this.repo.expireSessions(now);
-    if (ids.length) await this.events.changed(ids);
+    if (ids.length) await Promise.all([this.events.changed(ids), this.events.needsLogin(ids)]);
     return ids;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
-import { RealtimePublisher } from '@tradeloop/platform';
+import { NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { BrokerAccountsRepository } from './broker-accounts.repository';
 
 /**
@@ -13,6 +13,7 @@ export class BrokerAccountEvents {
   constructor(
     @Inject(BrokerAccountsRepository) private readonly repo: BrokerAccountsRepository,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   async changed(accountIds: Iterable<string>): Promise<void> {
@@ -24,6 +25,30 @@ export class BrokerAccountEvents {
         }
       } catch {
         // Best effort (see above): the change is committed; clients re-read on a seq gap.
+      }
+    }
+  }
+
+  /**
+   * Accounts whose broker session ended (needs_login) as notification events (docs/alerts.md
+   * "Notifications") to everyone who sees them; keyed by the account and the change's time, so
+   * the same change notifies once and the next day's expiry again. Call after commit.
+   */
+  async needsLogin(accountIds: Iterable<string>): Promise<void> {
+    for (const id of new Set(accountIds)) {
+      try {
+        for (const userId of await this.repo.audienceOf(id)) {
+          const account = await this.repo.findVisible(userId, id);
+          if (!account || account.view.status !== 'needs_login') continue;
+          const v = account.view;
+          await this.notifications.emit({
+            userId,
+            key: `broker_login:${id}:${v.updatedAt}`,
+            facts: { kind: 'broker_login', account: v.name, broker: v.kind, reason: v.statusReason ?? 'the broker session ended' },
+          });
+        }
+      } catch {
+        // Best effort (see above): the change is committed.
       }
     }
   }

@@ -58,7 +58,7 @@ export class ListBrokerAccountsQuery {
     // Its paper book is opened with the starting balance on first use, so the view shows what can be paper traded.
     await this.paperBooks.balanceOf(paper, actor.userId);
     const expired = await this.repo.expireSessions(now, { userId: actor.userId });
-    if (expired.length) await this.events.changed(expired);
+    if (expired.length) await Promise.all([this.events.changed(expired), this.events.needsLogin(expired)]);
     return (await this.repo.listVisible(actor.userId, { includeFirm: actor.isAdmin })).map((a) => a.view);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderId, type UserId } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
-import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { Db, JobProducer, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { SquareOffUseCase, RiskRepository, switchState, TradingRepository, IntakeReadModel, intakeLockKey } from '@tradeloop/trading';
 import { RiskMonitorRepository, type TripRow } from './risk-monitor.repository';
@@ -42,10 +42,13 @@ export class AutomaticTripUseCase {
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(SquareOffUseCase) private readonly squareOff: SquareOffUseCase,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   async tripIfBreached(userId: UserId, now = Date.now()): Promise<Trip | null> {
     const dayStart = bucketStart(now, '1d');
+    // The trip's money as the audit records it, for the notification.
+    const tripFacts = { dayPnl: '', limit: '' };
     // Under the intake's lock: no order slips in between this decision and the engaged switch.
     const trip = await this.db.tx(
       async (sql): Promise<Trip | null> => {
@@ -81,6 +84,8 @@ export class AutomaticTripUseCase {
           squareOff,
           tripId: id,
         };
+        tripFacts.dayPnl = details.dayPnl;
+        tripFacts.limit = details.limit;
         await this.risk.recordEvent({ userId, kind: 'TRIPPED', rule: d.rule, detail: d.reason, context: details }, sql);
         await this.audit.append(
           { actorId: null, action: 'risk.tripped', subject: `user:${userId}`, details, meta: RISK_MONITOR_META },
@@ -100,6 +105,18 @@ export class AutomaticTripUseCase {
       reason: trip.reason,
       automatic: true,
       rule: trip.rule,
+    });
+    await this.notifications.emit({
+      userId,
+      key: `risk_trip:${trip.tripId}`,
+      facts: {
+        kind: 'risk_trip',
+        rule: trip.rule,
+        reason: trip.reason,
+        dayPnl: tripFacts.dayPnl,
+        limit: tripFacts.limit,
+        squareOff: trip.squareOff,
+      },
     });
     // The same job the DELETE route enqueues. If Redis is away, followUp sends them again.
     await Promise.all(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, type UserId } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type KillSwitchStatus } from '@tradeloop/contracts';
-import { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { Db, JobProducer, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, UsersRepository, type RequestMeta } from '@tradeloop/identity';
 import { RiskRepository, TradingRepository } from '@tradeloop/trading';
 import { GetKillSwitchesQuery } from './risk-queries';
@@ -22,6 +22,7 @@ export class SetKillSwitchUseCase {
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(GetKillSwitchesQuery) private readonly switches: GetKillSwitchesQuery,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   async execute(
@@ -32,9 +33,10 @@ export class SetKillSwitchUseCase {
     reason: string,
     meta: RequestMeta,
   ): Promise<KillSwitchStatus> {
+    let changed = false;
     const cancel: string[] = await this.db.tx(async (sql) => {
       if (scope === 'user' && !(await this.users.exists(userId!, sql))) throw new DomainError('NOT_FOUND', 'No such user');
-      const changed = await this.risk.setSwitch(sql, scope, scope === 'user' ? userId! : '', engaged, reason, actorId);
+      changed = await this.risk.setSwitch(sql, scope, scope === 'user' ? userId! : '', engaged, reason, actorId);
       if (!changed) return [];
       await this.risk.recordEvent(
         {
@@ -67,6 +69,13 @@ export class SetKillSwitchUseCase {
     const payload = { scope, userId, engaged, reason };
     if (scope === 'user') await this.realtime.toUser(userId!, REALTIME_EVENTS.killSwitch, payload);
     else await this.realtime.toRoom('admin', REALTIME_EVENTS.killSwitch, payload);
+    // A change (not a repeat) is notified: to the user, or for the global switch to every trader and admin.
+    if (changed)
+      await this.notifications.emit({
+        userId: scope === 'user' ? userId! : { roles: ['trader', 'admin'] },
+        key: `kill_switch:${scope}:${scope === 'user' ? userId : 'global'}:${engaged ? 'on' : 'off'}:${Date.now()}`,
+        facts: { kind: 'kill_switch', scope, engaged, reason, automatic: false },
+      });
     return this.switches.execute(scope === 'user' ? userId! : actorId);
   }
 }

@@ -25,7 +25,7 @@ import {
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
-import { Db, type Sql, RealtimePublisher } from '@tradeloop/platform';
+import { Db, type Sql, NotificationEvents, RealtimePublisher, type NotificationEvent } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
 import { OrderDraft } from './order-draft';
@@ -89,6 +89,7 @@ export class ExecutionService {
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(QuotesStore) private readonly quotes: QuotesStore,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   /**
@@ -359,6 +360,7 @@ export class ExecutionService {
     });
     // Best effort, after the commit: a lost event shows as a seq gap and the client re-fetches.
     if (out.userId) await this.publish(out).catch(() => undefined);
+    if (out.userId) await this.notify(out);
     const o = out.order;
     if (o?.leg_id && this.legOrderListeners.size > 0) {
       const change: LegOrderChange = {
@@ -378,6 +380,42 @@ export class ExecutionService {
       }
     }
     return result;
+  }
+
+  /**
+   * Fills and rejections as notification events (docs/alerts.md "Notifications"), after the
+   * commit: one per trade (keyed by the trade id) and one per rejected order (by the order id),
+   * so a report applied twice notifies once.
+   */
+  private async notify(out: Outbox): Promise<void> {
+    const events: NotificationEvent[] = out.trades.map((t) => ({
+      userId: out.userId,
+      key: `fill:${t.id}`,
+      facts: {
+        kind: 'fill',
+        symbol: t.symbol,
+        side: t.side,
+        quantity: t.quantity,
+        price: t.price,
+        orderId: t.orderId,
+        complete: out.order?.status === 'FILLED',
+      },
+    }));
+    const o = out.order;
+    if (o && o.status === 'REJECTED')
+      events.push({
+        userId: out.userId,
+        key: `rejection:${o.id}`,
+        facts: {
+          kind: 'rejection',
+          symbol: o.symbol,
+          side: o.side,
+          quantity: o.quantity,
+          reason: o.reject_reason ?? 'no reason given',
+          orderId: o.id,
+        },
+      });
+    if (events.length > 0) await this.notifications.emit(events);
   }
 
   private async publish(out: Outbox): Promise<void> {

@@ -3,7 +3,17 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS, SIGNALS_ROOM } from '@tradeloop/contracts';
 import { candleAt, IST_OFFSET_MS, type Candle, type Timeframe } from '@tradeloop/domain';
-import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, RealtimePublisher, type AppConfig, type Metrics } from '@tradeloop/platform';
+import {
+  APP_CONFIG,
+  closeRedis,
+  createRedis,
+  LOGGER,
+  METRICS,
+  NotificationEvents,
+  RealtimePublisher,
+  type AppConfig,
+  type Metrics,
+} from '@tradeloop/platform';
 import { CandlesRepository, InstrumentsRepository } from '@tradeloop/market';
 import { RiskRepository } from '@tradeloop/trading';
 import { LIVE_MODELS, MODEL_SCORER, modelsChangedChannel, SignalEngine, SignalsRepository, type DriftAlert, type LiveModels, type LiveModelSource, type ModelScorer } from '@tradeloop/ml';
@@ -41,6 +51,7 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -123,6 +134,12 @@ export class SignalEngineRunner implements OnApplicationBootstrap, BeforeApplica
       context: { modelId: m.id, model: m.name, version: m.version, stage: m.stage, feature: a.feature, psi: a.psi, values: a.values, day, barTs: new Date(a.ts).toISOString() },
     });
     this.logger.warn({ model: m.id, feature: a.feature, psi: a.psi }, 'model drift: risk event recorded');
+    // Models belong to no one user: quants and admins are told (docs/alerts.md "Notifications"), once per model, feature and day.
+    await this.notifications.emit({
+      userId: { roles: ['quant', 'admin'] },
+      key: `drift:${m.id}:${a.feature}:${day}`,
+      facts: { kind: 'drift', model: m.name, version: m.version, feature: a.feature, psi: a.psi },
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -146,8 +146,8 @@ export const NotificationFactsSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('rejection'), symbol: S, side: Side, quantity: z.number(), reason: S, orderId: S }),
   z.strictObject({ kind: z.literal('risk_trip'), rule: S, reason: S, dayPnl: S, limit: S, squareOff: z.boolean() }),
   z.strictObject({ kind: z.literal('kill_switch'), scope: S, engaged: z.boolean(), reason: S.nullable(), automatic: z.boolean() }),
-  z.strictObject({ kind: z.literal('exit'), symbol: S, trigger: S, quantity: z.number(), price: S.nullable(), reason: S }),
-  z.strictObject({ kind: z.literal('drift'), model: S, version: z.number(), feature: S, psi: z.number() }),
+  z.strictObject({ kind: z.literal('exit'), symbol: S, trigger: S, quantity: z.number().nullable(), price: S.nullable(), reason: S }),
+  z.strictObject({ kind: z.literal('drift'), model: S, version: S, feature: S, psi: z.number() }),
   z.strictObject({ kind: z.literal('broker_login'), account: S, broker: S, reason: S }),
   z.strictObject({ kind: z.literal('webhook_failure'), source: S, reason: S, deliveryId: S.nullable() }),
 ]);

@@ -21,7 +21,7 @@ const ONE_OF_EACH: NotificationFacts[] = [
   { kind: 'risk_trip', rule: 'MAX_DAY_LOSS', reason: 'day loss over limit', dayPnl: '-5000.00', limit: '4000.00', squareOff: true },
   { kind: 'kill_switch', scope: 'user', engaged: true, reason: 'manual', automatic: false },
   { kind: 'exit', symbol: 'BANKNIFTY', trigger: 'SL', quantity: 30, price: '48000', reason: 'stop loss hit' },
-  { kind: 'drift', model: 'momentum', version: 3, feature: 'ret_5', psi: 0.31234 },
+  { kind: 'drift', model: 'momentum', version: '3', feature: 'ret_5', psi: 0.31234 },
   { kind: 'broker_login', account: 'My Kite', broker: 'kite', reason: 'session expired' },
   { kind: 'webhook_failure', source: 'TV alerts', reason: 'bad signature', deliveryId: 'd1' },
 ];
@@ -71,7 +71,9 @@ describe('renderNotification', () => {
     expect(renderNotification(ONE_OF_EACH[5]!).body).toContain('PSI 0.312');
   });
 
-  it('omits what it does not know (an exit without price, a failure without delivery)', () => {
+  it('omits what it does not know (an exit without price or quantity, a failure without delivery)', () => {
+    const exit = renderNotification({ ...(ONE_OF_EACH[4] as Extract<NotificationFacts, { kind: 'exit' }>), quantity: null });
+    expect(exit.body).toBe('A SL exit fired on BANKNIFTY at ₹48000: stop loss hit.');
     expect(renderNotification({ ...(ONE_OF_EACH[4] as Extract<NotificationFacts, { kind: 'exit' }>), price: null }).body).not.toContain(
       '₹',
     );

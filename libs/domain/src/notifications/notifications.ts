@@ -33,8 +33,8 @@ export type NotificationFacts =
   | { kind: 'rejection'; symbol: string; side: 'BUY' | 'SELL'; quantity: number; reason: string; orderId: string }
   | { kind: 'risk_trip'; rule: string; reason: string; dayPnl: string; limit: string; squareOff: boolean }
   | { kind: 'kill_switch'; scope: string; engaged: boolean; reason: string | null; automatic: boolean }
-  | { kind: 'exit'; symbol: string; trigger: string; quantity: number; price: string | null; reason: string }
-  | { kind: 'drift'; model: string; version: number; feature: string; psi: number }
+  | { kind: 'exit'; symbol: string; trigger: string; quantity: number | null; price: string | null; reason: string }
+  | { kind: 'drift'; model: string; version: string; feature: string; psi: number }
   | { kind: 'broker_login'; account: string; broker: string; reason: string }
   | { kind: 'webhook_failure'; source: string; reason: string; deliveryId: string | null };
 
@@ -99,7 +99,7 @@ function renderRaw(f: NotificationFacts): NotificationMessage {
     case 'exit':
       return {
         title: `Exit: ${line(f.trigger)} on ${line(f.symbol)}`,
-        body: `A ${line(f.trigger)} exit fired on ${line(f.symbol)} for ${qty(f.quantity)}${f.price ? ` at ₹${f.price}` : ''}: ${line(f.reason)}.`,
+        body: `A ${line(f.trigger)} exit fired on ${line(f.symbol)}${f.quantity === null ? '' : ` for ${qty(f.quantity)}`}${f.price ? ` at ₹${f.price}` : ''}: ${line(f.reason)}.`,
         severity: 'warning',
       };
     case 'drift':

@@ -16,3 +16,4 @@ export * from './strategies';
 export * from './watchlists';
 export * from './trading';
 export * from './accounts';
+export * from './notifications';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { formatPrice, type ExitBreach } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type RiskExit } from '@tradeloop/contracts';
-import { Db, RealtimePublisher } from '@tradeloop/platform';
+import { Db, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { RiskRepository } from '@tradeloop/trading';
 import { LegEngine, legOrderKey } from '../leg-engine';
@@ -57,6 +57,7 @@ export class FireRiskExitUseCase {
     @Inject(LegEngine) private readonly legs: LegEngine,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(LegChangeNotes) private readonly notes: LegChangeNotes,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
     @Optional() @Inject(STANDING_EXITS) private readonly standing: StandingExits | null = null,
   ) {}
 
@@ -97,7 +98,7 @@ export class FireRiskExitUseCase {
     if (!fired) return undefined;
     afterTrigger?.();
     // The exit goes out first; the trader hears of the trigger meanwhile.
-    const told = this.announce(fired);
+    const told = Promise.all([this.announce(fired), this.notify(fired)]);
     const sent = await this.send(fired);
     await told;
     return sent;
@@ -186,6 +187,22 @@ export class FireRiskExitUseCase {
       }),
     );
     return out;
+  }
+
+  /** The exit as a notification event (docs/alerts.md "Notifications"), once per trigger. */
+  private notify(e: RiskExitRow): Promise<void> {
+    return this.notifications.emit({
+      userId: e.user_id,
+      key: `exit:${e.id}`,
+      facts: {
+        kind: 'exit',
+        symbol: e.symbol,
+        trigger: e.kind,
+        quantity: null,
+        price: formatPrice(Number(e.trigger_price_ticks)),
+        reason: e.reason,
+      },
+    });
   }
 
   private async announce(e: RiskExitRow): Promise<void> {

@@ -1,10 +1,10 @@
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import type { UserId } from '@tradeloop/domain';
 import type { AuditRepository, UsersRepository } from '@tradeloop/identity';
-import type { Db, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import type { Db, JobProducer, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { GetAdminKillSwitchesQuery, GetKillSwitchesQuery, ListRiskEventsQuery, SetKillSwitchUseCase } from '@tradeloop/risk';
 import type { RiskRepository, TradingRepository } from '@tradeloop/trading';
-import { FakeAudit, FakeDb, FakeJobs, FakeRealtime, FakeRisk, FakeTrading, FakeUsers, port } from '../../fakes';
+import { FakeAudit, FakeDb, FakeJobs, FakeNotificationEvents, FakeRealtime, FakeRisk, FakeTrading, FakeUsers, port } from '../../fakes';
 import { refusal } from '../refusal';
 
 const NOW = new Date('2025-03-14T09:26:53.000Z');
@@ -20,6 +20,7 @@ function setup(trading?: (db: FakeDb) => FakeTrading) {
   const jobs = new FakeJobs(db);
   const realtime = new FakeRealtime(db);
   const audit = new FakeAudit(db);
+  const notifications = new FakeNotificationEvents(db);
   const switches = new GetKillSwitchesQuery(port<RiskRepository>(risk));
   const set = new SetKillSwitchUseCase(
     port<Db>(db),
@@ -30,11 +31,12 @@ function setup(trading?: (db: FakeDb) => FakeTrading) {
     port<RealtimePublisher>(realtime),
     port<AuditRepository>(audit),
     switches,
+    port<NotificationEvents>(notifications),
   );
   const admin = new GetAdminKillSwitchesQuery(port<RiskRepository>(risk), port<UsersRepository>(users));
   const alice = users.add({ email: 'alice@example.com' }).id as UserId;
   const bob = users.add({ email: 'bob@example.com' }).id as UserId;
-  return { db, risk, orders, users, jobs, realtime, audit, switches, admin, set, alice, bob };
+  return { db, risk, orders, users, jobs, realtime, audit, notifications, switches, admin, set, alice, bob };
 }
 
 /** Open orders of every open status (one already asked to cancel), one finished, and one of bob's. */
@@ -116,6 +118,14 @@ describe('SetKillSwitchUseCase', () => {
         openTransactions: 0,
       },
     ]);
+    expect(w.notifications.emitted).toEqual([
+      {
+        userId: w.alice,
+        key: expect.stringMatching(new RegExp(`^kill_switch:user:${w.alice}:on:\\d+$`)),
+        facts: { kind: 'kill_switch', scope: 'user', engaged: true, reason: 'compliance hold', automatic: false },
+        openTransactions: 0,
+      },
+    ]);
   });
 
   it('the global switch cancels everyone’s open orders, is recorded without a user and notifies the admin room', async () => {
@@ -138,6 +148,12 @@ describe('SetKillSwitchUseCase', () => {
         payload: { scope: 'global', userId: null, engaged: true, reason: 'exchange outage' },
         openTransactions: 0,
       },
+    ]);
+    expect(w.notifications.emitted.map((e) => [e.userId, e.facts])).toEqual([
+      [
+        { roles: ['trader', 'admin'] },
+        { kind: 'kill_switch', scope: 'global', engaged: true, reason: 'exchange outage', automatic: false },
+      ],
     ]);
     expect(res).toEqual({ global: { engaged: true, reason: 'exchange outage', at: NOW.toISOString() }, self: OFF });
   });
@@ -175,6 +191,7 @@ describe('SetKillSwitchUseCase', () => {
     // and the state is announced again.
     expect(w.risk.switchRows.get(`user:${w.alice}`)).toMatchObject({ engaged: true, reason: 'again' });
     expect(w.realtime.messages).toHaveLength(2);
+    expect(w.notifications.emitted).toEqual([]);
   });
 
   it('a user scope naming an unknown user is NOT_FOUND: nothing written, enqueued or announced', async () => {
