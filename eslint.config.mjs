@@ -109,6 +109,7 @@ export default tseslint.config(
               strategies: ['platform', 'identity', 'market', 'trading', 'ml', 'accounts'],
               'watchlist-trading': ['platform', 'identity', 'wallet', 'market', 'trading', 'accounts'],
               notifications: ['platform', 'identity', 'accounts'],
+              alerts: ['platform', 'identity', 'wallet', 'market', 'trading', 'accounts', 'ml'],
             }),
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:feature', 'type:testing'] },

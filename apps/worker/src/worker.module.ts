@@ -21,6 +21,7 @@ import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
+import { AlertsModule } from '@tradeloop/alerts';
 import { NotificationsModule } from '@tradeloop/notifications';
 import { JOBS } from '@tradeloop/contracts';
 import { PurgeExpiredSessionsHandler } from './jobs/purge-expired-sessions.handler';
@@ -46,6 +47,7 @@ import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.handler';
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
+import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
 
 const HANDLERS = [
@@ -58,6 +60,7 @@ const HANDLERS = [
   InstrumentMastersHandler,
   LegsConvergeHandler,
   RunBacktestHandler,
+  ProcessAlertHandler,
   NotifyEventHandler,
   DeliverNotificationHandler,
 ];
@@ -104,6 +107,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         StrategiesModule,
         RunsModule,
         WatchlistTradingModule,
+        AlertsModule,
         NotificationsModule,
       ],
       providers: [

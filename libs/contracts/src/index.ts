@@ -14,3 +14,4 @@ export * from './ml';
 export * from './watchlist-trading';
 export * from './backtests';
 export * from './notifications';
+export * from './alerts';

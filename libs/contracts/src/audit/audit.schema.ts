@@ -59,6 +59,10 @@ export const AUDIT_ACTIONS = [
   'instruments.master_imported',
   'instruments.master_import_failed',
   'settings.updated',
+  'webhook_source.created',
+  'webhook_source.updated',
+  'webhook_source.deleted',
+  'webhook_source.secret_rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -14,6 +14,8 @@ export const QUEUES = {
   backtests: 'backtests',
   /** Notifications (docs/alerts.md "Notifications"): emitted events and their deliveries, apart so a slow SMTP server never delays orders. */
   notifications: 'notifications',
+  /** Webhook deliveries (docs/alerts.md "Processing"): job id = delivery id, so an alert is processed once. */
+  alerts: 'alerts',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -36,6 +38,8 @@ export const JOBS = {
   notifyEvent: 'notifications.event',
   /** Send one outbox row (docs/alerts.md "Notifications"): job id = delivery id + attempt, so an attempt runs once. */
   deliverNotification: 'notifications.deliver',
+  /** Process one accepted webhook delivery (docs/alerts.md "Processing"): route, decide, order. */
+  processAlert: 'alerts.process',
 } as const;
 export type JobName = (typeof JOBS)[keyof typeof JOBS];
 
@@ -111,6 +115,7 @@ export const JOB_PAYLOADS = {
     }),
   ]),
   [JOBS.deliverNotification]: z.strictObject({ deliveryId: z.uuid(), attempt: z.number().int().min(1).max(1_000) }),
+  [JOBS.processAlert]: z.strictObject({ deliveryId: z.uuid() }),
 } as const satisfies Record<JobName, z.ZodType>;
 export type JobPayload<J extends JobName> = z.infer<(typeof JOB_PAYLOADS)[J]>;
 
@@ -126,4 +131,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JOBS.runBacktest]: QUEUES.backtests,
   [JOBS.notifyEvent]: QUEUES.notifications,
   [JOBS.deliverNotification]: QUEUES.notifications,
+  [JOBS.processAlert]: QUEUES.alerts,
 };

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { AccountsModule, CredentialsCipher } from '@tradeloop/accounts';
+import { AuditModule } from '@tradeloop/identity';
+import { MarketModule } from '@tradeloop/market';
+import { APP_CONFIG, QueueModule, type AppConfig } from '@tradeloop/platform';
+import { ListDeliveriesQuery } from './deliveries.query';
+import { ProcessDeliveryUseCase } from './process-delivery.use-case';
+import { ReceiveDeliveryUseCase } from './receive-delivery.use-case';
+import { SourceCache } from './source-cache';
+import { SourceRateLimit } from './source-rate-limit';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookSourcesRepository } from './webhook-sources.repository';
+import { WebhookSourcesService } from './webhook-sources.use-cases';
+
+const USE_CASES = [WebhookSourcesService, ReceiveDeliveryUseCase, ListDeliveriesQuery, ProcessDeliveryUseCase];
+const PORTS = [WebhookSourcesRepository, WebhookDeliveriesRepository, SourceCache, SourceRateLimit];
+/** Sources' secrets are encrypted like broker credentials: the same cipher and key ring (BROKER_CREDENTIALS_KEYS). */
+const CIPHER = {
+  provide: CredentialsCipher,
+  useFactory: (config: AppConfig) => CredentialsCipher.fromConfig(config),
+  inject: [APP_CONFIG],
+};
+
+/** Alert-driven trading (docs/alerts.md): webhook sources, the intake and the delivery's processing. */
+@Module({
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule],
+  providers: [...USE_CASES, ...PORTS, CIPHER],
+  exports: [...USE_CASES, ...PORTS],
+})
+export class AlertsModule {}

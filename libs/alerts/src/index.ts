@@ -1,0 +1,13 @@
+// Context: alerts (docs/alerts.md). Webhook sources, the signed intake with dedup, deliveries and
+// their processing. Depends on platform, identity, market, accounts (and, for orders, trading).
+import 'reflect-metadata';
+
+export * from './alerts.module';
+export * from './webhook-sources.repository';
+export * from './webhook-deliveries.repository';
+export * from './webhook-sources.use-cases';
+export * from './receive-delivery.use-case';
+export * from './deliveries.query';
+export * from './process-delivery.use-case';
+export * from './source-cache';
+export * from './source-rate-limit';
