@@ -66,3 +66,19 @@ export class NotificationEvents {
 export function notificationJobId(userId: string, key: string): string {
   return `notify_${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
 }
+
+/**
+ * The hook for the alerts context (docs/alerts.md "Notifications"): a webhook delivery that
+ * failed (refused at intake, or its processing gave up), as the event to pass to
+ * `NotificationEvents.emit`. One notification per delivery.
+ */
+export function webhookFailureEvent(
+  userId: string,
+  failure: { sourceName: string; deliveryId: string | null; reason: string },
+): NotificationEvent {
+  return {
+    userId,
+    key: `webhook_failure:${failure.deliveryId ?? `${failure.sourceName}:${failure.reason}`}`,
+    facts: { kind: 'webhook_failure', source: failure.sourceName, reason: failure.reason, deliveryId: failure.deliveryId },
+  };
+}
