@@ -12,6 +12,7 @@ import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { NotificationsModule } from '@tradeloop/notifications';
+import { AlertsModule } from '@tradeloop/alerts';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { MarketSteeringController } from './admin/market-steering.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -52,6 +53,7 @@ import { StrategiesController } from './ml/strategies.controller';
 import { BacktestsController } from './backtests/backtests.controller';
 import { RunsController } from './runs/runs.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { HooksController, WebhooksController } from './alerts/webhooks.controller';
 
 /**
  * Composition root of the API process: wires library modules to HTTP and Socket.IO.
@@ -85,6 +87,7 @@ export class ApiModule {
         AccountsModule,
         WatchlistTradingModule,
         NotificationsModule,
+        AlertsModule,
       ],
       controllers: [
         AuthController,
@@ -119,6 +122,8 @@ export class ApiModule {
         KiteCallbacksController,
         UpstoxCallbacksController,
         AdminBrokerAccountsController,
+        WebhooksController,
+        HooksController,
       ],
       providers: [
         { provide: Lifecycle, useValue: new Lifecycle() },

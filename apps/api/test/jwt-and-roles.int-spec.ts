@@ -135,6 +135,8 @@ describe('roles', () => {
       // unsigned, a hint only (the order is re-read from Upstox).
       '/api/v1/brokers/upstox/callback',
       '/api/v1/brokers/upstox/webhook',
+      // Alert senders (TradingView) have no token: the HMAC signature (or the opt-in passphrase) authenticates.
+      '/api/v1/hooks/{sourceId}',
     ]);
     for (const [path, methods] of Object.entries<Record<string, unknown>>(doc.paths)) {
       if (publicRoutes.has(path)) continue;

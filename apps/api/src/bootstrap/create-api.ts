@@ -15,6 +15,7 @@ import { genRequestId, registerHttpHooks } from '../http/http-hooks';
 import { registerSecurityHeaders } from '../http/security-headers';
 import { RedisIoAdapter } from '../realtime/redis-io.adapter';
 import { RealtimeRedis } from '../realtime/realtime-redis';
+import { registerHookBody } from '../alerts/hook-body';
 
 export interface ApiHandle {
   app: NestFastifyApplication;
@@ -47,6 +48,8 @@ export async function createApi(config: AppConfig, logger = createLogger(config.
   registerHttpHooks(fastify, logger, metrics);
 
   registerSecurityHeaders(fastify);
+  // The webhook intake reads its body's exact bytes (the HMAC covers them); every other route parses JSON.
+  registerHookBody(fastify, config);
   // Model uploads (POST /models): two parts, the .onnx and its card; nothing else is multipart.
   await app.register(fastifyMultipart as never, {
     limits: { fileSize: config.MODEL_UPLOAD_MAX_BYTES, files: 3, fields: 3, parts: 4, fieldSize: 1024 * 1024 },
