@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { formatPrice } from '@tradeloop/domain';
-import { fakeKiteApp, setFakeKiteQuote } from './support/fake-kite';
+import { fakeKiteApp, rollFakeKiteDay, setFakeKiteQuote } from './support/fake-kite';
 import { ADMIN, fundUser, grantRoles, logIn, logOut, registerUser, shot } from './support/fixtures';
 import { marketBuyFromTicket, relianceLtp } from './support/live-trading';
 
@@ -261,6 +261,31 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(atKite.getByRole('table', { name: 'Positions at the broker' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
   await expect(ours.getByRole('table', { name: 'Positions in Tradeloop' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
   await shot(page, '78-kite-broker-view-beside-ours');
+
+  // The broker's delivery holdings, beside its positions: today only what the demat account held
+  // before the platform (the fake's INFY). When Kite's day ends, today's CNC buy leaves its
+  // positions and becomes a T1 holding; ours stays a position.
+  const holdingsAtKite = atKite.getByRole('table', { name: 'Holdings at the broker' });
+  await expect(holdingsAtKite.getByRole('row', { name: /INFY/ }).getByRole('cell').nth(1)).toHaveText('10');
+  await expect(holdingsAtKite.getByRole('row', { name: /RELIANCE/ })).toHaveCount(0);
+  await rollFakeKiteDay(request);
+  await page.reload();
+  await live.getByRole('button', { name: 'Funds & positions' }).click();
+  await expect(atKite).toContainText('No open positions at the broker.');
+  const heldReliance = holdingsAtKite.getByRole('row', { name: /RELIANCE/ }).getByRole('cell');
+  await expect(heldReliance.nth(1)).toHaveText('0');
+  await expect(heldReliance.nth(2)).toHaveText('1');
+  await expect(holdingsAtKite.getByRole('row', { name: /INFY/ }).getByRole('cell').nth(1)).toHaveText('10');
+  await expect(ours.getByRole('table', { name: 'Positions in Tradeloop' }).getByRole('row', { name: /RELIANCE/ })).toContainText('1');
+  for (const size of [
+    { width: 1440, height: 900 },
+    { width: 1024, height: 768 },
+  ]) {
+    await page.setViewportSize(size);
+    await holdingsAtKite.scrollIntoViewIfNeeded();
+    await shot(page, `78b-kite-holdings-after-day-roll-${size.width}x${size.height}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // The daily reconciliation, started by an admin: the account's cash at Kite is mirrored in the
   // ledger (its first run opens the mirror at Kite's figure), and compliance finds it by book.

@@ -21,3 +21,9 @@ export async function setFakeKiteQuote(
   const res = await request.post(`${control()}/quote`, { data: quote });
   expect(res.status(), await res.text()).toBe(200);
 }
+
+/** Ends Kite's day at the fake (FakeKite.rollDay): today's CNC buys become T1 holdings, the positions and order book start empty. */
+export async function rollFakeKiteDay(request: APIRequestContext) {
+  const res = await request.post(`${control()}/roll-day`);
+  expect(res.status(), await res.text()).toBe(200);
+}

@@ -93,6 +93,11 @@ const kiteControl = createServer((req, res) => {
           (body) => reply(200, body),
           (error) => reply(400, { error: String(error) }),
         );
+      // Kite's day ends: CNC buys become T1 holdings, the day's books start empty (FakeKite.rollDay).
+      if (req.method === 'POST' && req.url === '/kite/roll-day') {
+        kite.rollDay();
+        return reply(200, { holdings: kite.holdingsNow() });
+      }
       if (req.method === 'POST' && req.url === '/kite/quote') {
         const { exchange, tradingsymbol, ltp, bid, ask } = JSON.parse(raw);
         kite.setQuote(exchange, tradingsymbol, { ltp, bid, ask });

@@ -1,4 +1,4 @@
-import type { BrokerAccount } from '@tradeloop/contracts';
+import type { BrokerAccount, BrokerHoldingList } from '@tradeloop/contracts';
 import { isApiError } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
@@ -14,7 +14,7 @@ function unavailable(error: unknown, what: string): string {
 }
 
 /**
- * What the broker itself reports for the account (its funds, positions and orders; a paper
+ * What the broker itself reports for the account (its funds, positions, delivery holdings and orders; a paper
  * account's is our book of it), beside what Tradeloop holds for the same account. Asked only of a
  * connected account; whatever the broker cannot answer says so calmly.
  *
@@ -67,14 +67,58 @@ function PositionsTable({ caption, rows }: { caption: string; rows: readonly Pos
   );
 }
 
+/**
+ * The broker's delivery holdings (docs/brokers.md 4.12): settled and T1 quantities apart, as the
+ * broker reports them; read like the positions table beside it.
+ */
+function HoldingsTable({ items }: { items: BrokerHoldingList['items'] }) {
+  return (
+    <table className="table table-dense">
+      <caption className="visually-hidden">Holdings at the broker</caption>
+      <thead>
+        <tr>
+          <th scope="col">Symbol</th>
+          <th scope="col" className="col-num">
+            Qty
+          </th>
+          <th scope="col" className="col-num" title="Bought, awaiting T+1 delivery">
+            T1
+          </th>
+          <th scope="col" className="col-num">
+            Avg
+          </th>
+          <th scope="col" className="col-num">
+            P&amp;L
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((h) => (
+          <tr key={`${h.exchange}-${h.symbol}`}>
+            <td className="mono">{h.symbol}</td>
+            <td className="mono col-num">{h.quantity}</td>
+            <td className="mono col-num">{h.t1Quantity ?? '—'}</td>
+            <td className="mono col-num">{formatPrice(h.averagePrice)}</td>
+            <td className="col-num">
+              <Money value={h.pnl} signed />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function BrokerOwnView({ account }: { account: BrokerAccount }) {
   const live = account.status === 'connected';
   const funds = useBrokerView(account.id, 'funds', live);
   const positions = useBrokerView(account.id, 'positions', live);
+  const holdings = useBrokerView(account.id, 'holdings', live && account.kind !== 'paper');
   const orders = useBrokerView(account.id, 'orders', live);
   const ours = usePositions();
   const ourRows = (ours.data?.items ?? []).filter((p) => p.accountId === account.id && p.netQuantity !== 0);
   const brokerPositions = (positions.data?.items ?? []).filter((p) => p.netQuantity !== 0);
+  const brokerHoldings = (holdings.data?.items ?? []).filter((h) => h.quantity + (h.t1Quantity ?? 0) !== 0);
   const brokerOrders = (orders.data?.items ?? []).slice(0, 10);
 
   return (
@@ -123,6 +167,20 @@ export function BrokerOwnView({ account }: { account: BrokerAccount }) {
                   realised: p.realisedPnl,
                 }))}
               />
+            )}
+            {account.kind !== 'paper' && (
+              <>
+                <h4 className="broker-view-subtitle">Holdings</h4>
+                {holdings.isPending ? (
+                  <span className="muted">Loading holdings…</span>
+                ) : holdings.isError ? (
+                  <span className="muted">{unavailable(holdings.error, 'Holdings')}</span>
+                ) : brokerHoldings.length === 0 ? (
+                  <span className="muted">No delivery holdings at the broker.</span>
+                ) : (
+                  <HoldingsTable items={brokerHoldings} />
+                )}
+              </>
             )}
             {orders.isSuccess && brokerOrders.length > 0 && (
               <table className="table table-dense">

@@ -3,6 +3,7 @@ import type {
   BrokerAccount,
   BrokerAccountList,
   BrokerFundsDto,
+  BrokerHoldingList,
   BrokerKind,
   BrokerLoginUrl,
   BrokerOrderViewList,
@@ -99,15 +100,16 @@ export function useBrokerLogin() {
   });
 }
 
-export type BrokerViewPart = 'funds' | 'positions' | 'orders';
+export type BrokerViewPart = 'funds' | 'positions' | 'holdings' | 'orders';
 interface BrokerViews {
   funds: BrokerFundsDto;
   positions: BrokerPositionList;
+  holdings: BrokerHoldingList;
   orders: BrokerOrderViewList;
 }
 
 /**
- * The broker's own view of the account (its funds, positions, orders; a paper account's is our
+ * The broker's own view of the account (its funds, positions, delivery holdings, orders; a paper account's is our
  * book of it): only asked of a connected account. 409 when the session is gone, 503 when the
  * broker does not answer: shown as "not available", never retried in a loop.
  */
