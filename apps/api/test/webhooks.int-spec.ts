@@ -1,5 +1,5 @@
 import { CredentialsCipher } from '@tradeloop/accounts';
-import { webhookSecretAad } from '@tradeloop/alerts';
+import { ProcessDeliveryUseCase, webhookSecretAad } from '@tradeloop/alerts';
 import { demoUniverse, routeEngine, signWebhook } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { Db } from '@tradeloop/platform';
@@ -224,6 +224,9 @@ describe('intake', () => {
       });
       expect(d.payload).toMatchObject({ symbol: 'RELIANCE', action: 'BUY', price: 25_005_000, size: { kind: 'units', quantity: 1 } });
       expect(d.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+      // A redelivered job (a retry, a crash, a second worker) finds the step done and changes nothing.
+      expect(await api.app.get(ProcessDeliveryUseCase).execute(id)).toEqual({ outcome: 'already', status: 'routed' });
+      expect((await deliveryById(source.id, id)).steps).toEqual(d.steps);
     }
   });
 
@@ -369,8 +372,20 @@ describe('intake', () => {
     const row = await sql().one<{ passphrase_hash: string }>(`SELECT passphrase_hash FROM webhook_sources WHERE id = $1`, [source.id]);
     expect(row.passphrase_hash).not.toContain(pass);
     // Turning it off forgets it: the passphrase no longer authenticates.
-    expect((await api.http.patch(`/api/v1/webhooks/${source.id}`, { passphrase: false }, trader.token)).status).toBe(200);
+    const off = await api.http.patch(`/api/v1/webhooks/${source.id}`, { passphrase: false }, trader.token);
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ passphrase: false });
+    expect(off.body.passphraseValue).toBeUndefined();
     expect((await unsigned(alert({ passphrase: pass }))).status).toBe(401);
+    // Turning it on again issues a new passphrase, shown in that answer only.
+    const on = await api.http.patch(`/api/v1/webhooks/${source.id}`, { passphrase: true }, trader.token);
+    expect(on.status).toBe(200);
+    expect(on.body.passphraseValue).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(on.body.passphraseValue).not.toBe(pass);
+    expect((await unsigned(alert({ passphrase: pass }))).status).toBe(401);
+    expect((await unsigned(alert({ passphrase: on.body.passphraseValue }))).status).toBe(202);
+    const listed = (await api.http.get('/api/v1/webhooks', trader.token)).body.items.find((s: { id: string }) => s.id === source.id);
+    expect(listed.passphraseValue).toBeUndefined();
   });
 });
 

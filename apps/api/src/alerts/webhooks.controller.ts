@@ -8,10 +8,10 @@ import {
   HookAcceptedSchema,
   HookDuplicateSchema,
   PageQuerySchema,
+  PatchWebhookResponseSchema,
   PatchWebhookSchema,
   WebhookDeliveryPageSchema,
   WebhookSourceListSchema,
-  WebhookSourceSchema,
   WebhookSourceWithSecretSchema,
 } from '@tradeloop/contracts';
 import { ListDeliveriesQuery, ReceiveDeliveryUseCase, WebhookSourcesService, type HookAnswer } from '@tradeloop/alerts';
@@ -22,7 +22,7 @@ import { ReqMeta } from '../http/request-meta';
 
 class CreateWebhookDto extends createZodDto(CreateWebhookSchema) {}
 class PatchWebhookDto extends createZodDto(PatchWebhookSchema) {}
-class WebhookSourceDto extends createZodDto(WebhookSourceSchema) {}
+class PatchWebhookResponseDto extends createZodDto(PatchWebhookResponseSchema) {}
 class WebhookSourceWithSecretDto extends createZodDto(WebhookSourceWithSecretSchema) {}
 class WebhookSourceListDto extends createZodDto(WebhookSourceListSchema) {}
 class WebhookDeliveryPageDto extends createZodDto(WebhookDeliveryPageSchema) {}
@@ -65,7 +65,7 @@ export class WebhooksController {
   /** Name, split, accounts, symbols, limits, passphrase mode (on: a new passphrase in `passphraseValue`, once), enabled. */
   @Patch(':id')
   @ApiProblems(403)
-  @ZodResponse({ status: 200, type: WebhookSourceDto })
+  @ZodResponse({ status: 200, type: PatchWebhookResponseDto })
   patch(@CurrentPrincipal() p: Principal, @Param('id') id: string, @Body() body: PatchWebhookDto, @ReqMeta() meta: RequestMeta) {
     return this.sources.patch(p.userId, id, body, meta);
   }

@@ -96,6 +96,11 @@ export const WebhookSourceWithSecretSchema = WebhookSourceSchema.extend({
 });
 export type WebhookSourceWithSecretDto = z.infer<typeof WebhookSourceWithSecretSchema>;
 
+/** PATCH: the source, and the new passphrase when the change turned passphrase mode on (shown this once). */
+export const PatchWebhookResponseSchema = WebhookSourceSchema.extend({
+  passphraseValue: orNull(z.string(), 'passphrase mode was not turned on by this change').optional(),
+});
+
 export const WebhookSourceListSchema = z.object({ items: z.array(WebhookSourceSchema) });
 
 export const DeliveryStepSchema = z.object({
