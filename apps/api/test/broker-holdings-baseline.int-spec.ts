@@ -238,9 +238,13 @@ describe('opening holdings baseline', () => {
     expect((await casesOf(day3)).map((c) => [c.kind, c.subject])).toEqual([['CASH_MISMATCH', 'cash']]);
   });
 
-  it('a re-capture needs a live, enabled, connected account: 404 for a paper or unknown one, 400 for a bad id', async () => {
+  it('a paper account: no holdings at its broker, no baseline (404); a bad id is a 400', async () => {
     const accounts = await api.http.get('/api/v1/broker-accounts', trader.token);
     const paper = (accounts.body.items as { id: string; kind: string }[]).find((a) => a.kind === 'paper')!;
+    // A paper account's broker (our mock) never rolls a day: no holdings.
+    const held = await api.http.get(`/api/v1/broker-accounts/${paper.id}/holdings`, trader.token);
+    expect(held.status).toBe(200);
+    expect(held.body).toEqual({ accountId: paper.id, broker: 'mock', items: [] });
     expect((await api.http.get(`/api/v1/compliance/broker-accounts/${paper.id}/holdings-baseline`, compliance.token)).status).toBe(404);
     expect(
       (await api.http.post(`/api/v1/compliance/broker-accounts/${paper.id}/holdings-baseline`, undefined, compliance.token)).status,
@@ -248,5 +252,17 @@ describe('opening holdings baseline', () => {
     expect(
       (await api.http.post('/api/v1/compliance/broker-accounts/not-a-uuid/holdings-baseline', undefined, compliance.token)).status,
     ).toBe(400);
+  });
+  it('a disabled account cannot be re-captured (409), and nothing changes', async () => {
+    const admin = await signedIn(api, ['admin']);
+    const before = (await api.http.get(baselinePath(), compliance.token)).body;
+    const audited = (await baselineAudit()).length;
+    expect((await api.http.patch(`/api/v1/admin/broker-accounts/${accountId}`, { disabled: true }, admin.token)).status).toBe(200);
+    const res = await api.http.post(baselinePath(), undefined, compliance.token);
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('disabled');
+    expect((await api.http.get(baselinePath(), compliance.token)).body).toEqual(before);
+    expect(await baselineAudit()).toHaveLength(audited);
+    expect((await api.http.patch(`/api/v1/admin/broker-accounts/${accountId}`, { disabled: false }, admin.token)).status).toBe(200);
   });
 });
