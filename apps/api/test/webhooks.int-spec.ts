@@ -146,11 +146,20 @@ describe('webhook sources', () => {
 
     const patched = await api.http.patch(
       `/api/v1/webhooks/${created.id}`,
-      { name: 'renamed', engine: { split: 25 }, symbols: null },
+      { name: 'renamed', engine: { split: 25 }, symbols: null, limits: { maxQuantity: 100 } },
       trader.token,
     );
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ name: 'renamed', engine: { split: 25 }, symbols: null });
+    // Only the limits given change.
+    expect(patched.body).toMatchObject({
+      name: 'renamed',
+      engine: { split: 25 },
+      symbols: null,
+      limits: { perMinute: 30, maxQuantity: 100 },
+    });
+    const cleared = await api.http.patch(`/api/v1/webhooks/${created.id}`, { limits: { maxQuantity: null } }, trader.token);
+    expect(cleared.body.limits).toEqual({ perMinute: 30, maxQuantity: null, maxOpenPositions: null });
+    expect((await api.http.patch(`/api/v1/webhooks/${created.id}`, {}, trader.token)).status).toBe(400);
     expect(JSON.stringify(patched.body)).not.toContain(created.secret);
 
     // Rotate: the new secret works, the old one no longer does.

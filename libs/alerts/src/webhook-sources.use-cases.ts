@@ -17,6 +17,9 @@ export const webhookSecretAad = (sourceId: string): string => `tradeloop/webhook
 /** Where a source's alerts go. */
 export const hookPath = (sourceId: string): string => `/api/v1/hooks/${sourceId}`;
 
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
 /** A new HMAC secret: 32 random bytes, base64url, with a prefix that says what it is. */
 const newSecret = (): string => `whsec_${randomBytes(32).toString('base64url')}`;
 /** A new passphrase (passphrase mode): 24 random bytes, base64url. Issued by us, never chosen by a user. */
@@ -129,7 +132,7 @@ export class WebhookSourcesService {
         split: body.engine?.split,
         accountIds: body.accountIds?.map((a) => a.toLowerCase()),
         symbols: body.symbols,
-        limits: body.limits ? { ...DEFAULT_LIMITS, ...body.limits } : undefined,
+        limits: body.limits ? { ...current.limits, ...definedOnly(body.limits) } : undefined,
         enabled: body.enabled,
       };
       if (body.passphrase === true && !current.passphraseMode) {

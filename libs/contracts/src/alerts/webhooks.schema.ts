@@ -24,6 +24,13 @@ export const WebhookLimitsSchema = z.strictObject({
 });
 export type WebhookLimits = z.infer<typeof WebhookLimitsSchema>;
 
+/** PATCH: only the limits given change (null clears maxQuantity / maxOpenPositions). */
+export const WebhookLimitsPatchSchema = z.strictObject({
+  perMinute: z.number().int().min(1).max(6_000).optional(),
+  maxQuantity: orNull(z.number().int().min(1).max(10_000_000), 'no limit').optional(),
+  maxOpenPositions: orNull(z.number().int().min(1).max(1_000), 'no limit').optional(),
+});
+
 const AccountIdsSchema = z
   .array(z.uuid('must be a broker account id'))
   .min(1)
@@ -60,7 +67,7 @@ export const PatchWebhookSchema = z
     accountIds: AccountIdsSchema.optional(),
     /** null: any instrument again. */
     symbols: orNull(SymbolsSchema, 'any instrument').optional(),
-    limits: WebhookLimitsSchema.optional(),
+    limits: WebhookLimitsPatchSchema.optional(),
     /** Turning it on issues a new passphrase (in the answer, once); off forgets it. */
     passphrase: z.boolean().optional(),
     enabled: z.boolean().optional(),
