@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { CredentialsCipher } from '@tradeloop/accounts';
 import { ProcessDeliveryUseCase, webhookSecretAad } from '@tradeloop/alerts';
-import { demoUniverse, routeEngine, signWebhook } from '@tradeloop/domain';
+import { alertDedupKey, demoUniverse, parseAlertPayload, routeEngine, signWebhook } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { Db } from '@tradeloop/platform';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
@@ -431,6 +432,29 @@ describe('dedup', () => {
     ]);
     expect(await ordersOf(trader.id)).toBe(0);
   }, 60_000);
+
+  it('an accepted delivery whose job was never queued (Redis failed after the commit) is queued by a later duplicate', async () => {
+    const source = await createSource();
+    const raw = JSON.stringify({ symbol: 'RELIANCE', action: 'buy', quantity: 3 });
+    const parsed = parseAlertPayload(JSON.parse(raw));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const hash = alertDedupKey(parsed.payload);
+    // What the intake leaves when the enqueue fails: the delivery and its window claim, 20 s ago, and no job.
+    const id = randomUUID();
+    await sql().rows(
+      `INSERT INTO webhook_deliveries (id, source_id, received_at, status, accepted, http_status, body_sha256, raw_body, payload, steps)
+       VALUES ($1, $2, now() - interval '20 seconds', 'deduplicated', true, 202, $3, $4, $5::jsonb, '[]')`,
+      [id, source.id, hash, raw, JSON.stringify(parsed.payload)],
+    );
+    await sql().rows(
+      `INSERT INTO webhook_dedup (source_id, body_sha256, delivery_id, expires_at) VALUES ($1, $2, $3, now() + interval '40 seconds')`,
+      [source.id, hash, id],
+    );
+    const again = await send(source, raw);
+    expect(again.status).toBe(200);
+    expect(again.body.duplicateOf).toBe(id);
+    expect((await untilRouted(source.id, id)).engine).toBe(routeEngine(id, 50));
+  });
 
   it('the same alert_id with another body is a duplicate; the same body re-signed later in the window too', async () => {
     const source = await createSource();
