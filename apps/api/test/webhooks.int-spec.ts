@@ -433,6 +433,21 @@ describe('dedup', () => {
     expect(await ordersOf(trader.id)).toBe(0);
   }, 60_000);
 
+  it('the same alert after its window has ended is a new delivery; another alert is never a duplicate', async () => {
+    const source = await createSource();
+    const raw = JSON.stringify({ symbol: 'TCS', action: 'buy', quantity: 1 });
+    const first = await send(source, raw);
+    expect(first.status).toBe(202);
+    expect((await send(source, raw)).body.duplicateOf).toBe(first.body.deliveryId);
+    expect((await send(source, JSON.stringify({ symbol: 'TCS', action: 'buy', quantity: 2 }))).status).toBe(202);
+    // The window ends (moved into the past rather than waited for): the claim is taken over.
+    await sql().rows(`UPDATE webhook_dedup SET expires_at = now() - interval '1 second' WHERE delivery_id = $1`, [first.body.deliveryId]);
+    const later = await send(source, raw);
+    expect(later.status).toBe(202);
+    expect(later.body.deliveryId).not.toBe(first.body.deliveryId);
+    expect((await send(source, raw)).body.duplicateOf).toBe(later.body.deliveryId);
+  });
+
   it('an accepted delivery whose job was never queued (Redis failed after the commit) is queued by a later duplicate', async () => {
     const source = await createSource();
     const raw = JSON.stringify({ symbol: 'RELIANCE', action: 'buy', quantity: 3 });
