@@ -1,0 +1,111 @@
+import { useCallback, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { COMPLIANCE_CASE_STATUSES, type ComplianceCase } from '@tradeloop/contracts';
+import { PageHeader } from '../../components/PageHeader';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { LoadMore } from '../../components/LoadMore';
+import { FilterBar, FilterRefresh, FilterSelect, FilterSpacer } from '../../components/FilterBar';
+import { useCurrentUser } from '../../lib/auth';
+import { shortId } from '../../lib/format';
+import { isUuid } from '../../lib/ledger';
+import { flattenPages } from '../../lib/pages';
+import { CaseDrawer } from './CaseDrawer';
+import { CasesTable } from './CasesTable';
+import { HoldingsBaselinePanel } from './HoldingsBaselinePanel';
+import { ResolveCaseDialog } from './ResolveCaseDialog';
+import { useComplianceCases, type CaseFilters } from './reconciliation-api';
+import './reconciliation.css';
+
+const STATUS_OPTIONS = COMPLIANCE_CASE_STATUSES.map((s) => ({ value: s, label: s === 'open' ? 'Open' : 'Resolved' }));
+
+/**
+ * Compliance → Reconciliation: what the daily broker reconciliation found (docs/api.md "Compliance
+ * cases"), each case's figures, resolving one with a note, and an account's opening holdings
+ * baseline. `?accountId=` presets the account (e.g. a link from elsewhere).
+ */
+export function ReconciliationPage() {
+  const [params] = useSearchParams();
+  const [filters, setFilters] = useState<CaseFilters>(() => {
+    const accountId = params.get('accountId') ?? '';
+    return { status: 'open', accountId: isUuid(accountId) ? accountId.toLowerCase() : '' };
+  });
+  const cases = useComplianceCases(filters);
+  const rows = useMemo(() => flattenPages(cases.data?.pages), [cases.data]);
+  const user = useCurrentUser();
+  const canResolve = user.data?.roles.includes('compliance') ?? false;
+
+  // Compliance cannot list broker accounts: the ones to filter by are those the cases name.
+  const [seenAccounts, setSeenAccounts] = useState<string[]>(() => (filters.accountId ? [filters.accountId] : []));
+  const rowAccounts = useMemo(() => [...new Set(rows.map((c) => c.accountId))], [rows]);
+  if (rowAccounts.some((id) => !seenAccounts.includes(id))) setSeenAccounts((prev) => [...new Set([...prev, ...rowAccounts])]);
+  const accountOptions = seenAccounts.map((id) => ({ value: id, label: shortId(id) }));
+
+  // The case shown: the freshest copy from the list, else the last one seen (e.g. just resolved, filtered out).
+  const [selected, setSelected] = useState<ComplianceCase | null>(null);
+  const shown = selected ? (rows.find((c) => c.id === selected.id) ?? selected) : null;
+  const [resolving, setResolving] = useState<ComplianceCase | null>(null);
+  const closeResolve = useCallback(() => setResolving(null), []);
+  const closeDrawer = useCallback(() => setSelected(null), []);
+  const filterByAccount = useCallback((accountId: string) => {
+    setSeenAccounts((prev) => (prev.includes(accountId) ? prev : [...prev, accountId]));
+    setFilters((f) => ({ ...f, accountId }));
+  }, []);
+
+  return (
+    <div className={`page${shown ? ' page-with-drawer' : ''}`}>
+      <PageHeader
+        section="Compliance"
+        title="Reconciliation"
+        meta={<span className="muted">What the daily broker reconciliation found, newest first. Click a case for its figures.</span>}
+      />
+      <FilterBar label="Filter cases">
+        <FilterSelect
+          label="Status"
+          value={filters.status}
+          onChange={(status) => setFilters({ ...filters, status })}
+          options={STATUS_OPTIONS}
+          anyLabel="Any status"
+          testId="cases-status-filter"
+        />
+        <FilterSelect
+          label="Account"
+          value={filters.accountId}
+          onChange={(accountId) => setFilters({ ...filters, accountId })}
+          options={accountOptions}
+          anyLabel="All accounts"
+          testId="cases-account-filter"
+        />
+        <FilterSpacer />
+        <FilterRefresh refreshing={cases.isFetching && !cases.isFetchingNextPage} onClick={() => void cases.refetch()} />
+      </FilterBar>
+      {filters.accountId && <HoldingsBaselinePanel key={filters.accountId} accountId={filters.accountId} />}
+      {cases.isError && <ErrorNotice error={cases.error} onRetry={() => void cases.refetch()} />}
+      <CasesTable
+        cases={rows}
+        loading={cases.isPending}
+        selectedId={shown?.id ?? null}
+        onOpen={(id) => setSelected(rows.find((c) => c.id === id) ?? null)}
+        canResolve={canResolve}
+        onResolve={setResolving}
+        onAccountClick={filterByAccount}
+      />
+      {!cases.isPending && (
+        <LoadMore
+          hasMore={cases.hasNextPage}
+          loading={cases.isFetchingNextPage}
+          onLoadMore={() => void cases.fetchNextPage()}
+          shown={rows.length}
+          noun={rows.length === 1 ? 'case' : 'cases'}
+        />
+      )}
+      <CaseDrawer c={shown} onClose={closeDrawer} canResolve={canResolve} onResolve={setResolving} onAccountClick={filterByAccount} />
+      <ResolveCaseDialog
+        target={resolving}
+        onClose={closeResolve}
+        onResolved={(resolved) => {
+          if (selected?.id === resolved.id) setSelected(resolved);
+        }}
+      />
+    </div>
+  );
+}
