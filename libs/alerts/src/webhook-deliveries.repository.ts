@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { AlertEngine, DeliveryStatus } from '@tradeloop/domain';
+import { DomainError, type AlertEngine, type DeliveryStatus } from '@tradeloop/domain';
 import { Db, type Sql } from '@tradeloop/platform';
 
 /** One entry of a delivery's `steps` (docs/api.md: `steps: [{ step, at, outcome, detail }]`, plus its timing). */
@@ -116,6 +116,12 @@ const params = (d: NewDelivery, accepted: boolean) => [
   JSON.stringify(d.steps),
 ];
 
+/** The source was deleted while its delivery was being written (a foreign key violation): as if it never existed. */
+const sourceGone = (e: unknown): never => {
+  if ((e as { code?: string }).code === '23503') throw new DomainError('NOT_FOUND', 'No such webhook source');
+  throw e;
+};
+
 class Lost {
   constructor(readonly by: 'alert_id' | 'window') {}
 }
@@ -127,7 +133,7 @@ export class WebhookDeliveriesRepository {
 
   /** A refusal or a duplicate: never accepted, so never in the dedup indexes. */
   async insertNotAccepted(d: NewDelivery, sql: Sql = this.db.sql): Promise<void> {
-    await sql.rows(INSERT, params(d, false));
+    await sql.rows(INSERT, params(d, false)).catch(sourceGone);
   }
 
   /**
@@ -158,7 +164,7 @@ export class WebhookDeliveriesRepository {
       })
       .catch((e: unknown) => {
         if (e instanceof Lost) return e.by;
-        throw e;
+        return sourceGone(e);
       });
     if (lost === null) return { inserted: true };
     const original = await this.db.sql.maybeOne<{ id: string; status: DeliveryStatus; received_at: Date }>(
@@ -169,7 +175,7 @@ export class WebhookDeliveriesRepository {
       [d.sourceId, lost === 'alert_id' ? d.alertId : d.bodySha256],
     );
     // The winner was deleted with its source between the two statements: nothing to be a duplicate of.
-    if (!original) throw new Error('dedup conflict without an original');
+    if (!original) throw new DomainError('NOT_FOUND', 'No such webhook source');
     return { inserted: false, original: { id: original.id, status: original.status, receivedAt: original.received_at } };
   }
 

@@ -146,7 +146,7 @@ export class WebhookSourcesService {
       );
       return updated;
     });
-    this.cache.invalidate(id);
+    this.cache.invalidate(id.toLowerCase());
     return passphrase === null ? toSourceDto(row) : { ...toSourceDto(row), passphraseValue: passphrase };
   }
 
@@ -159,7 +159,7 @@ export class WebhookSourcesService {
         sql,
       );
     });
-    this.cache.invalidate(id);
+    this.cache.invalidate(id.toLowerCase());
   }
 
   /** A new secret (shown once); the old one stops working at once. In passphrase mode, a new passphrase too. */
@@ -189,7 +189,7 @@ export class WebhookSourcesService {
       );
       return updated;
     });
-    this.cache.invalidate(id);
+    this.cache.invalidate(id.toLowerCase());
     return { ...toSourceDto(row), secret, passphraseValue: passphrase };
   }
 
