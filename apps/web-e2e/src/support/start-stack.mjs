@@ -3,7 +3,7 @@
 // fake Kite. Stops them and drops the database on SIGTERM (Playwright's shutdown).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,11 @@ async function admin(sql) {
 // support/fake-kite.ts) lets a test read its credentials and set its quotes. The library has no
 // build of its own, so its source is bundled here (its imports resolve to the built libraries).
 const port = Number(process.env.E2E_PORT ?? 3417);
+// A real SMTP server (infra/smtp/smtp-sink.mjs, docs/alerts.md "Notifications") on E2E_PORT + 3
+// for email notifications; it stores each message here and the control port serves them
+// (GET /smtp/messages, support/smtp.ts).
+const smtpDir = join(root, `.local/e2e/smtp-${run}`);
+const smtpPort = port + 3;
 const kiteBundle = join(root, `.local/e2e/kite-fake-${run}.cjs`);
 mkdirSync(dirname(kiteBundle), { recursive: true });
 const esbuild = await import('esbuild');
@@ -79,6 +84,13 @@ const kiteControl = createServer((req, res) => {
   req.on('end', () => {
     try {
       if (req.method === 'GET' && req.url === '/kite') return reply(200, { apiKey: kite.apiKey, apiSecret: kite.apiSecret });
+      if (req.method === 'GET' && req.url === '/smtp/messages')
+        return reply(200, {
+          items: readdirSync(smtpDir)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .map((f) => JSON.parse(readFileSync(join(smtpDir, f), 'utf8'))),
+        });
       if (req.method === 'GET' && req.url === '/kite/orders') return reply(200, { items: kite.orderBook() });
       if (req.method === 'GET' && req.url === '/openalgo') return reply(200, { host: openAlgoEndpoints.host, apiKey: openAlgo.apiKey });
       if (req.method === 'GET' && req.url === '/openalgo/orders')
@@ -156,6 +168,14 @@ async function backtestControl(action, body) {
   throw new Error(`unknown backtest action ${action}`);
 }
 
+const smtp = spawn(process.execPath, [join(root, 'infra/smtp/smtp-sink.mjs'), '--port', String(smtpPort), '--dir', smtpDir], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise((resolve, reject) => {
+  smtp.stdout.on('data', (d) => String(d).includes('listening') && resolve());
+  smtp.once('exit', (code) => reject(new Error(`the SMTP sink exited (${code})`)));
+});
+
 await admin(`CREATE DATABASE ${dbName}`);
 const env = {
   ...process.env,
@@ -187,6 +207,7 @@ const env = {
   KITE_AFTER_HOURS: 'regular',
   // The fake OpenAlgo serves its order stream on its own port at /ws.
   OPENALGO_WS_PORT: '0',
+  SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
 };
 const node = (script) => spawn(process.execPath, [join(root, script)], { env, stdio: 'inherit' });
 const finished = (child) => new Promise((r) => child.once('exit', (code) => r(code)));
@@ -207,6 +228,8 @@ async function stop() {
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
   rmSync(env.MODEL_REGISTRY_DIR, { recursive: true, force: true });
   kiteControl.close();
+  smtp.kill('SIGTERM');
+  rmSync(smtpDir, { recursive: true, force: true });
   await kite.stop().catch(() => undefined);
   await openAlgo.stop().catch(() => undefined);
   rmSync(kiteBundle, { force: true });

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { SectionNav } from './SectionNav';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 
 export function TopBar({ onShowShortcuts }: { onShowShortcuts: () => void }) {
   return (
@@ -18,6 +19,7 @@ export function TopBar({ onShowShortcuts }: { onShowShortcuts: () => void }) {
           <kbd className="kbd">?</kbd>
         </button>
         <ConnectionIndicator />
+        <NotificationBell />
         <UserMenu />
       </div>
     </header>

@@ -10,6 +10,7 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { AccountPage } from '../features/auth/AccountPage';
 import { BrokersPage } from '../features/brokers/BrokersPage';
+import { NotificationSettingsPage } from '../features/notifications/NotificationSettingsPage';
 import { AccountLayout } from './AccountLayout';
 import { UsersPage } from '../features/admin/UsersPage';
 import { FundingPage } from '../features/funding/FundingPage';
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <AccountPage /> },
               { path: 'brokers', element: <BrokersPage /> },
+              { path: 'notifications', element: <NotificationSettingsPage /> },
             ],
           },
           { path: 'trade', element: <RequireSection section="trade" />, children: [{ index: true, element: <TradePage /> }] },

@@ -33,4 +33,5 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
 export const ACCOUNT_PAGES: readonly SubNavItem[] = [
   { to: '/account', label: 'Profile & security', testId: 'subnav-account-security', end: true },
   { to: '/account/brokers', label: 'Brokers', testId: 'subnav-account-brokers' },
+  { to: '/account/notifications', label: 'Notifications', testId: 'subnav-account-notifications' },
 ];
