@@ -13,7 +13,8 @@ import { toast } from 'sonner';
 import { REALTIME_EVENTS, type NotificationEvent, type NotificationPage } from '@tradeloop/contracts';
 import { formatRelative } from '../../lib/format';
 import { useRealtime, useRealtimeEvent } from '../../lib/RealtimeProvider';
-import { notificationsQueryKey, useMarkRead, useNotifications, withPushed } from './notifications-api';
+import { notificationsQueryKey, useMarkRead, useNotifications } from './notifications-api';
+import { withPushed } from './notification-list';
 import './notifications.css';
 
 export function NotificationBell() {

@@ -2,7 +2,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   CreatedNotificationChannel,
   CreateNotificationChannel,
-  Notification,
   NotificationChannel,
   NotificationDelivery,
   NotificationPage,
@@ -10,13 +9,13 @@ import type {
   UpdateNotificationChannel,
 } from '@tradeloop/contracts';
 import { api } from '../../lib/api';
+import { LATEST } from './notification-list';
 
 /** The bell's page: the newest notifications and the unread count. `notification` events keep it current. */
 export const notificationsQueryKey = ['notifications', 'latest'] as const;
 export const channelsQueryKey = ['notifications', 'channels'] as const;
 export const deliveriesQueryKey = (channelId: string) => ['notifications', 'channels', channelId, 'deliveries'] as const;
 
-const LATEST = 30;
 const base = '/api/v1/notifications';
 const channel = (id: string) => `${base}/channels/${encodeURIComponent(id)}`;
 
@@ -26,13 +25,6 @@ export function useNotifications() {
     queryFn: ({ signal }) => api<NotificationPage>(base, { signal, query: { limit: LATEST } }),
     staleTime: 60_000,
   });
-}
-
-/** A pushed notification, newest first, counted unread; a repeat (same id) changes nothing. */
-export function withPushed(page: NotificationPage | undefined, n: Notification): NotificationPage | undefined {
-  if (!page) return page;
-  if (page.items.some((x) => x.id === n.id)) return page;
-  return { ...page, items: [n, ...page.items].slice(0, LATEST), unread: page.unread + (n.readAt === null ? 1 : 0) };
 }
 
 export function useMarkRead() {
