@@ -35,6 +35,7 @@ import { StrategyRunFinalSnapshot1763822700000 } from './1763822700000-strategy-
 import { Notifications1763824500000 } from './1763824500000-notifications';
 import { Webhooks1763825100000 } from './1763825100000-webhooks';
 import { HoldingsBaselines1763826000000 } from './1763826000000-holdings-baselines';
+import { AlertPositions1763826600000 } from './1763826600000-alert-positions';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   Notifications1763824500000,
   Webhooks1763825100000,
   HoldingsBaselines1763826000000,
+  AlertPositions1763826600000,
 ];
