@@ -27,3 +27,12 @@ export async function rollFakeKiteDay(request: APIRequestContext) {
   const res = await request.post(`${control()}/roll-day`);
   expect(res.status(), await res.text()).toBe(200);
 }
+
+/** Replaces the fake's delivery holdings whole (FakeKite.setHoldings), as shares moved in or out outside the platform would. */
+export async function setFakeKiteHoldings(
+  request: APIRequestContext,
+  holdings: { tradingsymbol: string; exchange: string; isin: string; quantity: number; t1Quantity?: number; averagePrice: number }[],
+) {
+  const res = await request.post(`${control()}/holdings`, { data: { holdings } });
+  expect(res.status(), await res.text()).toBe(200);
+}

@@ -110,6 +110,11 @@ const kiteControl = createServer((req, res) => {
         kite.rollDay();
         return reply(200, { holdings: kite.holdingsNow() });
       }
+      // The demat account's holdings as Kite reports them (FakeKite.setHoldings): shares moved in or out outside the platform.
+      if (req.method === 'POST' && req.url === '/kite/holdings') {
+        kite.setHoldings(JSON.parse(raw).holdings);
+        return reply(200, { holdings: kite.holdingsNow() });
+      }
       if (req.method === 'POST' && req.url === '/kite/quote') {
         const { exchange, tradingsymbol, ltp, bid, ask } = JSON.parse(raw);
         kite.setQuote(exchange, tradingsymbol, { ltp, bid, ask });

@@ -78,7 +78,7 @@ function CaseFigures({ c }: { c: ComplianceCase }) {
   const figures = caseFigures(c);
   if (figures.length === 0) return <p className="muted">This case compares no figures.</p>;
   return (
-    <table className="table table-dense" aria-label="Case figures" data-testid="case-figures">
+    <table className="table table-dense case-figures" aria-label="Case figures" data-testid="case-figures">
       <tbody>
         {figures.map((f, i) => (
           <tr key={`${f.key}-${i}`} data-side={f.side} data-key={f.key || undefined}>

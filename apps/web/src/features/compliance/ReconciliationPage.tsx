@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { COMPLIANCE_CASE_STATUSES, type ComplianceCase } from '@tradeloop/contracts';
 import { PageHeader } from '../../components/PageHeader';
@@ -24,11 +24,25 @@ const STATUS_OPTIONS = COMPLIANCE_CASE_STATUSES.map((s) => ({ value: s, label: s
  * baseline. `?accountId=` presets the account (e.g. a link from elsewhere).
  */
 export function ReconciliationPage() {
-  const [params] = useSearchParams();
+  const [params, setParams] = useSearchParams();
   const [filters, setFilters] = useState<CaseFilters>(() => {
     const accountId = params.get('accountId') ?? '';
     return { status: 'open', accountId: isUuid(accountId) ? accountId.toLowerCase() : '' };
   });
+  // The account stays in the URL (a reload or a shared link keeps it); the status is the page's own.
+  const urlAccount = params.get('accountId') ?? '';
+  useEffect(() => {
+    if (urlAccount === filters.accountId) return;
+    setParams(
+      (p) => {
+        const q = new URLSearchParams(p);
+        if (filters.accountId) q.set('accountId', filters.accountId);
+        else q.delete('accountId');
+        return q;
+      },
+      { replace: true },
+    );
+  }, [filters.accountId, urlAccount, setParams]);
   const cases = useComplianceCases(filters);
   const rows = useMemo(() => flattenPages(cases.data?.pages), [cases.data]);
   const user = useCurrentUser();
@@ -62,7 +76,7 @@ export function ReconciliationPage() {
         <FilterSelect
           label="Status"
           value={filters.status}
-          onChange={(status) => setFilters({ ...filters, status })}
+          onChange={(status) => setFilters((f) => ({ ...f, status }))}
           options={STATUS_OPTIONS}
           anyLabel="Any status"
           testId="cases-status-filter"
@@ -70,7 +84,7 @@ export function ReconciliationPage() {
         <FilterSelect
           label="Account"
           value={filters.accountId}
-          onChange={(accountId) => setFilters({ ...filters, accountId })}
+          onChange={(accountId) => setFilters((f) => ({ ...f, accountId }))}
           options={accountOptions}
           anyLabel="All accounts"
           testId="cases-account-filter"
