@@ -16,6 +16,7 @@ import { UsersPage } from '../features/admin/UsersPage';
 import { FundingPage } from '../features/funding/FundingPage';
 import { RiskAdminPage } from '../features/admin/RiskAdminPage';
 import { AuditLogPage } from '../features/compliance/AuditLogPage';
+import { ReconciliationPage } from '../features/compliance/ReconciliationPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { WalletPage } from '../features/wallet/WalletPage';
@@ -85,6 +86,7 @@ export const router = createBrowserRouter([
                   { index: true, element: <Navigate to="ledger" replace /> },
                   { path: 'ledger', element: <LedgerPage /> },
                   { path: 'audit', element: <AuditLogPage /> },
+                  { path: 'reconciliation', element: <ReconciliationPage /> },
                 ],
               },
             ],

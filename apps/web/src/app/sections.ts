@@ -21,6 +21,7 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
   compliance: [
     { to: '/compliance/ledger', label: 'Ledger', testId: 'subnav-ledger' },
     { to: '/compliance/audit', label: 'Audit log', testId: 'subnav-audit' },
+    { to: '/compliance/reconciliation', label: 'Reconciliation', testId: 'subnav-reconciliation' },
   ],
   admin: [
     { to: '/admin/users', label: 'Users', testId: 'subnav-users' },
