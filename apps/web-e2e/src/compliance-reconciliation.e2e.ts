@@ -28,6 +28,7 @@ async function reconcile(request: APIRequestContext, accountId: string) {
 test('compliance reads a reconciliation case with its figures (ours, opening holdings, broker, its holdings), resolves it with a note, and re-captures the account’s holdings baseline', async ({
   page,
   request,
+  browser,
 }) => {
   test.setTimeout(120_000);
   const app = await fakeKiteApp(request);
@@ -115,6 +116,19 @@ test('compliance reads a reconciliation case with its figures (ours, opening hol
   }
   await page.setViewportSize({ width: 1440, height: 900 });
 
+  // An admin reads the same case, but resolving is compliance's: no Resolve action for them.
+  const adminContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const adminPage = await adminContext.newPage();
+  await logIn(adminPage, ADMIN);
+  await adminPage.goto(`/compliance/reconciliation?accountId=${accountId}`);
+  const adminRow = adminPage.locator(`[data-testid="case-row"][data-case-id="${await row.getAttribute('data-case-id')}"]`);
+  await expect(adminRow).toHaveAttribute('data-status', 'open');
+  await expect(adminRow.getByRole('button', { name: /^Resolve/ })).toHaveCount(0);
+  await adminRow.click();
+  await expect(adminPage.getByTestId('case-details')).toContainText('Compliance resolves cases.');
+  await expect(adminPage.getByTestId('case-resolve')).toHaveCount(0);
+  await adminContext.close();
+
   // Resolved with a note: the confirm waits for one.
   await resolveButton.click();
   const dialog = page.getByRole('dialog', { name: 'Resolve case' });
@@ -184,7 +198,7 @@ test('compliance reads a reconciliation case with its figures (ours, opening hol
   await page.reload();
   await expect(page.getByTestId('holdings-baseline').getByTestId('baseline-item')).toHaveText(['INFY 7']);
 
-  // An admin reads the cases and the baseline too, but resolving is compliance's.
+  // The admin sees the resolution and the re-captured baseline too.
   await logOut(page);
   await logIn(page, ADMIN);
   await page.goto(`/compliance/reconciliation?accountId=${accountId}`);
