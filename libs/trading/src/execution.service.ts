@@ -100,6 +100,13 @@ export class ExecutionService {
   readonly legOrderListeners = new Set<(change: LegOrderChange) => void>();
 
   /**
+   * Told after the commit of every change to an order placed with `tag` (alert orders carry
+   * `alert`, docs/alerts.md "Processing"), in this process, with the order's id and status. Same
+   * rules as legOrderListeners: must not throw, must not block.
+   */
+  readonly taggedOrderListeners = new Map<string, (change: { orderId: OrderId; status: OrderRow['status'] }) => void>();
+
+  /**
    * Before the broker call: records that the order is being sent (so a retry after a crash
    * looks the order up at the broker before sending again). Returns what to do: `send`,
    * `lookup` (an earlier attempt may have reached the broker), or `skip` (terminal, already at
@@ -362,6 +369,14 @@ export class ExecutionService {
     if (out.userId) await this.publish(out).catch(() => undefined);
     if (out.userId) await this.notify(out);
     const o = out.order;
+    const tagged = o?.client_tag ? this.taggedOrderListeners.get(o.client_tag) : undefined;
+    if (o && tagged) {
+      try {
+        tagged({ orderId: o.id, status: o.status });
+      } catch {
+        // A listener's failure is its own; the order change is committed.
+      }
+    }
     if (o?.leg_id && this.legOrderListeners.size > 0) {
       const change: LegOrderChange = {
         legId: o.leg_id,
