@@ -36,6 +36,7 @@ import { Notifications1763824500000 } from './1763824500000-notifications';
 import { Webhooks1763825100000 } from './1763825100000-webhooks';
 import { HoldingsBaselines1763826000000 } from './1763826000000-holdings-baselines';
 import { AlertPositions1763826600000 } from './1763826600000-alert-positions';
+import { AlertOrdersIndex1763826700000 } from './1763826700000-alert-orders-index';
 import { AlertExits1763827200000 } from './1763827200000-alert-exits';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
