@@ -47,6 +47,7 @@ import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.handler';
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
+import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
 
@@ -126,6 +127,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         LegsConvergence,
         ExitEngine,
         StandingExitsWatcher,
+        AlertOrdersWatcher,
         BacktestSweeper,
         RunSnapshotsLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },

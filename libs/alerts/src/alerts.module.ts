@@ -2,8 +2,12 @@ import { Module } from '@nestjs/common';
 import { AccountsModule, CredentialsCipher } from '@tradeloop/accounts';
 import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
+import { TradingModule } from '@tradeloop/trading';
 import { APP_CONFIG, QueueModule, type AppConfig } from '@tradeloop/platform';
+import { AlertPositionsRepository } from './alert-positions.repository';
 import { ListDeliveriesQuery } from './deliveries.query';
+import { EngineConfigsRepository } from './engine-configs.repository';
+import { MarketContextLoader } from './market-context.loader';
 import { ProcessDeliveryUseCase } from './process-delivery.use-case';
 import { ReceiveDeliveryUseCase } from './receive-delivery.use-case';
 import { SourceCache } from './source-cache';
@@ -13,7 +17,15 @@ import { WebhookSourcesRepository } from './webhook-sources.repository';
 import { WebhookSourcesService } from './webhook-sources.use-cases';
 
 const USE_CASES = [WebhookSourcesService, ReceiveDeliveryUseCase, ListDeliveriesQuery, ProcessDeliveryUseCase];
-const PORTS = [WebhookSourcesRepository, WebhookDeliveriesRepository, SourceCache, SourceRateLimit];
+const PORTS = [
+  WebhookSourcesRepository,
+  WebhookDeliveriesRepository,
+  SourceCache,
+  SourceRateLimit,
+  EngineConfigsRepository,
+  AlertPositionsRepository,
+  MarketContextLoader,
+];
 /** Sources' secrets are encrypted like broker credentials: the same cipher and key ring (BROKER_CREDENTIALS_KEYS). */
 const CIPHER = {
   provide: CredentialsCipher,
@@ -23,7 +35,7 @@ const CIPHER = {
 
 /** Alert-driven trading (docs/alerts.md): webhook sources, the intake and the delivery's processing. */
 @Module({
-  imports: [AccountsModule, AuditModule, MarketModule, QueueModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, TradingModule],
   providers: [...USE_CASES, ...PORTS, CIPHER],
   exports: [...USE_CASES, ...PORTS],
 })

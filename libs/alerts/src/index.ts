@@ -11,3 +11,6 @@ export * from './deliveries.query';
 export * from './process-delivery.use-case';
 export * from './source-cache';
 export * from './source-rate-limit';
+export * from './engine-configs.repository';
+export * from './alert-positions.repository';
+export * from './market-context.loader';

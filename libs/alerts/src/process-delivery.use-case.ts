@@ -1,17 +1,42 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { applyDeliveryEvent, routeEngine, type AlertEngine } from '@tradeloop/domain';
+import {
+  applyDeliveryEvent,
+  decideEngineA,
+  decideEngineB,
+  isDomainError,
+  isTerminalStatus,
+  routeEngine,
+  type AlertEngine,
+  type AlertPayload,
+  type EngineAlert,
+  type OrderSide,
+} from '@tradeloop/domain';
 import { Db, LOGGER } from '@tradeloop/platform';
-import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { PlaceOrderUseCase, TradingRepository } from '@tradeloop/trading';
+import { InstrumentsRepository } from '@tradeloop/market';
+import { AlertPositionsRepository } from './alert-positions.repository';
+import { EngineConfigsRepository } from './engine-configs.repository';
+import { MarketContextLoader } from './market-context.loader';
+import { WebhookDeliveriesRepository, type DeliveryRow } from './webhook-deliveries.repository';
+import { WebhookSourcesRepository, type WebhookSourceRow } from './webhook-sources.repository';
 
-export type ProcessOutcome = { outcome: 'routed'; engine: AlertEngine } | { outcome: 'already'; status: string } | { outcome: 'missing' };
+export type ProcessOutcome = { outcome: 'done'; status: string } | { outcome: 'missing' };
+
+/** Alert orders carry this tag, so the execution path tells the worker about their changes (ExecutionService.taggedOrderListeners). */
+export const ALERT_ORDER_TAG = 'alert';
+
+const json = (v: unknown): Record<string, unknown> =>
+  JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x))) as Record<string, unknown>;
 
 /**
  * The worker's `alerts.process` (docs/alerts.md "Processing"), retried safely: every step is a
- * claim on the delivery's status, so a redelivered job (a crash, a retry, a second worker) finds
- * the step done and moves on. Today: `routed`, the engine chosen by the source's A/B split on a
- * hash of the delivery id. The engines' decision (`decided`) and the orders (`ordered`) are the
- * next steps; until they exist a delivery rests at `routed`.
+ * status-guarded claim on the delivery (one UPDATE `WHERE status = <from>`), so a redelivered job
+ * (a crash, a retry, a second worker) resumes at the step the delivery rests at and never decides
+ * or orders twice: `deduplicated → routed → decided` (both engines on one MarketContext, the
+ * shadow position opened in the same transaction) `→ ordered` (one order per account, Idempotency-Key
+ * `alert:<deliveryId>:<accountId>`, so a replayed placement answers the same order) `→ filled |
+ * rejected` (SettleAlertOrdersUseCase, also told by the execution path).
  */
 @Injectable()
 export class ProcessDeliveryUseCase {
@@ -19,36 +44,241 @@ export class ProcessDeliveryUseCase {
     @Inject(Db) private readonly db: Db,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(WebhookDeliveriesRepository) private readonly deliveries: WebhookDeliveriesRepository,
+    @Inject(WebhookSourcesRepository) private readonly sources: WebhookSourcesRepository,
+    @Inject(EngineConfigsRepository) private readonly configs: EngineConfigsRepository,
+    @Inject(AlertPositionsRepository) private readonly positions: AlertPositionsRepository,
+    @Inject(MarketContextLoader) private readonly context: MarketContextLoader,
+    @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
+    @Inject(TradingRepository) private readonly trading: TradingRepository,
   ) {}
 
   async execute(deliveryId: string): Promise<ProcessOutcome> {
-    const sql = this.db.sql;
-    const row = await sql.maybeOne<{ status: string; engine: AlertEngine | null; split: string }>(
-      `SELECT d.status, d.engine, s.split::text AS split FROM webhook_deliveries d JOIN webhook_sources s ON s.id = d.source_id WHERE d.id = $1`,
-      [deliveryId],
-    );
-    // Deleted with its source while the job waited: nothing to do.
-    if (!row) return { outcome: 'missing' };
-    if (row.status !== 'deduplicated') return { outcome: 'already', status: row.status };
-    const engine = routeEngine(deliveryId, Number(row.split));
-    // The table allows it (deduplicated → routed); checked so the step can never skip one.
+    let d = await this.deliveries.byId(deliveryId);
+    if (!d) return { outcome: 'missing' };
+    const source = await this.sources.byId(d.sourceId);
+    if (!source) return { outcome: 'missing' };
+    // Each step moves the delivery on; a step that finds it moved re-reads and goes on from there.
+    for (let guard = 0; guard < 6; guard += 1) {
+      const next = await this.step(d, source);
+      if (next === 'stop') break;
+      d = next;
+    }
+    return { outcome: 'done', status: d.status };
+  }
+
+  private async step(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {
+    switch (d.status) {
+      case 'deduplicated':
+        return this.route(d, source);
+      case 'routed':
+        return this.decide(d, source);
+      case 'decided':
+        return (d.decision as { decision?: string } | null)?.decision === 'ENTER' ? this.order(d, source) : 'stop';
+      case 'ordered':
+        await this.settle(d.id);
+        return 'stop';
+      default:
+        return 'stop';
+    }
+  }
+
+  private async reread(id: string): Promise<DeliveryRow | 'stop'> {
+    return (await this.deliveries.byId(id)) ?? 'stop';
+  }
+
+  private async route(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {
+    const engine = routeEngine(d.id, source.split);
     applyDeliveryEvent(
       { status: 'deduplicated', engine: null, decision: null, rejectReason: null, duplicateOf: null },
       { type: 'ROUTED', engine },
     );
     const moved = await this.deliveries.advance(
-      deliveryId,
+      d.id,
       'deduplicated',
       'routed',
-      { outcome: 'ok', detail: `engine ${engine} (split ${Number(row.split)}% to A)` },
+      {
+        outcome: 'ok',
+        detail: `engine ${engine} (split ${source.split}% to A)`,
+      },
       { engine },
-      sql,
     );
-    if (!moved) {
-      const now = await this.deliveries.byId(deliveryId, sql);
-      return now ? { outcome: 'already', status: now.status } : { outcome: 'missing' };
-    }
-    this.logger.debug({ deliveryId, engine }, 'alert delivery routed');
-    return { outcome: 'routed', engine };
+    return moved ?? this.reread(d.id);
   }
+
+  private async reject(d: DeliveryRow, from: 'routed' | 'decided' | 'ordered', reason: string): Promise<DeliveryRow | 'stop'> {
+    const moved = await this.deliveries.advance(d.id, from, 'rejected', { outcome: 'rejected', detail: reason }, { rejectReason: reason });
+    return moved ?? this.reread(d.id);
+  }
+
+  private async decide(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {
+    const payload = d.payload as unknown as AlertPayload;
+    const engine = d.engine as AlertEngine;
+    if (payload.action === 'EXIT') return this.reject(d, 'routed', 'EXIT alerts are not processed yet');
+    const started = performance.now();
+    const instrument = await this.instruments.cachedBySymbol(payload.symbol);
+    if (!instrument) return this.reject(d, 'routed', `unknown symbol ${payload.symbol}`);
+    const quantity = quantityOf(payload, instrument.lotSize, source.limits.maxQuantity);
+    const alert: EngineAlert = { symbol: payload.symbol, action: payload.action as OrderSide, quantity };
+    const { config } = await this.configs.get(source.ownerUserId);
+    let ctx;
+    try {
+      ctx = await this.context.load(source.ownerUserId, payload.symbol, Date.now());
+    } catch (e) {
+      if (isDomainError(e)) return this.reject(d, 'routed', `no market context: ${e.message}`);
+      throw e;
+    }
+    const a = decideEngineA(alert, ctx, config.a);
+    const b = decideEngineB(alert, ctx, config.b);
+    const [routed, shadow] = engine === 'A' ? [a, b] : [b, a];
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    const decision = json({ ...routed, quantity, ltp: ctx.ltp, latencyMs: ms });
+    const shadowDecision = json({ ...shadow, quantity, ltp: ctx.ltp, latencyMs: ms });
+    const moved = await this.db.tx(async (sql) => {
+      const m = await this.deliveries.advance(
+        d.id,
+        'routed',
+        'decided',
+        { outcome: 'ok', detail: `${engine} ${routed.decision} (shadow ${shadow.engine} ${shadow.decision}) in ${ms} ms` },
+        { decision, shadowDecision },
+        sql,
+      );
+      if (m && shadow.decision === 'ENTER') {
+        await this.positions.open(
+          {
+            deliveryId: d.id,
+            sourceId: source.id,
+            userId: source.ownerUserId,
+            accountId: null,
+            engine: shadow.engine,
+            symbol: payload.symbol,
+            side: alert.action,
+            quantity,
+            entryPrice: ctx.ltp,
+            entryOrderId: null,
+            openedAt: new Date(ctx.now),
+            exitConfig: config.exit,
+          },
+          sql,
+        );
+      }
+      return m;
+    });
+    if (moved) this.logger.debug({ deliveryId: d.id, engine, decision: routed.decision }, 'alert delivery decided');
+    return moved ?? this.reread(d.id);
+  }
+
+  private async order(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {
+    const payload = d.payload as unknown as AlertPayload;
+    const quantity = Number((d.decision as { quantity: number }).quantity);
+    const max = source.limits.maxOpenPositions;
+    if (max !== null && (await this.positions.openRealCount(source.id)) + source.accountIds.length > max)
+      return this.reject(d, 'decided', `maxOpenPositions ${max} reached on this source`);
+    const orderIds: string[] = [];
+    const refusals: string[] = [];
+    for (const accountId of source.accountIds) {
+      try {
+        const r = await this.place.execute(
+          source.ownerUserId as never,
+          {
+            symbol: payload.symbol,
+            side: payload.action as OrderSide,
+            type: 'MARKET',
+            quantity,
+            product: 'MIS',
+            validity: 'DAY',
+            tag: ALERT_ORDER_TAG,
+            accountId,
+          },
+          `alert:${d.id}:${accountId}`,
+          { requestId: `alert:${d.id}` },
+        );
+        orderIds.push(r.body.order.id);
+      } catch (e) {
+        if (!isDomainError(e)) throw e;
+        refusals.push(`${accountId}: ${e.message}`);
+      }
+    }
+    if (orderIds.length === 0) return this.reject(d, 'decided', `every order refused: ${refusals.join('; ')}`.slice(0, 500));
+    const moved = await this.deliveries.advance(
+      d.id,
+      'decided',
+      'ordered',
+      {
+        outcome: 'ok',
+        detail:
+          refusals.length > 0 ? `${orderIds.length} order(s); refused ${refusals.join('; ')}`.slice(0, 500) : `${orderIds.length} order(s)`,
+      },
+      { orderIds },
+    );
+    return moved ?? this.reread(d.id);
+  }
+
+  /**
+   * Once every order of an `ordered` delivery has ended: real positions open for the filled ones
+   * (at the order's average price), the delivery moves to `filled` (any fill) or `rejected`.
+   * Idempotent (unique position keys, the status guard); called after ordering and by the
+   * execution path's order-change note.
+   */
+  async settle(deliveryId: string): Promise<void> {
+    await this.db.tx(async (sql) => {
+      const d = await this.deliveries.lockOrdered(deliveryId, sql);
+      if (!d) return;
+      const source = await this.sources.byId(d.sourceId, sql);
+      if (!source) return;
+      const orders = await Promise.all(d.orderIds.map((id) => this.trading.order(id as never, sql)));
+      if (orders.some((o) => !o || !isTerminalStatus(o.status))) return;
+      const exitConfig = (await this.configs.get(source.ownerUserId, sql)).config.exit;
+      let filled = 0;
+      for (const o of orders) {
+        if (!o || o.filled_quantity <= 0) continue;
+        filled += 1;
+        const avg = Number(BigInt(o.filled_value_tick_units) / BigInt(o.filled_quantity));
+        await this.positions.open(
+          {
+            deliveryId: d.id,
+            sourceId: d.sourceId,
+            userId: source.ownerUserId,
+            accountId: o.account_id,
+            engine: d.engine as AlertEngine,
+            symbol: o.symbol,
+            side: o.side,
+            quantity: o.filled_quantity,
+            entryPrice: avg,
+            entryOrderId: o.id,
+            openedAt: o.updated_at,
+            exitConfig,
+          },
+          sql,
+        );
+      }
+      const reasons = orders
+        .filter((o) => o && o.filled_quantity <= 0)
+        .map((o) => `${o!.id} ${o!.status}${o!.reject_reason ? `: ${o!.reject_reason}` : ''}`);
+      if (filled > 0)
+        await this.deliveries.advance(
+          d.id,
+          'ordered',
+          'filled',
+          { outcome: 'ok', detail: `${filled} of ${orders.length} filled` },
+          {},
+          sql,
+        );
+      else
+        await this.deliveries.advance(
+          d.id,
+          'ordered',
+          'rejected',
+          { outcome: 'rejected', detail: reasons.join('; ').slice(0, 500) },
+          { rejectReason: reasons.join('; ').slice(0, 500) || 'no fill' },
+          sql,
+        );
+    });
+  }
+}
+
+/** The order's units: the alert's units or lots × lot size, else one lot; never over the source's maxQuantity. */
+export function quantityOf(payload: AlertPayload, lotSize: number, maxQuantity: number | null): number {
+  const q = payload.size.kind === 'units' ? payload.size.quantity : payload.size.kind === 'lots' ? payload.size.lots * lotSize : lotSize;
+  return maxQuantity !== null ? Math.min(q, maxQuantity) : q;
 }

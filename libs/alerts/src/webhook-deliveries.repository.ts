@@ -209,18 +209,52 @@ export class WebhookDeliveriesRepository {
     from: DeliveryStatus,
     to: DeliveryStatus,
     step: Pick<DeliveryStepRecord, 'outcome' | 'detail'>,
-    changes: { engine?: AlertEngine } = {},
+    changes: {
+      engine?: AlertEngine;
+      decision?: Record<string, unknown>;
+      shadowDecision?: Record<string, unknown>;
+      orderIds?: string[];
+      rejectReason?: string;
+    } = {},
     sql: Sql = this.db.sql,
   ): Promise<DeliveryRow | undefined> {
     const r = await sql.maybeOne<Row>(
       `UPDATE webhook_deliveries SET status = $3, engine = COALESCE($4, engine), updated_at = clock_timestamp(),
+         decision = COALESCE($7::jsonb, decision), shadow_decision = COALESCE($8::jsonb, shadow_decision),
+         order_ids = COALESCE($9::uuid[], order_ids), reject_reason = COALESCE($10, reject_reason),
          steps = steps || jsonb_build_array(jsonb_build_object('step', $3::text, 'at', to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
            'outcome', $5::text, 'detail', $6::text,
            'elapsedMs', round((extract(epoch FROM clock_timestamp() - received_at) * 1000)::numeric, 3)))
        WHERE id = $1 AND status = $2
        RETURNING ${COLUMNS}`,
-      [id, from, to, changes.engine ?? null, step.outcome, step.detail],
+      [
+        id,
+        from,
+        to,
+        changes.engine ?? null,
+        step.outcome,
+        step.detail,
+        changes.decision ? JSON.stringify(changes.decision) : null,
+        changes.shadowDecision ? JSON.stringify(changes.shadowDecision) : null,
+        changes.orderIds ?? null,
+        changes.rejectReason ?? null,
+      ],
     );
     return r && toDelivery(r);
+  }
+
+  /** The delivery locked (FOR UPDATE) if it is `ordered`; undefined otherwise. */
+  async lockOrdered(id: string, sql: Sql): Promise<DeliveryRow | undefined> {
+    const r = await sql.maybeOne<Row>(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1 AND status = 'ordered' FOR UPDATE`, [id]);
+    return r && toDelivery(r);
+  }
+
+  /** The `ordered` delivery holding this order (the execution path's note names only the order). */
+  async orderedHolding(orderId: string, sql: Sql = this.db.sql): Promise<string | undefined> {
+    const r = await sql.maybeOne<{ id: string }>(
+      `SELECT id FROM webhook_deliveries WHERE status = 'ordered' AND order_ids @> ARRAY[$1::uuid]`,
+      [orderId],
+    );
+    return r?.id;
   }
 }
