@@ -19,6 +19,7 @@ import { AuditLogPage } from '../features/compliance/AuditLogPage';
 import { ReconciliationPage } from '../features/compliance/ReconciliationPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
+import { WebhooksPage } from '../features/alerts/WebhooksPage';
 import { WalletPage } from '../features/wallet/WalletPage';
 import { ModelDetailPage } from '../features/quant/ModelDetailPage';
 import { ModelsPage } from '../features/quant/ModelsPage';
@@ -50,7 +51,14 @@ export const router = createBrowserRouter([
               { path: 'notifications', element: <NotificationSettingsPage /> },
             ],
           },
-          { path: 'trade', element: <RequireSection section="trade" />, children: [{ index: true, element: <TradePage /> }] },
+          {
+            path: 'trade',
+            element: <RequireSection section="trade" />,
+            children: [
+              { index: true, element: <TradePage /> },
+              { path: 'webhooks', element: <WebhooksPage /> },
+            ],
+          },
           {
             path: 'portfolio',
             element: <RequireSection section="portfolio" />,

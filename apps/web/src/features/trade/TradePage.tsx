@@ -19,7 +19,7 @@
  *    chart: PriceChart.tsx; depth: DepthPanel.tsx; ticket: OrderTicket.tsx; tabs: TradingTabs.tsx and the tables it names)
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { toast } from 'sonner';
 import type { Leg, RiskExit } from '@tradeloop/contracts';
 import { isTimeframe, type Timeframe } from '@tradeloop/domain';
@@ -172,7 +172,15 @@ export function TradePage() {
 
   return (
     <div className="page trade-page" data-testid="trade-page">
-      <PageHeader section="Trade" title="Market watch" />
+      <PageHeader
+        section="Trade"
+        title="Market watch"
+        actions={
+          <Link to="/trade/webhooks" className="button button-small" data-testid="trade-webhooks-link">
+            Webhooks
+          </Link>
+        }
+      />
       {watchlists.isError && <ErrorNotice error={watchlists.error} onRetry={() => void watchlists.refetch()} />}
       <div className="trade-grid">
         <WatchlistPanel
