@@ -14,7 +14,11 @@ import { eventually } from './support/market-socket';
  * straddle two windows unless it runs across 00:00 UTC.
  */
 const DAY = 86_400_000;
-const { api, ctx } = useTestApi({ NOTIFY_RATE_MAX: '2', NOTIFY_RATE_WINDOW_MS: String(DAY) }, { logLevel: 'warn' });
+const { api, ctx } = useTestApi(
+  // The webhook receiver is on loopback.
+  { NOTIFY_RATE_MAX: '2', NOTIFY_RATE_WINDOW_MS: String(DAY), NOTIFY_WEBHOOK_PRIVATE_TARGETS: 'true' },
+  { logLevel: 'warn' },
+);
 let worker: RunningProcess | undefined;
 const received: string[] = [];
 let receiver: Server;

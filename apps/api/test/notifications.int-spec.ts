@@ -31,6 +31,8 @@ beforeAll(async () => {
     NOTIFY_RETRY_MAX_MS: '400',
     NOTIFY_MAX_ATTEMPTS: '100',
     NOTIFY_SEND_TIMEOUT_MS: '2000',
+    // The webhook receiver is on loopback.
+    NOTIFY_WEBHOOK_PRIVATE_TARGETS: 'true',
   });
 });
 const { api, ctx } = useTestApi(env, { logLevel: 'warn' });

@@ -7,8 +7,9 @@ import type {
   NotificationChannel,
   UpdateNotificationChannel,
 } from '@tradeloop/contracts';
-import { DomainError } from '@tradeloop/domain';
+import { DomainError, isPrivateHost } from '@tradeloop/domain';
 import { CredentialsCipher } from '@tradeloop/accounts';
+import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 import { NotificationsRepository } from './notifications.repository';
 
 /** Channels one user may have (email and webhooks together). */
@@ -29,6 +30,7 @@ export class NotificationChannelsUseCases {
   constructor(
     @Inject(NotificationsRepository) private readonly repo: NotificationsRepository,
     @Inject(CredentialsCipher) private readonly cipher: CredentialsCipher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   list(userId: string): Promise<NotificationChannel[]> {
@@ -42,6 +44,10 @@ export class NotificationChannelsUseCases {
   }
 
   async create(userId: string, body: CreateNotificationChannel): Promise<CreatedNotificationChannel> {
+    if (body.kind === 'webhook' && !this.config.NOTIFY_WEBHOOK_PRIVATE_TARGETS && isPrivateHost(new URL(body.target).hostname))
+      throw new DomainError('VALIDATION_FAILED', 'Invalid webhook target', {
+        fieldErrors: [{ field: 'target', message: 'must be a public address (not this machine or a private network)' }],
+      });
     const id = uuidv7();
     const format = body.kind === 'webhook' ? (body.format ?? 'signed') : null;
     const secret = format === 'signed' ? `whsec_${randomBytes(32).toString('base64url')}` : null;

@@ -8,7 +8,7 @@ import { APP_CONFIG, JobProducer, LOGGER, REDIS, type AppConfig } from '@tradelo
 import { channelSecretAad } from './channels.use-cases';
 import { DELIVER_JOB_OPTIONS, deliverJobId } from './notification-intake';
 import { NotificationsRepository, type DeliveryWork } from './notifications.repository';
-import { EmailTransport, WebhookTransport, type OutgoingNotification } from './transports';
+import { EmailTransport, PermanentSendError, WebhookTransport, type OutgoingNotification } from './transports';
 
 export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'waiting' | 'skipped';
 
@@ -59,7 +59,7 @@ export class NotificationDispatcher {
         await this.send(w);
       } catch (err) {
         const error = describe(err);
-        const next = nextAttempt(attempt, this.policy);
+        const next = err instanceof PermanentSendError ? ({ retry: false } as const) : nextAttempt(attempt, this.policy);
         if (next.retry) {
           await this.jobs.enqueue(
             JOBS.deliverNotification,

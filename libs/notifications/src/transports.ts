@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
-import { notificationSignatureBase, notificationWebhookBody, type NotificationWebhookFormat } from '@tradeloop/domain';
+import { isPrivateHost, notificationSignatureBase, notificationWebhookBody, type NotificationWebhookFormat } from '@tradeloop/domain';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 
 /** What a send needs to know about the notification. */
@@ -22,6 +23,9 @@ export const TIMESTAMP_HEADER = 'X-Tradeloop-Timestamp';
 export function signWebhook(secret: string, timestampSeconds: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(notificationSignatureBase(timestampSeconds, body)).digest('hex')}`;
 }
+
+/** A send that retrying cannot fix (a target that is not allowed): the delivery fails at once. */
+export class PermanentSendError extends Error {}
 
 /** Email over SMTP (`SMTP_URL`), one pooled transport per process. */
 @Injectable()
@@ -66,6 +70,7 @@ export class WebhookTransport {
     n: OutgoingNotification,
     now = Date.now(),
   ): Promise<void> {
+    if (!this.config.NOTIFY_WEBHOOK_PRIVATE_TARGETS) await this.refusePrivate(channel.target);
     const body = notificationWebhookBody(channel.format, n, channel.chatId);
     const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tradeloop-notifications/1' };
     if (channel.format === 'signed') {
@@ -94,5 +99,14 @@ export class WebhookTransport {
       if (parsed && typeof parsed === 'object' && (parsed as { ok?: unknown }).ok === false)
         throw new Error(`Telegram refused: ${String((parsed as { description?: unknown }).description ?? 'no reason')}`.slice(0, 300));
     }
+  }
+
+  /** The target's host, and every address its name resolves to now, must be public (NOTIFY_WEBHOOK_PRIVATE_TARGETS). */
+  private async refusePrivate(target: string): Promise<void> {
+    const host = new URL(target).hostname;
+    if (isPrivateHost(host)) throw new PermanentSendError(`refused: ${host} is not a public address`);
+    const addresses = await lookup(host.replace(/^\[|\]$/g, ''), { all: true, verbatim: true });
+    const inside = addresses.find((a) => isPrivateHost(a.address));
+    if (inside) throw new PermanentSendError(`refused: ${host} resolves to ${inside.address}, not a public address`);
   }
 }

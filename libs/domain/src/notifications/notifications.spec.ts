@@ -5,6 +5,7 @@ import {
   notificationTargetProblem,
   channelWants,
   clipText,
+  isPrivateHost,
   NOTIFICATION_EVENTS,
   nextAttempt,
   rateDecision,
@@ -208,5 +209,52 @@ describe('channel targets', () => {
       `https://x.com/${'a'.repeat(2_000)}`,
     ])
       expect(notificationTargetProblem('webhook', bad)).not.toBeNull();
+  });
+});
+
+describe('isPrivateHost', () => {
+  it('loopback, private, link-local, CGNAT, multicast and unspecified addresses and localhost names', () => {
+    for (const h of [
+      'localhost',
+      'api.localhost',
+      'LOCALHOST.',
+      '127.0.0.1',
+      '127.255.1.2',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '[::1]',
+      '::1',
+      '::',
+      'fd00::1',
+      'fc12:3456::1',
+      'fe80::1',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '[::ffff:7f00:1]',
+      '::ffff:a00:1',
+    ])
+      expect(isPrivateHost(h), h).toBe(true);
+  });
+
+  it('public names and addresses', () => {
+    for (const h of [
+      'example.com',
+      'api.telegram.org',
+      '8.8.8.8',
+      '172.15.0.1',
+      '172.32.0.1',
+      '192.169.0.1',
+      '100.128.0.1',
+      '2001:db8::1',
+      '2606:4700::1111',
+      '::ffff:8.8.8.8',
+    ])
+      expect(isPrivateHost(h), h).toBe(false);
   });
 });

@@ -235,3 +235,47 @@ export function notificationTargetProblem(kind: NotificationChannelKind, target:
   if (url.hash) return 'must not have a #fragment';
   return null;
 }
+
+function ipv4Private(a: number, b: number): boolean {
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    a >= 224
+  );
+}
+
+/**
+ * Whether a host (a URL's hostname, or an address it resolved to) is this machine, a private or
+ * link-local network, or otherwise not the public internet: outgoing webhooks are refused there
+ * unless NOTIFY_WEBHOOK_PRIVATE_TARGETS is on (tests and closed networks), so a user cannot make
+ * the server call its own neighbours.
+ */
+export function isPrivateHost(host: string): boolean {
+  const h = host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return ipv4Private(a, b);
+  }
+  if (!h.includes(':')) return false;
+  // IPv6 (as URL and DNS give it: compressed, lower case).
+  if (h === '::' || h === '::1') return true;
+  const mapped = /^::ffff:(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(h);
+  if (mapped) return ipv4Private(Number(mapped[1]), Number(mapped[2]));
+  const hexMapped = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(h);
+  if (hexMapped) {
+    const v = parseInt(hexMapped[1]!, 16);
+    return ipv4Private(v >> 8, v & 0xff);
+  }
+  const first = parseInt(h.split(':')[0] || '0', 16);
+  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
+}

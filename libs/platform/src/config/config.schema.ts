@@ -330,6 +330,11 @@ export const CONFIG_VARS = {
     schema: int(1, 100).default(12),
     description: 'Tries of one notification send (the first included) before it is marked failed with its last error.',
   },
+  NOTIFY_WEBHOOK_PRIVATE_TARGETS: {
+    schema: bool.default(false),
+    description:
+      'Outgoing notification webhooks may target loopback, private and link-local addresses (by URL or as the name resolves). Off: such a channel is refused (400) and such a send fails. On for tests and closed networks only.',
+  },
   NOTIFY_SEND_TIMEOUT_MS: { schema: int(100, 120_000).default(10_000), description: 'Per SMTP conversation or outgoing webhook request.' },
 } satisfies Record<string, VarSpec>;
 
