@@ -273,9 +273,11 @@ export const CONFIG_VARS = {
       'Tests only: `POST /api/v1/admin/market/steer` moves an instrument of the simulated market to a given price (404 while off). Never set in production.',
   },
   FAULT_INJECTION: {
-    schema: z.enum(['none', 'crash-after-broker-accept', 'crash-after-risk-exit-trigger']).default('none'),
+    schema: z
+      .enum(['none', 'crash-after-broker-accept', 'crash-after-risk-exit-trigger', 'crash-after-alert-exit-trigger'])
+      .default('none'),
     description:
-      "Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it; `crash-after-risk-exit-trigger` right after a risk exit's trigger commits, before its orders. Never set in production.",
+      "Fault tests only: `crash-after-broker-accept` makes the worker SIGKILL itself after the broker accepted an order and before our database recorded it; `crash-after-risk-exit-trigger` right after a risk exit's trigger commits, before its orders; `crash-after-alert-exit-trigger` right after an alert position's exit trigger commits, before its order. Never set in production.",
   },
   MARKET_BACKFILL_DAYS: {
     schema: int(0, 365).default(90),
