@@ -48,8 +48,10 @@ import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.ha
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
 import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
+import { AlertExitEngine } from './alerts/alert-exit-engine';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
+import { DeliverySweepLoop } from './notifications/delivery-sweep.loop';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -128,8 +130,10 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         ExitEngine,
         StandingExitsWatcher,
         AlertOrdersWatcher,
+        AlertExitEngine,
         BacktestSweeper,
         RunSnapshotsLoop,
+        DeliverySweepLoop,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,

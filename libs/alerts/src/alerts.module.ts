@@ -3,9 +3,12 @@ import { AccountsModule, CredentialsCipher } from '@tradeloop/accounts';
 import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { TradingModule } from '@tradeloop/trading';
-import { APP_CONFIG, QueueModule, type AppConfig } from '@tradeloop/platform';
+import { APP_CONFIG, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
 import { AlertPositionsRepository } from './alert-positions.repository';
 import { ListDeliveriesQuery } from './deliveries.query';
+import { AlertExitNotes } from './exits/alert-exit-notes';
+import { AlertExitsRepository } from './exits/alert-exits.repository';
+import { FireAlertExitUseCase } from './exits/fire-alert-exit.use-case';
 import { EngineConfigsRepository } from './engine-configs.repository';
 import { MarketContextLoader } from './market-context.loader';
 import { ProcessDeliveryUseCase } from './process-delivery.use-case';
@@ -16,7 +19,7 @@ import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookSourcesRepository } from './webhook-sources.repository';
 import { WebhookSourcesService } from './webhook-sources.use-cases';
 
-const USE_CASES = [WebhookSourcesService, ReceiveDeliveryUseCase, ListDeliveriesQuery, ProcessDeliveryUseCase];
+const USE_CASES = [WebhookSourcesService, ReceiveDeliveryUseCase, ListDeliveriesQuery, ProcessDeliveryUseCase, FireAlertExitUseCase];
 const PORTS = [
   WebhookSourcesRepository,
   WebhookDeliveriesRepository,
@@ -25,6 +28,8 @@ const PORTS = [
   EngineConfigsRepository,
   AlertPositionsRepository,
   MarketContextLoader,
+  AlertExitsRepository,
+  AlertExitNotes,
 ];
 /** Sources' secrets are encrypted like broker credentials: the same cipher and key ring (BROKER_CREDENTIALS_KEYS). */
 const CIPHER = {
@@ -35,7 +40,7 @@ const CIPHER = {
 
 /** Alert-driven trading (docs/alerts.md): webhook sources, the intake and the delivery's processing. */
 @Module({
-  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, TradingModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
   providers: [...USE_CASES, ...PORTS, CIPHER],
   exports: [...USE_CASES, ...PORTS],
 })

@@ -14,3 +14,7 @@ export * from './source-rate-limit';
 export * from './engine-configs.repository';
 export * from './alert-positions.repository';
 export * from './market-context.loader';
+export * from './exits/alert-exit-evaluator';
+export * from './exits/alert-exits.repository';
+export * from './exits/alert-exit-notes';
+export * from './exits/fire-alert-exit.use-case';

@@ -63,6 +63,7 @@ export const AUDIT_ACTIONS = [
   'webhook_source.updated',
   'webhook_source.deleted',
   'webhook_source.secret_rotated',
+  'alert.exit_fired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -27,6 +27,8 @@ export const REALTIME_EVENTS = {
   brokerAccount: 'broker.account',
   /** A leg's TP, SL or trailing stop fired a risk exit (the alert; docs/watchlist-trading.md "Per-unit exits"): `{ exit, seq }`. */
   riskExit: 'risk.exit',
+  /** An alert position's exit engine fired (docs/alerts.md "Exit engine"): `{ exit, seq }`, when it triggers and when it closes. */
+  alertExit: 'alert.exit',
   /** A backtest of the user moved on (docs/backtests.md "Runs, storage and API"): `{ id, progress, seq }`. */
   backtestProgress: 'backtest.progress',
   /** A new in-app notification (docs/alerts.md "Notifications"): `{ notification, seq }`. */
