@@ -7,7 +7,7 @@ import { demoUniverse, formatPrice } from '@tradeloop/domain';
 import { Db, NotificationEvents, type NotificationEvent } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { ExecutionService } from '@tradeloop/trading';
-import { NotificationIntake } from '@tradeloop/notifications';
+import { NotificationDispatcher, NotificationIntake } from '@tradeloop/notifications';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
 import { startWorker } from './support/kite-world';
@@ -250,6 +250,41 @@ describe('outgoing webhooks', () => {
     expect(await deliveriesOf(t.token, picky.id)).toEqual([]);
     expect(await deliveriesOf(t.token, off.id)).toEqual([]);
     expect((await deliveriesOf(t.token, on.id)).map((d) => d.status)).toEqual(['sent']);
+  });
+});
+
+describe('the sweep', () => {
+  it('re-queues an outbox row whose job never ran (an intake that died after its commit), and it is sent once', async () => {
+    const t = await signedIn(api, ['trader']);
+    const path = `/swept-${t.user.id}`;
+    const ch = await addChannel(t.token, { kind: 'webhook', target: `${receiverUrl}${path}`, events: ['kill_switch'] });
+    // What the intake commits, ten minutes ago, without its job.
+    const [n] = await sql<{ id: string }>(
+      `INSERT INTO notifications (id, user_id, event_key, kind, title, body, severity, facts, created_at)
+       VALUES ($1, $2, $3, 'kill_switch', 'Kill switch engaged (user)', 'swept', 'critical', '{}'::jsonb, now() - interval '10 minutes') RETURNING id`,
+      [randomUUID(), t.user.id, `swept:${randomUUID()}`],
+    );
+    await sql(
+      `INSERT INTO notification_deliveries (id, notification_id, channel_id, user_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, now() - interval '10 minutes', now() - interval '10 minutes')`,
+      [randomUUID(), n!.id, ch.id, t.user.id],
+    );
+    expect(await api.app.get(NotificationDispatcher).sweep()).toBeGreaterThanOrEqual(1);
+    await eventually(() => received.some((r) => r.path === path), 20_000, 'the swept send');
+    await eventually(async () => (await deliveriesOf(t.token, ch.id))[0]?.status === 'sent', 10_000, 'sent');
+    // Swept again (a second worker, a later minute): nothing more is sent.
+    await api.app.get(NotificationDispatcher).sweep(Date.now() + 60_000);
+    const more = killSwitchEvent(t.user.id, 'after the sweep');
+    await port().emit(more);
+    await eventually(() => received.filter((r) => r.path === path).length >= 2, 20_000, 'the next send');
+    expect(received.filter((r) => r.path === path).map((r) => JSON.parse(r.body).body)).toEqual([
+      'swept',
+      'The user kill switch was engaged: after the sweep.\nNew orders that add exposure are refused.',
+    ]);
+    expect((await deliveriesOf(t.token, ch.id)).map((d) => [d.status, d.attempts])).toEqual([
+      ['sent', 1],
+      ['sent', 1],
+    ]);
   });
 });
 

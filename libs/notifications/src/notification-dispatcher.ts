@@ -10,6 +10,9 @@ import { DELIVER_JOB_OPTIONS, deliverJobId } from './notification-intake';
 import { NotificationsRepository, type DeliveryWork } from './notifications.repository';
 import { EmailTransport, PermanentSendError, WebhookTransport, type OutgoingNotification } from './transports';
 
+/** How late a queued row's job may be before the sweep queues it again. */
+export const SWEEP_GRACE_MS = 120_000;
+
 export type DeliveryOutcome = 'sent' | 'retrying' | 'failed' | 'waiting' | 'skipped';
 
 /**
@@ -74,6 +77,29 @@ export class NotificationDispatcher {
       await this.repo.markSent(sql, deliveryId, attempt);
       return 'sent';
     });
+  }
+
+  /**
+   * Re-queues outbox rows still queued whose job should have run by now (`SWEEP_GRACE_MS` past
+   * their next try, or their creation when never tried): a job lost with Redis, or an intake
+   * that committed but died before queuing. Safe beside the real job: both run under the row's
+   * lock and the second finds the attempt taken. Returns how many were re-queued.
+   */
+  async sweep(now = Date.now(), limit = 500): Promise<number> {
+    const rows = await this.repo.sql.rows<{ id: string; attempts: number }>(
+      `SELECT id, attempts FROM notification_deliveries
+       WHERE status = 'queued' AND COALESCE(next_attempt_at, created_at) < $1
+       ORDER BY COALESCE(next_attempt_at, created_at), id LIMIT $2`,
+      [new Date(now - SWEEP_GRACE_MS), limit],
+    );
+    const minute = Math.floor(now / 60_000);
+    for (const r of rows)
+      await this.jobs.enqueue(
+        JOBS.deliverNotification,
+        { deliveryId: r.id, attempt: r.attempts + 1 },
+        { jobId: `${deliverJobId(r.id, r.attempts + 1)}_s${minute}`, ...DELIVER_JOB_OPTIONS },
+      );
+    return rows.length;
   }
 
   /** Counts this send in the user's fixed window (Redis); over the limit it is not counted and waits. */
