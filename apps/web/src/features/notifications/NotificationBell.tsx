@@ -28,7 +28,10 @@ export function NotificationBell() {
   const { connection } = useRealtime();
 
   const onPushed = useCallback(
-    (event: NotificationEvent) => {
+    (event: NotificationEvent & { userId?: string }) => {
+      // An admin's socket also gets everyone's notifications mirrored to the admin room (with
+      // `userId`, on the admin room's own seq): the bell is the user's own.
+      if (event.userId !== undefined) return;
       const cached = queryClient.getQueryData<NotificationPage>(notificationsQueryKey);
       // A seq gap means something was missed: re-read; otherwise the event carries the whole notification.
       if (cached && (lastSeq.current === 0 || event.seq === lastSeq.current + 1)) {
@@ -42,7 +45,7 @@ export function NotificationBell() {
     },
     [queryClient],
   );
-  useRealtimeEvent<NotificationEvent>(REALTIME_EVENTS.notification, onPushed);
+  useRealtimeEvent<NotificationEvent & { userId?: string }>(REALTIME_EVENTS.notification, onPushed);
 
   // Events sent while offline are gone: re-read after a reconnect.
   useEffect(() => {
