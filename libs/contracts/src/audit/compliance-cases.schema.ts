@@ -34,11 +34,14 @@ export const ComplianceCaseSchema = z.object({
 });
 export type ComplianceCase = z.infer<typeof ComplianceCaseSchema>;
 
-/** `GET /compliance/cases?status=&accountId=&limit=&cursor=`, newest first. */
+/** `GET /compliance/cases?status=&accountId=&kind=&from=&to=&limit=&cursor=`, newest first; `from`/`to`: IST trading days, inclusive. */
 export const ComplianceCaseQuerySchema = PageQuerySchema.extend({
   status: z.enum(COMPLIANCE_CASE_STATUSES).optional(),
   accountId: z.uuid().optional(),
-});
+  kind: z.enum(COMPLIANCE_CASE_KINDS).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+}).refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] });
 export type ComplianceCaseQuery = z.infer<typeof ComplianceCaseQuerySchema>;
 export const ComplianceCasePageSchema = pageOf(ComplianceCaseSchema);
 

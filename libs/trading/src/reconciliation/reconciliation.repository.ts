@@ -267,6 +267,9 @@ export class ReconciliationRepository {
     if (query.cursor) add('id < ?::uuid', CASE_CURSOR.decode(query.cursor)[0]);
     if (query.status) add('status = ?', query.status);
     if (query.accountId) add('account_id = ?::uuid', query.accountId);
+    if (query.kind) add('kind = ?', query.kind);
+    if (query.from) add('trading_day >= ?::date', query.from);
+    if (query.to) add('trading_day <= ?::date', query.to);
     params.push(query.limit + 1);
     const rows = await this.db.sql.rows<CaseRow>(
       `SELECT ${CASE_COLUMNS} FROM compliance_cases ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
