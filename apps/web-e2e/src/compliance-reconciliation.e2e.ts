@@ -90,6 +90,24 @@ test('compliance reads a reconciliation case with its figures (ours, opening hol
   await expect(row.getByTestId('case-summary')).toHaveText('ours 0 + opening 10 ≠ broker 7 (holdings 7)');
   await expect(row).toContainText('Position mismatch');
 
+  // The filters the API takes: kind and IST trading days narrow the list; Clear shows every case.
+  const day = (await row.getByRole('cell').first().textContent())!;
+  const nextDay = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  await page.getByTestId('cases-kind-filter').selectOption('CASH_MISMATCH');
+  await expect(row).toHaveCount(0);
+  await page.getByTestId('cases-kind-filter').selectOption('POSITION_MISMATCH');
+  await page.getByTestId('cases-from').fill(day);
+  await page.getByTestId('cases-to').fill(day);
+  await expect(row).toHaveCount(1);
+  await page.getByTestId('cases-to').fill('');
+  await page.getByTestId('cases-from').fill(nextDay);
+  await expect(row).toHaveCount(0);
+  await expect(page.getByText('No cases match these filters.')).toBeVisible();
+  await page.getByTestId('cases-clear-filters').click();
+  await expect(page.getByTestId('cases-status-filter')).toHaveValue('');
+  await expect(row).toHaveCount(1);
+  await page.getByTestId('cases-status-filter').selectOption('open');
+
   // Its details: each side's figures, named.
   await row.click();
   const details = page.getByTestId('case-details');

@@ -1,22 +1,19 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { COMPLIANCE_CASE_STATUSES, type ComplianceCase } from '@tradeloop/contracts';
+import type { ComplianceCase } from '@tradeloop/contracts';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
-import { FilterBar, FilterRefresh, FilterSelect, FilterSpacer } from '../../components/FilterBar';
 import { useCurrentUser } from '../../lib/auth';
-import { shortId } from '../../lib/format';
 import { isUuid } from '../../lib/ledger';
 import { flattenPages } from '../../lib/pages';
 import { CaseDrawer } from './CaseDrawer';
 import { CasesTable } from './CasesTable';
 import { HoldingsBaselinePanel } from './HoldingsBaselinePanel';
 import { ResolveCaseDialog } from './ResolveCaseDialog';
-import { useComplianceCases, type CaseFilters } from './reconciliation-api';
+import { EMPTY_CASE_FILTERS, useComplianceCases, type CaseFilters } from './reconciliation-api';
+import { CaseFiltersBar } from './CaseFiltersBar';
 import './reconciliation.css';
-
-const STATUS_OPTIONS = COMPLIANCE_CASE_STATUSES.map((s) => ({ value: s, label: s === 'open' ? 'Open' : 'Resolved' }));
 
 /**
  * Compliance → Reconciliation: what the daily broker reconciliation found (docs/api.md "Compliance
@@ -27,7 +24,7 @@ export function ReconciliationPage() {
   const [params, setParams] = useSearchParams();
   const [filters, setFilters] = useState<CaseFilters>(() => {
     const accountId = params.get('accountId') ?? '';
-    return { status: 'open', accountId: isUuid(accountId) ? accountId.toLowerCase() : '' };
+    return { ...EMPTY_CASE_FILTERS, status: 'open', accountId: isUuid(accountId) ? accountId.toLowerCase() : '' };
   });
   // The account stays in the URL (a reload or a shared link keeps it); the status is the page's own.
   const urlAccount = params.get('accountId') ?? '';
@@ -52,7 +49,6 @@ export function ReconciliationPage() {
   const [seenAccounts, setSeenAccounts] = useState<string[]>(() => (filters.accountId ? [filters.accountId] : []));
   const rowAccounts = useMemo(() => [...new Set(rows.map((c) => c.accountId))], [rows]);
   if (rowAccounts.some((id) => !seenAccounts.includes(id))) setSeenAccounts((prev) => [...new Set([...prev, ...rowAccounts])]);
-  const accountOptions = seenAccounts.map((id) => ({ value: id, label: shortId(id) }));
 
   // The case shown: the freshest copy from the list, else the last one seen (e.g. just resolved, filtered out).
   const [selected, setSelected] = useState<ComplianceCase | null>(null);
@@ -70,28 +66,20 @@ export function ReconciliationPage() {
       <PageHeader
         section="Compliance"
         title="Reconciliation"
-        meta={<span className="muted">What the daily broker reconciliation found, newest first. Click a case for its figures.</span>}
+        meta={
+          <span className="muted">
+            What the daily broker reconciliation found, newest first. Click a case for its figures; pick an account for its holdings
+            baseline.
+          </span>
+        }
       />
-      <FilterBar label="Filter cases">
-        <FilterSelect
-          label="Status"
-          value={filters.status}
-          onChange={(status) => setFilters((f) => ({ ...f, status }))}
-          options={STATUS_OPTIONS}
-          anyLabel="Any status"
-          testId="cases-status-filter"
-        />
-        <FilterSelect
-          label="Account"
-          value={filters.accountId}
-          onChange={(accountId) => setFilters((f) => ({ ...f, accountId }))}
-          options={accountOptions}
-          anyLabel="All accounts"
-          testId="cases-account-filter"
-        />
-        <FilterSpacer />
-        <FilterRefresh refreshing={cases.isFetching && !cases.isFetchingNextPage} onClick={() => void cases.refetch()} />
-      </FilterBar>
+      <CaseFiltersBar
+        filters={filters}
+        onChange={setFilters}
+        accounts={seenAccounts}
+        onRefresh={() => void cases.refetch()}
+        refreshing={cases.isFetching && !cases.isFetchingNextPage}
+      />
       {filters.accountId && <HoldingsBaselinePanel key={filters.accountId} accountId={filters.accountId} />}
       {cases.isError && <ErrorNotice error={cases.error} onRetry={() => void cases.refetch()} />}
       <CasesTable

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseFigures, figuresSummary, kindLabel, rupees, signedQuantity } from './case-format';
+import { caseFigures, caseQuery, figuresSummary, kindLabel, rupees, signedQuantity } from './case-format';
 
 describe('kindLabel', () => {
   it('reads a case kind as words', () => {
@@ -117,5 +117,25 @@ describe('figuresSummary', () => {
     ).toBe('SELL 3 INFY FILLED');
     expect(figuresSummary({ kind: 'RECONCILIATION_SKIPPED', details: { reason: 'needs login' } })).toBe('needs login');
     expect(figuresSummary({ kind: 'ORDER_MISSING_AT_BROKER', details: { orderId: 'o' } })).toBe('');
+  });
+});
+
+describe('caseQuery', () => {
+  const none = { status: '', accountId: '', kind: '', from: '', to: '' };
+  it('sends only the filters set', () => {
+    expect(caseQuery(none)).toEqual({ query: {}, problem: null });
+    expect(caseQuery({ ...none, status: 'open', kind: 'POSITION_MISMATCH', from: '2026-12-01', to: '2026-12-07' })).toEqual({
+      query: { status: 'open', kind: 'POSITION_MISMATCH', from: '2026-12-01', to: '2026-12-07' },
+      problem: null,
+    });
+    expect(caseQuery({ ...none, to: '2026-12-07' }).query).toEqual({ to: '2026-12-07' });
+    expect(caseQuery({ ...none, from: '2026-12-07', to: '2026-12-07' }).query).toEqual({ from: '2026-12-07', to: '2026-12-07' });
+  });
+  it('leaves out a range the API would refuse, saying why', () => {
+    expect(caseQuery({ ...none, status: 'open', from: '2026-12-08', to: '2026-12-07' })).toEqual({
+      query: { status: 'open' },
+      problem: 'The first day is after the last',
+    });
+    expect(caseQuery({ ...none, from: '2026-1' })).toEqual({ query: {}, problem: null });
   });
 });

@@ -151,3 +151,33 @@ export function figuresSummary(c: Pick<ComplianceCase, 'kind' | 'details'>): str
   const holdings = 'brokerHoldings' in d ? ` (holdings ${text(d.brokerHoldings)})` : '';
   return `${ours} ≠ broker ${text(d.broker)}${holdings}`;
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The cases list's filters as the page holds them ('' for none). */
+export interface CaseFilterValues {
+  status: string;
+  accountId: string;
+  kind: string;
+  /** IST trading days `YYYY-MM-DD` (a date input's value), inclusive. */
+  from: string;
+  to: string;
+}
+
+/**
+ * The query `GET /compliance/cases` is sent: empty filters left out, and a day range that cannot be
+ * asked (a half-typed day, or from after to, which the API refuses) left out too, with the reason
+ * to show beside the inputs.
+ */
+export function caseQuery(f: CaseFilterValues): { query: Record<string, string>; problem: string | null } {
+  const query: Record<string, string> = {};
+  if (f.status) query.status = f.status;
+  if (f.accountId) query.accountId = f.accountId;
+  if (f.kind) query.kind = f.kind;
+  const from = DAY.test(f.from) ? f.from : '';
+  const to = DAY.test(f.to) ? f.to : '';
+  if (from && to && from > to) return { query, problem: 'The first day is after the last' };
+  if (from) query.from = from;
+  if (to) query.to = to;
+  return { query, problem: null };
+}

@@ -1,26 +1,31 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ComplianceCase, ComplianceCaseStatus, HoldingsBaseline, Page } from '@tradeloop/contracts';
+import type { ComplianceCase, ComplianceCaseKind, ComplianceCaseStatus, HoldingsBaseline, Page } from '@tradeloop/contracts';
 import { api } from '../../lib/api';
+import { caseQuery } from './case-format';
 
 /** Compliance → Reconciliation reads and writes (docs/api.md "Compliance cases"). */
 export interface CaseFilters {
   status: ComplianceCaseStatus | '';
   /** A broker account id (uuid), or '' for every account. */
   accountId: string;
+  kind: ComplianceCaseKind | '';
+  /** IST trading days (YYYY-MM-DD), inclusive; '' for open-ended. */
+  from: string;
+  to: string;
 }
+
+export const EMPTY_CASE_FILTERS: CaseFilters = { status: '', accountId: '', kind: '', from: '', to: '' };
 
 const PAGE_SIZE = 50;
 const casesKey = ['compliance', 'cases'] as const;
 const baselineKey = (accountId: string) => ['compliance', 'holdings-baseline', accountId] as const;
 
 export function useComplianceCases(filters: CaseFilters) {
+  const { query } = caseQuery(filters);
   return useInfiniteQuery({
-    queryKey: [...casesKey, filters],
+    queryKey: [...casesKey, query],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<ComplianceCase>>('/api/v1/compliance/cases', {
-        signal,
-        query: { status: filters.status, accountId: filters.accountId, limit: PAGE_SIZE, cursor: pageParam },
-      }),
+      api<Page<ComplianceCase>>('/api/v1/compliance/cases', { signal, query: { ...query, limit: PAGE_SIZE, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
