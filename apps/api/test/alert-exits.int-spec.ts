@@ -1,7 +1,8 @@
 import { AlertExitNotes, alertExitTriggerId, DEFAULT_ENGINE_CONFIG, EngineConfigsRepository } from '@tradeloop/alerts';
 import { DEFAULT_EXIT_TIER_CONFIG, demoUniverse, formatPrice, signWebhook, type PriceTicks } from '@tradeloop/domain';
-import { InstrumentsRepository } from '@tradeloop/market';
-import { Db } from '@tradeloop/platform';
+import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
+import type { Redis } from 'ioredis';
+import { Db, REDIS } from '@tradeloop/platform';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { startWorker } from './support/kite-world';
 import { eventually } from './support/market-socket';
@@ -31,7 +32,7 @@ const EXIT = { ...DEFAULT_EXIT_TIER_CONFIG, stopLossPct: 10, targetPct: 10, maxH
 const SYMBOLS = demoUniverse(new Date())
   .filter((i) => i.instrumentType === 'EQ' && i.tickSize === 500 && i.lotSize === 1)
   .map((i) => i.symbol)
-  .slice(0, 3);
+  .slice(0, 6);
 
 async function steer(symbol: string, price: PriceTicks): Promise<void> {
   const res = await api.http.post('/api/v1/admin/market/steer', { symbol, price: formatPrice(price) }, admin.token);
@@ -261,5 +262,54 @@ describe('alert exit engine (worker, steered market)', () => {
     await untilClosed(p.id);
     expect(await exitOrdersOf(symbol)).toEqual(orders);
     expect(await exitsOf(p.id)).toMatchObject([{ status: 'closed', order_id: orders[0]!.id, attempt: 1 }]);
+  });
+  it('hard fails from the tick: a corrupt LTP and a stale tick close shadow positions, tier 1 flagged (judged at the last good price / the tick)', async () => {
+    const [corruptSymbol, staleSymbol] = [SYMBOLS[3]!, SYMBOLS[4]!];
+    const opened: PositionRow[] = [];
+    for (const symbol of [corruptSymbol, staleSymbol]) {
+      await steer(symbol, 1_200 * RUPEE);
+      await untilQuote(symbol, 1_200 * RUPEE);
+      opened.push(await untilOpen(await send(await createSource(100), symbol), true));
+    }
+    const redis = api.app.get<Redis>(REDIS);
+    const channel = marketKeys(ctx.config.REDIS_PREFIX).ticks;
+    let seq = 0;
+    // Published straight onto the feed's channel until the engine (which may still be loading the positions) has judged them.
+    const closed = await eventually(
+      async () => {
+        const now = Date.now();
+        const ticks = [
+          [corruptSymbol, now, -500, 0, 0, 0, 1_200 * RUPEE, 1],
+          [staleSymbol, now - 60_000, 1_200 * RUPEE, 0, 0, 0, 1_200 * RUPEE, 1],
+        ];
+        await redis.publish(channel, JSON.stringify({ run: 'hard-fail', seq: ++seq, ticks }));
+        const rows = await sql().rows<PositionRow & { symbol: string }>(
+          `SELECT symbol, status, exit_tier, exit_rule, exit_price::text FROM alert_positions WHERE id = ANY($1::uuid[]) AND status = 'closed' ORDER BY symbol`,
+          [opened.map((p) => p.id)],
+        );
+        return rows.length === 2 ? rows : null;
+      },
+      30_000,
+      'both shadow positions closed by a hard fail',
+    );
+    const bySymbol = new Map(closed.map((r) => [r.symbol, r]));
+    expect(bySymbol.get(corruptSymbol)).toMatchObject({ exit_tier: 1, exit_rule: 'DATA_CORRUPTION', exit_price: String(1_200 * RUPEE) });
+    expect(bySymbol.get(staleSymbol)).toMatchObject({ exit_tier: 1, exit_rule: 'STALE_TICK' });
+    for (const p of opened) expect(await exitsOf(p.id)).toMatchObject([{ tier: 1, flagged: true, status: 'closed', order_id: null }]);
+  });
+
+  it('an engaged kill switch does not stop a real exit (it reduces exposure)', async () => {
+    const symbol = SYMBOLS[5]!;
+    const p = await openReal(symbol, 800 * RUPEE);
+    const engaged = await api.http.post('/api/v1/risk/kill-switch', { engaged: true, reason: 'alert exit test' }, trader.token);
+    expect(engaged.status).toBe(200);
+    try {
+      await steer(symbol, stopOf(Number(p.entry_price)));
+      const closed = await untilClosed(p.id);
+      expect(closed).toMatchObject({ exit_tier: 2, exit_rule: 'STOP_LOSS' });
+      expect((await exitOrdersOf(symbol)).map((o) => [o.side, o.status])).toEqual([['SELL', 'FILLED']]);
+    } finally {
+      await api.http.post('/api/v1/risk/kill-switch', { engaged: false, reason: 'alert exit test done' }, trader.token);
+    }
   });
 });
