@@ -1,1 +1,2 @@
 export * from './webhooks.schema';
+export * from './engines.schema';
