@@ -12,7 +12,7 @@ import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
 import { AccountsModule } from '@tradeloop/accounts';
 import { WatchlistTradingModule } from '@tradeloop/watchlist-trading';
 import { NotificationsModule } from '@tradeloop/notifications';
-import { AlertsModule } from '@tradeloop/alerts';
+import { AlertsModule, EnginesModule } from '@tradeloop/alerts';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { MarketSteeringController } from './admin/market-steering.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
@@ -53,6 +53,7 @@ import { StrategiesController } from './ml/strategies.controller';
 import { BacktestsController } from './backtests/backtests.controller';
 import { RunsController } from './runs/runs.controller';
 import { NotificationsController } from './notifications/notifications.controller';
+import { EnginesController } from './alerts/engines.controller';
 import { HooksController, WebhooksController } from './alerts/webhooks.controller';
 
 /**
@@ -88,6 +89,7 @@ export class ApiModule {
         WatchlistTradingModule,
         NotificationsModule,
         AlertsModule,
+        EnginesModule,
       ],
       controllers: [
         AuthController,
@@ -123,6 +125,7 @@ export class ApiModule {
         UpstoxCallbacksController,
         AdminBrokerAccountsController,
         WebhooksController,
+        EnginesController,
         HooksController,
       ],
       providers: [

@@ -18,3 +18,5 @@ export * from './exits/alert-exit-evaluator';
 export * from './exits/alert-exits.repository';
 export * from './exits/alert-exit-notes';
 export * from './exits/fire-alert-exit.use-case';
+export * from './engines.use-cases';
+export * from './engines.module';

@@ -243,6 +243,25 @@ export class WebhookDeliveriesRepository {
     return r && toDelivery(r);
   }
 
+  /** A source's decided deliveries' decisions (the comparison), oldest first. */
+  async decisionsOf(
+    sourceId: string,
+    sql: Sql = this.db.sql,
+  ): Promise<
+    {
+      decision: { engine?: string; decision?: string; latencyMs?: number } | null;
+      shadowDecision: { engine?: string; decision?: string; latencyMs?: number } | null;
+    }[]
+  > {
+    const rows = await sql.rows<{ decision: Record<string, unknown> | null; shadow_decision: Record<string, unknown> | null }>(
+      `SELECT jsonb_build_object('engine', decision->'engine', 'decision', decision->'decision', 'latencyMs', decision->'latencyMs') AS decision,
+              jsonb_build_object('engine', shadow_decision->'engine', 'decision', shadow_decision->'decision', 'latencyMs', shadow_decision->'latencyMs') AS shadow_decision
+         FROM webhook_deliveries WHERE source_id = $1 AND decision IS NOT NULL ORDER BY received_at, id`,
+      [sourceId],
+    );
+    return rows.map((r) => ({ decision: r.decision as never, shadowDecision: r.shadow_decision as never }));
+  }
+
   /** The delivery locked (FOR UPDATE) if it is `ordered`; undefined otherwise. */
   async lockOrdered(id: string, sql: Sql): Promise<DeliveryRow | undefined> {
     const r = await sql.maybeOne<Row>(`SELECT ${COLUMNS} FROM webhook_deliveries WHERE id = $1 AND status = 'ordered' FOR UPDATE`, [id]);
