@@ -120,6 +120,20 @@ describe('roles', () => {
     }
   });
 
+  it('the engines config and comparison: traders only (roles trader)', async () => {
+    const compare = '/api/v1/engines/compare?sourceId=00000000-0000-4000-8000-000000000000';
+    for (const roles of [['quant'], ['viewer']] as const) {
+      const { token } = await signedIn(api, [...roles]);
+      expect((await api.http.get('/api/v1/engines/config', token)).status, roles[0]).toBe(403);
+      expect((await api.http.request('PUT', '/api/v1/engines/config', { body: { exit: {} }, token })).status, roles[0]).toBe(403);
+      expect((await api.http.get(compare, token)).status, roles[0]).toBe(403);
+    }
+    const { token } = await signedIn(api, ['trader']);
+    expect((await api.http.get('/api/v1/engines/config', token)).status).toBe(200);
+    // Past the role check: no such source.
+    expect((await api.http.get(compare, token)).status).toBe(404);
+  });
+
   it('no route is reachable without a token except the public ones', async () => {
     const doc = (await api.http.get('/api/docs-json')).body;
     const publicRoutes = new Set([
