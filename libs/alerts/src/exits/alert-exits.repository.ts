@@ -181,6 +181,14 @@ export class AlertExitsRepository {
     );
   }
 
+  /** Notes a problem without moving the exit (an exit order that ended partly filled). */
+  async note(id: string, error: string): Promise<void> {
+    await this.db.sql.rows(`UPDATE alert_exits SET last_error = $2 WHERE id = $1 AND last_error IS DISTINCT FROM $2`, [
+      id,
+      error.slice(0, 500),
+    ]);
+  }
+
   exitOrder(orderId: string): Promise<ExitOrderState | undefined> {
     return this.db.sql.maybeOne<ExitOrderState>(
       `SELECT status, filled_quantity, filled_value_tick_units::text, reject_reason FROM orders WHERE id = $1`,

@@ -238,6 +238,10 @@ export class FireAlertExitUseCase {
       );
       return 'retry';
     }
+    await this.exits.note(
+      e.id,
+      `the exit order ended ${o.status} with ${o.filled_quantity} of ${e.quantity} filled: the position is partly out`,
+    );
     return 'waiting';
   }
 
