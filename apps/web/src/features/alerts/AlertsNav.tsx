@@ -4,6 +4,7 @@ import { SubNav, type SubNavItem } from '../../components/SubNav';
 export const ALERT_PAGES: readonly SubNavItem[] = [
   { to: '/trade', label: 'Market watch', testId: 'subnav-market-watch', end: true },
   { to: '/trade/webhooks', label: 'Webhooks', testId: 'subnav-webhooks' },
+  { to: '/trade/engines', label: 'Engines', testId: 'subnav-engines' },
 ];
 
 export function AlertsNav() {

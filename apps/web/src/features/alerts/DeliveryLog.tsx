@@ -192,7 +192,7 @@ function DecisionCard({ title, view, engine, testId }: { title: string; view: De
                   <td className="col-num">{a.weight ?? '—'} %</td>
                   <td className="col-num">{a.confidence ?? '—'}</td>
                   <td className="col-num">{a.contribution ?? '—'}</td>
-                  <td className="small">
+                  <td className="small agent-reasons">
                     {a.riskScore !== null && `risk ${a.riskScore}; `}
                     {a.reasons.join('; ')}
                   </td>

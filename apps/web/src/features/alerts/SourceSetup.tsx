@@ -1,8 +1,10 @@
 import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { WebhookSourceDto, WebhookSourceWithSecretDto } from '@tradeloop/contracts';
 import { CopyButton } from '../../components/CopyButton';
 import { absoluteHookUrl, sampleAlert, signedCurlExample, tradingViewTemplate } from './alert-template';
 import { sendSignedAlert, type TestDeliveryResult } from './sign-alert';
+import { deliveriesQueryKey } from './webhooks-api';
 
 /**
  * The secret shown once (after create / rotate), with a signed test delivery sent from here while it
@@ -17,11 +19,14 @@ export function SecretOnce({ source, onClose }: { source: WebhookSourceWithSecre
   );
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<TestDeliveryResult | { error: string } | null>(null);
+  const queryClient = useQueryClient();
 
   const send = async () => {
     setSending(true);
     try {
       setResult(await sendSignedAlert(url, source.secret, body));
+      // The log shows the new delivery at once (and polls it while it moves).
+      void queryClient.invalidateQueries({ queryKey: deliveriesQueryKey(source.id) });
     } catch {
       setResult({ error: 'The request did not reach the server.' });
     } finally {

@@ -120,7 +120,7 @@ function SourceDetail({
     <section className="source-detail" aria-label={s.name} data-testid="source-detail">
       <div className="panel source-summary">
         <div className="setup-head">
-          <div className="stack-tight">
+          <div className="source-title">
             <strong>{s.name}</strong>
             <span className="muted small">
               {splitLabel(s.engine.split)} · {s.accountIds.length} account{s.accountIds.length === 1 ? '' : 's'} · symbols{' '}
