@@ -20,6 +20,7 @@ import { ReconciliationPage } from '../features/compliance/ReconciliationPage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { WebhooksPage } from '../features/alerts/WebhooksPage';
+import { EnginesPage } from '../features/alerts/EnginesPage';
 import { WalletPage } from '../features/wallet/WalletPage';
 import { ModelDetailPage } from '../features/quant/ModelDetailPage';
 import { ModelsPage } from '../features/quant/ModelsPage';
@@ -57,6 +58,7 @@ export const router = createBrowserRouter([
             children: [
               { index: true, element: <TradePage /> },
               { path: 'webhooks', element: <WebhooksPage /> },
+              { path: 'engines', element: <EnginesPage /> },
             ],
           },
           {
