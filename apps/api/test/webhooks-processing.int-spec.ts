@@ -310,6 +310,58 @@ describe('alert processing', () => {
   }, 240_000);
 });
 
+describe('limits and failures', () => {
+  const failureNotified = (deliveryId: string) =>
+    eventually(
+      async () => {
+        const res = await api.http.get('/api/v1/notifications?limit=100', trader.token);
+        return (
+          (res.body.items as { kind: string; body: string }[]).find((x) => x.kind === 'webhook_failure' && x.body.includes(deliveryId)) ??
+          null
+        );
+      },
+      30_000,
+      `a webhook_failure notification for ${deliveryId}`,
+    );
+
+  it("the source's maxOpenPositions: the entry past it is rejected with no order, and its owner is notified", async () => {
+    const res = await api.http.post(
+      '/api/v1/webhooks',
+      { name: `cap-${randomUUID().slice(0, 6)}`, engine: { split: 0 }, accountIds: [paper], limits: { maxOpenPositions: 1 } },
+      trader.token,
+    );
+    expect(res.status).toBe(201);
+    const source = res.body as Source;
+    const first = await until(source.id, await send(source), ['filled', 'rejected']);
+    expect(first.status).toBe('filled');
+    const before = await alertOrders();
+    const id = await send(source);
+    const d = await until(source.id, id, ['filled', 'rejected']);
+    expect(d).toMatchObject({ status: 'rejected', rejectReason: 'maxOpenPositions 1 reached on this source', orderIds: [] });
+    expect(stepsOf(d)).toEqual(['received', 'authenticated', 'deduplicated', 'routed', 'decided', 'rejected']);
+    expect(await alertOrders()).toBe(before);
+    const note = await failureNotified(id);
+    expect(note.body).toContain('maxOpenPositions 1 reached');
+  });
+
+  it('an intake refusal (a bad signature) is notified to the source owner', async () => {
+    const raw = JSON.stringify({ symbol: 'RELIANCE', action: 'buy', quantity: 1 });
+    const res = await api.http.request('POST', enterSource.url, {
+      raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-tradeloop-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-tradeloop-signature': 'sha256=00',
+      },
+    });
+    expect(res.status).toBe(401);
+    const list = await api.http.get(`/api/v1/webhooks/${enterSource.id}/deliveries?limit=100`, trader.token);
+    const refused = (list.body.items as any[]).find((x) => x.status === 'intake_rejected' && x.httpStatus === 401);
+    expect(refused).toBeTruthy();
+    await failureNotified(refused.id);
+  });
+});
+
 describe('engines config', () => {
   it('GET answers the defaults until saved; PUT refusals name each field and save nothing; a valid PUT is read back', async () => {
     const fresh = await signedIn(api, ['trader']);

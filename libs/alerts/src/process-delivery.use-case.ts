@@ -12,7 +12,7 @@ import {
   type EngineAlert,
   type OrderSide,
 } from '@tradeloop/domain';
-import { Db, LOGGER } from '@tradeloop/platform';
+import { Db, LOGGER, NotificationEvents } from '@tradeloop/platform';
 import { PlaceOrderUseCase, TradingRepository } from '@tradeloop/trading';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { AlertPositionsRepository } from './alert-positions.repository';
@@ -51,7 +51,19 @@ export class ProcessDeliveryUseCase {
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
+
+  /** A delivery that ended rejected: its owner hears of it once (keyed by the delivery). */
+  private async failed(d: { id: string; sourceId: string }, reason: string): Promise<void> {
+    const source = await this.sources.byId(d.sourceId);
+    if (!source) return;
+    await this.notifications.emit({
+      userId: source.ownerUserId,
+      key: `webhook_failure:${d.id}`,
+      facts: { kind: 'webhook_failure', source: source.name, reason, deliveryId: d.id },
+    });
+  }
 
   async execute(deliveryId: string): Promise<ProcessOutcome> {
     let d = await this.deliveries.byId(deliveryId);
@@ -108,6 +120,7 @@ export class ProcessDeliveryUseCase {
 
   private async reject(d: DeliveryRow, from: 'routed' | 'decided' | 'ordered', reason: string): Promise<DeliveryRow | 'stop'> {
     const moved = await this.deliveries.advance(d.id, from, 'rejected', { outcome: 'rejected', detail: reason }, { rejectReason: reason });
+    if (moved) await this.failed(d, reason);
     return moved ?? this.reread(d.id);
   }
 
@@ -221,13 +234,13 @@ export class ProcessDeliveryUseCase {
    * execution path's order-change note.
    */
   async settle(deliveryId: string): Promise<void> {
-    await this.db.tx(async (sql) => {
+    const rejected = await this.db.tx(async (sql): Promise<{ id: string; sourceId: string; reason: string } | null> => {
       const d = await this.deliveries.lockOrdered(deliveryId, sql);
-      if (!d) return;
+      if (!d) return null;
       const source = await this.sources.byId(d.sourceId, sql);
-      if (!source) return;
+      if (!source) return null;
       const orders = await Promise.all(d.orderIds.map((id) => this.trading.order(id as never, sql)));
-      if (orders.some((o) => !o || !isTerminalStatus(o.status))) return;
+      if (orders.some((o) => !o || !isTerminalStatus(o.status))) return null;
       const exitConfig = (await this.configs.get(source.ownerUserId, sql)).config.exit;
       let filled = 0;
       for (const o of orders) {
@@ -255,7 +268,7 @@ export class ProcessDeliveryUseCase {
       const reasons = orders
         .filter((o) => o && o.filled_quantity <= 0)
         .map((o) => `${o!.id} ${o!.status}${o!.reject_reason ? `: ${o!.reject_reason}` : ''}`);
-      if (filled > 0)
+      if (filled > 0) {
         await this.deliveries.advance(
           d.id,
           'ordered',
@@ -264,16 +277,21 @@ export class ProcessDeliveryUseCase {
           {},
           sql,
         );
-      else
-        await this.deliveries.advance(
-          d.id,
-          'ordered',
-          'rejected',
-          { outcome: 'rejected', detail: reasons.join('; ').slice(0, 500) },
-          { rejectReason: reasons.join('; ').slice(0, 500) || 'no fill' },
-          sql,
-        );
+        return null;
+      }
+      const reason = reasons.join('; ').slice(0, 500) || 'no fill';
+      const moved = await this.deliveries.advance(
+        d.id,
+        'ordered',
+        'rejected',
+        { outcome: 'rejected', detail: reason },
+        { rejectReason: reason },
+        sql,
+      );
+      return moved ? { id: d.id, sourceId: d.sourceId, reason } : null;
     });
+    // After the commit: the owner hears of the rejection.
+    if (rejected) await this.failed(rejected, rejected.reason);
   }
 }
 

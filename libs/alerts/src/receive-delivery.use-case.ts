@@ -14,7 +14,7 @@ import {
   type FieldError,
 } from '@tradeloop/domain';
 import { InstrumentsRepository } from '@tradeloop/market';
-import { APP_CONFIG, JobProducer, LOGGER, type AppConfig } from '@tradeloop/platform';
+import { APP_CONFIG, JobProducer, LOGGER, NotificationEvents, type AppConfig } from '@tradeloop/platform';
 import { SourceCache, type CachedSource } from './source-cache';
 import { SourceRateLimit } from './source-rate-limit';
 import { WebhookDeliveriesRepository, type DeliveryStepRecord, type NewDelivery } from './webhook-deliveries.repository';
@@ -104,6 +104,7 @@ export class ReceiveDeliveryUseCase {
     @Inject(SourceCache) private readonly cache: SourceCache,
     @Inject(SourceRateLimit) private readonly rate: SourceRateLimit,
     @Inject(JobProducer) private readonly jobs: JobProducer,
+    @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
   private load(id: string): Promise<CachedSource | undefined> {
@@ -233,6 +234,13 @@ export class ReceiveDeliveryUseCase {
         httpStatus: e.httpStatus,
         rejectReason: reason,
         duplicateOf: null,
+      });
+      // The owner hears of it (docs/alerts.md "Notifications"); over the rate limit once a minute, not once a request.
+      void this.notifications.emit({
+        userId: source.ownerUserId,
+        key:
+          e.httpStatus === 429 ? `webhook_failure:${source.id}:rate:${Math.floor(receivedAt.getTime() / 60_000)}` : `webhook_failure:${id}`,
+        facts: { kind: 'webhook_failure', source: source.name, reason, deliveryId: id },
       });
       throw new DomainError(e.code, reason, {
         fieldErrors: e.fieldErrors,
