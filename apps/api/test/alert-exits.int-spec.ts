@@ -32,7 +32,7 @@ const EXIT = { ...DEFAULT_EXIT_TIER_CONFIG, stopLossPct: 10, targetPct: 10, maxH
 const SYMBOLS = demoUniverse(new Date())
   .filter((i) => i.instrumentType === 'EQ' && i.tickSize === 500 && i.lotSize === 1)
   .map((i) => i.symbol)
-  .slice(0, 6);
+  .slice(0, 7);
 
 async function steer(symbol: string, price: PriceTicks): Promise<void> {
   const res = await api.http.post('/api/v1/admin/market/steer', { symbol, price: formatPrice(price) }, admin.token);
@@ -67,8 +67,8 @@ async function createSource(split: number) {
 }
 
 let n = 0;
-async function send(source: { url: string; secret: string }, symbol: string) {
-  const raw = JSON.stringify({ symbol, action: 'buy', quantity: 1, alert_id: `exits-${++n}-${Date.now()}` });
+async function send(source: { url: string; secret: string }, symbol: string, action: 'buy' | 'sell' = 'buy') {
+  const raw = JSON.stringify({ symbol, action, quantity: 1, alert_id: `exits-${++n}-${Date.now()}` });
   const ts = String(Math.floor(Date.now() / 1000));
   const res = await api.http.request('POST', source.url, {
     raw,
@@ -262,7 +262,7 @@ describe('alert exit engine (worker, steered market)', () => {
     await untilClosed(p.id);
     expect(await exitOrdersOf(symbol)).toEqual(orders);
     expect(await exitsOf(p.id)).toMatchObject([{ status: 'closed', order_id: orders[0]!.id, attempt: 1 }]);
-  });
+  }, 90_000);
   it('hard fails from the tick: a corrupt LTP and a stale tick close shadow positions, tier 1 flagged (judged at the last good price / the tick)', async () => {
     const [corruptSymbol, staleSymbol] = [SYMBOLS[3]!, SYMBOLS[4]!];
     const opened: PositionRow[] = [];
@@ -298,18 +298,32 @@ describe('alert exit engine (worker, steered market)', () => {
     for (const p of opened) expect(await exitsOf(p.id)).toMatchObject([{ tier: 1, flagged: true, status: 'closed', order_id: null }]);
   });
 
+  it('a real SHORT through its stop (above the entry): one MARKET BUY, closed at the fill with the short’s P&L', async () => {
+    const symbol = SYMBOLS[6]!;
+    await steer(symbol, 1_000 * RUPEE);
+    await untilQuote(symbol, 1_000 * RUPEE);
+    const p = await untilOpen(await send(await createSource(0), symbol, 'sell'), false);
+    const entry = Number(p.entry_price);
+    const stop = Math.ceil((entry + tenPercent(entry)) / 500) * 500;
+    await steer(symbol, stop - 500);
+    await untilQuote(symbol, stop - 500);
+    expect(await exitsOf(p.id)).toEqual([]);
+    await steer(symbol, stop);
+    const closed = await untilClosed(p.id);
+    const orders = await exitOrdersOf(symbol);
+    expect(orders.map((o) => [o.side, o.quantity, o.type, o.status])).toEqual([['BUY', 1, 'MARKET', 'FILLED']]);
+    expect(closed).toMatchObject({ exit_tier: 2, exit_rule: 'STOP_LOSS', exit_price: orders[0]!.avg });
+    expect(closed.realized_pnl_paise).toBe(String((entry - Number(orders[0]!.avg)) / 100));
+  });
   it('an engaged kill switch does not stop a real exit (it reduces exposure)', async () => {
     const symbol = SYMBOLS[5]!;
     const p = await openReal(symbol, 800 * RUPEE);
     const engaged = await api.http.post('/api/v1/risk/kill-switch', { engaged: true, reason: 'alert exit test' }, trader.token);
     expect(engaged.status).toBe(200);
-    try {
-      await steer(symbol, stopOf(Number(p.entry_price)));
-      const closed = await untilClosed(p.id);
-      expect(closed).toMatchObject({ exit_tier: 2, exit_rule: 'STOP_LOSS' });
-      expect((await exitOrdersOf(symbol)).map((o) => [o.side, o.status])).toEqual([['SELL', 'FILLED']]);
-    } finally {
-      await api.http.post('/api/v1/risk/kill-switch', { engaged: false, reason: 'alert exit test done' }, trader.token);
-    }
+    // Last in this file: a trader cannot release their own switch.
+    await steer(symbol, stopOf(Number(p.entry_price)));
+    const closed = await untilClosed(p.id);
+    expect(closed).toMatchObject({ exit_tier: 2, exit_rule: 'STOP_LOSS' });
+    expect((await exitOrdersOf(symbol)).map((o) => [o.side, o.status])).toEqual([['SELL', 'FILLED']]);
   });
 });
