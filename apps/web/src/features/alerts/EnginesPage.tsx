@@ -109,8 +109,8 @@ function ConfigForm({ initial, save }: { initial: EngineConfigDto; save: ReturnT
         </div>
       )}
       <div className="engines-columns">
-        <fieldset className="panel fieldset">
-          <legend>Engine A — rules</legend>
+        <section className="panel engine-panel" aria-label="Engine A — rules">
+          <h2 className="panel-title">Engine A — rules</h2>
           <div className="engine-fields">
             {field('a.session.from', 'Session from (IST)', { placeholder: '09:20' })}
             {field('a.session.to', 'Session to (IST)', { placeholder: '15:00' })}
@@ -136,9 +136,9 @@ function ConfigForm({ initial, save }: { initial: EngineConfigDto; save: ReturnT
             )}
           </div>
           <p className="muted small">Also checked: no duplicate position per symbol. ENTER only when every rule passes.</p>
-        </fieldset>
-        <fieldset className="panel fieldset">
-          <legend>Engine B — agents</legend>
+        </section>
+        <section className="panel engine-panel" aria-label="Engine B — agents">
+          <h2 className="panel-title">Engine B — agents</h2>
           <div className="engine-fields">{AGENTS.map((a) => field(`b.weights.${a}`, `${AGENT_LABEL[a]} weight %`))}</div>
           <div
             className={`small weights-total ${total === 100 ? 'text-positive' : 'text-negative'}`}
@@ -159,9 +159,9 @@ function ConfigForm({ initial, save }: { initial: EngineConfigDto; save: ReturnT
             {field('b.atrPctHigh', 'High ATR %')}
             {field('b.lowBandwidthPercentile', 'Squeeze bandwidth percentile')}
           </div>
-        </fieldset>
-        <fieldset className="panel fieldset">
-          <legend>Exit tiers (blank: off)</legend>
+        </section>
+        <section className="panel engine-panel" aria-label="Exit tiers (blank: off)">
+          <h2 className="panel-title">Exit tiers (blank: off)</h2>
           <div className="engine-fields">
             {field('exit.stopLossPct', '2 · Stop loss %')}
             {field('exit.maxHoldingMinutes', '2 · Max holding (min)')}
@@ -175,7 +175,7 @@ function ConfigForm({ initial, save }: { initial: EngineConfigDto; save: ReturnT
             {field('exit.staleTickMs', '1 · Stale tick (ms)')}
             {field('exit.rate', 'Risk-free rate')}
           </div>
-        </fieldset>
+        </section>
       </div>
     </form>
   );
