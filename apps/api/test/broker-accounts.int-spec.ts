@@ -10,6 +10,8 @@ import {
   BrokerAccountsRepository,
   CredentialsCipher,
   ReencryptBrokerCredentialsUseCase,
+  BrokerAccountSecretStore,
+  EncryptedSecretStores,
   kiteTokenExpiry,
   secretAad,
 } from '@tradeloop/accounts';
@@ -540,7 +542,10 @@ describe('key rotation', () => {
     const rotated = CredentialsCipher.fromConfig({ BROKER_CREDENTIALS_KEYS: `${t1},k2:${k2}`, BROKER_CREDENTIALS_KEY_ID: 'k2' });
     const db = api.app.get(Db);
     const repo = new BrokerAccountsRepository(db);
-    const job = new ReencryptBrokerCredentialsUseCase(db, repo, rotated, api.app.get(AuditRepository));
+    // Only broker accounts here (apps/api/test/secrets-rotation.int-spec.ts rotates every table).
+    const stores = new EncryptedSecretStores();
+    new BrokerAccountSecretStore(repo, stores);
+    const job = new ReencryptBrokerCredentialsUseCase(db, stores, rotated, api.app.get(AuditRepository));
     // Two runs at once (batches of 2): each row is done by one of them (SKIP LOCKED), none fails, none is left.
     const [a, b] = await Promise.all([job.execute({ batchSize: 2 }), job.execute({ batchSize: 2 })]);
     expect(a.failed + b.failed).toBe(0);
@@ -558,7 +563,7 @@ describe('key rotation', () => {
     expect(onlyK2.decrypt(row!.t, secretAad(acc.id, 'access_token'))).toBe('access-rt-rot');
     expect(await job.execute()).toEqual({ reencrypted: 0, failed: 0, remaining: 0, activeKeyId: 'k2' });
     // A process whose ring lacks k2 cannot move those values: it says so and leaves them as they are.
-    const t1Only = new ReencryptBrokerCredentialsUseCase(db, repo, api.app.get(CredentialsCipher), api.app.get(AuditRepository));
+    const t1Only = new ReencryptBrokerCredentialsUseCase(db, stores, api.app.get(CredentialsCipher), api.app.get(AuditRepository));
     const stuck = await t1Only.execute({ batchSize: 3 });
     expect(stuck.reencrypted).toBe(0);
     expect(stuck.failed).toBeGreaterThan(0);

@@ -20,7 +20,8 @@ import { CredentialsCipher } from './credentials-cipher';
 import { CompleteKiteLoginUseCase, KITE_SESSION_FETCH, StartKiteLoginUseCase } from './kite-login-use-cases';
 import { ReceiveKitePostbackUseCase } from './kite-postback.use-case';
 import { CompleteUpstoxLoginUseCase, StartUpstoxLoginUseCase, UPSTOX_TOKEN_FETCH } from './upstox-login-use-cases';
-import { ReencryptBrokerCredentialsUseCase } from './reencrypt-credentials.use-case';
+import { BrokerAccountSecretStore, ReencryptSecretsUseCase } from './reencrypt-credentials.use-case';
+import { EncryptedSecretStores } from './encrypted-secret-stores';
 
 const USE_CASES = [
   ListBrokerAccountsQuery,
@@ -36,7 +37,7 @@ const USE_CASES = [
   StartUpstoxLoginUseCase,
   CompleteUpstoxLoginUseCase,
   ReceiveKitePostbackUseCase,
-  ReencryptBrokerCredentialsUseCase,
+  ReencryptSecretsUseCase,
 ];
 
 /**
@@ -52,6 +53,9 @@ const USE_CASES = [
     { provide: KITE_SESSION_FETCH, useValue: null },
     { provide: UPSTOX_TOKEN_FETCH, useValue: null },
     BrokerAccountsRepository,
+    // Every table under the key ring registers here; the re-encrypt job walks them all.
+    { provide: EncryptedSecretStores, useFactory: () => new EncryptedSecretStores() },
+    BrokerAccountSecretStore,
     BrokerAccountEvents,
     BrokerAccountDirectory,
     TradingAccounts,
@@ -59,6 +63,6 @@ const USE_CASES = [
   ],
   // TradingAccounts: order intake checks the order's account inside its own transaction (libs/trading).
   // BrokerAccountsRepository: the SQL other contexts read accounts through (e.g. the broker's own views in libs/trading).
-  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts, BrokerAccountsRepository],
+  exports: [...USE_CASES, BrokerAccountDirectory, TradingAccounts, BrokerAccountsRepository, EncryptedSecretStores],
 })
 export class AccountsModule {}

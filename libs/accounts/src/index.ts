@@ -10,6 +10,7 @@ export * from './kite-login-use-cases';
 export * from './upstox-login-use-cases';
 export * from './kite-postback.use-case';
 export * from './reencrypt-credentials.use-case';
+export * from './encrypted-secret-stores';
 export * from './ports';
 export * from './token-expiry';
 export { BrokerAccountsRepository, type AccountRecord, type AccountSecrets, type StoredStatus } from './broker-accounts.repository';

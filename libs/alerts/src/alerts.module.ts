@@ -18,6 +18,7 @@ import { SourceRateLimit } from './source-rate-limit';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookSourcesRepository } from './webhook-sources.repository';
 import { WebhookSourcesService } from './webhook-sources.use-cases';
+import { WebhookSourceSecretStore } from './webhook-source-secret-store';
 
 const USE_CASES = [WebhookSourcesService, ReceiveDeliveryUseCase, ListDeliveriesQuery, ProcessDeliveryUseCase, FireAlertExitUseCase];
 const PORTS = [
@@ -41,7 +42,8 @@ const CIPHER = {
 /** Alert-driven trading (docs/alerts.md): webhook sources, the intake and the delivery's processing. */
 @Module({
   imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
-  providers: [...USE_CASES, ...PORTS, CIPHER],
+  // WebhookSourceSecretStore registers sources' secrets with the re-encrypt job (AccountsModule's EncryptedSecretStores).
+  providers: [...USE_CASES, ...PORTS, CIPHER, WebhookSourceSecretStore],
   exports: [...USE_CASES, ...PORTS],
 })
 export class AlertsModule {}

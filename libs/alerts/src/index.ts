@@ -20,3 +20,4 @@ export * from './exits/alert-exit-notes';
 export * from './exits/fire-alert-exit.use-case';
 export * from './engines.use-cases';
 export * from './engines.module';
+export * from './webhook-source-secret-store';

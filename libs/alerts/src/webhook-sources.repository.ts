@@ -81,6 +81,36 @@ export interface SourceChanges {
 export class WebhookSourcesRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
+  // ---- key rotation (the re-encrypt job, through WebhookSourceSecretStore)
+
+  /** Sources whose secret is not under `activeKeyId`, ids above `afterId`, locked FOR UPDATE SKIP LOCKED. */
+  lockStaleSecrets(
+    sql: Sql,
+    activeKeyId: string,
+    limit: number,
+    afterId: string | null,
+  ): Promise<{ id: string; secret_ciphertext: string }[]> {
+    return sql.rows(
+      `SELECT id, secret_ciphertext FROM webhook_sources
+       WHERE ($3::uuid IS NULL OR id > $3::uuid) AND split_part(secret_ciphertext, '.', 2) <> $1
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [activeKeyId, limit, afterId],
+    );
+  }
+
+  async countStaleSecrets(activeKeyId: string): Promise<number> {
+    const r = await this.db.sql.one<{ n: number }>(
+      `SELECT count(*)::int AS n FROM webhook_sources WHERE split_part(secret_ciphertext, '.', 2) <> $1`,
+      [activeKeyId],
+    );
+    return r.n;
+  }
+
+  /** The same secret under another key (updated_at unchanged: nothing the user sees changed). */
+  async rewriteSecret(sql: Sql, id: string, ciphertext: string, keyId: string): Promise<void> {
+    await sql.rows(`UPDATE webhook_sources SET secret_ciphertext = $2, secret_key_id = $3 WHERE id = $1`, [id, ciphertext, keyId]);
+  }
+
   async insert(sql: Sql, s: Omit<WebhookSourceRow, 'createdAt' | 'updatedAt' | 'enabled'>): Promise<WebhookSourceRow> {
     const r = await sql.one<Row>(
       `INSERT INTO webhook_sources (id, owner_user_id, name, secret_ciphertext, secret_key_id, passphrase_mode, passphrase_hash, split,

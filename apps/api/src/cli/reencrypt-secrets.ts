@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createLogger, InfraModule, loadConfigOrExit, type AppConfig } from '@tradeloop/platform';
-import { AccountsModule, ReencryptBrokerCredentialsUseCase } from '@tradeloop/accounts';
+import { AccountsModule, ReencryptSecretsUseCase } from '@tradeloop/accounts';
+import { WebhookSourceSecretStore, WebhookSourcesRepository } from '@tradeloop/alerts';
+import { ChannelSecretStore, NotificationsRepository } from '@tradeloop/notifications';
 
 @Module({})
 class ReencryptModule {
@@ -10,13 +12,17 @@ class ReencryptModule {
     return {
       module: ReencryptModule,
       imports: [InfraModule.forRoot(config, { appName: 'cli', logger: createLogger('warn', 'reencrypt') }), AccountsModule],
+      // Every table under the key ring (AccountsModule brings broker accounts'): each store registers with the job.
+      providers: [WebhookSourcesRepository, WebhookSourceSecretStore, NotificationsRepository, ChannelSecretStore],
     };
   }
 }
 
 /**
- * `npm run brokers:reencrypt [-- --batch 100]`: key rotation (docs/api.md "Broker accounts"). Moves
- * every broker secret not under BROKER_CREDENTIALS_KEY_ID to that key, in batches; safe beside
+ * `npm run secrets:reencrypt [-- --batch 100]` (alias `brokers:reencrypt`): key rotation
+ * (docs/architecture.md "Secrets"). Moves every value encrypted with the credentials key ring —
+ * broker credentials and tokens, webhook sources' secrets, notification channels' secrets and
+ * Telegram tokens — that is not under BROKER_CREDENTIALS_KEY_ID to that key, in batches; safe beside
  * running processes and other runs. Exit 1 while anything is left (e.g. a key missing from the ring).
  */
 async function main(): Promise<void> {
@@ -24,16 +30,14 @@ async function main(): Promise<void> {
   const batchAt = args.indexOf('--batch');
   const batchSize = batchAt >= 0 ? Number(args[batchAt + 1]) : 100;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
-    process.stderr.write('usage: npm run brokers:reencrypt -- [--batch 1..1000]\n');
+    process.stderr.write('usage: npm run secrets:reencrypt -- [--batch 1..1000]\n');
     process.exit(2);
   }
-  const config = loadConfigOrExit('brokers:reencrypt');
+  const config = loadConfigOrExit('secrets:reencrypt');
   const app = await NestFactory.createApplicationContext(ReencryptModule.forRoot(config), { logger: false });
   try {
-    const r = await app.get(ReencryptBrokerCredentialsUseCase).execute({ batchSize });
-    process.stdout.write(
-      `re-encrypted ${r.reencrypted} account(s) under key ${r.activeKeyId}; failed ${r.failed}; remaining ${r.remaining}\n`,
-    );
+    const r = await app.get(ReencryptSecretsUseCase).execute({ batchSize });
+    process.stdout.write(`re-encrypted ${r.reencrypted} row(s) under key ${r.activeKeyId}; failed ${r.failed}; remaining ${r.remaining}\n`);
     if (r.remaining > 0) process.exitCode = 1;
   } finally {
     await app.close();
