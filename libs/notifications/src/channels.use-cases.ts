@@ -7,7 +7,7 @@ import type {
   NotificationChannel,
   UpdateNotificationChannel,
 } from '@tradeloop/contracts';
-import { DomainError, isPrivateHost } from '@tradeloop/domain';
+import { DomainError, isPrivateHost, splitTelegramToken } from '@tradeloop/domain';
 import { CredentialsCipher } from '@tradeloop/accounts';
 import { APP_CONFIG, type AppConfig } from '@tradeloop/platform';
 import { NotificationsRepository } from './notifications.repository';
@@ -15,7 +15,7 @@ import { NotificationsRepository } from './notifications.repository';
 /** Channels one user may have (email and webhooks together). */
 export const MAX_CHANNELS_PER_USER = 20;
 
-/** Binds a signed webhook's encrypted secret to its channel row: a ciphertext copied elsewhere fails to decrypt. */
+/** Binds a channel's encrypted secret (a signed webhook's key, a Telegram bot token) to its row: a ciphertext copied elsewhere fails to decrypt. */
 export const channelSecretAad = (channelId: string): string => `tradeloop/notification_channels/${channelId}/secret`;
 
 const notFound = () => new DomainError('NOT_FOUND', 'Notification channel not found');
@@ -23,7 +23,9 @@ const notFound = () => new DomainError('NOT_FOUND', 'Notification channel not fo
 /**
  * A user's email and outgoing webhook channels (docs/api.md "Notifications"). A signed webhook
  * gets a secret made here, shown once in the create response and stored encrypted with the
- * credentials key ring (libs/accounts CredentialsCipher); Telegram's token is in its URL.
+ * credentials key ring (libs/accounts CredentialsCipher). A Telegram target's bot token
+ * (`…/bot<token>/…`) is taken out of the URL and stored the same way; the stored and shown
+ * target has it masked (docs/architecture.md "Secrets").
  */
 @Injectable()
 export class NotificationChannelsUseCases {
@@ -51,6 +53,8 @@ export class NotificationChannelsUseCases {
     const id = uuidv7();
     const format = body.kind === 'webhook' ? (body.format ?? 'signed') : null;
     const secret = format === 'signed' ? `whsec_${randomBytes(32).toString('base64url')}` : null;
+    const telegram = format === 'telegram' ? splitTelegramToken(body.target) : null;
+    const stored = secret ?? telegram?.token ?? null;
     const channel = await this.repo.tx(async (sql) => {
       // One creation at a time per user, so the cap holds under concurrent requests.
       await sql.advisoryLock(`notification_channels:${userId}`);
@@ -61,10 +65,10 @@ export class NotificationChannelsUseCases {
         userId,
         kind: body.kind,
         name: body.name ?? defaultName(body.kind, format, body.target),
-        target: body.target,
+        target: telegram?.masked ?? body.target,
         format,
         chatId: format === 'telegram' ? (body.chatId ?? null) : null,
-        secretCiphertext: secret ? this.cipher.encrypt(secret, channelSecretAad(id)) : null,
+        secretCiphertext: stored ? this.cipher.encrypt(stored, channelSecretAad(id)) : null,
         events: body.events,
         enabled: body.enabled ?? true,
       });

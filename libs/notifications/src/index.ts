@@ -7,3 +7,4 @@ export * from './channels.use-cases';
 export * from './notification-intake';
 export * from './notification-dispatcher';
 export * from './transports';
+export * from './channel-secret-store';

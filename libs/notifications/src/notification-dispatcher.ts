@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { JOBS } from '@tradeloop/contracts';
-import { nextAttempt, rateDecision, rateWindow, type NotificationRateLimit, type NotificationRetryPolicy } from '@tradeloop/domain';
+import {
+  nextAttempt,
+  rateDecision,
+  rateWindow,
+  withTelegramToken,
+  type NotificationRateLimit,
+  type NotificationRetryPolicy,
+} from '@tradeloop/domain';
 import { CredentialsCipher } from '@tradeloop/accounts';
 import { APP_CONFIG, JobProducer, LOGGER, REDIS, type AppConfig } from '@tradeloop/platform';
 import { channelSecretAad } from './channels.use-cases';
@@ -127,6 +134,13 @@ export class NotificationDispatcher {
     };
     if (c.kind === 'email') return this.email.send(c.target, out);
     const secret = c.secret_ciphertext ? this.cipher.decrypt(c.secret_ciphertext, channelSecretAad(c.id)) : null;
+    // Telegram: the stored target has the bot token masked; the decrypted token goes back in (a row from before
+    // tokens were encrypted has it in clear until the re-encrypt job moves it).
+    if (c.format === 'telegram')
+      return this.webhook.send(
+        { target: secret ? withTelegramToken(c.target, secret) : c.target, format: 'telegram', chatId: c.chat_id, secret: null },
+        out,
+      );
     return this.webhook.send({ target: c.target, format: c.format ?? 'signed', chatId: c.chat_id, secret }, out);
   }
 }

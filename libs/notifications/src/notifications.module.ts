@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CredentialsCipher } from '@tradeloop/accounts';
+import { AccountsModule, CredentialsCipher } from '@tradeloop/accounts';
 import { APP_CONFIG, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
+import { ChannelSecretStore } from './channel-secret-store';
 import { NotificationChannelsUseCases } from './channels.use-cases';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationIntake } from './notification-intake';
@@ -13,7 +14,8 @@ import { EmailTransport, WebhookTransport } from './transports';
  * platform's NotificationEvents port (QueueModule), so no context depends on this one.
  */
 @Module({
-  imports: [QueueModule, RealtimeModule],
+  // AccountsModule: the EncryptedSecretStores registry ChannelSecretStore joins (the re-encrypt job).
+  imports: [AccountsModule, QueueModule, RealtimeModule],
   providers: [
     // The broker credentials key ring encrypts signed webhooks' secrets too (one cipher, one ring to rotate).
     { provide: CredentialsCipher, useFactory: (config: AppConfig) => CredentialsCipher.fromConfig(config), inject: [APP_CONFIG] },
@@ -23,6 +25,7 @@ import { EmailTransport, WebhookTransport } from './transports';
     NotificationDispatcher,
     EmailTransport,
     WebhookTransport,
+    ChannelSecretStore,
   ],
   exports: [NotificationsRepository, NotificationChannelsUseCases, NotificationIntake, NotificationDispatcher],
 })

@@ -8,6 +8,7 @@ import type {
   NotificationMessage,
   NotificationWebhookFormat,
 } from '@tradeloop/domain';
+import { maskTelegramTarget } from '@tradeloop/domain';
 import { CursorKeys, Db, cursorCodec, type Sql } from '@tradeloop/platform';
 
 /** Newest first on (created_at, id); created_at as Postgres prints it in UTC, microseconds kept. */
@@ -79,7 +80,8 @@ const toChannel = (r: ChannelStatsRow): NotificationChannel => ({
   id: r.id,
   kind: r.kind,
   name: r.name,
-  target: r.target,
+  // A Telegram bot token is never shown (also for a row from before tokens were encrypted).
+  target: r.format === 'telegram' ? maskTelegramTarget(r.target) : r.target,
   format: r.format,
   chatId: r.chat_id,
   events: r.events,
@@ -110,6 +112,10 @@ const CHANNEL_WITH_STATS = `
     FROM notification_deliveries d WHERE d.channel_id = c.id
   ) s ON true`;
 
+/** A secret off the active key ($1), or a Telegram token still in clear in its target. */
+const STALE_SECRET = `((secret_ciphertext IS NOT NULL AND split_part(secret_ciphertext, '.', 2) <> $1)
+  OR (format = 'telegram' AND secret_ciphertext IS NULL AND target ~ '/bot[^/?#]+/' AND target !~ '/bot••••'))`;
+
 /** One delivery with all a send needs: the notification and its channel. */
 export interface DeliveryWork {
   delivery: DeliveryRow;
@@ -131,6 +137,41 @@ export class NotificationsRepository {
   }
 
   // ---- channels
+
+  /**
+   * Key rotation (the re-encrypt job, through ChannelSecretStore): channels whose secret is not under
+   * `activeKeyId`, or Telegram channels whose bot token is still in clear in the target (rows from
+   * before tokens were encrypted), ids above `afterId`, locked FOR UPDATE SKIP LOCKED.
+   */
+  lockStaleSecrets(
+    sql: Sql,
+    activeKeyId: string,
+    limit: number,
+    afterId: string | null,
+  ): Promise<{ id: string; format: NotificationWebhookFormat | null; target: string; secret_ciphertext: string | null }[]> {
+    return sql.rows(
+      `SELECT id, format, target, secret_ciphertext FROM notification_channels
+       WHERE ($3::uuid IS NULL OR id > $3::uuid) AND ${STALE_SECRET}
+       ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [activeKeyId, limit, afterId],
+    );
+  }
+
+  async countStaleSecrets(activeKeyId: string): Promise<number> {
+    const r = await this.db.sql.one<{ n: number }>(`SELECT count(*)::int AS n FROM notification_channels WHERE ${STALE_SECRET}`, [
+      activeKeyId,
+    ]);
+    return r.n;
+  }
+
+  /** The secret under another key, and (a Telegram token moved out of the target) the masked target. */
+  async rewriteSecret(sql: Sql, id: string, ciphertext: string, target: string | null): Promise<void> {
+    await sql.rows(`UPDATE notification_channels SET secret_ciphertext = $2, target = COALESCE($3, target) WHERE id = $1`, [
+      id,
+      ciphertext,
+      target,
+    ]);
+  }
 
   async listChannels(userId: string): Promise<NotificationChannel[]> {
     const rows = await this.db.sql.rows<ChannelStatsRow>(`${CHANNEL_WITH_STATS} WHERE c.user_id = $1 ORDER BY c.created_at, c.id`, [

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  maskTelegramTarget,
+  maskTelegramToken,
+  splitTelegramToken,
+  withTelegramToken,
   backoffDelayMs,
   channelsFor,
   notificationTargetProblem,
@@ -256,5 +260,37 @@ describe('isPrivateHost', () => {
       '::ffff:8.8.8.8',
     ])
       expect(isPrivateHost(h), h).toBe(false);
+  });
+});
+
+describe('Telegram bot tokens in targets', () => {
+  const token = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+  const target = `https://api.telegram.org/bot${token}/sendMessage`;
+
+  it('splits the token out and masks it; putting it back gives the original URL', () => {
+    const split = splitTelegramToken(target)!;
+    expect(split.token).toBe(token);
+    expect(split.masked).toBe('https://api.telegram.org/bot••••Dsaw/sendMessage');
+    expect(split.masked).not.toContain(token.slice(0, 12));
+    expect(withTelegramToken(split.masked, token)).toBe(target);
+  });
+
+  it('a masked target is not split again and masks to itself; a target without a /bot segment is unchanged', () => {
+    const { masked } = splitTelegramToken(target)!;
+    expect(splitTelegramToken(masked)).toBeNull();
+    expect(maskTelegramTarget(masked)).toBe(masked);
+    expect(maskTelegramTarget(target)).toBe(masked);
+    expect(splitTelegramToken('http://127.0.0.1:9/hook')).toBeNull();
+    expect(maskTelegramTarget('http://127.0.0.1:9/hook')).toBe('http://127.0.0.1:9/hook');
+  });
+
+  it('short tokens are never shown whole; only the first /bot segment is the token; $ patterns are not special', () => {
+    expect(maskTelegramToken('1234567')).toBe('••••567');
+    expect(maskTelegramToken('abcd')).toBe('••••');
+    const odd = 'https://x.test/botA1$&b2c3/bot/sendMessage';
+    const split = splitTelegramToken(odd)!;
+    expect(split.token).toBe('A1$&b2c3');
+    expect(split.masked).toBe('https://x.test/bot••••b2c3/bot/sendMessage');
+    expect(withTelegramToken(split.masked, split.token)).toBe(odd);
   });
 });

@@ -279,3 +279,35 @@ export function isPrivateHost(host: string): boolean {
   const first = parseInt(h.split(':')[0] || '0', 16);
   return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00;
 }
+
+/** A Telegram bot URL's token segment: `/bot<token>/` (the first one). */
+const TELEGRAM_TOKEN_SEGMENT = /\/bot([^/?#]+)\//;
+const MASK = '••••';
+
+/** "••••" + the token's last 4 characters (fewer when it is shorter than 8, so a short token is never shown whole). */
+export function maskTelegramToken(token: string): string {
+  const visible = token.length >= 8 ? 4 : Math.max(0, token.length - 4);
+  return `${MASK}${visible > 0 ? token.slice(-visible) : ''}`;
+}
+
+/**
+ * A Telegram target's bot token (`https://api.telegram.org/bot<token>/sendMessage`) and the target
+ * with the token masked (what is stored and shown; the token itself is stored encrypted). Null
+ * when the target has no `/bot<token>/` segment or its token is already masked.
+ */
+export function splitTelegramToken(target: string): { token: string; masked: string } | null {
+  const m = TELEGRAM_TOKEN_SEGMENT.exec(target);
+  if (!m || m[1]!.startsWith(MASK)) return null;
+  const token = m[1]!;
+  return { token, masked: target.replace(TELEGRAM_TOKEN_SEGMENT, `/bot${maskTelegramToken(token)}/`) };
+}
+
+/** The target shown to people: its bot token masked (a stored masked target stays as it is). */
+export function maskTelegramTarget(target: string): string {
+  return splitTelegramToken(target)?.masked ?? target;
+}
+
+/** The URL to post to: the stored (masked) target with the decrypted token put back. */
+export function withTelegramToken(maskedTarget: string, token: string): string {
+  return maskedTarget.replace(TELEGRAM_TOKEN_SEGMENT, () => `/bot${token}/`);
+}
