@@ -35,6 +35,8 @@ export const REDACT_PATHS = [
     'enctoken',
     'public_token',
     'refresh_token',
+    // Notification channels: a Telegram bot token (docs/architecture.md "Secrets").
+    'botToken',
   ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
