@@ -76,7 +76,7 @@ export const CONFIG_VARS = {
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
     description:
-      'Key ring encrypting broker credentials and access tokens at rest (AES-256-GCM): `id:<32 bytes base64>` pairs, comma-separated (`k1:…,k2:…`). Reads accept every key in the ring; keep an old key until the re-encrypt job (`npm run brokers:reencrypt` or `POST /api/v1/admin/jobs/reencrypt-broker-credentials`) has moved every value off it.',
+      "Key ring encrypting every secret at rest (AES-256-GCM): broker credentials and access tokens, webhook sources' secrets, notification channels' signing secrets and Telegram bot tokens. `id:<32 bytes base64>` pairs, comma-separated (`k1:…,k2:…`). Reads accept every key in the ring; keep an old key until the re-encrypt job (`npm run secrets:reencrypt` or `POST /api/v1/admin/jobs/reencrypt-broker-credentials`) has moved every value off it.",
     sensitive: true,
   },
   BROKER_CREDENTIALS_KEY_ID: {
