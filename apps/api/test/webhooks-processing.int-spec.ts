@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_ENGINE_CONFIG, EngineConfigsRepository } from '@tradeloop/alerts';
+import { DEFAULT_ENGINE_CONFIG, EngineConfigsRepository, SourceCache } from '@tradeloop/alerts';
+import { JOBS } from '@tradeloop/contracts';
 import { demoUniverse, parsePrice, signWebhook, tradeValue, valueToPaise } from '@tradeloop/domain';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
-import { Db, type Sql } from '@tradeloop/platform';
+import { APP_CONFIG, closeRedis, createRedis, Db, JobProducer, type AppConfig, type Sql } from '@tradeloop/platform';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { intakeLockKey } from '@tradeloop/trading';
 import { startWorker } from './support/kite-world';
@@ -359,6 +360,58 @@ describe('limits and failures', () => {
     const refused = (list.body.items as any[]).find((x) => x.status === 'intake_rejected' && x.httpStatus === 401);
     expect(refused).toBeTruthy();
     await failureNotified(refused.id);
+  });
+});
+
+describe('intake follow-ups', () => {
+  it('the hourly maintenance purge deletes ended dedup windows and keeps live ones', async () => {
+    const source = await createSource(50);
+    const hash = (c: string) => c.repeat(64);
+    await sql().rows(
+      `INSERT INTO webhook_dedup (source_id, body_sha256, delivery_id, expires_at)
+       VALUES ($1, $2, $4, now() - interval '1 hour'), ($1, $3, $4, now() + interval '1 hour')`,
+      [source.id, hash('a'), hash('b'), randomUUID()],
+    );
+    await api.app.get(JobProducer).enqueue(JOBS.purgeExpiredSessions, { olderThanHours: 24 });
+    const left = await eventually(
+      async () => {
+        const rows = await sql().rows<{ body_sha256: string }>(`SELECT body_sha256 FROM webhook_dedup WHERE source_id = $1`, [source.id]);
+        return rows.length === 1 ? rows : null;
+      },
+      30_000,
+      'the ended window purged',
+    );
+    expect(left).toEqual([{ body_sha256: hash('b') }]);
+  });
+
+  it("a source change made by another replica reaches this process's cache through Redis pub/sub, well within the TTL", async () => {
+    const cache = api.app.get(SourceCache);
+    const id = randomUUID();
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return { source: { id } as never, secret: 's' };
+    };
+    await cache.get(id, load);
+    await cache.get(id, load);
+    expect(loads).toBe(1);
+    // Another replica's invalidation: published on the channel, not called here.
+    const config = api.app.get<AppConfig>(APP_CONFIG);
+    const other = createRedis(config.REDIS_URL, 'pubsub', 'test-other-replica');
+    try {
+      await other.publish(`${config.REDIS_PREFIX}:alerts:sources:invalidate`, id);
+    } finally {
+      await closeRedis(other);
+    }
+    // The TTL is 5 s: a reload within 2 s can only come from the message.
+    await eventually(
+      async () => {
+        await cache.get(id, load);
+        return loads === 2 ? true : null;
+      },
+      2_000,
+      'the entry dropped by the message',
+    );
   });
 });
 

@@ -243,6 +243,15 @@ export class WebhookDeliveriesRepository {
     return r && toDelivery(r);
   }
 
+  /**
+   * Deletes dedup windows that have ended (the hourly maintenance purge): an ended window is the
+   * same as none (the next claim of its hash would take it over), so the table holds only live ones.
+   */
+  async purgeExpiredDedup(sql: Sql = this.db.sql): Promise<number> {
+    const rows = await sql.rows(`DELETE FROM webhook_dedup WHERE expires_at <= now() RETURNING 1`);
+    return rows.length;
+  }
+
   /** A source's decided deliveries' decisions (the comparison), oldest first. */
   async decisionsOf(
     sourceId: string,
