@@ -67,6 +67,11 @@ test('a trader creates a webhook source, a signed alert walks to a paper fill wi
   await expect(form.getByTestId('source-split-label')).toHaveText('A 0 % / B 100 %');
   await expect(form.getByTestId('source-submit')).toBeDisabled();
   await form.getByTestId('source-account-paper').first().check();
+  // An unknown symbol is refused under the symbols field, naming it; nothing is created.
+  await form.getByTestId('source-symbols').fill('reliance, NOSUCHSYMBOL');
+  await form.getByTestId('source-submit').click();
+  await expect(form).toContainText('item 2: no active instrument NOSUCHSYMBOL');
+  await expect(page.getByTestId('source-row')).toHaveCount(0);
   await form.getByTestId('source-symbols').fill('reliance');
   await shot(page, 'webhooks-create');
   await form.getByTestId('source-submit').click();

@@ -15,9 +15,9 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime } from '../../lib/format';
-import { formProblem } from '../auth/form-problem';
 import { AlertsNav } from './AlertsNav';
 import { EngineCompare } from './EngineCompare';
+import { fieldProblem } from './field-errors';
 import { AGENT_LABEL, AGENTS, fromForm, toForm, weightsTotal, type EngineForm } from './engine-form';
 import { useCompare, useEngineConfig, usePutEngineConfig } from './engines-api';
 import { useSources } from './webhooks-api';
@@ -67,10 +67,8 @@ function ConfigForm({ initial, save }: { initial: EngineConfigDto; save: ReturnT
     if (save.isPending) return;
     save.mutate(fromForm(form), { onSuccess: () => toast.success('Engine configuration saved') });
   };
-  const problem = formProblem(
-    error,
-    Object.keys(form).concat(['a', 'b', 'exit', 'b.weights', 'a.session', 'a.directions', 'a.allowedSymbols']),
-  );
+  // The form's fields, the weights' sum and the directions (a.directions.BUY / SELL are checkboxes of one field).
+  const problem = fieldProblem(error, [...Object.keys(form).filter((k) => !k.startsWith('a.directions.')), 'b.weights', 'a.directions']);
   const total = weightsTotal(form);
   const field = (path: string, label: string, opts: { hint?: string; placeholder?: string; width?: string } = {}): ReactNode => {
     const errors = problem.messagesFor(path);

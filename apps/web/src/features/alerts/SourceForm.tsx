@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import type { PatchWebhook, WebhookSourceDto, WebhookSourceWithSecretDto } from '@tradeloop/contracts';
 import { FormField } from '../auth/FormField';
-import { formProblem } from '../auth/form-problem';
 import { useBrokerAccounts } from '../brokers/broker-accounts-api';
 import { parseSymbols, splitLabel } from './alert-template';
+import { fieldProblem } from './field-errors';
 import { useCreateSource, useUpdateSource } from './webhooks-api';
 
 const FIELDS = [
@@ -50,7 +50,7 @@ export function SourceForm({
   const [maxQuantity, setMaxQuantity] = useState(editing?.limits.maxQuantity?.toString() ?? '');
   const [maxPositions, setMaxPositions] = useState(editing?.limits.maxOpenPositions?.toString() ?? '');
   const [passphrase, setPassphrase] = useState(editing?.passphrase ?? false);
-  const problem = formProblem(mutation.error, FIELDS);
+  const problem = fieldProblem(mutation.error, FIELDS);
   const tradable = (accounts.data?.items ?? []).filter((a) => a.status !== 'error');
   const complete = name.trim() !== '' && accountIds.length > 0;
 
