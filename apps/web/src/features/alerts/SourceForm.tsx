@@ -105,7 +105,7 @@ export function SourceForm({
           errors={problem.messagesFor('name')}
           data-testid="source-name"
         />
-        <div className="field">
+        <div className="field split-field">
           <label htmlFor="source-split">A/B split</label>
           <div className="split-row">
             <input
