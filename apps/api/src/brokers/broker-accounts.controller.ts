@@ -270,7 +270,7 @@ export class AdminBrokerAccountsController {
     return this.setDisabled.execute(actorOf(principal, meta), p.id, body.disabled);
   }
 
-  /** Re-encrypts every broker secret not under BROKER_CREDENTIALS_KEY_ID (rotation; safe to run concurrently). */
+  /** Re-encrypts every secret under the key ring (every table's, docs/architecture.md "Secrets") not under BROKER_CREDENTIALS_KEY_ID (rotation; safe to run concurrently). */
   @Post('jobs/reencrypt-broker-credentials')
   @HttpCode(200)
   @ApiResponse({

@@ -28,7 +28,7 @@ const Target = z.string().max(2_000).trim();
 export const CreateNotificationChannelSchema = z
   .strictObject({
     kind: z.enum(NOTIFICATION_CHANNEL_KINDS),
-    /** Email: the address; webhook: the URL we POST to (Telegram: `https://api.telegram.org/bot<token>/sendMessage`). */
+    /** Email: the address; webhook: the URL we POST to (Telegram: `https://api.telegram.org/bot<token>/sendMessage`; the token is stored encrypted and shown masked). */
     target: Target,
     events: Events,
     name: humanText(100).optional(),
