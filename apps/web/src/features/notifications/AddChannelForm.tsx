@@ -91,6 +91,7 @@ export function AddChannelForm({ onDone, onCreated }: { onDone: () => void; onCr
           autoComplete="off"
           onChange={(e) => setTarget(e.target.value)}
           errors={problem.messagesFor('target')}
+          hint={kind === 'webhook-telegram' ? 'The bot token is stored encrypted and shown masked from then on.' : undefined}
           data-testid="channel-add-target"
         />
         {kind === 'webhook-telegram' && (
