@@ -132,6 +132,8 @@ export class ProcessDeliveryUseCase {
     const instrument = await this.instruments.cachedBySymbol(payload.symbol);
     if (!instrument) return this.reject(d, 'routed', `unknown symbol ${payload.symbol}`);
     const quantity = quantityOf(payload, instrument.lotSize, source.limits.maxQuantity);
+    if (quantity <= 0)
+      return this.reject(d, 'routed', `not one lot (${instrument.lotSize}) fits the source's maxQuantity (${source.limits.maxQuantity})`);
     const alert: EngineAlert = { symbol: payload.symbol, action: payload.action as OrderSide, quantity };
     const { config } = await this.configs.get(source.ownerUserId);
     let ctx;
@@ -295,8 +297,12 @@ export class ProcessDeliveryUseCase {
   }
 }
 
-/** The order's units: the alert's units or lots × lot size, else one lot; never over the source's maxQuantity. */
+/**
+ * The order's units: the alert's units or lots × lot size, else one lot; never over the source's
+ * maxQuantity — a capped size stays whole lots (0 when not even one lot fits).
+ */
 export function quantityOf(payload: AlertPayload, lotSize: number, maxQuantity: number | null): number {
   const q = payload.size.kind === 'units' ? payload.size.quantity : payload.size.kind === 'lots' ? payload.size.lots * lotSize : lotSize;
-  return maxQuantity !== null ? Math.min(q, maxQuantity) : q;
+  if (maxQuantity === null || q <= maxQuantity) return q;
+  return Math.floor(maxQuantity / lotSize) * lotSize;
 }
