@@ -66,15 +66,13 @@ async function addChannel(token: string, body: Record<string, unknown>, on: Test
 
 /** Raises a kill-switch notification for the user and sends its delivery to `channelId` with `on`'s dispatcher. */
 async function sendTo(on: TestApi, userId: string, channelId: string): Promise<void> {
-  await on.app
-    .get(NotificationIntake)
-    .handle({ userId }, `test:${randomUUID()}`, {
-      kind: 'kill_switch',
-      scope: 'user',
-      engaged: true,
-      reason: 'rotation',
-      automatic: false,
-    });
+  await on.app.get(NotificationIntake).handle({ userId }, `test:${randomUUID()}`, {
+    kind: 'kill_switch',
+    scope: 'user',
+    engaged: true,
+    reason: 'rotation',
+    automatic: false,
+  });
   const rows = await sql<{ id: string }>(
     `SELECT id FROM notification_deliveries WHERE channel_id = $1 AND status = 'queued' AND attempts = 0`,
     [channelId],
