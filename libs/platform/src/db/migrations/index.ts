@@ -79,5 +79,6 @@ export const MIGRATIONS = [
   Webhooks1763825100000,
   HoldingsBaselines1763826000000,
   AlertPositions1763826600000,
+  AlertOrdersIndex1763826700000,
   AlertExits1763827200000,
 ];
