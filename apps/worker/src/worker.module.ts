@@ -48,7 +48,6 @@ import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.ha
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
 import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
-import { AlertExitEngine } from './alerts/alert-exit-engine';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
 import { DeliverySweepLoop } from './notifications/delivery-sweep.loop';
@@ -130,7 +129,8 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         ExitEngine,
         StandingExitsWatcher,
         AlertOrdersWatcher,
-        AlertExitEngine,
+        // AlertExitEngine (./alerts/alert-exit-engine.ts) is off until its end-to-end test is reliable:
+        // docs/alerts.md "Exit engine" (status).
         BacktestSweeper,
         RunSnapshotsLoop,
         DeliverySweepLoop,

@@ -46,8 +46,8 @@ export interface AlertPositionRow {
 export class AlertPositionsRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
 
-  /** Opens the row unless it exists (one real row per delivery and account, one shadow per delivery). */
-  async open(p: NewAlertPosition, sql: Sql = this.db.sql): Promise<boolean> {
+  /** Opens the row unless it exists (one real row per delivery and account, one shadow per delivery); its id when this call opened it. */
+  async open(p: NewAlertPosition, sql: Sql = this.db.sql): Promise<string | null> {
     const shadow = p.accountId === null;
     const rows = await sql.rows(
       `INSERT INTO alert_positions (id, delivery_id, source_id, user_id, account_id, engine, shadow, symbol, side, quantity, entry_price,
@@ -71,7 +71,7 @@ export class AlertPositionsRepository {
         JSON.stringify(p.exitConfig),
       ],
     );
-    return rows.length > 0;
+    return (rows[0] as { id: string } | undefined)?.id ?? null;
   }
 
   /** Open real positions of a source (its `maxOpenPositions`). */

@@ -15,6 +15,7 @@ import {
 import { Db, LOGGER, NotificationEvents } from '@tradeloop/platform';
 import { PlaceOrderUseCase, TradingRepository } from '@tradeloop/trading';
 import { InstrumentsRepository } from '@tradeloop/market';
+import { AlertExitNotes } from './exits/alert-exit-notes';
 import { AlertPositionsRepository } from './alert-positions.repository';
 import { EngineConfigsRepository } from './engine-configs.repository';
 import { MarketContextLoader } from './market-context.loader';
@@ -52,6 +53,7 @@ export class ProcessDeliveryUseCase {
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
+    @Inject(AlertExitNotes) private readonly exitNotes: AlertExitNotes,
   ) {}
 
   /** A delivery that ended rejected: its owner hears of it once (keyed by the delivery). */
@@ -149,7 +151,9 @@ export class ProcessDeliveryUseCase {
     const ms = Math.round((performance.now() - started) * 1000) / 1000;
     const decision = json({ ...routed, quantity, ltp: ctx.ltp, latencyMs: ms });
     const shadowDecision = json({ ...shadow, quantity, ltp: ctx.ltp, latencyMs: ms });
+    let opened: string | null = null;
     const moved = await this.db.tx(async (sql) => {
+      opened = null; // a retried transaction starts over
       const m = await this.deliveries.advance(
         d.id,
         'routed',
@@ -159,7 +163,7 @@ export class ProcessDeliveryUseCase {
         sql,
       );
       if (m && shadow.decision === 'ENTER') {
-        await this.positions.open(
+        opened = await this.positions.open(
           {
             deliveryId: d.id,
             sourceId: source.id,
@@ -179,6 +183,8 @@ export class ProcessDeliveryUseCase {
       }
       return m;
     });
+    // After the commit, the exit engine watches the new shadow position at once (its 30 s reload is the safety net).
+    if (opened) await this.exitNotes.publish({ positions: [opened] });
     if (moved) this.logger.debug({ deliveryId: d.id, engine, decision: routed.decision }, 'alert delivery decided');
     return moved ?? this.reread(d.id);
   }
@@ -236,7 +242,9 @@ export class ProcessDeliveryUseCase {
    * execution path's order-change note.
    */
   async settle(deliveryId: string): Promise<void> {
+    const opened: string[] = [];
     const rejected = await this.db.tx(async (sql): Promise<{ id: string; sourceId: string; reason: string } | null> => {
+      opened.length = 0; // a retried transaction starts over
       const d = await this.deliveries.lockOrdered(deliveryId, sql);
       if (!d) return null;
       const source = await this.sources.byId(d.sourceId, sql);
@@ -249,7 +257,7 @@ export class ProcessDeliveryUseCase {
         if (!o || o.filled_quantity <= 0) continue;
         filled += 1;
         const avg = Number(BigInt(o.filled_value_tick_units) / BigInt(o.filled_quantity));
-        await this.positions.open(
+        const id = await this.positions.open(
           {
             deliveryId: d.id,
             sourceId: d.sourceId,
@@ -266,6 +274,7 @@ export class ProcessDeliveryUseCase {
           },
           sql,
         );
+        if (id) opened.push(id);
       }
       const reasons = orders
         .filter((o) => o && o.filled_quantity <= 0)
@@ -292,7 +301,8 @@ export class ProcessDeliveryUseCase {
       );
       return moved ? { id: d.id, sourceId: d.sourceId, reason } : null;
     });
-    // After the commit: the owner hears of the rejection.
+    // After the commit: the exit engine watches the new real positions at once; the owner hears of a rejection.
+    if (opened.length > 0) await this.exitNotes.publish({ positions: opened });
     if (rejected) await this.failed(rejected, rejected.reason);
   }
 }
