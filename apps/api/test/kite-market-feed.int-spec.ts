@@ -112,7 +112,12 @@ describe('MARKET_FEED=kite', () => {
   it('signals and strategies run on it: at the next 1m close the production model scores the fake’s bars and a paper ml-signal strategy buys at the fake’s prices', async () => {
     // History to prime the features (as the signals test does), then the shipped demo model promoted.
     const universe = demoUniverse(new Date()).filter((i) => (SYMBOLS as readonly string[]).includes(i.symbol));
-    await backfillHistory({ candles: api.app.get(CandlesRepository), instruments: universe, days: 5, now: Date.now(), seed: 11 });
+    // History up to the start of today (IST) only: during a session the worker has already written
+    // today's live 1m candles from the fake's ticks, and the backfill's bulk load must never touch
+    // them (it failed with a duplicate key whenever the suite ran during market hours).
+    const IST = 19_800_000;
+    const todayIst = Math.floor((Date.now() + IST) / 86_400_000) * 86_400_000 - IST;
+    await backfillHistory({ candles: api.app.get(CandlesRepository), instruments: universe, days: 5, now: todayIst, seed: 11 });
     const quant = await signedIn(api, ['quant']);
     // The shipped model with both thresholds at 0: every score is a BUY, so the strategy's orders
     // are certain whatever the features of this minute are (the rule itself is unit-tested).
