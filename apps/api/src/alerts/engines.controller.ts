@@ -42,7 +42,7 @@ export class EnginesController {
 
   /** A vs B, real vs shadow, for one of the caller's sources. */
   @Get('compare')
-  @ApiProblems(403)
+  @ApiProblems(403, 404)
   @ZodResponse({ status: 200, type: EngineCompareDto })
   compare(@CurrentPrincipal() p: Principal, @Query() q: EngineCompareQueryDto) {
     return this.compareEngines.execute(p.userId, q.sourceId);
