@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { demoUniverse, lastTuesdayOfMonth, parsePrice, todayIst } from '@tradeloop/domain';
+import { demoUniverse, lastTuesdayOfMonth, parsePrice, todayIst, type UserId } from '@tradeloop/domain';
+import { FireRiskExitUseCase, LegEngine, RiskExitsRepository } from '@tradeloop/watchlist-trading';
 import { Db, JobProducer } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
@@ -485,5 +486,48 @@ describe('quick orders', () => {
       createdAt: '2026-01-01T10:00:00.000Z',
     });
     expect((await api.http.get('/api/v1/risk-exits', other.token)).body.items).toEqual([]);
+  });
+
+  it('a convergence yields to a risk exit in flight, seen under the leg-account lock: the exit alone flattens, with its own tag', async () => {
+    const wl = await watchlist(trader.token, ['RELIANCE']);
+    await put(`/api/v1/settings/watchlists/${wl}`, { accountIds: [paper1], product: 'CNC' }, trader.token);
+    await quick({ watchlistId: wl, symbol: 'RELIANCE', action: 'BUY', tradeMode: 'EQUITY' });
+    await untilConverged(wl);
+    const [leg] = await sql().rows<{ id: string; generation: number }>(`SELECT id, generation FROM trade_legs WHERE watchlist_id = $1`, [
+      wl,
+    ]);
+    // A risk exit fired (its trigger and target 0 committed together) after a convergence read the
+    // leg without the lock, and before its orders went: the state a convergence meets under the lock.
+    const exitId = randomUUID();
+    await api.app.get(Db).tx(async (tx) => {
+      await tx.rows(
+        `INSERT INTO risk_exits (id, trigger_id, leg_id, user_id, kind, trigger_price_ticks, level_ticks, reason)
+         VALUES ($1, $2, $3, $4, 'SL', 100000, 100000, 'stop-loss (test)')`,
+        [exitId, `exit:${leg!.id}:${leg!.generation}`, leg!.id, trader.id],
+      );
+      await tx.rows(`UPDATE trade_leg_accounts SET target_quantity = 0 WHERE leg_id = $1`, [leg!.id]);
+    });
+    const engine = api.app.get(LegEngine);
+    const [converged] = await engine.settleMany([
+      {
+        leg: { id: leg!.id, userId: trader.id as UserId, symbol: 'RELIANCE', product: 'CNC' },
+        accountId: paper1,
+        decide: (s) => s.target ?? s.filled + s.working,
+        ctx: { seed: `converge:${randomUUID()}`, meta: {}, tag: 'converge' },
+        yieldToExit: true,
+      },
+    ]);
+    expect(converged).toEqual({ status: 'accepted', deltaQuantity: 0, targetQuantity: 0 });
+    expect(await legState(wl)).toEqual([expect.objectContaining({ target: 0, filled: 1, working: 0 })]);
+    // The exit's send flattens the account with its tag; nothing was tagged by a convergence.
+    const fire = api.app.get(FireRiskExitUseCase);
+    const sent = await fire.send((await api.app.get(RiskExitsRepository).exit(exitId))!);
+    expect(sent).toMatchObject({ status: 'sent' });
+    await eventually(async () => ((await legState(wl))[0]?.filled === 0 ? true : null), 30_000, 'the exit to flatten the leg');
+    const sells = await sql().rows<{ client_tag: string; quantity: number }>(
+      `SELECT client_tag, quantity FROM orders WHERE leg_id = $1 AND side = 'SELL'`,
+      [leg!.id],
+    );
+    expect(sells).toEqual([{ client_tag: 'risk-exit', quantity: 1 }]);
   });
 });

@@ -95,6 +95,12 @@ export interface SettleItem {
   accountId: string;
   decide: (s: LegAccountState) => number;
   ctx: SettleContext;
+  /**
+   * Leave the leg account as it is when a risk exit of its leg is in flight (a convergence): the
+   * exit flattens it with its own orders, named on the exit. Checked under the lock, after the
+   * snapshot, so an exit committed before the snapshot's target was read is always seen.
+   */
+  yieldToExit?: boolean;
 }
 
 /** One item's plan under the locks. */
@@ -191,20 +197,39 @@ export class LegEngine {
           sql,
           items.map((i) => ({ legId: i.leg.id, accountId: i.accountId })),
         );
-        const planned: Planned[] = items.map((item, k) => {
+        const exiting = items.some((i) => i.yieldToExit)
+          ? await this.repo.legsExiting(
+              sql,
+              items.filter((i) => i.yieldToExit).map((i) => i.leg.id),
+            )
+          : new Set<string>();
+        const out = new Array<LegAccountOutcome>(items.length);
+        const planned: Planned[] = [];
+        for (const [k, item] of items.entries()) {
           const { state, working } = stateOf(snapshots[k]!);
+          if (item.yieldToExit && exiting.has(item.leg.id)) {
+            out[k] = { status: 'accepted', deltaQuantity: 0, targetQuantity: state.target ?? state.filled + state.working };
+            continue;
+          }
           const target = item.decide(state);
-          return { item, state, working, target, actions: planDelta(target, state.filled, working), smartBase: snapshots[k]!.smartBase };
-        });
+          planned[k] = {
+            item,
+            state,
+            working,
+            target,
+            actions: planDelta(target, state.filled, working),
+            smartBase: snapshots[k]!.smartBase,
+          };
+        }
+        const live = [...planned.entries()].filter((e): e is [number, Planned] => e[1] !== undefined);
         await this.repo.setTargets(
           sql,
-          planned.map((p) => ({ legId: p.item.leg.id, accountId: p.item.accountId, target: p.target })),
+          live.map(([, p]) => ({ legId: p.item.leg.id, accountId: p.item.accountId, target: p.target })),
         );
-        const out = new Array<LegAccountOutcome>(planned.length);
         // Cancels and amendments first, each through its use case (they take no intake lock, and
         // the batch below holds the user's until the commit).
         const batch: number[] = [];
-        for (const [i, p] of planned.entries()) {
+        for (const [i, p] of live) {
           if (p.actions.length === 1 && p.actions[0]!.kind === 'place') batch.push(i);
           else out[i] = await this.applyActions(sql, p);
         }

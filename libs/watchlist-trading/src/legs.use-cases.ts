@@ -49,12 +49,18 @@ export class ConvergeLegUseCase {
     const outcome: LegAccountOutcome =
       target === seen.state.target && target === seen.state.filled + seen.state.working
         ? { status: 'accepted', deltaQuantity: 0, targetQuantity: target }
-        : await this.engine.settle(
-            { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
-            accountId,
-            (s) => convergedTarget(cause, s),
-            { seed: `converge:${uuidv7()}`, meta: {}, tag: 'converge' },
-          );
+        : (
+            await this.engine.settleMany([
+              {
+                leg: { id: leg.id, userId: leg.user_id as UserId, symbol: leg.symbol, product: leg.product },
+                accountId,
+                decide: (s) => convergedTarget(cause, s),
+                ctx: { seed: `converge:${uuidv7()}`, meta: {}, tag: 'converge' },
+                // The check above is without the lock: an exit fired since is seen under it.
+                yieldToExit: true,
+              },
+            ])
+          )[0]!;
     // A fill moved the account's net or entry: the standing exit at the broker (Kite GTT) follows. Never throws.
     if (cause === 'filled') await this.standing.sync(legId, accountId).catch(() => undefined);
     return outcome;

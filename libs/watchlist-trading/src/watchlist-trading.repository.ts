@@ -373,6 +373,15 @@ export class WatchlistTradingRepository {
   }
 
   /** Whether the leg has a risk exit triggered and not yet sent: its exit flattens it, nothing else does. */
+  /** Of these legs, those with a risk exit in flight (`triggered`). */
+  async legsExiting(sql: Sql, legIds: readonly string[]): Promise<Set<string>> {
+    const rows = await sql.rows<{ leg_id: string }>(
+      `SELECT DISTINCT leg_id FROM risk_exits WHERE leg_id = ANY($1::uuid[]) AND status = 'triggered'`,
+      [[...new Set(legIds)]],
+    );
+    return new Set(rows.map((r) => r.leg_id));
+  }
+
   async exitInFlight(sql: Sql, legId: string): Promise<boolean> {
     return (await sql.maybeOne(`SELECT 1 FROM risk_exits WHERE leg_id = $1 AND status = 'triggered' LIMIT 1`, [legId])) !== undefined;
   }
