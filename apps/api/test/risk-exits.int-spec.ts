@@ -7,6 +7,7 @@ import { PlaceOrderUseCase } from '@tradeloop/trading';
 import { LegChangeNotes, riskExitTriggerId } from '@tradeloop/watchlist-trading';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { signedIn, useTestApi } from './support/test-api';
+import { untilQuotedEverywhere } from './support/steered-quotes';
 import { startWorker } from './support/kite-world';
 import { eventually, MarketClient } from './support/market-socket';
 
@@ -56,16 +57,9 @@ async function steer(symbol: string, price: PriceTicks | null): Promise<void> {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-/** Until the feed's quote of `symbol` shows `price`. */
+/** Until the API and the shared quotes (what the worker reads: paper fills, the exit engine's seed) both show `price`. */
 const untilQuote = (symbol: string, price: PriceTicks, token: string) =>
-  eventually(
-    async () => {
-      const res = await api.http.get(`/api/v1/market/quotes?symbols=${symbol}`, token);
-      return res.status === 200 && res.body.items?.[0]?.ltp === formatPrice(price);
-    },
-    15_000,
-    `${symbol} quoted at ${formatPrice(price)}`,
-  );
+  untilQuotedEverywhere(api, ctx.config.REDIS_PREFIX, token, symbol, price);
 
 /** The worker's gauge of watched legs (its /metrics). */
 async function watchedLegs(): Promise<number> {

@@ -47,6 +47,7 @@ import { LegsConvergeHandler, LegsConvergence } from './legs/legs-convergence';
 import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.handler';
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
+import { AlertExitEngine } from './alerts/alert-exit-engine';
 import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
@@ -129,8 +130,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         ExitEngine,
         StandingExitsWatcher,
         AlertOrdersWatcher,
-        // AlertExitEngine (./alerts/alert-exit-engine.ts) is off until its end-to-end test is reliable:
-        // docs/alerts.md "Exit engine" (status).
+        AlertExitEngine,
         BacktestSweeper,
         RunSnapshotsLoop,
         DeliverySweepLoop,

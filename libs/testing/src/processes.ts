@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A port that was free a moment ago (good enough for tests on loopback). */
@@ -27,6 +28,13 @@ export function startProcess(script: string, env: Record<string, string>): Runni
   const output: string[] = [];
   child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
   child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+  // DEBUG_PROCESS_LOG_DIR: each started process's output is also written to <dir>/<pid>.log (diagnosing a failing int test).
+  const dir = process.env.DEBUG_PROCESS_LOG_DIR;
+  if (dir) {
+    const f = createWriteStream(`${dir}/${child.pid}.log`);
+    child.stdout!.pipe(f);
+    child.stderr!.pipe(f);
+  }
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     child,

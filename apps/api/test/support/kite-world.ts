@@ -37,7 +37,7 @@ export async function startWorker(ctx: TestContext, healthPort: number, extra: R
     ...ctx.env,
     WORKER_HEALTH_PORT: String(healthPort),
     MARKET_FEED_TICKS_PER_SECOND: '200',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.DEBUG_WORKER_LOG_LEVEL ?? 'warn',
     ...extra,
   });
   await waitForHttp(`http://127.0.0.1:${healthPort}/health/ready`, w);
