@@ -33,7 +33,7 @@ const EXIT = { ...DEFAULT_EXIT_TIER_CONFIG, stopLossPct: 10, targetPct: 10, maxH
 const SYMBOLS = demoUniverse(new Date())
   .filter((i) => i.instrumentType === 'EQ' && i.tickSize === 500 && i.lotSize === 1)
   .map((i) => i.symbol)
-  .slice(0, 7);
+  .slice(0, 8);
 
 async function steer(symbol: string, price: PriceTicks): Promise<void> {
   const res = await api.http.post('/api/v1/admin/market/steer', { symbol, price: formatPrice(price) }, admin.token);
@@ -61,7 +61,7 @@ async function createSource(split: number) {
 }
 
 let n = 0;
-async function send(source: { url: string; secret: string }, symbol: string, action: 'buy' | 'sell' = 'buy') {
+async function send(source: { url: string; secret: string }, symbol: string, action: 'buy' | 'sell' | 'exit' = 'buy') {
   const raw = JSON.stringify({ symbol, action, quantity: 1, alert_id: `exits-${++n}-${Date.now()}` });
   const ts = String(Math.floor(Date.now() / 1000));
   const res = await api.http.request('POST', source.url, {
@@ -316,6 +316,53 @@ describe('alert exit engine (worker, steered market)', () => {
     expect(closed).toMatchObject({ exit_tier: 2, exit_rule: 'STOP_LOSS', exit_price: orders[0]!.avg });
     expect(closed.realized_pnl_paise).toBe(String((entry - Number(orders[0]!.avg)) / 100));
   });
+  it('an EXIT alert flattens its own source’s open positions on the symbol once (tier 0 EXIT_ALERT), real by one MARKET order, shadow at the LTP', async () => {
+    const symbol = SYMBOLS[7]!;
+    await steer(symbol, 1_000 * RUPEE);
+    await untilQuote(symbol, 1_000 * RUPEE);
+    const realSource = await createSource(0); // B routed: a real position (A's shadow SKIPs a BUY)
+    const shadowSource = await createSource(100); // A routed SKIP: B's shadow position
+    const real = await untilOpen(await send(realSource, symbol), false);
+    const shadow = await untilOpen(await send(shadowSource, symbol), true);
+    await steer(symbol, 1_010 * RUPEE); // inside both stops and targets: nothing else exits them
+    await untilQuote(symbol, 1_010 * RUPEE);
+
+    const exitDelivery = await send(realSource, symbol, 'exit');
+    const closed = await untilClosed(real.id);
+    const orders = await exitOrdersOf(symbol);
+    expect(orders.map((o) => [o.side, o.quantity, o.type, o.status])).toEqual([['SELL', 1, 'MARKET', 'FILLED']]);
+    expect(closed).toMatchObject({ exit_tier: 0, exit_rule: 'EXIT_ALERT', exit_price: orders[0]!.avg });
+    expect(closed.exit_reason).toBe(`EXIT alert (delivery ${exitDelivery})`);
+    expect(await exitsOf(real.id)).toMatchObject([{ tier: 0, rule: 'EXIT_ALERT', status: 'closed', order_id: orders[0]!.id }]);
+    const d = await sql().one<{ status: string; decision: { decision: string; positions: string[] } }>(
+      `SELECT status, decision FROM webhook_deliveries WHERE id = $1`,
+      [exitDelivery],
+    );
+    expect(d).toMatchObject({ status: 'decided', decision: { decision: 'EXIT', positions: [real.id] } });
+    // Another source's position on the symbol is not this alert's.
+    expect((await sql().one<{ status: string }>(`SELECT status FROM alert_positions WHERE id = $1`, [shadow.id])).status).toBe('open');
+
+    // The shadow source's EXIT closes its shadow at the LTP, virtually; an EXIT with nothing open decides nothing.
+    await send(shadowSource, symbol, 'exit');
+    const shadowClosed = await untilClosed(shadow.id);
+    expect(shadowClosed).toMatchObject({ shadow: true, exit_tier: 0, exit_rule: 'EXIT_ALERT', exit_price: String(1_010 * RUPEE) });
+    expect(shadowClosed.realized_pnl_paise).toBe(String((1_010 * RUPEE - Number(shadow.entry_price)) / 100));
+    const again = await send(realSource, symbol, 'exit');
+    const idle = await eventually(
+      async () => {
+        const r = await sql().one<{ status: string; decision: { positions: string[] } | null }>(
+          `SELECT status, decision FROM webhook_deliveries WHERE id = $1`,
+          [again],
+        );
+        return r.status === 'decided' ? r : null;
+      },
+      15_000,
+      'the second EXIT decided',
+    );
+    expect(idle.decision!.positions).toEqual([]);
+    expect(await exitOrdersOf(symbol)).toHaveLength(1);
+  });
+
   it('an engaged kill switch does not stop a real exit (it reduces exposure)', async () => {
     const symbol = SYMBOLS[5]!;
     const p = await openReal(symbol, 800 * RUPEE);

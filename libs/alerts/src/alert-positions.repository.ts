@@ -99,6 +99,26 @@ export class AlertPositionsRepository {
   }
 
   /** Every position of a source, oldest first (the comparison reads them). */
+  /** The source's open positions (real and shadow) on a symbol, oldest first: what an EXIT alert flattens. */
+  openOfSource(sourceId: string, symbol: string, sql: Sql = this.db.sql): Promise<AlertPositionRow[]> {
+    return sql.rows<AlertPositionRow>(
+      `SELECT id, delivery_id, source_id, user_id, account_id, engine, shadow, symbol, side, quantity::text, entry_price::text, opened_at,
+              status, exit_price::text, mark_price::text, realized_pnl_paise::text, closed_at
+         FROM alert_positions WHERE source_id = $1 AND symbol = $2 AND status = 'open' ORDER BY opened_at, id`,
+      [sourceId, symbol],
+    );
+  }
+
+  /** These positions, open or not (an EXIT alert's job resumed after a crash). */
+  byIds(ids: readonly string[], sql: Sql = this.db.sql): Promise<AlertPositionRow[]> {
+    return sql.rows<AlertPositionRow>(
+      `SELECT id, delivery_id, source_id, user_id, account_id, engine, shadow, symbol, side, quantity::text, entry_price::text, opened_at,
+              status, exit_price::text, mark_price::text, realized_pnl_paise::text, closed_at
+         FROM alert_positions WHERE id = ANY($1::uuid[]) ORDER BY opened_at, id`,
+      [[...ids]],
+    );
+  }
+
   async forSource(sourceId: string, sql: Sql = this.db.sql): Promise<AlertPositionRow[]> {
     return sql.rows<AlertPositionRow>(
       `SELECT id, delivery_id, source_id, user_id, account_id, engine, shadow, symbol, side, quantity::text, entry_price::text, opened_at,

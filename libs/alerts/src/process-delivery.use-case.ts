@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import {
   applyDeliveryEvent,
   decideEngineA,
+  EXIT_ALERT_RULE,
+  EXIT_ALERT_TIER,
   decideEngineB,
   isDomainError,
   isTerminalStatus,
@@ -11,11 +13,13 @@ import {
   type AlertPayload,
   type EngineAlert,
   type OrderSide,
+  type PriceTicks,
 } from '@tradeloop/domain';
 import { Db, LOGGER, NotificationEvents } from '@tradeloop/platform';
 import { PlaceOrderUseCase, TradingRepository } from '@tradeloop/trading';
-import { InstrumentsRepository } from '@tradeloop/market';
+import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { AlertExitNotes } from './exits/alert-exit-notes';
+import { FireAlertExitUseCase } from './exits/fire-alert-exit.use-case';
 import { AlertPositionsRepository } from './alert-positions.repository';
 import { EngineConfigsRepository } from './engine-configs.repository';
 import { MarketContextLoader } from './market-context.loader';
@@ -50,10 +54,12 @@ export class ProcessDeliveryUseCase {
     @Inject(AlertPositionsRepository) private readonly positions: AlertPositionsRepository,
     @Inject(MarketContextLoader) private readonly context: MarketContextLoader,
     @Inject(InstrumentsRepository) private readonly instruments: InstrumentsRepository,
+    @Inject(QuotesStore) private readonly quotes: QuotesStore,
     @Inject(PlaceOrderUseCase) private readonly place: PlaceOrderUseCase,
     @Inject(TradingRepository) private readonly trading: TradingRepository,
     @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
     @Inject(AlertExitNotes) private readonly exitNotes: AlertExitNotes,
+    @Inject(FireAlertExitUseCase) private readonly exits: FireAlertExitUseCase,
   ) {}
 
   /** A delivery that ended rejected: its owner hears of it once (keyed by the delivery). */
@@ -87,8 +93,11 @@ export class ProcessDeliveryUseCase {
         return this.route(d, source);
       case 'routed':
         return this.decide(d, source);
-      case 'decided':
-        return (d.decision as { decision?: string } | null)?.decision === 'ENTER' ? this.order(d, source) : 'stop';
+      case 'decided': {
+        const decided = (d.decision as { decision?: string } | null)?.decision;
+        if (decided === 'EXIT') await this.flatten(d);
+        return decided === 'ENTER' ? this.order(d, source) : 'stop';
+      }
       case 'ordered':
         await this.settle(d.id);
         return 'stop';
@@ -129,7 +138,7 @@ export class ProcessDeliveryUseCase {
   private async decide(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {
     const payload = d.payload as unknown as AlertPayload;
     const engine = d.engine as AlertEngine;
-    if (payload.action === 'EXIT') return this.reject(d, 'routed', 'EXIT alerts are not processed yet');
+    if (payload.action === 'EXIT') return this.decideExit(d, source, payload);
     const started = performance.now();
     const instrument = await this.instruments.cachedBySymbol(payload.symbol);
     if (!instrument) return this.reject(d, 'routed', `unknown symbol ${payload.symbol}`);
@@ -187,6 +196,58 @@ export class ProcessDeliveryUseCase {
     if (opened) await this.exitNotes.publish({ positions: [opened] });
     if (moved) this.logger.debug({ deliveryId: d.id, engine, decision: routed.decision }, 'alert delivery decided');
     return moved ?? this.reread(d.id);
+  }
+
+  /**
+   * An EXIT alert (docs/alerts.md "EXIT alerts"): no engine decides it. The delivery moves to
+   * `decided` with decision EXIT naming the source's open positions on the symbol (real and
+   * shadow) and the LTP; then each is exited through the exit engine's own trigger (tier 0,
+   * `EXIT_ALERT`): once per position whoever fires first, a real one by a reducing MARKET order,
+   * a shadow one closed at the LTP. Nothing open: decided with no positions (the delivery says so).
+   */
+  private async decideExit(d: DeliveryRow, source: WebhookSourceRow, payload: AlertPayload): Promise<DeliveryRow | 'stop'> {
+    const started = performance.now();
+    const ltp = (await this.quotes.get([payload.symbol])).get(payload.symbol)?.[2];
+    if (ltp === undefined) return this.reject(d, 'routed', `no market context: No price for ${payload.symbol} yet`);
+    const open = await this.positions.openOfSource(source.id, payload.symbol);
+    const ms = Math.round((performance.now() - started) * 1000) / 1000;
+    const positions = open.map((p) => p.id);
+    const moved = await this.deliveries.advance(
+      d.id,
+      'routed',
+      'decided',
+      { outcome: 'ok', detail: `EXIT: ${positions.length} open position${positions.length === 1 ? '' : 's'} on ${payload.symbol}` },
+      { decision: { decision: 'EXIT', positions, ltp, latencyMs: ms } },
+    );
+    if (!moved) return this.reread(d.id);
+    await this.flatten(moved);
+    return 'stop';
+  }
+
+  /** Fires the exit of every position an EXIT delivery names (idempotent: one trigger per position). */
+  private async flatten(d: DeliveryRow): Promise<void> {
+    const decision = d.decision as { positions?: string[]; ltp?: number } | null;
+    const ids = decision?.positions ?? [];
+    if (ids.length === 0 || typeof decision?.ltp !== 'number') return;
+    const price = decision.ltp as PriceTicks;
+    for (const p of await this.positions.byIds(ids)) {
+      if (p.status !== 'open') continue;
+      await this.exits.fire({
+        position: {
+          positionId: p.id,
+          userId: p.user_id,
+          shadow: p.shadow,
+          symbol: p.symbol,
+          side: p.side,
+          quantity: Number(p.quantity),
+          entry: Number(p.entry_price) as PriceTicks,
+        },
+        signal: { tier: EXIT_ALERT_TIER, rule: EXIT_ALERT_RULE, reason: `EXIT alert (delivery ${d.id})`, flag: false },
+        price,
+      });
+    }
+    // The exit engine stops watching them (it skips positions with an exit when it re-reads).
+    await this.exitNotes.publish({ positions: ids });
   }
 
   private async order(d: DeliveryRow, source: WebhookSourceRow): Promise<DeliveryRow | 'stop'> {

@@ -1,19 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
-  EXIT_TIERS,
+  exitTierName,
   formatPrice,
   isDomainError,
   isTerminalStatus,
   mulDivRoundHalfUp,
+  type ExitAlertSignal,
+  type ExitSignal,
   type OrderStatus,
+  type PriceTicks,
   type UserId,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { Db, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
 import { PlaceOrderUseCase } from '@tradeloop/trading';
-import type { AlertExitFired } from './alert-exit-evaluator';
+import type { WatchedAlertPosition } from './alert-exit-evaluator';
 import { AlertExitsRepository, type AlertExitRow, type PendingAlertExitRow } from './alert-exits.repository';
 
 export const ALERT_EXIT_META: RequestMeta = { requestId: 'alert-exit' };
@@ -54,7 +57,7 @@ export const toAlertExitView = (e: AlertExitRow): AlertExitView => ({
   shadow: e.shadow,
   symbol: e.symbol,
   tier: e.tier,
-  tierName: EXIT_TIERS[e.tier as keyof typeof EXIT_TIERS],
+  tierName: exitTierName(e.tier),
   rule: e.rule,
   reason: e.reason,
   flagged: e.flagged,
@@ -63,6 +66,13 @@ export const toAlertExitView = (e: AlertExitRow): AlertExitView => ({
   orderId: e.order_id,
   createdAt: e.created_at.toISOString(),
 });
+
+/** What an exit is fired with: the position (as watched, or as read for an EXIT alert), the signal, and the price it was judged at. */
+export interface AlertExitRequest {
+  readonly position: Pick<WatchedAlertPosition, 'positionId' | 'userId' | 'shadow' | 'symbol' | 'side' | 'quantity' | 'entry'>;
+  readonly signal: ExitSignal | ExitAlertSignal;
+  readonly price: PriceTicks;
+}
 
 /** What one send of a real exit did. */
 export type AlertExitSendOutcome = 'sent' | 'closed' | 'retry' | 'waiting';
@@ -99,7 +109,7 @@ export class FireAlertExitUseCase {
    * exited or is no longer open. `afterTrigger` runs right after the trigger's commit (a test seam:
    * a crash there must still exit once).
    */
-  async fire(f: AlertExitFired, afterTrigger?: () => void): Promise<AlertExitRow | undefined> {
+  async fire(f: AlertExitRequest, afterTrigger?: () => void): Promise<AlertExitRow | undefined> {
     const p = f.position;
     const { tier, rule, reason, flag } = f.signal;
     const fired = await this.db.tx(async (sql) => {
@@ -253,7 +263,7 @@ export class FireAlertExitUseCase {
       facts: {
         kind: 'exit',
         symbol: e.symbol,
-        trigger: `${e.shadow ? 'shadow ' : ''}${EXIT_TIERS[e.tier as keyof typeof EXIT_TIERS]} ${e.rule}`,
+        trigger: `${e.shadow ? 'shadow ' : ''}${exitTierName(e.tier)} ${e.rule}`,
         quantity,
         price: formatPrice(Number(e.trigger_price)),
         reason: e.reason,

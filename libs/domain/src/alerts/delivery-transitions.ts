@@ -25,7 +25,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** The steps a delivery's record lists, one per status it entered (its name is the status). */
 export type DeliveryStep = DeliveryStatus;
 
-export type DeliveryDecision = 'ENTER' | 'SKIP';
+/** The routed engine's ENTER / SKIP; EXIT: an EXIT alert, which no engine decides (it flattens the source's positions on the symbol). */
+export type DeliveryDecision = 'ENTER' | 'SKIP' | 'EXIT';
 
 /** What can happen to a delivery; each event is the step it records. */
 export type DeliveryEvent =

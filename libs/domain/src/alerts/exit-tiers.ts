@@ -19,6 +19,22 @@ import { blackScholesGreeksInto, DAYS_PER_YEAR, emptyGreeks, expiryCloseMs, type
 export const EXIT_TIERS = { 1: 'HARD_FAIL', 2: 'PROTECTION', 3: 'PROFIT', 4: 'DEGRADATION' } as const;
 export type ExitTier = keyof typeof EXIT_TIERS;
 
+/**
+ * An EXIT alert from the position's own source (docs/alerts.md "EXIT alerts"): not one of the
+ * engine's tiers — the sender asked — recorded as tier 0, rule `EXIT_ALERT`, before any tier.
+ */
+export const EXIT_ALERT_TIER = 0;
+export const EXIT_ALERT_RULE = 'EXIT_ALERT';
+export interface ExitAlertSignal {
+  readonly tier: typeof EXIT_ALERT_TIER;
+  readonly rule: typeof EXIT_ALERT_RULE;
+  readonly reason: string;
+  readonly flag: false;
+}
+/** A recorded exit's tier name: ALERT (0, an EXIT alert) or the engine's tier. */
+export const exitTierName = (tier: number): string =>
+  tier === EXIT_ALERT_TIER ? 'ALERT' : (EXIT_TIERS[tier as ExitTier] ?? `tier ${tier}`);
+
 export const EXIT_TIER_RULES = [
   'BROKER_REJECTION',
   'MISSING_FILL',

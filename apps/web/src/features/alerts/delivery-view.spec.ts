@@ -47,6 +47,24 @@ describe('stepRows', () => {
     ]);
   });
 
+  it('an EXIT alert ends the delivery decided too (its exits carry on per position)', () => {
+    const d = {
+      status: 'decided' as const,
+      engine: 'A' as const,
+      decision: { decision: 'EXIT', positions: ['p1'], ltp: 1_000_000 },
+      steps: [step('received', 0), step('routed', 3), step('decided', 9, 'ok', 'EXIT: 1 open position on INFY')],
+    };
+    expect(isDeliveryDone(d)).toBe(true);
+    expect(stepRows(d).map((r) => [r.step, r.state])).toEqual([
+      ['received', 'done'],
+      ['routed', 'done'],
+      ['decided', 'done'],
+      ['ordered', 'skipped'],
+      ['filled', 'skipped'],
+    ]);
+    expect(isDeliveryDone({ ...d, decision: { decision: 'ENTER' } })).toBe(false);
+  });
+
   it('a refusal or a rejection ends the list at the failed step', () => {
     expect(
       stepRows({

@@ -38,8 +38,9 @@ export interface StepRow {
 /** Statuses after which nothing more happens to a delivery. */
 export function isDeliveryDone(d: Pick<WebhookDeliveryDto, 'status' | 'decision' | 'engine'>): boolean {
   if (['filled', 'rejected', 'intake_rejected', 'duplicate'].includes(d.status)) return true;
-  // A SKIP ends the delivery `decided`.
-  return d.status === 'decided' && decisionVerdict(d.decision) === 'SKIP';
+  // A SKIP ends the delivery `decided`; so does an EXIT alert (its exits carry on, per position).
+  const verdict = decisionVerdict(d.decision);
+  return d.status === 'decided' && (verdict === 'SKIP' || verdict === 'EXIT');
 }
 
 /**

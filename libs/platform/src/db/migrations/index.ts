@@ -38,6 +38,7 @@ import { HoldingsBaselines1763826000000 } from './1763826000000-holdings-baselin
 import { AlertPositions1763826600000 } from './1763826600000-alert-positions';
 import { AlertOrdersIndex1763826700000 } from './1763826700000-alert-orders-index';
 import { AlertExits1763827200000 } from './1763827200000-alert-exits';
+import { ExitAlertTier1763827300000 } from './1763827300000-exit-alert-tier';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -81,4 +82,5 @@ export const MIGRATIONS = [
   AlertPositions1763826600000,
   AlertOrdersIndex1763826700000,
   AlertExits1763827200000,
+  ExitAlertTier1763827300000,
 ];
