@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccountsModule, CredentialsCipher } from '@tradeloop/accounts';
 import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
+import { SignalsModule } from '@tradeloop/ml';
 import { TradingModule } from '@tradeloop/trading';
 import { APP_CONFIG, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
 import { AlertPositionsRepository } from './alert-positions.repository';
@@ -41,7 +42,7 @@ const CIPHER = {
 
 /** Alert-driven trading (docs/alerts.md): webhook sources, the intake and the delivery's processing. */
 @Module({
-  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, SignalsModule],
   // WebhookSourceSecretStore registers sources' secrets with the re-encrypt job (AccountsModule's EncryptedSecretStores).
   providers: [...USE_CASES, ...PORTS, CIPHER, WebhookSourceSecretStore],
   exports: [...USE_CASES, ...PORTS],

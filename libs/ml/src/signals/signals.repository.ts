@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelStage, SignalDto } from '@tradeloop/contracts';
-import type { SignalVerdict, Timeframe } from '@tradeloop/domain';
+import { TIMEFRAME_MS, type SignalThresholds, type SignalVerdict, type Timeframe } from '@tradeloop/domain';
 import { parse as parseUuid } from 'uuid';
 import { Db, type Sql } from '@tradeloop/platform';
 
@@ -210,6 +210,9 @@ function stampedWithBarTime(b: NewSignalBatch): boolean {
  * Reads unnest the batches, newest bar first; one signal is found from its id, which carries
  * its bar time. Partitions (a month of bar time each) are created on first use.
  */
+/** How late a bar's signals may be stored after its close and still count as its bar's. */
+const LATE_BAR_MS = 60_000;
+
 @Injectable()
 export class SignalsRepository {
   private readonly months = new Set<string>();
@@ -221,6 +224,32 @@ export class SignalsRepository {
     if (this.months.has(month)) return;
     await sql.rows(`SELECT ensure_signal_batch_partition($1::timestamptz)`, [`${month}-01T00:00:00Z`]);
     this.months.add(month);
+  }
+
+  /**
+   * The current production model's score for `symbol` at its last closed bar (docs/alerts.md
+   * "Engines", the ml agent): the newest stored batch of a model that is in production now and
+   * scored the symbol, with the card's thresholds. Null when none is fresh — its bar is older than
+   * the one before the current (ts + 2 × timeframe, plus a minute for the bar-close work, is past).
+   * Several production models (one per name): the newest bar wins, then the name.
+   */
+  async latestProductionScore(
+    symbol: string,
+    now: number,
+    sql: Sql = this.db.sql,
+  ): Promise<{ score: number; thresholds: SignalThresholds; modelName: string; ts: number } | null> {
+    const row = await sql.maybeOne<{ score: number | null; threshold: SignalThresholds; name: string; ts: Date; timeframe: Timeframe }>(
+      `SELECT b.scores[array_position(b.symbols, $1)] AS score, m.card->'threshold' AS threshold, m.name, b.ts, b.timeframe
+         FROM signal_batches b JOIN models m ON m.id = b.model_id AND m.stage = 'production'
+        WHERE b.ts >= $2::timestamptz AND b.ts <= $3::timestamptz AND $1 = ANY(b.symbols)
+        ORDER BY b.ts DESC, m.name LIMIT 1`,
+      // The widest fresh window is a daily model's: two days back.
+      [symbol, new Date(now - 2 * TIMEFRAME_MS['1d'] - LATE_BAR_MS), new Date(now)],
+    );
+    if (!row || row.score === null || !Number.isFinite(row.score)) return null;
+    const ts = row.ts.getTime();
+    if (now > ts + 2 * TIMEFRAME_MS[row.timeframe] + LATE_BAR_MS) return null;
+    return { score: row.score, thresholds: row.threshold, modelName: row.name, ts };
   }
 
   /** Stores loose signals (grouped into batches); returns those that were new. */
