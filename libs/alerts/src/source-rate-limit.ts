@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig, REDIS } from '@tradeloop/platform';
 
 const WINDOW_MS = 60_000;
+const COMMAND = 'tradeloopHookRate';
 
 // A sliding log of the last minute's accepted-for-checking deliveries (a sorted set of times):
 // drop what is older than a minute, refuse when the log is full (returning how long until its
@@ -31,11 +32,14 @@ export class SourceRateLimit {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.prefix = `${config.REDIS_PREFIX}:hooks:rate:`;
+    // EVALSHA of a script defined once (ioredis sends EVAL only when Redis does not know it yet).
+    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: SCRIPT });
   }
 
   /** Counts one delivery; when the last minute already holds `perMinute`, the seconds to wait instead. */
   async take(sourceId: string, perMinute: number, deliveryId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-    const wait = Number(await this.redis.eval(SCRIPT, 1, `${this.prefix}${sourceId}`, Date.now(), perMinute, deliveryId));
+    const run = (this.redis as unknown as Record<typeof COMMAND, (key: string, ...args: (string | number)[]) => Promise<number>>)[COMMAND];
+    const wait = Number(await run.call(this.redis, `${this.prefix}${sourceId}`, Date.now(), perMinute, deliveryId));
     return wait < 0 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) };
   }
 }

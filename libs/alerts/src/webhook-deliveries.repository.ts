@@ -122,10 +122,6 @@ const sourceGone = (e: unknown): never => {
   throw e;
 };
 
-class Lost {
-  constructor(readonly by: 'alert_id' | 'window') {}
-}
-
 /** SQL for `webhook_deliveries` (migration 1763825100000). Dedup is the unique indexes' job, never a read before the write. */
 @Injectable()
 export class WebhookDeliveriesRepository {
@@ -140,43 +136,27 @@ export class WebhookDeliveriesRepository {
    * The accepted delivery, unless the same alert was accepted before on this source — the same
    * alert_id ever (the partial unique index), or the same canonical hash within `windowSeconds`
    * (the `webhook_dedup` claim) — then nothing is written and the original is returned. One
-   * transaction: delivery first, then the claim, always in this order (the same hash implies the
-   * same alert_id, so two transactions never wait on each other's keys). A loser's statement waits
-   * for the winner to commit, so the original is visible to the lookup that follows.
+   * statement, `accept_webhook_delivery`: delivery first, then the claim, always in this order (the
+   * same hash implies the same alert_id, so two calls never wait on each other's keys). A loser's
+   * insert waits for the winner to commit, so the original is visible to the lookup that follows.
    */
   async insertAccepted(
     d: NewDelivery & { bodySha256: string },
     windowSeconds: number,
   ): Promise<{ inserted: true } | { inserted: false; original: { id: string; status: DeliveryStatus; receivedAt: Date } }> {
-    const lost = await this.db
-      .tx(async (sql) => {
-        const rows = await sql.rows(`${INSERT} ON CONFLICT DO NOTHING RETURNING id`, params(d, true));
-        if (rows.length === 0) throw new Lost('alert_id');
-        const claimed = await sql.rows(
-          `INSERT INTO webhook_dedup (source_id, body_sha256, delivery_id, expires_at) VALUES ($1, $2, $3, $4::timestamptz + make_interval(secs => $5))
-           ON CONFLICT (source_id, body_sha256) DO UPDATE SET delivery_id = EXCLUDED.delivery_id, expires_at = EXCLUDED.expires_at
-             WHERE webhook_dedup.expires_at <= $4::timestamptz
-           RETURNING delivery_id`,
-          [d.sourceId, d.bodySha256, d.id, d.receivedAt, windowSeconds],
-        );
-        if (claimed.length === 0) throw new Lost('window');
-        return null;
-      })
-      .catch((e: unknown) => {
-        if (e instanceof Lost) return e.by;
-        return sourceGone(e);
-      });
-    if (lost === null) return { inserted: true };
-    const original = await this.db.sql.maybeOne<{ id: string; status: DeliveryStatus; received_at: Date }>(
-      lost === 'alert_id'
-        ? `SELECT id, status, received_at FROM webhook_deliveries WHERE source_id = $1 AND accepted AND alert_id = $2`
-        : `SELECT d.id, d.status, d.received_at FROM webhook_dedup k JOIN webhook_deliveries d ON d.id = k.delivery_id
-            WHERE k.source_id = $1 AND k.body_sha256 = $2`,
-      [d.sourceId, lost === 'alert_id' ? d.alertId : d.bodySha256],
-    );
+    // One round trip (migration 1763827400000): the delivery, then the claim, as one statement.
+    const r = await this.db.sql
+      .maybeOne<{
+        outcome: 'accepted' | 'alert_id' | 'window';
+        original_id: string;
+        original_status: DeliveryStatus;
+        original_received_at: Date;
+      }>(`SELECT * FROM accept_webhook_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12)`, [d.id, d.sourceId, d.receivedAt, d.status, d.httpStatus, d.bodySha256, d.alertId, d.rawBody, d.rawBodyTruncated, d.payload === null ? null : JSON.stringify(d.payload), JSON.stringify(d.steps), windowSeconds])
+      .catch(sourceGone);
+    if (r?.outcome === 'accepted') return { inserted: true };
     // The winner was deleted with its source between the two statements: nothing to be a duplicate of.
-    if (!original) throw new DomainError('NOT_FOUND', 'No such webhook source');
-    return { inserted: false, original: { id: original.id, status: original.status, receivedAt: original.received_at } };
+    if (!r) throw new DomainError('NOT_FOUND', 'No such webhook source');
+    return { inserted: false, original: { id: r.original_id, status: r.original_status, receivedAt: r.original_received_at } };
   }
 
   async byId(id: string, sql: Sql = this.db.sql): Promise<DeliveryRow | undefined> {

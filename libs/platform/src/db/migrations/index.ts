@@ -39,6 +39,7 @@ import { AlertPositions1763826600000 } from './1763826600000-alert-positions';
 import { AlertOrdersIndex1763826700000 } from './1763826700000-alert-orders-index';
 import { AlertExits1763827200000 } from './1763827200000-alert-exits';
 import { ExitAlertTier1763827300000 } from './1763827300000-exit-alert-tier';
+import { AcceptWebhookDelivery1763827400000 } from './1763827400000-accept-webhook-delivery';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -83,4 +84,5 @@ export const MIGRATIONS = [
   AlertOrdersIndex1763826700000,
   AlertExits1763827200000,
   ExitAlertTier1763827300000,
+  AcceptWebhookDelivery1763827400000,
 ];
