@@ -1,5 +1,5 @@
 import { AlertExitNotes, alertExitTriggerId, DEFAULT_ENGINE_CONFIG, EngineConfigsRepository } from '@tradeloop/alerts';
-import { DEFAULT_EXIT_TIER_CONFIG, demoUniverse, formatPrice, signWebhook, type PriceTicks } from '@tradeloop/domain';
+import { DEFAULT_EXIT_TIER_CONFIG, demoUniverse, formatPrice, type PriceTicks } from '@tradeloop/domain';
 import { InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import type { Redis } from 'ioredis';
 import { Db, REDIS } from '@tradeloop/platform';
@@ -7,6 +7,7 @@ import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { startWorker } from './support/kite-world';
 import { eventually } from './support/market-socket';
 import { signedIn, useTestApi } from './support/test-api';
+import { postSignedAlert } from './support/webhook-alerts';
 import { untilQuotedEverywhere } from './support/steered-quotes';
 
 /**
@@ -63,15 +64,7 @@ async function createSource(split: number) {
 let n = 0;
 async function send(source: { url: string; secret: string }, symbol: string, action: 'buy' | 'sell' | 'exit' = 'buy') {
   const raw = JSON.stringify({ symbol, action, quantity: 1, alert_id: `exits-${++n}-${Date.now()}` });
-  const ts = String(Math.floor(Date.now() / 1000));
-  const res = await api.http.request('POST', source.url, {
-    raw,
-    headers: {
-      'content-type': 'application/json',
-      'x-tradeloop-timestamp': ts,
-      'x-tradeloop-signature': signWebhook(source.secret, ts, raw),
-    },
-  });
+  const res = await postSignedAlert(api, source, raw);
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.deliveryId as string;
 }

@@ -5,11 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { CredentialsCipher, EncryptedSecretStores, ReencryptSecretsUseCase, secretAad } from '@tradeloop/accounts';
 import { webhookSecretAad } from '@tradeloop/alerts';
-import { demoUniverse, signWebhook } from '@tradeloop/domain';
+import { demoUniverse } from '@tradeloop/domain';
 import { AuditRepository } from '@tradeloop/identity';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { channelSecretAad, NotificationDispatcher, NotificationIntake } from '@tradeloop/notifications';
 import { createLogger, Db, loadConfig } from '@tradeloop/platform';
+import { postSignedAlert } from './support/webhook-alerts';
 import { signedIn, startTestApi, useTestApi, type TestApi } from './support/test-api';
 
 /**
@@ -250,17 +251,7 @@ describe('key rotation across every table under the ring', () => {
     });
     try {
       const raw = JSON.stringify({ symbol: 'RELIANCE', action: 'buy', quantity: 1, price: '2500.5', alert_id: `rot-${randomUUID()}` });
-      const send = (secret: string) => {
-        const ts = String(Math.floor(Date.now() / 1000));
-        return api3.http.request('POST', source.url, {
-          raw,
-          headers: {
-            'content-type': 'application/json',
-            'x-tradeloop-timestamp': ts,
-            'x-tradeloop-signature': signWebhook(secret, ts, raw),
-          },
-        });
-      };
+      const send = (secret: string) => postSignedAlert(api3, { url: source.url, secret }, raw);
       expect((await send('not-the-secret')).status).toBe(401);
       const ok = await send(source.secret);
       expect(ok.status, JSON.stringify(ok.body)).toBe(202);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_ENGINE_CONFIG, EngineConfigsRepository, SourceCache } from '@tradeloop/alerts';
 import { JOBS } from '@tradeloop/contracts';
-import { demoUniverse, parsePrice, signWebhook, tradeValue, valueToPaise } from '@tradeloop/domain';
+import { demoUniverse, parsePrice, tradeValue, valueToPaise } from '@tradeloop/domain';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { APP_CONFIG, closeRedis, createRedis, Db, JobProducer, type AppConfig, type Sql } from '@tradeloop/platform';
 import { freePort, type RunningProcess } from '@tradeloop/testing';
@@ -9,6 +9,7 @@ import { intakeLockKey } from '@tradeloop/trading';
 import { startWorker } from './support/kite-world';
 import { eventually } from './support/market-socket';
 import { signedIn, useTestApi } from './support/test-api';
+import { postSignedAlert } from './support/webhook-alerts';
 
 /**
  * Alert processing end to end (docs/alerts.md "Processing", "Positions", "Engines"): a signed
@@ -46,15 +47,7 @@ async function createSource(split: number): Promise<Source> {
 let n = 0;
 async function send(source: Source, action: 'buy' | 'sell' = 'buy') {
   const raw = JSON.stringify({ symbol: 'RELIANCE', action, quantity: 1, alert_id: `p-${++n}-${randomUUID()}` });
-  const ts = String(Math.floor(Date.now() / 1000));
-  const res = await api.http.request('POST', source.url, {
-    raw,
-    headers: {
-      'content-type': 'application/json',
-      'x-tradeloop-timestamp': ts,
-      'x-tradeloop-signature': signWebhook(source.secret, ts, raw),
-    },
-  });
+  const res = await postSignedAlert(api, source, raw);
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.deliveryId as string;
 }

@@ -8,6 +8,7 @@ import { freePort, type RunningProcess } from '@tradeloop/testing';
 import { startWorker } from './support/kite-world';
 import { eventually } from './support/market-socket';
 import { signedIn, useTestApi } from './support/test-api';
+import { postSignedAlert } from './support/webhook-alerts';
 
 /**
  * Webhook intake end to end (docs/alerts.md "Webhook sources", "Intake", "Processing"): sources
@@ -42,17 +43,8 @@ async function createSource(body: Record<string, unknown> = {}, token = trader.t
 }
 
 /** POSTs `raw` to the source's URL, signed with `secret` unless told otherwise. */
-function send(
-  source: { url: string; secret: string },
-  raw: string,
-  opts: { timestamp?: string; signature?: string | null; contentType?: string } = {},
-) {
-  const timestamp = opts.timestamp ?? nowSeconds();
-  const headers: Record<string, string> = { 'content-type': opts.contentType ?? 'application/json', 'x-tradeloop-timestamp': timestamp };
-  const signature = opts.signature === undefined ? signWebhook(source.secret, timestamp, raw) : opts.signature;
-  if (signature !== null) headers['x-tradeloop-signature'] = signature;
-  return api.http.request('POST', source.url, { raw, headers });
-}
+const send = (source: { url: string; secret: string }, raw: string, opts: Parameters<typeof postSignedAlert>[3] = {}) =>
+  postSignedAlert(api, source, raw, opts);
 
 /** POSTs raw bytes (that need not be UTF-8), signed over those bytes. */
 async function sendBytes(source: { url: string; secret: string }, bytes: Buffer) {
