@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram } from 'prom-client';
@@ -12,14 +12,11 @@ import {
   parseAlertExitNote,
   type AlertExitFired,
 } from '@tradeloop/alerts';
-import { APP_CONFIG, closeRedis, createRedis, LOGGER, METRICS, REDIS, type AppConfig, type Metrics } from '@tradeloop/platform';
-import { InstrumentsRepository, marketKeys, parseTickBatch, QuotesStore } from '@tradeloop/market';
+import { APP_CONFIG, LOGGER, METRICS, REDIS, type AppConfig, type Metrics } from '@tradeloop/platform';
+import { InstrumentsRepository, parseTickBatch, QuotesStore } from '@tradeloop/market';
 import { ExecutionService } from '@tradeloop/trading';
-import { LeaderLease } from '../risk/leader-lease';
+import { DebouncedIds, LeasedTickEngine } from '../exits/leased-tick-engine';
 
-/** The lease is renewed this often; a dead leader is replaced within LEASE_TTL_MS. */
-const LEASE_RENEW_MS = 1_000;
-const LEASE_TTL_MS = 3_000;
 /** Every open position re-read this often: the safety net for a lost note. */
 const FULL_RELOAD_MS = 30_000;
 /** Real exits not closed yet (a refusal, a failure, a lost order note) are moved on this often. */
@@ -38,23 +35,20 @@ const RELOAD_DEBOUNCE_MS = 20;
  * between the trigger and the order): same keys, one order per attempt.
  */
 @Injectable()
-export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class AlertExitEngine extends LeasedTickEngine {
   readonly evaluator = new AlertExitEvaluator();
-  private readonly lease: LeaderLease;
-  private readonly sub: Redis;
-  private readonly ticksChannel: string;
-  private readonly notesChannel: string;
-  private leader = false;
-  private stopped = false;
-  private timers: NodeJS.Timeout[] = [];
-  private readonly pending = new Set<Promise<unknown>>();
-  private readonly reloadQueue = new Set<string>();
-  private readonly exitQueue = new Set<string>();
-  private reloadTimer: NodeJS.Timeout | null = null;
-  /** Serialises reloads so an older read never lands after a newer one. */
-  private reloading: Promise<void> = Promise.resolve();
   private readonly evalSeconds: Histogram;
   private readonly fired: Counter<'tier' | 'rule' | 'shadow'>;
+  private readonly notedPositions = new DebouncedIds(RELOAD_DEBOUNCE_MS, (ids) => {
+    void this.reload(ids).catch((err: unknown) =>
+      this.log.warn({ err: (err as Error).message }, 'alert exit engine: positions not reloaded; the full reload catches up'),
+    );
+  });
+  private readonly notedExits = new DebouncedIds(RELOAD_DEBOUNCE_MS, (ids) => {
+    void this.resend(ids).catch((err: unknown) =>
+      this.log.warn({ err: (err as Error).message }, 'alert exit engine: exits not moved on; the resend catches up'),
+    );
+  });
   /** Any worker: an exit order changed → the leader moves that exit on. */
   private readonly orderListener = (change: { orderId: string; status: string }): void => {
     void this.exits
@@ -76,14 +70,18 @@ export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(METRICS) metrics: Metrics,
-    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LOGGER) log: Logger,
   ) {
+    super(redis, config, log, {
+      name: 'alert exit engine',
+      watching: 'alert positions',
+      leaseKey: `${config.REDIS_PREFIX}:alerts:exit-engine:leader`,
+      notesChannel: alertExitNotesChannel(config.REDIS_PREFIX),
+      connectionName: 'tradeloop-worker-alert-exit-engine',
+      fullReloadMs: FULL_RELOAD_MS,
+    });
     this.afterTrigger =
       config.FAULT_INJECTION === 'crash-after-alert-exit-trigger' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
-    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:alerts:exit-engine:leader`, LEASE_TTL_MS);
-    this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-alert-exit-engine');
-    this.ticksChannel = marketKeys(config.REDIS_PREFIX).ticks;
-    this.notesChannel = alertExitNotesChannel(config.REDIS_PREFIX);
     const registers = [metrics.registry];
     this.evalSeconds = new Histogram({
       name: 'alert_exit_evaluation_seconds',
@@ -108,47 +106,29 @@ export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicatio
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected attach(): void {
     this.execution.taggedOrderListeners.set(ALERT_EXIT_TAG, this.orderListener);
-    this.sub.on('message', (channel: string, message: string) => {
-      if (!this.leader) return;
-      if (channel === this.ticksChannel) this.onTicks(message);
-      else if (channel === this.notesChannel) {
-        const note = parseAlertExitNote(message);
-        this.queue(note.positions, note.exits);
-      }
-    });
-    await this.sub.subscribe(this.ticksChannel, this.notesChannel);
-    await this.holdLease();
-    this.every(LEASE_RENEW_MS, () => this.holdLease());
-    this.every(FULL_RELOAD_MS, () => (this.leader ? this.reload(null) : Promise.resolve()));
-    this.every(RESEND_MS, () => (this.leader ? this.resend(null) : Promise.resolve()));
+    this.every(RESEND_MS, () => this.resend(null), true);
   }
 
-  private every(ms: number, work: () => Promise<unknown>): void {
-    let busy = false;
-    const t = setInterval(() => {
-      if (busy || this.stopped) return;
-      busy = true;
-      void work()
-        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'alert exit engine: periodic work failed; it runs again'))
-        .finally(() => (busy = false));
-    }, ms);
-    this.timers.push(t);
+  protected async detach(): Promise<void> {
+    this.execution.taggedOrderListeners.delete(ALERT_EXIT_TAG);
+    this.notedPositions.cancel();
+    this.notedExits.cancel();
   }
 
-  private async holdLease(): Promise<void> {
-    const held = await this.lease.hold().catch(() => false);
-    if (held && !this.leader) {
-      this.leader = true;
-      this.log.info('alert exit engine: leading (watching alert positions)');
-      await this.reload(null);
-      await this.resend(null);
-    } else if (!held && this.leader) {
-      this.leader = false;
-      this.evaluator.clear();
-      this.log.info('alert exit engine: another worker leads');
-    }
+  protected onNote(message: string): void {
+    const note = parseAlertExitNote(message);
+    this.notedPositions.add(note.positions);
+    this.notedExits.add(note.exits);
+  }
+
+  protected onLead(): Promise<void> {
+    return this.resend(null);
+  }
+
+  protected onLoseLead(): void {
+    this.evaluator.clear();
   }
 
   /** Real exits not closed: sent again with their keys, or closed once their order filled. */
@@ -156,7 +136,7 @@ export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicatio
     await this.track(this.fire.resendPending(ids));
   }
 
-  private onTicks(message: string): void {
+  protected onTicks(message: string): void {
     if (this.evaluator.size === 0) return;
     const batch = parseTickBatch(message);
     if (!batch) return;
@@ -173,47 +153,19 @@ export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicatio
     void this.track(
       this.fire.fire(f, p.shadow ? undefined : this.afterTrigger).then(
         (e) => {
-          if (!e) this.queue([p.positionId], []); // already exited, or no longer open: re-read it
+          if (!e) this.notedPositions.add([p.positionId]); // already exited, or no longer open: re-read it
         },
         (err: unknown) => {
           // Not recorded (the trigger's transaction failed): watch it again so the next tick retries.
           this.log.error({ err: (err as Error).message, positionId: p.positionId }, 'alert exit failed to fire');
-          this.queue([p.positionId], []);
+          this.notedPositions.add([p.positionId]);
         },
       ),
     );
   }
 
-  private queue(positions: readonly string[], exits: readonly string[]): void {
-    for (const id of positions) this.reloadQueue.add(id);
-    for (const id of exits) this.exitQueue.add(id);
-    if (this.reloadTimer || (this.reloadQueue.size === 0 && this.exitQueue.size === 0)) return;
-    this.reloadTimer = setTimeout(() => {
-      this.reloadTimer = null;
-      const ps = [...this.reloadQueue];
-      const es = [...this.exitQueue];
-      this.reloadQueue.clear();
-      this.exitQueue.clear();
-      if (ps.length > 0)
-        void this.reload(ps).catch((err: unknown) =>
-          this.log.warn({ err: (err as Error).message }, 'alert exit engine: positions not reloaded; the full reload catches up'),
-        );
-      if (es.length > 0)
-        void this.resend(es).catch((err: unknown) =>
-          this.log.warn({ err: (err as Error).message }, 'alert exit engine: exits not moved on; the resend catches up'),
-        );
-    }, RELOAD_DEBOUNCE_MS);
-  }
-
   /** Re-reads the named positions (null: all open ones) into the index. */
-  reload(ids: readonly string[] | null): Promise<void> {
-    const run = this.reloading.then(() => this.reloadNow(ids));
-    this.reloading = run.catch(() => undefined);
-    return run;
-  }
-
-  private async reloadNow(ids: readonly string[] | null): Promise<void> {
-    if (!this.leader) return;
+  protected async reloadNow(ids: readonly string[] | null): Promise<void> {
     const rows = await this.exits.openPositions(ids);
     const seen = new Set<string>();
     for (const r of rows) {
@@ -247,21 +199,5 @@ export class AlertExitEngine implements OnApplicationBootstrap, BeforeApplicatio
     // The underlyings' last prices (options' greeks) until their own ticks come.
     const symbols = this.evaluator.symbols();
     if (symbols.length > 0) for (const [symbol, q] of await this.quotes.get(symbols)) this.evaluator.seedPrice(symbol, q[2]);
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.execution.taggedOrderListeners.delete(ALERT_EXIT_TAG);
-    for (const t of this.timers) clearInterval(t);
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    await Promise.allSettled([...this.pending]);
-    if (this.leader) await this.lease.release().catch(() => undefined);
-    await closeRedis(this.sub);
   }
 }

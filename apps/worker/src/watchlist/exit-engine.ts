@@ -1,10 +1,10 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { foldLegFills, type LegFill } from '@tradeloop/domain';
-import { APP_CONFIG, closeRedis, createRedis, Db, LOGGER, METRICS, REDIS, type AppConfig, type Metrics } from '@tradeloop/platform';
-import { marketKeys, parseTickBatch } from '@tradeloop/market';
+import { APP_CONFIG, Db, LOGGER, METRICS, REDIS, type AppConfig, type Metrics } from '@tradeloop/platform';
+import { parseTickBatch } from '@tradeloop/market';
 import { ExecutionService, type LegOrderChange } from '@tradeloop/trading';
 import {
   ExitEvaluator,
@@ -16,11 +16,8 @@ import {
   WatchlistTradingRepository,
   type WatchedLeg,
 } from '@tradeloop/watchlist-trading';
-import { LeaderLease } from '../risk/leader-lease';
+import { DebouncedIds, LeasedTickEngine } from '../exits/leased-tick-engine';
 
-/** The lease is renewed this often; a dead leader is replaced within LEASE_TTL_MS. */
-const LEASE_RENEW_MS = 1_000;
-const LEASE_TTL_MS = 3_000;
 /** Best prices that moved are written in one statement this often. */
 const BEST_FLUSH_MS = 1_000;
 /** Every leg re-read this often: the safety net for a lost leg-change note. */
@@ -42,24 +39,16 @@ const RELOAD_DEBOUNCE_MS = 20;
  * per account.
  */
 @Injectable()
-export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ExitEngine extends LeasedTickEngine {
   readonly evaluator = new ExitEvaluator();
-  private readonly lease: LeaderLease;
-  private readonly sub: Redis;
-  private readonly ticksChannel: string;
-  private readonly legsChannel: string;
-  private leader = false;
-  private stopped = false;
-  private timers: NodeJS.Timeout[] = [];
-  /** Writes of trailing state and fires, chained so shutdown can wait for them. */
-  private readonly pending = new Set<Promise<unknown>>();
-  private readonly reloadQueue = new Set<string>();
-  private reloadTimer: NodeJS.Timeout | null = null;
-  /** Serialises reloads (a full one and noted legs) so an older read never lands after a newer one. */
-  private reloading: Promise<void> = Promise.resolve();
   private readonly evalSeconds: Histogram;
   private readonly fired: Counter<'kind'>;
   private readonly listener = (change: LegOrderChange) => void this.notes.publish([change.legId]);
+  private readonly noted = new DebouncedIds(RELOAD_DEBOUNCE_MS, (ids) => {
+    void this.reload(ids).catch((err: unknown) => {
+      this.log.warn({ err: (err as Error).message }, 'exit engine: legs not reloaded; the full reload catches up');
+    });
+  });
   /** FAULT_INJECTION=crash-after-risk-exit-trigger (tests only): dies between the trigger's commit and its orders. */
   private readonly afterTrigger: (() => void) | undefined;
 
@@ -71,15 +60,19 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(LegChangeNotes) private readonly notes: LegChangeNotes,
     @Inject(ExecutionService) private readonly execution: ExecutionService,
     @Inject(REDIS) redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(METRICS) metrics: Metrics,
-    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(LOGGER) log: Logger,
   ) {
+    super(redis, config, log, {
+      name: 'exit engine',
+      watching: 'legs',
+      leaseKey: `${config.REDIS_PREFIX}:wl:exit-engine:leader`,
+      notesChannel: legChangesChannel(config.REDIS_PREFIX),
+      connectionName: 'tradeloop-worker-exit-engine',
+      fullReloadMs: FULL_RELOAD_MS,
+    });
     this.afterTrigger = config.FAULT_INJECTION === 'crash-after-risk-exit-trigger' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
-    this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:wl:exit-engine:leader`, LEASE_TTL_MS);
-    this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-exit-engine');
-    this.ticksChannel = marketKeys(config.REDIS_PREFIX).ticks;
-    this.legsChannel = legChangesChannel(config.REDIS_PREFIX);
     const registers = [metrics.registry];
     this.evalSeconds = new Histogram({
       name: 'risk_exit_evaluation_seconds',
@@ -104,46 +97,29 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  protected attach(): void {
     // Every worker announces its leg orders' changes; the leader (any worker) reloads them.
     this.execution.legOrderListeners.add(this.listener);
-    this.sub.on('message', (channel: string, message: string) => {
-      if (!this.leader) return;
-      if (channel === this.ticksChannel) this.onTicks(message);
-      else if (channel === this.legsChannel) this.queueReload(parseLegChangeNote(message));
-    });
-    await this.sub.subscribe(this.ticksChannel, this.legsChannel);
-    await this.holdLease();
-    this.every(LEASE_RENEW_MS, () => this.holdLease());
     this.every(BEST_FLUSH_MS, () => this.flushBests());
-    this.every(FULL_RELOAD_MS, () => (this.leader ? this.reload(null) : Promise.resolve()));
-    this.every(RESEND_MS, () => (this.leader ? this.resend() : Promise.resolve()));
+    this.every(RESEND_MS, () => this.resend(), true);
   }
 
-  private every(ms: number, work: () => Promise<unknown>): void {
-    let busy = false;
-    const t = setInterval(() => {
-      if (busy || this.stopped) return;
-      busy = true;
-      void work()
-        .catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'exit engine: periodic work failed; it runs again'))
-        .finally(() => (busy = false));
-    }, ms);
-    this.timers.push(t);
+  protected async detach(): Promise<void> {
+    this.execution.legOrderListeners.delete(this.listener);
+    this.noted.cancel();
+    await this.flushBests();
   }
 
-  private async holdLease(): Promise<void> {
-    const held = await this.lease.hold().catch(() => false);
-    if (held && !this.leader) {
-      this.leader = true;
-      this.log.info('exit engine: leading (watching legs)');
-      await this.reload(null);
-      await this.resend();
-    } else if (!held && this.leader) {
-      this.leader = false;
-      this.evaluator.clear();
-      this.log.info('exit engine: another worker leads');
-    }
+  protected onNote(message: string): void {
+    this.noted.add(parseLegChangeNote(message));
+  }
+
+  protected onLead(): Promise<void> {
+    return this.resend();
+  }
+
+  protected onLoseLead(): void {
+    this.evaluator.clear();
   }
 
   /** Exits still `triggered`: sent again with their keys. */
@@ -155,7 +131,7 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
-  private onTicks(message: string): void {
+  protected onTicks(message: string): void {
     const batch = parseTickBatch(message);
     if (!batch || this.evaluator.size === 0) return;
     const started = process.hrtime.bigint();
@@ -169,13 +145,13 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
         this.fire.fire({ legId: leg.legId, generation: leg.generation, entry: leg.plan.entry, breach }, this.afterTrigger).then(
           (e) => {
             if (!e)
-              this.queueReload([leg.legId]); // already fired, or the leg moved on: re-read it
+              this.noted.add([leg.legId]); // already fired, or the leg moved on: re-read it
             else if (e.status !== 'sent') this.log.warn({ triggerId: e.trigger_id }, 'risk exit triggered, not sent yet: retried');
           },
           (err: unknown) => {
             // Not recorded (the trigger's transaction failed): watch the leg again so the next tick retries.
             this.log.error({ err: (err as Error).message, legId: leg.legId }, 'risk exit failed to fire');
-            this.queueReload([leg.legId]);
+            this.noted.add([leg.legId]);
           },
         ),
       );
@@ -197,28 +173,8 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     if (dirty.length > 0) this.saveTrailing(dirty);
   }
 
-  private queueReload(ids: readonly string[]): void {
-    for (const id of ids) this.reloadQueue.add(id);
-    if (this.reloadTimer || this.reloadQueue.size === 0) return;
-    this.reloadTimer = setTimeout(() => {
-      this.reloadTimer = null;
-      const batch = [...this.reloadQueue];
-      this.reloadQueue.clear();
-      void this.reload(batch).catch((err: unknown) => {
-        this.log.warn({ err: (err as Error).message }, 'exit engine: legs not reloaded; the full reload catches up');
-      });
-    }, RELOAD_DEBOUNCE_MS);
-  }
-
   /** Re-reads the named legs (null: all), their fills and state, into the index. */
-  reload(ids: readonly string[] | null): Promise<void> {
-    const run = this.reloading.then(() => this.reloadNow(ids));
-    this.reloading = run.catch(() => undefined);
-    return run;
-  }
-
-  private async reloadNow(ids: readonly string[] | null): Promise<void> {
-    if (!this.leader) return;
+  protected async reloadNow(ids: readonly string[] | null): Promise<void> {
     const rows = await this.exits.exitableLegs(ids);
     const fills = await this.legs.fills(
       this.db.sql,
@@ -238,22 +194,5 @@ export class ExitEngine implements OnApplicationBootstrap, BeforeApplicationShut
     }
     // Legs that exited (their generation's trigger exists) or are gone.
     for (const id of ids ?? this.evaluator.legIds()) if (!seen.has(id)) this.evaluator.remove(id);
-  }
-
-  private track<T>(p: Promise<T>): Promise<T> {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
-    return p;
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    this.execution.legOrderListeners.delete(this.listener);
-    for (const t of this.timers) clearInterval(t);
-    if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    await this.flushBests();
-    await Promise.allSettled([...this.pending]);
-    if (this.leader) await this.lease.release().catch(() => undefined);
-    await closeRedis(this.sub);
   }
 }
