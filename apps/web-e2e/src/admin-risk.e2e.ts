@@ -69,28 +69,21 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await shot(page, '63-risk-admin-global-engaged');
   await logOut(page);
 
-  // The trader's order is refused, and the banner says why.
+  // The trader sees trading halted for everyone, and why: the banner, the top bar, the ticket
+  // (which cannot submit; square-off stays).
   await logIn(page, trader);
   await page.goto('/trade?symbol=RELIANCE');
   // The ticket trades the default paper account: its book heads the ticket.
   await expect(page.getByTestId('trade-paper-available')).toHaveText(/^₹[\d,]+\.\d\d$/);
-  await page
-    .getByTestId('price-chart')
-    .click({ position: { x: 5, y: 5 } })
-    .catch(() => undefined);
-  await page.keyboard.press('b');
-  await expect(page.getByTestId('order-ticket')).toHaveAttribute('data-side', 'BUY');
-  await page.getByTestId('ticket-type-MARKET').click();
-  await page.getByTestId('ticket-quantity').fill('1');
-  await page.getByTestId('ticket-product-CNC').click();
-  await page.getByTestId('ticket-submit').click();
-  const refusal = page.getByTestId('ticket-error');
-  await expect(refusal).toHaveAttribute('data-code', 'KILL_SWITCH_ENGAGED');
-  await expect(refusal).toContainText(/kill switch/i);
-  await expect(refusal).toContainText('Trading is halted for everyone: e2e: exchange connectivity incident');
+  const banner = page.getByTestId('kill-switch-banner');
+  await expect(banner).toHaveAttribute('data-scope', 'global');
+  await expect(banner).toContainText('Trading is halted for everyone: e2e: exchange connectivity incident');
+  await expect(page.getByTestId('topbar-halted')).toHaveAttribute('data-scope', 'global');
+  await expect(page.getByTestId('ticket-open-buy')).toBeDisabled();
+  await expect(page.getByTestId('ticket-halted')).toContainText('Trading is halted for everyone');
   await page.getByTestId('trading-tab-risk').click();
   await expect(page.getByTestId('kill-switch-global')).toHaveAttribute('data-engaged', 'true');
-  await shot(page, '64-trader-refused-global-switch');
+  await shot(page, '64-trader-halted-global-switch');
   await logOut(page);
 
   // The admin releases it.

@@ -137,11 +137,27 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await expect(page.getByTestId('kill-switch-state')).toHaveAttribute('data-engaged', 'true');
   await expect(page.getByTestId('kill-switch-state')).toContainText('e2e: stepping away');
 
-  await page.getByTestId('ticket-type-MARKET').click();
-  await page.getByTestId('ticket-submit').click();
-  const refusal = page.getByTestId('ticket-error');
-  await expect(refusal).toHaveAttribute('data-code', 'KILL_SWITCH_ENGAGED');
-  await expect(refusal).toContainText(/kill switch/i);
+  // Halted, and unmissable: a banner across the app and a chip in the top bar say who and why; the
+  // ticket cannot submit and says why; square-off (it only reduces) stays available.
+  const banner = page.getByTestId('kill-switch-banner');
+  await expect(banner).toHaveAttribute('data-scope', 'self');
+  await expect(banner).toContainText('Your kill switch is engaged: e2e: stepping away');
+  await expect(page.getByTestId('topbar-halted')).toBeVisible();
+  await expect(page.getByTestId('ticket-halted')).toContainText('Your kill switch is engaged');
+  await expect(page.getByTestId('ticket-submit')).toBeDisabled();
+  await expect(page.getByTestId('ticket-submit')).toBeInViewport();
+  await page.getByTestId('trading-tab-positions').click();
+  await expect(page.getByTestId('position-squareoff-RELIANCE')).toBeEnabled();
+  await shot(page, '55b-kill-switch-halted');
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(banner).toBeInViewport();
+  await expect(page.getByTestId('ticket-halted')).toBeInViewport();
+  await shot(page, '55c-kill-switch-halted-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Elsewhere in the app the banner stays.
+  await page.goto('/account');
+  await expect(banner).toHaveAttribute('data-scope', 'self');
+  await page.goto('/trade?symbol=RELIANCE&tab=risk');
   // Global switch events show to everyone (another test may have left some): count the user's own.
   await expect(page.getByTestId('risk-events').locator('[data-kind="SWITCH_ENGAGED"][data-rule="USER_KILL_SWITCH"]')).toHaveCount(1);
   await shot(page, '56-kill-switch-refused');

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { Outlet } from 'react-router-dom';
 import { BrokerLoginBanner } from '../features/brokers/BrokerLoginBanner';
+import { KillSwitchBanner } from '../features/trade/KillSwitchBanner';
 import { TopBar } from './TopBar';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { useGlobalHotkeys } from './useGlobalHotkeys';
@@ -16,6 +17,7 @@ export function AppLayout() {
         Skip to content
       </a>
       <TopBar onShowShortcuts={showShortcuts} />
+      <KillSwitchBanner />
       <BrokerLoginBanner />
       <main id="main" className="main" tabIndex={-1}>
         <Outlet />

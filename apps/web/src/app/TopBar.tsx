@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { SectionNav } from './SectionNav';
 import { ConnectionIndicator } from './ConnectionIndicator';
+import { HaltedChip } from '../features/trade/HaltedChip';
 import { UserMenu } from './UserMenu';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 
@@ -18,6 +19,7 @@ export function TopBar({ onShowShortcuts }: { onShowShortcuts: () => void }) {
         <button type="button" className="topbar-hint" onClick={onShowShortcuts} title="Keyboard shortcuts">
           <kbd className="kbd">?</kbd>
         </button>
+        <HaltedChip />
         <ConnectionIndicator />
         <NotificationBell />
         <UserMenu />

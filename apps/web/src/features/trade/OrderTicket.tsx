@@ -3,7 +3,8 @@
  *
  * Test ids:
  *   order-ticket                 the open ticket (data-side, data-symbol, data-lot-size)
- *   ticket-open-buy / -sell      the Buy / Sell buttons shown while the ticket is closed (keys B / S)
+ *   ticket-open-buy / -sell      the Buy / Sell buttons shown while the ticket is closed (keys B / S); disabled under a kill switch
+ *   ticket-halted                why new orders are refused under a kill switch (data-scope self | global | both); the submit is disabled
  *   ticket-close                 closes the ticket (also Esc)
  *   ticket-account               the broker account (default preselected; data-account-id, data-status);
  *                                ticket-account-login logs in to a picked account that needs it
@@ -49,6 +50,8 @@ import { TicketEstimate } from './ticket/TicketEstimate';
 import { FieldError, TicketProduct, TicketQuantityRow, TicketTypes } from './ticket/TicketFields';
 import { TicketHeader, TicketQuote } from './ticket/TicketHeader';
 import { useOrderTicketForm, type TicketState } from './ticket/useOrderTicketForm';
+import { useTradingHalt } from './KillSwitchBanner';
+import { HALT_STILL_ALLOWED, haltHeadline, type TradingHalt } from './trading-halt';
 
 export type { TicketState } from './ticket/useOrderTicketForm';
 
@@ -97,6 +100,8 @@ function PaperFunds({ account }: { account: BrokerAccount }) {
 /** The ticket column: the picked account's balances, then either the open ticket or Buy / Sell buttons. */
 export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onChange }: OrderTicketProps) {
   const wallet = useWallet();
+  // A kill switch (own or global) halts new orders: the ticket says so and cannot submit; square-off stays in Positions.
+  const halt = useTradingHalt();
   // The account picked stays picked across instruments and sides while the page is open.
   const brokerAccounts = useBrokerAccounts();
   const [accountChoice, setAccountChoice] = useState<string | null>(null);
@@ -115,15 +120,20 @@ export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onCha
           accounts={accounts}
           account={account}
           onAccount={setAccountChoice}
+          halt={halt}
         />
       ) : (
         <div className="ticket-closed">
-          <p className="muted">{defaultSymbol ? `Place an order for ${defaultSymbol}` : 'Chart an instrument to place an order.'}</p>
+          {halt ? (
+            <TicketHalted halt={halt} />
+          ) : (
+            <p className="muted">{defaultSymbol ? `Place an order for ${defaultSymbol}` : 'Chart an instrument to place an order.'}</p>
+          )}
           <div className="ticket-closed-actions">
             <button
               type="button"
               className="button ticket-buy-button"
-              disabled={!defaultSymbol}
+              disabled={!defaultSymbol || halt !== null}
               onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'BUY' })}
               data-testid="ticket-open-buy"
             >
@@ -132,7 +142,7 @@ export function OrderTicketPanel({ ticket, defaultSymbol, book, positions, onCha
             <button
               type="button"
               className="button ticket-sell-button"
-              disabled={!defaultSymbol}
+              disabled={!defaultSymbol || halt !== null}
               onClick={() => defaultSymbol && onChange({ symbol: defaultSymbol, side: 'SELL' })}
               data-testid="ticket-open-sell"
             >
@@ -153,6 +163,7 @@ function OrderTicket({
   accounts,
   account,
   onAccount,
+  halt,
 }: {
   ticket: TicketState;
   book: QuoteBook;
@@ -161,6 +172,7 @@ function OrderTicket({
   accounts: readonly BrokerAccount[];
   account: BrokerAccount | null;
   onAccount: (id: string) => void;
+  halt: TradingHalt | null;
 }) {
   const form = useOrderTicketForm({ ticket, book, positions, accountId: account?.id ?? null });
   const { symbol, side } = form;
@@ -201,6 +213,7 @@ function OrderTicket({
       <TicketProduct form={form} />
       <TicketEstimate estimate={form.estimate} side={side} />
       <div className="ticket-footer">
+        {halt && <TicketHalted halt={halt} />}
         {form.placed && !form.banner && (
           <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={form.placed.id}>
             Placed: {form.placed.text}
@@ -209,13 +222,22 @@ function OrderTicket({
         <button
           type="submit"
           className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`}
-          disabled={form.pending}
+          disabled={form.pending || halt !== null}
           data-testid="ticket-submit"
         >
           {form.pending ? 'Placing…' : form.submitLabel}
         </button>
       </div>
     </form>
+  );
+}
+
+/** Under a kill switch: why new orders are refused, and what still goes. */
+function TicketHalted({ halt }: { halt: TradingHalt }) {
+  return (
+    <p className="ticket-halted" data-testid="ticket-halted" data-scope={halt.scope}>
+      <strong>{haltHeadline(halt)}.</strong> {HALT_STILL_ALLOWED}
+    </p>
   );
 }
 
