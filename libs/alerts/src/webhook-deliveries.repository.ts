@@ -151,7 +151,20 @@ export class WebhookDeliveriesRepository {
         original_id: string;
         original_status: DeliveryStatus;
         original_received_at: Date;
-      }>(`SELECT * FROM accept_webhook_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12)`, [d.id, d.sourceId, d.receivedAt, d.status, d.httpStatus, d.bodySha256, d.alertId, d.rawBody, d.rawBodyTruncated, d.payload === null ? null : JSON.stringify(d.payload), JSON.stringify(d.steps), windowSeconds])
+      }>(`SELECT * FROM accept_webhook_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12)`, [
+        d.id,
+        d.sourceId,
+        d.receivedAt,
+        d.status,
+        d.httpStatus,
+        d.bodySha256,
+        d.alertId,
+        d.rawBody,
+        d.rawBodyTruncated,
+        d.payload === null ? null : JSON.stringify(d.payload),
+        JSON.stringify(d.steps),
+        windowSeconds,
+      ])
       .catch(sourceGone);
     if (r?.outcome === 'accepted') return { inserted: true };
     // The winner was deleted with its source between the two statements: nothing to be a duplicate of.
