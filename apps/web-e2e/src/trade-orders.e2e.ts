@@ -72,6 +72,9 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   const buyRow = page.getByTestId(`order-row-${buyId}`);
   await expect(buyRow).toHaveAttribute('data-status', 'FILLED', { timeout: 15_000 });
   await expect(buyRow).toHaveAttribute('data-filled', '1');
+  // The ticket's line follows the order: FILLED as the blotter says, not the PENDING it was placed at.
+  await expect(page.getByTestId('ticket-placed')).toHaveAttribute('data-status', 'FILLED');
+  await expect(page.getByTestId('ticket-placed')).toContainText('· FILLED');
   await expect(page.locator('[data-testid^="order-row-"][data-symbol="RELIANCE"][data-side="BUY"]')).toHaveCount(1);
   await shot(page, '51-blotter-filled');
 
@@ -122,6 +125,7 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await page.getByTestId(`order-cancel-${limitId}`).click();
   await page.getByTestId('order-cancel-confirm').click();
   await expect(limitRow).toHaveAttribute('data-status', 'CANCELLED', { timeout: 15_000 });
+  await expect(page.getByTestId('ticket-placed')).toHaveAttribute('data-status', 'CANCELLED');
   await expect(page.getByTestId(`order-cancel-${limitId}`)).toHaveCount(0);
   await expect(page.getByTestId('trade-paper-held')).toHaveText('₹0.00');
   await shot(page, '54-limit-cancelled-released');

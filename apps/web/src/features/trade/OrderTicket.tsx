@@ -23,7 +23,7 @@
  *   ticket-error                 banner for refusals (data-code: INSUFFICIENT_FUNDS, RISK_REJECTED,
  *                                KILL_SWITCH_ENGAGED, BROKER_LOGIN_REQUIRED, ACCOUNT_DISABLED, …) and
  *                                other failures; ticket-error-login logs in to the refused account
- *   ticket-placed                the last placed order (data-order-id)
+ *   ticket-placed                the last placed order (data-order-id; data-status: its live status from the orders list)
  *   trade-wallet-available / trade-wallet-held   the trader's wallet, live (what live accounts' orders hold)
  *   trade-paper-available / trade-paper-held     the paper account's book instead, when it is the account picked
  *
@@ -51,6 +51,7 @@ import { FieldError, TicketProduct, TicketQuantityRow, TicketTypes } from './tic
 import { TicketHeader, TicketQuote } from './ticket/TicketHeader';
 import { useOrderTicketForm, type TicketState } from './ticket/useOrderTicketForm';
 import { useTradingHalt } from './KillSwitchBanner';
+import { useOrders } from './orders-api';
 import { HALT_STILL_ALLOWED, haltHeadline, type TradingHalt } from './trading-halt';
 
 export type { TicketState } from './ticket/useOrderTicketForm';
@@ -214,11 +215,7 @@ function OrderTicket({
       <TicketEstimate estimate={form.estimate} side={side} />
       <div className="ticket-footer">
         {halt && <TicketHalted halt={halt} />}
-        {form.placed && !form.banner && (
-          <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={form.placed.id}>
-            Placed: {form.placed.text}
-          </p>
-        )}
+        {form.placed && !form.banner && <PlacedLine placed={form.placed} />}
         <button
           type="submit"
           className={`button button-block ticket-submit ticket-submit-${side.toLowerCase()}`}
@@ -229,6 +226,17 @@ function OrderTicket({
         </button>
       </div>
     </form>
+  );
+}
+
+/** The order just placed, with its status as the blotter has it now (realtime), not as it was when placed. */
+function PlacedLine({ placed }: { placed: { id: string; text: string; status: string } }) {
+  const orders = useOrders();
+  const status = orders.data?.items.find((o) => o.id === placed.id)?.status ?? placed.status;
+  return (
+    <p className="ticket-placed" role="status" data-testid="ticket-placed" data-order-id={placed.id} data-status={status}>
+      Placed: {placed.text} · {status}
+    </p>
   );
 }
 

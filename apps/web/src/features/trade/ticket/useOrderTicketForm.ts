@@ -57,7 +57,8 @@ export function useOrderTicketForm({
   const product = productFor(productChoice, products);
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [banner, setBanner] = useState<ApiError | Error | null>(null);
-  const [placed, setPlaced] = useState<{ id: string; text: string } | null>(null);
+  // The last order placed: its terms, and its status when placed (the ticket shows its live status from the orders list).
+  const [placed, setPlaced] = useState<{ id: string; text: string; status: string } | null>(null);
   const place = usePlaceOrder();
   const unresolved = useRef<{ fingerprint: string; key: string } | null>(null);
   const sending = useRef(false);
@@ -108,7 +109,7 @@ export function useOrderTicketForm({
       {
         onSuccess: ({ order }) => {
           unresolved.current = null;
-          setPlaced({ id: order.id, text: `${order.side} ${order.quantity} ${order.symbol} ${order.type} · ${order.status}` });
+          setPlaced({ id: order.id, text: `${order.side} ${order.quantity} ${order.symbol} ${order.type}`, status: order.status });
         },
         onError: (error) => {
           if (isSettledAnswer(error)) unresolved.current = null;
