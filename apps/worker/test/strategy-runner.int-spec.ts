@@ -255,6 +255,8 @@ describe('strategy runner', () => {
     await app.get(SetStrategyKillSwitchUseCase).execute(userId, switched.id, false, 'test: resume', meta);
     await deliver(r, { signals: batch([signal({ symbol: 'TCS', ts: new Date(T0 + 180_000).toISOString() })]) });
     expect(await ordersOf(switched.id)).toHaveLength(1);
+    // An order that went clears the last refusal: it no longer describes the strategy.
+    expect(await app.get(GetStrategyQuery).execute(userId, switched.id)).toMatchObject({ lastError: null });
     await r.beforeApplicationShutdown();
   });
 

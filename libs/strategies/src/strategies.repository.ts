@@ -136,6 +136,11 @@ export class StrategiesRepository {
     });
   }
 
+  /** An order went: the last refusal no longer describes the strategy (its time stays, for the record). No write when there is none. */
+  async clearError(id: string): Promise<void> {
+    await this.db.sql.rows(`UPDATE strategies SET last_error = NULL WHERE id = $1 AND last_error IS NOT NULL`, [id]);
+  }
+
   async recordError(id: string, message: string | null): Promise<void> {
     await this.db.sql.rows(
       `UPDATE strategies SET last_error = $2, last_error_at = CASE WHEN $2::text IS NULL THEN last_error_at ELSE now() END WHERE id = $1`,

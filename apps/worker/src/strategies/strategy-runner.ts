@@ -193,6 +193,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
         { strategyId: row.id, ...(intent.signalId ? { signalId: intent.signalId } : {}) },
       );
       if (!res.replayed) exposure.set(intent.symbol, after);
+      await this.strategies.clearError(row.id);
       this.logger.info(
         {
           strategy: row.id,
