@@ -130,6 +130,28 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await expect(page.getByTestId('trade-paper-held')).toHaveText('₹0.00');
   await shot(page, '54-limit-cancelled-released');
 
+  // A refusal says why in the trader's words: with the one unit held already offered by a resting
+  // SELL, squaring off is refused, and the dialog shows the server's reason, not "Invalid order".
+  await page.getByTestId('ticket-side-sell').click();
+  const farAsk = formatPrice(Math.ceil((ltp * 108) / 100 / 500) * 500);
+  await page.getByTestId('ticket-price').fill(farAsk);
+  await page.getByTestId('trading-tab-orders').click();
+  const sellId = await submitTicket(page);
+  await expect(page.getByTestId(`order-row-${sellId}`)).toHaveAttribute('data-status', 'OPEN', { timeout: 15_000 });
+  await page.getByTestId('trading-tab-positions').click();
+  await page.getByTestId('position-squareoff-RELIANCE').click();
+  await page.getByTestId('position-squareoff-confirm').click();
+  const squareOffError = page.getByTestId('position-squareoff-error');
+  await expect(squareOffError).toContainText('CNC cannot sell short');
+  await expect(squareOffError).not.toHaveText(/^Invalid order\.?$/);
+  await shot(page, '54b-squareoff-refused-reason');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('trading-tab-orders').click();
+  await page.getByTestId(`order-cancel-${sellId}`).click();
+  await page.getByTestId('order-cancel-confirm').click();
+  await expect(page.getByTestId(`order-row-${sellId}`)).toHaveAttribute('data-status', 'CANCELLED', { timeout: 15_000 });
+  await page.getByTestId('ticket-side-buy').click();
+
   // The kill switch: confirm with a reason, see it engaged, and the next order refused, naming it.
   await page.getByTestId('trading-tab-risk').click();
   await expect(page.getByTestId('kill-switch-state')).toHaveAttribute('data-engaged', 'false');

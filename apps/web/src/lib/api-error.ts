@@ -42,11 +42,47 @@ export class ApiError extends Error {
 
 export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
 
-/** A short human sentence for any error thrown by a query or mutation. */
+/**
+ * A short human sentence for any error thrown by a query or mutation: the server's words, with
+ * the reason a generic refusal carries in its field errors ("Invalid order" → "Invalid order —
+ * quantity: CNC cannot sell short: at most 5 units can be sold"), validator phrasing made plain,
+ * and rupee amounts grouped the Indian way.
+ */
 export function describeError(error: unknown): string {
-  if (isApiError(error)) return error.detail;
-  if (error instanceof Error) return error.message;
+  if (isApiError(error)) {
+    const detail = readableMessage(error.detail);
+    if (error.fieldErrors.length === 0) return detail;
+    const reasons = error.fieldErrors.map((e) => `${e.field}: ${readableMessage(e.message)}`);
+    return `${detail} — ${[...new Set(reasons)].join('; ')}`;
+  }
+  if (error instanceof Error) return readableMessage(error.message);
   return 'Something went wrong';
+}
+
+/** Indian digit grouping of a whole number's digits: 1234567 → 12,34,567. */
+export function groupIndian(digits: string): string {
+  if (digits.length <= 3) return digits;
+  const last3 = digits.slice(-3);
+  const rest = digits.slice(0, -3);
+  return `${rest.replace(/\B(?=(\d{2})+(?!\d))/g, ',')},${last3}`;
+}
+
+/**
+ * A server message as a trader reads it: the schema validator's phrasing ("Too big: expected
+ * number to be <=10000000") said plainly ("must be at most 1,00,00,000"), and ungrouped rupee
+ * amounts ("₹999999999.00") grouped ("₹99,99,99,999.00"). Anything else is left as it is.
+ */
+export function readableMessage(text: string): string {
+  return text
+    .replace(
+      /Too big: expected [a-z]+ to (?:be|have) <=?\s*(\d+)(\.\d+)?( characters| items)?/g,
+      (_m, n: string, frac = '', unit = '') => `must be at most ${groupIndian(n)}${frac}${unit}`,
+    )
+    .replace(
+      /Too small: expected [a-z]+ to (?:be|have) >=?\s*(\d+)(\.\d+)?( characters| items)?/g,
+      (_m, n: string, frac = '', unit = '') => `must be at least ${groupIndian(n)}${frac}${unit}`,
+    )
+    .replace(/₹(\d{4,})(\.\d{1,2})?(?![\d,])/g, (_m, n: string, frac = '') => `₹${groupIndian(n)}${frac}`);
 }
 
 function parseRetryAfter(header: string | null): number | null {

@@ -193,7 +193,7 @@ function SquareOffDialog({ position, onClose }: { position: PositionDto | null; 
     >
       {position && (
         <p>
-          Places a <strong>{side}</strong> MARKET order for <span className="mono">{units}</span> units of{' '}
+          Places a <strong>{side}</strong> MARKET order for <span className="mono">{units}</span> unit{units === 1 ? '' : 's'} of{' '}
           <strong className="mono">{position.symbol}</strong> ({position.product}).
         </p>
       )}
