@@ -1,14 +1,17 @@
+import { IST_OFFSET_MS, wallClock, wallToEpoch, zoneLabel } from './time-zone';
+
+export { utcOffsetLabel, zoneLabel } from './time-zone';
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Local time as `YYYY-MM-DD HH:mm:ss`: fixed width and sortable, whatever the browser locale. */
+/** A time as `YYYY-MM-DD HH:mm:ss IST` in the display zone (lib/time-zone.ts), labelled: fixed width and sortable, whatever the browser. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const w = wallClock(t);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hours)}:${pad(w.minutes)}:${pad(w.seconds)} ${zoneLabel(new Date(t))}`;
 }
-
-const IST_OFFSET_MS = (5 * 60 + 30) * 60_000;
 
 /**
  * "06:00 IST, 7 Dec": a time in India Standard Time, labelled — for times that are IST by
@@ -40,25 +43,17 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
 export const shortId = (id: string): string => (id.length > 8 ? `…${id.slice(-8)}` : id);
 
 /**
- * A `<input type="datetime-local">` value (local wall time, no zone) → ISO 8601 UTC, or null
- * when empty or unreadable.
+ * A `<input type="datetime-local">` value (a wall time in the display zone, no zone written) →
+ * ISO 8601 UTC, or null when empty or unreadable.
  */
 export function localInputToIso(value: string): string | null {
   if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  const t = wallToEpoch(value);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-/** The browser's UTC offset as "UTC+05:30", to label local-time inputs. */
-export function utcOffsetLabel(date = new Date()): string {
-  const minutes = -date.getTimezoneOffset();
-  const sign = minutes >= 0 ? '+' : '-';
-  const abs = Math.abs(minutes);
-  return `UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-/** Local time of day as `HH:mm:ss`, for "as of" stamps. */
+/** Time of day as `HH:mm:ss` in the display zone, for "as of" stamps and time columns (label them with zoneLabel()). */
 export function formatClock(epochMs: number): string {
-  const d = new Date(epochMs);
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  const w = wallClock(epochMs);
+  return `${pad(w.hours)}:${pad(w.minutes)}:${pad(w.seconds)}`;
 }

@@ -1,5 +1,5 @@
 import type { LedgerEntry } from '@tradeloop/contracts';
-import { formatClock, formatDateTime, shortId } from '../../lib/format';
+import { formatClock, formatDateTime, shortId, zoneLabel } from '../../lib/format';
 import { AccountLabel } from '../AccountLabel';
 import { EntryTypeChip } from '../EntryTypeChip';
 import { Money } from '../Money';
@@ -29,7 +29,7 @@ export const entryColumns = {
   /** Time of day only, the full date and time in the title. */
   clock: (): EntryColumn<Dated> => ({
     key: 'time',
-    header: 'Time',
+    header: `Time (${zoneLabel()})`,
     className: 'mono nowrap muted',
     title: (entry) => formatDateTime(entry.createdAt),
     render: (entry) => formatClock(Date.parse(entry.createdAt)),

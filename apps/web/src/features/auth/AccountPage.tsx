@@ -5,6 +5,7 @@ import { RoleChips } from '../../components/RoleChips';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { MfaDisable } from './MfaDisable';
 import { MfaEnrolment } from './MfaEnrolment';
+import { TimeZonePreference } from './TimeZonePreference';
 import './auth.css';
 
 export function AccountPage() {
@@ -27,8 +28,14 @@ export function AccountPage() {
           <dt>User ID</dt>
           <dd className="mono">{user.id}</dd>
           <dt>Member since</dt>
-          <dd className="mono">{formatDateTime(user.createdAt)}</dd>
+          <dd className="mono" data-testid="member-since">
+            {formatDateTime(user.createdAt)}
+          </dd>
         </dl>
+      </section>
+      <section className="panel">
+        <h2 className="panel-title">Preferences</h2>
+        <TimeZonePreference />
       </section>
       <section className="panel">
         <h2 className="panel-title">

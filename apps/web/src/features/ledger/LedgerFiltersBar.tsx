@@ -1,6 +1,6 @@
 import { ENTRY_TYPES, type BookKind } from '@tradeloop/domain';
 import { FilterBar, FilterField, FilterRefresh, FilterSearch, FilterSelect, FilterSpacer } from '../../components/FilterBar';
-import { utcOffsetLabel } from '../../lib/format';
+import { zoneLabel } from '../../lib/format';
 import { EMPTY_FILTERS, filterProblems, type LedgerFilters } from './ledger-api';
 
 /** Real money, paper money, and what live broker accounts hold at their brokers. */
@@ -71,8 +71,8 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
           data-testid="ledger-to"
         />
       </FilterField>
-      <span className="field-hint" title="Dates are your local time; they are sent to the server in UTC">
-        {utcOffsetLabel()}
+      <span className="field-hint" title="Dates are in the display zone (Account → Preferences); they are sent to the server in UTC">
+        {zoneLabel()}
       </span>
       {(problems.userId || problems.range) && <span className="field-error">{problems.userId ?? problems.range}</span>}
       {active && (

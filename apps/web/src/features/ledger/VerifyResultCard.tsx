@@ -1,7 +1,7 @@
 import type { VerifyResult } from '@tradeloop/contracts';
 import { Money } from '../../components/Money';
 import { toPaise } from '../../lib/money';
-import { formatClock } from '../../lib/format';
+import { formatClock, zoneLabel } from '../../lib/format';
 import { HashValue } from './HashValue';
 import { VerifyProblems } from './VerifyProblems';
 
@@ -34,7 +34,7 @@ export function VerifyResultCard({ result, checkedAt, onOpenTransaction, onUserC
         </span>
         <span className="toolbar-spacer" />
         <span className="muted mono" title="When this verification ran">
-          checked {formatClock(checkedAt)}
+          checked {formatClock(checkedAt)} {zoneLabel()}
         </span>
         <button type="button" className="icon-button" aria-label="Dismiss verification result" onClick={onDismiss}>
           ×

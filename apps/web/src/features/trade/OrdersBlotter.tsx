@@ -16,7 +16,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
-import { formatClock } from '../../lib/format';
+import { formatClock, zoneLabel } from '../../lib/format';
 import { formatPrice } from '../../lib/price';
 import { useBrokerAccounts } from '../brokers/broker-accounts-api';
 import { ModifyOrderDialog } from './ModifyOrderDialog';
@@ -72,7 +72,7 @@ export function OrdersBlotter({
         <table className="table table-dense" data-testid="orders-blotter" data-count={orders.length}>
           <thead>
             <tr>
-              <th>Time</th>
+              <th title="Times in the display zone (Account → Preferences)">Time ({zoneLabel()})</th>
               <th>Symbol</th>
               <th>Account</th>
               <th>Side</th>

@@ -1,5 +1,5 @@
 import { useRealtime } from '../../lib/RealtimeProvider';
-import { formatClock } from '../../lib/format';
+import { formatClock, zoneLabel } from '../../lib/format';
 
 const TEXT = {
   online: 'Live — balances update as money moves',
@@ -14,7 +14,11 @@ export function LiveIndicator({ updatedAt }: { updatedAt: number }) {
     <span className={`live-indicator live-${state}`} data-testid="wallet-live" data-state={state} role="status">
       <span className="live-dot" aria-hidden="true" />
       <span>{TEXT[state]}</span>
-      {updatedAt > 0 && <span className="muted mono">· as of {formatClock(updatedAt)}</span>}
+      {updatedAt > 0 && (
+        <span className="muted mono">
+          · as of {formatClock(updatedAt)} {zoneLabel()}
+        </span>
+      )}
     </span>
   );
 }
