@@ -24,6 +24,9 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
 
   // The admin picks the trader: their switch and their current limits, read from the server.
   await logIn(page, ADMIN);
+  // An admin (who does not trade) lands on Admin, not on a Trade page whose panels need the trader role.
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByText('Requires one of the roles')).toHaveCount(0);
   await openRiskAdmin(page);
   await expect(page.getByTestId('global-kill-switch-state')).toHaveAttribute('data-engaged', 'false');
   await page.getByTestId('funding-user-search').fill(trader.email);

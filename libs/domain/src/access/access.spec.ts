@@ -1,4 +1,4 @@
-import { canAccessSection, hasAnyRole, isRole, normalizeRoles, ROLES, sectionsFor, SECTION_ROLES } from '.';
+import { canAccessSection, hasAnyRole, isRole, landingSection, normalizeRoles, ROLES, sectionsFor, SECTION_ROLES } from '.';
 
 describe('roles', () => {
   it('recognises exactly the five roles', () => {
@@ -40,5 +40,28 @@ describe('sections', () => {
 
   it('every section is open to admin', () => {
     for (const roles of Object.values(SECTION_ROLES)) expect(roles).toContain('admin');
+  });
+});
+
+describe('landingSection', () => {
+  it('lands each user on the section of their main job', () => {
+    expect(landingSection(['trader'])).toBe('trade');
+    expect(landingSection(['admin', 'trader'])).toBe('trade');
+    expect(landingSection(['admin'])).toBe('admin');
+    expect(landingSection(['admin', 'compliance'])).toBe('admin');
+    expect(landingSection(['quant'])).toBe('quant');
+    expect(landingSection(['quant', 'compliance'])).toBe('quant');
+    expect(landingSection(['compliance'])).toBe('compliance');
+    expect(landingSection(['viewer'])).toBe('portfolio');
+    expect(landingSection([])).toBeNull();
+  });
+
+  it('always lands on a section the roles may open', () => {
+    const all = ['admin', 'trader', 'quant', 'compliance', 'viewer'] as const;
+    for (let mask = 1; mask < 1 << all.length; mask += 1) {
+      const roles = all.filter((_, i) => mask & (1 << i));
+      const s = landingSection(roles);
+      expect(s !== null && canAccessSection(roles, s), roles.join(',')).toBe(true);
+    }
   });
 });

@@ -20,3 +20,21 @@ export const canAccessSection = (roles: readonly Role[], section: Section): bool
 
 /** Sections in navigation order that the given roles may open. */
 export const sectionsFor = (roles: readonly Role[]): Section[] => SECTIONS.filter((s) => canAccessSection(roles, s));
+
+/**
+ * Where a user lands ("/"): the section of their main job — a trader trades (whatever else they
+ * are), an admin runs the platform, then quant, compliance, and the portfolio of a viewer. An
+ * admin is allowed into Trade but has no book there unless they also trade; landing them on it
+ * showed panels that need the trader role. Null: no section (the account page).
+ */
+export function landingSection(roles: readonly Role[]): Section | null {
+  const order: readonly [Role, Section][] = [
+    ['trader', 'trade'],
+    ['admin', 'admin'],
+    ['quant', 'quant'],
+    ['compliance', 'compliance'],
+    ['viewer', 'portfolio'],
+  ];
+  for (const [role, section] of order) if (roles.includes(role) && canAccessSection(roles, section)) return section;
+  return sectionsFor(roles)[0] ?? null;
+}
