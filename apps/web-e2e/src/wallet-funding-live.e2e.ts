@@ -11,6 +11,9 @@ test('admin deposits ₹1,00,000; the trader sees it live; compliance verifies a
   await logIn(traderPage, trader);
   await traderPage.goto('/portfolio/wallet');
   await expect(traderPage.getByTestId('wallet-available')).toHaveText('₹0.00');
+  // An empty wallet says how money gets here, and that paper trading does not need it.
+  await expect(traderPage.getByTestId('wallet-funding-explainer')).toContainText('How money gets here');
+  await shot(traderPage, '29-trader-wallet-empty-explainer');
 
   const adminPage = await (await browser.newContext()).newPage();
   await logIn(adminPage, ADMIN);
@@ -32,6 +35,7 @@ test('admin deposits ₹1,00,000; the trader sees it live; compliance verifies a
   await expect(traderPage.getByTestId('wallet-available')).toHaveText('₹1,00,000.00');
   await expect(traderPage.getByTestId('wallet-entry-row').first()).toContainText('NEFT-E2E-1');
   await expect(traderPage.getByTestId('wallet-entry-row')).toHaveCount(1);
+  await expect(traderPage.getByTestId('wallet-funding-explainer')).toHaveCount(0);
   await shot(traderPage, '32-trader-wallet-live');
 
   const compliancePage = await (await browser.newContext({ acceptDownloads: true })).newPage();

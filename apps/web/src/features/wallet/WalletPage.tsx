@@ -1,4 +1,5 @@
 import { useCallback, useMemo } from 'react';
+import { Link } from 'react-router-dom';
 import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -8,6 +9,23 @@ import { WalletBalances } from '../../components/WalletBalances';
 import { useWallet, useWalletEntries } from './wallet-api';
 import { LiveIndicator } from './LiveIndicator';
 import { WalletEntriesTable } from './WalletEntriesTable';
+
+/** Nothing in the wallet at all: nothing available, nothing held. */
+const isEmptyWallet = (w: { total: string }) => /^0+(\.0+)?$/.test(w.total);
+
+/**
+ * A new trader's first question on an empty wallet: how money gets here, and what works without it.
+ * Test id: wallet-funding-explainer.
+ */
+function FundingExplainer() {
+  return (
+    <section className="notice notice-info wallet-explainer" data-testid="wallet-funding-explainer">
+      <strong>How money gets here.</strong> An administrator records each deposit (a bank transfer, with its reference), and it shows here
+      at once, with the reference; withdrawals are recorded the same way. Paper trading does not need it: your paper account trades virtual
+      money from its own balance, which you set in <Link to="/account/brokers">Account → Brokers</Link>.
+    </section>
+  );
+}
 
 export function WalletPage() {
   const wallet = useWallet();
@@ -21,6 +39,7 @@ export function WalletPage() {
       <PageHeader section="Portfolio" title="Wallet" meta={<LiveIndicator updatedAt={wallet.dataUpdatedAt} />} />
       {wallet.isError && <ErrorNotice error={wallet.error} onRetry={() => void wallet.refetch()} />}
       <WalletBalances wallet={wallet.data} testIdPrefix="wallet" />
+      {wallet.data && isEmptyWallet(wallet.data) && <FundingExplainer />}
       <h2 className="section-title">Ledger entries</h2>
       {entries.isError && <ErrorNotice error={entries.error} onRetry={() => void entries.refetch()} />}
       <WalletEntriesTable entries={rows} loading={entries.isPending} />
