@@ -32,6 +32,8 @@ test('a trader adds RELIANCE to a watchlist, sees it tick live, and follows its 
   await result.click();
 
   const row = page.getByTestId('watchlist-row-RELIANCE');
+  // A symbol cut short in a narrow column still reads in full on hover.
+  await expect(row.locator('.wl-symbol')).toHaveAttribute('title', 'RELIANCE');
   await expect(row).toBeVisible();
   await expect(page.getByTestId('watchlist')).toHaveAttribute('data-count', '1');
   await expect(row).toHaveAttribute('data-ltp', /^\d+\.\d{2,4}$/);

@@ -160,7 +160,7 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       data-charted={charted}
       data-live={status?.state ?? 'pending'}
     >
-      <span className="wl-symbol mono" title={unavailable}>
+      <span className="wl-symbol mono" title={unavailable ? `${symbol}: ${unavailable}` : symbol}>
         {symbol}
         {unavailable && (
           <span className="wl-warn" aria-label={unavailable}>
