@@ -67,6 +67,12 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   await expect(estimate).toHaveAttribute('data-hold', /^₹[\d,]+\.\d\d$/);
   await expect(estimate).toContainText('Estimate');
   await shot(page, '50-ticket-market-buy');
+  // The primary action is in sight without scrolling the panel, at both screen sizes.
+  await expect(page.getByTestId('ticket-submit')).toBeInViewport();
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(page.getByTestId('ticket-submit')).toBeInViewport();
+  await shot(page, '50b-ticket-market-buy-1024');
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   const buyId = await submitTicket(page);
   const buyRow = page.getByTestId(`order-row-${buyId}`);
