@@ -167,7 +167,7 @@ export class WebhookDeliveriesRepository {
       ])
       .catch(sourceGone);
     if (r?.outcome === 'accepted') return { inserted: true };
-    // The winner was deleted with its source between the two statements: nothing to be a duplicate of.
+    // No original found: the winner was deleted with its source meanwhile, so there is nothing to be a duplicate of.
     if (!r) throw new DomainError('NOT_FOUND', 'No such webhook source');
     return { inserted: false, original: { id: r.original_id, status: r.original_status, receivedAt: r.original_received_at } };
   }
