@@ -16,6 +16,7 @@ import { AlertsModule, EnginesModule } from '@tradeloop/alerts';
 import { AdminJobsController } from './admin/admin-jobs.controller';
 import { MarketSteeringController } from './admin/market-steering.controller';
 import { AdminUsersController } from './admin/admin-users.controller';
+import { UserDirectoryController } from './admin/user-directory.controller';
 import { AuthController } from './auth/auth.controller';
 import {
   AdminBrokerAccountsController,
@@ -94,6 +95,7 @@ export class ApiModule {
       controllers: [
         AuthController,
         AdminUsersController,
+        UserDirectoryController,
         AdminJobsController,
         MarketSteeringController,
         AuditController,

@@ -20,6 +20,7 @@ import {
   EngageOwnKillSwitchDto,
   KillSwitchStatusDto,
   RiskEventListDto,
+  RiskEventsQueryDto,
   RiskLimitsDto,
   UpdateRiskLimitsDto,
   UserIdPathDto,
@@ -103,7 +104,11 @@ export class RiskController {
   @Get('risk/events')
   @Roles('trader', 'admin', 'compliance')
   @ZodResponse({ status: 200, type: RiskEventListDto })
-  async events(@CurrentPrincipal() p: Principal) {
-    return { items: await this.listEvents.execute(p.roles.includes('admin') || p.roles.includes('compliance') ? null : p.userId) };
+  async events(@Query() query: RiskEventsQueryDto, @CurrentPrincipal() p: Principal) {
+    const seesEveryone = p.roles.includes('admin') || p.roles.includes('compliance');
+    if (!seesEveryone && query.userId !== undefined && query.userId !== p.userId) {
+      throw new DomainError('FORBIDDEN', "Only admins and compliance see another user's risk events");
+    }
+    return { items: await this.listEvents.execute(seesEveryone ? (query.userId ?? null) : p.userId) };
   }
 }

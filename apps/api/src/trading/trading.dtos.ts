@@ -14,6 +14,7 @@ import {
   PlaceOrderSchema,
   PositionListSchema,
   RiskEventListSchema,
+  RiskEventsQuerySchema,
   RiskLimitsSchema,
   SquareOffSchema,
   TradeListSchema,
@@ -36,6 +37,7 @@ export class KillSwitchStatusDto extends createZodDto(KillSwitchStatusSchema) {}
 export class EngageOwnKillSwitchDto extends createZodDto(EngageOwnKillSwitchSchema) {}
 export class AdminKillSwitchDto extends createZodDto(AdminKillSwitchSchema) {}
 export class RiskEventListDto extends createZodDto(RiskEventListSchema) {}
+export class RiskEventsQueryDto extends createZodDto(RiskEventsQuerySchema) {}
 export class UserIdPathDto extends createZodDto(z.strictObject({ userId: z.uuid('not a user id') })) {}
 export class AdminKillSwitchQueryDto extends createZodDto(AdminKillSwitchQuerySchema) {}
 export class AdminKillSwitchStatusDto extends createZodDto(AdminKillSwitchStatusSchema) {}

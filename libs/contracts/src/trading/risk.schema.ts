@@ -73,3 +73,7 @@ export const RiskEventSchema = z.object({
 });
 export type RiskEvent = z.infer<typeof RiskEventSchema>;
 export const RiskEventListSchema = z.object({ items: z.array(RiskEventSchema) });
+
+/** `GET /api/v1/risk/events`: `userId` narrows an admin's or compliance's view to one user. */
+export const RiskEventsQuerySchema = z.strictObject({ userId: z.uuid('not a user id').optional() });
+export type RiskEventsQuery = z.infer<typeof RiskEventsQuerySchema>;

@@ -33,3 +33,35 @@ export const AdminUserPatchSchema = z
 export type AdminUserPatch = z.infer<typeof AdminUserPatchSchema>;
 
 export const UserIdParamSchema = z.strictObject({ id: z.uuid({ message: 'must be a user id (uuid)' }) });
+
+/** A user as other people's pages name them: who, not what they may do. */
+export const UserRefSchema = z.object({ id: z.uuid(), email: z.string(), displayName: z.string() });
+export type UserRef = z.infer<typeof UserRefSchema>;
+
+/** At most this many ids resolve in one directory lookup. */
+export const DIRECTORY_IDS_MAX = 100;
+
+/**
+ * `GET /api/v1/directory/users`: resolve ids to names (`ids`, comma-separated) or find people by
+ * email or name (`query`), exactly one of the two (docs/api.md).
+ */
+export const UserDirectoryQuerySchema = z
+  .strictObject({
+    ids: z
+      .string()
+      .max(37 * DIRECTORY_IDS_MAX)
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(z.uuid('not a user id')).min(1).max(DIRECTORY_IDS_MAX, `at most ${DIRECTORY_IDS_MAX} ids`))
+      .optional(),
+    /** Case-insensitive substring of email or display name. */
+    query: z.string().trim().min(1, 'type part of an email or a name').max(100).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
+  })
+  .refine((q) => (q.ids === undefined) !== (q.query === undefined), {
+    message: 'give ids or query, not both',
+    path: ['query'],
+  });
+export type UserDirectoryQuery = z.infer<typeof UserDirectoryQuerySchema>;
+
+export const UserRefListSchema = z.object({ items: z.array(UserRefSchema) });
+export type UserRefList = z.infer<typeof UserRefListSchema>;

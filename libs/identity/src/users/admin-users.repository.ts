@@ -11,11 +11,11 @@ export const toAdminUser = (row: UserRow): AdminUser => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
-/** Escapes LIKE wildcards so a search for "50%" or "a_b" means exactly that. */
 /** Newest first on (created_at, id); created_at as Postgres prints it in UTC, microseconds kept. */
 const USERS_CURSOR = cursorCodec('users', [CursorKeys.pgTimestampUtc, CursorKeys.uuid]);
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Escapes LIKE wildcards so a search for "50%" or "a_b" means exactly that. */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
 export class AdminUsersRepository {
