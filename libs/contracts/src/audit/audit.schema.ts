@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'wallet.withdrawn',
   'ledger.verified',
   'ledger.exported',
+  'audit.exported',
   'order.placed',
   'order.cancel_requested',
   'order.modify_requested',
@@ -85,3 +86,7 @@ export const AuditQuerySchema = PageQuerySchema.extend({
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;
 export const AuditEventPageSchema = pageOf(AuditEventSchema);
+
+/** `GET /api/v1/compliance/audit/export.csv`: the list's filters, every matching event. */
+export const AuditExportQuerySchema = AuditQuerySchema.omit({ limit: true, cursor: true }).strict();
+export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>;
