@@ -42,7 +42,10 @@ describe('GET /api/v1/compliance/audit/export.csv', () => {
       expect((await api.http.patch(`/api/v1/admin/users/${user.id}`, { roles: ['trader', 'compliance'] }, admin.token)).status).toBe(200);
     }
 
-    const res = await api.http.get(`/api/v1/compliance/audit/export.csv?actorId=${admin.user.id}&action=user.roles_changed`, compliance.token);
+    const res = await api.http.get(
+      `/api/v1/compliance/audit/export.csv?actorId=${admin.user.id}&action=user.roles_changed`,
+      compliance.token,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="audit-.*\.csv"/);

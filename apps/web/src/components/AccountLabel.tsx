@@ -1,5 +1,6 @@
 import { describeAccount } from '../lib/ledger';
-import { shortId } from '../lib/format';
+import type { Directory } from '../lib/user-directory';
+import { UserName } from './UserName';
 import './AccountLabel.css';
 
 interface AccountLabelProps {
@@ -7,30 +8,25 @@ interface AccountLabelProps {
   /** Show whose account it is (compliance sees every user); the wallet owner knows it is theirs. */
   showOwner?: boolean;
   onOwnerClick?: (userId: string) => void;
+  /** Names for owners (compliance pages); without it, or until it knows them, a short id shows. */
+  people?: Directory;
 }
 
 /** The account's bucket as a small tag (cash / held / house:…), the full code in the title. */
-export function AccountLabel({ account, showOwner = false, onOwnerClick }: AccountLabelProps) {
+export function AccountLabel({ account, showOwner = false, onOwnerClick, people }: AccountLabelProps) {
   const view = describeAccount(account);
   const owner = showOwner && view.userId;
   return (
     <span className="account" title={account}>
-      {owner &&
-        (onOwnerClick ? (
-          <button
-            type="button"
-            className="link-button mono"
-            title={`Show only ${view.userId}'s entries`}
-            onClick={(event) => {
-              event.stopPropagation();
-              onOwnerClick(view.userId!);
-            }}
-          >
-            {shortId(view.userId!)}
-          </button>
-        ) : (
-          <span className="mono muted">{shortId(view.userId!)}</span>
-        ))}
+      {owner && (
+        <UserName
+          id={view.userId!}
+          user={people?.(view.userId)}
+          onClick={onOwnerClick}
+          clickTitle={onOwnerClick ? "Show only this person's entries" : undefined}
+          testId="account-owner"
+        />
+      )}
       <span className={`bucket bucket-${view.bucket}`}>{view.label}</span>
     </span>
   );

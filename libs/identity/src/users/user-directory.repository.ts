@@ -17,10 +17,9 @@ export class UserDirectoryRepository {
 
   /** The users among `ids` that exist, in email order (unknown ids are left out). */
   async byIds(ids: readonly string[]): Promise<UserRef[]> {
-    const rows = await this.db.sql.rows<RefRow>(
-      `SELECT id, email, display_name FROM users WHERE id = ANY($1::uuid[]) ORDER BY email, id`,
-      [ids],
-    );
+    const rows = await this.db.sql.rows<RefRow>(`SELECT id, email, display_name FROM users WHERE id = ANY($1::uuid[]) ORDER BY email, id`, [
+      ids,
+    ]);
     return rows.map(toRef);
   }
 

@@ -1,5 +1,6 @@
 import type { LedgerEntry } from '@tradeloop/contracts';
 import { formatClock, formatDateTime, shortId, zoneLabel } from '../../lib/format';
+import type { Directory } from '../../lib/user-directory';
 import { AccountLabel } from '../AccountLabel';
 import { EntryTypeChip } from '../EntryTypeChip';
 import { Money } from '../Money';
@@ -53,11 +54,12 @@ export const entryColumns = {
   account: ({
     showOwner = false,
     onOwnerClick,
-  }: { showOwner?: boolean; onOwnerClick?: (userId: string) => void } = {}): EntryColumn<Entry> => ({
+    people,
+  }: { showOwner?: boolean; onOwnerClick?: (userId: string) => void; people?: Directory } = {}): EntryColumn<Entry> => ({
     key: 'account',
     header: 'Account',
     className: showOwner ? 'nowrap' : undefined,
-    render: (entry) => <AccountLabel account={entry.account} showOwner={showOwner} onOwnerClick={onOwnerClick} />,
+    render: (entry) => <AccountLabel account={entry.account} showOwner={showOwner} onOwnerClick={onOwnerClick} people={people} />,
   }),
 
   amount: ({ testId }: { testId?: string } = {}): EntryColumn<Entry> => ({

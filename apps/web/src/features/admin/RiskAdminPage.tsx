@@ -15,7 +15,8 @@
  *   global-kill-switch-state        platform-wide switch (data-engaged)
  *   global-kill-switch-engage / global-kill-switch-release → confirmation
  *   admin-kill-switch-dialog, admin-kill-switch-reason / admin-kill-switch-confirm  the confirmation
- *   risk-events                     every user's risk events
+ *   risk-events                     risk events: the picked user's (and platform-wide), else everyone's
+ *   risk-events-scope / risk-events-all   whose events the table shows / back to everyone
  */
 import { useState } from 'react';
 import type { AdminUser } from '@tradeloop/contracts';
@@ -34,7 +35,8 @@ import './admin.css';
 export function RiskAdminPage() {
   const [user, setUser] = useState<AdminUser | null>(null);
   const [change, setChange] = useState<SwitchChange | null>(null);
-  const events = useRiskEvents();
+  // The events follow the picked trader (theirs and the platform-wide ones); everyone's until then.
+  const events = useRiskEvents(user?.id);
   useRiskAdminSync();
 
   return (
@@ -63,7 +65,16 @@ export function RiskAdminPage() {
           )}
         </section>
       </div>
-      <h2 className="section-title">Risk events (all users)</h2>
+      <div className="row risk-events-heading">
+        <h2 className="section-title" data-testid="risk-events-scope" data-user-id={user?.id ?? ''}>
+          {user ? `Risk events: ${user.displayName} (${user.email}) and platform-wide` : 'Risk events: all users'}
+        </h2>
+        {user && (
+          <button type="button" className="button button-ghost button-small" onClick={() => setUser(null)} data-testid="risk-events-all">
+            Show all users
+          </button>
+        )}
+      </div>
       {events.isError ? (
         <ErrorNotice error={events.error} onRetry={() => void events.refetch()} />
       ) : (

@@ -1,6 +1,8 @@
 import { AUDIT_ACTIONS } from '@tradeloop/contracts';
-import { FilterBar, FilterRefresh, FilterSearch, FilterSelect, FilterSpacer } from '../../components/FilterBar';
-import { isCompleteActorId, type AuditFilters } from './audit-api';
+import { FilterBar, FilterField, FilterRefresh, FilterSelect, FilterSpacer } from '../../components/FilterBar';
+import { UserFilter } from '../../components/UserFilter';
+import { zoneLabel } from '../../lib/format';
+import { auditRangeProblem, EMPTY_AUDIT_FILTERS, type AuditFilters } from './audit-api';
 
 interface AuditFiltersBarProps {
   filters: AuditFilters;
@@ -9,10 +11,12 @@ interface AuditFiltersBarProps {
   refreshing: boolean;
 }
 
+/** Action, who (by email or name) and when; filters apply as they are chosen. */
 export function AuditFiltersBar({ filters, onChange, onRefresh, refreshing }: AuditFiltersBarProps) {
-  const actorInvalid = filters.actorId.trim() !== '' && !isCompleteActorId(filters.actorId);
+  const rangeProblem = auditRangeProblem(filters);
+  const active = filters.action || filters.actorId || filters.from || filters.to;
   return (
-    <FilterBar>
+    <FilterBar label="Audit filters" onSubmit={onRefresh}>
       <FilterSelect
         label="Action"
         value={filters.action}
@@ -21,21 +25,49 @@ export function AuditFiltersBar({ filters, onChange, onRefresh, refreshing }: Au
         anyLabel="All actions"
         testId="audit-action-filter"
       />
-      <FilterSearch
-        value={filters.actorId}
+      <UserFilter
+        userId={filters.actorId}
         onChange={(actorId) => onChange({ ...filters, actorId })}
-        placeholder="Actor user ID (uuid)"
-        label="Filter by actor user ID"
-        invalid={actorInvalid}
-        wide
-        mono
-        clearOnEscape={false}
-        slashHint={false}
+        label="Filter by who acted: email or name"
+        placeholder="Actor: email or name"
         testId="audit-actor-filter"
       />
-      {actorInvalid && <span className="field-error">Paste a full user ID to filter</span>}
+      <FilterField label="From">
+        <input
+          type="datetime-local"
+          className="input input-datetime"
+          value={filters.from}
+          onChange={(e) => onChange({ ...filters, from: e.target.value })}
+          aria-invalid={rangeProblem ? true : undefined}
+          data-testid="audit-from"
+        />
+      </FilterField>
+      <FilterField label="To" title="Events strictly before this moment">
+        <input
+          type="datetime-local"
+          className="input input-datetime"
+          value={filters.to}
+          onChange={(e) => onChange({ ...filters, to: e.target.value })}
+          aria-invalid={rangeProblem ? true : undefined}
+          data-testid="audit-to"
+        />
+      </FilterField>
+      <span className="field-hint" title="Dates are in the display zone (Account → Preferences); they are sent to the server in UTC">
+        {zoneLabel()}
+      </span>
+      {rangeProblem && <span className="field-error">{rangeProblem}</span>}
+      {active && (
+        <button
+          type="button"
+          className="button button-ghost"
+          onClick={() => onChange(EMPTY_AUDIT_FILTERS)}
+          data-testid="audit-clear-filters"
+        >
+          Clear
+        </button>
+      )}
       <FilterSpacer />
-      <FilterRefresh refreshing={refreshing} onClick={onRefresh} />
+      <FilterRefresh refreshing={refreshing} />
     </FilterBar>
   );
 }

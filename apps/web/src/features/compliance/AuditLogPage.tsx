@@ -3,13 +3,20 @@ import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
-import { useAuditEvents, type AuditFilters } from './audit-api';
+import { EMPTY_AUDIT_FILTERS, toAuditQuery, useAuditEvents, useAuditExport, type AuditFilters } from './audit-api';
 import { AuditFiltersBar } from './AuditFiltersBar';
 import { AuditTable } from './AuditTable';
 
+/**
+ * Compliance → Audit log. Test ids: audit-table, audit-row (audit-action, audit-actor,
+ * audit-subject), audit-action-filter, audit-actor-filter (a UserFilter), audit-from / audit-to,
+ * audit-clear-filters, audit-export.
+ */
 export function AuditLogPage() {
-  const [filters, setFilters] = useState<AuditFilters>({ action: '', actorId: '' });
-  const events = useAuditEvents(filters);
+  const [filters, setFilters] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
+  const query = useMemo(() => toAuditQuery(filters), [filters]);
+  const events = useAuditEvents(query);
+  const exporter = useAuditExport();
   const rows = useMemo(() => flattenPages(events.data?.pages), [events.data]);
 
   return (
@@ -18,6 +25,18 @@ export function AuditLogPage() {
         section="Compliance"
         title="Audit log"
         meta={<span className="muted">Append-only record of security and money events, newest first</span>}
+        actions={
+          <button
+            type="button"
+            className="button"
+            onClick={() => exporter.mutate(query)}
+            disabled={exporter.isPending}
+            title="Download the events matching the filters as CSV (oldest first); the export is itself audited"
+            data-testid="audit-export"
+          >
+            {exporter.isPending ? 'Exporting…' : '⇩ Export CSV'}
+          </button>
+        }
       />
       <AuditFiltersBar
         filters={filters}

@@ -1,5 +1,7 @@
 import type { AuditEvent } from '@tradeloop/contracts';
+import { UserName } from '../../components/UserName';
 import { formatDateTime, shortId } from '../../lib/format';
+import type { Directory } from '../../lib/user-directory';
 import { AuditDetails } from './AuditDetails';
 
 /** Failures and security alarms stand out; routine successes stay quiet. */
@@ -11,7 +13,22 @@ function actionTone(action: AuditEvent['action']): string {
   return 'chip-neutral';
 }
 
-export function AuditRow({ event, onActorClick }: { event: AuditEvent; onActorClick: (actorId: string) => void }) {
+/** The user a `user:<id>` subject names, if it names one. */
+export function subjectUserId(subject: string | null): string | null {
+  const match = /^user:([0-9a-f-]{36})$/i.exec(subject ?? '');
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+export function AuditRow({
+  event,
+  people,
+  onActorClick,
+}: {
+  event: AuditEvent;
+  people: Directory;
+  onActorClick: (actorId: string) => void;
+}) {
+  const subjectUser = subjectUserId(event.subject);
   return (
     <tr data-testid="audit-row">
       <td className="mono muted col-num">{event.id}</td>
@@ -21,22 +38,21 @@ export function AuditRow({ event, onActorClick }: { event: AuditEvent; onActorCl
           {event.action}
         </span>
       </td>
-      <td className="mono nowrap">
+      <td className="nowrap" data-testid="audit-actor">
         {event.actorId ? (
-          <button
-            type="button"
-            className="link-button"
-            title={`Show only events by ${event.actorId}`}
-            onClick={() => onActorClick(event.actorId!)}
-          >
-            {shortId(event.actorId)}
-          </button>
+          <UserName id={event.actorId} user={people(event.actorId)} onClick={onActorClick} clickTitle="Show only events by this person" />
         ) : (
           <span className="muted">system</span>
         )}
       </td>
-      <td className="mono nowrap" title={event.subject ?? undefined}>
-        {event.subject ? abbreviateSubject(event.subject) : <span className="muted">—</span>}
+      <td className="nowrap" title={event.subject ?? undefined} data-testid="audit-subject">
+        {subjectUser ? (
+          <UserName id={subjectUser} user={people(subjectUser)} />
+        ) : event.subject ? (
+          <span className="mono">{abbreviateSubject(event.subject)}</span>
+        ) : (
+          <span className="muted">—</span>
+        )}
       </td>
       <td>
         <AuditDetails details={event.details} />

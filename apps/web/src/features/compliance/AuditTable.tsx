@@ -1,6 +1,7 @@
 import type { AuditEvent } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
-import { AuditRow } from './AuditRow';
+import { useUserDirectory } from '../../lib/user-directory';
+import { AuditRow, subjectUserId } from './AuditRow';
 
 interface AuditTableProps {
   events: AuditEvent[];
@@ -9,6 +10,7 @@ interface AuditTableProps {
 }
 
 export function AuditTable({ events, loading, onActorClick }: AuditTableProps) {
+  const people = useUserDirectory(events.flatMap((e) => [e.actorId, subjectUserId(e.subject)]));
   return (
     <div className="table-wrap">
       <table className="table" data-testid="audit-table">
@@ -26,7 +28,7 @@ export function AuditTable({ events, loading, onActorClick }: AuditTableProps) {
         </thead>
         <tbody>
           {events.map((event) => (
-            <AuditRow key={event.id} event={event} onActorClick={onActorClick} />
+            <AuditRow key={event.id} event={event} people={people} onActorClick={onActorClick} />
           ))}
         </tbody>
       </table>

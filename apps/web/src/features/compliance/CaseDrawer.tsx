@@ -1,6 +1,8 @@
 import type { ComplianceCase } from '@tradeloop/contracts';
 import { Drawer } from '../../components/Drawer';
+import { UserName } from '../../components/UserName';
 import { formatDateTime } from '../../lib/format';
+import { useUserDirectory } from '../../lib/user-directory';
 import { caseFigures, kindLabel } from './case-format';
 
 interface CaseDrawerProps {
@@ -13,6 +15,7 @@ interface CaseDrawerProps {
 
 /** One case: what it is about, each side's figures, and how it was resolved (or the action to). */
 export function CaseDrawer({ c, onClose, canResolve, onResolve, onAccountClick }: CaseDrawerProps) {
+  const people = useUserDirectory([c?.userId]);
   return (
     <Drawer open={c !== null} title={c ? kindLabel(c.kind) : 'Case'} onClose={onClose} testId="case-details">
       {c && (
@@ -45,7 +48,7 @@ export function CaseDrawer({ c, onClose, canResolve, onResolve, onAccountClick }
               </button>
             </dd>
             <dt>User</dt>
-            <dd className="mono break">{c.userId ?? <span className="muted">the account as a whole</span>}</dd>
+            <dd>{c.userId ? <UserName id={c.userId} user={people(c.userId)} /> : <span className="muted">the account as a whole</span>}</dd>
             <dt>Subject</dt>
             <dd className="mono break">{c.subject}</dd>
             <dt>First found</dt>

@@ -1,29 +1,78 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
+import { toast } from 'sonner';
 import type { AuditAction, AuditEvent, Page } from '@tradeloop/contracts';
-import { api } from '../../lib/api';
+import { api, apiResponse, describeError } from '../../lib/api';
+import { filenameFromDisposition, formatBytes, saveBlob } from '../../lib/download';
+import { localInputToIso } from '../../lib/format';
+import { isUserId } from '../../lib/user-directory';
 
+/** The filters as chosen: an action, a person (their id, picked by email or name), local date-times. */
 export interface AuditFilters {
   action: AuditAction | '';
-  /** Only sent when it is a complete uuid; a half-typed id would be a 400. */
   actorId: string;
+  /** `<input type="datetime-local">` values in the display zone. */
+  from: string;
+  to: string;
+}
+
+export const EMPTY_AUDIT_FILTERS: AuditFilters = { action: '', actorId: '', from: '', to: '' };
+
+export interface AuditQuery {
+  action?: AuditAction;
+  actorId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** "From" must come before "To"; null when the range is fine (or open). */
+export function auditRangeProblem(filters: AuditFilters): string | null {
+  const from = localInputToIso(filters.from);
+  const to = localInputToIso(filters.to);
+  return from && to && from >= to ? '“From” must be before “To”' : null;
+}
+
+/** What the server is asked for: only complete values (a half-typed id or an inverted range is left out). */
+export function toAuditQuery(filters: AuditFilters): AuditQuery {
+  const query: AuditQuery = {};
+  if (filters.action) query.action = filters.action;
+  if (isUserId(filters.actorId)) query.actorId = filters.actorId.trim().toLowerCase();
+  if (!auditRangeProblem(filters)) {
+    const from = localInputToIso(filters.from);
+    const to = localInputToIso(filters.to);
+    if (from) query.from = from;
+    if (to) query.to = to;
+  }
+  return query;
 }
 
 const PAGE_SIZE = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const isCompleteActorId = (value: string) => UUID.test(value.trim());
-
-export function useAuditEvents(filters: AuditFilters) {
-  const actorId = isCompleteActorId(filters.actorId) ? filters.actorId.trim().toLowerCase() : '';
+export function useAuditEvents(query: AuditQuery) {
   return useInfiniteQuery({
-    queryKey: ['compliance', 'audit', { action: filters.action, actorId }],
+    queryKey: ['compliance', 'audit', query],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<AuditEvent>>('/api/v1/compliance/audit', {
-        signal,
-        query: { action: filters.action, actorId, limit: PAGE_SIZE, cursor: pageParam },
-      }),
+      api<Page<AuditEvent>>('/api/v1/compliance/audit', { signal, query: { ...query, limit: PAGE_SIZE, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** Downloads every event the filters match as CSV (oldest first); the export is itself audited. */
+export function useAuditExport() {
+  return useMutation({
+    mutationFn: async (query: AuditQuery) => {
+      const response = await apiResponse('/api/v1/compliance/audit/export.csv', { query: { ...query }, headers: { accept: 'text/csv' } });
+      const filename = filenameFromDisposition(response.headers.get('content-disposition'), 'audit.csv');
+      const blob = await response.blob();
+      saveBlob(blob, filename);
+      return { filename, size: blob.size };
+    },
+    onSuccess: ({ filename, size }) => {
+      toast.success(`Exported ${filename}`, { description: `${formatBytes(size)} of CSV, oldest event first` });
+    },
+    onError: (error) => {
+      toast.error('Export failed', { description: describeError(error) });
+    },
   });
 }

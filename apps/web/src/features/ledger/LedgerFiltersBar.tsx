@@ -1,5 +1,6 @@
 import { ENTRY_TYPES, type BookKind } from '@tradeloop/domain';
-import { FilterBar, FilterField, FilterRefresh, FilterSearch, FilterSelect, FilterSpacer } from '../../components/FilterBar';
+import { FilterBar, FilterField, FilterRefresh, FilterSelect, FilterSpacer } from '../../components/FilterBar';
+import { UserFilter } from '../../components/UserFilter';
 import { zoneLabel } from '../../lib/format';
 import { EMPTY_FILTERS, filterProblems, type LedgerFilters } from './ledger-api';
 
@@ -24,15 +25,11 @@ export function LedgerFiltersBar({ filters, onChange, onRefresh, refreshing }: L
 
   return (
     <FilterBar label="Ledger filters" onSubmit={onRefresh}>
-      <FilterSearch
-        value={filters.userId}
+      <UserFilter
+        userId={filters.userId}
         onChange={(userId) => onChange({ ...filters, userId })}
-        placeholder="User ID (uuid)"
-        label="Filter by user ID"
-        invalid={Boolean(problems.userId)}
-        wide
-        mono
-        spellCheck={false}
+        label="Filter by account holder: email or name"
+        placeholder="Holder: email or name"
         testId="ledger-user-filter"
       />
       <FilterSelect

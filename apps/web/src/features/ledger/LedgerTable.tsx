@@ -2,6 +2,8 @@ import type { LedgerEntry } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
 import { EntriesTable, type EntryColumn } from '../../components/ledger/EntriesTable';
 import { entryColumns } from '../../components/ledger/entry-columns';
+import { describeAccount } from '../../lib/ledger';
+import { useUserDirectory } from '../../lib/user-directory';
 
 interface LedgerTableProps {
   entries: LedgerEntry[];
@@ -13,11 +15,12 @@ interface LedgerTableProps {
 
 /** Every entry, with whose account it is; the whole row opens its transaction (click, Enter or Space). */
 export function LedgerTable({ entries, loading, selectedTransactionId, onOpen, onUserClick }: LedgerTableProps) {
+  const people = useUserDirectory(entries.map((entry) => describeAccount(entry.account).userId));
   const columns: EntryColumn<LedgerEntry>[] = [
     entryColumns.seq(),
     entryColumns.time(),
     entryColumns.type(),
-    entryColumns.account({ showOwner: true, onOwnerClick: onUserClick }),
+    entryColumns.account({ showOwner: true, onOwnerClick: onUserClick, people }),
     entryColumns.amount(),
     entryColumns.balanceAfter(),
     entryColumns.reference(),

@@ -1,6 +1,8 @@
 import { Drawer } from '../../components/Drawer';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { UserName } from '../../components/UserName';
 import { formatDateTime } from '../../lib/format';
+import { useUserDirectory } from '../../lib/user-directory';
 import { useLedgerTransaction } from './ledger-api';
 import { HashValue } from './HashValue';
 import { TransactionEntries } from './TransactionEntries';
@@ -15,6 +17,7 @@ interface TransactionDrawerProps {
 export function TransactionDrawer({ transactionId, onClose, onUserClick }: TransactionDrawerProps) {
   const tx = useLedgerTransaction(transactionId);
   const data = tx.data;
+  const people = useUserDirectory([data?.userId]);
   return (
     <Drawer open={transactionId !== null} title="Transaction" onClose={onClose} testId="tx-drilldown">
       {tx.isPending && <p className="muted">Loading transaction…</p>}
@@ -37,7 +40,7 @@ export function TransactionDrawer({ transactionId, onClose, onUserClick }: Trans
                 <span className="muted">none (a firm account)</span>
               ) : (
                 <>
-                  <code className="hash-text">{data.userId}</code>
+                  <UserName id={data.userId} user={people(data.userId)} testId="tx-user" />
                   <button type="button" className="button button-small" onClick={() => onUserClick(data.userId!)}>
                     Filter
                   </button>

@@ -1,5 +1,7 @@
 import type { VerifyProblem } from '@tradeloop/contracts';
+import { UserName } from '../../components/UserName';
 import { shortId } from '../../lib/format';
+import { useUserDirectory } from '../../lib/user-directory';
 
 interface VerifyProblemsProps {
   problems: VerifyProblem[];
@@ -8,6 +10,7 @@ interface VerifyProblemsProps {
 }
 
 export function VerifyProblems({ problems, onOpenTransaction, onUserClick }: VerifyProblemsProps) {
+  const people = useUserDirectory(problems.map((problem) => problem.userId));
   return (
     <div className="table-wrap verify-problems">
       <table className="table table-dense" data-testid="verify-problems">
@@ -40,16 +43,14 @@ export function VerifyProblems({ problems, onOpenTransaction, onUserClick }: Ver
                   <span className="muted">—</span>
                 )}
               </td>
-              <td className="mono nowrap">
+              <td className="nowrap">
                 {problem.userId ? (
-                  <button
-                    type="button"
-                    className="link-button mono"
-                    title={`Show ${problem.userId}'s entries`}
-                    onClick={() => onUserClick(problem.userId!)}
-                  >
-                    {shortId(problem.userId)}
-                  </button>
+                  <UserName
+                    id={problem.userId}
+                    user={people(problem.userId)}
+                    onClick={onUserClick}
+                    clickTitle="Show this person's entries"
+                  />
                 ) : (
                   <span className="muted">—</span>
                 )}

@@ -16,7 +16,9 @@ import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
+import { UserName } from '../../components/UserName';
 import { formatDateTime } from '../../lib/format';
+import { useUserDirectory } from '../../lib/user-directory';
 import { useEngageKillSwitch, useKillSwitch, useRiskEvents, useRiskLimits } from './orders-api';
 import './risk.css';
 
@@ -132,6 +134,7 @@ export function RiskEventsTable({
   loading: boolean;
   showUser?: boolean;
 }) {
+  const people = useUserDirectory(showUser ? events.map((e) => e.userId) : []);
   return (
     <div className="table-wrap">
       <table className="table table-dense" data-testid="risk-events" data-count={events.length}>
@@ -146,9 +149,13 @@ export function RiskEventsTable({
         </thead>
         <tbody>
           {events.map((e) => (
-            <tr key={e.id} data-testid={`risk-event-${e.id}`} data-kind={e.kind} data-rule={e.rule}>
+            <tr key={e.id} data-testid={`risk-event-${e.id}`} data-kind={e.kind} data-rule={e.rule} data-user-id={e.userId ?? ''}>
               <td className="mono nowrap">{formatDateTime(e.at)}</td>
-              {showUser && <td className="mono muted">{e.userId ?? 'global'}</td>}
+              {showUser && (
+                <td className="nowrap">
+                  {e.userId ? <UserName id={e.userId} user={people(e.userId)} /> : <span className="muted">everyone</span>}
+                </td>
+              )}
               <td>
                 <span className={`chip ${KIND_CHIP[e.kind]}`}>{e.kind.replace('_', ' ')}</span>
               </td>

@@ -62,10 +62,11 @@ export function useKillSwitch(enabled = true) {
   });
 }
 
-export function useRiskEvents() {
+/** Risk events: the caller's own; an admin's or compliance's everyone's, or `userId`'s (with the platform-wide ones). */
+export function useRiskEvents(userId?: string) {
   return useQuery({
-    queryKey: riskEventsQueryKey,
-    queryFn: ({ signal }) => api<{ items: RiskEvent[] }>('/api/v1/risk/events', { signal }),
+    queryKey: [...riskEventsQueryKey, userId ?? 'all'],
+    queryFn: ({ signal }) => api<{ items: RiskEvent[] }>('/api/v1/risk/events', { signal, query: { userId } }),
   });
 }
 
