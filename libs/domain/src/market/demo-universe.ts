@@ -1,4 +1,5 @@
 import { futureSymbol, lastTuesdayOfMonth, nextTuesdays, optionSymbol, type Instrument } from './instruments';
+import type { PriceTicks } from './price';
 
 const RUPEE = 10_000;
 const FIVE_PAISE = 500;
@@ -57,18 +58,49 @@ export const DEMO_EQUITIES: readonly (readonly [symbol: string, name: string, pr
   ['BEL', 'Bharat Electronics', 410],
 ];
 
-/** Index levels and derivative specs. Lot sizes are demo values; real ones come from the broker's master. */
+/**
+ * Index start levels (₹, where the simulated market starts when nothing is stored) and derivative
+ * specs. Lot sizes are demo values; real ones come from the broker's master.
+ */
 export const DEMO_INDICES = [
   { symbol: 'NIFTY', name: 'Nifty 50', level: 25_900, lotSize: 65, strikeStep: 50 },
   { symbol: 'BANKNIFTY', name: 'Nifty Bank', level: 58_300, lotSize: 30, strikeStep: 100 },
 ] as const;
 
+/** Strikes listed either side of the at-the-money one, per expiry. */
+export const DEMO_STRIKES_EACH_SIDE = 20;
+
+/** Index levels (ticks) by index symbol: where the listed strikes are centred. */
+export type IndexLevels = ReadonlyMap<string, PriceTicks>;
+
 /**
- * The demo universe as of a date: the equities, both indices, three monthly futures per index,
- * and option chains (±20 strikes around the index level) for the next two weekly expiries and
- * the current monthly one. Deterministic for a given date.
+ * The level of each demo index to list strikes around: the known one (e.g. its latest stored or
+ * live price), else its start level. Unknown, non-positive or non-integer levels are ignored.
  */
-export function demoUniverse(asOf: Date): Instrument[] {
+export function demoIndexLevels(known: ReadonlyMap<string, { price: PriceTicks } | PriceTicks> = new Map()): Map<string, PriceTicks> {
+  const out = new Map<string, PriceTicks>();
+  for (const idx of DEMO_INDICES) {
+    const k = known.get(idx.symbol);
+    const price = typeof k === 'number' ? k : k?.price;
+    out.set(idx.symbol, price !== undefined && Number.isSafeInteger(price) && price > 0 ? price : idx.level * RUPEE);
+  }
+  return out;
+}
+
+/** The at-the-money strike (ticks) of an index at `level` (ticks): the nearest multiple of its step, a half rounding up. */
+export function demoAtmStrike(strikeStepRupees: number, level: PriceTicks): PriceTicks {
+  const step = strikeStepRupees * RUPEE;
+  return Math.max(step, Math.floor((2 * level + step) / (2 * step)) * step);
+}
+
+/**
+ * The demo universe as of a date (its UTC calendar day; pass an IST date at 00:00Z): the
+ * equities, both indices, three monthly futures per index, and option chains for the next two
+ * weekly expiries and the current monthly one, DEMO_STRIKES_EACH_SIDE strikes either side of the
+ * at-the-money strike at each index's level in `levels` (else its start level). Expiries before
+ * the date are not listed: as days pass, the next ones are. Deterministic for a date and levels.
+ */
+export function demoUniverse(asOf: Date, levels: IndexLevels = new Map()): Instrument[] {
   const out: Instrument[] = DEMO_EQUITIES.map(([symbol, name]) => ({
     symbol,
     exchange: 'NSE',
@@ -84,6 +116,7 @@ export function demoUniverse(asOf: Date): Instrument[] {
     .map((k) => lastTuesdayOfMonth(y + Math.floor((m - 1 + k) / 12), ((m - 1 + k) % 12) + 1))
     .filter((d) => d >= today);
   if (monthlies.length < 3) monthlies.push(lastTuesdayOfMonth(y + Math.floor((m + 2) / 12), ((m + 2) % 12) + 1));
+  const at = demoIndexLevels(levels);
   for (const idx of DEMO_INDICES) {
     out.push({ symbol: idx.symbol, exchange: 'NSE', name: idx.name, instrumentType: 'INDEX', lotSize: 1, tickSize: FIVE_PAISE });
     for (const expiry of monthlies.slice(0, 3)) {
@@ -98,12 +131,13 @@ export function demoUniverse(asOf: Date): Instrument[] {
         underlying: idx.symbol,
       });
     }
-    const atm = Math.round(idx.level / idx.strikeStep) * idx.strikeStep;
+    const atm = demoAtmStrike(idx.strikeStep, at.get(idx.symbol)!) / RUPEE;
     const weeklies = nextTuesdays(asOf, 2).filter((d) => d !== monthlies[0]);
     const expiries = [...weeklies.map((d) => ({ d, monthly: false })), { d: monthlies[0]!, monthly: true }];
     for (const { d, monthly } of expiries) {
-      for (let k = -20; k <= 20; k += 1) {
+      for (let k = -DEMO_STRIKES_EACH_SIDE; k <= DEMO_STRIKES_EACH_SIDE; k += 1) {
         const strike = (atm + k * idx.strikeStep) * RUPEE;
+        if (strike <= 0) continue;
         for (const type of ['CE', 'PE'] as const) {
           out.push({
             symbol: optionSymbol(idx.symbol, d, strike, type, monthly),

@@ -9,3 +9,4 @@ export * from './instruments';
 export * from './demo-universe';
 export * from './simulation';
 export * from './candle-chunks';
+export * from './listing-roll';

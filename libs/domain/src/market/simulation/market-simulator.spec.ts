@@ -1,6 +1,7 @@
 import { demoUniverse } from '../demo-universe';
 import { formatPrice } from '../price';
 import { blackScholes, normalCdf } from './black-scholes';
+import { derivativePreviousClose, derivativeValue, onTickSize } from './derivative-model';
 import { MarketSimulator, type SimTick } from './market-simulator';
 import { intradayIntensity, isNseOpen, nextOpen, sessionsBetween } from './nse-session';
 
@@ -184,6 +185,148 @@ describe('MarketSimulator', () => {
     const sim = new MarketSimulator({ seed: 1, instruments: universe.slice(0, 1) });
     expect(() => sim.advance(-1)).toThrow(RangeError);
     expect(() => sim.advance(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('MarketSimulator: previous closes from the model', () => {
+  const RUPEE = 10_000;
+  const isNiftyDerivative = (i: (typeof universe)[number]) =>
+    i.underlying === 'NIFTY' && (i.instrumentType === 'FUT' || i.instrumentType === 'CE' || i.instrumentType === 'PE');
+  const start = new Map([['NIFTY', { price: 26_100 * RUPEE, prevClose: 26_000 * RUPEE }]]);
+
+  it("prices a future's or option's previous close on the index's previous close at the previous session's close, whatever it was given", () => {
+    // A stored previous close of an option is not used: the model prices it.
+    const withStale = new Map([...start, ['NIFTY26NOV25900CE', { price: 1_000 * RUPEE, prevClose: 1_000 * RUPEE }]]);
+    const sim = new MarketSimulator({ seed: 4, instruments: universe, start: withStale });
+    universe.forEach((inst, i) => {
+      const t = sim.tick(i, T0);
+      if (inst.symbol === 'NIFTY') expect(t.prevClose).toBe(26_000 * RUPEE);
+      if (!isNiftyDerivative(inst)) return;
+      expect(t.prevClose).toBe(derivativePreviousClose(inst, 26_000 * RUPEE, T0));
+      expect(t.prevClose).not.toBe(1_000 * RUPEE);
+    });
+  });
+
+  it('reports sane day changes for options near the money (no +160 % off a placeholder)', () => {
+    const sim = new MarketSimulator({ seed: 4, instruments: universe, start });
+    sim.advance(1);
+    universe.forEach((inst, i) => {
+      if (!isNiftyDerivative(inst) || inst.instrumentType === 'FUT' || Math.abs(inst.strike! - 26_100 * RUPEE) > 200 * RUPEE) return;
+      const t = sim.tick(i, T0);
+      // Monday 09:30 against Friday's close: the index is up ₹100 and three days of time value are
+      // gone — which the expiring weekly feels most (a day and a quarter left of four).
+      const ratio = t.ltp / t.prevClose;
+      expect(ratio).toBeGreaterThan(inst.expiry === '2026-11-24' ? 0.1 : 0.5);
+      expect(ratio).toBeLessThan(inst.expiry === '2026-11-24' ? 2.5 : 1.5);
+    });
+  });
+
+  it("at a new IST day, the index's last print becomes its previous close and its derivatives' are priced on it", () => {
+    const sim = new MarketSimulator({ seed: 8, instruments: universe, start });
+    const at = (s: string) => universe.findIndex((i) => i.symbol === s);
+    const call = universe.find((i) => i.symbol === 'NIFTY26D0126000CE')!;
+    sim.advance(30);
+    const lastToday = sim.tick(at('NIFTY'), T0 + 60_000).ltp;
+    sim.advance(30);
+    const tomorrow = T0 + 86_400_000;
+    const callTomorrow = sim.tick(at(call.symbol), tomorrow);
+    expect(callTomorrow.prevClose).toBe(derivativePreviousClose(call, lastToday, tomorrow));
+    expect(sim.tick(at('NIFTY'), tomorrow + 1).prevClose).toBe(lastToday);
+    // Without the index in the universe, its derivatives still close on the index's level.
+    const alone = new MarketSimulator({ seed: 8, instruments: [call], start });
+    const first = alone.tick(0, T0);
+    expect(first.prevClose).toBe(derivativePreviousClose(call, 26_000 * RUPEE, T0));
+    alone.advance(10);
+    const level = alone.indexLevel('NIFTY')!;
+    expect(alone.tick(0, tomorrow).prevClose).toBe(derivativePreviousClose(call, level, tomorrow));
+  });
+
+  it("keeps an equity's previous close its own last price", () => {
+    const sim = new MarketSimulator({ seed: 2, instruments: universe.filter((i) => i.symbol === 'TCS') });
+    const first = sim.next(T0, 10);
+    expect(first.prevClose).toBe(3450 * RUPEE);
+    const last = sim.next(T0 + 500, 10);
+    expect(sim.next(T0 + 86_400_000, 10).prevClose).toBe(last.ltp);
+  });
+});
+
+describe('MarketSimulator: the listing changes while it runs', () => {
+  const RUPEE = 10_000;
+  const base = universe.filter((i) => i.instrumentType !== 'CE' && i.instrumentType !== 'PE');
+  const far = demoUniverse(AS_OF, new Map([['NIFTY', 30_000 * RUPEE]])).filter(
+    (i) => i.underlying === 'NIFTY' && i.instrumentType === 'CE',
+  );
+
+  it('lists new contracts (priced from the index at once, picked in proportion to liquidity) and stops picking delisted ones', () => {
+    const sim = new MarketSimulator({ seed: 12, instruments: base, start: new Map([['NIFTY', { price: 30_000 * RUPEE }]]) });
+    const size = sim.size;
+    expect(sim.list(far)).toBe(far.length);
+    expect(sim.size).toBe(size + far.length);
+    expect(sim.list(far)).toBe(0); // already listed
+    const atm = far.find((i) => i.strike === 30_000 * RUPEE)!;
+    const i = sim.indexOfSymbol(atm.symbol)!;
+    sim.advance(1);
+    const t = sim.tick(i, T0);
+    const level = sim.indexLevel('NIFTY')!;
+    expect(Math.abs(t.ltp - onTickSize(derivativeValue(atm, level, T0), 500))).toBeLessThan(60 * RUPEE); // the smile follows live volatility
+    expect(t.prevClose).toBe(derivativePreviousClose(atm, 30_000 * RUPEE, T0));
+    const picked = new Set<string>();
+    for (let k = 0; k < 20_000; k += 1) picked.add(sim.symbolAt(sim.pick()));
+    expect(picked.has(atm.symbol)).toBe(true);
+
+    sim.delist(far.map((f) => f.symbol));
+    sim.delist(['NOT-LISTED']);
+    expect(sim.listedSymbols()).toEqual(base.map((b) => b.symbol));
+    for (let k = 0; k < 20_000; k += 1) expect(far.some((f) => f.symbol === sim.symbolAt(sim.pick()))).toBe(false);
+    // A delisted contract can still be printed directly (a steered one), and comes back when listed again.
+    expect(sim.tick(i, T0 + 1000).symbol).toBe(atm.symbol);
+    expect(sim.list([atm])).toBe(0);
+    expect(sim.listedSymbols()).toContain(atm.symbol);
+  });
+
+  it('re-ranks futures by expiry as the listing changes (the near month trades most)', () => {
+    const futs = base
+      .filter((i) => i.instrumentType === 'FUT' && i.underlying === 'NIFTY')
+      .sort((a, b) => a.expiry!.localeCompare(b.expiry!));
+    const sim = new MarketSimulator({ seed: 3, instruments: base });
+    const count = () => {
+      const n = new Map<string, number>();
+      for (let k = 0; k < 30_000; k += 1) {
+        const s = sim.symbolAt(sim.pick());
+        n.set(s, (n.get(s) ?? 0) + 1);
+      }
+      return n;
+    };
+    const before = count();
+    expect(before.get(futs[0]!.symbol)!).toBeGreaterThan(2 * (before.get(futs[1]!.symbol) ?? 0));
+    sim.delist([futs[0]!.symbol]);
+    const after = count();
+    expect(after.get(futs[0]!.symbol) ?? 0).toBe(0);
+    expect(after.get(futs[1]!.symbol)!).toBeGreaterThan(2 * (after.get(futs[2]!.symbol) ?? 0));
+  });
+
+  it('holds a pinned index (and prices its derivatives on it) until released, then moves on from there', () => {
+    const sim = new MarketSimulator({ seed: 5, instruments: universe });
+    const at = (s: string) => universe.findIndex((i) => i.symbol === s);
+    expect(sim.pinIndex('RELIANCE', 1)).toBe(false);
+    expect(sim.pinIndex('NIFTY', 31_000 * RUPEE)).toBe(true);
+    const call = universe.find((i) => i.symbol === 'NIFTY26D0126000CE')!;
+    for (let k = 0; k < 50; k += 1) {
+      sim.advance(1);
+      expect(sim.tick(at('NIFTY'), T0 + k * 1000).ltp).toBe(31_000 * RUPEE);
+    }
+    expect(sim.indexLevel('NIFTY')).toBe(31_000 * RUPEE);
+    // Deep in the money now: worth about the index less the strike.
+    expect(Math.abs(sim.tick(at(call.symbol), T0 + 60_000).ltp - 5_000 * RUPEE)).toBeLessThan(100 * RUPEE);
+    sim.pinIndex('NIFTY', null);
+    const levels = new Set<number>();
+    for (let k = 0; k < 50; k += 1) {
+      sim.advance(1);
+      levels.add(sim.tick(at('NIFTY'), T0 + 100_000 + k * 1000).ltp);
+    }
+    expect(levels.size).toBeGreaterThan(5);
+    expect(Math.abs([...levels][0]! - 31_000 * RUPEE)).toBeLessThan(100 * RUPEE);
+    expect(sim.indexLevel('RELIANCE')).toBeUndefined();
   });
 });
 

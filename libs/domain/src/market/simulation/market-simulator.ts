@@ -4,7 +4,7 @@ import { DEMO_EQUITIES, DEMO_INDICES } from '../demo-universe';
 import { PRICE_SCALE, type PriceTicks } from '../price';
 import { DEPTH_LEVELS, type DepthLevel, type MarketDepth } from '../depth';
 import { istDayStart, intradayIntensity, SESSION_SECONDS } from './nse-session';
-import { blackScholes } from './black-scholes';
+import { derivativeLiquidity, derivativePreviousClose, derivativeValue, INDEX_VOLATILITY } from './derivative-model';
 import { hash32, SeededRandom } from './random';
 
 /** One simulated market update: a trade at `ltp` with the touch around it. */
@@ -29,10 +29,10 @@ export interface SimTick {
 /** Where an instrument starts: its last known price (e.g. the latest stored close). */
 export type StartPrices = ReadonlyMap<string, { price: PriceTicks; prevClose?: PriceTicks }>;
 
-const SECONDS_PER_YEAR = 365 * 86_400;
 /** Model seconds between two books of one instrument. */
 const DEPTH_EVERY_S = 0.1;
-const RISK_FREE = 0.065;
+/** An index prints on 5 paise. */
+const INDEX_TICK = 500;
 const BANK_NAMES = new Set(['HDFCBANK', 'ICICIBANK', 'SBIN', 'KOTAKBANK', 'AXISBANK', 'INDUSINDBK']);
 const LARGE_CAPS = new Set(['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'ICICIBANK', 'SBIN', 'BHARTIARTL', 'ITC', 'LT', 'AXISBANK']);
 
@@ -68,8 +68,14 @@ interface IndexFactor {
   symbol: string;
   logLevel: number;
   vol: StochasticVol;
-  /** Implied volatility of its options at the money, annualised. */
-  atmIv: number;
+  /** The index's close before the first simulated day (the start's previous close, else its start level). */
+  startPrevClose: PriceTicks;
+  /** The index's previous close for the current IST day (what its derivatives' previous closes are priced on). */
+  prevClose: PriceTicks;
+  /** The index's last printed level (null until it prints): at a new IST day it becomes the previous close. */
+  printed: PriceTicks | null;
+  /** While steered: the log level the index is held at. */
+  pinned: number | null;
 }
 
 interface SimState {
@@ -95,6 +101,8 @@ interface SimState {
   spreadBps: number;
   /** Model time of the last book drawn (-Infinity: none yet). */
   depthT: number;
+  /** False once delisted: it is no longer picked (a direct `tick` still prints it). */
+  listed: boolean;
 }
 
 export interface MarketSimulatorOptions {
@@ -107,8 +115,11 @@ export interface MarketSimulatorOptions {
  * A deterministic intraday market: two index factors (NIFTY, BANKNIFTY; correlated) with
  * clustered volatility; equities move with their index by a beta plus their own clustered noise;
  * futures are the index carried to expiry; options are Black–Scholes on the index with a smile
- * whose level follows the index's current volatility. Prices land on each instrument's tick size,
- * volume follows the NSE intraday U shape, the bid/ask spread widens with volatility.
+ * whose level follows the index's current volatility (derivative-model.ts). Prices land on each
+ * instrument's tick size, volume follows the NSE intraday U shape, the bid/ask spread widens with
+ * volatility. A future's or option's previous close is the model's price on the index's previous
+ * close (never what it last printed, nor a stored placeholder), so its day change is the model's.
+ * The listing may change while it runs (`list`, `delist`: the daily roll of strikes).
  *
  * Time is the caller's: `advance(dt)` moves the model clock, `tick(i, ts)` prints instrument i at
  * wall time `ts`. Same seed and same calls → same ticks. Each instrument is evaluated lazily (its
@@ -120,29 +131,125 @@ export class MarketSimulator {
   private readonly depthRnd: SeededRandom;
   private readonly factors = new Map<string, IndexFactor>();
   private readonly states: SimState[];
-  private readonly cumulative: Float64Array;
+  private readonly indexOf = new Map<string, number>();
+  private readonly equityPrice: Map<string, number>;
+  private readonly start: StartPrices;
+  private cumulative: Float64Array;
   private t = 0;
+  /** The IST day of the latest print (NaN before the first). */
+  private day = Number.NaN;
 
   constructor(opts: MarketSimulatorOptions) {
     if (opts.instruments.length === 0) throw new DomainError('VALIDATION_FAILED', 'The simulator needs at least one instrument');
     this.rnd = new SeededRandom(opts.seed);
     this.depthRnd = new SeededRandom(opts.seed ^ 0x5eed_d3b7);
     const start = opts.start ?? new Map();
+    this.start = start;
     for (const idx of DEMO_INDICES) {
-      const level = start.get(idx.symbol)?.price ?? idx.level * PRICE_SCALE;
+      const known = start.get(idx.symbol);
+      const level = known?.price ?? idx.level * PRICE_SCALE;
+      const prevClose = known?.prevClose ?? level;
       this.factors.set(idx.symbol, {
         symbol: idx.symbol,
         logLevel: Math.log(level),
-        vol: new StochasticVol(Math.log(perSecond(idx.symbol === 'NIFTY' ? 0.13 : 0.17))),
-        atmIv: idx.symbol === 'NIFTY' ? 0.12 : 0.15,
+        vol: new StochasticVol(Math.log(perSecond(INDEX_VOLATILITY[idx.symbol]!.annualVol))),
+        startPrevClose: prevClose,
+        prevClose,
+        printed: null,
+        pinned: null,
       });
     }
-    const equityPrice = new Map(DEMO_EQUITIES.map(([s, , p]) => [s, p * PRICE_SCALE]));
+    this.equityPrice = new Map(DEMO_EQUITIES.map(([s, , p]) => [s, p * PRICE_SCALE]));
     const futureRank = rankFutures(opts.instruments);
-    this.states = opts.instruments.map((instrument) => this.initialState(instrument, start, equityPrice, futureRank));
+    this.states = [];
+    for (const instrument of opts.instruments) {
+      if (this.indexOf.has(instrument.symbol)) continue;
+      this.indexOf.set(instrument.symbol, this.states.length);
+      this.states.push(this.initialState(instrument, futureRank));
+    }
+    this.cumulative = new Float64Array(0);
+    this.reweigh();
+  }
+
+  /** The cumulative print weights `pick` searches (delisted instruments weigh nothing). */
+  private reweigh(): void {
     this.cumulative = new Float64Array(this.states.length);
     let sum = 0;
-    this.states.forEach((s, i) => (this.cumulative[i] = sum += s.weight));
+    this.states.forEach((s, i) => (this.cumulative[i] = sum += s.listed ? s.weight : 0));
+  }
+
+  /** Where `symbol` is in this simulator (for `tick`), or undefined. */
+  indexOfSymbol(symbol: string): number | undefined {
+    return this.indexOf.get(symbol);
+  }
+
+  /**
+   * Lists instruments from now on (the daily roll of the simulated listing): new ones start from
+   * the model (an index's derivatives from the index's current level), delisted ones come back
+   * where they were. Futures' liquidity is re-ranked by expiry among the listed ones. Returns how
+   * many were new.
+   */
+  list(instruments: readonly Instrument[]): number {
+    let added = 0;
+    for (const instrument of instruments) {
+      const at = this.indexOf.get(instrument.symbol);
+      if (at !== undefined) {
+        this.states[at]!.listed = true;
+        continue;
+      }
+      this.indexOf.set(instrument.symbol, this.states.length);
+      const s = this.initialState(instrument, new Map());
+      s.lastT = this.t; // nothing is due from before it was listed
+      this.states.push(s);
+      added += 1;
+    }
+    this.rerankFutures();
+    this.reweigh();
+    return added;
+  }
+
+  /** Stops picking these instruments (no longer listed, or expired). Unknown symbols are ignored. */
+  delist(symbols: Iterable<string>): void {
+    for (const symbol of symbols) {
+      const at = this.indexOf.get(symbol);
+      if (at !== undefined) this.states[at]!.listed = false;
+    }
+    this.rerankFutures();
+    this.reweigh();
+  }
+
+  /** The symbols listed now, in index order. */
+  listedSymbols(): string[] {
+    return this.states.filter((s) => s.listed).map((s) => s.instrument.symbol);
+  }
+
+  private rerankFutures(): void {
+    const rank = rankFutures(this.states.filter((s) => s.listed).map((s) => s.instrument));
+    for (const s of this.states) {
+      if (s.kind !== 'FUT' || !s.listed) continue;
+      const l = derivativeLiquidity(s.instrument, Math.exp(s.factor!.logLevel), rank.get(s.instrument.symbol) ?? 0);
+      s.weight = l.weight;
+      s.unitsPerSecond = l.unitsPerDay / SESSION_SECONDS;
+    }
+  }
+
+  /** The current level of an index the model moves (ticks, on the index's 5-paise tick), or undefined. */
+  indexLevel(symbol: string): PriceTicks | undefined {
+    const f = this.factors.get(symbol);
+    return f ? Math.max(INDEX_TICK, Math.round(Math.exp(f.logLevel) / INDEX_TICK) * INDEX_TICK) : undefined;
+  }
+
+  /**
+   * Holds an index at `level` (ticks) — and so everything priced on it: its futures and options,
+   * and the market move of its equities — until released with null. The steering seam's way of
+   * moving an index (docs/api.md "Market steering"). False for a symbol that is not a modelled index.
+   */
+  pinIndex(symbol: string, level: PriceTicks | null): boolean {
+    const f = this.factors.get(symbol);
+    if (!f) return false;
+    f.pinned = level === null ? null : Math.log(level);
+    if (f.pinned !== null) f.logLevel = f.pinned;
+    return true;
   }
 
   get size(): number {
@@ -167,7 +274,7 @@ export class MarketSimulator {
       [bank, zBank],
     ] as const) {
       const sigma = f.vol.step(dt, this.rnd);
-      f.logLevel += -0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * z;
+      f.logLevel = f.pinned ?? f.logLevel + -0.5 * sigma * sigma * dt + sigma * Math.sqrt(dt) * z;
     }
   }
 
@@ -196,8 +303,9 @@ export class MarketSimulator {
     const s = this.states[i];
     if (!s) throw new RangeError(`no instrument at ${i}`);
     const day = istDayStart(ts);
+    if (day !== this.day) this.newDay(day);
     if (day !== s.day) {
-      if (s.seq > 0) s.prevClose = s.ltp;
+      s.prevClose = this.previousClose(s, ts);
       s.day = day;
       s.volume = 0;
     }
@@ -205,6 +313,7 @@ export class MarketSimulator {
     const fair = this.fairPrice(s, ts);
     const tickSize = s.instrument.tickSize;
     const ltp = Math.max(tickSize, Math.round(fair / tickSize) * tickSize);
+    if (s.kind === 'INDEX') s.factor!.printed = ltp;
     const vol = s.idio?.ratio ?? s.factor?.vol.ratio ?? 1;
     const spreadTicks = Math.max(1, Math.round((ltp * s.spreadBps * vol) / 10_000 / tickSize));
     const below = Math.floor(this.rnd.uniform() * (spreadTicks + 1));
@@ -226,6 +335,35 @@ export class MarketSimulator {
       out.depth = this.depthAround(bid, ask, tickSize, s);
     }
     return out;
+  }
+
+  /** A new IST day: each index's last print becomes its previous close. */
+  private newDay(day: number): void {
+    for (const f of this.factors.values()) {
+      f.prevClose = Number.isNaN(this.day)
+        ? f.startPrevClose
+        : (f.printed ?? Math.max(INDEX_TICK, Math.round(Math.exp(f.logLevel) / INDEX_TICK) * INDEX_TICK));
+    }
+    this.day = day;
+  }
+
+  /**
+   * An instrument's previous close at its first print of an IST day. An index's is its last print
+   * before the day (or the start's previous close); a future's or option's is the model's price on
+   * that close (derivativePreviousClose), whatever it last traded at; an equity's is its own last
+   * price (or the start's previous close, or its start price).
+   */
+  private previousClose(s: SimState, ts: number): PriceTicks {
+    switch (s.kind) {
+      case 'INDEX':
+        return s.factor!.prevClose;
+      case 'FUT':
+      case 'CE':
+      case 'PE':
+        return derivativePreviousClose(s.instrument, s.factor!.prevClose, ts);
+      default:
+        return s.seq > 0 ? s.ltp : s.prevClose;
+    }
   }
 
   /**
@@ -258,20 +396,11 @@ export class MarketSimulator {
     switch (s.kind) {
       case 'INDEX':
         return Math.exp(f!.logLevel);
-      case 'FUT': {
-        const years = Math.max(0, yearsTo(s.instrument.expiry!, ts));
-        return Math.exp(f!.logLevel) * Math.exp(RISK_FREE * years);
-      }
+      case 'FUT':
       case 'CE':
-      case 'PE': {
-        const spot = Math.exp(f!.logLevel);
-        const strike = s.instrument.strike!;
-        const years = yearsTo(s.instrument.expiry!, ts);
-        const moneyness = Math.log(strike / spot);
-        // Smile: puts below spot and far strikes trade richer; the level follows realised vol.
-        const iv = f!.atmIv * Math.sqrt(f!.vol.ratio) * (1 + 2.5 * moneyness * moneyness - 0.6 * moneyness);
-        return blackScholes(s.kind, spot, strike, years, Math.max(0.03, iv), RISK_FREE);
-      }
+      case 'PE':
+        // The smile's level follows the index's realised volatility.
+        return derivativeValue(s.instrument, Math.exp(f!.logLevel), ts, f!.vol.ratio);
       default: {
         const sigma = s.idio!.step(elapsed, this.rnd);
         const marketMove = f ? s.beta * (f.logLevel - s.factorMark) : 0;
@@ -282,12 +411,7 @@ export class MarketSimulator {
     }
   }
 
-  private initialState(
-    instrument: Instrument,
-    start: StartPrices,
-    equityPrice: Map<string, number>,
-    futureRank: Map<string, number>,
-  ): SimState {
+  private initialState(instrument: Instrument, futureRank: Map<string, number>): SimState {
     const h = hash32(instrument.symbol);
     const u = (k: number) => ((h >>> k) & 0xff) / 255; // stable per-symbol parameters
     const kind = instrument.instrumentType;
@@ -300,8 +424,8 @@ export class MarketSimulator {
           ? instrument.symbol
           : (instrument.underlying ?? 'NIFTY');
     const factor = this.factors.get(factorSymbol) ?? this.factors.get('NIFTY')!;
-    const known = start.get(instrument.symbol);
-    const startPrice = known?.price ?? equityPrice.get(instrument.symbol) ?? 1_000 * PRICE_SCALE;
+    const known = this.start.get(instrument.symbol);
+    const startPrice = known?.price ?? this.equityPrice.get(instrument.symbol) ?? 1_000 * PRICE_SCALE;
     let weight: number;
     const clip = instrument.lotSize;
     let spreadBps = 3;
@@ -314,17 +438,13 @@ export class MarketSimulator {
     } else if (kind === 'INDEX') {
       weight = 3;
       spreadBps = 0;
-    } else if (kind === 'FUT') {
-      const order = futureRank.get(instrument.symbol) ?? 0;
-      weight = order === 0 ? 6 : order === 1 ? 1.5 : 0.5;
-      spreadBps = 1;
-      unitsPerDay = 100_000 * clip * (order === 0 ? 1 : order === 1 ? 0.1 : 0.02);
     } else {
-      const spot = Math.exp(factor.logLevel);
-      const distance = Math.abs(Math.log(instrument.strike! / spot)) / 0.0025; // ≈ strikes from ATM
-      weight = 2 * Math.exp(-distance / 6) + 0.02;
-      spreadBps = 40;
-      unitsPerDay = 400_000 * clip * Math.exp(-distance / 6);
+      // Futures and options: priced by the model from the index, so a start price means nothing to them.
+      ({ weight, spreadBps, unitsPerDay } = derivativeLiquidity(
+        instrument,
+        Math.exp(factor.logLevel),
+        futureRank.get(instrument.symbol) ?? 0,
+      ));
     }
     const idio = kind === 'EQ' ? new StochasticVol(Math.log(perSecond(0.18 + 0.14 * u(0)))) : null;
     return {
@@ -346,14 +466,9 @@ export class MarketSimulator {
       unitsPerSecond: unitsPerDay / SESSION_SECONDS,
       spreadBps,
       depthT: Number.NEGATIVE_INFINITY,
+      listed: true,
     };
   }
-}
-
-/** Years from `ts` to 15:30 IST on the expiry date. */
-function yearsTo(expiry: string, ts: number): number {
-  const close = Date.parse(`${expiry}T10:00:00Z`); // 15:30 IST
-  return (close - ts) / 1000 / SECONDS_PER_YEAR;
 }
 
 /** Per underlying, 0 for the nearest future, 1 for the next… (liquidity concentrates in the near month). */

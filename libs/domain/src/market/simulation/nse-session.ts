@@ -39,6 +39,17 @@ export function sessionsBetween(from: number, to: number): { open: number; close
   return out;
 }
 
+/**
+ * The close (15:30 IST) of the last session on an IST day before the one containing `ts`: the
+ * "previous close" a quote's day change is measured against (Friday's for a Monday or a weekend).
+ */
+export function previousSessionClose(ts: number): number {
+  for (let day = istDayStart(ts) - DAY; ; day -= DAY) {
+    const s = sessionOf(day);
+    if (s) return s.close;
+  }
+}
+
 /** The next session open at or after `ts` (if the market is open at `ts`, that session's open is in the past: returns `ts`). */
 export function nextOpen(ts: number): number {
   for (let day = istDayStart(ts); ; day += DAY) {
