@@ -53,7 +53,7 @@ describe('GET /api/v1/compliance/audit/export.csv', () => {
     const rows = parseCsv(res.text);
     expect(rows.map((r) => r.subject)).toEqual([`user:${a.id}`, `user:${b.id}`]);
     expect(rows.every((r) => r.actor_email === admin.user.email && r.action === 'user.roles_changed')).toBe(true);
-    expect(JSON.parse(rows[0]!.details)).toEqual({ before: ['trader'], after: ['trader', 'compliance'] });
+    expect(JSON.parse(rows[0]!.details!)).toEqual({ before: ['trader'], after: ['trader', 'compliance'] });
     expect(Number(rows[0]!.event_id)).toBeLessThan(Number(rows[1]!.event_id));
     expect(rows[0]!.request_id).not.toBe('');
 

@@ -115,6 +115,60 @@ test('a quant uploads a model, promotes it to production, runs an ml-signal pape
   await expect(page.getByTestId(`strategy-orders-count-${strategyId}`)).not.toHaveText('0');
   await shot(page, '84-quant-strategy-orders');
 
+  // A plain Stop reads "stopped", never "halted"; the P&L then follows live prices without a reload.
+  await page.getByTestId(`strategy-stop-${strategyId}`).click();
+  await expect(strategy).toHaveAttribute('data-status', 'stopped');
+  await expect(page.getByTestId(`strategy-state-${strategyId}`)).toHaveText('stopped');
+  await expect(page.getByTestId(`strategy-switch-chip-${strategyId}`)).toHaveCount(0);
+  const quantLogin = await request.post('/api/v1/auth/login', { data: { email: quant.email, password: quant.password } });
+  const quantHeaders = { authorization: `Bearer ${((await quantLogin.json()) as { accessToken: string }).accessToken}` };
+  const adminLogin = await request.post('/api/v1/auth/login', { data: ADMIN });
+  const adminHeaders = { authorization: `Bearer ${((await adminLogin.json()) as { accessToken: string }).accessToken}` };
+  // Every order it placed has settled (paper orders fill on the next tick), so its book is final.
+  const settled = ['FILLED', 'CANCELLED', 'REJECTED', 'EXPIRED'];
+  await expect
+    .poll(
+      async () => {
+        const { items } = (await (await request.get(`/api/v1/strategies/${strategyId}/orders`, { headers: quantHeaders })).json()) as {
+          items: { status: string }[];
+        };
+        return items.length > 0 && items.every((o) => settled.includes(o.status));
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  const view = (await (await request.get(`/api/v1/strategies/${strategyId}`, { headers: quantHeaders })).json()) as {
+    pnl: { realized: string };
+    positions: { symbol: string; netQuantity: number; averagePrice: string | null }[];
+  };
+  const open = view.positions.filter((p) => p.netQuantity !== 0);
+  expect(open.length).toBeGreaterThan(0);
+  // Each open symbol steered to a price ₹10 above its average (on the 0.05 tick), so the expected
+  // P&L is exact: in 1e-4 rupee units, (price − average) × net, rounded to the paisa half away from zero.
+  const units = (price: string) => {
+    const [r, f = ''] = price.split('.');
+    return BigInt(r!) * 10_000n + BigInt(f.padEnd(4, '0'));
+  };
+  const paise = (v: bigint) => (v < 0n ? -((-v + 50n) / 100n) : (v + 50n) / 100n);
+  let expected = units(view.pnl.realized) / 100n;
+  for (const p of open) {
+    const target = ((units(p.averagePrice!) + 250n) / 500n) * 500n + 100_000n;
+    const price = `${target / 10_000n}.${String(target % 10_000n)
+      .padStart(4, '0')
+      .slice(0, 2)}`;
+    const res = await request.post('/api/v1/admin/market/steer', { data: { symbol: p.symbol, price }, headers: adminHeaders });
+    expect(res.status(), await res.text()).toBe(200);
+    expected += paise((target - units(p.averagePrice!)) * BigInt(p.netQuantity));
+  }
+  const rupees = `${expected < 0n ? '-' : ''}${(expected < 0n ? -expected : expected) / 100n}.${String((expected < 0n ? -expected : expected) % 100n).padStart(2, '0')}`;
+  await expect(page.getByTestId(`strategy-pnl-${strategyId}`)).toHaveAttribute('data-total', rupees, { timeout: 15_000 });
+  await shot(page, '84b-quant-strategy-live-pnl');
+  for (const p of open) {
+    await request.post('/api/v1/admin/market/steer', { data: { symbol: p.symbol, price: null }, headers: adminHeaders });
+  }
+  await page.getByTestId(`strategy-start-${strategyId}`).click();
+  await expect(strategy).toHaveAttribute('data-status', 'running');
+
   // The model's signals in the list (live and over REST), and as markers on the chart.
   await page.getByTestId('subnav-signals').click();
   await page.getByTestId('signals-filter-model').selectOption(modelId);

@@ -12,26 +12,30 @@
  *   strategy-<id>              one strategy (data-name, data-status running|stopped, data-state running|stopped|halted,
  *                              data-mode, data-kill-engaged)
  *   strategy-state-<id>        its state chip
- *   strategy-pnl-<id>          total P&L (data-total); strategy-orders-count-<id>
+ *   strategy-pnl-<id>          total P&L marked to live ticks (data-total); strategy-unrealized-<id>; strategy-orders-count-<id>
+ *   strategy-switch-chip-<id>  shown while its kill switch is engaged
  *   strategy-start-<id> / strategy-stop-<id>
  *   strategy-kill-<id>         pull / release its kill switch → strategy-kill-dialog, strategy-kill-reason, strategy-kill-confirm
  *   strategy-action-error-<id> a refused start / stop
  *   strategy-orders-toggle-<id>  shows / hides strategy-orders-<id> (data-count), rows strategy-order-<orderId>
  *   strategy-runs-toggle-<id>    shows / hides its runs and their comparison (StrategyRuns)
  */
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ModelDto, StrategyDto } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { describeError } from '../../lib/api';
+import { toDecimalString } from '../../lib/money';
 import { formatRelative } from '../../lib/format';
 import { StrategyCreateForm } from './StrategyCreateForm';
 import { StrategyKillSwitchDialog } from './StrategyKillSwitchDialog';
 import { StrategyOrders } from './StrategyOrders';
 import { StrategyRuns } from './StrategyRuns';
-import { formatParams, strategyState, type StrategyState } from './strategy-format';
+import { QuoteBook } from '../trade/quote-book';
+import { useLiveLtps, useLiveQuotes } from '../trade/useLiveQuotes';
+import { formatParams, strategyLivePnl, strategyState, type StrategyState } from './strategy-format';
 import { useIsQuant } from './useIsQuant';
 import { useModels, useStrategies, useStrategiesSync, useStrategyCommand } from './quant-api';
 import './quant.css';
@@ -60,6 +64,14 @@ function QuantStrategies() {
   const [killing, setKilling] = useState<StrategyDto | null>(null);
   useStrategiesSync();
   const items = strategies.data?.items ?? [];
+  // Open positions are marked to live ticks, so P&L moves between fills without a reload.
+  const [book] = useState(() => new QuoteBook());
+  useEffect(() => () => book.dispose(), [book]);
+  const openSymbols = useMemo(
+    () => [...new Set(items.flatMap((s) => s.positions.filter((p) => p.netQuantity !== 0).map((p) => p.symbol)))].sort(),
+    [items],
+  );
+  useLiveQuotes(book, openSymbols);
   const modelsById = new Map((models.data?.items ?? []).map((m) => [m.id, m]));
 
   return (
@@ -89,6 +101,7 @@ function QuantStrategies() {
                   key={s.id}
                   strategy={s}
                   model={s.modelId ? modelsById.get(s.modelId) : undefined}
+                  book={book}
                   onKill={() => setKilling(s)}
                 />
               ))}
@@ -105,7 +118,22 @@ function QuantStrategies() {
   );
 }
 
-function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; model: ModelDto | undefined; onKill: () => void }) {
+function StrategyCard({
+  strategy: s,
+  model,
+  book,
+  onKill,
+}: {
+  strategy: StrategyDto;
+  model: ModelDto | undefined;
+  book: QuoteBook;
+  onKill: () => void;
+}) {
+  const ltpOf = useLiveLtps(
+    book,
+    s.positions.filter((p) => p.netQuantity !== 0).map((p) => p.symbol),
+  );
+  const pnl = strategyLivePnl(s, ltpOf);
   const [showOrders, setShowOrders] = useState(false);
   const [showRuns, setShowRuns] = useState(false);
   const command = useStrategyCommand();
@@ -130,6 +158,11 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
           </span>
           <span className={`chip ${s.mode === 'live' ? 'chip-warning' : 'chip-accent'}`}>{s.mode}</span>
           <span className="chip chip-neutral">{s.kind}</span>
+          {s.killSwitch.engaged && (
+            <span className="chip chip-negative" data-testid={`strategy-switch-chip-${s.id}`}>
+              kill switch on
+            </span>
+          )}
         </div>
         <div className="strategy-actions">
           {running ? (
@@ -182,20 +215,20 @@ function StrategyCard({ strategy: s, model, onKill }: { strategy: StrategyDto; m
       <dl className="strategy-facts">
         <div>
           <dt>P&amp;L</dt>
-          <dd data-testid={`strategy-pnl-${s.id}`} data-total={s.pnl.total}>
-            <Money value={s.pnl.total} signed />
+          <dd data-testid={`strategy-pnl-${s.id}`} data-total={toDecimalString(pnl.total)}>
+            <Money value={pnl.total} signed />
           </dd>
         </div>
         <div>
           <dt>Realized</dt>
           <dd>
-            <Money value={s.pnl.realized} signed />
+            <Money value={pnl.realized} signed />
           </dd>
         </div>
         <div>
           <dt>Unrealized</dt>
           <dd>
-            <Money value={s.pnl.unrealized} signed />
+            <Money value={pnl.unrealized} signed testId={`strategy-unrealized-${s.id}`} />
           </dd>
         </div>
         <div>

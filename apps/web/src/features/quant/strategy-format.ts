@@ -1,4 +1,6 @@
 import type { RunsCompare, StrategyDto } from '@tradeloop/contracts';
+import { toPaise } from '../../lib/money';
+import { unrealizedPaise } from '../../lib/pnl';
 
 /** Symbols typed as "INFY, tcs RELIANCE": upper-cased, each once, in the order typed. */
 export const parseSymbols = (text: string): string[] => [
@@ -23,8 +25,34 @@ export function formatParams(params: StrategyDto['params']): string {
 
 export type StrategyState = 'running' | 'stopped' | 'halted';
 
-/** What the row says: a pulled kill switch outranks running/stopped (the strategy places nothing). */
-export const strategyState = (s: Pick<StrategyDto, 'status' | 'killSwitch'>): StrategyState => (s.killSwitch.engaged ? 'halted' : s.status);
+/**
+ * What the chip says. Halted is a running strategy whose kill switch is pulled (it runs and places
+ * nothing); a stopped one says stopped, switch or not (the switch shows on its own chip), so a
+ * plain Stop never reads "halted".
+ */
+export const strategyState = (s: Pick<StrategyDto, 'status' | 'killSwitch'>): StrategyState =>
+  s.status === 'running' && s.killSwitch.engaged ? 'halted' : s.status;
+
+export interface LivePnl {
+  realized: bigint;
+  unrealized: bigint;
+  total: bigint;
+}
+
+/**
+ * The strategy's P&L marked to the live prices: realized as the server last said (it changes with
+ * fills, which re-read the strategy), each open position's unrealized from `ltpOf(symbol)` when a
+ * price is known, else the server's figure for it.
+ */
+export function strategyLivePnl(s: Pick<StrategyDto, 'pnl' | 'positions'>, ltpOf: (symbol: string) => string | null | undefined): LivePnl {
+  const realized = toPaise(s.pnl.realized);
+  let unrealized = 0n;
+  for (const p of s.positions) {
+    if (p.netQuantity === 0) continue;
+    unrealized += unrealizedPaise(ltpOf(p.symbol), p.averagePrice, p.netQuantity) ?? toPaise(p.unrealizedPnl);
+  }
+  return { realized, unrealized, total: realized + unrealized };
+}
 
 /**
  * The compare chart's note on thinned curves (docs/backtests.md "Strategy runs": the API draws a

@@ -17,21 +17,11 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Money } from '../../components/Money';
 import { toDecimalString, toPaise } from '../../lib/money';
-import { formatPrice, priceTicks } from '../../lib/price';
+import { unrealizedPaise } from '../../lib/pnl';
+import { formatPrice } from '../../lib/price';
 import { usePlaceOrder } from './orders-api';
 import type { QuoteBook } from './quote-book';
 import { useLiveQuote } from './useLiveQuotes';
-
-/** (ltp − average) × net in paise, rounded half away from zero; null when either price is unknown. */
-export function unrealizedPaise(ltp: string | null | undefined, average: string | null | undefined, net: number): bigint | null {
-  const l = priceTicks(ltp);
-  const a = priceTicks(average);
-  if (l === null || a === null) return null;
-  const v = BigInt(l - a) * BigInt(net); // ticks·units; 100 per paisa
-  const abs = v < 0n ? -v : v;
-  const paise = (abs + 50n) / 100n;
-  return v < 0n ? -paise : paise;
-}
 
 const rowKey = (p: PositionDto) => `${p.symbol}|${p.product}`;
 

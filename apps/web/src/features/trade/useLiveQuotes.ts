@@ -38,3 +38,25 @@ export function useLiveQuote(book: QuoteBook, symbol: string | null): LiveQuote 
   const get = useCallback(() => (symbol ? book.get(symbol) : undefined), [book, symbol]);
   return useSyncExternalStore(subscribe, get);
 }
+
+/**
+ * The latest LTP of each of `symbols` from the book (undefined before the first quote),
+ * re-rendering when any of them changes.
+ */
+export function useLiveLtps(book: QuoteBook, symbols: readonly string[]): (symbol: string) => string | undefined {
+  const key = symbols.join('\u0000');
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      const offs = key ? key.split('\u0000').map((s) => book.subscribe(s, listener)) : [];
+      return () => offs.forEach((off) => off());
+    },
+    [book, key],
+  );
+  // A string snapshot: equal prices compare equal, so unchanged quotes do not re-render.
+  const snapshot = useSyncExternalStore(
+    subscribe,
+    useCallback(() => (key ? key.split('\u0000').map((s) => book.get(s)?.ltp ?? '') : []).join('\u0000'), [book, key]),
+  );
+  const ltps = new Map(key ? key.split('\u0000').map((s, i) => [s, snapshot.split('\u0000')[i] || undefined] as const) : []);
+  return (symbol) => ltps.get(symbol);
+}
