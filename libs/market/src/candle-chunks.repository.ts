@@ -73,6 +73,17 @@ export class CandleChunksRepository {
     return out;
   }
 
+  /** The first (oldest) bar's time of a symbol's chunks of a timeframe, or null without any. */
+  async firstBarAt(symbol: string, timeframe: Timeframe): Promise<number | null> {
+    const index = await this.db.sql.rows<{ start: string; version: string }>(
+      `SELECT chunk_start::text AS start, xmin::text AS version FROM candle_chunks
+       WHERE symbol = $1 AND timeframe = $2 ORDER BY chunk_start LIMIT 1`,
+      [symbol, timeframe],
+    );
+    const [first] = await this.load(symbol, timeframe, index);
+    return first && first.length > 0 ? first.ts[0]! : null;
+  }
+
   /** Newest-first windows before `to` until they hold `count` bars; returned oldest first. */
   async readLatest(symbol: string, timeframe: Timeframe, to: number, count: number): Promise<CandleColumns[]> {
     const out: CandleColumns[] = [];

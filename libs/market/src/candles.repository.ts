@@ -263,6 +263,19 @@ export class CandlesRepository {
     return mergeCandleColumns(chunks, loose, from, to);
   }
 
+  /** The time of a symbol's first (oldest) stored bar of a timeframe, in chunks or loose rows; null without any. */
+  async firstBarAt(symbol: string, timeframe: Timeframe): Promise<number | null> {
+    const [loose, chunked] = await Promise.all([
+      this.db.sql.one<{ t: string | null }>(
+        `SELECT (extract(epoch FROM min(ts)) * 1000)::bigint::text AS t FROM candles WHERE symbol = $1 AND timeframe = $2`,
+        [symbol, timeframe],
+      ),
+      this.chunks.firstBarAt(symbol, timeframe),
+    ]);
+    const times = [loose.t === null ? null : Number(loose.t), chunked].filter((t): t is number => t !== null);
+    return times.length > 0 ? Math.min(...times) : null;
+  }
+
   /**
    * How many candles of a symbol lie in [from, to), without reading the range: whole chunks by
    * their bar count, the (at most two) chunks at the edges decoded, loose rows counted off the

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { formatPrice, type Instrument } from '@tradeloop/domain';
+import { formatPrice, type Instrument, type ListedInstrument, type ListingRollPlan } from '@tradeloop/domain';
 import type { InstrumentDto, InstrumentQuery } from '@tradeloop/contracts';
 import { Db, type Sql } from '@tradeloop/platform';
 import { INSERT_INSTRUMENTS, INSTRUMENT_COLUMNS, instrumentFields, instrumentInsertParams, type InstrumentRow } from './instrument-rows';
@@ -82,6 +82,47 @@ export class InstrumentsRepository {
       instrumentInsertParams(instruments),
     );
     return rows.length;
+  }
+
+  /**
+   * The unexpired futures and options of `underlyings` on `today` (YYYY-MM-DD, IST) that the
+   * simulated listing manages — every one no broker's master keys — with their active flag (what
+   * the daily roll compares with today's listing).
+   */
+  async simulatedDerivatives(underlyings: readonly string[], today: string, sql: Sql = this.db.sql): Promise<ListedInstrument[]> {
+    const rows = await sql.rows<InstrumentRow>(
+      `SELECT ${INSTRUMENT_COLUMNS}, active FROM instruments i
+       WHERE underlying = ANY($1::text[]) AND instrument_type IN ('FUT', 'CE', 'PE') AND expiry >= $2::date
+         AND NOT EXISTS (SELECT 1 FROM instrument_broker_keys k WHERE k.symbol = i.symbol)
+       ORDER BY symbol`,
+      [underlyings, today],
+    );
+    return rows.map((r) => ({ ...instrumentFields(r), active: r.active === true }));
+  }
+
+  /**
+   * Writes a roll of the simulated listing (planListingRoll) inside the caller's transaction:
+   * today's listing inserted or updated and active (a contract delisted before is listed again),
+   * the no longer listed ones deactivated — never deleted: orders and positions keep reading them.
+   * Instruments a broker's master manages are left to it.
+   */
+  async applyListing(plan: Pick<ListingRollPlan, 'list' | 'delist'>, sql: Sql): Promise<void> {
+    this.recent.clear();
+    if (plan.list.length > 0)
+      await sql.rows(
+        `${INSERT_INSTRUMENTS}
+         ON CONFLICT (symbol) DO UPDATE SET exchange = EXCLUDED.exchange, name = EXCLUDED.name, instrument_type = EXCLUDED.instrument_type,
+           lot_size = EXCLUDED.lot_size, tick_size_ticks = EXCLUDED.tick_size_ticks, expiry = EXCLUDED.expiry,
+           strike_ticks = EXCLUDED.strike_ticks, underlying = EXCLUDED.underlying, active = true, deactivated_at = NULL, updated_at = now()
+         WHERE NOT EXISTS (SELECT 1 FROM instrument_broker_keys k WHERE k.symbol = instruments.symbol)`,
+        instrumentInsertParams(plan.list),
+      );
+    if (plan.delist.length > 0)
+      await sql.rows(
+        `UPDATE instruments i SET active = false, deactivated_at = now(), updated_at = now()
+         WHERE symbol = ANY($1::text[]) AND active AND NOT EXISTS (SELECT 1 FROM instrument_broker_keys k WHERE k.symbol = i.symbol)`,
+        [plan.delist],
+      );
   }
 
   /** Every active instrument not yet expired on `asOfDate` (YYYY-MM-DD, IST): what a feed quotes. */

@@ -32,4 +32,5 @@ export * from './order-history.verifier';
 export * from './brokers';
 export * from './reconciliation';
 export * from './instrument-masters.use-case';
+export * from './simulated-listing.use-case';
 export * from './kite-gtt-sessions';

@@ -21,6 +21,7 @@ import { ModifyOrderUseCase } from './modify-order.use-case';
 import { MovePaperHoldsUseCase } from './move-paper-holds.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
 import { RunInstrumentMastersUseCase } from './instrument-masters.use-case';
+import { RollSimulatedListingUseCase } from './simulated-listing.use-case';
 import {
   HoldingsBaselineUseCases,
   ListComplianceCasesQuery,
@@ -59,6 +60,8 @@ const USE_CASES = [
   HoldingsBaselineUseCases,
   // The daily instrument masters import (the worker's job; in process in tests).
   RunInstrumentMastersUseCase,
+  // The daily roll of the simulated market's listing (the worker that runs the simulated feed).
+  RollSimulatedListingUseCase,
   // Upstox's unsigned order webhook: a hint for the worker to re-read the order.
   ReceiveUpstoxWebhookUseCase,
 ];

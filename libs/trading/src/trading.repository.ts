@@ -472,6 +472,21 @@ export class TradingRepository {
   }
 
   /**
+   * Which of `symbols` someone has an open order or a non-flat position in (any user, any
+   * account): what the daily roll of the simulated listing must not delist.
+   */
+  async symbolsInUse(symbols: readonly string[], sql: Sql = this.db.sql): Promise<Set<string>> {
+    if (symbols.length === 0) return new Set();
+    const rows = await sql.rows<{ symbol: string }>(
+      `SELECT symbol FROM orders WHERE symbol = ANY($1::text[]) AND status = ANY($2::text[])
+       UNION
+       SELECT symbol FROM positions WHERE symbol = ANY($1::text[]) AND net_quantity <> 0`,
+      [symbols, OPEN_STATUSES],
+    );
+    return new Set(rows.map((r) => r.symbol));
+  }
+
+  /**
    * Open orders of paper accounts (broker `mock`) whose hold still lives in the wallet: placed
    * before paper orders held in the paper book. Ids, oldest first (the hold move).
    */

@@ -5,7 +5,7 @@ import { ConfigError, InfraModule, loadConfig, createLogger, type AppConfig } fr
 import { AuditModule, AuthModule, RegisterUseCase, UsersRepository } from '@tradeloop/identity';
 import { backfillHistory, CandlesRepository, InstrumentsRepository, MarketModule } from '@tradeloop/market';
 import { ModelArtifactStore, ModelRegistryModule, ModelsRepository, PromoteModelUseCase, RegisterModelUseCase } from '@tradeloop/ml';
-import { demoUniverse } from '@tradeloop/domain';
+import { demoIndexLevels, demoUniverse, todayIst } from '@tradeloop/domain';
 import { seedDemoModel } from './seed-model';
 import { seedDemo } from './seed-demo';
 
@@ -35,10 +35,15 @@ async function main(): Promise<void> {
       users: app.get(UsersRepository),
       log: (line) => process.stdout.write(`${line}\n`),
     });
-    const universe = demoUniverse(new Date());
+    const candles = app.get(CandlesRepository);
+    // Strikes around where the simulated indices are (their latest stored closes), not where they
+    // started; the worker rolls the listing again at its start and at each new IST day, and
+    // delists what no longer is near the money (RollSimulatedListingUseCase).
+    const listing = async () =>
+      demoUniverse(new Date(`${todayIst(new Date())}T00:00:00Z`), demoIndexLevels(await candles.lastPrices(Date.now())));
+    const universe = await listing();
     const instruments = await app.get(InstrumentsRepository).upsert(universe);
     process.stdout.write(`instrument master: ${instruments} demo instruments up to date\n`);
-    const candles = app.get(CandlesRepository);
     // First run only: once any candle exists (history, an import, a feed that ran) it is left alone.
     if (config.MARKET_BACKFILL_DAYS > 0 && !(await candles.hasAny())) {
       const started = Date.now();
@@ -58,6 +63,8 @@ async function main(): Promise<void> {
       process.stdout.write(
         `market history: ${res.candles.toLocaleString('en')} candles over ${res.sessions} sessions in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
+      // The history moved the indices: list the strikes around where it ends.
+      await app.get(InstrumentsRepository).upsert(await listing());
     }
     await seedDemoModel({
       register: app.get(RegisterModelUseCase),

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { MockBroker, type MockTick } from '@tradeloop/brokers';
 import { APP_CONFIG, closeRedis, createRedis, LOGGER, type AppConfig } from '@tradeloop/platform';
+import type { Instrument } from '@tradeloop/domain';
 import { InstrumentsRepository, marketKeys, parseTickBatch } from '@tradeloop/market';
 import { PgMockBrokerStore } from '@tradeloop/trading';
 
@@ -26,6 +27,8 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
     this.failed = reject;
   });
   private readonly sub: Redis;
+  /** Tick and lot sizes by symbol, of every instrument active at the start or listed since. */
+  private readonly specs = new Map<string, { tickSize: number; lotSize: number }>();
   private readonly mailbox = new Map<string, MockTick>();
   private draining = false;
 
@@ -49,13 +52,12 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async open(): Promise<void> {
-    const universe = await this.instruments.active(new Date().toISOString().slice(0, 10));
-    const specs = new Map(universe.map((i) => [i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize }]));
+    this.learn(await this.instruments.active(new Date().toISOString().slice(0, 10)));
     this.mock = await MockBroker.open(this.store, {
       seed: this.config.MARKET_FEED_SEED,
       latencyMs: 0,
       slippageBps: 0,
-      instrument: (ref) => specs.get(ref.symbol),
+      instrument: (ref) => this.specs.get(ref.symbol),
       onListenerError: (err) => this.logger.error({ err }, 'broker update listener failed'),
     });
     const key = marketKeys(this.config.REDIS_PREFIX).ticks;
@@ -67,6 +69,14 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
       if (!this.draining) void this.drain();
     });
     await this.sub.subscribe(key);
+  }
+
+  /**
+   * Learns the tick and lot sizes of instruments listed since the start (the simulated listing's
+   * daily roll). Never forgets one: an order on a contract delisted meanwhile still matches.
+   */
+  learn(instruments: readonly Instrument[]): void {
+    for (const i of instruments) this.specs.set(i.symbol, { tickSize: i.tickSize, lotSize: i.lotSize });
   }
 
   private async drain(): Promise<void> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
-import { IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
+import { demoIndexLevels, IST_OFFSET_MS, TIMEFRAMES } from '@tradeloop/domain';
 import { BarCloseBus, BucketGatherer } from '../ml/bar-close.bus';
 import { APP_CONFIG, closeRedis, createRedis, Db, LOGGER, METRICS, type AppConfig, type Metrics } from '@tradeloop/platform';
 import {
@@ -15,8 +15,14 @@ import {
 } from '@tradeloop/market';
 import { KiteFeedSource, type BrokerFeedStats } from '@tradeloop/brokers';
 import { BrokerAccountDirectory } from '@tradeloop/accounts';
+import { RollSimulatedListingUseCase } from '@tradeloop/trading';
 import type { Instrument } from '@tradeloop/domain';
+import { MockFeedBridge } from '../execution/mock-feed.bridge';
+import { ListingRoller } from './listing-roller';
 import { kiteTokensOf } from './kite-feed.tokens';
+
+/** How often the simulated feed's process checks whether a new IST day needs the listing rolled. */
+const LISTING_CHECK_MS = 60_000;
 import { upstoxFeedSource } from './upstox-feed';
 import { openAlgoFeedSource } from './openalgo-feed';
 
@@ -26,6 +32,10 @@ import { openAlgoFeedSource } from './openalgo-feed';
  * session), behind the same MarketFeed pipeline — candles, quotes, depth, fan-out, signals,
  * strategies, risk marks. It resumes where the stored candles end, so a restart neither jumps
  * prices nor rewrites today's candles from scratch.
+ *
+ * With the simulated market it also owns the simulated listing: at start it rolls it around the
+ * stored index levels the feed resumes from, then at each new IST day around the levels the
+ * running feed is at (ListingRoller), handing the feed and the paper broker the new contracts.
  */
 @Injectable()
 export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -34,6 +44,9 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
   private gatherer: BucketGatherer | null = null;
   /** The steering seam's subscriber (MARKET_STEERING only). */
   private steeringSub: Redis | null = null;
+  /** The simulated listing's daily roll (MARKET_FEED=simulated only). */
+  private roller: ListingRoller | null = null;
+  private simulated: SimulatedFeedSource | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,6 +57,8 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(BarCloseBus) private readonly bus: BarCloseBus,
     @Inject(BrokerAccountDirectory) private readonly accounts: BrokerAccountDirectory,
     @Inject(Db) private readonly db: Db,
+    @Inject(RollSimulatedListingUseCase) private readonly rollListing: RollSimulatedListingUseCase,
+    @Inject(MockFeedBridge) private readonly paperBroker: MockFeedBridge,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -53,11 +68,9 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     }
     const now = Date.now();
     const todayIst = new Date(now + IST_OFFSET_MS).toISOString().slice(0, 10);
-    const [universe, start, resume] = await Promise.all([
-      this.instruments.active(todayIst),
-      this.candles.lastPrices(now),
-      this.candles.candlesContaining(now, TIMEFRAMES),
-    ]);
+    const [start, resume] = await Promise.all([this.candles.lastPrices(now), this.candles.candlesContaining(now, TIMEFRAMES)]);
+    if (this.config.MARKET_FEED === 'simulated') await this.startListing(start);
+    const universe = await this.instruments.active(todayIst);
     if (universe.length === 0) {
       this.logger.warn('market feed not started: no instruments (run the seed)');
       return;
@@ -87,6 +100,33 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
             ? this.upstoxSource(universe)
             : this.simulatedSource(universe, start);
     await this.feed.start(source, resume);
+    this.roller?.start(LISTING_CHECK_MS);
+  }
+
+  /**
+   * The simulated listing's roll at start, around the indices' latest stored closes (where the
+   * simulated feed resumes), so strikes near the money are listed however far the index drifted.
+   * A failure is logged and retried by the daily check; the feed starts on what is listed.
+   */
+  private async startListing(start: Awaited<ReturnType<CandlesRepository['lastPrices']>>): Promise<void> {
+    this.roller = new ListingRoller({
+      now: Date.now,
+      roll: (input) => this.rollListing.execute(input),
+      universe: (day) => this.instruments.active(day),
+      feed: () => this.simulated,
+      onListed: (universe) => this.paperBroker.learn(universe),
+      onRolled: (r) =>
+        this.logger.info(
+          { day: r.day, listed: r.added.length, delisted: r.delist.length, keptInUse: r.kept },
+          'simulated listing rolled (strikes around the index levels)',
+        ),
+      onError: (err) => this.logger.error({ err }, 'rolling the simulated listing failed; retrying at the next check'),
+    });
+    try {
+      await this.roller.rollNow(demoIndexLevels(start));
+    } catch (err) {
+      this.logger.error({ err }, 'rolling the simulated listing at start failed; the feed starts on the stored listing');
+    }
   }
 
   private simulatedSource(universe: Instrument[], start: Awaited<ReturnType<CandlesRepository['lastPrices']>>): MarketDataSource {
@@ -97,6 +137,7 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
       ticksPerSecond: this.config.MARKET_FEED_TICKS_PER_SECOND,
       hours: this.config.MARKET_FEED_HOURS,
     });
+    this.simulated = source;
     if (this.config.MARKET_STEERING && this.redis) {
       // Tests only: POST /api/v1/admin/market/steer pins an instrument's price (docs/api.md "Market steering").
       this.steeringSub = createRedis(this.config.REDIS_URL, 'pubsub', 'tradeloop-worker-steering');
@@ -167,6 +208,7 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.roller?.stop();
     await this.feed?.stop();
     this.gatherer?.stop();
     if (this.steeringSub) await closeRedis(this.steeringSub);

@@ -34,12 +34,35 @@ export class SimulatedFeedSource implements MarketDataSource {
   private emitted = 0;
   /** Test seam (MARKET_STEERING): instruments pinned to a price, by symbol. */
   private readonly steered = new Map<string, { index: number; tickSize: number; price: PriceTicks; lastAt: number }>();
-  private indexOf: Map<string, number> | null = null;
+  /** Tick sizes of every instrument the simulator knows (listed now or before). */
+  private readonly tickSizes = new Map<string, PriceTicks>();
 
   constructor(private readonly opts: SimulatedFeedOptions) {
     this.sim = new MarketSimulator({ seed: opts.seed, instruments: opts.instruments, ...(opts.start ? { start: opts.start } : {}) });
+    for (const i of opts.instruments) this.tickSizes.set(i.symbol, i.tickSize);
     this.stepMs = opts.stepMs ?? 10;
     this.now = opts.now ?? Date.now;
+  }
+
+  /** The current level (ticks) of an index the simulator models (a steered one: where it is held), or undefined. */
+  levelOf(symbol: string): PriceTicks | undefined {
+    return this.sim.indexLevel(symbol);
+  }
+
+  /**
+   * Trades exactly `universe` from the next step on (the daily roll of the listing): new
+   * instruments join, priced by the model from the current levels; ones no longer in it (delisted,
+   * expired) stop printing unless steered. Returns the symbols added and removed.
+   */
+  relist(universe: readonly Instrument[]): { added: string[]; removed: string[] } {
+    const wanted = new Set(universe.map((i) => i.symbol));
+    const current = new Set(this.sim.listedSymbols());
+    const fresh = universe.filter((i) => !current.has(i.symbol));
+    const removed = [...current].filter((s) => !wanted.has(s));
+    for (const i of universe) this.tickSizes.set(i.symbol, i.tickSize);
+    this.sim.list(fresh);
+    this.sim.delist(removed);
+    return { added: fresh.map((i) => i.symbol), removed };
   }
 
   get stats(): { emitted: number; dropped: number } {
@@ -62,19 +85,18 @@ export class SimulatedFeedSource implements MarketDataSource {
   /**
    * Test seam (MARKET_STEERING, docs/api.md "Market steering"): from the next step on, every tick
    * of `symbol` trades at `price` with the touch one tick either side (the book shifted with it),
-   * and the symbol prints at least every STEERED_EVERY_MS; `null` hands it back to the model.
+   * and the symbol prints at least every STEERED_EVERY_MS; `null` hands it back to the model. A
+   * steered index holds the model's index there too (its futures and options follow).
    * False for a symbol the simulator does not trade.
    */
   steer(symbol: string, price: PriceTicks | null): boolean {
-    if (!this.indexOf) {
-      this.indexOf = new Map();
-      for (let i = 0; i < this.sim.size; i += 1) this.indexOf.set(this.sim.symbolAt(i), i);
-    }
-    const index = this.indexOf.get(symbol);
+    const index = this.sim.indexOfSymbol(symbol);
     if (index === undefined) return false;
+    // An index is held where it is steered, so its futures and options are priced on that level.
+    this.sim.pinIndex(symbol, price);
     if (price === null) this.steered.delete(symbol);
     else {
-      const tickSize = this.opts.instruments.find((i) => i.symbol === symbol)?.tickSize ?? 1;
+      const tickSize = this.tickSizes.get(symbol) ?? 1;
       this.steered.set(symbol, { index, tickSize, price, lastAt: Number.NEGATIVE_INFINITY });
     }
     return true;

@@ -2,7 +2,7 @@ import type { Instrument } from '../instruments';
 import { candleAt, columnsFromCandles } from '../candle-chunks';
 import type { Candle } from '../candle';
 import { TIMEFRAME_MS } from '../timeframes';
-import { deriveCandles } from './derived-candles';
+import { deriveCandles, withDerivedHistory } from './derived-candles';
 import { derivativePreviousClose, derivativeValue, onTickSize } from './derivative-model';
 
 const RUPEE = 10_000;
@@ -154,5 +154,29 @@ describe('deriveCandles', () => {
       deriveCandles({ symbol: 'TCS', exchange: 'NSE', name: 'TCS', instrumentType: 'EQ', lotSize: 1, tickSize: 500 }, index, '1m'),
     ).toThrow(RangeError);
     expect(deriveCandles(option('CE', 25_900), columnsFromCandles([]), '1m').length).toBe(0);
+  });
+});
+
+describe('withDerivedHistory', () => {
+  const bar = (ts: number, close: number): Candle => ({ ts, open: close, high: close, low: close, close, volume: 65 });
+  const derived = columnsFromCandles([bar(1, 10), bar(2, 20), bar(3, 30), bar(4, 40), bar(5, 50)]);
+
+  it('puts the derived bars before the contract’s first stored bar, then the stored ones', () => {
+    const stored = columnsFromCandles([bar(3, 333), bar(5, 555)]);
+    const out = withDerivedHistory(stored, derived, 3);
+    expect(Array.from(out.ts)).toEqual([1, 2, 3, 5]);
+    expect(Array.from(out.close)).toEqual([10, 20, 333, 555]);
+  });
+
+  it('is all derived when the contract has no stored bar, all stored when its bars start first', () => {
+    expect(Array.from(withDerivedHistory(columnsFromCandles([]), derived, null).close)).toEqual([10, 20, 30, 40, 50]);
+    const stored = columnsFromCandles([bar(2, 222)]);
+    expect(Array.from(withDerivedHistory(stored, derived, 1).close)).toEqual([222]);
+  });
+
+  it('keeps the latest `limit` bars', () => {
+    const stored = columnsFromCandles([bar(4, 444)]);
+    expect(Array.from(withDerivedHistory(stored, derived, 4, 2).close)).toEqual([30, 444]);
+    expect(Array.from(withDerivedHistory(stored, derived, 4, 10).close)).toEqual([10, 20, 30, 444]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Instrument } from '../instruments';
-import { emptyColumns, sliceColumns, type CandleColumns } from '../candle-chunks';
+import { emptyColumns, mergeCandleColumns, sliceColumns, type CandleColumns } from '../candle-chunks';
 import { TIMEFRAME_MS, type Timeframe } from '../timeframes';
 import { derivativeLiquidity, derivativeValue, expiryCloseAt, isDerivative, onTickSize } from './derivative-model';
 import { intradayIntensity, sessionOf, SESSION_SECONDS } from './nse-session';
@@ -70,6 +70,24 @@ export function deriveCandles(
     n += 1;
   }
   return n === out.length ? out : sliceColumns(out, 0, n);
+}
+
+/**
+ * A contract's series with derived history before it: the derived bars strictly before
+ * `firstStored` (the contract's own first stored bar; null: it has none) followed by its stored
+ * bars, which are the record from then on (the live feed's). With `limit`, the latest `limit` bars.
+ */
+export function withDerivedHistory(
+  stored: CandleColumns,
+  derived: CandleColumns,
+  firstStored: number | null,
+  limit?: number,
+): CandleColumns {
+  const before = firstStored ?? Number.POSITIVE_INFINITY;
+  let cut = 0;
+  while (cut < derived.length && derived.ts[cut]! < before) cut += 1;
+  const merged = mergeCandleColumns([sliceColumns(derived, 0, cut)], stored, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  return limit !== undefined && merged.length > limit ? sliceColumns(merged, merged.length - limit, merged.length) : merged;
 }
 
 /**
