@@ -1,7 +1,7 @@
 import { demoUniverse } from '@tradeloop/domain';
 import { WATCHLIST_MAX_SYMBOLS, WATCHLISTS_MAX_PER_USER } from '@tradeloop/contracts';
 import { Db } from '@tradeloop/platform';
-import { InstrumentsRepository } from '@tradeloop/market';
+import { DEFAULT_WATCHLIST_SYMBOLS, InstrumentsRepository } from '@tradeloop/market';
 import { signedIn, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();
@@ -34,13 +34,20 @@ const removeSymbol = (token: string, id: string, symbol: string) =>
   api.http.request('DELETE', `/api/v1/watchlists/${id}/symbols/${encodeURIComponent(symbol)}`, { token });
 
 describe('GET /api/v1/watchlists', () => {
-  it('gives a new user one default list, and the same one on every later read', async () => {
+  it('gives a new user one default list of liquid names, and the same one on every later read', async () => {
     const { token } = await signedIn(api);
     const first = await get(token);
     expect(first.status).toBe(200);
     expect(first.body.items).toEqual([
-      { id: expect.any(String), name: 'Watchlist 1', symbols: [], createdAt: expect.any(String), updatedAt: expect.any(String) },
+      {
+        id: expect.any(String),
+        name: 'Watchlist 1',
+        symbols: [...DEFAULT_WATCHLIST_SYMBOLS],
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
     ]);
+    expect(first.body.items[0].symbols.slice(0, 3)).toEqual(['NIFTY', 'BANKNIFTY', 'RELIANCE']);
     expect(new Date(first.body.items[0].createdAt).toISOString()).toBe(first.body.items[0].createdAt);
     const again = await get(token);
     expect(again.body).toEqual(first.body);
@@ -267,6 +274,7 @@ describe('symbols of a list', () => {
   it('POST appends; a symbol already there is 200 and changes nothing', async () => {
     const { token } = await signedIn(api);
     const [list] = (await get(token)).body.items;
+    expect((await replace(token, list.id, { symbols: [] })).status).toBe(200);
     const first = await add(token, list.id, { symbol: 'RELIANCE' });
     expect(first.status).toBe(200);
     expect(first.body.symbols).toEqual(['RELIANCE']);
@@ -304,6 +312,7 @@ describe('symbols of a list', () => {
   it('concurrent appends to one list all land, each once, in some order', async () => {
     const { token } = await signedIn(api);
     const [list] = (await get(token)).body.items;
+    expect((await replace(token, list.id, { symbols: [] })).status).toBe(200);
     const symbols = SYMBOLS.slice(0, 20);
     const results = await Promise.all([...symbols, ...symbols.slice(0, 5)].map((symbol) => add(token, list.id, { symbol })));
     expect(results.every((r) => r.status === 200)).toBe(true);

@@ -18,8 +18,21 @@ test('a trader adds RELIANCE to a watchlist, sees it tick live, and follows its 
   await logIn(page, trader);
   await page.getByTestId('nav-trade').click();
 
-  // First visit: the default list, empty.
+  // First visit: the default list, holding liquid names to start from, priced live.
   await expect(page.getByTestId('watchlist-tab-Watchlist 1')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('watchlist')).toHaveAttribute('data-count', '10');
+  const firstRows = page.getByTestId('watchlist-rows').locator('[data-testid^="watchlist-row-"]');
+  await expect(firstRows.first()).toHaveAttribute('data-symbol', 'NIFTY');
+  await expect(page.getByTestId('watchlist-row-RELIANCE')).toHaveAttribute('data-ltp', /^\d+\.\d{2,4}$/);
+  await shot(page, '39-watchlist-first-run');
+
+  // This trader starts their own list from nothing (the list is theirs to empty).
+  const login = await request.post('/api/v1/auth/login', { data: { email: trader.email, password: trader.password } });
+  const headers = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const lists = (await (await request.get('/api/v1/watchlists', { headers })).json()) as { items: { id: string }[] };
+  const emptied = await request.put(`/api/v1/watchlists/${lists.items[0]!.id}/symbols`, { data: { symbols: [] }, headers });
+  expect(emptied.status(), await emptied.text()).toBe(200);
+  await page.reload();
   await expect(page.getByTestId('watchlist')).toHaveAttribute('data-count', '0');
 
   // Add through the search box.

@@ -10,6 +10,24 @@ import type { WatchlistsRepository } from './watchlists.repository';
 /** Name of the list every user gets on first use. */
 export const DEFAULT_WATCHLIST_NAME = 'Watchlist 1';
 
+/**
+ * What a new user's first list holds, so the Trade page has prices to look at on day one: the two
+ * index benchmarks and the most traded large caps (docs/api.md "Watchlists"). Symbols the
+ * instrument master does not list are left out.
+ */
+export const DEFAULT_WATCHLIST_SYMBOLS: readonly string[] = [
+  'NIFTY',
+  'BANKNIFTY',
+  'RELIANCE',
+  'HDFCBANK',
+  'ICICIBANK',
+  'INFY',
+  'TCS',
+  'SBIN',
+  'BHARTIARTL',
+  'ITC',
+];
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isWatchlistId = (id: string) => UUID.test(id);
 

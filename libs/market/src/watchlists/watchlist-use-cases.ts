@@ -6,6 +6,7 @@ import { Db } from '@tradeloop/platform';
 import { WatchlistsRepository } from './watchlists.repository';
 import {
   DEFAULT_WATCHLIST_NAME,
+  DEFAULT_WATCHLIST_SYMBOLS,
   assertKnownSymbols,
   assertNoRepeats,
   changeWatchlistSymbols,
@@ -16,7 +17,10 @@ import {
 
 // A user's watchlists, one use case per operation (rules shared in watchlist-rules.ts).
 
-/** The user's lists in order; a user with none gets the default list (once, even under concurrent first reads). */
+/**
+ * The user's lists in order; a user with none gets the default list of liquid names (once, even
+ * under concurrent first reads). A user who empties or deletes it keeps what they chose.
+ */
 @Injectable()
 export class ListWatchlistsUseCase {
   constructor(
@@ -30,7 +34,14 @@ export class ListWatchlistsUseCase {
     return this.db.tx(async (sql) => {
       await this.repo.lockUser(sql, userId);
       if ((await this.repo.count(sql, userId)) === 0) {
-        await this.repo.insert(sql, { id: uuidv7(), userId, name: DEFAULT_WATCHLIST_NAME });
+        const id = uuidv7();
+        await this.repo.insert(sql, { id, userId, name: DEFAULT_WATCHLIST_NAME });
+        const unknown = new Set(await this.repo.unknownSymbols(sql, DEFAULT_WATCHLIST_SYMBOLS));
+        await this.repo.replaceItems(
+          sql,
+          id,
+          DEFAULT_WATCHLIST_SYMBOLS.filter((s) => !unknown.has(s)),
+        );
       }
       return this.repo.list(sql, userId);
     });
