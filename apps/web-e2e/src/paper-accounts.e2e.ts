@@ -50,4 +50,15 @@ test('a trader adds a second paper account by name (no credentials), sees its ow
   await expect(added).toHaveCount(0);
   await expect(list.locator('article[data-kind="paper"]')).toHaveCount(1);
   await expect(primary).toBeVisible();
+
+  // Paper money needs no wallet: the primary account's virtual balance is reset from its card, and
+  // the ticket's "Paper available" reads the same book.
+  await primary.getByTestId('broker-account-edit').click();
+  await page.getByLabel('Set virtual balance (₹)').fill('250000.50');
+  await page.getByTestId('broker-edit-save').click();
+  await expect(primary.getByTestId('broker-account-paper-balance')).toHaveText('₹2,50,000.50');
+  await page.goto('/trade?symbol=RELIANCE');
+  await expect(page.getByTestId('trade-paper-available')).toHaveText('₹2,50,000.50');
+  await expect(page.getByTestId('ticket-open-buy')).toBeEnabled();
+  await shot(page, 'paper-accounts-reset-balance-trade');
 });
