@@ -141,6 +141,13 @@ export class InstrumentsRepository {
     return r ? toInstrument(r) : undefined;
   }
 
+  /** Which of `symbols` exist and are active (one round trip). */
+  async activeSymbols(symbols: readonly string[], sql: Sql = this.db.sql): Promise<Set<string>> {
+    if (symbols.length === 0) return new Set();
+    const rows = await sql.rows<{ symbol: string }>(`SELECT symbol FROM instruments WHERE symbol = ANY($1::text[]) AND active`, [symbols]);
+    return new Set(rows.map((r) => r.symbol));
+  }
+
   /** Which of `symbols` exist (one round trip). */
   async existing(symbols: readonly string[]): Promise<Set<string>> {
     if (symbols.length === 0) return new Set();
