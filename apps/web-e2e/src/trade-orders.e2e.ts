@@ -117,8 +117,13 @@ test('a funded trader buys at market, sees the fill and live P&L, modifies and c
   // Modify it: one more unit, ₹1 lower. The row takes the new terms once the broker confirms; the hold follows.
   const reservedBefore = (await limitRow.getAttribute('data-reserved'))!;
   await page.getByTestId(`order-modify-${limitId}`).click();
+  // RELIANCE trades in lots of 1, so its lots are its units. Zero lots is refused before sending, in words.
   const units = Number(await page.getByTestId('order-modify-quantity').inputValue());
+  await page.getByTestId('order-modify-quantity').fill('0');
+  await expect(page.getByTestId('order-modify-quantity-error')).toHaveText('Enter a whole number of lots, at least 1');
+  await expect(page.getByTestId('order-modify-confirm')).toBeDisabled();
   await page.getByTestId('order-modify-quantity').fill(String(units + 1));
+  await expect(page.getByTestId('order-modify-quantity-error')).toHaveCount(0);
   await page.getByTestId('order-modify-price').fill(formatPrice(farBidTicks - 10_000));
   await shot(page, '53b-limit-modify');
   await page.getByTestId('order-modify-confirm').click();

@@ -1,6 +1,7 @@
 /*
  * Test ids:
- *   order-modify-quantity       new quantity (units)
+ *   order-modify-quantity       new quantity in lots (as the ticket counts; units for lot-1 equities)
+ *   order-modify-quantity-error what is wrong with it (checked before sending, or the server's reason)
  *   order-modify-price          new limit price (LIMIT, SL)
  *   order-modify-trigger        new trigger price (SL, SL-M)
  *   order-modify-confirm        sends the change
@@ -11,8 +12,8 @@ import type { Order } from '@tradeloop/contracts';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { isApiError } from '../../lib/api';
 import { formatPrice } from '../../lib/price';
-import { draftFor, hasPriceBox, hasTriggerBox, modifyChange, type ModifyDraft } from './order-modify';
-import { useModifyOrder } from './orders-api';
+import { draftFor, hasPriceBox, hasTriggerBox, modifyChange, modifyQuantityProblem, type ModifyDraft } from './order-modify';
+import { useInstrument, useModifyOrder } from './orders-api';
 
 /**
  * Changes a working order's quantity, price or trigger. Only what was edited is sent; the
@@ -20,10 +21,14 @@ import { useModifyOrder } from './orders-api';
  */
 export function ModifyOrderDialog({ order, onClose }: { order: Order | null; onClose: () => void }) {
   const modify = useModifyOrder();
-  // The boxes start from the order's terms each time a (different) order is opened.
+  const instrument = useInstrument(order?.symbol ?? null);
+  const lotSize = instrument.data?.lotSize ?? null;
+  // The boxes start from the order's terms each time a (different) order is opened, once its lot size is known.
   const [draft, setDraft] = useState<ModifyDraft | null>(null);
-  if ((draft?.orderId ?? null) !== (order?.id ?? null)) setDraft(order ? draftFor(order) : null);
-  const change = order && draft ? modifyChange(order, draft) : {};
+  const wanted = order && lotSize !== null ? order.id : null;
+  if ((draft?.orderId ?? null) !== wanted) setDraft(order && lotSize !== null ? draftFor(order, lotSize) : null);
+  const change = order && draft && lotSize !== null ? modifyChange(order, draft, lotSize) : {};
+  const quantityProblem = order && draft && lotSize !== null ? modifyQuantityProblem(order, draft, lotSize) : null;
   const close = () => {
     modify.reset();
     onClose();
@@ -37,7 +42,7 @@ export function ModifyOrderDialog({ order, onClose }: { order: Order | null; onC
       title="Modify order"
       onClose={close}
       onConfirm={() => order && modify.mutate({ id: order.id, change }, { onSuccess: close })}
-      canConfirm={Object.keys(change).length > 0}
+      canConfirm={Object.keys(change).length > 0 && quantityProblem === null}
       pending={modify.isPending}
       pendingLabel="Sending…"
       confirmLabel="Modify order"
@@ -47,6 +52,7 @@ export function ModifyOrderDialog({ order, onClose }: { order: Order | null; onC
       errorTestId="order-modify-error"
       noValidate
     >
+      {order && !draft && <p className="muted">{instrument.isError ? 'Could not load the instrument.' : 'Loading…'}</p>}
       {order && draft && (
         <>
           <p>
@@ -54,17 +60,26 @@ export function ModifyOrderDialog({ order, onClose }: { order: Order | null; onC
             {order.price ? ` · @ ${formatPrice(order.price)}` : ''}
           </p>
           <label className="field">
-            <span className="label">Quantity (units)</span>
+            <span className="label">Quantity (lots)</span>
             <input
               className="input mono"
-              type="number"
+              type="text"
               inputMode="numeric"
-              min={order.filledQuantity + 1}
-              value={draft.quantity}
-              onChange={(e) => setDraft({ ...draft, quantity: e.target.value })}
+              value={draft.lots}
+              onChange={(e) => setDraft({ ...draft, lots: e.target.value })}
+              aria-invalid={quantityProblem || fieldError('quantity') ? true : undefined}
               data-testid="order-modify-quantity"
             />
-            {fieldError('quantity') && <span className="field-error">{fieldError('quantity')}</span>}
+            {lotSize !== null && lotSize > 1 && (
+              <span className="field-hint">
+                1 lot = {lotSize} units{quantityProblem === null && change.quantity !== undefined ? ` · ${change.quantity} units` : ''}
+              </span>
+            )}
+            {(quantityProblem ?? fieldError('quantity')) && (
+              <span className="field-error" data-testid="order-modify-quantity-error">
+                {quantityProblem ?? fieldError('quantity')}
+              </span>
+            )}
           </label>
           {hasPriceBox(order.type) && (
             <PriceBox
