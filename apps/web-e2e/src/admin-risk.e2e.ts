@@ -39,6 +39,16 @@ test('an admin edits a trader’s limits, halts all trading, the trader is refus
   await expect(page.getByTestId('risk-limits-save')).toBeDisabled();
   await shot(page, '60-risk-admin-user-picked');
 
+  // Zero is allowed but never silent: the form says what it does.
+  await page.getByTestId('risk-limit-maxOrderValue').fill('0');
+  await expect(page.getByTestId('risk-limit-warning-maxOrderValue')).toHaveText(
+    'Zero refuses every order they place; to stop them trading, engage their kill switch instead.',
+  );
+  await page.getByTestId('risk-limit-maxDailyLoss').fill('0.00');
+  await expect(page.getByTestId('risk-limit-warning-maxDailyLoss')).toContainText('trips their switch at the first rupee lost');
+  await page.getByTestId('risk-limit-maxDailyLoss').fill('50000.00');
+  await expect(page.getByTestId('risk-limit-warning-maxDailyLoss')).toHaveCount(0);
+
   // A bad value is refused field by field; a good one saved and read back after a reload.
   await page.getByTestId('risk-limit-maxOrderValue').fill('2,50,000');
   await page.getByTestId('risk-limits-save').click();

@@ -56,6 +56,8 @@ test('compliance and admins see people by name and email, filter by email, and t
   await expect(page.getByTestId('ledger-row').filter({ hasText: 'NEFT-NAMES-ALPHA' })).toHaveCount(1);
   await expect(page.getByTestId('ledger-row').filter({ hasText: 'NEFT-NAMES-BETA' })).toHaveCount(0);
   await expect(page.getByTestId('ledger-export')).toBeInViewport();
+  // Entry numbers skip (other books, other legs): the column says so, and which sequence is gapless.
+  await expect(page.getByTestId('ledger-seq-header')).toHaveAttribute('title', /not consecutive.*gapless sequence that Verify checks/);
   await shot(page, '110-ledger-by-name-1440');
   await page.setViewportSize({ width: 1024, height: 768 });
   await expect(page.getByTestId('ledger-export')).toBeInViewport();

@@ -12,9 +12,22 @@ type Dated = Pick<LedgerEntry, 'createdAt'>;
 /** The columns the entries tables pick from; each names what differs between the tables. */
 export const entryColumns = {
   /** The entry's sequence number. */
+  /**
+   * The entry's number in the whole ledger. Numbers only grow, but are not consecutive: the other
+   * legs of each transaction and other books' entries sit between, and a transaction that rolled
+   * back leaves its numbers unused. The hash chain over transactions (seq) is the gapless one.
+   */
   seq: (): EntryColumn<Entry> => ({
     key: 'seq',
-    header: '#',
+    header: (
+      <span
+        className="header-hint"
+        title="Entry number in the whole ledger: always increasing, not consecutive (other books' entries, a transaction's other legs and rolled-back attempts take numbers too). The transactions' hash chain is the gapless sequence that Verify checks."
+        data-testid="ledger-seq-header"
+      >
+        #
+      </span>
+    ),
     headerClassName: 'col-num',
     className: 'mono muted col-num',
     render: (entry) => entry.id,

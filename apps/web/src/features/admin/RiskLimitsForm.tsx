@@ -18,6 +18,18 @@ type LimitField = (typeof MONEY_FIELDS)[number][0] | (typeof COUNT_FIELDS)[numbe
 type OptionalField = 'maxDrawdown';
 type Values = Record<LimitField | OptionalField, string> & { squareOffOnTrip: boolean };
 
+/** What a limit of zero does, said where it is typed: zero is allowed, never silent. */
+const ZERO_MEANS: Record<LimitField, string> = {
+  maxOrderValue: 'Zero refuses every order they place',
+  maxPositionValue: 'Zero refuses every order that opens or adds to a position',
+  maxDailyLoss: 'Zero trips their switch at the first rupee lost',
+  maxOpenOrders: 'Zero refuses every order they place',
+  maxOrdersPerMinute: 'Zero refuses every order they place',
+};
+
+/** "0", "0.0", "00.00": a zero amount or count as typed. */
+export const isZeroLimit = (value: string): boolean => /^0+(\.0*)?$/.test(value.trim());
+
 const valuesOf = (l: RiskLimitsDto): Values => ({
   maxOrderValue: l.maxOrderValue,
   maxPositionValue: l.maxPositionValue,
@@ -81,6 +93,11 @@ export function RiskLimitsForm({ userId, email, limits }: { userId: string; emai
       {errorFor(f) && (
         <span className="field-error" data-testid={`risk-limit-error-${f}`}>
           {errorFor(f)}
+        </span>
+      )}
+      {!errorFor(f) && f !== 'maxDrawdown' && isZeroLimit(values[f]) && (
+        <span className="field-warning" role="note" data-testid={`risk-limit-warning-${f}`}>
+          {ZERO_MEANS[f]}; to stop them trading, engage their kill switch instead.
         </span>
       )}
     </label>
