@@ -20,11 +20,11 @@ import type { Instrument } from '@tradeloop/domain';
 import { MockFeedBridge } from '../execution/mock-feed.bridge';
 import { ListingRoller } from './listing-roller';
 import { kiteTokensOf } from './kite-feed.tokens';
+import { upstoxFeedSource } from './upstox-feed';
+import { openAlgoFeedSource } from './openalgo-feed';
 
 /** How often the simulated feed's process checks whether a new IST day needs the listing rolled. */
 const LISTING_CHECK_MS = 60_000;
-import { upstoxFeedSource } from './upstox-feed';
-import { openAlgoFeedSource } from './openalgo-feed';
 
 /**
  * Runs the market feed inside the worker process (never inside a request): the simulated market,
