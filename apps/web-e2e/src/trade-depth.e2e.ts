@@ -69,6 +69,22 @@ test('the Trade page shows the charted instrument’s 5-level book, live, and th
   // With the ticket open, the book and the ticket's submit are both in sight without scrolling a panel.
   await page.getByTestId('ticket-open-buy').click();
   await expect(page.getByTestId('order-ticket')).toBeVisible();
+
+  // The touch: the selected watchlist row shows bid, ask and spread; the ticket shows both, and a
+  // click on the ask turns the MARKET buy into a LIMIT at that price (read back as ticks, no floats).
+  const row = page.getByTestId('watchlist-row-RELIANCE');
+  await expect(page.getByTestId('watchlist-touch-RELIANCE')).toContainText(/Bid [\d,]+\.\d{2}\s*Ask [\d,]+\.\d{2}\s*spread \d+\.\d{2}/);
+  const touch = await row.evaluate((el) => [el.getAttribute('data-bid'), el.getAttribute('data-ask')]);
+  expect(ticksOf(touch[0]!)).toBeLessThan(ticksOf(touch[1]!));
+  await expect(page.getByTestId('ticket-bid')).toHaveAttribute('data-price', /^\d+\.\d{2,4}$/);
+  await expect(page.getByTestId('ticket-type-MARKET')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('ticket-ask').click();
+  await expect(page.getByTestId('ticket-type-LIMIT')).toHaveAttribute('aria-pressed', 'true');
+  const taken = ticksOf(await page.getByTestId('ticket-price').inputValue());
+  const askNow = ticksOf(await page.getByTestId('ticket-ask').getAttribute('data-price'));
+  // The ask it took, or the one a tick moved it to since: within 1 % either way.
+  expect(Math.abs(taken - askNow)).toBeLessThan(askNow / 100);
+  await page.getByTestId('ticket-type-MARKET').click();
   for (const size of [
     { width: 1440, height: 900 },
     { width: 1024, height: 768 },
@@ -78,6 +94,11 @@ test('the Trade page shows the charted instrument’s 5-level book, live, and th
     await expect(panel).toBeInViewport({ ratio: 1 });
     await expect(page.getByTestId('depth-ask-4')).toBeInViewport({ ratio: 1 });
     await expect(page.getByTestId('price-chart')).toBeInViewport();
+    // Symbols read in full in the narrow list too ("BANKNIFTY", not "BAN…"): nothing cut off.
+    for (const symbol of ['NIFTY', 'BANKNIFTY', 'RELIANCE', 'ICICIBANK']) {
+      const cell = page.getByTestId(`watchlist-row-${symbol}`).locator('.wl-symbol');
+      expect(await cell.evaluate((el) => el.scrollWidth <= el.clientWidth), `${symbol} at ${size.width}px`).toBe(true);
+    }
     await page.screenshot({ path: `test-results/screens/45-depth-${size.width}x${size.height}.png` });
   }
   await shot(page, '46-depth-full');

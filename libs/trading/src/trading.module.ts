@@ -22,6 +22,8 @@ import { MovePaperHoldsUseCase } from './move-paper-holds.use-case';
 import { OrderHistoryVerifier } from './order-history.verifier';
 import { RunInstrumentMastersUseCase } from './instrument-masters.use-case';
 import { RollSimulatedListingUseCase } from './simulated-listing.use-case';
+import { ExportSurveillanceUseCase, ListSurveillanceOrdersQuery, ListSurveillanceTradesQuery } from './surveillance.queries';
+import { SurveillanceRepository } from './surveillance.repository';
 import {
   HoldingsBaselineUseCases,
   ListComplianceCasesQuery,
@@ -56,6 +58,10 @@ const USE_CASES = [
   ReconcileBrokerAccountsUseCase,
   ListComplianceCasesQuery,
   ResolveComplianceCaseUseCase,
+  // Surveillance: everyone's orders and fills for compliance, and their audited CSV exports.
+  ListSurveillanceOrdersQuery,
+  ListSurveillanceTradesQuery,
+  ExportSurveillanceUseCase,
   // The opening holdings baseline of a live account: compliance sees and re-captures it.
   HoldingsBaselineUseCases,
   // The daily instrument masters import (the worker's job; in process in tests).
@@ -77,7 +83,7 @@ const PORTS = [RiskRepository, TradingRepository, IntakeReadModel, PgMockBrokerS
 
 @Module({
   imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
-  providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier, ReconciliationRepository],
+  providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier, ReconciliationRepository, SurveillanceRepository],
   exports: [...USE_CASES, ...PORTS],
 })
 export class TradingModule {}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changePercent, direction, formatChange, formatPrice, priceTicks } from './price';
+import { changePercent, direction, formatChange, formatPrice, priceTicks, formatSpread } from './price';
 
 describe('price display', () => {
   it('reads decimal strings exactly', () => {
@@ -32,5 +32,17 @@ describe('price display', () => {
     expect(direction('-0.05')).toBe(-1);
     expect(direction('0.00')).toBe(0);
     expect(direction('3.10')).toBe(1);
+  });
+});
+
+describe('formatSpread', () => {
+  it('is ask − bid exactly, two decimals unless a finer tick needs four', () => {
+    expect(formatSpread('1430.65', '1430.75')).toBe('0.10');
+    expect(formatSpread('25890.00', '25900.05')).toBe('10.05');
+    expect(formatSpread('100.0025', '100.0050')).toBe('0.0025');
+    expect(formatSpread('100.10', '100.10')).toBe('0.00');
+    expect(formatSpread('100.20', '100.10')).toBe('-0.10');
+    expect(formatSpread(null, '100.10')).toBe('—');
+    expect(formatSpread('x', '100.10')).toBe('—');
   });
 });

@@ -50,3 +50,14 @@ export function direction(change: string | null | undefined): -1 | 0 | 1 {
 /** Volume with Indian grouping ("12,34,567"). */
 export const formatVolume = (volume: number | null | undefined): string =>
   typeof volume === 'number' && Number.isFinite(volume) ? volume.toLocaleString('en-IN') : '—';
+
+/** ask − bid, exactly, with two decimals (four when a sub-paisa tick needs them): "0.10"; "—" if either is unknown. */
+export function formatSpread(bid: string | null | undefined, ask: string | null | undefined): string {
+  const b = priceTicks(bid);
+  const a = priceTicks(ask);
+  if (b === null || a === null) return '—';
+  const d = a - b;
+  const abs = Math.abs(d);
+  const frac = String(abs % 10_000).padStart(4, '0');
+  return `${d < 0 ? '-' : ''}${Math.floor(abs / 10_000)}.${frac.endsWith('00') ? frac.slice(0, 2) : frac}`;
+}

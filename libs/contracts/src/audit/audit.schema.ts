@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = [
   'ledger.verified',
   'ledger.exported',
   'audit.exported',
+  'surveillance.exported',
   'order.placed',
   'order.cancel_requested',
   'order.modify_requested',

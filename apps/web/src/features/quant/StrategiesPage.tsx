@@ -63,7 +63,7 @@ function QuantStrategies() {
   const models = useModels();
   const [killing, setKilling] = useState<StrategyDto | null>(null);
   useStrategiesSync();
-  const items = strategies.data?.items ?? [];
+  const items = useMemo(() => strategies.data?.items ?? [], [strategies.data]);
   // Open positions are marked to live ticks, so P&L moves between fills without a reload.
   const [book] = useState(() => new QuoteBook());
   useEffect(() => () => book.dispose(), [book]);

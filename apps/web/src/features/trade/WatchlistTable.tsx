@@ -2,7 +2,9 @@
  * Test ids:
  *   watchlist-rows                     the focusable list of rows (keyboard: ↑/↓, Home/End, Enter, Delete, Alt+↑/↓)
  *   watchlist-row-<SYMBOL>             one row; data-ltp = current LTP string ("" before the first quote),
- *                                      data-selected, data-charted, data-live (pending|live|refused|no-answer)
+ *                                      data-bid / data-ask (the touch), data-selected, data-charted,
+ *                                      data-live (pending|live|refused|no-answer)
+ *   watchlist-touch-<SYMBOL>           the selected row's bid, ask and spread
  *   watchlist-ltp-<SYMBOL>             its LTP cell (flashes green/red when the LTP changes)
  *   watchlist-change-<SYMBOL>          change vs the previous close
  *   watchlist-change-pct-<SYMBOL>      change in percent
@@ -12,7 +14,7 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { EmptyState } from '../../components/EmptyState';
 import type { SubscriptionStatus } from '../../lib/market-subscriptions';
-import { changePercent, direction, formatChange, formatPrice } from '../../lib/price';
+import { changePercent, direction, formatChange, formatPrice, formatSpread } from '../../lib/price';
 import type { QuoteBook } from './quote-book';
 import { useLiveQuote } from './useLiveQuotes';
 
@@ -88,7 +90,7 @@ export function WatchlistTable({
       <div className="wl-head" aria-hidden="true">
         <span>Symbol</span>
         <span className="wl-num">LTP</span>
-        <span className="wl-num">Chg</span>
+        <span className="wl-num wl-chg">Chg</span>
         <span className="wl-num">Chg %</span>
         <span />
       </div>
@@ -156,6 +158,8 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       data-symbol={symbol}
       data-testid={`watchlist-row-${symbol}`}
       data-ltp={quote?.ltp ?? ''}
+      data-bid={quote?.bid ?? ''}
+      data-ask={quote?.ask ?? ''}
       data-selected={selected}
       data-charted={charted}
       data-live={status?.state ?? 'pending'}
@@ -168,7 +172,10 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
           </span>
         )}
       </span>
-      <span className="wl-num wl-ltp-cell">
+      <span
+        className="wl-num wl-ltp-cell"
+        title={quote?.bid && quote.ask ? `Bid ${formatPrice(quote.bid)} · Ask ${formatPrice(quote.ask)}` : undefined}
+      >
         <span
           key={quote?.moves ?? 0}
           className={`wl-ltp mono${quote?.move && quote.moves > 0 ? ` flash-${quote.move}` : ''}`}
@@ -177,7 +184,7 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
           {formatPrice(quote?.ltp)}
         </span>
       </span>
-      <span className={`wl-num mono${toneClass}`} data-testid={`watchlist-change-${symbol}`}>
+      <span className={`wl-num wl-chg mono${toneClass}`} data-testid={`watchlist-change-${symbol}`}>
         {formatChange(quote?.change)}
       </span>
       <span className={`wl-num mono${toneClass}`} data-testid={`watchlist-change-pct-${symbol}`}>
@@ -197,6 +204,17 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       >
         ×
       </button>
+      {selected && quote?.bid && quote.ask && (
+        <span className="wl-touch mono" data-testid={`watchlist-touch-${symbol}`}>
+          <span>
+            Bid <span className="wl-bid">{formatPrice(quote.bid)}</span>
+          </span>
+          <span>
+            Ask <span className="wl-ask">{formatPrice(quote.ask)}</span>
+          </span>
+          <span className="muted">spread {formatSpread(quote.bid, quote.ask)}</span>
+        </span>
+      )}
       {quick}
     </div>
   );

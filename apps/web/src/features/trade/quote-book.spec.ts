@@ -63,6 +63,11 @@ describe('quote book', () => {
     book.applyTick({ ...tick('1401.10', '2026-11-23T04:00:04.000Z'), volume: 11 });
     nextFrame();
     expect(reliance).toHaveBeenCalledTimes(1);
+    // The touch moving under an unchanged LTP is news too: the ticket and the row show bid and ask.
+    book.applyTick({ ...tick('1401.10', '2026-11-23T04:00:05.000Z'), bid: '1401.05', ask: '1401.15' });
+    nextFrame();
+    expect(reliance).toHaveBeenCalledTimes(2);
+    expect(book.get('RELIANCE')).toMatchObject({ bid: '1401.05', ask: '1401.15', moves: 2 });
   });
 });
 

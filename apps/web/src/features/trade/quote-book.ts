@@ -5,6 +5,9 @@ import { priceTicks } from '../../lib/price';
 export interface LiveQuote {
   symbol: string;
   ltp: string;
+  /** Best bid and ask (null where the source gives none). */
+  bid: string | null;
+  ask: string | null;
   change: string;
   /** From the REST quote; otherwise derived as ltp − change by the views. */
   prevClose: string | null;
@@ -16,7 +19,7 @@ export interface LiveQuote {
   moves: number;
 }
 
-type Update = Pick<Quote, 'symbol' | 'ltp' | 'change' | 'volume' | 'ts'> & { prevClose?: string };
+type Update = Pick<Quote, 'symbol' | 'ltp' | 'change' | 'volume' | 'ts'> & { prevClose?: string; bid?: string; ask?: string };
 
 /**
  * The latest quote per symbol, fed by REST quotes and `tick` events, read by rows through
@@ -54,6 +57,8 @@ export class QuoteBook {
     const current = this.quotes.get(update.symbol);
     if (current && Date.parse(update.ts) < Date.parse(current.ts)) return;
     const prevClose = update.prevClose ?? current?.prevClose ?? null;
+    const bid = update.bid ?? current?.bid ?? null;
+    const ask = update.ask ?? current?.ask ?? null;
     let move = current?.move ?? null;
     let moves = current?.moves ?? 0;
     if (current && current.ltp !== update.ltp) {
@@ -67,7 +72,9 @@ export class QuoteBook {
       current.ltp === update.ltp &&
       current.change === update.change &&
       current.volume === update.volume &&
-      current.prevClose === prevClose
+      current.prevClose === prevClose &&
+      current.bid === bid &&
+      current.ask === ask
     ) {
       // Nothing visible changed; keep the newer time without waking anyone.
       this.quotes.set(update.symbol, { ...current, ts: update.ts });
@@ -76,6 +83,8 @@ export class QuoteBook {
     this.quotes.set(update.symbol, {
       symbol: update.symbol,
       ltp: update.ltp,
+      bid,
+      ask,
       change: update.change,
       prevClose,
       volume: update.volume,

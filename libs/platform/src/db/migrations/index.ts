@@ -40,6 +40,7 @@ import { AlertOrdersIndex1763826700000 } from './1763826700000-alert-orders-inde
 import { AlertExits1763827200000 } from './1763827200000-alert-exits';
 import { ExitAlertTier1763827300000 } from './1763827300000-exit-alert-tier';
 import { AcceptWebhookDelivery1763827400000 } from './1763827400000-accept-webhook-delivery';
+import { SurveillanceIndexes1763828000000 } from './1763828000000-surveillance-indexes';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -85,4 +86,5 @@ export const MIGRATIONS = [
   AlertExits1763827200000,
   ExitAlertTier1763827300000,
   AcceptWebhookDelivery1763827400000,
+  SurveillanceIndexes1763828000000,
 ];

@@ -40,9 +40,22 @@ export function TicketHeader({ side, onSide, onClose }: { side: OrderSide; onSid
   );
 }
 
-/** The instrument's type, lot and tick, and its live LTP. */
-export function TicketQuote({ form }: { form: Pick<OrderTicketForm, 'inst' | 'instrument' | 'ltp'> }) {
-  const { inst, instrument, ltp } = form;
+/** The instrument's type, lot and tick, its live LTP, and the touch: bid and ask, each a click into the price. */
+export function TicketQuote({ form }: { form: Pick<OrderTicketForm, 'inst' | 'instrument' | 'ltp' | 'bid' | 'ask' | 'takePrice'> }) {
+  const { inst, instrument, ltp, bid, ask, takePrice } = form;
+  const touch = (label: 'Bid' | 'Ask', price: string | null) => (
+    <button
+      type="button"
+      className={`ticket-touch ticket-touch-${label.toLowerCase()}`}
+      disabled={price === null}
+      onClick={() => price && takePrice(price)}
+      title={price ? `Use ${formatPrice(price)} as the limit price` : undefined}
+      data-testid={`ticket-${label.toLowerCase()}`}
+      data-price={price ?? ''}
+    >
+      {label} <span className="mono">{formatPrice(price)}</span>
+    </button>
+  );
   return (
     <div className="ticket-quote muted">
       {inst ? (
@@ -61,6 +74,12 @@ export function TicketQuote({ form }: { form: Pick<OrderTicketForm, 'inst' | 'in
       <span className="ticket-ltp">
         LTP <span className="mono">{formatPrice(ltp)}</span>
       </span>
+      {(bid !== null || ask !== null) && (
+        <span className="ticket-touches">
+          {touch('Bid', bid)}
+          {touch('Ask', ask)}
+        </span>
+      )}
     </div>
   );
 }

@@ -130,6 +130,8 @@ export function useOrderTicketForm({
     instrument,
     inst,
     ltp,
+    bid: quote?.bid ?? null,
+    ask: quote?.ask ?? null,
     lotSize,
     lotCount,
     units,
@@ -157,6 +159,11 @@ export function useOrderTicketForm({
     },
     changePrice: (price: string) => {
       setDraft((d) => ({ ...d, price }));
+      clearErrors('price');
+    },
+    /** A price from the touch (bid or ask) into the price box; a MARKET order becomes a LIMIT at it. */
+    takePrice: (price: string) => {
+      setDraft((d) => ({ ...(needsPrice(d.type) ? d : prefillForType(d, 'LIMIT', ltp, tick)), price }));
       clearErrors('price');
     },
     changeTrigger: (trigger: string) => {
