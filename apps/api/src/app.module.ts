@@ -29,6 +29,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AuditController } from './compliance/audit.controller';
 import { ComplianceCasesController } from './compliance/compliance-cases.controller';
 import { HoldingsBaselineController } from './compliance/holdings-baseline.controller';
+import { SurveillanceController } from './compliance/surveillance.controller';
 import { HealthController } from './health/health.controller';
 import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
@@ -101,6 +102,7 @@ export class ApiModule {
         AuditController,
         ComplianceCasesController,
         HoldingsBaselineController,
+        SurveillanceController,
         HealthController,
         WalletController,
         AdminWalletsController,

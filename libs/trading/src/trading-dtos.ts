@@ -28,6 +28,10 @@ export interface TradeRow {
   executed_at: Date;
 }
 
+/** The columns a TradeRow is read from. */
+export const TRADE_COLUMNS =
+  'id, order_id, symbol, side, product, quantity, price_ticks::text, value_paise::text, fees_paise::text, taxes_paise::text, charges, broker_trade_id, executed_at';
+
 export function toTradeDto(t: TradeRow): Trade {
   return {
     id: t.id,

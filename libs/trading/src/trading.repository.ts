@@ -21,7 +21,7 @@ import type { SliceBook } from '@tradeloop/brokers';
 import { auditInsert, type AuditRecord } from '@tradeloop/identity';
 import { Db, type Sql } from '@tradeloop/platform';
 import { ORDER_COLUMNS, type OrderRow } from './order-row';
-import type { TradeRow } from './trading-dtos';
+import { TRADE_COLUMNS, type TradeRow } from './trading-dtos';
 
 export const OPEN_STATUSES: readonly OrderStatus[] = ['PENDING', 'OPEN', 'TRIGGER_PENDING', 'PARTIALLY_FILLED'];
 
@@ -550,8 +550,7 @@ export class TradingRepository {
 
   async trades(userId: UserId, limit: number): Promise<TradeRow[]> {
     return this.db.sql.rows(
-      `SELECT id, order_id, symbol, side, product, quantity, price_ticks::text, value_paise::text, fees_paise::text, taxes_paise::text, charges, broker_trade_id, executed_at
-       FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`,
+      `SELECT ${TRADE_COLUMNS} FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`,
       [userId, limit],
     );
   }

@@ -1,2 +1,3 @@
 export * from './orders.schema';
 export * from './risk.schema';
+export * from './surveillance.schema';
