@@ -33,6 +33,7 @@ describe('admin user management', () => {
     const item = byRole.body.items[0];
     expect(Object.keys(item).sort()).toEqual([
       'createdAt',
+      'credentialChangeRequired',
       'disabled',
       'displayName',
       'email',

@@ -17,7 +17,15 @@ describe('register', () => {
       roles: ['trader'],
       mfaEnabled: false,
     });
-    expect(Object.keys(res.body.user).sort()).toEqual(['createdAt', 'displayName', 'email', 'id', 'mfaEnabled', 'roles']);
+    expect(Object.keys(res.body.user).sort()).toEqual([
+      'createdAt',
+      'credentialChangeRequired',
+      'displayName',
+      'email',
+      'id',
+      'mfaEnabled',
+      'roles',
+    ]);
     expect(res.text).not.toMatch(/argon2|password/i);
   });
 

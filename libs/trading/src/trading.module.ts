@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '@tradeloop/identity';
+import { AuditModule, AuthModule } from '@tradeloop/identity';
 import { AccountsModule } from '@tradeloop/accounts';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { WalletModule } from '@tradeloop/wallet';
 import { PlaceOrderUseCase, SquareOffUseCase } from './place-order.use-case';
 import { CancelOrderUseCase } from './cancel-order.use-case';
-import { GetOrderQuery, ListOrdersQuery, ListPositionsQuery, ListTradesQuery } from './order-queries';
+import {
+  AdminListUserOrdersQuery,
+  AdminListUserPositionsQuery,
+  GetOrderQuery,
+  ListOrdersQuery,
+  ListPositionsQuery,
+  ListTradesQuery,
+} from './order-queries';
 import { ExecutionService } from './execution.service';
 import { PgExecutionBook } from './execution-book';
 import { BrokerAccountViewsQuery } from './broker-account-views.query';
@@ -44,6 +51,9 @@ const USE_CASES = [
   ListOrdersQuery,
   ListTradesQuery,
   ListPositionsQuery,
+  // An admin's reads of one user's orders and positions (the queries above, 404 for no such user).
+  AdminListUserOrdersQuery,
+  AdminListUserPositionsQuery,
   // The engine's side of an order (broker acceptance, reports, fills), driven by the worker's jobs.
   ExecutionService,
   // The same, as the port the broker-facing execution protocol (libs/brokers OrderExecution) drives.
@@ -82,7 +92,7 @@ const USE_CASES = [
 const PORTS = [RiskRepository, TradingRepository, IntakeReadModel, PgMockBrokerStore];
 
 @Module({
-  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
+  imports: [AccountsModule, AuditModule, AuthModule, MarketModule, QueueModule, RealtimeModule, WalletModule],
   providers: [...USE_CASES, ...PORTS, OrderHistoryVerifier, ReconciliationRepository, SurveillanceRepository],
   exports: [...USE_CASES, ...PORTS],
 })

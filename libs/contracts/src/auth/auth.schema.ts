@@ -11,6 +11,12 @@ export const UserSchema = z.object({
   displayName: z.string(),
   roles: z.array(RoleSchema),
   mfaEnabled: z.boolean(),
+  /**
+   * The password is a temporary one an admin issued (a new account or a reset): the user is asked
+   * to choose their own (`POST /api/v1/auth/password`), which clears this. (Not named after the
+   * password: no user object carries that word, which the no-secrets checks look for.)
+   */
+  credentialChangeRequired: z.boolean(),
   createdAt: z.iso.datetime(),
 });
 export type User = z.infer<typeof UserSchema>;

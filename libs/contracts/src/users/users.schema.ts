@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuerySchema, pageOf } from '../common';
+import { EmailSchema, humanText, PageQuerySchema, pageOf } from '../common';
 import { RoleSchema, UserSchema } from '../auth';
 
 export const AdminUserSchema = UserSchema.extend({
@@ -33,6 +33,28 @@ export const AdminUserPatchSchema = z
 export type AdminUserPatch = z.infer<typeof AdminUserPatchSchema>;
 
 export const UserIdParamSchema = z.strictObject({ id: z.uuid({ message: 'must be a user id (uuid)' }) });
+
+/**
+ * `POST /api/v1/admin/users`: an account an admin opens for someone, with the roles it needs
+ * (duplicates are dropped, the order is canonical). The server picks its temporary password.
+ */
+export const CreateUserRequestSchema = z.strictObject({
+  email: EmailSchema,
+  displayName: humanText(100),
+  roles: z.array(RoleSchema).min(1, 'give at least one role').max(10),
+});
+export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
+
+/**
+ * The answer that carries a temporary password (a new account, a reset): shown once. Only its
+ * hash is stored, so nobody can read it again; a lost one is replaced by another reset.
+ */
+export const IssuedPasswordSchema = z.object({
+  user: AdminUserSchema,
+  /** The password to hand to the user; they choose their own at their next sign-in. */
+  temporaryPassword: z.string(),
+});
+export type IssuedPassword = z.infer<typeof IssuedPasswordSchema>;
 
 /** A user as other people's pages name them: who, not what they may do. */
 export const UserRefSchema = z.object({ id: z.uuid(), email: z.string(), displayName: z.string() });

@@ -44,8 +44,9 @@ const useCases = [
     SessionsRepository,
     UsersRepository,
   ],
-  // Beyond the use cases: what users/ (UpdateUserUseCase) and risk (user existence) need, and the
+  // Beyond the use cases: what users/ (UpdateUserUseCase; the admin's password and MFA resets,
+  // which hash, revoke and lift the login throttle) and risk (user existence) need, and the
   // sessions store the worker's purge job works on.
-  exports: [...useCases, PrincipalCache, SessionsRepository, UsersRepository],
+  exports: [...useCases, PrincipalCache, SessionsRepository, UsersRepository, PasswordHasher, LoginThrottle],
 })
 export class AuthModule {}

@@ -11,4 +11,5 @@ export * from './mfa.use-case';
 export * from './change-password.use-case';
 export * from './principal-cache';
 export * from './credential-changes';
+export * from './temporary-password';
 export * from './auth.module';

@@ -62,6 +62,7 @@ export class RegisterUseCase {
         displayName: input.displayName,
         roles,
         mfaEnabled: false,
+        credentialChangeRequired: false,
         createdAt: new Date().toISOString(),
       };
     });

@@ -33,7 +33,8 @@ export interface Principal {
   user: User;
 }
 
-interface PrincipalRow extends Pick<UserRow, 'id' | 'email' | 'display_name' | 'mfa_enabled' | 'created_at' | 'roles'> {
+interface PrincipalRow
+  extends Pick<UserRow, 'id' | 'email' | 'display_name' | 'mfa_enabled' | 'password_change_required' | 'created_at' | 'roles'> {
   session_id: string;
 }
 
@@ -126,7 +127,7 @@ export class SessionsRepository {
   /** The principal behind a live session, or undefined if the session or user is gone/disabled. */
   async findPrincipal(userId: UserId, sessionId: string): Promise<Principal | undefined> {
     const row = await this.db.sql.maybeOne<PrincipalRow>(
-      `SELECT u.id, u.email, u.display_name, u.mfa_enabled, u.created_at, s.id AS session_id, ${ROLES_OF_U} AS roles
+      `SELECT u.id, u.email, u.display_name, u.mfa_enabled, u.password_change_required, u.created_at, s.id AS session_id, ${ROLES_OF_U} AS roles
        FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $2 AND s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [userId, sessionId],

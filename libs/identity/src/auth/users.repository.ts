@@ -12,6 +12,8 @@ export interface UserRow {
   mfa_secret_enc: string | null;
   mfa_pending_secret_enc: string | null;
   mfa_last_step: string | null;
+  /** The password is a temporary one an admin issued; the user is asked to choose their own. */
+  password_change_required: boolean;
   disabled_at: Date | null;
   last_login_at: Date | null;
   created_at: Date;
@@ -20,12 +22,15 @@ export interface UserRow {
 }
 
 /** The public shape of a user: whitelisted fields only, never hashes, secrets or tokens. */
-export const toUser = (row: Pick<UserRow, 'id' | 'email' | 'display_name' | 'roles' | 'mfa_enabled' | 'created_at'>): User => ({
+export const toUser = (
+  row: Pick<UserRow, 'id' | 'email' | 'display_name' | 'roles' | 'mfa_enabled' | 'password_change_required' | 'created_at'>,
+): User => ({
   id: row.id,
   email: row.email,
   displayName: row.display_name,
   roles: row.roles,
   mfaEnabled: row.mfa_enabled,
+  credentialChangeRequired: row.password_change_required,
   createdAt: row.created_at.toISOString(),
 });
 
@@ -47,22 +52,33 @@ export class UsersRepository {
     return sql.maybeOne<UserRow>(`${SELECT_USER} WHERE u.id = $1${lock ? ' FOR UPDATE OF u' : ''}`, [id]);
   }
 
-  /** Inserts a user and their wallet; false when the email is taken (no exception, no aborted tx). */
-  async insert(sql: Sql, user: { id: UserId; email: string; displayName: string; passwordHash: string }): Promise<boolean> {
+  /**
+   * Inserts a user and their wallet; false when the email is taken (no exception, no aborted tx).
+   * `temporary`: the password is one an admin issued (the user is asked to choose their own).
+   */
+  async insert(
+    sql: Sql,
+    user: { id: UserId; email: string; displayName: string; passwordHash: string; temporary?: boolean },
+  ): Promise<boolean> {
     // Every user has an (empty) wallet from the moment they exist: both rows in one statement.
     const rows = await sql.rows(
       `WITH u AS (
-         INSERT INTO users (id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+         INSERT INTO users (id, email, display_name, password_hash, password_change_required) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (email) DO NOTHING RETURNING id
        )
        INSERT INTO wallet_balances (user_id) SELECT id FROM u RETURNING user_id`,
-      [user.id, user.email, user.displayName, user.passwordHash],
+      [user.id, user.email, user.displayName, user.passwordHash, user.temporary ?? false],
     );
     return rows.length === 1;
   }
 
-  async setPasswordHash(sql: Sql, userId: UserId, passwordHash: string): Promise<void> {
-    await sql.rows(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [userId, passwordHash]);
+  /** A new password hash; `temporary` when an admin issued it (else the user chose it, which clears the mark). */
+  async setPasswordHash(sql: Sql, userId: UserId, passwordHash: string, temporary = false): Promise<void> {
+    await sql.rows(`UPDATE users SET password_hash = $2, password_change_required = $3, updated_at = now() WHERE id = $1`, [
+      userId,
+      passwordHash,
+      temporary,
+    ]);
   }
 
   async exists(id: UserId, sql: Sql = this.db.sql): Promise<boolean> {

@@ -4,3 +4,8 @@ export * from './list-users.query';
 export * from './users.module';
 export * from './user-directory.repository';
 export * from './user-directory.query';
+export * from './create-user.use-case';
+export * from './reset-password.use-case';
+export * from './reset-mfa.use-case';
+export * from './get-user.query';
+export * from './credential-resets';

@@ -62,6 +62,7 @@ export class FakeUsers
       mfa_secret_enc: null,
       mfa_pending_secret_enc: null,
       mfa_last_step: null,
+      password_change_required: false,
       disabled_at: null,
       last_login_at: null,
       created_at: at,
@@ -93,15 +94,25 @@ export class FakeUsers
     return this.get(id);
   }
 
-  async insert(sql: Sql, user: { id: string; email: string; displayName: string; passwordHash: string }): Promise<boolean> {
+  async insert(
+    sql: Sql,
+    user: { id: string; email: string; displayName: string; passwordHash: string; temporary?: boolean },
+  ): Promise<boolean> {
     if ([...this.rows.values()].some((u) => u.email === user.email)) return false;
-    this.add({ id: user.id, email: user.email, display_name: user.displayName, password_hash: user.passwordHash, roles: [] });
+    this.add({
+      id: user.id,
+      email: user.email,
+      display_name: user.displayName,
+      password_hash: user.passwordHash,
+      password_change_required: user.temporary ?? false,
+      roles: [],
+    });
     this.db.onRollback(sql, () => this.rows.delete(user.id));
     return true;
   }
 
-  async setPasswordHash(sql: Sql, userId: string, passwordHash: string): Promise<void> {
-    this.update(sql, userId, { password_hash: passwordHash, updated_at: new Date() });
+  async setPasswordHash(sql: Sql, userId: string, passwordHash: string, temporary = false): Promise<void> {
+    this.update(sql, userId, { password_hash: passwordHash, password_change_required: temporary, updated_at: new Date() });
   }
 
   async recordLogin(sql: Sql, userId: string): Promise<void> {

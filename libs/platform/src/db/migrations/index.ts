@@ -41,6 +41,7 @@ import { AlertExits1763827200000 } from './1763827200000-alert-exits';
 import { ExitAlertTier1763827300000 } from './1763827300000-exit-alert-tier';
 import { AcceptWebhookDelivery1763827400000 } from './1763827400000-accept-webhook-delivery';
 import { SurveillanceIndexes1763828000000 } from './1763828000000-surveillance-indexes';
+import { PasswordChangeRequired1763828600000 } from './1763828600000-password-change-required';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -87,4 +88,5 @@ export const MIGRATIONS = [
   ExitAlertTier1763827300000,
   AcceptWebhookDelivery1763827400000,
   SurveillanceIndexes1763828000000,
+  PasswordChangeRequired1763828600000,
 ];

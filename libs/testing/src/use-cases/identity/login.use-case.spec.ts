@@ -88,6 +88,7 @@ describe('LoginUseCase', () => {
       displayName: w.alice.display_name,
       roles: ['trader'],
       mfaEnabled: false,
+      credentialChangeRequired: false,
       createdAt: NOW.toISOString(),
     });
     expect(w.throttle.failuresOf(w.alice.email)).toBe(0); // a success clears the account's count

@@ -40,6 +40,7 @@ describe('RegisterUseCase', () => {
       displayName: input.displayName,
       roles: ['trader'],
       mfaEnabled: false,
+      credentialChangeRequired: false,
       createdAt: NOW.toISOString(),
     });
     expect(w.audit.records).toEqual([
@@ -59,7 +60,15 @@ describe('RegisterUseCase', () => {
     const existing = addUser(w, input.email);
     const answer = await w.register.execute({ ...input, password: 'some other password' }, meta);
 
-    expect(Object.keys(answer).sort()).toEqual(['createdAt', 'displayName', 'email', 'id', 'mfaEnabled', 'roles']);
+    expect(Object.keys(answer).sort()).toEqual([
+      'createdAt',
+      'credentialChangeRequired',
+      'displayName',
+      'email',
+      'id',
+      'mfaEnabled',
+      'roles',
+    ]);
     expect(answer).toMatchObject({ email: input.email, displayName: input.displayName, roles: ['trader'], mfaEnabled: false });
     expect(answer.id).not.toBe(existing.id);
     expect(w.users.get(answer.id)).toBeUndefined();
