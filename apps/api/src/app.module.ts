@@ -35,6 +35,7 @@ import { InstrumentsController } from './market/instruments.controller';
 import { CandlesController } from './market/candles.controller';
 import { QuotesController } from './market/quotes.controller';
 import { DepthController } from './market/depth.controller';
+import { OptionChainController } from './market/option-chain.controller';
 import { MarketStreamHub } from './realtime/market-stream.hub';
 import { RealtimeBatchFanout } from './realtime/batch-fanout';
 import { ContractPipe } from './http/contract.pipe';
@@ -111,6 +112,7 @@ export class ApiModule {
         CandlesController,
         QuotesController,
         DepthController,
+        OptionChainController,
         WatchlistsController,
         TradingSettingsController,
         QuickOrdersController,

@@ -10,6 +10,7 @@ export * from './candles.repository';
 export * from './candle-encoding';
 export * from './market.module';
 export * from './market-queries';
+export * from './option-chain.query';
 export * from './candle-csv';
 export * from './market-wire';
 export * from './quotes-store';

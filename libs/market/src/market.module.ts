@@ -6,8 +6,9 @@ import { InstrumentsRepository } from './instruments.repository';
 import { InstrumentMastersRepository } from './instrument-masters.repository';
 import { ImportInstrumentMasterUseCase } from './import-instrument-master.use-case';
 import { GetCandlesQuery, SearchInstrumentsQuery } from './market-queries';
+import { GetOptionChainQuery } from './option-chain.query';
 
-const QUERIES = [SearchInstrumentsQuery, GetCandlesQuery];
+const QUERIES = [SearchInstrumentsQuery, GetCandlesQuery, GetOptionChainQuery];
 
 /**
  * Ports: market data is read by every context above it — instruments (intake, execution, the feed),

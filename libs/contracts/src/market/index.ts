@@ -5,3 +5,4 @@ export * from './depth.schema';
 export * from './market-stream.schema';
 export * from './watchlists.schema';
 export * from './market-steering.schema';
+export * from './option-chain.schema';

@@ -10,3 +10,4 @@ export * from './demo-universe';
 export * from './simulation';
 export * from './candle-chunks';
 export * from './listing-roll';
+export * from './option-chain';
