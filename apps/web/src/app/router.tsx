@@ -17,6 +17,7 @@ import { FundingPage } from '../features/funding/FundingPage';
 import { RiskAdminPage } from '../features/admin/RiskAdminPage';
 import { AuditLogPage } from '../features/compliance/AuditLogPage';
 import { ReconciliationPage } from '../features/compliance/ReconciliationPage';
+import { SurveillancePage } from '../features/compliance/SurveillancePage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { WebhooksPage } from '../features/alerts/WebhooksPage';
@@ -57,6 +58,7 @@ export const router = createBrowserRouter([
             element: <RequireSection section="trade" />,
             children: [
               { index: true, element: <TradePage /> },
+              { path: 'option-chain', element: <OptionChainPage /> },
               { path: 'webhooks', element: <WebhooksPage /> },
               { path: 'engines', element: <EnginesPage /> },
             ],
@@ -97,6 +99,7 @@ export const router = createBrowserRouter([
                   { path: 'ledger', element: <LedgerPage /> },
                   { path: 'audit', element: <AuditLogPage /> },
                   { path: 'reconciliation', element: <ReconciliationPage /> },
+                  { path: 'surveillance', element: <SurveillancePage /> },
                 ],
               },
             ],

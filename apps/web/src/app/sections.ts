@@ -22,6 +22,7 @@ export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
     { to: '/compliance/ledger', label: 'Ledger', testId: 'subnav-ledger' },
     { to: '/compliance/audit', label: 'Audit log', testId: 'subnav-audit' },
     { to: '/compliance/reconciliation', label: 'Reconciliation', testId: 'subnav-reconciliation' },
+    { to: '/compliance/surveillance', label: 'Surveillance', testId: 'subnav-surveillance' },
   ],
   admin: [
     { to: '/admin/users', label: 'Users', testId: 'subnav-users' },
