@@ -109,13 +109,15 @@ export function SurveillanceOrdersTable({ orders, loading, onUserClick, onShowFi
               <td title={o.rejectReason ?? undefined}>
                 <StatusChip status={o.status} testId="surveillance-order-status" />
               </td>
-              <td className="surveillance-via">
-                {brokerLabel(o.broker)}
-                {o.strategyId && (
-                  <span className="chip chip-accent surveillance-strategy" title={`Placed by strategy ${o.strategyId}`}>
-                    strategy
-                  </span>
-                )}
+              <td>
+                <span className="surveillance-via">
+                  {brokerLabel(o.broker)}
+                  {o.strategyId && (
+                    <span className="chip chip-accent surveillance-strategy" title={`Placed by strategy ${o.strategyId}`}>
+                      strategy
+                    </span>
+                  )}
+                </span>
               </td>
             </tr>
           ))}
