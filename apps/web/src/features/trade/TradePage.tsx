@@ -32,7 +32,7 @@ import { useWatchlists } from './trade-api';
 import { useLiveQuotes } from './useLiveQuotes';
 import { WatchlistPanel } from './WatchlistPanel';
 import { OrderTicketPanel, type TicketState } from './OrderTicket';
-import { useKillSwitch, useOrders, usePositions, useTrades } from './orders-api';
+import { useInstrument, useKillSwitch, useOrders, usePositions, useTrades } from './orders-api';
 import { isTradingTab, TradingTabs, type TradingTab } from './TradingTabs';
 import { useTradingSync } from './useTradingSync';
 import { useBrokerAccounts } from '../brokers/broker-accounts-api';
@@ -73,7 +73,23 @@ export function TradePage() {
   const charted = params.get('symbol') ?? active?.symbols[0] ?? null;
   const tabParam = params.get('tab');
   const tab: TradingTab = isTradingTab(tabParam) ? tabParam : 'orders';
-  const [ticket, setTicket] = useState<TicketState | null>(null);
+  // `?ticket=BUY|SELL` (the option chain's one-click buy / sell) opens the ticket on `?symbol=`; the
+  // parameter is then dropped from the URL so a reload does not open it again.
+  const ticketParam = params.get('ticket');
+  const [ticket, setTicket] = useState<TicketState | null>(() =>
+    (ticketParam === 'BUY' || ticketParam === 'SELL') && params.get('symbol') ? { symbol: params.get('symbol')!, side: ticketParam } : null,
+  );
+  useEffect(() => {
+    if (ticketParam === null) return;
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        next.delete('ticket');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [ticketParam, setParams]);
 
   useTradingSync();
   const orders = useOrders();
@@ -84,6 +100,9 @@ export function TradePage() {
 
   // Watchlist trading: the active list's quick buttons, the legs and their exits.
   const quick = useQuickTrade(active?.id ?? null);
+  // The chain opens on the charted instrument's index (an option's or future's underlying), else NIFTY.
+  const chartedInstrument = useInstrument(charted);
+  const chainUnderlying = chartedInstrument.data?.underlying ?? (chartedInstrument.data?.instrumentType === 'INDEX' ? charted! : 'NIFTY');
   const legsQuery = useLegs();
   const legs: readonly Leg[] = legsQuery.data?.items ?? EMPTY;
   const brokerAccounts = useBrokerAccounts();
@@ -176,9 +195,18 @@ export function TradePage() {
         section="Trade"
         title="Market watch"
         actions={
-          <Link to="/trade/webhooks" className="button button-small" data-testid="trade-webhooks-link">
-            Webhooks
-          </Link>
+          <>
+            <Link
+              to={`/trade/option-chain?underlying=${encodeURIComponent(chainUnderlying)}`}
+              className="button button-small"
+              data-testid="trade-option-chain-link"
+            >
+              Option chain
+            </Link>
+            <Link to="/trade/webhooks" className="button button-small" data-testid="trade-webhooks-link">
+              Webhooks
+            </Link>
+          </>
         }
       />
       {watchlists.isError && <ErrorNotice error={watchlists.error} onRetry={() => void watchlists.refetch()} />}
