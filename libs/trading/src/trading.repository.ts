@@ -549,10 +549,10 @@ export class TradingRepository {
   }
 
   async trades(userId: UserId, limit: number): Promise<TradeRow[]> {
-    return this.db.sql.rows(
-      `SELECT ${TRADE_COLUMNS} FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`,
-      [userId, limit],
-    );
+    return this.db.sql.rows(`SELECT ${TRADE_COLUMNS} FROM trades WHERE user_id = $1 ORDER BY executed_at DESC, id DESC LIMIT $2`, [
+      userId,
+      limit,
+    ]);
   }
 
   /** Σ realized P&L change of today's (IST) fills, ticks·units. */
