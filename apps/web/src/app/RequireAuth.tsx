@@ -1,8 +1,12 @@
 import { Navigate, Outlet, useLocation } from 'react-router-dom';
 import { useCurrentUser, useSession } from '../lib/auth';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { ChoosePasswordPage } from '../features/auth/ChoosePasswordPage';
 
-/** Signed-in area: no session → /login (remembering where the user was going). */
+/**
+ * Signed-in area: no session → /login (remembering where the user was going); a user on a
+ * temporary password an admin issued chooses their own first.
+ */
 export function RequireAuth() {
   const session = useSession();
   const location = useLocation();
@@ -24,5 +28,6 @@ export function RequireAuth() {
       </div>
     );
   }
+  if (me.data.credentialChangeRequired) return <ChoosePasswordPage user={me.data} />;
   return <Outlet />;
 }

@@ -13,6 +13,7 @@ import { BrokersPage } from '../features/brokers/BrokersPage';
 import { NotificationSettingsPage } from '../features/notifications/NotificationSettingsPage';
 import { AccountLayout } from './AccountLayout';
 import { UsersPage } from '../features/admin/UsersPage';
+import { AdminUserPage } from '../features/admin/AdminUserPage';
 import { FundingPage } from '../features/funding/FundingPage';
 import { RiskAdminPage } from '../features/admin/RiskAdminPage';
 import { AuditLogPage } from '../features/compliance/AuditLogPage';
@@ -114,6 +115,7 @@ export const router = createBrowserRouter([
                 children: [
                   { index: true, element: <Navigate to="users" replace /> },
                   { path: 'users', element: <UsersPage /> },
+                  { path: 'users/:id', element: <AdminUserPage /> },
                   { path: 'funding', element: <FundingPage /> },
                   { path: 'risk', element: <RiskAdminPage /> },
                 ],

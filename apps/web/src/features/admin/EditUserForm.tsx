@@ -6,7 +6,7 @@ import { meQueryKey } from '../../lib/auth';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { useUpdateUser } from './users-api';
 
-const ROLE_HINTS: Record<Role, string> = {
+export const ROLE_HINTS: Record<Role, string> = {
   admin: 'Operates the platform: users, wallets, kill switches',
   trader: 'Places orders and holds positions',
   quant: 'Uploads and promotes models, runs strategies',

@@ -14,13 +14,23 @@ import '../brokers/brokers.css';
 /**
  * Admin → Users → a user's broker accounts: kind, status (with its reason), default, masked
  * credentials and session, and the switch to disable one (its orders are then refused). Secrets
- * are never sent to an admin, so none can be shown.
+ * are never sent to an admin, so none can be shown. The drawer of the users list; the user's page
+ * shows the same list (UserBrokerAccounts).
  *
  * Test ids: user-broker-accounts (drawer), user-broker-account-<id> (data-status, data-kind)
  */
 export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | null; onClose: () => void }) {
-  const accounts = useAdminUserBrokerAccounts(user?.id ?? null);
-  const setDisabled = useAdminSetBrokerAccountDisabled(user?.id ?? null);
+  return (
+    <Drawer open={user !== null} title={user ? `Broker accounts · ${user.email}` : ''} onClose={onClose} testId="user-broker-accounts">
+      {user && <UserBrokerAccounts user={user} />}
+    </Drawer>
+  );
+}
+
+/** The accounts the user owns or is assigned, each with its disable switch. */
+export function UserBrokerAccounts({ user }: { user: Pick<AdminUser, 'id' | 'email'> }) {
+  const accounts = useAdminUserBrokerAccounts(user.id);
+  const setDisabled = useAdminSetBrokerAccountDisabled(user.id);
   const items = sortAccounts(accounts.data?.items ?? []);
   const toggle = (a: { id: string; name: string; status: string }) => {
     const disabled = a.status !== 'disabled';
@@ -33,7 +43,7 @@ export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | 
     );
   };
   return (
-    <Drawer open={user !== null} title={user ? `Broker accounts · ${user.email}` : ''} onClose={onClose} testId="user-broker-accounts">
+    <>
       {accounts.isError ? (
         <ErrorNotice error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : accounts.isPending ? (
@@ -41,7 +51,7 @@ export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | 
       ) : items.length === 0 ? (
         <EmptyState title="This user has no broker accounts." />
       ) : (
-        <ul className="admin-broker-list" aria-label={`Broker accounts of ${user?.email ?? ''}`}>
+        <ul className="admin-broker-list" aria-label={`Broker accounts of ${user.email}`}>
           {items.map((a) => (
             <li
               key={a.id}
@@ -102,6 +112,6 @@ export function UserBrokerAccountsDrawer({ user, onClose }: { user: AdminUser | 
           ))}
         </ul>
       )}
-    </Drawer>
+    </>
   );
 }

@@ -7,21 +7,34 @@ import { useSwitches, useUserLimits, type SwitchChange } from './risk-admin-api'
 import '../funding/funding.css';
 import '../trade/risk.css';
 
-/** The picked user: who they are, their kill switch as the server reports it, and their limits. */
-export function UserRiskPanel({ user, onChange }: { user: AdminUser; onChange: (c: SwitchChange) => void }) {
+/**
+ * The picked user: who they are (unless the page already says it, `subject={false}`), their kill
+ * switch as the server reports it, and their limits.
+ */
+export function UserRiskPanel({
+  user,
+  onChange,
+  subject = true,
+}: {
+  user: AdminUser;
+  onChange: (c: SwitchChange) => void;
+  subject?: boolean;
+}) {
   const limits = useUserLimits(user.id);
   const switches = useSwitches(user.id);
   const own = switches.data?.user ?? null;
   const change = (engaged: boolean) => onChange({ scope: 'user', userId: user.id, label: user.email, engaged });
   return (
     <>
-      <div className="funding-subject" data-testid="risk-admin-user" data-user-id={user.id}>
-        <div className="funding-subject-name">
-          <strong>{user.displayName}</strong>
-          <span className="mono muted">{user.email}</span>
-          <RoleChips roles={user.roles} />
+      {subject && (
+        <div className="funding-subject" data-testid="risk-admin-user" data-user-id={user.id}>
+          <div className="funding-subject-name">
+            <strong>{user.displayName}</strong>
+            <span className="mono muted">{user.email}</span>
+            <RoleChips roles={user.roles} />
+          </div>
         </div>
-      </div>
+      )}
       <div className={`risk-switch${own?.engaged ? ' risk-switch-engaged' : ''}`}>
         {switches.isError ? (
           <ErrorNotice error={switches.error} onRetry={() => void switches.refetch()} />

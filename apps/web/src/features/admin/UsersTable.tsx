@@ -1,15 +1,19 @@
 import type { AdminUser } from '@tradeloop/contracts';
 import { EmptyState } from '../../components/EmptyState';
 import { UserRow } from './UserRow';
+import type { CredentialReset } from './CredentialResetDialog';
 
 interface UsersTableProps {
   users: AdminUser[];
   loading: boolean;
   onEdit: (user: AdminUser) => void;
   onBrokers: (user: AdminUser) => void;
+  onReset: (reset: CredentialReset) => void;
+  /** The signed-in admin's id (their own row offers no resets). */
+  selfId: string | undefined;
 }
 
-export function UsersTable({ users, loading, onEdit, onBrokers }: UsersTableProps) {
+export function UsersTable({ users, loading, onEdit, onBrokers, onReset, selfId }: UsersTableProps) {
   return (
     <div className="table-wrap">
       <table className="table" data-testid="users-table">
@@ -21,7 +25,9 @@ export function UsersTable({ users, loading, onEdit, onBrokers }: UsersTableProp
             <th scope="col">MFA</th>
             <th scope="col">Status</th>
             <th scope="col">Last login</th>
-            <th scope="col">Created</th>
+            <th scope="col" className="users-col-created">
+              Created
+            </th>
             <th scope="col" className="col-actions">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -29,7 +35,7 @@ export function UsersTable({ users, loading, onEdit, onBrokers }: UsersTableProp
         </thead>
         <tbody>
           {users.map((user) => (
-            <UserRow key={user.id} user={user} onEdit={onEdit} onBrokers={onBrokers} />
+            <UserRow key={user.id} user={user} isSelf={user.id === selfId} onEdit={onEdit} onBrokers={onBrokers} onReset={onReset} />
           ))}
         </tbody>
       </table>
