@@ -5,7 +5,7 @@ import { InfraModule, Lifecycle, QueueModule, RealtimeModule, type AppConfig } f
 import { AuditModule, AuthModule, UsersModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
 import { MarketModule, WatchlistsModule } from '@tradeloop/market';
-import { TradingModule } from '@tradeloop/trading';
+import { PortfolioModule, TradingModule } from '@tradeloop/trading';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
 import { RunsModule, StrategiesModule } from '@tradeloop/strategies';
@@ -49,6 +49,7 @@ import { WatchlistsController } from './watchlists/watchlists.controller';
 import { QuickOrdersController, TradingSettingsController } from './watchlist-trading/watchlist-trading.controller';
 import { OrdersController } from './trading/orders.controller';
 import { PositionsController } from './trading/positions.controller';
+import { PortfolioController } from './trading/portfolio.controller';
 import { RiskController } from './trading/risk.controller';
 import { SignalsController } from './ml/signals.controller';
 import { ModelsController } from './ml/models.controller';
@@ -83,6 +84,7 @@ export class ApiModule {
         MarketModule,
         WatchlistsModule,
         TradingModule,
+        PortfolioModule,
         RiskModule,
         SignalsModule,
         ModelRegistryModule,
@@ -118,6 +120,7 @@ export class ApiModule {
         QuickOrdersController,
         OrdersController,
         PositionsController,
+        PortfolioController,
         RiskController,
         SignalsController,
         ModelsController,

@@ -16,6 +16,8 @@ export * from './place-order.use-case';
 export * from './trading.module';
 export * from './cancel-order.use-case';
 export * from './order-queries';
+export * from './portfolio-queries';
+export * from './portfolio.module';
 export * from './surveillance.repository';
 export * from './surveillance.queries';
 export * from './execution.service';

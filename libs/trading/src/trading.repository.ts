@@ -5,6 +5,7 @@ import {
   type OrderHistoryEvent,
   type OrderHistoryEventType,
   type CancelRequestDetails,
+  type HistoryFill,
   type OrderPlacedDetails,
   type OrderId,
   type OrderModification,
@@ -553,6 +554,38 @@ export class TradingRepository {
       userId,
       limit,
     ]);
+  }
+
+  /**
+   * Every fill of the user, oldest first, with the account its order went through and the charges
+   * it paid: what the P&L history replays (docs/api.md `GET /api/v1/portfolio/pnl-history`).
+   */
+  async historyFills(userId: UserId): Promise<HistoryFill[]> {
+    const rows = await this.db.sql.rows<{
+      account_id: string;
+      symbol: string;
+      side: 'BUY' | 'SELL';
+      product: string;
+      quantity: number;
+      price_ticks: string;
+      executed_at: Date;
+      charges: string;
+    }>(
+      `SELECT o.account_id, t.symbol, t.side, t.product, t.quantity, t.price_ticks::text, t.executed_at,
+              (t.fees_paise + t.taxes_paise)::text AS charges
+       FROM trades t JOIN orders o ON o.id = t.order_id
+       WHERE t.user_id = $1 ORDER BY t.executed_at, t.id`,
+      [userId],
+    );
+    return rows.map((r) => ({
+      key: `${r.account_id}|${r.symbol}|${r.product}`,
+      symbol: r.symbol,
+      side: r.side,
+      quantity: r.quantity,
+      price: Number(r.price_ticks),
+      at: r.executed_at.getTime(),
+      charges: BigInt(r.charges),
+    }));
   }
 
   /** Σ realized P&L change of today's (IST) fills, ticks·units. */

@@ -12,3 +12,4 @@ export * from './order-modification';
 export * from './risk-monitor';
 export * from './order-history';
 export * from './reconciliation-kinds';
+export * from './pnl-history';
