@@ -102,8 +102,8 @@ export class GetPortfolioQuery {
 /**
  * The user's P&L to each trading day's close over the last `days` calendar days (docs/api.md
  * `GET /api/v1/portfolio/pnl-history`): every fill replayed by the positions' own rules
- * (pnlHistory), open quantity marked at the day's daily close; today's point is marked at the
- * latest quotes. Weekends are left out. Reads all of the user's fills: fine for a person's book;
+ * (pnlHistory), open quantity marked at the day's daily close; today's point takes every fill so
+ * far and is marked at the latest quotes. Weekends are left out. Reads all of the user's fills: fine for a person's book;
  * a high-volume account would want a daily snapshot instead.
  */
 @Injectable()
@@ -120,7 +120,8 @@ export class GetPnlHistoryQuery {
     for (let start = today - (q.days - 1) * DAY_MS; start <= today; start += DAY_MS) {
       const weekday = new Date(start + IST_OFFSET_MS).getUTCDay();
       if (weekday === 0 || weekday === 6) continue;
-      days.push({ day: istDate(start), end: Math.min(start + CLOSE_AFTER_DAY_START_MS, now) });
+      // Past days end at their close; today ends now (the simulated market trades after 15:30 too).
+      days.push({ day: istDate(start), end: start === today ? now + 1 : start + CLOSE_AFTER_DAY_START_MS });
     }
     const fills = await this.trading.historyFills(userId);
     const symbols = [...new Set(fills.map((f) => f.symbol))];

@@ -22,6 +22,7 @@ import { SurveillancePage } from '../features/compliance/SurveillancePage';
 import { LedgerPage } from '../features/ledger/LedgerPage';
 import { TradePage } from '../features/trade/TradePage';
 import { OptionChainPage } from '../features/trade/chain/OptionChainPage';
+import { HoldingsPage, PortfolioHome } from '../features/portfolio/HoldingsPage';
 import { WebhooksPage } from '../features/alerts/WebhooksPage';
 import { EnginesPage } from '../features/alerts/EnginesPage';
 import { WalletPage } from '../features/wallet/WalletPage';
@@ -69,8 +70,14 @@ export const router = createBrowserRouter([
             path: 'portfolio',
             element: <RequireSection section="portfolio" />,
             children: [
-              { index: true, element: <Navigate to="wallet" replace /> },
-              { path: 'wallet', element: <WalletPage /> },
+              {
+                element: <SectionLayout section="portfolio" />,
+                children: [
+                  { index: true, element: <PortfolioHome /> },
+                  { path: 'holdings', element: <HoldingsPage /> },
+                  { path: 'wallet', element: <WalletPage /> },
+                ],
+              },
             ],
           },
           {

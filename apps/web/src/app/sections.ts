@@ -12,6 +12,10 @@ export const SECTION_UI: Record<Section, { label: string; path: string; hotkey: 
 
 /** Sections with more than one page show them as tabs; the first is where the section opens. */
 export const SECTION_PAGES: Partial<Record<Section, readonly SubNavItem[]>> = {
+  portfolio: [
+    { to: '/portfolio/holdings', label: 'Holdings', testId: 'subnav-holdings' },
+    { to: '/portfolio/wallet', label: 'Wallet', testId: 'subnav-wallet' },
+  ],
   quant: [
     { to: '/quant/models', label: 'Models', testId: 'subnav-models' },
     { to: '/quant/signals', label: 'Signals', testId: 'subnav-signals' },
