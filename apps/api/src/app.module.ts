@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { InfraModule, Lifecycle, QueueModule, RealtimeModule, type AppConfig } from '@tradeloop/platform';
 import { AuditModule, AuthModule, UsersModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
-import { MarketModule, WatchlistsModule } from '@tradeloop/market';
+import { MarketModule, PriceAlertsModule, WatchlistsModule } from '@tradeloop/market';
 import { PortfolioModule, TradingModule } from '@tradeloop/trading';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
@@ -46,6 +46,7 @@ import { AdminWalletsController } from './wallet/admin-wallets.controller';
 import { ComplianceLedgerController } from './wallet/compliance-ledger.controller';
 import { WalletController } from './wallet/wallet.controller';
 import { WatchlistsController } from './watchlists/watchlists.controller';
+import { PriceAlertsController } from './price-alerts/price-alerts.controller';
 import { QuickOrdersController, TradingSettingsController } from './watchlist-trading/watchlist-trading.controller';
 import { OrdersController } from './trading/orders.controller';
 import { PositionsController } from './trading/positions.controller';
@@ -83,6 +84,7 @@ export class ApiModule {
         WalletModule,
         MarketModule,
         WatchlistsModule,
+        PriceAlertsModule,
         TradingModule,
         PortfolioModule,
         RiskModule,
@@ -116,6 +118,7 @@ export class ApiModule {
         DepthController,
         OptionChainController,
         WatchlistsController,
+        PriceAlertsController,
         TradingSettingsController,
         QuickOrdersController,
         OrdersController,

@@ -14,7 +14,7 @@ import {
 } from '@tradeloop/platform';
 import { AuthModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
-import { MarketModule } from '@tradeloop/market';
+import { MarketModule, PriceAlertsModule } from '@tradeloop/market';
 import { MovePaperHoldsUseCase, TradingModule } from '@tradeloop/trading';
 import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
@@ -48,6 +48,7 @@ import { BacktestSweeper, RunBacktestHandler } from './backtests/run-backtest.ha
 import { ExitEngine } from './watchlist/exit-engine';
 import { StandingExitsWatcher } from './standing-exits/standing-exits.watcher';
 import { AlertExitEngine } from './alerts/alert-exit-engine';
+import { PriceAlertEngine } from './price-alerts/price-alert-engine';
 import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
@@ -102,6 +103,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         RealtimeModule,
         WalletModule,
         MarketModule,
+        PriceAlertsModule,
         AccountsModule,
         TradingModule,
         RiskModule,
@@ -131,6 +133,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         StandingExitsWatcher,
         AlertOrdersWatcher,
         AlertExitEngine,
+        PriceAlertEngine,
         BacktestSweeper,
         RunSnapshotsLoop,
         DeliverySweepLoop,

@@ -19,3 +19,4 @@ export * from './history-backfill';
 export * from './candle-binary-copy';
 export * from './candle-chunks.repository';
 export * from './watchlists';
+export * from './price-alerts';

@@ -6,3 +6,4 @@ export * from './market-stream.schema';
 export * from './watchlists.schema';
 export * from './market-steering.schema';
 export * from './option-chain.schema';
+export * from './price-alerts.schema';

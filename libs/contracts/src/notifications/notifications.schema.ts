@@ -157,6 +157,15 @@ export const NotificationFactsSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('drift'), model: S, version: S, feature: S, psi: z.number() }),
   z.strictObject({ kind: z.literal('broker_login'), account: S, broker: S, reason: S }),
   z.strictObject({ kind: z.literal('webhook_failure'), source: S, reason: S, deliveryId: S.nullable() }),
+  z.strictObject({
+    kind: z.literal('price_alert'),
+    symbol: S,
+    condition: z.enum(['above', 'below']),
+    price: S,
+    ltp: S,
+    note: S.nullable(),
+    alertId: S,
+  }),
 ]);
 
 /** Realtime `notification` `{ notification, seq }` (docs/api.md "Realtime"). */

@@ -11,3 +11,4 @@ export * from './simulation';
 export * from './candle-chunks';
 export * from './listing-roll';
 export * from './option-chain';
+export * from './price-alerts';

@@ -29,9 +29,23 @@ const ONE_OF_EACH: NotificationFacts[] = [
   { kind: 'drift', model: 'momentum', version: '3', feature: 'ret_5', psi: 0.31234 },
   { kind: 'broker_login', account: 'My Kite', broker: 'kite', reason: 'session expired' },
   { kind: 'webhook_failure', source: 'TV alerts', reason: 'bad signature', deliveryId: 'd1' },
+  { kind: 'price_alert', symbol: 'RELIANCE', condition: 'above', price: '2500.00', ltp: '2500.05', note: 'breakout\nwatch', alertId: 'a1' },
 ];
 
 describe('renderNotification', () => {
+  it('says which price alert fired, at what price, with its note on one line', () => {
+    const m = renderNotification(ONE_OF_EACH[8]!);
+    expect(m.title).toBe('Price alert: RELIANCE above ₹2500.00');
+    expect(m.body).toBe("RELIANCE traded at ₹2500.05, at or above your alert's ₹2500.00.\nNote: breakout watch\nAlert a1.");
+    expect(m.severity).toBe('info');
+    const below = renderNotification({
+      ...(ONE_OF_EACH[8] as Extract<NotificationFacts, { kind: 'price_alert' }>),
+      condition: 'below',
+      note: null,
+    });
+    expect(below.body).toBe("RELIANCE traded at ₹2500.05, at or below your alert's ₹2500.00.\nAlert a1.");
+  });
+
   it('has a message for every event kind', () => {
     expect(ONE_OF_EACH.map((f) => f.kind).sort()).toEqual([...NOTIFICATION_EVENTS].sort());
     for (const f of ONE_OF_EACH) {

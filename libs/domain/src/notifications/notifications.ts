@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENTS = [
   'drift',
   'broker_login',
   'webhook_failure',
+  'price_alert',
 ] as const;
 export type NotificationEventKind = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -36,7 +37,8 @@ export type NotificationFacts =
   | { kind: 'exit'; symbol: string; trigger: string; quantity: number | null; price: string | null; reason: string }
   | { kind: 'drift'; model: string; version: string; feature: string; psi: number }
   | { kind: 'broker_login'; account: string; broker: string; reason: string }
-  | { kind: 'webhook_failure'; source: string; reason: string; deliveryId: string | null };
+  | { kind: 'webhook_failure'; source: string; reason: string; deliveryId: string | null }
+  | { kind: 'price_alert'; symbol: string; condition: 'above' | 'below'; price: string; ltp: string; note: string | null; alertId: string };
 
 export interface NotificationMessage {
   /** One line: an email subject, the in-app heading. */
@@ -119,6 +121,12 @@ function renderRaw(f: NotificationFacts): NotificationMessage {
         title: `Webhook failed: ${line(f.source)}`,
         body: `An alert to ${line(f.source)} was not processed: ${line(f.reason)}.${f.deliveryId ? `\nDelivery ${f.deliveryId}.` : ''}`,
         severity: 'warning',
+      };
+    case 'price_alert':
+      return {
+        title: `Price alert: ${line(f.symbol)} ${f.condition} ₹${f.price}`,
+        body: `${line(f.symbol)} traded at ₹${f.ltp}, ${f.condition === 'above' ? 'at or above' : 'at or below'} your alert's ₹${f.price}.${f.note ? `\nNote: ${line(f.note)}` : ''}\nAlert ${f.alertId}.`,
+        severity: 'info',
       };
   }
 }

@@ -10,4 +10,5 @@ export const EVENT_LABEL: Record<NotificationEventKind, string> = {
   drift: 'Model drift',
   broker_login: 'Broker login needed',
   webhook_failure: 'Webhook failures',
+  price_alert: 'Price alerts',
 };

@@ -42,6 +42,7 @@ import { ExitAlertTier1763827300000 } from './1763827300000-exit-alert-tier';
 import { AcceptWebhookDelivery1763827400000 } from './1763827400000-accept-webhook-delivery';
 import { SurveillanceIndexes1763828000000 } from './1763828000000-surveillance-indexes';
 import { PasswordChangeRequired1763828600000 } from './1763828600000-password-change-required';
+import { PriceAlerts1763829200000 } from './1763829200000-price-alerts';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -89,4 +90,5 @@ export const MIGRATIONS = [
   AcceptWebhookDelivery1763827400000,
   SurveillanceIndexes1763828000000,
   PasswordChangeRequired1763828600000,
+  PriceAlerts1763829200000,
 ];
