@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { demoUniverse, istDayStart, type BrokerOrderReport, type OrderId } from '@tradeloop/domain';
 import { CandlesRepository, InstrumentsRepository, marketKeys } from '@tradeloop/market';
 import { REDIS } from '@tradeloop/platform';
-import { ExecutionService } from '@tradeloop/trading';
+import { DescribeLedgerReferencesQuery, ExecutionService } from '@tradeloop/trading';
 import { signedIn, useTestApi } from './support/test-api';
 
 /**
@@ -135,5 +135,37 @@ describe('GET /api/v1/portfolio/pnl-history', () => {
       const res = await api.http.get(`/api/v1/portfolio/pnl-history?${qs}`, t.token);
       expect(res.status, qs).toBe(400);
     }
+  });
+});
+
+describe('ledger entries say which order they are about', () => {
+  it('a hold and its release name the order; a settlement names the order and the fill; only the owner’s', async () => {
+    const t = await signedIn(api, ['trader']);
+    const other = await signedIn(api, ['trader']);
+    const compliance = await signedIn(api, ['compliance']);
+    const id = await place(t.token, { symbol: 'M&M', price: '3600.00', quantity: 3 });
+    await fill(id, 3, 3590, Date.now());
+    const accounts = (await api.http.get('/api/v1/broker-accounts', t.token)).body.items as { id: string; kind: string }[];
+    const paper = accounts.find((a) => a.kind === 'paper')!.id;
+    const page = await api.http.get(`/api/v1/compliance/ledger?paperAccountId=${paper}&limit=100`, compliance.token);
+    expect(page.status).toBe(200);
+    const mine = (page.body.items as { reference: string; type: string; order: unknown }[]).filter((e) => e.order !== null);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const e of mine) {
+      expect(e.order).toMatchObject({ orderId: id, symbol: 'M&M', side: 'BUY', quantity: 3 });
+    }
+    const hold = mine.find((e) => e.reference === id)!;
+    expect(hold.order).toMatchObject({ fill: null });
+    const settle = mine.find((e) => e.reference !== id)!;
+    expect(settle.order).toMatchObject({ fill: { quantity: 3, price: '3590.00' } });
+    // A deposit-like entry (the paper book's opening balance) is about no order.
+    expect(
+      (page.body.items as { type: string; order: unknown }[]).filter((e) => e.type === 'SET_BALANCE').every((e) => e.order === null),
+    ).toBe(true);
+    // Confined to the owner: another user asking about the same references learns nothing.
+    const refs = mine.map((e) => e.reference);
+    expect((await api.app.get(DescribeLedgerReferencesQuery).byReference(refs, other.user.id as never)).size).toBe(0);
+    expect((await api.app.get(DescribeLedgerReferencesQuery).byReference(refs, t.user.id as never)).size).toBe(new Set(refs).size);
+    expect((await api.http.get('/api/v1/wallet/entries', t.token)).status).toBe(200);
   });
 });

@@ -253,6 +253,24 @@ test('a trader connects a Kite account through Kite’s login (the local fake Ki
   await expect(page.getByTestId('trade-wallet-held')).toHaveText('₹0.00');
   await shot(page, '77-kite-limit-cancelled');
 
+  // The wallet says what each entry was for ("BUY 1 RELIANCE", the fill a settlement paid), and
+  // gathers each order's hold, release and settlement in one row: the cancelled limit nets to zero.
+  await page.goto('/portfolio/wallet');
+  const forCells = page.getByTestId('wallet-entries').getByTestId('entry-order');
+  await expect(forCells.filter({ hasText: 'BUY 1 RELIANCE' }).first()).toBeVisible();
+  // The settlement's entries (held released, cost and charges paid) each name the fill they paid for.
+  await expect(page.getByTestId('wallet-entries').getByTestId('entry-order').filter({ hasText: 'fill 1 @' }).first()).toBeVisible();
+  await page.getByTestId('wallet-view-orders').click();
+  const limitGroup = page.locator(`[data-testid="wallet-order-group"][data-order-id="${limitId}"]`);
+  await expect(limitGroup).toHaveAttribute('data-net', '0.00');
+  // Its hold and its release, two legs each (cash and held).
+  await expect(limitGroup).toHaveAttribute('data-count', '4');
+  const buyGroup = page.locator(`[data-testid="wallet-order-group"][data-order-id="${buyId}"]`);
+  await expect(buyGroup).toContainText('BUY 1 RELIANCE');
+  await expect(buyGroup).not.toHaveAttribute('data-net', '0.00');
+  await expect(page.getByTestId('wallet-entry-groups').getByTestId('wallet-entry-row').filter({ hasText: 'NEFT-E2E-KITE' })).toHaveCount(1);
+  await shot(page, '77b-wallet-by-order');
+
   // The position, as Kite reports it and as we hold it, side by side.
   await page.goto('/account/brokers');
   await live.getByRole('button', { name: 'Funds & positions' }).click();

@@ -18,6 +18,7 @@ export * from './cancel-order.use-case';
 export * from './order-queries';
 export * from './portfolio-queries';
 export * from './portfolio.module';
+export * from './ledger-references.query';
 export * from './surveillance.repository';
 export * from './surveillance.queries';
 export * from './execution.service';

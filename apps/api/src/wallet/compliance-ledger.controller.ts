@@ -6,6 +6,7 @@ import { pipeline, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { formatMoney } from '@tradeloop/domain';
 import type { Principal, RequestMeta } from '@tradeloop/identity';
+import { DescribeLedgerReferencesQuery } from '@tradeloop/trading';
 import { ExportLedgerUseCase, LedgerQueries, VerifyLedgerUseCase, type EntryRow } from '@tradeloop/wallet';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
@@ -32,12 +33,14 @@ export class ComplianceLedgerController {
     @Inject(LedgerQueries) private readonly queries: LedgerQueries,
     @Inject(VerifyLedgerUseCase) private readonly verifyLedger: VerifyLedgerUseCase,
     @Inject(ExportLedgerUseCase) private readonly exportLedger: ExportLedgerUseCase,
+    @Inject(DescribeLedgerReferencesQuery) private readonly references: DescribeLedgerReferencesQuery,
   ) {}
 
   @Get()
   @ZodResponse({ status: 200, type: LedgerEntryPageDto })
-  list(@Query() query: ComplianceLedgerQueryDto) {
-    return this.queries.entries(query);
+  async list(@Query() query: ComplianceLedgerQueryDto) {
+    const page = await this.queries.entries(query);
+    return { ...page, items: await this.references.describe(page.items, null) };
   }
 
   @Get('verify')

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import { DomainError } from '@tradeloop/domain';
 import { type Principal } from '@tradeloop/identity';
+import { DescribeLedgerReferencesQuery } from '@tradeloop/trading';
 import { LedgerQueries, GetWalletQuery } from '@tradeloop/wallet';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { LedgerEntryPageDto, WalletDto, WalletEntriesQueryDto } from './wallet.dtos';
@@ -15,6 +16,7 @@ export class WalletController {
   constructor(
     @Inject(GetWalletQuery) private readonly getWallet: GetWalletQuery,
     @Inject(LedgerQueries) private readonly queries: LedgerQueries,
+    @Inject(DescribeLedgerReferencesQuery) private readonly references: DescribeLedgerReferencesQuery,
   ) {}
 
   @Get()
@@ -27,7 +29,8 @@ export class WalletController {
 
   @Get('entries')
   @ZodResponse({ status: 200, type: LedgerEntryPageDto })
-  entries(@CurrentPrincipal() principal: Principal, @Query() query: WalletEntriesQueryDto) {
-    return this.queries.ownEntries(principal.userId, query);
+  async entries(@CurrentPrincipal() principal: Principal, @Query() query: WalletEntriesQueryDto) {
+    const page = await this.queries.ownEntries(principal.userId, query);
+    return { ...page, items: await this.references.describe(page.items, principal.userId) };
   }
 }

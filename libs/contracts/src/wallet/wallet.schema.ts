@@ -39,7 +39,22 @@ export const LedgerEntrySchema = z.object({
   createdAt: z.iso.datetime(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
-export const LedgerEntryPageSchema = pageOf(LedgerEntrySchema);
+
+/** The order an entry belongs to (its hold, release or move; `fill` for the settlement of one of its fills). */
+export const EntryOrderSchema = z.object({
+  orderId: z.uuid(),
+  symbol: z.string(),
+  side: z.enum(['BUY', 'SELL']),
+  /** The order's quantity, in units. */
+  quantity: z.number().int(),
+  fill: z.object({ quantity: z.number().int(), price: z.string() }).nullable(),
+});
+export type EntryOrder = z.infer<typeof EntryOrderSchema>;
+
+/** A listed entry: the entry and, for an order's entries, the order it is about (null otherwise). */
+export const ListedLedgerEntrySchema = LedgerEntrySchema.extend({ order: EntryOrderSchema.nullable() });
+export type ListedLedgerEntry = z.infer<typeof ListedLedgerEntrySchema>;
+export const LedgerEntryPageSchema = pageOf(ListedLedgerEntrySchema);
 
 export const LedgerTransactionSchema = z.object({
   id: z.uuid(),

@@ -1,5 +1,6 @@
-import type { LedgerEntry } from '@tradeloop/contracts';
+import type { EntryOrder, LedgerEntry } from '@tradeloop/contracts';
 import { formatClock, formatDateTime, shortId, zoneLabel } from '../../lib/format';
+import { formatPrice } from '../../lib/price';
 import type { Directory } from '../../lib/user-directory';
 import { AccountLabel } from '../AccountLabel';
 import { EntryTypeChip } from '../EntryTypeChip';
@@ -93,12 +94,16 @@ export const entryColumns = {
       entry.balanceAfter === null ? mutedDash ? <span className="muted">—</span> : '—' : <Money value={entry.balanceAfter} />,
   }),
 
-  reference: (): EntryColumn<Pick<LedgerEntry, 'reference'>> => ({
+  /**
+   * What the entry is for: an order's entries say which order ("BUY 3 M&M", and the fill a
+   * settlement is for), the raw reference in the title; anything else its reference as written.
+   */
+  reference: (): EntryColumn<Pick<LedgerEntry, 'reference'> & { order?: EntryOrder | null }> => ({
     key: 'reference',
-    header: 'Reference',
+    header: 'For',
     className: 'col-reference',
-    title: (entry) => entry.reference,
-    render: (entry) => entry.reference,
+    title: (entry) => (entry.order ? `Order ${entry.order.orderId}\nreference ${entry.reference}` : entry.reference),
+    render: (entry) => (entry.order ? <OrderRef order={entry.order} /> : entry.reference),
   }),
 
   /** The transaction's short id, the full one in the title; `link` styles it as what opens it. */
@@ -110,3 +115,19 @@ export const entryColumns = {
     render: (entry) => (link ? <span className="tx-link">{shortId(entry.transactionId)}</span> : shortId(entry.transactionId)),
   }),
 };
+
+/** "BUY 3 M&M · fill 3 @ 3,590.00": an order's side, quantity and symbol, and the fill a settlement is for. */
+export function OrderRef({ order }: { order: EntryOrder }) {
+  return (
+    <span className="entry-order" data-testid="entry-order" data-order-id={order.orderId}>
+      <span className={order.side === 'BUY' ? 'text-positive' : 'text-negative'}>{order.side}</span> {order.quantity}{' '}
+      <span className="mono">{order.symbol}</span>
+      {order.fill && (
+        <span className="muted">
+          {' '}
+          · fill {order.fill.quantity} @ {formatPrice(order.fill.price)}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -8,7 +8,7 @@ import { InfiniteScrollSentinel } from '../../components/InfiniteScrollSentinel'
 import { WalletBalances } from '../../components/WalletBalances';
 import { useWallet, useWalletEntries } from './wallet-api';
 import { LiveIndicator } from './LiveIndicator';
-import { WalletEntriesTable } from './WalletEntriesTable';
+import { WalletEntriesTable, WalletOrderGroups } from './WalletEntriesTable';
 
 /** Nothing in the wallet at all: nothing available, nothing held. */
 const isEmptyWallet = (w: { total: string }) => /^0+(\.0+)?$/.test(w.total);
@@ -33,6 +33,9 @@ export function WalletPage() {
   const rows = useMemo(() => flattenPages(entries.data?.pages), [entries.data]);
   const { fetchNextPage } = entries;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  // `?view=orders`: each order's hold, release and settlements in one row.
+  const [params, setParams] = useSearchParams();
+  const byOrder = params.get('view') === 'orders';
 
   return (
     <div className="page">
@@ -40,9 +43,36 @@ export function WalletPage() {
       {wallet.isError && <ErrorNotice error={wallet.error} onRetry={() => void wallet.refetch()} />}
       <WalletBalances wallet={wallet.data} testIdPrefix="wallet" />
       {wallet.data && isEmptyWallet(wallet.data) && <FundingExplainer />}
-      <h2 className="section-title">Ledger entries</h2>
+      <div className="row wallet-entries-heading">
+        <h2 className="section-title">Ledger entries</h2>
+        <div className="toolbar-spacer" />
+        <div className="segmented" role="group" aria-label="Show">
+          <button
+            type="button"
+            className="segment"
+            aria-pressed={!byOrder}
+            onClick={() => setParams({}, { replace: true })}
+            data-testid="wallet-view-entries"
+          >
+            Entries
+          </button>
+          <button
+            type="button"
+            className="segment"
+            aria-pressed={byOrder}
+            onClick={() => setParams({ view: 'orders' }, { replace: true })}
+            data-testid="wallet-view-orders"
+          >
+            By order
+          </button>
+        </div>
+      </div>
       {entries.isError && <ErrorNotice error={entries.error} onRetry={() => void entries.refetch()} />}
-      <WalletEntriesTable entries={rows} loading={entries.isPending} />
+      {byOrder ? (
+        <WalletOrderGroups entries={rows} loading={entries.isPending} />
+      ) : (
+        <WalletEntriesTable entries={rows} loading={entries.isPending} />
+      )}
       {!entries.isPending && !entries.isError && (
         <>
           <InfiniteScrollSentinel hasMore={entries.hasNextPage} loading={entries.isFetchingNextPage} onLoadMore={loadMore} />

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { LedgerEntry, Page, Wallet } from '@tradeloop/contracts';
+import type { ListedLedgerEntry, Page, Wallet } from '@tradeloop/contracts';
 import { api } from '../../lib/api';
 import { WALLET_ENTRIES_PAGE_SIZE, WALLET_ENTRIES_PATH, walletEntriesQueryKey, walletQueryKey } from '../../lib/wallet-keys';
 
@@ -16,7 +16,7 @@ export function useWalletEntries() {
   return useInfiniteQuery({
     queryKey: walletEntriesQueryKey,
     queryFn: ({ pageParam, signal }) =>
-      api<Page<LedgerEntry>>(WALLET_ENTRIES_PATH, { signal, query: { limit: WALLET_ENTRIES_PAGE_SIZE, cursor: pageParam } }),
+      api<Page<ListedLedgerEntry>>(WALLET_ENTRIES_PATH, { signal, query: { limit: WALLET_ENTRIES_PAGE_SIZE, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
