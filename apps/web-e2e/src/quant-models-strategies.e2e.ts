@@ -247,3 +247,43 @@ test('an admin reads the Quant area but cannot upload, promote or run strategies
   await expect(page.getByTestId('strategies-quant-only')).toBeVisible();
   await expect(page.getByTestId('strategy-create-form')).toHaveCount(0);
 });
+
+test('a quant creates an sma-crossover on 5-minute bars from the form, and its card says whether it has warmed up', async ({
+  page,
+  request,
+}) => {
+  const quant = await registerUser(request, 'smaquant');
+  await grantRoles(request, quant.id, ['trader', 'quant']);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await logIn(page, quant);
+  await page.goto('/quant/strategies');
+  const name = `e2e sma ${Date.now().toString(36)}`;
+  await page.getByTestId('strategy-name').fill(name);
+  await page.getByTestId('strategy-kind-sma-crossover').click();
+  await page.getByTestId('strategy-symbols').fill('RELIANCE, M&M');
+  await page.getByTestId('strategy-param-fast').fill('3');
+  await page.getByTestId('strategy-param-slow').fill('7');
+  await page.getByTestId('strategy-param-timeframe').selectOption('5m');
+  await page.getByTestId('strategy-mode-paper').click();
+  await expect(page.getByTestId('strategy-create-submit')).toBeInViewport();
+  await page.getByTestId('strategy-create-submit').click();
+  const strategy = page.locator(`article[data-name="${name}"]`);
+  await expect(strategy).toBeVisible();
+  const id = (await strategy.getAttribute('data-testid'))!.replace('strategy-', '');
+  // The timeframe went through: the strategy runs on 5m bars.
+  const login = await request.post('/api/v1/auth/login', { data: { email: quant.email, password: quant.password } });
+  const headers = { authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const dto = (await (await request.get(`/api/v1/strategies/${id}`, { headers })).json()) as {
+    params: { timeframe: string };
+    readiness: { state: string; barsHave: number; barsNeeded: number };
+  };
+  expect(dto.params.timeframe).toBe('5m');
+  // The card says what the API says: warmed up on 7 closed 5m bars of both symbols, or how far along.
+  const chip = page.getByTestId(`strategy-readiness-${id}`);
+  await expect(chip).toHaveAttribute('data-needed', '7');
+  await expect(chip).toHaveAttribute('data-state', dto.readiness.state);
+  await expect(chip).toHaveText(
+    dto.readiness.state === 'ready' ? /^ready · last 5m bar \d\d:\d\d/ : new RegExp(`^warming ${dto.readiness.barsHave}/7 5m bars$`),
+  );
+  await shot(page, '91-quant-sma-readiness');
+});

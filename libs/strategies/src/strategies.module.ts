@@ -4,7 +4,7 @@ import { AuditModule } from '@tradeloop/identity';
 import { MarketModule } from '@tradeloop/market';
 import { QueueModule, RealtimeModule } from '@tradeloop/platform';
 import { TradingModule } from '@tradeloop/trading';
-import { ModelRegistryModule } from '@tradeloop/ml';
+import { ModelRegistryModule, SignalsModule } from '@tradeloop/ml';
 import { StrategiesRepository } from './strategies.repository';
 import { CreateStrategyUseCase } from './create-strategy.use-case';
 import { SetStrategyKillSwitchUseCase } from './set-strategy-kill-switch.use-case';
@@ -44,7 +44,7 @@ const PORTS = [StrategiesRepository, StrategyView, BacktestsRepository];
 
 /** Strategies: their configuration and state (API), and what the worker's runner reads. */
 @Module({
-  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, ModelRegistryModule],
+  imports: [AccountsModule, AuditModule, MarketModule, QueueModule, RealtimeModule, TradingModule, ModelRegistryModule, SignalsModule],
   providers: [...USE_CASES, ...PORTS],
   exports: [...USE_CASES, ...PORTS],
 })

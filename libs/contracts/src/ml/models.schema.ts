@@ -116,6 +116,18 @@ export const StrategySchema = z.object({
   pnl: z.object({ realized: z.string(), unrealized: z.string(), total: z.string(), charges: z.string() }),
   positions: z.array(StrategyPositionSchema),
   orders: z.number().int(),
+  /**
+   * Whether it can decide yet: an sma-crossover needs `slow` closed bars of its timeframe for
+   * every symbol (`warming` until then); an ml-signal strategy follows its model's signals.
+   * `lastBarAt`: the close of its newest bar (sma-crossover) or its model's newest signal.
+   */
+  readiness: z.object({
+    state: z.enum(['warming', 'ready']),
+    timeframe: z.string().nullable(),
+    barsNeeded: z.number().int().nonnegative(),
+    barsHave: z.number().int().nonnegative(),
+    lastBarAt: z.iso.datetime().nullable(),
+  }),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

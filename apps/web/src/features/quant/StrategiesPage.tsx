@@ -14,6 +14,7 @@
  *   strategy-state-<id>        its state chip
  *   strategy-pnl-<id>          total P&L marked to live ticks (data-total); strategy-unrealized-<id>; strategy-orders-count-<id>
  *   strategy-switch-chip-<id>  shown while its kill switch is engaged
+ *   strategy-readiness-<id>    warming / ready (data-state, data-bars, data-needed), with the newest bar's or signal's time
  *   strategy-start-<id> / strategy-stop-<id>
  *   strategy-kill-<id>         pull / release its kill switch → strategy-kill-dialog, strategy-kill-reason, strategy-kill-confirm
  *   strategy-action-error-<id> a refused start / stop
@@ -28,7 +29,7 @@ import { Money } from '../../components/Money';
 import { PageHeader } from '../../components/PageHeader';
 import { describeError } from '../../lib/api';
 import { toDecimalString } from '../../lib/money';
-import { formatRelative } from '../../lib/format';
+import { formatClock, formatRelative, zoneLabel } from '../../lib/format';
 import { StrategyCreateForm } from './StrategyCreateForm';
 import { StrategyKillSwitchDialog } from './StrategyKillSwitchDialog';
 import { StrategyOrders } from './StrategyOrders';
@@ -158,6 +159,7 @@ function StrategyCard({
           </span>
           <span className={`chip ${s.mode === 'live' ? 'chip-warning' : 'chip-accent'}`}>{s.mode}</span>
           <span className="chip chip-neutral">{s.kind}</span>
+          <ReadinessChip strategy={s} />
           {s.killSwitch.engaged && (
             <span className="chip chip-negative" data-testid={`strategy-switch-chip-${s.id}`}>
               kill switch on
@@ -285,5 +287,38 @@ function StrategyCard({
       </button>
       {showRuns && <StrategyRuns strategyId={s.id} />}
     </article>
+  );
+}
+
+/**
+ * Whether it can decide yet: "warming 12/20 5m bars" until an sma-crossover has its slow SMA's
+ * worth of closed bars on every symbol, then "ready", with its newest bar's (or signal's) time.
+ */
+function ReadinessChip({ strategy: s }: { strategy: StrategyDto }) {
+  const r = s.readiness;
+  const last = r.lastBarAt ? formatClock(Date.parse(r.lastBarAt)) : null;
+  const text =
+    r.state === 'warming'
+      ? `warming ${r.barsHave}/${r.barsNeeded} ${r.timeframe} bars`
+      : s.kind === 'ml-signal'
+        ? last
+          ? `last signal ${last}`
+          : 'no signal yet'
+        : `ready · last ${r.timeframe} bar ${last ?? '—'}`;
+  return (
+    <span
+      className={`chip ${r.state === 'warming' ? 'chip-warning' : 'chip-neutral'}`}
+      title={
+        r.state === 'warming'
+          ? `Needs ${r.barsNeeded} closed ${r.timeframe} bars on every symbol before its slow SMA exists; it places nothing until then`
+          : `Times in ${zoneLabel()}`
+      }
+      data-testid={`strategy-readiness-${s.id}`}
+      data-state={r.state}
+      data-bars={r.barsHave}
+      data-needed={r.barsNeeded}
+    >
+      {text}
+    </span>
   );
 }

@@ -16,6 +16,9 @@ const KIND_HINT: Record<Kind, string> = {
  * A new strategy (created stopped). Params are per kind; the server checks them against the
  * kind's schema and its field errors (`params.quantity`, `modelId`, …) are shown on the fields.
  */
+/** The bar sizes an sma-crossover can run on (its SMAs are of these bars' closes). */
+const SMA_TIMEFRAMES = ['1m', '5m', '15m', '1h', '1d'] as const;
+
 export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) {
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Kind>('ml-signal');
@@ -26,6 +29,7 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
   const [allowShort, setAllowShort] = useState(false);
   const [fast, setFast] = useState('5');
   const [slow, setSlow] = useState('20');
+  const [timeframe, setTimeframe] = useState<(typeof SMA_TIMEFRAMES)[number]>('1m');
   const create = useCreateStrategy();
   const error = create.error;
   const errorsFor = (field: string) => (isApiError(error) ? error.messagesFor(field) : []);
@@ -37,7 +41,7 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
     const params: CreateStrategyRequest['params'] =
       kind === 'ml-signal'
         ? { quantity: Number(quantity), allowShort }
-        : { fast: Number(fast), slow: Number(slow), quantity: Number(quantity), allowShort };
+        : { fast: Number(fast), slow: Number(slow), quantity: Number(quantity), allowShort, timeframe };
     const body: CreateStrategyRequest = {
       name: name.trim(),
       kind,
@@ -152,6 +156,22 @@ export function StrategyCreateForm({ models }: { models: readonly ModelDto[] }) 
                   data-testid="strategy-param-slow"
                 />
                 {fieldErrors('params.slow')}
+              </label>
+              <label className="field">
+                <span className="label">Bars</span>
+                <select
+                  className="input"
+                  value={timeframe}
+                  onChange={(e) => setTimeframe(e.target.value as (typeof SMA_TIMEFRAMES)[number])}
+                  data-testid="strategy-param-timeframe"
+                >
+                  {SMA_TIMEFRAMES.map((tf) => (
+                    <option key={tf} value={tf}>
+                      {tf}
+                    </option>
+                  ))}
+                </select>
+                {fieldErrors('params.timeframe')}
               </label>
             </>
           )}

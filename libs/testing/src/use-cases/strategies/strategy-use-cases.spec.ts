@@ -1,8 +1,8 @@
 import { REALTIME_EVENTS, type CreateStrategyRequest } from '@tradeloop/contracts';
-import { demoUniverse } from '@tradeloop/domain';
+import { demoUniverse, emptyColumns } from '@tradeloop/domain';
 import type { AuditRepository } from '@tradeloop/identity';
-import type { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
-import type { ModelsRepository } from '@tradeloop/ml';
+import type { CandlesRepository, InstrumentsRepository, QuotesStore } from '@tradeloop/market';
+import type { ModelsRepository, SignalsRepository } from '@tradeloop/ml';
 import type { Db, RealtimePublisher } from '@tradeloop/platform';
 import {
   CreateStrategyUseCase,
@@ -10,6 +10,7 @@ import {
   ListStrategiesQuery,
   SetStrategyRunningUseCase,
   StrategyView,
+  type StrategyRow,
   type StrategiesRepository,
 } from '@tradeloop/strategies';
 import type { TradingAccounts } from '@tradeloop/accounts';
@@ -44,7 +45,13 @@ function setup() {
   const audit = new FakeAudit(db);
   const realtime = new FakeRealtime(db);
   const accounts = new FakeTradingAccounts();
-  const view = new StrategyView(port<StrategiesRepository>(strategies), port<QuotesStore>(new FakeQuotes()));
+  // No closed bars and no signals yet: readiness says warming (sma) or ready with no signal (ml).
+  const view = new StrategyView(
+    port<StrategiesRepository>(strategies),
+    port<QuotesStore>(new FakeQuotes()),
+    port<CandlesRepository>({ range: async () => emptyColumns() }),
+    port<SignalsRepository>({ list: async () => [] }),
+  );
   const create = new CreateStrategyUseCase(
     port<Db>(db),
     port<StrategiesRepository>(strategies),
@@ -271,5 +278,75 @@ describe('SetStrategyRunningUseCase', () => {
     expect((await refusal(w.commands.setRunning(QUANT, '00000000-0000-7000-8000-000000000000', true, meta))).code).toBe('NOT_FOUND');
     expect(w.strategies.rows.get(id)!.status).toBe('stopped');
     expect(await w.commands.list('quant-2')).toEqual([]);
+  });
+});
+
+describe('StrategyView.readiness', () => {
+  const row = (over: Partial<StrategyRow>): StrategyRow => ({
+    id: 's1',
+    user_id: 'u1' as StrategyRow['user_id'],
+    name: 'x',
+    kind: 'sma-crossover',
+    symbols: ['INFY', 'TCS'],
+    params: { fast: 5, slow: 20, quantity: 1, timeframe: '5m' },
+    model_id: null,
+    mode: 'paper',
+    account_id: null,
+    status: 'running',
+    max_position_units: 10,
+    last_error: null,
+    last_error_at: null,
+    created_at: new Date(0),
+    updated_at: new Date(0),
+    switch_engaged: false,
+    switch_reason: null,
+    ...over,
+  });
+  const NOW = Date.parse('2026-12-07T06:02:30Z');
+  /** `bars[symbol]` closed 5m bars ending at the bar before NOW's (06:00). */
+  const viewWith = (bars: Record<string, number>, asked: { limit?: number; to?: string }[] = []) =>
+    new StrategyView(
+      port<StrategiesRepository>({}),
+      port<QuotesStore>({}),
+      port<CandlesRepository>({
+        range: async (q) => {
+          asked.push({ limit: q.limit, to: q.to });
+          const n = bars[q.symbol] ?? 0;
+          const c = emptyColumns(n);
+          for (let i = 0; i < n; i += 1) c.ts[i] = Date.parse('2026-12-07T06:00:00Z') - (n - i) * 300_000;
+          return c;
+        },
+      }),
+      port<SignalsRepository>({
+        list: async () => [{ ts: '2026-12-07T06:01:00.000Z' } as never],
+      }),
+    );
+
+  it('an sma-crossover warms up until every symbol has `slow` closed bars, counted on its least-filled symbol', async () => {
+    const asked: { limit?: number; to?: string }[] = [];
+    expect(await viewWith({ INFY: 20, TCS: 12 }, asked).readiness(row({}), NOW)).toEqual({
+      state: 'warming',
+      timeframe: '5m',
+      barsNeeded: 20,
+      barsHave: 12,
+      lastBarAt: '2026-12-07T06:00:00.000Z',
+    });
+    // Closed bars only: up to the start of the bar in progress, as many as it needs.
+    expect(asked).toEqual([
+      { limit: 20, to: '2026-12-07T06:00:00.000Z' },
+      { limit: 20, to: '2026-12-07T06:00:00.000Z' },
+    ]);
+    expect(await viewWith({ INFY: 20, TCS: 20 }).readiness(row({}), NOW)).toMatchObject({ state: 'ready', barsHave: 20 });
+    expect(await viewWith({}).readiness(row({}), NOW)).toMatchObject({ state: 'warming', barsHave: 0, lastBarAt: null });
+  });
+
+  it('an ml-signal strategy is ready and tells its model’s newest signal', async () => {
+    expect(await viewWith({}).readiness(row({ kind: 'ml-signal', model_id: 'm1', params: { quantity: 1 } }), NOW)).toEqual({
+      state: 'ready',
+      timeframe: null,
+      barsNeeded: 0,
+      barsHave: 0,
+      lastBarAt: '2026-12-07T06:01:00.000Z',
+    });
   });
 });
