@@ -8,6 +8,7 @@ import {
   chartIndicatorSeries,
   chartIndicatorText,
   emaSeries,
+  indicatorBarOf,
   rsiSeries,
   SessionVwap,
   smaSeries,
@@ -227,5 +228,22 @@ describe('chartIndicatorText', () => {
     expect(chartIndicatorText('rsi14', Number.NaN)).toBe('');
     expect(chartIndicatorText('sma20', Number.NaN)).toBe('');
     expect(chartIndicatorText('vwap', Number.POSITIVE_INFINITY)).toBe('');
+  });
+});
+
+describe('indicatorBarOf', () => {
+  it('reads the API candle exactly in ticks, its time in epoch ms', () => {
+    expect(indicatorBarOf({ ts: '2026-11-23T03:45:00.000Z', high: '2501.05', low: '2499.5', close: '2500.0525', volume: 12 })).toEqual({
+      ts: Date.UTC(2026, 10, 23, 3, 45),
+      high: 25_010_500,
+      low: 24_995_000,
+      close: 25_000_525,
+      volume: 12,
+    });
+  });
+
+  it('gives NaN for what is not a decimal price', () => {
+    const b = indicatorBarOf({ ts: 'x', high: '-1.00', low: '1e3', close: '', volume: 0 });
+    expect([b.ts, b.high, b.low, b.close].every(Number.isNaN)).toBe(true);
   });
 });

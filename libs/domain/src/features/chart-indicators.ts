@@ -1,4 +1,4 @@
-import { formatPrice, type PriceTicks } from '../market/price';
+import { formatPrice, PRICE_SCALE, type PriceTicks } from '../market/price';
 import { istDayStart } from '../market/simulation/nse-session';
 import { Rsi } from './indicators';
 import { Ema, RollingStats } from './streaming';
@@ -70,6 +70,18 @@ export interface IndicatorBar {
   low: number;
   close: number;
   volume: number;
+}
+
+const DECIMAL = /^(\d+)(?:\.(\d{1,4}))?$/;
+/** A decimal price string in ticks ("2501.05" → 25010500), exactly; NaN when it is not one. */
+const decimalTicks = (s: string): number => {
+  const m = DECIMAL.exec(s);
+  return m ? Number(m[1]) * PRICE_SCALE + Number((m[2] ?? '').padEnd(4, '0')) : Number.NaN;
+};
+
+/** A candle as the API and the realtime `candle` event carry it (ISO time, decimal strings) → an indicator bar in ticks. */
+export function indicatorBarOf(c: { ts: string; high: string; low: string; close: string; volume: number }): IndicatorBar {
+  return { ts: Date.parse(c.ts), high: decimalTicks(c.high), low: decimalTicks(c.low), close: decimalTicks(c.close), volume: c.volume };
 }
 
 export function vwapSeries(bars: readonly IndicatorBar[]): number[] {
