@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { demoUniverse, formatPrice, parsePrice, type PriceTicks } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { FirePriceAlertUseCase, InstrumentsRepository, PriceAlertsRepository, toWatchedPriceAlert } from '@tradeloop/market';
@@ -16,10 +18,13 @@ import { eventually } from './support/market-socket';
  * sentinel alert set further on, which fires only once the engine has judged the ticks past the
  * level in question. Each case steers its own symbol.
  */
-const { api, ctx } = useTestApi({ MARKET_STEERING: 'true' });
+const { api, ctx } = useTestApi({ MARKET_STEERING: 'true', NOTIFY_WEBHOOK_PRIVATE_TARGETS: 'true' });
 
 let worker: RunningProcess;
 let admin: { token: string };
+/** A webhook receiver on loopback: the bodies of the signed webhook channel's deliveries. */
+let receiver: Server;
+const received: { event: string; title: string }[] = [];
 const steered = new Set<string>();
 const sql = () => api.app.get(Db).sql;
 
@@ -55,6 +60,15 @@ async function priceAlertNotifications(token: string) {
 }
 
 beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      received.push(JSON.parse(body) as { event: string; title: string });
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   await api.app.get(InstrumentsRepository).upsert(demoUniverse(new Date()));
   admin = await signedIn(api, ['admin']);
   worker = await startWorker(ctx, await freePort(), { MARKET_FEED_TICKS_PER_SECOND: '500' });
@@ -63,11 +77,20 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const symbol of steered) await steer(symbol, null).catch(() => undefined);
   await worker?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 describe('price alerts', () => {
-  it('an alert above fires once when the steered price crosses, records the price and time, and notifies the owner in-app; a second crossing does nothing', async () => {
+  it('an alert above fires once when the steered price crosses, records the price and time, and notifies the owner in-app and through their channel; a second crossing does nothing', async () => {
     const trader = await signedIn(api, ['trader']);
+    // A channel of the trader's that picks price alerts: a signed webhook to the receiver.
+    const port = (receiver.address() as AddressInfo).port;
+    const channel = await api.http.post(
+      '/api/v1/notifications/channels',
+      { kind: 'webhook', target: `http://127.0.0.1:${port}/hook`, events: ['price_alert'], format: 'signed' },
+      trader.token,
+    );
+    expect(channel.status, channel.text).toBe(201);
     await steerTo('INFY', '1500.00', trader.token);
 
     const made = await create(trader.token, { symbol: 'infy', condition: 'above', price: '1510.00', note: 'breakout' });
@@ -109,6 +132,9 @@ describe('price alerts', () => {
       body: expect.stringContaining("INFY traded at ₹1512.00, at or above your alert's ₹1510.00."),
     });
     expect(notes[0]!.body).toContain('Note: breakout');
+    // And through the channel that picks them.
+    await eventually(() => received.some((r) => r.event === 'price_alert'), 15_000, 'the webhook delivery');
+    expect(received).toEqual([expect.objectContaining({ event: 'price_alert', title: 'Price alert: INFY above ₹1510.00' })]);
     await eventually(
       async () =>
         (await sql().maybeOne(`SELECT 1 FROM price_alerts WHERE id = $1 AND notified_at IS NOT NULL`, [made.body.id])) !== undefined,
