@@ -5,12 +5,11 @@ import { holdBacktest, pauseBacktests, releaseBacktest } from './support/backtes
 
 const DAY_MS = 86_400_000;
 /** `datetime-local` value of an instant in the browser's zone. */
-const localInput = (page: Page, epochMs: number) =>
-  page.evaluate((t) => {
-    const d = new Date(t);
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }, epochMs);
+/** A date box's value for an instant: its wall time in the display zone, IST by default (the label says so). */
+const localInput = async (page: Page, epochMs: number) => {
+  await expect(page.getByTestId('backtest-from-label')).toHaveText('From (IST)');
+  return new Date(epochMs + 19_800_000).toISOString().slice(0, 16);
+};
 
 async function pickSymbol(page: Page, symbol: string) {
   await page.getByTestId('backtest-symbol-search').fill(symbol);

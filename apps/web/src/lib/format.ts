@@ -52,6 +52,12 @@ export function localInputToIso(value: string): string | null {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
+/** An instant as an `<input type="datetime-local">` value in the display zone, minutes precision (the inverse of localInputToIso). */
+export function epochToLocalInput(epochMs: number): string {
+  const w = wallClock(epochMs);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)}T${pad(w.hours)}:${pad(w.minutes)}`;
+}
+
 /** Time of day as `HH:mm:ss` in the display zone, for "as of" stamps and time columns (label them with zoneLabel()). */
 export function formatClock(epochMs: number): string {
   const w = wallClock(epochMs);

@@ -4,6 +4,7 @@ import { TIMEFRAMES, type Timeframe } from '@tradeloop/domain';
 import { describeError, isApiError } from '../../lib/api';
 import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { useInstrumentSearch } from '../trade/trade-api';
+import { zoneLabel } from '../../lib/format';
 import {
   checkBacktestForm,
   formFieldOf,
@@ -222,7 +223,9 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
       </div>
       <div className="backtest-row backtest-row-2">
         <label className="field">
-          <span className="label">From</span>
+          <span className="label" data-testid="backtest-from-label">
+            From ({zoneLabel()})
+          </span>
           <input
             className="input mono"
             type="datetime-local"
@@ -234,7 +237,7 @@ export function BacktestForm({ models, onStarted }: { models: readonly ModelDto[
           {errorOf('from')}
         </label>
         <label className="field">
-          <span className="label">To</span>
+          <span className="label">To ({zoneLabel()})</span>
           <input
             className="input mono"
             type="datetime-local"

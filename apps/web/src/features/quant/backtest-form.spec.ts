@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkBacktestForm, formFieldOf, parseIntList, sweepCount, sweptFields, type BacktestFormValues } from './backtest-form';
+import {
+  checkBacktestForm,
+  formFieldOf,
+  parseIntList,
+  sweepCount,
+  sweptFields,
+  toLocalInput,
+  type BacktestFormValues,
+} from './backtest-form';
 
 const base: BacktestFormValues = {
   kind: 'sma-crossover',
@@ -28,8 +36,9 @@ describe('checkBacktestForm', () => {
       strategy: { kind: 'sma-crossover', params: { allowShort: false, quantity: 2, fast: 5, slow: 20 } },
       symbols: ['RELIANCE'],
       timeframe: '5m',
-      from: new Date('2026-12-01T09:15').toISOString(),
-      to: new Date('2026-12-05T15:30').toISOString(),
+      // The boxes are wall times in the display zone (IST by default): 09:15 IST is 03:45 UTC.
+      from: '2026-12-01T03:45:00.000Z',
+      to: '2026-12-05T10:00:00.000Z',
       fillModel: { at: 'next_open', slippageBps: 0 },
       fees: true,
       initialCapital: '100000.00',
@@ -144,5 +153,12 @@ describe('sweeps in the form', () => {
     );
     expect(checkBacktestForm({ ...base, fast: '5,10', outOfSamplePct: '100' }).errors.outOfSample).toBeDefined();
     expect(checkBacktestForm({ ...base, outOfSamplePct: '100' }).errors).toEqual({});
+  });
+});
+
+describe('toLocalInput', () => {
+  it("writes an instant as the display zone's wall time (IST by default), the inverse of what the boxes read", () => {
+    expect(toLocalInput(Date.parse('2026-12-01T03:45:00Z'))).toBe('2026-12-01T09:15');
+    expect(toLocalInput(Date.parse('2026-12-31T20:00:00Z'))).toBe('2027-01-01T01:30');
   });
 });

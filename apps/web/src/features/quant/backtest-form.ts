@@ -1,4 +1,5 @@
 import type { CreateBacktestInput, FILL_AT, STRATEGY_KINDS } from '@tradeloop/contracts';
+import { epochToLocalInput, localInputToIso } from '../../lib/format';
 import { MONEY_PROBLEM_MESSAGES, tryParsePositiveMoney, type Timeframe } from '@tradeloop/domain';
 
 type Kind = (typeof STRATEGY_KINDS)[number];
@@ -14,7 +15,7 @@ export interface BacktestFormValues {
   modelId: string;
   symbols: string[];
   timeframe: Timeframe;
-  /** `<input type="datetime-local">` values (local wall time). */
+  /** `<input type="datetime-local">` values (wall times in the display zone, Account → Preferences). */
   from: string;
   to: string;
   fillAt: FillAt;
@@ -102,12 +103,8 @@ const asMoney = (text: string): string => {
   return /^\d+$/.test(t) ? `${t}.00` : /^\d+\.\d$/.test(t) ? `${t}0` : t;
 };
 
-/** A `datetime-local` value → ISO UTC, or null. */
-const localToIso = (value: string): string | null => {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-};
+/** A `datetime-local` value (a wall time in the display zone, like every date box) → ISO UTC, or null. */
+const localToIso = localInputToIso;
 
 /**
  * Client-side checks mirroring the server's (contracts CreateBacktestSchema and the kind's params
@@ -204,9 +201,5 @@ export function formFieldOf(serverField: string): string {
   return serverField;
 }
 
-/** `datetime-local` value of an instant in the browser's zone, minutes precision. */
-export function toLocalInput(epochMs: number): string {
-  const d = new Date(epochMs);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** `datetime-local` value of an instant in the display zone (IST by default), minutes precision. */
+export const toLocalInput = epochToLocalInput;
