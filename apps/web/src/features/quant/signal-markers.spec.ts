@@ -42,6 +42,30 @@ describe('signalMarkers', () => {
     ]);
   });
 
+  it('merges one side’s signals on one bar into one marker that counts them and shows the strongest', () => {
+    const strong = { ...sig('b2', iso(1, 20), 'BUY'), score: 0.9 };
+    const markers = signalMarkers([sig('b1', iso(1), 'BUY'), strong, sig('s1', iso(1, 30), 'SELL')], 'INFY', bars);
+    expect(markers.map((m) => [m.id, m.time, m.position, m.text])).toEqual([
+      ['b1', bars[1], 'belowBar', 'B ×2 0.90'],
+      ['s1', bars[1], 'aboveBar', 'S 0.30'],
+    ]);
+  });
+
+  it('labels only the first marker of a run on consecutive bars, so labels never overlap', () => {
+    const markers = signalMarkers(
+      [sig('a', iso(0), 'BUY'), sig('b', iso(1), 'BUY'), sig('c', iso(2), 'BUY'), sig('s', iso(2), 'SELL'), sig('d', iso(3), 'SELL')],
+      'INFY',
+      bars,
+    );
+    expect(markers.map((m) => [m.id, m.text])).toEqual([
+      ['a', 'B 0.71'],
+      ['b', ''],
+      ['c', ''],
+      ['s', 'S 0.30'],
+      ['d', ''],
+    ]);
+  });
+
   it('is empty without bars', () => {
     expect(signalMarkers([sig('b', iso(1), 'BUY')], 'INFY', [])).toEqual([]);
   });
