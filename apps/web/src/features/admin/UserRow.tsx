@@ -58,7 +58,7 @@ export function UserRow({
           className="button button-small button-ghost"
           onClick={() => onBrokers(user)}
           data-testid="user-brokers"
-          aria-label={`Broker accounts of ${user.email}`}
+          aria-label={`Brokers: broker accounts of ${user.email}`}
         >
           Brokers
         </button>{' '}

@@ -1,6 +1,6 @@
 /*
  * Test ids:
- *   watchlist-rows                     the focusable list of rows (keyboard: ↑/↓, Home/End, Enter, Delete, Alt+↑/↓)
+ *   watchlist-rows                     the focusable grid of rows (keyboard: ↑/↓, Home/End, Enter, Delete, Alt+↑/↓)
  *   watchlist-row-<SYMBOL>             one row; data-ltp = current LTP string ("" before the first quote),
  *                                      data-bid / data-ask (the touch), data-selected, data-charted,
  *                                      data-live (pending|live|refused|no-answer)
@@ -97,10 +97,11 @@ export function WatchlistTable({
       {symbols.length === 0 ? (
         <EmptyState title="This watchlist is empty">Search above to add instruments.</EmptyState>
       ) : (
+        // A grid of rows, not a listbox: a row holds buttons (remove, quick orders), which an option may not.
         <div
           ref={bodyRef}
           className="wl-body"
-          role="listbox"
+          role="grid"
           tabIndex={0}
           aria-label={`Instruments in ${listName}`}
           aria-activedescendant={current ? `${listId}-${selected}` : undefined}
@@ -151,7 +152,7 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
   return (
     <div
       id={id}
-      role="option"
+      role="row"
       aria-selected={selected}
       className={`wl-row${selected ? ' wl-row-selected' : ''}${charted ? ' wl-row-charted' : ''}${quick ? ' wl-row-quick' : ''}`}
       onClick={onClick}
@@ -164,15 +165,16 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
       data-charted={charted}
       data-live={status?.state ?? 'pending'}
     >
-      <span className="wl-symbol mono" title={unavailable ? `${symbol}: ${unavailable}` : symbol}>
+      <span role="gridcell" className="wl-symbol mono" title={unavailable ? `${symbol}: ${unavailable}` : symbol}>
         {symbol}
         {unavailable && (
-          <span className="wl-warn" aria-label={unavailable}>
+          <span className="wl-warn" role="img" aria-label={unavailable}>
             !
           </span>
         )}
       </span>
       <span
+        role="gridcell"
         className="wl-num wl-ltp-cell"
         title={quote?.bid && quote.ask ? `Bid ${formatPrice(quote.bid)} · Ask ${formatPrice(quote.ask)}` : undefined}
       >
@@ -184,28 +186,30 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
           {formatPrice(quote?.ltp)}
         </span>
       </span>
-      <span className={`wl-num wl-chg mono${toneClass}`} data-testid={`watchlist-change-${symbol}`}>
+      <span role="gridcell" className={`wl-num wl-chg mono${toneClass}`} data-testid={`watchlist-change-${symbol}`}>
         {formatChange(quote?.change)}
       </span>
-      <span className={`wl-num mono${toneClass}`} data-testid={`watchlist-change-pct-${symbol}`}>
+      <span role="gridcell" className={`wl-num mono${toneClass}`} data-testid={`watchlist-change-pct-${symbol}`}>
         {changePercent(quote?.ltp, quote?.change, quote?.prevClose)}
       </span>
-      <button
-        type="button"
-        className="icon-button wl-remove"
-        aria-label={`Remove ${symbol}`}
-        title={`Remove ${symbol} (Delete)`}
-        tabIndex={-1}
-        onClick={(event) => {
-          event.stopPropagation();
-          onRemove();
-        }}
-        data-testid={`watchlist-remove-${symbol}`}
-      >
-        ×
-      </button>
+      <span role="gridcell" className="wl-remove-cell">
+        <button
+          type="button"
+          className="icon-button wl-remove"
+          aria-label={`Remove ${symbol}`}
+          title={`Remove ${symbol} (Delete)`}
+          tabIndex={-1}
+          onClick={(event) => {
+            event.stopPropagation();
+            onRemove();
+          }}
+          data-testid={`watchlist-remove-${symbol}`}
+        >
+          ×
+        </button>
+      </span>
       {selected && quote?.bid && quote.ask && (
-        <span className="wl-touch mono" data-testid={`watchlist-touch-${symbol}`}>
+        <span role="gridcell" className="wl-touch mono" data-testid={`watchlist-touch-${symbol}`}>
           <span>
             Bid <span className="wl-bid">{formatPrice(quote.bid)}</span>
           </span>
@@ -215,7 +219,11 @@ function WatchlistRow({ id, symbol, book, status, selected, charted, onClick, on
           <span className="muted">spread {formatSpread(quote.bid, quote.ask)}</span>
         </span>
       )}
-      {quick}
+      {quick && (
+        <div role="gridcell" className="wl-quick-cell">
+          {quick}
+        </div>
+      )}
     </div>
   );
 }

@@ -118,7 +118,7 @@ export function QuickStrip({ symbol, book, quick, legs }: QuickStripProps) {
                 className={`quick-button quick-button-${button.endsWith('-') || button === 'SELL' ? 'sell' : button === 'EXIT' ? 'exit' : 'buy'}`}
                 disabled={pending || (button === 'EXIT' && !exit?.ok)}
                 title={title(button)}
-                aria-label={title(button)}
+                aria-label={`${QUICK_BUTTON_LABEL[button]}: ${title(button)}`}
                 onClick={(event) => {
                   // The row's own click (select and chart) is for the rest of the strip.
                   event.stopPropagation();

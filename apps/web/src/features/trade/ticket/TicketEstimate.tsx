@@ -36,13 +36,17 @@ export function TicketEstimate({ estimate, side }: { estimate: OrderEstimate | n
         </dt>
         <dd className="mono">{formatInr(estimate.hold)}</dd>
       </div>
-      <p
-        className="ticket-estimate-note muted"
+      {/* A <dl> holds only term/definition groups: the breakdown is one, its term for screen readers. */}
+      <div
+        className="ticket-estimate-note"
         title="Brokerage MIS/NRML min(₹20, 0.03 %), CNC ₹0; STT 0.025 % sell MIS, 0.1 % CNC; exchange 0.00297 %; GST 18 % on brokerage + exchange. Market and SL-M orders are held at LTP + 5 %."
       >
-        Estimate · brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST{' '}
-        {formatInr(lines.gst)}
-      </p>
+        <dt className="visually-hidden">Breakdown</dt>
+        <dd>
+          Estimate · brokerage {formatInr(lines.brokerage)} · STT {formatInr(lines.stt)} · exch {formatInr(lines.exchangeCharges)} · GST{' '}
+          {formatInr(lines.gst)}
+        </dd>
+      </div>
     </dl>
   );
 }
