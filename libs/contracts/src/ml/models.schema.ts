@@ -123,7 +123,7 @@ export const StrategySchema = z.object({
    */
   readiness: z.object({
     state: z.enum(['warming', 'ready']),
-    timeframe: z.string().nullable(),
+    timeframe: orNull(z.string(), 'an ml-signal strategy follows its model, not bars of its own'),
     barsNeeded: z.number().int().nonnegative(),
     barsHave: z.number().int().nonnegative(),
     lastBarAt: z.iso.datetime().nullable(),

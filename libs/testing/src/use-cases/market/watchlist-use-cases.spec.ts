@@ -3,6 +3,7 @@ import {
   AddWatchlistSymbolUseCase,
   CreateWatchlistUseCase,
   DEFAULT_WATCHLIST_NAME,
+  DEFAULT_WATCHLIST_SYMBOLS,
   DeleteWatchlistUseCase,
   ListWatchlistsUseCase,
   RemoveWatchlistSymbolUseCase,
@@ -41,7 +42,9 @@ describe('watchlist use cases', () => {
     const first = await w.service.list(ALICE);
     const again = await w.service.list(ALICE);
 
-    expect(first.map((l) => [l.name, l.symbols])).toEqual([[DEFAULT_WATCHLIST_NAME, []]]);
+    // The liquid names to start from, those the instrument master lists (this fake's lists four of them).
+    expect(first.map((l) => [l.name, l.symbols])).toEqual([[DEFAULT_WATCHLIST_NAME, ['RELIANCE', 'HDFCBANK', 'INFY', 'TCS']]]);
+    expect(DEFAULT_WATCHLIST_SYMBOLS.filter((s) => first[0]!.symbols.includes(s))).toEqual(first[0]!.symbols);
     expect(again).toEqual(first);
     expect(w.db.advisoryLocks).toEqual([`tradeloop:watchlists:${ALICE}`]);
     expect(w.db.transactions).toHaveLength(1); // the second read needs no transaction
