@@ -391,7 +391,8 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
               className="chart-tool"
               aria-haspopup="dialog"
               aria-expanded={menu === 'indicators'}
-              aria-label="Indicators"
+              // The name starts with the visible text, count included (WCAG 2.5.3).
+              aria-label={prefs.enabled.length > 0 ? `Indicators ${prefs.enabled.length} on` : 'Indicators'}
               title="Indicators: SMA 20, EMA 20, VWAP, RSI 14"
               onClick={() => {
                 setAlertForm(null);
@@ -402,7 +403,12 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
             >
               <IndicatorsIcon />
               <span className="chart-tool-text">Indicators</span>
-              {prefs.enabled.length > 0 && <span className="chart-tool-count">{prefs.enabled.length}</span>}
+              {prefs.enabled.length > 0 && (
+                <>
+                  {' '}
+                  <span className="chart-tool-count">{prefs.enabled.length}</span>
+                </>
+              )}
             </button>
             <button
               type="button"
@@ -433,7 +439,12 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
               data-count={activeAlerts}
             >
               Alerts
-              {activeAlerts > 0 && <span className="chart-tool-count">{activeAlerts}</span>}
+              {activeAlerts > 0 && (
+                <>
+                  {' '}
+                  <span className="chart-tool-count">{activeAlerts}</span>
+                </>
+              )}
             </button>
             {menu === 'indicators' && (
               <Floating anchor={alertToolsRef}>
