@@ -395,12 +395,66 @@ async function scan(page: Page, who: string, screen: string) {
   expect.soft(blocking.length, `serious/critical accessibility violations on ${where}:${report}\n`).toBe(0);
 }
 
+/**
+ * Each form page's primary action, by route, and the roles that have it (the others see the page
+ * without the form). At 1440×900 and 1024×768 it must be inside the viewport as the page opens: a
+ * person sees it without scrolling anything.
+ */
+const PRIMARY: Record<string, { testId: string; roles?: (Role | 'signed out')[] }> = {
+  '/login': { testId: 'login-submit' },
+  '/register': { testId: 'register-submit' },
+  '/account': { testId: 'password-submit' },
+  '/account/brokers': { testId: 'broker-add-open', roles: ['trader', 'admin'] },
+  '/account/notifications': { testId: 'channel-add-open' },
+  '/trade': { testId: 'ticket-open-buy', roles: ['trader'] },
+  '/trade/option-chain': { testId: 'chain-expiry' },
+  '/trade/webhooks': { testId: 'source-new', roles: ['trader'] },
+  '/portfolio/holdings': { testId: 'portfolio-day-pnl', roles: ['trader'] },
+  '/portfolio/wallet': { testId: 'wallet-available' },
+  '/quant/models': { testId: 'model-upload-submit', roles: ['quant'] },
+  '/quant/strategies': { testId: 'strategy-create-submit', roles: ['quant'] },
+  '/quant/backtests': { testId: 'backtest-submit', roles: ['quant'] },
+  '/compliance/ledger': { testId: 'ledger-verify' },
+  '/compliance/audit': { testId: 'audit-export' },
+  '/compliance/surveillance': { testId: 'surveillance-export' },
+  '/admin/users': { testId: 'new-user', roles: ['admin'] },
+  '/admin/funding': { testId: 'funding-user-search', roles: ['admin'] },
+  '/admin/risk': { testId: 'funding-user-search', roles: ['admin'] },
+};
+const SIZES = [
+  { width: 1440, height: 900 },
+  { width: 1024, height: 768 },
+];
+const slug = (s: string) =>
+  s
+    .replace(/[^a-z0-9]+/gi, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase();
+
+/** Screenshots of the page at both sizes (test-results/screens/pages/), its primary action in the viewport at each. */
+async function layout(page: Page, who: Role | 'signed out', v: Visit) {
+  const primary = PRIMARY[v.route];
+  const applies = primary && (!primary.roles || primary.roles.includes(who));
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    if (applies) {
+      await expect(
+        page.getByTestId(primary.testId).first(),
+        `${who} · ${v.name}: the primary action at ${size.width}×${size.height}`,
+      ).toBeInViewport();
+    }
+    await page.screenshot({ path: `test-results/screens/pages/${slug(who)}-${slug(v.name)}-${size.width}x${size.height}.png` });
+  }
+  await page.setViewportSize(SIZES[0]!);
+}
+
 async function scanPlan(page: Page, who: Role | 'signed out', plan: Visit[], ctx: Ctx) {
   for (const v of plan) {
     await test.step(`${v.name}`, async () => {
       await page.goto(v.url(ctx));
       await settle(page, v.ready(page));
       await scan(page, who, v.name);
+      await layout(page, who, v);
       for (const state of (v.states ?? []).filter((s) => !s.only || (who !== 'signed out' && s.only.includes(who)))) {
         await state.open(page);
         await settle(page, page.locator('body'));
