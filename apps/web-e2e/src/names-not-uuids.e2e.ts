@@ -64,6 +64,11 @@ test('compliance and admins see people by name and email, filter by email, and t
   await shot(page, '111-ledger-by-name-1024');
   await page.getByTestId('ledger-user-filter-clear').click();
   await expect(page.getByTestId('ledger-user-filter')).toBeVisible();
+  // Everyone's entries (long references, paper books, names) still fit 1024 px: no sideways scroll.
+  await expect(page.getByTestId('ledger-row').first()).toBeVisible();
+  const wrap = page.getByTestId('ledger-table').locator('xpath=ancestor-or-self::*[contains(@class, "table-wrap")][1]');
+  expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth), 'ledger overflow at 1024 px').toBeLessThanOrEqual(0);
+  await shot(page, '111b-ledger-everyone-1024');
 
   // Audit log: the admin's deposits by name; filtered by the admin's email, a date range, exported.
   await page.setViewportSize({ width: 1440, height: 900 });
