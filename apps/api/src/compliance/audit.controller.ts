@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
-import { pipeline, Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { defuse, sendCsv } from '../http/csv-export';
 import { AuditEventPageSchema, AuditExportQuerySchema, AuditQuerySchema } from '@tradeloop/contracts';
 import { ExportAuditUseCase, ListAuditEventsQuery, type AuditExportRow, type Principal, type RequestMeta } from '@tradeloop/identity';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
@@ -14,9 +13,6 @@ class AuditExportQueryDto extends createZodDto(AuditExportQuerySchema) {}
 class AuditEventPageDto extends createZodDto(AuditEventPageSchema) {}
 
 const CSV_COLUMNS = ['event_id', 'at', 'actor_id', 'actor_email', 'action', 'subject', 'details', 'request_id', 'ip'];
-
-/** Spreadsheet apps execute cells starting with these: prefix them so they stay text. */
-const defuse = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 @ApiTags('compliance')
 @ApiBearerAuth()
@@ -43,29 +39,16 @@ export class AuditController {
     @ReqMeta() meta: RequestMeta,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { stream, done } = await this.exportAudit.execute(principal.userId, query, meta);
-    const toRecord = new Transform({
-      objectMode: true,
-      transform(row: AuditExportRow, _enc, cb) {
-        cb(null, [
-          row.id,
-          row.at.toISOString(),
-          row.actor_id ?? '',
-          row.actor_email ?? '',
-          row.action,
-          defuse(row.subject ?? ''),
-          defuse(JSON.stringify(row.details)),
-          row.request_id ?? '',
-          row.ip ?? '',
-        ]);
-      },
-    });
-    const csv = pipeline(stream, toRecord, stringify({ header: true, columns: CSV_COLUMNS }), () => done());
-    reply.raw.on('close', () => done());
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="audit-${stamp}.csv"`)
-      .send(csv);
+    sendCsv(reply, 'audit', CSV_COLUMNS, await this.exportAudit.execute(principal.userId, query, meta), (row: AuditExportRow) => [
+      row.id,
+      row.at.toISOString(),
+      row.actor_id ?? '',
+      row.actor_email ?? '',
+      row.action,
+      defuse(row.subject),
+      defuse(JSON.stringify(row.details)),
+      row.request_id ?? '',
+      row.ip ?? '',
+    ]);
   }
 }

@@ -2,8 +2,7 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { createZodDto, ZodResponse } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
-import { pipeline, Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { defuse, sendCsv } from '../http/csv-export';
 import {
   SurveillanceOrderExportQuerySchema,
   SurveillanceOrderPageSchema,
@@ -33,7 +32,6 @@ class SurveillanceTradeExportQueryDto extends createZodDto(SurveillanceTradeExpo
 class SurveillanceTradePageDto extends createZodDto(SurveillanceTradePageSchema) {}
 
 /** Spreadsheet apps execute cells starting with these: prefix them so they stay text. */
-const defuse = (s: string | null) => (s === null ? '' : /^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 const ORDER_COLUMNS = [
   'order_id',
@@ -126,29 +124,6 @@ function tradeRecord(row: SurveillanceTradeRow): string[] {
     t.value,
     t.fees,
   ];
-}
-
-/** Streams `stream`'s rows as CSV under `name-<time>.csv`; memory stays flat for any size. */
-function sendCsv<R>(
-  reply: FastifyReply,
-  name: string,
-  columns: string[],
-  { stream, done }: { stream: NodeJS.ReadableStream; done: () => void },
-  toRecord: (row: R) => string[],
-): void {
-  const records = new Transform({
-    objectMode: true,
-    transform(row: R, _enc, cb) {
-      cb(null, toRecord(row));
-    },
-  });
-  const csv = pipeline(stream, records, stringify({ header: true, columns }), () => done());
-  reply.raw.on('close', () => done());
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  void reply
-    .header('content-type', 'text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}-${stamp}.csv"`)
-    .send(csv);
 }
 
 /** Compliance surveillance: every user's orders and fills (docs/api.md "Orders, trades, positions"). */

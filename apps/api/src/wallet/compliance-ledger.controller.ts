@@ -2,14 +2,13 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ZodResponse } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
-import { pipeline, Transform } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import { formatMoney } from '@tradeloop/domain';
 import type { Principal, RequestMeta } from '@tradeloop/identity';
 import { DescribeLedgerReferencesQuery } from '@tradeloop/trading';
 import { ExportLedgerUseCase, LedgerQueries, VerifyLedgerUseCase, type EntryRow } from '@tradeloop/wallet';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { ReqMeta } from '../http/request-meta';
+import { defuse, sendCsv } from '../http/csv-export';
 import {
   ComplianceExportQueryDto,
   ComplianceLedgerQueryDto,
@@ -20,9 +19,6 @@ import {
 } from './wallet.dtos';
 
 const CSV_COLUMNS = ['entry_id', 'transaction_id', 'created_at', 'account', 'type', 'amount', 'balance_after', 'reference'];
-
-/** Spreadsheet apps execute cells starting with these: prefix them so they stay text. */
-const defuse = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 @ApiTags('compliance')
 @ApiBearerAuth()
@@ -64,28 +60,15 @@ export class ComplianceLedgerController {
     @ReqMeta() meta: RequestMeta,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { stream, done } = await this.exportLedger.execute(principal.userId, query, meta);
-    const toRecord = new Transform({
-      objectMode: true,
-      transform(row: EntryRow, _enc, cb) {
-        cb(null, [
-          row.id,
-          row.transaction_id,
-          row.created_at.toISOString(),
-          row.account,
-          row.type,
-          formatMoney(BigInt(row.amount_paise)),
-          row.balance_after_paise === null ? '' : formatMoney(BigInt(row.balance_after_paise)),
-          defuse(row.reference),
-        ]);
-      },
-    });
-    const csv = pipeline(stream, toRecord, stringify({ header: true, columns: CSV_COLUMNS }), () => done());
-    reply.raw.on('close', () => done());
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    void reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="ledger-${stamp}.csv"`)
-      .send(csv);
+    sendCsv(reply, 'ledger', CSV_COLUMNS, await this.exportLedger.execute(principal.userId, query, meta), (row: EntryRow) => [
+      row.id,
+      row.transaction_id,
+      row.created_at.toISOString(),
+      row.account,
+      row.type,
+      formatMoney(BigInt(row.amount_paise)),
+      row.balance_after_paise === null ? '' : formatMoney(BigInt(row.balance_after_paise)),
+      defuse(row.reference),
+    ]);
   }
 }

@@ -3,7 +3,8 @@ import { flattenPages } from '../../lib/pages';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
-import { EMPTY_AUDIT_FILTERS, toAuditQuery, useAuditEvents, useAuditExport, type AuditFilters } from './audit-api';
+import { useCsvExport } from '../../lib/csv-export';
+import { EMPTY_AUDIT_FILTERS, toAuditQuery, useAuditEvents, type AuditFilters } from './audit-api';
 import { AuditFiltersBar } from './AuditFiltersBar';
 import { AuditTable } from './AuditTable';
 
@@ -16,7 +17,7 @@ export function AuditLogPage() {
   const [filters, setFilters] = useState<AuditFilters>(EMPTY_AUDIT_FILTERS);
   const query = useMemo(() => toAuditQuery(filters), [filters]);
   const events = useAuditEvents(query);
-  const exporter = useAuditExport();
+  const exporter = useCsvExport();
   const rows = useMemo(() => flattenPages(events.data?.pages), [events.data]);
 
   return (
@@ -29,7 +30,14 @@ export function AuditLogPage() {
           <button
             type="button"
             className="button"
-            onClick={() => exporter.mutate(query)}
+            onClick={() =>
+              exporter.mutate({
+                path: '/api/v1/compliance/audit/export.csv',
+                query: { ...query },
+                fallbackName: 'audit.csv',
+                first: 'event',
+              })
+            }
             disabled={exporter.isPending}
             title="Download the events matching the filters as CSV (oldest first); the export is itself audited"
             data-testid="audit-export"

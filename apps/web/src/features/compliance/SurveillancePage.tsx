@@ -25,7 +25,8 @@ import { useDebouncedValue } from '../../lib/useDebouncedValue';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
-import { useSurveillanceExport, useSurveillanceOrders, useSurveillanceTrades } from './surveillance-api';
+import { useCsvExport } from '../../lib/csv-export';
+import { useSurveillanceOrders, useSurveillanceTrades } from './surveillance-api';
 import {
   EMPTY_SURVEILLANCE_FILTERS,
   isSurveillanceTab,
@@ -65,7 +66,7 @@ export function SurveillancePage() {
   const trades = useSurveillanceTrades(tradesQuery, tab === 'trades');
   const orderRows = useMemo(() => flattenPages(orders.data?.pages), [orders.data]);
   const tradeRows = useMemo(() => flattenPages(trades.data?.pages), [trades.data]);
-  const exporter = useSurveillanceExport();
+  const exporter = useCsvExport();
   const current = tab === 'orders' ? orders : trades;
   const shown = tab === 'orders' ? orderRows.length : tradeRows.length;
 
@@ -92,7 +93,14 @@ export function SurveillancePage() {
           <button
             type="button"
             className="button"
-            onClick={() => exporter.mutate({ tab, query: tab === 'orders' ? ordersQuery : tradesQuery })}
+            onClick={() =>
+              exporter.mutate({
+                path: `/api/v1/compliance/${tab}/export.csv`,
+                query: { ...(tab === 'orders' ? ordersQuery : tradesQuery) },
+                fallbackName: `${tab}.csv`,
+                first: tab === 'orders' ? 'order' : 'fill',
+              })
+            }
             disabled={exporter.isPending}
             title={`Download the ${tab === 'orders' ? 'orders' : 'fills'} matching the filters as CSV (oldest first); the export is itself audited`}
             data-testid="surveillance-export"

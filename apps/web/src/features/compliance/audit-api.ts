@@ -1,8 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { toast } from 'sonner';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { AuditAction, AuditEvent, Page } from '@tradeloop/contracts';
-import { api, apiResponse, describeError } from '../../lib/api';
-import { filenameFromDisposition, formatBytes, saveBlob } from '../../lib/download';
+import { api } from '../../lib/api';
 import { localInputToIso } from '../../lib/format';
 import { isUserId } from '../../lib/user-directory';
 
@@ -55,24 +53,5 @@ export function useAuditEvents(query: AuditQuery) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-  });
-}
-
-/** Downloads every event the filters match as CSV (oldest first); the export is itself audited. */
-export function useAuditExport() {
-  return useMutation({
-    mutationFn: async (query: AuditQuery) => {
-      const response = await apiResponse('/api/v1/compliance/audit/export.csv', { query: { ...query }, headers: { accept: 'text/csv' } });
-      const filename = filenameFromDisposition(response.headers.get('content-disposition'), 'audit.csv');
-      const blob = await response.blob();
-      saveBlob(blob, filename);
-      return { filename, size: blob.size };
-    },
-    onSuccess: ({ filename, size }) => {
-      toast.success(`Exported ${filename}`, { description: `${formatBytes(size)} of CSV, oldest event first` });
-    },
-    onError: (error) => {
-      toast.error('Export failed', { description: describeError(error) });
-    },
   });
 }

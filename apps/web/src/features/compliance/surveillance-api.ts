@@ -1,8 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { toast } from 'sonner';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { Page, SurveillanceOrder, SurveillanceTrade } from '@tradeloop/contracts';
-import { api, apiResponse, describeError } from '../../lib/api';
-import { filenameFromDisposition, formatBytes, saveBlob } from '../../lib/download';
+import { api } from '../../lib/api';
 import type { SurveillanceQuery, SurveillanceTab } from './surveillance-filters';
 
 const PAGE_SIZE = 100;
@@ -23,24 +21,3 @@ export const useSurveillanceOrders = (query: SurveillanceQuery, enabled: boolean
   useSurveillancePages<SurveillanceOrder>('orders', query, enabled);
 export const useSurveillanceTrades = (query: SurveillanceQuery, enabled: boolean) =>
   useSurveillancePages<SurveillanceTrade>('trades', query, enabled);
-
-/** Downloads every order or fill the filters match as CSV (oldest first); the export is itself audited. */
-export function useSurveillanceExport() {
-  return useMutation({
-    mutationFn: async ({ tab, query }: { tab: SurveillanceTab; query: SurveillanceQuery }) => {
-      const response = await apiResponse(`/api/v1/compliance/${tab}/export.csv`, { query: { ...query }, headers: { accept: 'text/csv' } });
-      const filename = filenameFromDisposition(response.headers.get('content-disposition'), `${tab}.csv`);
-      const blob = await response.blob();
-      saveBlob(blob, filename);
-      return { filename, size: blob.size, tab };
-    },
-    onSuccess: ({ filename, size, tab }) => {
-      toast.success(`Exported ${filename}`, {
-        description: `${formatBytes(size)} of CSV, oldest ${tab === 'orders' ? 'order' : 'fill'} first`,
-      });
-    },
-    onError: (error) => {
-      toast.error('Export failed', { description: describeError(error) });
-    },
-  });
-}

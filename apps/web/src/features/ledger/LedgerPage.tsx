@@ -6,7 +6,8 @@ import { isUuid } from '../../lib/ledger';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { LoadMore } from '../../components/LoadMore';
-import { EMPTY_FILTERS, toLedgerQuery, useLedgerEntries, useLedgerExport, useVerifyLedger, type LedgerFilters } from './ledger-api';
+import { useCsvExport } from '../../lib/csv-export';
+import { EMPTY_FILTERS, toLedgerQuery, useLedgerEntries, useVerifyLedger, type LedgerFilters } from './ledger-api';
 import { LedgerFiltersBar } from './LedgerFiltersBar';
 import { LedgerTable } from './LedgerTable';
 import { TransactionDrawer } from './TransactionDrawer';
@@ -34,7 +35,7 @@ export function LedgerPage() {
   const entries = useLedgerEntries(query);
   const rows = useMemo(() => flattenPages(entries.data?.pages), [entries.data]);
   const verify = useVerifyLedger();
-  const exporter = useLedgerExport();
+  const exporter = useCsvExport();
 
   const setOpenTx = useCallback(
     (id: string | null) =>
@@ -63,7 +64,14 @@ export function LedgerPage() {
             <button
               type="button"
               className="button"
-              onClick={() => exporter.mutate(query)}
+              onClick={() =>
+                exporter.mutate({
+                  path: '/api/v1/compliance/ledger/export.csv',
+                  query: { ...query },
+                  fallbackName: 'ledger.csv',
+                  first: 'entry',
+                })
+              }
               disabled={exporter.isPending}
               title="Download the entries matching the filters as CSV (oldest first)"
               data-testid="ledger-export"

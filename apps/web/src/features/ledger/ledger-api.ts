@@ -2,8 +2,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tans
 import { toast } from 'sonner';
 import type { LedgerEntry, LedgerTransaction, Page, VerifyResult } from '@tradeloop/contracts';
 import type { BookKind, EntryType } from '@tradeloop/domain';
-import { api, apiResponse, describeError } from '../../lib/api';
-import { filenameFromDisposition, formatBytes, saveBlob } from '../../lib/download';
+import { api, describeError } from '../../lib/api';
 import { localInputToIso } from '../../lib/format';
 import { isUuid } from '../../lib/ledger';
 import { ledgerQueryKey } from './ledger-keys';
@@ -91,25 +90,6 @@ export function useVerifyLedger() {
     },
     onError: (error) => {
       toast.error('Verification did not run', { description: describeError(error) });
-    },
-  });
-}
-
-/** Downloads the filtered entries as CSV, oldest first, under the server's file name. */
-export function useLedgerExport() {
-  return useMutation({
-    mutationFn: async (query: LedgerQuery) => {
-      const response = await apiResponse('/api/v1/compliance/ledger/export.csv', { query: { ...query }, headers: { accept: 'text/csv' } });
-      const filename = filenameFromDisposition(response.headers.get('content-disposition'), 'ledger.csv');
-      const blob = await response.blob();
-      saveBlob(blob, filename);
-      return { filename, size: blob.size };
-    },
-    onSuccess: ({ filename, size }) => {
-      toast.success(`Exported ${filename}`, { description: `${formatBytes(size)} of CSV, oldest entry first` });
-    },
-    onError: (error) => {
-      toast.error('Export failed', { description: describeError(error) });
     },
   });
 }
