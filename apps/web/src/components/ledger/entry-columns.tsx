@@ -103,7 +103,8 @@ export const entryColumns = {
     header: 'For',
     className: 'col-reference',
     title: (entry) => (entry.order ? `Order ${entry.order.orderId}\nreference ${entry.reference}` : entry.reference),
-    render: (entry) => (entry.order ? <OrderRef order={entry.order} /> : entry.reference),
+    // A table cell does not honour max-width: the clip is a block inside it.
+    render: (entry) => <span className="cell-clip">{entry.order ? <OrderRef order={entry.order} /> : entry.reference}</span>,
   }),
 
   /** The transaction's short id, the full one in the title; `link` styles it as what opens it. */
