@@ -122,9 +122,11 @@ describe('GET /api/v1/portfolio/pnl-history', () => {
     const at = (day: string) => points.find((p) => p.day === day)!;
     expect(at(istDate(before))).toMatchObject({ realized: '0.00', unrealized: '100.00' }); // 4 × (1525 − 1500)
     expect(at(istDate(now))).toMatchObject({ realized: '0.00', unrealized: '40.00' }); // 4 × (1510 − 1500)
-    const charges = Number(at(istDate(now)).charges);
-    expect(charges).toBeGreaterThan(0);
-    expect(at(istDate(now)).net).toBe((40 - charges).toFixed(2));
+    // Money as integer paise, never through floats: net = 40.00 − charges.
+    const paiseOf = (rupees: string) => BigInt(rupees.replace('.', ''));
+    const charges = paiseOf(at(istDate(now)).charges);
+    expect(charges).toBeGreaterThan(0n);
+    expect(paiseOf(at(istDate(now)).net)).toBe(4_000n - charges);
     // Days before the fill are flat.
     expect(points.filter((p) => p.day < istDate(before)).every((p) => p.net === '0.00')).toBe(true);
   });
