@@ -1,6 +1,6 @@
 import { depositTx, holdTx, releaseTx, settleTx, walletBook, type JournalTransaction } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
-import { LedgerVerifier, PostTransactionUseCase } from '@tradeloop/wallet';
+import { LedgerRepository, LedgerVerifier, PostTransactionUseCase } from '@tradeloop/wallet';
 import { createUser, useTestApi } from './support/test-api';
 
 const { api } = useTestApi();
@@ -40,5 +40,44 @@ describe('group-committed postings', () => {
     const posted = await Promise.all(Array.from({ length: 10 }, (_, i) => post(holdTx(walletBook(u.id), 100n, `o${i}`))));
     const heldAfter = posted.map((p) => p.transaction.entries.find((e) => e.account.endsWith(':held'))!.balanceAfter).sort();
     expect(heldAfter).toEqual(['1.00', '10.00', '2.00', '3.00', '4.00', '5.00', '6.00', '7.00', '8.00', '9.00']);
+  });
+
+  it('several transactions on one book in one statement: applied in order, each with its balance-after, all or none', async () => {
+    const u = await createUser(api);
+    const ledger = api.app.get(LedgerRepository);
+    const db = api.app.get(Db);
+    await post(depositTx(walletBook(u.id), 10_000n, 'f'));
+    await post(holdTx(walletBook(u.id), 6_000n, 'h'));
+    // A fill's settlement and the release of the rest of its hold, as one statement.
+    const { written, ids } = await ledger.postMany(db.sql, [
+      settleTx(walletBook(u.id), { heldAmount: 5_000n, cost: 4_900n, fees: 10n, taxes: 2n }, 'fill'),
+      releaseTx(walletBook(u.id), 1_000n, 'rest'),
+    ]);
+    expect(written.size).toBe(2);
+    const held = (i: number) =>
+      written
+        .get(ids[i]!)!
+        .transaction.entries.filter((e) => e.account.endsWith(':held'))
+        .map((e) => e.balanceAfter);
+    expect(held(0).at(-1)).toBe('10.00');
+    expect(held(1)).toEqual(['0.00']);
+    // The settlement's entries run down from the hold of 60.00 through its own lines, in order.
+    expect(held(0)[0]).toBe('11.00');
+    expect(written.get(ids[1]!)!.balances).toMatchObject({ available: '50.88', held: '0.00' });
+    // A step that would overdraw (the second hold) refuses the book's transactions together, in the same statement.
+    const refused = await ledger.postMany(db.sql, [holdTx(walletBook(u.id), 5_000n, 'a'), holdTx(walletBook(u.id), 200n, 'b')]);
+    expect(refused.written.size).toBe(0);
+    // A later step may rely on an earlier one's money (release, then hold).
+    await post(holdTx(walletBook(u.id), 5_000n, 'h2'));
+    const reversed = await ledger.postMany(db.sql, [holdTx(walletBook(u.id), 5_088n, 'h3'), releaseTx(walletBook(u.id), 5_000n, 'r2')]);
+    expect(reversed.written.size).toBe(0);
+    const ordered = await ledger.postMany(db.sql, [releaseTx(walletBook(u.id), 5_000n, 'r2'), holdTx(walletBook(u.id), 5_088n, 'h3')]);
+    expect(ordered.written.size).toBe(2);
+    const w = await db.sql.one<{ cash: string; held: string }>(
+      `SELECT cash_paise::text cash, held_paise::text held FROM wallet_balances WHERE user_id = $1`,
+      [u.id],
+    );
+    expect(w).toEqual({ cash: '0', held: '5088' });
+    expect(await api.app.get(LedgerVerifier).verify()).toMatchObject({ ok: true, problems: [] });
   });
 });

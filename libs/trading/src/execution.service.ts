@@ -17,22 +17,24 @@ import {
   settleFill,
   type AcceptedHow,
   type BrokerOrderReport,
+  type JournalTransaction,
   type OrderFill,
   type OrderHistoryEvent,
   type OrderId,
   type Paise,
+  type Position,
   type UserId,
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
-import { Db, type Sql, NotificationEvents, RealtimePublisher, type NotificationEvent } from '@tradeloop/platform';
+import { Db, GroupCommit, type Sql, NotificationEvents, RealtimePublisher, type NotificationEvent } from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
 import { OrderDraft } from './order-draft';
 import { bookOf } from './hold-book';
 import { orderState, reservationBasisOf, toOrderDto, type OrderRow } from './order-row';
 import { toPositionDto, toTradeDto } from './trading-dtos';
-import { positionKey, TradingRepository, type AccountPosition } from './trading.repository';
+import { lockedPositionKey, positionKey, TradingRepository, type AccountPosition } from './trading.repository';
 
 /** What to tell the owner once a transaction has committed (all built in hand: no re-reads). */
 interface Outbox {
@@ -43,7 +45,46 @@ interface Outbox {
   wallet: Wallet | null;
   /** The paper account's balances after a paper order's postings (never announced as the wallet). */
   paper: { accountId: string; balance: Wallet } | null;
+  /** Ledger postings of this change, written together at the end of its transaction (one statement for the batch). */
+  postings: JournalTransaction[];
+  /** What the change's transaction holds: shared by every change of a group commit. */
+  batch: BatchState;
 }
+
+/** What a transaction of changes has locked so far: positions by lockedPositionKey, as the changes before left them. */
+interface BatchState {
+  positions: Map<string, Position>;
+}
+
+/** A change waiting for its group commit. */
+interface PendingChange {
+  orderId: OrderId;
+  work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<unknown>;
+  /** The change will likely fill: its position is locked up front with the batch's others, in key order. */
+  fills: boolean;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Group commit of the engine's changes (ADR 0015): at most this many orders per transaction. */
+const MAX_BATCH = 32;
+/** Transactions of changes in flight at once per process. */
+const MAX_IN_FLIGHT = 2;
+/** How long a change waits for company while another batch is being written. */
+const MAX_WAIT_MS = 2;
+
+const newOutbox = (batch: BatchState): Outbox => ({
+  userId: '',
+  trades: [],
+  positions: new Map(),
+  wallet: null,
+  paper: null,
+  postings: [],
+  batch,
+});
+
+/** A batch's changes could not all be applied together: each is applied alone instead. */
+class SplitBatch extends Error {}
 
 /** Notes the balances a posting left, in the book it was made in (the wallet, or the paper account's). */
 function noteBalances(out: Outbox, posted: PostedTransaction): void {
@@ -116,11 +157,11 @@ export class ExecutionService {
     const marked = await this.trading.markSending(orderId);
     if (marked) return { action: marked.send_attempts > 1 ? 'lookup' : 'send', order: marked };
     // Not sendable: missing, terminal, at the broker already — or cancelled before it left.
-    const order = await this.change(orderId, async (sql, d, out) => {
+    const order = await this.change(orderId, (_sql, d, out) => {
       if (d.row.cancel_requested && d.row.broker_order_ids.length === 0 && !isTerminalStatus(d.row.status)) {
-        await this.finish(sql, d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
+        this.finish(d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
       }
-      return d.row;
+      return Promise.resolve(d.row);
     });
     return { action: 'skip', order };
   }
@@ -136,28 +177,34 @@ export class ExecutionService {
     how: AcceptedHow,
     reports: readonly BrokerReportFor[] = [],
   ): Promise<OrderRow | undefined> {
-    return this.change(orderId, async (sql, d, out) => {
-      if (d.row.broker_order_ids.length > 0 || isTerminalStatus(d.row.status)) return d.row;
-      // OPENED, or ARMED for a stop (acceptanceEvent), through the table.
-      d.change({ brokerOrderIds: [...brokerOrderIds] });
-      d.record({ event: 'ACCEPTED', details: { brokerOrderIds: [...brokerOrderIds], how } });
-      for (const r of reports) await this.applyTo(sql, d, r.brokerOrderId, r.report, r.report.updatedAt, out);
-      return d.row;
-    });
+    return this.change(
+      orderId,
+      async (sql, d, out) => {
+        if (d.row.broker_order_ids.length > 0 || isTerminalStatus(d.row.status)) return d.row;
+        // OPENED, or ARMED for a stop (acceptanceEvent), through the table.
+        d.change({ brokerOrderIds: [...brokerOrderIds] });
+        d.record({ event: 'ACCEPTED', details: { brokerOrderIds: [...brokerOrderIds], how } });
+        for (const r of reports) await this.applyTo(sql, d, r.brokerOrderId, r.report, r.report.updatedAt, out);
+        return d.row;
+      },
+      { fills: reports.some((r) => r.report.filledQuantity > 0) },
+    );
   }
 
   /** A final refusal (by us or the broker): REJECTED, hold released. */
   async rejected(orderId: OrderId, reason: string): Promise<void> {
-    await this.change(orderId, async (sql, d, out) => {
-      if (!isTerminalStatus(d.row.status)) await this.finish(sql, d, { event: 'REJECTED', details: { reason } }, out);
+    await this.change(orderId, (_sql, d, out) => {
+      if (!isTerminalStatus(d.row.status)) this.finish(d, { event: 'REJECTED', details: { reason } }, out);
+      return Promise.resolve();
     });
   }
 
   /** Cancelled while still ours (never sent). */
   async cancelledLocally(orderId: OrderId): Promise<void> {
-    await this.change(orderId, async (sql, d, out) => {
+    await this.change(orderId, (_sql, d, out) => {
       if (!isTerminalStatus(d.row.status) && d.row.broker_order_ids.length === 0)
-        await this.finish(sql, d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
+        this.finish(d, { event: 'CANCELLED', details: { reason: 'cancelled before it was sent' } }, out);
+      return Promise.resolve();
     });
   }
 
@@ -169,33 +216,38 @@ export class ExecutionService {
    */
   async modified(orderId: OrderId): Promise<{ cancel: boolean }> {
     let cancel = false;
-    await this.change(orderId, async (sql, d, out) => {
-      const change = d.row.pending_modification;
-      if (!change) return;
-      d.change({ pendingModification: null });
-      if (isTerminalStatus(d.row.status))
-        return d.record({ event: 'MODIFY_REJECTED', details: { reason: `the order is ${d.row.status}` } });
-      const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
-      // No price band here: the broker has taken the change already.
-      const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
-      const before: Paise = BigInt(d.row.reserved_paise);
-      let reserved: Paise = plan.reservation;
-      try {
-        if (reserved > before) noteBalances(out, await this.ledger.post(sql, holdTx(bookOf(d.row), reserved - before, d.row.id)));
-      } catch (err) {
-        if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
-        cancel = true;
-        reserved = before;
-      }
-      if (reserved < before) noteBalances(out, await this.ledger.post(sql, releaseTx(bookOf(d.row), before - reserved, d.row.id)));
-      d.change({ referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
-      // The new terms through the table (MODIFIED): the same terms the plan checked.
-      d.record({ event: 'MODIFIED', details: { ...change, reserved } });
-      if (cancel) {
-        d.change({ cancelRequested: true });
-        d.record({ event: 'CANCEL_REQUESTED', details: { reason: 'the larger hold the modification needs is no longer available' } });
-      }
-    });
+    await this.change(
+      orderId,
+      async (sql, d, out) => {
+        const change = d.row.pending_modification;
+        if (!change) return;
+        d.change({ pendingModification: null });
+        if (isTerminalStatus(d.row.status))
+          return d.record({ event: 'MODIFY_REJECTED', details: { reason: `the order is ${d.row.status}` } });
+        const instrument = await this.instruments.cachedBySymbol(d.row.symbol, sql);
+        // No price band here: the broker has taken the change already.
+        const plan = planModification(orderState(d.row), reservationBasisOf(d.row), change, instrument!, { ltp: null });
+        const before: Paise = BigInt(d.row.reserved_paise);
+        let reserved: Paise = plan.reservation;
+        try {
+          if (reserved > before) noteBalances(out, await this.ledger.post(sql, holdTx(bookOf(d.row), reserved - before, d.row.id)));
+        } catch (err) {
+          if (!isDomainError(err) || err.code !== 'INSUFFICIENT_FUNDS') throw err;
+          cancel = true;
+          reserved = before;
+        }
+        if (reserved < before) noteBalances(out, await this.ledger.post(sql, releaseTx(bookOf(d.row), before - reserved, d.row.id)));
+        d.change({ referencePrice: plan.basis.referencePrice, shortQuantity: plan.basis.shortQuantity, reserved });
+        // The new terms through the table (MODIFIED): the same terms the plan checked.
+        d.record({ event: 'MODIFIED', details: { ...change, reserved } });
+        if (cancel) {
+          d.change({ cancelRequested: true });
+          d.record({ event: 'CANCEL_REQUESTED', details: { reason: 'the larger hold the modification needs is no longer available' } });
+        }
+        // Posted as it goes (a refused larger hold is an answer here, not a failure): in a transaction of its own.
+      },
+      { alone: true },
+    );
     return { cancel };
   }
 
@@ -227,7 +279,9 @@ export class ExecutionService {
     report: BrokerOrderReport,
     executedAt: number,
   ): Promise<'applied' | 'unchanged' | 'stale'> {
-    const outcome = await this.change(orderId, (sql, d, out) => this.applyTo(sql, d, brokerOrderId, report, executedAt, out));
+    const outcome = await this.change(orderId, (sql, d, out) => this.applyTo(sql, d, brokerOrderId, report, executedAt, out), {
+      fills: report.filledQuantity > 0,
+    });
     return outcome ?? 'unchanged';
   }
 
@@ -262,7 +316,7 @@ export class ExecutionService {
       else d.record(historyEventOf(e));
     }
     const reserved: Paise = BigInt(d.row.reserved_paise);
-    if (isTerminalStatus(d.row.status) && reserved > 0n) await this.releaseRest(sql, d, reserved, out);
+    if (isTerminalStatus(d.row.status) && reserved > 0n) this.releaseRest(d, reserved, out);
     return 'applied';
   }
 
@@ -273,8 +327,9 @@ export class ExecutionService {
   private async settle(sql: Sql, d: OrderDraft, brokerOrderId: string, fill: OrderFill, executedAt: number, out: Outbox): Promise<void> {
     const o = d.row;
     const before = orderState(o);
-    // Locked on the first fill of this change; later fills in it continue from the draft.
-    const position = d.position()?.position ?? (await this.trading.lockPosition(sql, o.user_id, o.account_id, o.symbol, o.product));
+    // Locked with the batch's (or on this change's first fill); later fills continue from what the changes before left.
+    const key = lockedPositionKey({ userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product });
+    const position = out.batch.positions.get(key) ?? (await this.trading.lockPosition(sql, o.user_id, o.account_id, o.symbol, o.product));
     const tradeId = uuidv7();
     const s = settleFill({ book: bookOf(o), reference: tradeId, order: before, basis: reservationBasisOf(o), fill, position });
     const trade = {
@@ -299,7 +354,9 @@ export class ExecutionService {
       brokerTradeId: `${brokerOrderId}:${fill.id}`,
       executedAt: new Date(executedAt),
     };
-    for (const tx of s.transactions) noteBalances(out, await this.ledger.post(sql, tx));
+    // Written with the transaction's other postings (the settlement and the release of the rest: one statement).
+    out.postings.push(...s.transactions);
+    out.batch.positions.set(key, s.position);
     d.fill(trade, { userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product, position: s.position });
     d.record({ event: 'FILL', details: { fillId: fill.id, quantity: fill.quantity, price: fill.price } });
     const after = d.row;
@@ -327,47 +384,151 @@ export class ExecutionService {
   }
 
   /** Our own end of an order (never sent, or refused for good): through the table, then what it holds goes back. */
-  private async finish(
-    sql: Sql,
-    d: OrderDraft,
-    entry: Extract<OrderHistoryEvent, { event: 'CANCELLED' | 'REJECTED' }>,
-    out: Outbox,
-  ): Promise<void> {
+  private finish(d: OrderDraft, entry: Extract<OrderHistoryEvent, { event: 'CANCELLED' | 'REJECTED' }>, out: Outbox): void {
     d.record(entry);
     const reserved: Paise = BigInt(d.row.reserved_paise);
-    if (reserved > 0n) await this.releaseRest(sql, d, reserved, out);
+    if (reserved > 0n) this.releaseRest(d, reserved, out);
   }
 
   /** Gives back what an order that will not fill further still holds. */
-  private async releaseRest(sql: Sql, d: OrderDraft, reserved: Paise, out: Outbox): Promise<void> {
-    noteBalances(out, await this.ledger.post(sql, releaseTx(bookOf(d.row), reserved, d.row.id)));
+  private releaseRest(d: OrderDraft, reserved: Paise, out: Outbox): void {
+    out.postings.push(releaseTx(bookOf(d.row), reserved, d.row.id));
     d.change({ reserved: 0n });
     d.record({ event: 'HOLD_RELEASED', details: { amount: reserved, remaining: remainingQuantity(orderState(d.row)) } });
   }
 
   /**
-   * Locks the order, lets `work` build its draft, saves the draft (one statement) and commits;
-   * then tells the owner. Undefined when the order does not exist.
+   * Group commit of order changes (docs/architecture.md "Order path", ADR 0015). Changes of
+   * different orders that arrive while earlier ones are being written go in one transaction;
+   * a change alone goes at once; two changes of one order never share a transaction, and the
+   * later waits for the earlier's.
    */
-  private async change<T>(orderId: OrderId, work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>): Promise<T | undefined> {
-    const out: Outbox = { userId: '', trades: [], positions: new Map(), wallet: null, paper: null };
-    const result = await this.db.tx(async (sql) => {
-      const o = await this.trading.order(orderId, sql, { lock: true });
-      if (!o) return undefined;
-      const d = new OrderDraft(o);
-      const r = await work(sql, d, out);
-      if (d.dirty) {
-        out.userId = o.user_id;
-        out.order = await this.trading.saveOrder(sql, orderId, d.changes, d.events, {
+  private readonly commits = new GroupCommit<PendingChange>({
+    key: (p) => p.orderId,
+    write: (batch) => this.writeBatch(batch),
+    maxBatch: MAX_BATCH,
+    maxInFlight: MAX_IN_FLIGHT,
+    maxWaitMs: MAX_WAIT_MS,
+    onBatch: (n) => this.onBatch?.(n),
+  });
+
+  /** Told each group commit's size (metrics). */
+  onBatch: ((size: number) => void) | null = null;
+
+  /**
+   * Locks the order, lets `work` build its draft, writes the draft's ledger postings and the
+   * draft (one statement each) and commits; then tells the owner. Undefined when the order does
+   * not exist. `fills`: the change will likely fill (its position is locked up front).
+   * `alone`: in a transaction of its own, now (a change that posts to the ledger as it goes).
+   */
+  private change<T>(
+    orderId: OrderId,
+    work: (sql: Sql, d: OrderDraft, out: Outbox) => Promise<T>,
+    opts: { fills?: boolean; alone?: boolean } = {},
+  ): Promise<T | undefined> {
+    const pending = (resolve: (v: unknown) => void, reject: (e: unknown) => void): PendingChange => ({
+      orderId,
+      work,
+      fills: opts.fills === true,
+      resolve,
+      reject,
+    });
+    if (opts.alone) return new Promise((resolve, reject) => void this.writeBatch([pending(resolve as (v: unknown) => void, reject)]));
+    return new Promise((resolve, reject) => this.commits.submit(pending(resolve as (v: unknown) => void, reject)));
+  }
+
+  /**
+   * Writes a batch of changes in one transaction. Each change's checks and transitions are its
+   * own; if any of them fails — its transition refused, its ledger guard refusing, a deadlock —
+   * nothing of the batch is kept and each change is applied alone, so a change's outcome is
+   * exactly what it would have been without company.
+   */
+  private async writeBatch(batch: readonly PendingChange[]): Promise<void> {
+    if (batch.length > 1) {
+      try {
+        const done = await this.applyChanges(batch);
+        batch.forEach((p, i) => p.resolve(done[i]));
+        return;
+      } catch {
+        // Each alone, below.
+      }
+    }
+    for (const p of batch) {
+      try {
+        const [r] = await this.applyChanges([p]);
+        p.resolve(r);
+      } catch (err) {
+        p.reject(err);
+      }
+    }
+  }
+
+  private async applyChanges(batch: readonly PendingChange[]): Promise<unknown[]> {
+    const state: BatchState = { positions: new Map() };
+    const outs = batch.map(() => newOutbox(state));
+    const split = batch.length > 1;
+    const results = await this.db.tx(async (sql) => {
+      const rows = split
+        ? await this.trading.lockOrders(
+            sql,
+            batch.map((p) => p.orderId),
+          )
+        : new Map(
+            await this.trading.order(batch[0]!.orderId, sql, { lock: true }).then((o) => (o ? [[o.id, o] as [string, OrderRow]] : [])),
+          );
+      const filling = batch.flatMap((p) => {
+        const o = p.fills ? rows.get(p.orderId) : undefined;
+        return o ? [{ userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product }] : [];
+      });
+      if (filling.length > 0) for (const [k, v] of await this.trading.lockPositions(sql, filling)) state.positions.set(k, v);
+      const drafts: (OrderDraft | null)[] = [];
+      const out: unknown[] = [];
+      for (const [i, p] of batch.entries()) {
+        const o = rows.get(p.orderId);
+        if (!o) {
+          drafts.push(null);
+          out.push(undefined);
+          continue;
+        }
+        const d = new OrderDraft(o);
+        try {
+          out.push(await p.work(sql, d, outs[i]!));
+        } catch (err) {
+          throw split ? new SplitBatch() : err;
+        }
+        drafts.push(d);
+      }
+      // Every posting of the transaction in one statement, in the order the changes made them.
+      const txs = outs.flatMap((o) => o.postings);
+      if (txs.length > 0) {
+        const { written, ids } = await this.ledger.postMany(sql, txs);
+        if (written.size < txs.length) {
+          if (split) throw new SplitBatch();
+          await this.ledger.explainRefusal(sql, txs[ids.findIndex((id) => !written.has(id))]!);
+        }
+        let k = 0;
+        for (const o of outs) for (let j = 0; j < o.postings.length; j += 1) noteBalances(o, written.get(ids[k++]!)!);
+      }
+      for (const [i, d] of drafts.entries()) {
+        if (!d?.dirty) continue;
+        const o = outs[i]!;
+        o.userId = d.row.user_id;
+        o.order = await this.trading.saveOrder(sql, d.row.id, d.changes, d.events, {
           trades: d.trades,
           positions: [...d.positions.values()],
         });
       }
-      return r;
+      return out;
     });
+    await Promise.all(outs.map((o) => this.afterCommit(o)));
+    return results;
+  }
+
+  /** After the commit: the owner hears of it; listeners in this process are told. */
+  private async afterCommit(out: Outbox): Promise<void> {
     // Best effort, after the commit: a lost event shows as a seq gap and the client re-fetches.
     if (out.userId) await this.publish(out).catch(() => undefined);
-    if (out.userId) await this.notify(out);
+    if (out.userId) await this.notify(out).catch(() => undefined);
     const o = out.order;
     const tagged = o?.client_tag ? this.taggedOrderListeners.get(o.client_tag) : undefined;
     if (o && tagged) {
@@ -394,7 +555,6 @@ export class ExecutionService {
         }
       }
     }
-    return result;
   }
 
   /**

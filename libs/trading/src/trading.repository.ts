@@ -45,6 +45,10 @@ export type AccountPosition = Position & { accountId: string; symbol: string; pr
 export const positionKey = (p: { accountId: string; symbol: string; product: Product }): string =>
   `${p.accountId}|${p.symbol}|${p.product}`;
 
+/** A position's key across users (positionKey is within one user's). */
+export const lockedPositionKey = (p: { userId: string; accountId: string; symbol: string; product: Product }): string =>
+  `${p.userId}|${positionKey(p)}`;
+
 export const toPosition = (r: Omit<PositionRow, 'account_id'>): Position => ({
   netQuantity: r.net_quantity,
   lotCost: BigInt(r.lot_cost_tick_units),
@@ -367,6 +371,15 @@ export class TradingRepository {
     return sql.maybeOne<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE ${where}${opts.lock ? ' FOR UPDATE' : ''}`, params);
   }
 
+  /**
+   * Several orders, locked for the rest of the transaction in id order (so two transactions
+   * locking overlapping sets never wait on each other in a cycle). Missing ids are absent.
+   */
+  async lockOrders(sql: Sql, ids: readonly OrderId[]): Promise<Map<string, OrderRow>> {
+    const rows = await sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
   /** Applies column changes and bumps the version; returns the new row. */
   async updateOrder(sql: Sql, id: OrderId, set: OrderChanges): Promise<OrderRow> {
     const { assignments, params } = orderAssignments(set, 1);
@@ -538,6 +551,37 @@ export class TradingRepository {
       [userId, symbol, product, accountId],
     );
     return toPosition(row);
+  }
+
+  /**
+   * Several positions locked at once (lockPosition for each, created flat if missing), in key
+   * order so concurrent batches never lock them in a cycle. Keyed by `userId|positionKey`.
+   */
+  async lockPositions(
+    sql: Sql,
+    keys: readonly { userId: UserId; accountId: string; symbol: string; product: Product }[],
+  ): Promise<Map<string, Position>> {
+    const out = new Map<string, Position>();
+    if (keys.length === 0) return out;
+    const unique = [...new Map(keys.map((k) => [lockedPositionKey(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const rows = await sql.rows<PositionRow & { user_id: string }>(
+      `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
+       SELECT u, a, s, p, 0, 0, 0, 0, 0, 0 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(u, a, s, p, n) ORDER BY n
+       ON CONFLICT (user_id, account_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
+       RETURNING user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text`,
+      [
+        unique.map(([, k]) => k.userId),
+        unique.map(([, k]) => k.accountId),
+        unique.map(([, k]) => k.symbol),
+        unique.map(([, k]) => k.product),
+      ],
+    );
+    for (const r of rows)
+      out.set(
+        lockedPositionKey({ userId: r.user_id as UserId, accountId: r.account_id, symbol: r.symbol, product: r.product }),
+        toPosition(r),
+      );
+    return out;
   }
 
   async positions(userId: UserId, sql: Sql = this.db.sql): Promise<AccountPosition[]> {

@@ -86,8 +86,12 @@ export class LedgerRepository {
   }
 
   /**
-   * Posts several transactions (for distinct books) in ONE statement, so it is atomic even
-   * outside an explicit transaction and costs one round trip: guarded balance updates (wallet
+   * Posts several transactions in ONE statement, so it is atomic even
+   * outside an explicit transaction and costs one round trip. Several transactions on one book
+   * (a fill's settlement and the release of the rest of its hold; two orders of one user in a
+   * group commit) move its balance row once, by their sum, and apply in the order given: each
+   * one's balance-after is its own, and the guard holds for every step (the lowest running
+   * balance), so a book's transactions are written all or none. Guarded balance updates (wallet
    * rows locked in user order, paper and mirror rows in account order, each only for its owner;
    * the guard refuses an overdraft without raising, leaving the caller's transaction usable, and
    * the CHECK constraints stay as the last line of defence; a mirror, which says what the broker
@@ -160,24 +164,36 @@ export class LedgerRepository {
       `WITH i AS (
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[], $17::uuid[], $19::uuid[])
            AS i(user_id, dcash, dheld, id, type, reference, created_at, content_hash, ord, paper_account_id, mirror_account_id)
+       ), r AS (
+         SELECT i.*, sum(i.dcash) OVER bk AS rcash, sum(i.dheld) OVER bk AS rheld
+         FROM i WINDOW bk AS (PARTITION BY i.user_id, i.paper_account_id, i.mirror_account_id ORDER BY i.ord)
+       ), g AS (
+         SELECT user_id, paper_account_id, mirror_account_id, sum(dcash)::bigint AS dcash, sum(dheld)::bigint AS dheld,
+                least(0, min(rcash))::bigint AS low_cash, least(0, min(rheld))::bigint AS low_held, bool_and(dheld = 0) AS no_held
+         FROM r GROUP BY 1, 2, 3
        ), ww AS (
-         UPDATE wallet_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
-         FROM (SELECT * FROM i WHERE i.paper_account_id IS NULL AND i.mirror_account_id IS NULL ORDER BY user_id) i
-         WHERE b.user_id = i.user_id AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
-         RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
+         UPDATE wallet_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
+         FROM (SELECT * FROM g WHERE g.paper_account_id IS NULL AND g.mirror_account_id IS NULL ORDER BY user_id) g
+         WHERE b.user_id = g.user_id AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
+         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), pw AS (
-         UPDATE paper_balances b SET cash_paise = b.cash_paise + i.dcash, held_paise = b.held_paise + i.dheld, updated_at = now()
-         FROM (SELECT * FROM i WHERE i.paper_account_id IS NOT NULL ORDER BY paper_account_id) i
-         WHERE b.account_id = i.paper_account_id AND b.user_id = i.user_id
-           AND b.cash_paise + i.dcash >= 0 AND b.held_paise + i.dheld >= 0
-         RETURNING i.id, b.cash_paise, b.held_paise, i.dcash, i.dheld
+         UPDATE paper_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
+         FROM (SELECT * FROM g WHERE g.paper_account_id IS NOT NULL ORDER BY paper_account_id) g
+         WHERE b.account_id = g.paper_account_id AND b.user_id = g.user_id
+           AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
+         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), mw AS (
-         UPDATE broker_cash_balances b SET cash_paise = b.cash_paise + i.dcash, updated_at = now()
-         FROM (SELECT * FROM i WHERE i.mirror_account_id IS NOT NULL ORDER BY mirror_account_id) i
-         WHERE b.account_id = i.mirror_account_id AND b.user_id IS NOT DISTINCT FROM i.user_id AND i.dheld = 0
-         RETURNING i.id, b.cash_paise, 0::bigint AS held_paise, i.dcash, i.dheld
-       ), w AS (
+         UPDATE broker_cash_balances b SET cash_paise = b.cash_paise + g.dcash, updated_at = now()
+         FROM (SELECT * FROM g WHERE g.mirror_account_id IS NOT NULL ORDER BY mirror_account_id) g
+         WHERE b.account_id = g.mirror_account_id AND b.user_id IS NOT DISTINCT FROM g.user_id AND g.no_held
+         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, 0::bigint AS held_paise, g.dcash, g.dheld
+       ), bw AS (
          SELECT * FROM ww UNION ALL SELECT * FROM pw UNION ALL SELECT * FROM mw
+       ), w AS (
+         -- Each transaction's balances after it: the book's final balance less what later transactions on it moved.
+         SELECT r.id, bw.cash_paise - bw.dcash + r.rcash AS cash_paise, bw.held_paise - bw.dheld + r.rheld AS held_paise, r.dcash, r.dheld
+         FROM r JOIN bw ON bw.user_id IS NOT DISTINCT FROM r.user_id AND bw.paper_account_id IS NOT DISTINCT FROM r.paper_account_id
+           AND bw.mirror_account_id IS NOT DISTINCT FROM r.mirror_account_id
        ), t AS (
          INSERT INTO ledger_transactions (id, type, user_id, reference, created_at, content_hash)
          SELECT i.id, i.type, i.user_id, i.reference, i.created_at, i.content_hash FROM i JOIN w ON w.id = i.id ORDER BY i.ord
@@ -264,7 +280,8 @@ export class LedgerRepository {
     return { written, ids };
   }
 
-  private async explainRefusal(sql: Sql, tx: JournalTransaction): Promise<never> {
+  /** Why `tx`'s guard refused it (INSUFFICIENT_FUNDS, NOT_FOUND), read inside the caller's transaction: always throws. */
+  async explainRefusal(sql: Sql, tx: JournalTransaction): Promise<never> {
     const delta = bookDelta(tx);
     let w: WalletRow;
     let what = 'balance';
