@@ -11,5 +11,10 @@ if [ -z "$name" ] || [ ! -f "bench/$name.bench.mjs" ]; then
 fi
 shift
 bash infra/scripts/services.sh start >/dev/null
-[ -f apps/api/dist/main.js ] || npm run --silent build
+# The incremental build (cheap when dist is up to date), so a bench never measures stale code. Others
+# may be mid-edit in this tree: a failed build is reported and the last good dist is benched.
+if ! flock /tmp/tl-build.lock npx tsc -b tsconfig.build.json; then
+  [ -f apps/api/dist/main.js ] || exit 1
+  echo "bench: the build failed (above); benching the last built dist" >&2
+fi
 exec node infra/scripts/with-env.mjs node "bench/$name.bench.mjs" "$@"

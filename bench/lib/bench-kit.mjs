@@ -1,5 +1,6 @@
 // Shared helpers for benchmarks: an isolated database, process control, and reporting.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createServer } from 'node:net';
 import pg from 'pg';
@@ -17,9 +18,12 @@ export function withDatabase(url, database) {
   return u.toString();
 }
 
-/** A fresh, migrated database for one benchmark run (dropped by `dropDatabase`). */
-export async function createBenchDatabase(name) {
-  const { createDataSource, runMigrations } = await import('@tradeloop/platform');
+/**
+ * A fresh, migrated database for one benchmark run (dropped by `dropDatabase`). `platform` is the
+ * `@tradeloop/platform` module whose migrations run (another checkout's, to bench an older commit).
+ */
+export async function createBenchDatabase(name, platform) {
+  const { createDataSource, runMigrations } = platform ?? (await import('@tradeloop/platform'));
   const admin = new pg.Client({ connectionString: withDatabase(process.env.DATABASE_URL, 'postgres') });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -51,8 +55,9 @@ export function freePort() {
   });
 }
 
-export function startNode(script, env, nodeFlags = []) {
+export function startNode(script, env, nodeFlags = [], cwd = undefined) {
   const child = spawn(process.execPath, [...nodeFlags, script], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -81,3 +86,22 @@ export async function waitFor(url, timeoutMs = 30_000) {
 }
 
 export const fmt = (n, digits = 1) => (typeof n === 'number' ? n.toFixed(digits) : String(n));
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat; null once it is gone. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3, utime 14 and stime 15 (so 11 and 12 here), in clock ticks.
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();

@@ -1,21 +1,32 @@
 // A bench stack for the market benchmarks: a migrated database with ≥ 500 instruments, and
 // helpers to start the built API and worker against it and read their Prometheus metrics.
+// `root` picks the checkout whose built API, worker and migrations run (default: this one), so the
+// same harness can start an older commit's processes from its own worktree (bench/orders/baseline.mjs).
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { demoUniverse } from '@tradeloop/domain';
 import { createBenchDatabase, dropDatabase, freePort, startNode, waitFor } from '../lib/bench-kit.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const API = join(here, '../../apps/api/dist/main.js');
-export const WORKER = join(here, '../../apps/worker/dist/main.js');
+export const ROOT = join(here, '../..');
+export const API = join(ROOT, 'apps/api/dist/main.js');
+export const WORKER = join(ROOT, 'apps/worker/dist/main.js');
+/** A built library of the checkout at `root` (its dist), e.g. `importFrom(root, 'wallet')`. */
+export const importFrom = (root, lib) => import(pathToFileURL(join(root, `libs/${lib}/dist/index.js`)).href);
 // BENCH_NODE_FLAGS adds flags to the API and worker (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run).
 const NODE_FLAGS = ['--max-semi-space-size=32', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
-export async function createMarketStack(instrumentCount = 500) {
-  const dbName = `tl_bench_market_${Date.now().toString(36)}`;
-  const databaseUrl = await createBenchDatabase(dbName);
+/**
+ * `root`: the checkout to run (default this one). `databaseSettings`: per-database settings set
+ * before any process connects (e.g. `{ log_statement: 'all' }` to count statements).
+ */
+export async function createMarketStack(instrumentCount = 500, { root = ROOT, databaseSettings = {} } = {}) {
+  const dbName = `tl_bench_market_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const databaseUrl = await createBenchDatabase(dbName, await importFrom(root, 'platform'));
+  const api = join(root, 'apps/api/dist/main.js');
+  const worker = join(root, 'apps/worker/dist/main.js');
   const universe = demoUniverse(new Date());
   // The demo universe has ~390–550 instruments depending on the date's expiries; pad with equities.
   for (let i = universe.length; i < instrumentCount; i += 1) {
@@ -30,6 +41,7 @@ export async function createMarketStack(instrumentCount = 500) {
   }
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
+  for (const [k, v] of Object.entries(databaseSettings)) await db.query(`ALTER DATABASE ${dbName} SET ${k} = '${v}'`);
   const col = (k) => universe.map((i) => i[k] ?? null);
   await db.query(
     `INSERT INTO instruments (symbol, exchange, name, instrument_type, lot_size, tick_size_ticks, expiry, strike_ticks, underlying)
@@ -59,13 +71,15 @@ export async function createMarketStack(instrumentCount = 500) {
   };
   const procs = [];
   return {
+    root,
+    dbName,
     universe,
     db,
     databaseUrl,
     redisPrefix: env.REDIS_PREFIX,
     async startApi(extra = {}) {
       const port = await freePort();
-      const proc = startNode(API, { ...env, ...extra, PORT: String(port) }, NODE_FLAGS);
+      const proc = startNode(api, { ...env, ...extra, PORT: String(port) }, NODE_FLAGS, root);
       procs.push(proc);
       const base = `http://127.0.0.1:${port}`;
       await waitFor(`${base}/api/health/ready`);
@@ -73,7 +87,7 @@ export async function createMarketStack(instrumentCount = 500) {
     },
     async startWorker(extra = {}) {
       const port = await freePort();
-      const proc = startNode(WORKER, { ...env, ...extra, WORKER_HEALTH_PORT: String(port) }, NODE_FLAGS);
+      const proc = startNode(worker, { ...env, ...extra, WORKER_HEALTH_PORT: String(port) }, NODE_FLAGS, root);
       procs.push(proc);
       const base = `http://127.0.0.1:${port}`;
       await waitFor(`${base}/health/ready`);
@@ -104,18 +118,23 @@ export async function scrape(url) {
   return out;
 }
 
-/** Users registered and logged in through the real API. */
-export async function makeTokens(base, n) {
-  const tokens = [];
-  for (let i = 0; i < n; i += 1) {
-    const email = `bench-md-${i}-${Date.now().toString(36)}@example.test`;
-    const password = 'bench-password-1';
-    const post = (path, body) =>
-      fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const reg = await post('/api/v1/auth/register', { email, password, displayName: `Bench ${i}` });
-    if (reg.status !== 201) throw new Error(`register failed: ${reg.status}`);
-    tokens.push((await (await post('/api/v1/auth/login', { email, password })).json()).accessToken);
-  }
+/** Users registered and logged in through the real API (`concurrency` at a time). */
+export async function makeTokens(base, n, concurrency = 1) {
+  const tokens = new Array(n);
+  const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const post = (path, body) =>
+    fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let next = 0;
+  const one = async () => {
+    for (let i = next++; i < n; i = next++) {
+      const email = `bench-md-${i}-${tag}@example.test`;
+      const password = 'bench-password-1';
+      const reg = await post('/api/v1/auth/register', { email, password, displayName: `Bench ${i}` });
+      if (reg.status !== 201) throw new Error(`register failed: ${reg.status}`);
+      tokens[i] = (await (await post('/api/v1/auth/login', { email, password })).json()).accessToken;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, one));
   return tokens;
 }
 
