@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { QUEUES, type PlaceOrderRequest } from '@tradeloop/contracts';
+import { type PlaceOrderRequest } from '@tradeloop/contracts';
 import { demoUniverse, formatPrice, isDomainError, type UserId } from '@tradeloop/domain';
 import { Db, JobProducer } from '@tradeloop/platform';
 import { BrokerAccountsRepository } from '@tradeloop/accounts';
@@ -105,7 +105,14 @@ const rejectionsOf = (userId: string) =>
   sql<{ kind: string; rule: string; detail: string }>(`SELECT kind, rule, detail FROM risk_events WHERE user_id = $1 ORDER BY id`, [
     userId,
   ]);
-const placeJob = (orderId: string) => api.app.get(JobProducer).queue(QUEUES.orders).getJob(`place_${orderId}`);
+/** The order's place job, in whichever order queue it was routed to (paper, a partition). */
+const placeJob = async (orderId: string) => {
+  for (const q of api.app.get(JobProducer).orderQueues()) {
+    const job = await q.getJob(`place_${orderId}`);
+    if (job) return job;
+  }
+  return undefined;
+};
 const setLimits = (userId: UserId, over: Partial<typeof DEFAULT_RISK_LIMITS>) =>
   db().tx((s) => api.app.get(RiskRepository).setLimits(s, userId, { ...DEFAULT_RISK_LIMITS, ...over }, userId));
 /** The same order as a single POST /orders, for the answer a person would get. */

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
-import { JOBS, QUEUES, REALTIME_EVENTS } from '@tradeloop/contracts';
+import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { kitePostbackChecksum } from '@tradeloop/brokers';
 import { Db, JobProducer, RealtimePublisher, createLogger } from '@tradeloop/platform';
 import { AuditRepository } from '@tradeloop/identity';
@@ -461,7 +461,10 @@ describe('Kite postbacks', () => {
     const good = { ...order, checksum: kitePostbackChecksum(order.order_id, order.order_timestamp, GOOD.apiSecret) };
     const res = await api.http.post('/api/v1/brokers/kite/postback', good);
     expect(res.status).toBe(200);
-    const queue = api.app.get(JobProducer).queue(QUEUES.orders);
+    // A live account's jobs go to its partition's queue (docs/architecture.md "Scale-out").
+    const queue = api.app
+      .get(JobProducer)
+      .queue(api.app.get(JobProducer).queueOf(JOBS.brokerUpdate, { accountId: acc.id, source: 'kite-postback', body: {} }));
     const jobs = await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed']);
     const mine = jobs.filter((j) => j.name === JOBS.brokerUpdate && j.data.accountId === acc.id);
     expect(mine).toHaveLength(1);

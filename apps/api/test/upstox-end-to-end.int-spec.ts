@@ -1,5 +1,5 @@
 import { demoUniverse, depositTx, formatPrice, parsePrice } from '@tradeloop/domain';
-import { JOBS, QUEUES } from '@tradeloop/contracts';
+import { JOBS } from '@tradeloop/contracts';
 import { Db, JobProducer } from '@tradeloop/platform';
 import { LedgerRepository } from '@tradeloop/wallet';
 import { InstrumentsRepository } from '@tradeloop/market';
@@ -137,8 +137,15 @@ describe('an Upstox account, end to end', () => {
     const webhook = (body: unknown) => api.http.post('/api/v1/brokers/upstox/webhook', body);
     const hints = async () =>
       (
-        await api.app.get(JobProducer).queue(QUEUES.orders).getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])
-      ).filter((j) => j.name === JOBS.brokerUpdate && j.data.source === 'upstox-webhook');
+        await Promise.all(
+          api.app
+            .get(JobProducer)
+            .orderQueues()
+            .map((q) => q.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed'])),
+        )
+      )
+        .flat()
+        .filter((j) => j.name === JOBS.brokerUpdate && j.data.source === 'upstox-webhook');
     // Bad bodies are 400s; an order that is not ours (or not on Upstox) is a 200 that does nothing.
     expect((await webhook([1, 2])).status).toBe(400);
     const noId = await webhook({ update_type: 'order', status: 'complete' });

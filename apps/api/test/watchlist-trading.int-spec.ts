@@ -51,10 +51,13 @@ async function legState(watchlistId: string) {
   );
 }
 
-/** No order or convergence job is waiting, running or delayed in the worker's queue. */
+/** No order or convergence job is waiting, running or delayed in any order queue (router, paper, partitions). */
 const queueIdle = async () => {
-  const counts = await api.app.get(JobProducer).queue('orders').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-  return Object.values(counts).every((n) => n === 0);
+  for (const q of api.app.get(JobProducer).orderQueues()) {
+    const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+    if (!Object.values(counts).every((n) => n === 0)) return false;
+  }
+  return true;
 };
 
 /**

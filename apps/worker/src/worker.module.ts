@@ -15,7 +15,7 @@ import {
 import { AuthModule } from '@tradeloop/identity';
 import { WalletModule } from '@tradeloop/wallet';
 import { MarketModule, PriceAlertsModule } from '@tradeloop/market';
-import { MovePaperHoldsUseCase, TradingModule } from '@tradeloop/trading';
+import { MovePaperHoldsUseCase, TradingModule, TradingRepository } from '@tradeloop/trading';
 import { AccountsModule } from '@tradeloop/accounts';
 import { RiskModule } from '@tradeloop/risk';
 import { SignalsModule, ModelRegistryModule } from '@tradeloop/ml';
@@ -53,6 +53,10 @@ import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
 import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
 import { DeliverySweepLoop } from './notifications/delivery-sweep.loop';
+import { LeaseMetrics } from './scale/lease-metrics';
+import { MarketLeadership } from './scale/market-leadership';
+import { OrderPartitions } from './scale/order-partitions';
+import { orderJobForwarder } from './scale/order-router';
 
 const HANDLERS = [
   PurgeExpiredSessionsHandler,
@@ -137,11 +141,16 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         BacktestSweeper,
         RunSnapshotsLoop,
         DeliverySweepLoop,
+        LeaseMetrics,
+        MarketLeadership,
+        OrderPartitions,
         { provide: JOB_HANDLERS, useFactory: (...hs: JobHandler[]) => hs, inject: HANDLERS },
         {
           provide: WorkerHost,
-          useFactory: (cfg: AppConfig, hs: JobHandler[], log: Logger) => new WorkerHost(cfg, hs, log),
-          inject: [APP_CONFIG, JOB_HANDLERS, LOGGER],
+          // Order jobs that do not name their account are forwarded to its queue (docs/architecture.md "Scale-out").
+          useFactory: (cfg: AppConfig, hs: JobHandler[], log: Logger, trading: TradingRepository, producer: JobProducer) =>
+            new WorkerHost(cfg, hs, log, orderJobForwarder(trading, producer)),
+          inject: [APP_CONFIG, JOB_HANDLERS, LOGGER, TradingRepository, JobProducer],
         },
       ],
       exports: [WorkerHost],

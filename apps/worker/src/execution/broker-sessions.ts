@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BrokerError, OrderExecution, type BrokerAdapter, type ExecutionBook } from '@tradeloop/brokers';
+import { BrokerError, OrderExecution, type BrokerAdapter, type ExecutionBook, type MockBroker } from '@tradeloop/brokers';
 import { BrokerAccountDirectory, needsDailyLogin, type ExecutionAccount } from '@tradeloop/accounts';
 import { APP_CONFIG, LOGGER, type AppConfig } from '@tradeloop/platform';
 import { InstrumentMastersRepository, InstrumentsRepository } from '@tradeloop/market';
@@ -23,7 +23,9 @@ interface LiveSession {
  * its own adapter — its own rate limiter, REST session and update socket. The engine asks for an
  * order's account's session and never learns which broker is behind it.
  *
- * - Paper accounts all trade through the one mock broker, so they share its session.
+ * - Paper accounts all trade through the one mock broker, so they share its session. Only the
+ *   worker holding the market lease has it (`openPaper`, docs/architecture.md "Scale-out"); the
+ *   paper queue reaches only that worker, and elsewhere a paper order is refused as retryable.
  * - A live account's session is built from its decrypted credentials and today's access token
  *   when first needed, and rebuilt after a new login. A broker that says the session is gone
  *   (Kite TokenException) turns the account to `needs_login` (published to its owner) and the
@@ -31,7 +33,7 @@ interface LiveSession {
  */
 @Injectable()
 export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
-  private paper!: OrderExecution;
+  private paper: OrderExecution | null = null;
   private readonly live = new Map<string, LiveSession>();
   private readonly building = new Map<string, Promise<OrderExecution>>();
   private sweep: NodeJS.Timeout | null = null;
@@ -52,9 +54,19 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     this.checker = new CheckBrokerAccountUseCase(config, accounts, instruments);
   }
 
-  async onModuleInit(): Promise<void> {
-    this.paper = this.execution(await this.mock.ready);
+  /** The paper session, over the mock broker this worker opened on taking the market lease. */
+  openPaper(mock: MockBroker): void {
+    if (this.paper) return;
+    this.paper = this.execution(mock);
     this.paper.start();
+  }
+
+  /** True while this worker trades the paper accounts (it holds the market lease). */
+  get hasPaper(): boolean {
+    return this.paper !== null;
+  }
+
+  onModuleInit(): void {
     // Sessions end at the broker's hour (Kite 06:00 IST) whether or not anyone trades: once a
     // minute the ended ones turn needs_login, each published once to its owner (the UPDATE decides who).
     this.sweep = setInterval(() => void this.expireSessions(), EXPIRY_SWEEP_MS);
@@ -102,11 +114,20 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
    * caller has them (a place job carries them; they never change), else the order is read.
    */
   async forOrder(orderId: string, known: { accountId?: string | undefined; broker?: string | undefined } = {}): Promise<OrderExecution> {
-    if (known.broker === 'mock') return this.paper;
+    if (known.broker === 'mock') return this.paperSession();
     if (known.accountId && known.broker) return this.forAccount(known.accountId);
     const order = await this.trading.order(orderId as OrderId);
-    if (!order || order.broker === 'mock') return this.paper;
+    if (!order || order.broker === 'mock') return this.paperSession();
     return this.forAccount(order.account_id);
+  }
+
+  /** The paper session; retryable where there is none (the job is retried, and reaches the market lease's holder). */
+  private paperSession(): OrderExecution {
+    if (this.paper) return this.paper;
+    throw new BrokerError('retryable', 'the paper exchange runs on the worker holding the market lease, not this one', {
+      broker: 'mock',
+      code: 'PAPER_ELSEWHERE',
+    });
   }
 
   /**
@@ -117,7 +138,7 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     const account = await this.accounts.forExecution(accountId);
     if (!account)
       throw new BrokerError('final', `broker account ${accountId} does not exist`, { broker: 'unknown', code: 'ACCOUNT_NOT_FOUND' });
-    if (account.kind === 'paper') return this.paper;
+    if (account.kind === 'paper') return this.paperSession();
     if (account.disabled || account.status !== 'connected' || !account.session) {
       await this.drop(accountId);
       throw new BrokerError('auth', `broker account ${accountId} is ${account.disabled ? 'disabled' : account.status}`, {
@@ -140,9 +161,14 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
     return build;
   }
 
-  /** Every open session (paper first), for reconciliation. */
+  /** Every open session (paper first, where this worker has it), for reconciliation. */
   all(): OrderExecution[] {
-    return [this.paper, ...[...this.live.values()].map((s) => s.execution)];
+    return [...(this.paper ? [this.paper] : []), ...[...this.live.values()].map((s) => s.execution)];
+  }
+
+  /** Closes the live sessions of the accounts this worker no longer serves (their partition moved to another worker). */
+  async dropAccounts(gone: (accountId: string) => boolean): Promise<void> {
+    await Promise.allSettled([...this.live.keys()].filter(gone).map((id) => this.drop(id)));
   }
 
   /** A live account's adapter (its session built if needed): for updates that arrive out of band, such as postbacks. */
@@ -210,6 +236,6 @@ export class BrokerSessions implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.sweep) clearInterval(this.sweep);
     if (this.checks) clearInterval(this.checks);
-    await Promise.allSettled([this.paper.stop(), ...[...this.live.keys()].map((id) => this.drop(id))]);
+    await Promise.allSettled([this.paper?.stop(), ...[...this.live.keys()].map((id) => this.drop(id))]);
   }
 }

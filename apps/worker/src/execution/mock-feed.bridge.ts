@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { MockBroker, type MockTick } from '@tradeloop/brokers';
@@ -15,17 +15,16 @@ import { PgMockBrokerStore } from '@tradeloop/trading';
  * a second would queue them behind every placement (seconds of backlog). So the newest tick of a
  * symbol supersedes older ones not yet given to it — "fills at the next tick" stays true — and the
  * backlog is at most one tick per symbol.
+ *
+ * Exactly one worker runs it: the holder of the market lease opens it (MarketLeadership), reading
+ * the books from Postgres — so a new holder carries on with the resting orders of the last one —
+ * and nobody else ever matches them (two matchers would fill a resting order twice).
  */
 @Injectable()
-export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
+export class MockFeedBridge implements OnApplicationShutdown {
   private mock!: MockBroker;
-  private opened!: (m: MockBroker) => void;
-  private failed!: (err: unknown) => void;
-  /** Settles once the mock's books are open (module init hooks run concurrently: its users await this). */
-  readonly ready = new Promise<MockBroker>((resolve, reject) => {
-    this.opened = resolve;
-    this.failed = reject;
-  });
+  private opening: Promise<MockBroker> | null = null;
+  private closed = false;
   private readonly sub: Redis;
   /** Tick and lot sizes by symbol, of every instrument active at the start or listed since. */
   private readonly specs = new Map<string, { tickSize: number; lotSize: number }>();
@@ -41,17 +40,26 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
     this.sub = createRedis(config.REDIS_URL, 'pubsub', 'tradeloop-worker-broker-ticks');
   }
 
-  async onModuleInit(): Promise<void> {
-    try {
-      await this.open();
-      this.opened(this.mock);
-    } catch (err) {
-      this.failed(err);
-      throw err;
-    }
+  /** True once this process matches the paper books (it holds the market lease). */
+  get isOpen(): boolean {
+    return this.opening !== null && !this.closed;
   }
 
-  private async open(): Promise<void> {
+  /** Opens the books from Postgres and starts matching them against the feed's ticks (once). */
+  open(): Promise<MockBroker> {
+    this.opening ??= this.openBooks().then(() => this.mock);
+    return this.opening;
+  }
+
+  /** Stops matching (a lease given up on shutdown): no tick reaches the books after this resolves. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.mailbox.clear();
+    await this.sub.unsubscribe().catch(() => undefined);
+  }
+
+  private async openBooks(): Promise<void> {
     this.learn(await this.instruments.active(new Date().toISOString().slice(0, 10)));
     this.mock = await MockBroker.open(this.store, {
       seed: this.config.MARKET_FEED_SEED,
@@ -62,7 +70,7 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
     });
     const key = marketKeys(this.config.REDIS_PREFIX).ticks;
     this.sub.on('message', (channel: string, message: string) => {
-      if (channel !== key) return;
+      if (channel !== key || this.closed) return;
       const batch = parseTickBatch(message);
       if (!batch) return;
       for (const t of batch.ticks) this.mailbox.set(t[0], { symbol: t[0], ts: t[1], ltp: t[2], bid: t[3], ask: t[4] });
@@ -82,7 +90,7 @@ export class MockFeedBridge implements OnModuleInit, OnApplicationShutdown {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.mailbox.size > 0) {
+      while (this.mailbox.size > 0 && !this.closed) {
         const batch = [...this.mailbox.values()];
         this.mailbox.clear();
         await Promise.all(

@@ -4,6 +4,7 @@ import { JOBS } from '@tradeloop/contracts';
 import { JobProducer, LOGGER } from '@tradeloop/platform';
 import { TradingRepository } from '@tradeloop/trading';
 import { BrokerSessions } from './broker-sessions';
+import { OrderPartitions } from '../scale/order-partitions';
 
 const EVERY_MS = 10_000;
 
@@ -13,6 +14,10 @@ const EVERY_MS = 10_000;
  * applied now — once); a PENDING order that has waited is put back on the queue (its job looks it
  * up by tag before sending anything). This is what makes a worker killed between the broker's
  * acceptance and our database write end in exactly the broker's truth.
+ *
+ * Each worker reconciles the orders of the accounts it serves (docs/architecture.md "Scale-out"):
+ * the paper ones where it holds the market lease, the live ones of its partitions. So a worker
+ * that takes over a dead one's lease reconciles what that one left.
  */
 @Injectable()
 export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,6 +29,7 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
     @Inject(BrokerSessions) private readonly sessions: BrokerSessions,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(OrderPartitions) private readonly partitions: OrderPartitions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,7 +46,9 @@ export class OrderReconciler implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async runOnce(olderThanMs = 2_000): Promise<{ checked: number; requeued: number }> {
-    const orders = await this.trading.unfinished(olderThanMs);
+    const orders = (await this.trading.unfinished(olderThanMs)).filter((o) =>
+      o.broker === 'mock' ? this.sessions.hasPaper : this.partitions.servesAccount(o.account_id),
+    );
     let requeued = 0;
     const atBroker = new Map<Awaited<ReturnType<BrokerSessions['forOrder']>>, { id: string; brokerOrderIds: string[] }[]>();
     for (const o of orders) {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
@@ -36,9 +36,12 @@ const LISTING_CHECK_MS = 60_000;
  * With the simulated market it also owns the simulated listing: at start it rolls it around the
  * stored index levels the feed resumes from, then at each new IST day around the levels the
  * running feed is at (ListingRoller), handing the feed and the paper broker the new contracts.
+ *
+ * One worker runs it: the holder of the market lease starts it (MarketLeadership), with the
+ * paper exchange, the signal engine and the strategies that its closed bars feed in-process.
  */
 @Injectable()
-export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MarketFeedRunner implements BeforeApplicationShutdown {
   private feed: MarketFeed | null = null;
   private redis: Redis | null = null;
   private gatherer: BucketGatherer | null = null;
@@ -61,7 +64,13 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     @Inject(MockFeedBridge) private readonly paperBroker: MockFeedBridge,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  private started = false;
+  private stopping: Promise<void> | null = null;
+
+  /** Starts the feed (once per process; the market lease's holder calls it). */
+  async start(): Promise<void> {
+    if (this.started || this.stopping) return;
+    this.started = true;
     if (this.config.MARKET_FEED === 'off') {
       this.logger.info('market feed is off (MARKET_FEED=off)');
       return;
@@ -207,7 +216,17 @@ export class MarketFeedRunner implements OnApplicationBootstrap, BeforeApplicati
     return source;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops the feed (on shutdown, or before the market lease is given up). Idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow();
+    return this.stopping;
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  private async stopNow(): Promise<void> {
     await this.roller?.stop();
     await this.feed?.stop();
     this.gatherer?.stop();

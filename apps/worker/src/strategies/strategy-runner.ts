@@ -1,4 +1,4 @@
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
@@ -19,6 +19,7 @@ import { PlaceOrderUseCase, RiskRepository } from '@tradeloop/trading';
 import { StrategiesRepository, StrategyView, type StrategyRow } from '@tradeloop/strategies';
 import { BarCloseBus, type ClosedBars, type SignalBatch } from '../ml/bar-close.bus';
 import { LeaderLease } from '../risk/leader-lease';
+import { MarketLeadership } from '../scale/market-leadership';
 
 /** Running strategies are re-read this often (a start or stop takes effect within it). */
 export const REFRESH_MS = 2_000;
@@ -32,7 +33,9 @@ interface Running {
 }
 
 /**
- * Runs the users' strategies in the worker (one replica at a time, by a Redis lease). Closed
+ * Runs the users' strategies in the worker (one replica at a time: the holder of the market
+ * lease, where the feed's closed bars and the signal engine's signals arrive in-process; built
+ * without it, as tests do, by a Redis lease of its own). Closed
  * bars feed sma-crossover strategies of that timeframe; stored production signals feed the
  * ml-signal strategies of that model. Each intent becomes a MARKET order through the normal
  * order intake (risk, wallet, kill switches incl. the strategy's own), tagged with the strategy
@@ -61,6 +64,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(REDIS) redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(MarketLeadership) private readonly market: MarketLeadership | null = null,
   ) {
     this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:strategies:leader`, LEASE_TTL_MS);
   }
@@ -83,7 +87,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
   /** Takes or keeps the lease; (re)builds instances of running strategies, drops stopped ones. */
   async refresh(): Promise<void> {
     if (this.stopped) return;
-    this.leader = await this.lease.hold().catch(() => false);
+    this.leader = this.market ? this.market.held : await this.lease.hold().catch(() => false);
     if (!this.leader) {
       this.running.clear();
       return;

@@ -231,6 +231,21 @@ export const CONFIG_VARS = {
   WEB_DIST_DIR: { schema: z.string().optional(), description: 'Built web app served at `/`.', defaultLabel: 'apps/web/dist' },
   SHUTDOWN_GRACE_MS: { schema: int(0, 600000).default(25000), description: 'Time allowed for in-flight requests/jobs on SIGTERM.' },
   WORKER_CONCURRENCY: { schema: int(1, 256).default(8), description: 'Jobs a worker runs in parallel per queue.' },
+  WORKER_LEASE_TTL_MS: {
+    schema: int(1000, 120_000).default(6000),
+    description:
+      'Lifetime of the scale-out leases a worker holds (the market: feed, paper exchange, signal engine, strategies; each order partition; candle compaction), renewed every third of it: a dead holder is replaced within it (docs/architecture.md "Scale-out").',
+  },
+  ORDER_PARTITIONS: {
+    schema: int(1, 256).default(8),
+    description:
+      "Queues that live-account order jobs are spread over by account (each consumed by one worker at a time, shared fairly among the running workers); paper accounts' jobs have one queue of their own, consumed by the market lease's holder. Every process must use the same number.",
+  },
+  ORDER_JOB_LOCK_MS: {
+    schema: int(2000, 600_000).default(30_000),
+    description:
+      "How long an order job a worker is running stays locked to it without renewal: a worker that died mid-job has its job retried by another after this (BullMQ's lock duration and stalled-job check of the order queues).",
+  },
   BACKTEST_MAX_BARS: {
     schema: int(1, 1_000_000_000).default(50_000_000),
     description: 'Most bars (candles × symbols) one backtest may replay; a larger request is refused up front (422 naming the limit).',
