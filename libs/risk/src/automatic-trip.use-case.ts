@@ -4,15 +4,12 @@ import { bucketStart, decideTripOnce, formatMoney, peakOf, type OrderId, type Us
 import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import { Db, JobProducer, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
 import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
-import { SquareOffUseCase, RiskRepository, switchState, TradingRepository, IntakeReadModel, intakeLockKey } from '@tradeloop/trading';
+import { RiskRepository, switchState, TradingRepository, IntakeReadModel, intakeLockKey } from '@tradeloop/trading';
 import { RiskMonitorRepository, type TripRow } from './risk-monitor.repository';
+import { SquareOffFollowUp } from './square-off-follow-up';
 
 /** Audit and order history say the system acted, not a person. */
 export const RISK_MONITOR_META: RequestMeta = { requestId: 'risk-monitor' };
-/** How long a square-off waits for the trip's cancels, whose same-side orders it would otherwise count as already closing. */
-export const CANCEL_WAIT_MS = 10_000;
-/** A square-off refused this many times (no quote, funds to cover a short…) is given up and logged. */
-export const MAX_SQUARE_OFF_ATTEMPTS = 5;
 
 export interface Trip {
   tripId: string;
@@ -41,7 +38,7 @@ export class AutomaticTripUseCase {
     @Inject(AuditRepository) private readonly audit: AuditRepository,
     @Inject(JobProducer) private readonly jobs: JobProducer,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
-    @Inject(SquareOffUseCase) private readonly squareOff: SquareOffUseCase,
+    @Inject(SquareOffFollowUp) private readonly followUps: SquareOffFollowUp,
     @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
   ) {}
 
@@ -125,43 +122,33 @@ export class AutomaticTripUseCase {
     return trip;
   }
 
-  /**
-   * One step of a trip's follow-up: waits (up to CANCEL_WAIT_MS) for the user's open orders to
-   * finish, re-sending cancels that are still open when the wait ends, then squares off when the
-   * trip says so, under an Idempotency-Key per attempt (a refusal is remembered per key, so a
-   * retry needs a new one; square-off already counts orders placed by an earlier attempt).
-   * Returns 'waiting' to be called again; throws to be retried next round.
-   */
   /** Trips whose follow-up (square-off, release of the switch's effects) is not finished yet. */
   pendingTrips(): Promise<TripRow[]> {
     return this.trips.pendingTrips();
   }
 
+  /**
+   * One step of a trip's follow-up (SquareOffFollowUp.step, shared with the kill switch's
+   * square-off): waits (up to CANCEL_WAIT_MS) for the orders the trip asked to cancel, re-sending
+   * cancels still open when the wait ends, then squares off when the trip says so, under a request
+   * key per attempt (a refusal is remembered per key, so a retry needs a new one; the square-off
+   * counts orders placed by an earlier attempt). Returns 'waiting' to be called again; throws to
+   * be retried next round.
+   */
   async followUp(t: TripRow, now = Date.now()): Promise<'done' | 'waiting'> {
-    const open = await this.trading.openOrders(this.db.sql, t.user_id);
-    const waited = now - t.tripped_at.getTime();
-    if (open.length > 0 && waited < CANCEL_WAIT_MS) return 'waiting';
-    if (open.length > 0) {
-      const stuck = open.filter((o) => o.cancel_requested);
-      await Promise.all(
-        stuck.map((o) =>
-          this.jobs.enqueue(JOBS.cancelOrder, { orderId: o.id }, { jobId: `cancel_${o.id}_trip_${t.id}` }).catch(() => undefined),
-        ),
-      );
-    }
-    if (!t.square_off) {
-      await this.trips.finish(t.id, open.length > 0 ? 'orders still open after the wait' : 'no open orders left');
-      return 'done';
-    }
-    const attempt = await this.trips.countSquareOffAttempt(t.id);
-    try {
-      const orders = await this.squareOff.execute(t.user_id, undefined, `trip:${t.id}:${attempt}`, RISK_MONITOR_META);
-      await this.trips.finish(t.id, `squared off with ${orders.length} order(s)`);
-      return 'done';
-    } catch (err) {
-      if (attempt < MAX_SQUARE_OFF_ATTEMPTS) throw err;
-      await this.trips.finish(t.id, `square-off gave up after ${attempt} attempts: ${(err as Error).message}`.slice(0, 500));
-      return 'done';
-    }
+    return this.followUps.step(
+      {
+        id: t.id,
+        userId: t.user_id,
+        since: t.tripped_at,
+        squareOff: t.square_off,
+        cancelTag: `trip_${t.id}`,
+        requestKey: (attempt) => `trip:${t.id}:${attempt}`,
+        countAttempt: () => this.trips.countSquareOffAttempt(t.id),
+        finish: (outcome) => this.trips.finish(t.id, outcome),
+      },
+      RISK_MONITOR_META,
+      now,
+    );
   }
 }

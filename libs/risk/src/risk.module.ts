@@ -9,6 +9,8 @@ import { RiskMonitorService } from './risk-monitor.service';
 import { GetAdminKillSwitchesQuery, GetKillSwitchesQuery, GetRiskLimitsQuery, ListRiskEventsQuery } from './risk-queries';
 import { SetKillSwitchUseCase } from './set-kill-switch.use-case';
 import { SetRiskLimitsUseCase } from './set-risk-limits.use-case';
+import { KillSwitchSquareOffRepository, KillSwitchSquareOffUseCase } from './kill-switch-square-off.use-case';
+import { SquareOffFollowUp } from './square-off-follow-up';
 
 const USE_CASES = [
   GetRiskLimitsQuery,
@@ -19,12 +21,13 @@ const USE_CASES = [
   ListRiskEventsQuery,
   RiskMonitorService,
   AutomaticTripUseCase,
+  KillSwitchSquareOffUseCase,
 ];
 
 /** Risk administration and surveillance, on top of trading (whose intake enforces the limits). */
 @Module({
   imports: [AuditModule, AuthModule, MarketModule, QueueModule, RealtimeModule, TradingModule],
-  providers: [...USE_CASES, RiskMonitorRepository],
+  providers: [...USE_CASES, RiskMonitorRepository, KillSwitchSquareOffRepository, SquareOffFollowUp],
   exports: USE_CASES,
 })
 export class RiskModule {}

@@ -74,13 +74,16 @@ export class RiskController {
     return this.getSwitches.execute(p.userId);
   }
 
-  /** Engages the caller's own switch: their open orders are cancelled, new exposure is refused (423). */
+  /**
+   * Engages the caller's own switch: their open orders are cancelled, new exposure is refused (423);
+   * with `squareOff` their open positions are squared off too (by the worker, once per engagement).
+   */
   @Post('risk/kill-switch')
   @ApiProblems(409)
   @Roles('trader')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   engageOwn(@Body() body: EngageOwnKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
-    return this.setSwitch.execute(p.userId, 'user', p.userId, true, body.reason, meta);
+    return this.setSwitch.execute(p.userId, 'user', p.userId, true, body.reason, meta, { squareOff: body.squareOff === true });
   }
 
   /** The global switch, and with `?userId=` that user's switch (`user` is null without it). */
@@ -92,13 +95,20 @@ export class RiskController {
     return this.getAdminSwitches.execute(query.userId);
   }
 
+  /**
+   * Engages or releases the global switch or one user's; with `squareOff` (engaging only) every
+   * covered open position is squared off too — everyone's for the global switch — by the worker,
+   * once per engagement.
+   */
   @Post('admin/risk/kill-switch')
-  @ApiProblems(409)
+  @ApiProblems(404, 409)
   @Roles('admin')
   @ZodResponse({ status: 200, type: KillSwitchStatusDto })
   admin(@Body() body: AdminKillSwitchDto, @CurrentPrincipal() p: Principal, @ReqMeta() meta: RequestMeta) {
     if (body.scope === 'user' && !body.userId) throw new DomainError('VALIDATION_FAILED', 'userId is required');
-    return this.setSwitch.execute(p.userId, body.scope, body.userId ?? null, body.engaged, body.reason, meta);
+    return this.setSwitch.execute(p.userId, body.scope, body.userId ?? null, body.engaged, body.reason, meta, {
+      squareOff: body.squareOff === true,
+    });
   }
 
   @Get('risk/events')

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { REALTIME_EVENTS } from '@tradeloop/contracts';
 import { formatMoney } from '@tradeloop/domain';
 import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
-import { AutomaticTripUseCase, RiskMonitorService, type ScreenedUser } from '@tradeloop/risk';
+import { AutomaticTripUseCase, KillSwitchSquareOffUseCase, RiskMonitorService, type ScreenedUser } from '@tradeloop/risk';
 import { LeaderLease } from './leader-lease';
 import { MarkThrottle } from './mark-throttle';
 
@@ -19,7 +19,8 @@ const PUSH_SLACK_MS = 100;
  * The risk monitor (docs/domain.md, "Risk": automatic trips; docs/api.md, "Realtime": `position.updated`). Every round it reads
  * who has open positions or fills today, marks them to the latest quotes, pushes the positions
  * whose marks changed, trips the kill switch of anyone whose day's loss has reached their limit,
- * and carries on the follow-up of earlier trips.
+ * and carries on the follow-up of earlier trips and of kill switches engaged with `squareOff`
+ * (the same follow-up: square off after the cancels; several users at once in a storm).
  *
  * With several worker replicas one of them runs it at a time (a Redis lease), so pushes are not
  * doubled; a trip is once-only in the database whatever the lease does (see AutomaticTripUseCase).
@@ -35,6 +36,7 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
   constructor(
     @Inject(RiskMonitorService) private readonly monitor: RiskMonitorService,
     @Inject(AutomaticTripUseCase) private readonly trips: AutomaticTripUseCase,
+    @Inject(KillSwitchSquareOffUseCase) private readonly squareOffs: KillSwitchSquareOffUseCase,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(REDIS) redis: Redis,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -90,6 +92,25 @@ export class RiskMonitorLoop implements OnApplicationBootstrap, BeforeApplicatio
           this.logger.warn({ tripId: t.id, userId: t.user_id, err: (err as Error).message }, 'trip follow-up failed; retrying next round'),
         );
     }
+    await this.followUpSquareOffs();
+  }
+
+  /**
+   * The kill switch's square-offs: every pending user, several at once, renewing the lease as the
+   * pass goes (a storm can outlast it); if the lease is lost the pass stops and the new leader
+   * carries on (the database keeps that safe: SquareOffFollowUp).
+   */
+  private async followUpSquareOffs(): Promise<void> {
+    const started = Date.now();
+    const pass = await this.squareOffs.followUpPending(() => this.lease.hold());
+    for (const d of pass.done) this.logger.info({ squareOffId: d.id, userId: d.userId, outcome: d.outcome }, 'kill switch square-off done');
+    for (const f of pass.failed)
+      this.logger.warn({ squareOffId: f.id, userId: f.userId, err: f.error }, 'kill switch square-off attempt failed; retrying next round');
+    if (pass.done.length + pass.failed.length > 0)
+      this.logger.info(
+        { done: pass.done.length, failed: pass.failed.length, waiting: pass.waiting, stopped: pass.stopped, ms: Date.now() - started },
+        'kill switch square-off pass',
+      );
   }
 
   /**

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'risk.order_rejected',
   'risk.killswitch_engaged',
   'risk.killswitch_released',
+  'risk.killswitch_square_off_requested',
+  'risk.killswitch_squared_off',
   'risk.tripped',
   'risk.limits_updated',
   'risk.exit_fired',

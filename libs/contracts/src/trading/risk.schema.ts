@@ -48,18 +48,33 @@ export const AdminKillSwitchQuerySchema = z.strictObject({ userId: z.uuid({ mess
 export const AdminKillSwitchStatusSchema = z.object({ global: KillSwitchStateSchema, user: KillSwitchStateSchema.nullable() });
 export type AdminKillSwitchStatus = z.infer<typeof AdminKillSwitchStatusSchema>;
 
+/**
+ * `squareOff` (default false): with the switch engaged, every covered open position is also squared
+ * off by MARKET orders through the normal intake, once per engagement, by the worker
+ * (docs/domain.md "Risk").
+ */
+const squareOffField = z
+  .boolean()
+  .optional()
+  .describe('Also square off every covered open position (MARKET orders, once per engagement); only with engaged: true');
+
 /** The caller may only engage their own switch (disengaging is an admin's call). */
-export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: trimmedText(200) });
+export const EngageOwnKillSwitchSchema = z.strictObject({ engaged: z.literal(true), reason: trimmedText(200), squareOff: squareOffField });
 export const AdminKillSwitchSchema = z
   .strictObject({
     scope: z.enum(['global', 'user']),
     userId: z.uuid().optional(),
     engaged: z.boolean(),
     reason: trimmedText(200),
+    squareOff: squareOffField,
   })
   .refine((b) => (b.scope === 'user') === (b.userId !== undefined), {
     message: 'userId is required for scope "user" and not allowed for "global"',
     path: ['userId'],
+  })
+  .refine((b) => b.engaged || b.squareOff !== true, {
+    message: 'squareOff is only allowed when engaging the switch',
+    path: ['squareOff'],
   });
 
 export const RiskEventSchema = z.object({

@@ -43,6 +43,7 @@ import { AcceptWebhookDelivery1763827400000 } from './1763827400000-accept-webho
 import { SurveillanceIndexes1763828000000 } from './1763828000000-surveillance-indexes';
 import { PasswordChangeRequired1763828600000 } from './1763828600000-password-change-required';
 import { PriceAlerts1763829200000 } from './1763829200000-price-alerts';
+import { KillSwitchSquareOffs1763829800000 } from './1763829800000-kill-switch-square-offs';
 
 /** Every migration in order. Listed explicitly so bundling or renaming can never skip one. */
 export const MIGRATIONS = [
@@ -91,4 +92,5 @@ export const MIGRATIONS = [
   SurveillanceIndexes1763828000000,
   PasswordChangeRequired1763828600000,
   PriceAlerts1763829200000,
+  KillSwitchSquareOffs1763829800000,
 ];

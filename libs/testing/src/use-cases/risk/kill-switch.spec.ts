@@ -2,7 +2,13 @@ import { JOBS, REALTIME_EVENTS } from '@tradeloop/contracts';
 import type { UserId } from '@tradeloop/domain';
 import type { AuditRepository, UsersRepository } from '@tradeloop/identity';
 import type { Db, JobProducer, NotificationEvents, RealtimePublisher } from '@tradeloop/platform';
-import { GetAdminKillSwitchesQuery, GetKillSwitchesQuery, ListRiskEventsQuery, SetKillSwitchUseCase } from '@tradeloop/risk';
+import {
+  GetAdminKillSwitchesQuery,
+  GetKillSwitchesQuery,
+  ListRiskEventsQuery,
+  SetKillSwitchUseCase,
+  type KillSwitchSquareOffRepository,
+} from '@tradeloop/risk';
 import type { RiskRepository, TradingRepository } from '@tradeloop/trading';
 import { FakeAudit, FakeDb, FakeJobs, FakeNotificationEvents, FakeRealtime, FakeRisk, FakeTrading, FakeUsers, port } from '../../fakes';
 import { refusal } from '../refusal';
@@ -11,6 +17,25 @@ const NOW = new Date('2025-03-14T09:26:53.000Z');
 const ADMIN = 'admin-1' as UserId;
 const meta = { ip: '203.0.113.7', requestId: 'req-1' };
 const OFF = { engaged: false, reason: null, at: null };
+
+/** The square-off records: engagements per switch and who each covered (the global switch: the users given to `withPositions`). */
+class FakeSquareOffs {
+  private seq = 0;
+  readonly engagements = new Map<string, string>();
+  readonly requested: { engagementId: string; scope: string; userId: string; by: string }[] = [];
+  withPositions: string[] = [];
+  async engagement(_sql: unknown, scope: string, scopeId: string, changed: boolean): Promise<string> {
+    const k = `${scope}:${scopeId}`;
+    if (changed || !this.engagements.has(k)) this.engagements.set(k, `eng-${++this.seq}`);
+    return this.engagements.get(k)!;
+  }
+  async request(_sql: unknown, engagementId: string, scope: string, userId: string | null, by: string): Promise<number> {
+    const covered = scope === 'user' ? [userId!] : this.withPositions;
+    const fresh = covered.filter((u) => !this.requested.some((r) => r.engagementId === engagementId && r.userId === u));
+    for (const u of fresh) this.requested.push({ engagementId, scope, userId: u, by });
+    return fresh.length;
+  }
+}
 
 function setup(trading?: (db: FakeDb) => FakeTrading) {
   const db = new FakeDb();
@@ -21,6 +46,7 @@ function setup(trading?: (db: FakeDb) => FakeTrading) {
   const realtime = new FakeRealtime(db);
   const audit = new FakeAudit(db);
   const notifications = new FakeNotificationEvents(db);
+  const squareOffs = new FakeSquareOffs();
   const switches = new GetKillSwitchesQuery(port<RiskRepository>(risk));
   const set = new SetKillSwitchUseCase(
     port<Db>(db),
@@ -32,11 +58,12 @@ function setup(trading?: (db: FakeDb) => FakeTrading) {
     port<AuditRepository>(audit),
     switches,
     port<NotificationEvents>(notifications),
+    port<KillSwitchSquareOffRepository>(squareOffs),
   );
   const admin = new GetAdminKillSwitchesQuery(port<RiskRepository>(risk), port<UsersRepository>(users));
   const alice = users.add({ email: 'alice@example.com' }).id as UserId;
   const bob = users.add({ email: 'bob@example.com' }).id as UserId;
-  return { db, risk, orders, users, jobs, realtime, audit, notifications, switches, admin, set, alice, bob };
+  return { db, risk, orders, users, jobs, realtime, audit, notifications, switches, admin, set, alice, bob, squareOffs };
 }
 
 /** Open orders of every open status (one already asked to cancel), one finished, and one of bob's. */
@@ -227,6 +254,64 @@ describe('SetKillSwitchUseCase', () => {
     expect(w.orders.get(o.open.id)).toEqual(o.open);
     expect(w.jobs.enqueued).toEqual([]);
     expect(w.realtime.messages).toEqual([]);
+  });
+
+  it('squareOff on the global switch asks, in the same transaction, for a square-off of everyone with a position, once per engagement', async () => {
+    const w = setup();
+    w.squareOffs.withPositions = [w.alice, w.bob];
+    await w.set.execute(ADMIN, 'global', null, true, 'exchange outage', meta, { squareOff: true });
+
+    expect(w.squareOffs.requested).toEqual([
+      { engagementId: 'eng-1', scope: 'global', userId: w.alice, by: ADMIN },
+      { engagementId: 'eng-1', scope: 'global', userId: w.bob, by: ADMIN },
+    ]);
+    const squareOff = { engagementId: 'eng-1', users: 2 };
+    expect(w.risk.eventRows.map((e) => [e.kind, e.context])).toEqual([['SWITCH_ENGAGED', { squareOff: true, ...squareOff }]]);
+    expect(w.audit.records.map((r) => [r.action, r.subject, r.details, r.inTransaction])).toEqual([
+      ['risk.killswitch_engaged', 'global', { reason: 'exchange outage', squareOff: true, ...squareOff }, true],
+    ]);
+    expect(w.db.transactions).toEqual([{ lock: undefined, state: 'committed' }]);
+
+    // Engaged already: the same engagement, nobody covered twice; only the request is audited.
+    await w.set.execute(ADMIN, 'global', null, true, 'again', meta, { squareOff: true });
+    expect(w.squareOffs.requested).toHaveLength(2);
+    expect(w.audit.records.slice(1).map((r) => [r.action, r.details])).toEqual([
+      ['risk.killswitch_square_off_requested', { reason: 'again', engagementId: 'eng-1', users: 0 }],
+    ]);
+    expect(w.risk.eventRows).toHaveLength(1);
+
+    // Released and engaged again: a new engagement squares off again.
+    await w.set.execute(ADMIN, 'global', null, false, 'resolved', meta);
+    await w.set.execute(ADMIN, 'global', null, true, 'outage again', meta, { squareOff: true });
+    expect(w.squareOffs.requested.slice(2).map((r) => [r.engagementId, r.userId])).toEqual([
+      ['eng-2', w.alice],
+      ['eng-2', w.bob],
+    ]);
+  });
+
+  it('squareOff on a switch engaged without it covers that engagement once, audited as a square-off request', async () => {
+    const w = setup();
+    await w.set.execute(w.alice, 'user', w.alice, true, 'stepping away', meta);
+    expect(w.squareOffs.requested).toEqual([]);
+    await w.set.execute(w.alice, 'user', w.alice, true, 'and flatten', meta, { squareOff: true });
+    await w.set.execute(w.alice, 'user', w.alice, true, 'and flatten', meta, { squareOff: true });
+
+    expect(w.squareOffs.requested).toEqual([{ engagementId: 'eng-1', scope: 'user', userId: w.alice, by: w.alice }]);
+    expect(w.audit.records.map((r) => [r.action, r.details])).toEqual([
+      ['risk.killswitch_engaged', { reason: 'stepping away' }],
+      ['risk.killswitch_square_off_requested', { reason: 'and flatten', engagementId: 'eng-1', users: 1 }],
+      ['risk.killswitch_square_off_requested', { reason: 'and flatten', engagementId: 'eng-1', users: 0 }],
+    ]);
+  });
+
+  it('squareOff with a release is VALIDATION_FAILED before anything is written', async () => {
+    const w = setup();
+    w.risk.seedSwitch('global', '', { engaged: true, reason: 'halt' });
+    expect((await refusal(w.set.execute(ADMIN, 'global', null, false, 'resolved', meta, { squareOff: true }))).code).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(w.db.transactions).toEqual([]);
+    expect(w.squareOffs.requested).toEqual([]);
   });
 });
 
