@@ -101,15 +101,19 @@ if (results.scaleout) {
   ]);
 }
 if (results.cpu) {
-  const c = (r) =>
-    r?.cpuMsPerOrder
-      ? Object.entries(r.cpuMsPerOrder)
-          .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+  const c = (r, key) =>
+    r?.[key]
+      ? Object.entries(r[key])
+          .map(([k, v]) => `${k} ${v ?? '—'}`)
           .join(', ')
       : '—';
-  rows.push([`CPU ms per order at ${settings.cpuRate}/s`, c(cur('cpu')), c(base('cpu'))]);
-  const st = (r) => (r ? `${r.statementsPerOrder ?? '—'} statements, ${r.transactionsPerOrder} commits` : '—');
-  rows.push(['statements / commits per order', st(cur('cpu')), st(base('cpu'))]);
+  rows.push([`CPU ms per order at ${settings.cpuRate}/s`, c(cur('cpu'), 'cpuMsPerOrder'), c(base('cpu'), 'cpuMsPerOrder')]);
+  rows.push(['  net of the idle feed', c(cur('cpu'), 'cpuMsPerOrderNet'), c(base('cpu'), 'cpuMsPerOrderNet')]);
+  const st = (r) =>
+    r?.commitsPerOrder !== undefined
+      ? `${r.statementsPerOrder ?? '—'} statements, ${r.commitsPerOrder} commits (net ${r.statementsPerOrderNet ?? '—'}, ${r.commitsPerOrderNet})`
+      : '—';
+  rows.push(['statements, commits per order', st(cur('cpu')), st(base('cpu'))]);
 }
 const w0 = Math.max(...rows.map((r) => r[0].length), 10);
 const w1 = Math.max(...rows.map((r) => r[1].length), `current ${commits[0].sha}`.length);

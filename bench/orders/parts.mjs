@@ -66,26 +66,52 @@ export const stress = (root, log) =>
     return row;
   });
 
-/** CPU per order by process (from /proc) and statements / transactions per order (Postgres log, pg_stat_database) at a fixed rate. */
+/**
+ * CPU per order by process (from /proc) and statements / commits per order (Postgres log,
+ * pg_stat_database) at a fixed rate. An idle window first (the feed running, no orders) gives what
+ * the processes spend anyway; `net` subtracts it at the same rate over the phase's duration.
+ */
 export const cpu = (root, log) =>
   withSession({ root, feedTps: settings.feedTps, databaseSettings: { log_statement: 'all' } }, async (s) => {
     await s.drive(20, 3);
-    const a = await s.cpuSnapshot();
-    const tx0 = await s.transactions();
-    const mark = pgLog.mark();
-    const r = await s.drive(settings.cpuRate, settings.cpuSeconds);
-    const b = await s.cpuSnapshot();
-    const tx1 = await s.transactions();
-    const statements = pgLog.count(mark, [...b.postgres.keys()]);
+    const window = async (fn) => {
+      const a = await s.cpuSnapshot();
+      const tx = await s.transactions();
+      const mark = pgLog.mark();
+      const t = performance.now();
+      const r = await fn();
+      const b = await s.cpuSnapshot();
+      return {
+        r,
+        seconds: (performance.now() - t) / 1000,
+        cpu: s.cpuDelta(a, b),
+        commits: (await s.transactions()) - tx,
+        statements: pgLog.count(mark, [...b.postgres.keys()]),
+      };
+    };
+    const idle = await window(() => new Promise((r) => setTimeout(r, Math.min(settings.cpuSeconds, 10) * 1000)));
+    const busy = await window(() => s.drive(settings.cpuRate, settings.cpuSeconds));
     const inv = await s.invariants();
-    const orders = r.sent;
+    const orders = busy.r.sent;
+    const k = busy.seconds / idle.seconds;
+    const per = (v, idleV = 0) => (v === null || idleV === null ? null : Math.round(((v - idleV * k) / orders) * 1e4) / 10);
+    const cpuMs = (net) => {
+      const o = Object.fromEntries(Object.entries(busy.cpu).map(([p, v]) => [p, per(v, net ? idle.cpu[p] : 0)]));
+      o.total = Math.round(Object.values(o).reduce((t, v) => t + (v ?? 0), 0) * 10) / 10;
+      return o;
+    };
     const out = {
       feedTps: settings.feedTps,
-      ...r,
+      ...busy.r,
       invariants: inv,
-      cpuMsPerOrder: s.cpuPerOrder(a, b, orders),
-      statementsPerOrder: statements === null ? null : Math.round((statements / orders) * 10) / 10,
-      transactionsPerOrder: Math.round(((tx1 - tx0) / orders) * 10) / 10,
+      phaseSeconds: Math.round(busy.seconds * 10) / 10,
+      idleSeconds: Math.round(idle.seconds * 10) / 10,
+      cpuMsPerOrder: cpuMs(false),
+      cpuMsPerOrderNet: cpuMs(true),
+      statementsPerOrder: per(busy.statements) === null ? null : per(busy.statements) / 1000,
+      statementsPerOrderNet: per(busy.statements, idle.statements) === null ? null : per(busy.statements, idle.statements) / 1000,
+      commitsPerOrder: per(busy.commits) / 1000,
+      commitsPerOrderNet: per(busy.commits, idle.commits) / 1000,
     };
     log(out);
     return out;

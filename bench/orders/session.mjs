@@ -211,20 +211,17 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
         client: (c.user + c.system) / 1e6,
       };
     }
-    /** Per-order CPU in ms between two snapshots (Postgres: the backends alive in both). */
-    function cpuPerOrder(a, b, orders) {
-      let pgSeconds = 0;
-      for (const [pid, t] of b.postgres) if (a.postgres.has(pid)) pgSeconds += t - a.postgres.get(pid);
-      const ms = (s) => (s === null ? null : Math.round((s * 1e6) / orders) / 1e3);
-      const out = {
-        api: ms(b.api - a.api),
-        worker: ms(b.worker - a.worker),
-        postgres: ms(pgSeconds),
-        redis: a.redis === null || b.redis === null ? null : ms(b.redis - a.redis),
-        client: ms(b.client - a.client),
+    /** CPU seconds by process between two snapshots (Postgres: the backends alive in both). */
+    function cpuDelta(a, b) {
+      let postgres = 0;
+      for (const [pid, t] of b.postgres) if (a.postgres.has(pid)) postgres += t - a.postgres.get(pid);
+      return {
+        api: b.api - a.api,
+        worker: b.worker - a.worker,
+        postgres,
+        redis: a.redis === null || b.redis === null ? null : b.redis - a.redis,
+        client: b.client - a.client,
       };
-      out.total = Math.round(Object.values(out).reduce((s, v) => s + (v ?? 0), 0) * 1e3) / 1e3;
-      return out;
     }
     async function transactions() {
       return Number((await db.sql.one(`SELECT xact_commit::text n FROM pg_stat_database WHERE datname = current_database()`)).n);
@@ -241,7 +238,7 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
       drive,
       invariants,
       cpuSnapshot,
-      cpuPerOrder,
+      cpuDelta,
       transactions,
       close,
     };
