@@ -138,30 +138,60 @@ export class IntakeReadModel {
    * positions count at zero unrealized P&L until prices return.
    */
   async view(sql: Sql, userId: UserId, strategyId: string | null, symbols: readonly string[], now = Date.now()): Promise<IntakeView> {
-    const r = await sql.one<IntakeRow>(
-      `SELECT
-         (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = $1) l) AS limits,
+    const [view] = await this.views(sql, [{ userId, strategyId, symbols }], now);
+    return view!;
+  }
+
+  /**
+   * `view` for several users at once (a group commit of intakes, ADR 0015): one statement and one
+   * Redis read for all of them; each view is exactly what `view` would read for its user.
+   */
+  async views(
+    sql: Sql,
+    who: readonly { userId: UserId; strategyId: string | null; symbols: readonly string[] }[],
+    now = Date.now(),
+  ): Promise<IntakeView[]> {
+    const rows = await sql.rows<IntakeRow & { n: string }>(
+      `SELECT u.n::text AS n,
+         (SELECT row_to_json(l) FROM (SELECT ${LIMITS_COLUMNS} FROM risk_limits WHERE user_id = u.user_id) l) AS limits,
          (SELECT coalesce(json_agg(json_build_object('scope', scope, 'engaged', engaged, 'reason', reason, 'changed_at', changed_at)), '[]')
-            FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = $1::text) OR (scope = 'strategy' AND scope_id = $2)) AS switches,
+            FROM kill_switches WHERE (scope = 'global' AND scope_id = '') OR (scope = 'user' AND scope_id = u.user_id::text) OR (scope = 'strategy' AND scope_id = u.strategy_id)) AS switches,
          (SELECT coalesce(json_agg(json_build_object('account_id', account_id, 'symbol', symbol, 'product', product, 'side', side, 'remaining', quantity - filled_quantity)), '[]')
-            FROM orders WHERE user_id = $1 AND status = ANY($3::text[])) AS open_orders,
+            FROM orders WHERE user_id = u.user_id AND status = ANY($3::text[])) AS open_orders,
          (SELECT coalesce(json_agg(json_build_object('account_id', account_id, 'symbol', symbol, 'product', product, 'net_quantity', net_quantity, 'lot_cost_tick_units', lot_cost_tick_units::text,
               'lot_quantity', lot_quantity, 'lot_closed_quantity', lot_closed_quantity, 'lot_closed_cash_flow_tick_units', lot_closed_cash_flow_tick_units::text,
               'realized_before_lot_tick_units', realized_before_lot_tick_units::text)), '[]')
-            FROM positions WHERE user_id = $1 AND net_quantity <> 0) AS positions,
-         (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = $1 AND created_at > $4) AS recent,
-         (SELECT coalesce(sum(realized_delta_tick_units), 0)::text FROM trades WHERE user_id = $1 AND executed_at >= $5) AS realized`,
-      [userId, strategyId ?? '', OPEN_STATUSES, new Date(now - 60_000).toISOString(), new Date(bucketStart(now, '1d')).toISOString()],
+            FROM positions WHERE user_id = u.user_id AND net_quantity <> 0) AS positions,
+         (SELECT coalesce(array_agg((extract(epoch FROM created_at) * 1000)::bigint::text), '{}') FROM orders WHERE user_id = u.user_id AND created_at > $4) AS recent,
+         (SELECT coalesce(sum(realized_delta_tick_units), 0)::text FROM trades WHERE user_id = u.user_id AND executed_at >= $5) AS realized
+       FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS u(user_id, strategy_id, n)`,
+      [
+        who.map((w) => w.userId),
+        who.map((w) => w.strategyId ?? ''),
+        OPEN_STATUSES,
+        new Date(now - 60_000).toISOString(),
+        new Date(bucketStart(now, '1d')).toISOString(),
+      ],
     );
-    const positions = r.positions.map((p) => ({ ...toPosition(p), accountId: p.account_id, symbol: p.symbol, product: p.product }));
-    const quotes = await this.quotes
-      .get([...new Set([...symbols, ...positions.map((p) => p.symbol)])])
-      .catch(() => new Map<string, never>());
-    let unrealized: TradeValue = 0n;
-    for (const p of positions) {
-      const mark = quotes.get(p.symbol)?.[2];
-      if (mark !== undefined) unrealized += unrealizedPnl(p, mark);
+    const byN = new Map(rows.map((r) => [Number(r.n), r]));
+    const pictures = who.map((w, i) => {
+      const r = byN.get(i + 1)!;
+      const positions = r.positions.map((p) => ({ ...toPosition(p), accountId: p.account_id, symbol: p.symbol, product: p.product }));
+      return { w, r, positions };
+    });
+    const symbols = new Set<string>();
+    for (const { w, positions } of pictures) {
+      for (const s of w.symbols) symbols.add(s);
+      for (const p of positions) symbols.add(p.symbol);
     }
-    return new IntakeView(r, strategyId, positions, quotes, unrealized, now);
+    const quotes = await this.quotes.get([...symbols]).catch(() => new Map<string, never>());
+    return pictures.map(({ w, r, positions }) => {
+      let unrealized: TradeValue = 0n;
+      for (const p of positions) {
+        const mark = quotes.get(p.symbol)?.[2];
+        if (mark !== undefined) unrealized += unrealizedPnl(p, mark);
+      }
+      return new IntakeView(r, w.strategyId, positions, quotes, unrealized, now);
+    });
   }
 }

@@ -9,20 +9,22 @@ import {
   isDomainError,
   orderReservation,
   riskError,
+  type JournalTransaction,
+  type OrderPlacedDetails,
   type OrderSide,
   type Paise,
   type Product,
   type UserId,
 } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
-import { Db, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
-import { AuditRepository, type RequestMeta } from '@tradeloop/identity';
+import { Db, GroupCommit, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import { AuditRepository, type AuditRecord, type RequestMeta } from '@tradeloop/identity';
 import { TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository, PaperBooks } from '@tradeloop/wallet';
 import { toOrderDto } from './order-row';
 import { RiskRepository, switchState } from './risk.repository';
-import { TradingRepository } from './trading.repository';
+import { TradingRepository, type NewOrderRow } from './trading.repository';
 import { IntakeReadModel, type IntakeView } from './intake.read-model';
 import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
@@ -61,6 +63,17 @@ export interface OrderDispatch {
   dispatch(job: { orderId: string; accountId: string; broker: string }): void;
 }
 
+/** What intake decided for one order (PlaceOrderUseCase.decide): the hold to post and the order to insert. */
+interface PlacePlan {
+  accountId: string;
+  holdBook: 'wallet' | 'paper';
+  hold: JournalTransaction | null;
+  /** Balances to announce that moved before the hold (a paper book's opening). */
+  wallet: Wallet | null;
+  paper: { accountId: string; balance: Wallet } | null;
+  insert: { order: NewOrderRow; placed: OrderPlacedDetails; audit: AuditRecord };
+}
+
 /** A pre-trade rule's refusal, recorded as a risk event after the rollback. */
 interface Refusal {
   rule: string;
@@ -69,6 +82,27 @@ interface Refusal {
 
 /** Thrown inside a batch item's savepoint: its Idempotency-Key was taken (its earlier answer replays). */
 class KeyTaken extends Error {}
+
+/** A group commit of intakes that cannot be kept whole: each of its orders is placed alone instead. */
+class SplitBatch extends Error {}
+
+/** An intake waiting for its group commit. */
+interface PendingIntake {
+  userId: UserId;
+  body: PlaceOrderRequest;
+  key: string;
+  meta: RequestMeta;
+  opts: PlaceOptions;
+  resolve: (r: StoredResponse<{ order: Order }>) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Group commit of intakes (ADR 0015): at most this many orders per transaction, … */
+const MAX_INTAKE_BATCH = 32;
+/** … this many such transactions in flight per process, … */
+const MAX_INTAKES_IN_FLIGHT = 2;
+/** … and an order waits at most this long for company while another batch is being written. */
+const MAX_INTAKE_WAIT_MS = 2;
 
 /** What intake tells the owner after the commit: the order, and the balances its hold moved (the wallet, or the paper account's). */
 interface Placed {
@@ -110,13 +144,36 @@ export class PlaceOrderUseCase {
     this.dispatcher = dispatcher;
   }
 
-  async execute(
+  /**
+   * Group commit of intakes (docs/architecture.md "Order path", ADR 0015): orders of different
+   * users that arrive while earlier ones are being written are placed in one transaction; an
+   * order alone goes at once; one user's orders never share a batch (their intake stays in order).
+   */
+  private readonly intakes = new GroupCommit<PendingIntake>({
+    key: (p) => p.userId,
+    write: (batch) => this.writeIntakes(batch),
+    maxBatch: MAX_INTAKE_BATCH,
+    maxInFlight: MAX_INTAKES_IN_FLIGHT,
+    maxWaitMs: MAX_INTAKE_WAIT_MS,
+    onBatch: (n) => this.onBatch?.(n),
+  });
+
+  /** Told each group commit's size (metrics). */
+  onBatch: ((size: number) => void) | null = null;
+
+  execute(
     userId: UserId,
     body: PlaceOrderRequest,
     key: string,
     meta: RequestMeta,
     opts: PlaceOptions = {},
   ): Promise<StoredResponse<{ order: Order }>> {
+    return new Promise((resolve, reject) => this.intakes.submit({ userId, body, key, meta, opts, resolve, reject }));
+  }
+
+  /** One order in a transaction of its own: the intake every order of a failed batch falls back to. */
+  private async placeAlone(p: PendingIntake): Promise<StoredResponse<{ order: Order }>> {
+    const { userId, body, key, meta, opts } = p;
     let result: StoredResponse<Placed>;
     // Set only when the rules actually ran and refused (not when a key replays a remembered "no").
     let refusal: Refusal | null = null;
@@ -134,6 +191,110 @@ export class PlaceOrderUseCase {
     }
     if (!result.replayed) await this.announce(userId, result.body);
     return { ...result, body: { order: result.body.order } };
+  }
+
+  private async writeIntakes(batch: readonly PendingIntake[]): Promise<void> {
+    if (batch.length > 1 && (await this.placeTogether(batch))) return;
+    await Promise.all(batch.map((p) => this.placeAlone(p).then(p.resolve, p.reject)));
+  }
+
+  /**
+   * Places a batch of orders of different users in one transaction (their intake locks taken
+   * with its BEGIN, in one order): one read of all their pictures, then each order decided on its
+   * own — a refusal (risk rule, validation, kill switch) is that order's answer and writes nothing
+   * of it — then every hold in one ledger statement, every order in one, every Idempotency-Key in
+   * one. Should a hold's guard refuse, a key be taken already, or a statement fail, nothing of the
+   * batch is kept (false) and each order is placed alone, so every answer is exactly the one the
+   * order would have had without company. Answers every order when true.
+   */
+  private async placeTogether(batch: readonly PendingIntake[]): Promise<boolean> {
+    const reqs = batch.map((p) => this.requestOf(p.userId, p.body, p.key, p.opts));
+    const hashes = reqs.map((r) => this.idempotency.hashOf(r));
+    const refusals: (Refusal | null)[] = batch.map(() => null);
+    const errors: unknown[] = batch.map(() => undefined);
+    let placed: (Placed | null)[];
+    try {
+      placed = await this.db.tx(
+        async (sql) => {
+          const views = await this.intake.views(
+            sql,
+            batch.map((p) => ({ userId: p.userId, strategyId: p.opts.strategyId ?? null, symbols: [p.body.symbol.toUpperCase()] })),
+          );
+          const plans: (PlacePlan | null)[] = [];
+          for (const [i, p] of batch.entries()) {
+            const o = p.opts;
+            try {
+              plans.push(
+                await this.decide(
+                  sql,
+                  p.userId,
+                  p.body,
+                  p.meta,
+                  o.strategyId ?? null,
+                  (r) => (refusals[i] = r),
+                  o.signalId ?? null,
+                  { legId: o.legId ?? null, intentId: o.intentId ?? null, positionSize: o.positionSize ?? null },
+                  views[i]!,
+                ),
+              );
+            } catch (err) {
+              // A refusal is this order's answer; anything else (a failed statement) ends the batch.
+              if (!isDomainError(err)) throw err;
+              errors[i] = err;
+              plans.push(null);
+            }
+          }
+          const out: (Placed | null)[] = plans.map((pl) => pl && { order: null as unknown as Order, wallet: pl.wallet, paper: pl.paper });
+          const holding = plans.flatMap((pl, i) => (pl?.hold ? [i] : []));
+          if (holding.length > 0) {
+            const { written, ids } = await this.ledger.postMany(
+              sql,
+              holding.map((i) => plans[i]!.hold!),
+            );
+            if (written.size < holding.length) throw new SplitBatch();
+            holding.forEach((i, k) => {
+              const posted = written.get(ids[k]!)!;
+              if (plans[i]!.holdBook === 'paper') out[i]!.paper = { accountId: plans[i]!.accountId, balance: posted.balances };
+              else out[i]!.wallet = posted.wallet ?? null;
+            });
+          }
+          const live = plans.flatMap((pl, i) => (pl ? [i] : []));
+          if (live.length === 0) return out;
+          const rows = await this.trading.insertOrders(
+            sql,
+            live.map((i) => plans[i]!.insert),
+          );
+          live.forEach((i, k) => (out[i]!.order = toOrderDto(rows[k]!)));
+          const claimed = await this.idempotency.claimMany(
+            sql,
+            live.map((i) => ({ req: reqs[i]!, hash: hashes[i]!, status: 202, body: out[i] })),
+          );
+          if (claimed.some((c) => !c)) throw new SplitBatch();
+          return out;
+        },
+        { lock: [...new Set(batch.map((p) => intakeLockKey(p.userId)))] },
+      );
+    } catch {
+      return false;
+    }
+    // Committed: each order gets its own answer, as `placeAlone` would give it.
+    await Promise.all(
+      batch.map(async (p, i) => {
+        const done = placed[i];
+        if (done) {
+          await this.announce(p.userId, done);
+          return p.resolve({ status: 202, body: { order: done.order }, replayed: false });
+        }
+        try {
+          const earlier = await this.idempotency.afterFailure<Placed>(reqs[i]!, hashes[i]!, errors[i], true);
+          p.resolve({ ...earlier, body: { order: earlier.body.order } });
+        } catch (final) {
+          await this.afterRefusal(p.userId, p.body, p.meta, refusals[i] ?? null, final).catch(() => undefined);
+          p.reject(final);
+        }
+      }),
+    );
+    return true;
   }
 
   /**
@@ -294,6 +455,34 @@ export class PlaceOrderUseCase {
     leg: { legId: string | null; intentId: string | null; positionSize?: number | null } = { legId: null, intentId: null },
     view: IntakeView | null = null,
   ): Promise<Placed> {
+    const plan = await this.decide(sql, userId, body, meta, strategyId, onRefused, signalId, leg, view);
+    let { wallet, paper } = plan;
+    if (plan.hold) {
+      const posted = await this.ledger.post(sql, plan.hold);
+      if (plan.holdBook === 'paper') paper = { accountId: plan.accountId, balance: posted.balances };
+      else wallet = posted.wallet ?? null;
+    }
+    const row = await this.trading.insertOrder(sql, plan.insert.order, plan.insert.placed, plan.insert.audit);
+    return { order: toOrderDto(row), wallet, paper };
+  }
+
+  /**
+   * Everything intake decides for one order before writing it: the instrument, the account,
+   * the user's picture, the terms, the kill switches and risk rules, the reservation (and the
+   * broker's margin for a live account), the paper book opened if it never was. Throws the
+   * refusal; returns the hold to post and the order to insert.
+   */
+  private async decide(
+    sql: Sql,
+    userId: UserId,
+    body: PlaceOrderRequest,
+    meta: RequestMeta,
+    strategyId: string | null,
+    onRefused: (r: Refusal) => void,
+    signalId: string | null,
+    leg: { legId: string | null; intentId: string | null; positionSize?: number | null },
+    view: IntakeView | null,
+  ): Promise<PlacePlan> {
     const symbol = body.symbol.toUpperCase();
     const instrument = await this.instruments.cachedBySymbol(symbol, sql);
     if (!instrument)
@@ -358,67 +547,66 @@ export class PlaceOrderUseCase {
     // A paper order holds in its paper account's book (opened with the starting balance on first
     // use, docs/domain.md "Accounts and books"), a live one in the wallet; the order records which.
     const holdBook = holdBookFor(account.kind);
-    let wallet: Wallet | null = null;
+    const wallet: Wallet | null = null;
     let paper: Placed['paper'] = null;
     if (holdBook === 'paper') {
       const book = await this.paperBooks.ensureOpen(sql, account.id, userId);
       // Announced when something moved: the book's opening, or the hold below.
       if (book.opened) paper = { accountId: account.id, balance: book.balances };
     }
-    if (amount > 0n) {
-      const posted = await this.ledger.post(
-        sql,
-        holdTx(bookOf({ hold_book: holdBook, account_id: account.id, user_id: userId }), amount, id),
-      );
-      if (holdBook === 'paper') paper = { accountId: account.id, balance: posted.balances };
-      else wallet = posted.wallet ?? null;
-    }
-    const row = await this.trading.insertOrder(
-      sql,
-      {
-        id,
-        userId,
-        symbol,
-        clientTag: body.tag ?? null,
-        strategyId,
-        signalId,
-        accountId: account.id,
-        broker: account.broker,
-        holdBook,
-        ...leg,
-      },
-      {
-        side: terms.side,
-        type: terms.type,
-        product: terms.product,
-        validity: terms.validity,
-        quantity: terms.quantity,
-        price: terms.price,
-        triggerPrice: terms.triggerPrice,
-        referencePrice: basis.referencePrice,
-        shortQuantity: basis.shortQuantity,
-        reserved: amount,
-        reducing: decision.reducing,
-        ltp,
-      },
-      {
-        actorId: userId,
-        action: 'order.placed',
-        subject: `order:${id}`,
-        details: {
-          symbol,
+    const hold = amount > 0n ? holdTx(bookOf({ hold_book: holdBook, account_id: account.id, user_id: userId }), amount, id) : null;
+    const order: NewOrderRow = {
+      id,
+      userId,
+      symbol,
+      clientTag: body.tag ?? null,
+      strategyId,
+      signalId,
+      accountId: account.id,
+      broker: account.broker,
+      holdBook,
+      ...leg,
+    };
+    return {
+      accountId: account.id,
+      holdBook,
+      hold,
+      wallet,
+      paper,
+      insert: {
+        order,
+        placed: {
           side: terms.side,
           type: terms.type,
-          quantity: terms.quantity,
           product: terms.product,
-          accountId: account.id,
-          ...(strategyId ? { strategyId } : {}),
-          ...(signalId ? { signalId } : {}),
+          validity: terms.validity,
+          quantity: terms.quantity,
+          price: terms.price,
+          triggerPrice: terms.triggerPrice,
+          referencePrice: basis.referencePrice,
+          shortQuantity: basis.shortQuantity,
+          reserved: amount,
+          reducing: decision.reducing,
+          ltp,
         },
-        meta,
+        audit: {
+          actorId: userId,
+          action: 'order.placed',
+          subject: `order:${id}`,
+          details: {
+            symbol,
+            side: terms.side,
+            type: terms.type,
+            quantity: terms.quantity,
+            product: terms.product,
+            accountId: account.id,
+            ...(strategyId ? { strategyId } : {}),
+            ...(signalId ? { signalId } : {}),
+          },
+          meta,
+        },
       },
-    );
-    return { order: toOrderDto(row), wallet, paper };
+    };
   }
 
   /**

@@ -19,7 +19,7 @@ import {
   type UserId,
 } from '@tradeloop/domain';
 import type { SliceBook } from '@tradeloop/brokers';
-import { auditInsert, type AuditRecord } from '@tradeloop/identity';
+import { auditInsertMany, type AuditRecord } from '@tradeloop/identity';
 import { Db, type Sql } from '@tradeloop/platform';
 import { ORDER_COLUMNS, type OrderRow } from './order-row';
 import { TRADE_COLUMNS, type TradeRow } from './trading-dtos';
@@ -241,47 +241,69 @@ export class TradingRepository {
    * statement. The row's terms, reservation basis and hold are the PLACED entry's.
    */
   async insertOrder(sql: Sql, o: NewOrderRow, placed: OrderPlacedDetails, audit: AuditRecord): Promise<OrderRow> {
-    const a = auditInsert(audit, 25);
-    const entry: OrderHistoryEvent = { event: 'PLACED', details: placed };
-    const [row] = await sql.rows<OrderRow>(
-      `WITH o AS (
+    const [row] = await this.insertOrders(sql, [{ order: o, placed, audit }]);
+    return row!;
+  }
+
+  /**
+   * insertOrder for several orders (a group commit of intakes, ADR 0015): the orders, their
+   * PLACED entries and audit events in one statement. Rows come back in the order given.
+   */
+  async insertOrders(
+    sql: Sql,
+    items: readonly { order: NewOrderRow; placed: OrderPlacedDetails; audit: AuditRecord }[],
+  ): Promise<OrderRow[]> {
+    const col = <T>(f: (i: (typeof items)[number]) => T) => items.map(f);
+    const a = auditInsertMany(
+      items.map((i) => i.audit),
+      24,
+    );
+    const rows = await sql.rows<OrderRow>(
+      `WITH x AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::bigint[], $10::bigint[],
+           $11::bigint[], $12::int[], $13::bigint[], $14::text[], $15::text[], $16::text[], $17::text[], $18::uuid[], $19::uuid[], $20::text[], $21::uuid[], $22::uuid[], $23::int[])
+           AS x(id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, reference_price_ticks, short_quantity, reserved_paise,
+             client_tag, strategy_id, broker, details, signal_id, account_id, hold_book, leg_id, intent_id, position_size)
+       ), o AS (
          INSERT INTO orders (id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
            reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book, leg_id, intent_id, position_size)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'PENDING', $11, $12, $13, $14, $15, $16, $18, $20, $21, $22, $23, $24)
+         SELECT id, user_id, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, 'PENDING',
+           reference_price_ticks, short_quantity, reserved_paise, client_tag, strategy_id, broker, signal_id, account_id, hold_book, leg_id, intent_id, position_size
+         FROM x
          RETURNING ${ORDER_COLUMNS}
        ), e AS (
-         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $19, $17 FROM o
+         INSERT INTO order_events (order_id, status, event, details) SELECT x.id, 'PENDING', 'PLACED', x.details::jsonb FROM x
        ), a AS (${a.text})
        SELECT * FROM o`,
       [
-        o.id,
-        o.userId,
-        o.symbol,
-        placed.side,
-        placed.type,
-        placed.product,
-        placed.validity,
-        placed.quantity,
-        placed.price,
-        placed.triggerPrice,
-        placed.referencePrice,
-        placed.shortQuantity,
-        placed.reserved.toString(),
-        o.clientTag,
-        o.strategyId,
-        o.broker,
-        storedDetails(entry),
-        o.signalId ?? null,
-        entry.event,
-        o.accountId,
-        o.holdBook,
-        o.legId ?? null,
-        o.intentId ?? null,
-        o.positionSize ?? null,
+        col((i) => i.order.id),
+        col((i) => i.order.userId),
+        col((i) => i.order.symbol),
+        col((i) => i.placed.side),
+        col((i) => i.placed.type),
+        col((i) => i.placed.product),
+        col((i) => i.placed.validity),
+        col((i) => i.placed.quantity),
+        col((i) => i.placed.price),
+        col((i) => i.placed.triggerPrice),
+        col((i) => i.placed.referencePrice),
+        col((i) => i.placed.shortQuantity),
+        col((i) => i.placed.reserved.toString()),
+        col((i) => i.order.clientTag),
+        col((i) => i.order.strategyId),
+        col((i) => i.order.broker),
+        col((i) => storedDetails({ event: 'PLACED', details: i.placed })),
+        col((i) => i.order.signalId ?? null),
+        col((i) => i.order.accountId),
+        col((i) => i.order.holdBook),
+        col((i) => i.order.legId ?? null),
+        col((i) => i.order.intentId ?? null),
+        col((i) => i.order.positionSize ?? null),
         ...a.params,
       ],
     );
-    return row!;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return items.map((i) => byId.get(i.order.id)!);
   }
 
   /** Appends one history entry (the order row is the caller's to change, in the same transaction). */

@@ -129,6 +129,23 @@ export function auditInsert(record: AuditRecord, first: number): { text: string;
   };
 }
 
+/** auditInsert for several records (parameters numbered from `first`): a statement, or a CTE. */
+export function auditInsertMany(records: readonly AuditRecord[], first: number): { text: string; params: unknown[] } {
+  const n = (i: number) => `$${first + i}`;
+  return {
+    text: `INSERT INTO audit_events (actor_id, action, subject, details, request_id, ip)
+       SELECT a, b, c, d::jsonb, e, f::inet FROM unnest(${n(0)}::uuid[], ${n(1)}::text[], ${n(2)}::text[], ${n(3)}::text[], ${n(4)}::text[], ${n(5)}::text[]) WITH ORDINALITY AS x(a, b, c, d, e, f, o) ORDER BY o`,
+    params: [
+      records.map((r) => r.actorId),
+      records.map((r) => r.action),
+      records.map((r) => r.subject ?? null),
+      records.map((r) => JSON.stringify(r.details ?? {})),
+      records.map((r) => r.meta?.requestId ?? null),
+      records.map((r) => normaliseIp(r.meta?.ip)),
+    ],
+  };
+}
+
 function normaliseIp(ip: string | undefined): string | null {
   if (!ip) return null;
   // IPv4-mapped IPv6 (::ffff:127.0.0.1) is stored as plain IPv4.

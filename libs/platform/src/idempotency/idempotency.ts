@@ -102,14 +102,30 @@ export class Idempotency {
    * and then the caller rolls its work back and replays the stored answer (`replayOf`).
    */
   async claim(sql: Sql, req: IdempotentRequest, hash: Buffer, status: number, body: unknown): Promise<boolean> {
-    // Written last: a concurrent request with the same key waits here for our commit,
-    // then finds our row, rolls back its own work and replays our answer.
-    const inserted = await sql.rows(
-      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [req.scope, req.key, hash, status, JSON.stringify(body)],
+    const [claimed] = await this.claimMany(sql, [{ req, hash, status, body }]);
+    return claimed!;
+  }
+
+  /**
+   * `claim` for several keys in one statement (a group commit, ADR 0015): whether each was
+   * claimed, in the order given. Written last, like `claim`: a concurrent request with one of
+   * these keys waits for our commit.
+   */
+  async claimMany(sql: Sql, items: readonly { req: IdempotentRequest; hash: Buffer; status: number; body: unknown }[]): Promise<boolean[]> {
+    const inserted = await sql.rows<{ scope: string; key: string }>(
+      `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response)
+       SELECT s, k, h, c, r::jsonb FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::int[], $5::text[]) WITH ORDINALITY AS x(s, k, h, c, r, n) ORDER BY n
+       ON CONFLICT DO NOTHING RETURNING scope::text, key`,
+      [
+        items.map((i) => i.req.scope),
+        items.map((i) => i.req.key),
+        items.map((i) => i.hash),
+        items.map((i) => i.status),
+        items.map((i) => JSON.stringify(i.body)),
+      ],
     );
-    return inserted.length > 0;
+    const claimed = new Set(inserted.map((r) => `${r.scope}|${r.key}`));
+    return items.map((i) => claimed.has(`${i.req.scope.toLowerCase()}|${i.req.key}`));
   }
 
   /**
