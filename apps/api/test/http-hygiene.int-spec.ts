@@ -156,6 +156,10 @@ describe('operations endpoints', () => {
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/auth\/me"[^}]*status_code="401"/);
     expect(res.text).toContain('process_cpu_user_seconds_total');
+    // Event-loop lag as a histogram (the 10 ms probe has run by now), and the group commit's batch sizes.
+    expect(res.text).toMatch(/nodejs_event_loop_lag_seconds_bucket\{le="0.005"[^}]*\} \d+/);
+    expect(res.text).toMatch(/nodejs_event_loop_lag_seconds_count\{[^}]*\} [1-9]/);
+    expect(res.text).toContain('# TYPE group_commit_batch_size histogram');
   });
 
   it('OpenAPI is generated from the validating schemas', async () => {

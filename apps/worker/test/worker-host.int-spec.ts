@@ -111,6 +111,7 @@ describe('worker process', () => {
       expect(await job!.waitUntilFinished(events, 10_000)).toEqual({ deleted: 0, dedupWindows: 0 });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('process_cpu_user_seconds_total');
+      expect(metrics).toMatch(/nodejs_event_loop_lag_seconds_count\{[^}]*\} [1-9]/);
     } finally {
       expect(await proc.stop('SIGTERM')).toBe(0);
     }

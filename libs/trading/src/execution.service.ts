@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
   applyBrokerUpdate,
@@ -27,7 +27,16 @@ import {
 } from '@tradeloop/domain';
 import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
-import { Db, GroupCommit, type Sql, NotificationEvents, RealtimePublisher, type NotificationEvent } from '@tradeloop/platform';
+import {
+  Db,
+  GroupCommit,
+  METRICS,
+  type Metrics,
+  type Sql,
+  NotificationEvents,
+  RealtimePublisher,
+  type NotificationEvent,
+} from '@tradeloop/platform';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
 import { LedgerRepository, type PostedTransaction } from '@tradeloop/wallet';
 import { OrderDraft } from './order-draft';
@@ -131,6 +140,7 @@ export class ExecutionService {
     @Inject(QuotesStore) private readonly quotes: QuotesStore,
     @Inject(RealtimePublisher) private readonly realtime: RealtimePublisher,
     @Inject(NotificationEvents) private readonly notifications: NotificationEvents,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -409,7 +419,10 @@ export class ExecutionService {
     maxBatch: MAX_BATCH,
     maxInFlight: MAX_IN_FLIGHT,
     maxWaitMs: MAX_WAIT_MS,
-    onBatch: (n) => this.onBatch?.(n),
+    onBatch: (n) => {
+      this.metrics?.groupCommitSize.observe({ path: 'engine' }, n);
+      this.onBatch?.(n);
+    },
   });
 
   /** Told each group commit's size (metrics). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
   checkPreTradeRisk,
@@ -17,7 +17,17 @@ import {
   type UserId,
 } from '@tradeloop/domain';
 import { JOBS, REALTIME_EVENTS, type Order, type PlaceOrderRequest, type Wallet } from '@tradeloop/contracts';
-import { Db, GroupCommit, type Sql, Idempotency, type StoredResponse, JobProducer, RealtimePublisher } from '@tradeloop/platform';
+import {
+  Db,
+  GroupCommit,
+  METRICS,
+  type Metrics,
+  type Sql,
+  Idempotency,
+  type StoredResponse,
+  JobProducer,
+  RealtimePublisher,
+} from '@tradeloop/platform';
 import { AuditRepository, type AuditRecord, type RequestMeta } from '@tradeloop/identity';
 import { TradingAccounts } from '@tradeloop/accounts';
 import { InstrumentsRepository, QuotesStore } from '@tradeloop/market';
@@ -135,6 +145,7 @@ export class PlaceOrderUseCase {
     @Inject(TradingAccounts) private readonly accounts: TradingAccounts,
     @Inject(LiveBrokerClients) private readonly brokers: LiveBrokerClients,
     @Inject(PaperBooks) private readonly paperBooks: PaperBooks,
+    @Optional() @Inject(METRICS) private readonly metrics?: Metrics,
   ) {}
 
   private dispatcher: OrderDispatch | null = null;
@@ -155,7 +166,10 @@ export class PlaceOrderUseCase {
     maxBatch: MAX_INTAKE_BATCH,
     maxInFlight: MAX_INTAKES_IN_FLIGHT,
     maxWaitMs: MAX_INTAKE_WAIT_MS,
-    onBatch: (n) => this.onBatch?.(n),
+    onBatch: (n) => {
+      this.metrics?.groupCommitSize.observe({ path: 'intake' }, n);
+      this.onBatch?.(n);
+    },
   });
 
   /** Told each group commit's size (metrics). */
