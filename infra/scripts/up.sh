@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm run up`: from a clean clone to the running app on http://localhost:3000.
 # Idempotent: a second run reuses installed packages, running services, secrets and the build.
+# `npm run up -- --api 2 --workers 2`: that many API and worker processes, behind a small proxy
+# on :3000 (infra/scripts/serve.mjs; docs/architecture.md "Scale-out").
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/deps.sh"
@@ -41,4 +43,4 @@ cat <<BANNER
   Ctrl-C stops the app; Postgres and Redis keep running (npm run services:stop).
 
 BANNER
-exec node infra/scripts/serve.mjs
+exec node infra/scripts/serve.mjs "$@"
