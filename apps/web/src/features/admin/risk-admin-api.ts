@@ -45,10 +45,16 @@ export interface SwitchChange {
 export function useSetSwitch() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (c: SwitchChange & { reason: string }) =>
+    mutationFn: (c: SwitchChange & { reason: string; squareOff?: boolean }) =>
       api<unknown>('/api/v1/admin/risk/kill-switch', {
         method: 'POST',
-        body: { scope: c.scope, ...(c.userId ? { userId: c.userId } : {}), engaged: c.engaged, reason: c.reason },
+        body: {
+          scope: c.scope,
+          ...(c.userId ? { userId: c.userId } : {}),
+          engaged: c.engaged,
+          reason: c.reason,
+          ...(c.squareOff ? { squareOff: true } : {}),
+        },
       }),
     onSuccess: () => invalidate(queryClient),
   });
