@@ -331,6 +331,39 @@ describe('deduplication', () => {
   });
 });
 
+describe('a burst of events handled together (group commit)', () => {
+  it('events of several users at once: each stored once with its channel’s delivery; one for a deleted user is refused alone', async () => {
+    const people = await Promise.all(Array.from({ length: 5 }, () => signedIn(api, ['trader'])));
+    const address = `burst-${randomUUID().slice(0, 8)}@example.test`;
+    const email = await addChannel(people[0]!.token, { kind: 'email', target: address, events: ['kill_switch'] });
+    const ghost = randomUUID();
+    const intake = api.app.get(NotificationIntake);
+    const events = people.map((p, i) => killSwitchEvent(p.user.id, `burst ${i}`));
+    const answers = await Promise.allSettled([
+      ...events.map((e) => intake.handle({ userId: e.userId as string }, e.key, e.facts)),
+      intake.handle({ userId: ghost }, `ghost-${ghost}`, events[0]!.facts),
+      // The same events again, in the same burst: nothing stored twice.
+      ...events.map((e) => intake.handle({ userId: e.userId as string }, e.key, e.facts)),
+    ]);
+    const created = answers.map((a) => (a.status === 'fulfilled' ? a.value.created : a.reason.code));
+    expect(created[5]).toBe('NOT_FOUND');
+    // Each event created once, whichever of its two handlings did it.
+    for (let i = 0; i < 5; i += 1) expect((created[i] as number) + (created[6 + i] as number)).toBe(1);
+    const stored = await sql<{ user_id: string; n: number }>(
+      `SELECT user_id, count(*)::int AS n FROM notifications WHERE user_id = ANY($1::uuid[]) GROUP BY user_id`,
+      [people.map((p) => p.user.id)],
+    );
+    expect(stored.map((r) => r.n)).toEqual([1, 1, 1, 1, 1]);
+    const deliveries = await sql<{ channel_id: string }>(
+      `SELECT d.channel_id FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.user_id = $1`,
+      [people[0]!.user.id],
+    );
+    expect(deliveries).toEqual([{ channel_id: email.id }]);
+    await eventually(() => sink.to(address).length > 0, 20_000, 'the burst email');
+    expect(sink.to(address)).toHaveLength(1);
+  });
+});
+
 describe('the API refuses bad input and other users', () => {
   it('4xx for bad channels, another user’s channel and malformed ids; nothing stored', async () => {
     const t = await signedIn(api, ['trader']);

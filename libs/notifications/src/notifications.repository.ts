@@ -259,6 +259,84 @@ export class NotificationsRepository {
     return { notification: existing, created: false };
   }
 
+  /**
+   * Stores several events' notifications in ONE statement (the group commit of the event jobs,
+   * ADR 0015): each inserted, or the one already stored under its key (`created` false), with the
+   * ids of the user's enabled channels that take its kind. Results in the order given; an event
+   * whose conflicting row committed after the statement's snapshot is read again on its own.
+   */
+  async storeNotifications(
+    sql: Sql,
+    items: readonly { id: string; userId: string; key: string; facts: NotificationFacts; message: NotificationMessage }[],
+  ): Promise<{ notification: NotificationRow; created: boolean; channelIds: string[] }[]> {
+    const rows = await sql.rows<NotificationRow & { n: number; created: boolean; channel_ids: string[] }>(
+      `WITH x AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           WITH ORDINALITY AS x(id, user_id, event_key, kind, title, body, severity, facts, n)
+       ), ins AS (
+         INSERT INTO notifications (id, user_id, event_key, kind, title, body, severity, facts)
+         SELECT id, user_id, event_key, kind, title, body, severity, facts::jsonb FROM x ORDER BY n
+         ON CONFLICT (user_id, event_key) DO NOTHING RETURNING *
+       ), found AS (
+         SELECT x.n, true AS created, ins.* FROM ins JOIN x ON x.id = ins.id
+         UNION ALL
+         SELECT x.n, false, o.* FROM x JOIN notifications o ON o.user_id = x.user_id AND o.event_key = x.event_key
+       )
+       SELECT f.*, ARRAY(SELECT c.id FROM notification_channels c WHERE c.user_id = f.user_id AND c.enabled AND f.kind = ANY(c.events)
+                         ORDER BY c.created_at, c.id) AS channel_ids
+       FROM found f`,
+      [
+        items.map((i) => i.id),
+        items.map((i) => i.userId),
+        items.map((i) => i.key),
+        items.map((i) => i.facts.kind),
+        items.map((i) => i.message.title),
+        items.map((i) => i.message.body),
+        items.map((i) => i.message.severity),
+        items.map((i) => JSON.stringify(i.facts)),
+      ],
+    );
+    const byN = new Map(rows.map((r) => [Number(r.n), r]));
+    return Promise.all(
+      items.map(async (item, i) => {
+        const r = byN.get(i + 1);
+        if (r) {
+          const { n: _n, created, channel_ids, ...notification } = r;
+          return { notification: notification as NotificationRow, created, channelIds: channel_ids };
+        }
+        const { notification } = await this.insertNotification(sql, item);
+        const channels = await this.channelsFor(sql, item.userId, item.facts.kind);
+        return { notification, created: false, channelIds: channels.map((c) => c.id) };
+      }),
+    );
+  }
+
+  /**
+   * One delivery per (notification, channel) — unique, so an event handled again adds none — for
+   * several notifications in one statement; returns, per notification, its deliveries still
+   * queued and never tried (new or earlier), ordered by id.
+   */
+  async queueDeliveries(
+    sql: Sql,
+    rows: readonly { id: string; notificationId: string; channelId: string; userId: string }[],
+    notificationIds: readonly string[],
+  ): Promise<Map<string, DeliveryRow[]>> {
+    const found = await sql.rows<DeliveryRow>(
+      `WITH d AS (
+         INSERT INTO notification_deliveries (id, notification_id, channel_id, user_id)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[])
+         ON CONFLICT (notification_id, channel_id) DO NOTHING RETURNING *
+       )
+       SELECT * FROM d
+       UNION ALL
+       SELECT * FROM notification_deliveries WHERE notification_id = ANY($5::uuid[]) AND status = 'queued' AND attempts = 0`,
+      [rows.map((r) => r.id), rows.map((r) => r.notificationId), rows.map((r) => r.channelId), rows.map((r) => r.userId), notificationIds],
+    );
+    const out = new Map<string, DeliveryRow[]>(notificationIds.map((id) => [id, []]));
+    for (const d of [...found].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) out.get(d.notification_id)?.push(d);
+    return out;
+  }
+
   /** One delivery per channel (unique: a replay adds none). Returns the deliveries still queued and never tried. */
   async insertDeliveries(
     sql: Sql,
