@@ -127,10 +127,16 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
       const started = performance.now();
       const total = Math.round(rate * seconds);
       const inflight = [];
+      const filledTimes = [];
       for (let k = 0; k < total; k += 1) {
         const wait = started + (k * 1000) / rate - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        inflight.push(placeAndWait(k).then((r) => results.push(r)));
+        inflight.push(
+          placeAndWait(k).then((r) => {
+            results.push(r);
+            if (r.ok) filledTimes.push(performance.now());
+          }),
+        );
       }
       const sendSeconds = (performance.now() - started) / 1000;
       await Promise.all(inflight);
@@ -145,6 +151,8 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
         // Orders sent per second of the schedule (the sender keeps up unless the client is starved).
         achieved: round(total / Math.max(sendSeconds, seconds - 1 / rate)),
         filled: ok.length,
+        // Orders filled per second, from the first send until 99 % of the filled ones had filled (a few stragglers aside).
+        throughput: round(ok.length ? Math.ceil(ok.length * 0.99) / Math.max((percentile(filledTimes, 99) - started) / 1000, 1e-3) : 0),
         failed: results.length - ok.length,
         refusals: [...new Set(results.filter((r) => !r.ok && r.status).map((r) => `${r.status} ${r.code ?? ''}`.trim()))],
         refusalExample: results.find((r) => !r.ok && r.detail)?.detail,
