@@ -522,15 +522,21 @@ export class ExecutionService {
         let k = 0;
         for (const o of outs) for (let j = 0; j < o.postings.length; j += 1) noteBalances(o, written.get(ids[k++]!)!);
       }
-      for (const [i, d] of drafts.entries()) {
-        if (!d?.dirty) continue;
-        const o = outs[i]!;
-        o.userId = d.row.user_id;
+      const dirty = drafts.flatMap((d, i) => (d?.dirty ? [{ d, o: outs[i]! }] : []));
+      if (dirty.length === 1) {
+        const { d, o } = dirty[0]!;
         o.order = await this.trading.saveOrder(sql, d.row.id, d.changes, d.events, {
           trades: d.trades,
           positions: [...d.positions.values()],
         });
+      } else if (dirty.length > 1) {
+        const rows = await this.trading.saveOrders(
+          sql,
+          dirty.map(({ d }) => ({ row: d.row, events: d.events, trades: d.trades, positions: [...d.positions.values()] })),
+        );
+        dirty.forEach(({ o }, k) => (o.order = rows[k]));
       }
+      for (const { d, o } of dirty) o.userId = d.row.user_id;
       return out;
     });
     await Promise.all(outs.map((o) => this.afterCommit(o)));

@@ -20,7 +20,7 @@ import {
 } from '@tradeloop/domain';
 import type { SliceBook } from '@tradeloop/brokers';
 import { auditInsertMany, type AuditRecord } from '@tradeloop/identity';
-import { Db, type Sql } from '@tradeloop/platform';
+import { Db, GroupCommit, type Sql } from '@tradeloop/platform';
 import { ORDER_COLUMNS, type OrderRow } from './order-row';
 import { TRADE_COLUMNS, type TradeRow } from './trading-dtos';
 
@@ -231,6 +231,13 @@ function positionsUpsert(rows: readonly PositionSave[], first: number): { text: 
   };
 }
 
+/** An order waiting to be marked as being sent (TradingRepository.markSending). */
+interface PendingSend {
+  orderId: OrderId;
+  resolve: (row: (OrderRow & { send_attempts: number }) | undefined) => void;
+  reject: (err: unknown) => void;
+}
+
 /** Orders, their history, trades and positions: plain SQL, inside the caller's transaction. */
 @Injectable()
 export class TradingRepository {
@@ -328,20 +335,37 @@ export class TradingRepository {
    * sendable. The UPDATE re-reads the row once it holds the lock, so of two concurrent callers
    * the second sees attempt 2 and must look the order up at the broker before sending.
    */
-  async markSending(orderId: OrderId): Promise<(OrderRow & { send_attempts: number }) | undefined> {
-    return this.db.sql.maybeOne(
-      `WITH o AS (
-         UPDATE orders SET send_attempts = send_attempts + 1, updated_at = clock_timestamp()
-         WHERE id = $1 AND status = 'PENDING' AND cardinality(broker_order_ids) = 0 AND NOT cancel_requested
-         RETURNING ${ORDER_COLUMNS}, send_attempts
-       ), e AS (
-         INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $2, json_build_object('attempt', send_attempts) FROM o
-       )
-       SELECT * FROM o`,
-      // The SENDING entry's details, { attempt }, are built here: the attempt is the UPDATE's.
-      [orderId, 'SENDING' satisfies OrderHistoryEventType],
-    );
+  markSending(orderId: OrderId): Promise<(OrderRow & { send_attempts: number }) | undefined> {
+    return new Promise((resolve, reject) => this.sending.submit({ orderId, resolve, reject }));
   }
+
+  /** markSending of orders sent at the same time (concurrent jobs): one statement for all (ADR 0015). */
+  private readonly sending = new GroupCommit<PendingSend>({
+    key: (p) => p.orderId,
+    write: async (batch) => {
+      try {
+        const rows = await this.db.sql.rows<OrderRow & { send_attempts: number }>(
+          `WITH o AS (
+             UPDATE orders SET send_attempts = send_attempts + 1, updated_at = clock_timestamp()
+             WHERE id = ANY($1::uuid[]) AND status = 'PENDING' AND cardinality(broker_order_ids) = 0 AND NOT cancel_requested
+             RETURNING ${ORDER_COLUMNS}, send_attempts
+           ), e AS (
+             INSERT INTO order_events (order_id, status, event, details) SELECT id, 'PENDING', $2, json_build_object('attempt', send_attempts) FROM o
+           )
+           SELECT * FROM o`,
+          // The SENDING entry's details, { attempt }, are built here: the attempt is the UPDATE's.
+          [batch.map((p) => p.orderId), 'SENDING' satisfies OrderHistoryEventType],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const p of batch) p.resolve(byId.get(p.orderId));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+      }
+    },
+    maxBatch: 64,
+    maxInFlight: 2,
+    maxWaitMs: 2,
+  });
 
   /**
    * Saves an order's new state and appends its history entries — with the trades and position
@@ -381,6 +405,84 @@ export class TradingRepository {
       params,
     );
     return row!;
+  }
+
+  /**
+   * saveOrder for several orders changed in one transaction (the engine's group commit, ADR
+   * 0015), in ONE statement: each order's columns set to its draft's row (the rows are locked by
+   * the caller), the history entries in the order given, the trades, and each position's last
+   * state. Returns the new rows in the order given.
+   */
+  async saveOrders(
+    sql: Sql,
+    drafts: readonly {
+      row: OrderRow;
+      events: readonly OrderEventInsert[];
+      trades: readonly TradeInsert[];
+      positions: readonly PositionSave[];
+    }[],
+  ): Promise<OrderRow[]> {
+    const col = <T>(f: (r: OrderRow) => T) => drafts.map((d) => f(d.row));
+    const events = drafts.flatMap((d) => d.events.map((e) => ({ id: d.row.id, e })));
+    const params: unknown[] = [
+      col((r) => r.id),
+      col((r) => r.status),
+      col((r) => r.filled_quantity),
+      col((r) => r.filled_value_tick_units),
+      col((r) => r.reserved_paise),
+      col((r) => r.hold_book),
+      col((r) => JSON.stringify(r.broker_order_ids)),
+      col((r) => (r.broker_slices === null ? null : JSON.stringify(r.broker_slices))),
+      col((r) => r.reject_reason),
+      col((r) => r.cancel_requested),
+      col((r) => r.quantity),
+      col((r) => r.price_ticks),
+      col((r) => r.trigger_ticks),
+      col((r) => r.reference_price_ticks),
+      col((r) => r.short_quantity),
+      col((r) => (r.pending_modification === null ? null : JSON.stringify(r.pending_modification))),
+      events.map((x) => x.id),
+      events.map((x) => x.e.status),
+      events.map((x) => x.e.event),
+      events.map((x) => storedDetails(x.e)),
+    ];
+    const ctes: string[] = [];
+    const trades = drafts.flatMap((d) => d.trades);
+    if (trades.length > 0) {
+      const t = tradesInsert(trades, params.length + 1);
+      params.push(...t.params);
+      ctes.push(`t AS (${t.text})`);
+    }
+    // A position two orders of the batch moved: its last state (the drafts are in the order they were built).
+    const positions = [...new Map(drafts.flatMap((d) => d.positions.map((p) => [lockedPositionKey(p), p] as const))).values()];
+    if (positions.length > 0) {
+      const p = positionsUpsert(positions, params.length + 1);
+      params.push(...p.params);
+      ctes.push(`p AS (${p.text})`);
+    }
+    const rows = await sql.rows<OrderRow>(
+      `WITH x AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::numeric[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[],
+           $11::int[], $12::bigint[], $13::bigint[], $14::bigint[], $15::int[], $16::text[])
+           AS x(x_id, x_status, x_filled_quantity, x_filled_value, x_reserved, x_hold_book, x_broker_ids, x_broker_slices, x_reject_reason, x_cancel_requested,
+             x_quantity, x_price_ticks, x_trigger_ticks, x_reference_price_ticks, x_short_quantity, x_pending_modification)
+       ), u AS (
+         UPDATE orders SET status = x_status, filled_quantity = x_filled_quantity, filled_value_tick_units = x_filled_value, reserved_paise = x_reserved,
+           hold_book = x_hold_book, broker_order_ids = ARRAY(SELECT jsonb_array_elements_text(x_broker_ids::jsonb)), broker_slices = x_broker_slices::jsonb,
+           reject_reason = x_reject_reason, cancel_requested = x_cancel_requested, quantity = x_quantity, price_ticks = x_price_ticks,
+           trigger_ticks = x_trigger_ticks, reference_price_ticks = x_reference_price_ticks, short_quantity = x_short_quantity,
+           pending_modification = x_pending_modification::jsonb, updated_at = clock_timestamp(), version = version + 1
+         FROM x WHERE id = x_id
+         RETURNING ${ORDER_COLUMNS}
+       ), e AS (
+         INSERT INTO order_events (order_id, status, event, details)
+         SELECT y.o, y.s, y.ev, y.d::jsonb FROM unnest($17::uuid[], $18::text[], $19::text[], $20::text[]) WITH ORDINALITY AS y(o, s, ev, d, n) ORDER BY y.n
+       )${ctes.map((c) => `, ${c}`).join('')}
+       SELECT * FROM u`,
+      params,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return drafts.map((d) => byId.get(d.row.id)!);
   }
 
   async order(id: OrderId, sql: Sql = this.db.sql, opts: { userId?: UserId; lock?: boolean } = {}): Promise<OrderRow | undefined> {
