@@ -481,19 +481,14 @@ export class ExecutionService {
     const outs = batch.map(() => newOutbox(state));
     const split = batch.length > 1;
     const results = await this.db.tx(async (sql) => {
-      const rows = split
-        ? await this.trading.lockOrders(
-            sql,
-            batch.map((p) => p.orderId),
-          )
-        : new Map(
-            await this.trading.order(batch[0]!.orderId, sql, { lock: true }).then((o) => (o ? [[o.id, o] as [string, OrderRow]] : [])),
-          );
-      const filling = batch.flatMap((p) => {
-        const o = p.fills ? rows.get(p.orderId) : undefined;
-        return o ? [{ userId: o.user_id, accountId: o.account_id, symbol: o.symbol, product: o.product }] : [];
-      });
-      if (filling.length > 0) for (const [k, v] of await this.trading.lockPositions(sql, filling)) state.positions.set(k, v);
+      // The orders, and the positions their fills will move, locked in one statement (id and key order).
+      const locked = await this.trading.lockOrders(
+        sql,
+        batch.map((p) => p.orderId),
+        batch.filter((p) => p.fills).map((p) => p.orderId),
+      );
+      const rows = locked.orders;
+      for (const [k, v] of locked.positions) state.positions.set(k, v);
       const drafts: (OrderDraft | null)[] = [];
       const out: unknown[] = [];
       for (const [i, p] of batch.entries()) {

@@ -497,11 +497,40 @@ export class TradingRepository {
 
   /**
    * Several orders, locked for the rest of the transaction in id order (so two transactions
-   * locking overlapping sets never wait on each other in a cycle). Missing ids are absent.
+   * locking overlapping sets never wait on each other in a cycle), and — in the same statement —
+   * the positions of those in `filling` (lockPosition for each: created flat if missing, locked in
+   * key order). Missing order ids are absent. Positions are keyed by lockedPositionKey.
    */
-  async lockOrders(sql: Sql, ids: readonly OrderId[]): Promise<Map<string, OrderRow>> {
-    const rows = await sql.rows<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-    return new Map(rows.map((r) => [r.id, r]));
+  async lockOrders(
+    sql: Sql,
+    ids: readonly OrderId[],
+    filling: readonly OrderId[] = [],
+  ): Promise<{ orders: Map<string, OrderRow>; positions: Map<string, Position> }> {
+    const rows = await sql.rows<OrderRow & { locked_positions: (PositionRow & { user_id: UserId })[] | null }>(
+      `WITH o AS (
+         SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+       ), p AS (
+         INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
+         SELECT DISTINCT o.user_id, o.account_id, o.symbol, o.product, 0, 0, 0, 0, 0, 0 FROM o WHERE o.id = ANY($2::uuid[])
+         ORDER BY 1, 2, 3, 4
+         ON CONFLICT (user_id, account_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
+         RETURNING user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity,
+           lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text
+       )
+       SELECT o.*, (SELECT json_agg(p) FROM p) AS locked_positions FROM o`,
+      [ids, filling],
+    );
+    const orders = new Map<string, OrderRow>();
+    const positions = new Map<string, Position>();
+    for (const { locked_positions, ...order } of rows) {
+      orders.set(order.id, order);
+      for (const p of locked_positions ?? [])
+        positions.set(
+          lockedPositionKey({ userId: p.user_id, accountId: p.account_id, symbol: p.symbol, product: p.product }),
+          toPosition(p),
+        );
+    }
+    return { orders, positions };
   }
 
   /** Applies column changes and bumps the version; returns the new row. */
@@ -675,37 +704,6 @@ export class TradingRepository {
       [userId, symbol, product, accountId],
     );
     return toPosition(row);
-  }
-
-  /**
-   * Several positions locked at once (lockPosition for each, created flat if missing), in key
-   * order so concurrent batches never lock them in a cycle. Keyed by `userId|positionKey`.
-   */
-  async lockPositions(
-    sql: Sql,
-    keys: readonly { userId: UserId; accountId: string; symbol: string; product: Product }[],
-  ): Promise<Map<string, Position>> {
-    const out = new Map<string, Position>();
-    if (keys.length === 0) return out;
-    const unique = [...new Map(keys.map((k) => [lockedPositionKey(k), k])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const rows = await sql.rows<PositionRow & { user_id: string }>(
-      `INSERT INTO positions (user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units, realized_before_lot_tick_units)
-       SELECT u, a, s, p, 0, 0, 0, 0, 0, 0 FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) WITH ORDINALITY AS x(u, a, s, p, n) ORDER BY n
-       ON CONFLICT (user_id, account_id, symbol, product) DO UPDATE SET net_quantity = positions.net_quantity
-       RETURNING user_id, account_id, symbol, product, net_quantity, lot_cost_tick_units::text, lot_quantity, lot_closed_quantity, lot_closed_cash_flow_tick_units::text, realized_before_lot_tick_units::text`,
-      [
-        unique.map(([, k]) => k.userId),
-        unique.map(([, k]) => k.accountId),
-        unique.map(([, k]) => k.symbol),
-        unique.map(([, k]) => k.product),
-      ],
-    );
-    for (const r of rows)
-      out.set(
-        lockedPositionKey({ userId: r.user_id as UserId, accountId: r.account_id, symbol: r.symbol, product: r.product }),
-        toPosition(r),
-      );
-    return out;
   }
 
   async positions(userId: UserId, sql: Sql = this.db.sql): Promise<AccountPosition[]> {
