@@ -35,7 +35,19 @@ console.log(
 console.log(`  settings ${JSON.stringify(settings)}`);
 
 const line = (r) =>
-  `${String(r.rate).padStart(4)}/s → sent ${fmt(r.achieved, 0).padStart(4)}/s  filled ${r.filled}/${r.sent} (${fmt(r.throughput, 0)}/s)  POST p50 ${fmt(r.post.p50)} ms  POST→FILLED p50 ${fmt(r.fill.p50)} p95 ${fmt(r.fill.p95)} p99 ${fmt(r.fill.p99)} max ${fmt(r.fill.max)} ms${r.refusals.length ? `  refusals ${r.refusals.join(', ')}${r.refusalExample ? ` (${r.refusalExample})` : ''}` : ''}${r.invariants ? `  invariants ${r.invariants.ok ? 'ok' : JSON.stringify(r.invariants)}` : ''}`;
+  `${String(r.rate).padStart(4)}/s → sent ${fmt(r.achieved, 0).padStart(4)}/s  filled ${r.filled}/${r.sent} (${fmt(r.throughput, 0)}/s)  POST p50 ${fmt(r.post.p50)} ms  POST→FILLED p50 ${fmt(r.fill.p50)} p95 ${fmt(r.fill.p95)} p99 ${fmt(r.fill.p99)} max ${fmt(r.fill.max)} ms${r.refusals.length ? `  refusals ${r.refusals.join(', ')}${r.refusalExample ? ` (${r.refusalExample})` : ''}` : ''}${r.invariants ? `  invariants ${r.invariants.ok ? 'ok' : JSON.stringify(r.invariants)}` : ''}${extras(r)}`;
+
+/** Event-loop lag (p99 / max, ms) and mean group-commit batch sizes over the phase, where the commit exposes them. */
+const extras = (r) => {
+  const lag = (l) => (l ? `${l.p99}/${l.max}` : '—');
+  const gc = r.groupCommit && (r.groupCommit.intake || r.groupCommit.engine);
+  const lagPart =
+    r.eventLoopLag && (r.eventLoopLag.api || r.eventLoopLag.worker)
+      ? `  loop lag p99/max api ${lag(r.eventLoopLag.api)} worker ${lag(r.eventLoopLag.worker)} ms`
+      : '';
+  const gcPart = gc ? `  batch mean intake ${r.groupCommit.intake?.mean ?? '—'} engine ${r.groupCommit.engine?.mean ?? '—'}` : '';
+  return lagPart + gcPart;
+};
 
 const results = {};
 for (const [i, part] of chosen.entries()) {

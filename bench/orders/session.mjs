@@ -123,6 +123,7 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
 
     /** `rate`/s for `seconds`, open loop (late answers do not slow the sender); the timings summarised. */
     async function drive(rate, seconds) {
+      const before = await processStats();
       const results = [];
       const started = performance.now();
       const total = Math.round(rate * seconds);
@@ -140,6 +141,7 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
       }
       const sendSeconds = (performance.now() - started) / 1000;
       await Promise.all(inflight);
+      const after = await processStats();
       const ok = results.filter((r) => r.ok);
       const filled = ok.map((r) => r.filled).sort((a, b) => a - b);
       const post = ok.map((r) => r.post).sort((a, b) => a - b);
@@ -163,7 +165,20 @@ export async function openSession({ root, feedTps, users: userCount = 20, apis =
           p99: round(percentile(filled, 99)),
           max: round(filled.at(-1) ?? NaN),
         },
+        // Over the phase, from the processes' own histograms (null on a commit without them).
+        eventLoopLag: { api: lagOf(before.api, after.api), worker: lagOf(before.worker, after.worker) },
+        groupCommit: { intake: batchOf(before.api, after.api, 'intake'), engine: batchOf(before.worker, after.worker, 'engine') },
       };
+    }
+
+    /** The metrics of every API and worker process (summed per kind), for deltas over a phase. */
+    async function processStats() {
+      const sumOf = async (procs) => {
+        const out = {};
+        for (const p of procs) for (const [k, v] of Object.entries(await p.metrics().catch(() => ({})))) out[k] = (out[k] ?? 0) + v;
+        return out;
+      };
+      return { api: await sumOf(apiProcs), worker: await sumOf(workerProcs) };
     }
 
     /** Waits (≤ 60 s) until no bench order is working, then checks the ledger, holds and positions. */
@@ -320,3 +335,36 @@ export const pgLog = {
     }
   },
 };
+
+/** Bucket counts of a histogram over a phase (before/after scrapes): [le, count] ascending. */
+function bucketsOf(before, after, name, labels = '') {
+  const out = [];
+  for (const [k, v] of Object.entries(after)) {
+    const m = k.match(new RegExp(`^${name}_bucket\\{(.*)\\}$`));
+    const le = m?.[1].match(/le="([^"]+)"/)?.[1];
+    if (!m || le === undefined || (labels && !m[1].includes(labels))) continue;
+    out.push([le === '+Inf' ? Infinity : Number(le), v - (before[k] ?? 0)]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** p99 and the worst bucket of the event-loop lag over a phase, in ms (bucket upper bounds); null without the histogram. */
+function lagOf(before, after) {
+  const b = bucketsOf(before, after, 'nodejs_event_loop_lag_seconds');
+  const total = b.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const at = (q) => b.find(([, n]) => n >= q * total)?.[0] ?? Infinity;
+  const worst = b.find(([, n]) => n === total)?.[0] ?? Infinity;
+  const ms = (s) => (Number.isFinite(s) ? s * 1000 : '>2000');
+  return { samples: total, p99: ms(at(0.99)), p999: ms(at(0.999)), max: ms(worst) };
+}
+
+/** Mean orders per group-committed transaction over a phase; null without the histogram. */
+function batchOf(before, after, path) {
+  const key = (suffix) => Object.keys(after).find((k) => k.startsWith(`group_commit_batch_size_${suffix}`) && k.includes(`path="${path}"`));
+  const sum = key('sum');
+  const count = key('count');
+  if (!sum || !count) return null;
+  const n = after[count] - (before[count] ?? 0);
+  return n > 0 ? { batches: n, mean: Math.round(((after[sum] - (before[sum] ?? 0)) / n) * 100) / 100 } : { batches: 0, mean: null };
+}

@@ -464,6 +464,7 @@ export class ExecutionService {
         return;
       } catch {
         // Each alone, below.
+        this.metrics?.groupCommitSplits.inc({ path: 'engine' });
       }
     }
     for (const p of batch) {

@@ -289,6 +289,7 @@ export class PlaceOrderUseCase {
         { lock: [...new Set(batch.map((p) => intakeLockKey(p.userId)))] },
       );
     } catch {
+      this.metrics?.groupCommitSplits.inc({ path: 'intake' });
       return false;
     }
     // Committed: each order gets its own answer, as `placeAlone` would give it.

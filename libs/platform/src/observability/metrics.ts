@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** One registry per process, with default process metrics and the HTTP histogram. */
 export function createMetrics(app: string) {
@@ -20,8 +20,14 @@ export function createMetrics(app: string) {
     buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
     registers: [registry],
   });
+  const groupCommitSplits = new Counter({
+    name: 'group_commit_splits_total',
+    help: 'Group-committed transactions rolled back whole and redone order by order (a refused hold, a taken key, a failed statement)',
+    labelNames: ['path'] as const,
+    registers: [registry],
+  });
   watchEventLoopLag(registry);
-  return { registry, httpDuration, groupCommitSize };
+  return { registry, httpDuration, groupCommitSize, groupCommitSplits };
 }
 
 /** How often the event-loop lag probe runs. */
