@@ -273,6 +273,21 @@ describe('OrderExecution: updates', () => {
     expect(book.get(ID(7)).state).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
   });
 
+  it('an update that arrives while the acceptance is being written reaches the order then, not at reconciliation', async () => {
+    const { mock, book, exec } = await setup();
+    book.add(ID(8));
+    // The acceptance's write takes a while (a group commit); the broker fills meanwhile.
+    const accepted = book.accepted.bind(book);
+    book.accepted = async (orderId, ids, how, reports) => {
+      await mock.onTick(tick(5, 1500, 1500.5));
+      await new Promise((resolve) => setImmediate(resolve));
+      await accepted(orderId, ids, how, reports);
+    };
+    expect(await exec.place(ID(8))).toBe('sent');
+    await exec.settled();
+    expect(book.get(ID(8)).state).toMatchObject({ status: 'FILLED', filledQuantity: 10 });
+  });
+
   it('at a broker without tags (OpenAlgo), an unknown order’s update during a placement is kept and adopted with it', async () => {
     const { mock, adapter, book, exec: tagged } = await setup();
     await tagged.stop();

@@ -247,6 +247,15 @@ export class OrderExecution {
     await this.book.accepted(orderId, ids, how, [...reports.values()]);
     for (const r of reports.values()) this.remember(r);
     for (const id of ids) this.owners.set(id, orderId);
+    // Updates that came while the acceptance was being written were kept (the placement was still
+    // under way): they go to the order now that it is known — else a fill pushed in that window
+    // would wait for reconciliation.
+    for (const id of ids) {
+      const late = this.kept.get(id);
+      if (!late) continue;
+      this.kept.delete(id);
+      this.onUpdate(late);
+    }
     this.trimOwners();
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MockBrokerStore, MockOrderRecord, MockSequenceName, MockTradeRecord } from '@tradeloop/brokers';
-import { Db, GroupCommit } from '@tradeloop/platform';
+import { Db } from '@tradeloop/platform';
 
 interface OrderRow {
   broker_order_id: string;
@@ -79,14 +79,6 @@ const toTrade = (r: TradeRow): MockTradeRecord => ({
   ts: Number(r.ts),
 });
 
-/** A placement waiting for its group commit. */
-interface PendingInsert {
-  order: MockOrderRecord;
-  trades: readonly MockTradeRecord[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
 /**
  * The mock broker's books in Postgres (schema `mock_broker`), so "the broker" survives our worker
  * being killed: a restarted worker's MockBroker carries on with the same orders and trades.
@@ -116,14 +108,6 @@ function tradeInsert(trades: readonly MockTradeRecord[], first: number): { text:
       col((t) => t.ts),
     ],
   };
-}
-
-/** A placement waiting for its group commit. */
-interface PendingInsert {
-  order: MockOrderRecord;
-  trades: readonly MockTradeRecord[];
-  resolve: () => void;
-  reject: (err: unknown) => void;
 }
 
 /**
@@ -158,69 +142,37 @@ export class PgMockBrokerStore implements MockBrokerStore {
     return v;
   }
 
-  /**
-   * Placements that arrive together (concurrent jobs) are written together: one statement for
-   * their orders and trades (ADR 0015). A batch that fails is written order by order, so each
-   * placement gets its own answer.
-   */
-  private readonly inserts = new GroupCommit<PendingInsert>({
-    key: (p) => p.order.brokerOrderId,
-    write: async (batch) => {
-      if (batch.length > 1) {
-        try {
-          await this.insertOrders(batch);
-          for (const p of batch) p.resolve();
-          return;
-        } catch {
-          // One by one, below.
-        }
-      }
-      for (const p of batch) await this.insertOrders([p]).then(p.resolve, p.reject);
-    },
-    maxBatch: 32,
-    maxInFlight: 2,
-    maxWaitMs: 2,
-  });
-
-  insertOrder(o: MockOrderRecord, trades: readonly MockTradeRecord[] = []): Promise<void> {
-    return new Promise((resolve, reject) => this.inserts.submit({ order: o, trades, resolve, reject }));
-  }
-
-  private async insertOrders(batch: readonly { order: MockOrderRecord; trades: readonly MockTradeRecord[] }[]): Promise<void> {
-    const trades = batch.flatMap((b) => b.trades);
+  async insertOrder(o: MockOrderRecord, trades: readonly MockTradeRecord[] = []): Promise<void> {
     const t = tradeInsert(trades, 22);
-    const col = <T>(f: (o: MockOrderRecord) => T) => batch.map((b) => f(b.order));
     await this.db.sql.rows(
       `WITH o AS (
          INSERT INTO mock_broker.orders (broker_order_id, seq, tag, exchange, symbol, side, type, product, validity, quantity, price_ticks, trigger_ticks, status,
            filled_quantity, filled_value_tick_units, fill_count, reject_reason, accepted_at, live_at, updated_at, version)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[],
-           $12::bigint[], $13::text[], $14::int[], $15::numeric[], $16::int[], $17::text[], $18::bigint[], $19::bigint[], $20::bigint[], $21::int[])
-         RETURNING 1
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING 1
        )${trades.length > 0 ? `, t AS (${t.text})` : ''}
        SELECT 1 FROM o`,
       [
-        col((o) => o.brokerOrderId),
-        col((o) => o.seq),
-        col((o) => o.tag),
-        col((o) => o.exchange),
-        col((o) => o.symbol),
-        col((o) => o.side),
-        col((o) => o.type),
-        col((o) => o.product),
-        col((o) => o.validity),
-        col((o) => o.quantity),
-        col((o) => o.price),
-        col((o) => o.triggerPrice),
-        col((o) => o.status),
-        col((o) => o.filledQuantity),
-        col((o) => o.filledValue.toString()),
-        col((o) => o.fillCount),
-        col((o) => o.rejectReason),
-        col((o) => o.acceptedAt),
-        col((o) => o.liveAt),
-        col((o) => o.updatedAt),
-        col((o) => o.version),
+        o.brokerOrderId,
+        o.seq,
+        o.tag,
+        o.exchange,
+        o.symbol,
+        o.side,
+        o.type,
+        o.product,
+        o.validity,
+        o.quantity,
+        o.price,
+        o.triggerPrice,
+        o.status,
+        o.filledQuantity,
+        o.filledValue.toString(),
+        o.fillCount,
+        o.rejectReason,
+        o.acceptedAt,
+        o.liveAt,
+        o.updatedAt,
+        o.version,
         ...(trades.length > 0 ? t.params : []),
       ],
     );
