@@ -51,7 +51,7 @@ import { AlertExitEngine } from './alerts/alert-exit-engine';
 import { PriceAlertEngine } from './price-alerts/price-alert-engine';
 import { AlertOrdersWatcher } from './alerts/alert-orders.watcher';
 import { ProcessAlertHandler } from './alerts/process-alert.handler';
-import { DeliverNotificationHandler, NotifyEventHandler } from './notifications/notification.handlers';
+import { DeliverNotificationHandler, LocalNotificationIntake, NotifyEventHandler } from './notifications/notification.handlers';
 import { DeliverySweepLoop } from './notifications/delivery-sweep.loop';
 import { LeaseMetrics } from './scale/lease-metrics';
 import { MarketLeadership } from './scale/market-leadership';
@@ -141,6 +141,7 @@ export class WorkerModule implements OnApplicationBootstrap, BeforeApplicationSh
         BacktestSweeper,
         RunSnapshotsLoop,
         DeliverySweepLoop,
+        LocalNotificationIntake,
         LeaseMetrics,
         MarketLeadership,
         OrderPartitions,

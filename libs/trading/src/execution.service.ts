@@ -25,7 +25,7 @@ import {
   type Position,
   type UserId,
 } from '@tradeloop/domain';
-import { REALTIME_EVENTS, type Trade, type Wallet } from '@tradeloop/contracts';
+import { REALTIME_EVENTS, type RealtimeEvent, type Trade, type Wallet } from '@tradeloop/contracts';
 import { combinedSliceReport, mergeSliceReport } from '@tradeloop/brokers';
 import {
   Db,
@@ -608,22 +608,19 @@ export class ExecutionService {
     if (events.length > 0) await this.notifications.emit(events);
   }
 
+  /** What the commit changed, told to the owner in one message, in order (RealtimePublisher.toUserMany). */
   private async publish(out: Outbox): Promise<void> {
-    const tasks: Promise<void>[] = [];
-    if (out.order) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.orderUpdated, { order: toOrderDto(out.order) }));
-    for (const trade of out.trades) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.tradeExecuted, { trade }));
-    if (out.wallet) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.walletUpdated, { wallet: out.wallet }));
-    if (out.paper) tasks.push(this.realtime.toUser(out.userId, REALTIME_EVENTS.paperBalance, out.paper));
+    const events: { event: RealtimeEvent; payload: object }[] = [];
+    if (out.order) events.push({ event: REALTIME_EVENTS.orderUpdated, payload: { order: toOrderDto(out.order) } });
+    for (const trade of out.trades) events.push({ event: REALTIME_EVENTS.tradeExecuted, payload: { trade } });
+    if (out.wallet) events.push({ event: REALTIME_EVENTS.walletUpdated, payload: { wallet: out.wallet } });
+    if (out.paper) events.push({ event: REALTIME_EVENTS.paperBalance, payload: out.paper });
     if (out.positions.size > 0) {
       const positions = [...out.positions.values()];
       const marks = await this.quotes.get([...new Set(positions.map((p) => p.symbol))]).catch(() => new Map<string, never>());
       for (const p of positions)
-        tasks.push(
-          this.realtime.toUser(out.userId, REALTIME_EVENTS.positionUpdated, {
-            position: toPositionDto(p, marks.get(p.symbol)?.[2] ?? null),
-          }),
-        );
+        events.push({ event: REALTIME_EVENTS.positionUpdated, payload: { position: toPositionDto(p, marks.get(p.symbol)?.[2] ?? null) } });
     }
-    await Promise.all(tasks);
+    await this.realtime.toUserMany(out.userId, events);
   }
 }

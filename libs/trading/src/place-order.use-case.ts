@@ -437,9 +437,11 @@ export class PlaceOrderUseCase {
     if (this.dispatcher) this.dispatcher.dispatch(job);
     await Promise.all([
       this.dispatcher ? undefined : this.jobs.enqueue(JOBS.placeOrder, job, { jobId: `place_${order.id}` }).catch(() => undefined),
-      this.realtime.toUser(userId, REALTIME_EVENTS.orderUpdated, { order }),
-      wallet ? this.realtime.toUser(userId, REALTIME_EVENTS.walletUpdated, { wallet }) : undefined,
-      paper ? this.realtime.toUser(userId, REALTIME_EVENTS.paperBalance, paper) : undefined,
+      this.realtime.toUserMany(userId, [
+        { event: REALTIME_EVENTS.orderUpdated, payload: { order } },
+        ...(wallet ? [{ event: REALTIME_EVENTS.walletUpdated, payload: { wallet } }] : []),
+        ...(paper ? [{ event: REALTIME_EVENTS.paperBalance, payload: paper }] : []),
+      ]),
     ]);
   }
 

@@ -2,11 +2,21 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Namespace } from 'socket.io';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { APP_CONFIG, closeRedis, createRedis, LOGGER, realtimeBatchChannel, type AppConfig, type RealtimeBatch } from '@tradeloop/platform';
+import { ADMIN_ROOM } from '@tradeloop/contracts';
+import {
+  APP_CONFIG,
+  closeRedis,
+  createRedis,
+  LOGGER,
+  realtimeBatchChannel,
+  type AppConfig,
+  type RealtimeBatch,
+  type RealtimeUserBatch,
+} from '@tradeloop/platform';
 
 /**
- * Emits the event batches published with RealtimePublisher.toRoomBatched to this process's own
- * sockets in the batch's room (`local`: each API process receives the batch and serves only its
+ * Emits the event batches published with RealtimePublisher.toRoomBatched (and every user's events,
+ * toUser / toUserMany) to this process's own sockets in the batch's room (`local`: each API process receives the batch and serves only its
  * sockets, so every socket gets each event once). A batch lost while Redis restarts shows up to
  * clients as a `seq` jump, as any lost event does.
  */
@@ -37,15 +47,26 @@ export class RealtimeBatchFanout implements OnModuleInit, OnApplicationShutdown 
 
   private deliver(message: string): void {
     if (!this.nsp) return;
-    let batch: RealtimeBatch;
+    let batch: RealtimeBatch | RealtimeUserBatch;
     try {
-      batch = JSON.parse(message) as RealtimeBatch;
+      batch = JSON.parse(message) as RealtimeBatch | RealtimeUserBatch;
     } catch {
       this.logger.warn('unreadable realtime batch dropped');
       return;
     }
+    if ('items' in batch) {
+      // A user's events (RealtimePublisher.toUserMany): to their room, mirrored to the admin room.
+      const own = this.nsp.local.to(batch.room);
+      const admin = this.nsp.local.to(ADMIN_ROOM);
+      for (const it of batch.items) {
+        own.emit(it.event, { ...it.payload, seq: it.seq });
+        admin.emit(it.event, { ...it.payload, userId: batch.user, seq: it.adminSeq });
+      }
+      return;
+    }
     const to = this.nsp.local.to(batch.room);
-    batch.payloads.forEach((payload, i) => to.emit(batch.event, { ...payload, seq: batch.first + i }));
+    const stream = batch;
+    stream.payloads.forEach((payload, i) => to.emit(stream.event, { ...payload, seq: stream.first + i }));
   }
 
   async onApplicationShutdown(): Promise<void> {

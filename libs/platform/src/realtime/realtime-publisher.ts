@@ -18,6 +18,16 @@ export interface RealtimeBatch {
   payloads: object[];
 }
 
+/**
+ * One message of the batch channel carrying a user's events (toUserMany): each goes to the user's
+ * room with `seq`, and to the admin room with `userId` and `adminSeq`.
+ */
+export interface RealtimeUserBatch {
+  user: string;
+  room: string;
+  items: { event: RealtimeEvent; seq: number; adminSeq: number; payload: object }[];
+}
+
 /** Key under which the Socket.IO Redis adapter and emitter exchange packets. */
 export const socketIoKey = (config: AppConfig): string => `${config.REDIS_PREFIX}:socket.io`;
 
@@ -89,18 +99,36 @@ export class RealtimePublisher {
    * Sends to the user's own room and mirrors to the admin room (admins see all). Both sequence
    * numbers come from one pipelined round trip.
    */
-  async toUser(userId: string, event: RealtimeEvent, payload: object): Promise<void> {
+  toUser(userId: string, event: RealtimeEvent, payload: object): Promise<void> {
+    return this.toUserMany(userId, [{ event, payload }]);
+  }
+
+  /**
+   * Several events for one user (what one commit changed: the order, its trade, the position, the
+   * balance) as ONE Redis message on the batch channel, in order: their sequence numbers (own room
+   * and admin room) in one pipelined round trip, and every API process emits them to its own
+   * sockets (RealtimeBatchFanout) — instead of two emitter packets per event, each decoded by
+   * every API process. One channel for every user event, so one process's events keep their order.
+   */
+  async toUserMany(userId: string, events: readonly { event: RealtimeEvent; payload: object }[]): Promise<void> {
+    if (events.length === 0) return;
     const own = userRoom(userId);
     try {
-      const res = await this.redis.pipeline().incr(this.seqKey(own, event)).incr(this.seqKey(ADMIN_ROOM, event)).exec();
-      const [ownSeq, adminSeq] = (res ?? []).map(([err, v]) => {
+      const pipe = this.redis.pipeline();
+      for (const e of events) pipe.incr(this.seqKey(own, e.event)).incr(this.seqKey(ADMIN_ROOM, e.event));
+      const res = (await pipe.exec()) ?? [];
+      const seqs = res.map(([err, v]) => {
         if (err) throw err;
         return Number(v);
       });
-      this.emitter.to(own).emit(event, { ...payload, seq: ownSeq });
-      this.emitter.to(ADMIN_ROOM).emit(event, { ...payload, userId, seq: adminSeq });
+      const message: RealtimeUserBatch = {
+        user: userId,
+        room: own,
+        items: events.map((e, i) => ({ event: e.event, seq: seqs[2 * i]!, adminSeq: seqs[2 * i + 1]!, payload: e.payload })),
+      };
+      await this.redis.publish(realtimeBatchChannel(this.config), JSON.stringify(message));
     } catch (err) {
-      this.logger.warn({ room: own, event, err: (err as Error).message }, 'realtime publish failed');
+      this.logger.warn({ room: own, events: events.map((e) => e.event), err: (err as Error).message }, 'realtime publish failed');
     }
   }
 
