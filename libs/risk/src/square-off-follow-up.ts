@@ -1,71 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { OrderSide, UserId } from '@tradeloop/domain';
+import type { UserId } from '@tradeloop/domain';
 import { JOBS, type Order } from '@tradeloop/contracts';
 import { Db, JobProducer } from '@tradeloop/platform';
 import type { RequestMeta } from '@tradeloop/identity';
-import {
-  intakeLockKey,
-  PlaceOrderUseCase,
-  TradingRepository,
-  type AccountPosition,
-  type OrderRow,
-  type PlaceItem,
-  type PlaceOutcome,
-} from '@tradeloop/trading';
+import { intakeLockKey, PlaceOrderUseCase, squareOffItems, TradingRepository, type PlaceOutcome } from '@tradeloop/trading';
 
 /** How long a square-off waits for the cancels asked for with it, whose same-side orders it would otherwise count as already closing. */
 export const CANCEL_WAIT_MS = 10_000;
 /** A square-off refused this many times (no quote, funds to cover a short…) is given up and logged. */
 export const MAX_SQUARE_OFF_ATTEMPTS = 5;
-
-/**
- * The Idempotency-Key of the square-off order of one position under `requestKey`: one key per
- * (request, account, symbol, product) — the derivation `SquareOffUseCase` uses for
- * `POST /positions/square-off`.
- */
-export function squareOffKey(requestKey: string, p: { accountId: string; symbol: string; product: string }): string {
-  return `sq-${createHash('sha256').update(`${requestKey}|${p.accountId}|${p.symbol}|${p.product}`).digest('hex')}`;
-}
-
-/**
- * The square-off orders of a user's open positions: a MARKET order against each, for the net
- * quantity not already being closed by that account's open orders on the closing side, with the
- * position's product and account — exactly what `SquareOffUseCase` places, one Idempotency-Key
- * per position (`squareOffKey`).
- */
-export function squareOffItems(
-  positions: readonly AccountPosition[],
-  open: readonly Pick<OrderRow, 'account_id' | 'symbol' | 'product' | 'side' | 'quantity' | 'filled_quantity'>[],
-  requestKey: string,
-  meta: RequestMeta,
-): PlaceItem[] {
-  const items: PlaceItem[] = [];
-  for (const p of positions) {
-    if (p.netQuantity === 0) continue;
-    const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
-    const closing = open
-      .filter((o) => o.account_id === p.accountId && o.symbol === p.symbol && o.product === p.product && o.side === side)
-      .reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
-    const quantity = Math.abs(p.netQuantity) - closing;
-    if (quantity <= 0) continue;
-    items.push({
-      body: {
-        symbol: p.symbol,
-        side,
-        type: 'MARKET',
-        quantity,
-        product: p.product,
-        validity: 'DAY',
-        tag: 'squareoff',
-        accountId: p.accountId,
-      },
-      key: squareOffKey(requestKey, p),
-      meta,
-    });
-  }
-  return items;
-}
 
 /** One square-off of a user: the orders it placed, and the positions whose order intake refused. */
 export interface SquareOffResult {

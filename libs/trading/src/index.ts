@@ -13,6 +13,7 @@ export * from './intake.read-model';
 export * from './order-request';
 export * from './intake-lock';
 export * from './place-order.use-case';
+export * from './square-off';
 export * from './trading.module';
 export * from './cancel-order.use-case';
 export * from './order-queries';

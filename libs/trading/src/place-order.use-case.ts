@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import {
@@ -40,6 +39,7 @@ import { validateOrderRequest } from './order-request';
 import { intakeLockKey } from './intake-lock';
 import { LiveBrokerClients } from './live-broker-clients';
 import { bookOf, holdBookFor } from './hold-book';
+import { squareOffItems } from './square-off';
 
 /** What an order of a leg or a strategy carries besides its request. */
 export interface PlaceOptions {
@@ -698,31 +698,10 @@ export class SquareOffUseCase {
 
   async execute(userId: UserId, symbol: string | undefined, requestKey: string, meta: RequestMeta): Promise<Order[]> {
     const [positions, open] = await Promise.all([this.trading.positions(userId), this.trading.openOrders(this.db.sql, userId)]);
+    const named = symbol ? positions.filter((p) => p.symbol === symbol.toUpperCase()) : positions;
     const out: Order[] = [];
-    for (const p of positions) {
-      if (p.netQuantity === 0 || (symbol && p.symbol !== symbol.toUpperCase())) continue;
-      const side: OrderSide = p.netQuantity > 0 ? 'SELL' : 'BUY';
-      // Per account: a position is closed at the broker that holds it, by that account's open orders.
-      const closing = open
-        .filter((o) => o.account_id === p.accountId && o.symbol === p.symbol && o.product === p.product && o.side === side)
-        .reduce((n, o) => n + (o.quantity - o.filled_quantity), 0);
-      const quantity = Math.abs(p.netQuantity) - closing;
-      if (quantity <= 0) continue;
-      const res = await this.place.execute(
-        userId,
-        {
-          symbol: p.symbol,
-          side,
-          type: 'MARKET',
-          quantity,
-          product: p.product,
-          validity: 'DAY',
-          tag: 'squareoff',
-          accountId: p.accountId,
-        },
-        `sq-${createHash('sha256').update(`${requestKey}|${p.accountId}|${p.symbol}|${p.product}`).digest('hex')}`,
-        meta,
-      );
+    for (const item of squareOffItems(named, open, requestKey, meta)) {
+      const res = await this.place.execute(userId, item.body, item.key, item.meta);
       out.push(res.body.order);
     }
     return out;
