@@ -37,6 +37,7 @@ export class NotificationIntake {
   private readonly commits = new GroupCommit<PendingEvent>({
     key: (e) => `${e.userId}|${e.key}`,
     write: (batch) => this.writeBatch(batch),
+    fail: (batch, err) => batch.forEach((e) => e.reject(err)),
     maxBatch: 64,
     maxInFlight: 2,
     maxWaitMs: 2,

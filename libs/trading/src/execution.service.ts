@@ -416,6 +416,7 @@ export class ExecutionService {
   private readonly commits = new GroupCommit<PendingChange>({
     key: (p) => p.orderId,
     write: (batch) => this.writeBatch(batch),
+    fail: (batch, err) => batch.forEach((p) => p.reject(err)),
     maxBatch: MAX_BATCH,
     maxInFlight: MAX_IN_FLIGHT,
     maxWaitMs: MAX_WAIT_MS,

@@ -163,6 +163,7 @@ export class PlaceOrderUseCase {
   private readonly intakes = new GroupCommit<PendingIntake>({
     key: (p) => p.userId,
     write: (batch) => this.writeIntakes(batch),
+    fail: (batch, err) => batch.forEach((p) => p.reject(err)),
     maxBatch: MAX_INTAKE_BATCH,
     maxInFlight: MAX_INTAKES_IN_FLIGHT,
     maxWaitMs: MAX_INTAKE_WAIT_MS,

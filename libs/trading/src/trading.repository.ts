@@ -362,6 +362,7 @@ export class TradingRepository {
         for (const p of batch) p.reject(err);
       }
     },
+    fail: (batch, err) => batch.forEach((p) => p.reject(err)),
     maxBatch: 64,
     maxInFlight: 2,
     maxWaitMs: 2,

@@ -19,6 +19,7 @@ function harness(opts: { maxBatch?: number; maxInFlight?: number; maxWaitMs?: nu
       batches.push(batch.map((i) => i.id));
       return new Promise<void>((resolve) => finish.push(resolve));
     },
+    fail: () => undefined,
   });
   return { gc, batches, finish };
 }
@@ -97,5 +98,28 @@ describe('GroupCommit', () => {
     gc.submit({ id: 2, key: 'b' });
     gc.submit({ id: 3, key: 'c' });
     expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('a write that throws fails the items of its batch, and the next batch goes', async () => {
+    const failed: number[] = [];
+    const written: number[] = [];
+    const gc = new GroupCommit<Item>({
+      key: (i) => i.key,
+      maxBatch: 8,
+      maxInFlight: 1,
+      maxWaitMs: 1,
+      write: (batch) => {
+        if (batch.some((i) => i.id === 1)) return Promise.reject(new Error('bug'));
+        written.push(...batch.map((i) => i.id));
+        return Promise.resolve();
+      },
+      fail: (batch, err) => failed.push(...batch.map((i) => i.id * ((err as Error).message === 'bug' ? 1 : -1))),
+    });
+    gc.submit({ id: 1, key: 'a' });
+    gc.submit({ id: 2, key: 'b' });
+    await flush();
+    expect(failed).toEqual([1]);
+    expect(written).toEqual([2]);
+    expect(gc.pending).toBe(0);
   });
 });

@@ -16,6 +16,12 @@ export interface GroupCommitOptions<I> {
   /** The key per-key ordering is kept on; items with equal keys are written one batch after another. */
   key: (item: I) => string;
   write: (batch: readonly I[]) => Promise<void>;
+  /**
+   * Settles a batch whose `write` threw instead of settling every item (a fault in its own code):
+   * each item still waiting is failed with the error, so no caller waits for ever. Items `write`
+   * settled already are not changed by this (a promise settles once).
+   */
+  fail: (batch: readonly I[], err: unknown) => void;
   maxBatch: number;
   maxInFlight: number;
   /** How long an item waits for company while another batch is in flight. */
@@ -80,7 +86,7 @@ export class GroupCommit<I> {
       this.opts.onBatch?.(batch.length);
       void this.opts
         .write(batch)
-        .catch(() => undefined)
+        .catch((err: unknown) => this.opts.fail(batch, err))
         .finally(() => {
           for (const k of keys) this.busy.delete(k);
           this.inFlight -= 1;
