@@ -149,6 +149,51 @@ test('a trader turns on SMA 20, EMA 20, VWAP and RSI 14: the chart’s values ar
   await expectIndicatorsMatchApi(chart, request, headers);
 });
 
+test('a closed bar the chart read before the feed stored its last trades is replaced by the stored bar: the values are the stored candles’ own', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(60_000);
+  const trader = await registerUser(request, 'settle');
+  const headers = await bearer(request, trader);
+  // The chart's history read is answered as one made just after a bar closed, before the feed
+  // (which stores candles about once a second) wrote its last trades: without the minute's bar,
+  // and the bar before it closed ₹1.00 higher on one trade fewer. The live stream goes on with the
+  // minute's bar; the chart must read the closed bar back and draw the stored one.
+  let stale: { ts: string; close: string; stored: string } | null = null;
+  await page.route(/\/api\/v1\/market\/candles\?/, async (route) => {
+    const url = new URL(route.request().url());
+    if (stale || url.searchParams.has('from') || url.searchParams.get('symbol') !== 'RELIANCE') return route.continue();
+    const res = await route.fetch();
+    type Row = { ts: string; open: string; high: string; low: string; close: string; volume: number };
+    const body = (await res.json()) as { candles: Row[] };
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const candles = body.candles.filter((c) => Date.parse(c.ts) < minute);
+    const last = candles.at(-1)!;
+    const close = (Number(last.close) + 1).toFixed(2);
+    stale = { ts: last.ts, close, stored: last.close };
+    candles[candles.length - 1] = {
+      ...last,
+      close,
+      high: Number(close) > Number(last.high) ? close : last.high,
+      volume: Math.max(0, last.volume - 1),
+    };
+    return route.fulfill({ response: res, json: { ...body, candles } });
+  });
+  await logIn(page, trader);
+  await page.goto('/trade?symbol=RELIANCE&tf=1m');
+  const chart = page.getByTestId('price-chart');
+  await expect(chart).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('chart-indicators-toggle').click();
+  for (const kind of ['sma20', 'rsi14'] as const)
+    await page.getByTestId('chart-indicators-menu').getByTestId(`chart-indicator-${kind}`).click();
+  await page.keyboard.press('Escape');
+  await expect(chart).toHaveAttribute('data-indicators', 'sma20,rsi14');
+  expect(stale, 'the history read was answered stale').not.toBeNull();
+  expect(stale!.close).not.toBe(stale!.stored);
+  await expectIndicatorsMatchApi(chart, request, headers);
+});
+
 test('a trader sets a price alert above SBIN from the chart; the price crosses it: a toast, the bell, the alert marked triggered', async ({
   page,
   request,

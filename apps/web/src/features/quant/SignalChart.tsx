@@ -5,6 +5,7 @@ import type { Timeframe } from '@tradeloop/domain';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { createCandleChart } from '../trade/candle-chart';
 import { useLiveCandles } from '../trade/useLiveCandles';
+import type { Bar } from '../trade/chart-data';
 import { signalMarkers } from './signal-markers';
 import '../trade/trade.css';
 
@@ -84,27 +85,45 @@ export function SignalChart({
   const [barTimes, setBarTimes] = useState<number[]>([]);
   /** The drawn bars' times, for the live-candle handler (state would be stale in its closure). */
   const timesRef = useRef<number[]>([]);
+  /** Every bar drawn, by chart time (a closed bar is compared with its stored state). */
+  const barsRef = useRef(new Map<number, Bar>());
 
   const { history } = useLiveCandles(symbol, timeframe, {
     reset: () => {
       handlesRef.current?.candles.setData([]);
       timesRef.current = [];
+      barsRef.current = new Map();
       setBarTimes([]);
     },
     history: (bars) => {
       const handles = handlesRef.current;
       if (!handles) return;
+      barsRef.current = new Map(bars.map((b) => [b.time as number, b]));
       handles.candles.setData(bars);
       handles.chart.timeScale().scrollToRealTime();
       timesRef.current = bars.map((b) => b.time);
       setBarTimes(timesRef.current);
     },
     live: (bar) => {
+      barsRef.current.set(bar.time, bar);
       handlesRef.current?.candles.update(bar);
       if (bar.time > (timesRef.current.at(-1) ?? 0)) {
         timesRef.current = [...timesRef.current, bar.time];
         setBarTimes(timesRef.current);
       }
+    },
+    drawnAt: (time) => barsRef.current.get(time),
+    settled: (settled) => {
+      const drawn = barsRef.current;
+      const inserted = settled.some((b) => !drawn.has(b.time));
+      for (const b of settled) drawn.set(b.time, b);
+      if (inserted) {
+        // A bar the history read missed: the bars are set again in order, and the markers follow them.
+        const bars = [...drawn.values()].sort((a, b) => a.time - b.time);
+        handlesRef.current?.candles.setData(bars);
+        timesRef.current = bars.map((b) => b.time);
+        setBarTimes(timesRef.current);
+      } else for (const b of settled) handlesRef.current?.candles.update(b, true);
     },
   });
 

@@ -252,6 +252,27 @@ export function PriceChart({ symbol, timeframe, book, onTimeframe, levels = NO_L
       publishIndicators();
       setLiveLast({ stream: drawn, bar });
     },
+    drawnAt: (time) => barsRef.current.get(time),
+    settled: (settled) => {
+      const drawn = barsRef.current;
+      const inserted = settled.some((b) => !drawn.has(b.time));
+      for (const b of settled) drawn.set(b.time, b);
+      const handles = handlesRef.current;
+      if (inserted) {
+        // A bar the history read missed: everything is set again, in order (the view stays where it is).
+        const bars = [...drawn.values()].sort((a, b) => a.time - b.time);
+        handles?.candles.setData(bars);
+        handles?.volume.setData(bars.map(volumePoint));
+        indicatorsRef.current?.setBars(bars);
+      } else {
+        for (const b of settled) {
+          handles?.candles.update(b, true);
+          handles?.volume.update(volumePoint(b), true);
+        }
+        indicatorsRef.current?.replace(settled);
+      }
+      publishIndicators();
+    },
   });
 
   // The enabled indicators: lines added or removed; their values follow every bar from then on.

@@ -92,6 +92,21 @@ export class IndicatorLayer {
     for (const [kind, line] of this.lines) line.update(this.point(kind, i));
   }
 
+  /** Closed bars' stored states replace the ones drawn at their times (every value from the first on moves). */
+  replace(bars: readonly Bar[]): void {
+    let changed = false;
+    for (const bar of bars) {
+      const i = this.indexOf(bar.time);
+      if (i < 0) continue;
+      this.bars[i] = bar;
+      this.input[i] = inputOf(bar);
+      changed = true;
+    }
+    if (!changed) return;
+    this.recompute();
+    for (const [kind, line] of this.lines) line.setData(this.points(kind));
+  }
+
   /** The enabled indicators' texts at `time` (a hovered bar), or at the last bar. */
   valuesAt(time?: number): Record<ChartIndicator, string> {
     let i = this.bars.length - 1;
