@@ -23,6 +23,7 @@ const { api, ctx } = useTestApi(env, { logLevel: 'silent' });
 const SYMBOLS = ['RELIANCE', 'INFY', 'SBIN'] as const;
 const MODEL_DIR = resolve(__dirname, '../../../models/demo-momentum/1');
 let worker: RunningProcess | null = null;
+let workerHealth = '';
 let trader: { id: string; token: string };
 let accountId: string;
 const tokenOf = new Map<string, number>();
@@ -79,7 +80,9 @@ beforeAll(async () => {
   );
   accountId = res.body.id;
   expect((await logInToKite(api, trader.token, accountId)).searchParams.get('login')).toBe('ok');
-  worker = await startWorker(ctx, await freePort(), { MARKET_FEED: 'kite', MARKET_FEED_ACCOUNT_ID: accountId });
+  const healthPort = await freePort();
+  workerHealth = `http://127.0.0.1:${healthPort}`;
+  worker = await startWorker(ctx, healthPort, { MARKET_FEED: 'kite', MARKET_FEED_ACCOUNT_ID: accountId });
   await eventually(subscribedInFull, 15_000, 'the worker to subscribe in full mode');
 }, 90_000);
 
@@ -152,6 +155,16 @@ describe('MARKET_FEED=kite', () => {
     expect(created.status).toBe(201);
     const strategyId: string = created.body.strategy.id;
     expect((await api.http.post(`/api/v1/strategies/${strategyId}/start`, {}, quant.token)).body.strategy.status).toBe('running');
+    // The worker's runner re-reads running strategies every couple of seconds: the bars are closed
+    // only once it runs this one (its `strategies_running` gauge), so no signal can arrive before
+    // it (a bar left open by the tests before would otherwise close at our first tick and be
+    // scored while the runner does not know the strategy yet: no orders, then a minute's wait).
+    await eventually(
+      async () => /^strategies_running\{[^}]*kind="ml-signal"[^}]*\} [1-9]/m.test(await (await fetch(`${workerHealth}/metrics`)).text()),
+      15_000,
+      'the worker to run the strategy',
+    );
+    pushed.length = 0;
 
     // Only the fake's ticks move these symbols (the simulator is off): a tick per symbol every 250 ms
     // until the bar closes (≤ 60 s away), the engine scores it and the strategy's orders fill (the

@@ -7,13 +7,15 @@ import {
   candleAt,
   createStrategy,
   isDomainError,
+  STRATEGY_KIND_NAMES,
   type Candle,
   type OrderIntent,
   type SmaCrossoverParams,
   type Strategy,
   type Timeframe,
 } from '@tradeloop/domain';
-import { APP_CONFIG, LOGGER, RealtimePublisher, REDIS, type AppConfig } from '@tradeloop/platform';
+import { Gauge } from 'prom-client';
+import { APP_CONFIG, LOGGER, METRICS, RealtimePublisher, REDIS, type AppConfig, type Metrics } from '@tradeloop/platform';
 import { CandlesRepository } from '@tradeloop/market';
 import { PlaceOrderUseCase, RiskRepository } from '@tradeloop/trading';
 import { StrategiesRepository, StrategyView, type StrategyRow } from '@tradeloop/strategies';
@@ -52,6 +54,8 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
   private timer: NodeJS.Timeout | null = null;
   private chain: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** `strategies_running{kind}`: the instances this worker runs (0 on a worker without the lease). */
+  private readonly gauge: Gauge<'kind'> | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,8 +69,17 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     @Inject(REDIS) redis: Redis,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(MarketLeadership) private readonly market: MarketLeadership | null = null,
+    @Optional() @Inject(METRICS) metrics: Metrics | null = null,
   ) {
     this.lease = new LeaderLease(redis, `${config.REDIS_PREFIX}:strategies:leader`, LEASE_TTL_MS);
+    this.gauge = metrics
+      ? new Gauge({
+          name: 'strategies_running',
+          help: 'Running strategies this worker has instances of, by kind (a strategy started in the API trades once it is counted here)',
+          labelNames: ['kind'] as const,
+          registers: [metrics.registry],
+        })
+      : null;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -90,6 +103,7 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
     this.leader = this.market ? this.market.held : await this.lease.hold().catch(() => false);
     if (!this.leader) {
       this.running.clear();
+      this.count();
       return;
     }
     const rows = await this.strategies.running();
@@ -112,6 +126,14 @@ export class StrategyRunner implements OnApplicationBootstrap, BeforeApplication
       }
     }
     for (const id of [...this.running.keys()]) if (!seen.has(id)) this.running.delete(id);
+    this.count();
+  }
+
+  private count(): void {
+    if (!this.gauge) return;
+    const byKind = new Map<string, number>(STRATEGY_KIND_NAMES.map((k) => [k, 0]));
+    for (const r of this.running.values()) byKind.set(r.row.kind, (byKind.get(r.row.kind) ?? 0) + 1);
+    for (const [kind, n] of byKind) this.gauge.set({ kind }, n);
   }
 
   private async build(row: StrategyRow): Promise<Strategy> {
