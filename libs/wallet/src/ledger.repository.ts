@@ -94,7 +94,8 @@ export class LedgerRepository {
    * balance), so a book's transactions are written all or none. Guarded balance updates (wallet
    * rows locked in user order, paper and mirror rows in account order, each only for its owner;
    * the guard refuses an overdraft without raising, leaving the caller's transaction usable, and
-   * the CHECK constraints stay as the last line of defence; a mirror, which says what the broker
+   * the CHECK constraints stay as the last line of defence; every row is locked first, in that
+   * order, so two statements never take the same books in opposite orders; a mirror, which says what the broker
    * says, may go below zero), then the transaction rows, the
    * sealer's queue rows and the entries with each own-account entry's balance-after — only for
    * the postings whose guard passed. Every transaction is checked against the journal's rules
@@ -171,21 +172,37 @@ export class LedgerRepository {
          SELECT user_id, paper_account_id, mirror_account_id, sum(dcash)::bigint AS dcash, sum(dheld)::bigint AS dheld,
                 least(0, min(rcash))::bigint AS low_cash, least(0, min(rheld))::bigint AS low_held, bool_and(dheld = 0) AS no_held
          FROM r GROUP BY 1, 2, 3
+       ), lw AS (
+         SELECT 1 FROM wallet_balances b
+         WHERE b.user_id IN (SELECT user_id FROM g WHERE paper_account_id IS NULL AND mirror_account_id IS NULL)
+         ORDER BY b.user_id FOR UPDATE
+       ), lp AS (
+         SELECT 1 FROM paper_balances b WHERE b.account_id IN (SELECT paper_account_id FROM g) ORDER BY b.account_id FOR UPDATE
+       ), lm AS (
+         SELECT 1 FROM broker_cash_balances b WHERE b.account_id IN (SELECT mirror_account_id FROM g) ORDER BY b.account_id FOR UPDATE
+       ), locked AS (
+         -- Every balance row is locked here first, wallets by user, then paper and mirror books by
+         -- account: an UPDATE … FROM locks rows in whatever order its join reads them, and two
+         -- statements touching the same two books in opposite orders deadlocked.
+         SELECT (SELECT count(*) FROM lw) + (SELECT count(*) FROM lp) + (SELECT count(*) FROM lm) AS n
        ), ww AS (
          UPDATE wallet_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
-         FROM (SELECT * FROM g WHERE g.paper_account_id IS NULL AND g.mirror_account_id IS NULL ORDER BY user_id) g
+         FROM (SELECT * FROM g WHERE g.paper_account_id IS NULL AND g.mirror_account_id IS NULL) g
          WHERE b.user_id = g.user_id AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
+           AND (SELECT n FROM locked) >= 0
          RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), pw AS (
          UPDATE paper_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
-         FROM (SELECT * FROM g WHERE g.paper_account_id IS NOT NULL ORDER BY paper_account_id) g
+         FROM (SELECT * FROM g WHERE g.paper_account_id IS NOT NULL) g
          WHERE b.account_id = g.paper_account_id AND b.user_id = g.user_id
            AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
+           AND (SELECT n FROM locked) >= 0
          RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), mw AS (
          UPDATE broker_cash_balances b SET cash_paise = b.cash_paise + g.dcash, updated_at = now()
-         FROM (SELECT * FROM g WHERE g.mirror_account_id IS NOT NULL ORDER BY mirror_account_id) g
+         FROM (SELECT * FROM g WHERE g.mirror_account_id IS NOT NULL) g
          WHERE b.account_id = g.mirror_account_id AND b.user_id IS NOT DISTINCT FROM g.user_id AND g.no_held
+           AND (SELECT n FROM locked) >= 0
          RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, 0::bigint AS held_paise, g.dcash, g.dheld
        ), bw AS (
          SELECT * FROM ww UNION ALL SELECT * FROM pw UNION ALL SELECT * FROM mw
