@@ -72,51 +72,60 @@ export const stress = (root, log) =>
  * the processes spend anyway; `net` subtracts it at the same rate over the phase's duration.
  */
 export const cpu = (root, log) =>
-  withSession({ root, feedTps: settings.feedTps, databaseSettings: { log_statement: 'all' } }, async (s) => {
-    await s.drive(20, 3);
-    const window = async (fn) => {
-      const a = await s.cpuSnapshot();
-      const tx = await s.transactions();
-      const mark = pgLog.mark();
-      const t = performance.now();
-      const r = await fn();
-      const b = await s.cpuSnapshot();
-      return {
-        r,
-        seconds: (performance.now() - t) / 1000,
-        cpu: s.cpuDelta(a, b),
-        commits: (await s.transactions()) - tx,
-        statements: pgLog.count(mark, [...b.postgres.keys()]),
-      };
-    };
-    const idle = await window(() => new Promise((r) => setTimeout(r, Math.min(settings.cpuSeconds, 10) * 1000)));
-    const busy = await window(() => s.drive(settings.cpuRate, settings.cpuSeconds));
-    const inv = await s.invariants();
-    const orders = busy.r.sent;
-    const k = busy.seconds / idle.seconds;
-    const per = (v, idleV = 0) => (v === null || idleV === null ? null : Math.round(((v - idleV * k) / orders) * 1e4) / 10);
-    const count = (v, idleV = 0) => (v === null || idleV === null ? null : Math.round(((v - idleV * k) / orders) * 10) / 10);
-    const cpuMs = (net) => {
-      const o = Object.fromEntries(Object.entries(busy.cpu).map(([p, v]) => [p, per(v, net ? idle.cpu[p] : 0)]));
-      o.total = Math.round(Object.values(o).reduce((t, v) => t + (v ?? 0), 0) * 10) / 10;
-      return o;
-    };
-    const out = {
+  withSession(
+    {
+      root,
       feedTps: settings.feedTps,
-      ...busy.r,
-      invariants: inv,
-      phaseSeconds: Math.round(busy.seconds * 10) / 10,
-      idleSeconds: Math.round(idle.seconds * 10) / 10,
-      cpuMsPerOrder: cpuMs(false),
-      cpuMsPerOrderNet: cpuMs(true),
-      statementsPerOrder: count(busy.statements),
-      statementsPerOrderNet: count(busy.statements, idle.statements),
-      commitsPerOrder: count(busy.commits),
-      commitsPerOrderNet: count(busy.commits, idle.commits),
-    };
-    log(out);
-    return out;
-  });
+      // BENCH_PG_DURATIONS=1 logs each statement with its server time instead (the same count), for
+      // finding the statements that cost Postgres the most (bench/README.md "Statements by time").
+      databaseSettings: process.env.BENCH_PG_DURATIONS === '1' ? { log_min_duration_statement: 0 } : { log_statement: 'all' },
+    },
+    async (s) => {
+      await s.drive(20, 3);
+      const window = async (fn) => {
+        const a = await s.cpuSnapshot();
+        const tx = await s.transactions();
+        const mark = pgLog.mark();
+        const t = performance.now();
+        const r = await fn();
+        const b = await s.cpuSnapshot();
+        return {
+          r,
+          seconds: (performance.now() - t) / 1000,
+          cpu: s.cpuDelta(a, b),
+          commits: (await s.transactions()) - tx,
+          statements: pgLog.count(mark, [...b.postgres.keys()]),
+        };
+      };
+      const idle = await window(() => new Promise((r) => setTimeout(r, Math.min(settings.cpuSeconds, 10) * 1000)));
+      const busy = await window(() => s.drive(settings.cpuRate, settings.cpuSeconds));
+      const inv = await s.invariants();
+      const orders = busy.r.sent;
+      const k = busy.seconds / idle.seconds;
+      const per = (v, idleV = 0) => (v === null || idleV === null ? null : Math.round(((v - idleV * k) / orders) * 1e4) / 10);
+      const count = (v, idleV = 0) => (v === null || idleV === null ? null : Math.round(((v - idleV * k) / orders) * 10) / 10);
+      const cpuMs = (net) => {
+        const o = Object.fromEntries(Object.entries(busy.cpu).map(([p, v]) => [p, per(v, net ? idle.cpu[p] : 0)]));
+        o.total = Math.round(Object.values(o).reduce((t, v) => t + (v ?? 0), 0) * 10) / 10;
+        return o;
+      };
+      const out = {
+        feedTps: settings.feedTps,
+        ...busy.r,
+        invariants: inv,
+        phaseSeconds: Math.round(busy.seconds * 10) / 10,
+        idleSeconds: Math.round(idle.seconds * 10) / 10,
+        cpuMsPerOrder: cpuMs(false),
+        cpuMsPerOrderNet: cpuMs(true),
+        statementsPerOrder: count(busy.statements),
+        statementsPerOrderNet: count(busy.statements, idle.statements),
+        commitsPerOrder: count(busy.commits),
+        commitsPerOrderNet: count(busy.commits, idle.commits),
+      };
+      log(out);
+      return out;
+    },
+  );
 
 /**
  * (c) The square-off storm: `stormUsers` users each buy 1 of the ten large caps (MIS, market),
