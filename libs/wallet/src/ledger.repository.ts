@@ -73,6 +73,24 @@ export interface MirrorBalance {
  * at all. The balance row lock serialises writers per book; writers for different books (two
  * users, or a user's wallet and their paper account) never wait for each other.
  */
+/**
+ * The first CTEs of a posting statement that moves several books: every balance row it moves is
+ * locked here first, wallets by user, then paper and mirror books by account. An UPDATE … FROM
+ * locks rows in whatever order its join reads them, and two statements touching the same two
+ * books in opposite orders deadlocked (apps/api/test/ledger-lock-order.int-spec.ts).
+ */
+const LOCK_BOOKS_IN_ORDER = `       ), lw AS (
+         SELECT 1 FROM wallet_balances b
+         WHERE b.user_id IN (SELECT user_id FROM g WHERE paper_account_id IS NULL AND mirror_account_id IS NULL)
+         ORDER BY b.user_id FOR UPDATE
+       ), lp AS (
+         SELECT 1 FROM paper_balances b WHERE b.account_id IN (SELECT paper_account_id FROM g) ORDER BY b.account_id FOR UPDATE
+       ), lm AS (
+         SELECT 1 FROM broker_cash_balances b WHERE b.account_id IN (SELECT mirror_account_id FROM g) ORDER BY b.account_id FOR UPDATE
+       ), locked AS (
+         SELECT (SELECT count(*) FROM lw) + (SELECT count(*) FROM lp) + (SELECT count(*) FROM lm) AS n
+`;
+
 @Injectable()
 export class LedgerRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
@@ -161,6 +179,12 @@ export class LedgerRepository {
       });
     });
 
+    // Locking every row first, in order, matters only when the statement moves several books (a
+    // statement moving one cannot take two rows in opposite orders); one book keeps it shorter.
+    const books = new Set(txs.map((tx, i) => `${tx.userId}|${cols.paper[i] ?? ''}|${cols.mirror[i] ?? ''}`));
+    const ordered = books.size > 1;
+    const locks = ordered ? LOCK_BOOKS_IN_ORDER : '';
+    const lockedGuard = ordered ? '           AND (SELECT n FROM locked) >= 0\n' : '';
     const rows = await sql.rows<{ id: string; cash_after: string; held_after: string; entry_ids: string[] }>(
       `WITH i AS (
          SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::bytea[], $9::int[], $17::uuid[], $19::uuid[])
@@ -172,38 +196,22 @@ export class LedgerRepository {
          SELECT user_id, paper_account_id, mirror_account_id, sum(dcash)::bigint AS dcash, sum(dheld)::bigint AS dheld,
                 least(0, min(rcash))::bigint AS low_cash, least(0, min(rheld))::bigint AS low_held, bool_and(dheld = 0) AS no_held
          FROM r GROUP BY 1, 2, 3
-       ), lw AS (
-         SELECT 1 FROM wallet_balances b
-         WHERE b.user_id IN (SELECT user_id FROM g WHERE paper_account_id IS NULL AND mirror_account_id IS NULL)
-         ORDER BY b.user_id FOR UPDATE
-       ), lp AS (
-         SELECT 1 FROM paper_balances b WHERE b.account_id IN (SELECT paper_account_id FROM g) ORDER BY b.account_id FOR UPDATE
-       ), lm AS (
-         SELECT 1 FROM broker_cash_balances b WHERE b.account_id IN (SELECT mirror_account_id FROM g) ORDER BY b.account_id FOR UPDATE
-       ), locked AS (
-         -- Every balance row is locked here first, wallets by user, then paper and mirror books by
-         -- account: an UPDATE … FROM locks rows in whatever order its join reads them, and two
-         -- statements touching the same two books in opposite orders deadlocked.
-         SELECT (SELECT count(*) FROM lw) + (SELECT count(*) FROM lp) + (SELECT count(*) FROM lm) AS n
-       ), ww AS (
+${locks}       ), ww AS (
          UPDATE wallet_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
          FROM (SELECT * FROM g WHERE g.paper_account_id IS NULL AND g.mirror_account_id IS NULL) g
          WHERE b.user_id = g.user_id AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
-           AND (SELECT n FROM locked) >= 0
-         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
+${lockedGuard}         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), pw AS (
          UPDATE paper_balances b SET cash_paise = b.cash_paise + g.dcash, held_paise = b.held_paise + g.dheld, updated_at = now()
          FROM (SELECT * FROM g WHERE g.paper_account_id IS NOT NULL) g
          WHERE b.account_id = g.paper_account_id AND b.user_id = g.user_id
            AND b.cash_paise + g.low_cash >= 0 AND b.held_paise + g.low_held >= 0
-           AND (SELECT n FROM locked) >= 0
-         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
+${lockedGuard}         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, b.held_paise, g.dcash, g.dheld
        ), mw AS (
          UPDATE broker_cash_balances b SET cash_paise = b.cash_paise + g.dcash, updated_at = now()
          FROM (SELECT * FROM g WHERE g.mirror_account_id IS NOT NULL) g
          WHERE b.account_id = g.mirror_account_id AND b.user_id IS NOT DISTINCT FROM g.user_id AND g.no_held
-           AND (SELECT n FROM locked) >= 0
-         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, 0::bigint AS held_paise, g.dcash, g.dheld
+${lockedGuard}         RETURNING g.user_id, g.paper_account_id, g.mirror_account_id, b.cash_paise, 0::bigint AS held_paise, g.dcash, g.dheld
        ), bw AS (
          SELECT * FROM ww UNION ALL SELECT * FROM pw UNION ALL SELECT * FROM mw
        ), w AS (
