@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { PositionSchema, REALTIME_EVENTS } from '@tradeloop/contracts';
-import { demoUniverse } from '@tradeloop/domain';
+import { demoUniverse, formatPrice, parsePrice, type PriceTicks } from '@tradeloop/domain';
 import { Db } from '@tradeloop/platform';
 import { InstrumentsRepository } from '@tradeloop/market';
 import { RiskMonitorRepository } from '@tradeloop/risk';
@@ -11,14 +11,18 @@ import { signedIn, useTestApi } from './support/test-api';
 import { eventually, priceBelow, sleep } from './support/market-socket';
 import { expectEveryOrderReplays } from './support/order-replay';
 import { paperFunds, setPaperBalance } from './support/paper-book';
+import { untilQuotedEverywhere } from './support/steered-quotes';
 
 /**
  * The automatic trip end to end: the real worker (risk monitor, execution engine, mock broker,
- * simulated feed) and the real API. A market buy fills at the ask, above the mark, so a ₹0.01
- * daily-loss limit is breached as soon as the position is marked.
+ * simulated feed) and the real API. A market buy fills at the ask, above the mark; where a test
+ * needs the day's loss, the market is then steered ₹5 below the fill (MARKET_STEERING), so the
+ * ₹0.01 daily-loss limit is breached whatever the random walk would have done (left alone, the
+ * price could rise above the fill and stay there for the whole wait: the test failed so once).
  */
 const WORKER_MAIN = resolve(__dirname, '../../worker/dist/main.js');
-const { api, ctx } = useTestApi();
+const { api, ctx } = useTestApi({ MARKET_STEERING: 'true' });
+const RUPEE = 10_000;
 let worker: RunningProcess;
 let admin: { token: string };
 const LIMITS = { maxOrderValue: '1000000.00', maxPositionValue: '2500000.00', maxOpenOrders: 50, maxOrdersPerMinute: 120 };
@@ -36,6 +40,16 @@ const filled = (token: string, id: string, what: string) =>
   eventually(async () => ((await order(token, id)).status === 'FILLED' ? true : null), 15_000, what);
 const position = async (token: string, symbol: string) =>
   (await api.http.get('/api/v1/positions', token)).body.items.find((p: { symbol: string }) => p.symbol === symbol);
+async function steer(symbol: string, price: PriceTicks | null): Promise<void> {
+  const res = await api.http.post('/api/v1/admin/market/steer', { symbol, price: price === null ? null : formatPrice(price) }, admin.token);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+/** Pins `symbol` ₹5 below the order's fill, until the API and the worker's quotes both show it: a certain loss. */
+async function steerBelowFill(token: string, orderId: string, symbol: string): Promise<void> {
+  const price = (parsePrice((await order(token, orderId)).averagePrice) - 5 * RUPEE) as PriceTicks;
+  await steer(symbol, price);
+  await untilQuotedEverywhere(api, ctx.config.REDIS_PREFIX, token, symbol, price);
+}
 const setLimits = (userId: string, maxDailyLoss: string, squareOffOnTrip: boolean) =>
   api.http.request('PUT', `/api/v1/admin/risk/limits/${userId}`, {
     token: admin.token,
@@ -85,7 +99,8 @@ describe('automatic trip on max daily loss', () => {
     const buy = await post(t.token, { symbol: 'RELIANCE', side: 'BUY', type: 'MARKET', quantity: 10, product: 'CNC' });
     expect(buy.status).toBe(202);
     await filled(t.token, buy.body.order.id, 'market buy filled');
-    const filledAt = Date.now();
+    await steerBelowFill(t.token, buy.body.order.id, 'RELIANCE');
+    const lossQuotedAt = Date.now();
 
     const status = await eventually(
       async () => {
@@ -96,7 +111,7 @@ describe('automatic trip on max daily loss', () => {
       'the automatic trip',
     );
     console.info(
-      `tripped ${Date.now() - filledAt} ms after the fill was seen; position then: ${JSON.stringify(await position(t.token, 'RELIANCE'))}`,
+      `tripped ${Date.now() - lossQuotedAt} ms after the loss was quoted; position then: ${JSON.stringify(await position(t.token, 'RELIANCE'))}`,
     );
     expect(status.self.reason).toMatch(/^Daily loss ₹\d+\.\d\d reached the limit of ₹0\.01$/);
 
@@ -130,6 +145,7 @@ describe('automatic trip on max daily loss', () => {
     expect(flat.body.items).toEqual([expect.objectContaining({ side: 'SELL', type: 'MARKET', quantity: 10 })]);
     await filled(t.token, flat.body.items[0].id, 'square-off filled');
     expect((await position(t.token, 'RELIANCE')).netQuantity).toBe(0);
+    await steer('RELIANCE', null);
     // Still exactly one trip: the engaged switch, and the day's record, stop a second one.
     await sleep(1000);
     expect(
@@ -143,7 +159,9 @@ describe('automatic trip on max daily loss', () => {
     const buy = await post(t.token, { symbol: 'INFY', side: 'BUY', type: 'MARKET', quantity: 5, product: 'CNC' });
     expect(buy.status).toBe(202);
     await filled(t.token, buy.body.order.id, 'market buy filled');
+    await steerBelowFill(t.token, buy.body.order.id, 'INFY');
     await eventually(async () => (await position(t.token, 'INFY'))?.netQuantity === 0, 25_000, 'flattened by the trip');
+    await steer('INFY', null);
     const orders = (await api.http.get('/api/v1/orders?symbol=INFY', t.token)).body.items;
     expect(orders.find((o: { clientTag: string | null }) => o.clientTag === 'squareoff')).toMatchObject({
       side: 'SELL',
