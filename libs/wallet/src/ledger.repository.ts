@@ -66,14 +66,6 @@ export interface MirrorBalance {
 }
 
 /**
- * Writes ledger transactions. One call = one balance update (the user's wallet row, the paper
- * account's row for a paper posting, the live account's mirror row for a mirror posting), one
- * transaction row and its entries, and a row in the
- * sealer's queue — all inside the caller's database transaction, so they commit together or not
- * at all. The balance row lock serialises writers per book; writers for different books (two
- * users, or a user's wallet and their paper account) never wait for each other.
- */
-/**
  * The first CTEs of a posting statement that moves several books: every balance row it moves is
  * locked here first, wallets by user, then paper and mirror books by account. An UPDATE … FROM
  * locks rows in whatever order its join reads them, and two statements touching the same two
@@ -91,6 +83,14 @@ const LOCK_BOOKS_IN_ORDER = `       ), lw AS (
          SELECT (SELECT count(*) FROM lw) + (SELECT count(*) FROM lp) + (SELECT count(*) FROM lm) AS n
 `;
 
+/**
+ * Writes ledger transactions. One call = one balance update (the user's wallet row, the paper
+ * account's row for a paper posting, the live account's mirror row for a mirror posting), one
+ * transaction row and its entries, and a row in the
+ * sealer's queue — all inside the caller's database transaction, so they commit together or not
+ * at all. The balance row lock serialises writers per book; writers for different books (two
+ * users, or a user's wallet and their paper account) never wait for each other.
+ */
 @Injectable()
 export class LedgerRepository {
   constructor(@Inject(Db) private readonly db: Db) {}
@@ -112,9 +112,10 @@ export class LedgerRepository {
    * balance), so a book's transactions are written all or none. Guarded balance updates (wallet
    * rows locked in user order, paper and mirror rows in account order, each only for its owner;
    * the guard refuses an overdraft without raising, leaving the caller's transaction usable, and
-   * the CHECK constraints stay as the last line of defence; every row is locked first, in that
-   * order, so two statements never take the same books in opposite orders; a mirror, which says what the broker
-   * says, may go below zero), then the transaction rows, the
+   * the CHECK constraints stay as the last line of defence; a statement moving several books
+   * locks all their rows first, in that order, so two statements never take the same books in
+   * opposite orders; a mirror, which says what the broker says, may go below zero), then the
+   * transaction rows, the
    * sealer's queue rows and the entries with each own-account entry's balance-after — only for
    * the postings whose guard passed. Every transaction is checked against the journal's rules
    * first (one book per transaction, sums to zero). Returns those written, keyed by the
