@@ -1,5 +1,14 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { CHART_INDICATORS, chartIndicatorSeries, chartIndicatorText, indicatorBarOf, type ChartIndicator } from '@tradeloop/domain';
+import {
+  CHART_INDICATORS,
+  chartIndicatorSeries,
+  chartIndicatorText,
+  formatPrice,
+  indicatorBarOf,
+  parsePrice,
+  type ChartIndicator,
+  type PriceTicks,
+} from '@tradeloop/domain';
 import { ADMIN, logIn, registerUser } from './support/fixtures';
 
 /*
@@ -170,12 +179,14 @@ test('a closed bar the chart read before the feed stored its last trades is repl
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     const candles = body.candles.filter((c) => Date.parse(c.ts) < minute);
     const last = candles.at(-1)!;
-    const close = (Number(last.close) + 1).toFixed(2);
+    // ₹1.00 = 10,000 price units: integer ticks, never float arithmetic on prices.
+    const closeTicks = parsePrice(last.close) + 10_000;
+    const close = formatPrice(closeTicks as PriceTicks);
     stale = { ts: last.ts, close, stored: last.close };
     candles[candles.length - 1] = {
       ...last,
       close,
-      high: Number(close) > Number(last.high) ? close : last.high,
+      high: closeTicks > parsePrice(last.high) ? close : last.high,
       volume: Math.max(0, last.volume - 1),
     };
     return route.fulfill({ response: res, json: { ...body, candles } });
