@@ -212,15 +212,22 @@ describe('market-data subscriptions over Socket.IO', () => {
 
   it('writes the live candles to Postgres within about a second', async () => {
     const { token } = await signedIn(api);
+    // The store's newest bar is the minute the read ran in. A read that straddles a minute boundary
+    // (or lands in the first second of a minute, before the flush wrote the new bar) is read again:
+    // the test asks for the bucket of a clock sampled around the read, never of a later Date.now().
     const res = await eventually(
       async () => {
+        const before = Date.now();
         const r = await api.http.get('/api/v1/market/candles?symbol=RELIANCE&timeframe=1m', token);
-        return r.body.candles?.length > 0 ? r : null;
+        const after = Date.now();
+        const last = r.body.candles?.at(-1);
+        if (!last) return null;
+        const bucket = bucketStart(before, '1m');
+        return bucket === bucketStart(after, '1m') && Date.parse(last.ts) === bucket ? r : null;
       },
       4000,
-      'stored candles',
+      'the current minute stored',
     );
-    const last = res.body.candles.at(-1);
-    expect(Date.parse(last.ts)).toBe(bucketStart(Date.now(), '1m'));
+    expect(res.body.candles.length).toBeGreaterThan(0);
   });
 });
