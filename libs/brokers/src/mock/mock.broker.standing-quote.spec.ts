@@ -1,8 +1,9 @@
 import { InMemoryMockBrokerStore, MockBroker, type MockBrokerConfig, type MockTick } from '.';
 import type { BrokerOrder, PlaceOrderRequest } from '../adapter';
 
-// At zero latency an order meets the book standing at acceptance (the latest live quote);
-// with latency, a stale book or the option off, it waits for the next tick.
+// At zero latency an order meets the book standing at acceptance (the symbol's latest quote, while
+// the feed is live); with latency, a dead feed, a long-silent symbol or the option off, it waits
+// for the next tick.
 const P = (rupees: number): number => Math.round(rupees * 10_000);
 const tick = (ts: number, bid: number, ask: number, ltp = bid): MockTick => ({ symbol: 'INFY', ts, bid: P(bid), ask: P(ask), ltp: P(ltp) });
 let n = 0;
@@ -79,6 +80,44 @@ describe('MockBroker at zero latency: the standing book', () => {
       expect(o.status).toBe('OPEN');
       await broker.onTick(tick(10_100, 1500.2, 1500.3));
       expect(await broker.getOrder(o.brokerOrderId)).toMatchObject({ status: 'FILLED', averagePrice: P(1500.3) });
+    }
+  });
+
+  it('a quiet symbol on a live feed still has a standing book: fills at once at its latest quote', async () => {
+    // INFY printed 2.1 s ago, but the feed is live (another name printed 100 ms ago).
+    const { broker } = await setup({}, 12_000);
+    await broker.onTick({ symbol: 'TCS', ts: 11_900, bid: P(4000), ask: P(4000.5), ltp: P(4000) });
+    expect(await placed(broker, order())).toMatchObject({ status: 'FILLED', averagePrice: P(1500.1) });
+  });
+
+  it('waits for the next tick of a symbol silent longer than standingQuoteMaxAgeMs, even on a live feed', async () => {
+    for (const [maxAge, status] of [
+      [2_000, 'OPEN'],
+      [2_200, 'FILLED'],
+    ] as const) {
+      const { broker } = await setup({ standingQuoteMaxAgeMs: maxAge }, 12_000);
+      await broker.onTick({ symbol: 'TCS', ts: 11_900, bid: P(4000), ask: P(4000.5), ltp: P(4000) });
+      expect((await placed(broker, order())).status, `max age ${maxAge}`).toBe(status);
+    }
+    // The default is a minute.
+    const { broker } = await setup({}, 9_900 + 60_001);
+    await broker.onTick({ symbol: 'TCS', ts: 9_900 + 60_000, bid: P(4000), ask: P(4000.5), ltp: P(4000) });
+    expect((await placed(broker, order())).status).toBe('OPEN');
+  });
+
+  it('takes the feed for dead when its newest tick is older than liveFeedMaxAgeMs', async () => {
+    for (const [liveFeedMaxAgeMs, status] of [
+      [499, 'OPEN'],
+      [500, 'FILLED'],
+    ] as const) {
+      const { broker } = await setup({ liveFeedMaxAgeMs }, 10_400);
+      expect((await placed(broker, order())).status, `live within ${liveFeedMaxAgeMs}`).toBe(status);
+    }
+  });
+
+  it('refuses a negative or NaN freshness bound', async () => {
+    for (const bad of [{ liveFeedMaxAgeMs: -1 }, { standingQuoteMaxAgeMs: -1 }, { liveFeedMaxAgeMs: Number.NaN }]) {
+      await expect(setup(bad)).rejects.toThrow(RangeError);
     }
   });
 

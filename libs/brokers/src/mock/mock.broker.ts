@@ -100,12 +100,19 @@ export interface MockBrokerConfig {
   readonly clock?: () => number;
   /**
    * At zero latency an order reaches the exchange as it is accepted and meets the book standing
-   * there: the symbol's latest quote, when that quote is live — at most this many milliseconds
-   * old by `wallClock`. Default 1000. null: every order waits for the next tick (as it always
-   * does with latency, and with a stale book such as a closed market's).
+   * there: the symbol's latest quote, while the feed is live (`liveFeedMaxAgeMs`) and that quote
+   * is at most this many milliseconds old by `wallClock`. A symbol's book stands between its
+   * prints — a quiet name is not a closed one — so the default is 60,000; a name silent longer
+   * waits for its next tick. null: every order waits for the next tick (as it always does with
+   * latency, and with a stale feed such as a closed market's). docs/adr/0007-order-execution.md.
    */
   readonly standingQuoteMaxAgeMs?: number | null;
-  /** Wall time (epoch ms) for the standing-quote freshness check; default Date.now. */
+  /**
+   * The feed is live when its newest tick, of any symbol, is at most this many milliseconds old
+   * by `wallClock`; default 1000. A closed market or a dead feed prints nothing, so no book stands.
+   */
+  readonly liveFeedMaxAgeMs?: number;
+  /** Wall time (epoch ms) for the standing-quote freshness checks; default Date.now. */
   readonly wallClock?: () => number;
   /** The client-tag rule the mock enforces; default Kite's (20 alphanumerics), so our ids are hashed. */
   readonly tagRule?: TagRule;
@@ -156,6 +163,8 @@ export class MockBroker implements BrokerAdapter {
   /** Placements queued or running, per symbol: a tick of that symbol must wait its turn behind them. */
   private readonly placing = new Map<string, number>();
   private marketTime = 0;
+  /** The newest tick's `ts` the feed delivered (restored orders do not count): the feed's liveness. */
+  private feedTime = Number.NEGATIVE_INFINITY;
   private readonly tagRule: TagRule;
 
   private constructor(
@@ -165,6 +174,8 @@ export class MockBroker implements BrokerAdapter {
     if (!Number.isFinite(config.seed)) throw new RangeError('seed must be a number');
     if ((config.latencyMs ?? 0) < 0 || (config.slippageBps ?? 0) < 0)
       throw new RangeError('latencyMs and slippageBps must not be negative');
+    if (!((config.liveFeedMaxAgeMs ?? 0) >= 0) || !((config.standingQuoteMaxAgeMs ?? 0) >= 0))
+      throw new RangeError('liveFeedMaxAgeMs and standingQuoteMaxAgeMs must not be negative');
     this.tagRule = config.tagRule ?? KITE_TAG_RULE;
     this.capabilities = Object.freeze({
       updates: 'push',
@@ -210,6 +221,7 @@ export class MockBroker implements BrokerAdapter {
     const last = this.quoteBySymbol.get(t.symbol);
     if (!last || t.ts >= last.ts) this.quoteBySymbol.set(t.symbol, t);
     if (t.ts > this.marketTime) this.marketTime = t.ts;
+    if (t.ts > this.feedTime) this.feedTime = t.ts;
     // Nothing to match and no placement queued that could add an order on this symbol: skip
     // the queue (the hot path — most ticks, even while other symbols' orders are being placed).
     if (!this.placing.has(t.symbol) && !this.openBySymbol.get(t.symbol)?.length) return Promise.resolve();
@@ -502,13 +514,16 @@ export class MockBroker implements BrokerAdapter {
 
   /**
    * The quote an order arriving now meets, stamped with its arrival time; null when the order
-   * must wait for the next tick (latency, the option is off, or the book is stale).
+   * must wait for the next tick (latency, the option is off, the feed is not live, or the
+   * symbol has been silent too long).
    */
   private standingQuote(o: MockOrderRecord): MockTick | null {
-    const maxAge = this.config.standingQuoteMaxAgeMs === undefined ? 1000 : this.config.standingQuoteMaxAgeMs;
+    const maxAge = this.config.standingQuoteMaxAgeMs === undefined ? 60_000 : this.config.standingQuoteMaxAgeMs;
     if (maxAge === null || o.liveAt > o.acceptedAt) return null;
     const q = this.quoteBySymbol.get(o.symbol);
-    if (!q || (this.config.wallClock ?? Date.now)() - q.ts > maxAge) return null;
+    if (!q) return null;
+    const wall = (this.config.wallClock ?? Date.now)();
+    if (wall - this.feedTime > (this.config.liveFeedMaxAgeMs ?? 1000) || wall - q.ts > maxAge) return null;
     return { ...q, ts: Math.max(q.ts, o.liveAt) };
   }
 
